@@ -1,0 +1,292 @@
+//! One state and the parts of it that the rules and the simulator share.
+
+use crate::syntax::{Member, Node, TextRange};
+
+use super::{QueryLanguage, ScopeKind, StateId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StateType {
+    Task,
+    Pass,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+}
+
+impl StateType {
+    pub const ALL: [StateType; 8] = [
+        StateType::Task,
+        StateType::Pass,
+        StateType::Choice,
+        StateType::Wait,
+        StateType::Succeed,
+        StateType::Fail,
+        StateType::Parallel,
+        StateType::Map,
+    ];
+
+    pub fn parse(s: &str) -> Option<StateType> {
+        Some(match s {
+            "Task" => StateType::Task,
+            "Pass" => StateType::Pass,
+            "Choice" => StateType::Choice,
+            "Wait" => StateType::Wait,
+            "Succeed" => StateType::Succeed,
+            "Fail" => StateType::Fail,
+            "Parallel" => StateType::Parallel,
+            "Map" => StateType::Map,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateType::Task => "Task",
+            StateType::Pass => "Pass",
+            StateType::Choice => "Choice",
+            StateType::Wait => "Wait",
+            StateType::Succeed => "Succeed",
+            StateType::Fail => "Fail",
+            StateType::Parallel => "Parallel",
+            StateType::Map => "Map",
+        }
+    }
+
+    /// Succeed and Fail end their scope; Choice moves on through its rules. All other
+    /// types need exactly one of `Next` or `End`.
+    pub fn needs_next_or_end(self) -> bool {
+        !matches!(self, StateType::Choice | StateType::Succeed | StateType::Fail)
+    }
+
+    /// Task, Parallel and Map may have `Retry` and `Catch`.
+    pub fn can_catch(self) -> bool {
+        matches!(self, StateType::Task | StateType::Parallel | StateType::Map)
+    }
+}
+
+/// What kind of edge a transition is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TransitionKind {
+    Next,
+    /// A Choice state's `Default`.
+    Default,
+    /// `Choices[i].Next`.
+    Choice(usize),
+    /// `Catch[i].Next`.
+    Catch(usize),
+}
+
+impl TransitionKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            TransitionKind::Next => "Next",
+            TransitionKind::Default => "Default",
+            TransitionKind::Choice(_) => "Choice rule Next",
+            TransitionKind::Catch(_) => "Catch Next",
+        }
+    }
+}
+
+/// A transition named in the source: `target` is the state name as written, `member`
+/// the `Next`/`Default` member that names it (its value range is where to point).
+#[derive(Clone, Copy, Debug)]
+pub struct Transition<'a, 's> {
+    pub kind: TransitionKind,
+    pub target: &'a str,
+    pub member: &'a Member<'s>,
+}
+
+impl Transition<'_, '_> {
+    pub fn range(&self) -> TextRange {
+        self.member.value.range
+    }
+}
+
+/// One top-level rule of a Choice state.
+#[derive(Clone, Debug)]
+pub struct ChoiceRule<'a, 's> {
+    pub node: &'a Node<'s>,
+    pub next: Option<&'a Member<'s>>,
+}
+
+/// One `Catch` entry.
+#[derive(Clone, Debug)]
+pub struct Catcher<'a, 's> {
+    pub node: &'a Node<'s>,
+    pub error_equals: Option<&'a Member<'s>>,
+    pub next: Option<&'a Member<'s>>,
+}
+
+/// One `Retry` entry.
+#[derive(Clone, Debug)]
+pub struct Retrier<'a, 's> {
+    pub node: &'a Node<'s>,
+    pub error_equals: Option<&'a Member<'s>>,
+}
+
+#[derive(Debug)]
+pub struct State<'a, 's> {
+    pub id: StateId,
+    /// The state name (the key in `States`).
+    pub name: &'a str,
+    pub name_range: TextRange,
+    /// The state's value (normally an object).
+    pub node: &'a Node<'s>,
+    /// The member `Name: {...}` in `States`.
+    pub member: &'a Member<'s>,
+    /// The state type when `Type` names a known one.
+    pub kind: Option<StateType>,
+    /// The query language in force for this state: its own `QueryLanguage`, else the
+    /// state machine's.
+    pub query_language: QueryLanguage,
+    pub next: Option<&'a Member<'s>>,
+    pub end: Option<&'a Member<'s>>,
+    pub default: Option<&'a Member<'s>>,
+    pub choices: Vec<ChoiceRule<'a, 's>>,
+    pub catchers: Vec<Catcher<'a, 's>>,
+    pub retriers: Vec<Retrier<'a, 's>>,
+    /// Nested scopes: one per Parallel branch, or the Map processor.
+    pub children: Vec<super::ScopeId>,
+}
+
+impl<'a, 's> State<'a, 's> {
+    pub(super) fn build(id: StateId, member: &'a Member<'s>, machine_ql: QueryLanguage) -> State<'a, 's> {
+        let node = &member.value;
+        let kind = node.get("Type").and_then(Node::as_str).and_then(StateType::parse);
+        let query_language = node
+            .get("QueryLanguage")
+            .and_then(Node::as_str)
+            .and_then(QueryLanguage::parse)
+            .unwrap_or(machine_ql);
+        let list = |key: &str| node.get(key).and_then(Node::as_array).unwrap_or(&[]);
+        let choices = if kind == Some(StateType::Choice) {
+            list("Choices")
+                .iter()
+                .map(|n| ChoiceRule {
+                    node: n,
+                    next: n.member("Next"),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let catchers = list("Catch")
+            .iter()
+            .map(|n| Catcher {
+                node: n,
+                error_equals: n.member("ErrorEquals"),
+                next: n.member("Next"),
+            })
+            .collect();
+        let retriers = list("Retry")
+            .iter()
+            .map(|n| Retrier {
+                node: n,
+                error_equals: n.member("ErrorEquals"),
+            })
+            .collect();
+        State {
+            id,
+            name: &member.key,
+            name_range: member.key_range,
+            node,
+            member,
+            kind,
+            query_language,
+            next: node.member("Next"),
+            end: node.member("End"),
+            default: if kind == Some(StateType::Choice) {
+                node.member("Default")
+            } else {
+                None
+            },
+            choices,
+            catchers,
+            retriers,
+            children: Vec::new(),
+        }
+    }
+
+    /// The member `key` of this state.
+    pub fn field(&self, key: &str) -> Option<&'a Member<'s>> {
+        self.node.member(key)
+    }
+
+    /// All members of this state in source order (known and unknown fields).
+    pub fn members(&self) -> &'a [Member<'s>] {
+        self.node.as_object().unwrap_or(&[])
+    }
+
+    /// The `Type` member.
+    pub fn type_member(&self) -> Option<&'a Member<'s>> {
+        self.field("Type")
+    }
+
+    /// True when `End` is `true`.
+    pub fn is_end(&self) -> bool {
+        self.end.and_then(|m| m.value.as_bool()) == Some(true)
+    }
+
+    /// A state that ends its scope when it completes: Succeed, Fail, or `End: true`.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self.kind, Some(StateType::Succeed | StateType::Fail)) || self.is_end()
+    }
+
+    /// Every transition written in this state whose target is a string.
+    pub fn transitions(&self) -> Vec<Transition<'a, 's>> {
+        let mut out = Vec::new();
+        let mut push = |kind, member: Option<&'a Member<'s>>| {
+            if let Some(m) = member
+                && let Some(target) = m.value.as_str()
+            {
+                out.push(Transition { kind, target, member: m });
+            }
+        };
+        push(TransitionKind::Next, self.next);
+        for (i, rule) in self.choices.iter().enumerate() {
+            push(TransitionKind::Choice(i), rule.next);
+        }
+        push(TransitionKind::Default, self.default);
+        for (i, c) in self.catchers.iter().enumerate() {
+            push(TransitionKind::Catch(i), c.next);
+        }
+        out
+    }
+
+    /// The nodes of nested scopes, with their kinds.
+    pub(super) fn child_scope_nodes(&self) -> Vec<(&'a Node<'s>, ScopeKind)> {
+        match self.kind {
+            Some(StateType::Parallel) => self
+                .node
+                .get("Branches")
+                .and_then(Node::as_array)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.as_object().is_some())
+                .map(|(index, b)| (b, ScopeKind::Branch { parent: self.id, index }))
+                .collect(),
+            Some(StateType::Map) => {
+                let (node, legacy) = match self.node.get("ItemProcessor") {
+                    Some(n) => (Some(n), false),
+                    None => (self.node.get("Iterator"), true),
+                };
+                node.filter(|n| n.as_object().is_some())
+                    .map(|n| {
+                        vec![(
+                            n,
+                            ScopeKind::Processor {
+                                parent: self.id,
+                                legacy_iterator: legacy,
+                            },
+                        )]
+                    })
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
+}

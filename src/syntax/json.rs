@@ -1,0 +1,949 @@
+//! A recovering JSON reader that keeps the byte range of every key and value.
+//!
+//! It never fails: it returns a [`Document`] with whatever it could read and a list of
+//! errors, so that a half-typed definition is still analysed. Beyond strict JSON it
+//! accepts, each with an [`SyntaxErrorKind::Extension`] error, `//` and `/* */`
+//! comments, trailing commas, single-quoted strings and unquoted keys; and without any
+//! error an unquoted `${...}` template placeholder where a value belongs. Duplicate keys
+//! are kept and reported. Nesting deeper than [`MAX_DEPTH`] is skipped, not recursed.
+
+use std::borrow::Cow;
+
+use super::text::TextRange;
+use super::tree::{Comment, Document, MAX_DEPTH, Member, Node, SourceKind, SyntaxError, SyntaxErrorKind, Value};
+
+/// Reads `text` as JSON.
+pub fn parse(text: &str) -> Document<'_> {
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        errors: Vec::new(),
+        comments: Vec::new(),
+        seen_keys: std::collections::HashMap::new(),
+    };
+    p.skip_trivia();
+    let root = if p.at_end() {
+        p.error(
+            TextRange::empty(p.pos as u32),
+            SyntaxErrorKind::Invalid,
+            "the document is empty: expected a JSON object".to_string(),
+        );
+        None
+    } else {
+        let node = p.value(0);
+        p.skip_trivia();
+        if !p.at_end() {
+            let start = p.pos;
+            p.error(
+                TextRange::from_usize(start, text.len()),
+                SyntaxErrorKind::Invalid,
+                "unexpected content after the end of the JSON document".to_string(),
+            );
+        }
+        Some(node)
+    };
+    Document {
+        kind: SourceKind::Json,
+        root,
+        errors: p.errors,
+        comments: p.comments,
+    }
+}
+
+struct Parser<'s> {
+    text: &'s str,
+    bytes: &'s [u8],
+    pos: usize,
+    errors: Vec<SyntaxError>,
+    comments: Vec<Comment<'s>>,
+    /// Scratch map for duplicate-key detection, reused across objects.
+    seen_keys: std::collections::HashMap<Cow<'s, str>, TextRange>,
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(
+        b,
+        b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"' | b'\'' | b' ' | b'\t' | b'\n' | b'\r' | b'/'
+    )
+}
+
+impl<'s> Parser<'s> {
+    fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn error(&mut self, range: TextRange, kind: SyntaxErrorKind, message: String) {
+        self.errors.push(SyntaxError {
+            range,
+            kind,
+            message,
+        });
+    }
+
+    /// Skips white space and comments (recording the comments).
+    fn skip_trivia(&mut self) {
+        loop {
+            while let Some(b) = self.peek() {
+                if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                    self.pos += 1;
+                } else if b == 0xEF && self.bytes[self.pos..].starts_with(&[0xEF, 0xBB, 0xBF]) && self.pos == 0 {
+                    // UTF-8 byte order mark at the start: tolerated silently.
+                    self.pos += 3;
+                } else {
+                    break;
+                }
+            }
+            if self.peek() != Some(b'/') {
+                return;
+            }
+            let start = self.pos;
+            match self.bytes.get(self.pos + 1) {
+                Some(b'/') => {
+                    let end = memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
+                    self.comments.push(Comment {
+                        text: &self.text[start + 2..end],
+                        range: TextRange::from_usize(start, end),
+                    });
+                    self.pos = end;
+                    self.error(
+                        TextRange::from_usize(start, end),
+                        SyntaxErrorKind::Extension,
+                        "comments are not allowed in JSON".to_string(),
+                    );
+                }
+                Some(b'*') => {
+                    let body = start + 2;
+                    let (end, text_end) = match find(&self.bytes[body..], b"*/") {
+                        Some(i) => (body + i + 2, body + i),
+                        None => {
+                            self.error(
+                                TextRange::from_usize(start, self.bytes.len()),
+                                SyntaxErrorKind::Invalid,
+                                "unterminated block comment: expected `*/`".to_string(),
+                            );
+                            (self.bytes.len(), self.bytes.len())
+                        }
+                    };
+                    self.comments.push(Comment {
+                        text: &self.text[body..text_end],
+                        range: TextRange::from_usize(start, end),
+                    });
+                    self.pos = end;
+                    self.error(
+                        TextRange::from_usize(start, end),
+                        SyntaxErrorKind::Extension,
+                        "comments are not allowed in JSON".to_string(),
+                    );
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Reads one value. `depth` is the number of enclosing arrays and objects.
+    fn value(&mut self, depth: usize) -> Node<'s> {
+        self.skip_trivia();
+        let start = self.pos;
+        let Some(b) = self.peek() else {
+            self.error(
+                TextRange::empty(start as u32),
+                SyntaxErrorKind::Invalid,
+                "unexpected end of file: expected a value".to_string(),
+            );
+            return Node::new(TextRange::empty(start as u32), Value::Invalid);
+        };
+        match b {
+            b'{' | b'[' if depth >= MAX_DEPTH => {
+                self.skip_nested();
+                let range = TextRange::from_usize(start, self.pos);
+                self.error(
+                    TextRange::from_usize(start, start + 1),
+                    SyntaxErrorKind::TooDeep,
+                    format!("nesting deeper than {MAX_DEPTH} levels: this value is not analysed"),
+                );
+                Node::new(range, Value::Invalid)
+            }
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'"' | b'\'' => {
+                let (s, range) = self.string();
+                Node::new(range, Value::String(s))
+            }
+            b'-' | b'0'..=b'9' | b'+' | b'.' => self.number(),
+            b'$' if self.bytes.get(self.pos + 1) == Some(&b'{') => self.placeholder(),
+            b'}' | b']' | b',' | b':' => {
+                self.error(
+                    TextRange::from_usize(start, start + 1),
+                    SyntaxErrorKind::Invalid,
+                    format!("expected a value, found `{}`", b as char),
+                );
+                Node::new(TextRange::empty(start as u32), Value::Invalid)
+            }
+            _ => self.word(),
+        }
+    }
+
+    /// A bare word: `true`, `false`, `null`, or something invalid.
+    fn word(&mut self) -> Node<'s> {
+        let start = self.pos;
+        // Consume up to the next delimiter, at least one character.
+        let ch_len = self.text[start..].chars().next().map_or(1, char::len_utf8);
+        self.pos += ch_len;
+        while let Some(b) = self.peek() {
+            if is_delimiter(b) {
+                break;
+            }
+            self.pos += 1;
+        }
+        let word = &self.text[start..self.pos];
+        let range = TextRange::from_usize(start, self.pos);
+        match word {
+            "true" => Node::new(range, Value::Bool(true)),
+            "false" => Node::new(range, Value::Bool(false)),
+            "null" => Node::new(range, Value::Null),
+            "True" | "False" | "None" | "NULL" | "TRUE" | "FALSE" | "Null" => {
+                self.error(
+                    range,
+                    SyntaxErrorKind::Invalid,
+                    format!(
+                        "`{word}` is not a JSON value; write `{}`",
+                        word.to_ascii_lowercase().replace("none", "null")
+                    ),
+                );
+                Node::new(range, Value::Invalid)
+            }
+            "NaN" | "Infinity" => {
+                self.error(range, SyntaxErrorKind::Invalid, format!("`{word}` is not a JSON number"));
+                Node::new(range, Value::Invalid)
+            }
+            _ => {
+                self.error(
+                    range,
+                    SyntaxErrorKind::Invalid,
+                    format!("expected a value, found `{}`", truncate(word, 40)),
+                );
+                Node::new(range, Value::Invalid)
+            }
+        }
+    }
+
+    fn placeholder(&mut self) -> Node<'s> {
+        let start = self.pos;
+        let mut depth = 0usize;
+        while let Some(b) = self.peek() {
+            self.pos += 1;
+            match b {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                b'\n' => {
+                    self.pos -= 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let range = TextRange::from_usize(start, self.pos);
+        if depth != 0 {
+            self.error(range, SyntaxErrorKind::Invalid, "unterminated `${` placeholder: expected `}`".to_string());
+        }
+        Node::new(range, Value::Placeholder(Cow::Borrowed(&self.text[start..self.pos])))
+    }
+
+    fn number(&mut self) -> Node<'s> {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        // A number glued to letters (`12abc`) is one bad token.
+        while let Some(b) = self.peek() {
+            if is_delimiter(b) {
+                break;
+            }
+            self.pos += 1;
+        }
+        let raw = &self.text[start..self.pos];
+        let range = TextRange::from_usize(start, self.pos);
+        if !is_json_number(raw) {
+            self.error(range, SyntaxErrorKind::Invalid, format!("`{}` is not a valid JSON number", truncate(raw, 40)));
+            return Node::new(range, Value::Invalid);
+        }
+        match parse_number(raw) {
+            Some(n) => Node::new(range, Value::Number(n)),
+            None => {
+                self.error(range, SyntaxErrorKind::Invalid, format!("number `{}` is out of range", truncate(raw, 40)));
+                Node::new(range, Value::Invalid)
+            }
+        }
+    }
+
+    /// Reads a string starting at the opening quote. Returns the decoded text and the
+    /// range including the quotes. An unterminated string ends at the end of its line.
+    fn string(&mut self) -> (Cow<'s, str>, TextRange) {
+        let start = self.pos;
+        let quote = self.bytes[start];
+        if quote == b'\'' {
+            self.error(
+                TextRange::from_usize(start, start + 1),
+                SyntaxErrorKind::Extension,
+                "single-quoted strings are not allowed in JSON; use double quotes".to_string(),
+            );
+        }
+        self.pos += 1;
+        let content_start = self.pos;
+        // Fast path: no escapes and no control characters.
+        while let Some(b) = self.peek() {
+            if b == quote {
+                let s = &self.text[content_start..self.pos];
+                self.pos += 1;
+                return (Cow::Borrowed(s), TextRange::from_usize(start, self.pos));
+            }
+            if b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.pos += 1;
+        }
+        let mut out = String::from(&self.text[content_start..self.pos]);
+        loop {
+            let Some(b) = self.peek() else {
+                self.error(
+                    TextRange::from_usize(start, self.pos),
+                    SyntaxErrorKind::Invalid,
+                    "unterminated string: expected a closing `\"`".to_string(),
+                );
+                return (Cow::Owned(out), TextRange::from_usize(start, self.pos));
+            };
+            if b == quote {
+                self.pos += 1;
+                return (Cow::Owned(out), TextRange::from_usize(start, self.pos));
+            }
+            if b == b'\n' || b == b'\r' {
+                self.error(
+                    TextRange::from_usize(start, self.pos),
+                    SyntaxErrorKind::Invalid,
+                    "unterminated string: expected a closing `\"` before the end of the line".to_string(),
+                );
+                return (Cow::Owned(out), TextRange::from_usize(start, self.pos));
+            }
+            if b < 0x20 {
+                self.error(
+                    TextRange::from_usize(self.pos, self.pos + 1),
+                    SyntaxErrorKind::Invalid,
+                    format!("control character U+{b:04X} must be escaped in a JSON string"),
+                );
+                out.push(b as char);
+                self.pos += 1;
+                continue;
+            }
+            if b == b'\\' {
+                self.escape(&mut out);
+                continue;
+            }
+            // Copy a run of ordinary characters.
+            let run_start = self.pos;
+            while let Some(c) = self.peek() {
+                if c == quote || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run_start..self.pos]);
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) {
+        let start = self.pos;
+        self.pos += 1;
+        let Some(c) = self.peek() else { return };
+        self.pos += 1;
+        match c {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'\'' => out.push('\''),
+            b'u' => {
+                let Some(first) = self.hex4() else {
+                    self.error(
+                        TextRange::from_usize(start, self.pos),
+                        SyntaxErrorKind::Invalid,
+                        "invalid unicode escape: expected `\\u` and four hex digits".to_string(),
+                    );
+                    return;
+                };
+                if (0xD800..0xDC00).contains(&first) {
+                    if self.bytes[self.pos..].starts_with(b"\\u") {
+                        let save = self.pos;
+                        self.pos += 2;
+                        if let Some(second) = self.hex4()
+                            && (0xDC00..0xE000).contains(&second)
+                        {
+                            let cp = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                            out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                            return;
+                        }
+                        self.pos = save;
+                    }
+                    self.error(
+                        TextRange::from_usize(start, self.pos),
+                        SyntaxErrorKind::Invalid,
+                        "lone surrogate in unicode escape".to_string(),
+                    );
+                    out.push('\u{FFFD}');
+                } else if (0xDC00..0xE000).contains(&first) {
+                    self.error(
+                        TextRange::from_usize(start, self.pos),
+                        SyntaxErrorKind::Invalid,
+                        "lone surrogate in unicode escape".to_string(),
+                    );
+                    out.push('\u{FFFD}');
+                } else {
+                    out.push(char::from_u32(first).unwrap_or('\u{FFFD}'));
+                }
+            }
+            _ => {
+                // Step back over a multi-byte character so the error covers it whole.
+                self.pos -= 1;
+                let ch = self.text[self.pos..].chars().next().unwrap_or('?');
+                self.pos += ch.len_utf8();
+                self.error(
+                    TextRange::from_usize(start, self.pos),
+                    SyntaxErrorKind::Invalid,
+                    format!("invalid escape `\\{ch}` in a JSON string"),
+                );
+                out.push(ch);
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.bytes.get(self.pos..self.pos + 4)?;
+        let mut v = 0u32;
+        for &d in digits {
+            v = v * 16 + (d as char).to_digit(16)?;
+        }
+        self.pos += 4;
+        Some(v)
+    }
+
+    fn object(&mut self, depth: usize) -> Node<'s> {
+        let start = self.pos;
+        self.pos += 1; // `{`
+        let mut members: Vec<Member<'s>> = Vec::new();
+        // Keys seen in this object, for duplicate detection. Small objects scan the
+        // members directly; large ones use the shared map.
+        let mut use_map = false;
+        let saved = std::mem::take(&mut self.seen_keys);
+        let mut seen = saved;
+        loop {
+            self.skip_trivia();
+            let Some(b) = self.peek() else {
+                self.error(
+                    TextRange::from_usize(start, start + 1),
+                    SyntaxErrorKind::Invalid,
+                    "unterminated object: expected `}`".to_string(),
+                );
+                break;
+            };
+            if b == b'}' {
+                self.pos += 1;
+                break;
+            }
+            if b == b']' {
+                self.error(
+                    TextRange::from_usize(self.pos, self.pos + 1),
+                    SyntaxErrorKind::Invalid,
+                    "expected `}` to close the object, found `]`".to_string(),
+                );
+                self.pos += 1;
+                break;
+            }
+            // Key.
+            let (key, key_range) = match b {
+                b'"' | b'\'' => self.string(),
+                b',' => {
+                    self.error(
+                        TextRange::from_usize(self.pos, self.pos + 1),
+                        SyntaxErrorKind::Invalid,
+                        "expected a key, found `,`".to_string(),
+                    );
+                    self.pos += 1;
+                    continue;
+                }
+                _ if is_identifier_start(b) => {
+                    let s = self.pos;
+                    while let Some(c) = self.peek() {
+                        if is_delimiter(c) {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    let range = TextRange::from_usize(s, self.pos);
+                    self.error(
+                        range,
+                        SyntaxErrorKind::Extension,
+                        "object keys must be double-quoted strings in JSON".to_string(),
+                    );
+                    (Cow::Borrowed(&self.text[s..self.pos]), range)
+                }
+                _ => {
+                    // Not a key: read it as a value to skip it, then look for the next member.
+                    let bad = self.value(depth + 1);
+                    if !matches!(bad.value, Value::Invalid) || !bad.range.is_empty() {
+                        self.error(bad.range, SyntaxErrorKind::Invalid, "expected a key (a double-quoted string)".to_string());
+                    }
+                    if bad.range.is_empty() {
+                        self.pos += 1;
+                    }
+                    continue;
+                }
+            };
+            // Colon.
+            self.skip_trivia();
+            if self.peek() == Some(b':') {
+                self.pos += 1;
+            } else {
+                let at = self.pos;
+                self.error(
+                    TextRange::from_usize(key_range.end as usize, key_range.end as usize),
+                    SyntaxErrorKind::Invalid,
+                    format!("expected `:` after the key \"{}\"", truncate(&key, 40)),
+                );
+                // `"key" }` or `"key", ...`: a key with no value.
+                if matches!(self.peek(), None | Some(b'}' | b',')) {
+                    let node = Node::new(TextRange::empty(at as u32), Value::Invalid);
+                    self.push_member(&mut members, &mut seen, &mut use_map, key, key_range, node);
+                    if self.peek() == Some(b',') {
+                        self.pos += 1;
+                    }
+                    continue;
+                }
+            }
+            let value = self.value(depth + 1);
+            if value.range.is_empty() && matches!(value.value, Value::Invalid) && self.peek().is_some_and(|b| b == b':') {
+                // Stray colon: skip it.
+                self.pos += 1;
+            }
+            self.push_member(&mut members, &mut seen, &mut use_map, key, key_range, value);
+            // Separator.
+            self.skip_trivia();
+            match self.peek() {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_trivia();
+                    if self.peek() == Some(b'}') {
+                        self.error(
+                            TextRange::from_usize(comma, comma + 1),
+                            SyntaxErrorKind::Extension,
+                            "trailing comma before `}` is not allowed in JSON".to_string(),
+                        );
+                    }
+                }
+                Some(b'}') | None => {}
+                Some(b'"') => {
+                    let at = members.last().map_or(self.pos, |m| m.value.range.end as usize);
+                    self.error(
+                        TextRange::from_usize(at, at),
+                        SyntaxErrorKind::Invalid,
+                        "expected `,` between object members".to_string(),
+                    );
+                }
+                Some(b) => {
+                    let at = self.pos;
+                    let found = self.text[at..].chars().next().unwrap_or(b as char);
+                    self.error(
+                        TextRange::from_usize(at, at + found.len_utf8()),
+                        SyntaxErrorKind::Invalid,
+                        format!("expected `,` or `}}` after an object member, found `{found}`"),
+                    );
+                    if b == b':' {
+                        // `"k": "v": "w"`: skip the colon and the extra value.
+                        self.pos += 1;
+                        let _ = self.value(depth + 1);
+                    } else if b == b']' {
+                        self.pos += 1;
+                    }
+                    // Otherwise the next loop iteration reads it as a key or skips it.
+                }
+            }
+        }
+        seen.clear();
+        self.seen_keys = seen;
+        Node::new(TextRange::from_usize(start, self.pos), Value::Object(members))
+    }
+
+    fn push_member(
+        &mut self,
+        members: &mut Vec<Member<'s>>,
+        seen: &mut std::collections::HashMap<Cow<'s, str>, TextRange>,
+        use_map: &mut bool,
+        key: Cow<'s, str>,
+        key_range: TextRange,
+        value: Node<'s>,
+    ) {
+        const MAP_THRESHOLD: usize = 16;
+        let first = if *use_map {
+            match seen.get(&key) {
+                Some(r) => Some(*r),
+                None => {
+                    seen.insert(key.clone(), key_range);
+                    None
+                }
+            }
+        } else {
+            let found = members.iter().find(|m| m.key == key).map(|m| m.key_range);
+            if members.len() + 1 >= MAP_THRESHOLD {
+                *use_map = true;
+                // The map is only used while this object is being read: nested objects
+                // took it out with `mem::take` and gave back an empty one.
+                for m in members.iter() {
+                    seen.entry(m.key.clone()).or_insert(m.key_range);
+                }
+                seen.entry(key.clone()).or_insert(key_range);
+            }
+            found
+        };
+        if let Some(first) = first {
+            self.error(
+                key_range,
+                SyntaxErrorKind::DuplicateKey { first },
+                format!("duplicate key \"{}\"", truncate(&key, 60)),
+            );
+        }
+        members.push(Member { key, key_range, value });
+    }
+
+    fn array(&mut self, depth: usize) -> Node<'s> {
+        let start = self.pos;
+        self.pos += 1; // `[`
+        let mut items = Vec::new();
+        loop {
+            self.skip_trivia();
+            match self.peek() {
+                None => {
+                    self.error(
+                        TextRange::from_usize(start, start + 1),
+                        SyntaxErrorKind::Invalid,
+                        "unterminated array: expected `]`".to_string(),
+                    );
+                    break;
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b'}') => {
+                    self.error(
+                        TextRange::from_usize(self.pos, self.pos + 1),
+                        SyntaxErrorKind::Invalid,
+                        "expected `]` to close the array, found `}`".to_string(),
+                    );
+                    self.pos += 1;
+                    break;
+                }
+                Some(b',') => {
+                    self.error(
+                        TextRange::from_usize(self.pos, self.pos + 1),
+                        SyntaxErrorKind::Invalid,
+                        "expected a value, found `,`".to_string(),
+                    );
+                    self.pos += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let item = self.value(depth + 1);
+            let stuck = item.range.is_empty();
+            items.push(item);
+            self.skip_trivia();
+            match self.peek() {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_trivia();
+                    if self.peek() == Some(b']') {
+                        self.error(
+                            TextRange::from_usize(comma, comma + 1),
+                            SyntaxErrorKind::Extension,
+                            "trailing comma before `]` is not allowed in JSON".to_string(),
+                        );
+                    }
+                }
+                Some(b']') | None => {}
+                Some(b) => {
+                    let at = self.pos;
+                    self.error(
+                        TextRange::from_usize(at, at),
+                        SyntaxErrorKind::Invalid,
+                        "expected `,` or `]` after an array element".to_string(),
+                    );
+                    if stuck || b == b':' {
+                        self.pos += 1;
+                    }
+                }
+            }
+        }
+        Node::new(TextRange::from_usize(start, self.pos), Value::Array(items))
+    }
+
+    /// Skips a whole nested value starting at `{` or `[` without recursion.
+    fn skip_nested(&mut self) {
+        let mut depth = 0usize;
+        while let Some(b) = self.peek() {
+            match b {
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.pos += 1;
+                }
+                b'}' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    self.pos += 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                b'"' => {
+                    self.pos += 1;
+                    while let Some(c) = self.peek() {
+                        self.pos += 1;
+                        if c == b'\\' {
+                            self.pos += 1;
+                        } else if c == b'"' || c == b'\n' {
+                            break;
+                        }
+                    }
+                    self.pos = self.pos.min(self.bytes.len());
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+}
+
+fn is_identifier_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b == b'$'
+}
+
+/// Strict JSON number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_json_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let s = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let s = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Parses a number already checked by [`is_json_number`]: integers stay integers when
+/// they fit in 64 bits, everything else becomes a finite f64.
+pub(crate) fn parse_number(raw: &str) -> Option<serde_json::Number> {
+    let is_int = !raw.contains(['.', 'e', 'E']);
+    if is_int {
+        if let Ok(v) = raw.parse::<i64>() {
+            return Some(v.into());
+        }
+        if let Ok(v) = raw.parse::<u64>() {
+            return Some(v.into());
+        }
+    }
+    let f: f64 = raw.parse().ok()?;
+    serde_json::Number::from_f64(f)
+}
+
+fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if s.chars().count() <= max {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(format!("{}…", s.chars().take(max).collect::<String>()))
+    }
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<(String, String)> {
+        parse(text)
+            .errors
+            .iter()
+            .map(|e| (format!("{:?}", e.range), e.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_values_with_ranges() {
+        let text = r#"{"a": [1, -2.5e3, true, null], "b\n": "x\u00e9y"}"#;
+        let doc = parse(text);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let root = doc.root.unwrap();
+        let a = root.member("a").unwrap();
+        assert_eq!(&text[a.key_range.as_usize()], "\"a\"");
+        assert_eq!(&text[a.value.range.as_usize()], "[1, -2.5e3, true, null]");
+        let b = root.get("b\n").unwrap();
+        assert_eq!(b.as_str(), Some("xéy"));
+        assert_eq!(&text[b.range.as_usize()], "\"x\\u00e9y\"");
+        assert_eq!(
+            root.to_json(),
+            serde_json::json!({"a": [1, -2500.0, true, null], "b\n": "xéy"})
+        );
+    }
+
+    #[test]
+    fn records_duplicate_keys_with_first_occurrence() {
+        let text = r#"{"A": 1, "B": 2, "A": 3}"#;
+        let doc = parse(text);
+        assert_eq!(doc.errors.len(), 1);
+        assert_eq!(doc.errors[0].kind, SyntaxErrorKind::DuplicateKey { first: TextRange::new(1, 4) });
+        assert_eq!(doc.errors[0].range, TextRange::new(17, 20));
+        assert_eq!(doc.root.unwrap().get("A").unwrap().as_f64(), Some(3.0));
+    }
+
+    #[test]
+    fn duplicate_keys_in_large_objects() {
+        let mut text = String::from("{");
+        for i in 0..40 {
+            text.push_str(&format!("\"k{i}\": {{\"x\": 1, \"x\": 2}}, "));
+        }
+        text.push_str("\"k3\": 0}");
+        let doc = parse(&text);
+        let dups = doc.errors.iter().filter(|e| matches!(e.kind, SyntaxErrorKind::DuplicateKey { .. })).count();
+        assert_eq!(dups, 41);
+    }
+
+    #[test]
+    fn accepts_json5_extensions_with_errors() {
+        let text = "{\n // note\n \"a\": 1, /* x */ \"b\": [1,2,],\n}";
+        let doc = parse(text);
+        assert_eq!(doc.comments.len(), 2);
+        assert_eq!(doc.comments[0].text, " note");
+        assert!(doc.errors.iter().all(|e| e.kind == SyntaxErrorKind::Extension));
+        assert_eq!(doc.errors.len(), 4);
+        assert_eq!(doc.root.unwrap().to_json(), serde_json::json!({"a": 1, "b": [1, 2]}));
+    }
+
+    #[test]
+    fn recovers_from_missing_comma_and_keeps_going() {
+        let text = r#"{"a": 1 "b": 2, "c": }"#;
+        assert_eq!(
+            errors(text),
+            vec![
+                ("7..7".to_string(), "expected `,` between object members".to_string()),
+                ("21..22".to_string(), "expected a value, found `}`".to_string()),
+            ]
+        );
+        let root = parse(text).root.unwrap();
+        assert_eq!(root.get("b").unwrap().as_f64(), Some(2.0));
+        assert!(root.get("c").is_some());
+    }
+
+    #[test]
+    fn the_published_sample_defect() {
+        // from a published sample: a key and a colon too many
+        let text = r#"{"Parameters": {"Messages": "Messages.$": "$.Messages"}, "Next": "X"}"#;
+        let doc = parse(text);
+        assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+        assert_eq!(doc.errors[0].message, "expected `,` or `}` after an object member, found `:`");
+        assert_eq!(doc.root.unwrap().get("Next").unwrap().as_str(), Some("X"));
+    }
+
+    #[test]
+    fn half_typed_document_still_yields_a_tree() {
+        let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Ne";
+        let doc = parse(text);
+        assert!(!doc.errors.is_empty());
+        let root = doc.root.unwrap();
+        let a = root.get("States").unwrap().get("A").unwrap();
+        assert_eq!(a.get("Type").unwrap().as_str(), Some("Pass"));
+    }
+
+    #[test]
+    fn unquoted_placeholders_are_values() {
+        let text = r#"{"TimeoutSeconds": ${Timeout}, "X": "${Y}"}"#;
+        let doc = parse(text);
+        assert!(doc.errors.is_empty());
+        let root = doc.root.unwrap();
+        assert_eq!(root.get("TimeoutSeconds").unwrap().value, Value::Placeholder("${Timeout}".into()));
+    }
+
+    #[test]
+    fn deep_nesting_is_skipped_not_recursed() {
+        let depth = 100_000;
+        let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let doc = parse(&text);
+        assert_eq!(doc.errors.len(), 1);
+        assert_eq!(doc.errors[0].kind, SyntaxErrorKind::TooDeep);
+        let unterminated = "{\"a\":".repeat(depth);
+        let doc = parse(&unterminated);
+        assert!(doc.errors.iter().any(|e| e.kind == SyntaxErrorKind::TooDeep));
+    }
+
+    #[test]
+    fn empty_and_garbage_inputs() {
+        assert_eq!(errors(""), vec![("0..0".to_string(), "the document is empty: expected a JSON object".to_string())]);
+        assert_eq!(
+            errors("{} x"),
+            vec![("3..4".to_string(), "unexpected content after the end of the JSON document".to_string())]
+        );
+        assert_eq!(errors("True"), vec![("0..4".to_string(), "`True` is not a JSON value; write `true`".to_string())]);
+        assert_eq!(errors("01"), vec![("0..2".to_string(), "`01` is not a valid JSON number".to_string())]);
+        assert_eq!(errors("\"a\\qb\""), vec![("2..4".to_string(), "invalid escape `\\q` in a JSON string".to_string())]);
+    }
+}

@@ -1,0 +1,188 @@
+//! Source text to a spanned tree. Readers never fail: they return a [`Document`] (a tree
+//! plus errors) and recover, so a half-typed document is still analysed. Nothing in this
+//! module knows ASL, LSP or terminals.
+
+pub mod json;
+pub mod text;
+pub mod tree;
+pub mod yaml;
+
+use std::borrow::Cow;
+
+pub use text::{LineCol, LineIndex, TextRange, Utf16Position};
+pub use tree::{
+    Comment, Document, MAX_DEPTH, Member, Node, PathStep, SourceKind, SyntaxError, SyntaxErrorKind, Tagged, Value,
+};
+
+/// Reads `text` with the reader for `kind`.
+pub fn parse(text: &str, kind: SourceKind) -> Document<'_> {
+    match kind {
+        SourceKind::Json => json::parse(text),
+        SourceKind::Yaml => yaml::parse(text),
+    }
+}
+
+/// Chooses a reader from a file name (`.json`, `.json5`, `.asl` → JSON; `.yaml`, `.yml` →
+/// YAML), falling back to the content: text whose first non-blank character is `{` or
+/// `[` is JSON, anything else YAML.
+pub fn detect_kind(path: Option<&str>, text: &str) -> SourceKind {
+    if let Some(path) = path {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".json") || lower.ends_with(".json5") || lower.ends_with(".asl") {
+            return SourceKind::Json;
+        }
+        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            return SourceKind::Yaml;
+        }
+    }
+    match text.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+        Some(b'{') | Some(b'[') => SourceKind::Json,
+        None => SourceKind::Json,
+        _ => SourceKind::Yaml,
+    }
+}
+
+/// Text decoded from raw file bytes, with the encoding problem if there was one.
+pub struct Decoded<'b> {
+    pub text: Cow<'b, str>,
+    /// Set when the bytes were not UTF-8 text. `text` then holds a lossy decoding
+    /// (invalid sequences as U+FFFD) that must never be written back to the file.
+    pub error: Option<SyntaxError>,
+    /// True when the bytes look like a binary file (a NUL byte in the first 8 KiB); such a
+    /// file is reported, not analysed.
+    pub binary: bool,
+}
+
+/// Decodes file bytes as UTF-8 without ever failing.
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if let Some(nul) = head.iter().position(|&b| b == 0) {
+        return Decoded {
+            text: Cow::Borrowed(""),
+            error: Some(SyntaxError {
+                range: TextRange::empty(0),
+                kind: SyntaxErrorKind::Encoding,
+                message: format!("this is a binary file (NUL byte at offset {nul}), not JSON or YAML text"),
+            }),
+            binary: true,
+        };
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Decoded {
+            text: Cow::Borrowed(s),
+            error: None,
+            binary: false,
+        },
+        Err(e) => {
+            let at = e.valid_up_to();
+            let lossy = String::from_utf8_lossy(bytes);
+            let bad = bytes[at];
+            Decoded {
+                text: lossy,
+                error: Some(SyntaxError {
+                    // `at` is the same offset in the lossy text: everything before it is unchanged.
+                    range: TextRange::from_usize(at, at + 1),
+                    kind: SyntaxErrorKind::Encoding,
+                    message: format!("invalid UTF-8 (byte 0x{bad:02X} at offset {at}); the file must be UTF-8 text"),
+                }),
+                binary: false,
+            }
+        }
+    }
+}
+
+/// Maps an offset inside the decoded text of a string node to a byte offset in the
+/// source, so that a diagnostic can point at one character inside a string value even
+/// when escapes come before it. `decoded` is a byte offset into `node.as_str()`.
+pub fn string_source_offset(source: &str, node: &Node<'_>, decoded: usize) -> u32 {
+    let raw = &source[node.range.as_usize()];
+    let Some(value) = node.as_str() else {
+        return node.range.start;
+    };
+    let quote = raw.as_bytes().first().copied();
+    match quote {
+        Some(b'"') | Some(b'\'') if raw.len() >= 2 => {
+            // Walk the raw text and the decoded text together.
+            let body_start = node.range.start as usize + 1;
+            let body = &raw[1..];
+            let mut src = 0usize;
+            let mut dec = 0usize;
+            let bytes = body.as_bytes();
+            while dec < decoded && src < bytes.len() {
+                if bytes[src] == b'\\' && quote == Some(b'"') {
+                    let esc_len = match bytes.get(src + 1) {
+                        Some(b'u') => {
+                            // A surrogate pair is 12 raw bytes for one 4-byte char.
+                            let hex = body.get(src + 2..src + 6).and_then(|h| u32::from_str_radix(h, 16).ok());
+                            match hex {
+                                Some(h) if (0xD800..0xDC00).contains(&h) && body[src + 6..].starts_with("\\u") => 12,
+                                _ => 6,
+                            }
+                        }
+                        Some(_) => 2,
+                        None => 1,
+                    };
+                    let ch_len = value[dec..].chars().next().map_or(1, char::len_utf8);
+                    src += esc_len;
+                    dec += ch_len;
+                } else if quote == Some(b'\'') && bytes[src] == b'\'' && bytes.get(src + 1) == Some(&b'\'') {
+                    // YAML single-quoted: '' stands for '
+                    src += 2;
+                    dec += 1;
+                } else {
+                    let ch_len = body[src..].chars().next().map_or(1, char::len_utf8);
+                    src += ch_len;
+                    dec += ch_len;
+                }
+            }
+            (body_start + src).min(node.range.end as usize) as u32
+        }
+        _ => {
+            // Unquoted (YAML plain scalars): the decoded text is the source itself when
+            // the lengths agree. Block and folded scalars map to their start for now.
+            if raw.len() == value.len() {
+                node.range.start + decoded.min(value.len()) as u32
+            } else {
+                node.range.start
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_reports_invalid_utf8_and_binary() {
+        let d = decode(b"{\"a\": \"\xff\"}");
+        let e = d.error.unwrap();
+        assert_eq!(e.range, TextRange::new(7, 8));
+        assert_eq!(e.message, "invalid UTF-8 (byte 0xFF at offset 7); the file must be UTF-8 text");
+        let d = decode(b"\x7fELF\x00\x01");
+        assert!(d.binary);
+        assert!(decode(b"{}").error.is_none());
+    }
+
+    #[test]
+    fn string_offsets_through_escapes() {
+        let text = r#"{"k": "a\"b\u00e9c$"}"#;
+        let doc = json::parse(text);
+        let node = doc.root.as_ref().unwrap().get("k").unwrap();
+        let value = node.as_str().unwrap();
+        let dollar = value.find('$').unwrap();
+        let off = string_source_offset(text, node, dollar) as usize;
+        assert_eq!(&text[off..off + 1], "$");
+        let c = value.find('c').unwrap();
+        let off = string_source_offset(text, node, c) as usize;
+        assert_eq!(&text[off..off + 1], "c");
+    }
+
+    #[test]
+    fn kinds_from_names_and_content() {
+        assert_eq!(detect_kind(Some("a.asl.yaml"), "{}"), SourceKind::Yaml);
+        assert_eq!(detect_kind(Some("a.asl.json"), "x: 1"), SourceKind::Json);
+        assert_eq!(detect_kind(None, "  {\"a\":1}"), SourceKind::Json);
+        assert_eq!(detect_kind(None, "StartAt: A"), SourceKind::Yaml);
+    }
+}

@@ -1,0 +1,226 @@
+//! Byte ranges and line/column conversion.
+//!
+//! Everything inside asl-lint talks in byte offsets ([`TextRange`]); line and column are
+//! computed only at the edges (terminal rendering, JSON output, LSP) through [`LineIndex`].
+
+use std::fmt;
+
+/// A half-open byte range `start..end` into a source text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    pub const fn new(start: u32, end: u32) -> Self {
+        TextRange { start, end }
+    }
+    pub fn from_usize(start: usize, end: usize) -> Self {
+        TextRange::new(start as u32, end as u32)
+    }
+    pub const fn empty(at: u32) -> Self {
+        TextRange::new(at, at)
+    }
+    pub fn len(&self) -> u32 {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn contains(&self, offset: u32) -> bool {
+        self.start <= offset && offset < self.end
+    }
+    /// Like `contains`, but also true at `end` (useful for cursors).
+    pub fn touches(&self, offset: u32) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+    pub fn cover(&self, other: TextRange) -> TextRange {
+        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+    }
+    pub fn as_usize(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl fmt::Debug for TextRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// 1-based line and column, column counted in Unicode scalar values (what people and
+/// most CI tools expect).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// 0-based line and UTF-16 code-unit column, as the Language Server Protocol counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Utf16Position {
+    pub line: u32,
+    pub character: u32,
+}
+
+/// Maps byte offsets to lines and columns. Build once per text; every lookup is a
+/// binary search plus a scan of one line.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line. Lines end at `\n`; a `\r` before it is part
+    /// of the line's terminator and never counted as a column.
+    line_starts: Vec<u32>,
+    len: u32,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+            }
+        }
+        LineIndex {
+            line_starts,
+            len: text.len() as u32,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 0-based line containing `offset` (offsets past the end clamp to the last line).
+    pub fn line_of(&self, offset: u32) -> usize {
+        let offset = offset.min(self.len);
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offset at which 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.len)
+    }
+
+    /// Byte range of 0-based `line` without its terminator.
+    pub fn line_range(&self, line: usize, text: &str) -> TextRange {
+        let start = self.line_start(line);
+        let mut end = if line + 1 < self.line_starts.len() {
+            self.line_starts[line + 1] - 1
+        } else {
+            self.len
+        };
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end as usize - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        TextRange::new(start, end)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset. An offset inside a
+    /// multi-byte character is moved back to that character's start.
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let offset = clamp_to_char_boundary(text, offset.min(self.len) as usize);
+        let line = self.line_of(offset as u32);
+        let start = self.line_starts[line] as usize;
+        let column = text[start..offset].chars().count() as u32 + 1;
+        LineCol {
+            line: line as u32 + 1,
+            column,
+        }
+    }
+
+    /// LSP position (0-based line, UTF-16 column) of a byte offset.
+    pub fn utf16_position(&self, text: &str, offset: u32) -> Utf16Position {
+        let offset = clamp_to_char_boundary(text, offset.min(self.len) as usize);
+        let line = self.line_of(offset as u32);
+        let start = self.line_starts[line] as usize;
+        let character = text[start..offset].encode_utf16().count() as u32;
+        Utf16Position {
+            line: line as u32,
+            character,
+        }
+    }
+
+    /// Byte offset of an LSP position. Positions past the end of a line clamp to the line
+    /// end; positions past the last line clamp to the end of the text.
+    pub fn offset_of_utf16(&self, text: &str, pos: Utf16Position) -> u32 {
+        let line = pos.line as usize;
+        if line >= self.line_starts.len() {
+            return self.len;
+        }
+        let range = self.line_range(line, text);
+        let line_text = &text[range.as_usize()];
+        let mut units = 0u32;
+        for (i, ch) in line_text.char_indices() {
+            if units >= pos.character {
+                return range.start + i as u32;
+            }
+            units += ch.len_utf16() as u32;
+        }
+        range.end
+    }
+
+    /// Byte offset of a 1-based line and character column.
+    pub fn offset_of_line_col(&self, text: &str, lc: LineCol) -> u32 {
+        let line = lc.line.saturating_sub(1) as usize;
+        if line >= self.line_starts.len() {
+            return self.len;
+        }
+        let range = self.line_range(line, text);
+        let line_text = &text[range.as_usize()];
+        match line_text.char_indices().nth(lc.column.saturating_sub(1) as usize) {
+            Some((i, _)) => range.start + i as u32,
+            None => range.end,
+        }
+    }
+}
+
+fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_and_utf16_units() {
+        let text = "ab\r\nä😀x\nlast";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 3);
+        let x = text.find('x').unwrap() as u32;
+        assert_eq!(idx.line_col(text, x), LineCol { line: 2, column: 3 });
+        assert_eq!(
+            idx.utf16_position(text, x),
+            Utf16Position {
+                line: 1,
+                character: 3
+            }
+        );
+        assert_eq!(
+            idx.offset_of_utf16(
+                text,
+                Utf16Position {
+                    line: 1,
+                    character: 3
+                }
+            ),
+            x
+        );
+        assert_eq!(idx.line_range(0, text), TextRange::new(0, 2));
+        assert_eq!(idx.offset_of_line_col(text, LineCol { line: 3, column: 2 }), 13);
+        // past the end clamps
+        assert_eq!(idx.line_col(text, 999), LineCol { line: 3, column: 5 });
+    }
+}
