@@ -8,7 +8,13 @@
 //! - [`rules`]: pure functions from model to [`diagnostics`];
 //! - shells: `cli`, `lsp`, `simulate`.
 
+pub mod cli;
 pub mod diagnostics;
 pub mod graph;
+pub mod lint;
 pub mod model;
+pub mod rules;
 pub mod syntax;
+
+pub use diagnostics::{Diagnostic, Severity};
+pub use lint::{LintOptions, lint_bytes, lint_text};

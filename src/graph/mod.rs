@@ -42,7 +42,10 @@ impl ScopeGraph {
                 }
             }
         }
-        let start = s.start_at_name().and_then(|name| s.state_index(name)).map(NodeIndex::new);
+        let start = s
+            .start_at_name()
+            .and_then(|name| s.state_index(name))
+            .map(NodeIndex::new);
         let mut reachable = vec![false; n];
         if let Some(start) = start {
             let mut dfs = Dfs::new(&graph, start);
@@ -95,7 +98,9 @@ pub struct Graphs {
 impl Graphs {
     pub fn build(machine: &StateMachine<'_, '_>) -> Graphs {
         Graphs {
-            scopes: (0..machine.scopes.len()).map(|id| ScopeGraph::build(machine, id)).collect(),
+            scopes: (0..machine.scopes.len())
+                .map(|id| ScopeGraph::build(machine, id))
+                .collect(),
         }
     }
 

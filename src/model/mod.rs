@@ -55,7 +55,10 @@ pub enum ScopeKind {
     /// `Branches[index]` of a Parallel state.
     Branch { parent: StateId, index: usize },
     /// The `ItemProcessor` (or legacy `Iterator`) of a Map state.
-    Processor { parent: StateId, legacy_iterator: bool },
+    Processor {
+        parent: StateId,
+        legacy_iterator: bool,
+    },
 }
 
 /// One set of states with its own `StartAt`: the top level, a branch or a processor.
@@ -161,7 +164,10 @@ impl<'a, 's> StateMachine<'a, 's> {
         let mut states = Vec::with_capacity(members.len());
         let mut index = HashMap::with_capacity(members.len());
         for (i, member) in members.iter().enumerate() {
-            let state_id = StateId { scope: id, index: i };
+            let state_id = StateId {
+                scope: id,
+                index: i,
+            };
             let state = State::build(state_id, member, self.query_language);
             index.entry(state.name).or_insert(i);
             self.names.entry(state.name).or_default().push(state_id);

@@ -58,7 +58,10 @@ impl StateType {
     /// Succeed and Fail end their scope; Choice moves on through its rules. All other
     /// types need exactly one of `Next` or `End`.
     pub fn needs_next_or_end(self) -> bool {
-        !matches!(self, StateType::Choice | StateType::Succeed | StateType::Fail)
+        !matches!(
+            self,
+            StateType::Choice | StateType::Succeed | StateType::Fail
+        )
     }
 
     /// Task, Parallel and Map may have `Retry` and `Catch`.
@@ -153,9 +156,16 @@ pub struct State<'a, 's> {
 }
 
 impl<'a, 's> State<'a, 's> {
-    pub(super) fn build(id: StateId, member: &'a Member<'s>, machine_ql: QueryLanguage) -> State<'a, 's> {
+    pub(super) fn build(
+        id: StateId,
+        member: &'a Member<'s>,
+        machine_ql: QueryLanguage,
+    ) -> State<'a, 's> {
         let node = &member.value;
-        let kind = node.get("Type").and_then(Node::as_str).and_then(StateType::parse);
+        let kind = node
+            .get("Type")
+            .and_then(Node::as_str)
+            .and_then(StateType::parse);
         let query_language = node
             .get("QueryLanguage")
             .and_then(Node::as_str)
@@ -242,7 +252,11 @@ impl<'a, 's> State<'a, 's> {
             if let Some(m) = member
                 && let Some(target) = m.value.as_str()
             {
-                out.push(Transition { kind, target, member: m });
+                out.push(Transition {
+                    kind,
+                    target,
+                    member: m,
+                });
             }
         };
         push(TransitionKind::Next, self.next);
@@ -267,7 +281,15 @@ impl<'a, 's> State<'a, 's> {
                 .iter()
                 .enumerate()
                 .filter(|(_, b)| b.as_object().is_some())
-                .map(|(index, b)| (b, ScopeKind::Branch { parent: self.id, index }))
+                .map(|(index, b)| {
+                    (
+                        b,
+                        ScopeKind::Branch {
+                            parent: self.id,
+                            index,
+                        },
+                    )
+                })
                 .collect(),
             Some(StateType::Map) => {
                 let (node, legacy) = match self.node.get("ItemProcessor") {

@@ -10,7 +10,9 @@
 use std::borrow::Cow;
 
 use super::text::TextRange;
-use super::tree::{Comment, Document, MAX_DEPTH, Member, Node, SourceKind, SyntaxError, SyntaxErrorKind, Value};
+use super::tree::{
+    Comment, Document, MAX_DEPTH, Member, Node, SourceKind, SyntaxError, SyntaxErrorKind, Value,
+};
 
 /// Reads `text` as JSON.
 pub fn parse(text: &str) -> Document<'_> {
@@ -64,7 +66,18 @@ struct Parser<'s> {
 fn is_delimiter(b: u8) -> bool {
     matches!(
         b,
-        b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"' | b'\'' | b' ' | b'\t' | b'\n' | b'\r' | b'/'
+        b'{' | b'}'
+            | b'['
+            | b']'
+            | b','
+            | b':'
+            | b'"'
+            | b'\''
+            | b' '
+            | b'\t'
+            | b'\n'
+            | b'\r'
+            | b'/'
     )
 }
 
@@ -91,7 +104,10 @@ impl<'s> Parser<'s> {
             while let Some(b) = self.peek() {
                 if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
                     self.pos += 1;
-                } else if b == 0xEF && self.bytes[self.pos..].starts_with(&[0xEF, 0xBB, 0xBF]) && self.pos == 0 {
+                } else if b == 0xEF
+                    && self.bytes[self.pos..].starts_with(&[0xEF, 0xBB, 0xBF])
+                    && self.pos == 0
+                {
                     // UTF-8 byte order mark at the start: tolerated silently.
                     self.pos += 3;
                 } else {
@@ -104,7 +120,8 @@ impl<'s> Parser<'s> {
             let start = self.pos;
             match self.bytes.get(self.pos + 1) {
                 Some(b'/') => {
-                    let end = memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
+                    let end =
+                        memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
                     self.comments.push(Comment {
                         text: &self.text[start + 2..end],
                         range: TextRange::from_usize(start, end),
@@ -218,7 +235,11 @@ impl<'s> Parser<'s> {
                 Node::new(range, Value::Invalid)
             }
             "NaN" | "Infinity" => {
-                self.error(range, SyntaxErrorKind::Invalid, format!("`{word}` is not a JSON number"));
+                self.error(
+                    range,
+                    SyntaxErrorKind::Invalid,
+                    format!("`{word}` is not a JSON number"),
+                );
                 Node::new(range, Value::Invalid)
             }
             _ => {
@@ -254,9 +275,16 @@ impl<'s> Parser<'s> {
         }
         let range = TextRange::from_usize(start, self.pos);
         if depth != 0 {
-            self.error(range, SyntaxErrorKind::Invalid, "unterminated `${` placeholder: expected `}`".to_string());
+            self.error(
+                range,
+                SyntaxErrorKind::Invalid,
+                "unterminated `${` placeholder: expected `}`".to_string(),
+            );
         }
-        Node::new(range, Value::Placeholder(Cow::Borrowed(&self.text[start..self.pos])))
+        Node::new(
+            range,
+            Value::Placeholder(Cow::Borrowed(&self.text[start..self.pos])),
+        )
     }
 
     fn number(&mut self) -> Node<'s> {
@@ -278,13 +306,21 @@ impl<'s> Parser<'s> {
         let raw = &self.text[start..self.pos];
         let range = TextRange::from_usize(start, self.pos);
         if !is_json_number(raw) {
-            self.error(range, SyntaxErrorKind::Invalid, format!("`{}` is not a valid JSON number", truncate(raw, 40)));
+            self.error(
+                range,
+                SyntaxErrorKind::Invalid,
+                format!("`{}` is not a valid JSON number", truncate(raw, 40)),
+            );
             return Node::new(range, Value::Invalid);
         }
         match parse_number(raw) {
             Some(n) => Node::new(range, Value::Number(n)),
             None => {
-                self.error(range, SyntaxErrorKind::Invalid, format!("number `{}` is out of range", truncate(raw, 40)));
+                self.error(
+                    range,
+                    SyntaxErrorKind::Invalid,
+                    format!("number `{}` is out of range", truncate(raw, 40)),
+                );
                 Node::new(range, Value::Invalid)
             }
         }
@@ -334,7 +370,8 @@ impl<'s> Parser<'s> {
                 self.error(
                     TextRange::from_usize(start, self.pos),
                     SyntaxErrorKind::Invalid,
-                    "unterminated string: expected a closing `\"` before the end of the line".to_string(),
+                    "unterminated string: expected a closing `\"` before the end of the line"
+                        .to_string(),
                 );
                 return (Cow::Owned(out), TextRange::from_usize(start, self.pos));
             }
@@ -507,7 +544,11 @@ impl<'s> Parser<'s> {
                     // Not a key: read it as a value to skip it, then look for the next member.
                     let bad = self.value(depth + 1);
                     if !matches!(bad.value, Value::Invalid) || !bad.range.is_empty() {
-                        self.error(bad.range, SyntaxErrorKind::Invalid, "expected a key (a double-quoted string)".to_string());
+                        self.error(
+                            bad.range,
+                            SyntaxErrorKind::Invalid,
+                            "expected a key (a double-quoted string)".to_string(),
+                        );
                     }
                     if bad.range.is_empty() {
                         self.pos += 1;
@@ -537,7 +578,10 @@ impl<'s> Parser<'s> {
                 }
             }
             let value = self.value(depth + 1);
-            if value.range.is_empty() && matches!(value.value, Value::Invalid) && self.peek().is_some_and(|b| b == b':') {
+            if value.range.is_empty()
+                && matches!(value.value, Value::Invalid)
+                && self.peek().is_some_and(|b| b == b':')
+            {
                 // Stray colon: skip it.
                 self.pos += 1;
             }
@@ -559,7 +603,9 @@ impl<'s> Parser<'s> {
                 }
                 Some(b'}') | None => {}
                 Some(b'"') => {
-                    let at = members.last().map_or(self.pos, |m| m.value.range.end as usize);
+                    let at = members
+                        .last()
+                        .map_or(self.pos, |m| m.value.range.end as usize);
                     self.error(
                         TextRange::from_usize(at, at),
                         SyntaxErrorKind::Invalid,
@@ -587,7 +633,10 @@ impl<'s> Parser<'s> {
         }
         seen.clear();
         self.seen_keys = seen;
-        Node::new(TextRange::from_usize(start, self.pos), Value::Object(members))
+        Node::new(
+            TextRange::from_usize(start, self.pos),
+            Value::Object(members),
+        )
     }
 
     fn push_member(
@@ -628,7 +677,11 @@ impl<'s> Parser<'s> {
                 format!("duplicate key \"{}\"", truncate(&key, 60)),
             );
         }
-        members.push(Member { key, key_range, value });
+        members.push(Member {
+            key,
+            key_range,
+            value,
+        });
     }
 
     fn array(&mut self, depth: usize) -> Node<'s> {
@@ -851,7 +904,12 @@ mod tests {
         let text = r#"{"A": 1, "B": 2, "A": 3}"#;
         let doc = parse(text);
         assert_eq!(doc.errors.len(), 1);
-        assert_eq!(doc.errors[0].kind, SyntaxErrorKind::DuplicateKey { first: TextRange::new(1, 4) });
+        assert_eq!(
+            doc.errors[0].kind,
+            SyntaxErrorKind::DuplicateKey {
+                first: TextRange::new(1, 4)
+            }
+        );
         assert_eq!(doc.errors[0].range, TextRange::new(17, 20));
         assert_eq!(doc.root.unwrap().get("A").unwrap().as_f64(), Some(3.0));
     }
@@ -864,7 +922,11 @@ mod tests {
         }
         text.push_str("\"k3\": 0}");
         let doc = parse(&text);
-        let dups = doc.errors.iter().filter(|e| matches!(e.kind, SyntaxErrorKind::DuplicateKey { .. })).count();
+        let dups = doc
+            .errors
+            .iter()
+            .filter(|e| matches!(e.kind, SyntaxErrorKind::DuplicateKey { .. }))
+            .count();
         assert_eq!(dups, 41);
     }
 
@@ -874,9 +936,16 @@ mod tests {
         let doc = parse(text);
         assert_eq!(doc.comments.len(), 2);
         assert_eq!(doc.comments[0].text, " note");
-        assert!(doc.errors.iter().all(|e| e.kind == SyntaxErrorKind::Extension));
+        assert!(
+            doc.errors
+                .iter()
+                .all(|e| e.kind == SyntaxErrorKind::Extension)
+        );
         assert_eq!(doc.errors.len(), 4);
-        assert_eq!(doc.root.unwrap().to_json(), serde_json::json!({"a": 1, "b": [1, 2]}));
+        assert_eq!(
+            doc.root.unwrap().to_json(),
+            serde_json::json!({"a": 1, "b": [1, 2]})
+        );
     }
 
     #[test]
@@ -885,8 +954,14 @@ mod tests {
         assert_eq!(
             errors(text),
             vec![
-                ("7..7".to_string(), "expected `,` between object members".to_string()),
-                ("21..22".to_string(), "expected a value, found `}`".to_string()),
+                (
+                    "7..7".to_string(),
+                    "expected `,` between object members".to_string()
+                ),
+                (
+                    "21..22".to_string(),
+                    "expected a value, found `}`".to_string()
+                ),
             ]
         );
         let root = parse(text).root.unwrap();
@@ -900,7 +975,10 @@ mod tests {
         let text = r#"{"Parameters": {"Messages": "Messages.$": "$.Messages"}, "Next": "X"}"#;
         let doc = parse(text);
         assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
-        assert_eq!(doc.errors[0].message, "expected `,` or `}` after an object member, found `:`");
+        assert_eq!(
+            doc.errors[0].message,
+            "expected `,` or `}` after an object member, found `:`"
+        );
         assert_eq!(doc.root.unwrap().get("Next").unwrap().as_str(), Some("X"));
     }
 
@@ -920,7 +998,10 @@ mod tests {
         let doc = parse(text);
         assert!(doc.errors.is_empty());
         let root = doc.root.unwrap();
-        assert_eq!(root.get("TimeoutSeconds").unwrap().value, Value::Placeholder("${Timeout}".into()));
+        assert_eq!(
+            root.get("TimeoutSeconds").unwrap().value,
+            Value::Placeholder("${Timeout}".into())
+        );
     }
 
     #[test]
@@ -932,18 +1013,49 @@ mod tests {
         assert_eq!(doc.errors[0].kind, SyntaxErrorKind::TooDeep);
         let unterminated = "{\"a\":".repeat(depth);
         let doc = parse(&unterminated);
-        assert!(doc.errors.iter().any(|e| e.kind == SyntaxErrorKind::TooDeep));
+        assert!(
+            doc.errors
+                .iter()
+                .any(|e| e.kind == SyntaxErrorKind::TooDeep)
+        );
     }
 
     #[test]
     fn empty_and_garbage_inputs() {
-        assert_eq!(errors(""), vec![("0..0".to_string(), "the document is empty: expected a JSON object".to_string())]);
+        assert_eq!(
+            errors(""),
+            vec![(
+                "0..0".to_string(),
+                "the document is empty: expected a JSON object".to_string()
+            )]
+        );
         assert_eq!(
             errors("{} x"),
-            vec![("3..4".to_string(), "unexpected content after the end of the JSON document".to_string())]
+            vec![(
+                "3..4".to_string(),
+                "unexpected content after the end of the JSON document".to_string()
+            )]
         );
-        assert_eq!(errors("True"), vec![("0..4".to_string(), "`True` is not a JSON value; write `true`".to_string())]);
-        assert_eq!(errors("01"), vec![("0..2".to_string(), "`01` is not a valid JSON number".to_string())]);
-        assert_eq!(errors("\"a\\qb\""), vec![("2..4".to_string(), "invalid escape `\\q` in a JSON string".to_string())]);
+        assert_eq!(
+            errors("True"),
+            vec![(
+                "0..4".to_string(),
+                "`True` is not a JSON value; write `true`".to_string()
+            )]
+        );
+        assert_eq!(
+            errors("01"),
+            vec![(
+                "0..2".to_string(),
+                "`01` is not a valid JSON number".to_string()
+            )]
+        );
+        assert_eq!(
+            errors("\"a\\qb\""),
+            vec![(
+                "2..4".to_string(),
+                "invalid escape `\\q` in a JSON string".to_string()
+            )]
+        );
     }
 }

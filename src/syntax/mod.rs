@@ -11,7 +11,8 @@ use std::borrow::Cow;
 
 pub use text::{LineCol, LineIndex, TextRange, Utf16Position};
 pub use tree::{
-    Comment, Document, MAX_DEPTH, Member, Node, PathStep, SourceKind, SyntaxError, SyntaxErrorKind, Tagged, Value,
+    Comment, Document, MAX_DEPTH, Member, Node, PathStep, SourceKind, SyntaxError, SyntaxErrorKind,
+    Tagged, Value,
 };
 
 /// Reads `text` with the reader for `kind`.
@@ -35,7 +36,12 @@ pub fn detect_kind(path: Option<&str>, text: &str) -> SourceKind {
             return SourceKind::Yaml;
         }
     }
-    match text.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+    match text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .as_bytes()
+        .first()
+    {
         Some(b'{') | Some(b'[') => SourceKind::Json,
         None => SourceKind::Json,
         _ => SourceKind::Yaml,
@@ -62,7 +68,9 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             error: Some(SyntaxError {
                 range: TextRange::empty(0),
                 kind: SyntaxErrorKind::Encoding,
-                message: format!("this is a binary file (NUL byte at offset {nul}), not JSON or YAML text"),
+                message: format!(
+                    "this is a binary file (NUL byte at offset {nul}), not JSON or YAML text"
+                ),
             }),
             binary: true,
         };
@@ -83,7 +91,9 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
                     // `at` is the same offset in the lossy text: everything before it is unchanged.
                     range: TextRange::from_usize(at, at + 1),
                     kind: SyntaxErrorKind::Encoding,
-                    message: format!("invalid UTF-8 (byte 0x{bad:02X} at offset {at}); the file must be UTF-8 text"),
+                    message: format!(
+                        "invalid UTF-8 (byte 0x{bad:02X} at offset {at}); the file must be UTF-8 text"
+                    ),
                 }),
                 binary: false,
             }
@@ -113,9 +123,16 @@ pub fn string_source_offset(source: &str, node: &Node<'_>, decoded: usize) -> u3
                     let esc_len = match bytes.get(src + 1) {
                         Some(b'u') => {
                             // A surrogate pair is 12 raw bytes for one 4-byte char.
-                            let hex = body.get(src + 2..src + 6).and_then(|h| u32::from_str_radix(h, 16).ok());
+                            let hex = body
+                                .get(src + 2..src + 6)
+                                .and_then(|h| u32::from_str_radix(h, 16).ok());
                             match hex {
-                                Some(h) if (0xD800..0xDC00).contains(&h) && body[src + 6..].starts_with("\\u") => 12,
+                                Some(h)
+                                    if (0xD800..0xDC00).contains(&h)
+                                        && body[src + 6..].starts_with("\\u") =>
+                                {
+                                    12
+                                }
                                 _ => 6,
                             }
                         }
@@ -125,7 +142,10 @@ pub fn string_source_offset(source: &str, node: &Node<'_>, decoded: usize) -> u3
                     let ch_len = value[dec..].chars().next().map_or(1, char::len_utf8);
                     src += esc_len;
                     dec += ch_len;
-                } else if quote == Some(b'\'') && bytes[src] == b'\'' && bytes.get(src + 1) == Some(&b'\'') {
+                } else if quote == Some(b'\'')
+                    && bytes[src] == b'\''
+                    && bytes.get(src + 1) == Some(&b'\'')
+                {
                     // YAML single-quoted: '' stands for '
                     src += 2;
                     dec += 1;
@@ -158,7 +178,10 @@ mod tests {
         let d = decode(b"{\"a\": \"\xff\"}");
         let e = d.error.unwrap();
         assert_eq!(e.range, TextRange::new(7, 8));
-        assert_eq!(e.message, "invalid UTF-8 (byte 0xFF at offset 7); the file must be UTF-8 text");
+        assert_eq!(
+            e.message,
+            "invalid UTF-8 (byte 0xFF at offset 7); the file must be UTF-8 text"
+        );
         let d = decode(b"\x7fELF\x00\x01");
         assert!(d.binary);
         assert!(decode(b"{}").error.is_none());

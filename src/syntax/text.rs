@@ -103,10 +103,7 @@ impl LineIndex {
 
     /// Byte offset at which 0-based `line` starts.
     pub fn line_start(&self, line: usize) -> u32 {
-        self.line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.len)
+        self.line_starts.get(line).copied().unwrap_or(self.len)
     }
 
     /// Byte range of 0-based `line` without its terminator.
@@ -176,7 +173,10 @@ impl LineIndex {
         }
         let range = self.line_range(line, text);
         let line_text = &text[range.as_usize()];
-        match line_text.char_indices().nth(lc.column.saturating_sub(1) as usize) {
+        match line_text
+            .char_indices()
+            .nth(lc.column.saturating_sub(1) as usize)
+        {
             Some((i, _)) => range.start + i as u32,
             None => range.end,
         }
@@ -219,7 +219,10 @@ mod tests {
             x
         );
         assert_eq!(idx.line_range(0, text), TextRange::new(0, 2));
-        assert_eq!(idx.offset_of_line_col(text, LineCol { line: 3, column: 2 }), 13);
+        assert_eq!(
+            idx.offset_of_line_col(text, LineCol { line: 3, column: 2 }),
+            13
+        );
         // past the end clamps
         assert_eq!(idx.line_col(text, 999), LineCol { line: 3, column: 5 });
     }

@@ -1,0 +1,56 @@
+//! The command-line shell: argument parsing and dispatch. Rendering lives in `render`.
+
+mod check;
+pub mod render;
+mod rule;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Static analyzer, language server and dry-run simulator for the Amazon States Language.
+#[derive(Debug, Parser)]
+#[command(name = "asl-lint", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint state machine definitions (files, directories, or `-` for stdin).
+    Check(check::CheckArgs),
+    /// Show the documentation of a rule, or list all rules.
+    Rule(rule::RuleArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Never fail because of diagnostics (exit 0 unless usage or I/O errors).
+    Never,
+}
+
+/// Exit code for usage and I/O errors.
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Rule(args) => rule::run(&args),
+    }
+}
+
+/// Parses the process arguments and runs. Clap's own usage errors exit with 2.
+pub fn main() -> ExitCode {
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Output formats for `asl-lint check`. Each format is one file; all take the same
+//! reports and return the text to print. Line and column are computed here, at the edge.
+
+mod concise;
+mod full;
+mod json;
+
+use clap::ValueEnum;
+
+use crate::diagnostics::{Diagnostic, Severity};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source snippets with labels and help (for people).
+    Full,
+    /// One line per diagnostic: `path:line:col: CODE [severity] message`.
+    Concise,
+    /// One JSON array of diagnostics (a stable contract for other tools).
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
+/// One linted file, as the renderers see it.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as shown to the user.
+    pub path: String,
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
+    match format {
+        Format::Full => full::render(files, color),
+        Format::Concise => concise::render(files),
+        Format::Json => json::render(files),
+    }
+}
+
+/// "3 errors, 1 warning in 2 files" or "All checks passed".
+pub(crate) fn summary(files: &[FileReport]) -> String {
+    let count = |s: Severity| {
+        files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .filter(|d| d.severity == s)
+            .count()
+    };
+    let (e, w, i) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    let with_problems = files.iter().filter(|f| !f.diagnostics.is_empty()).count();
+    if e + w + i == 0 {
+        let n = files.len();
+        return format!(
+            "All checks passed ({n} file{}).",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    if e > 0 {
+        parts.push(plural(e, "error"));
+    }
+    if w > 0 {
+        parts.push(plural(w, "warning"));
+    }
+    if i > 0 {
+        parts.push(plural(i, "info"));
+    }
+    format!(
+        "Found {} in {}.",
+        parts.join(", "),
+        plural(with_problems, "file")
+    )
+}

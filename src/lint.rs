@@ -1,0 +1,106 @@
+//! The one entry point the shells call: text in, diagnostics out.
+//!
+//! The CLI and the language server both go through [`lint_text`] (or [`lint_bytes`] for
+//! raw file contents), so they always agree.
+
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::graph::Graphs;
+use crate::model::StateMachine;
+use crate::rules::{self, LintContext, RuleMeta};
+use crate::syntax::{self, Document, SourceKind};
+
+/// Which rules run. Codes match by prefix, as in ruff: `ASL2` selects every 2xx rule.
+#[derive(Clone, Debug, Default)]
+pub struct LintOptions {
+    /// When non-empty, only rules matching one of these codes or prefixes run.
+    pub select: Vec<String>,
+    /// Rules matching one of these codes or prefixes do not run.
+    pub ignore: Vec<String>,
+}
+
+impl LintOptions {
+    pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
+        let matches = |pattern: &String| {
+            let p = pattern.trim();
+            p.eq_ignore_ascii_case("ALL")
+                || meta.code.len() >= p.len() && meta.code[..p.len()].eq_ignore_ascii_case(p)
+                || meta.name == p
+        };
+        (self.select.is_empty() || self.select.iter().any(matches))
+            && !self.ignore.iter().any(matches)
+    }
+}
+
+/// Lints an already-parsed document.
+pub fn lint_document(
+    source: &str,
+    document: &Document<'_>,
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
+    let machine = document.root.as_ref().and_then(StateMachine::build);
+    let graphs = machine.as_ref().map(Graphs::build);
+    let ctx = LintContext {
+        source,
+        document,
+        machine: machine.as_ref(),
+        graphs: graphs.as_ref(),
+    };
+    let mut out = rules::run(&ctx, &|meta| options.is_enabled(meta));
+    diagnostics::sort(&mut out);
+    out
+}
+
+/// Parses and lints `text`.
+pub fn lint_text(text: &str, kind: SourceKind, options: &LintOptions) -> Vec<Diagnostic> {
+    let document = syntax::parse(text, kind);
+    lint_document(text, &document, options)
+}
+
+/// A linted file: the text the diagnostics' ranges refer to and the diagnostics.
+#[derive(Debug)]
+pub struct LintedFile {
+    /// The decoded text (lossy when the file was not valid UTF-8).
+    pub text: String,
+    pub kind: SourceKind,
+    pub diagnostics: Vec<Diagnostic>,
+    /// False when the bytes were not valid UTF-8 text: the file must not be rewritten.
+    pub text_is_exact: bool,
+}
+
+/// Decodes, parses and lints raw file contents. `path` picks JSON or YAML by extension.
+pub fn lint_bytes(bytes: &[u8], path: Option<&str>, options: &LintOptions) -> LintedFile {
+    let decoded = syntax::decode(bytes);
+    let encoding_diagnostic = decoded.error.as_ref().and_then(|e| {
+        let rule = rules::find("ASL004").expect("ASL004 is registered");
+        options.is_enabled(&rule.meta).then(|| {
+            Diagnostic::new(
+                rule.meta.code,
+                rule.meta.severity,
+                e.range,
+                e.message.clone(),
+            )
+        })
+    });
+    let text_is_exact = decoded.error.is_none();
+    let text = decoded.text.into_owned();
+    let kind = syntax::detect_kind(path, &text);
+    let mut diagnostics = if decoded.binary {
+        Vec::new()
+    } else {
+        lint_text(&text, kind, options)
+    };
+    if let Some(d) = encoding_diagnostic {
+        diagnostics.insert(0, d);
+    }
+    LintedFile {
+        text,
+        kind,
+        diagnostics,
+        text_is_exact,
+    }
+}
+
+/// The highest severity among `diagnostics`.
+pub fn max_severity(diagnostics: &[Diagnostic]) -> Option<Severity> {
+    diagnostics.iter().map(|d| d.severity).max()
+}

@@ -1,0 +1,80 @@
+//! 2xx: the state graph and transitions.
+pub mod cross_scope_transition;
+pub mod duplicate_state_name;
+pub mod no_terminal_state;
+pub mod unknown_catch_target;
+pub mod unknown_choice_target;
+pub mod unknown_next_state;
+pub mod unknown_start_at;
+pub mod unreachable_state;
+
+use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::model::{Scope, StateMachine, TransitionKind};
+use crate::rules::{LintContext, Sink, did_you_mean};
+use crate::syntax::{Member, SourceKind};
+
+/// Reports transitions of the kinds `wanted` accepts whose target is a state of no scope
+/// (a target that exists in another scope is ASL207's), with a did-you-mean fix.
+pub(super) fn report_unknown_targets(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    wanted: fn(TransitionKind) -> bool,
+) {
+    let Some(machine) = ctx.machine else { return };
+    for scope in &machine.scopes {
+        for state in &scope.states {
+            for t in state.transitions() {
+                if !wanted(t.kind) || scope.state_index(t.target).is_some() {
+                    continue;
+                }
+                if !machine.states_named(t.target).is_empty() {
+                    continue;
+                }
+                let message = format!(
+                    "{} names \"{}\", which is not a state of {}",
+                    t.kind.describe(),
+                    t.target,
+                    scope.describe(machine)
+                );
+                report_with_suggestion(ctx, sink, machine, scope, t.member, message);
+            }
+        }
+    }
+}
+
+/// Reports `member` (whose value names a missing state) with a did-you-mean help and
+/// fix drawn from the states of `scope`.
+pub(super) fn report_with_suggestion(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    _machine: &StateMachine<'_, '_>,
+    scope: &Scope<'_, '_>,
+    member: &Member<'_>,
+    message: String,
+) {
+    let target = member.value.as_str().unwrap_or("");
+    let suggestion = did_you_mean(target, scope.states.iter().map(|s| s.name));
+    let d = sink.report(member.value.range, message);
+    if let Some(s) = suggestion {
+        d.help = Some(format!("did you mean \"{s}\"?"));
+        d.fixes.push(Fix {
+            title: format!("Replace with \"{s}\""),
+            applicability: Applicability::Unsafe,
+            edits: vec![Edit {
+                range: member.value.range,
+                replacement: quote(ctx.document.kind, s),
+            }],
+        });
+    }
+}
+
+/// A state name written as a string literal of the document's language.
+pub(crate) fn quote(kind: SourceKind, name: &str) -> String {
+    match kind {
+        // serde_json escapes exactly what JSON needs; a double-quoted YAML scalar takes
+        // the same escapes.
+        SourceKind::Json | SourceKind::Yaml => {
+            serde_json::to_string(name).unwrap_or_else(|_| format!("\"{name}\""))
+        }
+    }
+}

@@ -1,0 +1,33 @@
+use crate::model::TransitionKind;
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `Catch` entry whose `Next` names no state.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions rejects the definition (`MISSING_TRANSITION_TARGET`); the error
+    /// handler you meant to run does not exist.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle Error"}]}, "Handle error": {"Type": "Fail"}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle error"}]}, "Handle error": {"Type": "Fail"}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL204",
+        name: "unknown-catch-target",
+        severity: Error,
+        aws_code: Some("MISSING_TRANSITION_TARGET"),
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    super::report_unknown_targets(ctx, sink, |k| matches!(k, TransitionKind::Catch(_)));
+}

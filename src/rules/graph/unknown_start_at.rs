@@ -1,0 +1,50 @@
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `StartAt` (of the state machine, a Parallel branch or a Map processor)
+    /// that names no state of its scope.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions rejects the definition (`MISSING_TRANSITION_TARGET: Missing 'Next'
+    /// target ... at /StartAt`).
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Start", "States": {"Begin": {"Type": "Succeed"}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "Begin", "States": {"Begin": {"Type": "Succeed"}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL202",
+        name: "unknown-start-at",
+        severity: Error,
+        aws_code: Some("MISSING_TRANSITION_TARGET"),
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for scope in &machine.scopes {
+        let (Some(member), Some(name)) = (scope.start_at, scope.start_at_name()) else {
+            continue;
+        };
+        // A scope without states is ASL102's; a name from another scope is ASL207's.
+        if scope.states.is_empty()
+            || scope.state_index(name).is_some()
+            || !machine.states_named(name).is_empty()
+        {
+            continue;
+        }
+        let message = format!(
+            "StartAt names \"{name}\", which is not a state of {}",
+            scope.describe(machine)
+        );
+        super::report_with_suggestion(ctx, sink, machine, scope, member, message);
+    }
+}

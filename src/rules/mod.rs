@@ -1,0 +1,315 @@
+//! The rule registry and the rule framework.
+//!
+//! Every rule lives in its own file under a folder named for its group (the hundreds of
+//! its code): `syntax/` 0xx, `structure/` 1xx, `graph/` 2xx, `paths/` 3xx,
+//! `resources/` 4xx, `errors/` 5xx, `jsonata/` 6xx, `practice/` 7xx, `templates/` 8xx.
+//! The file name is the rule's kebab-case name in snake case. A rule is a pure function
+//! from the [`LintContext`] (source, syntax tree, model, graphs) to diagnostics; it sees
+//! nothing else. `asl-lint rule CODE` prints a rule's docs and its file.
+//!
+//! To add a rule: copy a rule file of the same group, give it the next free code, write
+//! its docs (What it does / Why is this bad? / Example / Use instead; the first `json`
+//! block under Example must trigger the rule and the one under Use instead must not: a
+//! test runs them), add it to [`RULES`] below, and add fixtures under
+//! `tests/fixtures/<CODE>/`.
+
+mod graph;
+mod structure;
+mod syntax;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::graph::Graphs;
+use crate::model::StateMachine;
+use crate::syntax::{Document, TextRange};
+
+/// Whether a rule can offer fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+/// What a rule is, for the registry, `asl-lint rule`, SARIF and the editor.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// `ASL` + 3 digits, stable forever.
+    pub code: &'static str,
+    /// kebab-case, reads well after "no" or as a finding, e.g. `unknown-next-state`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// The code AWS's `ValidateStateMachineDefinition` uses for the same mistake.
+    pub aws_code: Option<&'static str>,
+    pub fix: FixAvailability,
+    /// The rule's documentation (Markdown): What it does, Why is this bad?, Example, Use instead.
+    pub docs: &'static str,
+    /// The source file that holds the rule.
+    pub file: &'static str,
+}
+
+impl RuleMeta {
+    /// The first sentence of the docs' "What it does" section.
+    pub fn summary(&self) -> &'static str {
+        let mut lines = self
+            .docs
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| l.is_empty() || l.starts_with('#'));
+        let first = lines.next().unwrap_or("");
+        match first.find(". ") {
+            Some(i) => &first[..=i],
+            None => first,
+        }
+    }
+
+    /// The ```json blocks of the docs: (under "Example", under "Use instead").
+    pub fn doc_examples(&self) -> (Vec<&'static str>, Vec<&'static str>) {
+        let (mut bad, mut good) = (Vec::new(), Vec::new());
+        let mut in_valid_section = false;
+        let docs = self.docs;
+        let mut rest = docs;
+        let mut consumed = 0usize;
+        while let Some(start) = rest.find("```") {
+            let header_end = rest[start..].find('\n').map_or(rest.len(), |i| start + i);
+            let lang = rest[start + 3..header_end].trim();
+            let before = &docs[..consumed + start];
+            let last_heading = before.rfind("## Example").map(|i| (i, false));
+            let last_valid = before.rfind("Use instead").map(|i| (i, true));
+            in_valid_section = match (last_heading, last_valid) {
+                (Some(h), Some(v)) => v.0 > h.0,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (None, None) => in_valid_section,
+            };
+            let body_start = header_end + 1;
+            let Some(len) = rest.get(body_start..).and_then(|r| r.find("```")) else {
+                break;
+            };
+            let body = &rest[body_start..body_start + len];
+            if lang == "json" || lang == "yaml" {
+                if in_valid_section {
+                    good.push(body);
+                } else {
+                    bad.push(body);
+                }
+            }
+            let advance = body_start + len + 3;
+            consumed += advance;
+            rest = &rest[advance..];
+        }
+        (bad, good)
+    }
+}
+
+/// A rule: its metadata and its check.
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: fn(&LintContext<'_, '_>, &mut Sink<'_>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rule({})", self.meta.code)
+    }
+}
+
+/// Declares a rule: its docs (the doc comment), code, name, severity, AWS code, fix
+/// availability and check function.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $ident:ident = {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $sev:ident,
+            aws_code: $aws:expr,
+            fix: $fix:ident,
+            check: $check:path $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
+            meta: $crate::rules::RuleMeta {
+                code: $code,
+                name: $name,
+                severity: $crate::diagnostics::Severity::$sev,
+                aws_code: $aws,
+                fix: $crate::rules::FixAvailability::$fix,
+                docs: concat!($($doc, "\n"),*),
+                file: file!(),
+            },
+            check: $check,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// Everything a rule may look at. Rules see no files, no settings, no terminal.
+pub struct LintContext<'a, 's> {
+    pub source: &'s str,
+    pub document: &'a Document<'s>,
+    /// The model, when the document's root is an object.
+    pub machine: Option<&'a StateMachine<'a, 's>>,
+    pub graphs: Option<&'a Graphs>,
+}
+
+/// Collects one rule's diagnostics, stamping its code and default severity.
+pub struct Sink<'r> {
+    meta: &'static RuleMeta,
+    out: &'r mut Vec<Diagnostic>,
+}
+
+impl<'r> Sink<'r> {
+    pub fn new(meta: &'static RuleMeta, out: &'r mut Vec<Diagnostic>) -> Self {
+        Sink { meta, out }
+    }
+
+    /// Reports a finding at `range` and returns it for labels, help and fixes.
+    pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
+        self.out.push(Diagnostic::new(
+            self.meta.code,
+            self.meta.severity,
+            range,
+            message,
+        ));
+        self.out.last_mut().expect("just pushed")
+    }
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&Rule] = &[
+    &syntax::syntax_error::RULE,
+    &syntax::duplicate_key::RULE,
+    &syntax::non_standard_json::RULE,
+    &syntax::invalid_encoding::RULE,
+    &syntax::nesting_too_deep::RULE,
+    &structure::not_a_state_machine::RULE,
+    &structure::missing_start_at::RULE,
+    &structure::missing_states::RULE,
+    &structure::missing_state_type::RULE,
+    &structure::unknown_state_type::RULE,
+    &structure::next_and_end::RULE,
+    &structure::missing_next_or_end::RULE,
+    &structure::transition_not_allowed::RULE,
+    &structure::state_name_too_long::RULE,
+    &structure::invalid_state_name::RULE,
+    &graph::unknown_next_state::RULE,
+    &graph::unknown_start_at::RULE,
+    &graph::unknown_choice_target::RULE,
+    &graph::unknown_catch_target::RULE,
+    &graph::unreachable_state::RULE,
+    &graph::no_terminal_state::RULE,
+    &graph::cross_scope_transition::RULE,
+    &graph::duplicate_state_name::RULE,
+];
+
+/// The rule with this code (case-insensitive) or kebab-case name.
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta.code.eq_ignore_ascii_case(code_or_name) || r.meta.name == code_or_name)
+}
+
+/// Runs every rule that `enabled` accepts.
+pub fn run(ctx: &LintContext<'_, '_>, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if enabled(&rule.meta) {
+            let mut sink = Sink::new(&rule.meta, &mut out);
+            (rule.check)(ctx, &mut sink);
+        }
+    }
+    out
+}
+
+/// Names within edit distance for did-you-mean suggestions, best first.
+pub(crate) fn did_you_mean<'n>(
+    name: &str,
+    candidates: impl Iterator<Item = &'n str>,
+) -> Option<&'n str> {
+    let max = (name.chars().count() / 3).clamp(1, 4);
+    let lower = name.to_lowercase();
+    candidates
+        .filter(|c| *c != name)
+        .filter_map(|c| {
+            let d = if c.to_lowercase() == lower {
+                0
+            } else {
+                edit_distance(&lower, &c.to_lowercase())
+            };
+            (d <= max).then_some((d, c))
+        })
+        .min_by_key(|(d, c)| (*d, c.len()))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_well_formed_and_in_order() {
+        let mut seen = std::collections::HashSet::new();
+        let mut last = "";
+        for r in RULES {
+            let m = &r.meta;
+            assert!(seen.insert(m.code), "duplicate code {}", m.code);
+            assert!(seen.insert(m.name), "duplicate name {}", m.name);
+            assert!(
+                m.code.len() == 6
+                    && m.code.starts_with("ASL")
+                    && m.code[3..].bytes().all(|b| b.is_ascii_digit())
+            );
+            assert!(
+                m.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                m.name
+            );
+            assert!(m.code > last, "{} out of order", m.code);
+            last = m.code;
+            for section in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(m.docs.contains(section), "{} lacks {section}", m.code);
+            }
+            // The file lives in the folder of its group and is named after the rule.
+            let stem = m.name.replace('-', "_");
+            assert!(
+                m.file.ends_with(&format!("{stem}.rs")),
+                "{} is in {}",
+                m.code,
+                m.file
+            );
+        }
+    }
+
+    #[test]
+    fn did_you_mean_picks_the_closest_name() {
+        let names = ["Process Order", "Send Email", "Fail"];
+        assert_eq!(
+            did_you_mean("Proces Order", names.iter().copied()),
+            Some("Process Order")
+        );
+        assert_eq!(
+            did_you_mean("send email", names.iter().copied()),
+            Some("Send Email")
+        );
+        assert_eq!(did_you_mean("Something else", names.iter().copied()), None);
+    }
+}

@@ -1,0 +1,75 @@
+use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::SourceKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Task, Pass, Wait, Parallel or Map state with neither `Next` nor
+    /// `"End": true`.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions must know where to go when the state completes; it rejects the
+    /// definition. `"End": false` without `Next` is the same mistake.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass"}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
+    /// ```
+    ///
+    /// ## Fix
+    /// Adds `"End": true` (unsafe: you may have meant a `Next`).
+    pub static RULE = {
+        code: "ASL106",
+        name: "missing-next-or-end",
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some(kind) = state.kind else { continue };
+        if !kind.needs_next_or_end() || state.next.is_some() || state.is_end() {
+            continue;
+        }
+        let (range, message) = match state.end {
+            Some(end) if !end.value.is_unknown() => (
+                end.range(),
+                format!("state \"{}\" has \"End\": false and no Next", state.name),
+            ),
+            Some(_) => continue,
+            None => (
+                state.name_range,
+                format!(
+                    "{} state \"{}\" has neither Next nor End",
+                    kind.as_str(),
+                    state.name
+                ),
+            ),
+        };
+        let d = sink.report(range, message);
+        d.help = Some("add \"Next\" naming the state that follows, or \"End\": true".to_string());
+        if state.end.is_none()
+            && ctx.document.kind == SourceKind::Json
+            && let Some(members) = state.node.as_object()
+            && let Some(last) = members.last()
+        {
+            d.fixes.push(Fix {
+                title: "Add \"End\": true".to_string(),
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit {
+                    range: crate::syntax::TextRange::empty(last.value.range.end),
+                    replacement: ", \"End\": true".to_string(),
+                }],
+            });
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! 1xx: fields and structure of the state machine and its states.
+pub mod invalid_state_name;
+pub mod missing_next_or_end;
+pub mod missing_start_at;
+pub mod missing_state_type;
+pub mod missing_states;
+pub mod next_and_end;
+pub mod not_a_state_machine;
+pub mod state_name_too_long;
+pub mod transition_not_allowed;
+pub mod unknown_state_type;
+
+use crate::model::StateMachine;
+
+/// True when the root object has neither `StartAt` nor `States`: ASL100 reports it
+/// once and the per-field rules stay quiet about the top level.
+pub(crate) fn root_is_not_a_state_machine(machine: &StateMachine<'_, '_>) -> bool {
+    machine.field("StartAt").is_none() && machine.field("States").is_none()
+}

@@ -1,0 +1,48 @@
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a state that has both `Next` and `End`.
+    ///
+    /// ## Why is this bad?
+    /// A state either moves on to `Next` or ends its scope; Step Functions rejects a
+    /// state with both.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B", "End": true}, "B": {"Type": "Succeed"}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL105",
+        name: "next-and-end",
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        if let (Some(next), Some(end)) = (state.next, state.end) {
+            if state.kind.is_some_and(|k| !k.needs_next_or_end()) {
+                continue; // ASL107 reports Next/End on Choice, Succeed, Fail
+            }
+            let d = sink.report(
+                end.key_range,
+                format!("state \"{}\" has both Next and End", state.name),
+            );
+            d.labels.push(crate::diagnostics::Label {
+                range: next.key_range,
+                message: "Next is here".to_string(),
+            });
+            d.help = Some("keep Next to continue, or End to stop here".to_string());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::model::StateType;
+use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `Type` that is not one of Task, Pass, Choice, Wait, Succeed, Fail,
+    /// Parallel, Map.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions rejects the definition. Types are case-sensitive.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "pass", "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL104",
+        name: "unknown-state-type",
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some(ty) = state.type_member() else {
+            continue;
+        };
+        if state.kind.is_some() || ty.value.is_unknown() {
+            continue;
+        }
+        let Some(text) = ty.value.as_str() else {
+            sink.report(
+                ty.value.range,
+                format!("Type must be a string, not {}", ty.value.kind_name()),
+            );
+            continue;
+        };
+        let suggestion = did_you_mean(text, StateType::ALL.iter().map(|t| t.as_str()));
+        let d = sink.report(
+            ty.value.range,
+            format!("\"{text}\" is not a state type (Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map)"),
+        );
+        if let Some(s) = suggestion {
+            d.help = Some(format!("did you mean \"{s}\"?"));
+            d.fixes.push(Fix {
+                title: format!("Replace with \"{s}\""),
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit {
+                    range: ty.value.range,
+                    replacement: format!("\"{s}\""),
+                }],
+            });
+        }
+    }
+}
