@@ -9,7 +9,7 @@
 
 mod state;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::syntax::{Member, Node, TextRange};
 
@@ -140,7 +140,7 @@ impl<'a, 's> StateMachine<'a, 's> {
             root,
             query_language,
             scopes: Vec::new(),
-            names: HashMap::new(),
+            names: HashMap::default(),
         };
         machine.add_scope(root, ScopeKind::Root);
         Some(machine)
@@ -156,13 +156,13 @@ impl<'a, 's> StateMachine<'a, 's> {
             start_at: node.member("StartAt"),
             states_member,
             states: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         });
         let Some(members) = states_member.and_then(|m| m.value.as_object()) else {
             return id;
         };
         let mut states = Vec::with_capacity(members.len());
-        let mut index = HashMap::with_capacity(members.len());
+        let mut index = HashMap::with_capacity_and_hasher(members.len(), Default::default());
         for (i, member) in members.iter().enumerate() {
             let state_id = StateId {
                 scope: id,

@@ -22,7 +22,7 @@ pub fn parse(text: &str) -> Document<'_> {
         pos: 0,
         errors: Vec::new(),
         comments: Vec::new(),
-        seen_keys: std::collections::HashMap::new(),
+        seen_keys: rustc_hash::FxHashMap::default(),
     };
     p.skip_trivia();
     let root = if p.at_end() {
@@ -60,7 +60,7 @@ struct Parser<'s> {
     errors: Vec<SyntaxError>,
     comments: Vec<Comment<'s>>,
     /// Scratch map for duplicate-key detection, reused across objects.
-    seen_keys: std::collections::HashMap<Cow<'s, str>, TextRange>,
+    seen_keys: rustc_hash::FxHashMap<Cow<'s, str>, TextRange>,
 }
 
 fn is_delimiter(b: u8) -> bool {
@@ -101,19 +101,11 @@ impl<'s> Parser<'s> {
     /// Skips white space and comments (recording the comments).
     fn skip_trivia(&mut self) {
         loop {
-            while let Some(b) = self.peek() {
-                if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-                    self.pos += 1;
-                } else if b == 0xEF
-                    && self.bytes[self.pos..].starts_with(&[0xEF, 0xBB, 0xBF])
-                    && self.pos == 0
-                {
-                    // UTF-8 byte order mark at the start: tolerated silently.
-                    self.pos += 3;
-                } else {
-                    break;
-                }
+            if self.pos == 0 && self.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                // UTF-8 byte order mark at the start: tolerated silently.
+                self.pos = 3;
             }
+            self.pos = skip_whitespace(self.bytes, self.pos);
             if self.peek() != Some(b'/') {
                 return;
             }
@@ -341,16 +333,11 @@ impl<'s> Parser<'s> {
         self.pos += 1;
         let content_start = self.pos;
         // Fast path: no escapes and no control characters.
-        while let Some(b) = self.peek() {
-            if b == quote {
-                let s = &self.text[content_start..self.pos];
-                self.pos += 1;
-                return (Cow::Borrowed(s), TextRange::from_usize(start, self.pos));
-            }
-            if b == b'\\' || b < 0x20 {
-                break;
-            }
+        self.pos = find_string_special(self.bytes, self.pos, quote);
+        if self.peek() == Some(quote) {
+            let s = &self.text[content_start..self.pos];
             self.pos += 1;
+            return (Cow::Borrowed(s), TextRange::from_usize(start, self.pos));
         }
         let mut out = String::from(&self.text[content_start..self.pos]);
         loop {
@@ -391,12 +378,7 @@ impl<'s> Parser<'s> {
             }
             // Copy a run of ordinary characters.
             let run_start = self.pos;
-            while let Some(c) = self.peek() {
-                if c == quote || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos = find_string_special(self.bytes, self.pos, quote);
             out.push_str(&self.text[run_start..self.pos]);
         }
     }
@@ -483,7 +465,7 @@ impl<'s> Parser<'s> {
     fn object(&mut self, depth: usize) -> Node<'s> {
         let start = self.pos;
         self.pos += 1; // `{`
-        let mut members: Vec<Member<'s>> = Vec::new();
+        let mut members: Vec<Member<'s>> = Vec::with_capacity(8);
         // Keys seen in this object, for duplicate detection. Small objects scan the
         // members directly; large ones use the shared map.
         let mut use_map = false;
@@ -642,7 +624,7 @@ impl<'s> Parser<'s> {
     fn push_member(
         &mut self,
         members: &mut Vec<Member<'s>>,
-        seen: &mut std::collections::HashMap<Cow<'s, str>, TextRange>,
+        seen: &mut rustc_hash::FxHashMap<Cow<'s, str>, TextRange>,
         use_map: &mut bool,
         key: Cow<'s, str>,
         key_range: TextRange,
@@ -789,6 +771,54 @@ impl<'s> Parser<'s> {
             }
         }
     }
+}
+
+/// Index of the first byte at or after `pos` that is not JSON white space. Runs of
+/// spaces (indentation) are skipped eight bytes at a time.
+fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    loop {
+        while pos + 8 <= bytes.len() {
+            let word = u64::from_ne_bytes(bytes[pos..pos + 8].try_into().expect("8 bytes"));
+            if word != SPACES {
+                break;
+            }
+            pos += 8;
+        }
+        match bytes.get(pos) {
+            Some(b' ' | b'\t' | b'\n' | b'\r') => pos += 1,
+            _ => return pos,
+        }
+    }
+}
+
+/// Index of the first byte at or after `pos` that ends the plain part of a string: the
+/// closing `quote`, a backslash or a control character (or the end). Eight bytes are
+/// tested at a time with the classic "has a zero byte" bit trick.
+fn find_string_special(bytes: &[u8], mut pos: usize, quote: u8) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let q = LO * quote as u64;
+    let bs = LO * b'\\' as u64;
+    while pos + 8 <= bytes.len() {
+        let w = u64::from_le_bytes(bytes[pos..pos + 8].try_into().expect("8 bytes"));
+        // A byte below 0x20 borrows in `w - 0x20..` and has its top bit clear; bytes of
+        // 0x80 and above never flag because of `!w`. False positives are possible only
+        // next to a real match, and the byte loop below sorts them out.
+        let special = has_zero(w ^ q) | has_zero(w ^ bs) | (w.wrapping_sub(LO * 0x20) & !w & HI);
+        if special != 0 {
+            break;
+        }
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos) {
+        if b == quote || b == b'\\' || b < 0x20 {
+            break;
+        }
+        pos += 1;
+    }
+    pos
 }
 
 fn is_identifier_start(b: u8) -> bool {
