@@ -661,7 +661,7 @@ impl<'a> Parser<'a> {
         Ok(selector)
     }
 
-    /// A quoted string; the cursor is on the opening quote. `\` escapes the next char.
+    /// A quoted string; the cursor is on the opening quote.
     fn quoted(&mut self) -> Result<String, ExprError> {
         let open = self.pos;
         let quote = self.bump().unwrap_or('\'');
@@ -674,8 +674,14 @@ impl<'a> Parser<'a> {
                         format!("unterminated string: expected a closing {quote}"),
                     ));
                 }
+                // Only the quote itself is escaped; any other backslash is kept as
+                // written (AWS finds the key `a\"b` through `$['a\"b']`).
                 Some('\\') => match self.bump() {
-                    Some(c) => out.push(c),
+                    Some(c) if c == quote => out.push(c),
+                    Some(c) => {
+                        out.push('\\');
+                        out.push(c);
+                    }
                     None => {
                         return Err(ExprError::new(
                             self.span(open, self.pos),
@@ -1772,6 +1778,11 @@ mod tests {
         assert_eq!(sels("$['a b']"), vec![Selector::Name("a b".into())]);
         assert_eq!(sels("$[\"a\"]"), vec![Selector::Name("a".into())]);
         assert_eq!(sels("$['it\\'s']"), vec![Selector::Name("it's".into())]);
+        // Recorded against AWS (escape_sequence_parsing): other backslashes stay.
+        assert_eq!(
+            sels("$['Test\\\"\"Name\"']"),
+            vec![Selector::Name("Test\\\"\"Name\"".into())]
+        );
         assert_eq!(
             sels("$['a','b']"),
             vec![Selector::Names(vec!["a".into(), "b".into()])]
