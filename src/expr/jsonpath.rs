@@ -967,21 +967,27 @@ impl<'a> Parser<'a> {
                         )
                     })
             }
-            _ => {
-                for (word, value) in [
-                    ("true", Value::Bool(true)),
-                    ("false", Value::Bool(false)),
-                    ("null", Value::Null),
-                ] {
-                    if self.src[self.pos..].starts_with(word) {
-                        self.pos += word.len();
-                        return Ok(value);
-                    }
+            Some(c) if c.is_alphanumeric() || c == '_' => {
+                // `true`, `false`, `null`, or an unquoted word. Jayway-style filters in
+                // published AWS samples compare with bare words (`@.Code==es`); they are
+                // read as strings rather than rejected.
+                let start = self.pos;
+                while self
+                    .peek()
+                    .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                {
+                    self.bump();
                 }
-                Err(self.unexpected(
-                    "`@`, `$`, a string, a number, `true`, `false`, `null`, an array or a regex in the filter",
-                ))
+                Ok(match &self.src[start..self.pos] {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    "null" => Value::Null,
+                    word => Value::String(word.to_string()),
+                })
             }
+            _ => Err(self.unexpected(
+                "`@`, `$`, a string, a number, `true`, `false`, `null`, an array or a regex in the filter",
+            )),
         }
     }
 
@@ -1956,6 +1962,10 @@ mod tests {
         );
         let e = err("$[?(@.a == )]");
         assert_eq!(e.span, r(11, 12));
+        assert_eq!(
+            e.message,
+            "unexpected `)` at offset 11; expected `@`, `$`, a string, a number, `true`, `false`, `null`, an array or a regex in the filter"
+        );
         let e = err("$[?(@.a =~ /(/)]");
         assert!(e.message.starts_with("invalid regular expression /(/"));
         let e = err("$[99999999999999999999]");
@@ -2217,6 +2227,9 @@ mod tests {
         );
         assert_eq!(names("@.missing != 1"), json!([]));
         assert_eq!(names("@.p == '5'"), json!([]));
+        // Bare words compare as strings (aws-samples parallel-translate uses `==es`).
+        assert_eq!(names("@.n==apple"), json!(["apple"]));
+        assert_eq!(names("@.ok == true"), json!(["apple"]));
     }
 
     #[test]
