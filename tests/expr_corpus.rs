@@ -97,6 +97,7 @@ fn corpus_expressions_are_accepted() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("peer_verdicts.json")).unwrap())
             .unwrap();
     let mut checked = 0;
+    let mut all = Vec::new();
     let mut failures = Vec::new();
     let input = json!({"a": [1, {"b": 2}], "s": "x"});
     let ctx = json!({"Execution": {"Id": "id"}});
@@ -126,6 +127,7 @@ fn corpus_expressions_are_accepted() {
         let jsonata = def.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
         let mut exprs = Vec::new();
         collect(&def, "", jsonata, &mut exprs);
+        all.extend(exprs.iter().cloned());
         for (loc, s, kind) in exprs {
             checked += 1;
             let errors = match kind {
@@ -148,7 +150,19 @@ fn corpus_expressions_are_accepted() {
             }
         }
     }
-    println!("checked {checked} expressions");
+    // Throughput of parse + validate over everything collected (printed, not asserted).
+    let start = std::time::Instant::now();
+    let rounds = 20;
+    for _ in 0..rounds {
+        for (_, s, kind) in &all {
+            match kind {
+                Some(ctx) => drop(jsonpath::check(s, *ctx)),
+                None => drop(parse_dollar_value(s)),
+            }
+        }
+    }
+    let per = start.elapsed().as_nanos() / (rounds * all.len().max(1)) as u128;
+    println!("checked {checked} expressions; parse+validate {per} ns each");
     assert!(checked > 500, "too few expressions: {checked}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

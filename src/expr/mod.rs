@@ -278,3 +278,64 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn in_bounds(span: TextRange, len: usize) -> bool {
+        span.start <= span.end && span.end as usize <= len
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Any string: parsing never panics, and error spans lie inside the text.
+        #[test]
+        fn path_parser_is_total(s in "\\$[\\PC]{0,30}") {
+            match jsonpath::parse(&s) {
+                Ok(p) => {
+                    prop_assert!(in_bounds(p.span, s.len()));
+                    for seg in &p.segments {
+                        prop_assert!(in_bounds(seg.span, s.len()));
+                    }
+                    let input = json!({"a": [1, {"b": [2, 3]}], "c": {"d": null}});
+                    let _ = jsonpath::evaluate(&p, &input, &input, &serde_json::Map::new());
+                    let mut target = input.clone();
+                    let _ = jsonpath::set(&p, &mut target, json!(1));
+                    for e in jsonpath::validate(&p, jsonpath::PathContext::ResultPath) {
+                        prop_assert!(in_bounds(e.span, s.len()));
+                    }
+                }
+                Err(e) => prop_assert!(in_bounds(e.span, s.len()), "{:?} {}", e, s),
+            }
+        }
+
+        /// Strings built from the path alphabet exercise the grammar more deeply.
+        #[test]
+        fn path_parser_grammar_soup(s in "\\$[\\$.\\[\\]'\"*?@()=<>!&|,:0-9a-c -]{0,24}") {
+            if let Err(e) = jsonpath::parse(&s) {
+                prop_assert!(in_bounds(e.span, s.len()), "{:?} {}", e, s);
+            }
+        }
+
+        #[test]
+        fn intrinsic_parser_is_total(s in "States\\.[A-Za-z]{0,12}\\([\\$.\\[\\]'\\\\{}(),a-z0-9 -]{0,30}") {
+            match intrinsic::parse(&s) {
+                Ok(call) => {
+                    prop_assert!(in_bounds(call.span, s.len()));
+                    for e in intrinsic::validate(&call) {
+                        prop_assert!(in_bounds(e.span, s.len()), "{:?} {}", e, s);
+                    }
+                    let input = json!({"a": [1, 2], "s": "x,y"});
+                    let vars = serde_json::Map::new();
+                    let scope = Scope::new(&input, &input, &vars);
+                    let _ = intrinsic::evaluate(&call, &scope, &mut SplitMix64::new(0));
+                }
+                Err(e) => prop_assert!(in_bounds(e.span, s.len()), "{:?} {}", e, s),
+            }
+        }
+    }
+}
