@@ -17,12 +17,18 @@ fn main() {
     let text = match path {
         Some(p) => std::fs::read_to_string(p).expect("readable UTF-8 file"),
         None => {
-            let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_asl.py");
-            let out = std::process::Command::new("python3").arg(script).arg("10000").output();
+            let script =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_asl.py");
+            let out = std::process::Command::new("python3")
+                .arg(script)
+                .arg("10000")
+                .output();
             match out {
                 Ok(o) if o.status.success() => String::from_utf8(o.stdout).expect("UTF-8"),
                 _ => {
-                    eprintln!("skipped: give a FILE or put ../shared/bench/gen_asl.py beside the checkout");
+                    eprintln!(
+                        "skipped: give a FILE or put ../shared/bench/gen_asl.py beside the checkout"
+                    );
                     return;
                 }
             }
