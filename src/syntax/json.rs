@@ -24,6 +24,10 @@ pub fn parse(text: &str) -> Document<'_> {
         comments: Vec::new(),
         seen_keys: rustc_hash::FxHashMap::default(),
     };
+    if text.as_bytes().starts_with(&[0xEF, 0xBB, 0xBF]) {
+        // UTF-8 byte order mark at the start: tolerated silently.
+        p.pos = 3;
+    }
     p.skip_trivia();
     let root = if p.at_end() {
         p.error(
@@ -99,12 +103,18 @@ impl<'s> Parser<'s> {
     }
 
     /// Skips white space and comments (recording the comments).
+    #[inline]
     fn skip_trivia(&mut self) {
+        // Most calls stand right before a token: answer those without a call.
+        match self.bytes.get(self.pos) {
+            Some(&b) if b > b' ' && b != b'/' => {}
+            None => {}
+            _ => self.skip_trivia_slow(),
+        }
+    }
+
+    fn skip_trivia_slow(&mut self) {
         loop {
-            if self.pos == 0 && self.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                // UTF-8 byte order mark at the start: tolerated silently.
-                self.pos = 3;
-            }
             self.pos = skip_whitespace(self.bytes, self.pos);
             if self.peek() != Some(b'/') {
                 return;
@@ -776,11 +786,15 @@ impl<'s> Parser<'s> {
 /// Index of the first byte at or after `pos` that is not JSON white space. Runs of
 /// spaces (indentation) are skipped eight bytes at a time.
 fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
-    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
     loop {
+        // Count leading spaces a word at a time: the lowest non-zero byte of `w ^ SPACES`
+        // is the first byte that is not a space.
         while pos + 8 <= bytes.len() {
-            let word = u64::from_ne_bytes(bytes[pos..pos + 8].try_into().expect("8 bytes"));
-            if word != SPACES {
+            let w = u64::from_le_bytes(bytes[pos..pos + 8].try_into().expect("8 bytes"));
+            let x = w ^ SPACES;
+            if x != 0 {
+                pos += (x.trailing_zeros() / 8) as usize;
                 break;
             }
             pos += 8;
@@ -804,11 +818,12 @@ fn find_string_special(bytes: &[u8], mut pos: usize, quote: u8) -> usize {
     while pos + 8 <= bytes.len() {
         let w = u64::from_le_bytes(bytes[pos..pos + 8].try_into().expect("8 bytes"));
         // A byte below 0x20 borrows in `w - 0x20..` and has its top bit clear; bytes of
-        // 0x80 and above never flag because of `!w`. False positives are possible only
-        // next to a real match, and the byte loop below sorts them out.
+        // 0x80 and above never flag because of `!w`. Both tricks can flag a byte only
+        // above (after, in little-endian order) a byte that really matches, so the
+        // lowest flag is exact.
         let special = has_zero(w ^ q) | has_zero(w ^ bs) | (w.wrapping_sub(LO * 0x20) & !w & HI);
         if special != 0 {
-            break;
+            return pos + (special.trailing_zeros() / 8) as usize;
         }
         pos += 8;
     }
@@ -1087,5 +1102,38 @@ mod tests {
                 "invalid escape `\\q` in a JSON string".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn word_scanners_agree_with_byte_scanners() {
+        let samples: Vec<Vec<u8>> = vec![
+            b"          x".to_vec(),
+            b"\n        \t  \r\n  y".to_vec(),
+            b"abcdefgh\"".to_vec(),
+            b"abc\\defghijkl\"".to_vec(),
+            b"abcdefghij\x01k".to_vec(),
+            "caf\u{e9} na\u{ef}ve \u{1F600}\"".as_bytes().to_vec(),
+            b"no terminator at all".to_vec(),
+        ];
+        for bytes in &samples {
+            for start in 0..bytes.len() {
+                let ws = bytes[start..]
+                    .iter()
+                    .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+                assert_eq!(
+                    skip_whitespace(bytes, start),
+                    ws.map_or(bytes.len(), |i| start + i)
+                );
+                for quote in [b'"', b'\''] {
+                    let sp = bytes[start..]
+                        .iter()
+                        .position(|&b| b == quote || b == b'\\' || b < 0x20);
+                    assert_eq!(
+                        find_string_special(bytes, start, quote),
+                        sp.map_or(bytes.len(), |i| start + i)
+                    );
+                }
+            }
+        }
     }
 }
