@@ -217,8 +217,8 @@ proptest! {
         let bytes = mutate(&text, &mutations);
         let linted = lint_bytes(&bytes, Some("m.asl.json"), &LintOptions::default());
         for d in &linted.diagnostics {
-            prop_assert!(d.range.start <= d.range.end && d.range.end as usize <= linted.text.len(),
-                "{:?} outside the text", d);
+            prop_assert!(linted.text.get(d.range.as_usize()).is_some(),
+                "{:?} does not slice the text", d);
         }
         let Ok(text) = std::str::from_utf8(&bytes) else {
             prop_assert!(linted.diagnostics.iter().any(|d| d.code == "ASL004"));
@@ -258,7 +258,10 @@ proptest! {
         let name = if yaml { "x.asl.yaml" } else { "x.asl.json" };
         let linted = lint_bytes(&bytes, Some(name), &LintOptions::default());
         for d in &linted.diagnostics {
-            prop_assert!(d.range.end as usize <= linted.text.len());
+            prop_assert!(linted.text.get(d.range.as_usize()).is_some(), "{:?}", d);
+            for l in &d.labels {
+                prop_assert!(linted.text.get(l.range.as_usize()).is_some(), "{:?}", d);
+            }
         }
     }
 
