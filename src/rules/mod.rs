@@ -223,6 +223,16 @@ pub fn run(ctx: &LintContext<'_, '_>, enabled: &dyn Fn(&RuleMeta) -> bool) -> Ve
     out
 }
 
+/// The range of the character at byte offset `at` (empty at the end of the text). Used
+/// to point at the start of an object, which in YAML may begin with a multi-byte key.
+pub(crate) fn char_at(source: &str, at: u32) -> TextRange {
+    let len = source
+        .get(at as usize..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    TextRange::new(at, at + len as u32)
+}
+
 /// Names within edit distance for did-you-mean suggestions, best first.
 pub(crate) fn did_you_mean<'n>(
     name: &str,
@@ -297,6 +307,14 @@ mod tests {
                 m.file
             );
         }
+    }
+
+    #[test]
+    fn char_at_covers_one_whole_character() {
+        assert_eq!(char_at("{}", 0), TextRange::new(0, 1));
+        assert_eq!(char_at("é: 1", 0), TextRange::new(0, 2));
+        assert_eq!(char_at("x", 1), TextRange::new(1, 1));
+        assert_eq!(char_at("é", 1), TextRange::new(1, 1));
     }
 
     #[test]

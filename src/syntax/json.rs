@@ -886,7 +886,8 @@ fn is_json_number(s: &str) -> bool {
 /// they fit in 64 bits, everything else becomes a finite f64.
 pub(crate) fn parse_number(raw: &str) -> Option<serde_json::Number> {
     let is_int = !raw.contains(['.', 'e', 'E']);
-    if is_int {
+    // `-0` is the float negative zero, as serde_json (and JavaScript) read it.
+    if is_int && !raw.starts_with("-0") {
         if let Ok(v) = raw.parse::<i64>() {
             return Some(v.into());
         }
@@ -942,6 +943,26 @@ mod tests {
             root.to_json(),
             serde_json::json!({"a": [1, -2500.0, true, null], "b\n": "xéy"})
         );
+    }
+
+    #[test]
+    fn numbers_read_as_serde_json_reads_them() {
+        for raw in [
+            "0",
+            "-0",
+            "-0.0",
+            "12",
+            "-12",
+            "18446744073709551615",
+            "1e2",
+            "-1.5E-3",
+        ] {
+            let doc = parse(raw);
+            assert!(doc.errors.is_empty(), "{raw}");
+            let ours = doc.root.unwrap().to_json();
+            let theirs: serde_json::Value = serde_json::from_str(raw).unwrap();
+            assert_eq!(ours, theirs, "{raw}");
+        }
     }
 
     #[test]

@@ -88,8 +88,10 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             Decoded {
                 text: lossy,
                 error: Some(SyntaxError {
-                    // `at` is the same offset in the lossy text: everything before it is unchanged.
-                    range: TextRange::from_usize(at, at + 1),
+                    // `at` is the same offset in the lossy text: everything before it is
+                    // unchanged, and there the bad bytes became one U+FFFD (3 bytes). The
+                    // range covers that character so that it is never empty on screen.
+                    range: TextRange::from_usize(at, at + '\u{FFFD}'.len_utf8()),
                     kind: SyntaxErrorKind::Encoding,
                     message: format!(
                         "invalid UTF-8 (byte 0x{bad:02X} at offset {at}); the file must be UTF-8 text"
@@ -177,7 +179,8 @@ mod tests {
     fn decode_reports_invalid_utf8_and_binary() {
         let d = decode(b"{\"a\": \"\xff\"}");
         let e = d.error.unwrap();
-        assert_eq!(e.range, TextRange::new(7, 8));
+        assert_eq!(e.range, TextRange::new(7, 10));
+        assert_eq!(&d.text[e.range.as_usize()], "\u{FFFD}");
         assert_eq!(
             e.message,
             "invalid UTF-8 (byte 0xFF at offset 7); the file must be UTF-8 text"

@@ -109,13 +109,16 @@ impl LineIndex {
     /// Byte range of 0-based `line` without its terminator.
     pub fn line_range(&self, line: usize, text: &str) -> TextRange {
         let start = self.line_start(line);
-        let mut end = if line + 1 < self.line_starts.len() {
+        let has_terminator = line + 1 < self.line_starts.len();
+        let mut end = if has_terminator {
             self.line_starts[line + 1] - 1
         } else {
             self.len
         };
+        // Only a `\r` right before the `\n` is part of the terminator; a `\r` at the
+        // very end of the text is an ordinary character of the last line.
         let bytes = text.as_bytes();
-        if end > start && bytes.get(end as usize - 1) == Some(&b'\r') {
+        if has_terminator && end > start && bytes.get(end as usize - 1) == Some(&b'\r') {
             end -= 1;
         }
         TextRange::new(start, end)
@@ -223,6 +226,15 @@ mod tests {
             idx.offset_of_line_col(text, LineCol { line: 3, column: 2 }),
             13
         );
+        // a `\r` at the very end is a character of the last line
+        let cr = "a\r";
+        let idx = LineIndex::new(cr);
+        assert_eq!(idx.line_range(0, cr), TextRange::new(0, 2));
+        assert_eq!(
+            idx.offset_of_line_col(cr, LineCol { line: 1, column: 3 }),
+            2
+        );
+        let idx = LineIndex::new(text);
         // past the end clamps
         assert_eq!(idx.line_col(text, 999), LineCol { line: 3, column: 5 });
     }

@@ -51,10 +51,27 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let Some(kind) = state.kind else {
                 continue 'scopes;
             };
-            if kind.needs_next_or_end() && state.next.is_none() && state.end.is_none() {
+            // Neither Next nor a true End (missing, `false`, a placeholder, invalid):
+            // ASL106 reports it, or the value is only known at deploy time.
+            if kind.needs_next_or_end() && state.next.is_none() && !state.is_end() {
                 continue 'scopes;
             }
             if kind == StateType::Choice && state.choices.is_empty() {
+                continue 'scopes;
+            }
+            // A transition that is not a state name (`"Next": ${Step}`, a number, a
+            // Choice rule without Next) leads somewhere this graph cannot know.
+            let not_a_name = |m: Option<&crate::syntax::Member<'_>>| {
+                m.is_some_and(|m| m.value.as_str().is_none())
+            };
+            if not_a_name(state.next)
+                || not_a_name(state.default)
+                || state
+                    .choices
+                    .iter()
+                    .any(|c| c.next.is_none() || not_a_name(c.next))
+                || state.catchers.iter().any(|c| not_a_name(c.next))
+            {
                 continue 'scopes;
             }
             if state
@@ -74,5 +91,41 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         d.help = Some(
             "give some state \"End\": true, or lead a path to a Succeed or Fail state".to_string(),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::SourceKind;
+    use crate::{LintOptions, lint_text};
+
+    fn reports(text: &str) -> bool {
+        let options = LintOptions {
+            select: vec!["ASL206".into()],
+            ignore: Vec::new(),
+        };
+        !lint_text(text, SourceKind::Json, &options).is_empty()
+    }
+
+    #[test]
+    fn loops_are_reported() {
+        assert!(reports(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}}"#
+        ));
+    }
+
+    #[test]
+    fn states_that_other_rules_report_or_deploy_time_values_are_not_judged() {
+        for state in [
+            r#"{"Type": "Pass", "End": false}"#,
+            r#"{"Type": "Pass", "End": True}"#,
+            r#"{"Type": "Pass", "End": ${IsLast}}"#,
+            r#"{"Type": "Pass", "Next": ${Then}}"#,
+            r#"{"Type": "Choice", "Choices": [{"Variable": "$.x", "IsNull": true}]}"#,
+            r#"{"Type": "Choice", "Choices": [{"Variable": "$.x", "IsNull": true, "Next": "A"}], "Default": 3}"#,
+        ] {
+            let text = format!(r#"{{"StartAt": "A", "States": {{"A": {state}}}}}"#);
+            assert!(!reports(&text), "{text}");
+        }
     }
 }

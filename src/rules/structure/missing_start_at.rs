@@ -36,10 +36,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         }
         match scope.start_at {
             None => {
-                let at = crate::syntax::TextRange::new(
-                    scope.node.range.start,
-                    scope.node.range.start + 1,
-                );
+                let at = crate::rules::char_at(ctx.source, scope.node.range.start);
                 let d = sink.report(
                     at,
                     format!("{} has no StartAt", capitalize(&scope.describe(machine))),

@@ -1,5 +1,4 @@
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::TextRange;
 
 declare_rule! {
     /// ## What it does
@@ -37,7 +36,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let what = super::missing_start_at::capitalize(&scope.describe(machine));
         match scope.states_member {
             None => {
-                let at = TextRange::new(scope.node.range.start, scope.node.range.start + 1);
+                let at = crate::rules::char_at(ctx.source, scope.node.range.start);
                 sink.report(at, format!("{what} has no States"));
             }
             Some(m) => match m.value.as_object() {

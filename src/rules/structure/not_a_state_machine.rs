@@ -46,7 +46,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             }
         }
         Some(machine) if super::root_is_not_a_state_machine(machine) => {
-            let at = crate::syntax::TextRange::new(root.range.start, root.range.start + 1);
+            let at = crate::rules::char_at(ctx.source, root.range.start);
             sink.report(
                 at,
                 "this is not a state machine: it has neither StartAt nor States",

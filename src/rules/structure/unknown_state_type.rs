@@ -45,6 +45,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             );
             continue;
         };
+        // `"Type": "${StateType}"` is filled in at deploy time (SAM
+        // DefinitionSubstitutions, Terraform templatefile): no state type contains `${`.
+        if text.contains("${") {
+            continue;
+        }
         let suggestion = did_you_mean(text, StateType::ALL.iter().map(|t| t.as_str()));
         let d = sink.report(
             ty.value.range,
@@ -61,5 +66,30 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 }],
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::SourceKind;
+    use crate::{LintOptions, lint_text};
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        let options = LintOptions {
+            select: vec!["ASL104".into()],
+            ignore: Vec::new(),
+        };
+        lint_text(text, SourceKind::Json, &options)
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn placeholder_types_are_left_to_deploy_time() {
+        let template = r#"{"StartAt": "A", "States": {"A": {"Type": "${T}", "End": true}}}"#;
+        assert!(codes(template).is_empty());
+        let wrong = r#"{"StartAt": "A", "States": {"A": {"Type": "T", "End": true}}}"#;
+        assert_eq!(codes(wrong), vec!["ASL104"]);
     }
 }

@@ -1,0 +1,653 @@
+//! End-to-end tests of the `asl-lint` binary: exit codes, formats, file discovery, the
+//! `rule` command, and bad input of every kind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const CLEAN: &str = r#"{
+  "Comment": "clean",
+  "StartAt": "A",
+  "States": {
+    "A": {"Type": "Pass", "Next": "B"},
+    "B": {"Type": "Succeed"}
+  }
+}
+"#;
+
+const BROKEN: &str = r#"{
+  "StartAt": "A",
+  "States": {
+    "A": {"Type": "Pass", "Next": "b"},
+    "B": {"Type": "Succeed"}
+  }
+}
+"#;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_asl-lint"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run asl-lint")
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn asl-lint");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally, not by a signal")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh empty directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "asl-lint-cli-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `check --format json`, parsed.
+fn json_check(paths: &[&str]) -> (i32, Vec<Value>) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(paths);
+    let o = run(&args);
+    let v: Value = serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&o)));
+    (code(&o), v.as_array().expect("a JSON array").clone())
+}
+
+fn codes(items: &[Value]) -> Vec<&str> {
+    items.iter().map(|i| i["code"].as_str().unwrap()).collect()
+}
+
+// ---------------------------------------------------------------- exit codes
+
+#[test]
+fn clean_file_exits_0() {
+    let dir = TempDir::new();
+    let f = dir.write("ok.asl.json", CLEAN);
+    let o = run(&["check", s(&f)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "All checks passed (1 file).\n");
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn file_with_errors_exits_1() {
+    let dir = TempDir::new();
+    let f = dir.write("bad.asl.json", BROKEN);
+    let o = run(&["check", "--format", "concise", s(&f)]);
+    assert_eq!(code(&o), 1);
+    let shown = f.display();
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{shown}:4:35: ASL201 [error] Next names \"b\", which is not a state of the top level\n\
+             {shown}:5:5: ASL205 [error] state \"B\" is not reachable from StartAt\n\
+             Found 2 errors in 1 file.\n"
+        )
+    );
+}
+
+#[test]
+fn missing_path_exits_2_naming_it() {
+    let o = run(&["check", "no/such/file.asl.json"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no/such/file.asl.json: no such file or directory"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn missing_path_among_good_ones_still_exits_2() {
+    let dir = TempDir::new();
+    let f = dir.write("ok.asl.json", CLEAN);
+    let o = run(&["check", s(&f), "missing.asl.json"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("missing.asl.json"));
+}
+
+#[test]
+fn not_a_file_or_directory_exits_2() {
+    if !Path::new("/dev/null").exists() {
+        return;
+    }
+    let o = run(&["check", "/dev/null"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("/dev/null: not a file or directory"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn directory_without_definitions_exits_2() {
+    let dir = TempDir::new();
+    dir.write("package.json", "{}");
+    dir.write("notes.txt", "hello");
+    let o = run(&["check", s(dir.path())]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no state machine definitions found"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn unknown_select_or_ignore_code_exits_2() {
+    let dir = TempDir::new();
+    let f = dir.write("ok.asl.json", CLEAN);
+    for flag in ["--select", "--ignore"] {
+        let o = run(&["check", flag, "ASL999", s(&f)]);
+        assert_eq!(code(&o), 2, "{flag}");
+        assert!(
+            stderr(&o).contains("`ASL999` matches no rule"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = run(&["check", "--select", "ASL2,unknown-next-state", s(&f)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn unknown_option_exits_2() {
+    let o = run(&["check", "--no-such-option"]);
+    assert_eq!(code(&o), 2);
+    let o = run(&["check", "--format", "xml", "x"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn fail_on_thresholds() {
+    let dir = TempDir::new();
+    let bad = dir.write("bad.asl.json", BROKEN);
+    let ok = dir.write("ok.asl.json", CLEAN);
+    let exit = |args: &[&str]| code(&run(args));
+    assert_eq!(exit(&["check", "--fail-on", "never", s(&bad)]), 0);
+    assert_eq!(exit(&["check", "--fail-on", "warning", s(&bad)]), 1);
+    assert_eq!(exit(&["check", "--fail-on", "info", s(&bad)]), 1);
+    assert_eq!(exit(&["check", "--fail-on", "error", s(&bad)]), 1);
+    assert_eq!(exit(&["check", "--fail-on", "warning", s(&ok)]), 0);
+    // --fail-on never does not hide usage errors.
+    assert_eq!(
+        exit(&["check", "--fail-on", "never", "missing.asl.json"]),
+        2
+    );
+    // Ignoring the codes that fire makes the file pass.
+    assert_eq!(exit(&["check", "--ignore", "ASL201,ASL205", s(&bad)]), 0);
+}
+
+// ---------------------------------------------------------------- stdin
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let o = run_stdin(&["check", "--format", "concise", "-"], BROKEN.as_bytes());
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).starts_with(
+            "<stdin>:4:35: ASL201 [error] Next names \"b\", which is not a state of the top level\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_stdin(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "flows/order.asl.json",
+            "-",
+        ],
+        CLEAN.as_bytes(),
+    );
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "All checks passed (1 file).\n");
+    let o = run_stdin(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "x.asl.json",
+            "-",
+        ],
+        BROKEN.as_bytes(),
+    );
+    let items: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(items[0]["path"], "x.asl.json");
+}
+
+// ---------------------------------------------------------------- formats
+
+#[test]
+fn json_format_contract() {
+    let dir = TempDir::new();
+    let bad = dir.write("bad.asl.json", BROKEN);
+    let ok = dir.write("ok.asl.json", CLEAN);
+    let (exit, items) = json_check(&[s(&bad), s(&ok)]);
+    assert_eq!(exit, 1);
+    assert_eq!(items.len(), 2);
+    let first = &items[0];
+    assert_eq!(
+        first,
+        &serde_json::json!({
+            "path": s(&bad),
+            "code": "ASL201",
+            "rule": "unknown-next-state",
+            "severity": "error",
+            "message": "Next names \"b\", which is not a state of the top level",
+            "start": {"line": 4, "column": 35},
+            "end": {"line": 4, "column": 38},
+            "aws_code": "MISSING_TRANSITION_TARGET"
+        })
+    );
+    for item in &items {
+        let obj = item.as_object().unwrap();
+        for key in [
+            "path", "code", "rule", "severity", "message", "start", "end",
+        ] {
+            assert!(obj.contains_key(key), "{key} missing in {item}");
+        }
+        assert!(["error", "warning", "info"].contains(&item["severity"].as_str().unwrap()));
+        for pos in ["start", "end"] {
+            assert!(item[pos]["line"].as_u64().unwrap() >= 1);
+            assert!(item[pos]["column"].as_u64().unwrap() >= 1);
+        }
+    }
+    // A clean run is an empty array, not nothing.
+    let (exit, items) = json_check(&[s(&ok)]);
+    assert_eq!((exit, items.len()), (0, 0));
+}
+
+#[test]
+fn json_columns_count_characters_not_bytes() {
+    let dir = TempDir::new();
+    let f = dir.write(
+        "u.asl.json",
+        "{\"StartAt\": \"Ä\", \"States\": {\"Ä\": {\"Type\": \"Pass\", \"Next\": \"ö😀\"}}}",
+    );
+    let (_, items) = json_check(&[s(&f)]);
+    let next = items.iter().find(|i| i["code"] == "ASL201").unwrap();
+    // `{"StartAt": "Ä", "States": {"Ä": {"Type": "Pass", "Next": ` is 58 characters.
+    assert_eq!(next["start"], serde_json::json!({"line": 1, "column": 59}));
+    assert_eq!(next["end"], serde_json::json!({"line": 1, "column": 63}));
+}
+
+#[test]
+fn full_format_snapshot() {
+    let o = run(&[
+        "check",
+        "--color",
+        "never",
+        "examples/order-with-mistakes.asl.json",
+    ]);
+    assert_eq!(code(&o), 1);
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn json_format_snapshot() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "examples/order-with-mistakes.asl.json",
+    ]);
+    assert_eq!(code(&o), 1);
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn color_always_emits_ansi_and_never_does_not() {
+    let dir = TempDir::new();
+    let f = dir.write("bad.asl.json", BROKEN);
+    let with = stdout(&run(&["check", "--color", "always", s(&f)]));
+    let without = stdout(&run(&["check", "--color", "never", s(&f)]));
+    assert!(with.contains("\u{1b}["));
+    assert!(!without.contains('\u{1b}'));
+    // Not a terminal: auto means no colour.
+    assert!(!stdout(&run(&["check", s(&f)])).contains('\u{1b}'));
+}
+
+// ---------------------------------------------------------------- discovery
+
+#[test]
+fn directories_are_searched_for_definitions_only() {
+    let dir = TempDir::new();
+    // Every file is "not a state machine", so every linted file shows up in the output
+    // whichever reader reads it.
+    let body = "[1, 2]\n";
+    for name in [
+        "a.asl.json",
+        "b.asl.yaml",
+        "c.asl.yml",
+        "nested/deeper/d.ASL.JSON",
+        "plain.json",
+        "template.yaml",
+        "notes.txt",
+        ".hidden/e.asl.json",
+        "node_modules/pkg/f.asl.json",
+        "target/g.asl.json",
+    ] {
+        dir.write(name, body);
+    }
+    let o = run(&["check", "--format", "json", s(dir.path())]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let items: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let mut paths: Vec<String> = items
+        .iter()
+        .map(|i| {
+            Path::new(i["path"].as_str().unwrap())
+                .strip_prefix(dir.path())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    paths.dedup();
+    assert_eq!(
+        paths,
+        [
+            "a.asl.json",
+            "b.asl.yaml",
+            "c.asl.yml",
+            "nested/deeper/d.ASL.JSON"
+        ]
+    );
+}
+
+#[test]
+fn explicit_files_of_any_extension_are_linted() {
+    let dir = TempDir::new();
+    let json = dir.write("flow.json", BROKEN);
+    let txt = dir.write("flow.txt", BROKEN);
+    let json5 = dir.write("flow.json5", "{\n // c\n \"a\": 1,\n}\n");
+    let (exit, items) = json_check(&[s(&json), s(&txt), s(&json5)]);
+    assert_eq!(exit, 1);
+    let per_file = |p: &Path| {
+        items
+            .iter()
+            .filter(|i| i["path"] == s(p))
+            .map(|i| i["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(per_file(&json), ["ASL201", "ASL205"]);
+    // Content starting with `{` is read as JSON whatever the extension.
+    assert_eq!(per_file(&txt), ["ASL201", "ASL205"]);
+    assert_eq!(per_file(&json5), ["ASL100", "ASL003", "ASL003"]);
+}
+
+#[test]
+fn many_files_are_all_reported_in_order() {
+    let dir = TempDir::new();
+    for i in 0..40 {
+        dir.write(
+            &format!("f{i:02}.asl.json"),
+            if i % 2 == 0 { CLEAN } else { BROKEN },
+        );
+    }
+    let (exit, items) = json_check(&[s(dir.path())]);
+    assert_eq!(exit, 1);
+    assert_eq!(items.len(), 40);
+    let paths: Vec<&str> = items.iter().map(|i| i["path"].as_str().unwrap()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "output order must not depend on threads");
+}
+
+// ---------------------------------------------------------------- rule
+
+#[test]
+fn rule_command_prints_docs() {
+    let o = run(&["rule", "ASL201"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with(
+            "# ASL201 unknown-next-state\n\nDefault severity: error\n\
+             AWS diagnostic code: MISSING_TRANSITION_TARGET\nFix: sometimes\n\
+             Source: src/rules/graph/unknown_next_state.rs\n\n## What it does\n\
+             Reports a `Next` that names no state.\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("## Why is this bad?"));
+    assert!(out.contains("```json"));
+    // By name and case-insensitively.
+    assert_eq!(stdout(&run(&["rule", "unknown-next-state"])), out);
+    assert_eq!(stdout(&run(&["rule", "asl201"])), out);
+}
+
+#[test]
+fn rule_list_lists_every_rule_once() {
+    let o = run(&["rule", "--list"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), asl_lint::rules::RULES.len());
+    for (line, rule) in lines.iter().zip(asl_lint::rules::RULES) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(fields[0], rule.meta.code);
+        assert_eq!(fields[1], rule.meta.name);
+        assert_eq!(fields[2], rule.meta.severity.as_str());
+        assert!(line.ends_with(rule.meta.summary()), "{line}");
+    }
+    assert!(out.contains(
+        "ASL201  unknown-next-state           error    MISSING_TRANSITION_TARGET  Reports a `Next` that names no state."
+    ));
+}
+
+#[test]
+fn unknown_rule_exits_2() {
+    let o = run(&["rule", "ASL999"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no rule named `ASL999`"));
+}
+
+// ---------------------------------------------------------------- bad input
+
+/// Lints one file and returns (exit code, codes, messages).
+fn lint_one(name: &str, bytes: &[u8]) -> (i32, Vec<String>, Vec<String>) {
+    let dir = TempDir::new();
+    let f = dir.write(name, bytes);
+    let (exit, items) = json_check(&[s(&f)]);
+    for i in &items {
+        assert_eq!(i["path"], s(&f), "every diagnostic names the file");
+    }
+    (
+        exit,
+        codes(&items).iter().map(|c| c.to_string()).collect(),
+        items
+            .iter()
+            .map(|i| i["message"].as_str().unwrap().to_string())
+            .collect(),
+    )
+}
+
+#[test]
+fn invalid_json() {
+    let (exit, codes, messages) = lint_one("x.asl.json", b"{\"StartAt\": \"A\", \"States\": {");
+    assert_eq!(exit, 1);
+    assert_eq!(codes, ["ASL001", "ASL001", "ASL102"]);
+    assert_eq!(messages[0], "unterminated object: expected `}`");
+}
+
+#[test]
+fn invalid_utf8() {
+    let (exit, codes, messages) = lint_one(
+        "x.asl.json",
+        b"{\"StartAt\": \"A\xff\", \"States\": {\"A\xff\": {\"Type\": \"Succeed\"}}}",
+    );
+    assert_eq!(exit, 1);
+    assert_eq!(codes, ["ASL004"]);
+    assert_eq!(
+        messages[0],
+        "invalid UTF-8 (byte 0xFF at offset 14); the file must be UTF-8 text"
+    );
+}
+
+#[test]
+fn binary_file() {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    bytes.extend((0..=255u8).cycle().take(4096));
+    let (exit, codes, messages) = lint_one("image.asl.json", &bytes);
+    assert_eq!(exit, 1);
+    assert_eq!(codes, ["ASL004"]);
+    assert_eq!(
+        messages[0],
+        "this is a binary file (NUL byte at offset 8), not JSON or YAML text"
+    );
+}
+
+#[test]
+fn empty_and_blank_files() {
+    for body in ["", "   \n\t\n"] {
+        let (exit, codes, messages) = lint_one("empty.asl.json", body.as_bytes());
+        assert_eq!(exit, 1, "{body:?}");
+        assert_eq!(codes, ["ASL001"]);
+        assert_eq!(messages[0], "the document is empty: expected a JSON object");
+    }
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let depth = 100_000;
+    for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+        let text = format!("{}{}", open.repeat(depth), close.repeat(depth));
+        let (exit, codes, _) = lint_one("deep.asl.json", text.as_bytes());
+        assert_eq!(exit, 1);
+        assert!(codes.contains(&"ASL005".to_string()), "{codes:?}");
+    }
+    // Unterminated, and inside a real state machine.
+    let text = format!(
+        "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"End\": true, \"Result\": {}",
+        "[".repeat(depth)
+    );
+    let (exit, codes, _) = lint_one("deep.asl.json", text.as_bytes());
+    assert_eq!(exit, 1);
+    assert!(codes.contains(&"ASL005".to_string()), "{codes:?}");
+}
+
+#[test]
+fn fifty_megabyte_file_finishes() {
+    // A chain of Pass states with payloads, about 50 MB, clean.
+    let mut text = String::with_capacity(52 << 20);
+    text.push_str("{\"StartAt\": \"S0\", \"States\": {\n");
+    let payload = "x".repeat(400);
+    let n = 110_000;
+    for i in 0..n {
+        let next = if i + 1 == n {
+            "\"End\": true".to_string()
+        } else {
+            format!("\"Next\": \"S{}\"", i + 1)
+        };
+        text.push_str(&format!(
+            "  \"S{i}\": {{\"Type\": \"Pass\", \"Result\": {{\"data\": \"{payload}\", \"n\": [{i}, 1.5, true, null]}}, {next}}}{}\n",
+            if i + 1 == n { "" } else { "," }
+        ));
+    }
+    text.push_str("}}\n");
+    assert!(text.len() > 50_000_000, "{}", text.len());
+    let (exit, codes, _) = lint_one("big.asl.json", text.as_bytes());
+    assert_eq!((exit, codes.len()), (0, 0), "{codes:?}");
+
+    // The same size with a mistake at the very end is found.
+    let broken = text.replacen(&format!("\"S{}\": {{", n - 1), "\"Last\": {", 1);
+    let (exit, codes, messages) = lint_one("big.asl.json", broken.as_bytes());
+    assert_eq!(exit, 1);
+    assert_eq!(codes, ["ASL201", "ASL205"]);
+    assert_eq!(
+        messages[0],
+        format!(
+            "Next names \"S{}\", which is not a state of the top level",
+            n - 1
+        )
+    );
+}
+
+#[test]
+fn json_that_is_not_a_state_machine() {
+    for (body, message) in [
+        (
+            "[1,2]",
+            "a state machine must be an object with StartAt and States, not an array",
+        ),
+        (
+            "{\"a\":1}",
+            "this is not a state machine: it has neither StartAt nor States",
+        ),
+        (
+            "42",
+            "a state machine must be an object with StartAt and States, not a number",
+        ),
+        (
+            "null",
+            "a state machine must be an object with StartAt and States, not a null",
+        ),
+    ] {
+        let (exit, codes, messages) = lint_one("x.asl.json", body.as_bytes());
+        assert_eq!(exit, 1, "{body}");
+        assert_eq!(codes, ["ASL100"], "{body}");
+        assert_eq!(messages[0], message, "{body}");
+    }
+}
