@@ -9,8 +9,7 @@
 //! in `tests/snapshots/`. Review a changed snapshot line by line before accepting it.
 //!
 //! YAML fixtures (`*.asl.yaml`) have a JSON twin of the same name; `yaml_fixtures`
-//! checks that both report the same diagnostics on the same tokens. It is ignored until
-//! the YAML reader is merged.
+//! checks that both report the same diagnostics on the same tokens.
 
 use std::path::{Path, PathBuf};
 
@@ -281,7 +280,6 @@ fn pointed_text(text: &str, d: &Diagnostic) -> String {
 /// YAML fixtures report what their JSON twins report, on the same tokens.
 /// Enable after the YAML reader is merged.
 #[test]
-#[ignore = "needs the YAML reader (src/syntax/yaml.rs) from the yaml branch"]
 fn yaml_fixtures() {
     let mut count = 0;
     for dir in std::fs::read_dir(fixtures_dir()).unwrap() {
