@@ -10,10 +10,12 @@
 
 pub mod cli;
 pub mod diagnostics;
+pub mod embed;
 pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod rules;
+pub mod suppress;
 pub mod syntax;
 
 pub use diagnostics::{Diagnostic, Severity};
