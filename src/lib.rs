@@ -9,8 +9,10 @@
 //! - shells: `cli`, `lsp`, `simulate`.
 
 pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod embed;
+pub mod fix;
 pub mod graph;
 pub mod lint;
 pub mod model;
