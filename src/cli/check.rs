@@ -127,6 +127,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
             Input::File(path) => {
                 let shown = path.display().to_string();
+                let shown = shown
+                    .strip_prefix("./")
+                    .map_or(shown.clone(), str::to_string);
                 let bytes = std::fs::read(path)
                     .map_err(|e| format!("{shown}: cannot read: {}", io_message(&e)))?;
                 job.check(shown, Some(path), &bytes)

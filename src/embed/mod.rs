@@ -196,7 +196,7 @@ pub fn lint_template(
                             "the path is relative to the template's folder; looked for {}",
                             path.display()
                         ));
-                        if let Some(hint) = near_miss(&path) {
+                        if let Some(hint) = near_miss(&path, dir) {
                             d.help = Some(format!("did you mean `{hint}`?"));
                         }
                         out.push(d);
@@ -238,7 +238,7 @@ fn unreadable(def: &Definition<'_, '_>, node: &Node<'_>, reason: &str) -> Diagno
 }
 
 /// A sibling folder or file whose name differs by one edit, for "did you mean".
-fn near_miss(path: &std::path::Path) -> Option<String> {
+fn near_miss(path: &std::path::Path, base: &std::path::Path) -> Option<String> {
     // Walk up until a component exists; suggest the closest name at the first missing level.
     let mut existing = path.to_path_buf();
     let mut missing = Vec::new();
@@ -265,7 +265,11 @@ fn near_miss(path: &std::path::Path) -> Option<String> {
     for m in missing.iter().rev() {
         fixed.push(m);
     }
-    fixed.is_file().then(|| fixed.display().to_string())
+    if !fixed.is_file() {
+        return None;
+    }
+    let shown = fixed.strip_prefix(base).unwrap_or(&fixed);
+    Some(shown.display().to_string().replace('\\', "/"))
 }
 
 /// Maps a diagnostic found in an inner text to the outer text. A fix is kept only when

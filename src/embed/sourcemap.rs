@@ -117,9 +117,10 @@ impl SourceMap {
     }
 
     /// Maps an edit of the inner text to an edit of the outer text, when that can be
-    /// done exactly: the range must be written verbatim in one piece of the outer file
-    /// (no escape, fold or substitution inside it), and the replacement must be
-    /// writable in that piece's style. Returns `None` otherwise.
+    /// done exactly: the characters of the range must be written one after the other in
+    /// one piece of the outer file (escapes are fine; a fold, a skipped indentation or a
+    /// substituted value inside it is not), and the replacement must be writable in
+    /// that piece's style, into which it is escaped. Returns `None` otherwise.
     pub fn edit(
         &self,
         inner_text: &str,
@@ -128,28 +129,32 @@ impl SourceMap {
         replacement: &str,
     ) -> Option<(TextRange, String)> {
         let style = self.style_at(range.start);
-        if range.end > range.start && self.style_at(range.end - 1) != style {
+        if style == Style::Synthetic {
             return None;
         }
-        let outer = if range.is_empty() {
-            // An insertion goes right after the previous character, or before the next.
-            let at = if range.start > 0 {
-                self.ends.get(range.start as usize - 1).copied()?
-            } else {
-                self.offset(0)
-            };
-            if range.start > 0 && self.style_at(range.start - 1) != style {
+        let (s, e) = (range.start as usize, range.end as usize);
+        if e > self.starts.len() || s > e || !inner_text.is_char_boundary(s) {
+            return None;
+        }
+        let outer = if s == e {
+            // An insertion goes right after the previous character of the same piece.
+            if s == 0 || self.style_at(range.start - 1) != style {
                 return None;
             }
-            TextRange::empty(at)
+            TextRange::empty(self.ends[s - 1])
         } else {
-            let outer = self.range(range);
-            let inner = inner_text.get(range.as_usize())?;
-            if outer_text.get(outer.as_usize())? != inner {
+            if self.style_at(range.end - 1) != style {
                 return None;
             }
-            outer
+            // Consecutive characters must be adjacent in the outer text.
+            for (i, _) in inner_text.get(s..e)?.char_indices().skip(1) {
+                if self.starts[s + i] != self.ends[s + i - 1] {
+                    return None;
+                }
+            }
+            self.range(range)
         };
+        outer_text.get(outer.as_usize())?;
         let escaped = escape(replacement, style)?;
         Some((outer, escaped))
     }
@@ -347,7 +352,7 @@ mod tests {
         assert_eq!(&text[r.as_usize()], r"\u00e9");
         let x = e.text.find('x').unwrap() as u32;
         assert_eq!(&text[e.map.offset(x) as usize..][..1], "x");
-        // An edit of `1` maps exactly; one over `\"` does not escape-free, but gets escaped.
+        // An edit maps to the escaped characters, and its replacement is escaped.
         let one = e.text.find('1').unwrap() as u32;
         let (range, rep) = e
             .map
@@ -355,12 +360,17 @@ mod tests {
             .unwrap();
         assert_eq!(&text[range.as_usize()], "1");
         assert_eq!(rep, r#"\"two\""#);
-        // A range that includes an escape is not verbatim: no edit.
-        assert!(
-            e.map
-                .edit(&e.text, text, TextRange::new(eacute, eacute + 2), "e")
-                .is_none()
-        );
+        let (range, rep) = e
+            .map
+            .edit(&e.text, text, TextRange::new(inner, inner + 9), "\"Go\"")
+            .unwrap();
+        assert_eq!(&text[range.as_usize()], r#"\"StartAt\""#);
+        assert_eq!(rep, r#"\"Go\""#);
+        let (range, _) = e
+            .map
+            .edit(&e.text, text, TextRange::new(eacute, eacute + 2), "e")
+            .unwrap();
+        assert_eq!(&text[range.as_usize()], r"\u00e9");
     }
 
     #[test]
