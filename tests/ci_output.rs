@@ -390,3 +390,41 @@ fn usage_errors_exit_2() {
         Some(0)
     );
 }
+
+#[test]
+fn config_schema_accepts_what_the_reader_accepts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schemas/asl-lint.config.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let good = r#"
+select = ["ASL", "unknown-next-state"]
+ignore = ["ASL801"]
+include = ["infra/**/*.sfn.json"]
+exclude = ["cdk.out/**"]
+[per-file-ignores]
+"tests/**" = ["ASL2"]
+[severity]
+ASL205 = "warning"
+[placeholders]
+mode = "literal"
+values = { Environment = "prod", Timeout = 30 }
+"#;
+    assert!(asl_lint::config::Config::parse(good, Path::new("asl-lint.toml")).is_ok());
+    let as_json =
+        |t: &str| serde_json::to_value(toml::from_str::<toml::Value>(t).unwrap()).unwrap();
+    assert!(validator.is_valid(&as_json(good)));
+    for bad in [
+        "selct = [\"ASL\"]",
+        "[placeholders]\nmode = \"maybe\"",
+        "[severity]\nASL205 = \"fatal\"",
+    ] {
+        assert!(!validator.is_valid(&as_json(bad)), "{bad}");
+        assert!(
+            asl_lint::config::Config::parse(bad, Path::new("asl-lint.toml")).is_err(),
+            "{bad}"
+        );
+    }
+}

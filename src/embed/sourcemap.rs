@@ -387,3 +387,74 @@ mod tests {
         assert_eq!(escape("a\nb", Style::Block), None);
     }
 }
+
+#[cfg(test)]
+mod yaml_scalar_tests {
+    //! The aligner on YAML scalar styles, with nodes built by hand (decoded values as
+    //! a YAML reader produces them), so it is tested without the reader.
+    use super::*;
+    use crate::syntax::Value;
+
+    fn node(text: &str, raw: &str, decoded: &str) -> Node<'static> {
+        let start = text.find(raw).unwrap();
+        Node::new(
+            TextRange::from_usize(start, start + raw.len()),
+            Value::String(decoded.to_string().into()),
+        )
+    }
+
+    /// For each decoded character of `probe`, the outer text it maps to must be `probe`.
+    fn check(text: &str, n: &Node<'_>, probes: &[&str]) {
+        let s = ScalarMap::new(text, n).unwrap();
+        for p in probes {
+            let i = s.decoded.find(p).unwrap();
+            let r = s.outer(i..i + p.len());
+            assert_eq!(&text[r.as_usize()], *p, "probe {p}");
+        }
+    }
+
+    #[test]
+    fn literal_block_scalar() {
+        let text = "DefinitionString: !Sub |\n  {\n    \"StartAt\": \"A\",\n    \"States\": {}\n  }\nNext: 1\n";
+        let raw = "|\n  {\n    \"StartAt\": \"A\",\n    \"States\": {}\n  }\n";
+        let n = node(text, raw, "{\n  \"StartAt\": \"A\",\n  \"States\": {}\n}\n");
+        check(text, &n, &["\"StartAt\"", "\"A\"", "\"States\": {}", "}"]);
+    }
+
+    #[test]
+    fn literal_block_scalar_with_crlf_and_keep_indicator() {
+        let text = "k: |-\r\n  {\"a\":\r\n   \"b\"}\r\n";
+        let raw = "|-\r\n  {\"a\":\r\n   \"b\"}";
+        let n = node(text, raw, "{\"a\":\n \"b\"}");
+        check(text, &n, &["{\"a\":", "\"b\"}"]);
+    }
+
+    #[test]
+    fn folded_and_plain_multiline() {
+        let text = "k: >\n  {\"StartAt\":\n  \"A\"}\n";
+        let raw = ">\n  {\"StartAt\":\n  \"A\"}\n";
+        let n = node(text, raw, "{\"StartAt\": \"A\"}\n");
+        check(text, &n, &["{\"StartAt\":", "\"A\"}"]);
+        let text = "k: {\"x\":\n    1}\n";
+        let raw = "{\"x\":\n    1}";
+        let n = node(text, raw, "{\"x\": 1}");
+        check(text, &n, &["{\"x\":", "1}"]);
+    }
+
+    #[test]
+    fn yaml_double_and_single_quoted() {
+        let text = "k: \"{\\\"A\\\": \\u00e9,\\\n    \\\"B\\\": 2}\"\n";
+        let raw = &text[3..text.len() - 1];
+        let n = node(text, raw, "{\"A\": é,\"B\": 2}");
+        let s = ScalarMap::new(text, &n).unwrap();
+        let i = s.decoded.find("2").unwrap();
+        assert_eq!(&text[s.outer(i..i + 1).as_usize()], "2");
+        let i = s.decoded.find('é').unwrap();
+        assert_eq!(&text[s.outer(i..i + 2).as_usize()], "\\u00e9");
+        let text = "k: '{''a'': 1}'\n";
+        let n = node(text, "'{''a'': 1}'", "{'a': 1}");
+        let s = ScalarMap::new(text, &n).unwrap();
+        assert_eq!(&text[s.outer(4..5).as_usize()], ":");
+        assert_eq!(&text[s.outer(1..2).as_usize()], "''");
+    }
+}
