@@ -202,7 +202,7 @@ fn yaml_file_level_suppression_and_invalid_template() {
     let text = "# asl-lint: ignore-file[ASL801]\nResources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: '{\"StartAt\": \"${S}\", \"States\": {}}'\n";
     // The placeholder info is suppressed for the file; the StartAt that is unknown is
     // not an error; the directive was used, so no ASL804.
-    assert_eq!(lint_yaml(text), vec![]);
+    assert_eq!(lint_yaml(text), vec![triple("ASL102", "error", "{}")]);
     let broken = "Resources:\n  M: [\n";
     assert!(lint_yaml(broken).iter().any(|d| d.0 == "ASL001"));
 }
