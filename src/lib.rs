@@ -9,12 +9,16 @@
 //! - shells: `cli`, `lsp`, `simulate`.
 
 pub mod cli;
+pub mod config;
 pub mod diagnostics;
+pub mod embed;
 pub mod expr;
+pub mod fix;
 pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod rules;
+pub mod suppress;
 pub mod syntax;
 
 pub use diagnostics::{Diagnostic, Severity};

@@ -4,6 +4,8 @@
 //! raw file contents), so they always agree.
 
 use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::embed;
+pub use crate::embed::Environment;
 use crate::graph::Graphs;
 use crate::model::StateMachine;
 use crate::rules::{self, LintContext, RuleMeta};
@@ -50,10 +52,27 @@ pub fn lint_document(
     out
 }
 
-/// Parses and lints `text`.
+/// Parses and lints `text`: a definition, or a CloudFormation/SAM/Serverless template
+/// whose definitions are linted with positions in the template.
 pub fn lint_text(text: &str, kind: SourceKind, options: &LintOptions) -> Vec<Diagnostic> {
+    lint_text_in(text, kind, options, &Environment::default())
+}
+
+/// [`lint_text`] with settings from the file's surroundings (placeholder values, the
+/// folder `DefinitionUri` is relative to). Applies suppression directives.
+pub fn lint_text_in(
+    text: &str,
+    kind: SourceKind,
+    options: &LintOptions,
+    env: &Environment,
+) -> Vec<Diagnostic> {
     let document = syntax::parse(text, kind);
-    lint_document(text, &document, options)
+    let mut out = match document.root.as_ref().and_then(embed::template::find) {
+        Some(definitions) => embed::lint_template(text, &document, &definitions, options, env),
+        None => embed::lint_definition(text, &document, options, env),
+    };
+    diagnostics::sort(&mut out);
+    out
 }
 
 /// A linted file: the text the diagnostics' ranges refer to and the diagnostics.
@@ -67,8 +86,28 @@ pub struct LintedFile {
     pub text_is_exact: bool,
 }
 
-/// Decodes, parses and lints raw file contents. `path` picks JSON or YAML by extension.
+/// Decodes, parses and lints raw file contents. `path` picks JSON or YAML by extension,
+/// and `DefinitionUri` paths of a template are checked relative to its folder.
 pub fn lint_bytes(bytes: &[u8], path: Option<&str>, options: &LintOptions) -> LintedFile {
+    let env = Environment {
+        base_dir: path.map(|p| {
+            std::path::Path::new(p)
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default()
+        }),
+        ..Environment::default()
+    };
+    lint_bytes_in(bytes, path, options, &env)
+}
+
+/// [`lint_bytes`] with explicit settings.
+pub fn lint_bytes_in(
+    bytes: &[u8],
+    path: Option<&str>,
+    options: &LintOptions,
+    env: &Environment,
+) -> LintedFile {
     let decoded = syntax::decode(bytes);
     let encoding_diagnostic = decoded.error.as_ref().and_then(|e| {
         let rule = rules::find("ASL004").expect("ASL004 is registered");
@@ -87,7 +126,7 @@ pub fn lint_bytes(bytes: &[u8], path: Option<&str>, options: &LintOptions) -> Li
     let mut diagnostics = if decoded.binary {
         Vec::new()
     } else {
-        lint_text(&text, kind, options)
+        lint_text_in(&text, kind, options, env)
     };
     if let Some(d) = encoding_diagnostic {
         diagnostics.insert(0, d);

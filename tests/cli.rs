@@ -411,7 +411,10 @@ fn directories_are_searched_for_definitions_only() {
             "a.asl.json",
             "b.asl.yaml",
             "c.asl.yml",
-            "nested/deeper/d.ASL.JSON"
+            "nested/deeper/d.ASL.JSON",
+            // CloudFormation/SAM template names are searched too (for definitions
+            // inside templates); this one is no template, so it is read as a definition.
+            "template.yaml"
         ]
     );
 }

@@ -127,7 +127,7 @@ fn check_expectation(path: &Path, diagnostics: &[Diagnostic]) {
 
 #[test]
 fn json_fixtures() {
-    insta::glob!("fixtures/*/*.asl.json", |path| {
+    insta::glob!("fixtures/ASL*/*.asl.json", |path| {
         let linted = lint_file(path);
         check_expectation(path, &linted.diagnostics);
         let shown = path
@@ -181,8 +181,9 @@ fn every_core_rule_has_an_invalid_fixture() {
 /// instead" do not.
 #[test]
 fn rule_doc_examples() {
-    // Rules whose example cannot be a text block (bytes, 300 levels of nesting).
-    const WITHOUT_EXAMPLES: &[&str] = &["ASL004", "ASL005"];
+    // Rules whose example cannot be a text block (bytes, 300 levels of nesting, a
+    // template naming a file that does not exist on disk).
+    const WITHOUT_EXAMPLES: &[&str] = &["ASL004", "ASL005", "ASL802"];
     let mut failures = Vec::new();
     for rule in RULES {
         let m = &rule.meta;
@@ -241,7 +242,7 @@ fn rule_doc_examples() {
 /// code, and nothing else.
 #[test]
 fn select_runs_only_the_selected_rule() {
-    insta::glob!("fixtures/*/invalid-*.asl.json", |path| {
+    insta::glob!("fixtures/ASL*/invalid-*.asl.json", |path| {
         let code = fixture_code(path);
         let bytes = std::fs::read(path).unwrap();
         let options = LintOptions {

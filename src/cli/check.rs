@@ -8,14 +8,18 @@ use rayon::prelude::*;
 
 use super::render::{self, FileReport, Format};
 use super::{EXIT_USAGE, FailOn};
+use crate::config::{Overrides, Resolver};
 use crate::diagnostics::Severity;
-use crate::lint::{LintOptions, lint_bytes};
+use crate::fix;
+use crate::lint::{lint_bytes_in, lint_text_in};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories. Directories are searched for `*.asl.json`, `*.asl.yaml` and
-    /// `*.asl.yml`; files named explicitly are linted whatever their extension. `-` reads
-    /// standard input.
+    /// Files or directories. Directories are searched for `*.asl.json`, `*.asl.yaml`,
+    /// `*.asl.yml`, SAM/CloudFormation `template.{yaml,yml,json}`, CDK
+    /// `*.template.json`, `serverless.{yml,yaml}`, and the `include` globs of
+    /// asl-lint.toml; files named explicitly are linted whatever their extension. `-`
+    /// reads standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -36,6 +40,25 @@ pub struct CheckArgs {
     /// Colour for the `full` and `concise` formats.
     #[arg(long, value_enum, default_value_t = render::ColorChoice::Auto)]
     pub color: render::ColorChoice,
+    /// Use this configuration file for every file, instead of the `asl-lint.toml` or
+    /// `.asl-lint.toml` found by walking up from each file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Apply safe fixes to the files (written atomically; files that are not valid
+    /// UTF-8 are never written).
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes (e.g. did-you-mean state names); implies `--fix` unless
+    /// `--diff` is given.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there
+    /// is something to fix.
+    #[arg(long)]
+    pub diff: bool,
+    /// Print how many times each rule was reported instead of the diagnostics.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// One input: a file path or standard input.
@@ -45,19 +68,13 @@ enum Input {
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let options = LintOptions {
+    let overrides = Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    for pattern in options.select.iter().chain(&options.ignore) {
+    for pattern in overrides.select.iter().chain(&overrides.ignore) {
         let p = pattern.trim();
-        let known = p.eq_ignore_ascii_case("ALL")
-            || crate::rules::RULES.iter().any(|r| {
-                r.meta.name == p
-                    || (r.meta.code.len() >= p.len()
-                        && r.meta.code[..p.len()].eq_ignore_ascii_case(p))
-            });
-        if !known {
+        if !crate::config::is_known_pattern(p) {
             eprintln!(
                 "error: `{p}` matches no rule code, prefix or name (see `asl-lint rule --list`)"
             );
@@ -65,17 +82,40 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         }
     }
 
+    let resolver = match Resolver::new(args.config.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let fixing = args.fix || args.unsafe_fixes || args.diff;
     let mut inputs = Vec::new();
     let mut io_errors = Vec::new();
     for path in &args.paths {
         if path.as_os_str() == "-" {
+            if fixing && !args.diff {
+                eprintln!("error: --fix cannot write to standard input; use --diff");
+                return ExitCode::from(EXIT_USAGE);
+            }
             inputs.push(Input::Stdin);
         } else {
-            collect(path, true, &mut inputs, &mut io_errors);
+            collect(path, true, &resolver, &mut inputs, &mut io_errors);
         }
     }
+    if !io_errors.is_empty() && io_errors.iter().any(|e| e.starts_with("config: ")) {
+        for e in &io_errors {
+            eprintln!("error: {}", e.trim_start_matches("config: "));
+        }
+        return ExitCode::from(EXIT_USAGE);
+    }
 
-    let mut reports: Vec<Result<FileReport, String>> = inputs
+    let job = Job {
+        args,
+        resolver: &resolver,
+        overrides: &overrides,
+    };
+    let mut reports: Vec<Result<Checked, String>> = inputs
         .par_iter()
         .map(|input| match input {
             Input::Stdin => {
@@ -83,36 +123,91 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
                     format!("{}: cannot read standard input: {e}", args.stdin_filename)
                 })?;
-                Ok(report(
-                    args.stdin_filename.clone(),
-                    &bytes,
-                    Some(&args.stdin_filename),
-                    &options,
-                ))
+                job.check(args.stdin_filename.clone(), None, &bytes)
             }
             Input::File(path) => {
                 let shown = path.display().to_string();
+                let shown = shown
+                    .strip_prefix("./")
+                    .map_or(shown.clone(), str::to_string);
                 let bytes = std::fs::read(path)
                     .map_err(|e| format!("{shown}: cannot read: {}", io_message(&e)))?;
-                Ok(report(shown.clone(), &bytes, Some(&shown), &options))
+                job.check(shown, Some(path), &bytes)
             }
         })
         .collect();
     let mut files = Vec::with_capacity(reports.len());
+    let mut diffs = String::new();
+    let (mut fixed_edits, mut fixed_files) = (0usize, 0usize);
+    let mut config_error = false;
     for r in reports.drain(..) {
         match r {
-            Ok(report) => files.push(report),
-            Err(e) => io_errors.push(e),
+            Ok(checked) => {
+                if checked.applied > 0 {
+                    fixed_edits += checked.applied;
+                    fixed_files += 1;
+                }
+                diffs.push_str(&checked.diff);
+                files.push(checked.report);
+            }
+            Err(e) => {
+                config_error |= e.starts_with("config: ");
+                io_errors.push(e.trim_start_matches("config: ").to_string());
+            }
         }
+    }
+    if config_error {
+        for e in &io_errors {
+            eprintln!("error: {e}");
+        }
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if args.diff {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(diffs.as_bytes());
+        let _ = stdout.flush();
+        for e in &io_errors {
+            eprintln!("error: {e}");
+        }
+        eprintln!(
+            "{}",
+            if fixed_edits == 0 {
+                "No fixes available.".to_string()
+            } else {
+                format!(
+                    "Would apply {fixed_edits} fix{} in {fixed_files} file{}.",
+                    if fixed_edits == 1 { "" } else { "es" },
+                    if fixed_files == 1 { "" } else { "s" }
+                )
+            }
+        );
+        return if !io_errors.is_empty() {
+            ExitCode::from(EXIT_USAGE)
+        } else if fixed_edits > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        };
     }
 
     let color = args
         .color
         .enabled(std::io::IsTerminal::is_terminal(&std::io::stdout()));
-    let rendered = render::render(args.format, &files, color);
+    let rendered = if args.statistics {
+        statistics(args.format, &files)
+    } else {
+        render::render(args.format, &files, color)
+    };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(rendered.as_bytes());
     let _ = stdout.flush();
+    if fixing && fixed_edits > 0 {
+        eprintln!(
+            "Fixed {fixed_edits} problem{} in {fixed_files} file{}.",
+            if fixed_edits == 1 { "" } else { "s" },
+            if fixed_files == 1 { "" } else { "s" }
+        );
+    }
     for e in &io_errors {
         eprintln!("error: {e}");
     }
@@ -121,7 +216,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
     if inputs.is_empty() {
         eprintln!(
-            "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml)"
+            "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml, template.yaml, serverless.yml, *.template.json)"
         );
         return ExitCode::from(EXIT_USAGE);
     }
@@ -144,13 +239,111 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-fn report(path: String, bytes: &[u8], name: Option<&str>, options: &LintOptions) -> FileReport {
-    let linted = lint_bytes(bytes, name, options);
-    FileReport {
-        path,
-        text: linted.text,
-        diagnostics: linted.diagnostics,
+/// What every file's check shares.
+struct Job<'a> {
+    args: &'a CheckArgs,
+    resolver: &'a Resolver,
+    overrides: &'a Overrides,
+}
+
+/// One checked file: its report, and what fixing did.
+struct Checked {
+    report: FileReport,
+    applied: usize,
+    diff: String,
+}
+
+impl Job<'_> {
+    /// Lints one file (`path` is `None` for standard input) and, when asked, fixes it.
+    /// Errors starting with `config: ` are configuration errors.
+    fn check(&self, shown: String, path: Option<&Path>, bytes: &[u8]) -> Result<Checked, String> {
+        let config_path = path.map_or_else(|| Path::new(&shown).to_path_buf(), Path::to_path_buf);
+        let config = self
+            .resolver
+            .for_path(&config_path)
+            .map_err(|e| format!("config: {e}"))?;
+        let (options, env) = config.options_for(&config_path, self.overrides);
+        let mut linted = lint_bytes_in(bytes, Some(&shown), &options, &env);
+        config.apply_severity(&mut linted.diagnostics);
+        let args = self.args;
+        let mut applied = 0;
+        let mut diff = String::new();
+        if (args.fix || args.unsafe_fixes || args.diff) && linted.text_is_exact {
+            let kind = linted.kind;
+            let relint = |text: &str| {
+                let mut d = lint_text_in(text, kind, &options, &env);
+                config.apply_severity(&mut d);
+                d
+            };
+            let diagnostics = std::mem::take(&mut linted.diagnostics);
+            let outcome = fix::fix_text(&linted.text, diagnostics, args.unsafe_fixes, &relint);
+            applied = outcome.applied;
+            if outcome.text != linted.text {
+                if args.diff {
+                    diff = fix::unified_diff(&shown, &linted.text, &outcome.text);
+                } else if let Some(path) = path {
+                    fix::write_atomic(path, outcome.text.as_bytes()).map_err(|e| {
+                        format!("{shown}: cannot write the fixes: {}", io_message(&e))
+                    })?;
+                }
+            }
+            if args.diff {
+                // Report the file as it is on disk.
+                linted.diagnostics = relint(&linted.text);
+            } else {
+                linted.text = outcome.text;
+                linted.diagnostics = outcome.diagnostics;
+            }
+        }
+        Ok(Checked {
+            report: FileReport {
+                path: shown,
+                text: linted.text,
+                diagnostics: linted.diagnostics,
+            },
+            applied,
+            diff,
+        })
     }
+}
+
+/// `--statistics`: how many times each rule was reported, most frequent first.
+fn statistics(format: Format, files: &[FileReport]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in files.iter().flat_map(|f| &f.diagnostics) {
+        *counts.entry(d.code).or_default() += 1;
+    }
+    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let meta = |code: &str| crate::rules::find(code).map(|r| &r.meta);
+    if format == Format::Json {
+        let items: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(code, n)| {
+                serde_json::json!({
+                    "code": code,
+                    "name": meta(code).map_or("", |m| m.name),
+                    "count": n,
+                })
+            })
+            .collect();
+        let mut s = serde_json::to_string_pretty(&items).unwrap_or_default();
+        s.push('\n');
+        return s;
+    }
+    let width = rows
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    for (code, n) in &rows {
+        let (name, sev) = meta(code).map_or(("", ""), |m| (m.name, m.severity.as_str()));
+        out.push_str(&format!("{n:>width$}  {code}  {sev:<7}  {name}\n"));
+    }
+    out.push_str(&render::summary(files));
+    out.push('\n');
+    out
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -161,17 +354,36 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// True for names the directory walk lints.
+/// True for names the directory walk lints: definitions (`*.asl.json`, `*.asl.yaml`,
+/// `*.asl.yml`) and the templates that usually hold them (SAM/CloudFormation
+/// `template.{yaml,yml,json}`, CDK `*.template.json`, `serverless.{yml,yaml}`).
 pub fn is_definition_file(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    name.ends_with(".asl.json") || name.ends_with(".asl.yaml") || name.ends_with(".asl.yml")
+    name.ends_with(".asl.json")
+        || name.ends_with(".asl.yaml")
+        || name.ends_with(".asl.yml")
+        || matches!(
+            name.as_str(),
+            "template.yaml"
+                | "template.yml"
+                | "template.json"
+                | "serverless.yml"
+                | "serverless.yaml"
+        )
+        || name.ends_with(".template.json")
 }
 
-fn collect(path: &Path, explicit: bool, inputs: &mut Vec<Input>, errors: &mut Vec<String>) {
+fn collect(
+    path: &Path,
+    explicit: bool,
+    resolver: &Resolver,
+    inputs: &mut Vec<Input>,
+    errors: &mut Vec<String>,
+) {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -179,8 +391,25 @@ fn collect(path: &Path, explicit: bool, inputs: &mut Vec<Input>, errors: &mut Ve
             return;
         }
     };
+    let config = if explicit {
+        None
+    } else {
+        match resolver.for_path(path) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errors.push(format!("config: {e}"));
+                return;
+            }
+        }
+    };
+    if config.as_ref().is_some_and(|c| c.is_excluded(path)) {
+        return;
+    }
     if meta.is_file() {
-        if explicit || is_definition_file(path) {
+        if explicit
+            || is_definition_file(path)
+            || config.as_ref().is_some_and(|c| c.is_included(path))
+        {
             inputs.push(Input::File(path.to_path_buf()));
         }
     } else if meta.is_dir() {
@@ -210,7 +439,7 @@ fn collect(path: &Path, explicit: bool, inputs: &mut Vec<Input>, errors: &mut Ve
             if is_link && entry.is_dir() {
                 continue;
             }
-            collect(&entry, false, inputs, errors);
+            collect(&entry, false, resolver, inputs, errors);
         }
     } else if explicit {
         errors.push(format!("{}: not a file or directory", path.display()));

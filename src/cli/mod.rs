@@ -1,6 +1,7 @@
 //! The command-line shell: argument parsing and dispatch. Rendering lives in `render`.
 
 mod check;
+pub mod graph;
 pub mod render;
 mod rule;
 
@@ -22,6 +23,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Show the documentation of a rule, or list all rules.
     Rule(rule::RuleArgs),
+    /// Draw a definition's state graph (DOT, Mermaid, or SVG through Graphviz).
+    Graph(graph::GraphArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -40,6 +43,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Rule(args) => rule::run(&args),
+        Command::Graph(args) => graph::run(&args),
     }
 }
 

@@ -16,6 +16,7 @@
 mod graph;
 mod structure;
 mod syntax;
+mod templates;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::graph::Graphs;
@@ -201,6 +202,11 @@ pub static RULES: &[&Rule] = &[
     &graph::no_terminal_state::RULE,
     &graph::cross_scope_transition::RULE,
     &graph::duplicate_state_name::RULE,
+    &templates::unresolved_placeholder::RULE,
+    &templates::missing_definition_file::RULE,
+    &templates::unreadable_definition::RULE,
+    &templates::unused_suppression::RULE,
+    &templates::unknown_suppression_code::RULE,
 ];
 
 /// The rule with this code (case-insensitive) or kebab-case name.

@@ -3,7 +3,9 @@
 
 mod concise;
 mod full;
+pub mod github;
 mod json;
+pub mod sarif;
 
 use clap::ValueEnum;
 
@@ -17,6 +19,10 @@ pub enum Format {
     Concise,
     /// One JSON array of diagnostics (a stable contract for other tools).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -50,6 +56,8 @@ pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
         Format::Full => full::render(files, color),
         Format::Concise => concise::render(files),
         Format::Json => json::render(files),
+        Format::Sarif => sarif::render(files),
+        Format::Github => github::render(files),
     }
 }
 

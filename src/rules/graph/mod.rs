@@ -13,6 +13,19 @@ use crate::model::{Scope, StateMachine, TransitionKind};
 use crate::rules::{LintContext, Sink, did_you_mean};
 use crate::syntax::{Member, SourceKind};
 
+/// True when some transition of the scope (`Next`, `Default`, a Choice rule's or a
+/// Catch's `Next`) has a value only known at deploy time (a `${...}` placeholder or an
+/// intrinsic): which states are reachable, and whether the scope ends, is then unknown.
+pub(super) fn has_unknown_transition(scope: &Scope<'_, '_>) -> bool {
+    let unknown = |m: Option<&Member<'_>>| m.is_some_and(|m| m.value.is_unknown());
+    scope.states.iter().any(|s| {
+        unknown(s.next)
+            || unknown(s.default)
+            || s.choices.iter().any(|c| unknown(c.next))
+            || s.catchers.iter().any(|c| unknown(c.next))
+    })
+}
+
 /// Reports transitions of the kinds `wanted` accepts whose target is a state of no scope
 /// (a target that exists in another scope is ASL207's), with a did-you-mean fix.
 pub(super) fn report_unknown_targets(

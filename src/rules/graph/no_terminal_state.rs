@@ -38,7 +38,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     'scopes: for scope in &machine.scopes {
         let graph = graphs.scope(scope.id);
         let Some(start) = graph.start else { continue };
-        if graph.can_finish[start.index()] {
+        if graph.can_finish[start.index()] || super::has_unknown_transition(scope) {
             continue;
         }
         // Only judge a scope whose reachable states are complete: a missing target or a

@@ -36,7 +36,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     for scope in &machine.scopes {
         let graph = graphs.scope(scope.id);
         // Without a valid StartAt every state would be unreachable: ASL101/ASL202 say why.
-        if graph.start.is_none() {
+        // A transition with a deploy-time value may lead anywhere.
+        if graph.start.is_none() || super::has_unknown_transition(scope) {
             continue;
         }
         let mut reported = std::collections::HashSet::new();

@@ -1,0 +1,68 @@
+//! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per
+//! diagnostic, which GitHub shows as an annotation on the line in the pull request.
+
+use super::FileReport;
+use crate::diagnostics::Severity;
+use crate::rules;
+use crate::syntax::LineIndex;
+
+/// Escapes the message part of a workflow command.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value (`file=`, `title=`) of a workflow command.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(files: &[FileReport]) -> String {
+    let mut out = String::new();
+    for file in files {
+        if file.diagnostics.is_empty() {
+            continue;
+        }
+        let index = LineIndex::new(&file.text);
+        for d in &file.diagnostics {
+            let start = index.line_col(&file.text, d.range.start);
+            let end = index.line_col(&file.text, d.range.end);
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let title = match rules::find(d.code) {
+                Some(r) => format!("{} ({})", d.code, r.meta.name),
+                None => d.code.to_string(),
+            };
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str(&format!("\nhelp: {help}"));
+            }
+            out.push_str(&format!(
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                escape_property(&file.path),
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                escape_property(&title),
+                escape_data(&message),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_the_runner_expects() {
+        assert_eq!(escape_data("50% done\nnext\r"), "50%25 done%0Anext%0D");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}

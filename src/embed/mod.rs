@@ -1,0 +1,409 @@
+//! Definitions embedded in other files, and deploy-time placeholders.
+//!
+//! Most definitions in real repositories sit inside CloudFormation/SAM templates,
+//! Serverless Framework files or CDK output, with `${...}` placeholders filled in at
+//! deploy time. This module finds them ([`template`]), reads each one with positions
+//! mapped back to the outer file ([`sourcemap`]), substitutes what is known
+//! (`DefinitionSubstitutions`, `Fn::Sub` variables, values from asl-lint.toml), turns
+//! what is not into unknown values ([`crate::syntax::Value::Placeholder`]), and lints
+//! the result. Suppression comments apply to the outer file.
+
+pub mod sourcemap;
+pub mod template;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use crate::diagnostics::{Diagnostic, Fix};
+use crate::lint::{LintOptions, lint_document};
+use crate::rules::{self, LintContext};
+use crate::suppress;
+use crate::syntax::{self, Document, Node, TextRange, Value};
+
+use self::sourcemap::{ScalarMap, SourceMap};
+use self::template::{Body, Definition, Substitutions};
+
+/// What a `${...}` token in a definition means.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlaceholderMode {
+    /// A value filled in at deploy time (SAM, CloudFormation, CDK, Terraform): a string
+    /// that is exactly one `${Name}` token is an unknown value, and checks that need it
+    /// are skipped.
+    #[default]
+    Unknown,
+    /// Plain text: `"${Name}"` is the string it looks like.
+    Literal,
+}
+
+/// Settings that come from the files around the one being linted (asl-lint.toml and the
+/// file's directory) rather than from the rule selection.
+#[derive(Clone, Debug, Default)]
+pub struct Environment {
+    pub placeholders: PlaceholderMode,
+    /// Values for `${Name}` placeholders, used when the template gives none.
+    pub values: BTreeMap<String, String>,
+    /// The directory that `DefinitionUri` paths are relative to; `None` skips the check
+    /// that the file exists (e.g. in an editor buffer without a path).
+    pub base_dir: Option<PathBuf>,
+}
+
+impl Environment {
+    fn substitutions(&self) -> Substitutions {
+        self.values
+            .iter()
+            .map(|(k, v)| (k.clone(), Some(v.clone())))
+            .collect()
+    }
+}
+
+fn rule_meta(code: &str) -> &'static rules::RuleMeta {
+    &rules::find(code)
+        .expect("template rules are registered")
+        .meta
+}
+
+fn report(code: &str, range: TextRange, message: String) -> Diagnostic {
+    let meta = rule_meta(code);
+    Diagnostic::new(meta.code, meta.severity, range, message)
+}
+
+/// Lints a document that is a definition itself (not a template).
+pub fn lint_definition(
+    text: &str,
+    document: &Document<'_>,
+    options: &LintOptions,
+    env: &Environment,
+) -> Vec<Diagnostic> {
+    let subs = env.substitutions();
+    let mut out = match document.root.as_ref() {
+        Some(root) if env.placeholders == PlaceholderMode::Unknown && has_placeholder(root) => {
+            let mut resolved = root.clone();
+            resolve_tree(&mut resolved, &subs, env.placeholders);
+            let doc = Document {
+                kind: document.kind,
+                root: Some(resolved),
+                errors: document.errors.clone(),
+                comments: Vec::new(),
+            };
+            lint_document(text, &doc, options)
+        }
+        _ => lint_document(text, document, options),
+    };
+    if let Some(root) = document.root.as_ref() {
+        unresolved_in_tree(text, root, &subs, env, options, &mut out);
+    }
+    let mut directives = suppress::from_comments(text, &document.comments);
+    if let Some(root) = document.root.as_ref() {
+        directives.extend(suppress::from_comment_fields(text, root, &|r| r));
+    }
+    suppress::apply(&mut out, &mut directives, text, options);
+    out
+}
+
+/// Lints every definition of a template, with positions in the template.
+pub fn lint_template(
+    text: &str,
+    document: &Document<'_>,
+    definitions: &[Definition<'_, '_>],
+    options: &LintOptions,
+    env: &Environment,
+) -> Vec<Diagnostic> {
+    // The template's own syntax problems.
+    let ctx = LintContext {
+        source: text,
+        document,
+        machine: None,
+        graphs: None,
+    };
+    let mut out = rules::run(&ctx, &|meta| {
+        meta.code.starts_with("ASL0") && options.is_enabled(meta)
+    });
+    let mut directives = suppress::from_comments(text, &document.comments);
+    let enabled = |code: &str| options.is_enabled(rule_meta(code));
+    for def in definitions {
+        let mut subs = env.substitutions();
+        subs.extend(def.substitutions.clone());
+        match &def.body {
+            Body::Inline(node) => {
+                let mut resolved = (*node).clone();
+                resolve_tree(&mut resolved, &subs, env.placeholders);
+                let doc = Document {
+                    kind: document.kind,
+                    root: Some(resolved),
+                    errors: Vec::new(),
+                    comments: Vec::new(),
+                };
+                out.extend(lint_document(text, &doc, options));
+                unresolved_in_tree(text, node, &subs, env, options, &mut out);
+                directives.extend(suppress::from_comment_fields(text, node, &|r| r));
+            }
+            Body::Text(node) => match template::flatten(text, node, &subs) {
+                Ok(embedded) => {
+                    let inner = &embedded.text;
+                    let kind = syntax::detect_kind(None, inner);
+                    let inner_doc = syntax::parse(inner, kind);
+                    let mut inner_out = match inner_doc.root.as_ref() {
+                        Some(root) if env.placeholders == PlaceholderMode::Unknown => {
+                            let mut resolved = root.clone();
+                            resolve_tree(&mut resolved, &Substitutions::new(), env.placeholders);
+                            let doc = Document {
+                                kind,
+                                root: Some(resolved),
+                                errors: inner_doc.errors.clone(),
+                                comments: Vec::new(),
+                            };
+                            lint_document(inner, &doc, options)
+                        }
+                        _ => lint_document(inner, &inner_doc, options),
+                    };
+                    if env.placeholders == PlaceholderMode::Unknown && enabled("ASL801") {
+                        let mut seen = HashSet::new();
+                        for (range, name) in template::placeholder_tokens(inner) {
+                            if seen.insert(name) {
+                                let token = &inner[range.clone()];
+                                let range = TextRange::from_usize(range.start, range.end);
+                                inner_out.push(unresolved(&range, token, name));
+                            }
+                        }
+                    }
+                    let map = &embedded.map;
+                    let map_range = |r: TextRange| map.range(r);
+                    if let Some(root) = inner_doc.root.as_ref() {
+                        directives.extend(suppress::from_comment_fields(inner, root, &map_range));
+                    }
+                    out.extend(
+                        inner_out
+                            .into_iter()
+                            .map(|d| map_diagnostic(d, map, inner, text)),
+                    );
+                }
+                Err(reason) => out.push(unreadable(def, node, &reason)),
+            },
+            Body::File { uri, node } => {
+                if let Some(dir) = &env.base_dir {
+                    let path = dir.join(uri.as_str());
+                    if !path.is_file() {
+                        let mut d = report(
+                            "ASL802",
+                            node.range,
+                            format!(
+                                "{} of `{}` names `{uri}`, which does not exist",
+                                def.property.key, def.name
+                            ),
+                        );
+                        d.help = Some(format!(
+                            "the path is relative to the template's folder; looked for {}",
+                            path.display()
+                        ));
+                        if let Some(hint) = near_miss(&path, dir) {
+                            d.help = Some(format!("did you mean `{hint}`?"));
+                        }
+                        out.push(d);
+                    }
+                }
+            }
+            Body::Remote => {}
+            Body::Unsupported { node, reason } => out.push(unreadable(def, node, reason)),
+        }
+    }
+    suppress::apply(&mut out, &mut directives, text, options);
+    out
+}
+
+fn unresolved(range: &TextRange, token: &str, _name: &str) -> Diagnostic {
+    let mut d = report(
+        "ASL801",
+        *range,
+        format!(
+            "`{token}` is not resolved here: its value is only known at deploy time, so checks that need it are skipped"
+        ),
+    );
+    d.help = Some(
+        "give it a value in DefinitionSubstitutions, or under [placeholders.values] in asl-lint.toml"
+            .to_string(),
+    );
+    d
+}
+
+fn unreadable(def: &Definition<'_, '_>, node: &Node<'_>, reason: &str) -> Diagnostic {
+    report(
+        "ASL803",
+        node.range,
+        format!(
+            "the {} of `{}` is {reason}, which asl-lint cannot read before deployment; it was not checked",
+            def.property.key, def.name
+        ),
+    )
+}
+
+/// A sibling folder or file whose name differs by one edit, for "did you mean".
+fn near_miss(path: &std::path::Path, base: &std::path::Path) -> Option<String> {
+    // Walk up until a component exists; suggest the closest name at the first missing level.
+    let mut existing = path.to_path_buf();
+    let mut missing = Vec::new();
+    while !existing.exists() {
+        let name = existing.file_name()?.to_string_lossy().to_string();
+        missing.push(name);
+        if !existing.pop() {
+            return None;
+        }
+    }
+    let wanted = missing.pop()?;
+    let dir = if existing.as_os_str().is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        existing.clone()
+    };
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    let best = rules::did_you_mean(&wanted, names.iter().map(String::as_str))?;
+    let mut fixed = existing.join(best);
+    for m in missing.iter().rev() {
+        fixed.push(m);
+    }
+    if !fixed.is_file() {
+        return None;
+    }
+    let shown = fixed.strip_prefix(base).unwrap_or(&fixed);
+    Some(shown.display().to_string().replace('\\', "/"))
+}
+
+/// Maps a diagnostic found in an inner text to the outer text. A fix is kept only when
+/// every edit maps exactly.
+fn map_diagnostic(mut d: Diagnostic, map: &SourceMap, inner: &str, outer: &str) -> Diagnostic {
+    d.range = map.range(d.range);
+    for l in &mut d.labels {
+        l.range = map.range(l.range);
+    }
+    d.fixes = std::mem::take(&mut d.fixes)
+        .into_iter()
+        .filter_map(|f| {
+            let edits = f
+                .edits
+                .iter()
+                .map(|e| {
+                    map.edit(inner, outer, e.range, &e.replacement)
+                        .map(|(range, replacement)| crate::diagnostics::Edit { range, replacement })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(Fix { edits, ..f })
+        })
+        .collect();
+    d
+}
+
+/// True when some string or placeholder in the tree holds a `${` token.
+fn has_placeholder(root: &Node<'_>) -> bool {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::String(s) if s.contains("${") => return true,
+            Value::Placeholder(_) => return true,
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Substitutes known placeholder values in the strings of a tree, and (in
+/// [`PlaceholderMode::Unknown`]) turns strings that are exactly one unresolved `${...}`
+/// token into [`Value::Placeholder`]. Ranges are kept, so diagnostics still point at
+/// the source.
+pub fn resolve_tree(root: &mut Node<'_>, subs: &Substitutions, mode: PlaceholderMode) {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        let replacement = match &n.value {
+            Value::Placeholder(token) => {
+                let name = token.trim_start_matches("${").trim_end_matches('}').trim();
+                match subs.get(name) {
+                    // An unquoted placeholder becomes the JSON its value spells.
+                    Some(Some(v)) => Some(match serde_json::from_str::<serde_json::Value>(v) {
+                        Ok(serde_json::Value::Number(num)) => Value::Number(num),
+                        Ok(serde_json::Value::Bool(b)) => Value::Bool(b),
+                        _ => Value::String(v.clone().into()),
+                    }),
+                    _ => None,
+                }
+            }
+            Value::String(s) if s.contains("${") => {
+                let mut out = String::with_capacity(s.len());
+                let mut last = 0;
+                for (range, name) in template::placeholder_tokens(s) {
+                    if let Some(Some(v)) = subs.get(name.trim()) {
+                        out.push_str(&s[last..range.start]);
+                        out.push_str(v);
+                        last = range.end;
+                    }
+                }
+                out.push_str(&s[last..]);
+                if mode == PlaceholderMode::Unknown && template::is_whole_placeholder(&out) {
+                    Some(Value::Placeholder(out.into()))
+                } else if last > 0 {
+                    Some(Value::String(out.into()))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        if let Some(value) = replacement {
+            n.value = value;
+            continue;
+        }
+        match &mut n.value {
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(members) => stack.extend(members.iter_mut().map(|m| &mut m.value)),
+            _ => {}
+        }
+    }
+}
+
+/// Reports (ASL801) each distinct unresolved placeholder of a tree once, at its first
+/// occurrence, with the exact position of the token.
+fn unresolved_in_tree(
+    text: &str,
+    root: &Node<'_>,
+    subs: &Substitutions,
+    env: &Environment,
+    options: &LintOptions,
+    out: &mut Vec<Diagnostic>,
+) {
+    if env.placeholders != PlaceholderMode::Unknown || !options.is_enabled(rule_meta("ASL801")) {
+        return;
+    }
+    let mut seen = HashSet::new();
+    let mut found: Vec<(TextRange, String)> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+            Value::Placeholder(token) => found.push((n.range, token.to_string())),
+            Value::String(s) if s.contains("${") => {
+                let Some(scalar) = ScalarMap::new(text, n) else {
+                    continue;
+                };
+                for (range, name) in template::placeholder_tokens(s) {
+                    if !matches!(subs.get(name.trim()), Some(Some(_))) {
+                        found.push((scalar.outer(range.clone()), s[range].to_string()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (range, token) in found {
+        if seen.insert(token.clone()) {
+            out.push(unresolved(&range, &token, &token));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

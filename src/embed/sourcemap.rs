@@ -1,0 +1,460 @@
+//! Source maps from a text built out of pieces of an outer file (a definition held in a
+//! JSON string, a YAML block scalar, the parts of an `Fn::Join`) back to the outer file.
+//!
+//! Every byte of the inner text knows the outer range of the characters it came from,
+//! so a diagnostic found in the inner text can point at the exact line and column of the
+//! outer file, through escapes (`\"`, `\u00e9`), YAML line folding and block-scalar
+//! indentation.
+
+use crate::syntax::{Node, TextRange};
+
+/// How the outer text writes the characters of one piece; decides how a fix's
+/// replacement text must be escaped to go back into the outer file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// A JSON string or a YAML double-quoted scalar: `\` escapes.
+    DoubleQuoted,
+    /// A YAML single-quoted scalar: `''` stands for `'`.
+    SingleQuoted,
+    /// A YAML literal or folded block scalar.
+    Block,
+    /// A YAML plain scalar.
+    Plain,
+    /// Text that does not appear in the outer file (a substituted value, a `Fn::Join`
+    /// delimiter, a `${...}` token standing for an intrinsic): never edited.
+    Synthetic,
+}
+
+/// Inner byte offset → outer byte range of the character it came from.
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+    /// `(inner start, style)`, sorted by inner start.
+    styles: Vec<(u32, Style)>,
+    /// Outer offset that the end of the inner text maps to.
+    end: u32,
+}
+
+/// An inner text with its source map.
+#[derive(Clone, Debug, Default)]
+pub struct Embedded {
+    pub text: String,
+    pub map: SourceMap,
+}
+
+impl Embedded {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn set_style(&mut self, style: Style) {
+        let at = self.text.len() as u32;
+        if self.map.styles.last().map(|s| s.1) != Some(style) {
+            if self.map.styles.last().map(|s| s.0) == Some(at) {
+                self.map.styles.pop();
+            }
+            self.map.styles.push((at, style));
+        }
+    }
+
+    /// Appends text that is not in the outer file; every byte maps to `outer`.
+    pub fn push_synthetic(&mut self, text: &str, outer: TextRange) {
+        self.set_style(Style::Synthetic);
+        self.text.push_str(text);
+        for _ in 0..text.len() {
+            self.map.starts.push(outer.start);
+            self.map.ends.push(outer.end);
+        }
+        self.map.end = outer.end;
+    }
+
+    /// Appends a slice of a decoded scalar, `scalar.decoded[range]`.
+    pub fn push_decoded(&mut self, scalar: &ScalarMap<'_>, range: std::ops::Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        self.set_style(scalar.style);
+        self.text.push_str(&scalar.decoded[range.clone()]);
+        self.map
+            .starts
+            .extend_from_slice(&scalar.starts[range.clone()]);
+        self.map.ends.extend_from_slice(&scalar.ends[range.clone()]);
+        self.map.end = scalar.ends[range.end - 1];
+    }
+
+    /// Appends the whole of a decoded scalar.
+    pub fn push_scalar(&mut self, scalar: &ScalarMap<'_>) {
+        self.push_decoded(scalar, 0..scalar.decoded.len());
+    }
+}
+
+impl SourceMap {
+    /// The outer offset of inner offset `inner` (the end of the text maps to the end of
+    /// the last piece).
+    pub fn offset(&self, inner: u32) -> u32 {
+        self.starts.get(inner as usize).copied().unwrap_or(self.end)
+    }
+
+    /// The outer range covering the characters of inner `range`.
+    pub fn range(&self, range: TextRange) -> TextRange {
+        let start = self.offset(range.start);
+        if range.is_empty() {
+            return TextRange::empty(start);
+        }
+        let last = (range.end as usize - 1).min(self.ends.len().saturating_sub(1));
+        let end = self.ends.get(last).copied().unwrap_or(self.end).max(start);
+        TextRange::new(start, end)
+    }
+
+    /// The style of the piece holding inner offset `inner`.
+    pub fn style_at(&self, inner: u32) -> Style {
+        match self.styles.binary_search_by_key(&inner, |s| s.0) {
+            Ok(i) => self.styles[i].1,
+            Err(0) => Style::Synthetic,
+            Err(i) => self.styles[i - 1].1,
+        }
+    }
+
+    /// Maps an edit of the inner text to an edit of the outer text, when that can be
+    /// done exactly: the characters of the range must be written one after the other in
+    /// one piece of the outer file (escapes are fine; a fold, a skipped indentation or a
+    /// substituted value inside it is not), and the replacement must be writable in
+    /// that piece's style, into which it is escaped. Returns `None` otherwise.
+    pub fn edit(
+        &self,
+        inner_text: &str,
+        outer_text: &str,
+        range: TextRange,
+        replacement: &str,
+    ) -> Option<(TextRange, String)> {
+        let style = self.style_at(range.start);
+        if style == Style::Synthetic {
+            return None;
+        }
+        let (s, e) = (range.start as usize, range.end as usize);
+        if e > self.starts.len() || s > e || !inner_text.is_char_boundary(s) {
+            return None;
+        }
+        let outer = if s == e {
+            // An insertion goes right after the previous character of the same piece.
+            if s == 0 || self.style_at(range.start - 1) != style {
+                return None;
+            }
+            TextRange::empty(self.ends[s - 1])
+        } else {
+            if self.style_at(range.end - 1) != style {
+                return None;
+            }
+            // Consecutive characters must be adjacent in the outer text.
+            for (i, _) in inner_text.get(s..e)?.char_indices().skip(1) {
+                if self.starts[s + i] != self.ends[s + i - 1] {
+                    return None;
+                }
+            }
+            self.range(range)
+        };
+        outer_text.get(outer.as_usize())?;
+        let escaped = escape(replacement, style)?;
+        Some((outer, escaped))
+    }
+}
+
+/// Writes `text` so that it reads back as `text` inside a piece of `style`.
+fn escape(text: &str, style: Style) -> Option<String> {
+    match style {
+        Style::Synthetic => None,
+        Style::DoubleQuoted => {
+            let mut out = String::with_capacity(text.len());
+            for c in text.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    '\r' => out.push_str("\\r"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            Some(out)
+        }
+        Style::SingleQuoted => (!text.contains('\n')).then(|| text.replace('\'', "''")),
+        Style::Block => (!text.contains('\n')).then(|| text.to_string()),
+        Style::Plain => (!text.contains('\n')
+            && !text.contains(": ")
+            && !text.contains(" #")
+            && !text.contains('\t'))
+        .then(|| text.to_string()),
+    }
+}
+
+/// A string node's decoded value with, for each decoded byte, the outer range of the
+/// raw characters that produced it.
+#[derive(Debug)]
+pub struct ScalarMap<'a> {
+    pub decoded: &'a str,
+    pub style: Style,
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+impl<'a> ScalarMap<'a> {
+    /// Aligns the decoded value of a string node with its raw text in `source`. Works
+    /// for JSON strings and every YAML scalar style; returns `None` for non-strings.
+    pub fn new(source: &str, node: &'a Node<'_>) -> Option<ScalarMap<'a>> {
+        let decoded = node.as_str()?;
+        let raw_range = node.range.as_usize();
+        let raw = source.get(raw_range.clone())?;
+        let base = node.range.start;
+        let bytes = raw.as_bytes();
+        let (style, mut p) = match bytes.first() {
+            Some(b'"') => (Style::DoubleQuoted, 1usize),
+            Some(b'\'') => (Style::SingleQuoted, 1),
+            Some(b'|') | Some(b'>') => (Style::Block, raw.find('\n').map_or(raw.len(), |i| i + 1)),
+            _ => (Style::Plain, 0),
+        };
+        let mut starts = Vec::with_capacity(decoded.len());
+        let mut ends = Vec::with_capacity(decoded.len());
+        let n = bytes.len();
+        for c in decoded.chars() {
+            let clen = c.len_utf8();
+            let (s, e) = loop {
+                if p >= n {
+                    break (n, n);
+                }
+                let r = bytes[p];
+                if style == Style::DoubleQuoted && r == b'\\' {
+                    match bytes.get(p + 1) {
+                        // An escaped line break produces nothing: skip it and the
+                        // indentation of the next line.
+                        Some(b'\n') | Some(b'\r') => {
+                            p += 1;
+                            while p < n && matches!(bytes[p], b'\r' | b'\n' | b' ' | b'\t') {
+                                p += 1;
+                            }
+                            continue;
+                        }
+                        Some(b'u') => {
+                            let hex = raw
+                                .get(p + 2..p + 6)
+                                .and_then(|h| u32::from_str_radix(h, 16).ok());
+                            let len = match hex {
+                                Some(h)
+                                    if (0xD800..0xDC00).contains(&h)
+                                        && raw.get(p + 6..p + 8) == Some("\\u") =>
+                                {
+                                    12
+                                }
+                                _ => 6,
+                            };
+                            let e = (p + len).min(n);
+                            let s = p;
+                            p = e;
+                            break (s, e);
+                        }
+                        Some(b'U') => {
+                            let (s, e) = (p, (p + 10).min(n));
+                            p = e;
+                            break (s, e);
+                        }
+                        Some(b'x') => {
+                            let (s, e) = (p, (p + 4).min(n));
+                            p = e;
+                            break (s, e);
+                        }
+                        _ => {
+                            let (s, e) = (p, (p + 2).min(n));
+                            p = e;
+                            break (s, e);
+                        }
+                    }
+                }
+                if style == Style::SingleQuoted
+                    && r == b'\''
+                    && bytes.get(p + 1) == Some(&b'\'')
+                    && c == '\''
+                {
+                    let s = p;
+                    p += 2;
+                    break (s, p);
+                }
+                let rc = raw[p..].chars().next().unwrap_or(' ');
+                if rc == c {
+                    let s = p;
+                    p += rc.len_utf8();
+                    break (s, p);
+                }
+                if matches!(r, b' ' | b'\t' | b'\r' | b'\n') {
+                    if c == ' ' || c == '\n' {
+                        // A folded line break or a line break of a block scalar.
+                        let s = p;
+                        p += 1;
+                        break (s, p);
+                    }
+                    // Indentation, or the rest of a folded break.
+                    p += 1;
+                    continue;
+                }
+                // Anything else: take one raw character for this decoded one.
+                let s = p;
+                p += rc.len_utf8();
+                break (s, p);
+            };
+            let (os, oe) = (base + s as u32, base + e as u32);
+            for _ in 0..clen {
+                starts.push(os);
+                ends.push(oe);
+            }
+        }
+        Some(ScalarMap {
+            decoded,
+            style,
+            starts,
+            ends,
+        })
+    }
+
+    /// The outer range of decoded bytes `range`.
+    pub fn outer(&self, range: std::ops::Range<usize>) -> TextRange {
+        if self.starts.is_empty() {
+            return TextRange::empty(0);
+        }
+        let s = self.starts[range.start.min(self.starts.len() - 1)];
+        if range.is_empty() {
+            return TextRange::empty(s);
+        }
+        let e = self.ends[(range.end - 1).min(self.ends.len() - 1)];
+        TextRange::new(s, e.max(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::json;
+
+    #[test]
+    fn json_string_escapes_map_back_to_raw_characters() {
+        let text = r#"{"k": "{\"StartAt\": \"A\u00e9\", \"x\": 1}"}"#;
+        let doc = json::parse(text);
+        let node = doc.root.as_ref().unwrap().get("k").unwrap();
+        let scalar = ScalarMap::new(text, node).unwrap();
+        assert_eq!(scalar.decoded, "{\"StartAt\": \"Aé\", \"x\": 1}");
+        let mut e = Embedded::new();
+        e.push_scalar(&scalar);
+        // "StartAt" with its quotes is `\"StartAt\"` in the outer text.
+        let inner = e.text.find("\"StartAt\"").unwrap() as u32;
+        let r = e.map.range(TextRange::new(inner, inner + 9));
+        assert_eq!(&text[r.as_usize()], r#"\"StartAt\""#);
+        let eacute = e.text.find('é').unwrap() as u32;
+        let r = e.map.range(TextRange::new(eacute, eacute + 2));
+        assert_eq!(&text[r.as_usize()], r"\u00e9");
+        let x = e.text.find('x').unwrap() as u32;
+        assert_eq!(&text[e.map.offset(x) as usize..][..1], "x");
+        // An edit maps to the escaped characters, and its replacement is escaped.
+        let one = e.text.find('1').unwrap() as u32;
+        let (range, rep) = e
+            .map
+            .edit(&e.text, text, TextRange::new(one, one + 1), "\"two\"")
+            .unwrap();
+        assert_eq!(&text[range.as_usize()], "1");
+        assert_eq!(rep, r#"\"two\""#);
+        let (range, rep) = e
+            .map
+            .edit(&e.text, text, TextRange::new(inner, inner + 9), "\"Go\"")
+            .unwrap();
+        assert_eq!(&text[range.as_usize()], r#"\"StartAt\""#);
+        assert_eq!(rep, r#"\"Go\""#);
+        let (range, _) = e
+            .map
+            .edit(&e.text, text, TextRange::new(eacute, eacute + 2), "e")
+            .unwrap();
+        assert_eq!(&text[range.as_usize()], r"\u00e9");
+    }
+
+    #[test]
+    fn synthetic_pieces_are_never_edited() {
+        let mut e = Embedded::new();
+        e.push_synthetic("abc", TextRange::new(10, 20));
+        assert_eq!(e.map.range(TextRange::new(1, 2)), TextRange::new(10, 20));
+        assert!(
+            e.map
+                .edit(&e.text, &" ".repeat(30), TextRange::new(0, 1), "x")
+                .is_none()
+        );
+        assert_eq!(escape("a'b", Style::SingleQuoted).as_deref(), Some("a''b"));
+        assert_eq!(escape("a\nb", Style::Block), None);
+    }
+}
+
+#[cfg(test)]
+mod yaml_scalar_tests {
+    //! The aligner on YAML scalar styles, with nodes built by hand (decoded values as
+    //! a YAML reader produces them), so it is tested without the reader.
+    use super::*;
+    use crate::syntax::Value;
+
+    fn node(text: &str, raw: &str, decoded: &str) -> Node<'static> {
+        let start = text.find(raw).unwrap();
+        Node::new(
+            TextRange::from_usize(start, start + raw.len()),
+            Value::String(decoded.to_string().into()),
+        )
+    }
+
+    /// For each decoded character of `probe`, the outer text it maps to must be `probe`.
+    fn check(text: &str, n: &Node<'_>, probes: &[&str]) {
+        let s = ScalarMap::new(text, n).unwrap();
+        for p in probes {
+            let i = s.decoded.find(p).unwrap();
+            let r = s.outer(i..i + p.len());
+            assert_eq!(&text[r.as_usize()], *p, "probe {p}");
+        }
+    }
+
+    #[test]
+    fn literal_block_scalar() {
+        let text = "DefinitionString: !Sub |\n  {\n    \"StartAt\": \"A\",\n    \"States\": {}\n  }\nNext: 1\n";
+        let raw = "|\n  {\n    \"StartAt\": \"A\",\n    \"States\": {}\n  }\n";
+        let n = node(text, raw, "{\n  \"StartAt\": \"A\",\n  \"States\": {}\n}\n");
+        check(text, &n, &["\"StartAt\"", "\"A\"", "\"States\": {}", "}"]);
+    }
+
+    #[test]
+    fn literal_block_scalar_with_crlf_and_keep_indicator() {
+        let text = "k: |-\r\n  {\"a\":\r\n   \"b\"}\r\n";
+        let raw = "|-\r\n  {\"a\":\r\n   \"b\"}";
+        let n = node(text, raw, "{\"a\":\n \"b\"}");
+        check(text, &n, &["{\"a\":", "\"b\"}"]);
+    }
+
+    #[test]
+    fn folded_and_plain_multiline() {
+        let text = "k: >\n  {\"StartAt\":\n  \"A\"}\n";
+        let raw = ">\n  {\"StartAt\":\n  \"A\"}\n";
+        let n = node(text, raw, "{\"StartAt\": \"A\"}\n");
+        check(text, &n, &["{\"StartAt\":", "\"A\"}"]);
+        let text = "k: {\"x\":\n    1}\n";
+        let raw = "{\"x\":\n    1}";
+        let n = node(text, raw, "{\"x\": 1}");
+        check(text, &n, &["{\"x\":", "1}"]);
+    }
+
+    #[test]
+    fn yaml_double_and_single_quoted() {
+        let text = "k: \"{\\\"A\\\": \\u00e9,\\\n    \\\"B\\\": 2}\"\n";
+        let raw = &text[3..text.len() - 1];
+        let n = node(text, raw, "{\"A\": é,\"B\": 2}");
+        let s = ScalarMap::new(text, &n).unwrap();
+        let i = s.decoded.find("2").unwrap();
+        assert_eq!(&text[s.outer(i..i + 1).as_usize()], "2");
+        let i = s.decoded.find('é').unwrap();
+        assert_eq!(&text[s.outer(i..i + 2).as_usize()], "\\u00e9");
+        let text = "k: '{''a'': 1}'\n";
+        let n = node(text, "'{''a'': 1}'", "{'a': 1}");
+        let s = ScalarMap::new(text, &n).unwrap();
+        assert_eq!(&text[s.outer(4..5).as_usize()], ":");
+        assert_eq!(&text[s.outer(1..2).as_usize()], "''");
+    }
+}

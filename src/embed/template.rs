@@ -1,0 +1,538 @@
+//! Finding state machine definitions inside CloudFormation, SAM and Serverless Framework
+//! templates, and turning each into something the linter can read: the definition
+//! object itself (its nodes already carry outer ranges), or an inner text with a source
+//! map (a `DefinitionString`, an `Fn::Sub`, the parts of an `Fn::Join`).
+
+use std::collections::BTreeMap;
+
+use super::sourcemap::{Embedded, ScalarMap};
+use crate::syntax::{Member, Node, TextRange, Value};
+
+/// Deepest nesting of `Fn::Sub`/`Fn::Join` that is flattened.
+const MAX_INTRINSIC_DEPTH: usize = 8;
+
+/// A value known for a `${Name}` placeholder (`Some`), or a name that is known to be
+/// filled in at deploy time with an unknown value (`None`).
+pub type Substitutions = BTreeMap<String, Option<String>>;
+
+/// One state machine definition found in a template.
+#[derive(Debug)]
+pub struct Definition<'a, 's> {
+    /// The resource's logical id, or `stateMachines.NAME` for the Serverless Framework.
+    pub name: String,
+    /// The property holding the definition (`Definition`, `DefinitionString`,
+    /// `DefinitionUri`, ...).
+    pub property: &'a Member<'s>,
+    pub body: Body<'a, 's>,
+    /// `DefinitionSubstitutions`: name to literal value, or `None` for an intrinsic.
+    pub substitutions: Substitutions,
+}
+
+#[derive(Debug)]
+pub enum Body<'a, 's> {
+    /// A definition written as an object in the template.
+    Inline(&'a Node<'s>),
+    /// A definition written as a string (or an `Fn::Sub` / `Fn::Join` building one).
+    Text(&'a Node<'s>),
+    /// `DefinitionUri` or `DefinitionS3Location` naming a local file.
+    File { uri: String, node: &'a Node<'s> },
+    /// A definition stored in S3: nothing here to lint.
+    Remote,
+    /// A form that cannot be read statically (`Fn::If`, `Ref` to a parameter, ...).
+    Unsupported { node: &'a Node<'s>, reason: String },
+}
+
+/// The definitions of a template, or `None` when the document is not a template
+/// (e.g. a plain state machine definition).
+pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
+    root.as_object()?;
+    if root.member("States").is_some() || root.member("StartAt").is_some() {
+        return None;
+    }
+    let resources = root.get("Resources").filter(|r| r.as_object().is_some());
+    let serverless = root.get("stepFunctions");
+    let is_template = resources.is_some()
+        || serverless.is_some()
+        || root.member("AWSTemplateFormatVersion").is_some()
+        || root.member("Transform").is_some()
+        || (root.member("service").is_some() && root.member("provider").is_some());
+    if !is_template {
+        return None;
+    }
+    let mut out = Vec::new();
+    if let Some(resources) = resources {
+        cfn_resources(resources, &mut out);
+    }
+    // Serverless Framework: CloudFormation resources under `resources.Resources`, and
+    // the step-functions plugin's `stepFunctions.stateMachines`.
+    if let Some(res) = root.get("resources").and_then(|r| r.get("Resources")) {
+        cfn_resources(res, &mut out);
+    }
+    if let Some(machines) = serverless
+        .and_then(|s| s.get("stateMachines"))
+        .and_then(Node::as_object)
+    {
+        for m in machines {
+            let Some(property) = m.value.member("definition") else {
+                continue;
+            };
+            let body = match &property.value.value {
+                Value::Object(_) if !property.value.is_unknown() => Body::Inline(&property.value),
+                Value::String(s) if s.trim_start().starts_with("${") => Body::Unsupported {
+                    node: &property.value,
+                    reason: "a Serverless variable that is only resolved at deploy time"
+                        .to_string(),
+                },
+                Value::String(_) => Body::Text(&property.value),
+                _ => Body::Unsupported {
+                    node: &property.value,
+                    reason: format!("a {}", property.value.kind_name()),
+                },
+            };
+            out.push(Definition {
+                name: format!("stateMachines.{}", m.key),
+                property,
+                body,
+                substitutions: Substitutions::new(),
+            });
+        }
+    }
+    Some(out)
+}
+
+fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, 's>>) {
+    for res in resources.as_object().unwrap_or(&[]) {
+        let ty = res.value.get("Type").and_then(Node::as_str);
+        let sam = match ty {
+            Some("AWS::StepFunctions::StateMachine") => false,
+            Some("AWS::Serverless::StateMachine") => true,
+            _ => continue,
+        };
+        let Some(props) = res.value.get("Properties") else {
+            continue;
+        };
+        let substitutions = props
+            .get("DefinitionSubstitutions")
+            .map(substitution_map)
+            .unwrap_or_default();
+        let mut push = |property: &'a Member<'s>, body: Body<'a, 's>| {
+            out.push(Definition {
+                name: res.key.to_string(),
+                property,
+                body,
+                substitutions: substitutions.clone(),
+            })
+        };
+        if let Some(p) = props.member("Definition") {
+            push(p, definition_body(&p.value, true));
+        }
+        if let Some(p) = props.member("DefinitionString") {
+            push(p, definition_body(&p.value, false));
+        }
+        let locations: &[&str] = if sam {
+            &["DefinitionUri"]
+        } else {
+            &["DefinitionS3Location"]
+        };
+        for key in locations {
+            if let Some(p) = props.member(key) {
+                let body = match &p.value.value {
+                    Value::String(uri) if uri.starts_with("s3://") => Body::Remote,
+                    Value::String(uri) => Body::File {
+                        uri: uri.to_string(),
+                        node: &p.value,
+                    },
+                    Value::Object(_) if !p.value.is_unknown() => Body::Remote,
+                    _ => Body::Unsupported {
+                        node: &p.value,
+                        reason: format!("a {}", describe(&p.value)),
+                    },
+                };
+                push(p, body);
+            }
+        }
+    }
+}
+
+fn definition_body<'a, 's>(node: &'a Node<'s>, object_allowed: bool) -> Body<'a, 's> {
+    match &node.value {
+        Value::Object(_) if !node.is_unknown() && object_allowed => Body::Inline(node),
+        Value::String(_) => Body::Text(node),
+        _ if intrinsic(node).is_some_and(|(name, _)| name == "Sub" || name == "Join") => {
+            Body::Text(node)
+        }
+        _ => Body::Unsupported {
+            node,
+            reason: format!("a {}", describe(node)),
+        },
+    }
+}
+
+/// Describes a value for messages: `Fn::If`, `!Ref`, "number", ...
+fn describe(node: &Node<'_>) -> String {
+    match intrinsic(node) {
+        Some((name, _)) if name == "Ref" => "`Ref`".to_string(),
+        Some((name, _)) => format!("`Fn::{name}`"),
+        None => node.kind_name().to_string(),
+    }
+}
+
+/// The intrinsic function a node calls, without `Fn::` or `!`, and its argument:
+/// `{"Fn::Sub": x}`, `!Sub x`, `{"Ref": x}`, `!Ref x`.
+pub fn intrinsic<'a, 's>(node: &'a Node<'s>) -> Option<(String, &'a Node<'s>)> {
+    match &node.value {
+        Value::Tagged(t) => Some((t.tag.trim_start_matches('!').to_string(), &t.node)),
+        Value::Object(members) if members.len() == 1 => {
+            let m = &members[0];
+            if m.key == "Ref" || m.key == "Condition" {
+                Some((m.key.to_string(), &m.value))
+            } else {
+                m.key
+                    .strip_prefix("Fn::")
+                    .map(|name| (name.to_string(), &m.value))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `DefinitionSubstitutions` (or an `Fn::Sub` variable map): literal values are known,
+/// intrinsics are not.
+pub fn substitution_map(node: &Node<'_>) -> Substitutions {
+    let mut out = Substitutions::new();
+    for m in node.as_object().unwrap_or(&[]) {
+        out.insert(m.key.to_string(), literal(&m.value));
+    }
+    out
+}
+
+fn literal(node: &Node<'_>) -> Option<String> {
+    match &node.value {
+        Value::String(s) => Some(s.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The token an intrinsic stands for in flattened text: `{"Ref": "X"}` → `${X}`,
+/// `{"Fn::GetAtt": ["A", "Arn"]}` → `${A.Arn}`, anything else `${Fn::Name}`.
+fn intrinsic_token(name: &str, arg: &Node<'_>) -> String {
+    match name {
+        "Ref" => format!("${{{}}}", arg.as_str().unwrap_or("Ref")),
+        "GetAtt" => match (&arg.value, arg.as_array()) {
+            (Value::String(s), _) => format!("${{{s}}}"),
+            (_, Some(parts)) => {
+                let parts: Vec<&str> = parts.iter().filter_map(Node::as_str).collect();
+                format!("${{{}}}", parts.join("."))
+            }
+            _ => "${Fn::GetAtt}".to_string(),
+        },
+        _ => format!("${{Fn::{name}}}"),
+    }
+}
+
+/// Flattens a string-valued definition (a string, `Fn::Sub`, `Fn::Join`) into an inner
+/// text with a source map. Placeholders with known values are replaced (the value is
+/// JSON-escaped inside JSON strings); unknown ones stay as `${Name}` tokens that map to
+/// their place in the template. Returns why it could not, on failure.
+pub fn flatten(source: &str, node: &Node<'_>, subs: &Substitutions) -> Result<Embedded, String> {
+    let mut out = Flattener {
+        source,
+        out: Embedded::new(),
+        scan: 0,
+        in_string: false,
+        escaped: false,
+    };
+    out.value(node, subs, 0)?;
+    Ok(out.out)
+}
+
+struct Flattener<'t> {
+    source: &'t str,
+    out: Embedded,
+    /// How far `in_string` has been computed over `out.text`.
+    scan: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Flattener<'_> {
+    fn value(&mut self, node: &Node<'_>, subs: &Substitutions, depth: usize) -> Result<(), String> {
+        if depth > MAX_INTRINSIC_DEPTH {
+            return Err("intrinsic functions nested too deeply".to_string());
+        }
+        if node.as_str().is_some() {
+            return self.scalar(node, subs, false);
+        }
+        match intrinsic(node) {
+            Some((name, arg)) if name == "Sub" => self.sub(arg, subs, depth),
+            Some((name, arg)) if name == "Join" => self.join(arg, subs, depth),
+            _ => Err(format!("a {}", describe(node))),
+        }
+    }
+
+    fn sub(&mut self, arg: &Node<'_>, subs: &Substitutions, depth: usize) -> Result<(), String> {
+        if arg.as_str().is_some() {
+            return self.scalar(arg, subs, true);
+        }
+        match arg.as_array() {
+            Some([template, vars]) if template.as_str().is_some() => {
+                let mut local = subs.clone();
+                for (k, v) in substitution_map(vars) {
+                    local.insert(k, v);
+                }
+                self.scalar(template, &local, true)
+            }
+            Some([template, _]) => self.value(template, subs, depth + 1),
+            _ => Err("an `Fn::Sub` whose argument is neither a string nor [string, map]".into()),
+        }
+    }
+
+    fn join(&mut self, arg: &Node<'_>, subs: &Substitutions, depth: usize) -> Result<(), String> {
+        let Some([delimiter, parts]) = arg.as_array() else {
+            return Err("an `Fn::Join` whose argument is not [delimiter, list]".into());
+        };
+        let Some(delim) = delimiter.as_str() else {
+            return Err("an `Fn::Join` with a computed delimiter".into());
+        };
+        let Some(parts) = parts.as_array() else {
+            return Err(format!("an `Fn::Join` of a {}", describe(parts)));
+        };
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 && !delim.is_empty() {
+                self.synthetic(delim, delimiter.range);
+            }
+            if part.as_str().is_some() {
+                self.scalar(part, subs, false)?;
+                continue;
+            }
+            match intrinsic(part) {
+                Some((name, arg)) if name == "Sub" || name == "Join" => {
+                    self.value(part, subs, depth + 1).or_else(|_| {
+                        self.synthetic(&intrinsic_token(&name, arg), part.range);
+                        Ok::<(), String>(())
+                    })?;
+                }
+                Some((name, arg)) => self.synthetic(&intrinsic_token(&name, arg), part.range),
+                None => match &part.value {
+                    Value::Number(n) => self.synthetic(&n.to_string(), part.range),
+                    Value::Bool(b) => self.synthetic(&b.to_string(), part.range),
+                    _ => return Err(format!("an `Fn::Join` part that is a {}", describe(part))),
+                },
+            }
+        }
+        Ok(())
+    }
+
+    fn synthetic(&mut self, text: &str, range: TextRange) {
+        self.out.push_synthetic(text, range);
+    }
+
+    /// Appends a string node, substituting `${Name}` tokens with known values. In an
+    /// `Fn::Sub` template, `${!Name}` stands for the literal text `${Name}`.
+    fn scalar(
+        &mut self,
+        node: &Node<'_>,
+        subs: &Substitutions,
+        in_sub: bool,
+    ) -> Result<(), String> {
+        let Some(scalar) = ScalarMap::new(self.source, node) else {
+            return Err("a string the template reader could not align".into());
+        };
+        let text = scalar.decoded;
+        let mut done = 0usize;
+        let mut search = 0usize;
+        while let Some(rel) = text[search..].find("${") {
+            let start = search + rel;
+            let Some(close) = text[start..].find('}') else {
+                break;
+            };
+            let end = start + close + 1;
+            let name = &text[start + 2..end - 1];
+            if in_sub && name.starts_with('!') {
+                // `${!Name}` → `${Name}`: drop the `!`.
+                self.push(&scalar, done..start + 2);
+                done = start + 3;
+                search = end;
+                continue;
+            }
+            if let Some(Some(value)) = subs.get(name.trim()) {
+                self.push(&scalar, done..start);
+                self.advance_scan();
+                let value = if self.in_string {
+                    let quoted = serde_json::to_string(value).unwrap_or_default();
+                    quoted[1..quoted.len() - 1].to_string()
+                } else {
+                    value.clone()
+                };
+                let range = scalar.outer(start..end);
+                self.synthetic(&value, range);
+                done = end;
+            }
+            search = end;
+        }
+        self.push(&scalar, done..text.len());
+        Ok(())
+    }
+
+    fn push(&mut self, scalar: &ScalarMap<'_>, range: std::ops::Range<usize>) {
+        self.out.push_decoded(scalar, range);
+    }
+
+    /// Brings `in_string` up to the end of the text built so far.
+    fn advance_scan(&mut self) {
+        let bytes = self.out.text.as_bytes();
+        while self.scan < bytes.len() {
+            let b = bytes[self.scan];
+            if self.escaped {
+                self.escaped = false;
+            } else if self.in_string && b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = !self.in_string;
+            }
+            self.scan += 1;
+        }
+    }
+}
+
+/// Every `${...}` token in `text`: (byte range, name without `${` `}`).
+pub fn placeholder_tokens(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut search = 0;
+    while let Some(rel) = text[search..].find("${") {
+        let start = search + rel;
+        let Some(close) = text[start..].find('}') else {
+            break;
+        };
+        let end = start + close + 1;
+        out.push((start..end, &text[start + 2..end - 1]));
+        search = end;
+    }
+    out
+}
+
+/// True when `s` is exactly one `${...}` token.
+pub fn is_whole_placeholder(s: &str) -> bool {
+    s.len() > 3 && s.starts_with("${") && s.ends_with('}') && s[2..s.len() - 1].find('}').is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::json;
+
+    fn defs_of(text: &str) -> Vec<(String, String)> {
+        let doc = json::parse(text);
+        let root = doc.root.as_ref().unwrap();
+        find(root)
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let kind = match &d.body {
+                    Body::Inline(_) => "inline".to_string(),
+                    Body::Text(n) => format!(
+                        "text:{}",
+                        flatten(text, n, &d.substitutions)
+                            .map(|e| e.text)
+                            .unwrap_or_else(|e| format!("error {e}"))
+                    ),
+                    Body::File { uri, .. } => format!("file:{uri}"),
+                    Body::Remote => "remote".to_string(),
+                    Body::Unsupported { reason, .. } => format!("unsupported:{reason}"),
+                };
+                (format!("{}.{}", d.name, d.property.key), kind)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_every_form_of_definition() {
+        let text = r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+          "A": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+            "DefinitionString": "{\"StartAt\": \"${S}\"}",
+            "DefinitionSubstitutions": {"S": "First", "T": {"Ref": "P"}}}},
+          "B": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+            "DefinitionString": {"Fn::Sub": ["{\"x\": \"${V}\", \"y\": ${W}, \"z\": \"${!Lit}\"}", {"V": "a\"b", "W": {"Ref": "Q"}}]}}},
+          "C": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+            "DefinitionString": {"Fn::Join": ["\n", ["{\"Resource\": \"", {"Fn::GetAtt": ["Fn", "Arn"]}, "\"}"]]},
+            "DefinitionS3Location": {"Bucket": "b", "Key": "k"}}},
+          "D": {"Type": "AWS::Serverless::StateMachine", "Properties": {
+            "Definition": {"StartAt": "X", "States": {}}, "DefinitionUri": "sm/d.asl.json"}},
+          "E": {"Type": "AWS::Serverless::StateMachine", "Properties": {
+            "DefinitionUri": "s3://bucket/key", "Definition": {"Fn::If": ["C", 1, 2]}}},
+          "F": {"Type": "AWS::Lambda::Function", "Properties": {"Definition": {}}}
+        }}"#;
+        assert_eq!(
+            defs_of(text),
+            vec![
+                (
+                    "A.DefinitionString".to_string(),
+                    "text:{\"StartAt\": \"First\"}".to_string()
+                ),
+                (
+                    "B.DefinitionString".to_string(),
+                    r#"text:{"x": "a\"b", "y": ${W}, "z": "${Lit}"}"#.to_string()
+                ),
+                (
+                    "C.DefinitionString".to_string(),
+                    "text:{\"Resource\": \"\n${Fn.Arn}\n\"}".to_string()
+                ),
+                ("C.DefinitionS3Location".to_string(), "remote".to_string()),
+                ("D.Definition".to_string(), "inline".to_string()),
+                (
+                    "D.DefinitionUri".to_string(),
+                    "file:sm/d.asl.json".to_string()
+                ),
+                (
+                    "E.Definition".to_string(),
+                    "unsupported:a `Fn::If`".to_string()
+                ),
+                ("E.DefinitionUri".to_string(), "remote".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn plain_definitions_are_not_templates() {
+        let doc = json::parse(r#"{"StartAt": "A", "States": {}, "Resources": {}}"#);
+        assert!(find(doc.root.as_ref().unwrap()).is_none());
+        let doc = json::parse(r#"{"Comment": "x"}"#);
+        assert!(find(doc.root.as_ref().unwrap()).is_none());
+        let doc = json::parse(r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#);
+        assert_eq!(find(doc.root.as_ref().unwrap()).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn serverless_state_machines() {
+        let text = r#"{"service": "s", "provider": {}, "stepFunctions": {"stateMachines": {
+            "hello": {"definition": {"StartAt": "A", "States": {}}},
+            "file": {"definition": "${file(./x.json)}"}}}}"#;
+        assert_eq!(
+            defs_of(text),
+            vec![
+                (
+                    "stateMachines.hello.definition".to_string(),
+                    "inline".to_string()
+                ),
+                (
+                    "stateMachines.file.definition".to_string(),
+                    "unsupported:a Serverless variable that is only resolved at deploy time"
+                        .to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn tokens_and_whole_placeholders() {
+        assert_eq!(
+            placeholder_tokens("a ${X} b ${Y.Z} ${"),
+            vec![(2..6, "X"), (9..15, "Y.Z")]
+        );
+        assert!(is_whole_placeholder("${Next}"));
+        assert!(!is_whole_placeholder("${A}-${B}"));
+        assert!(!is_whole_placeholder("x${A}"));
+    }
+}

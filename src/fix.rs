@@ -1,0 +1,233 @@
+//! Applying fixes: choosing non-overlapping edits, re-linting until nothing more can be
+//! fixed, unified diffs, and atomic writes. The same [`Fix`](crate::diagnostics::Fix)
+//! edits serve the editor's quick fixes.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::diagnostics::{Applicability, Diagnostic, Edit, apply_edits};
+
+/// How many lint-and-fix rounds at most (a fix may enable another).
+pub const MAX_PASSES: usize = 10;
+
+/// The edits of the fixes to apply: for each diagnostic its first fix that `unsafe_fixes`
+/// allows, all edits of a fix or none, skipping fixes that overlap one already taken.
+pub fn select_edits(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<Edit> {
+    let mut taken: Vec<Edit> = Vec::new();
+    for d in diagnostics {
+        let Some(fix) = d
+            .fixes
+            .iter()
+            .find(|f| unsafe_fixes || f.applicability == Applicability::Safe)
+        else {
+            continue;
+        };
+        let overlaps = fix.edits.iter().any(|e| {
+            taken.iter().any(|t| {
+                // Two insertions at one point, or ranges that share a byte, conflict.
+                (e.range.start < t.range.end && t.range.start < e.range.end)
+                    || e.range.start == t.range.start
+                    || (e.range.is_empty() && t.range.contains(e.range.start))
+                    || (t.range.is_empty() && e.range.contains(t.range.start))
+            })
+        });
+        if !overlaps {
+            taken.extend(fix.edits.iter().cloned());
+        }
+    }
+    taken.sort_by_key(|e| (e.range.start, e.range.end));
+    taken
+}
+
+/// One round of fixing: the text before, and the edits applied to it.
+#[derive(Debug, Clone)]
+pub struct Pass {
+    pub before: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    /// The fixed text (equal to the input when nothing was fixed).
+    pub text: String,
+    /// Number of edits applied over all passes.
+    pub applied: usize,
+    /// Diagnostics of the fixed text.
+    pub diagnostics: Vec<Diagnostic>,
+    pub passes: Vec<Pass>,
+}
+
+/// Fixes `text` with `lint` (which lints a text) until no fix applies or
+/// [`MAX_PASSES`] is reached. `diagnostics` are those of `text`.
+pub fn fix_text(
+    text: &str,
+    diagnostics: Vec<Diagnostic>,
+    unsafe_fixes: bool,
+    lint: &dyn Fn(&str) -> Vec<Diagnostic>,
+) -> Outcome {
+    let mut current = text.to_string();
+    let mut diags = diagnostics;
+    let mut applied = 0;
+    let mut passes = Vec::new();
+    for _ in 0..MAX_PASSES {
+        let edits = select_edits(&diags, unsafe_fixes);
+        if edits.is_empty() {
+            break;
+        }
+        let (next, n) = apply_edits(&current, &edits);
+        if n == 0 || next == current {
+            break;
+        }
+        applied += n;
+        passes.push(Pass {
+            before: std::mem::replace(&mut current, next),
+            edits,
+        });
+        diags = lint(&current);
+    }
+    Outcome {
+        text: current,
+        applied,
+        diagnostics: diags,
+        passes,
+    }
+}
+
+/// A unified diff of `old` and `new` with `path` in the headers (empty when equal).
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    let (a, b) = if path.starts_with('/') {
+        (path.to_string(), path.to_string())
+    } else {
+        (format!("a/{path}"), format!("b/{path}"))
+    };
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&a, &b)
+        .to_string()
+}
+
+/// Replaces the file at `path` with `contents` atomically: writes a temporary file in
+/// the same folder, keeps the permissions, then renames it over the original, so a
+/// reader never sees a half-written file and a failure leaves the original intact.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "file".to_string());
+    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    let mut attempt = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(
+            ".{name}.asl-lint-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let result = (|| {
+        file.write_all(contents)?;
+        file.sync_all()?;
+        drop(file);
+        if let Some(p) = permissions {
+            std::fs::set_permissions(&tmp, p)?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Fix, Severity};
+    use crate::syntax::TextRange;
+
+    fn diag_with(fix: Fix) -> Diagnostic {
+        Diagnostic::new("ASL201", Severity::Error, TextRange::new(0, 1), "m").with_fix(fix)
+    }
+
+    fn fix(start: u32, end: u32, rep: &str, applicability: Applicability) -> Fix {
+        Fix {
+            title: "t".into(),
+            applicability,
+            edits: vec![Edit {
+                range: TextRange::new(start, end),
+                replacement: rep.into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn safe_only_unless_asked_and_no_overlaps() {
+        let diags = vec![
+            diag_with(fix(0, 2, "A", Applicability::Safe)),
+            diag_with(fix(1, 3, "B", Applicability::Safe)),
+            diag_with(fix(5, 6, "C", Applicability::Unsafe)),
+        ];
+        let safe = select_edits(&diags, false);
+        assert_eq!(safe.len(), 1);
+        assert_eq!(safe[0].replacement, "A");
+        let all = select_edits(&diags, true);
+        let reps: Vec<&str> = all.iter().map(|e| e.replacement.as_str()).collect();
+        assert_eq!(reps, vec!["A", "C"]);
+    }
+
+    #[test]
+    fn fixing_loops_until_clean() {
+        // A toy linter: every `x` has a safe fix to `y`, one per pass.
+        let lint = |t: &str| -> Vec<Diagnostic> {
+            t.find('x')
+                .map(|i| {
+                    vec![diag_with(fix(
+                        i as u32,
+                        i as u32 + 1,
+                        "y",
+                        Applicability::Safe,
+                    ))]
+                })
+                .unwrap_or_default()
+        };
+        let out = fix_text("axbxc", lint("axbxc"), false, &lint);
+        assert_eq!(out.text, "aybyc");
+        assert_eq!(out.applied, 2);
+        assert_eq!(out.passes.len(), 2);
+        assert!(out.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn diff_and_atomic_write() {
+        let d = unified_diff("m.asl.json", "a\nb\nc\n", "a\nB\nc\n");
+        assert_eq!(
+            d,
+            "--- a/m.asl.json\n+++ b/m.asl.json\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
+        );
+        assert_eq!(unified_diff("x", "same", "same"), "");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.json");
+        std::fs::write(&p, "old").unwrap();
+        write_atomic(&p, b"new contents").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new contents");
+        // No temporary file left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

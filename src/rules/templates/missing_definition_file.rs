@@ -1,0 +1,35 @@
+use crate::rules::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a SAM `DefinitionUri` (or a CloudFormation `DefinitionS3Location` given
+    /// as a local path for `aws cloudformation package`) that names a file that does not
+    /// exist, relative to the template's folder. S3 locations are not checked.
+    ///
+    /// ## Why is this bad?
+    /// `sam build`, `sam deploy` and `aws cloudformation package` fail on it. Published
+    /// samples have this mistake (a folder renamed from `statemachines/` to
+    /// `statemachine/`).
+    ///
+    /// ## Example
+    /// ```text
+    /// Resources:
+    ///   Machine:
+    ///     Type: AWS::Serverless::StateMachine
+    ///     Properties:
+    ///       DefinitionUri: statemachines/machine.asl.json   # the folder is statemachine/
+    /// ```
+    ///
+    /// Use instead:
+    /// ```text
+    ///       DefinitionUri: statemachine/machine.asl.json
+    /// ```
+    pub static RULE = {
+        code: "ASL802",
+        name: "missing-definition-file",
+        severity: Error,
+        aws_code: None,
+        fix: None,
+        check: super::reported_by_reader,
+    }
+}

@@ -1,0 +1,33 @@
+use crate::rules::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a state machine definition in a template written in a form that can only
+    /// be computed at deploy time: `Fn::If`, `Ref` to a parameter, `Fn::Transform`, a
+    /// Serverless `${file(...)}` variable, an `Fn::Join` with a computed delimiter.
+    ///
+    /// ## Why is this bad?
+    /// Nothing in it can be checked before deployment. (A `DefinitionString` that is a
+    /// string, an `Fn::Sub` or an `Fn::Join` of strings and intrinsics is read, and its
+    /// JSON errors are reported as `syntax-error` at their place in the template.)
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine",
+    ///   "Properties": {"DefinitionString": {"Fn::If": ["IsProd", "{}", "{}"]}}}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine",
+    ///   "Properties": {"DefinitionString": {"Fn::Sub": "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}"}}}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL803",
+        name: "unreadable-definition",
+        severity: Warning,
+        aws_code: None,
+        fix: None,
+        check: super::reported_by_reader,
+    }
+}

@@ -1,0 +1,33 @@
+use crate::rules::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Points out a `${Name}` placeholder whose value asl-lint does not know: one filled
+    /// in at deploy time by SAM or CloudFormation (`DefinitionSubstitutions`, `Fn::Sub`),
+    /// CDK or Terraform, that the template gives no literal value for. Each name is
+    /// reported once per definition, at its first use.
+    ///
+    /// ## Why is this bad?
+    /// It is not: this is information. A value that is unknown cannot be checked, so the
+    /// checks that need it (a `Next` target, a number, an ARN) are skipped there. Give
+    /// the value in `DefinitionSubstitutions` or under `[placeholders.values]` in
+    /// asl-lint.toml to have it checked, or turn the rule off with `ignore = ["ASL801"]`.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${WorkerArn}", "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL801",
+        name: "unresolved-placeholder",
+        severity: Info,
+        aws_code: None,
+        fix: None,
+        check: super::reported_by_reader,
+    }
+}

@@ -1,0 +1,430 @@
+//! The CI-facing side of `asl-lint check`: templates, config files, output formats
+//! (SARIF validated against the SARIF 2.1.0 schema), fixes and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_asl-lint"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const CFN: &str = "tests/fixtures/ci/cfn-template.json";
+const SAM: &str = "tests/fixtures/ci/sam/template.json";
+
+fn json_items(o: &Output) -> Vec<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(&stdout(o))
+        .expect("json output")
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// (code, line, column, end line, end column) of each diagnostic.
+fn positions(items: &[serde_json::Value]) -> Vec<(String, u64, u64, u64, u64)> {
+    items
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str().unwrap().to_string(),
+                i["start"]["line"].as_u64().unwrap(),
+                i["start"]["column"].as_u64().unwrap(),
+                i["end"]["line"].as_u64().unwrap(),
+                i["end"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn template_diagnostics_are_at_exact_positions_in_the_template() {
+    let o = run(&["check", CFN, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let items = json_items(&o);
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(CFN)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // What each diagnostic points at, read back from the template through line/column.
+    let pointed: Vec<(String, String)> = items
+        .iter()
+        .map(|i| {
+            let line = lines[i["start"]["line"].as_u64().unwrap() as usize - 1];
+            let (s, e) = (
+                i["start"]["column"].as_u64().unwrap() as usize - 1,
+                i["end"]["column"].as_u64().unwrap() as usize - 1,
+            );
+            let chars: Vec<char> = line.chars().collect();
+            (
+                i["code"].as_str().unwrap().to_string(),
+                chars[s..e.max(s)].iter().collect(),
+            )
+        })
+        .collect();
+    let expect = |c: &str, t: &str| (c.to_string(), t.to_string());
+    assert_eq!(
+        pointed,
+        vec![
+            expect("ASL801", "${ValidateArn}"),
+            expect("ASL201", r#"\"Chrage\""#),
+            expect("ASL205", r#"\"Charge\""#),
+            expect("ASL205", r#"\"Done\""#),
+            // The DefinitionString that is not valid JSON: at the missing comma.
+            expect("ASL001", ""),
+            expect("ASL205", r#"\"B\""#),
+            expect("ASL103", "1"),
+        ]
+    );
+    assert_eq!(positions(&items)[4], ("ASL001".to_string(), 18, 94, 18, 94));
+    // `${Then}` had a literal value in the Fn::Sub map: substituted, so "Charge"
+    // leads to "Done" and nothing is said about `${Then}`.
+    assert!(!stdout(&o).contains("${Then}"));
+}
+
+#[test]
+fn sam_definition_uri_substitutions_and_comment_suppressions() {
+    let o = run(&["check", SAM, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let items = json_items(&o);
+    assert_eq!(
+        positions(&items),
+        vec![
+            ("ASL802".to_string(), 10, 39, 10, 68),
+            ("ASL205".to_string(), 22, 13, 22, 20),
+        ]
+    );
+    assert_eq!(
+        items[0]["message"],
+        "DefinitionUri of `Missing` names `statemachines/good.asl.json`, which does not exist"
+    );
+    // The full format shows the did-you-mean, relative to the template's folder.
+    let o = run(&["check", SAM, "--color", "never"]);
+    assert!(
+        stdout(&o).contains("help: did you mean `statemachine/good.asl.json`?"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+fn sarif_schema() -> serde_json::Value {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+    )
+    .unwrap();
+    let mut schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // The published schema's `language` patterns (of `run` and `toolComponent`) have a
+    // stray `]` ("...-[a-zA-Z]{2}]?$"), which is not a valid regular expression; drop
+    // that one character so the schema compiles. We never emit `language`.
+    fn patch(v: &mut serde_json::Value, fixed: &mut usize) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    if k == "pattern" && x == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" {
+                        *x = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}?$".into();
+                        *fixed += 1;
+                    } else {
+                        patch(x, fixed);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| patch(x, fixed)),
+            _ => {}
+        }
+    }
+    let mut fixed = 0;
+    patch(&mut schema, &mut fixed);
+    assert_eq!(fixed, 2);
+    schema
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let o = run(&[
+        "check",
+        CFN,
+        SAM,
+        "examples/order-with-mistakes.asl.json",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let schema = sarif_schema();
+    let validator = jsonschema::options()
+        .should_validate_formats(false)
+        .build(&schema)
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The schema really checks: a result without a message is rejected.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    assert!(!validator.is_valid(&broken));
+
+    let run0 = &log["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), asl_lint::rules::RULES.len());
+    let r201 = rules.iter().find(|r| r["id"] == "ASL201").unwrap();
+    assert_eq!(r201["name"], "unknown-next-state");
+    assert!(
+        r201["helpUri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/blob/main/src/rules/graph/unknown_next_state.rs")
+    );
+    // Each result's ruleIndex points at its rule.
+    for r in run0["results"].as_array().unwrap() {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+    }
+    // Rule indexes move when rules are added: checked above, left out of the snapshot.
+    let mut results = run0["results"].clone();
+    for r in results.as_array_mut().unwrap() {
+        r.as_object_mut().unwrap().remove("ruleIndex");
+    }
+    insta::assert_json_snapshot!("sarif_results", results);
+}
+
+#[test]
+fn github_annotations() {
+    let o = run(&["check", CFN, SAM, "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("github_annotations", stdout(&o));
+    for line in stdout(&o).lines() {
+        assert!(
+            line.starts_with("::error file=")
+                || line.starts_with("::warning file=")
+                || line.starts_with("::notice file="),
+            "{line}"
+        );
+        // The message part holds no raw line break and no unescaped `%`.
+        let msg = line.splitn(3, "::").nth(2).unwrap();
+        assert!(!msg.contains('\n'));
+    }
+}
+
+#[test]
+fn statistics_count_codes() {
+    let o = run(&["check", CFN, SAM, "--statistics"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "4  ASL205  error    unreachable-state\n\
+         1  ASL001  error    syntax-error\n\
+         1  ASL103  error    missing-state-type\n\
+         1  ASL201  error    unknown-next-state\n\
+         1  ASL801  info     unresolved-placeholder\n\
+         1  ASL802  error    missing-definition-file\n\
+         Found 8 errors, 1 info in 2 files.\n"
+    );
+    let o = run(&["check", CFN, "--statistics", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v[0],
+        serde_json::json!({"code": "ASL205", "name": "unreachable-state", "count": 3})
+    );
+}
+
+fn temp_project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+const BROKEN: &str = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Next": "Bx"},
+  "B": {"Type": "Succeed"}
+}}
+"#;
+
+#[test]
+fn config_files_select_ignore_severity_and_errors() {
+    let dir = temp_project(&[
+        ("sfn/a.asl.json", BROKEN),
+        ("legacy/b.asl.json", BROKEN),
+        (
+            "asl-lint.toml",
+            "[per-file-ignores]\n\"legacy/**\" = [\"ASL2\"]\n\n[severity]\nASL205 = \"warning\"\n",
+        ),
+    ]);
+    let o = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "sfn/a.asl.json:2:33: ASL201 [error] Next names \"Bx\", which is not a state of the top level\n\
+         sfn/a.asl.json:3:3: ASL205 [warning] state \"B\" is not reachable from StartAt\n\
+         Found 1 error, 1 warning in 1 file.\n"
+    );
+    // --ignore on the command line adds to the file's.
+    let o = run_in(dir.path(), &["check", ".", "--ignore", "ASL201"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // An unknown key is an error with its position; exit 2.
+    std::fs::write(
+        dir.path().join("sfn/.asl-lint.toml"),
+        "ignore = []\nselect_all = true\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(".asl-lint.toml:2:1: unknown field `select_all`"),
+        "{err}"
+    );
+    // --config overrides the files found by walking up.
+    std::fs::write(dir.path().join("strict.toml"), "select = [\"ASL205\"]\n").unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--config",
+            "strict.toml",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o).matches("ASL205").count(), 2);
+    assert!(!stdout(&o).contains("ASL201"));
+    let o = run_in(dir.path(), &["check", ".", "--config", "missing.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn fix_diff_and_unsafe_fixes() {
+    let dir = temp_project(&[("m.asl.json", BROKEN)]);
+    let path = dir.path().join("m.asl.json");
+    // --diff shows the unsafe did-you-mean fix only with --unsafe-fixes, and writes nothing.
+    let o = run_in(dir.path(), &["check", "m.asl.json", "--diff"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "");
+    let o = run_in(
+        dir.path(),
+        &["check", "m.asl.json", "--diff", "--unsafe-fixes"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "--- a/m.asl.json\n+++ b/m.asl.json\n@@ -1,4 +1,4 @@\n {\"StartAt\": \"A\", \"States\": {\n-  \"A\": {\"Type\": \"Pass\", \"Next\": \"Bx\"},\n+  \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n   \"B\": {\"Type\": \"Succeed\"}\n }}\n"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), BROKEN);
+    // --unsafe-fixes writes; the file is then clean.
+    let o = run_in(dir.path(), &["check", "m.asl.json", "--unsafe-fixes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stderr(&o).contains("Fixed 1 problem in 1 file."));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        BROKEN.replace("\"Bx\"", "\"B\"")
+    );
+    // Standard input cannot be fixed in place.
+    let o = run_in(dir.path(), &["check", "-", "--fix"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn fixes_inside_a_template_string_are_escaped_for_it() {
+    let dir = temp_project(&[(
+        "template.json",
+        r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+  "DefinitionString": "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Bx\"}, \"B\": {\"Type\": \"Succeed\"}}}"
+}}}}
+"#,
+    )]);
+    let o = run_in(dir.path(), &["check", ".", "--unsafe-fixes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let fixed = std::fs::read_to_string(dir.path().join("template.json")).unwrap();
+    assert!(fixed.contains(r#"\"Next\": \"B\"}"#), "{fixed}");
+}
+
+#[test]
+fn files_that_are_not_utf8_are_never_written() {
+    let mut bytes = BROKEN.as_bytes().to_vec();
+    bytes.extend_from_slice(b"\xff\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join("m.asl.json");
+    std::fs::write(&path, &bytes).unwrap();
+    let o = run_in(dir.path(), &["check", "m.asl.json", "--unsafe-fixes"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(
+        run(&["check", CFN, "--select", "ASL9Q"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(run(&["check", "no/such/file.json"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["check", CFN, "--fail-on", "never"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn config_schema_accepts_what_the_reader_accepts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schemas/asl-lint.config.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let good = r#"
+select = ["ASL", "unknown-next-state"]
+ignore = ["ASL801"]
+include = ["infra/**/*.sfn.json"]
+exclude = ["cdk.out/**"]
+[per-file-ignores]
+"tests/**" = ["ASL2"]
+[severity]
+ASL205 = "warning"
+[placeholders]
+mode = "literal"
+values = { Environment = "prod", Timeout = 30 }
+"#;
+    assert!(asl_lint::config::Config::parse(good, Path::new("asl-lint.toml")).is_ok());
+    let as_json =
+        |t: &str| serde_json::to_value(toml::from_str::<toml::Value>(t).unwrap()).unwrap();
+    assert!(validator.is_valid(&as_json(good)));
+    for bad in [
+        "selct = [\"ASL\"]",
+        "[placeholders]\nmode = \"maybe\"",
+        "[severity]\nASL205 = \"fatal\"",
+    ] {
+        assert!(!validator.is_valid(&as_json(bad)), "{bad}");
+        assert!(
+            asl_lint::config::Config::parse(bad, Path::new("asl-lint.toml")).is_err(),
+            "{bad}"
+        );
+    }
+}

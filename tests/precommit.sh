@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Checks .pre-commit-hooks.yaml with pre-commit itself (from PyPI): the hook builds
+# asl-lint from this checkout (language: rust), passes on a clean definition and fails
+# on one with mistakes. Needs python3, git and cargo. Run from anywhere:
+#   bash tests/precommit.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check pre-commit
+export PRE_COMMIT_HOME="$work/cache"
+pc="$work/venv/bin/pre-commit"
+
+echo "== clean definition: the hook must pass"
+"$pc" try-repo . asl-lint --files examples/support-ticket.asl.json
+
+echo "== definition with mistakes: the hook must fail"
+if "$pc" try-repo . asl-lint --files examples/order-with-mistakes.asl.json >"$work/out.txt" 2>&1; then
+  cat "$work/out.txt"
+  echo "FAIL: the hook passed on examples/order-with-mistakes.asl.json" >&2
+  exit 1
+fi
+grep -q "ASL201" "$work/out.txt" || { cat "$work/out.txt"; echo "FAIL: ASL201 not reported" >&2; exit 1; }
+
+echo "== template hook on a SAM template with a missing DefinitionUri file: must fail"
+if "$pc" try-repo . asl-lint-templates --files tests/fixtures/ci/sam/template.json >"$work/out2.txt" 2>&1; then
+  cat "$work/out2.txt"
+  echo "FAIL: the template hook passed" >&2
+  exit 1
+fi
+grep -q "ASL802" "$work/out2.txt" || { cat "$work/out2.txt"; echo "FAIL: ASL802 not reported" >&2; exit 1; }
+echo "pre-commit hooks OK"

@@ -1,0 +1,279 @@
+//! Runs over ../shared/corpus/real (skipped when absent): every file is processed
+//! without a panic or a hang; in every CloudFormation/SAM/Serverless file with a
+//! definition, the definitions are found and every diagnostic lies inside the property
+//! holding its definition, and each character of a flattened DefinitionString maps back
+//! to the same character in the template; the defective samples are reported.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use asl_lint::embed::{self, template};
+use asl_lint::lint::{LintOptions, lint_bytes};
+use asl_lint::syntax::{self, SourceKind, TextRange};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("ASL_LINT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+        .join("corpus/real");
+    if dir.join("MANIFEST.tsv").is_file() {
+        Some(dir)
+    } else {
+        println!("SKIP: {} is absent", dir.display());
+        None
+    }
+}
+
+struct Row {
+    path: String,
+    format: String,
+    notes: String,
+    n_definitions: usize,
+}
+
+fn manifest(dir: &Path) -> Vec<Row> {
+    let text = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (p, f, n, d) = (
+        col("local_path"),
+        col("format"),
+        col("notes"),
+        col("n_definitions"),
+    );
+    lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split('\t').collect();
+            Row {
+                path: cells[p].to_string(),
+                format: cells[f].to_string(),
+                notes: cells[n].to_string(),
+                n_definitions: cells[d].parse().unwrap_or(0),
+            }
+        })
+        .collect()
+}
+
+/// Checks the templates of the given formats; returns (files, definitions, diagnostics).
+fn check_templates(dir: &Path, formats: &[&str]) -> (usize, usize, usize) {
+    let (mut files, mut defs_seen, mut diags_seen) = (0, 0, 0);
+    for row in manifest(dir)
+        .iter()
+        .filter(|r| formats.contains(&r.format.as_str()))
+    {
+        let bytes = std::fs::read(dir.join(&row.path)).unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let kind = syntax::detect_kind(Some(&row.path), &text);
+        let doc = syntax::parse(&text, kind);
+        let Some(root) = doc.root.as_ref() else {
+            continue;
+        };
+        // Files of format `yaml` include plain definitions (not templates) too.
+        let plain_definition = root.get("StartAt").is_some() || root.get("States").is_some();
+        let defs = template::find(root).unwrap_or_default();
+        if row.n_definitions > 0 && !row.notes.contains("DefinitionUri") && !plain_definition {
+            assert!(!defs.is_empty(), "{}: no definition found", row.path);
+        }
+        files += 1;
+        defs_seen += defs.len();
+        // Each character of a flattened string maps back to itself (or its escape).
+        for d in &defs {
+            if let template::Body::Text(node) = &d.body {
+                let Ok(e) = template::flatten(&text, node, &d.substitutions) else {
+                    continue;
+                };
+                for (i, c) in e.text.char_indices() {
+                    if !c.is_ascii_alphanumeric() {
+                        continue;
+                    }
+                    let r = e.map.range(TextRange::from_usize(i, i + 1));
+                    let outer = &text[r.as_usize()];
+                    assert!(
+                        outer == c.to_string()
+                            || outer.starts_with('$')
+                            || outer.starts_with('{')
+                            || outer.starts_with('\\')
+                            || r.len() > 1,
+                        "{}: inner {c:?} at {i} maps to {outer:?}",
+                        row.path
+                    );
+                }
+            }
+        }
+        let linted = lint_bytes(&bytes, Some(&row.path), &LintOptions::default());
+        if plain_definition {
+            // Linted above without a panic; its diagnostics are the rules' business.
+            continue;
+        }
+        let ranges: Vec<TextRange> = defs.iter().map(|d| d.property.range()).collect();
+        for diag in &linted.diagnostics {
+            diags_seen += 1;
+            if diag.code.starts_with("ASL0") || diag.code == "ASL804" || diag.code == "ASL805" {
+                continue;
+            }
+            assert!(
+                ranges
+                    .iter()
+                    .any(|r| r.start <= diag.range.start && diag.range.end <= r.end),
+                "{}: {} at {:?} is outside every definition",
+                row.path,
+                diag.code,
+                diag.range
+            );
+        }
+    }
+    (files, defs_seen, diags_seen)
+}
+
+#[test]
+fn json_templates_in_the_corpus() {
+    let Some(dir) = corpus() else { return };
+    let (files, defs, diags) = check_templates(&dir, &["cfn-json"]);
+    println!("cfn-json: {files} files, {defs} definitions, {diags} diagnostics");
+    assert!(
+        files >= 60 && defs >= 50,
+        "{files} files, {defs} definitions"
+    );
+}
+
+#[test]
+fn yaml_templates_in_the_corpus() {
+    let Some(dir) = corpus() else { return };
+    let (files, defs, diags) = check_templates(&dir, &["cfn-yaml", "yaml"]);
+    println!("cfn-yaml: {files} files, {defs} definitions, {diags} diagnostics");
+    assert!(files >= 200, "{files} files");
+}
+
+#[test]
+fn every_corpus_file_is_processed_without_a_panic_or_a_hang() {
+    let Some(dir) = corpus() else { return };
+    let mut n = 0;
+    let started = Instant::now();
+    for row in manifest(&dir) {
+        let bytes = std::fs::read(dir.join(&row.path)).unwrap();
+        // A hang would keep this test from finishing; speed is measured by benchmarks.
+        let _ = lint_bytes(&bytes, Some(&row.path), &LintOptions::default());
+        n += 1;
+    }
+    println!("{n} files in {:?}", started.elapsed());
+    assert!(n > 1000);
+}
+
+fn lint_corpus_file(dir: &Path, suffix: &str) -> Vec<&'static str> {
+    let row = manifest(dir)
+        .into_iter()
+        .find(|r| r.path.ends_with(suffix))
+        .unwrap_or_else(|| panic!("{suffix} not in the corpus"));
+    let bytes = std::fs::read(dir.join(&row.path)).unwrap();
+    lint_bytes(&bytes, Some(&row.path), &LintOptions::default())
+        .diagnostics
+        .iter()
+        .map(|d| d.code)
+        .collect()
+}
+
+#[test]
+fn known_defects_are_reported_and_unquoted_placeholders_are_not() {
+    let Some(dir) = corpus() else { return };
+    let codes = lint_corpus_file(
+        &dir,
+        "sfn-iot-data-analytics-dataset__statemachine__statemachine.asl.json",
+    );
+    assert!(codes.contains(&"ASL001"), "{codes:?}");
+    for row in manifest(&dir)
+        .iter()
+        .filter(|r| r.notes.contains("unquoted-placeholder"))
+    {
+        let bytes = std::fs::read(dir.join(&row.path)).unwrap();
+        let out = lint_bytes(&bytes, Some(&row.path), &LintOptions::default());
+        assert!(
+            !out.diagnostics.iter().any(|d| d.code == "ASL001"),
+            "{}: {:?}",
+            row.path,
+            out.diagnostics
+        );
+    }
+    let _ = (embed::PlaceholderMode::Unknown, SourceKind::Json);
+}
+
+/// Rebuilds a repository's folder layout (the corpus flattens paths) so that
+/// DefinitionUri paths resolve.
+#[test]
+fn yaml_missing_definition_uri_is_reported() {
+    let Some(dir) = corpus() else { return };
+    let repo = "aws-samples__step-functions-workflows-collection";
+    let tmp = tempfile::tempdir().unwrap();
+    for name in [
+        "account-vending-machine__template.yaml",
+        "account-vending-machine__statemachine__statemachine.asl.json",
+    ] {
+        let target = tmp.path().join(name.replace("__", "/"));
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(dir.join(repo).join(name), &target).unwrap();
+    }
+    let template = tmp.path().join("account-vending-machine/template.yaml");
+    let out = lint_bytes(
+        &std::fs::read(&template).unwrap(),
+        Some(template.to_str().unwrap()),
+        &LintOptions::default(),
+    );
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "ASL802"),
+        "{:?}",
+        out.diagnostics
+    );
+}
+
+/// `--unsafe-fixes` on a copy of every JSON file of the corpus: each round changes
+/// only the bytes of its edits, and the file written is the fixed text.
+#[test]
+fn fixes_keep_every_byte_outside_their_edits() {
+    let Some(dir) = corpus() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut files, mut edits) = (0, 0);
+    for row in manifest(&dir)
+        .iter()
+        .filter(|r| r.format == "json" || r.format == "cfn-json")
+    {
+        let bytes = std::fs::read(dir.join(&row.path)).unwrap();
+        let linted = lint_bytes(&bytes, Some(&row.path), &LintOptions::default());
+        if !linted.text_is_exact {
+            continue;
+        }
+        let kind = linted.kind;
+        let relint = |t: &str| asl_lint::lint::lint_text(t, kind, &LintOptions::default());
+        let out = asl_lint::fix::fix_text(&linted.text, linted.diagnostics, true, &relint);
+        for pass in &out.passes {
+            let (after, _) = asl_lint::diagnostics::apply_edits(&pass.before, &pass.edits);
+            // Walk the gaps between edits: they must be byte-identical in `after`.
+            let (mut old_at, mut new_at) = (0usize, 0usize);
+            for e in &pass.edits {
+                let gap = &pass.before.as_bytes()[old_at..e.range.start as usize];
+                assert_eq!(
+                    &after.as_bytes()[new_at..new_at + gap.len()],
+                    gap,
+                    "{}",
+                    row.path
+                );
+                new_at += gap.len() + e.replacement.len();
+                old_at = e.range.end as usize;
+            }
+            assert_eq!(
+                &after.as_bytes()[new_at..],
+                &pass.before.as_bytes()[old_at..],
+                "{}",
+                row.path
+            );
+            edits += pass.edits.len();
+        }
+        if out.applied > 0 {
+            files += 1;
+            let copy = tmp.path().join(row.path.replace('/', "__"));
+            std::fs::write(&copy, &bytes).unwrap();
+            asl_lint::fix::write_atomic(&copy, out.text.as_bytes()).unwrap();
+            assert_eq!(std::fs::read_to_string(&copy).unwrap(), out.text);
+        }
+    }
+    println!("fixed {files} files with {edits} edits");
+}
