@@ -98,7 +98,7 @@ pub fn parse_iso(s: &str) -> Option<i64> {
     }
     let (mut h, mut mi, mut sec, mut ms) = (0, 0, 0, 0);
     let mut offset = 0;
-    if i < b.len() && (b[i] == b'T' || b[i] == b' ') {
+    if i < b.len() && b[i] == b'T' {
         i += 1;
         h = num(&mut i, 2)?;
         if i >= b.len() || b[i] != b':' {

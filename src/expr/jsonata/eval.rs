@@ -39,7 +39,9 @@ pub(crate) enum Ir {
     Neg(Box<E>),
     Bin(BinOp, Box<E>, Box<E>),
     Path(Box<PathIr>),
-    Array(Vec<(E, bool)>),
+    /// Items (flag: the item is itself an array constructor) and whether the
+    /// constructor is a path step (its result is then not flattened).
+    Array(Vec<(E, bool)>, bool),
     Object(Vec<(E, E)>),
     Cond(Box<E>, Box<E>, Option<Box<E>>),
     Block(Vec<E>),
@@ -67,7 +69,7 @@ struct Step {
     focus: Option<Rc<str>>,
     index: Option<Rc<str>>,
     /// Label under which this step's context is remembered for `%`.
-    ancestor: Option<Rc<str>>,
+    ancestor: Vec<Rc<str>>,
     tuple: bool,
     cons: bool,
 }
@@ -110,14 +112,17 @@ fn err(code: &'static str, msg: impl Into<String>, span: TextRange) -> JsonataEr
 }
 
 impl Lowerer {
-    fn step_of(&mut self, x: E) -> Step {
+    fn step_of(&mut self, mut x: E) -> Step {
         let cons = matches!(x.ir, Ir::Array(..));
+        if let Ir::Array(_, c) = &mut x.ir {
+            *c = true;
+        }
         Step {
             e: x,
             stages: Vec::new(),
             focus: None,
             index: None,
-            ancestor: None,
+            ancestor: Vec::new(),
             tuple: false,
             cons,
         }
@@ -215,7 +220,7 @@ impl Lowerer {
                     let cons = matches!(it.kind, Kind::Array(_));
                     out.push((self.lower(it)?, cons));
                 }
-                e(Ir::Array(out), span)
+                e(Ir::Array(out, false), span)
             }
             Kind::Object(pairs) => e(Ir::Object(self.pairs(pairs)?), span),
             Kind::Group { expr, pairs } => {
@@ -248,7 +253,9 @@ impl Lowerer {
             }
             Kind::Filter { expr, pred } => {
                 let mut x = self.lower(expr)?;
+                let mark = self.seeking.len();
                 let p = self.lower(pred)?;
+                let entries = self.seeking.split_off(mark);
                 match &mut x.ir {
                     Ir::Path(path) if x.preds.is_empty() && x.group.is_none() => {
                         if path.group.is_some() {
@@ -258,10 +265,20 @@ impl Lowerer {
                                 span,
                             ));
                         }
+                        let n = path.steps.len();
+                        let still = resolve_parents(path, n, entries)?;
+                        self.seeking.extend(still);
                         let last = path.steps.last_mut().expect("paths have steps");
                         last.stages.push(Stage::Filter(p));
                     }
                     _ => {
+                        // `(a.b)[%.x]`: the parent lies inside the block, which is not
+                        // tracked; such references evaluate to undefined.
+                        let climbing = entries
+                            .into_iter()
+                            .filter(|(_, l)| *l > 1)
+                            .map(|(n, l)| (n, l - 1));
+                        self.seeking.extend(climbing);
                         if x.group.is_some() {
                             return Err(err(
                                 "S0209",
@@ -319,9 +336,14 @@ impl Lowerer {
                 let x = self.lower(expr)?;
                 let mut path = self.as_path(x);
                 let mut ts = Vec::new();
+                let mark = self.seeking.len();
                 for t in terms {
                     ts.push((self.lower(&t.expr)?, t.descending));
                 }
+                let entries = self.seeking.split_off(mark);
+                let n = path.steps.len();
+                let still = resolve_parents(&mut path, n, entries)?;
+                self.seeking.extend(still);
                 let s = self.step_of(e(Ir::Sort(ts), span));
                 path.steps.push(s);
                 e(Ir::Path(Box::new(path)), span)
@@ -368,7 +390,11 @@ impl Lowerer {
                 e(Ir::Lambda(Rc::new(def)), span)
             }
             Kind::Call { func, args } => {
+                let mark = self.seeking.len();
                 let f = self.lower(func)?;
+                if matches!(f.ir, Ir::Parent(_)) {
+                    self.seeking.truncate(mark);
+                }
                 let mut out = Vec::new();
                 for a in args {
                     out.push(if a.kind == Kind::Placeholder {
@@ -435,6 +461,12 @@ impl Lowerer {
                 vec![s]
             }
         };
+        if path.steps.len() == 1
+            && let Ir::Lit(Val::Str(name)) = &path.steps[0].e.ir
+        {
+            let name = name.clone();
+            path.steps[0].e.ir = Ir::Name(name);
+        }
         for s in &mut new_steps {
             match &s.e.ir {
                 Ir::Lit(Val::Str(name)) => {
@@ -459,114 +491,60 @@ impl Lowerer {
             }
         }
         // Resolve `%` references from the new steps against the steps before them.
-        let mut seeking = std::mem::take(&mut self.seeking);
-        let mut still = Vec::new();
-        for (label, mut levels) in seeking.drain(..) {
-            let mut idx = path.steps.len();
-            let mut resolved = false;
-            while idx > 0 {
-                idx -= 1;
-                let step = &mut path.steps[idx];
-                levels -= 1;
-                if levels == 0 {
-                    if let Some(existing) = &step.ancestor {
-                        // share the slot: record an alias by reusing the same label
-                        let existing = existing.clone();
-                        rename_parent(&mut new_steps, &label, &existing);
-                    } else {
-                        step.ancestor = Some(label.clone());
-                    }
-                    step.tuple = true;
-                    path.tuple = true;
-                    resolved = true;
-                    break;
-                }
-                // climbing through a step that is itself a parent reference adds a level
-                if let Ir::Parent(_) = step.e.ir {
-                    levels += 2;
-                }
-            }
-            if !resolved {
-                still.push((label, levels));
-            }
-        }
-        for s in &mut new_steps {
-            if contains_parent(&s.e) {
-                s.tuple = true;
-                path.tuple = true;
-            }
-        }
+        let entries = std::mem::take(&mut self.seeking);
+        let lhs_len = path.steps.len();
+        let still = resolve_parents(&mut path, lhs_len, entries)?;
         path.steps.extend(new_steps);
-        if path.steps.iter().any(|s| s.ancestor.is_some() || s.tuple) {
+        if path.steps.iter().any(|s| !s.ancestor.is_empty()) {
             path.tuple = true;
         }
         self.seeking = outer_seeking;
-        // unresolved references climb further from the enclosing path
-        for (label, levels) in still {
-            self.seeking.push((label, levels));
-        }
+        self.seeking.extend(still);
         Ok(e(Ir::Path(Box::new(path)), span))
     }
 }
 
-fn contains_parent(x: &E) -> bool {
-    matches!(x.ir, Ir::Parent(_))
-}
-
-fn rename_parent(steps: &mut [Step], from: &Rc<str>, to: &Rc<str>) {
-    fn walk(x: &mut E, from: &Rc<str>, to: &Rc<str>) {
-        if let Ir::Parent(l) = &mut x.ir
-            && l == from
-        {
-            *l = to.clone();
-        }
-        match &mut x.ir {
-            Ir::Neg(a) | Ir::Bind(_, a) => walk(a, from, to),
-            Ir::Bin(_, a, b) | Ir::Chain(a, b) => {
-                walk(a, from, to);
-                walk(b, from, to);
-            }
-            Ir::Path(p) => {
-                for s in &mut p.steps {
-                    walk(&mut s.e, from, to);
-                    for st in &mut s.stages {
-                        if let Stage::Filter(f) = st {
-                            walk(f, from, to);
-                        }
+/// Walks back from step `from` (exclusive) to find the step whose input context each
+/// `%` reference denotes; returns references that climb out of this path.
+fn resolve_parents(
+    path: &mut PathIr,
+    from: usize,
+    entries: Vec<(Rc<str>, usize)>,
+) -> R<Vec<(Rc<str>, usize)>> {
+    let mut still = Vec::new();
+    for (label, mut level) in entries {
+        let mut idx = from;
+        let mut done = false;
+        while idx > 0 {
+            idx -= 1;
+            let step = &mut path.steps[idx];
+            match &step.e.ir {
+                Ir::Parent(_) => level += 1,
+                Ir::Sort(_) => {}
+                Ir::Name(_) | Ir::Wildcard | Ir::Block(_) | Ir::Path(_) => {
+                    level -= 1;
+                    if level == 0 {
+                        step.ancestor.push(label.clone());
+                        step.tuple = true;
+                        path.tuple = true;
+                        done = true;
+                        break;
                     }
                 }
-            }
-            Ir::Array(items) => items.iter_mut().for_each(|(i, _)| walk(i, from, to)),
-            Ir::Object(pairs) => pairs.iter_mut().for_each(|(k, v)| {
-                walk(k, from, to);
-                walk(v, from, to);
-            }),
-            Ir::Block(items) => items.iter_mut().for_each(|i| walk(i, from, to)),
-            Ir::Cond(a, b, c) => {
-                walk(a, from, to);
-                walk(b, from, to);
-                if let Some(c) = c {
-                    walk(c, from, to);
+                _ => {
+                    return Err(err(
+                        "S0217",
+                        "The object representing the 'parent' cannot be derived from this expression",
+                        step.e.span,
+                    ));
                 }
             }
-            Ir::Call(f, args) => {
-                walk(f, from, to);
-                args.iter_mut().flatten().for_each(|a| walk(a, from, to));
-            }
-            _ => {}
         }
-        for p in &mut x.preds {
-            walk(p, from, to);
+        if !done {
+            still.push((label, level));
         }
     }
-    for s in steps {
-        walk(&mut s.e, from, to);
-        for st in &mut s.stages {
-            if let Stage::Filter(f) = st {
-                walk(f, from, to);
-            }
-        }
-    }
+    Ok(still)
 }
 
 /// Lowers a parsed expression, reporting the structural errors JSONata raises at compile
@@ -598,7 +576,7 @@ pub fn lower(node: &Node) -> R<E> {
 // ---------------------------------------------------------------------------------------
 
 pub struct Frame {
-    vars: RefCell<HashMap<Rc<str>, Val>>,
+    vars: RefCell<HashMap<Rc<str>, Option<Val>>>,
     parent: Option<Env>,
 }
 pub type Env = Rc<Frame>;
@@ -612,9 +590,14 @@ pub fn new_frame(parent: Option<&Env>) -> Env {
 
 impl Frame {
     pub fn bind(&self, name: &str, v: Val) {
-        self.vars.borrow_mut().insert(Rc::from(name), v);
+        self.vars.borrow_mut().insert(Rc::from(name), Some(v));
     }
-    pub fn lookup(&self, name: &str) -> Option<Val> {
+    /// Binds `name` to undefined (shadowing outer bindings).
+    pub fn bind_undefined(&self, name: &str) {
+        self.vars.borrow_mut().insert(Rc::from(name), None);
+    }
+    /// `None`: not bound anywhere; `Some(None)`: bound to undefined.
+    pub fn lookup_binding(&self, name: &str) -> Option<Option<Val>> {
         let mut f = self;
         loop {
             if let Some(v) = f.vars.borrow().get(name) {
@@ -625,6 +608,9 @@ impl Frame {
                 None => return None,
             }
         }
+    }
+    pub fn lookup(&self, name: &str) -> Option<Val> {
+        self.lookup_binding(name).flatten()
     }
 }
 
@@ -667,7 +653,7 @@ impl Func {
         match self {
             Func::Lambda { def, .. } => def.params.len(),
             Func::Builtin(name) => functions::signature_of(name)
-                .map(|s| s.params.len())
+                .map(|s| s.params.iter().filter(|p| !p.optional).count())
                 .unwrap_or(1),
             Func::Partial { args, .. } => args
                 .iter()
@@ -843,8 +829,8 @@ impl Evaluator {
                         other => other.cloned(),
                     }
                 } else {
-                    match env.lookup(n) {
-                        Some(v) => Some(v),
+                    match env.lookup_binding(n) {
+                        Some(v) => v,
                         None => functions::builtin_value(n),
                     }
                 }
@@ -871,7 +857,7 @@ impl Evaluator {
             },
             Ir::Bin(op, a, b) => self.binary(*op, a, b, input, env, x.span)?,
             Ir::Path(p) => self.path(p, input, env)?,
-            Ir::Array(items) => {
+            Ir::Array(items, cons_step) => {
                 let mut out = Vec::new();
                 for (it, cons) in items {
                     if let Some(v) = self.eval(it, input, env)? {
@@ -885,7 +871,7 @@ impl Evaluator {
                 Some(Val::Arr(
                     Rc::new(out),
                     ArrFlags {
-                        cons: true,
+                        cons: *cons_step,
                         ..ArrFlags::default()
                     },
                 ))
@@ -911,8 +897,9 @@ impl Evaluator {
             }
             Ir::Bind(name, v) => {
                 let val = self.eval(v, input, env)?;
-                if let Some(val) = &val {
-                    env.bind(name, val.clone());
+                match &val {
+                    Some(val) => env.bind(name, val.clone()),
+                    None => env.bind_undefined(name),
                 }
                 val
             }
@@ -924,8 +911,13 @@ impl Evaluator {
             Ir::Call(f, args) => self.call(f, args, None, input, env, x.span)?,
             Ir::Chain(a, b) => {
                 let lhs = self.eval(a, input, env)?;
-                if let Ir::Call(f, args) = &b.ir {
-                    self.call(f, args, Some(lhs), input, env, b.span)?
+                let lhs_is_func = matches!(lhs, Some(Val::Func(_)));
+                if let (Ir::Call(f, args), false) = (&b.ir, lhs_is_func) {
+                    let mut r = self.call(f, args, Some(lhs), input, env, b.span)?;
+                    for p in &b.preds {
+                        r = self.filter(p, r, env)?;
+                    }
+                    finish(r, b.keep_array)
                 } else {
                     let f = self.eval(b, input, env)?;
                     match (&lhs, &f) {
@@ -985,17 +977,22 @@ impl Evaluator {
                 Ir::Var(n) => Some(format!("${n}")),
                 _ => None,
             };
+            let has_hole = args.iter().any(|a| a.is_none());
             if let Some(n) = &name
                 && !n.starts_with('$')
                 && functions::builtin_value(n).is_some()
             {
+                let (code, verb) = if has_hole {
+                    ("T1007", "partially apply")
+                } else {
+                    ("T1005", "invoke")
+                };
                 return Err(err(
-                    "T1005",
-                    format!("Attempted to invoke a non-function. Did you mean ${n}?"),
+                    code,
+                    format!("Attempted to {verb} a non-function. Did you mean ${n}?"),
                     fe.span,
                 ));
             }
-            let has_hole = args.iter().any(|a| a.is_none());
             let code = if has_hole { "T1008" } else { "T1006" };
             return Err(err(code, "Attempted to invoke a non-function", fe.span));
         };
@@ -1066,8 +1063,9 @@ impl Evaluator {
                 };
                 let frame = new_frame(Some(env));
                 for (i, p) in def.params.iter().enumerate() {
-                    if let Some(Some(v)) = args.get(i) {
-                        frame.bind(p, v.clone());
+                    match args.get(i) {
+                        Some(Some(v)) => frame.bind(p, v.clone()),
+                        _ => frame.bind_undefined(p),
                     }
                 }
                 self.eval(&def.body, captured.as_ref(), &frame)
@@ -1306,7 +1304,7 @@ impl Evaluator {
                 if let Some(ix) = &step.index {
                     t2.set(ix, Val::Num(i as f64));
                 }
-                if let Some(a) = &step.ancestor {
+                for a in &step.ancestor {
                     t2.set(a, t.ctx.clone());
                 }
                 out.push(t2);
@@ -1355,7 +1353,10 @@ impl Evaluator {
                 i += n as i64;
             }
             if i >= 0 && (i as usize) < n {
-                out.push(items[i as usize].clone());
+                match &items[i as usize] {
+                    arr @ Val::Arr(..) => return Ok(Some(arr.clone())),
+                    item => out.push(item.clone()),
+                }
             }
             return Ok(Some(Val::seq(out)));
         }

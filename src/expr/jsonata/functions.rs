@@ -169,12 +169,8 @@ impl Matcher<'_> {
                 }
                 out.pop();
             }
-        } else if p.optional {
-            out.push((pi, None));
-            if self.run(pi + 1, ai, out) {
-                return true;
-            }
-            out.pop();
+        } else if p.optional && self.run(pi + 1, ai, out) {
+            return true;
         }
         false
     }
@@ -315,6 +311,7 @@ fn write_json(v: &Val, pretty: bool, indent: usize, out: &mut String) {
     match v {
         Val::Null => out.push_str("null"),
         Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Num(n) if n.fract() == 0.0 => out.push_str(&format_number(*n)),
         Val::Num(n) => out.push_str(&format_number(round15(*n))),
         Val::Str(s) => json_escape(s, out),
         Val::Func(_) => out.push_str("\"\""),
@@ -920,6 +917,7 @@ pub fn call(
             Val::array(x)
         }),
         "distinct" => match arg(0) {
+            Some(Val::Arr(a, f)) if a.len() <= 1 => Some(Val::Arr(a, f)),
             Some(Val::Arr(a, _)) => {
                 let mut out: Vec<Val> = Vec::new();
                 for x in a.iter() {
@@ -927,7 +925,7 @@ pub fn call(
                         out.push(x.clone());
                     }
                 }
-                Some(Val::seq(out))
+                Some(Val::array(out))
             }
             other => other,
         },
@@ -1520,7 +1518,7 @@ fn expand_replacement(r: &str, matched: &str, groups: &[Option<String>], out: &m
                         i = end;
                     }
                     None => {
-                        i = j;
+                        i += 2;
                     }
                 }
                 continue;
@@ -1549,9 +1547,7 @@ fn parse_number(t: &str) -> Option<f64> {
         // JSON number grammar
         let bytes = body.as_bytes();
         let mut i = 0;
-        if i < bytes.len() && bytes[i] == b'0' {
-            i += 1;
-        } else if i < bytes.len() && bytes[i].is_ascii_digit() {
+        if i < bytes.len() && bytes[i].is_ascii_digit() {
             while i < bytes.len() && bytes[i].is_ascii_digit() {
                 i += 1;
             }
