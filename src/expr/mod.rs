@@ -10,6 +10,7 @@
 //! run time (`States.Runtime` plus a cause text).
 
 pub mod intrinsic;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod template;
 
