@@ -14,6 +14,7 @@ pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod rules;
+pub mod schema;
 pub mod syntax;
 
 pub use diagnostics::{Diagnostic, Severity};

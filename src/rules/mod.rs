@@ -151,6 +151,48 @@ pub struct LintContext<'a, 's> {
     /// The model, when the document's root is an object.
     pub machine: Option<&'a StateMachine<'a, 's>>,
     pub graphs: Option<&'a Graphs>,
+    /// Findings of the schema (field model), computed once for all 1xx field rules.
+    schema: std::cell::OnceCell<Vec<crate::schema::Finding>>,
+}
+
+impl<'a, 's> LintContext<'a, 's> {
+    pub fn new(
+        source: &'s str,
+        document: &'a Document<'s>,
+        machine: Option<&'a StateMachine<'a, 's>>,
+        graphs: Option<&'a Graphs>,
+    ) -> Self {
+        LintContext {
+            source,
+            document,
+            machine,
+            graphs,
+            schema: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The schema findings for this document (validated on first use).
+    pub fn schema_findings(&self) -> &[crate::schema::Finding] {
+        self.schema.get_or_init(|| {
+            self.machine
+                .map(crate::schema::validate)
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// Reports the schema findings of one category (the 1xx field rules).
+pub(crate) fn report_schema(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    category: crate::schema::Category,
+) {
+    for f in ctx.schema_findings() {
+        if f.category == category {
+            let d = sink.report(f.range, f.message.clone());
+            d.help.clone_from(&f.help);
+        }
+    }
 }
 
 /// Collects one rule's diagnostics, stamping its code and default severity.
@@ -193,6 +235,14 @@ pub static RULES: &[&Rule] = &[
     &structure::transition_not_allowed::RULE,
     &structure::state_name_too_long::RULE,
     &structure::invalid_state_name::RULE,
+    &structure::unknown_field::RULE,
+    &structure::wrong_query_language_field::RULE,
+    &structure::missing_required_field::RULE,
+    &structure::invalid_field_type::RULE,
+    &structure::value_out_of_bounds::RULE,
+    &structure::invalid_field_value::RULE,
+    &structure::mutually_exclusive_fields::RULE,
+    &structure::query_language_conflict::RULE,
     &graph::unknown_next_state::RULE,
     &graph::unknown_start_at::RULE,
     &graph::unknown_choice_target::RULE,
@@ -296,6 +346,32 @@ mod tests {
                 m.code,
                 m.file
             );
+        }
+    }
+
+    #[test]
+    fn doc_examples_trigger_their_rule_and_fixes_do_not() {
+        for r in RULES {
+            let (bad, good) = r.meta.doc_examples();
+            let opts = crate::lint::LintOptions::default();
+            for text in bad.iter().take(1) {
+                let kind = crate::syntax::detect_kind(None, text);
+                let diags = crate::lint::lint_text(text, kind, &opts);
+                assert!(
+                    diags.iter().any(|d| d.code == r.meta.code),
+                    "{}: Example does not trigger the rule: {diags:?}",
+                    r.meta.code
+                );
+            }
+            for text in good.iter().take(1) {
+                let kind = crate::syntax::detect_kind(None, text);
+                let diags = crate::lint::lint_text(text, kind, &opts);
+                assert!(
+                    !diags.iter().any(|d| d.code == r.meta.code),
+                    "{}: Use instead triggers the rule: {diags:?}",
+                    r.meta.code
+                );
+            }
         }
     }
 
