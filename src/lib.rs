@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod diagnostics;
+pub mod expr;
 pub mod graph;
 pub mod lint;
 pub mod model;
