@@ -13,6 +13,7 @@
 //! test runs them), add it to [`RULES`] below, and add fixtures under
 //! `tests/fixtures/<CODE>/`.
 
+mod errors;
 mod graph;
 mod structure;
 mod syntax;
@@ -251,6 +252,11 @@ pub static RULES: &[&Rule] = &[
     &graph::no_terminal_state::RULE,
     &graph::cross_scope_transition::RULE,
     &graph::duplicate_state_name::RULE,
+    &errors::states_all_not_last::RULE,
+    &errors::unknown_error_name::RULE,
+    &errors::unmatchable_error_name::RULE,
+    &errors::shadowed_error_handler::RULE,
+    &errors::uncaught_errors::RULE,
 ];
 
 /// The rule with this code (case-insensitive) or kebab-case name.
