@@ -1,6 +1,11 @@
 //! 1xx: fields and structure of the state machine and its states.
+pub mod distributed_only_map_field;
+pub mod duplicate_map_label;
+pub mod heartbeat_not_below_timeout;
+pub mod invalid_choice_rule;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
+pub mod invalid_map_label;
 pub mod invalid_state_name;
 pub mod missing_next_or_end;
 pub mod missing_required_field;
