@@ -15,6 +15,7 @@
 
 mod errors;
 mod graph;
+mod resources;
 mod structure;
 mod syntax;
 
@@ -257,6 +258,12 @@ pub static RULES: &[&Rule] = &[
     &graph::no_terminal_state::RULE,
     &graph::cross_scope_transition::RULE,
     &graph::duplicate_state_name::RULE,
+    &resources::invalid_resource_arn::RULE,
+    &resources::invalid_lambda_arn::RULE,
+    &resources::unknown_service_integration::RULE,
+    &resources::unsupported_integration_pattern::RULE,
+    &resources::service_integration_with_region::RULE,
+    &resources::missing_task_token::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,
