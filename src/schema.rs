@@ -505,7 +505,8 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                 }
             }
             ValidationErrorKind::Pattern { pattern } => {
-                if placeholder_string {
+                // Path syntax is ASL301's (with the character it is about).
+                if placeholder_string || pattern == "^\\$" {
                     return;
                 }
                 let message = if pattern.contains("{%") {

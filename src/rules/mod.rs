@@ -15,6 +15,7 @@
 
 mod errors;
 mod graph;
+mod paths;
 mod resources;
 mod structure;
 mod syntax;
@@ -258,6 +259,12 @@ pub static RULES: &[&Rule] = &[
     &graph::no_terminal_state::RULE,
     &graph::cross_scope_transition::RULE,
     &graph::duplicate_state_name::RULE,
+    &paths::invalid_path::RULE,
+    &paths::invalid_template_expression::RULE,
+    &paths::duplicate_template_field::RULE,
+    &paths::no_dollar::RULE,
+    &paths::no_path::RULE,
+    &paths::pass_result_is_static::RULE,
     &resources::invalid_resource_arn::RULE,
     &resources::invalid_lambda_arn::RULE,
     &resources::unknown_service_integration::RULE,

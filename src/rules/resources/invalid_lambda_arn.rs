@@ -54,20 +54,6 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let e = string_source_offset(ctx.source, &m.value, to);
             TextRange::new(s, e.max(s + 1))
         };
-        if arn.region.is_empty() || arn.account.is_empty() {
-            sink.report(
-                m.value.range,
-                format!(
-                    "the Lambda function ARN of \"{}\" needs a region and an account",
-                    state.name
-                ),
-            )
-            .help = Some(
-                "or call the function through arn:aws:states:::lambda:invoke with a FunctionName"
-                    .into(),
-            );
-            continue;
-        }
         let Some(rest) = arn.resource.strip_prefix("function:") else {
             sink.report(
                 m.value.range,
