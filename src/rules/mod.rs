@@ -15,6 +15,7 @@
 
 mod errors;
 mod graph;
+mod jsonata;
 mod paths;
 mod resources;
 mod structure;
@@ -276,6 +277,9 @@ pub static RULES: &[&Rule] = &[
     &errors::unmatchable_error_name::RULE,
     &errors::shadowed_error_handler::RULE,
     &errors::uncaught_errors::RULE,
+    &jsonata::jsonata_syntax_error::RULE,
+    &jsonata::jsonata_context_unavailable::RULE,
+    &jsonata::unknown_jsonata_function::RULE,
 ];
 
 /// The rule with this code (case-insensitive) or kebab-case name.
