@@ -63,6 +63,33 @@ pub enum ArgKind {
     Call(Box<Call>),
 }
 
+impl Call {
+    /// Every path argument, nested calls included, in source order (for variable and
+    /// context-object references).
+    pub fn paths(&self) -> Vec<&Path> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&Call> = vec![self];
+        while let Some(call) = stack.pop() {
+            let mut nested = Vec::new();
+            for arg in &call.args {
+                match &arg.kind {
+                    ArgKind::Path(p) => out.push((p.span.start, p)),
+                    ArgKind::Call(c) => nested.push(&**c),
+                    _ => {}
+                }
+            }
+            stack.extend(nested.into_iter().rev());
+        }
+        out.sort_by_key(|(start, _)| *start);
+        out.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// The type of the call's result (`Any` for unknown functions).
+    pub fn returns(&self) -> ValueType {
+        self.function.map_or(ValueType::Any, Function::returns)
+    }
+}
+
 macro_rules! functions {
     ($($variant:ident => $name:literal),* $(,)?) => {
         /// The 18 intrinsic functions of Step Functions.

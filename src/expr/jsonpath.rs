@@ -232,26 +232,21 @@ impl Path {
     /// True when the path selects at most one node (Jayway's "definite" paths): only
     /// single names and indexes, optionally followed by a function.
     pub fn is_definite(&self) -> bool {
-        self.segments.iter().all(|s| {
-            !s.descendant
-                && matches!(
-                    s.selector,
-                    Selector::Name(_)
-                        | Selector::Index(_)
-                        | Selector::LengthOffset(_)
-                        | Selector::Function(_)
-                )
-        }) || self.ends_with_function()
-    }
-
-    fn ends_with_function(&self) -> bool {
-        matches!(
-            self.segments.last(),
-            Some(Segment {
-                selector: Selector::Function(_),
-                ..
-            })
-        )
+        let mut segs = &self.segments[..];
+        if let Some((last, rest)) = segs.split_last()
+            && matches!(last.selector, Selector::Function(_))
+        {
+            return rest
+                .iter()
+                .all(|s| !matches!(s.selector, Selector::Function(_)));
+        }
+        if let Some((last, rest)) = segs.split_last()
+            && !last.descendant
+            && matches!(last.selector, Selector::Names(_))
+        {
+            segs = rest;
+        }
+        segs.iter().all(is_single)
     }
 
     /// The variable name for `$name...` paths.
@@ -1091,24 +1086,72 @@ pub fn evaluate(
         )) => (rest, Some(*f)),
         _ => (&path.segments[..], None),
     };
-    let definite = segments.iter().all(|s| {
-        !s.descendant
-            && matches!(
-                s.selector,
-                Selector::Name(_) | Selector::Index(_) | Selector::LengthOffset(_)
-            )
-    });
+    // Jayway merges a trailing `['a','b']` into one object per match.
+    let (segments, merge) = match segments.split_last() {
+        Some((
+            Segment {
+                descendant: false,
+                selector: Selector::Names(names),
+                ..
+            },
+            rest,
+        )) => (rest, Some(names)),
+        _ => (segments, None),
+    };
+    let definite = segments.iter().all(is_single);
     let value = if definite {
-        walk_definite(path, root, segments)?.clone()
+        let node = walk_definite(path, root, segments)?;
+        match merge {
+            None => node.clone(),
+            Some(names) => match node {
+                Value::Object(map) => merged(map, names),
+                other => {
+                    return Err(not_found(
+                        path,
+                        format!(
+                            "Expected to find an object with properties {} in path {} but found '{}'. This is not a json object.",
+                            normalized_prefix(path, path.segments.len())
+                                .trim_start_matches(&normalized_prefix(path, segments.len())),
+                            normalized_prefix(path, segments.len()),
+                            json_type(other)
+                        ),
+                    ));
+                }
+            },
+        }
     } else {
         let mut out = Vec::new();
         collect(&env, root, segments, &mut out);
-        Value::Array(out.into_iter().cloned().collect())
+        Value::Array(match merge {
+            None => out.into_iter().cloned().collect(),
+            Some(names) => out
+                .into_iter()
+                .filter_map(|v| v.as_object().map(|m| merged(m, names)))
+                .collect(),
+        })
     };
     match function {
         None => Ok(value),
         Some(f) => apply_function(path, f, value),
     }
+}
+
+fn is_single(s: &Segment) -> bool {
+    !s.descendant
+        && matches!(
+            s.selector,
+            Selector::Name(_) | Selector::Index(_) | Selector::LengthOffset(_)
+        )
+}
+
+/// The object holding those of `names` that `map` has, in the order asked.
+fn merged(map: &Map<String, Value>, names: &[String]) -> Value {
+    Value::Object(
+        names
+            .iter()
+            .filter_map(|n| map.get(n).map(|v| (n.clone(), v.clone())))
+            .collect(),
+    )
 }
 
 struct Env<'a> {
@@ -2100,9 +2143,22 @@ mod tests {
         assert_eq!(eval("$.bar[2:1]", &s).unwrap(), json!([]));
         assert_eq!(eval("$.bar[:-1]", &s).unwrap(), json!(["a", "b"]));
         assert_eq!(eval("$.jar[*].a", &s).unwrap(), json!([1, 5, 2, 7, 3]));
+        // A trailing union of names merges into one object (Jayway).
         assert_eq!(
-            eval("$['foo','car']", &s).unwrap(),
-            json!([123, {"cdr": true}])
+            eval("$['foo','car','nope']", &s).unwrap(),
+            json!({"foo": 123, "car": {"cdr": true}})
+        );
+        assert_eq!(
+            eval("$.jar[*]['a','z']", &s).unwrap(),
+            json!([{"a": 1}, {"a": 5}, {"a": 2}, {"a": 7}, {"a": 3}])
+        );
+        assert_eq!(eval("$['bar','foo'][0]", &s).unwrap(), json!(["a"]));
+        assert!(p("$.car['a','b']").is_definite());
+        assert!(!p("$['a','b'].c").is_definite());
+        let e = eval("$.foo['a','b']", &s).unwrap_err();
+        assert_eq!(
+            e.cause,
+            "Invalid path '$.foo['a','b']' : Expected to find an object with properties ['a','b'] in path $['foo'] but found 'number'. This is not a json object."
         );
         assert_eq!(eval("$.car.*", &s).unwrap(), json!([true]));
     }

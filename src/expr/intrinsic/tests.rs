@@ -897,3 +897,20 @@ fn evaluate_str_reports_syntax_as_runtime() {
         "The intrinsic function 'States.Nope' is not supported"
     );
 }
+
+#[test]
+fn paths_and_return_types() {
+    let c = call("States.Format('{} {}', $v.a, States.ArrayGetItem($$.Execution.Input.list, $.i))");
+    let texts: Vec<&str> = c.paths().iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(texts, ["$v.a", "$$.Execution.Input.list", "$.i"]);
+    assert_eq!(c.returns(), ValueType::String);
+    assert_eq!(
+        call("States.ArrayLength($.a)").returns(),
+        ValueType::Integer
+    );
+    assert_eq!(call("States.Nope()").returns(), ValueType::Any);
+    assert_eq!(Function::ALL.len(), 18);
+    for f in Function::ALL {
+        assert_eq!(Function::from_name(f.name()), Some(*f));
+    }
+}
