@@ -18,6 +18,7 @@ pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod rules;
+pub mod schema;
 pub mod suppress;
 pub mod syntax;
 

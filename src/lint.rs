@@ -41,12 +41,7 @@ pub fn lint_document(
 ) -> Vec<Diagnostic> {
     let machine = document.root.as_ref().and_then(StateMachine::build);
     let graphs = machine.as_ref().map(Graphs::build);
-    let ctx = LintContext {
-        source,
-        document,
-        machine: machine.as_ref(),
-        graphs: graphs.as_ref(),
-    };
+    let ctx = LintContext::new(source, document, machine.as_ref(), graphs.as_ref());
     let mut out = rules::run(&ctx, &|meta| options.is_enabled(meta));
     diagnostics::sort(&mut out);
     out

@@ -110,12 +110,7 @@ pub fn lint_template(
     env: &Environment,
 ) -> Vec<Diagnostic> {
     // The template's own syntax problems.
-    let ctx = LintContext {
-        source: text,
-        document,
-        machine: None,
-        graphs: None,
-    };
+    let ctx = LintContext::new(text, document, None, None);
     let mut out = rules::run(&ctx, &|meta| {
         meta.code.starts_with("ASL0") && options.is_enabled(meta)
     });

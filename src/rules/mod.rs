@@ -13,7 +13,11 @@
 //! test runs them), add it to [`RULES`] below, and add fixtures under
 //! `tests/fixtures/<CODE>/`.
 
+mod errors;
 mod graph;
+mod jsonata;
+mod paths;
+mod resources;
 mod structure;
 mod syntax;
 mod templates;
@@ -152,6 +156,48 @@ pub struct LintContext<'a, 's> {
     /// The model, when the document's root is an object.
     pub machine: Option<&'a StateMachine<'a, 's>>,
     pub graphs: Option<&'a Graphs>,
+    /// Findings of the schema (field model), computed once for all 1xx field rules.
+    schema: std::cell::OnceCell<Vec<crate::schema::Finding>>,
+}
+
+impl<'a, 's> LintContext<'a, 's> {
+    pub fn new(
+        source: &'s str,
+        document: &'a Document<'s>,
+        machine: Option<&'a StateMachine<'a, 's>>,
+        graphs: Option<&'a Graphs>,
+    ) -> Self {
+        LintContext {
+            source,
+            document,
+            machine,
+            graphs,
+            schema: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The schema findings for this document (validated on first use).
+    pub fn schema_findings(&self) -> &[crate::schema::Finding] {
+        self.schema.get_or_init(|| {
+            self.machine
+                .map(crate::schema::validate)
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// Reports the schema findings of one category (the 1xx field rules).
+pub(crate) fn report_schema(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    category: crate::schema::Category,
+) {
+    for f in ctx.schema_findings() {
+        if f.category == category {
+            let d = sink.report(f.range, f.message.clone());
+            d.help.clone_from(&f.help);
+        }
+    }
 }
 
 /// Collects one rule's diagnostics, stamping its code and default severity.
@@ -194,6 +240,19 @@ pub static RULES: &[&Rule] = &[
     &structure::transition_not_allowed::RULE,
     &structure::state_name_too_long::RULE,
     &structure::invalid_state_name::RULE,
+    &structure::unknown_field::RULE,
+    &structure::wrong_query_language_field::RULE,
+    &structure::missing_required_field::RULE,
+    &structure::invalid_field_type::RULE,
+    &structure::value_out_of_bounds::RULE,
+    &structure::invalid_field_value::RULE,
+    &structure::mutually_exclusive_fields::RULE,
+    &structure::query_language_conflict::RULE,
+    &structure::invalid_choice_rule::RULE,
+    &structure::distributed_only_map_field::RULE,
+    &structure::invalid_map_label::RULE,
+    &structure::duplicate_map_label::RULE,
+    &structure::heartbeat_not_below_timeout::RULE,
     &graph::unknown_next_state::RULE,
     &graph::unknown_start_at::RULE,
     &graph::unknown_choice_target::RULE,
@@ -202,6 +261,26 @@ pub static RULES: &[&Rule] = &[
     &graph::no_terminal_state::RULE,
     &graph::cross_scope_transition::RULE,
     &graph::duplicate_state_name::RULE,
+    &paths::invalid_path::RULE,
+    &paths::invalid_template_expression::RULE,
+    &paths::duplicate_template_field::RULE,
+    &paths::no_dollar::RULE,
+    &paths::no_path::RULE,
+    &paths::pass_result_is_static::RULE,
+    &resources::invalid_resource_arn::RULE,
+    &resources::invalid_lambda_arn::RULE,
+    &resources::unknown_service_integration::RULE,
+    &resources::unsupported_integration_pattern::RULE,
+    &resources::service_integration_with_region::RULE,
+    &resources::missing_task_token::RULE,
+    &errors::states_all_not_last::RULE,
+    &errors::unknown_error_name::RULE,
+    &errors::unmatchable_error_name::RULE,
+    &errors::shadowed_error_handler::RULE,
+    &errors::uncaught_errors::RULE,
+    &jsonata::jsonata_syntax_error::RULE,
+    &jsonata::jsonata_context_unavailable::RULE,
+    &jsonata::unknown_jsonata_function::RULE,
     &templates::unresolved_placeholder::RULE,
     &templates::missing_definition_file::RULE,
     &templates::unreadable_definition::RULE,

@@ -1,14 +1,27 @@
 //! 1xx: fields and structure of the state machine and its states.
+pub mod distributed_only_map_field;
+pub mod duplicate_map_label;
+pub mod heartbeat_not_below_timeout;
+pub mod invalid_choice_rule;
+pub mod invalid_field_type;
+pub mod invalid_field_value;
+pub mod invalid_map_label;
 pub mod invalid_state_name;
 pub mod missing_next_or_end;
+pub mod missing_required_field;
 pub mod missing_start_at;
 pub mod missing_state_type;
 pub mod missing_states;
+pub mod mutually_exclusive_fields;
 pub mod next_and_end;
 pub mod not_a_state_machine;
+pub mod query_language_conflict;
 pub mod state_name_too_long;
 pub mod transition_not_allowed;
+pub mod unknown_field;
 pub mod unknown_state_type;
+pub mod value_out_of_bounds;
+pub mod wrong_query_language_field;
 
 use crate::model::StateMachine;
 

@@ -1,0 +1,78 @@
+//! 5xx: Retry and Catch.
+pub mod shadowed_error_handler;
+pub mod states_all_not_last;
+pub mod uncaught_errors;
+pub mod unknown_error_name;
+pub mod unmatchable_error_name;
+
+use crate::model::State;
+use crate::syntax::Node;
+
+/// The predefined error names (`States.Http.StatusCode.<code>` and other
+/// `States.Http.*` names are matched by prefix).
+pub(crate) const KNOWN_STATES_ERRORS: &[&str] = &[
+    "States.ALL",
+    "States.BranchFailed",
+    "States.DataLimitExceeded",
+    "States.ExceedToleratedFailureThreshold",
+    "States.HeartbeatTimeout",
+    "States.Http.Socket",
+    "States.IntrinsicFailure",
+    "States.ItemReaderFailed",
+    "States.NoChoiceMatched",
+    "States.ParameterPathFailure",
+    "States.Permissions",
+    "States.QueryEvaluationError",
+    "States.ResultPathMatchFailure",
+    "States.ResultWriterFailed",
+    "States.Runtime",
+    "States.TaskFailed",
+    "States.Timeout",
+];
+
+/// Errors that no retrier or catcher ever sees: they end the execution.
+pub(crate) const UNCATCHABLE: &[&str] = &["States.Runtime", "States.DataLimitExceeded"];
+
+/// One `Retry` or `Catch` list of a state.
+pub(crate) struct HandlerList<'a, 's> {
+    /// "Retry" or "Catch".
+    pub field: &'static str,
+    /// Each entry and its `ErrorEquals` elements (empty when absent or not an array).
+    pub entries: Vec<(&'a Node<'s>, &'a [Node<'s>])>,
+}
+
+impl HandlerList<'_, '_> {
+    /// "retrier" or "catcher".
+    pub fn noun(&self) -> &'static str {
+        if self.field == "Retry" {
+            "retrier"
+        } else {
+            "catcher"
+        }
+    }
+}
+
+/// The Retry and Catch lists of a state (of any type: misplaced lists are ASL110's).
+pub(crate) fn handler_lists<'a, 's>(state: &State<'a, 's>) -> Vec<HandlerList<'a, 's>> {
+    let names = |n: &'a Node<'s>| -> &'a [Node<'s>] {
+        n.get("ErrorEquals").and_then(Node::as_array).unwrap_or(&[])
+    };
+    vec![
+        HandlerList {
+            field: "Retry",
+            entries: state
+                .retriers
+                .iter()
+                .map(|r| (r.node, names(r.node)))
+                .collect(),
+        },
+        HandlerList {
+            field: "Catch",
+            entries: state
+                .catchers
+                .iter()
+                .map(|c| (c.node, names(c.node)))
+                .collect(),
+        },
+    ]
+}

@@ -1,0 +1,109 @@
+use crate::rules::errors::handler_lists;
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `States.ALL` in a retrier or catcher that is not the last of its list, or
+    /// listed in `ErrorEquals` together with other error names.
+    ///
+    /// ## Why is this bad?
+    /// The language requires `States.ALL` to appear alone, in the last retrier or catcher:
+    /// it matches every error, so whatever follows it can never run, and names beside it
+    /// add nothing. Step Functions rejects the definition.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "B"}, {"ErrorEquals": ["States.Timeout"], "Next": "B"}], "End": true}, "B": {"Type": "Fail"}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "B"}, {"ErrorEquals": ["States.ALL"], "Next": "B"}], "End": true}, "B": {"Type": "Fail"}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL501",
+        name: "states-all-not-last",
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        for list in handler_lists(state) {
+            let last = list.entries.len().saturating_sub(1);
+            for (i, (_, names)) in list.entries.iter().enumerate() {
+                let Some(all) = names.iter().find(|n| n.as_str() == Some("States.ALL")) else {
+                    continue;
+                };
+                if names.len() > 1 {
+                    sink.report(
+                        all.range,
+                        format!(
+                            "States.ALL must be the only error name of its {} (in {}[{i}] of \"{}\")",
+                            list.noun(),
+                            list.field,
+                            state.name
+                        ),
+                    )
+                    .help = Some("States.ALL already matches the other names: remove them".into());
+                } else if i != last {
+                    sink.report(
+                        all.range,
+                        format!(
+                            "States.ALL must be in the last {} of {} in \"{}\": the {} after it can never match",
+                            list.noun(),
+                            list.field,
+                            state.name,
+                            if last - i == 1 {
+                                format!("{} ", list.noun())
+                            } else {
+                                format!("{} {}s", last - i, list.noun())
+                            }
+                            .trim_end()
+                        ),
+                    )
+                    .help = Some(format!("move this {} to the end of {}", list.noun(), list.field));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    fn run(text: &str) -> Vec<(String, String)> {
+        let opts = LintOptions {
+            select: vec!["ASL501".into()],
+            ..Default::default()
+        };
+        lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn all_with_others_and_not_last() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["X"]}], "Catch": [{"ErrorEquals": ["Y", "States.ALL"], "Next": "B"}], "End": true}, "B": {"Type": "Fail"}}}"#;
+        assert_eq!(
+            run(text),
+            vec![
+                (
+                    "\"States.ALL\"".to_string(),
+                    "States.ALL must be in the last retrier of Retry in \"A\": the retrier after it can never match".to_string()
+                ),
+                (
+                    "\"States.ALL\"".to_string(),
+                    "States.ALL must be the only error name of its catcher (in Catch[0] of \"A\")".to_string()
+                ),
+            ]
+        );
+    }
+}

@@ -1,0 +1,102 @@
+use crate::model::{StateId, StateMachine};
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// In a state machine that handles errors somewhere (it has at least one `Catch`), reports
+    /// each Task, Parallel and Map state whose failure would end the execution: it has no
+    /// catcher for `States.ALL` or `States.TaskFailed`, and neither has any Parallel or Map
+    /// state around it.
+    ///
+    /// This is information, not a mistake: some failures are meant to end the execution.
+    /// State machines without any `Catch` are not reported. Switch the rule off with
+    /// `--ignore ASL505`.
+    ///
+    /// ## Why is this bad?
+    /// When most failures are routed to a fallback, the one state without a catcher is
+    /// usually an oversight: its failure skips the cleanup or notification the others get.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}], "Next": "B"}, "B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}, "F": {"Type": "Fail"}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}], "Next": "B"}, "B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL505",
+        name: "uncaught-errors",
+        severity: Info,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+/// True when the state has a catcher for every error a task raises.
+fn catches_all(machine: &StateMachine<'_, '_>, id: StateId) -> bool {
+    machine.state(id).catchers.iter().any(|c| {
+        c.node
+            .get("ErrorEquals")
+            .and_then(|n| n.as_array())
+            .is_some_and(|names| {
+                names
+                    .iter()
+                    .any(|n| matches!(n.as_str(), Some("States.ALL" | "States.TaskFailed")))
+            })
+    })
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    if !machine.all_states().any(|s| !s.catchers.is_empty()) {
+        return;
+    }
+    for state in machine.all_states() {
+        if !state.kind.is_some_and(|k| k.can_catch()) || catches_all(machine, state.id) {
+            continue;
+        }
+        // A catcher on an enclosing Parallel or Map handles the failure of its branch.
+        let covered = machine
+            .ancestors(state.id.scope)
+            .filter_map(|scope| machine.scope(scope).parent())
+            .any(|parent| catches_all(machine, parent));
+        if covered {
+            continue;
+        }
+        sink.report(
+            state.name_range,
+            format!(
+                "a failure of \"{}\" ends the execution: no catcher handles it",
+                state.name
+            ),
+        )
+        .help = Some(
+            "add a Catch for States.ALL (or States.TaskFailed) if it should be handled".into(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn enclosing_catcher_covers_branch_states() {
+        let text = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}}], "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}], "Next": "U"}, "U": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}, "F": {"Type": "Fail"}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL505".into()],
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &opts);
+        assert_eq!(d.len(), 1);
+        assert_eq!(&text[d[0].range.as_usize()], "\"U\"");
+        assert_eq!(
+            d[0].message,
+            "a failure of \"U\" ends the execution: no catcher handles it"
+        );
+    }
+}

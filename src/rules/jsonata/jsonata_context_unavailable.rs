@@ -1,0 +1,125 @@
+use crate::expr::jsonata::{ContextUse, StatesField, context_uses, states_refs};
+use crate::model::StateType;
+use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports JSONata expressions that read what is not there: `$states.result` outside
+    /// the `Output` and `Assign` of a Task, Parallel or Map state; `$states.errorOutput`
+    /// outside a catcher's `Output` and `Assign`; unknown `$states` fields; and `$$` or a
+    /// bare `$` at the top level of an expression (Step Functions gives JSONata no context
+    /// value: use `$states.input` and `$states.context`).
+    ///
+    /// ## Why is this bad?
+    /// Step Functions rejects the definition: the value does not exist at that point (the
+    /// task has not run yet when its `Arguments` are evaluated; only a catcher sees the
+    /// error).
+    ///
+    /// ## Example
+    /// ```json
+    /// {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"Payload": "{% $states.result %}"}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"Payload": "{% $states.input %}"}, "Output": "{% $states.result.Payload %}", "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL602",
+        name: "jsonata-context-unavailable",
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in jsonata_states(machine) {
+        let has_result = matches!(
+            state.kind,
+            Some(StateType::Task | StateType::Parallel | StateType::Map)
+        );
+        for e in state_expressions(state) {
+            let Ok(tree) = &e.parsed.result else { continue };
+            let result_ok = has_result && matches!(e.field.as_str(), "Output" | "Assign");
+            let error_ok = matches!(e.field.as_str(), "Catch.Output" | "Catch.Assign");
+            for r in states_refs(tree) {
+                let problem = match &r.field {
+                    StatesField::Result if !result_ok => Some(format!(
+                        "$states.result is not available in '{}' of \"{}\": only in the Output and Assign of a Task, Parallel or Map state",
+                        e.field, state.name
+                    )),
+                    StatesField::ErrorOutput if !error_ok => Some(format!(
+                        "$states.errorOutput is not available in '{}' of \"{}\": only in a catcher's Output and Assign",
+                        e.field, state.name
+                    )),
+                    StatesField::Other(name) => Some(format!(
+                        "$states has no field \"{name}\" (it has input, context, result and errorOutput)"
+                    )),
+                    _ => None,
+                };
+                if let Some(message) = problem {
+                    sink.report(source_range(ctx.source, &e, r.span), message);
+                }
+            }
+            for (use_, span) in context_uses(tree) {
+                let message = match use_ {
+                    ContextUse::DoubleDollar => format!(
+                        "`$$` cannot be used in the JSONata of \"{}\": use $states.context",
+                        state.name
+                    ),
+                    ContextUse::Dollar => format!(
+                        "`$` at the top level of a JSONata expression in \"{}\" has no value: use $states.input",
+                        state.name
+                    ),
+                    ContextUse::Field(_) => continue,
+                };
+                sink.report(source_range(ctx.source, &e, span), message);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    fn run(state: &str) -> Vec<(String, String)> {
+        let text = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {state}, "F": {{"Type": "Fail"}}}}}}"#
+        );
+        let opts = LintOptions {
+            select: vec!["ASL602".into()],
+            ..Default::default()
+        };
+        lint_text(&text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn result_and_error_output_placement() {
+        assert_eq!(
+            run(
+                r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Output": "{% $states.result %}", "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "F"}], "End": true}"#
+            ),
+            vec![]
+        );
+        assert_eq!(
+            run(r#"{"Type": "Pass", "Output": "{% $states.errorOutput %}", "End": true}"#),
+            vec![("$states.errorOutput".to_string(), "$states.errorOutput is not available in 'Output' of \"A\": only in a catcher's Output and Assign".to_string())]
+        );
+        assert_eq!(
+            run(r#"{"Type": "Pass", "Output": "{% $$.Execution.Id %}", "End": true}"#),
+            vec![(
+                "$$".to_string(),
+                "`$$` cannot be used in the JSONata of \"A\": use $states.context".to_string()
+            )]
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! 6xx: JSONata expressions and variables.
+pub mod jsonata_context_unavailable;
+pub mod jsonata_syntax_error;
+pub mod unknown_jsonata_function;
+
+use crate::expr::jsonata::{self, ParsedTemplate};
+use crate::model::{QueryLanguage, State, StateMachine};
+use crate::syntax::{Node, TextRange, Value, string_source_offset};
+
+/// One `{% %}` string of a JSONata state: where it is and what it parsed to.
+pub(crate) struct Expr<'a, 's> {
+    pub node: &'a Node<'s>,
+    /// The state field it belongs to: `Arguments`, `Output`, `Assign`, `Catch.Output`,
+    /// `Choices.Condition`, ...
+    pub field: String,
+    pub parsed: ParsedTemplate<'a>,
+}
+
+/// Keys whose values belong to nested states or are not evaluated.
+const SKIP: &[&str] = &[
+    "Comment",
+    "Branches",
+    "ItemProcessor",
+    "Iterator",
+    "Type",
+    "QueryLanguage",
+];
+
+/// The JSONata templates in the fields of `state` (not of its nested states).
+pub(crate) fn state_expressions<'a, 's>(state: &State<'a, 's>) -> Vec<Expr<'a, 's>> {
+    let mut out = Vec::new();
+    if state.query_language != QueryLanguage::JsonAta {
+        return out;
+    }
+    for m in state.members() {
+        if SKIP.contains(&&*m.key) {
+            continue;
+        }
+        let field = m.key.to_string();
+        let mut stack: Vec<(&'a Node<'s>, String, usize)> = vec![(&m.value, field, 0)];
+        while let Some((n, field, depth)) = stack.pop() {
+            if depth > 128 || n.is_unknown() {
+                continue;
+            }
+            match &n.value {
+                Value::String(_) => {
+                    let s = n.as_str().unwrap_or("");
+                    if let Some(parsed) = jsonata::parse_template(s) {
+                        out.push(Expr {
+                            node: n,
+                            field,
+                            parsed,
+                        });
+                    }
+                }
+                Value::Array(items) => {
+                    for item in items {
+                        stack.push((item, field.clone(), depth + 1));
+                    }
+                }
+                Value::Object(members) => {
+                    for c in members {
+                        if c.key == "Comment" {
+                            continue;
+                        }
+                        // Catchers and Choice rules: name the inner field.
+                        let f = if depth == 1 && matches!(&*field, "Catch" | "Choices") {
+                            format!("{field}.{}", c.key)
+                        } else {
+                            field.clone()
+                        };
+                        stack.push((&c.value, f, depth + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out.sort_by_key(|e| e.node.range.start);
+    out
+}
+
+/// Every JSONata state of the machine.
+pub(crate) fn jsonata_states<'m, 'a, 's>(
+    machine: &'m StateMachine<'a, 's>,
+) -> impl Iterator<Item = &'m State<'a, 's>> {
+    machine
+        .all_states()
+        .filter(|s| s.query_language == QueryLanguage::JsonAta)
+}
+
+/// The source range of `span` (relative to the expression inside the delimiters).
+pub(crate) fn source_range(source: &str, e: &Expr<'_, '_>, span: TextRange) -> TextRange {
+    let off = e.parsed.template.offset as usize;
+    let s = string_source_offset(source, e.node, off + span.start as usize);
+    let end = string_source_offset(source, e.node, off + span.end as usize);
+    TextRange::new(s, end.max(s + 1).min(e.node.range.end.max(s + 1)))
+}

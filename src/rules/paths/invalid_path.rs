@@ -1,0 +1,114 @@
+use crate::expr::jsonpath::{self, PathContext};
+use crate::rules::paths::{is_deploy_time, jsonpath_states, path_fields, report_in_string};
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Parses every path field of JSONPath states and reports syntax errors at the
+    /// character: `InputPath`/`OutputPath` (Paths: filters, wildcards, slices allowed),
+    /// `ItemsPath`, the `*Path` fields and Choice `Variable`s (Reference Paths: a single
+    /// node), `ResultPath` of states and catchers (no `$$`, no variables). Hyphenated names
+    /// (`$.foo-bar`), negative indexes and `$var` paths are accepted, as AWS does.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED`).
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$.items[*]", "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$.items", "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL301",
+        name: "invalid-path",
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in jsonpath_states(machine) {
+        for (m, context) in path_fields(state) {
+            let Some(text) = m.value.as_str() else {
+                continue;
+            };
+            if is_deploy_time(text) {
+                continue;
+            }
+            let kind = match context {
+                PathContext::Path => "path",
+                PathContext::ReferencePath => "reference path",
+                PathContext::ResultPath => "ResultPath",
+            };
+            for e in jsonpath::check(text, context) {
+                report_in_string(
+                    ctx.source,
+                    sink,
+                    &m.value,
+                    &e,
+                    format!(
+                        "invalid {kind} in '{}' of \"{}\": {}",
+                        m.key, state.name, e.message
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    fn run(fields: &str) -> Vec<(String, String)> {
+        let text = format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", {fields}, "End": true}}}}}}"#
+        );
+        let opts = LintOptions {
+            select: vec!["ASL301".into()],
+            ..Default::default()
+        };
+        lint_text(&text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn valid_forms_pass() {
+        assert_eq!(
+            run(r#""InputPath": "$.foo-bar[-1]", "OutputPath": "$.a[?(@.b > 1)]""#),
+            vec![]
+        );
+        assert_eq!(run(r#""InputPath": "$myVar.x""#), vec![]);
+        assert_eq!(run(r#""InputPath": null"#), vec![]);
+    }
+
+    #[test]
+    fn errors_point_inside_the_string() {
+        let d = run(r#""ResultPath": "$$.Execution""#);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].0, "$$");
+        assert!(
+            d[0].1
+                .starts_with("invalid ResultPath in 'ResultPath' of \"A\": "),
+            "{}",
+            d[0].1
+        );
+        let d = run(r#""InputPath": "$.a[""#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].1.starts_with("invalid path in 'InputPath' of \"A\""),
+            "{}",
+            d[0].1
+        );
+    }
+}

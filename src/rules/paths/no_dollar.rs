@@ -1,0 +1,106 @@
+use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::expr::intrinsic::is_intrinsic;
+use crate::rules::paths::{jsonpath_states, payload_templates, template_members};
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::TextRange;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a payload template field whose value looks like a path (`$.x`, `$$.Task.Token`)
+    /// or an intrinsic function (`States.Format(...)`) but whose key does not end in `.$`.
+    /// This is AWS's `NO_DOLLAR` warning.
+    ///
+    /// ## Why is this bad?
+    /// Without `.$` the value is passed as literal text: the task receives the string
+    /// `"$.orderId"` instead of the order id.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"id": "$.orderId"}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"id.$": "$.orderId"}, "End": true}}}
+    /// ```
+    ///
+    /// ## Fix
+    /// Appends `.$` to the key (unsafe: the literal text may have been intended).
+    pub static RULE = {
+        code: "ASL304",
+        name: "no-dollar",
+        severity: Warning,
+        aws_code: Some("NO_DOLLAR"),
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+/// True when a literal looks like a path or an intrinsic call.
+pub(crate) fn looks_like_expression(s: &str) -> bool {
+    s == "$"
+        || s == "$$"
+        || s.starts_with("$.")
+        || s.starts_with("$$.")
+        || s.starts_with("$[")
+        || (s.starts_with("States.") && is_intrinsic(s))
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in jsonpath_states(machine) {
+        for (what, template) in payload_templates(state) {
+            for m in template_members(template) {
+                if m.key.ends_with(".$") {
+                    continue;
+                }
+                let Some(text) = m.value.as_str() else {
+                    continue;
+                };
+                if !looks_like_expression(text) {
+                    continue;
+                }
+                let d = sink.report(
+                    m.key_range,
+                    format!(
+                        "\"{}\" in the {what} of \"{}\" is passed as the literal text {text:?}: its key does not end in \".$\"",
+                        m.key, state.name
+                    ),
+                );
+                d.help = Some(format!("rename the key to \"{}.$\" to evaluate it", m.key));
+                let end = m.key_range.end.saturating_sub(1);
+                if ctx.source.as_bytes().get(end as usize) == Some(&b'"') {
+                    d.fixes.push(Fix {
+                        title: format!("Rename to \"{}.$\"", m.key),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![Edit {
+                            range: TextRange::empty(end),
+                            replacement: ".$".into(),
+                        }],
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::apply_edits;
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn path_and_intrinsic_literals() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a": "$.x", "b": "States.UUID()", "c": "$5 off", "d.$": "$.y"}, "End": true}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL304".into()],
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &opts);
+        let keys: Vec<&str> = d.iter().map(|d| &text[d.range.as_usize()]).collect();
+        assert_eq!(keys, vec!["\"a\"", "\"b\""]);
+        let (fixed, _) = apply_edits(text, &d[0].fixes[0].edits);
+        assert!(fixed.contains(r#""a.$": "$.x""#), "{fixed}");
+    }
+}

@@ -1,0 +1,92 @@
+use crate::rules::paths::jsonpath_states;
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a state field whose value looks like a path although the field takes a
+    /// literal: `"TimeoutSeconds": "$.timeout"`, `"Seconds": "$.wait"`,
+    /// `"Error": "$.code"`. This is AWS's `NO_PATH` warning.
+    ///
+    /// ## Why is this bad?
+    /// Only fields whose names end in `Path` evaluate a path. Use `TimeoutSecondsPath`,
+    /// `SecondsPath`, `ErrorPath`, ... instead.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Fail", "Error": "$.code"}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Fail", "ErrorPath": "$.code"}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL305",
+        name: "no-path",
+        severity: Warning,
+        aws_code: Some("NO_PATH"),
+        fix: None,
+        check: check,
+    }
+}
+
+const LITERAL_FIELDS: &[&str] = &[
+    "TimeoutSeconds",
+    "HeartbeatSeconds",
+    "Seconds",
+    "Timestamp",
+    "MaxConcurrency",
+    "ToleratedFailureCount",
+    "ToleratedFailurePercentage",
+    "Error",
+    "Cause",
+];
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in jsonpath_states(machine) {
+        for key in LITERAL_FIELDS {
+            let Some(m) = state.field(key) else { continue };
+            let Some(text) = m.value.as_str() else {
+                continue;
+            };
+            if !(text == "$"
+                || text.starts_with("$.")
+                || text.starts_with("$$.")
+                || text.starts_with("$["))
+            {
+                continue;
+            }
+            sink.report(
+                m.key_range,
+                format!(
+                    "'{key}' of \"{}\" takes a literal value, so {text:?} is not evaluated as a path",
+                    state.name
+                ),
+            )
+            .help = Some(format!("use \"{key}Path\" to read the value from the input"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn timeout_given_a_path() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "TimeoutSeconds": "$.t", "End": true}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL305".into()],
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &opts);
+        assert_eq!(d.len(), 1);
+        assert_eq!(&text[d[0].range.as_usize()], "\"TimeoutSeconds\"");
+        assert_eq!(
+            d[0].message,
+            "'TimeoutSeconds' of \"A\" takes a literal value, so \"$.t\" is not evaluated as a path"
+        );
+    }
+}

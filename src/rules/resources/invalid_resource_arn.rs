@@ -1,0 +1,119 @@
+use crate::rules::resources::{PARTITIONS, parse_arn, task_resource};
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Task `Resource` that is not an ARN (`arn:partition:service:region:account:resource`)
+    /// or names an unknown partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso*`, `aws-eusc`).
+    /// `${...}` placeholders are accepted: they are filled in at deploy time.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions only runs ARNs: a Lambda function, an activity or a service
+    /// integration. It rejects anything else (`INVALID_RESOURCE`). (Older linters accept any
+    /// URI such as `a:b`; AWS does not.)
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "lambda:MyFunction", "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:MyFunction", "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL401",
+        name: "invalid-resource-arn",
+        severity: Error,
+        aws_code: Some("INVALID_RESOURCE"),
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some((m, text)) = task_resource(state) else {
+            continue;
+        };
+        match parse_arn(text) {
+            None => {
+                sink.report(
+                    m.value.range,
+                    format!("the Resource of \"{}\" is not an ARN: \"{text}\"", state.name),
+                )
+                .help = Some(
+                    "use arn:<partition>:<service>:<region>:<account>:<resource>, e.g. arn:aws:states:::lambda:invoke".into(),
+                );
+            }
+            Some(arn) if !PARTITIONS.contains(&arn.partition) => {
+                let at = crate::syntax::string_source_offset(ctx.source, &m.value, 4);
+                let end = crate::syntax::string_source_offset(
+                    ctx.source,
+                    &m.value,
+                    4 + arn.partition.len(),
+                );
+                sink.report(
+                    crate::syntax::TextRange::new(at, end.max(at + 1)),
+                    format!(
+                        "unknown partition \"{}\" in the Resource of \"{}\"",
+                        arn.partition, state.name
+                    ),
+                )
+                .help = Some(format!("partitions are {}", PARTITIONS.join(", ")));
+            }
+            Some(arn) if arn.service.is_empty() || arn.resource.is_empty() => {
+                sink.report(
+                    m.value.range,
+                    format!(
+                        "the Resource ARN of \"{}\" has no service or no resource part",
+                        state.name
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    fn run(resource: &str) -> Vec<(String, String)> {
+        let text = format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{resource}", "End": true}}}}}}"#
+        );
+        let opts = LintOptions {
+            select: vec!["ASL401".into()],
+            ..Default::default()
+        };
+        lint_text(&text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn not_an_arn_and_partitions() {
+        assert_eq!(
+            run("a:b"),
+            vec![(
+                "\"a:b\"".to_string(),
+                "the Resource of \"A\" is not an ARN: \"a:b\"".to_string()
+            )]
+        );
+        assert_eq!(
+            run("arn:awz:states:::lambda:invoke"),
+            vec![(
+                "awz".to_string(),
+                "unknown partition \"awz\" in the Resource of \"A\"".to_string()
+            )]
+        );
+        assert_eq!(run("arn:aws-cn:states:::lambda:invoke"), vec![]);
+        assert_eq!(run("${MyFunctionArn}"), vec![]);
+        assert_eq!(run("arn:${AWS::Partition}:states:::lambda:invoke"), vec![]);
+    }
+}

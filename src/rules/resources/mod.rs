@@ -1,0 +1,208 @@
+//! 4xx: Task resources and ARNs.
+pub mod invalid_lambda_arn;
+pub mod invalid_resource_arn;
+pub mod missing_task_token;
+pub mod service_integration_with_region;
+pub mod unknown_service_integration;
+pub mod unsupported_integration_pattern;
+
+use crate::model::{State, StateType};
+use crate::syntax::Member;
+
+/// Partitions of AWS.
+pub(crate) const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// An ARN split into its six parts (`resource` keeps its colons).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Arn<'s> {
+    pub partition: &'s str,
+    pub service: &'s str,
+    pub region: &'s str,
+    pub account: &'s str,
+    pub resource: &'s str,
+    /// Byte offset of `resource` in the ARN text.
+    pub resource_offset: usize,
+}
+
+pub(crate) fn parse_arn(s: &str) -> Option<Arn<'_>> {
+    let rest = s.strip_prefix("arn:")?;
+    let mut parts = rest.splitn(5, ':');
+    let partition = parts.next()?;
+    let service = parts.next()?;
+    let region = parts.next()?;
+    let account = parts.next()?;
+    let resource = parts.next()?;
+    Some(Arn {
+        partition,
+        service,
+        region,
+        account,
+        resource,
+        resource_offset: s.len() - resource.len(),
+    })
+}
+
+/// Integration patterns of optimized integrations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pattern {
+    RequestResponse,
+    Sync,
+    Sync2,
+    WaitForTaskToken,
+}
+
+impl Pattern {
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Pattern::RequestResponse => "",
+            Pattern::Sync => ".sync",
+            Pattern::Sync2 => ".sync:2",
+            Pattern::WaitForTaskToken => ".waitForTaskToken",
+        }
+    }
+}
+
+/// One optimized integration: its service name in `arn:aws:states:::<service>:<action>`,
+/// its actions (`None`: not listed here, any action accepted) and the patterns beyond
+/// request-response it supports. From the AWS table "Optimized integrations for Step
+/// Functions".
+pub(crate) struct Integration {
+    pub service: &'static str,
+    pub actions: Option<&'static [&'static str]>,
+    pub sync: bool,
+    pub sync2: bool,
+    pub wait: bool,
+}
+
+const fn i(
+    service: &'static str,
+    actions: Option<&'static [&'static str]>,
+    sync: bool,
+    wait: bool,
+) -> Integration {
+    Integration {
+        service,
+        actions,
+        sync,
+        sync2: false,
+        wait,
+    }
+}
+
+pub(crate) const INTEGRATIONS: &[Integration] = &[
+    i("apigateway", Some(&["invoke"]), false, true),
+    i(
+        "athena",
+        Some(&[
+            "startQueryExecution",
+            "stopQueryExecution",
+            "getQueryExecution",
+            "getQueryResults",
+        ]),
+        true,
+        false,
+    ),
+    i("batch", Some(&["submitJob"]), true, false),
+    i("bedrock", None, true, true),
+    i("codebuild", None, true, false),
+    i(
+        "dynamodb",
+        Some(&["getItem", "putItem", "updateItem", "deleteItem"]),
+        false,
+        false,
+    ),
+    i("ecs", Some(&["runTask"]), true, true),
+    i("eks", None, true, true),
+    i("elasticmapreduce", None, true, false),
+    i("emr-containers", None, true, false),
+    i("emr-serverless", None, true, false),
+    i("events", Some(&["putEvents"]), false, true),
+    i("glue", Some(&["startJobRun"]), true, false),
+    i("databrew", Some(&["startJobRun"]), true, false),
+    i("lambda", Some(&["invoke"]), false, true),
+    i("mediaconvert", Some(&["createJob"]), true, false),
+    i("sagemaker", None, true, false),
+    i("sns", Some(&["publish"]), false, true),
+    i("sqs", Some(&["sendMessage"]), false, true),
+    Integration {
+        service: "states",
+        actions: Some(&["startExecution"]),
+        sync: true,
+        sync2: true,
+        wait: true,
+    },
+    i("http", Some(&["invoke"]), false, false),
+];
+
+pub(crate) fn integration(service: &str) -> Option<&'static Integration> {
+    INTEGRATIONS.iter().find(|i| i.service == service)
+}
+
+/// Splits `action.sync:2` into the action and its pattern.
+pub(crate) fn split_pattern(action: &str) -> (&str, Option<Pattern>) {
+    for p in [Pattern::Sync2, Pattern::Sync, Pattern::WaitForTaskToken] {
+        if let Some(a) = action.strip_suffix(p.suffix()) {
+            return (a, Some(p));
+        }
+    }
+    if action.contains('.') {
+        // An unknown suffix such as `.wait`: the whole text is not a known pattern.
+        let dot = action.find('.').unwrap_or(action.len());
+        return (&action[..dot], None);
+    }
+    (action, Some(Pattern::RequestResponse))
+}
+
+/// A Task's `Resource` member with a literal string value that is not a deploy-time
+/// placeholder.
+pub(crate) fn task_resource<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Member<'s>, &'a str)> {
+    if state.kind != Some(StateType::Task) {
+        return None;
+    }
+    let m = state.field("Resource")?;
+    let s = m.value.as_str()?;
+    if s.contains("${") || s.contains("#{") || s.starts_with("{%") {
+        return None;
+    }
+    Some((m, s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_and_patterns() {
+        let a = parse_arn("arn:aws:lambda:us-east-1:123456789012:function:f:prod").unwrap();
+        assert_eq!(
+            (a.partition, a.service, a.region, a.account, a.resource),
+            (
+                "aws",
+                "lambda",
+                "us-east-1",
+                "123456789012",
+                "function:f:prod"
+            )
+        );
+        assert_eq!(a.resource_offset, 38);
+        assert_eq!(parse_arn("a:b"), None);
+        assert_eq!(
+            split_pattern("startExecution.sync:2"),
+            ("startExecution", Some(Pattern::Sync2))
+        );
+        assert_eq!(
+            split_pattern("invoke"),
+            ("invoke", Some(Pattern::RequestResponse))
+        );
+        assert_eq!(split_pattern("invoke.wait"), ("invoke", None));
+    }
+}

@@ -1,0 +1,151 @@
+use crate::rules::resources::{INTEGRATIONS, integration, parse_arn, split_pattern, task_resource};
+use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
+use crate::syntax::{TextRange, string_source_offset};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a service integration `arn:aws:states:::<service>:<action>` whose service or
+    /// action Step Functions does not integrate with (checked against the table of
+    /// optimized integrations: lambda, sqs, sns, dynamodb, events, states, batch, glue,
+    /// athena, ecs, eks, apigateway, http, bedrock, sagemaker, EMR, ...), and malformed
+    /// `aws-sdk:<service>:<action>` forms.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions rejects the definition ("The resource provided ... is not
+    /// recognized", `INVALID_RESOURCE`). Other APIs are reached through
+    /// `arn:aws:states:::aws-sdk:<service>:<apiAction>`.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:query", "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:query", "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL403",
+        name: "unknown-service-integration",
+        severity: Error,
+        aws_code: Some("INVALID_RESOURCE"),
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some((m, text)) = task_resource(state) else {
+            continue;
+        };
+        let Some(arn) = parse_arn(text) else { continue };
+        if arn.service != "states" || arn.resource.starts_with("activity:") {
+            continue;
+        }
+        let span = |from: usize, len: usize| {
+            let s = string_source_offset(ctx.source, &m.value, from);
+            let e = string_source_offset(ctx.source, &m.value, from + len);
+            TextRange::new(s, e.max(s + 1))
+        };
+        let (svc, action) = arn.resource.split_once(':').unwrap_or((arn.resource, ""));
+        let base = arn.resource_offset;
+        if svc == "aws-sdk" {
+            let (sdk_service, api) = action.split_once(':').unwrap_or((action, ""));
+            if sdk_service.is_empty() || api.is_empty() {
+                sink.report(
+                    m.value.range,
+                    format!(
+                        "the AWS SDK integration of \"{}\" must be aws-sdk:<service>:<apiAction>",
+                        state.name
+                    ),
+                );
+            }
+            continue;
+        }
+        let Some(integ) = integration(svc) else {
+            let d = sink.report(
+                span(base, svc.len()),
+                format!(
+                    "\"{svc}\" is not a service Step Functions integrates with (in \"{}\")",
+                    state.name
+                ),
+            );
+            d.help = Some(
+                match did_you_mean(svc, INTEGRATIONS.iter().map(|i| i.service)) {
+                    Some(s) => format!("did you mean \"{s}\"?"),
+                    None => {
+                        format!("call other APIs with arn:aws:states:::aws-sdk:{svc}:<apiAction>")
+                    }
+                },
+            );
+            continue;
+        };
+        let (name, _) = split_pattern(action);
+        if let Some(actions) = integ.actions
+            && !actions.contains(&name)
+        {
+            let d = sink.report(
+                span(base + svc.len() + 1, name.len()),
+                format!(
+                    "\"{name}\" is not an optimized {svc} integration (in \"{}\"); it has {}",
+                    state.name,
+                    actions.join(", ")
+                ),
+            );
+            d.help = Some(match did_you_mean(name, actions.iter().copied()) {
+                Some(s) => format!("did you mean \"{s}\"?"),
+                None => format!("use arn:aws:states:::aws-sdk:{svc}:{name} for other API actions"),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    fn run(resource: &str) -> Vec<(String, String)> {
+        let text = format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{resource}", "End": true}}}}}}"#
+        );
+        let opts = LintOptions {
+            select: vec!["ASL403".into()],
+            ..Default::default()
+        };
+        lint_text(&text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn services_and_actions() {
+        assert_eq!(
+            run("arn:aws:states:::lambda:invoke.waitForTaskToken"),
+            vec![]
+        );
+        assert_eq!(run("arn:aws:states:::aws-sdk:s3:listObjectsV2"), vec![]);
+        assert_eq!(
+            run("arn:aws:states:::foo:bar"),
+            vec![(
+                "foo".to_string(),
+                "\"foo\" is not a service Step Functions integrates with (in \"A\")".to_string()
+            )]
+        );
+        assert_eq!(
+            run("arn:aws:states:::lambda:listFunctions"),
+            vec![("listFunctions".to_string(), "\"listFunctions\" is not an optimized lambda integration (in \"A\"); it has invoke".to_string())]
+        );
+        assert_eq!(
+            run("arn:aws:states:::aws-sdk:s3"),
+            vec![(
+                "\"arn:aws:states:::aws-sdk:s3\"".to_string(),
+                "the AWS SDK integration of \"A\" must be aws-sdk:<service>:<apiAction>"
+                    .to_string()
+            )]
+        );
+    }
+}

@@ -1,0 +1,36 @@
+use crate::rules::{LintContext, Sink, declare_rule, report_schema};
+use crate::schema::Category;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a field whose value has the wrong JSON type: a string where an integer belongs
+/// (`"TimeoutSeconds": "60"`), a number that is not an integer, a non-string `Comment`,
+/// an object where an array belongs. In JSONata states a `{% ... %}` expression is accepted
+/// wherever AWS evaluates one.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions rejects the definition. A path in a field whose name does not end in `Path`
+/// (`"TimeoutSeconds": "$.t"`) is a classic: use the `...Path` variant instead.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": "10", "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 10, "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL113",
+        name: "invalid-field-type",
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    report_schema(ctx, sink, Category::WrongType);
+}
