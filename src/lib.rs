@@ -12,6 +12,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod graph;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod rules;
 pub mod syntax;

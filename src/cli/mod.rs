@@ -22,6 +22,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Show the documentation of a rule, or list all rules.
     Rule(rule::RuleArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -40,6 +42,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Rule(args) => rule::run(&args),
+        Command::Server => crate::lsp::run_stdio(),
     }
 }
 
