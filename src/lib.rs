@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod diagnostics;
 pub mod graph;
+pub mod ide;
 pub mod lint;
 pub mod lsp;
 pub mod model;

@@ -1,0 +1,261 @@
+//! State names as symbols: which name is at an offset, where it is defined and used, and
+//! how to rename it. A name resolves in one scope (the top level, a branch, an item
+//! processor): transitions and `StartAt` only ever name states of their own scope.
+
+use crate::diagnostics::Edit;
+use crate::model::{ScopeId, StateMachine};
+use crate::syntax::{SourceKind, TextRange};
+
+use super::{quote_like, with_machine};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    /// The state's key in `States`.
+    Declaration,
+    /// The scope's `StartAt`.
+    StartAt,
+    /// A `Next`, `Default`, Choice rule `Next` or Catch `Next`.
+    Transition,
+}
+
+/// One occurrence of a state name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameRef {
+    pub scope: ScopeId,
+    pub name: String,
+    /// The whole token (with its quotes).
+    pub range: TextRange,
+    pub kind: RefKind,
+}
+
+/// The state name under `offset`, if any.
+pub fn name_at(machine: &StateMachine<'_, '_>, offset: u32) -> Option<NameRef> {
+    for scope in &machine.scopes {
+        if let Some(m) = scope.start_at
+            && let Some(name) = m.value.as_str()
+            && m.value.range.touches(offset)
+        {
+            return Some(NameRef {
+                scope: scope.id,
+                name: name.to_string(),
+                range: m.value.range,
+                kind: RefKind::StartAt,
+            });
+        }
+        for state in &scope.states {
+            if !state.member.range().touches(offset) {
+                continue;
+            }
+            if state.name_range.touches(offset) {
+                return Some(NameRef {
+                    scope: scope.id,
+                    name: state.name.to_string(),
+                    range: state.name_range,
+                    kind: RefKind::Declaration,
+                });
+            }
+            for t in state.transitions() {
+                if t.range().touches(offset) {
+                    return Some(NameRef {
+                        scope: scope.id,
+                        name: t.target.to_string(),
+                        range: t.range(),
+                        kind: RefKind::Transition,
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Every occurrence of `name` in `scope`, in document order.
+pub fn occurrences(machine: &StateMachine<'_, '_>, scope: ScopeId, name: &str) -> Vec<NameRef> {
+    let s = machine.scope(scope);
+    let mut out = Vec::new();
+    let mut push = |range, kind| {
+        out.push(NameRef {
+            scope,
+            name: name.to_string(),
+            range,
+            kind,
+        })
+    };
+    if let Some(m) = s.start_at
+        && m.value.as_str() == Some(name)
+    {
+        push(m.value.range, RefKind::StartAt);
+    }
+    for state in &s.states {
+        if state.name == name {
+            push(state.name_range, RefKind::Declaration);
+        }
+        for t in state.transitions() {
+            if t.target == name {
+                push(t.range(), RefKind::Transition);
+            }
+        }
+    }
+    out.sort_by_key(|r| r.range.start);
+    out
+}
+
+/// The key of the state named at `offset` (in the scope the name resolves in).
+pub fn definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange> {
+    with_machine(text, kind, |_, machine| {
+        let at = name_at(machine, offset)?;
+        let state = machine.scope(at.scope).state(&at.name)?;
+        Some(state.name_range)
+    })
+}
+
+/// Every occurrence of the state name at `offset`; without the declaration(s) unless
+/// `include_declaration`.
+pub fn references(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    include_declaration: bool,
+) -> Vec<TextRange> {
+    with_machine(text, kind, |_, machine| {
+        let at = name_at(machine, offset)?;
+        Some(
+            occurrences(machine, at.scope, &at.name)
+                .into_iter()
+                .filter(|r| include_declaration || r.kind != RefKind::Declaration)
+                .map(|r| r.range)
+                .collect(),
+        )
+    })
+    .unwrap_or_default()
+}
+
+/// The range of the name to rename (inside its quotes) and the current name, when the
+/// offset is on a state name that names an existing state.
+pub fn prepare_rename(text: &str, kind: SourceKind, offset: u32) -> Option<(TextRange, String)> {
+    with_machine(text, kind, |_, machine| {
+        let at = name_at(machine, offset)?;
+        machine.scope(at.scope).state(&at.name)?;
+        Some((inner(text, at.range), at.name))
+    })
+}
+
+/// The edits that rename the state at `offset` to `new_name`: its key and every
+/// reference in its scope. Refuses names that are empty, too long or already taken.
+pub fn rename(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    new_name: &str,
+) -> Result<Vec<Edit>, String> {
+    let result = with_machine(text, kind, |_, machine| {
+        let Some(at) = name_at(machine, offset) else {
+            return Some(Err("there is no state name here".to_string()));
+        };
+        if machine.scope(at.scope).state(&at.name).is_none() {
+            return Some(Err(format!("no state is named \"{}\"", at.name)));
+        }
+        if new_name == at.name {
+            return Some(Ok(Vec::new()));
+        }
+        if new_name.is_empty() {
+            return Some(Err("a state name cannot be empty".to_string()));
+        }
+        if new_name.chars().count() > 80 {
+            return Some(Err("state names are limited to 80 characters".to_string()));
+        }
+        if !machine.states_named(new_name).is_empty() {
+            return Some(Err(format!(
+                "a state named \"{new_name}\" already exists; names must be unique across the state machine"
+            )));
+        }
+        Some(Ok(occurrences(machine, at.scope, &at.name)
+            .into_iter()
+            .map(|r| Edit {
+                range: r.range,
+                replacement: quote_like(kind, &text[r.range.as_usize()], new_name),
+            })
+            .collect()))
+    });
+    result.unwrap_or_else(|| Err("the document is not a state machine".to_string()))
+}
+
+/// The range inside the quotes of a quoted token.
+fn inner(text: &str, range: TextRange) -> TextRange {
+    let raw = &text.as_bytes()[range.as_usize()];
+    match raw {
+        [q @ (b'"' | b'\''), .., last] if raw.len() >= 2 && last == q => {
+            TextRange::new(range.start + 1, range.end - 1)
+        }
+        _ => range,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::apply_edits;
+
+    const TEXT: &str = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Parallel", "Next": "B", "Branches": [
+    {"StartAt": "B", "States": {"B": {"Type": "Pass", "Next": "C"}, "C": {"Type": "Succeed"}}}]},
+  "B": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "A"}], "Default": "B"}}}"#;
+
+    fn at(needle: &str, nth: usize) -> u32 {
+        TEXT.match_indices(needle).nth(nth).unwrap().0 as u32 + 1
+    }
+
+    #[test]
+    fn names_resolve_in_their_own_scope() {
+        // "Next": "B" of the Parallel state is the top-level B (the last state).
+        let def = definition(TEXT, SourceKind::Json, at("\"B\"", 0)).unwrap();
+        assert_eq!(
+            def.start as usize,
+            TEXT.rfind("\"B\": {\"Type\": \"Choice\"").unwrap()
+        );
+        // StartAt "B" inside the branch is the branch's B.
+        let def = definition(TEXT, SourceKind::Json, at("\"B\"", 1)).unwrap();
+        assert_eq!(
+            def.start as usize,
+            TEXT.find("\"B\": {\"Type\": \"Pass\"").unwrap()
+        );
+        // Unknown names have no definition.
+        assert_eq!(definition(TEXT, SourceKind::Json, 0), None);
+    }
+
+    #[test]
+    fn references_of_a_top_level_state() {
+        let on_key = TEXT.rfind("\"B\": {\"Type\": \"Choice\"").unwrap() as u32 + 1;
+        let refs = references(TEXT, SourceKind::Json, on_key, true);
+        let starts: Vec<usize> = refs.iter().map(|r| r.start as usize).collect();
+        assert_eq!(
+            starts,
+            vec![
+                TEXT.find("\"Next\": \"B\"").unwrap() + 8,
+                TEXT.rfind("\"B\": {\"Type\": \"Choice\"").unwrap(),
+                TEXT.rfind("\"Default\": \"B\"").unwrap() + 11,
+            ]
+        );
+        assert_eq!(references(TEXT, SourceKind::Json, on_key, false).len(), 2);
+    }
+
+    #[test]
+    fn rename_edits_key_and_references_only_in_scope() {
+        let (range, name) = prepare_rename(TEXT, SourceKind::Json, at("\"B\"", 0)).unwrap();
+        assert_eq!(name, "B");
+        assert_eq!(&TEXT[range.as_usize()], "B");
+        let edits = rename(TEXT, SourceKind::Json, at("\"B\"", 0), "Decide \"now\"").unwrap();
+        assert_eq!(edits.len(), 3);
+        let (out, n) = apply_edits(TEXT, &edits);
+        assert_eq!(n, 3);
+        assert!(out.contains(r#""Next": "Decide \"now\"", "Branches""#));
+        assert!(out.contains(r#"{"StartAt": "B", "States": {"B": {"Type": "Pass""#));
+        assert!(out.contains(r#""Default": "Decide \"now\"""#));
+        assert_eq!(
+            rename(TEXT, SourceKind::Json, at("\"B\"", 0), "C").unwrap_err(),
+            "a state named \"C\" already exists; names must be unique across the state machine"
+        );
+        assert!(rename(TEXT, SourceKind::Json, at("\"B\"", 0), "").is_err());
+        assert!(prepare_rename(TEXT, SourceKind::Json, 3).is_none());
+    }
+}
