@@ -508,4 +508,32 @@ mod tests {
         assert_eq!(quote_like(SourceKind::Yaml, "A", "a: b"), "\"a: b\"");
         assert_eq!(quote_like(SourceKind::Yaml, "'A'", "it's"), "'it''s'");
     }
+
+    #[test]
+    fn every_offset_of_odd_documents_is_answered_without_panic() {
+        let texts = [
+            "{\"StartAt\": \"Ä😀\", \"States\": {\"Ä😀\": {\"Type\": \"Pass\", \"Next\": \"Ä😀\"}}}",
+            "{\"States\": {\"A\": {\"Type\": \"Task\", \"Catch\": [{\"ErrorEquals\": [\"",
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Choice\", \"Choices\": [{\"Not\": {\"",
+            "{\"a\": [1, 2, {\"b\": ${X}}], // c\n \"States\": []}",
+            "[]",
+            "\"",
+            ":",
+            "{,:}",
+        ];
+        for text in texts {
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let offset = offset as u32;
+                let _ = completions(text, SourceKind::Json, offset);
+                let _ = hover(text, SourceKind::Json, offset, &[]);
+                let _ = definition(text, SourceKind::Json, offset);
+                let _ = references(text, SourceKind::Json, offset, true);
+                let _ = prepare_rename(text, SourceKind::Json, offset);
+                let _ = rename(text, SourceKind::Json, offset, "X");
+            }
+            let _ = document_symbols(text, SourceKind::Json);
+            let _ = folding_ranges(text, SourceKind::Json);
+            let _ = format_json(text, &FormatOptions::default());
+        }
+    }
 }

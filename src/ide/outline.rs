@@ -86,18 +86,23 @@ pub fn folding_ranges(text: &str, kind: SourceKind) -> Vec<(u32, u32)> {
     let doc = syntax::parse(text, kind);
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
-    let mut stack: Vec<&syntax::Node<'_>> = doc.root.iter().collect();
-    while let Some(node) = stack.pop() {
-        let children: Vec<&syntax::Node<'_>> = match &node.value {
-            Value::Object(members) => members.iter().map(|m| &m.value).collect(),
-            Value::Array(items) => items.iter().collect(),
-            Value::Tagged(t) => vec![&t.node],
+    // (where the fold starts, node): a member's fold starts at its key, which in YAML is
+    // on the line before the value.
+    let mut stack: Vec<(u32, &syntax::Node<'_>)> =
+        doc.root.iter().map(|n| (n.range.start, n)).collect();
+    while let Some((start, node)) = stack.pop() {
+        match &node.value {
+            Value::Object(members) => {
+                stack.extend(members.iter().map(|m| (m.key_range.start, &m.value)))
+            }
+            Value::Array(items) => stack.extend(items.iter().map(|n| (n.range.start, n))),
+            Value::Tagged(t) => stack.push((start, &t.node)),
             _ => continue,
-        };
-        if let Some(r) = fold(text, &lines, node.range, kind) {
+        }
+        let range = TextRange::new(start.min(node.range.start), node.range.end);
+        if let Some(r) = fold(text, &lines, range, kind) {
             out.push(r);
         }
-        stack.extend(children);
     }
     // Consecutive comment lines.
     let mut run: Option<(u32, u32)> = None;
