@@ -595,8 +595,17 @@ fn half_typed_document_never_breaks_the_server() {
         );
         assert!(r.get("error").is_none());
     }
-    // The last version gets its diagnostics (older ones may be dropped as stale).
+    // The last version gets its diagnostics; older ones may be dropped as stale, but
+    // they never arrive out of order.
     assert_eq!(c.diagnostics(uri, version), Vec::<Value>::new());
+    let published: Vec<i64> = c
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .map(|n| n["params"]["version"].as_i64().unwrap())
+        .collect();
+    assert!(published.windows(2).all(|w| w[0] < w[1]), "{published:?}");
+    assert!(published.iter().all(|&v| v < version));
     c.shutdown();
 }
 
