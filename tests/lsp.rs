@@ -698,3 +698,15 @@ fn yaml_session() {
     assert_eq!(formatted, Value::Null, "YAML formatting is declined");
     c.shutdown();
 }
+
+#[test]
+fn variable_use_goes_to_its_assign() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/vars.asl.json";
+    let text = "{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Assign\": {\"count\": 1}, \"Next\": \"B\"},\n  \"B\": {\"Type\": \"Pass\", \"Output\": \"{% $count + 1 %}\", \"End\": true}}}";
+    c.open(uri, "asl", text);
+    c.diagnostics(uri, 1);
+    let def = c.call("textDocument/definition", doc_pos(uri, pos(2, 41)));
+    assert_eq!(def, json!({"uri": uri, "range": range(1, 35, 1, 42)}));
+    c.shutdown();
+}

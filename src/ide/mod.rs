@@ -16,6 +16,7 @@ pub use format::{FormatOptions, format_json};
 pub use hover::{HoverInfo, hover};
 pub use navigate::{
     NameRef, RefKind, definition, name_at, occurrences, prepare_rename, references, rename,
+    variable_definitions,
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges};
 

@@ -109,6 +109,54 @@ pub fn definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange
     })
 }
 
+/// The `Assign` keys that may define the variable used at `offset` (`$name` inside a
+/// string): those of states in the scope of the use and the scopes around it, since
+/// variables assigned outside a Parallel or Map are visible inside it.
+pub fn variable_definitions(text: &str, kind: SourceKind, offset: u32) -> Vec<TextRange> {
+    let bytes = text.as_bytes();
+    let at = (offset as usize).min(bytes.len());
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut start = at;
+    while start > 0 && ident(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = at;
+    while end < bytes.len() && ident(bytes[end]) {
+        end += 1;
+    }
+    if start == 0 || bytes[start - 1] != b'$' || start == end {
+        return Vec::new();
+    }
+    let name = &text[start..end];
+    if name == "states" {
+        return Vec::new();
+    }
+    with_machine(text, kind, |_, machine| {
+        // The innermost state around the use.
+        let user = machine
+            .all_states()
+            .filter(|s| s.node.range.contains(offset))
+            .min_by_key(|s| s.node.range.len())?;
+        let scopes: Vec<ScopeId> = machine.ancestors(user.id.scope).collect();
+        let mut out = Vec::new();
+        for scope in scopes {
+            for state in &machine.scope(scope).states {
+                let Some(assign) = state.field("Assign").and_then(|m| m.value.as_object()) else {
+                    continue;
+                };
+                for m in assign {
+                    if m.key.strip_suffix(".$").unwrap_or(&m.key) == name {
+                        out.push(m.key_range);
+                    }
+                }
+            }
+        }
+        out.sort();
+        Some(out)
+    })
+    .unwrap_or_default()
+}
+
 /// Every occurrence of the state name at `offset`; without the declaration(s) unless
 /// `include_declaration`.
 pub fn references(
@@ -221,6 +269,32 @@ mod tests {
         );
         // Unknown names have no definition.
         assert_eq!(definition(TEXT, SourceKind::Json, 0), None);
+    }
+
+    #[test]
+    fn variables_resolve_to_their_assign_keys_in_enclosing_scopes() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Assign": {"total": 1, "other": 2}, "Next": "M"},
+  "M": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "I", "States": {
+    "I": {"Type": "Pass", "Assign": {"inner": 3}, "Output": "{% $total + $inner + $states.input %}", "End": true}}}},
+  "Z": {"Type": "Pass", "Output": "{% $inner %}", "End": true}}}"#;
+        let use_total = text.find("$total").unwrap() as u32 + 2;
+        let defs = variable_definitions(text, SourceKind::Json, use_total);
+        assert_eq!(defs.len(), 1);
+        assert_eq!(&text[defs[0].as_usize()], "\"total\"");
+        let use_inner = text.find("$inner").unwrap() as u32 + 3;
+        assert_eq!(
+            variable_definitions(text, SourceKind::Json, use_inner).len(),
+            1
+        );
+        // The top level cannot see a variable assigned inside the Map.
+        let outer_inner = text.rfind("$inner").unwrap() as u32 + 3;
+        assert_eq!(
+            variable_definitions(text, SourceKind::Json, outer_inner),
+            vec![]
+        );
+        let states = text.find("$states").unwrap() as u32 + 2;
+        assert_eq!(variable_definitions(text, SourceKind::Json, states), vec![]);
     }
 
     #[test]

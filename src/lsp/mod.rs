@@ -248,13 +248,23 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(p) else {
             return Ok(None);
         };
-        let target = guard(|| ide::definition(&doc.text, doc.kind, offset));
-        Ok(target.map(|r| {
-            GotoDefinitionResponse::Scalar(Location {
-                uri: p.text_document.uri.clone(),
-                range: doc.range(r),
-            })
-        }))
+        let location = |r| Location {
+            uri: p.text_document.uri.clone(),
+            range: doc.range(r),
+        };
+        if let Some(target) = guard(|| ide::definition(&doc.text, doc.kind, offset)) {
+            return Ok(Some(GotoDefinitionResponse::Scalar(location(target))));
+        }
+        // A variable: its Assign key(s).
+        let vars = guard(|| Some(ide::variable_definitions(&doc.text, doc.kind, offset)))
+            .unwrap_or_default();
+        Ok(match vars.len() {
+            0 => None,
+            1 => Some(GotoDefinitionResponse::Scalar(location(vars[0]))),
+            _ => Some(GotoDefinitionResponse::Array(
+                vars.into_iter().map(location).collect(),
+            )),
+        })
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
