@@ -389,7 +389,7 @@ fn value_completions(
             .iter()
             .map(|v| ctx.item(v, CompletionKind::Value, ctx.string(v), false))
             .collect(),
-        _ => expression_completions(ctx, machine, offset),
+        _ => expression_completions(ctx, machine, key, offset),
     }
 }
 
@@ -398,6 +398,7 @@ fn value_completions(
 fn expression_completions(
     ctx: &Ctx<'_>,
     machine: &StateMachine<'_, '_>,
+    key: &str,
     offset: u32,
 ) -> Vec<Completion> {
     let token = &ctx.text[ctx.range.as_usize()];
@@ -461,7 +462,9 @@ fn expression_completions(
         }));
         return out;
     }
-    if !jsonata && (word.starts_with("States") || word.is_empty() && before.trim().is_empty()) {
+    // Intrinsics: after `States`, or at the start of an empty `.$` field value.
+    let blank_path_field = key.ends_with(".$") && word.is_empty() && before.trim().is_empty();
+    if !jsonata && (word.starts_with("States") || blank_path_field) {
         return catalog::INTRINSICS
             .iter()
             .map(|f| {
@@ -589,6 +592,16 @@ mod tests {
         let f = items.iter().find(|c| c.label == "States.Format").unwrap();
         assert_eq!(f.insert, "States.Format($1)");
         assert_eq!(&text[f.range.as_usize()], "States.Fo");
+
+        // An empty string offers intrinsics only in a `.$` field.
+        let doc = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Comment": "C", "Parameters": {"x.$": "P"}, "End": true}}}"#;
+        let (text, off) = at(&doc.replace("\"C\"", "\"|\"").replace("\"P\"", "\"\""));
+        assert_eq!(completions(&text, SourceKind::Json, off), vec![]);
+        let (text, off) = at(&doc.replace("\"C\"", "\"\"").replace("\"P\"", "\"|\""));
+        assert_eq!(
+            completions(&text, SourceKind::Json, off).len(),
+            catalog::INTRINSICS.len()
+        );
 
         let (text, off) = at(
             r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"total": 1}, "Output": "{% $to| %}", "End": true}}}"#,
