@@ -25,6 +25,8 @@ pub enum Command {
     Rule(rule::RuleArgs),
     /// Draw a definition's state graph (DOT, Mermaid, or SVG through Graphviz).
     Graph(graph::GraphArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -44,6 +46,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Rule(args) => rule::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Server => crate::lsp::run_stdio(),
     }
 }
 

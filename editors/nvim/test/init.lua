@@ -1,0 +1,41 @@
+-- Headless end-to-end check: open a faulty state machine with the plugin and wait for
+-- the server's diagnostics. Exits 0 when the expected diagnostic arrives, 1 otherwise.
+-- Environment: ASL_LINT (the executable), ASL_FILE (the file to open), ASL_PLUGIN (editors/nvim).
+vim.opt.runtimepath:prepend(os.getenv('ASL_PLUGIN'))
+require('asl_lint').setup({ cmd = { os.getenv('ASL_LINT'), 'server' } })
+vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('ASL_FILE')))
+local bufnr = vim.api.nvim_get_current_buf()
+
+local function out(s)
+  io.stdout:write(s .. '\n')
+end
+
+local arrived = vim.wait(15000, function()
+  return #vim.diagnostic.get(bufnr) > 0
+end, 50)
+
+local diags = vim.diagnostic.get(bufnr)
+table.sort(diags, function(a, b)
+  return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col)
+end)
+for _, d in ipairs(diags) do
+  local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code) or '?'
+  out(string.format('%d:%d-%d:%d %s %s', d.lnum + 1, d.col + 1, d.end_lnum + 1, d.end_col + 1, code,
+    (d.message:gsub('\n', ' | '))))
+end
+
+local ok = false
+for _, d in ipairs(diags) do
+  local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+  if code == 'ASL201' and d.lnum == 3 and d.col == 38 and d.end_col == 45 then
+    ok = true
+  end
+end
+if not arrived then
+  out('FAIL: no diagnostics arrived within 15 s')
+elseif not ok then
+  out('FAIL: expected ASL201 at 4:39-4:46')
+else
+  out('OK: diagnostics arrived from asl-lint server')
+end
+vim.cmd(ok and 'qall!' or 'cquit!')

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# End-to-end test of the Neovim plugin: headless Neovim opens a faulty *.asl.json with
+# `require('asl_lint').setup{}` and must receive the server's diagnostics.
+# Usage: editors/nvim/test/run.sh   (from anywhere; builds asl-lint unless ASL_LINT is set)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+
+if ! command -v nvim >/dev/null 2>&1; then
+  echo "== installing neovim"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y neovim >/dev/null || { apt-get update >/dev/null && apt-get install -y neovim >/dev/null; }
+  else
+    sudo apt-get install -y neovim >/dev/null || { sudo apt-get update >/dev/null && sudo apt-get install -y neovim >/dev/null; }
+  fi
+fi
+nvim --version | head -1
+
+if [ -z "${ASL_LINT:-}" ]; then
+  (cd "$repo" && cargo build --quiet --bin asl-lint)
+  ASL_LINT="$repo/target/debug/asl-lint"
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cat > "$work/faulty.asl.json" <<'JSON'
+{
+  "StartAt": "Start",
+  "States": {
+    "Start": {"Type": "Pass", "Next": "Finsh"},
+    "Finish": {"Type": "Succeed"}
+  }
+}
+JSON
+
+cd "$work"
+ASL_LINT="$ASL_LINT" ASL_FILE="$work/faulty.asl.json" ASL_PLUGIN="$repo/editors/nvim" \
+  timeout 60 nvim --headless --clean -u "$here/init.lua"

@@ -1,0 +1,634 @@
+//! Completion candidates for a position: fields allowed for the state's type and query
+//! language, `Type` values, state names for transitions, snippets for whole states,
+//! service integration ARNs, error names, intrinsic functions, JSONata functions and
+//! variables.
+
+use crate::model::{QueryLanguage, StateMachine, StateType};
+use crate::syntax::{SourceKind, TextRange};
+
+use super::catalog::{self, Field, Shape};
+use super::{Container, Cursor, Slot, locate, quote_like, with_machine};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    Field,
+    StateType,
+    State,
+    Snippet,
+    Arn,
+    Value,
+    Function,
+    Variable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: Option<String>,
+    pub documentation: Option<String>,
+    /// The text that replaces `range`; an LSP snippet when `snippet`.
+    pub insert: String,
+    pub snippet: bool,
+    pub range: TextRange,
+    /// What the client matches the typed text against (it includes the opening quote
+    /// when the replaced token has one).
+    pub filter: String,
+}
+
+/// Completion candidates at `offset`.
+pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion> {
+    with_machine(text, kind, |root, machine| {
+        let cursor = locate(text, kind, root, machine, offset)?;
+        Some(complete(text, kind, machine, &cursor, offset))
+    })
+    .unwrap_or_default()
+}
+
+struct Ctx<'t> {
+    text: &'t str,
+    kind: SourceKind,
+    range: TextRange,
+    /// The replaced token starts with a quote.
+    quote: Option<char>,
+}
+
+impl Ctx<'_> {
+    fn filter(&self, label: &str) -> String {
+        match self.quote {
+            Some(q) => format!("{q}{label}{q}"),
+            None => label.to_string(),
+        }
+    }
+
+    /// A string value, quoted as the document needs.
+    fn string(&self, value: &str) -> String {
+        let original = &self.text[self.range.as_usize()];
+        match (self.kind, self.quote) {
+            (SourceKind::Yaml, None) => quote_like(self.kind, "", value),
+            _ => quote_like(self.kind, original, value),
+        }
+    }
+
+    fn item(&self, label: &str, kind: CompletionKind, insert: String, snippet: bool) -> Completion {
+        Completion {
+            label: label.to_string(),
+            kind,
+            detail: None,
+            documentation: None,
+            insert,
+            snippet,
+            range: self.range,
+            filter: self.filter(label),
+        }
+    }
+}
+
+fn complete(
+    text: &str,
+    kind: SourceKind,
+    machine: &StateMachine<'_, '_>,
+    cursor: &Cursor,
+    offset: u32,
+) -> Vec<Completion> {
+    match &cursor.slot {
+        Slot::Key {
+            range,
+            current,
+            has_colon,
+        } => {
+            let ctx = Ctx {
+                text,
+                kind,
+                range: *range,
+                quote: text[range.as_usize()]
+                    .chars()
+                    .next()
+                    .filter(|c| *c == '"' || *c == '\''),
+            };
+            let existing = existing_keys(machine, cursor, current.as_deref());
+            key_completions(&ctx, machine, cursor, &existing, *has_colon)
+        }
+        Slot::Value { key, range, .. } => {
+            let ctx = Ctx {
+                text,
+                kind,
+                range: *range,
+                quote: text[range.as_usize()]
+                    .chars()
+                    .next()
+                    .filter(|c| *c == '"' || *c == '\''),
+            };
+            value_completions(&ctx, machine, cursor, key, offset)
+        }
+    }
+}
+
+/// The keys already present in the container (so they are not offered again).
+fn existing_keys(
+    machine: &StateMachine<'_, '_>,
+    cursor: &Cursor,
+    current: Option<&str>,
+) -> Vec<String> {
+    let node = match cursor.container {
+        Container::State(id) => Some(machine.state(id).node),
+        Container::Machine(scope) => Some(machine.scope(scope).node),
+        _ => None,
+    };
+    node.and_then(|n| n.as_object())
+        .unwrap_or(&[])
+        .iter()
+        .map(|m| m.key.to_string())
+        .filter(|k| Some(k.as_str()) != current)
+        .collect()
+}
+
+fn key_completions(
+    ctx: &Ctx<'_>,
+    machine: &StateMachine<'_, '_>,
+    cursor: &Cursor,
+    existing: &[String],
+    has_colon: bool,
+) -> Vec<Completion> {
+    let field_items = |fields: &[Field], ql: QueryLanguage, filter: &dyn Fn(&Field) -> bool| {
+        fields
+            .iter()
+            .filter(|f| f.only.is_none_or(|only| only == ql))
+            .filter(|f| filter(f))
+            .filter(|f| !existing.iter().any(|e| e == f.name))
+            .map(|f| field_item(ctx, f, has_colon))
+            .collect::<Vec<_>>()
+    };
+    match cursor.container {
+        Container::State(id) => {
+            let state = machine.state(id);
+            let ql = state.query_language;
+            field_items(catalog::STATE_FIELDS, ql, &|f| {
+                state.kind.is_none_or(|t| f.types.contains(t))
+            })
+        }
+        Container::Machine(scope) => {
+            let top = scope == 0;
+            let processor = matches!(
+                machine.scope(scope).kind,
+                crate::model::ScopeKind::Processor { .. }
+            );
+            field_items(
+                catalog::MACHINE_FIELDS,
+                machine.query_language,
+                &|f| match f.name {
+                    "QueryLanguage" | "TimeoutSeconds" | "Version" => top,
+                    "ProcessorConfig" => processor,
+                    _ => true,
+                },
+            )
+        }
+        Container::Retrier(id) => field_items(
+            catalog::RETRIER_FIELDS,
+            machine.state(id).query_language,
+            &|_| true,
+        ),
+        Container::Catcher(id) => field_items(
+            catalog::CATCHER_FIELDS,
+            machine.state(id).query_language,
+            &|_| true,
+        ),
+        Container::ChoiceRule { state, nested } => field_items(
+            catalog::CHOICE_RULE_FIELDS,
+            machine.state(state).query_language,
+            &|f| !(nested && matches!(f.name, "Next" | "Assign" | "Output")),
+        ),
+        Container::States(_) if !has_colon => state_snippets(ctx, machine.query_language),
+        _ => Vec::new(),
+    }
+}
+
+fn field_item(ctx: &Ctx<'_>, f: &Field, has_colon: bool) -> Completion {
+    let json = ctx.kind == SourceKind::Json;
+    let key = if json || ctx.quote.is_some() {
+        ctx.string(f.name)
+    } else {
+        f.name.to_string()
+    };
+    let (insert, snippet) = if has_colon {
+        (key, false)
+    } else {
+        let value = match (f.name, f.shape, json) {
+            ("Type", _, _) => {
+                let choices: Vec<&str> = StateType::ALL.iter().map(|t| t.as_str()).collect();
+                let c = format!("${{1|{}|}}", choices.join(","));
+                if json { format!("\"{c}\"") } else { c }
+            }
+            ("QueryLanguage", _, true) => "\"${1|JSONata,JSONPath|}\"".to_string(),
+            ("QueryLanguage", _, false) => "${1|JSONata,JSONPath|}".to_string(),
+            ("End", _, _) => "true".to_string(),
+            (_, Shape::String | Shape::Any, true) => "\"$1\"".to_string(),
+            (_, Shape::Number, _) => "${1:0}".to_string(),
+            (_, Shape::Bool, _) => "${1:true}".to_string(),
+            (_, Shape::Object, true) => "{$1}".to_string(),
+            (_, Shape::Array, true) => "[$1]".to_string(),
+            (_, Shape::String | Shape::Any, false) => "$1".to_string(),
+            (_, Shape::Object, false) => "\n  $1".to_string(),
+            (_, Shape::Array, false) => "\n  - $1".to_string(),
+        };
+        (format!("{}: {value}", snippet_escape(&key)), true)
+    };
+    let mut doc = f.doc.to_string();
+    if let Some(only) = f.only {
+        doc.push_str(&format!("\n\n{} states only.", only.as_str()));
+    }
+    Completion {
+        detail: Some(f.types.describe()),
+        documentation: Some(doc),
+        ..ctx.item(f.name, CompletionKind::Field, insert, snippet)
+    }
+}
+
+fn snippet_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('$', "\\$")
+        .replace('}', "\\}")
+}
+
+/// Whole states, one snippet per type.
+fn state_snippets(ctx: &Ctx<'_>, ql: QueryLanguage) -> Vec<Completion> {
+    let jsonata = ql == QueryLanguage::JsonAta;
+    StateType::ALL
+        .iter()
+        .map(|&t| {
+            // (field, JSON value) after Type.
+            let body: Vec<(&str, &str)> = match t {
+                StateType::Task if jsonata => vec![
+                    ("Resource", "\"${2:arn:aws:states:::lambda:invoke}\""),
+                    ("Arguments", "{\n\t\t\"FunctionName\": \"${3:arn}\",\n\t\t\"Payload\": \"{% \\$states.input %}\"\n\t}"),
+                    ("Next", "\"$4\""),
+                ],
+                StateType::Task => vec![
+                    ("Resource", "\"${2:arn:aws:states:::lambda:invoke}\""),
+                    ("Parameters", "{\n\t\t\"FunctionName\": \"${3:arn}\",\n\t\t\"Payload.\\$\": \"\\$\"\n\t}"),
+                    ("Next", "\"$4\""),
+                ],
+                StateType::Pass => vec![("Next", "\"$2\"")],
+                StateType::Choice if jsonata => vec![
+                    ("Choices", "[\n\t\t{\n\t\t\t\"Condition\": \"{% ${2:true} %}\",\n\t\t\t\"Next\": \"$3\"\n\t\t}\n\t]"),
+                    ("Default", "\"$4\""),
+                ],
+                StateType::Choice => vec![
+                    ("Choices", "[\n\t\t{\n\t\t\t\"Variable\": \"${2:\\$.value}\",\n\t\t\t\"StringEquals\": \"$3\",\n\t\t\t\"Next\": \"$4\"\n\t\t}\n\t]"),
+                    ("Default", "\"$5\""),
+                ],
+                StateType::Wait => vec![("Seconds", "${2:10}"), ("Next", "\"$3\"")],
+                StateType::Succeed => vec![],
+                StateType::Fail => vec![("Error", "\"${2:Error}\""), ("Cause", "\"$3\"")],
+                StateType::Parallel => vec![
+                    ("Branches", "[\n\t\t{\n\t\t\t\"StartAt\": \"${2:First}\",\n\t\t\t\"States\": {\n\t\t\t\t\"${2:First}\": {\n\t\t\t\t\t\"Type\": \"Pass\",\n\t\t\t\t\t\"End\": true\n\t\t\t\t}\n\t\t\t}\n\t\t}\n\t]"),
+                    ("Next", "\"$3\""),
+                ],
+                StateType::Map => vec![
+                    ("ItemProcessor", "{\n\t\t\"StartAt\": \"${2:Process}\",\n\t\t\"States\": {\n\t\t\t\"${2:Process}\": {\n\t\t\t\t\"Type\": \"Pass\",\n\t\t\t\t\"End\": true\n\t\t\t}\n\t\t}\n\t}"),
+                    ("Next", "\"$3\""),
+                ],
+            };
+            let insert = match ctx.kind {
+                SourceKind::Json => {
+                    let mut s = format!("\"${{1:{}}}\": {{\n\t\"Type\": \"{}\"", t.as_str(), t.as_str());
+                    for (k, v) in &body {
+                        s.push_str(&format!(",\n\t\"{k}\": {v}"));
+                    }
+                    s.push_str("\n}");
+                    s
+                }
+                SourceKind::Yaml => {
+                    let mut s = format!("${{1:{}}}:\n\tType: {}", t.as_str(), t.as_str());
+                    for (k, v) in &body {
+                        s.push_str(&format!("\n\t{k}: {}", json_value_to_yaml_snippet(v)));
+                    }
+                    s
+                }
+            };
+            Completion {
+                detail: Some(format!("{} state", t.as_str())),
+                documentation: Some(catalog::state_type_doc(t).to_string()),
+                ..ctx.item(&format!("{} state", t.as_str()), CompletionKind::Snippet, insert, true)
+            }
+        })
+        .collect()
+}
+
+/// YAML accepts JSON flow values; a multi-line one is kept on one line there.
+fn json_value_to_yaml_snippet(v: &str) -> String {
+    v.replace(['\n', '\t'], " ")
+}
+
+fn value_completions(
+    ctx: &Ctx<'_>,
+    machine: &StateMachine<'_, '_>,
+    cursor: &Cursor,
+    key: &str,
+    offset: u32,
+) -> Vec<Completion> {
+    let scope = match cursor.container {
+        Container::Machine(s) | Container::States(s) => Some(s),
+        Container::State(id) | Container::Retrier(id) | Container::Catcher(id) => Some(id.scope),
+        Container::ChoiceRule { state, .. } => Some(state.scope),
+        Container::Other => None,
+    };
+    let is_transition = match cursor.container {
+        Container::Machine(_) => key == "StartAt",
+        Container::State(_) => key == "Next" || key == "Default",
+        Container::Catcher(_) | Container::ChoiceRule { nested: false, .. } => key == "Next",
+        _ => false,
+    };
+    if is_transition && let Some(scope) = scope {
+        return machine
+            .scope(scope)
+            .states
+            .iter()
+            .map(|s| Completion {
+                detail: s
+                    .type_member()
+                    .and_then(|m| m.value.as_str())
+                    .map(|t| format!("{t} state")),
+                ..ctx.item(s.name, CompletionKind::State, ctx.string(s.name), false)
+            })
+            .collect();
+    }
+    let in_state = matches!(cursor.container, Container::State(_));
+    match key {
+        "Type" if in_state => StateType::ALL
+            .iter()
+            .map(|t| Completion {
+                documentation: Some(catalog::state_type_doc(*t).to_string()),
+                ..ctx.item(
+                    t.as_str(),
+                    CompletionKind::StateType,
+                    ctx.string(t.as_str()),
+                    false,
+                )
+            })
+            .collect(),
+        "QueryLanguage" => ["JSONata", "JSONPath"]
+            .iter()
+            .map(|v| ctx.item(v, CompletionKind::Value, ctx.string(v), false))
+            .collect(),
+        "Resource" if in_state => catalog::SERVICE_ARNS
+            .iter()
+            .map(|(arn, doc)| Completion {
+                detail: Some(doc.to_string()),
+                ..ctx.item(arn, CompletionKind::Arn, ctx.string(arn), false)
+            })
+            .collect(),
+        "ErrorEquals" => catalog::ERROR_NAMES
+            .iter()
+            .map(|(name, doc)| Completion {
+                detail: Some(doc.to_string()),
+                ..ctx.item(name, CompletionKind::Value, ctx.string(name), false)
+            })
+            .collect(),
+        "JitterStrategy" => ["FULL", "NONE"]
+            .iter()
+            .map(|v| ctx.item(v, CompletionKind::Value, ctx.string(v), false))
+            .collect(),
+        _ => expression_completions(ctx, machine, key, offset),
+    }
+}
+
+/// Inside a string: intrinsic functions after `States.`, JSONata functions and variables
+/// after `$` inside `{% %}`.
+fn expression_completions(
+    ctx: &Ctx<'_>,
+    machine: &StateMachine<'_, '_>,
+    key: &str,
+    offset: u32,
+) -> Vec<Completion> {
+    let token = &ctx.text[ctx.range.as_usize()];
+    let Some(q) = ctx.quote else {
+        return Vec::new();
+    };
+    let body_start = ctx.range.start as usize + 1;
+    let cursor = (offset as usize).clamp(body_start, ctx.range.end as usize);
+    let before = &ctx.text[body_start..cursor];
+    let word_start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '$' || c == '_'))
+        .map_or(0, |i| i + 1);
+    let word = &before[word_start..];
+    let mut word_end = cursor;
+    let bytes = ctx.text.as_bytes();
+    while word_end < ctx.range.end as usize
+        && (bytes[word_end].is_ascii_alphanumeric() || matches!(bytes[word_end], b'.' | b'_'))
+        && bytes[word_end] != q as u8
+    {
+        word_end += 1;
+    }
+    let range = TextRange::from_usize(body_start + word_start, word_end);
+    let jsonata = token[1..].trim_start().starts_with("{%");
+    let item = |label: &str, kind, detail: &str, insert: String, snippet| Completion {
+        label: label.to_string(),
+        kind,
+        detail: Some(detail.to_string()),
+        documentation: None,
+        insert,
+        snippet,
+        range,
+        filter: label.to_string(),
+    };
+    if jsonata && word.starts_with('$') {
+        let mut out: Vec<Completion> = catalog::JSONATA_FUNCTIONS
+            .iter()
+            .map(|(name, sig)| {
+                let insert = if name.starts_with("$states") {
+                    "\\$states".to_string()
+                } else {
+                    format!("\\{name}($1)")
+                };
+                item(name, CompletionKind::Function, sig, insert, true)
+            })
+            .collect();
+        let mut vars: Vec<String> = Vec::new();
+        for state in machine.all_states() {
+            if let Some(assign) = state.field("Assign").and_then(|m| m.value.as_object()) {
+                for m in assign {
+                    let v = format!("${}", m.key);
+                    if !vars.contains(&v) {
+                        vars.push(v);
+                    }
+                }
+            }
+        }
+        out.extend(vars.into_iter().map(|v| {
+            let detail = "variable (Assign)";
+            let insert = format!("\\{v}");
+            item(&v, CompletionKind::Variable, detail, insert, true)
+        }));
+        return out;
+    }
+    // Intrinsics: after `States`, or at the start of an empty `.$` field value.
+    let blank_path_field = key.ends_with(".$") && word.is_empty() && before.trim().is_empty();
+    if !jsonata && (word.starts_with("States") || blank_path_field) {
+        return catalog::INTRINSICS
+            .iter()
+            .map(|f| {
+                let insert = if f.name == "States.UUID" {
+                    "States.UUID()".to_string()
+                } else {
+                    format!("{}($1)", f.name)
+                };
+                Completion {
+                    documentation: Some(f.doc.to_string()),
+                    ..item(f.name, CompletionKind::Function, f.signature, insert, true)
+                }
+            })
+            .collect();
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> (String, u32) {
+        let offset = text.find('|').unwrap() as u32;
+        (text.replacen('|', "", 1), offset)
+    }
+
+    fn labels(items: &[Completion]) -> Vec<&str> {
+        items.iter().map(|c| c.label.as_str()).collect()
+    }
+
+    #[test]
+    fn fields_follow_the_state_type_and_query_language() {
+        let (text, off) =
+            at("{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\", |\n}}}");
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(
+            labels(&items),
+            [
+                "Comment",
+                "QueryLanguage",
+                "Next",
+                "End",
+                "InputPath",
+                "OutputPath",
+                "Assign",
+                "Seconds",
+                "SecondsPath",
+                "Timestamp",
+                "TimestampPath"
+            ]
+        );
+        let next = &items[2];
+        assert_eq!(next.insert, "\"Next\": \"$1\"");
+        assert!(next.snippet);
+        assert_eq!(next.range, TextRange::empty(off));
+
+        let (text, off) = at(
+            "{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Re|\n}}}",
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let l = labels(&items);
+        assert!(l.contains(&"Resource") && l.contains(&"Arguments") && l.contains(&"Retry"));
+        assert!(!l.contains(&"Parameters") && !l.contains(&"Type"), "{l:?}");
+        let res = items.iter().find(|c| c.label == "Resource").unwrap();
+        assert_eq!(res.filter, "\"Resource\"");
+        assert_eq!(&text[res.range.as_usize()], "\"Re");
+    }
+
+    #[test]
+    fn values_types_states_arns_and_errors() {
+        let (text, off) = at(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "|", "Next": "B"}, "B": {"Type": "Succeed"}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(
+            labels(&items),
+            [
+                "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"
+            ]
+        );
+        assert_eq!(items[0].insert, "\"Task\"");
+        assert_eq!(&text[items[0].range.as_usize()], "\"\"");
+
+        let (text, off) = at(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "|"}, "B": {"Type": "Succeed"}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["A", "B"]);
+        assert_eq!(items[1].detail.as_deref(), Some("Succeed state"));
+
+        let (text, off) = at(r#"{"StartAt": "|", "States": {"A": {"Type": "Pass", "End": true}}}"#);
+        assert_eq!(labels(&completions(&text, SourceKind::Json, off)), ["A"]);
+
+        let (text, off) = at(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:|", "End": true}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(items[0].label, "arn:aws:states:::lambda:invoke");
+        assert_eq!(items[0].insert, "\"arn:aws:states:::lambda:invoke\"");
+
+        let (text, off) = at(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "x", "End": true, "Catch": [{"ErrorEquals": ["|"], "Next": "A"}]}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(items[0].label, "States.ALL");
+    }
+
+    #[test]
+    fn state_snippets_and_intrinsics() {
+        let (text, off) = at("{\"StartAt\": \"A\", \"States\": {\n  |\n}}");
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(items.len(), 8);
+        assert_eq!(items[0].label, "Task state");
+        assert!(
+            items[0]
+                .insert
+                .starts_with("\"${1:Task}\": {\n\t\"Type\": \"Task\",\n\t\"Resource\"")
+        );
+
+        let (text, off) = at(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"x.$": "States.Fo|"}, "End": true}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let f = items.iter().find(|c| c.label == "States.Format").unwrap();
+        assert_eq!(f.insert, "States.Format($1)");
+        assert_eq!(&text[f.range.as_usize()], "States.Fo");
+
+        // An empty string offers intrinsics only in a `.$` field.
+        let doc = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Comment": "C", "Parameters": {"x.$": "P"}, "End": true}}}"#;
+        let (text, off) = at(&doc.replace("\"C\"", "\"|\"").replace("\"P\"", "\"\""));
+        assert_eq!(completions(&text, SourceKind::Json, off), vec![]);
+        let (text, off) = at(&doc.replace("\"C\"", "\"\"").replace("\"P\"", "\"|\""));
+        assert_eq!(
+            completions(&text, SourceKind::Json, off).len(),
+            catalog::INTRINSICS.len()
+        );
+
+        let (text, off) = at(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"total": 1}, "Output": "{% $to| %}", "End": true}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let v = items.iter().find(|c| c.label == "$total").unwrap();
+        assert_eq!(v.kind, CompletionKind::Variable);
+        assert_eq!(&text[v.range.as_usize()], "$to");
+        assert!(items.iter().any(|c| c.label == "$uppercase"));
+    }
+
+    #[test]
+    fn half_typed_documents_still_complete() {
+        for text in [
+            "{",
+            "{\"StartAt\": ",
+            "{\"States\": {\"A\": {\"Type\": \"",
+            "{\"States\": {\"A\": {",
+            "\"",
+            "",
+        ] {
+            for off in 0..=text.len() as u32 {
+                let _ = completions(text, SourceKind::Json, off);
+            }
+        }
+        let (text, off) =
+            at("{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": |");
+        assert_eq!(labels(&completions(&text, SourceKind::Json, off)), ["A"]);
+    }
+}

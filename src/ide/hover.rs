@@ -1,0 +1,286 @@
+//! Hover text: state types and fields, state names, resource ARNs, intrinsic and JSONata
+//! functions, and the documentation of the rules behind the diagnostics at the cursor.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{StateMachine, StateType};
+use crate::rules;
+use crate::syntax::{SourceKind, TextRange};
+
+use super::catalog::{self, Field};
+use super::navigate::{RefKind, name_at, occurrences};
+use super::{Container, Slot, locate, with_machine};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoverInfo {
+    /// What the hover is about.
+    pub range: TextRange,
+    /// Markdown.
+    pub markdown: String,
+}
+
+/// Hover at `offset`. `diagnostics` are the document's diagnostics (for the rule docs).
+pub fn hover(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    diagnostics: &[Diagnostic],
+) -> Option<HoverInfo> {
+    let mut info = with_machine(text, kind, |root, machine| {
+        if let Some(h) = name_hover(machine, offset) {
+            return Some(h);
+        }
+        let cursor = locate(text, kind, root, machine, offset)?;
+        match &cursor.slot {
+            Slot::Key { range, current, .. } => {
+                let key = current.as_deref()?;
+                let md = key_hover(machine, cursor.container, key)?;
+                Some(HoverInfo {
+                    range: *range,
+                    markdown: md,
+                })
+            }
+            Slot::Value { key, range, .. } => {
+                let value = &text[range.as_usize()];
+                let value = value.trim_matches(|c| c == '"' || c == '\'');
+                value_hover(text, cursor.container, key, value, *range, offset)
+            }
+        }
+    });
+    let here: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.range.touches(offset))
+        .collect();
+    if !here.is_empty() {
+        let mut md = info.as_ref().map_or(String::new(), |i| i.markdown.clone());
+        let mut seen = Vec::new();
+        for d in &here {
+            if seen.contains(&d.code) {
+                continue;
+            }
+            seen.push(d.code);
+            let Some(rule) = rules::find(d.code) else {
+                continue;
+            };
+            if !md.is_empty() {
+                md.push_str("\n\n---\n\n");
+            }
+            md.push_str(&format!(
+                "**{}** `{}` ({})\n\n{}",
+                rule.meta.code,
+                rule.meta.name,
+                rule.meta.severity.as_str(),
+                rule.meta.docs.trim()
+            ));
+        }
+        let range = info.as_ref().map_or(here[0].range, |i| i.range);
+        info = Some(HoverInfo {
+            range,
+            markdown: md,
+        });
+    }
+    info
+}
+
+fn name_hover(machine: &StateMachine<'_, '_>, offset: u32) -> Option<HoverInfo> {
+    let at = name_at(machine, offset)?;
+    let scope = machine.scope(at.scope);
+    let md = match scope.state(&at.name) {
+        Some(state) => {
+            let ty = state
+                .type_member()
+                .and_then(|m| m.value.as_str())
+                .unwrap_or("untyped");
+            let mut md = format!(
+                "**{}** ({ty} state in {})",
+                at.name,
+                scope.describe(machine)
+            );
+            if let Some(c) = state.field("Comment").and_then(|m| m.value.as_str()) {
+                md.push_str(&format!("\n\n{c}"));
+            }
+            let uses = occurrences(machine, at.scope, &at.name)
+                .iter()
+                .filter(|r| r.kind != RefKind::Declaration)
+                .count();
+            md.push_str(&format!(
+                "\n\n{uses} reference{}",
+                if uses == 1 { "" } else { "s" }
+            ));
+            md
+        }
+        None => format!(
+            "No state named \"{}\" in {}",
+            at.name,
+            scope.describe(machine)
+        ),
+    };
+    Some(HoverInfo {
+        range: at.range,
+        markdown: md,
+    })
+}
+
+fn field_md(f: &Field, note: Option<String>) -> String {
+    let mut md = format!("**{}**: {}", f.name, f.doc);
+    if f.types != catalog::Types::ALL {
+        md.push_str(&format!("\n\nAllowed in: {}.", f.types.describe()));
+    }
+    if let Some(only) = f.only {
+        md.push_str(&format!(" {} only.", only.as_str()));
+    }
+    if let Some(n) = note {
+        md.push_str(&format!("\n\n{n}"));
+    }
+    md
+}
+
+fn key_hover(machine: &StateMachine<'_, '_>, container: Container, key: &str) -> Option<String> {
+    let find = |fields: &'static [Field]| fields.iter().find(|f| f.name == key);
+    match container {
+        Container::State(id) => {
+            let state = machine.state(id);
+            let f = find(catalog::STATE_FIELDS)?;
+            let note = state.kind.and_then(|t| {
+                (!f.types.contains(t)).then(|| format!("⚠ not a field of {} states.", t.as_str()))
+            });
+            Some(field_md(f, note))
+        }
+        Container::Machine(_) => find(catalog::MACHINE_FIELDS).map(|f| field_md(f, None)),
+        Container::Retrier(_) => find(catalog::RETRIER_FIELDS).map(|f| field_md(f, None)),
+        Container::Catcher(_) => find(catalog::CATCHER_FIELDS).map(|f| field_md(f, None)),
+        Container::ChoiceRule { .. } => {
+            find(catalog::CHOICE_RULE_FIELDS).map(|f| field_md(f, None))
+        }
+        _ => None,
+    }
+}
+
+fn value_hover(
+    text: &str,
+    container: Container,
+    key: &str,
+    value: &str,
+    range: TextRange,
+    offset: u32,
+) -> Option<HoverInfo> {
+    let in_state = matches!(container, Container::State(_));
+    if in_state && key == "Type" {
+        let t = StateType::parse(value)?;
+        return Some(HoverInfo {
+            range,
+            markdown: format!("**{} state**\n\n{}", t.as_str(), catalog::state_type_doc(t)),
+        });
+    }
+    if in_state && key == "Resource" {
+        let a = catalog::explain_arn(value)?;
+        let mut md = format!("**{}**", a.kind);
+        if let Some(s) = &a.service {
+            md.push_str(&format!("\n\n- service: `{s}`"));
+        }
+        if let Some(act) = &a.action {
+            md.push_str(&format!("\n- action: `{act}`"));
+        }
+        if let Some(n) = &a.name {
+            md.push_str(&format!("\n- name: `{n}`"));
+        }
+        if let Some(p) = a.pattern {
+            md.push_str(&format!("\n- integration pattern: {p}"));
+        }
+        return Some(HoverInfo {
+            range,
+            markdown: md,
+        });
+    }
+    // A function name under the cursor inside a string.
+    let bytes = text.as_bytes();
+    let (mut s, mut e) = (offset as usize, offset as usize);
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$');
+    while s > range.start as usize && is_name(bytes[s - 1]) {
+        s -= 1;
+    }
+    while e < range.end as usize && is_name(bytes[e]) {
+        e += 1;
+    }
+    let word = &text[s..e];
+    if let Some(f) = catalog::intrinsic(word.trim_end_matches('.')) {
+        return Some(HoverInfo {
+            range: TextRange::from_usize(s, e),
+            markdown: format!("```\n{}\n```\n\n{}", f.signature, f.doc),
+        });
+    }
+    if let Some((_, sig)) = catalog::JSONATA_FUNCTIONS.iter().find(|(n, _)| *n == word) {
+        return Some(HoverInfo {
+            range: TextRange::from_usize(s, e),
+            markdown: format!("```\n{sig}\n```\n\nJSONata function"),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{LintOptions, lint_text};
+
+    fn hover_at(text: &str, needle: &str, delta: u32) -> Option<HoverInfo> {
+        let off = text.find(needle).unwrap() as u32 + delta;
+        let diags = lint_text(text, SourceKind::Json, &LintOptions::default());
+        hover(text, SourceKind::Json, off, &diags)
+    }
+
+    const TEXT: &str = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Task", "Comment": "Calls the thing", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"x.$": "States.Format('{}', $.a)"}, "Next": "B"},
+  "B": {"Type": "Pass", "Next": "Nowhere"}}}"#;
+
+    #[test]
+    fn hovers_explain_types_fields_arns_and_functions() {
+        let h = hover_at(TEXT, "\"Task\"", 2).unwrap();
+        assert!(
+            h.markdown
+                .starts_with("**Task state**\n\nRuns one unit of work")
+        );
+        assert_eq!(&TEXT[h.range.as_usize()], "\"Task\"");
+
+        let h = hover_at(TEXT, "\"Resource\"", 3).unwrap();
+        assert!(
+            h.markdown
+                .starts_with("**Resource**: The ARN of the work to do")
+        );
+        assert!(h.markdown.contains("Allowed in: Task."));
+
+        let h = hover_at(TEXT, "arn:aws", 5).unwrap();
+        assert_eq!(
+            h.markdown,
+            "**Optimized service integration**\n\n- service: `sqs`\n- action: `sendMessage`\n- integration pattern: Wait for Callback (.waitForTaskToken): waits until SendTaskSuccess/SendTaskFailure is called with the task token"
+        );
+
+        let h = hover_at(TEXT, "States.Format", 8).unwrap();
+        assert!(
+            h.markdown
+                .starts_with("```\nStates.Format(template: string, ...values) -> string\n```")
+        );
+        assert_eq!(&TEXT[h.range.as_usize()], "States.Format");
+
+        let h = hover_at(TEXT, "\"A\": {", 1).unwrap();
+        assert_eq!(
+            h.markdown,
+            "**A** (Task state in the top level)\n\nCalls the thing\n\n1 reference"
+        );
+    }
+
+    #[test]
+    fn hover_on_a_diagnostic_shows_the_rule_docs() {
+        let h = hover_at(TEXT, "\"Nowhere\"", 2).unwrap();
+        assert!(
+            h.markdown
+                .starts_with("No state named \"Nowhere\" in the top level"),
+            "{}",
+            h.markdown
+        );
+        assert!(
+            h.markdown
+                .contains("**ASL201** `unknown-next-state` (error)\n\n## What it does")
+        );
+    }
+}

@@ -1,0 +1,540 @@
+//! Editor analyses over the pure core: what is at a position, where a state is defined
+//! and used, rename edits, completion candidates, hover text, outline, folding and
+//! formatting. Everything here talks in byte offsets and [`TextRange`]s and knows no LSP
+//! type; `src/lsp` converts. Every function parses the text it is given, so it always
+//! answers for exactly that text (the readers recover, so half-typed text works too).
+
+pub mod catalog;
+mod complete;
+mod format;
+mod hover;
+mod navigate;
+mod outline;
+
+pub use complete::{Completion, CompletionKind, completions};
+pub use format::{FormatOptions, format_json};
+pub use hover::{HoverInfo, hover};
+pub use navigate::{
+    NameRef, RefKind, definition, name_at, occurrences, prepare_rename, references, rename,
+    variable_definitions,
+};
+pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges};
+
+use crate::model::{StateId, StateMachine};
+use crate::syntax::{Node, PathStep, SourceKind, TextRange, Value};
+
+/// What kind of object the cursor is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Container {
+    /// A state machine object: the top level, a branch, an item processor.
+    Machine(crate::model::ScopeId),
+    /// The `States` object of a scope.
+    States(crate::model::ScopeId),
+    State(StateId),
+    Retrier(StateId),
+    Catcher(StateId),
+    /// A Choice rule (`nested` inside And/Or/Not).
+    ChoiceRule {
+        state: StateId,
+        nested: bool,
+    },
+    /// Any other object (inside Parameters, ItemReader, ...), or none.
+    Other,
+}
+
+/// Where in its container the cursor is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// On a key, or where a key would go. `range` is the token to replace (possibly
+    /// empty); `has_colon` when a `:` already follows it.
+    Key {
+        range: TextRange,
+        current: Option<String>,
+        has_colon: bool,
+    },
+    /// On the value of `key` (or an item of an array value of `key`).
+    Value {
+        key: String,
+        range: TextRange,
+        in_array: bool,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Cursor {
+    pub container: Container,
+    pub slot: Slot,
+}
+
+fn ptr_eq(a: &Node<'_>, b: &Node<'_>) -> bool {
+    std::ptr::eq(a, b)
+}
+
+/// Classifies an object node of the tree through the model.
+fn classify(machine: &StateMachine<'_, '_>, node: &Node<'_>, stack: &[&Node<'_>]) -> Container {
+    for scope in &machine.scopes {
+        if ptr_eq(scope.node, node) {
+            return Container::Machine(scope.id);
+        }
+        if scope.states_member.is_some_and(|m| ptr_eq(&m.value, node)) {
+            return Container::States(scope.id);
+        }
+    }
+    for state in machine.all_states() {
+        if !state.node.range.touches(node.range.start) || !state.node.range.touches(node.range.end)
+        {
+            continue;
+        }
+        if ptr_eq(state.node, node) {
+            return Container::State(state.id);
+        }
+        if state.retriers.iter().any(|r| ptr_eq(r.node, node)) {
+            return Container::Retrier(state.id);
+        }
+        if state.catchers.iter().any(|c| ptr_eq(c.node, node)) {
+            return Container::Catcher(state.id);
+        }
+        if state.choices.iter().any(|c| ptr_eq(c.node, node)) {
+            return Container::ChoiceRule {
+                state: state.id,
+                nested: false,
+            };
+        }
+        if state
+            .choices
+            .iter()
+            .any(|c| stack.iter().any(|n| ptr_eq(c.node, n)))
+        {
+            return Container::ChoiceRule {
+                state: state.id,
+                nested: true,
+            };
+        }
+    }
+    Container::Other
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$')
+}
+
+/// Finds where the cursor is. `None` when the document has no object root.
+pub(crate) fn locate(
+    text: &str,
+    kind: SourceKind,
+    root: &Node<'_>,
+    machine: &StateMachine<'_, '_>,
+    offset: u32,
+) -> Option<Cursor> {
+    let steps = root.find_at(offset);
+    // The nodes from the root down, and the key under which each was reached.
+    let mut stack: Vec<&Node<'_>> = vec![root];
+    let mut keys: Vec<Option<&str>> = vec![None];
+    let mut on_key = None;
+    for step in &steps {
+        match step {
+            PathStep::Member(m) => {
+                stack.push(&m.value);
+                keys.push(Some(&m.key));
+            }
+            PathStep::Index(_, n) => {
+                stack.push(n);
+                keys.push(None);
+            }
+            PathStep::Key(m) => on_key = Some(*m),
+        }
+    }
+    let innermost_object = |upto: usize| -> usize {
+        (0..upto)
+            .rev()
+            .find(|&i| matches!(stack[i].value, Value::Object(_)))
+            .unwrap_or(0)
+    };
+    if let Some(m) = on_key {
+        let ci = stack.len() - 1;
+        return Some(Cursor {
+            container: classify(machine, stack[ci], &stack[..ci]),
+            slot: Slot::Key {
+                range: m.key_range,
+                current: Some(m.key.to_string()),
+                has_colon: colon_follows(text, m.key_range.end),
+            },
+        });
+    }
+    let last = stack.len() - 1;
+    let node = stack[last];
+    let scalar = !matches!(node.value, Value::Object(_) | Value::Array(_));
+    if scalar && last > 0 && !node.range.is_empty() {
+        // On a value: the member's value itself, or an item of an array value.
+        let (key_index, in_array) = if keys[last].is_some() {
+            (last, false)
+        } else {
+            (last - 1, true)
+        };
+        if let Some(key) = keys[key_index] {
+            let ci = innermost_object(key_index);
+            return Some(Cursor {
+                container: classify(machine, stack[ci], &stack[..ci]),
+                slot: Slot::Value {
+                    key: key.to_string(),
+                    range: node.range,
+                    in_array,
+                },
+            });
+        }
+    }
+    // Between tokens, or on a half-typed word the reader could not place: read the text.
+    let ci = if matches!(node.value, Value::Object(_)) {
+        last
+    } else {
+        innermost_object(last)
+    };
+    let container = classify(machine, stack[ci], &stack[..ci]);
+    let (token, before) = token_around(text, offset);
+    let bytes = text.as_bytes();
+    match before {
+        Some(i) if bytes[i] == b':' => {
+            let key = key_before(text, i)?;
+            Some(Cursor {
+                container,
+                slot: Slot::Value {
+                    key,
+                    range: token,
+                    in_array: false,
+                },
+            })
+        }
+        Some(i) if bytes[i] == b'[' || (bytes[i] == b',' && in_array_at(text, i)) => {
+            // An array item: find the key of the array.
+            let open = array_open_before(text, i)?;
+            let key = key_before(text, prev_significant(text, open)?)?;
+            Some(Cursor {
+                container,
+                slot: Slot::Value {
+                    key,
+                    range: token,
+                    in_array: true,
+                },
+            })
+        }
+        Some(i) if bytes[i] == b'{' || bytes[i] == b',' || bytes[i] == b'\n' => Some(Cursor {
+            container,
+            slot: Slot::Key {
+                range: token,
+                current: None,
+                has_colon: colon_follows(text, token.end),
+            },
+        }),
+        None if kind == SourceKind::Yaml => Some(Cursor {
+            container,
+            slot: Slot::Key {
+                range: token,
+                current: None,
+                has_colon: colon_follows(text, token.end),
+            },
+        }),
+        _ => None,
+    }
+}
+
+/// The word (with an opening quote) around `offset`, and the index of the first
+/// significant byte before it (`\n` counts as significant when only blanks precede the
+/// word on its line, which is where YAML keys start).
+fn token_around(text: &str, offset: u32) -> (TextRange, Option<usize>) {
+    let bytes = text.as_bytes();
+    let offset = (offset as usize).min(bytes.len());
+    let mut start = offset;
+    while start > 0 && is_word_byte(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut quoted = None;
+    if start > 0 && matches!(bytes[start - 1], b'"' | b'\'') {
+        start -= 1;
+        quoted = Some(bytes[start]);
+    }
+    let mut end = offset;
+    while end < bytes.len() && is_word_byte(bytes[end]) {
+        end += 1;
+    }
+    if let Some(q) = quoted
+        && bytes.get(end) == Some(&q)
+    {
+        end += 1;
+    }
+    let mut i = start;
+    let mut before = None;
+    while i > 0 {
+        i -= 1;
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' => continue,
+            b'\n' => {
+                // JSON treats a newline as blank; a YAML key starts a line.
+                before = Some(i);
+                let mut j = i;
+                let mut found = None;
+                while j > 0 {
+                    j -= 1;
+                    if !matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n') {
+                        found = Some(j);
+                        break;
+                    }
+                }
+                if let Some(j) = found
+                    && matches!(bytes[j], b'{' | b',' | b':' | b'[')
+                {
+                    before = Some(j);
+                }
+                break;
+            }
+            _ => {
+                before = Some(i);
+                break;
+            }
+        }
+    }
+    (TextRange::from_usize(start, end), before)
+}
+
+fn prev_significant(text: &str, before: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = before;
+    while i > 0 {
+        i -= 1;
+        if !bytes[i].is_ascii_whitespace() {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// The key whose `:` is at `colon`: a quoted string or a bare word before it.
+fn key_before(text: &str, colon: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    if bytes.get(colon) != Some(&b':') {
+        return None;
+    }
+    let end = prev_significant(text, colon)?;
+    if matches!(bytes[end], b'"' | b'\'') {
+        let q = bytes[end];
+        let start = text[..end].rfind(q as char)?;
+        return Some(text[start + 1..end].to_string());
+    }
+    let mut start = end + 1;
+    while start > 0 && !matches!(bytes[start - 1], b' ' | b'\t' | b'\n' | b'{' | b',' | b'-') {
+        start -= 1;
+    }
+    Some(text[start..=end].to_string())
+}
+
+/// True when the comma at `i` separates items of an array (the nearest unclosed bracket
+/// before it is `[`).
+fn in_array_at(text: &str, i: usize) -> bool {
+    array_open_before(text, i).is_some()
+}
+
+/// The unclosed `[` enclosing position `i`, when the nearest unclosed bracket is one.
+fn array_open_before(text: &str, i: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0i32;
+    let mut j = i + 1;
+    let mut in_string = false;
+    // Scan back at most a few KiB: enough for any array of error names.
+    let limit = i.saturating_sub(4096);
+    while j > limit {
+        j -= 1;
+        let b = bytes[j];
+        if b == b'"' && (j == 0 || bytes[j - 1] != b'\\') {
+            in_string = !in_string;
+            continue;
+        }
+        if in_string {
+            continue;
+        }
+        match b {
+            b']' | b'}' => depth += 1,
+            b'[' if depth == 0 => return Some(j),
+            b'{' if depth == 0 => return None,
+            b'[' | b'{' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn colon_follows(text: &str, end: u32) -> bool {
+    text[(end as usize).min(text.len())..]
+        .trim_start_matches([' ', '\t'])
+        .starts_with(':')
+}
+
+/// A state name as it must be written in the document, in the style of the token it
+/// replaces (`original`, with its quotes if it had any).
+pub(crate) fn quote_like(kind: SourceKind, original: &str, name: &str) -> String {
+    let json = || serde_json::to_string(name).unwrap_or_else(|_| format!("\"{name}\""));
+    match kind {
+        SourceKind::Json => json(),
+        SourceKind::Yaml => match original.as_bytes().first() {
+            Some(b'"') => json(),
+            Some(b'\'') => format!("'{}'", name.replace('\'', "''")),
+            _ if yaml_plain_ok(name) => name.to_string(),
+            _ => json(),
+        },
+    }
+}
+
+/// Whether `s` can be written as a plain YAML scalar and read back as the same string.
+fn yaml_plain_ok(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let reserved = [
+        "true", "false", "null", "yes", "no", "on", "off", "~", "y", "n",
+    ];
+    first.is_alphabetic()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '/' | '(' | ')'))
+        && !s.ends_with(' ')
+        && !reserved.contains(&s.to_ascii_lowercase().as_str())
+}
+
+/// Parses `text` and builds the model; calls `f` with both (the model borrows the tree).
+pub(crate) fn with_machine<R>(
+    text: &str,
+    kind: SourceKind,
+    f: impl FnOnce(&Node<'_>, &StateMachine<'_, '_>) -> Option<R>,
+) -> Option<R> {
+    let doc = crate::syntax::parse(text, kind);
+    let root = doc.root.as_ref()?;
+    let machine = StateMachine::build(root)?;
+    f(root, &machine)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cursor_at(text: &str, marker: &str) -> (Option<Cursor>, u32) {
+        let offset = text.find(marker).unwrap() as u32;
+        let text = text.replacen(marker, "", 1);
+        let c = with_machine(&text, SourceKind::Json, |root, m| {
+            Some(locate(&text, SourceKind::Json, root, m, offset))
+        })
+        .flatten();
+        (c, offset)
+    }
+
+    #[test]
+    fn cursor_on_keys_values_and_gaps() {
+        let (c, _) = cursor_at(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Ne|xt": "B"}}}"#,
+            "|",
+        );
+        let c = c.unwrap();
+        assert!(matches!(
+            c.container,
+            Container::State(StateId { scope: 0, index: 0 })
+        ));
+        assert_eq!(
+            c.slot,
+            Slot::Key {
+                range: TextRange::new(50, 56),
+                current: Some("Next".into()),
+                has_colon: true
+            }
+        );
+
+        let (c, _) = cursor_at(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "|B"}}}"#,
+            "|",
+        );
+        assert_eq!(
+            c.unwrap().slot,
+            Slot::Value {
+                key: "Next".into(),
+                range: TextRange::new(58, 61),
+                in_array: false
+            }
+        );
+
+        // A value not typed yet.
+        let (c, off) = cursor_at(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": |\n}}}",
+            "|",
+        );
+        assert_eq!(
+            c.unwrap().slot,
+            Slot::Value {
+                key: "Next".into(),
+                range: TextRange::empty(off),
+                in_array: false
+            }
+        );
+
+        // A key being typed on its own line.
+        let (c, off) = cursor_at(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\",\n  \"Res|\n}}}",
+            "|",
+        );
+        let c = c.unwrap();
+        assert!(matches!(c.container, Container::State(_)));
+        assert_eq!(
+            c.slot,
+            Slot::Key {
+                range: TextRange::new(off - 4, off),
+                current: Some("Res".into()),
+                has_colon: false
+            }
+        );
+
+        // An item of ErrorEquals inside a catcher.
+        let (c, _) = cursor_at(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Catch": [{"ErrorEquals": ["States.|"]}]}}}"#,
+            "|",
+        );
+        let c = c.unwrap();
+        assert!(matches!(c.container, Container::Catcher(_)));
+        assert!(
+            matches!(c.slot, Slot::Value { ref key, in_array: true, .. } if key == "ErrorEquals")
+        );
+    }
+
+    #[test]
+    fn names_are_quoted_in_the_style_they_replace() {
+        assert_eq!(
+            quote_like(SourceKind::Json, "\"A\"", "Say \"hi\""),
+            "\"Say \\\"hi\\\"\""
+        );
+        assert_eq!(quote_like(SourceKind::Yaml, "A", "Do it"), "Do it");
+        assert_eq!(quote_like(SourceKind::Yaml, "A", "yes"), "\"yes\"");
+        assert_eq!(quote_like(SourceKind::Yaml, "A", "a: b"), "\"a: b\"");
+        assert_eq!(quote_like(SourceKind::Yaml, "'A'", "it's"), "'it''s'");
+    }
+
+    #[test]
+    fn every_offset_of_odd_documents_is_answered_without_panic() {
+        let texts = [
+            "{\"StartAt\": \"Ä😀\", \"States\": {\"Ä😀\": {\"Type\": \"Pass\", \"Next\": \"Ä😀\"}}}",
+            "{\"States\": {\"A\": {\"Type\": \"Task\", \"Catch\": [{\"ErrorEquals\": [\"",
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Choice\", \"Choices\": [{\"Not\": {\"",
+            "{\"a\": [1, 2, {\"b\": ${X}}], // c\n \"States\": []}",
+            "[]",
+            "\"",
+            ":",
+            "{,:}",
+        ];
+        for text in texts {
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let offset = offset as u32;
+                let _ = completions(text, SourceKind::Json, offset);
+                let _ = hover(text, SourceKind::Json, offset, &[]);
+                let _ = definition(text, SourceKind::Json, offset);
+                let _ = references(text, SourceKind::Json, offset, true);
+                let _ = prepare_rename(text, SourceKind::Json, offset);
+                let _ = rename(text, SourceKind::Json, offset, "X");
+            }
+            let _ = document_symbols(text, SourceKind::Json);
+            let _ = folding_ranges(text, SourceKind::Json);
+            let _ = format_json(text, &FormatOptions::default());
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! State names as symbols: which name is at an offset, where it is defined and used, and
+//! how to rename it. A name resolves in one scope (the top level, a branch, an item
+//! processor): transitions and `StartAt` only ever name states of their own scope.
+
+use crate::diagnostics::Edit;
+use crate::model::{ScopeId, StateMachine};
+use crate::syntax::{SourceKind, TextRange};
+
+use super::{quote_like, with_machine};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    /// The state's key in `States`.
+    Declaration,
+    /// The scope's `StartAt`.
+    StartAt,
+    /// A `Next`, `Default`, Choice rule `Next` or Catch `Next`.
+    Transition,
+}
+
+/// One occurrence of a state name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameRef {
+    pub scope: ScopeId,
+    pub name: String,
+    /// The whole token (with its quotes).
+    pub range: TextRange,
+    pub kind: RefKind,
+}
+
+/// The state name under `offset`, if any.
+pub fn name_at(machine: &StateMachine<'_, '_>, offset: u32) -> Option<NameRef> {
+    for scope in &machine.scopes {
+        if let Some(m) = scope.start_at
+            && let Some(name) = m.value.as_str()
+            && m.value.range.touches(offset)
+        {
+            return Some(NameRef {
+                scope: scope.id,
+                name: name.to_string(),
+                range: m.value.range,
+                kind: RefKind::StartAt,
+            });
+        }
+        for state in &scope.states {
+            if !state.member.range().touches(offset) {
+                continue;
+            }
+            if state.name_range.touches(offset) {
+                return Some(NameRef {
+                    scope: scope.id,
+                    name: state.name.to_string(),
+                    range: state.name_range,
+                    kind: RefKind::Declaration,
+                });
+            }
+            for t in state.transitions() {
+                if t.range().touches(offset) {
+                    return Some(NameRef {
+                        scope: scope.id,
+                        name: t.target.to_string(),
+                        range: t.range(),
+                        kind: RefKind::Transition,
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Every occurrence of `name` in `scope`, in document order.
+pub fn occurrences(machine: &StateMachine<'_, '_>, scope: ScopeId, name: &str) -> Vec<NameRef> {
+    let s = machine.scope(scope);
+    let mut out = Vec::new();
+    let mut push = |range, kind| {
+        out.push(NameRef {
+            scope,
+            name: name.to_string(),
+            range,
+            kind,
+        })
+    };
+    if let Some(m) = s.start_at
+        && m.value.as_str() == Some(name)
+    {
+        push(m.value.range, RefKind::StartAt);
+    }
+    for state in &s.states {
+        if state.name == name {
+            push(state.name_range, RefKind::Declaration);
+        }
+        for t in state.transitions() {
+            if t.target == name {
+                push(t.range(), RefKind::Transition);
+            }
+        }
+    }
+    out.sort_by_key(|r| r.range.start);
+    out
+}
+
+/// The key of the state named at `offset` (in the scope the name resolves in).
+pub fn definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange> {
+    with_machine(text, kind, |_, machine| {
+        let at = name_at(machine, offset)?;
+        let state = machine.scope(at.scope).state(&at.name)?;
+        Some(state.name_range)
+    })
+}
+
+/// The `Assign` keys that may define the variable used at `offset` (`$name` inside a
+/// string): those of states in the scope of the use and the scopes around it, since
+/// variables assigned outside a Parallel or Map are visible inside it.
+pub fn variable_definitions(text: &str, kind: SourceKind, offset: u32) -> Vec<TextRange> {
+    let bytes = text.as_bytes();
+    let at = (offset as usize).min(bytes.len());
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut start = at;
+    while start > 0 && ident(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = at;
+    while end < bytes.len() && ident(bytes[end]) {
+        end += 1;
+    }
+    if start == 0 || bytes[start - 1] != b'$' || start == end {
+        return Vec::new();
+    }
+    let name = &text[start..end];
+    if name == "states" {
+        return Vec::new();
+    }
+    with_machine(text, kind, |_, machine| {
+        // The innermost state around the use.
+        let user = machine
+            .all_states()
+            .filter(|s| s.node.range.contains(offset))
+            .min_by_key(|s| s.node.range.len())?;
+        let scopes: Vec<ScopeId> = machine.ancestors(user.id.scope).collect();
+        let mut out = Vec::new();
+        for scope in scopes {
+            for state in &machine.scope(scope).states {
+                let Some(assign) = state.field("Assign").and_then(|m| m.value.as_object()) else {
+                    continue;
+                };
+                for m in assign {
+                    if m.key.strip_suffix(".$").unwrap_or(&m.key) == name {
+                        out.push(m.key_range);
+                    }
+                }
+            }
+        }
+        out.sort();
+        Some(out)
+    })
+    .unwrap_or_default()
+}
+
+/// Every occurrence of the state name at `offset`; without the declaration(s) unless
+/// `include_declaration`.
+pub fn references(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    include_declaration: bool,
+) -> Vec<TextRange> {
+    with_machine(text, kind, |_, machine| {
+        let at = name_at(machine, offset)?;
+        Some(
+            occurrences(machine, at.scope, &at.name)
+                .into_iter()
+                .filter(|r| include_declaration || r.kind != RefKind::Declaration)
+                .map(|r| r.range)
+                .collect(),
+        )
+    })
+    .unwrap_or_default()
+}
+
+/// The range of the name to rename (inside its quotes) and the current name, when the
+/// offset is on a state name that names an existing state.
+pub fn prepare_rename(text: &str, kind: SourceKind, offset: u32) -> Option<(TextRange, String)> {
+    with_machine(text, kind, |_, machine| {
+        let at = name_at(machine, offset)?;
+        machine.scope(at.scope).state(&at.name)?;
+        Some((inner(text, at.range), at.name))
+    })
+}
+
+/// The edits that rename the state at `offset` to `new_name`: its key and every
+/// reference in its scope. Refuses names that are empty, too long or already taken.
+pub fn rename(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    new_name: &str,
+) -> Result<Vec<Edit>, String> {
+    let result = with_machine(text, kind, |_, machine| {
+        let Some(at) = name_at(machine, offset) else {
+            return Some(Err("there is no state name here".to_string()));
+        };
+        if machine.scope(at.scope).state(&at.name).is_none() {
+            return Some(Err(format!("no state is named \"{}\"", at.name)));
+        }
+        if new_name == at.name {
+            return Some(Ok(Vec::new()));
+        }
+        if new_name.is_empty() {
+            return Some(Err("a state name cannot be empty".to_string()));
+        }
+        if new_name.chars().count() > 80 {
+            return Some(Err("state names are limited to 80 characters".to_string()));
+        }
+        if !machine.states_named(new_name).is_empty() {
+            return Some(Err(format!(
+                "a state named \"{new_name}\" already exists; names must be unique across the state machine"
+            )));
+        }
+        Some(Ok(occurrences(machine, at.scope, &at.name)
+            .into_iter()
+            .map(|r| Edit {
+                range: r.range,
+                replacement: quote_like(kind, &text[r.range.as_usize()], new_name),
+            })
+            .collect()))
+    });
+    result.unwrap_or_else(|| Err("the document is not a state machine".to_string()))
+}
+
+/// The range inside the quotes of a quoted token.
+fn inner(text: &str, range: TextRange) -> TextRange {
+    let raw = &text.as_bytes()[range.as_usize()];
+    match raw {
+        [q @ (b'"' | b'\''), .., last] if raw.len() >= 2 && last == q => {
+            TextRange::new(range.start + 1, range.end - 1)
+        }
+        _ => range,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::apply_edits;
+
+    const TEXT: &str = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Parallel", "Next": "B", "Branches": [
+    {"StartAt": "B", "States": {"B": {"Type": "Pass", "Next": "C"}, "C": {"Type": "Succeed"}}}]},
+  "B": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "A"}], "Default": "B"}}}"#;
+
+    fn at(needle: &str, nth: usize) -> u32 {
+        TEXT.match_indices(needle).nth(nth).unwrap().0 as u32 + 1
+    }
+
+    #[test]
+    fn names_resolve_in_their_own_scope() {
+        // "Next": "B" of the Parallel state is the top-level B (the last state).
+        let def = definition(TEXT, SourceKind::Json, at("\"B\"", 0)).unwrap();
+        assert_eq!(
+            def.start as usize,
+            TEXT.rfind("\"B\": {\"Type\": \"Choice\"").unwrap()
+        );
+        // StartAt "B" inside the branch is the branch's B.
+        let def = definition(TEXT, SourceKind::Json, at("\"B\"", 1)).unwrap();
+        assert_eq!(
+            def.start as usize,
+            TEXT.find("\"B\": {\"Type\": \"Pass\"").unwrap()
+        );
+        // Unknown names have no definition.
+        assert_eq!(definition(TEXT, SourceKind::Json, 0), None);
+    }
+
+    #[test]
+    fn variables_resolve_to_their_assign_keys_in_enclosing_scopes() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Assign": {"total": 1, "other": 2}, "Next": "M"},
+  "M": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "I", "States": {
+    "I": {"Type": "Pass", "Assign": {"inner": 3}, "Output": "{% $total + $inner + $states.input %}", "End": true}}}},
+  "Z": {"Type": "Pass", "Output": "{% $inner %}", "End": true}}}"#;
+        let use_total = text.find("$total").unwrap() as u32 + 2;
+        let defs = variable_definitions(text, SourceKind::Json, use_total);
+        assert_eq!(defs.len(), 1);
+        assert_eq!(&text[defs[0].as_usize()], "\"total\"");
+        let use_inner = text.find("$inner").unwrap() as u32 + 3;
+        assert_eq!(
+            variable_definitions(text, SourceKind::Json, use_inner).len(),
+            1
+        );
+        // The top level cannot see a variable assigned inside the Map.
+        let outer_inner = text.rfind("$inner").unwrap() as u32 + 3;
+        assert_eq!(
+            variable_definitions(text, SourceKind::Json, outer_inner),
+            vec![]
+        );
+        let states = text.find("$states").unwrap() as u32 + 2;
+        assert_eq!(variable_definitions(text, SourceKind::Json, states), vec![]);
+    }
+
+    #[test]
+    fn references_of_a_top_level_state() {
+        let on_key = TEXT.rfind("\"B\": {\"Type\": \"Choice\"").unwrap() as u32 + 1;
+        let refs = references(TEXT, SourceKind::Json, on_key, true);
+        let starts: Vec<usize> = refs.iter().map(|r| r.start as usize).collect();
+        assert_eq!(
+            starts,
+            vec![
+                TEXT.find("\"Next\": \"B\"").unwrap() + 8,
+                TEXT.rfind("\"B\": {\"Type\": \"Choice\"").unwrap(),
+                TEXT.rfind("\"Default\": \"B\"").unwrap() + 11,
+            ]
+        );
+        assert_eq!(references(TEXT, SourceKind::Json, on_key, false).len(), 2);
+    }
+
+    #[test]
+    fn rename_edits_key_and_references_only_in_scope() {
+        let (range, name) = prepare_rename(TEXT, SourceKind::Json, at("\"B\"", 0)).unwrap();
+        assert_eq!(name, "B");
+        assert_eq!(&TEXT[range.as_usize()], "B");
+        let edits = rename(TEXT, SourceKind::Json, at("\"B\"", 0), "Decide \"now\"").unwrap();
+        assert_eq!(edits.len(), 3);
+        let (out, n) = apply_edits(TEXT, &edits);
+        assert_eq!(n, 3);
+        assert!(out.contains(r#""Next": "Decide \"now\"", "Branches""#));
+        assert!(out.contains(r#"{"StartAt": "B", "States": {"B": {"Type": "Pass""#));
+        assert!(out.contains(r#""Default": "Decide \"now\"""#));
+        assert_eq!(
+            rename(TEXT, SourceKind::Json, at("\"B\"", 0), "C").unwrap_err(),
+            "a state named \"C\" already exists; names must be unique across the state machine"
+        );
+        assert!(rename(TEXT, SourceKind::Json, at("\"B\"", 0), "").is_err());
+        assert!(prepare_rename(TEXT, SourceKind::Json, 3).is_none());
+    }
+}

@@ -1,0 +1,187 @@
+//! The outline (document symbols, nested for Parallel branches and Map processors) and
+//! folding ranges.
+
+use crate::model::{ScopeId, ScopeKind, StateMachine, StateType};
+use crate::syntax::{self, LineIndex, SourceKind, TextRange, Value};
+
+use super::with_machine;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    /// A state, with its type when known.
+    State(Option<StateType>),
+    /// A Parallel branch.
+    Branch,
+    /// A Map item processor.
+    Processor,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    pub detail: Option<String>,
+    pub kind: SymbolKind,
+    /// The whole definition.
+    pub range: TextRange,
+    /// The part to select (the state's key).
+    pub selection: TextRange,
+    pub children: Vec<Symbol>,
+}
+
+/// The states of the top level, each with its nested scopes and their states.
+pub fn document_symbols(text: &str, kind: SourceKind) -> Vec<Symbol> {
+    with_machine(text, kind, |_, machine| Some(scope_symbols(machine, 0, 0))).unwrap_or_default()
+}
+
+/// Nested scopes are at most as deep as the tree, which the reader bounds.
+fn scope_symbols(machine: &StateMachine<'_, '_>, scope: ScopeId, depth: usize) -> Vec<Symbol> {
+    if depth > syntax::MAX_DEPTH {
+        return Vec::new();
+    }
+    machine
+        .scope(scope)
+        .states
+        .iter()
+        .map(|state| {
+            let children = state
+                .children
+                .iter()
+                .map(|&child| {
+                    let s = machine.scope(child);
+                    let (name, kind) = match s.kind {
+                        ScopeKind::Branch { index, .. } => {
+                            (format!("Branch {}", index + 1), SymbolKind::Branch)
+                        }
+                        _ => ("ItemProcessor".to_string(), SymbolKind::Processor),
+                    };
+                    Symbol {
+                        name,
+                        detail: s.start_at_name().map(|n| format!("starts at {n}")),
+                        kind,
+                        range: s.node.range,
+                        selection: s.start_at.map_or(s.node.range, |m| m.key_range),
+                        children: scope_symbols(machine, child, depth + 1),
+                    }
+                })
+                .collect();
+            Symbol {
+                name: state.name.to_string(),
+                detail: state
+                    .type_member()
+                    .and_then(|m| m.value.as_str())
+                    .map(str::to_string),
+                kind: SymbolKind::State(state.kind),
+                range: state.member.range(),
+                selection: state.name_range,
+                children,
+            }
+        })
+        .collect()
+}
+
+/// Folding ranges as 0-based (start line, end line): every object and array that spans
+/// lines, ending on the line before its closing bracket when that bracket starts a line,
+/// and every run of two or more comment lines.
+pub fn folding_ranges(text: &str, kind: SourceKind) -> Vec<(u32, u32)> {
+    let doc = syntax::parse(text, kind);
+    let lines = LineIndex::new(text);
+    let mut out = Vec::new();
+    // (where the fold starts, node): a member's fold starts at its key, which in YAML is
+    // on the line before the value.
+    let mut stack: Vec<(u32, &syntax::Node<'_>)> =
+        doc.root.iter().map(|n| (n.range.start, n)).collect();
+    while let Some((start, node)) = stack.pop() {
+        match &node.value {
+            Value::Object(members) => {
+                stack.extend(members.iter().map(|m| (m.key_range.start, &m.value)))
+            }
+            Value::Array(items) => stack.extend(items.iter().map(|n| (n.range.start, n))),
+            Value::Tagged(t) => stack.push((start, &t.node)),
+            _ => continue,
+        }
+        let range = TextRange::new(start.min(node.range.start), node.range.end);
+        if let Some(r) = fold(text, &lines, range, kind) {
+            out.push(r);
+        }
+    }
+    // Consecutive comment lines.
+    let mut run: Option<(u32, u32)> = None;
+    for c in &doc.comments {
+        let (s, e) = (
+            lines.line_of(c.range.start) as u32,
+            lines.line_of(c.range.end.saturating_sub(1).max(c.range.start)) as u32,
+        );
+        run = match run {
+            Some((rs, re)) if s == re + 1 => Some((rs, e)),
+            Some((rs, re)) => {
+                if re > rs {
+                    out.push((rs, re));
+                }
+                Some((s, e))
+            }
+            None => Some((s, e)),
+        };
+    }
+    if let Some((rs, re)) = run
+        && re > rs
+    {
+        out.push((rs, re));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn fold(text: &str, lines: &LineIndex, range: TextRange, kind: SourceKind) -> Option<(u32, u32)> {
+    if range.is_empty() {
+        return None;
+    }
+    let start = lines.line_of(range.start);
+    let last = range.end - 1;
+    let mut end = lines.line_of(last);
+    if kind == SourceKind::Json {
+        let line_start = lines.line_start(end) as usize;
+        let closes = matches!(text.as_bytes().get(last as usize), Some(b'}' | b']'));
+        if closes && text[line_start..last as usize].trim().is_empty() && end > start {
+            end -= 1;
+        }
+    }
+    (end > start).then_some((start as u32, end as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols_nest_branches_and_processors() {
+        let text = r#"{"StartAt": "P", "States": {
+  "P": {"Type": "Parallel", "Next": "M", "Branches": [
+    {"StartAt": "B1", "States": {"B1": {"Type": "Pass", "End": true}}}]},
+  "M": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Succeed"}}}}}}"#;
+        let symbols = document_symbols(text, SourceKind::Json);
+        assert_eq!(symbols.len(), 2);
+        assert_eq!(symbols[0].name, "P");
+        assert_eq!(symbols[0].detail.as_deref(), Some("Parallel"));
+        assert_eq!(
+            symbols[0].kind,
+            SymbolKind::State(Some(StateType::Parallel))
+        );
+        assert_eq!(&text[symbols[0].selection.as_usize()], "\"P\"");
+        assert_eq!(symbols[0].children[0].name, "Branch 1");
+        assert_eq!(symbols[0].children[0].children[0].name, "B1");
+        assert_eq!(symbols[1].children[0].name, "ItemProcessor");
+        assert_eq!(symbols[1].children[0].children[0].name, "I");
+        assert!(text[symbols[1].range.as_usize()].starts_with("\"M\": {"));
+        assert!(text[symbols[1].range.as_usize()].ends_with("}}}}"));
+    }
+
+    #[test]
+    fn folds_multi_line_objects_and_comment_runs() {
+        let text = "{\n  // one\n  // two\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+        assert_eq!(
+            folding_ranges(text, SourceKind::Json),
+            vec![(0, 6), (1, 2), (4, 5)]
+        );
+    }
+}

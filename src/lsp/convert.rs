@@ -1,0 +1,226 @@
+//! Conversions from the core's byte-range types to LSP types.
+
+use std::str::FromStr;
+
+use tower_lsp_server::ls_types::{
+    self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticTag, Location,
+    NumberOrString, Uri,
+};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::ide;
+use crate::rules;
+
+use super::documents::Document;
+
+/// Where a rule's documentation is published; `{file}` is the rule's source file (which
+/// holds its docs), `{code}` its code. `asl-lint rule CODE` prints the same docs.
+pub const RULE_DOCS_URL: &str = "https://github.com/asl-lint/asl-lint/blob/main/{file}";
+
+pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+    }
+}
+
+pub fn rule_docs_uri(code: &str) -> Option<Uri> {
+    let rule = rules::find(code)?;
+    let url = RULE_DOCS_URL
+        .replace("{file}", rule.meta.file)
+        .replace("{code}", rule.meta.code);
+    Uri::from_str(&url).ok()
+}
+
+/// One core diagnostic as an LSP diagnostic of document `uri`. Labels become related
+/// information; the help line is appended to the message.
+pub fn diagnostic(d: &Diagnostic, doc: &Document, uri: &Uri) -> lsp::Diagnostic {
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .labels
+        .iter()
+        .map(|l| DiagnosticRelatedInformation {
+            location: Location {
+                uri: uri.clone(),
+                range: doc.range(l.range),
+            },
+            message: l.message.clone(),
+        })
+        .collect();
+    let unnecessary = rules::find("unreachable-state").is_some_and(|r| r.meta.code == d.code);
+    lsp::Diagnostic {
+        range: doc.range(d.range),
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.code.to_string())),
+        code_description: rule_docs_uri(d.code).map(|href| CodeDescription { href }),
+        source: Some("asl-lint".to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: unnecessary.then(|| vec![DiagnosticTag::UNNECESSARY]),
+        data: None,
+    }
+}
+
+/// A completion candidate as an LSP item. `index` keeps our order; without snippet
+/// support in the client, snippets become plain text.
+pub fn completion(
+    c: &ide::Completion,
+    doc: &Document,
+    index: usize,
+    snippets: bool,
+) -> lsp::CompletionItem {
+    let kind = match c.kind {
+        ide::CompletionKind::Field => lsp::CompletionItemKind::PROPERTY,
+        ide::CompletionKind::StateType => lsp::CompletionItemKind::ENUM_MEMBER,
+        ide::CompletionKind::State => lsp::CompletionItemKind::REFERENCE,
+        ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
+        ide::CompletionKind::Arn | ide::CompletionKind::Value => lsp::CompletionItemKind::VALUE,
+        ide::CompletionKind::Function => lsp::CompletionItemKind::FUNCTION,
+        ide::CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
+    };
+    let (new_text, format) = if c.snippet && snippets {
+        (c.insert.clone(), lsp::InsertTextFormat::SNIPPET)
+    } else if c.snippet {
+        (
+            snippet_to_plain(&c.insert),
+            lsp::InsertTextFormat::PLAIN_TEXT,
+        )
+    } else {
+        (c.insert.clone(), lsp::InsertTextFormat::PLAIN_TEXT)
+    };
+    lsp::CompletionItem {
+        label: c.label.clone(),
+        kind: Some(kind),
+        detail: c.detail.clone(),
+        documentation: c.documentation.clone().map(|value| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value,
+            })
+        }),
+        sort_text: Some(format!("{index:04}")),
+        filter_text: Some(c.filter.clone()),
+        insert_text_format: Some(format),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: doc.range(c.range),
+            new_text,
+        })),
+        ..Default::default()
+    }
+}
+
+/// Removes snippet syntax: `${1:default}` → `default`, `${1|a,b|}` → `a`, `$1` → ``,
+/// `\$` → `$`.
+pub fn snippet_to_plain(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut chars = snippet.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '$' if chars.peek() == Some(&'{') => {
+                chars.next();
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                match chars.next() {
+                    Some(':') => {
+                        let mut depth = 0;
+                        for n in chars.by_ref() {
+                            match n {
+                                '}' if depth == 0 => break,
+                                '{' => depth += 1,
+                                '}' => depth -= 1,
+                                _ => {}
+                            }
+                            if n != '$' {
+                                out.push(n);
+                            }
+                        }
+                    }
+                    Some('|') => {
+                        let mut first = true;
+                        for n in chars.by_ref() {
+                            match n {
+                                '}' => break,
+                                ',' | '|' => first = false,
+                                _ if first => out.push(n),
+                                _ => {}
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must be set, even to None.
+pub fn symbol(s: &ide::Symbol, doc: &Document) -> lsp::DocumentSymbol {
+    use crate::model::StateType;
+    let kind = match s.kind {
+        ide::SymbolKind::State(Some(StateType::Task)) => lsp::SymbolKind::FUNCTION,
+        ide::SymbolKind::State(Some(StateType::Choice)) => lsp::SymbolKind::ENUM,
+        ide::SymbolKind::State(Some(StateType::Parallel | StateType::Map)) => {
+            lsp::SymbolKind::NAMESPACE
+        }
+        ide::SymbolKind::State(Some(StateType::Wait)) => lsp::SymbolKind::EVENT,
+        ide::SymbolKind::State(Some(StateType::Succeed | StateType::Fail)) => {
+            lsp::SymbolKind::CONSTANT
+        }
+        ide::SymbolKind::State(_) => lsp::SymbolKind::OBJECT,
+        ide::SymbolKind::Branch | ide::SymbolKind::Processor => lsp::SymbolKind::MODULE,
+    };
+    lsp::DocumentSymbol {
+        name: s.name.clone(),
+        detail: s.detail.clone(),
+        kind,
+        tags: None,
+        deprecated: None,
+        range: doc.range(s.range),
+        selection_range: doc.range(s.selection),
+        children: Some(s.children.iter().map(|c| symbol(c, doc)).collect()),
+    }
+}
+
+pub fn edits(edits: &[crate::diagnostics::Edit], doc: &Document) -> Vec<lsp::TextEdit> {
+    edits
+        .iter()
+        .map(|e| lsp::TextEdit {
+            range: doc.range(e.range),
+            new_text: e.replacement.clone(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_become_plain_text() {
+        assert_eq!(snippet_to_plain("\"Next\": \"$1\""), "\"Next\": \"\"");
+        assert_eq!(
+            snippet_to_plain("\"${1:Task}\": {\"Type\": \"${2|A,B|}\"}"),
+            "\"Task\": {\"Type\": \"A\"}"
+        );
+        assert_eq!(snippet_to_plain("\\$uppercase($1)"), "$uppercase()");
+        assert_eq!(snippet_to_plain("${1:0}"), "0");
+    }
+}

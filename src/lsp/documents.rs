@@ -1,0 +1,190 @@
+//! The open documents: text, version, reader kind and line index, kept in sync with the
+//! editor through incremental `didChange` edits in UTF-16 positions.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
+
+use crate::syntax::{self, LineIndex, SourceKind, TextRange, Utf16Position};
+
+/// One open document. `text` and `lines` are shared with running analyses, which hold a
+/// snapshot; an edit copies them only while an analysis still holds the old ones.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub text: Arc<String>,
+    pub lines: Arc<LineIndex>,
+    pub version: i32,
+    pub kind: SourceKind,
+}
+
+impl Document {
+    pub fn new(uri: &Uri, language_id: &str, version: i32, text: String) -> Document {
+        let kind = kind_for(uri, language_id, &text);
+        Document {
+            lines: Arc::new(LineIndex::new(&text)),
+            text: Arc::new(text),
+            version,
+            kind,
+        }
+    }
+
+    /// Byte offset of an LSP position.
+    pub fn offset(&self, pos: Position) -> u32 {
+        offset(&self.text, &self.lines, pos)
+    }
+
+    /// LSP position of a byte offset.
+    pub fn position(&self, offset: u32) -> Position {
+        position(&self.text, &self.lines, offset)
+    }
+
+    pub fn range(&self, range: TextRange) -> tower_lsp_server::ls_types::Range {
+        tower_lsp_server::ls_types::Range {
+            start: self.position(range.start),
+            end: self.position(range.end),
+        }
+    }
+
+    pub fn text_range(&self, range: tower_lsp_server::ls_types::Range) -> TextRange {
+        let start = self.offset(range.start);
+        let end = self.offset(range.end);
+        TextRange::new(start.min(end), end.max(start))
+    }
+
+    /// Applies the changes of one `didChange` notification, in order (each change's
+    /// positions refer to the text after the previous change).
+    pub fn apply_changes(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>) {
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let r = self.text_range(range);
+                    let text = Arc::make_mut(&mut self.text);
+                    text.replace_range(r.as_usize(), &change.text);
+                }
+                None => self.text = Arc::new(change.text),
+            }
+            self.lines = Arc::new(LineIndex::new(&self.text));
+        }
+        self.version = version;
+    }
+}
+
+pub fn offset(text: &str, lines: &LineIndex, pos: Position) -> u32 {
+    lines.offset_of_utf16(
+        text,
+        Utf16Position {
+            line: pos.line,
+            character: pos.character,
+        },
+    )
+}
+
+pub fn position(text: &str, lines: &LineIndex, offset: u32) -> Position {
+    let p = lines.utf16_position(text, offset);
+    Position {
+        line: p.line,
+        character: p.character,
+    }
+}
+
+/// JSON or YAML, from the language id, then the file name, then the content.
+pub fn kind_for(uri: &Uri, language_id: &str, text: &str) -> SourceKind {
+    match language_id {
+        "asl-yaml" | "yaml" => return SourceKind::Yaml,
+        "asl" | "json" | "jsonc" => return SourceKind::Json,
+        _ => {}
+    }
+    syntax::detect_kind(Some(uri.as_str()), text)
+}
+
+/// All open documents.
+#[derive(Default, Debug)]
+pub struct Documents {
+    map: Mutex<HashMap<Uri, Document>>,
+}
+
+impl Documents {
+    pub fn open(&self, uri: Uri, doc: Document) {
+        self.lock().insert(uri, doc);
+    }
+
+    pub fn close(&self, uri: &Uri) {
+        self.lock().remove(uri);
+    }
+
+    /// Applies a change; returns false when the document is not open.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> bool {
+        match self.lock().get_mut(uri) {
+            Some(doc) => {
+                doc.apply_changes(version, changes);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A snapshot of the document (cheap: the text is shared).
+    pub fn get(&self, uri: &Uri) -> Option<Document> {
+        self.lock().get(uri).cloned()
+    }
+
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.lock().get(uri).map(|d| d.version)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uri, Document>> {
+        // A panic while holding the lock cannot leave the map half-updated in a way that
+        // matters more than losing the server, so recover the guard.
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+    use tower_lsp_server::ls_types::Range;
+
+    fn change(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range {
+                start: Position::new(sl, sc),
+                end: Position::new(el, ec),
+            }),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn incremental_changes_use_utf16_columns_and_apply_in_order() {
+        let uri = Uri::from_str("file:///a.asl.json").unwrap();
+        let mut doc = Document::new(&uri, "asl", 1, "{\"😀\": 1,\n \"b\": 2}".to_string());
+        // The emoji is two UTF-16 units: column 5 is just after its closing quote.
+        doc.apply_changes(
+            2,
+            vec![
+                change(0, 5, 0, 5, "x"),
+                change(1, 2, 1, 3, "c"),
+                change(1, 0, 1, 0, "\n"),
+            ],
+        );
+        assert_eq!(doc.text.as_str(), "{\"😀\"x: 1,\n\n \"c\": 2}");
+        assert_eq!(doc.version, 2);
+        assert_eq!(
+            doc.position(doc.text.find('c').unwrap() as u32),
+            Position::new(2, 2)
+        );
+        assert_eq!(
+            kind_for(&Uri::from_str("file:///x.asl.yml").unwrap(), "", "a: 1"),
+            SourceKind::Yaml
+        );
+        assert_eq!(kind_for(&uri, "asl-yaml", "{}"), SourceKind::Yaml);
+    }
+}

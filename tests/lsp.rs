@@ -1,0 +1,711 @@
+//! Drives `asl-lint server` over stdio as an editor would: Content-Length framed
+//! JSON-RPC on the child's stdin/stdout.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Notifications received while waiting for something else.
+    notifications: Vec<Value>,
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            length = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start asl-lint server");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(msg) = read_message(&mut reader) {
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            notifications: Vec::new(),
+        };
+        let init = client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        );
+        assert_eq!(init["result"]["serverInfo"]["name"], "asl-lint");
+        let caps = &init["result"]["capabilities"];
+        assert_eq!(caps["positionEncoding"], "utf-16");
+        assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = serde_json::to_string(&msg).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn recv(&mut self, deadline: Instant) -> Value {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.rx.recv_timeout(left) {
+            Ok(msg) => msg,
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("timed out; got so far: {:#?}", self.notifications)
+            }
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        }
+    }
+
+    /// Sends a request and returns the whole response (with `result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let msg = self.recv(deadline);
+            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+                return msg;
+            }
+            self.handle_other(msg);
+        }
+    }
+
+    /// The result of a request that must succeed.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
+        response["result"].clone()
+    }
+
+    fn handle_other(&mut self, msg: Value) {
+        if msg.get("id").is_some() && msg.get("method").is_some() {
+            // A request from the server: answer it with null.
+            let id = msg["id"].clone();
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+        } else {
+            self.notifications.push(msg);
+        }
+    }
+
+    /// Waits for publishDiagnostics for `uri` at `version`, skipping older ones.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(i) = self.notifications.iter().position(|n| {
+                n["method"] == "textDocument/publishDiagnostics"
+                    && n["params"]["uri"] == uri
+                    && n["params"]["version"] == version
+            }) {
+                let n = self.notifications.remove(i);
+                return n["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            let msg = self.recv(deadline);
+            self.handle_other(msg);
+        }
+    }
+
+    fn open(&mut self, uri: &str, language: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i64, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+    }
+
+    fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r["result"], Value::Null);
+        assert!(r.get("error").is_none());
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "server exited with {status}");
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not exit after `exit`"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn pos(line: u32, character: u32) -> Value {
+    json!({"line": line, "character": character})
+}
+
+fn range(sl: u32, sc: u32, el: u32, ec: u32) -> Value {
+    json!({"start": pos(sl, sc), "end": pos(el, ec)})
+}
+
+/// Position of the `nth` (0-based) occurrence of `needle` in `text`, plus `delta` characters.
+fn pos_of(text: &str, needle: &str, nth: usize, delta: u32) -> Value {
+    let offset = text.match_indices(needle).nth(nth).expect("needle").0;
+    let line = text[..offset].matches('\n').count() as u32;
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let character = text[line_start..offset].encode_utf16().count() as u32 + delta;
+    pos(line, character)
+}
+
+/// Applies LSP text edits (non-overlapping) to `text`.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let ch = p["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, c) in text[start..].char_indices() {
+            if units >= ch || c == '\n' {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (s, e, t) in spans {
+        out.replace_range(s..e, t);
+    }
+    out
+}
+
+fn doc_pos(uri: &str, p: Value) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": p})
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const FAULTY: &str = r#"{
+  "StartAt": "Start",
+  "States": {
+    "Start": {"Type": "Pass", "Next": "Finsh"},
+    "Finish": {"Type": "Succeed"}
+  }
+}
+"#;
+
+#[test]
+fn diagnostics_on_open_and_incremental_change() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/faulty.asl.json";
+    c.open(uri, "asl", FAULTY);
+    let diags = c.diagnostics(uri, 1);
+    assert_eq!(codes(&diags), ["ASL201", "ASL205"]);
+    let d = &diags[0];
+    assert_eq!(d["range"], range(3, 38, 3, 45));
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["source"], "asl-lint");
+    assert_eq!(
+        d["message"],
+        "Next names \"Finsh\", which is not a state of the top level\nhelp: did you mean \"Finish\"?"
+    );
+    assert!(
+        d["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("src/rules/graph/unknown_next_state.rs")
+    );
+    assert_eq!(diags[1]["range"], range(4, 4, 4, 12));
+    assert_eq!(
+        diags[1]["tags"],
+        json!([1]),
+        "unreachable states are marked unnecessary"
+    );
+
+    // Insert the missing "i": `Finsh` -> `Finish` (line 3, after `"Fin`).
+    c.change(uri, 2, json!([{"range": range(3, 42, 3, 42), "text": "i"}]));
+    assert_eq!(c.diagnostics(uri, 2), Vec::<Value>::new());
+
+    // Two changes in one notification, the second relative to the first's result:
+    // rename the key "Finish" to "Finished", then add a state "Other" before it.
+    c.change(
+        uri,
+        3,
+        json!([
+            {"range": range(4, 4, 4, 12), "text": "\"Finished\""},
+            {"range": range(4, 4, 4, 4), "text": "\"Other\": {\"Type\": \"Fail\"},\n    "}
+        ]),
+    );
+    let diags = c.diagnostics(uri, 3);
+    assert_eq!(codes(&diags), ["ASL201", "ASL205", "ASL205"]);
+    assert_eq!(diags[1]["range"], range(4, 4, 4, 11), "{diags:#?}");
+    assert_eq!(diags[2]["range"], range(5, 4, 5, 14));
+    c.shutdown();
+}
+
+#[test]
+fn related_information_points_at_the_first_definition() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/dup.asl.json";
+    let text = r#"{"StartAt": "P", "States": {
+  "P": {"Type": "Parallel", "Next": "Done", "Branches": [
+    {"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}]},
+  "Done": {"Type": "Succeed"}}}"#;
+    c.open(uri, "asl", text);
+    let diags = c.diagnostics(uri, 1);
+    let dup: Vec<&Value> = diags.iter().filter(|d| d["code"] == "ASL208").collect();
+    assert_eq!(dup.len(), 1, "{diags:#?}");
+    assert_eq!(dup[0]["range"], range(2, 35, 2, 41));
+    assert_eq!(
+        dup[0]["relatedInformation"],
+        json!([{"location": {"uri": uri, "range": range(3, 2, 3, 8)}, "message": "first used here"}])
+    );
+    c.shutdown();
+}
+
+#[test]
+fn unknown_requests_get_method_not_found() {
+    let mut c = Client::start();
+    let r = c.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": "file:///x.asl.json"}}),
+    );
+    assert_eq!(r["error"]["code"], -32601);
+    let r = c.request("asl/noSuchThing", json!({}));
+    assert_eq!(r["error"]["code"], -32601);
+    c.shutdown();
+}
+
+const DEMO: &str = r#"{
+  "Comment": "demo",
+  "StartAt": "Start",
+  "States": {
+    "Start": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}], "Default": "Lonely"},
+    "Lonely": {"Type": "Pass"},
+    "Done": {"Type": "Succeed"}
+  }
+}
+"#;
+
+#[test]
+fn navigation_hover_completion_and_edits_on_json() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/demo.asl.json";
+    c.open(uri, "asl", DEMO);
+    let diags = c.diagnostics(uri, 1);
+    assert_eq!(codes(&diags), ["ASL106"]);
+    assert_eq!(diags[0]["range"], range(6, 4, 6, 12));
+
+    // Hover: a state type, a field, an ARN, the rule behind a diagnostic.
+    let h = c.call(
+        "textDocument/hover",
+        doc_pos(uri, pos_of(DEMO, "\"Task\"", 0, 2)),
+    );
+    assert_eq!(h["contents"]["kind"], "markdown");
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Task state**\n\nRuns one unit of work")
+    );
+    assert_eq!(h["range"], range(4, 22, 4, 28));
+    let h = c.call(
+        "textDocument/hover",
+        doc_pos(uri, pos_of(DEMO, "lambda:invoke", 0, 2)),
+    );
+    assert_eq!(
+        h["contents"]["value"],
+        "**Optimized service integration**\n\n- service: `lambda`\n- action: `invoke`\n- integration pattern: Request Response: goes on as soon as the service answers the request"
+    );
+    let h = c.call(
+        "textDocument/hover",
+        doc_pos(uri, pos_of(DEMO, "\"Lonely\": {", 0, 3)),
+    );
+    let md = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        md.starts_with("**Lonely** (Pass state in the top level)\n\n1 reference"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**ASL106** `missing-next-or-end` (error)"),
+        "{md}"
+    );
+
+    // Completion: state names for a Next value.
+    let items = c.call(
+        "textDocument/completion",
+        doc_pos(uri, pos_of(DEMO, "\"Check\"}", 0, 1)),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Start", "Check", "Lonely", "Done"]);
+    assert_eq!(
+        items[1]["textEdit"],
+        json!({"range": range(4, 84, 4, 91), "newText": "\"Check\""})
+    );
+    assert_eq!(items[1]["detail"], "Choice state");
+
+    // Definition: the Next of Start goes to the key of Check.
+    let def = c.call(
+        "textDocument/definition",
+        doc_pos(uri, pos_of(DEMO, "\"Check\"}", 0, 2)),
+    );
+    assert_eq!(def, json!({"uri": uri, "range": range(5, 4, 5, 11)}));
+
+    // References of Check (from its key), with the declaration.
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": pos(5, 6), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs,
+        json!([{"uri": uri, "range": range(4, 84, 4, 91)}, {"uri": uri, "range": range(5, 4, 5, 11)}])
+    );
+
+    // Rename Done (from its use in the Choice rule).
+    let at_done = pos_of(DEMO, "\"Done\"}", 0, 2);
+    let prep = c.call("textDocument/prepareRename", doc_pos(uri, at_done.clone()));
+    assert_eq!(
+        prep,
+        json!({"range": range(5, 97, 5, 101), "placeholder": "Done"})
+    );
+    let edit = c.call(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": at_done, "newName": "All good"}),
+    );
+    let renamed = apply(DEMO, edit["changes"][uri].as_array().unwrap());
+    assert_eq!(renamed, DEMO.replace("\"Done\"", "\"All good\""));
+    let taken = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": pos_of(DEMO, "\"Done\"}", 0, 2), "newName": "Start"}),
+    );
+    assert_eq!(taken["error"]["code"], -32602);
+
+    // Outline and folding.
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let names: Vec<(&str, &str)> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["detail"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Start", "Task"),
+            ("Check", "Choice"),
+            ("Lonely", "Pass"),
+            ("Done", "Succeed")
+        ]
+    );
+    assert_eq!(symbols[2]["selectionRange"], range(6, 4, 6, 12));
+    let folds = c.call(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let folds: Vec<(u64, u64)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(folds, [(0, 8), (3, 7)]);
+
+    // The quick fix of ASL106 adds "End": true after the last member of Lonely.
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(6, 6, 6, 6), "context": {"diagnostics": []}}),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions[0]["title"], "Add \"End\": true");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "ASL106");
+    let fixed = apply(DEMO, actions[0]["edit"]["changes"][uri].as_array().unwrap());
+    assert!(fixed.contains("\"Lonely\": {\"Type\": \"Pass\", \"End\": true},"));
+
+    // Formatting keeps key order and puts one member per line.
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let formatted = apply(DEMO, edits.as_array().unwrap());
+    assert!(formatted.starts_with("{\n  \"Comment\": \"demo\",\n  \"StartAt\": \"Start\",\n  \"States\": {\n    \"Start\": {\n      \"Type\": \"Task\",\n"), "{formatted}");
+    assert!(formatted.contains("\"Choices\": [\n        {\n          \"Variable\": \"$.ok\","));
+    // Formatting the formatted text changes nothing.
+    c.change(uri, 2, json!([{"text": formatted}]));
+    assert_eq!(codes(&c.diagnostics(uri, 2)), ["ASL106"]);
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(edits, json!([]));
+    c.shutdown();
+}
+
+#[test]
+fn completion_of_fields_and_snippets() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/typing.asl.json";
+    let text = "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Fail\", \n  }\n}}";
+    c.open(uri, "asl", text);
+    c.diagnostics(uri, 1);
+    let items = c.call("textDocument/completion", doc_pos(uri, pos(1, 31)));
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Comment",
+            "QueryLanguage",
+            "Error",
+            "ErrorPath",
+            "Cause",
+            "CausePath"
+        ]
+    );
+    // The client announced no snippet support: placeholders are removed.
+    assert_eq!(items[2]["textEdit"]["newText"], "\"Error\": \"\"");
+    assert_eq!(items[2]["insertTextFormat"], 1);
+    c.shutdown();
+}
+
+#[test]
+fn half_typed_document_never_breaks_the_server() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/half.asl.json";
+    let full = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sns:publish\", \"Next\": \"B\"}, \"B\": {\"Type\": \"Succeed\"}}}";
+    c.open(uri, "asl", "");
+    let diags = c.diagnostics(uri, 1);
+    assert_eq!(codes(&diags), ["ASL001"]);
+    // Type the document one character at a time, asking for everything on the way.
+    let mut version = 1;
+    for (i, ch) in full.char_indices() {
+        version += 1;
+        let at = i as u32;
+        c.change(
+            uri,
+            version,
+            json!([{"range": range(0, at, 0, at), "text": ch.to_string()}]),
+        );
+        if i % 7 != 0 {
+            continue;
+        }
+        let p = doc_pos(uri, pos(0, at + 1));
+        for method in [
+            "textDocument/hover",
+            "textDocument/completion",
+            "textDocument/definition",
+            "textDocument/prepareRename",
+        ] {
+            let r = c.request(method, p.clone());
+            assert!(r.get("error").is_none(), "{method} at {i}: {r}");
+        }
+        let r = c.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        assert!(r.get("error").is_none());
+        let r = c.request(
+            "textDocument/foldingRange",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        assert!(r.get("error").is_none());
+        let r = c.request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        );
+        assert!(r.get("error").is_none());
+    }
+    // The last version gets its diagnostics; older ones may be dropped as stale, but
+    // they never arrive out of order.
+    assert_eq!(c.diagnostics(uri, version), Vec::<Value>::new());
+    let published: Vec<i64> = c
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .map(|n| n["params"]["version"].as_i64().unwrap())
+        .collect();
+    assert!(published.windows(2).all(|w| w[0] < w[1]), "{published:?}");
+    assert!(published.iter().all(|&v| v < version));
+    c.shutdown();
+}
+
+const YAML: &str = "StartAt: Start
+States:
+  Start:
+    Type: Task
+    Resource: arn:aws:states:::lambda:invoke
+    Next: Chek
+  Check:
+    Type: Succeed
+";
+
+#[test]
+fn yaml_session() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/flow.asl.yaml";
+    c.open(uri, "asl-yaml", YAML);
+    let diags = c.diagnostics(uri, 1);
+    assert_eq!(codes(&diags), ["ASL201", "ASL205"]);
+    assert_eq!(diags[0]["range"], range(5, 10, 5, 14));
+    assert_eq!(diags[1]["range"], range(6, 2, 6, 7));
+
+    // Quick fix: the did-you-mean replacement.
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(5, 11, 5, 11), "context": {"diagnostics": []}}),
+    );
+    assert_eq!(actions[0]["title"], "Replace with \"Check\"");
+
+    c.change(uri, 2, json!([{"range": range(5, 13, 5, 13), "text": "c"}]));
+    assert_eq!(c.diagnostics(uri, 2), Vec::<Value>::new());
+    let text = YAML.replace("Chek", "Check");
+
+    let def = c.call("textDocument/definition", doc_pos(uri, pos(5, 11)));
+    assert_eq!(def, json!({"uri": uri, "range": range(6, 2, 6, 7)}));
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": pos(6, 3), "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(refs, json!([{"uri": uri, "range": range(5, 10, 5, 15)}]));
+
+    let edit = c.call(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": pos(6, 3), "newName": "Check it"}),
+    );
+    let renamed = apply(&text, edit["changes"][uri].as_array().unwrap());
+    assert_eq!(renamed, text.replace("Check", "Check it"));
+
+    let h = c.call("textDocument/hover", doc_pos(uri, pos(3, 12)));
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Task state**")
+    );
+    let items = c.call("textDocument/completion", doc_pos(uri, pos(5, 15)));
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Start", "Check"]);
+
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(symbols[0]["name"], "Start");
+    assert_eq!(symbols[1]["name"], "Check");
+    assert_eq!(symbols[1]["selectionRange"], range(6, 2, 6, 7));
+    let folds = c.call(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(
+        folds
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["startLine"] == 2 && f["endLine"] == 5),
+        "{folds}"
+    );
+    let formatted = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(formatted, Value::Null, "YAML formatting is declined");
+    c.shutdown();
+}
+
+#[test]
+fn variable_use_goes_to_its_assign() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/vars.asl.json";
+    let text = "{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Assign\": {\"count\": 1}, \"Next\": \"B\"},\n  \"B\": {\"Type\": \"Pass\", \"Output\": \"{% $count + 1 %}\", \"End\": true}}}";
+    c.open(uri, "asl", text);
+    c.diagnostics(uri, 1);
+    let def = c.call("textDocument/definition", doc_pos(uri, pos(2, 41)));
+    assert_eq!(def, json!({"uri": uri, "range": range(1, 35, 1, 42)}));
+    c.shutdown();
+}
