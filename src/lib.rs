@@ -11,4 +11,5 @@
 pub mod diagnostics;
 pub mod graph;
 pub mod model;
+pub mod simulate;
 pub mod syntax;

@@ -1,0 +1,165 @@
+//! Choice comparison operators (JSONPath mode). A type mismatch is `false`, never an error.
+
+use std::cmp::Ordering;
+
+use serde_json::Value;
+
+use super::time::parse_rfc3339;
+
+fn num_cmp(a: &Value, b: &Value) -> Option<Ordering> {
+    let (Value::Number(x), Value::Number(y)) = (a, b) else {
+        return None;
+    };
+    if let (Some(p), Some(q)) = (x.as_i64(), y.as_i64()) {
+        return Some(p.cmp(&q));
+    }
+    x.as_f64()?.partial_cmp(&y.as_f64()?)
+}
+
+fn str_cmp(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => Some(x.as_str().cmp(y.as_str())),
+        _ => None,
+    }
+}
+
+fn ts_cmp(a: &Value, b: &Value) -> Option<Ordering> {
+    let x = parse_rfc3339(a.as_str()?)?;
+    let y = parse_rfc3339(b.as_str()?)?;
+    Some(x.cmp(&y))
+}
+
+/// `StringMatches`: `*` matches any run of characters; `\*` and `\\` are literals.
+pub(crate) fn string_matches(value: &str, pattern: &str) -> bool {
+    #[derive(PartialEq)]
+    enum Tok {
+        Star,
+        Ch(char),
+    }
+    let mut toks = Vec::new();
+    let mut it = pattern.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '\\' => match it.next() {
+                Some(e) => toks.push(Tok::Ch(e)),
+                None => toks.push(Tok::Ch('\\')),
+            },
+            '*' => toks.push(Tok::Star),
+            c => toks.push(Tok::Ch(c)),
+        }
+    }
+    let s: Vec<char> = value.chars().collect();
+    // Iterative glob matching with backtracking to the last star.
+    let (mut si, mut pi) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < toks.len() {
+            match toks[pi] {
+                Tok::Star => {
+                    star = Some((pi, si));
+                    pi += 1;
+                    continue;
+                }
+                Tok::Ch(c) if c == s[si] => {
+                    si += 1;
+                    pi += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match star {
+            Some((sp, ss)) => {
+                pi = sp + 1;
+                si = ss + 1;
+                star = Some((sp, ss + 1));
+            }
+            None => return false,
+        }
+    }
+    toks[pi..].iter().all(|t| *t == Tok::Star)
+}
+
+fn is_timestamp(v: &Value) -> bool {
+    v.as_str().and_then(parse_rfc3339).is_some()
+}
+
+pub(crate) fn compare(op: &str, v: &Value, rhs: &Value) -> bool {
+    use Ordering::*;
+    let want = |b: bool| rhs.as_bool().map_or(b, |w| w == b);
+    match op {
+        "StringEquals" => str_cmp(v, rhs) == Some(Equal),
+        "StringLessThan" => str_cmp(v, rhs) == Some(Less),
+        "StringGreaterThan" => str_cmp(v, rhs) == Some(Greater),
+        "StringLessThanEquals" => matches!(str_cmp(v, rhs), Some(Less | Equal)),
+        "StringGreaterThanEquals" => matches!(str_cmp(v, rhs), Some(Greater | Equal)),
+        "StringMatches" => match (v, rhs) {
+            (Value::String(s), Value::String(p)) => string_matches(s, p),
+            _ => false,
+        },
+        "NumericEquals" => num_cmp(v, rhs) == Some(Equal),
+        "NumericLessThan" => num_cmp(v, rhs) == Some(Less),
+        "NumericGreaterThan" => num_cmp(v, rhs) == Some(Greater),
+        "NumericLessThanEquals" => matches!(num_cmp(v, rhs), Some(Less | Equal)),
+        "NumericGreaterThanEquals" => matches!(num_cmp(v, rhs), Some(Greater | Equal)),
+        "BooleanEquals" => matches!((v, rhs), (Value::Bool(a), Value::Bool(b)) if a == b),
+        "TimestampEquals" => ts_cmp(v, rhs) == Some(Equal),
+        "TimestampLessThan" => ts_cmp(v, rhs) == Some(Less),
+        "TimestampGreaterThan" => ts_cmp(v, rhs) == Some(Greater),
+        "TimestampLessThanEquals" => matches!(ts_cmp(v, rhs), Some(Less | Equal)),
+        "TimestampGreaterThanEquals" => matches!(ts_cmp(v, rhs), Some(Greater | Equal)),
+        "IsNull" => want(v.is_null()),
+        "IsNumeric" => want(v.is_number()),
+        "IsString" => want(v.is_string()),
+        "IsBoolean" => want(v.is_boolean()),
+        "IsTimestamp" => want(is_timestamp(v)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn globs() {
+        assert!(string_matches("log-2024.txt", "log-*.txt"));
+        assert!(string_matches("abc", "*"));
+        assert!(string_matches("", "*"));
+        assert!(!string_matches("abc", "a*d"));
+        assert!(string_matches("a*c", r"a\*c"));
+        assert!(!string_matches("abc", r"a\*c"));
+        assert!(string_matches(r"a\b", r"a\\b"));
+        assert!(string_matches("a?[x]", "a?[x]"));
+        assert!(!string_matches("ab", "a?"));
+        assert!(string_matches("aXbYb", "a*b"));
+    }
+
+    #[test]
+    fn operators() {
+        assert!(compare("NumericEquals", &json!(0), &json!(0.0)));
+        assert!(!compare("NumericEquals", &json!("0"), &json!(0)));
+        assert!(compare("NumericLessThan", &json!(1), &json!(1.5)));
+        assert!(compare("StringLessThan", &json!("a"), &json!("b")));
+        assert!(!compare("StringEquals", &json!(null), &json!("x")));
+        assert!(compare("BooleanEquals", &json!(false), &json!(false)));
+        assert!(compare(
+            "TimestampEquals",
+            &json!("2016-03-14T03:59:00+02:00"),
+            &json!("2016-03-14T01:59:00Z")
+        ));
+        assert!(!compare(
+            "TimestampEquals",
+            &json!("yesterday"),
+            &json!("2016-03-14T01:59:00Z")
+        ));
+        assert!(compare("IsNull", &json!(null), &json!(true)));
+        assert!(compare("IsString", &json!(1), &json!(false)));
+        assert!(compare(
+            "IsTimestamp",
+            &json!("2016-03-14T01:59:00Z"),
+            &json!(true)
+        ));
+    }
+}
