@@ -84,36 +84,95 @@ fn is_timestamp(v: &Value) -> bool {
     v.as_str().and_then(parse_rfc3339).is_some()
 }
 
-pub(crate) fn compare(op: &str, v: &Value, rhs: &Value) -> bool {
+/// A comparison operator of a Choice data-test rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Op {
+    StringEquals,
+    StringLessThan,
+    StringGreaterThan,
+    StringLessThanEquals,
+    StringGreaterThanEquals,
+    StringMatches,
+    NumericEquals,
+    NumericLessThan,
+    NumericGreaterThan,
+    NumericLessThanEquals,
+    NumericGreaterThanEquals,
+    BooleanEquals,
+    TimestampEquals,
+    TimestampLessThan,
+    TimestampGreaterThan,
+    TimestampLessThanEquals,
+    TimestampGreaterThanEquals,
+    IsNull,
+    IsPresent,
+    IsNumeric,
+    IsString,
+    IsBoolean,
+    IsTimestamp,
+}
+
+impl Op {
+    pub fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "StringEquals" => Op::StringEquals,
+            "StringLessThan" => Op::StringLessThan,
+            "StringGreaterThan" => Op::StringGreaterThan,
+            "StringLessThanEquals" => Op::StringLessThanEquals,
+            "StringGreaterThanEquals" => Op::StringGreaterThanEquals,
+            "StringMatches" => Op::StringMatches,
+            "NumericEquals" => Op::NumericEquals,
+            "NumericLessThan" => Op::NumericLessThan,
+            "NumericGreaterThan" => Op::NumericGreaterThan,
+            "NumericLessThanEquals" => Op::NumericLessThanEquals,
+            "NumericGreaterThanEquals" => Op::NumericGreaterThanEquals,
+            "BooleanEquals" => Op::BooleanEquals,
+            "TimestampEquals" => Op::TimestampEquals,
+            "TimestampLessThan" => Op::TimestampLessThan,
+            "TimestampGreaterThan" => Op::TimestampGreaterThan,
+            "TimestampLessThanEquals" => Op::TimestampLessThanEquals,
+            "TimestampGreaterThanEquals" => Op::TimestampGreaterThanEquals,
+            "IsNull" => Op::IsNull,
+            "IsPresent" => Op::IsPresent,
+            "IsNumeric" => Op::IsNumeric,
+            "IsString" => Op::IsString,
+            "IsBoolean" => Op::IsBoolean,
+            "IsTimestamp" => Op::IsTimestamp,
+            _ => return None,
+        })
+    }
+}
+
+pub(crate) fn compare(op: Op, v: &Value, rhs: &Value) -> bool {
     use Ordering::*;
     let want = |b: bool| rhs.as_bool().map_or(b, |w| w == b);
     match op {
-        "StringEquals" => str_cmp(v, rhs) == Some(Equal),
-        "StringLessThan" => str_cmp(v, rhs) == Some(Less),
-        "StringGreaterThan" => str_cmp(v, rhs) == Some(Greater),
-        "StringLessThanEquals" => matches!(str_cmp(v, rhs), Some(Less | Equal)),
-        "StringGreaterThanEquals" => matches!(str_cmp(v, rhs), Some(Greater | Equal)),
-        "StringMatches" => match (v, rhs) {
+        Op::StringEquals => str_cmp(v, rhs) == Some(Equal),
+        Op::StringLessThan => str_cmp(v, rhs) == Some(Less),
+        Op::StringGreaterThan => str_cmp(v, rhs) == Some(Greater),
+        Op::StringLessThanEquals => matches!(str_cmp(v, rhs), Some(Less | Equal)),
+        Op::StringGreaterThanEquals => matches!(str_cmp(v, rhs), Some(Greater | Equal)),
+        Op::StringMatches => match (v, rhs) {
             (Value::String(s), Value::String(p)) => string_matches(s, p),
             _ => false,
         },
-        "NumericEquals" => num_cmp(v, rhs) == Some(Equal),
-        "NumericLessThan" => num_cmp(v, rhs) == Some(Less),
-        "NumericGreaterThan" => num_cmp(v, rhs) == Some(Greater),
-        "NumericLessThanEquals" => matches!(num_cmp(v, rhs), Some(Less | Equal)),
-        "NumericGreaterThanEquals" => matches!(num_cmp(v, rhs), Some(Greater | Equal)),
-        "BooleanEquals" => matches!((v, rhs), (Value::Bool(a), Value::Bool(b)) if a == b),
-        "TimestampEquals" => ts_cmp(v, rhs) == Some(Equal),
-        "TimestampLessThan" => ts_cmp(v, rhs) == Some(Less),
-        "TimestampGreaterThan" => ts_cmp(v, rhs) == Some(Greater),
-        "TimestampLessThanEquals" => matches!(ts_cmp(v, rhs), Some(Less | Equal)),
-        "TimestampGreaterThanEquals" => matches!(ts_cmp(v, rhs), Some(Greater | Equal)),
-        "IsNull" => want(v.is_null()),
-        "IsNumeric" => want(v.is_number()),
-        "IsString" => want(v.is_string()),
-        "IsBoolean" => want(v.is_boolean()),
-        "IsTimestamp" => want(is_timestamp(v)),
-        _ => false,
+        Op::NumericEquals => num_cmp(v, rhs) == Some(Equal),
+        Op::NumericLessThan => num_cmp(v, rhs) == Some(Less),
+        Op::NumericGreaterThan => num_cmp(v, rhs) == Some(Greater),
+        Op::NumericLessThanEquals => matches!(num_cmp(v, rhs), Some(Less | Equal)),
+        Op::NumericGreaterThanEquals => matches!(num_cmp(v, rhs), Some(Greater | Equal)),
+        Op::BooleanEquals => matches!((v, rhs), (Value::Bool(a), Value::Bool(b)) if a == b),
+        Op::TimestampEquals => ts_cmp(v, rhs) == Some(Equal),
+        Op::TimestampLessThan => ts_cmp(v, rhs) == Some(Less),
+        Op::TimestampGreaterThan => ts_cmp(v, rhs) == Some(Greater),
+        Op::TimestampLessThanEquals => matches!(ts_cmp(v, rhs), Some(Less | Equal)),
+        Op::TimestampGreaterThanEquals => matches!(ts_cmp(v, rhs), Some(Greater | Equal)),
+        Op::IsNull => want(v.is_null()),
+        Op::IsNumeric => want(v.is_number()),
+        Op::IsString => want(v.is_string()),
+        Op::IsBoolean => want(v.is_boolean()),
+        Op::IsTimestamp => want(is_timestamp(v)),
+        Op::IsPresent => true,
     }
 }
 
@@ -138,26 +197,26 @@ mod tests {
 
     #[test]
     fn operators() {
-        assert!(compare("NumericEquals", &json!(0), &json!(0.0)));
-        assert!(!compare("NumericEquals", &json!("0"), &json!(0)));
-        assert!(compare("NumericLessThan", &json!(1), &json!(1.5)));
-        assert!(compare("StringLessThan", &json!("a"), &json!("b")));
-        assert!(!compare("StringEquals", &json!(null), &json!("x")));
-        assert!(compare("BooleanEquals", &json!(false), &json!(false)));
+        assert!(compare(Op::NumericEquals, &json!(0), &json!(0.0)));
+        assert!(!compare(Op::NumericEquals, &json!("0"), &json!(0)));
+        assert!(compare(Op::NumericLessThan, &json!(1), &json!(1.5)));
+        assert!(compare(Op::StringLessThan, &json!("a"), &json!("b")));
+        assert!(!compare(Op::StringEquals, &json!(null), &json!("x")));
+        assert!(compare(Op::BooleanEquals, &json!(false), &json!(false)));
         assert!(compare(
-            "TimestampEquals",
+            Op::TimestampEquals,
             &json!("2016-03-14T03:59:00+02:00"),
             &json!("2016-03-14T01:59:00Z")
         ));
         assert!(!compare(
-            "TimestampEquals",
+            Op::TimestampEquals,
             &json!("yesterday"),
             &json!("2016-03-14T01:59:00Z")
         ));
-        assert!(compare("IsNull", &json!(null), &json!(true)));
-        assert!(compare("IsString", &json!(1), &json!(false)));
+        assert!(compare(Op::IsNull, &json!(null), &json!(true)));
+        assert!(compare(Op::IsString, &json!(1), &json!(false)));
         assert!(compare(
-            "IsTimestamp",
+            Op::IsTimestamp,
             &json!("2016-03-14T01:59:00Z"),
             &json!(true)
         ));

@@ -60,7 +60,7 @@ pub(crate) enum Cond {
     Not(Box<Cond>),
     Test {
         var: Path,
-        op: String,
+        op: super::choice::Op,
         operand: Operand,
     },
     Jsonata(Tpl),
@@ -458,7 +458,7 @@ fn compile_cond(v: &Value, jsonata: bool, errs: &mut Vec<String>, depth: usize) 
             return match Path::parse(s) {
                 Ok(p) => Cond::Test {
                     var,
-                    op: base.to_string(),
+                    op: super::choice::Op::parse(base).expect("listed operator"),
                     operand: Operand::Path(p),
                 },
                 Err(e) => {
@@ -470,7 +470,7 @@ fn compile_cond(v: &Value, jsonata: bool, errs: &mut Vec<String>, depth: usize) 
         if OPERATORS.contains(&k.as_str()) && !k.is_empty() {
             return Cond::Test {
                 var,
-                op: k.clone(),
+                op: super::choice::Op::parse(k).expect("listed operator"),
                 operand: Operand::Lit(x.clone()),
             };
         }

@@ -23,6 +23,32 @@ use crate::model::StateType;
 /// 256 KiB: the payload limit of Step Functions.
 pub(crate) const PAYLOAD_LIMIT: usize = 256 * 1024;
 
+#[cfg(test)]
+mod size_tests {
+    use super::json_size;
+    use serde_json::json;
+
+    #[test]
+    fn sizes_match_serialization() {
+        let mut deep = json!(1);
+        for _ in 0..100 {
+            deep = json!({"k": [deep, "a\"b"]});
+        }
+        for v in [
+            json!({"a": [1, -20, true, null, "x\\y"], "b": {"c": 1.5}}),
+            json!([]),
+            json!("é"),
+            deep,
+        ] {
+            assert_eq!(
+                json_size(&v, usize::MAX),
+                serde_json::to_string(&v).unwrap().len(),
+                "{v}"
+            );
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum FailKind {
     /// Catchable and retriable.
@@ -42,7 +68,7 @@ pub(crate) struct Failure {
 
 impl Failure {
     fn new(error: &str, cause: String) -> Failure {
-        let kind = if error == "States.Runtime" || error == "States.DataLimitExceeded" {
+        let kind = if error == "States.Runtime" {
             FailKind::Fatal
         } else {
             FailKind::Normal
@@ -68,6 +94,7 @@ fn matches(errors: &[String], f: &Failure) -> bool {
         return false;
     }
     let name = f.error.as_deref().unwrap_or("");
+    // AWS-recorded: a task's States.DataLimitExceeded is caught by States.ALL too.
     errors.iter().any(|e| {
         e == name
             || e == "States.ALL"
@@ -150,45 +177,94 @@ fn to_text(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-/// Serialized size of `v` in bytes, stopping early once over `limit`.
-pub(crate) fn json_size(v: &Value, limit: usize) -> usize {
-    fn str_len(s: &str) -> usize {
-        2 + s.len()
-            + s.bytes()
-                .filter(|b| *b == b'"' || *b == b'\\' || *b < 0x20)
-                .count()
+fn str_size(s: &str) -> usize {
+    2 + s.len()
+        + s.bytes()
+            .filter(|b| *b == b'"' || *b == b'\\' || *b < 0x20)
+            .count()
+}
+
+fn scalar_size(v: &Value) -> usize {
+    match v {
+        Value::Null => 4,
+        Value::Bool(b) => 4 + usize::from(!*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => 1,
+            Some(i) => (i.unsigned_abs().ilog10() + 1) as usize + usize::from(i < 0),
+            None => n.to_string().len(),
+        },
+        Value::String(s) => str_size(s),
+        Value::Array(a) => 2 + a.len().saturating_sub(1),
+        Value::Object(m) => {
+            2 + m.len().saturating_sub(1) + m.keys().map(|k| str_size(k) + 1).sum::<usize>()
+        }
     }
+}
+
+/// Serialized size of `v` in bytes, stopping early once over `limit`. Shallow values
+/// are measured without allocating; deep ones fall back to an explicit stack.
+pub(crate) fn json_size(v: &Value, limit: usize) -> usize {
+    fn rec(v: &Value, limit: usize, total: &mut usize, depth: usize) {
+        *total += scalar_size(v);
+        if *total > limit {
+            return;
+        }
+        let visit = |c: &Value, total: &mut usize| {
+            if depth > 32 {
+                *total += deep_size(c, limit);
+            } else {
+                rec(c, limit, total, depth + 1);
+            }
+            *total > limit
+        };
+        match v {
+            Value::Array(a) => {
+                for c in a {
+                    if visit(c, total) {
+                        return;
+                    }
+                }
+            }
+            Value::Object(m) => {
+                for c in m.values() {
+                    if visit(c, total) {
+                        return;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut total = 0;
+    match v {
+        Value::Object(m) => {
+            total += scalar_size(v);
+            for c in m.values() {
+                if c.is_array() || c.is_object() {
+                    rec(c, limit, &mut total, 1);
+                } else {
+                    total += scalar_size(c);
+                }
+                if total > limit {
+                    break;
+                }
+            }
+        }
+        _ => rec(v, limit, &mut total, 0),
+    }
+    total
+}
+
+fn deep_size(v: &Value, limit: usize) -> usize {
     let mut total = 0usize;
     let mut stack = vec![v];
     while let Some(x) = stack.pop() {
-        total += match x {
-            Value::Null => 4,
-            Value::Bool(b) => 4 + usize::from(!*b),
-            Value::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    if i == 0 {
-                        1
-                    } else {
-                        (i.unsigned_abs().ilog10() + 1) as usize + usize::from(i < 0)
-                    }
-                } else {
-                    n.to_string().len()
-                }
-            }
-            Value::String(s) => str_len(s),
-            Value::Array(a) => {
-                stack.extend(a.iter());
-                2 + a.len().saturating_sub(1)
-            }
-            Value::Object(m) => {
-                let mut t = 2 + m.len().saturating_sub(1);
-                for (k, val) in m {
-                    t += str_len(k) + 1;
-                    stack.push(val);
-                }
-                t
-            }
-        };
+        total += scalar_size(x);
+        match x {
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(m) => stack.extend(m.values()),
+            _ => {}
+        }
         if total > limit {
             return total;
         }
@@ -297,10 +373,18 @@ impl<'p> Runner<'p> {
             "arn:{part}:states:{}:{}:stateMachine:{sm_name}",
             opts.region, opts.account
         );
-        let exec_arn = format!(
-            "arn:{part}:states:{}:{}:execution:{sm_name}:{exec_name}",
-            opts.region, opts.account
-        );
+        let exec_arn = match opts.machine_type {
+            super::MachineType::Standard => format!(
+                "arn:{part}:states:{}:{}:execution:{sm_name}:{exec_name}",
+                opts.region, opts.account
+            ),
+            super::MachineType::Express => format!(
+                "arn:{part}:states:{}:{}:express:{sm_name}:{exec_name}:{}",
+                opts.region,
+                opts.account,
+                uuid_from(intrinsic::splitmix(opts.seed ^ 0xe4))
+            ),
+        };
         let role_arn = format!(
             "arn:{part}:iam::{}:role/StepFunctionsSimulatorRole",
             opts.account
@@ -384,6 +468,7 @@ impl<'p> Runner<'p> {
     }
 
     fn context(&self, fr: &Frame<'_>) -> Value {
+        let express = self.opts.machine_type == super::MachineType::Express;
         let mut exec = Map::new();
         exec.insert("Id".into(), Value::String(self.exec_arn.clone()));
         exec.insert("Input".into(), self.exec_input.clone());
@@ -393,7 +478,9 @@ impl<'p> Runner<'p> {
         );
         exec.insert("Name".into(), Value::String(self.exec_name.clone()));
         exec.insert("RoleArn".into(), Value::String(self.role_arn.clone()));
-        exec.insert("RedriveCount".into(), json!(0));
+        if !express {
+            exec.insert("RedriveCount".into(), json!(0));
+        }
         let mut ctx = Map::new();
         ctx.insert("Execution".into(), Value::Object(exec));
         ctx.insert(
@@ -402,7 +489,11 @@ impl<'p> Runner<'p> {
         );
         ctx.insert(
             "State".into(),
-            json!({"EnteredTime": format_millis(fr.entered_ms), "Name": fr.st.name, "RetryCount": fr.retry}),
+            if express {
+                json!({"EnteredTime": format_millis(fr.entered_ms), "Name": fr.st.name})
+            } else {
+                json!({"EnteredTime": format_millis(fr.entered_ms), "Name": fr.st.name, "RetryCount": fr.retry})
+            },
         );
         if fr.st.ty == StateType::Task
             && fr
@@ -410,7 +501,7 @@ impl<'p> Runner<'p> {
                 .def
                 .get("Resource")
                 .and_then(Value::as_str)
-                .is_some_and(|r| r.ends_with(".waitForTaskToken"))
+                .is_some_and(|r| r.ends_with(".waitForTaskToken") || r.contains(".sync"))
         {
             ctx.insert(
                 "Task".into(),
@@ -1096,7 +1187,7 @@ impl<'p> Runner<'p> {
             },
             Cond::Test { var, op, operand } => {
                 let value = env.lookup(var);
-                if op == "IsPresent" {
+                if *op == super::choice::Op::IsPresent {
                     let want = operand_bool(operand);
                     return Ok(value.is_ok() == want);
                 }
@@ -1105,7 +1196,7 @@ impl<'p> Runner<'p> {
                     Operand::Lit(v) => Cow::Borrowed(v),
                     Operand::Path(p) => env.lookup(p).map_err(|e| self.runtime(env.fr, e))?,
                 };
-                Ok(super::choice::compare(op, &value, &rhs))
+                Ok(super::choice::compare(*op, &value, &rhs))
             }
         }
     }
@@ -1328,7 +1419,7 @@ impl<'p> Runner<'p> {
                     (ty.into(), Value::Object(d))
                 })?;
                 let kind = match error.as_deref() {
-                    Some("States.Runtime") | Some("States.DataLimitExceeded") => FailKind::Fatal,
+                    Some("States.Runtime") => FailKind::Fatal,
                     _ => FailKind::Normal,
                 };
                 Err(Failure { error, cause, kind })
@@ -1406,12 +1497,12 @@ impl<'p> Runner<'p> {
         let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
         let env = Env::new(self, fr, eff, vars);
         let v = env.lookup(&p).map_err(|e| self.runtime(fr, e))?;
+        let num = v
+            .as_f64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse::<f64>().ok()));
         let ok = match field {
-            "ToleratedFailurePercentage" => v.as_f64(),
-            _ => v
-                .as_i64()
-                .map(|x| x as f64)
-                .or_else(|| v.as_f64().filter(|x| x.fract() == 0.0)),
+            "ToleratedFailurePercentage" => num,
+            _ => num.filter(|x| x.fract() == 0.0),
         };
         match ok {
             Some(x) => Ok(Some(x)),
@@ -1544,10 +1635,9 @@ impl<'p> Runner<'p> {
             None => items,
         };
         let len = items.len();
+        self.emit(|| ("MapStateStarted".into(), json!({"length": len})))?;
         if distributed {
             self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": ""})))?;
-        } else {
-            self.emit(|| ("MapStateStarted".into(), json!({"length": len})))?;
         }
         let selector = st.item_selector.as_ref().or(st.parameters.as_ref());
         let mut results = Vec::with_capacity(len);
@@ -1617,17 +1707,7 @@ impl<'p> Runner<'p> {
                         })?;
                     }
                     if !tolerant {
-                        self.emit(|| {
-                            (
-                                if distributed {
-                                    "MapRunFailed"
-                                } else {
-                                    "MapStateFailed"
-                                }
-                                .into(),
-                                Value::Null,
-                            )
-                        })?;
+                        self.map_end(distributed, false)?;
                         return Err(f);
                     }
                     failures += 1;
@@ -1639,38 +1719,39 @@ impl<'p> Runner<'p> {
             let over_count = tol_count.is_none_or(|c| failures as f64 > c);
             let over_pct = tol_pct.is_none_or(|p| failures as f64 * 100.0 / len.max(1) as f64 > p);
             if over_count && over_pct {
-                self.emit(|| {
-                    (
-                        if distributed {
-                            "MapRunFailed"
-                        } else {
-                            "MapStateFailed"
-                        }
-                        .into(),
-                        Value::Null,
-                    )
-                })?;
+                self.map_end(distributed, false)?;
                 return Err(Failure::new(
                     "States.ExceedToleratedFailureThreshold",
                     "The specified tolerated failure threshold was exceeded".into(),
                 ));
             }
         }
-        self.emit(|| {
-            (
-                if distributed {
-                    "MapRunSucceeded"
-                } else {
-                    "MapStateSucceeded"
-                }
-                .into(),
-                Value::Null,
-            )
-        })?;
+        self.map_end(distributed, true)?;
         if distributed && st.def.contains_key("ResultWriter") {
             return Ok(json!({"MapRunArn": "", "ResultWriterDetails": {}}));
         }
         Ok(Value::Array(results))
+    }
+}
+
+impl Runner<'_> {
+    /// `MapRunSucceeded|Failed` (distributed) then `MapStateSucceeded|Failed`.
+    fn map_end(&mut self, distributed: bool, ok: bool) -> Result<(), Failure> {
+        if distributed {
+            let kind = if ok {
+                "MapRunSucceeded"
+            } else {
+                "MapRunFailed"
+            };
+            self.emit(|| (kind.into(), Value::Null))?;
+        }
+        let kind = if ok {
+            "MapStateSucceeded"
+        } else {
+            "MapStateFailed"
+        };
+        self.emit(|| (kind.into(), Value::Null))?;
+        Ok(())
     }
 }
 

@@ -305,14 +305,6 @@ fn java_round(x: f64) -> i64 {
     (x + 0.5).floor() as i64
 }
 
-fn number_value(x: f64) -> Value {
-    if x.fract() == 0.0 && x.abs() < 9.0e15 {
-        Value::from(x as i64)
-    } else {
-        serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
-    }
-}
-
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn base64_encode(data: &[u8]) -> String {
@@ -558,9 +550,7 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
                 };
                 sum = sum.checked_add(n).ok_or("States.MathAdd overflowed")?;
             }
-            Ok(number_value(sum as f64)
-                .as_i64()
-                .map_or(Value::from(sum), Value::from))
+            Ok(Value::from(sum))
         }
         "States.StringSplit" => {
             arity(f, &args, 2, 2)?;

@@ -390,13 +390,13 @@ fn parse_bracket(inner: &str) -> Result<Seg, String> {
             return Err(format!("bad quoted name [{inner}]"));
         }
         let body = &inner[1..inner.len() - 1];
+        // Only an escaped quote of the same kind is an escape; other backslashes stay.
         let mut name = String::new();
-        let mut it = body.chars();
+        let mut it = body.chars().peekable();
         while let Some(c) = it.next() {
-            if c == '\\' {
-                if let Some(e) = it.next() {
-                    name.push(e);
-                }
+            if c == '\\' && it.peek() == Some(&q) {
+                name.push(q);
+                it.next();
             } else {
                 name.push(c);
             }
