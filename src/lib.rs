@@ -9,6 +9,7 @@
 //! - shells: `cli`, `lsp`, `simulate`.
 
 pub mod diagnostics;
+pub mod expr;
 pub mod graph;
 pub mod model;
 pub mod simulate;

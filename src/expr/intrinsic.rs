@@ -1,0 +1,1729 @@
+//! Intrinsic functions of the JSONPath query language: `States.Format('x {}', $.a)` and
+//! the 17 others.
+//!
+//! [`parse`] turns a call string into a [`Call`] tree with spans (syntax errors only);
+//! [`validate`] checks what can be known before running: the function exists, the
+//! number of arguments, literal argument types and values, nesting depth and the
+//! `States.Format` placeholder count. [`evaluate`] runs a call over JSON values with the
+//! results AWS Step Functions produces.
+//!
+//! Grammar (as AWS and LocalStack's AWS-validated grammar accept it):
+//! `Name(arg, ...)` where `Name` is `[A-Za-z0-9._]+` and an argument is a single-quoted
+//! string (escapes `\'`, `\{`, `\}`, `\\`), a number, `true`, `false`, `null`, a path
+//! (`$...`, `$$...`, `$var...`) or a nested call. Whitespace between tokens is ignored.
+
+use serde_json::{Map, Number, Value};
+
+use super::jsonpath::{self, Path};
+use super::{
+    Entropy, EvalError, EvalErrorKind, ExprError, Scope, SplitMix64, TextRange, compact_json,
+    edit_distance,
+};
+
+/// AWS allows intrinsic calls nested up to this depth.
+pub const MAX_NESTING: usize = 10;
+/// `States.ArrayRange` may produce at most this many items.
+pub const MAX_ARRAY_RANGE_ITEMS: usize = 1000;
+/// Input limit of `States.Base64Encode`, `States.Base64Decode` and `States.Hash`.
+pub const MAX_ENCODE_INPUT_CHARS: usize = 10_000;
+/// Parser recursion limit (well above [`MAX_NESTING`], so that validation can report
+/// the depth problem with a precise span while hostile input cannot blow the stack).
+const MAX_PARSE_DEPTH: usize = 64;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The function name as written, e.g. `States.Format`.
+    pub name: String,
+    pub name_span: TextRange,
+    /// `None` when the name is not a known intrinsic.
+    pub function: Option<Function>,
+    pub args: Vec<Arg>,
+    /// From the first character of the name to the closing `)`.
+    pub span: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    pub kind: ArgKind,
+    pub span: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgKind {
+    /// A quoted string. `value` has the escapes resolved; `raw` is the text between the
+    /// quotes (needed by `States.Format`, where `\{` is a literal brace).
+    String {
+        value: String,
+        raw: String,
+    },
+    Number(Number),
+    Bool(bool),
+    Null,
+    Path(Path),
+    Call(Box<Call>),
+}
+
+impl Call {
+    /// Every path argument, nested calls included, in source order (for variable and
+    /// context-object references).
+    pub fn paths(&self) -> Vec<&Path> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&Call> = vec![self];
+        while let Some(call) = stack.pop() {
+            let mut nested = Vec::new();
+            for arg in &call.args {
+                match &arg.kind {
+                    ArgKind::Path(p) => out.push((p.span.start, p)),
+                    ArgKind::Call(c) => nested.push(&**c),
+                    _ => {}
+                }
+            }
+            stack.extend(nested.into_iter().rev());
+        }
+        out.sort_by_key(|(start, _)| *start);
+        out.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// The type of the call's result (`Any` for unknown functions).
+    pub fn returns(&self) -> ValueType {
+        self.function.map_or(ValueType::Any, Function::returns)
+    }
+}
+
+macro_rules! functions {
+    ($($variant:ident => $name:literal),* $(,)?) => {
+        /// The 18 intrinsic functions of Step Functions.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Function { $($variant),* }
+
+        impl Function {
+            pub const ALL: &'static [Function] = &[$(Function::$variant),*];
+
+            /// The full name, e.g. `States.Format`.
+            pub fn name(self) -> &'static str {
+                match self { $(Function::$variant => $name),* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Function> {
+                match name { $($name => Some(Function::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+functions! {
+    Format => "States.Format",
+    StringToJson => "States.StringToJson",
+    JsonToString => "States.JsonToString",
+    Array => "States.Array",
+    ArrayPartition => "States.ArrayPartition",
+    ArrayContains => "States.ArrayContains",
+    ArrayRange => "States.ArrayRange",
+    ArrayGetItem => "States.ArrayGetItem",
+    ArrayLength => "States.ArrayLength",
+    ArrayUnique => "States.ArrayUnique",
+    Base64Encode => "States.Base64Encode",
+    Base64Decode => "States.Base64Decode",
+    Hash => "States.Hash",
+    JsonMerge => "States.JsonMerge",
+    MathRandom => "States.MathRandom",
+    MathAdd => "States.MathAdd",
+    StringSplit => "States.StringSplit",
+    Uuid => "States.UUID",
+}
+
+/// The JSON type of a value as far as it is known before running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    Any,
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Null,
+    Array,
+    Object,
+}
+
+impl ValueType {
+    fn describe(self) -> &'static str {
+        match self {
+            ValueType::Any => "any value",
+            ValueType::String => "a string",
+            ValueType::Number => "a number",
+            ValueType::Integer => "an integer",
+            ValueType::Boolean => "a boolean",
+            ValueType::Null => "null",
+            ValueType::Array => "an array",
+            ValueType::Object => "an object",
+        }
+    }
+}
+
+/// What a parameter accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    Any,
+    String,
+    Number,
+    Integer,
+    PositiveInteger,
+    NonNegativeInteger,
+    Boolean,
+    Array,
+    Object,
+    HashAlgorithm,
+}
+
+impl Param {
+    fn describe(self) -> &'static str {
+        match self {
+            Param::Any => "any value",
+            Param::String => "a string",
+            Param::Number => "a number",
+            Param::Integer => "an integer",
+            Param::PositiveInteger => "a positive integer",
+            Param::NonNegativeInteger => "a non-negative integer",
+            Param::Boolean => "a boolean",
+            Param::Array => "an array",
+            Param::Object => "an object",
+            Param::HashAlgorithm => "one of 'MD5', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'",
+        }
+    }
+
+    fn accepts(self, t: ValueType) -> bool {
+        matches!(
+            (self, t),
+            (Param::Any, _)
+                | (_, ValueType::Any)
+                | (Param::String | Param::HashAlgorithm, ValueType::String)
+                | (Param::Number, ValueType::Number | ValueType::Integer)
+                | (
+                    Param::Integer | Param::PositiveInteger | Param::NonNegativeInteger,
+                    ValueType::Integer
+                )
+                | (Param::Boolean, ValueType::Boolean)
+                | (Param::Array, ValueType::Array)
+                | (Param::Object, ValueType::Object)
+        )
+    }
+}
+
+/// The hash algorithms `States.Hash` accepts.
+pub const HASH_ALGORITHMS: &[&str] = &["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
+
+impl Function {
+    /// Minimum and maximum (`None` = unbounded) number of arguments.
+    pub fn arity(self) -> (usize, Option<usize>) {
+        use Function::*;
+        match self {
+            Format => (1, None),
+            Array => (0, None),
+            Uuid => (0, Some(0)),
+            StringToJson | JsonToString | ArrayLength | ArrayUnique | Base64Encode
+            | Base64Decode => (1, Some(1)),
+            ArrayPartition | ArrayContains | ArrayGetItem | Hash | MathAdd | StringSplit => {
+                (2, Some(2))
+            }
+            MathRandom => (2, Some(3)),
+            ArrayRange | JsonMerge => (3, Some(3)),
+        }
+    }
+
+    /// The accepted type of the argument at `index` (0-based).
+    pub fn param(self, index: usize) -> Param {
+        use Function::*;
+        match (self, index) {
+            (Format, 0) => Param::String,
+            (StringToJson, _) => Param::String,
+            (ArrayPartition, 0) | (ArrayContains, 0) | (ArrayGetItem, 0) => Param::Array,
+            (ArrayLength, _) | (ArrayUnique, _) => Param::Array,
+            (ArrayPartition, 1) => Param::PositiveInteger,
+            (ArrayGetItem, 1) => Param::NonNegativeInteger,
+            (ArrayRange, _) | (MathRandom, _) => Param::Integer,
+            (Base64Encode, _) | (Base64Decode, _) => Param::String,
+            (Hash, 0) => Param::String,
+            (Hash, 1) => Param::HashAlgorithm,
+            (JsonMerge, 0) | (JsonMerge, 1) => Param::Object,
+            (JsonMerge, 2) => Param::Boolean,
+            (MathAdd, _) => Param::Number,
+            (StringSplit, _) => Param::String,
+            _ => Param::Any,
+        }
+    }
+
+    /// The type of the result.
+    pub fn returns(self) -> ValueType {
+        use Function::*;
+        match self {
+            Format | JsonToString | Base64Encode | Base64Decode | Hash | Uuid => ValueType::String,
+            StringToJson | ArrayGetItem => ValueType::Any,
+            Array | ArrayPartition | ArrayRange | ArrayUnique | StringSplit => ValueType::Array,
+            ArrayContains => ValueType::Boolean,
+            ArrayLength | MathRandom | MathAdd => ValueType::Integer,
+            JsonMerge => ValueType::Object,
+        }
+    }
+}
+
+/// True when `s` looks like an intrinsic call: a dotted name followed by `(`.
+/// (`$`-strings are paths; anything else in a `.$` field must be an intrinsic.)
+pub fn is_intrinsic(s: &str) -> bool {
+    let s = s.trim_start();
+    let name_len = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
+        .unwrap_or(s.len());
+    name_len > 0
+        && s[..name_len].contains('.')
+        && s[name_len..].trim_start().starts_with('(')
+        && s.trim_end().ends_with(')')
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------
+
+/// Parse a call string (syntax only; see [`validate`] and [`check`]).
+pub fn parse(text: &str) -> Result<Call, ExprError> {
+    let mut p = Parser { src: text, pos: 0 };
+    p.skip_ws();
+    let call = p.call(0)?;
+    p.skip_ws();
+    if p.pos < text.len() {
+        return Err(p.unexpected("the end of the expression after the closing `)`"));
+    }
+    Ok(call)
+}
+
+/// Parse and validate; every problem found.
+pub fn check(text: &str) -> Vec<ExprError> {
+    match parse(text) {
+        Ok(call) => validate(&call),
+        Err(e) => vec![e],
+    }
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '.' || c == '_'
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<char> {
+        self.src[self.pos..].chars().next()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(c) = self.peek() {
+            if c.is_whitespace() {
+                self.pos += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn span(&self, a: usize, b: usize) -> TextRange {
+        TextRange::from_usize(a, b)
+    }
+
+    fn unexpected(&self, expected: &str) -> ExprError {
+        match self.peek() {
+            Some(c) => ExprError::new(
+                self.span(self.pos, self.pos + c.len_utf8()),
+                format!(
+                    "unexpected `{c}` at offset {}; expected {expected}",
+                    self.pos
+                ),
+            ),
+            None => ExprError::new(
+                self.span(self.pos, self.pos),
+                format!("unexpected end of the expression; expected {expected}"),
+            ),
+        }
+    }
+
+    fn name(&mut self) -> (String, TextRange) {
+        let start = self.pos;
+        while self.peek().is_some_and(is_name_char) {
+            self.bump();
+        }
+        (
+            self.src[start..self.pos].to_string(),
+            self.span(start, self.pos),
+        )
+    }
+
+    fn call(&mut self, depth: usize) -> Result<Call, ExprError> {
+        let start = self.pos;
+        let (name, name_span) = self.name();
+        if name.is_empty() {
+            return Err(self.unexpected("an intrinsic function name such as `States.Format`"));
+        }
+        if depth >= MAX_PARSE_DEPTH {
+            return Err(ExprError::new(
+                name_span,
+                format!(
+                    "intrinsic functions nested too deeply (more than {MAX_PARSE_DEPTH} levels)"
+                ),
+            ));
+        }
+        self.skip_ws();
+        if self.peek() != Some('(') {
+            return Err(self.unexpected(&format!("`(` after the function name `{name}`")));
+        }
+        self.bump();
+        let mut args = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(')') {
+            self.bump();
+        } else {
+            loop {
+                self.skip_ws();
+                args.push(self.arg(depth)?);
+                self.skip_ws();
+                match self.peek() {
+                    Some(',') => {
+                        self.bump();
+                    }
+                    Some(')') => {
+                        self.bump();
+                        break;
+                    }
+                    None => {
+                        return Err(ExprError::new(
+                            self.span(start, self.pos),
+                            format!("unclosed call to `{name}`: expected `)`"),
+                        ));
+                    }
+                    Some(_) => return Err(self.unexpected("`,` or `)` after an argument")),
+                }
+            }
+        }
+        Ok(Call {
+            function: Function::from_name(&name),
+            name,
+            name_span,
+            args,
+            span: self.span(start, self.pos),
+        })
+    }
+
+    fn arg(&mut self, depth: usize) -> Result<Arg, ExprError> {
+        let start = self.pos;
+        let kind = match self.peek() {
+            Some('\'') => self.string()?,
+            Some('$') => ArgKind::Path(self.path()?),
+            Some(c) if c == '-' || c.is_ascii_digit() => ArgKind::Number(self.number()?),
+            Some(c) if is_name_char(c) => {
+                let save = self.pos;
+                let (word, span) = self.name();
+                let after_name = self.pos;
+                self.skip_ws();
+                if self.peek() == Some('(') {
+                    self.pos = save;
+                    ArgKind::Call(Box::new(self.call(depth + 1)?))
+                } else {
+                    self.pos = after_name;
+                    match word.as_str() {
+                        "true" => ArgKind::Bool(true),
+                        "false" => ArgKind::Bool(false),
+                        "null" => ArgKind::Null,
+                        _ => {
+                            return Err(ExprError::new(
+                                span,
+                                format!(
+                                    "unexpected `{word}`; expected an argument: a 'string', a number, true, false, null, a path starting with `$` or a function call"
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            Some('"') => {
+                return Err(ExprError::new(
+                    self.span(self.pos, self.pos + 1),
+                    "strings in intrinsic functions use single quotes: 'text'",
+                ));
+            }
+            _ => {
+                return Err(self.unexpected(
+                    "an argument: a 'string', a number, true, false, null, a path starting with `$` or a function call",
+                ));
+            }
+        };
+        Ok(Arg {
+            kind,
+            span: self.span(start, self.pos),
+        })
+    }
+
+    fn string(&mut self) -> Result<ArgKind, ExprError> {
+        let open = self.pos;
+        self.bump();
+        let raw_start = self.pos;
+        let mut value = String::new();
+        loop {
+            let at = self.pos;
+            match self.bump() {
+                None => {
+                    return Err(ExprError::new(
+                        self.span(open, self.pos),
+                        "unterminated string: expected a closing '",
+                    ));
+                }
+                Some('\'') => break,
+                Some('\\') => match self.bump() {
+                    Some(c @ ('\'' | '{' | '}' | '\\')) => value.push(c),
+                    Some(c) => {
+                        return Err(ExprError::new(
+                            self.span(at, self.pos),
+                            format!(
+                                "invalid escape `\\{c}`: only \\', \\{{, \\}} and \\\\ are allowed in intrinsic strings"
+                            ),
+                        ));
+                    }
+                    None => {
+                        return Err(ExprError::new(
+                            self.span(open, self.pos),
+                            "unterminated string: expected a closing '",
+                        ));
+                    }
+                },
+                Some(c) => value.push(c),
+            }
+        }
+        Ok(ArgKind::String {
+            value,
+            raw: self.src[raw_start..self.pos - 1].to_string(),
+        })
+    }
+
+    fn number(&mut self) -> Result<Number, ExprError> {
+        let start = self.pos;
+        if self.peek() == Some('-') {
+            self.bump();
+        }
+        let digits = |p: &mut Self| {
+            let s = p.pos;
+            while p.peek().is_some_and(|c| c.is_ascii_digit()) {
+                p.bump();
+            }
+            p.pos > s
+        };
+        let mut ok = digits(self);
+        if self.peek() == Some('.') {
+            self.bump();
+            ok &= digits(self);
+        }
+        if matches!(self.peek(), Some('e' | 'E')) {
+            self.bump();
+            if matches!(self.peek(), Some('+' | '-')) {
+                self.bump();
+            }
+            ok &= digits(self);
+        }
+        let text = &self.src[start..self.pos];
+        if !ok {
+            return Err(ExprError::new(
+                self.span(start, self.pos.max(start + 1)),
+                format!("`{text}` is not a valid number"),
+            ));
+        }
+        // Integers that fit stay integers; everything else becomes a double.
+        if let Ok(i) = text.parse::<i64>() {
+            return Ok(Number::from(i));
+        }
+        text.parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .ok_or_else(|| {
+                ExprError::new(
+                    self.span(start, self.pos),
+                    format!("`{text}` is not a valid number"),
+                )
+            })
+    }
+
+    /// A path argument ends at `,` or `)` outside brackets/quotes, or at whitespace.
+    fn path(&mut self) -> Result<Path, ExprError> {
+        let start = self.pos;
+        let mut depth = 0usize;
+        let mut quote: Option<char> = None;
+        while let Some(c) = self.peek() {
+            if let Some(q) = quote {
+                if c == '\\' {
+                    self.bump();
+                } else if c == q {
+                    quote = None;
+                }
+                self.bump();
+                continue;
+            }
+            match c {
+                '\'' | '"' if depth > 0 => quote = Some(c),
+                '[' | '(' => depth += 1,
+                ']' | ')' if depth > 0 => depth -= 1,
+                ',' | ')' if depth == 0 => break,
+                c if c.is_whitespace() && depth == 0 => break,
+                _ => {}
+            }
+            self.bump();
+        }
+        jsonpath::parse_at(&self.src[start..self.pos], start)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------
+
+/// Every problem that can be found without running: unknown functions (with a
+/// did-you-mean), arity, literal argument types and values, nesting depth, and the
+/// `States.Format` placeholder count.
+pub fn validate(call: &Call) -> Vec<ExprError> {
+    let mut errors = Vec::new();
+    validate_call(call, 1, &mut errors);
+    errors
+}
+
+/// The closest known function name, if it is close enough to be a likely typo.
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    // `Format(...)` or `states.format(...)`: the prefix is missing or mis-cased.
+    if let Some(f) = Function::ALL.iter().find(|f| {
+        let full = f.name().to_ascii_lowercase();
+        full == lower || full.trim_start_matches("states.") == lower
+    }) {
+        return Some(f.name());
+    }
+    let bare = lower.trim_start_matches("states.");
+    Function::ALL
+        .iter()
+        .map(|f| {
+            let short = f.name().trim_start_matches("States.");
+            (edit_distance(short, bare), f.name())
+        })
+        .filter(|(d, n)| *d <= 2.max(n.len() / 6))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// What is statically known about an argument.
+fn arg_type(arg: &Arg) -> ValueType {
+    match &arg.kind {
+        ArgKind::String { .. } => ValueType::String,
+        ArgKind::Number(n) => {
+            if n.is_i64() || n.is_u64() {
+                ValueType::Integer
+            } else {
+                ValueType::Number
+            }
+        }
+        ArgKind::Bool(_) => ValueType::Boolean,
+        ArgKind::Null => ValueType::Null,
+        ArgKind::Path(_) => ValueType::Any,
+        ArgKind::Call(c) => c.function.map_or(ValueType::Any, Function::returns),
+    }
+}
+
+fn literal_int(arg: &Arg) -> Option<i64> {
+    match &arg.kind {
+        ArgKind::Number(n) => n.as_i64(),
+        _ => None,
+    }
+}
+
+fn validate_call(call: &Call, depth: usize, errors: &mut Vec<ExprError>) {
+    if depth == MAX_NESTING + 1 {
+        errors.push(ExprError::new(
+            call.name_span,
+            format!(
+                "intrinsic functions can be nested at most {MAX_NESTING} deep; `{}` is at depth {depth}",
+                call.name
+            ),
+        ));
+    }
+    for arg in &call.args {
+        if let ArgKind::Call(inner) = &arg.kind {
+            validate_call(inner, depth + 1, errors);
+        }
+    }
+    let Some(function) = call.function else {
+        let message = match suggest(&call.name) {
+            Some(s) => format!(
+                "unknown intrinsic function `{}`; did you mean `{s}`?",
+                call.name
+            ),
+            None if !call.name.starts_with("States.") => format!(
+                "unknown intrinsic function `{}`; intrinsic functions are named `States.<Name>`",
+                call.name
+            ),
+            None => format!("unknown intrinsic function `{}`", call.name),
+        };
+        errors.push(ExprError::new(call.name_span, message));
+        return;
+    };
+    let fname = function.name();
+    let (min, max) = function.arity();
+    let n = call.args.len();
+    if n < min || max.is_some_and(|m| n > m) {
+        let expected = match max {
+            Some(0) => "no arguments".to_string(),
+            Some(m) if m == min => format!("{m} argument{}", plural(m)),
+            Some(m) => format!("{min} or {m} arguments"),
+            None => format!("at least {min} argument{}", plural(min)),
+        };
+        let span = if max.is_some_and(|m| n > m) {
+            let first_extra = call.args[max.unwrap_or(0)].span;
+            first_extra.cover(call.args[n - 1].span)
+        } else {
+            call.span
+        };
+        let was = if n == 1 { "was" } else { "were" };
+        errors.push(ExprError::new(
+            span,
+            format!("`{fname}` takes {expected} but {n} {was} given"),
+        ));
+        return;
+    }
+    for (i, arg) in call.args.iter().enumerate() {
+        let param = function.param(i);
+        let t = arg_type(arg);
+        if !param.accepts(t) {
+            let given = match &arg.kind {
+                ArgKind::Call(c) => format!("`{}` returns {}", c.name, t.describe()),
+                _ => format!("{} is given", t.describe()),
+            };
+            errors.push(ExprError::new(
+                arg.span,
+                format!(
+                    "argument {} of `{fname}` must be {}, but {given}",
+                    i + 1,
+                    param.describe()
+                ),
+            ));
+            continue;
+        }
+        match param {
+            Param::PositiveInteger => {
+                if let Some(v) = literal_int(arg).filter(|v| *v <= 0) {
+                    errors.push(ExprError::new(
+                        arg.span,
+                        format!(
+                            "argument {} of `{fname}` must be a positive integer, but it is {v}",
+                            i + 1
+                        ),
+                    ));
+                }
+            }
+            Param::NonNegativeInteger => {
+                if let Some(v) = literal_int(arg).filter(|v| *v < 0) {
+                    errors.push(ExprError::new(
+                        arg.span,
+                        format!(
+                            "argument {} of `{fname}` must be a non-negative integer, but it is {v}",
+                            i + 1
+                        ),
+                    ));
+                }
+            }
+            Param::HashAlgorithm => {
+                if let ArgKind::String { value, .. } = &arg.kind
+                    && !HASH_ALGORITHMS.contains(&value.as_str())
+                {
+                    let hint = HASH_ALGORITHMS
+                        .iter()
+                        .find(|a| {
+                            a.replace('-', "")
+                                .eq_ignore_ascii_case(&value.replace('-', ""))
+                        })
+                        .map(|a| format!("; did you mean '{a}'?"))
+                        .unwrap_or_default();
+                    errors.push(ExprError::new(
+                        arg.span,
+                        format!(
+                            "unsupported hash algorithm '{value}': `States.Hash` accepts MD5, SHA-1, SHA-256, SHA-384 and SHA-512{hint}"
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        if let ArgKind::String { value, .. } = &arg.kind
+            && matches!(
+                (function, i),
+                (Function::Base64Encode | Function::Base64Decode, 0) | (Function::Hash, 0)
+            )
+            && value.chars().count() > MAX_ENCODE_INPUT_CHARS
+        {
+            errors.push(ExprError::new(
+                arg.span,
+                format!("the input of `{fname}` is limited to {MAX_ENCODE_INPUT_CHARS} characters"),
+            ));
+        }
+    }
+    match function {
+        Function::Format => {
+            if let Some(Arg {
+                kind: ArgKind::String { raw, .. },
+                span,
+            }) = call.args.first()
+            {
+                let placeholders = format_pieces(raw).len() - 1;
+                let given = n - 1;
+                if placeholders != given {
+                    errors.push(ExprError::new(
+                        *span,
+                        format!(
+                            "the `States.Format` template has {placeholders} placeholder{} `{{}}` but {given} value{} follow{} it",
+                            plural(placeholders),
+                            plural(given),
+                            if given == 1 { "s" } else { "" }
+                        ),
+                    ));
+                }
+            }
+        }
+        Function::JsonMerge => {
+            if let Some(
+                arg @ Arg {
+                    kind: ArgKind::Bool(true),
+                    ..
+                },
+            ) = call.args.get(2)
+            {
+                errors.push(ExprError::new(
+                    arg.span,
+                    "`States.JsonMerge` only supports a shallow merge: the third argument must be `false`",
+                ));
+            }
+        }
+        Function::ArrayRange => {
+            let step = call.args.get(2);
+            if let Some(arg) = step
+                && literal_int(arg) == Some(0)
+            {
+                errors.push(ExprError::new(
+                    arg.span,
+                    "the step of `States.ArrayRange` cannot be 0",
+                ));
+            } else if let (Some(a), Some(b), Some(s)) = (
+                call.args.first().and_then(literal_int),
+                call.args.get(1).and_then(literal_int),
+                step.and_then(literal_int),
+            ) {
+                let count = range_len(a, b, s);
+                if count > MAX_ARRAY_RANGE_ITEMS as u128 {
+                    errors.push(ExprError::new(
+                        call.span,
+                        format!(
+                            "`States.ArrayRange` would produce {count} items; at most {MAX_ARRAY_RANGE_ITEMS} are allowed"
+                        ),
+                    ));
+                }
+            }
+        }
+        Function::MathRandom => {
+            if let (Some(a), Some(b)) = (
+                call.args.first().and_then(literal_int),
+                call.args.get(1).and_then(literal_int),
+            ) && a > b
+            {
+                errors.push(ExprError::new(
+                    call.args[0].span.cover(call.args[1].span),
+                    format!("the start of `States.MathRandom` ({a}) is greater than its end ({b})"),
+                ));
+            }
+        }
+        Function::StringToJson => {
+            if let Some(Arg {
+                kind: ArgKind::String { value, .. },
+                span,
+            }) = call.args.first()
+                && !value.trim().is_empty()
+                && let Err(e) = serde_json::from_str::<Value>(value)
+            {
+                errors.push(ExprError::new(
+                    *span,
+                    format!("the argument of `States.StringToJson` is not valid JSON: {e}"),
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn range_len(start: i64, end: i64, step: i64) -> u128 {
+    if step == 0 {
+        return 0;
+    }
+    let (s, e, st) = (start as i128, end as i128, step as i128);
+    if (st > 0 && s > e) || (st < 0 && s < e) {
+        return 0;
+    }
+    ((e - s) / st + 1) as u128
+}
+
+/// Split a Format template (raw text between the quotes) at its `{}` placeholders,
+/// resolving escapes. `n` placeholders give `n + 1` pieces.
+fn format_pieces(raw: &str) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let (Some(e), Some(p)) = (chars.next(), pieces.last_mut()) {
+                    p.push(e);
+                }
+            }
+            '{' if chars.peek() == Some(&'}') => {
+                chars.next();
+                pieces.push(String::new());
+            }
+            c => {
+                if let Some(p) = pieces.last_mut() {
+                    p.push(c);
+                }
+            }
+        }
+    }
+    pieces
+}
+
+// ---------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------
+
+fn runtime(kind: EvalErrorKind, cause: impl Into<String>) -> EvalError {
+    EvalError::runtime(kind, cause)
+}
+
+/// Evaluate a call. Paths are evaluated against `scope`; `entropy` feeds
+/// `States.MathRandom` (without seed) and `States.UUID`.
+pub fn evaluate(
+    call: &Call,
+    scope: &Scope<'_>,
+    entropy: &mut dyn Entropy,
+) -> Result<Value, EvalError> {
+    let Some(function) = call.function else {
+        return Err(runtime(
+            EvalErrorKind::Syntax,
+            format!("The intrinsic function '{}' is not supported", call.name),
+        ));
+    };
+    let (min, max) = function.arity();
+    let n = call.args.len();
+    if n < min || max.is_some_and(|m| n > m) {
+        return Err(runtime(
+            EvalErrorKind::Syntax,
+            format!(
+                "The intrinsic function {} was called with {n} argument{}, which is not a valid number of arguments",
+                function.name(),
+                plural(n)
+            ),
+        ));
+    }
+    let mut values = Vec::with_capacity(n);
+    for arg in &call.args {
+        values.push(match &arg.kind {
+            ArgKind::String { value, .. } => Value::String(value.clone()),
+            ArgKind::Number(x) => Value::Number(x.clone()),
+            ArgKind::Bool(b) => Value::Bool(*b),
+            ArgKind::Null => Value::Null,
+            ArgKind::Path(p) => jsonpath::evaluate(p, scope.input, scope.context, scope.variables)?,
+            ArgKind::Call(c) => evaluate(c, scope, entropy)?,
+        });
+    }
+    apply(function, call, values, entropy)
+}
+
+/// Parse and evaluate a call string in one go.
+pub fn evaluate_str(
+    text: &str,
+    scope: &Scope<'_>,
+    entropy: &mut dyn Entropy,
+) -> Result<Value, EvalError> {
+    let call = parse(text).map_err(|e| {
+        runtime(
+            EvalErrorKind::Syntax,
+            format!(
+                "The intrinsic function '{text}' is not valid: {}",
+                e.message
+            ),
+        )
+    })?;
+    evaluate(&call, scope, entropy)
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+struct Args<'a> {
+    f: Function,
+    values: Vec<Value>,
+    _call: &'a Call,
+}
+
+impl Args<'_> {
+    fn bad(&self, i: usize, expected: &str) -> EvalError {
+        runtime(
+            EvalErrorKind::Type,
+            format!(
+                "The argument {} of {} must be {expected}, but was {}: {}",
+                i + 1,
+                self.f.name(),
+                type_name(&self.values[i]),
+                compact_json(&self.values[i])
+            ),
+        )
+    }
+
+    fn take(&mut self, i: usize) -> Value {
+        std::mem::take(&mut self.values[i])
+    }
+
+    fn string(&self, i: usize) -> Result<&str, EvalError> {
+        self.values[i]
+            .as_str()
+            .ok_or_else(|| self.bad(i, "a string"))
+    }
+
+    fn array(&self, i: usize) -> Result<&Vec<Value>, EvalError> {
+        self.values[i]
+            .as_array()
+            .ok_or_else(|| self.bad(i, "an array"))
+    }
+
+    fn object(&self, i: usize) -> Result<&Map<String, Value>, EvalError> {
+        self.values[i]
+            .as_object()
+            .ok_or_else(|| self.bad(i, "an object"))
+    }
+
+    /// An integer; integral doubles such as `2.0` are accepted.
+    fn int(&self, i: usize) -> Result<i64, EvalError> {
+        let v = &self.values[i];
+        if let Some(x) = v.as_i64() {
+            return Ok(x);
+        }
+        match v.as_f64() {
+            Some(x) if x.fract() == 0.0 && x.abs() < 9.2e18 => Ok(x as i64),
+            _ => Err(self.bad(i, "an integer")),
+        }
+    }
+
+    fn number(&self, i: usize) -> Result<f64, EvalError> {
+        self.values[i]
+            .as_f64()
+            .ok_or_else(|| self.bad(i, "a number"))
+    }
+
+    fn limited(&self, i: usize) -> Result<&str, EvalError> {
+        let s = self.string(i)?;
+        if s.chars().count() > MAX_ENCODE_INPUT_CHARS {
+            return Err(runtime(
+                EvalErrorKind::Limit,
+                format!(
+                    "The input of {} exceeds the maximum length of {MAX_ENCODE_INPUT_CHARS} characters",
+                    self.f.name()
+                ),
+            ));
+        }
+        Ok(s)
+    }
+}
+
+fn apply(
+    function: Function,
+    call: &Call,
+    values: Vec<Value>,
+    entropy: &mut dyn Entropy,
+) -> Result<Value, EvalError> {
+    let mut a = Args {
+        f: function,
+        values,
+        _call: call,
+    };
+    let fname = function.name();
+    Ok(match function {
+        Function::Format => {
+            let template = a.string(0)?.to_string();
+            // Escapes must be read from the raw literal; a template from a path has none.
+            let raw = match &call.args[0].kind {
+                ArgKind::String { raw, .. } => raw.clone(),
+                _ => template.replace('\\', "\\\\"),
+            };
+            let pieces = format_pieces(&raw);
+            if pieces.len() != a.values.len() {
+                return Err(runtime(
+                    EvalErrorKind::InvalidArgument,
+                    format!(
+                        "The number of arguments ({}) of States.Format does not match the number of placeholders ({}) in '{template}'",
+                        a.values.len() - 1,
+                        pieces.len() - 1
+                    ),
+                ));
+            }
+            let mut out = String::new();
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 {
+                    format_value(&a.values[i], &mut out);
+                }
+                out.push_str(piece);
+            }
+            Value::String(out)
+        }
+        Function::StringToJson => {
+            let s = a.string(0)?;
+            string_to_json(s).map_err(|e| {
+                runtime(
+                    EvalErrorKind::InvalidArgument,
+                    format!("The argument of States.StringToJson is not valid JSON: {e}: {s}"),
+                )
+            })?
+        }
+        Function::JsonToString => Value::String(compact_json(&a.values[0])),
+        Function::Array => Value::Array(a.values),
+        Function::ArrayPartition => {
+            let size = a.int(1)?;
+            if size <= 0 {
+                return Err(runtime(
+                    EvalErrorKind::InvalidArgument,
+                    format!(
+                        "The chunk size of States.ArrayPartition must be a positive integer, but was {size}"
+                    ),
+                ));
+            }
+            let items = a.array(0)?;
+            Value::Array(
+                items
+                    .chunks(usize::try_from(size).unwrap_or(usize::MAX))
+                    .map(|c| Value::Array(c.to_vec()))
+                    .collect(),
+            )
+        }
+        Function::ArrayContains => {
+            let items = a.array(0)?;
+            Value::Bool(items.contains(&a.values[1]))
+        }
+        Function::ArrayRange => {
+            let (start, end, step) = (a.int(0)?, a.int(1)?, a.int(2)?);
+            if step == 0 {
+                return Err(runtime(
+                    EvalErrorKind::InvalidArgument,
+                    "The step of States.ArrayRange cannot be 0",
+                ));
+            }
+            let count = range_len(start, end, step);
+            if count > MAX_ARRAY_RANGE_ITEMS as u128 {
+                return Err(runtime(
+                    EvalErrorKind::Limit,
+                    format!(
+                        "States.ArrayRange would produce {count} items, more than the maximum of {MAX_ARRAY_RANGE_ITEMS}"
+                    ),
+                ));
+            }
+            Value::Array(
+                (0..count as i64)
+                    .map(|k| Value::from(start + k * step))
+                    .collect(),
+            )
+        }
+        Function::ArrayGetItem => {
+            let idx = a.int(1)?;
+            let len = a.array(0)?.len();
+            if idx < 0 || idx as u64 >= len as u64 {
+                return Err(runtime(
+                    EvalErrorKind::InvalidArgument,
+                    format!(
+                        "The index {idx} given to States.ArrayGetItem is out of bounds for an array of length {len}"
+                    ),
+                ));
+            }
+            a.array(0)?;
+            let Value::Array(mut items) = a.take(0) else {
+                return Err(a.bad(0, "an array"));
+            };
+            items.swap_remove(idx as usize)
+        }
+        Function::ArrayLength => Value::from(a.array(0)?.len()),
+        Function::ArrayUnique => {
+            let items = a.array(0)?;
+            let mut out: Vec<Value> = Vec::with_capacity(items.len());
+            for item in items {
+                if !out.contains(item) {
+                    out.push(item.clone());
+                }
+            }
+            Value::Array(out)
+        }
+        Function::Base64Encode => Value::String(base64_encode(a.limited(0)?.as_bytes())),
+        Function::Base64Decode => {
+            let s = a.limited(0)?;
+            let bytes = base64_decode(s).ok_or_else(|| {
+                runtime(
+                    EvalErrorKind::InvalidArgument,
+                    format!("The argument of States.Base64Decode is not valid Base64: {s}"),
+                )
+            })?;
+            Value::String(String::from_utf8(bytes).map_err(|_| {
+                runtime(
+                    EvalErrorKind::InvalidArgument,
+                    "The decoded bytes of States.Base64Decode are not valid UTF-8",
+                )
+            })?)
+        }
+        Function::Hash => {
+            let data = a.limited(0)?;
+            let alg = a.string(1)?;
+            let digest = match alg {
+                "MD5" => digest::md5(data.as_bytes()),
+                "SHA-1" => digest::sha1(data.as_bytes()),
+                "SHA-256" => digest::sha256(data.as_bytes()),
+                "SHA-384" => digest::sha512_family(data.as_bytes(), true),
+                "SHA-512" => digest::sha512_family(data.as_bytes(), false),
+                other => {
+                    return Err(runtime(
+                        EvalErrorKind::InvalidArgument,
+                        format!(
+                            "The hash algorithm '{other}' is not supported; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"
+                        ),
+                    ));
+                }
+            };
+            Value::String(digest::hex(&digest))
+        }
+        Function::JsonMerge => {
+            let deep = a.values[2].as_bool().ok_or_else(|| a.bad(2, "a boolean"))?;
+            if deep {
+                return Err(runtime(
+                    EvalErrorKind::InvalidArgument,
+                    "States.JsonMerge does not support deep merging; the third argument must be false",
+                ));
+            }
+            a.object(0)?;
+            a.object(1)?;
+            let (Value::Object(mut left), Value::Object(right)) = (a.take(0), a.take(1)) else {
+                return Err(a.bad(0, "an object"));
+            };
+            for (k, v) in right {
+                left.insert(k, v);
+            }
+            Value::Object(left)
+        }
+        Function::MathRandom => {
+            let (start, end) = (a.int(0)?, a.int(1)?);
+            if start > end {
+                return Err(runtime(
+                    EvalErrorKind::InvalidArgument,
+                    format!(
+                        "The start ({start}) of States.MathRandom is greater than its end ({end})"
+                    ),
+                ));
+            }
+            let span = (end as i128 - start as i128 + 1) as u128;
+            let r = if a.values.len() == 3 {
+                let seed = a.int(2)?;
+                SplitMix64::new(seed as u64).next_u64()
+            } else {
+                entropy.next_u64()
+            };
+            Value::from((start as i128 + (r as u128 % span) as i128) as i64)
+        }
+        Function::MathAdd => {
+            let x = java_round(a.number(0)?);
+            let y = java_round(a.number(1)?);
+            let sum = x.checked_add(y).ok_or_else(|| {
+                runtime(EvalErrorKind::InvalidArgument, "States.MathAdd overflowed")
+            })?;
+            Value::from(sum)
+        }
+        Function::StringSplit => {
+            let s = a.string(0)?;
+            let delims: Vec<char> = a.string(1)?.chars().collect();
+            Value::Array(
+                s.split(|c| delims.contains(&c))
+                    .filter(|t| !t.is_empty())
+                    .map(|t| Value::String(t.to_string()))
+                    .collect(),
+            )
+        }
+        Function::Uuid => {
+            let _ = fname;
+            Value::String(uuid_v4(entropy))
+        }
+    })
+}
+
+/// Java's `Math.round`: half up toward positive infinity (1.5 → 2, -1.5 → -1).
+fn java_round(x: f64) -> i64 {
+    (x + 0.5).floor() as i64
+}
+
+fn string_to_json(s: &str) -> Result<Value, serde_json::Error> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(Value::Null);
+    }
+    let v: Value = serde_json::from_str(t)?;
+    // `-0` is the integer 0 for Jackson.
+    if let Value::Number(n) = &v
+        && n.as_f64() == Some(0.0)
+        && !t.contains(['.', 'e', 'E'])
+    {
+        return Ok(Value::from(0));
+    }
+    Ok(v)
+}
+
+/// How `States.Format` renders a value: strings raw, other scalars as JSON, objects and
+/// arrays the way Java prints maps and lists (`{a=1, b=[1, 2]}`).
+pub fn format_value(v: &Value, out: &mut String) {
+    // Iterative to stay safe on deep values.
+    enum Step<'a> {
+        Value(&'a Value),
+        Text(&'static str),
+        Key(&'a str),
+    }
+    let mut stack = vec![Step::Value(v)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Text(t) => out.push_str(t),
+            Step::Key(k) => {
+                out.push_str(k);
+                out.push('=');
+            }
+            Step::Value(v) => match v {
+                Value::String(s) => out.push_str(s),
+                Value::Array(items) => {
+                    out.push('[');
+                    stack.push(Step::Text("]"));
+                    for (i, item) in items.iter().enumerate().rev() {
+                        stack.push(Step::Value(item));
+                        if i > 0 {
+                            stack.push(Step::Text(", "));
+                        }
+                    }
+                }
+                Value::Object(map) => {
+                    out.push('{');
+                    stack.push(Step::Text("}"));
+                    let entries: Vec<_> = map.iter().collect();
+                    for (i, (k, item)) in entries.into_iter().enumerate().rev() {
+                        stack.push(Step::Value(item));
+                        stack.push(Step::Key(k));
+                        if i > 0 {
+                            stack.push(Step::Text(", "));
+                        }
+                    }
+                }
+                other => out.push_str(&compact_json(other)),
+            },
+        }
+    }
+}
+
+fn uuid_v4(entropy: &mut dyn Entropy) -> String {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&entropy.next_u64().to_be_bytes());
+    bytes[8..].copy_from_slice(&entropy.next_u64().to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let h = digest::hex(&bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard Base64 with padding (RFC 4648 §4).
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Decode standard Base64; padding is required to be well-formed when present.
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let bytes = s.as_bytes();
+    if !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    for (ci, chunk) in bytes.chunks(4).enumerate() {
+        let last = ci == bytes.len() / 4 - 1;
+        let mut n = 0u32;
+        let mut pad = 0;
+        for (k, &c) in chunk.iter().enumerate() {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                b'=' if last && k >= 2 => {
+                    pad += 1;
+                    0
+                }
+                _ => return None,
+            };
+            if pad > 0 && c != b'=' {
+                return None;
+            }
+            n = (n << 6) | u32::from(v);
+        }
+        let b = n.to_be_bytes();
+        out.extend_from_slice(&b[1..4 - pad]);
+    }
+    Some(out)
+}
+
+/// MD5, SHA-1 and SHA-2 written out here: a few dozen lines each, checked against the
+/// published test vectors, instead of three extra crates for one intrinsic.
+mod digest {
+    pub fn hex(bytes: &[u8]) -> String {
+        const H: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            s.push(H[(b >> 4) as usize] as char);
+            s.push(H[(b & 15) as usize] as char);
+        }
+        s
+    }
+
+    /// Merkle–Damgård padding with a 64-bit (or 128-bit) length, in the given byte order.
+    fn pad(data: &[u8], block: usize, big_endian: bool) -> Vec<u8> {
+        let len_bytes = if block == 128 { 16 } else { 8 };
+        let mut m = data.to_vec();
+        m.push(0x80);
+        while m.len() % block != block - len_bytes {
+            m.push(0);
+        }
+        let bits = (data.len() as u128) * 8;
+        if big_endian {
+            m.extend_from_slice(&bits.to_be_bytes()[16 - len_bytes..]);
+        } else {
+            m.extend_from_slice(&bits.to_le_bytes()[..len_bytes]);
+        }
+        m
+    }
+
+    pub fn md5(data: &[u8]) -> Vec<u8> {
+        const S: [u32; 64] = [
+            7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20,
+            5, 9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+            6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+        ];
+        let k: Vec<u32> = (0..64)
+            .map(|i| ((i as f64 + 1.0).sin().abs() * 4294967296.0) as u32)
+            .collect();
+        let mut h: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+        for block in pad(data, 64, false).chunks(64) {
+            let m: Vec<u32> = block
+                .chunks(4)
+                .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+                .collect();
+            let [mut a, mut b, mut c, mut d] = h;
+            for i in 0..64 {
+                let (f, g) = match i / 16 {
+                    0 => ((b & c) | (!b & d), i),
+                    1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+                    2 => (b ^ c ^ d, (3 * i + 5) % 16),
+                    _ => (c ^ (b | !d), (7 * i) % 16),
+                };
+                let f = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
+                a = d;
+                d = c;
+                c = b;
+                b = b.wrapping_add(f.rotate_left(S[i]));
+            }
+            h[0] = h[0].wrapping_add(a);
+            h[1] = h[1].wrapping_add(b);
+            h[2] = h[2].wrapping_add(c);
+            h[3] = h[3].wrapping_add(d);
+        }
+        h.iter().flat_map(|x| x.to_le_bytes()).collect()
+    }
+
+    pub fn sha1(data: &[u8]) -> Vec<u8> {
+        let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
+        for block in pad(data, 64, true).chunks(64) {
+            let mut w = [0u32; 80];
+            for (i, c) in block.chunks(4).enumerate() {
+                w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+            }
+            for i in 16..80 {
+                w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+            }
+            let [mut a, mut b, mut c, mut d, mut e] = h;
+            for (i, wi) in w.iter().enumerate() {
+                let (f, k) = match i / 20 {
+                    0 => ((b & c) | (!b & d), 0x5A827999),
+                    1 => (b ^ c ^ d, 0x6ED9EBA1),
+                    2 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
+                    _ => (b ^ c ^ d, 0xCA62C1D6u32),
+                };
+                let t = a
+                    .rotate_left(5)
+                    .wrapping_add(f)
+                    .wrapping_add(e)
+                    .wrapping_add(k)
+                    .wrapping_add(*wi);
+                e = d;
+                d = c;
+                c = b.rotate_left(30);
+                b = a;
+                a = t;
+            }
+            for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+                *x = x.wrapping_add(y);
+            }
+        }
+        h.iter().flat_map(|x| x.to_be_bytes()).collect()
+    }
+
+    const K256: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+
+    pub fn sha256(data: &[u8]) -> Vec<u8> {
+        let mut h: [u32; 8] = [
+            0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+            0x5be0cd19,
+        ];
+        for block in pad(data, 64, true).chunks(64) {
+            let mut w = [0u32; 64];
+            for (i, c) in block.chunks(4).enumerate() {
+                w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+            }
+            for i in 16..64 {
+                let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+                let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+                w[i] = w[i - 16]
+                    .wrapping_add(s0)
+                    .wrapping_add(w[i - 7])
+                    .wrapping_add(s1);
+            }
+            let mut v = h;
+            for i in 0..64 {
+                let [a, b, c, d, e, f, g, hh] = v;
+                let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+                let ch = (e & f) ^ (!e & g);
+                let t1 = hh
+                    .wrapping_add(s1)
+                    .wrapping_add(ch)
+                    .wrapping_add(K256[i])
+                    .wrapping_add(w[i]);
+                let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+                let maj = (a & b) ^ (a & c) ^ (b & c);
+                let t2 = s0.wrapping_add(maj);
+                v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+            }
+            for (x, y) in h.iter_mut().zip(v) {
+                *x = x.wrapping_add(y);
+            }
+        }
+        h.iter().flat_map(|x| x.to_be_bytes()).collect()
+    }
+
+    const K512: [u64; 80] = [
+        0x428a2f98d728ae22,
+        0x7137449123ef65cd,
+        0xb5c0fbcfec4d3b2f,
+        0xe9b5dba58189dbbc,
+        0x3956c25bf348b538,
+        0x59f111f1b605d019,
+        0x923f82a4af194f9b,
+        0xab1c5ed5da6d8118,
+        0xd807aa98a3030242,
+        0x12835b0145706fbe,
+        0x243185be4ee4b28c,
+        0x550c7dc3d5ffb4e2,
+        0x72be5d74f27b896f,
+        0x80deb1fe3b1696b1,
+        0x9bdc06a725c71235,
+        0xc19bf174cf692694,
+        0xe49b69c19ef14ad2,
+        0xefbe4786384f25e3,
+        0x0fc19dc68b8cd5b5,
+        0x240ca1cc77ac9c65,
+        0x2de92c6f592b0275,
+        0x4a7484aa6ea6e483,
+        0x5cb0a9dcbd41fbd4,
+        0x76f988da831153b5,
+        0x983e5152ee66dfab,
+        0xa831c66d2db43210,
+        0xb00327c898fb213f,
+        0xbf597fc7beef0ee4,
+        0xc6e00bf33da88fc2,
+        0xd5a79147930aa725,
+        0x06ca6351e003826f,
+        0x142929670a0e6e70,
+        0x27b70a8546d22ffc,
+        0x2e1b21385c26c926,
+        0x4d2c6dfc5ac42aed,
+        0x53380d139d95b3df,
+        0x650a73548baf63de,
+        0x766a0abb3c77b2a8,
+        0x81c2c92e47edaee6,
+        0x92722c851482353b,
+        0xa2bfe8a14cf10364,
+        0xa81a664bbc423001,
+        0xc24b8b70d0f89791,
+        0xc76c51a30654be30,
+        0xd192e819d6ef5218,
+        0xd69906245565a910,
+        0xf40e35855771202a,
+        0x106aa07032bbd1b8,
+        0x19a4c116b8d2d0c8,
+        0x1e376c085141ab53,
+        0x2748774cdf8eeb99,
+        0x34b0bcb5e19b48a8,
+        0x391c0cb3c5c95a63,
+        0x4ed8aa4ae3418acb,
+        0x5b9cca4f7763e373,
+        0x682e6ff3d6b2b8a3,
+        0x748f82ee5defb2fc,
+        0x78a5636f43172f60,
+        0x84c87814a1f0ab72,
+        0x8cc702081a6439ec,
+        0x90befffa23631e28,
+        0xa4506cebde82bde9,
+        0xbef9a3f7b2c67915,
+        0xc67178f2e372532b,
+        0xca273eceea26619c,
+        0xd186b8c721c0c207,
+        0xeada7dd6cde0eb1e,
+        0xf57d4f7fee6ed178,
+        0x06f067aa72176fba,
+        0x0a637dc5a2c898a6,
+        0x113f9804bef90dae,
+        0x1b710b35131c471b,
+        0x28db77f523047d84,
+        0x32caab7b40c72493,
+        0x3c9ebe0a15c9bebc,
+        0x431d67c49c100d4c,
+        0x4cc5d4becb3e42b6,
+        0x597f299cfc657e2a,
+        0x5fcb6fab3ad6faec,
+        0x6c44198c4a475817,
+    ];
+
+    /// SHA-512, or SHA-384 (other initial values, output truncated to 48 bytes).
+    pub fn sha512_family(data: &[u8], sha384: bool) -> Vec<u8> {
+        let mut h: [u64; 8] = if sha384 {
+            [
+                0xcbbb9d5dc1059ed8,
+                0x629a292a367cd507,
+                0x9159015a3070dd17,
+                0x152fecd8f70e5939,
+                0x67332667ffc00b31,
+                0x8eb44a8768581511,
+                0xdb0c2e0d64f98fa7,
+                0x47b5481dbefa4fa4,
+            ]
+        } else {
+            [
+                0x6a09e667f3bcc908,
+                0xbb67ae8584caa73b,
+                0x3c6ef372fe94f82b,
+                0xa54ff53a5f1d36f1,
+                0x510e527fade682d1,
+                0x9b05688c2b3e6c1f,
+                0x1f83d9abfb41bd6b,
+                0x5be0cd19137e2179,
+            ]
+        };
+        for block in pad(data, 128, true).chunks(128) {
+            let mut w = [0u64; 80];
+            for (i, c) in block.chunks(8).enumerate() {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(c);
+                w[i] = u64::from_be_bytes(b);
+            }
+            for i in 16..80 {
+                let s0 = w[i - 15].rotate_right(1) ^ w[i - 15].rotate_right(8) ^ (w[i - 15] >> 7);
+                let s1 = w[i - 2].rotate_right(19) ^ w[i - 2].rotate_right(61) ^ (w[i - 2] >> 6);
+                w[i] = w[i - 16]
+                    .wrapping_add(s0)
+                    .wrapping_add(w[i - 7])
+                    .wrapping_add(s1);
+            }
+            let mut v = h;
+            for i in 0..80 {
+                let [a, b, c, d, e, f, g, hh] = v;
+                let s1 = e.rotate_right(14) ^ e.rotate_right(18) ^ e.rotate_right(41);
+                let ch = (e & f) ^ (!e & g);
+                let t1 = hh
+                    .wrapping_add(s1)
+                    .wrapping_add(ch)
+                    .wrapping_add(K512[i])
+                    .wrapping_add(w[i]);
+                let s0 = a.rotate_right(28) ^ a.rotate_right(34) ^ a.rotate_right(39);
+                let maj = (a & b) ^ (a & c) ^ (b & c);
+                let t2 = s0.wrapping_add(maj);
+                v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+            }
+            for (x, y) in h.iter_mut().zip(v) {
+                *x = x.wrapping_add(y);
+            }
+        }
+        let out: Vec<u8> = h.iter().flat_map(|x| x.to_be_bytes()).collect();
+        if sha384 { out[..48].to_vec() } else { out }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,916 @@
+use super::*;
+use crate::expr::jsonpath::Root;
+use serde_json::json;
+
+fn r(a: u32, b: u32) -> TextRange {
+    TextRange::new(a, b)
+}
+
+fn call(s: &str) -> Call {
+    parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+fn errors(s: &str) -> Vec<(TextRange, String)> {
+    check(s).into_iter().map(|e| (e.span, e.message)).collect()
+}
+
+fn one_error(s: &str) -> (TextRange, String) {
+    let mut errs = errors(s);
+    assert_eq!(errs.len(), 1, "{s}: {errs:?}");
+    errs.remove(0)
+}
+
+struct Fixed(u64);
+impl Entropy for Fixed {
+    fn next_u64(&mut self) -> u64 {
+        self.0
+    }
+}
+
+fn eval_in(s: &str, input: Value) -> Result<Value, EvalError> {
+    let ctx = json!({"Execution": {"Name": "my-exec-name", "Input": input.clone()}, "StateMachine": {"Id": "arn:sm", "Name": "sm"}});
+    let mut vars = Map::new();
+    vars.insert("v".into(), json!({"list": [1, 2, 3]}));
+    let scope = Scope::new(&input, &ctx, &vars);
+    let c = call(s);
+    assert!(validate(&c).is_empty(), "{s}: {:?}", validate(&c));
+    evaluate(&c, &scope, &mut SplitMix64::new(42))
+}
+
+fn eval(s: &str) -> Value {
+    eval_in(s, json!({})).unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+fn eval_err(s: &str, input: Value) -> String {
+    let ctx = json!({});
+    let vars = Map::new();
+    let scope = Scope::new(&input, &ctx, &vars);
+    evaluate(&call(s), &scope, &mut SplitMix64::new(1))
+        .expect_err(s)
+        .cause
+}
+
+// --- detection and parsing -----------------------------------------------------------
+
+#[test]
+fn detection() {
+    assert!(is_intrinsic("States.Format('{}', $.a)"));
+    assert!(is_intrinsic("States.UUID()"));
+    assert!(is_intrinsic("  States.Array ( 1 ) "));
+    assert!(is_intrinsic("States.Foo(1)"));
+    assert!(!is_intrinsic("$.a"));
+    assert!(!is_intrinsic("hello"));
+    assert!(!is_intrinsic("Format(1)"));
+    assert!(!is_intrinsic("States.Format"));
+    assert!(!is_intrinsic(""));
+}
+
+#[test]
+fn parses_format_with_spans() {
+    let c = call("States.Format('x {}', $.a)");
+    assert_eq!(c.name, "States.Format");
+    assert_eq!(c.function, Some(Function::Format));
+    assert_eq!(c.name_span, r(0, 13));
+    assert_eq!(c.span, r(0, 26));
+    assert_eq!(c.args.len(), 2);
+    assert_eq!(c.args[0].span, r(14, 20));
+    assert_eq!(
+        c.args[0].kind,
+        ArgKind::String {
+            value: "x {}".into(),
+            raw: "x {}".into()
+        }
+    );
+    assert_eq!(c.args[1].span, r(22, 25));
+    let ArgKind::Path(p) = &c.args[1].kind else {
+        panic!()
+    };
+    assert_eq!(p.text, "$.a");
+    assert_eq!(p.span, r(22, 25));
+    assert_eq!(p.segments[0].span, r(23, 25));
+}
+
+#[test]
+fn parses_every_argument_kind() {
+    let c = call(
+        "States.Array('it\\'s \\{\\} \\\\', 1, -2.5, 1e3, true, false, null, $$.Execution.Id, $v.list[0], $, States.UUID())",
+    );
+    let kinds: Vec<&ArgKind> = c.args.iter().map(|a| &a.kind).collect();
+    assert_eq!(
+        kinds[0],
+        &ArgKind::String {
+            value: "it's {} \\".into(),
+            raw: "it\\'s \\{\\} \\\\".into()
+        }
+    );
+    assert_eq!(kinds[1], &ArgKind::Number(1.into()));
+    assert_eq!(kinds[2], &ArgKind::Number(Number::from_f64(-2.5).unwrap()));
+    assert_eq!(
+        kinds[3],
+        &ArgKind::Number(Number::from_f64(1000.0).unwrap())
+    );
+    assert_eq!(kinds[4], &ArgKind::Bool(true));
+    assert_eq!(kinds[5], &ArgKind::Bool(false));
+    assert_eq!(kinds[6], &ArgKind::Null);
+    let ArgKind::Path(p) = kinds[7] else { panic!() };
+    assert_eq!(p.root, Root::Context);
+    let ArgKind::Path(p) = kinds[8] else { panic!() };
+    assert_eq!(p.root, Root::Variable("v".into()));
+    let ArgKind::Path(p) = kinds[9] else { panic!() };
+    assert!(p.segments.is_empty());
+    let ArgKind::Call(inner) = kinds[10] else {
+        panic!()
+    };
+    assert_eq!(inner.function, Some(Function::Uuid));
+}
+
+#[test]
+fn paths_with_commas_and_parens_inside_brackets() {
+    let c = call("States.Array($.a[0,1], $['x,y'], $.b[?(@.c == 'd)')], $.e)");
+    assert_eq!(c.args.len(), 4);
+    let texts: Vec<String> = c
+        .args
+        .iter()
+        .map(|a| match &a.kind {
+            ArgKind::Path(p) => p.text.clone(),
+            _ => panic!(),
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        ["$.a[0,1]", "$['x,y']", "$.b[?(@.c == 'd)')]", "$.e"]
+    );
+}
+
+#[test]
+fn whitespace_is_allowed_between_tokens() {
+    let c = call("  States.Format ( '{}' ,  $.a  )  ");
+    assert_eq!(c.args.len(), 2);
+    assert_eq!(c.span, r(2, 32));
+}
+
+#[test]
+fn syntax_errors() {
+    let e = parse("States.Format('x', $.a").unwrap_err();
+    assert_eq!(e.span, r(0, 22));
+    assert_eq!(e.message, "unclosed call to `States.Format`: expected `)`");
+    let e = parse("States.Format('x)").unwrap_err();
+    assert_eq!(e.span, r(14, 17));
+    assert_eq!(e.message, "unterminated string: expected a closing '");
+    let e = parse("States.Format('a\\nb')").unwrap_err();
+    assert_eq!(e.span, r(16, 18));
+    assert_eq!(
+        e.message,
+        "invalid escape `\\n`: only \\', \\{, \\} and \\\\ are allowed in intrinsic strings"
+    );
+    let e = parse("States.Format(\"x\")").unwrap_err();
+    assert_eq!(e.span, r(14, 15));
+    assert_eq!(
+        e.message,
+        "strings in intrinsic functions use single quotes: 'text'"
+    );
+    let e = parse("States.Array(1 2)").unwrap_err();
+    assert_eq!(e.span, r(15, 16));
+    assert_eq!(
+        e.message,
+        "unexpected `2` at offset 15; expected `,` or `)` after an argument"
+    );
+    let e = parse("States.Array(1,)").unwrap_err();
+    assert_eq!(e.span, r(15, 16));
+    let e = parse("States.Array(foo)").unwrap_err();
+    assert_eq!(e.span, r(13, 16));
+    assert!(
+        e.message
+            .starts_with("unexpected `foo`; expected an argument")
+    );
+    let e = parse("States.Array(1) x").unwrap_err();
+    assert_eq!(e.span, r(16, 17));
+    assert_eq!(
+        e.message,
+        "unexpected `x` at offset 16; expected the end of the expression after the closing `)`"
+    );
+    let e = parse("States.UUID").unwrap_err();
+    assert_eq!(
+        e.message,
+        "unexpected end of the expression; expected `(` after the function name `States.UUID`"
+    );
+    let e = parse("States.Array($.a])").unwrap_err();
+    assert_eq!(e.span, r(16, 17));
+    assert_eq!(e.message, "unexpected `]` at offset 16");
+    let e = parse("States.Array(1.)").unwrap_err();
+    assert_eq!(e.span, r(13, 15));
+    assert_eq!(e.message, "`1.` is not a valid number");
+    let e = parse("(1)").unwrap_err();
+    assert_eq!(e.span, r(0, 1));
+}
+
+#[test]
+fn hostile_nesting_does_not_overflow() {
+    let s = format!("{}1{}", "States.Array(".repeat(10_000), ")".repeat(10_000));
+    let e = parse(&s).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("intrinsic functions nested too deeply")
+    );
+}
+
+// --- validation ----------------------------------------------------------------------
+
+#[test]
+fn valid_calls_pass() {
+    for ok in [
+        "States.Format('Hello, my name is {}.', $.name)",
+        "States.Format('{}', States.UUID())",
+        "States.Format('literal \\{\\} braces')",
+        "States.StringToJson($.someString)",
+        "States.StringToJson('{\"number\": 20}')",
+        "States.JsonToString($.someJson)",
+        "States.Array()",
+        "States.Array('Foo', 2020, $.someJson, null)",
+        "States.ArrayPartition($.inputArray, 4)",
+        "States.ArrayContains($.inputArray, $.lookingFor)",
+        "States.ArrayRange(1, 9, 2)",
+        "States.ArrayRange(10, 0, -1)",
+        "States.ArrayGetItem($.inputArray, $.index)",
+        "States.ArrayLength($.inputArray)",
+        "States.ArrayUnique($.inputArray)",
+        "States.Base64Encode($.input)",
+        "States.Base64Decode($.base64)",
+        "States.Hash($.Data, $.Algorithm)",
+        "States.Hash('input data', 'SHA-384')",
+        "States.JsonMerge($.json1, $.json2, false)",
+        "States.MathRandom($.start, $.end)",
+        "States.MathRandom(1, 999, 1234)",
+        "States.MathAdd($.value1, $.step)",
+        "States.MathAdd(111, -1)",
+        "States.StringSplit($.inputString, $.splitter)",
+        "States.UUID()",
+        "States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), 0)",
+        "States.Format('{}', $var.field)",
+    ] {
+        assert_eq!(errors(ok), vec![], "{ok}");
+    }
+}
+
+#[test]
+fn aws_nine_call_example() {
+    // The example in the AWS guide has three placeholders but two values: it would fail
+    // at run time, and the validator says so (and nothing else).
+    let documented = "States.Format('{}.{}.{}', States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.ImageRecipe.Arn, '/'), 2), '.'), 0), States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.ImageRecipe.Arn, '/'), 2), '.'), 1))";
+    assert_eq!(
+        one_error(documented),
+        (
+            r(14, 24),
+            "the `States.Format` template has 3 placeholders `{}` but 2 values follow it".into()
+        )
+    );
+    let fixed = documented.replacen("'{}.{}.{}'", "'{}.{}'", 1);
+    assert_eq!(errors(&fixed), vec![]);
+    let out = eval_in(
+        &fixed,
+        json!({"ImageRecipe": {"Arn": "arn:aws:imagebuilder:us-east-1:123:image-recipe/my-recipe/1.2.3"}}),
+    )
+    .unwrap();
+    assert_eq!(out, json!("1.2"));
+}
+
+#[test]
+fn nesting_deeper_than_ten_is_reported() {
+    let mut s = "States.UUID()".to_string();
+    for _ in 0..10 {
+        s = format!("States.Array({s})");
+    }
+    // 11 levels: the innermost UUID is at depth 11.
+    let (span, msg) = one_error(&s);
+    let at = s.find("States.UUID").unwrap() as u32;
+    assert_eq!(span, r(at, at + 11));
+    assert_eq!(
+        msg,
+        "intrinsic functions can be nested at most 10 deep; `States.UUID` is at depth 11"
+    );
+    let ten = s.replacen("States.Array(", "", 1);
+    let ten = &ten[..ten.len() - 1];
+    assert_eq!(errors(ten), vec![]);
+}
+
+#[test]
+fn unknown_functions_suggest() {
+    assert_eq!(
+        one_error("States.Fromat('{}', 1)"),
+        (
+            r(0, 13),
+            "unknown intrinsic function `States.Fromat`; did you mean `States.Format`?".into()
+        )
+    );
+    assert_eq!(
+        one_error("States.format('x')").1,
+        "unknown intrinsic function `States.format`; did you mean `States.Format`?"
+    );
+    assert_eq!(
+        one_error("States.Uuid()").1,
+        "unknown intrinsic function `States.Uuid`; did you mean `States.UUID`?"
+    );
+    assert_eq!(
+        one_error("Foo.ArrayLength($.a)").1,
+        "unknown intrinsic function `Foo.ArrayLength`; intrinsic functions are named `States.<Name>`"
+    );
+    assert_eq!(
+        one_error("States.Foo()").1,
+        "unknown intrinsic function `States.Foo`"
+    );
+    assert_eq!(suggest("States.StringToJSON"), Some("States.StringToJson"));
+    assert_eq!(suggest("States.ArrayLenght"), Some("States.ArrayLength"));
+    assert_eq!(suggest("States.Completely"), None);
+}
+
+#[test]
+fn arity_errors() {
+    assert_eq!(
+        one_error("States.MathAdd(1)"),
+        (
+            r(0, 17),
+            "`States.MathAdd` takes 2 arguments but 1 was given".into()
+        )
+    );
+    assert_eq!(
+        one_error("States.UUID(1, 2)"),
+        (
+            r(12, 16),
+            "`States.UUID` takes no arguments but 2 were given".into()
+        )
+    );
+    assert_eq!(
+        one_error("States.Format()").1,
+        "`States.Format` takes at least 1 argument but 0 were given"
+    );
+    assert_eq!(
+        one_error("States.MathRandom(1)").1,
+        "`States.MathRandom` takes 2 or 3 arguments but 1 was given"
+    );
+    assert_eq!(
+        one_error("States.JsonMerge($.a, $.b)").1,
+        "`States.JsonMerge` takes 3 arguments but 2 were given"
+    );
+    assert_eq!(
+        one_error("States.ArrayLength($.a, $.b)"),
+        (
+            r(24, 27),
+            "`States.ArrayLength` takes 1 argument but 2 were given".into()
+        )
+    );
+}
+
+#[test]
+fn literal_argument_types() {
+    assert_eq!(
+        one_error("States.ArrayPartition($.a, 'x')"),
+        (
+            r(27, 30),
+            "argument 2 of `States.ArrayPartition` must be a positive integer, but a string is given"
+                .into()
+        )
+    );
+    assert_eq!(
+        one_error("States.ArrayPartition($.a, 0)").1,
+        "argument 2 of `States.ArrayPartition` must be a positive integer, but it is 0"
+    );
+    assert_eq!(
+        one_error("States.ArrayLength('abc')").1,
+        "argument 1 of `States.ArrayLength` must be an array, but a string is given"
+    );
+    assert_eq!(
+        one_error("States.ArrayLength(States.Format('x'))").1,
+        "argument 1 of `States.ArrayLength` must be an array, but `States.Format` returns a string"
+    );
+    assert_eq!(
+        one_error("States.ArrayGetItem($.a, -1)").1,
+        "argument 2 of `States.ArrayGetItem` must be a non-negative integer, but it is -1"
+    );
+    assert_eq!(
+        one_error("States.ArrayRange(1.5, 3, 1)").1,
+        "argument 1 of `States.ArrayRange` must be an integer, but a number is given"
+    );
+    assert_eq!(
+        one_error("States.MathAdd('1', 2)").1,
+        "argument 1 of `States.MathAdd` must be a number, but a string is given"
+    );
+    assert_eq!(
+        one_error("States.Format(1)").1,
+        "argument 1 of `States.Format` must be a string, but an integer is given"
+    );
+    assert_eq!(
+        one_error("States.JsonMerge($.a, null, false)").1,
+        "argument 2 of `States.JsonMerge` must be an object, but null is given"
+    );
+    assert_eq!(
+        one_error("States.JsonMerge($.a, $.b, 'false')").1,
+        "argument 3 of `States.JsonMerge` must be a boolean, but a string is given"
+    );
+    // Calls that may return anything are not second-guessed.
+    assert_eq!(
+        errors("States.ArrayLength(States.StringToJson($.s))"),
+        vec![]
+    );
+}
+
+#[test]
+fn literal_argument_values() {
+    assert_eq!(
+        one_error("States.Hash($.d, 'SHA256')"),
+        (
+            r(17, 25),
+            "unsupported hash algorithm 'SHA256': `States.Hash` accepts MD5, SHA-1, SHA-256, SHA-384 and SHA-512; did you mean 'SHA-256'?".into()
+        )
+    );
+    assert_eq!(
+        one_error("States.Hash($.d, 'CRC32')").1,
+        "unsupported hash algorithm 'CRC32': `States.Hash` accepts MD5, SHA-1, SHA-256, SHA-384 and SHA-512"
+    );
+    assert_eq!(
+        one_error("States.JsonMerge($.a, $.b, true)"),
+        (
+            r(27, 31),
+            "`States.JsonMerge` only supports a shallow merge: the third argument must be `false`"
+                .into()
+        )
+    );
+    assert_eq!(
+        one_error("States.ArrayRange(1, 9, 0)"),
+        (
+            r(24, 25),
+            "the step of `States.ArrayRange` cannot be 0".into()
+        )
+    );
+    assert_eq!(
+        one_error("States.ArrayRange(0, 1000, 1)"),
+        (
+            r(0, 29),
+            "`States.ArrayRange` would produce 1001 items; at most 1000 are allowed".into()
+        )
+    );
+    assert_eq!(errors("States.ArrayRange(1, 1000, 1)"), vec![]);
+    assert_eq!(
+        one_error("States.MathRandom(10, 1)").1,
+        "the start of `States.MathRandom` (10) is greater than its end (1)"
+    );
+    assert_eq!(
+        one_error("States.StringToJson('{nope')").1,
+        "the argument of `States.StringToJson` is not valid JSON: key must be a string at line 1 column 2"
+    );
+    let long = format!("States.Base64Encode('{}')", "a".repeat(10_001));
+    assert_eq!(
+        one_error(&long).1,
+        "the input of `States.Base64Encode` is limited to 10000 characters"
+    );
+}
+
+#[test]
+fn format_placeholder_count() {
+    assert_eq!(
+        one_error("States.Format('{} and {}', $.a)"),
+        (
+            r(14, 25),
+            "the `States.Format` template has 2 placeholders `{}` but 1 value follows it".into()
+        )
+    );
+    assert_eq!(
+        one_error("States.Format('none', $.a)").1,
+        "the `States.Format` template has 0 placeholders `{}` but 1 value follows it"
+    );
+    assert_eq!(
+        one_error("States.Format('\\{} {}', $.a, $.b)").1,
+        "the `States.Format` template has 1 placeholder `{}` but 2 values follow it"
+    );
+}
+
+#[test]
+fn several_problems_are_all_reported() {
+    let errs = errors("States.Format('{}', States.Fromat(1), States.MathAdd(1))");
+    let msgs: Vec<&str> = errs.iter().map(|(_, m)| m.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "unknown intrinsic function `States.Fromat`; did you mean `States.Format`?",
+            "`States.MathAdd` takes 2 arguments but 1 was given",
+            "the `States.Format` template has 1 placeholder `{}` but 2 values follow it",
+        ]
+    );
+}
+
+// --- evaluation ----------------------------------------------------------------------
+
+#[test]
+fn format_renders_like_aws() {
+    let input = json!({
+        "name": "Arnav", "n": null, "i": 1, "f": 1.1, "b": true,
+        "o": {"Arg1": 1, "Arg2": []}, "a": [1, "x", {"k": null}],
+        "js": "{\"Arg1\": 1, \"Arg2\": []}"
+    });
+    let f = |s: &str| eval_in(s, input.clone()).unwrap();
+    assert_eq!(
+        f("States.Format('Hello, my name is {}.', $.name)"),
+        json!("Hello, my name is Arnav.")
+    );
+    assert_eq!(
+        f("States.Format('{} {} {} {}', $.n, $.i, $.f, $.b)"),
+        json!("null 1 1.1 true")
+    );
+    assert_eq!(
+        f("States.Format('fst={}', $.o)"),
+        json!("fst={Arg1=1, Arg2=[]}")
+    );
+    assert_eq!(f("States.Format('{}', $.a)"), json!("[1, x, {k=null}]"));
+    assert_eq!(
+        f("States.Format('{}', $.js)"),
+        json!("{\"Arg1\": 1, \"Arg2\": []}")
+    );
+    assert_eq!(
+        f("States.Format('\\{\\} {} \\'q\\' \\\\', $.i)"),
+        json!("{} 1 'q' \\")
+    );
+    assert_eq!(f("States.Format('{}{}', 'a', 2)"), json!("a2"));
+    // A template from a path has no escapes; its `{}` are placeholders.
+    let g = eval_in("States.Format($.t, 1)", json!({"t": "x{}y\\"})).unwrap();
+    assert_eq!(g, json!("x1y\\"));
+}
+
+#[test]
+fn json_functions() {
+    assert_eq!(
+        eval("States.StringToJson('{\"number\": 20}')"),
+        json!({"number": 20})
+    );
+    let f = |v: Value| eval_in("States.StringToJson($.s)", json!({"s": v})).unwrap();
+    assert_eq!(f(json!("")), Value::Null);
+    assert_eq!(f(json!(" ")), Value::Null);
+    assert_eq!(f(json!("-0")), json!(0));
+    assert_eq!(f(json!("1.1")), json!(1.1));
+    assert_eq!(f(json!("\"HelloWorld\"")), json!("HelloWorld"));
+    assert_eq!(
+        f(json!("[1, 2, \"HelloWorld\"]")),
+        json!([1, 2, "HelloWorld"])
+    );
+    let t = |v: Value| eval_in("States.JsonToString($.j)", json!({"j": v})).unwrap();
+    assert_eq!(
+        t(json!({"name": "Foo", "year": 2020})),
+        json!("{\"name\":\"Foo\",\"year\":2020}")
+    );
+    assert_eq!(
+        t(json!([1, 2, "HelloWorld"])),
+        json!("[1,2,\"HelloWorld\"]")
+    );
+    assert_eq!(t(json!(1.1)), json!("1.1"));
+    assert_eq!(t(json!(true)), json!("true"));
+    let m = eval_in(
+        "States.JsonMerge($.json1, $.json2, false)",
+        json!({"json1": {"a": {"a1": 1, "a2": 2}, "b": 2}, "json2": {"a": {"a3": 1, "a4": 2}, "c": 3}}),
+    )
+    .unwrap();
+    assert_eq!(m, json!({"a": {"a3": 1, "a4": 2}, "b": 2, "c": 3}));
+    assert_eq!(
+        eval_err("States.StringToJson($.s)", json!({"s": "{x"})),
+        "The argument of States.StringToJson is not valid JSON: key must be a string at line 1 column 2: {x"
+    );
+    assert_eq!(
+        eval_err(
+            "States.JsonMerge($.a, $.b, false)",
+            json!({"a": {}, "b": [1]})
+        ),
+        "The argument 2 of States.JsonMerge must be an object, but was array: [1]"
+    );
+}
+
+#[test]
+fn array_functions() {
+    let nine = json!({"a": [1, 2, 3, 4, 5, 6, 7, 8, 9]});
+    let f = |s: &str| eval_in(s, nine.clone()).unwrap();
+    assert_eq!(
+        eval_in("States.Array($.Id)", json!({"Id": 123456})).unwrap(),
+        json!([123456])
+    );
+    assert_eq!(
+        eval("States.Array('Foo', 2020, null, true)"),
+        json!(["Foo", 2020, null, true])
+    );
+    assert_eq!(eval("States.Array()"), json!([]));
+    assert_eq!(
+        f("States.ArrayPartition($.a, 4)"),
+        json!([[1, 2, 3, 4], [5, 6, 7, 8], [9]])
+    );
+    assert_eq!(f("States.ArrayContains($.a, 5)"), json!(true));
+    assert_eq!(f("States.ArrayContains($.a, 10)"), json!(false));
+    assert_eq!(
+        eval_in(
+            "States.ArrayContains($.a, $.b)",
+            json!({"a": [{"1": 2, "2": []}], "b": {"1": 2, "2": []}})
+        )
+        .unwrap(),
+        json!(true)
+    );
+    assert_eq!(eval("States.ArrayRange(1, 9, 2)"), json!([1, 3, 5, 7, 9]));
+    assert_eq!(eval("States.ArrayRange(0, 10, 3)"), json!([0, 3, 6, 9]));
+    assert_eq!(eval("States.ArrayRange(1, 9, 9)"), json!([1]));
+    assert_eq!(eval("States.ArrayRange(10, 1, -4)"), json!([10, 6, 2]));
+    assert_eq!(eval("States.ArrayRange(5, 1, 1)"), json!([]));
+    assert_eq!(
+        eval("States.ArrayRange(1, 1000, 1)")
+            .as_array()
+            .unwrap()
+            .len(),
+        1000
+    );
+    assert_eq!(f("States.ArrayGetItem($.a, 5)"), json!(6));
+    assert_eq!(f("States.ArrayLength($.a)"), json!(9));
+    assert_eq!(
+        eval_in(
+            "States.ArrayUnique($.a)",
+            json!({"a": [1, 2, 3, 3, 3, 3, 3, 3, 4]})
+        )
+        .unwrap(),
+        json!([1, 2, 3, 4])
+    );
+    assert_eq!(
+        eval_in(
+            "States.ArrayUnique($.a)",
+            json!({"a": [null, null, {"a": 1}, {"a": 1}, [1], [1], 1, 1.0]})
+        )
+        .unwrap(),
+        json!([null, {"a": 1}, [1], 1, 1.0])
+    );
+    assert_eq!(
+        eval("States.ArrayLength(States.ArrayGetItem(States.Array(States.Array(1, 2)), 0))"),
+        json!(2)
+    );
+    assert_eq!(
+        eval_in("States.ArrayLength($v.list)", json!({})).unwrap(),
+        json!(3)
+    );
+    // Run-time failures.
+    assert_eq!(
+        eval_err("States.ArrayGetItem($.a, 9)", nine.clone()),
+        "The index 9 given to States.ArrayGetItem is out of bounds for an array of length 9"
+    );
+    assert_eq!(
+        eval_err("States.ArrayRange(0, 1000, 1)", json!({})),
+        "States.ArrayRange would produce 1001 items, more than the maximum of 1000"
+    );
+    assert_eq!(
+        eval_err("States.ArrayRange($.s, 3, 1)", json!({"s": 0.5})),
+        "The argument 1 of States.ArrayRange must be an integer, but was number: 0.5"
+    );
+    assert_eq!(
+        eval_err("States.ArrayPartition($.a, $.n)", json!({"a": [1], "n": 0})),
+        "The chunk size of States.ArrayPartition must be a positive integer, but was 0"
+    );
+    assert_eq!(
+        eval_err("States.ArrayLength($.a)", json!({"a": "x"})),
+        "The argument 1 of States.ArrayLength must be an array, but was string: \"x\""
+    );
+    assert_eq!(
+        eval_err("States.ArrayLength($.missing)", json!({})),
+        "Invalid path '$.missing' : No results for path: $['missing']"
+    );
+}
+
+#[test]
+fn encoding_and_hashing() {
+    assert_eq!(
+        eval("States.Base64Encode('Data to encode')"),
+        json!("RGF0YSB0byBlbmNvZGU=")
+    );
+    assert_eq!(
+        eval("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')"),
+        json!("Data to encode")
+    );
+    assert_eq!(eval("States.Base64Decode('')"), json!(""));
+    for s in ["", "f", "fo", "foo", "foob", "fooba", "foobar", "héllo ✓"] {
+        let enc = base64_encode(s.as_bytes());
+        assert_eq!(base64_decode(&enc).unwrap(), s.as_bytes(), "{s}");
+    }
+    assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
+    assert_eq!(base64_encode(b"fooba"), "Zm9vYmE=");
+    assert_eq!(base64_encode(b"foob"), "Zm9vYg==");
+    assert_eq!(base64_decode("Zm9v!mFy"), None);
+    assert_eq!(base64_decode("Zm9"), None);
+    assert_eq!(base64_decode("Zm=v"), None);
+    assert_eq!(
+        eval_err("States.Base64Decode($.s)", json!({"s": "not base64"})),
+        "The argument of States.Base64Decode is not valid Base64: not base64"
+    );
+    // Recorded against AWS (hash_calculations), plus the published test vectors.
+    let h = |data: &str, alg: &str| eval(&format!("States.Hash('{data}', '{alg}')"));
+    assert_eq!(
+        h("input data", "MD5"),
+        json!("812f45842bc6d66ee14572ce20db8e86")
+    );
+    assert_eq!(
+        h("input data", "SHA-1"),
+        json!("aaff4a450a104cd177d28d18d74485e8cae074b7")
+    );
+    assert_eq!(
+        h("input data", "SHA-256"),
+        json!("b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3")
+    );
+    assert_eq!(
+        h("input data", "SHA-384"),
+        json!(
+            "d28a7d5cf25a74f11a50a18452b75e04bb3d70c9dd0510d6123aa008c756511b87525bdc835ebb27e1fb9e9374a15562"
+        )
+    );
+    assert_eq!(h("", "MD5"), json!("d41d8cd98f00b204e9800998ecf8427e"));
+    assert_eq!(
+        h("abc", "SHA-1"),
+        json!("a9993e364706816aba3e25717850c26c9cd0d89d")
+    );
+    assert_eq!(
+        h("", "SHA-256"),
+        json!("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    );
+    assert_eq!(
+        h("abc", "SHA-512"),
+        json!(
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+        )
+    );
+    let long = "a".repeat(200);
+    assert_eq!(
+        h(&long, "MD5"),
+        json!(digest::hex(&digest::md5(long.as_bytes())))
+    );
+    let multi = |alg: &str| digest_for(alg, "a".repeat(200).as_bytes());
+    assert_eq!(
+        multi("sha256"),
+        "c2a908d98f5df987ade41b5fce213067efbcc21ef2240212a41e54b5e7c28ae5"
+    );
+    assert_eq!(
+        multi("sha384"),
+        "0691b6e978614b67d60557b2a2cddd53406508522efa21c624dbbfa8ab6e726d5c586b489c7c09f24109a64c10211d48"
+    );
+    assert_eq!(
+        multi("sha512"),
+        "4b11459c33f52a22ee8236782714c150a3b2c60994e9acee17fe68947a3e6789f31e7668394592da7bef827cddca88c4e6f86e4df7ed1ae6cba71f3e98faee9f"
+    );
+    assert_eq!(multi("md5"), "887f30b43b2867f4a9accceee7d16e6c");
+    assert_eq!(multi("sha1"), "e61cfffe0d9195a525fc6cf06ca2d77119c24a40");
+    assert_eq!(
+        h("héllo wörld", "MD5"),
+        json!("ed0c22cc110ede12327851863c078138")
+    );
+    assert_eq!(
+        eval_err("States.Hash($.d, $.a)", json!({"d": "x", "a": "SHA256"})),
+        "The hash algorithm 'SHA256' is not supported; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"
+    );
+    assert_eq!(
+        eval_err("States.Hash($.d, 'MD5')", json!({"d": "x".repeat(10_001)})),
+        "The input of States.Hash exceeds the maximum length of 10000 characters"
+    );
+}
+
+fn digest_for(alg: &str, data: &[u8]) -> String {
+    digest::hex(&match alg {
+        "md5" => digest::md5(data),
+        "sha1" => digest::sha1(data),
+        "sha256" => digest::sha256(data),
+        "sha384" => digest::sha512_family(data, true),
+        _ => digest::sha512_family(data, false),
+    })
+}
+
+#[test]
+fn math_functions() {
+    assert_eq!(eval("States.MathAdd(111, -1)"), json!(110));
+    // Recorded against AWS (math_add): Java Math.round on each argument.
+    for (a, b, want) in [
+        (json!(-9), json!(3), -6),
+        (json!(1.49), json!(1.5), 3),
+        (json!(-1.5), json!(0), -1),
+        (json!(-1.51), json!(0), -2),
+        (json!(2.5), json!(0), 3),
+        (json!(-0.5), json!(0), 0),
+        (json!(-2.5), json!(0), -2),
+        (json!(1.5), json!(1.51), 4),
+        (json!(-1.49), json!(-1.5), -2),
+        (json!(-1.5), json!(-1.51), -3),
+        (json!(1.49), json!(-1.49), 0),
+    ] {
+        let out = eval_in("States.MathAdd($.a, $.b)", json!({"a": a, "b": b})).unwrap();
+        assert_eq!(out, json!(want), "{a} + {b}");
+    }
+    assert_eq!(
+        eval_err("States.MathAdd($.a, 1)", json!({"a": "1"})),
+        "The argument 1 of States.MathAdd must be a number, but was string: \"1\""
+    );
+    // MathRandom: inclusive range, seeded calls are reproducible, unseeded use the entropy.
+    let input = json!({});
+    let ctx = json!({});
+    let vars = Map::new();
+    let scope = Scope::new(&input, &ctx, &vars);
+    let c = call("States.MathRandom(1, 999)");
+    for seed in 0..200u64 {
+        let v = evaluate(&c, &scope, &mut SplitMix64::new(seed))
+            .unwrap()
+            .as_i64()
+            .unwrap();
+        assert!((1..=999).contains(&v));
+    }
+    assert_eq!(evaluate(&c, &scope, &mut Fixed(0)).unwrap(), json!(1));
+    assert_eq!(evaluate(&c, &scope, &mut Fixed(998)).unwrap(), json!(999));
+    assert_eq!(evaluate(&c, &scope, &mut Fixed(999)).unwrap(), json!(1));
+    let seeded = call("States.MathRandom(0, 999, 3)");
+    let a = evaluate(&seeded, &scope, &mut SplitMix64::new(1)).unwrap();
+    let b = evaluate(&seeded, &scope, &mut SplitMix64::new(2)).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(eval("States.MathRandom(5, 5)"), json!(5));
+}
+
+#[test]
+fn string_split_like_java_string_tokenizer() {
+    let f = |s: &str, d: &str| {
+        eval_in("States.StringSplit($.s, $.d)", json!({"s": s, "d": d})).unwrap()
+    };
+    assert_eq!(f("1,2,3,4,5", ","), json!(["1", "2", "3", "4", "5"]));
+    assert_eq!(
+        f("This.is+a,test=string", ".+,="),
+        json!(["This", "is", "a", "test", "string"])
+    );
+    assert_eq!(f(" ", ","), json!([" "]));
+    assert_eq!(f(" , ", ","), json!([" ", " "]));
+    assert_eq!(f(",,,,", ","), json!([]));
+    assert_eq!(f("abc", ""), json!(["abc"]));
+    assert_eq!(
+        eval("States.StringSplit('Hello\nWorld', '\n')"),
+        json!(["Hello", "World"])
+    );
+}
+
+#[test]
+fn uuid_is_v4_and_injectable() {
+    let input = json!({});
+    let ctx = json!({});
+    let vars = Map::new();
+    let scope = Scope::new(&input, &ctx, &vars);
+    let c = call("States.UUID()");
+    let v = evaluate(&c, &scope, &mut Fixed(u64::MAX)).unwrap();
+    assert_eq!(v, json!("ffffffff-ffff-4fff-bfff-ffffffffffff"));
+    let v = evaluate(&c, &scope, &mut Fixed(0)).unwrap();
+    assert_eq!(v, json!("00000000-0000-4000-8000-000000000000"));
+    let a = evaluate(&c, &scope, &mut SplitMix64::new(9)).unwrap();
+    let b = evaluate(&c, &scope, &mut SplitMix64::new(10)).unwrap();
+    assert_ne!(a, b);
+    let s = a.as_str().unwrap();
+    assert_eq!(s.len(), 36);
+    assert_eq!(&s[14..15], "4");
+    assert!(matches!(&s[19..20], "8" | "9" | "a" | "b"));
+}
+
+#[test]
+fn context_and_variables_in_arguments() {
+    assert_eq!(
+        eval("States.Format('{} {}', $$.Execution.Name, $$.StateMachine)"),
+        json!("my-exec-name {Id=arn:sm, Name=sm}")
+    );
+    assert_eq!(
+        eval("States.ArrayGetItem(States.StringSplit($$.Execution.Name, '-'), 1)"),
+        json!("exec")
+    );
+    assert_eq!(eval("States.ArrayGetItem($v.list, 2)"), json!(3));
+    assert_eq!(
+        eval(
+            "States.JsonMerge(States.StringToJson('{\"constant_in_literal\": \"false\"}'), $$.StateMachine, false)"
+        ),
+        json!({"constant_in_literal": "false", "Id": "arn:sm", "Name": "sm"})
+    );
+}
+
+#[test]
+fn evaluate_str_reports_syntax_as_runtime() {
+    let input = json!({});
+    let ctx = json!({});
+    let vars = Map::new();
+    let scope = Scope::new(&input, &ctx, &vars);
+    let e = evaluate_str("States.Array(", &scope, &mut SplitMix64::new(0)).unwrap_err();
+    assert_eq!(e.error, "States.Runtime");
+    assert_eq!(e.kind, EvalErrorKind::Syntax);
+    let e = evaluate_str("States.Nope()", &scope, &mut SplitMix64::new(0)).unwrap_err();
+    assert_eq!(
+        e.cause,
+        "The intrinsic function 'States.Nope' is not supported"
+    );
+}
+
+#[test]
+fn paths_and_return_types() {
+    let c = call("States.Format('{} {}', $v.a, States.ArrayGetItem($$.Execution.Input.list, $.i))");
+    let texts: Vec<&str> = c.paths().iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(texts, ["$v.a", "$$.Execution.Input.list", "$.i"]);
+    assert_eq!(c.returns(), ValueType::String);
+    assert_eq!(
+        call("States.ArrayLength($.a)").returns(),
+        ValueType::Integer
+    );
+    assert_eq!(call("States.Nope()").returns(), ValueType::Any);
+    assert_eq!(Function::ALL.len(), 18);
+    for f in Function::ALL {
+        assert_eq!(Function::from_name(f.name()), Some(*f));
+    }
+}

@@ -1,0 +1,341 @@
+//! Sub-languages that live inside ASL strings: the JSONPath dialect of Step Functions
+//! ([`jsonpath`]), intrinsic functions ([`intrinsic`]) and payload templates
+//! ([`template`], the `"key.$": "..."` objects of Parameters, ResultSelector, ItemSelector
+//! and JSONPath `Assign`).
+//!
+//! Everything here is a pure function of strings and `serde_json` values: no knowledge of
+//! the state-machine model, no I/O. Parsers report [`ExprError`]s whose spans are byte
+//! ranges into the *decoded* string value (the caller maps them into the document).
+//! Evaluators report [`EvalError`]s shaped like the errors AWS Step Functions raises at
+//! run time (`States.Runtime` plus a cause text).
+
+pub mod intrinsic;
+pub mod jsonpath;
+pub mod template;
+
+use std::fmt;
+
+pub use crate::syntax::TextRange;
+
+/// A syntax or validation error inside an expression string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExprError {
+    /// Byte range in the decoded string value.
+    pub span: TextRange,
+    /// A sentence a person understands, e.g. "unexpected `]` at offset 4".
+    pub message: String,
+}
+
+impl ExprError {
+    pub fn new(span: TextRange, message: impl Into<String>) -> Self {
+        ExprError {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ExprError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at {:?})", self.message, self.span)
+    }
+}
+
+impl std::error::Error for ExprError {}
+
+/// What went wrong at evaluation time, for callers that want to rephrase the cause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvalErrorKind {
+    /// A path selected nothing (or walked through a missing property).
+    PathNotFound,
+    /// A value had the wrong JSON type for the operation.
+    Type,
+    /// An argument was out of range or otherwise invalid for an intrinsic.
+    InvalidArgument,
+    /// A service limit was exceeded (ArrayRange size, Base64/Hash input length...).
+    Limit,
+    /// The expression itself could not be parsed (a definition error caught late).
+    Syntax,
+}
+
+/// A run-time error, with the error name AWS reports (always `States.Runtime` for path
+/// and intrinsic failures) and a cause text. The simulator adds the
+/// `An error occurred while executing the state '…'` prefix itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    pub error: String,
+    pub cause: String,
+    pub kind: EvalErrorKind,
+}
+
+/// The error name AWS uses for every path/intrinsic/ResultPath failure.
+pub const STATES_RUNTIME: &str = "States.Runtime";
+
+impl EvalError {
+    pub fn runtime(kind: EvalErrorKind, cause: impl Into<String>) -> Self {
+        EvalError {
+            error: STATES_RUNTIME.to_string(),
+            cause: cause.into(),
+            kind,
+        }
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error, self.cause)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// Where values come from while evaluating paths and intrinsics: `$` (the input),
+/// `$$` (the context object) and `$name` (workflow variables).
+#[derive(Clone, Copy, Debug)]
+pub struct Scope<'a> {
+    pub input: &'a serde_json::Value,
+    pub context: &'a serde_json::Value,
+    pub variables: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(
+        input: &'a serde_json::Value,
+        context: &'a serde_json::Value,
+        variables: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Scope {
+            input,
+            context,
+            variables,
+        }
+    }
+}
+
+/// A source of randomness for `States.MathRandom` and `States.UUID`, injectable so that
+/// simulations and tests are reproducible.
+pub trait Entropy {
+    fn next_u64(&mut self) -> u64;
+}
+
+/// SplitMix64: tiny, fast, good enough for simulated randomness (not cryptographic).
+#[derive(Clone, Debug)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64 { state: seed }
+    }
+
+    /// Seeded from the clock and the address of a local: different on every call,
+    /// for simulations that did not ask for reproducibility.
+    pub fn from_time() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        let local = 0u8;
+        SplitMix64::new(nanos ^ ((&local as *const u8 as usize as u64).rotate_left(32)))
+    }
+}
+
+impl Entropy for SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// What a `.$` value (or an `ErrorPath`/`CausePath`) holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DollarValue {
+    /// A JSONPath (`$...`, `$$...` or `$var...`).
+    Path(jsonpath::Path),
+    /// An intrinsic function call such as `States.Format('{}', $.a)`.
+    Intrinsic(intrinsic::Call),
+}
+
+/// Which of the two sub-languages a `.$` string is written in, without parsing it fully:
+/// strings starting with `$` are paths, everything else is treated as an intrinsic call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DollarKind {
+    Path,
+    Intrinsic,
+}
+
+/// Classify a `.$` value: a path if it starts with `$`, otherwise an intrinsic call
+/// (which AWS requires it to be; [`parse_dollar_value`] reports if it is not).
+pub fn classify_dollar_value(s: &str) -> DollarKind {
+    if s.starts_with('$') {
+        DollarKind::Path
+    } else {
+        DollarKind::Intrinsic
+    }
+}
+
+/// Parse a `.$` value as a JSONPath or an intrinsic call. The errors include
+/// intrinsic validation (unknown function, arity, literal argument types).
+pub fn parse_dollar_value(s: &str) -> Result<DollarValue, Vec<ExprError>> {
+    match classify_dollar_value(s) {
+        DollarKind::Path => jsonpath::parse(s)
+            .map(DollarValue::Path)
+            .map_err(|e| vec![e]),
+        DollarKind::Intrinsic => {
+            if !intrinsic::is_intrinsic(s) {
+                let trimmed = s.trim_start();
+                let start = (s.len() - trimmed.len()) as u32;
+                return Err(vec![ExprError::new(
+                    TextRange::new(start, s.len() as u32),
+                    "expected a JSONPath starting with `$` or an intrinsic function call such as `States.Format(...)`",
+                )]);
+            }
+            let call = intrinsic::parse(s).map_err(|e| vec![e])?;
+            let errors = intrinsic::validate(&call);
+            if errors.is_empty() {
+                Ok(DollarValue::Intrinsic(call))
+            } else {
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// Compact JSON text (no spaces), as AWS prints values in causes and `JsonToString`.
+pub(crate) fn compact_json(v: &serde_json::Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Levenshtein distance (for did-you-mean suggestions), on chars, case-insensitive.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_paths_and_intrinsics() {
+        assert_eq!(classify_dollar_value("$.a"), DollarKind::Path);
+        assert_eq!(classify_dollar_value("$$.Execution.Id"), DollarKind::Path);
+        assert_eq!(classify_dollar_value("$var"), DollarKind::Path);
+        assert_eq!(
+            classify_dollar_value("States.UUID()"),
+            DollarKind::Intrinsic
+        );
+    }
+
+    #[test]
+    fn parse_dollar_value_reports_garbage() {
+        let errs = parse_dollar_value("hello").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].span, TextRange::new(0, 5));
+        assert!(errs[0].message.starts_with("expected a JSONPath"));
+        assert!(matches!(
+            parse_dollar_value("States.Array(1)"),
+            Ok(DollarValue::Intrinsic(_))
+        ));
+        assert!(matches!(
+            parse_dollar_value("$.a[0]"),
+            Ok(DollarValue::Path(_))
+        ));
+        let errs = parse_dollar_value("States.MathAdd(1)").unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "`States.MathAdd` takes 2 arguments but 1 was given"
+        );
+    }
+
+    #[test]
+    fn splitmix_is_deterministic() {
+        let mut a = SplitMix64::new(7);
+        let mut b = SplitMix64::new(7);
+        assert_eq!(a.next_u64(), b.next_u64());
+        assert_ne!(a.next_u64(), SplitMix64::new(8).next_u64());
+    }
+
+    #[test]
+    fn edit_distance_works() {
+        assert_eq!(edit_distance("States.Fromat", "States.Format"), 2);
+        assert_eq!(edit_distance("abc", "ABC"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn in_bounds(span: TextRange, len: usize) -> bool {
+        span.start <= span.end && span.end as usize <= len
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Any string: parsing never panics, and error spans lie inside the text.
+        #[test]
+        fn path_parser_is_total(s in "\\$[\\PC]{0,30}") {
+            match jsonpath::parse(&s) {
+                Ok(p) => {
+                    prop_assert!(in_bounds(p.span, s.len()));
+                    for seg in &p.segments {
+                        prop_assert!(in_bounds(seg.span, s.len()));
+                    }
+                    let input = json!({"a": [1, {"b": [2, 3]}], "c": {"d": null}});
+                    let _ = jsonpath::evaluate(&p, &input, &input, &serde_json::Map::new());
+                    let mut target = input.clone();
+                    let _ = jsonpath::set(&p, &mut target, json!(1));
+                    for e in jsonpath::validate(&p, jsonpath::PathContext::ResultPath) {
+                        prop_assert!(in_bounds(e.span, s.len()));
+                    }
+                }
+                Err(e) => prop_assert!(in_bounds(e.span, s.len()), "{:?} {}", e, s),
+            }
+        }
+
+        /// Strings built from the path alphabet exercise the grammar more deeply.
+        #[test]
+        fn path_parser_grammar_soup(s in "\\$[\\$.\\[\\]'\"*?@()=<>!&|,:0-9a-c -]{0,24}") {
+            if let Err(e) = jsonpath::parse(&s) {
+                prop_assert!(in_bounds(e.span, s.len()), "{:?} {}", e, s);
+            }
+        }
+
+        #[test]
+        fn intrinsic_parser_is_total(s in "States\\.[A-Za-z]{0,12}\\([\\$.\\[\\]'\\\\{}(),a-z0-9 -]{0,30}") {
+            match intrinsic::parse(&s) {
+                Ok(call) => {
+                    prop_assert!(in_bounds(call.span, s.len()));
+                    for e in intrinsic::validate(&call) {
+                        prop_assert!(in_bounds(e.span, s.len()), "{:?} {}", e, s);
+                    }
+                    let input = json!({"a": [1, 2], "s": "x,y"});
+                    let vars = serde_json::Map::new();
+                    let scope = Scope::new(&input, &input, &vars);
+                    let _ = intrinsic::evaluate(&call, &scope, &mut SplitMix64::new(0));
+                }
+                Err(e) => prop_assert!(in_bounds(e.span, s.len()), "{:?} {}", e, s),
+            }
+        }
+    }
+}
