@@ -1,0 +1,426 @@
+//! Analysis helpers for rules: variable references, function calls, `$states` fields,
+//! uses of the (absent) context document, and the table of built-in functions that AWS
+//! Step Functions provides.
+
+use super::ast::{BinOp, Kind, Node};
+use crate::syntax::TextRange;
+use std::collections::HashSet;
+
+/// A `$name` reference (not `$` or `$$`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarRef {
+    pub name: String,
+    pub span: TextRange,
+    /// True when the expression itself binds the name (`:=` anywhere, or a lambda
+    /// parameter), so the reference does not need a workflow variable.
+    pub bound_locally: bool,
+}
+
+/// Every `$name` reference in `node`, in source order. Function names in calls
+/// (`$sum(...)`) are not included; see [`function_calls`].
+pub fn variable_refs(node: &Node) -> Vec<VarRef> {
+    let mut bound = HashSet::new();
+    node.walk(|n| match &n.kind {
+        Kind::Bind { var, .. } => {
+            bound.insert(var.name.clone());
+        }
+        Kind::Lambda { params, .. } => bound.extend(params.iter().map(|p| p.name.clone())),
+        Kind::Focus { var, .. } | Kind::Index { var, .. } => {
+            bound.insert(var.name.clone());
+        }
+        _ => {}
+    });
+    let mut callee = HashSet::new();
+    node.walk(|n| {
+        if let Kind::Call { func, .. } = &n.kind
+            && let Kind::Var(name) = &func.kind
+            && !bound.contains(name)
+        {
+            callee.insert(func.span);
+        }
+    });
+    let mut out = Vec::new();
+    node.walk(|n| {
+        if let Kind::Var(name) = &n.kind
+            && !name.is_empty()
+            && name != "$"
+            && !callee.contains(&n.span)
+        {
+            out.push(VarRef {
+                name: name.clone(),
+                span: n.span,
+                bound_locally: bound.contains(name),
+            });
+        }
+    });
+    out.sort_by_key(|v| v.span.start);
+    out
+}
+
+/// A call of a named function: `$name(args)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionCall {
+    pub name: String,
+    pub args: usize,
+    /// The whole call.
+    pub span: TextRange,
+    /// The `$name` part.
+    pub name_span: TextRange,
+    /// Arity including an implicit first argument supplied by `~>`.
+    pub chained: bool,
+}
+
+/// Every call of a `$name(...)` function, in source order. A call on the right of `~>`
+/// gets the left side as an extra first argument (counted in `args`).
+pub fn function_calls(node: &Node) -> Vec<FunctionCall> {
+    let mut chained = HashSet::new();
+    node.walk(|n| {
+        if let Kind::Binary {
+            op: BinOp::Chain,
+            rhs,
+            ..
+        } = &n.kind
+            && matches!(rhs.kind, Kind::Call { .. })
+        {
+            chained.insert(rhs.span);
+        }
+    });
+    let mut out = Vec::new();
+    node.walk(|n| {
+        if let Kind::Call { func, args } = &n.kind
+            && let Kind::Var(name) = &func.kind
+        {
+            let is_chained = chained.contains(&n.span);
+            out.push(FunctionCall {
+                name: name.clone(),
+                args: args.len() + usize::from(is_chained),
+                span: n.span,
+                name_span: func.span,
+                chained: is_chained,
+            });
+        }
+    });
+    out.sort_by_key(|c| c.span.start);
+    out
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatesField {
+    Input,
+    Result,
+    ErrorOutput,
+    Context,
+    /// Some other field (`$states.foo`), which does not exist.
+    Other(String),
+    /// `$states` used as a whole.
+    Whole,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatesRef {
+    pub field: StatesField,
+    /// The `$states.field` text (or `$states` for [`StatesField::Whole`]).
+    pub span: TextRange,
+}
+
+/// Every use of the reserved `$states` variable, with the field it reads.
+pub fn states_refs(node: &Node) -> Vec<StatesRef> {
+    let mut out = Vec::new();
+    let mut in_path = HashSet::new();
+    node.walk(|n| {
+        if let Kind::Binary {
+            op: BinOp::Map,
+            lhs,
+            rhs,
+        } = &n.kind
+            && let Kind::Var(v) = &lhs.kind
+            && v == "states"
+        {
+            in_path.insert(lhs.span);
+            let field = match &rhs.kind {
+                Kind::Name(f) => match f.as_str() {
+                    "input" => StatesField::Input,
+                    "result" => StatesField::Result,
+                    "errorOutput" => StatesField::ErrorOutput,
+                    "context" => StatesField::Context,
+                    other => StatesField::Other(other.to_string()),
+                },
+                _ => StatesField::Whole,
+            };
+            let span = if field == StatesField::Whole {
+                lhs.span
+            } else {
+                lhs.span.cover(rhs.span)
+            };
+            out.push(StatesRef { field, span });
+        }
+    });
+    node.walk(|n| {
+        if let Kind::Var(v) = &n.kind
+            && v == "states"
+            && !in_path.contains(&n.span)
+        {
+            out.push(StatesRef {
+                field: StatesField::Whole,
+                span: n.span,
+            });
+        }
+    });
+    out.sort_by_key(|r| r.span.start);
+    out
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContextUse {
+    /// `$` outside any path step, predicate or function body.
+    Dollar,
+    /// `$$` (anywhere: it always means the root input).
+    DoubleDollar,
+    /// A bare field name, `*`, `**` or `%` that reads the context at the top level.
+    Field(String),
+}
+
+/// Uses of the implicit input document, which Step Functions does not provide: `$` and
+/// field names at the top level, and `$$` anywhere.
+pub fn context_uses(node: &Node) -> Vec<(ContextUse, TextRange)> {
+    let mut out = Vec::new();
+    // (node, whether the context is the (absent) root document)
+    let mut stack = vec![(node, true)];
+    while let Some((n, top)) = stack.pop() {
+        match &n.kind {
+            Kind::Var(v) if v == "$" => out.push((ContextUse::DoubleDollar, n.span)),
+            Kind::Var(v) if v.is_empty() && top => out.push((ContextUse::Dollar, n.span)),
+            Kind::Name(f) if top => out.push((ContextUse::Field(f.clone()), n.span)),
+            Kind::Wildcard if top => out.push((ContextUse::Field("*".into()), n.span)),
+            Kind::Descendants if top => out.push((ContextUse::Field("**".into()), n.span)),
+            Kind::Parent if top => out.push((ContextUse::Field("%".into()), n.span)),
+            Kind::Binary {
+                op: BinOp::Map,
+                lhs,
+                rhs,
+            } => {
+                stack.push((rhs, false));
+                stack.push((lhs, top));
+            }
+            Kind::Filter { expr, pred } => {
+                stack.push((pred, false));
+                stack.push((expr, top));
+            }
+            Kind::Group { expr, pairs } => {
+                for (k, v) in pairs {
+                    stack.push((v, false));
+                    stack.push((k, false));
+                }
+                stack.push((expr, top));
+            }
+            Kind::Sort { expr, terms } => {
+                for t in terms {
+                    stack.push((&t.expr, false));
+                }
+                stack.push((expr, top));
+            }
+            Kind::Lambda { .. } | Kind::Transform { .. } => {
+                for c in n.children() {
+                    stack.push((c, false));
+                }
+            }
+            _ => {
+                for c in n.children().into_iter().rev() {
+                    stack.push((c, top));
+                }
+            }
+        }
+    }
+    out.sort_by_key(|(_, s)| s.start);
+    out
+}
+
+/// A built-in function and how many arguments it takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Builtin {
+    /// Name without `$`.
+    pub name: &'static str,
+    pub min_args: usize,
+    /// `None`: any number.
+    pub max_args: Option<usize>,
+    /// Added by Step Functions (not in standard JSONata).
+    pub aws_only: bool,
+}
+
+const fn b(name: &'static str, min_args: usize, max: usize) -> Builtin {
+    Builtin {
+        name,
+        min_args,
+        max_args: Some(max),
+        aws_only: false,
+    }
+}
+const fn aws(name: &'static str, min_args: usize, max: usize) -> Builtin {
+    Builtin {
+        name,
+        min_args,
+        max_args: Some(max),
+        aws_only: true,
+    }
+}
+
+/// The functions available in Step Functions JSONata expressions. Functions whose first
+/// argument defaults to the context value have `min_args` 0.
+pub const BUILTINS: &[Builtin] = &[
+    b("sum", 1, 1),
+    b("count", 1, 1),
+    b("max", 1, 1),
+    b("min", 1, 1),
+    b("average", 1, 1),
+    b("string", 0, 2),
+    b("substring", 2, 3),
+    b("substringBefore", 1, 2),
+    b("substringAfter", 1, 2),
+    b("lowercase", 0, 1),
+    b("uppercase", 0, 1),
+    b("length", 0, 1),
+    b("trim", 0, 1),
+    b("pad", 2, 3),
+    b("match", 1, 3),
+    b("contains", 1, 2),
+    b("replace", 2, 4),
+    b("split", 1, 3),
+    b("join", 1, 2),
+    b("formatNumber", 2, 3),
+    b("formatBase", 1, 2),
+    b("formatInteger", 2, 2),
+    b("parseInteger", 2, 2),
+    b("number", 0, 1),
+    b("floor", 1, 1),
+    b("ceil", 1, 1),
+    b("round", 1, 2),
+    b("abs", 1, 1),
+    b("sqrt", 1, 1),
+    b("power", 2, 2),
+    b("boolean", 1, 1),
+    b("not", 1, 1),
+    b("map", 2, 2),
+    b("zip", 1, usize::MAX),
+    b("filter", 2, 2),
+    b("single", 1, 2),
+    b("reduce", 2, 3),
+    b("sift", 1, 2),
+    b("keys", 1, 1),
+    b("lookup", 2, 2),
+    b("append", 2, 2),
+    b("exists", 1, 1),
+    b("spread", 1, 1),
+    b("merge", 1, 1),
+    b("reverse", 1, 1),
+    b("each", 1, 2),
+    b("error", 0, 1),
+    b("assert", 1, 2),
+    b("type", 1, 1),
+    b("sort", 1, 2),
+    b("shuffle", 1, 1),
+    b("distinct", 1, 1),
+    b("base64encode", 0, 1),
+    b("base64decode", 0, 1),
+    b("encodeUrlComponent", 1, 1),
+    b("encodeUrl", 1, 1),
+    b("decodeUrlComponent", 1, 1),
+    b("decodeUrl", 1, 1),
+    b("toMillis", 1, 2),
+    b("fromMillis", 1, 3),
+    b("clone", 1, 1),
+    b("now", 0, 2),
+    b("millis", 0, 0),
+    // Step Functions additions ($random also takes an optional seed in AWS).
+    aws("random", 0, 1),
+    aws("partition", 2, 2),
+    aws("range", 3, 3),
+    aws("hash", 2, 2),
+    aws("uuid", 0, 0),
+    aws("parse", 1, 1),
+];
+
+/// Standard JSONata functions that Step Functions does not provide, with the advice AWS gives.
+pub const UNSUPPORTED: &[(&str, &str)] =
+    &[("eval", "use $parse to turn a JSON string into a value")];
+
+/// Looks up a built-in by name (without `$`).
+pub fn builtin(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::jsonata::parse;
+
+    #[test]
+    fn finds_variables_and_calls_with_ranges() {
+        let src = "($t := $sum($states.input.items.price); $t * $rate ~> $round(2))";
+        let n = parse(src).unwrap();
+        let vars = variable_refs(&n);
+        let names: Vec<_> = vars
+            .iter()
+            .map(|v| (v.name.as_str(), v.span.start, v.bound_locally))
+            .collect();
+        assert_eq!(
+            names,
+            [("states", 12, false), ("t", 40, true), ("rate", 45, false)]
+        );
+        let calls = function_calls(&n);
+        assert_eq!(calls.len(), 2);
+        assert_eq!(
+            (calls[0].name.as_str(), calls[0].args, calls[0].span),
+            ("sum", 1, TextRange::new(7, 38))
+        );
+        assert_eq!(
+            (calls[1].name.as_str(), calls[1].args, calls[1].chained),
+            ("round", 2, true)
+        );
+        assert_eq!(calls[1].name_span, TextRange::new(54, 60));
+    }
+
+    #[test]
+    fn finds_states_fields() {
+        let n = parse("$states.input.a & $states.result & $states.foo & $count($states)").unwrap();
+        let refs = states_refs(&n);
+        let fields: Vec<_> = refs.iter().map(|r| (r.field.clone(), r.span)).collect();
+        assert_eq!(
+            fields,
+            [
+                (StatesField::Input, TextRange::new(0, 13)),
+                (StatesField::Result, TextRange::new(18, 32)),
+                (StatesField::Other("foo".into()), TextRange::new(35, 46)),
+                (StatesField::Whole, TextRange::new(56, 63)),
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_top_level_context_uses() {
+        let n =
+            parse("$.a & b & $$.c & $states.input.items[price > 1].{'x': $.y, 'z': w}").unwrap();
+        let uses = context_uses(&n);
+        assert_eq!(
+            uses,
+            [
+                (ContextUse::Dollar, TextRange::new(0, 1)),
+                (ContextUse::Field("b".into()), TextRange::new(6, 7)),
+                (ContextUse::DoubleDollar, TextRange::new(10, 12)),
+            ]
+        );
+        assert!(
+            context_uses(&parse("$map($states.input, function($v){ $v.x })").unwrap()).is_empty()
+        );
+    }
+
+    #[test]
+    fn builtin_table() {
+        assert_eq!(
+            builtin("substring").map(|b| (b.min_args, b.max_args)),
+            Some((2, Some(3)))
+        );
+        assert!(builtin("partition").unwrap().aws_only);
+        assert!(builtin("eval").is_none());
+        assert_eq!(UNSUPPORTED[0].0, "eval");
+    }
+}
