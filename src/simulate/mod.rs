@@ -10,7 +10,7 @@
 //! ```
 
 mod choice;
-mod cli;
+pub mod cli;
 mod compile;
 mod engine;
 mod hash;
