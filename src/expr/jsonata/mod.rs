@@ -8,14 +8,20 @@
 
 pub mod analysis;
 pub mod ast;
+mod datetime;
+pub mod eval;
+mod functions;
+mod hash;
 pub mod lexer;
 pub mod parser;
+mod picture;
 pub mod signature;
 pub mod value;
 
 use crate::syntax::TextRange;
 pub use analysis::*;
 pub use ast::{BinOp, Kind, Node, Param, SortTerm};
+pub use eval::EvalOptions;
 
 /// A JSONata error: the reference implementation's code (`S0202`, `T2001`, `D3001`, ...),
 /// a message, and the byte range in the expression text it points at.
@@ -50,10 +56,85 @@ impl std::fmt::Display for JsonataError {
 
 impl std::error::Error for JsonataError {}
 
-/// Parses a JSONata expression (syntax only; see [`check`] for the structural checks
-/// that the reference implementation also reports at compile time).
+/// Parses a JSONata expression and runs the structural checks the reference
+/// implementation also makes at compile time (S0209, S0210, S0213, S0215-S0217, invalid
+/// regular expressions). Ranges are relative to `expr`.
 pub fn parse(expr: &str) -> Result<Node, JsonataError> {
+    let node = parse_syntax(expr)?;
+    check(&node)?;
+    Ok(node)
+}
+
+/// Syntax only (no structural checks).
+pub fn parse_syntax(expr: &str) -> Result<Node, JsonataError> {
     parser::Parser::new(expr)?.parse_all()
+}
+
+/// The structural checks of [`parse`] on an already parsed tree.
+pub fn check(node: &Node) -> Result<(), JsonataError> {
+    eval::lower(node).map(|_| ())
+}
+
+/// Stack given to the evaluation thread, so deep (but bounded) recursion is safe.
+const EVAL_STACK: usize = 256 * 1024 * 1024;
+
+/// Evaluates a parsed expression against `input` (`None` = no input document, as in
+/// Step Functions) with `bindings` as variables (e.g. `states`, workflow variables).
+///
+/// Returns `Ok(None)` when the result is undefined. A result that contains a function
+/// has no JSON form and is reported as error `D0001`.
+pub fn evaluate(
+    node: &Node,
+    input: Option<&serde_json::Value>,
+    bindings: &serde_json::Map<String, serde_json::Value>,
+    options: &EvalOptions,
+) -> Result<Option<serde_json::Value>, JsonataError> {
+    let run = || -> Result<Option<serde_json::Value>, JsonataError> {
+        let ir = eval::lower(node)?;
+        let mut ev = eval::Evaluator::new(options);
+        let env = eval::new_frame(Some(&ev.root_env));
+        for (k, v) in bindings {
+            env.bind(k, value::Val::from_json(v));
+        }
+        let result = ev.eval_root(&ir, input.map(value::Val::from_json), &env)?;
+        match result {
+            None => Ok(None),
+            Some(v) => match v.to_json() {
+                Some(j) => Ok(Some(j)),
+                None => Err(JsonataError::new(
+                    "D0001",
+                    "The expression returned a function, which has no JSON representation",
+                    node.span,
+                )),
+            },
+        }
+    };
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .stack_size(EVAL_STACK)
+            .spawn_scoped(scope, run)
+        {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(JsonataError::new(
+                    "U1001",
+                    "Evaluation aborted (internal error)",
+                    node.span,
+                ))
+            }),
+            Err(_) => run(),
+        }
+    })
+}
+
+/// Parses and evaluates `expr` in one step.
+pub fn evaluate_str(
+    expr: &str,
+    input: Option<&serde_json::Value>,
+    bindings: &serde_json::Map<String, serde_json::Value>,
+    options: &EvalOptions,
+) -> Result<Option<serde_json::Value>, JsonataError> {
+    let node = parse(expr)?;
+    evaluate(&node, input, bindings, options)
 }
 
 /// A Step Functions JSONata template: a string that starts with `{%` and ends with `%}`
@@ -132,5 +213,88 @@ mod tests {
         );
         let p = parse_template("{%%}").unwrap();
         assert_eq!(p.result.unwrap_err().code, "S0207");
+    }
+
+    fn eval_with(
+        expr: &str,
+        input: Option<serde_json::Value>,
+        vars: serde_json::Value,
+    ) -> Result<Option<serde_json::Value>, JsonataError> {
+        let vars = vars.as_object().cloned().unwrap_or_default();
+        let opts = EvalOptions {
+            now_millis: Some(1_700_000_000_000),
+            random_seed: Some(7),
+            max_depth: 0,
+        };
+        evaluate_str(expr, input.as_ref(), &vars, &opts)
+    }
+
+    #[test]
+    fn evaluates_step_functions_style_expressions() {
+        use serde_json::json;
+        let states = json!({"states": {"input": {"items": [{"price": 2, "qty": 3}, {"price": 5, "qty": 1}]}}, "rate": 2});
+        let r = eval_with(
+            "$sum($states.input.items.(price * qty)) * $rate",
+            None,
+            states.clone(),
+        )
+        .unwrap();
+        assert_eq!(r, Some(json!(22)));
+        let r = eval_with("$states.input.items[price > 2].qty", None, states.clone()).unwrap();
+        assert_eq!(r, Some(json!(1)));
+        let r = eval_with("$states.input.items[].price", None, states.clone()).unwrap();
+        assert_eq!(r, Some(json!([2, 5])));
+        let r = eval_with("$states.input.missing", None, states).unwrap();
+        assert_eq!(r, None);
+        assert_eq!(
+            eval_with("$now()", None, json!({})).unwrap(),
+            Some(json!("2023-11-14T22:13:20.000Z"))
+        );
+        assert_eq!(
+            eval_with("$partition([1,2,3,4,5], 2)", None, json!({})).unwrap(),
+            Some(json!([[1, 2], [3, 4], [5]]))
+        );
+        assert_eq!(
+            eval_with("$range(0, 10, 5)", None, json!({})).unwrap(),
+            Some(json!([0, 5, 10]))
+        );
+        assert_eq!(
+            eval_with("$parse('{\"a\": [1]}').a", None, json!({})).unwrap(),
+            Some(json!([1]))
+        );
+        assert_eq!(
+            eval_with("$hash('abc', 'SHA-1')", None, json!({})).unwrap(),
+            Some(json!("a9993e364706816aba3e25717850c26c9cd0d89d"))
+        );
+        let a = eval_with("$uuid()", None, json!({})).unwrap();
+        assert_eq!(
+            a,
+            eval_with("$uuid()", None, json!({})).unwrap(),
+            "seeded RNG is deterministic"
+        );
+        assert_eq!(
+            a.unwrap().as_str().map(|s| (s.len(), &s[14..15])),
+            Some((36, "4"))
+        );
+        assert_eq!(
+            eval_with("$random(42) = $random(42)", None, json!({})).unwrap(),
+            Some(json!(true))
+        );
+    }
+
+    #[test]
+    fn evaluation_errors_carry_codes_and_ranges() {
+        use serde_json::json;
+        let e = eval_with("1 + 'a'", None, json!({})).unwrap_err();
+        assert_eq!((e.code, e.span), ("T2002", TextRange::new(4, 7)));
+        let e = eval_with("$foo()", None, json!({})).unwrap_err();
+        assert_eq!((e.code, e.span), ("T1006", TextRange::new(0, 4)));
+        let e = eval_with("$eval('1')", None, json!({})).unwrap_err();
+        assert_eq!(e.code, "T1006", "AWS has no $eval");
+        let e = eval_with("function($x){$x}", None, json!({})).unwrap_err();
+        assert_eq!(e.code, "D0001");
+        let e =
+            eval_with("($f := function($n){ $f($n + 1) }; $f(0))", None, json!({})).unwrap_err();
+        assert_eq!(e.code, "U1001");
     }
 }

@@ -72,3 +72,151 @@ mod tests {
         assert_eq!(format_number(1.5e300), "1.5e+300");
     }
 }
+
+use super::eval::Func;
+use indexmap::IndexMap;
+use std::rc::Rc;
+
+/// Flags JSONata attaches to arrays.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ArrFlags {
+    /// A result sequence (collapses to its only item, disappears when empty).
+    pub seq: bool,
+    /// `[]` was used: keep a singleton sequence as an array.
+    pub keep: bool,
+    /// Built by an array constructor: not flattened by path steps.
+    pub cons: bool,
+    /// The top-level input array wrapped as a single item.
+    pub outer: bool,
+}
+
+pub type Obj = IndexMap<Rc<str>, Val>;
+
+/// A runtime value. `undefined` is `Option::None` around it.
+#[derive(Clone, Debug)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Rc<str>),
+    Arr(Rc<Vec<Val>>, ArrFlags),
+    Obj(Rc<Obj>),
+    Func(Rc<Func>),
+}
+
+impl Val {
+    pub fn str(s: &str) -> Val {
+        Val::Str(Rc::from(s))
+    }
+    pub fn array(v: Vec<Val>) -> Val {
+        Val::Arr(Rc::new(v), ArrFlags::default())
+    }
+    pub fn seq(v: Vec<Val>) -> Val {
+        Val::Arr(
+            Rc::new(v),
+            ArrFlags {
+                seq: true,
+                ..ArrFlags::default()
+            },
+        )
+    }
+    pub fn is_array(&self) -> bool {
+        matches!(self, Val::Arr(..))
+    }
+    pub fn is_seq(&self) -> bool {
+        matches!(self, Val::Arr(_, f) if f.seq)
+    }
+    pub fn as_array(&self) -> Option<&Rc<Vec<Val>>> {
+        match self {
+            Val::Arr(a, _) => Some(a),
+            _ => None,
+        }
+    }
+    pub fn flags(&self) -> ArrFlags {
+        match self {
+            Val::Arr(_, f) => *f,
+            _ => ArrFlags::default(),
+        }
+    }
+    pub fn is_func(&self) -> bool {
+        matches!(self, Val::Func(_))
+    }
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Val::Null => "null",
+            Val::Bool(_) => "boolean",
+            Val::Num(_) => "number",
+            Val::Str(_) => "string",
+            Val::Arr(..) => "array",
+            Val::Obj(_) => "object",
+            Val::Func(_) => "function",
+        }
+    }
+
+    pub fn from_json(v: &serde_json::Value) -> Val {
+        match v {
+            serde_json::Value::Null => Val::Null,
+            serde_json::Value::Bool(b) => Val::Bool(*b),
+            serde_json::Value::Number(n) => Val::Num(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) => Val::str(s),
+            serde_json::Value::Array(a) => Val::array(a.iter().map(Val::from_json).collect()),
+            serde_json::Value::Object(o) => Val::Obj(Rc::new(
+                o.iter()
+                    .map(|(k, v)| (Rc::from(k.as_str()), Val::from_json(v)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Converts to JSON. Functions have no JSON form: `None` when one is found.
+    pub fn to_json(&self) -> Option<serde_json::Value> {
+        Some(match self {
+            Val::Null => serde_json::Value::Null,
+            Val::Bool(b) => serde_json::Value::Bool(*b),
+            Val::Num(n) => num_to_json(*n),
+            Val::Str(s) => serde_json::Value::String(s.to_string()),
+            Val::Arr(a, _) => {
+                serde_json::Value::Array(a.iter().map(|v| v.to_json()).collect::<Option<Vec<_>>>()?)
+            }
+            Val::Obj(o) => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in o.iter() {
+                    m.insert(k.to_string(), v.to_json()?);
+                }
+                serde_json::Value::Object(m)
+            }
+            Val::Func(_) => return None,
+        })
+    }
+}
+
+/// Integral numbers become JSON integers (as JavaScript prints them), others floats.
+pub fn num_to_json(n: f64) -> serde_json::Value {
+    if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+        serde_json::Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Deep equality as JSONata's `=` sees it.
+pub fn deep_equal(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Null, Val::Null) => true,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Num(x), Val::Num(y)) => x == y,
+        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Arr(x, _), Val::Arr(y, _)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| deep_equal(a, b))
+        }
+        (Val::Obj(x), Val::Obj(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
+        }
+        (Val::Func(x), Val::Func(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}

@@ -1,0 +1,1953 @@
+//! Evaluator: lowers the syntax tree into paths with steps, stages and bindings, then
+//! evaluates it over [`Val`] with JSONata's sequence semantics (singleton collapse,
+//! flattening, `undefined` distinct from `null`).
+
+use super::JsonataError;
+use super::ast::{BinOp, Kind, Node};
+use super::functions;
+use super::signature::Signature;
+use super::value::{ArrFlags, Obj, Val, deep_equal, format_number};
+use crate::syntax::TextRange;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+pub type R<T> = Result<T, JsonataError>;
+
+// ---------------------------------------------------------------------------------------
+// Lowered form
+// ---------------------------------------------------------------------------------------
+
+pub struct E {
+    pub(crate) ir: Ir,
+    pub(crate) span: TextRange,
+    /// Predicates on a non-path expression (applied to the whole result).
+    preds: Vec<E>,
+    group: Option<Vec<(E, E)>>,
+    keep_array: bool,
+}
+
+pub(crate) enum Ir {
+    Lit(Val),
+    Regex(Rc<fancy_regex::Regex>),
+    Name(Rc<str>),
+    Var(Rc<str>),
+    Wildcard,
+    Descendants,
+    /// `%` resolved to the binding slot of the ancestor step.
+    Parent(Rc<str>),
+    Neg(Box<E>),
+    Bin(BinOp, Box<E>, Box<E>),
+    Path(Box<PathIr>),
+    Array(Vec<(E, bool)>),
+    Object(Vec<(E, E)>),
+    Cond(Box<E>, Box<E>, Option<Box<E>>),
+    Block(Vec<E>),
+    Bind(Rc<str>, Box<E>),
+    Lambda(Rc<LambdaDef>),
+    Call(Box<E>, Vec<Option<E>>),
+    Chain(Box<E>, Box<E>),
+    Transform(Rc<TransformDef>),
+    Sort(Vec<(E, bool)>),
+}
+
+/// A context value with the tuple bindings that came with it.
+type GroupItem = (Option<Val>, Vec<(Rc<str>, Val)>);
+
+pub(crate) struct PathIr {
+    steps: Vec<Step>,
+    keep_single: bool,
+    group: Option<Vec<(E, E)>>,
+    tuple: bool,
+}
+
+struct Step {
+    e: E,
+    stages: Vec<Stage>,
+    focus: Option<Rc<str>>,
+    index: Option<Rc<str>>,
+    /// Label under which this step's context is remembered for `%`.
+    ancestor: Option<Rc<str>>,
+    tuple: bool,
+    cons: bool,
+}
+
+enum Stage {
+    Filter(E),
+    Index(Rc<str>),
+}
+
+pub struct LambdaDef {
+    pub(crate) params: Vec<Rc<str>>,
+    pub(crate) sig: Option<Signature>,
+    body: E,
+}
+
+pub struct TransformDef {
+    pattern: E,
+    update: E,
+    delete: Option<E>,
+}
+
+fn e(ir: Ir, span: TextRange) -> E {
+    E {
+        ir,
+        span,
+        preds: Vec::new(),
+        group: None,
+        keep_array: false,
+    }
+}
+
+struct Lowerer {
+    next_label: usize,
+    /// Outstanding `%` references: (label, levels still to climb).
+    seeking: Vec<(Rc<str>, usize)>,
+}
+
+fn err(code: &'static str, msg: impl Into<String>, span: TextRange) -> JsonataError {
+    JsonataError::new(code, msg, span)
+}
+
+impl Lowerer {
+    fn step_of(&mut self, x: E) -> Step {
+        let cons = matches!(x.ir, Ir::Array(..));
+        Step {
+            e: x,
+            stages: Vec::new(),
+            focus: None,
+            index: None,
+            ancestor: None,
+            tuple: false,
+            cons,
+        }
+    }
+
+    fn as_path(&mut self, x: E) -> PathIr {
+        match x.ir {
+            Ir::Path(p) if x.preds.is_empty() && x.group.is_none() => *p,
+            _ => {
+                let keep = x.keep_array;
+                let s = self.step_of(x);
+                PathIr {
+                    steps: vec![s],
+                    keep_single: keep,
+                    group: None,
+                    tuple: false,
+                }
+            }
+        }
+    }
+
+    fn lower(&mut self, n: &Node) -> R<E> {
+        let span = n.span;
+        Ok(match &n.kind {
+            Kind::Str(s) => e(Ir::Lit(Val::str(s)), span),
+            Kind::Num(x) => e(Ir::Lit(Val::Num(*x)), span),
+            Kind::Bool(b) => e(Ir::Lit(Val::Bool(*b)), span),
+            Kind::Null => e(Ir::Lit(Val::Null), span),
+            Kind::Regex { pattern, flags } => {
+                let mut p = String::new();
+                if flags.contains('i') {
+                    p.push_str("(?i)");
+                }
+                if flags.contains('m') {
+                    p.push_str("(?m)");
+                }
+                p.push_str(pattern);
+                let re = fancy_regex::Regex::new(&p)
+                    .map_err(|x| err("S0303", format!("Invalid regular expression: {x}"), span))?;
+                e(Ir::Regex(Rc::new(re)), span)
+            }
+            Kind::Name(name) => {
+                let s = self.step_of(e(Ir::Name(Rc::from(name.as_str())), span));
+                e(
+                    Ir::Path(Box::new(PathIr {
+                        steps: vec![s],
+                        keep_single: false,
+                        group: None,
+                        tuple: false,
+                    })),
+                    span,
+                )
+            }
+            Kind::Var(v) => e(Ir::Var(Rc::from(v.as_str())), span),
+            Kind::Wildcard => e(Ir::Wildcard, span),
+            Kind::Descendants => e(Ir::Descendants, span),
+            Kind::Parent => {
+                let label: Rc<str> = Rc::from(format!("!{}", self.next_label).as_str());
+                self.next_label += 1;
+                self.seeking.push((label.clone(), 1));
+                e(Ir::Parent(label), span)
+            }
+            Kind::Placeholder => {
+                return Err(err(
+                    "S0211",
+                    "The symbol \"?\" cannot be used as a unary operator",
+                    span,
+                ));
+            }
+            Kind::Neg(x) => {
+                let inner = self.lower(x)?;
+                if let Ir::Lit(Val::Num(v)) = inner.ir {
+                    e(Ir::Lit(Val::Num(-v)), span)
+                } else {
+                    e(Ir::Neg(Box::new(inner)), span)
+                }
+            }
+            Kind::Binary {
+                op: BinOp::Map,
+                lhs,
+                rhs,
+            } => self.lower_map(lhs, rhs, span)?,
+            Kind::Binary { op, lhs, rhs } => {
+                let l = self.lower(lhs)?;
+                let r = self.lower(rhs)?;
+                if *op == BinOp::Chain {
+                    e(Ir::Chain(Box::new(l), Box::new(r)), span)
+                } else {
+                    e(Ir::Bin(*op, Box::new(l), Box::new(r)), span)
+                }
+            }
+            Kind::Array(items) => {
+                let mut out = Vec::new();
+                for it in items {
+                    let cons = matches!(it.kind, Kind::Array(_));
+                    out.push((self.lower(it)?, cons));
+                }
+                e(Ir::Array(out), span)
+            }
+            Kind::Object(pairs) => e(Ir::Object(self.pairs(pairs)?), span),
+            Kind::Group { expr, pairs } => {
+                let mut x = self.lower(expr)?;
+                let g = self.pairs(pairs)?;
+                match &mut x.ir {
+                    Ir::Path(p) if x.preds.is_empty() => {
+                        if p.group.is_some() {
+                            return Err(err(
+                                "S0210",
+                                "Each step can only have one grouping expression",
+                                span,
+                            ));
+                        }
+                        p.group = Some(g);
+                    }
+                    _ => {
+                        if x.group.is_some() {
+                            return Err(err(
+                                "S0210",
+                                "Each step can only have one grouping expression",
+                                span,
+                            ));
+                        }
+                        x.group = Some(g);
+                    }
+                }
+                x.span = span;
+                x
+            }
+            Kind::Filter { expr, pred } => {
+                let mut x = self.lower(expr)?;
+                let p = self.lower(pred)?;
+                match &mut x.ir {
+                    Ir::Path(path) if x.preds.is_empty() && x.group.is_none() => {
+                        if path.group.is_some() {
+                            return Err(err(
+                                "S0209",
+                                "A predicate cannot follow a grouping expression in a step",
+                                span,
+                            ));
+                        }
+                        let last = path.steps.last_mut().expect("paths have steps");
+                        last.stages.push(Stage::Filter(p));
+                    }
+                    _ => {
+                        if x.group.is_some() {
+                            return Err(err(
+                                "S0209",
+                                "A predicate cannot follow a grouping expression in a step",
+                                span,
+                            ));
+                        }
+                        x.preds.push(p);
+                    }
+                }
+                x.span = span;
+                x
+            }
+            Kind::KeepArray(expr) => {
+                let mut x = self.lower(expr)?;
+                match &mut x.ir {
+                    Ir::Path(p) => p.keep_single = true,
+                    _ => x.keep_array = true,
+                }
+                x.span = span;
+                x
+            }
+            Kind::Focus { expr, var } | Kind::Index { expr, var } => {
+                let is_focus = matches!(n.kind, Kind::Focus { .. });
+                let x = self.lower(expr)?;
+                let mut path = self.as_path(x);
+                let name: Rc<str> = Rc::from(var.name.as_str());
+                let last = path.steps.last_mut().expect("paths have steps");
+                if is_focus {
+                    if !last.stages.is_empty() || !last.e.preds.is_empty() {
+                        return Err(err(
+                            "S0215",
+                            "A context variable binding must precede any predicates on a step",
+                            var.span,
+                        ));
+                    }
+                    if matches!(last.e.ir, Ir::Sort(_)) {
+                        return Err(err(
+                            "S0216",
+                            "A context variable binding must precede the 'order-by' clause on a step",
+                            var.span,
+                        ));
+                    }
+                    last.focus = Some(name);
+                } else if last.stages.is_empty() {
+                    last.index = Some(name);
+                } else {
+                    last.stages.push(Stage::Index(name));
+                }
+                last.tuple = true;
+                path.tuple = true;
+                e(Ir::Path(Box::new(path)), span)
+            }
+            Kind::Sort { expr, terms } => {
+                let x = self.lower(expr)?;
+                let mut path = self.as_path(x);
+                let mut ts = Vec::new();
+                for t in terms {
+                    ts.push((self.lower(&t.expr)?, t.descending));
+                }
+                let s = self.step_of(e(Ir::Sort(ts), span));
+                path.steps.push(s);
+                e(Ir::Path(Box::new(path)), span)
+            }
+            Kind::Cond {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.lower(cond)?;
+                let t = self.lower(then)?;
+                let o = match otherwise {
+                    Some(o) => Some(Box::new(self.lower(o)?)),
+                    None => None,
+                };
+                e(Ir::Cond(Box::new(c), Box::new(t), o), span)
+            }
+            Kind::Block(items) => {
+                let mut out = Vec::new();
+                for it in items {
+                    out.push(self.lower(it)?);
+                }
+                e(Ir::Block(out), span)
+            }
+            Kind::Bind { var, value } => {
+                let v = self.lower(value)?;
+                e(Ir::Bind(Rc::from(var.name.as_str()), Box::new(v)), span)
+            }
+            Kind::Lambda {
+                params,
+                signature,
+                body,
+            } => {
+                let sig = match signature {
+                    Some(s) => Some(Signature::parse(s)?),
+                    None => None,
+                };
+                let body = self.lower(body)?;
+                let def = LambdaDef {
+                    params: params.iter().map(|p| Rc::from(p.name.as_str())).collect(),
+                    sig,
+                    body,
+                };
+                e(Ir::Lambda(Rc::new(def)), span)
+            }
+            Kind::Call { func, args } => {
+                let f = self.lower(func)?;
+                let mut out = Vec::new();
+                for a in args {
+                    out.push(if a.kind == Kind::Placeholder {
+                        None
+                    } else {
+                        Some(self.lower(a)?)
+                    });
+                }
+                e(Ir::Call(Box::new(f), out), span)
+            }
+            Kind::Transform {
+                pattern,
+                update,
+                delete,
+            } => {
+                let def = TransformDef {
+                    pattern: self.lower(pattern)?,
+                    update: self.lower(update)?,
+                    delete: match delete {
+                        Some(d) => Some(self.lower(d)?),
+                        None => None,
+                    },
+                };
+                e(Ir::Transform(Rc::new(def)), span)
+            }
+        })
+    }
+
+    fn pairs(&mut self, pairs: &[(Node, Node)]) -> R<Vec<(E, E)>> {
+        let mut out = Vec::new();
+        for (k, v) in pairs {
+            out.push((self.lower(k)?, self.lower(v)?));
+        }
+        Ok(out)
+    }
+
+    fn lower_map(&mut self, lhs: &Node, rhs: &Node, span: TextRange) -> R<E> {
+        let l = self.lower(lhs)?;
+        let mut path = self.as_path(l);
+        let outer_seeking = std::mem::take(&mut self.seeking);
+        let r = self.lower(rhs)?;
+        let mut new_steps = match r.ir {
+            Ir::Path(p) if r.preds.is_empty() && r.group.is_none() => {
+                if p.keep_single {
+                    path.keep_single = true;
+                }
+                if p.tuple {
+                    path.tuple = true;
+                }
+                if let Some(g) = p.group {
+                    path.group = Some(g);
+                }
+                p.steps
+            }
+            _ => {
+                let mut r = r;
+                let preds = std::mem::take(&mut r.preds);
+                let keep = r.keep_array;
+                let mut s = self.step_of(r);
+                s.stages = preds.into_iter().map(Stage::Filter).collect();
+                if keep {
+                    path.keep_single = true;
+                }
+                vec![s]
+            }
+        };
+        for s in &mut new_steps {
+            match &s.e.ir {
+                Ir::Lit(Val::Str(name)) => {
+                    let name = name.clone();
+                    s.e.ir = Ir::Name(name);
+                }
+                Ir::Lit(v) => {
+                    let shown = match v {
+                        Val::Num(n) => format_number(*n),
+                        Val::Bool(b) => b.to_string(),
+                        _ => "null".into(),
+                    };
+                    return Err(err(
+                        "S0213",
+                        format!(
+                            "The literal value {shown} cannot be used as a step within a path expression"
+                        ),
+                        s.e.span,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        // Resolve `%` references from the new steps against the steps before them.
+        let mut seeking = std::mem::take(&mut self.seeking);
+        let mut still = Vec::new();
+        for (label, mut levels) in seeking.drain(..) {
+            let mut idx = path.steps.len();
+            let mut resolved = false;
+            while idx > 0 {
+                idx -= 1;
+                let step = &mut path.steps[idx];
+                levels -= 1;
+                if levels == 0 {
+                    if let Some(existing) = &step.ancestor {
+                        // share the slot: record an alias by reusing the same label
+                        let existing = existing.clone();
+                        rename_parent(&mut new_steps, &label, &existing);
+                    } else {
+                        step.ancestor = Some(label.clone());
+                    }
+                    step.tuple = true;
+                    path.tuple = true;
+                    resolved = true;
+                    break;
+                }
+                // climbing through a step that is itself a parent reference adds a level
+                if let Ir::Parent(_) = step.e.ir {
+                    levels += 2;
+                }
+            }
+            if !resolved {
+                still.push((label, levels));
+            }
+        }
+        for s in &mut new_steps {
+            if contains_parent(&s.e) {
+                s.tuple = true;
+                path.tuple = true;
+            }
+        }
+        path.steps.extend(new_steps);
+        if path.steps.iter().any(|s| s.ancestor.is_some() || s.tuple) {
+            path.tuple = true;
+        }
+        self.seeking = outer_seeking;
+        // unresolved references climb further from the enclosing path
+        for (label, levels) in still {
+            self.seeking.push((label, levels));
+        }
+        Ok(e(Ir::Path(Box::new(path)), span))
+    }
+}
+
+fn contains_parent(x: &E) -> bool {
+    matches!(x.ir, Ir::Parent(_))
+}
+
+fn rename_parent(steps: &mut [Step], from: &Rc<str>, to: &Rc<str>) {
+    fn walk(x: &mut E, from: &Rc<str>, to: &Rc<str>) {
+        if let Ir::Parent(l) = &mut x.ir
+            && l == from
+        {
+            *l = to.clone();
+        }
+        match &mut x.ir {
+            Ir::Neg(a) | Ir::Bind(_, a) => walk(a, from, to),
+            Ir::Bin(_, a, b) | Ir::Chain(a, b) => {
+                walk(a, from, to);
+                walk(b, from, to);
+            }
+            Ir::Path(p) => {
+                for s in &mut p.steps {
+                    walk(&mut s.e, from, to);
+                    for st in &mut s.stages {
+                        if let Stage::Filter(f) = st {
+                            walk(f, from, to);
+                        }
+                    }
+                }
+            }
+            Ir::Array(items) => items.iter_mut().for_each(|(i, _)| walk(i, from, to)),
+            Ir::Object(pairs) => pairs.iter_mut().for_each(|(k, v)| {
+                walk(k, from, to);
+                walk(v, from, to);
+            }),
+            Ir::Block(items) => items.iter_mut().for_each(|i| walk(i, from, to)),
+            Ir::Cond(a, b, c) => {
+                walk(a, from, to);
+                walk(b, from, to);
+                if let Some(c) = c {
+                    walk(c, from, to);
+                }
+            }
+            Ir::Call(f, args) => {
+                walk(f, from, to);
+                args.iter_mut().flatten().for_each(|a| walk(a, from, to));
+            }
+            _ => {}
+        }
+        for p in &mut x.preds {
+            walk(p, from, to);
+        }
+    }
+    for s in steps {
+        walk(&mut s.e, from, to);
+        for st in &mut s.stages {
+            if let Stage::Filter(f) = st {
+                walk(f, from, to);
+            }
+        }
+    }
+}
+
+/// Lowers a parsed expression, reporting the structural errors JSONata raises at compile
+/// time (S0209, S0210, S0213, S0215, S0216, S0217).
+pub fn lower(node: &Node) -> R<E> {
+    let mut l = Lowerer {
+        next_label: 0,
+        seeking: Vec::new(),
+    };
+    let x = l.lower(node)?;
+    if !l.seeking.is_empty() {
+        let mut span = node.span;
+        node.walk(|n| {
+            if n.kind == Kind::Parent {
+                span = n.span;
+            }
+        });
+        return Err(err(
+            "S0217",
+            "The object representing the 'parent' cannot be derived from this expression",
+            span,
+        ));
+    }
+    Ok(x)
+}
+
+// ---------------------------------------------------------------------------------------
+// Runtime
+// ---------------------------------------------------------------------------------------
+
+pub struct Frame {
+    vars: RefCell<HashMap<Rc<str>, Val>>,
+    parent: Option<Env>,
+}
+pub type Env = Rc<Frame>;
+
+pub fn new_frame(parent: Option<&Env>) -> Env {
+    Rc::new(Frame {
+        vars: RefCell::new(HashMap::new()),
+        parent: parent.cloned(),
+    })
+}
+
+impl Frame {
+    pub fn bind(&self, name: &str, v: Val) {
+        self.vars.borrow_mut().insert(Rc::from(name), v);
+    }
+    pub fn lookup(&self, name: &str) -> Option<Val> {
+        let mut f = self;
+        loop {
+            if let Some(v) = f.vars.borrow().get(name) {
+                return Some(v.clone());
+            }
+            match &f.parent {
+                Some(p) => f = p,
+                None => return None,
+            }
+        }
+    }
+}
+
+pub enum PartialArg {
+    Hole,
+    Given(Option<Val>),
+}
+
+pub enum Func {
+    Lambda {
+        def: Rc<LambdaDef>,
+        env: Env,
+        input: Option<Val>,
+    },
+    Builtin(&'static str),
+    Partial {
+        f: Val,
+        args: Vec<PartialArg>,
+    },
+    Regex(Rc<fancy_regex::Regex>),
+    Transform {
+        def: Rc<TransformDef>,
+        env: Env,
+    },
+    Compose(Val, Val),
+}
+
+impl std::fmt::Debug for Func {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Func::Builtin(n) => write!(f, "<builtin ${n}>"),
+            _ => write!(f, "<function>"),
+        }
+    }
+}
+
+impl Func {
+    /// How many arguments a higher-order built-in should pass.
+    pub fn arity(&self) -> usize {
+        match self {
+            Func::Lambda { def, .. } => def.params.len(),
+            Func::Builtin(name) => functions::signature_of(name)
+                .map(|s| s.params.len())
+                .unwrap_or(1),
+            Func::Partial { args, .. } => args
+                .iter()
+                .filter(|a| matches!(a, PartialArg::Hole))
+                .count(),
+            Func::Regex(_) | Func::Transform { .. } => 1,
+            Func::Compose(..) => 1,
+        }
+    }
+}
+
+/// Injectable sources of time and randomness, so evaluation can be deterministic.
+#[derive(Clone, Debug, Default)]
+pub struct EvalOptions {
+    /// Milliseconds since the epoch for `$now()`/`$millis()`; `None` reads the system clock.
+    pub now_millis: Option<i64>,
+    /// Seed for `$random()`, `$shuffle` and `$uuid()`; `None` seeds from the clock.
+    pub random_seed: Option<u64>,
+    /// Maximum function-call depth (U1001 beyond it). 0 means the default (1000).
+    pub max_depth: usize,
+}
+
+pub struct Evaluator {
+    pub(crate) now: i64,
+    rng: u64,
+    depth: usize,
+    max_depth: usize,
+    pub(crate) root_env: Env,
+}
+
+pub(crate) fn truthy(v: Option<&Val>) -> bool {
+    match v {
+        None => false,
+        Some(v) => match v {
+            Val::Null => false,
+            Val::Bool(b) => *b,
+            Val::Num(n) => *n != 0.0,
+            Val::Str(s) => !s.is_empty(),
+            Val::Arr(a, _) => match a.len() {
+                0 => false,
+                1 => truthy(Some(&a[0])),
+                _ => a.iter().any(|x| truthy(Some(x))),
+            },
+            Val::Obj(o) => !o.is_empty(),
+            Val::Func(_) => false,
+        },
+    }
+}
+
+/// Collapses a result sequence: empty → undefined, singleton → its item (unless kept).
+fn finish(v: Option<Val>, keep: bool) -> Option<Val> {
+    match v {
+        Some(Val::Arr(a, mut f)) if f.seq => {
+            if keep {
+                f.keep = true;
+            }
+            if a.is_empty() {
+                None
+            } else if a.len() == 1 && !f.keep {
+                Some(a[0].clone())
+            } else {
+                Some(Val::Arr(a, f))
+            }
+        }
+        other => other,
+    }
+}
+
+/// Appends values the way JSONata's `$append` does (sequences flattened).
+pub(crate) fn push_flat(out: &mut Vec<Val>, v: Val) {
+    match v {
+        Val::Arr(a, _) => out.extend(a.iter().cloned()),
+        other => out.push(other),
+    }
+}
+
+/// One item of a tuple stream: the context value plus bindings made along the path.
+#[derive(Clone)]
+struct Tuple {
+    ctx: Val,
+    binds: Vec<(Rc<str>, Val)>,
+}
+
+impl Tuple {
+    fn set(&mut self, k: &Rc<str>, v: Val) {
+        if let Some(slot) = self.binds.iter_mut().find(|(n, _)| n == k) {
+            slot.1 = v;
+        } else {
+            self.binds.push((k.clone(), v));
+        }
+    }
+}
+
+impl Evaluator {
+    pub fn new(opts: &EvalOptions) -> Self {
+        let now = opts.now_millis.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+        });
+        let seed = opts
+            .random_seed
+            .unwrap_or(now as u64 ^ 0x9E37_79B9_7F4A_7C15);
+        Evaluator {
+            now,
+            rng: seed,
+            depth: 0,
+            max_depth: if opts.max_depth == 0 {
+                1000
+            } else {
+                opts.max_depth
+            },
+            root_env: new_frame(None),
+        }
+    }
+
+    /// splitmix64 step.
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub(crate) fn random(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Evaluates the top-level expression against `input` (JSONata wraps an input array
+    /// so that it is treated as one item).
+    pub fn eval_root(&mut self, x: &E, input: Option<Val>, env: &Env) -> R<Option<Val>> {
+        if let Some(i) = &input {
+            env.bind("$", i.clone());
+        }
+        let ctx = match input {
+            Some(Val::Arr(a, f)) if !f.seq => Some(Val::Arr(
+                Rc::new(vec![Val::Arr(a, f)]),
+                ArrFlags {
+                    seq: true,
+                    outer: true,
+                    ..ArrFlags::default()
+                },
+            )),
+            other => other,
+        };
+        let r = self.eval(x, ctx.as_ref(), env)?;
+        // A top-level sequence keeps its items; drop the sequence marker.
+        Ok(r)
+    }
+
+    pub(crate) fn eval(&mut self, x: &E, input: Option<&Val>, env: &Env) -> R<Option<Val>> {
+        let mut r = self.eval_inner(x, input, env)?;
+        for p in &x.preds {
+            r = self.filter(p, r, env)?;
+        }
+        if let Some(g) = &x.group {
+            r = Some(self.group(g, r.as_ref(), None, env)?);
+        }
+        Ok(finish(r, x.keep_array))
+    }
+
+    fn eval_inner(&mut self, x: &E, input: Option<&Val>, env: &Env) -> R<Option<Val>> {
+        Ok(match &x.ir {
+            Ir::Lit(v) => Some(v.clone()),
+            Ir::Regex(re) => Some(Val::Func(Rc::new(Func::Regex(re.clone())))),
+            Ir::Name(n) => input.and_then(|i| lookup_field(i, n)),
+            Ir::Var(n) => {
+                if n.is_empty() {
+                    match input {
+                        Some(Val::Arr(a, f)) if f.outer && !a.is_empty() => Some(a[0].clone()),
+                        other => other.cloned(),
+                    }
+                } else {
+                    match env.lookup(n) {
+                        Some(v) => Some(v),
+                        None => functions::builtin_value(n),
+                    }
+                }
+            }
+            Ir::Wildcard => Some(wildcard(input)),
+            Ir::Descendants => {
+                let mut out = Vec::new();
+                if let Some(i) = input {
+                    descend(i, &mut out);
+                }
+                if out.len() == 1 {
+                    Some(out.pop().unwrap_or(Val::Null))
+                } else {
+                    Some(Val::seq(out))
+                }
+            }
+            Ir::Parent(label) => env.lookup(label),
+            Ir::Neg(a) => match self.eval(a, input, env)? {
+                None => None,
+                Some(Val::Num(n)) => Some(Val::Num(-n)),
+                Some(_) => {
+                    return Err(err("D1002", "Cannot negate a non-numeric value", x.span));
+                }
+            },
+            Ir::Bin(op, a, b) => self.binary(*op, a, b, input, env, x.span)?,
+            Ir::Path(p) => self.path(p, input, env)?,
+            Ir::Array(items) => {
+                let mut out = Vec::new();
+                for (it, cons) in items {
+                    if let Some(v) = self.eval(it, input, env)? {
+                        if *cons {
+                            out.push(v);
+                        } else {
+                            push_flat(&mut out, v);
+                        }
+                    }
+                }
+                Some(Val::Arr(
+                    Rc::new(out),
+                    ArrFlags {
+                        cons: true,
+                        ..ArrFlags::default()
+                    },
+                ))
+            }
+            Ir::Object(pairs) => Some(self.group(pairs, input, None, env)?),
+            Ir::Cond(c, t, o) => {
+                let cv = self.eval(c, input, env)?;
+                if truthy(cv.as_ref()) {
+                    self.eval(t, input, env)?
+                } else if let Some(o) = o {
+                    self.eval(o, input, env)?
+                } else {
+                    None
+                }
+            }
+            Ir::Block(items) => {
+                let frame = new_frame(Some(env));
+                let mut r = None;
+                for it in items {
+                    r = self.eval(it, input, &frame)?;
+                }
+                r
+            }
+            Ir::Bind(name, v) => {
+                let val = self.eval(v, input, env)?;
+                if let Some(val) = &val {
+                    env.bind(name, val.clone());
+                }
+                val
+            }
+            Ir::Lambda(def) => Some(Val::Func(Rc::new(Func::Lambda {
+                def: def.clone(),
+                env: env.clone(),
+                input: input.cloned(),
+            }))),
+            Ir::Call(f, args) => self.call(f, args, None, input, env, x.span)?,
+            Ir::Chain(a, b) => {
+                let lhs = self.eval(a, input, env)?;
+                if let Ir::Call(f, args) = &b.ir {
+                    self.call(f, args, Some(lhs), input, env, b.span)?
+                } else {
+                    let f = self.eval(b, input, env)?;
+                    match (&lhs, &f) {
+                        (Some(l @ Val::Func(_)), Some(r @ Val::Func(_))) => {
+                            Some(Val::Func(Rc::new(Func::Compose(l.clone(), r.clone()))))
+                        }
+                        (_, Some(fv @ Val::Func(_))) => self.apply(fv, vec![lhs], input, b.span)?,
+                        _ => {
+                            return Err(err(
+                                "T2006",
+                                "The right side of the function application operator ~> must be a function",
+                                b.span,
+                            ));
+                        }
+                    }
+                }
+            }
+            Ir::Transform(def) => Some(Val::Func(Rc::new(Func::Transform {
+                def: def.clone(),
+                env: env.clone(),
+            }))),
+            Ir::Sort(terms) => {
+                let items: Vec<Val> = match input {
+                    None => vec![],
+                    Some(Val::Arr(a, _)) => a.to_vec(),
+                    Some(v) => vec![v.clone()],
+                };
+                let tuples = items
+                    .into_iter()
+                    .map(|v| Tuple {
+                        ctx: v,
+                        binds: vec![],
+                    })
+                    .collect();
+                let sorted = self.sort_tuples(terms, tuples, env)?;
+                Some(Val::seq(sorted.into_iter().map(|t| t.ctx).collect()))
+            }
+        })
+    }
+
+    fn call(
+        &mut self,
+        fe: &E,
+        args: &[Option<E>],
+        first: Option<Option<Val>>,
+        input: Option<&Val>,
+        env: &Env,
+        span: TextRange,
+    ) -> R<Option<Val>> {
+        let f = self.eval(fe, input, env)?;
+        let Some(f @ Val::Func(_)) = f else {
+            let name = match &fe.ir {
+                Ir::Path(p) if p.steps.len() == 1 => match &p.steps[0].e.ir {
+                    Ir::Name(n) => Some(n.to_string()),
+                    _ => None,
+                },
+                Ir::Var(n) => Some(format!("${n}")),
+                _ => None,
+            };
+            if let Some(n) = &name
+                && !n.starts_with('$')
+                && functions::builtin_value(n).is_some()
+            {
+                return Err(err(
+                    "T1005",
+                    format!("Attempted to invoke a non-function. Did you mean ${n}?"),
+                    fe.span,
+                ));
+            }
+            let has_hole = args.iter().any(|a| a.is_none());
+            let code = if has_hole { "T1008" } else { "T1006" };
+            return Err(err(code, "Attempted to invoke a non-function", fe.span));
+        };
+        let mut vals = Vec::new();
+        if let Some(first) = first {
+            vals.push(PartialArg::Given(first));
+        }
+        for a in args {
+            vals.push(match a {
+                None => PartialArg::Hole,
+                Some(a) => PartialArg::Given(self.eval(a, input, env)?),
+            });
+        }
+        if vals.iter().any(|a| matches!(a, PartialArg::Hole)) {
+            return Ok(Some(Val::Func(Rc::new(Func::Partial { f, args: vals }))));
+        }
+        let vals = vals
+            .into_iter()
+            .map(|a| match a {
+                PartialArg::Given(v) => v,
+                PartialArg::Hole => None,
+            })
+            .collect();
+        self.apply(&f, vals, input, span)
+    }
+
+    /// Applies a function value to arguments.
+    pub fn apply(
+        &mut self,
+        f: &Val,
+        args: Vec<Option<Val>>,
+        input: Option<&Val>,
+        span: TextRange,
+    ) -> R<Option<Val>> {
+        let Val::Func(func) = f else {
+            return Err(err("T1006", "Attempted to invoke a non-function", span));
+        };
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            self.depth -= 1;
+            return Err(err(
+                "U1001",
+                "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
+                span,
+            ));
+        }
+        let r = self.apply_inner(func, args, input, span);
+        self.depth -= 1;
+        r
+    }
+
+    fn apply_inner(
+        &mut self,
+        func: &Rc<Func>,
+        args: Vec<Option<Val>>,
+        input: Option<&Val>,
+        span: TextRange,
+    ) -> R<Option<Val>> {
+        match &**func {
+            Func::Lambda {
+                def,
+                env,
+                input: captured,
+            } => {
+                let args = match &def.sig {
+                    Some(sig) => functions::validate(sig, args, input, "lambda", span)?,
+                    None => args,
+                };
+                let frame = new_frame(Some(env));
+                for (i, p) in def.params.iter().enumerate() {
+                    if let Some(Some(v)) = args.get(i) {
+                        frame.bind(p, v.clone());
+                    }
+                }
+                self.eval(&def.body, captured.as_ref(), &frame)
+            }
+            Func::Builtin(name) => functions::call(self, name, args, input, span),
+            Func::Partial { f, args: partial } => {
+                let mut given = args.into_iter();
+                let full: Vec<Option<Val>> = partial
+                    .iter()
+                    .map(|a| match a {
+                        PartialArg::Given(v) => v.clone(),
+                        PartialArg::Hole => given.next().flatten(),
+                    })
+                    .collect();
+                self.apply(f, full, input, span)
+            }
+            Func::Regex(re) => {
+                let s = match args.into_iter().next().flatten() {
+                    Some(Val::Str(s)) => s,
+                    None => return Ok(None),
+                    Some(_) => {
+                        return Err(err(
+                            "T0410",
+                            "Argument 1 of function regex must be a string",
+                            span,
+                        ));
+                    }
+                };
+                Ok(functions::regex_match_object(re, &s, 0))
+            }
+            Func::Transform { def, env } => {
+                let target = args.into_iter().next().flatten();
+                self.transform(def, target, env, span)
+            }
+            Func::Compose(a, b) => {
+                let r = self.apply(a, args, input, span)?;
+                self.apply(b, vec![r], input, span)
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- paths
+
+    fn path(&mut self, p: &PathIr, input: Option<&Val>, env: &Env) -> R<Option<Val>> {
+        let first_is_var = matches!(p.steps[0].e.ir, Ir::Var(_));
+        let start: Vec<Option<Val>> = match input {
+            Some(Val::Arr(a, _)) if !first_is_var => a.iter().cloned().map(Some).collect(),
+            other => vec![other.cloned()],
+        };
+        let result = if p.tuple {
+            let mut tuples: Option<Vec<Tuple>> = None;
+            let mut inputs = start;
+            for (i, step) in p.steps.iter().enumerate() {
+                let ts = match tuples.take() {
+                    Some(t) => t,
+                    None => {
+                        if i == 0 && step.cons {
+                            // an array constructor as first step is evaluated once
+                            inputs = vec![self.eval(&step.e, input, env)?];
+                            let v = inputs.pop().flatten();
+                            let ts = match v {
+                                Some(Val::Arr(a, _)) => a
+                                    .iter()
+                                    .map(|x| Tuple {
+                                        ctx: x.clone(),
+                                        binds: vec![],
+                                    })
+                                    .collect(),
+                                Some(v) => vec![Tuple {
+                                    ctx: v,
+                                    binds: vec![],
+                                }],
+                                None => vec![],
+                            };
+                            tuples = Some(self.apply_stages(step, ts, env)?);
+                            continue;
+                        }
+                        inputs
+                            .drain(..)
+                            .map(|v| Tuple {
+                                ctx: v.unwrap_or(Val::Null),
+                                binds: vec![],
+                            })
+                            .collect::<Vec<_>>()
+                    }
+                };
+                let next = self.tuple_step(step, ts, env, i == 0 && input.is_none())?;
+                tuples = Some(next);
+            }
+            let tuples = tuples.unwrap_or_default();
+            if let Some(g) = &p.group {
+                let items: Vec<GroupItem> =
+                    tuples.into_iter().map(|t| (Some(t.ctx), t.binds)).collect();
+                return Ok(Some(self.group_items(g, items, env)?));
+            }
+            Val::seq(tuples.into_iter().map(|t| t.ctx).collect())
+        } else {
+            let mut seq = start;
+            let mut result = Val::seq(vec![]);
+            for (i, step) in p.steps.iter().enumerate() {
+                let last = i + 1 == p.steps.len();
+                result = if i == 0 && step.cons {
+                    match self.eval(&step.e, input, env)? {
+                        Some(v) => {
+                            let v = self.stage_filters(step, Some(v), env)?;
+                            v.unwrap_or_else(|| Val::seq(vec![]))
+                        }
+                        None => Val::seq(vec![]),
+                    }
+                } else {
+                    self.step(step, &seq, env, last)?
+                };
+                match &result {
+                    Val::Arr(a, _) if a.is_empty() => break,
+                    Val::Arr(a, _) => seq = a.iter().cloned().map(Some).collect(),
+                    other => seq = vec![Some(other.clone())],
+                }
+            }
+            result
+        };
+        let mut result = result;
+        if p.keep_single {
+            result = match result {
+                Val::Arr(a, mut f) if f.seq => {
+                    f.keep = true;
+                    Val::Arr(a, f)
+                }
+                Val::Arr(a, f) if f.cons => Val::Arr(
+                    Rc::new(vec![Val::Arr(a, f)]),
+                    ArrFlags {
+                        seq: true,
+                        keep: true,
+                        ..ArrFlags::default()
+                    },
+                ),
+                other => other,
+            };
+        }
+        if let Some(g) = &p.group {
+            return Ok(Some(self.group(g, Some(&result), None, env)?));
+        }
+        Ok(Some(result))
+    }
+
+    fn stage_filters(&mut self, step: &Step, v: Option<Val>, env: &Env) -> R<Option<Val>> {
+        let mut v = v;
+        for st in &step.stages {
+            if let Stage::Filter(f) = st {
+                v = self.filter(f, v, env)?;
+            }
+        }
+        Ok(v)
+    }
+
+    fn step(&mut self, step: &Step, seq: &[Option<Val>], env: &Env, last: bool) -> R<Val> {
+        if let Ir::Sort(_) = step.e.ir {
+            let whole = Val::seq(seq.iter().flatten().cloned().collect());
+            let r = self.eval(&step.e, Some(&whole), env)?;
+            let r = self.stage_filters(step, r, env)?;
+            return Ok(match r {
+                None => Val::seq(vec![]),
+                Some(v @ Val::Arr(..)) => v,
+                Some(v) => Val::seq(vec![v]),
+            });
+        }
+        let mut results: Vec<Val> = Vec::new();
+        for item in seq {
+            let r = self.eval(&step.e, item.as_ref(), env)?;
+            let r = self.stage_filters(step, r, env)?;
+            if let Some(r) = r {
+                results.push(r);
+            }
+        }
+        if last && results.len() == 1 && matches!(&results[0], Val::Arr(_, f) if !f.seq) {
+            return Ok(results.pop().unwrap_or(Val::Null));
+        }
+        let mut out = Vec::new();
+        for r in results {
+            match r {
+                Val::Arr(a, f) if !f.cons => {
+                    for v in a.iter() {
+                        match v {
+                            Val::Arr(_, vf) if vf.seq => push_flat(&mut out, v.clone()),
+                            _ => out.push(v.clone()),
+                        }
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+        Ok(Val::seq(out))
+    }
+
+    fn tuple_env(&self, env: &Env, t: &Tuple) -> Env {
+        let f = new_frame(Some(env));
+        for (k, v) in &t.binds {
+            f.bind(k, v.clone());
+        }
+        f
+    }
+
+    fn tuple_step(
+        &mut self,
+        step: &Step,
+        tuples: Vec<Tuple>,
+        env: &Env,
+        undefined_input: bool,
+    ) -> R<Vec<Tuple>> {
+        if let Ir::Sort(terms) = &step.e.ir {
+            let mut sorted = self.sort_tuples(terms, tuples, env)?;
+            if let Some(ix) = &step.index {
+                for (i, t) in sorted.iter_mut().enumerate() {
+                    t.set(ix, Val::Num(i as f64));
+                }
+            }
+            return self.apply_stages(step, sorted, env);
+        }
+        let mut out = Vec::new();
+        for t in tuples {
+            let tenv = self.tuple_env(env, &t);
+            let ctx = if undefined_input { None } else { Some(&t.ctx) };
+            let Some(res) = self.eval(&step.e, ctx, &tenv)? else {
+                continue;
+            };
+            let items: Vec<Val> = match res {
+                Val::Arr(a, _) => a.to_vec(),
+                v => vec![v],
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                let mut t2 = t.clone();
+                if let Some(focus) = &step.focus {
+                    t2.set(focus, item);
+                } else {
+                    t2.ctx = item;
+                }
+                if let Some(ix) = &step.index {
+                    t2.set(ix, Val::Num(i as f64));
+                }
+                if let Some(a) = &step.ancestor {
+                    t2.set(a, t.ctx.clone());
+                }
+                out.push(t2);
+            }
+        }
+        self.apply_stages(step, out, env)
+    }
+
+    fn apply_stages(&mut self, step: &Step, mut tuples: Vec<Tuple>, env: &Env) -> R<Vec<Tuple>> {
+        for st in &step.stages {
+            match st {
+                Stage::Filter(f) => {
+                    let mut kept = Vec::new();
+                    let n = tuples.len();
+                    for (i, t) in tuples.into_iter().enumerate() {
+                        let tenv = self.tuple_env(env, &t);
+                        let r = self.eval(f, Some(&t.ctx), &tenv)?;
+                        if predicate_matches(r.as_ref(), i, n) {
+                            kept.push(t);
+                        }
+                    }
+                    tuples = kept;
+                }
+                Stage::Index(name) => {
+                    for (i, t) in tuples.iter_mut().enumerate() {
+                        t.set(name, Val::Num(i as f64));
+                    }
+                }
+            }
+        }
+        Ok(tuples)
+    }
+
+    /// `expr[pred]` applied to a whole value.
+    fn filter(&mut self, pred: &E, v: Option<Val>, env: &Env) -> R<Option<Val>> {
+        let Some(v) = v else { return Ok(None) };
+        let items: Vec<Val> = match &v {
+            Val::Arr(a, _) => a.to_vec(),
+            other => vec![other.clone()],
+        };
+        let n = items.len();
+        let mut out = Vec::new();
+        if let Ir::Lit(Val::Num(x)) = pred.ir {
+            let mut i = x.floor() as i64;
+            if i < 0 {
+                i += n as i64;
+            }
+            if i >= 0 && (i as usize) < n {
+                out.push(items[i as usize].clone());
+            }
+            return Ok(Some(Val::seq(out)));
+        }
+        for (i, item) in items.into_iter().enumerate() {
+            let r = self.eval(pred, Some(&item), env)?;
+            if predicate_matches(r.as_ref(), i, n) {
+                out.push(item);
+            }
+        }
+        Ok(Some(Val::seq(out)))
+    }
+
+    // ---------------------------------------------------------------- objects
+
+    fn group(
+        &mut self,
+        pairs: &[(E, E)],
+        input: Option<&Val>,
+        _b: Option<()>,
+        env: &Env,
+    ) -> R<Val> {
+        let items: Vec<GroupItem> = match input {
+            Some(Val::Arr(a, _)) if !a.is_empty() => {
+                a.iter().map(|v| (Some(v.clone()), vec![])).collect()
+            }
+            Some(Val::Arr(..)) | None => vec![(None, vec![])],
+            Some(v) => vec![(Some(v.clone()), vec![])],
+        };
+        self.group_items(pairs, items, env)
+    }
+
+    fn group_items(&mut self, pairs: &[(E, E)], items: Vec<GroupItem>, env: &Env) -> R<Val> {
+        struct G {
+            data: Vec<Val>,
+            binds: Vec<(Rc<str>, Val)>,
+            pair: usize,
+        }
+        let mut groups: indexmap::IndexMap<Rc<str>, G> = indexmap::IndexMap::new();
+        let items = if items.is_empty() {
+            vec![(None, vec![])]
+        } else {
+            items
+        };
+        for (item, binds) in items {
+            let ienv = if binds.is_empty() {
+                env.clone()
+            } else {
+                self.tuple_env(
+                    env,
+                    &Tuple {
+                        ctx: Val::Null,
+                        binds: binds.clone(),
+                    },
+                )
+            };
+            for (pi, (k, _)) in pairs.iter().enumerate() {
+                let key = self.eval(k, item.as_ref(), &ienv)?;
+                let key = match key {
+                    None => continue,
+                    Some(Val::Str(s)) => s,
+                    Some(other) => {
+                        return Err(err(
+                            "T1003",
+                            format!(
+                                "Key in object structure must evaluate to a string; got: {}",
+                                functions::describe(&other)
+                            ),
+                            k.span,
+                        ));
+                    }
+                };
+                match groups.get_mut(&key) {
+                    Some(g) => {
+                        if g.pair != pi {
+                            return Err(err(
+                                "D1009",
+                                format!("Multiple key definitions evaluate to same key: \"{key}\""),
+                                k.span,
+                            ));
+                        }
+                        if let Some(it) = &item {
+                            g.data.push(it.clone());
+                        }
+                        for (n, v) in &binds {
+                            if let Some(slot) = g.binds.iter_mut().find(|(m, _)| m == n) {
+                                let merged = match &slot.1 {
+                                    Val::Arr(a, f) if f.seq => {
+                                        let mut a = a.to_vec();
+                                        a.push(v.clone());
+                                        Val::seq(a)
+                                    }
+                                    old => Val::seq(vec![old.clone(), v.clone()]),
+                                };
+                                slot.1 = merged;
+                            } else {
+                                g.binds.push((n.clone(), v.clone()));
+                            }
+                        }
+                    }
+                    None => {
+                        groups.insert(
+                            key,
+                            G {
+                                data: item.iter().cloned().collect(),
+                                binds: binds.clone(),
+                                pair: pi,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        let mut out = Obj::new();
+        for (key, g) in groups {
+            let ctx = match g.data.len() {
+                0 => None,
+                1 => Some(g.data[0].clone()),
+                _ => Some(Val::seq(g.data)),
+            };
+            let genv = if g.binds.is_empty() {
+                env.clone()
+            } else {
+                self.tuple_env(
+                    env,
+                    &Tuple {
+                        ctx: Val::Null,
+                        binds: g.binds,
+                    },
+                )
+            };
+            if let Some(v) = self.eval(&pairs[g.pair].1, ctx.as_ref(), &genv)? {
+                out.insert(key, v);
+            }
+        }
+        Ok(Val::Obj(Rc::new(out)))
+    }
+
+    // ---------------------------------------------------------------- sorting
+
+    fn sort_tuples(&mut self, terms: &[(E, bool)], tuples: Vec<Tuple>, env: &Env) -> R<Vec<Tuple>> {
+        let mut keyed = Vec::new();
+        for t in tuples {
+            let tenv = if t.binds.is_empty() {
+                env.clone()
+            } else {
+                self.tuple_env(env, &t)
+            };
+            let mut keys = Vec::new();
+            for (term, _) in terms {
+                let k = self.eval(term, Some(&t.ctx), &tenv)?;
+                match &k {
+                    None | Some(Val::Num(_)) | Some(Val::Str(_)) => {}
+                    Some(_) => {
+                        return Err(err(
+                            "T2008",
+                            "The expressions within an order-by clause must evaluate to numeric or string values",
+                            term.span,
+                        ));
+                    }
+                }
+                keys.push(k);
+            }
+            keyed.push((keys, t));
+        }
+        // type consistency per term
+        for (ti, (term, _)) in terms.iter().enumerate() {
+            let mut kind = None;
+            for (keys, _) in &keyed {
+                let k = match &keys[ti] {
+                    Some(Val::Num(_)) => "n",
+                    Some(Val::Str(_)) => "s",
+                    _ => continue,
+                };
+                match kind {
+                    None => kind = Some(k),
+                    Some(prev) if prev != k => {
+                        return Err(err(
+                            "T2007",
+                            "Type mismatch when comparing values in order-by clause",
+                            term.span,
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        keyed.sort_by(|(a, _), (b, _)| {
+            for (i, (_, desc)) in terms.iter().enumerate() {
+                let o = match (&a[i], &b[i]) {
+                    (None, None) => std::cmp::Ordering::Equal,
+                    (None, _) => return std::cmp::Ordering::Greater,
+                    (_, None) => return std::cmp::Ordering::Less,
+                    (Some(Val::Num(x)), Some(Val::Num(y))) => {
+                        x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal)
+                    }
+                    (Some(Val::Str(x)), Some(Val::Str(y))) => functions::cmp_str(x, y),
+                    _ => std::cmp::Ordering::Equal,
+                };
+                let o = if *desc { o.reverse() } else { o };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        Ok(keyed.into_iter().map(|(_, t)| t).collect())
+    }
+
+    // ---------------------------------------------------------------- operators
+
+    fn binary(
+        &mut self,
+        op: BinOp,
+        a: &E,
+        b: &E,
+        input: Option<&Val>,
+        env: &Env,
+        span: TextRange,
+    ) -> R<Option<Val>> {
+        match op {
+            BinOp::And => {
+                let l = self.eval(a, input, env)?;
+                if !truthy(l.as_ref()) {
+                    return Ok(Some(Val::Bool(false)));
+                }
+                let r = self.eval(b, input, env)?;
+                return Ok(Some(Val::Bool(truthy(r.as_ref()))));
+            }
+            BinOp::Or => {
+                let l = self.eval(a, input, env)?;
+                if truthy(l.as_ref()) {
+                    return Ok(Some(Val::Bool(true)));
+                }
+                let r = self.eval(b, input, env)?;
+                return Ok(Some(Val::Bool(truthy(r.as_ref()))));
+            }
+            BinOp::Elvis => {
+                let l = self.eval(a, input, env)?;
+                if truthy(l.as_ref()) {
+                    return Ok(l);
+                }
+                return self.eval(b, input, env);
+            }
+            BinOp::Coalesce => {
+                let l = self.eval(a, input, env)?;
+                if l.is_some() {
+                    return Ok(l);
+                }
+                return self.eval(b, input, env);
+            }
+            _ => {}
+        }
+        let l = self.eval(a, input, env)?;
+        let r = self.eval(b, input, env)?;
+        match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
+                let ln = match &l {
+                    None => None,
+                    Some(Val::Num(n)) => Some(*n),
+                    Some(_) => {
+                        return Err(err(
+                            "T2001",
+                            format!(
+                                "The left side of the \"{}\" operator must evaluate to a number",
+                                op.symbol()
+                            ),
+                            a.span,
+                        ));
+                    }
+                };
+                let rn = match &r {
+                    None => None,
+                    Some(Val::Num(n)) => Some(*n),
+                    Some(_) => {
+                        return Err(err(
+                            "T2002",
+                            format!(
+                                "The right side of the \"{}\" operator must evaluate to a number",
+                                op.symbol()
+                            ),
+                            b.span,
+                        ));
+                    }
+                };
+                let (Some(x), Some(y)) = (ln, rn) else {
+                    return Ok(None);
+                };
+                let v = match op {
+                    BinOp::Add => x + y,
+                    BinOp::Sub => x - y,
+                    BinOp::Mul => x * y,
+                    BinOp::Div => x / y,
+                    _ => x % y,
+                };
+                if !v.is_finite() {
+                    return Err(err(
+                        "D1001",
+                        format!("Number out of range: {}", format_number(v)),
+                        span,
+                    ));
+                }
+                Ok(Some(Val::Num(v)))
+            }
+            BinOp::Eq | BinOp::Ne => {
+                let (Some(x), Some(y)) = (&l, &r) else {
+                    return Ok(Some(Val::Bool(false)));
+                };
+                let eq = deep_equal(x, y);
+                Ok(Some(Val::Bool(if op == BinOp::Eq { eq } else { !eq })))
+            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let comparable =
+                    |v: &Option<Val>| matches!(v, None | Some(Val::Num(_)) | Some(Val::Str(_)));
+                if !comparable(&l) || !comparable(&r) {
+                    let bad = if !comparable(&l) { a.span } else { b.span };
+                    return Err(err(
+                        "T2010",
+                        format!(
+                            "The expressions either side of operator \"{}\" must evaluate to numeric or string values",
+                            op.symbol()
+                        ),
+                        bad,
+                    ));
+                }
+                let (Some(x), Some(y)) = (&l, &r) else {
+                    return Ok(None);
+                };
+                let ord = match (x, y) {
+                    (Val::Num(x), Val::Num(y)) => x.partial_cmp(y),
+                    (Val::Str(x), Val::Str(y)) => Some(functions::cmp_str(x, y)),
+                    _ => {
+                        return Err(err(
+                            "T2009",
+                            format!(
+                                "The values {} and {} either side of operator \"{}\" must be of the same data type",
+                                functions::describe(x),
+                                functions::describe(y),
+                                op.symbol()
+                            ),
+                            span,
+                        ));
+                    }
+                };
+                let Some(ord) = ord else {
+                    return Ok(Some(Val::Bool(false)));
+                };
+                use std::cmp::Ordering::*;
+                Ok(Some(Val::Bool(match op {
+                    BinOp::Lt => ord == Less,
+                    BinOp::Le => ord != Greater,
+                    BinOp::Gt => ord == Greater,
+                    _ => ord != Less,
+                })))
+            }
+            BinOp::Concat => {
+                let s = |v: &Option<Val>| -> R<String> {
+                    match v {
+                        None => Ok(String::new()),
+                        Some(v) => functions::to_string(v, span),
+                    }
+                };
+                let mut out = s(&l)?;
+                out.push_str(&s(&r)?);
+                Ok(Some(Val::str(&out)))
+            }
+            BinOp::In => {
+                let (Some(x), Some(y)) = (&l, &r) else {
+                    return Ok(Some(Val::Bool(false)));
+                };
+                let found = match y {
+                    Val::Arr(items, _) => items.iter().any(|i| deep_equal(i, x)),
+                    other => deep_equal(other, x),
+                };
+                Ok(Some(Val::Bool(found)))
+            }
+            BinOp::Range => {
+                let lv = match &l {
+                    None => None,
+                    Some(Val::Num(n)) if n.fract() == 0.0 => Some(*n),
+                    Some(_) => {
+                        return Err(err(
+                            "T2003",
+                            "The left side of the range operator (..) must evaluate to an integer",
+                            a.span,
+                        ));
+                    }
+                };
+                let rv = match &r {
+                    None => None,
+                    Some(Val::Num(n)) if n.fract() == 0.0 => Some(*n),
+                    Some(_) => {
+                        return Err(err(
+                            "T2004",
+                            "The right side of the range operator (..) must evaluate to an integer",
+                            b.span,
+                        ));
+                    }
+                };
+                let (Some(x), Some(y)) = (lv, rv) else {
+                    return Ok(None);
+                };
+                if x > y {
+                    return Ok(None);
+                }
+                if y - x >= 1e7 {
+                    return Err(err(
+                        "D2014",
+                        format!(
+                            "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate {}.",
+                            format_number(y - x + 1.0)
+                        ),
+                        span,
+                    ));
+                }
+                let mut out = Vec::with_capacity((y - x + 1.0) as usize);
+                let mut i = x;
+                while i <= y {
+                    out.push(Val::Num(i));
+                    i += 1.0;
+                }
+                Ok(Some(Val::seq(out)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    // ---------------------------------------------------------------- transform
+
+    fn transform(
+        &mut self,
+        def: &TransformDef,
+        target: Option<Val>,
+        env: &Env,
+        span: TextRange,
+    ) -> R<Option<Val>> {
+        let Some(target) = target else {
+            return Ok(None);
+        };
+        let copy = deep_copy(&target);
+        let matches = self.eval(&def.pattern, Some(&copy), env)?;
+        let matched: Vec<Val> = match matches {
+            None => vec![],
+            Some(Val::Arr(a, _)) => a.to_vec(),
+            Some(v) => vec![v],
+        };
+        let mut edits: Edits = HashMap::new();
+        for m in &matched {
+            let Val::Obj(o) = m else { continue };
+            let update = self.eval(&def.update, Some(m), env)?;
+            let upd = match update {
+                None => None,
+                Some(Val::Obj(u)) => Some(u),
+                Some(_) => {
+                    return Err(err(
+                        "T2011",
+                        "The insert/update clause of the transform expression must evaluate to an object",
+                        def.update.span,
+                    ));
+                }
+            };
+            let mut dels = Vec::new();
+            if let Some(d) = &def.delete {
+                match self.eval(d, Some(m), env)? {
+                    None => {}
+                    Some(Val::Str(s)) => dels.push(s),
+                    Some(Val::Arr(a, _)) if a.iter().all(|x| matches!(x, Val::Str(_))) => {
+                        for x in a.iter() {
+                            if let Val::Str(s) = x {
+                                dels.push(s.clone());
+                            }
+                        }
+                    }
+                    Some(_) => {
+                        return Err(err(
+                            "T2012",
+                            "The delete clause of the transform expression must evaluate to a string or array of strings",
+                            d.span,
+                        ));
+                    }
+                }
+            }
+            edits.insert(Rc::as_ptr(o), (upd, dels));
+        }
+        let _ = span;
+        Ok(Some(rebuild(&copy, &edits)))
+    }
+}
+
+fn predicate_matches(r: Option<&Val>, i: usize, n: usize) -> bool {
+    let idx_match = |x: f64| {
+        let mut k = x.floor();
+        if k < 0.0 {
+            k += n as f64;
+        }
+        k == i as f64
+    };
+    match r {
+        Some(Val::Num(x)) => idx_match(*x),
+        Some(Val::Arr(a, _)) if !a.is_empty() && a.iter().all(|v| matches!(v, Val::Num(_))) => {
+            a.iter().any(|v| matches!(v, Val::Num(x) if idx_match(*x)))
+        }
+        other => truthy(other),
+    }
+}
+
+fn deep_copy(v: &Val) -> Val {
+    match v {
+        Val::Arr(a, f) => Val::Arr(Rc::new(a.iter().map(deep_copy).collect()), *f),
+        Val::Obj(o) => Val::Obj(Rc::new(
+            o.iter().map(|(k, v)| (k.clone(), deep_copy(v))).collect(),
+        )),
+        other => other.clone(),
+    }
+}
+
+type Edits = HashMap<*const Obj, (Option<Rc<Obj>>, Vec<Rc<str>>)>;
+
+fn rebuild(v: &Val, edits: &Edits) -> Val {
+    match v {
+        Val::Arr(a, f) => Val::Arr(Rc::new(a.iter().map(|x| rebuild(x, edits)).collect()), *f),
+        Val::Obj(o) => {
+            let mut out: Obj = o
+                .iter()
+                .map(|(k, v)| (k.clone(), rebuild(v, edits)))
+                .collect();
+            if let Some((upd, dels)) = edits.get(&Rc::as_ptr(o)) {
+                if let Some(u) = upd {
+                    for (k, v) in u.iter() {
+                        out.insert(k.clone(), v.clone());
+                    }
+                }
+                for d in dels {
+                    out.shift_remove(d);
+                }
+            }
+            Val::Obj(Rc::new(out))
+        }
+        other => other.clone(),
+    }
+}
+
+pub(crate) fn lookup_field(input: &Val, name: &str) -> Option<Val> {
+    match input {
+        Val::Arr(a, _) => {
+            let mut out = Vec::new();
+            for item in a.iter() {
+                if let Some(v) = lookup_field(item, name) {
+                    match v {
+                        Val::Arr(inner, f) if f.seq || !f.cons => out.extend(inner.iter().cloned()),
+                        other => out.push(other),
+                    }
+                }
+            }
+            Some(Val::seq(out))
+        }
+        Val::Obj(o) => o.get(name).cloned(),
+        _ => None,
+    }
+}
+
+fn wildcard(input: Option<&Val>) -> Val {
+    let mut out = Vec::new();
+    let input = match input {
+        Some(Val::Arr(a, f)) if f.outer && !a.is_empty() => Some(&a[0]),
+        other => other,
+    };
+    let mut add = |v: &Val| match v {
+        Val::Arr(..) => flatten_into(v, &mut out),
+        other => out.push(other.clone()),
+    };
+    match input {
+        Some(Val::Obj(o)) => o.values().for_each(&mut add),
+        Some(Val::Arr(a, _)) => a.iter().for_each(&mut add),
+        _ => {}
+    }
+    Val::seq(out)
+}
+
+fn flatten_into(v: &Val, out: &mut Vec<Val>) {
+    match v {
+        Val::Arr(a, _) => a.iter().for_each(|x| flatten_into(x, out)),
+        other => out.push(other.clone()),
+    }
+}
+
+fn descend(v: &Val, out: &mut Vec<Val>) {
+    match v {
+        Val::Arr(a, _) => a.iter().for_each(|x| descend(x, out)),
+        Val::Obj(o) => {
+            out.push(v.clone());
+            o.values().for_each(|x| descend(x, out));
+        }
+        other => out.push(other.clone()),
+    }
+}

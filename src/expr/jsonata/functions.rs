@@ -1,0 +1,1655 @@
+//! Built-in functions: signature validation and implementations.
+
+use super::JsonataError;
+use super::eval::{Evaluator, Func, R, push_flat, truthy};
+use super::signature::Signature;
+use super::value::{Obj, Val, deep_equal, format_number};
+use crate::syntax::TextRange;
+use std::rc::Rc;
+
+fn err(code: &'static str, msg: impl Into<String>, span: TextRange) -> JsonataError {
+    JsonataError::new(code, msg, span)
+}
+
+/// Signatures of the built-ins (JSONata notation).
+const SIGNATURES: &[(&str, &str)] = &[
+    ("sum", "<a<n>:n>"),
+    ("count", "<a:n>"),
+    ("max", "<a<n>:n>"),
+    ("min", "<a<n>:n>"),
+    ("average", "<a<n>:n>"),
+    ("string", "<x-b?:s>"),
+    ("substring", "<s-nn?:s>"),
+    ("substringBefore", "<s-s:s>"),
+    ("substringAfter", "<s-s:s>"),
+    ("lowercase", "<s-:s>"),
+    ("uppercase", "<s-:s>"),
+    ("length", "<s-:n>"),
+    ("trim", "<s-:s>"),
+    ("pad", "<s-ns?:s>"),
+    ("match", "<s-fn?:a>"),
+    ("contains", "<s-(sf):b>"),
+    ("replace", "<s-(sf)(sf)n?:s>"),
+    ("split", "<s-(sf)n?:a>"),
+    ("join", "<a<s>s?:s>"),
+    ("formatNumber", "<n-so?:s>"),
+    ("formatBase", "<n-n?:s>"),
+    ("formatInteger", "<n-s:s>"),
+    ("parseInteger", "<s-s:n>"),
+    ("number", "<(nsb)-:n>"),
+    ("floor", "<n-:n>"),
+    ("ceil", "<n-:n>"),
+    ("round", "<n-n?:n>"),
+    ("abs", "<n-:n>"),
+    ("sqrt", "<n-:n>"),
+    ("power", "<n-n:n>"),
+    ("random", "<n?:n>"),
+    ("boolean", "<x-:b>"),
+    ("not", "<x-:b>"),
+    ("map", "<af>"),
+    ("zip", "<a+>"),
+    ("filter", "<af>"),
+    ("single", "<af?>"),
+    ("reduce", "<afj?:j>"),
+    ("sift", "<o-f?:o>"),
+    ("keys", "<x-:a>"),
+    ("lookup", "<x-s:x>"),
+    ("append", "<xx:a>"),
+    ("exists", "<x:b>"),
+    ("spread", "<x-:a>"),
+    ("merge", "<a<o>:o>"),
+    ("reverse", "<a:a>"),
+    ("each", "<o-f:a>"),
+    ("error", "<s?:x>"),
+    ("assert", "<bs?:x>"),
+    ("type", "<x:s>"),
+    ("sort", "<af?:a>"),
+    ("shuffle", "<a:a>"),
+    ("distinct", "<x:x>"),
+    ("base64encode", "<s-:s>"),
+    ("base64decode", "<s-:s>"),
+    ("encodeUrlComponent", "<s-:s>"),
+    ("encodeUrl", "<s-:s>"),
+    ("decodeUrlComponent", "<s-:s>"),
+    ("decodeUrl", "<s-:s>"),
+    ("toMillis", "<s-s?:n>"),
+    ("fromMillis", "<n-s?s?:s>"),
+    ("clone", "<(oa)-:o>"),
+    ("now", "<s?s?:s>"),
+    ("millis", "<:n>"),
+    ("partition", "<an:a>"),
+    ("range", "<nnn:a>"),
+    ("hash", "<ss:s>"),
+    ("uuid", "<:s>"),
+    ("parse", "<s-:j>"),
+];
+
+pub fn signature_of(name: &str) -> Option<Signature> {
+    SIGNATURES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, s)| Signature::parse(s).ok())
+}
+
+/// The function value for a built-in name (without `$`), if AWS provides it.
+pub fn builtin_value(name: &str) -> Option<Val> {
+    SIGNATURES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, _)| Val::Func(Rc::new(Func::Builtin(n))))
+}
+
+fn symbol(v: &Val) -> char {
+    match v {
+        Val::Null => 'l',
+        Val::Bool(_) => 'b',
+        Val::Num(_) => 'n',
+        Val::Str(_) => 's',
+        Val::Arr(..) => 'a',
+        Val::Obj(_) => 'o',
+        Val::Func(_) => 'f',
+    }
+}
+
+fn accepts(types: &str, v: &Option<Val>) -> bool {
+    match v {
+        None => true,
+        Some(v) => types.contains(symbol(v)) || (types.contains('a') && !v.is_func()),
+    }
+}
+
+struct Matcher<'a> {
+    params: &'a [super::signature::SigParam],
+    args: &'a [Option<Val>],
+    ctx: Option<&'a Val>,
+    prefix: bool,
+    ignore_ctx_type: bool,
+}
+
+impl Matcher<'_> {
+    fn run(&self, pi: usize, ai: usize, out: &mut Vec<(usize, Option<Val>)>) -> bool {
+        if self.prefix && ai == self.args.len() {
+            return true;
+        }
+        if pi == self.params.len() {
+            return ai == self.args.len();
+        }
+        let p = &self.params[pi];
+        if p.variadic {
+            let mut n = 0;
+            while ai + n < self.args.len() && accepts(&p.types, &self.args[ai + n]) {
+                n += 1;
+            }
+            while n >= 1 {
+                let mark = out.len();
+                for k in 0..n {
+                    out.push((pi, self.args[ai + k].clone()));
+                }
+                if self.run(pi + 1, ai + n, out) {
+                    return true;
+                }
+                out.truncate(mark);
+                n -= 1;
+            }
+            return false;
+        }
+        if ai < self.args.len() && accepts(&p.types, &self.args[ai]) {
+            out.push((pi, self.args[ai].clone()));
+            if self.run(pi + 1, ai + 1, out) {
+                return true;
+            }
+            out.pop();
+        }
+        if p.context {
+            let c = self.ctx.cloned();
+            if self.ignore_ctx_type || accepts(&p.types, &c) {
+                out.push((pi, c));
+                if self.run(pi + 1, ai, out) {
+                    return true;
+                }
+                out.pop();
+            }
+        } else if p.optional {
+            out.push((pi, None));
+            if self.run(pi + 1, ai, out) {
+                return true;
+            }
+            out.pop();
+        }
+        false
+    }
+}
+
+/// Checks arguments against a signature, inserting the context value for `-` parameters
+/// and wrapping single values passed where an array is expected.
+pub fn validate(
+    sig: &Signature,
+    args: Vec<Option<Val>>,
+    ctx: Option<&Val>,
+    name: &str,
+    span: TextRange,
+) -> R<Vec<Option<Val>>> {
+    let ctx = match ctx {
+        Some(Val::Arr(a, f)) if f.outer && !a.is_empty() => Some(&a[0]),
+        other => other,
+    };
+    let m = Matcher {
+        params: &sig.params,
+        args: &args,
+        ctx,
+        prefix: false,
+        ignore_ctx_type: false,
+    };
+    let mut out = Vec::new();
+    if !m.run(0, 0, &mut out) {
+        let m2 = Matcher {
+            ignore_ctx_type: true,
+            ..m
+        };
+        let mut tmp = Vec::new();
+        if m2.run(0, 0, &mut tmp) {
+            return Err(err(
+                "T0411",
+                format!(
+                    "Context value is not a compatible type with argument 1 of function ${name}"
+                ),
+                span,
+            ));
+        }
+        let mut bad = args.len();
+        for i in 0..args.len() {
+            let m3 = Matcher {
+                params: &sig.params,
+                args: &args[..=i],
+                ctx,
+                prefix: true,
+                ignore_ctx_type: false,
+            };
+            let mut tmp = Vec::new();
+            if !m3.run(0, 0, &mut tmp) {
+                bad = i;
+                break;
+            }
+        }
+        return Err(err(
+            "T0410",
+            format!(
+                "Argument {} of function ${name} does not match function signature",
+                bad + 1
+            ),
+            span,
+        ));
+    }
+    let mut result = Vec::new();
+    for (pi, v) in out {
+        let p = &sig.params[pi];
+        let v = match v {
+            Some(v) if p.types == "a" || (p.types.contains('a') && p.element.is_some()) => {
+                if let Some(el) = &p.element {
+                    let ok = match &v {
+                        Val::Arr(items, _) => items.iter().all(|x| el.contains(symbol(x))),
+                        single => el.contains(symbol(single)),
+                    };
+                    if !ok {
+                        let tn = match el.as_str() {
+                            "n" => "number",
+                            "s" => "string",
+                            "o" => "object",
+                            "b" => "boolean",
+                            _ => "the expected type",
+                        };
+                        return Err(err(
+                            "T0412",
+                            format!(
+                                "Argument {} of function ${name} must be an array of {tn}",
+                                pi + 1
+                            ),
+                            span,
+                        ));
+                    }
+                }
+                match v {
+                    Val::Arr(..) => Some(v),
+                    single => Some(Val::array(vec![single])),
+                }
+            }
+            other => other,
+        };
+        result.push(v);
+    }
+    Ok(result)
+}
+
+pub fn describe(v: &Val) -> String {
+    stringify(v, false)
+}
+
+/// Compares strings by UTF-16 code units, as JavaScript does.
+pub fn cmp_str(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+fn round15(n: f64) -> f64 {
+    format!("{:.14e}", n).parse().unwrap_or(n)
+}
+
+fn json_escape(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn write_json(v: &Val, pretty: bool, indent: usize, out: &mut String) {
+    match v {
+        Val::Null => out.push_str("null"),
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Num(n) => out.push_str(&format_number(round15(*n))),
+        Val::Str(s) => json_escape(s, out),
+        Val::Func(_) => out.push_str("\"\""),
+        Val::Arr(a, _) => {
+            if a.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if pretty {
+                    out.push('\n');
+                    out.push_str(&"  ".repeat(indent + 1));
+                }
+                write_json(x, pretty, indent + 1, out);
+            }
+            if pretty {
+                out.push('\n');
+                out.push_str(&"  ".repeat(indent));
+            }
+            out.push(']');
+        }
+        Val::Obj(o) => {
+            if o.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            for (i, (k, x)) in o.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if pretty {
+                    out.push('\n');
+                    out.push_str(&"  ".repeat(indent + 1));
+                }
+                json_escape(k, out);
+                out.push(':');
+                if pretty {
+                    out.push(' ');
+                }
+                write_json(x, pretty, indent + 1, out);
+            }
+            if pretty {
+                out.push('\n');
+                out.push_str(&"  ".repeat(indent));
+            }
+            out.push('}');
+        }
+    }
+}
+
+pub fn stringify(v: &Val, pretty: bool) -> String {
+    let mut s = String::new();
+    write_json(v, pretty, 0, &mut s);
+    s
+}
+
+/// `$string()` of a defined value.
+pub fn to_string(v: &Val, span: TextRange) -> R<String> {
+    Ok(match v {
+        Val::Str(s) => s.to_string(),
+        Val::Func(_) => String::new(),
+        Val::Num(n) if !n.is_finite() => {
+            return Err(err(
+                "D3001",
+                "Attempting to invoke string function on Infinity or NaN",
+                span,
+            ));
+        }
+        other => stringify(other, false),
+    })
+}
+
+fn num_arg(v: &Option<Val>) -> Option<f64> {
+    match v {
+        Some(Val::Num(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+fn str_arg(v: &Option<Val>) -> Option<Rc<str>> {
+    match v {
+        Some(Val::Str(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn items(v: &Option<Val>) -> Vec<Val> {
+    match v {
+        None => vec![],
+        Some(Val::Arr(a, _)) => a.to_vec(),
+        Some(v) => vec![v.clone()],
+    }
+}
+
+fn s(x: impl AsRef<str>) -> Option<Val> {
+    Some(Val::str(x.as_ref()))
+}
+
+fn num(n: f64) -> Option<Val> {
+    Some(Val::Num(n))
+}
+
+fn round_half_even(x: f64, precision: i32) -> f64 {
+    let factor = 10f64.powi(precision);
+    let v = x * factor;
+    // correct for representation error like 2.675 * 100 = 267.49999999999997
+    let v = format!("{:.9}", v).parse::<f64>().unwrap_or(v);
+    let r = v.round();
+    let r = if (v - v.trunc()).abs() == 0.5 && r % 2.0 != 0.0 {
+        r - v.signum()
+    } else {
+        r
+    };
+    let out = r / factor;
+    if out == 0.0 { 0.0 } else { out }
+}
+
+pub fn regex_match_object(re: &fancy_regex::Regex, text: &str, from: usize) -> Option<Val> {
+    let caps = re.captures_from_pos(text, from).ok().flatten()?;
+    let m = caps.get(0)?;
+    let mut o = Obj::new();
+    o.insert(Rc::from("match"), Val::str(m.as_str()));
+    o.insert(
+        Rc::from("start"),
+        Val::Num(text[..m.start()].chars().count() as f64),
+    );
+    o.insert(
+        Rc::from("end"),
+        Val::Num(text[..m.end()].chars().count() as f64),
+    );
+    let groups = (1..caps.len())
+        .map(|i| Val::str(caps.get(i).map(|g| g.as_str()).unwrap_or("")))
+        .collect();
+    o.insert(Rc::from("groups"), Val::array(groups));
+    Some(Val::Obj(Rc::new(o)))
+}
+
+fn regex_of(v: &Option<Val>) -> Option<Rc<fancy_regex::Regex>> {
+    match v {
+        Some(Val::Func(f)) => match &**f {
+            Func::Regex(r) => Some(r.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A regex match: byte start, byte end, capture groups.
+type Match = (usize, usize, Vec<Option<String>>);
+
+/// All matches of `re` in `text` as (byte start, byte end, groups).
+fn all_matches(re: &fancy_regex::Regex, text: &str, span: TextRange) -> R<Vec<Match>> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos <= text.len() {
+        let Some(c) = re
+            .captures_from_pos(text, pos)
+            .map_err(|e| err("D1004", e.to_string(), span))?
+        else {
+            break;
+        };
+        let m = c.get(0).expect("group 0");
+        if m.start() == m.end() {
+            return Err(err(
+                "D1004",
+                "Regular expression matches zero length string",
+                span,
+            ));
+        }
+        let groups = (1..c.len())
+            .map(|i| c.get(i).map(|g| g.as_str().to_string()))
+            .collect();
+        out.push((m.start(), m.end(), groups));
+        pos = m.end();
+    }
+    Ok(out)
+}
+
+fn match_obj(text: &str, st: usize, en: usize, groups: &[Option<String>]) -> Val {
+    let mut o = Obj::new();
+    o.insert(Rc::from("match"), Val::str(&text[st..en]));
+    o.insert(
+        Rc::from("index"),
+        Val::Num(text[..st].chars().count() as f64),
+    );
+    o.insert(
+        Rc::from("groups"),
+        Val::array(
+            groups
+                .iter()
+                .map(|g| Val::str(g.as_deref().unwrap_or("")))
+                .collect(),
+        ),
+    );
+    Val::Obj(Rc::new(o))
+}
+
+fn hof_args(f: &Val, all: Vec<Option<Val>>) -> Vec<Option<Val>> {
+    let n = match f {
+        Val::Func(func) => func.arity(),
+        _ => 1,
+    };
+    all.into_iter().take(n.max(1)).collect()
+}
+
+/// Calls built-in `name` with already evaluated arguments.
+pub fn call(
+    ev: &mut Evaluator,
+    name: &str,
+    args: Vec<Option<Val>>,
+    input: Option<&Val>,
+    span: TextRange,
+) -> R<Option<Val>> {
+    let sig = signature_of(name).unwrap_or_default();
+    let a = validate(&sig, args, input, name, span)?;
+    let arg = |i: usize| -> Option<Val> { a.get(i).cloned().flatten() };
+    Ok(match name {
+        "sum" => {
+            let Some(v) = arg(0) else { return Ok(None) };
+            num(items(&Some(v))
+                .iter()
+                .filter_map(|x| num_arg(&Some(x.clone())))
+                .sum())
+        }
+        "count" => num(items(&arg(0)).len() as f64),
+        "max" | "min" => {
+            let xs: Vec<f64> = items(&arg(0))
+                .iter()
+                .filter_map(|x| num_arg(&Some(x.clone())))
+                .collect();
+            if xs.is_empty() {
+                return Ok(None);
+            }
+            let f = if name == "max" { f64::max } else { f64::min };
+            num(xs.into_iter().reduce(f).unwrap_or(0.0))
+        }
+        "average" => {
+            let xs: Vec<f64> = items(&arg(0))
+                .iter()
+                .filter_map(|x| num_arg(&Some(x.clone())))
+                .collect();
+            if xs.is_empty() {
+                return Ok(None);
+            }
+            num(xs.iter().sum::<f64>() / xs.len() as f64)
+        }
+        "string" => {
+            let Some(v) = arg(0) else { return Ok(None) };
+            let pretty = matches!(arg(1), Some(Val::Bool(true)));
+            match &v {
+                Val::Str(_) => Some(v),
+                Val::Func(_) => s(""),
+                Val::Num(n) if !n.is_finite() => {
+                    return Err(err(
+                        "D3001",
+                        "Attempting to invoke string function on Infinity or NaN",
+                        span,
+                    ));
+                }
+                other => s(stringify(other, pretty)),
+            }
+        }
+        "length" => str_arg(&arg(0)).map(|x| Val::Num(x.chars().count() as f64)),
+        "uppercase" => str_arg(&arg(0)).map(|x| Val::str(&x.to_uppercase())),
+        "lowercase" => str_arg(&arg(0)).map(|x| Val::str(&x.to_lowercase())),
+        "trim" => str_arg(&arg(0)).map(|x| {
+            let mut out = String::new();
+            let mut ws = false;
+            for c in x.chars() {
+                if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}' | '\u{b}') {
+                    ws = true;
+                } else {
+                    if ws && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    ws = false;
+                    out.push(c);
+                }
+            }
+            Val::str(&out)
+        }),
+        "substring" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let chars: Vec<char> = x.chars().collect();
+            let n = chars.len() as f64;
+            let mut start = num_arg(&arg(1)).unwrap_or(0.0).floor();
+            if start < 0.0 {
+                start = (n + start).max(0.0);
+            }
+            let len = num_arg(&arg(2));
+            let end = match len {
+                Some(l) if l <= 0.0 => return Ok(s("")),
+                Some(l) => (start + l.floor()).min(n),
+                None => n,
+            };
+            if start >= n {
+                return Ok(s(""));
+            }
+            s(chars[start as usize..end as usize]
+                .iter()
+                .collect::<String>())
+        }
+        "substringBefore" | "substringAfter" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let chars = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
+            match x.find(&*chars) {
+                None => s(&*x),
+                Some(i) if name == "substringBefore" => s(&x[..i]),
+                Some(i) => s(&x[i + chars.len()..]),
+            }
+        }
+        "pad" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let width = num_arg(&arg(1)).unwrap_or(0.0);
+            let ch = str_arg(&arg(2))
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| Rc::from(" "));
+            let len = x.chars().count();
+            let target = width.abs().floor() as usize;
+            if target <= len {
+                return Ok(s(&*x));
+            }
+            let pad: String = ch.chars().cycle().take(target - len).collect();
+            if width < 0.0 {
+                s(format!("{pad}{x}"))
+            } else {
+                s(format!("{x}{pad}"))
+            }
+        }
+        "contains" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            match arg(1) {
+                Some(Val::Str(p)) => Some(Val::Bool(x.contains(&*p))),
+                p => regex_of(&p).map(|re| Val::Bool(re.is_match(&*x).unwrap_or(false))),
+            }
+        }
+        "split" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let limit = match num_arg(&arg(2)) {
+                Some(l) if l < 0.0 => {
+                    return Err(err(
+                        "D3020",
+                        "Third argument of split function must evaluate to a positive number",
+                        span,
+                    ));
+                }
+                Some(l) => Some(l.floor() as usize),
+                None => None,
+            };
+            let mut parts: Vec<String> = match arg(1) {
+                Some(Val::Str(sep)) => {
+                    if sep.is_empty() {
+                        x.chars().map(|c| c.to_string()).collect()
+                    } else {
+                        x.split(&*sep).map(String::from).collect()
+                    }
+                }
+                p => {
+                    let Some(re) = regex_of(&p) else {
+                        return Ok(None);
+                    };
+                    let ms = all_matches(&re, &x, span)?;
+                    let mut out = Vec::new();
+                    let mut last = 0;
+                    for (st, en, _) in ms {
+                        out.push(x[last..st].to_string());
+                        last = en;
+                    }
+                    out.push(x[last..].to_string());
+                    out
+                }
+            };
+            if let Some(l) = limit {
+                parts.truncate(l);
+            }
+            Some(Val::array(
+                parts.into_iter().map(|p| Val::str(&p)).collect(),
+            ))
+        }
+        "join" => {
+            let Some(v) = arg(0) else { return Ok(None) };
+            let sep = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
+            let parts: Vec<String> = items(&Some(v))
+                .iter()
+                .map(|x| match x {
+                    Val::Str(s) => s.to_string(),
+                    _ => String::new(),
+                })
+                .collect();
+            s(parts.join(&sep))
+        }
+        "match" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let Some(re) = regex_of(&arg(1)) else {
+                return Err(err(
+                    "T0410",
+                    "Argument 2 of function $match does not match function signature",
+                    span,
+                ));
+            };
+            let limit = num_arg(&arg(2));
+            if matches!(limit, Some(l) if l < 0.0) {
+                return Err(err(
+                    "D3040",
+                    "Third argument of match function must evaluate to a positive number",
+                    span,
+                ));
+            }
+            let mut out = Vec::new();
+            for (st, en, groups) in all_matches(&re, &x, span)? {
+                if let Some(l) = limit
+                    && out.len() as f64 >= l
+                {
+                    break;
+                }
+                out.push(match_obj(&x, st, en, &groups));
+            }
+            Some(Val::seq(out))
+        }
+        "replace" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let limit = match num_arg(&arg(3)) {
+                Some(l) if l < 0.0 => {
+                    return Err(err(
+                        "D3011",
+                        "Fourth argument of replace function must evaluate to a positive number",
+                        span,
+                    ));
+                }
+                Some(l) => Some(l.floor() as usize),
+                None => None,
+            };
+            let pattern = arg(1);
+            let replacement = arg(2);
+            let matches: Vec<Match> = match &pattern {
+                Some(Val::Str(p)) => {
+                    if p.is_empty() {
+                        return Err(err(
+                            "D3010",
+                            "Second argument of replace function cannot be an empty string",
+                            span,
+                        ));
+                    }
+                    x.match_indices(&**p)
+                        .map(|(i, m)| (i, i + m.len(), vec![]))
+                        .collect()
+                }
+                p => match regex_of(p) {
+                    Some(re) => all_matches(&re, &x, span)?,
+                    None => return Ok(None),
+                },
+            };
+            let mut out = String::new();
+            let mut last = 0;
+            for (n, (st, en, groups)) in matches.into_iter().enumerate() {
+                if limit.is_some_and(|l| n >= l) {
+                    break;
+                }
+                out.push_str(&x[last..st]);
+                match &replacement {
+                    Some(Val::Str(r)) => expand_replacement(r, &x[st..en], &groups, &mut out),
+                    Some(f @ Val::Func(_)) => {
+                        let mo = match_obj(&x, st, en, &groups);
+                        match ev.apply(f, vec![Some(mo)], input, span)? {
+                            Some(Val::Str(r)) => out.push_str(&r),
+                            _ => {
+                                return Err(err(
+                                    "D3012",
+                                    "Attempted to replace a matched string with a non-string value",
+                                    span,
+                                ));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                last = en;
+            }
+            out.push_str(&x[last..]);
+            s(out)
+        }
+        "number" => match arg(0) {
+            None => None,
+            Some(Val::Num(n)) => num(n),
+            Some(Val::Bool(b)) => num(if b { 1.0 } else { 0.0 }),
+            Some(Val::Str(t)) => match parse_number(&t) {
+                Some(n) => num(n),
+                None => {
+                    return Err(err(
+                        "D3030",
+                        format!("Unable to cast value to a number: \"{t}\""),
+                        span,
+                    ));
+                }
+            },
+            Some(other) => {
+                return Err(err(
+                    "D3030",
+                    format!("Unable to cast value to a number: {}", describe(&other)),
+                    span,
+                ));
+            }
+        },
+        "abs" => num_arg(&arg(0)).map(|n| Val::Num(n.abs())),
+        "floor" => num_arg(&arg(0)).map(|n| Val::Num(n.floor())),
+        "ceil" => num_arg(&arg(0)).map(|n| Val::Num(n.ceil())),
+        "round" => {
+            let Some(n) = num_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            num(round_half_even(n, num_arg(&arg(1)).unwrap_or(0.0) as i32))
+        }
+        "sqrt" => {
+            let Some(n) = num_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            if n < 0.0 {
+                return Err(err(
+                    "D3060",
+                    format!(
+                        "The sqrt function cannot be applied to a negative number: {}",
+                        format_number(n)
+                    ),
+                    span,
+                ));
+            }
+            num(n.sqrt())
+        }
+        "power" => {
+            let Some(b) = num_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let e = num_arg(&arg(1)).unwrap_or(1.0);
+            let r = b.powf(e);
+            if !r.is_finite() {
+                return Err(err(
+                    "D3061",
+                    format!(
+                        "The power function has resulted in a value that cannot be represented as a JSON number: base={}, exponent={}",
+                        format_number(b),
+                        format_number(e)
+                    ),
+                    span,
+                ));
+            }
+            num(r)
+        }
+        "random" => match num_arg(&arg(0)) {
+            Some(seed) => {
+                let mut x = (seed as i64 as u64) ^ 0x0005_DEEC_E66D;
+                x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                x ^= x >> 31;
+                num((x >> 11) as f64 / (1u64 << 53) as f64)
+            }
+            None => num(ev.random()),
+        },
+        "boolean" => arg(0).map(|v| Val::Bool(truthy(Some(&v)))),
+        "not" => arg(0).map(|v| Val::Bool(!truthy(Some(&v)))),
+        "exists" => Some(Val::Bool(arg(0).is_some())),
+        "type" => arg(0).map(|v| Val::str(v.type_name())),
+        "append" => match (arg(0), arg(1)) {
+            (None, b) => b,
+            (a, None) => a,
+            (Some(a), Some(b)) => {
+                let mut out = Vec::new();
+                push_flat(&mut out, a);
+                push_flat(&mut out, b);
+                Some(Val::array(out))
+            }
+        },
+        "reverse" => arg(0).map(|v| {
+            let mut x = items(&Some(v));
+            x.reverse();
+            Val::array(x)
+        }),
+        "shuffle" => arg(0).map(|v| {
+            let mut x = items(&Some(v));
+            for i in (1..x.len()).rev() {
+                let j = (ev.next_u64() % (i as u64 + 1)) as usize;
+                x.swap(i, j);
+            }
+            Val::array(x)
+        }),
+        "distinct" => match arg(0) {
+            Some(Val::Arr(a, _)) => {
+                let mut out: Vec<Val> = Vec::new();
+                for x in a.iter() {
+                    if !out.iter().any(|y| deep_equal(x, y)) {
+                        out.push(x.clone());
+                    }
+                }
+                Some(Val::seq(out))
+            }
+            other => other,
+        },
+        "zip" => {
+            let arrays: Vec<Vec<Val>> = a.iter().map(items).collect();
+            let n = arrays.iter().map(|x| x.len()).min().unwrap_or(0);
+            Some(Val::array(
+                (0..n)
+                    .map(|i| Val::array(arrays.iter().map(|x| x[i].clone()).collect()))
+                    .collect(),
+            ))
+        }
+        "keys" => {
+            let mut out: Vec<Rc<str>> = Vec::new();
+            let add = |o: &Obj, out: &mut Vec<Rc<str>>| {
+                for k in o.keys() {
+                    if !out.contains(k) {
+                        out.push(k.clone());
+                    }
+                }
+            };
+            match arg(0) {
+                Some(Val::Obj(o)) => add(&o, &mut out),
+                Some(Val::Arr(a, _)) => a.iter().for_each(|x| {
+                    if let Val::Obj(o) = x {
+                        add(o, &mut out)
+                    }
+                }),
+                _ => return Ok(None),
+            }
+            Some(Val::seq(out.into_iter().map(Val::Str).collect()))
+        }
+        "lookup" => {
+            let Some(v) = arg(0) else { return Ok(None) };
+            let key = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
+            super::eval::lookup_field(&v, &key)
+        }
+        "spread" => {
+            fn spread(v: &Val, out: &mut Vec<Val>) {
+                match v {
+                    Val::Arr(a, _) => a.iter().for_each(|x| spread(x, out)),
+                    Val::Obj(o) => {
+                        for (k, x) in o.iter() {
+                            let mut m = Obj::new();
+                            m.insert(k.clone(), x.clone());
+                            out.push(Val::Obj(Rc::new(m)));
+                        }
+                    }
+                    other => out.push(other.clone()),
+                }
+            }
+            let Some(v) = arg(0) else { return Ok(None) };
+            if let Val::Obj(_) | Val::Arr(..) = v {
+                let mut out = Vec::new();
+                spread(&v, &mut out);
+                Some(Val::seq(out))
+            } else {
+                Some(v)
+            }
+        }
+        "merge" => {
+            let Some(v) = arg(0) else { return Ok(None) };
+            let mut out = Obj::new();
+            for x in items(&Some(v)) {
+                if let Val::Obj(o) = x {
+                    for (k, y) in o.iter() {
+                        out.insert(k.clone(), y.clone());
+                    }
+                }
+            }
+            Some(Val::Obj(Rc::new(out)))
+        }
+        "each" => {
+            let Some(Val::Obj(o)) = arg(0) else {
+                return Ok(None);
+            };
+            let f = arg(1).unwrap_or(Val::Null);
+            let mut out = Vec::new();
+            for (k, v) in o.iter() {
+                let call_args = hof_args(
+                    &f,
+                    vec![
+                        Some(v.clone()),
+                        Some(Val::Str(k.clone())),
+                        Some(Val::Obj(o.clone())),
+                    ],
+                );
+                if let Some(r) = ev.apply(&f, call_args, input, span)? {
+                    out.push(r);
+                }
+            }
+            Some(Val::seq(out))
+        }
+        "sift" => {
+            let Some(Val::Obj(o)) = arg(0) else {
+                return Ok(None);
+            };
+            let f = arg(1).unwrap_or(Val::Null);
+            let mut out = Obj::new();
+            for (k, v) in o.iter() {
+                let call_args = hof_args(
+                    &f,
+                    vec![
+                        Some(v.clone()),
+                        Some(Val::Str(k.clone())),
+                        Some(Val::Obj(o.clone())),
+                    ],
+                );
+                let r = ev.apply(&f, call_args, input, span)?;
+                if truthy(r.as_ref()) {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            if out.is_empty() {
+                None
+            } else {
+                Some(Val::Obj(Rc::new(out)))
+            }
+        }
+        "error" => {
+            let msg = str_arg(&arg(0))
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "$error() function evaluated".into());
+            return Err(err("D3137", msg, span));
+        }
+        "assert" => {
+            let ok = matches!(arg(0), Some(Val::Bool(true)));
+            if !ok {
+                let msg = str_arg(&arg(1))
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "$assert() statement failed".into());
+                return Err(err("D3141", msg, span));
+            }
+            None
+        }
+        "map" | "filter" => {
+            let Some(arr) = arg(0) else { return Ok(None) };
+            let xs = items(&Some(arr.clone()));
+            let whole = Val::array(xs.clone());
+            let f = arg(1).unwrap_or(Val::Null);
+            let mut out = Vec::new();
+            for (i, x) in xs.into_iter().enumerate() {
+                let call_args = hof_args(
+                    &f,
+                    vec![
+                        Some(x.clone()),
+                        Some(Val::Num(i as f64)),
+                        Some(whole.clone()),
+                    ],
+                );
+                let r = ev.apply(&f, call_args, input, span)?;
+                if name == "map" {
+                    if let Some(r) = r {
+                        out.push(r);
+                    }
+                } else if truthy(r.as_ref()) {
+                    out.push(x);
+                }
+            }
+            Some(Val::seq(out))
+        }
+        "single" => {
+            let Some(arr) = arg(0) else { return Ok(None) };
+            let xs = items(&Some(arr));
+            let whole = Val::array(xs.clone());
+            let f = arg(1);
+            let mut found: Option<Val> = None;
+            for (i, x) in xs.into_iter().enumerate() {
+                let keep = match &f {
+                    None => true,
+                    Some(f) => {
+                        let call_args = hof_args(
+                            f,
+                            vec![
+                                Some(x.clone()),
+                                Some(Val::Num(i as f64)),
+                                Some(whole.clone()),
+                            ],
+                        );
+                        truthy(ev.apply(f, call_args, input, span)?.as_ref())
+                    }
+                };
+                if keep {
+                    if found.is_some() {
+                        return Err(err(
+                            "D3138",
+                            "The $single() function expected exactly 1 matching result.  Instead it matched more.",
+                            span,
+                        ));
+                    }
+                    found = Some(x);
+                }
+            }
+            match found {
+                Some(v) => Some(v),
+                None => {
+                    return Err(err(
+                        "D3139",
+                        "The $single() function expected exactly 1 matching result.  Instead it matched 0.",
+                        span,
+                    ));
+                }
+            }
+        }
+        "reduce" => {
+            let Some(arr) = arg(0) else { return Ok(None) };
+            let xs = items(&Some(arr));
+            let f = arg(1).unwrap_or(Val::Null);
+            if let Val::Func(func) = &f
+                && func.arity() < 2
+            {
+                return Err(err(
+                    "D3050",
+                    "The second argument of reduce function must be a function with at least two arguments",
+                    span,
+                ));
+            }
+            let whole = Val::array(xs.clone());
+            let mut it = xs.into_iter().enumerate();
+            let mut acc = match arg(2) {
+                Some(init) => Some(init),
+                None => it.next().map(|(_, v)| v),
+            };
+            for (i, x) in it {
+                let call_args = hof_args(
+                    &f,
+                    vec![acc, Some(x), Some(Val::Num(i as f64)), Some(whole.clone())],
+                );
+                acc = ev.apply(&f, call_args, input, span)?;
+            }
+            acc
+        }
+        "sort" => {
+            let Some(arr) = arg(0) else { return Ok(None) };
+            let xs = items(&Some(arr));
+            if xs.len() <= 1 {
+                return Ok(Some(Val::array(xs)));
+            }
+            match arg(1) {
+                None => {
+                    let all_num = xs.iter().all(|x| matches!(x, Val::Num(_)));
+                    let all_str = xs.iter().all(|x| matches!(x, Val::Str(_)));
+                    if !all_num && !all_str {
+                        return Err(err(
+                            "D3070",
+                            "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function",
+                            span,
+                        ));
+                    }
+                    let mut xs = xs;
+                    xs.sort_by(|a, b| match (a, b) {
+                        (Val::Num(x), Val::Num(y)) => {
+                            x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal)
+                        }
+                        (Val::Str(x), Val::Str(y)) => cmp_str(x, y),
+                        _ => std::cmp::Ordering::Equal,
+                    });
+                    Some(Val::array(xs))
+                }
+                Some(f) => {
+                    // merge sort; f(a, b) true means a goes after b
+                    let sorted = merge_sort(ev, xs, &f, input, span)?;
+                    Some(Val::array(sorted))
+                }
+            }
+        }
+        "base64encode" => str_arg(&arg(0)).map(|x| Val::str(&base64_encode(x.as_bytes()))),
+        "base64decode" => match str_arg(&arg(0)) {
+            None => None,
+            Some(x) => s(String::from_utf8_lossy(&base64_decode(&x))),
+        },
+        "encodeUrlComponent" | "encodeUrl" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let keep: &str = if name == "encodeUrl" {
+                "-_.!~*'();,/?:@&=+$#"
+            } else {
+                "-_.!~*'()"
+            };
+            let mut out = String::new();
+            for c in x.chars() {
+                if c.is_ascii_alphanumeric() || keep.contains(c) {
+                    out.push(c);
+                } else if c == '\u{FFFD}' {
+                    return Err(err(
+                        "D3140",
+                        format!("Malformed URL passed to ${name}(): \"{x}\""),
+                        span,
+                    ));
+                } else {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+            s(out)
+        }
+        "decodeUrlComponent" | "decodeUrl" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let reserved: &str = if name == "decodeUrl" {
+                ";,/?:@&=+$#"
+            } else {
+                ""
+            };
+            match percent_decode(&x, reserved) {
+                Some(d) => s(d),
+                None => {
+                    return Err(err(
+                        "D3140",
+                        format!("Malformed URL passed to ${name}(): \"{x}\""),
+                        span,
+                    ));
+                }
+            }
+        }
+        "clone" => arg(0).map(|v| Val::from_json(&v.to_json().unwrap_or(serde_json::Value::Null))),
+        "now" => s(super::datetime::format_iso(ev.now)),
+        "millis" => num(ev.now as f64),
+        "fromMillis" => {
+            let Some(ms) = num_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            match (arg(1), arg(2)) {
+                (None, None) => s(super::datetime::format_iso(ms.floor() as i64)),
+                (pic, tz) => {
+                    let pic = str_arg(&pic);
+                    let tz = str_arg(&tz);
+                    s(super::datetime::format_picture(
+                        ms.floor() as i64,
+                        pic.as_deref(),
+                        tz.as_deref(),
+                        span,
+                    )?)
+                }
+            }
+        }
+        "toMillis" => {
+            let Some(t) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            if let Some(p) = str_arg(&arg(1)) {
+                super::datetime::parse_picture(&t, &p, span)?.map(|m| Val::Num(m as f64))
+            } else {
+                match super::datetime::parse_iso(&t) {
+                    Some(m) => num(m as f64),
+                    None => {
+                        return Err(err(
+                            "D3110",
+                            format!(
+                                "The timestamp string \"{t}\" does not match the ISO 8601 format"
+                            ),
+                            span,
+                        ));
+                    }
+                }
+            }
+        }
+        "formatBase" => {
+            let Some(n) = num_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let radix = num_arg(&arg(1)).unwrap_or(10.0);
+            if !(2.0..=36.0).contains(&radix) {
+                return Err(err(
+                    "D3100",
+                    format!(
+                        "The radix of the formatBase function must be between 2 and 36.  It was given {}",
+                        format_number(radix)
+                    ),
+                    span,
+                ));
+            }
+            let v = round_half_even(n, 0);
+            let neg = v < 0.0;
+            let mut x = v.abs() as u128;
+            let r = radix as u128;
+            let mut digits = Vec::new();
+            loop {
+                digits.push(std::char::from_digit((x % r) as u32, r as u32).unwrap_or('0'));
+                x /= r;
+                if x == 0 {
+                    break;
+                }
+            }
+            if neg {
+                digits.push('-');
+            }
+            s(digits.into_iter().rev().collect::<String>())
+        }
+        "formatNumber" => {
+            let Some(n) = num_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let pic = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
+            let opts = match arg(2) {
+                Some(Val::Obj(o)) => Some(o),
+                _ => None,
+            };
+            s(super::picture::format_number(
+                n,
+                &pic,
+                opts.as_deref(),
+                span,
+            )?)
+        }
+        "formatInteger" => {
+            let Some(n) = num_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let pic = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
+            s(super::picture::format_integer(n, &pic, span)?)
+        }
+        "parseInteger" => {
+            let Some(t) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let pic = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
+            super::picture::parse_integer(&t, &pic, span)?.map(Val::Num)
+        }
+        // Step Functions additions
+        "partition" => {
+            let Some(arr) = arg(0) else { return Ok(None) };
+            let size = num_arg(&arg(1)).unwrap_or(0.0);
+            if size < 1.0 || size.fract() != 0.0 {
+                return Err(err(
+                    "D3201",
+                    "The chunk size of $partition must be a positive integer",
+                    span,
+                ));
+            }
+            let xs = items(&Some(arr));
+            Some(Val::array(
+                xs.chunks(size as usize)
+                    .map(|c| Val::array(c.to_vec()))
+                    .collect(),
+            ))
+        }
+        "range" => {
+            let (Some(a0), Some(a1), Some(step)) =
+                (num_arg(&arg(0)), num_arg(&arg(1)), num_arg(&arg(2)))
+            else {
+                return Ok(None);
+            };
+            if step == 0.0 || a0.fract() != 0.0 || a1.fract() != 0.0 || step.fract() != 0.0 {
+                return Err(err(
+                    "D3202",
+                    "The arguments of $range must be integers and the step must not be 0",
+                    span,
+                ));
+            }
+            let count = ((a1 - a0) / step).floor() + 1.0;
+            if count > 1000.0 {
+                return Err(err("D3203", "$range may produce at most 1000 items", span));
+            }
+            let mut out = Vec::new();
+            let mut i = 0.0;
+            while i < count {
+                out.push(Val::Num(a0 + i * step));
+                i += 1.0;
+            }
+            Some(Val::array(out))
+        }
+        "hash" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            let alg = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
+            match super::hash::hex_digest(&alg, x.as_bytes()) {
+                Some(h) => s(h),
+                None => {
+                    return Err(err(
+                        "D3204",
+                        format!(
+                            "Unsupported hash algorithm \"{alg}\": use MD5, SHA-1, SHA-256, SHA-384 or SHA-512"
+                        ),
+                        span,
+                    ));
+                }
+            }
+        }
+        "uuid" => {
+            let hi = ev.next_u64();
+            let lo = ev.next_u64();
+            let mut b = [0u8; 16];
+            b[..8].copy_from_slice(&hi.to_be_bytes());
+            b[8..].copy_from_slice(&lo.to_be_bytes());
+            b[6] = (b[6] & 0x0f) | 0x40;
+            b[8] = (b[8] & 0x3f) | 0x80;
+            let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            s(format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..]
+            ))
+        }
+        "parse" => {
+            let Some(x) = str_arg(&arg(0)) else {
+                return Ok(None);
+            };
+            match serde_json::from_str::<serde_json::Value>(&x) {
+                Ok(v) => Some(Val::from_json(&v)),
+                Err(e) => {
+                    return Err(err(
+                        "D3205",
+                        format!("$parse: the string is not valid JSON ({e})"),
+                        span,
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(err(
+                "T1006",
+                format!("Attempted to invoke a non-function: ${name}"),
+                span,
+            ));
+        }
+    })
+}
+
+fn merge_sort(
+    ev: &mut Evaluator,
+    xs: Vec<Val>,
+    f: &Val,
+    input: Option<&Val>,
+    span: TextRange,
+) -> R<Vec<Val>> {
+    if xs.len() <= 1 {
+        return Ok(xs);
+    }
+    let mut xs = xs;
+    let right = xs.split_off(xs.len() / 2);
+    let l = merge_sort(ev, xs, f, input, span)?;
+    let r = merge_sort(ev, right, f, input, span)?;
+    let mut out = Vec::with_capacity(l.len() + r.len());
+    let (mut i, mut j) = (0, 0);
+    while i < l.len() && j < r.len() {
+        let swap = ev.apply(f, vec![Some(l[i].clone()), Some(r[j].clone())], input, span)?;
+        if truthy(swap.as_ref()) {
+            out.push(r[j].clone());
+            j += 1;
+        } else {
+            out.push(l[i].clone());
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&l[i..]);
+    out.extend_from_slice(&r[j..]);
+    Ok(out)
+}
+
+fn expand_replacement(r: &str, matched: &str, groups: &[Option<String>], out: &mut String) {
+    let chars: Vec<char> = r.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '$' && i + 1 < chars.len() {
+            let n = chars[i + 1];
+            if n == '$' {
+                out.push('$');
+                i += 2;
+                continue;
+            }
+            if n.is_ascii_digit() {
+                // take the longest group number that exists
+                let mut j = i + 1;
+                let mut val = 0usize;
+                let mut best: Option<(usize, usize)> = None;
+                while j < chars.len() && chars[j].is_ascii_digit() {
+                    val = val * 10 + chars[j].to_digit(10).unwrap_or(0) as usize;
+                    if val <= groups.len() {
+                        best = Some((val, j + 1));
+                    }
+                    j += 1;
+                }
+                match best {
+                    Some((0, end)) => {
+                        out.push_str(matched);
+                        i = end;
+                    }
+                    Some((g, end)) => {
+                        out.push_str(groups[g - 1].as_deref().unwrap_or(""));
+                        i = end;
+                    }
+                    None => {
+                        i = j;
+                    }
+                }
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+}
+
+fn parse_number(t: &str) -> Option<f64> {
+    let t = t.trim();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t),
+    };
+    let radix =
+        |p: &str, r: u32| -> Option<f64> { u64::from_str_radix(p, r).ok().map(|v| v as f64) };
+    let v = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        radix(h, 16)?
+    } else if let Some(o) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+        radix(o, 8)?
+    } else if let Some(b) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+        radix(b, 2)?
+    } else {
+        // JSON number grammar
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        if i < bytes.len() && bytes[i] == b'0' {
+            i += 1;
+        } else if i < bytes.len() && bytes[i].is_ascii_digit() {
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+        } else {
+            return None;
+        }
+        if i < bytes.len() && bytes[i] == b'.' {
+            i += 1;
+            let s0 = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == s0 {
+                return None;
+            }
+        }
+        if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
+            i += 1;
+            if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
+                i += 1;
+            }
+            let s0 = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == s0 {
+                return None;
+            }
+        }
+        if i != bytes.len() {
+            return None;
+        }
+        body.parse().ok()?
+    };
+    let v = if neg { -v } else { v };
+    v.is_finite().then_some(v)
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+pub fn base64_decode(s: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match B64.iter().position(|&x| x == c) {
+            Some(v) => v as u32,
+            None => continue,
+        };
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str, reserved: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            let b = u8::from_str_radix(hex, 16).ok()?;
+            if b < 0x80 && reserved.contains(b as char) {
+                out.extend_from_slice(&bytes[i..i + 3]);
+            } else {
+                out.push(b);
+            }
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
