@@ -119,6 +119,16 @@ impl Vars {
     fn get(&self, name: &str) -> Option<&Value> {
         self.frames.iter().rev().find_map(|f| f.get(name))
     }
+    /// All visible variables, inner frames overriding outer ones.
+    fn flatten(&self) -> Map<String, Value> {
+        let mut out = Map::new();
+        for f in &self.frames {
+            for (k, v) in f {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        out
+    }
     fn set_all(&mut self, values: Map<String, Value>) {
         let top = self.frames.last_mut().expect("a variable frame");
         for (k, v) in values {
@@ -618,9 +628,11 @@ impl<'p> Runner<'p> {
         env: &Env<'_, 'p>,
     ) -> Result<Value, Failure> {
         let states = env.states_value();
-        let vars = env.vars;
-        let lookup = |name: &str| vars.get(name).cloned();
-        match jsonata::evaluate(expr, &states, &lookup) {
+        let det = jsonata::Determinism {
+            now_ms: self.now_ms,
+            seed: self.next_random(),
+        };
+        match jsonata::evaluate(expr, states, env.vars.flatten(), &det) {
             Ok(Some(v)) => Ok(v),
             Ok(None) => Err(self.query_error(
                 env.fr,
