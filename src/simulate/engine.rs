@@ -499,7 +499,8 @@ impl<'p> Runner<'p> {
         );
         ctx.insert(
             "State".into(),
-            if express {
+            // AWS-recorded: RetryCount only for states that can retry, never in express.
+            if express || !fr.st.ty.can_catch() {
                 json!({"EnteredTime": format_millis(fr.entered_ms), "Name": fr.st.name})
             } else {
                 json!({"EnteredTime": format_millis(fr.entered_ms), "Name": fr.st.name, "RetryCount": fr.retry})
