@@ -11,6 +11,10 @@ use serde_json::Value;
 
 /// The pass count reached; the test fails if a change makes it drop.
 const FLOOR: usize = 906;
+/// Recorded event-type sequences reproduced exactly (histories recorded in order).
+const EVENTS_FLOOR: usize = 504;
+/// Error causes reproduced (placeholders read as any text).
+const CAUSES_FLOOR: usize = 79;
 
 /// `../shared/conformance` beside the checkout (or beside an ancestor, for worktrees).
 fn suite_dir() -> PathBuf {
@@ -77,8 +81,18 @@ fn value_matches(expected: &Value, actual: &Value, placeholders: &[String]) -> b
     }
 }
 
+/// Secondary checks that the suite does not require: the recorded event types (for
+/// histories recorded in order) and the error cause.
+#[derive(Default)]
+struct Extra {
+    events_checked: bool,
+    events_ok: bool,
+    cause_checked: bool,
+    cause_ok: bool,
+}
+
 /// Runs one case; `Err` says why it does not reproduce.
-fn run_case(dir: &Path) -> Result<(), String> {
+fn run_case(dir: &Path, extra: &mut Extra) -> Result<(), String> {
     let read =
         |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{name}: {e}"));
     let expected: Value =
@@ -97,7 +111,7 @@ fn run_case(dir: &Path) -> Result<(), String> {
         input,
         account: "111111111111".into(),
         region: "us-east-1".into(),
-        history: false,
+        history: true,
         start_time_ms: Some(1_735_689_600_000),
         ..SimulationOptions::default()
     };
@@ -116,6 +130,41 @@ fn run_case(dir: &Path) -> Result<(), String> {
         )?;
     }
     let run = simulate(&definition, &opts).map_err(|e| e.to_string().replace('\n', " "))?;
+    if expected["events_order"] == "recorded"
+        && let Some(want) = expected["events"].as_array()
+    {
+        extra.events_checked = true;
+        let got: Vec<&str> = run.events.iter().map(|e| e.kind.as_str()).collect();
+        extra.events_ok = want
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default())
+            .eq(got.iter().copied());
+        if !extra.events_ok && std::env::var_os("SIM_SHOW_EVENT_MISSES").is_some() {
+            let want: Vec<&str> = want
+                .iter()
+                .map(|v| v.as_str().unwrap_or_default())
+                .collect();
+            let at = want
+                .iter()
+                .zip(&got)
+                .position(|(a, b)| a != b)
+                .unwrap_or(want.len().min(got.len()));
+            let lo = at.saturating_sub(2);
+            println!(
+                "EVENTDIFF {} at {at}: want {:?} got {:?}",
+                dir.display(),
+                &want[lo..want.len().min(at + 3)],
+                &got[lo..got.len().min(at + 3)]
+            );
+        }
+    }
+    if let Some(want) = expected["cause"].as_str() {
+        extra.cause_checked = true;
+        extra.cause_ok = run
+            .cause
+            .as_deref()
+            .is_some_and(|c| str_matches(want, c, &placeholders));
+    }
     let want_status = expected["status"].as_str().unwrap_or_default();
     if run.status.as_str() != want_status {
         return Err(format!(
@@ -161,12 +210,31 @@ fn conformance_suite() {
         .collect();
     cases.sort();
     let mut failures = Vec::new();
+    let (mut ev_checked, mut ev_ok, mut cause_checked, mut cause_ok) = (0, 0, 0, 0);
+    let mut event_misses = Vec::new();
     for case in &cases {
         let id = case.file_name().unwrap().to_string_lossy().to_string();
+        let mut extra = Extra::default();
         let r =
-            std::panic::catch_unwind(|| run_case(case)).unwrap_or_else(|_| Err("panicked".into()));
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_case(case, &mut extra)))
+                .unwrap_or_else(|_| Err("panicked".into()));
+        ev_checked += usize::from(extra.events_checked);
+        ev_ok += usize::from(extra.events_ok);
+        cause_checked += usize::from(extra.cause_checked);
+        cause_ok += usize::from(extra.cause_ok);
+        if extra.events_checked && !extra.events_ok {
+            event_misses.push(id.clone());
+        }
         if let Err(why) = r {
             failures.push((id, why));
+        }
+    }
+    println!(
+        "event sequences reproduced: {ev_ok}/{ev_checked}; causes reproduced: {cause_ok}/{cause_checked}"
+    );
+    if std::env::var_os("SIM_SHOW_EVENT_MISSES").is_some() {
+        for id in &event_misses {
+            println!("EVENTS {id}");
         }
     }
     let passed = cases.len() - failures.len();

@@ -64,6 +64,8 @@ pub(crate) struct Failure {
     pub error: Option<String>,
     pub cause: Option<String>,
     pub kind: FailKind,
+    /// An `EvaluationFailed` event was already recorded for it.
+    pub reported: bool,
 }
 
 impl Failure {
@@ -77,6 +79,7 @@ impl Failure {
             error: Some(error.to_string()),
             cause: Some(cause),
             kind,
+            reported: false,
         }
     }
 
@@ -455,6 +458,7 @@ impl<'p> Runner<'p> {
                     self.max_events
                 )),
                 kind: FailKind::Fatal,
+                reported: false,
             };
             self.dead = Some(f.clone());
             return Err(f);
@@ -571,6 +575,7 @@ impl<'p> Runner<'p> {
                 error: Some("States.Timeout".into()),
                 cause: None,
                 kind: FailKind::TimedOut,
+                reported: false,
             });
         }
         self.now_ms = until;
@@ -838,17 +843,23 @@ impl<'p> Runner<'p> {
         if let Some(e) = &st.compile_error {
             return Err(self.runtime(&fr, e));
         }
-        let (output, next, assigned) = match st.ty {
-            StateType::Pass => self.pass(&fr, input, vars)?,
-            StateType::Choice => self.choice(&fr, input, vars)?,
-            StateType::Wait => self.wait(&fr, input, vars)?,
-            StateType::Succeed => {
-                let out = self.simple_output(&fr, input, vars)?;
-                (out, None, None)
-            }
-            StateType::Fail => return Err(self.fail(&fr, input, vars)),
+        let result = match st.ty {
+            StateType::Pass => self.pass(&fr, input, vars),
+            StateType::Choice => self.choice(&fr, input, vars),
+            StateType::Wait => self.wait(&fr, input, vars),
+            StateType::Succeed => self
+                .simple_output(&fr, input, vars)
+                .map(|out| (out, None, None)),
+            StateType::Fail => Err(self.fail(&fr, input, vars)),
             StateType::Task | StateType::Parallel | StateType::Map => {
-                self.with_retry(&mut fr, input, vars)?
+                self.with_retry(&mut fr, input, vars)
+            }
+        };
+        let (output, next, assigned) = match result {
+            Ok(r) => r,
+            Err(mut f) => {
+                self.report_evaluation(st, &mut f)?;
+                return Err(f);
             }
         };
         self.check_size(&fr, &output)?;
@@ -1001,6 +1012,7 @@ impl<'p> Runner<'p> {
             error,
             cause,
             kind: FailKind::Normal,
+            reported: false,
         }
     }
 
@@ -1221,7 +1233,7 @@ impl<'p> Runner<'p> {
         let mut counts = vec![0u64; st.retriers.len()];
         loop {
             let res = self.pipeline(fr, &raw, vars);
-            let f = match res {
+            let mut f = match res {
                 Ok((out, assigned)) => return Ok((out, None, assigned)),
                 Err(f) => f,
             };
@@ -1247,6 +1259,7 @@ impl<'p> Runner<'p> {
                 self.sleep_ms((delay * 1000.0) as i64)?;
                 continue;
             }
+            self.final_failure(st, &mut f)?;
             if let Some(c) = st.catchers.iter().find(|c| matches(&c.errors, &f)) {
                 let (out, assigned) = self.caught(fr, c, raw, &f, vars)?;
                 return Ok((out, Some(c.next), assigned));
@@ -1310,6 +1323,25 @@ impl<'p> Runner<'p> {
         }
         let mut raw_copy = raw.clone();
         let eff = self.input_path(fr, &st.input_path, &mut raw_copy, true, vars)?;
+        // Task time-outs from paths are read (and validated) before the task is scheduled.
+        if st.ty == StateType::Task {
+            for field in ["TimeoutSecondsPath", "HeartbeatSecondsPath"] {
+                if let Some(src) = st.def.get(field).and_then(Value::as_str) {
+                    let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
+                    let env = Env::new(self, fr, &eff, vars);
+                    let v = env.lookup(&p).map_err(|e| self.runtime(fr, e))?;
+                    if !v.as_u64().is_some_and(|n| n > 0) {
+                        return Err(self.runtime(
+                            fr,
+                            format!(
+                                "The {field} field must reference a positive integer: {src} == {}",
+                                to_text(&v)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         let result = match st.ty {
             StateType::Map => self.map(fr, &eff, vars)?,
             _ => {
@@ -1346,6 +1378,7 @@ impl<'p> Runner<'p> {
             || resource.contains(":lambda:") && resource.contains(":function:");
         let region = self.opts.region.clone();
         let (service, rtype) = resource_type(&resource);
+        let submitted = resource.contains(".sync") || resource.ends_with(".waitForTaskToken");
         if legacy_lambda {
             self.emit(|| {
                 (
@@ -1367,6 +1400,14 @@ impl<'p> Runner<'p> {
                     json!({"resourceType": service, "resource": rtype}),
                 )
             })?;
+            if submitted {
+                self.emit(|| {
+                    (
+                        "TaskSubmitted".into(),
+                        json!({"resourceType": service, "resource": rtype}),
+                    )
+                })?;
+            }
         }
         let Some(mock) = self.mocks.states.get(&st.name) else {
             return Err(Failure::new(
@@ -1424,10 +1465,13 @@ impl<'p> Runner<'p> {
                     if let Some(c) = &cause {
                         d.insert("cause".into(), Value::String(c.clone()));
                     }
-                    let ty = if legacy_lambda {
-                        "LambdaFunctionFailed"
-                    } else {
-                        "TaskFailed"
+                    let timed_out = error.as_deref() == Some("States.Timeout")
+                        || error.as_deref() == Some("States.HeartbeatTimeout");
+                    let ty = match (legacy_lambda, timed_out) {
+                        (true, true) => "LambdaFunctionTimedOut",
+                        (true, false) => "LambdaFunctionFailed",
+                        (false, true) => "TaskTimedOut",
+                        (false, false) => "TaskFailed",
                     };
                     (ty.into(), Value::Object(d))
                 })?;
@@ -1435,7 +1479,12 @@ impl<'p> Runner<'p> {
                     Some("States.Runtime") => FailKind::Fatal,
                     _ => FailKind::Normal,
                 };
-                Err(Failure { error, cause, kind })
+                Err(Failure {
+                    error,
+                    cause,
+                    kind,
+                    reported: false,
+                })
             }
             None => Err(Failure::new(
                 "States.Runtime",
@@ -1463,12 +1512,7 @@ impl<'p> Runner<'p> {
             vars.frames.pop();
             match r {
                 Ok(v) => results.push(v),
-                Err(f) => {
-                    if f.kind == FailKind::Normal {
-                        self.emit(|| ("ParallelStateFailed".into(), Value::Null))?;
-                    }
-                    return Err(f);
-                }
+                Err(f) => return Err(f),
             }
         }
         self.emit(|| ("ParallelStateSucceeded".into(), Value::Null))?;
@@ -1609,6 +1653,8 @@ impl<'p> Runner<'p> {
                 }
             }
         };
+        let item_count = items.len();
+        self.emit(|| ("MapStateStarted".into(), json!({"length": item_count})))?;
         let _max_conc = self.map_number(fr, eff, vars, "MaxConcurrency")?;
         if let Some(m) = _max_conc
             && m < 0.0
@@ -1648,7 +1694,6 @@ impl<'p> Runner<'p> {
             None => items,
         };
         let len = items.len();
-        self.emit(|| ("MapStateStarted".into(), json!({"length": len})))?;
         if distributed {
             self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": ""})))?;
         }
@@ -1720,7 +1765,7 @@ impl<'p> Runner<'p> {
                         })?;
                     }
                     if !tolerant {
-                        self.map_end(distributed, false)?;
+                        self.map_run_failed(distributed)?;
                         return Err(f);
                     }
                     failures += 1;
@@ -1732,7 +1777,7 @@ impl<'p> Runner<'p> {
             let over_count = tol_count.is_none_or(|c| failures as f64 > c);
             let over_pct = tol_pct.is_none_or(|p| failures as f64 * 100.0 / len.max(1) as f64 > p);
             if over_count && over_pct {
-                self.map_end(distributed, false)?;
+                self.map_run_failed(distributed)?;
                 return Err(Failure::new(
                     "States.ExceedToleratedFailureThreshold",
                     "The specified tolerated failure threshold was exceeded".into(),
@@ -1748,6 +1793,47 @@ impl<'p> Runner<'p> {
 }
 
 impl Runner<'_> {
+    fn map_run_failed(&mut self, distributed: bool) -> Result<(), Failure> {
+        if distributed {
+            self.emit(|| ("MapRunFailed".into(), Value::Null))?;
+        }
+        Ok(())
+    }
+
+    /// Records `EvaluationFailed` for a JSONata error the first time it surfaces.
+    fn report_evaluation(&mut self, st: &CState, f: &mut Failure) -> Result<(), Failure> {
+        if f.reported || f.error.as_deref() != Some("States.QueryEvaluationError") {
+            return Ok(());
+        }
+        f.reported = true;
+        let (error, cause) = (f.error.clone(), f.cause.clone());
+        self.emit(|| {
+            (
+                "EvaluationFailed".into(),
+                json!({"error": error, "cause": cause, "state": st.name}),
+            )
+        })?;
+        Ok(())
+    }
+
+    /// A Task/Map/Parallel failure that will not be retried: EvaluationFailed and
+    /// `MapStateFailed`/`ParallelStateFailed` as AWS records them.
+    fn final_failure(&mut self, st: &CState, f: &mut Failure) -> Result<(), Failure> {
+        if f.kind != FailKind::Normal {
+            return Ok(());
+        }
+        self.report_evaluation(st, f)?;
+        match st.ty {
+            StateType::Map => self
+                .emit(|| ("MapStateFailed".into(), Value::Null))
+                .map(|_| ()),
+            StateType::Parallel => self
+                .emit(|| ("ParallelStateFailed".into(), Value::Null))
+                .map(|_| ()),
+            _ => Ok(()),
+        }
+    }
+
     /// `MapRunSucceeded|Failed` (distributed) then `MapStateSucceeded|Failed`.
     fn map_end(&mut self, distributed: bool, ok: bool) -> Result<(), Failure> {
         if distributed {
