@@ -1330,7 +1330,7 @@ impl<'p> Runner<'p> {
                     let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
                     let env = Env::new(self, fr, &eff, vars);
                     let v = env.lookup(&p).map_err(|e| self.runtime(fr, e))?;
-                    if !v.as_u64().is_some_and(|n| n > 0) {
+                    if v.as_u64().is_none_or(|n| n == 0) {
                         return Err(self.runtime(
                             fr,
                             format!(
