@@ -251,6 +251,14 @@ fn conformance_suite() {
         passed >= FLOOR,
         "conformance dropped below the floor: {passed} < {FLOOR}"
     );
+    assert!(
+        ev_ok >= EVENTS_FLOOR,
+        "event sequences dropped: {ev_ok} < {EVENTS_FLOOR}"
+    );
+    assert!(
+        cause_ok >= CAUSES_FLOOR,
+        "causes dropped: {cause_ok} < {CAUSES_FLOOR}"
+    );
 }
 
 #[test]
