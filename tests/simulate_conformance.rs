@@ -14,7 +14,7 @@ const FLOOR: usize = 906;
 /// Recorded event-type sequences reproduced exactly (histories recorded in order).
 const EVENTS_FLOOR: usize = 504;
 /// Error causes reproduced (placeholders read as any text).
-const CAUSES_FLOOR: usize = 79;
+const CAUSES_FLOOR: usize = 96;
 
 /// `../shared/conformance` beside the checkout (or beside an ancestor, for worktrees).
 fn suite_dir() -> PathBuf {
@@ -164,6 +164,13 @@ fn run_case(dir: &Path, extra: &mut Extra) -> Result<(), String> {
             .cause
             .as_deref()
             .is_some_and(|c| str_matches(want, c, &placeholders));
+        if !extra.cause_ok && std::env::var_os("SIM_SHOW_EVENT_MISSES").is_some() {
+            println!(
+                "CAUSEDIFF {}\n  want {want}\n  got  {:?}",
+                dir.display(),
+                run.cause
+            );
+        }
     }
     let want_status = expected["status"].as_str().unwrap_or_default();
     if run.status.as_str() != want_status {

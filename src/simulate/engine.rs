@@ -328,20 +328,25 @@ impl<'e, 'p> Env<'e, 'p> {
                 }
             },
         };
+        // Jayway's wording: a missing leaf has no results, a missing intermediate
+        // property is reported as such.
+        let explain = |m: super::path::Missing| {
+            if m.intermediate {
+                format!(
+                    "Invalid path '{}' : Missing property in path {}",
+                    path.src, m.at
+                )
+            } else {
+                format!(
+                    "Invalid path '{}' : No results for path: {}",
+                    path.src, m.at
+                )
+            }
+        };
         if path.definite {
-            path.get(root).map(Cow::Borrowed).map_err(|m| {
-                format!(
-                    "Invalid path '{}' : No results for path: {}",
-                    path.src, m.at
-                )
-            })
+            path.get(root).map(Cow::Borrowed).map_err(explain)
         } else {
-            path.select(root).map(Cow::Owned).map_err(|m| {
-                format!(
-                    "Invalid path '{}' : No results for path: {}",
-                    path.src, m.at
-                )
-            })
+            path.select(root).map(Cow::Owned).map_err(explain)
         }
     }
 
@@ -610,8 +615,9 @@ impl<'p> Runner<'p> {
                             to_text(env.input)
                         ),
                         Root::Context => format!(
-                            "The JSONPath '{}' specified for the field '{key}' could not be found in the context object",
-                            path.src
+                            "The JSONPath '{}' specified for the field '{key}' could not be found in the input '{}'",
+                            path.src,
+                            to_text(env.context())
                         ),
                         Root::Var(_) => e,
                     },
@@ -1072,10 +1078,16 @@ impl<'p> Runner<'p> {
         };
         let timestamp_of = |v: &Value, what: &str, src: &str| -> Result<i64, Failure> {
             let t = v.as_str().and_then(parse_rfc3339).ok_or_else(|| {
-                err(format!(
-                    "The {what} parameter does not reference a valid ISO-8601 extended offset date-time format string: {src} == {}",
-                    v.as_str().map_or_else(|| to_text(v), str::to_string)
-                ))
+                let shown = v.as_str().map_or_else(|| to_text(v), str::to_string);
+                err(if st.jsonata {
+                    format!(
+                        "The {what} field cannot be parsed as an ISO-8601 extended offset date-time format string: {shown}"
+                    )
+                } else {
+                    format!(
+                        "The {what} parameter does not reference a valid ISO-8601 extended offset date-time format string: {src} == {shown}"
+                    )
+                })
             })?;
             let ms = (t / 1_000_000) as i64;
             let delay = (ms - self.now_ms).max(0);
@@ -1597,7 +1609,12 @@ impl<'p> Runner<'p> {
                             return Err(self.query_error(
                                 fr,
                                 format!(
-                                    "The Items field must evaluate to a JSON array, but was: {}",
+                                    "The JSONata expression '{}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
+                                    match t {
+                                        Tpl::Jsonata { expr, .. } => expr.src.as_str(),
+                                        _ => "",
+                                    },
+                                    json_type(&other),
                                     to_text(&other)
                                 ),
                             ));
@@ -1851,6 +1868,17 @@ impl Runner<'_> {
         };
         self.emit(|| (kind.into(), Value::Null))?;
         Ok(())
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
 
