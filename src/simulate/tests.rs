@@ -259,3 +259,121 @@ fn definition_errors_are_refused() {
     );
     assert!(simulate("{\"StartAt\": ", &SimulationOptions::default()).is_err());
 }
+
+#[test]
+fn jsonata_states_output_assign_and_condition() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"n": "{% $states.input.n * 2 %}"}, "Output": {"orig": "{% $states.input.n %}"}, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [
+            {"Condition": "{% $n > 5 %}", "Next": "Big", "Output": {"big": "{% $n %}"}}], "Default": "Small"},
+        "Big": {"Type": "Succeed"},
+        "Small": {"Type": "Pass", "Output": "{% 'small ' & $string($n) %}", "End": true}}});
+    assert_eq!(
+        run(def.clone(), json!({"n": 4})).output,
+        Some(json!({"big": 8}))
+    );
+    assert_eq!(run(def, json!({"n": 1})).output, Some(json!("small 2")));
+}
+
+#[test]
+fn jsonata_errors_are_catchable_query_evaluation_errors() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $nope %}",
+              "Catch": [{"ErrorEquals": ["States.QueryEvaluationError"], "Output": "{% $states.errorOutput.Error %}", "Next": "H"}],
+              "End": true},
+        "H": {"Type": "Pass", "End": true}}});
+    let x = run_with(def, json!({}), Mocks::new().returning("T", json!(1)));
+    assert_eq!(x.output, Some(json!("States.QueryEvaluationError")));
+    let kinds: Vec<&str> = x.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "EvaluationFailed",
+            "TaskStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}
+
+#[test]
+fn states_runtime_is_never_caught_and_parallel_fails_with_the_branch_error() {
+    let def = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Branches": [
+            {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "BranchBoom", "Cause": "b"}}}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.e", "Next": "Bad"}], "Next": "Bad"},
+        "Bad": {"Type": "Pass", "OutputPath": "$.missing", "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'Bad' (entered at the event id #7). Invalid path '$.missing' : No results for path: $['missing']"
+        )
+    );
+    let kinds: Vec<&str> = x.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        &kinds[2..7],
+        [
+            "ParallelStateStarted",
+            "FailStateEntered",
+            "ParallelStateFailed",
+            "ParallelStateExited",
+            "PassStateEntered"
+        ]
+    );
+    let exited = &x.events[5];
+    assert_eq!(
+        exited.details["output"],
+        json!("{\"e\":{\"Error\":\"BranchBoom\",\"Cause\":\"b\"}}")
+    );
+}
+
+#[test]
+fn wait_timestamp_path_and_timestamp_choice() {
+    let def = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "TimestampPath": "$.until", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [
+            {"Variable": "$$.State.EnteredTime", "TimestampGreaterThanEqualsPath": "$.until", "Next": "Late"}], "Default": "Early"},
+        "Late": {"Type": "Pass", "Result": "late", "End": true},
+        "Early": {"Type": "Pass", "Result": "early", "End": true}}});
+    // The run starts at 2023-11-14T22:13:20Z; the wait ends exactly at `until`.
+    assert_eq!(
+        run(def.clone(), json!({"until": "2023-11-15T00:00:00Z"})).output,
+        Some(json!("late"))
+    );
+    let x = run(def, json!({"until": "2023-11-15T00:00:00"}));
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert!(x.cause.unwrap().ends_with(
+        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.until == 2023-11-15T00:00:00"
+    ));
+}
+
+#[test]
+fn retry_backoff_on_the_virtual_clock() {
+    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 3, "MaxDelaySeconds": 10}],
+        "End": true}}});
+    let x = run_with(def, json!({}), Mocks::new().throwing("T", "Custom", "c"));
+    assert_eq!(x.error.as_deref(), Some("Custom"));
+    let scheduled: Vec<&str> = x
+        .events
+        .iter()
+        .filter(|e| e.kind == "TaskScheduled")
+        .map(|e| e.timestamp.as_str())
+        .collect();
+    // Delays 2 s, 6 s, then 18 s capped at 10 s.
+    assert_eq!(
+        scheduled,
+        [
+            "2023-11-14T22:13:20.000Z",
+            "2023-11-14T22:13:22.000Z",
+            "2023-11-14T22:13:28.000Z",
+            "2023-11-14T22:13:38.000Z"
+        ]
+    );
+}
