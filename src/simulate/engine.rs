@@ -122,16 +122,6 @@ impl Vars {
     fn get(&self, name: &str) -> Option<&Value> {
         self.frames.iter().rev().find_map(|f| f.get(name))
     }
-    /// All visible variables, inner frames overriding outer ones.
-    fn flatten(&self) -> Map<String, Value> {
-        let mut out = Map::new();
-        for f in &self.frames {
-            for (k, v) in f {
-                out.insert(k.clone(), v.clone());
-            }
-        }
-        out
-    }
     fn set_all(&mut self, values: Map<String, Value>) {
         let top = self.frames.last_mut().expect("a variable frame");
         for (k, v) in values {
@@ -179,6 +169,7 @@ pub(crate) struct Runner<'p> {
     role_arn: String,
     start_ms: i64,
     dead: Option<Failure>,
+    jsonata: jsonata::Evaluator,
 }
 
 /// Result of a whole run.
@@ -437,6 +428,7 @@ impl<'p> Runner<'p> {
             role_arn,
             start_ms,
             dead: None,
+            jsonata: jsonata::Evaluator::new(start_ms, intrinsic::splitmix(opts.seed ^ 0x15a7a)),
         }
     }
 
@@ -640,11 +632,7 @@ impl<'p> Runner<'p> {
         env: &Env<'_, 'p>,
     ) -> Result<Value, Failure> {
         let states = env.states_value();
-        let det = jsonata::Determinism {
-            now_ms: self.now_ms,
-            seed: self.next_random(),
-        };
-        match jsonata::evaluate(expr, states, env.vars.flatten(), &det) {
+        match self.jsonata.evaluate(expr, &states, &env.vars.frames, self.now_ms) {
             Ok(Some(v)) => Ok(v),
             Ok(None) => Err(self.query_error(
                 env.fr,

@@ -1,51 +1,86 @@
 //! The simulator's window on JSONata (`crate::expr::jsonata`): `{% ... %}` detection,
-//! parse once at compile time, evaluate with `$states` and the workflow variables bound.
+//! parse and lower once at compile time, evaluate with `$states` and the workflow
+//! variables bound. One evaluator (built-in function table, seeded random source) serves
+//! a whole run; the run itself executes on a thread with a large stack (see
+//! `simulate_value`), so deep but bounded JSONata recursion is safe.
+
+use std::cell::RefCell;
 
 use serde_json::{Map, Value};
 
 use crate::expr::jsonata as jn;
+use jn::value::Val;
 
 /// True when `s` is a JSONata template: `{%` ... `%}` with nothing outside.
 pub(crate) fn is_expression(s: &str) -> bool {
     s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}")
 }
 
-#[derive(Debug)]
 pub(crate) struct Expr {
     /// The expression text between the delimiters, trimmed (as AWS quotes it in causes).
     pub src: String,
-    node: jn::Node,
+    ir: jn::eval::E,
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Expr({:?})", self.src)
+    }
 }
 
 pub(crate) fn compile(template: &str) -> Result<Expr, String> {
     let inner = &template[2..template.len() - 2];
     let node = jn::parse(inner).map_err(|e| e.to_string())?;
+    let ir = jn::eval::lower(&node).map_err(|e| e.to_string())?;
     Ok(Expr {
         src: inner.trim().to_string(),
-        node,
+        ir,
     })
 }
 
-/// Deterministic clock and randomness for `$now()`, `$millis()`, `$random()`, `$uuid()`.
-pub(crate) struct Determinism {
-    pub now_ms: i64,
-    pub seed: u64,
+/// The evaluator of one run.
+pub(crate) struct Evaluator {
+    ev: RefCell<jn::eval::Evaluator>,
 }
 
-/// Evaluates an expression; `Ok(None)` is JSONata's `undefined`. `vars` are the
-/// workflow variables visible to the state; `states` is the `$states` object.
-pub(crate) fn evaluate(
-    expr: &Expr,
-    states: Value,
-    vars: Map<String, Value>,
-    det: &Determinism,
-) -> Result<Option<Value>, String> {
-    let mut bindings = vars;
-    bindings.insert("states".to_string(), states);
-    let options = jn::EvalOptions {
-        now_millis: Some(det.now_ms),
-        random_seed: Some(det.seed),
-        max_depth: 0,
-    };
-    jn::evaluate(&expr.node, None, &bindings, &options).map_err(|e| e.to_string())
+impl Evaluator {
+    pub fn new(start_ms: i64, seed: u64) -> Evaluator {
+        let options = jn::EvalOptions {
+            now_millis: Some(start_ms),
+            random_seed: Some(seed),
+            max_depth: 0,
+        };
+        Evaluator {
+            ev: RefCell::new(jn::eval::Evaluator::new(&options)),
+        }
+    }
+
+    /// Evaluates an expression at virtual time `now_ms`; `Ok(None)` is `undefined`.
+    /// `frames` are the variable scopes, outermost first.
+    pub fn evaluate(
+        &self,
+        expr: &Expr,
+        states: &Value,
+        frames: &[Map<String, Value>],
+        now_ms: i64,
+    ) -> Result<Option<Value>, String> {
+        let mut ev = self.ev.borrow_mut();
+        ev.now = now_ms;
+        let env = jn::eval::new_frame(Some(&ev.root_env));
+        for frame in frames {
+            for (k, v) in frame {
+                env.bind(k, Val::from_json(v));
+            }
+        }
+        env.bind("states", Val::from_json(states));
+        match ev
+            .eval_root(&expr.ir, None, &env)
+            .map_err(|e| e.to_string())?
+        {
+            None => Ok(None),
+            Some(v) => v.to_json().map(Some).ok_or_else(|| {
+                "D0001: The expression returned a function, which has no JSON representation".into()
+            }),
+        }
+    }
 }

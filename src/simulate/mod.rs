@@ -301,6 +301,31 @@ pub fn simulate_value(
     definition: &Value,
     opts: &SimulationOptions,
 ) -> Result<Execution, SimulationError> {
+    // The run gets a thread with a large stack: nested Map/Parallel scopes and JSONata
+    // evaluation recurse (bounded by the definition and JSONata's depth limit).
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("asl-simulate".into())
+            .stack_size(RUN_STACK)
+            .spawn_scoped(scope, || run_on_this_thread(definition, opts))
+        {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(SimulationError::Definition(vec![
+                    "internal error: the simulation panicked".into(),
+                ]))
+            }),
+            Err(_) => run_on_this_thread(definition, opts),
+        }
+    })
+}
+
+/// Stack of the simulation thread (reserved address space, touched only as needed).
+const RUN_STACK: usize = 256 * 1024 * 1024;
+
+fn run_on_this_thread(
+    definition: &Value,
+    opts: &SimulationOptions,
+) -> Result<Execution, SimulationError> {
     let prog = compile::compile(definition).map_err(|e| SimulationError::Definition(vec![e]))?;
     let mut runner = engine::Runner::new(&prog, opts, &opts.mocks, opts.input.clone());
     let end = runner.run();
