@@ -341,14 +341,23 @@ impl<'e, 'p> Env<'e, 'p> {
         }
     }
 
-    fn states_value(&self) -> Value {
+    /// `$states` with the fields an expression reads.
+    fn states_value(&self, needs: jsonata::StatesNeeds) -> Value {
         let mut m = Map::new();
-        m.insert("input".into(), self.input.clone());
-        m.insert("context".into(), self.context().clone());
-        if let Some(r) = self.result {
+        if needs.input {
+            m.insert("input".into(), self.input.clone());
+        }
+        if needs.context {
+            m.insert("context".into(), self.context().clone());
+        }
+        if needs.result
+            && let Some(r) = self.result
+        {
             m.insert("result".into(), r.clone());
         }
-        if let Some(e) = self.error_output {
+        if needs.error_output
+            && let Some(e) = self.error_output
+        {
             m.insert("errorOutput".into(), e.clone());
         }
         Value::Object(m)
@@ -631,7 +640,7 @@ impl<'p> Runner<'p> {
         expr: &jsonata::Expr,
         env: &Env<'_, 'p>,
     ) -> Result<Value, Failure> {
-        let states = env.states_value();
+        let states = env.states_value(expr.needs);
         match self.jsonata.evaluate(expr, &states, &env.vars.frames, self.now_ms) {
             Ok(Some(v)) => Ok(v),
             Ok(None) => Err(self.query_error(

@@ -20,6 +20,19 @@ pub(crate) struct Expr {
     /// The expression text between the delimiters, trimmed (as AWS quotes it in causes).
     pub src: String,
     ir: jn::eval::E,
+    /// Names of the variables it reads (only those are bound).
+    vars: Vec<String>,
+    /// Which `$states` fields it reads.
+    pub needs: StatesNeeds,
+}
+
+/// The `$states` fields an expression reads, so only those are built.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StatesNeeds {
+    pub input: bool,
+    pub context: bool,
+    pub result: bool,
+    pub error_output: bool,
 }
 
 impl std::fmt::Debug for Expr {
@@ -32,9 +45,36 @@ pub(crate) fn compile(template: &str) -> Result<Expr, String> {
     let inner = &template[2..template.len() - 2];
     let node = jn::parse(inner).map_err(|e| e.to_string())?;
     let ir = jn::eval::lower(&node).map_err(|e| e.to_string())?;
+    let mut vars: Vec<String> = jn::variable_refs(&node)
+        .into_iter()
+        .filter(|v| !v.bound_locally && v.name != "states")
+        .map(|v| v.name)
+        .collect();
+    vars.sort();
+    vars.dedup();
+    let mut needs = StatesNeeds::default();
+    for r in jn::states_refs(&node) {
+        match r.field {
+            jn::StatesField::Input => needs.input = true,
+            jn::StatesField::Context => needs.context = true,
+            jn::StatesField::Result => needs.result = true,
+            jn::StatesField::ErrorOutput => needs.error_output = true,
+            jn::StatesField::Other(_) => {}
+            jn::StatesField::Whole => {
+                needs = StatesNeeds {
+                    input: true,
+                    context: true,
+                    result: true,
+                    error_output: true,
+                }
+            }
+        }
+    }
     Ok(Expr {
         src: inner.trim().to_string(),
         ir,
+        vars,
+        needs,
     })
 }
 
@@ -67,9 +107,9 @@ impl Evaluator {
         let mut ev = self.ev.borrow_mut();
         ev.now = now_ms;
         let env = jn::eval::new_frame(Some(&ev.root_env));
-        for frame in frames {
-            for (k, v) in frame {
-                env.bind(k, Val::from_json(v));
+        for name in &expr.vars {
+            if let Some(v) = frames.iter().rev().find_map(|f| f.get(name)) {
+                env.bind(name, Val::from_json(v));
             }
         }
         env.bind("states", Val::from_json(states));
