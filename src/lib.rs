@@ -21,6 +21,7 @@ pub mod lsp;
 pub mod model;
 pub mod rules;
 pub mod schema;
+pub mod simulate;
 pub mod suppress;
 pub mod syntax;
 

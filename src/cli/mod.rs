@@ -27,6 +27,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Run the language server on stdin/stdout (for editors).
     Server,
+    /// Execute a definition on an input with mocked task results (a dry run, no AWS).
+    Simulate(crate::simulate::SimulateArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -47,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rule(args) => rule::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Server => crate::lsp::run_stdio(),
+        Command::Simulate(args) => crate::simulate::run_cli(&args),
     }
 }
 

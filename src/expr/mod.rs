@@ -1,7 +1,7 @@
 //! Sub-languages that live inside ASL strings: the JSONPath dialect of Step Functions
 //! ([`jsonpath`]), intrinsic functions ([`intrinsic`]) and payload templates
 //! ([`template`], the `"key.$": "..."` objects of Parameters, ResultSelector, ItemSelector
-//! and JSONPath `Assign`).
+//! and JSONPath `Assign`), and JSONata ([`jsonata`]).
 //!
 //! Everything here is a pure function of strings and `serde_json` values: no knowledge of
 //! the state-machine model, no I/O. Parsers report [`ExprError`]s whose spans are byte

@@ -1,0 +1,280 @@
+//! `asl-lint simulate`: arguments and the command body (the binary wires it in).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde_json::Value;
+
+use super::{
+    Execution, MachineType, MockConfig, SimulationError, SimulationOptions, Status, simulate,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum WorkflowType {
+    Standard,
+    Express,
+}
+
+/// Run a state machine on a virtual clock with mocked Task results.
+#[derive(Clone, Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The definition (.asl.json or .asl.yaml).
+    pub definition: PathBuf,
+    /// Execution input: a JSON file, or `-` for stdin (default `{}`).
+    #[arg(long)]
+    pub input: Option<String>,
+    /// AWS Step Functions Local mock config file.
+    #[arg(long)]
+    pub mock_config: Option<PathBuf>,
+    /// State machine name inside the mock config.
+    #[arg(long)]
+    pub state_machine: Option<String>,
+    /// Test case name inside the mock config.
+    #[arg(long)]
+    pub test_case: Option<String>,
+    /// JSON file with context-object fields to override (Execution.Name, ...).
+    #[arg(long)]
+    pub context: Option<PathBuf>,
+    #[arg(long, default_value = "123456789012")]
+    pub account: String,
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+    /// Virtual start time (RFC 3339); default now.
+    #[arg(long)]
+    pub start_time: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Keep no history events (faster, flat memory).
+    #[arg(long)]
+    pub no_history: bool,
+    /// History-event limit (default 25000 for standard workflows; 0 means none).
+    #[arg(long)]
+    pub max_events: Option<u64>,
+    #[arg(long = "type", value_enum, default_value = "standard")]
+    pub workflow_type: WorkflowType,
+    /// Seed for retry jitter, States.MathRandom and States.UUID.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+/// Builds the options from the arguments, reading the files named.
+pub fn options_from_args(
+    args: &SimulateArgs,
+    stdin: &mut dyn std::io::Read,
+) -> Result<SimulationOptions, String> {
+    let mut opts = SimulationOptions {
+        account: args.account.clone(),
+        region: args.region.clone(),
+        history: !args.no_history,
+        max_events: args.max_events,
+        machine_type: match args.workflow_type {
+            WorkflowType::Standard => MachineType::Standard,
+            WorkflowType::Express => MachineType::Express,
+        },
+        seed: args.seed,
+        ..SimulationOptions::default()
+    };
+    if let Some(name) = args.definition.file_stem().and_then(|s| s.to_str()) {
+        opts.state_machine_name = name.trim_end_matches(".asl").to_string();
+    }
+    if let Some(src) = &args.input {
+        let text = if src == "-" {
+            let mut s = String::new();
+            stdin
+                .read_to_string(&mut s)
+                .map_err(|e| format!("cannot read the input from stdin: {e}"))?;
+            s
+        } else {
+            std::fs::read_to_string(src)
+                .map_err(|e| format!("cannot read the input file {src}: {e}"))?
+        };
+        opts.input = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "the input is not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+    }
+    if let Some(t) = &args.start_time {
+        let ns = super::time::parse_rfc3339(t).ok_or_else(|| {
+            format!("--start-time '{t}' is not an RFC 3339 date-time such as 2024-01-31T12:00:00Z")
+        })?;
+        opts.start_time_ms = Some((ns / 1_000_000) as i64);
+    }
+    if let Some(p) = &args.context {
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| format!("cannot read the context file {}: {e}", p.display()))?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "the context file {} is not valid JSON (line {}, column {}): {e}",
+                p.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
+        if !v.is_object() {
+            return Err(format!(
+                "the context file {} must hold a JSON object",
+                p.display()
+            ));
+        }
+        if let Some(name) = v.pointer("/Execution/Name").and_then(Value::as_str) {
+            opts.execution_name = Some(name.to_string());
+        }
+        if let Some(name) = v.pointer("/StateMachine/Name").and_then(Value::as_str) {
+            opts.state_machine_name = name.to_string();
+        }
+        opts.context = Some(v);
+    }
+    match (&args.mock_config, &args.state_machine, &args.test_case) {
+        (None, None, None) => {}
+        (Some(file), Some(m), Some(t)) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read the mock config {}: {e}", file.display()))?;
+            let cfg = MockConfig::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+            opts.mocks = cfg
+                .test_case(m, t)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+        }
+        _ => {
+            return Err(
+                "--mock-config, --state-machine and --test-case go together: give all three".into(),
+            );
+        }
+    }
+    Ok(opts)
+}
+
+/// Runs the command: prints the result to stdout (errors to stderr) and returns the exit
+/// code: 0 SUCCEEDED, 1 FAILED or TIMED_OUT, 2 bad definition or arguments.
+pub fn run_cli(args: &SimulateArgs) -> ExitCode {
+    let mut out = String::new();
+    let mut err = String::new();
+    let code = run_to_strings(args, &mut std::io::stdin(), &mut out, &mut err);
+    print!("{out}");
+    eprint!("{err}");
+    ExitCode::from(code)
+}
+
+/// The body of [`run_cli`] with its streams made explicit (for tests). Returns the exit code.
+pub fn run_to_strings(
+    args: &SimulateArgs,
+    stdin: &mut dyn std::io::Read,
+    out: &mut String,
+    err: &mut String,
+) -> u8 {
+    let text = match std::fs::read(&args.definition) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read {}: {e}", args.definition.display());
+            return 2;
+        }
+    };
+    let text = String::from_utf8_lossy(&text);
+    let opts = match options_from_args(args, stdin) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+    };
+    let exec = match simulate(&text, &opts) {
+        Ok(x) => x,
+        Err(SimulationError::Definition(errs)) => {
+            for e in errs {
+                let _ = writeln!(err, "{}:{e}", args.definition.display());
+            }
+            let _ = writeln!(
+                err,
+                "error: the definition has errors; fix them before simulating"
+            );
+            return 2;
+        }
+    };
+    match args.format {
+        OutputFormat::Json => {
+            out.push_str(&serde_json::to_string_pretty(&exec.to_json()).unwrap_or_default());
+            out.push('\n');
+        }
+        OutputFormat::Text => out.push_str(&text_report(&exec)),
+    }
+    if exec.status == Status::Succeeded {
+        0
+    } else {
+        1
+    }
+}
+
+fn detail<'a>(e: &'a super::Event, key: &str) -> &'a str {
+    e.details.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The human-readable trace: one line per state entered with its input, its output
+/// indented under it, retries and caught errors visible, the result last.
+pub fn text_report(exec: &Execution) -> String {
+    let mut s = String::new();
+    let mut depth = 0usize;
+    for e in &exec.events {
+        let pad = "  ".repeat(depth);
+        let k = e.kind.as_str();
+        if let Some(ty) = k.strip_suffix("StateEntered") {
+            let _ = writeln!(
+                s,
+                "{pad}{} ({ty})  input: {}",
+                detail(e, "name"),
+                detail(e, "input")
+            );
+        } else if k.ends_with("StateExited") {
+            let _ = writeln!(s, "{pad}  -> output: {}", detail(e, "output"));
+        } else if k == "TaskFailed" || k == "LambdaFunctionFailed" {
+            let _ = writeln!(s, "{pad}  ! {}: {}", detail(e, "error"), detail(e, "cause"));
+        } else if k == "MapIterationStarted" {
+            let _ = writeln!(
+                s,
+                "{pad}  [iteration {}]",
+                e.details.get("index").unwrap_or(&Value::Null)
+            );
+            depth += 2;
+        } else if k.starts_with("MapIteration") {
+            depth = depth.saturating_sub(2);
+        } else if k == "ParallelStateStarted" {
+            depth += 1;
+        } else if k == "ParallelStateSucceeded" || k == "ParallelStateFailed" {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    match exec.status {
+        Status::Succeeded => {
+            let _ = writeln!(
+                s,
+                "SUCCEEDED after {} transitions; output: {}",
+                exec.transitions,
+                exec.output
+                    .as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            );
+        }
+        Status::Failed => {
+            let _ = writeln!(
+                s,
+                "FAILED after {} transitions: {}: {}",
+                exec.transitions,
+                exec.error.as_deref().unwrap_or("(no error)"),
+                exec.cause.as_deref().unwrap_or("(no cause)")
+            );
+        }
+        Status::TimedOut => {
+            let _ = writeln!(s, "TIMED_OUT after {} transitions", exec.transitions);
+        }
+    }
+    s
+}

@@ -1,0 +1,1930 @@
+//! The interpreter: runs a compiled [`Program`] on a virtual clock, producing AWS-shaped
+//! history events (or only counting them when history is off).
+//!
+//! Parallel branches and Map iterations run one after another, in branch/item order, so
+//! runs are deterministic (AWS runs them concurrently; outputs are the same, event order
+//! inside those states may differ).
+
+use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use super::compile::{CScope, CState, Catcher, Cond, Operand, Opt, Program, Tpl};
+use super::intrinsic::{self, Resolver};
+use super::jsonata;
+use super::mock::{MockResponse, Mocks};
+use super::path::{Path, Root};
+use super::time::{format_millis, parse_rfc3339};
+use super::{Event, SimulationOptions};
+use crate::model::StateType;
+
+/// 256 KiB: the payload limit of Step Functions.
+pub(crate) const PAYLOAD_LIMIT: usize = 256 * 1024;
+
+#[cfg(test)]
+mod size_tests {
+    use super::json_size;
+    use serde_json::json;
+
+    #[test]
+    fn sizes_match_serialization() {
+        let mut deep = json!(1);
+        for _ in 0..100 {
+            deep = json!({"k": [deep, "a\"b"]});
+        }
+        for v in [
+            json!({"a": [1, -20, true, null, "x\\y"], "b": {"c": 1.5}}),
+            json!([]),
+            json!("é"),
+            deep,
+        ] {
+            assert_eq!(
+                json_size(&v, usize::MAX),
+                serde_json::to_string(&v).unwrap().len(),
+                "{v}"
+            );
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FailKind {
+    /// Catchable and retriable.
+    Normal,
+    /// `States.Runtime`, `States.DataLimitExceeded`, the history limit: never caught.
+    Fatal,
+    /// The execution's TimeoutSeconds (or the express 5-minute limit) elapsed.
+    TimedOut,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Failure {
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub kind: FailKind,
+    /// An `EvaluationFailed` event was already recorded for it.
+    pub reported: bool,
+}
+
+impl Failure {
+    fn new(error: &str, cause: String) -> Failure {
+        let kind = if error == "States.Runtime" {
+            FailKind::Fatal
+        } else {
+            FailKind::Normal
+        };
+        Failure {
+            error: Some(error.to_string()),
+            cause: Some(cause),
+            kind,
+            reported: false,
+        }
+    }
+
+    fn error_output(&self) -> Value {
+        json!({
+            "Error": self.error.as_deref().map_or(Value::Null, |e| Value::String(e.to_string())),
+            "Cause": self.cause.as_deref().map_or(Value::Null, |c| Value::String(c.to_string())),
+        })
+    }
+}
+
+/// Does `ErrorEquals` match this failure?
+fn matches(errors: &[String], f: &Failure) -> bool {
+    if f.kind != FailKind::Normal {
+        return false;
+    }
+    let name = f.error.as_deref().unwrap_or("");
+    // AWS-recorded: a task's States.DataLimitExceeded is caught by States.ALL too.
+    errors.iter().any(|e| {
+        e == name
+            || e == "States.ALL"
+            || (e == "States.TaskFailed"
+                && name != "States.Timeout"
+                && !name.starts_with("States."))
+    })
+}
+
+/// Workflow variables: one frame per scope run (top level, branch, iteration).
+#[derive(Default)]
+pub(crate) struct Vars {
+    frames: Vec<Map<String, Value>>,
+}
+
+impl Vars {
+    fn new() -> Vars {
+        Vars {
+            frames: vec![Map::new()],
+        }
+    }
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.frames.iter().rev().find_map(|f| f.get(name))
+    }
+    fn set_all(&mut self, values: Map<String, Value>) {
+        let top = self.frames.last_mut().expect("a variable frame");
+        for (k, v) in values {
+            top.insert(k, v);
+        }
+    }
+}
+
+/// What the context object needs to know about the running state.
+struct Frame<'p> {
+    st: &'p CState,
+    entered_id: u64,
+    entered_ms: i64,
+    retry: u64,
+    /// Map.Item while evaluating an ItemSelector: (index, value).
+    item: Option<(usize, Value)>,
+}
+
+/// A state's output, the transition it chose (if not its `Next`), its assigned variables.
+type StateResult = Result<(Value, Option<usize>, Option<Map<String, Value>>), Failure>;
+
+enum Flow {
+    Next(usize, Value),
+    End(Value),
+}
+
+pub(crate) struct Runner<'p> {
+    prog: &'p Program,
+    opts: &'p SimulationOptions,
+    mocks: &'p Mocks,
+    pub events: Vec<Event>,
+    last_id: u64,
+    max_events: u64,
+    suppress: u32,
+    now_ms: i64,
+    deadline_ms: Option<i64>,
+    counters: HashMap<String, u64>,
+    pub transitions: u64,
+    rng: Cell<u64>,
+    exec_input: Value,
+    exec_name: String,
+    exec_arn: String,
+    sm_name: String,
+    sm_arn: String,
+    role_arn: String,
+    start_ms: i64,
+    dead: Option<Failure>,
+    jsonata: jsonata::Evaluator,
+}
+
+/// Result of a whole run.
+pub(crate) struct RunEnd {
+    pub output: Result<Value, Failure>,
+}
+
+fn to_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn str_size(s: &str) -> usize {
+    2 + s.len()
+        + s.bytes()
+            .filter(|b| *b == b'"' || *b == b'\\' || *b < 0x20)
+            .count()
+}
+
+fn scalar_size(v: &Value) -> usize {
+    match v {
+        Value::Null => 4,
+        Value::Bool(b) => 4 + usize::from(!*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => 1,
+            Some(i) => (i.unsigned_abs().ilog10() + 1) as usize + usize::from(i < 0),
+            None => n.to_string().len(),
+        },
+        Value::String(s) => str_size(s),
+        Value::Array(a) => 2 + a.len().saturating_sub(1),
+        Value::Object(m) => {
+            2 + m.len().saturating_sub(1) + m.keys().map(|k| str_size(k) + 1).sum::<usize>()
+        }
+    }
+}
+
+/// Serialized size of `v` in bytes, stopping early once over `limit`. Shallow values
+/// are measured without allocating; deep ones fall back to an explicit stack.
+pub(crate) fn json_size(v: &Value, limit: usize) -> usize {
+    fn rec(v: &Value, limit: usize, total: &mut usize, depth: usize) {
+        *total += scalar_size(v);
+        if *total > limit {
+            return;
+        }
+        let visit = |c: &Value, total: &mut usize| {
+            if depth > 32 {
+                *total += deep_size(c, limit);
+            } else {
+                rec(c, limit, total, depth + 1);
+            }
+            *total > limit
+        };
+        match v {
+            Value::Array(a) => {
+                for c in a {
+                    if visit(c, total) {
+                        return;
+                    }
+                }
+            }
+            Value::Object(m) => {
+                for c in m.values() {
+                    if visit(c, total) {
+                        return;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut total = 0;
+    match v {
+        Value::Object(m) => {
+            total += scalar_size(v);
+            for c in m.values() {
+                if c.is_array() || c.is_object() {
+                    rec(c, limit, &mut total, 1);
+                } else {
+                    total += scalar_size(c);
+                }
+                if total > limit {
+                    break;
+                }
+            }
+        }
+        _ => rec(v, limit, &mut total, 0),
+    }
+    total
+}
+
+fn deep_size(v: &Value, limit: usize) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![v];
+    while let Some(x) = stack.pop() {
+        total += scalar_size(x);
+        match x {
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(m) => stack.extend(m.values()),
+            _ => {}
+        }
+        if total > limit {
+            return total;
+        }
+    }
+    total
+}
+
+struct Env<'e, 'p> {
+    r: &'e Runner<'p>,
+    fr: &'e Frame<'p>,
+    /// `$` for JSONPath; `$states.input` for JSONata.
+    input: &'e Value,
+    vars: &'e Vars,
+    ctx: OnceCell<Value>,
+    result: Option<&'e Value>,
+    error_output: Option<&'e Value>,
+}
+
+impl<'e, 'p> Env<'e, 'p> {
+    fn new(r: &'e Runner<'p>, fr: &'e Frame<'p>, input: &'e Value, vars: &'e Vars) -> Self {
+        Env {
+            r,
+            fr,
+            input,
+            vars,
+            ctx: OnceCell::new(),
+            result: None,
+            error_output: None,
+        }
+    }
+
+    fn context(&self) -> &Value {
+        self.ctx.get_or_init(|| self.r.context(self.fr))
+    }
+
+    /// The value a path points at: borrowed for definite paths.
+    fn lookup(&self, path: &Path) -> Result<Cow<'_, Value>, String> {
+        let root: &Value = match &path.root {
+            Root::Input => self.input,
+            Root::Context => self.context(),
+            Root::Var(name) => match self.vars.get(name) {
+                Some(v) => v,
+                None => {
+                    return Err(format!(
+                        "The variable '{name}' is not defined (referenced by '{}')",
+                        path.src
+                    ));
+                }
+            },
+        };
+        // Jayway's wording: a missing leaf has no results, a missing intermediate
+        // property is reported as such.
+        let explain = |m: super::path::Missing| {
+            if m.intermediate {
+                format!(
+                    "Invalid path '{}' : Missing property in path {}",
+                    path.src, m.at
+                )
+            } else {
+                format!(
+                    "Invalid path '{}' : No results for path: {}",
+                    path.src, m.at
+                )
+            }
+        };
+        if path.definite {
+            path.get(root).map(Cow::Borrowed).map_err(explain)
+        } else {
+            path.select(root).map(Cow::Owned).map_err(explain)
+        }
+    }
+
+    /// `$states` with the fields an expression reads.
+    fn states_value(&self, needs: jsonata::StatesNeeds) -> Value {
+        let mut m = Map::new();
+        if needs.input {
+            m.insert("input".into(), self.input.clone());
+        }
+        if needs.context {
+            m.insert("context".into(), self.context().clone());
+        }
+        if needs.result
+            && let Some(r) = self.result
+        {
+            m.insert("result".into(), r.clone());
+        }
+        if needs.error_output
+            && let Some(e) = self.error_output
+        {
+            m.insert("errorOutput".into(), e.clone());
+        }
+        Value::Object(m)
+    }
+}
+
+impl Resolver for Env<'_, '_> {
+    fn resolve(&self, path: &Path) -> Result<Value, String> {
+        self.lookup(path).map(Cow::into_owned)
+    }
+    fn next_random(&self) -> u64 {
+        self.r.next_random()
+    }
+}
+
+impl<'p> Runner<'p> {
+    pub(crate) fn new(
+        prog: &'p Program,
+        opts: &'p SimulationOptions,
+        mocks: &'p Mocks,
+        input: Value,
+    ) -> Self {
+        let start_ms = opts.start_time_ms.unwrap_or_else(super::time::now_millis);
+        let exec_name = opts
+            .execution_name
+            .clone()
+            .unwrap_or_else(|| uuid_from(intrinsic::splitmix(opts.seed ^ 0x5eed)));
+        let sm_name = opts.state_machine_name.clone();
+        let part = "aws";
+        let sm_arn = format!(
+            "arn:{part}:states:{}:{}:stateMachine:{sm_name}",
+            opts.region, opts.account
+        );
+        let exec_arn = match opts.machine_type {
+            super::MachineType::Standard => format!(
+                "arn:{part}:states:{}:{}:execution:{sm_name}:{exec_name}",
+                opts.region, opts.account
+            ),
+            super::MachineType::Express => format!(
+                "arn:{part}:states:{}:{}:express:{sm_name}:{exec_name}:{}",
+                opts.region,
+                opts.account,
+                uuid_from(intrinsic::splitmix(opts.seed ^ 0xe4))
+            ),
+        };
+        let role_arn = format!(
+            "arn:{part}:iam::{}:role/StepFunctionsSimulatorRole",
+            opts.account
+        );
+        let max_events = opts.max_events.unwrap_or(match opts.machine_type {
+            super::MachineType::Standard => 25_000,
+            super::MachineType::Express => 0,
+        });
+        let mut deadline_ms = prog.timeout_seconds.map(|s| start_ms + (s * 1000.0) as i64);
+        if opts.machine_type == super::MachineType::Express {
+            let five = start_ms + 300_000;
+            deadline_ms = Some(deadline_ms.map_or(five, |d| d.min(five)));
+        }
+        Runner {
+            prog,
+            opts,
+            mocks,
+            events: Vec::new(),
+            last_id: 0,
+            max_events,
+            suppress: 0,
+            now_ms: start_ms,
+            deadline_ms,
+            counters: HashMap::new(),
+            transitions: 0,
+            rng: Cell::new(intrinsic::splitmix(opts.seed)),
+            exec_input: input,
+            exec_name,
+            exec_arn,
+            sm_name,
+            sm_arn,
+            role_arn,
+            start_ms,
+            dead: None,
+            jsonata: jsonata::Evaluator::new(start_ms, intrinsic::splitmix(opts.seed ^ 0x15a7a)),
+        }
+    }
+
+    fn next_random(&self) -> u64 {
+        let v = intrinsic::splitmix(self.rng.get());
+        self.rng.set(v);
+        v
+    }
+
+    /// Records (or only counts) one event. Fails once the history limit is reached.
+    fn emit(&mut self, details: impl FnOnce() -> (String, Value)) -> Result<u64, Failure> {
+        if let Some(d) = &self.dead {
+            return Err(d.clone());
+        }
+        if self.suppress > 0 {
+            return Ok(self.last_id);
+        }
+        let id = self.last_id + 1;
+        if self.max_events > 0 && id >= self.max_events {
+            let f = Failure {
+                error: Some("States.Runtime".into()),
+                cause: Some(format!(
+                    "The execution reached the maximum number of history events ({}).",
+                    self.max_events
+                )),
+                kind: FailKind::Fatal,
+                reported: false,
+            };
+            self.dead = Some(f.clone());
+            return Err(f);
+        }
+        self.push_event(id, details);
+        Ok(id)
+    }
+
+    fn push_event(&mut self, id: u64, details: impl FnOnce() -> (String, Value)) {
+        self.last_id = id;
+        if self.opts.history {
+            let (kind, details) = details();
+            self.events.push(Event {
+                id,
+                previous_event_id: id - 1,
+                timestamp: format_millis(self.now_ms),
+                kind,
+                details,
+            });
+        }
+    }
+
+    fn context(&self, fr: &Frame<'_>) -> Value {
+        let express = self.opts.machine_type == super::MachineType::Express;
+        let mut exec = Map::new();
+        exec.insert("Id".into(), Value::String(self.exec_arn.clone()));
+        exec.insert("Input".into(), self.exec_input.clone());
+        exec.insert(
+            "StartTime".into(),
+            Value::String(format_millis(self.start_ms)),
+        );
+        exec.insert("Name".into(), Value::String(self.exec_name.clone()));
+        exec.insert("RoleArn".into(), Value::String(self.role_arn.clone()));
+        if !express {
+            exec.insert("RedriveCount".into(), json!(0));
+        }
+        let mut ctx = Map::new();
+        ctx.insert("Execution".into(), Value::Object(exec));
+        ctx.insert(
+            "StateMachine".into(),
+            json!({"Id": self.sm_arn, "Name": self.sm_name}),
+        );
+        ctx.insert(
+            "State".into(),
+            // AWS-recorded: RetryCount only for states that can retry, never in express.
+            if express || !fr.st.ty.can_catch() {
+                json!({"EnteredTime": format_millis(fr.entered_ms), "Name": fr.st.name})
+            } else {
+                json!({"EnteredTime": format_millis(fr.entered_ms), "Name": fr.st.name, "RetryCount": fr.retry})
+            },
+        );
+        if fr.st.ty == StateType::Task
+            && fr
+                .st
+                .def
+                .get("Resource")
+                .and_then(Value::as_str)
+                .is_some_and(|r| r.ends_with(".waitForTaskToken") || r.contains(".sync"))
+        {
+            ctx.insert(
+                "Task".into(),
+                json!({"Token": format!("simulated-task-token-{}-{}", fr.st.name, fr.entered_id)}),
+            );
+        }
+        if let Some((i, v)) = &fr.item {
+            ctx.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
+        }
+        let mut ctx = Value::Object(ctx);
+        if let Some(over) = &self.opts.context {
+            merge_into(&mut ctx, over);
+        }
+        ctx
+    }
+
+    fn prefix(&self, fr: &Frame<'_>) -> String {
+        format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). ",
+            fr.st.name, fr.entered_id
+        )
+    }
+
+    fn runtime(&self, fr: &Frame<'_>, msg: impl std::fmt::Display) -> Failure {
+        Failure::new("States.Runtime", format!("{}{msg}", self.prefix(fr)))
+    }
+
+    fn query_error(&self, fr: &Frame<'_>, msg: impl std::fmt::Display) -> Failure {
+        Failure::new(
+            "States.QueryEvaluationError",
+            format!("{}{msg}", self.prefix(fr)),
+        )
+    }
+
+    fn check_size(&self, fr: &Frame<'_>, v: &Value) -> Result<(), Failure> {
+        if json_size(v, PAYLOAD_LIMIT) > PAYLOAD_LIMIT {
+            return Err(Failure::new(
+                "States.DataLimitExceeded",
+                format!(
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                    fr.st.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Advances the virtual clock, failing with a time-out past the execution deadline.
+    fn sleep_ms(&mut self, ms: i64) -> Result<(), Failure> {
+        let until = self.now_ms.saturating_add(ms.max(0));
+        if let Some(d) = self.deadline_ms
+            && until > d
+        {
+            self.now_ms = d;
+            return Err(Failure {
+                error: Some("States.Timeout".into()),
+                cause: None,
+                kind: FailKind::TimedOut,
+                reported: false,
+            });
+        }
+        self.now_ms = until;
+        Ok(())
+    }
+
+    // ----- templates -----
+
+    fn eval_tpl(&self, tpl: &Tpl, env: &Env<'_, 'p>) -> Result<Value, Failure> {
+        match tpl {
+            Tpl::Lit(v) => Ok(v.clone()),
+            Tpl::Obj(members) => {
+                let mut m = Map::with_capacity(members.len());
+                for (k, t) in members {
+                    m.insert(k.clone(), self.eval_tpl(t, env)?);
+                }
+                Ok(Value::Object(m))
+            }
+            Tpl::Arr(items) => items
+                .iter()
+                .map(|t| self.eval_tpl(t, env))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            Tpl::Path { key, path } => match env.lookup(path) {
+                Ok(v) => Ok(v.into_owned()),
+                Err(e) => Err(self.runtime(
+                    env.fr,
+                    match &path.root {
+                        Root::Input => format!(
+                            "The JSONPath '{}' specified for the field '{key}' could not be found in the input '{}'",
+                            path.src,
+                            to_text(env.input)
+                        ),
+                        Root::Context => format!(
+                            "The JSONPath '{}' specified for the field '{key}' could not be found in the input '{}'",
+                            path.src,
+                            to_text(env.context())
+                        ),
+                        Root::Var(_) => e,
+                    },
+                )),
+            },
+            Tpl::Call { key, call, src } => intrinsic::eval(call, env).map_err(|e| {
+                self.runtime(
+                    env.fr,
+                    format!("The function '{src}' specified for the field '{key}' failed: {e}"),
+                )
+            }),
+            Tpl::Jsonata { field, expr } => self.eval_jsonata(field, expr, env),
+        }
+    }
+
+    fn eval_jsonata(
+        &self,
+        field: &str,
+        expr: &jsonata::Expr,
+        env: &Env<'_, 'p>,
+    ) -> Result<Value, Failure> {
+        let states = env.states_value(expr.needs);
+        match self.jsonata.evaluate(expr, &states, &env.vars.frames, self.now_ms) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(self.query_error(
+                env.fr,
+                format!(
+                    "The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).",
+                    expr.src
+                ),
+            )),
+            Err(e) => Err(self.query_error(
+                env.fr,
+                format!(
+                    "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {e}",
+                    expr.src
+                ),
+            )),
+        }
+    }
+
+    /// Evaluates an Assign block (all right-hand sides with the variables at state entry).
+    fn eval_assign(
+        &self,
+        tpl: Option<&Tpl>,
+        env: &Env<'_, 'p>,
+    ) -> Result<Option<Map<String, Value>>, Failure> {
+        let Some(t) = tpl else { return Ok(None) };
+        match self.eval_tpl(t, env)? {
+            Value::Object(m) => Ok(Some(m)),
+            other => Err(self.runtime(
+                env.fr,
+                format!("Assign must evaluate to an object, not {other}"),
+            )),
+        }
+    }
+
+    fn input_path(
+        &self,
+        fr: &Frame<'_>,
+        p: &Opt<Path>,
+        raw: &mut Value,
+        keep: bool,
+        vars: &Vars,
+    ) -> Result<Value, Failure> {
+        match p {
+            Opt::Absent => Ok(if keep {
+                raw.clone()
+            } else {
+                std::mem::take(raw)
+            }),
+            Opt::Null => Ok(Value::Object(Map::new())),
+            Opt::Some(path) => {
+                let env = Env::new(self, fr, raw, vars);
+                env.lookup(path)
+                    .map(Cow::into_owned)
+                    .map_err(|e| self.runtime(fr, e))
+            }
+        }
+    }
+
+    fn output_path(&self, fr: &Frame<'_>, v: Value, vars: &Vars) -> Result<Value, Failure> {
+        match &fr.st.output_path {
+            Opt::Absent => Ok(v),
+            Opt::Null => Ok(Value::Object(Map::new())),
+            Opt::Some(path) => {
+                let env = Env::new(self, fr, &v, vars);
+                env.lookup(path)
+                    .map(Cow::into_owned)
+                    .map_err(|e| self.runtime(fr, e))
+            }
+        }
+    }
+
+    fn result_path(
+        &self,
+        fr: &Frame<'_>,
+        rp: &Opt<Path>,
+        raw: Value,
+        result: Value,
+    ) -> Result<Value, Failure> {
+        match rp {
+            Opt::Absent => Ok(result),
+            Opt::Null => Ok(raw),
+            Opt::Some(p) => {
+                if p.root != Root::Input {
+                    return Err(
+                        self.runtime(fr, format!("ResultPath '{}' must start with '$.'", p.src))
+                    );
+                }
+                let mut raw = raw;
+                p.set(&mut raw, result).map_err(|e| self.runtime(fr, e))?;
+                Ok(raw)
+            }
+        }
+    }
+
+    // ----- scopes and states -----
+
+    pub(crate) fn run(&mut self) -> RunEnd {
+        let input = self.exec_input.clone();
+        let started = self.emit(|| {
+            (
+                "ExecutionStarted".into(),
+                json!({"input": to_text(&input), "inputDetails": {"truncated": false}, "roleArn": ""}),
+            )
+        });
+        let role = self.role_arn.clone();
+        if self.opts.history
+            && let Some(e) = self.events.last_mut()
+        {
+            e.details["roleArn"] = Value::String(role);
+        }
+        let mut output = started.and_then(|_| {
+            if json_size(&input, PAYLOAD_LIMIT) > PAYLOAD_LIMIT {
+                return Err(Failure::new(
+                    "States.DataLimitExceeded",
+                    "The execution input exceeds the maximum number of bytes service limit.".into(),
+                ));
+            }
+            let mut vars = Vars::new();
+            self.run_scope(0, input, &mut vars)
+        });
+        if let Ok(v) = &output
+            && json_size(v, PAYLOAD_LIMIT) > PAYLOAD_LIMIT
+        {
+            output = Err(Failure::new(
+                "States.DataLimitExceeded",
+                "The execution output exceeds the maximum number of bytes service limit.".into(),
+            ));
+        }
+        let id = self.last_id + 1;
+        self.suppress = 0;
+        match &output {
+            Ok(v) => self.push_event(id, || {
+                (
+                    "ExecutionSucceeded".into(),
+                    json!({"output": to_text(v), "outputDetails": {"truncated": false}}),
+                )
+            }),
+            Err(f) if f.kind == FailKind::TimedOut => {
+                self.push_event(id, || ("ExecutionTimedOut".into(), json!({})));
+            }
+            Err(f) => {
+                let mut d = Map::new();
+                if let Some(e) = &f.error {
+                    d.insert("error".into(), Value::String(e.clone()));
+                }
+                if let Some(c) = &f.cause {
+                    d.insert("cause".into(), Value::String(c.clone()));
+                }
+                self.push_event(id, || ("ExecutionFailed".into(), Value::Object(d)));
+            }
+        }
+        RunEnd { output }
+    }
+
+    fn run_scope(
+        &mut self,
+        scope_id: usize,
+        input: Value,
+        vars: &mut Vars,
+    ) -> Result<Value, Failure> {
+        let prog = self.prog;
+        let scope: &'p CScope = &prog.scopes[scope_id];
+        let mut idx = scope.start;
+        let mut input = input;
+        loop {
+            self.transitions += 1;
+            match self.run_state(&scope.states[idx], input, vars)? {
+                Flow::Next(n, out) => {
+                    idx = n;
+                    input = out;
+                }
+                Flow::End(out) => return Ok(out),
+            }
+        }
+    }
+
+    fn run_state(
+        &mut self,
+        st: &'p CState,
+        input: Value,
+        vars: &mut Vars,
+    ) -> Result<Flow, Failure> {
+        let kind = st.ty.as_str();
+        let entered_id = self.emit(|| {
+            let ty = if st.ty == StateType::Fail {
+                "FailStateEntered".to_string()
+            } else {
+                format!("{kind}StateEntered")
+            };
+            (
+                ty,
+                json!({"name": st.name, "input": to_text(&input), "inputDetails": {"truncated": false}}),
+            )
+        })?;
+        let mut fr = Frame {
+            st,
+            entered_id,
+            entered_ms: self.now_ms,
+            retry: 0,
+            item: None,
+        };
+        if let Some(e) = &st.compile_error {
+            return Err(self.runtime(&fr, e));
+        }
+        let result = match st.ty {
+            StateType::Pass => self.pass(&fr, input, vars),
+            StateType::Choice => self.choice(&fr, input, vars),
+            StateType::Wait => self.wait(&fr, input, vars),
+            StateType::Succeed => self
+                .simple_output(&fr, input, vars)
+                .map(|out| (out, None, None)),
+            StateType::Fail => Err(self.fail(&fr, input, vars)),
+            StateType::Task | StateType::Parallel | StateType::Map => {
+                self.with_retry(&mut fr, input, vars)
+            }
+        };
+        let (output, next, assigned) = match result {
+            Ok(r) => r,
+            Err(mut f) => {
+                self.report_evaluation(st, &mut f)?;
+                return Err(f);
+            }
+        };
+        self.check_size(&fr, &output)?;
+        let next = next.or(st.next);
+        if let Some(a) = &assigned {
+            for v in a.values() {
+                self.check_size(&fr, v)?;
+            }
+        }
+        self.emit(|| {
+            let mut d = Map::new();
+            d.insert("name".into(), Value::String(st.name.clone()));
+            d.insert("output".into(), Value::String(to_text(&output)));
+            d.insert("outputDetails".into(), json!({"truncated": false}));
+            if let Some(a) = &assigned {
+                let m: Map<String, Value> = a
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(to_text(v))))
+                    .collect();
+                d.insert("assignedVariables".into(), Value::Object(m));
+                d.insert(
+                    "assignedVariablesDetails".into(),
+                    json!({"truncated": false}),
+                );
+            }
+            (format!("{kind}StateExited"), Value::Object(d))
+        })?;
+        if let Some(a) = assigned {
+            vars.set_all(a);
+        }
+        Ok(match next {
+            Some(n) if st.ty != StateType::Succeed => Flow::Next(n, output),
+            _ => Flow::End(output),
+        })
+    }
+
+    /// Succeed (and the shared InputPath/OutputPath or Output step).
+    fn simple_output(
+        &self,
+        fr: &Frame<'p>,
+        mut input: Value,
+        vars: &Vars,
+    ) -> Result<Value, Failure> {
+        let st = fr.st;
+        if st.jsonata {
+            return match &st.output {
+                Some(t) => self.eval_tpl(t, &Env::new(self, fr, &input, vars)),
+                None => Ok(input),
+            };
+        }
+        let eff = self.input_path(fr, &st.input_path, &mut input, false, vars)?;
+        self.output_path(fr, eff, vars)
+    }
+
+    fn pass(&self, fr: &Frame<'p>, mut raw: Value, vars: &Vars) -> StateResult {
+        let st = fr.st;
+        if st.jsonata {
+            let env = Env::new(self, fr, &raw, vars);
+            let assigned = self.eval_assign(st.assign.as_ref(), &env)?;
+            let out = match &st.output {
+                Some(t) => self.eval_tpl(t, &env)?,
+                None => raw.clone(),
+            };
+            return Ok((out, None, assigned));
+        }
+        let keep = !st.result_path.is_absent();
+        let result = if let Some(r) = st.def.get("Result") {
+            if !st.input_path.is_absent() || st.parameters.is_some() {
+                // Still evaluated for their errors.
+                let eff = self.input_path(fr, &st.input_path, &mut raw, true, vars)?;
+                if let Some(p) = &st.parameters {
+                    self.eval_tpl(p, &Env::new(self, fr, &eff, vars))?;
+                }
+            }
+            r.clone()
+        } else {
+            let eff = self.input_path(fr, &st.input_path, &mut raw, keep, vars)?;
+            match &st.parameters {
+                Some(p) => self.eval_tpl(p, &Env::new(self, fr, &eff, vars))?,
+                None => eff,
+            }
+        };
+        let assigned = self.eval_assign(st.assign.as_ref(), &Env::new(self, fr, &result, vars))?;
+        let out = self.result_path(fr, &st.result_path, raw, result)?;
+        let out = self.output_path(fr, out, vars)?;
+        Ok((out, None, assigned))
+    }
+
+    fn fail(&self, fr: &Frame<'p>, input: Value, vars: &Vars) -> Failure {
+        let st = fr.st;
+        let get = |field: &str, path_field: &str| -> Result<Option<String>, Failure> {
+            if st.jsonata {
+                if let Some(t) = st
+                    .extra
+                    .get(if field == "Error" { "Error" } else { "Cause" })
+                {
+                    let v = self.eval_tpl(t, &Env::new(self, fr, &input, vars))?;
+                    return match v {
+                        Value::String(s) => Ok(Some(s)),
+                        other => Err(self.query_error(
+                            fr,
+                            format!("The field '{field}' must evaluate to a string, not {other}"),
+                        )),
+                    };
+                }
+                return Ok(None);
+            }
+            if let Some(v) = st.def.get(field) {
+                return Ok(v.as_str().map(str::to_string));
+            }
+            let Some(src) = st.def.get(path_field).and_then(Value::as_str) else {
+                return Ok(None);
+            };
+            let env = Env::new(self, fr, &input, vars);
+            let v = if src.trim_start().starts_with('$') {
+                let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
+                env.lookup(&p).map(Cow::into_owned).map_err(|_| {
+                    self.runtime(
+                        fr,
+                        format!(
+                            "The JSONPath '{src}' specified for the field '{path_field}' could not be found in the input '{}'",
+                            to_text(&input)
+                        ),
+                    )
+                })?
+            } else {
+                let call = intrinsic::Call::parse(src).map_err(|e| self.runtime(fr, e))?;
+                intrinsic::eval(&call, &env).map_err(|e| self.runtime(fr, e))?
+            };
+            match v {
+                Value::String(s) => Ok(Some(s)),
+                other => Err(self.runtime(
+                    fr,
+                    format!(
+                        "The value of the field '{path_field}' must be a string, not {}",
+                        to_text(&other)
+                    ),
+                )),
+            }
+        };
+        let error = match get("Error", "ErrorPath") {
+            Ok(e) => e,
+            Err(f) => return f,
+        };
+        let cause = match get("Cause", "CausePath") {
+            Ok(c) => c,
+            Err(f) => return f,
+        };
+        Failure {
+            error,
+            cause,
+            kind: FailKind::Normal,
+            reported: false,
+        }
+    }
+
+    fn wait(&mut self, fr: &Frame<'p>, mut raw: Value, vars: &Vars) -> StateResult {
+        let st = fr.st;
+        let (eff, assigned) = if st.jsonata {
+            let env = Env::new(self, fr, &raw, vars);
+            let assigned = self.eval_assign(st.assign.as_ref(), &env)?;
+            (raw.clone(), assigned)
+        } else {
+            let eff = self.input_path(fr, &st.input_path, &mut raw, false, vars)?;
+            let assigned = self.eval_assign(st.assign.as_ref(), &Env::new(self, fr, &eff, vars))?;
+            (eff, assigned)
+        };
+        let delay_ms = self.wait_delay(fr, &eff, vars)?;
+        self.sleep_ms(delay_ms)?;
+        let out = if st.jsonata {
+            match &st.output {
+                Some(t) => self.eval_tpl(t, &Env::new(self, fr, &raw, vars))?,
+                None => raw,
+            }
+        } else {
+            self.output_path(fr, eff, vars)?
+        };
+        Ok((out, None, assigned))
+    }
+
+    fn wait_delay(&self, fr: &Frame<'p>, eff: &Value, vars: &Vars) -> Result<i64, Failure> {
+        let st = fr.st;
+        let err = |msg: String| {
+            if st.jsonata {
+                self.query_error(fr, msg)
+            } else {
+                self.runtime(fr, msg)
+            }
+        };
+        let env = Env::new(self, fr, eff, vars);
+        let seconds_of = |v: &Value, what: &str| -> Result<i64, Failure> {
+            let Some(n) = v
+                .as_i64()
+                .or_else(|| v.as_f64().filter(|x| x.fract() == 0.0).map(|x| x as i64))
+            else {
+                return Err(err(format!(
+                    "The {what} parameter cannot be parsed as a long value: {}",
+                    to_text(v)
+                )));
+            };
+            if n < 0 {
+                return Err(err(format!(
+                    "The {what} parameter references a negative value: {n}"
+                )));
+            }
+            if n > 99_999_999 {
+                return Err(err("Wait state delay is too long.".into()));
+            }
+            Ok(n * 1000)
+        };
+        let timestamp_of = |v: &Value, what: &str, src: &str| -> Result<i64, Failure> {
+            let t = v.as_str().and_then(parse_rfc3339).ok_or_else(|| {
+                let shown = v.as_str().map_or_else(|| to_text(v), str::to_string);
+                err(if st.jsonata {
+                    format!(
+                        "The {what} field cannot be parsed as an ISO-8601 extended offset date-time format string: {shown}"
+                    )
+                } else {
+                    format!(
+                        "The {what} parameter does not reference a valid ISO-8601 extended offset date-time format string: {src} == {shown}"
+                    )
+                })
+            })?;
+            let ms = (t / 1_000_000) as i64;
+            let delay = (ms - self.now_ms).max(0);
+            if delay / 1000 > (1i64 << 31) {
+                return Err(err("Wait state delay is too long.".into()));
+            }
+            Ok(delay)
+        };
+        if st.jsonata {
+            if let Some(t) = st.extra.get("Seconds") {
+                let v = self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
+                return seconds_of(&v, "Seconds");
+            }
+            if let Some(t) = st.extra.get("Timestamp") {
+                let v = self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
+                return timestamp_of(&v, "Timestamp", "Timestamp");
+            }
+            return Ok(0);
+        }
+        if let Some(v) = st.def.get("Seconds") {
+            return seconds_of(v, "Seconds");
+        }
+        if let Some(v) = st.def.get("Timestamp") {
+            return timestamp_of(v, "Timestamp", "Timestamp");
+        }
+        for (field, is_secs) in [("SecondsPath", true), ("TimestampPath", false)] {
+            if let Some(src) = st.def.get(field).and_then(Value::as_str) {
+                let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
+                let v = env.lookup(&p).map_err(|_| {
+                    self.runtime(
+                        fr,
+                        format!("The {field} parameter does not reference an input value: {src}"),
+                    )
+                })?;
+                if is_secs {
+                    let n = v
+                        .as_i64()
+                        .or_else(|| v.as_f64().filter(|x| x.fract() == 0.0).map(|x| x as i64));
+                    return match n {
+                        None => Err(self.runtime(
+                            fr,
+                            format!("The {field} parameter cannot be parsed as a long value: {src} == {}", to_text(&v)),
+                        )),
+                        Some(n) if n < 0 => Err(self.runtime(
+                            fr,
+                            format!("The {field} parameter references a negative value: {src} == {n}"),
+                        )),
+                        Some(n) if n > 99_999_999 => Err(self.runtime(fr, "Wait state delay is too long.")),
+                        Some(n) => Ok(n * 1000),
+                    };
+                }
+                return timestamp_of(&v, field, src);
+            }
+        }
+        Ok(0)
+    }
+
+    // ----- Choice -----
+
+    fn choice(&self, fr: &Frame<'p>, mut raw: Value, vars: &Vars) -> StateResult {
+        let st = fr.st;
+        if st.jsonata {
+            let env = Env::new(self, fr, &raw, vars);
+            for rule in &st.choices {
+                if self.cond(&rule.cond, &env)? {
+                    let assigned = self.eval_assign(rule.assign.as_ref(), &env)?;
+                    let out = match &rule.output {
+                        Some(t) => self.eval_tpl(t, &env)?,
+                        None => raw.clone(),
+                    };
+                    return Ok((out, Some(rule.next), assigned));
+                }
+            }
+            let Some(d) = st.default else {
+                return Err(self.runtime(fr, "No Matches!"));
+            };
+            let assigned = self.eval_assign(st.assign.as_ref(), &env)?;
+            let out = match &st.output {
+                Some(t) => self.eval_tpl(t, &env)?,
+                None => raw.clone(),
+            };
+            return Ok((out, Some(d), assigned));
+        }
+        let eff = self.input_path(fr, &st.input_path, &mut raw, false, vars)?;
+        let env = Env::new(self, fr, &eff, vars);
+        let mut chosen = None;
+        for rule in &st.choices {
+            if self.cond(&rule.cond, &env)? {
+                chosen = Some((rule.next, rule.assign.as_ref()));
+                break;
+            }
+        }
+        let (next, assign) = match chosen {
+            Some(c) => c,
+            None => match st.default {
+                Some(d) => (d, st.assign.as_ref()),
+                None => return Err(self.runtime(fr, "No Matches!")),
+            },
+        };
+        let assigned = self.eval_assign(assign, &env)?;
+        drop(env);
+        let out = self.output_path(fr, eff, vars)?;
+        Ok((out, Some(next), assigned))
+    }
+
+    fn cond(&self, c: &Cond, env: &Env<'_, 'p>) -> Result<bool, Failure> {
+        match c {
+            Cond::And(list) => {
+                for x in list {
+                    if !self.cond(x, env)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Cond::Or(list) => {
+                for x in list {
+                    if self.cond(x, env)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Cond::Not(x) => Ok(!self.cond(x, env)?),
+            Cond::Jsonata(t) => match self.eval_tpl(t, env)? {
+                Value::Bool(b) => Ok(b),
+                other => Err(self.query_error(
+                    env.fr,
+                    format!(
+                        "The Condition field must evaluate to a boolean value, but was: {}",
+                        to_text(&other)
+                    ),
+                )),
+            },
+            Cond::Test { var, op, operand } => {
+                let value = env.lookup(var);
+                if *op == super::choice::Op::IsPresent {
+                    let want = operand_bool(operand);
+                    return Ok(value.is_ok() == want);
+                }
+                let value = value.map_err(|e| self.runtime(env.fr, e))?;
+                let rhs: Cow<'_, Value> = match operand {
+                    Operand::Lit(v) => Cow::Borrowed(v),
+                    Operand::Path(p) => env.lookup(p).map_err(|e| self.runtime(env.fr, e))?,
+                };
+                Ok(super::choice::compare(*op, &value, &rhs))
+            }
+        }
+    }
+
+    // ----- Task / Parallel / Map with Retry and Catch -----
+
+    fn with_retry(&mut self, fr: &mut Frame<'p>, raw: Value, vars: &mut Vars) -> StateResult {
+        let st = fr.st;
+        let mut counts = vec![0u64; st.retriers.len()];
+        loop {
+            let res = self.pipeline(fr, &raw, vars);
+            let mut f = match res {
+                Ok((out, assigned)) => return Ok((out, None, assigned)),
+                Err(f) => f,
+            };
+            if f.kind != FailKind::Normal {
+                return Err(f);
+            }
+            if let Some((i, r)) = st
+                .retriers
+                .iter()
+                .enumerate()
+                .find(|(_, r)| matches(&r.errors, &f))
+                && counts[i] < r.max_attempts
+            {
+                let mut delay = r.interval * r.backoff.powi(counts[i].min(1000) as i32);
+                if let Some(m) = r.max_delay {
+                    delay = delay.min(m);
+                }
+                if r.jitter_full {
+                    delay *= (self.next_random() >> 11) as f64 / (1u64 << 53) as f64;
+                }
+                counts[i] += 1;
+                fr.retry += 1;
+                self.sleep_ms((delay * 1000.0) as i64)?;
+                continue;
+            }
+            self.final_failure(st, &mut f)?;
+            if let Some(c) = st.catchers.iter().find(|c| matches(&c.errors, &f)) {
+                let (out, assigned) = self.caught(fr, c, raw, &f, vars)?;
+                return Ok((out, Some(c.next), assigned));
+            }
+            return Err(f);
+        }
+    }
+
+    fn caught(
+        &self,
+        fr: &Frame<'p>,
+        c: &'p Catcher,
+        raw: Value,
+        f: &Failure,
+        vars: &Vars,
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
+        let err_out = f.error_output();
+        if fr.st.jsonata {
+            let mut env = Env::new(self, fr, &raw, vars);
+            env.error_output = Some(&err_out);
+            let assigned = self.eval_assign(c.assign.as_ref(), &env)?;
+            let out = match &c.output {
+                Some(t) => self.eval_tpl(t, &env)?,
+                None => err_out.clone(),
+            };
+            return Ok((out, assigned));
+        }
+        let assigned = self.eval_assign(c.assign.as_ref(), &Env::new(self, fr, &err_out, vars))?;
+        let out = self.result_path(fr, &c.result_path, raw, err_out)?;
+        Ok((out, assigned))
+    }
+
+    /// One attempt of a Task/Parallel/Map: input processing, the work, result processing.
+    fn pipeline(
+        &mut self,
+        fr: &Frame<'p>,
+        raw: &Value,
+        vars: &mut Vars,
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
+        let st = fr.st;
+        if st.jsonata {
+            let args = match &st.arguments {
+                Some(t) if st.ty != StateType::Map => {
+                    self.eval_tpl(t, &Env::new(self, fr, raw, vars))?
+                }
+                _ => raw.clone(),
+            };
+            let result = match st.ty {
+                StateType::Task => self.invoke(fr, args)?,
+                StateType::Parallel => self.parallel(fr, args, vars)?,
+                _ => self.map(fr, raw, vars)?,
+            };
+            let mut env = Env::new(self, fr, raw, vars);
+            env.result = Some(&result);
+            let assigned = self.eval_assign(st.assign.as_ref(), &env)?;
+            let out = match &st.output {
+                Some(t) => self.eval_tpl(t, &env)?,
+                None => result.clone(),
+            };
+            return Ok((out, assigned));
+        }
+        let mut raw_copy = raw.clone();
+        let eff = self.input_path(fr, &st.input_path, &mut raw_copy, true, vars)?;
+        // Task time-outs from paths are read (and validated) before the task is scheduled.
+        if st.ty == StateType::Task {
+            for field in ["TimeoutSecondsPath", "HeartbeatSecondsPath"] {
+                if let Some(src) = st.def.get(field).and_then(Value::as_str) {
+                    let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
+                    let env = Env::new(self, fr, &eff, vars);
+                    let v = env.lookup(&p).map_err(|e| self.runtime(fr, e))?;
+                    if v.as_u64().is_none_or(|n| n == 0) {
+                        return Err(self.runtime(
+                            fr,
+                            format!(
+                                "The {field} field must reference a positive integer: {src} == {}",
+                                to_text(&v)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let result = match st.ty {
+            StateType::Map => self.map(fr, &eff, vars)?,
+            _ => {
+                let eff = match &st.parameters {
+                    Some(p) => self.eval_tpl(p, &Env::new(self, fr, &eff, vars))?,
+                    None => eff,
+                };
+                if st.ty == StateType::Task {
+                    self.invoke(fr, eff)?
+                } else {
+                    self.parallel(fr, eff, vars)?
+                }
+            }
+        };
+        let assigned = self.eval_assign(st.assign.as_ref(), &Env::new(self, fr, &result, vars))?;
+        let result = match &st.result_selector {
+            Some(t) => self.eval_tpl(t, &Env::new(self, fr, &result, vars))?,
+            None => result,
+        };
+        let out = self.result_path(fr, &st.result_path, raw_copy, result)?;
+        let out = self.output_path(fr, out, vars)?;
+        Ok((out, assigned))
+    }
+
+    fn invoke(&mut self, fr: &Frame<'p>, args: Value) -> Result<Value, Failure> {
+        let st = fr.st;
+        let resource = st
+            .def
+            .get("Resource")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let legacy_lambda = resource.starts_with("arn:aws:lambda:")
+            || resource.contains(":lambda:") && resource.contains(":function:");
+        let region = self.opts.region.clone();
+        let (service, rtype) = resource_type(&resource);
+        let submitted = resource.contains(".sync") || resource.ends_with(".waitForTaskToken");
+        if legacy_lambda {
+            self.emit(|| {
+                (
+                    "LambdaFunctionScheduled".into(),
+                    json!({"resource": resource, "input": to_text(&args), "inputDetails": {"truncated": false}}),
+                )
+            })?;
+            self.emit(|| ("LambdaFunctionStarted".into(), Value::Null))?;
+        } else {
+            self.emit(|| {
+                (
+                    "TaskScheduled".into(),
+                    json!({"resourceType": service, "resource": rtype, "region": region, "parameters": to_text(&args)}),
+                )
+            })?;
+            self.emit(|| {
+                (
+                    "TaskStarted".into(),
+                    json!({"resourceType": service, "resource": rtype}),
+                )
+            })?;
+            if submitted {
+                self.emit(|| {
+                    (
+                        "TaskSubmitted".into(),
+                        json!({"resourceType": service, "resource": rtype}),
+                    )
+                })?;
+            }
+        }
+        let Some(mock) = self.mocks.states.get(&st.name) else {
+            return Err(Failure::new(
+                "States.Runtime",
+                format!(
+                    "{}The Task state '{}' (resource '{}') has no mock. Give a mock config with --mock-config FILE --state-machine NAME --test-case NAME whose test case maps \"{}\" to a MockedResponses entry ({{\"0\": {{\"Return\": ...}}}} or {{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}).",
+                    self.prefix(fr),
+                    st.name,
+                    resource,
+                    st.name
+                ),
+            ));
+        };
+        let n = self.counters.entry(st.name.clone()).or_insert(0);
+        let k = *n;
+        *n += 1;
+        match mock.response(k).cloned() {
+            Some(MockResponse::Return(v)) => {
+                let v = if legacy_lambda {
+                    match v {
+                        Value::Object(mut m) if m.contains_key("Payload") => {
+                            m.remove("Payload").unwrap_or(Value::Null)
+                        }
+                        other => other,
+                    }
+                } else {
+                    v
+                };
+                self.check_size(fr, &v)?;
+                self.emit(|| {
+                    if legacy_lambda {
+                        (
+                            "LambdaFunctionSucceeded".into(),
+                            json!({"output": to_text(&v), "outputDetails": {"truncated": false}}),
+                        )
+                    } else {
+                        (
+                            "TaskSucceeded".into(),
+                            json!({"resourceType": service, "resource": rtype, "output": to_text(&v), "outputDetails": {"truncated": false}}),
+                        )
+                    }
+                })?;
+                Ok(v)
+            }
+            Some(MockResponse::Throw { error, cause }) => {
+                self.emit(|| {
+                    let mut d = Map::new();
+                    if !legacy_lambda {
+                        d.insert("resourceType".into(), Value::String(service.to_string()));
+                        d.insert("resource".into(), Value::String(rtype.to_string()));
+                    }
+                    if let Some(e) = &error {
+                        d.insert("error".into(), Value::String(e.clone()));
+                    }
+                    if let Some(c) = &cause {
+                        d.insert("cause".into(), Value::String(c.clone()));
+                    }
+                    let timed_out = error.as_deref() == Some("States.Timeout")
+                        || error.as_deref() == Some("States.HeartbeatTimeout");
+                    let ty = match (legacy_lambda, timed_out) {
+                        (true, true) => "LambdaFunctionTimedOut",
+                        (true, false) => "LambdaFunctionFailed",
+                        (false, true) => "TaskTimedOut",
+                        (false, false) => "TaskFailed",
+                    };
+                    (ty.into(), Value::Object(d))
+                })?;
+                let kind = match error.as_deref() {
+                    Some("States.Runtime") => FailKind::Fatal,
+                    _ => FailKind::Normal,
+                };
+                Err(Failure {
+                    error,
+                    cause,
+                    kind,
+                    reported: false,
+                })
+            }
+            None => Err(Failure::new(
+                "States.Runtime",
+                format!(
+                    "{}The mock of '{}' has no response for invocation {k}.",
+                    self.prefix(fr),
+                    st.name
+                ),
+            )),
+        }
+    }
+
+    fn parallel(
+        &mut self,
+        fr: &Frame<'p>,
+        input: Value,
+        vars: &mut Vars,
+    ) -> Result<Value, Failure> {
+        let st = fr.st;
+        self.emit(|| ("ParallelStateStarted".into(), Value::Null))?;
+        let mut results = Vec::with_capacity(st.children.len());
+        for &child in &st.children {
+            vars.frames.push(Map::new());
+            let r = self.run_scope(child, input.clone(), vars);
+            vars.frames.pop();
+            match r {
+                Ok(v) => results.push(v),
+                Err(f) => return Err(f),
+            }
+        }
+        self.emit(|| ("ParallelStateSucceeded".into(), Value::Null))?;
+        Ok(Value::Array(results))
+    }
+
+    /// A number field of a Map that may also come from a `*Path` (JSONPath) or JSONata.
+    fn map_number(
+        &self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &Vars,
+        field: &'static str,
+    ) -> Result<Option<f64>, Failure> {
+        let st = fr.st;
+        if st.jsonata {
+            if let Some(t) = st.extra.get(field) {
+                let v = self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
+                return match v.as_f64() {
+                    Some(x) => Ok(Some(x)),
+                    None => Err(self.query_error(
+                        fr,
+                        format!(
+                            "The field '{field}' must evaluate to a number, not {}",
+                            to_text(&v)
+                        ),
+                    )),
+                };
+            }
+            return Ok(None);
+        }
+        if let Some(v) = st.def.get(field) {
+            return Ok(v.as_f64());
+        }
+        let pf = format!("{field}Path");
+        let Some(src) = st.def.get(&pf).and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
+        let env = Env::new(self, fr, eff, vars);
+        let v = env.lookup(&p).map_err(|e| self.runtime(fr, e))?;
+        let num = v
+            .as_f64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse::<f64>().ok()));
+        let ok = match field {
+            "ToleratedFailurePercentage" => num,
+            _ => num.filter(|x| x.fract() == 0.0),
+        };
+        match ok {
+            Some(x) => Ok(Some(x)),
+            None => Err(self.runtime(
+                fr,
+                format!(
+                    "The {pf} field refers to value \"{}\" which is not a valid {}: {src}",
+                    v.as_str().map_or_else(|| to_text(&v), str::to_string),
+                    if field == "ToleratedFailurePercentage" {
+                        "float"
+                    } else {
+                        "integer"
+                    }
+                ),
+            )),
+        }
+    }
+
+    fn map(&mut self, fr: &Frame<'p>, eff: &Value, vars: &mut Vars) -> Result<Value, Failure> {
+        let st = fr.st;
+        let prog = self.prog;
+        let child = *st
+            .children
+            .first()
+            .ok_or_else(|| self.runtime(fr, "the Map state has no ItemProcessor"))?;
+        let distributed = prog.scopes[child].distributed;
+        // Items.
+        let items: Vec<Value> = if st.jsonata {
+            match st.extra.get("Items") {
+                Some(t) => {
+                    let v = self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
+                    match v {
+                        Value::Array(a) => a,
+                        other => {
+                            return Err(self.query_error(
+                                fr,
+                                format!(
+                                    "The JSONata expression '{}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
+                                    match t {
+                                        Tpl::Jsonata { expr, .. } => expr.src.as_str(),
+                                        _ => "",
+                                    },
+                                    json_type(&other),
+                                    to_text(&other)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                None => match eff {
+                    Value::Array(a) => a.clone(),
+                    other => {
+                        return Err(self.query_error(
+                            fr,
+                            format!(
+                                "Map state input must be an array but was: {}",
+                                to_text(other)
+                            ),
+                        ));
+                    }
+                },
+            }
+        } else if st.def.contains_key("ItemReader") {
+            match self
+                .mocks
+                .states
+                .get(&st.name)
+                .and_then(|m| m.response(0))
+                .cloned()
+            {
+                Some(MockResponse::Return(Value::Array(a))) => a,
+                _ => {
+                    return Err(self.runtime(
+                        fr,
+                        format!(
+                            "The ItemReader of '{}' needs a mock returning the items array",
+                            st.name
+                        ),
+                    ));
+                }
+            }
+        } else {
+            let path = match st.def.get("ItemsPath").and_then(Value::as_str) {
+                Some(s) => Path::parse(s).map_err(|e| self.runtime(fr, e))?,
+                None => Path::parse("$").expect("root path"),
+            };
+            let env = Env::new(self, fr, eff, vars);
+            let v = env.lookup(&path).map_err(|e| self.runtime(fr, e))?;
+            match v.as_ref() {
+                Value::Array(a) => a.clone(),
+                _ => {
+                    return Err(self.runtime(
+                        fr,
+                        format!("Reference path \"{}\" must point to array.", path.src),
+                    ));
+                }
+            }
+        };
+        let item_count = items.len();
+        self.emit(|| ("MapStateStarted".into(), json!({"length": item_count})))?;
+        let _max_conc = self.map_number(fr, eff, vars, "MaxConcurrency")?;
+        if let Some(m) = _max_conc
+            && m < 0.0
+        {
+            return Err(self.runtime(fr, "MaxConcurrency cannot be negative."));
+        }
+        let tol_count = self.map_number(fr, eff, vars, "ToleratedFailureCount")?;
+        if tol_count.is_some_and(|c| c < 0.0) {
+            return Err(self.runtime(fr, "ToleratedFailureCount cannot be negative."));
+        }
+        let tol_pct = self.map_number(fr, eff, vars, "ToleratedFailurePercentage")?;
+        if tol_pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+            return Err(self.runtime(fr, "ToleratedFailurePercentage must be between 0 and 100."));
+        }
+        // Batching (distributed).
+        let batcher = st.def.get("ItemBatcher").and_then(Value::as_object);
+        let items: Vec<Value> = match batcher {
+            Some(b) => {
+                let size = b
+                    .get("MaxItemsPerBatch")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(items.len().max(1) as u64)
+                    .max(1) as usize;
+                let batch_input = b.get("BatchInput").cloned();
+                items
+                    .chunks(size)
+                    .map(|c| {
+                        let mut m = match &batch_input {
+                            Some(Value::Object(o)) => o.clone(),
+                            _ => Map::new(),
+                        };
+                        m.insert("Items".into(), Value::Array(c.to_vec()));
+                        Value::Object(m)
+                    })
+                    .collect()
+            }
+            None => items,
+        };
+        let len = items.len();
+        if distributed {
+            self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": ""})))?;
+        }
+        let selector = st.item_selector.as_ref().or(st.parameters.as_ref());
+        let mut results = Vec::with_capacity(len);
+        let mut failures = 0usize;
+        let tolerant = tol_count.is_some() || tol_pct.is_some();
+        let mut outer_vars = Vars::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let input = match selector {
+                Some(t) => {
+                    let ifr = Frame {
+                        st,
+                        entered_id: fr.entered_id,
+                        entered_ms: fr.entered_ms,
+                        retry: fr.retry,
+                        item: Some((i, item)),
+                    };
+                    self.eval_tpl(t, &Env::new(self, &ifr, eff, vars))?
+                }
+                None => item,
+            };
+            let name = st.name.clone();
+            if !distributed {
+                self.emit(|| {
+                    (
+                        "MapIterationStarted".into(),
+                        json!({"name": name, "index": i}),
+                    )
+                })?;
+            } else {
+                self.suppress += 1;
+            }
+            let r = if distributed {
+                outer_vars.frames.truncate(1);
+                outer_vars.frames[0].clear();
+                self.run_scope(child, input, &mut outer_vars)
+            } else {
+                vars.frames.push(Map::new());
+                let r = self.run_scope(child, input, vars);
+                vars.frames.pop();
+                r
+            };
+            if distributed {
+                self.suppress -= 1;
+            }
+            match r {
+                Ok(v) => {
+                    if !distributed {
+                        self.emit(|| {
+                            (
+                                "MapIterationSucceeded".into(),
+                                json!({"name": name, "index": i}),
+                            )
+                        })?;
+                    }
+                    results.push(v);
+                }
+                Err(f) => {
+                    if f.kind != FailKind::Normal {
+                        return Err(f);
+                    }
+                    if !distributed {
+                        self.emit(|| {
+                            (
+                                "MapIterationFailed".into(),
+                                json!({"name": name, "index": i}),
+                            )
+                        })?;
+                    }
+                    if !tolerant {
+                        self.map_run_failed(distributed)?;
+                        return Err(f);
+                    }
+                    failures += 1;
+                    results.push(f.error_output());
+                }
+            }
+        }
+        if tolerant && failures > 0 {
+            let over_count = tol_count.is_none_or(|c| failures as f64 > c);
+            let over_pct = tol_pct.is_none_or(|p| failures as f64 * 100.0 / len.max(1) as f64 > p);
+            if over_count && over_pct {
+                self.map_run_failed(distributed)?;
+                return Err(Failure::new(
+                    "States.ExceedToleratedFailureThreshold",
+                    "The specified tolerated failure threshold was exceeded".into(),
+                ));
+            }
+        }
+        self.map_end(distributed, true)?;
+        if distributed && st.def.contains_key("ResultWriter") {
+            return Ok(json!({"MapRunArn": "", "ResultWriterDetails": {}}));
+        }
+        Ok(Value::Array(results))
+    }
+}
+
+impl Runner<'_> {
+    fn map_run_failed(&mut self, distributed: bool) -> Result<(), Failure> {
+        if distributed {
+            self.emit(|| ("MapRunFailed".into(), Value::Null))?;
+        }
+        Ok(())
+    }
+
+    /// Records `EvaluationFailed` for a JSONata error the first time it surfaces.
+    fn report_evaluation(&mut self, st: &CState, f: &mut Failure) -> Result<(), Failure> {
+        if f.reported || f.error.as_deref() != Some("States.QueryEvaluationError") {
+            return Ok(());
+        }
+        f.reported = true;
+        let (error, cause) = (f.error.clone(), f.cause.clone());
+        self.emit(|| {
+            (
+                "EvaluationFailed".into(),
+                json!({"error": error, "cause": cause, "state": st.name}),
+            )
+        })?;
+        Ok(())
+    }
+
+    /// A Task/Map/Parallel failure that will not be retried: EvaluationFailed and
+    /// `MapStateFailed`/`ParallelStateFailed` as AWS records them.
+    fn final_failure(&mut self, st: &CState, f: &mut Failure) -> Result<(), Failure> {
+        if f.kind != FailKind::Normal {
+            return Ok(());
+        }
+        self.report_evaluation(st, f)?;
+        match st.ty {
+            StateType::Map => self
+                .emit(|| ("MapStateFailed".into(), Value::Null))
+                .map(|_| ()),
+            StateType::Parallel => self
+                .emit(|| ("ParallelStateFailed".into(), Value::Null))
+                .map(|_| ()),
+            _ => Ok(()),
+        }
+    }
+
+    /// `MapRunSucceeded|Failed` (distributed) then `MapStateSucceeded|Failed`.
+    fn map_end(&mut self, distributed: bool, ok: bool) -> Result<(), Failure> {
+        if distributed {
+            let kind = if ok {
+                "MapRunSucceeded"
+            } else {
+                "MapRunFailed"
+            };
+            self.emit(|| (kind.into(), Value::Null))?;
+        }
+        let kind = if ok {
+            "MapStateSucceeded"
+        } else {
+            "MapStateFailed"
+        };
+        self.emit(|| (kind.into(), Value::Null))?;
+        Ok(())
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn operand_bool(o: &Operand) -> bool {
+    match o {
+        Operand::Lit(Value::Bool(b)) => *b,
+        _ => true,
+    }
+}
+
+/// The `resourceType` and `resource` of a service-integration ARN
+/// (`arn:aws:states:::sqs:sendMessage.waitForTaskToken` → `sqs`, `sendMessage.waitForTaskToken`).
+fn resource_type(arn: &str) -> (String, String) {
+    let rest = arn.strip_prefix("arn:aws:states:::").unwrap_or(arn);
+    let rest = rest.strip_prefix("aws-sdk:").unwrap_or(rest);
+    match rest.split_once(':') {
+        Some((svc, action)) => (svc.to_string(), action.to_string()),
+        None => (rest.to_string(), String::new()),
+    }
+}
+
+fn merge_into(target: &mut Value, over: &Value) {
+    match (target, over) {
+        (Value::Object(t), Value::Object(o)) => {
+            for (k, v) in o {
+                match t.get_mut(k) {
+                    Some(existing) if existing.is_object() && v.is_object() => {
+                        merge_into(existing, v)
+                    }
+                    _ => {
+                        t.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (t, o) => *t = o.clone(),
+    }
+}
+
+fn uuid_from(seed: u64) -> String {
+    let a = seed;
+    let b = intrinsic::splitmix(seed);
+    let h = format!("{a:016x}{b:016x}");
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}

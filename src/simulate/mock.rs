@@ -1,0 +1,285 @@
+//! Mocked Task responses, read from the AWS Step Functions Local mock config format:
+//! `{"StateMachines": {M: {"TestCases": {T: {State: ResponseName}}}},
+//!   "MockedResponses": {ResponseName: {"0": {"Return": ...}, "1-2": {"Throw": {...}}}}}`.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+/// One mocked invocation result.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MockResponse {
+    /// The service result (before ResultSelector/ResultPath).
+    Return(Value),
+    /// A failure; absent fields stay absent.
+    Throw {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+}
+
+/// Responses of one state, by invocation number (counted from 0 over the execution).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StateMock {
+    /// Inclusive ranges of invocation numbers, in ascending order.
+    ranges: Vec<(u64, u64, MockResponse)>,
+}
+
+impl StateMock {
+    /// The same response for every invocation.
+    pub fn always(response: MockResponse) -> StateMock {
+        StateMock {
+            ranges: vec![(0, u64::MAX, response)],
+        }
+    }
+
+    /// The response for invocation `n`; past the last range the last response repeats.
+    pub fn response(&self, n: u64) -> Option<&MockResponse> {
+        self.ranges
+            .iter()
+            .find(|(a, b, _)| (*a..=*b).contains(&n))
+            .or_else(|| {
+                self.ranges
+                    .iter()
+                    .filter(|(_, b, _)| *b < n)
+                    .max_by_key(|(_, b, _)| *b)
+            })
+            .map(|(_, _, r)| r)
+    }
+}
+
+/// The mocks of one test case: state name → responses.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Mocks {
+    pub states: HashMap<String, StateMock>,
+}
+
+impl Mocks {
+    pub fn new() -> Mocks {
+        Mocks::default()
+    }
+
+    /// Adds a state that always returns `value` (builder style, for tests).
+    pub fn returning(mut self, state: &str, value: Value) -> Mocks {
+        self.states.insert(
+            state.to_string(),
+            StateMock::always(MockResponse::Return(value)),
+        );
+        self
+    }
+
+    /// Adds a state that always throws.
+    pub fn throwing(mut self, state: &str, error: &str, cause: &str) -> Mocks {
+        self.states.insert(
+            state.to_string(),
+            StateMock::always(MockResponse::Throw {
+                error: Some(error.to_string()),
+                cause: Some(cause.to_string()),
+            }),
+        );
+        self
+    }
+}
+
+/// A whole mock config file.
+#[derive(Clone, Debug, Default)]
+pub struct MockConfig {
+    /// state machine → test case → state → response name.
+    machines: HashMap<String, HashMap<String, HashMap<String, String>>>,
+    responses: HashMap<String, StateMock>,
+}
+
+fn err_at(what: &str, msg: impl std::fmt::Display) -> String {
+    format!("mock config: {what}: {msg}")
+}
+
+impl MockConfig {
+    /// Parses the text of a mock config file. Errors name the line and column (for JSON
+    /// syntax) or the JSON location of the bad entry.
+    pub fn parse(text: &str) -> Result<MockConfig, String> {
+        let root: Value = serde_json::from_str(text).map_err(|e| {
+            format!(
+                "mock config is not valid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        let Value::Object(root) = root else {
+            return Err("mock config: the top level must be an object with StateMachines and MockedResponses".into());
+        };
+        let mut cfg = MockConfig::default();
+        if let Some(resps) = root.get("MockedResponses") {
+            let Value::Object(resps) = resps else {
+                return Err(err_at("/MockedResponses", "must be an object"));
+            };
+            for (name, body) in resps {
+                let loc = format!("/MockedResponses/{name}");
+                let Value::Object(entries) = body else {
+                    return Err(err_at(&loc, "must be an object of invocation numbers"));
+                };
+                let mut ranges = Vec::new();
+                for (key, resp) in entries {
+                    let loc = format!("{loc}/{key}");
+                    let (a, b) = parse_range(key).ok_or_else(|| {
+                        err_at(&loc, "the key must be an invocation number (\"0\") or an inclusive range (\"1-2\")")
+                    })?;
+                    ranges.push((a, b, parse_response(resp, &loc)?));
+                }
+                ranges.sort_by_key(|r| r.0);
+                cfg.responses.insert(name.clone(), StateMock { ranges });
+            }
+        }
+        let Some(machines) = root.get("StateMachines") else {
+            return Err("mock config: the StateMachines object is missing".into());
+        };
+        let Value::Object(machines) = machines else {
+            return Err(err_at("/StateMachines", "must be an object"));
+        };
+        for (m, body) in machines {
+            let loc = format!("/StateMachines/{m}");
+            let cases = body
+                .get("TestCases")
+                .and_then(Value::as_object)
+                .ok_or_else(|| err_at(&loc, "needs a TestCases object"))?;
+            let mut out = HashMap::new();
+            for (case, states) in cases {
+                let loc = format!("{loc}/TestCases/{case}");
+                let states = states
+                    .as_object()
+                    .ok_or_else(|| err_at(&loc, "must map state names to response names"))?;
+                let mut map = HashMap::new();
+                for (state, resp) in states {
+                    let resp = resp.as_str().ok_or_else(|| {
+                        err_at(
+                            &format!("{loc}/{state}"),
+                            "must be the name of a MockedResponses entry",
+                        )
+                    })?;
+                    if !cfg.responses.contains_key(resp) {
+                        return Err(err_at(
+                            &format!("{loc}/{state}"),
+                            format!("the response \"{resp}\" is not defined in MockedResponses"),
+                        ));
+                    }
+                    map.insert(state.clone(), resp.to_string());
+                }
+                out.insert(case.clone(), map);
+            }
+            cfg.machines.insert(m.clone(), out);
+        }
+        Ok(cfg)
+    }
+
+    /// The mocks of one test case.
+    pub fn test_case(&self, machine: &str, case: &str) -> Result<Mocks, String> {
+        let cases = self.machines.get(machine).ok_or_else(|| {
+            let mut names: Vec<&String> = self.machines.keys().collect();
+            names.sort();
+            format!("mock config has no state machine \"{machine}\" (it has: {names:?})")
+        })?;
+        let states = cases.get(case).ok_or_else(|| {
+            let mut names: Vec<&String> = cases.keys().collect();
+            names.sort();
+            format!("mock config has no test case \"{case}\" for \"{machine}\" (it has: {names:?})")
+        })?;
+        Ok(Mocks {
+            states: states
+                .iter()
+                .map(|(s, r)| (s.clone(), self.responses[r].clone()))
+                .collect(),
+        })
+    }
+}
+
+fn parse_range(key: &str) -> Option<(u64, u64)> {
+    match key.split_once('-') {
+        Some((a, b)) => {
+            let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+            (a <= b).then_some((a, b))
+        }
+        None => {
+            let n = key.trim().parse().ok()?;
+            Some((n, n))
+        }
+    }
+}
+
+fn parse_response(v: &Value, loc: &str) -> Result<MockResponse, String> {
+    let obj = v
+        .as_object()
+        .ok_or_else(|| err_at(loc, "must be an object with Return or Throw"))?;
+    match (obj.get("Return"), obj.get("Throw")) {
+        (Some(r), None) => Ok(MockResponse::Return(r.clone())),
+        (None, Some(Value::Object(t))) => {
+            let field = |k: &str| -> Result<Option<String>, String> {
+                match t.get(k) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(Value::String(s)) => Ok(Some(s.clone())),
+                    Some(_) => Err(err_at(&format!("{loc}/Throw/{k}"), "must be a string")),
+                }
+            };
+            Ok(MockResponse::Throw {
+                error: field("Error")?,
+                cause: field("Cause")?,
+            })
+        }
+        (None, Some(_)) => Err(err_at(
+            &format!("{loc}/Throw"),
+            "must be an object with Error and Cause",
+        )),
+        _ => Err(err_at(loc, "needs exactly one of Return or Throw")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const CFG: &str = r#"{"StateMachines": {"M": {"TestCases": {"T": {"S": "R"}}}},
+        "MockedResponses": {"R": {"0": {"Return": {"a": 1}}, "1-2": {"Throw": {"Error": "E"}}}}}"#;
+
+    #[test]
+    fn reads_ranges_and_repeats_the_last() {
+        let m = MockConfig::parse(CFG).unwrap().test_case("M", "T").unwrap();
+        let s = &m.states["S"];
+        assert_eq!(s.response(0), Some(&MockResponse::Return(json!({"a": 1}))));
+        let thrown = MockResponse::Throw {
+            error: Some("E".into()),
+            cause: None,
+        };
+        assert_eq!(s.response(2), Some(&thrown));
+        assert_eq!(s.response(7), Some(&thrown));
+    }
+
+    #[test]
+    fn clear_errors() {
+        assert_eq!(
+            MockConfig::parse("{\n  \"a\": }").unwrap_err(),
+            "mock config is not valid JSON at line 2, column 8: expected value at line 2 column 8"
+        );
+        let bad = r#"{"StateMachines": {}, "MockedResponses": {"R": {"x": {"Return": 1}}}}"#;
+        assert!(
+            MockConfig::parse(bad)
+                .unwrap_err()
+                .contains("/MockedResponses/R/x")
+        );
+        let undefined = r#"{"StateMachines": {"M": {"TestCases": {"T": {"S": "Nope"}}}}, "MockedResponses": {}}"#;
+        assert!(
+            MockConfig::parse(undefined)
+                .unwrap_err()
+                .contains("\"Nope\" is not defined")
+        );
+        let cfg = MockConfig::parse(CFG).unwrap();
+        assert!(
+            cfg.test_case("X", "T")
+                .unwrap_err()
+                .contains("no state machine \"X\"")
+        );
+        assert!(
+            cfg.test_case("M", "Y")
+                .unwrap_err()
+                .contains("no test case \"Y\"")
+        );
+    }
+}

@@ -1,0 +1,276 @@
+//! Dry-run simulator: runs a state machine on a virtual clock with mocked Task results,
+//! reproducing AWS Step Functions' data flow, errors and execution history.
+//!
+//! ```
+//! use asl_lint::simulate::{simulate, SimulationOptions, Status};
+//! let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "End": true}}}"#;
+//! let run = simulate(def, &SimulationOptions::default()).unwrap();
+//! assert_eq!(run.status, Status::Succeeded);
+//! assert_eq!(run.output, Some(serde_json::json!(1)));
+//! ```
+
+mod choice;
+pub mod cli;
+mod compile;
+mod engine;
+mod hash;
+mod intrinsic;
+mod jsonata;
+mod mock;
+mod path;
+mod time;
+
+use serde_json::{Map, Value, json};
+
+use crate::syntax::{self, SourceKind};
+
+pub use cli::{SimulateArgs, run_cli};
+pub use mock::{MockConfig, MockResponse, Mocks, StateMock};
+pub use time::{format_millis, parse_rfc3339};
+
+/// Standard or express workflow (express: no history-event limit, 5-minute duration).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MachineType {
+    #[default]
+    Standard,
+    Express,
+}
+
+/// Everything a run needs besides the definition.
+#[derive(Clone, Debug)]
+pub struct SimulationOptions {
+    /// Execution input (default `{}`).
+    pub input: Value,
+    pub mocks: Mocks,
+    /// Fields merged over the context object (`$$`), e.g. `{"Execution": {"Name": "x"}}`.
+    pub context: Option<Value>,
+    pub account: String,
+    pub region: String,
+    /// Virtual start time, milliseconds since the epoch (default: now).
+    pub start_time_ms: Option<i64>,
+    /// Keep history events (off: only count them, for speed and memory).
+    pub history: bool,
+    /// History-event limit; `None` = the default of the machine type, `Some(0)` = none.
+    pub max_events: Option<u64>,
+    pub machine_type: MachineType,
+    /// Seed for jitter, `States.MathRandom`, `States.UUID` and the execution name.
+    pub seed: u64,
+    pub execution_name: Option<String>,
+    pub state_machine_name: String,
+}
+
+impl Default for SimulationOptions {
+    fn default() -> Self {
+        SimulationOptions {
+            input: json!({}),
+            mocks: Mocks::default(),
+            context: None,
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            start_time_ms: None,
+            history: true,
+            max_events: None,
+            machine_type: MachineType::Standard,
+            seed: 0,
+            execution_name: None,
+            state_machine_name: "StateMachine".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Succeeded,
+    Failed,
+    TimedOut,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+        }
+    }
+}
+
+/// One history event, AWS GetExecutionHistory style.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub id: u64,
+    pub previous_event_id: u64,
+    /// ISO-8601 time on the virtual clock.
+    pub timestamp: String,
+    /// The event type, e.g. `PassStateEntered`.
+    pub kind: String,
+    /// The details object (`Null` when the type has none).
+    pub details: Value,
+}
+
+impl Event {
+    /// The name of the details member AWS uses for this type.
+    pub fn details_key(&self) -> String {
+        let k = &self.kind;
+        if k.ends_with("StateEntered") {
+            return "stateEnteredEventDetails".into();
+        }
+        if k.ends_with("StateExited") {
+            return "stateExitedEventDetails".into();
+        }
+        if k.starts_with("MapIteration") {
+            return format!("{}EventDetails", lower_first(k));
+        }
+        format!("{}EventDetails", lower_first(k))
+    }
+
+    /// The AWS JSON shape: `{id, previousEventId, timestamp, type, <x>EventDetails}`.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("id".into(), json!(self.id));
+        m.insert("previousEventId".into(), json!(self.previous_event_id));
+        m.insert("timestamp".into(), json!(self.timestamp));
+        m.insert("type".into(), json!(self.kind));
+        if !self.details.is_null() {
+            m.insert(self.details_key(), self.details.clone());
+        }
+        Value::Object(m)
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The result of a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Execution {
+    pub status: Status,
+    /// The output (SUCCEEDED only).
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// Empty when history was off.
+    pub events: Vec<Event>,
+    /// Number of states entered.
+    pub transitions: u64,
+}
+
+impl Execution {
+    /// The `--format json` document.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "status": self.status.as_str(),
+            "output": self.output.clone().unwrap_or(Value::Null),
+            "error": self.error,
+            "cause": self.cause,
+            "events": self.events.iter().map(Event::to_json).collect::<Vec<_>>(),
+            "transitions": self.transitions,
+        })
+    }
+}
+
+/// Why a run could not start.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SimulationError {
+    /// The definition has errors (each a message with its position where known).
+    Definition(Vec<String>),
+}
+
+impl std::fmt::Display for SimulationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimulationError::Definition(errs) => {
+                writeln!(f, "the definition cannot be simulated:")?;
+                for e in errs {
+                    writeln!(f, "  {e}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for SimulationError {}
+
+/// Errors that stop a definition from being simulated: the linter's error-severity
+/// diagnostics (every rule, as `asl-lint check` runs them), as `line:column: CODE message`.
+pub fn lint_errors(text: &str, kind: SourceKind) -> Vec<String> {
+    let diagnostics = crate::lint::lint_text(text, kind, &crate::lint::LintOptions::default());
+    let index = syntax::LineIndex::new(text);
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+        .map(|d| {
+            let lc = index.line_col(text, d.range.start);
+            format!("{}:{}: {} {}", lc.line, lc.column, d.code, d.message)
+        })
+        .collect()
+}
+
+/// Runs a definition (JSON or YAML text).
+pub fn simulate(definition: &str, opts: &SimulationOptions) -> Result<Execution, SimulationError> {
+    let kind = syntax::detect_kind(None, definition);
+    let errs = lint_errors(definition, kind);
+    if !errs.is_empty() {
+        return Err(SimulationError::Definition(errs));
+    }
+    let doc = syntax::parse(definition, kind);
+    let root = doc.root.as_ref().expect("checked by lint_errors");
+    simulate_value(&root.to_json(), opts)
+}
+
+/// Runs a definition already converted to JSON (it must have passed [`lint_errors`]).
+pub fn simulate_value(
+    definition: &Value,
+    opts: &SimulationOptions,
+) -> Result<Execution, SimulationError> {
+    // The run gets a thread with a large stack: nested Map/Parallel scopes and JSONata
+    // evaluation recurse (bounded by the definition and JSONata's depth limit).
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("asl-simulate".into())
+            .stack_size(RUN_STACK)
+            .spawn_scoped(scope, || run_on_this_thread(definition, opts))
+        {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(SimulationError::Definition(vec![
+                    "internal error: the simulation panicked".into(),
+                ]))
+            }),
+            Err(_) => run_on_this_thread(definition, opts),
+        }
+    })
+}
+
+/// Stack of the simulation thread (reserved address space, touched only as needed).
+const RUN_STACK: usize = 256 * 1024 * 1024;
+
+fn run_on_this_thread(
+    definition: &Value,
+    opts: &SimulationOptions,
+) -> Result<Execution, SimulationError> {
+    let prog = compile::compile(definition).map_err(|e| SimulationError::Definition(vec![e]))?;
+    let mut runner = engine::Runner::new(&prog, opts, &opts.mocks, opts.input.clone());
+    let end = runner.run();
+    let (status, output, error, cause) = match end.output {
+        Ok(v) => (Status::Succeeded, Some(v), None, None),
+        Err(f) if f.kind == engine::FailKind::TimedOut => (Status::TimedOut, None, None, None),
+        Err(f) => (Status::Failed, None, f.error, f.cause),
+    };
+    Ok(Execution {
+        status,
+        output,
+        error,
+        cause,
+        events: std::mem::take(&mut runner.events),
+        transitions: runner.transitions,
+    })
+}
+
+#[cfg(test)]
+mod tests;

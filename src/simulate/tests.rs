@@ -1,0 +1,383 @@
+//! Feature tests of the engine with exact outputs.
+
+use serde_json::{Value, json};
+
+use super::*;
+
+fn run_with(def: Value, input: Value, mocks: Mocks) -> Execution {
+    let opts = SimulationOptions {
+        input,
+        mocks,
+        start_time_ms: Some(1_700_000_000_000),
+        ..SimulationOptions::default()
+    };
+    simulate(&def.to_string(), &opts).unwrap()
+}
+
+fn run(def: Value, input: Value) -> Execution {
+    run_with(def, input, Mocks::new())
+}
+
+#[test]
+fn pass_data_flow() {
+    let def = json!({"StartAt": "P", "States": {"P": {
+        "Type": "Pass", "InputPath": "$.a", "Parameters": {"x.$": "$.b", "lit": "$.notapath", "n": [{"y.$": "$.b"}]},
+        "ResultPath": "$.a.r", "OutputPath": "$.a", "End": true}}});
+    let x = run(def, json!({"a": {"b": 1}}));
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(
+        x.output,
+        Some(json!({"b": 1, "r": {"x": 1, "lit": "$.notapath", "n": [{"y": 1}]}}))
+    );
+    let kinds: Vec<&str> = x.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    assert_eq!(
+        x.events[2].details["output"],
+        json!("{\"b\":1,\"r\":{\"x\":1,\"lit\":\"$.notapath\",\"n\":[{\"y\":1}]}}")
+    );
+}
+
+#[test]
+fn result_path_null_and_output_path_null() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 5, "ResultPath": null, "Next": "Q"},
+        "Q": {"Type": "Pass", "OutputPath": null, "End": true}}});
+    assert_eq!(run(def, json!({"k": 1})).output, Some(json!({})));
+}
+
+#[test]
+fn choice_default_and_no_match() {
+    let def = json!({"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [
+            {"And": [{"Variable": "$.v", "IsPresent": true}, {"Variable": "$.v", "NumericGreaterThan": 3}], "Next": "Big"},
+            {"Variable": "$.s", "StringMatches": "log-*.txt", "Next": "Log"}]},
+        "Big": {"Type": "Pass", "Result": "big", "End": true},
+        "Log": {"Type": "Pass", "Result": "log", "End": true}}});
+    assert_eq!(run(def.clone(), json!({"v": 4})).output, Some(json!("big")));
+    assert_eq!(
+        run(def.clone(), json!({"s": "log-1.txt"})).output,
+        Some(json!("log"))
+    );
+    let x = run(def, json!({"s": "x"}));
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'C' (entered at the event id #2). No Matches!"
+        )
+    );
+}
+
+#[test]
+fn fail_state_and_paths() {
+    let def = json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "States.Format('bad {}', $.n)"}}});
+    let x = run(def, json!({"e": "MyError", "n": 3}));
+    assert_eq!(
+        (x.status, x.error.as_deref(), x.cause.as_deref()),
+        (Status::Failed, Some("MyError"), Some("bad 3"))
+    );
+    let kinds: Vec<&str> = x.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
+    );
+}
+
+#[test]
+fn wait_uses_the_virtual_clock_and_execution_timeout() {
+    let def = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 3600, "Next": "T"},
+        "T": {"Type": "Pass", "Parameters": {"t.$": "$$.State.EnteredTime"}, "End": true}}});
+    let x = run(def.clone(), json!({}));
+    assert_eq!(x.output, Some(json!({"t": "2023-11-14T23:13:20.000Z"})));
+    let mut timed = def;
+    timed["TimeoutSeconds"] = json!(5);
+    let x = run(timed, json!({}));
+    assert_eq!((x.status, x.error.clone()), (Status::TimedOut, None));
+    assert_eq!(x.events.last().unwrap().kind, "ExecutionTimedOut");
+}
+
+#[test]
+fn task_mocks_retry_and_catch() {
+    let def = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 2}],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "H"}],
+              "ResultSelector": {"p.$": "$.Payload", "r.$": "$$.State.RetryCount"}, "End": true},
+        "H": {"Type": "Pass", "End": true}}});
+    let cfg = MockConfig::parse(r#"{"StateMachines": {"M": {"TestCases": {"T": {"T": "R"}}}},
+        "MockedResponses": {"R": {"0-1": {"Throw": {"Error": "Boom", "Cause": "c"}}, "2": {"Return": {"Payload": 7}}}}}"#)
+        .unwrap();
+    let x = run_with(
+        def.clone(),
+        json!({"in": 1}),
+        cfg.test_case("M", "T").unwrap(),
+    );
+    assert_eq!(x.output, Some(json!({"p": 7, "r": 2})));
+    let failed = x.events.iter().filter(|e| e.kind == "TaskFailed").count();
+    assert_eq!(failed, 2);
+    let x = run_with(
+        def,
+        json!({"in": 1}),
+        Mocks::new().throwing("T", "Boom", "c"),
+    );
+    assert_eq!(
+        x.output,
+        Some(json!({"in": 1, "err": {"Error": "Boom", "Cause": "c"}}))
+    );
+}
+
+#[test]
+fn task_without_mock_names_the_state() {
+    let def = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true}, "H": {"Type": "Pass", "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert!(x.cause.unwrap().contains(
+        "The Task state 'Call' (resource 'arn:aws:states:::sqs:sendMessage') has no mock"
+    ));
+}
+
+#[test]
+fn map_and_parallel() {
+    let def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemsPath": "$.xs", "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index"},
+              "ItemProcessor": {"StartAt": "D", "States": {"D": {"Type": "Pass", "Parameters": {"s.$": "States.MathAdd($.v, $.i)"}, "End": true}}},
+              "ResultPath": "$.out", "Next": "P"},
+        "P": {"Type": "Parallel", "Branches": [
+              {"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.out[0]", "End": true}}},
+              {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": true}}}], "End": true}}});
+    let x = run(def, json!({"xs": [10, 20]}));
+    assert_eq!(x.output, Some(json!([{"s": 10}, "b"])));
+    let kinds: Vec<&str> = x.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        &kinds[1..5],
+        [
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapIterationStarted",
+            "PassStateEntered"
+        ]
+    );
+    assert!(kinds.contains(&"ParallelStateSucceeded"));
+}
+
+#[test]
+fn map_tolerated_failures() {
+    let def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ToleratedFailureCount": 1,
+              "ItemProcessor": {"StartAt": "C", "States": {
+                  "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "F"}], "Default": "OK"},
+                  "F": {"Type": "Fail", "Error": "Two"}, "OK": {"Type": "Pass", "End": true}}},
+              "End": true}}});
+    assert_eq!(
+        run(def.clone(), json!([1, 2, 3])).output,
+        Some(json!([1, {"Error": "Two", "Cause": null}, 3]))
+    );
+    let x = run(def, json!([2, 2]));
+    assert_eq!(
+        x.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+}
+
+#[test]
+fn variables_assign_is_simultaneous() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"x": 1, "y": 2}, "Next": "B"},
+        "B": {"Type": "Pass", "Assign": {"x.$": "$y", "y.$": "$x"}, "Next": "C"},
+        "C": {"Type": "Pass", "Parameters": {"x.$": "$x", "y.$": "$y"}, "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.output, Some(json!({"x": 2, "y": 1})));
+    let exited = x
+        .events
+        .iter()
+        .find(|e| e.kind == "PassStateExited")
+        .unwrap();
+    assert_eq!(
+        exited.details["assignedVariables"],
+        json!({"x": "1", "y": "2"})
+    );
+}
+
+#[test]
+fn infinite_loop_stops_at_the_history_limit() {
+    // A loop the linter accepts (it could end) that never ends on this input.
+    let def = json!({"StartAt": "L", "States": {
+        "L": {"Type": "Pass", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "L"},
+        "Done": {"Type": "Succeed"}}});
+    let opts = SimulationOptions {
+        history: false,
+        ..SimulationOptions::default()
+    };
+    let x = simulate(&def.to_string(), &opts).unwrap();
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some("The execution reached the maximum number of history events (25000).")
+    );
+    // ExecutionStarted + 2 events per Pass: event 25000 would be the 12500th exit.
+    assert_eq!(x.transitions, 12_500);
+    let small = SimulationOptions {
+        max_events: Some(10),
+        ..SimulationOptions::default()
+    };
+    let x = simulate(&def.to_string(), &small).unwrap();
+    assert_eq!(x.events.len(), 10);
+    assert_eq!(x.events[9].kind, "ExecutionFailed");
+}
+
+#[test]
+fn payload_limit() {
+    let big = "x".repeat(300 * 1024);
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": big, "ResultPath": "$.r", "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.error.as_deref(), Some("States.DataLimitExceeded"));
+}
+
+#[test]
+fn definition_errors_are_refused() {
+    let e = simulate(
+        r#"{"StartAt": "Nope", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#,
+        &SimulationOptions::default(),
+    )
+    .unwrap_err();
+    let SimulationError::Definition(errs) = e;
+    assert_eq!(
+        errs,
+        [
+            "1:13: ASL202 StartAt names \"Nope\", which is not a state of the top level",
+            "1:62: ASL201 Next names \"B\", which is not a state of the top level"
+        ]
+    );
+    assert!(simulate("{\"StartAt\": ", &SimulationOptions::default()).is_err());
+}
+
+#[test]
+fn jsonata_states_output_assign_and_condition() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"n": "{% $states.input.n * 2 %}"}, "Output": {"orig": "{% $states.input.n %}"}, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [
+            {"Condition": "{% $n > 5 %}", "Next": "Big", "Output": {"big": "{% $n %}"}}], "Default": "Small"},
+        "Big": {"Type": "Succeed"},
+        "Small": {"Type": "Pass", "Output": "{% 'small ' & $string($n) %}", "End": true}}});
+    assert_eq!(
+        run(def.clone(), json!({"n": 4})).output,
+        Some(json!({"big": 8}))
+    );
+    assert_eq!(run(def, json!({"n": 1})).output, Some(json!("small 2")));
+}
+
+#[test]
+fn jsonata_errors_are_catchable_query_evaluation_errors() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $nope %}",
+              "Catch": [{"ErrorEquals": ["States.QueryEvaluationError"], "Output": "{% $states.errorOutput.Error %}", "Next": "H"}],
+              "End": true},
+        "H": {"Type": "Pass", "End": true}}});
+    let x = run_with(def, json!({}), Mocks::new().returning("T", json!(1)));
+    assert_eq!(x.output, Some(json!("States.QueryEvaluationError")));
+    let kinds: Vec<&str> = x.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "EvaluationFailed",
+            "TaskStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}
+
+#[test]
+fn states_runtime_is_never_caught_and_parallel_fails_with_the_branch_error() {
+    let def = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Branches": [
+            {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "BranchBoom", "Cause": "b"}}}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.e", "Next": "Bad"}], "Next": "Bad"},
+        "Bad": {"Type": "Pass", "OutputPath": "$.missing", "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'Bad' (entered at the event id #7). Invalid path '$.missing' : No results for path: $['missing']"
+        )
+    );
+    let kinds: Vec<&str> = x.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        &kinds[2..7],
+        [
+            "ParallelStateStarted",
+            "FailStateEntered",
+            "ParallelStateFailed",
+            "ParallelStateExited",
+            "PassStateEntered"
+        ]
+    );
+    let exited = &x.events[5];
+    assert_eq!(
+        exited.details["output"],
+        json!("{\"e\":{\"Error\":\"BranchBoom\",\"Cause\":\"b\"}}")
+    );
+}
+
+#[test]
+fn wait_timestamp_path_and_timestamp_choice() {
+    let def = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "TimestampPath": "$.until", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [
+            {"Variable": "$$.State.EnteredTime", "TimestampGreaterThanEqualsPath": "$.until", "Next": "Late"}], "Default": "Early"},
+        "Late": {"Type": "Pass", "Result": "late", "End": true},
+        "Early": {"Type": "Pass", "Result": "early", "End": true}}});
+    // The run starts at 2023-11-14T22:13:20Z; the wait ends exactly at `until`.
+    assert_eq!(
+        run(def.clone(), json!({"until": "2023-11-15T00:00:00Z"})).output,
+        Some(json!("late"))
+    );
+    let x = run(def, json!({"until": "2023-11-15T00:00:00"}));
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert!(x.cause.unwrap().ends_with(
+        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.until == 2023-11-15T00:00:00"
+    ));
+}
+
+#[test]
+fn retry_backoff_on_the_virtual_clock() {
+    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 3, "MaxDelaySeconds": 10}],
+        "End": true}}});
+    let x = run_with(def, json!({}), Mocks::new().throwing("T", "Custom", "c"));
+    assert_eq!(x.error.as_deref(), Some("Custom"));
+    let scheduled: Vec<&str> = x
+        .events
+        .iter()
+        .filter(|e| e.kind == "TaskScheduled")
+        .map(|e| e.timestamp.as_str())
+        .collect();
+    // Delays 2 s, 6 s, then 18 s capped at 10 s.
+    assert_eq!(
+        scheduled,
+        [
+            "2023-11-14T22:13:20.000Z",
+            "2023-11-14T22:13:22.000Z",
+            "2023-11-14T22:13:28.000Z",
+            "2023-11-14T22:13:38.000Z"
+        ]
+    );
+}

@@ -1,0 +1,380 @@
+//! The `simulate` command through the library: flags, output formats, exit codes and
+//! error messages (the binary only forwards to `run_cli`).
+
+use std::path::PathBuf;
+
+use asl_lint::simulate::SimulateArgs;
+use asl_lint::simulate::cli::run_to_strings;
+use clap::Parser;
+use serde_json::{Value, json};
+
+#[derive(Parser)]
+struct Cmd {
+    #[command(flatten)]
+    args: SimulateArgs,
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("asl-sim-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.0.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(argv: &[&str], stdin: &str) -> (u8, String, String) {
+    let mut full = vec!["simulate"];
+    full.extend_from_slice(argv);
+    let cmd = Cmd::try_parse_from(full).unwrap();
+    let (mut out, mut err) = (String::new(), String::new());
+    let code = run_to_strings(&cmd.args, &mut stdin.as_bytes(), &mut out, &mut err);
+    (code, out, err)
+}
+
+const TASK_DEF: &str = r#"{"StartAt": "Call", "States": {
+  "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+           "Retry": [{"ErrorEquals": ["Flaky"], "MaxAttempts": 1}],
+           "ResultSelector": {"v.$": "$.Payload"}, "Next": "Done"},
+  "Done": {"Type": "Succeed"}}}"#;
+
+const MOCKS: &str = r#"{"StateMachines": {"M": {"TestCases": {"happy": {"Call": "R"}}}},
+  "MockedResponses": {"R": {"0": {"Throw": {"Error": "Flaky", "Cause": "try again"}}, "1": {"Return": {"Payload": 42}}}}}"#;
+
+#[test]
+fn json_format_with_mocks_and_stdin_input() {
+    let dir = TempDir::new("json");
+    let def = dir.file("flow.asl.json", TASK_DEF);
+    let mocks = dir.file("mocks.json", MOCKS);
+    let (code, out, err) = run(
+        &[
+            &def,
+            "--input",
+            "-",
+            "--mock-config",
+            &mocks,
+            "--state-machine",
+            "M",
+            "--test-case",
+            "happy",
+            "--format",
+            "json",
+            "--start-time",
+            "2024-05-01T10:00:00Z",
+        ],
+        r#"{"x": 1}"#,
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert_eq!(v["output"], json!({"v": 42}));
+    assert_eq!(v["error"], Value::Null);
+    assert_eq!(v["transitions"], 2);
+    let kinds: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskFailed",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "SucceedStateEntered",
+            "SucceedStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    let first = &v["events"][0];
+    assert_eq!(first["id"], 1);
+    assert_eq!(first["previousEventId"], 0);
+    assert_eq!(first["timestamp"], "2024-05-01T10:00:00.000Z");
+    assert_eq!(first["executionStartedEventDetails"]["input"], "{\"x\":1}");
+    // The retry waited one virtual second.
+    assert_eq!(v["events"][5]["timestamp"], "2024-05-01T10:00:01.000Z");
+}
+
+#[test]
+fn text_format_shows_the_trace_and_failures_exit_1() {
+    let dir = TempDir::new("text");
+    let def = dir.file(
+        "fail.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"a": 1}, "Next": "F"},
+            "F": {"Type": "Fail", "Error": "Bad", "Cause": "it broke"}}}"#,
+    );
+    let (code, out, _) = run(&[&def], "");
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "P (Pass)  input: {}\n  -> output: {\"a\":1}\nF (Fail)  input: {\"a\":1}\nFAILED after 2 transitions: Bad: it broke\n"
+    );
+}
+
+#[test]
+fn no_history_keeps_no_events() {
+    let dir = TempDir::new("nohist");
+    let def = dir.file(
+        "p.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let (code, out, _) = run(&[&def, "--no-history", "--format", "json"], "");
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["events"], json!([]));
+    assert_eq!(v["output"], json!({}));
+}
+
+#[test]
+fn bad_definitions_and_arguments_exit_2() {
+    let dir = TempDir::new("bad");
+    let def = dir.file(
+        "bad.asl.json",
+        r#"{"StartAt": "Missing", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+    );
+    let (code, out, err) = run(&[&def], "");
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.contains(
+            "bad.asl.json:1:13: ASL202 StartAt names \"Missing\", which is not a state of the top level"
+        ),
+        "{err}"
+    );
+
+    let good = dir.file("good.asl.json", TASK_DEF);
+    let (code, _, err) = run(&[&good, "--mock-config", "x.json"], "");
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: --mock-config, --state-machine and --test-case go together: give all three\n"
+    );
+
+    let mocks = dir.file("broken.json", "{\"StateMachines\": [}");
+    let (code, _, err) = run(
+        &[
+            &good,
+            "--mock-config",
+            &mocks,
+            "--state-machine",
+            "M",
+            "--test-case",
+            "t",
+        ],
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("mock config is not valid JSON at line 1, column 20"),
+        "{err}"
+    );
+
+    let (code, _, err) = run(&[&good, "--input", "-"], "{oops");
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: the input is not valid JSON (line 1, column 2)"),
+        "{err}"
+    );
+
+    let (code, _, err) = run(&[&good, "--start-time", "yesterday"], "");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--start-time 'yesterday' is not an RFC 3339 date-time"),
+        "{err}"
+    );
+
+    let (code, _, err) = run(&[&dir.0.join("nope.json").to_string_lossy()], "");
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: cannot read "), "{err}");
+}
+
+#[test]
+fn missing_mock_fails_with_a_clear_error() {
+    let dir = TempDir::new("nomock");
+    let def = dir.file("t.asl.json", TASK_DEF);
+    let (code, out, _) = run(&[&def, "--format", "json", "--no-history"], "");
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"], "States.Runtime");
+    assert!(
+        v["cause"].as_str().unwrap().contains(
+            "The Task state 'Call' (resource 'arn:aws:states:::lambda:invoke') has no mock"
+        )
+    );
+}
+
+#[test]
+fn context_file_account_and_region_fill_the_context_object() {
+    let dir = TempDir::new("ctx");
+    let def = dir.file(
+        "c.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id", "sm.$": "$$.StateMachine.Name", "custom.$": "$$.Execution.Tag"}, "End": true}}}"#,
+    );
+    let ctx = dir.file(
+        "ctx.json",
+        r#"{"Execution": {"Name": "run-1", "Tag": "t"}}"#,
+    );
+    let (code, out, err) = run(
+        &[
+            &def,
+            "--context",
+            &ctx,
+            "--account",
+            "111122223333",
+            "--region",
+            "eu-west-1",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["output"],
+        json!({"id": "arn:aws:states:eu-west-1:111122223333:execution:c:run-1", "sm": "c", "custom": "t"})
+    );
+}
+
+#[test]
+fn max_events_and_express_type() {
+    let dir = TempDir::new("limits");
+    let def = dir.file(
+        "loop.asl.json",
+        // A loop the linter accepts (it could end) that never ends on this input.
+        r#"{"StartAt": "L", "States": {"L": {"Type": "Pass", "Next": "C"}, "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "L"}, "Done": {"Type": "Succeed"}}}"#,
+    );
+    let (code, out, _) = run(&[&def, "--max-events", "7", "--format", "json"], "");
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["events"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        v["cause"],
+        "The execution reached the maximum number of history events (7)."
+    );
+    let wait = dir.file(
+        "wait.asl.json",
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 301, "End": true}}}"#,
+    );
+    let (code, out, _) = run(
+        &[
+            &wait,
+            "--type",
+            "express",
+            "--format",
+            "json",
+            "--no-history",
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status"], "TIMED_OUT");
+}
+
+/// The real binary: `asl-lint simulate` on a shipped example and on stdin input.
+#[test]
+fn binary_simulates_the_support_ticket_example() {
+    let exe = env!("CARGO_BIN_EXE_asl-lint");
+    let dir = TempDir::new("binary");
+    let mocks = dir.file(
+        "mocks.json",
+        r#"{"StateMachines": {"Ticket": {"TestCases": {"Resolved": {
+              "Open Case": "Opened", "Assign Case": "Assigned",
+              "Work On Case": "Worked", "Close Case": "Closed"}}}},
+            "MockedResponses": {
+              "Opened": {"0": {"Return": {"Payload": {"caseId": "C-1"}}}},
+              "Assigned": {"0": {"Return": {"Payload": {"agent": "ana"}}}},
+              "Worked": {"0": {"Throw": {"Error": "Lambda.ServiceException", "Cause": "flaky"}},
+                         "1": {"Return": {"Payload": {"status": "RESOLVED"}}}},
+              "Closed": {"0": {"Return": {"Payload": {"closed": true}}}}}}"#,
+    );
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/support-ticket.asl.json"
+    );
+    let out = std::process::Command::new(exe)
+        .args([
+            "simulate",
+            example,
+            "--input",
+            "-",
+            "--mock-config",
+            &mocks,
+            "--state-machine",
+            "Ticket",
+            "--test-case",
+            "Resolved",
+            "--format",
+            "json",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(br#"{"customer": "x"}"#)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert_eq!(v["output"], json!({"closed": true}));
+    // Open, Assign, Work (failed once, retried), Choice, Close.
+    let entered: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"].as_str().unwrap().ends_with("StateEntered"))
+        .map(|e| e["stateEnteredEventDetails"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        entered,
+        [
+            "Open Case",
+            "Assign Case",
+            "Work On Case",
+            "Is Case Resolved",
+            "Close Case"
+        ]
+    );
+    // A definition with lint errors is refused with exit 2.
+    let bad = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/order-with-mistakes.asl.json"
+    );
+    let out = std::process::Command::new(exe)
+        .args(["simulate", bad])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ASL201"));
+}
