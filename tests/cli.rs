@@ -493,7 +493,7 @@ fn rule_list_lists_every_rule_once() {
         assert_eq!(fields[0], rule.meta.code);
         assert_eq!(fields[1], rule.meta.name);
         assert_eq!(fields[2], rule.meta.severity.as_str());
-        assert!(line.ends_with(rule.meta.summary()), "{line}");
+        assert!(line.ends_with(&rule.meta.summary()), "{line}");
     }
     assert!(out.contains(
         "ASL201  unknown-next-state           error    MISSING_TRANSITION_TARGET  Reports a `Next` that names no state."
@@ -652,5 +652,22 @@ fn json_that_is_not_a_state_machine() {
         assert_eq!(exit, 1, "{body}");
         assert_eq!(codes, ["ASL100"], "{body}");
         assert_eq!(messages[0], message, "{body}");
+    }
+}
+
+/// README.md lists every rule and every subcommand, so it cannot fall behind the code.
+#[test]
+fn readme_lists_every_rule_and_subcommand() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for rule in asl_lint::rules::RULES {
+        let row = format!("| {} | {} |", rule.meta.code, rule.meta.name);
+        assert!(readme.contains(&row), "README.md lacks the row `{row}`");
+    }
+    for sub in ["check", "rule", "simulate", "graph", "server"] {
+        assert!(
+            readme.contains(&format!("asl-lint {sub}")),
+            "README.md lacks `asl-lint {sub}`"
+        );
     }
 }

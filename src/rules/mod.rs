@@ -54,16 +54,19 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     /// The first sentence of the docs' "What it does" section.
-    pub fn summary(&self) -> &'static str {
-        let mut lines = self
+    pub fn summary(&self) -> String {
+        // The first paragraph after the first heading, joined, cut after its first sentence.
+        let paragraph: Vec<&str> = self
             .docs
             .lines()
             .map(str::trim)
-            .skip_while(|l| l.is_empty() || l.starts_with('#'));
-        let first = lines.next().unwrap_or("");
-        match first.find(". ") {
-            Some(i) => &first[..=i],
-            None => first,
+            .skip_while(|l| l.is_empty() || l.starts_with('#'))
+            .take_while(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        let text = paragraph.join(" ");
+        match text.find(". ") {
+            Some(i) => text[..=i].to_string(),
+            None => text,
         }
     }
 
