@@ -671,3 +671,46 @@ fn readme_lists_every_rule_and_subcommand() {
         );
     }
 }
+
+#[test]
+fn minified_file_with_thousands_of_mistakes_stays_linear() {
+    // One 250 KB line, 5,000 states each naming a missing state: every diagnostic must
+    // not print the whole line, and did-you-mean must not compare every pair.
+    let n = 5_000;
+    let mut text =
+        String::from("{\"StartAt\":\"S0\",\"States\":{\"S0\":{\"Type\":\"Pass\",\"End\":true}");
+    for i in 1..n {
+        text.push_str(&format!(
+            ",\"S{i}\":{{\"Type\":\"Pass\",\"Next\":\"T{i}\"}}"
+        ));
+    }
+    text.push_str("}}");
+    let dir = TempDir::new();
+    let f = dir.write("min.asl.json", &text);
+    for format in ["full", "concise", "json"] {
+        let o = run(&["check", "--format", format, s(&f)]);
+        assert_eq!(code(&o), 1);
+        let out = stdout(&o);
+        let diagnostics = 2 * (n - 1);
+        assert!(
+            out.len() < diagnostics * 400,
+            "{format}: {} bytes for {diagnostics} diagnostics",
+            out.len()
+        );
+        if format == "json" {
+            let items: Vec<Value> = serde_json::from_str(&out).unwrap();
+            assert_eq!(items.len(), diagnostics);
+            // `,"S1"` follows the 57 characters of the start and state S0.
+            assert_eq!(items[0]["code"], "ASL205");
+            assert_eq!(
+                items[0]["start"],
+                serde_json::json!({"line": 1, "column": 59})
+            );
+            assert_eq!(items[1]["code"], "ASL201");
+            assert_eq!(
+                items[1]["start"],
+                serde_json::json!({"line": 1, "column": 86})
+            );
+        }
+    }
+}

@@ -207,11 +207,30 @@ pub(crate) fn report_schema(
 pub struct Sink<'r> {
     meta: &'static RuleMeta,
     out: &'r mut Vec<Diagnostic>,
+    suggestions_left: usize,
 }
+
+/// How many did-you-mean searches one rule may run on one document. Each search scans
+/// every state name, so without a cap a generated file with thousands of broken names
+/// takes quadratic time; past the cap, diagnostics come without a suggestion.
+pub const MAX_SUGGESTIONS_PER_RULE: usize = 100;
 
 impl<'r> Sink<'r> {
     pub fn new(meta: &'static RuleMeta, out: &'r mut Vec<Diagnostic>) -> Self {
-        Sink { meta, out }
+        Sink {
+            meta,
+            out,
+            suggestions_left: MAX_SUGGESTIONS_PER_RULE,
+        }
+    }
+
+    /// True (and counts one) while this rule may still search for a did-you-mean.
+    pub fn may_suggest(&mut self) -> bool {
+        if self.suggestions_left == 0 {
+            return false;
+        }
+        self.suggestions_left -= 1;
+        true
     }
 
     /// Reports a finding at `range` and returns it for labels, help and fixes.
@@ -321,40 +340,55 @@ pub(crate) fn char_at(source: &str, at: u32) -> TextRange {
     TextRange::new(at, at + len as u32)
 }
 
-/// Names within edit distance for did-you-mean suggestions, best first.
+/// The closest name within a small edit distance (case-insensitive), for did-you-mean
+/// suggestions. Ties go to the shorter, then the earlier candidate.
 pub(crate) fn did_you_mean<'n>(
     name: &str,
     candidates: impl Iterator<Item = &'n str>,
 ) -> Option<&'n str> {
+    let target: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
     let max = (name.chars().count() / 3).clamp(1, 4);
-    let lower = name.to_lowercase();
-    candidates
-        .filter(|c| *c != name)
-        .filter_map(|c| {
-            let d = if c.to_lowercase() == lower {
-                0
-            } else {
-                edit_distance(&lower, &c.to_lowercase())
-            };
-            (d <= max).then_some((d, c))
-        })
-        .min_by_key(|(d, c)| (*d, c.len()))
-        .map(|(_, c)| c)
+    let mut best: Option<(usize, usize, &'n str)> = None;
+    let (mut buf, mut prev, mut cur) = (Vec::new(), Vec::new(), Vec::new());
+    for c in candidates {
+        if c == name {
+            continue;
+        }
+        // The distance is at least the difference in length: skip without allocating.
+        let len = c.chars().count();
+        if len.abs_diff(target.len()) > max + 1 {
+            continue;
+        }
+        buf.clear();
+        buf.extend(c.chars().flat_map(char::to_lowercase));
+        let d = levenshtein(&target, &buf, &mut prev, &mut cur);
+        if d <= max && best.is_none_or(|(bd, bl, _)| (d, c.len()) < (bd, bl)) {
+            best = Some((d, c.len(), c));
+        }
+    }
+    best.map(|(_, _, c)| c)
 }
 
 /// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    levenshtein(&a, &b, &mut Vec::new(), &mut Vec::new())
+}
+
+fn levenshtein(a: &[char], b: &[char], prev: &mut Vec<usize>, cur: &mut Vec<usize>) -> usize {
+    prev.clear();
+    prev.extend(0..=b.len());
+    cur.clear();
+    cur.resize(b.len() + 1, 0);
+    for (i, &ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
             cur[j + 1] = (prev[j] + usize::from(ca != cb))
                 .min(prev[j + 1] + 1)
                 .min(cur[j] + 1);
         }
-        std::mem::swap(&mut prev, &mut cur);
+        std::mem::swap(prev, cur);
     }
     prev[b.len()]
 }
@@ -417,5 +451,10 @@ mod tests {
             Some("Send Email")
         );
         assert_eq!(did_you_mean("Something else", names.iter().copied()), None);
+        assert_eq!(did_you_mean("Fai", names.iter().copied()), Some("Fail"));
+        assert_eq!(did_you_mean("Fial", names.iter().copied()), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("日本", "日本語"), 1);
     }
 }

@@ -383,7 +383,7 @@ impl<'s> Parser<'s> {
                 continue;
             }
             if b == b'\\' {
-                self.escape(&mut out);
+                self.escape(&mut out, quote);
                 continue;
             }
             // Copy a run of ordinary characters.
@@ -393,7 +393,7 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn escape(&mut self, out: &mut String) {
+    fn escape(&mut self, out: &mut String, quote: u8) {
         let start = self.pos;
         self.pos += 1;
         let Some(c) = self.peek() else { return };
@@ -407,7 +407,18 @@ impl<'s> Parser<'s> {
             b'n' => out.push('\n'),
             b'r' => out.push('\r'),
             b't' => out.push('\t'),
-            b'\'' => out.push('\''),
+            b'\'' => {
+                // JSON5 has `\'`; in JSON it is needed only inside a single-quoted
+                // string, which is already reported.
+                if quote == b'"' {
+                    self.error(
+                        TextRange::from_usize(start, self.pos),
+                        SyntaxErrorKind::Extension,
+                        "`\\'` is not a JSON escape; write `'`".to_string(),
+                    );
+                }
+                out.push('\'');
+            }
             b'u' => {
                 let Some(first) = self.hex4() else {
                     self.error(
@@ -942,6 +953,35 @@ mod tests {
         assert_eq!(
             root.to_json(),
             serde_json::json!({"a": [1, -2500.0, true, null], "b\n": "xéy"})
+        );
+    }
+
+    #[test]
+    fn escaped_single_quote_is_an_extension_in_double_quotes_only() {
+        let doc = parse(r#"["a\'b", 'c\'d']"#);
+        let kinds: Vec<_> = doc
+            .errors
+            .iter()
+            .map(|e| (e.kind.clone(), e.range, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (
+                    SyntaxErrorKind::Extension,
+                    TextRange::new(3, 5),
+                    "`\\'` is not a JSON escape; write `'`"
+                ),
+                (
+                    SyntaxErrorKind::Extension,
+                    TextRange::new(9, 10),
+                    "single-quoted strings are not allowed in JSON; use double quotes"
+                ),
+            ]
+        );
+        assert_eq!(
+            doc.root.unwrap().to_json(),
+            serde_json::json!(["a'b", "c'd"])
         );
     }
 

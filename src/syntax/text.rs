@@ -71,19 +71,30 @@ pub struct LineIndex {
     /// Byte offset of the start of each line. Lines end at `\n`; a `\r` before it is part
     /// of the line's terminator and never counted as a column.
     line_starts: Vec<u32>,
+    /// `ascii[i]`: line `i` is pure ASCII, so its columns are byte offsets. This keeps
+    /// lookups O(1) on the one huge line of a minified definition.
+    ascii: Vec<bool>,
     len: u32,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0u32];
+        let mut ascii = Vec::new();
+        let mut line_is_ascii = true;
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {
                 line_starts.push(i as u32 + 1);
+                ascii.push(line_is_ascii);
+                line_is_ascii = true;
+            } else if b >= 0x80 {
+                line_is_ascii = false;
             }
         }
+        ascii.push(line_is_ascii);
         LineIndex {
             line_starts,
+            ascii,
             len: text.len() as u32,
         }
     }
@@ -130,7 +141,11 @@ impl LineIndex {
         let offset = clamp_to_char_boundary(text, offset.min(self.len) as usize);
         let line = self.line_of(offset as u32);
         let start = self.line_starts[line] as usize;
-        let column = text[start..offset].chars().count() as u32 + 1;
+        let column = if self.ascii[line] {
+            (offset - start) as u32 + 1
+        } else {
+            text[start..offset].chars().count() as u32 + 1
+        };
         LineCol {
             line: line as u32 + 1,
             column,
@@ -142,7 +157,11 @@ impl LineIndex {
         let offset = clamp_to_char_boundary(text, offset.min(self.len) as usize);
         let line = self.line_of(offset as u32);
         let start = self.line_starts[line] as usize;
-        let character = text[start..offset].encode_utf16().count() as u32;
+        let character = if self.ascii[line] {
+            (offset - start) as u32
+        } else {
+            text[start..offset].encode_utf16().count() as u32
+        };
         Utf16Position {
             line: line as u32,
             character,

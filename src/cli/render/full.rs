@@ -7,6 +7,7 @@ use codespan_reporting::term::{self, Config, termcolor};
 use super::FileReport;
 use crate::diagnostics::Severity;
 use crate::rules;
+use crate::syntax::LineIndex;
 
 /// Source snippets rendered with codespan-reporting, then a summary line.
 pub fn render(files: &[FileReport], color: bool) -> String {
@@ -22,6 +23,7 @@ pub fn render(files: &[FileReport], color: bool) -> String {
             continue;
         }
         let id = store.add(file.path.as_str(), file.text.as_str());
+        let index = LineIndex::new(&file.text);
         for d in &file.diagnostics {
             let severity = match d.severity {
                 Severity::Error => CsSeverity::Error,
@@ -36,6 +38,22 @@ pub fn render(files: &[FileReport], color: bool) -> String {
                 );
             }
             let mut notes = Vec::new();
+            // A snippet prints whole lines: on a minified definition that is the whole
+            // file for every diagnostic. Name the positions instead.
+            let too_long = std::iter::once(d.range)
+                .chain(d.labels.iter().map(|l| l.range))
+                .any(|r| line_is_too_long(&index, &file.text, r));
+            if too_long {
+                labels.clear();
+                let at = |r: crate::syntax::TextRange| {
+                    let lc = index.line_col(&file.text, r.start);
+                    format!("{}:{}:{}", file.path, lc.line, lc.column)
+                };
+                notes.push(format!("at {} (the line is too long to show)", at(d.range)));
+                for l in &d.labels {
+                    notes.push(format!("{}: {}", l.message, at(l.range)));
+                }
+            }
             if let Some(help) = &d.help {
                 notes.push(format!("help: {help}"));
             }
@@ -57,6 +75,17 @@ pub fn render(files: &[FileReport], color: bool) -> String {
     out.push_str(&super::summary(files));
     out.push('\n');
     out
+}
+
+/// Lines longer than this (in bytes) are not shown in snippets.
+const MAX_SNIPPET_LINE: u32 = 400;
+
+/// True when `range` starts or ends on a line longer than [`MAX_SNIPPET_LINE`].
+fn line_is_too_long(index: &LineIndex, text: &str, range: crate::syntax::TextRange) -> bool {
+    [range.start, range.end].iter().any(|&offset| {
+        let line = index.line_of(offset);
+        index.line_range(line, text).len() > MAX_SNIPPET_LINE
+    })
 }
 
 /// Keeps a range inside the text and on character boundaries (codespan panics otherwise).

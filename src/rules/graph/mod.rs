@@ -66,7 +66,11 @@ pub(super) fn report_with_suggestion(
     message: String,
 ) {
     let target = member.value.as_str().unwrap_or("");
-    let suggestion = did_you_mean(target, scope.states.iter().map(|s| s.name));
+    let suggestion = if sink.may_suggest() {
+        did_you_mean(target, scope.states.iter().map(|s| s.name))
+    } else {
+        None
+    };
     let d = sink.report(member.value.range, message);
     if let Some(s) = suggestion {
         d.help = Some(format!("did you mean \"{s}\"?"));
