@@ -378,7 +378,9 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                 // A state that is not an object is ASL103's (missing-state-type).
                 if under_state_type
                     || placeholder_string
+                    // StartAt and States are the core rules' (ASL101, ASL102).
                     || field == "StartAt"
+                    || field == "States"
                     || state_here.is_some()
                 {
                     return;
