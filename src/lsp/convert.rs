@@ -13,10 +13,6 @@ use crate::rules;
 
 use super::documents::Document;
 
-/// Where a rule's documentation is published; `{file}` is the rule's source file (which
-/// holds its docs), `{code}` its code. `asl-lint rule CODE` prints the same docs.
-pub const RULE_DOCS_URL: &str = "https://github.com/asl-lint/asl-lint/blob/main/{file}";
-
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     match s {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,
@@ -27,10 +23,7 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 
 pub fn rule_docs_uri(code: &str) -> Option<Uri> {
     let rule = rules::find(code)?;
-    let url = RULE_DOCS_URL
-        .replace("{file}", rule.meta.file)
-        .replace("{code}", rule.meta.code);
-    Uri::from_str(&url).ok()
+    Uri::from_str(&rule.meta.docs_url()).ok()
 }
 
 /// One core diagnostic as an LSP diagnostic of document `uri`. Labels become related

@@ -70,6 +70,17 @@ impl RuleMeta {
         }
     }
 
+    /// The web page of the rule's documentation: its source file in the repository that
+    /// Cargo.toml's `repository` names (the doc comment there is what `asl-lint rule`
+    /// prints). Used by SARIF `helpUri` and the editor's code links.
+    pub fn docs_url(&self) -> String {
+        let file = self.file.replace('\\', "/");
+        format!(
+            "{}/blob/main/{file}",
+            repository_url().trim_end_matches('/')
+        )
+    }
+
     /// The ```json blocks of the docs: (under "Example", under "Use instead").
     pub fn doc_examples(&self) -> (Vec<&'static str>, Vec<&'static str>) {
         let (mut bad, mut good) = (Vec::new(), Vec::new());
@@ -106,6 +117,15 @@ impl RuleMeta {
             rest = &rest[advance..];
         }
         (bad, good)
+    }
+}
+
+/// The project's repository: Cargo.toml's `repository`, or a placeholder address until
+/// the package names one.
+pub fn repository_url() -> &'static str {
+    match env!("CARGO_PKG_REPOSITORY") {
+        "" => "https://github.com/asl-lint/asl-lint",
+        repo => repo,
     }
 }
 

@@ -8,22 +8,9 @@ use crate::diagnostics::Severity;
 use crate::rules::{RULES, RuleMeta};
 use crate::syntax::{LineIndex, TextRange};
 
-/// Where the rules' documentation lives: the package's repository when Cargo.toml names
-/// one, else this address.
-const FALLBACK_REPOSITORY: &str = "https://github.com/asl-lint/asl-lint";
-
-fn repository() -> &'static str {
-    match env!("CARGO_PKG_REPOSITORY") {
-        "" => FALLBACK_REPOSITORY,
-        repo => repo,
-    }
-}
-
-/// The documentation page of a rule: its source file, whose doc comment is the text
-/// `asl-lint rule CODE` prints.
+/// The documentation page of a rule (see [`RuleMeta::docs_url`]).
 pub fn help_uri(meta: &RuleMeta) -> String {
-    let file = meta.file.replace('\\', "/");
-    format!("{}/blob/main/{file}", repository().trim_end_matches('/'))
+    meta.docs_url()
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -200,7 +187,7 @@ pub fn render(files: &[FileReport]) -> String {
                     "name": "asl-lint",
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": repository(),
+                    "informationUri": crate::rules::repository_url(),
                     "rules": rules,
                 }
             },
