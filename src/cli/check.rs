@@ -110,6 +110,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
 
+    // One file: its tree is not freed before exit (see `keep_trees_until_exit`).
+    crate::lint::keep_trees_until_exit(inputs.len() == 1 && !fixing);
     let job = Job {
         args,
         resolver: &resolver,

@@ -32,7 +32,7 @@ pub(crate) fn report_in_string(
 
 /// True when a string is only known at deploy time.
 pub(crate) fn is_deploy_time(s: &str) -> bool {
-    is_placeholder_string(s) || s.contains("${")
+    is_placeholder_string(s) || crate::embed::has_dollar_brace(s)
 }
 
 /// The JSONPath states (their own QueryLanguage or the machine's).

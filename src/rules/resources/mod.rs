@@ -170,7 +170,7 @@ pub(crate) fn task_resource<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Member
     }
     let m = state.field("Resource")?;
     let s = m.value.as_str()?;
-    if s.contains("${") || s.contains("#{") || s.starts_with("{%") {
+    if crate::embed::has_dollar_brace(s) || s.contains("#{") || s.starts_with("{%") {
         return None;
     }
     Some((m, s))
