@@ -129,6 +129,7 @@ pub fn lint_bytes_in(
     env: &Environment,
 ) -> LintedFile {
     let decoded = syntax::decode(bytes);
+    let text_is_exact = decoded.error.is_none();
     let encoding_diagnostic = decoded.error.as_ref().and_then(|e| {
         let rule = rules::find("ASL004").expect("ASL004 is registered");
         options.is_enabled(&rule.meta).then(|| {
@@ -140,10 +141,48 @@ pub fn lint_bytes_in(
             )
         })
     });
-    let text_is_exact = decoded.error.is_none();
+    let binary = decoded.binary;
     let text = decoded.text.into_owned();
+    lint_decoded(
+        text,
+        text_is_exact,
+        binary,
+        encoding_diagnostic,
+        path,
+        options,
+        env,
+    )
+}
+
+/// [`lint_bytes_in`] on bytes the caller gives away: UTF-8 text (the usual case)
+/// becomes the [`LintedFile`]'s text without a copy of the file.
+pub fn lint_owned_bytes_in(
+    bytes: Vec<u8>,
+    path: Option<&str>,
+    options: &LintOptions,
+    env: &Environment,
+) -> LintedFile {
+    match String::from_utf8(bytes) {
+        // `decode` calls a file binary by a NUL byte in its first 8 KiB.
+        Ok(text) if !text.as_bytes()[..text.len().min(8192)].contains(&0) => {
+            lint_decoded(text, true, false, None, path, options, env)
+        }
+        Ok(text) => lint_bytes_in(text.as_bytes(), path, options, env),
+        Err(e) => lint_bytes_in(e.as_bytes(), path, options, env),
+    }
+}
+
+fn lint_decoded(
+    text: String,
+    text_is_exact: bool,
+    binary: bool,
+    encoding_diagnostic: Option<Diagnostic>,
+    path: Option<&str>,
+    options: &LintOptions,
+    env: &Environment,
+) -> LintedFile {
     let kind = syntax::detect_kind(path, &text);
-    let mut diagnostics = if decoded.binary {
+    let mut diagnostics = if binary {
         Vec::new()
     } else {
         lint_text_in(&text, kind, options, env)
