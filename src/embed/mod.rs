@@ -77,7 +77,10 @@ pub fn lint_definition(
 ) -> Vec<Diagnostic> {
     let subs = env.substitutions();
     // Without any `${` token there is nothing to resolve or report (ASL801).
-    let placeholders = document.root.as_ref().is_some_and(has_placeholder);
+    let placeholders = document
+        .root
+        .as_ref()
+        .is_some_and(|root| may_have_placeholder(text) && has_placeholder(root));
     let mut out = match document.root.as_ref() {
         Some(root) if env.placeholders == PlaceholderMode::Unknown && placeholders => {
             let mut resolved = root.clone();
@@ -302,6 +305,14 @@ fn map_diagnostic(mut d: Diagnostic, map: &SourceMap, inner: &str, outer: &str) 
 pub(crate) fn has_dollar_brace(s: &str) -> bool {
     let b = s.as_bytes();
     memchr::memchr_iter(b'$', b).any(|i| b.get(i + 1) == Some(&b'{'))
+}
+
+/// False when `text` (the source of a tree) cannot hold a `${` token in any value:
+/// it has no `${` and no backslash (an escape such as `\u0024` could spell one in a
+/// decoded string). One SIMD scan instead of a walk of a large tree.
+fn may_have_placeholder(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"${").is_some()
+        || memchr::memchr(b'\\', text.as_bytes()).is_some()
 }
 
 /// True when some string or placeholder in the tree holds a `${` token.
