@@ -8,8 +8,13 @@
 //! [`Category`]. Values only known at deploy time ([`Node::is_unknown`], quoted
 //! `${...}` placeholders) are never reported.
 //!
-//! The schema is compiled once per process ([`OnceLock`]); the document is converted to
-//! a `serde_json::Value` once per lint and validated in one pass from the root.
+//! A definition the schema accepts is recognised by [`quick`], which interprets the
+//! schema on the syntax tree itself. Only when it does not say "valid" is the
+//! `jsonschema` validator used: compiled once per process ([`OnceLock`]), with the
+//! document converted to a `serde_json::Value` and validated in one pass from the root,
+//! its errors mapped to findings.
+
+pub mod quick;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -128,9 +133,22 @@ const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Condition", "Items"];
 
 /// Validates the whole definition and maps every failure to the source.
 pub fn validate(machine: &StateMachine<'_, '_>) -> Vec<Finding> {
+    let verdict = quick::bundled().check(machine.root);
+    if verdict == quick::Verdict::Valid {
+        return Vec::new();
+    }
+    validate_with_crate(machine, verdict == quick::Verdict::Unknown)
+}
+
+/// [`validate`] without the fast path: the `jsonschema` crate decides, and its errors
+/// are mapped to findings. `check_first` runs `is_valid` before collecting errors.
+pub(crate) fn validate_with_crate(
+    machine: &StateMachine<'_, '_>,
+    check_first: bool,
+) -> Vec<Finding> {
     let compiled = compiled();
     let json = machine.root.to_json();
-    if compiled.validator.is_valid(&json) {
+    if check_first && compiled.validator.is_valid(&json) {
         return Vec::new();
     }
     let mapper = Mapper::new(machine, compiled);

@@ -133,6 +133,14 @@ pub fn from_comments(source: &str, comments: &[Comment<'_>]) -> Vec<Directive> {
     out
 }
 
+/// False when `source` cannot hold a directive in any string: it has neither the
+/// marker nor a backslash (an escape such as `\u0061` could spell the marker in a
+/// decoded string). Lets a large file skip the walk of [`from_comment_fields`].
+pub fn may_have_directive(source: &str) -> bool {
+    memchr::memmem::find(source.as_bytes(), MARKER.as_bytes()).is_some()
+        || memchr::memchr(b'\\', source.as_bytes()).is_some()
+}
+
 /// Directives written in `Comment` fields of a definition tree. `map` turns ranges of
 /// `source` into ranges of the file being reported (identity for a standalone file).
 pub fn from_comment_fields(

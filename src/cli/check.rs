@@ -11,7 +11,7 @@ use super::{EXIT_USAGE, FailOn};
 use crate::config::{Overrides, Resolver};
 use crate::diagnostics::Severity;
 use crate::fix;
-use crate::lint::{lint_bytes_in, lint_text_in};
+use crate::lint::{lint_owned_bytes_in, lint_text_in};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -110,6 +110,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
 
+    // One file: its tree is not freed before exit (see `keep_trees_until_exit`).
+    crate::lint::keep_trees_until_exit(inputs.len() == 1 && !fixing);
     let job = Job {
         args,
         resolver: &resolver,
@@ -123,7 +125,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
                     format!("{}: cannot read standard input: {e}", args.stdin_filename)
                 })?;
-                job.check(args.stdin_filename.clone(), None, &bytes)
+                job.check(args.stdin_filename.clone(), None, bytes)
             }
             Input::File(path) => {
                 let shown = path.display().to_string();
@@ -132,7 +134,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                     .map_or(shown.clone(), str::to_string);
                 let bytes = std::fs::read(path)
                     .map_err(|e| format!("{shown}: cannot read: {}", io_message(&e)))?;
-                job.check(shown, Some(path), &bytes)
+                job.check(shown, Some(path), bytes)
             }
         })
         .collect();
@@ -256,14 +258,14 @@ struct Checked {
 impl Job<'_> {
     /// Lints one file (`path` is `None` for standard input) and, when asked, fixes it.
     /// Errors starting with `config: ` are configuration errors.
-    fn check(&self, shown: String, path: Option<&Path>, bytes: &[u8]) -> Result<Checked, String> {
+    fn check(&self, shown: String, path: Option<&Path>, bytes: Vec<u8>) -> Result<Checked, String> {
         let config_path = path.map_or_else(|| Path::new(&shown).to_path_buf(), Path::to_path_buf);
         let config = self
             .resolver
             .for_path(&config_path)
             .map_err(|e| format!("config: {e}"))?;
         let (options, env) = config.options_for(&config_path, self.overrides);
-        let mut linted = lint_bytes_in(bytes, Some(&shown), &options, &env);
+        let mut linted = lint_owned_bytes_in(bytes, Some(&shown), &options, &env);
         config.apply_severity(&mut linted.diagnostics);
         let args = self.args;
         let mut applied = 0;

@@ -76,8 +76,13 @@ pub fn lint_definition(
     env: &Environment,
 ) -> Vec<Diagnostic> {
     let subs = env.substitutions();
+    // Without any `${` token there is nothing to resolve or report (ASL801).
+    let placeholders = document
+        .root
+        .as_ref()
+        .is_some_and(|root| may_have_placeholder(text) && has_placeholder(root));
     let mut out = match document.root.as_ref() {
-        Some(root) if env.placeholders == PlaceholderMode::Unknown && has_placeholder(root) => {
+        Some(root) if env.placeholders == PlaceholderMode::Unknown && placeholders => {
             let mut resolved = root.clone();
             resolve_tree(&mut resolved, &subs, env.placeholders);
             let doc = Document {
@@ -90,11 +95,15 @@ pub fn lint_definition(
         }
         _ => lint_document(text, document, options),
     };
-    if let Some(root) = document.root.as_ref() {
+    if let Some(root) = document.root.as_ref()
+        && placeholders
+    {
         unresolved_in_tree(text, root, &subs, env, options, &mut out);
     }
     let mut directives = suppress::from_comments(text, &document.comments);
-    if let Some(root) = document.root.as_ref() {
+    if let Some(root) = document.root.as_ref()
+        && suppress::may_have_directive(text)
+    {
         directives.extend(suppress::from_comment_fields(text, root, &|r| r));
     }
     suppress::apply(&mut out, &mut directives, text, options);
@@ -291,12 +300,27 @@ fn map_diagnostic(mut d: Diagnostic, map: &SourceMap, inner: &str, outer: &str) 
     d
 }
 
+/// True when `s` contains `${`. Most strings have no `$` at all, which memchr finds
+/// out quickly; `str::contains` sets up a substring search for every string.
+pub(crate) fn has_dollar_brace(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'$', b).any(|i| b.get(i + 1) == Some(&b'{'))
+}
+
+/// False when `text` (the source of a tree) cannot hold a `${` token in any value:
+/// it has no `${` and no backslash (an escape such as `\u0024` could spell one in a
+/// decoded string). One SIMD scan instead of a walk of a large tree.
+fn may_have_placeholder(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"${").is_some()
+        || memchr::memchr(b'\\', text.as_bytes()).is_some()
+}
+
 /// True when some string or placeholder in the tree holds a `${` token.
 fn has_placeholder(root: &Node<'_>) -> bool {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         match &n.value {
-            Value::String(s) if s.contains("${") => return true,
+            Value::String(s) if has_dollar_brace(s) => return true,
             Value::Placeholder(_) => return true,
             Value::Array(items) => stack.extend(items.iter()),
             Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
@@ -326,7 +350,7 @@ pub fn resolve_tree(root: &mut Node<'_>, subs: &Substitutions, mode: Placeholder
                     _ => None,
                 }
             }
-            Value::String(s) if s.contains("${") => {
+            Value::String(s) if has_dollar_brace(s) => {
                 let mut out = String::with_capacity(s.len());
                 let mut last = 0;
                 for (range, name) in template::placeholder_tokens(s) {
@@ -380,7 +404,7 @@ fn unresolved_in_tree(
             Value::Array(items) => stack.extend(items.iter().rev()),
             Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
             Value::Placeholder(token) => found.push((n.range, token.to_string())),
-            Value::String(s) if s.contains("${") => {
+            Value::String(s) if has_dollar_brace(s) => {
                 let Some(scalar) = ScalarMap::new(text, n) else {
                     continue;
                 };

@@ -216,7 +216,7 @@ impl PartialEq for RegexLiteral {
 }
 
 /// Which kind of path a field takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PathContext {
     /// A full Path (InputPath, OutputPath, `.$` values): everything is allowed.
     Path,

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::rules::paths::{jsonpath_states, payload_templates};
 use crate::rules::{LintContext, Sink, declare_rule};
@@ -42,11 +42,20 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 }
                 match &n.value {
                     Value::Object(members) => {
-                        let mut seen: HashMap<&str, &str> = HashMap::new();
+                        // Field name -> the first key that set it. Template objects
+                        // are small: a list is cheaper than hashing every key.
+                        let mut seen: Vec<(&str, &str)> = Vec::new();
+                        let mut seen_map: FxHashMap<&str, &str> = FxHashMap::default();
+                        let large = members.len() > 16;
                         for m in members {
                             let base = m.key.strip_suffix(".$").unwrap_or(&m.key);
-                            if let Some(first) = seen.get(base)
-                                && *first != &*m.key
+                            let found = if large {
+                                seen_map.get(base).copied()
+                            } else {
+                                seen.iter().find(|(b, _)| *b == base).map(|(_, k)| *k)
+                            };
+                            if let Some(first) = found
+                                && first != &*m.key
                             {
                                 sink.report(
                                     m.key_range,
@@ -55,8 +64,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                                         m.key, state.name
                                     ),
                                 );
-                            } else {
-                                seen.insert(base, &m.key);
+                            } else if found.is_none() {
+                                if large {
+                                    seen_map.insert(base, &m.key);
+                                } else {
+                                    seen.push((base, &m.key));
+                                }
                             }
                             stack.push((&m.value, depth + 1));
                         }

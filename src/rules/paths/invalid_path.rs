@@ -1,6 +1,7 @@
 use crate::expr::jsonpath::{self, PathContext};
 use crate::rules::paths::{is_deploy_time, jsonpath_states, path_fields, report_in_string};
 use crate::rules::{LintContext, Sink, declare_rule};
+use rustc_hash::FxHashSet;
 
 declare_rule! {
     /// ## What it does
@@ -34,12 +35,20 @@ declare_rule! {
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
+    // The same paths recur in most definitions (`$.Payload`, `$.error`): a text that
+    // was valid in a context once is not parsed again.
+    let mut valid: FxHashSet<(&str, PathContext)> = FxHashSet::default();
     for state in jsonpath_states(machine) {
         for (m, context) in path_fields(state) {
             let Some(text) = m.value.as_str() else {
                 continue;
             };
-            if is_deploy_time(text) {
+            if valid.contains(&(text, context)) || is_deploy_time(text) {
+                continue;
+            }
+            let errors = jsonpath::check(text, context);
+            if errors.is_empty() {
+                valid.insert((text, context));
                 continue;
             }
             let kind = match context {
@@ -47,7 +56,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 PathContext::ReferencePath => "reference path",
                 PathContext::ResultPath => "ResultPath",
             };
-            for e in jsonpath::check(text, context) {
+            for e in errors {
                 report_in_string(
                     ctx.source,
                     sink,

@@ -6,6 +6,7 @@ use crate::rules::paths::{
 };
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::Node;
+use rustc_hash::FxHashSet;
 
 declare_rule! {
     /// ## What it does
@@ -46,7 +47,7 @@ fn check_value(
     field: &str,
     state: &str,
     needs_string: bool,
-) {
+) -> bool {
     let Some(text) = node.as_str() else {
         if !node.is_unknown() {
             sink.report(
@@ -57,10 +58,10 @@ fn check_value(
                 ),
             );
         }
-        return;
+        return false;
     };
     if is_deploy_time(text) {
-        return;
+        return false;
     }
     match parse_dollar_value(text) {
         Err(errors) => {
@@ -73,6 +74,7 @@ fn check_value(
                     format!("'{field}' in \"{state}\": {}", e.message),
                 );
             }
+            false
         }
         Ok(DollarValue::Intrinsic(call)) if needs_string => {
             if let Some(f) = call.function
@@ -89,18 +91,33 @@ fn check_value(
                         f.name()
                     ),
                 );
+                return false;
             }
+            true
         }
-        Ok(_) => {}
+        Ok(_) => true,
     }
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
+    // Template values recur (`$.Payload`, the same `States.Format(...)` in every
+    // state): a text that was valid once is not parsed again.
+    let mut valid: FxHashSet<&str> = FxHashSet::default();
     for state in jsonpath_states(machine) {
         for (_, template) in payload_templates(state) {
             for m in template_members(template) {
-                if m.key.ends_with(".$") {
+                if !m.key.ends_with(".$") {
+                    continue;
+                }
+                if let Some(text) = m.value.as_str() {
+                    if valid.contains(text) {
+                        continue;
+                    }
+                    if check_value(ctx, sink, &m.value, &m.key, state.name, false) {
+                        valid.insert(text);
+                    }
+                } else {
                     check_value(ctx, sink, &m.value, &m.key, state.name, false);
                 }
             }

@@ -6,6 +6,8 @@ pub mod no_dollar;
 pub mod no_path;
 pub mod pass_result_is_static;
 
+use std::borrow::Cow;
+
 use crate::expr::ExprError;
 use crate::expr::jsonpath::PathContext;
 use crate::model::{QueryLanguage, State, StateMachine, StateType};
@@ -32,7 +34,7 @@ pub(crate) fn report_in_string(
 
 /// True when a string is only known at deploy time.
 pub(crate) fn is_deploy_time(s: &str) -> bool {
-    is_placeholder_string(s) || s.contains("${")
+    is_placeholder_string(s) || crate::embed::has_dollar_brace(s)
 }
 
 /// The JSONPath states (their own QueryLanguage or the machine's).
@@ -45,7 +47,11 @@ pub(crate) fn jsonpath_states<'m, 'a, 's>(
 }
 
 /// The payload templates of a JSONPath state: (what, node), e.g. ("Parameters", {...}).
-pub(crate) fn payload_templates<'a, 's>(state: &State<'a, 's>) -> Vec<(String, &'a Node<'s>)> {
+/// The names are only formatted for the indexed ones (`Catch[0].Assign`): three rules
+/// call this for every state.
+pub(crate) fn payload_templates<'a, 's>(
+    state: &State<'a, 's>,
+) -> Vec<(Cow<'static, str>, &'a Node<'s>)> {
     let mut out = Vec::new();
     for key in [
         "Parameters",
@@ -55,22 +61,25 @@ pub(crate) fn payload_templates<'a, 's>(state: &State<'a, 's>) -> Vec<(String, &
         "Credentials",
     ] {
         if let Some(m) = state.field(key) {
-            out.push((key.to_string(), &m.value));
+            out.push((Cow::Borrowed(key), &m.value));
         }
     }
-    for key in ["ItemReader", "ResultWriter"] {
+    for (key, name) in [
+        ("ItemReader", "ItemReader.Parameters"),
+        ("ResultWriter", "ResultWriter.Parameters"),
+    ] {
         if let Some(p) = state.field(key).and_then(|m| m.value.get("Parameters")) {
-            out.push((format!("{key}.Parameters"), p));
+            out.push((Cow::Borrowed(name), p));
         }
     }
     for (i, c) in state.catchers.iter().enumerate() {
         if let Some(a) = c.node.get("Assign") {
-            out.push((format!("Catch[{i}].Assign"), a));
+            out.push((Cow::Owned(format!("Catch[{i}].Assign")), a));
         }
     }
     for (i, r) in state.choices.iter().enumerate() {
         if let Some(a) = r.node.get("Assign") {
-            out.push((format!("Choices[{i}].Assign"), a));
+            out.push((Cow::Owned(format!("Choices[{i}].Assign")), a));
         }
     }
     out

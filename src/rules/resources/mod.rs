@@ -35,12 +35,20 @@ pub(crate) struct Arn<'s> {
 
 pub(crate) fn parse_arn(s: &str) -> Option<Arn<'_>> {
     let rest = s.strip_prefix("arn:")?;
-    let mut parts = rest.splitn(5, ':');
-    let partition = parts.next()?;
-    let service = parts.next()?;
-    let region = parts.next()?;
-    let account = parts.next()?;
-    let resource = parts.next()?;
+    // The first four colons split the parts (as `splitn(5, ':')`, found with memchr:
+    // six rules parse every Task's ARN).
+    let mut colons = memchr::memchr_iter(b':', rest.as_bytes());
+    let (a, b, c, d) = (
+        colons.next()?,
+        colons.next()?,
+        colons.next()?,
+        colons.next()?,
+    );
+    let partition = &rest[..a];
+    let service = &rest[a + 1..b];
+    let region = &rest[b + 1..c];
+    let account = &rest[c + 1..d];
+    let resource = &rest[d + 1..];
     Some(Arn {
         partition,
         service,
@@ -162,6 +170,12 @@ pub(crate) fn split_pattern(action: &str) -> (&str, Option<Pattern>) {
     (action, Some(Pattern::RequestResponse))
 }
 
+/// True when `s` contains `#{` (memchr for `#`; most ARNs have none).
+fn has_hash_brace(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'#', b).any(|i| b.get(i + 1) == Some(&b'{'))
+}
+
 /// A Task's `Resource` member with a literal string value that is not a deploy-time
 /// placeholder.
 pub(crate) fn task_resource<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Member<'s>, &'a str)> {
@@ -170,7 +184,7 @@ pub(crate) fn task_resource<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Member
     }
     let m = state.field("Resource")?;
     let s = m.value.as_str()?;
-    if s.contains("${") || s.contains("#{") || s.starts_with("{%") {
+    if crate::embed::has_dollar_brace(s) || has_hash_brace(s) || s.starts_with("{%") {
         return None;
     }
     Some((m, s))
@@ -195,6 +209,16 @@ mod tests {
         );
         assert_eq!(a.resource_offset, 38);
         assert_eq!(parse_arn("a:b"), None);
+        assert_eq!(parse_arn("arn:aws:states::"), None);
+        let e = parse_arn("arn:aws:states::::").unwrap();
+        assert_eq!(
+            (e.partition, e.service, e.region, e.account, e.resource),
+            ("aws", "states", "", "", ":")
+        );
+        assert_eq!(e.resource_offset, 17);
+        let l = parse_arn("arn:aws:states:::lambda:invoke").unwrap();
+        assert_eq!((l.account, l.resource), ("", "lambda:invoke"));
+        assert!(has_hash_brace("a#{b}") && !has_hash_brace("a#b{") && !has_hash_brace("#"));
         assert_eq!(
             split_pattern("startExecution.sync:2"),
             ("startExecution", Some(Pattern::Sync2))
