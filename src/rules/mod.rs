@@ -17,6 +17,7 @@ mod errors;
 mod graph;
 mod jsonata;
 mod paths;
+mod practice;
 mod resources;
 mod structure;
 mod syntax;
@@ -308,6 +309,11 @@ pub static RULES: &[&Rule] = &[
     &jsonata::possibly_unassigned_variable::RULE,
     &jsonata::unused_variable::RULE,
     &jsonata::outer_variable_assigned::RULE,
+    &practice::loop_without_exit::RULE,
+    &practice::busy_loop::RULE,
+    &practice::choice_without_default::RULE,
+    &practice::lambda_without_retry::RULE,
+    &practice::callback_without_timeout::RULE,
     &templates::unresolved_placeholder::RULE,
     &templates::missing_definition_file::RULE,
     &templates::unreadable_definition::RULE,
