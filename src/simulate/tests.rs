@@ -282,7 +282,7 @@ fn jsonata_states_output_assign_and_condition() {
 #[test]
 fn jsonata_errors_are_catchable_query_evaluation_errors() {
     let def = json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
-        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $number('abc') %}",
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $nope %}",
               "Catch": [{"ErrorEquals": ["States.QueryEvaluationError"], "Output": "{% $states.errorOutput.Error %}", "Next": "H"}],
               "End": true},
         "H": {"Type": "Pass", "End": true}}});
