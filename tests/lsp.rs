@@ -341,7 +341,7 @@ const DEMO: &str = r#"{
   "Comment": "demo",
   "StartAt": "Start",
   "States": {
-    "Start": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Check"},
+    "Start": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Retry": [{"ErrorEquals": ["States.ALL"]}], "Next": "Check"},
     "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}], "Default": "Lonely"},
     "Lonely": {"Type": "Pass"},
     "Done": {"Type": "Succeed"}
@@ -407,7 +407,7 @@ fn navigation_hover_completion_and_edits_on_json() {
     assert_eq!(labels, ["Start", "Check", "Lonely", "Done"]);
     assert_eq!(
         items[1]["textEdit"],
-        json!({"range": range(4, 84, 4, 91), "newText": "\"Check\""})
+        json!({"range": range(4, 128, 4, 135), "newText": "\"Check\""})
     );
     assert_eq!(items[1]["detail"], "Choice state");
 
@@ -425,7 +425,7 @@ fn navigation_hover_completion_and_edits_on_json() {
     );
     assert_eq!(
         refs,
-        json!([{"uri": uri, "range": range(4, 84, 4, 91)}, {"uri": uri, "range": range(5, 4, 5, 11)}])
+        json!([{"uri": uri, "range": range(4, 128, 4, 135)}, {"uri": uri, "range": range(5, 4, 5, 11)}])
     );
 
     // Rename Done (from its use in the Choice rule).
@@ -613,7 +613,7 @@ const YAML: &str = "StartAt: Start
 States:
   Start:
     Type: Task
-    Resource: arn:aws:states:::lambda:invoke
+    Resource: arn:aws:states:::sqs:sendMessage
     Next: Chek
   Check:
     Type: Succeed

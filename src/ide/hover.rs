@@ -230,7 +230,7 @@ mod tests {
 
     const TEXT: &str = r#"{"StartAt": "A", "States": {
   "A": {"Type": "Task", "Comment": "Calls the thing", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-        "Parameters": {"x.$": "States.Format('{}', $.a)"}, "Next": "B"},
+        "Parameters": {"x.$": "States.Format('{}', $.a)"}, "TimeoutSeconds": 60, "Next": "B"},
   "B": {"Type": "Pass", "Next": "Nowhere"}}}"#;
 
     #[test]

@@ -17,6 +17,7 @@ mod errors;
 mod graph;
 mod jsonata;
 mod paths;
+mod practice;
 mod resources;
 mod structure;
 mod syntax;
@@ -324,12 +325,27 @@ pub static RULES: &[&Rule] = &[
     &jsonata::jsonata_syntax_error::RULE,
     &jsonata::jsonata_context_unavailable::RULE,
     &jsonata::unknown_jsonata_function::RULE,
+    &jsonata::invalid_variable_name::RULE,
+    &jsonata::undefined_variable::RULE,
+    &jsonata::possibly_unassigned_variable::RULE,
+    &jsonata::unused_variable::RULE,
+    &jsonata::outer_variable_assigned::RULE,
+    &practice::loop_without_exit::RULE,
+    &practice::busy_loop::RULE,
+    &practice::choice_without_default::RULE,
+    &practice::lambda_without_retry::RULE,
+    &practice::callback_without_timeout::RULE,
     &templates::unresolved_placeholder::RULE,
     &templates::missing_definition_file::RULE,
     &templates::unreadable_definition::RULE,
     &templates::unused_suppression::RULE,
     &templates::unknown_suppression_code::RULE,
 ];
+
+/// Error rules about definitions that Step Functions deploys but that fail when the
+/// faulty part runs (a read of a variable that no path assigns). The simulator runs
+/// such definitions anyway, to show the failure; every other error stops it.
+pub const RUN_TIME_ERRORS: &[&str] = &["ASL605"];
 
 /// The rule with this code (case-insensitive) or kebab-case name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

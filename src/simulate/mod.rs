@@ -198,13 +198,17 @@ impl std::fmt::Display for SimulationError {
 impl std::error::Error for SimulationError {}
 
 /// Errors that stop a definition from being simulated: the linter's error-severity
-/// diagnostics (every rule, as `asl-lint check` runs them), as `line:column: CODE message`.
+/// diagnostics (every rule, as `asl-lint check` runs them), as `line:column: CODE message`,
+/// except those of [`crate::rules::RUN_TIME_ERRORS`], whose failure the run shows.
 pub fn lint_errors(text: &str, kind: SourceKind) -> Vec<String> {
     let diagnostics = crate::lint::lint_text(text, kind, &crate::lint::LintOptions::default());
     let index = syntax::LineIndex::new(text);
     diagnostics
         .iter()
-        .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+        .filter(|d| {
+            d.severity == crate::diagnostics::Severity::Error
+                && !crate::rules::RUN_TIME_ERRORS.contains(&d.code)
+        })
         .map(|d| {
             let lc = index.line_col(text, d.range.start);
             format!("{}:{}: {} {}", lc.line, lc.column, d.code, d.message)

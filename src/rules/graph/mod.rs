@@ -16,7 +16,7 @@ use crate::syntax::{Member, SourceKind};
 /// True when some transition of the scope (`Next`, `Default`, a Choice rule's or a
 /// Catch's `Next`) has a value only known at deploy time (a `${...}` placeholder or an
 /// intrinsic): which states are reachable, and whether the scope ends, is then unknown.
-pub(super) fn has_unknown_transition(scope: &Scope<'_, '_>) -> bool {
+pub(crate) fn has_unknown_transition(scope: &Scope<'_, '_>) -> bool {
     let unknown = |m: Option<&Member<'_>>| m.is_some_and(|m| m.value.is_unknown());
     scope.states.iter().any(|s| {
         unknown(s.next)

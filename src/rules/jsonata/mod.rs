@@ -1,7 +1,13 @@
 //! 6xx: JSONata expressions and variables.
+pub mod invalid_variable_name;
 pub mod jsonata_context_unavailable;
 pub mod jsonata_syntax_error;
+pub mod outer_variable_assigned;
+pub mod possibly_unassigned_variable;
+pub mod undefined_variable;
 pub mod unknown_jsonata_function;
+pub mod unused_variable;
+pub(crate) mod variables;
 
 use crate::expr::jsonata::{self, ParsedTemplate};
 use crate::model::{QueryLanguage, State, StateMachine};

@@ -1,0 +1,65 @@
+use crate::rules::jsonata::variables::{Analysis, reads};
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a read of a workflow variable that some paths from `StartAt` assign
+    /// before the reading state and others do not: for example a variable assigned in
+    /// one branch of a Choice and read after the branches join, or assigned by a
+    /// catcher's `Assign` only.
+    ///
+    /// ## Why is this bad?
+    /// On the paths that do not assign it, the read fails at run time (`States.Runtime`
+    /// in JSONPath, an undefined value in JSONata). ASL605 reports reads that no path
+    /// assigns at all; this rule is a warning because the paths that skip the
+    /// assignment may never be taken in practice.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Check", "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$.vip", "BooleanEquals": true, "Assign": {"discount": 10}, "Next": "Bill"}], "Default": "Bill"}, "Bill": {"Type": "Pass", "Parameters": {"discount.$": "$discount"}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "Check", "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$.vip", "BooleanEquals": true, "Assign": {"discount": 10}, "Next": "Bill"}], "Default": "Bill", "Assign": {"discount": 0}}, "Bill": {"Type": "Pass", "Parameters": {"discount.$": "$discount"}, "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL606",
+        name: "possibly-unassigned-variable",
+        severity: Warning,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
+        return;
+    };
+    let analysis = Analysis::build(machine, graphs);
+    if analysis.names.is_empty() {
+        return;
+    }
+    for scope in &machine.scopes {
+        for (i, state) in scope.states.iter().enumerate() {
+            let Some(entry) = &analysis.entry[scope.id][i] else {
+                continue;
+            };
+            for r in reads(ctx.source, state) {
+                let Some(v) = analysis.index_of(&r.name) else {
+                    continue;
+                };
+                if entry.may.contains(v) && !entry.must.contains(v) {
+                    sink.report(
+                        r.range,
+                        format!(
+                            "`${}` is assigned on some paths to \"{}\" but not on all of them",
+                            r.name, state.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

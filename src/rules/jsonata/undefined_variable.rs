@@ -1,0 +1,95 @@
+use crate::rules::jsonata::variables::{Analysis, is_distributed_processor, reads};
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a read of a workflow variable (`$name` in a JSONPath path, an intrinsic
+    /// function or a `.$` value, or in a JSONata `{% %}` expression) that no path from
+    /// `StartAt` assigns before the state that reads it: the name is assigned nowhere,
+    /// only later, only in a state's own `Assign` (which is visible from the next state
+    /// on), only inside a Parallel branch or Map iteration (whose variables never leave
+    /// it), or outside a Distributed Map whose child workflow sees no outer variables.
+    ///
+    /// ## Why is this bad?
+    /// The read fails every time it runs: a JSONPath reference to a missing variable
+    /// raises `States.Runtime`, and a JSONata expression gets no value
+    /// (`States.QueryEvaluationError` where a value is needed). The Step Functions
+    /// console flags these reads too. A variable assigned on some paths but not on
+    /// others is ASL605's sibling, ASL606.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"total": 1, "copy.$": "$total"}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"total": 1}, "Next": "B"}, "B": {"Type": "Pass", "Assign": {"copy.$": "$total"}, "Next": "C"}, "C": {"Type": "Pass", "Parameters": {"copy.$": "$copy"}, "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL605",
+        name: "undefined-variable",
+        severity: Error,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
+        return;
+    };
+    let analysis = Analysis::build(machine, graphs);
+    for scope in &machine.scopes {
+        for (i, state) in scope.states.iter().enumerate() {
+            let Some(entry) = &analysis.entry[scope.id][i] else {
+                continue;
+            };
+            for r in reads(ctx.source, state) {
+                let idx = analysis.index_of(&r.name);
+                if idx.is_some_and(|v| entry.may.contains(v)) || (idx.is_none() && r.builtin) {
+                    continue;
+                }
+                let message = match idx {
+                    None => format!(
+                        "variable `${}` is read in \"{}\" but no `Assign` sets it",
+                        r.name, state.name
+                    ),
+                    Some(_) => {
+                        let boundary = machine
+                            .ancestors(scope.id)
+                            .find(|&s| is_distributed_processor(machine, s));
+                        let outside = boundary.is_some_and(|b| {
+                            let parent = machine.scope(b).parent().map(|p| p.scope);
+                            parent.is_some_and(|p| {
+                                machine.ancestors(p).any(|a| {
+                                    analysis.assigned[a].iter().any(|(_, x)| x.name == r.name)
+                                })
+                            })
+                        });
+                        match (outside, boundary) {
+                            (true, Some(b)) => format!(
+                                "variable `${}` is not visible in {}: a Distributed Map's child workflow sees no variables of the workflow around it (pass the value in ItemSelector)",
+                                r.name,
+                                machine.scope(b).describe(machine)
+                            ),
+                            _ => format!(
+                                "no path from StartAt assigns `${}` before \"{}\" reads it",
+                                r.name, state.name
+                            ),
+                        }
+                    }
+                };
+                let dm = message.contains("Distributed Map");
+                let d = sink.report(r.range, message);
+                if idx.is_some() && !dm {
+                    d.help = Some(
+                        "a state's Assign is visible from the next state on, and variables assigned inside a Parallel branch or Map iteration stay there"
+                            .to_string(),
+                    );
+                }
+            }
+        }
+    }
+}

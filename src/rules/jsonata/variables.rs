@@ -1,0 +1,374 @@
+//! Workflow variables (`Assign`): where each state assigns and reads them, and which
+//! variables are assigned on some or on every path from `StartAt` to each state. Shared
+//! by the variable rules ASL604-ASL608.
+//!
+//! The analysis is a forward data-flow over each scope's graph. A state's reads (in its
+//! `Arguments`, `Parameters`, `Output`, `Assign`, Choice conditions, ...) all see the
+//! variables as they were when the state was entered: a state's own `Assign` is visible
+//! from the next state on. Each edge adds the `Assign` that runs when it is taken: the
+//! state's `Assign` for `Next` and `Default`, the matching Choice rule's for a rule, the
+//! catcher's for a `Catch`. A Parallel branch or an inline Map processor starts with
+//! what its parent state saw on entry; a Distributed Map's child workflow starts with
+//! nothing. Variables assigned inside a branch or processor never leave it.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::expr::intrinsic;
+use crate::expr::jsonata::{builtin, variable_refs};
+use crate::expr::jsonpath::{self, Path, Root};
+use crate::graph::Graphs;
+use crate::model::{QueryLanguage, ScopeId, ScopeKind, State, StateMachine, TransitionKind};
+use crate::rules::jsonata::{source_range, state_expressions};
+use crate::rules::paths::{path_fields, payload_templates, template_members};
+use crate::syntax::{Member, Node, TextRange, string_source_offset};
+
+/// Which `Assign` of a state a variable comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Origin {
+    /// The state's own `Assign` (on success, or a Choice state's `Default`).
+    State,
+    /// `Catch[i].Assign`.
+    Catch(usize),
+    /// `Choices[i].Assign`.
+    Choice(usize),
+}
+
+/// One key of an `Assign` object.
+pub(crate) struct Assignment<'a, 's> {
+    /// The variable name (a JSONPath key without its `.$` suffix).
+    pub name: &'a str,
+    pub member: &'a Member<'s>,
+    pub origin: Origin,
+}
+
+/// One `$name` read.
+pub(crate) struct Read {
+    pub name: String,
+    /// The `$name` characters in the source.
+    pub range: TextRange,
+    /// A JSONata name that is also a built-in function (`$count`, `$string`): a
+    /// function value unless some `Assign` sets a variable of that name.
+    pub builtin: bool,
+}
+
+/// The keys of every `Assign` of `state`, in source order.
+pub(crate) fn assignments<'a, 's>(state: &State<'a, 's>) -> Vec<Assignment<'a, 's>> {
+    let mut out = Vec::new();
+    let jsonpath = state.query_language == QueryLanguage::JsonPath;
+    let mut add = |node: Option<&'a Node<'s>>, origin| {
+        for m in node.and_then(Node::as_object).unwrap_or(&[]) {
+            let key: &'a str = &m.key;
+            let name = if jsonpath {
+                key.strip_suffix(".$").unwrap_or(key)
+            } else {
+                key
+            };
+            out.push(Assignment {
+                name,
+                member: m,
+                origin,
+            });
+        }
+    };
+    add(state.field("Assign").map(|m| &m.value), Origin::State);
+    for (i, r) in state.choices.iter().enumerate() {
+        add(r.node.get("Assign"), Origin::Choice(i));
+    }
+    for (i, c) in state.catchers.iter().enumerate() {
+        add(c.node.get("Assign"), Origin::Catch(i));
+    }
+    out
+}
+
+/// Every workflow variable that `state` reads (not those of its nested states), in
+/// source order. JSONata names bound inside the expression (`:=`, function
+/// parameters) and `$states` are not variables.
+pub(crate) fn reads(source: &str, state: &State<'_, '_>) -> Vec<Read> {
+    let mut out = Vec::new();
+    match state.query_language {
+        QueryLanguage::JsonAta => {
+            for e in state_expressions(state) {
+                let Ok(tree) = &e.parsed.result else { continue };
+                for r in variable_refs(tree) {
+                    if r.bound_locally || r.name == "states" {
+                        continue;
+                    }
+                    out.push(Read {
+                        range: source_range(source, &e, r.span),
+                        builtin: builtin(&r.name).is_some(),
+                        name: r.name,
+                    });
+                }
+            }
+        }
+        QueryLanguage::JsonPath => {
+            let mut strings: Vec<&Node<'_>> = Vec::new();
+            for (m, _) in path_fields(state) {
+                strings.push(&m.value);
+            }
+            for (_, template) in payload_templates(state) {
+                for m in template_members(template) {
+                    if m.key.ends_with(".$") {
+                        strings.push(&m.value);
+                    }
+                }
+            }
+            for key in ["ErrorPath", "CausePath"] {
+                if let Some(m) = state.field(key) {
+                    strings.push(&m.value);
+                }
+            }
+            for node in strings {
+                let Some(text) = node.as_str() else { continue };
+                for path in dollar_paths(text) {
+                    if let Root::Variable(name) = &path.root {
+                        let start =
+                            string_source_offset(source, node, path.root_span.start as usize);
+                        let end = string_source_offset(source, node, path.root_span.end as usize);
+                        out.push(Read {
+                            name: name.clone(),
+                            range: TextRange::new(start, end.max(start + 1)),
+                            builtin: false,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by_key(|r| r.range.start);
+    out
+}
+
+/// The paths in a `.$` value or path field: the path itself, or the path arguments of
+/// an intrinsic call. Nothing when it does not parse (other rules report that).
+fn dollar_paths(text: &str) -> Vec<Path> {
+    if text.starts_with('$') {
+        return jsonpath::parse(text).into_iter().collect();
+    }
+    if intrinsic::is_intrinsic(text)
+        && let Ok(call) = intrinsic::parse(text)
+    {
+        return call.paths().into_iter().cloned().collect();
+    }
+    Vec::new()
+}
+
+/// A set of variables, by index into [`Analysis::names`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct VarSet(Vec<u64>);
+
+impl VarSet {
+    fn empty(n: usize) -> VarSet {
+        VarSet(vec![0; n.div_ceil(64)])
+    }
+    fn full(n: usize) -> VarSet {
+        let mut s = VarSet(vec![u64::MAX; n.div_ceil(64)]);
+        if !n.is_multiple_of(64)
+            && let Some(last) = s.0.last_mut()
+        {
+            *last = (1u64 << (n % 64)) - 1;
+        }
+        s
+    }
+    pub fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn union_with(&mut self, other: &VarSet) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= b;
+        }
+    }
+    fn intersect_with(&mut self, other: &VarSet) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= b;
+        }
+    }
+}
+
+/// What is known at the entry of one reachable state.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    /// Assigned on every path from the top-level `StartAt`.
+    pub must: VarSet,
+    /// Assigned on at least one path.
+    pub may: VarSet,
+}
+
+/// The result of the analysis for a whole state machine.
+pub(crate) struct Analysis<'a, 's> {
+    /// Every variable name assigned anywhere.
+    pub names: Vec<&'a str>,
+    index: HashMap<&'a str, usize>,
+    /// `assigned[scope]`: the assignments of the states of that scope.
+    pub assigned: Vec<Vec<(usize, Assignment<'a, 's>)>>,
+    /// `entry[scope][state]`: `None` when the state cannot be reached.
+    pub entry: Vec<Vec<Option<Entry>>>,
+}
+
+impl<'a, 's> Analysis<'a, 's> {
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    pub fn build(machine: &StateMachine<'a, 's>, graphs: &Graphs) -> Analysis<'a, 's> {
+        let mut names = Vec::new();
+        let mut index: HashMap<&'a str, usize> = HashMap::default();
+        let mut assigned = Vec::with_capacity(machine.scopes.len());
+        for scope in &machine.scopes {
+            let mut list = Vec::new();
+            for (i, state) in scope.states.iter().enumerate() {
+                for a in assignments(state) {
+                    index.entry(a.name).or_insert_with(|| {
+                        names.push(a.name);
+                        names.len() - 1
+                    });
+                    list.push((i, a));
+                }
+            }
+            assigned.push(list);
+        }
+        let n = names.len();
+        let mut entry: Vec<Vec<Option<Entry>>> = Vec::with_capacity(machine.scopes.len());
+        for scope in &machine.scopes {
+            let graph = graphs.scope(scope.id);
+            let count = scope.states.len();
+            // What the scope starts with.
+            let start_entry = match scope.kind {
+                ScopeKind::Root => Some(Entry {
+                    must: VarSet::empty(n),
+                    may: VarSet::empty(n),
+                }),
+                ScopeKind::Branch { parent, .. } | ScopeKind::Processor { parent, .. } => {
+                    if is_distributed_processor(machine, scope.id) {
+                        entry[parent.scope][parent.index].as_ref().map(|_| Entry {
+                            must: VarSet::empty(n),
+                            may: VarSet::empty(n),
+                        })
+                    } else {
+                        entry[parent.scope][parent.index].clone()
+                    }
+                }
+            };
+            let (Some(start), Some(start_entry)) = (graph.start, start_entry) else {
+                entry.push(vec![None; count]);
+                continue;
+            };
+            // What each edge kind of each state adds.
+            let mut gen_state = vec![VarSet::empty(n); count];
+            let mut gen_other: HashMap<(usize, Origin), VarSet> = HashMap::default();
+            for (i, a) in &assigned[scope.id] {
+                let v = index[a.name];
+                match a.origin {
+                    Origin::State => gen_state[*i].insert(v),
+                    o => gen_other
+                        .entry((*i, o))
+                        .or_insert_with(|| VarSet::empty(n))
+                        .insert(v),
+                }
+            }
+            let empty = VarSet::empty(n);
+            let gen_of = |i: usize, kind: TransitionKind| -> &VarSet {
+                match kind {
+                    TransitionKind::Next | TransitionKind::Default => &gen_state[i],
+                    TransitionKind::Choice(r) => {
+                        gen_other.get(&(i, Origin::Choice(r))).unwrap_or(&empty)
+                    }
+                    TransitionKind::Catch(c) => {
+                        gen_other.get(&(i, Origin::Catch(c))).unwrap_or(&empty)
+                    }
+                }
+            };
+            let mut must: Vec<VarSet> = vec![VarSet::full(n); count];
+            let mut may: Vec<VarSet> = vec![VarSet::empty(n); count];
+            must[start.index()] = start_entry.must.clone();
+            may[start.index()] = start_entry.may.clone();
+            // Round-robin to the fixed point: `must` only shrinks, `may` only grows.
+            let order: Vec<usize> = (0..count).filter(|&i| graph.reachable[i]).collect();
+            let mut changed = true;
+            while changed {
+                changed = false;
+                for &t in &order {
+                    let is_start = t == start.index();
+                    let mut new_must = if is_start {
+                        start_entry.must.clone()
+                    } else {
+                        VarSet::full(n)
+                    };
+                    let mut new_may = if is_start {
+                        start_entry.may.clone()
+                    } else {
+                        VarSet::empty(n)
+                    };
+                    for e in graph.graph.edges_directed(
+                        petgraph::graph::NodeIndex::new(t),
+                        petgraph::Direction::Incoming,
+                    ) {
+                        use petgraph::visit::EdgeRef;
+                        let p = e.source().index();
+                        if !graph.reachable[p] {
+                            continue;
+                        }
+                        let g = gen_of(p, *e.weight());
+                        let mut m = must[p].clone();
+                        m.union_with(g);
+                        new_must.intersect_with(&m);
+                        let mut y = may[p].clone();
+                        y.union_with(g);
+                        new_may.union_with(&y);
+                    }
+                    if new_must != must[t] {
+                        must[t] = new_must;
+                        changed = true;
+                    }
+                    if new_may != may[t] {
+                        may[t] = new_may;
+                        changed = true;
+                    }
+                }
+            }
+            entry.push(
+                (0..count)
+                    .map(|i| {
+                        graph.reachable[i].then(|| Entry {
+                            must: must[i].clone(),
+                            may: may[i].clone(),
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        Analysis {
+            names,
+            index,
+            assigned,
+            entry,
+        }
+    }
+}
+
+/// True when `scope` is the item processor of a Distributed Map.
+pub(crate) fn is_distributed_processor(machine: &StateMachine<'_, '_>, scope: ScopeId) -> bool {
+    let s = machine.scope(scope);
+    matches!(s.kind, ScopeKind::Processor { .. })
+        && s.node
+            .get("ProcessorConfig")
+            .and_then(|c| c.get("Mode"))
+            .and_then(Node::as_str)
+            == Some("DISTRIBUTED")
+}
+
+/// The scopes whose variables `scope` can see: itself and its ancestors up to the first
+/// Distributed Map boundary.
+pub(crate) fn visible_scopes(machine: &StateMachine<'_, '_>, scope: ScopeId) -> Vec<ScopeId> {
+    let mut out = Vec::new();
+    for s in machine.ancestors(scope) {
+        out.push(s);
+        if is_distributed_processor(machine, s) {
+            break;
+        }
+    }
+    out
+}

@@ -1,0 +1,76 @@
+use crate::model::StateType;
+use crate::rules::practice::{loops, names};
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a loop made only of Pass and Choice states that change nothing: no Wait
+    /// and no Task, Parallel or Map state in it, and no state in it that sets a variable
+    /// (`Assign`) or reshapes its data (`Parameters`, `Result`, `Output`, `InputPath`,
+    /// `OutputPath`, `ResultPath`).
+    ///
+    /// ## Why is this bad?
+    /// Every turn of such a loop sees the same input and the same variables, so its
+    /// Choice decides the same way every time: once entered, the loop spins as fast as
+    /// Step Functions moves between states, adding events to the history until the
+    /// execution fails at the 25,000-event limit (and a Standard workflow is billed for
+    /// every transition).
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Check", "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$.ready", "BooleanEquals": true, "Next": "Done"}], "Default": "Again"}, "Again": {"Type": "Pass", "Next": "Check"}, "Done": {"Type": "Succeed"}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "Check", "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$.ready", "BooleanEquals": true, "Next": "Done"}], "Default": "Again"}, "Again": {"Type": "Wait", "Seconds": 30, "Next": "Check"}, "Done": {"Type": "Succeed"}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL702",
+        name: "busy-loop",
+        severity: Warning,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
+        return;
+    };
+    for scope in &machine.scopes {
+        let graph = graphs.scope(scope.id);
+        for states in loops(scope, graph) {
+            let idle = states.iter().all(|&i| changes_nothing(&scope.states[i]));
+            if !idle {
+                continue;
+            }
+            let first = &scope.states[states[0]];
+            sink.report(
+                first.name_range,
+                format!(
+                    "the loop {} neither waits, works nor changes any data: it takes the same turn forever, until the execution reaches the 25,000-event history limit",
+                    names(scope, &states)
+                ),
+            )
+            .help = Some("put a Wait state in the loop, or a Task that changes what the loop tests".into());
+        }
+    }
+}
+
+/// A Pass or Choice state that passes its input on unchanged and assigns nothing.
+fn changes_nothing(state: &crate::model::State<'_, '_>) -> bool {
+    const CHANGES: [&str; 7] = [
+        "Assign",
+        "Parameters",
+        "Result",
+        "Output",
+        "InputPath",
+        "OutputPath",
+        "ResultPath",
+    ];
+    matches!(state.kind, Some(StateType::Pass | StateType::Choice))
+        && !CHANGES.iter().any(|k| state.field(k).is_some())
+        && !state.choices.iter().any(|r| r.node.get("Assign").is_some())
+}

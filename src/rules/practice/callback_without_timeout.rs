@@ -1,0 +1,64 @@
+use crate::model::StateType;
+use crate::rules::practice::resource;
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Task that waits for a task token (`.waitForTaskToken`) with neither a
+    /// `HeartbeatSeconds` nor a `TimeoutSeconds` (nor their `Path` forms).
+    ///
+    /// ## Why is this bad?
+    /// If the token never comes back (the worker crashed, the message was lost), the
+    /// task waits as long as Step Functions lets it: the default task timeout is
+    /// 99,999,999 seconds, so a Standard workflow sits there until it hits the one-year
+    /// limit on an execution. A heartbeat or a timeout turns the lost callback into a
+    /// `States.HeartbeatTimeout` or `States.Timeout` error that a `Catch` can handle.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token"}}, "TimeoutSeconds": 3600, "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL705",
+        name: "callback-without-timeout",
+        severity: Warning,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        if state.kind != Some(StateType::Task)
+            || !resource(state).is_some_and(|r| r.ends_with(".waitForTaskToken"))
+        {
+            continue;
+        }
+        let limited = [
+            "HeartbeatSeconds",
+            "HeartbeatSecondsPath",
+            "TimeoutSeconds",
+            "TimeoutSecondsPath",
+        ]
+        .iter()
+        .any(|k| state.field(k).is_some());
+        if !limited {
+            let at = state.name_range;
+            sink.report(
+                at,
+                format!(
+                    "\"{}\" waits for a task token with no HeartbeatSeconds or TimeoutSeconds: a lost callback keeps it waiting until the execution times out",
+                    state.name
+                ),
+            )
+            .help = Some("set TimeoutSeconds (and HeartbeatSeconds for long jobs) and catch States.Timeout".into());
+        }
+    }
+}

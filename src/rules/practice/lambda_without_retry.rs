@@ -1,0 +1,130 @@
+use crate::model::StateType;
+use crate::rules::practice::resource;
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Task that invokes a Lambda function (`arn:aws:states:::lambda:invoke` or
+    /// a function ARN) without a retrier for the transient Lambda errors that AWS
+    /// recommends retrying: `Lambda.ServiceException`, `Lambda.AWSLambdaException`,
+    /// `Lambda.SdkClientException` and `Lambda.TooManyRequestsException`. A retrier for
+    /// `States.ALL` or `States.TaskFailed` covers them all.
+    ///
+    /// ## Why is this bad?
+    /// These errors come from the Lambda service, not from the function: throttling, a
+    /// brief service fault, a network hiccup. They are frequent enough at volume that a
+    /// workflow without a retrier fails now and then for no reason of its own.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:work"}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:work"}, "Retry": [{"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2, "JitterStrategy": "FULL"}], "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL704",
+        name: "lambda-without-retry",
+        severity: Info,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+/// The Lambda errors AWS recommends retrying.
+pub const TRANSIENT_LAMBDA_ERRORS: [&str; 4] = [
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+];
+
+/// True for a Task `Resource` that invokes a Lambda function.
+pub fn invokes_lambda(resource: &str) -> bool {
+    if let Some(rest) = resource.strip_prefix("arn:") {
+        let mut parts = rest.splitn(5, ':');
+        let (_partition, service, _region, _account, what) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next().unwrap_or(""),
+        );
+        return match service {
+            Some("lambda") => what.starts_with("function:"),
+            Some("states") => what == "lambda:invoke" || what.starts_with("lambda:invoke."),
+            _ => false,
+        };
+    }
+    false
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        if state.kind != Some(StateType::Task) || !resource(state).is_some_and(invokes_lambda) {
+            continue;
+        }
+        let retried: Vec<&str> = state
+            .retriers
+            .iter()
+            .filter_map(|r| r.error_equals.and_then(|m| m.value.as_array()))
+            .flatten()
+            .filter_map(|n| n.as_str())
+            .collect();
+        if retried
+            .iter()
+            .any(|e| *e == "States.ALL" || *e == "States.TaskFailed")
+        {
+            continue;
+        }
+        let missing: Vec<&str> = TRANSIENT_LAMBDA_ERRORS
+            .into_iter()
+            .filter(|e| !retried.contains(e))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let at = state
+            .field("Retry")
+            .map_or(state.name_range, |m| m.key_range);
+        sink.report(
+            at,
+            format!(
+                "Lambda task \"{}\" does not retry the transient Lambda errors {}",
+                state.name,
+                missing.join(", ")
+            ),
+        )
+        .help = Some(
+            "add a retrier for Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException and Lambda.TooManyRequestsException with a backoff".into(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::invokes_lambda;
+
+    #[test]
+    fn lambda_resources() {
+        assert!(invokes_lambda("arn:aws:states:::lambda:invoke"));
+        assert!(invokes_lambda(
+            "arn:aws:states:::lambda:invoke.waitForTaskToken"
+        ));
+        assert!(invokes_lambda(
+            "arn:aws:lambda:us-east-1:123456789012:function:f"
+        ));
+        assert!(invokes_lambda(
+            "arn:aws-cn:lambda:cn-north-1:123456789012:function:f:prod"
+        ));
+        assert!(!invokes_lambda("arn:aws:states:::sqs:sendMessage"));
+        assert!(!invokes_lambda(
+            "arn:aws:states:us-east-1:123456789012:activity:a"
+        ));
+        assert!(!invokes_lambda("${LambdaArn}"));
+    }
+}

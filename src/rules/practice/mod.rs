@@ -1,0 +1,55 @@
+//! 7xx: best practice (warnings and information, each can be switched off by code).
+pub mod busy_loop;
+pub mod callback_without_timeout;
+pub mod choice_without_default;
+pub mod lambda_without_retry;
+pub mod loop_without_exit;
+
+use petgraph::algo::kosaraju_scc;
+
+use crate::graph::ScopeGraph;
+use crate::model::{Scope, State};
+use crate::rules::graph::has_unknown_transition;
+
+/// The loops of a scope: each strongly connected component of reachable states that
+/// holds a cycle (two or more states, or one state that transitions to itself), with
+/// its states in document order. Nothing for a scope with a transition only known at
+/// deploy time. (Kosaraju's algorithm: petgraph's runs on explicit stacks, while its
+/// Tarjan recurses once per state and overflows the stack on a 100,000-state chain.)
+pub(crate) fn loops(scope: &Scope<'_, '_>, graph: &ScopeGraph) -> Vec<Vec<usize>> {
+    if has_unknown_transition(scope) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for component in kosaraju_scc(&graph.graph) {
+        let mut states: Vec<usize> = component.iter().map(|n| n.index()).collect();
+        if !states.iter().all(|&i| graph.reachable[i]) {
+            continue;
+        }
+        let cyclic = states.len() > 1 || graph.successors(states[0]).any(|j| j == states[0]);
+        if cyclic {
+            states.sort_unstable();
+            out.push(states);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// State names for a message: `"A" -> "B" -> "C"` in document order, at most 5.
+pub(crate) fn names(scope: &Scope<'_, '_>, states: &[usize]) -> String {
+    let mut list: Vec<String> = states
+        .iter()
+        .take(5)
+        .map(|&i| format!("\"{}\"", scope.states[i].name))
+        .collect();
+    if states.len() > 5 {
+        list.push(format!("and {} more", states.len() - 5));
+    }
+    list.join(", ")
+}
+
+/// The `Resource` string of a Task state.
+pub(crate) fn resource<'a>(state: &State<'a, '_>) -> Option<&'a str> {
+    state.field("Resource").and_then(|m| m.value.as_str())
+}
