@@ -9,6 +9,7 @@
 //! Evaluators report [`EvalError`]s shaped like the errors AWS Step Functions raises at
 //! run time (`States.Runtime` plus a cause text).
 
+pub mod digest;
 pub mod intrinsic;
 pub mod jsonata;
 pub mod jsonpath;

@@ -11,7 +11,6 @@ pub mod ast;
 mod datetime;
 pub mod eval;
 mod functions;
-mod hash;
 pub mod lexer;
 pub mod parser;
 mod picture;
