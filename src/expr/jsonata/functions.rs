@@ -1391,7 +1391,13 @@ pub fn call(
                 out.push(Val::Num(a0 + i * step));
                 i += 1.0;
             }
-            Some(Val::array(out))
+            // AWS returns a one-item range as the item itself (recorded:
+            // `$range(1, 9, 9)` gives `1`), like a JSONata result sequence.
+            if out.len() == 1 {
+                out.pop()
+            } else {
+                Some(Val::array(out))
+            }
         }
         "hash" => {
             let Some(x) = str_arg(&arg(0)) else {

@@ -258,6 +258,14 @@ mod tests {
             Some(json!([0, 5, 10]))
         );
         assert_eq!(
+            eval_with("$range(1, 9, 9)", None, json!({})).unwrap(),
+            Some(json!(1))
+        );
+        assert_eq!(
+            eval_with("$range(1, 9, 2)", None, json!({})).unwrap(),
+            Some(json!([1, 3, 5, 7, 9]))
+        );
+        assert_eq!(
             eval_with("$parse('{\"a\": [1]}').a", None, json!({})).unwrap(),
             Some(json!([1]))
         );
