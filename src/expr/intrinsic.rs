@@ -971,17 +971,6 @@ pub fn evaluate_str(
     evaluate(&call, scope, entropy)
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 struct Args<'a> {
     f: Function,
     values: Vec<Value>,
@@ -996,7 +985,7 @@ impl Args<'_> {
                 "The argument {} of {} must be {expected}, but was {}: {}",
                 i + 1,
                 self.f.name(),
-                type_name(&self.values[i]),
+                super::json_type_name(&self.values[i]),
                 compact_json(&self.values[i])
             ),
         )

@@ -8,7 +8,7 @@
 
 pub mod analysis;
 pub mod ast;
-mod datetime;
+pub(crate) mod datetime;
 pub mod eval;
 mod functions;
 pub mod lexer;
