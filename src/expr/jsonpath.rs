@@ -1160,16 +1160,7 @@ struct Env<'a> {
     variables: &'a Map<String, Value>,
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+use super::json_type_name as json_type;
 
 fn a_json_type(v: &Value) -> &'static str {
     match v {
@@ -1495,21 +1486,6 @@ fn truthy(v: &Value) -> bool {
     !matches!(v, Value::Null | Value::Bool(false))
 }
 
-fn num_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| num_eq(a, b))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| num_eq(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
 fn compare(op: CompareOp, l: Option<&Value>, r: Option<&Value>) -> bool {
     let (Some(l), Some(r)) = (l, r) else {
         return false;
@@ -1521,32 +1497,34 @@ fn compare(op: CompareOp, l: Option<&Value>, r: Option<&Value>) -> bool {
     };
     use std::cmp::Ordering::*;
     match op {
-        CompareOp::Eq => num_eq(l, r),
-        CompareOp::Ne => !num_eq(l, r),
+        CompareOp::Eq => super::json_eq(l, r),
+        CompareOp::Ne => !super::json_eq(l, r),
         CompareOp::Lt => ord() == Some(Less),
         CompareOp::Le => matches!(ord(), Some(Less | Equal)),
         CompareOp::Gt => ord() == Some(Greater),
         CompareOp::Ge => matches!(ord(), Some(Greater | Equal)),
         CompareOp::Regex => false,
-        CompareOp::In => r.as_array().is_some_and(|a| a.iter().any(|x| num_eq(x, l))),
+        CompareOp::In => r
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| super::json_eq(x, l))),
         CompareOp::Nin => r
             .as_array()
-            .is_some_and(|a| !a.iter().any(|x| num_eq(x, l))),
+            .is_some_and(|a| !a.iter().any(|x| super::json_eq(x, l))),
         CompareOp::SubsetOf => match (l.as_array(), r.as_array()) {
-            (Some(a), Some(b)) => a.iter().all(|x| b.iter().any(|y| num_eq(x, y))),
+            (Some(a), Some(b)) => a.iter().all(|x| b.iter().any(|y| super::json_eq(x, y))),
             _ => false,
         },
         CompareOp::AnyOf => match (l.as_array(), r.as_array()) {
-            (Some(a), Some(b)) => a.iter().any(|x| b.iter().any(|y| num_eq(x, y))),
+            (Some(a), Some(b)) => a.iter().any(|x| b.iter().any(|y| super::json_eq(x, y))),
             _ => false,
         },
         CompareOp::NoneOf => match (l.as_array(), r.as_array()) {
-            (Some(a), Some(b)) => !a.iter().any(|x| b.iter().any(|y| num_eq(x, y))),
+            (Some(a), Some(b)) => !a.iter().any(|x| b.iter().any(|y| super::json_eq(x, y))),
             _ => false,
         },
         CompareOp::Contains => match (l, r) {
             (Value::String(a), Value::String(b)) => a.contains(b.as_str()),
-            (Value::Array(a), x) => a.iter().any(|y| num_eq(x, y)),
+            (Value::Array(a), x) => a.iter().any(|y| super::json_eq(x, y)),
             _ => false,
         },
         CompareOp::Size => {

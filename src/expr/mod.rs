@@ -9,6 +9,7 @@
 //! Evaluators report [`EvalError`]s shaped like the errors AWS Step Functions raises at
 //! run time (`States.Runtime` plus a cause text).
 
+pub mod digest;
 pub mod intrinsic;
 pub mod jsonata;
 pub mod jsonpath;
@@ -144,11 +145,50 @@ impl SplitMix64 {
 
 impl Entropy for SplitMix64 {
     fn next_u64(&mut self) -> u64 {
+        let out = splitmix64(self.state);
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        out
+    }
+}
+
+/// One SplitMix64 step as a pure function: the output for state `z` (which then
+/// advances by the golden-ratio increment). Also the simulator's seed mixer.
+pub fn splitmix64(z: u64) -> u64 {
+    let mut z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The JSON type name AWS uses in messages: `null`, `boolean`, `number`, `string`,
+/// `array` or `object`.
+pub fn json_type_name(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Deep JSON equality in which numbers compare by value (`1` equals `1.0`), as the
+/// JSONPath filters, `States.ArrayContains`/`ArrayUnique` and Choice rules need.
+pub fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
     }
 }
 

@@ -1868,16 +1868,7 @@ impl Runner<'_> {
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+use crate::expr::json_type_name as json_type;
 
 fn operand_bool(o: &Operand) -> bool {
     match o {

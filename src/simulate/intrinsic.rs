@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::path::Path;
+use crate::expr::digest::{base64_decode_until_padding, base64_encode, hex_digest};
 
 const MAX_NESTING: usize = 10;
 
@@ -199,16 +200,7 @@ pub(crate) trait Resolver {
     fn next_random(&self) -> u64;
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+use crate::expr::json_type_name as type_name;
 
 fn as_int(v: &Value, f: &str) -> Result<i64, String> {
     match v {
@@ -303,45 +295,6 @@ fn format_value(v: &Value, top: bool, out: &mut String) {
 
 fn java_round(x: f64) -> i64 {
     (x + 0.5).floor() as i64
-}
-
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = (chunk[0] as u32) << 16
-            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
-            | *chunk.get(2).unwrap_or(&0) as u32;
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(B64[(n >> (18 - 6 * k) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut buf = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        if c == b'=' {
-            break;
-        }
-        let v = B64.iter().position(|&x| x == c)? as u32;
-        buf = buf << 6 | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-            buf &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
@@ -489,7 +442,8 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
             if s.chars().count() > 10_000 {
                 return Err("The input of States.Base64Decode exceeds 10000 characters.".into());
             }
-            let bytes = base64_decode(s).ok_or_else(|| format!("'{s}' is not valid base64."))?;
+            let bytes = base64_decode_until_padding(s)
+                .ok_or_else(|| format!("'{s}' is not valid base64."))?;
             Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         }
         "States.Hash" => {
@@ -499,7 +453,7 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
                 other => other.to_string(),
             };
             let alg = want_str(&args[1], f)?;
-            super::hash::hash_hex(alg, data.as_bytes())
+            hex_digest(alg, data.as_bytes())
                 .map(Value::String)
                 .ok_or_else(|| format!("The hash algorithm '{alg}' is not supported; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512."))
         }
@@ -588,28 +542,7 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
     }
 }
 
-/// Deep JSON equality where 1 and 1.0 are equal.
-pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-pub(crate) fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+pub(crate) use crate::expr::{json_eq, splitmix64 as splitmix};
 
 #[cfg(test)]
 mod tests {

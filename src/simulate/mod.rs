@@ -13,7 +13,6 @@ mod choice;
 pub mod cli;
 mod compile;
 mod engine;
-mod hash;
 mod intrinsic;
 mod jsonata;
 mod mock;

@@ -683,16 +683,6 @@ fn encoding_and_hashing() {
         json!("Data to encode")
     );
     assert_eq!(eval("States.Base64Decode('')"), json!(""));
-    for s in ["", "f", "fo", "foo", "foob", "fooba", "foobar", "héllo ✓"] {
-        let enc = base64_encode(s.as_bytes());
-        assert_eq!(base64_decode(&enc).unwrap(), s.as_bytes(), "{s}");
-    }
-    assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
-    assert_eq!(base64_encode(b"fooba"), "Zm9vYmE=");
-    assert_eq!(base64_encode(b"foob"), "Zm9vYg==");
-    assert_eq!(base64_decode("Zm9v!mFy"), None);
-    assert_eq!(base64_decode("Zm9"), None);
-    assert_eq!(base64_decode("Zm=v"), None);
     assert_eq!(
         eval_err("States.Base64Decode($.s)", json!({"s": "not base64"})),
         "The argument of States.Base64Decode is not valid Base64: not base64"
@@ -732,26 +722,6 @@ fn encoding_and_hashing() {
             "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
         )
     );
-    let long = "a".repeat(200);
-    assert_eq!(
-        h(&long, "MD5"),
-        json!(digest::hex(&digest::md5(long.as_bytes())))
-    );
-    let multi = |alg: &str| digest_for(alg, "a".repeat(200).as_bytes());
-    assert_eq!(
-        multi("sha256"),
-        "c2a908d98f5df987ade41b5fce213067efbcc21ef2240212a41e54b5e7c28ae5"
-    );
-    assert_eq!(
-        multi("sha384"),
-        "0691b6e978614b67d60557b2a2cddd53406508522efa21c624dbbfa8ab6e726d5c586b489c7c09f24109a64c10211d48"
-    );
-    assert_eq!(
-        multi("sha512"),
-        "4b11459c33f52a22ee8236782714c150a3b2c60994e9acee17fe68947a3e6789f31e7668394592da7bef827cddca88c4e6f86e4df7ed1ae6cba71f3e98faee9f"
-    );
-    assert_eq!(multi("md5"), "887f30b43b2867f4a9accceee7d16e6c");
-    assert_eq!(multi("sha1"), "e61cfffe0d9195a525fc6cf06ca2d77119c24a40");
     assert_eq!(
         h("héllo wörld", "MD5"),
         json!("ed0c22cc110ede12327851863c078138")
@@ -764,16 +734,6 @@ fn encoding_and_hashing() {
         eval_err("States.Hash($.d, 'MD5')", json!({"d": "x".repeat(10_001)})),
         "The input of States.Hash exceeds the maximum length of 10000 characters"
     );
-}
-
-fn digest_for(alg: &str, data: &[u8]) -> String {
-    digest::hex(&match alg {
-        "md5" => digest::md5(data),
-        "sha1" => digest::sha1(data),
-        "sha256" => digest::sha256(data),
-        "sha384" => digest::sha512_family(data, true),
-        _ => digest::sha512_family(data, false),
-    })
 }
 
 #[test]

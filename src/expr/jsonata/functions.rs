@@ -4,6 +4,7 @@ use super::JsonataError;
 use super::eval::{Evaluator, Func, R, push_flat, truthy};
 use super::signature::Signature;
 use super::value::{Obj, Val, deep_equal, format_number};
+use crate::expr::digest::{base64_decode_lenient, base64_encode, hex_digest};
 use crate::syntax::TextRange;
 use std::rc::Rc;
 
@@ -1195,7 +1196,7 @@ pub fn call(
         "base64encode" => str_arg(&arg(0)).map(|x| Val::str(&base64_encode(x.as_bytes()))),
         "base64decode" => match str_arg(&arg(0)) {
             None => None,
-            Some(x) => s(String::from_utf8_lossy(&base64_decode(&x))),
+            Some(x) => s(String::from_utf8_lossy(&base64_decode_lenient(&x))),
         },
         "encodeUrlComponent" | "encodeUrl" => {
             let Some(x) = str_arg(&arg(0)) else {
@@ -1390,14 +1391,20 @@ pub fn call(
                 out.push(Val::Num(a0 + i * step));
                 i += 1.0;
             }
-            Some(Val::array(out))
+            // AWS returns a one-item range as the item itself (recorded:
+            // `$range(1, 9, 9)` gives `1`), like a JSONata result sequence.
+            if out.len() == 1 {
+                out.pop()
+            } else {
+                Some(Val::array(out))
+            }
         }
         "hash" => {
             let Some(x) = str_arg(&arg(0)) else {
                 return Ok(None);
             };
             let alg = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
-            match super::hash::hex_digest(&alg, x.as_bytes()) {
+            match hex_digest(&alg, x.as_bytes()) {
                 Some(h) => s(h),
                 None => {
                     return Err(err(
@@ -1584,48 +1591,6 @@ fn parse_number(t: &str) -> Option<f64> {
     };
     let v = if neg { -v } else { v };
     v.is_finite().then_some(v)
-}
-
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-pub fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-pub fn base64_decode(s: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = match B64.iter().position(|&x| x == c) {
-            Some(v) => v as u32,
-            None => continue,
-        };
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
 }
 
 fn percent_decode(s: &str, reserved: &str) -> Option<String> {

@@ -8,10 +8,9 @@
 
 pub mod analysis;
 pub mod ast;
-mod datetime;
+pub(crate) mod datetime;
 pub mod eval;
 mod functions;
-mod hash;
 pub mod lexer;
 pub mod parser;
 mod picture;
@@ -257,6 +256,14 @@ mod tests {
         assert_eq!(
             eval_with("$range(0, 10, 5)", None, json!({})).unwrap(),
             Some(json!([0, 5, 10]))
+        );
+        assert_eq!(
+            eval_with("$range(1, 9, 9)", None, json!({})).unwrap(),
+            Some(json!(1))
+        );
+        assert_eq!(
+            eval_with("$range(1, 9, 2)", None, json!({})).unwrap(),
+            Some(json!([1, 3, 5, 7, 9]))
         );
         assert_eq!(
             eval_with("$parse('{\"a\": [1]}').a", None, json!({})).unwrap(),

@@ -1,6 +1,5 @@
-use crate::rules::resources::{parse_arn, task_resource};
+use crate::rules::resources::{parse_arn, task_resource, value_range};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{TextRange, string_source_offset};
 
 declare_rule! {
     /// ## What it does
@@ -49,11 +48,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if arn.service != "lambda" {
             continue;
         }
-        let at = |from: usize, to: usize| {
-            let s = string_source_offset(ctx.source, &m.value, from);
-            let e = string_source_offset(ctx.source, &m.value, to);
-            TextRange::new(s, e.max(s + 1))
-        };
+        let at = |from: usize, to: usize| value_range(ctx.source, m, from, to);
         let Some(rest) = arn.resource.strip_prefix("function:") else {
             sink.report(
                 m.value.range,

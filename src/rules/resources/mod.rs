@@ -7,7 +7,7 @@ pub mod unknown_service_integration;
 pub mod unsupported_integration_pattern;
 
 use crate::model::{State, StateType};
-use crate::syntax::Member;
+use crate::syntax::{Member, TextRange, string_source_offset};
 
 /// Partitions of AWS.
 pub(crate) const PARTITIONS: &[&str] = &[
@@ -188,6 +188,24 @@ pub(crate) fn task_resource<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Member
         return None;
     }
     Some((m, s))
+}
+
+/// A Task's literal `Resource` that is a service-integration ARN (`arn:<p>:states:...`,
+/// not an activity), with its member, text and parsed ARN: what ASL402-ASL404 inspect.
+pub(crate) fn integration_resource<'a, 's>(
+    state: &State<'a, 's>,
+) -> Option<(&'a Member<'s>, &'a str, Arn<'a>)> {
+    let (m, text) = task_resource(state)?;
+    let arn = parse_arn(text)?;
+    (arn.service == "states" && !arn.resource.starts_with("activity:")).then_some((m, text, arn))
+}
+
+/// The source range of decoded bytes `from..to` of a string member's value, at least
+/// one byte wide so that an empty part can still be pointed at.
+pub(crate) fn value_range(source: &str, m: &Member<'_>, from: usize, to: usize) -> TextRange {
+    let s = string_source_offset(source, &m.value, from);
+    let e = string_source_offset(source, &m.value, to);
+    TextRange::new(s, e.max(s + 1))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Applicability, Edit, Fix};
-use crate::rules::resources::{parse_arn, task_resource};
+use crate::rules::resources::integration_resource;
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::{TextRange, string_source_offset};
 
@@ -38,13 +38,9 @@ declare_rule! {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        let Some((m, text)) = task_resource(state) else {
+        let Some((m, text, arn)) = integration_resource(state) else {
             continue;
         };
-        let Some(arn) = parse_arn(text) else { continue };
-        if arn.service != "states" || arn.resource.starts_with("activity:") {
-            continue;
-        }
         if arn.region.is_empty() && arn.account.is_empty() {
             continue;
         }

@@ -1,6 +1,7 @@
-use crate::rules::resources::{INTEGRATIONS, integration, parse_arn, split_pattern, task_resource};
+use crate::rules::resources::{
+    INTEGRATIONS, integration, integration_resource, split_pattern, value_range,
+};
 use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
-use crate::syntax::{TextRange, string_source_offset};
 
 declare_rule! {
     /// ## What it does
@@ -37,18 +38,10 @@ declare_rule! {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        let Some((m, text)) = task_resource(state) else {
+        let Some((m, _, arn)) = integration_resource(state) else {
             continue;
         };
-        let Some(arn) = parse_arn(text) else { continue };
-        if arn.service != "states" || arn.resource.starts_with("activity:") {
-            continue;
-        }
-        let span = |from: usize, len: usize| {
-            let s = string_source_offset(ctx.source, &m.value, from);
-            let e = string_source_offset(ctx.source, &m.value, from + len);
-            TextRange::new(s, e.max(s + 1))
-        };
+        let span = |from: usize, len: usize| value_range(ctx.source, m, from, from + len);
         let (svc, action) = arn.resource.split_once(':').unwrap_or((arn.resource, ""));
         let base = arn.resource_offset;
         if svc == "aws-sdk" {

@@ -1,6 +1,7 @@
-use crate::rules::resources::{Pattern, integration, parse_arn, split_pattern, task_resource};
+use crate::rules::resources::{
+    Pattern, integration, integration_resource, split_pattern, value_range,
+};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{TextRange, string_source_offset};
 
 declare_rule! {
     /// ## What it does
@@ -35,13 +36,9 @@ declare_rule! {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        let Some((m, text)) = task_resource(state) else {
+        let Some((m, text, arn)) = integration_resource(state) else {
             continue;
         };
-        let Some(arn) = parse_arn(text) else { continue };
-        if arn.service != "states" || arn.resource.starts_with("activity:") {
-            continue;
-        }
         let (svc, rest) = arn.resource.split_once(':').unwrap_or((arn.resource, ""));
         let (svc_label, action, supports): (&str, &str, [bool; 3]) = if svc == "aws-sdk" {
             let action = rest.split_once(':').map_or("", |(_, a)| a);
@@ -53,11 +50,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         };
         let (name, pattern) = split_pattern(action);
         let suffix_from = text.len() - (action.len() - name.len());
-        let at = || {
-            let s = string_source_offset(ctx.source, &m.value, suffix_from);
-            let e = string_source_offset(ctx.source, &m.value, text.len());
-            TextRange::new(s, e.max(s + 1))
-        };
+        let at = || value_range(ctx.source, m, suffix_from, text.len());
         let ok = match pattern {
             None => {
                 sink.report(
