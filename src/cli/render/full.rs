@@ -95,7 +95,7 @@ pub fn render(files: &[FileReport], color: bool) -> String {
             // file for every diagnostic. Name the positions instead.
             let too_long = std::iter::once(d.range)
                 .chain(d.labels.iter().map(|l| l.range))
-                .any(|r| line_is_too_long(&index, &file.text, r));
+                .any(|r| line_is_too_long(index, &file.text, r));
             if too_long {
                 labels.clear();
                 let at = |r: crate::syntax::TextRange| {
