@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+use super::keys::{KeyIndex, truncate};
 use super::text::TextRange;
 use super::tree::{
     Comment, Document, MAX_DEPTH, Member, Node, SourceKind, SyntaxError, SyntaxErrorKind, Value,
@@ -22,7 +23,6 @@ pub fn parse(text: &str) -> Document<'_> {
         pos: 0,
         errors: Vec::new(),
         comments: Vec::new(),
-        seen_keys: rustc_hash::FxHashMap::default(),
         member_bufs: Vec::new(),
         item_bufs: Vec::new(),
     };
@@ -65,8 +65,6 @@ struct Parser<'s> {
     pos: usize,
     errors: Vec<SyntaxError>,
     comments: Vec<Comment<'s>>,
-    /// Scratch map for duplicate-key detection, reused across objects.
-    seen_keys: rustc_hash::FxHashMap<Cow<'s, str>, TextRange>,
     /// Reused buffers that objects and arrays are read into; each is then copied into
     /// a vector of exactly its length. Growing the tree's own vectors left on average
     /// half of them unused (a 12 MB definition took 27 MB more than needed).
@@ -129,8 +127,8 @@ impl<'s> Parser<'s> {
             let start = self.pos;
             match self.bytes.get(self.pos + 1) {
                 Some(b'/') => {
-                    let end =
-                        memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
+                    let end = memchr::memchr(b'\n', &self.bytes[start..])
+                        .map_or(self.bytes.len(), |i| start + i);
                     self.comments.push(Comment {
                         text: &self.text[start + 2..end],
                         range: TextRange::from_usize(start, end),
@@ -144,7 +142,7 @@ impl<'s> Parser<'s> {
                 }
                 Some(b'*') => {
                     let body = start + 2;
-                    let (end, text_end) = match find(&self.bytes[body..], b"*/") {
+                    let (end, text_end) = match memchr::memmem::find(&self.bytes[body..], b"*/") {
                         Some(i) => (body + i + 2, body + i),
                         None => {
                             self.error(
@@ -494,11 +492,7 @@ impl<'s> Parser<'s> {
         let start = self.pos;
         self.pos += 1; // `{`
         let mut members: Vec<Member<'s>> = self.member_bufs.pop().unwrap_or_default();
-        // Keys seen in this object, for duplicate detection. Small objects scan the
-        // members directly; large ones use the shared map.
-        let mut use_map = false;
-        let saved = std::mem::take(&mut self.seen_keys);
-        let mut seen = saved;
+        let mut seen = KeyIndex::default();
         loop {
             self.skip_trivia();
             let Some(b) = self.peek() else {
@@ -580,7 +574,7 @@ impl<'s> Parser<'s> {
                 // `"key" }` or `"key", ...`: a key with no value.
                 if matches!(self.peek(), None | Some(b'}' | b',')) {
                     let node = Node::new(TextRange::empty(at as u32), Value::Invalid);
-                    self.push_member(&mut members, &mut seen, &mut use_map, key, key_range, node);
+                    self.push_member(&mut members, &mut seen, key, key_range, node);
                     if self.peek() == Some(b',') {
                         self.pos += 1;
                     }
@@ -595,7 +589,7 @@ impl<'s> Parser<'s> {
                 // Stray colon: skip it.
                 self.pos += 1;
             }
-            self.push_member(&mut members, &mut seen, &mut use_map, key, key_range, value);
+            self.push_member(&mut members, &mut seen, key, key_range, value);
             // Separator.
             self.skip_trivia();
             match self.peek() {
@@ -641,8 +635,6 @@ impl<'s> Parser<'s> {
                 }
             }
         }
-        seen.clear();
-        self.seen_keys = seen;
         let mut exact = Vec::with_capacity(members.len());
         exact.append(&mut members);
         self.member_bufs.push(members);
@@ -652,34 +644,12 @@ impl<'s> Parser<'s> {
     fn push_member(
         &mut self,
         members: &mut Vec<Member<'s>>,
-        seen: &mut rustc_hash::FxHashMap<Cow<'s, str>, TextRange>,
-        use_map: &mut bool,
+        seen: &mut KeyIndex<'s>,
         key: Cow<'s, str>,
         key_range: TextRange,
         value: Node<'s>,
     ) {
-        const MAP_THRESHOLD: usize = 16;
-        let first = if *use_map {
-            match seen.get(&key) {
-                Some(r) => Some(*r),
-                None => {
-                    seen.insert(key.clone(), key_range);
-                    None
-                }
-            }
-        } else {
-            let found = members.iter().find(|m| m.key == key).map(|m| m.key_range);
-            if members.len() + 1 >= MAP_THRESHOLD {
-                *use_map = true;
-                // The map is only used while this object is being read: nested objects
-                // took it out with `mem::take` and gave back an empty one.
-                for m in members.iter() {
-                    seen.entry(m.key.clone()).or_insert(m.key_range);
-                }
-                seen.entry(key.clone()).or_insert(key_range);
-            }
-            found
-        };
+        let first = seen.first_of(members, &key, key_range);
         if let Some(first) = first {
             self.error(
                 key_range,
@@ -918,22 +888,6 @@ pub(crate) fn parse_number(raw: &str) -> Option<serde_json::Number> {
     }
     let f: f64 = raw.parse().ok()?;
     serde_json::Number::from_f64(f)
-}
-
-fn truncate(s: &str, max: usize) -> Cow<'_, str> {
-    if s.chars().count() <= max {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(format!("{}…", s.chars().take(max).collect::<String>()))
-    }
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

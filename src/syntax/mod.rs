@@ -3,6 +3,7 @@
 //! module knows ASL, LSP or terminals.
 
 pub mod json;
+mod keys;
 pub mod text;
 pub mod tree;
 pub mod yaml;

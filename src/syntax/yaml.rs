@@ -57,6 +57,7 @@ use std::collections::HashMap;
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, Span, StructureStyle, Tag};
 
 use super::json::parse_number;
+use super::keys::{KeyIndex, truncate};
 use super::text::TextRange;
 use super::tree::{
     Comment, Document, MAX_DEPTH, Member, Node, SourceKind, SyntaxError, SyntaxErrorKind, Tagged,
@@ -429,8 +430,8 @@ enum FrameKind<'s> {
     Map {
         members: Vec<Member<'s>>,
         key: Option<KeySlot<'s>>,
-        /// Built once the mapping has many members, for duplicate detection.
-        index: Option<HashMap<Cow<'s, str>, TextRange>>,
+        /// Keys seen so far, for duplicate detection.
+        index: KeyIndex<'s>,
     },
 }
 
@@ -591,7 +592,7 @@ impl<'s, 'l> Builder<'s, 'l> {
                 let kind = FrameKind::Map {
                     members: Vec::new(),
                     key: None,
-                    index: None,
+                    index: KeyIndex::default(),
                 };
                 self.open(start, style, anchor, tag, kind);
             }
@@ -982,7 +983,6 @@ impl<'s> Builder<'s, '_> {
     }
 
     fn add_member(&mut self, value: Node<'s>) {
-        const MAP_THRESHOLD: usize = 16;
         let Some(Frame {
             kind:
                 FrameKind::Map {
@@ -1002,27 +1002,7 @@ impl<'s> Builder<'s, '_> {
         else {
             return;
         };
-        let first = match index {
-            Some(map) => match map.get(&key) {
-                Some(r) => Some(*r),
-                None => {
-                    map.insert(key.clone(), range);
-                    None
-                }
-            },
-            None => {
-                let found = members.iter().find(|m| m.key == key).map(|m| m.key_range);
-                if members.len() + 1 >= MAP_THRESHOLD {
-                    let mut map = HashMap::with_capacity(members.len() * 2);
-                    for m in members.iter() {
-                        map.entry(m.key.clone()).or_insert(m.key_range);
-                    }
-                    map.entry(key.clone()).or_insert(range);
-                    *index = Some(map);
-                }
-                found
-            }
-        };
+        let first = index.first_of(members, &key, range);
         let message = first.map(|_| format!("duplicate key \"{}\"", truncate(&key, 60)));
         members.push(Member {
             key,
@@ -1330,14 +1310,6 @@ fn decode_quoted(raw: &str) -> String {
         }
     }
     out
-}
-
-fn truncate(s: &str, max: usize) -> Cow<'_, str> {
-    if s.chars().count() <= max {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(format!("{}…", s.chars().take(max).collect::<String>()))
-    }
 }
 
 #[cfg(test)]
