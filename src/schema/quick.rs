@@ -564,6 +564,10 @@ impl Quick {
         let mut seen_known: u64 = 0;
         let mut seen_other: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
         let large = members.len() > 16;
+        // A big object (the `States` of a large machine) has its members judged on all
+        // cores: collect the (schema, value) pairs, then evaluate them in parallel.
+        let parallel = members.len() >= PARALLEL_MEMBERS;
+        let mut jobs: Vec<(usize, &Node<'_>)> = Vec::new();
         for (at, m) in members.iter().enumerate().rev() {
             let key: &str = &m.key;
             let schema = match find_property(props, key) {
@@ -597,11 +601,35 @@ impl Quick {
                     }
                 },
             };
-            if !step(self.eval(schema, &m.value, depth)) {
+            if parallel {
+                jobs.push((schema, &m.value));
+            } else if !step(self.eval(schema, &m.value, depth)) {
+                return Invalid;
+            }
+        }
+        if parallel {
+            use rayon::prelude::*;
+            let v = jobs
+                .par_iter()
+                .map(|&(schema, node)| self.eval(schema, node, depth))
+                .reduce(|| Valid, worst);
+            if !step(v) {
                 return Invalid;
             }
         }
         verdict
+    }
+}
+
+/// Objects with at least this many members are judged in parallel.
+const PARALLEL_MEMBERS: usize = 256;
+
+/// The verdict of two checks that must both hold.
+fn worst(a: Verdict, b: Verdict) -> Verdict {
+    match (a, b) {
+        (Invalid, _) | (_, Invalid) => Invalid,
+        (Unknown, _) | (_, Unknown) => Unknown,
+        _ => Valid,
     }
 }
 
