@@ -5,7 +5,7 @@ use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config, termcolor};
 
 use super::FileReport;
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules;
 use crate::syntax::LineIndex;
 
@@ -60,12 +60,8 @@ impl<'a> Files<'a> for OneFile<'a> {
 
 /// Source snippets rendered with codespan-reporting, then a summary line.
 pub fn render(files: &[FileReport], color: bool) -> String {
-    let config = Config::default();
-    let mut buffer = if color {
-        termcolor::Buffer::ansi()
-    } else {
-        termcolor::Buffer::no_color()
-    };
+    use rayon::prelude::*;
+    let mut out: Vec<u8> = Vec::new();
     for file in files {
         if file.diagnostics.is_empty() {
             continue;
@@ -75,59 +71,87 @@ pub fn render(files: &[FileReport], color: bool) -> String {
             source: file.text.as_str(),
             lines: LineIndex::new(&file.text),
         };
-        let id = ();
-        let index = &store.lines;
-        for d in &file.diagnostics {
-            let severity = match d.severity {
-                Severity::Error => CsSeverity::Error,
-                Severity::Warning => CsSeverity::Warning,
-                Severity::Info => CsSeverity::Note,
-            };
-            let mut labels = vec![CsLabel::primary(id, clamp(d.range.as_usize(), &file.text))];
-            for l in &d.labels {
-                labels.push(
-                    CsLabel::secondary(id, clamp(l.range.as_usize(), &file.text))
-                        .with_message(l.message.clone()),
-                );
-            }
-            let mut notes = Vec::new();
-            // A snippet prints whole lines: on a minified definition that is the whole
-            // file for every diagnostic. Name the positions instead.
-            let too_long = std::iter::once(d.range)
-                .chain(d.labels.iter().map(|l| l.range))
-                .any(|r| line_is_too_long(index, &file.text, r));
-            if too_long {
-                labels.clear();
-                let at = |r: crate::syntax::TextRange| {
-                    let lc = index.line_col(&file.text, r.start);
-                    format!("{}:{}:{}", file.path, lc.line, lc.column)
+        // Each diagnostic renders on its own, so a file with thousands of them is
+        // rendered on all cores in chunks, then joined in order.
+        let chunks: Vec<Vec<u8>> = file
+            .diagnostics
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut buffer = if color {
+                    termcolor::Buffer::ansi()
+                } else {
+                    termcolor::Buffer::no_color()
                 };
-                notes.push(format!("at {} (the line is too long to show)", at(d.range)));
-                for l in &d.labels {
-                    notes.push(format!("{}: {}", l.message, at(l.range)));
+                for d in chunk {
+                    emit(&mut buffer, &store, file, d);
                 }
-            }
-            if let Some(help) = &d.help {
-                notes.push(format!("help: {help}"));
-            }
-            if let Some(meta) = rules::find(d.code).map(|r| &r.meta) {
-                notes.push(format!(
-                    "rule: {} ({}); see `asl-lint rule {}`",
-                    meta.name, d.code, d.code
-                ));
-            }
-            let diagnostic = CsDiagnostic::new(severity)
-                .with_code(d.code)
-                .with_message(d.message.clone())
-                .with_labels(labels)
-                .with_notes(notes);
-            let _ = term::emit_to_write_style(&mut buffer, &config, &store, &diagnostic);
+                buffer.into_inner()
+            })
+            .collect();
+        for chunk in chunks {
+            out.extend_from_slice(&chunk);
         }
     }
-    let mut out = String::from_utf8_lossy(buffer.as_slice()).into_owned();
+    // Everything written is UTF-8 (the sources are `str`s); stay safe all the same.
+    let mut out = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     out.push_str(&super::summary(files));
     out.push('\n');
     out
+}
+
+/// Diagnostics rendered per parallel task.
+const CHUNK: usize = 64;
+
+/// Renders one diagnostic with its snippet, notes, help and rule line.
+fn emit(buffer: &mut termcolor::Buffer, store: &OneFile<'_>, file: &FileReport, d: &Diagnostic) {
+    let config = Config::default();
+    let id = ();
+    let index = &store.lines;
+    let severity = match d.severity {
+        Severity::Error => CsSeverity::Error,
+        Severity::Warning => CsSeverity::Warning,
+        Severity::Info => CsSeverity::Note,
+    };
+    let mut labels = vec![CsLabel::primary(id, clamp(d.range.as_usize(), &file.text))];
+    for l in &d.labels {
+        labels.push(
+            CsLabel::secondary(id, clamp(l.range.as_usize(), &file.text))
+                .with_message(l.message.clone()),
+        );
+    }
+    let mut notes = Vec::new();
+    // A snippet prints whole lines: on a minified definition that is the whole
+    // file for every diagnostic. Name the positions instead.
+    let too_long = std::iter::once(d.range)
+        .chain(d.labels.iter().map(|l| l.range))
+        .any(|r| line_is_too_long(index, &file.text, r));
+    if too_long {
+        labels.clear();
+        let at = |r: crate::syntax::TextRange| {
+            let lc = index.line_col(&file.text, r.start);
+            format!("{}:{}:{}", file.path, lc.line, lc.column)
+        };
+        notes.push(format!("at {} (the line is too long to show)", at(d.range)));
+        for l in &d.labels {
+            notes.push(format!("{}: {}", l.message, at(l.range)));
+        }
+    }
+    if let Some(help) = &d.help {
+        notes.push(format!("help: {help}"));
+    }
+    if let Some(meta) = rules::find(d.code).map(|r| &r.meta) {
+        notes.push(format!(
+            "rule: {} ({}); see `asl-lint rule {}`",
+            meta.name, d.code, d.code
+        ));
+    }
+    let diagnostic = CsDiagnostic::new(severity)
+        .with_code(d.code)
+        .with_message(d.message.clone())
+        .with_labels(labels)
+        .with_notes(notes);
+    let _ = term::emit_to_write_style(buffer, &config, store, &diagnostic);
 }
 
 /// Lines longer than this (in bytes) are not shown in snippets.
