@@ -349,10 +349,17 @@ pub const RUN_TIME_ERRORS: &[&str] = &["ASL605"];
 
 /// The rule with this code (case-insensitive) or kebab-case name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    // The renderers look up the rule of every diagnostic by its exact code: try that
+    // (a plain byte comparison) before the case-insensitive and by-name matches.
     RULES
         .iter()
         .copied()
-        .find(|r| r.meta.code.eq_ignore_ascii_case(code_or_name) || r.meta.name == code_or_name)
+        .find(|r| r.meta.code == code_or_name)
+        .or_else(|| {
+            RULES.iter().copied().find(|r| {
+                r.meta.code.eq_ignore_ascii_case(code_or_name) || r.meta.name == code_or_name
+            })
+        })
 }
 
 /// Runs every rule that `enabled` accepts.
@@ -478,6 +485,21 @@ mod tests {
                 m.file
             );
         }
+    }
+
+    #[test]
+    fn find_takes_a_code_in_any_case_or_a_name() {
+        assert_eq!(
+            find("ASL201").map(|r| r.meta.name),
+            Some("unknown-next-state")
+        );
+        assert_eq!(find("asl201").map(|r| r.meta.code), Some("ASL201"));
+        assert_eq!(
+            find("unknown-next-state").map(|r| r.meta.code),
+            Some("ASL201")
+        );
+        assert!(find("ASL999").is_none());
+        assert!(find("Unknown-Next-State").is_none());
     }
 
     #[test]
