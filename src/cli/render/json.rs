@@ -1,8 +1,29 @@
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::FileReport;
 use crate::rules;
 use crate::syntax::LineIndex;
+
+/// One element of the array, fields in output order. Serialized straight to text,
+/// without a `serde_json::Value` per diagnostic in between.
+#[derive(Serialize)]
+struct Item<'a> {
+    path: &'a str,
+    code: &'a str,
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    start: Position,
+    end: Position,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aws_code: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Position {
+    line: u32,
+    column: u32,
+}
 
 /// One JSON array, one object per diagnostic:
 /// `{"path", "code", "rule", "severity", "message", "start": {"line", "column"},
@@ -19,23 +40,25 @@ pub fn render(files: &[FileReport]) -> String {
             let start = index.line_col(&file.text, d.range.start);
             let end = index.line_col(&file.text, d.range.end);
             let meta = rules::find(d.code).map(|r| &r.meta);
-            let mut item = json!({
-                "path": file.path,
-                "code": d.code,
-                "rule": meta.map_or("", |m| m.name),
-                "severity": d.severity.as_str(),
-                "message": d.message,
-                "start": {"line": start.line, "column": start.column},
-                "end": {"line": end.line, "column": end.column},
+            items.push(Item {
+                path: &file.path,
+                code: d.code,
+                rule: meta.map_or("", |m| m.name),
+                severity: d.severity.as_str(),
+                message: &d.message,
+                start: Position {
+                    line: start.line,
+                    column: start.column,
+                },
+                end: Position {
+                    line: end.line,
+                    column: end.column,
+                },
+                aws_code: meta.and_then(|m| m.aws_code),
             });
-            if let Some(aws) = meta.and_then(|m| m.aws_code) {
-                item["aws_code"] = Value::String(aws.to_string());
-            }
-            items.push(item);
         }
     }
-    let mut s =
-        serde_json::to_string_pretty(&Value::Array(items)).unwrap_or_else(|_| "[]".to_string());
+    let mut s = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string());
     s.push('\n');
     s
 }
