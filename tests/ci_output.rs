@@ -404,6 +404,7 @@ select = ["ASL", "unknown-next-state"]
 ignore = ["ASL801"]
 include = ["infra/**/*.sfn.json"]
 exclude = ["cdk.out/**"]
+workflow-type = "express"
 [per-file-ignores]
 "tests/**" = ["ASL2"]
 [severity]
@@ -420,6 +421,7 @@ values = { Environment = "prod", Timeout = 30 }
         "selct = [\"ASL\"]",
         "[placeholders]\nmode = \"maybe\"",
         "[severity]\nASL205 = \"fatal\"",
+        "workflow-type = \"fast\"",
     ] {
         assert!(!validator.is_valid(&as_json(bad)), "{bad}");
         assert!(

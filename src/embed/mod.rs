@@ -15,12 +15,12 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use crate::diagnostics::{Diagnostic, Fix};
-use crate::lint::{LintOptions, lint_document};
-use crate::rules::{self, LintContext};
+use crate::lint::{LintOptions, lint_document_as};
+use crate::rules::{self, LintContext, WorkflowType};
 use crate::suppress;
-use crate::syntax::{self, Document, Node, TextRange, Value};
+use crate::syntax::{self, Document, Node, SourceKind, TextRange, Value};
 
-use self::sourcemap::{ScalarMap, SourceMap};
+use self::sourcemap::{ScalarMap, SourceMap, SpliceMap, Spliced, Style};
 use self::template::{Body, Definition, Substitutions};
 
 /// What a `${...}` token in a definition means.
@@ -46,6 +46,24 @@ pub struct Environment {
     /// The directory that `DefinitionUri` paths are relative to; `None` skips the check
     /// that the file exists (e.g. in an editor buffer without a path).
     pub base_dir: Option<PathBuf>,
+    /// The workflow type of a standalone definition (asl-lint.toml `workflow-type`). A
+    /// template's definitions have the type the template gives them.
+    pub workflow: Option<WorkflowType>,
+}
+
+/// A local file that a template's definition names (SAM `DefinitionUri`, or a
+/// CloudFormation `DefinitionS3Location` path for `aws cloudformation package`) and that
+/// exists. The caller lints it as a definition of its own with [`lint_referenced`], with
+/// the template's substitutions and workflow type, and reports it under its own path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The template's state machine (its logical id).
+    pub name: String,
+    /// The path the template gives, joined to the template's folder.
+    pub path: PathBuf,
+    /// `DefinitionSubstitutions`: literal values, or `None` for intrinsics.
+    pub substitutions: Substitutions,
+    pub workflow: WorkflowType,
 }
 
 impl Environment {
@@ -76,6 +94,19 @@ pub fn lint_definition(
     env: &Environment,
 ) -> Vec<Diagnostic> {
     let subs = env.substitutions();
+    let workflow = env.workflow.unwrap_or_default();
+    lint_definition_with(text, document, options, env, &subs, workflow)
+}
+
+/// [`lint_definition`] with the substitutions and workflow type given.
+fn lint_definition_with(
+    text: &str,
+    document: &Document<'_>,
+    options: &LintOptions,
+    env: &Environment,
+    subs: &Substitutions,
+    workflow: WorkflowType,
+) -> Vec<Diagnostic> {
     // Without any `${` token there is nothing to resolve or report (ASL801).
     let placeholders = document
         .root
@@ -84,30 +115,186 @@ pub fn lint_definition(
     let mut out = match document.root.as_ref() {
         Some(root) if env.placeholders == PlaceholderMode::Unknown && placeholders => {
             let mut resolved = root.clone();
-            resolve_tree(&mut resolved, &subs, env.placeholders);
+            resolve_tree(&mut resolved, subs, env.placeholders);
             let doc = Document {
                 kind: document.kind,
                 root: Some(resolved),
                 errors: document.errors.clone(),
                 comments: Vec::new(),
             };
-            lint_document(text, &doc, options)
+            lint_document_as(text, &doc, options, workflow)
         }
-        _ => lint_document(text, document, options),
+        _ => lint_document_as(text, document, options, workflow),
     };
     if let Some(root) = document.root.as_ref()
         && placeholders
     {
-        unresolved_in_tree(text, root, &subs, env, options, &mut out);
+        unresolved_in_tree(text, root, subs, env, options, &mut out);
     }
+    apply_suppressions(text, document, options, &mut out);
+    out
+}
+
+/// Applies the suppression directives of a definition file (comments, and `Comment`
+/// fields) to its diagnostics.
+fn apply_suppressions(
+    text: &str,
+    document: &Document<'_>,
+    options: &LintOptions,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut directives = suppress::from_comments(text, &document.comments);
     if let Some(root) = document.root.as_ref()
         && suppress::may_have_directive(text)
     {
         directives.extend(suppress::from_comment_fields(text, root, &|r| r));
     }
-    suppress::apply(&mut out, &mut directives, text, options);
+    suppress::apply(out, &mut directives, text, options);
+}
+
+/// Lints a file that a template references ([`Reference`]), as the template deploys it.
+///
+/// Known values of `DefinitionSubstitutions` (and of asl-lint.toml's placeholder
+/// values) are spliced into the text in place of their `${Name}` tokens, escaped for the
+/// string they sit in, and the result is linted; a map brings every position back to
+/// the file, so a diagnostic about a spliced value points at its placeholder. Names
+/// whose value is an intrinsic (`!GetAtt`, `!Ref`, `Fn::Sub`, ...) are known but
+/// computed at deploy time: unknown values of their kind, not reported. Names the
+/// template does not give are unresolved (ASL801, info). Positions, fixes and
+/// suppressions are the file's own.
+pub fn lint_referenced(
+    text: &str,
+    kind: SourceKind,
+    reference: &Reference,
+    options: &LintOptions,
+    env: &Environment,
+) -> Vec<Diagnostic> {
+    let document = syntax::parse(text, kind);
+    let mut subs = env.substitutions();
+    subs.extend(reference.substitutions.clone());
+    let splices = match document.root.as_ref() {
+        Some(root) if may_have_placeholder(text) => splices(text, root, &subs),
+        _ => Vec::new(),
+    };
+    let mut out = if splices.is_empty() {
+        lint_definition_with(text, &document, options, env, &subs, reference.workflow)
+    } else {
+        let spliced = Spliced::new(text, &splices);
+        let inner = syntax::parse(&spliced.text, kind);
+        let inner_out = match inner.root.as_ref() {
+            Some(root) => {
+                // What is left: computed values become unknowns; a value that could
+                // not be spliced (e.g. one a YAML plain scalar cannot hold) is
+                // substituted in the tree.
+                let mut resolved = root.clone();
+                resolve_tree(&mut resolved, &subs, env.placeholders);
+                let doc = Document {
+                    kind,
+                    root: Some(resolved),
+                    errors: inner.errors.clone(),
+                    comments: Vec::new(),
+                };
+                lint_document_as(&spliced.text, &doc, options, reference.workflow)
+            }
+            None => lint_document_as(&spliced.text, &inner, options, reference.workflow),
+        };
+        let mut out: Vec<Diagnostic> = inner_out
+            .into_iter()
+            .map(|d| map_spliced(d, &spliced.map))
+            .collect();
+        if let Some(root) = document.root.as_ref() {
+            unresolved_in_tree(text, root, &subs, env, options, &mut out);
+        }
+        apply_suppressions(text, &document, options, &mut out);
+        out
+    };
+    crate::diagnostics::sort(&mut out);
     out
+}
+
+/// The splices that put known values in place of their `${Name}` tokens: (range of
+/// the token in `text`, the value written as the string around it writes text). A
+/// token written with escapes, or a value its string cannot hold, is left out (the
+/// tree is substituted instead).
+fn splices(text: &str, root: &Node<'_>, subs: &Substitutions) -> Vec<(TextRange, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+            Value::Placeholder(token) => {
+                let name = token.trim_start_matches("${").trim_end_matches('}').trim();
+                if let Some(Some(v)) = subs.get(name)
+                    && text.get(n.range.as_usize()) == Some(&**token)
+                {
+                    // An unquoted placeholder: numbers and booleans as they are,
+                    // anything else as a string (as `resolve_tree` reads it).
+                    let literal = match serde_json::from_str::<serde_json::Value>(v) {
+                        Ok(serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => {
+                            v.trim().to_string()
+                        }
+                        _ => serde_json::to_string(v).unwrap_or_default(),
+                    };
+                    out.push((n.range, literal));
+                }
+            }
+            Value::String(s) if has_dollar_brace(s) => {
+                let Some(scalar) = ScalarMap::new(text, n) else {
+                    continue;
+                };
+                for (range, name) in template::placeholder_tokens(s) {
+                    let Some(Some(v)) = subs.get(name.trim()) else {
+                        continue;
+                    };
+                    let outer = scalar.outer(range.clone());
+                    if text.get(outer.as_usize()) != Some(&s[range.clone()]) {
+                        continue;
+                    }
+                    // A plain scalar cannot start with an indicator.
+                    if scalar.style == Style::Plain
+                        && range.start == 0
+                        && v.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c))
+                    {
+                        continue;
+                    }
+                    if let Some(escaped) = sourcemap::escape(v, scalar.style) {
+                        out.push((outer, escaped));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|(r, _)| r.start);
+    out
+}
+
+/// Maps a diagnostic found in a spliced text back to the file. A fix is kept only when
+/// none of its edits touches a spliced value.
+fn map_spliced(mut d: Diagnostic, map: &SpliceMap) -> Diagnostic {
+    d.range = map.range(d.range);
+    for l in &mut d.labels {
+        l.range = map.range(l.range);
+    }
+    d.fixes = std::mem::take(&mut d.fixes)
+        .into_iter()
+        .filter_map(|f| {
+            let edits = f
+                .edits
+                .iter()
+                .map(|e| {
+                    map.edit_range(e.range)
+                        .map(|range| crate::diagnostics::Edit {
+                            range,
+                            replacement: e.replacement.clone(),
+                        })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(Fix { edits, ..f })
+        })
+        .collect();
+    d
 }
 
 /// Lints every definition of a template, with positions in the template.
@@ -117,6 +304,7 @@ pub fn lint_template(
     definitions: &[Definition<'_, '_>],
     options: &LintOptions,
     env: &Environment,
+    references: &mut Vec<Reference>,
 ) -> Vec<Diagnostic> {
     // The template's own syntax problems.
     let ctx = LintContext::new(text, document, None, None);
@@ -138,7 +326,7 @@ pub fn lint_template(
                     errors: Vec::new(),
                     comments: Vec::new(),
                 };
-                out.extend(lint_document(text, &doc, options));
+                out.extend(lint_document_as(text, &doc, options, def.workflow));
                 unresolved_in_tree(text, node, &subs, env, options, &mut out);
                 directives.extend(suppress::from_comment_fields(text, node, &|r| r));
             }
@@ -157,14 +345,20 @@ pub fn lint_template(
                                 errors: inner_doc.errors.clone(),
                                 comments: Vec::new(),
                             };
-                            lint_document(inner, &doc, options)
+                            lint_document_as(inner, &doc, options, def.workflow)
                         }
-                        _ => lint_document(inner, &inner_doc, options),
+                        _ => lint_document_as(inner, &inner_doc, options, def.workflow),
                     };
                     if env.placeholders == PlaceholderMode::Unknown && enabled("ASL801") {
                         let mut seen = HashSet::new();
                         for (range, name) in template::placeholder_tokens(inner) {
-                            if seen.insert(name) {
+                            // Known but computed: a DefinitionSubstitutions key or an
+                            // `Fn::Sub` variable whose value is an intrinsic, or an
+                            // intrinsic part of an `Fn::Join`.
+                            let computed = subs.contains_key(name.trim())
+                                || embedded.computed.iter().any(|c| c == name.trim())
+                                || embedded.map.style_at(range.start as u32) == Style::Synthetic;
+                            if !computed && seen.insert(name) {
                                 let token = &inner[range.clone()];
                                 let range = TextRange::from_usize(range.start, range.end);
                                 inner_out.push(unresolved(&range, token, name));
@@ -187,7 +381,18 @@ pub fn lint_template(
             Body::File { uri, node } => {
                 if let Some(dir) = &env.base_dir {
                     let path = dir.join(uri.as_str());
-                    if !path.is_file() {
+                    if path.is_file() {
+                        references.push(Reference {
+                            name: def.name.clone(),
+                            // `dir/./sm.asl.json` → `dir/sm.asl.json`, as people write it.
+                            path: path
+                                .components()
+                                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                                .collect(),
+                            substitutions: def.substitutions.clone(),
+                            workflow: def.workflow,
+                        });
+                    } else {
                         let mut d = report(
                             "ASL802",
                             node.range,
@@ -403,13 +608,20 @@ fn unresolved_in_tree(
         match &n.value {
             Value::Array(items) => stack.extend(items.iter().rev()),
             Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
-            Value::Placeholder(token) => found.push((n.range, token.to_string())),
+            Value::Placeholder(token) => {
+                let name = token.trim_start_matches("${").trim_end_matches('}').trim();
+                if !subs.contains_key(name) {
+                    found.push((n.range, token.to_string()));
+                }
+            }
             Value::String(s) if has_dollar_brace(s) => {
                 let Some(scalar) = ScalarMap::new(text, n) else {
                     continue;
                 };
                 for (range, name) in template::placeholder_tokens(s) {
-                    if !matches!(subs.get(name.trim()), Some(Some(_))) {
+                    // A name the substitutions give (a literal or a computed value) is
+                    // known; only names they do not give are unresolved.
+                    if !subs.contains_key(name.trim()) {
                         found.push((scalar.outer(range.clone()), s[range].to_string()));
                     }
                 }
