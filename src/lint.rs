@@ -228,24 +228,51 @@ fn lint_decoded(
     }
 }
 
-/// Reads and lints a file that a template references, as the template deploys it
-/// (see [`embed::lint_referenced`]). `shown` names the file in messages; an I/O error is
-/// returned as a message.
+/// Lints the text of a file that templates reference, once per reference (each with
+/// its substitutions and workflow type, see [`embed::lint_referenced`]); a diagnostic
+/// that several references share is reported once.
+pub fn lint_referenced_text(
+    text: &str,
+    kind: SourceKind,
+    references: &[Reference],
+    options: &LintOptions,
+    env: &Environment,
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for reference in references {
+        for d in embed::lint_referenced(text, kind, reference, options, env) {
+            if references.len() == 1 || seen.insert((d.code, d.range, d.message.clone())) {
+                out.push(d);
+            }
+        }
+    }
+    if references.len() > 1 {
+        diagnostics::sort(&mut out);
+    }
+    out
+}
+
+/// Reads and lints a file that templates reference ([`lint_referenced_text`]). The
+/// path read is the first reference's.
 pub fn lint_referenced_file(
-    reference: &Reference,
+    references: &[Reference],
     options: &LintOptions,
     env: &Environment,
 ) -> std::io::Result<LintedFile> {
-    let bytes = std::fs::read(&reference.path)?;
+    let Some(first) = references.first() else {
+        return Err(std::io::Error::other("no reference"));
+    };
+    let bytes = std::fs::read(&first.path)?;
     let decoded = syntax::decode(&bytes);
     let text_is_exact = decoded.error.is_none();
     let text = decoded.text.into_owned();
-    let path = reference.path.to_string_lossy();
+    let path = first.path.to_string_lossy();
     let kind = syntax::detect_kind(Some(&path), &text);
     let diagnostics = if decoded.binary {
         Vec::new()
     } else {
-        embed::lint_referenced(&text, kind, reference, options, env)
+        lint_referenced_text(&text, kind, references, options, env)
     };
     Ok(LintedFile {
         text,

@@ -11,7 +11,9 @@ use super::{EXIT_USAGE, FailOn};
 use crate::config::{Overrides, Resolver};
 use crate::diagnostics::Severity;
 use crate::fix;
-use crate::lint::{Reference, lint_owned_bytes_in, lint_referenced_file, lint_text_in};
+use crate::lint::{
+    Reference, lint_owned_bytes_in, lint_referenced_file, lint_referenced_text, lint_text_in,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -389,36 +391,20 @@ impl Job<'_> {
     }
 
     /// Lints a referenced file with each reference's substitutions, under the settings
-    /// of the asl-lint.toml found from the file itself.
+    /// of the asl-lint.toml found from the file itself; fixes are checked against every
+    /// reference too.
     fn check_referenced(&self, r: &Referenced) -> Result<Checked, String> {
         let config = self
             .resolver
             .for_path(&r.path)
             .map_err(|e| format!("config: {e}"))?;
         let (options, env) = config.options_for(&r.path, self.overrides);
-        let mut linted = None;
-        let mut seen = std::collections::HashSet::new();
-        for reference in &r.references {
-            let mut file = lint_referenced_file(reference, &options, &env)
-                .map_err(|e| format!("{}: cannot read: {}", r.shown, io_message(&e)))?;
-            let diagnostics = std::mem::take(&mut file.diagnostics);
-            let base = linted.get_or_insert(file);
-            for d in diagnostics {
-                if seen.insert((d.code, d.range, d.message.clone())) {
-                    base.diagnostics.push(d);
-                }
-            }
-        }
-        let Some(mut linted) = linted else {
-            return Err(format!("{}: no reference", r.shown));
-        };
-        crate::diagnostics::sort(&mut linted.diagnostics);
+        let mut linted = lint_referenced_file(&r.references, &options, &env)
+            .map_err(|e| format!("{}: cannot read: {}", r.shown, io_message(&e)))?;
         config.apply_severity(&mut linted.diagnostics);
-        // Fixes are checked again as the first reference deploys the file.
-        let first = r.references[0].clone();
         let kind = linted.kind;
         let relint = |text: &str| {
-            let mut d = crate::embed::lint_referenced(text, kind, &first, &options, &env);
+            let mut d = lint_referenced_text(text, kind, &r.references, &options, &env);
             config.apply_severity(&mut d);
             d
         };
