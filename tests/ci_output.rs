@@ -565,3 +565,30 @@ fn referenced_files_shared_and_fixed() {
         "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n  \"B\": {\"Type\": \"Pass\", \"Next\": \"${Then}\"},\n  \"Done\": {\"Type\": \"Succeed\"}}}\n"
     );
 }
+
+/// `workflow-type = "express"` in asl-lint.toml makes standalone definitions Express;
+/// a template's own type wins for its definitions.
+#[test]
+fn config_workflow_type_for_standalone_files() {
+    let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "End": true}}}"#;
+    let template = format!(
+        "{{\"Resources\": {{\"M\": {{\"Type\": \"AWS::StepFunctions::StateMachine\", \"Properties\": {{\"StateMachineType\": \"STANDARD\", \"Definition\": {def}}}}}}}}}"
+    );
+    let dir = temp_project(&[
+        ("asl-lint.toml", "workflow-type = \"express\"\n"),
+        ("m.asl.json", def),
+        ("template.json", &template),
+    ]);
+    let o = run_in(
+        dir.path(),
+        &["check", "--format", "concise", "--select", "ASL407", "."],
+    );
+    assert_eq!(
+        stdout(&o),
+        "m.asl.json:1:92: ASL407 [error] \"A\" waits for a job to finish (.sync), which an Express workflow does not support: Express workflows call services with request-response only\n\
+         Found 1 error in 1 file.\n"
+    );
+    std::fs::write(dir.path().join("asl-lint.toml"), "").unwrap();
+    let o = run_in(dir.path(), &["check", "--select", "ASL407", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
