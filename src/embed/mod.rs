@@ -297,6 +297,184 @@ fn map_spliced(mut d: Diagnostic, map: &SpliceMap) -> Diagnostic {
     d
 }
 
+/// A state machine definition taken out of a template, as it would be deployed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deployed {
+    /// The state machine's name in the template (logical id, or `stateMachines.NAME`).
+    pub name: String,
+    /// The definition's text (JSON, or the YAML of a referenced `.asl.yaml` file) with
+    /// the known substitutions applied.
+    pub text: String,
+    pub workflow: WorkflowType,
+    /// The file the definition came from: the referenced file for a `DefinitionUri`,
+    /// else `None` (the template itself).
+    pub file: Option<PathBuf>,
+    /// The property that holds the definition, in the template.
+    pub range: TextRange,
+    /// The reference, for a definition in a referenced file.
+    pub reference: Option<Reference>,
+}
+
+/// The error diagnostics that keep a [`Deployed`] definition from running, as
+/// `line:column: CODE message`, at positions in the file it came from (the template, or
+/// the referenced file), with that file's suppressions, for which `keep` is true.
+pub fn deployed_errors(
+    template_text: &str,
+    kind: SourceKind,
+    base_dir: &std::path::Path,
+    deployed: &Deployed,
+    keep: &dyn Fn(&Diagnostic) -> bool,
+) -> Vec<String> {
+    let options = LintOptions::default();
+    let (text, diagnostics) = match &deployed.reference {
+        Some(reference) => {
+            let text = std::fs::read(&reference.path)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let kind = syntax::detect_kind(reference.path.to_str(), &text);
+            let d = lint_referenced(&text, kind, reference, &options, &Environment::default());
+            (std::borrow::Cow::Owned(text), d)
+        }
+        None => {
+            let env = Environment {
+                base_dir: Some(base_dir.to_path_buf()),
+                ..Environment::default()
+            };
+            let d = crate::lint::lint_text_in(template_text, kind, &options, &env)
+                .into_iter()
+                .filter(|d| {
+                    deployed.range.start <= d.range.start && d.range.end <= deployed.range.end
+                })
+                .collect();
+            (std::borrow::Cow::Borrowed(template_text), d)
+        }
+    };
+    let index = syntax::LineIndex::new(&text);
+    diagnostics
+        .iter()
+        .filter(|d| keep(d))
+        .map(|d| {
+            let lc = index.line_col(&text, d.range.start);
+            format!("{}:{}: {} {}", lc.line, lc.column, d.code, d.message)
+        })
+        .collect()
+}
+
+/// The state machines of a parsed template, by name, in order (`None`: not a template).
+pub fn state_machine_names(root: &Node<'_>) -> Option<Vec<String>> {
+    let defs = template::find(root)?;
+    let mut names: Vec<String> = Vec::new();
+    for d in defs {
+        if !names.contains(&d.name) {
+            names.push(d.name);
+        }
+    }
+    Some(names)
+}
+
+/// Takes the definition of state machine `name` (optional when the template has only
+/// one) out of a template, with `DefinitionSubstitutions` applied: an inline
+/// `Definition`, a `DefinitionString`, or the local file a `DefinitionUri` names
+/// (relative to `base_dir`). `Ok(None)` when `text` is not a template. The error says
+/// why, listing the state machines there are when `name` is unknown or missing.
+pub fn deployed_definition(
+    text: &str,
+    kind: SourceKind,
+    base_dir: &std::path::Path,
+    name: Option<&str>,
+) -> Result<Option<Deployed>, String> {
+    let document = syntax::parse(text, kind);
+    let Some(root) = document.root.as_ref() else {
+        return Ok(None);
+    };
+    let Some(defs) = template::find(root) else {
+        return Ok(None);
+    };
+    let names = state_machine_names(root).unwrap_or_default();
+    let listed = || {
+        if names.is_empty() {
+            "the template defines no state machine".to_string()
+        } else {
+            format!("the state machines are: {}", names.join(", "))
+        }
+    };
+    let wanted = match name {
+        Some(n) if names.iter().any(|x| x == n) => n.to_string(),
+        Some(n) => {
+            return Err(format!(
+                "no state machine named `{n}` in the template; {}",
+                listed()
+            ));
+        }
+        None if names.len() == 1 => names[0].clone(),
+        None => {
+            return Err(format!(
+                "the template has {} state machines: choose one with --definition NAME; {}",
+                names.len(),
+                listed()
+            ));
+        }
+    };
+    let mut reasons = Vec::new();
+    for def in defs.iter().filter(|d| d.name == wanted) {
+        let subs = def.substitutions.clone();
+        let deployed = |text: String, file: Option<PathBuf>| Deployed {
+            name: wanted.clone(),
+            text,
+            workflow: def.workflow,
+            reference: file.clone().map(|path| Reference {
+                name: wanted.clone(),
+                path,
+                substitutions: subs.clone(),
+                workflow: def.workflow,
+            }),
+            file,
+            range: def.property.range(),
+        };
+        match &def.body {
+            Body::Inline(node) => {
+                let mut resolved = (*node).clone();
+                resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
+                let json = serde_json::to_string_pretty(&resolved.to_json()).unwrap_or_default();
+                return Ok(Some(deployed(json, None)));
+            }
+            Body::Text(node) => match template::flatten(text, node, &subs) {
+                Ok(e) => return Ok(Some(deployed(e.text, None))),
+                Err(reason) => reasons.push(format!("its {} is {reason}", def.property.key)),
+            },
+            Body::File { uri, .. } => {
+                let path = base_dir.join(uri);
+                match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        let inner = String::from_utf8_lossy(&bytes).into_owned();
+                        let inner_kind = syntax::detect_kind(path.to_str(), &inner);
+                        let doc = syntax::parse(&inner, inner_kind);
+                        let splices = match doc.root.as_ref() {
+                            Some(r) if may_have_placeholder(&inner) => splices(&inner, r, &subs),
+                            _ => Vec::new(),
+                        };
+                        let spliced = Spliced::new(&inner, &splices).text;
+                        return Ok(Some(deployed(spliced, Some(path))));
+                    }
+                    Err(e) => reasons.push(format!(
+                        "its {} names `{uri}`, which cannot be read ({})",
+                        def.property.key,
+                        path.display().to_string() + ": " + &e.to_string()
+                    )),
+                }
+            }
+            Body::Remote => reasons.push(format!("its {} is stored in S3", def.property.key)),
+            Body::Unsupported { reason, .. } => {
+                reasons.push(format!("its {} is {reason}", def.property.key))
+            }
+        }
+    }
+    Err(format!(
+        "the definition of `{wanted}` cannot be read before deployment: {}",
+        reasons.join("; ")
+    ))
+}
+
 /// Lints every definition of a template, with positions in the template.
 pub fn lint_template(
     text: &str,
