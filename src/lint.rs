@@ -264,12 +264,23 @@ pub fn lint_referenced_file(
         return Err(std::io::Error::other("no reference"));
     };
     let bytes = std::fs::read(&first.path)?;
-    let decoded = syntax::decode(&bytes);
-    let text_is_exact = decoded.error.is_none();
-    let text = decoded.text.into_owned();
+    // UTF-8 text (the usual case) becomes the text without a copy of the file.
+    let (text, text_is_exact, binary) = match String::from_utf8(bytes) {
+        Ok(text) if !text.as_bytes()[..text.len().min(8192)].contains(&0) => (text, true, false),
+        Ok(text) => {
+            let decoded = syntax::decode(text.as_bytes());
+            let exact = decoded.error.is_none();
+            (decoded.text.into_owned(), exact, decoded.binary)
+        }
+        Err(e) => {
+            let decoded = syntax::decode(e.as_bytes());
+            let exact = decoded.error.is_none();
+            (decoded.text.into_owned(), exact, decoded.binary)
+        }
+    };
     let path = first.path.to_string_lossy();
     let kind = syntax::detect_kind(Some(&path), &text);
-    let diagnostics = if decoded.binary {
+    let diagnostics = if binary {
         Vec::new()
     } else {
         lint_referenced_text(&text, kind, references, options, env)

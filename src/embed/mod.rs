@@ -180,18 +180,19 @@ pub fn lint_referenced(
         lint_definition_with(text, &document, options, env, &subs, reference.workflow)
     } else {
         let spliced = Spliced::new(text, &splices);
-        let inner = syntax::parse(&spliced.text, kind);
-        let inner_out = match inner.root.as_ref() {
-            Some(root) => {
-                // What is left: computed values become unknowns; a value that could
-                // not be spliced (e.g. one a YAML plain scalar cannot hold) is
-                // substituted in the tree.
-                let mut resolved = root.clone();
-                resolve_tree(&mut resolved, &subs, env.placeholders);
+        let mut inner = syntax::parse(&spliced.text, kind);
+        let inner_out = match inner.root.take() {
+            // What is left: computed values become unknowns; a value that could not be
+            // spliced (e.g. one a YAML plain scalar cannot hold) is substituted in the
+            // tree. The tree is resolved in place (no copy of a large definition).
+            Some(mut root) => {
+                if may_have_placeholder(&spliced.text) {
+                    resolve_tree(&mut root, &subs, env.placeholders);
+                }
                 let doc = Document {
                     kind,
-                    root: Some(resolved),
-                    errors: inner.errors.clone(),
+                    root: Some(root),
+                    errors: std::mem::take(&mut inner.errors),
                     comments: Vec::new(),
                 };
                 lint_document_as(&spliced.text, &doc, options, reference.workflow)
