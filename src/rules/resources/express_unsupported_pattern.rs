@@ -78,9 +78,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             ScopeKind::Processor { parent, .. } => {
                 let map = machine.state(parent);
                 match distributed(map) {
-                    Some((_, execution)) if execution == Some("EXPRESS") => {
-                        Some(Express::Child(map.name))
-                    }
+                    Some((_, Some("EXPRESS"))) => Some(Express::Child(map.name)),
                     Some(_) => None,
                     None => inherit(&scope_type, parent.scope),
                 }
