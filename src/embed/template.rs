@@ -544,6 +544,34 @@ mod tests {
     }
 
     #[test]
+    fn workflow_types() {
+        let text = r#"{"service": "s", "provider": {}, "stepFunctions": {"stateMachines": {
+            "fast": {"type": "express", "definition": {"StartAt": "A", "States": {}}},
+            "slow": {"definition": {"StartAt": "A", "States": {}}}}},
+          "resources": {"Resources": {
+            "C": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"StateMachineType": "EXPRESS", "DefinitionString": "{}"}},
+            "S": {"Type": "AWS::Serverless::StateMachine", "Properties": {"Type": "STANDARD", "Definition": {"StartAt": "A", "States": {}}}},
+            "T": {"Type": "AWS::Serverless::StateMachine", "Properties": {"Type": "EXPRESS", "StateMachineType": "STANDARD", "Definition": {"StartAt": "A", "States": {}}}}}}}"#;
+        let doc = json::parse(text);
+        let types: Vec<(String, WorkflowType)> = find(doc.root.as_ref().unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.name, d.workflow))
+            .collect();
+        assert_eq!(
+            types,
+            vec![
+                ("C".to_string(), WorkflowType::Express),
+                ("S".to_string(), WorkflowType::Standard),
+                // SAM's property is `Type`.
+                ("T".to_string(), WorkflowType::Express),
+                ("stateMachines.fast".to_string(), WorkflowType::Express),
+                ("stateMachines.slow".to_string(), WorkflowType::Standard),
+            ]
+        );
+    }
+
+    #[test]
     fn tokens_and_whole_placeholders() {
         assert_eq!(
             placeholder_tokens("a ${X} b ${Y.Z} ${"),
