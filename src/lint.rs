@@ -95,7 +95,16 @@ pub fn lint_text_in(
     options: &LintOptions,
     env: &Environment,
 ) -> Vec<Diagnostic> {
-    lint_text_with_references(text, kind, options, env).0
+    let document = syntax::parse(text, kind);
+    let mut out = match document.root.as_ref().and_then(embed::template::find) {
+        Some(definitions) => embed::lint_template(text, &document, &definitions, options, env),
+        None => embed::lint_definition(text, &document, options, env),
+    };
+    diagnostics::sort(&mut out);
+    if keeping_trees() {
+        std::mem::forget(document);
+    }
+    out
 }
 
 /// [`lint_text_in`], and the local files that the template's definitions name (none
@@ -109,9 +118,14 @@ pub fn lint_text_with_references(
     let document = syntax::parse(text, kind);
     let mut references = Vec::new();
     let mut out = match document.root.as_ref().and_then(embed::template::find) {
-        Some(definitions) => {
-            embed::lint_template(text, &document, &definitions, options, env, &mut references)
-        }
+        Some(definitions) => embed::lint_template_with_references(
+            text,
+            &document,
+            &definitions,
+            options,
+            env,
+            &mut references,
+        ),
         None => embed::lint_definition(text, &document, options, env),
     };
     diagnostics::sort(&mut out);

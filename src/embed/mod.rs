@@ -483,6 +483,18 @@ pub fn lint_template(
     definitions: &[Definition<'_, '_>],
     options: &LintOptions,
     env: &Environment,
+) -> Vec<Diagnostic> {
+    lint_template_with_references(text, document, definitions, options, env, &mut Vec::new())
+}
+
+/// [`lint_template`], collecting the existing local files the definitions name
+/// ([`Reference`]), which the caller lints with [`lint_referenced`].
+pub fn lint_template_with_references(
+    text: &str,
+    document: &Document<'_>,
+    definitions: &[Definition<'_, '_>],
+    options: &LintOptions,
+    env: &Environment,
     references: &mut Vec<Reference>,
 ) -> Vec<Diagnostic> {
     // The template's own syntax problems.
