@@ -292,10 +292,18 @@ impl Job<'_> {
             std::collections::HashMap::new();
         for (i, r) in &first {
             let Ok(checked) = r else { continue };
+            let own = match &inputs[*i] {
+                Input::File(p) => std::fs::canonicalize(p).ok(),
+                Input::Stdin => None,
+            };
             for reference in &checked.references {
                 let Ok(key) = std::fs::canonicalize(&reference.path) else {
                     continue;
                 };
+                // A template naming itself stays a template.
+                if own.as_ref() == Some(&key) {
+                    continue;
+                }
                 let g = *by_key.entry(key).or_insert_with(|| {
                     groups.push((
                         *i,
