@@ -5,9 +5,10 @@
 
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::embed;
-pub use crate::embed::Environment;
+pub use crate::embed::{Environment, Reference};
 use crate::graph::Graphs;
 use crate::model::StateMachine;
+pub use crate::rules::WorkflowType;
 use crate::rules::{self, LintContext, RuleMeta};
 use crate::syntax::{self, Document, SourceKind};
 
@@ -56,9 +57,20 @@ pub fn lint_document(
     document: &Document<'_>,
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
+    lint_document_as(source, document, options, WorkflowType::Standard)
+}
+
+/// [`lint_document`] for a definition deployed as the given workflow type.
+pub fn lint_document_as(
+    source: &str,
+    document: &Document<'_>,
+    options: &LintOptions,
+    workflow: WorkflowType,
+) -> Vec<Diagnostic> {
     let machine = document.root.as_ref().and_then(StateMachine::build);
     let graphs = machine.as_ref().map(Graphs::build);
-    let ctx = LintContext::new(source, document, machine.as_ref(), graphs.as_ref());
+    let mut ctx = LintContext::new(source, document, machine.as_ref(), graphs.as_ref());
+    ctx.workflow = workflow;
     let mut out = rules::run(&ctx, &|meta| options.is_enabled(meta));
     diagnostics::sort(&mut out);
     if keeping_trees() {
@@ -95,6 +107,34 @@ pub fn lint_text_in(
     out
 }
 
+/// [`lint_text_in`], and the local files that the template's definitions name (none
+/// for a definition): the caller lints each with [`embed::lint_referenced`].
+pub fn lint_text_with_references(
+    text: &str,
+    kind: SourceKind,
+    options: &LintOptions,
+    env: &Environment,
+) -> (Vec<Diagnostic>, Vec<Reference>) {
+    let document = syntax::parse(text, kind);
+    let mut references = Vec::new();
+    let mut out = match document.root.as_ref().and_then(embed::template::find) {
+        Some(definitions) => embed::lint_template_with_references(
+            text,
+            &document,
+            &definitions,
+            options,
+            env,
+            &mut references,
+        ),
+        None => embed::lint_definition(text, &document, options, env),
+    };
+    diagnostics::sort(&mut out);
+    if keeping_trees() {
+        std::mem::forget(document);
+    }
+    (out, references)
+}
+
 /// A linted file: the text the diagnostics' ranges refer to and the diagnostics.
 #[derive(Debug)]
 pub struct LintedFile {
@@ -104,6 +144,9 @@ pub struct LintedFile {
     pub diagnostics: Vec<Diagnostic>,
     /// False when the bytes were not valid UTF-8 text: the file must not be rewritten.
     pub text_is_exact: bool,
+    /// The existing local files the template's definitions name (`DefinitionUri`, ...),
+    /// to be linted with [`lint_referenced_file`].
+    pub references: Vec<Reference>,
 }
 
 /// Decodes, parses and lints raw file contents. `path` picks JSON or YAML by extension,
@@ -182,10 +225,10 @@ fn lint_decoded(
     env: &Environment,
 ) -> LintedFile {
     let kind = syntax::detect_kind(path, &text);
-    let mut diagnostics = if binary {
-        Vec::new()
+    let (mut diagnostics, references) = if binary {
+        (Vec::new(), Vec::new())
     } else {
-        lint_text_in(&text, kind, options, env)
+        lint_text_with_references(&text, kind, options, env)
     };
     if let Some(d) = encoding_diagnostic {
         diagnostics.insert(0, d);
@@ -195,7 +238,74 @@ fn lint_decoded(
         kind,
         diagnostics,
         text_is_exact,
+        references,
     }
+}
+
+/// Lints the text of a file that templates reference, once per reference (each with
+/// its substitutions and workflow type, see [`embed::lint_referenced`]); a diagnostic
+/// that several references share is reported once.
+pub fn lint_referenced_text(
+    text: &str,
+    kind: SourceKind,
+    references: &[Reference],
+    options: &LintOptions,
+    env: &Environment,
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for reference in references {
+        for d in embed::lint_referenced(text, kind, reference, options, env) {
+            if references.len() == 1 || seen.insert((d.code, d.range, d.message.clone())) {
+                out.push(d);
+            }
+        }
+    }
+    if references.len() > 1 {
+        diagnostics::sort(&mut out);
+    }
+    out
+}
+
+/// Reads and lints a file that templates reference ([`lint_referenced_text`]). The
+/// path read is the first reference's.
+pub fn lint_referenced_file(
+    references: &[Reference],
+    options: &LintOptions,
+    env: &Environment,
+) -> std::io::Result<LintedFile> {
+    let Some(first) = references.first() else {
+        return Err(std::io::Error::other("no reference"));
+    };
+    let bytes = std::fs::read(&first.path)?;
+    // UTF-8 text (the usual case) becomes the text without a copy of the file.
+    let (text, text_is_exact, binary) = match String::from_utf8(bytes) {
+        Ok(text) if !text.as_bytes()[..text.len().min(8192)].contains(&0) => (text, true, false),
+        Ok(text) => {
+            let decoded = syntax::decode(text.as_bytes());
+            let exact = decoded.error.is_none();
+            (decoded.text.into_owned(), exact, decoded.binary)
+        }
+        Err(e) => {
+            let decoded = syntax::decode(e.as_bytes());
+            let exact = decoded.error.is_none();
+            (decoded.text.into_owned(), exact, decoded.binary)
+        }
+    };
+    let path = first.path.to_string_lossy();
+    let kind = syntax::detect_kind(Some(&path), &text);
+    let diagnostics = if binary {
+        Vec::new()
+    } else {
+        lint_referenced_text(&text, kind, references, options, env)
+    };
+    Ok(LintedFile {
+        text,
+        kind,
+        diagnostics,
+        text_is_exact,
+        references: Vec::new(),
+    })
 }
 
 /// The highest severity among `diagnostics`.

@@ -76,7 +76,8 @@ fn template_diagnostics_are_at_exact_positions_in_the_template() {
     assert_eq!(
         pointed,
         vec![
-            expect("ASL801", "${ValidateArn}"),
+            // `${ValidateArn}` is an Fn::Sub variable whose value is an intrinsic: known
+            // but computed, so not reported as unresolved.
             expect("ASL201", r#"\"Chrage\""#),
             expect("ASL205", r#"\"Charge\""#),
             expect("ASL205", r#"\"Done\""#),
@@ -86,7 +87,7 @@ fn template_diagnostics_are_at_exact_positions_in_the_template() {
             expect("ASL103", "1"),
         ]
     );
-    assert_eq!(positions(&items)[4], ("ASL001".to_string(), 18, 94, 18, 94));
+    assert_eq!(positions(&items)[3], ("ASL001".to_string(), 18, 94, 18, 94));
     // `${Then}` had a literal value in the Fn::Sub map: substituted, so "Charge"
     // leads to "Done" and nothing is said about `${Then}`.
     assert!(!stdout(&o).contains("${Then}"));
@@ -230,9 +231,8 @@ fn statistics_count_codes() {
          1  ASL001  error    syntax-error\n\
          1  ASL103  error    missing-state-type\n\
          1  ASL201  error    unknown-next-state\n\
-         1  ASL801  info     unresolved-placeholder\n\
          1  ASL802  error    missing-definition-file\n\
-         Found 8 errors, 1 info in 2 files.\n"
+         Found 8 errors in 2 files.\n"
     );
     let o = run(&["check", CFN, "--statistics", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -404,6 +404,7 @@ select = ["ASL", "unknown-next-state"]
 ignore = ["ASL801"]
 include = ["infra/**/*.sfn.json"]
 exclude = ["cdk.out/**"]
+workflow-type = "express"
 [per-file-ignores]
 "tests/**" = ["ASL2"]
 [severity]
@@ -420,6 +421,7 @@ values = { Environment = "prod", Timeout = 30 }
         "selct = [\"ASL\"]",
         "[placeholders]\nmode = \"maybe\"",
         "[severity]\nASL205 = \"fatal\"",
+        "workflow-type = \"fast\"",
     ] {
         assert!(!validator.is_valid(&as_json(bad)), "{bad}");
         assert!(
@@ -427,4 +429,166 @@ values = { Environment = "prod", Timeout = 30 }
             "{bad}"
         );
     }
+}
+
+const SAM_URI: &str = "tests/fixtures/ci/sam-uri";
+const ORDERS: &str = "tests/fixtures/ci/sam-uri/statemachine/orders.asl.json";
+
+/// A SAM template's `DefinitionUri` file is linted with its `DefinitionSubstitutions`
+/// and its `Type: EXPRESS`, and reported under its own path at its own positions.
+#[test]
+fn definition_uri_files_are_linted_as_the_template_deploys_them() {
+    let template = "tests/fixtures/ci/sam-uri/template.yaml";
+    let expected = vec![
+        // `${Then}` is "Ship": the unknown target is shown at the placeholder.
+        ("ASL201".to_string(), 6, 60, 6, 69),
+        ("ASL704".to_string(), 7, 5, 7, 14),
+        // The template says EXPRESS.
+        ("ASL407".to_string(), 7, 76, 7, 93),
+        // `ChargeArn` (an intrinsic) and `Delay` are known; `Region` is not given.
+        ("ASL801".to_string(), 9, 38, 9, 47),
+    ];
+    // The same report whether the walk finds both files, or both, or only the template,
+    // are named: the referenced file is linted once, with the substitutions.
+    for args in [
+        vec![SAM_URI],
+        vec![ORDERS, template],
+        vec![template, ORDERS],
+        vec![template],
+    ] {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend(args.iter().copied());
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let items = json_items(&o);
+        assert_eq!(positions(&items), expected, "{args:?}");
+        assert!(items.iter().all(|i| i["path"] == ORDERS), "{items:?}");
+    }
+    // Alone, the file is a plain definition: its placeholders are unknown values.
+    let o = run(&["check", "--format", "json", ORDERS]);
+    assert_eq!(o.status.code(), Some(0));
+    let codes: Vec<String> = json_items(&o)
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        codes,
+        vec!["ASL801", "ASL801", "ASL801", "ASL704", "ASL801"]
+    );
+
+    // github and sarif name the referenced file, with the same positions.
+    let o = run(&["check", "--format", "github", SAM_URI]);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().map(|l| l.split("::").nth(1).unwrap()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "error file=tests/fixtures/ci/sam-uri/statemachine/orders.asl.json,line=6,col=60,endLine=6,endColumn=69,title=ASL201 (unknown-next-state)",
+            "notice file=tests/fixtures/ci/sam-uri/statemachine/orders.asl.json,line=7,col=5,endLine=7,endColumn=14,title=ASL704 (lambda-without-retry)",
+            "error file=tests/fixtures/ci/sam-uri/statemachine/orders.asl.json,line=7,col=76,endLine=7,endColumn=93,title=ASL407 (express-unsupported-pattern)",
+            "notice file=tests/fixtures/ci/sam-uri/statemachine/orders.asl.json,line=9,col=38,endLine=9,endColumn=47,title=ASL801 (unresolved-placeholder)",
+        ]
+    );
+    let o = run(&["check", "--format", "sarif", SAM_URI]);
+    let log: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let regions: Vec<(String, String, u64, u64)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let loc = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                loc["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                loc["region"]["startLine"].as_u64().unwrap(),
+                loc["region"]["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        regions,
+        vec![
+            ("ASL201".to_string(), ORDERS.to_string(), 6, 60),
+            ("ASL704".to_string(), ORDERS.to_string(), 7, 5),
+            ("ASL407".to_string(), ORDERS.to_string(), 7, 76),
+            ("ASL801".to_string(), ORDERS.to_string(), 9, 38),
+        ]
+    );
+    // The full format shows the placeholder line of the referenced file.
+    let o = run(&["check", "--color", "never", SAM_URI]);
+    assert!(
+        stdout(&o).contains(
+            "6 │     \"Pause\": {\"Type\": \"Wait\", \"Seconds\": ${Delay}, \"Next\": \"${Then}\"},"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// A file referenced by two state machines is linted with each one's substitutions;
+/// fixes apply to it (checked against both), and never inside a spliced value.
+#[test]
+fn referenced_files_shared_and_fixed() {
+    let dir = temp_project(&[
+        (
+            "template.yaml",
+            "Resources:\n  A:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/m.asl.json\n      DefinitionSubstitutions:\n        Then: Done\n  B:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      StateMachineType: EXPRESS\n      DefinitionS3Location: ./sm/m.asl.json\n      DefinitionSubstitutions:\n        Then: Dne\n",
+        ),
+        (
+            "sm/m.asl.json",
+            "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"Bx\"},\n  \"B\": {\"Type\": \"Pass\", \"Next\": \"${Then}\"},\n  \"Done\": {\"Type\": \"Succeed\"}}}\n",
+        ),
+    ]);
+    let o = run_in(dir.path(), &["check", "--format", "concise", "."]);
+    assert_eq!(
+        stdout(&o),
+        "sm/m.asl.json:2:33: ASL201 [error] Next names \"Bx\", which is not a state of the top level\n\
+         sm/m.asl.json:3:3: ASL205 [error] state \"B\" is not reachable from StartAt\n\
+         sm/m.asl.json:3:33: ASL201 [error] Next names \"Dne\", which is not a state of the top level\n\
+         sm/m.asl.json:4:3: ASL205 [error] state \"Done\" is not reachable from StartAt\n\
+         Found 4 errors in 1 file.\n"
+    );
+    let o = run_in(
+        dir.path(),
+        &["check", "--unsafe-fixes", "--format", "concise", "."],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    // `Dne` comes from B's substitutions: not fixable in the file, still reported.
+    assert_eq!(
+        stdout(&o),
+        "sm/m.asl.json:3:33: ASL201 [error] Next names \"Dne\", which is not a state of the top level\n\
+         sm/m.asl.json:4:3: ASL205 [error] state \"Done\" is not reachable from StartAt\n\
+         Found 2 errors in 1 file.\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("sm/m.asl.json")).unwrap(),
+        "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n  \"B\": {\"Type\": \"Pass\", \"Next\": \"${Then}\"},\n  \"Done\": {\"Type\": \"Succeed\"}}}\n"
+    );
+}
+
+/// `workflow-type = "express"` in asl-lint.toml makes standalone definitions Express;
+/// a template's own type wins for its definitions.
+#[test]
+fn config_workflow_type_for_standalone_files() {
+    let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "End": true}}}"#;
+    let template = format!(
+        "{{\"Resources\": {{\"M\": {{\"Type\": \"AWS::StepFunctions::StateMachine\", \"Properties\": {{\"StateMachineType\": \"STANDARD\", \"Definition\": {def}}}}}}}}}"
+    );
+    let dir = temp_project(&[
+        ("asl-lint.toml", "workflow-type = \"express\"\n"),
+        ("m.asl.json", def),
+        ("template.json", &template),
+    ]);
+    let o = run_in(
+        dir.path(),
+        &["check", "--format", "concise", "--select", "ASL407", "."],
+    );
+    assert_eq!(
+        stdout(&o),
+        "m.asl.json:1:92: ASL407 [error] \"A\" waits for a job to finish (.sync), which an Express workflow does not support: Express workflows call services with request-response only\n\
+         Found 1 error in 1 file.\n"
+    );
+    std::fs::write(dir.path().join("asl-lint.toml"), "").unwrap();
+    let o = run_in(dir.path(), &["check", "--select", "ASL407", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }

@@ -378,3 +378,98 @@ fn binary_simulates_the_support_ticket_example() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ASL201"));
 }
+
+/// `--definition NAME` runs a state machine held in a template, as deployed: inline or
+/// through `DefinitionUri`, with its DefinitionSubstitutions, and as the workflow type
+/// the template gives.
+#[test]
+fn definitions_inside_templates() {
+    let dir = TempDir::new("template");
+    std::fs::create_dir_all(dir.0.join("sm")).unwrap();
+    dir.file(
+        "sm/greet.asl.yaml",
+        "StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    Result: ${Greeting}\n    Next: ${Then}\n  Done:\n    Type: Succeed\n",
+    );
+    let template = dir.file(
+        "template.yaml",
+        r#"Transform: AWS::Serverless-2016-10-31
+Resources:
+  Inline:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      StateMachineType: EXPRESS
+      DefinitionSubstitutions:
+        Answer: 42
+      Definition:
+        StartAt: Answer
+        States:
+          Answer: {Type: Pass, Parameters: {answer: "${Answer}", name.$: "$$.StateMachine.Name"}, End: true}
+  FromFile:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: sm/greet.asl.yaml
+      DefinitionSubstitutions:
+        Greeting: hi there
+        Then: Done
+"#,
+    );
+    let (code, out, err) = run(
+        &[&template, "--definition", "Inline", "--format", "json"],
+        "",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["output"], json!({"answer": "42", "name": "Inline"}));
+    let (code, out, err) = run(
+        &[&template, "--definition", "FromFile", "--format", "json"],
+        "",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["output"], json!("hi there"));
+
+    // Unknown or missing names: exit 2, listing the state machines there are.
+    let (code, _, err) = run(&[&template, "--definition", "Nope"], "");
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!(
+            "error: {template}: no state machine named `Nope` in the template; the state machines are: Inline, FromFile\n"
+        )
+    );
+    let (code, _, err) = run(&[&template], "");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the template has 2 state machines: choose one with --definition NAME; the state machines are: Inline, FromFile"),
+        "{err}"
+    );
+    // A definition file is not a template.
+    let def = dir.file("plain.asl.json", TASK_DEF);
+    let (code, _, err) = run(&[&def, "--definition", "X"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("is a definition, not a template"), "{err}");
+}
+
+/// A template's only state machine needs no name; its lint errors are shown at their
+/// place in the referenced file.
+#[test]
+fn template_errors_point_into_the_referenced_file() {
+    let dir = TempDir::new("template-errors");
+    let def = dir.file(
+        "m.asl.json",
+        "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"${Then}\"}}}",
+    );
+    let template = dir.file(
+        "template.json",
+        r#"{"Resources": {"M": {"Type": "AWS::Serverless::StateMachine", "Properties": {
+  "DefinitionUri": "m.asl.json", "DefinitionSubstitutions": {"Then": "Nowhere"}}}}}"#,
+    );
+    let (code, _, err) = run(&[&template], "");
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!(
+            "{def}:2:33: ASL201 Next names \"Nowhere\", which is not a state of the top level\nerror: the definition has errors; fix them before simulating\n"
+        )
+    );
+}

@@ -26,6 +26,8 @@ fn corpus() -> Option<PathBuf> {
 
 struct Row {
     path: String,
+    repo: String,
+    original: String,
     format: String,
     notes: String,
     n_definitions: usize,
@@ -42,11 +44,14 @@ fn manifest(dir: &Path) -> Vec<Row> {
         col("notes"),
         col("n_definitions"),
     );
+    let (r, o) = (col("repo"), col("original_path"));
     lines
         .map(|l| {
             let cells: Vec<&str> = l.split('\t').collect();
             Row {
                 path: cells[p].to_string(),
+                repo: cells[r].to_string(),
+                original: cells[o].to_string(),
                 format: cells[f].to_string(),
                 notes: cells[n].to_string(),
                 n_definitions: cells[d].parse().unwrap_or(0),
@@ -276,4 +281,123 @@ fn fixes_keep_every_byte_outside_their_edits() {
         }
     }
     println!("fixed {files} files with {edits} edits");
+}
+
+/// The templates whose `DefinitionUri` file is in the corpus, rebuilt in their
+/// repositories' folder layout: every referenced file is linted as its template deploys
+/// it (no panic, ranges inside the file, no ASL801 for a name the template gives), and
+/// `asl-lint check` over the whole tree reports no diagnostic twice.
+#[test]
+fn definition_uri_files_are_linted_with_their_templates() {
+    let Some(dir) = corpus() else { return };
+    let rows = manifest(&dir);
+    let by_path: std::collections::HashMap<&str, &Row> =
+        rows.iter().map(|r| (r.path.as_str(), r)).collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut templates = Vec::new();
+    for row in &rows {
+        // `DefinitionUri=<uri>; DefinitionUri-resolved=<local path>` pairs.
+        let notes: Vec<&str> = row.notes.split(';').map(str::trim).collect();
+        let pairs: Vec<(&str, &Row)> = notes
+            .windows(2)
+            .filter_map(|w| {
+                let uri = w[0].strip_prefix("DefinitionUri=")?;
+                let resolved = w[1].strip_prefix("DefinitionUri-resolved=")?;
+                Some((uri, *by_path.get(resolved)?))
+            })
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let template = tmp.path().join(&row.repo).join(&row.original);
+        std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+        std::fs::copy(dir.join(&row.path), &template).unwrap();
+        let mut placed = Vec::new();
+        for (uri, target) in pairs {
+            let at = template.parent().unwrap().join(uri);
+            std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+            std::fs::copy(dir.join(&target.path), &at).unwrap();
+            placed.push(uri.to_string());
+        }
+        templates.push((template, placed));
+    }
+    let (mut linted, mut diagnostics) = (0, 0);
+    for (template, placed) in &templates {
+        let shown = template.to_str().unwrap();
+        let out = lint_bytes(
+            &std::fs::read(template).unwrap(),
+            Some(shown),
+            &LintOptions::default(),
+        );
+        // The files placed are found (others the corpus lacks are ASL802).
+        for uri in placed {
+            let missing = format!("names `{uri}`,");
+            assert!(
+                !out.diagnostics.iter().any(|d| d.message.contains(&missing)),
+                "{shown}: {:?}",
+                out.diagnostics
+            );
+        }
+        for reference in &out.references {
+            let file = asl_lint::lint::lint_referenced_file(
+                std::slice::from_ref(reference),
+                &LintOptions::default(),
+                &embed::Environment::default(),
+            )
+            .unwrap();
+            linted += 1;
+            for d in &file.diagnostics {
+                diagnostics += 1;
+                assert!(
+                    file.text.get(d.range.as_usize()).is_some(),
+                    "{}: {} at {:?}",
+                    reference.path.display(),
+                    d.code,
+                    d.range
+                );
+                if d.code == "ASL801" {
+                    let token = &file.text[d.range.as_usize()];
+                    let name = token.trim_start_matches("${").trim_end_matches('}');
+                    assert!(
+                        !reference.substitutions.contains_key(name),
+                        "{}: {token} is given by the template",
+                        reference.path.display()
+                    );
+                }
+            }
+        }
+    }
+    println!(
+        "{} templates, {linted} referenced files, {diagnostics} diagnostics",
+        templates.len()
+    );
+    assert!(
+        templates.len() >= 80 && linted >= templates.len(),
+        "{} templates, {linted} files",
+        templates.len()
+    );
+
+    // The whole tree through the command line: referenced files are linted once.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for i in &items {
+        let key = (
+            i["path"].to_string(),
+            i["code"].to_string(),
+            i["start"].to_string(),
+            i["message"].to_string(),
+        );
+        assert!(seen.insert(key), "reported twice: {i}");
+    }
 }

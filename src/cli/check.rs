@@ -11,7 +11,9 @@ use super::{EXIT_USAGE, FailOn};
 use crate::config::{Overrides, Resolver};
 use crate::diagnostics::Severity;
 use crate::fix;
-use crate::lint::{lint_owned_bytes_in, lint_text_in};
+use crate::lint::{
+    Reference, lint_owned_bytes_in, lint_referenced_file, lint_referenced_text, lint_text_in,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -117,27 +119,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         resolver: &resolver,
         overrides: &overrides,
     };
-    let mut reports: Vec<Result<Checked, String>> = inputs
-        .par_iter()
-        .map(|input| match input {
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
-                    format!("{}: cannot read standard input: {e}", args.stdin_filename)
-                })?;
-                job.check(args.stdin_filename.clone(), None, bytes)
-            }
-            Input::File(path) => {
-                let shown = path.display().to_string();
-                let shown = shown
-                    .strip_prefix("./")
-                    .map_or(shown.clone(), str::to_string);
-                let bytes = std::fs::read(path)
-                    .map_err(|e| format!("{shown}: cannot read: {}", io_message(&e)))?;
-                job.check(shown, Some(path), bytes)
-            }
-        })
-        .collect();
+    let mut reports = job.check_all(&inputs);
     let mut files = Vec::with_capacity(reports.len());
     let mut diffs = String::new();
     let (mut fixed_edits, mut fixed_files) = (0usize, 0usize);
@@ -253,9 +235,190 @@ struct Checked {
     report: FileReport,
     applied: usize,
     diff: String,
+    /// The local files the template's definitions name.
+    references: Vec<Reference>,
+}
+
+/// True for `*.asl.json`, `*.asl.yaml`, `*.asl.yml`: the names of definition files that
+/// a template may reference, linted after the templates (see [`Job::check_all`]).
+fn is_asl_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    name.ends_with(".asl.json") || name.ends_with(".asl.yaml") || name.ends_with(".asl.yml")
+}
+
+/// How a path is shown: as given, without a leading `./`.
+fn shown_path(path: &Path) -> String {
+    let shown = path.display().to_string();
+    shown
+        .strip_prefix("./")
+        .map_or(shown.clone(), str::to_string)
+}
+
+/// A file that templates reference, with every reference to it.
+struct Referenced {
+    /// The path shown for it: as named on the command line or found by the walk, or as
+    /// the first template names it.
+    shown: String,
+    path: PathBuf,
+    references: Vec<Reference>,
 }
 
 impl Job<'_> {
+    /// Lints every input, in parallel, and returns the reports in input order.
+    ///
+    /// A file that a template references (`DefinitionUri`, a local
+    /// `DefinitionS3Location`) is linted once, as the template deploys it (with its
+    /// `DefinitionSubstitutions` and workflow type), even when the walk also found it or
+    /// it was named on the command line; its report takes the place of that input, or
+    /// follows the template when it is not an input. Templates go first, so that the
+    /// `*.asl.*` files they reference are not linted twice; a file referenced by several
+    /// state machines is linted with each one's substitutions, and a diagnostic they
+    /// share is reported once.
+    fn check_all(&self, inputs: &[Input]) -> Vec<Result<Checked, String>> {
+        let deferred = |input: &Input| matches!(input, Input::File(p) if is_asl_name(p));
+        let first: Vec<(usize, Result<Checked, String>)> = inputs
+            .par_iter()
+            .enumerate()
+            .filter(|(_, input)| !deferred(input))
+            .map(|(i, input)| (i, self.check_input(input)))
+            .collect();
+        // Every referenced file, by canonical path, in order of first reference.
+        let mut groups: Vec<(usize, Referenced)> = Vec::new();
+        let mut by_key: std::collections::HashMap<PathBuf, usize> =
+            std::collections::HashMap::new();
+        for (i, r) in &first {
+            let Ok(checked) = r else { continue };
+            let own = match &inputs[*i] {
+                Input::File(p) => std::fs::canonicalize(p).ok(),
+                Input::Stdin => None,
+            };
+            for reference in &checked.references {
+                let Ok(key) = std::fs::canonicalize(&reference.path) else {
+                    continue;
+                };
+                // A template naming itself stays a template.
+                if own.as_ref() == Some(&key) {
+                    continue;
+                }
+                let g = *by_key.entry(key).or_insert_with(|| {
+                    groups.push((
+                        *i,
+                        Referenced {
+                            shown: shown_path(&reference.path),
+                            path: reference.path.clone(),
+                            references: Vec::new(),
+                        },
+                    ));
+                    groups.len() - 1
+                });
+                if !groups[g].1.references.contains(reference) {
+                    groups[g].1.references.push(reference.clone());
+                }
+            }
+        }
+        // Inputs that are referenced files: the referenced report takes their place.
+        let mut taken = vec![false; inputs.len()];
+        let mut placed: Vec<Option<usize>> = vec![None; groups.len()];
+        if !groups.is_empty() {
+            for (i, input) in inputs.iter().enumerate() {
+                let Input::File(path) = input else { continue };
+                let Some(&g) = std::fs::canonicalize(path)
+                    .ok()
+                    .and_then(|k| by_key.get(&k))
+                else {
+                    continue;
+                };
+                if placed[g].is_none() {
+                    placed[g] = Some(i);
+                    groups[g].1.shown = shown_path(path);
+                    groups[g].1.path = path.clone();
+                }
+                taken[i] = true;
+            }
+        }
+        enum Second<'a> {
+            Input(usize),
+            Referenced(usize, &'a Referenced),
+        }
+        let mut second: Vec<Second<'_>> = inputs
+            .iter()
+            .enumerate()
+            .filter(|(i, input)| deferred(input) && !taken[*i])
+            .map(|(i, _)| Second::Input(i))
+            .collect();
+        second.extend(
+            groups
+                .iter()
+                .enumerate()
+                .map(|(g, (_, r))| Second::Referenced(g, r)),
+        );
+        let second: Vec<((usize, usize), Result<Checked, String>)> = second
+            .par_iter()
+            .map(|job| match job {
+                Second::Input(i) => ((*i, 0), self.check_input(&inputs[*i])),
+                Second::Referenced(g, r) => {
+                    let key = match placed[*g] {
+                        Some(i) => (i, 0),
+                        None => (groups[*g].0, 1 + g),
+                    };
+                    (key, self.check_referenced(r))
+                }
+            })
+            .collect();
+        let mut all: Vec<((usize, usize), Result<Checked, String>)> = first
+            .into_iter()
+            .filter(|(i, _)| !taken[*i])
+            .map(|(i, r)| ((i, 0), r))
+            .chain(second)
+            .collect();
+        all.sort_by_key(|(k, _)| *k);
+        all.into_iter().map(|(_, r)| r).collect()
+    }
+
+    fn check_input(&self, input: &Input) -> Result<Checked, String> {
+        let args = self.args;
+        match input {
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+                    format!("{}: cannot read standard input: {e}", args.stdin_filename)
+                })?;
+                self.check(args.stdin_filename.clone(), None, bytes)
+            }
+            Input::File(path) => {
+                let shown = shown_path(path);
+                let bytes = std::fs::read(path)
+                    .map_err(|e| format!("{shown}: cannot read: {}", io_message(&e)))?;
+                self.check(shown, Some(path), bytes)
+            }
+        }
+    }
+
+    /// Lints a referenced file with each reference's substitutions, under the settings
+    /// of the asl-lint.toml found from the file itself; fixes are checked against every
+    /// reference too.
+    fn check_referenced(&self, r: &Referenced) -> Result<Checked, String> {
+        let config = self
+            .resolver
+            .for_path(&r.path)
+            .map_err(|e| format!("config: {e}"))?;
+        let (options, env) = config.options_for(&r.path, self.overrides);
+        let mut linted = lint_referenced_file(&r.references, &options, &env)
+            .map_err(|e| format!("{}: cannot read: {}", r.shown, io_message(&e)))?;
+        config.apply_severity(&mut linted.diagnostics);
+        let kind = linted.kind;
+        let relint = |text: &str| {
+            let mut d = lint_referenced_text(text, kind, &r.references, &options, &env);
+            config.apply_severity(&mut d);
+            d
+        };
+        self.finish(r.shown.clone(), Some(&r.path), linted, &relint)
+    }
+
     /// Lints one file (`path` is `None` for standard input) and, when asked, fixes it.
     /// Errors starting with `config: ` are configuration errors.
     fn check(&self, shown: String, path: Option<&Path>, bytes: Vec<u8>) -> Result<Checked, String> {
@@ -267,18 +430,30 @@ impl Job<'_> {
         let (options, env) = config.options_for(&config_path, self.overrides);
         let mut linted = lint_owned_bytes_in(bytes, Some(&shown), &options, &env);
         config.apply_severity(&mut linted.diagnostics);
+        let kind = linted.kind;
+        let relint = |text: &str| {
+            let mut d = lint_text_in(text, kind, &options, &env);
+            config.apply_severity(&mut d);
+            d
+        };
+        self.finish(shown, path, linted, &relint)
+    }
+
+    /// Fixes a linted file when asked (`relint` lints a fixed text again) and makes its
+    /// report.
+    fn finish(
+        &self,
+        shown: String,
+        path: Option<&Path>,
+        mut linted: crate::lint::LintedFile,
+        relint: &dyn Fn(&str) -> Vec<crate::diagnostics::Diagnostic>,
+    ) -> Result<Checked, String> {
         let args = self.args;
         let mut applied = 0;
         let mut diff = String::new();
         if (args.fix || args.unsafe_fixes || args.diff) && linted.text_is_exact {
-            let kind = linted.kind;
-            let relint = |text: &str| {
-                let mut d = lint_text_in(text, kind, &options, &env);
-                config.apply_severity(&mut d);
-                d
-            };
             let diagnostics = std::mem::take(&mut linted.diagnostics);
-            let outcome = fix::fix_text(&linted.text, diagnostics, args.unsafe_fixes, &relint);
+            let outcome = fix::fix_text(&linted.text, diagnostics, args.unsafe_fixes, relint);
             applied = outcome.applied;
             if outcome.text != linted.text {
                 if args.diff {
@@ -305,6 +480,7 @@ impl Job<'_> {
             },
             applied,
             diff,
+            references: linted.references,
         })
     }
 }

@@ -6,6 +6,7 @@
 //! ignore = ["ASL801"]
 //! include = ["**/statemachines/*.json"]   # more files for directory walks
 //! exclude = ["cdk.out/**"]
+//! workflow-type = "express"        # standalone definitions run as EXPRESS (default "standard")
 //!
 //! [per-file-ignores]
 //! "tests/fixtures/**" = ["ASL2"]
@@ -32,7 +33,7 @@ use toml::Spanned;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::embed::{Environment, PlaceholderMode};
 use crate::lint::LintOptions;
-use crate::rules;
+use crate::rules::{self, WorkflowType};
 use crate::syntax::LineIndex;
 
 /// File names searched for, in order, in each folder.
@@ -54,6 +55,8 @@ struct RawConfig {
     severity: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     placeholders: RawPlaceholders,
+    /// The workflow type of standalone definitions (templates give their own).
+    workflow_type: Option<WorkflowType>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -99,6 +102,8 @@ pub struct Config {
     severity: Vec<(String, Severity)>,
     pub placeholders: PlaceholderMode,
     pub values: BTreeMap<String, String>,
+    /// `workflow-type`: how standalone definitions are deployed.
+    pub workflow: Option<WorkflowType>,
 }
 
 /// Rule selection given on the command line, on top of the file's.
@@ -275,6 +280,7 @@ impl Config {
             severity,
             placeholders: raw.placeholders.mode,
             values,
+            workflow: raw.workflow_type,
         })
     }
 
@@ -334,6 +340,7 @@ impl Config {
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| PathBuf::from(".")),
             ),
+            workflow: self.workflow,
         };
         (LintOptions { select, ignore }, env)
     }

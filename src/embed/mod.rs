@@ -15,12 +15,12 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use crate::diagnostics::{Diagnostic, Fix};
-use crate::lint::{LintOptions, lint_document};
-use crate::rules::{self, LintContext};
+use crate::lint::{LintOptions, lint_document_as};
+use crate::rules::{self, LintContext, WorkflowType};
 use crate::suppress;
-use crate::syntax::{self, Document, Node, TextRange, Value};
+use crate::syntax::{self, Document, Node, SourceKind, TextRange, Value};
 
-use self::sourcemap::{ScalarMap, SourceMap};
+use self::sourcemap::{ScalarMap, SourceMap, SpliceMap, Spliced, Style};
 use self::template::{Body, Definition, Substitutions};
 
 /// What a `${...}` token in a definition means.
@@ -46,6 +46,24 @@ pub struct Environment {
     /// The directory that `DefinitionUri` paths are relative to; `None` skips the check
     /// that the file exists (e.g. in an editor buffer without a path).
     pub base_dir: Option<PathBuf>,
+    /// The workflow type of a standalone definition (asl-lint.toml `workflow-type`). A
+    /// template's definitions have the type the template gives them.
+    pub workflow: Option<WorkflowType>,
+}
+
+/// A local file that a template's definition names (SAM `DefinitionUri`, or a
+/// CloudFormation `DefinitionS3Location` path for `aws cloudformation package`) and that
+/// exists. The caller lints it as a definition of its own with [`lint_referenced`], with
+/// the template's substitutions and workflow type, and reports it under its own path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The template's state machine (its logical id).
+    pub name: String,
+    /// The path the template gives, joined to the template's folder.
+    pub path: PathBuf,
+    /// `DefinitionSubstitutions`: literal values, or `None` for intrinsics.
+    pub substitutions: Substitutions,
+    pub workflow: WorkflowType,
 }
 
 impl Environment {
@@ -76,6 +94,19 @@ pub fn lint_definition(
     env: &Environment,
 ) -> Vec<Diagnostic> {
     let subs = env.substitutions();
+    let workflow = env.workflow.unwrap_or_default();
+    lint_definition_with(text, document, options, env, &subs, workflow)
+}
+
+/// [`lint_definition`] with the substitutions and workflow type given.
+fn lint_definition_with(
+    text: &str,
+    document: &Document<'_>,
+    options: &LintOptions,
+    env: &Environment,
+    subs: &Substitutions,
+    workflow: WorkflowType,
+) -> Vec<Diagnostic> {
     // Without any `${` token there is nothing to resolve or report (ASL801).
     let placeholders = document
         .root
@@ -84,30 +115,365 @@ pub fn lint_definition(
     let mut out = match document.root.as_ref() {
         Some(root) if env.placeholders == PlaceholderMode::Unknown && placeholders => {
             let mut resolved = root.clone();
-            resolve_tree(&mut resolved, &subs, env.placeholders);
+            resolve_tree(&mut resolved, subs, env.placeholders);
             let doc = Document {
                 kind: document.kind,
                 root: Some(resolved),
                 errors: document.errors.clone(),
                 comments: Vec::new(),
             };
-            lint_document(text, &doc, options)
+            lint_document_as(text, &doc, options, workflow)
         }
-        _ => lint_document(text, document, options),
+        _ => lint_document_as(text, document, options, workflow),
     };
     if let Some(root) = document.root.as_ref()
         && placeholders
     {
-        unresolved_in_tree(text, root, &subs, env, options, &mut out);
+        unresolved_in_tree(text, root, subs, env, options, &mut out);
     }
+    apply_suppressions(text, document, options, &mut out);
+    out
+}
+
+/// Applies the suppression directives of a definition file (comments, and `Comment`
+/// fields) to its diagnostics.
+fn apply_suppressions(
+    text: &str,
+    document: &Document<'_>,
+    options: &LintOptions,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut directives = suppress::from_comments(text, &document.comments);
     if let Some(root) = document.root.as_ref()
         && suppress::may_have_directive(text)
     {
         directives.extend(suppress::from_comment_fields(text, root, &|r| r));
     }
-    suppress::apply(&mut out, &mut directives, text, options);
+    suppress::apply(out, &mut directives, text, options);
+}
+
+/// Lints a file that a template references ([`Reference`]), as the template deploys it.
+///
+/// Known values of `DefinitionSubstitutions` (and of asl-lint.toml's placeholder
+/// values) are spliced into the text in place of their `${Name}` tokens, escaped for the
+/// string they sit in, and the result is linted; a map brings every position back to
+/// the file, so a diagnostic about a spliced value points at its placeholder. Names
+/// whose value is an intrinsic (`!GetAtt`, `!Ref`, `Fn::Sub`, ...) are known but
+/// computed at deploy time: unknown values of their kind, not reported. Names the
+/// template does not give are unresolved (ASL801, info). Positions, fixes and
+/// suppressions are the file's own.
+pub fn lint_referenced(
+    text: &str,
+    kind: SourceKind,
+    reference: &Reference,
+    options: &LintOptions,
+    env: &Environment,
+) -> Vec<Diagnostic> {
+    let document = syntax::parse(text, kind);
+    let mut subs = env.substitutions();
+    subs.extend(reference.substitutions.clone());
+    let splices = match document.root.as_ref() {
+        Some(root) if may_have_placeholder(text) => splices(text, root, &subs),
+        _ => Vec::new(),
+    };
+    let mut out = if splices.is_empty() {
+        lint_definition_with(text, &document, options, env, &subs, reference.workflow)
+    } else {
+        let spliced = Spliced::new(text, &splices);
+        let mut inner = syntax::parse(&spliced.text, kind);
+        let inner_out = match inner.root.take() {
+            // What is left: computed values become unknowns; a value that could not be
+            // spliced (e.g. one a YAML plain scalar cannot hold) is substituted in the
+            // tree. The tree is resolved in place (no copy of a large definition).
+            Some(mut root) => {
+                if may_have_placeholder(&spliced.text) {
+                    resolve_tree(&mut root, &subs, env.placeholders);
+                }
+                let doc = Document {
+                    kind,
+                    root: Some(root),
+                    errors: std::mem::take(&mut inner.errors),
+                    comments: Vec::new(),
+                };
+                lint_document_as(&spliced.text, &doc, options, reference.workflow)
+            }
+            None => lint_document_as(&spliced.text, &inner, options, reference.workflow),
+        };
+        let mut out: Vec<Diagnostic> = inner_out
+            .into_iter()
+            .map(|d| map_spliced(d, &spliced.map))
+            .collect();
+        if let Some(root) = document.root.as_ref() {
+            unresolved_in_tree(text, root, &subs, env, options, &mut out);
+        }
+        apply_suppressions(text, &document, options, &mut out);
+        out
+    };
+    crate::diagnostics::sort(&mut out);
     out
+}
+
+/// The splices that put known values in place of their `${Name}` tokens: (range of
+/// the token in `text`, the value written as the string around it writes text). A
+/// token written with escapes, or a value its string cannot hold, is left out (the
+/// tree is substituted instead).
+fn splices(text: &str, root: &Node<'_>, subs: &Substitutions) -> Vec<(TextRange, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+            Value::Placeholder(token) => {
+                let name = token.trim_start_matches("${").trim_end_matches('}').trim();
+                if let Some(Some(v)) = subs.get(name)
+                    && text.get(n.range.as_usize()) == Some(&**token)
+                {
+                    // An unquoted placeholder: numbers and booleans as they are,
+                    // anything else as a string (as `resolve_tree` reads it).
+                    let literal = match serde_json::from_str::<serde_json::Value>(v) {
+                        Ok(serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => {
+                            v.trim().to_string()
+                        }
+                        _ => serde_json::to_string(v).unwrap_or_default(),
+                    };
+                    out.push((n.range, literal));
+                }
+            }
+            Value::String(s) if has_dollar_brace(s) => {
+                let Some(scalar) = ScalarMap::new(text, n) else {
+                    continue;
+                };
+                for (range, name) in template::placeholder_tokens(s) {
+                    let Some(Some(v)) = subs.get(name.trim()) else {
+                        continue;
+                    };
+                    let outer = scalar.outer(range.clone());
+                    if text.get(outer.as_usize()) != Some(&s[range.clone()]) {
+                        continue;
+                    }
+                    // A plain scalar cannot start with an indicator.
+                    if scalar.style == Style::Plain
+                        && range.start == 0
+                        && v.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c))
+                    {
+                        continue;
+                    }
+                    if let Some(escaped) = sourcemap::escape(v, scalar.style) {
+                        out.push((outer, escaped));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|(r, _)| r.start);
+    out
+}
+
+/// Maps a diagnostic found in a spliced text back to the file. A fix is kept only when
+/// none of its edits touches a spliced value.
+fn map_spliced(mut d: Diagnostic, map: &SpliceMap) -> Diagnostic {
+    d.range = map.range(d.range);
+    for l in &mut d.labels {
+        l.range = map.range(l.range);
+    }
+    d.fixes = std::mem::take(&mut d.fixes)
+        .into_iter()
+        .filter_map(|f| {
+            let edits = f
+                .edits
+                .iter()
+                .map(|e| {
+                    map.edit_range(e.range)
+                        .map(|range| crate::diagnostics::Edit {
+                            range,
+                            replacement: e.replacement.clone(),
+                        })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(Fix { edits, ..f })
+        })
+        .collect();
+    d
+}
+
+/// A state machine definition taken out of a template, as it would be deployed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deployed {
+    /// The state machine's name in the template (logical id, or `stateMachines.NAME`).
+    pub name: String,
+    /// The definition's text (JSON, or the YAML of a referenced `.asl.yaml` file) with
+    /// the known substitutions applied.
+    pub text: String,
+    pub workflow: WorkflowType,
+    /// The file the definition came from: the referenced file for a `DefinitionUri`,
+    /// else `None` (the template itself).
+    pub file: Option<PathBuf>,
+    /// The property that holds the definition, in the template.
+    pub range: TextRange,
+    /// The reference, for a definition in a referenced file.
+    pub reference: Option<Reference>,
+}
+
+/// The error diagnostics that keep a [`Deployed`] definition from running, as
+/// `line:column: CODE message`, at positions in the file it came from (the template, or
+/// the referenced file), with that file's suppressions, for which `keep` is true.
+pub fn deployed_errors(
+    template_text: &str,
+    kind: SourceKind,
+    base_dir: &std::path::Path,
+    deployed: &Deployed,
+    keep: &dyn Fn(&Diagnostic) -> bool,
+) -> Vec<String> {
+    let options = LintOptions::default();
+    let (text, diagnostics) = match &deployed.reference {
+        Some(reference) => {
+            let text = std::fs::read(&reference.path)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let kind = syntax::detect_kind(reference.path.to_str(), &text);
+            let d = lint_referenced(&text, kind, reference, &options, &Environment::default());
+            (std::borrow::Cow::Owned(text), d)
+        }
+        None => {
+            let env = Environment {
+                base_dir: Some(base_dir.to_path_buf()),
+                ..Environment::default()
+            };
+            let d = crate::lint::lint_text_in(template_text, kind, &options, &env)
+                .into_iter()
+                .filter(|d| {
+                    deployed.range.start <= d.range.start && d.range.end <= deployed.range.end
+                })
+                .collect();
+            (std::borrow::Cow::Borrowed(template_text), d)
+        }
+    };
+    let index = syntax::LineIndex::new(&text);
+    diagnostics
+        .iter()
+        .filter(|d| keep(d))
+        .map(|d| {
+            let lc = index.line_col(&text, d.range.start);
+            format!("{}:{}: {} {}", lc.line, lc.column, d.code, d.message)
+        })
+        .collect()
+}
+
+/// The state machines of a parsed template, by name, in order (`None`: not a template).
+pub fn state_machine_names(root: &Node<'_>) -> Option<Vec<String>> {
+    let defs = template::find(root)?;
+    let mut names: Vec<String> = Vec::new();
+    for d in defs {
+        if !names.contains(&d.name) {
+            names.push(d.name);
+        }
+    }
+    Some(names)
+}
+
+/// Takes the definition of state machine `name` (optional when the template has only
+/// one) out of a template, with `DefinitionSubstitutions` applied: an inline
+/// `Definition`, a `DefinitionString`, or the local file a `DefinitionUri` names
+/// (relative to `base_dir`). `Ok(None)` when `text` is not a template. The error says
+/// why, listing the state machines there are when `name` is unknown or missing.
+pub fn deployed_definition(
+    text: &str,
+    kind: SourceKind,
+    base_dir: &std::path::Path,
+    name: Option<&str>,
+) -> Result<Option<Deployed>, String> {
+    let document = syntax::parse(text, kind);
+    let Some(root) = document.root.as_ref() else {
+        return Ok(None);
+    };
+    let Some(defs) = template::find(root) else {
+        return Ok(None);
+    };
+    let names = state_machine_names(root).unwrap_or_default();
+    let listed = || {
+        if names.is_empty() {
+            "the template defines no state machine".to_string()
+        } else {
+            format!("the state machines are: {}", names.join(", "))
+        }
+    };
+    let wanted = match name {
+        Some(n) if names.iter().any(|x| x == n) => n.to_string(),
+        Some(n) => {
+            return Err(format!(
+                "no state machine named `{n}` in the template; {}",
+                listed()
+            ));
+        }
+        None if names.len() == 1 => names[0].clone(),
+        None => {
+            return Err(format!(
+                "the template has {} state machines: choose one with --definition NAME; {}",
+                names.len(),
+                listed()
+            ));
+        }
+    };
+    let mut reasons = Vec::new();
+    for def in defs.iter().filter(|d| d.name == wanted) {
+        let subs = def.substitutions.clone();
+        let deployed = |text: String, file: Option<PathBuf>| Deployed {
+            name: wanted.clone(),
+            text,
+            workflow: def.workflow,
+            reference: file.clone().map(|path| Reference {
+                name: wanted.clone(),
+                path,
+                substitutions: subs.clone(),
+                workflow: def.workflow,
+            }),
+            file,
+            range: def.property.range(),
+        };
+        match &def.body {
+            Body::Inline(node) => {
+                let mut resolved = (*node).clone();
+                resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
+                let json = serde_json::to_string_pretty(&resolved.to_json()).unwrap_or_default();
+                return Ok(Some(deployed(json, None)));
+            }
+            Body::Text(node) => match template::flatten(text, node, &subs) {
+                Ok(e) => return Ok(Some(deployed(e.text, None))),
+                Err(reason) => reasons.push(format!("its {} is {reason}", def.property.key)),
+            },
+            Body::File { uri, .. } => {
+                let path = base_dir.join(uri);
+                match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        let inner = String::from_utf8_lossy(&bytes).into_owned();
+                        let inner_kind = syntax::detect_kind(path.to_str(), &inner);
+                        let doc = syntax::parse(&inner, inner_kind);
+                        let splices = match doc.root.as_ref() {
+                            Some(r) if may_have_placeholder(&inner) => splices(&inner, r, &subs),
+                            _ => Vec::new(),
+                        };
+                        let spliced = Spliced::new(&inner, &splices).text;
+                        return Ok(Some(deployed(spliced, Some(path))));
+                    }
+                    Err(e) => reasons.push(format!(
+                        "its {} names `{uri}`, which cannot be read ({})",
+                        def.property.key,
+                        path.display().to_string() + ": " + &e.to_string()
+                    )),
+                }
+            }
+            Body::Remote => reasons.push(format!("its {} is stored in S3", def.property.key)),
+            Body::Unsupported { reason, .. } => {
+                reasons.push(format!("its {} is {reason}", def.property.key))
+            }
+        }
+    }
+    Err(format!(
+        "the definition of `{wanted}` cannot be read before deployment: {}",
+        reasons.join("; ")
+    ))
 }
 
 /// Lints every definition of a template, with positions in the template.
@@ -117,6 +483,19 @@ pub fn lint_template(
     definitions: &[Definition<'_, '_>],
     options: &LintOptions,
     env: &Environment,
+) -> Vec<Diagnostic> {
+    lint_template_with_references(text, document, definitions, options, env, &mut Vec::new())
+}
+
+/// [`lint_template`], collecting the existing local files the definitions name
+/// ([`Reference`]), which the caller lints with [`lint_referenced`].
+pub fn lint_template_with_references(
+    text: &str,
+    document: &Document<'_>,
+    definitions: &[Definition<'_, '_>],
+    options: &LintOptions,
+    env: &Environment,
+    references: &mut Vec<Reference>,
 ) -> Vec<Diagnostic> {
     // The template's own syntax problems.
     let ctx = LintContext::new(text, document, None, None);
@@ -138,7 +517,7 @@ pub fn lint_template(
                     errors: Vec::new(),
                     comments: Vec::new(),
                 };
-                out.extend(lint_document(text, &doc, options));
+                out.extend(lint_document_as(text, &doc, options, def.workflow));
                 unresolved_in_tree(text, node, &subs, env, options, &mut out);
                 directives.extend(suppress::from_comment_fields(text, node, &|r| r));
             }
@@ -157,14 +536,20 @@ pub fn lint_template(
                                 errors: inner_doc.errors.clone(),
                                 comments: Vec::new(),
                             };
-                            lint_document(inner, &doc, options)
+                            lint_document_as(inner, &doc, options, def.workflow)
                         }
-                        _ => lint_document(inner, &inner_doc, options),
+                        _ => lint_document_as(inner, &inner_doc, options, def.workflow),
                     };
                     if env.placeholders == PlaceholderMode::Unknown && enabled("ASL801") {
                         let mut seen = HashSet::new();
                         for (range, name) in template::placeholder_tokens(inner) {
-                            if seen.insert(name) {
+                            // Known but computed: a DefinitionSubstitutions key or an
+                            // `Fn::Sub` variable whose value is an intrinsic, or an
+                            // intrinsic part of an `Fn::Join`.
+                            let computed = subs.contains_key(name.trim())
+                                || embedded.computed.iter().any(|c| c == name.trim())
+                                || embedded.map.style_at(range.start as u32) == Style::Synthetic;
+                            if !computed && seen.insert(name) {
                                 let token = &inner[range.clone()];
                                 let range = TextRange::from_usize(range.start, range.end);
                                 inner_out.push(unresolved(&range, token, name));
@@ -187,7 +572,18 @@ pub fn lint_template(
             Body::File { uri, node } => {
                 if let Some(dir) = &env.base_dir {
                     let path = dir.join(uri.as_str());
-                    if !path.is_file() {
+                    if path.is_file() {
+                        references.push(Reference {
+                            name: def.name.clone(),
+                            // `dir/./sm.asl.json` → `dir/sm.asl.json`, as people write it.
+                            path: path
+                                .components()
+                                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                                .collect(),
+                            substitutions: def.substitutions.clone(),
+                            workflow: def.workflow,
+                        });
+                    } else {
                         let mut d = report(
                             "ASL802",
                             node.range,
@@ -403,13 +799,20 @@ fn unresolved_in_tree(
         match &n.value {
             Value::Array(items) => stack.extend(items.iter().rev()),
             Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
-            Value::Placeholder(token) => found.push((n.range, token.to_string())),
+            Value::Placeholder(token) => {
+                let name = token.trim_start_matches("${").trim_end_matches('}').trim();
+                if !subs.contains_key(name) {
+                    found.push((n.range, token.to_string()));
+                }
+            }
             Value::String(s) if has_dollar_brace(s) => {
                 let Some(scalar) = ScalarMap::new(text, n) else {
                     continue;
                 };
                 for (range, name) in template::placeholder_tokens(s) {
-                    if !matches!(subs.get(name.trim()), Some(Some(_))) {
+                    // A name the substitutions give (a literal or a computed value) is
+                    // known; only names they do not give are unresolved.
+                    if !subs.contains_key(name.trim()) {
                         found.push((scalar.outer(range.clone()), s[range].to_string()));
                     }
                 }

@@ -41,6 +41,9 @@ pub struct SourceMap {
 pub struct Embedded {
     pub text: String,
     pub map: SourceMap,
+    /// Names whose value is computed at deploy time (an intrinsic in an `Fn::Sub`
+    /// variable map): known placeholders, not unresolved ones.
+    pub computed: Vec<String>,
 }
 
 impl Embedded {
@@ -161,7 +164,7 @@ impl SourceMap {
 }
 
 /// Writes `text` so that it reads back as `text` inside a piece of `style`.
-fn escape(text: &str, style: Style) -> Option<String> {
+pub(crate) fn escape(text: &str, style: Style) -> Option<String> {
     match style {
         Style::Synthetic => None,
         Style::DoubleQuoted => {
@@ -186,6 +189,109 @@ fn escape(text: &str, style: Style) -> Option<String> {
             && !text.contains(" #")
             && !text.contains('\t'))
         .then(|| text.to_string()),
+    }
+}
+
+/// A file's text with some byte ranges replaced (placeholder tokens by their values),
+/// mapped back to the file by segments: text copied from the file maps byte for byte,
+/// a replacement maps to the whole range it replaced. Two numbers per piece instead of
+/// two per byte, so a large referenced file costs little.
+#[derive(Clone, Debug, Default)]
+pub struct SpliceMap {
+    /// `(inner start, outer start, outer end, copied)`, sorted by inner start; a copied
+    /// piece is as long inside as outside.
+    pieces: Vec<(u32, u32, u32, bool)>,
+    inner_len: u32,
+    outer_len: u32,
+}
+
+/// A file's text with splices applied, and the map back to the file.
+#[derive(Clone, Debug, Default)]
+pub struct Spliced {
+    pub text: String,
+    pub map: SpliceMap,
+}
+
+impl Spliced {
+    /// Applies `splices` (outer range, replacement), which must be sorted and must not
+    /// overlap, to `outer`.
+    pub fn new(outer: &str, splices: &[(TextRange, String)]) -> Spliced {
+        let extra: usize = splices.iter().map(|(_, t)| t.len()).sum();
+        let mut text = String::with_capacity(outer.len() + extra);
+        let mut pieces = Vec::with_capacity(splices.len() * 2 + 1);
+        let mut at = 0usize;
+        for (range, replacement) in splices {
+            let (s, e) = (range.start as usize, range.end as usize);
+            if s < at || e > outer.len() {
+                continue;
+            }
+            if s > at {
+                pieces.push((text.len() as u32, at as u32, s as u32, true));
+                text.push_str(&outer[at..s]);
+            }
+            pieces.push((text.len() as u32, s as u32, e as u32, false));
+            text.push_str(replacement);
+            at = e;
+        }
+        if at < outer.len() {
+            pieces.push((text.len() as u32, at as u32, outer.len() as u32, true));
+            text.push_str(&outer[at..]);
+        }
+        let map = SpliceMap {
+            pieces,
+            inner_len: text.len() as u32,
+            outer_len: outer.len() as u32,
+        };
+        Spliced { text, map }
+    }
+}
+
+impl SpliceMap {
+    /// The piece holding inner offset `inner` (the last one at the end of the text).
+    fn piece(&self, inner: u32) -> Option<(u32, u32, u32, bool)> {
+        let i = self.pieces.partition_point(|p| p.0 <= inner);
+        self.pieces.get(i.checked_sub(1)?).copied()
+    }
+
+    /// The outer offset where the character at inner offset `inner` starts.
+    fn start(&self, inner: u32) -> u32 {
+        if inner >= self.inner_len {
+            return self.outer_len;
+        }
+        match self.piece(inner) {
+            Some((i, o, _, true)) => o + (inner - i),
+            Some((_, o, _, false)) => o,
+            None => inner,
+        }
+    }
+
+    /// The outer offset where the character at inner offset `inner` ends.
+    fn end(&self, inner: u32) -> u32 {
+        match self.piece(inner) {
+            Some((i, o, _, true)) => o + (inner - i) + 1,
+            Some((_, _, e, false)) => e,
+            None => inner + 1,
+        }
+    }
+
+    /// The outer range of inner `range`: a range inside a replacement covers the whole
+    /// placeholder it replaced.
+    pub fn range(&self, range: TextRange) -> TextRange {
+        let start = self.start(range.start);
+        if range.is_empty() {
+            return TextRange::empty(start);
+        }
+        let end = self.end(range.end - 1).min(self.outer_len).max(start);
+        TextRange::new(start, end)
+    }
+
+    /// The outer range of an edit of inner `range`, when the range lies in text copied
+    /// from the file (an edit that touches a replacement cannot be written back).
+    pub fn edit_range(&self, range: TextRange) -> Option<TextRange> {
+        let (i, o, e, copied) = self.piece(range.start)?;
+        let len = e - o;
+        (copied && range.end <= i + len)
+            .then(|| TextRange::new(o + (range.start - i), o + (range.end - i)))
     }
 }
 

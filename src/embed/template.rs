@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::sourcemap::{Embedded, ScalarMap};
+use crate::rules::WorkflowType;
 use crate::syntax::{Member, Node, TextRange, Value};
 
 /// Deepest nesting of `Fn::Sub`/`Fn::Join` that is flattened.
@@ -26,6 +27,17 @@ pub struct Definition<'a, 's> {
     pub body: Body<'a, 's>,
     /// `DefinitionSubstitutions`: name to literal value, or `None` for an intrinsic.
     pub substitutions: Substitutions,
+    /// The workflow type the template gives (SAM `Type`, CloudFormation
+    /// `StateMachineType`, Serverless `type`); `Standard` when it gives none, as AWS.
+    pub workflow: WorkflowType,
+}
+
+/// `EXPRESS` (any case) is Express; anything else, or nothing, is Standard.
+fn workflow_type(node: Option<&Node<'_>>) -> WorkflowType {
+    match node.and_then(Node::as_str) {
+        Some(s) if s.trim().eq_ignore_ascii_case("express") => WorkflowType::Express,
+        _ => WorkflowType::Standard,
+    }
 }
 
 #[derive(Debug)]
@@ -94,6 +106,7 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
                 property,
                 body,
                 substitutions: Substitutions::new(),
+                workflow: workflow_type(m.value.get("type")),
             });
         }
     }
@@ -115,12 +128,14 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
             .get("DefinitionSubstitutions")
             .map(substitution_map)
             .unwrap_or_default();
+        let workflow = workflow_type(props.get(if sam { "Type" } else { "StateMachineType" }));
         let mut push = |property: &'a Member<'s>, body: Body<'a, 's>| {
             out.push(Definition {
                 name: res.key.to_string(),
                 property,
                 body,
                 substitutions: substitutions.clone(),
+                workflow,
             })
         };
         if let Some(p) = props.member("Definition") {
@@ -280,6 +295,9 @@ impl Flattener<'_> {
             Some([template, vars]) if template.as_str().is_some() => {
                 let mut local = subs.clone();
                 for (k, v) in substitution_map(vars) {
+                    if v.is_none() {
+                        self.out.computed.push(k.clone());
+                    }
                     local.insert(k, v);
                 }
                 self.scalar(template, &local, true)
@@ -521,6 +539,34 @@ mod tests {
                     "unsupported:a Serverless variable that is only resolved at deploy time"
                         .to_string()
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn workflow_types() {
+        let text = r#"{"service": "s", "provider": {}, "stepFunctions": {"stateMachines": {
+            "fast": {"type": "express", "definition": {"StartAt": "A", "States": {}}},
+            "slow": {"definition": {"StartAt": "A", "States": {}}}}},
+          "resources": {"Resources": {
+            "C": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"StateMachineType": "EXPRESS", "DefinitionString": "{}"}},
+            "S": {"Type": "AWS::Serverless::StateMachine", "Properties": {"Type": "STANDARD", "Definition": {"StartAt": "A", "States": {}}}},
+            "T": {"Type": "AWS::Serverless::StateMachine", "Properties": {"Type": "EXPRESS", "StateMachineType": "STANDARD", "Definition": {"StartAt": "A", "States": {}}}}}}}"#;
+        let doc = json::parse(text);
+        let types: Vec<(String, WorkflowType)> = find(doc.root.as_ref().unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.name, d.workflow))
+            .collect();
+        assert_eq!(
+            types,
+            vec![
+                ("C".to_string(), WorkflowType::Express),
+                ("S".to_string(), WorkflowType::Standard),
+                // SAM's property is `Type`.
+                ("T".to_string(), WorkflowType::Express),
+                ("stateMachines.fast".to_string(), WorkflowType::Express),
+                ("stateMachines.slow".to_string(), WorkflowType::Standard),
             ]
         );
     }

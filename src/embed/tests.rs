@@ -1,6 +1,7 @@
 use super::*;
 use crate::lint::{LintOptions, lint_text_in};
 use crate::syntax::SourceKind;
+use std::path::PathBuf;
 
 fn lint_json(text: &str) -> Vec<(String, String)> {
     let out = lint_text_in(
@@ -133,10 +134,11 @@ Resources:
           }
         - WorkerArn: !GetAtt Worker.Arn
 "#;
+    // `WorkerArn` is an `Fn::Sub` variable whose value is an intrinsic: known but
+    // computed at deploy time, so not an unresolved placeholder.
     assert_eq!(
         lint_yaml(text),
         vec![
-            triple("ASL801", "info", "${WorkerArn}"),
             triple("ASL201", "error", "\"Wrok\""),
             triple("ASL205", "error", "\"Then\""),
             triple("ASL205", "error", "\"Done\""),
@@ -203,4 +205,269 @@ fn yaml_file_level_suppression_and_invalid_template() {
     assert_eq!(lint_yaml(text), vec![triple("ASL102", "error", "{}")]);
     let broken = "Resources:\n  M: [\n";
     assert!(lint_yaml(broken).iter().any(|d| d.0 == "ASL001"));
+}
+
+fn reference(subs: &[(&str, Option<&str>)], workflow: WorkflowType) -> Reference {
+    Reference {
+        name: "Machine".to_string(),
+        path: PathBuf::from("sm/machine.asl.json"),
+        substitutions: subs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+            .collect(),
+        workflow,
+    }
+}
+
+/// `(code, line:col, the text pointed at)` of a referenced file's diagnostics.
+fn lint_ref(text: &str, kind: SourceKind, r: &Reference) -> Vec<(String, String, String)> {
+    let index = crate::syntax::LineIndex::new(text);
+    lint_referenced(
+        text,
+        kind,
+        r,
+        &LintOptions::default(),
+        &Environment::default(),
+    )
+    .iter()
+    .map(|d| {
+        let lc = index.line_col(text, d.range.start);
+        (
+            d.code.to_string(),
+            format!("{}:{}", lc.line, lc.column),
+            text[d.range.as_usize()].to_string(),
+        )
+    })
+    .collect()
+}
+
+fn at(code: &str, pos: &str, text: &str) -> (String, String, String) {
+    (code.to_string(), pos.to_string(), text.to_string())
+}
+
+#[test]
+fn referenced_json_file_with_substitutions() {
+    let text = r#"{
+  "StartAt": "Work",
+  "States": {
+    "Work": {"Type": "Task", "Resource": "${WorkerArn}", "Next": "Pause"},
+    "Pause": {"Type": "Wait", "Seconds": ${Delay}, "Next": "${Then}"},
+    "Done": {"Type": "Succeed", "Comment": "${Other}"}
+  }
+}"#;
+    let r = reference(
+        &[
+            ("WorkerArn", None),
+            ("Delay", Some("5")),
+            ("Then", Some("Finish")),
+        ],
+        WorkflowType::Standard,
+    );
+    // `Then` is spliced: the unknown target is reported at its placeholder; `Delay`
+    // becomes a number (no type error); `WorkerArn` is computed (no ASL801); `Other` is
+    // not given (ASL801). "Done" is unreachable, at its own position in the file.
+    assert_eq!(
+        lint_ref(text, SourceKind::Json, &r),
+        vec![
+            at("ASL201", "5:60", "\"${Then}\""),
+            at("ASL205", "6:5", "\"Done\""),
+            at("ASL801", "6:45", "${Other}"),
+        ]
+    );
+    // Without substitutions, every placeholder is unresolved and nothing is an error.
+    let none = reference(&[], WorkflowType::Standard);
+    let codes: Vec<String> = lint_ref(text, SourceKind::Json, &none)
+        .into_iter()
+        .map(|d| format!("{} {}", d.0, d.2))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            "ASL801 ${WorkerArn}",
+            "ASL801 ${Delay}",
+            "ASL801 ${Then}",
+            "ASL801 ${Other}"
+        ]
+    );
+}
+
+#[test]
+fn spliced_values_are_escaped_and_positions_after_them_hold() {
+    // A value with a quote is escaped into the JSON string; a state after a longer
+    // value is still reported at its place in the file.
+    let text = "{\"StartAt\": \"${Start}\", \"States\": {\"Say \\\"hi\\\"\": {\"Type\": \"Pass\", \"End\": true}, \"Later\": {\"Type\": \"Pass\", \"Next\": \"Nowhere\"}}}";
+    let r = reference(&[("Start", Some("Say \"hi\""))], WorkflowType::Standard);
+    assert_eq!(
+        lint_ref(text, SourceKind::Json, &r),
+        vec![
+            at("ASL205", "1:81", "\"Later\""),
+            at("ASL201", "1:115", "\"Nowhere\""),
+        ]
+    );
+}
+
+#[test]
+fn referenced_yaml_file_and_express_type() {
+    let text = r#"StartAt: Work
+States:
+  Work:
+    Type: Task
+    Resource: arn:aws:states:::${Service}:startBuild.sync
+    Next: ${Then}
+  Done:
+    Type: Succeed
+"#;
+    let r = reference(
+        &[("Service", Some("codebuild")), ("Then", Some("Done"))],
+        WorkflowType::Express,
+    );
+    assert_eq!(
+        lint_ref(text, SourceKind::Yaml, &r),
+        vec![at("ASL407", "5:53", ".sync")]
+    );
+    let standard = Reference {
+        workflow: WorkflowType::Standard,
+        ..r
+    };
+    assert_eq!(lint_ref(text, SourceKind::Yaml, &standard), vec![]);
+}
+
+#[test]
+fn fixes_in_referenced_files_skip_spliced_values() {
+    // The did-you-mean fix on a literal name maps into the file; on a spliced value it
+    // is dropped (the file holds the placeholder, not the name).
+    let text = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Next": "Bee"},
+  "B": {"Type": "Pass", "Next": "${Then}"},
+  "Cee": {"Type": "Succeed"}}}"#;
+    let r = reference(&[("Then", Some("Ce"))], WorkflowType::Standard);
+    let out = lint_referenced(
+        text,
+        SourceKind::Json,
+        &r,
+        &LintOptions {
+            select: vec!["ASL201".into()],
+            ignore: Vec::new(),
+        },
+        &Environment::default(),
+    );
+    let fixes: Vec<(String, usize)> = out
+        .iter()
+        .map(|d| (text[d.range.as_usize()].to_string(), d.fixes.len()))
+        .collect();
+    assert_eq!(
+        fixes,
+        vec![("\"Bee\"".to_string(), 1), ("\"${Then}\"".to_string(), 0)]
+    );
+    let edit = &out[0].fixes[0].edits[0];
+    assert_eq!(&text[edit.range.as_usize()], "\"Bee\"");
+}
+
+#[test]
+fn splice_map_positions() {
+    let outer = "ab${X}cd";
+    let s = sourcemap::Spliced::new(outer, &[(TextRange::new(2, 6), "LONGER".to_string())]);
+    assert_eq!(s.text, "abLONGERcd");
+    let r = |a: u32, b: u32| {
+        let m = s.map.range(TextRange::new(a, b));
+        &outer[m.as_usize()]
+    };
+    assert_eq!(r(0, 2), "ab");
+    assert_eq!(r(3, 5), "${X}");
+    assert_eq!(r(8, 10), "cd");
+    assert_eq!(r(1, 9), "b${X}c");
+    assert_eq!(s.map.range(TextRange::empty(10)), TextRange::empty(8));
+    assert_eq!(
+        s.map.edit_range(TextRange::new(8, 9)),
+        Some(TextRange::new(6, 7))
+    );
+    assert_eq!(s.map.edit_range(TextRange::new(1, 3)), None);
+    assert_eq!(s.map.edit_range(TextRange::new(3, 4)), None);
+}
+
+#[test]
+fn templates_find_existing_referenced_files_with_their_type() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sm")).unwrap();
+    std::fs::write(dir.path().join("sm/a.asl.json"), "{}").unwrap();
+    let text = r#"{"Resources": {
+  "A": {"Type": "AWS::Serverless::StateMachine", "Properties": {"Type": "EXPRESS",
+    "DefinitionUri": "./sm/a.asl.json", "DefinitionSubstitutions": {"X": "1", "Y": {"Ref": "P"}}}},
+  "B": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+    "DefinitionS3Location": "sm/a.asl.json"}},
+  "C": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+    "DefinitionS3Location": "sm/missing.asl.json"}}}}"#;
+    let env = Environment {
+        base_dir: Some(dir.path().to_path_buf()),
+        ..Environment::default()
+    };
+    let (diags, refs) = crate::lint::lint_text_with_references(
+        text,
+        SourceKind::Json,
+        &LintOptions::default(),
+        &env,
+    );
+    assert_eq!(
+        diags.iter().map(|d| d.code).collect::<Vec<_>>(),
+        vec!["ASL802"]
+    );
+    let path = dir.path().join("sm/a.asl.json");
+    assert_eq!(
+        refs,
+        vec![
+            Reference {
+                name: "A".to_string(),
+                path: path.clone(),
+                substitutions: [
+                    ("X".to_string(), Some("1".to_string())),
+                    ("Y".to_string(), None)
+                ]
+                .into_iter()
+                .collect(),
+                workflow: WorkflowType::Express,
+            },
+            Reference {
+                name: "B".to_string(),
+                path,
+                substitutions: Substitutions::new(),
+                workflow: WorkflowType::Standard,
+            },
+        ]
+    );
+}
+
+#[test]
+fn inline_definitions_treat_computed_substitutions_as_known() {
+    // In an inline Definition and in a DefinitionString, a DefinitionSubstitutions key
+    // whose value is an intrinsic is not unresolved; a name that is not given stays
+    // ASL801. A literal value is substituted: `"${Delay}"` becomes the string "3", which
+    // is what AWS sees too (a string where Seconds needs a number).
+    let text = r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+  "DefinitionSubstitutions": {"Fn": {"Fn::GetAtt": ["F", "Arn"]}, "Delay": 3},
+  "Definition": {"StartAt": "A", "States": {
+    "A": {"Type": "Task", "Resource": "${Fn}", "Next": "W"},
+    "W": {"Type": "Wait", "Seconds": "${Delay}", "Next": "${Missing}"}}},
+  "DefinitionString": "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"${Fn}\", \"Next\": \"${Other}\"}}}"
+}}}}"#;
+    let got = lint_codes(text);
+    assert_eq!(
+        got,
+        vec![
+            (
+                "ASL113".to_string(),
+                "error".to_string(),
+                "\"${Delay}\"".to_string()
+            ),
+            (
+                "ASL801".to_string(),
+                "info".to_string(),
+                "${Missing}".to_string()
+            ),
+            (
+                "ASL801".to_string(),
+                "info".to_string(),
+                "${Other}".to_string()
+            ),
+        ]
+    );
 }

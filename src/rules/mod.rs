@@ -173,6 +173,17 @@ macro_rules! declare_rule {
 }
 pub(crate) use declare_rule;
 
+/// The workflow type a definition is deployed as. A template says it (SAM `Type`,
+/// CloudFormation `StateMachineType`, Serverless `type`); for a standalone file it comes
+/// from asl-lint.toml's `workflow-type`, and is `Standard` when nothing says otherwise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkflowType {
+    #[default]
+    Standard,
+    Express,
+}
+
 /// Everything a rule may look at. Rules see no files, no settings, no terminal.
 pub struct LintContext<'a, 's> {
     pub source: &'s str,
@@ -180,6 +191,8 @@ pub struct LintContext<'a, 's> {
     /// The model, when the document's root is an object.
     pub machine: Option<&'a StateMachine<'a, 's>>,
     pub graphs: Option<&'a Graphs>,
+    /// The workflow type (`Standard` unless a template or asl-lint.toml says `EXPRESS`).
+    pub workflow: WorkflowType,
     /// Findings of the schema (field model), computed once for all 1xx field rules
     /// (a `OnceLock`: rules run on several threads).
     schema: std::sync::OnceLock<Vec<crate::schema::Finding>>,
@@ -197,6 +210,7 @@ impl<'a, 's> LintContext<'a, 's> {
             document,
             machine,
             graphs,
+            workflow: WorkflowType::Standard,
             schema: std::sync::OnceLock::new(),
         }
     }
@@ -317,6 +331,7 @@ pub static RULES: &[&Rule] = &[
     &resources::unsupported_integration_pattern::RULE,
     &resources::service_integration_with_region::RULE,
     &resources::missing_task_token::RULE,
+    &resources::express_unsupported_pattern::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,

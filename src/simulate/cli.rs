@@ -25,8 +25,14 @@ pub enum WorkflowType {
 /// Run a state machine on a virtual clock with mocked Task results.
 #[derive(Clone, Debug, clap::Args)]
 pub struct SimulateArgs {
-    /// The definition (.asl.json or .asl.yaml).
+    /// The definition (.asl.json or .asl.yaml), or a CloudFormation/SAM/Serverless
+    /// template that holds it (see `--definition`).
     pub definition: PathBuf,
+    /// In a template: the state machine to run (its logical id; optional when the
+    /// template has only one). Its DefinitionSubstitutions are applied, and its
+    /// workflow type is used unless `--type` is given.
+    #[arg(long = "definition", value_name = "NAME")]
+    pub definition_name: Option<String>,
     /// Execution input: a JSON file, or `-` for stdin (default `{}`).
     #[arg(long)]
     pub input: Option<String>,
@@ -57,8 +63,9 @@ pub struct SimulateArgs {
     /// History-event limit (default 25000 for standard workflows; 0 means none).
     #[arg(long)]
     pub max_events: Option<u64>,
-    #[arg(long = "type", value_enum, default_value = "standard")]
-    pub workflow_type: WorkflowType,
+    /// Workflow type (default: the template's, else standard).
+    #[arg(long = "type", value_enum)]
+    pub workflow_type: Option<WorkflowType>,
     /// Seed for retry jitter, States.MathRandom and States.UUID.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -75,8 +82,8 @@ pub fn options_from_args(
         history: !args.no_history,
         max_events: args.max_events,
         machine_type: match args.workflow_type {
-            WorkflowType::Standard => MachineType::Standard,
-            WorkflowType::Express => MachineType::Express,
+            Some(WorkflowType::Express) => MachineType::Express,
+            _ => MachineType::Standard,
         },
         seed: args.seed,
         ..SimulationOptions::default()
@@ -179,18 +186,77 @@ pub fn run_to_strings(
         }
     };
     let text = String::from_utf8_lossy(&text);
-    let opts = match options_from_args(args, stdin) {
+    let mut opts = match options_from_args(args, stdin) {
         Ok(o) => o,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             return 2;
         }
     };
-    let exec = match simulate(&text, &opts) {
+    // A template: run the state machine it names, as deployed.
+    let kind = crate::syntax::detect_kind(args.definition.to_str(), &text);
+    let base_dir = args
+        .definition
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let name = args.definition_name.as_deref();
+    let deployed = match crate::embed::deployed_definition(&text, kind, &base_dir, name) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(err, "error: {}: {e}", args.definition.display());
+            return 2;
+        }
+    };
+    if deployed.is_none() && name.is_some() {
+        let _ = writeln!(
+            err,
+            "error: --definition names a state machine of a template, but {} is a definition, not a template",
+            args.definition.display()
+        );
+        return 2;
+    }
+    let result = match &deployed {
+        // A template's state machine: its lint errors are reported where they are
+        // written (the template, or the referenced file), then the definition runs.
+        Some(d) => {
+            if args.workflow_type.is_none() && d.workflow == crate::rules::WorkflowType::Express {
+                opts.machine_type = MachineType::Express;
+            }
+            if args.context.is_none() {
+                opts.state_machine_name = d.name.clone();
+            }
+            let shown = d
+                .file
+                .as_ref()
+                .unwrap_or(&args.definition)
+                .display()
+                .to_string();
+            let keep = |d: &crate::diagnostics::Diagnostic| {
+                d.severity == crate::diagnostics::Severity::Error
+                    && !crate::rules::RUN_TIME_ERRORS.contains(&d.code)
+            };
+            let errs = crate::embed::deployed_errors(&text, kind, &base_dir, d, &keep);
+            if errs.is_empty() {
+                let inner_kind =
+                    crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), &d.text);
+                let doc = crate::syntax::parse(&d.text, inner_kind);
+                match doc.root.as_ref() {
+                    Some(root) => super::simulate_value(&root.to_json(), &opts),
+                    None => super::simulate(&d.text, &opts),
+                }
+                .map_err(|e| (e, shown))
+            } else {
+                Err((SimulationError::Definition(errs), shown))
+            }
+        }
+        None => simulate(&text, &opts).map_err(|e| (e, args.definition.display().to_string())),
+    };
+    let exec = match result {
         Ok(x) => x,
-        Err(SimulationError::Definition(errs)) => {
+        Err((SimulationError::Definition(errs), shown)) => {
             for e in errs {
-                let _ = writeln!(err, "{}:{e}", args.definition.display());
+                let _ = writeln!(err, "{shown}:{e}");
             }
             let _ = writeln!(
                 err,

@@ -1,4 +1,5 @@
 //! 4xx: Task resources and ARNs.
+pub mod express_unsupported_pattern;
 pub mod invalid_lambda_arn;
 pub mod invalid_resource_arn;
 pub mod missing_task_token;
