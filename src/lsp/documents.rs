@@ -103,11 +103,14 @@ pub fn kind_for(uri: &Uri, language_id: &str, text: &str) -> SourceKind {
     syntax::detect_kind(Some(uri.as_str()), text)
 }
 
+/// The diagnostics of one version of a document.
+type Linted = (i32, Arc<Vec<Diagnostic>>);
+
 /// All open documents, and the diagnostics last computed for each.
 #[derive(Default, Debug)]
 pub struct Documents {
     map: Mutex<HashMap<Uri, Document>>,
-    results: Mutex<HashMap<Uri, (i32, Arc<Vec<Diagnostic>>)>>,
+    results: Mutex<HashMap<Uri, Linted>>,
 }
 
 impl Documents {
@@ -149,7 +152,7 @@ impl Documents {
         self.results().clear();
     }
 
-    fn results(&self) -> std::sync::MutexGuard<'_, HashMap<Uri, (i32, Arc<Vec<Diagnostic>>)>> {
+    fn results(&self) -> std::sync::MutexGuard<'_, HashMap<Uri, Linted>> {
         self.results.lock().unwrap_or_else(|e| e.into_inner())
     }
 
