@@ -174,18 +174,24 @@ async fn analysis_task(
             let job_uri = uri.clone();
             let job_workspace = workspace.clone();
             rayon::spawn(move || {
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                // The result goes out before the syntax tree is freed.
+                let mut tx = Some(tx);
+                let sent = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let (setup, error) = job_workspace.lint_setup(&job_uri);
-                    let found = setup.lint(&doc);
-                    let published: Vec<_> = found
-                        .iter()
-                        .map(|d| convert::diagnostic(d, &doc, &job_uri))
-                        .collect();
-                    (found, published, error)
+                    setup.lint_then(&doc, |found| {
+                        let published: Vec<_> = found
+                            .iter()
+                            .map(|d| convert::diagnostic(d, &doc, &job_uri))
+                            .collect();
+                        if let Some(tx) = tx.take() {
+                            let _ = tx.send((found, published, error));
+                        }
+                    })
                 }));
-                let _ = tx.send(result);
+                // After a panic `tx` is dropped unsent: the task sees an error.
+                drop(sent);
             });
-            let Ok(Ok((found, published, error))) = done.await else {
+            let Ok((found, published, error)) = done.await else {
                 // The analysis panicked: report nothing rather than bring the server down.
                 continue;
             };

@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::Uri;
 
 use crate::config::{self, Config, ConfigError, Overrides, Resolver};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::lint::{Environment, LintOptions, lint_text_in};
+use crate::lint::{Environment, LintOptions, lint_text_then};
 
 use super::documents::Document;
 
@@ -252,10 +252,23 @@ pub struct Setup {
 impl Setup {
     /// Lints the document and applies the severity overrides (file first, then editor).
     pub fn lint(&self, doc: &Document) -> Vec<Diagnostic> {
-        let mut found = lint_text_in(&doc.text, doc.kind, &self.options, &self.env);
-        self.config.apply_severity(&mut found);
-        config::apply_severity_overrides(&self.severity, &mut found);
-        found
+        self.lint_then(doc, |found| found)
+    }
+
+    /// [`Setup::lint`] that calls `done` with the diagnostics before the analysis frees
+    /// its syntax tree.
+    pub fn lint_then<R>(&self, doc: &Document, done: impl FnOnce(Vec<Diagnostic>) -> R) -> R {
+        lint_text_then(
+            &doc.text,
+            doc.kind,
+            &self.options,
+            &self.env,
+            |mut found| {
+                self.config.apply_severity(&mut found);
+                config::apply_severity_overrides(&self.severity, &mut found);
+                done(found)
+            },
+        )
     }
 }
 
