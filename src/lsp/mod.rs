@@ -6,10 +6,15 @@
 //!
 //! Ordering: the server handles one message at a time (`concurrency_level(1)`), so
 //! `didChange` edits apply in order. Diagnostics are computed off the message loop by
-//! one analysis task: each change queues the document, the task lints a snapshot on a
-//! blocking thread and publishes the result with the snapshot's version, unless the
-//! document changed meanwhile (then the stale result is dropped; the newer version is
-//! already queued). There is no debounce: a small file is linted right away.
+//! one analysis task: each change queues the document, the task lints a snapshot as a
+//! rayon job and publishes the result with the snapshot's version, unless the document
+//! changed meanwhile (then the stale result is dropped; the newer version is already
+//! queued), so an older version's diagnostics never follow a newer one's. There is no
+//! debounce: a small file is linted right away. The published diagnostics are kept for
+//! hover and code actions on the same version.
+//!
+//! Settings (`aslLint`, see [`settings`]) and the `asl-lint.toml` above each document
+//! choose the rules and severities; a change to either lints the open documents again.
 
 mod convert;
 mod documents;
