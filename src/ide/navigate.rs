@@ -366,4 +366,28 @@ mod tests {
         assert!(rename(TEXT, SourceKind::Json, at("\"B\"", 0), "").is_err());
         assert!(prepare_rename(TEXT, SourceKind::Json, 3).is_none());
     }
+
+    #[test]
+    fn each_definition_of_a_template_is_its_own_namespace() {
+        // Two Serverless state machines with the same state names.
+        let text = "service: shop\nprovider:\n  name: aws\nstepFunctions:\n  stateMachines:\n    one:\n      definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            End: true\n    two:\n      definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            End: true\n";
+        let second = text.match_indices("StartAt: A").nth(1).unwrap().0 as u32 + 9;
+        let key = text.match_indices("A:").nth(1).unwrap().0 as u32;
+        assert_eq!(
+            definition(text, SourceKind::Yaml, second),
+            Some(TextRange::new(key, key + 1))
+        );
+        let edits = rename(text, SourceKind::Yaml, second, "Start").unwrap();
+        let (out, n) = apply_edits(text, &edits);
+        assert_eq!(n, 2);
+        assert_eq!(
+            out,
+            text.replacen("StartAt: A", "StartAt: Start", 2)
+                .replacen("StartAt: Start", "StartAt: A", 1)
+                .replacen("          A:", "          Start:", 2)
+                .replacen("          Start:", "          A:", 1)
+        );
+        // Outside every definition: nothing.
+        assert_eq!(definition(text, SourceKind::Yaml, 3), None);
+    }
 }
