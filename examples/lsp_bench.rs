@@ -54,6 +54,18 @@ fn rss_kib(pid: u32, field: &str) -> Option<u64> {
         .ok()
 }
 
+/// CPU time (user + system, all threads) the process has used so far, from
+/// /proc/PID/stat; unlike latency it hardly grows when other processes load the machine.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel reports in USER_HZ, 100 on Linux.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // ../shared beside the checkout, or wherever ASL_SHARED points.
@@ -138,8 +150,14 @@ fn main() {
     let first = wait_for(1);
     let open_time = t.elapsed();
     let rss_open = rss_kib(pid, "VmRSS:");
+    let cpu_open = cpu_time(pid);
 
-    let edits = 1000;
+    // ASL_BENCH_EDITS: fewer edits, e.g. to run the server under a profiler.
+    let edits: usize = std::env::var("ASL_BENCH_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(1000);
     let mut latencies: Vec<Duration> = Vec::with_capacity(edits);
     let mut counts = (0usize, 0usize);
     let mut samples: Vec<u64> = Vec::new();
@@ -168,6 +186,9 @@ fn main() {
         }
     }
     let rss_end = rss_kib(pid, "VmRSS:");
+    let cpu_edits = cpu_open
+        .zip(cpu_time(pid))
+        .map(|(a, b)| b.saturating_sub(a));
     let hwm = rss_kib(pid, "VmHWM:");
     send(
         &mut stdin,
@@ -196,6 +217,12 @@ fn main() {
         ms(pct(0.95)),
         ms(pct(1.0))
     );
+    if let Some(cpu) = cpu_edits {
+        println!(
+            "server CPU time for the edits: {:.2} ms per edit (all threads)",
+            ms(cpu) / edits as f64
+        );
+    }
     println!(
         "lint_text alone (in process, 50 runs): p50 {:.2} ms, p95 {:.2} ms",
         ms(core[25]),

@@ -17,6 +17,10 @@ struct Client {
     next_id: i64,
     /// Notifications received while waiting for something else.
     notifications: Vec<Value>,
+    /// The answer to `workspace/configuration` (one item per requested section).
+    configuration: Value,
+    /// Requests the server sent, by method.
+    server_requests: Vec<Value>,
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -41,6 +45,11 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     fn start() -> Client {
+        Client::start_with(json!({"processId": null, "rootUri": null, "capabilities": {}}))
+    }
+
+    /// Starts the server with these `initialize` parameters.
+    fn start_with(init_params: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
             .arg("server")
             .stdin(Stdio::piped())
@@ -65,11 +74,10 @@ impl Client {
             rx,
             next_id: 1,
             notifications: Vec::new(),
+            configuration: Value::Null,
+            server_requests: Vec::new(),
         };
-        let init = client.request(
-            "initialize",
-            json!({"processId": null, "rootUri": null, "capabilities": {}}),
-        );
+        let init = client.request("initialize", init_params);
         assert_eq!(init["result"]["serverInfo"]["name"], "asl-lint");
         let caps = &init["result"]["capabilities"];
         assert_eq!(caps["positionEncoding"], "utf-16");
@@ -126,9 +134,16 @@ impl Client {
 
     fn handle_other(&mut self, msg: Value) {
         if msg.get("id").is_some() && msg.get("method").is_some() {
-            // A request from the server: answer it with null.
+            // A request from the server: answer `workspace/configuration` with the
+            // settings held, anything else with null.
             let id = msg["id"].clone();
-            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            let result = if msg["method"] == "workspace/configuration" {
+                json!([self.configuration.clone()])
+            } else {
+                Value::Null
+            };
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": result}));
+            self.server_requests.push(msg);
         } else {
             self.notifications.push(msg);
         }
@@ -707,5 +722,364 @@ fn variable_use_goes_to_its_assign() {
     c.diagnostics(uri, 1);
     let def = c.call("textDocument/definition", doc_pos(uri, pos(2, 41)));
     assert_eq!(def, json!({"uri": uri, "range": range(1, 35, 1, 42)}));
+    c.shutdown();
+}
+
+/// A fresh folder under the system temporary folder for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("asl-lint-lsp-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn severities(diags: &[Value]) -> Vec<(String, i64)> {
+    diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn settings_and_configuration_files_shape_the_diagnostics() {
+    let dir = temp_dir("settings");
+    let toml = dir.join("asl-lint.toml");
+    std::fs::write(
+        &toml,
+        "ignore = [\"ASL205\"]\n[severity]\nASL201 = \"info\"\n",
+    )
+    .unwrap();
+    let uri = format!("file://{}/faulty.asl.json", dir.display());
+    // initializationOptions: the editor's settings from the start.
+    let mut c = Client::start_with(json!({
+        "processId": null, "rootUri": null,
+        "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+        "initializationOptions": {"aslLint": {"severity": {"ASL201": "warning"}}}
+    }));
+    c.open(&uri, "asl", FAULTY);
+    // The file ignores ASL205 and makes ASL201 info; the editor's override wins.
+    assert_eq!(severities(&c.diagnostics(&uri, 1)), [("ASL201".into(), 2)]);
+    // The server asked to watch the configuration files.
+    let register = c
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "client/registerCapability")
+        .expect("registration");
+    assert_eq!(
+        register["params"]["registrations"][0]["registerOptions"]["watchers"],
+        json!([{"globPattern": "**/asl-lint.toml"}, {"globPattern": "**/.asl-lint.toml"}])
+    );
+
+    // Settings pushed with didChangeConfiguration: no configuration file, and ASL205 as
+    // a warning: both diagnostics come back for the same version.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {"useConfigFile": false, "severity": {"ASL205": "warning"}}}}),
+    );
+    assert_eq!(
+        severities(&c.diagnostics(&uri, 1)),
+        [("ASL201".into(), 1), ("ASL205".into(), 2)]
+    );
+    // select/ignore on top of the file, and `off`.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {"select": ["ASL2"], "severity": {"ASL201": "off"}}}}),
+    );
+    assert_eq!(severities(&c.diagnostics(&uri, 1)), []);
+
+    // Back to the file; it changes on disk and the editor reports it.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {}}}),
+    );
+    assert_eq!(severities(&c.diagnostics(&uri, 1)), [("ASL201".into(), 3)]);
+    std::fs::write(&toml, "ignore = [\"unknown-next-state\"]\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", toml.display()), "type": 2}]}),
+    );
+    assert_eq!(severities(&c.diagnostics(&uri, 1)), [("ASL205".into(), 1)]);
+
+    // An explicit configFile, relative paths from the workspace root: none here, so an
+    // absolute one.
+    let other = dir.join("ci.toml");
+    std::fs::write(&other, "select = [\"ASL201\"]\n").unwrap();
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {"configFile": other.display().to_string()}}}),
+    );
+    assert_eq!(severities(&c.diagnostics(&uri, 1)), [("ASL201".into(), 1)]);
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn settings_are_pulled_when_the_client_answers_configuration() {
+    let dir = temp_dir("pull");
+    let uri = format!("file://{}/faulty.asl.json", dir.display());
+    let mut c = Client::start_with(json!({
+        "processId": null, "rootUri": null,
+        "capabilities": {"workspace": {"configuration": true}}
+    }));
+    // What `initialized` pulled: nothing (null) so far.
+    c.open(&uri, "asl", FAULTY);
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), ["ASL201", "ASL205"]);
+    let pulled = c
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "workspace/configuration")
+        .expect("a configuration request")
+        .clone();
+    assert_eq!(pulled["params"]["items"], json!([{"section": "aslLint"}]));
+    // didChangeConfiguration without the section: the server pulls again.
+    c.configuration = json!({"ignore": ["ASL201"]});
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), ["ASL205"]);
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_older_version_is_never_published_after_a_newer_one() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/versions.asl.json";
+    c.open(uri, "asl", FAULTY);
+    c.diagnostics(uri, 1);
+    // Twenty quick edits: toggle the typo `Finsh` <-> `Finish`.
+    for v in 2..=21 {
+        let edit = if v % 2 == 0 {
+            json!([{"range": range(3, 42, 3, 42), "text": "i"}])
+        } else {
+            json!([{"range": range(3, 42, 3, 43), "text": ""}])
+        };
+        c.change(uri, v, edit);
+    }
+    // 21 is odd: the typo is back.
+    assert_eq!(codes(&c.diagnostics(uri, 21)), ["ASL201", "ASL205"]);
+    let published: Vec<i64> = c
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .map(|n| n["params"]["version"].as_i64().unwrap())
+        .collect();
+    // Whatever was published before 21 came in order and was older.
+    assert!(published.windows(2).all(|w| w[0] < w[1]), "{published:?}");
+    assert!(published.iter().all(|&v| v < 21), "{published:?}");
+    c.shutdown();
+}
+
+#[test]
+fn completion_offers_the_variables_in_scope() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/scope.asl.json";
+    let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Assign": {"first": 1}, "Next": "B"},
+  "B": {"Type": "Pass", "Assign": {"second": 2}, "Output": "{% $ %}", "Next": "C"},
+  "C": {"Type": "Pass", "Assign": {"third": 3}, "End": true}}}"#;
+    c.open(uri, "asl", text);
+    c.diagnostics(uri, 1);
+    let items = c.call(
+        "textDocument/completion",
+        doc_pos(uri, pos_of(text, "{% $", 0, 4)),
+    );
+    let vars: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == 6)
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(vars, ["$first"]);
+
+    // YAML: a JSONPath `.$` field in a Map processor sees what was assigned before the
+    // Map, not what the processor assigns later.
+    let yuri = "file:///tmp/scope.asl.yaml";
+    let ytext = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Assign:\n      outer: 1\n    Next: M\n  M:\n    Type: Map\n    ItemProcessor:\n      StartAt: P\n      States:\n        P:\n          Type: Pass\n          Parameters:\n            v.$: \"$\"\n          Next: Q\n        Q:\n          Type: Pass\n          Assign:\n            inner: 2\n          End: true\n    End: true\n";
+    c.open(yuri, "asl-yaml", ytext);
+    c.diagnostics(yuri, 1);
+    let items = c.call(
+        "textDocument/completion",
+        doc_pos(yuri, pos_of(ytext, "\"$\"", 0, 2)),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["$outer"]);
+    c.shutdown();
+}
+
+const SAM: &str = "AWSTemplateFormatVersion: \"2010-09-09\"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrderMachine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Check
+        States:
+          Check:
+            Type: Pass
+            Next: Shipp
+          Ship:
+            Type: Succeed
+";
+
+#[test]
+fn template_with_an_inline_definition() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/template.yaml";
+    c.open(uri, "yaml", SAM);
+    let diags = c.diagnostics(uri, 1);
+    assert_eq!(codes(&diags), ["ASL201", "ASL205"]);
+    assert_eq!(diags[0]["range"], range(11, 18, 11, 23));
+    assert_eq!(diags[1]["range"], range(12, 10, 12, 14));
+
+    // Definition, references and hover of `Check` (StartAt).
+    let start_at = pos_of(SAM, "StartAt: Check", 0, 10);
+    let def = c.call("textDocument/definition", doc_pos(uri, start_at.clone()));
+    assert_eq!(def, json!({"uri": uri, "range": range(9, 10, 9, 15)}));
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": start_at.clone(), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs,
+        json!([{"uri": uri, "range": range(7, 17, 7, 22)}, {"uri": uri, "range": range(9, 10, 9, 15)}])
+    );
+    let hover = c.call(
+        "textDocument/hover",
+        doc_pos(uri, pos_of(SAM, "Type: Pass", 0, 8)),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Pass state**"),
+        "{hover}"
+    );
+
+    // Rename `Ship` (key) to `Send`: the key only (Next says Shipp).
+    let edit = c.call(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": pos_of(SAM, "Ship:", 0, 1), "newName": "Send"}),
+    );
+    let edits = edit["changes"][uri].as_array().unwrap().clone();
+    assert_eq!(apply(SAM, &edits), SAM.replace("Ship:", "Send:"));
+
+    // Symbols: the resource, holding its states.
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(symbols[0]["name"], "OrderMachine");
+    assert_eq!(symbols[0]["detail"], "Definition");
+    assert_eq!(symbols[0]["selectionRange"], range(6, 6, 6, 16));
+    let states: Vec<&str> = symbols[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["Check", "Ship"]);
+
+    // The quick fix of the typo is offered at its position in the template.
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(11, 19, 11, 19), "context": {"diagnostics": []}}),
+    );
+    let fixed = apply(SAM, actions[0]["edit"]["changes"][uri].as_array().unwrap());
+    // The rule's fix (the same edit `check --fix` applies) writes the name quoted.
+    assert_eq!(fixed, SAM.replace("Next: Shipp", "Next: \"Ship\""));
+    c.shutdown();
+}
+
+const CFN: &str = r#"{
+  "Resources": {
+    "Flow": {
+      "Type": "AWS::StepFunctions::StateMachine",
+      "Properties": {
+        "DefinitionString": "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}, \"B\": {\"Type\": \"Succeed\"}, \"C\": {\"Type\": \"Fail\"}}}"
+      }
+    }
+  }
+}
+"#;
+
+#[test]
+fn template_with_a_definition_string() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/template.json";
+    c.open(uri, "json", CFN);
+    let diags = c.diagnostics(uri, 1);
+    assert_eq!(codes(&diags), ["ASL205"]);
+    // `\"C\"` in the string, escapes included.
+    assert_eq!(diags[0]["range"], range(5, 141, 5, 146));
+
+    // `"Next": "B"`: go to the key of B and find its references, through the escapes.
+    let next_b = pos_of(CFN, r#"\"B\"}"#, 0, 2);
+    let def = c.call("textDocument/definition", doc_pos(uri, next_b.clone()));
+    assert_eq!(def, json!({"uri": uri, "range": range(5, 109, 5, 114)}));
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": next_b.clone(), "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(refs, json!([{"uri": uri, "range": range(5, 101, 5, 106)}]));
+    let prepared = c.call("textDocument/prepareRename", doc_pos(uri, next_b.clone()));
+    assert_eq!(
+        prepared,
+        json!({"range": range(5, 103, 5, 104), "placeholder": "B"})
+    );
+    // Rename writes escaped quotes back into the string.
+    let edit = c.call(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": next_b, "newName": "Done"}),
+    );
+    let renamed = apply(CFN, edit["changes"][uri].as_array().unwrap());
+    assert_eq!(
+        renamed,
+        CFN.replace(r#"\"Next\": \"B\""#, r#"\"Next\": \"Done\""#)
+            .replace(r#"\"B\": {"#, r#"\"Done\": {"#)
+    );
+    let hover = c.call(
+        "textDocument/hover",
+        doc_pos(uri, pos_of(CFN, r#"\"Pass\""#, 0, 3)),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Pass state**"),
+        "{hover}"
+    );
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(symbols[0]["name"], "Flow");
+    let states: Vec<(&str, Value)> = symbols[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["selectionRange"].clone()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("A", range(5, 63, 5, 68)),
+            ("B", range(5, 109, 5, 114)),
+            ("C", range(5, 141, 5, 146))
+        ]
+    );
     c.shutdown();
 }

@@ -347,14 +347,20 @@ impl Config {
 
     /// Applies `[severity]` overrides.
     pub fn apply_severity(&self, diagnostics: &mut [Diagnostic]) {
-        if self.severity.is_empty() {
-            return;
-        }
-        for d in diagnostics {
-            for (pattern, sev) in &self.severity {
-                if pattern_matches(pattern, d.code) {
-                    d.severity = *sev;
-                }
+        apply_severity_overrides(&self.severity, diagnostics);
+    }
+}
+
+/// Sets the severity of diagnostics whose code matches a pattern (code, prefix, rule name
+/// or `ALL`), as `[severity]` does; later pairs win, so list more specific ones last.
+pub fn apply_severity_overrides(overrides: &[(String, Severity)], diagnostics: &mut [Diagnostic]) {
+    if overrides.is_empty() {
+        return;
+    }
+    for d in diagnostics {
+        for (pattern, sev) in overrides {
+            if pattern_matches(pattern, d.code) {
+                d.severity = *sev;
             }
         }
     }

@@ -7,7 +7,7 @@ use crate::model::{QueryLanguage, StateMachine, StateType};
 use crate::syntax::{SourceKind, TextRange};
 
 use super::catalog::{self, Field, Shape};
-use super::{Container, Cursor, Slot, locate, quote_like, with_machine};
+use super::{Container, Cursor, Slot, locate, quote_like, with_machine_at};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -38,7 +38,7 @@ pub struct Completion {
 
 /// Completion candidates at `offset`.
 pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion> {
-    with_machine(text, kind, |root, machine| {
+    with_machine_at(text, kind, offset, |root, machine| {
         let cursor = locate(text, kind, root, machine, offset)?;
         Some(complete(text, kind, machine, &cursor, offset))
     })
@@ -444,23 +444,30 @@ fn expression_completions(
                 item(name, CompletionKind::Function, sig, insert, true)
             })
             .collect();
-        let mut vars: Vec<String> = Vec::new();
-        for state in machine.all_states() {
-            if let Some(assign) = state.field("Assign").and_then(|m| m.value.as_object()) {
-                for m in assign {
-                    let v = format!("${}", m.key);
-                    if !vars.contains(&v) {
-                        vars.push(v);
-                    }
-                }
-            }
-        }
-        out.extend(vars.into_iter().map(|v| {
+        out.extend(variables_in_scope(machine, offset).into_iter().map(|v| {
+            let v = format!("${v}");
             let detail = "variable (Assign)";
             let insert = format!("\\{v}");
             item(&v, CompletionKind::Variable, detail, insert, true)
         }));
         return out;
+    }
+    // A JSONPath `.$` field can read variables too.
+    if !jsonata && key.ends_with(".$") && word.starts_with('$') && !word.starts_with("$.") {
+        return variables_in_scope(machine, offset)
+            .into_iter()
+            .map(|v| {
+                let v = format!("${v}");
+                let insert = format!("\\{v}");
+                item(
+                    &v,
+                    CompletionKind::Variable,
+                    "variable (Assign)",
+                    insert,
+                    true,
+                )
+            })
+            .collect();
     }
     // Intrinsics: after `States`, or at the start of an empty `.$` field value.
     let blank_path_field = key.ends_with(".$") && word.is_empty() && before.trim().is_empty();
@@ -481,6 +488,49 @@ fn expression_completions(
             .collect();
     }
     Vec::new()
+}
+
+/// The variables a read at `offset` can see: those assigned on some path from
+/// `StartAt` to the state around the offset, by the states before it in its scope and,
+/// for a Parallel branch or inline Map processor, before the parent state (the data
+/// flow of the variable rules). A state's own `Assign` is visible only from the next
+/// state on. In a state no path reaches, every name assigned in the scopes it can see.
+fn variables_in_scope<'a>(machine: &StateMachine<'a, '_>, offset: u32) -> Vec<&'a str> {
+    use crate::rules::jsonata::variables::{Analysis, visible_scopes};
+    let Some(user) = machine
+        .all_states()
+        .filter(|s| s.node.range.contains(offset))
+        .min_by_key(|s| s.node.range.len())
+    else {
+        return Vec::new();
+    };
+    let graphs = crate::graph::Graphs::build(machine);
+    let analysis = Analysis::build(machine, &graphs);
+    let entry = analysis
+        .entry
+        .get(user.id.scope)
+        .and_then(|s| s.get(user.id.index))
+        .and_then(Option::as_ref);
+    match entry {
+        Some(e) => analysis
+            .names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| e.may.contains(*i))
+            .map(|(_, n)| *n)
+            .collect(),
+        None => {
+            let mut out: Vec<&'a str> = Vec::new();
+            for scope in visible_scopes(machine, user.id.scope) {
+                for (_, a) in &analysis.assigned[scope] {
+                    if !out.contains(&a.name) {
+                        out.push(a.name);
+                    }
+                }
+            }
+            out
+        }
+    }
 }
 
 #[cfg(test)]
@@ -604,13 +654,43 @@ mod tests {
         );
 
         let (text, off) = at(
-            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"total": 1}, "Output": "{% $to| %}", "End": true}}}"#,
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"total": 1}, "Next": "B"}, "B": {"Type": "Pass", "Output": "{% $to| %}", "End": true}}}"#,
         );
         let items = completions(&text, SourceKind::Json, off);
         let v = items.iter().find(|c| c.label == "$total").unwrap();
         assert_eq!(v.kind, CompletionKind::Variable);
         assert_eq!(&text[v.range.as_usize()], "$to");
         assert!(items.iter().any(|c| c.label == "$uppercase"));
+    }
+
+    fn variable_labels(text: &str, kind: SourceKind) -> Vec<String> {
+        let (text, off) = at(text);
+        completions(&text, kind, off)
+            .into_iter()
+            .filter(|c| c.kind == CompletionKind::Variable)
+            .map(|c| c.label)
+            .collect()
+    }
+
+    #[test]
+    fn variables_follow_paths_and_scopes() {
+        // `late` is assigned after the cursor's state, `own` by the state itself, `inner`
+        // inside the branch: none is visible at B. `a` is (A precedes B), and `p` from the
+        // Parallel's parent scope is visible inside its branch.
+        let doc = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Assign": {"a": 1}, "Next": "P"},
+  "P": {"Type": "Parallel", "Assign": {"p": 2}, "Next": "Z", "Branches": [{"StartAt": "B", "States": {
+    "B": {"Type": "Pass", "Assign": {"own": 3}, "Output": "{% CURSOR %}", "Next": "C"},
+    "C": {"Type": "Pass", "Assign": {"inner": 4}, "End": true}}}]},
+  "Z": {"Type": "Pass", "Assign": {"late": 5}, "Output": "{% OTHER %}", "End": true}}}"#;
+        let b = doc.replace("CURSOR", "$|").replace("OTHER", "1");
+        assert_eq!(variable_labels(&b, SourceKind::Json), ["$a"]);
+        // At Z: `a` and `p` (the Parallel's own Assign), not the branch's.
+        let z = doc.replace("CURSOR", "1").replace("OTHER", "$|");
+        assert_eq!(variable_labels(&z, SourceKind::Json), ["$a", "$p"]);
+        // A JSONPath `.$` field reads variables too; YAML works the same.
+        let yaml = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Assign:\n      n: 1\n    Next: B\n  B:\n    Type: Pass\n    Parameters:\n      x.$: \"$|\"\n    End: true\n";
+        assert_eq!(variable_labels(yaml, SourceKind::Yaml), ["$n"]);
     }
 
     #[test]

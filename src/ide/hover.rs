@@ -8,7 +8,7 @@ use crate::syntax::{SourceKind, TextRange};
 
 use super::catalog::{self, Field};
 use super::navigate::{RefKind, name_at, occurrences};
-use super::{Container, Slot, locate, with_machine};
+use super::{Container, Slot, in_string_at, locate, with_machine_at};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HoverInfo {
@@ -25,27 +25,13 @@ pub fn hover(
     offset: u32,
     diagnostics: &[Diagnostic],
 ) -> Option<HoverInfo> {
-    let mut info = with_machine(text, kind, |root, machine| {
-        if let Some(h) = name_hover(machine, offset) {
-            return Some(h);
-        }
-        let cursor = locate(text, kind, root, machine, offset)?;
-        match &cursor.slot {
-            Slot::Key { range, current, .. } => {
-                let key = current.as_deref()?;
-                let md = key_hover(machine, cursor.container, key)?;
-                Some(HoverInfo {
-                    range: *range,
-                    markdown: md,
-                })
-            }
-            Slot::Value { key, range, .. } => {
-                let value = &text[range.as_usize()];
-                let value = value.trim_matches(|c| c == '"' || c == '\'');
-                value_hover(text, cursor.container, key, value, *range, offset)
-            }
-        }
-    });
+    let mut info = match in_string_at(text, kind, offset) {
+        Some(e) => hover(&e.inner.text, e.kind, e.offset, &[]).map(|h| HoverInfo {
+            range: e.range(h.range),
+            markdown: h.markdown,
+        }),
+        None => symbol_hover(text, kind, offset),
+    };
     let here: Vec<&Diagnostic> = diagnostics
         .iter()
         .filter(|d| d.range.touches(offset))
@@ -79,6 +65,31 @@ pub fn hover(
         });
     }
     info
+}
+
+/// Hover on what is written at `offset` (not the diagnostics).
+fn symbol_hover(text: &str, kind: SourceKind, offset: u32) -> Option<HoverInfo> {
+    with_machine_at(text, kind, offset, |root, machine| {
+        if let Some(h) = name_hover(machine, offset) {
+            return Some(h);
+        }
+        let cursor = locate(text, kind, root, machine, offset)?;
+        match &cursor.slot {
+            Slot::Key { range, current, .. } => {
+                let key = current.as_deref()?;
+                let md = key_hover(machine, cursor.container, key)?;
+                Some(HoverInfo {
+                    range: *range,
+                    markdown: md,
+                })
+            }
+            Slot::Value { key, range, .. } => {
+                let value = &text[range.as_usize()];
+                let value = value.trim_matches(|c| c == '"' || c == '\'');
+                value_hover(text, cursor.container, key, value, *range, offset)
+            }
+        }
+    })
 }
 
 fn name_hover(machine: &StateMachine<'_, '_>, offset: u32) -> Option<HoverInfo> {

@@ -409,6 +409,107 @@ pub(crate) fn with_machine<R>(
     f(root, &machine)
 }
 
+/// [`with_machine`] for a request at `offset`: in a CloudFormation/SAM/Serverless
+/// template, the model is that of the definition written as an object around `offset`
+/// (its nodes carry template offsets, so answers need no mapping).
+pub(crate) fn with_machine_at<R>(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    f: impl FnOnce(&Node<'_>, &StateMachine<'_, '_>) -> Option<R>,
+) -> Option<R> {
+    let doc = crate::syntax::parse(text, kind);
+    let root = doc.root.as_ref()?;
+    if may_be_template(text)
+        && let Some(definitions) = crate::embed::template::find(root)
+    {
+        let node = definitions.iter().find_map(|d| match d.body {
+            crate::embed::template::Body::Inline(node) if node.range.touches(offset) => Some(node),
+            _ => None,
+        })?;
+        let machine = StateMachine::build(node)?;
+        return f(node, &machine);
+    }
+    let machine = StateMachine::build(root)?;
+    f(root, &machine)
+}
+
+/// False when `text` cannot be a template (it has none of the keys that mark one), so
+/// plain definitions skip the template search.
+pub(crate) fn may_be_template(text: &str) -> bool {
+    [
+        "Resources",
+        "stepFunctions",
+        "AWSTemplateFormatVersion",
+        "Transform",
+    ]
+    .iter()
+    .any(|k| text.contains(k))
+}
+
+/// A definition written as a string in a template (`DefinitionString`, `Fn::Sub`,
+/// `Fn::Join`): its text, with a map back to the template.
+pub(crate) struct InString {
+    pub inner: crate::embed::sourcemap::Embedded,
+    pub kind: SourceKind,
+    /// The request's offset in the inner text.
+    pub offset: u32,
+}
+
+impl InString {
+    pub fn range(&self, r: TextRange) -> TextRange {
+        self.inner.map.range(r)
+    }
+}
+
+/// The definition string of a template that holds `offset`, if any.
+pub(crate) fn in_string_at(text: &str, kind: SourceKind, offset: u32) -> Option<InString> {
+    if !may_be_template(text) {
+        return None;
+    }
+    let doc = crate::syntax::parse(text, kind);
+    let definitions = crate::embed::template::find(doc.root.as_ref()?)?;
+    definitions.iter().find_map(|d| {
+        let crate::embed::template::Body::Text(node) = d.body else {
+            return None;
+        };
+        if !node.range.touches(offset) {
+            return None;
+        }
+        let inner = crate::embed::template::flatten(text, node, &d.substitutions).ok()?;
+        let inner_offset = inner_offset(&inner, offset);
+        Some(InString {
+            kind: crate::syntax::detect_kind(None, &inner.text),
+            inner,
+            offset: inner_offset,
+        })
+    })
+}
+
+/// The inner offset whose character the outer `offset` is in (the last one that starts
+/// at or before it; outer offsets grow with inner ones).
+fn inner_offset(e: &crate::embed::sourcemap::Embedded, offset: u32) -> u32 {
+    let len = e.text.len() as u32;
+    let (mut lo, mut hi) = (0u32, len + 1);
+    // First inner offset that maps after `offset`.
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if e.map.offset(mid) <= offset && mid < len {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let mut i = lo.saturating_sub(1) as usize;
+    if lo == len && e.map.offset(len) <= offset {
+        i = len as usize;
+    }
+    while i > 0 && !e.text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use crate::diagnostics::Edit;
 use crate::model::{ScopeId, StateMachine};
 use crate::syntax::{SourceKind, TextRange};
 
-use super::{quote_like, with_machine};
+use super::{in_string_at, quote_like, with_machine_at};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefKind {
@@ -102,7 +102,10 @@ pub fn occurrences(machine: &StateMachine<'_, '_>, scope: ScopeId, name: &str) -
 
 /// The key of the state named at `offset` (in the scope the name resolves in).
 pub fn definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange> {
-    with_machine(text, kind, |_, machine| {
+    if let Some(e) = in_string_at(text, kind, offset) {
+        return definition(&e.inner.text, e.kind, e.offset).map(|r| e.range(r));
+    }
+    with_machine_at(text, kind, offset, |_, machine| {
         let at = name_at(machine, offset)?;
         let state = machine.scope(at.scope).state(&at.name)?;
         Some(state.name_range)
@@ -131,7 +134,13 @@ pub fn variable_definitions(text: &str, kind: SourceKind, offset: u32) -> Vec<Te
     if name == "states" {
         return Vec::new();
     }
-    with_machine(text, kind, |_, machine| {
+    if let Some(e) = in_string_at(text, kind, offset) {
+        return variable_definitions(&e.inner.text, e.kind, e.offset)
+            .into_iter()
+            .map(|r| e.range(r))
+            .collect();
+    }
+    with_machine_at(text, kind, offset, |_, machine| {
         // The innermost state around the use.
         let user = machine
             .all_states()
@@ -165,7 +174,13 @@ pub fn references(
     offset: u32,
     include_declaration: bool,
 ) -> Vec<TextRange> {
-    with_machine(text, kind, |_, machine| {
+    if let Some(e) = in_string_at(text, kind, offset) {
+        return references(&e.inner.text, e.kind, e.offset, include_declaration)
+            .into_iter()
+            .map(|r| e.range(r))
+            .collect();
+    }
+    with_machine_at(text, kind, offset, |_, machine| {
         let at = name_at(machine, offset)?;
         Some(
             occurrences(machine, at.scope, &at.name)
@@ -181,7 +196,10 @@ pub fn references(
 /// The range of the name to rename (inside its quotes) and the current name, when the
 /// offset is on a state name that names an existing state.
 pub fn prepare_rename(text: &str, kind: SourceKind, offset: u32) -> Option<(TextRange, String)> {
-    with_machine(text, kind, |_, machine| {
+    if let Some(e) = in_string_at(text, kind, offset) {
+        return prepare_rename(&e.inner.text, e.kind, e.offset).map(|(r, n)| (e.range(r), n));
+    }
+    with_machine_at(text, kind, offset, |_, machine| {
         let at = name_at(machine, offset)?;
         machine.scope(at.scope).state(&at.name)?;
         Some((inner(text, at.range), at.name))
@@ -196,7 +214,23 @@ pub fn rename(
     offset: u32,
     new_name: &str,
 ) -> Result<Vec<Edit>, String> {
-    let result = with_machine(text, kind, |_, machine| {
+    if let Some(e) = in_string_at(text, kind, offset) {
+        // Each edit of the inner text goes back into the string, escaped; a name
+        // written across a fold or a substituted piece cannot be renamed.
+        return rename(&e.inner.text, e.kind, e.offset, new_name)?
+            .into_iter()
+            .map(|edit| {
+                e.inner
+                    .map
+                    .edit(&e.inner.text, text, edit.range, &edit.replacement)
+                    .map(|(range, replacement)| Edit { range, replacement })
+                    .ok_or_else(|| {
+                        "this state name cannot be renamed inside the definition string".to_string()
+                    })
+            })
+            .collect();
+    }
+    let result = with_machine_at(text, kind, offset, |_, machine| {
         let Some(at) = name_at(machine, offset) else {
             return Some(Err("there is no state name here".to_string()));
         };
@@ -331,5 +365,29 @@ mod tests {
         );
         assert!(rename(TEXT, SourceKind::Json, at("\"B\"", 0), "").is_err());
         assert!(prepare_rename(TEXT, SourceKind::Json, 3).is_none());
+    }
+
+    #[test]
+    fn each_definition_of_a_template_is_its_own_namespace() {
+        // Two Serverless state machines with the same state names.
+        let text = "service: shop\nprovider:\n  name: aws\nstepFunctions:\n  stateMachines:\n    one:\n      definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            End: true\n    two:\n      definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            End: true\n";
+        let second = text.match_indices("StartAt: A").nth(1).unwrap().0 as u32 + 9;
+        let key = text.match_indices("A:").nth(1).unwrap().0 as u32;
+        assert_eq!(
+            definition(text, SourceKind::Yaml, second),
+            Some(TextRange::new(key, key + 1))
+        );
+        let edits = rename(text, SourceKind::Yaml, second, "Start").unwrap();
+        let (out, n) = apply_edits(text, &edits);
+        assert_eq!(n, 2);
+        assert_eq!(
+            out,
+            text.replacen("StartAt: A", "StartAt: Start", 2)
+                .replacen("StartAt: Start", "StartAt: A", 1)
+                .replacen("          A:", "          Start:", 2)
+                .replacen("          Start:", "          A:", 1)
+        );
+        // Outside every definition: nothing.
+        assert_eq!(definition(text, SourceKind::Yaml, 3), None);
     }
 }

@@ -14,6 +14,8 @@ pub enum SymbolKind {
     Branch,
     /// A Map item processor.
     Processor,
+    /// A state machine definition in a template.
+    Definition,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,9 +30,60 @@ pub struct Symbol {
     pub children: Vec<Symbol>,
 }
 
-/// The states of the top level, each with its nested scopes and their states.
+/// The states of the top level, each with its nested scopes and their states. In a
+/// template: one symbol per state machine definition (named by its resource), holding
+/// its states.
 pub fn document_symbols(text: &str, kind: SourceKind) -> Vec<Symbol> {
+    if super::may_be_template(text)
+        && let Some(symbols) = template_symbols(text, kind)
+    {
+        return symbols;
+    }
     with_machine(text, kind, |_, machine| Some(scope_symbols(machine, 0, 0))).unwrap_or_default()
+}
+
+fn template_symbols(text: &str, kind: SourceKind) -> Option<Vec<Symbol>> {
+    use crate::embed::template::{self, Body};
+    let doc = syntax::parse(text, kind);
+    let definitions = template::find(doc.root.as_ref()?)?;
+    let mut out = Vec::new();
+    for d in &definitions {
+        let children = match d.body {
+            Body::Inline(node) => StateMachine::build(node)
+                .map(|m| scope_symbols(&m, 0, 0))
+                .unwrap_or_default(),
+            Body::Text(node) => match template::flatten(text, node, &d.substitutions) {
+                Ok(inner) => {
+                    let inner_kind = syntax::detect_kind(None, &inner.text);
+                    let map = |r: TextRange| inner.map.range(r);
+                    document_symbols(&inner.text, inner_kind)
+                        .into_iter()
+                        .map(|s| map_symbol(s, &map))
+                        .collect()
+                }
+                Err(_) => Vec::new(),
+            },
+            _ => continue,
+        };
+        out.push(Symbol {
+            name: d.name.clone(),
+            detail: Some(d.property.key.to_string()),
+            kind: SymbolKind::Definition,
+            range: d.property.range(),
+            selection: d.property.key_range,
+            children,
+        });
+    }
+    Some(out)
+}
+
+fn map_symbol(s: Symbol, map: &impl Fn(TextRange) -> TextRange) -> Symbol {
+    Symbol {
+        range: map(s.range),
+        selection: map(s.selection),
+        children: s.children.into_iter().map(|c| map_symbol(c, map)).collect(),
+        ..s
+    }
 }
 
 /// Nested scopes are at most as deep as the tree, which the reader bounds.

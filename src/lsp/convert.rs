@@ -21,9 +21,25 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
+/// The documentation link of a rule. Built once per code: parsing a URI for each of
+/// the hundreds of diagnostics of a big file on every edit shows up in the latency.
 pub fn rule_docs_uri(code: &str) -> Option<Uri> {
-    let rule = rules::find(code)?;
-    Uri::from_str(&rule.meta.docs_url()).ok()
+    static LINKS: std::sync::OnceLock<std::collections::HashMap<&'static str, Uri>> =
+        std::sync::OnceLock::new();
+    LINKS
+        .get_or_init(|| {
+            rules::RULES
+                .iter()
+                .filter_map(|r| Some((r.meta.code, Uri::from_str(&r.meta.docs_url()).ok()?)))
+                .collect()
+        })
+        .get(code)
+        .cloned()
+}
+
+fn is_unreachable_code(code: &str) -> bool {
+    static CODE: std::sync::OnceLock<Option<&'static str>> = std::sync::OnceLock::new();
+    *CODE.get_or_init(|| rules::find("unreachable-state").map(|r| r.meta.code)) == Some(code)
 }
 
 /// One core diagnostic as an LSP diagnostic of document `uri`. Labels become related
@@ -45,7 +61,7 @@ pub fn diagnostic(d: &Diagnostic, doc: &Document, uri: &Uri) -> lsp::Diagnostic 
             message: l.message.clone(),
         })
         .collect();
-    let unnecessary = rules::find("unreachable-state").is_some_and(|r| r.meta.code == d.code);
+    let unnecessary = is_unreachable_code(d.code);
     lsp::Diagnostic {
         range: doc.range(d.range),
         severity: Some(severity(d.severity)),
@@ -179,6 +195,7 @@ pub fn symbol(s: &ide::Symbol, doc: &Document) -> lsp::DocumentSymbol {
         }
         ide::SymbolKind::State(_) => lsp::SymbolKind::OBJECT,
         ide::SymbolKind::Branch | ide::SymbolKind::Processor => lsp::SymbolKind::MODULE,
+        ide::SymbolKind::Definition => lsp::SymbolKind::CLASS,
     };
     lsp::DocumentSymbol {
         name: s.name.clone(),

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 
+use crate::diagnostics::Diagnostic;
 use crate::syntax::{self, LineIndex, SourceKind, TextRange, Utf16Position};
 
 /// One open document. `text` and `lines` are shared with running analyses, which hold a
@@ -61,10 +62,14 @@ impl Document {
                     let r = self.text_range(range);
                     let text = Arc::make_mut(&mut self.text);
                     text.replace_range(r.as_usize(), &change.text);
+                    // Only the line starts after the edit move: no rescan of the text.
+                    Arc::make_mut(&mut self.lines).edit(&self.text, r, change.text.len() as u32);
                 }
-                None => self.text = Arc::new(change.text),
+                None => {
+                    self.text = Arc::new(change.text);
+                    self.lines = Arc::new(LineIndex::new(&self.text));
+                }
             }
-            self.lines = Arc::new(LineIndex::new(&self.text));
         }
         self.version = version;
     }
@@ -98,19 +103,57 @@ pub fn kind_for(uri: &Uri, language_id: &str, text: &str) -> SourceKind {
     syntax::detect_kind(Some(uri.as_str()), text)
 }
 
-/// All open documents.
+/// The diagnostics of one version of a document.
+type Linted = (i32, Arc<Vec<Diagnostic>>);
+
+/// All open documents, and the diagnostics last computed for each.
 #[derive(Default, Debug)]
 pub struct Documents {
     map: Mutex<HashMap<Uri, Document>>,
+    results: Mutex<HashMap<Uri, Linted>>,
 }
 
 impl Documents {
     pub fn open(&self, uri: Uri, doc: Document) {
+        self.results().remove(&uri);
         self.lock().insert(uri, doc);
     }
 
     pub fn close(&self, uri: &Uri) {
         self.lock().remove(uri);
+        self.results().remove(uri);
+    }
+
+    /// The URIs of all open documents.
+    pub fn uris(&self) -> Vec<Uri> {
+        self.lock().keys().cloned().collect()
+    }
+
+    /// Keeps the diagnostics of `version` for code actions and hover, unless the
+    /// document has moved on (or was closed) meanwhile. True when kept.
+    pub fn store_result(&self, uri: &Uri, version: i32, found: Arc<Vec<Diagnostic>>) -> bool {
+        if self.version(uri) != Some(version) {
+            return false;
+        }
+        self.results().insert(uri.clone(), (version, found));
+        true
+    }
+
+    /// The diagnostics computed for exactly `version`, if any.
+    pub fn result(&self, uri: &Uri, version: i32) -> Option<Arc<Vec<Diagnostic>>> {
+        match self.results().get(uri) {
+            Some((v, found)) if *v == version => Some(found.clone()),
+            _ => None,
+        }
+    }
+
+    /// Forgets all results (the settings changed: they no longer apply).
+    pub fn forget_results(&self) {
+        self.results().clear();
+    }
+
+    fn results(&self) -> std::sync::MutexGuard<'_, HashMap<Uri, Linted>> {
+        self.results.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Applies a change; returns false when the document is not open.

@@ -6,28 +6,37 @@
 //!
 //! Ordering: the server handles one message at a time (`concurrency_level(1)`), so
 //! `didChange` edits apply in order. Diagnostics are computed off the message loop by
-//! one analysis task: each change queues the document, the task lints a snapshot on a
-//! blocking thread and publishes the result with the snapshot's version, unless the
-//! document changed meanwhile (then the stale result is dropped; the newer version is
-//! already queued). There is no debounce: a small file is linted right away.
+//! one analysis task: each change queues the document, the task lints a snapshot as a
+//! rayon job and publishes the result with the snapshot's version, unless the document
+//! changed meanwhile (then the stale result is dropped; the newer version is already
+//! queued), so an older version's diagnostics never follow a newer one's. There is no
+//! debounce: a small file is linted right away. The published diagnostics are kept for
+//! hover and code actions on the same version.
+//!
+//! Settings (`aslLint`, see [`settings`]) and the `asl-lint.toml` above each document
+//! choose the rules and severities; a change to either lints the open documents again.
 
 mod convert;
 mod documents;
+mod settings;
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::{Value, json};
 
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::diagnostics::Applicability;
+use crate::diagnostics::{Applicability, Diagnostic};
 use crate::ide;
-use crate::lint::{LintOptions, lint_text};
 use crate::syntax::SourceKind;
 
 pub use documents::{Document, Documents};
+pub use settings::{Settings, Workspace};
 
 /// Runs the server over stdin/stdout until the client sends `exit`.
 pub fn run_stdio() -> ExitCode {
@@ -57,21 +66,35 @@ pub fn run_stdio() -> ExitCode {
 pub struct Backend {
     client: Client,
     docs: Arc<Documents>,
+    workspace: Arc<Workspace>,
     queue: mpsc::UnboundedSender<Uri>,
     /// The client accepts snippets in completion items.
-    snippets: std::sync::atomic::AtomicBool,
+    snippets: AtomicBool,
+    /// The client answers `workspace/configuration`.
+    pull_config: AtomicBool,
+    /// The client lets the server register file watchers.
+    watch_files: AtomicBool,
 }
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
         let docs = Arc::new(Documents::default());
+        let workspace = Arc::new(Workspace::default());
         let (queue, rx) = mpsc::unbounded_channel();
-        tokio::spawn(analysis_task(client.clone(), docs.clone(), rx));
+        tokio::spawn(analysis_task(
+            client.clone(),
+            docs.clone(),
+            workspace.clone(),
+            rx,
+        ));
         Backend {
             client,
             docs,
+            workspace,
             queue,
-            snippets: std::sync::atomic::AtomicBool::new(false),
+            snippets: AtomicBool::new(false),
+            pull_config: AtomicBool::new(false),
+            watch_files: AtomicBool::new(false),
         }
     }
 
@@ -85,11 +108,61 @@ impl Backend {
     fn schedule(&self, uri: Uri) {
         let _ = self.queue.send(uri);
     }
+
+    /// Lints every open document again (settings or a configuration file changed).
+    fn relint_all(&self) {
+        self.docs.forget_results();
+        for uri in self.docs.uris() {
+            self.schedule(uri);
+        }
+    }
+
+    /// The diagnostics of the document as it is now: those the analysis published for
+    /// this version, or a fresh lint when it has not finished yet.
+    fn diagnostics_of(&self, uri: &Uri, doc: &Document) -> Arc<Vec<Diagnostic>> {
+        if let Some(found) = self.docs.result(uri, doc.version) {
+            return found;
+        }
+        let (setup, _) = self.workspace.lint_setup(uri);
+        Arc::new(guard(|| Some(setup.lint(doc))).unwrap_or_default())
+    }
+
+    /// Asks the client for the `aslLint` section; true when the settings changed.
+    async fn pull_settings(&self) -> bool {
+        if !self.pull_config.load(Ordering::Relaxed) {
+            return false;
+        }
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some(settings::SECTION.to_string()),
+        }];
+        match self.client.configuration(items).await {
+            Ok(values) => {
+                let settings = match values.first() {
+                    Some(Value::Null) | None => Settings::default(),
+                    Some(v) => {
+                        Settings::from_value(&json!({ settings::SECTION: v })).unwrap_or_default()
+                    }
+                };
+                self.workspace.set(settings)
+            }
+            Err(_) => false,
+        }
+    }
 }
 
 /// Lints queued documents one after the other, always the latest version, and publishes
-/// results that are still current.
-async fn analysis_task(client: Client, docs: Arc<Documents>, mut rx: mpsc::UnboundedReceiver<Uri>) {
+/// results that are still current. The lint runs on the rayon pool, so the message loop
+/// keeps applying edits meanwhile; a result for a version that is no longer current is
+/// dropped (its successor is already queued), so an older version's diagnostics are
+/// never published after a newer one's.
+async fn analysis_task(
+    client: Client,
+    docs: Arc<Documents>,
+    workspace: Arc<Workspace>,
+    mut rx: mpsc::UnboundedReceiver<Uri>,
+) {
+    let mut last_config_error: Option<String> = None;
     while let Some(first) = rx.recv().await {
         let mut pending = vec![first];
         while let Ok(uri) = rx.try_recv() {
@@ -102,27 +175,58 @@ async fn analysis_task(client: Client, docs: Arc<Documents>, mut rx: mpsc::Unbou
                 continue;
             };
             let version = doc.version;
-            let uri_for_task = uri.clone();
-            let result = tokio::task::spawn_blocking(move || {
-                let found = lint_text(&doc.text, doc.kind, &LintOptions::default());
-                found
-                    .iter()
-                    .map(|d| convert::diagnostic(d, &doc, &uri_for_task))
-                    .collect::<Vec<_>>()
-            })
-            .await;
-            let Ok(diagnostics) = result else {
+            let (tx, done) = tokio::sync::oneshot::channel();
+            let job_uri = uri.clone();
+            let job_workspace = workspace.clone();
+            rayon::spawn(move || {
+                // The result goes out before the syntax tree is freed.
+                let mut tx = Some(tx);
+                let sent = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let (setup, error) = job_workspace.lint_setup(&job_uri);
+                    setup.lint_then(&doc, |found| {
+                        let published: Vec<_> = found
+                            .iter()
+                            .map(|d| convert::diagnostic(d, &doc, &job_uri))
+                            .collect();
+                        if let Some(tx) = tx.take() {
+                            let _ = tx.send((found, published, error));
+                        }
+                    })
+                }));
+                // After a panic `tx` is dropped unsent: the task sees an error.
+                drop(sent);
+            });
+            let Ok((found, published, error)) = done.await else {
                 // The analysis panicked: report nothing rather than bring the server down.
                 continue;
             };
-            if docs.version(&uri) != Some(version) {
+            let message = error.map(|e| format!("asl-lint: {e} (linting without it)"));
+            if message.is_some() && message != last_config_error {
+                client
+                    .show_message(MessageType::WARNING, message.clone().unwrap_or_default())
+                    .await;
+            }
+            last_config_error = message;
+            if !docs.store_result(&uri, version, Arc::new(found)) {
                 continue;
             }
             client
-                .publish_diagnostics(uri, diagnostics, Some(version))
+                .publish_diagnostics(uri, published, Some(version))
                 .await;
         }
     }
+}
+
+/// The workspace folder from `initialize` (the first folder, else the root URI).
+#[allow(deprecated)] // `root_uri` is deprecated but still sent by older clients.
+fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
+    let uri = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| &f.uri)
+        .or(params.root_uri.as_ref())?;
+    uri.to_file_path().map(|p| p.into_owned())
 }
 
 impl LanguageServer for Backend {
@@ -135,8 +239,29 @@ impl LanguageServer for Backend {
             .and_then(|c| c.completion_item.as_ref())
             .and_then(|i| i.snippet_support)
             .unwrap_or(false);
-        self.snippets
-            .store(snippets, std::sync::atomic::Ordering::Relaxed);
+        self.snippets.store(snippets, Ordering::Relaxed);
+        let workspace_caps = params.capabilities.workspace.as_ref();
+        self.pull_config.store(
+            workspace_caps
+                .and_then(|w| w.configuration)
+                .unwrap_or(false),
+            Ordering::Relaxed,
+        );
+        self.watch_files.store(
+            workspace_caps
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            Ordering::Relaxed,
+        );
+        self.workspace.set_root(workspace_root(&params));
+        if let Some(settings) = params
+            .initialization_options
+            .as_ref()
+            .and_then(Settings::from_value)
+        {
+            self.workspace.set(settings);
+        }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(PositionEncodingKind::UTF16),
@@ -177,8 +302,51 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn initialized(&self, _: InitializedParams) {
+        if self.watch_files.load(Ordering::Relaxed) {
+            let watchers = crate::config::FILE_NAMES
+                .iter()
+                .map(|name| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(format!("**/{name}")),
+                    kind: None,
+                })
+                .collect();
+            let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+            let registration = Registration {
+                id: "asl-lint-config-files".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            let _ = self.client.register_capability(vec![registration]).await;
+        }
+        if self.pull_settings().await {
+            self.relint_all();
+        }
+    }
+
     async fn shutdown(&self) -> Result<()> {
         Ok(())
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let changed = match Settings::from_value(&params.settings) {
+            Some(settings) => self.workspace.set(settings),
+            None => self.pull_settings().await,
+        };
+        if changed {
+            self.relint_all();
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        if params
+            .changes
+            .iter()
+            .any(|c| settings::is_config_file(&c.uri))
+        {
+            self.workspace.forget_config_files();
+            self.relint_all();
+        }
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
@@ -208,10 +376,11 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&params.text_document_position_params) else {
             return Ok(None);
         };
-        let info = guard(|| {
-            let diagnostics = lint_text(&doc.text, doc.kind, &LintOptions::default());
-            ide::hover(&doc.text, doc.kind, offset, &diagnostics)
-        });
+        let diagnostics = self.diagnostics_of(
+            &params.text_document_position_params.text_document.uri,
+            &doc,
+        );
+        let info = guard(|| ide::hover(&doc.text, doc.kind, offset, &diagnostics));
         Ok(info.map(|h| Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -225,7 +394,7 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&params.text_document_position) else {
             return Ok(None);
         };
-        let snippets = self.snippets.load(std::sync::atomic::Ordering::Relaxed);
+        let snippets = self.snippets.load(Ordering::Relaxed);
         let items =
             guard(|| Some(ide::completions(&doc.text, doc.kind, offset))).unwrap_or_default();
         if items.is_empty() {
@@ -365,10 +534,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let wanted = doc.text_range(params.range);
-        let diagnostics = guard(|| Some(lint_text(&doc.text, doc.kind, &LintOptions::default())))
-            .unwrap_or_default();
+        let diagnostics = self.diagnostics_of(&uri, &doc);
         let mut actions = Vec::new();
-        for d in &diagnostics {
+        for d in diagnostics.iter() {
             let overlaps = d.range.start <= wanted.end && wanted.start <= d.range.end;
             if !overlaps {
                 continue;

@@ -15,7 +15,7 @@
 
 mod errors;
 mod graph;
-mod jsonata;
+pub(crate) mod jsonata;
 mod paths;
 mod practice;
 mod resources;

@@ -85,20 +85,94 @@ impl LineIndex {
         line_starts.push(0u32);
         push_line_starts(bytes, &mut line_starts);
         // Nearly every definition is ASCII: one fast pass answers for all lines.
-        let ascii = (!text.is_ascii()).then(|| {
-            (0..line_starts.len())
-                .map(|l| {
-                    let start = line_starts[l] as usize;
-                    let end = line_starts.get(l + 1).map_or(bytes.len(), |&n| n as usize);
-                    bytes[start..end].is_ascii()
-                })
-                .collect()
-        });
-        LineIndex {
+        let mut index = LineIndex {
             line_starts,
-            ascii,
+            ascii: None,
             len: text.len() as u32,
+        };
+        if !text.is_ascii() {
+            index.ascii = Some(index.ascii_table(bytes));
         }
+        index
+    }
+
+    /// Updates the index after `old` (a byte range of the previous text) was replaced by
+    /// `inserted_len` bytes; `text` is the new text. Only the line starts inside the
+    /// edit are rescanned; those after it move by the size difference. Gives the same
+    /// index as [`LineIndex::new`] on `text`.
+    pub fn edit(&mut self, text: &str, old: TextRange, inserted_len: u32) {
+        let old_len = self.len;
+        let start = old.start.min(old_len);
+        let end = old.end.clamp(start, old_len);
+        let new_len = text.len() as u32;
+        let inserted_end = start + inserted_len;
+        if u64::from(new_len) + u64::from(end - start)
+            != u64::from(old_len) + u64::from(inserted_len)
+            || inserted_end > new_len
+        {
+            // The arguments do not describe the edit that produced `text`.
+            *self = LineIndex::new(text);
+            return;
+        }
+        let bytes = text.as_bytes();
+        // Lines starting at or before `start` keep their start; those started by a
+        // newline inside the replaced bytes go; later ones shift.
+        let first_after_start = self.line_starts.partition_point(|&p| p <= start);
+        let first_after_end = self.line_starts.partition_point(|&p| p <= end);
+        let mut fresh = Vec::new();
+        push_line_starts(&bytes[start as usize..inserted_end as usize], &mut fresh);
+        for p in &mut fresh {
+            *p += start;
+        }
+        let added = fresh.len();
+        let removed = first_after_end - first_after_start;
+        self.line_starts
+            .splice(first_after_start..first_after_end, fresh);
+        let shift_from = first_after_start + added;
+        for p in &mut self.line_starts[shift_from..] {
+            *p = (*p - end) + inserted_end;
+        }
+        self.len = new_len;
+        // The lines whose bytes changed: the one holding `start` up to the one holding the
+        // end of the inserted text.
+        let first_line = first_after_start - 1;
+        let last_line = shift_from - 1;
+        let inserted_ascii = bytes[start as usize..inserted_end as usize].is_ascii();
+        if self.ascii.is_none() {
+            if !inserted_ascii {
+                self.ascii = Some(self.ascii_table(bytes));
+            }
+        } else {
+            let fresh: Vec<bool> = (first_line..=last_line)
+                .map(|l| self.line_bytes(bytes, l).is_ascii())
+                .collect();
+            if let Some(table) = &mut self.ascii {
+                table.splice(first_line..first_line + removed + 1, fresh);
+                if table.iter().all(|&a| a) {
+                    self.ascii = None;
+                }
+            }
+        }
+        debug_assert_eq!(
+            self.ascii.as_ref().map_or(self.line_starts.len(), Vec::len),
+            self.line_starts.len()
+        );
+    }
+
+    /// The bytes of line `line`, terminator included.
+    fn line_bytes<'t>(&self, bytes: &'t [u8], line: usize) -> &'t [u8] {
+        let start = self.line_starts[line] as usize;
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(bytes.len(), |&n| n as usize);
+        &bytes[start..end]
+    }
+
+    fn ascii_table(&self, bytes: &[u8]) -> Vec<bool> {
+        (0..self.line_starts.len())
+            .map(|l| self.line_bytes(bytes, l).is_ascii())
+            .collect()
     }
 
     fn line_is_ascii(&self, line: usize) -> bool {
@@ -288,6 +362,75 @@ mod tests {
         let idx = LineIndex::new(text);
         // past the end clamps
         assert_eq!(idx.line_col(text, 999), LineCol { line: 3, column: 5 });
+    }
+
+    /// Applies `edit` to the text and to an index of it; the index must equal a fresh one.
+    fn check_edit(text: &mut String, index: &mut LineIndex, start: usize, end: usize, ins: &str) {
+        text.replace_range(start..end, ins);
+        index.edit(text, TextRange::from_usize(start, end), ins.len() as u32);
+        let fresh = LineIndex::new(text);
+        assert_eq!(
+            index.line_starts, fresh.line_starts,
+            "starts after {start}..{end} <- {ins:?}"
+        );
+        assert_eq!(
+            index.ascii, fresh.ascii,
+            "ascii after {start}..{end} <- {ins:?}"
+        );
+        assert_eq!(index.len, fresh.len);
+    }
+
+    #[test]
+    fn edit_matches_a_fresh_index() {
+        let mut text = String::from("{\n  \"a\": 1,\n  \"b\": \"ä\"\n}\n");
+        let mut index = LineIndex::new(&text);
+        // Insert a line break, join lines, replace a non-ASCII line by ASCII (the table
+        // goes away), bring non-ASCII back, edit at both ends, replace everything.
+        check_edit(&mut text, &mut index, 5, 5, "\n");
+        check_edit(&mut text, &mut index, 1, 3, "");
+        let a = text.find('ä').unwrap();
+        check_edit(&mut text, &mut index, a, a + 2, "x");
+        assert!(index.ascii.is_none());
+        check_edit(&mut text, &mut index, 0, 0, "😀\n\n");
+        assert!(index.ascii.is_some());
+        let len = text.len();
+        check_edit(&mut text, &mut index, len, len, "\r\nend");
+        check_edit(&mut text, &mut index, 0, 4, "");
+        assert!(index.ascii.is_none());
+        let len = text.len();
+        check_edit(&mut text, &mut index, 0, len, "new\ntext\n");
+        // Pseudo-random edits over a longer text with some non-ASCII characters.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = [
+            "",
+            "\n",
+            "ab",
+            "\n\n",
+            "ö",
+            "x\ny",
+            "\"k\": [1,\n2]",
+            "😀\n",
+        ];
+        text = "line one\nline two\n".repeat(20);
+        index = LineIndex::new(&text);
+        for _ in 0..500 {
+            let mut start = next(text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + next(12)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let ins = pieces[next(pieces.len())];
+            check_edit(&mut text, &mut index, start, end, ins);
+        }
     }
 
     #[test]

@@ -2,7 +2,11 @@
 -- the server's diagnostics. Exits 0 when the expected diagnostic arrives, 1 otherwise.
 -- Environment: ASL_LINT (the executable), ASL_FILE (the file to open), ASL_PLUGIN (editors/nvim).
 vim.opt.runtimepath:prepend(os.getenv('ASL_PLUGIN'))
-require('asl_lint').setup({ cmd = { os.getenv('ASL_LINT'), 'server' } })
+-- The settings reach the server: ASL201 becomes a warning.
+require('asl_lint').setup({
+  cmd = { os.getenv('ASL_LINT'), 'server' },
+  settings = { aslLint = { severity = { ASL201 = 'warning' } } },
+})
 vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('ASL_FILE')))
 local bufnr = vim.api.nvim_get_current_buf()
 
@@ -27,14 +31,15 @@ end
 local ok = false
 for _, d in ipairs(diags) do
   local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
-  if code == 'ASL201' and d.lnum == 3 and d.col == 38 and d.end_col == 45 then
+  if code == 'ASL201' and d.lnum == 3 and d.col == 38 and d.end_col == 45
+    and d.severity == vim.diagnostic.severity.WARN then
     ok = true
   end
 end
 if not arrived then
   out('FAIL: no diagnostics arrived within 15 s')
 elseif not ok then
-  out('FAIL: expected ASL201 at 4:39-4:46')
+  out('FAIL: expected ASL201 (a warning, from the settings) at 4:39-4:46')
 else
   out('OK: diagnostics arrived from asl-lint server')
 end

@@ -10,7 +10,7 @@ import {
 
 let client: LanguageClient | undefined;
 
-const selector = [
+const baseSelector = [
   { scheme: "file", language: "asl" },
   { scheme: "untitled", language: "asl" },
   { scheme: "file", language: "asl-yaml" },
@@ -19,6 +19,27 @@ const selector = [
   { scheme: "file", language: "json", pattern: "**/*.asl.json" },
   { scheme: "file", language: "yaml", pattern: "**/*.asl.{yaml,yml}" },
 ];
+
+// Templates holding state machine definitions (`aslLint.templates`), in whatever
+// language VS Code gives them.
+function selector(): { scheme: string; language?: string; pattern?: string }[] {
+  const templates = vscode.workspace
+    .getConfiguration("aslLint")
+    .get<string[]>("templates", []);
+  return [...baseSelector, ...templates.map((pattern) => ({ scheme: "file", pattern }))];
+}
+
+// The settings the server reads (the `aslLint` section without the editor-only keys).
+function serverSettings(): Record<string, unknown> {
+  const c = vscode.workspace.getConfiguration("aslLint");
+  return {
+    select: c.get<string[]>("select", []),
+    ignore: c.get<string[]>("ignore", []),
+    severity: c.get<Record<string, string>>("severity", {}),
+    useConfigFile: c.get<boolean>("useConfigFile", true),
+    configFile: c.get<string>("configFile", ""),
+  };
+}
 
 function serverPath(): string {
   const configured = vscode.workspace.getConfiguration("aslLint").get<string>("path");
@@ -32,8 +53,16 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     debug: { command, args: ["server"], transport: TransportKind.stdio },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: selector,
+    documentSelector: selector(),
     outputChannelName: "asl-lint",
+    initializationOptions: { aslLint: serverSettings() },
+    synchronize: {
+      // Sends workspace/didChangeConfiguration when aslLint.* changes (the server also
+      // pulls the section with workspace/configuration).
+      configurationSection: "aslLint",
+      // Re-lint open documents when a configuration file changes.
+      fileEvents: vscode.workspace.createFileSystemWatcher("**/{asl-lint.toml,.asl-lint.toml}"),
+    },
   };
   client = new LanguageClient("aslLint", "asl-lint", serverOptions, clientOptions);
   try {
@@ -60,7 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand("aslLint.restartServer", () => restart(context)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration("aslLint.path")) {
+      if (e.affectsConfiguration("aslLint.path") || e.affectsConfiguration("aslLint.templates")) {
         void restart(context);
       }
     })

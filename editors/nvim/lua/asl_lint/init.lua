@@ -3,6 +3,7 @@
 --
 --   require('asl_lint').setup{}                        -- defaults
 --   require('asl_lint').setup{ cmd = { '/path/to/asl-lint', 'server' } }
+--   require('asl_lint').setup{ settings = { aslLint = { ignore = { 'ASL7' } } } }
 --
 -- Works on Neovim 0.7 (vim.lsp.start_client + buf_attach_client) and later
 -- (vim.lsp.start, which reuses a running client).
@@ -14,9 +15,16 @@ local defaults = {
   cmd = { 'asl-lint', 'server' },
   -- File name patterns (autocommand patterns) that hold state machines.
   patterns = { '*.asl.json', '*.asl.yaml', '*.asl.yml' },
+  -- CloudFormation/SAM/Serverless templates whose definitions are checked.
+  templates = { 'template.yaml', 'template.yml', 'template.json', '*.template.yaml',
+    '*.template.yml', '*.template.json', 'serverless.yml', 'serverless.yaml' },
   -- Passed through to the LSP client.
   on_attach = nil,
   capabilities = nil,
+  -- The server's settings: { aslLint = { select = {...}, ignore = {...},
+  -- severity = { ASL205 = 'warning', ASL7 = 'off' }, useConfigFile = true,
+  -- configFile = 'path/to/asl-lint.toml' } }. Sent as initializationOptions, answered
+  -- to workspace/configuration and pushed with workspace/didChangeConfiguration.
   settings = nil,
 }
 
@@ -27,10 +35,24 @@ local client_id = nil
 
 local function language_id(bufnr)
   local name = vim.api.nvim_buf_get_name(bufnr)
-  if name:match('%.ya?ml$') then
-    return 'asl-yaml'
+  local yaml = name:match('%.ya?ml$')
+  if not (name:match('%.asl%.json$') or name:match('%.asl%.ya?ml$')) then
+    -- A template: plain JSON or YAML to the server.
+    return yaml and 'yaml' or 'json'
   end
-  return 'asl'
+  return yaml and 'asl-yaml' or 'asl'
+end
+
+-- Tells the running server about new settings (M.update_settings{ aslLint = {...} }).
+function M.update_settings(settings)
+  M.config.settings = settings
+  local clients = vim.lsp.get_active_clients and vim.lsp.get_active_clients() or {}
+  for _, client in ipairs(clients) do
+    if client.name == 'asl-lint' then
+      client.config.settings = settings
+      client.notify('workspace/didChangeConfiguration', { settings = settings })
+    end
+  end
 end
 
 local function client_config()
@@ -42,6 +64,7 @@ local function client_config()
     on_attach = cfg.on_attach,
     capabilities = cfg.capabilities or vim.lsp.protocol.make_client_capabilities(),
     settings = cfg.settings,
+    init_options = cfg.settings,
     get_language_id = function(bufnr, _)
       return language_id(bufnr)
     end,
@@ -67,9 +90,10 @@ end
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   local group = vim.api.nvim_create_augroup('asl_lint', { clear = true })
+  local patterns = vim.list_extend(vim.deepcopy(M.config.patterns), M.config.templates or {})
   vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
     group = group,
-    pattern = M.config.patterns,
+    pattern = patterns,
     callback = function(args)
       -- Keep JSON/YAML highlighting: the file type stays json or yaml.
       local name = vim.api.nvim_buf_get_name(args.buf)

@@ -1,0 +1,312 @@
+//! The `aslLint` settings section and the `asl-lint.toml` lookup for open documents.
+//!
+//! Settings arrive in `initializationOptions`, in `workspace/didChangeConfiguration`, or
+//! are pulled with `workspace/configuration` (section `aslLint`). They sit on top of
+//! the configuration file that governs the document, found by walking up from it with
+//! the CLI's resolver ([`crate::config::Resolver`]), as `--select`/`--ignore` do.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::Deserialize;
+use serde_json::Value;
+use tower_lsp_server::ls_types::Uri;
+
+use crate::config::{self, Config, ConfigError, Overrides, Resolver};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::lint::{Environment, LintOptions, lint_text_then};
+
+use super::documents::Document;
+
+/// The section name in the client's settings.
+pub const SECTION: &str = "aslLint";
+
+/// `aslLint.*` as the editor sends it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Replaces the configuration file's `select` when non-empty.
+    pub select: Vec<String>,
+    /// Added to the configuration file's `ignore`.
+    pub ignore: Vec<String>,
+    /// Code, prefix or rule name → `error`, `warning`, `info` or `off`; applied after
+    /// the file's `[severity]`.
+    pub severity: serde_json::Map<String, Value>,
+    /// Look for `asl-lint.toml` / `.asl-lint.toml` above each document.
+    pub use_config_file: bool,
+    /// One configuration file for every document (relative to the workspace root).
+    pub config_file: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            severity: serde_json::Map::new(),
+            use_config_file: true,
+            config_file: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads settings from `{"aslLint": {...}}` or from the section itself. `None` when
+    /// the value holds neither (then the caller keeps or pulls the settings).
+    pub fn from_value(value: &Value) -> Option<Settings> {
+        let section = match value.get(SECTION) {
+            Some(v) => v,
+            None => {
+                let obj = value.as_object()?;
+                let known = [
+                    "select",
+                    "ignore",
+                    "severity",
+                    "useConfigFile",
+                    "configFile",
+                ];
+                if !obj.keys().any(|k| known.contains(&k.as_str())) {
+                    return None;
+                }
+                value
+            }
+        };
+        if section.is_null() {
+            return Some(Settings::default());
+        }
+        // A wrong type in one field must not throw all settings away: read field by field.
+        let mut s = Settings::default();
+        let strings = |v: Option<&Value>| -> Vec<String> {
+            match v {
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect(),
+                Some(Value::String(x)) => x
+                    .split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        s.select = strings(section.get("select"));
+        s.ignore = strings(section.get("ignore"));
+        if let Some(Value::Object(m)) = section.get("severity") {
+            s.severity = m.clone();
+        }
+        if let Some(Value::Bool(b)) = section.get("useConfigFile") {
+            s.use_config_file = *b;
+        }
+        s.config_file = section
+            .get("configFile")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string);
+        Some(s)
+    }
+
+    /// Severity overrides in the order they apply (shorter, less specific patterns
+    /// first), and the patterns turned `off`.
+    fn severities(&self) -> (Vec<(String, Severity)>, Vec<String>) {
+        let mut levels = Vec::new();
+        let mut off = Vec::new();
+        for (pattern, level) in &self.severity {
+            match level.as_str().map(str::to_ascii_lowercase).as_deref() {
+                Some("off" | "none" | "ignore") => off.push(pattern.clone()),
+                Some(l) => {
+                    if let Some(sev) = Severity::parse(l) {
+                        levels.push((pattern.clone(), sev));
+                    }
+                }
+                None => {}
+            }
+        }
+        levels.sort_by_key(|(p, _)| p.len());
+        (levels, off)
+    }
+}
+
+/// The settings in force and the configuration files they lead to.
+pub struct Workspace {
+    settings: Mutex<Arc<Settings>>,
+    /// The folder relative `configFile` paths start from.
+    root: Mutex<Option<PathBuf>>,
+    /// Rebuilt whenever settings or configuration files change (it caches per folder).
+    resolver: Mutex<Option<Arc<Resolver>>>,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Workspace {
+            settings: Mutex::new(Arc::new(Settings::default())),
+            root: Mutex::new(None),
+            resolver: Mutex::new(None),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Workspace {
+    pub fn set_root(&self, root: Option<PathBuf>) {
+        *lock(&self.root) = root;
+        self.forget_config_files();
+    }
+
+    /// Replaces the settings; true when they changed.
+    pub fn set(&self, settings: Settings) -> bool {
+        let mut current = lock(&self.settings);
+        if **current == settings {
+            return false;
+        }
+        *current = Arc::new(settings);
+        drop(current);
+        self.forget_config_files();
+        true
+    }
+
+    pub fn settings(&self) -> Arc<Settings> {
+        lock(&self.settings).clone()
+    }
+
+    /// Drops cached configuration files (one changed on disk).
+    pub fn forget_config_files(&self) {
+        *lock(&self.resolver) = None;
+    }
+
+    fn resolver(&self, settings: &Settings) -> Result<Arc<Resolver>, ConfigError> {
+        let mut slot = lock(&self.resolver);
+        if let Some(r) = slot.as_ref() {
+            return Ok(r.clone());
+        }
+        let explicit = settings.config_file.as_ref().map(|f| {
+            let p = PathBuf::from(f);
+            match lock(&self.root).as_ref() {
+                Some(root) if p.is_relative() => root.join(p),
+                _ => p,
+            }
+        });
+        let r = Arc::new(Resolver::new(explicit.as_deref())?);
+        *slot = Some(r.clone());
+        Ok(r)
+    }
+
+    /// What linting `uri` needs: the rule selection, the environment, the configuration
+    /// (for `[severity]`) and the editor settings. A broken configuration file is
+    /// reported and the document is linted without it.
+    pub fn lint_setup(&self, uri: &Uri) -> (Setup, Option<ConfigError>) {
+        let settings = self.settings();
+        let path: Option<PathBuf> = uri.to_file_path().map(|p| p.into_owned());
+        let overrides = Overrides {
+            select: settings.select.clone(),
+            ignore: settings.ignore.clone(),
+        };
+        let mut error = None;
+        let wants_file = settings.use_config_file || settings.config_file.is_some();
+        let config: Arc<Config> = match (&path, wants_file) {
+            (Some(p), true) => match self.resolver(&settings).and_then(|r| r.for_path(p)) {
+                Ok(c) => c,
+                Err(e) => {
+                    error = Some(e);
+                    Arc::new(Config::default_for(Path::new(".")))
+                }
+            },
+            _ => Arc::new(Config::default_for(Path::new("."))),
+        };
+        let (mut options, env) = match &path {
+            Some(p) => config.options_for(p, &overrides),
+            None => (
+                LintOptions {
+                    select: overrides.select.clone(),
+                    ignore: overrides.ignore.clone(),
+                },
+                Environment::default(),
+            ),
+        };
+        let (severity, off) = settings.severities();
+        options.ignore.extend(off);
+        (
+            Setup {
+                options,
+                env,
+                config,
+                severity,
+            },
+            error,
+        )
+    }
+}
+
+/// Everything one lint of one document needs (cheap to move to a worker thread).
+pub struct Setup {
+    pub options: LintOptions,
+    pub env: Environment,
+    config: Arc<Config>,
+    severity: Vec<(String, Severity)>,
+}
+
+impl Setup {
+    /// Lints the document and applies the severity overrides (file first, then editor).
+    pub fn lint(&self, doc: &Document) -> Vec<Diagnostic> {
+        self.lint_then(doc, |found| found)
+    }
+
+    /// [`Setup::lint`] that calls `done` with the diagnostics before the analysis frees
+    /// its syntax tree.
+    pub fn lint_then<R>(&self, doc: &Document, done: impl FnOnce(Vec<Diagnostic>) -> R) -> R {
+        lint_text_then(
+            &doc.text,
+            doc.kind,
+            &self.options,
+            &self.env,
+            |mut found| {
+                self.config.apply_severity(&mut found);
+                config::apply_severity_overrides(&self.severity, &mut found);
+                done(found)
+            },
+        )
+    }
+}
+
+/// True for the configuration file names the server watches.
+pub fn is_config_file(uri: &Uri) -> bool {
+    let s = uri.as_str();
+    config::FILE_NAMES
+        .iter()
+        .any(|name| s.ends_with(&format!("/{name}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn settings_are_read_from_the_section_or_the_object_itself() {
+        let s = Settings::from_value(&json!({"aslLint": {
+            "select": ["ASL1", "ASL2"], "ignore": "ASL205, ASL7",
+            "severity": {"ASL2": "info", "ASL201": "off"},
+            "useConfigFile": false, "configFile": " "
+        }}))
+        .unwrap();
+        assert_eq!(s.select, ["ASL1", "ASL2"]);
+        assert_eq!(s.ignore, ["ASL205", "ASL7"]);
+        assert!(!s.use_config_file);
+        assert_eq!(s.config_file, None);
+        let (levels, off) = s.severities();
+        assert_eq!(levels, [("ASL2".to_string(), Severity::Info)]);
+        assert_eq!(off, ["ASL201"]);
+        let direct = Settings::from_value(&json!({"configFile": "ci/asl-lint.toml"})).unwrap();
+        assert_eq!(direct.config_file.as_deref(), Some("ci/asl-lint.toml"));
+        assert!(direct.use_config_file);
+        assert_eq!(Settings::from_value(&json!({"other": 1})), None);
+        assert_eq!(Settings::from_value(&Value::Null), None);
+        // A field of the wrong type is skipped, not fatal.
+        let odd = Settings::from_value(&json!({"aslLint": {"select": 3, "ignore": ["X"]}}));
+        assert_eq!(odd.unwrap().ignore, ["X"]);
+    }
+}
