@@ -407,6 +407,11 @@ impl<'a> ScalarMap<'a> {
                 p += rc.len_utf8();
                 break (s, p);
             };
+            // Escapes are measured in bytes (`\u` + 4, `\x` + 2, a backslash + 1); in a
+            // malformed escape such as `\ud83` followed by a multi-byte character the
+            // count can end inside that character. Round up to the character's end.
+            let e = ceil_char_boundary(raw, e);
+            p = p.max(e);
             let (os, oe) = (base + s as u32, base + e as u32);
             for _ in 0..clen {
                 starts.push(os);
@@ -435,10 +440,33 @@ impl<'a> ScalarMap<'a> {
     }
 }
 
+/// `i`, or the end of the character of `text` that byte `i` falls inside.
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::syntax::json;
+
+    #[test]
+    fn malformed_escapes_before_multibyte_characters_stay_on_boundaries() {
+        // Found by the fuzzer: a four-digit `\u` escape cut short by a multi-byte
+        // character (here U+FFFD), and a backslash before `é`.
+        for text in ["{\"k\": \"a \\ud83\u{FFFD}b\"}", "{\"k\": \"a \\\u{e9}b\"}"] {
+            let doc = json::parse(text);
+            let node = doc.root.as_ref().unwrap().get("k").unwrap();
+            let scalar = ScalarMap::new(text, node).unwrap();
+            for i in 0..scalar.decoded.len() {
+                let r = scalar.outer(i..i + 1).as_usize();
+                assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            }
+        }
+    }
 
     #[test]
     fn json_string_escapes_map_back_to_raw_characters() {
