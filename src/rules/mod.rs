@@ -196,6 +196,8 @@ pub struct LintContext<'a, 's> {
     /// Findings of the schema (field model), computed once for all 1xx field rules
     /// (a `OnceLock`: rules run on several threads).
     schema: std::sync::OnceLock<Vec<crate::schema::Finding>>,
+    /// The workflow-variable analysis shared by the 6xx variable rules, built on first use.
+    variables: std::sync::OnceLock<Option<jsonata::variables::Variables<'a, 's>>>,
 }
 
 impl<'a, 's> LintContext<'a, 's> {
@@ -212,6 +214,7 @@ impl<'a, 's> LintContext<'a, 's> {
             graphs,
             workflow: WorkflowType::Standard,
             schema: std::sync::OnceLock::new(),
+            variables: std::sync::OnceLock::new(),
         }
     }
 
@@ -222,6 +225,24 @@ impl<'a, 's> LintContext<'a, 's> {
                 .map(crate::schema::validate)
                 .unwrap_or_default()
         })
+    }
+}
+
+impl<'a, 's> LintContext<'a, 's> {
+    /// The workflow variables of the state machine: who assigns what, what is assigned
+    /// on entry to each state, and each state's reads (analysed on first use). `None`
+    /// when there is no model.
+    pub(crate) fn variables(&self) -> Option<&jsonata::variables::Variables<'a, 's>> {
+        self.variables
+            .get_or_init(|| {
+                let (machine, graphs) = (self.machine?, self.graphs?);
+                Some(jsonata::variables::Variables::build(
+                    self.source,
+                    machine,
+                    graphs,
+                ))
+            })
+            .as_ref()
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::rules::jsonata::variables::{Analysis, is_distributed_processor};
+use crate::rules::jsonata::variables::is_distributed_processor;
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -36,10 +36,10 @@ declare_rule! {
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
+    let (Some(machine), Some(vars)) = (ctx.machine, ctx.variables()) else {
         return;
     };
-    let analysis = Analysis::build(machine, graphs);
+    let analysis = &vars.analysis;
     if analysis.names.is_empty() {
         return;
     }

@@ -1,4 +1,3 @@
-use crate::rules::jsonata::variables::{Analysis, reads};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -34,10 +33,10 @@ declare_rule! {
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
+    let (Some(machine), Some(vars)) = (ctx.machine, ctx.variables()) else {
         return;
     };
-    let analysis = Analysis::build(machine, graphs);
+    let analysis = &vars.analysis;
     if analysis.names.is_empty() {
         return;
     }
@@ -46,7 +45,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let Some(entry) = &analysis.entry[scope.id][i] else {
                 continue;
             };
-            for r in reads(ctx.source, state) {
+            for r in &vars.reads[scope.id][i] {
                 let Some(v) = analysis.index_of(&r.name) else {
                     continue;
                 };

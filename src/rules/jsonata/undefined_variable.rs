@@ -1,4 +1,4 @@
-use crate::rules::jsonata::variables::{Analysis, is_distributed_processor, reads};
+use crate::rules::jsonata::variables::is_distributed_processor;
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -37,16 +37,16 @@ declare_rule! {
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
+    let (Some(machine), Some(vars)) = (ctx.machine, ctx.variables()) else {
         return;
     };
-    let analysis = Analysis::build(machine, graphs);
+    let analysis = &vars.analysis;
     for scope in &machine.scopes {
         for (i, state) in scope.states.iter().enumerate() {
             let Some(entry) = &analysis.entry[scope.id][i] else {
                 continue;
             };
-            for r in reads(ctx.source, state) {
+            for r in &vars.reads[scope.id][i] {
                 let idx = analysis.index_of(&r.name);
                 if idx.is_some_and(|v| entry.may.contains(v)) || (idx.is_none() && r.builtin) {
                     continue;

@@ -1,7 +1,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::rules::jsonata::invalid_variable_name::variable_name_problem;
-use crate::rules::jsonata::variables::{Analysis, reads, visible_scopes};
+use crate::rules::jsonata::variables::visible_scopes;
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -35,10 +35,10 @@ declare_rule! {
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
+    let (Some(machine), Some(vars)) = (ctx.machine, ctx.variables()) else {
         return;
     };
-    let analysis = Analysis::build(machine, graphs);
+    let analysis = &vars.analysis;
     if analysis.names.is_empty() {
         return;
     }
@@ -46,8 +46,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let mut read: HashSet<(usize, &str)> = HashSet::default();
     for scope in &machine.scopes {
         let visible = visible_scopes(machine, scope.id);
-        for state in &scope.states {
-            for r in reads(ctx.source, state) {
+        for state_reads in &vars.reads[scope.id] {
+            for r in state_reads {
                 if let Some(v) = analysis.index_of(&r.name) {
                     for &s in &visible {
                         read.insert((s, analysis.names[v]));

@@ -120,6 +120,9 @@ pub(crate) fn reads(source: &str, state: &State<'_, '_>) -> Vec<Read> {
             }
             for node in strings {
                 let Some(text) = node.as_str() else { continue };
+                if !may_name_variable(text) {
+                    continue;
+                }
                 for path in dollar_paths(text) {
                     if let Root::Variable(name) = &path.root {
                         let start =
@@ -137,6 +140,15 @@ pub(crate) fn reads(source: &str, state: &State<'_, '_>) -> Vec<Read> {
     }
     out.sort_by_key(|r| r.range.start);
     out
+}
+
+/// False when no `$` in `text` can start a variable name: every `$` is followed by `.`,
+/// `[`, `$` (the context object `$$`) or nothing. Most path values (`$.id`,
+/// `$$.Map.Item.Value`, `States.Format('{}', $.a)`) are skipped without being parsed.
+fn may_name_variable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', bytes)
+        .any(|i| !matches!(bytes.get(i + 1), None | Some(b'.' | b'[' | b'$')))
 }
 
 /// The paths in a `.$` value or path field: the path itself, or the path arguments of
@@ -349,6 +361,27 @@ impl<'a, 's> Analysis<'a, 's> {
     }
 }
 
+/// The variable analysis and the reads of every state, computed once per lint (see
+/// [`crate::rules::LintContext::variables`]) and shared by the variable rules.
+pub(crate) struct Variables<'a, 's> {
+    pub analysis: Analysis<'a, 's>,
+    /// `reads[scope][state]`: what [`reads`] returns for that state.
+    pub reads: Vec<Vec<Vec<Read>>>,
+}
+
+impl<'a, 's> Variables<'a, 's> {
+    pub fn build(source: &str, machine: &StateMachine<'a, 's>, graphs: &Graphs) -> Self {
+        Variables {
+            analysis: Analysis::build(machine, graphs),
+            reads: machine
+                .scopes
+                .iter()
+                .map(|scope| scope.states.iter().map(|s| reads(source, s)).collect())
+                .collect(),
+        }
+    }
+}
+
 /// True when `scope` is the item processor of a Distributed Map.
 pub(crate) fn is_distributed_processor(machine: &StateMachine<'_, '_>, scope: ScopeId) -> bool {
     let s = machine.scope(scope);
@@ -371,4 +404,33 @@ pub(crate) fn visible_scopes(machine: &StateMachine<'_, '_>, scope: ScopeId) -> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_name_variable;
+
+    #[test]
+    fn the_prefilter_keeps_every_string_that_can_read_a_variable() {
+        for text in [
+            "$x",
+            "$_x.a",
+            "$var[0]",
+            "States.Format('{}', $name)",
+            "States.Array($.a, $b)",
+            "$$x",
+        ] {
+            assert!(may_name_variable(text), "{text}");
+        }
+        for text in [
+            "$",
+            "$.a",
+            "$[0]",
+            "$$.Map.Item.Value",
+            "States.Format('item {} of {}', $.id, $.total)",
+            "plain",
+        ] {
+            assert!(!may_name_variable(text), "{text}");
+        }
+    }
 }
