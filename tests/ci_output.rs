@@ -525,6 +525,53 @@ fn definition_uri_files_are_linted_as_the_template_deploys_them() {
     );
 }
 
+/// `exclude` in asl-lint.toml covers the files templates reference too: an excluded
+/// `DefinitionUri` file is not linted for the template, unless it is named itself.
+#[test]
+fn excluded_referenced_files_are_not_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("statemachine")).unwrap();
+    std::fs::copy(
+        "tests/fixtures/ci/sam-uri/template.yaml",
+        root.join("template.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(ORDERS, root.join("statemachine/orders.asl.json")).unwrap();
+    std::fs::write(
+        root.join("asl-lint.toml"),
+        "exclude = [\"statemachine/**\"]\n",
+    )
+    .unwrap();
+    let template = root.join("template.yaml");
+    let orders = root.join("statemachine/orders.asl.json");
+    // The walk and the template alone: nothing is linted in the excluded file.
+    for args in [
+        vec![root.to_str().unwrap()],
+        vec![template.to_str().unwrap()],
+    ] {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend(args.iter().copied());
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(json_items(&o), Vec::<serde_json::Value>::new(), "{args:?}");
+    }
+    // Named with its template, it is linted as the template deploys it.
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        template.to_str().unwrap(),
+        orders.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let codes: Vec<String> = json_items(&o)
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, vec!["ASL201", "ASL704", "ASL407", "ASL801"]);
+}
+
 /// A file referenced by two state machines is linted with each one's substitutions;
 /// fixes apply to it (checked against both), and never inside a spliced value.
 #[test]

@@ -290,6 +290,20 @@ impl Job<'_> {
         let mut groups: Vec<(usize, Referenced)> = Vec::new();
         let mut by_key: std::collections::HashMap<PathBuf, usize> =
             std::collections::HashMap::new();
+        let has_references = first
+            .iter()
+            .any(|(_, r)| r.as_ref().is_ok_and(|c| !c.references.is_empty()));
+        let input_keys: std::collections::HashSet<PathBuf> = if has_references {
+            inputs
+                .iter()
+                .filter_map(|input| match input {
+                    Input::File(p) => std::fs::canonicalize(p).ok(),
+                    Input::Stdin => None,
+                })
+                .collect()
+        } else {
+            std::collections::HashSet::new()
+        };
         for (i, r) in &first {
             let Ok(checked) = r else { continue };
             let own = match &inputs[*i] {
@@ -302,6 +316,16 @@ impl Job<'_> {
                 };
                 // A template naming itself stays a template.
                 if own.as_ref() == Some(&key) {
+                    continue;
+                }
+                // A file that asl-lint.toml excludes is not linted for the templates
+                // that reference it either, unless it was also given as an input.
+                if !input_keys.contains(&key)
+                    && self
+                        .resolver
+                        .for_path(&reference.path)
+                        .is_ok_and(|c| c.is_excluded(&reference.path))
+                {
                     continue;
                 }
                 let g = *by_key.entry(key).or_insert_with(|| {
