@@ -187,17 +187,7 @@ pub fn lint_bytes_in(
 ) -> LintedFile {
     let decoded = syntax::decode(bytes);
     let text_is_exact = decoded.error.is_none();
-    let encoding_diagnostic = decoded.error.as_ref().and_then(|e| {
-        let rule = rules::find("ASL004").expect("ASL004 is registered");
-        options.is_enabled(&rule.meta).then(|| {
-            Diagnostic::new(
-                rule.meta.code,
-                rule.meta.severity,
-                e.range,
-                e.message.clone(),
-            )
-        })
-    });
+    let encoding_diagnostic = encoding_diagnostic(&decoded, options);
     let binary = decoded.binary;
     let text = decoded.text.into_owned();
     lint_decoded(
@@ -227,6 +217,22 @@ pub fn lint_owned_bytes_in(
         Ok(text) => lint_bytes_in(text.as_bytes(), path, options, env),
         Err(e) => lint_bytes_in(e.as_bytes(), path, options, env),
     }
+}
+
+/// ASL004 for bytes that are not UTF-8 text (invalid sequences, a binary file), when
+/// the rule is enabled.
+fn encoding_diagnostic(decoded: &syntax::Decoded<'_>, options: &LintOptions) -> Option<Diagnostic> {
+    decoded.error.as_ref().and_then(|e| {
+        let rule = rules::find("ASL004").expect("ASL004 is registered");
+        options.is_enabled(&rule.meta).then(|| {
+            Diagnostic::new(
+                rule.meta.code,
+                rule.meta.severity,
+                e.range,
+                e.message.clone(),
+            )
+        })
+    })
 }
 
 fn lint_decoded(
@@ -293,26 +299,30 @@ pub fn lint_referenced_file(
     };
     let bytes = std::fs::read(&first.path)?;
     // UTF-8 text (the usual case) becomes the text without a copy of the file.
-    let (text, text_is_exact, binary) = match String::from_utf8(bytes) {
-        Ok(text) if !text.as_bytes()[..text.len().min(8192)].contains(&0) => (text, true, false),
-        Ok(text) => {
-            let decoded = syntax::decode(text.as_bytes());
-            let exact = decoded.error.is_none();
-            (decoded.text.into_owned(), exact, decoded.binary)
+    // Text that is not UTF-8 is decoded as for any file, and reported (ASL004).
+    let decode = |bytes: &[u8]| {
+        let decoded = syntax::decode(bytes);
+        let exact = decoded.error.is_none();
+        let d = encoding_diagnostic(&decoded, options);
+        (decoded.text.into_owned(), exact, decoded.binary, d)
+    };
+    let (text, text_is_exact, binary, encoding) = match String::from_utf8(bytes) {
+        Ok(text) if !text.as_bytes()[..text.len().min(8192)].contains(&0) => {
+            (text, true, false, None)
         }
-        Err(e) => {
-            let decoded = syntax::decode(e.as_bytes());
-            let exact = decoded.error.is_none();
-            (decoded.text.into_owned(), exact, decoded.binary)
-        }
+        Ok(text) => decode(text.as_bytes()),
+        Err(e) => decode(e.as_bytes()),
     };
     let path = first.path.to_string_lossy();
     let kind = syntax::detect_kind(Some(&path), &text);
-    let diagnostics = if binary {
+    let mut diagnostics = if binary {
         Vec::new()
     } else {
         lint_referenced_text(&text, kind, references, options, env)
     };
+    if let Some(d) = encoding {
+        diagnostics.insert(0, d);
+    }
     Ok(LintedFile {
         text,
         kind,

@@ -572,6 +572,56 @@ fn excluded_referenced_files_are_not_linted() {
     assert_eq!(codes, vec!["ASL201", "ASL704", "ASL407", "ASL801"]);
 }
 
+/// A referenced file that is not UTF-8 is reported (ASL004) as the same file alone is.
+#[test]
+fn referenced_files_that_are_not_utf8_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("statemachine")).unwrap();
+    std::fs::copy(
+        "tests/fixtures/ci/sam-uri/template.yaml",
+        root.join("template.yaml"),
+    )
+    .unwrap();
+    let orders = root.join("statemachine/orders.asl.json");
+    std::fs::write(
+        &orders,
+        b"{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Comment\": \"caf\xe9\", \"End\": true}}}",
+    )
+    .unwrap();
+    let shown = |o: &Output| -> Vec<(String, u64, u64, String)> {
+        json_items(o)
+            .iter()
+            .map(|i| {
+                (
+                    i["code"].as_str().unwrap().to_string(),
+                    i["start"]["line"].as_u64().unwrap(),
+                    i["start"]["column"].as_u64().unwrap(),
+                    i["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let through_template = run(&[
+        "check",
+        "--format",
+        "json",
+        root.join("template.yaml").to_str().unwrap(),
+    ]);
+    let alone = run(&["check", "--format", "json", orders.to_str().unwrap()]);
+    assert_eq!(through_template.status.code(), Some(1));
+    assert_eq!(
+        shown(&through_template),
+        vec![(
+            "ASL004".to_string(),
+            1,
+            66,
+            "invalid UTF-8 (byte 0xE9 at offset 65); the file must be UTF-8 text".to_string()
+        )]
+    );
+    assert_eq!(shown(&through_template), shown(&alone));
+}
+
 /// A file referenced by two state machines is linted with each one's substitutions;
 /// fixes apply to it (checked against both), and never inside a spliced value.
 #[test]
