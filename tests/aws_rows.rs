@@ -95,6 +95,8 @@ fn listed<'a>(list: &'a [(&str, &str)], id: &str) -> Option<&'a str> {
 #[test]
 fn every_row_gets_the_aws_verdict() {
     let probes = probes();
+    let ids: BTreeSet<&str> = probes.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids.len(), probes.len(), "a probe id is used twice");
     let mut failures = Vec::new();
     let (mut errors_on_e, mut silent_ok) = (0, 0);
     for probe in &probes {
