@@ -82,6 +82,10 @@ impl Runs {
             .runs
             .partition_point(|r| r.0 <= range.start)
             .saturating_sub(1);
+        // Reserve exactly: growing by doubling would leave up to half of a large map
+        // (millions of escapes in a big DefinitionString) allocated for nothing.
+        let last = other.runs.partition_point(|r| r.0 < range.end);
+        self.runs.reserve(last.saturating_sub(first));
         for (k, &(i, o, e, copied)) in other.runs.iter().enumerate().skip(first) {
             let next = other.runs.get(k + 1).map_or(other.len, |r| r.0);
             let (s, t) = (i.max(range.start), next.min(range.end));
