@@ -12,6 +12,8 @@
 //! (an `E` row without an error) and [`ERRORS_ON_VALID_ROWS`] (an error on an `OK`/`W`
 //! row) with the reason; the test checks that they still differ, so a fix must remove them.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -165,24 +167,7 @@ fn every_row_gets_the_aws_verdict() {
 }
 
 fn checks_md() -> Option<PathBuf> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        std::env::var_os("ASL_LINT_SHARED").map(PathBuf::from),
-        Some(manifest.join("../shared")),
-        // A git worktree one level deeper than the main checkout.
-        Some(manifest.join("../../shared")),
-    ];
-    let found = candidates
-        .into_iter()
-        .flatten()
-        .map(|p| p.join("docs/checks.md"))
-        .find(|p| p.is_file());
-    if found.is_none() {
-        eprintln!(
-            "SKIPPED: ../shared/docs/checks.md is absent (set ASL_LINT_SHARED to its parent)"
-        );
-    }
-    found
+    common::shared("docs/checks.md")
 }
 
 /// The probe ids and AWS verdicts of section (b): the last backticked name of each

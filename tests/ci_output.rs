@@ -525,18 +525,25 @@ fn definition_uri_files_are_linted_as_the_template_deploys_them() {
     );
 }
 
+/// A temporary folder holding the SAM template of `SAM_URI` and an empty
+/// `statemachine/` folder for the file it references.
+fn sam_uri_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("statemachine")).unwrap();
+    std::fs::copy(
+        Path::new(SAM_URI).join("template.yaml"),
+        dir.path().join("template.yaml"),
+    )
+    .unwrap();
+    dir
+}
+
 /// `exclude` in asl-lint.toml covers the files templates reference too: an excluded
 /// `DefinitionUri` file is not linted for the template, unless it is named itself.
 #[test]
 fn excluded_referenced_files_are_not_linted() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sam_uri_copy();
     let root = dir.path();
-    std::fs::create_dir(root.join("statemachine")).unwrap();
-    std::fs::copy(
-        "tests/fixtures/ci/sam-uri/template.yaml",
-        root.join("template.yaml"),
-    )
-    .unwrap();
     std::fs::copy(ORDERS, root.join("statemachine/orders.asl.json")).unwrap();
     std::fs::write(
         root.join("asl-lint.toml"),
@@ -575,14 +582,8 @@ fn excluded_referenced_files_are_not_linted() {
 /// A referenced file that is not UTF-8 is reported (ASL004) as the same file alone is.
 #[test]
 fn referenced_files_that_are_not_utf8_are_reported() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sam_uri_copy();
     let root = dir.path();
-    std::fs::create_dir(root.join("statemachine")).unwrap();
-    std::fs::copy(
-        "tests/fixtures/ci/sam-uri/template.yaml",
-        root.join("template.yaml"),
-    )
-    .unwrap();
     let orders = root.join("statemachine/orders.asl.json");
     std::fs::write(
         &orders,

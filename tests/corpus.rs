@@ -9,6 +9,8 @@
 //!
 //! Run with `--nocapture` to see the figures.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -59,22 +61,9 @@ fn is_deployed(source: &str) -> bool {
         || source.starts_with("aws__aws-toolkit-vscode/packages__toolkit__templates__")
 }
 
+/// The shared data folder, when its corpus is there.
 fn shared_dir() -> Option<PathBuf> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        std::env::var_os("ASL_LINT_SHARED").map(PathBuf::from),
-        Some(manifest.join("../shared")),
-        // A git worktree one level deeper than the main checkout.
-        Some(manifest.join("../../shared")),
-    ];
-    let found = candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.join("corpus").is_dir());
-    if found.is_none() {
-        eprintln!("SKIPPED: ../shared/corpus is absent (set ASL_LINT_SHARED to its parent)");
-    }
-    found
+    common::shared("corpus").and_then(|c| c.parent().map(Path::to_path_buf))
 }
 
 fn lint_path(path: &Path) -> LintedFile {

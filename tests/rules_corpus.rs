@@ -5,21 +5,14 @@
 //!   disagreement where AWS behaviour makes asl-lint right.
 
 use std::collections::HashMap;
+mod common;
+
 use std::path::Path;
 
 use asl_lint::{LintOptions, Severity, lint_bytes};
 
 fn shared() -> Option<std::path::PathBuf> {
-    // Beside the checkout (CI), or beside the worktrees folder (local worktrees).
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let found = ["../shared/corpus", "../../shared/corpus"]
-        .iter()
-        .map(|r| root.join(r))
-        .find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("SKIP: ../shared/corpus not found");
-    }
-    found
+    common::shared("corpus")
 }
 
 /// Test suites of other tools (often invalid on purpose), not deployed definitions.

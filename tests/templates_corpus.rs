@@ -4,6 +4,8 @@
 //! holding its definition, and each character of a flattened DefinitionString maps back
 //! to the same character in the template; the defective samples are reported.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -12,16 +14,7 @@ use asl_lint::lint::{LintOptions, lint_bytes};
 use asl_lint::syntax::{self, SourceKind, TextRange};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ASL_LINT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-        .join("corpus/real");
-    if dir.join("MANIFEST.tsv").is_file() {
-        Some(dir)
-    } else {
-        println!("SKIP: {} is absent", dir.display());
-        None
-    }
+    common::shared("corpus/real/MANIFEST.tsv").and_then(|m| m.parent().map(Path::to_path_buf))
 }
 
 struct Row {

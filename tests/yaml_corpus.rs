@@ -2,21 +2,14 @@
 //! no panic, no errors but duplicate keys on these (valid) files, and the expected
 //! structure on a few CloudFormation templates.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use asl_lint::syntax::{SyntaxErrorKind, Value, yaml};
 
 fn corpus() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // `shared/` sits beside the checkout (CI), or two levels up from a worktree.
-    let found = ["../shared/corpus/real", "../../shared/corpus/real"]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|d| d.is_dir());
-    if found.is_none() {
-        println!("skipped: ../shared/corpus/real is absent");
-    }
-    found
+    common::shared("corpus/real")
 }
 
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
