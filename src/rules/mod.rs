@@ -353,6 +353,7 @@ pub static RULES: &[&Rule] = &[
     &resources::service_integration_with_region::RULE,
     &resources::missing_task_token::RULE,
     &resources::express_unsupported_pattern::RULE,
+    &resources::missing_integration_parameter::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,
