@@ -58,12 +58,15 @@ pub struct Finding {
     pub range: TextRange,
     pub message: String,
     pub help: Option<String>,
+    /// A did-you-mean replacement for the text at `range` (an unknown field's key), for
+    /// an unsafe fix.
+    pub suggestion: Option<String>,
 }
 
 struct Compiled {
     validator: jsonschema::Validator,
-    /// Every property name the schema knows, for did-you-mean.
-    known_fields: Vec<String>,
+    /// The schema itself, to find the properties an object allows (for did-you-mean).
+    schema: J,
 }
 
 fn compiled() -> &'static Compiled {
@@ -75,28 +78,45 @@ fn compiled() -> &'static Compiled {
             .should_validate_formats(true)
             .build(&schema)
             .expect("the bundled schema compiles");
-        let mut known = std::collections::BTreeSet::new();
-        collect_property_names(&schema, &mut known);
-        Compiled {
-            validator,
-            known_fields: known.into_iter().collect(),
-        }
+        Compiled { validator, schema }
     })
 }
 
-fn collect_property_names(v: &J, out: &mut std::collections::BTreeSet<String>) {
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            J::Object(map) => {
-                if let Some(J::Object(props)) = map.get("properties") {
-                    out.extend(props.keys().cloned());
+impl Compiled {
+    /// The property names that the sub-schema holding the failed `additionalProperties`
+    /// keyword allows: the fields of that very object (a Pass state in JSONPath, a
+    /// JSONata Task, a retrier), not of any object the schema knows. `keyword` is the
+    /// error's canonical schema path (`/$defs/Pass.JSONPath/additionalProperties`).
+    fn allowed_properties(&self, keyword: &str) -> Vec<&str> {
+        let Some(object) = keyword.strip_suffix("/additionalProperties") else {
+            return Vec::new();
+        };
+        self.schema
+            .pointer(object)
+            .and_then(|o| o.get("properties"))
+            .and_then(J::as_object)
+            .map(|props| props.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every property name the schema knows (for the mutation tests of [`quick`]).
+    #[cfg(test)]
+    pub(crate) fn known_fields(&self) -> Vec<String> {
+        let mut out = std::collections::BTreeSet::new();
+        let mut stack = vec![&self.schema];
+        while let Some(v) = stack.pop() {
+            match v {
+                J::Object(map) => {
+                    if let Some(J::Object(props)) = map.get("properties") {
+                        out.extend(props.keys().cloned());
+                    }
+                    stack.extend(map.values());
                 }
-                stack.extend(map.values());
+                J::Array(items) => stack.extend(items),
+                _ => {}
             }
-            J::Array(items) => stack.extend(items),
-            _ => {}
         }
+        out.into_iter().collect()
     }
 }
 
@@ -314,6 +334,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                 range,
                 message,
                 help: None,
+                suggestion: None,
             });
         };
         // `Type`, `StartAt`, `States`, `Next`/`End` placement are the core rules'.
@@ -325,6 +346,9 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let ql = self.enclosing_state(&loc.steps).map(|s| s.query_language);
+                let allowed = self
+                    .compiled
+                    .allowed_properties(error.schema_path().as_str());
                 for key in unexpected {
                     if state_here.is_some() && (key == "Next" || key == "End") {
                         continue;
@@ -357,24 +381,27 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                             } else {
                                 "JSONata states use Arguments, Output and {% %} expressions instead".to_string()
                             }),
+                            suggestion: None,
                         });
                         continue;
                     }
                     let what = self.describe_object(loc.node, &loc.steps);
+                    // Only a field this object allows (for its Type and QueryLanguage)
+                    // and does not have yet.
                     let suggestion = crate::rules::did_you_mean(
                         key,
-                        self.compiled.known_fields.iter().map(String::as_str),
-                    )
-                    .filter(|s| {
-                        !loc.node
-                            .as_object()
-                            .is_some_and(|ms| ms.iter().any(|m| m.key == *s))
-                    });
+                        allowed.iter().copied().filter(|s| {
+                            !loc.node
+                                .as_object()
+                                .is_some_and(|ms| ms.iter().any(|m| m.key == *s))
+                        }),
+                    );
                     out.push(Finding {
                         category: Category::UnknownField,
                         range: m.key_range,
                         message: format!("Field '{key}' is not supported in {what}"),
                         help: suggestion.map(|s| format!("did you mean '{s}'?")),
+                        suggestion: suggestion.map(str::to_string),
                     });
                 }
             }
@@ -498,6 +525,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                         describe_value(loc.node)
                     ),
                     help: None,
+                    suggestion: None,
                 };
                 if let Some(s) = loc.node.as_str()
                     && let Some(best) = crate::rules::did_you_mean(s, opts.iter().copied())
@@ -595,6 +623,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                         "keep only one of '{}' and '{}'",
                         names[0], names[1]
                     )),
+                    suggestion: None,
                 });
             }
             ValidationErrorKind::AnyOf { context } => {
@@ -655,6 +684,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                 range: object_anchor(loc),
                 message: format!("{} needs one of {}", capitalize(&what), or_list(&quoted)),
                 help: None,
+                suggestion: None,
             });
             return;
         }
@@ -710,6 +740,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                 describe_value(loc.node)
             ),
             help: None,
+            suggestion: None,
         });
     }
 }
@@ -870,6 +901,67 @@ mod tests {
                 "\"Retry\"".to_string(),
                 "Field 'Retry' is not supported in Pass state \"A\"".to_string()
             )]
+        );
+    }
+
+    fn suggestions(text: &str) -> Vec<(String, Option<String>)> {
+        let doc = parse(text, SourceKind::Json);
+        let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
+        validate(&machine)
+            .into_iter()
+            .filter(|f| f.category == Category::UnknownField)
+            .map(|f| (text[f.range.as_usize()].to_string(), f.suggestion))
+            .collect()
+    }
+
+    #[test]
+    fn did_you_mean_offers_only_fields_the_object_allows() {
+        // `Resource` and `TimeoutSeconds` are Task fields: not suggested on a Pass state.
+        let pass = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Resourc": "x",
+            "TimeoutSecond": 3, "Comnent": "c", "End": true}}}"#;
+        assert_eq!(
+            suggestions(pass),
+            vec![
+                ("\"Resourc\"".to_string(), None),
+                ("\"TimeoutSecond\"".to_string(), None),
+                ("\"Comnent\"".to_string(), Some("Comment".to_string())),
+            ]
+        );
+        // The same misspelling on a Task is a Task field.
+        let task = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "x",
+            "TimeoutSecond": 3, "End": true}}}"#;
+        assert_eq!(
+            suggestions(task),
+            vec![(
+                "\"TimeoutSecond\"".to_string(),
+                Some("TimeoutSeconds".to_string())
+            )]
+        );
+        // A JSONata Task has no `Parameters`; a JSONPath Task no `Arguments`.
+        let jsonata = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task",
+            "Resource": "x", "Parameter": {}, "Argument": {}, "End": true}}}"#;
+        assert_eq!(
+            suggestions(jsonata),
+            vec![
+                ("\"Parameter\"".to_string(), None),
+                ("\"Argument\"".to_string(), Some("Arguments".to_string())),
+            ]
+        );
+        let jsonpath = r#"{"StartAt": "A", "States": {"A": {"Type": "Task",
+            "Resource": "x", "Parameter": {}, "Argument": {}, "End": true}}}"#;
+        assert_eq!(
+            suggestions(jsonpath),
+            vec![
+                ("\"Parameter\"".to_string(), Some("Parameters".to_string())),
+                ("\"Argument\"".to_string(), None),
+            ]
+        );
+        // A field the object already has is not suggested again.
+        let present = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Comment": "a",
+            "Comnent": "b", "End": true}}}"#;
+        assert_eq!(
+            suggestions(present),
+            vec![("\"Comnent\"".to_string(), None)]
         );
     }
 

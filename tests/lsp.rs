@@ -356,7 +356,7 @@ const DEMO: &str = r#"{
   "Comment": "demo",
   "StartAt": "Start",
   "States": {
-    "Start": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Retry": [{"ErrorEquals": ["States.ALL"]}], "Next": "Check"},
+    "Start": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Retry": [{"ErrorEquals": ["States.ALL"]}], "Parameters": {"FunctionName": "f"}, "Next": "Check"},
     "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}], "Default": "Lonely"},
     "Lonely": {"Type": "Pass"},
     "Done": {"Type": "Succeed"}
@@ -422,7 +422,7 @@ fn navigation_hover_completion_and_edits_on_json() {
     assert_eq!(labels, ["Start", "Check", "Lonely", "Done"]);
     assert_eq!(
         items[1]["textEdit"],
-        json!({"range": range(4, 128, 4, 135), "newText": "\"Check\""})
+        json!({"range": range(4, 165, 4, 172), "newText": "\"Check\""})
     );
     assert_eq!(items[1]["detail"], "Choice state");
 
@@ -440,7 +440,7 @@ fn navigation_hover_completion_and_edits_on_json() {
     );
     assert_eq!(
         refs,
-        json!([{"uri": uri, "range": range(4, 128, 4, 135)}, {"uri": uri, "range": range(5, 4, 5, 11)}])
+        json!([{"uri": uri, "range": range(4, 165, 4, 172)}, {"uri": uri, "range": range(5, 4, 5, 11)}])
     );
 
     // Rename Done (from its use in the Choice rule).
@@ -567,7 +567,7 @@ fn completion_of_fields_and_snippets() {
 fn half_typed_document_never_breaks_the_server() {
     let mut c = Client::start();
     let uri = "file:///tmp/half.asl.json";
-    let full = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sns:publish\", \"Next\": \"B\"}, \"B\": {\"Type\": \"Succeed\"}}}";
+    let full = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sns:publish\", \"Next\": \"B\", \"Parameters\": {\"TopicArn\": \"t\", \"Message\": \"m\"}}, \"B\": {\"Type\": \"Succeed\"}}}";
     c.open(uri, "asl", "");
     let diags = c.diagnostics(uri, 1);
     assert_eq!(codes(&diags), ["ASL001"]);
@@ -628,7 +628,7 @@ const YAML: &str = "StartAt: Start
 States:
   Start:
     Type: Task
-    Resource: arn:aws:states:::sqs:sendMessage
+    Resource: arn:aws:states:us-east-1:123456789012:activity:review
     Next: Chek
   Check:
     Type: Succeed

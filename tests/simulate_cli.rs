@@ -46,6 +46,7 @@ fn run(argv: &[&str], stdin: &str) -> (u8, String, String) {
 
 const TASK_DEF: &str = r#"{"StartAt": "Call", "States": {
   "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+           "Parameters": {"FunctionName": "f", "Payload.$": "$"},
            "Retry": [{"ErrorEquals": ["Flaky"], "MaxAttempts": 1}],
            "ResultSelector": {"v.$": "$.Payload"}, "Next": "Done"},
   "Done": {"Type": "Succeed"}}}"#;

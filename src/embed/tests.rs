@@ -314,6 +314,8 @@ States:
     Type: Task
     Resource: arn:aws:states:::${Service}:startBuild.sync
     Next: ${Then}
+    Parameters:
+      ProjectName: nightly
   Done:
     Type: Succeed
 "#;

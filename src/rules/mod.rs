@@ -353,6 +353,8 @@ pub static RULES: &[&Rule] = &[
     &resources::service_integration_with_region::RULE,
     &resources::missing_task_token::RULE,
     &resources::express_unsupported_pattern::RULE,
+    &resources::missing_integration_parameter::RULE,
+    &resources::invalid_item_reader_resource::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,

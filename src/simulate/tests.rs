@@ -108,7 +108,7 @@ fn wait_uses_the_virtual_clock_and_execution_timeout() {
 #[test]
 fn task_mocks_retry_and_catch() {
     let def = json!({"StartAt": "T", "States": {
-        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
               "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 2}],
               "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "H"}],
               "ResultSelector": {"p.$": "$.Payload", "r.$": "$$.State.RetryCount"}, "End": true},
@@ -138,7 +138,7 @@ fn task_mocks_retry_and_catch() {
 #[test]
 fn task_without_mock_names_the_state() {
     let def = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
-        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true}, "H": {"Type": "Pass", "End": true}}});
+        "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true}, "H": {"Type": "Pass", "End": true}}});
     let x = run(def, json!({}));
     assert_eq!(x.status, Status::Failed);
     assert_eq!(x.error.as_deref(), Some("States.Runtime"));
@@ -360,6 +360,7 @@ fn wait_timestamp_path_and_timestamp_choice() {
 #[test]
 fn retry_backoff_on_the_virtual_clock() {
     let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Parameters": {"QueueUrl": "q", "MessageBody": "m"},
         "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 3, "MaxDelaySeconds": 10}],
         "End": true}}});
     let x = run_with(def, json!({}), Mocks::new().throwing("T", "Custom", "c"));

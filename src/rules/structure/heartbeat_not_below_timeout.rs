@@ -12,12 +12,12 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "TimeoutSeconds": 60, "HeartbeatSeconds": 60, "End": true}}}
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token"}}, "TimeoutSeconds": 60, "HeartbeatSeconds": 60, "End": true}}}
     /// ```
     ///
     /// Use instead:
     /// ```json
-    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "TimeoutSeconds": 60, "HeartbeatSeconds": 30, "End": true}}}
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token"}}, "TimeoutSeconds": 60, "HeartbeatSeconds": 30, "End": true}}}
     /// ```
     pub static RULE = {
         code: "ASL122",

@@ -19,7 +19,7 @@ declare_rule! {
     ///
     /// Use instead:
     /// ```json
-    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}}
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": "hi"}, "End": true}}}
     /// ```
     pub static RULE = {
         code: "ASL112",

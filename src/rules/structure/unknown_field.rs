@@ -1,11 +1,18 @@
-use crate::rules::{LintContext, Sink, declare_rule, report_schema};
+use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::rules::{LintContext, Sink, declare_rule};
 use crate::schema::Category;
+use crate::syntax::TextRange;
 
 declare_rule! {
     /// ## What it does
     /// Reports a field that the object it is in does not have: a state field that its type does not
 /// support (`Retry` on a Pass state, `TimeoutSeconds` on a Map state), a misspelled field, a
 /// field in a retrier, catcher, Choice rule, branch or item processor that ASL does not define.
+    ///
+    /// A misspelled field gets a did-you-mean: the closest field that this very object
+    /// allows (for its `Type` and `QueryLanguage`) and does not have yet, with an unsafe fix
+    /// (`--unsafe-fixes`) that renames the key. A field that no object of its kind allows
+    /// gets no suggestion (`Resourc` on a Pass state is not turned into `Resource`).
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED: Field 'X' is not
@@ -25,11 +32,105 @@ declare_rule! {
         name: "unknown-field",
         severity: Error,
         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    report_schema(ctx, sink, Category::UnknownField);
+    for f in ctx.schema_findings() {
+        if f.category != Category::UnknownField {
+            continue;
+        }
+        let d = sink.report(f.range, f.message.clone());
+        d.help.clone_from(&f.help);
+        if let Some(s) = &f.suggestion
+            && let Some(name) = plain_key(ctx.source, f.range)
+        {
+            // A guess at what was meant: only on request.
+            d.fixes.push(Fix {
+                title: format!("Rename to \"{s}\""),
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit {
+                    range: name,
+                    replacement: s.clone(),
+                }],
+            });
+        }
+    }
+}
+
+/// The range of the name inside a key written without escapes: the whole key when it
+/// is a plain YAML scalar, inside the quotes when quoted. `None` for anything else (an
+/// escape sequence, a key that is not the text at `range`).
+fn plain_key(source: &str, range: TextRange) -> Option<TextRange> {
+    let text = source.get(range.as_usize())?;
+    let inner = match text.as_bytes() {
+        [q @ (b'"' | b'\''), .., last] if last == q && text.len() >= 2 => {
+            TextRange::new(range.start + 1, range.end - 1)
+        }
+        _ => range,
+    };
+    let name = source.get(inner.as_usize())?;
+    (!name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$' | b'-')))
+    .then_some(inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Applicability;
+    use crate::syntax::SourceKind;
+    use crate::{LintOptions, lint_text};
+
+    fn fixes(text: &str, kind: SourceKind) -> Vec<(Applicability, String, String)> {
+        let options = LintOptions {
+            select: vec!["ASL110".into()],
+            ignore: Vec::new(),
+        };
+        lint_text(text, kind, &options)
+            .iter()
+            .flat_map(|d| d.fixes.iter())
+            .flat_map(|f| {
+                f.edits.iter().map(|e| {
+                    (
+                        f.applicability,
+                        text[e.range.as_usize()].to_string(),
+                        e.replacement.clone(),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn did_you_mean_renames_the_key_as_an_unsafe_fix() {
+        let json =
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Comnent": "c", "End": true}}}"#;
+        assert_eq!(
+            fixes(json, SourceKind::Json),
+            vec![(Applicability::Unsafe, "Comnent".into(), "Comment".into())]
+        );
+        let yaml = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Comnent: c\n    End: true\n";
+        assert_eq!(
+            fixes(yaml, SourceKind::Yaml),
+            vec![(Applicability::Unsafe, "Comnent".into(), "Comment".into())]
+        );
+    }
+
+    #[test]
+    fn no_fix_without_a_suggestion_or_for_an_escaped_key() {
+        // `Resource` is not a Pass field: no suggestion, no fix.
+        let json =
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Resourc": "x", "End": true}}}"#;
+        assert!(fixes(json, SourceKind::Json).is_empty());
+        // A key written with an escape is left alone.
+        let escaped = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Comn\u0065nt": "c", "Commment": "d", "End": true}}}"#;
+        assert_eq!(
+            fixes(escaped, SourceKind::Json),
+            vec![(Applicability::Unsafe, "Commment".into(), "Comment".into())]
+        );
+    }
 }

@@ -1,0 +1,355 @@
+use crate::model::QueryLanguage;
+use crate::rules::resources::{integration_resource, split_pattern};
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::Value;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Task that calls an optimized service integration
+    /// (`arn:aws:states:::<service>:<action>`, with or without `.sync` or
+    /// `.waitForTaskToken`) without a request field that the integration requires: no
+    /// `FunctionName` for `lambda:invoke`, no `QueueUrl` or `MessageBody` for
+    /// `sqs:sendMessage`, and so on. A field counts when its key is in `Parameters`
+    /// (JSONPath, as `X` or `X.$`) or `Arguments` (JSONata); only its presence matters, so
+    /// a `${Placeholder}` or a path as its value is fine. A Task with no `Parameters` or
+    /// `Arguments` at all lacks every required field. `Arguments` given as one `{% %}`
+    /// expression, or holding a key computed at deploy time, are not checked.
+    ///
+    /// The fields checked, per integration: `lambda:invoke` FunctionName;
+    /// `sqs:sendMessage` QueueUrl, MessageBody; `sns:publish` Message, and one of
+    /// TopicArn, TargetArn or PhoneNumber; `dynamodb:getItem`, `deleteItem` and
+    /// `updateItem` TableName, Key; `dynamodb:putItem` TableName, Item;
+    /// `states:startExecution` StateMachineArn; `ecs:runTask` TaskDefinition;
+    /// `glue:startJobRun` JobName; `databrew:startJobRun` Name; `batch:submitJob`
+    /// JobDefinition, JobName, JobQueue; `events:putEvents` Entries;
+    /// `athena:startQueryExecution` QueryString; `codebuild:startBuild` ProjectName;
+    /// `apigateway:invoke` and `http:invoke` ApiEndpoint, Method. (The connection of
+    /// `http:invoke` is not checked: it may be given as `Authentication` or
+    /// `InvocationConfig`.)
+    ///
+    /// ## Why is this bad?
+    /// Step Functions checks the request of an optimized integration against the API it
+    /// calls when the state machine is created, and rejects a definition whose request
+    /// lacks a required field (`SCHEMA_VALIDATION_FAILED`, "The field 'FunctionName' is
+    /// required but was missing"). A Task with no `Parameters`/`Arguments` at all sends
+    /// an empty request, which the called API refuses on every run even where the
+    /// definition is accepted: the missing field is the function, queue, table or job the
+    /// task is about.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"Payload.$": "$"}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:f", "Payload.$": "$"}, "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL408",
+        name: "missing-integration-parameter",
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        fix: None,
+        check: check,
+    }
+}
+
+/// What a request must hold.
+#[derive(Clone, Copy, Debug)]
+enum Need {
+    /// This field.
+    Field(&'static str),
+    /// At least one of these fields.
+    OneOf(&'static [&'static str]),
+}
+
+use Need::{Field, OneOf};
+
+/// The required request fields of optimized integrations (`service`, `action`), from
+/// the request syntax of each API (its required members) as the Step Functions
+/// integration pages name them.
+const REQUIRED: &[(&str, &str, &[Need])] = &[
+    ("lambda", "invoke", &[Field("FunctionName")]),
+    (
+        "sqs",
+        "sendMessage",
+        &[Field("QueueUrl"), Field("MessageBody")],
+    ),
+    (
+        "sns",
+        "publish",
+        &[
+            Field("Message"),
+            OneOf(&["TopicArn", "TargetArn", "PhoneNumber"]),
+        ],
+    ),
+    ("dynamodb", "getItem", &[Field("TableName"), Field("Key")]),
+    (
+        "dynamodb",
+        "deleteItem",
+        &[Field("TableName"), Field("Key")],
+    ),
+    (
+        "dynamodb",
+        "updateItem",
+        &[Field("TableName"), Field("Key")],
+    ),
+    ("dynamodb", "putItem", &[Field("TableName"), Field("Item")]),
+    ("states", "startExecution", &[Field("StateMachineArn")]),
+    ("ecs", "runTask", &[Field("TaskDefinition")]),
+    ("glue", "startJobRun", &[Field("JobName")]),
+    ("databrew", "startJobRun", &[Field("Name")]),
+    (
+        "batch",
+        "submitJob",
+        &[Field("JobDefinition"), Field("JobName"), Field("JobQueue")],
+    ),
+    ("events", "putEvents", &[Field("Entries")]),
+    ("athena", "startQueryExecution", &[Field("QueryString")]),
+    ("codebuild", "startBuild", &[Field("ProjectName")]),
+    (
+        "apigateway",
+        "invoke",
+        &[Field("ApiEndpoint"), Field("Method")],
+    ),
+    ("http", "invoke", &[Field("ApiEndpoint"), Field("Method")]),
+];
+
+fn required(service: &str, action: &str) -> Option<&'static [Need]> {
+    REQUIRED
+        .iter()
+        .find(|(s, a, _)| *s == service && *a == action)
+        .map(|(_, _, n)| *n)
+}
+
+/// A key whose text is only known at deploy time (or is an expression).
+fn computed_key(key: &str) -> bool {
+    key.contains("${") || key.contains("{%") || key.contains("#{")
+}
+
+/// `'A'`, `'A' and 'B'`, `'A', 'B' and 'C'`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn describe(need: Need) -> String {
+    match need {
+        Field(f) => format!("'{f}'"),
+        OneOf(fs) => {
+            let quoted: Vec<String> = fs.iter().map(|f| format!("'{f}'")).collect();
+            match quoted.split_last() {
+                Some((last, init)) if !init.is_empty() => {
+                    format!("one of {} or {last}", init.join(", "))
+                }
+                _ => quoted.join(""),
+            }
+        }
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some((resource, _, arn)) = integration_resource(state) else {
+            continue;
+        };
+        let Some((service, action)) = arn.resource.split_once(':') else {
+            continue;
+        };
+        let (action, Some(_)) = split_pattern(action) else {
+            continue;
+        };
+        let Some(needs) = required(service, action) else {
+            continue;
+        };
+        let field = match state.query_language {
+            QueryLanguage::JsonAta => "Arguments",
+            QueryLanguage::JsonPath => "Parameters",
+        };
+        let payload = state.field(field);
+        let other = if field == "Arguments" {
+            "Parameters"
+        } else {
+            "Arguments"
+        };
+        if payload.is_none() && state.field(other).is_some() {
+            // The payload is in the other language's field: ASL111 reports that.
+            continue;
+        }
+        let present: Vec<&str> = match payload {
+            None => Vec::new(),
+            Some(p) => {
+                if p.value.is_unknown() {
+                    continue;
+                }
+                // A `{% %}` expression, or a value of the wrong type (ASL113's).
+                let Value::Object(members) = &p.value.value else {
+                    continue;
+                };
+                if members.iter().any(|m| computed_key(&m.key)) {
+                    continue;
+                }
+                members
+                    .iter()
+                    .map(|m| match state.query_language {
+                        QueryLanguage::JsonPath => m.key.strip_suffix(".$").unwrap_or(&m.key),
+                        QueryLanguage::JsonAta => &m.key,
+                    })
+                    .collect()
+            }
+        };
+        let missing: Vec<String> = needs
+            .iter()
+            .filter(|n| match n {
+                Field(f) => !present.contains(f),
+                OneOf(fs) => !fs.iter().any(|f| present.contains(f)),
+            })
+            .map(|n| describe(*n))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let what = format!("{service}:{action}");
+        let (range, message) = match payload {
+            Some(p) => (
+                p.key_range,
+                format!(
+                    "{field} of \"{}\" lack {}, required by {what}",
+                    state.name,
+                    and_list(&missing)
+                ),
+            ),
+            None => (
+                resource.value.range,
+                format!(
+                    "\"{}\" calls {what} without {field}: {} {} required",
+                    state.name,
+                    and_list(&missing),
+                    if missing.len() == 1 { "is" } else { "are" }
+                ),
+            ),
+        };
+        let d = sink.report(range, message);
+        d.help = Some(match payload {
+            Some(_) => format!(
+                "add the missing field{} to {field}",
+                if missing.len() == 1 { "" } else { "s" }
+            ),
+            None => format!("add {field} with the request of {what}"),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::SourceKind;
+    use crate::{LintOptions, lint_text};
+
+    fn run(text: &str) -> Vec<String> {
+        let options = LintOptions {
+            select: vec!["ASL408".into()],
+            ignore: Vec::new(),
+        };
+        lint_text(text, SourceKind::Json, &options)
+            .into_iter()
+            .map(|d| format!("{} @{}", d.message, &text[d.range.as_usize()]))
+            .collect()
+    }
+
+    fn task(resource: &str, rest: &str) -> String {
+        format!(
+            r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "{resource}"{rest}, "End": true}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn missing_fields_are_named_with_the_integration() {
+        assert_eq!(
+            run(&task(
+                "arn:aws:states:::lambda:invoke",
+                r#", "Parameters": {"Payload.$": "$"}"#
+            )),
+            vec![
+                "Parameters of \"T\" lack 'FunctionName', required by lambda:invoke @\"Parameters\""
+            ]
+        );
+        assert_eq!(
+            run(&task(
+                "arn:aws:states:::batch:submitJob.sync",
+                r#", "Parameters": {"JobName": "j"}"#
+            )),
+            vec![
+                "Parameters of \"T\" lack 'JobDefinition' and 'JobQueue', required by batch:submitJob @\"Parameters\""
+            ]
+        );
+        assert_eq!(
+            run(&task(
+                "arn:aws:states:::sns:publish",
+                r#", "Parameters": {"Subject": "s"}"#
+            )),
+            vec![
+                "Parameters of \"T\" lack 'Message' and one of 'TopicArn', 'TargetArn' or 'PhoneNumber', required by sns:publish @\"Parameters\""
+            ]
+        );
+    }
+
+    #[test]
+    fn no_payload_at_all_points_at_the_resource() {
+        assert_eq!(
+            run(&task(
+                "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                ""
+            )),
+            vec![
+                "\"T\" calls sqs:sendMessage without Parameters: 'QueueUrl' and 'MessageBody' are required @\"arn:aws:states:::sqs:sendMessage.waitForTaskToken\""
+            ]
+        );
+    }
+
+    #[test]
+    fn present_fields_in_any_form_count() {
+        for rest in [
+            r#", "Parameters": {"FunctionName.$": "$.fn"}"#,
+            r#", "Parameters": {"FunctionName": "${FunctionArn}"}"#,
+            r#", "Parameters": {"FunctionName": {"Fn::GetAtt": ["F", "Arn"]}}"#,
+            r#", "QueryLanguage": "JSONata", "Arguments": {"FunctionName": "{% $f %}"}"#,
+            r#", "QueryLanguage": "JSONata", "Arguments": "{% $states.input %}""#,
+            r#", "QueryLanguage": "JSONata", "Arguments": {"${Key}": "f"}"#,
+        ] {
+            assert!(
+                run(&task("arn:aws:states:::lambda:invoke", rest)).is_empty(),
+                "{rest}"
+            );
+        }
+        // `X.$` is JSONPath's; in JSONata Arguments it is another key.
+        assert_eq!(
+            run(&task(
+                "arn:aws:states:::lambda:invoke",
+                r#", "QueryLanguage": "JSONata", "Arguments": {"FunctionName.$": "$.f"}"#
+            )),
+            vec![
+                "Arguments of \"T\" lack 'FunctionName', required by lambda:invoke @\"Arguments\""
+            ]
+        );
+        let one_of = r#", "Parameters": {"Message": "m", "PhoneNumber": "+15555550100"}"#;
+        assert!(run(&task("arn:aws:states:::sns:publish", one_of)).is_empty());
+    }
+
+    #[test]
+    fn other_resources_are_not_checked() {
+        for resource in [
+            "arn:aws:states:::aws-sdk:lambda:invoke",
+            "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "arn:aws:states:::lambda:invok",
+            "arn:aws:states:::eks:call",
+            "${LambdaInvoke}",
+        ] {
+            assert!(run(&task(resource, "")).is_empty(), "{resource}");
+        }
+    }
+}
