@@ -277,10 +277,7 @@ for q in LANGS:
     if q == JP:
         reader_cfg["MaxItemsPath"] = d("A reference path to MaxItems in the state input.", ref("ReferencePath"))
     reader = {
-        # Every dataset (a JSON/CSV/JSONL/Parquet file, a manifest, a bucket listing) is read
-        # through one of these two S3 calls; Step Functions refuses any other reader.
-        "Resource": d("The S3 API that reads the items: `arn:aws:states:::s3:getObject` (one object: a JSON, JSONL, CSV or Parquet file, or a manifest) or `arn:aws:states:::s3:listObjectsV2` (the objects under a prefix).",
-                      {"type": "string", "pattern": r"^arn:[a-z-]+:states:::s3:(getObject|listObjectsV2)$"}),
+        "Resource": d("The S3 API that reads the items, e.g. `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`.", {"type": "string"}),
         "ReaderConfig": d("How to read the items.", {"type": "object", "properties": reader_cfg,
                                                        "allOf": [exclusive("MaxItems", "MaxItemsPath")]}),
     }

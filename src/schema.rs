@@ -571,12 +571,6 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                         "'{field}' must be a path starting with '$', not {}",
                         describe_value(loc.node)
                     )
-                } else if pattern.contains("s3:(getObject|listObjectsV2)") {
-                    format!(
-                        "an ItemReader reads with 'arn:aws:states:::s3:getObject' or \
-                         'arn:aws:states:::s3:listObjectsV2', not {}",
-                        describe_value(loc.node)
-                    )
                 } else {
                     format!("'{field}' does not match the pattern {pattern}")
                 };

@@ -7,8 +7,7 @@ declare_rule! {
 /// `ProcessorConfig.Mode`, `ReaderConfig.InputType`, ...) or not of the required form: an
 /// RFC 3339 timestamp with a time zone (Wait `Timestamp`, `Timestamp*` comparisons), a
 /// `{% ... %}` JSONata expression (a JSONata `Condition` or `Items` given as plain text), a
-/// path that starts with `$`, an ItemReader `Resource` other than the S3 `getObject` and
-/// `listObjectsV2` integrations.
+/// path that starts with `$`.
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition. A timestamp without a time zone is a frequent
