@@ -755,6 +755,14 @@ fn yaml_formatting() {
         json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
     );
     assert_eq!(edits, json!([]));
+    // YAML cannot indent with tabs: asking for tabs gives spaces, tabSize of them.
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 3, "insertSpaces": false}}),
+    );
+    let three = apply(MESSY_YAML_FORMATTED, edits.as_array().unwrap());
+    assert!(three.starts_with("# order flow\nStartAt: Check\nStates:\n   Check:\n      Type: Choice  # decide\n      Choices:\n         - Variable: $.ok\n"), "{three}");
+    assert!(!three.contains('\t'));
     // A half-typed document is left alone.
     c.change(
         uri,

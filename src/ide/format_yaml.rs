@@ -606,6 +606,13 @@ mod tests {
     }
 
     #[test]
+    fn keeps_document_markers_and_items_on_their_own_line() {
+        let text = "%YAML 1.2\n--- # the machine\nStates:\n   A:\n      Items:\n      -\n         Name: x\n      - # second\n         Name: y\n      - &item\n            Name: z\n...\n";
+        let expected = "%YAML 1.2\n--- # the machine\nStates:\n  A:\n    Items:\n      -\n        Name: x\n      - # second\n        Name: y\n      - &item\n        Name: z\n...\n";
+        assert_eq!(fmt(text).unwrap(), expected);
+    }
+
+    #[test]
     fn keeps_line_endings_and_byte_order_mark() {
         assert_eq!(
             fmt("\u{feff}a:\r\n    b: 1  \r\n").unwrap(),
