@@ -705,11 +705,75 @@ fn yaml_session() {
             .any(|f| f["startLine"] == 2 && f["endLine"] == 5),
         "{folds}"
     );
-    let formatted = c.call(
+    // Already laid out with two spaces: nothing to change.
+    let edits = c.call(
         "textDocument/formatting",
         json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
     );
-    assert_eq!(formatted, Value::Null, "YAML formatting is declined");
+    assert_eq!(edits, json!([]));
+    // With four: one edit over the whole document, re-indenting it.
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
+    assert_eq!(edits[0]["range"], range(0, 0, 8, 0));
+    assert_eq!(
+        apply(&text, edits.as_array().unwrap()),
+        "StartAt: Start\nStates:\n    Start:\n        Type: Task\n        Resource: arn:aws:states:::sqs:sendMessage\n        Next: Check\n    Check:\n        Type: Succeed\n"
+    );
+    c.shutdown();
+}
+
+/// A messy YAML definition and what formatting makes of it: layout only, comments, tags,
+/// quoting and block scalars kept.
+const MESSY_YAML: &str = "# order flow   \nStartAt: Check\nStates:\n      Check:\n         Type: Choice  # decide\n         Choices:\n         - Variable: $.ok\n           BooleanEquals: true\n           Next: Done\n\n\n\n         Default: Done\n      Done:\n        Type: Pass\n        Comment: |\n           kept\n             as is\n        Result: !Sub '${A}'\n        End: true\n";
+
+const MESSY_YAML_FORMATTED: &str = "# order flow\nStartAt: Check\nStates:\n  Check:\n    Type: Choice  # decide\n    Choices:\n      - Variable: $.ok\n        BooleanEquals: true\n        Next: Done\n\n    Default: Done\n  Done:\n    Type: Pass\n    Comment: |\n       kept\n         as is\n    Result: !Sub '${A}'\n    End: true\n";
+
+#[test]
+fn yaml_formatting() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/messy.asl.yaml";
+    c.open(uri, "asl-yaml", MESSY_YAML);
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(
+        edits,
+        json!([{"range": range(0, 0, 20, 0), "newText": MESSY_YAML_FORMATTED}])
+    );
+    assert_eq!(
+        apply(MESSY_YAML, edits.as_array().unwrap()),
+        MESSY_YAML_FORMATTED
+    );
+    // Formatting the formatted text changes nothing.
+    c.change(uri, 2, json!([{"text": MESSY_YAML_FORMATTED}]));
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(edits, json!([]));
+    // YAML cannot indent with tabs: asking for tabs gives spaces, tabSize of them.
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 3, "insertSpaces": false}}),
+    );
+    let three = apply(MESSY_YAML_FORMATTED, edits.as_array().unwrap());
+    assert!(three.starts_with("# order flow\nStartAt: Check\nStates:\n   Check:\n      Type: Choice  # decide\n      Choices:\n         - Variable: $.ok\n"), "{three}");
+    assert!(!three.contains('\t'));
+    // A half-typed document is left alone.
+    c.change(
+        uri,
+        3,
+        json!([{"text": "StartAt: A\nStates:\n   A: {Type: Pass\n"}]),
+    );
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(edits, Value::Null);
     c.shutdown();
 }
 

@@ -7,12 +7,14 @@
 pub mod catalog;
 mod complete;
 mod format;
+mod format_yaml;
 mod hover;
 mod navigate;
 mod outline;
 
 pub use complete::{Completion, CompletionKind, completions};
 pub use format::{FormatOptions, format_json};
+pub use format_yaml::format_yaml;
 pub use hover::{HoverInfo, hover};
 pub use navigate::{
     NameRef, RefKind, definition, name_at, occurrences, prepare_rename, references, rename,

@@ -564,20 +564,24 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
-        if doc.kind != SourceKind::Json {
-            // YAML formatting is left to YAML tools.
-            return Ok(None);
-        }
-        let indent = if params.options.insert_spaces {
-            " ".repeat(params.options.tab_size.clamp(1, 16) as usize)
-        } else {
-            "\t".to_string()
+        let tab_size = params.options.tab_size.clamp(1, 16) as usize;
+        let formatted = match doc.kind {
+            // YAML cannot indent with tabs: `insertSpaces: false` still gets spaces.
+            SourceKind::Yaml => guard(|| ide::format_yaml(&doc.text, tab_size)),
+            SourceKind::Json => {
+                let indent = if params.options.insert_spaces {
+                    " ".repeat(tab_size)
+                } else {
+                    "\t".to_string()
+                };
+                let options = ide::FormatOptions {
+                    indent,
+                    ..Default::default()
+                };
+                guard(|| ide::format_json(&doc.text, &options))
+            }
         };
-        let options = ide::FormatOptions {
-            indent,
-            ..Default::default()
-        };
-        let Some(formatted) = guard(|| ide::format_json(&doc.text, &options)) else {
+        let Some(formatted) = formatted else {
             return Ok(None);
         };
         if formatted == *doc.text {
