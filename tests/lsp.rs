@@ -720,7 +720,7 @@ fn yaml_session() {
     assert_eq!(edits[0]["range"], range(0, 0, 8, 0));
     assert_eq!(
         apply(&text, edits.as_array().unwrap()),
-        "StartAt: Start\nStates:\n    Start:\n        Type: Task\n        Resource: arn:aws:states:::sqs:sendMessage\n        Next: Check\n    Check:\n        Type: Succeed\n"
+        "StartAt: Start\nStates:\n    Start:\n        Type: Task\n        Resource: arn:aws:states:us-east-1:123456789012:activity:review\n        Next: Check\n    Check:\n        Type: Succeed\n"
     );
     c.shutdown();
 }
