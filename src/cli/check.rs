@@ -177,14 +177,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let color = args
         .color
         .enabled(std::io::IsTerminal::is_terminal(&std::io::stdout()));
-    let rendered = if args.statistics {
-        statistics(args.format, &files)
-    } else {
-        render::render(args.format, &files, color)
-    };
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(rendered.as_bytes());
-    let _ = stdout.flush();
+    {
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let _ = if args.statistics {
+            stdout.write_all(statistics(args.format, &files).as_bytes())
+        } else {
+            render::write(args.format, &files, color, &mut stdout)
+        };
+        let _ = stdout.flush();
+    }
     if fixing && fixed_edits > 0 {
         eprintln!(
             "Fixed {fixed_edits} problem{} in {fixed_files} file{}.",

@@ -59,9 +59,12 @@ impl<'a> Files<'a> for OneFile<'a> {
 }
 
 /// Source snippets rendered with codespan-reporting, then a summary line.
-pub fn render(files: &[FileReport], color: bool) -> String {
+pub fn write(
+    files: &[FileReport],
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let mut out: Vec<u8> = Vec::new();
     for file in files {
         if file.diagnostics.is_empty() {
             continue;
@@ -72,36 +75,37 @@ pub fn render(files: &[FileReport], color: bool) -> String {
             lines: LineIndex::new(&file.text),
         };
         // Each diagnostic renders on its own, so a file with thousands of them is
-        // rendered on all cores in chunks, then joined in order.
-        let chunks: Vec<Vec<u8>> = file
-            .diagnostics
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut buffer = if color {
-                    termcolor::Buffer::ansi()
-                } else {
-                    termcolor::Buffer::no_color()
-                };
-                for d in chunk {
-                    emit(&mut buffer, &store, file, d);
-                }
-                buffer.into_inner()
-            })
-            .collect();
-        for chunk in chunks {
-            out.extend_from_slice(&chunk);
+        // rendered on all cores in chunks, a batch of chunks at a time, each batch
+        // written in order before the next is rendered.
+        for batch in file.diagnostics.chunks(CHUNK * BATCH) {
+            let chunks: Vec<Vec<u8>> = batch
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let mut buffer = if color {
+                        termcolor::Buffer::ansi()
+                    } else {
+                        termcolor::Buffer::no_color()
+                    };
+                    for d in chunk {
+                        emit(&mut buffer, &store, file, d);
+                    }
+                    buffer.into_inner()
+                })
+                .collect();
+            for chunk in chunks {
+                out.write_all(&chunk)?;
+            }
         }
     }
-    // Everything written is UTF-8 (the sources are `str`s); stay safe all the same.
-    let mut out = String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    out.push_str(&super::summary(files));
-    out.push('\n');
-    out
+    out.write_all(super::summary(files).as_bytes())?;
+    out.write_all(b"\n")
 }
 
 /// Diagnostics rendered per parallel task.
 const CHUNK: usize = 64;
+
+/// Chunks rendered before their text is written out (bounds the memory held).
+const BATCH: usize = 32;
 
 /// Renders one diagnostic with its snippet, notes, help and rule line.
 fn emit(buffer: &mut termcolor::Buffer, store: &OneFile<'_>, file: &FileReport, d: &Diagnostic) {

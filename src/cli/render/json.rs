@@ -29,7 +29,7 @@ struct Position {
 /// `{"path", "code", "rule", "severity", "message", "start": {"line", "column"},
 /// "end": {"line", "column"}}` with 1-based lines and columns (columns in characters),
 /// plus `"aws_code"` when the rule has one.
-pub fn render(files: &[FileReport]) -> String {
+pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut items = Vec::new();
     for file in files {
         if file.diagnostics.is_empty() {
@@ -58,7 +58,6 @@ pub fn render(files: &[FileReport]) -> String {
             });
         }
     }
-    let mut s = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string());
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &items).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }

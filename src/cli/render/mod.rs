@@ -52,12 +52,26 @@ pub struct FileReport {
 }
 
 pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
+    let mut out = Vec::new();
+    let _ = write(format, files, color, &mut out);
+    // Everything written is UTF-8 (the sources are `str`s); stay safe all the same.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Writes the output to `out` as it is produced: the large formats (full, json) never
+/// hold the whole text, so thousands of diagnostics cost no extra copy of it.
+pub fn write(
+    format: Format,
+    files: &[FileReport],
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
-        Format::Full => full::render(files, color),
-        Format::Concise => concise::render(files),
-        Format::Json => json::render(files),
-        Format::Sarif => sarif::render(files),
-        Format::Github => github::render(files),
+        Format::Full => full::write(files, color, out),
+        Format::Json => json::write(files, out),
+        Format::Concise => out.write_all(concise::render(files).as_bytes()),
+        Format::Sarif => out.write_all(sarif::render(files).as_bytes()),
+        Format::Github => out.write_all(github::render(files).as_bytes()),
     }
 }
 
