@@ -123,6 +123,14 @@ impl Client {
     }
 
     /// The result of a request that must succeed.
+    /// `textDocument/formatting` with the editor's indent options.
+    fn format(&mut self, uri: &str, tab_size: u32, insert_spaces: bool) -> Value {
+        self.call(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": {"tabSize": tab_size, "insertSpaces": insert_spaces}}),
+        )
+    }
+
     fn call(&mut self, method: &str, params: Value) -> Value {
         let response = self.request(method, params);
         assert!(
@@ -514,20 +522,14 @@ fn navigation_hover_completion_and_edits_on_json() {
     assert!(fixed.contains("\"Lonely\": {\"Type\": \"Pass\", \"End\": true},"));
 
     // Formatting keeps key order and puts one member per line.
-    let edits = c.call(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
-    );
+    let edits = c.format(uri, 2, true);
     let formatted = apply(DEMO, edits.as_array().unwrap());
     assert!(formatted.starts_with("{\n  \"Comment\": \"demo\",\n  \"StartAt\": \"Start\",\n  \"States\": {\n    \"Start\": {\n      \"Type\": \"Task\",\n"), "{formatted}");
     assert!(formatted.contains("\"Choices\": [\n        {\n          \"Variable\": \"$.ok\","));
     // Formatting the formatted text changes nothing.
     c.change(uri, 2, json!([{"text": formatted}]));
     assert_eq!(codes(&c.diagnostics(uri, 2)), ["ASL106"]);
-    let edits = c.call(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
-    );
+    let edits = c.format(uri, 2, true);
     assert_eq!(edits, json!([]));
     c.shutdown();
 }
@@ -706,16 +708,10 @@ fn yaml_session() {
         "{folds}"
     );
     // Already laid out with two spaces: nothing to change.
-    let edits = c.call(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
-    );
+    let edits = c.format(uri, 2, true);
     assert_eq!(edits, json!([]));
     // With four: one edit over the whole document, re-indenting it.
-    let edits = c.call(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
-    );
+    let edits = c.format(uri, 4, true);
     assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
     assert_eq!(edits[0]["range"], range(0, 0, 8, 0));
     assert_eq!(
@@ -736,10 +732,7 @@ fn yaml_formatting() {
     let mut c = Client::start();
     let uri = "file:///tmp/messy.asl.yaml";
     c.open(uri, "asl-yaml", MESSY_YAML);
-    let edits = c.call(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
-    );
+    let edits = c.format(uri, 2, true);
     assert_eq!(
         edits,
         json!([{"range": range(0, 0, 20, 0), "newText": MESSY_YAML_FORMATTED}])
@@ -750,16 +743,10 @@ fn yaml_formatting() {
     );
     // Formatting the formatted text changes nothing.
     c.change(uri, 2, json!([{"text": MESSY_YAML_FORMATTED}]));
-    let edits = c.call(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
-    );
+    let edits = c.format(uri, 2, true);
     assert_eq!(edits, json!([]));
     // YAML cannot indent with tabs: asking for tabs gives spaces, tabSize of them.
-    let edits = c.call(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 3, "insertSpaces": false}}),
-    );
+    let edits = c.format(uri, 3, false);
     let three = apply(MESSY_YAML_FORMATTED, edits.as_array().unwrap());
     assert!(three.starts_with("# order flow\nStartAt: Check\nStates:\n   Check:\n      Type: Choice  # decide\n      Choices:\n         - Variable: $.ok\n"), "{three}");
     assert!(!three.contains('\t'));
@@ -769,10 +756,7 @@ fn yaml_formatting() {
         3,
         json!([{"text": "StartAt: A\nStates:\n   A: {Type: Pass\n"}]),
     );
-    let edits = c.call(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
-    );
+    let edits = c.format(uri, 2, true);
     assert_eq!(edits, Value::Null);
     c.shutdown();
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use asl_lint::syntax::{SyntaxErrorKind, Value, yaml};
 
@@ -12,27 +12,10 @@ fn corpus() -> Option<PathBuf> {
     common::shared("corpus/real")
 }
 
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn every_corpus_yaml_file_reads_cleanly() {
     let Some(dir) = corpus() else { return };
-    let files = yaml_files(&dir);
+    let files = common::yaml_files(&dir);
     assert!(files.len() > 200, "only {} YAML files found", files.len());
     let mut failures = Vec::new();
     for path in &files {

@@ -2,33 +2,16 @@
 //! there): the output reads back as the same tree with the same comments, formatting it
 //! again changes nothing, and the indent width chosen does not change the outcome.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use asl_lint::ide::format_yaml;
 use asl_lint::syntax::{SyntaxErrorKind, yaml};
 use proptest::prelude::*;
 
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-}
-
 fn fixtures() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    yaml_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
-        &mut out,
-    );
+    let out = common::yaml_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
     assert!(out.len() >= 9, "YAML fixtures: {out:?}");
     out
 }
@@ -106,17 +89,10 @@ fn the_fixtures_are_already_formatted_with_two_spaces() {
 
 #[test]
 fn every_clean_corpus_yaml_file_formats_to_the_same_tree() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let Some(dir) = ["../shared/corpus/real", "../../shared/corpus/real"]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|d| d.is_dir())
-    else {
-        println!("skipped: ../shared/corpus/real is absent");
+    let Some(dir) = common::shared("corpus/real") else {
         return;
     };
-    let mut files = Vec::new();
-    yaml_files(&dir, &mut files);
+    let files = common::yaml_files(&dir);
     let mut checked = 0;
     for path in files {
         let Ok(text) = std::fs::read_to_string(&path) else {

@@ -23,3 +23,22 @@ pub fn shared(sub: &str) -> Option<PathBuf> {
     }
     found
 }
+
+/// Every `.yaml` / `.yml` file under `dir`, sorted.
+#[allow(dead_code)] // not every test file that shares this module lists YAML files
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
