@@ -65,6 +65,7 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
+    let config = Config::default();
     for file in files {
         if file.diagnostics.is_empty() {
             continue;
@@ -87,7 +88,7 @@ pub fn write(
                         termcolor::Buffer::no_color()
                     };
                     for d in chunk {
-                        emit(&mut buffer, &store, file, d);
+                        emit(&mut buffer, &config, &store, file, d);
                     }
                     buffer.into_inner()
                 })
@@ -108,8 +109,13 @@ const CHUNK: usize = 64;
 const BATCH: usize = 32;
 
 /// Renders one diagnostic with its snippet, notes, help and rule line.
-fn emit(buffer: &mut termcolor::Buffer, store: &OneFile<'_>, file: &FileReport, d: &Diagnostic) {
-    let config = Config::default();
+fn emit(
+    buffer: &mut termcolor::Buffer,
+    config: &Config,
+    store: &OneFile<'_>,
+    file: &FileReport,
+    d: &Diagnostic,
+) {
     let id = ();
     let index = &store.lines;
     let severity = match d.severity {
@@ -155,7 +161,7 @@ fn emit(buffer: &mut termcolor::Buffer, store: &OneFile<'_>, file: &FileReport, 
         .with_message(d.message.clone())
         .with_labels(labels)
         .with_notes(notes);
-    let _ = term::emit_to_write_style(buffer, &config, store, &diagnostic);
+    let _ = term::emit_to_write_style(buffer, config, store, &diagnostic);
 }
 
 /// Lines longer than this (in bytes) are not shown in snippets.
