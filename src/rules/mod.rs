@@ -346,6 +346,7 @@ pub static RULES: &[&Rule] = &[
     &paths::no_dollar::RULE,
     &paths::no_path::RULE,
     &paths::pass_result_is_static::RULE,
+    &paths::unknown_context_field::RULE,
     &resources::invalid_resource_arn::RULE,
     &resources::invalid_lambda_arn::RULE,
     &resources::unknown_service_integration::RULE,
@@ -383,7 +384,7 @@ pub static RULES: &[&Rule] = &[
 /// Error rules about definitions that Step Functions deploys but that fail when the
 /// faulty part runs (a read of a variable that no path assigns). The simulator runs
 /// such definitions anyway, to show the failure; every other error stops it.
-pub const RUN_TIME_ERRORS: &[&str] = &["ASL605"];
+pub const RUN_TIME_ERRORS: &[&str] = &["ASL307", "ASL605"];
 
 /// The rule with this code (case-insensitive) or kebab-case name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

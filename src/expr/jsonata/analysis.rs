@@ -170,6 +170,66 @@ pub fn states_refs(node: &Node) -> Vec<StatesRef> {
     out
 }
 
+/// Every `$states.context.A.B...` path: the names after `context`, each with its span,
+/// up to the first step that is not a plain name. Only whole paths are listed (not
+/// `$states.context.A` again inside `$states.context.A.B`).
+pub fn states_context_paths(node: &Node) -> Vec<Vec<(String, TextRange)>> {
+    /// The names of a `$states.context...` chain of path steps, if `n` is one, and
+    /// whether a step that is not a plain name ended the list.
+    fn chain(n: &Node) -> Option<(Vec<(String, TextRange)>, bool)> {
+        let Kind::Binary {
+            op: BinOp::Map,
+            lhs,
+            rhs,
+        } = &n.kind
+        else {
+            return None;
+        };
+        let (mut names, ended) = match &lhs.kind {
+            Kind::Var(v) if v == "states" => {
+                return match &rhs.kind {
+                    Kind::Name(f) if f == "context" => Some((Vec::new(), false)),
+                    _ => None,
+                };
+            }
+            _ => chain(lhs)?,
+        };
+        if ended {
+            return Some((names, true));
+        }
+        match &rhs.kind {
+            Kind::Name(f) => {
+                names.push((f.clone(), rhs.span));
+                Some((names, false))
+            }
+            _ => Some((names, true)),
+        }
+    }
+    // A step of a longer path is the left-hand side of another `.`.
+    let mut inner = HashSet::new();
+    node.walk(|n| {
+        if let Kind::Binary {
+            op: BinOp::Map,
+            lhs,
+            ..
+        } = &n.kind
+        {
+            inner.insert(lhs.span);
+        }
+    });
+    let mut out = Vec::new();
+    node.walk(|n| {
+        if !inner.contains(&n.span)
+            && let Some((names, _)) = chain(n)
+            && !names.is_empty()
+        {
+            out.push(names);
+        }
+    });
+    out.sort_by_key(|names| names[0].1.start);
+    out
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContextUse {
     /// `$` outside any path step, predicate or function body.

@@ -13,13 +13,12 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::expr::intrinsic;
 use crate::expr::jsonata::{builtin, variable_refs};
-use crate::expr::jsonpath::{self, Path, Root};
+use crate::expr::jsonpath::Root;
 use crate::graph::Graphs;
 use crate::model::{QueryLanguage, ScopeId, ScopeKind, State, StateMachine, TransitionKind};
 use crate::rules::jsonata::{source_range, state_expressions};
-use crate::rules::paths::{path_fields, payload_templates, template_members};
+use crate::rules::paths::{dollar_paths, path_fields, payload_templates, template_members};
 use crate::syntax::{Member, Node, TextRange, string_source_offset};
 
 /// Which `Assign` of a state a variable comes from.
@@ -149,20 +148,6 @@ fn may_name_variable(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'$', bytes)
         .any(|i| !matches!(bytes.get(i + 1), None | Some(b'.' | b'[' | b'$')))
-}
-
-/// The paths in a `.$` value or path field: the path itself, or the path arguments of
-/// an intrinsic call. Nothing when it does not parse (other rules report that).
-fn dollar_paths(text: &str) -> Vec<Path> {
-    if text.starts_with('$') {
-        return jsonpath::parse(text).into_iter().collect();
-    }
-    if intrinsic::is_intrinsic(text)
-        && let Ok(call) = intrinsic::parse(text)
-    {
-        return call.paths().into_iter().cloned().collect();
-    }
-    Vec::new()
 }
 
 /// A set of variables, by index into [`Analysis::names`].

@@ -5,11 +5,13 @@ pub mod invalid_template_expression;
 pub mod no_dollar;
 pub mod no_path;
 pub mod pass_result_is_static;
+pub mod unknown_context_field;
 
 use std::borrow::Cow;
 
 use crate::expr::ExprError;
-use crate::expr::jsonpath::PathContext;
+use crate::expr::intrinsic;
+use crate::expr::jsonpath::{self, Path, PathContext};
 use crate::model::{QueryLanguage, State, StateMachine, StateType};
 use crate::rules::Sink;
 use crate::schema::is_placeholder_string;
@@ -83,6 +85,20 @@ pub(crate) fn payload_templates<'a, 's>(
         }
     }
     out
+}
+
+/// The paths in a `.$` value or path field: the path itself, or the path arguments of
+/// an intrinsic call. Nothing when it does not parse (other rules report that).
+pub(crate) fn dollar_paths(text: &str) -> Vec<Path> {
+    if text.starts_with('$') {
+        return jsonpath::parse(text).into_iter().collect();
+    }
+    if intrinsic::is_intrinsic(text)
+        && let Ok(call) = intrinsic::parse(text)
+    {
+        return call.paths().into_iter().cloned().collect();
+    }
+    Vec::new()
 }
 
 const MAX_DEPTH: usize = 128;

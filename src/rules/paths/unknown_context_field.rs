@@ -1,0 +1,505 @@
+use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::expr::jsonata::states_context_paths;
+use crate::expr::jsonpath::{Root, Selector};
+use crate::model::{State, StateType};
+use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
+use crate::rules::paths::{
+    dollar_paths, jsonpath_states, path_fields, payload_templates, template_members,
+};
+use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
+use crate::syntax::{Member, Node, TextRange, Value, string_source_offset};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every reference to the Context object (`$$.` in JSONPath,
+    /// `$states.context.` in JSONata) against the fields the Context object has:
+    /// `Execution` (`Id`, `Input`, `Name`, `RoleArn`, `StartTime`, `RedriveCount`,
+    /// `RedriveTime`), `State` (`EnteredTime`, `Name`, `RetryCount`), `StateMachine`
+    /// (`Id`, `Name`), `Task` (`Token`) and `Map` (`Item` with `Index`, `Value`, `Key`,
+    /// `Source`). A misspelled name gets a did-you-mean and an unsafe fix
+    /// (`--unsafe-fixes`). It also reports `$$.Map` read anywhere but in the
+    /// `ItemSelector` (or the older `Parameters`) of a Map state: that is the only place
+    /// where Step Functions sets it. What is below `Execution.Input` and
+    /// `Map.Item.Value` is your own data and is not checked, nor is a Choice rule that
+    /// only tests `IsPresent`.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions accepts the definition, then fails the execution with
+    /// `States.Runtime` when the state runs, because the path matches nothing in the
+    /// Context object. Context paths are typed by hand and rarely covered by tests of
+    /// the happy path, so a wrong one is found late.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass",
+    ///   "Parameters": {"started.$": "$$.Execution.StartedAt"}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass",
+    ///   "Parameters": {"started.$": "$$.Execution.StartTime"}, "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL307",
+        name: "unknown-context-field",
+        severity: Error,
+        aws_code: None,
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+/// What is below a field of the Context object.
+enum Below {
+    /// Data of the execution's own (the input, a Map item): not checked.
+    Data,
+    Fields(&'static [(&'static str, Below)]),
+    /// A single value (a string or a number).
+    Nothing,
+}
+use Below::{Data, Fields, Nothing};
+
+const CONTEXT: &[(&str, Below)] = &[
+    (
+        "Execution",
+        Fields(&[
+            ("Id", Nothing),
+            ("Input", Data),
+            ("Name", Nothing),
+            ("RoleArn", Nothing),
+            ("StartTime", Nothing),
+            ("RedriveCount", Nothing),
+            ("RedriveTime", Nothing),
+        ]),
+    ),
+    (
+        "State",
+        Fields(&[
+            ("EnteredTime", Nothing),
+            ("Name", Nothing),
+            ("RetryCount", Nothing),
+        ]),
+    ),
+    (
+        "StateMachine",
+        Fields(&[("Id", Nothing), ("Name", Nothing)]),
+    ),
+    ("Task", Fields(&[("Token", Nothing)])),
+    (
+        "Map",
+        Fields(&[(
+            "Item",
+            Fields(&[
+                ("Index", Nothing),
+                ("Value", Data),
+                ("Key", Nothing),
+                ("Source", Data),
+            ]),
+        )]),
+    ),
+];
+
+/// A mistake in one context path; `at` is in the coordinates of the names given.
+struct Finding {
+    at: TextRange,
+    message: String,
+    help: String,
+    /// The field meant, for a misspelled name.
+    suggestion: Option<&'static str>,
+}
+
+/// Checks the names after the context root (`$$` or `$states.context`), each with
+/// its span. `map_here`: `Map` is set where the path is read.
+fn check_names(names: &[(&str, TextRange)], root: &str, map_here: bool) -> Option<Finding> {
+    let mut fields = CONTEXT;
+    let mut path = root.to_string();
+    for (i, &(name, span)) in names.iter().enumerate() {
+        let Some((field, below)) = fields.iter().find(|(f, _)| *f == name) else {
+            let suggestion = did_you_mean(name, fields.iter().map(|(f, _)| *f));
+            let parent = if i == 0 {
+                format!("the Context object ({root})")
+            } else {
+                path.clone()
+            };
+            let list: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
+            let has = match list.split_last() {
+                Some((last, init)) if !init.is_empty() => {
+                    format!("{} and {last}", init.join(", "))
+                }
+                _ => list.join(""),
+            };
+            let help = match suggestion {
+                Some(s) => format!("did you mean \"{s}\"? {parent} has {has}"),
+                None => format!("{parent} has {has}"),
+            };
+            return Some(Finding {
+                at: span,
+                message: format!("{parent} has no field \"{name}\""),
+                help,
+                suggestion,
+            });
+        };
+        path.push('.');
+        path.push_str(field);
+        if i == 0 && *field == "Map" && !map_here {
+            return Some(Finding {
+                at: span,
+                message: format!("{path} is only set in a Map state's ItemSelector"),
+                help: format!(
+                    "read {path}.Item.Index or {path}.Item.Value in the Map state's ItemSelector and pass it to the iteration as a field of its input"
+                ),
+                suggestion: None,
+            });
+        }
+        match below {
+            Data => return None,
+            Fields(next) => fields = next,
+            Nothing => {
+                let &(next, next_span) = names.get(i + 1)?;
+                return Some(Finding {
+                    at: next_span,
+                    message: format!("{path} is a single value with no field \"{next}\""),
+                    help: format!("read {path} itself"),
+                    suggestion: None,
+                });
+            }
+        }
+    }
+    None
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in jsonpath_states(machine) {
+        for (field, node) in context_strings(state) {
+            let Some(text) = node.as_str() else { continue };
+            if !text.contains("$$") {
+                continue;
+            }
+            let map_here = state.kind == Some(StateType::Map)
+                && matches!(field, "ItemSelector" | "Parameters");
+            for path in dollar_paths(text) {
+                if path.root != Root::Context {
+                    continue;
+                }
+                // The names up to the first step that is not a plain name; the name of
+                // `.Name` starts after the dot, that of `['Name']` is the whole step.
+                let names: Vec<(&str, TextRange)> = path
+                    .segments
+                    .iter()
+                    .map_while(|s| match &s.selector {
+                        Selector::Name(n) if !s.descendant => {
+                            let dotted = text.as_bytes().get(s.span.start as usize) == Some(&b'.');
+                            let start = s.span.start + u32::from(dotted);
+                            Some((n.as_str(), TextRange::new(start, s.span.end)))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let Some(f) = check_names(&names, "$$", map_here) else {
+                    continue;
+                };
+                let start = string_source_offset(ctx.source, node, f.at.start as usize);
+                let end = string_source_offset(ctx.source, node, f.at.end as usize);
+                report(
+                    ctx,
+                    sink,
+                    f,
+                    TextRange::new(start, end.max(start + 1)),
+                    field,
+                    state,
+                );
+            }
+        }
+    }
+    for state in jsonata_states(machine) {
+        for e in state_expressions(state) {
+            let Ok(tree) = &e.parsed.result else { continue };
+            let map_here = state.kind == Some(StateType::Map)
+                && (e.field == "ItemSelector" || e.field.starts_with("ItemSelector."));
+            for chain in states_context_paths(tree) {
+                let names: Vec<(&str, TextRange)> =
+                    chain.iter().map(|(n, s)| (n.as_str(), *s)).collect();
+                if let Some(f) = check_names(&names, "$states.context", map_here) {
+                    let range = source_range(ctx.source, &e, f.at);
+                    report(ctx, sink, f, range, &e.field, state);
+                }
+            }
+        }
+    }
+}
+
+fn report(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    f: Finding,
+    range: TextRange,
+    field: &str,
+    state: &State<'_, '_>,
+) {
+    let d = sink.report(
+        range,
+        format!(
+            "{}: reading it in '{field}' of \"{}\" fails at run time",
+            f.message, state.name
+        ),
+    );
+    d.help = Some(f.help);
+    // The name as written (no escapes) can be replaced by the one meant.
+    if let Some(s) = f.suggestion
+        && ctx.source.get(range.as_usize()).is_some_and(|written| {
+            written
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    {
+        d.fixes.push(Fix {
+            title: format!("Replace with \"{s}\""),
+            applicability: Applicability::Unsafe,
+            edits: vec![Edit {
+                range,
+                replacement: s.to_string(),
+            }],
+        });
+    }
+}
+
+/// The strings of a JSONPath state that may hold context paths, with the field each is
+/// in: path fields, `.$` values of payload templates, ErrorPath and CausePath. Choice
+/// rules that test `IsPresent` are left out: a missing field is their answer.
+fn context_strings<'a, 's>(state: &State<'a, 's>) -> Vec<(&'a str, &'a Node<'s>)> {
+    let presence = presence_variables(state);
+    let mut out: Vec<(&'a str, &'a Node<'s>)> = Vec::new();
+    for (m, _) in path_fields(state) {
+        if !presence.iter().any(|p| std::ptr::eq(*p, m)) {
+            out.push((&m.key, &m.value));
+        }
+    }
+    for (name, template) in payload_templates(state) {
+        // Only the indexed names (`Catch[0].Assign`) are formatted; those are not
+        // where `$$.Map` is set, so their general name serves the message.
+        let field: &'a str = match name {
+            std::borrow::Cow::Borrowed(n) => n,
+            std::borrow::Cow::Owned(n) if n.starts_with("Catch") => "Catch.Assign",
+            std::borrow::Cow::Owned(_) => "Choices.Assign",
+        };
+        for m in template_members(template) {
+            if m.key.ends_with(".$") {
+                out.push((field, &m.value));
+            }
+        }
+    }
+    for key in ["ErrorPath", "CausePath"] {
+        if let Some(m) = state.field(key) {
+            out.push((&m.key, &m.value));
+        }
+    }
+    out
+}
+
+/// The `Variable` members of this Choice state's rules (nested ones too) that test
+/// `IsPresent`.
+fn presence_variables<'a, 's>(state: &State<'a, 's>) -> Vec<&'a Member<'s>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&'a Node<'s>> = state.choices.iter().map(|r| r.node).collect();
+    while let Some(rule) = stack.pop() {
+        if stack.len() > 4096 {
+            break;
+        }
+        let Some(members) = rule.as_object() else {
+            continue;
+        };
+        if members.iter().any(|m| m.key == "IsPresent")
+            && let Some(v) = rule.member("Variable")
+        {
+            out.push(v);
+        }
+        for m in members {
+            match (&*m.key, &m.value.value) {
+                ("And" | "Or", Value::Array(items)) => stack.extend(items.iter()),
+                ("Not", Value::Object(_)) => stack.push(&m.value),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    fn run(definition: &str) -> Vec<(String, String, Option<String>)> {
+        let opts = LintOptions {
+            select: vec!["ASL307".into()],
+            ..Default::default()
+        };
+        lint_text(definition, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| {
+                (
+                    definition[d.range.as_usize()].to_string(),
+                    d.message,
+                    d.fixes.first().map(|f| f.edits[0].replacement.clone()),
+                )
+            })
+            .collect()
+    }
+
+    fn pass(parameters: &str) -> String {
+        format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Parameters": {parameters}, "End": true}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn known_fields_and_user_data_pass() {
+        assert_eq!(
+            run(&pass(
+                r#"{"a.$": "$$.Execution.Id", "b.$": "$$.Execution.Input.any.thing", "c.$": "$$.State.RetryCount", "d.$": "$$.StateMachine.Name", "e.$": "$$", "f.$": "$$.Execution", "g.$": "States.Format('{}', $$.Execution.Name)", "h.$": "$$['State']['Name']", "i.$": "$.notContext"}"#
+            )),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn misspelled_fields_are_reported_at_the_name_with_a_fix() {
+        assert_eq!(
+            run(&pass(r#"{"started.$": "$$.Execution.StartTme"}"#)),
+            vec![(
+                "StartTme".to_string(),
+                "$$.Execution has no field \"StartTme\": reading it in 'Parameters' of \"A\" fails at run time".to_string(),
+                Some("StartTime".to_string())
+            )]
+        );
+        // Too far from any field for a guess.
+        assert_eq!(
+            run(&pass(r#"{"started.$": "$$.Execution.StartedAt"}"#)),
+            vec![(
+                "StartedAt".to_string(),
+                "$$.Execution has no field \"StartedAt\": reading it in 'Parameters' of \"A\" fails at run time".to_string(),
+                None
+            )]
+        );
+        assert_eq!(
+            run(&pass(r#"{"x.$": "States.Format('{}', $$.execution.Name)"}"#)),
+            vec![(
+                "execution".to_string(),
+                "the Context object ($$) has no field \"execution\": reading it in 'Parameters' of \"A\" fails at run time".to_string(),
+                Some("Execution".to_string())
+            )]
+        );
+        assert_eq!(
+            run(&pass(r#"{"x.$": "$$.Execution.Id.Value"}"#)),
+            vec![(
+                "Value".to_string(),
+                "$$.Execution.Id is a single value with no field \"Value\": reading it in 'Parameters' of \"A\" fails at run time".to_string(),
+                None
+            )]
+        );
+    }
+
+    #[test]
+    fn map_context_only_in_the_item_selector() {
+        let map = |selector: &str, inner: &str| {
+            format!(
+                r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "ItemSelector": {selector}, "ItemProcessor": {{"StartAt": "I", "States": {{"I": {{"Type": "Pass", "Parameters": {inner}, "End": true}}}}}}, "End": true}}}}}}"#
+            )
+        };
+        assert_eq!(
+            run(&map(
+                r#"{"i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value.id"}"#,
+                r#"{"i.$": "$.i"}"#
+            )),
+            vec![]
+        );
+        assert_eq!(
+            run(&map(r#"{"i.$": "$$.Map.Item.Index"}"#, r#"{"v.$": "$$.Map.Item.Value"}"#)),
+            vec![(
+                "Map".to_string(),
+                "$$.Map is only set in a Map state's ItemSelector: reading it in 'Parameters' of \"I\" fails at run time".to_string(),
+                None
+            )]
+        );
+        assert_eq!(
+            run(&map(r#"{"i.$": "$$.Map.Item.Indx"}"#, r#"{"i.$": "$.i"}"#)),
+            vec![(
+                "Indx".to_string(),
+                "$$.Map.Item has no field \"Indx\": reading it in 'ItemSelector' of \"M\" fails at run time".to_string(),
+                Some("Index".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn path_fields_and_choice_rules() {
+        let choice = |rule: &str| {
+            format!(
+                r#"{{"StartAt": "C", "States": {{"C": {{"Type": "Choice", "Choices": [{rule}], "Default": "E"}}, "E": {{"Type": "Succeed"}}}}}}"#
+            )
+        };
+        assert_eq!(
+            run(&choice(
+                r#"{"Variable": "$$.State.RetryCont", "NumericGreaterThan": 2, "Next": "E"}"#
+            )),
+            vec![(
+                "RetryCont".to_string(),
+                "$$.State has no field \"RetryCont\": reading it in 'Variable' of \"C\" fails at run time".to_string(),
+                Some("RetryCount".to_string())
+            )]
+        );
+        // A presence test answers false instead of failing.
+        assert_eq!(
+            run(&choice(
+                r#"{"Not": {"Variable": "$$.Execution.Other", "IsPresent": true}, "Next": "E"}"#
+            )),
+            vec![]
+        );
+        let input_path = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$$.Executon.Input", "End": true}}}"#;
+        assert_eq!(
+            run(input_path),
+            vec![(
+                "Executon".to_string(),
+                "the Context object ($$) has no field \"Executon\": reading it in 'InputPath' of \"A\" fails at run time".to_string(),
+                Some("Execution".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn jsonata_context_paths() {
+        let state = |field: &str, value: &str| {
+            format!(
+                r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "{field}": {value}, "End": true}}}}}}"#
+            )
+        };
+        assert_eq!(
+            run(&state(
+                "Output",
+                r#""{% $states.context.Execution.Input.x & $states.context.State.Name %}""#
+            )),
+            vec![]
+        );
+        assert_eq!(
+            run(&state("Output", r#""{% $states.context.StateMachine.Nme %}""#)),
+            vec![(
+                "Nme".to_string(),
+                "$states.context.StateMachine has no field \"Nme\": reading it in 'Output' of \"A\" fails at run time".to_string(),
+                Some("Name".to_string())
+            )]
+        );
+        assert_eq!(
+            run(&state(
+                "Assign",
+                r#"{"i": "{% $states.context.Map.Item.Index %}"}"#
+            )),
+            vec![(
+                "Map".to_string(),
+                "$states.context.Map is only set in a Map state's ItemSelector: reading it in 'Assign' of \"A\" fails at run time".to_string(),
+                None
+            )]
+        );
+    }
+}
