@@ -132,6 +132,14 @@ impl<'s> Node<'s> {
         }
     }
 
+    /// The value when it is a non-negative integer that fits in a `u64`.
+    pub fn as_u64(&self) -> Option<u64> {
+        match &self.value {
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        }
+    }
+
     pub fn as_object(&self) -> Option<&[Member<'s>]> {
         match &self.value {
             Value::Object(m) => Some(m),

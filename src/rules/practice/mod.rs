@@ -1,9 +1,12 @@
 //! 7xx: best practice (warnings and information, each can be switched off by code).
 pub mod busy_loop;
 pub mod callback_without_timeout;
+pub mod choice_with_one_target;
 pub mod choice_without_default;
+pub mod duplicate_choice_rule;
 pub mod lambda_without_retry;
 pub mod loop_without_exit;
+pub mod timeout_beyond_machine_timeout;
 
 use petgraph::algo::kosaraju_scc;
 

@@ -16,12 +16,12 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "NumericLessThan": 9, "Next": "D"}], "Default": "D"}, "D": {"Type": "Succeed"}}}
+    /// {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "NumericLessThan": 9, "Next": "D"}], "Default": "E"}, "D": {"Type": "Succeed"}, "E": {"Type": "Fail"}}}
     /// ```
     ///
     /// Use instead:
     /// ```json
-    /// {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"And": [{"Variable": "$.n", "NumericGreaterThan": 1}, {"Variable": "$.n", "NumericLessThan": 9}], "Next": "D"}], "Default": "D"}, "D": {"Type": "Succeed"}}}
+    /// {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"And": [{"Variable": "$.n", "NumericGreaterThan": 1}, {"Variable": "$.n", "NumericLessThan": 9}], "Next": "D"}], "Default": "E"}, "D": {"Type": "Succeed"}, "E": {"Type": "Fail"}}}
     /// ```
     pub static RULE = {
         code: "ASL118",
