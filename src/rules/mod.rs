@@ -466,6 +466,18 @@ pub(crate) fn char_at(source: &str, at: u32) -> TextRange {
     TextRange::new(at, at + len as u32)
 }
 
+/// `A`, `A and B`, `A, B and C`: a list for a message.
+pub(crate) fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// The closest name within a small edit distance (case-insensitive), for did-you-mean
 /// suggestions. Ties go to the shorter, then the earlier candidate.
 pub(crate) fn did_you_mean<'n>(

@@ -6,7 +6,7 @@ use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
 use crate::rules::paths::{
     dollar_paths, jsonpath_states, path_fields, payload_templates, template_members,
 };
-use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
+use crate::rules::{LintContext, Sink, and_list, declare_rule, did_you_mean};
 use crate::syntax::{Member, Node, TextRange, Value, string_source_offset};
 
 declare_rule! {
@@ -123,12 +123,7 @@ fn check_names(names: &[(&str, TextRange)], root: &str, map_here: bool) -> Optio
                 path.clone()
             };
             let list: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
-            let has = match list.split_last() {
-                Some((last, init)) if !init.is_empty() => {
-                    format!("{} and {last}", init.join(", "))
-                }
-                _ => list.join(""),
-            };
+            let has = and_list(&list);
             let help = match suggestion {
                 Some(s) => format!("did you mean \"{s}\"? {parent} has {has}"),
                 None => format!("{parent} has {has}"),

@@ -1,6 +1,6 @@
 use crate::model::QueryLanguage;
 use crate::rules::resources::{integration_resource, split_pattern};
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{LintContext, Sink, and_list, declare_rule};
 use crate::syntax::Value;
 
 declare_rule! {
@@ -126,15 +126,6 @@ fn required(service: &str, action: &str) -> Option<&'static [Need]> {
 /// A key whose text is only known at deploy time (or is an expression).
 fn computed_key(key: &str) -> bool {
     key.contains("${") || key.contains("{%") || key.contains("#{")
-}
-
-/// `'A'`, `'A' and 'B'`, `'A', 'B' and 'C'`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 fn describe(need: Need) -> String {
