@@ -167,6 +167,10 @@ fn check_names(names: &[(&str, TextRange)], root: &str, map_here: bool) -> Optio
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonpath_states(machine) {
+        // Most states read no context: their text is searched, not their fields listed.
+        if !mentions(ctx.source, state, b"$$") {
+            continue;
+        }
         for (field, node) in context_strings(state) {
             let Some(text) = node.as_str() else { continue };
             if !text.contains("$$") {
@@ -209,6 +213,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         }
     }
     for state in jsonata_states(machine) {
+        if !mentions(ctx.source, state, b"context") {
+            continue;
+        }
         for e in state_expressions(state) {
             let Ok(tree) = &e.parsed.result else { continue };
             let map_here = state.kind == Some(StateType::Map)
@@ -223,6 +230,20 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             }
         }
     }
+}
+
+/// False only when the source text of `state` (nested states included) cannot spell
+/// `needle`: it is not there, and no `\u`/`\x` escape could hide it. A quick filter
+/// before the fields are listed, not an answer.
+fn mentions(source: &str, state: &State<'_, '_>, needle: &[u8]) -> bool {
+    source
+        .as_bytes()
+        .get(state.node.range.as_usize())
+        .is_some_and(|text| {
+            memchr::memmem::find(text, needle).is_some()
+                || memchr::memmem::find(text, b"\\u").is_some()
+                || memchr::memmem::find(text, b"\\x").is_some()
+        })
 }
 
 fn report(
@@ -392,6 +413,18 @@ mod tests {
                 "Value".to_string(),
                 "$$.Execution.Id is a single value with no field \"Value\": reading it in 'Parameters' of \"A\" fails at run time".to_string(),
                 None
+            )]
+        );
+    }
+
+    #[test]
+    fn escaped_paths_are_checked_too() {
+        assert_eq!(
+            run(&pass(r#"{"x.$": "\u0024$.Execution.Nme"}"#)),
+            vec![(
+                "Nme".to_string(),
+                "$$.Execution has no field \"Nme\": reading it in 'Parameters' of \"A\" fails at run time".to_string(),
+                Some("Name".to_string())
             )]
         );
     }
