@@ -351,6 +351,43 @@ fn fix_diff_and_unsafe_fixes() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// `--fix` alone applies safe fixes (ASL709's key renames) and leaves unsafe ones, in a
+/// definition file and in a definition inline in a SAM template.
+#[test]
+fn fix_applies_safe_fixes_only() {
+    let legacy = "StartAt: M\nStates:\n  M:\n    Type: Map\n    Parameters:\n      v.$: $$.Map.Item.Value\n    Iterator:\n      StartAt: P\n      States:\n        P: {Type: Pass, Next: Px}\n        Px: {Type: Succeed}\n    Next: Donex\n  Done: {Type: Succeed}\n";
+    let sam = format!(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Enrol:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n{}",
+        legacy
+            .lines()
+            .map(|l| format!("        {l}\n"))
+            .collect::<String>()
+    );
+    let dir = temp_project(&[("m.asl.yaml", legacy), ("template.yaml", &sam)]);
+    let o = run_in(dir.path(), &["check", ".", "--fix", "--format", "concise"]);
+    // The unknown Next "Donex" (an unsafe did-you-mean) is left, so the run still fails.
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("Fixed 4 problems in 2 files."),
+        "{}",
+        stderr(&o)
+    );
+    let renamed = legacy
+        .replace("Parameters:", "ItemSelector:")
+        .replace("Iterator:", "ItemProcessor:");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("m.asl.yaml")).unwrap(),
+        renamed
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("template.yaml")).unwrap(),
+        sam.replace("Parameters:", "ItemSelector:")
+            .replace("Iterator:", "ItemProcessor:")
+    );
+    assert!(!stdout(&o).contains("ASL709"), "{}", stdout(&o));
+    assert_eq!(stdout(&o).matches("ASL201").count(), 2, "{}", stdout(&o));
+}
+
 #[test]
 fn fixes_inside_a_template_string_are_escaped_for_it() {
     let dir = temp_project(&[(

@@ -377,6 +377,7 @@ pub static RULES: &[&Rule] = &[
     &practice::duplicate_choice_rule::RULE,
     &practice::choice_with_one_target::RULE,
     &practice::timeout_beyond_machine_timeout::RULE,
+    &practice::deprecated_map_field::RULE,
     &templates::unresolved_placeholder::RULE,
     &templates::missing_definition_file::RULE,
     &templates::unreadable_definition::RULE,
@@ -464,6 +465,26 @@ pub(crate) fn char_at(source: &str, at: u32) -> TextRange {
         .and_then(|rest| rest.chars().next())
         .map_or(0, char::len_utf8);
     TextRange::new(at, at + len as u32)
+}
+
+/// The range of the name inside a key written without escapes: the whole key when it
+/// is a plain YAML scalar, inside the quotes when quoted. `None` for anything else (an
+/// escape sequence, a key that is not the text at `range`). Fixes that rename a key
+/// edit only this range, so a key they cannot spell exactly gets no fix.
+pub(crate) fn plain_key(source: &str, range: TextRange) -> Option<TextRange> {
+    let text = source.get(range.as_usize())?;
+    let inner = match text.as_bytes() {
+        [q @ (b'"' | b'\''), .., last] if last == q && text.len() >= 2 => {
+            TextRange::new(range.start + 1, range.end - 1)
+        }
+        _ => range,
+    };
+    let name = source.get(inner.as_usize())?;
+    (!name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$' | b'-')))
+    .then_some(inner)
 }
 
 /// `A`, `A and B`, `A, B and C`: a list for a message.

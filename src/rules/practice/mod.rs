@@ -3,6 +3,7 @@ pub mod busy_loop;
 pub mod callback_without_timeout;
 pub mod choice_with_one_target;
 pub mod choice_without_default;
+pub mod deprecated_map_field;
 pub mod duplicate_choice_rule;
 pub mod lambda_without_retry;
 pub mod loop_without_exit;

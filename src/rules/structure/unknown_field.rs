@@ -1,7 +1,6 @@
 use crate::diagnostics::{Applicability, Edit, Fix};
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{LintContext, Sink, declare_rule, plain_key};
 use crate::schema::Category;
-use crate::syntax::TextRange;
 
 declare_rule! {
     /// ## What it does
@@ -58,25 +57,6 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             });
         }
     }
-}
-
-/// The range of the name inside a key written without escapes: the whole key when it
-/// is a plain YAML scalar, inside the quotes when quoted. `None` for anything else (an
-/// escape sequence, a key that is not the text at `range`).
-fn plain_key(source: &str, range: TextRange) -> Option<TextRange> {
-    let text = source.get(range.as_usize())?;
-    let inner = match text.as_bytes() {
-        [q @ (b'"' | b'\''), .., last] if last == q && text.len() >= 2 => {
-            TextRange::new(range.start + 1, range.end - 1)
-        }
-        _ => range,
-    };
-    let name = source.get(inner.as_usize())?;
-    (!name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$' | b'-')))
-    .then_some(inner)
 }
 
 #[cfg(test)]
