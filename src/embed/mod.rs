@@ -567,7 +567,8 @@ pub fn lint_template_with_references(
                             .map(|d| map_diagnostic(d, map, inner, text)),
                     );
                 }
-                Err(reason) => out.push(unreadable(def, node, &reason)),
+                Err(reason) if enabled("ASL803") => out.push(unreadable(def, node, &reason)),
+                Err(_) => {}
             },
             Body::File { uri, node } => {
                 if let Some(dir) = &env.base_dir {
@@ -583,7 +584,7 @@ pub fn lint_template_with_references(
                             substitutions: def.substitutions.clone(),
                             workflow: def.workflow,
                         });
-                    } else {
+                    } else if enabled("ASL802") {
                         let mut d = report(
                             "ASL802",
                             node.range,
@@ -604,7 +605,10 @@ pub fn lint_template_with_references(
                 }
             }
             Body::Remote => {}
-            Body::Unsupported { node, reason } => out.push(unreadable(def, node, reason)),
+            Body::Unsupported { node, reason } if enabled("ASL803") => {
+                out.push(unreadable(def, node, reason));
+            }
+            Body::Unsupported { .. } => {}
         }
     }
     suppress::apply(&mut out, &mut directives, text, options);

@@ -473,3 +473,33 @@ fn inline_definitions_treat_computed_substitutions_as_known() {
         ]
     );
 }
+
+/// The template-level reports (a missing definition file, a definition that cannot be
+/// read) obey `select` and `ignore` like every other rule.
+#[test]
+fn template_level_reports_follow_select_and_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "service: s\nstepFunctions:\n  stateMachines:\n    a:\n      definition: ${file(sm.json)}\nResources:\n  B:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: missing.asl.json\n";
+    let env = Environment {
+        base_dir: Some(dir.path().to_path_buf()),
+        ..Environment::default()
+    };
+    let codes = |options: LintOptions| {
+        let (diags, _) =
+            crate::lint::lint_text_with_references(text, SourceKind::Yaml, &options, &env);
+        diags.iter().map(|d| d.code).collect::<Vec<_>>()
+    };
+    assert_eq!(codes(LintOptions::default()), ["ASL803", "ASL802"]);
+    let only = |code: &str| LintOptions {
+        select: vec![code.into()],
+        ..Default::default()
+    };
+    assert_eq!(codes(only("ASL802")), ["ASL802"]);
+    assert_eq!(codes(only("ASL803")), ["ASL803"]);
+    assert!(codes(only("ASL201")).is_empty());
+    let ignoring = LintOptions {
+        ignore: vec!["ASL802".into(), "unreadable-definition".into()],
+        ..Default::default()
+    };
+    assert!(codes(ignoring).is_empty());
+}
