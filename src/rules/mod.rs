@@ -378,6 +378,7 @@ pub static RULES: &[&Rule] = &[
     &practice::choice_with_one_target::RULE,
     &practice::timeout_beyond_machine_timeout::RULE,
     &practice::deprecated_map_field::RULE,
+    &practice::inline_map_concurrency_limit::RULE,
     &templates::unresolved_placeholder::RULE,
     &templates::missing_definition_file::RULE,
     &templates::unreadable_definition::RULE,
