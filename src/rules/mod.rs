@@ -184,6 +184,66 @@ pub enum WorkflowType {
     Express,
 }
 
+/// Why a scope runs as an Express workflow.
+pub(crate) enum Express<'a> {
+    /// The state machine itself is Express.
+    Machine,
+    /// The item processor of this Distributed Map runs Express child workflows.
+    Child(&'a str),
+}
+
+/// For each scope of `machine`, in scope order: why its states run in an Express
+/// workflow, or `None` when they run in a Standard one. Branches and Inline Map
+/// processors run in their parent's workflow; a Distributed Map's processor runs child
+/// workflows of its own `ExecutionType`.
+pub(crate) fn express_scopes<'a>(
+    machine: &crate::model::StateMachine<'a, '_>,
+    workflow: WorkflowType,
+) -> Vec<Option<Express<'a>>> {
+    use crate::model::ScopeKind;
+    // Parents come before their nested scopes.
+    let mut types: Vec<Option<Express<'a>>> = Vec::with_capacity(machine.scopes.len());
+    for scope in &machine.scopes {
+        let inherit = |types: &[Option<Express<'a>>], parent: usize| match types.get(parent) {
+            Some(Some(Express::Machine)) => Some(Express::Machine),
+            Some(Some(Express::Child(m))) => Some(Express::Child(m)),
+            _ => None,
+        };
+        let t = match scope.kind {
+            ScopeKind::Root => (workflow == WorkflowType::Express).then_some(Express::Machine),
+            ScopeKind::Branch { parent, .. } => inherit(&types, parent.scope),
+            ScopeKind::Processor { parent, .. } => {
+                let map = machine.state(parent);
+                match distributed_map(map) {
+                    Some((_, Some("EXPRESS"))) => Some(Express::Child(map.name)),
+                    Some(_) => None,
+                    None => inherit(&types, parent.scope),
+                }
+            }
+        };
+        types.push(t);
+    }
+    types
+}
+
+/// A Map state in DISTRIBUTED mode: its `Mode` member and its `ExecutionType`.
+pub(crate) fn distributed_map<'a, 's>(
+    state: &crate::model::State<'a, 's>,
+) -> Option<(&'a crate::syntax::Member<'s>, Option<&'a str>)> {
+    if state.kind != Some(crate::model::StateType::Map) {
+        return None;
+    }
+    let config = state
+        .field("ItemProcessor")
+        .and_then(|p| p.value.get("ProcessorConfig"))?;
+    let mode = config.member("Mode")?;
+    if mode.value.as_str() != Some("DISTRIBUTED") {
+        return None;
+    }
+    let execution = config.get("ExecutionType").and_then(|n| n.as_str());
+    Some((mode, execution))
+}
+
 /// Everything a rule may look at. Rules see no files, no settings, no terminal.
 pub struct LintContext<'a, 's> {
     pub source: &'s str,

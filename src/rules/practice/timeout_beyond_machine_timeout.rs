@@ -1,16 +1,21 @@
 use crate::model::{ScopeId, StateMachine, StateType};
 use crate::rules::jsonata::variables::is_distributed_processor;
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{Express, LintContext, Sink, declare_rule, express_scopes};
 
 declare_rule! {
     /// ## What it does
-    /// When the state machine has a `TimeoutSeconds`, reports a state whose own wait
-    /// or limit is as long or longer: a Wait state's `Seconds`, a Task's
-    /// `TimeoutSeconds` or `HeartbeatSeconds`. States in the child workflows of a
-    /// Distributed Map run as executions of their own and are not checked.
+    /// Reports a state whose own wait or limit is as long as the time its execution may
+    /// run, or longer: a Wait state's `Seconds`, a Task's `TimeoutSeconds` or
+    /// `HeartbeatSeconds`. That time is the state machine's `TimeoutSeconds`, and at
+    /// most five minutes (300 s) in an Express workflow (SAM `Type: EXPRESS`,
+    /// CloudFormation `StateMachineType`, or `workflow-type` in asl-lint.toml) and in the
+    /// Express child workflows of a Distributed Map (`"ExecutionType": "EXPRESS"`).
+    /// States in Standard child workflows run as executions of their own and are not
+    /// checked against the parent's timeout.
     ///
     /// ## Why is this bad?
-    /// The whole execution fails with `States.Timeout` when the machine's time is up.
+    /// The whole execution fails with `States.Timeout` when the machine's time is up,
+    /// and an Express execution ends after five minutes whatever its definition says.
     /// A Wait that long makes every execution that reaches it time out; a Task limit
     /// that long never fires, so the `Retry` and `Catch` written for `States.Timeout`
     /// or `States.HeartbeatTimeout` on that Task never run. One of the two numbers is
@@ -37,20 +42,76 @@ declare_rule! {
     }
 }
 
+/// The longest an Express workflow runs, in seconds (five minutes).
+const EXPRESS_MAX: u64 = 300;
+
+/// What limits how long the states of a scope can run.
+enum Limit<'a> {
+    /// The state machine's `TimeoutSeconds`.
+    Machine(u64),
+    /// The state machine is an Express workflow.
+    Express,
+    /// The scope runs in the Express child workflows of this Distributed Map.
+    ExpressChild(&'a str),
+}
+
+impl Limit<'_> {
+    fn seconds(&self) -> u64 {
+        match self {
+            Limit::Machine(t) => *t,
+            Limit::Express | Limit::ExpressChild(_) => EXPRESS_MAX,
+        }
+    }
+
+    fn why(&self) -> String {
+        match self {
+            Limit::Machine(t) => format!("the state machine times out after {t} s"),
+            Limit::Express => format!("an Express workflow runs for at most {EXPRESS_MAX} s"),
+            Limit::ExpressChild(map) => format!(
+                "the Distributed Map \"{map}\" runs its items as Express child workflows, which run for at most {EXPRESS_MAX} s"
+            ),
+        }
+    }
+
+    fn outcome(&self) -> &'static str {
+        match self {
+            Limit::Machine(_) => "fails with States.Timeout",
+            Limit::Express | Limit::ExpressChild(_) => "times out",
+        }
+    }
+
+    fn remedy(&self) -> &'static str {
+        match self {
+            Limit::Machine(_) => "raise the state machine's TimeoutSeconds",
+            Limit::Express => "deploy the state machine as a Standard workflow",
+            Limit::ExpressChild(_) => "set the Map's ExecutionType to STANDARD",
+        }
+    }
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
-    let Some(limit) = machine
+    let machine_limit = machine
         .root
         .get("TimeoutSeconds")
         .and_then(|n| n.as_u64())
-        .filter(|&t| t > 0)
-    else {
-        return;
-    };
+        .filter(|&t| t > 0);
+    let express = express_scopes(machine, ctx.workflow);
     for scope in &machine.scopes {
-        if in_child_workflow(machine, scope.id) {
-            continue;
-        }
+        let limit = match express.get(scope.id).and_then(Option::as_ref) {
+            Some(Express::Child(map)) => Limit::ExpressChild(map),
+            // Standard child workflows have time limits of their own.
+            _ if in_child_workflow(machine, scope.id) => continue,
+            Some(Express::Machine) => match machine_limit {
+                Some(t) if t <= EXPRESS_MAX => Limit::Machine(t),
+                _ => Limit::Express,
+            },
+            None => match machine_limit {
+                Some(t) => Limit::Machine(t),
+                None => continue,
+            },
+        };
+        let max = limit.seconds();
         for state in &scope.states {
             let fields: &[&str] = match state.kind {
                 Some(StateType::Wait) => &["Seconds"],
@@ -61,24 +122,25 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let Some(m) = state.field(field) else {
                     continue;
                 };
-                let Some(n) = m.value.as_u64().filter(|&n| n >= limit) else {
+                let Some(n) = m.value.as_u64().filter(|&n| n >= max) else {
                     continue;
                 };
                 let message = if field == "Seconds" {
                     format!(
-                        "\"{}\" waits {n} s, but the state machine times out after {limit} s: every execution that reaches it fails with States.Timeout",
-                        state.name
+                        "\"{}\" waits {n} s, but {}: every execution that reaches it {}",
+                        state.name,
+                        limit.why(),
+                        limit.outcome()
                     )
                 } else {
                     format!(
-                        "the {field} of \"{}\" ({n} s) never applies: the state machine times out after {limit} s",
-                        state.name
+                        "the {field} of \"{}\" ({n} s) never applies: {}",
+                        state.name,
+                        limit.why()
                     )
                 };
                 let d = sink.report(m.value.range, message);
-                d.help = Some(format!(
-                    "lower {field} below {limit}, or raise the state machine's TimeoutSeconds"
-                ));
+                d.help = Some(format!("lower {field} below {max}, or {}", limit.remedy()));
             }
         }
     }
@@ -149,5 +211,53 @@ mod tests {
                 "90: \"W\" waits 90 s, but the state machine times out after 60 s: every execution that reaches it fails with States.Timeout"
             ]
         );
+    }
+
+    /// A state machine deployed as Express: a CloudFormation template says so.
+    fn express(definition: &str) -> String {
+        format!(
+            r#"{{"Resources": {{"M": {{"Type": "AWS::StepFunctions::StateMachine", "Properties": {{"StateMachineType": "EXPRESS", "Definition": {definition}}}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn express_workflows_run_at_most_five_minutes() {
+        let wait = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "Next": "T"}, "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "TimeoutSeconds": 900, "End": true}}}"#;
+        assert_eq!(
+            run(&express(wait)),
+            vec![
+                "600: \"W\" waits 600 s, but an Express workflow runs for at most 300 s: every execution that reaches it times out",
+                "900: the TimeoutSeconds of \"T\" (900 s) never applies: an Express workflow runs for at most 300 s",
+            ]
+        );
+        // Deployed as Standard, the same definition has no limit to break.
+        assert_eq!(run(wait), Vec::<String>::new());
+        // A machine timeout below five minutes is the tighter limit and is named.
+        let tight = r#"{"TimeoutSeconds": 60, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 120, "End": true}}}"#;
+        assert_eq!(
+            run(&express(tight)),
+            vec![
+                "120: \"W\" waits 120 s, but the state machine times out after 60 s: every execution that reaches it fails with States.Timeout"
+            ]
+        );
+        let short =
+            r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 299, "End": true}}}"#;
+        assert_eq!(run(&express(short)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn express_child_workflows_of_a_distributed_map() {
+        let map = |execution: &str| {
+            format!(
+                r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "{execution}"}}, "StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "f"}}, "TimeoutSeconds": 900, "End": true}}}}}}, "End": true}}}}}}"#
+            )
+        };
+        assert_eq!(
+            run(&map("EXPRESS")),
+            vec![
+                "900: the TimeoutSeconds of \"T\" (900 s) never applies: the Distributed Map \"M\" runs its items as Express child workflows, which run for at most 300 s"
+            ]
+        );
+        assert_eq!(run(&map("STANDARD")), Vec::<String>::new());
     }
 }

@@ -1,7 +1,6 @@
-use crate::model::{ScopeId, ScopeKind, State, StateType};
+use crate::model::State;
 use crate::rules::resources::{Pattern, parse_arn, split_pattern, task_resource, value_range};
-use crate::rules::{LintContext, Sink, WorkflowType, declare_rule};
-use crate::syntax::Member;
+use crate::rules::{Express, LintContext, Sink, declare_rule, distributed_map, express_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -59,33 +58,9 @@ declare_rule! {
     }
 }
 
-/// Why a scope runs as an Express workflow.
-enum Express<'a> {
-    /// The state machine itself is Express.
-    Machine,
-    /// The item processor of this Distributed Map runs Express child workflows.
-    Child(&'a str),
-}
-
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
-    // The type each scope runs as; parents come before their nested scopes.
-    let mut scope_type: Vec<Option<Express<'_>>> = Vec::with_capacity(machine.scopes.len());
-    for scope in &machine.scopes {
-        let t = match scope.kind {
-            ScopeKind::Root => (ctx.workflow == WorkflowType::Express).then_some(Express::Machine),
-            ScopeKind::Branch { parent, .. } => inherit(&scope_type, parent.scope),
-            ScopeKind::Processor { parent, .. } => {
-                let map = machine.state(parent);
-                match distributed(map) {
-                    Some((_, Some("EXPRESS"))) => Some(Express::Child(map.name)),
-                    Some(_) => None,
-                    None => inherit(&scope_type, parent.scope),
-                }
-            }
-        };
-        scope_type.push(t);
-    }
+    let scope_type = express_scopes(machine, ctx.workflow);
     for state in machine.all_states() {
         let Some(why) = scope_type.get(state.id.scope).and_then(Option::as_ref) else {
             continue;
@@ -98,7 +73,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 )
             }
         };
-        if let Some((mode, _)) = distributed(state) {
+        if let Some((mode, _)) = distributed_map(state) {
             sink.report(
                 mode.value.range,
                 format!(
@@ -109,30 +84,6 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         }
         check_resource(ctx, state, &context, sink);
     }
-}
-
-fn inherit<'a>(types: &[Option<Express<'a>>], scope: ScopeId) -> Option<Express<'a>> {
-    match types.get(scope)? {
-        Some(Express::Machine) => Some(Express::Machine),
-        Some(Express::Child(m)) => Some(Express::Child(m)),
-        None => None,
-    }
-}
-
-/// A Map state in DISTRIBUTED mode: its `Mode` member and its `ExecutionType`.
-fn distributed<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Member<'s>, Option<&'a str>)> {
-    if state.kind != Some(StateType::Map) {
-        return None;
-    }
-    let config = state
-        .field("ItemProcessor")
-        .and_then(|p| p.value.get("ProcessorConfig"))?;
-    let mode = config.member("Mode")?;
-    if mode.value.as_str() != Some("DISTRIBUTED") {
-        return None;
-    }
-    let execution = config.get("ExecutionType").and_then(|n| n.as_str());
-    Some((mode, execution))
 }
 
 fn check_resource(
