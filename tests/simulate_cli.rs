@@ -474,3 +474,58 @@ fn template_errors_point_into_the_referenced_file() {
         )
     );
 }
+
+/// ASL506's two fixtures, run with the assignment failing: the catcher without a
+/// ResultPath hands "Escalate" only the error output and the execution fails where
+/// the warning points; with `"ResultPath": "$.error"` it succeeds.
+#[test]
+fn catch_drops_input_fixtures_fail_and_pass_as_the_rule_says() {
+    let dir = TempDir::new("asl506");
+    let mocks = dir.file(
+        "mocks.json",
+        r#"{"StateMachines": {"T": {"TestCases": {"fail": {"Assign agent": "Boom", "Escalate": "Sent"}}}},
+  "MockedResponses": {"Boom": {"0": {"Throw": {"Error": "NoAgents", "Cause": "none free"}}},
+                      "Sent": {"0": {"Return": {"MessageId": "1"}}}}}"#,
+    );
+    let input = dir.file("in.json", r#"{"ticket": {"id": "T-1"}}"#);
+    let fixture = |name: &str| {
+        format!(
+            "{}/tests/fixtures/ASL506/{name}.asl.json",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    };
+    let args = |def: &str| {
+        let (code, out, _) = run(
+            &[
+                def,
+                "--input",
+                &input,
+                "--mock-config",
+                &mocks,
+                "--state-machine",
+                "T",
+                "--test-case",
+                "fail",
+                "--format",
+                "json",
+            ],
+            "",
+        );
+        (code, serde_json::from_str::<Value>(&out).unwrap())
+    };
+    let (code, out) = args(&fixture("invalid-escalate-reads-lost-ticket"));
+    assert_eq!(code, 1);
+    assert_eq!(out["status"], "FAILED");
+    assert_eq!(out["error"], "States.Runtime");
+    assert!(
+        out["cause"]
+            .as_str()
+            .unwrap()
+            .contains("The JSONPath '$.ticket.id' specified for the field 'ticket.$' could not be found in the input"),
+        "{out}"
+    );
+    let (code, out) = args(&fixture("valid-result-path-keeps-ticket"));
+    assert_eq!(code, 0);
+    assert_eq!(out["status"], "SUCCEEDED");
+    assert_eq!(out["output"], json!({"MessageId": "1"}));
+}

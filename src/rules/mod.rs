@@ -421,6 +421,7 @@ pub static RULES: &[&Rule] = &[
     &errors::unmatchable_error_name::RULE,
     &errors::shadowed_error_handler::RULE,
     &errors::uncaught_errors::RULE,
+    &errors::catch_drops_input::RULE,
     &jsonata::jsonata_syntax_error::RULE,
     &jsonata::jsonata_context_unavailable::RULE,
     &jsonata::unknown_jsonata_function::RULE,
