@@ -47,7 +47,7 @@ const NOT_CONDITION: &[&str] = &["Next", "Comment", "Assign", "Output"];
 
 /// The condition of a rule as a JSON value (key order does not count), or `None` when
 /// part of it is only known at deploy time or the rule is not an object.
-fn condition(rule: &Node<'_>) -> Option<serde_json::Value> {
+pub(crate) fn condition(rule: &Node<'_>) -> Option<serde_json::Value> {
     let members = rule.as_object()?;
     let mut map = serde_json::Map::new();
     for m in members {
