@@ -1,12 +1,15 @@
 use crate::model::{ScopeId, StateMachine, StateType};
 use crate::rules::jsonata::variables::is_distributed_processor;
-use crate::rules::{Express, LintContext, Sink, declare_rule, express_scopes};
+use crate::rules::{Express, LintContext, Sink, char_at, declare_rule, express_scopes};
 
 declare_rule! {
     /// ## What it does
     /// Reports a state whose own wait or limit is as long as the time its execution may
     /// run, or longer: a Wait state's `Seconds`, a Task's `TimeoutSeconds` or
-    /// `HeartbeatSeconds`. That time is the state machine's `TimeoutSeconds`, and at
+    /// `HeartbeatSeconds`, and a retrier whose waits between attempts add up to that
+    /// time before its last retry (`IntervalSeconds` × `BackoffRate`ⁿ, capped by
+    /// `MaxDelaySeconds`, over `MaxAttempts`; AWS's defaults 1 s, 2.0 and 3 where they
+    /// are absent). That time is the state machine's `TimeoutSeconds`, and at
     /// most five minutes (300 s) in an Express workflow (SAM `Type: EXPRESS`,
     /// CloudFormation `StateMachineType`, or `workflow-type` in asl-lint.toml) and in the
     /// Express child workflows of a Distributed Map (`"ExecutionType": "EXPRESS"`).
@@ -18,8 +21,9 @@ declare_rule! {
     /// and an Express execution ends after five minutes whatever its definition says.
     /// A Wait that long makes every execution that reaches it time out; a Task limit
     /// that long never fires, so the `Retry` and `Catch` written for `States.Timeout`
-    /// or `States.HeartbeatTimeout` on that Task never run. One of the two numbers is
-    /// wrong.
+    /// or `States.HeartbeatTimeout` on that Task never run; a retrier whose backoff
+    /// outgrows the limit promises retries that never happen (a `BackoffRate` of 2 over
+    /// 15 attempts waits more than nine hours). One of the two numbers is wrong.
     ///
     /// ## Example
     /// ```json
@@ -113,6 +117,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         };
         let max = limit.seconds();
         for state in &scope.states {
+            check_retriers(ctx.source, state, &limit, sink);
             let fields: &[&str] = match state.kind {
                 Some(StateType::Wait) => &["Seconds"],
                 Some(StateType::Task) => &["TimeoutSeconds", "HeartbeatSeconds"],
@@ -143,6 +148,64 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 d.help = Some(format!("lower {field} below {max}, or {}", limit.remedy()));
             }
         }
+    }
+}
+
+/// Reports each retrier of `state` whose waits before its last retry reach the limit.
+fn check_retriers(
+    source: &str,
+    state: &crate::model::State<'_, '_>,
+    limit: &Limit<'_>,
+    sink: &mut Sink<'_>,
+) {
+    let max = limit.seconds() as f64;
+    for retrier in &state.retriers {
+        let node = retrier.node;
+        let number = |key: &str, default: f64| match node.get(key) {
+            None => Some(default),
+            Some(n) => n.as_f64(),
+        };
+        let (Some(interval), Some(rate), Some(attempts)) = (
+            number("IntervalSeconds", 1.0),
+            number("BackoffRate", 2.0),
+            number("MaxAttempts", 3.0),
+        ) else {
+            continue;
+        };
+        let cap = node.get("MaxDelaySeconds").and_then(|n| n.as_f64());
+        if interval <= 0.0
+            || rate < 1.0
+            || attempts < 1.0
+            || node.get("MaxAttempts").is_some_and(|n| n.is_unknown())
+        {
+            continue;
+        }
+        // The waits before retries 1..=attempts, until they reach the limit.
+        let (mut total, mut delay, mut count) = (0.0, interval, 0u64);
+        while (count as f64) < attempts && total < max {
+            total += cap.map_or(delay, |c| delay.min(c));
+            delay *= rate;
+            count += 1;
+        }
+        if total < max {
+            continue;
+        }
+        let at = node
+            .member("MaxAttempts")
+            .map_or_else(|| char_at(source, node.range.start), |m| m.value.range);
+        let d = sink.report(
+            at,
+            format!(
+                "the waits of a retrier of \"{}\" add up to {} s before its retry {count} of {attempts}, but {}: retry {count} and later never run",
+                state.name,
+                total.round(),
+                limit.why()
+            ),
+        );
+        d.help = Some(format!(
+            "cap the waits with MaxDelaySeconds or lower MaxAttempts or BackoffRate, or {}",
+            limit.remedy()
+        ));
     }
 }
 
@@ -259,5 +322,64 @@ mod tests {
             ]
         );
         assert_eq!(run(&map("STANDARD")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn retriers_whose_waits_outgrow_the_limit() {
+        let task = |retry: &str| {
+            format!(
+                r#"{{"TimeoutSeconds": 3600, "StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Retry": [{retry}], "End": true}}}}}}"#
+            )
+        };
+        // 1 + 2 + 4 + ... + 2048 = 4095 s: retry 12 would start after the machine's hour.
+        assert_eq!(
+            run(&task(
+                r#"{"ErrorEquals": ["States.ALL"], "MaxAttempts": 20}"#
+            )),
+            vec![
+                "20: the waits of a retrier of \"T\" add up to 4095 s before its retry 12 of 20, but the state machine times out after 3600 s: retry 12 and later never run"
+            ]
+        );
+        // A first wait already past the limit, with AWS's default MaxAttempts.
+        assert_eq!(
+            run(&task(
+                r#"{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 4000}"#
+            )),
+            vec![
+                "{: the waits of a retrier of \"T\" add up to 4000 s before its retry 1 of 3, but the state machine times out after 3600 s: retry 1 and later never run"
+            ]
+        );
+        // Capped by MaxDelaySeconds, few attempts, or no machine timeout: nothing to say.
+        assert!(
+            run(&task(
+                r#"{"ErrorEquals": ["States.ALL"], "MaxAttempts": 20, "MaxDelaySeconds": 60}"#
+            ))
+            .is_empty()
+        );
+        assert!(
+            run(&task(
+                r#"{"ErrorEquals": ["States.ALL"], "MaxAttempts": 11}"#
+            ))
+            .is_empty()
+        );
+        assert!(
+            run(&task(
+                r#"{"ErrorEquals": ["States.ALL"], "MaxAttempts": 0, "IntervalSeconds": 9999}"#
+            ))
+            .is_empty()
+        );
+        let no_timeout = task(r#"{"ErrorEquals": ["States.ALL"], "MaxAttempts": 20}"#)
+            .replace(r#""TimeoutSeconds": 3600, "#, "");
+        assert!(run(&no_timeout).is_empty());
+        // Express: five minutes. 10 + 20 + 40 + 80 + 160 = 310 s.
+        let express_task = express(
+            r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 6}], "End": true}}}"#,
+        );
+        assert_eq!(
+            run(&express_task),
+            vec![
+                "6: the waits of a retrier of \"T\" add up to 310 s before its retry 5 of 6, but an Express workflow runs for at most 300 s: retry 5 and later never run"
+            ]
+        );
     }
 }
