@@ -441,6 +441,7 @@ pub static RULES: &[&Rule] = &[
     &practice::deprecated_map_field::RULE,
     &practice::inline_map_concurrency_limit::RULE,
     &practice::choice_rule_never_matches::RULE,
+    &practice::hard_coded_secret::RULE,
     &templates::unresolved_placeholder::RULE,
     &templates::missing_definition_file::RULE,
     &templates::unreadable_definition::RULE,

@@ -6,6 +6,7 @@ pub mod choice_with_one_target;
 pub mod choice_without_default;
 pub mod deprecated_map_field;
 pub mod duplicate_choice_rule;
+pub mod hard_coded_secret;
 pub mod inline_map_concurrency_limit;
 pub mod lambda_without_retry;
 pub mod loop_without_exit;

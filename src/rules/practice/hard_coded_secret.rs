@@ -1,0 +1,258 @@
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::{Member, Node, Value};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a credential written into a state as a literal string:
+    /// - a value shaped like a well-known secret, under any key: an AWS access key id
+    ///   (`AKIA...`, `ASIA...`), a private key block, a GitHub, Slack, Stripe live or
+    ///   Google API token, a JSON Web Token;
+    /// - a literal value under a key that names a secret (`password`, `apiKey`,
+    ///   `client_secret`, `accessToken`, `x-api-key`, ...), or an `Authorization` header
+    ///   with a `Bearer` or `Basic` credential.
+    ///
+    /// Paths, JSONata expressions, intrinsic functions, `${...}` placeholders, ARNs and
+    /// CloudFormation `{{resolve:...}}` references are not literals and pass, and so do
+    /// obvious stand-ins such as `<your-api-key>` or `REPLACE_ME`.
+    ///
+    /// ## Why is this bad?
+    /// Whoever can describe the state machine can read its definition, and the value is
+    /// copied into the execution history of every run that passes it on. A secret in a
+    /// definition also ends up in source control and in every template that deploys it.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Open case", "States": {"Open case": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::http:invoke", "Parameters": {
+    ///     "ApiEndpoint": "https://support.example.com/cases", "Method": "POST",
+    ///     "Headers": {"Authorization": "Bearer 8f14e45fceea167a5a36dedd4bea2543"},
+    ///     "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/support/1"}},
+    ///   "End": true}}}
+    /// ```
+    ///
+    /// Use instead (the EventBridge connection holds the credential):
+    /// ```json
+    /// {"StartAt": "Open case", "States": {"Open case": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::http:invoke", "Parameters": {
+    ///     "ApiEndpoint": "https://support.example.com/cases", "Method": "POST",
+    ///     "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/support/1"}},
+    ///   "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL712",
+        name: "hard-coded-secret",
+        severity: Warning,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+/// Values shaped like a known kind of credential, and what each is.
+fn shapes() -> &'static [(Regex, &'static str)] {
+    static SHAPES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    SHAPES.get_or_init(|| {
+        [
+            (r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key id"),
+            (r"-----BEGIN [A-Z ]*PRIVATE KEY-----", "a private key"),
+            (r"\bgh[pousr]_[A-Za-z0-9]{36,}", "a GitHub token"),
+            (r"\bxox[abposr]-[A-Za-z0-9-]{10,}", "a Slack token"),
+            (r"\bsk_live_[0-9A-Za-z]{16,}", "a Stripe live key"),
+            (r"\bAIza[0-9A-Za-z_-]{35}\b", "a Google API key"),
+            (
+                r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+                "a JSON Web Token",
+            ),
+        ]
+        .into_iter()
+        .map(|(re, what)| (Regex::new(re).expect("valid pattern"), what))
+        .collect()
+    })
+}
+
+/// Key names (lower case, `-` and `_` removed) whose literal value is a secret.
+const SECRET_KEYS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "clientsecret",
+    "apikey",
+    "xapikey",
+    "apisecret",
+    "secretkey",
+    "secretaccesskey",
+    "privatekey",
+    "accesstoken",
+    "authtoken",
+    "apitoken",
+    "bearertoken",
+    "refreshtoken",
+    "token",
+];
+
+/// Fields of a state that hold other states, visited as states of their own.
+const NESTED: &[&str] = &["Branches", "ItemProcessor", "Iterator"];
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let mut stack: Vec<(&Member<'_>, usize)> = state
+            .members()
+            .iter()
+            .filter(|m| !NESTED.contains(&&*m.key))
+            .map(|m| (m, 0))
+            .collect();
+        while let Some((m, depth)) = stack.pop() {
+            match &m.value.value {
+                Value::Object(members) if depth < 64 => {
+                    stack.extend(members.iter().map(|c| (c, depth + 1)))
+                }
+                Value::Array(items) if depth < 64 => {
+                    for item in items {
+                        if let Value::Object(members) = &item.value {
+                            stack.extend(members.iter().map(|c| (c, depth + 1)));
+                        } else {
+                            report(sink, state.name, &m.key, item);
+                        }
+                    }
+                }
+                _ => report(sink, state.name, &m.key, &m.value),
+            }
+        }
+    }
+}
+
+fn report(sink: &mut Sink<'_>, state: &str, key: &str, value: &Node<'_>) {
+    let Some(text) = value.as_str() else { return };
+    if text.len() < 8 || value.is_unknown() || !is_literal(text) {
+        return;
+    }
+    if is_stand_in(text) {
+        return;
+    }
+    let what = if let Some((_, what)) = shapes().iter().find(|(re, _)| re.is_match(text)) {
+        *what
+    } else if names_a_secret(key, text) {
+        "a credential"
+    } else {
+        return;
+    };
+    let d = sink.report(
+        value.range,
+        format!("\"{key}\" in \"{state}\" holds {what} as a literal value"),
+    );
+    d.help = Some(
+        "keep it in Secrets Manager (or an EventBridge connection for HTTP Tasks) and pass a reference; anyone who can read the definition or the execution history can read it"
+            .into(),
+    );
+}
+
+/// True unless the string is evaluated or resolved rather than used as written.
+fn is_literal(text: &str) -> bool {
+    let t = text.trim_start();
+    !(t.starts_with('$')
+        || t.starts_with("{%")
+        || t.starts_with("States.")
+        || t.starts_with("arn:")
+        || t.contains("${")
+        || t.contains("{{resolve:"))
+}
+
+/// Text that only holds the place of a secret: `<your-api-key>`, `REPLACE_ME`, the AWS
+/// documentation's `AKIAIOSFODNN7EXAMPLE`.
+fn is_stand_in(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "<", "your", "replace", "example", "xxxx", "****", "changeme", "todo",
+    ]
+    .iter()
+    .any(|s| lower.contains(s))
+}
+
+/// A literal under a key that names a secret.
+fn names_a_secret(key: &str, text: &str) -> bool {
+    if key.ends_with(".$") {
+        return false;
+    }
+    let normal: String = key
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    SECRET_KEYS.contains(&normal.as_str())
+        || (normal == "authorization"
+            && ["Bearer ", "Basic "]
+                .iter()
+                .any(|p| text.starts_with(p) && text.len() >= p.len() + 8))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    fn run(parameters: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Parameters": {parameters}, "End": true}}}}}}"#
+        );
+        let opts = LintOptions {
+            select: vec!["ASL712".into()],
+            ..Default::default()
+        };
+        lint_text(&text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| format!("{}: {}", &text[d.range.as_usize()], d.message))
+            .collect()
+    }
+
+    #[test]
+    fn credential_shapes_under_any_key() {
+        assert_eq!(
+            run(
+                r#"{"Body": {"id": "AKIA2E0A8F3B244C9986", "list": ["ghp_0123456789abcdefghijABCDEFGHIJ012345"]}}"#
+            ),
+            [
+                "\"AKIA2E0A8F3B244C9986\": \"id\" in \"T\" holds an AWS access key id as a literal value",
+                "\"ghp_0123456789abcdefghijABCDEFGHIJ012345\": \"list\" in \"T\" holds a GitHub token as a literal value",
+            ]
+        );
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        assert_eq!(
+            run(&format!(r#"{{"Headers": {{"X-Session": "{jwt}"}}}}"#)),
+            [format!(
+                "\"{jwt}\": \"X-Session\" in \"T\" holds a JSON Web Token as a literal value"
+            )]
+        );
+    }
+
+    #[test]
+    fn literal_values_of_secret_keys() {
+        assert_eq!(
+            run(
+                r#"{"Headers": {"Authorization": "Bearer 8f14e45fceea167a"}, "Body": {"client_secret": "s3cr3t-value", "Password": "hunter2hunter2"}}"#
+            ),
+            [
+                "\"Bearer 8f14e45fceea167a\": \"Authorization\" in \"T\" holds a credential as a literal value",
+                "\"s3cr3t-value\": \"client_secret\" in \"T\" holds a credential as a literal value",
+                "\"hunter2hunter2\": \"Password\" in \"T\" holds a credential as a literal value",
+            ]
+        );
+    }
+
+    #[test]
+    fn references_stand_ins_and_other_keys_pass() {
+        for parameters in [
+            r#"{"Body": {"password.$": "$.password", "apiKey": "{% $states.input.key %}"}}"#,
+            r#"{"Body": {"token": "${ApiToken}", "secret": "{{resolve:secretsmanager:api:SecretString:key}}"}}"#,
+            r#"{"Body": {"apiKey": "<your-api-key>", "password": "REPLACE_ME_PLEASE", "key": "AKIAIOSFODNN7EXAMPLE"}}"#,
+            r#"{"SecretId": "prod/support/api-key", "NextToken": "abcdefghijklmnop", "TaskToken.$": "$$.Task.Token"}"#,
+            r#"{"Headers": {"Authorization": "Bearer"}, "Body": {"password": "short"}}"#,
+        ] {
+            assert_eq!(run(parameters), Vec::<String>::new(), "{parameters}");
+        }
+    }
+}
