@@ -60,6 +60,25 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+impl Fix {
+    /// A fix of one edit: `range` becomes `replacement`.
+    pub fn replace(
+        title: impl Into<String>,
+        applicability: Applicability,
+        range: TextRange,
+        replacement: impl Into<String>,
+    ) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability,
+            edits: vec![Edit {
+                range,
+                replacement: replacement.into(),
+            }],
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The rule's code, e.g. `ASL201`.

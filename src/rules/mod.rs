@@ -616,6 +616,20 @@ fn levenshtein(a: &[char], b: &[char], prev: &mut Vec<usize>, cur: &mut Vec<usiz
     prev[b.len()]
 }
 
+/// For rule tests: each diagnostic of rule `code` on the JSON `text`, as
+/// `<text at its range>: <message>`.
+#[cfg(test)]
+pub(crate) fn located_messages(text: &str, code: &str) -> Vec<String> {
+    let options = crate::LintOptions {
+        select: vec![code.into()],
+        ..Default::default()
+    };
+    crate::lint_text(text, crate::syntax::SourceKind::Json, &options)
+        .into_iter()
+        .map(|d| format!("{}: {}", &text[d.range.as_usize()], d.message))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

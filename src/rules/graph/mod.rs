@@ -8,7 +8,7 @@ pub mod unknown_next_state;
 pub mod unknown_start_at;
 pub mod unreachable_state;
 
-use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::diagnostics::{Applicability, Fix};
 use crate::model::{Scope, StateMachine, TransitionKind};
 use crate::rules::{LintContext, Sink, did_you_mean};
 use crate::syntax::{Member, SourceKind};
@@ -74,14 +74,12 @@ pub(super) fn report_with_suggestion(
     let d = sink.report(member.value.range, message);
     if let Some(s) = suggestion {
         d.help = Some(format!("did you mean \"{s}\"?"));
-        d.fixes.push(Fix {
-            title: format!("Replace with \"{s}\""),
-            applicability: Applicability::Unsafe,
-            edits: vec![Edit {
-                range: member.value.range,
-                replacement: quote(ctx.document.kind, s),
-            }],
-        });
+        d.fixes.push(Fix::replace(
+            format!("Replace with \"{s}\""),
+            Applicability::Unsafe,
+            member.value.range,
+            quote(ctx.document.kind, s),
+        ));
     }
 }
 

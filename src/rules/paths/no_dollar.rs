@@ -1,4 +1,4 @@
-use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::diagnostics::{Applicability, Fix};
 use crate::expr::intrinsic::is_intrinsic;
 use crate::rules::paths::{jsonpath_states, payload_templates, template_members};
 use crate::rules::{LintContext, Sink, declare_rule};
@@ -70,14 +70,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 d.help = Some(format!("rename the key to \"{}.$\" to evaluate it", m.key));
                 let end = m.key_range.end.saturating_sub(1);
                 if ctx.source.as_bytes().get(end as usize) == Some(&b'"') {
-                    d.fixes.push(Fix {
-                        title: format!("Rename to \"{}.$\"", m.key),
-                        applicability: Applicability::Unsafe,
-                        edits: vec![Edit {
-                            range: TextRange::empty(end),
-                            replacement: ".$".into(),
-                        }],
-                    });
+                    d.fixes.push(Fix::replace(
+                        format!("Rename to \"{}.$\"", m.key),
+                        Applicability::Unsafe,
+                        TextRange::empty(end),
+                        ".$",
+                    ));
                 }
             }
         }

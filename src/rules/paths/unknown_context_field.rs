@@ -1,4 +1,4 @@
-use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::diagnostics::{Applicability, Fix};
 use crate::expr::jsonata::states_context_paths;
 use crate::expr::jsonpath::{Root, Selector};
 use crate::model::{State, StateType};
@@ -270,14 +270,12 @@ fn report(
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_')
         })
     {
-        d.fixes.push(Fix {
-            title: format!("Replace with \"{s}\""),
-            applicability: Applicability::Unsafe,
-            edits: vec![Edit {
-                range,
-                replacement: s.to_string(),
-            }],
-        });
+        d.fixes.push(Fix::replace(
+            format!("Replace with \"{s}\""),
+            Applicability::Unsafe,
+            range,
+            s.to_string(),
+        ));
     }
 }
 

@@ -78,21 +78,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
-    use crate::syntax::SourceKind;
+    use crate::rules::located_messages;
 
     fn run(choice: &str) -> Vec<String> {
         let text = format!(
             r#"{{"StartAt": "C", "States": {{"C": {{"Type": "Choice", {choice}}}, "E": {{"Type": "Succeed"}}, "F": {{"Type": "Succeed"}}}}}}"#
         );
-        let opts = LintOptions {
-            select: vec!["ASL707".into()],
-            ..Default::default()
-        };
-        lint_text(&text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| format!("{}: {}", &text[d.range.as_usize()], d.message))
-            .collect()
+        located_messages(&text, "ASL707")
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::diagnostics::{Applicability, Fix};
 use crate::model::{QueryLanguage, StateType};
 use crate::rules::{LintContext, Sink, declare_rule, plain_key};
 
@@ -79,14 +79,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             if let Some(name) = plain_key(ctx.source, member.key_range)
                 .filter(|r| ctx.source.get(r.as_usize()) == Some(old))
             {
-                d.fixes.push(Fix {
-                    title: format!("Rename \"{old}\" to \"{new}\""),
-                    applicability: Applicability::Safe,
-                    edits: vec![Edit {
-                        range: name,
-                        replacement: new.to_string(),
-                    }],
-                });
+                d.fixes.push(Fix::replace(
+                    format!("Rename \"{old}\" to \"{new}\""),
+                    Applicability::Safe,
+                    name,
+                    new.to_string(),
+                ));
             }
         }
     }

@@ -192,21 +192,13 @@ fn names_a_secret(key: &str, text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
-    use crate::syntax::SourceKind;
+    use crate::rules::located_messages;
 
     fn run(parameters: &str) -> Vec<String> {
         let text = format!(
             r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Parameters": {parameters}, "End": true}}}}}}"#
         );
-        let opts = LintOptions {
-            select: vec!["ASL712".into()],
-            ..Default::default()
-        };
-        lint_text(&text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| format!("{}: {}", &text[d.range.as_usize()], d.message))
-            .collect()
+        located_messages(&text, "ASL712")
     }
 
     #[test]

@@ -87,21 +87,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
-    use crate::syntax::SourceKind;
+    use crate::rules::located_messages;
 
     fn run(fields: &str) -> Vec<String> {
         let text = format!(
             r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", {fields}, "End": true}}}}}}"#
         );
-        let opts = LintOptions {
-            select: vec!["ASL710".into()],
-            ..Default::default()
-        };
-        lint_text(&text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| format!("{}: {}", &text[d.range.as_usize()], d.message))
-            .collect()
+        located_messages(&text, "ASL710")
     }
 
     const STATES: &str = r#""StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}"#;

@@ -227,18 +227,10 @@ fn in_child_workflow(machine: &StateMachine<'_, '_>, scope: ScopeId) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
-    use crate::syntax::SourceKind;
+    use crate::rules::located_messages;
 
     fn run(text: &str) -> Vec<String> {
-        let opts = LintOptions {
-            select: vec!["ASL708".into()],
-            ..Default::default()
-        };
-        lint_text(text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| format!("{}: {}", &text[d.range.as_usize()], d.message))
-            .collect()
+        located_messages(text, "ASL708")
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::resources::integration_resource;
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::{TextRange, string_source_offset};
@@ -58,14 +58,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         );
         d.help =
             Some("integration ARNs are written arn:<partition>:states:::<service>:<action>".into());
-        d.fixes.push(Fix {
-            title: "Remove the region and account".into(),
-            applicability: Applicability::Unsafe,
-            edits: vec![Edit {
-                range: TextRange::new(s, e),
-                replacement: ":".into(),
-            }],
-        });
+        d.fixes.push(Fix::replace(
+            "Remove the region and account",
+            Applicability::Unsafe,
+            TextRange::new(s, e),
+            ":",
+        ));
     }
 }
 

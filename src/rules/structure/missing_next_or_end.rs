@@ -1,4 +1,4 @@
-use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::SourceKind;
 
@@ -62,14 +62,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             && let Some(members) = state.node.as_object()
             && let Some(last) = members.last()
         {
-            d.fixes.push(Fix {
-                title: "Add \"End\": true".to_string(),
-                applicability: Applicability::Unsafe,
-                edits: vec![Edit {
-                    range: crate::syntax::TextRange::empty(last.value.range.end),
-                    replacement: ", \"End\": true".to_string(),
-                }],
-            });
+            d.fixes.push(Fix::replace(
+                "Add \"End\": true",
+                Applicability::Unsafe,
+                crate::syntax::TextRange::empty(last.value.range.end),
+                ", \"End\": true",
+            ));
         }
     }
 }

@@ -1,4 +1,4 @@
-use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::{LintContext, Sink, declare_rule, plain_key};
 use crate::schema::Category;
 
@@ -47,14 +47,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             && let Some(name) = plain_key(ctx.source, f.range)
         {
             // A guess at what was meant: only on request.
-            d.fixes.push(Fix {
-                title: format!("Rename to \"{s}\""),
-                applicability: Applicability::Unsafe,
-                edits: vec![Edit {
-                    range: name,
-                    replacement: s.clone(),
-                }],
-            });
+            d.fixes.push(Fix::replace(
+                format!("Rename to \"{s}\""),
+                Applicability::Unsafe,
+                name,
+                s.clone(),
+            ));
         }
     }
 }

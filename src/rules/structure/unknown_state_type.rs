@@ -1,4 +1,4 @@
-use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::diagnostics::{Applicability, Fix};
 use crate::model::StateType;
 use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
 
@@ -57,14 +57,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         );
         if let Some(s) = suggestion {
             d.help = Some(format!("did you mean \"{s}\"?"));
-            d.fixes.push(Fix {
-                title: format!("Replace with \"{s}\""),
-                applicability: Applicability::Unsafe,
-                edits: vec![Edit {
-                    range: ty.value.range,
-                    replacement: format!("\"{s}\""),
-                }],
-            });
+            d.fixes.push(Fix::replace(
+                format!("Replace with \"{s}\""),
+                Applicability::Unsafe,
+                ty.value.range,
+                format!("\"{s}\""),
+            ));
         }
     }
 }
