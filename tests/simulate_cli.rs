@@ -475,9 +475,9 @@ fn template_errors_point_into_the_referenced_file() {
     );
 }
 
-/// ASL506's two fixtures, run with the assignment failing: the catcher without a
-/// ResultPath hands "Escalate" only the error output and the execution fails where
-/// the warning points; with `"ResultPath": "$.error"` it succeeds.
+/// ASL506's fixtures, run with the assignment failing: the catcher without a ResultPath
+/// (JSONPath) or Output (JSONata) hands "Escalate" only the error output and the
+/// execution fails where the warning points; the fixed twins succeed.
 #[test]
 fn catch_drops_input_fixtures_fail_and_pass_as_the_rule_says() {
     let dir = TempDir::new("asl506");
@@ -513,19 +513,28 @@ fn catch_drops_input_fixtures_fail_and_pass_as_the_rule_says() {
         );
         (code, serde_json::from_str::<Value>(&out).unwrap())
     };
-    let (code, out) = args(&fixture("invalid-escalate-reads-lost-ticket"));
-    assert_eq!(code, 1);
-    assert_eq!(out["status"], "FAILED");
-    assert_eq!(out["error"], "States.Runtime");
-    assert!(
-        out["cause"]
-            .as_str()
-            .unwrap()
-            .contains("The JSONPath '$.ticket.id' specified for the field 'ticket.$' could not be found in the input"),
-        "{out}"
-    );
-    let (code, out) = args(&fixture("valid-result-path-keeps-ticket"));
-    assert_eq!(code, 0);
-    assert_eq!(out["status"], "SUCCEEDED");
-    assert_eq!(out["output"], json!({"MessageId": "1"}));
+    for (invalid, valid, error, cause) in [
+        (
+            "invalid-escalate-reads-lost-ticket",
+            "valid-result-path-keeps-ticket",
+            "States.Runtime",
+            "The JSONPath '$.ticket.id' specified for the field 'ticket.$' could not be found in the input",
+        ),
+        (
+            "invalid-jsonata-escalate",
+            "valid-jsonata-output-keeps-ticket",
+            "States.QueryEvaluationError",
+            "The JSONata expression '$states.input.ticket.id' specified for the field 'Arguments/Message/ticket' returned nothing (undefined)",
+        ),
+    ] {
+        let (code, out) = args(&fixture(invalid));
+        assert_eq!(code, 1, "{invalid}");
+        assert_eq!(out["status"], "FAILED");
+        assert_eq!(out["error"], error);
+        assert!(out["cause"].as_str().unwrap().contains(cause), "{out}");
+        let (code, out) = args(&fixture(valid));
+        assert_eq!(code, 0, "{valid}");
+        assert_eq!(out["status"], "SUCCEEDED");
+        assert_eq!(out["output"], json!({"MessageId": "1"}));
+    }
 }

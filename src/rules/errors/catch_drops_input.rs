@@ -1,23 +1,31 @@
 use crate::expr::jsonpath::{self, Root, Selector};
 use crate::model::{QueryLanguage, State, StateType};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{Member, Node, TextRange};
+use crate::syntax::{Member, Node, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a catcher with no `ResultPath` (or `"ResultPath": "$"`) whose `Next`
-    /// state reads a field of its input other than `Error` and `Cause`: the first path
-    /// that state evaluates on its input (`InputPath`, a `.$` field of `Parameters` or
+    /// Reports a catcher that passes on only the error output while its `Next` state
+    /// reads a field of its input other than `Error` and `Cause`.
+    ///
+    /// In JSONPath, a catcher passes on only the error output unless its `ResultPath`
+    /// (other than `"$"`) keeps the input; the read that counts is the first path the
+    /// `Next` state evaluates on its input (`InputPath`, a `.$` field of `Parameters` or
     /// `ItemSelector`, the first Choice rule's `Variable`, `ItemsPath`, a Wait's
     /// `SecondsPath`/`TimestampPath`, a Fail's `ErrorPath`/`CausePath`, a Task's
-    /// `TimeoutSecondsPath`/`HeartbeatSecondsPath`). JSONPath states only.
+    /// `TimeoutSecondsPath`/`HeartbeatSecondsPath`). In JSONata, a catcher without an
+    /// `Output` passes on the error output, and the read that counts is the first field
+    /// whose whole expression is a path such as `{% $states.input.ticket.id %}`
+    /// (`Arguments`, `Items`, `Output`, ...); an expression that does more than read may
+    /// handle the missing field and is not judged.
     ///
     /// ## Why is this bad?
     /// Without a `ResultPath`, a catcher's output is the error output alone,
     /// `{"Error": ..., "Cause": ...}`: the state's input is gone. The handler that
     /// reads `$.ticketId` then fails with `States.Runtime` (a path that matches
     /// nothing), which no Catch can catch, so the execution fails in the very
-    /// place written to handle the failure. It shows only when the error happens.
+    /// place written to handle the failure; in JSONata the undefined value fails the
+    /// handler with `States.QueryEvaluationError`. It shows only when the error happens.
     ///
     /// ## Example
     /// ```json
@@ -57,13 +65,21 @@ const ERROR_OUTPUT: [&str; 2] = ["Error", "Cause"];
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        if state.query_language != QueryLanguage::JsonPath {
-            continue;
-        }
         for catcher in &state.catchers {
-            let keeps_input = match catcher.node.get("ResultPath") {
-                None => false,
-                Some(p) => p.as_str() != Some("$"),
+            // JSONPath keeps the input with a ResultPath other than `$`; JSONata with an
+            // Output of the catcher's own.
+            let (keeps_input, help) = match state.query_language {
+                QueryLanguage::JsonPath => (
+                    catcher
+                        .node
+                        .get("ResultPath")
+                        .is_some_and(|p| p.as_str() != Some("$")),
+                    "add \"ResultPath\": \"$.error\" to the catcher to keep the input and put the error beside it",
+                ),
+                QueryLanguage::JsonAta => (
+                    catcher.node.get("Output").is_some(),
+                    "give the catcher an Output that keeps the input, e.g. \"{% $merge([$states.input, {'error': $states.errorOutput}]) %}\"",
+                ),
             };
             let Some(next) = catcher.next else { continue };
             let Some(name) = next.value.as_str() else {
@@ -76,10 +92,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let Some(target) = scope.state(name) else {
                 continue;
             };
-            if target.query_language != QueryLanguage::JsonPath {
-                continue;
-            }
-            let Some((range, path)) = first_read(target) else {
+            let read = match target.query_language {
+                QueryLanguage::JsonPath => first_read(target),
+                QueryLanguage::JsonAta => first_jsonata_read(target),
+            };
+            let Some((range, path)) = read else {
                 continue;
             };
             let d = sink.report(
@@ -93,10 +110,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 range,
                 message: format!("\"{path}\" matches nothing in the error output"),
             });
-            d.help = Some(
-                "add \"ResultPath\": \"$.error\" to the catcher to keep the input and put the error beside it"
-                    .into(),
-            );
+            d.help = Some(help.into());
         }
     }
 }
@@ -180,6 +194,58 @@ fn template_read<'a>(members: &'a [Member<'_>]) -> Option<(TextRange, &'a str)> 
     })
 }
 
+/// The first field of a JSONata state, in evaluation order, whose whole expression is a
+/// `$states.input.name...` path that the error output cannot match: such an expression
+/// is undefined there, which is `States.QueryEvaluationError`. Expressions that do more
+/// than read a path may handle the missing field and are not judged.
+fn first_jsonata_read<'a>(state: &State<'a, '_>) -> Option<(TextRange, &'a str)> {
+    let fields: &[&str] = match state.kind? {
+        StateType::Task | StateType::Parallel => &["Arguments"],
+        StateType::Map => &["Items", "ItemSelector"],
+        StateType::Pass => &["Output", "Assign"],
+        StateType::Wait => &["Seconds", "Timestamp"],
+        StateType::Fail => &["Error", "Cause"],
+        StateType::Choice => {
+            let rule = state.choices.first()?.node;
+            return rule.get("Condition").and_then(jsonata_path);
+        }
+        StateType::Succeed => &["Output"],
+    };
+    fields
+        .iter()
+        .filter_map(|f| state.field(f))
+        .find_map(|m| first_in_tree(&m.value, 0))
+}
+
+fn first_in_tree<'a>(node: &'a Node<'_>, depth: usize) -> Option<(TextRange, &'a str)> {
+    if depth > 64 {
+        return None;
+    }
+    match &node.value {
+        Value::Object(members) => members
+            .iter()
+            .find_map(|m| first_in_tree(&m.value, depth + 1)),
+        Value::Array(items) => items.iter().find_map(|i| first_in_tree(i, depth + 1)),
+        _ => jsonata_path(node),
+    }
+}
+
+/// `node` when it is exactly `{% $states.input.name... %}` with a first name that the
+/// error output does not have; the path is returned without the braces.
+fn jsonata_path<'a>(node: &'a Node<'_>) -> Option<(TextRange, &'a str)> {
+    let text = node.as_str()?.trim();
+    let inner = text.strip_prefix("{%")?.strip_suffix("%}")?.trim();
+    let rest = inner.strip_prefix("$states.input.")?;
+    let first = rest.split('.').next()?;
+    let plain = |n: &str| {
+        !n.is_empty()
+            && !n.starts_with(|c: char| c.is_ascii_digit())
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    (plain(first) && rest.split('.').all(plain) && !ERROR_OUTPUT.contains(&first))
+        .then_some((node.range, inner))
+}
+
 /// `node` when it is a `$.name...` path whose first field is not in the error output.
 fn foreign<'a>(node: &'a Node<'_>) -> Option<(TextRange, &'a str)> {
     let text = node.as_str()?;
@@ -259,5 +325,34 @@ mod tests {
         // Once InputPath selects the error, later fields read from it.
         let selected = r#"{"Type": "Pass", "InputPath": "$.Cause", "Parameters": {"x.$": "$.x"}, "End": true}"#;
         assert!(run("", selected).is_empty());
+    }
+
+    /// A JSONata Task whose catcher (`catcher` is its extra fields) goes to `target`.
+    fn run_jsonata(catcher: &str, target: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Catch": [{{"ErrorEquals": ["States.ALL"]{catcher}, "Next": "H"}}], "End": true}}, "H": {target}}}}}"#
+        );
+        crate::rules::located_messages(&text, "ASL506")
+    }
+
+    #[test]
+    fn jsonata_handlers_reading_a_plain_input_path() {
+        let task = r#"{"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Arguments": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:t", "Message": {"id": "{% $states.input.ticket.id %}"}}, "End": true}"#;
+        assert_eq!(
+            run_jsonata("", task),
+            [
+                "\"H\": this catcher of \"T\" passes only the error output (Error and Cause) to \"H\", which reads \"$states.input.ticket.id\" from its input"
+            ]
+        );
+        // An Output of the catcher's own decides what goes on.
+        let keep = r#", "Output": "{% $merge([$states.input, {'error': $states.errorOutput}]) %}""#;
+        assert!(run_jsonata(keep, task).is_empty());
+        for target in [
+            r#"{"Type": "Fail", "Error": "{% $states.input.Error %}", "Cause": "{% $states.input.Cause %}"}"#,
+            r#"{"Type": "Pass", "Output": {"id": "{% $exists($states.input.ticket) ? $states.input.ticket.id : null %}"}, "End": true}"#,
+            r#"{"Type": "Pass", "Output": "{% $states.input %}", "End": true}"#,
+        ] {
+            assert!(run_jsonata("", target).is_empty(), "{target}");
+        }
     }
 }
