@@ -1,7 +1,6 @@
-use crate::expr::jsonpath::{self, Root, Selector};
-use crate::model::{QueryLanguage, State, StateType};
+use crate::model::QueryLanguage;
+use crate::rules::paths::{input_reads, jsonata_input_reads};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{Member, Node, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
@@ -93,8 +92,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 continue;
             };
             let read = match target.query_language {
-                QueryLanguage::JsonPath => first_read(target),
-                QueryLanguage::JsonAta => first_jsonata_read(target),
+                QueryLanguage::JsonPath => input_reads(target).into_iter().find(|r| foreign(r.1)),
+                QueryLanguage::JsonAta => jsonata_input_reads(target)
+                    .into_iter()
+                    .find(|r| foreign_jsonata(r.1)),
             };
             let Some((range, path)) = read else {
                 continue;
@@ -115,151 +116,18 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     }
 }
 
-/// The first path `state` evaluates on its raw input that the error output cannot
-/// match, with the range of its string.
-fn first_read<'a>(state: &State<'a, '_>) -> Option<(TextRange, &'a str)> {
-    if let Some(m) = state.field("InputPath") {
-        // A path other than `$` decides what every later field sees: only it counts.
-        match m.value.as_str() {
-            Some("$") => {}
-            Some(_) => return foreign(&m.value),
-            None => return None,
-        }
-    }
-    let fields: &[&str] = match state.kind? {
-        StateType::Task => &["Parameters", "TimeoutSecondsPath", "HeartbeatSecondsPath"],
-        StateType::Pass | StateType::Parallel => &["Parameters"],
-        StateType::Map => &["ItemsPath", "ItemSelector", "Parameters"],
-        StateType::Wait => &["SecondsPath", "TimestampPath"],
-        StateType::Fail => &["ErrorPath", "CausePath"],
-        StateType::Choice => return first_choice_read(state),
-        StateType::Succeed => return None,
-    };
-    fields
-        .iter()
-        .filter_map(|f| state.field(f))
-        .find_map(|m| match m.value.as_object() {
-            Some(members) => template_read(members),
-            None => foreign(&m.value),
-        })
+/// `path` when it is a `$.name...` (or `$['name']...`) path whose first field is not
+/// in the error output.
+fn foreign(path: &str) -> bool {
+    crate::rules::paths::first_input_field(path).is_some_and(|name| !ERROR_OUTPUT.contains(&name))
 }
 
-/// The Variable of the first Choice rule (the only one sure to be evaluated), unless
-/// the rule tests `IsPresent` anywhere, which guards against a missing field.
-fn first_choice_read<'a>(state: &State<'a, '_>) -> Option<(TextRange, &'a str)> {
-    let rule = state.choices.first()?.node;
-    if mentions_is_present(rule, 0) {
-        return None;
-    }
-    let mut at = rule;
-    // Down to the first comparison: And/Or evaluate their first rule first.
-    for _ in 0..32 {
-        if let Some(v) = at.get("Variable") {
-            return foreign(v);
-        }
-        at = match (at.get("And").or_else(|| at.get("Or")), at.get("Not")) {
-            (Some(list), _) => list.as_array()?.first()?,
-            (None, Some(not)) => not,
-            (None, None) => return None,
-        };
-    }
-    None
-}
-
-fn mentions_is_present(node: &Node<'_>, depth: usize) -> bool {
-    if depth > 32 {
-        return true;
-    }
-    if node.get("IsPresent").is_some() {
-        return true;
-    }
-    let nested = |key: &str| match node.get(key) {
-        Some(n) => match n.as_array() {
-            Some(items) => items.iter().any(|r| mentions_is_present(r, depth + 1)),
-            None => mentions_is_present(n, depth + 1),
-        },
-        None => false,
-    };
-    nested("And") || nested("Or") || nested("Not")
-}
-
-/// The first `.$` field of a payload template whose path the error output cannot match.
-fn template_read<'a>(members: &'a [Member<'_>]) -> Option<(TextRange, &'a str)> {
-    members.iter().find_map(|m| {
-        if m.key.ends_with(".$") {
-            foreign(&m.value)
-        } else {
-            m.value.as_object().and_then(template_read)
-        }
-    })
-}
-
-/// The first field of a JSONata state, in evaluation order, whose whole expression is a
-/// `$states.input.name...` path that the error output cannot match: such an expression
-/// is undefined there, which is `States.QueryEvaluationError`. Expressions that do more
-/// than read a path may handle the missing field and are not judged.
-fn first_jsonata_read<'a>(state: &State<'a, '_>) -> Option<(TextRange, &'a str)> {
-    let fields: &[&str] = match state.kind? {
-        StateType::Task | StateType::Parallel => &["Arguments"],
-        StateType::Map => &["Items", "ItemSelector"],
-        StateType::Pass => &["Output", "Assign"],
-        StateType::Wait => &["Seconds", "Timestamp"],
-        StateType::Fail => &["Error", "Cause"],
-        StateType::Choice => {
-            let rule = state.choices.first()?.node;
-            return rule.get("Condition").and_then(jsonata_path);
-        }
-        StateType::Succeed => &["Output"],
-    };
-    fields
-        .iter()
-        .filter_map(|f| state.field(f))
-        .find_map(|m| first_in_tree(&m.value, 0))
-}
-
-fn first_in_tree<'a>(node: &'a Node<'_>, depth: usize) -> Option<(TextRange, &'a str)> {
-    if depth > 64 {
-        return None;
-    }
-    match &node.value {
-        Value::Object(members) => members
-            .iter()
-            .find_map(|m| first_in_tree(&m.value, depth + 1)),
-        Value::Array(items) => items.iter().find_map(|i| first_in_tree(i, depth + 1)),
-        _ => jsonata_path(node),
-    }
-}
-
-/// `node` when it is exactly `{% $states.input.name... %}` with a first name that the
-/// error output does not have; the path is returned without the braces.
-fn jsonata_path<'a>(node: &'a Node<'_>) -> Option<(TextRange, &'a str)> {
-    let text = node.as_str()?.trim();
-    let inner = text.strip_prefix("{%")?.strip_suffix("%}")?.trim();
-    let rest = inner.strip_prefix("$states.input.")?;
-    let first = rest.split('.').next()?;
-    let plain = |n: &str| {
-        !n.is_empty()
-            && !n.starts_with(|c: char| c.is_ascii_digit())
-            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
-    (plain(first) && rest.split('.').all(plain) && !ERROR_OUTPUT.contains(&first))
-        .then_some((node.range, inner))
-}
-
-/// `node` when it is a `$.name...` path whose first field is not in the error output.
-fn foreign<'a>(node: &'a Node<'_>) -> Option<(TextRange, &'a str)> {
-    let text = node.as_str()?;
-    if !text.starts_with("$.") && !text.starts_with("$[") {
-        return None;
-    }
-    let path = jsonpath::parse(text).ok()?;
-    let first = path.segments.first()?;
-    match (&path.root, first.descendant, &first.selector) {
-        (Root::Input, false, Selector::Name(name)) if !ERROR_OUTPUT.contains(&name.as_str()) => {
-            Some((node.range, text))
-        }
-        _ => None,
-    }
+/// `expression` (`$states.input.name...`) when its first name is not in the error output.
+fn foreign_jsonata(expression: &str) -> bool {
+    expression
+        .strip_prefix("$states.input.")
+        .and_then(|rest| rest.split('.').next())
+        .is_some_and(|name| !ERROR_OUTPUT.contains(&name))
 }
 
 #[cfg(test)]

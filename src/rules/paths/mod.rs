@@ -208,3 +208,178 @@ pub(crate) fn path_fields<'a, 's>(state: &State<'a, 's>) -> Vec<(&'a Member<'s>,
     }
     out
 }
+
+/// The paths a JSONPath state surely evaluates on its raw input, in order, each with the
+/// range of its string: an `InputPath` other than `$` alone (every later field reads what
+/// it selects), else the `.$` fields of `Parameters`/`ItemSelector`, `ItemsPath`, the
+/// `*Path` fields of Task, Wait and Fail, and the first comparison of the first Choice
+/// rule (the only one sure to run) unless that rule tests `IsPresent`. Only `$...`
+/// strings count: context paths, variables and intrinsic functions do not.
+pub(crate) fn input_reads<'a>(state: &State<'a, '_>) -> Vec<(TextRange, &'a str)> {
+    let input_path = |n: &'a Node<'_>| {
+        n.as_str()
+            .filter(|t| t.starts_with("$.") || t.starts_with("$["))
+            .map(|t| (n.range, t))
+    };
+    if let Some(m) = state.field("InputPath") {
+        match m.value.as_str() {
+            Some("$") => {}
+            _ => return input_path(&m.value).into_iter().collect(),
+        }
+    }
+    let fields: &[&str] = match state.kind {
+        Some(StateType::Task) => &["Parameters", "TimeoutSecondsPath", "HeartbeatSecondsPath"],
+        Some(StateType::Pass | StateType::Parallel) => &["Parameters"],
+        Some(StateType::Map) => &["ItemsPath", "ItemSelector", "Parameters"],
+        Some(StateType::Wait) => &["SecondsPath", "TimestampPath"],
+        Some(StateType::Fail) => &["ErrorPath", "CausePath"],
+        Some(StateType::Choice) => {
+            return first_choice_variable(state)
+                .and_then(input_path)
+                .into_iter()
+                .collect();
+        }
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for m in fields.iter().filter_map(|f| state.field(f)) {
+        match m.value.as_object() {
+            Some(members) => template_reads(members, &input_path, &mut out, 0),
+            None => out.extend(input_path(&m.value)),
+        }
+    }
+    out
+}
+
+fn template_reads<'a>(
+    members: &'a [Member<'_>],
+    input_path: &dyn Fn(&'a Node<'_>) -> Option<(TextRange, &'a str)>,
+    out: &mut Vec<(TextRange, &'a str)>,
+    depth: usize,
+) {
+    for m in members {
+        if m.key.ends_with(".$") {
+            out.extend(input_path(&m.value));
+        } else if let Some(inner) = m.value.as_object()
+            && depth < 64
+        {
+            template_reads(inner, input_path, out, depth + 1);
+        }
+    }
+}
+
+/// The Variable of the first comparison of the first Choice rule (And/Or evaluate their
+/// first rule first), unless the rule tests `IsPresent` anywhere.
+fn first_choice_variable<'a>(state: &State<'a, '_>) -> Option<&'a Node<'a>> {
+    let rule = state.choices.first()?.node;
+    if mentions_is_present(rule, 0) {
+        return None;
+    }
+    let mut at = rule;
+    for _ in 0..32 {
+        if let Some(v) = at.get("Variable") {
+            return Some(v);
+        }
+        at = match (at.get("And").or_else(|| at.get("Or")), at.get("Not")) {
+            (Some(list), _) => list.as_array()?.first()?,
+            (None, Some(not)) => not,
+            (None, None) => return None,
+        };
+    }
+    None
+}
+
+fn mentions_is_present(node: &Node<'_>, depth: usize) -> bool {
+    if depth > 32 || node.get("IsPresent").is_some() {
+        return true;
+    }
+    let nested = |key: &str| match node.get(key) {
+        Some(n) => match n.as_array() {
+            Some(items) => items.iter().any(|r| mentions_is_present(r, depth + 1)),
+            None => mentions_is_present(n, depth + 1),
+        },
+        None => false,
+    };
+    nested("And") || nested("Or") || nested("Not")
+}
+
+/// The first field name of a `$.name...` path (`None` for `$`, a deep scan, an index,
+/// a filter, the context object, a variable, or text that is not a path).
+pub(crate) fn first_input_field(path: &str) -> Option<&str> {
+    if !path.starts_with("$.") && !path.starts_with("$[") {
+        return None;
+    }
+    let parsed = jsonpath::parse(path).ok()?;
+    let first = parsed.segments.first()?;
+    match (&parsed.root, first.descendant, &first.selector) {
+        (jsonpath::Root::Input, false, jsonpath::Selector::Name(name)) => {
+            // The name as written, so that the result borrows from `path`.
+            let at = path[first.span.start as usize..first.span.end as usize]
+                .find(name.as_str())
+                .map(|i| first.span.start as usize + i)?;
+            Some(&path[at..at + name.len()])
+        }
+        _ => None,
+    }
+}
+
+/// The fields of a JSONata state, in evaluation order, whose whole expression is a
+/// `$states.input.name...` path, with the range of the string and the expression inside
+/// the braces. An expression that does more than read a path may handle a missing
+/// field, so it is not listed.
+pub(crate) fn jsonata_input_reads<'a>(state: &State<'a, '_>) -> Vec<(TextRange, &'a str)> {
+    let fields: &[&str] = match state.kind {
+        Some(StateType::Task | StateType::Parallel) => &["Arguments"],
+        Some(StateType::Map) => &["Items", "ItemSelector"],
+        Some(StateType::Pass | StateType::Succeed) => &["Output", "Assign"],
+        Some(StateType::Wait) => &["Seconds", "Timestamp"],
+        Some(StateType::Fail) => &["Error", "Cause"],
+        Some(StateType::Choice) => {
+            return state
+                .choices
+                .first()
+                .and_then(|r| r.node.get("Condition"))
+                .and_then(jsonata_input_path)
+                .into_iter()
+                .collect();
+        }
+        None => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for m in fields.iter().filter_map(|f| state.field(f)) {
+        jsonata_tree_reads(&m.value, &mut out, 0);
+    }
+    out
+}
+
+fn jsonata_tree_reads<'a>(node: &'a Node<'_>, out: &mut Vec<(TextRange, &'a str)>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match &node.value {
+        Value::Object(members) => members
+            .iter()
+            .for_each(|m| jsonata_tree_reads(&m.value, out, depth + 1)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|i| jsonata_tree_reads(i, out, depth + 1)),
+        _ => out.extend(jsonata_input_path(node)),
+    }
+}
+
+/// `node` when it is exactly `{% $states.input.name... %}` with plain names.
+fn jsonata_input_path<'a>(node: &'a Node<'_>) -> Option<(TextRange, &'a str)> {
+    let inner = node
+        .as_str()?
+        .trim()
+        .strip_prefix("{%")?
+        .strip_suffix("%}")?
+        .trim();
+    let rest = inner.strip_prefix("$states.input.")?;
+    let plain = |n: &str| {
+        !n.is_empty()
+            && !n.starts_with(|c: char| c.is_ascii_digit())
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    rest.split('.').all(plain).then_some((node.range, inner))
+}
