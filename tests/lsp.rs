@@ -365,7 +365,7 @@ const DEMO: &str = r#"{
   "StartAt": "Start",
   "States": {
     "Start": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Retry": [{"ErrorEquals": ["States.ALL"]}], "Parameters": {"FunctionName": "f"}, "Next": "Check"},
-    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}], "Default": "Lonely"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.Payload.ok", "BooleanEquals": true, "Next": "Done"}], "Default": "Lonely"},
     "Lonely": {"Type": "Pass"},
     "Done": {"Type": "Succeed"}
   }
@@ -456,7 +456,7 @@ fn navigation_hover_completion_and_edits_on_json() {
     let prep = c.call("textDocument/prepareRename", doc_pos(uri, at_done.clone()));
     assert_eq!(
         prep,
-        json!({"range": range(5, 97, 5, 101), "placeholder": "Done"})
+        json!({"range": range(5, 105, 5, 109), "placeholder": "Done"})
     );
     let edit = c.call(
         "textDocument/rename",
@@ -525,7 +525,9 @@ fn navigation_hover_completion_and_edits_on_json() {
     let edits = c.format(uri, 2, true);
     let formatted = apply(DEMO, edits.as_array().unwrap());
     assert!(formatted.starts_with("{\n  \"Comment\": \"demo\",\n  \"StartAt\": \"Start\",\n  \"States\": {\n    \"Start\": {\n      \"Type\": \"Task\",\n"), "{formatted}");
-    assert!(formatted.contains("\"Choices\": [\n        {\n          \"Variable\": \"$.ok\","));
+    assert!(
+        formatted.contains("\"Choices\": [\n        {\n          \"Variable\": \"$.Payload.ok\",")
+    );
     // Formatting the formatted text changes nothing.
     c.change(uri, 2, json!([{"text": formatted}]));
     assert_eq!(codes(&c.diagnostics(uri, 2)), ["ASL106"]);

@@ -3,6 +3,7 @@ pub mod express_unsupported_pattern;
 pub mod invalid_item_reader_resource;
 pub mod invalid_lambda_arn;
 pub mod invalid_resource_arn;
+pub mod lambda_payload_not_selected;
 pub mod missing_integration_parameter;
 pub mod missing_task_token;
 pub mod service_integration_with_region;

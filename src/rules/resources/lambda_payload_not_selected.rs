@@ -1,0 +1,257 @@
+use crate::diagnostics::Label;
+use crate::expr::jsonpath::{self, Root, Selector};
+use crate::model::{QueryLanguage, StateType};
+use crate::rules::paths::{input_reads, jsonata_input_reads};
+use crate::rules::resources::integration_resource;
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a state that reads a field of a Lambda function's output straight after a
+    /// Task that calls the function through the optimized integration
+    /// (`arn:aws:states:::lambda:invoke`) and leaves the response wrapped: no
+    /// `ResultSelector` or `OutputPath` (JSONPath), no `Output` (JSONata). The read
+    /// counts when it names a field under where the result was put (the `ResultPath`,
+    /// `$` when absent) that the response does not have. Only the first state after the
+    /// Task is looked at, with the reads it surely makes (see ASL506).
+    ///
+    /// ## Why is this bad?
+    /// `lambda:invoke` returns the Lambda `Invoke` response, `{"ExecutedVersion",
+    /// "Payload", "SdkHttpMetadata", "SdkResponseMetadata", "StatusCode"}`, and the
+    /// function's own output is inside `Payload`. A Choice that tests `$.valid` after it
+    /// finds no such field and the execution fails with `States.Runtime` (JSONata:
+    /// `States.QueryEvaluationError`). The legacy form (the function ARN as `Resource`)
+    /// returns the output unwrapped, which is why definitions moved to `lambda:invoke`
+    /// break this way.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Check email", "States": {
+    ///   "Check email": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+    ///     "Parameters": {"FunctionName": "check-email", "Payload.$": "$"},
+    ///     "ResultPath": "$.emailCheck", "Next": "Email valid?"},
+    ///   "Email valid?": {"Type": "Choice", "Choices": [
+    ///     {"Variable": "$.emailCheck.valid", "BooleanEquals": true, "Next": "Enrol"}],
+    ///     "Default": "Cancel"},
+    ///   "Enrol": {"Type": "Succeed"}, "Cancel": {"Type": "Fail"}}}
+    /// ```
+    ///
+    /// Use instead (unwrap the response on the Task):
+    /// ```json
+    /// {"StartAt": "Check email", "States": {
+    ///   "Check email": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+    ///     "Parameters": {"FunctionName": "check-email", "Payload.$": "$"},
+    ///     "ResultSelector": {"valid.$": "$.Payload.valid"},
+    ///     "ResultPath": "$.emailCheck", "Next": "Email valid?"},
+    ///   "Email valid?": {"Type": "Choice", "Choices": [
+    ///     {"Variable": "$.emailCheck.valid", "BooleanEquals": true, "Next": "Enrol"}],
+    ///     "Default": "Cancel"},
+    ///   "Enrol": {"Type": "Succeed"}, "Cancel": {"Type": "Fail"}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL410",
+        name: "lambda-payload-not-selected",
+        severity: Warning,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+/// The fields of the Lambda `Invoke` response that `lambda:invoke` returns.
+const RESPONSE: [&str; 5] = [
+    "ExecutedVersion",
+    "Payload",
+    "SdkHttpMetadata",
+    "SdkResponseMetadata",
+    "StatusCode",
+];
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        if state.kind != Some(StateType::Task) {
+            continue;
+        }
+        let Some((resource, _, arn)) = integration_resource(state) else {
+            continue;
+        };
+        if arn.resource != "lambda:invoke" {
+            continue;
+        }
+        let Some(target) = state
+            .next
+            .and_then(|n| n.value.as_str())
+            .and_then(|name| machine.scope(state.id.scope).state(name))
+        else {
+            continue;
+        };
+        // Where the wrapped response lands in the next state's input, and the reads there.
+        let found = match (state.query_language, target.query_language) {
+            (QueryLanguage::JsonPath, QueryLanguage::JsonPath) => {
+                let Some(at) = result_location(state) else {
+                    continue;
+                };
+                input_reads(target).into_iter().find_map(|(range, path)| {
+                    let names = plain_names(path)?;
+                    let rest = names.strip_prefix(at.as_slice())?;
+                    let field = rest.first()?;
+                    (!RESPONSE.contains(field)).then(|| {
+                        let mut fixed: Vec<&str> = at.clone();
+                        fixed.push("Payload");
+                        fixed.extend(rest);
+                        (range, path.to_string(), format!("$.{}", fixed.join(".")))
+                    })
+                })
+            }
+            (QueryLanguage::JsonAta, QueryLanguage::JsonAta) => {
+                if state.field("Output").is_some() {
+                    continue;
+                }
+                jsonata_input_reads(target)
+                    .into_iter()
+                    .find_map(|(range, expression)| {
+                        let rest = expression.strip_prefix("$states.input.")?;
+                        let field = rest.split('.').next()?;
+                        (!RESPONSE.contains(&field)).then(|| {
+                            (
+                                range,
+                                expression.to_string(),
+                                format!("$states.input.Payload.{rest}"),
+                            )
+                        })
+                    })
+            }
+            _ => None,
+        };
+        let Some((range, read, fixed)) = found else {
+            continue;
+        };
+        let d = sink.report(
+            range,
+            format!(
+                "\"{}\" reads \"{read}\", but \"{}\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"{fixed}\"",
+                target.name, state.name
+            ),
+        );
+        d.labels.push(Label {
+            range: resource.value.range,
+            message: "returns {ExecutedVersion, Payload, StatusCode, ...}".into(),
+        });
+        d.help = Some(match state.query_language {
+            QueryLanguage::JsonPath => format!(
+                "read \"{fixed}\", or unwrap the response on \"{}\" with a ResultSelector that picks fields of $.Payload",
+                state.name
+            ),
+            QueryLanguage::JsonAta => format!(
+                "read \"{fixed}\", or give \"{}\" the Output \"{{% $states.result.Payload %}}\"",
+                state.name
+            ),
+        });
+    }
+}
+
+/// The names of the path where a JSONPath Task puts its (unselected) result, as seen in
+/// its output: `[]` for the whole output. `None` when the output is not that result
+/// under a plain path (a `ResultSelector`, an `OutputPath`, `ResultPath: null`).
+fn result_location<'a>(state: &crate::model::State<'a, '_>) -> Option<Vec<&'a str>> {
+    if state.field("ResultSelector").is_some() {
+        return None;
+    }
+    if let Some(m) = state.field("OutputPath")
+        && m.value.as_str() != Some("$")
+    {
+        return None;
+    }
+    match state.field("ResultPath") {
+        None => Some(Vec::new()),
+        Some(m) => plain_names(m.value.as_str()?),
+    }
+}
+
+/// The names of a path made only of plain field names (`$`, `$.a.b`, `$['a']`).
+fn plain_names(path: &str) -> Option<Vec<&str>> {
+    let parsed = jsonpath::parse(path).ok()?;
+    if parsed.root != Root::Input {
+        return None;
+    }
+    parsed
+        .segments
+        .iter()
+        .map(|s| match (&s.selector, s.descendant) {
+            (Selector::Name(name), false) => {
+                let span = &path[s.span.start as usize..s.span.end as usize];
+                let at = span.find(name.as_str())? + s.span.start as usize;
+                Some(&path[at..at + name.len()])
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::located_messages;
+
+    fn run(task: &str, next: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"StartAt": "Check email", "States": {{"Check email": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "f", "Payload.$": "$"}}{task}, "Next": "Next"}}, "Next": {next}}}}}"#
+        );
+        located_messages(&text, "ASL410")
+    }
+
+    const CHOICE: &str = r#"{"Type": "Choice", "Choices": [{"Variable": "$.emailCheck.valid", "BooleanEquals": true, "Next": "Next"}], "Default": "Next"}"#;
+
+    #[test]
+    fn reads_of_the_function_output_outside_payload() {
+        assert_eq!(
+            run(r#", "ResultPath": "$.emailCheck""#, CHOICE),
+            [
+                "\"$.emailCheck.valid\": \"Next\" reads \"$.emailCheck.valid\", but \"Check email\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"$.emailCheck.Payload.valid\""
+            ]
+        );
+        let pass =
+            r#"{"Type": "Pass", "Parameters": {"student.$": "$.student.name"}, "End": true}"#;
+        assert_eq!(
+            run("", pass),
+            [
+                "\"$.student.name\": \"Next\" reads \"$.student.name\", but \"Check email\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"$.Payload.student.name\""
+            ]
+        );
+    }
+
+    #[test]
+    fn unwrapped_results_and_reads_elsewhere_pass() {
+        for task in [
+            r#", "ResultPath": "$.emailCheck", "ResultSelector": {"valid.$": "$.Payload.valid"}"#,
+            r#", "OutputPath": "$.Payload""#,
+            r#", "ResultPath": null"#,
+            r#", "ResultPath": "$.other""#,
+        ] {
+            assert!(run(task, CHOICE).is_empty(), "{task}");
+        }
+        let reads_payload = r#"{"Type": "Choice", "Choices": [{"Variable": "$.emailCheck.Payload.valid", "BooleanEquals": true, "Next": "Next"}], "Default": "Next"}"#;
+        assert!(run(r#", "ResultPath": "$.emailCheck""#, reads_payload).is_empty());
+        let status = r#"{"Type": "Choice", "Choices": [{"Variable": "$.StatusCode", "NumericEquals": 200, "Next": "Next"}], "Default": "Next"}"#;
+        assert!(run("", status).is_empty());
+        // The callback pattern returns what SendTaskSuccess sends: nothing is wrapped.
+        let callback = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "Parameters": {"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token"}}, "Next": "P"}, "P": {"Type": "Pass", "Parameters": {"v.$": "$.valid"}, "End": true}}}"#;
+        assert!(located_messages(callback, "ASL410").is_empty());
+    }
+
+    #[test]
+    fn jsonata_reads_outside_payload() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f"}, "Next": "P"}, "P": {"Type": "Pass", "Output": {"valid": "{% $states.input.valid %}"}, "End": true}}}"#;
+        assert_eq!(
+            located_messages(text, "ASL410"),
+            [
+                "\"{% $states.input.valid %}\": \"P\" reads \"$states.input.valid\", but \"T\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"$states.input.Payload.valid\""
+            ]
+        );
+        let unwrapped = text.replace(
+            r#""Next": "P"}"#,
+            r#""Output": "{% $states.result.Payload %}", "Next": "P"}"#,
+        );
+        assert!(located_messages(&unwrapped, "ASL410").is_empty());
+    }
+}
