@@ -538,3 +538,40 @@ fn catch_drops_input_fixtures_fail_and_pass_as_the_rule_says() {
         assert_eq!(out["output"], json!({"MessageId": "1"}));
     }
 }
+
+/// ASL308's fixtures: reading `$.checks.paid` from a Parallel's array result fails
+/// where the warning points; reading the branch's entry succeeds.
+#[test]
+fn array_result_fixtures_fail_and_pass_as_the_rule_says() {
+    let fixture = |name: &str| {
+        format!(
+            "{}/tests/fixtures/ASL308/{name}.asl.json",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    };
+    let (code, out, _) = run(
+        &[
+            &fixture("invalid-enrolment-checks-array"),
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    let out: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(code, 1);
+    assert_eq!(out["error"], "States.Runtime");
+    assert!(
+        out["cause"]
+            .as_str()
+            .unwrap()
+            .contains("Invalid path '$.checks.paid'"),
+        "{out}"
+    );
+    let (code, out, _) = run(
+        &[&fixture("valid-reads-branch-entry"), "--format", "json"],
+        "",
+    );
+    let out: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(out["status"], "SUCCEEDED");
+}

@@ -407,6 +407,7 @@ pub static RULES: &[&Rule] = &[
     &paths::no_path::RULE,
     &paths::pass_result_is_static::RULE,
     &paths::unknown_context_field::RULE,
+    &paths::array_result_read_as_object::RULE,
     &resources::invalid_resource_arn::RULE,
     &resources::invalid_lambda_arn::RULE,
     &resources::unknown_service_integration::RULE,

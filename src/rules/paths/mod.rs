@@ -1,4 +1,5 @@
 //! 3xx: paths, payload templates and intrinsic functions (JSONPath states).
+pub mod array_result_read_as_object;
 pub mod duplicate_template_field;
 pub mod invalid_path;
 pub mod invalid_template_expression;
@@ -310,14 +311,20 @@ pub(crate) fn first_input_field(path: &str) -> Option<&str> {
         return None;
     }
     let parsed = jsonpath::parse(path).ok()?;
-    let first = parsed.segments.first()?;
-    match (&parsed.root, first.descendant, &first.selector) {
-        (jsonpath::Root::Input, false, jsonpath::Selector::Name(name)) => {
-            // The name as written, so that the result borrows from `path`.
-            let at = path[first.span.start as usize..first.span.end as usize]
-                .find(name.as_str())
-                .map(|i| first.span.start as usize + i)?;
-            Some(&path[at..at + name.len()])
+    if parsed.root != jsonpath::Root::Input {
+        return None;
+    }
+    segment_name(path, parsed.segments.first()?)
+}
+
+/// The field name of a `.name` or `['name']` segment (not a deep scan), as written in
+/// `path`, so that it borrows from it.
+fn segment_name<'p>(path: &'p str, segment: &jsonpath::Segment) -> Option<&'p str> {
+    match (&segment.selector, segment.descendant) {
+        (jsonpath::Selector::Name(name), false) => {
+            let span = path.get(segment.span.start as usize..segment.span.end as usize)?;
+            let at = span.find(name.as_str())? + segment.span.start as usize;
+            path.get(at..at + name.len())
         }
         _ => None,
     }
@@ -382,4 +389,36 @@ fn jsonata_input_path<'a>(node: &'a Node<'_>) -> Option<(TextRange, &'a str)> {
             && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     rest.split('.').all(plain).then_some((node.range, inner))
+}
+
+/// The names of the path where a JSONPath state puts its result as it comes (Task,
+/// Parallel, Map), as seen in its output: `[]` for the whole output. `None` when the
+/// output is not that result under a plain path (a `ResultSelector`, an `OutputPath`,
+/// `ResultPath: null`).
+pub(crate) fn result_location<'a>(state: &crate::model::State<'a, '_>) -> Option<Vec<&'a str>> {
+    if state.field("ResultSelector").is_some() {
+        return None;
+    }
+    if let Some(m) = state.field("OutputPath")
+        && m.value.as_str() != Some("$")
+    {
+        return None;
+    }
+    match state.field("ResultPath") {
+        None => Some(Vec::new()),
+        Some(m) => plain_names(m.value.as_str()?),
+    }
+}
+
+/// The names of a path made only of plain field names (`$`, `$.a.b`, `$['a']`).
+pub(crate) fn plain_names(path: &str) -> Option<Vec<&str>> {
+    let parsed = jsonpath::parse(path).ok()?;
+    if parsed.root != jsonpath::Root::Input {
+        return None;
+    }
+    parsed
+        .segments
+        .iter()
+        .map(|s| segment_name(path, s))
+        .collect()
 }

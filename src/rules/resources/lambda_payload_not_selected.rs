@@ -1,7 +1,6 @@
 use crate::diagnostics::Label;
-use crate::expr::jsonpath::{self, Root, Selector};
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::paths::{input_reads, jsonata_input_reads};
+use crate::rules::paths::{input_reads, jsonata_input_reads, plain_names, result_location};
 use crate::rules::resources::integration_resource;
 use crate::rules::{LintContext, Sink, declare_rule};
 
@@ -149,44 +148,6 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             ),
         });
     }
-}
-
-/// The names of the path where a JSONPath Task puts its (unselected) result, as seen in
-/// its output: `[]` for the whole output. `None` when the output is not that result
-/// under a plain path (a `ResultSelector`, an `OutputPath`, `ResultPath: null`).
-fn result_location<'a>(state: &crate::model::State<'a, '_>) -> Option<Vec<&'a str>> {
-    if state.field("ResultSelector").is_some() {
-        return None;
-    }
-    if let Some(m) = state.field("OutputPath")
-        && m.value.as_str() != Some("$")
-    {
-        return None;
-    }
-    match state.field("ResultPath") {
-        None => Some(Vec::new()),
-        Some(m) => plain_names(m.value.as_str()?),
-    }
-}
-
-/// The names of a path made only of plain field names (`$`, `$.a.b`, `$['a']`).
-fn plain_names(path: &str) -> Option<Vec<&str>> {
-    let parsed = jsonpath::parse(path).ok()?;
-    if parsed.root != Root::Input {
-        return None;
-    }
-    parsed
-        .segments
-        .iter()
-        .map(|s| match (&s.selector, s.descendant) {
-            (Selector::Name(name), false) => {
-                let span = &path[s.span.start as usize..s.span.end as usize];
-                let at = span.find(name.as_str())? + s.span.start as usize;
-                Some(&path[at..at + name.len()])
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]
