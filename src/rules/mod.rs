@@ -408,6 +408,7 @@ pub static RULES: &[&Rule] = &[
     &paths::pass_result_is_static::RULE,
     &paths::unknown_context_field::RULE,
     &paths::array_result_read_as_object::RULE,
+    &paths::static_result_field_missing::RULE,
     &resources::invalid_resource_arn::RULE,
     &resources::invalid_lambda_arn::RULE,
     &resources::unknown_service_integration::RULE,
@@ -551,6 +552,26 @@ pub(crate) fn plain_key(source: &str, range: TextRange) -> Option<TextRange> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$' | b'-')))
     .then_some(inner)
+}
+
+/// True when a value holds a deploy-time placeholder, a tag or something unreadable.
+pub(crate) fn has_unknown(node: &crate::syntax::Node<'_>) -> bool {
+    let mut stack = vec![(node, 0usize)];
+    while let Some((n, depth)) = stack.pop() {
+        if n.is_unknown() || depth > 64 {
+            return true;
+        }
+        match &n.value {
+            crate::syntax::Value::Array(items) => {
+                stack.extend(items.iter().map(|i| (i, depth + 1)))
+            }
+            crate::syntax::Value::Object(members) => {
+                stack.extend(members.iter().map(|m| (&m.value, depth + 1)))
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `A`, `A and B`, `A, B and C`: a list for a message.

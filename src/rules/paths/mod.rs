@@ -6,6 +6,7 @@ pub mod invalid_template_expression;
 pub mod no_dollar;
 pub mod no_path;
 pub mod pass_result_is_static;
+pub mod static_result_field_missing;
 pub mod unknown_context_field;
 
 use std::borrow::Cow;

@@ -1,6 +1,6 @@
 use crate::diagnostics::Label;
 use crate::model::StateType;
-use crate::rules::{LintContext, Sink, char_at, declare_rule};
+use crate::rules::{LintContext, Sink, char_at, declare_rule, has_unknown};
 use crate::syntax::Node;
 
 declare_rule! {
@@ -60,26 +60,6 @@ pub(crate) fn condition(rule: &Node<'_>) -> Option<serde_json::Value> {
         map.insert(m.key.to_string(), m.value.to_json());
     }
     (!map.is_empty()).then_some(serde_json::Value::Object(map))
-}
-
-/// True when a value holds a deploy-time placeholder, a tag or something unreadable.
-fn has_unknown(node: &Node<'_>) -> bool {
-    let mut stack = vec![(node, 0usize)];
-    while let Some((n, depth)) = stack.pop() {
-        if n.is_unknown() || depth > 64 {
-            return true;
-        }
-        match &n.value {
-            crate::syntax::Value::Array(items) => {
-                stack.extend(items.iter().map(|i| (i, depth + 1)))
-            }
-            crate::syntax::Value::Object(members) => {
-                stack.extend(members.iter().map(|m| (&m.value, depth + 1)))
-            }
-            _ => {}
-        }
-    }
-    false
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
