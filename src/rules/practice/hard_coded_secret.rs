@@ -7,7 +7,9 @@ use crate::syntax::{Member, Node, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a credential written into a state as a literal string:
+    /// Reports a credential written into a state as a literal string, in the fields that
+    /// carry data (`Parameters`, `Arguments`, `Result`, `Assign`, `Output`, selectors,
+    /// `Credentials`, Map reader/writer/batcher settings, catchers, `Comment`):
     /// - a value shaped like a well-known secret, under any key: an AWS access key id
     ///   (`AKIA...`, `ASIA...`), a private key block, a GitHub, Slack, Stripe live or
     ///   Google API token, a JSON Web Token;
@@ -52,26 +54,49 @@ declare_rule! {
     }
 }
 
-/// Values shaped like a known kind of credential, and what each is.
-fn shapes() -> &'static [(Regex, &'static str)] {
-    static SHAPES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
-    SHAPES.get_or_init(|| {
-        [
-            (r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key id"),
-            (r"-----BEGIN [A-Z ]*PRIVATE KEY-----", "a private key"),
-            (r"\bgh[pousr]_[A-Za-z0-9]{36,}", "a GitHub token"),
-            (r"\bxox[abposr]-[A-Za-z0-9-]{10,}", "a Slack token"),
-            (r"\bsk_live_[0-9A-Za-z]{16,}", "a Stripe live key"),
-            (r"\bAIza[0-9A-Za-z_-]{35}\b", "a Google API key"),
-            (
-                r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
-                "a JSON Web Token",
-            ),
-        ]
-        .into_iter()
-        .map(|(re, what)| (Regex::new(re).expect("valid pattern"), what))
-        .collect()
-    })
+/// The patterns of values shaped like a known kind of credential, and what each is.
+const SHAPES: [(&str, &str); 7] = [
+    (
+        r"(?-u:\b)(AKIA|ASIA)[0-9A-Z]{16}(?-u:\b)",
+        "an AWS access key id",
+    ),
+    (r"-----BEGIN [A-Z ]*PRIVATE KEY-----", "a private key"),
+    (r"(?-u:\b)gh[pousr]_[A-Za-z0-9]{36,}", "a GitHub token"),
+    (r"(?-u:\b)xox[abposr]-[A-Za-z0-9-]{10,}", "a Slack token"),
+    (r"(?-u:\b)sk_live_[0-9A-Za-z]{16,}", "a Stripe live key"),
+    (r"(?-u:\b)AIza[0-9A-Za-z_-]{35}(?-u:\b)", "a Google API key"),
+    (
+        r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        "a JSON Web Token",
+    ),
+];
+
+/// What kind of credential `text` holds, if it is shaped like one. All patterns are
+/// first tried as one regex, whose literal prefixes (`AKIA`, `eyJ`, ...) let the regex
+/// engine skip ordinary strings quickly: every string of every state goes through here.
+fn shape(text: &str) -> Option<&'static str> {
+    static ANY: OnceLock<(Regex, Vec<Regex>)> = OnceLock::new();
+    let (any, each) = ANY.get_or_init(|| {
+        let all = SHAPES
+            .iter()
+            .map(|(re, _)| *re)
+            .collect::<Vec<_>>()
+            .join("|");
+        (
+            Regex::new(&all).expect("valid pattern"),
+            SHAPES
+                .iter()
+                .map(|(re, _)| Regex::new(re).expect("valid pattern"))
+                .collect(),
+        )
+    });
+    if !any.is_match(text) {
+        return None;
+    }
+    each.iter()
+        .zip(SHAPES)
+        .find(|(re, _)| re.is_match(text))
+        .map(|(_, (_, what))| what)
 }
 
 /// Key names (lower case, `-` and `_` removed) whose literal value is a secret.
@@ -94,8 +119,24 @@ const SECRET_KEYS: &[&str] = &[
     "token",
 ];
 
-/// Fields of a state that hold other states, visited as states of their own.
-const NESTED: &[&str] = &["Branches", "ItemProcessor", "Iterator"];
+/// The fields of a state whose values carry data to a service, a variable or the next
+/// state (and `Comment`, where a pasted key is as public): only these are searched.
+/// Names, paths, ARNs and numbers elsewhere are checked by other rules.
+const DATA_FIELDS: &[&str] = &[
+    "Parameters",
+    "Arguments",
+    "Result",
+    "ResultSelector",
+    "ItemSelector",
+    "Assign",
+    "Output",
+    "Credentials",
+    "ItemReader",
+    "ResultWriter",
+    "ItemBatcher",
+    "Catch",
+    "Comment",
+];
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
@@ -103,7 +144,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let mut stack: Vec<(&Member<'_>, usize)> = state
             .members()
             .iter()
-            .filter(|m| !NESTED.contains(&&*m.key))
+            .filter(|m| DATA_FIELDS.contains(&&*m.key))
             .map(|m| (m, 0))
             .collect();
         while let Some((m, depth)) = stack.pop() {
@@ -128,19 +169,27 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 fn report(sink: &mut Sink<'_>, state: &str, key: &str, value: &Node<'_>) {
     let Some(text) = value.as_str() else { return };
-    if text.len() < 8 || value.is_unknown() || !is_literal(text) {
+    // Every string of every state comes here: the cheap tests first.
+    let start = text.trim_start();
+    if text.len() < 8
+        || ["$", "{%", "States.", "arn:"]
+            .iter()
+            .any(|p| start.starts_with(p))
+    {
         return;
     }
-    if is_stand_in(text) {
-        return;
-    }
-    let what = if let Some((_, what)) = shapes().iter().find(|(re, _)| re.is_match(text)) {
-        *what
+    let what = if let Some(what) = shape(text) {
+        what
     } else if names_a_secret(key, text) {
         "a credential"
     } else {
         return;
     };
+    // Resolved at deploy time, or a stand-in: not a literal secret.
+    if value.is_unknown() || text.contains("${") || text.contains("{{resolve:") || is_stand_in(text)
+    {
+        return;
+    }
     let d = sink.report(
         value.range,
         format!("\"{key}\" in \"{state}\" holds {what} as a literal value"),
@@ -149,17 +198,6 @@ fn report(sink: &mut Sink<'_>, state: &str, key: &str, value: &Node<'_>) {
         "keep it in Secrets Manager (or an EventBridge connection for HTTP Tasks) and pass a reference; anyone who can read the definition or the execution history can read it"
             .into(),
     );
-}
-
-/// True unless the string is evaluated or resolved rather than used as written.
-fn is_literal(text: &str) -> bool {
-    let t = text.trim_start();
-    !(t.starts_with('$')
-        || t.starts_with("{%")
-        || t.starts_with("States.")
-        || t.starts_with("arn:")
-        || t.contains("${")
-        || t.contains("{{resolve:"))
 }
 
 /// Text that only holds the place of a secret: `<your-api-key>`, `REPLACE_ME`, the AWS
@@ -175,16 +213,20 @@ fn is_stand_in(text: &str) -> bool {
 
 /// A literal under a key that names a secret.
 fn names_a_secret(key: &str, text: &str) -> bool {
-    if key.ends_with(".$") {
-        return false;
+    // The key in lower case without `-` and `_`, on the stack: most keys are longer or
+    // shorter than any secret key and are rejected before anything is compared.
+    let mut buf = [0u8; 16];
+    let mut len = 0;
+    for b in key.bytes().filter(|b| !matches!(b, b'-' | b'_')) {
+        if len == buf.len() {
+            return false;
+        }
+        buf[len] = b.to_ascii_lowercase();
+        len += 1;
     }
-    let normal: String = key
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    SECRET_KEYS.contains(&normal.as_str())
-        || (normal == "authorization"
+    let normal = &buf[..len];
+    SECRET_KEYS.iter().any(|name| name.as_bytes() == normal)
+        || (normal == b"authorization"
             && ["Bearer ", "Basic "]
                 .iter()
                 .any(|p| text.starts_with(p) && text.len() >= p.len() + 8))
