@@ -1,6 +1,6 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::paths::{input_reads, plain_names, result_location};
+use crate::rules::paths::{next_state, reads_under, result_location};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -68,19 +68,14 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some(at) = result_location(state) else {
             continue;
         };
-        let Some(target) = state
-            .next
-            .and_then(|n| n.value.as_str())
-            .and_then(|name| machine.scope(state.id.scope).state(name))
-            .filter(|t| t.query_language == QueryLanguage::JsonPath)
+        let Some(target) =
+            next_state(machine, state).filter(|t| t.query_language == QueryLanguage::JsonPath)
         else {
             continue;
         };
-        let found = input_reads(target).into_iter().find_map(|(range, path)| {
-            let names = plain_names(path)?;
-            let field = names.strip_prefix(at.as_slice())?.first()?;
-            Some((range, path, *field))
-        });
+        let found = reads_under(target, &at)
+            .into_iter()
+            .find_map(|(range, path, rest)| Some((range, path, *rest.first()?)));
         let Some((range, path, field)) = found else {
             continue;
         };

@@ -412,7 +412,7 @@ pub(crate) fn result_location<'a>(state: &crate::model::State<'a, '_>) -> Option
 }
 
 /// The names of a path made only of plain field names (`$`, `$.a.b`, `$['a']`).
-pub(crate) fn plain_names(path: &str) -> Option<Vec<&str>> {
+fn plain_names(path: &str) -> Option<Vec<&str>> {
     let parsed = jsonpath::parse(path).ok()?;
     if parsed.root != jsonpath::Root::Input {
         return None;
@@ -421,5 +421,31 @@ pub(crate) fn plain_names(path: &str) -> Option<Vec<&str>> {
         .segments
         .iter()
         .map(|s| segment_name(path, s))
+        .collect()
+}
+
+/// The state that `state`'s `Next` names, in the same scope.
+pub(crate) fn next_state<'m, 'a, 's>(
+    machine: &'m StateMachine<'a, 's>,
+    state: &State<'a, 's>,
+) -> Option<&'m State<'a, 's>> {
+    let name = state.next?.value.as_str()?;
+    machine.scope(state.id.scope).state(name)
+}
+
+/// The sure reads of the JSONPath state `target` ([`input_reads`]) that go into the
+/// value at `at` (field names from `$`): each read's range, its path, and the names
+/// after `at` (empty when it reads the value itself).
+pub(crate) fn reads_under<'a>(
+    target: &State<'a, '_>,
+    at: &[&str],
+) -> Vec<(TextRange, &'a str, Vec<&'a str>)> {
+    input_reads(target)
+        .into_iter()
+        .filter_map(|(range, path)| {
+            let names = plain_names(path)?;
+            let under = names.len() >= at.len() && names[..at.len()] == *at;
+            under.then(|| (range, path, names[at.len()..].to_vec()))
+        })
         .collect()
 }

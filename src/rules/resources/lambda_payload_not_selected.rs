@@ -1,6 +1,6 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::paths::{input_reads, jsonata_input_reads, plain_names, result_location};
+use crate::rules::paths::{jsonata_input_reads, next_state, reads_under, result_location};
 use crate::rules::resources::integration_resource;
 use crate::rules::{LintContext, Sink, declare_rule};
 
@@ -78,11 +78,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if arn.resource != "lambda:invoke" {
             continue;
         }
-        let Some(target) = state
-            .next
-            .and_then(|n| n.value.as_str())
-            .and_then(|name| machine.scope(state.id.scope).state(name))
-        else {
+        let Some(target) = next_state(machine, state) else {
             continue;
         };
         // Where the wrapped response lands in the next state's input, and the reads there.
@@ -91,17 +87,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let Some(at) = result_location(state) else {
                     continue;
                 };
-                input_reads(target).into_iter().find_map(|(range, path)| {
-                    let names = plain_names(path)?;
-                    let rest = names.strip_prefix(at.as_slice())?;
-                    let field = rest.first()?;
-                    (!RESPONSE.contains(field)).then(|| {
-                        let mut fixed: Vec<&str> = at.clone();
-                        fixed.push("Payload");
-                        fixed.extend(rest);
-                        (range, path.to_string(), format!("$.{}", fixed.join(".")))
+                reads_under(target, &at)
+                    .into_iter()
+                    .find_map(|(range, path, rest)| {
+                        let field = rest.first()?;
+                        (!RESPONSE.contains(field)).then(|| {
+                            let fixed = [at.as_slice(), &["Payload"], &rest].concat();
+                            (range, path.to_string(), format!("$.{}", fixed.join(".")))
+                        })
                     })
-                })
             }
             (QueryLanguage::JsonAta, QueryLanguage::JsonAta) => {
                 if state.field("Output").is_some() {
