@@ -2,6 +2,7 @@
 //! plus errors) and recover, so a half-typed document is still analysed. Nothing in this
 //! module knows ASL, LSP or terminals.
 
+pub mod edit;
 pub mod json;
 mod keys;
 pub mod text;

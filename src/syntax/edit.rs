@@ -1,0 +1,353 @@
+//! Edits that keep a document's layout: add a member to an object, remove one, put an
+//! element first in an array. Quick fixes are built from them.
+//!
+//! Each function returns one replacement of a byte range and writes the new text in
+//! the style of its surroundings. A JSON object, or a YAML flow mapping, written on
+//! one line stays on one line. A multi-line one gets new lines at its members'
+//! indentation. A YAML block mapping gets `key: value` lines, with block collections
+//! under them. A function returns `None` for a layout it does not handle, and the
+//! caller then offers no fix. Nothing here knows ASL.
+
+use serde_json::Value as Json;
+
+use super::{Node, TextRange};
+
+/// One replacement: `range` of the source becomes `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub range: TextRange,
+    pub text: String,
+}
+
+impl TextEdit {
+    fn new(start: usize, end: usize, text: String) -> TextEdit {
+        TextEdit {
+            range: TextRange::from_usize(start, end),
+            text,
+        }
+    }
+}
+
+/// Indentation step used when the document gives none to copy.
+const DEFAULT_STEP: usize = 2;
+
+/// Adds `key: value` after the last member of `object`.
+pub fn append_member(source: &str, object: &Node<'_>, key: &str, value: &Json) -> Option<TextEdit> {
+    let members = object.as_object()?;
+    let start = object.range.start as usize;
+    if opens_flow(source, object, b'{') {
+        let close = closing_bracket(source, object, b'}')?;
+        let key = json_string(key);
+        let Some(last) = members.last() else {
+            return Some(TextEdit::new(
+                start + 1,
+                close,
+                format!("{key}: {}", compact(value)),
+            ));
+        };
+        let first = members[0].key_range.start as usize;
+        let end = last.value.range.end as usize;
+        let text = if source.get(start + 1..first)?.contains('\n') {
+            let indent = indentation_before(source, first)?;
+            let step = step_from(indent, outer_indentation(source, start, close));
+            format!(",\n{indent}{key}: {}", pretty(value, indent, &step))
+        } else {
+            format!(", {key}: {}", compact(value))
+        };
+        return Some(TextEdit::new(end, end, text));
+    }
+    // A YAML block mapping: a new line at the column of the first key.
+    let first = members.first()?;
+    let column = column_of(source, first.key_range.start as usize);
+    let end = members.iter().map(|m| m.value.range.end).max()? as usize;
+    let (at, lead) = after_line(source, end);
+    let text = format!(
+        "{lead}{}{}:{}\n",
+        " ".repeat(column),
+        yaml_key(key),
+        yaml_after_key(value, column, DEFAULT_STEP)
+    );
+    Some(TextEdit::new(at, at, text))
+}
+
+/// Removes the member at `index` of `object`, with its separator (a comma, or its
+/// lines in a YAML block mapping). `None` for the only member of a block mapping,
+/// which would leave its key without a value.
+pub fn remove_member(source: &str, object: &Node<'_>, index: usize) -> Option<TextEdit> {
+    let members = object.as_object()?;
+    let member = members.get(index)?;
+    let key_start = member.key_range.start as usize;
+    if opens_flow(source, object, b'{') {
+        let edit = if members.len() == 1 {
+            let close = closing_bracket(source, object, b'}')?;
+            TextEdit::new(object.range.start as usize + 1, close, String::new())
+        } else if let Some(next) = members.get(index + 1) {
+            TextEdit::new(key_start, next.key_range.start as usize, String::new())
+        } else {
+            let previous = &members[index - 1];
+            TextEdit::new(
+                previous.value.range.end as usize,
+                member.value.range.end as usize,
+                String::new(),
+            )
+        };
+        return Some(edit);
+    }
+    if members.len() == 1 {
+        return None;
+    }
+    // Whole lines when the key starts its line; otherwise (`- Key: value`, the first
+    // member of a sequence item) from the key to the next key, so the dash stays.
+    let own_line = indentation_before(source, key_start).is_some();
+    let start = if own_line {
+        line_start(source, key_start)
+    } else {
+        key_start
+    };
+    // Comment lines before the next key stay: they are usually about that key.
+    let end = match members.get(index + 1) {
+        _ if own_line => after_line(source, member.value.range.end as usize).0,
+        Some(next) => next.key_range.start as usize,
+        None => return None,
+    };
+    Some(TextEdit::new(start, end, String::new()))
+}
+
+/// Puts `value` before the first element of `array`.
+pub fn prepend_element(source: &str, array: &Node<'_>, value: &Json) -> Option<TextEdit> {
+    let elements = array.as_array()?;
+    let start = array.range.start as usize;
+    if opens_flow(source, array, b'[') {
+        let close = closing_bracket(source, array, b']')?;
+        let Some(first) = elements.first() else {
+            return Some(TextEdit::new(start + 1, close, compact(value)));
+        };
+        let at = first.range.start as usize;
+        let text = if source.get(start + 1..at)?.contains('\n') {
+            let indent = indentation_before(source, at)?;
+            let step = step_from(indent, outer_indentation(source, start, close));
+            format!("{},\n{indent}", pretty(value, indent, &step))
+        } else {
+            format!("{}, ", compact(value))
+        };
+        return Some(TextEdit::new(at, at, text));
+    }
+    // A YAML block sequence: a new `- ` entry on the line before the first one.
+    let first = elements.first()?;
+    let at = first.range.start as usize;
+    let line = line_start(source, at);
+    let before = source.get(line..at)?;
+    let dash = before.find('-')?;
+    let is_entry_prefix = before[..dash].bytes().all(|b| b == b' ')
+        && before[dash + 1..].bytes().all(|b| b == b' ')
+        && dash + 1 < before.len();
+    if !is_entry_prefix {
+        return None;
+    }
+    let text = format!(
+        "{}- {}\n",
+        " ".repeat(dash),
+        yaml_entry(value, dash + 2, DEFAULT_STEP)
+    );
+    Some(TextEdit::new(line, line, text))
+}
+
+/// True when the collection is written in flow style (JSON, or YAML `{...}`/`[...]`).
+fn opens_flow(source: &str, node: &Node<'_>, open: u8) -> bool {
+    source.as_bytes().get(node.range.start as usize) == Some(&open)
+}
+
+/// Offset of the closing bracket of a flow collection.
+fn closing_bracket(source: &str, node: &Node<'_>, close: u8) -> Option<usize> {
+    let end = node.range.end as usize;
+    (end > node.range.start as usize && source.as_bytes().get(end - 1) == Some(&close))
+        .then_some(end - 1)
+}
+
+fn line_start(source: &str, at: usize) -> usize {
+    source[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The whitespace between the start of the line and `at`, when there is nothing else.
+fn indentation_before(source: &str, at: usize) -> Option<&str> {
+    let before = &source[line_start(source, at)..at];
+    before
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t')
+        .then_some(before)
+}
+
+fn indentation_of_line(source: &str, at: usize) -> &str {
+    let line = &source[line_start(source, at)..];
+    let width = line
+        .bytes()
+        .take_while(|&b| b == b' ' || b == b'\t')
+        .count();
+    &line[..width]
+}
+
+/// The indentation of a flow collection itself: that of its closing bracket when the
+/// bracket starts its line, else that of the line it opens on.
+fn outer_indentation(source: &str, open: usize, close: usize) -> &str {
+    indentation_before(source, close).unwrap_or_else(|| indentation_of_line(source, open))
+}
+
+fn column_of(source: &str, at: usize) -> usize {
+    source[line_start(source, at)..at].chars().count()
+}
+
+/// The indentation step between a container's line and its members.
+fn step_from(inner: &str, outer: &str) -> String {
+    match inner.strip_prefix(outer) {
+        Some(step) if !step.is_empty() => step.to_string(),
+        _ if inner.contains('\t') => "\t".to_string(),
+        _ => " ".repeat(DEFAULT_STEP),
+    }
+}
+
+/// The offset just after the line holding `at` (after its newline), and the text to
+/// put first when the source ends without one.
+fn after_line(source: &str, at: usize) -> (usize, &'static str) {
+    match source[at..].find('\n') {
+        Some(i) => (at + i + 1, ""),
+        None => (source.len(), "\n"),
+    }
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// JSON on one line, with a space after each `:` and `,` as in most hand-written
+/// definitions.
+fn compact(value: &Json) -> String {
+    match value {
+        Json::Array(items) => {
+            let items: Vec<String> = items.iter().map(compact).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Json::Object(members) => {
+            let members: Vec<String> = members
+                .iter()
+                .map(|(k, v)| format!("{}: {}", json_string(k), compact(v)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        scalar => scalar.to_string(),
+    }
+}
+
+/// JSON over several lines: nested levels one `step` deeper, the closing bracket at
+/// `indent`.
+fn pretty(value: &Json, indent: &str, step: &str) -> String {
+    let inner = format!("{indent}{step}");
+    match value {
+        Json::Array(items) if !items.is_empty() => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|v| format!("{inner}{}", pretty(v, &inner, step)))
+                .collect();
+            format!("[\n{}\n{indent}]", items.join(",\n"))
+        }
+        Json::Object(members) if !members.is_empty() => {
+            let members: Vec<String> = members
+                .iter()
+                .map(|(k, v)| format!("{inner}{}: {}", json_string(k), pretty(v, &inner, step)))
+                .collect();
+            format!("{{\n{}\n{indent}}}", members.join(",\n"))
+        }
+        other => compact(other),
+    }
+}
+
+/// What follows `key:` in a block mapping whose keys are at `column`.
+fn yaml_after_key(value: &Json, column: usize, step: usize) -> String {
+    let inner = column + step;
+    match value {
+        Json::Array(items) if !items.is_empty() => items
+            .iter()
+            .map(|v| {
+                format!(
+                    "\n{}- {}",
+                    " ".repeat(inner),
+                    yaml_entry(v, inner + 2, step)
+                )
+            })
+            .collect(),
+        Json::Object(members) if !members.is_empty() => members
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "\n{}{}:{}",
+                    " ".repeat(inner),
+                    yaml_key(k),
+                    yaml_after_key(v, inner, step)
+                )
+            })
+            .collect(),
+        other => format!(" {}", yaml_scalar(other)),
+    }
+}
+
+/// A sequence entry after its `- `; an object's later keys line up at `column`.
+fn yaml_entry(value: &Json, column: usize, step: usize) -> String {
+    match value {
+        Json::Object(members) if !members.is_empty() => {
+            let lines: Vec<String> = members
+                .iter()
+                .map(|(k, v)| format!("{}:{}", yaml_key(k), yaml_after_key(v, column, step)))
+                .collect();
+            lines.join(&format!("\n{}", " ".repeat(column)))
+        }
+        Json::Array(_) => compact(value),
+        other => yaml_scalar(other),
+    }
+}
+
+fn yaml_key(key: &str) -> String {
+    if plain_is_safe(key) {
+        key.to_string()
+    } else {
+        json_string(key)
+    }
+}
+
+fn yaml_scalar(value: &Json) -> String {
+    match value {
+        Json::String(s) if plain_is_safe(s) => s.clone(),
+        Json::String(s) => json_string(s),
+        Json::Array(_) | Json::Object(_) => compact(value),
+        other => other.to_string(),
+    }
+}
+
+/// True when `s` reads back as the same string written plain (unquoted) in YAML, in
+/// block and flow context alike. Conservative: anything that could be read as
+/// another type, or that holds an indicator, is quoted.
+fn plain_is_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first)
+        || first.is_ascii_digit()
+        || first.is_whitespace()
+        || first == '+'
+        || first == '.'
+        || first == '~'
+        || s.ends_with(':')
+        || s.ends_with(' ')
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.chars().any(|c| c.is_control() || ",[]{}".contains(c))
+    {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    !matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | ".inf" | ".nan"
+    )
+}
+
+#[cfg(test)]
+mod tests;
