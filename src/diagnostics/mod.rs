@@ -61,6 +61,15 @@ pub struct Fix {
 }
 
 impl Fix {
+    /// A fix made of one layout-keeping edit from [`crate::syntax::edit`].
+    pub fn edit(
+        title: impl Into<String>,
+        applicability: Applicability,
+        edit: crate::syntax::edit::TextEdit,
+    ) -> Fix {
+        Fix::replace(title, applicability, edit.range, edit.text)
+    }
+
     /// A fix of one edit: `range` becomes `replacement`.
     pub fn replace(
         title: impl Into<String>,

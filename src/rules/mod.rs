@@ -554,6 +554,26 @@ pub(crate) fn plain_key(source: &str, range: TextRange) -> Option<TextRange> {
     .then_some(inner)
 }
 
+/// A fix that deletes `member` from `object` (with its comma, or its lines in YAML),
+/// when the layout allows it.
+pub(crate) fn remove_field(
+    source: &str,
+    object: &crate::syntax::Node<'_>,
+    member: &crate::syntax::Member<'_>,
+    applicability: crate::diagnostics::Applicability,
+) -> Option<crate::diagnostics::Fix> {
+    let index = object
+        .as_object()?
+        .iter()
+        .position(|m| m.key_range == member.key_range)?;
+    let edit = crate::syntax::edit::remove_member(source, object, index)?;
+    Some(crate::diagnostics::Fix::edit(
+        format!("Remove \"{}\"", member.key),
+        applicability,
+        edit,
+    ))
+}
+
 /// True when a value holds a deploy-time placeholder, a tag or something unreadable.
 pub(crate) fn has_unknown(node: &crate::syntax::Node<'_>) -> bool {
     let mut stack = vec![(node, 0usize)];

@@ -37,6 +37,7 @@ pub fn append_member(source: &str, object: &Node<'_>, key: &str, value: &Json) -
     let start = object.range.start as usize;
     if opens_flow(source, object, b'{') {
         let close = closing_bracket(source, object, b'}')?;
+        let raw_key = key;
         let key = json_string(key);
         let Some(last) = members.last() else {
             return Some(TextEdit::new(
@@ -51,6 +52,9 @@ pub fn append_member(source: &str, object: &Node<'_>, key: &str, value: &Json) -
             let indent = indentation_before(source, first)?;
             let step = step_from(indent, outer_indentation(source, start, close));
             format!(",\n{indent}{key}: {}", pretty(value, indent, &step))
+        } else if !source[first..].starts_with(['"', '\'']) {
+            // A YAML flow mapping with plain keys: write the new member the same way.
+            format!(", {}: {}", yaml_key(raw_key), yaml_flow(value))
         } else {
             format!(", {key}: {}", compact(value))
         };
@@ -286,6 +290,24 @@ fn yaml_after_key(value: &Json, column: usize, step: usize) -> String {
             })
             .collect(),
         other => format!(" {}", yaml_scalar(other)),
+    }
+}
+
+/// A value in YAML flow style, plain where that reads back the same.
+fn yaml_flow(value: &Json) -> String {
+    match value {
+        Json::Array(items) => {
+            let items: Vec<String> = items.iter().map(yaml_flow).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Json::Object(members) => {
+            let members: Vec<String> = members
+                .iter()
+                .map(|(k, v)| format!("{}: {}", yaml_key(k), yaml_flow(v)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        other => yaml_scalar(other),
     }
 }
 

@@ -1,6 +1,8 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::model::StateType;
 use crate::rules::practice::resource;
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::edit;
 
 declare_rule! {
     /// ## What it does
@@ -24,12 +26,18 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:work"}, "Retry": [{"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2, "JitterStrategy": "FULL"}], "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Adds the retrier above for the errors that are not retried yet: as the first
+    /// entry of `Retry` (before any `States.ALL` retrier, which must stay last), or as
+    /// a new `Retry` field. Unsafe: it changes how the workflow behaves on these
+    /// errors.
     pub static RULE = {
         code: "ASL704",
         name: "lambda-without-retry",
         severity: Info,
         aws_code: None,
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -88,20 +96,42 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if missing.is_empty() {
             continue;
         }
-        let at = state
-            .field("Retry")
-            .map_or(state.name_range, |m| m.key_range);
-        sink.report(
+        let retry = state.field("Retry");
+        let at = retry.map_or(state.name_range, |m| m.key_range);
+        let d = sink.report(
             at,
             format!(
                 "Lambda task \"{}\" does not retry the transient Lambda errors {}",
                 state.name,
                 missing.join(", ")
             ),
-        )
-        .help = Some(
+        );
+        d.help = Some(
             "add a retrier for Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException and Lambda.TooManyRequestsException with a backoff".into(),
         );
+        let retrier = serde_json::json!({
+            "ErrorEquals": missing,
+            "IntervalSeconds": 1,
+            "MaxAttempts": 3,
+            "BackoffRate": 2,
+            "JitterStrategy": "FULL",
+        });
+        let edit = match retry {
+            Some(m) => edit::prepend_element(ctx.source, &m.value, &retrier),
+            None => edit::append_member(
+                ctx.source,
+                state.node,
+                "Retry",
+                &serde_json::Value::Array(vec![retrier]),
+            ),
+        };
+        if let Some(edit) = edit {
+            d.fixes.push(Fix::edit(
+                "Retry the transient Lambda errors",
+                Applicability::Unsafe,
+                edit,
+            ));
+        }
     }
 }
 

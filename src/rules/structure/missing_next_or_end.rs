@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::SourceKind;
+use crate::syntax::edit;
 
 declare_rule! {
     /// ## What it does
@@ -22,7 +22,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Adds `"End": true` (unsafe: you may have meant a `Next`).
+    /// Adds `"End": true`, or turns `"End": false` into `true` (unsafe: you may have
+    /// meant a `Next`).
     pub static RULE = {
         code: "ASL106",
         name: "missing-next-or-end",
@@ -57,17 +58,21 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         };
         let d = sink.report(range, message);
         d.help = Some("add \"Next\" naming the state that follows, or \"End\": true".to_string());
-        if state.end.is_none()
-            && ctx.document.kind == SourceKind::Json
-            && let Some(members) = state.node.as_object()
-            && let Some(last) = members.last()
-        {
+        if let Some(end) = state.end {
             d.fixes.push(Fix::replace(
-                "Add \"End\": true",
+                "Set \"End\": true",
                 Applicability::Unsafe,
-                crate::syntax::TextRange::empty(last.value.range.end),
-                ", \"End\": true",
+                end.value.range,
+                "true",
             ));
+        } else if let Some(edit) = edit::append_member(
+            ctx.source,
+            state.node,
+            "End",
+            &serde_json::Value::Bool(true),
+        ) {
+            d.fixes
+                .push(Fix::edit("Add \"End\": true", Applicability::Unsafe, edit));
         }
     }
 }

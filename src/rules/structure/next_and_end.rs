@@ -1,4 +1,5 @@
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::diagnostics::Applicability;
+use crate::rules::{LintContext, Sink, declare_rule, remove_field};
 
 declare_rule! {
     /// ## What it does
@@ -17,12 +18,17 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Removes `End` (unsafe: you may have meant to stop here and `Next` is the stale
+    /// one). A `Next` added while extending a workflow, with the old `End` left
+    /// behind, is the usual way this happens.
     pub static RULE = {
         code: "ASL105",
         name: "next-and-end",
         severity: Error,
         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -43,6 +49,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 message: "Next is here".to_string(),
             });
             d.help = Some("keep Next to continue, or End to stop here".to_string());
+            d.fixes.extend(remove_field(
+                ctx.source,
+                state.node,
+                end,
+                Applicability::Unsafe,
+            ));
         }
     }
 }

@@ -1,5 +1,6 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::model::StateType;
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{LintContext, Sink, declare_rule, plain_key, remove_field};
 
 declare_rule! {
     /// ## What it does
@@ -19,12 +20,21 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}
     /// ```
+    ///
+    /// ## Fix
+    /// - `End` on a Succeed or Fail state: removes it (safe: these states end their
+    ///   scope anyway, so nothing changes but the error).
+    /// - `End` on a Choice state: removes it (unsafe).
+    /// - `Next` on a Choice state without `Default`: renames it to `Default`, which
+    ///   is what a Choice state takes when no rule matches (unsafe).
+    /// - `Next` on a Succeed or Fail state: removes it (unsafe: you may have meant
+    ///   another type of state).
     pub static RULE = {
         code: "ASL107",
         name: "transition-not-allowed",
         severity: Error,
         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -42,7 +52,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             } else {
                 "it always ends its scope"
             };
-            sink.report(
+            let d = sink.report(
                 m.key_range,
                 format!(
                     "{} is not allowed on {} state \"{}\": {why}",
@@ -51,6 +61,27 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     state.name
                 ),
             );
+            let is_end = m.key == "End";
+            let rename = (kind == StateType::Choice && !is_end && state.default.is_none())
+                .then(|| plain_key(ctx.source, m.key_range))
+                .flatten();
+            if let Some(name) = rename {
+                d.fixes.push(Fix::replace(
+                    "Rename \"Next\" to \"Default\"",
+                    Applicability::Unsafe,
+                    name,
+                    "Default",
+                ));
+            } else {
+                let safe = is_end && kind != StateType::Choice;
+                let applicability = if safe {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                };
+                d.fixes
+                    .extend(remove_field(ctx.source, state.node, m, applicability));
+            }
         }
     }
 }

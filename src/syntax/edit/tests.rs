@@ -130,7 +130,7 @@ fn append_to_a_mapping_in_a_sequence_and_to_a_flow_mapping() {
     );
     assert_eq!(
         apply(text, SourceKind::Yaml, edit),
-        "Branches:\n  - StartAt: X\n    States: {X: {Type: Pass, End: true, \"Comment\": \"two\"}}\n"
+        "Branches:\n  - StartAt: X\n    States: {X: {Type: Pass, End: true, Comment: two}}\n"
     );
 }
 
