@@ -1,6 +1,8 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::model::QueryLanguage;
 use crate::rules::paths::{input_reads, jsonata_input_reads};
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::edit;
 
 declare_rule! {
     /// ## What it does
@@ -48,12 +50,18 @@ declare_rule! {
     ///     "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:escalations",
     ///       "Message.$": "$.ticketId"}, "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Adds `"ResultPath": "$.error"` to the catcher (or turns `"$"` into it); in
+    /// JSONata, an `Output` that merges `$states.errorOutput` into `$states.input` under
+    /// `error`. Unsafe: the handler then receives the whole input. Not offered when the
+    /// handler also reads `Error` or `Cause`, which would then be under `error`.
     pub static RULE = {
         code: "ASL506",
         name: "catch-drops-input",
         severity: Warning,
         aws_code: None,
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -112,8 +120,54 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 message: format!("\"{path}\" matches nothing in the error output"),
             });
             d.help = Some(help.into());
+            // With the error moved under `error`, reads of Error and Cause would break.
+            let reads_error = match target.query_language {
+                QueryLanguage::JsonPath => input_reads(target).iter().any(|r| {
+                    crate::rules::paths::first_input_field(r.1)
+                        .is_some_and(|name| ERROR_OUTPUT.contains(&name))
+                }),
+                QueryLanguage::JsonAta => jsonata_input_reads(target)
+                    .iter()
+                    .any(|r| !foreign_jsonata(r.1) && r.1.starts_with("$states.input.")),
+            };
+            if !reads_error {
+                d.fixes.extend(keep_input_fix(
+                    ctx.source,
+                    catcher.node,
+                    state.query_language,
+                ));
+            }
         }
     }
+}
+
+/// Puts the error beside the input: `"ResultPath": "$.error"` (JSONPath), or an
+/// `Output` that merges the error output into the input (JSONata). Unsafe: the
+/// handler then sees the whole input.
+fn keep_input_fix(
+    source: &str,
+    catcher: &crate::syntax::Node<'_>,
+    language: QueryLanguage,
+) -> Option<Fix> {
+    let (key, value) = match language {
+        QueryLanguage::JsonPath => ("ResultPath", "$.error"),
+        QueryLanguage::JsonAta => (
+            "Output",
+            "{% $merge([$states.input, {'error': $states.errorOutput}]) %}",
+        ),
+    };
+    let title = format!("Keep the input: \"{key}\": \"{value}\"");
+    if let Some(member) = catcher.as_object()?.iter().find(|m| m.key == key) {
+        // Only `"ResultPath": "$"` gets here: any other value keeps the input.
+        return Some(Fix::replace(
+            title,
+            Applicability::Unsafe,
+            member.value.range,
+            serde_json::to_string(value).ok()?,
+        ));
+    }
+    let edit = edit::append_member(source, catcher, key, &serde_json::Value::from(value))?;
+    Some(Fix::edit(title, Applicability::Unsafe, edit))
 }
 
 /// `path` when it is a `$.name...` (or `$['name']...`) path whose first field is not

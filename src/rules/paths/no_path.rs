@@ -1,5 +1,6 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::paths::jsonpath_states;
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{LintContext, Sink, declare_rule, plain_key};
 
 declare_rule! {
     /// ## What it does
@@ -20,12 +21,16 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Fail", "ErrorPath": "$.code"}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Renames the field to its `Path` form (unsafe: you may have meant the literal
+    /// text). Not offered when the `Path` form is already there.
     pub static RULE = {
         code: "ASL305",
         name: "no-path",
         severity: Warning,
         aws_code: Some("NO_PATH"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -57,14 +62,27 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             {
                 continue;
             }
-            sink.report(
+            let d = sink.report(
                 m.key_range,
                 format!(
                     "'{key}' of \"{}\" takes a literal value, so {text:?} is not evaluated as a path",
                     state.name
                 ),
-            )
-            .help = Some(format!("use \"{key}Path\" to read the value from the input"));
+            );
+            d.help = Some(format!(
+                "use \"{key}Path\" to read the value from the input"
+            ));
+            let path_key = format!("{key}Path");
+            if state.field(&path_key).is_none()
+                && let Some(name) = plain_key(ctx.source, m.key_range)
+            {
+                d.fixes.push(Fix::replace(
+                    format!("Rename to \"{path_key}\""),
+                    Applicability::Unsafe,
+                    name,
+                    path_key,
+                ));
+            }
         }
     }
 }

@@ -1,8 +1,9 @@
-use crate::diagnostics::Label;
+use crate::diagnostics::{Applicability, Fix, Label};
 use crate::model::{QueryLanguage, StateType};
 use crate::rules::paths::{jsonata_input_reads, next_state, reads_under, result_location};
 use crate::rules::resources::integration_resource;
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::TextRange;
 
 declare_rule! {
     /// ## What it does
@@ -47,12 +48,17 @@ declare_rule! {
     ///     "Default": "Cancel"},
     ///   "Enrol": {"Type": "Succeed"}, "Cancel": {"Type": "Fail"}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Rewrites the read to go through `Payload` (`$.emailCheck.Payload.valid`). Unsafe:
+    /// unwrapping the response on the Task, as above, may suit the rest of the workflow
+    /// better.
     pub static RULE = {
         code: "ASL410",
         name: "lambda-payload-not-selected",
         severity: Warning,
         aws_code: None,
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -120,6 +126,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some((range, read, fixed)) = found else {
             continue;
         };
+        let fix = reader_fix(ctx.source, range, &read, &fixed);
         let d = sink.report(
             range,
             format!(
@@ -141,7 +148,20 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 state.name
             ),
         });
+        d.fixes.extend(fix);
     }
+}
+
+/// Rewrites the read inside `range` (a path string, or an expression) to `fixed`,
+/// when the source spells it literally there.
+fn reader_fix(source: &str, range: TextRange, read: &str, fixed: &str) -> Option<Fix> {
+    let at = source.get(range.as_usize())?.find(read)? as u32 + range.start;
+    Some(Fix::replace(
+        format!("Read \"{fixed}\""),
+        Applicability::Unsafe,
+        TextRange::new(at, at + read.len() as u32),
+        fixed,
+    ))
 }
 
 #[cfg(test)]
