@@ -431,15 +431,16 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     return;
                 }
                 let expected = type_names(kind);
-                push(
-                    out,
-                    Category::WrongType,
-                    loc.node.range,
-                    format!(
+                out.push(Finding {
+                    category: Category::WrongType,
+                    range: loc.node.range,
+                    message: format!(
                         "'{field}' must be {expected}, not {}",
                         describe_value(loc.node)
                     ),
-                );
+                    help: None,
+                    suggestion: retyped(loc.node, &types_of(kind)),
+                });
             }
             ValidationErrorKind::Minimum { limit }
             | ValidationErrorKind::ExclusiveMinimum { limit } => {
@@ -702,13 +703,17 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
             return;
         }
         let mut expected: Vec<String> = Vec::new();
+        let mut types: Vec<JsonType> = Vec::new();
         for branch in context {
             for e in branch {
                 if e.instance_path().as_str() != here {
                     continue;
                 }
                 let s = match e.kind() {
-                    ValidationErrorKind::Type { kind } => type_names(kind),
+                    ValidationErrorKind::Type { kind } => {
+                        types.extend(types_of(kind));
+                        type_names(kind)
+                    }
                     ValidationErrorKind::Pattern { pattern } if pattern.contains("{%") => {
                         "a JSONata expression ({% ... %})".to_string()
                     }
@@ -734,7 +739,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                 describe_value(loc.node)
             ),
             help: None,
-            suggestion: None,
+            suggestion: retyped(loc.node, &types),
         });
     }
 }
@@ -786,6 +791,43 @@ fn type_name(t: JsonType) -> &'static str {
         JsonType::Number => "a number",
         JsonType::Object => "an object",
         JsonType::String => "a string",
+    }
+}
+
+fn types_of(kind: &TypeKind) -> Vec<JsonType> {
+    match kind {
+        TypeKind::Single(t) => vec![*t],
+        TypeKind::Multiple(set) => set.iter().collect(),
+    }
+}
+
+/// The value written as one of the `expected` types, when it plainly spells one: the
+/// string `"60"` where an integer belongs, `"true"` for a boolean, the number `404`
+/// where a string belongs. The replacement for the value's text (valid JSON and YAML).
+fn retyped(node: &Node<'_>, expected: &[JsonType]) -> Option<String> {
+    let wants = |t: JsonType| expected.contains(&t);
+    match &node.value {
+        Value::String(s) => {
+            let canonical_integer = s.parse::<u64>().is_ok_and(|n| n.to_string() == **s);
+            if (wants(JsonType::Integer) || wants(JsonType::Number)) && canonical_integer {
+                return Some(s.to_string());
+            }
+            if wants(JsonType::Number)
+                && s.parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .is_some_and(|n| n.to_string() == **s)
+            {
+                return Some(s.to_string());
+            }
+            if wants(JsonType::Boolean) && (s == "true" || s == "false") {
+                return Some(s.to_string());
+            }
+            None
+        }
+        Value::Number(n) if wants(JsonType::String) => serde_json::to_string(&n.to_string()).ok(),
+        Value::Bool(b) if wants(JsonType::String) => Some(format!("\"{b}\"")),
+        _ => None,
     }
 }
 

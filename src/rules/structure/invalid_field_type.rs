@@ -1,4 +1,5 @@
-use crate::rules::{LintContext, Sink, declare_rule, report_schema};
+use crate::diagnostics::{Applicability, Fix};
+use crate::rules::{LintContext, Sink, declare_rule};
 use crate::schema::Category;
 
 declare_rule! {
@@ -21,16 +22,36 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 10, "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// When the value plainly spells one of the expected type (`"10"` for an integer,
+    /// `"true"` for a boolean, `404` for a string), writes it as that type. Safe: the
+    /// definition is rejected as it is, and the value stays the same.
     pub static RULE = {
         code: "ASL113",
         name: "invalid-field-type",
         severity: Error,
         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    report_schema(ctx, sink, Category::WrongType);
+    for f in ctx.schema_findings() {
+        if f.category != Category::WrongType {
+            continue;
+        }
+        let d = sink.report(f.range, f.message.clone());
+        d.help.clone_from(&f.help);
+        if let Some(value) = &f.suggestion {
+            let title = format!("Write it as {value}");
+            d.fixes.push(Fix::replace(
+                title,
+                Applicability::Safe,
+                f.range,
+                value.clone(),
+            ));
+        }
+    }
 }
