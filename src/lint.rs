@@ -36,6 +36,10 @@ pub struct LintOptions {
     pub select: Vec<String>,
     /// Rules matching one of these codes or prefixes do not run.
     pub ignore: Vec<String>,
+    /// Leave diagnostics without fixes, for output that shows none: `check` without
+    /// `--fix` or `--diff`, in a format other than SARIF. Building a fix that adds a
+    /// retrier costs more than finding the problem.
+    pub skip_fixes: bool,
 }
 
 impl LintOptions {
@@ -71,6 +75,7 @@ pub fn lint_document_as(
     let graphs = machine.as_ref().map(Graphs::build);
     let mut ctx = LintContext::new(source, document, machine.as_ref(), graphs.as_ref());
     ctx.workflow = workflow;
+    ctx.fixes = !options.skip_fixes;
     let mut out = rules::run(&ctx, &|meta| options.is_enabled(meta));
     diagnostics::sort(&mut out);
     if keeping_trees() {

@@ -248,6 +248,7 @@ fn select_runs_only_the_selected_rule() {
         let options = LintOptions {
             select: vec![code.clone()],
             ignore: Vec::new(),
+            skip_fixes: false,
         };
         let linted = lint_bytes(&bytes, path.to_str(), &options);
         assert!(!linted.diagnostics.is_empty(), "{}", path.display());
@@ -263,6 +264,7 @@ fn select_runs_only_the_selected_rule() {
             &LintOptions {
                 select: Vec::new(),
                 ignore: vec![code.clone()],
+                skip_fixes: false,
             },
         );
         assert!(ignored.diagnostics.iter().all(|d| d.code != code));
@@ -337,6 +339,7 @@ fn fixes_repair_their_fixtures() {
         let options = LintOptions {
             select: vec![code.clone()],
             ignore: Vec::new(),
+            skip_fixes: false,
         };
         let linted = lint_bytes(&std::fs::read(path).unwrap(), path.to_str(), &options);
         if linted.diagnostics.iter().all(|d| d.fixes.is_empty()) {

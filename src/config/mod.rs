@@ -342,7 +342,14 @@ impl Config {
             ),
             workflow: self.workflow,
         };
-        (LintOptions { select, ignore }, env)
+        (
+            LintOptions {
+                select,
+                ignore,
+                skip_fixes: false,
+            },
+            env,
+        )
     }
 
     /// Applies `[severity]` overrides.

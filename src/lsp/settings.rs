@@ -223,6 +223,7 @@ impl Workspace {
                 LintOptions {
                     select: overrides.select.clone(),
                     ignore: overrides.ignore.clone(),
+                    skip_fixes: false,
                 },
                 Environment::default(),
             ),

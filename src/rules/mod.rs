@@ -253,6 +253,8 @@ pub struct LintContext<'a, 's> {
     pub graphs: Option<&'a Graphs>,
     /// The workflow type (`Standard` unless a template or asl-lint.toml says `EXPRESS`).
     pub workflow: WorkflowType,
+    /// Whether rules build fixes ([`crate::LintOptions::skip_fixes`] unset).
+    pub fixes: bool,
     /// Findings of the schema (field model), computed once for all 1xx field rules
     /// (a `OnceLock`: rules run on several threads).
     schema: std::sync::OnceLock<Vec<crate::schema::Finding>>,
@@ -273,6 +275,7 @@ impl<'a, 's> LintContext<'a, 's> {
             machine,
             graphs,
             workflow: WorkflowType::Standard,
+            fixes: true,
             schema: std::sync::OnceLock::new(),
             variables: std::sync::OnceLock::new(),
         }

@@ -225,42 +225,94 @@ fn json_string(s: &str) -> String {
 /// JSON on one line, with a space after each `:` and `,` as in most hand-written
 /// definitions.
 fn compact(value: &Json) -> String {
+    let mut out = String::new();
+    write_compact(&mut out, value);
+    out
+}
+
+fn write_compact(out: &mut String, value: &Json) {
     match value {
         Json::Array(items) => {
-            let items: Vec<String> = items.iter().map(compact).collect();
-            format!("[{}]", items.join(", "))
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_compact(out, item);
+            }
+            out.push(']');
         }
         Json::Object(members) => {
-            let members: Vec<String> = members
-                .iter()
-                .map(|(k, v)| format!("{}: {}", json_string(k), compact(v)))
-                .collect();
-            format!("{{{}}}", members.join(", "))
+            out.push('{');
+            for (i, (k, v)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_json_string(out, k);
+                out.push_str(": ");
+                write_compact(out, v);
+            }
+            out.push('}');
         }
-        scalar => scalar.to_string(),
+        Json::String(s) => write_json_string(out, s),
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// A JSON string literal (quotes and escapes), written without a detour through
+/// serde for the common case of plain text.
+fn write_json_string(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&json_string(s));
     }
 }
 
 /// JSON over several lines: nested levels one `step` deeper, the closing bracket at
 /// `indent`.
 fn pretty(value: &Json, indent: &str, step: &str) -> String {
-    let inner = format!("{indent}{step}");
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    write_pretty(&mut out, value, &mut line, step);
+    out
+}
+
+/// Writes `value`; `indent` is the current line's indentation (restored on return).
+fn write_pretty(out: &mut String, value: &Json, indent: &mut String, step: &str) {
+    let outer = indent.len();
     match value {
         Json::Array(items) if !items.is_empty() => {
-            let items: Vec<String> = items
-                .iter()
-                .map(|v| format!("{inner}{}", pretty(v, &inner, step)))
-                .collect();
-            format!("[\n{}\n{indent}]", items.join(",\n"))
+            indent.push_str(step);
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i > 0 { ",\n" } else { "\n" });
+                out.push_str(indent);
+                write_pretty(out, item, indent, step);
+            }
+            indent.truncate(outer);
+            out.push('\n');
+            out.push_str(indent);
+            out.push(']');
         }
         Json::Object(members) if !members.is_empty() => {
-            let members: Vec<String> = members
-                .iter()
-                .map(|(k, v)| format!("{inner}{}: {}", json_string(k), pretty(v, &inner, step)))
-                .collect();
-            format!("{{\n{}\n{indent}}}", members.join(",\n"))
+            indent.push_str(step);
+            out.push('{');
+            for (i, (k, v)) in members.iter().enumerate() {
+                out.push_str(if i > 0 { ",\n" } else { "\n" });
+                out.push_str(indent);
+                write_json_string(out, k);
+                out.push_str(": ");
+                write_pretty(out, v, indent, step);
+            }
+            indent.truncate(outer);
+            out.push('\n');
+            out.push_str(indent);
+            out.push('}');
         }
-        other => compact(other),
+        other => write_compact(out, other),
     }
 }
 

@@ -120,6 +120,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 message: format!("\"{path}\" matches nothing in the error output"),
             });
             d.help = Some(help.into());
+            if !ctx.fixes {
+                continue;
+            }
             // With the error moved under `error`, reads of Error and Cause would break.
             let reads_error = match target.query_language {
                 QueryLanguage::JsonPath => input_reads(target).iter().any(|r| {

@@ -109,6 +109,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         d.help = Some(
             "add a retrier for Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException and Lambda.TooManyRequestsException with a backoff".into(),
         );
+        if !ctx.fixes {
+            continue;
+        }
         let retrier = serde_json::json!({
             "ErrorEquals": missing,
             "IntervalSeconds": 1,
@@ -138,6 +141,33 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 #[cfg(test)]
 mod tests {
     use super::invokes_lambda;
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn the_fix_is_built_only_when_wanted() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}"#;
+        let fixes = |skip_fixes| {
+            let options = LintOptions {
+                select: vec!["ASL704".into()],
+                ignore: Vec::new(),
+                skip_fixes,
+            };
+            let d = lint_text(text, SourceKind::Json, &options);
+            assert_eq!(d.len(), 1);
+            d[0].fixes
+                .iter()
+                .map(|f| f.edits[0].replacement.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fixes(false),
+            vec![
+                r#", "Retry": [{"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2, "JitterStrategy": "FULL"}]"#
+            ]
+        );
+        assert!(fixes(true).is_empty());
+    }
 
     #[test]
     fn lambda_resources() {

@@ -141,6 +141,7 @@ mod tests {
         let options = LintOptions {
             select: vec!["ASL409".into()],
             ignore: Vec::new(),
+            skip_fixes: false,
         };
         lint_text(&text, SourceKind::Json, &options)
             .into_iter()

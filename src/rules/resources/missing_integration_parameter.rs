@@ -245,6 +245,7 @@ mod tests {
         let options = LintOptions {
             select: vec!["ASL408".into()],
             ignore: Vec::new(),
+            skip_fixes: false,
         };
         lint_text(text, SourceKind::Json, &options)
             .into_iter()

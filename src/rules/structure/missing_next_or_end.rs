@@ -58,6 +58,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         };
         let d = sink.report(range, message);
         d.help = Some("add \"Next\" naming the state that follows, or \"End\": true".to_string());
+        if !ctx.fixes {
+            continue;
+        }
         if let Some(end) = state.end {
             d.fixes.push(Fix::replace(
                 "Set \"End\": true",

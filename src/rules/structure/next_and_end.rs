@@ -49,12 +49,14 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 message: "Next is here".to_string(),
             });
             d.help = Some("keep Next to continue, or End to stop here".to_string());
-            d.fixes.extend(remove_field(
-                ctx.source,
-                state.node,
-                end,
-                Applicability::Unsafe,
-            ));
+            if ctx.fixes {
+                d.fixes.extend(remove_field(
+                    ctx.source,
+                    state.node,
+                    end,
+                    Applicability::Unsafe,
+                ));
+            }
         }
     }
 }

@@ -61,6 +61,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     state.name
                 ),
             );
+            if !ctx.fixes {
+                continue;
+            }
             let is_end = m.key == "End";
             let rename = (kind == StateType::Choice && !is_end && state.default.is_none())
                 .then(|| plain_key(ctx.source, m.key_range))

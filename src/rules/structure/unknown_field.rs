@@ -67,6 +67,7 @@ mod tests {
         let options = LintOptions {
             select: vec!["ASL110".into()],
             ignore: Vec::new(),
+            skip_fixes: false,
         };
         lint_text(text, kind, &options)
             .iter()

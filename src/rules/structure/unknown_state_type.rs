@@ -76,6 +76,7 @@ mod tests {
         let options = LintOptions {
             select: vec!["ASL104".into()],
             ignore: Vec::new(),
+            skip_fixes: false,
         };
         lint_text(text, SourceKind::Json, &options)
             .iter()
