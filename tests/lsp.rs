@@ -1133,3 +1133,48 @@ fn template_with_a_definition_string() {
     );
     c.shutdown();
 }
+
+const YAML_TASK: &str = "StartAt: Call\nStates:\n  Call:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Parameters:\n      FunctionName: work\n      Payload.$: \"$\"\n    Next: Done\n    End: true\n  Done:\n    Type: Succeed\n";
+
+#[test]
+fn quick_fixes_that_add_and_remove_yaml_fields() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/call.asl.yaml";
+    c.open(uri, "yaml", YAML_TASK);
+    assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL704", "ASL105"]);
+    // On the state name: the retrier AWS recommends, as block YAML under the task.
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(2, 3, 2, 3), "context": {"diagnostics": []}}),
+    );
+    let retry = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Retry the transient Lambda errors")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    let fixed = apply(YAML_TASK, retry["edit"]["changes"][uri].as_array().unwrap());
+    assert_eq!(
+        fixed,
+        YAML_TASK.replace(
+            "    End: true\n",
+            "    End: true\n    Retry:\n      - ErrorEquals:\n          - Lambda.ServiceException\n          - Lambda.AWSLambdaException\n          - Lambda.SdkClientException\n          - Lambda.TooManyRequestsException\n        IntervalSeconds: 1\n        MaxAttempts: 3\n        BackoffRate: 2\n        JitterStrategy: FULL\n"
+        )
+    );
+    c.change(uri, 2, json!([{"text": fixed}]));
+    assert_eq!(codes(&c.diagnostics(uri, 2)), ["ASL105"]);
+    // On `End`: remove its line.
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(9, 5, 9, 5), "context": {"diagnostics": []}}),
+    );
+    assert_eq!(actions[0]["title"], "Remove \"End\"", "{actions:#?}");
+    let fixed = apply(
+        &fixed,
+        actions[0]["edit"]["changes"][uri].as_array().unwrap(),
+    );
+    assert!(!fixed.contains("End: true"), "{fixed}");
+    c.change(uri, 3, json!([{"text": fixed}]));
+    assert!(codes(&c.diagnostics(uri, 3)).is_empty());
+    c.shutdown();
+}
