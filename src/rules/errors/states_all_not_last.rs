@@ -1,3 +1,4 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::errors::handler_lists;
 use crate::rules::{LintContext, Sink, declare_rule};
 
@@ -20,12 +21,16 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "B"}, {"ErrorEquals": ["States.ALL"], "Next": "B"}], "End": true}, "B": {"Type": "Fail"}}}
     /// ```
+    ///
+    /// ## Fix
+    /// When `States.ALL` is listed with other names, keeps it alone (safe: it matches
+    /// them all already). A `States.ALL` entry that is not last is not moved for you.
     pub static RULE = {
         code: "ASL501",
         name: "states-all-not-last",
         severity: Error,
         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -40,7 +45,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     continue;
                 };
                 if names.len() > 1 {
-                    sink.report(
+                    let d = sink.report(
                         all.range,
                         format!(
                             "States.ALL must be the only error name of its {} (in {}[{i}] of \"{}\")",
@@ -48,8 +53,19 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             list.field,
                             state.name
                         ),
-                    )
-                    .help = Some("States.ALL already matches the other names: remove them".into());
+                    );
+                    d.help = Some("States.ALL already matches the other names: remove them".into());
+                    // Everything from the first name to the last becomes States.ALL as
+                    // written: `["States.ALL"]`, or one `- States.ALL` line in YAML.
+                    let (first, last) = (&names[0], &names[names.len() - 1]);
+                    if let Some(written) = ctx.source.get(all.range.as_usize()) {
+                        d.fixes.push(Fix::replace(
+                            "Keep only States.ALL",
+                            Applicability::Safe,
+                            first.range.cover(last.range),
+                            written,
+                        ));
+                    }
                 } else if i != last {
                     sink.report(
                         all.range,

@@ -1,5 +1,6 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::errors::{KNOWN_STATES_ERRORS, handler_lists};
-use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
+use crate::rules::{LintContext, Sink, declare_rule, did_you_mean, plain_key};
 
 declare_rule! {
     /// ## What it does
@@ -20,12 +21,16 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Retry": [{"ErrorEquals": ["States.Timeout"]}], "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Replaces a misspelled name with the predefined one it is closest to (unsafe: check
+    /// that it is the error you meant).
     pub static RULE = {
         code: "ASL502",
         name: "unknown-error-name",
         severity: Warning,
         aws_code: None,
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -47,10 +52,25 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         n.range,
                         format!("\"{name}\" is not a predefined error name, so it never matches"),
                     );
-                    d.help = Some(match did_you_mean(name, KNOWN_STATES_ERRORS.iter().copied()) {
+                    let suggestion = did_you_mean(name, KNOWN_STATES_ERRORS.iter().copied());
+                    d.help = Some(match suggestion {
                         Some(s) => format!("did you mean \"{s}\"?"),
-                        None => "names starting with \"States.\" are reserved for the predefined errors".into(),
+                        None => {
+                            "names starting with \"States.\" are reserved for the predefined errors"
+                                .into()
+                        }
                     });
+                    // The name as written (quoted or plain), when it has no escapes.
+                    if let Some(s) = suggestion
+                        && let Some(at) = plain_key(ctx.source, n.range)
+                    {
+                        d.fixes.push(Fix::replace(
+                            format!("Replace with \"{s}\""),
+                            Applicability::Unsafe,
+                            at,
+                            s,
+                        ));
+                    }
                 }
             }
         }
@@ -80,5 +100,8 @@ mod tests {
             d[0].help.as_deref(),
             Some("did you mean \"States.Timeout\"?")
         );
+        let edit = &d[0].fixes[0].edits[0];
+        assert_eq!(&text[edit.range.as_usize()], "States.TimeOut");
+        assert_eq!(edit.replacement, "States.Timeout");
     }
 }
