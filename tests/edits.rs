@@ -43,14 +43,8 @@ fn collections<'a, 's>(
         }
         Value::Tagged(t) => {
             // `!Sub x` reads as {"Fn::Sub": x}: the tagged value is one level down.
-            let name = t.tag.trim_start_matches('!');
-            let key = if name == "Ref" || name == "Condition" {
-                name.to_string()
-            } else {
-                format!("Fn::{name}")
-            };
             let mut p = path;
-            p.push(Step::Key(key));
+            p.push(Step::Key(t.json_key()));
             collections(&t.node, p, out);
         }
         _ => {}
@@ -160,36 +154,26 @@ fn exercise(file: &Path, limit: usize) -> [usize; 3] {
     made
 }
 
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
-        {
-            out.push(path);
-        }
-    }
-}
-
-#[test]
-fn edits_on_fixtures_and_examples() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    files_under(&root.join("tests/fixtures"), &mut files);
-    files_under(&root.join("examples"), &mut files);
+/// Edits on every file, at most `limit` of each kind per file: the totals.
+fn exercise_all(files: &[PathBuf], limit: usize) -> [usize; 3] {
     let mut total = [0; 3];
-    for file in &files {
-        let made = exercise(file, 50);
+    for file in files {
+        let made = exercise(file, limit);
         for k in 0..3 {
             total[k] += made[k];
         }
     }
+    total
+}
+
+const KINDS: &[&str] = &["json", "yaml", "yml"];
+
+#[test]
+fn edits_on_fixtures_and_examples() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = common::files_with_extensions(&root.join("tests/fixtures"), KINDS);
+    files.extend(common::files_with_extensions(&root.join("examples"), KINDS));
+    let total = exercise_all(&files, 50);
     // Each kind of edit was made many times (arrays are fewer than objects).
     assert!(
         total[0] > 1000 && total[1] > 1000 && total[2] > 150,
@@ -203,16 +187,9 @@ fn edits_on_the_real_world_corpus() {
     let Some(dir) = common::shared("corpus/real") else {
         return;
     };
-    let mut files = Vec::new();
-    files_under(&dir, &mut files);
+    let mut files = common::files_with_extensions(&dir, KINDS);
     files.retain(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 64 * 1024));
-    let mut total = [0; 3];
-    for file in &files {
-        let made = exercise(file, 8);
-        for k in 0..3 {
-            total[k] += made[k];
-        }
-    }
+    let total = exercise_all(&files, 8);
     eprintln!(
         "append, remove, prepend: {total:?} on {} files",
         files.len()

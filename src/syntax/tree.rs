@@ -47,6 +47,19 @@ pub struct Tagged<'s> {
     pub node: Node<'s>,
 }
 
+impl Tagged<'_> {
+    /// The key of the one-member object that the tag stands for in JSON: `!Sub x` means
+    /// `{"Fn::Sub": x}`, `!Ref x` means `{"Ref": x}`.
+    pub fn json_key(&self) -> String {
+        let name = self.tag.trim_start_matches('!');
+        if name == "Ref" || name == "Condition" {
+            name.to_string()
+        } else {
+            format!("Fn::{name}")
+        }
+    }
+}
+
 /// One `key: value` pair of an object, in source order. Duplicate keys are all kept.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member<'s> {
@@ -212,15 +225,8 @@ impl<'s> Node<'s> {
                 J::Object(map)
             }
             Value::Tagged(t) => {
-                // `!Sub x` means the same as `{"Fn::Sub": x}`; `!Ref x` as `{"Ref": x}`.
-                let name = t.tag.trim_start_matches('!');
-                let key = if name == "Ref" || name == "Condition" {
-                    name.to_string()
-                } else {
-                    format!("Fn::{name}")
-                };
                 let mut map = serde_json::Map::new();
-                map.insert(key, t.node.to_json());
+                map.insert(t.json_key(), t.node.to_json());
                 J::Object(map)
             }
         }

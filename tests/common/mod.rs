@@ -27,6 +27,12 @@ pub fn shared(sub: &str) -> Option<PathBuf> {
 /// Every `.yaml` / `.yml` file under `dir`, sorted.
 #[allow(dead_code)] // not every test file that shares this module lists YAML files
 pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    files_with_extensions(dir, &["yaml", "yml"])
+}
+
+/// Every file under `dir` whose extension is one of `extensions`, sorted.
+#[allow(dead_code)] // not every test file that shares this module lists files
+pub fn files_with_extensions(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -34,7 +40,10 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            } else if path
+                .extension()
+                .is_some_and(|e| extensions.iter().any(|x| e == *x))
+            {
                 out.push(path);
             }
         }
