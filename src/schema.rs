@@ -765,14 +765,11 @@ fn parent_node<'n, 's>(root: &'n Node<'s>, steps: &[String]) -> &'n Node<'s> {
 }
 
 /// Where to point for something missing from an object: the key naming the object, or
-/// its opening brace.
+/// its head (the opening brace, or a block mapping's first key).
 fn object_anchor(loc: &Located<'_, '_>) -> TextRange {
     match loc.member {
         Some(m) => m.key_range,
-        None => TextRange::new(
-            loc.node.range.start,
-            (loc.node.range.start + 1).min(loc.node.range.end),
-        ),
+        None => loc.node.head_range(),
     }
 }
 
@@ -902,6 +899,25 @@ mod tests {
             .into_iter()
             .map(|f| (f.category, text[f.range.as_usize()].to_string(), f.message))
             .collect()
+    }
+
+    /// Found by the fuzzer: a YAML retrier that lacks ErrorEquals and whose first key
+    /// starts with a multi-byte character (here U+FFFD from a lossy decoding) was
+    /// pointed at by its first byte, inside that character.
+    #[test]
+    fn missing_field_of_a_block_mapping_points_at_its_first_key() {
+        let text = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:lambda:us-east-1:123456789012:function:f\n    Retry:\n      - \u{fffd}rrorAquals: [States.ALL]\n    Choices: []\n    End: true\n  C:\n    Type: Choice\n    Choices:\n      - \u{e9}t\u{e9}: 1\n        Next: A\n    Default: A\n";
+        let doc = parse(text, SourceKind::Yaml);
+        let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
+        let missing: Vec<String> = validate(&machine)
+            .into_iter()
+            .filter(|f| f.category == Category::MissingField)
+            .map(|f| text[f.range.as_usize()].to_string())
+            .collect();
+        assert_eq!(missing, ["\u{fffd}rrorAquals"]);
+        for d in crate::lint::lint_text(text, SourceKind::Yaml, &Default::default()) {
+            assert!(text.get(d.range.as_usize()).is_some(), "{d:?}");
+        }
     }
 
     #[test]

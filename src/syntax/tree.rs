@@ -153,6 +153,23 @@ impl<'s> Node<'s> {
         }
     }
 
+    /// A short range that points at the node itself: for an object, its opening `{`, or
+    /// the first key of a YAML block mapping (which starts there); for an array, its `[`
+    /// or first `-`; anything else whole. Always on character boundaries, even when a
+    /// key starts with a multi-byte character.
+    pub fn head_range(&self) -> TextRange {
+        let first_byte =
+            TextRange::new(self.range.start, (self.range.start + 1).min(self.range.end));
+        match &self.value {
+            Value::Object(members) => match members.first() {
+                Some(m) if m.key_range.start == self.range.start => m.key_range,
+                _ => first_byte,
+            },
+            Value::Array(_) => first_byte,
+            _ => self.range,
+        }
+    }
+
     pub fn as_object(&self) -> Option<&[Member<'s>]> {
         match &self.value {
             Value::Object(m) => Some(m),

@@ -92,10 +92,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let variable = members.iter().find(|m| m.key == "Variable");
             match ops.as_slice() {
                 [] => {
-                    let at = variable.map_or(
-                        crate::syntax::TextRange::new(rule.range.start, rule.range.start + 1),
-                        |v| v.key_range,
-                    );
+                    let at = variable.map_or(rule.head_range(), |v| v.key_range);
                     sink.report(
                         at,
                         format!(
