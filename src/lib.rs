@@ -14,6 +14,8 @@ pub mod diagnostics;
 pub mod embed;
 pub mod expr;
 pub mod fix;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod graph;
 pub mod ide;
 pub mod lint;
