@@ -315,10 +315,22 @@ pub(crate) fn report_schema(
     sink: &mut Sink<'_>,
     category: crate::schema::Category,
 ) {
+    report_schema_then(ctx, sink, category, |_, _| {});
+}
+
+/// [`report_schema`], handing each diagnostic and its finding to `then` (to add a fix
+/// from the finding's suggestion).
+pub(crate) fn report_schema_then<'c>(
+    ctx: &'c LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    category: crate::schema::Category,
+    mut then: impl FnMut(&mut Diagnostic, &'c crate::schema::Finding),
+) {
     for f in ctx.schema_findings() {
         if f.category == category {
             let d = sink.report(f.range, f.message.clone());
             d.help.clone_from(&f.help);
+            then(d, f);
         }
     }
 }

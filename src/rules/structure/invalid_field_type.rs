@@ -1,5 +1,5 @@
 use crate::diagnostics::{Applicability, Fix};
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{LintContext, Sink, declare_rule, report_schema_then};
 use crate::schema::Category;
 
 declare_rule! {
@@ -38,12 +38,7 @@ declare_rule! {
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    for f in ctx.schema_findings() {
-        if f.category != Category::WrongType {
-            continue;
-        }
-        let d = sink.report(f.range, f.message.clone());
-        d.help.clone_from(&f.help);
+    report_schema_then(ctx, sink, Category::WrongType, |d, f| {
         if let Some(value) = &f.suggestion {
             let title = format!("Write it as {value}");
             d.fixes.push(Fix::replace(
@@ -53,5 +48,5 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 value.clone(),
             ));
         }
-    }
+    });
 }

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Applicability, Fix};
-use crate::rules::{LintContext, Sink, declare_rule, plain_key};
+use crate::rules::{LintContext, Sink, declare_rule, plain_key, report_schema_then};
 use crate::schema::Category;
 
 declare_rule! {
@@ -37,12 +37,7 @@ declare_rule! {
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    for f in ctx.schema_findings() {
-        if f.category != Category::UnknownField {
-            continue;
-        }
-        let d = sink.report(f.range, f.message.clone());
-        d.help.clone_from(&f.help);
+    report_schema_then(ctx, sink, Category::UnknownField, |d, f| {
         if let Some(s) = &f.suggestion
             && let Some(name) = plain_key(ctx.source, f.range)
         {
@@ -54,7 +49,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 s.clone(),
             ));
         }
-    }
+    });
 }
 
 #[cfg(test)]
