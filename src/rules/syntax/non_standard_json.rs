@@ -1,5 +1,6 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::SyntaxErrorKind;
+use crate::syntax::{SyntaxErrorKind, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -20,16 +21,195 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Safe: removes a trailing comma, puts double quotes around a bare key, rewrites a
+    /// single-quoted string with double quotes (escaping the `"` inside it), and writes
+    /// `\'` as `'`. Unsafe: removes a comment (with its line when the comment is
+    /// alone on it), because that deletes text someone wrote.
     pub static RULE = {
         code: "ASL003",
         name: "non-standard-json",
         severity: Error,
         aws_code: Some("INVALID_JSON_DESCRIPTION"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    super::report_errors(ctx, sink, |k| matches!(k, SyntaxErrorKind::Extension));
+    for e in &ctx.document.errors {
+        if e.kind != SyntaxErrorKind::Extension {
+            continue;
+        }
+        let d = sink.report(e.range, e.message.clone());
+        if let Some(fix) = fix_for(ctx.source, e.range) {
+            d.fixes.push(fix);
+        }
+    }
+}
+
+/// The fix for the extension at `range`, told apart by the text there: the reader
+/// reports a comment as the whole comment, a trailing comma as the comma, a
+/// single-quoted string as its opening quote, `\'` as itself, and a bare key as the key.
+fn fix_for(source: &str, range: TextRange) -> Option<Fix> {
+    let text = source.get(range.as_usize())?;
+    let safe = |title: &str, range: TextRange, replacement: String| {
+        Some(Fix::replace(title, Applicability::Safe, range, replacement))
+    };
+    if text.starts_with("//") || text.starts_with("/*") {
+        return Some(Fix::replace(
+            "Remove the comment",
+            Applicability::Unsafe,
+            comment_removal(source, range),
+            "",
+        ));
+    }
+    match text {
+        "," => safe("Remove the trailing comma", range, String::new()),
+        "\\'" => safe("Write `'`", range, "'".into()),
+        "'" => {
+            let (end, quoted) = double_quoted(source, range.start as usize)?;
+            safe(
+                "Use double quotes",
+                TextRange::from_usize(range.start as usize, end),
+                quoted,
+            )
+        }
+        key if !key.contains(['"', '\\']) && !key.contains(char::is_control) => {
+            safe("Quote the key", range, format!("\"{key}\""))
+        }
+        _ => None,
+    }
+}
+
+/// What removing the comment at `range` takes away: its whole line (end of line
+/// included) when nothing else is on it, else the comment and the blanks before it.
+fn comment_removal(source: &str, range: TextRange) -> TextRange {
+    let (start, end) = (range.start as usize, range.end as usize);
+    let bytes = source.as_bytes();
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let mut before = start;
+    while before > 0 && blank(&bytes[before - 1]) {
+        before -= 1;
+    }
+    let mut after = end;
+    while after < bytes.len() && blank(&bytes[after]) {
+        after += 1;
+    }
+    let line_starts = before == 0 || bytes[before - 1] == b'\n';
+    let rest = &bytes[after..];
+    let line_ends = rest.is_empty() || rest[0] == b'\n' || rest.starts_with(b"\r\n");
+    if line_starts && line_ends && !rest.is_empty() {
+        let newline = if rest[0] == b'\n' { 1 } else { 2 };
+        TextRange::from_usize(before, after + newline)
+    } else if line_starts && line_ends {
+        TextRange::from_usize(before, after)
+    } else {
+        TextRange::from_usize(before, end)
+    }
+}
+
+/// The single-quoted string that starts at `open`, written with double quotes, and
+/// the offset after its closing quote. Escapes are kept, except `\'`, which JSON does
+/// not have; a `"` inside gets a backslash. `None` when the string is not closed on
+/// its line (the reader has reported that as a syntax error).
+fn double_quoted(source: &str, open: usize) -> Option<(usize, String)> {
+    let mut out = String::from("\"");
+    let mut chars = source.get(open + 1..)?.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\'' => {
+                out.push('"');
+                return Some((open + 1 + i + 1, out));
+            }
+            '\\' => match chars.next()? {
+                (_, '\'') => out.push('\''),
+                (_, escaped) => {
+                    out.push('\\');
+                    out.push(escaped);
+                }
+            },
+            '"' => out.push_str("\\\""),
+            '\n' | '\r' => return None,
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Applicability;
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    /// Each diagnostic's fix, applied alone: (applicability, the fixed text).
+    fn fixed(text: &str) -> Vec<(Applicability, String)> {
+        let opts = LintOptions {
+            select: vec!["ASL003".into()],
+            ..Default::default()
+        };
+        lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| {
+                let fix = &d.fixes[0];
+                let (out, _) = crate::diagnostics::apply_edits(text, &fix.edits);
+                (fix.applicability, out)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn trailing_commas_and_bare_keys_are_safe_fixes() {
+        assert_eq!(
+            fixed(r#"{"a": [1, 2,], b: true}"#),
+            vec![
+                (Applicability::Safe, r#"{"a": [1, 2], b: true}"#.to_string()),
+                (
+                    Applicability::Safe,
+                    r#"{"a": [1, 2,], "b": true}"#.to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn single_quoted_strings_get_double_quotes() {
+        assert_eq!(
+            fixed(r#"{"a": 'say "hi"\n', "b": "it\'s"}"#),
+            vec![
+                (
+                    Applicability::Safe,
+                    r#"{"a": "say \"hi\"\n", "b": "it\'s"}"#.to_string()
+                ),
+                (
+                    Applicability::Safe,
+                    r#"{"a": 'say "hi"\n', "b": "it's"}"#.to_string()
+                ),
+            ]
+        );
+        assert_eq!(
+            fixed(r#"{'it\'s': 1}"#),
+            vec![(Applicability::Safe, r#"{"it's": 1}"#.to_string())]
+        );
+    }
+
+    #[test]
+    fn comments_are_removed_with_their_line_only_as_unsafe_fixes() {
+        let text = "{\n  // alone\n  \"a\": 1, /* after */\n  \"b\": 2\n}";
+        assert_eq!(
+            fixed(text),
+            vec![
+                (
+                    Applicability::Unsafe,
+                    "{\n  \"a\": 1, /* after */\n  \"b\": 2\n}".to_string()
+                ),
+                (
+                    Applicability::Unsafe,
+                    "{\n  // alone\n  \"a\": 1,\n  \"b\": 2\n}".to_string()
+                ),
+            ]
+        );
+    }
 }
