@@ -7,7 +7,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use asl_lint::syntax::edit::{TextEdit, append_member, prepend_element, remove_member};
+use asl_lint::syntax::edit::{
+    TextEdit, append_member, move_element_to_end, prepend_element, remove_element, remove_member,
+};
 use asl_lint::syntax::{Node, SourceKind, Value, detect_kind, parse};
 use serde_json::{Value as Json, json};
 
@@ -91,23 +93,23 @@ fn check(
 }
 
 /// Runs up to `limit` edits of each kind on one file; returns how many were made.
-fn exercise(file: &Path, limit: usize) -> [usize; 3] {
+fn exercise(file: &Path, limit: usize) -> [usize; 5] {
     let Ok(text) = std::fs::read_to_string(file) else {
-        return [0; 3];
+        return [0; 5];
     };
     let kind = detect_kind(file.to_str(), &text);
     // Aliases copy their anchor's ranges: an edit there would change the anchor too.
     if kind == SourceKind::Yaml && text.contains('&') && text.contains('*') {
-        return [0; 3];
+        return [0; 5];
     }
     let doc = parse(&text, kind);
     let Some(root) = doc.root.as_ref().filter(|_| doc.errors.is_empty()) else {
-        return [0; 3];
+        return [0; 5];
     };
     let original = root.to_json();
     let mut all = Vec::new();
     collections(root, Vec::new(), &mut all);
-    let mut made = [0; 3];
+    let mut made = [0; 5];
     let added = json!({"ErrorEquals": ["States.ALL"], "Note": "a: b", "n": [1, true, null]});
     for (path, node) in &all {
         match &node.value {
@@ -139,14 +141,33 @@ fn exercise(file: &Path, limit: usize) -> [usize; 3] {
                     made[1] += check(file, kind, &text, edit, expected, "remove") as usize;
                 }
             }
-            Value::Array(_) if made[2] < limit => {
-                let mut expected = original.clone();
-                at_mut(&mut expected, path)
-                    .as_array_mut()
-                    .unwrap()
-                    .insert(0, added.clone());
-                let edit = prepend_element(&text, node, &added);
-                made[2] += check(file, kind, &text, edit, expected, "prepend") as usize;
+            Value::Array(items) => {
+                let array = |f: &dyn Fn(&mut Vec<Json>)| {
+                    let mut expected = original.clone();
+                    f(at_mut(&mut expected, path).as_array_mut().unwrap());
+                    expected
+                };
+                if made[2] < limit {
+                    let expected = array(&|a| a.insert(0, added.clone()));
+                    let edit = prepend_element(&text, node, &added);
+                    made[2] += check(file, kind, &text, edit, expected, "prepend") as usize;
+                }
+                if !items.is_empty() && made[3] < limit {
+                    let index = items.len() / 2;
+                    let expected = array(&|a| {
+                        a.remove(index);
+                    });
+                    let edit = remove_element(&text, node, index);
+                    made[3] += check(file, kind, &text, edit, expected, "remove element") as usize;
+                }
+                if items.len() > 1 && made[4] < limit {
+                    let expected = array(&|a| {
+                        let first = a.remove(0);
+                        a.push(first);
+                    });
+                    let edit = move_element_to_end(&text, node, 0);
+                    made[4] += check(file, kind, &text, edit, expected, "move to end") as usize;
+                }
             }
             _ => {}
         }
@@ -155,11 +176,11 @@ fn exercise(file: &Path, limit: usize) -> [usize; 3] {
 }
 
 /// Edits on every file, at most `limit` of each kind per file: the totals.
-fn exercise_all(files: &[PathBuf], limit: usize) -> [usize; 3] {
-    let mut total = [0; 3];
+fn exercise_all(files: &[PathBuf], limit: usize) -> [usize; 5] {
+    let mut total = [0; 5];
     for file in files {
         let made = exercise(file, limit);
-        for k in 0..3 {
+        for k in 0..5 {
             total[k] += made[k];
         }
     }
@@ -174,9 +195,10 @@ fn edits_on_fixtures_and_examples() {
     let mut files = common::files_with_extensions(&root.join("tests/fixtures"), KINDS);
     files.extend(common::files_with_extensions(&root.join("examples"), KINDS));
     let total = exercise_all(&files, 50);
+    eprintln!("fixtures and examples: {total:?}");
     // Each kind of edit was made many times (arrays are fewer than objects).
     assert!(
-        total[0] > 1000 && total[1] > 1000 && total[2] > 150,
+        total[0] > 1000 && total[1] > 1000 && total[2] > 150 && total[3] > 150 && total[4] > 30,
         "edits made: {total:?} on {} files",
         files.len()
     );
@@ -191,11 +213,11 @@ fn edits_on_the_real_world_corpus() {
     files.retain(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 64 * 1024));
     let total = exercise_all(&files, 8);
     eprintln!(
-        "append, remove, prepend: {total:?} on {} files",
+        "append, remove, prepend, remove element, move to end: {total:?} on {} files",
         files.len()
     );
     assert!(
-        total.iter().all(|&n| n > 2000),
+        total[..3].iter().all(|&n| n > 2000) && total[3..].iter().all(|&n| n > 1000),
         "edits made: {total:?} on {} files",
         files.len()
     );

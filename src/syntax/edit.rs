@@ -1,5 +1,5 @@
 //! Edits that keep a document's layout: add a member to an object, remove one, put an
-//! element first in an array. Quick fixes are built from them.
+//! element first in an array, remove one or move it last. Quick fixes are built from them.
 //!
 //! Each function returns one replacement of a byte range and writes the new text in
 //! the style of its surroundings. A JSON object, or a YAML flow mapping, written on
@@ -138,22 +138,89 @@ pub fn prepend_element(source: &str, array: &Node<'_>, value: &Json) -> Option<T
     }
     // A YAML block sequence: a new `- ` entry on the line before the first one.
     let first = elements.first()?;
-    let at = first.range.start as usize;
-    let line = line_start(source, at);
-    let before = source.get(line..at)?;
-    let dash = before.find('-')?;
-    let is_entry_prefix = before[..dash].bytes().all(|b| b == b' ')
-        && before[dash + 1..].bytes().all(|b| b == b' ')
-        && dash + 1 < before.len();
-    if !is_entry_prefix {
-        return None;
-    }
+    let (line, _) = entry_lines(source, first)?;
+    let dash = source[line..].find('-')?;
     let text = format!(
         "{}- {}\n",
         " ".repeat(dash),
         yaml_entry(value, dash + 2, DEFAULT_STEP)
     );
     Some(TextEdit::new(line, line, text))
+}
+
+/// Removes the element at `index` of `array`, with its separator (a comma, or its
+/// lines in a YAML block sequence). `None` for the only element of a block sequence,
+/// which would leave its key without a value, and for entries whose `- ` does not
+/// start their line.
+pub fn remove_element(source: &str, array: &Node<'_>, index: usize) -> Option<TextEdit> {
+    let elements = array.as_array()?;
+    let element = elements.get(index)?;
+    if opens_flow(source, array, b'[') {
+        let edit = if elements.len() == 1 {
+            let close = closing_bracket(source, array, b']')?;
+            TextEdit::new(array.range.start as usize + 1, close, String::new())
+        } else if let Some(next) = elements.get(index + 1) {
+            TextEdit::new(
+                element.range.start as usize,
+                next.range.start as usize,
+                String::new(),
+            )
+        } else {
+            TextEdit::new(
+                elements[index - 1].range.end as usize,
+                element.range.end as usize,
+                String::new(),
+            )
+        };
+        return Some(edit);
+    }
+    if elements.len() == 1 {
+        return None;
+    }
+    let (start, end) = entry_lines(source, element)?;
+    Some(TextEdit::new(start, end, String::new()))
+}
+
+/// Moves the element at `index` of `array` after its last element, keeping each
+/// element's text and the separator written between them.
+pub fn move_element_to_end(source: &str, array: &Node<'_>, index: usize) -> Option<TextEdit> {
+    let elements = array.as_array()?;
+    let element = elements.get(index)?;
+    let next = elements.get(index + 1)?;
+    let last = elements.last()?;
+    if opens_flow(source, array, b'[') {
+        let (start, end) = (element.range.start as usize, element.range.end as usize);
+        let text = format!(
+            "{}{}{}",
+            source.get(next.range.start as usize..last.range.end as usize)?,
+            source.get(end..next.range.start as usize)?,
+            source.get(start..end)?
+        );
+        return Some(TextEdit::new(start, last.range.end as usize, text));
+    }
+    let (start, end) = entry_lines(source, element)?;
+    entry_lines(source, last)?;
+    let (after_last, lead) = after_line(source, last.range.end as usize);
+    let text = format!(
+        "{}{lead}{}",
+        source.get(end..after_last)?,
+        source.get(start..end)?
+    );
+    Some(TextEdit::new(start, after_last, text))
+}
+
+/// The lines of a block sequence entry: from the start of the line of its `- ` to
+/// after its last line. `None` unless only spaces come before the dash, and only
+/// spaces between it and the element.
+fn entry_lines(source: &str, element: &Node<'_>) -> Option<(usize, usize)> {
+    let at = element.range.start as usize;
+    let line = line_start(source, at);
+    let before = source.get(line..at)?;
+    let dash = before.find('-')?;
+    let is_entry_prefix = before[..dash].bytes().all(|b| b == b' ')
+        && before[dash + 1..].bytes().all(|b| b == b' ')
+        && dash + 1 < before.len();
+    is_entry_prefix.then(|| (line, after_line(source, element.range.end as usize).0))
 }
 
 /// True when the collection is written in flow style (JSON, or YAML `{...}`/`[...]`).

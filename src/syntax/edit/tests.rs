@@ -233,3 +233,89 @@ fn plain_scalars_only_when_they_read_back_the_same() {
         assert!(!plain_is_safe(s), "{s:?}");
     }
 }
+
+fn remove_at(text: &str, kind: SourceKind, path: &[&str], index: usize) -> Option<String> {
+    edited(text, kind, path, |s, n| remove_element(s, n, index))
+}
+
+fn move_last(text: &str, kind: SourceKind, path: &[&str], index: usize) -> Option<String> {
+    edited(text, kind, path, |s, n| move_element_to_end(s, n, index))
+}
+
+#[test]
+fn remove_elements_from_json_and_flow_arrays() {
+    let text = r#"{"E": ["A", "B", "C"]}"#;
+    assert_eq!(
+        remove_at(text, J, &["E"], 0).unwrap(),
+        r#"{"E": ["B", "C"]}"#
+    );
+    assert_eq!(
+        remove_at(text, J, &["E"], 1).unwrap(),
+        r#"{"E": ["A", "C"]}"#
+    );
+    assert_eq!(
+        remove_at(text, J, &["E"], 2).unwrap(),
+        r#"{"E": ["A", "B"]}"#
+    );
+    assert_eq!(
+        remove_at(r#"{"E": ["A"]}"#, J, &["E"], 0).unwrap(),
+        r#"{"E": []}"#
+    );
+    let text = "{\n  \"R\": [\n    {\"a\": 1},\n    {\"b\": 2}\n  ]\n}";
+    assert_eq!(
+        remove_at(text, J, &["R"], 1).unwrap(),
+        "{\n  \"R\": [\n    {\"a\": 1}\n  ]\n}"
+    );
+    assert_eq!(remove_at("E: [A, B]\n", Y, &["E"], 0).unwrap(), "E: [B]\n");
+}
+
+#[test]
+fn remove_elements_from_yaml_block_sequences() {
+    let text = "Retry:\n  - ErrorEquals: [A]\n    MaxAttempts: 2\n  # about B\n  - ErrorEquals: [B]\nEnd: true\n";
+    assert_eq!(
+        remove_at(text, Y, &["Retry"], 0).unwrap(),
+        "Retry:\n  # about B\n  - ErrorEquals: [B]\nEnd: true\n"
+    );
+    assert_eq!(
+        remove_at(text, Y, &["Retry"], 1).unwrap(),
+        "Retry:\n  - ErrorEquals: [A]\n    MaxAttempts: 2\n  # about B\nEnd: true\n"
+    );
+    // The only entry: removing it would leave `Retry:` meaning null.
+    assert_eq!(remove_at("Retry:\n  - A\n", Y, &["Retry"], 0), None);
+}
+
+#[test]
+fn move_an_element_last_keeps_the_separators() {
+    assert_eq!(
+        move_last(
+            r#"{"C": [{"E": ["States.ALL"]}, {"E": ["X"]}, {"E": ["Y"]}]}"#,
+            J,
+            &["C"],
+            0
+        )
+        .unwrap(),
+        r#"{"C": [{"E": ["X"]}, {"E": ["Y"]}, {"E": ["States.ALL"]}]}"#
+    );
+    let text =
+        "{\n  \"C\": [\n    {\n      \"E\": [\"States.ALL\"]\n    },\n    {\"E\": [\"X\"]}\n  ]\n}";
+    assert_eq!(
+        move_last(text, J, &["C"], 0).unwrap(),
+        "{\n  \"C\": [\n    {\"E\": [\"X\"]},\n    {\n      \"E\": [\"States.ALL\"]\n    }\n  ]\n}"
+    );
+    // Already last: nothing to move.
+    assert_eq!(move_last(r#"{"C": [1, 2]}"#, J, &["C"], 1), None);
+}
+
+#[test]
+fn move_a_yaml_entry_last() {
+    let text = "Catch:\n  - ErrorEquals: [States.ALL]\n    Next: F\n  - ErrorEquals: [X]\n    Next: G\nEnd: true\n";
+    assert_eq!(
+        move_last(text, Y, &["Catch"], 0).unwrap(),
+        "Catch:\n  - ErrorEquals: [X]\n    Next: G\n  - ErrorEquals: [States.ALL]\n    Next: F\nEnd: true\n"
+    );
+    // The last entry ends the file without a newline.
+    assert_eq!(
+        move_last("C:\n  - a\n  - b", Y, &["C"], 0).unwrap(),
+        "C:\n  - b\n  - a\n"
+    );
+}
