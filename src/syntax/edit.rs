@@ -199,6 +199,8 @@ pub fn move_element_to_end(source: &str, array: &Node<'_>, index: usize) -> Opti
         return Some(TextEdit::new(start, last.range.end as usize, text));
     }
     let (start, end) = entry_lines(source, element)?;
+    // Comment lines right above an entry are about it: they move with it.
+    let start = comments_above(source, start);
     entry_lines(source, last)?;
     let (after_last, lead) = after_line(source, last.range.end as usize);
     let text = format!(
@@ -207,6 +209,19 @@ pub fn move_element_to_end(source: &str, array: &Node<'_>, index: usize) -> Opti
         source.get(start..end)?
     );
     Some(TextEdit::new(start, after_last, text))
+}
+
+/// The start of the run of comment-only lines that ends at `line` (a line start), or
+/// `line` when the line above is not a comment.
+fn comments_above(source: &str, mut line: usize) -> usize {
+    while line > 0 {
+        let above = line_start(source, line - 1);
+        if !source[above..line].trim_start().starts_with('#') {
+            break;
+        }
+        line = above;
+    }
+    line
 }
 
 /// The lines of a block sequence entry: from the start of the line of its `- ` to

@@ -40,9 +40,20 @@ pub(crate) struct HandlerList<'a, 's> {
     pub field: &'static str,
     /// Each entry and its `ErrorEquals` elements (empty when absent or not an array).
     pub entries: Vec<(&'a Node<'s>, &'a [Node<'s>])>,
+    /// The list itself, when it is an array.
+    pub array: Option<&'a Node<'s>>,
 }
 
 impl HandlerList<'_, '_> {
+    /// The position of `entry` in the array as written (elements that are not
+    /// objects count too).
+    pub fn index_of(&self, entry: &Node<'_>) -> Option<usize> {
+        self.array?
+            .as_array()?
+            .iter()
+            .position(|e| e.range == entry.range)
+    }
+
     /// "retrier" or "catcher".
     pub fn noun(&self) -> &'static str {
         if self.field == "Retry" {
@@ -58,6 +69,12 @@ pub(crate) fn handler_lists<'a, 's>(state: &State<'a, 's>) -> Vec<HandlerList<'a
     let names = |n: &'a Node<'s>| -> &'a [Node<'s>] {
         n.get("ErrorEquals").and_then(Node::as_array).unwrap_or(&[])
     };
+    let array = |field: &str| {
+        state
+            .field(field)
+            .map(|m| &m.value)
+            .filter(|v| v.as_array().is_some())
+    };
     vec![
         HandlerList {
             field: "Retry",
@@ -66,6 +83,7 @@ pub(crate) fn handler_lists<'a, 's>(state: &State<'a, 's>) -> Vec<HandlerList<'a
                 .iter()
                 .map(|r| (r.node, names(r.node)))
                 .collect(),
+            array: array("Retry"),
         },
         HandlerList {
             field: "Catch",
@@ -74,6 +92,7 @@ pub(crate) fn handler_lists<'a, 's>(state: &State<'a, 's>) -> Vec<HandlerList<'a
                 .iter()
                 .map(|c| (c.node, names(c.node)))
                 .collect(),
+            array: array("Catch"),
         },
     ]
 }

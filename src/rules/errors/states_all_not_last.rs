@@ -1,6 +1,7 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::rules::errors::handler_lists;
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::edit::move_element_to_end;
 
 declare_rule! {
     /// ## What it does
@@ -24,7 +25,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// When `States.ALL` is listed with other names, keeps it alone (safe: it matches
-    /// them all already). A `States.ALL` entry that is not last is not moved for you.
+    /// them all already). Moves a `States.ALL` entry that is not last to the end of its
+    /// list (unsafe: the entries after it start to match, which may not be what you
+    /// meant when you put them there).
     pub static RULE = {
         code: "ASL501",
         name: "states-all-not-last",
@@ -40,7 +43,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     for state in machine.all_states() {
         for list in handler_lists(state) {
             let last = list.entries.len().saturating_sub(1);
-            for (i, (_, names)) in list.entries.iter().enumerate() {
+            for (i, (entry, names)) in list.entries.iter().enumerate() {
                 let Some(all) = names.iter().find(|n| n.as_str() == Some("States.ALL")) else {
                     continue;
                 };
@@ -67,7 +70,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         ));
                     }
                 } else if i != last {
-                    sink.report(
+                    let d = sink.report(
                         all.range,
                         format!(
                             "States.ALL must be in the last {} of {} in \"{}\": the {} after it can never match",
@@ -81,8 +84,28 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             }
                             .trim_end()
                         ),
-                    )
-                    .help = Some(format!("move this {} to the end of {}", list.noun(), list.field));
+                    );
+                    d.help = Some(format!(
+                        "move this {} to the end of {}",
+                        list.noun(),
+                        list.field
+                    ));
+                    // Moving it last fixes the list only when no later entry names
+                    // States.ALL too.
+                    let later_all = list.entries[i + 1..]
+                        .iter()
+                        .any(|(_, names)| names.iter().any(|n| n.as_str() == Some("States.ALL")));
+                    if ctx.fixes
+                        && !later_all
+                        && let (Some(array), Some(index)) = (list.array, list.index_of(entry))
+                        && let Some(edit) = move_element_to_end(ctx.source, array, index)
+                    {
+                        d.fixes.push(Fix::edit(
+                            format!("Move this {} last", list.noun()),
+                            Applicability::Unsafe,
+                            edit,
+                        ));
+                    }
                 }
             }
         }
