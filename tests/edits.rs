@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use asl_lint::syntax::edit::{
-    TextEdit, append_member, move_element_to_end, prepend_element, remove_element, remove_member,
+    TextEdit, append_member, move_element, prepend_element, remove_element, remove_member,
 };
 use asl_lint::syntax::{Node, SourceKind, Value, detect_kind, parse};
 use serde_json::{Value as Json, json};
@@ -160,13 +160,17 @@ fn exercise(file: &Path, limit: usize) -> [usize; 5] {
                     let edit = remove_element(&text, node, index);
                     made[3] += check(file, kind, &text, edit, expected, "remove element") as usize;
                 }
-                if items.len() > 1 && made[4] < limit {
-                    let expected = array(&|a| {
-                        let first = a.remove(0);
-                        a.push(first);
-                    });
-                    let edit = move_element_to_end(&text, node, 0);
-                    made[4] += check(file, kind, &text, edit, expected, "move to end") as usize;
+                // The first element last, and the last one first.
+                let last = items.len().saturating_sub(1);
+                for (from, to) in [(0, last), (last, 0)] {
+                    if items.len() > 1 && made[4] < limit {
+                        let expected = array(&|a| {
+                            let moved = a.remove(from);
+                            a.insert(to, moved);
+                        });
+                        let edit = move_element(&text, node, from, to);
+                        made[4] += check(file, kind, &text, edit, expected, "move") as usize;
+                    }
                 }
             }
             _ => {}
@@ -213,7 +217,7 @@ fn edits_on_the_real_world_corpus() {
     files.retain(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 64 * 1024));
     let total = exercise_all(&files, 8);
     eprintln!(
-        "append, remove, prepend, remove element, move to end: {total:?} on {} files",
+        "append, remove, prepend, remove element, move: {total:?} on {} files",
         files.len()
     );
     assert!(

@@ -181,34 +181,56 @@ pub fn remove_element(source: &str, array: &Node<'_>, index: usize) -> Option<Te
     Some(TextEdit::new(start, end, String::new()))
 }
 
-/// Moves the element at `index` of `array` after its last element, keeping each
-/// element's text and the separator written between them.
-pub fn move_element_to_end(source: &str, array: &Node<'_>, index: usize) -> Option<TextEdit> {
+/// Moves the element at `from` of `array` to position `to`, as `Vec::remove(from)`
+/// then `insert(to)` would: after the element now at `to` when moving down, before it
+/// when moving up. Each element keeps its text, and the separator written between
+/// elements is reused. In a YAML block sequence the comment lines right above an entry
+/// move with it.
+pub fn move_element(source: &str, array: &Node<'_>, from: usize, to: usize) -> Option<TextEdit> {
     let elements = array.as_array()?;
-    let element = elements.get(index)?;
-    let next = elements.get(index + 1)?;
-    let last = elements.last()?;
-    if opens_flow(source, array, b'[') {
-        let (start, end) = (element.range.start as usize, element.range.end as usize);
-        let text = format!(
-            "{}{}{}",
-            source.get(next.range.start as usize..last.range.end as usize)?,
-            source.get(end..next.range.start as usize)?,
-            source.get(start..end)?
-        );
-        return Some(TextEdit::new(start, last.range.end as usize, text));
+    let (moved, target) = (elements.get(from)?, elements.get(to)?);
+    if from == to {
+        return None;
     }
-    let (start, end) = entry_lines(source, element)?;
-    // Comment lines right above an entry are about it: they move with it.
-    let start = comments_above(source, start);
-    entry_lines(source, last)?;
-    let (after_last, lead) = after_line(source, last.range.end as usize);
-    let text = format!(
-        "{}{lead}{}",
-        source.get(end..after_last)?,
-        source.get(start..end)?
-    );
-    Some(TextEdit::new(start, after_last, text))
+    let text = |a: u32, b: u32| source.get(a as usize..b as usize);
+    if opens_flow(source, array, b'[') {
+        let (start, end, replacement) = if from < to {
+            let next = &elements[from + 1];
+            let replacement = [
+                text(next.range.start, target.range.end)?,
+                text(moved.range.end, next.range.start)?,
+                text(moved.range.start, moved.range.end)?,
+            ]
+            .concat();
+            (moved.range.start, target.range.end, replacement)
+        } else {
+            let previous = &elements[from - 1];
+            let replacement = [
+                text(moved.range.start, moved.range.end)?,
+                text(previous.range.end, moved.range.start)?,
+                text(target.range.start, previous.range.end)?,
+            ]
+            .concat();
+            (target.range.start, moved.range.end, replacement)
+        };
+        return Some(TextEdit::new(start as usize, end as usize, replacement));
+    }
+    let block = |element: &Node<'_>| -> Option<(usize, usize, &'static str)> {
+        let (start, _) = entry_lines(source, element)?;
+        let (end, lead) = after_line(source, element.range.end as usize);
+        Some((comments_above(source, start), end, lead))
+    };
+    let (m_start, m_end, m_lead) = block(moved)?;
+    let (t_start, t_end, t_lead) = block(target)?;
+    let moved_text = source.get(m_start..m_end)?;
+    let edit = if from < to {
+        let rest = source.get(m_end..t_end)?;
+        TextEdit::new(m_start, t_end, format!("{rest}{t_lead}{moved_text}"))
+    } else {
+        let rest = source.get(t_start..m_start)?;
+        TextEdit::new(t_start, m_end, format!("{moved_text}{m_lead}{rest}"))
+    };
+    Some(edit)
 }
 
 /// The start of the run of comment-only lines that ends at `line` (a line start), or

@@ -1,7 +1,10 @@
 use std::collections::HashMap;
 
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::errors::{UNCATCHABLE, handler_lists};
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::Node;
+use crate::syntax::edit::{move_element, remove_element};
 
 declare_rule! {
     /// ## What it does
@@ -25,12 +28,18 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Retry": [{"ErrorEquals": ["Lambda.TooManyRequestsException"], "MaxAttempts": 10}, {"ErrorEquals": ["States.TaskFailed"]}], "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Removes a shadowed name from an `ErrorEquals` that has other names (safe: the
+    /// name never reached this entry). Moves an entry that can never match before the
+    /// first entry that shadows it (unsafe: its errors are then handled by it, which
+    /// its settings suggest was meant, but which changes what the state does).
     pub static RULE = {
         code: "ASL504",
         name: "shadowed-error-handler",
         severity: Warning,
         aws_code: None,
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -68,10 +77,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         .map_or(entry.range, |m| m.key_range);
                     let by: Vec<String> = {
                         let mut v: Vec<usize> = shadowed.iter().map(|s| s.2).collect();
+                        v.sort_unstable();
                         v.dedup();
                         v.iter().map(|b| format!("{}[{b}]", list.field)).collect()
                     };
-                    sink.report(
+                    let d = sink.report(
                         anchor,
                         format!(
                             "{}[{i}] of \"{}\" can never match: {} already handles its errors",
@@ -79,21 +89,58 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             state.name,
                             by.join(" and ")
                         ),
-                    )
-                    .help = Some(format!(
+                    );
+                    d.help = Some(format!(
                         "move this {} before {}, or remove it",
                         list.noun(),
                         by[0]
                     ));
+                    // Moved before the first entry that shadows it, it handles its
+                    // errors, as its settings suggest it was meant to.
+                    let first_by = shadowed.iter().map(|s| s.2).min();
+                    // Not when the move would leave an entry it jumps over dead in turn
+                    // (two entries for the same errors).
+                    let moved: Vec<&str> = shadowed.iter().map(|s| s.1).collect();
+                    let kills = |k: &(&Node<'_>, &[Node<'_>])| {
+                        k.1.iter()
+                            .all(|n| n.as_str().is_some_and(|name| moved.contains(&name)))
+                    };
+                    let safe_to_move = !moved.contains(&"States.TaskFailed")
+                        && first_by.is_some_and(|j| !list.entries[j..i].iter().any(kills));
+                    if ctx.fixes
+                        && safe_to_move
+                        && let (Some(array), Some(from), Some(first_by)) =
+                            (list.array, list.index_of(entry), first_by)
+                        && let Some(to) = list.index_of(list.entries[first_by].0)
+                        && let Some(edit) = move_element(ctx.source, array, from, to)
+                    {
+                        d.fixes.push(Fix::edit(
+                            format!("Move this {} before {}", list.noun(), by[0]),
+                            Applicability::Unsafe,
+                            edit,
+                        ));
+                    }
                 } else {
+                    let error_equals = entry.get("ErrorEquals");
                     for (n, name, by) in &shadowed {
-                        sink.report(
+                        let d = sink.report(
                             n.range,
                             format!(
                                 "\"{name}\" is already handled by {}[{by}] of \"{}\"",
                                 list.field, state.name
                             ),
                         );
+                        let index = names.iter().position(|e| e.range == n.range);
+                        if ctx.fixes
+                            && let (Some(array), Some(index)) = (error_equals, index)
+                            && let Some(edit) = remove_element(ctx.source, array, index)
+                        {
+                            d.fixes.push(Fix::edit(
+                                format!("Remove \"{name}\""),
+                                Applicability::Safe,
+                                edit,
+                            ));
+                        }
                     }
                 }
                 for n in names.iter() {
@@ -141,6 +188,74 @@ mod tests {
                         .to_string()
                 ),
             ]
+        );
+    }
+    /// Each diagnostic's fixes: (title, the text with that fix applied).
+    fn fixes(text: &str) -> Vec<Vec<(String, String)>> {
+        let opts = LintOptions {
+            select: vec!["ASL504".into()],
+            ..Default::default()
+        };
+        lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| {
+                d.fixes
+                    .iter()
+                    .map(|f| {
+                        let (out, _) = crate::diagnostics::apply_edits(text, &f.edits);
+                        (f.title.clone(), out)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn task(retry: &str) -> String {
+        format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Retry": {retry}, "End": true}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn shadowed_names_are_removed_and_dead_entries_moved_up() {
+        assert_eq!(
+            fixes(&task(
+                r#"[{"ErrorEquals": ["E1"]}, {"ErrorEquals": ["E2", "E1"]}]"#
+            )),
+            vec![vec![(
+                "Remove \"E1\"".to_string(),
+                task(r#"[{"ErrorEquals": ["E1"]}, {"ErrorEquals": ["E2"]}]"#)
+            )]]
+        );
+        assert_eq!(
+            fixes(&task(
+                r#"[{"ErrorEquals": ["States.TaskFailed"]}, {"ErrorEquals": ["E1"]}, {"ErrorEquals": ["E2"], "MaxAttempts": 9}]"#
+            )),
+            vec![
+                vec![(
+                    "Move this retrier before Retry[0]".to_string(),
+                    task(
+                        r#"[{"ErrorEquals": ["E1"]}, {"ErrorEquals": ["States.TaskFailed"]}, {"ErrorEquals": ["E2"], "MaxAttempts": 9}]"#
+                    )
+                )],
+                vec![(
+                    "Move this retrier before Retry[0]".to_string(),
+                    task(
+                        r#"[{"ErrorEquals": ["E2"], "MaxAttempts": 9}, {"ErrorEquals": ["States.TaskFailed"]}, {"ErrorEquals": ["E1"]}]"#
+                    )
+                )],
+            ]
+        );
+    }
+
+    #[test]
+    fn no_move_that_would_kill_the_entry_jumped_over() {
+        // The same errors twice: moving the second up kills the first.
+        assert_eq!(
+            fixes(&task(
+                r#"[{"ErrorEquals": ["E1"]}, {"ErrorEquals": ["E1"]}]"#
+            )),
+            vec![Vec::<(String, String)>::new()]
         );
     }
 }

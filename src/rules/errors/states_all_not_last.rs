@@ -1,7 +1,7 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::rules::errors::handler_lists;
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::edit::move_element_to_end;
+use crate::syntax::edit::move_element;
 
 declare_rule! {
     /// ## What it does
@@ -98,7 +98,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     if ctx.fixes
                         && !later_all
                         && let (Some(array), Some(index)) = (list.array, list.index_of(entry))
-                        && let Some(edit) = move_element_to_end(ctx.source, array, index)
+                        && let Some(len) = array.as_array().map(<[_]>::len)
+                        && let Some(edit) = move_element(ctx.source, array, index, len - 1)
                     {
                         d.fixes.push(Fix::edit(
                             format!("Move this {} last", list.noun()),

@@ -239,7 +239,9 @@ fn remove_at(text: &str, kind: SourceKind, path: &[&str], index: usize) -> Optio
 }
 
 fn move_last(text: &str, kind: SourceKind, path: &[&str], index: usize) -> Option<String> {
-    edited(text, kind, path, |s, n| move_element_to_end(s, n, index))
+    edited(text, kind, path, |s, n| {
+        move_element(s, n, index, n.as_array().unwrap().len() - 1)
+    })
 }
 
 #[test]
@@ -318,4 +320,26 @@ fn move_a_yaml_entry_last() {
         move_last("C:\n  - a\n  - b", Y, &["C"], 0).unwrap(),
         "C:\n  - b\n  - a\n"
     );
+}
+
+fn move_to(text: &str, kind: SourceKind, path: &[&str], from: usize, to: usize) -> String {
+    edited(text, kind, path, |s, n| move_element(s, n, from, to)).expect("an edit")
+}
+
+#[test]
+fn move_an_element_up() {
+    assert_eq!(
+        move_to(r#"{"R": ["a", "b", "c"]}"#, J, &["R"], 2, 0),
+        r#"{"R": ["c", "a", "b"]}"#
+    );
+    assert_eq!(
+        move_to("{\n  \"R\": [\n    1,\n    2\n  ]\n}", J, &["R"], 1, 0),
+        "{\n  \"R\": [\n    2,\n    1\n  ]\n}"
+    );
+    let text = "Retry:\n  - ErrorEquals: [States.TaskFailed]\n  # throttling\n  - ErrorEquals: [Lambda.TooManyRequestsException]\n    MaxAttempts: 10";
+    assert_eq!(
+        move_to(text, Y, &["Retry"], 1, 0),
+        "Retry:\n  # throttling\n  - ErrorEquals: [Lambda.TooManyRequestsException]\n    MaxAttempts: 10\n  - ErrorEquals: [States.TaskFailed]\n"
+    );
+    assert_eq!(move_to("A: [x, y, z]\n", Y, &["A"], 0, 1), "A: [y, x, z]\n");
 }
