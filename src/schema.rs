@@ -529,9 +529,14 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     suggestion: None,
                 };
                 if let Some(s) = loc.node.as_str()
-                    && let Some(best) = crate::rules::did_you_mean(s, opts.iter().copied())
+                    && let Some(best) = opts
+                        .iter()
+                        .copied()
+                        .find(|o| o.eq_ignore_ascii_case(s))
+                        .or_else(|| crate::rules::did_you_mean(s, opts.iter().copied()))
                 {
                     f.help = Some(format!("did you mean \"{best}\"?"));
+                    f.suggestion = Some(best.to_string());
                 }
                 out.push(f);
             }

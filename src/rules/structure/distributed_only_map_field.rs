@@ -60,7 +60,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if processor.is_none_or(|p| p.value.is_unknown()) || mode.is_some_and(|m| m.is_unknown()) {
             continue;
         }
-        if mode.and_then(|m| m.as_str()) == Some("DISTRIBUTED") {
+        // A Mode of the wrong case ("Distributed") is ASL115's, with a fix; the fields
+        // are then where they belong.
+        if mode
+            .and_then(|m| m.as_str())
+            .is_some_and(|m| m.eq_ignore_ascii_case("DISTRIBUTED"))
+        {
             continue;
         }
         let mode_text = mode.and_then(|m| m.as_str()).unwrap_or("INLINE");
