@@ -1,6 +1,7 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::model::StateType;
 use crate::rules::paths::{jsonpath_states, template_members};
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{LintContext, Sink, declare_rule, plain_key};
 
 declare_rule! {
     /// ## What it does
@@ -20,12 +21,16 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"id.$": "$.id"}, "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Renames `Result` to `Parameters` when the state has no `Parameters` (unsafe: the
+    /// output then comes from the input, which is what the `.$` keys ask for).
     pub static RULE = {
         code: "ASL306",
         name: "pass-result-is-static",
         severity: Warning,
         aws_code: Some("PASS_RESULT_IS_STATIC"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -39,16 +44,27 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some(result) = state.field("Result") else {
             continue;
         };
+        let rename = plain_key(ctx.source, result.key_range)
+            .filter(|_| state.field("Parameters").is_none())
+            .map(|name| {
+                Fix::replace(
+                    "Rename Result to Parameters",
+                    Applicability::Unsafe,
+                    name,
+                    "Parameters",
+                )
+            });
         for m in template_members(&result.value) {
             if m.key.ends_with(".$") {
-                sink.report(
+                let d = sink.report(
                     m.key_range,
                     format!(
                         "\"{}\" in the Result of \"{}\" is not evaluated: Result is static",
                         m.key, state.name
                     ),
-                )
-                .help = Some("move it to Parameters to evaluate the path".into());
+                );
+                d.help = Some("move it to Parameters to evaluate the path".into());
+                d.fixes.extend(rename.clone());
             }
         }
     }
