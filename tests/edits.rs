@@ -8,7 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use asl_lint::syntax::edit::{
-    TextEdit, append_member, move_element, prepend_element, remove_element, remove_member,
+    TextEdit, append_member, insert_member, move_element, prepend_element, remove_element,
+    remove_member,
 };
 use asl_lint::syntax::{Node, SourceKind, Value, detect_kind, parse};
 use serde_json::{Value as Json, json};
@@ -93,23 +94,23 @@ fn check(
 }
 
 /// Runs up to `limit` edits of each kind on one file; returns how many were made.
-fn exercise(file: &Path, limit: usize) -> [usize; 5] {
+fn exercise(file: &Path, limit: usize) -> [usize; 6] {
     let Ok(text) = std::fs::read_to_string(file) else {
-        return [0; 5];
+        return [0; 6];
     };
     let kind = detect_kind(file.to_str(), &text);
     // Aliases copy their anchor's ranges: an edit there would change the anchor too.
     if kind == SourceKind::Yaml && text.contains('&') && text.contains('*') {
-        return [0; 5];
+        return [0; 6];
     }
     let doc = parse(&text, kind);
     let Some(root) = doc.root.as_ref().filter(|_| doc.errors.is_empty()) else {
-        return [0; 5];
+        return [0; 6];
     };
     let original = root.to_json();
     let mut all = Vec::new();
     collections(root, Vec::new(), &mut all);
-    let mut made = [0; 5];
+    let mut made = [0; 6];
     let added = json!({"ErrorEquals": ["States.ALL"], "Note": "a: b", "n": [1, true, null]});
     for (path, node) in &all {
         match &node.value {
@@ -130,6 +131,21 @@ fn exercise(file: &Path, limit: usize) -> [usize; 5] {
                     .collect::<std::collections::HashSet<_>>()
                     .len()
                     == members.len();
+                if unique
+                    && !members.is_empty()
+                    && !members.iter().any(|m| m.key == "Added")
+                    && made[5] < limit
+                {
+                    // Before the first member; in the expected tree the order of keys
+                    // does not count (serde_json maps compare as sets).
+                    let mut expected = original.clone();
+                    at_mut(&mut expected, path)
+                        .as_object_mut()
+                        .unwrap()
+                        .insert("Added".into(), added.clone());
+                    let edit = insert_member(&text, node, 0, "Added", &added);
+                    made[5] += check(file, kind, &text, edit, expected, "insert") as usize;
+                }
                 if unique && !members.is_empty() && made[1] < limit {
                     let index = members.len() / 2;
                     let mut expected = original.clone();
@@ -180,11 +196,11 @@ fn exercise(file: &Path, limit: usize) -> [usize; 5] {
 }
 
 /// Edits on every file, at most `limit` of each kind per file: the totals.
-fn exercise_all(files: &[PathBuf], limit: usize) -> [usize; 5] {
-    let mut total = [0; 5];
+fn exercise_all(files: &[PathBuf], limit: usize) -> [usize; 6] {
+    let mut total = [0; 6];
     for file in files {
         let made = exercise(file, limit);
-        for k in 0..5 {
+        for k in 0..6 {
             total[k] += made[k];
         }
     }
@@ -202,7 +218,12 @@ fn edits_on_fixtures_and_examples() {
     eprintln!("fixtures and examples: {total:?}");
     // Each kind of edit was made many times (arrays are fewer than objects).
     assert!(
-        total[0] > 1000 && total[1] > 1000 && total[2] > 150 && total[3] > 150 && total[4] > 30,
+        total[0] > 1000
+            && total[1] > 1000
+            && total[2] > 150
+            && total[3] > 150
+            && total[4] > 30
+            && total[5] > 1000,
         "edits made: {total:?} on {} files",
         files.len()
     );
@@ -217,11 +238,11 @@ fn edits_on_the_real_world_corpus() {
     files.retain(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 64 * 1024));
     let total = exercise_all(&files, 8);
     eprintln!(
-        "append, remove, prepend, remove element, move: {total:?} on {} files",
+        "append, remove, prepend, remove element, move, insert: {total:?} on {} files",
         files.len()
     );
     assert!(
-        total[..3].iter().all(|&n| n > 2000) && total[3..].iter().all(|&n| n > 1000),
+        [0, 1, 2, 5].iter().all(|&k| total[k] > 2000) && total[3..5].iter().all(|&n| n > 1000),
         "edits made: {total:?} on {} files",
         files.len()
     );

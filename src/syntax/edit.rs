@@ -1,5 +1,6 @@
-//! Edits that keep a document's layout: add a member to an object, remove one, put an
-//! element first in an array, remove one or move it last. Quick fixes are built from them.
+//! Edits that keep a document's layout: add a member to an object (last, or before
+//! another), remove one, put an element first in an array, remove one or move one.
+//! Quick fixes are built from them.
 //!
 //! Each function returns one replacement of a byte range and writes the new text in
 //! the style of its surroundings. A JSON object, or a YAML flow mapping, written on
@@ -70,6 +71,50 @@ pub fn append_member(source: &str, object: &Node<'_>, key: &str, value: &Json) -
         " ".repeat(column),
         yaml_key(key),
         yaml_after_key(value, column, DEFAULT_STEP)
+    );
+    Some(TextEdit::new(at, at, text))
+}
+
+/// Adds `key: value` before the member at `index` of `object`, on its own line when
+/// the members are on lines of their own.
+pub fn insert_member(
+    source: &str,
+    object: &Node<'_>,
+    index: usize,
+    key: &str,
+    value: &Json,
+) -> Option<TextEdit> {
+    let members = object.as_object()?;
+    let at = members.get(index)?.key_range.start as usize;
+    let start = object.range.start as usize;
+    if opens_flow(source, object, b'{') {
+        let close = closing_bracket(source, object, b'}')?;
+        let text = if source
+            .get(start + 1..members[0].key_range.start as usize)?
+            .contains('\n')
+        {
+            let indent = indentation_before(source, at)?;
+            let step = step_from(indent, outer_indentation(source, start, close));
+            format!(
+                "{}: {},\n{indent}",
+                json_string(key),
+                pretty(value, indent, &step)
+            )
+        } else if !source[at..].starts_with(['"', '\'']) {
+            format!("{}: {}, ", yaml_key(key), yaml_flow(value))
+        } else {
+            format!("{}: {}, ", json_string(key), compact(value))
+        };
+        return Some(TextEdit::new(at, at, text));
+    }
+    // A YAML block mapping: the new key where the old one was, the old one on the next
+    // line at the same column (after a `- ` too).
+    let column = column_of(source, at);
+    let text = format!(
+        "{}:{}\n{}",
+        yaml_key(key),
+        yaml_after_key(value, column, DEFAULT_STEP),
+        " ".repeat(column)
     );
     Some(TextEdit::new(at, at, text))
 }

@@ -1,4 +1,7 @@
+use crate::diagnostics::{Applicability, Fix};
+use crate::model::Scope;
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::edit::insert_member;
 
 declare_rule! {
     /// ## What it does
@@ -18,12 +21,17 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Adds `StartAt` before `States`, naming the one state that no other state
+    /// transitions to, or else the first state written (unsafe: a guess at which state
+    /// runs first).
     pub static RULE = {
         code: "ASL101",
         name: "missing-start-at",
         severity: Error,
         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -42,6 +50,27 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     format!("{} has no StartAt", capitalize(&scope.describe(machine))),
                 );
                 d.help = Some("add \"StartAt\" naming the first state to run".to_string());
+                if ctx.fixes
+                    && let Some(first) = likely_start(scope)
+                    && let Some(states) = scope.states_member
+                    && let Some(index) = scope
+                        .node
+                        .as_object()
+                        .and_then(|ms| ms.iter().position(|m| m.key_range == states.key_range))
+                    && let Some(edit) = insert_member(
+                        ctx.source,
+                        scope.node,
+                        index,
+                        "StartAt",
+                        &serde_json::Value::from(first),
+                    )
+                {
+                    d.fixes.push(Fix::edit(
+                        format!("Add \"StartAt\": \"{first}\""),
+                        Applicability::Unsafe,
+                        edit,
+                    ));
+                }
             }
             Some(m) if m.value.as_str().is_none() && !m.value.is_unknown() => {
                 sink.report(
@@ -54,10 +83,70 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     }
 }
 
+/// The state a scope most likely starts at: the only one that no state of the scope
+/// transitions to, or else the first one written.
+fn likely_start<'a>(scope: &Scope<'a, '_>) -> Option<&'a str> {
+    let targets: std::collections::HashSet<&str> = scope
+        .states
+        .iter()
+        .flat_map(|s| s.transitions())
+        .map(|t| t.target)
+        .collect();
+    let mut entries = scope.states.iter().filter(|s| !targets.contains(s.name));
+    match (entries.next(), entries.next()) {
+        (Some(only), None) => Some(only.name),
+        _ => scope.states.first().map(|s| s.name),
+    }
+}
+
 pub(crate) fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    /// The text after each diagnostic's fix.
+    fn fixed(text: &str, kind: SourceKind) -> Vec<String> {
+        let opts = LintOptions {
+            select: vec!["ASL101".into()],
+            ..Default::default()
+        };
+        lint_text(text, kind, &opts)
+            .into_iter()
+            .flat_map(|d| d.fixes)
+            .map(|f| crate::diagnostics::apply_edits(text, &f.edits).0)
+            .collect()
+    }
+
+    #[test]
+    fn start_at_names_the_state_nothing_leads_to() {
+        let yaml = "States:\n  Work:\n    Type: Pass\n    Next: Done\n  Open case:\n    Type: Pass\n    Next: Work\n  Done:\n    Type: Succeed\n";
+        assert_eq!(
+            fixed(yaml, SourceKind::Yaml),
+            vec![format!("StartAt: Open case\n{yaml}")]
+        );
+    }
+
+    #[test]
+    fn else_the_first_state_written() {
+        // A loop: every state is a target.
+        let json = r#"{"States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}"#;
+        assert_eq!(
+            fixed(json, SourceKind::Json),
+            vec![r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}"#.to_string()]
+        );
+        // Two entries: no way to tell, the first written.
+        let json = r#"{"States": {"B": {"Type": "Succeed"}, "A": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            fixed(json, SourceKind::Json),
+            vec![r#"{"StartAt": "B", "States": {"B": {"Type": "Succeed"}, "A": {"Type": "Succeed"}}}"#.to_string()]
+        );
     }
 }

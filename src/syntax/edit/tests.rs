@@ -343,3 +343,53 @@ fn move_an_element_up() {
     );
     assert_eq!(move_to("A: [x, y, z]\n", Y, &["A"], 0, 1), "A: [y, x, z]\n");
 }
+
+fn insert(text: &str, kind: SourceKind, path: &[&str], index: usize, value: Json) -> String {
+    edited(text, kind, path, |s, n| {
+        insert_member(s, n, index, "StartAt", &value)
+    })
+    .expect("an edit")
+}
+
+#[test]
+fn insert_before_a_member() {
+    assert_eq!(
+        insert(r#"{"States": {}}"#, J, &[], 0, json!("A")),
+        r#"{"StartAt": "A", "States": {}}"#
+    );
+    assert_eq!(
+        insert(
+            "{\n\t\"Comment\": \"x\",\n\t\"States\": {}\n}",
+            J,
+            &[],
+            1,
+            json!("A")
+        ),
+        "{\n\t\"Comment\": \"x\",\n\t\"StartAt\": \"A\",\n\t\"States\": {}\n}"
+    );
+    assert_eq!(
+        insert(
+            "Comment: x\nStates:\n  A:\n    Type: Succeed\n",
+            Y,
+            &[],
+            1,
+            json!("A")
+        ),
+        "Comment: x\nStartAt: A\nStates:\n  A:\n    Type: Succeed\n"
+    );
+    // The first key of a sequence item keeps the dash.
+    assert_eq!(
+        insert(
+            "Branches:\n  - States:\n      A: {Type: Succeed}\n",
+            Y,
+            &["Branches", "0"],
+            0,
+            json!("A")
+        ),
+        "Branches:\n  - StartAt: A\n    States:\n      A: {Type: Succeed}\n"
+    );
+    assert_eq!(
+        insert("B: {States: {}}\n", Y, &["B"], 0, json!("yes")),
+        "B: {StartAt: \"yes\", States: {}}\n"
+    );
+}
