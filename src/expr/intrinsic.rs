@@ -665,7 +665,8 @@ fn validate_call(call: &Call, depth: usize, errors: &mut Vec<ExprError>) {
         }
     }
     let Some(function) = call.function else {
-        let message = match suggest(&call.name) {
+        let suggestion = suggest(&call.name);
+        let message = match suggestion {
             Some(s) => format!(
                 "unknown intrinsic function `{}`; did you mean `{s}`?",
                 call.name
@@ -676,7 +677,11 @@ fn validate_call(call: &Call, depth: usize, errors: &mut Vec<ExprError>) {
             ),
             None => format!("unknown intrinsic function `{}`", call.name),
         };
-        errors.push(ExprError::new(call.name_span, message));
+        let error = ExprError::new(call.name_span, message);
+        errors.push(match suggestion {
+            Some(s) => error.with_suggestion(s),
+            None => error,
+        });
         return;
     };
     let fname = function.name();
@@ -747,20 +752,24 @@ fn validate_call(call: &Call, depth: usize, errors: &mut Vec<ExprError>) {
                 if let ArgKind::String { value, .. } = &arg.kind
                     && !HASH_ALGORITHMS.contains(&value.as_str())
                 {
-                    let hint = HASH_ALGORITHMS
-                        .iter()
-                        .find(|a| {
-                            a.replace('-', "")
-                                .eq_ignore_ascii_case(&value.replace('-', ""))
-                        })
+                    let meant = HASH_ALGORITHMS.iter().find(|a| {
+                        a.replace('-', "")
+                            .eq_ignore_ascii_case(&value.replace('-', ""))
+                    });
+                    let hint = meant
                         .map(|a| format!("; did you mean '{a}'?"))
                         .unwrap_or_default();
-                    errors.push(ExprError::new(
+                    let error = ExprError::new(
                         arg.span,
                         format!(
                             "unsupported hash algorithm '{value}': `States.Hash` accepts MD5, SHA-1, SHA-256, SHA-384 and SHA-512{hint}"
                         ),
-                    ));
+                    );
+                    errors.push(match meant {
+                        // The span is the whole quoted argument.
+                        Some(a) => error.with_suggestion(format!("'{a}'")),
+                        None => error,
+                    });
                 }
             }
             _ => {}

@@ -26,6 +26,9 @@ pub struct ExprError {
     pub span: TextRange,
     /// A sentence a person understands, e.g. "unexpected `]` at offset 4".
     pub message: String,
+    /// Text that would replace the characters at `span` to correct the error, when
+    /// one correction is clearly meant (a misspelled function name).
+    pub suggestion: Option<String>,
 }
 
 impl ExprError {
@@ -33,7 +36,13 @@ impl ExprError {
         ExprError {
             span,
             message: message.into(),
+            suggestion: None,
         }
+    }
+
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        self.suggestion = Some(suggestion.into());
+        self
     }
 }
 

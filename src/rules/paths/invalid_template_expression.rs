@@ -30,12 +30,17 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.a, 1)"}, "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// A misspelled function name becomes the function meant: safe when only the case
+    /// differs (`States.format`), unsafe otherwise (`States.Fromat`). A hash algorithm
+    /// written without its dash (`'SHA256'`) becomes `'SHA-256'` (unsafe).
     pub static RULE = {
         code: "ASL302",
         name: "invalid-template-expression",
         severity: Error,
         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }

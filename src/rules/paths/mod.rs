@@ -11,6 +11,7 @@ pub mod unknown_context_field;
 
 use std::borrow::Cow;
 
+use crate::diagnostics::{Applicability, Diagnostic, Fix};
 use crate::expr::ExprError;
 use crate::expr::intrinsic;
 use crate::expr::jsonpath::{self, Path, PathContext};
@@ -20,20 +21,41 @@ use crate::schema::is_placeholder_string;
 use crate::syntax::{Member, Node, TextRange, Value, string_source_offset};
 
 /// Reports `error` (whose span is in the decoded text of the string `node`) at the
-/// characters it is about.
-pub(crate) fn report_in_string(
+/// characters it is about. When the error carries a suggestion and those characters
+/// are written without escapes, the diagnostic offers it as a fix: safe when only the
+/// case differs (`States.format`), unsafe otherwise.
+pub(crate) fn report_in_string<'d>(
     source: &str,
-    sink: &mut Sink<'_>,
+    sink: &'d mut Sink<'_>,
     node: &Node<'_>,
     error: &ExprError,
     message: String,
-) {
+) -> &'d mut Diagnostic {
     let start = string_source_offset(source, node, error.span.start as usize);
     let mut end = string_source_offset(source, node, error.span.end as usize);
     if end <= start {
         end = (start + 1).min(node.range.end.saturating_sub(1)).max(start);
     }
-    sink.report(TextRange::new(start, end), message);
+    let range = TextRange::new(start, end);
+    let d = sink.report(range, message);
+    let written = source.get(range.as_usize());
+    let decoded = node.as_str().and_then(|s| s.get(error.span.as_usize()));
+    if let (Some(suggestion), Some(written)) = (&error.suggestion, written)
+        && decoded == Some(written)
+    {
+        let applicability = if written.eq_ignore_ascii_case(suggestion) {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        d.fixes.push(Fix::replace(
+            format!("Replace with {suggestion}"),
+            applicability,
+            range,
+            suggestion.clone(),
+        ));
+    }
+    d
 }
 
 /// True when a string is only known at deploy time.
