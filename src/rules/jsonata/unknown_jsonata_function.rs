@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 
+use crate::diagnostics::{Applicability, Fix};
 use crate::expr::jsonata::{Kind, UNSUPPORTED, builtin, function_calls};
 use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
 use crate::rules::{LintContext, Sink, declare_rule};
@@ -23,12 +24,17 @@ declare_rule! {
     /// ```json
     /// {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $sum($states.input.prices) %}", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// An unknown name close to a function that exists becomes that function: safe
+    /// when only the case differs (`$toMillis` for `$tomillis`), unsafe otherwise
+    /// (`$sum` for `$sums`).
     pub static RULE = {
         code: "ASL603",
         name: "unknown-jsonata-function",
         severity: Warning,
         aws_code: None,
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -64,12 +70,37 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             call.name, state.name
                         ),
                     };
-                    let d = sink.report(source_range(ctx.source, &e, call.name_span), message);
-                    if let Some(s) = crate::rules::did_you_mean(
-                        &call.name,
-                        crate::expr::jsonata::BUILTINS.iter().map(|b| b.name),
-                    ) {
+                    let range = source_range(ctx.source, &e, call.name_span);
+                    let d = sink.report(range, message);
+                    let builtins = crate::expr::jsonata::BUILTINS.iter().map(|b| b.name);
+                    let meant = builtins
+                        .clone()
+                        .find(|b| b.eq_ignore_ascii_case(&call.name))
+                        .or_else(|| crate::rules::did_you_mean(&call.name, builtins));
+                    if let Some(s) = meant {
                         d.help = Some(format!("did you mean ${s}?"));
+                        // The name as written (no escapes), with or without its `$`.
+                        let written = ctx.source.get(range.as_usize()).unwrap_or_default();
+                        let replacement = if written == call.name {
+                            Some(s.to_string())
+                        } else if written.strip_prefix('$') == Some(call.name.as_str()) {
+                            Some(format!("${s}"))
+                        } else {
+                            None
+                        };
+                        if let Some(replacement) = replacement {
+                            let applicability = if s.eq_ignore_ascii_case(&call.name) {
+                                Applicability::Safe
+                            } else {
+                                Applicability::Unsafe
+                            };
+                            d.fixes.push(Fix::replace(
+                                format!("Replace with ${s}"),
+                                applicability,
+                                range,
+                                replacement,
+                            ));
+                        }
                     }
                     continue;
                 };
