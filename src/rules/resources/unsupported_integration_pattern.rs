@@ -1,7 +1,8 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::resources::{
     Pattern, integration, integration_resource, split_pattern, value_range,
 };
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
 
 declare_rule! {
     /// ## What it does
@@ -23,12 +24,18 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// All unsafe, because each changes how the Task waits: `.sync:2` becomes `.sync`
+    /// where the service has that; an unsupported `.sync` or `.waitForTaskToken` is
+    /// removed (request-response); an unknown suffix becomes the supported pattern it
+    /// is closest to (`.waitForTaskTokens`, `.Sync`).
     pub static RULE = {
         code: "ASL404",
         name: "unsupported-integration-pattern",
         severity: Error,
         aws_code: Some("INVALID_RESOURCE"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -51,16 +58,39 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let (name, pattern) = split_pattern(action);
         let suffix_from = text.len() - (action.len() - name.len());
         let at = || value_range(ctx.source, m, suffix_from, text.len());
+        let suffix = &text[suffix_from..];
+        let supported: Vec<&str> = supports
+            .iter()
+            .zip([".sync", ".sync:2", ".waitForTaskToken"])
+            .filter_map(|(yes, label)| yes.then_some(label))
+            .collect();
+        // A fix replaces the suffix as written; not where escapes spell it.
+        let fix = |replacement: &str| {
+            let range = at();
+            (ctx.source.get(range.as_usize()) == Some(suffix)).then(|| {
+                let title = if replacement.is_empty() {
+                    format!("Remove {suffix}")
+                } else {
+                    format!("Replace with {replacement}")
+                };
+                Fix::replace(title, Applicability::Unsafe, range, replacement)
+            })
+        };
         let ok = match pattern {
             None => {
-                sink.report(
+                let d = sink.report(
                     at(),
                     format!(
-                        "\"{}\" is not an integration pattern (use .sync, .sync:2 or .waitForTaskToken) in \"{}\"",
-                        &text[suffix_from..],
+                        "\"{suffix}\" is not an integration pattern (use .sync, .sync:2 or .waitForTaskToken) in \"{}\"",
                         state.name
                     ),
                 );
+                let meant = supported
+                    .iter()
+                    .copied()
+                    .find(|p| p.eq_ignore_ascii_case(suffix))
+                    .or_else(|| did_you_mean(suffix, supported.iter().copied()));
+                d.fixes.extend(meant.and_then(fix));
                 continue;
             }
             Some(Pattern::RequestResponse) => true,
@@ -71,15 +101,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if !ok {
             let p = pattern.expect("known pattern");
             let mut offered: Vec<&str> = vec!["request-response (no suffix)"];
-            for (yes, label) in supports
-                .iter()
-                .zip([".sync", ".sync:2", ".waitForTaskToken"])
-            {
-                if *yes {
-                    offered.push(label);
-                }
-            }
-            sink.report(
+            offered.extend(&supported);
+            let d = sink.report(
                 at(),
                 format!(
                     "{svc_label} do{} not support {} (in \"{}\"); {} supports {}",
@@ -90,6 +113,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     offered.join(", ")
                 ),
             );
+            let replacement = if p == Pattern::Sync2 && supports[0] {
+                ".sync"
+            } else {
+                ""
+            };
+            d.fixes.extend(fix(replacement));
         }
     }
 }
