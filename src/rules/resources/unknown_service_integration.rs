@@ -1,7 +1,9 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::resources::{
     INTEGRATIONS, integration, integration_resource, split_pattern, value_range,
 };
 use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
+use crate::syntax::TextRange;
 
 declare_rule! {
     /// ## What it does
@@ -25,12 +27,16 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:query", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// A service or action name close to one in the table (`dynamdb`, `putItems`)
+    /// becomes that name (unsafe: a guess).
     pub static RULE = {
         code: "ASL403",
         name: "unknown-service-integration",
         severity: Error,
         aws_code: Some("INVALID_RESOURCE"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -65,14 +71,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     state.name
                 ),
             );
-            d.help = Some(
-                match did_you_mean(svc, INTEGRATIONS.iter().map(|i| i.service)) {
-                    Some(s) => format!("did you mean \"{s}\"?"),
-                    None => {
-                        format!("call other APIs with arn:aws:states:::aws-sdk:{svc}:<apiAction>")
-                    }
-                },
-            );
+            let meant = did_you_mean(svc, INTEGRATIONS.iter().map(|i| i.service));
+            d.help = Some(match meant {
+                Some(s) => format!("did you mean \"{s}\"?"),
+                None => format!("call other APIs with arn:aws:states:::aws-sdk:{svc}:<apiAction>"),
+            });
+            d.fixes
+                .extend(meant.and_then(|s| replace(ctx.source, d.range, svc, s)));
             continue;
         };
         let (name, _) = split_pattern(action);
@@ -87,12 +92,28 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     actions.join(", ")
                 ),
             );
-            d.help = Some(match did_you_mean(name, actions.iter().copied()) {
+            let meant = did_you_mean(name, actions.iter().copied());
+            d.help = Some(match meant {
                 Some(s) => format!("did you mean \"{s}\"?"),
                 None => format!("use arn:aws:states:::aws-sdk:{svc}:{name} for other API actions"),
             });
+            d.fixes
+                .extend(meant.and_then(|s| replace(ctx.source, d.range, name, s)));
         }
     }
+}
+
+/// An unsafe fix writing `meant` over `written` at `range`, when the source spells
+/// `written` there without escapes.
+fn replace(source: &str, range: TextRange, written: &str, meant: &str) -> Option<Fix> {
+    (source.get(range.as_usize()) == Some(written)).then(|| {
+        Fix::replace(
+            format!("Replace with \"{meant}\""),
+            Applicability::Unsafe,
+            range,
+            meant,
+        )
+    })
 }
 
 #[cfg(test)]
