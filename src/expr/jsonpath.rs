@@ -256,6 +256,45 @@ impl Path {
             _ => None,
         }
     }
+
+    /// The same selection written as a Step Functions JSONata expression, for a path
+    /// of names and indexes only: `$.order.items[0]` is
+    /// `$states.input.order.items[0]`, `$$.Execution.Id` is
+    /// `$states.context.Execution.Id`, `$name.x` stays `$name.x`. Names that are not
+    /// plain identifiers are quoted with backticks. `None` for anything else (deep
+    /// scans, wildcards, slices, unions, filters, functions).
+    pub fn to_jsonata(&self) -> Option<String> {
+        let mut out = match &self.root {
+            Root::Input => "$states.input".to_string(),
+            Root::Context => "$states.context".to_string(),
+            Root::Variable(v) => format!("${v}"),
+        };
+        for segment in &self.segments {
+            if segment.descendant {
+                return None;
+            }
+            match &segment.selector {
+                Selector::Name(name) => {
+                    let plain = name
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    if plain {
+                        out.push('.');
+                        out.push_str(name);
+                    } else if !name.contains('`') {
+                        out.push_str(&format!(".`{name}`"));
+                    } else {
+                        return None;
+                    }
+                }
+                Selector::Index(i) => out.push_str(&format!("[{i}]")),
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1722,6 +1761,32 @@ pub fn set(path: &Path, target: &mut Value, value: Value) -> Result<(), EvalErro
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn paths_written_as_jsonata() {
+        let j = |p: &str| super::parse(p).unwrap().to_jsonata();
+        assert_eq!(j("$").as_deref(), Some("$states.input"));
+        assert_eq!(
+            j("$.order.items[0]").as_deref(),
+            Some("$states.input.order.items[0]")
+        );
+        assert_eq!(
+            j("$$.Execution.Id").as_deref(),
+            Some("$states.context.Execution.Id")
+        );
+        assert_eq!(j("$total.net").as_deref(), Some("$total.net"));
+        assert_eq!(
+            j("$['first name'].x").as_deref(),
+            Some("$states.input.`first name`.x")
+        );
+        assert_eq!(
+            j("$.foo-bar[-1]").as_deref(),
+            Some("$states.input.`foo-bar`[-1]")
+        );
+        assert_eq!(j("$..id"), None);
+        assert_eq!(j("$.items[*].id"), None);
+        assert_eq!(j("$.items[?(@.n > 1)]"), None);
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -1,16 +1,23 @@
-use crate::rules::{LintContext, Sink, declare_rule, report_schema};
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::expr::jsonpath;
+use crate::rules::{LintContext, Sink, declare_rule, plain_key, report_schema_then};
 use crate::schema::Category;
+use crate::syntax::{Member, Node, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a field of the other query language: `Arguments`, `Output`, `Condition` or `Items` in a
-/// JSONPath state, or `InputPath`, `Parameters`, `ResultSelector`, `ResultPath`, `OutputPath`,
-/// `*Path` fields and JSONPath Choice rules in a JSONata state.
+    /// Reports a field of the other query language: `Arguments`, `Output`, `Condition` or
+    /// `Items` in a JSONPath state, or `InputPath`, `Parameters`, `ResultSelector`,
+    /// `ResultPath`, `OutputPath`, `*Path` fields and JSONPath Choice rules in a JSONata
+    /// state.
     ///
     /// ## Why is this bad?
-    /// Step Functions rejects the definition ("The QueryLanguage is set to 'JSONPath', but field
-/// 'Output' is only supported for the 'JSONata' QueryLanguage"). Usually the state (or the
-/// state machine) lacks `"QueryLanguage": "JSONata"`, or was half converted.
+    /// Step Functions rejects the definition ("The QueryLanguage is set to 'JSONPath', but
+    /// field 'Output' is only supported for the 'JSONata' QueryLanguage"). Usually the
+    /// state (or the state machine) lacks `"QueryLanguage": "JSONata"`, or was half
+    /// converted.
     ///
     /// ## Example
     /// ```json
@@ -21,16 +28,262 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": {"x": 1}, "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Finishes a half-done conversion to JSONata (unsafe: JSONata gives no value where
+    /// JSONPath fails, so a missing field no longer stops the state):
+    /// - `Parameters` of a Task or Parallel becomes `Arguments`, each `"x.$": "$.a.b"`
+    ///   becoming `"x": "{% $states.input.a.b %}"` (`$$.` becomes `$states.context.`);
+    /// - a `*Path` field becomes its JSONata field: `"ItemsPath": "$.orders"` is
+    ///   `"Items": "{% $states.input.orders %}"`, and so are `SecondsPath`,
+    ///   `TimestampPath`, `TimeoutSecondsPath`, `HeartbeatSecondsPath`,
+    ///   `MaxConcurrencyPath`, `ErrorPath`, `CausePath` and the `ToleratedFailure*Path`
+    ///   fields.
+    ///
+    /// Only paths of names and indexes are converted; a template with an intrinsic
+    /// function, a filter or a wildcard is left to you. In a JSONPath state, an
+    /// `Arguments` with no `{% %}` expression and no `.$` key becomes `Parameters`.
     pub static RULE = {
         code: "ASL111",
         name: "wrong-query-language-field",
         severity: Error,
         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    report_schema(ctx, sink, Category::WrongQueryLanguage);
+    let members = if ctx.fixes {
+        let wanted: HashSet<TextRange> = ctx
+            .schema_findings()
+            .iter()
+            .filter(|f| f.category == Category::WrongQueryLanguage)
+            .map(|f| f.range)
+            .collect();
+        members_at(ctx.document.root.as_ref(), &wanted)
+    } else {
+        HashMap::new()
+    };
+    report_schema_then(ctx, sink, Category::WrongQueryLanguage, |d, f| {
+        if let Some((member, object)) = members.get(&f.range)
+            && let Some(fix) = conversion(ctx.source, member, object)
+        {
+            d.fixes.push(fix);
+        }
+    });
+}
+
+/// JSONPath fields that hold a path, and the JSONata field that takes an expression
+/// for the same value.
+const PATH_FIELDS: &[(&str, &str)] = &[
+    ("ItemsPath", "Items"),
+    ("SecondsPath", "Seconds"),
+    ("TimestampPath", "Timestamp"),
+    ("TimeoutSecondsPath", "TimeoutSeconds"),
+    ("HeartbeatSecondsPath", "HeartbeatSeconds"),
+    ("MaxConcurrencyPath", "MaxConcurrency"),
+    ("ErrorPath", "Error"),
+    ("CausePath", "Cause"),
+    ("ToleratedFailureCountPath", "ToleratedFailureCount"),
+    (
+        "ToleratedFailurePercentagePath",
+        "ToleratedFailurePercentage",
+    ),
+];
+
+/// The members whose key range is one of `wanted`, each with the object holding it.
+fn members_at<'a, 's>(
+    root: Option<&'a Node<'s>>,
+    wanted: &HashSet<TextRange>,
+) -> HashMap<TextRange, (&'a Member<'s>, &'a Node<'s>)> {
+    let mut found = HashMap::new();
+    let mut stack: Vec<&'a Node<'s>> = root.into_iter().collect();
+    while let Some(node) = stack.pop() {
+        if found.len() == wanted.len() {
+            break;
+        }
+        match &node.value {
+            Value::Object(members) => {
+                for m in members {
+                    if wanted.contains(&m.key_range) {
+                        found.insert(m.key_range, (m, node));
+                    }
+                    stack.push(&m.value);
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Tagged(t) => stack.push(&t.node),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The fix that rewrites `member` (of `object`) in the other query language, when
+/// there is one.
+fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fix> {
+    let sibling = |key: &str| object.member(key).is_some();
+    let key = plain_key(source, member.key_range)?;
+    let mut edits = Vec::new();
+    let (title, new_key) = match &*member.key {
+        "Parameters" if sibling("Resource") || sibling("Branches") => {
+            if sibling("Arguments") {
+                return None;
+            }
+            template_edits(source, &member.value, &mut edits)?;
+            ("Convert to Arguments".to_string(), "Arguments")
+        }
+        "Arguments" => {
+            if sibling("Parameters") || !is_static(&member.value) {
+                return None;
+            }
+            ("Rename to Parameters".to_string(), "Parameters")
+        }
+        path_key => {
+            let &(_, field) = PATH_FIELDS.iter().find(|(p, _)| *p == path_key)?;
+            if sibling(field) {
+                return None;
+            }
+            edits.push(expression_edit(source, &member.value)?);
+            (format!("Convert to {field}"), field)
+        }
+    };
+    edits.push(Edit {
+        range: key,
+        replacement: new_key.to_string(),
+    });
+    Some(Fix {
+        title,
+        applicability: Applicability::Unsafe,
+        edits,
+    })
+}
+
+/// The edits that turn a JSONPath payload template into JSONata `Arguments`: each
+/// `"x.$": "path"` member becomes `"x": "{% expression %}"`. `None` when some value
+/// cannot be converted, or a literal string would start to be evaluated.
+fn template_edits(source: &str, node: &Node<'_>, edits: &mut Vec<Edit>) -> Option<()> {
+    if node.is_unknown() {
+        return None;
+    }
+    match &node.value {
+        Value::Object(members) => {
+            for m in members {
+                match m.key.strip_suffix(".$") {
+                    Some(name) => {
+                        if members.iter().any(|o| o.key == name) {
+                            return None;
+                        }
+                        let key = plain_key(source, m.key_range)?;
+                        edits.push(Edit {
+                            range: TextRange::new(key.end - 2, key.end),
+                            replacement: String::new(),
+                        });
+                        edits.push(expression_edit(source, &m.value)?);
+                    }
+                    None => template_edits(source, &m.value, edits)?,
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                template_edits(source, item, edits)?;
+            }
+        }
+        Value::String(s) if s.trim_start().starts_with("{%") => return None,
+        _ => {}
+    }
+    Some(())
+}
+
+/// Replaces a string holding a path with the JSONata expression for it, written on
+/// one line as a double-quoted string (valid in JSON and YAML alike).
+fn expression_edit(source: &str, value: &Node<'_>) -> Option<Edit> {
+    let path = jsonpath::parse(value.as_str()?).ok()?;
+    let expression = path.to_jsonata()?;
+    if source.get(value.range.as_usize())?.contains('\n') {
+        return None;
+    }
+    Some(Edit {
+        range: value.range,
+        replacement: serde_json::to_string(&format!("{{% {expression} %}}")).ok()?,
+    })
+}
+
+/// True when a value means the same as JSONPath `Parameters`: no `{% %}` strings and
+/// no `.$` keys.
+fn is_static(node: &Node<'_>) -> bool {
+    match &node.value {
+        Value::Object(members) => members
+            .iter()
+            .all(|m| !m.key.ends_with(".$") && is_static(&m.value)),
+        Value::Array(items) => items.iter().all(is_static),
+        Value::String(s) => !s.contains("{%"),
+        Value::Tagged(_) => false,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    /// Each diagnostic's fix titles and the text after the first.
+    fn fixed(text: &str) -> Vec<Option<String>> {
+        let opts = LintOptions {
+            select: vec!["ASL111".into()],
+            ..Default::default()
+        };
+        lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| {
+                d.fixes
+                    .first()
+                    .map(|f| crate::diagnostics::apply_edits(text, &f.edits).0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn static_arguments_in_a_jsonpath_state_become_parameters() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Arguments": {"QueueUrl": "q", "MessageBody": {"n": [1, "x"]}}, "End": true}}}"#;
+        assert_eq!(
+            fixed(text),
+            vec![Some(text.replace("\"Arguments\"", "\"Parameters\""))]
+        );
+        // An expression, or a `.$` key, would change meaning.
+        for arguments in [
+            r#"{"QueueUrl": "q", "MessageBody": "{% $states.input %}"}"#,
+            r#"{"QueueUrl": "q", "MessageBody.$": "$"}"#,
+        ] {
+            let text = format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Arguments": {arguments}, "End": true}}}}}}"#
+            );
+            assert_eq!(fixed(&text), vec![None]);
+        }
+    }
+
+    #[test]
+    fn no_conversion_of_what_jsonata_cannot_say_the_same_way() {
+        let task = |parameters: &str| {
+            format!(
+                r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {parameters}, "End": true}}}}}}"#
+            )
+        };
+        // An intrinsic function, a wildcard, a literal that would become an expression,
+        // a key that would clash.
+        for parameters in [
+            r#"{"QueueUrl": "q", "MessageBody.$": "States.Format('{}', $.x)"}"#,
+            r#"{"QueueUrl": "q", "MessageBody.$": "$.items[*].id"}"#,
+            r#"{"QueueUrl": "q", "MessageBody": "{% 1 %}"}"#,
+            r#"{"QueueUrl": "q", "MessageBody": "a", "MessageBody.$": "$.b"}"#,
+        ] {
+            assert_eq!(fixed(&task(parameters)), vec![None], "{parameters}");
+        }
+        // A Pass state has no Arguments in JSONata.
+        let pass = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$.a"}, "End": true}}}"#;
+        assert_eq!(fixed(pass), vec![None]);
+    }
 }
