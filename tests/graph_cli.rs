@@ -1,4 +1,4 @@
-//! `asl-lint graph`: DOT and Mermaid output, templates, SVG through Graphviz.
+//! `asl-lint graph`: DOT, Mermaid and SVG output, templates.
 
 use std::process::{Command, Output};
 
@@ -51,16 +51,58 @@ fn templates_need_a_choice_when_they_hold_several_machines() {
     assert!(out.contains("s0_0[\"Validate<br/><i>Task</i>\"]"), "{out}");
 }
 
-#[test]
-fn svg_needs_graphviz() {
-    let has_dot = Command::new("dot").arg("-V").output().is_ok();
-    let o = run(&["graph", FILE, "--format", "svg"]);
-    if has_dot {
-        assert_eq!(o.status.code(), Some(0));
-        assert!(String::from_utf8_lossy(&o.stdout).contains("<svg"));
-    } else {
-        assert_eq!(o.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&o.stderr).contains("needs Graphviz `dot`"));
+/// The elements of an SVG document, checked to nest properly; the names of the
+/// opened elements, in order.
+fn elements(svg: &str) -> Vec<String> {
+    let mut open: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest.find('>').expect("a tag is closed");
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(
+                open.pop().as_deref(),
+                Some(name),
+                "</{name}> closes nothing open"
+            );
+        } else {
+            let name: String = tag
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '/')
+                .collect();
+            seen.push(name.clone());
+            if !tag.ends_with('/') {
+                open.push(name);
+            }
+        }
     }
+    assert!(open.is_empty(), "left open: {open:?}");
+    seen
+}
+
+#[test]
+fn svg_is_drawn_without_graphviz() {
+    let o = run(&["graph", FILE, "--format", "svg"]);
+    assert_eq!(o.status.code(), Some(0));
+    let svg = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    let tags = elements(&svg);
+    // Eight states (two nested), two markers (Start, End), a branch and a processor.
+    assert_eq!(tags.iter().filter(|t| *t == "title").count(), 8);
+    assert_eq!(svg.matches("class=\"marker\"").count(), 2);
+    assert_eq!(svg.matches("class=\"branch\"").count(), 2);
+    // Names are escaped; the island is marked.
+    assert!(svg.contains("data-name=\"Lost &quot;one&quot;\""), "{svg}");
+    assert!(svg.contains("Pass · unreachable"), "{svg}");
+    // The Choice rule's edge says what it tests; the catcher's is red.
+    assert!(svg.contains(">$.x is present</text>"), "{svg}");
+    assert!(svg.contains("class=\"edge catch\""), "{svg}");
+    insta::assert_snapshot!("graph_svg", svg);
     assert_eq!(run(&["graph", "no/such.json"]).status.code(), Some(2));
 }

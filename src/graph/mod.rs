@@ -6,6 +6,9 @@
 //! Reachability is graph reachability from `StartAt`: an island of states that point at
 //! each other is unreachable.
 
+pub mod draw;
+pub mod svg;
+
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, Reversed};

@@ -1,0 +1,481 @@
+//! Drawings of a definition's state graph: Graphviz DOT, a Mermaid flowchart, or SVG
+//! laid out here ([`super::svg`]). States are nodes; edges are labelled by kind (Next,
+//! Default, Choice rule, Catch); Parallel branches and Map processors are drawn inside
+//! their parent; unreachable states are dashed and marked; terminal states stand out.
+//! No I/O: the CLI (`asl-lint graph`) and the language server both call this.
+
+use crate::embed::{self, template};
+use crate::graph::Graphs;
+use crate::model::{ScopeId, ScopeKind, StateMachine, StateType, TransitionKind};
+use crate::syntax::{self, Document, Node, Value};
+
+/// What to draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Dot,
+    Mermaid,
+    Svg,
+}
+
+/// Draws the definition in `document` (or the chosen one of a template).
+pub fn draw_document(
+    text: &str,
+    document: &Document<'_>,
+    wanted: Option<&str>,
+    format: Format,
+) -> Result<String, String> {
+    let root = document
+        .root
+        .as_ref()
+        .ok_or("no definition could be read")?;
+    let Some(defs) = template::find(root) else {
+        if wanted.is_some() {
+            return Err("--definition applies to templates only".into());
+        }
+        return draw_root(root, format);
+    };
+    let drawable: Vec<&template::Definition<'_, '_>> = defs
+        .iter()
+        .filter(|d| matches!(d.body, template::Body::Inline(_) | template::Body::Text(_)))
+        .collect();
+    let names = || {
+        drawable
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let def = match wanted {
+        Some(w) => drawable
+            .iter()
+            .find(|d| d.name == w)
+            .ok_or_else(|| format!("no state machine `{w}` here (found: {})", names()))?,
+        None if drawable.len() > 1 => {
+            return Err(format!(
+                "{} state machines here; choose one with --definition ({})",
+                drawable.len(),
+                names()
+            ));
+        }
+        None => drawable
+            .first()
+            .ok_or("no state machine definition in this template")?,
+    };
+    match &def.body {
+        template::Body::Inline(node) => draw_root(node, format),
+        template::Body::Text(node) => {
+            let embedded = template::flatten(text, node, &def.substitutions)?;
+            let inner = syntax::parse(&embedded.text, syntax::detect_kind(None, &embedded.text));
+            let mut root = inner
+                .root
+                .clone()
+                .ok_or("the definition string could not be read")?;
+            embed::resolve_tree(
+                &mut root,
+                &Default::default(),
+                embed::PlaceholderMode::Unknown,
+            );
+            draw_root(&root, format)
+        }
+        _ => unreachable!("filtered above"),
+    }
+}
+
+fn draw_root(root: &Node<'_>, format: Format) -> Result<String, String> {
+    let machine = StateMachine::build(root).ok_or("the definition is not a JSON object")?;
+    if machine.root_scope().states.is_empty() {
+        return Err("the definition has no states".into());
+    }
+    let graphs = Graphs::build(&machine);
+    Ok(match format {
+        Format::Mermaid => mermaid(&machine, &graphs),
+        Format::Dot => dot(&machine, &graphs),
+        Format::Svg => super::svg::svg(&machine, &graphs),
+    })
+}
+
+fn node_id(scope: ScopeId, index: usize) -> String {
+    format!("s{scope}_{index}")
+}
+
+pub(super) fn scope_title(machine: &StateMachine<'_, '_>, scope: ScopeId) -> String {
+    let s = machine.scope(scope);
+    match s.kind {
+        ScopeKind::Root => String::new(),
+        ScopeKind::Branch { parent, index } => {
+            format!("{}: branch {}", machine.state(parent).name, index + 1)
+        }
+        ScopeKind::Processor { parent, .. } => {
+            format!("{}: item processor", machine.state(parent).name)
+        }
+    }
+}
+
+/// One edge between two states, each given by its scope and its index there.
+pub(super) struct Edge {
+    pub from: (ScopeId, usize),
+    pub to: (ScopeId, usize),
+    pub label: String,
+    pub kind: EdgeKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum EdgeKind {
+    Next,
+    Default,
+    Choice,
+    Catch,
+    /// From a Parallel or Map state to the start of its branch or processor.
+    Nested,
+}
+
+/// Every edge, in scope and state order.
+/// Edge labels longer than this are cut, with an ellipsis.
+const LABEL_CHARS: usize = 36;
+
+fn short(s: &str) -> String {
+    if s.chars().count() <= LABEL_CHARS {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(LABEL_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// A Choice rule's condition in a few words: `$.age >= 18`, `$.email is present`,
+/// `not $.banned == true`, `all of 2`, or the text of a JSONata `Condition`.
+fn condition(rule: &Node<'_>) -> Option<String> {
+    if let Some(c) = rule.get("Condition").and_then(Node::as_str) {
+        let inner = c
+            .trim()
+            .trim_start_matches("{%")
+            .trim_end_matches("%}")
+            .trim();
+        return Some(inner.to_string());
+    }
+    for (key, word) in [("And", "all"), ("Or", "any")] {
+        if let Some(items) = rule.get(key).and_then(Node::as_array) {
+            return Some(format!("{word} of {}", items.len()));
+        }
+    }
+    if let Some(inner) = rule.get("Not") {
+        return condition(inner).map(|c| format!("not {c}"));
+    }
+    let variable = rule.get("Variable").and_then(Node::as_str)?;
+    let (op, value) = rule.as_object()?.iter().find_map(|m| {
+        let base = m.key.strip_suffix("Path").unwrap_or(&m.key);
+        let op = match base {
+            "IsPresent" | "IsNull" | "IsString" | "IsNumeric" | "IsBoolean" | "IsTimestamp" => {
+                let what = match base {
+                    "IsPresent" => "present",
+                    "IsNull" => "null",
+                    other => match other {
+                        "IsString" => "a string",
+                        "IsNumeric" => "a number",
+                        "IsBoolean" => "a boolean",
+                        _ => "a timestamp",
+                    },
+                };
+                let not = if m.value.value == Value::Bool(false) {
+                    "not "
+                } else {
+                    ""
+                };
+                return Some((format!("is {not}{what}"), None));
+            }
+            "StringMatches" => "matches",
+            b if b.ends_with("GreaterThanEquals") => ">=",
+            b if b.ends_with("LessThanEquals") => "<=",
+            b if b.ends_with("GreaterThan") => ">",
+            b if b.ends_with("LessThan") => "<",
+            b if b.ends_with("Equals") => "==",
+            _ => return None,
+        };
+        let value = match &m.value.value {
+            Value::String(s) if m.key.ends_with("Path") => s.to_string(),
+            _ => m.value.to_json().to_string(),
+        };
+        Some((op.to_string(), Some(value)))
+    })?;
+    let rest = match value {
+        Some(v) => format!("{op} {v}"),
+        None => op,
+    };
+    // A long path loses its head first: the field and the test are what tell edges
+    // apart (`…Status == "SUCCEEDED"`).
+    let room = LABEL_CHARS.saturating_sub(rest.chars().count() + 1);
+    let variable = if variable.chars().count() > room {
+        let tail = variable
+            .rfind(['.', '['])
+            .map_or(variable, |i| &variable[i..]);
+        format!("…{}", tail.trim_start_matches('.'))
+    } else {
+        variable.to_string()
+    };
+    Some(format!("{variable} {rest}"))
+}
+
+pub(super) fn edges(machine: &StateMachine<'_, '_>) -> Vec<Edge> {
+    let mut out = Vec::new();
+    for scope in &machine.scopes {
+        for (i, state) in scope.states.iter().enumerate() {
+            for t in state.transitions() {
+                let Some(j) = scope.state_index(t.target) else {
+                    continue;
+                };
+                let (kind, label) = match t.kind {
+                    TransitionKind::Next => (EdgeKind::Next, String::new()),
+                    TransitionKind::Default => (EdgeKind::Default, "Default".to_string()),
+                    TransitionKind::Choice(k) => (
+                        EdgeKind::Choice,
+                        condition(state.choices[k].node)
+                            .map_or_else(|| format!("rule {}", k + 1), |c| short(&c)),
+                    ),
+                    TransitionKind::Catch(k) => {
+                        let errors = state.catchers[k]
+                            .error_equals
+                            .and_then(|m| m.value.as_array())
+                            .map(|a| {
+                                a.iter()
+                                    .filter_map(Node::as_str)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            })
+                            .unwrap_or_default();
+                        (EdgeKind::Catch, short(format!("Catch {errors}").trim()))
+                    }
+                };
+                out.push(Edge {
+                    from: (scope.id, i),
+                    to: (scope.id, j),
+                    label,
+                    kind,
+                });
+            }
+            for &child in &state.children {
+                let c = machine.scope(child);
+                if let Some(start) = c.start_at_name().and_then(|n| c.state_index(n)) {
+                    let label = match c.kind {
+                        ScopeKind::Branch { index, .. } => format!("branch {}", index + 1),
+                        _ => "items".to_string(),
+                    };
+                    out.push(Edge {
+                        from: (scope.id, i),
+                        to: (child, start),
+                        label,
+                        kind: EdgeKind::Nested,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn dot_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A state's name, its type as written, and whether it ends its scope.
+pub(super) fn state_label<'a>(
+    machine: &'a StateMachine<'_, '_>,
+    scope: ScopeId,
+    index: usize,
+) -> (&'a str, &'a str, bool) {
+    let state = &machine.scope(scope).states[index];
+    let ty = state
+        .kind
+        .map(StateType::as_str)
+        .or_else(|| state.type_member().and_then(|m| m.value.as_str()))
+        .unwrap_or("?");
+    (state.name, ty, state.is_terminal())
+}
+
+/// Graphviz DOT.
+pub fn dot(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
+    let mut out = String::from(
+        "digraph asl {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
+    );
+    // Emit scopes depth-first so that child clusters sit inside their parent's cluster.
+    fn emit(
+        machine: &StateMachine<'_, '_>,
+        graphs: &Graphs,
+        scope: ScopeId,
+        depth: usize,
+        out: &mut String,
+    ) {
+        let pad = "  ".repeat(depth + 1);
+        let s = machine.scope(scope);
+        let g = graphs.scope(scope);
+        for (i, state) in s.states.iter().enumerate() {
+            let (name, ty, terminal) = state_label(machine, scope, i);
+            let mut attrs = vec![format!(
+                "label=\"{}\\n{}\"",
+                dot_escape(name),
+                dot_escape(ty)
+            )];
+            if terminal {
+                attrs.push("peripheries=2".into());
+            }
+            if !g.reachable.get(i).copied().unwrap_or(true) && g.start.is_some() {
+                attrs.push("style=\"rounded,dashed\"".into());
+                attrs.push("color=red".into());
+                attrs.push("xlabel=\"unreachable\"".into());
+            }
+            if s.start_at_name() == Some(state.name) {
+                attrs.push("penwidth=2".into());
+            }
+            out.push_str(&format!(
+                "{pad}{} [{}];\n",
+                node_id(scope, i),
+                attrs.join(", ")
+            ));
+            for &child in &state.children {
+                out.push_str(&format!(
+                    "{pad}subgraph cluster_{child} {{\n{pad}  label=\"{}\";\n{pad}  style=rounded;\n",
+                    dot_escape(&scope_title(machine, child))
+                ));
+                emit(machine, graphs, child, depth + 1, out);
+                out.push_str(&format!("{pad}}}\n"));
+            }
+        }
+    }
+    emit(machine, graphs, 0, 0, &mut out);
+    if let Some(start) = graphs.scope(0).start {
+        out.push_str("  __start [shape=point, width=0.15, label=\"\"];\n");
+        out.push_str(&format!("  __start -> {};\n", node_id(0, start.index())));
+    }
+    for e in edges(machine) {
+        let mut attrs = Vec::new();
+        if !e.label.is_empty() {
+            attrs.push(format!("label=\"{}\"", dot_escape(&e.label)));
+        }
+        match e.kind {
+            EdgeKind::Next | EdgeKind::Choice => {}
+            EdgeKind::Default => attrs.push("style=dashed".into()),
+            EdgeKind::Catch => {
+                attrs.push("style=dotted".into());
+                attrs.push("color=red".into());
+            }
+            EdgeKind::Nested => {
+                attrs.push("style=dashed".into());
+                attrs.push("arrowhead=empty".into());
+            }
+        }
+        let attrs = if attrs.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", attrs.join(", "))
+        };
+        out.push_str(&format!(
+            "  {} -> {}{attrs};\n",
+            node_id(e.from.0, e.from.1),
+            node_id(e.to.0, e.to.1)
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn mermaid_escape(s: &str) -> String {
+    s.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+}
+
+/// A Mermaid flowchart.
+pub fn mermaid(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
+    let mut out = String::from("flowchart TD\n");
+    let mut unreachable = Vec::new();
+    let mut terminal = Vec::new();
+    fn emit(
+        machine: &StateMachine<'_, '_>,
+        graphs: &Graphs,
+        scope: ScopeId,
+        depth: usize,
+        out: &mut String,
+        unreachable: &mut Vec<String>,
+        terminal: &mut Vec<String>,
+    ) {
+        let pad = "  ".repeat(depth + 1);
+        let s = machine.scope(scope);
+        let g = graphs.scope(scope);
+        for (i, state) in s.states.iter().enumerate() {
+            let (name, ty, is_terminal) = state_label(machine, scope, i);
+            let id = node_id(scope, i);
+            out.push_str(&format!(
+                "{pad}{id}[\"{}<br/><i>{}</i>\"]\n",
+                mermaid_escape(name),
+                mermaid_escape(ty)
+            ));
+            if !g.reachable.get(i).copied().unwrap_or(true) && g.start.is_some() {
+                unreachable.push(id.clone());
+            }
+            if is_terminal {
+                terminal.push(id);
+            }
+            for &child in &state.children {
+                out.push_str(&format!(
+                    "{pad}subgraph c{child} [\"{}\"]\n",
+                    mermaid_escape(&scope_title(machine, child))
+                ));
+                emit(
+                    machine,
+                    graphs,
+                    child,
+                    depth + 1,
+                    out,
+                    unreachable,
+                    terminal,
+                );
+                out.push_str(&format!("{pad}end\n"));
+            }
+        }
+    }
+    emit(
+        machine,
+        graphs,
+        0,
+        0,
+        &mut out,
+        &mut unreachable,
+        &mut terminal,
+    );
+    if let Some(start) = graphs.scope(0).start {
+        out.push_str("  start((start))\n");
+        out.push_str(&format!("  start --> {}\n", node_id(0, start.index())));
+    }
+    for e in edges(machine) {
+        let label = mermaid_escape(&e.label);
+        let arrow = match (e.kind, label.is_empty()) {
+            (EdgeKind::Next, true) => " --> ".to_string(),
+            (EdgeKind::Next | EdgeKind::Choice, _) => format!(" -- \"{label}\" --> "),
+            (EdgeKind::Default | EdgeKind::Catch | EdgeKind::Nested, true) => " -.-> ".into(),
+            (EdgeKind::Default | EdgeKind::Catch | EdgeKind::Nested, false) => {
+                format!(" -. \"{label}\" .-> ")
+            }
+        };
+        out.push_str(&format!(
+            "  {}{arrow}{}\n",
+            node_id(e.from.0, e.from.1),
+            node_id(e.to.0, e.to.1)
+        ));
+    }
+    out.push_str("  classDef unreachable stroke:#c00,stroke-dasharray:5 5\n");
+    out.push_str("  classDef terminal stroke-width:3px\n");
+    if !terminal.is_empty() {
+        out.push_str(&format!("  class {} terminal\n", terminal.join(",")));
+    }
+    if !unreachable.is_empty() {
+        out.push_str(&format!("  class {} unreachable\n", unreachable.join(",")));
+    }
+    out
+}
