@@ -82,6 +82,10 @@ impl Client {
         let caps = &init["result"]["capabilities"];
         assert_eq!(caps["positionEncoding"], "utf-16");
         assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+        assert_eq!(
+            caps["executeCommandProvider"]["commands"],
+            json!(["asl-lint.graph"])
+        );
         client.notify("initialized", json!({}));
         client
     }
@@ -1177,4 +1181,64 @@ fn quick_fixes_that_add_and_remove_yaml_fields() {
     c.change(uri, 3, json!([{"text": fixed}]));
     assert!(codes(&c.diagnostics(uri, 3)).is_empty());
     c.shutdown();
+}
+
+#[test]
+fn state_graph_as_svg() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/graph.asl.json";
+    let text = r#"{"StartAt": "Check", "States": {
+  "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Enrol"}], "Default": "Cancel"},
+  "Enrol": {"Type": "Succeed"},
+  "Cancel": {"Type": "Fail"}}}"#;
+    c.open(uri, "json", text);
+    let drawn = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [uri]}),
+    );
+    let svg = drawn["svg"].as_str().unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    for name in ["Check", "Enrol", "Cancel"] {
+        assert!(svg.contains(&format!("data-name=\"{name}\"")), "{name}");
+    }
+    assert!(svg.contains(">$.ok == true</text>"), "{svg}");
+    assert_eq!(drawn["error"], Value::Null);
+    assert_eq!(drawn["definitions"], json!([]));
+
+    // A template: every state machine is named, the one asked for is drawn.
+    let template = "Resources:\n  First:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Succeed}\n  Second:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: B\n        States:\n          B: {Type: Fail}\n";
+    let t_uri = "file:///tmp/template.yaml";
+    c.open(t_uri, "yaml", template);
+    let first = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [t_uri]}),
+    );
+    assert_eq!(first["definitions"], json!(["First", "Second"]));
+    assert!(first["svg"].as_str().unwrap().contains("data-name=\"A\""));
+    let second = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [t_uri, "Second"]}),
+    );
+    assert!(second["svg"].as_str().unwrap().contains("data-name=\"B\""));
+
+    // A document with nothing to draw gets a message, not a failure.
+    let empty = "file:///tmp/empty.asl.json";
+    c.open(empty, "json", "{\"StartAt\": \"A\", \"States\": {}}");
+    let none = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [empty]}),
+    );
+    assert_eq!(none["svg"], Value::Null);
+    assert_eq!(none["error"], "the definition has no states");
+    // Unknown commands and documents are errors.
+    let bad = c.request(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.other", "arguments": [uri]}),
+    );
+    assert!(bad.get("error").is_some());
+    let closed = c.request(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": ["file:///tmp/not-open.json"]}),
+    );
+    assert!(closed.get("error").is_some());
 }

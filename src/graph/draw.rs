@@ -17,6 +17,18 @@ pub enum Format {
     Svg,
 }
 
+/// The names of the state machines of a template that can be drawn (their logical
+/// ids); empty when the document is a definition itself.
+pub fn definitions(document: &Document<'_>) -> Vec<String> {
+    let Some(defs) = document.root.as_ref().and_then(template::find) else {
+        return Vec::new();
+    };
+    defs.iter()
+        .filter(|d| matches!(d.body, template::Body::Inline(_) | template::Body::Text(_)))
+        .map(|d| d.name.clone())
+        .collect()
+}
+
 /// Draws the definition in `document` (or the chosen one of a template).
 pub fn draw_document(
     text: &str,

@@ -38,6 +38,9 @@ use crate::syntax::SourceKind;
 pub use documents::{Document, Documents};
 pub use settings::{Settings, Workspace};
 
+/// The command that draws a document's state graph (`workspace/executeCommand`).
+pub const GRAPH_COMMAND: &str = "asl-lint.graph";
+
 /// Runs the server over stdin/stdout until the client sends `exit`.
 pub fn run_stdio() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -292,6 +295,10 @@ impl LanguageServer for Backend {
                     },
                 )),
                 document_formatting_provider: Some(OneOf::Left(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![GRAPH_COMMAND.to_string()],
+                    work_done_progress_options: Default::default(),
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -558,6 +565,56 @@ impl LanguageServer for Backend {
             }
         }
         Ok(Some(actions))
+    }
+
+    /// `asl-lint.graph` with arguments `[uri]` or `[uri, definition]`: the state graph
+    /// of an open document as SVG, `{"svg", "error", "definitions"}`. `definitions`
+    /// names the state machines of a template, and `definition` picks one (the first
+    /// when absent).
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != GRAPH_COMMAND {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        let uri = params
+            .arguments
+            .first()
+            .and_then(|u| u.as_str())
+            .and_then(|u| u.parse::<Uri>().ok());
+        let Some(doc) = uri.and_then(|uri| self.docs.get(&uri)) else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "the first argument must be the URI of an open document",
+            ));
+        };
+        let wanted = params.arguments.get(1).and_then(|d| d.as_str());
+        let drawn = guard(|| {
+            let document = crate::syntax::parse(&doc.text, doc.kind);
+            let names = crate::graph::draw::definitions(&document);
+            let chosen = wanted.or(names.first().map(String::as_str));
+            let svg = crate::graph::draw::draw_document(
+                &doc.text,
+                &document,
+                chosen,
+                crate::graph::draw::Format::Svg,
+            );
+            Some((svg, names))
+        });
+        let answer = match drawn {
+            Some((Ok(svg), names)) => {
+                serde_json::json!({"svg": svg, "error": null, "definitions": names})
+            }
+            Some((Err(e), names)) => {
+                serde_json::json!({"svg": null, "error": e, "definitions": names})
+            }
+            None => serde_json::json!({
+                "svg": null,
+                "error": "the graph could not be drawn",
+                "definitions": []
+            }),
+        };
+        Ok(Some(answer))
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
