@@ -36,6 +36,13 @@ for _, d in ipairs(diags) do
     ok = true
   end
 end
+-- The state graph, drawn by the server into an SVG file.
+local path, err = require('asl_lint').graph({ bufnr = bufnr, open = false })
+local svg = path and table.concat(vim.fn.readfile(path), '\n') or ''
+local drew = svg:find('<svg', 1, true) ~= nil and svg:find('data-name="Start"', 1, true) ~= nil
+out(drew and ('graph: ' .. #svg .. ' bytes of SVG') or ('graph failed: ' .. tostring(err)))
+ok = ok and drew
+
 if not arrived then
   out('FAIL: no diagnostics arrived within 15 s')
 elseif not ok then

@@ -7,6 +7,7 @@ import {
   ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
+import { GraphPanel } from "./graph";
 
 let client: LanguageClient | undefined;
 
@@ -88,6 +89,12 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   context.subscriptions.push(
     vscode.commands.registerCommand("aslLint.restartServer", () => restart(context)),
+    vscode.commands.registerCommand("aslLint.showGraph", () =>
+      GraphPanel.show(
+        () => client,
+        (doc) => vscode.languages.match(selector(), doc) > 0
+      )
+    ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("aslLint.path") || e.affectsConfiguration("aslLint.templates")) {
         void restart(context);

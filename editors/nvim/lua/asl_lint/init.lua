@@ -87,6 +87,57 @@ function M.attach(bufnr)
   return client_id
 end
 
+-- The asl-lint client attached to `bufnr`.
+local function client_for(bufnr)
+  local clients = vim.lsp.buf_get_clients and vim.lsp.buf_get_clients(bufnr) or vim.lsp.get_clients({ bufnr = bufnr })
+  for _, client in pairs(clients) do
+    if client.name == 'asl-lint' then
+      return client
+    end
+  end
+  return nil
+end
+
+-- Draws the state graph of a buffer as SVG (the server's `asl-lint.graph` command) into
+-- a temporary file and opens it with the system viewer. Returns the file's path, or nil
+-- and a message. opts: { bufnr = current, definition = nil (a template's state machine),
+-- open = true }.
+function M.graph(opts)
+  opts = opts or {}
+  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
+  local client = client_for(bufnr)
+  if not client then
+    return nil, 'asl-lint is not attached to this buffer'
+  end
+  local args = { vim.uri_from_bufnr(bufnr) }
+  if opts.definition and opts.definition ~= '' then
+    table.insert(args, opts.definition)
+  end
+  local response = client.request_sync('workspace/executeCommand',
+    { command = 'asl-lint.graph', arguments = args }, 10000, bufnr)
+  if not response or response.err then
+    return nil, 'asl-lint: ' .. vim.inspect(response and response.err or 'no answer')
+  end
+  local drawn = response.result or {}
+  if type(drawn.svg) ~= 'string' then
+    local names = drawn.definitions and table.concat(drawn.definitions, ', ') or ''
+    return nil, 'asl-lint: ' .. tostring(drawn.error) .. (names ~= '' and (' (state machines: ' .. names .. ')') or '')
+  end
+  local path = vim.fn.tempname() .. '.svg'
+  local file = assert(io.open(path, 'w'))
+  file:write(drawn.svg)
+  file:close()
+  if opts.open ~= false then
+    if vim.ui and vim.ui.open then
+      vim.ui.open(path)
+    else
+      local opener = vim.fn.has('mac') == 1 and 'open' or 'xdg-open'
+      vim.fn.jobstart({ opener, path }, { detach = true })
+    end
+  end
+  return path
+end
+
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   local group = vim.api.nvim_create_augroup('asl_lint', { clear = true })
@@ -103,6 +154,15 @@ function M.setup(opts)
       M.attach(args.buf)
     end,
   })
+  -- :AslLintGraph [state machine]: the state graph of the current buffer, as SVG.
+  vim.api.nvim_create_user_command('AslLintGraph', function(args)
+    local path, err = M.graph({ definition = args.args })
+    if path then
+      vim.notify('asl-lint: state graph in ' .. path)
+    else
+      vim.notify(err, vim.log.levels.ERROR)
+    end
+  end, { nargs = '?' })
   -- Buffers already open when setup runs.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     local name = vim.api.nvim_buf_get_name(bufnr)
