@@ -6,8 +6,9 @@ use crate::syntax::LineIndex;
 use crate::{LintOptions, lint_bytes};
 
 /// Arbitrary bytes through the whole pipeline (decode, JSON or YAML reader, model,
-/// graphs, every rule, every fix) and, for half the inputs, every renderer. The first
-/// byte picks the path the file name would pick, so one corpus exercises both readers.
+/// graphs, every rule, every fix) and, for half the inputs, every renderer (for half,
+/// the SVG state graph too). The first byte picks the path the file name would pick,
+/// so one corpus exercises both readers.
 /// Panics when a diagnostic's range does not slice the text at character boundaries.
 pub fn check_input(data: &[u8]) {
     let Some((&selector, bytes)) = data.split_first() else {
@@ -32,6 +33,16 @@ pub fn check_input(data: &[u8]) {
             let (fixed, _) = crate::diagnostics::apply_edits(&linted.text, &f.edits);
             let _ = lint_bytes(fixed.as_bytes(), Some(path), &LintOptions::default());
         }
+    }
+    if selector & 0x40 != 0 {
+        // The state graph, as the editor's graph view draws it.
+        let document = crate::syntax::parse(&linted.text, linted.kind);
+        let _ = crate::graph::draw::draw_document(
+            &linted.text,
+            &document,
+            None,
+            crate::graph::draw::Format::Svg,
+        );
     }
     if selector & 0x80 != 0 {
         let files = [FileReport {
