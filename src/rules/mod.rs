@@ -440,6 +440,7 @@ pub static RULES: &[&Rule] = &[
     &errors::shadowed_error_handler::RULE,
     &errors::uncaught_errors::RULE,
     &errors::catch_drops_input::RULE,
+    &errors::ineffective_retrier::RULE,
     &jsonata::jsonata_syntax_error::RULE,
     &jsonata::jsonata_context_unavailable::RULE,
     &jsonata::unknown_jsonata_function::RULE,

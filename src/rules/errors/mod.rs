@@ -1,5 +1,6 @@
 //! 5xx: Retry and Catch.
 pub mod catch_drops_input;
+pub mod ineffective_retrier;
 pub mod shadowed_error_handler;
 pub mod states_all_not_last;
 pub mod uncaught_errors;

@@ -1,0 +1,186 @@
+use crate::diagnostics::{Applicability, Fix};
+use crate::rules::{LintContext, Sink, declare_rule, remove_field};
+use crate::syntax::Node;
+use crate::syntax::edit::remove_element;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a retrier setting that has no effect:
+    /// - a `MaxDelaySeconds` below `IntervalSeconds`: every wait is cut to
+    ///   `MaxDelaySeconds`, so the interval written is never waited;
+    /// - a `BackoffRate` on a retrier with `"MaxAttempts": 1`: the rate applies from the
+    ///   second retry on, and there is only one;
+    /// - `"MaxAttempts": 0` on the last retrier: it retries nothing, and no retrier
+    ///   after it could have matched the errors it keeps from them, so it does what no
+    ///   retrier does. (A `MaxAttempts` of 0 before a `States.ALL` retrier is how errors
+    ///   are kept from being retried; that is not reported.)
+    ///
+    /// ## Why is this bad?
+    /// The retry policy that runs is not the one written, and a reader tunes numbers
+    /// that change nothing. Usually the other number was meant: a longer
+    /// `MaxDelaySeconds`, or more attempts.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 10, "MaxDelaySeconds": 5}], "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 10, "MaxDelaySeconds": 60}], "End": true}}}
+    /// ```
+    ///
+    /// ## Fix
+    /// Safe, as neither changes what happens: removes a `BackoffRate` that never
+    /// applies, and a last retrier with `"MaxAttempts": 0` (the whole `Retry` when it is
+    /// the only one).
+    pub static RULE = {
+        code: "ASL507",
+        name: "ineffective-retrier",
+        severity: Warning,
+        aws_code: None,
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some(list) = state.field("Retry") else {
+            continue;
+        };
+        let Some(entries) = list.value.as_array() else {
+            continue;
+        };
+        for (i, retrier) in entries.iter().enumerate() {
+            let number = |key: &str| retrier.get(key).and_then(Node::as_f64);
+            let interval = number("IntervalSeconds").unwrap_or(1.0);
+            let attempts = number("MaxAttempts").unwrap_or(3.0);
+            if let Some(m) = retrier.member("MaxDelaySeconds")
+                && let Some(max_delay) = m.value.as_f64()
+                // Below 1 s the value itself is wrong (ASL114).
+                && (1.0..interval).contains(&max_delay)
+            {
+                sink.report(
+                    m.key_range,
+                    format!(
+                        "Retry[{i}] of \"{}\" waits at most {max_delay} s, so its IntervalSeconds of {interval} s is never waited",
+                        state.name
+                    ),
+                )
+                .help = Some(
+                    "raise MaxDelaySeconds to the longest wait you want, or lower IntervalSeconds"
+                        .into(),
+                );
+            }
+            if attempts == 1.0
+                && let Some(m) = retrier.member("BackoffRate")
+                && m.value.as_f64().is_some_and(|rate| rate > 1.0)
+            {
+                let d = sink.report(
+                    m.key_range,
+                    format!(
+                        "the BackoffRate of Retry[{i}] of \"{}\" never applies: it grows the wait from the second retry on, and MaxAttempts is 1",
+                        state.name
+                    ),
+                );
+                d.help = Some("raise MaxAttempts, or remove BackoffRate".into());
+                if ctx.fixes
+                    && let Some(fix) = remove_field(ctx.source, retrier, m, Applicability::Safe)
+                {
+                    d.fixes.push(fix);
+                }
+            }
+            if attempts == 0.0
+                && i + 1 == entries.len()
+                && let Some(m) = retrier.member("MaxAttempts")
+            {
+                let d = sink.report(
+                    m.key_range,
+                    format!(
+                        "Retry[{i}] of \"{}\" retries nothing and is the last retrier: it changes nothing",
+                        state.name
+                    ),
+                );
+                d.help = Some(
+                    "errors no retrier matches are not retried anyway; remove it, or give it MaxAttempts"
+                        .into(),
+                );
+                if !ctx.fixes {
+                    continue;
+                }
+                let fix = if entries.len() > 1 {
+                    remove_element(ctx.source, &list.value, i)
+                        .map(|e| Fix::edit("Remove this retrier", Applicability::Safe, e))
+                } else {
+                    remove_field(ctx.source, state.node, list, Applicability::Safe)
+                };
+                d.fixes.extend(fix);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    fn run(retry: &str) -> Vec<(String, String)> {
+        let text = format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Retry": {retry}, "End": true}}}}}}"#
+        );
+        let opts = LintOptions {
+            select: vec!["ASL507".into()],
+            ..Default::default()
+        };
+        lint_text(&text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn settings_that_change_nothing() {
+        assert_eq!(
+            run(r#"[{"ErrorEquals": ["E"], "IntervalSeconds": 10, "MaxDelaySeconds": 5}]"#),
+            vec![(
+                "\"MaxDelaySeconds\"".to_string(),
+                "Retry[0] of \"A\" waits at most 5 s, so its IntervalSeconds of 10 s is never waited".to_string()
+            )]
+        );
+        // The default interval is 1 s.
+        assert_eq!(
+            run(r#"[{"ErrorEquals": ["E"], "MaxDelaySeconds": 1}]"#),
+            vec![]
+        );
+        assert_eq!(
+            run(r#"[{"ErrorEquals": ["E"], "MaxAttempts": 1, "BackoffRate": 2}]"#),
+            vec![(
+                "\"BackoffRate\"".to_string(),
+                "the BackoffRate of Retry[0] of \"A\" never applies: it grows the wait from the second retry on, and MaxAttempts is 1".to_string()
+            )]
+        );
+        assert_eq!(
+            run(r#"[{"ErrorEquals": ["E"], "MaxAttempts": 2, "BackoffRate": 2}]"#),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn zero_attempts_only_matter_before_another_retrier() {
+        assert_eq!(
+            run(r#"[{"ErrorEquals": ["E"], "MaxAttempts": 0}, {"ErrorEquals": ["States.ALL"]}]"#),
+            vec![]
+        );
+        assert_eq!(
+            run(r#"[{"ErrorEquals": ["States.ALL"], "MaxAttempts": 0}]"#),
+            vec![(
+                "\"MaxAttempts\"".to_string(),
+                "Retry[0] of \"A\" retries nothing and is the last retrier: it changes nothing"
+                    .to_string()
+            )]
+        );
+    }
+}
