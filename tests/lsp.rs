@@ -1242,3 +1242,42 @@ fn state_graph_as_svg() {
     );
     assert!(closed.get("error").is_some());
 }
+
+#[test]
+fn expand_selection_steps_out_through_the_tree() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/select.asl.json";
+    let text = "{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}";
+    c.open(uri, "json", text);
+    // Inside "Pass".
+    let at = pos_of(text, "Pass", 0, 2);
+    let answer = c.call(
+        "textDocument/selectionRange",
+        json!({"textDocument": {"uri": uri}, "positions": [at]}),
+    );
+    let mut chain = Vec::new();
+    let mut node = &answer[0];
+    while !node.is_null() {
+        let r = &node["range"];
+        chain.push((
+            r["start"]["line"].as_u64().unwrap(),
+            r["start"]["character"].as_u64().unwrap(),
+            r["end"]["line"].as_u64().unwrap(),
+            r["end"]["character"].as_u64().unwrap(),
+        ));
+        node = &node["parent"];
+    }
+    assert_eq!(
+        chain,
+        [
+            (1, 27, 1, 31), // Pass
+            (1, 26, 1, 32), // "Pass"
+            (1, 18, 1, 32), // "Type": "Pass"
+            (1, 17, 1, 46), // the state
+            (1, 12, 1, 46), // "A": {...}
+            (1, 11, 1, 47), // the States object
+            (1, 1, 1, 47),  // "States": {...}
+            (0, 0, 1, 48),  // the document
+        ]
+    );
+}

@@ -20,7 +20,7 @@ pub use navigate::{
     NameRef, RefKind, definition, name_at, occurrences, prepare_rename, references, rename,
     variable_definitions,
 };
-pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges};
+pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
 
 use crate::model::{StateId, StateMachine};
 use crate::syntax::{Node, PathStep, SourceKind, TextRange, Value};

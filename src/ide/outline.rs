@@ -132,6 +132,67 @@ fn scope_symbols(machine: &StateMachine<'_, '_>, scope: ScopeId, depth: usize) -
         .collect()
 }
 
+/// The ranges "expand selection" steps through at `offset`, innermost first: a
+/// string's text without its quotes, the value, its `"key": value` member, the object
+/// or array holding it, and so on out to the whole document. Keys count as values.
+pub fn selection_ranges(text: &str, kind: SourceKind, offset: u32) -> Vec<TextRange> {
+    let doc = syntax::parse(text, kind);
+    let mut outer_first: Vec<TextRange> = Vec::new();
+    let push = |r: TextRange, out: &mut Vec<TextRange>| {
+        if out.last() != Some(&r) {
+            out.push(r);
+        }
+    };
+    let inside = |r: TextRange| r.start <= offset && offset <= r.end;
+    let mut node = match doc.root.as_ref() {
+        Some(root) if inside(root.range) => root,
+        _ => return Vec::new(),
+    };
+    if inside(TextRange::new(0, text.len() as u32)) {
+        push(TextRange::new(0, text.len() as u32), &mut outer_first);
+    }
+    loop {
+        push(node.range, &mut outer_first);
+        let next = match &node.value {
+            Value::Object(members) => {
+                let Some(m) = members.iter().find(|m| inside(m.range())) else {
+                    break;
+                };
+                push(m.range(), &mut outer_first);
+                if inside(m.key_range) {
+                    push(m.key_range, &mut outer_first);
+                    push_unquoted(text, m.key_range, &mut outer_first);
+                    break;
+                }
+                &m.value
+            }
+            Value::Array(items) => match items.iter().find(|n| inside(n.range)) {
+                Some(n) => n,
+                None => break,
+            },
+            Value::Tagged(t) if inside(t.node.range) => &t.node,
+            Value::String(_) => {
+                push_unquoted(text, node.range, &mut outer_first);
+                break;
+            }
+            _ => break,
+        };
+        node = next;
+    }
+    outer_first.reverse();
+    outer_first
+}
+
+/// The text of a quoted string or key without its quotes.
+fn push_unquoted(text: &str, range: TextRange, out: &mut Vec<TextRange>) {
+    let bytes = text.as_bytes();
+    let (s, e) = (range.start as usize, range.end as usize);
+    if e >= s + 2 && matches!(bytes.get(s), Some(b'"' | b'\'')) && bytes.get(e - 1) == bytes.get(s)
+    {
+        out.push(TextRange::new(range.start + 1, range.end - 1));
+    }
+}
+
 /// Folding ranges as 0-based (start line, end line): every object and array that spans
 /// lines, ending on the line before its closing bracket when that bracket starts a line,
 /// and every run of two or more comment lines.

@@ -288,6 +288,7 @@ impl LanguageServer for Backend {
                 })),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -510,6 +511,35 @@ impl LanguageServer for Backend {
         Ok(Some(DocumentSymbolResponse::Nested(
             symbols.iter().map(|s| convert::symbol(s, &doc)).collect(),
         )))
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let ranges = params
+            .positions
+            .iter()
+            .map(|&p| {
+                let offset = doc.offset(p);
+                let steps = guard(|| Some(ide::selection_ranges(&doc.text, doc.kind, offset)))
+                    .unwrap_or_default();
+                // Nested from the outside in; the innermost is the answer.
+                let empty = SelectionRange {
+                    range: Range::new(p, p),
+                    parent: None,
+                };
+                steps.iter().rev().fold(empty, |parent, &r| SelectionRange {
+                    range: doc.range(r),
+                    parent: (parent.range != Range::new(p, p) || parent.parent.is_some())
+                        .then(|| Box::new(parent)),
+                })
+            })
+            .collect();
+        Ok(Some(ranges))
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
