@@ -162,12 +162,32 @@ fn bad_definitions_and_arguments_exit_2() {
     );
 
     let good = dir.file("good.asl.json", TASK_DEF);
-    let (code, _, err) = run(&[&good, "--mock-config", "x.json"], "");
+    let (code, _, err) = run(&[&good, "--test-case", "happy"], "");
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "error: --mock-config, --state-machine and --test-case go together: give all three\n"
+        "error: --state-machine and --test-case name parts of a --mock-config\n"
     );
+    // One state machine with one test case: the names may be left out.
+    let only = dir.file("only.json", MOCKS);
+    let (code, out, _) = run(&[&good, "--mock-config", &only], "");
+    assert_eq!(code, 0, "{out}");
+    // Two: a choice to make.
+    let two = dir.file(
+        "two.json",
+        &MOCKS.replace(
+            r#""happy": {"Call": "R"}"#,
+            r#""happy": {"Call": "R"}, "sad": {"Call": "R"}"#,
+        ),
+    );
+    let (code, _, err) = run(&[&good, "--mock-config", &two, "--state-machine", "M"], "");
+    assert_eq!(code, 2);
+    assert!(
+        err.ends_with("two.json: holds several state machines or test cases: choose with --state-machine and --test-case\n"),
+        "{err}"
+    );
+    let (code, _, _) = run(&[&good, "--mock-config", &two, "--test-case", "sad"], "");
+    assert_eq!(code, 0);
 
     let mocks = dir.file("broken.json", "{\"StateMachines\": [}");
     let (code, _, err) = run(

@@ -39,10 +39,10 @@ pub struct SimulateArgs {
     /// AWS Step Functions Local mock config file.
     #[arg(long)]
     pub mock_config: Option<PathBuf>,
-    /// State machine name inside the mock config.
+    /// State machine name inside the mock config (optional when it has only one).
     #[arg(long)]
     pub state_machine: Option<String>,
-    /// Test case name inside the mock config.
+    /// Test case name inside the mock config (optional when the state machine has only one).
     #[arg(long)]
     pub test_case: Option<String>,
     /// JSON file with context-object fields to override (Execution.Name, ...).
@@ -141,20 +141,26 @@ pub fn options_from_args(
         }
         opts.context = Some(v);
     }
-    match (&args.mock_config, &args.state_machine, &args.test_case) {
-        (None, None, None) => {}
-        (Some(file), Some(m), Some(t)) => {
+    match &args.mock_config {
+        None if args.state_machine.is_some() || args.test_case.is_some() => {
+            return Err("--state-machine and --test-case name parts of a --mock-config".into());
+        }
+        None => {}
+        Some(file) => {
             let text = std::fs::read_to_string(file)
                 .map_err(|e| format!("cannot read the mock config {}: {e}", file.display()))?;
             let cfg = MockConfig::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+            // Either name may be left out when the config has only one to choose from.
+            let (m, t) = cfg.only(args.state_machine.as_deref(), args.test_case.as_deref());
+            let (Some(m), Some(t)) = (m, t) else {
+                return Err(format!(
+                    "{}: holds several state machines or test cases: choose with --state-machine and --test-case",
+                    file.display()
+                ));
+            };
             opts.mocks = cfg
-                .test_case(m, t)
+                .test_case(&m, &t)
                 .map_err(|e| format!("{}: {e}", file.display()))?;
-        }
-        _ => {
-            return Err(
-                "--mock-config, --state-machine and --test-case go together: give all three".into(),
-            );
         }
     }
     Ok(opts)

@@ -171,6 +171,27 @@ impl MockConfig {
     }
 
     /// The mocks of one test case.
+    /// The one state machine of the config, and its one test case, for the names not
+    /// given: `None` where there is a choice to make.
+    pub fn only(
+        &self,
+        machine: Option<&str>,
+        case: Option<&str>,
+    ) -> (Option<String>, Option<String>) {
+        let machine = machine.map(str::to_string).or_else(|| {
+            (self.machines.len() == 1)
+                .then(|| self.machines.keys().next().cloned())
+                .flatten()
+        });
+        let case = case.map(str::to_string).or_else(|| {
+            let cases = self.machines.get(machine.as_deref()?)?;
+            (cases.len() == 1)
+                .then(|| cases.keys().next().cloned())
+                .flatten()
+        });
+        (machine, case)
+    }
+
     pub fn test_case(&self, machine: &str, case: &str) -> Result<Mocks, String> {
         let cases = self.machines.get(machine).ok_or_else(|| {
             let mut names: Vec<&String> = self.machines.keys().collect();

@@ -8,6 +8,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { GraphPanel } from "./graph";
+import { simulate } from "./simulate";
 
 let client: LanguageClient | undefined;
 
@@ -89,6 +90,9 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   context.subscriptions.push(
     vscode.commands.registerCommand("aslLint.restartServer", () => restart(context)),
+    vscode.commands.registerCommand("aslLint.simulate", () =>
+      simulate(serverPath(), (doc) => vscode.languages.match(selector(), doc) > 0)
+    ),
     vscode.commands.registerCommand("aslLint.showGraph", () =>
       GraphPanel.show(
         () => client,
