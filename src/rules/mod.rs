@@ -689,6 +689,54 @@ pub(crate) fn located_messages(text: &str, code: &str) -> Vec<String> {
         .collect()
 }
 
+/// For rule tests: the fixes rule `code` offers on `text`, one list per diagnostic,
+/// each fix as (applicability, title, the text with that fix alone applied).
+#[cfg(test)]
+pub(crate) fn each_fix(
+    text: &str,
+    kind: crate::syntax::SourceKind,
+    code: &str,
+) -> Vec<Vec<(crate::diagnostics::Applicability, String, String)>> {
+    let options = crate::LintOptions {
+        select: vec![code.into()],
+        ..Default::default()
+    };
+    crate::lint_text(text, kind, &options)
+        .into_iter()
+        .map(|d| {
+            d.fixes
+                .iter()
+                .map(|f| {
+                    let (fixed, _) = crate::diagnostics::apply_edits(text, &f.edits);
+                    (f.applicability, f.title.clone(), fixed)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A fix that writes `meant` where `written` is, for a misspelled name: safe when only
+/// the case differs (the name has one reading), unsafe otherwise. `replacement` is
+/// `meant` as the source must spell it there (quoted, with its `$`, ...).
+pub(crate) fn spelling_fix(
+    written: &str,
+    meant: &str,
+    range: TextRange,
+    replacement: String,
+) -> crate::diagnostics::Fix {
+    let applicability = if written.eq_ignore_ascii_case(meant) {
+        crate::diagnostics::Applicability::Safe
+    } else {
+        crate::diagnostics::Applicability::Unsafe
+    };
+    crate::diagnostics::Fix::replace(
+        format!("Replace with {replacement}"),
+        applicability,
+        range,
+        replacement,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

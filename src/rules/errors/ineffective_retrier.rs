@@ -124,63 +124,46 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
-    use crate::syntax::SourceKind;
+    use crate::rules::located_messages;
 
-    fn run(retry: &str) -> Vec<(String, String)> {
+    fn run(retry: &str) -> Vec<String> {
         let text = format!(
             r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Retry": {retry}, "End": true}}}}}}"#
         );
-        let opts = LintOptions {
-            select: vec!["ASL507".into()],
-            ..Default::default()
-        };
-        lint_text(&text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
-            .collect()
+        located_messages(&text, "ASL507")
     }
 
     #[test]
     fn settings_that_change_nothing() {
         assert_eq!(
             run(r#"[{"ErrorEquals": ["E"], "IntervalSeconds": 10, "MaxDelaySeconds": 5}]"#),
-            vec![(
-                "\"MaxDelaySeconds\"".to_string(),
-                "Retry[0] of \"A\" waits at most 5 s, so its IntervalSeconds of 10 s is never waited".to_string()
-            )]
+            [
+                "\"MaxDelaySeconds\": Retry[0] of \"A\" waits at most 5 s, so its IntervalSeconds of 10 s is never waited"
+            ]
         );
-        // The default interval is 1 s.
-        assert_eq!(
-            run(r#"[{"ErrorEquals": ["E"], "MaxDelaySeconds": 1}]"#),
-            vec![]
-        );
+        // The default interval is 1 s; below 1 s the value is out of bounds (ASL114).
+        assert!(run(r#"[{"ErrorEquals": ["E"], "MaxDelaySeconds": 1}]"#).is_empty());
+        assert!(run(r#"[{"ErrorEquals": ["E"], "MaxDelaySeconds": 0}]"#).is_empty());
         assert_eq!(
             run(r#"[{"ErrorEquals": ["E"], "MaxAttempts": 1, "BackoffRate": 2}]"#),
-            vec![(
-                "\"BackoffRate\"".to_string(),
-                "the BackoffRate of Retry[0] of \"A\" never applies: it grows the wait from the second retry on, and MaxAttempts is 1".to_string()
-            )]
+            [
+                "\"BackoffRate\": the BackoffRate of Retry[0] of \"A\" never applies: it grows the wait from the second retry on, and MaxAttempts is 1"
+            ]
         );
-        assert_eq!(
-            run(r#"[{"ErrorEquals": ["E"], "MaxAttempts": 2, "BackoffRate": 2}]"#),
-            vec![]
-        );
+        assert!(run(r#"[{"ErrorEquals": ["E"], "MaxAttempts": 2, "BackoffRate": 2}]"#).is_empty());
     }
 
     #[test]
     fn zero_attempts_only_matter_before_another_retrier() {
-        assert_eq!(
-            run(r#"[{"ErrorEquals": ["E"], "MaxAttempts": 0}, {"ErrorEquals": ["States.ALL"]}]"#),
-            vec![]
+        assert!(
+            run(r#"[{"ErrorEquals": ["E"], "MaxAttempts": 0}, {"ErrorEquals": ["States.ALL"]}]"#)
+                .is_empty()
         );
         assert_eq!(
             run(r#"[{"ErrorEquals": ["States.ALL"], "MaxAttempts": 0}]"#),
-            vec![(
-                "\"MaxAttempts\"".to_string(),
-                "Retry[0] of \"A\" retries nothing and is the last retrier: it changes nothing"
-                    .to_string()
-            )]
+            [
+                "\"MaxAttempts\": Retry[0] of \"A\" retries nothing and is the last retrier: it changes nothing"
+            ]
         );
     }
 }

@@ -192,19 +192,12 @@ mod tests {
     }
     /// Each diagnostic's fixes: (title, the text with that fix applied).
     fn fixes(text: &str) -> Vec<Vec<(String, String)>> {
-        let opts = LintOptions {
-            select: vec!["ASL504".into()],
-            ..Default::default()
-        };
-        lint_text(text, SourceKind::Json, &opts)
+        crate::rules::each_fix(text, SourceKind::Json, "ASL504")
             .into_iter()
-            .map(|d| {
-                d.fixes
-                    .iter()
-                    .map(|f| {
-                        let (out, _) = crate::diagnostics::apply_edits(text, &f.edits);
-                        (f.title.clone(), out)
-                    })
+            .map(|fixes| {
+                fixes
+                    .into_iter()
+                    .map(|(_, title, fixed)| (title, fixed))
                     .collect()
             })
             .collect()

@@ -1,9 +1,8 @@
 use std::collections::HashSet;
 
-use crate::diagnostics::{Applicability, Fix};
 use crate::expr::jsonata::{Kind, UNSUPPORTED, builtin, function_calls};
 use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{LintContext, Sink, declare_rule, spelling_fix};
 
 declare_rule! {
     /// ## What it does
@@ -89,17 +88,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             None
                         };
                         if let Some(replacement) = replacement {
-                            let applicability = if s.eq_ignore_ascii_case(&call.name) {
-                                Applicability::Safe
-                            } else {
-                                Applicability::Unsafe
-                            };
-                            d.fixes.push(Fix::replace(
-                                format!("Replace with ${s}"),
-                                applicability,
-                                range,
-                                replacement,
-                            ));
+                            d.fixes
+                                .push(spelling_fix(&call.name, s, range, replacement));
                         }
                     }
                     continue;

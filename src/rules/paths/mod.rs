@@ -11,7 +11,7 @@ pub mod unknown_context_field;
 
 use std::borrow::Cow;
 
-use crate::diagnostics::{Applicability, Diagnostic, Fix};
+use crate::diagnostics::Diagnostic;
 use crate::expr::ExprError;
 use crate::expr::intrinsic;
 use crate::expr::jsonpath::{self, Path, PathContext};
@@ -43,14 +43,9 @@ pub(crate) fn report_in_string<'d>(
     if let (Some(suggestion), Some(written)) = (&error.suggestion, written)
         && decoded == Some(written)
     {
-        let applicability = if written.eq_ignore_ascii_case(suggestion) {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        };
-        d.fixes.push(Fix::replace(
-            format!("Replace with {suggestion}"),
-            applicability,
+        d.fixes.push(crate::rules::spelling_fix(
+            written,
+            suggestion,
             range,
             suggestion.clone(),
         ));

@@ -1,5 +1,4 @@
-use crate::diagnostics::{Applicability, Fix};
-use crate::rules::{LintContext, Sink, declare_rule, report_schema_then};
+use crate::rules::{LintContext, Sink, declare_rule, report_schema_then, spelling_fix};
 use crate::schema::Category;
 
 declare_rule! {
@@ -52,16 +51,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             Some(q) => format!("{q}{value}{q}"),
             None => value.clone(),
         };
-        let applicability = if unquoted.eq_ignore_ascii_case(value) {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        };
-        d.fixes.push(Fix::replace(
-            format!("Replace with \"{value}\""),
-            applicability,
-            f.range,
-            replacement,
-        ));
+        d.fixes
+            .push(spelling_fix(unquoted, value, f.range, replacement));
     });
 }

@@ -109,19 +109,14 @@ pub(crate) fn capitalize(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
     use crate::syntax::SourceKind;
 
     /// The text after each diagnostic's fix.
     fn fixed(text: &str, kind: SourceKind) -> Vec<String> {
-        let opts = LintOptions {
-            select: vec!["ASL101".into()],
-            ..Default::default()
-        };
-        lint_text(text, kind, &opts)
+        crate::rules::each_fix(text, kind, "ASL101")
             .into_iter()
-            .flat_map(|d| d.fixes)
-            .map(|f| crate::diagnostics::apply_edits(text, &f.edits).0)
+            .flatten()
+            .map(|(_, _, fixed)| fixed)
             .collect()
     }
 

@@ -227,22 +227,13 @@ fn is_static(node: &Node<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
     use crate::syntax::SourceKind;
 
-    /// Each diagnostic's fix titles and the text after the first.
+    /// Each diagnostic's text after its first fix, if it has one.
     fn fixed(text: &str) -> Vec<Option<String>> {
-        let opts = LintOptions {
-            select: vec!["ASL111".into()],
-            ..Default::default()
-        };
-        lint_text(text, SourceKind::Json, &opts)
+        crate::rules::each_fix(text, SourceKind::Json, "ASL111")
             .into_iter()
-            .map(|d| {
-                d.fixes
-                    .first()
-                    .map(|f| crate::diagnostics::apply_edits(text, &f.edits).0)
-            })
+            .map(|mut fixes| (!fixes.is_empty()).then(|| fixes.remove(0).2))
             .collect()
     }
 

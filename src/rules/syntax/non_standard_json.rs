@@ -141,21 +141,16 @@ fn double_quoted(source: &str, open: usize) -> Option<(usize, String)> {
 #[cfg(test)]
 mod tests {
     use crate::diagnostics::Applicability;
-    use crate::lint::{LintOptions, lint_text};
+    use crate::rules::each_fix;
     use crate::syntax::SourceKind;
 
     /// Each diagnostic's fix, applied alone: (applicability, the fixed text).
     fn fixed(text: &str) -> Vec<(Applicability, String)> {
-        let opts = LintOptions {
-            select: vec!["ASL003".into()],
-            ..Default::default()
-        };
-        lint_text(text, SourceKind::Json, &opts)
+        each_fix(text, SourceKind::Json, "ASL003")
             .into_iter()
-            .map(|d| {
-                let fix = &d.fixes[0];
-                let (out, _) = crate::diagnostics::apply_edits(text, &fix.edits);
-                (fix.applicability, out)
+            .map(|mut fixes| {
+                let (applicability, _, fixed) = fixes.remove(0);
+                (applicability, fixed)
             })
             .collect()
     }
