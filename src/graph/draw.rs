@@ -180,12 +180,10 @@ fn condition(rule: &Node<'_>) -> Option<String> {
                 let what = match base {
                     "IsPresent" => "present",
                     "IsNull" => "null",
-                    other => match other {
-                        "IsString" => "a string",
-                        "IsNumeric" => "a number",
-                        "IsBoolean" => "a boolean",
-                        _ => "a timestamp",
-                    },
+                    "IsString" => "a string",
+                    "IsNumeric" => "a number",
+                    "IsBoolean" => "a boolean",
+                    _ => "a timestamp",
                 };
                 let not = if m.value.value == Value::Bool(false) {
                     "not "

@@ -113,6 +113,8 @@ struct Node {
     y: f64,
     /// Parallel branches or the Map processor, with their captions.
     inner: Vec<(String, Block)>,
+    /// The width of the branches side by side, gaps included.
+    content_w: f64,
 }
 
 impl Node {
@@ -172,6 +174,7 @@ fn layout_scope(
                     x: 0.0,
                     y: 0.0,
                     inner,
+                    content_w: 0.0,
                 }
             } else {
                 let content_w: f64 = inner
@@ -186,6 +189,7 @@ fn layout_scope(
                     x: 0.0,
                     y: 0.0,
                     inner,
+                    content_w,
                 }
             }
         })
@@ -202,6 +206,7 @@ fn layout_scope(
                 x: 0.0,
                 y: 0.0,
                 inner: Vec::new(),
+                content_w: 0.0,
             });
         }
         if let Some(start) = g.start {
@@ -318,6 +323,7 @@ fn layout_scope(
                     x: 0.0,
                     y: 0.0,
                     inner: Vec::new(),
+                    content_w: 0.0,
                 });
                 route.push(nodes.len() - 1);
             }
@@ -678,13 +684,7 @@ fn draw_state(
         xml(&type_line)
     );
     // Branches side by side under the header, each in a dashed frame with its caption.
-    let content_w: f64 = b
-        .inner
-        .iter()
-        .map(|(c, block)| block.w.max(text_width(c, SMALL_CHAR_W)))
-        .sum::<f64>()
-        + H_GAP * b.inner.len().saturating_sub(1) as f64;
-    let mut x = b.x + (b.w - content_w) / 2.0;
+    let mut x = b.x + (b.w - b.content_w) / 2.0;
     for (caption, block) in &b.inner {
         let slot = block.w.max(text_width(caption, SMALL_CHAR_W));
         let (bx, by) = (x + (slot - block.w) / 2.0, b.y + HEADER + PAD);
