@@ -38,10 +38,15 @@ declare_rule! {
     ///   `"Items": "{% $states.input.orders %}"`, and so are `SecondsPath`,
     ///   `TimestampPath`, `TimeoutSecondsPath`, `HeartbeatSecondsPath`,
     ///   `MaxConcurrencyPath`, `ErrorPath`, `CausePath` and the `ToleratedFailure*Path`
-    ///   fields.
+    ///   fields;
+    /// - a JSONPath Choice rule becomes a `Condition`: `{"Variable": "$.age",
+    ///   "NumericGreaterThanEquals": 18}` is `"{% $states.input.age >= 18 %}"`, with
+    ///   `And`/`Or`/`Not`, `IsPresent` (`$exists`), `IsNull`, `IsString`/`IsNumeric`/
+    ///   `IsBoolean` (`$type`), `*Path` operands and timestamps (`$toMillis`).
     ///
     /// Only paths of names and indexes are converted; a template with an intrinsic
-    /// function, a filter or a wildcard is left to you. In a JSONPath state, an
+    /// function, a filter or a wildcard, or a rule with `StringMatches` or `IsTimestamp`,
+    /// is left to you. In a JSONPath state, an
     /// `Arguments` with no `{% %}` expression and no `.$` key becomes `Parameters`.
     pub static RULE = {
         code: "ASL111",
@@ -126,6 +131,9 @@ fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fi
     let sibling = |key: &str| object.member(key).is_some();
     let key = plain_key(source, member.key_range)?;
     let mut edits = Vec::new();
+    if matches!(&*member.key, "Variable" | "And" | "Or" | "Not") {
+        return choice_rule_conversion(source, member, object);
+    }
     let (title, new_key) = match &*member.key {
         "Parameters" if sibling("Resource") || sibling("Branches") => {
             if sibling("Arguments") {
@@ -158,6 +166,128 @@ fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fi
         applicability: Applicability::Unsafe,
         edits,
     })
+}
+
+/// A JSONPath Choice rule (in a JSONata state) written as a JSONata `Condition`: the
+/// `Variable` (or `And`, `Or`, `Not`) member becomes `"Condition": "{% ... %}"` and the
+/// comparison operator goes. Only for a top-level rule (it has `Next`) whose whole
+/// condition converts.
+fn choice_rule_conversion(source: &str, member: &Member<'_>, rule: &Node<'_>) -> Option<Fix> {
+    if rule.member("Next").is_none() || rule.member("Condition").is_some() {
+        return None;
+    }
+    let (condition, _) = condition(rule, 0)?;
+    let members = rule.as_object()?;
+    let quoted = matches!(
+        source.as_bytes().get(member.key_range.start as usize),
+        Some(b'"' | b'\'')
+    );
+    let key = if quoted { "\"Condition\"" } else { "Condition" };
+    let value = serde_json::to_string(&format!("{{% {condition} %}}")).ok()?;
+    let mut edits = vec![Edit {
+        range: member.range(),
+        replacement: format!("{key}: {value}"),
+    }];
+    if member.key == "Variable" {
+        let operator = members.iter().position(|m| {
+            operator(&m.key).is_some()
+                || matches!(
+                    &*m.key,
+                    "IsPresent" | "IsNull" | "IsString" | "IsNumeric" | "IsBoolean"
+                )
+        })?;
+        let removal = crate::syntax::edit::remove_member(source, rule, operator)?;
+        edits.push(Edit {
+            range: removal.range,
+            replacement: removal.text,
+        });
+    }
+    Some(Fix {
+        title: "Convert to a JSONata Condition".to_string(),
+        applicability: Applicability::Unsafe,
+        edits,
+    })
+}
+
+/// The JSONata comparison for a JSONPath Choice operator (`NumericLessThanPath` too):
+/// (the operator, whether values are timestamps).
+fn operator(key: &str) -> Option<(&'static str, bool)> {
+    let base = key.strip_suffix("Path").unwrap_or(key);
+    let (kind, test) = ["String", "Numeric", "Boolean", "Timestamp"]
+        .iter()
+        .find_map(|k| base.strip_prefix(k).map(|t| (*k, t)))?;
+    let op = match test {
+        "Equals" => "=",
+        "LessThan" => "<",
+        "GreaterThan" => ">",
+        "LessThanEquals" => "<=",
+        "GreaterThanEquals" => ">=",
+        _ => return None,
+    };
+    Some((op, kind == "Timestamp"))
+}
+
+/// A JSONPath Choice rule as a JSONata boolean expression, and whether it is an
+/// `and`/`or` (which needs parentheses inside another). `None` for what has no
+/// simple JSONata equal: `StringMatches`, `IsTimestamp`, paths beyond names and indexes.
+fn condition(rule: &Node<'_>, depth: usize) -> Option<(String, bool)> {
+    if depth > 16 {
+        return None;
+    }
+    for (key, word) in [("And", " and "), ("Or", " or ")] {
+        if let Some(items) = rule.get(key).and_then(Node::as_array) {
+            let parts: Option<Vec<String>> = items
+                .iter()
+                .map(|i| {
+                    condition(i, depth + 1)
+                        .map(|(c, compound)| if compound { format!("({c})") } else { c })
+                })
+                .collect();
+            let parts = parts.filter(|p| !p.is_empty())?;
+            return Some((parts.join(word), parts.len() > 1));
+        }
+    }
+    if let Some(inner) = rule.get("Not") {
+        let (c, _) = condition(inner, depth + 1)?;
+        return Some((format!("$not({c})"), false));
+    }
+    let path = jsonpath::parse(rule.get("Variable")?.as_str()?)
+        .ok()?
+        .to_jsonata()?;
+    let members = rule.as_object()?;
+    for m in members {
+        let yes = m.value.value == Value::Bool(true);
+        let test = match &*m.key {
+            "IsPresent" if yes => format!("$exists({path})"),
+            "IsPresent" => format!("$not($exists({path}))"),
+            "IsNull" => format!("{path} {} null", if yes { "=" } else { "!=" }),
+            "IsString" | "IsNumeric" | "IsBoolean" => {
+                let ty = match &*m.key {
+                    "IsString" => "string",
+                    "IsNumeric" => "number",
+                    _ => "boolean",
+                };
+                format!("$type({path}) {} \"{ty}\"", if yes { "=" } else { "!=" })
+            }
+            key => {
+                let Some((op, timestamps)) = operator(key) else {
+                    continue;
+                };
+                let other = if key.ends_with("Path") {
+                    jsonpath::parse(m.value.as_str()?).ok()?.to_jsonata()?
+                } else {
+                    m.value.to_json().to_string()
+                };
+                if timestamps {
+                    format!("$toMillis({path}) {op} $toMillis({other})")
+                } else {
+                    format!("{path} {op} {other}")
+                }
+            }
+        };
+        return Some((test, false));
+    }
+    None
 }
 
 /// The edits that turn a JSONPath payload template into JSONata `Arguments`: each
