@@ -100,3 +100,92 @@ fn the_converted_machine_takes_the_same_branches() {
         );
     }
 }
+
+/// Tasks that shape their result one field at a time (ResultSelector, ResultPath,
+/// OutputPath, and the defaults written out), then a Pass with an OutputPath.
+const RESULTS: &str = r#"{"StartAt": "Check", "States": {
+  "Check": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "check", "Payload.$": "$"},
+            "ResultSelector": {"ok.$": "$.Payload.ok", "score.$": "$.Payload.scores[1]", "by": "check"},
+            "Next": "Save"},
+  "Save": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+           "Parameters": {"FunctionName": "save", "Payload.$": "$"},
+           "ResultPath": "$.saved", "Next": "Notify"},
+  "Notify": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+             "Parameters": {"FunctionName": "notify", "Payload.$": "$"},
+             "ResultPath": null, "OutputPath": "$", "Next": "Pick"},
+  "Pick": {"Type": "Pass", "OutputPath": "$.saved.Payload", "Next": "Ack"},
+  "Ack": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+          "Parameters": {"FunctionName": "ack", "Payload.$": "$"},
+          "OutputPath": "$.Payload.receipt", "End": true}}}"#;
+
+const MOCKS: &str = r#"{"StateMachines": {"M": {"TestCases": {"t": {
+    "Check": "CheckOk", "Save": "Saved", "Notify": "Sent", "Ack": "Acked"}}}},
+  "MockedResponses": {
+    "CheckOk": {"0": {"Return": {"Payload": {"ok": true, "scores": [3, 7]}}}},
+    "Saved": {"0": {"Return": {"Payload": {"id": "S-1", "at": 12}}}},
+    "Sent": {"0": {"Return": {"Payload": "ignored"}}},
+    "Acked": {"0": {"Return": {"Payload": {"receipt": {"n": 1}}}}}}}"#;
+
+#[test]
+fn result_shaping_converts_to_output_with_the_same_result() {
+    let text = RESULTS.replacen('{', "{\"QueryLanguage\": \"JSONata\", ", 1);
+    let options = LintOptions {
+        select: vec!["ASL111".into()],
+        ..Default::default()
+    };
+    let lint = |t: &str| lint_text(t, SourceKind::Json, &options);
+    let outcome = asl_lint::fix::fix_text(&text, lint(&text), true, &lint);
+    // Notify has two fields, so only its `"OutputPath": "$"` goes; its ResultPath then
+    // converts on the next pass.
+    assert!(
+        outcome.diagnostics.is_empty(),
+        "{:?}\n{}",
+        outcome.diagnostics,
+        outcome.text
+    );
+    let jsonata = outcome.text;
+    assert!(
+        jsonata
+            .contains(r#""Output": "{% $merge([$states.input, {\"saved\": $states.result}]) %}""#),
+        "{jsonata}"
+    );
+    let mocks = asl_lint::simulate::MockConfig::parse(MOCKS)
+        .unwrap()
+        .test_case("M", "t")
+        .unwrap();
+    // Every state's output, from the history, and the result.
+    let run = |definition: &str| {
+        let opts = SimulationOptions {
+            input: json!({"student": "Ada"}),
+            mocks: mocks.clone(),
+            history: true,
+            ..Default::default()
+        };
+        let done = simulate(definition, &opts).unwrap_or_else(|e| panic!("{e:?}\n{definition}"));
+        let outputs: Vec<Value> = done
+            .events
+            .iter()
+            .map(|e| e.to_json())
+            .filter_map(|e| e.get("stateExitedEventDetails").cloned())
+            .map(|d| {
+                json!([
+                    d["name"],
+                    serde_json::from_str::<Value>(d["output"].as_str().unwrap()).unwrap()
+                ])
+            })
+            .collect();
+        (done.status, done.output, outputs)
+    };
+    let expected = run(RESULTS);
+    assert_eq!(expected.1, Some(json!({"n": 1})), "{expected:?}");
+    assert_eq!(
+        expected.2[..2],
+        [
+            json!(["Check", {"ok": true, "score": 7, "by": "check"}]),
+            json!(["Save", {"ok": true, "score": 7, "by": "check", "saved": {"Payload": {"id": "S-1", "at": 12}}}]),
+        ]
+    );
+    assert_eq!(expected.2.len(), 5);
+    assert_eq!(run(&jsonata), expected, "{jsonata}");
+}

@@ -264,8 +264,14 @@ impl Path {
     /// plain identifiers are quoted with backticks. `None` for anything else (deep
     /// scans, wildcards, slices, unions, filters, functions).
     pub fn to_jsonata(&self) -> Option<String> {
+        self.to_jsonata_from("$states.input")
+    }
+
+    /// [`Path::to_jsonata`] with `$` standing for `input` (`$states.result` in a
+    /// `ResultSelector`).
+    pub fn to_jsonata_from(&self, input: &str) -> Option<String> {
         let mut out = match &self.root {
-            Root::Input => "$states.input".to_string(),
+            Root::Input => input.to_string(),
             Root::Context => "$states.context".to_string(),
             Root::Variable(v) => format!("${v}"),
         };

@@ -39,6 +39,11 @@ declare_rule! {
     ///   `TimestampPath`, `TimeoutSecondsPath`, `HeartbeatSecondsPath`,
     ///   `MaxConcurrencyPath`, `ErrorPath`, `CausePath` and the `ToleratedFailure*Path`
     ///   fields;
+    /// - on a Task, Parallel or Map state, one of `ResultSelector` (a template over
+    ///   `$states.result`), `ResultPath` (`null` keeps the input, `"$.name"` merges the
+    ///   result into it) and `OutputPath` becomes `Output`; a `ResultPath` or
+    ///   `OutputPath` of `"$"` (the default) is removed. Several of them together are
+    ///   left to you;
     /// - a JSONPath Choice rule becomes a `Condition`: `{"Variable": "$.age",
     ///   "NumericGreaterThanEquals": 18}` is `"{% $states.input.age >= 18 %}"`, with
     ///   `And`/`Or`/`Not`, `IsPresent` (`$exists`), `IsNull`, `IsString`/`IsNumeric`/
@@ -78,6 +83,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         }
     });
 }
+
+const STATES_INPUT: &str = "$states.input";
+const STATES_RESULT: &str = "$states.result";
 
 /// JSONPath fields that hold a path, and the JSONata field that takes an expression
 /// for the same value.
@@ -139,8 +147,67 @@ fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fi
             if sibling("Arguments") {
                 return None;
             }
-            template_edits(source, &member.value, &mut edits)?;
+            template_edits(source, &member.value, STATES_INPUT, &mut edits)?;
             ("Convert to Arguments".to_string(), "Arguments")
+        }
+        // The result's data flow, one field at a time: a combination is left to you.
+        "ResultSelector" | "ResultPath" | "OutputPath" => {
+            // `"$"` is the default: nothing to write in JSONata.
+            if matches!(&*member.key, "ResultPath" | "OutputPath")
+                && member.value.as_str() == Some("$")
+            {
+                let index = object
+                    .as_object()?
+                    .iter()
+                    .position(|m| m.key_range == member.key_range)?;
+                let removal = crate::syntax::edit::remove_member(source, object, index)?;
+                return Some(Fix::edit(
+                    format!("Remove \"{}\": \"$\" (the default)", member.key),
+                    Applicability::Unsafe,
+                    removal,
+                ));
+            }
+            let others = ["ResultSelector", "ResultPath", "OutputPath", "Output"];
+            if others.iter().any(|k| *k != &*member.key && sibling(k)) {
+                return None;
+            }
+            let has_result = sibling("Resource")
+                || sibling("Branches")
+                || sibling("ItemProcessor")
+                || sibling("Iterator");
+            let plain_pass = !sibling("Result") && !sibling("Parameters") && !sibling("Arguments");
+            let written = member.value.as_str();
+            match (&*member.key, written) {
+                ("ResultSelector", _) if has_result => {
+                    template_edits(source, &member.value, STATES_RESULT, &mut edits)?;
+                }
+                ("ResultPath", None) if has_result && member.value.value == Value::Null => {
+                    edits.push(expression_value(source, &member.value, STATES_INPUT)?);
+                }
+                ("ResultPath", Some(path)) if has_result => {
+                    // Only one level: {"a": result} merged into the input.
+                    let path = jsonpath::parse(path).ok()?;
+                    let [segment] = &path.segments[..] else {
+                        return None;
+                    };
+                    let jsonpath::Selector::Name(name) = &segment.selector else {
+                        return None;
+                    };
+                    let key = serde_json::to_string(name).ok()?;
+                    let merged = format!("$merge([{STATES_INPUT}, {{{key}: {STATES_RESULT}}}])");
+                    edits.push(expression_value(source, &member.value, &merged)?);
+                }
+                ("OutputPath", Some(_)) if has_result || plain_pass => {
+                    let root = if has_result {
+                        STATES_RESULT
+                    } else {
+                        STATES_INPUT
+                    };
+                    edits.push(expression_edit(source, &member.value, root)?);
+                }
+                _ => return None,
+            }
+            ("Convert to Output".to_string(), "Output")
         }
         "Arguments" => {
             if sibling("Parameters") || !is_static(&member.value) {
@@ -153,7 +220,7 @@ fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fi
             if sibling(field) {
                 return None;
             }
-            edits.push(expression_edit(source, &member.value)?);
+            edits.push(expression_edit(source, &member.value, STATES_INPUT)?);
             (format!("Convert to {field}"), field)
         }
     };
@@ -293,7 +360,7 @@ fn condition(rule: &Node<'_>, depth: usize) -> Option<(String, bool)> {
 /// The edits that turn a JSONPath payload template into JSONata `Arguments`: each
 /// `"x.$": "path"` member becomes `"x": "{% expression %}"`. `None` when some value
 /// cannot be converted, or a literal string would start to be evaluated.
-fn template_edits(source: &str, node: &Node<'_>, edits: &mut Vec<Edit>) -> Option<()> {
+fn template_edits(source: &str, node: &Node<'_>, root: &str, edits: &mut Vec<Edit>) -> Option<()> {
     if node.is_unknown() {
         return None;
     }
@@ -310,15 +377,15 @@ fn template_edits(source: &str, node: &Node<'_>, edits: &mut Vec<Edit>) -> Optio
                             range: TextRange::new(key.end - 2, key.end),
                             replacement: String::new(),
                         });
-                        edits.push(expression_edit(source, &m.value)?);
+                        edits.push(expression_edit(source, &m.value, root)?);
                     }
-                    None => template_edits(source, &m.value, edits)?,
+                    None => template_edits(source, &m.value, root, edits)?,
                 }
             }
         }
         Value::Array(items) => {
             for item in items {
-                template_edits(source, item, edits)?;
+                template_edits(source, item, root, edits)?;
             }
         }
         Value::String(s) if s.trim_start().starts_with("{%") => return None,
@@ -327,11 +394,16 @@ fn template_edits(source: &str, node: &Node<'_>, edits: &mut Vec<Edit>) -> Optio
     Some(())
 }
 
-/// Replaces a string holding a path with the JSONata expression for it, written on
-/// one line as a double-quoted string (valid in JSON and YAML alike).
-fn expression_edit(source: &str, value: &Node<'_>) -> Option<Edit> {
+/// Replaces a string holding a path with the JSONata expression for it (`$` standing
+/// for `root`), written on one line as a double-quoted string (valid in JSON and YAML
+/// alike).
+fn expression_edit(source: &str, value: &Node<'_>, root: &str) -> Option<Edit> {
     let path = jsonpath::parse(value.as_str()?).ok()?;
-    let expression = path.to_jsonata()?;
+    expression_value(source, value, &path.to_jsonata_from(root)?)
+}
+
+/// Replaces `value` (on one line) with the string `{% expression %}`.
+fn expression_value(source: &str, value: &Node<'_>, expression: &str) -> Option<Edit> {
     if source.get(value.range.as_usize())?.contains('\n') {
         return None;
     }
