@@ -28,8 +28,10 @@ const JSONPATH: &str = r#"{"StartAt": "Cool-off", "States": {
   "Too little": {"Type": "Fail", "Error": "TooLittle"},
   "Cancel": {"Type": "Fail", "Error": "Cancel"}}}"#;
 
-fn converted() -> String {
-    let text = JSONPATH.replacen('{', "{\"QueryLanguage\": \"JSONata\", ", 1);
+/// A JSONPath machine set to JSONata and put through every ASL111 fix, which must leave
+/// nothing of JSONPath behind.
+fn converted(jsonpath: &str) -> String {
+    let text = jsonpath.replacen('{', "{\"QueryLanguage\": \"JSONata\", ", 1);
     let options = LintOptions {
         select: vec!["ASL111".into()],
         ..Default::default()
@@ -56,7 +58,7 @@ fn branch(definition: &str, input: Value) -> String {
 
 #[test]
 fn the_converted_machine_takes_the_same_branches() {
-    let jsonata = converted();
+    let jsonata = converted(JSONPATH);
     assert!(
         jsonata.contains(r#""Seconds": "{% $states.input.coolOff %}""#),
         "{jsonata}"
@@ -129,22 +131,9 @@ const MOCKS: &str = r#"{"StateMachines": {"M": {"TestCases": {"t": {
 
 #[test]
 fn result_shaping_converts_to_output_with_the_same_result() {
-    let text = RESULTS.replacen('{', "{\"QueryLanguage\": \"JSONata\", ", 1);
-    let options = LintOptions {
-        select: vec!["ASL111".into()],
-        ..Default::default()
-    };
-    let lint = |t: &str| lint_text(t, SourceKind::Json, &options);
-    let outcome = asl_lint::fix::fix_text(&text, lint(&text), true, &lint);
-    // Notify has two fields, so only its `"OutputPath": "$"` goes; its ResultPath then
-    // converts on the next pass.
-    assert!(
-        outcome.diagnostics.is_empty(),
-        "{:?}\n{}",
-        outcome.diagnostics,
-        outcome.text
-    );
-    let jsonata = outcome.text;
+    // Notify has two fields, so only its `"OutputPath": "$"` goes at first; its
+    // ResultPath converts on the next pass.
+    let jsonata = converted(RESULTS);
     assert!(
         jsonata
             .contains(r#""Output": "{% $merge([$states.input, {\"saved\": $states.result}]) %}""#),
