@@ -156,16 +156,7 @@ fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fi
             if matches!(&*member.key, "ResultPath" | "OutputPath")
                 && member.value.as_str() == Some("$")
             {
-                let index = object
-                    .as_object()?
-                    .iter()
-                    .position(|m| m.key_range == member.key_range)?;
-                let removal = crate::syntax::edit::remove_member(source, object, index)?;
-                return Some(Fix::edit(
-                    format!("Remove \"{}\": \"$\" (the default)", member.key),
-                    Applicability::Unsafe,
-                    removal,
-                ));
+                return crate::rules::remove_field(source, object, member, Applicability::Unsafe);
             }
             let others = ["ResultSelector", "ResultPath", "OutputPath", "Output"];
             if others.iter().any(|k| *k != &*member.key && sibling(k)) {
