@@ -394,6 +394,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                             !loc.node
                                 .as_object()
                                 .is_some_and(|ms| ms.iter().any(|m| m.key == *s))
+                                && value_fits(s, &m.value)
                         }),
                     );
                     out.push(Finding {
@@ -891,6 +892,29 @@ fn capitalize(s: &str) -> String {
     }
 }
 
+/// False when `field` takes a kind of value that `value` clearly is not, so that a
+/// did-you-mean never turns `"End": true` in a Choice rule into `"And": true`.
+fn value_fits(field: &str, value: &Node<'_>) -> bool {
+    let wanted = match field {
+        "And" | "Or" | "Choices" | "Branches" | "Retry" | "Catch" | "ErrorEquals" => "array",
+        "Not" | "ItemProcessor" | "Iterator" | "ProcessorConfig" | "ItemReader" | "ItemBatcher"
+        | "ResultWriter" | "ReaderConfig" | "WriterConfig" => "object",
+        "End" | "IsPresent" | "IsNull" | "IsString" | "IsNumeric" | "IsBoolean" | "IsTimestamp" => {
+            "boolean"
+        }
+        _ => return true,
+    };
+    if value.is_unknown() || value.as_str().is_some_and(is_placeholder_string) {
+        return true;
+    }
+    match &value.value {
+        Value::Array(_) => wanted == "array",
+        Value::Object(_) => wanted == "object",
+        Value::Bool(_) => wanted == "boolean",
+        Value::String(_) | Value::Number(_) | Value::Null => false,
+        _ => true,
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -969,6 +993,25 @@ mod tests {
             .filter(|f| f.category == Category::UnknownField)
             .map(|f| (text[f.range.as_usize()].to_string(), f.suggestion))
             .collect()
+    }
+
+    #[test]
+    fn did_you_mean_offers_only_fields_that_take_such_a_value() {
+        // `"End": true` in a Choice rule is not a misspelled `And` (an array)...
+        let rule = |extra: &str| {
+            format!(
+                r#"{{"StartAt": "C", "States": {{"C": {{"Type": "Choice", "Choices": [{{"Variable": "$.x", "IsPresent": true, "Next": "D", {extra}}}], "Default": "D"}}, "D": {{"Type": "Succeed"}}}}}}"#
+            )
+        };
+        assert_eq!(
+            suggestions(&rule(r#""End": true"#)),
+            vec![("\"End\"".to_string(), None)]
+        );
+        // ...but an array under `AND` is `And`.
+        assert_eq!(
+            suggestions(&rule(r#""AND": []"#)),
+            vec![("\"AND\"".to_string(), Some("And".to_string()))]
+        );
     }
 
     #[test]

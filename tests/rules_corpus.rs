@@ -143,3 +143,75 @@ fn agreement_with_peer_fixtures() {
     // A floor that catches regressions; the figure itself is printed above.
     assert!(pct_adj >= 85.0, "agreement fell to {pct_adj:.1}%");
 }
+
+/// Every fix, unsafe ones included, applied to every extracted definition: no fix may
+/// break the syntax, and none may leave a definition with more errors than it had.
+/// (An unsafe fix is a guess, so warnings may move: ASL304's `.$` makes a literal that
+/// names a variable read it, which ASL605 then reports on AWS's own "literals" test
+/// definitions.)
+#[test]
+fn fixes_never_add_errors_on_the_corpus() {
+    let Some(dir) = shared() else {
+        eprintln!("skipped: ../shared is absent");
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("extracted"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".asl.json"))
+        .collect();
+    files.sort();
+    let options = LintOptions::default();
+    let (mut fixed_files, mut applied) = (0, 0);
+    for path in &files {
+        let linted = lint_bytes(&std::fs::read(path).unwrap(), path.to_str(), &options);
+        if linted.diagnostics.iter().all(|d| d.fixes.is_empty()) {
+            continue;
+        }
+        let kind = linted.kind;
+        let lint = |text: &str| asl_lint::lint_text(text, kind, &options);
+        let errors = |ds: &[asl_lint::Diagnostic]| {
+            ds.iter()
+                .filter(|d| d.severity == Severity::Error && d.code != "ASL605")
+                .count()
+        };
+        let before = errors(&linted.diagnostics);
+        let outcome =
+            asl_lint::fix::fix_text(&linted.text, linted.diagnostics.clone(), true, &lint);
+        let after = lint(&outcome.text);
+        assert!(
+            !after
+                .iter()
+                .any(|d| matches!(d.code, "ASL001" | "ASL002" | "ASL003"))
+                || linted
+                    .diagnostics
+                    .iter()
+                    .any(|d| matches!(d.code, "ASL001" | "ASL002")),
+            "{}: a fix broke the syntax\n{}",
+            path.display(),
+            outcome.text
+        );
+        assert!(
+            errors(&after) <= before,
+            "{}: {} errors before the fixes, {} after: {:?}\n{}",
+            path.display(),
+            before,
+            errors(&after),
+            after
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect::<Vec<_>>(),
+            outcome.text
+        );
+        fixed_files += 1;
+        applied += outcome.applied;
+    }
+    eprintln!(
+        "{applied} fixes applied in {fixed_files} of {} definitions",
+        files.len()
+    );
+    assert!(
+        fixed_files > 150 && applied > 300,
+        "{fixed_files} files, {applied} fixes"
+    );
+}

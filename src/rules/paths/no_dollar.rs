@@ -69,7 +69,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 );
                 d.help = Some(format!("rename the key to \"{}.$\" to evaluate it", m.key));
                 let end = m.key_range.end.saturating_sub(1);
-                if ctx.source.as_bytes().get(end as usize) == Some(&b'"') {
+                // Only where the value would then be read: `$.a / 1000` stays text.
+                if ctx.source.as_bytes().get(end as usize) == Some(&b'"')
+                    && crate::expr::parse_dollar_value(text).is_ok()
+                {
                     d.fixes.push(Fix::replace(
                         format!("Rename to \"{}.$\"", m.key),
                         Applicability::Unsafe,

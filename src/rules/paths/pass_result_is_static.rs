@@ -44,8 +44,17 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some(result) = state.field("Result") else {
             continue;
         };
+        // Only when every `.$` value would then be read without an error.
+        let all_valid = template_members(&result.value)
+            .into_iter()
+            .filter(|m| m.key.ends_with(".$"))
+            .all(|m| {
+                m.value
+                    .as_str()
+                    .is_some_and(|v| crate::expr::parse_dollar_value(v).is_ok())
+            });
         let rename = plain_key(ctx.source, result.key_range)
-            .filter(|_| state.field("Parameters").is_none())
+            .filter(|_| all_valid && state.field("Parameters").is_none())
             .map(|name| {
                 Fix::replace(
                     "Rename Result to Parameters",

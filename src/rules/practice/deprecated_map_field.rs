@@ -76,8 +76,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             d.help = Some(format!(
                 "rename the key to \"{new}\"; the Map runs the same way"
             ));
+            // The rename is safe only for a value of the right shape: a string under
+            // `Parameters` would become an invalid `ItemSelector`, a new error.
+            let well_formed = member.value.as_object().is_some() || member.value.is_unknown();
             if let Some(name) = plain_key(ctx.source, member.key_range)
-                .filter(|r| ctx.source.get(r.as_usize()) == Some(old))
+                .filter(|r| well_formed && ctx.source.get(r.as_usize()) == Some(old))
             {
                 d.fixes.push(Fix::replace(
                     format!("Rename \"{old}\" to \"{new}\""),

@@ -1,4 +1,5 @@
 use crate::diagnostics::Applicability;
+use crate::model::{State, StateMachine};
 use crate::rules::{LintContext, Sink, declare_rule, remove_field};
 
 declare_rule! {
@@ -22,7 +23,8 @@ declare_rule! {
     /// ## Fix
     /// Removes `End` (unsafe: you may have meant to stop here and `Next` is the stale
     /// one). A `Next` added while extending a workflow, with the old `End` left
-    /// behind, is the usual way this happens.
+    /// behind, is the usual way this happens. When the state `Next` leads to can never
+    /// finish without this `End` (it loops back), removing `Next` is offered first.
     pub static RULE = {
         code: "ASL105",
         name: "next-and-end",
@@ -50,13 +52,75 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             });
             d.help = Some("keep Next to continue, or End to stop here".to_string());
             if ctx.fixes {
-                d.fixes.extend(remove_field(
-                    ctx.source,
-                    state.node,
-                    end,
-                    Applicability::Unsafe,
-                ));
+                let remove_end = remove_field(ctx.source, state.node, end, Applicability::Unsafe);
+                let remove_next = remove_field(ctx.source, state.node, next, Applicability::Unsafe);
+                // Keep Next unless what it leads to can never finish (a loop back):
+                // then End was meant, and removing Next comes first.
+                let loops = next
+                    .value
+                    .as_str()
+                    .is_some_and(|target| !finishes_without_end(machine, state, target));
+                if loops {
+                    d.fixes.extend(remove_next.into_iter().chain(remove_end));
+                } else {
+                    d.fixes.extend(remove_end.into_iter().chain(remove_next));
+                }
             }
         }
+    }
+}
+
+/// True when, with the `End` of `state` gone, a terminal state can still be reached
+/// from `target`, the state its `Next` names (following Next, Choice rules, Default and
+/// Catch within the scope).
+fn finishes_without_end(
+    machine: &StateMachine<'_, '_>,
+    state: &State<'_, '_>,
+    target: &str,
+) -> bool {
+    let scope = machine.scope(state.id.scope);
+    let Some(start) = scope.state_index(target) else {
+        return true; // ASL201's to report; no reason to prefer either fix
+    };
+    let mut seen = vec![false; scope.states.len()];
+    let mut stack = vec![start];
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        let s = &scope.states[i];
+        if i != state.id.index && s.is_terminal() {
+            return true;
+        }
+        stack.extend(
+            s.transitions()
+                .iter()
+                .filter_map(|t| scope.state_index(t.target))
+                .filter(|&j| !seen[j]),
+        );
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::each_fix;
+    use crate::syntax::SourceKind;
+
+    /// The titles of the fixes offered, in order.
+    fn titles(text: &str) -> Vec<String> {
+        each_fix(text, SourceKind::Json, "ASL105")
+            .into_iter()
+            .flatten()
+            .map(|(_, title, _)| title)
+            .collect()
+    }
+
+    #[test]
+    fn next_is_kept_unless_it_loops_back_for_ever() {
+        let onward = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B", "End": true}, "B": {"Type": "Succeed"}}}"#;
+        assert_eq!(titles(onward), ["Remove \"End\"", "Remove \"Next\""]);
+        let back = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "Next": "A"}, "A": {"Type": "Pass", "Next": "W", "End": true}}}"#;
+        assert_eq!(titles(back), ["Remove \"Next\"", "Remove \"End\""]);
     }
 }
