@@ -99,6 +99,37 @@ impl Compiled {
             .unwrap_or_default()
     }
 
+    /// The JSON types the schema gives property `name` of the object whose
+    /// `additionalProperties` failed at `keyword`: its `type`, or that of the definition
+    /// its `$ref` names (an object for a `$ref` to one without a `type`). Empty when the
+    /// schema does not say.
+    fn property_types(&self, keyword: &str, name: &str) -> Vec<&str> {
+        let Some(object) = keyword.strip_suffix("/additionalProperties") else {
+            return Vec::new();
+        };
+        let mut property = self
+            .schema
+            .pointer(object)
+            .and_then(|o| o.get("properties"))
+            .and_then(|p| p.get(name));
+        for _ in 0..4 {
+            let Some(p) = property else { break };
+            match p.get("type") {
+                Some(J::String(t)) => return vec![t.as_str()],
+                Some(J::Array(ts)) => return ts.iter().filter_map(J::as_str).collect(),
+                _ => {}
+            }
+            let Some(target) = p.get("$ref").and_then(J::as_str) else {
+                break;
+            };
+            property = self.schema.pointer(target.trim_start_matches('#'));
+            if property.is_some_and(|t| t.get("properties").is_some()) {
+                return vec!["object"];
+            }
+        }
+        Vec::new()
+    }
+
     /// Every property name the schema knows (for the mutation tests of [`quick`]).
     #[cfg(test)]
     pub(crate) fn known_fields(&self) -> Vec<String> {
@@ -394,7 +425,12 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                             !loc.node
                                 .as_object()
                                 .is_some_and(|ms| ms.iter().any(|m| m.key == *s))
-                                && value_fits(s, &m.value)
+                                && value_fits(
+                                    &self
+                                        .compiled
+                                        .property_types(error.schema_path().as_str(), s),
+                                    &m.value,
+                                )
                         }),
                     );
                     out.push(Finding {
@@ -892,29 +928,30 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-/// False when `field` takes a kind of value that `value` clearly is not, so that a
-/// did-you-mean never turns `"End": true` in a Choice rule into `"And": true`.
-fn value_fits(field: &str, value: &Node<'_>) -> bool {
-    let wanted = match field {
-        "And" | "Or" | "Choices" | "Branches" | "Retry" | "Catch" | "ErrorEquals" => "array",
-        "Not" | "ItemProcessor" | "Iterator" | "ProcessorConfig" | "ItemReader" | "ItemBatcher"
-        | "ResultWriter" | "ReaderConfig" | "WriterConfig" => "object",
-        "End" | "IsPresent" | "IsNull" | "IsString" | "IsNumeric" | "IsBoolean" | "IsTimestamp" => {
-            "boolean"
-        }
-        _ => return true,
-    };
-    if value.is_unknown() || value.as_str().is_some_and(is_placeholder_string) {
+/// False when the schema gives `field` a structural kind (array, object, boolean) that
+/// `value` clearly is not, so that a did-you-mean never turns `"End": true` in a Choice
+/// rule into `"And": true`. `kinds` are the field's JSON Schema types; scalar kinds
+/// decide nothing (a misspelled `"TimeoutSecond": "60"` is still `TimeoutSeconds`).
+fn value_fits(kinds: &[&str], value: &Node<'_>) -> bool {
+    if kinds.is_empty()
+        || !kinds
+            .iter()
+            .all(|k| matches!(*k, "array" | "object" | "boolean"))
+        || value.is_unknown()
+        || value.as_str().is_some_and(is_placeholder_string)
+    {
         return true;
     }
-    match &value.value {
-        Value::Array(_) => wanted == "array",
-        Value::Object(_) => wanted == "object",
-        Value::Bool(_) => wanted == "boolean",
-        Value::String(_) | Value::Number(_) | Value::Null => false,
-        _ => true,
-    }
+    let kind = match &value.value {
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Bool(_) => "boolean",
+        Value::String(_) | Value::Number(_) | Value::Null => return false,
+        _ => return true,
+    };
+    kinds.contains(&kind)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1011,6 +1048,15 @@ mod tests {
         assert_eq!(
             suggestions(&rule(r#""AND": []"#)),
             vec![("\"AND\"".to_string(), Some("And".to_string()))]
+        );
+        // `Not` takes an object (through a `$ref` in the schema).
+        assert_eq!(
+            suggestions(&rule(r#""NOT": true"#)),
+            vec![("\"NOT\"".to_string(), None)]
+        );
+        assert_eq!(
+            suggestions(&rule(r#""NOT": {"Variable": "$.y", "IsNull": true}"#)),
+            vec![("\"NOT\"".to_string(), Some("Not".to_string()))]
         );
     }
 
