@@ -118,6 +118,18 @@ struct Node {
 }
 
 impl Node {
+    /// A box of this size with nothing inside, not yet placed.
+    fn sized(w: f64, h: f64) -> Node {
+        Node {
+            w,
+            h,
+            x: 0.0,
+            y: 0.0,
+            inner: Vec::new(),
+            content_w: 0.0,
+        }
+    }
+
     fn cx(&self) -> f64 {
         self.x + self.w / 2.0
     }
@@ -168,14 +180,7 @@ fn layout_scope(
                 .collect();
             let label_w = text_width(name, CHAR_W).max(text_width(ty, SMALL_CHAR_W) + 90.0);
             if inner.is_empty() {
-                Node {
-                    w: (label_w + 2.0 * PAD).max(MIN_W),
-                    h: NODE_H,
-                    x: 0.0,
-                    y: 0.0,
-                    inner,
-                    content_w: 0.0,
-                }
+                Node::sized((label_w + 2.0 * PAD).max(MIN_W), NODE_H)
             } else {
                 let content_w: f64 = inner
                     .iter()
@@ -184,12 +189,12 @@ fn layout_scope(
                     + H_GAP * (inner.len() - 1) as f64;
                 let content_h = inner.iter().map(|(_, b)| b.h).fold(0.0, f64::max);
                 Node {
-                    w: (content_w + 4.0 * PAD).max(label_w + 2.0 * PAD),
-                    h: HEADER + content_h + 2.0 * PAD,
-                    x: 0.0,
-                    y: 0.0,
                     inner,
                     content_w,
+                    ..Node::sized(
+                        (content_w + 4.0 * PAD).max(label_w + 2.0 * PAD),
+                        HEADER + content_h + 2.0 * PAD,
+                    )
                 }
             }
         })
@@ -200,14 +205,7 @@ fn layout_scope(
         .collect();
     let (start_marker, end_marker) = if root {
         for _ in 0..2 {
-            nodes.push(Node {
-                w: MARKER_W,
-                h: MARKER_H,
-                x: 0.0,
-                y: 0.0,
-                inner: Vec::new(),
-                content_w: 0.0,
-            });
+            nodes.push(Node::sized(MARKER_W, MARKER_H));
         }
         if let Some(start) = g.start {
             local.push((n, start.index(), EdgeKind::Next, ""));
@@ -317,14 +315,7 @@ fn layout_scope(
             for r in rank[e.0] + 1..rank[e.1] {
                 rank.push(r);
                 preorder.push(preorder[e.0]);
-                nodes.push(Node {
-                    w: PASS_W,
-                    h: 0.0,
-                    x: 0.0,
-                    y: 0.0,
-                    inner: Vec::new(),
-                    content_w: 0.0,
-                });
+                nodes.push(Node::sized(PASS_W, 0.0));
                 route.push(nodes.len() - 1);
             }
         }

@@ -137,11 +137,11 @@ fn members_at<'a, 's>(
 /// there is one.
 fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fix> {
     let sibling = |key: &str| object.member(key).is_some();
-    let key = plain_key(source, member.key_range)?;
-    let mut edits = Vec::new();
     if matches!(&*member.key, "Variable" | "And" | "Or" | "Not") {
         return choice_rule_conversion(source, member, object);
     }
+    let key = plain_key(source, member.key_range)?;
+    let mut edits = Vec::new();
     let (title, new_key) = match &*member.key {
         "Parameters" if sibling("Resource") || sibling("Branches") => {
             if sibling("Arguments") {
