@@ -768,7 +768,7 @@ fn yaml_formatting() {
 }
 
 #[test]
-fn variable_use_goes_to_its_assign() {
+fn variables_navigate_highlight_and_rename() {
     let mut c = Client::start();
     let uri = "file:///tmp/vars.asl.json";
     let text = "{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Assign\": {\"count\": 1}, \"Next\": \"B\"},\n  \"B\": {\"Type\": \"Pass\", \"Output\": \"{% $count + 1 %}\", \"End\": true}}}";
@@ -776,6 +776,40 @@ fn variable_use_goes_to_its_assign() {
     c.diagnostics(uri, 1);
     let def = c.call("textDocument/definition", doc_pos(uri, pos(2, 41)));
     assert_eq!(def, json!({"uri": uri, "range": range(1, 35, 1, 42)}));
+
+    // The variable is a symbol: its references, highlights (the Assign key written,
+    // the `$count` read) and a rename that edits both.
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": pos(1, 38), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs,
+        json!([{"uri": uri, "range": range(1, 36, 1, 41)}, {"uri": uri, "range": range(2, 39, 2, 44)}])
+    );
+    let marks = c.call("textDocument/documentHighlight", doc_pos(uri, pos(2, 41)));
+    assert_eq!(
+        marks,
+        json!([{"range": range(1, 36, 1, 41), "kind": 3}, {"range": range(2, 39, 2, 44), "kind": 2}])
+    );
+    let edit = c.call(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": pos(2, 41), "newName": "visits"}),
+    );
+    let renamed = apply(text, edit["changes"][uri].as_array().unwrap());
+    assert_eq!(renamed, text.replace("count", "visits"));
+    let refused = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": pos(2, 41), "newName": "9lives"}),
+    );
+    assert_eq!(refused["error"]["code"], -32602);
+
+    // A state name highlights its key (written) and its uses (read).
+    let marks = c.call("textDocument/documentHighlight", doc_pos(uri, pos(0, 42)));
+    assert_eq!(
+        marks,
+        json!([{"range": range(0, 40, 0, 43), "kind": 2}, {"range": range(1, 2, 1, 5), "kind": 3}])
+    );
     c.shutdown();
 }
 

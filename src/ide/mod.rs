@@ -11,14 +11,15 @@ mod format_yaml;
 mod hover;
 mod navigate;
 mod outline;
+mod variables;
 
 pub use complete::{Completion, CompletionKind, completions};
 pub use format::{FormatOptions, format_json};
 pub use format_yaml::format_yaml;
 pub use hover::{HoverInfo, hover};
 pub use navigate::{
-    NameRef, RefKind, definition, name_at, occurrences, prepare_rename, references, rename,
-    variable_definitions,
+    NameRef, RefKind, definition, highlights, name_at, occurrences, prepare_rename, references,
+    rename, variable_definitions,
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
 

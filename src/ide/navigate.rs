@@ -1,11 +1,14 @@
 //! State names as symbols: which name is at an offset, where it is defined and used, and
 //! how to rename it. A name resolves in one scope (the top level, a branch, an item
 //! processor): transitions and `StartAt` only ever name states of their own scope.
+//! Where no state name is at the offset, the same requests answer for the workflow
+//! variable there ([`super::variables`]).
 
 use crate::diagnostics::Edit;
 use crate::model::{ScopeId, StateMachine};
 use crate::syntax::{SourceKind, TextRange};
 
+use super::variables::{rename_variable, variable_at, variable_occurrences};
 use super::{in_string_at, quote_like, with_machine_at};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,12 +184,51 @@ pub fn references(
             .collect();
     }
     with_machine_at(text, kind, offset, |_, machine| {
-        let at = name_at(machine, offset)?;
+        if let Some(at) = name_at(machine, offset) {
+            return Some(
+                occurrences(machine, at.scope, &at.name)
+                    .into_iter()
+                    .filter(|r| include_declaration || r.kind != RefKind::Declaration)
+                    .map(|r| r.range)
+                    .collect(),
+            );
+        }
+        let (domain, name) = variable_at(text, machine, offset)?;
         Some(
-            occurrences(machine, at.scope, &at.name)
+            variable_occurrences(text, machine, domain, &name)
                 .into_iter()
-                .filter(|r| include_declaration || r.kind != RefKind::Declaration)
-                .map(|r| r.range)
+                .filter(|o| include_declaration || !o.write)
+                .map(|o| o.range)
+                .collect(),
+        )
+    })
+    .unwrap_or_default()
+}
+
+/// The occurrences of the state name or variable at `offset` in the definition around
+/// it, each marked `true` where it is defined (a state's key, an `Assign` key) and
+/// `false` where it is used.
+pub fn highlights(text: &str, kind: SourceKind, offset: u32) -> Vec<(TextRange, bool)> {
+    if let Some(e) = in_string_at(text, kind, offset) {
+        return highlights(&e.inner.text, e.kind, e.offset)
+            .into_iter()
+            .map(|(r, w)| (e.range(r), w))
+            .collect();
+    }
+    with_machine_at(text, kind, offset, |_, machine| {
+        if let Some(at) = name_at(machine, offset) {
+            return Some(
+                occurrences(machine, at.scope, &at.name)
+                    .into_iter()
+                    .map(|r| (r.range, r.kind == RefKind::Declaration))
+                    .collect(),
+            );
+        }
+        let (domain, name) = variable_at(text, machine, offset)?;
+        Some(
+            variable_occurrences(text, machine, domain, &name)
+                .into_iter()
+                .map(|o| (o.range, o.write))
                 .collect(),
         )
     })
@@ -200,9 +242,15 @@ pub fn prepare_rename(text: &str, kind: SourceKind, offset: u32) -> Option<(Text
         return prepare_rename(&e.inner.text, e.kind, e.offset).map(|(r, n)| (e.range(r), n));
     }
     with_machine_at(text, kind, offset, |_, machine| {
-        let at = name_at(machine, offset)?;
-        machine.scope(at.scope).state(&at.name)?;
-        Some((inner(text, at.range), at.name))
+        if let Some(at) = name_at(machine, offset) {
+            machine.scope(at.scope).state(&at.name)?;
+            return Some((inner(text, at.range), at.name));
+        }
+        let (domain, name) = variable_at(text, machine, offset)?;
+        let at = variable_occurrences(text, machine, domain, &name)
+            .into_iter()
+            .find(|o| o.range.touches(offset))?;
+        Some((at.range, name))
     })
 }
 
@@ -232,7 +280,10 @@ pub fn rename(
     }
     let result = with_machine_at(text, kind, offset, |_, machine| {
         let Some(at) = name_at(machine, offset) else {
-            return Some(Err("there is no state name here".to_string()));
+            return Some(match variable_at(text, machine, offset) {
+                Some((domain, name)) => rename_variable(text, machine, domain, &name, new_name),
+                None => Err("there is no state or variable name here".to_string()),
+            });
         };
         if machine.scope(at.scope).state(&at.name).is_none() {
             return Some(Err(format!("no state is named \"{}\"", at.name)));
@@ -389,5 +440,101 @@ mod tests {
         );
         // Outside every definition: nothing.
         assert_eq!(definition(text, SourceKind::Yaml, 3), None);
+    }
+
+    const VARS: &str = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Assign": {"total": 1, "count": 2}, "Next": "M"},
+  "M": {"Type": "Map", "Items": "{% $states.input.items %}", "Next": "D", "ItemProcessor": {"StartAt": "I", "States": {
+    "I": {"Type": "Pass", "Output": "{% $total + $count($states.input) + ($x := 2; $x) %}", "End": true}}}},
+  "D": {"Type": "Map", "End": true, "Items": "{% [$total] %}", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "J", "States": {
+    "J": {"Type": "Pass", "Assign": {"total": 0}, "Output": "{% $total %}", "End": true}}}}}}"#;
+
+    fn nth(text: &str, needle: &str, n: usize) -> u32 {
+        text.match_indices(needle).nth(n).unwrap().0 as u32
+    }
+
+    #[test]
+    fn variables_are_symbols_of_their_domain() {
+        // From the read inside the inline Map: the top-level key and both reads
+        // outside the Distributed Map; the child workflow's `total` is another one.
+        let read = nth(VARS, "$total", 0) + 3;
+        let refs = references(VARS, SourceKind::Json, read, true);
+        let texts: Vec<(u32, &str)> = refs
+            .iter()
+            .map(|r| (r.start, &VARS[r.as_usize()]))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                (nth(VARS, "\"total\"", 0) + 1, "total"),
+                (nth(VARS, "$total", 0) + 1, "total"),
+                (nth(VARS, "$total", 1) + 1, "total"),
+            ]
+        );
+        assert_eq!(references(VARS, SourceKind::Json, read, false).len(), 2);
+        let inner = highlights(VARS, SourceKind::Json, nth(VARS, "$total", 2) + 1);
+        assert_eq!(
+            inner,
+            vec![
+                (
+                    TextRange::new(nth(VARS, "\"total\"", 1) + 1, nth(VARS, "\"total\"", 1) + 6),
+                    true
+                ),
+                (
+                    TextRange::new(nth(VARS, "$total", 2) + 1, nth(VARS, "$total", 2) + 6),
+                    false
+                ),
+            ]
+        );
+        // `count` is assigned, so `$count(...)` is a call of the variable's namesake
+        // function only by name: the key is the one occurrence a highlight finds.
+        let count = highlights(VARS, SourceKind::Json, nth(VARS, "\"count\"", 0) + 2);
+        assert_eq!(count.len(), 1);
+        // Names bound inside an expression and `$states` are not workflow variables.
+        assert!(references(VARS, SourceKind::Json, nth(VARS, "$x", 1) + 1, true).is_empty());
+        assert!(references(VARS, SourceKind::Json, nth(VARS, "$states", 0) + 2, true).is_empty());
+    }
+
+    #[test]
+    fn renaming_a_variable_edits_its_domain_only() {
+        let at = nth(VARS, "\"total\"", 0) + 2;
+        let (range, name) = prepare_rename(VARS, SourceKind::Json, at).unwrap();
+        assert_eq!((&VARS[range.as_usize()], name.as_str()), ("total", "total"));
+        let edits = rename(VARS, SourceKind::Json, at, "sum_so_far").unwrap();
+        let (out, n) = apply_edits(VARS, &edits);
+        assert_eq!(n, 3);
+        assert!(out.contains(r#""Assign": {"sum_so_far": 1, "count": 2}"#));
+        assert!(out.contains("{% $sum_so_far + $count($states.input)"));
+        assert!(out.contains(r#""Items": "{% [$sum_so_far] %}""#));
+        assert!(out.contains(r#""Assign": {"total": 0}, "Output": "{% $total %}""#));
+        for (new, error) in [
+            ("count", "$count is already used where $total is visible"),
+            ("x", "$x is already used where $total is visible"),
+            (
+                "sum",
+                "$sum is a JSONata function; a variable of that name would hide it",
+            ),
+            ("2x", "\"2x\" cannot name a variable: "),
+            ("states", "\"states\" cannot name a variable: "),
+        ] {
+            let e = rename(VARS, SourceKind::Json, at, new).unwrap_err();
+            assert!(e.starts_with(error), "{new}: {e}");
+        }
+    }
+
+    #[test]
+    fn jsonpath_variables_rename_in_keys_paths_and_intrinsics() {
+        let text = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Assign:\n      user.$: $.user\n    Next: B\n  B:\n    Type: Pass\n    Parameters:\n      name.$: $user.name\n      greeting.$: States.Format('Hi {}', $user.name)\n    End: true\n";
+        let at = nth(text, "$user", 0) + 2;
+        let (range, name) = prepare_rename(text, SourceKind::Yaml, at).unwrap();
+        assert_eq!((&text[range.as_usize()], name.as_str()), ("user", "user"));
+        let edits = rename(text, SourceKind::Yaml, at, "customer").unwrap();
+        let (out, n) = apply_edits(text, &edits);
+        assert_eq!(n, 3);
+        assert_eq!(
+            out,
+            text.replace("user.$: $.user", "customer.$: $.user")
+                .replace("$user.name", "$customer.name")
+        );
     }
 }

@@ -282,6 +282,7 @@ impl LanguageServer for Backend {
                 }),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
                     work_done_progress_options: Default::default(),
@@ -458,6 +459,30 @@ impl LanguageServer for Backend {
                 .map(|r| Location {
                     uri: p.text_document.uri.clone(),
                     range: doc.range(r),
+                })
+                .collect(),
+        ))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let Some((doc, offset)) = self.at(&params.text_document_position_params) else {
+            return Ok(None);
+        };
+        let found =
+            guard(|| Some(ide::highlights(&doc.text, doc.kind, offset))).unwrap_or_default();
+        Ok(Some(
+            found
+                .into_iter()
+                .map(|(r, write)| DocumentHighlight {
+                    range: doc.range(r),
+                    kind: Some(if write {
+                        DocumentHighlightKind::WRITE
+                    } else {
+                        DocumentHighlightKind::READ
+                    }),
                 })
                 .collect(),
         ))
