@@ -813,6 +813,35 @@ fn variables_navigate_highlight_and_rename() {
     c.shutdown();
 }
 
+#[test]
+fn signature_help_inside_function_calls() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/sig.asl.json";
+    let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"m.$\": \"States.Format('{}', $.a, $.b)\"}, \"End\": true}}}";
+    c.open(uri, "asl", text);
+    c.diagnostics(uri, 1);
+    let help = c.call(
+        "textDocument/signatureHelp",
+        doc_pos(uri, pos_of(text, "$.b", 0, 1)),
+    );
+    assert_eq!(
+        help,
+        json!({
+            "signatures": [{
+                "label": "States.Format(template: string, ...values) -> string",
+                "documentation": {"kind": "markdown", "value": "Fills each `{}` of the template with the next value."},
+                "parameters": [{"label": [14, 30]}, {"label": [32, 41]}],
+                "activeParameter": 1
+            }],
+            "activeSignature": 0,
+            "activeParameter": 1
+        })
+    );
+    let none = c.call("textDocument/signatureHelp", doc_pos(uri, pos(0, 3)));
+    assert_eq!(none, Value::Null);
+    c.shutdown();
+}
+
 /// A fresh folder under the system temporary folder for one test.
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("asl-lint-lsp-{}-{name}", std::process::id()));

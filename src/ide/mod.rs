@@ -11,6 +11,7 @@ mod format_yaml;
 mod hover;
 mod navigate;
 mod outline;
+mod signature;
 mod variables;
 
 pub use complete::{Completion, CompletionKind, completions};
@@ -22,6 +23,7 @@ pub use navigate::{
     rename, variable_definitions,
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
+pub use signature::{SignatureInfo, signature_help};
 
 use crate::model::{StateId, StateMachine};
 use crate::syntax::{Node, PathStep, SourceKind, TextRange, Value};

@@ -283,6 +283,11 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                signature_help_provider: Some(SignatureHelpOptions {
+                    trigger_characters: Some(vec!["(".to_string(), ",".to_string()]),
+                    retrigger_characters: Some(vec![" ".to_string()]),
+                    work_done_progress_options: Default::default(),
+                }),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
                     work_done_progress_options: Default::default(),
@@ -462,6 +467,37 @@ impl LanguageServer for Backend {
                 })
                 .collect(),
         ))
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let Some((doc, offset)) = self.at(&params.text_document_position_params) else {
+            return Ok(None);
+        };
+        let Some(s) = guard(|| ide::signature_help(&doc.text, doc.kind, offset)) else {
+            return Ok(None);
+        };
+        Ok(Some(SignatureHelp {
+            signatures: vec![SignatureInformation {
+                label: s.label.clone(),
+                documentation: Some(Documentation::MarkupContent(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: s.doc.clone(),
+                })),
+                parameters: Some(
+                    s.parameters
+                        .iter()
+                        .map(|&(start, end)| ParameterInformation {
+                            // Signatures are ASCII: byte offsets are UTF-16 offsets.
+                            label: ParameterLabel::LabelOffsets([start, end]),
+                            documentation: None,
+                        })
+                        .collect(),
+                ),
+                active_parameter: s.active,
+            }],
+            active_signature: Some(0),
+            active_parameter: s.active,
+        }))
     }
 
     async fn document_highlight(
