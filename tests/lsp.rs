@@ -842,6 +842,37 @@ fn signature_help_inside_function_calls() {
     c.shutdown();
 }
 
+#[test]
+fn template_links_to_its_definition_files() {
+    let dir = temp_dir("links");
+    std::fs::create_dir_all(dir.join("statemachine")).unwrap();
+    std::fs::write(
+        dir.join("statemachine/flow.asl.json"),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    let dir = dir.canonicalize().unwrap();
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/flow.asl.json\n  Gone:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/gone.asl.json\n";
+    let uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&uri, "yaml", text);
+    let links = c.call(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    // The missing file gets no link (ASL802 reports it).
+    assert_eq!(
+        links,
+        json!([{
+            "range": range(5, 21, 5, 47),
+            "target": format!("file://{}/statemachine/flow.asl.json", dir.display()),
+            "tooltip": "Open the state machine definition"
+        }])
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A fresh folder under the system temporary folder for one test.
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("asl-lint-lsp-{}-{name}", std::process::id()));

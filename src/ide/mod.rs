@@ -19,8 +19,8 @@ pub use format::{FormatOptions, format_json};
 pub use format_yaml::format_yaml;
 pub use hover::{HoverInfo, hover};
 pub use navigate::{
-    NameRef, RefKind, definition, highlights, name_at, occurrences, prepare_rename, references,
-    rename, variable_definitions,
+    NameRef, RefKind, definition, definition_files, highlights, name_at, occurrences,
+    prepare_rename, references, rename, variable_definitions,
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
 pub use signature::{SignatureInfo, signature_help};

@@ -313,6 +313,28 @@ pub fn rename(
     result.unwrap_or_else(|| Err("the document is not a state machine".to_string()))
 }
 
+/// The local files that a template's state machines are read from (SAM `DefinitionUri`,
+/// a CloudFormation `DefinitionS3Location` path): the path's text (inside its quotes)
+/// and the path as written, relative to the template's folder.
+pub fn definition_files(text: &str, kind: SourceKind) -> Vec<(TextRange, String)> {
+    if !super::may_be_template(text) {
+        return Vec::new();
+    }
+    let doc = crate::syntax::parse(text, kind);
+    let Some(definitions) = doc.root.as_ref().and_then(crate::embed::template::find) else {
+        return Vec::new();
+    };
+    definitions
+        .iter()
+        .filter_map(|d| match &d.body {
+            crate::embed::template::Body::File { uri, node } => {
+                Some((inner(text, node.range), uri.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The range inside the quotes of a quoted token.
 fn inner(text: &str, range: TextRange) -> TextRange {
     let raw = &text.as_bytes()[range.as_usize()];
@@ -536,5 +558,15 @@ mod tests {
             text.replace("user.$: $.user", "customer.$: $.user")
                 .replace("$user.name", "$customer.name")
         );
+    }
+
+    #[test]
+    fn template_definition_files_are_links() {
+        let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: \"statemachine/flow.asl.json\"\n  Remote:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: s3://bucket/flow.asl.json\n";
+        let links = definition_files(text, SourceKind::Yaml);
+        assert_eq!(links.len(), 1);
+        assert_eq!(&text[links[0].0.as_usize()], "statemachine/flow.asl.json");
+        assert_eq!(links[0].1, "statemachine/flow.asl.json");
+        assert!(definition_files(r#"{"StartAt": "A", "States": {}}"#, SourceKind::Json).is_empty());
     }
 }

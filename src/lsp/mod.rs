@@ -283,6 +283,10 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
                 signature_help_provider: Some(SignatureHelpOptions {
                     trigger_characters: Some(vec!["(".to_string(), ",".to_string()]),
                     retrigger_characters: Some(vec![" ".to_string()]),
@@ -498,6 +502,37 @@ impl LanguageServer for Backend {
             active_signature: Some(0),
             active_parameter: s.active,
         }))
+    }
+
+    /// Links from a template's `DefinitionUri` (or local `DefinitionS3Location`) to the
+    /// definition file, when it exists beside the template.
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some(folder) = params
+            .text_document
+            .uri
+            .to_file_path()
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        else {
+            return Ok(None);
+        };
+        let files = guard(|| Some(ide::definition_files(&doc.text, doc.kind))).unwrap_or_default();
+        Ok(Some(
+            files
+                .into_iter()
+                .filter_map(|(range, path)| {
+                    let target = Uri::from_file_path(folder.join(path).canonicalize().ok()?)?;
+                    Some(DocumentLink {
+                        range: doc.range(range),
+                        target: Some(target),
+                        tooltip: Some("Open the state machine definition".to_string()),
+                        data: None,
+                    })
+                })
+                .collect(),
+        ))
     }
 
     async fn document_highlight(
