@@ -434,6 +434,7 @@ pub static RULES: &[&Rule] = &[
     &resources::missing_integration_parameter::RULE,
     &resources::invalid_item_reader_resource::RULE,
     &resources::lambda_payload_not_selected::RULE,
+    &resources::partition_mismatch::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,
