@@ -8,6 +8,9 @@ use crate::{LintOptions, lint_bytes};
 /// How many fixed texts of one input are linted again.
 const MAX_RELINTS: usize = 8;
 
+/// At how many offsets of one input the editor's requests are made.
+const EDITOR_OFFSETS: usize = 6;
+
 /// Arbitrary bytes through the whole pipeline (decode, JSON or YAML reader, model,
 /// graphs, every rule, every fix) and, for half the inputs, every renderer (for half,
 /// the SVG state graph too). The first byte picks the path the file name would pick,
@@ -43,6 +46,17 @@ pub fn check_input(data: &[u8]) {
             }
         }
     }
+    if selector & 0x20 != 0 && linted.text.len() <= 1 << 14 {
+        // The editor's requests at a few places, as someone typing would make them.
+        let len = linted.text.len();
+        for i in 0..EDITOR_OFFSETS {
+            let mut offset = len * i / EDITOR_OFFSETS.max(1);
+            while !linted.text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            check_editor(&linted.text, linted.kind, offset as u32);
+        }
+    }
     if selector & 0x40 != 0 {
         // The state graph, as the editor's graph view draws it.
         let document = crate::syntax::parse(&linted.text, linted.kind);
@@ -62,5 +76,73 @@ pub fn check_input(data: &[u8]) {
         for format in [Format::Full, Format::Concise, Format::Json] {
             let _ = render::render(format, &files, false);
         }
+    }
+}
+
+/// Every editor request at `offset` of `text` (hover, completion, definition,
+/// references, highlights, rename, signature help, selection ranges): no panic, and
+/// every range it answers slices `text` at character boundaries. A rename that succeeds
+/// leaves a document that reads without new syntax errors and whose names and
+/// variables still resolve (no more ASL201-ASL204, ASL207 or ASL605 than before: a
+/// transition into another scope may become one to no state).
+pub fn check_editor(text: &str, kind: crate::syntax::SourceKind, offset: u32) {
+    use crate::ide;
+    let valid = |r: crate::syntax::TextRange, what: &str| {
+        assert!(
+            text.get(r.as_usize()).is_some(),
+            "{what} at {offset}: {r:?} does not slice the text"
+        );
+    };
+    let diagnostics = crate::lint::lint_text(text, kind, &LintOptions::default());
+    if let Some(h) = ide::hover(text, kind, offset, &diagnostics) {
+        valid(h.range, "hover");
+    }
+    for c in ide::completions(text, kind, offset) {
+        valid(c.range, "completion");
+    }
+    if let Some(r) = ide::definition(text, kind, offset) {
+        valid(r, "definition");
+    }
+    for r in ide::variable_definitions(text, kind, offset) {
+        valid(r, "variable definition");
+    }
+    for r in ide::references(text, kind, offset, true) {
+        valid(r, "references");
+    }
+    for (r, _) in ide::highlights(text, kind, offset) {
+        valid(r, "highlight");
+    }
+    for r in ide::selection_ranges(text, kind, offset) {
+        valid(r, "selection range");
+    }
+    if let Some(s) = ide::signature_help(text, kind, offset) {
+        for &(a, b) in &s.parameters {
+            assert!(s.label.get(a as usize..b as usize).is_some(), "{s:?}");
+        }
+    }
+    if let Some((r, _)) = ide::prepare_rename(text, kind, offset) {
+        valid(r, "prepare rename");
+    }
+    if let Ok(edits) = ide::rename(text, kind, offset, "Renamed_1") {
+        for e in &edits {
+            valid(e.range, "rename");
+        }
+        let (renamed, _) = crate::diagnostics::apply_edits(text, &edits);
+        let after = crate::lint::lint_text(&renamed, kind, &LintOptions::default());
+        const RESOLVE: &[&str] = &[
+            "ASL001", "ASL201", "ASL202", "ASL203", "ASL204", "ASL207", "ASL605",
+        ];
+        let count = |ds: &[crate::diagnostics::Diagnostic]| {
+            ds.iter().filter(|d| RESOLVE.contains(&d.code)).count()
+        };
+        assert!(
+            count(&after) <= count(&diagnostics),
+            "rename at {offset} broke the document:\n{renamed}\n{:?}",
+            after
+                .iter()
+                .filter(|d| RESOLVE.contains(&d.code))
+                .map(|d| &d.message)
+                .collect::<Vec<_>>()
+        );
     }
 }

@@ -409,8 +409,10 @@ fn expression_completions(
     let cursor = (offset as usize).clamp(body_start, ctx.range.end as usize);
     let before = &ctx.text[body_start..cursor];
     let word_start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '$' || c == '_'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '.' || c == '$' || c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
     let mut word_end = cursor;
     let bytes = ctx.text.as_bytes();

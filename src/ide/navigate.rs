@@ -297,6 +297,12 @@ pub fn rename(
         if new_name.chars().count() > 80 {
             return Some(Err("state names are limited to 80 characters".to_string()));
         }
+        if let Some(placeholder) = placeholder_naming(text, kind, offset, machine, &at) {
+            return Some(Err(format!(
+                "\"{}\" is also reached through the placeholder {placeholder}, whose value the template sets: rename it there too, by hand",
+                at.name
+            )));
+        }
         if !machine.states_named(new_name).is_empty() {
             return Some(Err(format!(
                 "a state named \"{new_name}\" already exists; names must be unique across the state machine"
@@ -311,6 +317,50 @@ pub fn rename(
             .collect()))
     });
     result.unwrap_or_else(|| Err("the document is not a state machine".to_string()))
+}
+
+/// A `${Name}` placeholder that a transition of the name's scope uses and that the
+/// template's `DefinitionSubstitutions` resolve to the name: renaming the state alone
+/// would leave that transition naming the old name.
+fn placeholder_naming(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    machine: &StateMachine<'_, '_>,
+    at: &NameRef,
+) -> Option<String> {
+    if !super::may_be_template(text) {
+        return None;
+    }
+    let doc = crate::syntax::parse(text, kind);
+    let definitions = crate::embed::template::find(doc.root.as_ref()?)?;
+    let definition = definitions.iter().find(
+        |d| matches!(d.body, crate::embed::template::Body::Inline(n) if n.range.touches(offset)),
+    )?;
+    let scope = machine.scope(at.scope);
+    let targets = scope
+        .start_at
+        .and_then(|m| m.value.as_str())
+        .into_iter()
+        .chain(
+            scope
+                .states
+                .iter()
+                .flat_map(|s| s.transitions().into_iter().map(|t| t.target)),
+        );
+    for target in targets {
+        let Some(key) = target.strip_prefix("${").and_then(|t| t.strip_suffix('}')) else {
+            continue;
+        };
+        if definition
+            .substitutions
+            .get(key)
+            .is_some_and(|v| v.as_deref() == Some(&at.name))
+        {
+            return Some(target.to_string());
+        }
+    }
+    None
 }
 
 /// The local files that a template's state machines are read from (SAM `DefinitionUri`,
@@ -568,5 +618,24 @@ mod tests {
         assert_eq!(&text[links[0].0.as_usize()], "statemachine/flow.asl.json");
         assert_eq!(links[0].1, "statemachine/flow.asl.json");
         assert!(definition_files(r#"{"StartAt": "A", "States": {}}"#, SourceKind::Json).is_empty());
+    }
+
+    #[test]
+    fn a_state_reached_through_a_placeholder_is_not_renamed_half_way() {
+        let text = r#"{"Transform": "AWS::Serverless-2016-10-31", "Resources": {"M": {"Type": "AWS::Serverless::StateMachine", "Properties": {
+  "DefinitionSubstitutions": {"Target": "Finish"},
+  "Definition": {"StartAt": "Pause", "States": {
+    "Pause": {"Type": "Wait", "Seconds": 5, "Next": "${Target}"},
+    "Finish": {"Type": "Succeed"}}}}}}}"#;
+        let at = text.find("\"Finish\": {").unwrap() as u32 + 2;
+        assert_eq!(
+            rename(text, SourceKind::Json, at, "Done").unwrap_err(),
+            "\"Finish\" is also reached through the placeholder ${Target}, whose value the template sets: rename it there too, by hand"
+        );
+        let pause = text.find("\"Pause\": {").unwrap() as u32 + 2;
+        assert_eq!(
+            rename(text, SourceKind::Json, pause, "Hold").unwrap().len(),
+            2
+        );
     }
 }
