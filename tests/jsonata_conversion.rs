@@ -178,3 +178,94 @@ fn result_shaping_converts_to_output_with_the_same_result() {
     assert_eq!(expected.2.len(), 5);
     assert_eq!(run(&jsonata), expected, "{jsonata}");
 }
+
+/// States that read their input through an `InputPath`: a Task with `Parameters`, a
+/// Task passing the selection as it is, a Wait with `SecondsPath`, a Choice on the
+/// selection and a Pass that only selects.
+const INPUT_PATHS: &str = r#"{"StartAt": "Register", "States": {
+  "Register": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "InputPath": "$.student",
+               "Parameters": {"FunctionName": "register", "Payload": {"name.$": "$.name", "ctx.$": "$$.State.Name"}},
+               "ResultPath": "$.registered", "Next": "Bill"},
+  "Bill": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:bill", "InputPath": "$.payment",
+           "ResultPath": null, "Next": "Hold"},
+  "Hold": {"Type": "Wait", "InputPath": "$.timing", "SecondsPath": "$.holdFor", "Next": "Paid?"},
+  "Paid?": {"Type": "Choice", "InputPath": "$", "Choices": [
+    {"Variable": "$.paid", "BooleanEquals": true, "Next": "Done"}], "Default": "Unpaid"},
+  "Unpaid": {"Type": "Fail", "Error": "Unpaid"},
+  "Done": {"Type": "Pass", "InputPath": "$.holdFor", "End": true}}}"#;
+
+const INPUT_PATH_MOCKS: &str = r#"{"StateMachines": {"M": {"TestCases": {"t": {
+    "Register": "Ok", "Bill": "Ok"}}}},
+  "MockedResponses": {"Ok": {"0": {"Return": {"Payload": "done"}}}}}"#;
+
+#[test]
+fn input_path_converts_into_the_expressions_that_read_through_it() {
+    // The Wait's output is its selection, so the Choice after it reads `paid` there.
+    let jsonata = converted(INPUT_PATHS);
+    for expected in [
+        r#""name": "{% $states.input.student.name %}""#,
+        r#""Arguments": "{% $states.input.payment %}""#,
+        r#""Seconds": "{% $states.input.timing.holdFor %}""#,
+        r#""Output": "{% $states.input.timing %}""#,
+        r#""Output": "{% $states.input.holdFor %}""#,
+    ] {
+        assert!(jsonata.contains(expected), "{expected}\n{jsonata}");
+    }
+    assert!(!jsonata.contains("InputPath"), "{jsonata}");
+    let mocks = asl_lint::simulate::MockConfig::parse(INPUT_PATH_MOCKS)
+        .unwrap()
+        .test_case("M", "t")
+        .unwrap();
+    // What each task was called with and what each state passed on.
+    let run = |definition: &str, input: Value| {
+        let opts = SimulationOptions {
+            input,
+            mocks: mocks.clone(),
+            history: true,
+            ..Default::default()
+        };
+        let done = simulate(definition, &opts).unwrap_or_else(|e| panic!("{e:?}\n{definition}"));
+        let seen: Vec<Value> = done
+            .events
+            .iter()
+            .map(|e| e.to_json())
+            .filter_map(|e| {
+                if let Some(d) = e.get("taskScheduledEventDetails") {
+                    return Some(json!([
+                        "called",
+                        serde_json::from_str::<Value>(d["parameters"].as_str()?).ok()?
+                    ]));
+                }
+                if let Some(d) = e.get("lambdaFunctionScheduledEventDetails") {
+                    return Some(json!([
+                        "called",
+                        serde_json::from_str::<Value>(d["input"].as_str()?).ok()?
+                    ]));
+                }
+                let d = e.get("stateExitedEventDetails")?;
+                Some(json!([
+                    d["name"],
+                    serde_json::from_str::<Value>(d["output"].as_str()?).ok()?
+                ]))
+            })
+            .collect();
+        (done.status, done.output, done.error, seen)
+    };
+    for paid in [true, false] {
+        let input = json!({"student": {"name": "Ada", "id": 7}, "payment": {"card": "x"},
+            "timing": {"holdFor": 2, "paid": paid}});
+        let expected = run(INPUT_PATHS, input.clone());
+        assert_eq!(
+            expected.3[0],
+            json!(["called", {"FunctionName": "register", "Payload": {"name": "Ada", "ctx": "Register"}}]),
+            "{expected:?}"
+        );
+        assert_eq!(
+            expected.3[2],
+            json!(["called", {"card": "x"}]),
+            "{expected:?}"
+        );
+        assert_eq!(expected.3.len(), if paid { 7 } else { 6 }, "{expected:?}");
+        assert_eq!(run(&jsonata, input), expected, "{jsonata}");
+    }
+}

@@ -47,7 +47,12 @@ declare_rule! {
     /// - a JSONPath Choice rule becomes a `Condition`: `{"Variable": "$.age",
     ///   "NumericGreaterThanEquals": 18}` is `"{% $states.input.age >= 18 %}"`, with
     ///   `And`/`Or`/`Not`, `IsPresent` (`$exists`), `IsNull`, `IsString`/`IsNumeric`/
-    ///   `IsBoolean` (`$type`), `*Path` operands and timestamps (`$toMillis`).
+    ///   `IsBoolean` (`$type`), `*Path` operands and timestamps (`$toMillis`);
+    /// - with an `InputPath`, the paths above start from what it selects
+    ///   (`"InputPath": "$.order"` makes `$.id` `$states.input.order.id`); once nothing
+    ///   else reads through it, `InputPath` itself becomes the `Arguments` of a Task or
+    ///   Parallel (or goes, when `Arguments` is there), or the `Output` of a Pass,
+    ///   Choice, Wait or Succeed state; `"$"` is removed.
     ///
     /// Only paths of names and indexes are converted; a template with an intrinsic
     /// function, a filter or a wildcard, or a rule with `StringMatches` or `IsTimestamp`,
@@ -76,8 +81,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         HashMap::new()
     };
     report_schema_then(ctx, sink, Category::WrongQueryLanguage, |d, f| {
-        if let Some((member, object)) = members.get(&f.range)
-            && let Some(fix) = conversion(ctx.source, member, object)
+        if let Some((member, object, state)) = members.get(&f.range)
+            && let Some(fix) = conversion(ctx.source, member, object, *state)
         {
             d.fixes.push(fix);
         }
@@ -105,40 +110,133 @@ const PATH_FIELDS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The members whose key range is one of `wanted`, each with the object holding it.
+/// A member, the object holding it, and the state around it (the nearest object with
+/// a `Type`, possibly the object itself).
+type Found<'a, 's> = (&'a Member<'s>, &'a Node<'s>, Option<&'a Node<'s>>);
+
+/// The members whose key range is one of `wanted`.
 fn members_at<'a, 's>(
     root: Option<&'a Node<'s>>,
     wanted: &HashSet<TextRange>,
-) -> HashMap<TextRange, (&'a Member<'s>, &'a Node<'s>)> {
+) -> HashMap<TextRange, Found<'a, 's>> {
     let mut found = HashMap::new();
-    let mut stack: Vec<&'a Node<'s>> = root.into_iter().collect();
-    while let Some(node) = stack.pop() {
+    let mut stack: Vec<(&'a Node<'s>, Option<&'a Node<'s>>)> =
+        root.into_iter().map(|r| (r, None)).collect();
+    while let Some((node, state)) = stack.pop() {
         if found.len() == wanted.len() {
             break;
         }
         match &node.value {
             Value::Object(members) => {
+                let state = if node.member("Type").is_some() {
+                    Some(node)
+                } else {
+                    state
+                };
                 for m in members {
                     if wanted.contains(&m.key_range) {
-                        found.insert(m.key_range, (m, node));
+                        found.insert(m.key_range, (m, node, state));
                     }
-                    stack.push(&m.value);
+                    stack.push((&m.value, state));
                 }
             }
-            Value::Array(items) => stack.extend(items.iter()),
-            Value::Tagged(t) => stack.push(&t.node),
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, state))),
+            Value::Tagged(t) => stack.push((&t.node, state)),
             _ => {}
         }
     }
     found
 }
 
+/// The JSONata expression for what JSONPath calls the state's effective input: the
+/// input, or the part of it that `InputPath` selects. `None` when `InputPath` has no
+/// JSONata equal here (`null`, which passes `{}`, or a path that does not convert).
+fn effective_input(state: &Node<'_>) -> Option<String> {
+    match state.get("InputPath") {
+        None => Some(STATES_INPUT.to_string()),
+        Some(p) => jsonpath::parse(p.as_str()?)
+            .ok()?
+            .to_jsonata_from(STATES_INPUT),
+    }
+}
+
+/// A Choice rule written in JSONPath (rather than with a JSONata `Condition`).
+fn has_jsonpath_rules(state: &Node<'_>) -> bool {
+    state
+        .get("Choices")
+        .and_then(Node::as_array)
+        .is_some_and(|rules| {
+            rules.iter().any(|r| {
+                ["Variable", "And", "Or", "Not"]
+                    .iter()
+                    .any(|k| r.member(k).is_some())
+            })
+        })
+}
+
+/// `InputPath` in JSONata terms, once nothing else of the state reads the effective
+/// input through it: what the effective input was passed to becomes an expression of
+/// the input (a Task's or Parallel's `Arguments`, the `Output` of a Pass, Choice, Wait or
+/// Succeed state). `None` for a Map state, a state with `Assign`, or while
+/// `Parameters`, `*Path` fields or JSONPath Choice rules still read through it (their
+/// own conversions come first and write the selection into their expressions).
+fn input_path_conversion(source: &str, member: &Member<'_>, state: &Node<'_>) -> Option<Fix> {
+    let sibling = |key: &str| state.member(key).is_some();
+    if member.value.as_str() == Some("$") {
+        return crate::rules::remove_field(source, state, member, Applicability::Unsafe);
+    }
+    if sibling("Parameters")
+        || sibling("Assign")
+        || PATH_FIELDS.iter().any(|(k, _)| sibling(k))
+        || has_jsonpath_rules(state)
+    {
+        return None;
+    }
+    let root = effective_input(state)?;
+    let new_key = match state.get("Type")?.as_str()? {
+        "Task" | "Parallel" if sibling("Arguments") => {
+            return crate::rules::remove_field(source, state, member, Applicability::Unsafe);
+        }
+        "Task" | "Parallel" => "Arguments",
+        "Pass"
+            if !["Result", "ResultPath", "OutputPath", "Output", "Arguments"]
+                .iter()
+                .any(|k| sibling(k)) =>
+        {
+            "Output"
+        }
+        "Choice" | "Wait" | "Succeed" if !sibling("Output") && !sibling("OutputPath") => "Output",
+        _ => return None,
+    };
+    Some(Fix {
+        title: format!("Convert to {new_key}"),
+        applicability: Applicability::Unsafe,
+        edits: vec![
+            expression_value(source, &member.value, &root)?,
+            Edit {
+                range: plain_key(source, member.key_range)?,
+                replacement: new_key.to_string(),
+            },
+        ],
+    })
+}
+
 /// The fix that rewrites `member` (of `object`) in the other query language, when
 /// there is one.
-fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fix> {
+fn conversion(
+    source: &str,
+    member: &Member<'_>,
+    object: &Node<'_>,
+    state: Option<&Node<'_>>,
+) -> Option<Fix> {
     let sibling = |key: &str| object.member(key).is_some();
+    // What `$` means in the state's paths: the input after its `InputPath`.
+    let input = effective_input(state.unwrap_or(object))?;
     if matches!(&*member.key, "Variable" | "And" | "Or" | "Not") {
-        return choice_rule_conversion(source, member, object);
+        return choice_rule_conversion(source, member, object, &input);
+    }
+    if member.key == "InputPath" {
+        return input_path_conversion(source, member, object);
     }
     let key = plain_key(source, member.key_range)?;
     let mut edits = Vec::new();
@@ -147,7 +245,7 @@ fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fi
             if sibling("Arguments") {
                 return None;
             }
-            template_edits(source, &member.value, STATES_INPUT, &mut edits)?;
+            template_edits(source, &member.value, &input, &mut edits)?;
             ("Convert to Arguments".to_string(), "Arguments")
         }
         // The result's data flow, one field at a time: a combination is left to you.
@@ -189,11 +287,7 @@ fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fi
                     edits.push(expression_value(source, &member.value, &merged)?);
                 }
                 ("OutputPath", Some(_)) if has_result || plain_pass => {
-                    let root = if has_result {
-                        STATES_RESULT
-                    } else {
-                        STATES_INPUT
-                    };
+                    let root = if has_result { STATES_RESULT } else { &input };
                     edits.push(expression_edit(source, &member.value, root)?);
                 }
                 _ => return None,
@@ -211,7 +305,7 @@ fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fi
             if sibling(field) {
                 return None;
             }
-            edits.push(expression_edit(source, &member.value, STATES_INPUT)?);
+            edits.push(expression_edit(source, &member.value, &input)?);
             (format!("Convert to {field}"), field)
         }
     };
@@ -230,11 +324,16 @@ fn conversion(source: &str, member: &Member<'_>, object: &Node<'_>) -> Option<Fi
 /// `Variable` (or `And`, `Or`, `Not`) member becomes `"Condition": "{% ... %}"` and the
 /// comparison operator goes. Only for a top-level rule (it has `Next`) whose whole
 /// condition converts.
-fn choice_rule_conversion(source: &str, member: &Member<'_>, rule: &Node<'_>) -> Option<Fix> {
+fn choice_rule_conversion(
+    source: &str,
+    member: &Member<'_>,
+    rule: &Node<'_>,
+    input: &str,
+) -> Option<Fix> {
     if rule.member("Next").is_none() || rule.member("Condition").is_some() {
         return None;
     }
-    let (condition, _) = condition(rule, 0)?;
+    let (condition, _) = condition(rule, 0, input)?;
     let members = rule.as_object()?;
     let quoted = matches!(
         source.as_bytes().get(member.key_range.start as usize),
@@ -288,7 +387,7 @@ fn operator(key: &str) -> Option<(&'static str, bool)> {
 /// A JSONPath Choice rule as a JSONata boolean expression, and whether it is an
 /// `and`/`or` (which needs parentheses inside another). `None` for what has no
 /// simple JSONata equal: `StringMatches`, `IsTimestamp`, paths beyond names and indexes.
-fn condition(rule: &Node<'_>, depth: usize) -> Option<(String, bool)> {
+fn condition(rule: &Node<'_>, depth: usize, input: &str) -> Option<(String, bool)> {
     if depth > 16 {
         return None;
     }
@@ -297,7 +396,7 @@ fn condition(rule: &Node<'_>, depth: usize) -> Option<(String, bool)> {
             let parts: Option<Vec<String>> = items
                 .iter()
                 .map(|i| {
-                    condition(i, depth + 1)
+                    condition(i, depth + 1, input)
                         .map(|(c, compound)| if compound { format!("({c})") } else { c })
                 })
                 .collect();
@@ -306,12 +405,12 @@ fn condition(rule: &Node<'_>, depth: usize) -> Option<(String, bool)> {
         }
     }
     if let Some(inner) = rule.get("Not") {
-        let (c, _) = condition(inner, depth + 1)?;
+        let (c, _) = condition(inner, depth + 1, input)?;
         return Some((format!("$not({c})"), false));
     }
     let path = jsonpath::parse(rule.get("Variable")?.as_str()?)
         .ok()?
-        .to_jsonata()?;
+        .to_jsonata_from(input)?;
     let members = rule.as_object()?;
     for m in members {
         let yes = m.value.value == Value::Bool(true);
@@ -332,7 +431,9 @@ fn condition(rule: &Node<'_>, depth: usize) -> Option<(String, bool)> {
                     continue;
                 };
                 let other = if key.ends_with("Path") {
-                    jsonpath::parse(m.value.as_str()?).ok()?.to_jsonata()?
+                    jsonpath::parse(m.value.as_str()?)
+                        .ok()?
+                        .to_jsonata_from(input)?
                 } else {
                     m.value.to_json().to_string()
                 };
