@@ -143,8 +143,16 @@ pub fn string_source_offset(source: &str, node: &Node<'_>, decoded: usize) -> u3
                         Some(_) => 2,
                         None => 1,
                     };
-                    let ch_len = value[dec..].chars().next().map_or(1, char::len_utf8);
-                    src += esc_len;
+                    let ch_len = value
+                        .get(dec..)
+                        .and_then(|v| v.chars().next())
+                        .map_or(1, char::len_utf8);
+                    // An invalid escape (`\u00` then a multi-byte character) may end
+                    // inside a character: go on from the next one.
+                    src = (src + esc_len).min(bytes.len());
+                    while !body.is_char_boundary(src) {
+                        src += 1;
+                    }
                     dec += ch_len;
                 } else if quote == Some(b'\'')
                     && bytes[src] == b'\''
