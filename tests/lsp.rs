@@ -873,6 +873,52 @@ fn template_links_to_its_definition_files() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn workspace_symbols_search_the_states_of_open_documents() {
+    let mut c = Client::start();
+    let tickets = "file:///tmp/tickets.asl.json";
+    let enrol = "file:///tmp/enrol.asl.yaml";
+    c.open(
+        tickets,
+        "asl",
+        r#"{"StartAt": "Open case", "States": {"Open case": {"Type": "Pass", "Next": "Work"}, "Work": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "Escalate case", "States": {"Escalate case": {"Type": "Succeed"}}}]}}}"#,
+    );
+    c.open(
+        enrol,
+        "asl-yaml",
+        "StartAt: Check name\nStates:\n  Check name:\n    Type: Pass\n    Next: Cancel enrolment\n  Cancel enrolment:\n    Type: Fail\n",
+    );
+    let found = c.call("workspace/symbol", json!({"query": "case"}));
+    let names: Vec<(&str, &str, Value)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap(),
+                s["location"]["uri"].as_str().unwrap(),
+                s["containerName"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Open case", tickets, Value::Null),
+            ("Escalate case", tickets, json!("Work")),
+        ]
+    );
+    assert_eq!(found[0]["location"]["range"], range(0, 36, 0, 47));
+    assert_eq!(found[0]["kind"], 19);
+    // "cnl" in order: Cancel enrolment only; an empty query lists every state.
+    let found = c.call("workspace/symbol", json!({"query": "cnl"}));
+    assert_eq!(found[0]["name"], "Cancel enrolment");
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    let all = c.call("workspace/symbol", json!({"query": ""}));
+    assert_eq!(all.as_array().unwrap().len(), 5);
+    c.shutdown();
+}
+
 /// A fresh folder under the system temporary folder for one test.
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("asl-lint-lsp-{}-{name}", std::process::id()));

@@ -182,8 +182,70 @@ pub fn snippet_to_plain(snippet: &str) -> String {
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be set, even to None.
 pub fn symbol(s: &ide::Symbol, doc: &Document) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: s.name.clone(),
+        detail: s.detail.clone(),
+        kind: symbol_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        range: doc.range(s.range),
+        selection_range: doc.range(s.selection),
+        children: Some(s.children.iter().map(|c| symbol(c, doc)).collect()),
+    }
+}
+
+/// The states (and template definitions) of one document whose name matches `query`
+/// (its characters in order, ignoring case; every state for an empty query), each with
+/// the name of what holds it.
+#[allow(deprecated)] // `SymbolInformation::deprecated` must be set, even to None.
+pub fn workspace_symbols(
+    symbols: &[ide::Symbol],
+    container: Option<&str>,
+    query: &str,
+    uri: &lsp::Uri,
+    doc: &Document,
+    out: &mut Vec<lsp::SymbolInformation>,
+) {
+    for s in symbols {
+        let named = matches!(
+            s.kind,
+            ide::SymbolKind::State(_) | ide::SymbolKind::Definition
+        );
+        if named && fuzzy_match(&s.name, query) {
+            out.push(lsp::SymbolInformation {
+                name: s.name.clone(),
+                kind: symbol_kind(s.kind),
+                tags: None,
+                deprecated: None,
+                location: lsp::Location {
+                    uri: uri.clone(),
+                    range: doc.range(s.selection),
+                },
+                container_name: container.map(str::to_string),
+            });
+        }
+        let inner = if named {
+            Some(s.name.as_str())
+        } else {
+            container
+        };
+        workspace_symbols(&s.children, inner, query, uri, doc, out);
+    }
+}
+
+/// Whether the characters of `query` appear in `name` in order, ignoring case.
+fn fuzzy_match(name: &str, query: &str) -> bool {
+    let mut chars = name.chars().flat_map(char::to_lowercase);
+    query
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace())
+        .all(|q| chars.any(|c| c == q))
+}
+
+fn symbol_kind(kind: ide::SymbolKind) -> lsp::SymbolKind {
     use crate::model::StateType;
-    let kind = match s.kind {
+    match kind {
         ide::SymbolKind::State(Some(StateType::Task)) => lsp::SymbolKind::FUNCTION,
         ide::SymbolKind::State(Some(StateType::Choice)) => lsp::SymbolKind::ENUM,
         ide::SymbolKind::State(Some(StateType::Parallel | StateType::Map)) => {
@@ -196,16 +258,6 @@ pub fn symbol(s: &ide::Symbol, doc: &Document) -> lsp::DocumentSymbol {
         ide::SymbolKind::State(_) => lsp::SymbolKind::OBJECT,
         ide::SymbolKind::Branch | ide::SymbolKind::Processor => lsp::SymbolKind::MODULE,
         ide::SymbolKind::Definition => lsp::SymbolKind::CLASS,
-    };
-    lsp::DocumentSymbol {
-        name: s.name.clone(),
-        detail: s.detail.clone(),
-        kind,
-        tags: None,
-        deprecated: None,
-        range: doc.range(s.range),
-        selection_range: doc.range(s.selection),
-        children: Some(s.children.iter().map(|c| symbol(c, doc)).collect()),
     }
 }
 
@@ -222,6 +274,15 @@ pub fn edits(edits: &[crate::diagnostics::Edit], doc: &Document) -> Vec<lsp::Tex
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fuzzy_matching_of_symbol_names() {
+        assert!(fuzzy_match("Open support case", "opsc"));
+        assert!(fuzzy_match("Open support case", "CASE"));
+        assert!(fuzzy_match("Open support case", ""));
+        assert!(!fuzzy_match("Open support case", "escalate"));
+        assert!(!fuzzy_match("Assign", "assignee"));
+    }
 
     #[test]
     fn snippets_become_plain_text() {

@@ -297,6 +297,7 @@ impl LanguageServer for Backend {
                     work_done_progress_options: Default::default(),
                 })),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
@@ -607,6 +608,30 @@ impl LanguageServer for Backend {
         Ok(Some(DocumentSymbolResponse::Nested(
             symbols.iter().map(|s| convert::symbol(s, &doc)).collect(),
         )))
+    }
+
+    /// The states of every open document whose name matches the query.
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        const LIMIT: usize = 1000;
+        let mut out = Vec::new();
+        let mut uris = self.docs.uris();
+        uris.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        for uri in uris {
+            let Some(doc) = self.docs.get(&uri) else {
+                continue;
+            };
+            let symbols =
+                guard(|| Some(ide::document_symbols(&doc.text, doc.kind))).unwrap_or_default();
+            convert::workspace_symbols(&symbols, None, &params.query, &uri, &doc, &mut out);
+            if out.len() >= LIMIT {
+                out.truncate(LIMIT);
+                break;
+            }
+        }
+        Ok(Some(WorkspaceSymbolResponse::Flat(out)))
     }
 
     async fn selection_range(
