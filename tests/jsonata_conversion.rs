@@ -119,26 +119,31 @@ const RESULTS: &str = r#"{"StartAt": "Check", "States": {
   "Pick": {"Type": "Pass", "OutputPath": "$.saved.Payload", "Next": "Ack"},
   "Ack": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
           "Parameters": {"FunctionName": "ack", "Payload.$": "$"},
-          "OutputPath": "$.Payload.receipt", "End": true}}}"#;
+          "OutputPath": "$.Payload.receipt", "Next": "Grade"},
+  "Grade": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "grade", "Payload.$": "$"},
+            "ResultSelector": {"grade.$": "$.Payload.grade", "by": "grader", "tags": ["a", {"x.$": "$.StatusCode"}]},
+            "ResultPath": "$.review.result", "OutputPath": "$.review", "End": true}}}"#;
 
 const MOCKS: &str = r#"{"StateMachines": {"M": {"TestCases": {"t": {
-    "Check": "CheckOk", "Save": "Saved", "Notify": "Sent", "Ack": "Acked"}}}},
+    "Check": "CheckOk", "Save": "Saved", "Notify": "Sent", "Ack": "Acked", "Grade": "Graded"}}}},
   "MockedResponses": {
     "CheckOk": {"0": {"Return": {"Payload": {"ok": true, "scores": [3, 7]}}}},
     "Saved": {"0": {"Return": {"Payload": {"id": "S-1", "at": 12}}}},
     "Sent": {"0": {"Return": {"Payload": "ignored"}}},
-    "Acked": {"0": {"Return": {"Payload": {"receipt": {"n": 1}}}}}}}"#;
+    "Acked": {"0": {"Return": {"Payload": {"receipt": {"n": 1}}}}},
+    "Graded": {"0": {"Return": {"Payload": {"grade": "A"}, "StatusCode": 200}}}}}"#;
 
 #[test]
 fn result_shaping_converts_to_output_with_the_same_result() {
-    // Notify has two fields, so only its `"OutputPath": "$"` goes at first; its
-    // ResultPath converts on the next pass.
+    // Grade's three result fields become one Output.
     let jsonata = converted(RESULTS);
-    assert!(
-        jsonata
-            .contains(r#""Output": "{% $merge([$states.input, {\"saved\": $states.result}]) %}""#),
-        "{jsonata}"
-    );
+    for expected in [
+        r#""Output": "{% $merge([$states.input, {\"saved\": $states.result}]) %}""#,
+        r#""Output": "{% ($merge([$states.input, {\"review\": $merge([$states.input.review, {\"result\": {\"grade\": $states.result.Payload.grade, \"by\": \"grader\", \"tags\": [\"a\", {\"x\": $states.result.StatusCode}]}}])}])).review %}""#,
+    ] {
+        assert!(jsonata.contains(expected), "{expected}\n{jsonata}");
+    }
     let mocks = asl_lint::simulate::MockConfig::parse(MOCKS)
         .unwrap()
         .test_case("M", "t")
@@ -167,7 +172,11 @@ fn result_shaping_converts_to_output_with_the_same_result() {
         (done.status, done.output, outputs)
     };
     let expected = run(RESULTS);
-    assert_eq!(expected.1, Some(json!({"n": 1})), "{expected:?}");
+    assert_eq!(
+        expected.1,
+        Some(json!({"result": {"grade": "A", "by": "grader", "tags": ["a", {"x": 200}]}})),
+        "{expected:?}"
+    );
     assert_eq!(
         expected.2[..2],
         [
@@ -175,7 +184,7 @@ fn result_shaping_converts_to_output_with_the_same_result() {
             json!(["Save", {"ok": true, "score": 7, "by": "check", "saved": {"Payload": {"id": "S-1", "at": 12}}}]),
         ]
     );
-    assert_eq!(expected.2.len(), 5);
+    assert_eq!(expected.2.len(), 6);
     assert_eq!(run(&jsonata), expected, "{jsonata}");
 }
 

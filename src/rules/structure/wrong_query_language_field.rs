@@ -39,11 +39,10 @@ declare_rule! {
     ///   `TimestampPath`, `TimeoutSecondsPath`, `HeartbeatSecondsPath`,
     ///   `MaxConcurrencyPath`, `ErrorPath`, `CausePath` and the `ToleratedFailure*Path`
     ///   fields;
-    /// - on a Task, Parallel or Map state, one of `ResultSelector` (a template over
-    ///   `$states.result`), `ResultPath` (`null` keeps the input, `"$.name"` merges the
-    ///   result into it) and `OutputPath` becomes `Output`; a `ResultPath` or
-    ///   `OutputPath` of `"$"` (the default) is removed. Several of them together are
-    ///   left to you;
+    /// - on a Task, Parallel or Map state, `ResultSelector` (a template over
+    ///   `$states.result`), `ResultPath` (`null` keeps the input, `"$.a.b"` merges the
+    ///   result into it) and `OutputPath` become one `Output`; a `ResultPath` or
+    ///   `OutputPath` of `"$"` (the default) is removed;
     /// - a JSONPath Choice rule becomes a `Condition`: `{"Variable": "$.age",
     ///   "NumericGreaterThanEquals": 18}` is `"{% $states.input.age >= 18 %}"`, with
     ///   `And`/`Or`/`Not`, `IsPresent` (`$exists`), `IsNull`, `IsString`/`IsNumeric`/
@@ -256,14 +255,19 @@ fn conversion(
             {
                 return crate::rules::remove_field(source, object, member, Applicability::Unsafe);
             }
-            let others = ["ResultSelector", "ResultPath", "OutputPath", "Output"];
-            if others.iter().any(|k| *k != &*member.key && sibling(k)) {
-                return None;
-            }
             let has_result = sibling("Resource")
                 || sibling("Branches")
                 || sibling("ItemProcessor")
                 || sibling("Iterator");
+            if sibling("Output") {
+                return None;
+            }
+            let others = ["ResultSelector", "ResultPath", "OutputPath"];
+            if others.iter().any(|k| *k != &*member.key && sibling(k)) {
+                return has_result
+                    .then(|| combined_output(source, object))
+                    .flatten();
+            }
             let plain_pass = !sibling("Result") && !sibling("Parameters") && !sibling("Arguments");
             let written = member.value.as_str();
             match (&*member.key, written) {
@@ -317,6 +321,139 @@ fn conversion(
         title,
         applicability: Applicability::Unsafe,
         edits,
+    })
+}
+
+/// `ResultSelector`, `ResultPath` and `OutputPath` of a Task, Parallel or Map state,
+/// two or three of them, as one JSONata `Output`: the selector shapes
+/// `$states.result`, `ResultPath` places it in `input` (the state's raw input), and
+/// `OutputPath` picks from the whole. The first of them becomes `Output`; the others go.
+/// (`ResultPath` places the result in the raw input, whatever `InputPath` selects.)
+/// `None` where a piece has no simple JSONata equal (an intrinsic function in the
+/// selector, a `ResultPath` beyond names, a filter).
+fn combined_output(source: &str, state: &Node<'_>) -> Option<Fix> {
+    let members = state.as_object()?;
+    let find = |key: &str| members.iter().position(|m| m.key == key);
+    let result = match find("ResultSelector") {
+        Some(i) => template_expression(&members[i].value, STATES_RESULT, 0)?,
+        None => STATES_RESULT.to_string(),
+    };
+    let placed = match find("ResultPath").map(|i| &members[i].value) {
+        None => result,
+        Some(n) if n.value == Value::Null => STATES_INPUT.to_string(),
+        Some(n) => {
+            let path = jsonpath::parse(n.as_str()?).ok()?;
+            if path.root != jsonpath::Root::Input {
+                return None;
+            }
+            let mut names = Vec::new();
+            for segment in &path.segments {
+                match &segment.selector {
+                    jsonpath::Selector::Name(name) if !segment.descendant => names.push(name),
+                    _ => return None,
+                }
+            }
+            merged_at(STATES_INPUT, &names, &result)?
+        }
+    };
+    let output = match find("OutputPath").map(|i| &members[i].value) {
+        None => placed,
+        Some(n) => {
+            let path = jsonpath::parse(n.as_str()?).ok()?;
+            if path.segments.is_empty() {
+                placed
+            } else {
+                path.to_jsonata_from(&format!("({placed})"))?
+            }
+        }
+    };
+    let mut indexes: Vec<usize> = ["ResultSelector", "ResultPath", "OutputPath"]
+        .iter()
+        .filter_map(|k| find(k))
+        .collect();
+    indexes.sort_unstable();
+    let (&first, rest) = indexes.split_first()?;
+    let mut edits = vec![
+        Edit {
+            range: plain_key(source, members[first].key_range)?,
+            replacement: "Output".to_string(),
+        },
+        Edit {
+            range: members[first].value.range,
+            replacement: serde_json::to_string(&format!("{{% {output} %}}")).ok()?,
+        },
+    ];
+    for &i in rest {
+        let removal = crate::syntax::edit::remove_member(source, state, i)?;
+        edits.push(Edit {
+            range: removal.range,
+            replacement: removal.text,
+        });
+    }
+    // The removals must not reach into each other or into the new `Output`.
+    let mut sorted: Vec<TextRange> = edits.iter().map(|e| e.range).collect();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    if sorted.windows(2).any(|w| w[0].end > w[1].start) {
+        return None;
+    }
+    Some(Fix {
+        title: "Convert to Output".to_string(),
+        applicability: Applicability::Unsafe,
+        edits,
+    })
+}
+
+/// `base` with `value` placed at the path of `names` under it, as JSONPath's
+/// `ResultPath` does: `$merge([base, {"a": $merge([base.a, {"b": value}])}])`.
+fn merged_at(base: &str, names: &[&String], value: &str) -> Option<String> {
+    let Some((name, rest)) = names.split_first() else {
+        return Some(value.to_string());
+    };
+    let key = serde_json::to_string(name).ok()?;
+    let inner = if rest.is_empty() {
+        value.to_string()
+    } else {
+        let below = jsonpath::parse(&format!("$['{}']", name.replace('\'', "\\'")))
+            .ok()?
+            .to_jsonata_from(base)?;
+        merged_at(&below, rest, value)?
+    };
+    Some(format!("$merge([{base}, {{{key}: {inner}}}])"))
+}
+
+/// A JSONPath payload template as one JSONata expression: `{"a.$": "$.x", "b": 1}`
+/// is `{"a": $states.result.x, "b": 1}` (with `$` standing for `root`).
+fn template_expression(node: &Node<'_>, root: &str, depth: usize) -> Option<String> {
+    if depth > 64 || node.is_unknown() {
+        return None;
+    }
+    Some(match &node.value {
+        Value::Object(members) => {
+            let mut parts = Vec::new();
+            for m in members {
+                let (key, value) = match m.key.strip_suffix(".$") {
+                    Some(name) => (
+                        name,
+                        jsonpath::parse(m.value.as_str()?)
+                            .ok()?
+                            .to_jsonata_from(root)?,
+                    ),
+                    None => (&*m.key, template_expression(&m.value, root, depth + 1)?),
+                };
+                parts.push(format!("{}: {value}", serde_json::to_string(key).ok()?));
+            }
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Array(items) => {
+            let parts: Option<Vec<String>> = items
+                .iter()
+                .map(|i| template_expression(i, root, depth + 1))
+                .collect();
+            format!("[{}]", parts?.join(", "))
+        }
+        Value::String(s) if s.trim_start().starts_with("{%") => return None,
+        Value::Tagged(_) => return None,
+        _ => node.to_json().to_string(),
     })
 }
 
@@ -570,5 +707,22 @@ mod tests {
         // A Pass state has no Arguments in JSONata.
         let pass = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$.a"}, "End": true}}}"#;
         assert_eq!(fixed(pass), vec![None]);
+    }
+
+    #[test]
+    fn result_fields_of_a_yaml_task_become_one_output() {
+        let text = "QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Arguments:\n      FunctionName: f\n    ResultSelector:\n      ok.$: $.Payload.ok\n    Next: B\n    ResultPath: $.check\n  B:\n    Type: Succeed\n";
+        let fixes = crate::rules::each_fix(text, SourceKind::Yaml, "ASL111");
+        let (_, _, after) = fixes.iter().flatten().next().unwrap();
+        assert_eq!(
+            after,
+            "QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Arguments:\n      FunctionName: f\n    Output:\n      \"{% $merge([$states.input, {\\\"check\\\": {\\\"ok\\\": $states.result.Payload.ok}}]) %}\"\n    Next: B\n  B:\n    Type: Succeed\n"
+        );
+        assert!(
+            crate::lint::lint_text(after, SourceKind::Yaml, &Default::default())
+                .iter()
+                .all(|d| d.severity < crate::diagnostics::Severity::Warning),
+            "{after}"
+        );
     }
 }
