@@ -278,3 +278,72 @@ fn input_path_converts_into_the_expressions_that_read_through_it() {
         assert_eq!(run(&jsonata, input), expected, "{jsonata}");
     }
 }
+
+/// A task whose request is built with intrinsic functions.
+const INTRINSICS: &str = r#"{"StartAt": "Send", "States": {
+  "Send": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+    "Parameters": {
+      "QueueUrl": "q",
+      "MessageBody": {
+        "greeting.$": "States.Format('Hello {}, you are {} (\\{x\\}) {}', $.name, $.age, $.none)",
+        "only.$": "States.Format('{}', $.age)",
+        "parsed.$": "States.StringToJson($.json)",
+        "text.$": "States.JsonToString($.obj)",
+        "literal.$": "States.Array(1, 'two', null)",
+        "has.$": "States.ArrayContains($.tags, 'b')",
+        "range.$": "States.ArrayRange(1, 9, 4)",
+        "one.$": "States.ArrayRange(1, 1, 1)",
+        "second.$": "States.ArrayGetItem($.tags, 1)",
+        "count.$": "States.ArrayLength($.tags)",
+        "unique.$": "States.ArrayUnique($.dups)",
+        "b64.$": "States.Base64Encode($.name)",
+        "back.$": "States.Base64Decode(States.Base64Encode($.name))",
+        "merged.$": "States.JsonMerge($.obj, $.more, false)",
+        "sum.$": "States.MathAdd($.age, -2)"
+      }
+    },
+    "End": true}}}"#;
+
+#[test]
+fn intrinsic_functions_convert_to_jsonata_with_the_same_values() {
+    let jsonata = converted(INTRINSICS);
+    assert!(!jsonata.contains("States."), "{jsonata}");
+    assert!(
+        jsonata.contains(
+            r#""greeting": "{% (\"Hello \" & $string($states.input.name) & \", you are \" & $string($states.input.age) & \" ({x}) \" & $string($states.input.none)) %}""#
+        ),
+        "{jsonata}"
+    );
+    let mocks = asl_lint::simulate::MockConfig::parse(
+        r#"{"StateMachines": {"M": {"TestCases": {"t": {"Send": "Ok"}}}},
+            "MockedResponses": {"Ok": {"0": {"Return": {"MessageId": "1"}}}}}"#,
+    )
+    .unwrap()
+    .test_case("M", "t")
+    .unwrap();
+    let request = |definition: &str| {
+        let opts = SimulationOptions {
+            input: json!({"name": "Ada", "age": 36, "none": null, "tags": ["a", "b", "c"],
+                "json": "{\"k\": [1, 2]}", "obj": {"x": 1, "y": {"z": true}},
+                "more": {"y": 2}, "dups": [1, 2, 1, 3, 2]}),
+            mocks: mocks.clone(),
+            history: true,
+            ..Default::default()
+        };
+        let done = simulate(definition, &opts).unwrap_or_else(|e| panic!("{e:?}\n{definition}"));
+        let scheduled = done
+            .events
+            .iter()
+            .map(|e| e.to_json())
+            .find_map(|e| e.get("taskScheduledEventDetails").cloned())
+            .unwrap_or_else(|| panic!("{:?}", done.error));
+        serde_json::from_str::<Value>(scheduled["parameters"].as_str().unwrap()).unwrap()
+    };
+    let expected = request(INTRINSICS);
+    assert_eq!(
+        expected["MessageBody"]["greeting"],
+        json!("Hello Ada, you are 36 ({x}) null")
+    );
+    assert_eq!(expected["MessageBody"]["one"], json!([1]));
+    assert_eq!(request(&jsonata), expected, "{jsonata}");
+}

@@ -89,6 +89,89 @@ impl Call {
     pub fn returns(&self) -> ValueType {
         self.function.map_or(ValueType::Any, Function::returns)
     }
+
+    /// The call as a JSONata expression that computes the same value, with `$` of its
+    /// paths standing for `input` (as [`Path::to_jsonata_from`]). `None` for the
+    /// functions whose JSONata counterpart differs at the edges: `States.Array` of a
+    /// path (JSONata's array constructor flattens arrays), `States.ArrayPartition`,
+    /// `States.Hash` (JSONata hashes strings only), `States.MathRandom` (a different
+    /// range) and `States.StringSplit` (JSONata splits at a whole separator). Two edges
+    /// stay different: `States.Format` writes an object or array value Java-style
+    /// (`{k=v}`) where `$string` writes JSON, and `States.StringToJson("")` is `null`
+    /// where `$parse` fails.
+    pub fn to_jsonata_from(&self, input: &str) -> Option<String> {
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|a| arg_to_jsonata(a, input))
+            .collect::<Option<_>>()?;
+        let one = |f: &str| (args.len() == 1).then(|| format!("${f}({})", args[0]));
+        match self.function? {
+            Function::Format => {
+                let ArgKind::String { raw, .. } = &self.args.first()?.kind else {
+                    return None;
+                };
+                let pieces = format_pieces(raw);
+                if pieces.len() != args.len() {
+                    return None;
+                }
+                let mut parts = Vec::new();
+                for (i, piece) in pieces.iter().enumerate() {
+                    if i > 0 {
+                        parts.push(format!("$string({})", args[i]));
+                    }
+                    if !piece.is_empty() {
+                        parts.push(serde_json::to_string(piece).ok()?);
+                    }
+                }
+                Some(match parts.len() {
+                    0 => "\"\"".to_string(),
+                    1 => parts.remove(0),
+                    _ => format!("({})", parts.join(" & ")),
+                })
+            }
+            Function::StringToJson => one("parse"),
+            Function::JsonToString => one("string"),
+            Function::Array => {
+                let literal = self
+                    .args
+                    .iter()
+                    .all(|a| !matches!(a.kind, ArgKind::Path(_) | ArgKind::Call(_)));
+                literal.then(|| format!("[{}]", args.join(", ")))
+            }
+            Function::ArrayContains if args.len() == 2 => {
+                Some(format!("({} in {})", args[1], args[0]))
+            }
+            // `[...]` keeps a one-item range an array (`$range` gives the item alone).
+            Function::ArrayRange if args.len() == 3 => {
+                Some(format!("[$range({})]", args.join(", ")))
+            }
+            Function::ArrayGetItem if args.len() == 2 => {
+                Some(format!("({})[{}]", args[0], args[1]))
+            }
+            Function::ArrayLength => one("count"),
+            Function::ArrayUnique => one("distinct"),
+            Function::Base64Encode => one("base64encode"),
+            Function::Base64Decode => one("base64decode"),
+            Function::JsonMerge if args.len() == 3 && args[2] == "false" => {
+                Some(format!("$merge([{}, {}])", args[0], args[1]))
+            }
+            Function::MathAdd if args.len() == 2 => Some(format!("({} + {})", args[0], args[1])),
+            Function::Uuid if args.is_empty() => Some("$uuid()".to_string()),
+            _ => None,
+        }
+    }
+}
+
+fn arg_to_jsonata(arg: &Arg, input: &str) -> Option<String> {
+    match &arg.kind {
+        ArgKind::String { value, .. } => serde_json::to_string(value).ok(),
+        ArgKind::Number(n) => Some(n.to_string()),
+        ArgKind::Bool(b) => Some(b.to_string()),
+        ArgKind::Null => Some("null".to_string()),
+        ArgKind::Path(p) => p.to_jsonata_from(input),
+        ArgKind::Call(c) => c.to_jsonata_from(input),
+    }
 }
 
 macro_rules! functions {

@@ -53,9 +53,14 @@ declare_rule! {
     ///   Parallel (or goes, when `Arguments` is there), or the `Output` of a Pass,
     ///   Choice, Wait or Succeed state; `"$"` is removed.
     ///
-    /// Only paths of names and indexes are converted; a template with an intrinsic
-    /// function, a filter or a wildcard, or a rule with `StringMatches` or `IsTimestamp`,
-    /// is left to you. In a JSONPath state, an
+    /// Paths of names and indexes are converted, and intrinsic functions become the
+    /// JSONata functions that compute the same (`States.Format` a `&` concatenation,
+    /// which writes object and array values as JSON,
+    /// `States.StringToJson` `$parse`, `States.ArrayLength` `$count`, `States.MathAdd`
+    /// `+`, `States.JsonMerge` `$merge`, ...); a template with a filter, a wildcard or
+    /// `States.Hash`, `States.MathRandom`, `States.StringSplit`, `States.ArrayPartition`
+    /// or `States.Array` of a path, or a rule with `StringMatches` or `IsTimestamp`, is
+    /// left to you. In a JSONPath state, an
     /// `Arguments` with no `{% %}` expression and no `.$` key becomes `Parameters`.
     pub static RULE = {
         code: "ASL111",
@@ -329,8 +334,8 @@ fn conversion(
 /// `$states.result`, `ResultPath` places it in `input` (the state's raw input), and
 /// `OutputPath` picks from the whole. The first of them becomes `Output`; the others go.
 /// (`ResultPath` places the result in the raw input, whatever `InputPath` selects.)
-/// `None` where a piece has no simple JSONata equal (an intrinsic function in the
-/// selector, a `ResultPath` beyond names, a filter).
+/// `None` where a piece has no simple JSONata equal (a `ResultPath` beyond names, a
+/// filter, an intrinsic function without a JSONata equal).
 fn combined_output(source: &str, state: &Node<'_>) -> Option<Fix> {
     let members = state.as_object()?;
     let find = |key: &str| members.iter().position(|m| m.key == key);
@@ -432,12 +437,7 @@ fn template_expression(node: &Node<'_>, root: &str, depth: usize) -> Option<Stri
             let mut parts = Vec::new();
             for m in members {
                 let (key, value) = match m.key.strip_suffix(".$") {
-                    Some(name) => (
-                        name,
-                        jsonpath::parse(m.value.as_str()?)
-                            .ok()?
-                            .to_jsonata_from(root)?,
-                    ),
+                    Some(name) => (name, dollar_expression(m.value.as_str()?, root)?),
                     None => (&*m.key, template_expression(&m.value, root, depth + 1)?),
                 };
                 parts.push(format!("{}: {value}", serde_json::to_string(key).ok()?));
@@ -627,8 +627,16 @@ fn template_edits(source: &str, node: &Node<'_>, root: &str, edits: &mut Vec<Edi
 /// for `root`), written on one line as a double-quoted string (valid in JSON and YAML
 /// alike).
 fn expression_edit(source: &str, value: &Node<'_>, root: &str) -> Option<Edit> {
-    let path = jsonpath::parse(value.as_str()?).ok()?;
-    expression_value(source, value, &path.to_jsonata_from(root)?)
+    expression_value(source, value, &dollar_expression(value.as_str()?, root)?)
+}
+
+/// The JSONata expression for a `.$` value: a path, or an intrinsic function call
+/// that has a JSONata equal ([`crate::expr::intrinsic::Call::to_jsonata_from`]).
+fn dollar_expression(text: &str, root: &str) -> Option<String> {
+    match crate::expr::parse_dollar_value(text).ok()? {
+        crate::expr::DollarValue::Path(path) => path.to_jsonata_from(root),
+        crate::expr::DollarValue::Intrinsic(call) => call.to_jsonata_from(root),
+    }
 }
 
 /// Replaces `value` (on one line) with the string `{% expression %}`.
@@ -694,10 +702,11 @@ mod tests {
                 r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {parameters}, "End": true}}}}}}"#
             )
         };
-        // An intrinsic function, a wildcard, a literal that would become an expression,
-        // a key that would clash.
+        // An intrinsic function without a JSONata equal, a wildcard, a literal that would
+        // become an expression, a key that would clash.
         for parameters in [
-            r#"{"QueueUrl": "q", "MessageBody.$": "States.Format('{}', $.x)"}"#,
+            r#"{"QueueUrl": "q", "MessageBody.$": "States.Hash($.x, 'SHA-256')"}"#,
+            r#"{"QueueUrl": "q", "MessageBody.$": "States.Array($.x)"}"#,
             r#"{"QueueUrl": "q", "MessageBody.$": "$.items[*].id"}"#,
             r#"{"QueueUrl": "q", "MessageBody": "{% 1 %}"}"#,
             r#"{"QueueUrl": "q", "MessageBody": "a", "MessageBody.$": "$.b"}"#,
