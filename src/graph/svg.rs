@@ -267,7 +267,9 @@ fn layout_scope(
     }
     let mut rank = vec![0usize; m];
     let mut ready: Vec<usize> = (0..m).filter(|&v| indegree[v] == 0).collect();
+    let mut order = Vec::with_capacity(m);
     while let Some(v) = ready.pop() {
+        order.push(v);
         for &k in &out_edges[v] {
             if back[k] {
                 continue;
@@ -286,6 +288,31 @@ fn layout_scope(
             .map(|v| rank[v] + 1)
             .max()
             .unwrap_or(0);
+    }
+    // States that StartAt never reaches would all sit in the top layer beside Start;
+    // instead each goes as low as its edges allow, just above what it leads to (the
+    // bottom layer when it leads nowhere), so an orphan appears beside the states it
+    // was meant to join.
+    let mut reached = vec![false; m];
+    let mut stack: Vec<usize> = first.into_iter().collect();
+    while let Some(v) = stack.pop() {
+        if !std::mem::replace(&mut reached[v], true) {
+            stack.extend(out_edges[v].iter().map(|&k| local[k].1));
+        }
+    }
+    if first.is_some() {
+        let bottom = rank.iter().copied().max().unwrap_or(0);
+        for &v in order.iter().rev() {
+            if reached[v] || Some(v) == end_marker {
+                continue;
+            }
+            let below = out_edges[v]
+                .iter()
+                .filter(|&&k| !back[k])
+                .map(|&k| rank[local[k].1])
+                .min();
+            rank[v] = rank[v].max(below.map_or(bottom, |r| r.saturating_sub(1)));
+        }
     }
     let layers = rank.iter().max().map_or(0, |r| r + 1);
     // A forward edge across several layers passes through a narrow placeholder box in
@@ -819,5 +846,25 @@ mod tests {
         assert!(parallel[3] > HEADER + 2.0 * NODE_H + V_GAP, "{parallel:?}");
         assert!(parallel[2] > 2.0 * MIN_W + H_GAP, "{parallel:?}");
         assert_eq!(b.svg.matches("class=\"branch\"").count(), 2);
+    }
+
+    #[test]
+    fn an_unreachable_state_sits_above_the_state_it_leads_to() {
+        let b = block(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "Done"},
+                "Orphan": {"Type": "Pass", "Next": "Done"}, "Lost": {"Type": "Pass", "End": true},
+                "Done": {"Type": "Succeed"}}}"#,
+        );
+        // A, B, Orphan, Lost, Done, Start, End.
+        let top = |i: usize| b.boxes[i][1];
+        assert!(
+            (top(2) - top(1)).abs() < 0.01,
+            "Orphan beside B: {:?}",
+            b.boxes
+        );
+        assert!(top(2) > top(0) && top(2) < top(4));
+        // Lost leads only to End: in the last layer of states, beside Done.
+        assert!((top(3) - top(4)).abs() < 0.01, "{:?}", b.boxes);
+        assert!(top(5) < top(0) && top(3) < top(6));
     }
 }
