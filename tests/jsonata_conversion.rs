@@ -47,6 +47,40 @@ fn converted(jsonpath: &str) -> String {
     outcome.text
 }
 
+/// A simulated run with mocked task results and its history: status, output, error,
+/// and each event that `pick` keeps from its AWS JSON shape.
+fn history(
+    definition: &str,
+    input: Value,
+    mocks: &asl_lint::simulate::Mocks,
+    pick: impl Fn(&Value) -> Option<Value>,
+) -> (
+    asl_lint::simulate::Status,
+    Option<Value>,
+    Option<String>,
+    Vec<Value>,
+) {
+    let opts = SimulationOptions {
+        input,
+        mocks: mocks.clone(),
+        history: true,
+        ..Default::default()
+    };
+    let done = simulate(definition, &opts).unwrap_or_else(|e| panic!("{e:?}\n{definition}"));
+    let seen = done
+        .events
+        .iter()
+        .map(|e| e.to_json())
+        .filter_map(|e| pick(&e))
+        .collect();
+    (done.status, done.output, done.error, seen)
+}
+
+/// A JSON text inside an event's details, parsed.
+fn parsed(text: &Value) -> Option<Value> {
+    serde_json::from_str(text.as_str()?).ok()
+}
+
 fn branch(definition: &str, input: Value) -> String {
     let opts = SimulationOptions {
         input,
@@ -150,26 +184,10 @@ fn result_shaping_converts_to_output_with_the_same_result() {
         .unwrap();
     // Every state's output, from the history, and the result.
     let run = |definition: &str| {
-        let opts = SimulationOptions {
-            input: json!({"student": "Ada"}),
-            mocks: mocks.clone(),
-            history: true,
-            ..Default::default()
-        };
-        let done = simulate(definition, &opts).unwrap_or_else(|e| panic!("{e:?}\n{definition}"));
-        let outputs: Vec<Value> = done
-            .events
-            .iter()
-            .map(|e| e.to_json())
-            .filter_map(|e| e.get("stateExitedEventDetails").cloned())
-            .map(|d| {
-                json!([
-                    d["name"],
-                    serde_json::from_str::<Value>(d["output"].as_str().unwrap()).unwrap()
-                ])
-            })
-            .collect();
-        (done.status, done.output, outputs)
+        history(definition, json!({"student": "Ada"}), &mocks, |e| {
+            let d = e.get("stateExitedEventDetails")?;
+            Some(json!([d["name"], parsed(&d["output"])?]))
+        })
     };
     let expected = run(RESULTS);
     assert_eq!(
@@ -178,13 +196,13 @@ fn result_shaping_converts_to_output_with_the_same_result() {
         "{expected:?}"
     );
     assert_eq!(
-        expected.2[..2],
+        expected.3[..2],
         [
             json!(["Check", {"ok": true, "score": 7, "by": "check"}]),
             json!(["Save", {"ok": true, "score": 7, "by": "check", "saved": {"Payload": {"id": "S-1", "at": 12}}}]),
         ]
     );
-    assert_eq!(expected.2.len(), 6);
+    assert_eq!(expected.3.len(), 6);
     assert_eq!(run(&jsonata), expected, "{jsonata}");
 }
 
@@ -227,38 +245,16 @@ fn input_path_converts_into_the_expressions_that_read_through_it() {
         .unwrap();
     // What each task was called with and what each state passed on.
     let run = |definition: &str, input: Value| {
-        let opts = SimulationOptions {
-            input,
-            mocks: mocks.clone(),
-            history: true,
-            ..Default::default()
-        };
-        let done = simulate(definition, &opts).unwrap_or_else(|e| panic!("{e:?}\n{definition}"));
-        let seen: Vec<Value> = done
-            .events
-            .iter()
-            .map(|e| e.to_json())
-            .filter_map(|e| {
-                if let Some(d) = e.get("taskScheduledEventDetails") {
-                    return Some(json!([
-                        "called",
-                        serde_json::from_str::<Value>(d["parameters"].as_str()?).ok()?
-                    ]));
-                }
-                if let Some(d) = e.get("lambdaFunctionScheduledEventDetails") {
-                    return Some(json!([
-                        "called",
-                        serde_json::from_str::<Value>(d["input"].as_str()?).ok()?
-                    ]));
-                }
-                let d = e.get("stateExitedEventDetails")?;
-                Some(json!([
-                    d["name"],
-                    serde_json::from_str::<Value>(d["output"].as_str()?).ok()?
-                ]))
-            })
-            .collect();
-        (done.status, done.output, done.error, seen)
+        history(definition, input, &mocks, |e| {
+            if let Some(d) = e.get("taskScheduledEventDetails") {
+                return Some(json!(["called", parsed(&d["parameters"])?]));
+            }
+            if let Some(d) = e.get("lambdaFunctionScheduledEventDetails") {
+                return Some(json!(["called", parsed(&d["input"])?]));
+            }
+            let d = e.get("stateExitedEventDetails")?;
+            Some(json!([d["name"], parsed(&d["output"])?]))
+        })
     };
     for paid in [true, false] {
         let input = json!({"student": {"name": "Ada", "id": 7}, "payment": {"card": "x"},
@@ -322,22 +318,16 @@ fn intrinsic_functions_convert_to_jsonata_with_the_same_values() {
     .test_case("M", "t")
     .unwrap();
     let request = |definition: &str| {
-        let opts = SimulationOptions {
-            input: json!({"name": "Ada", "age": 36, "none": null, "tags": ["a", "b", "c"],
-                "json": "{\"k\": [1, 2]}", "obj": {"x": 1, "y": {"z": true}},
-                "more": {"y": 2}, "dups": [1, 2, 1, 3, 2]}),
-            mocks: mocks.clone(),
-            history: true,
-            ..Default::default()
-        };
-        let done = simulate(definition, &opts).unwrap_or_else(|e| panic!("{e:?}\n{definition}"));
-        let scheduled = done
-            .events
-            .iter()
-            .map(|e| e.to_json())
-            .find_map(|e| e.get("taskScheduledEventDetails").cloned())
-            .unwrap_or_else(|| panic!("{:?}", done.error));
-        serde_json::from_str::<Value>(scheduled["parameters"].as_str().unwrap()).unwrap()
+        let input = json!({"name": "Ada", "age": 36, "none": null, "tags": ["a", "b", "c"],
+            "json": "{\"k\": [1, 2]}", "obj": {"x": 1, "y": {"z": true}},
+            "more": {"y": 2}, "dups": [1, 2, 1, 3, 2]});
+        let (_, _, error, calls) = history(definition, input, &mocks, |e| {
+            parsed(&e.get("taskScheduledEventDetails")?["parameters"])
+        });
+        calls
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("{error:?}"))
     };
     let expected = request(INTRINSICS);
     assert_eq!(

@@ -169,45 +169,24 @@ pub fn variable_definitions(text: &str, kind: SourceKind, offset: u32) -> Vec<Te
     .unwrap_or_default()
 }
 
-/// Every occurrence of the state name at `offset`; without the declaration(s) unless
-/// `include_declaration`.
+/// Every occurrence of the state name or variable at `offset`; without the
+/// declaration(s) (state keys, `Assign` keys) unless `include_declaration`.
 pub fn references(
     text: &str,
     kind: SourceKind,
     offset: u32,
     include_declaration: bool,
 ) -> Vec<TextRange> {
-    if let Some(e) = in_string_at(text, kind, offset) {
-        return references(&e.inner.text, e.kind, e.offset, include_declaration)
-            .into_iter()
-            .map(|r| e.range(r))
-            .collect();
-    }
-    with_machine_at(text, kind, offset, |_, machine| {
-        if let Some(at) = name_at(machine, offset) {
-            return Some(
-                occurrences(machine, at.scope, &at.name)
-                    .into_iter()
-                    .filter(|r| include_declaration || r.kind != RefKind::Declaration)
-                    .map(|r| r.range)
-                    .collect(),
-            );
-        }
-        let (domain, name) = variable_at(text, machine, offset)?;
-        Some(
-            variable_occurrences(text, machine, domain, &name)
-                .into_iter()
-                .filter(|o| include_declaration || !o.write)
-                .map(|o| o.range)
-                .collect(),
-        )
-    })
-    .unwrap_or_default()
+    highlights(text, kind, offset)
+        .into_iter()
+        .filter(|&(_, declaration)| include_declaration || !declaration)
+        .map(|(r, _)| r)
+        .collect()
 }
 
 /// The occurrences of the state name or variable at `offset` in the definition around
-/// it, each marked `true` where it is defined (a state's key, an `Assign` key) and
-/// `false` where it is used.
+/// it, in document order, each marked `true` where it is defined (a state's key, an
+/// `Assign` key) and `false` where it is used.
 pub fn highlights(text: &str, kind: SourceKind, offset: u32) -> Vec<(TextRange, bool)> {
     if let Some(e) = in_string_at(text, kind, offset) {
         return highlights(&e.inner.text, e.kind, e.offset)
