@@ -171,19 +171,78 @@ pub fn string_source_offset(source: &str, node: &Node<'_>, decoded: usize) -> u3
         }
         _ => {
             // Unquoted (YAML plain scalars): the decoded text is the source itself when
-            // the lengths agree. Block and folded scalars map to their start for now.
+            // the lengths agree.
             if raw.len() == value.len() {
                 node.range.start + decoded.min(value.len()) as u32
             } else {
-                node.range.start
+                node.range.start + unquoted_source_offset(raw, value, decoded) as u32
             }
         }
     }
 }
 
+/// [`string_source_offset`] for a YAML block scalar (`|`, `>`) or a plain scalar over
+/// several lines, whose text is its lines without their indentation, joined by line
+/// breaks (literal) or spaces (folded). The two are walked together: equal bytes match,
+/// a line break matches a decoded line break or space, and the indentation and extra
+/// line breaks of the source are skipped. Where they stop agreeing, the offset reached
+/// is the answer.
+fn unquoted_source_offset(raw: &str, value: &str, decoded: usize) -> usize {
+    let src_bytes = raw.as_bytes();
+    let dec_bytes = value.as_bytes();
+    // A block scalar's text starts on the line after its header (`>-`, `|2`, ...).
+    let mut src = if raw.starts_with(['|', '>']) {
+        raw.find('\n').map_or(raw.len(), |i| i + 1)
+    } else {
+        0
+    };
+    let mut dec = 0;
+    while dec < decoded.min(dec_bytes.len()) && src < src_bytes.len() {
+        let (c, d) = (src_bytes[src], dec_bytes[dec]);
+        if c == d || (c == b'\n' && d == b' ') {
+            src += 1;
+            dec += 1;
+        } else if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+            src += 1;
+        } else {
+            break;
+        }
+    }
+    // At a line's start, the character is after the indentation.
+    while src < src_bytes.len()
+        && src_bytes[src] == b' '
+        && dec_bytes.get(dec).is_some_and(|&d| d != b' ')
+    {
+        src += 1;
+    }
+    let mut src = src.min(raw.len());
+    while !raw.is_char_boundary(src) {
+        src -= 1;
+    }
+    src
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_inside_block_and_multi_line_plain_scalars() {
+        for (text, needle) in [
+            ("a: >-\n  {% $x +\n     $sums($y) %}\n", "$sums"),
+            ("a: |\n  first\n    more é\n  $last\n", "$last"),
+            ("a: |\n  first\n    more é\n  $last\n", "é"),
+            ("a: >\n  one\n\n  two $here\n", "$here"),
+            ("a: plain\n  continued $there\n", "$there"),
+        ] {
+            let doc = parse(text, SourceKind::Yaml);
+            let node = doc.root.as_ref().unwrap().get("a").unwrap();
+            let value = node.as_str().unwrap();
+            let at = value.find(needle).unwrap();
+            let offset = string_source_offset(text, node, at) as usize;
+            assert_eq!(&text[offset..offset + needle.len()], needle, "{text:?}");
+        }
+    }
 
     #[test]
     fn decode_reports_invalid_utf8_and_binary() {
