@@ -530,6 +530,14 @@ pub fn run(ctx: &LintContext<'_, '_>, enabled: &dyn Fn(&RuleMeta) -> bool) -> Ve
         let mut out = Vec::new();
         let mut sink = Sink::new(&rule.meta, &mut out);
         (rule.check)(ctx, &mut sink);
+        // A range widened by a byte (`end.max(start + 1)`) to point at an empty part may
+        // end inside a multi-byte character: every range covers whole characters.
+        for d in &mut out {
+            d.range = whole_chars(ctx.source, d.range);
+            for l in &mut d.labels {
+                l.range = whole_chars(ctx.source, l.range);
+            }
+        }
         out
     };
     // Small definitions are not worth the threads.
@@ -539,6 +547,19 @@ pub fn run(ctx: &LintContext<'_, '_>, enabled: &dyn Fn(&RuleMeta) -> bool) -> Ve
         selected.par_iter().with_max_len(1).map(run_one).collect()
     };
     per_rule.into_iter().flatten().collect()
+}
+
+/// `range` grown to the character boundaries around it, within `source`.
+fn whole_chars(source: &str, range: TextRange) -> TextRange {
+    let mut start = (range.start as usize).min(source.len());
+    let mut end = (range.end as usize).clamp(start, source.len());
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    TextRange::from_usize(start, end)
 }
 
 /// The range of the character at byte offset `at` (empty at the end of the text). Used
