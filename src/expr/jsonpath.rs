@@ -280,21 +280,7 @@ impl Path {
                 return None;
             }
             match &segment.selector {
-                Selector::Name(name) => {
-                    let plain = name
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                    if plain {
-                        out.push('.');
-                        out.push_str(name);
-                    } else if !name.contains('`') {
-                        out.push_str(&format!(".`{name}`"));
-                    } else {
-                        return None;
-                    }
-                }
+                Selector::Name(name) => out.push_str(&jsonata_field(name)?),
                 Selector::Index(i) => out.push_str(&format!("[{i}]")),
                 _ => return None,
             }
@@ -1763,6 +1749,23 @@ pub fn set(path: &Path, target: &mut Value, value: Value) -> Result<(), EvalErro
     }
     *cur = value.take().unwrap_or(Value::Null);
     Ok(())
+}
+
+/// The JSONata step that reads field `name`: `.name`, or `.`my-name`` for a name that
+/// is not an identifier. `None` for a name with a backtick, which JSONata cannot quote.
+pub fn jsonata_field(name: &str) -> Option<String> {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        Some(format!(".{name}"))
+    } else if !name.contains('`') {
+        Some(format!(".`{name}`"))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub mod unknown_service_integration;
 pub mod unsupported_integration_pattern;
 
 use crate::model::{State, StateType};
-use crate::syntax::{Member, TextRange, string_source_offset};
+use crate::syntax::{Member, Node, TextRange, string_source_offset};
 
 /// Partitions of AWS.
 pub(crate) const PARTITIONS: &[&str] = &[
@@ -208,8 +208,13 @@ pub(crate) fn integration_resource<'a, 's>(
 /// The source range of decoded bytes `from..to` of a string member's value, at least
 /// one byte wide so that an empty part can still be pointed at.
 pub(crate) fn value_range(source: &str, m: &Member<'_>, from: usize, to: usize) -> TextRange {
-    let s = string_source_offset(source, &m.value, from);
-    let e = string_source_offset(source, &m.value, to);
+    string_range(source, &m.value, from, to)
+}
+
+/// [`value_range`] for a string node.
+pub(crate) fn string_range(source: &str, node: &Node<'_>, from: usize, to: usize) -> TextRange {
+    let s = string_source_offset(source, node, from);
+    let e = string_source_offset(source, node, to);
     TextRange::new(s, e.max(s + 1))
 }
 

@@ -1,7 +1,7 @@
 use crate::diagnostics::{Applicability, Fix};
-use crate::rules::resources::{PARTITIONS, parse_arn};
+use crate::rules::resources::{PARTITIONS, parse_arn, string_range};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{Node, TextRange, Value, string_source_offset};
+use crate::syntax::{Node, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
@@ -151,11 +151,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     }
 }
 
-/// Where the partition of the ARN in string `node` is written.
+/// Where the partition of the ARN in string `node` is written (after `arn:`).
 fn partition_range(source: &str, node: &Node<'_>, partition: &str) -> TextRange {
-    let s = string_source_offset(source, node, 4);
-    let e = string_source_offset(source, node, 4 + partition.len());
-    TextRange::new(s, e.max(s + 1))
+    string_range(source, node, 4, 4 + partition.len())
 }
 
 /// The partition that a region belongs to; `None` for no region, a placeholder or a

@@ -418,9 +418,7 @@ fn merged_at(base: &str, names: &[&String], value: &str) -> Option<String> {
     let inner = if rest.is_empty() {
         value.to_string()
     } else {
-        let below = jsonpath::parse(&format!("$['{}']", name.replace('\'', "\\'")))
-            .ok()?
-            .to_jsonata_from(base)?;
+        let below = format!("{base}{}", jsonpath::jsonata_field(name)?);
         merged_at(&below, rest, value)?
     };
     Some(format!("$merge([{base}, {{{key}: {inner}}}])"))
