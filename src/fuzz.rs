@@ -123,6 +123,22 @@ pub fn check_editor(text: &str, kind: crate::syntax::SourceKind, offset: u32) {
     if let Some((r, _)) = ide::prepare_rename(text, kind, offset) {
         valid(r, "prepare rename");
     }
+    if let Some(item) = ide::prepare_call_hierarchy(text, kind, offset) {
+        valid(item.range, "call hierarchy item");
+        valid(item.selection, "call hierarchy item");
+        // The client asks for calls at the item's selection.
+        let at = item.selection.start;
+        for c in ide::incoming_calls(text, kind, at)
+            .into_iter()
+            .chain(ide::outgoing_calls(text, kind, at))
+        {
+            valid(c.state.range, "call hierarchy call");
+            valid(c.state.selection, "call hierarchy call");
+            for &r in &c.from {
+                valid(r, "call hierarchy call");
+            }
+        }
+    }
     if let Ok(edits) = ide::rename(text, kind, offset, "Renamed_1") {
         for e in &edits {
             valid(e.range, "rename");

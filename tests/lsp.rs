@@ -82,6 +82,7 @@ impl Client {
         let caps = &init["result"]["capabilities"];
         assert_eq!(caps["positionEncoding"], "utf-16");
         assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+        assert_eq!(caps["callHierarchyProvider"], true);
         assert_eq!(
             caps["executeCommandProvider"]["commands"],
             json!(["asl-lint.graph"])
@@ -1420,4 +1421,98 @@ fn expand_selection_steps_out_through_the_tree() {
             (0, 0, 1, 48),  // the document
         ]
     );
+}
+
+#[test]
+fn call_hierarchy_follows_transitions_and_branches() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/ticket.asl.yaml";
+    let text = "StartAt: Open
+States:
+  Open:
+    Type: Pass
+    Next: Triage
+  Triage:
+    Type: Choice
+    Choices:
+      - Variable: $.urgent
+        BooleanEquals: true
+        Next: Escalate
+    Default: Work
+  Work:
+    Type: Parallel
+    Branches:
+      - StartAt: Assign
+        States:
+          Assign:
+            Type: Pass
+            End: true
+    Next: Escalate
+  Escalate:
+    Type: Succeed
+";
+    c.open(uri, "asl-yaml", text);
+    assert_eq!(codes(&c.diagnostics(uri, 1)), Vec::<String>::new());
+    // Prepared from a transition, the item is the state it names.
+    let items = c.call(
+        "textDocument/prepareCallHierarchy",
+        doc_pos(uri, pos(10, 16)),
+    );
+    let escalate = json!({
+        "name": "Escalate", "kind": 14, "detail": "Succeed", "uri": uri,
+        "range": range(21, 2, 22, 17), "selectionRange": range(21, 2, 21, 10)
+    });
+    assert_eq!(items, json!([escalate]));
+    let incoming = c.call("callHierarchy/incomingCalls", json!({"item": escalate}));
+    let caller = |name: &str, kind: u32, detail: &str, r: Value, sel: Value| json!({"name": name, "kind": kind, "detail": detail, "uri": uri, "range": r, "selectionRange": sel});
+    let triage = caller(
+        "Triage",
+        10,
+        "Choice",
+        range(5, 2, 11, 17),
+        range(5, 2, 5, 8),
+    );
+    let work = caller(
+        "Work",
+        3,
+        "Parallel",
+        range(12, 2, 20, 18),
+        range(12, 2, 12, 6),
+    );
+    assert_eq!(
+        incoming,
+        json!([
+            {"from": triage, "fromRanges": [range(10, 14, 10, 22)]},
+            {"from": work, "fromRanges": [range(20, 10, 20, 18)]}
+        ])
+    );
+    // Outgoing calls of the Parallel state: the first state of its branch, then its Next.
+    let outgoing = c.call("callHierarchy/outgoingCalls", json!({"item": work}));
+    let assign = caller(
+        "Assign",
+        19, // OBJECT: a Pass state
+        "Pass in branch 1 of \"Work\"",
+        range(17, 10, 19, 21),
+        range(17, 10, 17, 16),
+    );
+    assert_eq!(
+        outgoing,
+        json!([
+            {"to": assign, "fromRanges": [range(15, 17, 15, 23)]},
+            {"to": escalate, "fromRanges": [range(20, 10, 20, 18)]}
+        ])
+    );
+    // And back up: the branch's first state is called by its Parallel state.
+    let up = c.call("callHierarchy/incomingCalls", json!({"item": assign}));
+    assert_eq!(
+        up,
+        json!([{"from": work, "fromRanges": [range(15, 17, 15, 23)]}])
+    );
+    // Not on a state name: no hierarchy.
+    let none = c.call(
+        "textDocument/prepareCallHierarchy",
+        doc_pos(uri, pos(3, 10)),
+    );
+    assert_eq!(none, Value::Null);
+    c.shutdown();
 }

@@ -8,6 +8,7 @@ pub mod catalog;
 mod complete;
 mod format;
 mod format_yaml;
+mod hierarchy;
 mod hover;
 mod navigate;
 mod outline;
@@ -17,6 +18,7 @@ mod variables;
 pub use complete::{Completion, CompletionKind, completions};
 pub use format::{FormatOptions, format_json};
 pub use format_yaml::format_yaml;
+pub use hierarchy::{Call, incoming_calls, outgoing_calls, prepare_call_hierarchy};
 pub use hover::{HoverInfo, hover};
 pub use navigate::{
     NameRef, RefKind, definition, definition_files, highlights, name_at, occurrences,

@@ -194,6 +194,20 @@ pub fn symbol(s: &ide::Symbol, doc: &Document) -> lsp::DocumentSymbol {
     }
 }
 
+/// A state as a call hierarchy item (its outline symbol's kind, detail and ranges).
+pub fn hierarchy_item(s: &ide::Symbol, doc: &Document, uri: &Uri) -> lsp::CallHierarchyItem {
+    lsp::CallHierarchyItem {
+        name: s.name.clone(),
+        kind: symbol_kind(s.kind),
+        tags: None,
+        detail: s.detail.clone(),
+        uri: uri.clone(),
+        range: doc.range(s.range),
+        selection_range: doc.range(s.selection),
+        data: None,
+    }
+}
+
 /// The states (and template definitions) of one document whose name matches `query`
 /// (its characters in order, ignoring case; every state for an empty query), each with
 /// the name of what holds it.

@@ -108,6 +108,14 @@ impl Backend {
         Some((doc, offset))
     }
 
+    /// The document of a call hierarchy item and the offset of its name (the item's
+    /// selection range starts on the state's key).
+    fn at_item(&self, item: &CallHierarchyItem) -> Option<(Document, Uri, u32)> {
+        let doc = self.docs.get(&item.uri)?;
+        let offset = doc.offset(item.selection_range.start);
+        Some((doc, item.uri.clone(), offset))
+    }
+
     fn schedule(&self, uri: Uri) {
         let _ = self.queue.send(uri);
     }
@@ -283,6 +291,7 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                call_hierarchy_provider: Some(CallHierarchyServerCapability::Simple(true)),
                 document_link_provider: Some(DocumentLinkOptions {
                     resolve_provider: Some(false),
                     work_done_progress_options: Default::default(),
@@ -555,6 +564,58 @@ impl LanguageServer for Backend {
                     } else {
                         DocumentHighlightKind::READ
                     }),
+                })
+                .collect(),
+        ))
+    }
+
+    async fn prepare_call_hierarchy(
+        &self,
+        params: CallHierarchyPrepareParams,
+    ) -> Result<Option<Vec<CallHierarchyItem>>> {
+        let p = &params.text_document_position_params;
+        let Some((doc, offset)) = self.at(p) else {
+            return Ok(None);
+        };
+        let found = guard(|| ide::prepare_call_hierarchy(&doc.text, doc.kind, offset));
+        Ok(found.map(|s| vec![convert::hierarchy_item(&s, &doc, &p.text_document.uri)]))
+    }
+
+    async fn incoming_calls(
+        &self,
+        params: CallHierarchyIncomingCallsParams,
+    ) -> Result<Option<Vec<CallHierarchyIncomingCall>>> {
+        let Some((doc, uri, offset)) = self.at_item(&params.item) else {
+            return Ok(None);
+        };
+        let found = guard(|| Some(ide::incoming_calls(&doc.text, doc.kind, offset)));
+        Ok(Some(
+            found
+                .unwrap_or_default()
+                .iter()
+                .map(|c| CallHierarchyIncomingCall {
+                    from: convert::hierarchy_item(&c.state, &doc, &uri),
+                    from_ranges: c.from.iter().map(|&r| doc.range(r)).collect(),
+                })
+                .collect(),
+        ))
+    }
+
+    async fn outgoing_calls(
+        &self,
+        params: CallHierarchyOutgoingCallsParams,
+    ) -> Result<Option<Vec<CallHierarchyOutgoingCall>>> {
+        let Some((doc, uri, offset)) = self.at_item(&params.item) else {
+            return Ok(None);
+        };
+        let found = guard(|| Some(ide::outgoing_calls(&doc.text, doc.kind, offset)));
+        Ok(Some(
+            found
+                .unwrap_or_default()
+                .iter()
+                .map(|c| CallHierarchyOutgoingCall {
+                    to: convert::hierarchy_item(&c.state, &doc, &uri),
+                    from_ranges: c.from.iter().map(|&r| doc.range(r)).collect(),
                 })
                 .collect(),
         ))
