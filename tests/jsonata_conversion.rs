@@ -337,3 +337,54 @@ fn intrinsic_functions_convert_to_jsonata_with_the_same_values() {
     assert_eq!(expected["MessageBody"]["one"], json!([1]));
     assert_eq!(request(&jsonata), expected, "{jsonata}");
 }
+
+/// Pass states that shape data: a template over the input, over a selection placed back
+/// into the input, a copy of a selection, and a pick from the result.
+const PASS_STATES: &str = r#"{"StartAt": "Shape", "States": {
+  "Shape": {"Type": "Pass", "Parameters": {"name.$": "$.student.name", "course": "maths",
+            "state.$": "$$.State.Name", "tags.$": "States.Array('new', 'paid')"}, "Next": "Keep"},
+  "Keep": {"Type": "Pass", "InputPath": "$", "Parameters": {"who.$": "$.name", "n.$": "States.ArrayLength($.tags)"},
+           "ResultPath": "$.summary.first", "Next": "Copy"},
+  "Copy": {"Type": "Pass", "InputPath": "$.summary", "ResultPath": "$.copy", "Next": "Pick"},
+  "Pick": {"Type": "Pass", "Parameters": {"all.$": "$"}, "ResultPath": "$.wrapped", "OutputPath": "$.wrapped.all.copy",
+           "End": true}}}"#;
+
+#[test]
+fn pass_states_convert_to_output_with_the_same_data() {
+    let jsonata = converted(PASS_STATES);
+    for expected in [
+        r#""Output": {"name": "{% $states.input.student.name %}", "course": "maths""#,
+        r#"\"n\": $count($states.input.tags)"#,
+    ] {
+        assert!(jsonata.contains(expected), "{expected}\n{jsonata}");
+    }
+    for gone in ["Parameters", "InputPath", "ResultPath", "OutputPath"] {
+        assert!(!jsonata.contains(gone), "{gone}\n{jsonata}");
+    }
+    let mocks = asl_lint::simulate::Mocks::default();
+    let run = |definition: &str| {
+        history(
+            definition,
+            json!({"student": {"name": "Ada"}, "summary": {"old": true}}),
+            &mocks,
+            |e| {
+                let d = e.get("stateExitedEventDetails")?;
+                Some(json!([d["name"], parsed(&d["output"])?]))
+            },
+        )
+    };
+    let expected = run(PASS_STATES);
+    assert_eq!(
+        expected.3[1],
+        json!(["Keep", {"name": "Ada", "course": "maths", "state": "Shape", "tags": ["new", "paid"],
+            "summary": {"first": {"who": "Ada", "n": 2}}}]),
+        "{expected:?}"
+    );
+    assert_eq!(expected.3.len(), 4, "{expected:?}");
+    assert_eq!(
+        expected.1,
+        Some(json!({"first": {"who": "Ada", "n": 2}})),
+        "{expected:?}"
+    );
+    assert_eq!(run(&jsonata), expected, "{jsonata}");
+}

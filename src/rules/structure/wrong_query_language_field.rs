@@ -43,6 +43,9 @@ declare_rule! {
     ///   `$states.result`), `ResultPath` (`null` keeps the input, `"$.a.b"` merges the
     ///   result into it) and `OutputPath` become one `Output`; a `ResultPath` or
     ///   `OutputPath` of `"$"` (the default) is removed;
+    /// - on a Pass state, `Parameters` becomes its `Output`; with a `ResultPath` or
+    ///   `OutputPath` (and without `Parameters`, the input is the result) they make one
+    ///   `Output` expression in the same way;
     /// - a JSONPath Choice rule becomes a `Condition`: `{"Variable": "$.age",
     ///   "NumericGreaterThanEquals": 18}` is `"{% $states.input.age >= 18 %}"`, with
     ///   `And`/`Or`/`Not`, `IsPresent` (`$exists`), `IsNull`, `IsString`/`IsNumeric`/
@@ -50,8 +53,8 @@ declare_rule! {
     /// - with an `InputPath`, the paths above start from what it selects
     ///   (`"InputPath": "$.order"` makes `$.id` `$states.input.order.id`); once nothing
     ///   else reads through it, `InputPath` itself becomes the `Arguments` of a Task or
-    ///   Parallel (or goes, when `Arguments` is there), or the `Output` of a Pass,
-    ///   Choice, Wait or Succeed state; `"$"` is removed.
+    ///   Parallel, or the `Output` of a Pass, Choice, Wait or Succeed state (or goes,
+    ///   when `Arguments` or `Output` is there); `"$"` is removed.
     ///
     /// Paths of names and indexes are converted, and intrinsic functions become the
     /// JSONata functions that compute the same (`States.Format` a `&` concatenation,
@@ -202,14 +205,21 @@ fn input_path_conversion(source: &str, member: &Member<'_>, state: &Node<'_>) ->
             return crate::rules::remove_field(source, state, member, Applicability::Unsafe);
         }
         "Task" | "Parallel" => "Arguments",
+        // An `Output` already there was written from the selection (converted
+        // `Parameters`, `ResultPath`, `OutputPath`), or in JSONata, which never sees it.
+        "Pass" | "Choice" | "Wait" | "Succeed"
+            if sibling("Output") && !sibling("ResultPath") && !sibling("OutputPath") =>
+        {
+            return crate::rules::remove_field(source, state, member, Applicability::Unsafe);
+        }
         "Pass"
-            if !["Result", "ResultPath", "OutputPath", "Output", "Arguments"]
+            if !["Result", "ResultPath", "OutputPath", "Arguments"]
                 .iter()
                 .any(|k| sibling(k)) =>
         {
             "Output"
         }
-        "Choice" | "Wait" | "Succeed" if !sibling("Output") && !sibling("OutputPath") => "Output",
+        "Choice" | "Wait" | "Succeed" if !sibling("OutputPath") => "Output",
         _ => return None,
     };
     Some(Fix {
@@ -244,7 +254,19 @@ fn conversion(
     }
     let key = plain_key(source, member.key_range)?;
     let mut edits = Vec::new();
+    let pass = object.get("Type").and_then(|t| t.as_str()) == Some("Pass");
     let (title, new_key) = match &*member.key {
+        // A Pass state's result is its `Parameters`: the `Output` in JSONata.
+        "Parameters" if pass => {
+            if ["Result", "Output", "Arguments"].iter().any(|k| sibling(k)) {
+                return None;
+            }
+            if sibling("ResultPath") || sibling("OutputPath") {
+                return pass_output(source, object, &input);
+            }
+            template_edits(source, &member.value, &input, &mut edits)?;
+            ("Convert to Output".to_string(), "Output")
+        }
         "Parameters" if sibling("Resource") || sibling("Branches") => {
             if sibling("Arguments") {
                 return None;
@@ -266,6 +288,9 @@ fn conversion(
                 || sibling("Iterator");
             if sibling("Output") {
                 return None;
+            }
+            if pass && (sibling("Parameters") || sibling("ResultPath")) {
+                return pass_output(source, object, &input);
             }
             let others = ["ResultSelector", "ResultPath", "OutputPath"];
             if others.iter().any(|k| *k != &*member.key && sibling(k)) {
@@ -337,12 +362,47 @@ fn conversion(
 /// `None` where a piece has no simple JSONata equal (a `ResultPath` beyond names, a
 /// filter, an intrinsic function without a JSONata equal).
 fn combined_output(source: &str, state: &Node<'_>) -> Option<Fix> {
-    let members = state.as_object()?;
-    let find = |key: &str| members.iter().position(|m| m.key == key);
-    let result = match find("ResultSelector") {
-        Some(i) => template_expression(&members[i].value, STATES_RESULT, 0)?,
+    let result = match state.member("ResultSelector") {
+        Some(m) => template_expression(&m.value, STATES_RESULT, 0)?,
         None => STATES_RESULT.to_string(),
     };
+    shaped_output(
+        source,
+        state,
+        &result,
+        ["ResultSelector", "ResultPath", "OutputPath"],
+    )
+}
+
+/// The `Parameters`, `ResultPath` and `OutputPath` of a Pass state as one JSONata
+/// `Output`: its result is the `Parameters` template over `input` (the selection of
+/// its `InputPath`), or that selection itself, placed and picked as a Task's result is.
+/// `None` for a Pass with a `Result`, `Output` or `Arguments`.
+fn pass_output(source: &str, state: &Node<'_>, input: &str) -> Option<Fix> {
+    if ["Result", "Output", "Arguments"]
+        .iter()
+        .any(|k| state.member(k).is_some())
+    {
+        return None;
+    }
+    let result = match state.member("Parameters") {
+        Some(m) => template_expression(&m.value, input, 0)?,
+        None => input.to_string(),
+    };
+    shaped_output(
+        source,
+        state,
+        &result,
+        ["Parameters", "ResultPath", "OutputPath"],
+    )
+}
+
+/// `result` placed by the state's `ResultPath` and picked by its `OutputPath`, as the
+/// `Output` that replaces the first of `fields` (the others are removed).
+fn shaped_output(source: &str, state: &Node<'_>, result: &str, fields: [&str; 3]) -> Option<Fix> {
+    let members = state.as_object()?;
+    let find = |key: &str| members.iter().position(|m| m.key == key);
+    let result = result.to_string();
     let placed = match find("ResultPath").map(|i| &members[i].value) {
         None => result,
         Some(n) if n.value == Value::Null => STATES_INPUT.to_string(),
@@ -372,10 +432,7 @@ fn combined_output(source: &str, state: &Node<'_>) -> Option<Fix> {
             }
         }
     };
-    let mut indexes: Vec<usize> = ["ResultSelector", "ResultPath", "OutputPath"]
-        .iter()
-        .filter_map(|k| find(k))
-        .collect();
+    let mut indexes: Vec<usize> = fields.iter().filter_map(|k| find(k)).collect();
     indexes.sort_unstable();
     let (&first, rest) = indexes.split_first()?;
     let mut edits = vec![
@@ -711,9 +768,54 @@ mod tests {
         ] {
             assert_eq!(fixed(&task(parameters)), vec![None], "{parameters}");
         }
-        // A Pass state has no Arguments in JSONata.
+        // A Pass state has no Arguments in JSONata: its Parameters are its Output, unless
+        // a Result says otherwise.
         let pass = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$.a"}, "End": true}}}"#;
-        assert_eq!(fixed(pass), vec![None]);
+        assert_eq!(
+            fixed(pass),
+            vec![Some(pass.replace(
+                r#""Parameters": {"a.$": "$.a"}"#,
+                r#""Output": {"a": "{% $states.input.a %}"}"#
+            ))]
+        );
+        let with_result = pass.replace(r#""End""#, r#""Result": 1, "End""#);
+        assert_eq!(fixed(&with_result), vec![None, None]);
+    }
+
+    #[test]
+    fn pass_parameters_and_result_path_become_one_output() {
+        let pass = |fields: &str| {
+            format!(
+                r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", {fields}, "End": true}}}}}}"#
+            )
+        };
+        let text = pass(
+            r#""InputPath": "$.order", "Parameters": {"id.$": "$.id", "at.$": "$$.State.EnteredTime"}, "ResultPath": "$.copy.ids""#,
+        );
+        let fixes = fixed(&text);
+        let merged = pass(
+            r#""InputPath": "$.order", "Output": "{% $merge([$states.input, {\"copy\": $merge([$states.input.copy, {\"ids\": {\"id\": $states.input.order.id, \"at\": $states.context.State.EnteredTime}}])}]) %}""#,
+        );
+        // InputPath waits while Parameters read through it; the other two fold into one.
+        assert_eq!(
+            fixes,
+            vec![None, Some(merged.clone()), Some(merged.clone())]
+        );
+        assert_eq!(
+            fixed(&merged),
+            vec![Some(pass(
+                &merged[merged.find("\"Output").unwrap()..merged.rfind(", \"End").unwrap()]
+            ))]
+        );
+        // No Parameters: the selection itself is the result.
+        let copy =
+            pass(r#""InputPath": "$.order", "ResultPath": "$.copy", "OutputPath": "$.copy""#);
+        assert_eq!(
+            fixed(&copy)[1],
+            Some(pass(
+                r#""InputPath": "$.order", "Output": "{% ($merge([$states.input, {\"copy\": $states.input.order}])).copy %}""#
+            ))
+        );
     }
 
     #[test]
