@@ -28,12 +28,13 @@ const JSONPATH: &str = r#"{"StartAt": "Cool-off", "States": {
   "Too little": {"Type": "Fail", "Error": "TooLittle"},
   "Cancel": {"Type": "Fail", "Error": "Cancel"}}}"#;
 
-/// A JSONPath machine set to JSONata and put through every ASL111 fix, which must leave
-/// nothing of JSONPath behind.
+/// A JSONPath machine set to JSONata and put through every ASL111 fix (and ASL609's,
+/// for the `.$` keys of fields both languages have), which must leave nothing of
+/// JSONPath behind.
 fn converted(jsonpath: &str) -> String {
     let text = jsonpath.replacen('{', "{\"QueryLanguage\": \"JSONata\", ", 1);
     let options = LintOptions {
-        select: vec!["ASL111".into()],
+        select: vec!["ASL111".into(), "ASL609".into()],
         ..Default::default()
     };
     let lint = |t: &str| lint_text(t, SourceKind::Json, &options);
@@ -384,6 +385,54 @@ fn pass_states_convert_to_output_with_the_same_data() {
     assert_eq!(
         expected.1,
         Some(json!({"first": {"who": "Ada", "n": 2}})),
+        "{expected:?}"
+    );
+    assert_eq!(run(&jsonata), expected, "{jsonata}");
+}
+
+/// Map states that read through an `InputPath`: one with `ItemsPath` and an
+/// `ItemSelector` of paths and Context fields, one whose selection is the item list.
+const MAP_STATES: &str = r#"{"StartAt": "Each line", "States": {
+  "Each line": {"Type": "Map", "InputPath": "$.order", "ItemsPath": "$.lines",
+    "ItemSelector": {"line.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index", "order": {"id.$": "$.id"}},
+    "ItemProcessor": {"StartAt": "Price", "States": {"Price": {"Type": "Pass",
+      "Parameters": {"sku.$": "$.line.sku", "order.$": "$.order.id", "n.$": "$.index"}, "End": true}}},
+    "ResultPath": "$.priced", "Next": "Echo all"},
+  "Echo all": {"Type": "Map", "InputPath": "$.order.lines",
+    "ItemProcessor": {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}},
+    "ResultPath": "$.echoed", "End": true}}}"#;
+
+#[test]
+fn map_states_convert_with_the_same_items_and_results() {
+    let jsonata = converted(MAP_STATES);
+    for expected in [
+        r#""Items": "{% $states.input.order.lines %}""#,
+        r#""line": "{% $states.context.Map.Item.Value %}""#,
+        r#""id": "{% $states.input.order.id %}""#,
+    ] {
+        assert!(jsonata.contains(expected), "{expected}\n{jsonata}");
+    }
+    assert!(!jsonata.contains(".$"), "{jsonata}");
+    let mocks = asl_lint::simulate::Mocks::default();
+    let run = |definition: &str| {
+        history(
+            definition,
+            json!({"order": {"id": 41, "lines": [{"sku": "A"}, {"sku": "B"}]}}),
+            &mocks,
+            |e| {
+                let d = e.get("stateExitedEventDetails")?;
+                Some(json!([d["name"], parsed(&d["output"])?]))
+            },
+        )
+    };
+    let expected = run(MAP_STATES);
+    assert_eq!(
+        expected.1,
+        Some(
+            json!({"order": {"id": 41, "lines": [{"sku": "A"}, {"sku": "B"}]},
+            "priced": [{"sku": "A", "order": 41, "n": 0}, {"sku": "B", "order": 41, "n": 1}],
+            "echoed": [{"sku": "A"}, {"sku": "B"}]})
+        ),
         "{expected:?}"
     );
     assert_eq!(run(&jsonata), expected, "{jsonata}");

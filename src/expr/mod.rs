@@ -210,6 +210,18 @@ pub enum DollarValue {
     Intrinsic(intrinsic::Call),
 }
 
+impl DollarValue {
+    /// The JSONata expression that computes the same value, with `$` standing for
+    /// `root` (`$$` becomes `$states.context`). `None` where JSONata has no simple equal
+    /// (a filter or wildcard, an intrinsic function that differs at the edges).
+    pub fn to_jsonata_from(&self, root: &str) -> Option<String> {
+        match self {
+            DollarValue::Path(path) => path.to_jsonata_from(root),
+            DollarValue::Intrinsic(call) => call.to_jsonata_from(root),
+        }
+    }
+}
+
 /// Which of the two sub-languages a `.$` string is written in, without parsing it fully:
 /// strings starting with `$` are paths, everything else is treated as an intrinsic call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -450,6 +450,7 @@ pub static RULES: &[&Rule] = &[
     &jsonata::possibly_unassigned_variable::RULE,
     &jsonata::unused_variable::RULE,
     &jsonata::outer_variable_assigned::RULE,
+    &jsonata::dollar_key_in_jsonata::RULE,
     &practice::loop_without_exit::RULE,
     &practice::busy_loop::RULE,
     &practice::choice_without_default::RULE,

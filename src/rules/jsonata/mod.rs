@@ -1,4 +1,5 @@
 //! 6xx: JSONata expressions and variables.
+pub mod dollar_key_in_jsonata;
 pub mod invalid_variable_name;
 pub mod jsonata_context_unavailable;
 pub mod jsonata_syntax_error;
@@ -93,6 +94,18 @@ pub(crate) fn jsonata_states<'m, 'a, 's>(
     machine
         .all_states()
         .filter(|s| s.query_language == QueryLanguage::JsonAta)
+}
+
+/// The JSONata expression for what JSONPath calls a state's effective input: the
+/// input, or the part of it that `InputPath` selects. `None` when `InputPath` has no
+/// JSONata equal here (`null`, which passes `{}`, or a path that does not convert).
+pub(crate) fn effective_input(state: &Node<'_>) -> Option<String> {
+    match state.get("InputPath") {
+        None => Some("$states.input".to_string()),
+        Some(p) => crate::expr::jsonpath::parse(p.as_str()?)
+            .ok()?
+            .to_jsonata_from("$states.input"),
+    }
 }
 
 /// The source range of `span` (relative to the expression inside the delimiters).

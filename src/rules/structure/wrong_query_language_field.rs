@@ -2,6 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Applicability, Edit, Fix};
 use crate::expr::jsonpath;
+use crate::rules::jsonata::effective_input;
 use crate::rules::{LintContext, Sink, declare_rule, plain_key, report_schema_then};
 use crate::schema::Category;
 use crate::syntax::{Member, Node, TextRange, Value};
@@ -53,8 +54,10 @@ declare_rule! {
     /// - with an `InputPath`, the paths above start from what it selects
     ///   (`"InputPath": "$.order"` makes `$.id` `$states.input.order.id`); once nothing
     ///   else reads through it, `InputPath` itself becomes the `Arguments` of a Task or
-    ///   Parallel, or the `Output` of a Pass, Choice, Wait or Succeed state (or goes,
-    ///   when `Arguments` or `Output` is there); `"$"` is removed.
+    ///   Parallel, the `Items` of a Map, or the `Output` of a Pass, Choice, Wait or
+    ///   Succeed state (or goes, when `Arguments`, `Items` or `Output` is there); `"$"`
+    ///   is removed. (`.$` keys left in a JSONata state are ASL609's, whose fix reads
+    ///   through the `InputPath` too.)
     ///
     /// Paths of names and indexes are converted, and intrinsic functions become the
     /// JSONata functions that compute the same (`States.Format` a `&` concatenation,
@@ -155,18 +158,6 @@ fn members_at<'a, 's>(
     found
 }
 
-/// The JSONata expression for what JSONPath calls the state's effective input: the
-/// input, or the part of it that `InputPath` selects. `None` when `InputPath` has no
-/// JSONata equal here (`null`, which passes `{}`, or a path that does not convert).
-fn effective_input(state: &Node<'_>) -> Option<String> {
-    match state.get("InputPath") {
-        None => Some(STATES_INPUT.to_string()),
-        Some(p) => jsonpath::parse(p.as_str()?)
-            .ok()?
-            .to_jsonata_from(STATES_INPUT),
-    }
-}
-
 /// A Choice rule written in JSONPath (rather than with a JSONata `Condition`).
 fn has_jsonpath_rules(state: &Node<'_>) -> bool {
     state
@@ -184,7 +175,8 @@ fn has_jsonpath_rules(state: &Node<'_>) -> bool {
 /// `InputPath` in JSONata terms, once nothing else of the state reads the effective
 /// input through it: what the effective input was passed to becomes an expression of
 /// the input (a Task's or Parallel's `Arguments`, the `Output` of a Pass, Choice, Wait or
-/// Succeed state). `None` for a Map state, a state with `Assign`, or while
+/// Succeed state, the `Items` of a Map). `None` for a Map with an ItemReader, a state
+/// with `Assign`, or while
 /// `Parameters`, `*Path` fields or JSONPath Choice rules still read through it (their
 /// own conversions come first and write the selection into their expressions).
 fn input_path_conversion(source: &str, member: &Member<'_>, state: &Node<'_>) -> Option<Fix> {
@@ -212,6 +204,22 @@ fn input_path_conversion(source: &str, member: &Member<'_>, state: &Node<'_>) ->
         {
             return crate::rules::remove_field(source, state, member, Applicability::Unsafe);
         }
+        // Its items: the selection, unless `Items` (converted from `ItemsPath` through
+        // the selection) says which; `.$` keys of the ItemSelector still read through it.
+        "Map" if sibling("ItemReader") => return None,
+        "Map"
+            if state.get("ItemSelector").is_some_and(|s| {
+                crate::rules::paths::template_members(s)
+                    .iter()
+                    .any(|m| m.key.ends_with(".$"))
+            }) =>
+        {
+            return None;
+        }
+        "Map" if sibling("Items") => {
+            return crate::rules::remove_field(source, state, member, Applicability::Unsafe);
+        }
+        "Map" => "Items",
         "Pass"
             if !["Result", "ResultPath", "OutputPath", "Arguments"]
                 .iter()
@@ -688,10 +696,9 @@ fn expression_edit(source: &str, value: &Node<'_>, root: &str) -> Option<Edit> {
 /// The JSONata expression for a `.$` value: a path, or an intrinsic function call
 /// that has a JSONata equal ([`crate::expr::intrinsic::Call::to_jsonata_from`]).
 fn dollar_expression(text: &str, root: &str) -> Option<String> {
-    match crate::expr::parse_dollar_value(text).ok()? {
-        crate::expr::DollarValue::Path(path) => path.to_jsonata_from(root),
-        crate::expr::DollarValue::Intrinsic(call) => call.to_jsonata_from(root),
-    }
+    crate::expr::parse_dollar_value(text)
+        .ok()?
+        .to_jsonata_from(root)
 }
 
 /// Replaces `value` (on one line) with the string `{% expression %}`.
