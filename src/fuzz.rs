@@ -56,6 +56,7 @@ pub fn check_input(data: &[u8]) {
             }
             check_editor(&linted.text, linted.kind, offset as u32);
         }
+        check_document_editor(&linted.text, linted.kind);
     }
     if selector & 0x40 != 0 {
         // The state graph, as the editor's graph view draws it.
@@ -79,8 +80,22 @@ pub fn check_input(data: &[u8]) {
     }
 }
 
+/// The editor's whole-document requests: semantic tokens must slice the text, in
+/// order and without overlaps.
+pub fn check_document_editor(text: &str, kind: crate::syntax::SourceKind) {
+    let mut last_end = 0;
+    for t in crate::ide::semantic_tokens(text, kind) {
+        assert!(
+            text.get(t.range.as_usize()).is_some() && !t.range.is_empty(),
+            "semantic token {t:?} does not slice the text"
+        );
+        assert!(t.range.start >= last_end, "semantic token {t:?} overlaps");
+        last_end = t.range.end;
+    }
+}
+
 /// Every editor request at `offset` of `text` (hover, completion, definition,
-/// references, highlights, rename, signature help, selection ranges): no panic, and
+/// references, highlights, rename, signature help, selection ranges, call hierarchy): no panic, and
 /// every range it answers slices `text` at character boundaries. A rename that succeeds
 /// leaves a document that reads without new syntax errors and whose names and
 /// variables still resolve (no more ASL201-ASL204, ASL207 or ASL605 than before: a

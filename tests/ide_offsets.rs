@@ -56,6 +56,7 @@ fn editor_requests_at_many_offsets_of_every_fixture() {
         } else {
             SourceKind::Yaml
         };
+        asl_lint::fuzz::check_document_editor(&text, kind);
         for offset in offsets(&text) {
             asl_lint::fuzz::check_editor(&text, kind, offset);
             requests += 1;

@@ -84,6 +84,10 @@ impl Client {
         assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
         assert_eq!(caps["callHierarchyProvider"], true);
         assert_eq!(
+            caps["semanticTokensProvider"]["legend"]["tokenTypes"][0],
+            "type"
+        );
+        assert_eq!(
             caps["executeCommandProvider"]["commands"],
             json!(["asl-lint.graph"])
         );
@@ -356,8 +360,8 @@ fn related_information_points_at_the_first_definition() {
 fn unknown_requests_get_method_not_found() {
     let mut c = Client::start();
     let r = c.request(
-        "textDocument/semanticTokens/full",
-        json!({"textDocument": {"uri": "file:///x.asl.json"}}),
+        "textDocument/moniker",
+        json!({"textDocument": {"uri": "file:///x.asl.json"}, "position": pos(0, 0)}),
     );
     assert_eq!(r["error"]["code"], -32601);
     let r = c.request("asl/noSuchThing", json!({}));
@@ -1514,5 +1518,78 @@ States:
         doc_pos(uri, pos(3, 10)),
     );
     assert_eq!(none, Value::Null);
+    c.shutdown();
+}
+
+/// Semantic tokens decoded from LSP's relative encoding into absolute
+/// `(line, character, length, type, modifiers)`.
+fn decode_tokens(data: &Value) -> Vec<(u64, u64, u64, u64, u64)> {
+    let numbers: Vec<u64> = data
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let (mut line, mut start) = (0, 0);
+    numbers
+        .chunks(5)
+        .map(|t| {
+            if t[0] > 0 {
+                start = 0;
+            }
+            line += t[0];
+            start += t[1];
+            (line, start, t[2], t[3], t[4])
+        })
+        .collect()
+}
+
+#[test]
+fn semantic_tokens_color_state_names_and_embedded_languages() {
+    let mut c = Client::start();
+    let yaml_tokens = {
+        let uri = "file:///tmp/tokens.asl.yaml";
+        // A multi-line JSONata block scalar, and a non-ASCII state name before a path
+        // (UTF-16 columns).
+        let text = "QueryLanguage: JSONata\nStartAt: Prüfen\nStates:\n  Prüfen:\n    Type: Pass\n    Output: |-\n      {% $count(\n      $states.input) %}\n    End: true\n";
+        c.open(uri, "asl-yaml", text);
+        c.diagnostics(uri, 1);
+        let result = c.call(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        decode_tokens(&result["data"])
+    };
+    // (types: 0 type, 1 property, 2 variable, 3 function, 9 macro; modifiers: 1
+    // declaration, 2 default library)
+    assert_eq!(
+        yaml_tokens,
+        [
+            (1, 9, 6, 0, 0),  // StartAt: Prüfen
+            (3, 2, 6, 0, 1),  // the state's key
+            (6, 6, 2, 9, 0),  // {%
+            (6, 9, 6, 3, 2),  // $count
+            (7, 6, 7, 2, 2),  // $states
+            (7, 14, 5, 1, 0), // input
+            (7, 21, 2, 9, 0), // %}
+        ]
+    );
+    let uri = "file:///tmp/tokens.asl.json";
+    let text = "{\"StartAt\": \"Ünit\", \"States\": {\"Ünit\": {\"Type\": \"Pass\", \"Parameters\": {\"v.$\": \"$.ä\"}, \"End\": true}}}";
+    c.open(uri, "asl", text);
+    c.diagnostics(uri, 1);
+    let result = c.call(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(
+        decode_tokens(&result["data"]),
+        [
+            (0, 13, 4, 0, 0),
+            (0, 32, 4, 0, 1),
+            (0, 79, 1, 2, 0), // $ (bytes would say 81)
+            (0, 81, 1, 1, 0), // ä
+        ]
+    );
     c.shutdown();
 }

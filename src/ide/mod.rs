@@ -13,6 +13,7 @@ mod hover;
 mod navigate;
 mod outline;
 mod signature;
+mod tokens;
 mod variables;
 
 pub use complete::{Completion, CompletionKind, completions};
@@ -26,6 +27,7 @@ pub use navigate::{
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
 pub use signature::{SignatureInfo, signature_help};
+pub use tokens::{SemanticToken, TokenKind, semantic_tokens};
 
 use crate::model::{StateId, StateMachine};
 use crate::syntax::{Node, PathStep, SourceKind, TextRange, Value};

@@ -285,6 +285,80 @@ pub fn edits(edits: &[crate::diagnostics::Edit], doc: &Document) -> Vec<lsp::Tex
         .collect()
 }
 
+/// The token types of [`semantic_tokens`], in the order of their indexes.
+pub const TOKEN_TYPES: &[lsp::SemanticTokenType] = &[
+    lsp::SemanticTokenType::TYPE,
+    lsp::SemanticTokenType::PROPERTY,
+    lsp::SemanticTokenType::VARIABLE,
+    lsp::SemanticTokenType::FUNCTION,
+    lsp::SemanticTokenType::STRING,
+    lsp::SemanticTokenType::NUMBER,
+    lsp::SemanticTokenType::KEYWORD,
+    lsp::SemanticTokenType::OPERATOR,
+    lsp::SemanticTokenType::REGEXP,
+    lsp::SemanticTokenType::MACRO,
+];
+
+/// The token modifiers of [`semantic_tokens`]: bit 0 and bit 1.
+pub const TOKEN_MODIFIERS: &[lsp::SemanticTokenModifier] = &[
+    lsp::SemanticTokenModifier::DECLARATION,
+    lsp::SemanticTokenModifier::DEFAULT_LIBRARY,
+];
+
+/// Tokens in LSP's relative encoding (UTF-16 positions): a state name is a `type`, the
+/// `{%` `%}` of a JSONata expression a `macro`. A token that crosses lines is sent as
+/// one token per line.
+pub fn semantic_tokens(tokens: &[ide::SemanticToken], doc: &Document) -> Vec<lsp::SemanticToken> {
+    use ide::TokenKind;
+    let mut out = Vec::new();
+    let (mut line, mut start) = (0, 0);
+    for t in tokens {
+        let token_type = match t.kind {
+            TokenKind::State => 0,
+            TokenKind::Property => 1,
+            TokenKind::Variable => 2,
+            TokenKind::Function => 3,
+            TokenKind::String => 4,
+            TokenKind::Number => 5,
+            TokenKind::Keyword => 6,
+            TokenKind::Operator => 7,
+            TokenKind::Regexp => 8,
+            TokenKind::Delimiter => 9,
+        };
+        let modifiers = u32::from(t.declaration) | (u32::from(t.library) << 1);
+        let Some(text) = doc.text.get(t.range.as_usize()) else {
+            continue;
+        };
+        let mut at = t.range.start;
+        for piece in text.split('\n') {
+            let piece_start = at;
+            at += piece.len() as u32 + 1;
+            let piece = piece.trim_end_matches('\r');
+            if piece.is_empty() {
+                continue;
+            }
+            let from = doc.position(piece_start);
+            let to = doc.position(piece_start + piece.len() as u32);
+            if to.line != from.line || to.character <= from.character {
+                continue;
+            }
+            out.push(lsp::SemanticToken {
+                delta_line: from.line - line,
+                delta_start: if from.line == line {
+                    from.character - start
+                } else {
+                    from.character
+                },
+                length: to.character - from.character,
+                token_type,
+                token_modifiers_bitset: modifiers,
+            });
+            (line, start) = (from.line, from.character);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

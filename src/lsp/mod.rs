@@ -292,6 +292,18 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
                 call_hierarchy_provider: Some(CallHierarchyServerCapability::Simple(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: convert::TOKEN_TYPES.to_vec(),
+                                token_modifiers: convert::TOKEN_MODIFIERS.to_vec(),
+                            },
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            ..Default::default()
+                        },
+                    ),
+                ),
                 document_link_provider: Some(DocumentLinkOptions {
                     resolve_provider: Some(false),
                     work_done_progress_options: Default::default(),
@@ -567,6 +579,20 @@ impl LanguageServer for Backend {
                 })
                 .collect(),
         ))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let tokens = guard(|| Some(ide::semantic_tokens(&doc.text, doc.kind))).unwrap_or_default();
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data: convert::semantic_tokens(&tokens, &doc),
+        })))
     }
 
     async fn prepare_call_hierarchy(
