@@ -1668,13 +1668,15 @@ impl<'p> Runner<'p> {
             }
         };
         let item_count = items.len();
-        self.emit(|| ("MapStateStarted".into(), json!({"length": item_count})))?;
-        let _max_conc = self.map_number(fr, eff, vars, "MaxConcurrency")?;
-        if let Some(m) = _max_conc
+        // AWS fails a bad MaxConcurrencyPath before MapStateStarted, and a bad
+        // ToleratedFailure*Path after it (recorded executions).
+        let max_concurrency = self.map_number(fr, eff, vars, "MaxConcurrency")?;
+        if let Some(m) = max_concurrency
             && m < 0.0
         {
             return Err(self.runtime(fr, "MaxConcurrency cannot be negative."));
         }
+        self.emit(|| ("MapStateStarted".into(), json!({"length": item_count})))?;
         let tol_count = self.map_number(fr, eff, vars, "ToleratedFailureCount")?;
         if tol_count.is_some_and(|c| c < 0.0) {
             return Err(self.runtime(fr, "ToleratedFailureCount cannot be negative."));
