@@ -81,7 +81,7 @@ pub fn check_input(data: &[u8]) {
 }
 
 /// The editor's whole-document requests: semantic tokens must slice the text, in
-/// order and without overlaps.
+/// order and without overlaps; inlay hints sit between characters.
 pub fn check_document_editor(text: &str, kind: crate::syntax::SourceKind) {
     let mut last_end = 0;
     for t in crate::ide::semantic_tokens(text, kind) {
@@ -91,6 +91,12 @@ pub fn check_document_editor(text: &str, kind: crate::syntax::SourceKind) {
         );
         assert!(t.range.start >= last_end, "semantic token {t:?} overlaps");
         last_end = t.range.end;
+    }
+    for h in crate::ide::inlay_hints(text, kind) {
+        assert!(
+            text.is_char_boundary(h.offset as usize),
+            "inlay hint {h:?} is not at a character boundary"
+        );
     }
 }
 

@@ -83,6 +83,7 @@ impl Client {
         assert_eq!(caps["positionEncoding"], "utf-16");
         assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
         assert_eq!(caps["callHierarchyProvider"], true);
+        assert_eq!(caps["inlayHintProvider"], true);
         assert_eq!(
             caps["semanticTokensProvider"]["legend"]["tokenTypes"][0],
             "type"
@@ -1591,5 +1592,51 @@ fn semantic_tokens_color_state_names_and_embedded_languages() {
             (0, 81, 1, 1, 0), // ä
         ]
     );
+    c.shutdown();
+}
+
+#[test]
+fn inlay_hints_show_durations_and_retry_waits() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/escalate.asl.yaml";
+    let text = "StartAt: Wait for reply
+States:
+  Wait for reply:
+    Type: Wait
+    Seconds: 86400
+    Next: Escalate
+  Escalate:
+    Type: Task
+    Resource: arn:aws:states:::lambda:invoke
+    Arguments:
+      FunctionName: escalate
+    QueryLanguage: JSONata
+    Retry:
+      - ErrorEquals: [Lambda.TooManyRequestsException]
+        IntervalSeconds: 2
+        MaxAttempts: 4
+    End: true
+";
+    c.open(uri, "asl-yaml", text);
+    c.diagnostics(uri, 1);
+    let hints = c.call(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": range(0, 0, 17, 0)}),
+    );
+    assert_eq!(
+        hints,
+        json!([
+            {"position": pos(4, 18), "label": "= 1 day", "tooltip": "Seconds: 86400 seconds", "paddingLeft": true},
+            {"position": pos(15, 22), "label": "retries after 2 s, 4 s, 8 s, 16 s",
+             "tooltip": "the wait before each retry: IntervalSeconds × BackoffRate per retry, capped by MaxDelaySeconds; 30 s in all before the last retry",
+             "paddingLeft": true}
+        ])
+    );
+    // Only the hints in the range asked for.
+    let first = c.call(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": range(0, 0, 6, 0)}),
+    );
+    assert_eq!(first.as_array().unwrap().len(), 1);
     c.shutdown();
 }

@@ -9,6 +9,7 @@ mod complete;
 mod format;
 mod format_yaml;
 mod hierarchy;
+mod hints;
 mod hover;
 mod navigate;
 mod outline;
@@ -20,6 +21,7 @@ pub use complete::{Completion, CompletionKind, completions};
 pub use format::{FormatOptions, format_json};
 pub use format_yaml::format_yaml;
 pub use hierarchy::{Call, incoming_calls, outgoing_calls, prepare_call_hierarchy};
+pub use hints::{InlayHint, inlay_hints};
 pub use hover::{HoverInfo, hover};
 pub use navigate::{
     NameRef, RefKind, definition, definition_files, highlights, name_at, occurrences,
@@ -404,6 +406,54 @@ fn yaml_plain_ok(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '/' | '(' | ')'))
         && !s.ends_with(' ')
         && !reserved.contains(&s.to_ascii_lowercase().as_str())
+}
+
+/// Maps a range of a definition's own text to the text it was found in.
+pub(crate) type RangeMap<'m> = &'m dyn Fn(TextRange) -> TextRange;
+
+/// Calls `f` with each state machine of `text` (the definition, or each one a template
+/// holds, written as an object or as a string), the text its ranges refer to, and the
+/// map from those ranges to ranges of `text`.
+pub(crate) fn each_machine(
+    text: &str,
+    kind: SourceKind,
+    f: &mut dyn FnMut(&str, &StateMachine<'_, '_>, RangeMap<'_>),
+) {
+    use crate::embed::template::{self, Body};
+    let doc = crate::syntax::parse(text, kind);
+    let Some(root) = doc.root.as_ref() else {
+        return;
+    };
+    let same = |r: TextRange| r;
+    let Some(definitions) = may_be_template(text)
+        .then(|| template::find(root))
+        .flatten()
+    else {
+        if let Some(machine) = StateMachine::build(root) {
+            f(text, &machine, &same);
+        }
+        return;
+    };
+    for d in &definitions {
+        match d.body {
+            Body::Inline(node) => {
+                if let Some(machine) = StateMachine::build(node) {
+                    f(text, &machine, &same);
+                }
+            }
+            Body::Text(node) => {
+                let Ok(inner) = template::flatten(text, node, &d.substitutions) else {
+                    continue;
+                };
+                let inner_kind = crate::syntax::detect_kind(None, &inner.text);
+                let inner_doc = crate::syntax::parse(&inner.text, inner_kind);
+                if let Some(machine) = inner_doc.root.as_ref().and_then(StateMachine::build) {
+                    f(&inner.text, &machine, &|r| inner.map.range(r));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Parses `text` and builds the model; calls `f` with both (the model borrows the tree).

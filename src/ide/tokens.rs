@@ -5,10 +5,9 @@
 //! JSONPath states. Ranges are byte ranges of the source text, in document order, never
 //! overlapping; a token may cross lines (a YAML block scalar), which `src/lsp` splits.
 
-use crate::embed::template::{self, Body};
 use crate::expr::jsonata::{self, lexer};
 use crate::model::{QueryLanguage, State, StateMachine};
-use crate::syntax::{self, Node, SourceKind, TextRange, Value, string_source_offset};
+use crate::syntax::{Node, SourceKind, TextRange, Value, string_source_offset};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -43,46 +42,14 @@ pub struct SemanticToken {
 /// The tokens of `text`: of its state machine, or of each definition in a template.
 pub fn semantic_tokens(text: &str, kind: SourceKind) -> Vec<SemanticToken> {
     let mut out = Vec::new();
-    let doc = syntax::parse(text, kind);
-    let Some(root) = doc.root.as_ref() else {
-        return out;
-    };
-    let definitions = super::may_be_template(text)
-        .then(|| template::find(root))
-        .flatten();
-    match definitions {
-        Some(definitions) => {
-            for d in &definitions {
-                match d.body {
-                    Body::Inline(node) => {
-                        if let Some(machine) = StateMachine::build(node) {
-                            machine_tokens(text, &machine, &mut out);
-                        }
-                    }
-                    Body::Text(node) => {
-                        let Ok(inner) = template::flatten(text, node, &d.substitutions) else {
-                            continue;
-                        };
-                        let inner_kind = syntax::detect_kind(None, &inner.text);
-                        out.extend(
-                            semantic_tokens(&inner.text, inner_kind)
-                                .into_iter()
-                                .map(|t| SemanticToken {
-                                    range: inner.map.range(t.range),
-                                    ..t
-                                }),
-                        );
-                    }
-                    _ => {}
-                }
-            }
-        }
-        None => {
-            if let Some(machine) = StateMachine::build(root) {
-                machine_tokens(text, &machine, &mut out);
-            }
-        }
-    }
+    super::each_machine(text, kind, &mut |source, machine, map| {
+        let mut found = Vec::new();
+        machine_tokens(source, machine, &mut found);
+        out.extend(found.into_iter().map(|t| SemanticToken {
+            range: map(t.range),
+            ..t
+        }));
+    });
     out.retain(|t| !t.range.is_empty() && text.get(t.range.as_usize()).is_some());
     out.sort_by_key(|t| (t.range.start, t.range.end));
     let mut last_end = 0;

@@ -292,6 +292,7 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
                 call_hierarchy_provider: Some(CallHierarchyServerCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
@@ -576,6 +577,30 @@ impl LanguageServer for Backend {
                     } else {
                         DocumentHighlightKind::READ
                     }),
+                })
+                .collect(),
+        ))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let wanted = doc.text_range(params.range);
+        let hints = guard(|| Some(ide::inlay_hints(&doc.text, doc.kind))).unwrap_or_default();
+        Ok(Some(
+            hints
+                .into_iter()
+                .filter(|h| wanted.start <= h.offset && h.offset <= wanted.end)
+                .map(|h| InlayHint {
+                    position: doc.position(h.offset),
+                    label: InlayHintLabel::String(h.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: Some(InlayHintTooltip::String(h.tooltip)),
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
                 })
                 .collect(),
         ))

@@ -130,6 +130,49 @@ pub struct Retrier<'a, 's> {
     pub error_equals: Option<&'a Member<'s>>,
 }
 
+impl Retrier<'_, '_> {
+    /// The waits this retrier makes, by AWS's rules: `IntervalSeconds` (default 1)
+    /// before the first retry, times `BackoffRate` (default 2.0) before each next one,
+    /// capped by `MaxDelaySeconds`, for `MaxAttempts` (default 3) retries. `None` when
+    /// one of them is not a number or out of range (an interval of 0, a rate below 1).
+    pub fn waits(&self) -> Option<RetryWaits> {
+        let number = |key: &str, default: f64| match self.node.get(key) {
+            None => Some(default),
+            Some(n) => n.as_f64(),
+        };
+        let waits = RetryWaits {
+            interval: number("IntervalSeconds", 1.0)?,
+            rate: number("BackoffRate", 2.0)?,
+            attempts: number("MaxAttempts", 3.0)?,
+            cap: self.node.get("MaxDelaySeconds").and_then(Node::as_f64),
+            full_jitter: self.node.get("JitterStrategy").and_then(Node::as_str) == Some("FULL"),
+        };
+        (waits.interval > 0.0 && waits.rate >= 1.0 && waits.attempts >= 0.0).then_some(waits)
+    }
+}
+
+/// A retrier's schedule of waits (see [`Retrier::waits`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RetryWaits {
+    pub interval: f64,
+    pub rate: f64,
+    pub attempts: f64,
+    pub cap: Option<f64>,
+    /// `"JitterStrategy": "FULL"`: each wait is a random time up to the one computed.
+    pub full_jitter: bool,
+}
+
+impl RetryWaits {
+    /// The wait in seconds before retry `n` (1 for the first).
+    pub fn before(&self, n: u32) -> f64 {
+        let delay = self.interval
+            * self
+                .rate
+                .powi(n.saturating_sub(1).min(i32::MAX as u32) as i32);
+        self.cap.map_or(delay, |c| delay.min(c))
+    }
+}
+
 #[derive(Debug)]
 pub struct State<'a, 's> {
     pub id: StateId,

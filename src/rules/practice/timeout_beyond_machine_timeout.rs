@@ -161,31 +161,18 @@ fn check_retriers(
     let max = limit.seconds() as f64;
     for retrier in &state.retriers {
         let node = retrier.node;
-        let number = |key: &str, default: f64| match node.get(key) {
-            None => Some(default),
-            Some(n) => n.as_f64(),
-        };
-        let (Some(interval), Some(rate), Some(attempts)) = (
-            number("IntervalSeconds", 1.0),
-            number("BackoffRate", 2.0),
-            number("MaxAttempts", 3.0),
-        ) else {
+        let Some(waits) = retrier.waits() else {
             continue;
         };
-        let cap = node.get("MaxDelaySeconds").and_then(|n| n.as_f64());
-        if interval <= 0.0
-            || rate < 1.0
-            || attempts < 1.0
-            || node.get("MaxAttempts").is_some_and(|n| n.is_unknown())
-        {
+        let attempts = waits.attempts;
+        if attempts < 1.0 {
             continue;
         }
         // The waits before retries 1..=attempts, until they reach the limit.
-        let (mut total, mut delay, mut count) = (0.0, interval, 0u64);
-        while (count as f64) < attempts && total < max {
-            total += cap.map_or(delay, |c| delay.min(c));
-            delay *= rate;
+        let (mut total, mut count) = (0.0, 0u32);
+        while f64::from(count) < attempts && total < max {
             count += 1;
+            total += waits.before(count);
         }
         if total < max {
             continue;
