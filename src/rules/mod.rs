@@ -435,6 +435,7 @@ pub static RULES: &[&Rule] = &[
     &resources::invalid_item_reader_resource::RULE,
     &resources::lambda_payload_not_selected::RULE,
     &resources::partition_mismatch::RULE,
+    &resources::invalid_integration_parameter::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,
@@ -635,12 +636,21 @@ pub(crate) fn has_unknown(node: &crate::syntax::Node<'_>) -> bool {
 
 /// `A`, `A and B`, `A, B and C`: a list for a message.
 pub(crate) fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    joined(items, "and")
+}
+
+/// `A`, `A or B`, `A, B or C`.
+pub(crate) fn or_list<S: AsRef<str>>(items: &[S]) -> String {
+    joined(items, "or")
+}
+
+fn joined<S: AsRef<str>>(items: &[S], last_word: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_string(),
         [init @ .., last] => {
             let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", init.join(", "), last.as_ref())
+            format!("{} {last_word} {}", init.join(", "), last.as_ref())
         }
     }
 }

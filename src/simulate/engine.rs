@@ -1388,6 +1388,24 @@ impl<'p> Runner<'p> {
         let region = self.opts.region.clone();
         let (service, rtype) = resource_type(&resource);
         let submitted = resource.contains(".sync") || resource.ends_with(".waitForTaskToken");
+        // API Gateway takes each header as a list of values; AWS refuses the request
+        // before it schedules the task (a recorded execution).
+        if service == "apigateway"
+            && rtype.split('.').next() == Some("invoke")
+            && let Some(headers) = args.get("Headers")
+            && !headers.as_object().is_some_and(|h| {
+                h.values()
+                    .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+            })
+        {
+            return Err(self.runtime(
+                fr,
+                format!(
+                    "The Parameters '{}' could not be used to start the Task: [The value of the field 'Headers' has an invalid format]",
+                    to_text(&args)
+                ),
+            ));
+        }
         if legacy_lambda {
             self.emit(|| {
                 (

@@ -382,3 +382,30 @@ fn retry_backoff_on_the_virtual_clock() {
         ]
     );
 }
+
+#[test]
+fn api_gateway_headers_must_be_lists_of_values() {
+    // Headers from the input (literal ones are ASL412's, which stops a simulation).
+    let def = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:states:::apigateway:invoke",
+        "Parameters": {"ApiEndpoint": "example.execute-api.us-east-1.amazonaws.com", "Method": "GET", "Headers.$": "$.headers"},
+        "End": true}}});
+    let x = run(def.clone(), json!({"headers": {"x-id": "one"}}));
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert!(
+        x.cause.as_deref().unwrap().ends_with(
+            r#"could not be used to start the Task: [The value of the field 'Headers' has an invalid format]"#
+        ),
+        "{:?}",
+        x.cause
+    );
+    let kinds: Vec<&str> = x.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]
+    );
+    // Lists of strings are sent (here the task has no mock, so it fails later).
+    let x = run(def, json!({"headers": {"x-id": ["one", "two"]}}));
+    assert!(x.events.iter().any(|e| e.kind == "TaskScheduled"));
+}

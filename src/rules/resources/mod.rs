@@ -1,5 +1,6 @@
 //! 4xx: Task resources and ARNs.
 pub mod express_unsupported_pattern;
+pub mod invalid_integration_parameter;
 pub mod invalid_item_reader_resource;
 pub mod invalid_lambda_arn;
 pub mod invalid_resource_arn;

@@ -1,0 +1,183 @@
+use crate::diagnostics::{Applicability, Fix};
+use crate::model::QueryLanguage;
+use crate::rules::resources::{integration_resource, split_pattern};
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::{Member, Node, Value};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the literal values of request fields that an optimized integration only
+    /// accepts in one form:
+    /// - API Gateway (`apigateway:invoke`): `Headers` maps each header name to a *list*
+    ///   of values (`{"x-id": ["42"]}`); `Method` is one of `GET`, `POST`, `PUT`,
+    ///   `DELETE`, `PATCH`, `HEAD`, `OPTIONS`; `AuthType` one of `NO_AUTH`, `IAM_ROLE`,
+    ///   `RESOURCE_POLICY`;
+    /// - Lambda (`lambda:invoke`): `InvocationType` is `RequestResponse`, `Event` or
+    ///   `DryRun`, and `LogType` is `None` or `Tail`.
+    ///
+    /// Values computed at run time (`.$` keys, `{% %}` expressions, placeholders) are
+    /// not checked.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions checks the request before it starts the task, and the state
+    /// fails with `States.Runtime` (for a header given as one string: `The value of the
+    /// field 'Headers' has an invalid format`, in an execution recorded on AWS); Lambda
+    /// refuses an unknown invocation or log type. The definition deploys, and the first
+    /// execution that reaches the state fails.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Escalate", "States": {"Escalate": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::apigateway:invoke",
+    ///   "Parameters": {"ApiEndpoint": "abc123.execute-api.us-east-1.amazonaws.com", "Method": "POST",
+    ///     "Path": "tickets", "Headers": {"x-priority": "high"}},
+    ///   "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "Escalate", "States": {"Escalate": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::apigateway:invoke",
+    ///   "Parameters": {"ApiEndpoint": "abc123.execute-api.us-east-1.amazonaws.com", "Method": "POST",
+    ///     "Path": "tickets", "Headers": {"x-priority": ["high"]}},
+    ///   "End": true}}}
+    /// ```
+    ///
+    /// ## Fix
+    /// A header written as one string becomes a list of that string (unsafe: the request
+    /// sent changes, to the form the integration takes). A value of the wrong case
+    /// (`"post"`, `"event"`) is replaced by the one it spells (unsafe).
+    pub static RULE = {
+        code: "ASL412",
+        name: "invalid-integration-parameter",
+        severity: Error,
+        aws_code: None,
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+/// Fields of a service's request that take one of a few values.
+const CHOICES: &[(&str, &str, &[&str])] = &[
+    (
+        "apigateway:invoke",
+        "Method",
+        &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"],
+    ),
+    (
+        "apigateway:invoke",
+        "AuthType",
+        &["NO_AUTH", "IAM_ROLE", "RESOURCE_POLICY"],
+    ),
+    (
+        "lambda:invoke",
+        "InvocationType",
+        &["RequestResponse", "Event", "DryRun"],
+    ),
+    ("lambda:invoke", "LogType", &["None", "Tail"]),
+];
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some((_, _, arn)) = integration_resource(state) else {
+            continue;
+        };
+        let (action, _) = split_pattern(arn.resource);
+        if !CHOICES.iter().any(|(a, _, _)| *a == action) {
+            continue;
+        }
+        let jsonata = state.query_language == QueryLanguage::JsonAta;
+        let payload = if jsonata { "Arguments" } else { "Parameters" };
+        let Some(request) = state.field(payload).and_then(|m| m.value.as_object()) else {
+            continue;
+        };
+        let literal = |m: &Member<'_>| !m.key.ends_with(".$") || jsonata;
+        for m in request.iter().filter(|m| literal(m)) {
+            if action == "apigateway:invoke" && m.key == "Headers" {
+                headers(ctx, state.name, &m.value, jsonata, sink);
+            }
+            let Some((_, field, allowed)) =
+                CHOICES.iter().find(|(a, f, _)| *a == action && *f == m.key)
+            else {
+                continue;
+            };
+            let Some(value) = m.value.as_str() else {
+                continue;
+            };
+            if allowed.contains(&value) || computed(value) {
+                continue;
+            }
+            let d = sink.report(
+                m.value.range,
+                format!(
+                    "{field} of \"{}\" is \"{value}\", which {action} does not take: it takes {}",
+                    state.name,
+                    crate::rules::or_list(allowed)
+                ),
+            );
+            if let Some(meant) = allowed.iter().find(|a| a.eq_ignore_ascii_case(value)) {
+                d.help = Some(format!("write \"{meant}\""));
+                d.fixes.push(Fix::replace(
+                    format!("Replace with \"{meant}\""),
+                    Applicability::Unsafe,
+                    m.value.range,
+                    serde_json::to_string(meant).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+}
+
+/// Reports each header whose literal value is not a list of strings.
+fn headers(
+    ctx: &LintContext<'_, '_>,
+    state: &str,
+    value: &Node<'_>,
+    jsonata: bool,
+    sink: &mut Sink<'_>,
+) {
+    let Some(members) = value.as_object() else {
+        return;
+    };
+    for h in members {
+        if (!jsonata && h.key.ends_with(".$")) || h.value.is_unknown() {
+            continue;
+        }
+        let what = match &h.value.value {
+            Value::Array(items) if items.iter().all(|i| i.as_str().is_some()) => continue,
+            Value::String(s) if computed(s) => continue,
+            Value::Array(_) => "a list with a value that is not a string",
+            Value::String(_) => "one string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            Value::Null => "null",
+            Value::Object(_) => "an object",
+            _ => continue,
+        };
+        let d = sink.report(
+            h.value.range,
+            format!(
+                "header \"{}\" of \"{state}\" is {what}: apigateway:invoke takes each header as a list of values, and fails the state with States.Runtime otherwise",
+                h.key
+            ),
+        );
+        if matches!(h.value.value, Value::String(_))
+            && let Some(text) = ctx.source.get(h.value.range.as_usize())
+            && !text.contains('\n')
+        {
+            d.help = Some(format!("write [{text}]"));
+            d.fixes.push(Fix::replace(
+                "Make it a list of one value",
+                Applicability::Unsafe,
+                h.value.range,
+                format!("[{text}]"),
+            ));
+        }
+    }
+}
+
+/// A value filled in later: a JSONata expression or a deploy-time placeholder.
+fn computed(s: &str) -> bool {
+    s.trim_start().starts_with("{%") || s.contains("${")
+}
