@@ -40,6 +40,8 @@ struct Parts {
     /// 0 = Sunday
     weekday: i64,
     day_of_year: i64,
+    /// Days since 1970-01-01.
+    days: i64,
 }
 
 fn parts(ms: i64) -> Parts {
@@ -56,6 +58,7 @@ fn parts(ms: i64) -> Parts {
         milli: rem % 1000,
         weekday: (days + 4).rem_euclid(7),
         day_of_year: days - days_from_civil(year, 1, 1) + 1,
+        days,
     }
 }
 
@@ -192,38 +195,239 @@ fn parse_tz(tz: &str) -> Option<i64> {
     Some(sign * (h * 60 + m))
 }
 
-fn ordinal_suffix(n: i64) -> &'static str {
-    match (n % 10, n % 100) {
-        (1, x) if x != 11 => "st",
-        (2, x) if x != 12 => "nd",
-        (3, x) if x != 13 => "rd",
-        _ => "th",
-    }
+/// One `[...]` marker of a picture, as JSONata reads it: the component letter, the
+/// first presentation modifier (its default when absent), a second one (`o` ordinal,
+/// `t` for `Z` at offset zero, ...) and the width range after a comma.
+struct Marker {
+    component: char,
+    presentation: String,
+    second: Option<char>,
+    width_min: Option<usize>,
+    width_max: Option<usize>,
 }
 
-fn name_case(name: &str, modifier: &str, width_max: Option<usize>) -> String {
-    let mut n: String = name.to_string();
-    if let Some(w) = width_max {
-        n = n.chars().take(w).collect();
+fn marker(text: &str, span: TextRange) -> Result<Marker, JsonataError> {
+    let mut chars = text.chars();
+    let component = chars.next().unwrap_or(' ');
+    let rest = chars.as_str();
+    let width = |w: &str| (w != "*").then(|| w.parse::<usize>().ok()).flatten();
+    let (modifiers, width_min, width_max) = match rest.rfind(',') {
+        Some(comma) => {
+            let spec = &rest[comma + 1..];
+            let (min, max) = match spec.split_once('-') {
+                Some((a, b)) => (width(a), width(b)),
+                None => (width(spec), None),
+            };
+            (&rest[..comma], min, max)
+        }
+        None => (rest, None, None),
+    };
+    let (presentation, second) = match modifiers.chars().count() {
+        0 => {
+            let default = match component {
+                'Y' | 'M' | 'D' | 'd' | 'W' | 'X' | 'w' | 'x' | 'H' | 'h' | 'f' => "1",
+                'F' | 'P' | 'C' | 'E' => "n",
+                'm' | 's' => "01",
+                'Z' | 'z' => "01:01",
+                _ => {
+                    return Err(JsonataError::new(
+                        "D3132",
+                        format!(
+                            "Unknown component specifier {component} in date/time picture string"
+                        ),
+                        span,
+                    ));
+                }
+            };
+            (default.to_string(), None)
+        }
+        1 => (modifiers.to_string(), None),
+        _ => {
+            let last = modifiers.chars().last().unwrap_or(' ');
+            if "atco".contains(last) {
+                (modifiers[..modifiers.len() - 1].to_string(), Some(last))
+            } else {
+                (modifiers.to_string(), None)
+            }
+        }
+    };
+    Ok(Marker {
+        component,
+        presentation,
+        second,
+        width_min,
+        width_max,
+    })
+}
+
+/// The text of one marker for the time `p` at `offset` minutes from UTC.
+fn format_marker(
+    text: &str,
+    p: &Parts,
+    offset: i64,
+    span: TextRange,
+) -> Result<String, JsonataError> {
+    let m = marker(text, span)?;
+    let pres = m.presentation.as_str();
+    let ordinal = m.second == Some('o');
+    let names = pres.starts_with('n') || pres.starts_with('N');
+    let case = |name: &str| -> String {
+        let name: String = match m.width_max {
+            Some(w) => name.chars().take(w).collect(),
+            None => name.to_string(),
+        };
+        if pres.starts_with("Nn") {
+            name
+        } else if pres.starts_with('N') {
+            name.to_uppercase()
+        } else {
+            name.to_lowercase()
+        }
+    };
+    let iso_weekday = if p.weekday == 0 { 7 } else { p.weekday };
+    // The Thursday of this (Monday-based) week decides its ISO year, week and month.
+    let thursday = p.days - (iso_weekday - 4);
+    let (t_year, t_month, t_day) = civil_from_days(thursday);
+    let value = match m.component {
+        'Y' => p.year,
+        'M' => p.month,
+        'D' => p.day,
+        'd' => p.day_of_year,
+        'F' => iso_weekday,
+        'W' => (thursday - days_from_civil(t_year, 1, 1)) / 7 + 1,
+        'X' => t_year,
+        'w' => (t_day - 1) / 7 + 1,
+        'x' => t_month,
+        'H' => p.hour,
+        'h' => {
+            if p.hour % 12 == 0 {
+                12
+            } else {
+                p.hour % 12
+            }
+        }
+        'm' => p.minute,
+        's' => p.second,
+        'f' => p.milli,
+        'P' => {
+            let word = if p.hour < 12 { "am" } else { "pm" };
+            return Ok(if pres.starts_with('N') {
+                word.to_uppercase()
+            } else {
+                word.to_string()
+            });
+        }
+        'C' | 'E' => return Ok("ISO".to_string()),
+        'Z' | 'z' => return format_zone(&m, offset, span),
+        other => {
+            return Err(JsonataError::new(
+                "D3132",
+                format!("Unknown component specifier {other} in date/time picture string"),
+                span,
+            ));
+        }
+    };
+    if names {
+        return match m.component {
+            'M' | 'x' => Ok(case(MONTHS[(value - 1).clamp(0, 11) as usize])),
+            'F' => Ok(case(DAYS[(value % 7) as usize])),
+            other => Err(JsonataError::new(
+                "D3133",
+                format!(
+                    "The 'name' modifier can only be applied to months and days in the date/time picture string, not {other}"
+                ),
+                span,
+            )),
+        };
     }
-    if modifier.starts_with("Nn") {
-        n
-    } else if modifier.starts_with('N') {
-        n.to_uppercase()
+    if m.component == 'f' {
+        // Fractional seconds: as many digits as the picture has.
+        let n = pres.chars().filter(char::is_ascii_digit).count().max(1);
+        let frac = format!("{:03}", value);
+        return Ok(frac.chars().chain(std::iter::repeat('0')).take(n).collect());
+    }
+    let decimal = pres.chars().any(|c| c.is_ascii_digit() || c == '#');
+    if !decimal {
+        let picture = if ordinal {
+            format!("{pres};o")
+        } else {
+            pres.to_string()
+        };
+        return super::picture::format_integer(value as f64, &picture, span);
+    }
+    let digits = pres.chars().filter(char::is_ascii_digit).count();
+    let optional = pres.chars().filter(|&c| c == '#').count();
+    let mut mandatory = digits.max(m.width_min.unwrap_or(0));
+    let mut value = value;
+    if "YMD".contains(m.component) {
+        // The width (or the picture's digits, when two or more) is the number of
+        // digits shown; a year keeps that many of its last digits.
+        let n = match m.width_max {
+            Some(max) => {
+                mandatory = max;
+                Some(max)
+            }
+            None => (mandatory + optional >= 2).then_some(mandatory + optional),
+        };
+        if m.component == 'Y'
+            && let Some(n) = n
+            && n < 18
+        {
+            value %= 10_i64.pow(n as u32);
+        }
+    }
+    let grouped = pres.chars().any(|c| !c.is_ascii_digit() && c != '#');
+    let picture = if grouped && mandatory == digits {
+        pres.to_string()
     } else {
-        n.to_lowercase()
-    }
+        "0".repeat(mandatory.max(1))
+    };
+    let picture = if ordinal {
+        format!("{picture};o")
+    } else {
+        picture
+    };
+    super::picture::format_integer(value as f64, &picture, span)
 }
 
-fn format_digits(v: i64, pres: &str) -> String {
-    let digits = pres
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '#')
-        .count()
-        .max(1);
-    let min = pres.chars().filter(|c| c.is_ascii_digit()).count().max(1);
-    let _ = digits;
-    format!("{:0width$}", v, width = min)
+/// A time zone marker: `[Z01:01]` `+05:30`, `[Z0]` `+5:30`, `[Z0000]` `+0530`,
+/// `[z]` `GMT+05:30`; with `t`, `Z` at offset zero.
+fn format_zone(m: &Marker, offset: i64, span: TextRange) -> Result<String, JsonataError> {
+    let (hours, minutes) = (offset / 60, (offset % 60).abs());
+    let hhmm = hours * 100 + if offset < 0 { -minutes } else { minutes };
+    let pres = m.presentation.as_str();
+    let digits = pres.chars().filter(char::is_ascii_digit).count();
+    let grouped = pres.chars().any(|c| !c.is_ascii_digit() && c != '#');
+    let mut text = if grouped {
+        super::picture::format_integer(hhmm as f64, pres, span)?
+    } else if digits == 1 || digits == 2 {
+        let mut t = super::picture::format_integer(hours as f64, pres, span)?;
+        if minutes != 0 {
+            t.push_str(&format!(":{minutes:02}"));
+        }
+        if offset < 0 && hours == 0 {
+            t.insert(0, '-');
+        }
+        t
+    } else if digits == 3 || digits == 4 {
+        super::picture::format_integer(hhmm as f64, pres, span)?
+    } else {
+        return Err(JsonataError::new(
+            "D3134",
+            "The timezone integer format specifier cannot have more than four digits",
+            span,
+        ));
+    };
+    if offset >= 0 {
+        text.insert(0, '+');
+    }
+    if m.component == 'z' {
+        text.insert_str(0, "GMT");
+    }
+    if offset == 0 && m.second == Some('t') {
+        text = "Z".to_string();
+    }
+    Ok(text)
 }
 
 /// Formats `ms` with an XPath-style picture (subset).
@@ -253,6 +457,25 @@ pub fn format_picture(
     let p = parts(ms + offset * 60_000);
     let mut out = String::new();
     let chars: Vec<char> = picture.chars().collect();
+    // The picture is read whole before anything is formatted: an unclosed marker is
+    // the error, whatever comes before it.
+    let (mut open, mut k) = (false, 0);
+    while k < chars.len() {
+        match chars[k] {
+            '[' if !open && chars.get(k + 1) == Some(&'[') => k += 1,
+            '[' if !open => open = true,
+            ']' if open => open = false,
+            _ => {}
+        }
+        k += 1;
+    }
+    if open {
+        return Err(JsonataError::new(
+            "D3135",
+            "No matching closing bracket ']' in date/time picture string",
+            span,
+        ));
+    }
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -274,120 +497,7 @@ pub fn format_picture(
                 .filter(|c| !c.is_whitespace())
                 .collect();
             i += close + 1;
-            let mut mc = marker.chars();
-            let comp = mc.next().unwrap_or(' ');
-            let rest: String = mc.collect();
-            let (pres, width) = match rest.split_once(',') {
-                Some((p, w)) => (p.to_string(), Some(w.to_string())),
-                None => (rest, None),
-            };
-            let width_max = width.as_ref().and_then(|w| {
-                let w = w.split('-').nth(1).unwrap_or(w);
-                w.parse::<usize>().ok()
-            });
-            let ordinal = pres.ends_with('o');
-            let pres_core = pres.trim_end_matches('o');
-            let number = |v: i64, default: &str| -> String {
-                let pr = if pres_core.is_empty() {
-                    default
-                } else {
-                    pres_core
-                };
-                let mut s = if pr.chars().any(|c| c.is_ascii_digit()) {
-                    format_digits(v, pr)
-                } else {
-                    v.to_string()
-                };
-                if ordinal {
-                    s.push_str(ordinal_suffix(v));
-                }
-                s
-            };
-            match comp {
-                'Y' => {
-                    let mut y = p.year;
-                    if pres_core.chars().filter(|c| c.is_ascii_digit()).count() == 2
-                        || width_max == Some(2)
-                    {
-                        y %= 100;
-                        out.push_str(&format!("{y:02}"));
-                    } else {
-                        out.push_str(&number(y, "1"));
-                    }
-                }
-                'M' => {
-                    if pres_core.starts_with('N') || pres_core.starts_with('n') {
-                        out.push_str(&name_case(
-                            MONTHS[(p.month - 1) as usize],
-                            pres_core,
-                            width_max,
-                        ));
-                    } else {
-                        out.push_str(&number(p.month, "1"));
-                    }
-                }
-                'D' => out.push_str(&number(p.day, "1")),
-                'd' => out.push_str(&number(p.day_of_year, "1")),
-                'F' => {
-                    if pres_core.is_empty()
-                        || pres_core.starts_with('N')
-                        || pres_core.starts_with('n')
-                    {
-                        let m = if pres_core.is_empty() { "n" } else { pres_core };
-                        out.push_str(&name_case(DAYS[p.weekday as usize], m, width_max));
-                    } else {
-                        let iso = if p.weekday == 0 { 7 } else { p.weekday };
-                        out.push_str(&number(iso, "1"));
-                    }
-                }
-                'H' => out.push_str(&number(p.hour, "1")),
-                'h' => {
-                    let h12 = if p.hour % 12 == 0 { 12 } else { p.hour % 12 };
-                    out.push_str(&number(h12, "1"));
-                }
-                'm' => out.push_str(&number(p.minute, "01")),
-                's' => out.push_str(&number(p.second, "01")),
-                'f' => {
-                    let n = pres_core
-                        .chars()
-                        .filter(|c| c.is_ascii_digit())
-                        .count()
-                        .max(1);
-                    let frac = format!("{:03}", p.milli);
-                    let f: String = frac.chars().chain(std::iter::repeat('0')).take(n).collect();
-                    out.push_str(&f);
-                }
-                'P' => {
-                    let am = if p.hour < 12 { "am" } else { "pm" };
-                    out.push_str(&if pres_core.starts_with('N') {
-                        am.to_uppercase()
-                    } else {
-                        am.to_string()
-                    });
-                }
-                'Z' | 'z' => {
-                    let sign = if offset < 0 { '-' } else { '+' };
-                    let (h, m) = (offset.abs() / 60, offset.abs() % 60);
-                    if comp == 'z' {
-                        out.push_str(&format!("GMT{sign}{h:02}:{m:02}"));
-                    } else if pres_core == "Z" && offset == 0 {
-                        out.push('Z');
-                    } else if pres_core.contains(':') || pres_core.is_empty() {
-                        out.push_str(&format!("{sign}{h:02}:{m:02}"));
-                    } else {
-                        out.push_str(&format!("{sign}{h:02}{m:02}"));
-                    }
-                }
-                'E' => out.push_str("ISO"),
-                'C' => out.push_str("ISO"),
-                _ => {
-                    return Err(JsonataError::new(
-                        "D3132",
-                        format!("Unknown component specifier {comp} in date/time picture string"),
-                        span,
-                    ));
-                }
-            }
+            out.push_str(&format_marker(&marker, &p, offset, span)?);
         } else if c == ']' && chars.get(i + 1) == Some(&']') {
             out.push(']');
             i += 2;
@@ -525,6 +635,34 @@ mod tests {
         assert_eq!(
             format_picture(t, Some("[h]:[m01][P]"), Some("-0500"), sp).unwrap(),
             "5:33am"
+        );
+        // ISO week, a zone as `Z` at offset zero, words and roman numerals, a year cut
+        // to the width, and `[[` for a bracket.
+        assert_eq!(
+            format_picture(
+                t,
+                Some("[[W[W01]] [Y]-[M01]-[D01]T[H01]:[m][Z01:01t]"),
+                None,
+                sp
+            )
+            .unwrap(),
+            "[W12] 2018-03-23T10:33Z"
+        );
+        assert_eq!(
+            format_picture(
+                t,
+                Some("[Dwo] [MNn,3-3] [YI] [Y,2] [Z0]"),
+                Some("+0530"),
+                sp
+            )
+            .unwrap(),
+            "twenty-third Mar MMXVIII 18 +5:30"
+        );
+        assert_eq!(
+            format_picture(t, Some("[Y] [M"), None, sp)
+                .unwrap_err()
+                .code,
+            "D3135"
         );
         assert_eq!(
             parse_picture("2018-03-23", "[Y0001]-[M01]-[D01]", sp).unwrap(),
