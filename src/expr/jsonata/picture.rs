@@ -37,6 +37,21 @@ pub fn format_number(
             span,
         ));
     }
+    let symbols = Symbols {
+        dec,
+        grp,
+        zero,
+        digit,
+        pct,
+        permille,
+        exp_sep,
+        pattern_sep,
+    };
+    for part in &parts {
+        if let Some(code) = symbols.error_in(part) {
+            return Err(JsonataError::new(code, picture_error(code), span));
+        }
+    }
     let sub = if n < 0.0 && parts.len() == 2 {
         parts[1]
     } else {
@@ -78,12 +93,39 @@ pub fn format_number(
         None => (mantissa.clone(), String::new()),
     };
     let is_digit = |c: char| c as u32 >= zero as u32 && c as u32 <= zero as u32 + 9;
-    let min_int = int_pic.chars().filter(|&c| is_digit(c)).count();
-    let min_frac = frac_pic.chars().filter(|&c| is_digit(c)).count();
-    let max_frac = frac_pic
+    let mut min_int = int_pic.chars().filter(|&c| is_digit(c)).count();
+    let mut min_frac = frac_pic.chars().filter(|&c| is_digit(c)).count();
+    let mut max_frac = frac_pic
         .chars()
         .filter(|&c| is_digit(c) || c == digit)
         .count();
+    // The mantissa is scaled by the integer digits the picture asks for; the display
+    // rules below may then show one more (XPath F&O 4.7.4).
+    let scaling = min_int;
+    if min_int == 0 && max_frac == 0 {
+        if exponent.is_some() {
+            min_frac = 1;
+            max_frac = 1;
+        } else {
+            min_int = 1;
+        }
+    }
+    if exponent.is_some() && min_int == 0 && int_pic.contains(digit) {
+        min_int = 1;
+    }
+    // Grouping positions in the fractional part (digits from its left).
+    let frac_groups: Vec<usize> = {
+        let mut out = Vec::new();
+        let mut seen = 0;
+        for c in frac_pic.chars() {
+            if c == grp {
+                out.push(seen);
+            } else {
+                seen += 1;
+            }
+        }
+        out
+    };
     // grouping positions in the integer part (from the right)
     let mut groups = Vec::new();
     let mut count = 0;
@@ -101,10 +143,17 @@ pub fn format_number(
         value *= 1000.0;
     }
     let mut exp_val = 0i32;
-    if exponent.is_some() && value != 0.0 {
-        let target = min_int.max(1) as i32;
-        exp_val = value.log10().floor() as i32 + 1 - target;
-        value /= 10f64.powi(exp_val);
+    if exponent.is_some() && value != 0.0 && value.is_finite() {
+        let max = 10f64.powi(scaling as i32);
+        let min = 10f64.powi(scaling as i32 - 1);
+        while value < min {
+            value *= 10.0;
+            exp_val -= 1;
+        }
+        while value > max {
+            value /= 10.0;
+            exp_val += 1;
+        }
     }
     let factor = 10f64.powi(max_frac as i32);
     let rounded = {
@@ -169,14 +218,193 @@ pub fn format_number(
     out.push_str(&map_digits(&int_out));
     if !fp.is_empty() {
         out.push(dec);
-        out.push_str(&map_digits(&fp));
+        let mut grouped = String::new();
+        for (i, c) in fp.chars().enumerate() {
+            if i > 0 && frac_groups.contains(&i) {
+                grouped.push(grp);
+            }
+            grouped.push(c);
+        }
+        out.push_str(&map_digits(&grouped));
     }
     if let Some(w) = exponent {
         out.push(exp_sep);
-        out.push_str(&map_digits(&format!("{:0w$}", exp_val, w = w)));
+        if exp_val < 0 {
+            out.push(minus);
+        }
+        out.push_str(&map_digits(&format!(
+            "{:0w$}",
+            exp_val.unsigned_abs(),
+            w = w
+        )));
     }
     out.push_str(&suffix);
     Ok(out)
+}
+
+/// The characters of a `$formatNumber` picture (the options may change each).
+struct Symbols {
+    dec: char,
+    grp: char,
+    zero: char,
+    digit: char,
+    pct: char,
+    permille: char,
+    exp_sep: char,
+    pattern_sep: char,
+}
+
+impl Symbols {
+    fn is_decimal(&self, c: char) -> bool {
+        (self.zero as u32..=self.zero as u32 + 9).contains(&(c as u32))
+    }
+
+    fn is_active(&self, c: char) -> bool {
+        self.is_decimal(c)
+            || [
+                self.dec,
+                self.exp_sep,
+                self.grp,
+                self.digit,
+                self.pattern_sep,
+            ]
+            .contains(&c)
+    }
+
+    /// The error code of a sub-picture that breaks a rule of XPath F&O 4.7.3, as the
+    /// JSONata reference checks them (the last rule broken is the one reported).
+    fn error_in(&self, sub: &str) -> Option<&'static str> {
+        let chars: Vec<char> = sub.chars().collect();
+        let count = |c: char| chars.iter().filter(|&&x| x == c).count();
+        let anchor = |c: char| self.is_active(c) && c != self.exp_sep;
+        let first = chars.iter().position(|&c| anchor(c));
+        let last = chars.iter().rposition(|&c| anchor(c));
+        let (start, end) = match (first, last) {
+            (Some(f), Some(l)) => (f, l + 1),
+            _ => (0, chars.len()),
+        };
+        let active = &chars[start..end];
+        let exponent_at = chars[start..]
+            .iter()
+            .position(|&c| c == self.exp_sep)
+            .map(|i| i + start)
+            .filter(|&i| i <= end);
+        let (mantissa, exponent): (&[char], Option<&[char]>) = match exponent_at {
+            // (positions in the active part, as the reference takes them)
+            Some(at) => {
+                let at = (at - start).min(active.len());
+                (&active[..at], Some(active.get(at + 1..).unwrap_or(&[])))
+            }
+            None => (active, None),
+        };
+        let decimal_in_mantissa = mantissa.iter().position(|&c| c == self.dec);
+        let (integer, fraction): (&[char], &[char]) = match decimal_in_mantissa {
+            Some(d) => (&mantissa[..d], &mantissa[d + 1..]),
+            None => (mantissa, &chars[end..]),
+        };
+        let mut error = None;
+        if count(self.dec) > 1 {
+            error = Some("D3081");
+        }
+        if count(self.pct) > 1 {
+            error = Some("D3082");
+        }
+        if count(self.permille) > 1 {
+            error = Some("D3083");
+        }
+        if count(self.pct) > 0 && count(self.permille) > 0 {
+            error = Some("D3084");
+        }
+        if !mantissa
+            .iter()
+            .any(|&c| self.is_decimal(c) || c == self.digit)
+        {
+            error = Some("D3085");
+        }
+        if active.iter().any(|&c| !self.is_active(c)) {
+            error = Some("D3086");
+        }
+        match chars.iter().position(|&c| c == self.dec) {
+            Some(d) => {
+                let before = d.checked_sub(1).and_then(|i| chars.get(i));
+                if before == Some(&self.grp) || chars.get(d + 1) == Some(&self.grp) {
+                    error = Some("D3087");
+                }
+            }
+            None => {
+                if integer.last() == Some(&self.grp) {
+                    error = Some("D3088");
+                }
+            }
+        }
+        if chars
+            .windows(2)
+            .any(|w| w[0] == self.grp && w[1] == self.grp)
+        {
+            error = Some("D3089");
+        }
+        if let Some(o) = integer.iter().position(|&c| c == self.digit)
+            && integer[..o].iter().any(|&c| self.is_decimal(c))
+        {
+            error = Some("D3090");
+        }
+        if let Some(o) = fraction.iter().rposition(|&c| c == self.digit)
+            && fraction[o..].iter().any(|&c| self.is_decimal(c))
+        {
+            error = Some("D3091");
+        }
+        if let Some(e) = exponent {
+            if !e.is_empty() && (count(self.pct) > 0 || count(self.permille) > 0) {
+                error = Some("D3092");
+            }
+            if e.is_empty() || e.iter().any(|&c| !self.is_decimal(c)) {
+                error = Some("D3093");
+            }
+        }
+        error
+    }
+}
+
+fn picture_error(code: &str) -> &'static str {
+    match code {
+        "D3081" => {
+            "A sub-picture must not contain more than one instance of the 'decimal-separator' character"
+        }
+        "D3082" => {
+            "A sub-picture must not contain more than one instance of the 'percent' character"
+        }
+        "D3083" => {
+            "A sub-picture must not contain more than one instance of the 'per-mille' character"
+        }
+        "D3084" => "A sub-picture must not contain both a 'percent' and a 'per-mille' character",
+        "D3085" => {
+            "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'"
+        }
+        "D3086" => {
+            "A sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character"
+        }
+        "D3087" => {
+            "A sub-picture must not contain a 'grouping-separator' character that appears adjacent to a 'decimal-separator' character"
+        }
+        "D3088" => {
+            "A sub-picture must not contain a 'grouping-separator' at the end of the integer part"
+        }
+        "D3089" => {
+            "A sub-picture must not contain two adjacent instances of the 'grouping-separator' character"
+        }
+        "D3090" => {
+            "The integer part of a sub-picture must not contain a member of the 'decimal digit family' that is followed by an instance of the 'optional digit character'"
+        }
+        "D3091" => {
+            "The fractional part of a sub-picture must not contain an instance of the 'optional digit character' that is followed by a member of the 'decimal digit family'"
+        }
+        "D3092" => {
+            "A sub-picture that contains a 'percent' or 'per-mille' character must not contain a character treated as an 'exponent-separator'"
+        }
+        _ => {
+            "The exponent part of a sub-picture that contains an 'exponent-separator' character must not contain a character that is not a member of the 'decimal digit family'"
+        }
+    }
 }
 
 const ONES: [&str; 20] = [
