@@ -6,7 +6,7 @@
 //! overlapping; a token may cross lines (a YAML block scalar), which `src/lsp` splits.
 
 use crate::expr::jsonata::{self, lexer};
-use crate::model::{QueryLanguage, State, StateMachine};
+use crate::model::{NOT_DATA_FIELDS, QueryLanguage, State, StateMachine};
 use crate::syntax::{Node, SourceKind, TextRange, Value, string_source_offset};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -63,20 +63,9 @@ pub fn semantic_tokens(text: &str, kind: SourceKind) -> Vec<SemanticToken> {
     out
 }
 
-/// Keys whose values are nested states, transitions (tokenized as state names) or
-/// never evaluated.
-const SKIP: &[&str] = &[
-    "Comment",
-    "Branches",
-    "ItemProcessor",
-    "Iterator",
-    "Type",
-    "QueryLanguage",
-    "Next",
-    "Default",
-    "StartAt",
-    "Resource",
-];
+/// Keys whose values are transitions (tokenized as state names) or a resource ARN,
+/// besides the fields that are no data of the state ([`NOT_DATA_FIELDS`]).
+const SKIP: &[&str] = &["Next", "Default", "StartAt", "Resource"];
 
 fn machine_tokens(source: &str, machine: &StateMachine<'_, '_>, out: &mut Vec<SemanticToken>) {
     let token = |range, kind| SemanticToken {
@@ -112,7 +101,7 @@ fn state_strings(source: &str, state: &State<'_, '_>, out: &mut Vec<SemanticToke
     };
     let mut stack: Vec<(&Node<'_>, &str, usize)> = members
         .iter()
-        .filter(|m| !SKIP.contains(&&*m.key))
+        .filter(|m| !SKIP.contains(&&*m.key) && !NOT_DATA_FIELDS.contains(&&*m.key))
         .map(|m| (&m.value, &*m.key, 0))
         .collect();
     while let Some((node, key, depth)) = stack.pop() {

@@ -13,7 +13,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::syntax::{Member, Node, TextRange};
 
-pub use state::{Catcher, ChoiceRule, Retrier, State, StateType, Transition, TransitionKind};
+pub use state::{
+    Catcher, ChoiceRule, NOT_DATA_FIELDS, Retrier, State, StateType, Transition, TransitionKind,
+};
 
 /// `QueryLanguage`, resolved per state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]

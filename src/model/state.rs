@@ -130,6 +130,18 @@ pub struct Retrier<'a, 's> {
     pub error_equals: Option<&'a Member<'s>>,
 }
 
+/// State fields whose values are nested states (`Branches`, `ItemProcessor`,
+/// `Iterator`) or are never evaluated (`Comment`, `Type`, `QueryLanguage`): what a walk
+/// over a state's own data skips.
+pub const NOT_DATA_FIELDS: &[&str] = &[
+    "Comment",
+    "Branches",
+    "ItemProcessor",
+    "Iterator",
+    "Type",
+    "QueryLanguage",
+];
+
 impl Retrier<'_, '_> {
     /// The waits this retrier makes, by AWS's rules: `IntervalSeconds` (default 1)
     /// before the first retry, times `BackoffRate` (default 2.0) before each next one,

@@ -23,16 +23,6 @@ pub(crate) struct Expr<'a, 's> {
     pub parsed: ParsedTemplate<'a>,
 }
 
-/// Keys whose values belong to nested states or are not evaluated.
-const SKIP: &[&str] = &[
-    "Comment",
-    "Branches",
-    "ItemProcessor",
-    "Iterator",
-    "Type",
-    "QueryLanguage",
-];
-
 /// The JSONata templates in the fields of `state` (not of its nested states).
 pub(crate) fn state_expressions<'a, 's>(state: &State<'a, 's>) -> Vec<Expr<'a, 's>> {
     let mut out = Vec::new();
@@ -40,7 +30,7 @@ pub(crate) fn state_expressions<'a, 's>(state: &State<'a, 's>) -> Vec<Expr<'a, '
         return out;
     }
     for m in state.members() {
-        if SKIP.contains(&&*m.key) {
+        if crate::model::NOT_DATA_FIELDS.contains(&&*m.key) {
             continue;
         }
         let field = m.key.to_string();
