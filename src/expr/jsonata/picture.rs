@@ -522,7 +522,14 @@ pub fn format_integer(n: f64, picture: &str, span: TextRange) -> Result<String, 
             }
             match pic {
                 "W" => w.to_uppercase(),
-                "Ww" => w.split(' ').map(title).collect::<Vec<_>>().join(" "),
+                "Ww" => w
+                    .split(' ')
+                    .map(|word| match word {
+                        "and" => word.to_string(),
+                        _ => word.split('-').map(title).collect::<Vec<_>>().join("-"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 _ => w,
             }
         }
@@ -531,30 +538,41 @@ pub fn format_integer(n: f64, picture: &str, span: TextRange) -> Result<String, 
         "a" => letters(v),
         "A" => letters(v).to_uppercase(),
         p if p.chars().any(|c| c.is_ascii_digit()) => {
-            let grp_char = p.chars().find(|c| !c.is_ascii_digit() && *c != '#');
             let min = p.chars().filter(|c| c.is_ascii_digit()).count();
             let mut s = format!("{:0min$}", v);
-            if let Some(g) = grp_char {
-                let positions: Vec<usize> = {
-                    let mut out = Vec::new();
-                    let mut count = 0;
-                    for c in p.chars().rev() {
-                        if c == g {
-                            out.push(count);
-                        } else {
-                            count += 1;
-                        }
-                    }
-                    out
-                };
-                let step = positions.first().copied().unwrap_or(3).max(1);
+            // Grouping separators by their place from the right (in digits). One
+            // character at multiples of the first place repeats over the whole number;
+            // any other set applies at its places only.
+            let mut separators: Vec<(usize, char)> = Vec::new();
+            let mut seen = 0;
+            for c in p.chars().rev() {
+                if c.is_ascii_digit() || c == '#' {
+                    seen += 1;
+                } else {
+                    separators.push((seen, c));
+                }
+            }
+            if let Some(&(step, g)) = separators.first()
+                && step > 0
+            {
+                let regular = separators
+                    .iter()
+                    .enumerate()
+                    .all(|(i, &(at, c))| c == g && at == step * (i + 1));
                 let digits: Vec<char> = s.chars().collect();
                 let mut out = String::new();
                 for (i, c) in digits.iter().enumerate() {
                     out.push(*c);
                     let pos = digits.len() - i - 1;
-                    if pos > 0 && pos.is_multiple_of(step) {
-                        out.push(g);
+                    if pos == 0 {
+                        continue;
+                    }
+                    if regular {
+                        if pos.is_multiple_of(step) {
+                            out.push(g);
+                        }
+                    } else if let Some(&(_, sep)) = separators.iter().find(|(at, _)| *at == pos) {
+                        out.push(sep);
                     }
                 }
                 s = out;
