@@ -7,7 +7,7 @@ use crate::model::{ScopeKind, State, StateMachine};
 use crate::syntax::{SourceKind, TextRange};
 
 use super::navigate::RefKind;
-use super::outline::{Symbol, SymbolKind};
+use super::outline::{Symbol, state_symbol};
 use super::{in_string_at, name_at, with_machine_at};
 
 /// One caller or callee, with the ranges of the calls: transition values (or a `StartAt`)
@@ -147,26 +147,16 @@ fn state_at<'m, 'a, 's>(
 
 /// A state as a hierarchy item: its type, and where it is when it is nested.
 fn item(machine: &StateMachine<'_, '_>, state: &State<'_, '_>) -> Symbol {
+    let mut symbol = state_symbol(state, Vec::new());
     let scope = machine.scope(state.id.scope);
-    let type_name = state.type_member().and_then(|m| m.value.as_str());
-    let place = match scope.kind {
-        ScopeKind::Root => None,
-        _ => Some(scope.describe(machine)),
-    };
-    let detail = match (type_name, place) {
-        (Some(t), Some(p)) => Some(format!("{t} in {p}")),
-        (Some(t), None) => Some(t.to_string()),
-        (None, Some(p)) => Some(format!("in {p}")),
-        (None, None) => None,
-    };
-    Symbol {
-        name: state.name.to_string(),
-        detail,
-        kind: SymbolKind::State(state.kind),
-        range: state.member.range(),
-        selection: state.name_range,
-        children: Vec::new(),
+    if scope.kind != ScopeKind::Root {
+        let place = scope.describe(machine);
+        symbol.detail = Some(match symbol.detail {
+            Some(t) => format!("{t} in {place}"),
+            None => format!("in {place}"),
+        });
     }
+    symbol
 }
 
 /// `symbol` and `from` with their ranges mapped from a definition string to the template.

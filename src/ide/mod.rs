@@ -408,6 +408,16 @@ fn yaml_plain_ok(s: &str) -> bool {
         && !reserved.contains(&s.to_ascii_lowercase().as_str())
 }
 
+/// The range of a quoted token without its quotes (a plain YAML scalar as it is).
+pub(crate) fn unquoted(text: &str, range: TextRange) -> TextRange {
+    match text.get(range.as_usize()).map(str::as_bytes) {
+        Some([q @ (b'"' | b'\''), .., last]) if last == q && range.len() >= 2 => {
+            TextRange::new(range.start + 1, range.end - 1)
+        }
+        _ => range,
+    }
+}
+
 /// Maps a range of a definition's own text to the text it was found in.
 pub(crate) type RangeMap<'m> = &'m dyn Fn(TextRange) -> TextRange;
 

@@ -9,7 +9,7 @@ use crate::model::{ScopeId, StateMachine};
 use crate::syntax::{SourceKind, TextRange};
 
 use super::variables::{rename_variable, variable_at, variable_occurrences};
-use super::{in_string_at, quote_like, with_machine_at};
+use super::{in_string_at, quote_like, unquoted, with_machine_at};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefKind {
@@ -223,7 +223,7 @@ pub fn prepare_rename(text: &str, kind: SourceKind, offset: u32) -> Option<(Text
     with_machine_at(text, kind, offset, |_, machine| {
         if let Some(at) = name_at(machine, offset) {
             machine.scope(at.scope).state(&at.name)?;
-            return Some((inner(text, at.range), at.name));
+            return Some((unquoted(text, at.range), at.name));
         }
         let (domain, name) = variable_at(text, machine, offset)?;
         let at = variable_occurrences(text, machine, domain, &name)
@@ -357,22 +357,11 @@ pub fn definition_files(text: &str, kind: SourceKind) -> Vec<(TextRange, String)
         .iter()
         .filter_map(|d| match &d.body {
             crate::embed::template::Body::File { uri, node } => {
-                Some((inner(text, node.range), uri.clone()))
+                Some((unquoted(text, node.range), uri.clone()))
             }
             _ => None,
         })
         .collect()
-}
-
-/// The range inside the quotes of a quoted token.
-fn inner(text: &str, range: TextRange) -> TextRange {
-    let raw = &text.as_bytes()[range.as_usize()];
-    match raw {
-        [q @ (b'"' | b'\''), .., last] if raw.len() >= 2 && last == q => {
-            TextRange::new(range.start + 1, range.end - 1)
-        }
-        _ => range,
-    }
 }
 
 #[cfg(test)]

@@ -117,19 +117,25 @@ fn scope_symbols(machine: &StateMachine<'_, '_>, scope: ScopeId, depth: usize) -
                     }
                 })
                 .collect();
-            Symbol {
-                name: state.name.to_string(),
-                detail: state
-                    .type_member()
-                    .and_then(|m| m.value.as_str())
-                    .map(str::to_string),
-                kind: SymbolKind::State(state.kind),
-                range: state.member.range(),
-                selection: state.name_range,
-                children,
-            }
+            state_symbol(state, children)
         })
         .collect()
+}
+
+/// A state as a symbol: its name, its type as the detail, the whole member as its
+/// range and its key to select.
+pub(super) fn state_symbol(state: &crate::model::State<'_, '_>, children: Vec<Symbol>) -> Symbol {
+    Symbol {
+        name: state.name.to_string(),
+        detail: state
+            .type_member()
+            .and_then(|m| m.value.as_str())
+            .map(str::to_string),
+        kind: SymbolKind::State(state.kind),
+        range: state.member.range(),
+        selection: state.name_range,
+        children,
+    }
 }
 
 /// The ranges "expand selection" steps through at `offset`, innermost first: a

@@ -9,6 +9,8 @@ use crate::expr::jsonata::{self, lexer};
 use crate::model::{NOT_DATA_FIELDS, QueryLanguage, State, StateMachine};
 use crate::syntax::{Node, SourceKind, TextRange, Value, string_source_offset};
 
+use super::unquoted;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
     /// A state name.
@@ -78,15 +80,15 @@ fn machine_tokens(source: &str, machine: &StateMachine<'_, '_>, out: &mut Vec<Se
         if let Some(m) = scope.start_at
             && m.value.as_str().is_some()
         {
-            out.push(token(inner(source, m.value.range), TokenKind::State));
+            out.push(token(unquoted(source, m.value.range), TokenKind::State));
         }
         for state in &scope.states {
             out.push(SemanticToken {
                 declaration: true,
-                ..token(inner(source, state.name_range), TokenKind::State)
+                ..token(unquoted(source, state.name_range), TokenKind::State)
             });
             for t in state.transitions() {
-                out.push(token(inner(source, t.range()), TokenKind::State));
+                out.push(token(unquoted(source, t.range()), TokenKind::State));
             }
             state_strings(source, state, out);
         }
@@ -271,16 +273,6 @@ fn dollar_tokens(
         while i < bytes.len() && !text.is_char_boundary(i) {
             i += 1;
         }
-    }
-}
-
-/// A string token's range without its quotes.
-fn inner(source: &str, range: TextRange) -> TextRange {
-    match source.get(range.as_usize()).map(str::as_bytes) {
-        Some([q @ (b'"' | b'\''), .., last]) if last == q && range.len() >= 2 => {
-            TextRange::new(range.start + 1, range.end - 1)
-        }
-        _ => range,
     }
 }
 
