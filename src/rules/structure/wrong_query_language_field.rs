@@ -266,11 +266,11 @@ fn conversion(
     let (title, new_key) = match &*member.key {
         // A Pass state's result is its `Parameters`: the `Output` in JSONata.
         "Parameters" if pass => {
-            if ["Result", "Output", "Arguments"].iter().any(|k| sibling(k)) {
-                return None;
-            }
             if sibling("ResultPath") || sibling("OutputPath") {
                 return pass_output(source, object, &input);
+            }
+            if ["Result", "Output", "Arguments"].iter().any(|k| sibling(k)) {
+                return None;
             }
             template_edits(source, &member.value, &input, &mut edits)?;
             ("Convert to Output".to_string(), "Output")
@@ -377,7 +377,7 @@ fn combined_output(source: &str, state: &Node<'_>) -> Option<Fix> {
     shaped_output(
         source,
         state,
-        &result,
+        result,
         ["ResultSelector", "ResultPath", "OutputPath"],
     )
 }
@@ -400,17 +400,16 @@ fn pass_output(source: &str, state: &Node<'_>, input: &str) -> Option<Fix> {
     shaped_output(
         source,
         state,
-        &result,
+        result,
         ["Parameters", "ResultPath", "OutputPath"],
     )
 }
 
 /// `result` placed by the state's `ResultPath` and picked by its `OutputPath`, as the
 /// `Output` that replaces the first of `fields` (the others are removed).
-fn shaped_output(source: &str, state: &Node<'_>, result: &str, fields: [&str; 3]) -> Option<Fix> {
+fn shaped_output(source: &str, state: &Node<'_>, result: String, fields: [&str; 3]) -> Option<Fix> {
     let members = state.as_object()?;
     let find = |key: &str| members.iter().position(|m| m.key == key);
-    let result = result.to_string();
     let placed = match find("ResultPath").map(|i| &members[i].value) {
         None => result,
         Some(n) if n.value == Value::Null => STATES_INPUT.to_string(),
