@@ -145,8 +145,12 @@ fn headers(
             continue;
         }
         let what = match &h.value.value {
-            Value::Array(items) if items.iter().all(|i| i.as_str().is_some()) => continue,
-            Value::String(s) if computed(s) => continue,
+            Value::Array(items) if items.iter().all(|i| i.as_str().is_some() || i.is_unknown()) => {
+                continue;
+            }
+            // A JSONata expression may give a list; a `${...}` placeholder inside a
+            // string leaves a string.
+            Value::String(s) if jsonata && s.trim_start().starts_with("{%") => continue,
             Value::Array(_) => "a list with a value that is not a string",
             Value::String(_) => "one string",
             Value::Number(_) => "a number",
@@ -180,4 +184,57 @@ fn headers(
 /// A value filled in later: a JSONata expression or a deploy-time placeholder.
 fn computed(s: &str) -> bool {
     s.trim_start().starts_with("{%") || s.contains("${")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::SourceKind;
+    use crate::{LintOptions, lint_text};
+
+    fn headers(query_language: &str, headers: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"QueryLanguage": "{query_language}", "StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::apigateway:invoke", "{}": {{"ApiEndpoint": "e", "Method": "GET", "Headers": {headers}}}, "End": true}}}}}}"#,
+            if query_language == "JSONata" {
+                "Arguments"
+            } else {
+                "Parameters"
+            }
+        );
+        let options = LintOptions {
+            select: vec!["ASL412".into()],
+            ..Default::default()
+        };
+        lint_text(&text, SourceKind::Json, &options)
+            .into_iter()
+            .map(|d| text[d.range.as_usize()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn only_an_expression_may_stand_for_a_header_list() {
+        // A placeholder inside a string is still one string once it is filled in (a
+        // string that is a whole placeholder is a value known at deploy time only).
+        assert_eq!(
+            headers("JSONPath", r#"{"x": "${Token}"}"#),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            headers("JSONPath", r#"{"x": "Bearer ${Token}"}"#),
+            [r#""Bearer ${Token}""#]
+        );
+        assert_eq!(
+            headers("JSONata", r#"{"x": "Bearer ${Token}"}"#),
+            [r#""Bearer ${Token}""#]
+        );
+        // `{% %}` is an expression only in a JSONata state.
+        assert_eq!(
+            headers("JSONata", r#"{"x": "{% [$states.input.t] %}"}"#),
+            Vec::<String>::new()
+        );
+        assert_eq!(headers("JSONPath", r#"{"x": "{% 1 %}"}"#), [r#""{% 1 %}""#]);
+        assert_eq!(
+            headers("JSONPath", r#"{"x": ["${Token}"], "y.$": "$.y"}"#),
+            Vec::<String>::new()
+        );
+    }
 }
