@@ -156,6 +156,10 @@ pub(crate) struct Runner<'p> {
     last_id: u64,
     max_events: u64,
     suppress: u32,
+    /// A Task state of a Parallel branch or Map iteration failed and nothing caught
+    /// it: the Parallel or Map records `TaskStateAborted` for it (AWS never exits
+    /// such a state).
+    task_aborted: bool,
     now_ms: i64,
     deadline_ms: Option<i64>,
     counters: HashMap<String, u64>,
@@ -424,6 +428,7 @@ impl<'p> Runner<'p> {
             last_id: 0,
             max_events,
             suppress: 0,
+            task_aborted: false,
             now_ms: start_ms,
             deadline_ms,
             counters: HashMap::new(),
@@ -862,6 +867,7 @@ impl<'p> Runner<'p> {
             Ok(r) => r,
             Err(mut f) => {
                 self.report_evaluation(st, &mut f)?;
+                self.task_aborted = st.ty == StateType::Task && f.kind == FailKind::Normal;
                 return Err(f);
             }
         };
@@ -1539,7 +1545,10 @@ impl<'p> Runner<'p> {
             vars.frames.pop();
             match r {
                 Ok(v) => results.push(v),
-                Err(f) => return Err(f),
+                Err(f) => {
+                    self.abort_failed_task()?;
+                    return Err(f);
+                }
             }
         }
         self.emit(|| ("ParallelStateSucceeded".into(), Value::Null))?;
@@ -1798,6 +1807,7 @@ impl<'p> Runner<'p> {
                             )
                         })?;
                     }
+                    self.abort_failed_task()?;
                     if !tolerant {
                         self.map_run_failed(distributed)?;
                         return Err(f);
@@ -1827,6 +1837,16 @@ impl<'p> Runner<'p> {
 }
 
 impl Runner<'_> {
+    /// `TaskStateAborted` for the Task whose uncaught failure ended a branch or an
+    /// iteration (recorded on AWS: after `TaskFailed` in a Parallel branch, after
+    /// `MapIterationFailed` in a Map); a Fail state ends its branch with no such event.
+    fn abort_failed_task(&mut self) -> Result<(), Failure> {
+        if std::mem::take(&mut self.task_aborted) {
+            self.emit(|| ("TaskStateAborted".into(), Value::Null))?;
+        }
+        Ok(())
+    }
+
     fn map_run_failed(&mut self, distributed: bool) -> Result<(), Failure> {
         if distributed {
             self.emit(|| ("MapRunFailed".into(), Value::Null))?;

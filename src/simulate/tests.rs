@@ -409,3 +409,69 @@ fn api_gateway_headers_must_be_lists_of_values() {
     let x = run(def, json!({"headers": {"x-id": ["one", "two"]}}));
     assert!(x.events.iter().any(|e| e.kind == "TaskScheduled"));
 }
+
+#[test]
+fn an_uncaught_task_failure_aborts_its_state_in_a_branch_or_iteration() {
+    let task = |catch: bool| {
+        let mut t = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"}, "End": true});
+        if catch {
+            t["Catch"] = json!([{"ErrorEquals": ["States.ALL"], "Next": "F"}]);
+        }
+        t
+    };
+    let kinds = |def: Value| {
+        let x = run_with(def, json!([1]), Mocks::new().throwing("T", "Boom", "c"));
+        x.events
+            .iter()
+            .map(|e| e.kind.clone())
+            .skip_while(|k| k != "TaskFailed")
+            .collect::<Vec<_>>()
+    };
+    let parallel = |catch: bool| {
+        let mut states = json!({"T": task(catch)});
+        if catch {
+            states["F"] = json!({"Type": "Fail", "Error": "Caught"});
+        }
+        json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "T", "States": states}]}}})
+    };
+    // Recorded on AWS: the failed Task is aborted before the Parallel fails.
+    assert_eq!(
+        kinds(parallel(false)),
+        [
+            "TaskFailed",
+            "TaskStateAborted",
+            "ParallelStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+    // Caught inside the branch: the Task exits to the catcher's Fail state, which
+    // ends the branch without an abort.
+    assert_eq!(
+        kinds(parallel(true)),
+        [
+            "TaskFailed",
+            "TaskStateExited",
+            "FailStateEntered",
+            "ParallelStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+    // In a Map the abort follows MapIterationFailed.
+    let map = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "T", "States": {"T": task(false)}}}}});
+    assert_eq!(
+        kinds(map),
+        [
+            "TaskFailed",
+            "MapIterationFailed",
+            "TaskStateAborted",
+            "MapStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+    // At the top level a failed Task ends the execution with no abort.
+    let top = json!({"StartAt": "T", "States": {"T": task(false)}});
+    assert_eq!(kinds(top), ["TaskFailed", "ExecutionFailed"]);
+}
