@@ -14,15 +14,16 @@ const EDITOR_OFFSETS: usize = 6;
 /// Arbitrary bytes through the whole pipeline (decode, JSON or YAML reader, model,
 /// graphs, every rule, every fix) and, for half the inputs, every renderer (for half,
 /// the SVG state graph too). The first byte picks the path the file name would pick,
-/// so one corpus exercises both readers.
+/// so one corpus exercises both readers and the Terraform scanner.
 /// Panics when a diagnostic's range does not slice the text at character boundaries.
 pub fn check_input(data: &[u8]) {
     let Some((&selector, bytes)) = data.split_first() else {
         return;
     };
-    let path = match selector % 3 {
+    let path = match selector % 4 {
         0 => "fuzz.asl.json",
         1 => "fuzz.asl.yaml",
+        2 => "fuzz.tf",
         _ => "fuzz", // by content
     };
     let linted = lint_bytes(bytes, Some(path), &LintOptions::default());

@@ -240,6 +240,18 @@ fn encoding_diagnostic(decoded: &syntax::Decoded<'_>, options: &LintOptions) -> 
     })
 }
 
+/// Lints a Terraform file: the definitions of its `aws_sfn_state_machine` resources
+/// (see [`embed::lint_terraform`]), and the files they read as references.
+pub fn lint_terraform_text(
+    text: &str,
+    options: &LintOptions,
+    env: &Environment,
+) -> (Vec<Diagnostic>, Vec<Reference>) {
+    let mut references = Vec::new();
+    let out = embed::lint_terraform(text, options, env, &mut references);
+    (out, references)
+}
+
 fn lint_decoded(
     text: String,
     text_is_exact: bool,
@@ -252,6 +264,8 @@ fn lint_decoded(
     let kind = syntax::detect_kind(path, &text);
     let (mut diagnostics, references) = if binary {
         (Vec::new(), Vec::new())
+    } else if path.is_some_and(embed::terraform::is_terraform_path) {
+        lint_terraform_text(&text, options, env)
     } else {
         lint_text_with_references(&text, kind, options, env)
     };

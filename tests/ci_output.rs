@@ -727,3 +727,67 @@ fn config_workflow_type_for_standalone_files() {
     let o = run_in(dir.path(), &["check", "--select", "ASL407", "."]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+const TERRAFORM: &str = "tests/fixtures/ci/terraform";
+
+/// A Terraform file's state machines: a heredoc is linted where it is written; a file
+/// read by `templatefile` (or through a `template_file` data source) is linted with the
+/// variables given and the resource's `type`, under its own path; a missing file and
+/// a definition Terraform computes are reported at the `definition`.
+#[test]
+fn terraform_definitions_are_linted_where_they_are() {
+    let o = run(&["check", "--format", "json", TERRAFORM]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let items = json_items(&o);
+    let found: Vec<(String, String, u64, u64, u64, u64)> = items
+        .iter()
+        .zip(positions(&items))
+        .map(|(i, (code, l, c, el, ec))| {
+            let path = i["path"].as_str().unwrap();
+            let file = path.rsplit('/').next().unwrap().to_string();
+            (file, code, l, c, el, ec)
+        })
+        .collect();
+    let at = |f: &str, c: &str, l, col, el, ec| (f.to_string(), c.to_string(), l, col, el, ec);
+    assert_eq!(
+        found,
+        vec![
+            // The heredoc: positions in main.tf; `${...}` there is Terraform's to fill.
+            at("main.tf", "ASL201", 19, 56, 19, 61),
+            at("main.tf", "ASL205", 20, 9, 20, 15),
+            at("main.tf", "ASL803", 41, 16, 41, 58),
+            at("main.tf", "ASL802", 46, 21, 46, 49),
+            // `Region` and `Seconds` come from the data source's vars; `Alias` does not.
+            at("legacy.asl.json", "ASL704", 5, 5, 5, 13),
+            at("legacy.asl.json", "ASL801", 5, 99, 5, 107),
+            // `Then = "Shipp"` names no state; `type = "EXPRESS"` forbids `.sync`.
+            at("orders.asl.json", "ASL201", 5, 68, 5, 77),
+            at("orders.asl.json", "ASL205", 6, 5, 6, 11),
+            at("orders.asl.json", "ASL407", 6, 71, 6, 76),
+        ]
+    );
+    assert_eq!(
+        items[2]["message"],
+        "the definition of `aws_sfn_state_machine.computed` is `jsonencode(...)`, which asl-lint does not evaluate; it was not checked"
+    );
+    assert_eq!(
+        items[3]["message"],
+        "the definition of `aws_sfn_state_machine.gone` names `statemachine/gone.asl.json`, which does not exist"
+    );
+    // A fix in the heredoc edits the .tf file in place.
+    let o = run(&[
+        "check",
+        "--diff",
+        "--unsafe-fixes",
+        "--select",
+        "ASL201",
+        &format!("{TERRAFORM}/main.tf"),
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "-        \"Wait\": {\"Type\": \"Wait\", \"Seconds\": 5, \"Next\": \"Dne\"},\n+        \"Wait\": {\"Type\": \"Wait\", \"Seconds\": 5, \"Next\": \"Done\"},"
+        ),
+        "{out}"
+    );
+}

@@ -201,7 +201,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
     if inputs.is_empty() {
         eprintln!(
-            "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml, template.yaml, serverless.yml, *.template.json)"
+            "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml, template.yaml, serverless.yml, *.template.json, *.tf)"
         );
         return ExitCode::from(EXIT_USAGE);
     }
@@ -467,8 +467,13 @@ impl Job<'_> {
         let mut linted = lint_owned_bytes_in(bytes, Some(&shown), &options, &env);
         config.apply_severity(&mut linted.diagnostics);
         let kind = linted.kind;
+        let terraform = crate::embed::terraform::is_terraform_path(&shown);
         let relint = |text: &str| {
-            let mut d = lint_text_in(text, kind, &options, &env);
+            let mut d = if terraform {
+                crate::lint::lint_terraform_text(text, &options, &env).0
+            } else {
+                lint_text_in(text, kind, &options, &env)
+            };
             config.apply_severity(&mut d);
             d
         };
@@ -570,7 +575,8 @@ fn io_message(e: &std::io::Error) -> String {
 
 /// True for names the directory walk lints: definitions (`*.asl.json`, `*.asl.yaml`,
 /// `*.asl.yml`) and the templates that usually hold them (SAM/CloudFormation
-/// `template.{yaml,yml,json}`, CDK `*.template.json`, `serverless.{yml,yaml}`).
+/// `template.{yaml,yml,json}`, CDK `*.template.json`, `serverless.{yml,yaml}`, and
+/// Terraform `*.tf`).
 pub fn is_definition_file(path: &Path) -> bool {
     let name = path
         .file_name()
@@ -589,6 +595,7 @@ pub fn is_definition_file(path: &Path) -> bool {
                 | "serverless.yaml"
         )
         || name.ends_with(".template.json")
+        || crate::embed::terraform::is_terraform_path(&name)
 }
 
 fn collect(

@@ -10,6 +10,7 @@
 
 pub mod sourcemap;
 pub mod template;
+pub mod terraform;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -612,6 +613,93 @@ pub fn lint_template_with_references(
         }
     }
     suppress::apply(&mut out, &mut directives, text, options);
+    out
+}
+
+/// Lints the state machines of a Terraform file ([`terraform`]): a heredoc definition
+/// in place (its `${...}` interpolations are values Terraform computes), a file that
+/// `templatefile` or `file` reads as a [`Reference`] with the template variables given
+/// (ASL802 when it does not exist), and a computed definition as unreadable (ASL803).
+pub fn lint_terraform(
+    text: &str,
+    options: &LintOptions,
+    env: &Environment,
+    references: &mut Vec<Reference>,
+) -> Vec<Diagnostic> {
+    let enabled = |code: &str| options.is_enabled(rule_meta(code));
+    let mut out = Vec::new();
+    for machine in terraform::find(text) {
+        match machine.definition {
+            terraform::Source::Heredoc { body } => {
+                // The JSON where it is, everything else blanked: positions need no map.
+                let mut masked = vec![b' '; text.len()];
+                let span = body.as_usize();
+                masked[span.clone()].copy_from_slice(&text.as_bytes()[span.clone()]);
+                let Ok(masked) = String::from_utf8(masked) else {
+                    continue;
+                };
+                let mut subs = env.substitutions();
+                for (_, name) in template::placeholder_tokens(&text[span]) {
+                    subs.insert(name.trim().to_string(), None);
+                }
+                let document = syntax::parse(&masked, SourceKind::Json);
+                out.extend(lint_definition_with(
+                    &masked,
+                    &document,
+                    options,
+                    env,
+                    &subs,
+                    machine.workflow,
+                ));
+            }
+            terraform::Source::File { path, range, vars } => {
+                let Some(dir) = &env.base_dir else {
+                    continue;
+                };
+                let full = dir.join(&path);
+                if full.is_file() {
+                    references.push(Reference {
+                        name: machine.name,
+                        path: full
+                            .components()
+                            .filter(|c| !matches!(c, std::path::Component::CurDir))
+                            .collect(),
+                        substitutions: vars,
+                        workflow: machine.workflow,
+                    });
+                } else if enabled("ASL802") {
+                    let mut d = report(
+                        "ASL802",
+                        range,
+                        format!(
+                            "the definition of `{}` names `{path}`, which does not exist",
+                            machine.name
+                        ),
+                    );
+                    d.help = Some(match near_miss(&full, dir) {
+                        Some(hint) => format!("did you mean `{hint}`?"),
+                        None => format!(
+                            "the path is relative to the module's folder; looked for {}",
+                            full.display()
+                        ),
+                    });
+                    out.push(d);
+                }
+            }
+            terraform::Source::Computed { range, what } if enabled("ASL803") => {
+                out.push(report(
+                    "ASL803",
+                    range,
+                    format!(
+                        "the definition of `{}` is {what}, which asl-lint does not evaluate; it was not checked",
+                        machine.name
+                    ),
+                ));
+            }
+            terraform::Source::Computed { .. } => {}
+        }
+    }
+    crate::diagnostics::sort(&mut out);
     out
 }
 

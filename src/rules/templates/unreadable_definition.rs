@@ -4,12 +4,15 @@ declare_rule! {
     /// ## What it does
     /// Reports a state machine definition in a template written in a form that can only
     /// be computed at deploy time: `Fn::If`, `Ref` to a parameter, `Fn::Transform`, a
-    /// Serverless `${file(...)}` variable, an `Fn::Join` with a computed delimiter.
+    /// Serverless `${file(...)}` variable, an `Fn::Join` with a computed delimiter, a
+    /// Terraform `definition` that is neither a heredoc nor a file read by `templatefile`
+    /// or `file` (`jsonencode(...)`, `var.definition`, a path Terraform computes).
     ///
     /// ## Why is this bad?
     /// Nothing in it can be checked before deployment. (A `DefinitionString` that is a
     /// string, an `Fn::Sub` or an `Fn::Join` of strings and intrinsics is read, and its
-    /// JSON errors are reported as `syntax-error` at their place in the template.)
+    /// JSON errors are reported as `syntax-error` at their place in the template; so is
+    /// a Terraform heredoc.)
     ///
     /// ## Example
     /// ```json

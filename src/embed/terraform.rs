@@ -1,0 +1,779 @@
+//! State machines in Terraform configuration (`.tf` files): the `definition` of each
+//! `aws_sfn_state_machine` resource.
+//!
+//! Only as much HCL is read as finding a definition needs: top-level `resource` and
+//! `data` blocks, their attributes, strings, heredocs and the argument lists of
+//! `templatefile(...)` and `file(...)`. A definition is one of:
+//! - a heredoc (`definition = <<EOF ... EOF`, or `<<-EOF`): JSON in the file itself;
+//!   its `${...}` interpolations are values Terraform computes;
+//! - `templatefile("${path.module}/sm.asl.json", { name = value, ... })` or
+//!   `file("...")`, directly or through a `data "template_file"` block's `rendered`:
+//!   a local file, with the template variables given;
+//! - anything else (`jsonencode(...)`, `var.definition`, `local.x`, a string built by
+//!   Terraform): computed, not read.
+//!
+//! The scanner never fails: text that is not HCL yields fewer (or no) definitions.
+
+use std::ops::Range;
+
+use super::template::Substitutions;
+use crate::rules::WorkflowType;
+use crate::syntax::TextRange;
+
+/// The resource type of a Step Functions state machine in the AWS provider.
+const STATE_MACHINE: &str = "aws_sfn_state_machine";
+
+/// One `aws_sfn_state_machine` resource.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Machine {
+    /// `aws_sfn_state_machine.<label>`.
+    pub name: String,
+    /// `type = "EXPRESS"` makes it Express; Standard otherwise, as in the provider.
+    pub workflow: WorkflowType,
+    pub definition: Source,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The JSON of a heredoc, at `body` in the file.
+    Heredoc { body: TextRange },
+    /// A local file read by `templatefile` or `file`; `path` as written, with a leading
+    /// `${path.module}/` or `${path.root}/` taken off (both are the file's folder for a
+    /// root module), at `range` (the string).
+    File {
+        path: String,
+        range: TextRange,
+        /// The `templatefile` variables: literal values, or `None` for expressions.
+        vars: Substitutions,
+    },
+    /// An expression asl-lint does not evaluate, at `range`, described by `what`.
+    Computed { range: TextRange, what: String },
+}
+
+/// Whether a path names a Terraform configuration file.
+pub fn is_terraform_path(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".tf")
+}
+
+/// The state machines of a Terraform file, in order.
+pub fn find(text: &str) -> Vec<Machine> {
+    let tokens = lex(text);
+    let blocks = blocks(text, &tokens);
+    let mut out = Vec::new();
+    for b in blocks.iter().filter(|b| {
+        b.keyword == "resource" && b.labels.first().map(|l| l.0.as_str()) == Some(STATE_MACHINE)
+    }) {
+        let label = b.labels.get(1).map_or("", |l| l.0.as_str());
+        let attrs = attributes(text, &tokens[b.body.clone()]);
+        let workflow = match attrs.iter().find(|a| a.0 == "type").map(|a| a.1) {
+            Some([t])
+                if string_value(text, t)
+                    .is_some_and(|s| s.trim().eq_ignore_ascii_case("express")) =>
+            {
+                WorkflowType::Express
+            }
+            _ => WorkflowType::Standard,
+        };
+        let definition = match attrs.iter().find(|a| a.0 == "definition") {
+            Some((_, expr)) => source(text, expr, &blocks, &tokens, 0),
+            // The provider requires one; Terraform itself reports its absence.
+            None => continue,
+        };
+        out.push(Machine {
+            name: format!("{STATE_MACHINE}.{label}"),
+            workflow,
+            definition,
+        });
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Ident,
+    /// A quoted string; `interpolated` when it holds `${` or `%{`.
+    Str {
+        interpolated: bool,
+    },
+    /// A heredoc; `body` is the text between its first line and its closing marker.
+    Heredoc {
+        body: (usize, usize),
+    },
+    Number,
+    Punct(u8),
+    Newline,
+}
+
+impl Kind {
+    const STR: Kind = Kind::Str {
+        interpolated: false,
+    };
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: Kind,
+    start: usize,
+    end: usize,
+}
+
+impl PartialEq<Kind> for Token {
+    fn eq(&self, other: &Kind) -> bool {
+        self.kind == *other
+    }
+}
+
+impl Token {
+    fn text<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+
+    fn range(&self) -> TextRange {
+        TextRange::from_usize(self.start, self.end)
+    }
+}
+
+fn lex(text: &str) -> Vec<Token> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        let kind = match c {
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'\n' => {
+                i += 1;
+                Kind::Newline
+            }
+            b'#' => {
+                i = line_end(b, i);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = line_end(b, i);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = find_from(text, i + 2, "*/").map_or(b.len(), |e| e + 2);
+                continue;
+            }
+            b'"' => {
+                let (end, interpolated) = quoted_end(b, i);
+                i = end;
+                Kind::Str { interpolated }
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') => match heredoc(text, i) {
+                Some((body, end)) => {
+                    i = end;
+                    Kind::Heredoc { body }
+                }
+                None => {
+                    i += 2;
+                    Kind::Punct(b'<')
+                }
+            },
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'-')
+                {
+                    i += 1;
+                }
+                Kind::Ident
+            }
+            c if c.is_ascii_digit() => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
+                    i += 1;
+                }
+                Kind::Number
+            }
+            c if c.is_ascii() => {
+                i += 1;
+                Kind::Punct(c)
+            }
+            _ => {
+                // A character outside ASCII: skip it whole.
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                continue;
+            }
+        };
+        out.push(Token {
+            kind,
+            start,
+            end: i,
+        });
+    }
+    out
+}
+
+fn line_end(b: &[u8], from: usize) -> usize {
+    memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |p| from + p)
+}
+
+fn find_from(text: &str, from: usize, needle: &str) -> Option<usize> {
+    text.get(from..)?.find(needle).map(|p| from + p)
+}
+
+/// The end of a quoted string starting at `start` (after its closing quote), and
+/// whether it has template sequences. Strings inside `${ ... }` are followed; a string
+/// ends at a line break when its quote is missing.
+fn quoted_end(b: &[u8], start: usize) -> (usize, bool) {
+    // Each level is a string (true) or an interpolation's expression (false) with its
+    // open braces.
+    let mut stack: Vec<(bool, u32)> = vec![(true, 0)];
+    let mut interpolated = false;
+    let mut i = start + 1;
+    while i < b.len() {
+        let Some(&(in_string, braces)) = stack.last() else {
+            break;
+        };
+        let c = b[i];
+        if c == b'\n' {
+            return (i, interpolated);
+        }
+        if in_string {
+            match c {
+                b'\\' => i += 2,
+                b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => i += 3,
+                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
+                    interpolated = true;
+                    stack.push((false, 0));
+                    i += 2;
+                }
+                b'"' => {
+                    stack.pop();
+                    i += 1;
+                    if stack.is_empty() {
+                        return (i, interpolated);
+                    }
+                }
+                _ => i += 1,
+            }
+        } else {
+            match c {
+                b'"' => {
+                    stack.push((true, 0));
+                    i += 1;
+                }
+                b'{' => {
+                    if let Some(top) = stack.last_mut() {
+                        top.1 = braces + 1;
+                    }
+                    i += 1;
+                }
+                b'}' if braces == 0 => {
+                    stack.pop();
+                    i += 1;
+                }
+                b'}' => {
+                    if let Some(top) = stack.last_mut() {
+                        top.1 = braces - 1;
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    (b.len(), interpolated)
+}
+
+/// A heredoc at `start` (`<<MARKER` or `<<-MARKER`): the range of its body and the
+/// end of its closing line. The closing marker may be indented.
+fn heredoc(text: &str, start: usize) -> Option<((usize, usize), usize)> {
+    let b = text.as_bytes();
+    let mut i = start + 2;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let m0 = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+        i += 1;
+    }
+    let marker = &text[m0..i];
+    if marker.is_empty()
+        || !marker.as_bytes()[0].is_ascii_alphabetic() && marker.as_bytes()[0] != b'_'
+    {
+        return None;
+    }
+    let body_start = line_end(b, i) + 1;
+    let mut line = body_start;
+    while line < b.len() {
+        let end = line_end(b, line);
+        if text[line..end].trim() == marker {
+            return Some(((body_start, line), end));
+        }
+        line = end + 1;
+    }
+    let end = b.len();
+    Some(((body_start.min(end), end), end))
+}
+
+/// The decoded text of a string without interpolations (`None` for other tokens).
+fn string_value(text: &str, t: &Token) -> Option<String> {
+    if t.kind != Kind::STR {
+        return None;
+    }
+    let raw = t.text(text);
+    let inner = raw.strip_prefix('"')?;
+    let inner = inner.strip_suffix('"').unwrap_or(inner);
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                out.push(
+                    u32::from_str_radix(&hex, 16)
+                        .ok()
+                        .and_then(char::from_u32)?,
+                );
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    // `$${` and `%%{` are the escapes for a literal `${` and `%{`.
+    Some(out.replace("$${", "${").replace("%%{", "%{"))
+}
+
+/// A top-level block: `keyword "label" "label" { body }`.
+struct Block {
+    keyword: String,
+    labels: Vec<(String, TextRange)>,
+    /// The tokens between the braces.
+    body: Range<usize>,
+}
+
+fn blocks(text: &str, tokens: &[Token]) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = tokens[i];
+        if t.kind != Kind::Ident {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut labels = Vec::new();
+        while let Some(l) = tokens.get(j) {
+            match l.kind {
+                Kind::Str { .. } => {
+                    labels.push((string_value(text, l).unwrap_or_default(), l.range()))
+                }
+                Kind::Ident => labels.push((l.text(text).to_string(), l.range())),
+                _ => break,
+            }
+            j += 1;
+        }
+        if tokens.get(j).is_some_and(|o| *o == Kind::Punct(b'{')) {
+            let close = matching(tokens, j);
+            out.push(Block {
+                keyword: t.text(text).to_string(),
+                labels,
+                body: j + 1..close,
+            });
+            i = close + 1;
+        } else {
+            // An attribute or anything else at the top level: skip to the line's end.
+            i = skip_expression(tokens, j);
+        }
+    }
+    out
+}
+
+/// The index of the bracket closing the one at `open` (or the end of the tokens).
+fn matching(tokens: &[Token], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, t) in tokens.iter().enumerate().skip(open) {
+        match t.kind {
+            Kind::Punct(b'{' | b'[' | b'(') => depth += 1,
+            Kind::Punct(b'}' | b']' | b')') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return k;
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// The index after an expression starting at `from`: the next line break (or `,`, or
+/// a closing bracket of an enclosing level) outside brackets.
+fn skip_expression(tokens: &[Token], from: usize) -> usize {
+    let mut depth = 0usize;
+    let mut k = from;
+    while let Some(t) = tokens.get(k) {
+        match t.kind {
+            Kind::Punct(b'{' | b'[' | b'(') => depth += 1,
+            Kind::Punct(b'}' | b']' | b')') if depth == 0 => return k,
+            Kind::Punct(b'}' | b']' | b')') => depth -= 1,
+            Kind::Newline | Kind::Punct(b',') if depth == 0 => return k,
+            _ => {}
+        }
+        k += 1;
+    }
+    k
+}
+
+/// The `name = expression` attributes of a block body (nested blocks are skipped),
+/// with each expression's tokens.
+fn attributes<'t, 'b>(text: &'t str, body: &'b [Token]) -> Vec<(&'t str, &'b [Token])> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        let t = body[i];
+        match (t.kind, body.get(i + 1).map(|n| n.kind)) {
+            (Kind::Ident, Some(Kind::Punct(b'='))) => {
+                let end = skip_expression(body, i + 2);
+                out.push((t.text(text), &body[i + 2..end]));
+                i = end.max(i + 2);
+            }
+            (Kind::Punct(b'{'), _) => i = matching(body, i) + 1,
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// The range of an expression's tokens.
+fn span(expr: &[Token]) -> Option<TextRange> {
+    let (first, last) = (expr.first()?, expr.last()?);
+    Some(TextRange::from_usize(first.start, last.end))
+}
+
+/// How deep `data.template_file` blocks are followed (a template's `template` may
+/// itself name another data source).
+const MAX_DATA_DEPTH: usize = 4;
+
+/// What a `definition` (or a `template_file`'s `template`) expression is.
+fn source(text: &str, expr: &[Token], blocks: &[Block], tokens: &[Token], depth: usize) -> Source {
+    let range = span(expr).unwrap_or_default();
+    let computed = |what: &str| Source::Computed {
+        range,
+        what: what.to_string(),
+    };
+    let kinds: Vec<Kind> = expr.iter().map(|t| t.kind).collect();
+    let ident = |k: usize| {
+        expr.get(k)
+            .filter(|t| t.kind == Kind::Ident)
+            .map(|t| t.text(text))
+    };
+    match kinds.as_slice() {
+        [Kind::Heredoc { body }] => Source::Heredoc {
+            body: TextRange::from_usize(body.0, body.1),
+        },
+        [Kind::Ident, Kind::Punct(b'('), ..]
+            if matches!(ident(0), Some("templatefile" | "file")) =>
+        {
+            let close = matching(expr, 1);
+            let args = &expr[2..close.min(expr.len())];
+            let path_end = skip_expression(args, 0);
+            let (path_tokens, rest) = args.split_at(path_end);
+            let vars = match rest {
+                [comma, object @ ..] if *comma == Kind::Punct(b',') => variables(text, object),
+                _ => Substitutions::new(),
+            };
+            match path_tokens {
+                [t] if *t == Kind::STR => match string_value(text, t) {
+                    Some(path) => Source::File {
+                        path,
+                        range: t.range(),
+                        vars,
+                    },
+                    None => computed("a path Terraform computes"),
+                },
+                [t] if matches!(t.kind, Kind::Str { .. }) => match module_path(text, t) {
+                    Some(path) => Source::File {
+                        path,
+                        range: t.range(),
+                        vars,
+                    },
+                    None => computed("a path Terraform computes"),
+                },
+                _ => computed("a path Terraform computes"),
+            }
+        }
+        // data.template_file.NAME.rendered
+        [
+            Kind::Ident,
+            Kind::Punct(b'.'),
+            Kind::Ident,
+            Kind::Punct(b'.'),
+            Kind::Ident,
+            Kind::Punct(b'.'),
+            Kind::Ident,
+        ] if ident(0) == Some("data")
+            && ident(2) == Some("template_file")
+            && ident(6) == Some("rendered") =>
+        {
+            let name = ident(4).unwrap_or("");
+            let block = blocks.iter().find(|b| {
+                b.keyword == "data"
+                    && b.labels.first().is_some_and(|l| l.0 == "template_file")
+                    && b.labels.get(1).is_some_and(|l| l.0 == name)
+            });
+            let Some(block) = block.filter(|_| depth < MAX_DATA_DEPTH) else {
+                return computed(&format!(
+                    "`data.template_file.{name}`, which is not in this file"
+                ));
+            };
+            let attrs = attributes(text, &tokens[block.body.clone()]);
+            let vars = attrs
+                .iter()
+                .find(|a| a.0 == "vars")
+                .map(|a| variables(text, a.1))
+                .unwrap_or_default();
+            match attrs.iter().find(|a| a.0 == "template") {
+                Some((_, template)) => match source(text, template, blocks, tokens, depth + 1) {
+                    Source::File {
+                        path,
+                        range,
+                        vars: inner,
+                    } => Source::File {
+                        path,
+                        range,
+                        vars: inner.into_iter().chain(vars).collect(),
+                    },
+                    other => other,
+                },
+                None => computed(&format!("`data.template_file.{name}` without a `template`")),
+            }
+        }
+        [Kind::Ident, Kind::Punct(b'('), ..] => {
+            computed(&format!("`{}(...)`", ident(0).unwrap_or("")))
+        }
+        [Kind::Ident, ..] => computed(&format!(
+            "`{}`",
+            text.get(range.as_usize()).unwrap_or("").trim()
+        )),
+        [Kind::Str { .. }] => computed("a quoted string"),
+        _ => computed("an expression"),
+    }
+}
+
+/// The path of a string that starts with `${path.module}/` or `${path.root}/` and
+/// has no other interpolation.
+fn module_path(text: &str, t: &Token) -> Option<String> {
+    let raw = t.text(text).strip_prefix('"')?.strip_suffix('"')?;
+    let rest = ["${path.module}/", "${path.root}/"]
+        .iter()
+        .find_map(|p| raw.strip_prefix(p))?;
+    if rest.contains("${") || rest.contains("%{") || rest.contains('\\') {
+        return None;
+    }
+    Some(rest.to_string())
+}
+
+/// The variables of a `templatefile` object (`{ name = value, "name" = value }`):
+/// literal strings, numbers and booleans by value, other expressions as `None`.
+fn variables(text: &str, object: &[Token]) -> Substitutions {
+    let mut out = Substitutions::new();
+    let Some(open) = object.iter().position(|t| *t == Kind::Punct(b'{')) else {
+        return out;
+    };
+    let close = matching(object, open).min(object.len());
+    let inner = &object[open + 1..close];
+    let mut i = 0;
+    while i < inner.len() {
+        let key = &inner[i];
+        let name = match key.kind {
+            Kind::Ident => Some(key.text(text).to_string()),
+            Kind::Str { .. } => string_value(text, key),
+            _ => None,
+        };
+        let is_assign = inner
+            .get(i + 1)
+            .is_some_and(|t| *t == Kind::Punct(b'=') || *t == Kind::Punct(b':'));
+        match name {
+            Some(name) if is_assign => {
+                let end = skip_expression(inner, i + 2);
+                let value = match &inner[i + 2..end.max(i + 2)] {
+                    [v] if *v == Kind::STR => string_value(text, v),
+                    [v] if v.kind == Kind::Number => Some(v.text(text).to_string()),
+                    [v] if matches!(v.text(text), "true" | "false") => {
+                        Some(v.text(text).to_string())
+                    }
+                    _ => None,
+                };
+                out.insert(name, value);
+                i = end.max(i + 2);
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, r: TextRange) -> &str {
+        &text[r.as_usize()]
+    }
+
+    #[test]
+    fn heredocs_plain_and_indented() {
+        let text = "resource \"aws_sfn_state_machine\" \"a\" {\n  definition = <<EOF\n{\"StartAt\": \"X\"}\nEOF\n}\nresource \"aws_sfn_state_machine\" \"b\" {\n  type = \"express\"\n  definition = <<-JSON\n    {}\n    JSON\n}\n";
+        let found = find(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].name, "aws_sfn_state_machine.a");
+        assert_eq!(found[0].workflow, WorkflowType::Standard);
+        let Source::Heredoc { body } = found[0].definition else {
+            panic!("{:?}", found[0].definition);
+        };
+        assert_eq!(at(text, body), "{\"StartAt\": \"X\"}\n");
+        assert_eq!(found[1].workflow, WorkflowType::Express);
+        let Source::Heredoc { body } = found[1].definition else {
+            panic!("{:?}", found[1].definition);
+        };
+        assert_eq!(at(text, body), "    {}\n");
+    }
+
+    #[test]
+    fn templatefile_paths_and_variables() {
+        let text = r#"
+resource "aws_sfn_state_machine" "sm" {
+  # definition = file("commented.json")
+  definition = templatefile("${path.module}/sm/flow.asl.json", {
+    Arn     = aws_lambda_function.f.arn, "Quoted" = "a\"b"
+    Seconds = 30
+    Flag    = true
+    Joined  = "${var.x}-y"
+  })
+}
+"#;
+        let found = find(text);
+        let [m] = found.as_slice() else {
+            panic!("{found:?}");
+        };
+        let Source::File { path, range, vars } = &m.definition else {
+            panic!("{:?}", m.definition);
+        };
+        assert_eq!(path, "sm/flow.asl.json");
+        assert_eq!(at(text, *range), "\"${path.module}/sm/flow.asl.json\"");
+        let expect: Substitutions = [
+            ("Arn", None),
+            ("Quoted", Some("a\"b")),
+            ("Seconds", Some("30")),
+            ("Flag", Some("true")),
+            ("Joined", None),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+        .collect();
+        assert_eq!(vars, &expect);
+    }
+
+    #[test]
+    fn data_template_file_is_followed() {
+        let text = r#"
+data "template_file" "t" {
+  template = file("${path.root}/def.json")
+  vars = { Name = "x" }
+}
+resource "aws_sfn_state_machine" "sm" {
+  definition = data.template_file.t.rendered
+}
+resource "aws_sfn_state_machine" "other" {
+  definition = data.template_file.missing.rendered
+}
+"#;
+        let found = find(text);
+        assert_eq!(found.len(), 2);
+        let Source::File { path, vars, .. } = &found[0].definition else {
+            panic!("{:?}", found[0].definition);
+        };
+        assert_eq!(path, "def.json");
+        assert_eq!(vars.get("Name"), Some(&Some("x".to_string())));
+        let Source::Computed { range, what } = &found[1].definition else {
+            panic!("{:?}", found[1].definition);
+        };
+        assert_eq!(at(text, *range), "data.template_file.missing.rendered");
+        assert_eq!(
+            what,
+            "`data.template_file.missing`, which is not in this file"
+        );
+    }
+
+    #[test]
+    fn computed_definitions_are_described() {
+        let text = "resource \"aws_sfn_state_machine\" \"a\" {\n  definition = jsonencode({\n    StartAt = \"A\"\n  })\n}\nresource \"aws_sfn_state_machine\" \"b\" {\n  definition = var.definition\n}\nresource \"aws_sfn_state_machine\" \"c\" {\n  definition = file(\"${var.dir}/x.json\")\n}\n";
+        let whats: Vec<(String, String)> = find(text)
+            .into_iter()
+            .map(|m| match m.definition {
+                Source::Computed { range, what } => (at(text, range).to_string(), what),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            whats,
+            [
+                (
+                    "jsonencode({\n    StartAt = \"A\"\n  })".to_string(),
+                    "`jsonencode(...)`".to_string()
+                ),
+                ("var.definition".to_string(), "`var.definition`".to_string()),
+                (
+                    "file(\"${var.dir}/x.json\")".to_string(),
+                    "a path Terraform computes".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn strings_with_braces_and_other_resources_do_not_confuse_the_scanner() {
+        let text = r#"
+locals { s = "${format("%s}", "{")}" }
+resource "aws_lambda_function" "f" { definition = "not a state machine" }
+resource "aws_sfn_state_machine" "sm" { definition = file("a.json") }
+"#;
+        let found = find(text);
+        let [m] = found.as_slice() else {
+            panic!("{found:?}");
+        };
+        assert_eq!(m.name, "aws_sfn_state_machine.sm");
+        assert!(matches!(&m.definition, Source::File { path, .. } if path == "a.json"));
+    }
+
+    #[test]
+    fn broken_and_foreign_text_yields_nothing_or_what_is_there() {
+        for text in [
+            "",
+            "{\"StartAt\": \"A\"}",
+            "StartAt: A\nStates: {}\n",
+            "resource \"aws_sfn_state_machine\" \"x\" {\n definition = <<EOF\n{",
+            "resource \"aws_sfn_state_machine\" \"x\" { definition = \"unterminated\n}",
+            "resource \"aws_sfn_state_machine\" \"x\" { definition = templatefile(",
+            "resource \"aws_sfn_state_machine\" \"x\" { definition = <<",
+            "\"${\"${\"${",
+            "/* never closed",
+        ] {
+            for m in find(text) {
+                if let Source::Heredoc { body } | Source::File { range: body, .. } = m.definition {
+                    assert!(text.get(body.as_usize()).is_some(), "{text:?}");
+                }
+            }
+        }
+        // An unterminated heredoc runs to the end of the file.
+        let text = "resource \"aws_sfn_state_machine\" \"x\" {\n definition = <<EOF\n{";
+        let found = find(text);
+        assert!(
+            matches!(found[0].definition, Source::Heredoc { body } if at(text, body) == "{"),
+            "{found:?}"
+        );
+    }
+}
