@@ -91,14 +91,25 @@ impl Call {
     }
 
     /// The call as a JSONata expression that computes the same value, with `$` of its
-    /// paths standing for `input` (as [`Path::to_jsonata_from`]). `None` for the
-    /// functions whose JSONata counterpart differs at the edges: `States.Array` of a
-    /// path (JSONata's array constructor flattens arrays), `States.ArrayPartition`,
-    /// `States.Hash` (JSONata hashes strings only), `States.MathRandom` (a different
-    /// range) and `States.StringSplit` (JSONata splits at a whole separator). Two edges
-    /// stay different: `States.Format` writes an object or array value Java-style
-    /// (`{k=v}`) where `$string` writes JSON, and `States.StringToJson("")` is `null`
-    /// where `$parse` fails.
+    /// paths standing for `input` (as [`Path::to_jsonata_from`]).
+    ///
+    /// Where JSONata differs at the edges the expression works around it: a value that
+    /// may be an array goes into an array constructor as `[[v]]` (the constructor
+    /// flattens an array item, but not an inner constructor); `States.ArrayPartition`
+    /// gives `[]` for an empty array itself (Step Functions' `$partition` is reported
+    /// to fail there);
+    /// `States.StringSplit` splits at each delimiter in turn and drops the empty
+    /// strings; `States.Format` writes an object or array value Java-style (`{k=v}`)
+    /// with a local function where `$string` would write JSON.
+    ///
+    /// `None` where no expression computes the same: `States.MathRandom` (the
+    /// numbers differ, and whether the end is included is not documented),
+    /// `States.Hash` of a path (JSONata hashes strings only; the intrinsic hashes a
+    /// non-string's JSON text), `States.StringSplit` with delimiters from a path or
+    /// none at all, and paths with filters or wildcards. Two edges stay different:
+    /// JSONata writes a number by its own rules (`1.0` as `1`) where `States.Format` and
+    /// `States.JsonToString` write `1.0`, and `States.StringToJson("")` is `null` where
+    /// `$parse` fails.
     pub fn to_jsonata_from(&self, input: &str) -> Option<String> {
         let args: Vec<String> = self
             .args
@@ -115,29 +126,66 @@ impl Call {
                 if pieces.len() != args.len() {
                     return None;
                 }
+                // A value that may be an object or an array is written by a local
+                // function, under a name that none of the arguments uses.
+                let writer = fresh_name("formatted", &args);
+                let mut uses_writer = false;
                 let mut parts = Vec::new();
                 for (i, piece) in pieces.iter().enumerate() {
                     if i > 0 {
-                        parts.push(format!("$string({})", args[i]));
+                        if may_be_container(&self.args[i]) {
+                            uses_writer = true;
+                            parts.push(format!("{writer}({})", args[i]));
+                        } else {
+                            parts.push(format!("$string({})", args[i]));
+                        }
                     }
                     if !piece.is_empty() {
                         parts.push(serde_json::to_string(piece).ok()?);
                     }
                 }
-                Some(match parts.len() {
+                let text = match parts.len() {
                     0 => "\"\"".to_string(),
                     1 => parts.remove(0),
                     _ => format!("({})", parts.join(" & ")),
+                };
+                Some(if uses_writer {
+                    format!("({writer} := {}; {text})", java_writer(&writer))
+                } else {
+                    text
                 })
             }
             Function::StringToJson => one("parse"),
             Function::JsonToString => one("string"),
+            // An array constructor flattens an item whose value is an array (but not
+            // an item that is itself a constructor): `[[v]]` gives `[v]` to flatten.
             Function::Array => {
-                let literal = self
+                let item = fresh_name("item", &args);
+                let items: Vec<String> = self
                     .args
                     .iter()
-                    .all(|a| !matches!(a.kind, ArgKind::Path(_) | ArgKind::Call(_)));
-                literal.then(|| format!("[{}]", args.join(", ")))
+                    .zip(&args)
+                    .map(|(arg, text)| {
+                        if may_be_array(arg) {
+                            format!(
+                                "({item} := {text}; $type({item}) = \"array\" ? [[{item}]] : {item})"
+                            )
+                        } else {
+                            text.clone()
+                        }
+                    })
+                    .collect();
+                Some(format!("[{}]", items.join(", ")))
+            }
+            // `$partition` keeps a single chunk an array, but Step Functions' is
+            // reported to fail on an empty array (LocalStack's AWS-validated tests leave
+            // it out for that reason), where the intrinsic gives `[]`.
+            Function::ArrayPartition if args.len() == 2 => {
+                let items = fresh_name("items", &args);
+                Some(format!(
+                    "({items} := {}; $count({items}) = 0 ? [] : $partition({items}, {}))",
+                    args[0], args[1]
+                ))
             }
             Function::ArrayContains if args.len() == 2 => {
                 Some(format!("({} in {})", args[1], args[0]))
@@ -153,13 +201,87 @@ impl Call {
             Function::ArrayUnique => one("distinct"),
             Function::Base64Encode => one("base64encode"),
             Function::Base64Decode => one("base64decode"),
+            // `$hash` takes strings only; the intrinsic hashes another value's JSON
+            // text, so only an argument that is surely a string converts.
+            Function::Hash if args.len() == 2 && is_string(&self.args[0]) => {
+                Some(format!("$hash({}, {})", args[0], args[1]))
+            }
             Function::JsonMerge if args.len() == 3 && args[2] == "false" => {
                 Some(format!("$merge([{}, {}])", args[0], args[1]))
             }
             Function::MathAdd if args.len() == 2 => Some(format!("({} + {})", args[0], args[1])),
+            // Split at each delimiter in turn (the path step flattens the pieces), drop
+            // the empty strings, and keep the result an array.
+            Function::StringSplit if args.len() == 2 => {
+                let ArgKind::String { value, .. } = &self.args[1].kind else {
+                    return None;
+                };
+                let mut delimiters: Vec<char> = Vec::new();
+                for c in value.chars() {
+                    if !delimiters.contains(&c) {
+                        delimiters.push(c);
+                    }
+                }
+                let mut steps = Vec::with_capacity(delimiters.len());
+                for (i, c) in delimiters.iter().enumerate() {
+                    let sep = serde_json::to_string(&c.to_string()).ok()?;
+                    steps.push(if i == 0 {
+                        format!("$split({}, {sep})", args[0])
+                    } else {
+                        format!("$split($, {sep})")
+                    });
+                }
+                if steps.is_empty() {
+                    return None;
+                }
+                Some(format!("[{}[$ != \"\"]]", steps.join(".")))
+            }
             Function::Uuid if args.is_empty() => Some("$uuid()".to_string()),
             _ => None,
         }
+    }
+}
+
+/// `$name`, or `$name_`, `$name__`, ... when an argument already mentions it.
+fn fresh_name(base: &str, args: &[String]) -> String {
+    let mut name = format!("${base}");
+    while args.iter().any(|a| a.contains(&name)) {
+        name.push('_');
+    }
+    name
+}
+
+/// A JSONata function (bound as `name`, which it calls for nested values) that writes a
+/// value as `States.Format` does: objects and arrays the way Java prints maps and
+/// lists (`{a=1, b=[x, y]}`), strings raw, other values as `$string` writes them.
+fn java_writer(name: &str) -> String {
+    format!(
+        "function($v) {{ $type($v) = \"array\" ? \"[\" & $join($map($v, {name}), \", \") & \"]\" \
+         : $type($v) = \"object\" ? \"{{\" & $join($each($v, function($x, $k) {{ $k & \"=\" & {name}($x) }}), \", \") & \"}}\" \
+         : $string($v) }}"
+    )
+}
+
+/// The argument's value may be an array: a path, or a call that may return one.
+fn may_be_array(arg: &Arg) -> bool {
+    match &arg.kind {
+        ArgKind::Path(_) => true,
+        ArgKind::Call(c) => matches!(c.returns(), ValueType::Any | ValueType::Array),
+        _ => false,
+    }
+}
+
+/// The argument's value may be an object or an array.
+fn may_be_container(arg: &Arg) -> bool {
+    may_be_array(arg) || matches!(&arg.kind, ArgKind::Call(c) if c.returns() == ValueType::Object)
+}
+
+/// The argument's value is a string whatever the input.
+fn is_string(arg: &Arg) -> bool {
+    match &arg.kind {
+        ArgKind::String { .. } => true,
+        ArgKind::Call(c) => c.returns() == ValueType::String,
+        _ => false,
     }
 }
 

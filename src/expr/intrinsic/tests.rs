@@ -874,3 +874,321 @@ fn paths_and_return_types() {
         assert_eq!(Function::from_name(f.name()), Some(*f));
     }
 }
+
+// --- conversion to JSONata -----------------------------------------------------------
+
+/// The JSONata conversion of `s` (paths read `$states.input`).
+fn jsonata_of(s: &str) -> Option<String> {
+    call(s).to_jsonata_from("$states.input")
+}
+
+/// `state` (its `Next`/`End` added) run by the simulator after a Pass state that
+/// assigns `vars`: the output, or the error.
+fn simulated(
+    query_language: &str,
+    state: Value,
+    vars: &Value,
+    input: &Value,
+) -> Result<Value, String> {
+    let mut state = state;
+    state["End"] = json!(true);
+    let definition = json!({"QueryLanguage": query_language, "StartAt": "Assign", "States": {
+        "Assign": {"Type": "Pass", "Assign": vars, "Next": "Run"},
+        "Run": state}});
+    let opts = crate::simulate::SimulationOptions {
+        input: input.clone(),
+        ..Default::default()
+    };
+    let run = crate::simulate::simulate(&definition.to_string(), &opts)
+        .unwrap_or_else(|e| panic!("{e:?}\n{definition}"));
+    match run.error {
+        Some(e) => Err(format!("{e}: {:?}", run.cause)),
+        None => Ok(run.output.unwrap_or(Value::Null)),
+    }
+}
+
+/// Runs the intrinsic `s` and its JSONata conversion on `input` (with workflow
+/// variables `vars`), each in both of our evaluators: this module's and the
+/// simulator's intrinsics, the JSONata evaluator and the simulator's JSONata states.
+/// Where the intrinsic succeeds, all four values must be the same; returns it.
+fn agree_with_vars(s: &str, input: Value, vars: Value) -> Option<Value> {
+    let expression = jsonata_of(s).unwrap_or_else(|| panic!("{s} does not convert"));
+    let ctx = json!({});
+    let var_map = vars.as_object().cloned().unwrap_or_default();
+    let scope = Scope::new(&input, &ctx, &var_map);
+    let intrinsic = evaluate(&call(s), &scope, &mut SplitMix64::new(1));
+    let simulated_intrinsic = simulated(
+        "JSONPath",
+        json!({"Type": "Pass", "Parameters": {"v.$": s}}),
+        &vars,
+        &input,
+    );
+    let Ok(expected) = intrinsic else {
+        return None;
+    };
+    let mut bindings = var_map.clone();
+    bindings.insert("states".into(), json!({"input": input.clone()}));
+    let options = crate::expr::jsonata::EvalOptions::default();
+    let evaluated = crate::expr::jsonata::evaluate_str(&expression, None, &bindings, &options);
+    let simulated_jsonata = simulated(
+        "JSONata",
+        json!({"Type": "Pass", "Output": {"v": format!("{{% {expression} %}}")}}),
+        &vars,
+        &input,
+    );
+    let case = format!("{s} on {input}\nJSONata: {expression}");
+    assert_eq!(
+        simulated_intrinsic,
+        Ok(json!({"v": expected.clone()})),
+        "{case}"
+    );
+    assert_eq!(
+        evaluated.map_err(|e| e.message),
+        Ok(Some(expected.clone())),
+        "{case}"
+    );
+    assert_eq!(
+        simulated_jsonata,
+        Ok(json!({"v": expected.clone()})),
+        "{case}"
+    );
+    Some(expected)
+}
+
+fn agree(s: &str, input: Value) -> Option<Value> {
+    agree_with_vars(s, input, json!({}))
+}
+
+#[test]
+fn array_of_paths_converts_without_flattening() {
+    let s = "States.Array($.p)";
+    for (p, expected) in [
+        (json!([1, 2]), json!([[1, 2]])),
+        (json!([]), json!([[]])),
+        (json!([7]), json!([[7]])),
+        (json!([[1], [2]]), json!([[[1], [2]]])),
+        (json!(5), json!([5])),
+        (json!("x"), json!(["x"])),
+        (json!(null), json!([null])),
+        (json!({"a": [1]}), json!([{"a": [1]}])),
+    ] {
+        assert_eq!(agree(s, json!({"p": p})), Some(expected), "{p}");
+    }
+    let input = json!({"p": [1, 2], "q": [], "r": "x", "n": {"m": [[3]]}});
+    assert_eq!(
+        agree(
+            "States.Array(1, $.p, 'two', $.q, null, $.r, $.n.m, true)",
+            input.clone()
+        ),
+        Some(json!([1, [1, 2], "two", [], null, "x", [[3]], true]))
+    );
+    // Nested calls: one that gives an array is kept whole, one that gives a string
+    // goes in as it is.
+    assert_eq!(
+        agree(
+            "States.Array(States.ArrayRange(1, 1, 1), States.StringSplit($.r, ','), States.Format('{}!', $.r))",
+            input.clone()
+        ),
+        Some(json!([[1], ["x"], "x!"]))
+    );
+    assert_eq!(
+        jsonata_of("States.Array('a', States.ArrayLength($.p))").as_deref(),
+        Some("[\"a\", $count($states.input.p)]")
+    );
+    // The local name steps aside for a variable of the same name.
+    assert_eq!(
+        agree_with_vars("States.Array($item, $.p)", input, json!({"item": [9]})),
+        Some(json!([[9], [1, 2]]))
+    );
+}
+
+#[test]
+fn array_partition_converts_with_the_same_chunks() {
+    let s = "States.ArrayPartition($.a, $.n)";
+    for len in 0..6 {
+        let a: Vec<i64> = (0..len).collect();
+        for n in 1..7 {
+            let expected: Vec<Value> = a.chunks(n).map(|c| json!(c)).collect();
+            assert_eq!(
+                agree(s, json!({"a": a, "n": n})),
+                Some(json!(expected)),
+                "{a:?} by {n}"
+            );
+        }
+    }
+    assert_eq!(
+        agree(s, json!({"a": [[1, 2]], "n": 1})),
+        Some(json!([[[1, 2]]]))
+    );
+    assert_eq!(
+        agree(s, json!({"a": [[1], [2], [3]], "n": 2.0})),
+        Some(json!([[[1], [2]], [[3]]]))
+    );
+    assert_eq!(
+        agree(s, json!({"a": ["x", null, {"k": []}], "n": 5})),
+        Some(json!([["x", null, {"k": []}]]))
+    );
+    assert_eq!(
+        agree(
+            "States.ArrayPartition(States.StringSplit($.s, ','), 2)",
+            json!({"s": "a,b,c"})
+        ),
+        Some(json!([["a", "b"], ["c"]]))
+    );
+    // The local name steps aside for a variable of the same name.
+    assert_eq!(
+        agree_with_vars(
+            "States.ArrayPartition($.a, $items)",
+            json!({"a": [1, 2, 3]}),
+            json!({"items": 2})
+        ),
+        Some(json!([[1, 2], [3]]))
+    );
+    assert_eq!(
+        jsonata_of("States.ArrayPartition($.a, 4)").as_deref(),
+        Some("($items := $states.input.a; $count($items) = 0 ? [] : $partition($items, 4))")
+    );
+}
+
+#[test]
+fn hash_converts_when_its_data_is_surely_a_string() {
+    for alg in ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"] {
+        let input = json!({"alg": alg, "a": "input", "b": 7, "obj": {"k": [1, "x"]}});
+        assert_eq!(
+            agree(
+                &format!("States.Hash('input data', '{alg}')"),
+                input.clone()
+            ),
+            Some(eval(&format!("States.Hash('input data', '{alg}')")))
+        );
+        agree("States.Hash('', $.alg)", input.clone()).unwrap();
+        agree("States.Hash('héllo wörld', $.alg)", input.clone()).unwrap();
+        agree(
+            "States.Hash(States.Format('{} {}', $.a, $.b), $.alg)",
+            input.clone(),
+        )
+        .unwrap();
+        agree(
+            "States.Hash(States.JsonToString($.obj), $.alg)",
+            input.clone(),
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        jsonata_of("States.Hash('input data', 'SHA-1')").as_deref(),
+        Some("$hash(\"input data\", \"SHA-1\")")
+    );
+    // A path may hold a number or an object, whose JSON text the intrinsic hashes
+    // and `$hash` refuses.
+    assert_eq!(jsonata_of("States.Hash($.data, 'MD5')"), None);
+    assert_eq!(
+        jsonata_of("States.Hash(States.StringToJson($.s), 'MD5')"),
+        None
+    );
+}
+
+#[test]
+fn string_split_converts_for_literal_delimiters() {
+    let cases = [
+        ("1,2,3,4,5", ","),
+        ("This.is+a,test=string", ".+,="),
+        (" ", ","),
+        (" , ", ","),
+        (",,,,", ","),
+        ("", ","),
+        ("abc", ","),
+        ("a,,b..c", ",."),
+        ("ab", "ab"),
+        ("Hello\nWorld", "\n"),
+        ("x[y]z^w-v\\u/t\"s", "[]^-\\/\""),
+        ("a.b*c", ".*"),
+        ("héllo wörld", "ö é"),
+        ("a😀b😀", "😀"),
+        ("aXbYc", "XYX"),
+    ];
+    for (s, d) in cases {
+        let literal = d.replace('\\', "\\\\").replace('\'', "\\'");
+        let text = format!("States.StringSplit($.s, '{literal}')");
+        let expected = eval_in("States.StringSplit($.s, $.d)", json!({"s": s, "d": d})).unwrap();
+        assert_eq!(
+            agree(&text, json!({"s": s})),
+            Some(expected),
+            "{s:?} at {d:?}"
+        );
+    }
+    assert_eq!(
+        agree(
+            "States.StringSplit(States.Format('{}-{}', $.a, $.b), '-')",
+            json!({"a": "x", "b": ""})
+        ),
+        Some(json!(["x"]))
+    );
+    assert_eq!(
+        jsonata_of("States.StringSplit($.s, '.+')").as_deref(),
+        Some("[$split($states.input.s, \".\").$split($, \"+\")[$ != \"\"]]")
+    );
+    // Delimiters from the input, or none at all, do not convert.
+    assert_eq!(jsonata_of("States.StringSplit($.s, $.d)"), None);
+    assert_eq!(jsonata_of("States.StringSplit($.s, '')"), None);
+}
+
+#[test]
+fn format_writes_objects_and_arrays_java_style() {
+    let s = "States.Format('{} and {}', $.a, $.b)";
+    for (a, b, expected) in [
+        (json!("x"), json!(1), "x and 1"),
+        (
+            json!({"k": 1, "l": [1, "two", null]}),
+            json!([]),
+            "{k=1, l=[1, two, null]} and []",
+        ),
+        (
+            json!({}),
+            json!([{"a": {"b": true}}]),
+            "{} and [{a={b=true}}]",
+        ),
+        (
+            json!(["s"]),
+            json!([[1], [2, [3]]]),
+            "[s] and [[1], [2, [3]]]",
+        ),
+        (json!(null), json!(false), "null and false"),
+    ] {
+        assert_eq!(
+            agree(s, json!({"a": a, "b": b})),
+            Some(json!(expected)),
+            "{a} {b}"
+        );
+    }
+    assert_eq!(
+        agree(
+            "States.Format('{}', States.JsonMerge($.a, $.b, false))",
+            json!({"a": {"x": [1]}, "b": {"y": {}}})
+        ),
+        Some(json!("{x=[1], y={}}"))
+    );
+    assert_eq!(
+        agree("States.Format('{}', States.ArrayRange(1, 1, 1))", json!({})),
+        Some(json!("[1]"))
+    );
+    // The local function's name steps aside for a variable of the same name.
+    assert_eq!(
+        agree_with_vars(
+            "States.Format('{}{}', $formatted, $.a)",
+            json!({"a": [2]}),
+            json!({"formatted": {"f": [1]}})
+        ),
+        Some(json!("{f=[1]}[2]"))
+    );
+    // Values that cannot be objects or arrays keep the plain form.
+    assert_eq!(
+        jsonata_of("States.Format('{} has {}', 'list', States.ArrayLength($.a))").as_deref(),
+        Some("($string(\"list\") & \" has \" & $string($count($states.input.a)))")
+    );
+}
+
+#[test]
+fn math_random_is_left_to_the_user() {
+    assert_eq!(jsonata_of("States.MathRandom(1, 999)"), None);
+    assert_eq!(jsonata_of("States.MathRandom($.a, $.b, 3)"), None);
+}

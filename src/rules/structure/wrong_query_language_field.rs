@@ -61,12 +61,14 @@ declare_rule! {
     ///
     /// Paths of names and indexes are converted, and intrinsic functions become the
     /// JSONata functions that compute the same (`States.Format` a `&` concatenation,
-    /// which writes object and array values as JSON,
-    /// `States.StringToJson` `$parse`, `States.ArrayLength` `$count`, `States.MathAdd`
-    /// `+`, `States.JsonMerge` `$merge`, ...); a template with a filter, a wildcard or
-    /// `States.Hash`, `States.MathRandom`, `States.StringSplit`, `States.ArrayPartition`
-    /// or `States.Array` of a path, or a rule with `StringMatches` or `IsTimestamp`, is
-    /// left to you. In a JSONPath state, an
+    /// which writes object and array values Java-style as the intrinsic does,
+    /// `States.StringToJson` `$parse`, `States.ArrayLength` `$count`,
+    /// `States.ArrayPartition` `$partition`, `States.StringSplit` a `$split` at each
+    /// delimiter, `States.MathAdd` `+`, `States.JsonMerge` `$merge`, ...); a template
+    /// with a filter, a wildcard, `States.MathRandom`, `States.Hash` of a path (which
+    /// may hold a non-string) or `States.StringSplit` with delimiters from a path, or a
+    /// rule with `StringMatches` or `IsTimestamp`, is left to you. In a JSONPath
+    /// state, an
     /// `Arguments` with no `{% %}` expression and no `.$` key becomes `Parameters`.
     pub static RULE = {
         code: "ASL111",
@@ -767,7 +769,8 @@ mod tests {
         // become an expression, a key that would clash.
         for parameters in [
             r#"{"QueueUrl": "q", "MessageBody.$": "States.Hash($.x, 'SHA-256')"}"#,
-            r#"{"QueueUrl": "q", "MessageBody.$": "States.Array($.x)"}"#,
+            r#"{"QueueUrl": "q", "MessageBody.$": "States.MathRandom(1, 9)"}"#,
+            r#"{"QueueUrl": "q", "MessageBody.$": "States.StringSplit($.x, $.y)"}"#,
             r#"{"QueueUrl": "q", "MessageBody.$": "$.items[*].id"}"#,
             r#"{"QueueUrl": "q", "MessageBody": "{% 1 %}"}"#,
             r#"{"QueueUrl": "q", "MessageBody": "a", "MessageBody.$": "$.b"}"#,
