@@ -296,7 +296,15 @@ const INTRINSICS: &str = r#"{"StartAt": "Send", "States": {
         "b64.$": "States.Base64Encode($.name)",
         "back.$": "States.Base64Decode(States.Base64Encode($.name))",
         "merged.$": "States.JsonMerge($.obj, $.more, false)",
-        "sum.$": "States.MathAdd($.age, -2)"
+        "sum.$": "States.MathAdd($.age, -2)",
+        "pairs.$": "States.ArrayPartition($.tags, 2)",
+        "onePart.$": "States.ArrayPartition($.tags, 5)",
+        "noParts.$": "States.ArrayPartition($.empty, 3)",
+        "words.$": "States.StringSplit($.sentence, ' ,.')",
+        "digest.$": "States.Hash(States.Format('{}:{}', $.name, $.age), 'SHA-256')",
+        "fixedDigest.$": "States.Hash('input data', 'MD5')",
+        "wrapped.$": "States.Array($.tags, $.name, $.empty, $.obj)",
+        "described.$": "States.Format('{} / {}', $.obj, $.tags)"
       }
     },
     "End": true}}}"#;
@@ -305,9 +313,11 @@ const INTRINSICS: &str = r#"{"StartAt": "Send", "States": {
 fn intrinsic_functions_convert_to_jsonata_with_the_same_values() {
     let jsonata = converted(INTRINSICS);
     assert!(!jsonata.contains("States."), "{jsonata}");
+    // Values from paths may be objects or arrays, which a local function writes
+    // Java-style.
     assert!(
         jsonata.contains(
-            r#""greeting": "{% (\"Hello \" & $string($states.input.name) & \", you are \" & $string($states.input.age) & \" ({x}) \" & $string($states.input.none)) %}""#
+            r#"(\"Hello \" & $formatted($states.input.name) & \", you are \" & $formatted($states.input.age) & \" ({x}) \" & $formatted($states.input.none))) %}""#
         ),
         "{jsonata}"
     );
@@ -321,7 +331,8 @@ fn intrinsic_functions_convert_to_jsonata_with_the_same_values() {
     let request = |definition: &str| {
         let input = json!({"name": "Ada", "age": 36, "none": null, "tags": ["a", "b", "c"],
             "json": "{\"k\": [1, 2]}", "obj": {"x": 1, "y": {"z": true}},
-            "more": {"y": 2}, "dups": [1, 2, 1, 3, 2]});
+            "more": {"y": 2}, "dups": [1, 2, 1, 3, 2], "empty": [],
+            "sentence": "Hello, world. Bye"});
         let (_, _, error, calls) = history(definition, input, &mocks, |e| {
             parsed(&e.get("taskScheduledEventDetails")?["parameters"])
         });
@@ -336,6 +347,23 @@ fn intrinsic_functions_convert_to_jsonata_with_the_same_values() {
         json!("Hello Ada, you are 36 ({x}) null")
     );
     assert_eq!(expected["MessageBody"]["one"], json!([1]));
+    // The edges of the conversions that work around JSONata: a single chunk, no chunk,
+    // empty pieces, arrays kept whole in an array, objects and arrays written
+    // Java-style.
+    for (field, value) in [
+        ("pairs", json!([["a", "b"], ["c"]])),
+        ("onePart", json!([["a", "b", "c"]])),
+        ("noParts", json!([])),
+        ("words", json!(["Hello", "world", "Bye"])),
+        ("fixedDigest", json!("812f45842bc6d66ee14572ce20db8e86")),
+        (
+            "wrapped",
+            json!([["a", "b", "c"], "Ada", [], {"x": 1, "y": {"z": true}}]),
+        ),
+        ("described", json!("{x=1, y={z=true}} / [a, b, c]")),
+    ] {
+        assert_eq!(expected["MessageBody"][field], value, "{field}");
+    }
     assert_eq!(request(&jsonata), expected, "{jsonata}");
 }
 
