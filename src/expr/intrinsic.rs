@@ -99,17 +99,19 @@ impl Call {
     /// gives `[]` for an empty array itself (Step Functions' `$partition` is reported
     /// to fail there);
     /// `States.StringSplit` splits at each delimiter in turn and drops the empty
-    /// strings; `States.Format` writes an object or array value Java-style (`{k=v}`)
-    /// with a local function where `$string` would write JSON.
+    /// strings.
     ///
     /// `None` where no expression computes the same: `States.MathRandom` (the
     /// numbers differ, and whether the end is included is not documented),
     /// `States.Hash` of a path (JSONata hashes strings only; the intrinsic hashes a
     /// non-string's JSON text), `States.StringSplit` with delimiters from a path or
-    /// none at all, and paths with filters or wildcards. Two edges stay different:
-    /// JSONata writes a number by its own rules (`1.0` as `1`) where `States.Format` and
-    /// `States.JsonToString` write `1.0`, and `States.StringToJson("")` is `null` where
-    /// `$parse` fails.
+    /// none at all, and paths with filters or wildcards. Three edges stay different, for
+    /// an expression people can read: `States.Format` writes an object or array value
+    /// Java-style (`{k=v}`) where `$string` writes JSON (nobody formats a map on
+    /// purpose; a local function that imitates Java would wrap every `States.Format`),
+    /// JSONata writes a number by its own rules (`1.0` as `1`) where `States.Format`
+    /// and `States.JsonToString` write `1.0`, and `States.StringToJson("")` is `null`
+    /// where `$parse` fails.
     pub fn to_jsonata_from(&self, input: &str) -> Option<String> {
         let args: Vec<String> = self
             .args
@@ -126,33 +128,19 @@ impl Call {
                 if pieces.len() != args.len() {
                     return None;
                 }
-                // A value that may be an object or an array is written by a local
-                // function, under a name that none of the arguments uses.
-                let writer = fresh_name("formatted", &args);
-                let mut uses_writer = false;
                 let mut parts = Vec::new();
                 for (i, piece) in pieces.iter().enumerate() {
                     if i > 0 {
-                        if may_be_container(&self.args[i]) {
-                            uses_writer = true;
-                            parts.push(format!("{writer}({})", args[i]));
-                        } else {
-                            parts.push(format!("$string({})", args[i]));
-                        }
+                        parts.push(format!("$string({})", args[i]));
                     }
                     if !piece.is_empty() {
                         parts.push(serde_json::to_string(piece).ok()?);
                     }
                 }
-                let text = match parts.len() {
+                Some(match parts.len() {
                     0 => "\"\"".to_string(),
                     1 => parts.remove(0),
                     _ => format!("({})", parts.join(" & ")),
-                };
-                Some(if uses_writer {
-                    format!("({writer} := {}; {text})", java_writer(&writer))
-                } else {
-                    text
                 })
             }
             Function::StringToJson => one("parse"),
@@ -251,17 +239,6 @@ fn fresh_name(base: &str, args: &[String]) -> String {
     name
 }
 
-/// A JSONata function (bound as `name`, which it calls for nested values) that writes a
-/// value as `States.Format` does: objects and arrays the way Java prints maps and
-/// lists (`{a=1, b=[x, y]}`), strings raw, other values as `$string` writes them.
-fn java_writer(name: &str) -> String {
-    format!(
-        "function($v) {{ $type($v) = \"array\" ? \"[\" & $join($map($v, {name}), \", \") & \"]\" \
-         : $type($v) = \"object\" ? \"{{\" & $join($each($v, function($x, $k) {{ $k & \"=\" & {name}($x) }}), \", \") & \"}}\" \
-         : $string($v) }}"
-    )
-}
-
 /// The argument's value may be an array: a path, or a call that may return one.
 fn may_be_array(arg: &Arg) -> bool {
     match &arg.kind {
@@ -269,11 +246,6 @@ fn may_be_array(arg: &Arg) -> bool {
         ArgKind::Call(c) => matches!(c.returns(), ValueType::Any | ValueType::Array),
         _ => false,
     }
-}
-
-/// The argument's value may be an object or an array.
-fn may_be_container(arg: &Arg) -> bool {
-    may_be_array(arg) || matches!(&arg.kind, ArgKind::Call(c) if c.returns() == ValueType::Object)
 }
 
 /// The argument's value is a string whatever the input.

@@ -61,7 +61,8 @@ declare_rule! {
     ///
     /// Paths of names and indexes are converted, and intrinsic functions become the
     /// JSONata functions that compute the same (`States.Format` a `&` concatenation,
-    /// which writes object and array values Java-style as the intrinsic does,
+    /// which writes object and array values as JSON where the intrinsic writes them
+    /// Java-style,
     /// `States.StringToJson` `$parse`, `States.ArrayLength` `$count`,
     /// `States.ArrayPartition` `$partition`, `States.StringSplit` a `$split` at each
     /// delimiter, `States.MathAdd` `+`, `States.JsonMerge` `$merge`, ...); a template
