@@ -475,3 +475,11 @@ fn an_uncaught_task_failure_aborts_its_state_in_a_branch_or_iteration() {
     let top = json!({"StartAt": "T", "States": {"T": task(false)}});
     assert_eq!(kinds(top), ["TaskFailed", "ExecutionFailed"]);
 }
+
+#[test]
+fn a_jsonata_read_before_a_local_binding_sees_the_workflow_variable() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"n": 5}, "Next": "B"},
+        "B": {"Type": "Pass", "Output": "{% ($n := $n + 1; $n) %}", "End": true}}});
+    assert_eq!(run(def, json!({})).output, Some(json!(6)));
+}

@@ -11,48 +11,133 @@ use std::collections::HashSet;
 pub struct VarRef {
     pub name: String,
     pub span: TextRange,
-    /// True when the expression itself binds the name (`:=` anywhere, or a lambda
-    /// parameter), so the reference does not need a workflow variable.
+    /// True when the expression's own binding of the name is in force where the
+    /// reference is evaluated (an earlier `:=` of its block or an enclosing one, a
+    /// lambda parameter, a path's `@$x` or `#$i`), so the reference reads no workflow
+    /// variable. In `($n := $n + 1; $n)` the first `$n` reads the workflow variable and
+    /// the second the local one. In a lambda body a name its enclosing blocks bind
+    /// anywhere counts as bound, since the body runs when called (a recursive
+    /// function names itself).
     pub bound_locally: bool,
 }
 
-/// Every `$name` reference in `node`, in source order. Function names in calls
-/// (`$sum(...)`) are not included; see [`function_calls`].
-pub fn variable_refs(node: &Node) -> Vec<VarRef> {
-    let mut bound = HashSet::new();
-    node.walk(|n| match &n.kind {
-        Kind::Bind { var, .. } => {
-            bound.insert(var.name.clone());
-        }
-        Kind::Lambda { params, .. } => bound.extend(params.iter().map(|p| p.name.clone())),
-        Kind::Focus { var, .. } | Kind::Index { var, .. } => {
-            bound.insert(var.name.clone());
-        }
-        _ => {}
-    });
-    let mut callee = HashSet::new();
-    node.walk(|n| {
-        if let Kind::Call { func, .. } = &n.kind
-            && let Kind::Var(name) = &func.kind
-            && !bound.contains(name)
-        {
-            callee.insert(func.span);
-        }
-    });
-    let mut out = Vec::new();
-    node.walk(|n| {
-        if let Kind::Var(name) = &n.kind
-            && !name.is_empty()
-            && name != "$"
-            && !callee.contains(&n.span)
-        {
-            out.push(VarRef {
-                name: name.clone(),
-                span: n.span,
-                bound_locally: bound.contains(name),
+/// One scope of [`variable_refs`]'s walk: a block, a lambda, or the whole expression.
+struct Scope<'a> {
+    /// Names bound so far, in evaluation order.
+    bound: HashSet<&'a str>,
+    /// Names bound anywhere in the scope (for references in lambda bodies).
+    anywhere: HashSet<&'a str>,
+    lambda: bool,
+}
+
+impl<'a> Scope<'a> {
+    fn new(nodes: &[&'a Node], lambda: bool) -> Scope<'a> {
+        let mut anywhere = HashSet::new();
+        for n in nodes {
+            n.walk(|m| {
+                if let Kind::Bind { var, .. } = &m.kind {
+                    anywhere.insert(var.name.as_str());
+                }
             });
         }
+        Scope {
+            bound: HashSet::new(),
+            anywhere,
+            lambda,
+        }
+    }
+}
+
+/// Every `$name` reference in `node`, in source order. Function names in calls
+/// (`$sum(...)`) are not included unless the expression binds the name; see
+/// [`function_calls`].
+pub fn variable_refs(node: &Node) -> Vec<VarRef> {
+    // `@$x` and `#$i` bind for the rest of their path: taken as bound everywhere.
+    let mut path_vars = HashSet::new();
+    node.walk(|n| {
+        if let Kind::Focus { var, .. } | Kind::Index { var, .. } = &n.kind {
+            path_vars.insert(var.name.as_str());
+        }
     });
+    enum Step<'a> {
+        Visit(&'a Node),
+        Bound(&'a str),
+        Leave,
+    }
+    let mut scopes = vec![Scope::new(&[node], false)];
+    let mut out = Vec::new();
+    // Iterative (an expression like `1+1+...+1` nests as deep as it is long).
+    let mut stack = vec![Step::Visit(node)];
+    while let Some(step) = stack.pop() {
+        let n = match step {
+            Step::Visit(n) => n,
+            Step::Bound(name) => {
+                if let Some(s) = scopes.last_mut() {
+                    s.bound.insert(name);
+                }
+                continue;
+            }
+            Step::Leave => {
+                scopes.pop();
+                continue;
+            }
+        };
+        let local = |scopes: &[Scope<'_>], name: &str| {
+            path_vars.contains(name)
+                || scopes.iter().any(|s| s.bound.contains(name))
+                || (scopes.iter().any(|s| s.lambda)
+                    && scopes.iter().any(|s| s.anywhere.contains(name)))
+        };
+        match &n.kind {
+            Kind::Var(name) if !name.is_empty() && name != "$" => out.push(VarRef {
+                name: name.clone(),
+                span: n.span,
+                bound_locally: local(&scopes, name),
+            }),
+            Kind::Block(items) => {
+                let items: Vec<&Node> = items.iter().collect();
+                scopes.push(Scope::new(&items, false));
+                stack.push(Step::Leave);
+                stack.extend(items.into_iter().rev().map(Step::Visit));
+            }
+            Kind::Lambda { params, body, .. } => {
+                let mut scope = Scope::new(&[body], true);
+                for p in params {
+                    scope.bound.insert(p.name.as_str());
+                    scope.anywhere.insert(p.name.as_str());
+                }
+                scopes.push(scope);
+                stack.push(Step::Leave);
+                stack.push(Step::Visit(body));
+            }
+            Kind::Bind { var, value } => {
+                stack.push(Step::Bound(var.name.as_str()));
+                stack.push(Step::Visit(value));
+            }
+            Kind::Call { func, args } => {
+                stack.extend(args.iter().rev().map(Step::Visit));
+                match &func.kind {
+                    // A name the expression binds is a variable holding a function;
+                    // any other is a built-in function.
+                    Kind::Var(name) => {
+                        if local(&scopes, name) {
+                            out.push(VarRef {
+                                name: name.clone(),
+                                span: func.span,
+                                bound_locally: true,
+                            });
+                        }
+                    }
+                    _ => stack.push(Step::Visit(func)),
+                }
+            }
+            _ => {
+                let mut kids = n.children();
+                kids.reverse();
+                stack.extend(kids.into_iter().map(Step::Visit));
+            }
+        }
+    }
     out.sort_by_key(|v| v.span.start);
     out
 }
@@ -412,6 +497,40 @@ pub fn builtin(name: &str) -> Option<&'static Builtin> {
 mod tests {
     use super::*;
     use crate::expr::jsonata::parse;
+
+    #[test]
+    fn a_local_binding_counts_from_where_it_is_made() {
+        let refs = |src: &str| -> Vec<(String, bool)> {
+            variable_refs(&parse(src).unwrap())
+                .into_iter()
+                .map(|v| (v.name, v.bound_locally))
+                .collect()
+        };
+        let r = |pairs: &[(&str, bool)]| -> Vec<(String, bool)> {
+            pairs.iter().map(|(n, b)| (n.to_string(), *b)).collect()
+        };
+        // The value of a binding is read before the name is bound.
+        assert_eq!(refs("($n := $n + 1; $n)"), r(&[("n", false), ("n", true)]));
+        // A block's bindings end with it.
+        assert_eq!(refs("(($x := 1); $x)"), r(&[("x", false)]));
+        // A lambda sees what its enclosing block binds, later ones included
+        // (recursion), and its parameters.
+        assert_eq!(
+            refs("($f := function($k) { $k > 0 ? $f($k - 1) : $base }; $f(3))"),
+            r(&[
+                ("k", true),
+                ("f", true),
+                ("k", true),
+                ("base", false),
+                ("f", true)
+            ])
+        );
+        // Path variables, and a built-in called by name.
+        assert_eq!(
+            refs("$states.input.items@$i.($i.price * $rate) ~> $sum()"),
+            r(&[("states", false), ("i", true), ("rate", false)])
+        );
+    }
 
     #[test]
     fn finds_variables_and_calls_with_ranges() {

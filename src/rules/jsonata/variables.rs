@@ -419,3 +419,45 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod binding_tests {
+    use crate::syntax::SourceKind;
+    use crate::{LintOptions, lint_text};
+
+    /// `($n := $n + 1; $n)` reads the workflow variable `n` before binding its own.
+    #[test]
+    fn a_read_before_a_local_binding_is_a_workflow_variable() {
+        let codes = |assign: &str| {
+            let text = format!(
+                r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{
+                "A": {{"Type": "Pass", "Assign": {assign}, "Next": "B"}},
+                "B": {{"Type": "Pass", "Output": "{{% ($n := $n + 1; $n) %}}", "End": true}}}}}}"#
+            );
+            let options = LintOptions {
+                select: vec!["ASL605".into(), "ASL607".into()],
+                ..Default::default()
+            };
+            lint_text(&text, SourceKind::Json, &options)
+                .into_iter()
+                .map(|d| (d.code, d.message))
+                .collect::<Vec<_>>()
+        };
+        // Assigned and read: neither unused nor undefined.
+        assert_eq!(codes(r#"{"n": 5}"#), []);
+        // Not assigned: the read is of an undefined variable.
+        assert_eq!(
+            codes(r#"{"m": 5}"#),
+            [
+                (
+                    "ASL607",
+                    "variable `$m` is assigned in \"A\" but never read".to_string()
+                ),
+                (
+                    "ASL605",
+                    "variable `$n` is read in \"B\" but no `Assign` sets it".to_string()
+                )
+            ]
+        );
+    }
+}
