@@ -432,6 +432,15 @@ const ONES: [&str; 20] = [
 const TENS: [&str; 10] = [
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ];
+/// The words for powers of ten, largest first. "trillion" is the largest word: a
+/// larger number counts its trillions in words (`1e15` is "one thousand trillion").
+const SCALES: [(u64, &str); 5] = [
+    (1_000_000_000_000, "trillion"),
+    (1_000_000_000, "billion"),
+    (1_000_000, "million"),
+    (1000, "thousand"),
+    (100, "hundred"),
+];
 
 fn words(n: u64) -> String {
     if n < 20 {
@@ -445,53 +454,171 @@ fn words(n: u64) -> String {
             format!("{t}-{}", ONES[(n % 10) as usize])
         };
     }
-    let scales = [
-        (1_000_000_000_000u64, "trillion"),
-        (1_000_000_000, "billion"),
-        (1_000_000, "million"),
-        (1000, "thousand"),
-        (100, "hundred"),
-    ];
-    for (size, name) in scales {
+    for (size, name) in SCALES {
         if n >= size {
-            let head = words(n / size);
-            let rest = n % size;
-            return if rest == 0 {
-                format!("{head} {name}")
-            } else if rest < 100 {
-                format!("{head} {name} and {}", words(rest))
-            } else {
-                format!("{head} {name}, {}", words(rest))
-            };
+            return join_scale(words(n / size), name, n % size);
         }
     }
     String::new()
 }
 
+/// `head name`, then the rest: after "and" below a hundred, after a comma above.
+fn join_scale(head: String, name: &str, rest: u64) -> String {
+    if rest == 0 {
+        format!("{head} {name}")
+    } else if rest < 100 {
+        format!("{head} {name} and {}", words(rest))
+    } else {
+        format!("{head} {name}, {}", words(rest))
+    }
+}
+
+/// Words for a whole number of any size: beyond `u64` precision (2^53) the number is
+/// split into trillions and the rest in floating point, as the reference does. Each
+/// level divides by 1e12, so the recursion is at most 26 deep.
+fn words_f64(n: f64) -> String {
+    if !n.is_finite() || n < 9_007_199_254_740_992.0 {
+        return words(if n.is_finite() { n as u64 } else { 0 });
+    }
+    let trillion = 1e12;
+    let head = (n / trillion).floor();
+    let rest = n - head * trillion;
+    let rest = if rest > 0.0 { rest as u64 } else { 0 };
+    join_scale(words_f64(head), "trillion", rest)
+}
+
+/// Every word `words` and `ordinal_words` write, with its value: the cardinals and
+/// ordinals below twenty, the tens, then the scales from "hundred" up.
+pub(super) fn word_values() -> &'static [(String, f64)] {
+    static TABLE: std::sync::OnceLock<Vec<(String, f64)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Vec::new();
+        for (i, w) in ONES.iter().enumerate() {
+            table.push((w.to_string(), i as f64));
+        }
+        for (i, w) in ONES.iter().enumerate() {
+            table.push((ordinal_words(w), i as f64));
+        }
+        for (i, w) in TENS.iter().enumerate().skip(2) {
+            table.push((w.to_string(), 10.0 * i as f64));
+            table.push((ordinal_words(w), 10.0 * i as f64));
+        }
+        for (size, w) in SCALES.iter().rev() {
+            table.push((w.to_string(), *size as f64));
+            table.push((ordinal_words(w), *size as f64));
+        }
+        table
+    })
+}
+
+/// The words of `text` as the reference splits them: at ", ", at " and ", and at
+/// any one space, hyphen or backslash (so two spaces leave an empty word).
+fn split_words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while let Some(c) = text[i..].chars().next() {
+        let after = &text[i + c.len_utf8()..];
+        let space_after = |s: &str| s.chars().next().filter(|c| c.is_whitespace());
+        let separator = if c == ','
+            && let Some(s) = space_after(after)
+        {
+            1 + s.len_utf8()
+        } else if c.is_whitespace()
+            && let Some(rest) = after.strip_prefix("and")
+            && let Some(s) = space_after(rest)
+        {
+            c.len_utf8() + 3 + s.len_utf8()
+        } else if c.is_whitespace() || c == '-' || c == '\\' {
+            c.len_utf8()
+        } else {
+            0
+        };
+        if separator > 0 {
+            out.push(&text[start..i]);
+            i += separator;
+            start = i;
+        } else {
+            i += c.len_utf8();
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// The value of a number in words, cardinal or ordinal, in any case. Each word below a
+/// hundred adds to the current group (a new group after a thousand or more); each
+/// larger word multiplies it; the groups are summed. An unknown word gives `None`.
+pub(super) fn words_value(text: &str) -> Option<f64> {
+    let text = text.to_lowercase();
+    let table = word_values();
+    let mut groups = vec![0.0_f64];
+    for word in split_words(&text) {
+        let value = table.iter().find(|(w, _)| w == word)?.1;
+        let top = groups.pop().unwrap_or(0.0);
+        if value < 100.0 {
+            if top >= 1000.0 {
+                groups.push(top);
+                groups.push(value);
+            } else {
+                groups.push(top + value);
+            }
+        } else {
+            groups.push(top * value);
+        }
+    }
+    Some(groups.iter().sum())
+}
+
+const ROMAN: [(u64, &str); 13] = [
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+];
+
+/// Roman numerals are written up to this value (a hundred `m`s); above it the text
+/// would grow with the number itself.
+const ROMAN_MAX: u64 = 100_000;
+
 fn roman(mut n: u64) -> String {
-    let table = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
     let mut out = String::new();
-    for (v, s) in table {
+    for (v, s) in ROMAN {
         while n >= v {
             out.push_str(s);
             n -= v;
         }
     }
     out
+}
+
+/// The value of a roman numeral in either case, read from the right: a letter worth
+/// less than the largest one after it is subtracted. The letters' values are the
+/// one-letter entries of the formatter's table; any other character gives `None`.
+pub(super) fn roman_value(text: &str) -> Option<f64> {
+    let (mut total, mut largest) = (0.0, 0.0);
+    for c in text.chars().rev() {
+        let c = c.to_ascii_lowercase();
+        let (value, _) = ROMAN
+            .iter()
+            .find(|(_, s)| s.len() == 1 && s.starts_with(c))?;
+        let value = *value as f64;
+        if value < largest {
+            total -= value;
+        } else {
+            largest = value;
+            total += value;
+        }
+    }
+    Some(total)
 }
 
 fn letters(mut n: u64) -> String {
@@ -504,25 +631,152 @@ fn letters(mut n: u64) -> String {
     out.iter().rev().collect()
 }
 
-/// `$formatInteger(n, picture)`: decimal digit patterns, `w`/`W`/`Ww` words, `i`/`I`
-/// roman numerals, `a`/`A` letters.
-pub fn format_integer(n: f64, picture: &str, span: TextRange) -> Result<String, JsonataError> {
-    let (pic, modifier) = match picture.rsplit_once(';') {
-        Some((p, m)) => (p, m),
-        None => (picture, ""),
+/// The value of spreadsheet-style letters (`a` 1, `z` 26, `aa` 27) in either case;
+/// any other character gives `None`.
+pub(super) fn letters_value(text: &str) -> Option<f64> {
+    let mut total = 0.0;
+    for c in text.chars() {
+        if !c.is_ascii_alphabetic() {
+            return None;
+        }
+        total = total * 26.0 + f64::from(c.to_ascii_lowercase() as u8 - b'a' + 1);
+    }
+    Some(total)
+}
+
+/// The zero of each Unicode decimal digit family in the Basic Multilingual Plane; a
+/// family is its zero and the nine code points after it.
+const DIGIT_ZEROS: [u32; 37] = [
+    0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80,
+    0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
+    0xFF10,
+];
+
+/// The zero of the decimal digit family `c` belongs to.
+fn digit_family(c: char) -> Option<u32> {
+    DIGIT_ZEROS
+        .iter()
+        .copied()
+        .find(|&zero| (zero..=zero + 9).contains(&(c as u32)))
+}
+
+/// The case words are written in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum WordCase {
+    Lower,
+    Upper,
+    Title,
+}
+
+/// What the first part of an integer picture asks for.
+#[derive(Debug)]
+pub(super) enum Primary {
+    /// Digits of the family starting at `zero`: at least `mandatory` of them; the
+    /// grouping separators by their place (in digits and `#`s) from the right.
+    Decimal {
+        zero: u32,
+        mandatory: usize,
+        separators: Vec<(usize, char)>,
+    },
+    Words(WordCase),
+    Roman {
+        upper: bool,
+    },
+    Letters {
+        upper: bool,
+    },
+    /// Any other token: a numbering sequence this implementation does not have.
+    Sequence(String),
+}
+
+/// An integer picture (`#,##0`, `w;o`, `I`, ...), read once for formatting or parsing.
+#[derive(Debug)]
+pub(super) struct IntegerPicture {
+    pub(super) primary: Primary,
+    /// `;o` after the picture: `1st`, `first`.
+    pub(super) ordinal: bool,
+}
+
+/// Reads an integer picture. Digits from two families in one pattern are D3131.
+pub(super) fn integer_picture(
+    picture: &str,
+    span: TextRange,
+) -> Result<IntegerPicture, JsonataError> {
+    let (token, modifier) = picture.rsplit_once(';').unwrap_or((picture, ""));
+    let primary = match token {
+        "A" => Primary::Letters { upper: true },
+        "a" => Primary::Letters { upper: false },
+        "I" => Primary::Roman { upper: true },
+        "i" => Primary::Roman { upper: false },
+        "W" => Primary::Words(WordCase::Upper),
+        "Ww" => Primary::Words(WordCase::Title),
+        "w" => Primary::Words(WordCase::Lower),
+        _ => {
+            let (mut zero, mut mandatory, mut place) = (None, 0, 0);
+            let mut separators = Vec::new();
+            for c in token.chars().rev() {
+                if let Some(z) = digit_family(c) {
+                    if zero.is_some_and(|first| first != z) {
+                        return Err(JsonataError::new(
+                            "D3131",
+                            "In a decimal digit pattern, all digits must be from the same decimal group",
+                            span,
+                        ));
+                    }
+                    zero = Some(z);
+                    mandatory += 1;
+                    place += 1;
+                } else if c == '#' {
+                    place += 1;
+                } else {
+                    separators.push((place, c));
+                }
+            }
+            match zero {
+                Some(zero) => Primary::Decimal {
+                    zero,
+                    mandatory,
+                    separators,
+                },
+                None => Primary::Sequence(token.to_string()),
+            }
+        }
     };
-    let ordinal = modifier.starts_with('o');
-    let v = n.abs().trunc() as u64;
+    Ok(IntegerPicture {
+        primary,
+        ordinal: modifier.starts_with('o'),
+    })
+}
+
+fn sequence_error(token: &str, span: TextRange) -> JsonataError {
+    JsonataError::new(
+        "D3130",
+        format!(
+            "Formatting or parsing an integer as a sequence starting with {token} is not supported by this implementation"
+        ),
+        span,
+    )
+}
+
+/// `$formatInteger(n, picture)`: decimal digit patterns (any digit family), `w`/`W`/`Ww`
+/// words, `i`/`I` roman numerals, `a`/`A` letters; `;o` for ordinals. The number is
+/// rounded down first.
+pub fn format_integer(n: f64, picture: &str, span: TextRange) -> Result<String, JsonataError> {
+    let pic = integer_picture(picture, span)?;
+    let n = n.floor();
     let neg = n < 0.0;
-    let body = match pic {
-        "w" | "W" | "Ww" => {
-            let mut w = words(v);
-            if ordinal {
+    let n = n.abs();
+    let v = n as u64;
+    let body = match &pic.primary {
+        Primary::Words(case) => {
+            let mut w = words_f64(n);
+            if pic.ordinal {
                 w = ordinal_words(&w);
             }
-            match pic {
-                "W" => w.to_uppercase(),
-                "Ww" => w
+            match case {
+                WordCase::Upper => w.to_uppercase(),
+                WordCase::Title => w
                     .split(' ')
                     .map(|word| match word {
                         "and" => word.to_string(),
@@ -530,54 +784,40 @@ pub fn format_integer(n: f64, picture: &str, span: TextRange) -> Result<String, 
                     })
                     .collect::<Vec<_>>()
                     .join(" "),
-                _ => w,
+                WordCase::Lower => w,
             }
         }
-        "i" => roman(v),
-        "I" => roman(v).to_uppercase(),
-        "a" => letters(v),
-        "A" => letters(v).to_uppercase(),
-        p if p.chars().any(|c| c.is_ascii_digit()) => {
-            let min = p.chars().filter(|c| c.is_ascii_digit()).count();
-            let mut s = format!("{:0min$}", v);
-            // Grouping separators by their place from the right (in digits). One
-            // character at multiples of the first place repeats over the whole number;
-            // any other set applies at its places only.
-            let mut separators: Vec<(usize, char)> = Vec::new();
-            let mut seen = 0;
-            for c in p.chars().rev() {
-                if c.is_ascii_digit() || c == '#' {
-                    seen += 1;
-                } else {
-                    separators.push((seen, c));
-                }
+        Primary::Roman { upper } => {
+            if v > ROMAN_MAX {
+                return Err(JsonataError::new(
+                    "D3130",
+                    format!("Roman numerals are written here for numbers up to {ROMAN_MAX}"),
+                    span,
+                ));
             }
-            if let Some(&(step, g)) = separators.first()
-                && step > 0
-            {
-                let regular = separators
-                    .iter()
-                    .enumerate()
-                    .all(|(i, &(at, c))| c == g && at == step * (i + 1));
-                let digits: Vec<char> = s.chars().collect();
-                let mut out = String::new();
-                for (i, c) in digits.iter().enumerate() {
-                    out.push(*c);
-                    let pos = digits.len() - i - 1;
-                    if pos == 0 {
-                        continue;
-                    }
-                    if regular {
-                        if pos.is_multiple_of(step) {
-                            out.push(g);
-                        }
-                    } else if let Some(&(_, sep)) = separators.iter().find(|(at, _)| *at == pos) {
-                        out.push(sep);
-                    }
-                }
-                s = out;
+            let r = roman(v);
+            if *upper { r.to_uppercase() } else { r }
+        }
+        Primary::Letters { upper } => {
+            let l = letters(v);
+            if *upper { l.to_uppercase() } else { l }
+        }
+        Primary::Decimal {
+            zero,
+            mandatory,
+            separators,
+        } => {
+            let mut s = group_digits(&format!("{v:0mandatory$}"), separators);
+            if *zero != u32::from('0') {
+                s = s
+                    .chars()
+                    .map(|c| match c.to_digit(10) {
+                        Some(d) => char::from_u32(zero + d).unwrap_or(c),
+                        None => c,
+                    })
+                    .collect();
             }
-            if ordinal {
+            if pic.ordinal {
                 s.push_str(match (v % 10, v % 100) {
                     (1, x) if x != 11 => "st",
                     (2, x) if x != 12 => "nd",
@@ -587,17 +827,39 @@ pub fn format_integer(n: f64, picture: &str, span: TextRange) -> Result<String, 
             }
             s
         }
-        _ => {
-            return Err(JsonataError::new(
-                "D3130",
-                format!(
-                    "Formatting or parsing an integer as a sequence starting with {pic} is not supported by this implementation"
-                ),
-                span,
-            ));
-        }
+        Primary::Sequence(token) => return Err(sequence_error(token, span)),
     };
     Ok(if neg { format!("-{body}") } else { body })
+}
+
+/// Puts the picture's grouping separators into ASCII `digits`. One character at
+/// multiples of the first place repeats over the whole number; any other set applies
+/// at its places only.
+fn group_digits(digits: &str, separators: &[(usize, char)]) -> String {
+    let Some(&(step, g)) = separators.first().filter(|(step, _)| *step > 0) else {
+        return digits.to_string();
+    };
+    let regular = separators
+        .iter()
+        .enumerate()
+        .all(|(i, &(at, c))| c == g && at == step * (i + 1));
+    let chars: Vec<char> = digits.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        out.push(*c);
+        let pos = chars.len() - i - 1;
+        if pos == 0 {
+            continue;
+        }
+        if regular {
+            if pos.is_multiple_of(step) {
+                out.push(g);
+            }
+        } else if let Some(&(_, sep)) = separators.iter().find(|(at, _)| *at == pos) {
+            out.push(sep);
+        }
+    }
+    out
 }
 
 fn title(w: &str) -> String {
@@ -624,107 +886,166 @@ fn ordinal_words(w: &str) -> String {
     ];
     let last = match irregular.iter().find(|(a, _)| *a == last) {
         Some((_, b)) => b.to_string(),
-        None if last.ends_with('y') => format!("{}ieth", &last[..last.len() - 1]),
-        None => format!("{last}th"),
+        None => match last.strip_suffix('y') {
+            Some(stem) => format!("{stem}ieth"),
+            None => format!("{last}th"),
+        },
     };
     format!("{head}{last}")
 }
 
-/// `$parseInteger(text, picture)` for decimal pictures, words and roman numerals.
+/// The value of a decimal number written in the digit family starting at `zero`:
+/// leading spaces and a sign, then digits, skipping the picture's grouping separators,
+/// up to the first other character (an ordinal suffix, say). No digits gives `None`.
+pub(super) fn decimal_value(text: &str, zero: u32, separators: &[(usize, char)]) -> Option<f64> {
+    let text = text.trim_start();
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let mut digits = String::new();
+    for c in text.chars() {
+        let d = (c as u32).wrapping_sub(zero);
+        if d <= 9 {
+            digits.push(char::from(b'0' + d as u8));
+        } else if !separators.iter().any(|&(_, s)| s == c) {
+            break;
+        }
+    }
+    let value: f64 = digits.parse().ok()?;
+    Some(if negative { -value } else { value })
+}
+
+/// `$parseInteger(text, picture)`: the inverse of `$formatInteger` for the same pictures.
+/// Text the picture cannot read, or a value beyond `f64`, gives `None`.
 pub fn parse_integer(
     text: &str,
     picture: &str,
     span: TextRange,
 ) -> Result<Option<f64>, JsonataError> {
-    let pic = picture.split(';').next().unwrap_or("");
-    match pic {
-        "i" | "I" => {
-            let vals = |c: char| match c.to_ascii_lowercase() {
-                'i' => 1,
-                'v' => 5,
-                'x' => 10,
-                'l' => 50,
-                'c' => 100,
-                'd' => 500,
-                'm' => 1000,
-                _ => 0,
-            };
-            let cs: Vec<i64> = text.chars().map(vals).collect();
-            let mut total = 0;
-            for (i, v) in cs.iter().enumerate() {
-                if cs.get(i + 1).is_some_and(|n| n > v) {
-                    total -= v;
-                } else {
-                    total += v;
-                }
-            }
-            Ok(Some(total as f64))
-        }
-        "a" | "A" => {
-            let mut total = 0u64;
-            for c in text.to_ascii_lowercase().chars() {
-                total = total * 26 + (c as u64 - 'a' as u64 + 1);
-            }
-            Ok(Some(total as f64))
-        }
-        "w" | "W" | "Ww" => {
-            let mut total = 0u64;
-            let mut current = 0u64;
-            for w in text
-                .to_lowercase()
-                .split([' ', '-', ','])
-                .filter(|w| !w.is_empty() && *w != "and")
-            {
-                let w = w.trim_end_matches("th");
-                if let Some(i) = ONES.iter().position(|x| *x == w) {
-                    current += i as u64;
-                } else if let Some(i) = TENS.iter().position(|x| {
-                    !x.is_empty() && (*x == w || format!("{}ie", &x[..x.len() - 1]) == w)
-                }) {
-                    current += 10 * i as u64;
-                } else if w == "hundred" {
-                    current *= 100;
-                } else if let Some(scale) = [
-                    ("thousand", 1000u64),
-                    ("million", 1_000_000),
-                    ("billion", 1_000_000_000),
-                    ("trillion", 1_000_000_000_000),
-                ]
-                .iter()
-                .find(|(n, _)| *n == w)
-                {
-                    total += current * scale.1;
-                    current = 0;
-                } else if let Some((_, n)) = [
-                    ("first", 1),
-                    ("second", 2),
-                    ("third", 3),
-                    ("fif", 5),
-                    ("eigh", 8),
-                    ("nin", 9),
-                    ("twelf", 12),
-                ]
-                .iter()
-                .find(|(o, _)| *o == w)
-                {
-                    current += n;
-                } else {
-                    return Ok(None);
-                }
-            }
-            Ok(Some((total + current) as f64))
-        }
-        p if p.chars().any(|c| c.is_ascii_digit()) => {
-            let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-            if digits.is_empty() {
-                return Ok(None);
-            }
-            Ok(digits.parse::<f64>().ok())
-        }
-        _ => Err(JsonataError::new(
-            "D3130",
-            format!("Parsing an integer with picture {pic} is not supported"),
-            span,
-        )),
+    let pic = integer_picture(picture, span)?;
+    Ok(match &pic.primary {
+        Primary::Roman { .. } => roman_value(text),
+        Primary::Letters { .. } => letters_value(text),
+        Primary::Words(_) => words_value(text),
+        Primary::Decimal {
+            zero, separators, ..
+        } => decimal_value(text, *zero, separators),
+        Primary::Sequence(token) => return Err(sequence_error(token, span)),
+    }
+    .filter(|v| v.is_finite()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(n: f64, pic: &str) -> Result<String, String> {
+        format_integer(n, pic, TextRange::default()).map_err(|e| e.code.to_string())
+    }
+
+    fn parse(text: &str, pic: &str) -> Result<Option<f64>, String> {
+        parse_integer(text, pic, TextRange::default()).map_err(|e| e.code.to_string())
+    }
+
+    #[test]
+    fn other_digit_families() {
+        assert_eq!(
+            fmt(12340.0, "###\u{661}").unwrap(),
+            "\u{661}\u{662}\u{663}\u{664}\u{660}"
+        );
+        assert_eq!(
+            fmt(1234.0, "#,\u{ff10}\u{ff10}\u{ff10}").unwrap(),
+            "\u{ff11},\u{ff12}\u{ff13}\u{ff14}"
+        );
+        assert_eq!(fmt(12340.0, "##0\u{ff10}").unwrap_err(), "D3131");
+        assert_eq!(
+            parse("\u{661}\u{662}\u{663}\u{664}\u{660}", "###\u{661}").unwrap(),
+            Some(12340.0)
+        );
+        assert_eq!(
+            parse("\u{ff11},\u{ff12}\u{ff13}\u{ff14}", "#,##\u{ff10}").unwrap(),
+            Some(1234.0)
+        );
+        assert_eq!(parse("12", "##0\u{ff10}").unwrap_err(), "D3131");
+        // Digits of another family stop the number.
+        assert_eq!(parse("12\u{661}", "0").unwrap(), Some(12.0));
+        assert_eq!(parse("\u{661}", "0").unwrap(), None);
+        assert_eq!(parse("50", "#").unwrap_err(), "D3130");
+    }
+
+    #[test]
+    fn decimal_parsing_stops_at_other_characters() {
+        assert_eq!(parse("28th", "#0;o").unwrap(), Some(28.0));
+        assert_eq!(
+            parse("1234:567,890", "#:###,##0").unwrap(),
+            Some(1_234_567_890.0)
+        );
+        assert_eq!(parse(" -12", "0").unwrap(), Some(-12.0));
+        assert_eq!(parse("1a2", "0").unwrap(), Some(1.0));
+        assert_eq!(parse("", "0").unwrap(), None);
+        assert_eq!(parse(&"9".repeat(400), "0").unwrap(), None);
+    }
+
+    #[test]
+    fn words_beyond_u64() {
+        assert_eq!(
+            fmt(1e46, "w").unwrap(),
+            "ten billion trillion trillion trillion"
+        );
+        assert_eq!(fmt(1e15, "w").unwrap(), "one thousand trillion");
+        assert_eq!(fmt(f64::MAX, "w").unwrap().matches("trillion").count(), 25);
+        assert_eq!(parse("one thousand trillion", "w").unwrap(), Some(1e15));
+        assert_eq!(
+            parse("ten billion trillion trillion trillion", "w").unwrap(),
+            Some(1e46)
+        );
+        assert_eq!(
+            parse("trillion ".repeat(40).trim_end(), "w").unwrap(),
+            Some(0.0)
+        );
+        assert_eq!(
+            parse(&format!("one{}", " trillion".repeat(40)), "w").unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn words_are_split_as_the_reference_splits_them() {
+        assert_eq!(
+            parse("one thousand, nine hundred and eighty-four", "w").unwrap(),
+            Some(1984.0)
+        );
+        assert_eq!(
+            parse("nineteen hundred and eighty-four", "w").unwrap(),
+            Some(1984.0)
+        );
+        assert_eq!(
+            parse("Three Hundred And Sixty-Fifth", "Ww").unwrap(),
+            Some(365.0)
+        );
+        assert_eq!(
+            parse("one trillion and first", "w;o").unwrap(),
+            Some(1e12 + 1.0)
+        );
+        // A comma needs a space after it, and two spaces leave an empty word.
+        assert_eq!(parse("one thousand,nine", "w").unwrap(), None);
+        assert_eq!(parse("one  two", "w").unwrap(), None);
+        assert_eq!(parse("eleventy", "w").unwrap(), None);
+        assert_eq!(parse("", "w").unwrap(), None);
+    }
+
+    #[test]
+    fn roman_and_letters() {
+        assert_eq!(parse("MCMLXXXIV", "I").unwrap(), Some(1984.0));
+        assert_eq!(parse("mmxviii", "i").unwrap(), Some(2018.0));
+        // From the right, smaller letters before a larger one subtract.
+        assert_eq!(parse("IIX", "I").unwrap(), Some(8.0));
+        assert_eq!(parse("MXQ", "I").unwrap(), None);
+        assert_eq!(parse("FZPH", "A").unwrap(), Some(123_456.0));
+        assert_eq!(parse("ae", "a").unwrap(), Some(31.0));
+        assert_eq!(parse("a1", "a").unwrap(), None);
+        assert_eq!(fmt(100_000.0, "I").unwrap().len(), 100);
+        assert_eq!(fmt(1e18, "i").unwrap_err(), "D3130");
     }
 }
