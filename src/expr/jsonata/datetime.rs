@@ -1,5 +1,7 @@
-//! Dates for `$now`, `$fromMillis` and `$toMillis`: ISO 8601 and a subset of the XPath
-//! picture language ([Y0001]-[M01]-[D01], names, 12-hour clocks, time zones).
+//! Dates for `$now`, `$fromMillis` and `$toMillis`: ISO 8601 and the XPath picture
+//! language as JSONata has it (`[Y0001]-[M01]-[D01]`, ordinals, words, roman numerals,
+//! names, 12-hour clocks, time zones), written by `format_picture` and read back by
+//! `parse_picture` with the same markers and number pictures.
 
 use super::JsonataError;
 use crate::syntax::TextRange;
@@ -456,35 +458,36 @@ pub fn format_picture(
     };
     let p = parts(ms + offset * 60_000);
     let mut out = String::new();
-    let chars: Vec<char> = picture.chars().collect();
-    // The picture is read whole before anything is formatted: an unclosed marker is
-    // the error, whatever comes before it.
-    let (mut open, mut k) = (false, 0);
-    while k < chars.len() {
-        match chars[k] {
-            '[' if !open && chars.get(k + 1) == Some(&'[') => k += 1,
-            '[' if !open => open = true,
-            ']' if open => open = false,
-            _ => {}
+    for piece in pieces(picture, span)? {
+        match piece {
+            Piece::Literal(text) => out.push_str(&text),
+            Piece::Marker(marker) => out.push_str(&format_marker(&marker, &p, offset, span)?),
         }
-        k += 1;
     }
-    if open {
-        return Err(JsonataError::new(
-            "D3135",
-            "No matching closing bracket ']' in date/time picture string",
-            span,
-        ));
-    }
+    Ok(out)
+}
+
+/// One part of a date/time picture.
+enum Piece {
+    /// Text outside markers, with `[[` and `]]` read as single brackets.
+    Literal(String),
+    /// The inside of a `[...]` marker, whitespace removed.
+    Marker(String),
+}
+
+/// Splits a picture into literal text and markers. The whole picture is read before
+/// any marker is used: an unclosed marker (D3135) is the error, whatever comes before.
+fn pieces(picture: &str, span: TextRange) -> Result<Vec<Piece>, JsonataError> {
+    let chars: Vec<char> = picture.chars().collect();
+    let mut out = Vec::new();
+    let mut literal = String::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '[' {
-            if chars.get(i + 1) == Some(&'[') {
-                out.push('[');
-                i += 2;
-                continue;
-            }
+    while let Some(&c) = chars.get(i) {
+        let next = chars.get(i + 1).copied();
+        if c == '[' && next == Some('[') {
+            literal.push('[');
+            i += 2;
+        } else if c == '[' {
             let Some(close) = chars[i..].iter().position(|&x| x == ']') else {
                 return Err(JsonataError::new(
                     "D3135",
@@ -492,112 +495,464 @@ pub fn format_picture(
                     span,
                 ));
             };
-            let marker: String = chars[i + 1..i + close]
+            if !literal.is_empty() {
+                out.push(Piece::Literal(std::mem::take(&mut literal)));
+            }
+            let marker = chars[i + 1..i + close]
                 .iter()
                 .filter(|c| !c.is_whitespace())
                 .collect();
+            out.push(Piece::Marker(marker));
             i += close + 1;
-            out.push_str(&format_marker(&marker, &p, offset, span)?);
-        } else if c == ']' && chars.get(i + 1) == Some(&']') {
-            out.push(']');
+        } else if c == ']' && next == Some(']') {
+            literal.push(']');
             i += 2;
         } else {
-            out.push(c);
+            literal.push(c);
             i += 1;
         }
+    }
+    if !literal.is_empty() {
+        out.push(Piece::Literal(literal));
     }
     Ok(out)
 }
 
-/// Parses `text` with a picture (subset: numeric Y M D H m s f and literal text).
+/// How the text one marker matched is read back into a number.
+enum Reader {
+    /// Digits of the family starting at `zero`: exactly `width` of them when set,
+    /// else one or more; an ordinal takes a `st`/`nd`/`rd`/`th` after them.
+    Decimal {
+        zero: u32,
+        width: Option<usize>,
+        mandatory: usize,
+        ordinal: bool,
+        separators: Vec<(usize, char)>,
+    },
+    Roman,
+    Letters,
+    Words,
+    /// A month (January 1) or day (Monday 1) name, or its first `width` letters.
+    Name {
+        days: bool,
+        width: Option<usize>,
+    },
+    AmPm,
+    /// `±hh:mm` (with the picture's separator) or `±h`, `±hhmm`; `GMT` first for `z`.
+    Zone {
+        gmt: bool,
+        separator: Option<char>,
+    },
+}
+
+impl Reader {
+    /// The pattern for the text this reader takes (the whole match is case-blind).
+    fn pattern(&self, text_len: usize) -> String {
+        match self {
+            Reader::Decimal {
+                zero,
+                width,
+                ordinal,
+                ..
+            } => {
+                let digits = if *zero == u32::from('0') {
+                    "[0-9]".to_string()
+                } else {
+                    format!("[\\x{{{zero:x}}}-\\x{{{:x}}}]", zero + 9)
+                };
+                // More digits than the text has cannot match: capping the count there
+                // keeps the pattern small whatever width the picture asks for.
+                let count = match width {
+                    Some(w) => format!("{{{}}}", (*w).min(text_len + 1)),
+                    None => "+".to_string(),
+                };
+                let suffix = if *ordinal { "(?:th|st|nd|rd)" } else { "" };
+                format!("{digits}{count}{suffix}")
+            }
+            Reader::Roman => "[MDCLXVI]+".to_string(),
+            Reader::Letters => "[A-Z]+".to_string(),
+            Reader::Words => {
+                let words: Vec<String> = super::picture::word_values()
+                    .iter()
+                    .map(|(w, _)| regex::escape(w))
+                    .collect();
+                format!("(?:{}|and|[\\-, ])+", words.join("|"))
+            }
+            Reader::Name { .. } | Reader::AmPm => "[a-zA-Z]+".to_string(),
+            Reader::Zone { gmt, separator } => {
+                let mut p = String::from(if *gmt { "GMT" } else { "" });
+                p.push_str("[-+][0-9]+");
+                if let Some(sep) = separator {
+                    p.push_str(&regex::escape(&sep.to_string()));
+                    p.push_str("[0-9]+");
+                }
+                p
+            }
+        }
+    }
+
+    /// The value of `text` (which matched `pattern`), `None` where the reference has
+    /// none (a name it does not know), NaN where it has NaN (words it does not know).
+    fn read(&self, text: &str, component: char) -> Option<f64> {
+        use super::picture::{decimal_value, letters_value, roman_value, words_value};
+        match self {
+            Reader::Decimal {
+                zero, separators, ..
+            } if component == 'f' => {
+                // A fraction of a second: its first three digits are the milliseconds.
+                let digits: String = text
+                    .chars()
+                    .map_while(|c| char::from_digit((c as u32).wrapping_sub(*zero), 10))
+                    .chain(std::iter::repeat('0'))
+                    .take(3)
+                    .collect();
+                decimal_value(&digits, u32::from('0'), separators)
+            }
+            Reader::Decimal {
+                zero, separators, ..
+            } => decimal_value(text, *zero, separators),
+            Reader::Roman => roman_value(text),
+            Reader::Letters => letters_value(text),
+            Reader::Words => Some(words_value(text).unwrap_or(f64::NAN)),
+            Reader::Name { days, width } => {
+                let names: &[&str] = if *days { &DAYS } else { &MONTHS };
+                let index = names.iter().position(|name| {
+                    let name: String = match width {
+                        Some(w) if *w > 0 => name.chars().take(*w).collect(),
+                        _ => name.to_string(),
+                    };
+                    name.eq_ignore_ascii_case(text)
+                })?;
+                // DAYS starts at Sunday, which is day 7.
+                Some(match (days, index) {
+                    (true, 0) => 7.0,
+                    (true, i) => i as f64,
+                    (false, i) => i as f64 + 1.0,
+                })
+            }
+            Reader::AmPm => {
+                if text.eq_ignore_ascii_case("am") {
+                    Some(0.0)
+                } else if text.eq_ignore_ascii_case("pm") {
+                    Some(1.0)
+                } else {
+                    None
+                }
+            }
+            Reader::Zone { gmt, separator } => {
+                let text: String = text.chars().skip(if *gmt { 3 } else { 0 }).collect();
+                let int = |s: &str| decimal_value(s, u32::from('0'), &[]).unwrap_or(f64::NAN);
+                let (hours, minutes) = match separator.and_then(|sep| text.split_once(sep)) {
+                    Some((h, m)) => (int(h), int(m)),
+                    None if text.chars().count() <= 3 => (int(&text), 0.0),
+                    None => {
+                        let split = text.char_indices().nth(3).map_or(text.len(), |(i, _)| i);
+                        (int(&text[..split]), int(&text[split..]))
+                    }
+                };
+                // The minutes are added whatever the sign, as the reference does:
+                // `-05:30` is 270 minutes west, not 330.
+                Some(hours * 60.0 + minutes)
+            }
+        }
+    }
+}
+
+/// The reader for one marker of a `$toMillis` picture. Names of anything but months,
+/// days and am/pm are D3133; integer pictures without a format are D3130.
+fn reader(m: &Marker, span: TextRange) -> Result<Reader, JsonataError> {
+    use super::picture::{Primary, integer_picture, regular_grouping};
+    let pres = m.presentation.as_str();
+    let names = pres.starts_with(['n', 'N']);
+    Ok(match m.component {
+        'Z' | 'z' => {
+            let separator = match integer_picture(pres, span)?.primary {
+                Primary::Decimal { separators, .. } => {
+                    regular_grouping(&separators).map(|(_, c)| c)
+                }
+                _ => None,
+            };
+            Reader::Zone {
+                gmt: m.component == 'z',
+                separator,
+            }
+        }
+        c if !names && "YMDdFWwXxHhmsf".contains(c) => {
+            let mut picture = pres.to_string();
+            if let Some(second) = m.second {
+                picture.push(';');
+                picture.push(second);
+            }
+            let pic = integer_picture(&picture, span)?;
+            match pic.primary {
+                Primary::Decimal {
+                    zero,
+                    mandatory,
+                    separators,
+                } => {
+                    let mut mandatory = mandatory.max(m.width_min.unwrap_or(0));
+                    if c == 'Y'
+                        && let Some(max) = m.width_max
+                    {
+                        mandatory = max;
+                    }
+                    Reader::Decimal {
+                        zero,
+                        width: None,
+                        mandatory,
+                        ordinal: pic.ordinal,
+                        separators,
+                    }
+                }
+                Primary::Roman { .. } => Reader::Roman,
+                Primary::Letters { .. } => Reader::Letters,
+                Primary::Words(_) => Reader::Words,
+                Primary::Sequence(token) => {
+                    return Err(JsonataError::new(
+                        "D3130",
+                        format!(
+                            "Formatting or parsing an integer as a sequence starting with {token} is not supported by this implementation"
+                        ),
+                        span,
+                    ));
+                }
+            }
+        }
+        'M' | 'x' => Reader::Name {
+            days: false,
+            width: m.width_max,
+        },
+        'F' => Reader::Name {
+            days: true,
+            width: m.width_max,
+        },
+        'P' => Reader::AmPm,
+        other => {
+            return Err(JsonataError::new(
+                "D3133",
+                format!(
+                    "The 'name' modifier can only be applied to months and days in the date/time picture string, not {other}"
+                ),
+                span,
+            ));
+        }
+    })
+}
+
+/// `Date.UTC` of JavaScript: fields past their range carry into the next (month 12 is
+/// January of the next year, day 0 the last of the previous month), and years 0 to 99
+/// are 1900 to 1999. `None` for a time outside the ±8.64e15 ms a date can hold.
+fn date_utc(fields: [f64; 7]) -> Option<f64> {
+    if fields.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let [year, month, day, hour, minute, second, milli] = fields.map(f64::trunc);
+    let year = if (0.0..=99.0).contains(&year) {
+        year + 1900.0
+    } else {
+        year
+    };
+    let year = year + (month / 12.0).floor();
+    if year.abs() > 1e9 {
+        return None;
+    }
+    let first = days_from_civil(year as i64, month.rem_euclid(12.0) as i64 + 1, 1) as f64;
+    let days = first + day - 1.0;
+    let t = days * 86_400_000.0 + hour * 3_600_000.0 + minute * 60_000.0 + second * 1000.0 + milli;
+    (t.abs() <= 8.64e15).then_some(t)
+}
+
+/// `$toMillis(text, picture)`: reads `text` with an XPath picture as the reference
+/// does. The picture becomes one pattern (markers as the formatter writes them:
+/// digits of any family, ordinals, words, roman numerals, letters, month and day
+/// names, am/pm, time zones) matched against the whole text without regard to case;
+/// no match is `None`. The fields found must make one of the reference's date sets
+/// (year-month-day or year-day of year) and time sets (hour-minute-second-fraction or
+/// am/pm-hour-minute-second-fraction) without a gap (D3136): the fields before the
+/// first one given come from `now`, those after the last are their lowest value.
 pub fn parse_picture(
     text: &str,
     picture: &str,
+    now: i64,
     span: TextRange,
-) -> Result<Option<i64>, JsonataError> {
-    let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut f) = (None, 1, 1, 0, 0, 0, 0);
-    let mut pm: Option<bool> = None;
-    let t: Vec<char> = text.chars().collect();
-    let pc: Vec<char> = picture.chars().collect();
-    let (mut ti, mut pi) = (0, 0);
-    while pi < pc.len() {
-        if pc[pi] == '[' {
-            let Some(close) = pc[pi..].iter().position(|&x| x == ']') else {
-                return Err(JsonataError::new(
-                    "D3135",
-                    "No matching closing bracket ']' in date/time picture string",
-                    span,
-                ));
-            };
-            let marker: String = pc[pi + 1..pi + close].iter().collect();
-            pi += close + 1;
-            let comp = marker.chars().next().unwrap_or(' ');
-            let pres: String = marker.chars().skip(1).collect();
-            if comp == 'P' {
-                let word: String = t[ti..].iter().take(2).collect::<String>().to_lowercase();
-                pm = Some(word == "pm");
-                ti += 2;
+) -> Result<Option<f64>, JsonataError> {
+    // The whole picture is read (D3135, D3132) before any marker's reader is made
+    // (D3133, D3130), as the reference does.
+    let pieces: Vec<Result<Marker, String>> = pieces(picture, span)?
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Literal(text) => Ok(Err(text)),
+            Piece::Marker(text) => marker(&text, span).map(Ok),
+        })
+        .collect::<Result<_, _>>()?;
+    // `None` for literal text.
+    let mut fields: Vec<Option<(char, Reader)>> = Vec::new();
+    let mut patterns = Vec::new();
+    for piece in pieces {
+        let m = match piece {
+            Ok(m) => m,
+            Err(literal) => {
+                patterns.push(regex::escape(&literal));
+                fields.push(None);
                 continue;
             }
-            if comp == 'M' && (pres.starts_with('N') || pres.starts_with('n')) {
-                let rest: String = t[ti..].iter().collect::<String>().to_lowercase();
-                let Some((idx, name)) = MONTHS
-                    .iter()
-                    .enumerate()
-                    .find(|(_, m)| rest.starts_with(&m.to_lowercase()[..3]))
-                else {
-                    return Ok(None);
-                };
-                mo = idx as i64 + 1;
-                let full = rest.starts_with(&name.to_lowercase());
-                ti += if full { name.len() } else { 3 };
-                continue;
-            }
-            let maxw = {
-                let n = pres.chars().filter(|c| c.is_ascii_digit()).count();
-                let next_is_marker = pc.get(pi) == Some(&'[');
-                if next_is_marker && n > 0 {
-                    n
-                } else {
-                    usize::MAX
+        };
+        let r = reader(&m, span)?;
+        // A number right after a decimal number (no text between) bounds the first to
+        // its mandatory digits: `[Y0001][M01]` reads `201802`.
+        let integer = matches!(
+            r,
+            Reader::Decimal { .. } | Reader::Roman | Reader::Letters | Reader::Words
+        );
+        if integer
+            && let Some(Some((
+                _,
+                Reader::Decimal {
+                    width, mandatory, ..
+                },
+            ))) = fields.last_mut()
+        {
+            *width = Some(*mandatory);
+        }
+        patterns.push(String::new());
+        fields.push(Some((m.component, r)));
+    }
+    let text_len = text.chars().count();
+    for (pattern, field) in patterns.iter_mut().zip(&fields) {
+        if let Some((_, r)) = field {
+            *pattern = r.pattern(text_len);
+        }
+    }
+    let whole: String = patterns.iter().map(|p| format!("({p})")).collect();
+    let Ok(re) = regex::RegexBuilder::new(&format!("^{whole}$"))
+        .case_insensitive(true)
+        .build()
+    else {
+        return Ok(None);
+    };
+    let Some(caps) = re.captures(text) else {
+        return Ok(None);
+    };
+    // Each marker's value, the last one winning; a marker may give no value.
+    let mut found: Vec<(char, Option<f64>)> = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        if let Some((component, r)) = field {
+            let matched = caps.get(i + 1).map_or("", |m| m.as_str());
+            found.push((*component, r.read(matched, *component)));
+        }
+    }
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let given = |c: char| {
+        found
+            .iter()
+            .rev()
+            .find(|(x, _)| *x == c)
+            .and_then(|(_, v)| *v)
+    };
+    // Which sets the fields make: a field counts when it is given and not zero.
+    let bits = |order: &str| {
+        order.chars().fold(0u32, |mask, c| {
+            mask << 1 | u32::from(given(c).is_some_and(|v| v != 0.0 && !v.is_nan()))
+        })
+    };
+    let is = |mask: u32, set: u32| mask & !set == 0 && mask & set != 0;
+    let date = bits("YXMxWwdD");
+    let year_month_day = is(date, 0b1010_0001);
+    let year_day = !year_month_day && is(date, 0b1000_0010);
+    let month_week = is(date, 0b0101_0100);
+    let year_week = !month_week && is(date, 0b0100_1000);
+    let time = bits("PHhmsf");
+    let twelve_hour = !is(time, 0b01_0111) && is(time, 0b10_1111);
+    let order = match (year_day, month_week, year_week) {
+        (true, _, _) => "YD",
+        (_, true, _) => "XxwF",
+        (_, _, true) => "XWF",
+        _ => "YMD",
+    }
+    .to_string()
+        + if twelve_hour { "Phmsf" } else { "Hmsf" };
+    let clock = parts(now);
+    let mut value: Vec<(char, f64)> = Vec::new();
+    let (mut started, mut ended) = (false, false);
+    for c in order.chars() {
+        let v = match given(c) {
+            Some(v) => {
+                if ended {
+                    return Err(JsonataError::new(
+                        "D3136",
+                        "The date/time picture string is missing specifiers required to parse the timestamp",
+                        span,
+                    ));
                 }
-            };
-            let st = ti;
-            while ti < t.len() && t[ti].is_ascii_digit() && ti - st < maxw {
-                ti += 1;
+                started = true;
+                v
             }
-            if st == ti {
-                return Ok(None);
+            None if started => {
+                ended = true;
+                if "MDd".contains(c) { 1.0 } else { 0.0 }
             }
-            let v: i64 = t[st..ti].iter().collect::<String>().parse().unwrap_or(0);
-            match comp {
-                'Y' => y = Some(v),
-                'M' => mo = v,
-                'D' => d = v,
-                'H' | 'h' => h = v,
-                'm' => mi = v,
-                's' => s = v,
-                'f' => f = v,
-                _ => {}
-            }
-        } else {
-            if ti < t.len() && t[ti] == pc[pi] {
-                ti += 1;
-            }
-            pi += 1;
-        }
+            None => match c {
+                'Y' => clock.year as f64,
+                'M' => clock.month as f64,
+                'D' => clock.day as f64,
+                'H' => clock.hour as f64,
+                'h' => ((clock.hour + 11) % 12 + 1) as f64,
+                'm' => clock.minute as f64,
+                's' => clock.second as f64,
+                'f' => clock.milli as f64,
+                // (the reference's am/pm default is a string, never "pm" as a number)
+                _ => f64::NAN,
+            },
+        };
+        value.push((c, v));
     }
-    if let Some(pm) = pm {
-        if pm && h < 12 {
-            h += 12;
-        } else if !pm && h == 12 {
-            h = 0;
-        }
+    if month_week || year_week {
+        return Err(JsonataError::new(
+            "D3136",
+            "The date/time picture string is missing specifiers required to parse the timestamp",
+            span,
+        ));
     }
-    let Some(y) = y else { return Ok(None) };
-    Ok(Some(
-        days_from_civil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + f,
-    ))
+    let get = |c: char| {
+        value
+            .iter()
+            .find(|(x, _)| *x == c)
+            .map_or(f64::NAN, |(_, v)| *v)
+    };
+    let mut month = get('M');
+    month = if month > 0.0 { month - 1.0 } else { 0.0 };
+    let mut day = get('D');
+    let year = get('Y');
+    if year_day {
+        let Some(first) = date_utc([year, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0]) else {
+            return Ok(None);
+        };
+        let derived = first + (given('d').unwrap_or(f64::NAN) - 1.0) * 86_400_000.0;
+        if !derived.is_finite() || derived.abs() > 8.64e15 {
+            return Ok(None);
+        }
+        let (_, m, d) = civil_from_days((derived / 86_400_000.0).floor() as i64);
+        month = (m - 1) as f64;
+        day = d as f64;
+    }
+    let hour = if twelve_hour {
+        let h = get('h');
+        let h = if h == 12.0 { 0.0 } else { h };
+        if get('P') == 1.0 { h + 12.0 } else { h }
+    } else {
+        get('H')
+    };
+    let Some(ms) = date_utc([year, month, day, hour, get('m'), get('s'), get('f')]) else {
+        return Ok(None);
+    };
+    let zone = [given('Z'), given('z')]
+        .into_iter()
+        .flatten()
+        .find(|v| *v != 0.0 && !v.is_nan())
+        .unwrap_or(0.0);
+    Ok(Some(ms - zone * 60_000.0))
 }
 
 #[cfg(test)]
@@ -665,8 +1020,245 @@ mod tests {
             "D3135"
         );
         assert_eq!(
-            parse_picture("2018-03-23", "[Y0001]-[M01]-[D01]", sp).unwrap(),
-            Some(1_521_763_200_000)
+            to_millis("2018-03-23", "[Y0001]-[M01]-[D01]"),
+            Ok(Some(1_521_763_200_000.0))
         );
+    }
+
+    /// 2018-03-23T10:33:36.617Z, the clock the fields before the first one given
+    /// come from.
+    const NOW: i64 = 1_521_801_216_617;
+
+    fn to_millis(text: &str, picture: &str) -> Result<Option<f64>, String> {
+        parse_picture(text, picture, NOW, TextRange::default()).map_err(|e| e.code.to_string())
+    }
+
+    fn ok(ms: i64) -> Result<Option<f64>, String> {
+        Ok(Some(ms as f64))
+    }
+
+    #[test]
+    fn to_millis_ordinals() {
+        assert_eq!(
+            to_millis("27th 3 1976", "[D1o] [M#1] [Y0001]"),
+            ok(196_732_800_000)
+        );
+        assert_eq!(
+            to_millis("2nd 12 2012", "[D1o] [M01] [Y0001]"),
+            ok(1_354_406_400_000)
+        );
+        // The suffix is required, whichever it is.
+        assert_eq!(to_millis("27 3 1976", "[D1o] [M#1] [Y0001]"), Ok(None));
+        assert_eq!(
+            to_millis("27nd 3 1976", "[D1o] [M#1] [Y0001]"),
+            ok(196_732_800_000)
+        );
+    }
+
+    #[test]
+    fn to_millis_roman_numerals_and_letters() {
+        assert_eq!(to_millis("MCMLXXXIV", "[YI]"), ok(441_763_200_000));
+        assert_eq!(
+            to_millis("27 iii MMXVIII", "[D1] [Mi] [YI]"),
+            ok(1_522_108_800_000)
+        );
+        assert_eq!(
+            to_millis("ae C mmxviii", "[Da] [MA] [Yi]"),
+            ok(1_522_454_400_000)
+        );
+        assert_eq!(to_millis("MMXQ", "[YI]"), Ok(None));
+    }
+
+    #[test]
+    fn to_millis_names() {
+        assert_eq!(
+            to_millis("27th April 2008", "[D1o] [MNn] [Y0001]"),
+            ok(1_209_254_400_000)
+        );
+        // Any case, as [MN] and [Mn] write them.
+        assert_eq!(
+            to_millis("27 APRIL 2008", "[D1] [MN] [Y0001]"),
+            ok(1_209_254_400_000)
+        );
+        assert_eq!(
+            to_millis("27 april 2008", "[D1] [Mn] [Y0001]"),
+            ok(1_209_254_400_000)
+        );
+        assert_eq!(
+            to_millis("2 Feb 2012", "[D1] [MNn,3-3] [Y0001]"),
+            ok(1_328_140_800_000)
+        );
+        // With a width only the shortened name is known: the month is missing, and a
+        // day without a month is a gap.
+        assert_eq!(
+            to_millis("2 February 2012", "[D1] [MNn,3-3] [Y0001]"),
+            Err("D3136".into())
+        );
+        assert_eq!(
+            to_millis("Wednesday, 14th November 2018", "[FNn], [D1o] [MNn] [Y]"),
+            ok(1_542_153_600_000)
+        );
+        // The day of the week is read but does not decide the date.
+        assert_eq!(
+            to_millis("Sun, Twelfth November 2018", "[FNn,*-3], [DWwo] [MNn] [Y]"),
+            ok(1_541_980_800_000)
+        );
+        assert_eq!(to_millis("Funday 2018", "[FNn] [Y]"), ok(1_514_764_800_000));
+    }
+
+    #[test]
+    fn to_millis_words() {
+        assert_eq!(
+            to_millis("one thousand, nine hundred and eighty-four", "[Yw]"),
+            ok(441_763_200_000)
+        );
+        assert_eq!(
+            to_millis(
+                "TWENTY-FIRST August two thousand and seventeen",
+                "[DW] [MNn] [Yw]"
+            ),
+            ok(1_503_273_600_000)
+        );
+        assert_eq!(
+            to_millis(
+                "three hundred and sixty-fifth day of 2018",
+                "[dwo] day of [Y]"
+            ),
+            ok(1_546_214_400_000)
+        );
+        // Two hyphens leave an empty word: no value, so no date.
+        assert_eq!(
+            to_millis("twenty--first August 2017", "[Dw] [MNn] [Y]"),
+            Ok(None)
+        );
+        assert_eq!(
+            to_millis("eleventy August 2017", "[Dw] [MNn] [Y]"),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn to_millis_day_of_year() {
+        assert_eq!(to_millis("2018--180", "[Y]--[d]"), ok(1_530_230_400_000));
+        assert_eq!(
+            to_millis("2018-094", "[Y0001]-[d001]"),
+            ok(1_522_800_000_000)
+        );
+    }
+
+    #[test]
+    fn to_millis_twelve_hour_clock() {
+        let pic = "[D1]/[M1]/[Y0001] [h]:[m] [P]";
+        assert_eq!(to_millis("4/4/2018 12:06 am", pic), ok(1_522_800_360_000));
+        assert_eq!(to_millis("4/4/2018 11:30 PM", pic), ok(1_522_884_600_000));
+        // An unknown marker gives no am/pm: the hour after it is a gap.
+        assert_eq!(to_millis("4/4/2018 11:30 xm", pic), Err("D3136".into()));
+    }
+
+    #[test]
+    fn to_millis_time_zones() {
+        let pic = "[Y0001]-[M01]-[D01] [H01]:[m01]:[s01] ";
+        let zoned = |text: &str, zone: &str| to_millis(text, &format!("{pic}{zone}"));
+        assert_eq!(
+            zoned("2020-09-09 08:00:00 +02:00", "[Z]"),
+            ok(1_599_631_200_000)
+        );
+        assert_eq!(
+            zoned("2020-09-09 08:00:00 GMT-05:00", "[z]"),
+            ok(1_599_656_400_000)
+        );
+        assert_eq!(
+            zoned("2020-09-09 12:00:00 GMT-5", "[z01]"),
+            ok(1_599_670_800_000)
+        );
+        assert_eq!(
+            zoned("2020-09-09 12:00:00 +0530", "[Z0001]"),
+            ok(1_599_633_000_000)
+        );
+        // The reference adds the minutes whatever the sign.
+        assert_eq!(
+            zoned("2020-09-09 12:00:00 -05:30", "[Z]"),
+            ok(1_599_669_000_000)
+        );
+        assert_eq!(zoned("2020-09-09 12:00:00 +0530", "[Z]"), Ok(None));
+    }
+
+    #[test]
+    fn to_millis_fractions_and_widths() {
+        let pic = "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f1]";
+        assert_eq!(
+            to_millis("2026-04-08T19:05:04.01987", pic),
+            ok(1_775_675_104_019)
+        );
+        assert_eq!(
+            to_millis("2026-04-08T19:05:04.5", pic),
+            ok(1_775_675_104_500)
+        );
+        // A number right before another takes its mandatory digits only.
+        assert_eq!(to_millis("201802", "[Y,*-4][M01]"), ok(1_517_443_200_000));
+        // `[Y]` has one mandatory digit, so it takes one: year 2 (1902, as Date.UTC
+        // has it) and month 1802, which carries into February 2052.
+        assert_eq!(to_millis("201802", "[Y][M01]"), ok(2_590_358_400_000));
+        assert_eq!(to_millis("1", "[D,99999999999][M]"), Ok(None));
+        // Arabic-Indic digits, as the picture's digits are.
+        assert_eq!(
+            to_millis("\u{662}\u{660}\u{661}\u{668}", "[Y\u{661}]"),
+            ok(1_514_764_800_000)
+        );
+    }
+
+    #[test]
+    fn to_millis_defaults_and_carries() {
+        // Fields before the first given come from the clock, after the last are zero.
+        assert_eq!(to_millis("13:45", "[H]:[m]"), ok(1_521_812_700_000));
+        assert_eq!(
+            to_millis("2018-13-01", "[Y]-[M]-[D]"),
+            ok(1_546_300_800_000)
+        );
+        // Two-digit years are in the 1900s, as JavaScript's Date.UTC has them.
+        assert_eq!(
+            to_millis("01 01 18", "[D01] [M01] [Y01]"),
+            ok(-1_640_995_200_000)
+        );
+        assert_eq!(to_millis("99999999999999999999", "[Y]"), Ok(None));
+        assert_eq!(to_millis("irrelevant", "[Y]-[M]-[D]"), Ok(None));
+        assert_eq!(to_millis("Hello", "Hello"), Ok(None));
+    }
+
+    #[test]
+    fn to_millis_errors() {
+        assert_eq!(to_millis("2018-05-22", "[Y]-[M]-[q]"), Err("D3132".into()));
+        assert_eq!(to_millis("2018-05-22", "[YN]-[M]-[D]"), Err("D3133".into()));
+        assert_eq!(to_millis("ISO", "[C]"), Err("D3133".into()));
+        assert_eq!(to_millis("2018", "[YQ]"), Err("D3130".into()));
+        assert_eq!(to_millis("2018", "[Y0\u{661}]"), Err("D3131".into()));
+        assert_eq!(to_millis("2018", "[Y"), Err("D3135".into()));
+        assert_eq!(to_millis("2018-22", "[Y]-[D]"), Err("D3136".into()));
+        assert_eq!(
+            to_millis("5-22 23:59", "[M]-[D] [m]:[s]"),
+            Err("D3136".into())
+        );
+        assert_eq!(to_millis("2018-32-5", "[X]-[W]-[F1]"), Err("D3136".into()));
+        assert_eq!(
+            to_millis("2018-3-2-5", "[X]-[x]-[w]-[F1]"),
+            Err("D3136".into())
+        );
+        // Errors in the picture come before matching the text.
+        assert_eq!(to_millis("nothing like it", "[Y]-[q]"), Err("D3132".into()));
+        // and an unknown component anywhere before a name that cannot be read.
+        assert_eq!(to_millis("2018-05", "[YN]-[q]"), Err("D3132".into()));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+        /// Any text with any picture gives a value, nothing or an error; never a panic.
+        #[test]
+        fn to_millis_never_panics(
+            text in "[0-9a-zA-Z ,+:.\\-\u{661}\u{ff10}é]{0,24}",
+            picture in "(\\[[YMDdFWwXxHhmsfPZzq][0-9#,*\\-oINnwWait\u{661}]{0,5}\\]|[ ,:.\\-é]|\\[\\[){0,8}",
+        ) {
+            let _ = parse_picture(&text, &picture, NOW, TextRange::default());
+            let _ = format_picture(NOW, Some(&picture), None, TextRange::default());
+        }
     }
 }

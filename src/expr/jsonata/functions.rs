@@ -1272,7 +1272,7 @@ pub fn call(
                 return Ok(None);
             };
             if let Some(p) = str_arg(&arg(1)) {
-                super::datetime::parse_picture(&t, &p, span)?.map(|m| Val::Num(m as f64))
+                super::datetime::parse_picture(&t, &p, ev.now, span)?.map(Val::Num)
             } else {
                 match super::datetime::parse_iso(&t) {
                     Some(m) => num(m as f64),

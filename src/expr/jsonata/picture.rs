@@ -832,17 +832,24 @@ pub fn format_integer(n: f64, picture: &str, span: TextRange) -> Result<String, 
     Ok(if neg { format!("-{body}") } else { body })
 }
 
-/// Puts the picture's grouping separators into ASCII `digits`. One character at
-/// multiples of the first place repeats over the whole number; any other set applies
-/// at its places only.
-fn group_digits(digits: &str, separators: &[(usize, char)]) -> String {
-    let Some(&(step, g)) = separators.first().filter(|(step, _)| *step > 0) else {
-        return digits.to_string();
-    };
-    let regular = separators
+/// The one separator and its step when the picture's grouping separators are the
+/// same character at every multiple of the first place (`#,##0`, `01:01`).
+pub(super) fn regular_grouping(separators: &[(usize, char)]) -> Option<(usize, char)> {
+    let &(step, g) = separators.first().filter(|(step, _)| *step > 0)?;
+    separators
         .iter()
         .enumerate()
-        .all(|(i, &(at, c))| c == g && at == step * (i + 1));
+        .all(|(i, &(at, c))| c == g && at == step * (i + 1))
+        .then_some((step, g))
+}
+
+/// Puts the picture's grouping separators into ASCII `digits`: a regular grouping
+/// repeats over the whole number; any other set applies at its places only.
+fn group_digits(digits: &str, separators: &[(usize, char)]) -> String {
+    if separators.first().is_none_or(|(step, _)| *step == 0) {
+        return digits.to_string();
+    }
+    let regular = regular_grouping(separators);
     let chars: Vec<char> = digits.chars().collect();
     let mut out = String::new();
     for (i, c) in chars.iter().enumerate() {
@@ -851,7 +858,7 @@ fn group_digits(digits: &str, separators: &[(usize, char)]) -> String {
         if pos == 0 {
             continue;
         }
-        if regular {
+        if let Some((step, g)) = regular {
             if pos.is_multiple_of(step) {
                 out.push(g);
             }
