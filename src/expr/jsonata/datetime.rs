@@ -444,7 +444,7 @@ pub fn format_picture(
         None => 0,
     };
     let Some(picture) = picture else {
-        let p = parts(ms + offset * 60_000);
+        let p = parts(ms.saturating_add(offset * 60_000));
         let sign = if offset < 0 { '-' } else { '+' };
         let tzs = if offset == 0 {
             "Z".to_string()
@@ -456,7 +456,7 @@ pub fn format_picture(
             p.year, p.month, p.day, p.hour, p.minute, p.second, p.milli, tzs
         ));
     };
-    let p = parts(ms + offset * 60_000);
+    let p = parts(ms.saturating_add(offset * 60_000));
     let mut out = String::new();
     for piece in pieces(picture, span)? {
         match piece {
@@ -1023,6 +1023,19 @@ mod tests {
             to_millis("2018-03-23", "[Y0001]-[M01]-[D01]"),
             Ok(Some(1_521_763_200_000.0))
         );
+    }
+
+    #[test]
+    fn from_millis_at_the_ends_of_i64() {
+        // `$fromMillis(1e300, ..., '+0100')`: the saturated time plus the zone.
+        for ms in [i64::MAX, i64::MIN] {
+            for tz in ["+0100", "-0100"] {
+                assert!(
+                    format_picture(ms, Some("[Y]-[M]-[D]"), Some(tz), TextRange::default()).is_ok()
+                );
+                assert!(format_picture(ms, None, Some(tz), TextRange::default()).is_ok());
+            }
+        }
     }
 
     /// 2018-03-23T10:33:36.617Z, the clock the fields before the first one given
