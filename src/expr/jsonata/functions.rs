@@ -515,6 +515,94 @@ fn match_obj(text: &str, st: usize, en: usize, groups: &[Option<String>]) -> Val
     Val::Obj(Rc::new(o))
 }
 
+/// One result of a matcher function, the protocol the reference's regexes follow: an
+/// object with `match`, `start`, `end`, `groups` and a `next` function for the next
+/// match. Undefined is no match; anything that is not such an object is T1010.
+fn matcher_result(
+    ev: &mut Evaluator,
+    f: &Val,
+    args: Vec<Option<Val>>,
+    input: Option<&Val>,
+    span: TextRange,
+) -> R<Option<Rc<Obj>>> {
+    match ev.apply(f, args, input, span)? {
+        None => Ok(None),
+        Some(Val::Obj(o))
+            if matches!(o.get("start"), Some(Val::Num(_)))
+                || matches!(o.get("end"), Some(Val::Num(_)))
+                || matches!(o.get("groups"), Some(Val::Arr(..)))
+                || matches!(o.get("next"), Some(Val::Func(_))) =>
+        {
+            Ok(Some(o))
+        }
+        Some(_) => Err(err(
+            "T1010",
+            "The matcher function did not return a match object (match, start, end, groups, next)",
+            span,
+        )),
+    }
+}
+
+/// The matches of a regex or a matcher function in `text`, at most `limit` of them;
+/// `None` when `matcher` is neither. A function's matches are followed through
+/// `next`; their character positions become byte offsets, each match starting no
+/// earlier than the previous one ended, and no more matches are taken than the text
+/// has places for one (a `next` that never ends stops there).
+fn matcher_matches(
+    ev: &mut Evaluator,
+    matcher: &Option<Val>,
+    text: &str,
+    limit: Option<usize>,
+    input: Option<&Val>,
+    span: TextRange,
+) -> R<Option<Vec<Match>>> {
+    if let Some(re) = regex_of(matcher) {
+        return all_matches(&re, text, span).map(Some);
+    }
+    let Some(f @ Val::Func(_)) = matcher else {
+        return Ok(None);
+    };
+    let byte_at = |n: Option<&Val>| -> usize {
+        let chars = match n {
+            Some(Val::Num(n)) if *n > 0.0 => *n as usize,
+            _ => 0,
+        };
+        text.char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(i, _)| i)
+    };
+    let most = limit.unwrap_or(usize::MAX).min(text.chars().count() + 1);
+    let mut out: Vec<Match> = Vec::new();
+    let mut pos = 0;
+    let mut current = matcher_result(ev, f, vec![Some(Val::str(text))], input, span)?;
+    while let Some(m) = current {
+        if out.len() >= most {
+            break;
+        }
+        let start = byte_at(m.get("start")).max(pos);
+        let end = byte_at(m.get("end")).max(start);
+        let groups = match m.get("groups") {
+            Some(Val::Arr(g, _)) => g
+                .iter()
+                .map(|g| match g {
+                    Val::Str(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        out.push((start, end, groups));
+        pos = end;
+        current = match m.get("next") {
+            Some(next @ Val::Func(_)) if out.len() < most => {
+                matcher_result(ev, &next.clone(), vec![], input, span)?
+            }
+            _ => None,
+        };
+    }
+    Ok(Some(out))
+}
+
 fn hof_args(f: &Val, all: Vec<Option<Val>>) -> Vec<Option<Val>> {
     let n = match f {
         Val::Func(func) => func.arity(),
@@ -659,7 +747,11 @@ pub fn call(
             };
             match arg(1) {
                 Some(Val::Str(p)) => Some(Val::Bool(x.contains(&*p))),
-                p => regex_of(&p).map(|re| Val::Bool(re.is_match(&*x).unwrap_or(false))),
+                p => match regex_of(&p) {
+                    Some(re) => Some(Val::Bool(re.is_match(&*x).unwrap_or(false))),
+                    None => matcher_matches(ev, &p, &x, Some(1), input, span)?
+                        .map(|ms| Val::Bool(!ms.is_empty())),
+                },
             }
         }
         "split" => {
@@ -686,10 +778,9 @@ pub fn call(
                     }
                 }
                 p => {
-                    let Some(re) = regex_of(&p) else {
+                    let Some(ms) = matcher_matches(ev, &p, &x, None, input, span)? else {
                         return Ok(None);
                     };
-                    let ms = all_matches(&re, &x, span)?;
                     let mut out = Vec::new();
                     let mut last = 0;
                     for (st, en, _) in ms {
@@ -723,13 +814,6 @@ pub fn call(
             let Some(x) = str_arg(&arg(0)) else {
                 return Ok(None);
             };
-            let Some(re) = regex_of(&arg(1)) else {
-                return Err(err(
-                    "T0410",
-                    "Argument 2 of function $match does not match function signature",
-                    span,
-                ));
-            };
             let limit = num_arg(&arg(2));
             if matches!(limit, Some(l) if l < 0.0) {
                 return Err(err(
@@ -738,8 +822,16 @@ pub fn call(
                     span,
                 ));
             }
+            let most = limit.map(|l| l.ceil() as usize);
+            let Some(matches) = matcher_matches(ev, &arg(1), &x, most, input, span)? else {
+                return Err(err(
+                    "T0410",
+                    "Argument 2 of function $match does not match function signature",
+                    span,
+                ));
+            };
             let mut out = Vec::new();
-            for (st, en, groups) in all_matches(&re, &x, span)? {
+            for (st, en, groups) in matches {
                 if let Some(l) = limit
                     && out.len() as f64 >= l
                 {
@@ -779,8 +871,8 @@ pub fn call(
                         .map(|(i, m)| (i, i + m.len(), vec![]))
                         .collect()
                 }
-                p => match regex_of(p) {
-                    Some(re) => all_matches(&re, &x, span)?,
+                p => match matcher_matches(ev, p, &x, limit, input, span)? {
+                    Some(ms) => ms,
                     None => return Ok(None),
                 },
             };
@@ -1613,4 +1705,90 @@ fn percent_decode(s: &str, reserved: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// A matcher function for `ch`, as a user would write one, bound to `$find`.
+    const FIND: &str = "$find := function($ch) {(
+        $m := function($str, $offset) {(
+            $before := $substringBefore($str, $ch);
+            $start := $length($before) + $offset;
+            $before != $str ? {
+                'match': $ch, 'start': $start, 'end': $start + $length($ch), 'groups': [],
+                'next': function() { $m($substringAfter($str, $ch), $start + $length($ch)) }
+            }
+        )};
+        function($str) { $m($str, 0) }
+    )};";
+
+    fn eval(expr: &str) -> Result<Option<serde_json::Value>, String> {
+        let opts = super::super::EvalOptions::default();
+        super::super::evaluate_str(
+            &format!("({FIND} {expr})"),
+            None,
+            &Default::default(),
+            &opts,
+        )
+        .map_err(|e| e.code.to_string())
+    }
+
+    #[test]
+    fn matcher_functions_stand_for_regexes() {
+        assert_eq!(
+            eval("$match('abracadabra', $find('a'), 3).index"),
+            Ok(Some(json!([0, 3, 5])))
+        );
+        assert_eq!(
+            eval("$split('a-b-c', $find('-'))"),
+            Ok(Some(json!(["a", "b", "c"])))
+        );
+        assert_eq!(
+            eval("$split('a-b-c', $find('-'), 2)"),
+            Ok(Some(json!(["a", "b"])))
+        );
+        assert_eq!(eval("$contains('a-b', $find('-'))"), Ok(Some(json!(true))));
+        assert_eq!(eval("$contains('ab', $find('-'))"), Ok(Some(json!(false))));
+        assert_eq!(
+            eval("$replace('a-b-c', $find('-'), '+', 1)"),
+            Ok(Some(json!("a+b-c")))
+        );
+    }
+
+    #[test]
+    fn matcher_functions_must_give_match_objects() {
+        assert_eq!(eval("$split('some text', $uppercase)"), Err("T1010".into()));
+        assert_eq!(
+            eval("$contains('x', function($s) { 5 })"),
+            Err("T1010".into())
+        );
+        assert_eq!(
+            eval("$match('x', function($s) { {'start': 0, 'next': 1} })[0].index"),
+            Ok(Some(json!(0)))
+        );
+    }
+
+    #[test]
+    fn misbehaving_matchers_end() {
+        // A `next` that always gives the same match stops after one match per place.
+        let again = "$again := function($s) { {'match': 'b', 'start': 1, 'end': 2, 'groups': [],
+            'next': function() { $again($s) }} };";
+        assert_eq!(
+            eval(&format!("{again} $count($match('abc', $again))")),
+            Ok(Some(json!(4)))
+        );
+        // Matches that go backwards or past the end are clamped, not sliced wrongly.
+        let back = "$back := function($s) { {'match': 'x', 'start': 9, 'end': 99, 'groups': [],
+            'next': function() { {'match': 'x', 'start': -3, 'end': 1, 'groups': []} }} };";
+        assert_eq!(
+            eval(&format!("{back} $split('héllo', $back)")),
+            Ok(Some(json!(["héllo", "", ""])))
+        );
+        assert_eq!(
+            eval(&format!("{back} $replace('héllo', $back, '+')")),
+            Ok(Some(json!("héllo++")))
+        );
+    }
 }
