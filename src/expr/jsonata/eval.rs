@@ -1718,8 +1718,12 @@ impl Evaluator {
                         Some(v) => functions::to_string(v, span),
                     }
                 };
-                let mut out = s(&l)?;
-                out.push_str(&s(&r)?);
+                let (a, b) = (s(&l)?, s(&r)?);
+                if a.len().saturating_add(b.len()) > functions::MAX_STRING {
+                    return Err(functions::too_long(a.len().saturating_add(b.len()), span));
+                }
+                let mut out = a;
+                out.push_str(&b);
                 Ok(Some(Val::str(&out)))
             }
             BinOp::In => {

@@ -12,6 +12,20 @@ fn err(code: &'static str, msg: impl Into<String>, span: TextRange) -> JsonataEr
     JsonataError::new(code, msg, span)
 }
 
+/// The longest string (in bytes) an expression may build. JavaScript engines stop
+/// near 2^29 UTF-16 units (V8: "Invalid string length"); a limit of our own keeps a
+/// runaway `$pad`, `&` or `$replace` an error rather than an aborted process.
+pub(crate) const MAX_STRING: usize = 1 << 29;
+
+/// The error for a string longer than [`MAX_STRING`].
+pub(crate) fn too_long(len: usize, span: TextRange) -> JsonataError {
+    err(
+        "D1001",
+        format!("Invalid string length: the result would be {len} bytes long"),
+        span,
+    )
+}
+
 /// Signatures of the built-ins (JSONata notation).
 const SIGNATURES: &[(&str, &str)] = &[
     ("sum", "<a<n>:n>"),
@@ -734,6 +748,10 @@ pub fn call(
             if target <= len {
                 return Ok(s(&*x));
             }
+            let longest = ch.chars().map(char::len_utf8).max().unwrap_or(1);
+            if (target - len).saturating_mul(longest) > MAX_STRING {
+                return Err(too_long(target.saturating_mul(longest), span));
+            }
             let pad: String = ch.chars().cycle().take(target - len).collect();
             if width < 0.0 {
                 s(format!("{pad}{x}"))
@@ -808,6 +826,13 @@ pub fn call(
                     _ => String::new(),
                 })
                 .collect();
+            let total = parts
+                .iter()
+                .map(String::len)
+                .fold(sep.len().saturating_mul(parts.len()), usize::saturating_add);
+            if total > MAX_STRING {
+                return Err(too_long(total, span));
+            }
             s(parts.join(&sep))
         }
         "match" => {
@@ -881,6 +906,9 @@ pub fn call(
             for (n, (st, en, groups)) in matches.into_iter().enumerate() {
                 if limit.is_some_and(|l| n >= l) {
                     break;
+                }
+                if out.len() > MAX_STRING {
+                    return Err(too_long(out.len(), span));
                 }
                 out.push_str(&x[last..st]);
                 match &replacement {
@@ -1733,6 +1761,20 @@ mod tests {
             &opts,
         )
         .map_err(|e| e.code.to_string())
+    }
+
+    #[test]
+    fn strings_past_the_limit_are_an_error_not_an_abort() {
+        // Each would allocate far more than MAX_STRING.
+        assert_eq!(eval("$pad('x', 1e18)"), Err("D1001".to_string()));
+        assert_eq!(eval("$pad('x', -1e12, '€')"), Err("D1001".to_string()));
+        assert_eq!(
+            eval("$join($map([1..1000000], function($v) { '' }), $pad('', 1000))"),
+            Err("D1001".to_string())
+        );
+        // Below it, as before.
+        assert_eq!(eval("$pad('x', 3, '-')"), Ok(Some(json!("x--"))));
+        assert_eq!(eval("$join(['a', 'b'], '--')"), Ok(Some(json!("a--b"))));
     }
 
     #[test]
