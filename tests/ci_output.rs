@@ -730,7 +730,8 @@ fn config_workflow_type_for_standalone_files() {
 
 const TERRAFORM: &str = "tests/fixtures/ci/terraform";
 
-/// A Terraform file's state machines: a heredoc is linted where it is written; a file
+/// A Terraform file's state machines: a heredoc and a `jsonencode` object are linted
+/// where they are written; a file
 /// read by `templatefile` (or through a `template_file` data source) is linted with the
 /// variables given and the resource's `type`, under its own path; a missing file and
 /// a definition Terraform computes are reported at the `definition`.
@@ -755,8 +756,11 @@ fn terraform_definitions_are_linted_where_they_are() {
             // The heredoc: positions in main.tf; `${...}` there is Terraform's to fill.
             at("main.tf", "ASL201", 19, 56, 19, 61),
             at("main.tf", "ASL205", 20, 9, 20, 15),
-            at("main.tf", "ASL803", 41, 16, 41, 58),
-            at("main.tf", "ASL802", 46, 21, 46, 49),
+            at("main.tf", "ASL803", 41, 16, 41, 30),
+            // jsonencode: read as the JSON it encodes; `var.timeout` is unknown.
+            at("main.tf", "ASL114", 53, 73, 53, 75),
+            at("main.tf", "ASL107", 56, 36, 56, 39),
+            at("main.tf", "ASL802", 63, 21, 63, 49),
             // `Region` and `Seconds` come from the data source's vars; `Alias` does not.
             at("legacy.asl.json", "ASL704", 5, 5, 5, 13),
             at("legacy.asl.json", "ASL801", 5, 99, 5, 107),
@@ -768,10 +772,10 @@ fn terraform_definitions_are_linted_where_they_are() {
     );
     assert_eq!(
         items[2]["message"],
-        "the definition of `aws_sfn_state_machine.computed` is `jsonencode(...)`, which asl-lint does not evaluate; it was not checked"
+        "the definition of `aws_sfn_state_machine.computed` is `var.definition`, which asl-lint does not evaluate; it was not checked"
     );
     assert_eq!(
-        items[3]["message"],
+        items[5]["message"],
         "the definition of `aws_sfn_state_machine.gone` names `statemachine/gone.asl.json`, which does not exist"
     );
     // A fix in the heredoc edits the .tf file in place.
@@ -790,4 +794,16 @@ fn terraform_definitions_are_linted_where_they_are() {
         ),
         "{out}"
     );
+    // In a jsonencode object a fix would write JSON into HCL: none is offered.
+    let o = run(&[
+        "check",
+        "--diff",
+        "--unsafe-fixes",
+        "--select",
+        "ASL107",
+        &format!("{TERRAFORM}/main.tf"),
+    ]);
+    assert_eq!(stdout(&o), "", "{}", stderr(&o));
+    // `--diff` fails only when there is something to change.
+    assert_eq!(o.status.code(), Some(0));
 }

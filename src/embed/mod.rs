@@ -617,7 +617,9 @@ pub fn lint_template_with_references(
 }
 
 /// Lints the state machines of a Terraform file ([`terraform`]): a heredoc definition
-/// in place (its `${...}` interpolations are values Terraform computes), a file that
+/// in place (its `${...}` interpolations are values Terraform computes), a
+/// `jsonencode` object as the JSON it encodes (without fixes, which would write JSON
+/// into HCL), a file that
 /// `templatefile` or `file` reads as a [`Reference`] with the template variables given
 /// (ASL802 when it does not exist), and a computed definition as unreadable (ASL803).
 pub fn lint_terraform(
@@ -651,6 +653,40 @@ pub fn lint_terraform(
                     &subs,
                     machine.workflow,
                 ));
+            }
+            terraform::Source::Encoded { root } => {
+                // Every interpolation and expression is Terraform's to compute.
+                let mut subs = env.substitutions();
+                let mut stack = vec![&root];
+                while let Some(n) = stack.pop() {
+                    match &n.value {
+                        Value::Array(items) => stack.extend(items.iter()),
+                        Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+                        Value::Placeholder(token) => {
+                            let name = token.trim_start_matches("${").trim_end_matches('}');
+                            subs.insert(name.trim().to_string(), None);
+                        }
+                        Value::String(s) if has_dollar_brace(s) => {
+                            for (_, name) in template::placeholder_tokens(s) {
+                                subs.insert(name.trim().to_string(), None);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let document = Document {
+                    kind: SourceKind::Json,
+                    root: Some(root),
+                    errors: Vec::new(),
+                    comments: Vec::new(),
+                };
+                let found =
+                    lint_definition_with(text, &document, options, env, &subs, machine.workflow);
+                // Fixes are JSON edits; the text here is HCL.
+                out.extend(found.into_iter().map(|mut d| {
+                    d.fixes.clear();
+                    d
+                }));
             }
             terraform::Source::File { path, range, vars } => {
                 let Some(dir) = &env.base_dir else {

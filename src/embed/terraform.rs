@@ -6,37 +6,46 @@
 //! `templatefile(...)` and `file(...)`. A definition is one of:
 //! - a heredoc (`definition = <<EOF ... EOF`, or `<<-EOF`): JSON in the file itself;
 //!   its `${...}` interpolations are values Terraform computes;
+//! - `jsonencode({ StartAt = "A", States = { ... } })`: an HCL object, read as the
+//!   JSON it encodes; a value Terraform computes (a reference, a call, a conditional)
+//!   is an unknown value, as a `${...}` placeholder is;
 //! - `templatefile("${path.module}/sm.asl.json", { name = value, ... })` or
 //!   `file("...")`, directly or through a `data "template_file"` block's `rendered`:
 //!   a local file, with the template variables given;
-//! - anything else (`jsonencode(...)`, `var.definition`, `local.x`, a string built by
-//!   Terraform): computed, not read.
+//! - anything else (`var.definition`, `local.x`, a string built by Terraform):
+//!   computed, not read.
 //!
 //! The scanner never fails: text that is not HCL yields fewer (or no) definitions.
 
 use std::ops::Range;
 
+use std::borrow::Cow;
+
 use super::template::Substitutions;
 use crate::rules::WorkflowType;
-use crate::syntax::TextRange;
+use crate::syntax::{Member, Node, TextRange, Value};
 
 /// The resource type of a Step Functions state machine in the AWS provider.
 const STATE_MACHINE: &str = "aws_sfn_state_machine";
 
 /// One `aws_sfn_state_machine` resource.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Machine {
+#[derive(Debug, PartialEq)]
+pub struct Machine<'t> {
     /// `aws_sfn_state_machine.<label>`.
     pub name: String,
     /// `type = "EXPRESS"` makes it Express; Standard otherwise, as in the provider.
     pub workflow: WorkflowType,
-    pub definition: Source,
+    pub definition: Source<'t>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum Source {
+#[derive(Debug, PartialEq)]
+pub enum Source<'t> {
     /// The JSON of a heredoc, at `body` in the file.
     Heredoc { body: TextRange },
+    /// The object given to `jsonencode`, read as the JSON value it encodes. Strings
+    /// keep their `${...}` interpolations; other expressions are
+    /// [`Value::Placeholder`]s over their text.
+    Encoded { root: Node<'t> },
     /// A local file read by `templatefile` or `file`; `path` as written, with a leading
     /// `${path.module}/` or `${path.root}/` taken off (both are the file's folder for a
     /// root module), at `range` (the string).
@@ -56,7 +65,7 @@ pub fn is_terraform_path(path: &str) -> bool {
 }
 
 /// The state machines of a Terraform file, in order.
-pub fn find(text: &str) -> Vec<Machine> {
+pub fn find(text: &str) -> Vec<Machine<'_>> {
     let tokens = lex(text);
     let blocks = blocks(text, &tokens);
     let mut out = Vec::new();
@@ -458,7 +467,13 @@ fn span(expr: &[Token]) -> Option<TextRange> {
 const MAX_DATA_DEPTH: usize = 4;
 
 /// What a `definition` (or a `template_file`'s `template`) expression is.
-fn source(text: &str, expr: &[Token], blocks: &[Block], tokens: &[Token], depth: usize) -> Source {
+fn source<'t>(
+    text: &'t str,
+    expr: &[Token],
+    blocks: &[Block],
+    tokens: &[Token],
+    depth: usize,
+) -> Source<'t> {
     let range = span(expr).unwrap_or_default();
     let computed = |what: &str| Source::Computed {
         range,
@@ -551,6 +566,15 @@ fn source(text: &str, expr: &[Token], blocks: &[Block], tokens: &[Token], depth:
                 None => computed(&format!("`data.template_file.{name}` without a `template`")),
             }
         }
+        [Kind::Ident, Kind::Punct(b'('), ..] if ident(0) == Some("jsonencode") => {
+            let close = matching(expr, 1).min(expr.len());
+            let mut at = 2;
+            let root = hcl_value(text, &expr[..close], &mut at, 0);
+            match root.value {
+                Value::Object(_) => Source::Encoded { root },
+                _ => computed("`jsonencode(...)` of a value Terraform computes"),
+            }
+        }
         [Kind::Ident, Kind::Punct(b'('), ..] => {
             computed(&format!("`{}(...)`", ident(0).unwrap_or("")))
         }
@@ -561,6 +585,150 @@ fn source(text: &str, expr: &[Token], blocks: &[Block], tokens: &[Token], depth:
         [Kind::Str { .. }] => computed("a quoted string"),
         _ => computed("an expression"),
     }
+}
+
+/// How deep `jsonencode` objects and tuples are read; deeper ones are unknown values.
+const MAX_HCL_DEPTH: usize = 256;
+
+fn is_close(t: &Token) -> bool {
+    matches!(t.kind, Kind::Punct(b'}' | b']' | b')'))
+}
+
+/// Skips line breaks and commas between entries.
+fn skip_separators(tokens: &[Token], at: &mut usize) {
+    while tokens
+        .get(*at)
+        .is_some_and(|t| *t == Kind::Newline || *t == Kind::Punct(b','))
+    {
+        *at += 1;
+    }
+}
+
+/// Reads one HCL value at `tokens[*at]` as the JSON `jsonencode` makes of it, moving
+/// `at` past it. Objects (`key = value` or `key: value`, separated by commas or line
+/// breaks), tuples, strings, numbers, `true`/`false`/`null` and heredocs are read;
+/// any other expression becomes an unknown value over its text.
+fn hcl_value<'t>(text: &'t str, tokens: &[Token], at: &mut usize, depth: usize) -> Node<'t> {
+    while tokens.get(*at).is_some_and(|t| *t == Kind::Newline) {
+        *at += 1;
+    }
+    let Some(&first) = tokens.get(*at) else {
+        let end = tokens.last().map_or(0, |t| t.end);
+        return Node::new(TextRange::from_usize(end, end), Value::Invalid);
+    };
+    let value = match first.kind {
+        Kind::Punct(b'{') if depth < MAX_HCL_DEPTH => {
+            *at += 1;
+            let mut members = Vec::new();
+            loop {
+                skip_separators(tokens, at);
+                let Some(key) = tokens.get(*at).copied() else {
+                    break;
+                };
+                if is_close(&key) {
+                    *at += 1;
+                    break;
+                }
+                let name = match key.kind {
+                    Kind::Ident => Some(Cow::Borrowed(key.text(text))),
+                    Kind::Str { .. } => string_value(text, &key).map(Cow::Owned),
+                    _ => None,
+                };
+                let assign = tokens
+                    .get(*at + 1)
+                    .is_some_and(|t| *t == Kind::Punct(b'=') || *t == Kind::Punct(b':'));
+                match name {
+                    Some(name) if assign => {
+                        *at += 2;
+                        let value = hcl_value(text, tokens, at, depth + 1);
+                        members.push(Member {
+                            key: name,
+                            key_range: key.range(),
+                            value,
+                        });
+                    }
+                    // A computed key, or text that is not an entry: skip to the next.
+                    _ => *at = skip_expression(tokens, *at + 1).max(*at + 1),
+                }
+            }
+            Value::Object(members)
+        }
+        Kind::Punct(b'[') if depth < MAX_HCL_DEPTH => {
+            *at += 1;
+            let mut items = Vec::new();
+            loop {
+                skip_separators(tokens, at);
+                match tokens.get(*at) {
+                    None => break,
+                    Some(t) if is_close(t) => {
+                        *at += 1;
+                        break;
+                    }
+                    Some(_) => items.push(hcl_value(text, tokens, at, depth + 1)),
+                }
+            }
+            Value::Array(items)
+        }
+        _ => return hcl_scalar(text, tokens, at),
+    };
+    let end = tokens
+        .get(at.saturating_sub(1))
+        .map_or(first.end, |t| t.end.max(first.end));
+    Node::new(TextRange::from_usize(first.start, end), value)
+}
+
+/// A value that is not an object or a tuple: a literal, or an expression Terraform
+/// computes (an unknown value over its text).
+fn hcl_scalar<'t>(text: &'t str, tokens: &[Token], at: &mut usize) -> Node<'t> {
+    let start = *at;
+    let end = skip_expression(tokens, start)
+        .max(start + 1)
+        .min(tokens.len());
+    *at = end;
+    let expr = tokens.get(start..end).unwrap_or(&[]);
+    let range = span(expr).unwrap_or_default();
+    let value = match expr {
+        [t] if matches!(t.kind, Kind::Str { .. }) => {
+            raw_string_value(text, t).map(|s| Value::String(Cow::Owned(s)))
+        }
+        [t] if t.kind == Kind::Number => number(t.text(text)),
+        [minus, t] if *minus == Kind::Punct(b'-') && t.kind == Kind::Number => {
+            number(&format!("-{}", t.text(text)))
+        }
+        [t] => match (t.kind, t.text(text)) {
+            (Kind::Ident, "true") => Some(Value::Bool(true)),
+            (Kind::Ident, "false") => Some(Value::Bool(false)),
+            (Kind::Ident, "null") => Some(Value::Null),
+            (Kind::Heredoc { body }, _) => text
+                .get(body.0..body.1)
+                .map(|b| Value::String(Cow::Borrowed(b))),
+            _ => None,
+        },
+        _ => None,
+    };
+    let value = value.unwrap_or_else(|| {
+        let expr = text.get(range.as_usize()).unwrap_or("").trim();
+        Value::Placeholder(Cow::Owned(format!("${{{expr}}}")))
+    });
+    Node::new(range, value)
+}
+
+/// A JSON number for an HCL number literal: an integer when it is one.
+fn number(s: &str) -> Option<Value<'static>> {
+    let f = s.parse::<f64>().ok().filter(|f| f.is_finite())?;
+    if f.fract() == 0.0 && f.abs() < 9e15 {
+        return Some(Value::Number(serde_json::Number::from(f as i64)));
+    }
+    serde_json::Number::from_f64(f).map(Value::Number)
+}
+
+/// The decoded text of a quoted string, its `${...}` interpolations kept as written.
+fn raw_string_value(text: &str, t: &Token) -> Option<String> {
+    let plain = Token {
+        kind: Kind::STR,
+        ..*t
+    };
+    string_value(text, &plain)
 }
 
 /// The path of a string that starts with `${path.module}/` or `${path.root}/` and
@@ -710,7 +878,7 @@ resource "aws_sfn_state_machine" "other" {
 
     #[test]
     fn computed_definitions_are_described() {
-        let text = "resource \"aws_sfn_state_machine\" \"a\" {\n  definition = jsonencode({\n    StartAt = \"A\"\n  })\n}\nresource \"aws_sfn_state_machine\" \"b\" {\n  definition = var.definition\n}\nresource \"aws_sfn_state_machine\" \"c\" {\n  definition = file(\"${var.dir}/x.json\")\n}\n";
+        let text = "resource \"aws_sfn_state_machine\" \"a\" {\n  definition = jsonencode(\n    local.def\n  )\n}\nresource \"aws_sfn_state_machine\" \"b\" {\n  definition = var.definition\n}\nresource \"aws_sfn_state_machine\" \"c\" {\n  definition = file(\"${var.dir}/x.json\")\n}\n";
         let whats: Vec<(String, String)> = find(text)
             .into_iter()
             .map(|m| match m.definition {
@@ -722,8 +890,8 @@ resource "aws_sfn_state_machine" "other" {
             whats,
             [
                 (
-                    "jsonencode({\n    StartAt = \"A\"\n  })".to_string(),
-                    "`jsonencode(...)`".to_string()
+                    "jsonencode(\n    local.def\n  )".to_string(),
+                    "`jsonencode(...)` of a value Terraform computes".to_string()
                 ),
                 ("var.definition".to_string(), "`var.definition`".to_string()),
                 (
@@ -747,6 +915,87 @@ resource "aws_sfn_state_machine" "sm" { definition = file("a.json") }
         };
         assert_eq!(m.name, "aws_sfn_state_machine.sm");
         assert!(matches!(&m.definition, Source::File { path, .. } if path == "a.json"));
+    }
+
+    /// The JSON a `jsonencode` object stands for, with what is unknown as `?`.
+    fn encoded(text: &str) -> serde_json::Value {
+        fn json(n: &Node<'_>) -> serde_json::Value {
+            match &n.value {
+                Value::Object(ms) => serde_json::Value::Object(
+                    ms.iter()
+                        .map(|m| (m.key.to_string(), json(&m.value)))
+                        .collect(),
+                ),
+                Value::Array(items) => items.iter().map(json).collect(),
+                Value::String(s) => serde_json::Value::String(s.to_string()),
+                Value::Number(n) => serde_json::Value::Number(n.clone()),
+                Value::Bool(b) => serde_json::Value::Bool(*b),
+                Value::Null => serde_json::Value::Null,
+                Value::Placeholder(t) => serde_json::Value::String(format!("?{t}")),
+                _ => serde_json::Value::String("!".into()),
+            }
+        }
+        let found = find(text);
+        match &found[0].definition {
+            Source::Encoded { root } => json(root),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn jsonencode_objects_read_as_json() {
+        let text = r#"resource "aws_sfn_state_machine" "x" {
+  definition = jsonencode({
+    StartAt = "A", "Comment": "say \"hi\" ${var.who}"
+    States = {
+      A = {
+        Type     = "Task"
+        Resource = aws_lambda_function.f.arn
+        Retry    = [{ ErrorEquals = ["States.ALL"], MaxAttempts = -2, BackoffRate = 1.5 }]
+        Seconds  = var.on ? 1 : 2
+        Flags    = [true, false, null,
+                    3]
+        End = true
+      }
+    }
+  })
+}"#;
+        assert_eq!(
+            encoded(text),
+            serde_json::json!({
+                "StartAt": "A", "Comment": "say \"hi\" ${var.who}",
+                "States": {"A": {
+                    "Type": "Task",
+                    "Resource": "?${aws_lambda_function.f.arn}",
+                    "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": -2, "BackoffRate": 1.5}],
+                    "Seconds": "?${var.on ? 1 : 2}",
+                    "Flags": [true, false, null, 3],
+                    "End": true
+                }}
+            })
+        );
+        // Ranges are the file's: a key at its identifier, a value at its text.
+        let found = find(text);
+        let Source::Encoded { root } = &found[0].definition else {
+            panic!();
+        };
+        let start_at = root.member("StartAt").unwrap();
+        assert_eq!(at(text, start_at.key_range), "StartAt");
+        assert_eq!(at(text, start_at.value.range), "\"A\"");
+        let states = &root.member("States").unwrap().value;
+        let a = &states.member("A").unwrap().value;
+        assert_eq!(
+            at(text, a.member("Seconds").unwrap().value.range),
+            "var.on ? 1 : 2"
+        );
+        assert!(at(text, a.range).starts_with('{') && at(text, a.range).ends_with('}'));
+        // Nesting past the limit is an unknown value, not a stack overflow.
+        let deep = format!(
+            "resource \"aws_sfn_state_machine\" \"x\" {{ definition = jsonencode({}{}) }}",
+            "{ a = ".repeat(100_000),
+            "}".repeat(100_000)
+        );
+        assert!(matches!(find(&deep)[0].definition, Source::Encoded { .. }));
     }
 
     #[test]

@@ -5,14 +5,15 @@ declare_rule! {
     /// Reports a state machine definition in a template written in a form that can only
     /// be computed at deploy time: `Fn::If`, `Ref` to a parameter, `Fn::Transform`, a
     /// Serverless `${file(...)}` variable, an `Fn::Join` with a computed delimiter, a
-    /// Terraform `definition` that is neither a heredoc nor a file read by `templatefile`
-    /// or `file` (`jsonencode(...)`, `var.definition`, a path Terraform computes).
+    /// Terraform `definition` that is neither a heredoc nor a `jsonencode` object nor a
+    /// file read by `templatefile` or `file` (`var.definition`, `jsonencode(local.x)`,
+    /// a path Terraform computes).
     ///
     /// ## Why is this bad?
     /// Nothing in it can be checked before deployment. (A `DefinitionString` that is a
     /// string, an `Fn::Sub` or an `Fn::Join` of strings and intrinsics is read, and its
-    /// JSON errors are reported as `syntax-error` at their place in the template; so is
-    /// a Terraform heredoc.)
+    /// JSON errors are reported as `syntax-error` at their place in the template; a
+    /// Terraform heredoc or `jsonencode` object is read too.)
     ///
     /// ## Example
     /// ```json
