@@ -573,35 +573,16 @@ pub fn lint_template_with_references(
             },
             Body::File { uri, node } => {
                 if let Some(dir) = &env.base_dir {
-                    let path = dir.join(uri.as_str());
-                    if path.is_file() {
-                        references.push(Reference {
+                    let subject = format!("{} of `{}`", def.property.key, def.name);
+                    match named_file(dir, uri, node.range, &subject, "template's") {
+                        Ok(path) => references.push(Reference {
                             name: def.name.clone(),
-                            // `dir/./sm.asl.json` → `dir/sm.asl.json`, as people write it.
-                            path: path
-                                .components()
-                                .filter(|c| !matches!(c, std::path::Component::CurDir))
-                                .collect(),
+                            path,
                             substitutions: def.substitutions.clone(),
                             workflow: def.workflow,
-                        });
-                    } else if enabled("ASL802") {
-                        let mut d = report(
-                            "ASL802",
-                            node.range,
-                            format!(
-                                "{} of `{}` names `{uri}`, which does not exist",
-                                def.property.key, def.name
-                            ),
-                        );
-                        d.help = Some(format!(
-                            "the path is relative to the template's folder; looked for {}",
-                            path.display()
-                        ));
-                        if let Some(hint) = near_miss(&path, dir) {
-                            d.help = Some(format!("did you mean `{hint}`?"));
-                        }
-                        out.push(d);
+                        }),
+                        Err(d) if enabled("ASL802") => out.push(*d),
+                        Err(_) => {}
                     }
                 }
             }
@@ -692,34 +673,16 @@ pub fn lint_terraform(
                 let Some(dir) = &env.base_dir else {
                     continue;
                 };
-                let full = dir.join(&path);
-                if full.is_file() {
-                    references.push(Reference {
+                let subject = format!("the definition of `{}`", machine.name);
+                match named_file(dir, &path, range, &subject, "module's") {
+                    Ok(path) => references.push(Reference {
                         name: machine.name,
-                        path: full
-                            .components()
-                            .filter(|c| !matches!(c, std::path::Component::CurDir))
-                            .collect(),
+                        path,
                         substitutions: vars,
                         workflow: machine.workflow,
-                    });
-                } else if enabled("ASL802") {
-                    let mut d = report(
-                        "ASL802",
-                        range,
-                        format!(
-                            "the definition of `{}` names `{path}`, which does not exist",
-                            machine.name
-                        ),
-                    );
-                    d.help = Some(match near_miss(&full, dir) {
-                        Some(hint) => format!("did you mean `{hint}`?"),
-                        None => format!(
-                            "the path is relative to the module's folder; looked for {}",
-                            full.display()
-                        ),
-                    });
-                    out.push(d);
+                    }),
+                    Err(d) if enabled("ASL802") => out.push(*d),
+                    Err(_) => {}
                 }
             }
             terraform::Source::Computed { range, what } if enabled("ASL803") => {
@@ -763,6 +726,38 @@ fn unreadable(def: &Definition<'_, '_>, node: &Node<'_>, reason: &str) -> Diagno
             def.property.key, def.name
         ),
     )
+}
+
+/// The file at `written` (relative to the template's folder `dir`) that `subject`
+/// names as a definition: its path when it exists (`dir/./sm.asl.json` written as
+/// `dir/sm.asl.json`, as people write it), else ASL802 at `range` with a did-you-mean.
+fn named_file(
+    dir: &std::path::Path,
+    written: &str,
+    range: TextRange,
+    subject: &str,
+    folder: &str,
+) -> Result<PathBuf, Box<Diagnostic>> {
+    let path = dir.join(written);
+    if path.is_file() {
+        return Ok(path
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect());
+    }
+    let mut d = report(
+        "ASL802",
+        range,
+        format!("{subject} names `{written}`, which does not exist"),
+    );
+    d.help = Some(match near_miss(&path, dir) {
+        Some(hint) => format!("did you mean `{hint}`?"),
+        None => format!(
+            "the path is relative to the {folder} folder; looked for {}",
+            path.display()
+        ),
+    });
+    Err(Box::new(d))
 }
 
 /// A sibling folder or file whose name differs by one edit, for "did you mean".
