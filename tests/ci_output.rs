@@ -806,4 +806,15 @@ fn terraform_definitions_are_linted_where_they_are() {
     assert_eq!(stdout(&o), "", "{}", stderr(&o));
     // `--diff` fails only when there is something to change.
     assert_eq!(o.status.code(), Some(0));
+    // simulate and graph say what to give them instead of reading HCL as YAML.
+    for command in ["simulate", "graph"] {
+        let o = run(&[command, &format!("{TERRAFORM}/main.tf")]);
+        assert_eq!(o.status.code(), Some(2), "{command}");
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "error: {TERRAFORM}/main.tf: a Terraform file: `asl-lint check` reads its state machines, `asl-lint {command}` does not; give it the definition file that `templatefile` reads, or a copy of the JSON\n"
+            )
+        );
+    }
 }

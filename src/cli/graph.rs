@@ -50,6 +50,12 @@ pub fn run(args: &GraphArgs) -> ExitCode {
 
 fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     let shown = args.file.display().to_string();
+    if crate::embed::terraform::is_terraform_path(&shown) {
+        return Err(format!(
+            "{shown}: {}",
+            crate::embed::terraform::unsupported("graph")
+        ));
+    }
     let bytes = std::fs::read(&args.file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let decoded = syntax::decode(&bytes);
     if decoded.binary {

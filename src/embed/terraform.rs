@@ -59,6 +59,14 @@ pub enum Source<'t> {
     Computed { range: TextRange, what: String },
 }
 
+/// Why `asl-lint <command>` (simulate, graph) refuses a Terraform file: only `check`
+/// reads one.
+pub fn unsupported(command: &str) -> String {
+    format!(
+        "a Terraform file: `asl-lint check` reads its state machines, `asl-lint {command}` does not; give it the definition file that `templatefile` reads, or a copy of the JSON"
+    )
+}
+
 /// Whether a path names a Terraform configuration file.
 pub fn is_terraform_path(path: &str) -> bool {
     path.to_ascii_lowercase().ends_with(".tf")

@@ -184,6 +184,15 @@ pub fn run_to_strings(
     out: &mut String,
     err: &mut String,
 ) -> u8 {
+    let shown = args.definition.display().to_string();
+    if crate::embed::terraform::is_terraform_path(&shown) {
+        let _ = writeln!(
+            err,
+            "error: {shown}: {}",
+            crate::embed::terraform::unsupported("simulate")
+        );
+        return 2;
+    }
     let text = match std::fs::read(&args.definition) {
         Ok(b) => b,
         Err(e) => {
