@@ -14,18 +14,25 @@ const EDITOR_OFFSETS: usize = 6;
 /// Arbitrary bytes through the whole pipeline (decode, JSON or YAML reader, model,
 /// graphs, every rule, every fix) and, for half the inputs, every renderer (for half,
 /// the SVG state graph too). The first byte picks the path the file name would pick,
-/// so one corpus exercises both readers and the Terraform scanner.
+/// so one corpus exercises both readers; inputs read by content are read as Terraform
+/// too.
 /// Panics when a diagnostic's range does not slice the text at character boundaries.
 pub fn check_input(data: &[u8]) {
     let Some((&selector, bytes)) = data.split_first() else {
         return;
     };
-    let path = match selector % 4 {
+    let path = match selector % 3 {
         0 => "fuzz.asl.json",
         1 => "fuzz.asl.yaml",
-        2 => "fuzz.tf",
         _ => "fuzz", // by content
     };
+    if selector % 3 == 2 {
+        // The same bytes as a Terraform file: the HCL scanner and what it finds.
+        let tf = lint_bytes(bytes, Some("fuzz.tf"), &LintOptions::default());
+        for d in &tf.diagnostics {
+            assert!(tf.text.get(d.range.as_usize()).is_some(), "{d:?}");
+        }
+    }
     let linted = lint_bytes(bytes, Some(path), &LintOptions::default());
     let index = LineIndex::new(&linted.text);
     let mut relints = 0;
@@ -167,18 +174,26 @@ pub fn check_editor(text: &str, kind: crate::syntax::SourceKind, offset: u32) {
         }
         let (renamed, _) = crate::diagnostics::apply_edits(text, &edits);
         let after = crate::lint::lint_text(&renamed, kind, &LintOptions::default());
-        const RESOLVE: &[&str] = &[
-            "ASL001", "ASL201", "ASL202", "ASL203", "ASL204", "ASL207", "ASL605",
-        ];
+        // A document already broken may recover differently once text before the
+        // break moves (YAML limits implicit keys to 1024 characters), so its syntax
+        // errors are not compared; the transitions are.
+        let broken = diagnostics.iter().any(|d| d.code == "ASL001");
+        let resolve: &[&str] = if broken {
+            &["ASL201", "ASL202", "ASL203", "ASL204", "ASL207", "ASL605"]
+        } else {
+            &[
+                "ASL001", "ASL201", "ASL202", "ASL203", "ASL204", "ASL207", "ASL605",
+            ]
+        };
         let count = |ds: &[crate::diagnostics::Diagnostic]| {
-            ds.iter().filter(|d| RESOLVE.contains(&d.code)).count()
+            ds.iter().filter(|d| resolve.contains(&d.code)).count()
         };
         assert!(
             count(&after) <= count(&diagnostics),
             "rename at {offset} broke the document:\n{renamed}\n{:?}",
             after
                 .iter()
-                .filter(|d| RESOLVE.contains(&d.code))
+                .filter(|d| resolve.contains(&d.code))
                 .map(|d| &d.message)
                 .collect::<Vec<_>>()
         );
