@@ -699,6 +699,8 @@ pub fn lint_terraform(
         }
     }
     crate::diagnostics::sort(&mut out);
+    // A `local` read by two state machines is linted for each: report it once.
+    out.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
     out
 }
 

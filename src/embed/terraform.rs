@@ -12,8 +12,12 @@
 //! - `templatefile("${path.module}/sm.asl.json", { name = value, ... })` or
 //!   `file("...")`, directly or through a `data "template_file"` block's `rendered`:
 //!   a local file, with the template variables given;
-//! - anything else (`var.definition`, `local.x`, a string built by Terraform):
-//!   computed, not read.
+//! - `local.NAME`: what the `locals` block gives it, read as above;
+//! - anything else (`var.definition`, a string built by Terraform): computed, not read.
+//!
+//! A `module` block with a `definition` (terraform-aws-modules/step-functions and the
+//! like) counts too, when the definition is a state machine (a heredoc or `jsonencode`
+//! with `StartAt`, or a file).
 //!
 //! The scanner never fails: text that is not HCL yields fewer (or no) definitions.
 
@@ -77,10 +81,20 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
     let tokens = lex(text);
     let blocks = blocks(text, &tokens);
     let mut out = Vec::new();
-    for b in blocks.iter().filter(|b| {
-        b.keyword == "resource" && b.labels.first().map(|l| l.0.as_str()) == Some(STATE_MACHINE)
-    }) {
-        let label = b.labels.get(1).map_or("", |l| l.0.as_str());
+    for b in &blocks {
+        let (module, name) = match (b.keyword.as_str(), b.labels.first()) {
+            ("resource", Some(l)) if l.0 == STATE_MACHINE => (
+                false,
+                format!(
+                    "{STATE_MACHINE}.{}",
+                    b.labels.get(1).map_or("", |l| l.0.as_str())
+                ),
+            ),
+            // A module that makes a state machine (terraform-aws-modules/step-functions
+            // and the like) takes its `definition` and `type` too.
+            ("module", Some(l)) => (true, format!("module.{}", l.0)),
+            _ => continue,
+        };
         let attrs = attributes(text, &tokens[b.body.clone()]);
         let workflow = match attrs.iter().find(|a| a.0 == "type").map(|a| a.1) {
             Some([t])
@@ -96,8 +110,12 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
             // The provider requires one; Terraform itself reports its absence.
             None => continue,
         };
+        // Another module's `definition` may be anything: only a state machine counts.
+        if module && !is_state_machine(text, &definition) {
+            continue;
+        }
         out.push(Machine {
-            name: format!("{STATE_MACHINE}.{label}"),
+            name,
             workflow,
             definition,
         });
@@ -464,14 +482,27 @@ fn attributes<'t, 'b>(text: &'t str, body: &'b [Token]) -> Vec<(&'t str, &'b [To
     out
 }
 
+/// Whether a module's `definition` is a state machine: a heredoc or `jsonencode` with a
+/// `StartAt`, or a file read by `templatefile`/`file`.
+fn is_state_machine(text: &str, source: &Source<'_>) -> bool {
+    match source {
+        Source::Heredoc { body } => text
+            .get(body.as_usize())
+            .is_some_and(|b| b.contains("\"StartAt\"")),
+        Source::Encoded { root } => root.member("StartAt").is_some(),
+        Source::File { .. } => true,
+        Source::Computed { .. } => false,
+    }
+}
+
 /// The range of an expression's tokens.
 fn span(expr: &[Token]) -> Option<TextRange> {
     let (first, last) = (expr.first()?, expr.last()?);
     Some(TextRange::from_usize(first.start, last.end))
 }
 
-/// How deep `data.template_file` blocks are followed (a template's `template` may
-/// itself name another data source).
+/// How deep `data.template_file` blocks and `local` values are followed (a template's
+/// `template` may itself name another data source, a local another local).
 const MAX_DATA_DEPTH: usize = 4;
 
 /// What a `definition` (or a `template_file`'s `template`) expression is.
@@ -526,6 +557,23 @@ fn source<'t>(
                     None => computed("a path Terraform computes"),
                 },
                 _ => computed("a path Terraform computes"),
+            }
+        }
+        // local.NAME: the value a `locals` block gives it.
+        [Kind::Ident, Kind::Punct(b'.'), Kind::Ident] if ident(0) == Some("local") => {
+            let name = ident(2).unwrap_or("");
+            let value = blocks
+                .iter()
+                .filter(|b| b.keyword == "locals" && depth < MAX_DATA_DEPTH)
+                .find_map(|b| {
+                    attributes(text, &tokens[b.body.clone()])
+                        .into_iter()
+                        .find(|a| a.0 == name)
+                        .map(|a| a.1)
+                });
+            match value {
+                Some(expr) => source(text, expr, blocks, tokens, depth + 1),
+                None => computed(&format!("`local.{name}`, which is not in this file")),
             }
         }
         // data.template_file.NAME.rendered
@@ -1004,6 +1052,44 @@ resource "aws_sfn_state_machine" "sm" { definition = file("a.json") }
             "}".repeat(100_000)
         );
         assert!(matches!(find(&deep)[0].definition, Source::Encoded { .. }));
+    }
+
+    #[test]
+    fn locals_and_modules() {
+        let text = r#"
+locals {
+  def = <<EOF
+{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}
+EOF
+  alias = local.def
+}
+module "step_function" {
+  source     = "terraform-aws-modules/step-functions/aws"
+  type       = "express"
+  definition = local.alias
+}
+module "other" {
+  definition = "something else"
+}
+resource "aws_sfn_state_machine" "m" {
+  definition = local.missing
+}
+"#;
+        let found = find(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].name, "module.step_function");
+        assert_eq!(found[0].workflow, WorkflowType::Express);
+        let Source::Heredoc { body } = found[0].definition else {
+            panic!("{:?}", found[0].definition);
+        };
+        assert!(at(text, body).starts_with("{\"StartAt\": \"A\""));
+        assert!(matches!(
+            &found[1].definition,
+            Source::Computed { what, .. } if what == "`local.missing`, which is not in this file"
+        ));
+        // A local that names itself is followed a few times, then given up.
+        let text = "locals { a = local.a }\nresource \"aws_sfn_state_machine\" \"m\" { definition = local.a }";
+        assert!(matches!(find(text)[0].definition, Source::Computed { .. }));
     }
 
     #[test]
