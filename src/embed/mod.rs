@@ -96,18 +96,21 @@ pub fn lint_definition(
 ) -> Vec<Diagnostic> {
     let subs = env.substitutions();
     let workflow = env.workflow.unwrap_or_default();
-    lint_definition_with(text, document, options, env, &subs, workflow)
+    lint_definition_with(text, document, options, env, Some(&subs), workflow)
 }
 
-/// [`lint_definition`] with the substitutions and workflow type given.
+/// [`lint_definition`] with the substitutions and workflow type given. `None`: every
+/// `${...}` is computed by the tool that deploys the file (Terraform), an unknown value
+/// never reported as unresolved (ASL801).
 fn lint_definition_with(
     text: &str,
     document: &Document<'_>,
     options: &LintOptions,
     env: &Environment,
-    subs: &Substitutions,
+    subs: Option<&Substitutions>,
     workflow: WorkflowType,
 ) -> Vec<Diagnostic> {
+    let none = Substitutions::new();
     // Without any `${` token there is nothing to resolve or report (ASL801).
     let placeholders = document
         .root
@@ -116,7 +119,7 @@ fn lint_definition_with(
     let mut out = match document.root.as_ref() {
         Some(root) if env.placeholders == PlaceholderMode::Unknown && placeholders => {
             let mut resolved = root.clone();
-            resolve_tree(&mut resolved, subs, env.placeholders);
+            resolve_tree(&mut resolved, subs.unwrap_or(&none), env.placeholders);
             let doc = Document {
                 kind: document.kind,
                 root: Some(resolved),
@@ -128,6 +131,7 @@ fn lint_definition_with(
         _ => lint_document_as(text, document, options, workflow),
     };
     if let Some(root) = document.root.as_ref()
+        && let Some(subs) = subs
         && placeholders
     {
         unresolved_in_tree(text, root, subs, env, options, &mut out);
@@ -178,7 +182,14 @@ pub fn lint_referenced(
         _ => Vec::new(),
     };
     let mut out = if splices.is_empty() {
-        lint_definition_with(text, &document, options, env, &subs, reference.workflow)
+        lint_definition_with(
+            text,
+            &document,
+            options,
+            env,
+            Some(&subs),
+            reference.workflow,
+        )
     } else {
         let spliced = Spliced::new(text, &splices);
         let mut inner = syntax::parse(&spliced.text, kind);
@@ -598,11 +609,12 @@ pub fn lint_template_with_references(
 }
 
 /// Lints the state machines of a Terraform file ([`terraform`]): a heredoc definition
-/// in place (its `${...}` interpolations are values Terraform computes), a
+/// in place, a
 /// `jsonencode` object as the JSON it encodes (without fixes, which would write JSON
 /// into HCL), a file that
 /// `templatefile` or `file` reads as a [`Reference`] with the template variables given
 /// (ASL802 when it does not exist), and a computed definition as unreadable (ASL803).
+/// In heredocs and `jsonencode` every `${...}` and reference is Terraform's to compute.
 pub fn lint_terraform(
     text: &str,
     options: &LintOptions,
@@ -621,40 +633,17 @@ pub fn lint_terraform(
                 let Ok(masked) = String::from_utf8(masked) else {
                     continue;
                 };
-                let mut subs = env.substitutions();
-                for (_, name) in template::placeholder_tokens(&text[span]) {
-                    subs.insert(name.trim().to_string(), None);
-                }
                 let document = syntax::parse(&masked, SourceKind::Json);
                 out.extend(lint_definition_with(
                     &masked,
                     &document,
                     options,
                     env,
-                    &subs,
+                    None,
                     machine.workflow,
                 ));
             }
             terraform::Source::Encoded { root } => {
-                // Every interpolation and expression is Terraform's to compute.
-                let mut subs = env.substitutions();
-                let mut stack = vec![&root];
-                while let Some(n) = stack.pop() {
-                    match &n.value {
-                        Value::Array(items) => stack.extend(items.iter()),
-                        Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
-                        Value::Placeholder(token) => {
-                            let name = token.trim_start_matches("${").trim_end_matches('}');
-                            subs.insert(name.trim().to_string(), None);
-                        }
-                        Value::String(s) if has_dollar_brace(s) => {
-                            for (_, name) in template::placeholder_tokens(s) {
-                                subs.insert(name.trim().to_string(), None);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
                 let document = Document {
                     kind: SourceKind::Json,
                     root: Some(root),
@@ -662,7 +651,7 @@ pub fn lint_terraform(
                     comments: Vec::new(),
                 };
                 let found =
-                    lint_definition_with(text, &document, options, env, &subs, machine.workflow);
+                    lint_definition_with(text, &document, options, env, None, machine.workflow);
                 // Fixes are JSON edits; the text here is HCL.
                 out.extend(found.into_iter().map(|mut d| {
                     d.fixes.clear();

@@ -540,22 +540,17 @@ fn source<'t>(
                 _ => Substitutions::new(),
             };
             match path_tokens {
-                [t] if *t == Kind::STR => match string_value(text, t) {
-                    Some(path) => Source::File {
-                        path,
-                        range: t.range(),
-                        vars,
-                    },
-                    None => computed("a path Terraform computes"),
-                },
-                [t] if matches!(t.kind, Kind::Str { .. }) => match module_path(text, t) {
-                    Some(path) => Source::File {
-                        path,
-                        range: t.range(),
-                        vars,
-                    },
-                    None => computed("a path Terraform computes"),
-                },
+                // A plain string, or one that starts with the module's folder.
+                [t] if matches!(t.kind, Kind::Str { .. }) => {
+                    match string_value(text, t).or_else(|| module_path(text, t)) {
+                        Some(path) => Source::File {
+                            path,
+                            range: t.range(),
+                            vars,
+                        },
+                        None => computed("a path Terraform computes"),
+                    }
+                }
                 _ => computed("a path Terraform computes"),
             }
         }
@@ -800,44 +795,33 @@ fn module_path(text: &str, t: &Token) -> Option<String> {
     Some(rest.to_string())
 }
 
-/// The variables of a `templatefile` object (`{ name = value, "name" = value }`):
-/// literal strings, numbers and booleans by value, other expressions as `None`.
+/// The variables of a `templatefile` object (`{ name = value, "name" = value }`), read
+/// as [`hcl_value`] reads objects: literal strings, numbers and booleans by value,
+/// other expressions (and strings with interpolations) as `None`.
 fn variables(text: &str, object: &[Token]) -> Substitutions {
-    let mut out = Substitutions::new();
-    let Some(open) = object.iter().position(|t| *t == Kind::Punct(b'{')) else {
-        return out;
+    let Some(mut at) = object.iter().position(|t| *t == Kind::Punct(b'{')) else {
+        return Substitutions::new();
     };
-    let close = matching(object, open).min(object.len());
-    let inner = &object[open + 1..close];
-    let mut i = 0;
-    while i < inner.len() {
-        let key = &inner[i];
-        let name = match key.kind {
-            Kind::Ident => Some(key.text(text).to_string()),
-            Kind::Str { .. } => string_value(text, key),
-            _ => None,
-        };
-        let is_assign = inner
-            .get(i + 1)
-            .is_some_and(|t| *t == Kind::Punct(b'=') || *t == Kind::Punct(b':'));
-        match name {
-            Some(name) if is_assign => {
-                let end = skip_expression(inner, i + 2);
-                let value = match &inner[i + 2..end.max(i + 2)] {
-                    [v] if *v == Kind::STR => string_value(text, v),
-                    [v] if v.kind == Kind::Number => Some(v.text(text).to_string()),
-                    [v] if matches!(v.text(text), "true" | "false") => {
-                        Some(v.text(text).to_string())
-                    }
-                    _ => None,
-                };
-                out.insert(name, value);
-                i = end.max(i + 2);
+    let Value::Object(members) = hcl_value(text, object, &mut at, 0).value else {
+        return Substitutions::new();
+    };
+    let literal = |n: &Node<'_>| {
+        let raw = text.get(n.range.as_usize())?;
+        match &n.value {
+            Value::String(s) if !(raw.starts_with('"') && quoted_end(raw.as_bytes(), 0).1) => {
+                Some(s.to_string())
             }
-            _ => i += 1,
+            Value::Number(_) | Value::Bool(_) => Some(raw.to_string()),
+            _ => None,
         }
-    }
-    out
+    };
+    members
+        .into_iter()
+        .map(|m| {
+            let value = literal(&m.value);
+            (m.key.into_owned(), value)
+        })
+        .collect()
 }
 
 #[cfg(test)]
