@@ -240,16 +240,23 @@ fn encoding_diagnostic(decoded: &syntax::Decoded<'_>, options: &LintOptions) -> 
     })
 }
 
-/// Lints a Terraform file: the definitions of its `aws_sfn_state_machine` resources
-/// (see [`embed::lint_terraform`]), and the files they read as references.
-pub fn lint_terraform_text(
+/// Lints the text of the file at `path` as what its name says it is: a Terraform file
+/// (the definitions of its state machines, see [`embed::lint_terraform`]), or a
+/// definition or template read as `kind` ([`lint_text_with_references`]); with the
+/// files it references.
+pub fn lint_file_text(
     text: &str,
+    path: Option<&str>,
+    kind: SourceKind,
     options: &LintOptions,
     env: &Environment,
 ) -> (Vec<Diagnostic>, Vec<Reference>) {
-    let mut references = Vec::new();
-    let out = embed::lint_terraform(text, options, env, &mut references);
-    (out, references)
+    if path.is_some_and(embed::terraform::is_terraform_path) {
+        let mut references = Vec::new();
+        let out = embed::lint_terraform(text, options, env, &mut references);
+        return (out, references);
+    }
+    lint_text_with_references(text, kind, options, env)
 }
 
 fn lint_decoded(
@@ -264,10 +271,8 @@ fn lint_decoded(
     let kind = syntax::detect_kind(path, &text);
     let (mut diagnostics, references) = if binary {
         (Vec::new(), Vec::new())
-    } else if path.is_some_and(embed::terraform::is_terraform_path) {
-        lint_terraform_text(&text, options, env)
     } else {
-        lint_text_with_references(&text, kind, options, env)
+        lint_file_text(&text, path, kind, options, env)
     };
     if let Some(d) = encoding_diagnostic {
         diagnostics.insert(0, d);

@@ -11,9 +11,7 @@ use super::{EXIT_USAGE, FailOn};
 use crate::config::{Overrides, Resolver};
 use crate::diagnostics::Severity;
 use crate::fix;
-use crate::lint::{
-    Reference, lint_owned_bytes_in, lint_referenced_file, lint_referenced_text, lint_text_in,
-};
+use crate::lint::{Reference, lint_owned_bytes_in, lint_referenced_file, lint_referenced_text};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -467,13 +465,9 @@ impl Job<'_> {
         let mut linted = lint_owned_bytes_in(bytes, Some(&shown), &options, &env);
         config.apply_severity(&mut linted.diagnostics);
         let kind = linted.kind;
-        let terraform = crate::embed::terraform::is_terraform_path(&shown);
+        let name = shown.clone();
         let relint = |text: &str| {
-            let mut d = if terraform {
-                crate::lint::lint_terraform_text(text, &options, &env).0
-            } else {
-                lint_text_in(text, kind, &options, &env)
-            };
+            let mut d = crate::lint::lint_file_text(text, Some(&name), kind, &options, &env).0;
             config.apply_severity(&mut d);
             d
         };

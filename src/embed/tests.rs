@@ -509,8 +509,13 @@ fn template_level_reports_follow_select_and_ignore() {
 #[test]
 fn a_terraform_local_shared_by_two_machines_is_reported_once() {
     let text = "locals {\n  def = <<EOF\n{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}\nEOF\n}\nresource \"aws_sfn_state_machine\" \"one\" { definition = local.def }\nresource \"aws_sfn_state_machine\" \"two\" { definition = local.def }\n";
-    let (found, references) =
-        crate::lint::lint_terraform_text(text, &LintOptions::default(), &Environment::default());
+    let (found, references) = crate::lint::lint_file_text(
+        text,
+        Some("main.tf"),
+        SourceKind::Json,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
     let codes: Vec<(&str, &str)> = found
         .iter()
         .map(|d| (d.code, &text[d.range.as_usize()]))
