@@ -1,6 +1,8 @@
 //! Times the phases of linting one large definition: read, parse, model, graph, rules.
 //! Run: `cargo bench --bench phases -- FILE` (defaults to a generated 10,000-state file
-//! when ../shared/bench/gen_asl.py is present).
+//! when ../shared/bench/gen_asl.py is present). With `--rules`, also times each rule on
+//! its own, one thread, slowest first (the schema findings are paid by the first rule
+//! that asks for them, shown as `schema`).
 
 use std::time::Instant;
 
@@ -34,6 +36,9 @@ fn main() {
             }
         }
     };
+    if std::env::args().any(|a| a == "--rules") {
+        time_rules(&text);
+    }
     let runs = 10;
     let mut best = [f64::MAX; 4];
     for _ in 0..runs {
@@ -63,4 +68,42 @@ fn main() {
         best[2],
         best[3]
     );
+}
+
+/// Each rule's time on its own (best of 5), slowest first.
+fn time_rules(text: &str) {
+    use asl_lint::rules::{LintContext, RULES, Sink};
+    let doc = syntax::parse(text, SourceKind::Json);
+    let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
+    let graphs = Graphs::build(&machine);
+    let mut times: Vec<(&str, f64)> = Vec::new();
+    let mut schema = f64::MAX;
+    for _ in 0..5 {
+        let ctx = LintContext::new(text, &doc, Some(&machine), Some(&graphs));
+        let t = Instant::now();
+        std::hint::black_box(ctx.schema_findings());
+        schema = schema.min(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.push(("schema", schema));
+    // As `check` runs them: no fixes unless asked for.
+    let mut ctx = LintContext::new(text, &doc, Some(&machine), Some(&graphs));
+    ctx.fixes = false;
+    ctx.schema_findings();
+    for rule in RULES {
+        let mut best = f64::MAX;
+        for _ in 0..5 {
+            let mut out = Vec::new();
+            let t = Instant::now();
+            (rule.check)(&ctx, &mut Sink::new(&rule.meta, &mut out));
+            best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+            std::hint::black_box(out);
+        }
+        times.push((rule.meta.code, best));
+    }
+    let total: f64 = times.iter().map(|t| t.1).sum();
+    times.sort_by(|a, b| b.1.total_cmp(&a.1));
+    println!("rules and schema: {total:.1} ms on one thread");
+    for (code, ms) in times.iter().take(25) {
+        println!("  {code:<8} {ms:6.2} ms");
+    }
 }
