@@ -761,9 +761,10 @@ fn terraform_definitions_are_linted_where_they_are() {
             at("main.tf", "ASL114", 53, 73, 53, 75),
             at("main.tf", "ASL107", 56, 36, 56, 39),
             at("main.tf", "ASL802", 63, 21, 63, 49),
-            // `Region` and `Seconds` come from the data source's vars; `Alias` does not.
+            // `Region` and `Seconds` come from the data source's vars; `Alias` does not,
+            // so Terraform would refuse to render the template.
             at("legacy.asl.json", "ASL704", 5, 5, 5, 13),
-            at("legacy.asl.json", "ASL801", 5, 99, 5, 107),
+            at("legacy.asl.json", "ASL806", 5, 99, 5, 107),
             // `Then = "Shipp"` names no state; `type = "EXPRESS"` forbids `.sync`.
             at("orders.asl.json", "ASL201", 5, 68, 5, 77),
             at("orders.asl.json", "ASL205", 6, 5, 6, 11),
@@ -806,15 +807,18 @@ fn terraform_definitions_are_linted_where_they_are() {
     assert_eq!(stdout(&o), "", "{}", stderr(&o));
     // `--diff` fails only when there is something to change.
     assert_eq!(o.status.code(), Some(0));
-    // simulate and graph say what to give them instead of reading HCL as YAML.
-    for command in ["simulate", "graph"] {
-        let o = run(&[command, &format!("{TERRAFORM}/main.tf")]);
-        assert_eq!(o.status.code(), Some(2), "{command}");
-        assert_eq!(
-            stderr(&o),
-            format!(
-                "error: {TERRAFORM}/main.tf: a Terraform file: `asl-lint check` reads its state machines, `asl-lint {command}` does not; give it the definition file that `templatefile` reads, or a copy of the JSON\n"
-            )
-        );
-    }
+    // simulate refuses a state machine Terraform would not render, at the token.
+    let o = run(&[
+        "simulate",
+        &format!("{TERRAFORM}/main.tf"),
+        "--definition",
+        "legacy",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "{TERRAFORM}/statemachine/legacy.asl.json:5:99: ASL806 `Alias` is not a variable of the template: Terraform refuses to render the definition of `aws_sfn_state_machine.legacy` (vars map does not contain key \"Alias\")\nerror: the definition has errors; fix them before simulating\n"
+        )
+    );
 }

@@ -51,6 +51,50 @@ fn templates_need_a_choice_when_they_hold_several_machines() {
     assert!(out.contains("s0_0[\"Validate<br/><i>Task</i>\"]"), "{out}");
 }
 
+/// A Terraform file's state machine is drawn as Terraform deploys it: a `templatefile`
+/// with its variables (`${Seconds}` filled in), a `jsonencode` object.
+#[test]
+fn terraform_state_machines_are_drawn_by_name() {
+    let tf = "tests/fixtures/ci/terraform/main.tf";
+    let o = run(&["graph", tf, "--definition", "legacy", "--format", "mermaid"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        "flowchart TD\n  s0_0[\"Pause<br/><i>Wait</i>\"]\n  s0_1[\"Notify<br/><i>Task</i>\"]\n  start((start))\n  start --> s0_0\n  s0_0 --> s0_1\n  classDef unreachable stroke:#c00,stroke-dasharray:5 5\n  classDef terminal stroke-width:3px\n  class s0_1 terminal\n"
+    );
+    let o = run(&[
+        "graph",
+        tf,
+        "--definition",
+        "aws_sfn_state_machine.encoded",
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("s0_0[\"Charge<br/><i>Task</i>\"]") && out.contains("  s0_0 --> s0_1\n"),
+        "{out}"
+    );
+    // Which one, when there are several; one Terraform computes cannot be drawn.
+    let o = run(&["graph", tf]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(o.stderr).unwrap(),
+        format!(
+            "error: {tf}: the file has 6 state machines: choose one with --definition NAME; the state machines are: aws_sfn_state_machine.orders, aws_sfn_state_machine.inline, aws_sfn_state_machine.legacy, aws_sfn_state_machine.computed, aws_sfn_state_machine.encoded, aws_sfn_state_machine.gone\n"
+        )
+    );
+    let o = run(&["graph", tf, "--definition", "computed"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(o.stderr).unwrap(),
+        format!(
+            "error: {tf}: the definition of `aws_sfn_state_machine.computed` is `var.definition`, which asl-lint does not evaluate\n"
+        )
+    );
+}
+
 /// The elements of an SVG document, checked to nest properly; the names of the
 /// opened elements, in order.
 fn elements(svg: &str) -> Vec<String> {

@@ -595,3 +595,104 @@ fn array_result_fixtures_fail_and_pass_as_the_rule_says() {
     assert_eq!(code, 0);
     assert_eq!(out["status"], "SUCCEEDED");
 }
+
+/// A Terraform file's state machine runs as Terraform deploys it: a heredoc (its `$${`
+/// escape a literal `${`), a `jsonencode` object, a `templatefile` with its variables
+/// filled in and the resource's `type`; one that will not deploy is refused with its
+/// errors where they are written.
+#[test]
+fn definitions_inside_terraform_files() {
+    let dir = TempDir::new("terraform");
+    std::fs::create_dir_all(dir.0.join("sm")).unwrap();
+    dir.file(
+        "sm/greet.asl.json",
+        r#"{"StartAt": "Hello", "States": {
+  "Hello": {"Type": "Pass", "Parameters": {"greeting": "${Greeting}", "wait": ${Seconds}, "name.$": "$$.StateMachine.Name", "id.$": "$$.Execution.Id"}, "End": true}}}"#,
+    );
+    dir.file(
+        "sm/typo.asl.json",
+        "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Result\": \"${Greting}\", \"End\": true}}}",
+    );
+    let tf = dir.file(
+        "main.tf",
+        r#"resource "aws_sfn_state_machine" "greet" {
+  name       = "greet"
+  type       = "EXPRESS"
+  definition = templatefile("${path.module}/sm/greet.asl.json", {
+    Greeting = "hi there"
+    Seconds  = 5
+  })
+}
+
+resource "aws_sfn_state_machine" "heredoc" {
+  definition = <<-EOF
+    {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "$${literal}", "End": true}}}
+  EOF
+}
+
+resource "aws_sfn_state_machine" "encoded" {
+  definition = jsonencode({
+    StartAt = "P"
+    States  = { P = { Type = "Pass", Result = { n = 1, ok = true }, End = true } }
+  })
+}
+
+resource "aws_sfn_state_machine" "typo" {
+  definition = templatefile("sm/typo.asl.json", { Greeting = "hi" })
+}
+"#,
+    );
+    let (code, out, err) = run(&[&tf, "--definition", "greet", "--format", "json"], "");
+    assert_eq!((code, err.as_str()), (0, ""));
+    let mut v: Value = serde_json::from_str(&out).unwrap();
+    // The resource's `name` and `type = "EXPRESS"`.
+    let id = v["output"]["id"].as_str().unwrap_or_default();
+    assert!(
+        id.starts_with("arn:aws:states:us-east-1:123456789012:express:greet:"),
+        "{id}"
+    );
+    v["output"].as_object_mut().unwrap().remove("id");
+    assert_eq!(
+        v["output"],
+        json!({"greeting": "hi there", "wait": 5, "name": "greet"})
+    );
+    let (code, out, _) = run(
+        &[
+            &tf,
+            "--definition",
+            "aws_sfn_state_machine.heredoc",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["output"], json!("${literal}"));
+    let (code, out, _) = run(&[&tf, "--definition", "encoded", "--format", "json"], "");
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["output"], json!({"n": 1, "ok": true}));
+    // A variable the template is not given: Terraform would not render it.
+    let (code, _, err) = run(&[&tf, "--definition", "typo"], "");
+    assert_eq!(code, 2);
+    let typo = dir.0.join("sm/typo.asl.json");
+    assert_eq!(
+        err,
+        format!(
+            "{}:2:36: ASL806 `Greting` is not a variable of the template: Terraform refuses to render the definition of `aws_sfn_state_machine.typo` (vars map does not contain key \"Greting\")\nerror: the definition has errors; fix them before simulating\n",
+            typo.display()
+        )
+    );
+    let (code, _, err) = run(&[&tf], "");
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!(
+            "error: {tf}: the file has 4 state machines: choose one with --definition NAME; the state machines are: aws_sfn_state_machine.greet, aws_sfn_state_machine.heredoc, aws_sfn_state_machine.encoded, aws_sfn_state_machine.typo\n"
+        )
+    );
+    let (code, _, err) = run(&[&tf, "--definition", "nope"], "");
+    assert_eq!(code, 2);
+    assert!(err.starts_with(&format!("error: {tf}: no state machine named `nope` here; the state machines are: aws_sfn_state_machine.greet,")), "{err}");
+}

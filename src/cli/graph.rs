@@ -23,12 +23,13 @@ pub enum GraphFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
-    /// A definition, or a template holding definitions.
+    /// A definition, or a template or Terraform file holding definitions.
     pub file: PathBuf,
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
-    /// In a template with several state machines, the one to draw (its logical id, or
-    /// `stateMachines.NAME` for the Serverless Framework).
+    /// In a template with several state machines, the one to draw (its logical id,
+    /// `stateMachines.NAME` for the Serverless Framework, `aws_sfn_state_machine.LABEL`
+    /// or LABEL for Terraform).
     #[arg(long)]
     pub definition: Option<String>,
 }
@@ -50,26 +51,33 @@ pub fn run(args: &GraphArgs) -> ExitCode {
 
 fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     let shown = args.file.display().to_string();
-    if crate::embed::terraform::is_terraform_path(&shown) {
-        return Err(format!(
-            "{shown}: {}",
-            crate::embed::terraform::unsupported("graph")
-        ));
-    }
     let bytes = std::fs::read(&args.file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let decoded = syntax::decode(&bytes);
     if decoded.binary {
         return Err(format!("{shown}: a binary file, not a definition"));
     }
-    let text = decoded.text;
-    let kind = syntax::detect_kind(Some(&shown), &text);
-    let document = syntax::parse(&text, kind);
     let format = match args.format {
         GraphFormat::Dot => Format::Dot,
         GraphFormat::Mermaid => Format::Mermaid,
         GraphFormat::Svg => Format::Svg,
     };
-    let drawn = draw_document(&text, &document, args.definition.as_deref(), format)
-        .map_err(|e| format!("{shown}: {e}"))?;
+    let mut text = decoded.text;
+    let mut wanted = args.definition.as_deref();
+    let mut kind = syntax::detect_kind(Some(&shown), &text);
+    // A Terraform file: draw the state machine's definition as Terraform deploys it.
+    if crate::embed::terraform::is_terraform_path(&shown) {
+        let dir = args.file.parent().unwrap_or(std::path::Path::new(""));
+        let deployed = crate::embed::deployed_terraform(&text, dir, wanted)
+            .map_err(|e| format!("{shown}: {e}"))?;
+        kind = syntax::detect_kind(
+            deployed.file.as_ref().and_then(|f| f.to_str()),
+            &deployed.text,
+        );
+        text = deployed.text.into();
+        wanted = None;
+    }
+    let document = syntax::parse(&text, kind);
+    let drawn =
+        draw_document(&text, &document, wanted, format).map_err(|e| format!("{shown}: {e}"))?;
     Ok(drawn.into_bytes())
 }

@@ -65,6 +65,23 @@ pub struct Reference {
     /// `DefinitionSubstitutions`: literal values, or `None` for intrinsics.
     pub substitutions: Substitutions,
     pub workflow: WorkflowType,
+    /// How the deploying tool fills the file's `${...}` tokens.
+    pub filling: Filling,
+}
+
+/// How the tool that deploys a referenced definition file fills its `${...}` tokens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Filling {
+    /// `DefinitionSubstitutions` (SAM, CloudFormation): a name the template does not
+    /// give is left for later, unresolved (ASL801).
+    #[default]
+    Substitutions,
+    /// A Terraform template (`templatefile`, a `template_file` data source): every name
+    /// must be a variable, or Terraform refuses to render it (ASL806).
+    TerraformTemplate,
+    /// Terraform's `file(...)`: nothing is filled in; a `${...}` reaches AWS as written
+    /// (ASL806).
+    Verbatim,
 }
 
 impl Environment {
@@ -110,6 +127,20 @@ fn lint_definition_with(
     subs: Option<&Substitutions>,
     workflow: WorkflowType,
 ) -> Vec<Diagnostic> {
+    let mut out = lint_definition_unsuppressed(text, document, options, env, subs, workflow);
+    apply_suppressions(text, document, options, &mut out);
+    out
+}
+
+/// [`lint_definition_with`] before the file's suppression directives are applied.
+fn lint_definition_unsuppressed(
+    text: &str,
+    document: &Document<'_>,
+    options: &LintOptions,
+    env: &Environment,
+    subs: Option<&Substitutions>,
+    workflow: WorkflowType,
+) -> Vec<Diagnostic> {
     let none = Substitutions::new();
     // Without any `${` token there is nothing to resolve or report (ASL801).
     let placeholders = document
@@ -136,7 +167,6 @@ fn lint_definition_with(
     {
         unresolved_in_tree(text, root, subs, env, options, &mut out);
     }
-    apply_suppressions(text, document, options, &mut out);
     out
 }
 
@@ -181,13 +211,16 @@ pub fn lint_referenced(
         Some(root) if may_have_placeholder(text) => splices(text, root, &subs),
         _ => Vec::new(),
     };
+    // Only `DefinitionSubstitutions` leave a name for later (ASL801); what Terraform
+    // does not fill in is ASL806.
+    let leaves_names = reference.filling == Filling::Substitutions;
     let mut out = if splices.is_empty() {
-        lint_definition_with(
+        lint_definition_unsuppressed(
             text,
             &document,
             options,
             env,
-            Some(&subs),
+            leaves_names.then_some(&subs),
             reference.workflow,
         )
     } else {
@@ -215,14 +248,104 @@ pub fn lint_referenced(
             .into_iter()
             .map(|d| map_spliced(d, &spliced.map))
             .collect();
-        if let Some(root) = document.root.as_ref() {
+        if let Some(root) = document.root.as_ref()
+            && leaves_names
+        {
             unresolved_in_tree(text, root, &subs, env, options, &mut out);
         }
-        apply_suppressions(text, &document, options, &mut out);
         out
     };
+    if let Some(root) = document.root.as_ref()
+        && !leaves_names
+        && options.is_enabled(rule_meta("ASL806"))
+        && may_have_placeholder(text)
+    {
+        unfilled_terraform_tokens(text, root, reference, &mut out);
+    }
+    apply_suppressions(text, &document, options, &mut out);
     crate::diagnostics::sort(&mut out);
     out
+}
+
+/// Reports (ASL806) the `${...}` tokens of a definition file that Terraform deploys and
+/// will not fill in: in a template, a name that is not one of its variables (Terraform
+/// refuses to render the template); in a file read by `file(...)`, every token (it
+/// reaches AWS as written). A template's `$${` is a literal `${`; a token holding an
+/// expression other than a variable (a function call), or a template with `%{`
+/// directives (whose `for` loops bind names), is not judged.
+fn unfilled_terraform_tokens(
+    text: &str,
+    root: &Node<'_>,
+    reference: &Reference,
+    out: &mut Vec<Diagnostic>,
+) {
+    let template = reference.filling == Filling::TerraformTemplate;
+    if template && terraform::has_directive(text) {
+        return;
+    }
+    // The variable a token's expression reads, when it reads one and nothing else.
+    let variable = |expr: &str| -> Option<String> {
+        let expr = expr.trim();
+        let end = expr
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(expr.len());
+        let (name, rest) = expr.split_at(end);
+        let starts_ok = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+        (starts_ok && (rest.is_empty() || rest.starts_with(['.', '[']))).then(|| name.to_string())
+    };
+    let mut flag = |range: TextRange, token: &str| {
+        let inner = &token[2..token.len() - 1];
+        let message = if template {
+            let Some(name) = variable(inner) else { return };
+            if reference.substitutions.contains_key(&name) {
+                return;
+            }
+            format!(
+                "`{name}` is not a variable of the template: Terraform refuses to render the definition of `{}` (vars map does not contain key \"{name}\")",
+                reference.name
+            )
+        } else {
+            format!(
+                "`file` reads the definition of `{}` as written: `{token}` reaches AWS unfilled",
+                reference.name
+            )
+        };
+        let mut d = report("ASL806", range, message);
+        d.help = Some(if template {
+            format!(
+                "give `{}` a value in the template variables, or write `$${{{}}}` for a literal `${{{0}}}`",
+                variable(inner).unwrap_or_default(),
+                inner.trim()
+            )
+        } else {
+            "read the file with `templatefile(path, { ... })` to fill in its `${...}` tokens"
+                .to_string()
+        });
+        out.push(d);
+    };
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+            Value::Placeholder(token) if template::is_whole_placeholder(token) => {
+                flag(n.range, token)
+            }
+            Value::String(s) if has_dollar_brace(s) => {
+                let Some(scalar) = ScalarMap::new(text, n) else {
+                    continue;
+                };
+                for (range, _) in template::placeholder_tokens(s) {
+                    // `$${` is a template's escape for a literal `${`.
+                    if template && range.start > 0 && s.as_bytes()[range.start - 1] == b'$' {
+                        continue;
+                    }
+                    flag(scalar.outer(range.clone()), &s[range]);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The splices that put known values in place of their `${Name}` tokens: (range of
@@ -313,7 +436,8 @@ fn map_spliced(mut d: Diagnostic, map: &SpliceMap) -> Diagnostic {
 /// A state machine definition taken out of a template, as it would be deployed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deployed {
-    /// The state machine's name in the template (logical id, or `stateMachines.NAME`).
+    /// The state machine's name in the template (logical id, or `stateMachines.NAME`;
+    /// in a Terraform file its `name`, else the resource's label).
     pub name: String,
     /// The definition's text (JSON, or the YAML of a referenced `.asl.yaml` file) with
     /// the known substitutions applied.
@@ -331,8 +455,10 @@ pub struct Deployed {
 /// The error diagnostics that keep a [`Deployed`] definition from running, as
 /// `line:column: CODE message`, at positions in the file it came from (the template, or
 /// the referenced file), with that file's suppressions, for which `keep` is true.
+/// `template_path` tells a Terraform file from a template.
 pub fn deployed_errors(
     template_text: &str,
+    template_path: Option<&str>,
     kind: SourceKind,
     base_dir: &std::path::Path,
     deployed: &Deployed,
@@ -353,7 +479,12 @@ pub fn deployed_errors(
                 base_dir: Some(base_dir.to_path_buf()),
                 ..Environment::default()
             };
-            let d = crate::lint::lint_text_in(template_text, kind, &options, &env)
+            let d = if template_path.is_some_and(terraform::is_terraform_path) {
+                lint_terraform(template_text, &options, &env, &mut Vec::new())
+            } else {
+                crate::lint::lint_text_in(template_text, kind, &options, &env)
+            };
+            let d = d
                 .into_iter()
                 .filter(|d| {
                     deployed.range.start <= d.range.start && d.range.end <= deployed.range.end
@@ -440,6 +571,7 @@ pub fn deployed_definition(
                 path,
                 substitutions: subs.clone(),
                 workflow: def.workflow,
+                filling: Filling::Substitutions,
             }),
             file,
             range: def.property.range(),
@@ -457,22 +589,11 @@ pub fn deployed_definition(
             },
             Body::File { uri, .. } => {
                 let path = base_dir.join(uri);
-                match std::fs::read(&path) {
-                    Ok(bytes) => {
-                        let inner = String::from_utf8_lossy(&bytes).into_owned();
-                        let inner_kind = syntax::detect_kind(path.to_str(), &inner);
-                        let doc = syntax::parse(&inner, inner_kind);
-                        let splices = match doc.root.as_ref() {
-                            Some(r) if may_have_placeholder(&inner) => splices(&inner, r, &subs),
-                            _ => Vec::new(),
-                        };
-                        let spliced = Spliced::new(&inner, &splices).text;
-                        return Ok(Some(deployed(spliced, Some(path))));
-                    }
+                match read_spliced(&path, &subs) {
+                    Ok(spliced) => return Ok(Some(deployed(spliced, Some(path)))),
                     Err(e) => reasons.push(format!(
-                        "its {} names `{uri}`, which cannot be read ({})",
+                        "its {} names `{uri}`, which cannot be read ({e})",
                         def.property.key,
-                        path.display().to_string() + ": " + &e.to_string()
                     )),
                 }
             }
@@ -486,6 +607,139 @@ pub fn deployed_definition(
         "the definition of `{wanted}` cannot be read before deployment: {}",
         reasons.join("; ")
     ))
+}
+
+/// The text of the definition file at `path` with the known substitutions spliced in,
+/// or why it cannot be read.
+fn read_spliced(path: &std::path::Path, subs: &Substitutions) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let inner = String::from_utf8_lossy(&bytes).into_owned();
+    let inner_kind = syntax::detect_kind(path.to_str(), &inner);
+    let doc = syntax::parse(&inner, inner_kind);
+    let splices = match doc.root.as_ref() {
+        Some(r) if may_have_placeholder(&inner) => splices(&inner, r, subs),
+        _ => Vec::new(),
+    };
+    Ok(Spliced::new(&inner, &splices).text)
+}
+
+/// [`deployed_definition`] for a Terraform file: the state machine `name` (as
+/// `aws_sfn_state_machine.LABEL`, `module.LABEL`, or the bare label when no other
+/// machine has it; optional when the file has one), as Terraform would deploy it. What
+/// Terraform computes (`${...}` interpolations, references in `jsonencode`) stays as
+/// its text, a string, as an unresolved placeholder does in a template.
+pub fn deployed_terraform(
+    text: &str,
+    base_dir: &std::path::Path,
+    name: Option<&str>,
+) -> Result<Deployed, String> {
+    let machines = terraform::find(text);
+    let listed = || {
+        if machines.is_empty() {
+            "the file defines no state machine (aws_sfn_state_machine)".to_string()
+        } else {
+            let names: Vec<&str> = machines.iter().map(|m| m.name.as_str()).collect();
+            format!("the state machines are: {}", names.join(", "))
+        }
+    };
+    let label = |m: &terraform::Machine<'_>| m.name.rsplit('.').next().unwrap_or("").to_string();
+    let chosen: Vec<&terraform::Machine<'_>> = match name {
+        Some(n) => {
+            let exact: Vec<_> = machines.iter().filter(|m| m.name == n).collect();
+            if exact.is_empty() {
+                machines.iter().filter(|m| label(m) == n).collect()
+            } else {
+                exact
+            }
+        }
+        None => machines.iter().collect(),
+    };
+    let machine = match (chosen.as_slice(), name) {
+        ([one], _) => *one,
+        ([], Some(n)) => return Err(format!("no state machine named `{n}` here; {}", listed())),
+        ([], None) => return Err(listed()),
+        (_, Some(n)) => {
+            return Err(format!(
+                "`{n}` names more than one state machine: give the full name; {}",
+                listed()
+            ));
+        }
+        (several, None) => {
+            return Err(format!(
+                "the file has {} state machines: choose one with --definition NAME; {}",
+                several.len(),
+                listed()
+            ));
+        }
+    };
+    let deployed = |text: String,
+                    file: Option<PathBuf>,
+                    range: TextRange,
+                    subs: Substitutions,
+                    filling: Filling| Deployed {
+        name: machine.aws_name.clone(),
+        text,
+        workflow: machine.workflow,
+        reference: file.clone().map(|path| Reference {
+            name: machine.name.clone(),
+            path,
+            substitutions: subs,
+            workflow: machine.workflow,
+            filling,
+        }),
+        file,
+        range,
+    };
+    let pretty =
+        |root: &Node<'_>| serde_json::to_string_pretty(&root.to_json()).unwrap_or_default();
+    match &machine.definition {
+        terraform::Source::Heredoc { body } => {
+            // `$${` and `%%{` are Terraform's escapes for a literal `${` and `%{`.
+            let json = text[body.as_usize()]
+                .replace("$${", "${")
+                .replace("%%{", "%{");
+            let document = syntax::parse(&json, SourceKind::Json);
+            let shown = document.root.as_ref().map_or(json.clone(), pretty);
+            Ok(deployed(
+                shown,
+                None,
+                *body,
+                Substitutions::new(),
+                Filling::Verbatim,
+            ))
+        }
+        terraform::Source::Encoded { root } => Ok(deployed(
+            pretty(root),
+            None,
+            root.range,
+            Substitutions::new(),
+            Filling::Verbatim,
+        )),
+        terraform::Source::File {
+            path,
+            range,
+            vars,
+            rendered,
+        } => {
+            let file = base_dir.join(path);
+            let spliced = read_spliced(&file, vars).map_err(|e| {
+                format!(
+                    "the definition of `{}` names `{path}`, which cannot be read ({e})",
+                    machine.name
+                )
+            })?;
+            let filling = if *rendered {
+                Filling::TerraformTemplate
+            } else {
+                Filling::Verbatim
+            };
+            Ok(deployed(spliced, Some(file), *range, vars.clone(), filling))
+        }
+        terraform::Source::Computed { what, .. } => Err(format!(
+            "the definition of `{}` is {what}, which asl-lint does not evaluate",
+            machine.name
+        )),
+    }
 }
 
 /// Lints every definition of a template, with positions in the template.
@@ -591,6 +845,7 @@ pub fn lint_template_with_references(
                             path,
                             substitutions: def.substitutions.clone(),
                             workflow: def.workflow,
+                            filling: Filling::Substitutions,
                         }),
                         Err(d) if enabled("ASL802") => out.push(*d),
                         Err(_) => {}
@@ -658,7 +913,12 @@ pub fn lint_terraform(
                     d
                 }));
             }
-            terraform::Source::File { path, range, vars } => {
+            terraform::Source::File {
+                path,
+                range,
+                vars,
+                rendered,
+            } => {
                 let Some(dir) = &env.base_dir else {
                     continue;
                 };
@@ -669,6 +929,11 @@ pub fn lint_terraform(
                         path,
                         substitutions: vars,
                         workflow: machine.workflow,
+                        filling: if rendered {
+                            Filling::TerraformTemplate
+                        } else {
+                            Filling::Verbatim
+                        },
                     }),
                     Err(d) if enabled("ASL802") => out.push(*d),
                     Err(_) => {}

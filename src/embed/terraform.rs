@@ -37,6 +37,9 @@ const STATE_MACHINE: &str = "aws_sfn_state_machine";
 pub struct Machine<'t> {
     /// `aws_sfn_state_machine.<label>`.
     pub name: String,
+    /// The state machine's name in AWS: the `name` attribute when it is a literal
+    /// string, else the block's label.
+    pub aws_name: String,
     /// `type = "EXPRESS"` makes it Express; Standard otherwise, as in the provider.
     pub workflow: WorkflowType,
     pub definition: Source<'t>,
@@ -58,17 +61,19 @@ pub enum Source<'t> {
         range: TextRange,
         /// The `templatefile` variables: literal values, or `None` for expressions.
         vars: Substitutions,
+        /// Whether Terraform renders the file as a template (`templatefile`, a
+        /// `template_file` data source); `file(...)` alone gives its text as written.
+        rendered: bool,
     },
     /// An expression asl-lint does not evaluate, at `range`, described by `what`.
     Computed { range: TextRange, what: String },
 }
 
-/// Why `asl-lint <command>` (simulate, graph) refuses a Terraform file: only `check`
-/// reads one.
-pub fn unsupported(command: &str) -> String {
-    format!(
-        "a Terraform file: `asl-lint check` reads its state machines, `asl-lint {command}` does not; give it the definition file that `templatefile` reads, or a copy of the JSON"
-    )
+/// Whether a template's text holds a `%{ ... }` directive (`%{ if }`, `%{ for }`; `%%{`
+/// is a literal `%{`).
+pub fn has_directive(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, b"%{").any(|i| i == 0 || b[i - 1] != b'%')
 }
 
 /// Whether a path names a Terraform configuration file.
@@ -82,6 +87,7 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
     let blocks = blocks(text, &tokens);
     let mut out = Vec::new();
     for b in &blocks {
+        let label = b.labels.last().map_or("", |l| l.0.as_str()).to_string();
         let (module, name) = match (b.keyword.as_str(), b.labels.first()) {
             ("resource", Some(l)) if l.0 == STATE_MACHINE => (
                 false,
@@ -114,8 +120,13 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
         if module && !is_state_machine(text, &definition) {
             continue;
         }
+        let aws_name = match attrs.iter().find(|a| a.0 == "name").map(|a| a.1) {
+            Some([t]) => string_value(text, t).unwrap_or(label),
+            _ => label,
+        };
         out.push(Machine {
             name,
+            aws_name,
             workflow,
             definition,
         });
@@ -547,6 +558,7 @@ fn source<'t>(
                             path,
                             range: t.range(),
                             vars,
+                            rendered: ident(0) == Some("templatefile"),
                         },
                         None => computed("a path Terraform computes"),
                     }
@@ -607,10 +619,12 @@ fn source<'t>(
                         path,
                         range,
                         vars: inner,
+                        ..
                     } => Source::File {
                         path,
                         range,
                         vars: inner.into_iter().chain(vars).collect(),
+                        rendered: true,
                     },
                     other => other,
                 },
@@ -867,7 +881,13 @@ resource "aws_sfn_state_machine" "sm" {
         let [m] = found.as_slice() else {
             panic!("{found:?}");
         };
-        let Source::File { path, range, vars } = &m.definition else {
+        let Source::File {
+            path,
+            range,
+            vars,
+            rendered: true,
+        } = &m.definition
+        else {
             panic!("{:?}", m.definition);
         };
         assert_eq!(path, "sm/flow.asl.json");
@@ -901,7 +921,14 @@ resource "aws_sfn_state_machine" "other" {
 "#;
         let found = find(text);
         assert_eq!(found.len(), 2);
-        let Source::File { path, vars, .. } = &found[0].definition else {
+        // `template = file(...)` in a `template_file`: rendered with its vars.
+        let Source::File {
+            path,
+            vars,
+            rendered: true,
+            ..
+        } = &found[0].definition
+        else {
             panic!("{:?}", found[0].definition);
         };
         assert_eq!(path, "def.json");
@@ -954,7 +981,9 @@ resource "aws_sfn_state_machine" "sm" { definition = file("a.json") }
             panic!("{found:?}");
         };
         assert_eq!(m.name, "aws_sfn_state_machine.sm");
-        assert!(matches!(&m.definition, Source::File { path, .. } if path == "a.json"));
+        assert!(
+            matches!(&m.definition, Source::File { path, rendered: false, .. } if path == "a.json")
+        );
     }
 
     /// The JSON a `jsonencode` object stands for, with what is unknown as `?`.

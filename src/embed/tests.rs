@@ -216,6 +216,7 @@ fn reference(subs: &[(&str, Option<&str>)], workflow: WorkflowType) -> Reference
             .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
             .collect(),
         workflow,
+        filling: Filling::Substitutions,
     }
 }
 
@@ -428,12 +429,14 @@ fn templates_find_existing_referenced_files_with_their_type() {
                 .into_iter()
                 .collect(),
                 workflow: WorkflowType::Express,
+                filling: Filling::Substitutions,
             },
             Reference {
                 name: "B".to_string(),
                 path,
                 substitutions: Substitutions::new(),
                 workflow: WorkflowType::Standard,
+                filling: Filling::Substitutions,
             },
         ]
     );
@@ -522,4 +525,74 @@ fn a_terraform_local_shared_by_two_machines_is_reported_once() {
         .collect();
     assert_eq!(codes, [("ASL201", "\"B\"")]);
     assert!(references.is_empty());
+}
+
+/// What Terraform does not fill in is ASL806, an error, at each token: in a template a
+/// name that is not a variable (a computed variable is known; `$${` is a literal; an
+/// attribute of a variable, `cfg.X`, reads the variable; a function call is not judged),
+/// and in a file read by `file(...)` every token. Never ASL801 for these files.
+#[test]
+fn terraform_tokens_left_unfilled() {
+    let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {
+  "a": "${Arn}", "b": "${Missing}", "c": "$${Literal}", "d": "${cfg.Missing2}",
+  "e": "${upper(Whatever)}", "f": "${ Missing }"}, "Next": "B"},
+  "B": {"Type": "Wait", "Seconds": ${Wait}, "End": true}}}"#;
+    let mut r = reference(&[("Arn", None), ("cfg", None)], WorkflowType::Standard);
+    r.filling = Filling::TerraformTemplate;
+    let found = lint_ref(text, SourceKind::Json, &r);
+    let at = |l: &str, t: &str| ("ASL806".to_string(), l.to_string(), t.to_string());
+    assert_eq!(
+        found,
+        vec![
+            at("2:24", "${Missing}"),
+            at("3:36", "${ Missing }"),
+            at("4:36", "${Wait}"),
+        ]
+    );
+    let messages: Vec<String> = lint_referenced(
+        text,
+        SourceKind::Json,
+        &r,
+        &LintOptions::default(),
+        &Environment::default(),
+    )
+    .into_iter()
+    .map(|d| format!("{} | {}", d.message, d.help.unwrap_or_default()))
+    .collect();
+    assert_eq!(
+        messages[0],
+        "`Missing` is not a variable of the template: Terraform refuses to render the definition of `Machine` (vars map does not contain key \"Missing\") | give `Missing` a value in the template variables, or write `$${Missing}` for a literal `${Missing}`"
+    );
+    // A template with directives binds names of its own: not judged.
+    let directive = text.replace(
+        "\"B\": {",
+        "\"B\": {\"Comment\": \"%{ if x }y%{ endif }\", ",
+    );
+    assert_eq!(lint_ref(&directive, SourceKind::Json, &r), vec![]);
+    // `file(...)`: every token reaches AWS as written, `$${` included.
+    r.filling = Filling::Verbatim;
+    let found = lint_ref(text, SourceKind::Json, &r);
+    assert_eq!(found.len(), 7, "{found:?}");
+    assert_eq!(found[2], at("2:44", "${Literal}"));
+    let d = &lint_referenced(
+        text,
+        SourceKind::Json,
+        &r,
+        &LintOptions::default(),
+        &Environment::default(),
+    )[0];
+    assert_eq!(
+        (d.message.as_str(), d.help.as_deref()),
+        (
+            "`file` reads the definition of `Machine` as written: `${Arn}` reaches AWS unfilled",
+            Some("read the file with `templatefile(path, { ... })` to fill in its `${...}` tokens")
+        )
+    );
+    // The same file deployed with DefinitionSubstitutions: names left for later.
+    r.filling = Filling::Substitutions;
+    assert!(
+        lint_ref(text, SourceKind::Json, &r)
+            .iter()
+            .all(|d| d.0 == "ASL801")
+    );
 }

@@ -469,6 +469,7 @@ pub static RULES: &[&Rule] = &[
     &templates::unreadable_definition::RULE,
     &templates::unused_suppression::RULE,
     &templates::unknown_suppression_code::RULE,
+    &templates::unfilled_placeholder::RULE,
 ];
 
 /// Error rules about definitions that Step Functions deploys but that fail when the

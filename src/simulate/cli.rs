@@ -26,10 +26,11 @@ pub enum WorkflowType {
 #[derive(Clone, Debug, clap::Args)]
 pub struct SimulateArgs {
     /// The definition (.asl.json or .asl.yaml), or a CloudFormation/SAM/Serverless
-    /// template that holds it (see `--definition`).
+    /// template or Terraform file that holds it (see `--definition`).
     pub definition: PathBuf,
-    /// In a template: the state machine to run (its logical id; optional when the
-    /// template has only one). Its DefinitionSubstitutions are applied, and its
+    /// In a template: the state machine to run (its logical id, or in a Terraform file
+    /// `aws_sfn_state_machine.LABEL` or just LABEL; optional when there is only one).
+    /// Its DefinitionSubstitutions (`templatefile` variables) are applied, and its
     /// workflow type is used unless `--type` is given.
     #[arg(long = "definition", value_name = "NAME")]
     pub definition_name: Option<String>,
@@ -184,15 +185,6 @@ pub fn run_to_strings(
     out: &mut String,
     err: &mut String,
 ) -> u8 {
-    let shown = args.definition.display().to_string();
-    if crate::embed::terraform::is_terraform_path(&shown) {
-        let _ = writeln!(
-            err,
-            "error: {shown}: {}",
-            crate::embed::terraform::unsupported("simulate")
-        );
-        return 2;
-    }
     let text = match std::fs::read(&args.definition) {
         Ok(b) => b,
         Err(e) => {
@@ -216,7 +208,13 @@ pub fn run_to_strings(
         .map(PathBuf::from)
         .unwrap_or_default();
     let name = args.definition_name.as_deref();
-    let deployed = match crate::embed::deployed_definition(&text, kind, &base_dir, name) {
+    let path = args.definition.to_str();
+    let deployed = if path.is_some_and(crate::embed::terraform::is_terraform_path) {
+        crate::embed::deployed_terraform(&text, &base_dir, name).map(Some)
+    } else {
+        crate::embed::deployed_definition(&text, kind, &base_dir, name)
+    };
+    let deployed = match deployed {
         Ok(d) => d,
         Err(e) => {
             let _ = writeln!(err, "error: {}: {e}", args.definition.display());
@@ -251,7 +249,7 @@ pub fn run_to_strings(
                 d.severity == crate::diagnostics::Severity::Error
                     && !crate::rules::RUN_TIME_ERRORS.contains(&d.code)
             };
-            let errs = crate::embed::deployed_errors(&text, kind, &base_dir, d, &keep);
+            let errs = crate::embed::deployed_errors(&text, path, kind, &base_dir, d, &keep);
             if errs.is_empty() {
                 let inner_kind =
                     crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), &d.text);

@@ -1,0 +1,41 @@
+use crate::rules::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `${...}` token in a definition file that Terraform deploys and will not
+    /// fill in:
+    /// - in a file read by `templatefile(path, vars)` (or a `template_file` data
+    ///   source), a name that is not one of the template variables;
+    /// - in a file read by `file(path)`, every token: `file` gives the text as written.
+    ///
+    /// A template's `$${Name}` (a literal `${Name}`) is not reported, nor is a token that
+    /// holds an expression other than a variable, nor a template with `%{ ... }`
+    /// directives.
+    ///
+    /// ## Why is this bad?
+    /// `templatefile` requires every name a template reads to be among its variables:
+    /// `terraform plan` fails with "vars map does not contain key". A definition read
+    /// with `file` reaches AWS with `${Name}` in it: a `Resource` that is not an ARN is
+    /// rejected at deploy time, a string parameter is passed on unfilled at run time.
+    ///
+    /// ## Example
+    /// ```text
+    /// definition = templatefile("${path.module}/orders.asl.json", {
+    ///   ChargeArn = aws_lambda_function.charge.arn
+    /// })
+    /// # orders.asl.json: "Resource": "${ChargArn}"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```text
+    /// # orders.asl.json: "Resource": "${ChargeArn}"
+    /// ```
+    pub static RULE = {
+        code: "ASL806",
+        name: "unfilled-placeholder",
+        severity: Error,
+        aws_code: None,
+        fix: None,
+        check: super::reported_by_reader,
+    }
+}
