@@ -10,6 +10,7 @@ pub mod hard_coded_secret;
 pub mod inline_map_concurrency_limit;
 pub mod lambda_without_retry;
 pub mod loop_without_exit;
+pub mod state_name_whitespace;
 pub mod timeout_beyond_machine_timeout;
 
 use petgraph::algo::kosaraju_scc;

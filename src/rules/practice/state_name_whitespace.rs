@@ -1,0 +1,156 @@
+use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::TextRange;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a state name that begins or ends with whitespace or an invisible
+    /// character (a zero-width space, a byte-order mark). The fix renames the state and
+    /// every `StartAt`, `Next`, `Default` and Catch `Next` that names it.
+    ///
+    /// ## Why is this bad?
+    /// AWS accepts the name, but nobody sees the space: a `Next` typed as the name
+    /// appears (without it) names no state, the console and the execution history show
+    /// two states that look the same, and tools that match states by name (mock
+    /// configs, CloudWatch dashboards, test assertions) miss it.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Open case ", "States": {"Open case ": {"Type": "Pass", "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "Open case", "States": {"Open case": {"Type": "Pass", "End": true}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL713",
+        name: "state-name-whitespace",
+        severity: Warning,
+        aws_code: None,
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+/// Whitespace, or a character that shows as nothing.
+fn invisible(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for scope in &machine.scopes {
+        for state in &scope.states {
+            let name = state.name;
+            let trimmed = name.trim_matches(invisible);
+            if trimmed.len() == name.len() || trimmed.is_empty() {
+                continue;
+            }
+            let place = match (name.starts_with(invisible), name.ends_with(invisible)) {
+                (true, true) => "begins and ends",
+                (true, false) => "begins",
+                _ => "ends",
+            };
+            let d = sink.report(
+                state.name_range,
+                format!("state name {name:?} {place} with whitespace or an invisible character"),
+            );
+            d.help = Some(format!("rename it \"{trimmed}\""));
+            if !ctx.fixes || !machine.states_named(trimmed).is_empty() {
+                continue;
+            }
+            // The key and every reference in its scope, each written without escapes.
+            let mut ranges = vec![state.name_range];
+            if let Some(m) = scope.start_at.filter(|m| m.value.as_str() == Some(name)) {
+                ranges.push(m.value.range);
+            }
+            for other in &scope.states {
+                for t in other.transitions() {
+                    if t.target == name {
+                        ranges.push(t.member.value.range);
+                    }
+                }
+            }
+            let edits: Option<Vec<Edit>> = ranges
+                .iter()
+                .map(|&r| {
+                    inside_quotes(ctx.source, r, name).map(|range| Edit {
+                        range,
+                        replacement: trimmed.to_string(),
+                    })
+                })
+                .collect();
+            if let Some(mut edits) = edits {
+                edits.sort_by_key(|e| e.range.start);
+                d.fixes.push(Fix {
+                    title: format!("Rename to \"{trimmed}\""),
+                    applicability: Applicability::Unsafe,
+                    edits,
+                });
+            }
+        }
+    }
+}
+
+/// The range of `name` inside the quoted string at `range`, when it is written there
+/// as is (no escapes). A name with spaces at its ends is always quoted.
+fn inside_quotes(source: &str, range: TextRange, name: &str) -> Option<TextRange> {
+    let text = source.get(range.as_usize())?;
+    let quote = text.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+    (inner == name).then(|| TextRange::new(range.start + 1, range.end - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Applicability;
+    use crate::rules::{each_fix, located_messages};
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn leading_and_trailing_whitespace_is_reported_at_the_name() {
+        let text = r#"{"StartAt": " A", "States": {" A": {"Type": "Pass", "Next": "B\u200b"}, "B\u200b": {"Type": "Pass", "Next": "C\t "}, "C\t ": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            located_messages(text, "ASL713"),
+            vec![
+                "\" A\": state name \" A\" begins with whitespace or an invisible character",
+                "\"B\\u200b\": state name \"B\\u{200b}\" ends with whitespace or an invisible character",
+                "\"C\\t \": state name \"C\\t \" ends with whitespace or an invisible character",
+            ]
+        );
+        let clean = r#"{"StartAt": "A b", "States": {"A b": {"Type": "Succeed"}}}"#;
+        assert_eq!(located_messages(clean, "ASL713"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_fix_renames_the_state_and_its_references() {
+        let text = r#"{"StartAt": "Open ", "States": {"Open ": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "Open "}], "Default": "Done"}, "Done": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            each_fix(text, SourceKind::Json, "ASL713"),
+            vec![vec![(
+                Applicability::Unsafe,
+                "Rename to \"Open\"".to_string(),
+                text.replace("Open ", "Open")
+            )]]
+        );
+        // A name written with an escape, or a trimmed name that is taken: no fix.
+        let escaped = r#"{"StartAt": "A\u0020", "States": {"A\u0020": {"Type": "Succeed"}}}"#;
+        assert_eq!(each_fix(escaped, SourceKind::Json, "ASL713"), vec![vec![]]);
+        let taken = r#"{"StartAt": "A ", "States": {"A ": {"Type": "Pass", "Next": "A"}, "A": {"Type": "Succeed"}}}"#;
+        assert_eq!(each_fix(taken, SourceKind::Json, "ASL713"), vec![vec![]]);
+    }
+
+    #[test]
+    fn yaml_quoted_names_keep_their_quotes() {
+        let text = "StartAt: 'Open '\nStates:\n  'Open ':\n    Type: Succeed\n";
+        assert_eq!(
+            each_fix(text, SourceKind::Yaml, "ASL713"),
+            vec![vec![(
+                Applicability::Unsafe,
+                "Rename to \"Open\"".to_string(),
+                "StartAt: 'Open'\nStates:\n  'Open':\n    Type: Succeed\n".to_string()
+            )]]
+        );
+    }
+}
