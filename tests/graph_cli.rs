@@ -33,7 +33,7 @@ fn templates_need_a_choice_when_they_hold_several_machines() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(
-        err.contains("2 state machines here; choose one with --definition (OrderMachine, Broken)"),
+        err.contains("the template has 2 state machines: choose one with --definition NAME; the state machines are: OrderMachine, Broken"),
         "{err}"
     );
     let o = run(&[
@@ -49,6 +49,32 @@ fn templates_need_a_choice_when_they_hold_several_machines() {
     // `${Then}` was substituted with "Done": Charge leads to Done.
     assert!(out.contains("  s0_1 --> s0_2\n"), "{out}");
     assert!(out.contains("s0_0[\"Validate<br/><i>Task</i>\"]"), "{out}");
+}
+
+/// A SAM state machine whose definition is a `DefinitionUri` file is drawn from that
+/// file, with the template's `DefinitionSubstitutions`.
+#[test]
+fn sam_definition_uri_is_drawn_from_the_file() {
+    let o = run(&[
+        "graph",
+        "tests/fixtures/ci/sam-uri/template.yaml",
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.starts_with(
+            "flowchart TD\n  s0_0[\"Charge<br/><i>Task</i>\"]\n  s0_1[\"Pause<br/><i>Wait</i>\"]\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("  start --> s0_0\n  s0_0 --> s0_1\n"), "{out}");
 }
 
 /// A Terraform file's state machine is drawn as Terraform deploys it: a `templatefile`

@@ -64,11 +64,15 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     let mut text = decoded.text;
     let mut wanted = args.definition.as_deref();
     let mut kind = syntax::detect_kind(Some(&shown), &text);
-    // A Terraform file: draw the state machine's definition as Terraform deploys it.
-    if crate::embed::terraform::is_terraform_path(&shown) {
-        let dir = args.file.parent().unwrap_or(std::path::Path::new(""));
-        let deployed = crate::embed::deployed_terraform(&text, dir, wanted)
-            .map_err(|e| format!("{shown}: {e}"))?;
+    // A template or Terraform file: draw the state machine's definition as it is
+    // deployed (a SAM `DefinitionUri` or `templatefile` read, substitutions applied).
+    let dir = args.file.parent().unwrap_or(std::path::Path::new(""));
+    let deployed = if crate::embed::terraform::is_terraform_path(&shown) {
+        crate::embed::deployed_terraform(&text, dir, wanted).map(Some)
+    } else {
+        crate::embed::deployed_definition(&text, kind, dir, wanted)
+    };
+    if let Some(deployed) = deployed.map_err(|e| format!("{shown}: {e}"))? {
         kind = syntax::detect_kind(
             deployed.file.as_ref().and_then(|f| f.to_str()),
             &deployed.text,
