@@ -25,6 +25,7 @@ pub fn parse(text: &str) -> Document<'_> {
         comments: Vec::new(),
         member_bufs: Vec::new(),
         item_bufs: Vec::new(),
+        eof_reported: false,
     };
     if text.as_bytes().starts_with(&[0xEF, 0xBB, 0xBF]) {
         // UTF-8 byte order mark at the start: tolerated silently.
@@ -70,6 +71,8 @@ struct Parser<'s> {
     /// half of them unused (a 12 MB definition took 27 MB more than needed).
     member_bufs: Vec<Vec<Member<'s>>>,
     item_bufs: Vec<Vec<Node<'s>>>,
+    /// The text ended inside objects or arrays and that was reported (once).
+    eof_reported: bool,
 }
 
 fn is_delimiter(b: u8) -> bool {
@@ -488,6 +491,26 @@ impl<'s> Parser<'s> {
         Some(v)
     }
 
+    /// The text ended inside the object or array opened at `start`, `depth` levels
+    /// deep. Reported once, at the innermost opener (nearest to where typing stopped),
+    /// saying how many enclosing ones are left open too, rather than once per level.
+    fn unterminated(&mut self, start: usize, what: &str, close: char, depth: usize) {
+        if std::mem::replace(&mut self.eof_reported, true) {
+            return;
+        }
+        let mut message = format!("unterminated {what}: expected `{close}`");
+        match depth {
+            0 => {}
+            1 => message.push_str(" (and 1 enclosing object or array left open)"),
+            n => message.push_str(&format!(" (and {n} enclosing objects or arrays left open)")),
+        }
+        self.error(
+            TextRange::from_usize(start, start + 1),
+            SyntaxErrorKind::Invalid,
+            message,
+        );
+    }
+
     fn object(&mut self, depth: usize) -> Node<'s> {
         let start = self.pos;
         self.pos += 1; // `{`
@@ -496,11 +519,7 @@ impl<'s> Parser<'s> {
         loop {
             self.skip_trivia();
             let Some(b) = self.peek() else {
-                self.error(
-                    TextRange::from_usize(start, start + 1),
-                    SyntaxErrorKind::Invalid,
-                    "unterminated object: expected `}`".to_string(),
-                );
+                self.unterminated(start, "object", '}', depth);
                 break;
             };
             if b == b'}' {
@@ -672,11 +691,7 @@ impl<'s> Parser<'s> {
             self.skip_trivia();
             match self.peek() {
                 None => {
-                    self.error(
-                        TextRange::from_usize(start, start + 1),
-                        SyntaxErrorKind::Invalid,
-                        "unterminated array: expected `]`".to_string(),
-                    );
+                    self.unterminated(start, "array", ']', depth);
                     break;
                 }
                 Some(b']') => {
@@ -1072,6 +1087,26 @@ mod tests {
             root.get("TimeoutSeconds").unwrap().value,
             Value::Placeholder("${Timeout}".into())
         );
+    }
+
+    #[test]
+    fn text_ending_inside_containers_is_reported_once_at_the_innermost() {
+        assert_eq!(
+            errors(r#"{"a": [1, {"b": 2"#),
+            vec![(
+                "10..11".to_string(),
+                "unterminated object: expected `}` (and 2 enclosing objects or arrays left open)"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            errors("[1, 2"),
+            vec![("0..1".to_string(), "unterminated array: expected `]`".to_string())]
+        );
+        // 100,000 levels: one report, not one per level.
+        let deep = "[".repeat(100_000);
+        let doc = parse(&deep);
+        assert_eq!(doc.errors.len(), 2, "{:?}", doc.errors.last());
     }
 
     #[test]
