@@ -185,6 +185,78 @@ impl RetryWaits {
     }
 }
 
+/// Declares the fields that [`State::field`] finds through the state's [`FieldIndex`]:
+/// [`INDEXED_FIELDS`], and [`field_slot`], a `match` on their names (which the compiler
+/// turns into a few comparisons of the length and of inline loads, no `memcmp` calls).
+macro_rules! indexed_fields {
+    ($($name:ident,)*) => {
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        enum Slot {
+            $($name,)*
+        }
+
+        const INDEXED_FIELDS: &[&str] = &[$(stringify!($name),)*];
+
+        /// The position of `key` in [`INDEXED_FIELDS`].
+        #[inline]
+        fn field_slot(key: &str) -> Option<usize> {
+            Some(match key {
+                $(stringify!($name) => Slot::$name as usize,)*
+                _ => return None,
+            })
+        }
+    };
+}
+
+// The fields the ASL gives states; any other key is looked up by a scan.
+indexed_fields! {
+    Type, Comment, QueryLanguage, Next, End, InputPath, OutputPath, ResultPath,
+    Parameters, ResultSelector, Resource, TimeoutSeconds, TimeoutSecondsPath,
+    HeartbeatSeconds, HeartbeatSecondsPath, Retry, Catch, Credentials, Arguments,
+    Output, Assign, Choices, Default, Seconds, SecondsPath, Timestamp, TimestampPath,
+    Error, ErrorPath, Cause, CausePath, Branches, ItemProcessor, Iterator, ItemsPath,
+    Items, ItemSelector, ItemReader, ItemBatcher, ResultWriter, MaxConcurrency,
+    MaxConcurrencyPath, ToleratedFailureCount, ToleratedFailureCountPath,
+    ToleratedFailurePercentage, ToleratedFailurePercentagePath, Label, Result,
+}
+
+/// Where each of [`INDEXED_FIELDS`] is among a state's members (the last one, when a
+/// key is repeated, as [`Node::member`] finds it), built in one pass.
+///
+/// Rules ask every state for a dozen fields each; scanning the members for each one
+/// compares keys that live all over a large source text, and on a 10,000-state file
+/// those cache misses were a good part of a lint. `None` for a state with too many
+/// members to index with a byte (a scan then finds them).
+#[derive(Debug)]
+struct FieldIndex(Option<[u8; INDEXED_FIELDS.len()]>);
+
+/// Not among the members.
+const ABSENT: u8 = u8::MAX;
+
+impl FieldIndex {
+    fn build(members: &[Member<'_>]) -> FieldIndex {
+        if members.len() >= usize::from(ABSENT) {
+            return FieldIndex(None);
+        }
+        let mut at = [ABSENT; INDEXED_FIELDS.len()];
+        for (i, m) in members.iter().enumerate() {
+            if let Some(slot) = field_slot(&m.key) {
+                at[slot] = i as u8;
+            }
+        }
+        FieldIndex(Some(at))
+    }
+
+    /// The member `key` of `members` (those the index was built from).
+    #[inline]
+    fn find<'a, 's>(&self, members: &'a [Member<'s>], key: &str) -> Option<&'a Member<'s>> {
+        match (&self.0, field_slot(key)) {
+            (Some(at), Some(slot)) => (at[slot] != ABSENT).then(|| &members[usize::from(at[slot])]),
+            _ => members.iter().rev().find(|m| m.key == key),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct State<'a, 's> {
     pub id: StateId,
@@ -208,6 +280,7 @@ pub struct State<'a, 's> {
     pub retriers: Vec<Retrier<'a, 's>>,
     /// Nested scopes: one per Parallel branch, or the Map processor.
     pub children: Vec<super::ScopeId>,
+    fields: FieldIndex,
 }
 
 impl<'a, 's> State<'a, 's> {
@@ -217,16 +290,17 @@ impl<'a, 's> State<'a, 's> {
         machine_ql: QueryLanguage,
     ) -> State<'a, 's> {
         let node = &member.value;
-        let kind = node
-            .get("Type")
+        let members = node.as_object().unwrap_or(&[]);
+        let fields = FieldIndex::build(members);
+        let get = |key: &str| fields.find(members, key).map(|m| &m.value);
+        let kind = get("Type")
             .and_then(Node::as_str)
             .and_then(StateType::parse);
-        let query_language = node
-            .get("QueryLanguage")
+        let query_language = get("QueryLanguage")
             .and_then(Node::as_str)
             .and_then(QueryLanguage::parse)
             .unwrap_or(machine_ql);
-        let list = |key: &str| node.get(key).and_then(Node::as_array).unwrap_or(&[]);
+        let list = |key: &str| get(key).and_then(Node::as_array).unwrap_or(&[]);
         let choices = if kind == Some(StateType::Choice) {
             list("Choices")
                 .iter()
@@ -261,10 +335,10 @@ impl<'a, 's> State<'a, 's> {
             member,
             kind,
             query_language,
-            next: node.member("Next"),
-            end: node.member("End"),
+            next: fields.find(members, "Next"),
+            end: fields.find(members, "End"),
             default: if kind == Some(StateType::Choice) {
-                node.member("Default")
+                fields.find(members, "Default")
             } else {
                 None
             },
@@ -272,12 +346,14 @@ impl<'a, 's> State<'a, 's> {
             catchers,
             retriers,
             children: Vec::new(),
+            fields,
         }
     }
 
-    /// The member `key` of this state.
+    /// The member `key` of this state (through its [`FieldIndex`]).
+    #[inline]
     pub fn field(&self, key: &str) -> Option<&'a Member<'s>> {
-        self.node.member(key)
+        self.fields.find(self.members(), key)
     }
 
     /// All members of this state in source order (known and unknown fields).
@@ -329,9 +405,8 @@ impl<'a, 's> State<'a, 's> {
     pub(super) fn child_scope_nodes(&self) -> Vec<(&'a Node<'s>, ScopeKind)> {
         match self.kind {
             Some(StateType::Parallel) => self
-                .node
-                .get("Branches")
-                .and_then(Node::as_array)
+                .field("Branches")
+                .and_then(|m| m.value.as_array())
                 .unwrap_or(&[])
                 .iter()
                 .enumerate()
@@ -347,9 +422,9 @@ impl<'a, 's> State<'a, 's> {
                 })
                 .collect(),
             Some(StateType::Map) => {
-                let (node, legacy) = match self.node.get("ItemProcessor") {
-                    Some(n) => (Some(n), false),
-                    None => (self.node.get("Iterator"), true),
+                let (node, legacy) = match self.field("ItemProcessor") {
+                    Some(m) => (Some(&m.value), false),
+                    None => (self.field("Iterator").map(|m| &m.value), true),
                 };
                 node.filter(|n| n.as_object().is_some())
                     .map(|n| {
@@ -364,6 +439,52 @@ impl<'a, 's> State<'a, 's> {
                     .unwrap_or_default()
             }
             _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{SourceKind, parse};
+
+    #[test]
+    fn each_indexed_field_has_its_own_slot() {
+        for (i, f) in INDEXED_FIELDS.iter().enumerate() {
+            assert_eq!(field_slot(f), Some(i));
+        }
+        assert_eq!(field_slot("Nope"), None);
+    }
+
+    /// `field` finds what a scan of the members finds: the last of repeated keys, and
+    /// keys that are not indexed, also in a state too large to index.
+    #[test]
+    fn field_finds_what_a_scan_finds() {
+        let many: String = (0..300).map(|i| format!(r#""X{i}": {i}, "#)).collect();
+        for extra in ["", many.as_str()] {
+            let text = format!(
+                r#"{{"Type": "Pass", {extra}"Next": "A", "Custom": 1, "Next": "B", "Result": 2}}"#
+            );
+            let doc = parse(&text, SourceKind::Json);
+            let root = doc.root.as_ref().unwrap();
+            let member = Member {
+                key: "S".into(),
+                key_range: TextRange::new(0, 0),
+                value: root.clone(),
+            };
+            let state = State::build(
+                StateId { scope: 0, index: 0 },
+                &member,
+                QueryLanguage::JsonPath,
+            );
+            for key in ["Type", "Next", "Custom", "Result", "End", "X299", "Missing"] {
+                assert_eq!(
+                    state.field(key).map(|m| m.key_range),
+                    member.value.member(key).map(|m| m.key_range),
+                    "{key}"
+                );
+            }
+            assert_eq!(state.next.and_then(|m| m.value.as_str()), Some("B"));
         }
     }
 }
