@@ -8,7 +8,7 @@ pub mod unknown_error_name;
 pub mod unmatchable_error_name;
 
 use crate::model::State;
-use crate::syntax::Node;
+use crate::syntax::{Member, Node};
 
 /// The predefined error names (`States.Http.StatusCode.<code>` and other
 /// `States.Http.*` names are matched by prefix).
@@ -66,9 +66,10 @@ impl HandlerList<'_, '_> {
 }
 
 /// The Retry and Catch lists of a state (of any type: misplaced lists are ASL110's).
-pub(crate) fn handler_lists<'a, 's>(state: &State<'a, 's>) -> Vec<HandlerList<'a, 's>> {
-    let names = |n: &'a Node<'s>| -> &'a [Node<'s>] {
-        n.get("ErrorEquals").and_then(Node::as_array).unwrap_or(&[])
+pub(crate) fn handler_lists<'a, 's>(state: &State<'a, 's>) -> [HandlerList<'a, 's>; 2] {
+    // The model found each entry's `ErrorEquals` already: no scan of the entries.
+    let names = |error_equals: Option<&'a Member<'s>>| -> &'a [Node<'s>] {
+        error_equals.and_then(|m| m.value.as_array()).unwrap_or(&[])
     };
     let array = |field: &str| {
         state
@@ -76,13 +77,13 @@ pub(crate) fn handler_lists<'a, 's>(state: &State<'a, 's>) -> Vec<HandlerList<'a
             .map(|m| &m.value)
             .filter(|v| v.as_array().is_some())
     };
-    vec![
+    [
         HandlerList {
             field: "Retry",
             entries: state
                 .retriers
                 .iter()
-                .map(|r| (r.node, names(r.node)))
+                .map(|r| (r.node, names(r.error_equals)))
                 .collect(),
             array: array("Retry"),
         },
@@ -91,7 +92,7 @@ pub(crate) fn handler_lists<'a, 's>(state: &State<'a, 's>) -> Vec<HandlerList<'a
             entries: state
                 .catchers
                 .iter()
-                .map(|c| (c.node, names(c.node)))
+                .map(|c| (c.node, names(c.error_equals)))
                 .collect(),
             array: array("Catch"),
         },

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostics::{Applicability, Fix};
 use crate::rules::errors::{UNCATCHABLE, handler_lists};
@@ -49,7 +49,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     for state in machine.all_states() {
         for list in handler_lists(state) {
             // Name -> index of the first entry that handles it; TaskFailed's index.
-            let mut seen: HashMap<&str, usize> = HashMap::new();
+            let mut seen: HashMap<&str, usize> = HashMap::default();
             let mut task_failed: Option<usize> = None;
             for (i, (entry, names)) in list.entries.iter().enumerate() {
                 // After States.ALL everything is dead; ASL501 reports that.
