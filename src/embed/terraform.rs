@@ -43,6 +43,10 @@ pub struct Machine<'t> {
     /// `type = "EXPRESS"` makes it Express; Standard otherwise, as in the provider.
     pub workflow: WorkflowType,
     pub definition: Source<'t>,
+    /// The whole block, from its keyword to its closing brace.
+    pub block: TextRange,
+    /// The label that names it (the block's last label; its keyword without one).
+    pub label: TextRange,
 }
 
 #[derive(Debug, PartialEq)]
@@ -129,6 +133,8 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
             aws_name,
             workflow,
             definition,
+            block: b.range,
+            label: b.labels.last().map_or(b.keyword_range, |l| l.1),
         });
     }
     out
@@ -395,9 +401,12 @@ fn string_value(text: &str, t: &Token) -> Option<String> {
 /// A top-level block: `keyword "label" "label" { body }`.
 struct Block {
     keyword: String,
+    keyword_range: TextRange,
     labels: Vec<(String, TextRange)>,
     /// The tokens between the braces.
     body: Range<usize>,
+    /// From the keyword to the closing brace (or the end of the text).
+    range: TextRange,
 }
 
 fn blocks(text: &str, tokens: &[Token]) -> Vec<Block> {
@@ -423,10 +432,13 @@ fn blocks(text: &str, tokens: &[Token]) -> Vec<Block> {
         }
         if tokens.get(j).is_some_and(|o| *o == Kind::Punct(b'{')) {
             let close = matching(tokens, j);
+            let end = tokens.get(close).map_or(text.len(), |c| c.end);
             out.push(Block {
                 keyword: t.text(text).to_string(),
+                keyword_range: t.range(),
                 labels,
                 body: j + 1..close,
+                range: TextRange::from_usize(t.start, end),
             });
             i = close + 1;
         } else {
@@ -857,6 +869,12 @@ mod tests {
             panic!("{:?}", found[0].definition);
         };
         assert_eq!(at(text, body), "{\"StartAt\": \"X\"}\n");
+        // The block and its name, for an outline.
+        assert_eq!(at(text, found[0].label), "\"a\"");
+        assert_eq!(
+            at(text, found[0].block),
+            "resource \"aws_sfn_state_machine\" \"a\" {\n  definition = <<EOF\n{\"StartAt\": \"X\"}\nEOF\n}"
+        );
         assert_eq!(found[1].workflow, WorkflowType::Express);
         let Source::Heredoc { body } = found[1].definition else {
             panic!("{:?}", found[1].definition);

@@ -14,6 +14,7 @@ mod hover;
 mod navigate;
 mod outline;
 mod signature;
+pub mod terraform;
 mod tokens;
 mod variables;
 

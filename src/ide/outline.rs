@@ -87,7 +87,11 @@ fn map_symbol(s: Symbol, map: &impl Fn(TextRange) -> TextRange) -> Symbol {
 }
 
 /// Nested scopes are at most as deep as the tree, which the reader bounds.
-fn scope_symbols(machine: &StateMachine<'_, '_>, scope: ScopeId, depth: usize) -> Vec<Symbol> {
+pub(super) fn scope_symbols(
+    machine: &StateMachine<'_, '_>,
+    scope: ScopeId,
+    depth: usize,
+) -> Vec<Symbol> {
     if depth > syntax::MAX_DEPTH {
         return Vec::new();
     }
