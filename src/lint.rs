@@ -252,11 +252,21 @@ pub fn lint_file_text(
     env: &Environment,
 ) -> (Vec<Diagnostic>, Vec<Reference>) {
     if path.is_some_and(embed::terraform::is_terraform_path) {
-        let mut references = Vec::new();
-        let out = embed::lint_terraform(text, options, env, &mut references);
-        return (out, references);
+        return lint_terraform_text(text, options, env);
     }
     lint_text_with_references(text, kind, options, env)
+}
+
+/// Lints the text of a Terraform file ([`embed::lint_terraform`]): the diagnostics of
+/// its state machines, and the local files that `templatefile`/`file` read.
+pub fn lint_terraform_text(
+    text: &str,
+    options: &LintOptions,
+    env: &Environment,
+) -> (Vec<Diagnostic>, Vec<Reference>) {
+    let mut references = Vec::new();
+    let out = embed::lint_terraform(text, options, env, &mut references);
+    (out, references)
 }
 
 fn lint_decoded(

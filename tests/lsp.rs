@@ -1640,3 +1640,338 @@ States:
     assert_eq!(first.as_array().unwrap().len(), 1);
     c.shutdown();
 }
+
+/// A Terraform file with a heredoc definition (a typo in a Next) and a `jsonencode` one
+/// (an unknown Next).
+const TF_MAIN: &str = r#"resource "aws_sfn_state_machine" "orders" {
+  name       = "orders"
+  role_arn   = aws_iam_role.sfn.arn
+  definition = <<EOF
+{
+  "StartAt": "Check",
+  "States": {
+    "Check": {"Type": "Pass", "Next": "Shipp"},
+    "Ship": {"Type": "Succeed"}
+  }
+}
+EOF
+}
+
+resource "aws_sfn_state_machine" "encoded" {
+  name       = "encoded"
+  role_arn   = aws_iam_role.sfn.arn
+  definition = jsonencode({
+    StartAt = "Wait"
+    States = {
+      Wait = { Type = "Wait", Seconds = 5, Next = "Gone" }
+    }
+  })
+}
+"#;
+
+/// (code, range, message) of each diagnostic.
+fn described(diags: &[Value]) -> Vec<(String, Value, String)> {
+    diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"].clone(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn terraform_heredoc_and_jsonencode_definitions() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/asl-lint-tf/main.tf";
+    c.open(uri, "terraform", TF_MAIN);
+    let diags = c.diagnostics(uri, 1);
+    assert_eq!(
+        described(&diags),
+        [
+            (
+                "ASL201".to_string(),
+                range(7, 38, 7, 45),
+                "Next names \"Shipp\", which is not a state of the top level\nhelp: did you mean \"Ship\"?".to_string()
+            ),
+            (
+                "ASL205".to_string(),
+                range(8, 4, 8, 10),
+                "state \"Ship\" is not reachable from StartAt\nhelp: no Next, Choice rule, Default or Catch of a reachable state leads here".to_string()
+            ),
+            (
+                "ASL201".to_string(),
+                range(20, 50, 20, 56),
+                "Next names \"Gone\", which is not a state of the top level".to_string()
+            ),
+        ]
+    );
+
+    // The heredoc's typo has the quick fix `check --fix` applies, at its place in the file.
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(7, 40, 7, 40), "context": {"diagnostics": []}}),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "ASL201");
+    let fixed = apply(
+        TF_MAIN,
+        actions[0]["edit"]["changes"][uri].as_array().unwrap(),
+    );
+    assert_eq!(
+        fixed,
+        TF_MAIN.replace("\"Next\": \"Shipp\"", "\"Next\": \"Ship\"")
+    );
+    // The jsonencode one has none: the rule's fixes are JSON edits, the text is HCL.
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(20, 52, 20, 52), "context": {"diagnostics": []}}),
+    );
+    assert_eq!(actions, json!([]));
+
+    // Inside the heredoc: the JSON analyses, at the file's positions.
+    let hover = c.call(
+        "textDocument/hover",
+        doc_pos(uri, pos_of(TF_MAIN, "\"Pass\"", 0, 2)),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Pass state**"),
+        "{hover}"
+    );
+    assert_eq!(hover["range"], range(7, 22, 7, 28));
+    let def = c.call(
+        "textDocument/definition",
+        doc_pos(uri, pos_of(TF_MAIN, "\"Check\",", 0, 2)),
+    );
+    assert_eq!(def, json!({"uri": uri, "range": range(7, 4, 7, 11)}));
+    let items = c.call(
+        "textDocument/completion",
+        doc_pos(uri, pos_of(TF_MAIN, "\"Shipp\"", 0, 1)),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Check", "Ship"]);
+    let edit = c.call(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": pos_of(TF_MAIN, "\"Check\": {", 0, 1), "newName": "Validate"}),
+    );
+    assert_eq!(
+        apply(TF_MAIN, edit["changes"][uri].as_array().unwrap()),
+        TF_MAIN.replace("\"Check\"", "\"Validate\"")
+    );
+
+    // HCL (and the HCL of jsonencode) is not JSON: no answers there, rather than wrong ones.
+    for at in [
+        pos_of(TF_MAIN, "role_arn", 0, 2),
+        pos_of(TF_MAIN, "Type = \"Wait\"", 0, 1),
+        pos_of(TF_MAIN, "\"Gone\"", 0, 1),
+    ] {
+        for method in [
+            "textDocument/hover",
+            "textDocument/completion",
+            "textDocument/definition",
+            "textDocument/prepareRename",
+            "textDocument/signatureHelp",
+        ] {
+            assert_eq!(
+                c.call(method, doc_pos(uri, at.clone())),
+                Value::Null,
+                "{method} at {at}"
+            );
+        }
+    }
+    // Formatting, folding and coloring stay with the editor's Terraform support.
+    assert_eq!(c.format(uri, 2, true), Value::Null);
+    for method in [
+        "textDocument/foldingRange",
+        "textDocument/semanticTokens/full",
+    ] {
+        assert_eq!(
+            c.call(method, json!({"textDocument": {"uri": uri}})),
+            Value::Null
+        );
+    }
+
+    // The outline: each state machine by its resource, holding its states.
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    type Named<'a> = (&'a str, Value);
+    let outline: Vec<(Named<'_>, Vec<Named<'_>>)> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                (s["name"].as_str().unwrap(), s["selectionRange"].clone()),
+                s["children"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| (c["name"].as_str().unwrap(), c["selectionRange"].clone()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outline,
+        [
+            (
+                ("aws_sfn_state_machine.orders", range(0, 33, 0, 41)),
+                vec![("Check", range(7, 4, 7, 11)), ("Ship", range(8, 4, 8, 10))]
+            ),
+            (
+                ("aws_sfn_state_machine.encoded", range(14, 33, 14, 42)),
+                vec![("Wait", range(20, 6, 20, 10))]
+            ),
+        ]
+    );
+    assert_eq!(symbols[0]["range"], range(0, 0, 12, 1));
+
+    // The graph of either state machine.
+    let drawn = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [uri]}),
+    );
+    assert_eq!(
+        drawn["definitions"],
+        json!([
+            "aws_sfn_state_machine.orders",
+            "aws_sfn_state_machine.encoded"
+        ])
+    );
+    assert!(
+        drawn["svg"]
+            .as_str()
+            .unwrap()
+            .contains("data-name=\"Check\"")
+    );
+    let drawn = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [uri, "aws_sfn_state_machine.encoded"]}),
+    );
+    assert!(
+        drawn["svg"]
+            .as_str()
+            .unwrap()
+            .contains("data-name=\"Wait\"")
+    );
+
+    // Fixing the typo by hand clears the heredoc's diagnostics.
+    c.change(uri, 2, json!([{"range": range(7, 43, 7, 44), "text": ""}]));
+    assert_eq!(
+        codes(&c.diagnostics(uri, 2)),
+        ["ASL201"],
+        "the jsonencode one stays"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn terraform_templatefile_links_and_reports_a_missing_file() {
+    let dir = temp_dir("terraform");
+    std::fs::write(
+        dir.join("flow.asl.json"),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    let dir = dir.canonicalize().unwrap();
+    let text = "resource \"aws_sfn_state_machine\" \"flow\" {\n  definition = templatefile(\"${path.module}/flow.asl.json\", { Name = \"x\" })\n}\n\nresource \"aws_sfn_state_machine\" \"gone\" {\n  definition = templatefile(\"${path.module}/gone.asl.json\", {})\n}\n";
+    let uri = format!("file://{}/main.tf", dir.display());
+    let mut c = Client::start();
+    // VS Code without a Terraform extension: the language is plain text, the name says .tf.
+    c.open(&uri, "plaintext", text);
+    assert_eq!(
+        described(&c.diagnostics(&uri, 1)),
+        [(
+            "ASL802".to_string(),
+            range(5, 28, 5, 58),
+            // Looked for beside the .tf file, as `check` does.
+            "the definition of `aws_sfn_state_machine.gone` names `gone.asl.json`, which does not exist\nhelp: did you mean `flow.asl.json`?".to_string()
+        )]
+    );
+    let links = c.call(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(
+        links,
+        json!([{
+            "range": range(1, 29, 1, 57),
+            "target": format!("file://{}/flow.asl.json", dir.display()),
+            "tooltip": "Open the state machine definition"
+        }])
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn terraform_without_state_machines_and_half_typed() {
+    let mut c = Client::start();
+    let plain = "file:///tmp/asl-lint-tf/lambda.tf";
+    let text = "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  definition    = <<EOF\n{\"StartAt\": \"A\"}\nEOF\n}\n";
+    c.open(plain, "terraform", text);
+    assert_eq!(c.diagnostics(plain, 1), Vec::<Value>::new());
+    assert_eq!(
+        c.call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": plain}})
+        ),
+        json!([])
+    );
+
+    // Typed one character at a time: an unterminated heredoc, unbalanced braces and
+    // strings on the way. Every version is linted and answered.
+    let uri = "file:///tmp/asl-lint-tf/typing.tf";
+    let full = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = <<-EOT\n    {\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}\n    EOT\n}\nresource \"aws_sfn_state_machine\" \"y\" {\n  definition = jsonencode({ StartAt = \"B\", States = { B = { Type = \"Fail\" } } })\n}\n";
+    c.open(uri, "hcl", "");
+    assert_eq!(c.diagnostics(uri, 1), Vec::<Value>::new());
+    let mut typed = String::new();
+    for (version, ch) in (2..).zip(full.chars()) {
+        let at = pos_of(&format!("{typed}|"), "|", 0, 0);
+        typed.push(ch);
+        c.change(
+            uri,
+            version,
+            json!([{"range": {"start": at.clone(), "end": at.clone()}, "text": ch.to_string()}]),
+        );
+        if version % 7 == 0 {
+            let _ = c.call("textDocument/hover", doc_pos(uri, at.clone()));
+            let _ = c.call("textDocument/completion", doc_pos(uri, at));
+            let _ = c.call(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri}}),
+            );
+        }
+    }
+    let last = full.chars().count() as i64 + 1;
+    assert_eq!(c.diagnostics(uri, last), Vec::<Value>::new());
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["aws_sfn_state_machine.x", "aws_sfn_state_machine.y"]
+    );
+    c.shutdown();
+}

@@ -17,16 +17,58 @@ pub struct Document {
     pub lines: Arc<LineIndex>,
     pub version: i32,
     pub kind: SourceKind,
+    /// A Terraform file: its state machines are linted, and the heredoc definitions
+    /// are what the JSON analyses read (`kind` is then JSON).
+    pub terraform: bool,
 }
 
 impl Document {
     pub fn new(uri: &Uri, language_id: &str, version: i32, text: String) -> Document {
-        let kind = kind_for(uri, language_id, &text);
+        let terraform = is_terraform(uri, language_id);
+        let kind = if terraform {
+            SourceKind::Json
+        } else {
+            kind_for(uri, language_id, &text)
+        };
         Document {
             lines: Arc::new(LineIndex::new(&text)),
             text: Arc::new(text),
             version,
             kind,
+            terraform,
+        }
+    }
+
+    /// The document as the analyses at `offset` read it: itself, or in a Terraform file
+    /// the heredoc definition around `offset`, everything else blanked (so offsets, and
+    /// the positions of the heredoc's lines, are the file's). `None` elsewhere in a
+    /// Terraform file: HCL, or a `jsonencode` definition, is not JSON.
+    pub fn view_at(self, offset: u32) -> Option<Document> {
+        if !self.terraform {
+            return Some(self);
+        }
+        let json = crate::ide::terraform::view_at(&self.text, offset)?;
+        Some(self.with_text(json))
+    }
+
+    /// Every text the analyses of the whole document read: the document, or each heredoc
+    /// definition of a Terraform file (as [`Document::view_at`]).
+    pub fn views(self) -> Vec<Document> {
+        if !self.terraform {
+            return vec![self];
+        }
+        crate::ide::terraform::views(&self.text)
+            .into_iter()
+            .map(|json| self.clone().with_text(json))
+            .collect()
+    }
+
+    /// The same lines with other (equally long) text.
+    fn with_text(self, text: String) -> Document {
+        debug_assert_eq!(text.len(), self.text.len());
+        Document {
+            text: Arc::new(text),
+            ..self
         }
     }
 
@@ -101,6 +143,17 @@ pub fn kind_for(uri: &Uri, language_id: &str, text: &str) -> SourceKind {
         _ => {}
     }
     syntax::detect_kind(Some(uri.as_str()), text)
+}
+
+/// A Terraform file: the language id says so, or (for any other id but the JSON and
+/// YAML ones, e.g. `plaintext` where no Terraform extension is installed) the name ends
+/// in `.tf`.
+pub fn is_terraform(uri: &Uri, language_id: &str) -> bool {
+    match language_id {
+        "terraform" | "hcl" => true,
+        "asl" | "asl-yaml" | "json" | "jsonc" | "yaml" => false,
+        _ => crate::embed::terraform::is_terraform_path(uri.path().as_str()),
+    }
 }
 
 /// The diagnostics of one version of a document.
@@ -229,5 +282,23 @@ mod tests {
             SourceKind::Yaml
         );
         assert_eq!(kind_for(&uri, "asl-yaml", "{}"), SourceKind::Yaml);
+    }
+
+    #[test]
+    fn terraform_by_language_id_or_by_name() {
+        let tf = Uri::from_str("file:///p/main.tf").unwrap();
+        let untitled = Uri::from_str("untitled:Untitled-1").unwrap();
+        assert!(is_terraform(&tf, "terraform"));
+        // VS Code without a Terraform extension calls it plain text.
+        assert!(is_terraform(&tf, "plaintext"));
+        assert!(is_terraform(&untitled, "hcl"));
+        assert!(!is_terraform(&untitled, "plaintext"));
+        // A language the user chose wins over the name.
+        assert!(!is_terraform(&tf, "json"));
+        let doc = Document::new(&tf, "", 1, "locals {}\n".to_string());
+        assert!(doc.terraform);
+        assert_eq!(doc.kind, SourceKind::Json);
+        let asl = Uri::from_str("file:///p/main.tf.asl.yaml").unwrap();
+        assert!(!is_terraform(&asl, ""));
     }
 }

@@ -13,6 +13,12 @@
 //! debounce: a small file is linted right away. The published diagnostics are kept for
 //! hover and code actions on the same version.
 //!
+//! A Terraform file (a `.tf` name, or the language id `terraform`/`hcl`) is linted as
+//! `asl-lint check` lints one. Its heredoc definitions are JSON in the file, so the
+//! requests at a position inside one run the JSON analyses on the file with everything
+//! else blanked ([`Document::view_at`]); elsewhere (HCL, `jsonencode`) they answer
+//! nothing. Folding, coloring and formatting are left to the editor's Terraform support.
+//!
 //! Settings (`aslLint`, see [`settings`]) and the `asl-lint.toml` above each document
 //! choose the rules and severities; a change to either lints the open documents again.
 
@@ -101,19 +107,23 @@ impl Backend {
         }
     }
 
-    /// The open document and the byte offset of a position in it.
+    /// The open document as the analyses at a position read it ([`Document::view_at`]:
+    /// in a Terraform file, the heredoc definition there) and the byte offset of the
+    /// position. `None` where there is nothing to analyse.
     fn at(&self, p: &TextDocumentPositionParams) -> Option<(Document, u32)> {
         let doc = self.docs.get(&p.text_document.uri)?;
         let offset = doc.offset(p.position);
-        Some((doc, offset))
+        let view = guard(|| doc.view_at(offset))?;
+        Some((view, offset))
     }
 
     /// The document of a call hierarchy item and the offset of its name (the item's
-    /// selection range starts on the state's key).
+    /// selection range starts on the state's key), read as [`Backend::at`] reads it.
     fn at_item(&self, item: &CallHierarchyItem) -> Option<(Document, Uri, u32)> {
         let doc = self.docs.get(&item.uri)?;
         let offset = doc.offset(item.selection_range.start);
-        Some((doc, item.uri.clone(), offset))
+        let view = guard(|| doc.view_at(offset))?;
+        Some((view, item.uri.clone(), offset))
     }
 
     fn schedule(&self, uri: Uri) {
@@ -414,13 +424,15 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = &params.text_document_position_params.text_document.uri;
+        // The diagnostics of the whole document (a Terraform file's view is not HCL).
+        let Some(whole) = self.docs.get(uri) else {
+            return Ok(None);
+        };
+        let diagnostics = self.diagnostics_of(uri, &whole);
         let Some((doc, offset)) = self.at(&params.text_document_position_params) else {
             return Ok(None);
         };
-        let diagnostics = self.diagnostics_of(
-            &params.text_document_position_params.text_document.uri,
-            &doc,
-        );
         let info = guard(|| ide::hover(&doc.text, doc.kind, offset, &diagnostics));
         Ok(info.map(|h| Hover {
             contents: HoverContents::Markup(MarkupContent {
@@ -541,7 +553,14 @@ impl LanguageServer for Backend {
         else {
             return Ok(None);
         };
-        let files = guard(|| Some(ide::definition_files(&doc.text, doc.kind))).unwrap_or_default();
+        let files = guard(|| {
+            Some(if doc.terraform {
+                ide::terraform::definition_files(&doc.text)
+            } else {
+                ide::definition_files(&doc.text, doc.kind)
+            })
+        })
+        .unwrap_or_default();
         Ok(Some(
             files
                 .into_iter()
@@ -587,7 +606,16 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let wanted = doc.text_range(params.range);
-        let hints = guard(|| Some(ide::inlay_hints(&doc.text, doc.kind))).unwrap_or_default();
+        let hints: Vec<_> = guard(|| {
+            Some(
+                doc.clone()
+                    .views()
+                    .iter()
+                    .flat_map(|v| ide::inlay_hints(&v.text, v.kind))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default();
         Ok(Some(
             hints
                 .into_iter()
@@ -613,6 +641,11 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
+        // A Terraform file is colored by its own language support, which the tokens of
+        // an answer (even an empty one) would replace.
+        if doc.terraform {
+            return Ok(None);
+        }
         let tokens = guard(|| Some(ide::semantic_tokens(&doc.text, doc.kind))).unwrap_or_default();
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
             result_id: None,
@@ -715,8 +748,7 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
-        let symbols =
-            guard(|| Some(ide::document_symbols(&doc.text, doc.kind))).unwrap_or_default();
+        let symbols = guard(|| Some(symbols_of(&doc))).unwrap_or_default();
         Ok(Some(DocumentSymbolResponse::Nested(
             symbols.iter().map(|s| convert::symbol(s, &doc)).collect(),
         )))
@@ -735,8 +767,7 @@ impl LanguageServer for Backend {
             let Some(doc) = self.docs.get(&uri) else {
                 continue;
             };
-            let symbols =
-                guard(|| Some(ide::document_symbols(&doc.text, doc.kind))).unwrap_or_default();
+            let symbols = guard(|| Some(symbols_of(&doc))).unwrap_or_default();
             convert::workspace_symbols(&symbols, None, &params.query, &uri, &doc, &mut out);
             if out.len() >= LIMIT {
                 out.truncate(LIMIT);
@@ -758,8 +789,11 @@ impl LanguageServer for Backend {
             .iter()
             .map(|&p| {
                 let offset = doc.offset(p);
-                let steps = guard(|| Some(ide::selection_ranges(&doc.text, doc.kind, offset)))
-                    .unwrap_or_default();
+                let steps = guard(|| {
+                    let view = doc.clone().view_at(offset)?;
+                    Some(ide::selection_ranges(&view.text, view.kind, offset))
+                })
+                .unwrap_or_default();
                 // Nested from the outside in; the innermost is the answer.
                 let empty = SelectionRange {
                     range: Range::new(p, p),
@@ -779,6 +813,11 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
+        // A Terraform file's blocks are not JSON: the editor's own folding (by indent,
+        // or its Terraform support) stays, which an answer would replace.
+        if doc.terraform {
+            return Ok(None);
+        }
         let ranges = guard(|| Some(ide::folding_ranges(&doc.text, doc.kind))).unwrap_or_default();
         Ok(Some(
             ranges
@@ -852,16 +891,16 @@ impl LanguageServer for Backend {
             ));
         };
         let wanted = params.arguments.get(1).and_then(|d| d.as_str());
+        let format = crate::graph::draw::Format::Svg;
         let drawn = guard(|| {
+            if doc.terraform {
+                let names = ide::terraform::graph_definitions(&doc.text);
+                return Some((ide::terraform::draw(&doc.text, wanted, format), names));
+            }
             let document = crate::syntax::parse(&doc.text, doc.kind);
             let names = crate::graph::draw::definitions(&document);
             let chosen = wanted.or(names.first().map(String::as_str));
-            let svg = crate::graph::draw::draw_document(
-                &doc.text,
-                &document,
-                chosen,
-                crate::graph::draw::Format::Svg,
-            );
+            let svg = crate::graph::draw::draw_document(&doc.text, &document, chosen, format);
             Some((svg, names))
         });
         let answer = match drawn {
@@ -884,6 +923,11 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
+        // Formatting the heredocs alone is not offered: a Terraform file is the
+        // Terraform tools' to format.
+        if doc.terraform {
+            return Ok(None);
+        }
         let tab_size = params.options.tab_size.clamp(1, 16) as usize;
         let formatted = match doc.kind {
             // YAML cannot indent with tabs: `insertSpaces: false` still gets spaces.
@@ -911,6 +955,15 @@ impl LanguageServer for Backend {
             range: doc.range(crate::syntax::TextRange::from_usize(0, doc.text.len())),
             new_text: formatted,
         }]))
+    }
+}
+
+/// The outline of a document: its states, or its state machines with their states.
+fn symbols_of(doc: &Document) -> Vec<ide::Symbol> {
+    if doc.terraform {
+        ide::terraform::document_symbols(&doc.text)
+    } else {
+        ide::document_symbols(&doc.text, doc.kind)
     }
 }
 

@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::Uri;
 
 use crate::config::{self, Config, ConfigError, Overrides, Resolver};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::lint::{Environment, LintOptions, lint_text_then};
+use crate::lint::{Environment, LintOptions, lint_terraform_text, lint_text_then};
 
 use super::documents::Document;
 
@@ -258,18 +258,19 @@ impl Setup {
 
     /// [`Setup::lint`] that calls `done` with the diagnostics before the analysis frees
     /// its syntax tree.
+    /// A Terraform document is linted as `asl-lint check` lints a `.tf` file.
     pub fn lint_then<R>(&self, doc: &Document, done: impl FnOnce(Vec<Diagnostic>) -> R) -> R {
-        lint_text_then(
-            &doc.text,
-            doc.kind,
-            &self.options,
-            &self.env,
-            |mut found| {
-                self.config.apply_severity(&mut found);
-                config::apply_severity_overrides(&self.severity, &mut found);
-                done(found)
-            },
-        )
+        let finish = |mut found: Vec<Diagnostic>| {
+            self.config.apply_severity(&mut found);
+            config::apply_severity_overrides(&self.severity, &mut found);
+            done(found)
+        };
+        if doc.terraform {
+            // The files that `templatefile` reads are linted when they are opened.
+            let (found, _) = lint_terraform_text(&doc.text, &self.options, &self.env);
+            return finish(found);
+        }
+        lint_text_then(&doc.text, doc.kind, &self.options, &self.env, finish)
     }
 }
 
