@@ -43,10 +43,31 @@ local drew = svg:find('<svg', 1, true) ~= nil and svg:find('data-name="Start"', 
 out(drew and ('graph: ' .. #svg .. ' bytes of SVG') or ('graph failed: ' .. tostring(err)))
 ok = ok and drew
 
+-- A Terraform file: the heredoc's typo, at its line in main.tf.
+vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('ASL_TF')))
+local tf = vim.api.nvim_get_current_buf()
+local tf_arrived = vim.wait(15000, function()
+  return #vim.diagnostic.get(tf) > 0
+end, 50)
+local tf_ok = false
+for _, d in ipairs(vim.diagnostic.get(tf)) do
+  local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+  out(string.format('main.tf %d:%d-%d:%d %s', d.lnum + 1, d.col + 1, d.end_lnum + 1, d.end_col + 1, code))
+  if code == 'ASL201' and d.lnum == 7 and d.col == 38 and d.end_col == 45 then
+    tf_ok = true
+  end
+end
+out('main.tf filetype: ' .. vim.bo[tf].filetype)
+-- and ASL205 for the unreachable Ship: nothing else (the HCL is not read as JSON).
+tf_ok = tf_ok and #vim.diagnostic.get(tf) == 2
+
 if not arrived then
   out('FAIL: no diagnostics arrived within 15 s')
 elseif not ok then
   out('FAIL: expected ASL201 (a warning, from the settings) at 4:39-4:46')
+elseif not tf_arrived or not tf_ok then
+  out('FAIL: expected ASL201 at 8:39-8:46 and ASL205 in main.tf, nothing else')
+  ok = false
 else
   out('OK: diagnostics arrived from asl-lint server')
 end

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end test of the Neovim plugin: headless Neovim opens a faulty *.asl.json with
-# `require('asl_lint').setup{}` and must receive the server's diagnostics.
+# End-to-end test of the Neovim plugin: headless Neovim opens a faulty *.asl.json and a
+# main.tf with a faulty heredoc definition with `require('asl_lint').setup{}` and must
+# receive the server's diagnostics for both.
 # Usage: editors/nvim/test/run.sh   (from anywhere; builds asl-lint unless ASL_LINT is set)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,6 +34,22 @@ cat > "$work/faulty.asl.json" <<'JSON'
 }
 JSON
 
+cat > "$work/main.tf" <<'TF'
+resource "aws_sfn_state_machine" "orders" {
+  name       = "orders"
+  role_arn   = aws_iam_role.sfn.arn
+  definition = <<EOF
+{
+  "StartAt": "Check",
+  "States": {
+    "Check": {"Type": "Pass", "Next": "Shipp"},
+    "Ship": {"Type": "Pass", "End": true}
+  }
+}
+EOF
+}
+TF
+
 cd "$work"
-ASL_LINT="$ASL_LINT" ASL_FILE="$work/faulty.asl.json" ASL_PLUGIN="$repo/editors/nvim" \
+ASL_LINT="$ASL_LINT" ASL_FILE="$work/faulty.asl.json" ASL_TF="$work/main.tf" ASL_PLUGIN="$repo/editors/nvim" \
   timeout 60 nvim --headless --clean -u "$here/init.lua"

@@ -1,5 +1,5 @@
-// Starts `asl-lint server` for Amazon States Language documents and restarts it when its
-// path setting changes. All language features come from the server.
+// Starts `asl-lint server` for Amazon States Language documents (and the templates and
+// Terraform files that hold state machines) and restarts it when its path setting changes. All language features come from the server.
 import * as vscode from "vscode";
 import {
   LanguageClient,
@@ -20,7 +20,19 @@ const baseSelector = [
   // *.asl.json files a user keeps in the JSON language (for the JSON schema) too.
   { scheme: "file", language: "json", pattern: "**/*.asl.json" },
   { scheme: "file", language: "yaml", pattern: "**/*.asl.{yaml,yml}" },
+  // Terraform: the state machines of `aws_sfn_state_machine` resources and step-functions
+  // modules. By language where a Terraform extension gives one, by name where none is
+  // installed (the file is then plain text).
+  { scheme: "file", language: "terraform" },
+  { scheme: "untitled", language: "terraform" },
+  { scheme: "file", pattern: "**/*.tf" },
 ];
+
+// Terraform files are linted and drawn, not simulated (`asl-lint simulate` reads a
+// definition or template).
+function isTerraform(doc: vscode.TextDocument): boolean {
+  return doc.languageId === "terraform" || doc.uri.path.toLowerCase().endsWith(".tf");
+}
 
 // Templates holding state machine definitions (`aslLint.templates`), in whatever
 // language VS Code gives them.
@@ -91,7 +103,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand("aslLint.restartServer", () => restart(context)),
     vscode.commands.registerCommand("aslLint.simulate", () =>
-      simulate(serverPath(), (doc) => vscode.languages.match(selector(), doc) > 0)
+      simulate(serverPath(), (doc) => vscode.languages.match(selector(), doc) > 0 && !isTerraform(doc))
     ),
     vscode.commands.registerCommand("aslLint.showGraph", () =>
       GraphPanel.show(

@@ -1,5 +1,6 @@
 -- asl-lint for Neovim: starts `asl-lint server` for Amazon States Language files
--- (*.asl.json, *.asl.yaml, *.asl.yml) and attaches it to their buffers.
+-- (*.asl.json, *.asl.yaml, *.asl.yml), templates and Terraform files (*.tf) and attaches
+-- it to their buffers.
 --
 --   require('asl_lint').setup{}                        -- defaults
 --   require('asl_lint').setup{ cmd = { '/path/to/asl-lint', 'server' } }
@@ -18,6 +19,9 @@ local defaults = {
   -- CloudFormation/SAM/Serverless templates whose definitions are checked.
   templates = { 'template.yaml', 'template.yml', 'template.json', '*.template.yaml',
     '*.template.yml', '*.template.json', 'serverless.yml', 'serverless.yaml' },
+  -- Terraform files whose aws_sfn_state_machine resources and step-functions modules
+  -- are checked ({} to leave Terraform alone).
+  terraform = { '*.tf' },
   -- Passed through to the LSP client.
   on_attach = nil,
   capabilities = nil,
@@ -33,8 +37,15 @@ M.config = vim.deepcopy(defaults)
 -- The client started through vim.lsp.start_client on Neovim 0.7.
 local client_id = nil
 
+local function is_terraform(name)
+  return name:lower():match('%.tf$') ~= nil
+end
+
 local function language_id(bufnr)
   local name = vim.api.nvim_buf_get_name(bufnr)
+  if is_terraform(name) then
+    return 'terraform'
+  end
   local yaml = name:match('%.ya?ml$')
   if not (name:match('%.asl%.json$') or name:match('%.asl%.ya?ml$')) then
     -- A template: plain JSON or YAML to the server.
@@ -142,6 +153,7 @@ function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   local group = vim.api.nvim_create_augroup('asl_lint', { clear = true })
   local patterns = vim.list_extend(vim.deepcopy(M.config.patterns), M.config.templates or {})
+  vim.list_extend(patterns, M.config.terraform or {})
   vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
     group = group,
     pattern = patterns,
@@ -149,7 +161,11 @@ function M.setup(opts)
       -- Keep JSON/YAML highlighting: the file type stays json or yaml.
       local name = vim.api.nvim_buf_get_name(args.buf)
       if vim.bo[args.buf].filetype == '' then
-        vim.bo[args.buf].filetype = name:match('%.ya?ml$') and 'yaml' or 'json'
+        if is_terraform(name) then
+          vim.bo[args.buf].filetype = 'terraform'
+        else
+          vim.bo[args.buf].filetype = name:match('%.ya?ml$') and 'yaml' or 'json'
+        end
       end
       M.attach(args.buf)
     end,
@@ -166,7 +182,9 @@ function M.setup(opts)
   -- Buffers already open when setup runs.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     local name = vim.api.nvim_buf_get_name(bufnr)
-    if vim.api.nvim_buf_is_loaded(bufnr) and (name:match('%.asl%.json$') or name:match('%.asl%.ya?ml$')) then
+    local terraform = #(M.config.terraform or {}) > 0 and is_terraform(name)
+    if vim.api.nvim_buf_is_loaded(bufnr)
+      and (name:match('%.asl%.json$') or name:match('%.asl%.ya?ml$') or terraform) then
       M.attach(bufnr)
     end
   end
