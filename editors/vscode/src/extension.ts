@@ -28,12 +28,6 @@ const baseSelector = [
   { scheme: "file", pattern: "**/*.tf" },
 ];
 
-// Terraform files are linted and drawn, not simulated (`asl-lint simulate` reads a
-// definition or template).
-function isTerraform(doc: vscode.TextDocument): boolean {
-  return doc.languageId === "terraform" || doc.uri.path.toLowerCase().endsWith(".tf");
-}
-
 // Templates holding state machine definitions (`aslLint.templates`), in whatever
 // language VS Code gives them.
 function selector(): { scheme: string; language?: string; pattern?: string }[] {
@@ -103,7 +97,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand("aslLint.restartServer", () => restart(context)),
     vscode.commands.registerCommand("aslLint.simulate", () =>
-      simulate(serverPath(), (doc) => vscode.languages.match(selector(), doc) > 0 && !isTerraform(doc))
+      simulate(serverPath(), (doc) => vscode.languages.match(selector(), doc) > 0)
     ),
     vscode.commands.registerCommand("aslLint.showGraph", () =>
       GraphPanel.show(

@@ -1,8 +1,10 @@
 // "asl-lint: Simulate this state machine": runs `asl-lint simulate` on the active document
-// (its text as it is in the editor, saved or not) with an input typed in or read from a
-// file, and mocked task results from `aslLint.simulate.mockConfig` (AWS Step Functions
-// Local format). The path taken, each state's input and output and the result go to the
-// "asl-lint simulate" output channel.
+// (the file itself when it is saved, so that the files a template or Terraform file reads
+// are found beside it; else a copy of its text as it is in the editor) with an input typed
+// in or read from a file, and mocked task results from `aslLint.simulate.mockConfig` (AWS
+// Step Functions Local format). When the file holds several state machines, the one to run
+// is picked from the list asl-lint gives. The path taken, each state's input and output and
+// the result go to the "asl-lint simulate" output channel.
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -32,10 +34,15 @@ export async function simulate(executable: string, isAsl: (doc: vscode.TextDocum
   const settings = vscode.workspace.getConfiguration("aslLint.simulate");
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? path.dirname(document.uri.fsPath);
   const args = ["simulate"];
-  // The text as edited: a temporary copy with the same name, so the format is known.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "asl-lint-"));
-  const file = path.join(dir, path.basename(document.uri.fsPath) || "definition.asl.json");
-  fs.writeFileSync(file, document.getText());
+  // The saved file where it is; else the text as edited, in a temporary copy with the same
+  // name, so the format is known.
+  let dir: string | undefined;
+  let file = document.uri.fsPath;
+  if (document.isDirty || document.isUntitled || document.uri.scheme !== "file") {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "asl-lint-"));
+    file = path.join(dir, path.basename(document.uri.fsPath) || "definition.asl.json");
+    fs.writeFileSync(file, document.getText());
+  }
   args.push(file);
   const trimmed = input.trim();
   args.push("--input", trimmed.startsWith("@") ? path.resolve(folder, trimmed.slice(1)) : "-");
@@ -57,18 +64,58 @@ export async function simulate(executable: string, isAsl: (doc: vscode.TextDocum
   channel ??= vscode.window.createOutputChannel("asl-lint simulate");
   channel.clear();
   channel.show(true);
-  channel.appendLine(`$ asl-lint ${args.map((a) => (a.includes(" ") ? JSON.stringify(a) : a)).join(" ")}`);
-  const child = execFile(executable, args, { cwd: folder, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-    channel?.append(stdout);
-    channel?.append(stderr);
-    if (err && typeof err.code === "string") {
-      channel?.appendLine(`cannot run ${executable}: ${err.message}. Set "aslLint.path" to the asl-lint executable.`);
+  const stdin = trimmed.startsWith("@") ? undefined : trimmed;
+  try {
+    let run = await execute(executable, args, folder, stdin);
+    // Several state machines in a template or Terraform file: pick one and run again.
+    const names = machineNames(run.stderr);
+    if (names) {
+      const picked = await vscode.window.showQuickPick(names, { title: "State machine to simulate" });
+      if (picked === undefined) {
+        channel.append(run.stderr);
+        return;
+      }
+      args.push("--definition", picked);
+      run = await execute(executable, args, folder, stdin);
     }
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  if (!trimmed.startsWith("@")) {
-    child.stdin?.end(trimmed);
+    channel.append(run.stdout);
+    channel.append(run.stderr);
+  } finally {
+    if (dir) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
+}
+
+interface Run {
+  stdout: string;
+  stderr: string;
+}
+
+// Runs asl-lint, echoing the command line to the channel; a failure to start it is
+// reported there too.
+function execute(executable: string, args: string[], cwd: string, stdin: string | undefined): Promise<Run> {
+  channel?.appendLine(`$ asl-lint ${args.map((a) => (a.includes(" ") ? JSON.stringify(a) : a)).join(" ")}`);
+  return new Promise((resolve) => {
+    const child = execFile(executable, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err && typeof err.code === "string") {
+        channel?.appendLine(`cannot run ${executable}: ${err.message}. Set "aslLint.path" to the asl-lint executable.`);
+      }
+      resolve({ stdout, stderr });
+    });
+    if (stdin !== undefined) {
+      child.stdin?.end(stdin);
+    }
+  });
+}
+
+// The state machines asl-lint lists when it needs `--definition` to choose one.
+export function machineNames(stderr: string): string[] | undefined {
+  if (!stderr.includes("choose one with --definition NAME")) {
+    return undefined;
+  }
+  const m = /the state machines are: (.+)$/m.exec(stderr);
+  return m ? m[1].split(", ").map((n) => n.trim()).filter((n) => n !== "") : undefined;
 }
 
 function isJson(text: string): boolean {
