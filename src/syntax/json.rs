@@ -1101,7 +1101,10 @@ mod tests {
         );
         assert_eq!(
             errors("[1, 2"),
-            vec![("0..1".to_string(), "unterminated array: expected `]`".to_string())]
+            vec![(
+                "0..1".to_string(),
+                "unterminated array: expected `]`".to_string()
+            )]
         );
         // 100,000 levels: one report, not one per level.
         let deep = "[".repeat(100_000);
