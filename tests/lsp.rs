@@ -1918,6 +1918,54 @@ fn terraform_templatefile_links_and_reports_a_missing_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The graph of a state machine whose definition is another file (SAM `DefinitionUri`,
+/// Terraform `templatefile`) is drawn from that file, with the values the template
+/// gives; every state machine is listed, inline or not.
+#[test]
+fn graph_of_a_definition_in_another_file() {
+    let dir = temp_dir("graph-files");
+    std::fs::write(
+        dir.join("flow.asl.json"),
+        r#"{"StartAt": "Open", "States": {"Open": {"Type": "Pass", "Next": "${Then}"}, "Escalate": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    let dir = dir.canonicalize().unwrap();
+    let mut c = Client::start();
+    let template = "Resources:\n  Inline:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Succeed}\n  FromFile:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        Then: Escalate\n";
+    let t_uri = format!("file://{}/template.yaml", dir.display());
+    c.open(&t_uri, "yaml", template);
+    let drawn = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [t_uri, "FromFile"]}),
+    );
+    assert_eq!(drawn["definitions"], json!(["Inline", "FromFile"]));
+    assert_eq!(drawn["error"], Value::Null);
+    let svg = drawn["svg"].as_str().unwrap();
+    assert!(
+        svg.contains("data-name=\"Open\"") && svg.contains("data-name=\"Escalate\""),
+        "{svg}"
+    );
+    // `${Then}` is "Escalate": the state is reachable, so not drawn as unreachable.
+    assert!(svg.contains("class=\"state succeed\" data-name=\"Escalate\""), "{svg}");
+    let tf = "resource \"aws_sfn_state_machine\" \"flow\" {\n  definition = templatefile(\"${path.module}/flow.asl.json\", { Then = \"Escalate\" })\n}\n";
+    let tf_uri = format!("file://{}/main.tf", dir.display());
+    c.open(&tf_uri, "terraform", tf);
+    let drawn = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [tf_uri]}),
+    );
+    assert_eq!(drawn["definitions"], json!(["aws_sfn_state_machine.flow"]));
+    assert!(
+        drawn["svg"]
+            .as_str()
+            .unwrap()
+            .contains("data-name=\"Escalate\""),
+        "{drawn}"
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn terraform_without_state_machines_and_half_typed() {
     let mut c = Client::start();

@@ -885,22 +885,57 @@ impl LanguageServer for Backend {
             .first()
             .and_then(|u| u.as_str())
             .and_then(|u| u.parse::<Uri>().ok());
-        let Some(doc) = uri.and_then(|uri| self.docs.get(&uri)) else {
+        let Some(doc) = uri.as_ref().and_then(|uri| self.docs.get(uri)) else {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
                 "the first argument must be the URI of an open document",
             ));
         };
         let wanted = params.arguments.get(1).and_then(|d| d.as_str());
         let format = crate::graph::draw::Format::Svg;
+        // A state machine whose definition is another file (SAM `DefinitionUri`,
+        // Terraform `templatefile`) is drawn from that file, beside the saved document.
+        let dir = uri
+            .as_ref()
+            .and_then(|u| u.to_file_path())
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
+        let from_file = |deployed: std::result::Result<crate::embed::Deployed, String>| {
+            let d = deployed?;
+            let kind =
+                crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), &d.text);
+            let document = crate::syntax::parse(&d.text, kind);
+            crate::graph::draw::draw_document(&d.text, &document, None, format)
+        };
         let drawn = guard(|| {
             if doc.terraform {
-                let names = ide::terraform::graph_definitions(&doc.text);
-                return Some((ide::terraform::draw(&doc.text, wanted, format), names));
+                let inline = ide::terraform::graph_definitions(&doc.text);
+                let names: Vec<String> = crate::embed::terraform::find(&doc.text)
+                    .into_iter()
+                    .map(|m| m.name)
+                    .collect();
+                let chosen = wanted.or(names.first().map(String::as_str));
+                let svg = match (chosen, &dir) {
+                    (Some(c), Some(dir)) if !inline.iter().any(|n| n == c) => {
+                        from_file(crate::embed::deployed_terraform(&doc.text, dir, Some(c)))
+                    }
+                    _ => ide::terraform::draw(&doc.text, chosen, format),
+                };
+                return Some((svg, names));
             }
             let document = crate::syntax::parse(&doc.text, doc.kind);
-            let names = crate::graph::draw::definitions(&document);
+            let inline = crate::graph::draw::definitions(&document);
+            let names = document
+                .root
+                .as_ref()
+                .and_then(crate::embed::state_machine_names)
+                .unwrap_or_default();
             let chosen = wanted.or(names.first().map(String::as_str));
-            let svg = crate::graph::draw::draw_document(&doc.text, &document, chosen, format);
+            let svg = match (chosen, &dir) {
+                (Some(c), Some(dir)) if !inline.iter().any(|n| n == c) => from_file(
+                    crate::embed::deployed_definition(&doc.text, doc.kind, dir, Some(c))
+                        .and_then(|d| d.ok_or_else(|| "not a template".to_string())),
+                ),
+                _ => crate::graph::draw::draw_document(&doc.text, &document, chosen, format),
+            };
             Some((svg, names))
         });
         let answer = match drawn {
