@@ -1946,7 +1946,10 @@ fn graph_of_a_definition_in_another_file() {
         "{svg}"
     );
     // `${Then}` is "Escalate": the state is reachable, so not drawn as unreachable.
-    assert!(svg.contains("class=\"state succeed\" data-name=\"Escalate\""), "{svg}");
+    assert!(
+        svg.contains("class=\"state succeed\" data-name=\"Escalate\""),
+        "{svg}"
+    );
     let tf = "resource \"aws_sfn_state_machine\" \"flow\" {\n  definition = templatefile(\"${path.module}/flow.asl.json\", { Then = \"Escalate\" })\n}\n";
     let tf_uri = format!("file://{}/main.tf", dir.display());
     c.open(&tf_uri, "terraform", tf);

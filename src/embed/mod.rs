@@ -881,6 +881,11 @@ pub fn lint_terraform(
     for machine in terraform::find(text) {
         match machine.definition {
             terraform::Source::Heredoc { body } => {
+                if let Some(d) = terraform::unclosed_heredoc(text, body)
+                    && enabled("ASL001")
+                {
+                    out.push(report("ASL001", d.0, d.1));
+                }
                 // The JSON where it is, everything else blanked: positions need no map.
                 let mut masked = vec![b' '; text.len()];
                 let span = body.as_usize();

@@ -363,6 +363,34 @@ fn heredoc(text: &str, start: usize) -> Option<((usize, usize), usize)> {
     Some(((body_start.min(end), end), end))
 }
 
+/// When the heredoc whose body is `body` has no closing line (its body runs to the end
+/// of the text, which Terraform refuses): the range of its opening `<<MARKER` and a
+/// message naming the marker.
+pub fn unclosed_heredoc(text: &str, body: TextRange) -> Option<(TextRange, String)> {
+    if (body.end as usize) < text.len() {
+        return None;
+    }
+    let opening_line_end = (body.start as usize).saturating_sub(1).min(text.len());
+    let line_start = text[..opening_line_end].rfind('\n').map_or(0, |i| i + 1);
+    let at = line_start + text[line_start..opening_line_end].rfind("<<")?;
+    let b = text.as_bytes();
+    let mut end = at + 2;
+    if b.get(end) == Some(&b'-') {
+        end += 1;
+    }
+    let marker_start = end;
+    while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+        end += 1;
+    }
+    let marker = &text[marker_start..end];
+    Some((
+        TextRange::from_usize(at, end),
+        format!(
+            "this heredoc is never closed: Terraform expects a line holding just `{marker}` after it"
+        ),
+    ))
+}
+
 /// The decoded text of a string without interpolations (`None` for other tokens).
 fn string_value(text: &str, t: &Token) -> Option<String> {
     if t.kind != Kind::STR {
@@ -985,6 +1013,27 @@ resource "aws_sfn_state_machine" "other" {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn an_unclosed_heredoc_is_found_at_its_opening_marker() {
+        let open = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = <<-JSON\n    {\"StartAt\": \"A\"}\n";
+        let [m] = find(open).try_into().unwrap_or_else(|f| panic!("{f:?}"));
+        let Source::Heredoc { body } = m.definition else {
+            panic!("{:?}", m.definition);
+        };
+        let (range, message) = unclosed_heredoc(open, body).unwrap();
+        assert_eq!(at(open, range), "<<-JSON");
+        assert_eq!(
+            message,
+            "this heredoc is never closed: Terraform expects a line holding just `JSON` after it"
+        );
+        let closed = format!("{open}  JSON\n}}\n");
+        let [m] = find(&closed).try_into().unwrap_or_else(|f| panic!("{f:?}"));
+        let Source::Heredoc { body } = m.definition else {
+            panic!("{:?}", m.definition);
+        };
+        assert_eq!(unclosed_heredoc(&closed, body), None);
     }
 
     #[test]

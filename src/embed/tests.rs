@@ -596,3 +596,21 @@ fn terraform_tokens_left_unfilled() {
             .all(|d| d.0 == "ASL801")
     );
 }
+
+/// A heredoc definition without its closing line is a Terraform syntax error, at the
+/// `<<EOF`; the JSON in it is still checked.
+#[test]
+fn terraform_heredoc_without_its_closing_line() {
+    let text = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = <<EOF\n{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}\n";
+    let found = lint_terraform(
+        text,
+        &LintOptions::default(),
+        &Environment::default(),
+        &mut Vec::new(),
+    );
+    let got: Vec<(&str, &str)> = found
+        .iter()
+        .map(|d| (d.code, &text[d.range.as_usize()]))
+        .collect();
+    assert_eq!(got, vec![("ASL001", "<<EOF"), ("ASL201", "\"B\"")]);
+}
