@@ -1,8 +1,8 @@
 use super::FileReport;
 use crate::syntax::LineIndex;
 
-pub fn render(files: &[FileReport]) -> String {
-    let mut out = String::new();
+/// One line per diagnostic, `path:line:column: CODE [severity] message`, then the summary.
+pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for file in files {
         if file.diagnostics.is_empty() {
             continue;
@@ -10,18 +10,17 @@ pub fn render(files: &[FileReport]) -> String {
         let index = LineIndex::new(&file.text);
         for d in &file.diagnostics {
             let at = index.line_col(&file.text, d.range.start);
-            out.push_str(&format!(
-                "{}:{}:{}: {} [{}] {}\n",
+            writeln!(
+                out,
+                "{}:{}:{}: {} [{}] {}",
                 file.path,
                 at.line,
                 at.column,
                 d.code,
                 d.severity.as_str(),
                 d.message
-            ));
+            )?;
         }
     }
-    out.push_str(&super::summary(files));
-    out.push('\n');
-    out
+    writeln!(out, "{}", super::summary(files))
 }

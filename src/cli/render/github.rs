@@ -18,8 +18,7 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(files: &[FileReport]) -> String {
-    let mut out = String::new();
+pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for file in files {
         if file.diagnostics.is_empty() {
             continue;
@@ -41,8 +40,9 @@ pub fn render(files: &[FileReport]) -> String {
             if let Some(help) = &d.help {
                 message.push_str(&format!("\nhelp: {help}"));
             }
-            out.push_str(&format!(
-                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            writeln!(
+                out,
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
                 escape_property(&file.path),
                 start.line,
                 start.column,
@@ -50,10 +50,10 @@ pub fn render(files: &[FileReport]) -> String {
                 end.column,
                 escape_property(&title),
                 escape_data(&message),
-            ));
+            )?;
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

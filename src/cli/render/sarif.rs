@@ -1,6 +1,8 @@
 //! SARIF 2.1.0, for GitHub code scanning and other viewers: one run, the tool's rules
 //! with their documentation and help URIs, one result per diagnostic.
 
+use serde::Serialize;
+use serde::ser::SerializeSeq;
 use serde_json::{Value, json};
 
 use super::FileReport;
@@ -35,17 +37,6 @@ pub fn path_to_uri(path: &str) -> String {
         }
     }
     out
-}
-
-fn region(index: &LineIndex, text: &str, range: TextRange) -> Value {
-    let start = index.line_col(text, range.start);
-    let end = index.line_col(text, range.end);
-    json!({
-        "startLine": start.line,
-        "startColumn": start.column,
-        "endLine": end.line,
-        "endColumn": end.column,
-    })
 }
 
 /// The docs without the one-space indent that doc comments leave.
@@ -110,79 +101,187 @@ fn group(code: &str) -> &'static str {
     }
 }
 
-pub fn render(files: &[FileReport]) -> String {
-    let mut results = Vec::new();
-    for file in files {
-        if file.diagnostics.is_empty() {
-            continue;
-        }
-        let index = LineIndex::new(&file.text);
-        let uri = path_to_uri(&file.path);
-        for d in &file.diagnostics {
-            let mut message = d.message.clone();
-            if let Some(help) = &d.help {
-                message.push_str(&format!("\nhelp: {help}"));
+/// A region: 1-based lines and columns (columns in characters).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+fn region(index: &LineIndex, text: &str, range: TextRange) -> Region {
+    let start = index.line_col(text, range.start);
+    let end = index.line_col(text, range.end);
+    Region {
+        start_line: start.line,
+        start_column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: Text<'a>,
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fix<'a> {
+    description: Text<'a>,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+/// One result; fields in output order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<Fix<'a>>,
+}
+
+/// The `results` array, serialized one file at a time without holding every result.
+struct Results<'a> {
+    files: &'a [FileReport],
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for file in self.files {
+            if file.diagnostics.is_empty() {
+                continue;
             }
-            let mut result = json!({
-                "ruleId": d.code,
-                "level": level(d.severity),
-                "message": { "text": message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
-                        "region": region(&index, &file.text, d.range),
-                    }
-                }],
-            });
-            if let Some(i) = RULES.iter().position(|r| r.meta.code == d.code) {
-                result["ruleIndex"] = json!(i);
-            }
-            if !d.labels.is_empty() {
-                result["relatedLocations"] = Value::Array(
-                    d.labels
+            let index = LineIndex::new(&file.text);
+            let uri = path_to_uri(&file.path);
+            let location = |range: TextRange| PhysicalLocation {
+                artifact_location: ArtifactLocation { uri: &uri },
+                region: region(&index, &file.text, range),
+            };
+            for d in &file.diagnostics {
+                let message = match &d.help {
+                    Some(help) => format!("{}\nhelp: {help}", d.message),
+                    None => d.message.clone(),
+                };
+                let result = SarifResult {
+                    rule_id: d.code,
+                    level: level(d.severity),
+                    message: Text { text: &message },
+                    locations: [Location {
+                        physical_location: location(d.range),
+                    }],
+                    rule_index: RULES.iter().position(|r| r.meta.code == d.code),
+                    related_locations: d
+                        .labels
                         .iter()
                         .enumerate()
-                        .map(|(i, l)| {
-                            json!({
-                                "id": i,
-                                "message": { "text": l.message },
-                                "physicalLocation": {
-                                    "artifactLocation": { "uri": uri },
-                                    "region": region(&index, &file.text, l.range),
-                                }
-                            })
+                        .map(|(id, l)| RelatedLocation {
+                            id,
+                            message: Text { text: &l.message },
+                            physical_location: location(l.range),
                         })
                         .collect(),
-                );
-            }
-            if !d.fixes.is_empty() {
-                result["fixes"] = Value::Array(
-                    d.fixes
+                    fixes: d
+                        .fixes
                         .iter()
-                        .map(|f| {
-                            json!({
-                                "description": { "text": f.title },
-                                "artifactChanges": [{
-                                    "artifactLocation": { "uri": uri },
-                                    "replacements": f.edits.iter().map(|e| json!({
-                                        "deletedRegion": region(&index, &file.text, e.range),
-                                        "insertedContent": { "text": e.replacement },
-                                    })).collect::<Vec<_>>(),
-                                }],
-                            })
+                        .map(|f| Fix {
+                            description: Text { text: &f.title },
+                            artifact_changes: [ArtifactChange {
+                                artifact_location: ArtifactLocation { uri: &uri },
+                                replacements: f
+                                    .edits
+                                    .iter()
+                                    .map(|e| Replacement {
+                                        deleted_region: region(&index, &file.text, e.range),
+                                        inserted_content: Text {
+                                            text: &e.replacement,
+                                        },
+                                    })
+                                    .collect(),
+                            }],
                         })
                         .collect(),
-                );
+                };
+                seq.serialize_element(&result)?;
             }
-            results.push(result);
         }
+        seq.end()
+    }
+}
+
+/// Writes the SARIF log. The tool's rule descriptors are small and built as values; the
+/// results (one per diagnostic, possibly tens of thousands) are written as they are made.
+pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Run<'a> {
+        tool: Value,
+        column_kind: &'static str,
+        results: Results<'a>,
+    }
+    #[derive(Serialize)]
+    struct Log<'a> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        version: &'static str,
+        runs: [Run<'a>; 1],
     }
     let rules: Vec<Value> = RULES.iter().map(|r| rule_descriptor(&r.meta)).collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({
                 "driver": {
                     "name": "asl-lint",
                     "version": env!("CARGO_PKG_VERSION"),
@@ -190,12 +289,11 @@ pub fn render(files: &[FileReport]) -> String {
                     "informationUri": crate::rules::repository_url(),
                     "rules": rules,
                 }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
-    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
-    s.push('\n');
-    s
+            }),
+            column_kind: "unicodeCodePoints",
+            results: Results { files },
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }
