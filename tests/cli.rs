@@ -597,7 +597,8 @@ fn deep_nesting_does_not_overflow() {
 
 #[test]
 fn fifty_megabyte_file_finishes() {
-    // A chain of Pass states with payloads, about 50 MB, clean.
+    // A chain of Pass states with payloads, about 50 MB, clean but for its size (AWS
+    // takes definitions up to 1 MB).
     let mut text = String::with_capacity(52 << 20);
     text.push_str("{\"StartAt\": \"S0\", \"States\": {\n");
     let payload = "x".repeat(400);
@@ -615,16 +616,25 @@ fn fifty_megabyte_file_finishes() {
     }
     text.push_str("}}\n");
     assert!(text.len() > 50_000_000, "{}", text.len());
-    let (exit, codes, _) = lint_one("big.asl.json", text.as_bytes());
-    assert_eq!((exit, codes.len()), (0, 0), "{codes:?}");
+    let (exit, codes, messages) = lint_one("big.asl.json", text.as_bytes());
+    assert_eq!((exit, codes), (1, vec!["ASL123".to_string()]));
+    assert!(
+        messages[0].starts_with(&format!(
+            // Python's json.dumps(separators=(",", ":")) gives as many bytes.
+            "the definition is 53.7 MB ({} bytes) as compact JSON",
+            "53,676,696"
+        )),
+        "{}",
+        messages[0]
+    );
 
     // The same size with a mistake at the very end is found.
     let broken = text.replacen(&format!("\"S{}\": {{", n - 1), "\"Last\": {", 1);
     let (exit, codes, messages) = lint_one("big.asl.json", broken.as_bytes());
     assert_eq!(exit, 1);
-    assert_eq!(codes, ["ASL201", "ASL205"]);
+    assert_eq!(codes, ["ASL123", "ASL201", "ASL205"]);
     assert_eq!(
-        messages[0],
+        messages[1],
         format!(
             "Next names \"S{}\", which is not a state of the top level",
             n - 1

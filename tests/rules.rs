@@ -153,13 +153,14 @@ fn json_fixtures() {
     });
 }
 
-/// Every rule code from ASL001 to the last 2xx rule has at least one invalid fixture.
+/// Every rule code from ASL001 to the last 2xx rule has at least one invalid fixture,
+/// but ASL123, whose invalid definitions are over 1 MB: its tests build them.
 #[test]
 fn every_core_rule_has_an_invalid_fixture() {
     let mut missing = Vec::new();
     for rule in RULES {
         let code = rule.meta.code;
-        if code > "ASL299" {
+        if code > "ASL299" || code == "ASL123" {
             continue;
         }
         let dir = fixtures_dir().join(code);
@@ -184,7 +185,7 @@ fn rule_doc_examples() {
     // Rules whose example cannot be a text block (bytes, 300 levels of nesting, a
     // template naming a file that does not exist on disk, a Terraform file and the
     // definition file it reads).
-    const WITHOUT_EXAMPLES: &[&str] = &["ASL004", "ASL005", "ASL802", "ASL806"];
+    const WITHOUT_EXAMPLES: &[&str] = &["ASL004", "ASL005", "ASL123", "ASL802", "ASL806"];
     let mut failures = Vec::new();
     for rule in RULES {
         let m = &rule.meta;

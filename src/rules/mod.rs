@@ -407,6 +407,7 @@ pub static RULES: &[&Rule] = &[
     &structure::invalid_map_label::RULE,
     &structure::duplicate_map_label::RULE,
     &structure::heartbeat_not_below_timeout::RULE,
+    &structure::definition_too_large::RULE,
     &graph::unknown_next_state::RULE,
     &graph::unknown_start_at::RULE,
     &graph::unknown_choice_target::RULE,

@@ -1,4 +1,5 @@
 //! 1xx: fields and structure of the state machine and its states.
+pub mod definition_too_large;
 pub mod distributed_only_map_field;
 pub mod duplicate_map_label;
 pub mod heartbeat_not_below_timeout;
