@@ -696,3 +696,27 @@ resource "aws_sfn_state_machine" "typo" {
     assert_eq!(code, 2);
     assert!(err.starts_with(&format!("error: {tf}: no state machine named `nope` here; the state machines are: aws_sfn_state_machine.greet,")), "{err}");
 }
+
+#[test]
+fn terraform_templates_written_by_directives_are_refused() {
+    let dir = TempDir::new("terraform-directives");
+    dir.file(
+        "sm.json.tpl",
+        "{\"StartAt\": \"A\", \"States\": {\n%{ for s in steps ~}\n  \"${s}\": {\"Type\": \"Pass\", \"End\": true},\n%{ endfor ~}\n}}",
+    );
+    let tf = dir.file(
+        "main.tf",
+        r#"resource "aws_sfn_state_machine" "looped" {
+  definition = templatefile("sm.json.tpl", { steps = ["A"] })
+}
+"#,
+    );
+    let (code, out, err) = run(&[&tf], "");
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!(
+            "error: {tf}: the definition of `aws_sfn_state_machine.looped` (`sm.json.tpl`) is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate\n"
+        )
+    );
+}

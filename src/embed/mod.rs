@@ -205,6 +205,32 @@ pub fn lint_referenced(
     env: &Environment,
 ) -> Vec<Diagnostic> {
     let document = syntax::parse(text, kind);
+    // A Terraform template whose `%{ for }` / `%{ if }` directives write its JSON or
+    // YAML (a state per list item, a comma only between items) is not a definition
+    // until Terraform renders it: read as written it is a flood of syntax errors.
+    if reference.filling == Filling::TerraformTemplate
+        && !document.errors.is_empty()
+        && let Some(range) = terraform::first_directive(text)
+    {
+        let mut out = Vec::new();
+        if options.is_enabled(rule_meta("ASL803")) {
+            let mut d = report(
+                "ASL803",
+                range,
+                format!(
+                    "the definition of `{}` is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate; it was not checked",
+                    reference.name
+                ),
+            );
+            d.help = Some(
+                "build the states in Terraform and pass them with `jsonencode(...)`, or keep directives inside string values"
+                    .into(),
+            );
+            out.push(d);
+        }
+        apply_suppressions(text, &document, options, &mut out);
+        return out;
+    }
     let mut subs = env.substitutions();
     subs.extend(reference.substitutions.clone());
     let splices = match document.root.as_ref() {
@@ -733,6 +759,15 @@ pub fn deployed_terraform(
             } else {
                 Filling::Verbatim
             };
+            if *rendered && terraform::has_directive(&spliced) {
+                let kind = syntax::detect_kind(Some(&file.to_string_lossy()), &spliced);
+                if !syntax::parse(&spliced, kind).errors.is_empty() {
+                    return Err(format!(
+                        "the definition of `{}` (`{path}`) is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate",
+                        machine.name
+                    ));
+                }
+            }
             Ok(deployed(spliced, Some(file), *range, vars.clone(), filling))
         }
         terraform::Source::Computed { what, .. } => Err(format!(

@@ -76,8 +76,19 @@ pub enum Source<'t> {
 /// Whether a template's text holds a `%{ ... }` directive (`%{ if }`, `%{ for }`; `%%{`
 /// is a literal `%{`).
 pub fn has_directive(text: &str) -> bool {
+    first_directive(text).is_some()
+}
+
+/// The range of the first template directive (`%{ ... }`, up to its closing brace or
+/// the end of its line), when the text has one.
+pub fn first_directive(text: &str) -> Option<TextRange> {
     let b = text.as_bytes();
-    memchr::memmem::find_iter(b, b"%{").any(|i| i == 0 || b[i - 1] != b'%')
+    let start = memchr::memmem::find_iter(b, b"%{").find(|&i| i == 0 || b[i - 1] != b'%')?;
+    let end = b[start..]
+        .iter()
+        .position(|&c| c == b'}' || c == b'\n')
+        .map_or(b.len(), |p| start + p + usize::from(b[start + p] == b'}'));
+    Some(TextRange::new(start as u32, end as u32))
 }
 
 /// Whether a path names a Terraform configuration file.

@@ -569,6 +569,28 @@ fn terraform_tokens_left_unfilled() {
         "\"B\": {\"Comment\": \"%{ if x }y%{ endif }\", ",
     );
     assert_eq!(lint_ref(&directive, SourceKind::Json, &r), vec![]);
+    // Directives that write the JSON itself: one ASL803 at the first, nothing else.
+    let looped = "{\"StartAt\": \"A\", \"States\": {\n%{ for s in steps ~}\n  \"${s}\": {\"Type\": \"Pass\"%{ if s == \"A\" }, \"End\": true%{ endif }},\n%{ endfor ~}\n}}";
+    let found = lint_ref(looped, SourceKind::Json, &r);
+    assert_eq!(
+        found,
+        vec![(
+            "ASL803".to_string(),
+            "2:1".to_string(),
+            "%{ for s in steps ~}".to_string()
+        )]
+    );
+    let d = &lint_referenced(
+        looped,
+        SourceKind::Json,
+        &r,
+        &LintOptions::default(),
+        &Environment::default(),
+    )[0];
+    assert_eq!(
+        d.message,
+        "the definition of `Machine` is written by template directives (`%{ ... }`), which asl-lint does not evaluate; it was not checked"
+    );
     // `file(...)`: every token reaches AWS as written, `$${` included.
     r.filling = Filling::Verbatim;
     let found = lint_ref(text, SourceKind::Json, &r);

@@ -7,7 +7,8 @@ declare_rule! {
     /// Serverless `${file(...)}` variable, an `Fn::Join` with a computed delimiter, a
     /// Terraform `definition` that is neither a heredoc nor a `jsonencode` object nor a
     /// file read by `templatefile` or `file` (`var.definition`, `jsonencode(local.x)`,
-    /// a path Terraform computes).
+    /// a path Terraform computes), a `templatefile` whose JSON or YAML is written by
+    /// `%{ for }` or `%{ if }` directives.
     ///
     /// ## Why is this bad?
     /// Nothing in it can be checked before deployment. (A `DefinitionString` that is a
