@@ -2026,3 +2026,73 @@ fn terraform_without_state_machines_and_half_typed() {
     );
     c.shutdown();
 }
+
+#[test]
+fn fix_all_applies_every_safe_fix_at_once() {
+    let text = r#"{
+  "StartAt": "Wait",
+  "States": {
+    "Wait": {"Type": "Wait", "Seconds": "10", "Next": "Pick"},
+    "Pick": {
+      "Type": "Choice",
+      "Choices": [{"Variable": "$.n", "NumericGreaterThan": "5", "Next": "Done"}],
+      "Default": "Dne"
+    },
+    "Done": {"Type": "Succeed"}
+  }
+}
+"#;
+    let mut c = Client::start();
+    let uri = "file:///tmp/fix-all.asl.json";
+    c.open(uri, "json", text);
+    assert_eq!(
+        codes(&c.diagnostics(uri, 1)),
+        ["ASL113", "ASL113", "ASL203"]
+    );
+    let ask = |c: &mut Client, only: Value| {
+        c.call(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range(0, 0, 0, 0),
+                   "context": {"diagnostics": [], "only": only}}),
+        )
+    };
+    // What VS Code asks on save with `source.fixAll` (and `source` covers it too).
+    for only in [json!(["source.fixAll"]), json!(["source"])] {
+        let actions = ask(&mut c, only);
+        let actions = actions.as_array().unwrap();
+        assert_eq!(actions.len(), 1, "{actions:#?}");
+        assert_eq!(actions[0]["kind"], "source.fixAll.asl-lint");
+        assert_eq!(
+            actions[0]["title"],
+            "Fix all auto-fixable problems (2 fixes)"
+        );
+        let edits = actions[0]["edit"]["changes"][uri].as_array().unwrap();
+        // One edit, from the first change to the last: not the whole document.
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0]["range"]["start"], pos(3, 40));
+        assert_eq!(edits[0]["range"]["end"], pos(6, 63));
+        // The did-you-mean rename of "Dne" is unsafe: left for the quick fix.
+        assert_eq!(
+            apply(text, edits),
+            text.replace("\"Seconds\": \"10\"", "\"Seconds\": 10")
+                .replace("\"NumericGreaterThan\": \"5\"", "\"NumericGreaterThan\": 5")
+        );
+    }
+    // Quick fixes only: no fix-all among them.
+    let actions = ask(&mut c, json!(["quickfix"]));
+    assert!(
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["kind"] == "quickfix")
+    );
+    // Nothing to fix: no action.
+    let fixed = text
+        .replace("\"Seconds\": \"10\"", "\"Seconds\": 10")
+        .replace("\"NumericGreaterThan\": \"5\"", "\"NumericGreaterThan\": 5");
+    c.change(uri, 2, json!([{"text": fixed}]));
+    assert_eq!(codes(&c.diagnostics(uri, 2)), ["ASL203"]);
+    assert_eq!(ask(&mut c, json!(["source.fixAll"])), json!([]));
+    c.shutdown();
+}

@@ -140,6 +140,52 @@ impl Backend {
 
     /// The diagnostics of the document as it is now: those the analysis published for
     /// this version, or a fresh lint when it has not finished yet.
+    /// The `source.fixAll.asl-lint` action: every safe fix, applied as `asl-lint check
+    /// --fix` applies them (relinting between passes), as one edit of the span that
+    /// changes. None when no safe fix applies.
+    fn fix_all(&self, uri: &Uri, doc: &Document, found: &[Diagnostic]) -> Option<CodeAction> {
+        let (setup, _) = self.workspace.lint_setup(uri);
+        let relint = |text: &str| {
+            let mut next = doc.clone();
+            next.text = Arc::new(text.to_string());
+            next.lines = Arc::new(crate::syntax::LineIndex::new(text));
+            setup.lint(&next)
+        };
+        let outcome = guard(|| {
+            Some(crate::fix::fix_text(
+                &doc.text,
+                found.to_vec(),
+                false,
+                &relint,
+            ))
+        })?;
+        if outcome.applied == 0 || outcome.text == *doc.text {
+            return None;
+        }
+        let (range, replacement) = changed_span(&doc.text, &outcome.text);
+        let mut changes = std::collections::HashMap::new();
+        changes.insert(
+            uri.clone(),
+            vec![TextEdit {
+                range: doc.range(range),
+                new_text: replacement.to_string(),
+            }],
+        );
+        Some(CodeAction {
+            title: format!(
+                "Fix all auto-fixable problems ({} fix{})",
+                outcome.applied,
+                if outcome.applied == 1 { "" } else { "es" }
+            ),
+            kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
+            edit: Some(WorkspaceEdit {
+                changes: Some(changes),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+
     fn diagnostics_of(&self, uri: &Uri, doc: &Document) -> Arc<Vec<Diagnostic>> {
         if let Some(found) = self.docs.result(uri, doc.version) {
             return found;
@@ -334,7 +380,11 @@ impl LanguageServer for Backend {
                 selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE_FIX_ALL,
+                            CodeActionKind::new(FIX_ALL_KIND),
+                        ]),
                         ..Default::default()
                     },
                 )),
@@ -837,14 +887,33 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&uri) else {
             return Ok(None);
         };
-        if let Some(only) = &params.context.only
-            && !only.iter().any(|k| k.as_str().starts_with("quickfix"))
-        {
+        // A kind asked for covers ours when ours is it or under it (`source` covers
+        // `source.fixAll.asl-lint`). With no `only`, the editor shows quick fixes.
+        let asked = |kind: &str| {
+            params
+                .context
+                .only
+                .as_ref()
+                .map_or(kind == "quickfix", |only| {
+                    only.iter().any(|k| {
+                        kind == k.as_str() || kind.starts_with(&format!("{}.", k.as_str()))
+                    })
+                })
+        };
+        let quick_fixes = asked("quickfix");
+        let fix_all = asked(FIX_ALL_KIND);
+        if !quick_fixes && !fix_all {
             return Ok(None);
         }
         let wanted = doc.text_range(params.range);
         let diagnostics = self.diagnostics_of(&uri, &doc);
         let mut actions = Vec::new();
+        if fix_all && let Some(action) = self.fix_all(&uri, &doc, &diagnostics) {
+            actions.push(CodeActionOrCommand::CodeAction(action));
+        }
+        if !quick_fixes {
+            return Ok(Some(actions));
+        }
         for d in diagnostics.iter() {
             let overlaps = d.range.start <= wanted.end && wanted.start <= d.range.end;
             if !overlaps {
@@ -1007,4 +1076,57 @@ fn guard<T>(f: impl FnOnce() -> Option<T>) -> Option<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
         .ok()
         .flatten()
+}
+
+/// The code action kind of "fix all": VS Code runs it on save with
+/// `"editor.codeActionsOnSave": {"source.fixAll.asl-lint": "explicit"}`.
+const FIX_ALL_KIND: &str = "source.fixAll.asl-lint";
+
+/// The range of `old` that differs from `new`, and what replaces it there: the text
+/// between their common prefix and common suffix (on character boundaries), so that an
+/// editor keeps the cursor and folds outside it.
+fn changed_span<'n>(old: &str, new: &'n str) -> (crate::syntax::TextRange, &'n str) {
+    let mut prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    (
+        crate::syntax::TextRange::from_usize(prefix, old.len() - suffix),
+        &new[prefix..new.len() - suffix],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changed_span;
+
+    #[test]
+    fn the_changed_span_lies_between_the_common_ends() {
+        let span = |old: &str, new: &'static str| {
+            let (r, text) = changed_span(old, new);
+            (r.start, r.end, text)
+        };
+        assert_eq!(span("abcdef", "abXdef"), (2, 3, "X"));
+        assert_eq!(span("abc", "abc, d"), (3, 3, ", d"));
+        assert_eq!(span("aaa", "aa"), (2, 3, ""));
+        assert_eq!(span("", "x"), (0, 0, "x"));
+        // Never inside a character: `é` and `è` share their first byte.
+        assert_eq!(span("é", "è"), (0, 2, "è"));
+        assert_eq!(span("xéy", "xèy"), (1, 3, "è"));
+    }
 }
