@@ -61,12 +61,26 @@ out('main.tf filetype: ' .. vim.bo[tf].filetype)
 -- and ASL205 for the unreachable Ship: nothing else (the HCL is not read as JSON).
 tf_ok = tf_ok and #vim.diagnostic.get(tf) == 2
 
+-- Fix all: the string "10" becomes the number the Wait state needs.
+vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('ASL_FIXABLE')))
+local fixable = vim.api.nvim_get_current_buf()
+vim.wait(15000, function()
+  return #vim.diagnostic.get(fixable) > 0
+end, 50)
+local fixed, fix_err = require('asl_lint').fix_all({ bufnr = fixable })
+local fixed_text = table.concat(vim.api.nvim_buf_get_lines(fixable, 0, -1, false), '\n')
+out('fix all: ' .. tostring(fixed or fix_err) .. ': ' .. fixed_text)
+local fix_ok = fixed == 1 and fixed_text:find('"Seconds": 10,', 1, true) ~= nil
+
 if not arrived then
   out('FAIL: no diagnostics arrived within 15 s')
 elseif not ok then
   out('FAIL: expected ASL201 (a warning, from the settings) at 4:39-4:46')
 elseif not tf_arrived or not tf_ok then
   out('FAIL: expected ASL201 at 8:39-8:46 and ASL205 in main.tf, nothing else')
+  ok = false
+elseif not fix_ok then
+  out('FAIL: fix all should have applied one fix ("Seconds": 10)')
   ok = false
 else
   out('OK: diagnostics arrived from asl-lint server')

@@ -50,6 +50,11 @@ EOF
 }
 TF
 
+cat > "$work/fixable.asl.json" <<'JSON'
+{"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": "10", "End": true}}}
+JSON
+
 cd "$work"
-ASL_LINT="$ASL_LINT" ASL_FILE="$work/faulty.asl.json" ASL_TF="$work/main.tf" ASL_PLUGIN="$repo/editors/nvim" \
+ASL_LINT="$ASL_LINT" ASL_FILE="$work/faulty.asl.json" ASL_TF="$work/main.tf" ASL_FIXABLE="$work/fixable.asl.json" \
+  ASL_PLUGIN="$repo/editors/nvim" \
   timeout 60 nvim --headless --clean -u "$here/init.lua"

@@ -149,6 +149,33 @@ function M.graph(opts)
   return path
 end
 
+-- Applies every safe fix of a buffer at once (the server's `source.fixAll.asl-lint`
+-- code action, what `asl-lint check --fix` does). Returns the number of fixes applied
+-- (0 when there is nothing to fix), or nil and a message.
+function M.fix_all(opts)
+  opts = opts or {}
+  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
+  local client = client_for(bufnr)
+  if not client then
+    return nil, 'asl-lint is not attached to this buffer'
+  end
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = { start = { line = 0, character = 0 }, ['end'] = { line = 0, character = 0 } },
+    context = { diagnostics = {}, only = { 'source.fixAll.asl-lint' } },
+  }
+  local response = client.request_sync('textDocument/codeAction', params, 10000, bufnr)
+  if not response or response.err then
+    return nil, 'asl-lint: ' .. vim.inspect(response and response.err or 'no answer')
+  end
+  local action = (response.result or {})[1]
+  if not action or not action.edit then
+    return 0
+  end
+  vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding or 'utf-16')
+  return tonumber(action.title:match('%((%d+) fix')) or 1
+end
+
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   local group = vim.api.nvim_create_augroup('asl_lint', { clear = true })
@@ -179,6 +206,15 @@ function M.setup(opts)
       vim.notify(err, vim.log.levels.ERROR)
     end
   end, { nargs = '?' })
+  -- :AslLintFixAll: every safe fix of the current buffer.
+  vim.api.nvim_create_user_command('AslLintFixAll', function()
+    local n, err = M.fix_all()
+    if n then
+      vim.notify('asl-lint: ' .. n .. (n == 1 and ' fix' or ' fixes') .. ' applied')
+    else
+      vim.notify(err, vim.log.levels.ERROR)
+    end
+  end, {})
   -- Buffers already open when setup runs.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     local name = vim.api.nvim_buf_get_name(bufnr)
