@@ -109,14 +109,19 @@ local function client_for(bufnr)
   return nil
 end
 
+-- The buffer `opts.bufnr` (the current one by default) and its asl-lint client, if any.
+local function buffer_client(opts)
+  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
+  return bufnr, client_for(bufnr)
+end
+
 -- Draws the state graph of a buffer as SVG (the server's `asl-lint.graph` command) into
 -- a temporary file and opens it with the system viewer. Returns the file's path, or nil
 -- and a message. opts: { bufnr = current, definition = nil (a template's state machine),
 -- open = true }.
 function M.graph(opts)
   opts = opts or {}
-  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
-  local client = client_for(bufnr)
+  local bufnr, client = buffer_client(opts)
   if not client then
     return nil, 'asl-lint is not attached to this buffer'
   end
@@ -153,9 +158,7 @@ end
 -- code action, what `asl-lint check --fix` does). Returns the number of fixes applied
 -- (0 when there is nothing to fix), or nil and a message.
 function M.fix_all(opts)
-  opts = opts or {}
-  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
-  local client = client_for(bufnr)
+  local bufnr, client = buffer_client(opts or {})
   if not client then
     return nil, 'asl-lint is not attached to this buffer'
   end
