@@ -138,8 +138,6 @@ impl Backend {
         }
     }
 
-    /// The diagnostics of the document as it is now: those the analysis published for
-    /// this version, or a fresh lint when it has not finished yet.
     /// The `source.fixAll.asl-lint` action: every safe fix, applied as `asl-lint check
     /// --fix` applies them (relinting between passes), as one edit of the span that
     /// changes. None when no safe fix applies.
@@ -186,6 +184,8 @@ impl Backend {
         })
     }
 
+    /// The diagnostics of the document as it is now: those the analysis published for
+    /// this version, or a fresh lint when it has not finished yet.
     fn diagnostics_of(&self, uri: &Uri, doc: &Document) -> Arc<Vec<Diagnostic>> {
         if let Some(found) = self.docs.result(uri, doc.version) {
             return found;
