@@ -43,12 +43,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     if ctx.machine.is_none() {
         return;
     }
-    // A definition whose text (a JSON or YAML rendering of it) fits compactly cannot be
-    // too large: compact JSON is never more than a few bytes per written byte larger,
-    // so only texts near the quota are measured.
-    if (ctx.source.len() as u64) < MAX_DEFINITION_BYTES / 8 {
-        return;
-    }
+    // Measured on the tree, not the text: YAML aliases repeat what an anchor holds, so
+    // a small file can be a large definition.
     let size = compact_size(root, ctx.document.kind == SourceKind::Json);
     if size <= MAX_DEFINITION_BYTES {
         return;
@@ -220,6 +216,29 @@ mod tests {
         let text = definition(n, 100);
         assert!(text.len() as u64 > MAX_DEFINITION_BYTES);
         assert!(located_messages(&text, "ASL123").is_empty());
+    }
+
+    #[test]
+    fn yaml_aliases_count_every_time_they_repeat_their_anchor() {
+        // 475 bytes of YAML whose aliases make 5,000 copies of a 206-byte array.
+        let x = "x".repeat(100);
+        let text = format!(
+            "StartAt: P\nStates:\n  P:\n    Type: Pass\n    Result:\n      a: &a [\"{x}\", \"{x}\"]\n      b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n      c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n      d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n      e: [*d, *d, *d, *d, *d]\n    End: true\n"
+        );
+        assert!(text.len() < 1024);
+        let options = crate::LintOptions {
+            select: vec!["ASL123".into()],
+            ..Default::default()
+        };
+        let found = crate::lint_text(&text, SourceKind::Yaml, &options);
+        // Python's json.dumps(yaml.safe_load(text), separators=(",", ":")) gives as many.
+        assert_eq!(
+            found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+            [
+                "the definition is 1.3 MB (1,272,534 bytes) as compact JSON: Step Functions \
+              accepts at most 1 MB (1,048,576 bytes)"
+            ]
+        );
     }
 
     #[test]
