@@ -232,7 +232,8 @@ fn statistics_count_codes() {
          1  ASL103  error    missing-state-type\n\
          1  ASL201  error    unknown-next-state\n\
          1  ASL802  error    missing-definition-file\n\
-         Found 8 errors in 2 files.\n"
+         Found 8 errors in 2 files.\n\
+         1 fixable with `--unsafe-fixes`.\n"
     );
     let o = run(&["check", CFN, "--statistics", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -282,7 +283,8 @@ fn config_files_select_ignore_severity_and_errors() {
         stdout(&o),
         "sfn/a.asl.json:2:33: ASL201 [error] Next names \"Bx\", which is not a state of the top level\n\
          sfn/a.asl.json:3:3: ASL205 [warning] state \"B\" is not reachable from StartAt\n\
-         Found 1 error, 1 warning in 1 file.\n"
+         Found 1 error, 1 warning in 1 file.\n\
+         1 fixable with `--unsafe-fixes`.\n"
     );
     // --ignore on the command line adds to the file's.
     let o = run_in(dir.path(), &["check", ".", "--ignore", "ASL201"]);
@@ -674,6 +676,7 @@ fn referenced_files_shared_and_fixed() {
             "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"Bx\"},\n  \"B\": {\"Type\": \"Pass\", \"Next\": \"${Then}\"},\n  \"Done\": {\"Type\": \"Succeed\"}}}\n",
         ),
     ]);
+    // Only the did-you-mean for `Bx` is fixable: `Dne` comes from B's substitutions.
     let o = run_in(dir.path(), &["check", "--format", "concise", "."]);
     assert_eq!(
         stdout(&o),
@@ -681,7 +684,8 @@ fn referenced_files_shared_and_fixed() {
          sm/m.asl.json:3:3: ASL205 [error] state \"B\" is not reachable from StartAt\n\
          sm/m.asl.json:3:33: ASL201 [error] Next names \"Dne\", which is not a state of the top level\n\
          sm/m.asl.json:4:3: ASL205 [error] state \"Done\" is not reachable from StartAt\n\
-         Found 4 errors in 1 file.\n"
+         Found 4 errors in 1 file.\n\
+         1 fixable with `--unsafe-fixes`.\n"
     );
     let o = run_in(
         dir.path(),

@@ -138,7 +138,8 @@ fn file_with_errors_exits_1() {
         format!(
             "{shown}:4:35: ASL201 [error] Next names \"b\", which is not a state of the top level\n\
              {shown}:5:5: ASL205 [error] state \"B\" is not reachable from StartAt\n\
-             Found 2 errors in 1 file.\n"
+             Found 2 errors in 1 file.\n\
+             1 fixable with `--unsafe-fixes`.\n"
         )
     );
 }

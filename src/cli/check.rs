@@ -430,7 +430,8 @@ impl Job<'_> {
             .for_path(&r.path)
             .map_err(|e| format!("config: {e}"))?;
         let (mut options, env) = config.options_for(&r.path, self.overrides);
-        options.skip_fixes = !self.shows_fixes();
+        // Fixes are built for every format: the summary counts what `--fix` would fix.
+        options.skip_fixes = false;
         let mut linted = lint_referenced_file(&r.references, &options, &env)
             .map_err(|e| format!("{}: cannot read: {}", r.shown, io_message(&e)))?;
         config.apply_severity(&mut linted.diagnostics);
@@ -443,15 +444,6 @@ impl Job<'_> {
         self.finish(r.shown.clone(), Some(&r.path), linted, &relint)
     }
 
-    /// Whether fixes are used: to fix or diff, or listed in SARIF output. The other
-    /// formats show none, so rules need not build them.
-    fn shows_fixes(&self) -> bool {
-        self.args.fix
-            || self.args.unsafe_fixes
-            || self.args.diff
-            || self.args.format == Format::Sarif
-    }
-
     /// Lints one file (`path` is `None` for standard input) and, when asked, fixes it.
     /// Errors starting with `config: ` are configuration errors.
     fn check(&self, shown: String, path: Option<&Path>, bytes: Vec<u8>) -> Result<Checked, String> {
@@ -461,7 +453,8 @@ impl Job<'_> {
             .for_path(&config_path)
             .map_err(|e| format!("config: {e}"))?;
         let (mut options, env) = config.options_for(&config_path, self.overrides);
-        options.skip_fixes = !self.shows_fixes();
+        // Fixes are built for every format: the summary counts what `--fix` would fix.
+        options.skip_fixes = false;
         let mut linted = lint_owned_bytes_in(bytes, Some(&shown), &options, &env);
         config.apply_severity(&mut linted.diagnostics);
         let kind = linted.kind;

@@ -9,7 +9,7 @@ pub mod sarif;
 
 use clap::ValueEnum;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Applicability, Diagnostic, Severity};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -109,9 +109,32 @@ pub(crate) fn summary(files: &[FileReport]) -> String {
     if i > 0 {
         parts.push(plural(i, "info"));
     }
-    format!(
+    let found = format!(
         "Found {} in {}.",
         parts.join(", "),
         plural(with_problems, "file")
-    )
+    );
+    match fixable(files) {
+        (0, 0) => found,
+        (0, u) => format!("{found}\n{u} fixable with `--unsafe-fixes`."),
+        (n, 0) => format!("{found}\n{n} fixable with `--fix`."),
+        (n, u) => format!("{found}\n{n} fixable with `--fix` ({u} more with `--unsafe-fixes`)."),
+    }
+}
+
+/// How many diagnostics `--fix` would fix (they have a safe fix), and how many more
+/// only `--unsafe-fixes` would.
+fn fixable(files: &[FileReport]) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for d in files.iter().flat_map(|f| &f.diagnostics) {
+        if d.fixes
+            .iter()
+            .any(|f| f.applicability == Applicability::Safe)
+        {
+            counts.0 += 1;
+        } else if !d.fixes.is_empty() {
+            counts.1 += 1;
+        }
+    }
+    counts
 }
