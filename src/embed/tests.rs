@@ -221,6 +221,17 @@ fn reference(subs: &[(&str, Option<&str>)], workflow: WorkflowType) -> Reference
 }
 
 /// `(code, line:col, the text pointed at)` of a referenced file's diagnostics.
+/// The diagnostics of a JSON definition file linted for `r`, with default options.
+fn json_ref_diagnostics(text: &str, r: &Reference) -> Vec<Diagnostic> {
+    lint_referenced(
+        text,
+        SourceKind::Json,
+        r,
+        &LintOptions::default(),
+        &Environment::default(),
+    )
+}
+
 fn lint_ref(text: &str, kind: SourceKind, r: &Reference) -> Vec<(String, String, String)> {
     let index = crate::syntax::LineIndex::new(text);
     lint_referenced(
@@ -549,16 +560,10 @@ fn terraform_tokens_left_unfilled() {
             at("4:36", "${Wait}"),
         ]
     );
-    let messages: Vec<String> = lint_referenced(
-        text,
-        SourceKind::Json,
-        &r,
-        &LintOptions::default(),
-        &Environment::default(),
-    )
-    .into_iter()
-    .map(|d| format!("{} | {}", d.message, d.help.unwrap_or_default()))
-    .collect();
+    let messages: Vec<String> = json_ref_diagnostics(text, &r)
+        .into_iter()
+        .map(|d| format!("{} | {}", d.message, d.help.unwrap_or_default()))
+        .collect();
     assert_eq!(
         messages[0],
         "`Missing` is not a variable of the template: Terraform refuses to render the definition of `Machine` (vars map does not contain key \"Missing\") | give `Missing` a value in the template variables, or write `$${Missing}` for a literal `${Missing}`"
@@ -580,13 +585,7 @@ fn terraform_tokens_left_unfilled() {
             "%{ for s in steps ~}".to_string()
         )]
     );
-    let d = &lint_referenced(
-        looped,
-        SourceKind::Json,
-        &r,
-        &LintOptions::default(),
-        &Environment::default(),
-    )[0];
+    let d = &json_ref_diagnostics(looped, &r)[0];
     assert_eq!(
         d.message,
         "the definition of `Machine` is written by template directives (`%{ ... }`), which asl-lint does not evaluate; it was not checked"
@@ -596,13 +595,7 @@ fn terraform_tokens_left_unfilled() {
     let found = lint_ref(text, SourceKind::Json, &r);
     assert_eq!(found.len(), 7, "{found:?}");
     assert_eq!(found[2], at("2:44", "${Literal}"));
-    let d = &lint_referenced(
-        text,
-        SourceKind::Json,
-        &r,
-        &LintOptions::default(),
-        &Environment::default(),
-    )[0];
+    let d = &json_ref_diagnostics(text, &r)[0];
     assert_eq!(
         (d.message.as_str(), d.help.as_deref()),
         (
