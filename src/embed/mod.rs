@@ -209,8 +209,7 @@ pub fn lint_referenced(
     // YAML (a state per list item, a comma only between items) is not a definition
     // until Terraform renders it: read as written it is a flood of syntax errors.
     if reference.filling == Filling::TerraformTemplate
-        && !document.errors.is_empty()
-        && let Some(range) = terraform::first_directive(text)
+        && let Some(range) = terraform::unrendered_directive(text, document.errors.is_empty())
     {
         let mut out = Vec::new();
         if options.is_enabled(rule_meta("ASL803")) {
@@ -761,7 +760,8 @@ pub fn deployed_terraform(
             };
             if *rendered && terraform::has_directive(&spliced) {
                 let kind = syntax::detect_kind(Some(&file.to_string_lossy()), &spliced);
-                if !syntax::parse(&spliced, kind).errors.is_empty() {
+                let parses = syntax::parse(&spliced, kind).errors.is_empty();
+                if terraform::unrendered_directive(&spliced, parses).is_some() {
                     return Err(format!(
                         "the definition of `{}` (`{path}`) is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate",
                         machine.name

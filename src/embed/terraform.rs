@@ -91,6 +91,13 @@ pub fn first_directive(text: &str) -> Option<TextRange> {
     Some(TextRange::new(start as u32, end as u32))
 }
 
+/// The first directive of a template that does not parse as written (`parses` false):
+/// its JSON or YAML is written by `%{ for }`/`%{ if }` and only exists once Terraform
+/// renders it. None for a template that parses, or has no directive.
+pub fn unrendered_directive(text: &str, parses: bool) -> Option<TextRange> {
+    if parses { None } else { first_directive(text) }
+}
+
 /// Whether a path names a Terraform configuration file.
 pub fn is_terraform_path(path: &str) -> bool {
     path.to_ascii_lowercase().ends_with(".tf")
