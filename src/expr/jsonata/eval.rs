@@ -25,6 +25,9 @@ pub struct E {
     preds: Vec<E>,
     group: Option<Vec<(E, E)>>,
     keep_array: bool,
+    /// A block or path that a `%` reaches into: as a step it hands its tuple stream
+    /// (context plus the ancestor bindings made inside it) to the enclosing path.
+    tuples: bool,
 }
 
 pub(crate) enum Ir {
@@ -98,6 +101,7 @@ fn e(ir: Ir, span: TextRange) -> E {
         preds: Vec::new(),
         group: None,
         keep_array: false,
+        tuples: false,
     }
 }
 
@@ -272,13 +276,14 @@ impl Lowerer {
                         last.stages.push(Stage::Filter(p));
                     }
                     _ => {
-                        // `(a.b)[%.x]`: the parent lies inside the block, which is not
-                        // tracked; such references evaluate to undefined.
-                        let climbing = entries
-                            .into_iter()
-                            .filter(|(_, l)| *l > 1)
-                            .map(|(n, l)| (n, l - 1));
-                        self.seeking.extend(climbing);
+                        // `(a.b)[%.x]`, `%[%.x]`: the parent is sought inside the
+                        // filtered expression; what is left climbs on out of it.
+                        for (label, level) in entries {
+                            let rest = seek_expr(&mut x, &label, level)?;
+                            if rest > 0 {
+                                self.seeking.push((label, rest));
+                            }
+                        }
                         if x.group.is_some() {
                             return Err(err(
                                 "S0209",
@@ -504,47 +509,95 @@ impl Lowerer {
     }
 }
 
-/// Walks back from step `from` (exclusive) to find the step whose input context each
-/// `%` reference denotes; returns references that climb out of this path.
+/// Resolves each `%` reference (label, levels to climb) against the steps before
+/// `from`, as jsonata-js's ancestry analysis does; returns the references that climb out
+/// of this path.
 fn resolve_parents(
     path: &mut PathIr,
     from: usize,
     entries: Vec<(Rc<str>, usize)>,
 ) -> R<Vec<(Rc<str>, usize)>> {
     let mut still = Vec::new();
-    for (label, mut level) in entries {
-        let mut idx = from;
-        let mut done = false;
-        while idx > 0 {
-            idx -= 1;
-            let step = &mut path.steps[idx];
-            match &step.e.ir {
-                Ir::Parent(_) => level += 1,
-                Ir::Sort(_) => {}
-                Ir::Name(_) | Ir::Wildcard | Ir::Block(_) | Ir::Path(_) => {
-                    level -= 1;
-                    if level == 0 {
-                        step.ancestor.push(label.clone());
-                        step.tuple = true;
-                        path.tuple = true;
-                        done = true;
-                        break;
-                    }
-                }
-                _ => {
-                    return Err(err(
-                        "S0217",
-                        "The object representing the 'parent' cannot be derived from this expression",
-                        step.e.span,
-                    ));
-                }
-            }
-        }
-        if !done {
-            still.push((label, level));
+    for (label, level) in entries {
+        let rest = seek_steps(&mut path.steps, from, &label, level)?;
+        if rest > 0 {
+            still.push((label, rest));
         }
     }
+    if path.steps.iter().any(|s| s.tuple) {
+        path.tuple = true;
+    }
     Ok(still)
+}
+
+/// Climbs back through `steps[..from]`, `level` steps up; returns the levels still to
+/// climb (0: a step now remembers its input under `label`). Contiguous steps that bind
+/// the focus (`a@$x.b@$y`) leave the context where it was, so they count as one step.
+fn seek_steps(steps: &mut [Step], from: usize, label: &Rc<str>, mut level: usize) -> R<usize> {
+    let mut idx = from.min(steps.len());
+    while level > 0 && idx > 0 {
+        idx -= 1;
+        while idx > 0 && steps[idx].focus.is_some() && steps[idx - 1].focus.is_some() {
+            idx -= 1;
+        }
+        level = seek_step(&mut steps[idx], label, level)?;
+    }
+    Ok(level)
+}
+
+/// One step of the climb: a field or wildcard step is one level (the last one records
+/// its input context), a `%` step is one level further down, a sort keeps the context,
+/// and a block or nested path is climbed through from its end.
+fn seek_step(step: &mut Step, label: &Rc<str>, level: usize) -> R<usize> {
+    match &step.e.ir {
+        Ir::Name(_) | Ir::Wildcard => {
+            if level == 1 {
+                step.ancestor.push(label.clone());
+                step.tuple = true;
+            }
+            Ok(level - 1)
+        }
+        Ir::Sort(_) => Ok(level),
+        Ir::Parent(_) | Ir::Block(_) | Ir::Path(_) => {
+            let rest = seek_expr(&mut step.e, label, level)?;
+            if step.e.tuples {
+                step.tuple = true;
+            }
+            Ok(rest)
+        }
+        _ => Err(no_parent(step.e.span)),
+    }
+}
+
+/// The climb into an expression used as a step or filtered by a predicate.
+fn seek_expr(x: &mut E, label: &Rc<str>, level: usize) -> R<usize> {
+    match &mut x.ir {
+        Ir::Parent(_) => Ok(level + 1),
+        Ir::Block(items) => match items.last_mut() {
+            Some(last) => {
+                let rest = seek_expr(last, label, level)?;
+                x.tuples = true;
+                Ok(rest)
+            }
+            None => Ok(level),
+        },
+        Ir::Path(p) => {
+            p.tuple = true;
+            let n = p.steps.len();
+            let rest = seek_steps(&mut p.steps, n, label, level)?;
+            x.tuples = true;
+            Ok(rest)
+        }
+        _ => Err(no_parent(x.span)),
+    }
+}
+
+fn no_parent(span: TextRange) -> JsonataError {
+    err(
+        "S0217",
+        "The object representing the 'parent' cannot be derived from this expression",
+        span,
+    )
 }
 
 /// Lowers a parsed expression, reporting the structural errors JSONata raises at compile
@@ -807,10 +860,17 @@ impl Evaluator {
     }
 
     pub(crate) fn eval(&mut self, x: &E, input: Option<&Val>, env: &Env) -> R<Option<Val>> {
-        let mut r = self.eval_inner(x, input, env)?;
-        for p in &x.preds {
-            r = self.filter(p, r, env)?;
-        }
+        let mut r = if x.tuples && !x.preds.is_empty() {
+            // `(a.b)[%.x]`: the predicates read bindings made inside the expression.
+            let ts = self.eval_tuples(x, input, env)?;
+            Some(Val::seq(ts.into_iter().map(|t| t.ctx).collect()))
+        } else {
+            let mut r = self.eval_inner(x, input, env)?;
+            for p in &x.preds {
+                r = self.filter(p, r, env)?;
+            }
+            r
+        };
         if let Some(g) = &x.group {
             r = Some(self.group(g, r.as_ref(), None, env)?);
         }
@@ -1110,52 +1170,8 @@ impl Evaluator {
     // ---------------------------------------------------------------- paths
 
     fn path(&mut self, p: &PathIr, input: Option<&Val>, env: &Env) -> R<Option<Val>> {
-        let first_is_var = matches!(p.steps[0].e.ir, Ir::Var(_));
-        let start: Vec<Option<Val>> = match input {
-            Some(Val::Arr(a, _)) if !first_is_var => a.iter().cloned().map(Some).collect(),
-            other => vec![other.cloned()],
-        };
         let result = if p.tuple {
-            let mut tuples: Option<Vec<Tuple>> = None;
-            let mut inputs = start;
-            for (i, step) in p.steps.iter().enumerate() {
-                let ts = match tuples.take() {
-                    Some(t) => t,
-                    None => {
-                        if i == 0 && step.cons {
-                            // an array constructor as first step is evaluated once
-                            inputs = vec![self.eval(&step.e, input, env)?];
-                            let v = inputs.pop().flatten();
-                            let ts = match v {
-                                Some(Val::Arr(a, _)) => a
-                                    .iter()
-                                    .map(|x| Tuple {
-                                        ctx: x.clone(),
-                                        binds: vec![],
-                                    })
-                                    .collect(),
-                                Some(v) => vec![Tuple {
-                                    ctx: v,
-                                    binds: vec![],
-                                }],
-                                None => vec![],
-                            };
-                            tuples = Some(self.apply_stages(step, ts, env)?);
-                            continue;
-                        }
-                        inputs
-                            .drain(..)
-                            .map(|v| Tuple {
-                                ctx: v.unwrap_or(Val::Null),
-                                binds: vec![],
-                            })
-                            .collect::<Vec<_>>()
-                    }
-                };
-                let next = self.tuple_step(step, ts, env, i == 0 && input.is_none())?;
-                tuples = Some(next);
-            }
-            let tuples = tuples.unwrap_or_default();
+            let tuples = self.path_tuples(p, input, env)?;
             if let Some(g) = &p.group {
                 let items: Vec<GroupItem> =
                     tuples.into_iter().map(|t| (Some(t.ctx), t.binds)).collect();
@@ -1163,7 +1179,7 @@ impl Evaluator {
             }
             Val::seq(tuples.into_iter().map(|t| t.ctx).collect())
         } else {
-            let mut seq = start;
+            let mut seq = path_start(p, input);
             let mut result = Val::seq(vec![]);
             for (i, step) in p.steps.iter().enumerate() {
                 let last = i + 1 == p.steps.len();
@@ -1208,6 +1224,88 @@ impl Evaluator {
             return Ok(Some(self.group(g, Some(&result), None, env)?));
         }
         Ok(Some(result))
+    }
+
+    /// Evaluates a path step by step as a tuple stream: each item carries the context
+    /// value and the variables (focus, index, ancestor labels) bound along the way.
+    fn path_tuples(&mut self, p: &PathIr, input: Option<&Val>, env: &Env) -> R<Vec<Tuple>> {
+        let mut tuples: Option<Vec<Tuple>> = None;
+        let mut inputs = path_start(p, input);
+        for (i, step) in p.steps.iter().enumerate() {
+            let ts = match tuples.take() {
+                Some(t) => t,
+                None => {
+                    if i == 0 && step.cons {
+                        // an array constructor as first step is evaluated once
+                        let ts = match self.eval(&step.e, input, env)? {
+                            Some(Val::Arr(a, _)) => a
+                                .iter()
+                                .map(|x| Tuple {
+                                    ctx: x.clone(),
+                                    binds: vec![],
+                                })
+                                .collect(),
+                            Some(v) => vec![Tuple {
+                                ctx: v,
+                                binds: vec![],
+                            }],
+                            None => vec![],
+                        };
+                        tuples = Some(self.apply_stages(step, ts, env)?);
+                        continue;
+                    }
+                    inputs
+                        .drain(..)
+                        .map(|v| Tuple {
+                            ctx: v.unwrap_or(Val::Null),
+                            binds: vec![],
+                        })
+                        .collect::<Vec<_>>()
+                }
+            };
+            let next = self.tuple_step(step, ts, env, i == 0 && input.is_none())?;
+            tuples = Some(next);
+        }
+        Ok(tuples.unwrap_or_default())
+    }
+
+    /// The tuple stream of a block or path that a `%` reaches into, its predicates
+    /// applied to the tuples (so they can read the bindings).
+    fn eval_tuples(&mut self, x: &E, input: Option<&Val>, env: &Env) -> R<Vec<Tuple>> {
+        let ts = match &x.ir {
+            Ir::Block(items) if !items.is_empty() => {
+                let frame = new_frame(Some(env));
+                let (last, rest) = items.split_last().expect("non-empty block");
+                for it in rest {
+                    self.eval(it, input, &frame)?;
+                }
+                if last.group.is_none() {
+                    self.eval_tuples(last, input, &frame)?
+                } else {
+                    plain_tuples(self.eval(last, input, &frame)?)
+                }
+            }
+            Ir::Path(p) if p.group.is_none() => self.path_tuples(p, input, env)?,
+            _ => plain_tuples(self.eval_inner(x, input, env)?),
+        };
+        let mut ts = ts;
+        for p in &x.preds {
+            ts = self.filter_tuples(p, ts, env)?;
+        }
+        Ok(ts)
+    }
+
+    fn filter_tuples(&mut self, f: &E, tuples: Vec<Tuple>, env: &Env) -> R<Vec<Tuple>> {
+        let mut kept = Vec::new();
+        let n = tuples.len();
+        for (i, t) in tuples.into_iter().enumerate() {
+            let tenv = self.tuple_env(env, &t);
+            let r = self.eval(f, Some(&t.ctx), &tenv)?;
+            if predicate_matches(r.as_ref(), i, n) {
+                kept.push(t);
+            }
+        }
+        Ok(kept)
     }
 
     fn stage_filters(&mut self, step: &Step, v: Option<Val>, env: &Env) -> R<Option<Val>> {
@@ -1284,6 +1382,30 @@ impl Evaluator {
             return self.apply_stages(step, sorted, env);
         }
         let mut out = Vec::new();
+        if step.e.tuples && step.e.group.is_none() {
+            // A block or path with ancestor bindings inside: its tuples extend ours.
+            for t in tuples {
+                let tenv = self.tuple_env(env, &t);
+                let ctx = if undefined_input { None } else { Some(&t.ctx) };
+                let inner = self.eval_tuples(&step.e, ctx, &tenv)?;
+                for (i, it) in inner.into_iter().enumerate() {
+                    let mut t2 = t.clone();
+                    if let Some(focus) = &step.focus {
+                        t2.set(focus, it.ctx);
+                    } else {
+                        t2.ctx = it.ctx;
+                    }
+                    for (k, v) in it.binds {
+                        t2.set(&k, v);
+                    }
+                    if let Some(ix) = &step.index {
+                        t2.set(ix, Val::Num(i as f64));
+                    }
+                    out.push(t2);
+                }
+            }
+            return self.apply_stages(step, out, env);
+        }
         for t in tuples {
             let tenv = self.tuple_env(env, &t);
             let ctx = if undefined_input { None } else { Some(&t.ctx) };
@@ -1316,18 +1438,7 @@ impl Evaluator {
     fn apply_stages(&mut self, step: &Step, mut tuples: Vec<Tuple>, env: &Env) -> R<Vec<Tuple>> {
         for st in &step.stages {
             match st {
-                Stage::Filter(f) => {
-                    let mut kept = Vec::new();
-                    let n = tuples.len();
-                    for (i, t) in tuples.into_iter().enumerate() {
-                        let tenv = self.tuple_env(env, &t);
-                        let r = self.eval(f, Some(&t.ctx), &tenv)?;
-                        if predicate_matches(r.as_ref(), i, n) {
-                            kept.push(t);
-                        }
-                    }
-                    tuples = kept;
-                }
+                Stage::Filter(f) => tuples = self.filter_tuples(f, tuples, env)?,
                 Stage::Index(name) => {
                     for (i, t) in tuples.iter_mut().enumerate() {
                         t.set(name, Val::Num(i as f64));
@@ -1847,6 +1958,29 @@ impl Evaluator {
         let _ = span;
         Ok(Some(rebuild(&copy, &edits)))
     }
+}
+
+/// The items a path starts from: an input sequence is iterated, unless the first step
+/// is a variable (then the path is absolute).
+fn path_start(p: &PathIr, input: Option<&Val>) -> Vec<Option<Val>> {
+    let first_is_var = matches!(p.steps[0].e.ir, Ir::Var(_));
+    match input {
+        Some(Val::Arr(a, _)) if !first_is_var => a.iter().cloned().map(Some).collect(),
+        other => vec![other.cloned()],
+    }
+}
+
+/// A value as a tuple stream without bindings.
+fn plain_tuples(v: Option<Val>) -> Vec<Tuple> {
+    let items = match v {
+        None => vec![],
+        Some(Val::Arr(a, _)) => a.to_vec(),
+        Some(v) => vec![v],
+    };
+    items
+        .into_iter()
+        .map(|ctx| Tuple { ctx, binds: vec![] })
+        .collect()
 }
 
 fn predicate_matches(r: Option<&Val>, i: usize, n: usize) -> bool {

@@ -304,4 +304,89 @@ mod tests {
             eval_with("($f := function($n){ $f($n + 1) }; $f(0))", None, json!({})).unwrap_err();
         assert_eq!(e.code, "U1001");
     }
+
+    #[test]
+    fn parent_operator_reads_the_enclosing_steps_context() {
+        use serde_json::json;
+        let data = json!({"Account": {"Name": "F", "Order": [
+            {"OrderID": "o1", "Product": [{"SKU": "a", "Price": 1}, {"SKU": "b", "Price": 2}]},
+            {"OrderID": "o2", "Product": [{"SKU": "c", "Price": 3}]}
+        ]}});
+        let run = |expr: &str| eval_with(expr, Some(data.clone()), json!({}));
+        assert_eq!(
+            run("Account.Order.Product.{'sku': SKU, 'order': %.OrderID}").unwrap(),
+            Some(json!([
+                {"sku": "a", "order": "o1"},
+                {"sku": "b", "order": "o1"},
+                {"sku": "c", "order": "o2"}
+            ]))
+        );
+        // `%` climbs into blocks (nested paths) and on out of them.
+        assert_eq!(
+            run("Account.(Order.(Product)).{'sku': SKU, 'order': %.OrderID, 'acct': %.%.Name}")
+                .unwrap(),
+            Some(json!([
+                {"sku": "a", "order": "o1", "acct": "F"},
+                {"sku": "b", "order": "o1", "acct": "F"},
+                {"sku": "c", "order": "o2", "acct": "F"}
+            ]))
+        );
+        assert_eq!(
+            run("(Account.Order).(Product).(SKU & %.OrderID & %.%.Name)").unwrap(),
+            Some(json!(["ao1F", "bo1F", "co2F"]))
+        );
+        // A predicate on a block reads the parent of each item inside it.
+        assert_eq!(
+            run("(Account.Order.Product)[%.OrderID='o2'].SKU").unwrap(),
+            Some(json!("c"))
+        );
+        assert_eq!(
+            run("(Account.Order.Product)[%.OrderID='o1'].SKU").unwrap(),
+            Some(json!(["a", "b"]))
+        );
+        // `%` as a step, with a predicate that climbs one level further.
+        assert_eq!(
+            run("Account.Order.Product.Price.%[%.OrderID='o1'].SKU").unwrap(),
+            Some(json!(["a", "b"]))
+        );
+        assert_eq!(
+            run("Account.Order.Product.Price.%[%.%.Name='F'].SKU").unwrap(),
+            Some(json!(["a", "b", "c"]))
+        );
+        // Contiguous focus bindings leave the context in place and count as one step.
+        let lib = json!({"lib": {"loans": [{"isbn": "1"}],
+            "books": [{"isbn": "1", "title": "T"}, {"isbn": "2", "title": "U"}]}});
+        assert_eq!(
+            eval_with(
+                "lib.loans@$l.books@$b[$l.isbn=$b.isbn].{'t': $b.title, 'p': $keys(%), 'gp': $keys(%.%)}",
+                Some(lib),
+                json!({})
+            )
+            .unwrap(),
+            Some(json!({"t": "T", "p": ["loans", "books"], "gp": "lib"}))
+        );
+        // No step to climb to: a compile-time error, not undefined.
+        for bad in ["%.a", "$x[%.a]", "Account.$x.%", "Account.(%.%.%.x)"] {
+            let e = run(bad).unwrap_err();
+            assert_eq!(e.code, "S0217", "{bad}");
+        }
+    }
+
+    #[test]
+    fn deeply_nested_parent_references_do_not_crash() {
+        let n = 5000;
+        let expr = format!("a.{}b{}.%.x", "(".repeat(n), ")".repeat(n));
+        // Either an error (nesting limit) or a value; never a crash.
+        let _ = eval_with(
+            &expr,
+            Some(serde_json::json!({"a": {"b": 1, "x": 2}})),
+            serde_json::json!({}),
+        );
+        let expr = format!("a{}", ".b.%".repeat(20000));
+        let _ = eval_with(
+            &expr,
+            Some(serde_json::json!({"a": {"b": 1}})),
+            serde_json::json!({}),
+        );
+    }
 }
