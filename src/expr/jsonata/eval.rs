@@ -64,6 +64,10 @@ pub(crate) struct PathIr {
     keep_single: bool,
     group: Option<Vec<(E, E)>>,
     tuple: bool,
+    /// `$@$v` with no step after it: jsonata-js only makes a path of a focus binding on
+    /// a field step, so on any other expression the binding is inert and the value is
+    /// the expression's own.
+    lone_focus: bool,
 }
 
 struct Step {
@@ -134,7 +138,12 @@ impl Lowerer {
 
     fn as_path(&mut self, x: E) -> PathIr {
         match x.ir {
-            Ir::Path(p) if x.preds.is_empty() && x.group.is_none() => *p,
+            Ir::Path(p) if x.preds.is_empty() && x.group.is_none() => {
+                // every caller adds to the path, so a lone focus binding takes effect
+                let mut p = *p;
+                p.lone_focus = false;
+                p
+            }
             _ => {
                 let keep = x.keep_array;
                 let s = self.step_of(x);
@@ -143,6 +152,7 @@ impl Lowerer {
                     keep_single: keep,
                     group: None,
                     tuple: false,
+                    lone_focus: false,
                 }
             }
         }
@@ -176,6 +186,7 @@ impl Lowerer {
                         keep_single: false,
                         group: None,
                         tuple: false,
+                        lone_focus: false,
                     })),
                     span,
                 )
@@ -309,7 +320,9 @@ impl Lowerer {
             Kind::Focus { expr, var } | Kind::Index { expr, var } => {
                 let is_focus = matches!(n.kind, Kind::Focus { .. });
                 let x = self.lower(expr)?;
+                let lone = is_focus && !matches!(x.ir, Ir::Path(_));
                 let mut path = self.as_path(x);
+                path.lone_focus = lone;
                 let name: Rc<str> = Rc::from(var.name.as_str());
                 let last = path.steps.last_mut().expect("paths have steps");
                 if is_focus {
@@ -1170,7 +1183,7 @@ impl Evaluator {
     // ---------------------------------------------------------------- paths
 
     fn path(&mut self, p: &PathIr, input: Option<&Val>, env: &Env) -> R<Option<Val>> {
-        let result = if p.tuple {
+        let result = if p.tuple && !p.lone_focus {
             let tuples = self.path_tuples(p, input, env)?;
             if let Some(g) = &p.group {
                 let items: Vec<GroupItem> =

@@ -389,4 +389,17 @@ mod tests {
             serde_json::json!({}),
         );
     }
+
+    #[test]
+    fn focus_binding_on_a_non_path_expression_alone_keeps_its_value() {
+        use serde_json::json;
+        let run = |expr: &str| eval_with(expr, Some(json!([1, 2, 3])), json!({}));
+        assert_eq!(run("$@$i").unwrap(), Some(json!([1, 2, 3])));
+        assert_eq!(run("($@$i)").unwrap(), Some(json!([1, 2, 3])));
+        // Followed by a step, the binding takes effect.
+        assert_eq!(run("$@$i.($i * 2)").unwrap(), Some(json!([2, 4, 6])));
+        // On a field step it is a path of its own: the context repeats per binding.
+        let r = eval_with("a@$x", Some(json!({"a": [1, 2]})), json!({})).unwrap();
+        assert_eq!(r, Some(json!([{"a": [1, 2]}, {"a": [1, 2]}])));
+    }
 }
