@@ -680,6 +680,24 @@ impl Frame {
     }
 }
 
+/// What a call expression evaluates to before anything is applied.
+enum Target {
+    /// A partial application (a function value).
+    Value(Option<Val>),
+    Apply(Val, Vec<Option<Val>>),
+}
+
+/// The result of applying a function once: a value, or a call left in tail position.
+enum Outcome {
+    Done(Option<Val>),
+    Tail {
+        f: Val,
+        args: Vec<Option<Val>>,
+        input: Option<Val>,
+        span: TextRange,
+    },
+}
+
 pub enum PartialArg {
     Hole,
     Given(Option<Val>),
@@ -749,6 +767,10 @@ pub struct Evaluator {
     max_depth: usize,
     pub(crate) root_env: Env,
 }
+
+/// Tail calls run in a loop without using the stack; this many in one loop (one call
+/// and the tail calls it leads to) is taken for a runaway recursion.
+pub const MAX_TAIL_CALLS: u64 = 1_000_000;
 
 pub(crate) fn truthy(v: Option<&Val>) -> bool {
     match v {
@@ -1031,15 +1053,16 @@ impl Evaluator {
         })
     }
 
-    fn call(
+    /// Evaluates the function and arguments of a call: a partial application is a
+    /// value; otherwise the function to apply and its arguments.
+    fn call_target(
         &mut self,
         fe: &E,
         args: &[Option<E>],
         first: Option<Option<Val>>,
         input: Option<&Val>,
         env: &Env,
-        span: TextRange,
-    ) -> R<Option<Val>> {
+    ) -> R<Target> {
         let f = self.eval(fe, input, env)?;
         let Some(f @ Val::Func(_)) = f else {
             let name = match &fe.ir {
@@ -1080,7 +1103,10 @@ impl Evaluator {
             });
         }
         if vals.iter().any(|a| matches!(a, PartialArg::Hole)) {
-            return Ok(Some(Val::Func(Rc::new(Func::Partial { f, args: vals }))));
+            return Ok(Target::Value(Some(Val::Func(Rc::new(Func::Partial {
+                f,
+                args: vals,
+            })))));
         }
         let vals = vals
             .into_iter()
@@ -1089,7 +1115,64 @@ impl Evaluator {
                 PartialArg::Hole => None,
             })
             .collect();
-        self.apply(&f, vals, input, span)
+        Ok(Target::Apply(f, vals))
+    }
+
+    fn call(
+        &mut self,
+        fe: &E,
+        args: &[Option<E>],
+        first: Option<Option<Val>>,
+        input: Option<&Val>,
+        env: &Env,
+        span: TextRange,
+    ) -> R<Option<Val>> {
+        match self.call_target(fe, args, first, input, env)? {
+            Target::Value(v) => Ok(v),
+            Target::Apply(f, vals) => self.apply(&f, vals, input, span),
+        }
+    }
+
+    /// Evaluates a lambda body, leaving a call in tail position (through conditions and
+    /// the last expression of blocks) unapplied, so [`Self::apply`] can run it in a loop
+    /// instead of recursing, as jsonata-js's tail-call optimisation does.
+    fn eval_tail(&mut self, x: &E, input: Option<&Val>, env: &Env) -> R<Outcome> {
+        let plain = x.preds.is_empty() && x.group.is_none() && !x.keep_array && !x.tuples;
+        if plain {
+            match &x.ir {
+                Ir::Call(f, args) => {
+                    return Ok(match self.call_target(f, args, None, input, env)? {
+                        Target::Value(v) => Outcome::Done(v),
+                        Target::Apply(f, vals) => Outcome::Tail {
+                            f,
+                            args: vals,
+                            input: input.cloned(),
+                            span: x.span,
+                        },
+                    });
+                }
+                Ir::Cond(c, t, o) => {
+                    let cv = self.eval(c, input, env)?;
+                    return if truthy(cv.as_ref()) {
+                        self.eval_tail(t, input, env)
+                    } else if let Some(o) = o {
+                        self.eval_tail(o, input, env)
+                    } else {
+                        Ok(Outcome::Done(None))
+                    };
+                }
+                Ir::Block(items) if !items.is_empty() => {
+                    let frame = new_frame(Some(env));
+                    let (last, rest) = items.split_last().expect("non-empty block");
+                    for it in rest {
+                        self.eval(it, input, &frame)?;
+                    }
+                    return self.eval_tail(last, input, &frame);
+                }
+                _ => {}
+            }
+        }
+        Ok(Outcome::Done(self.eval(x, input, env)?))
     }
 
     /// Applies a function value to arguments.
@@ -1112,9 +1195,56 @@ impl Evaluator {
                 span,
             ));
         }
-        let r = self.apply_inner(func, args, input, span);
+        let r = self.apply_loop(func.clone(), args, input, span);
         self.depth -= 1;
         r
+    }
+
+    /// Applies `func`, then any tail call its body leaves, in a loop: tail calls use
+    /// neither the depth budget nor the stack.
+    fn apply_loop(
+        &mut self,
+        func: Rc<Func>,
+        args: Vec<Option<Val>>,
+        input: Option<&Val>,
+        span: TextRange,
+    ) -> R<Option<Val>> {
+        let mut func = func;
+        let mut args = args;
+        let mut input = input.cloned();
+        let mut span = span;
+        let mut tail_calls = 0u64;
+        loop {
+            match self.apply_inner(&func, args, input.as_ref(), span)? {
+                Outcome::Done(v) => return Ok(v),
+                Outcome::Tail {
+                    f,
+                    args: a,
+                    input: i,
+                    span: s,
+                } => {
+                    let Val::Func(next) = f else {
+                        return Err(err("T1006", "Attempted to invoke a non-function", s));
+                    };
+                    // A tail-recursive loop that never ends would otherwise hang (jsonata-js
+                    // stops it with a time limit); bound the calls instead.
+                    tail_calls += 1;
+                    if tail_calls > MAX_TAIL_CALLS {
+                        return Err(err(
+                            "U1001",
+                            format!(
+                                "Stack overflow error: more than {MAX_TAIL_CALLS} tail calls. Check for non-terminating recursive function."
+                            ),
+                            s,
+                        ));
+                    }
+                    func = next;
+                    args = a;
+                    input = i;
+                    span = s;
+                }
+            }
+        }
     }
 
     fn apply_inner(
@@ -1123,26 +1253,39 @@ impl Evaluator {
         args: Vec<Option<Val>>,
         input: Option<&Val>,
         span: TextRange,
+    ) -> R<Outcome> {
+        let Func::Lambda {
+            def,
+            env,
+            input: captured,
+        } = &**func
+        else {
+            return Ok(Outcome::Done(self.apply_other(func, args, input, span)?));
+        };
+        let args = match &def.sig {
+            Some(sig) => functions::validate(sig, args, input, "lambda", span)?,
+            None => args,
+        };
+        let frame = new_frame(Some(env));
+        for (i, p) in def.params.iter().enumerate() {
+            match args.get(i) {
+                Some(Some(v)) => frame.bind(p, v.clone()),
+                _ => frame.bind_undefined(p),
+            }
+        }
+        self.eval_tail(&def.body, captured.as_ref(), &frame)
+    }
+
+    /// Applies anything but a lambda.
+    fn apply_other(
+        &mut self,
+        func: &Rc<Func>,
+        args: Vec<Option<Val>>,
+        input: Option<&Val>,
+        span: TextRange,
     ) -> R<Option<Val>> {
         match &**func {
-            Func::Lambda {
-                def,
-                env,
-                input: captured,
-            } => {
-                let args = match &def.sig {
-                    Some(sig) => functions::validate(sig, args, input, "lambda", span)?,
-                    None => args,
-                };
-                let frame = new_frame(Some(env));
-                for (i, p) in def.params.iter().enumerate() {
-                    match args.get(i) {
-                        Some(Some(v)) => frame.bind(p, v.clone()),
-                        _ => frame.bind_undefined(p),
-                    }
-                }
-                self.eval(&def.body, captured.as_ref(), &frame)
-            }
+            Func::Lambda { .. } => self.apply_loop(func.clone(), args, input, span),
             Func::Builtin(name) => functions::call(self, name, args, input, span),
             Func::Partial { f, args: partial } => {
                 let mut given = args.into_iter();

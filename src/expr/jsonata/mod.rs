@@ -402,4 +402,43 @@ mod tests {
         let r = eval_with("a@$x", Some(json!({"a": [1, 2]})), json!({})).unwrap();
         assert_eq!(r, Some(json!([{"a": [1, 2]}, {"a": [1, 2]}])));
     }
+
+    #[test]
+    fn tail_calls_run_in_a_loop() {
+        use serde_json::json;
+        let opts = EvalOptions {
+            max_depth: 500,
+            ..EvalOptions::default()
+        };
+        let run = |expr: &str| evaluate_str(expr, None, &serde_json::Map::new(), &opts);
+        // Mutual tail recursion far deeper than the depth limit.
+        assert_eq!(
+            run("($even := function($n) { $n = 0 ? true : $odd($n-1) }; $odd := function($n) { $n = 0 ? false : $even($n-1) }; $odd(6555))").unwrap(),
+            Some(json!(true))
+        );
+        // Through a block and with an accumulator.
+        assert_eq!(
+            run("($sum := function($n, $acc) { ($m := $n - 1; $n = 0 ? $acc : $sum($m, $acc + $n)) }; $sum(10000, 0))").unwrap(),
+            Some(json!(50005000))
+        );
+        // A call that is not in tail position still counts against the depth.
+        let e = run("($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(600))").unwrap_err();
+        assert_eq!(e.code, "U1001");
+        // A tail-recursive loop that never ends is stopped, not left to hang.
+        let t = std::time::Instant::now();
+        let e = run("($inf := function() { $inf() }; $inf())").unwrap_err();
+        assert_eq!(e.code, "U1001");
+        eprintln!("runaway tail loop stopped after {:?}", t.elapsed());
+        // The bound is per loop: many separate calls of a small function are fine.
+        assert_eq!(
+            run("$count($map([1..1000001], function($x) { $string($x) }))").unwrap(),
+            Some(json!(1000001))
+        );
+        // Partial application in tail position is a value, not a call.
+        assert_eq!(
+            run("($add := function($a, $b) { $a + $b }; $f := function() { $add(?, 2) }; $f()(3))")
+                .unwrap(),
+            Some(json!(5))
+        );
+    }
 }
