@@ -84,6 +84,7 @@ impl Client {
         assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
         assert_eq!(caps["callHierarchyProvider"], true);
         assert_eq!(caps["inlayHintProvider"], true);
+        assert_eq!(caps["codeLensProvider"]["resolveProvider"], false);
         assert_eq!(
             caps["semanticTokensProvider"]["legend"]["tokenTypes"][0],
             "type"
@@ -2095,4 +2096,103 @@ fn fix_all_applies_every_safe_fix_at_once() {
     assert_eq!(codes(&c.diagnostics(uri, 2)), ["ASL203"]);
     assert_eq!(ask(&mut c, json!(["source.fixAll"])), json!([]));
     c.shutdown();
+}
+
+#[test]
+fn code_lenses_offer_the_commands_the_client_runs() {
+    let template = "Resources:\n  First:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Succeed}\n  Second:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: second.asl.json\n";
+    let t_uri = "file:///tmp/lens/template.yaml";
+    let d_uri = "file:///tmp/lens/one.asl.json";
+    let lenses = |c: &mut Client, uri: &str| -> Vec<(Value, String, Value)> {
+        let got = c.call(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        got.as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let cmd = &l["command"];
+                assert_eq!(cmd["arguments"][0], uri);
+                (
+                    l["range"]["start"].clone(),
+                    format!("{} {}", cmd["title"].as_str().unwrap(), cmd["command"]),
+                    cmd["arguments"][1].clone(),
+                )
+            })
+            .collect()
+    };
+
+    // A client that runs both commands gets both above each state machine.
+    let mut c = Client::start_with(json!({
+        "processId": null, "rootUri": null, "capabilities": {},
+        "initializationOptions": {"clientCommands": ["aslLint.showGraph", "aslLint.simulate", "other.command"]}
+    }));
+    c.open(t_uri, "yaml", template);
+    c.open(
+        d_uri,
+        "json",
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}",
+    );
+    assert_eq!(
+        lenses(&mut c, t_uri),
+        vec![
+            (
+                pos(4, 6),
+                "Show graph \"aslLint.showGraph\"".into(),
+                json!("First")
+            ),
+            (
+                pos(4, 6),
+                "Simulate \"aslLint.simulate\"".into(),
+                json!("First")
+            ),
+            (
+                pos(11, 6),
+                "Show graph \"aslLint.showGraph\"".into(),
+                json!("Second")
+            ),
+            (
+                pos(11, 6),
+                "Simulate \"aslLint.simulate\"".into(),
+                json!("Second")
+            ),
+        ]
+    );
+    assert_eq!(
+        lenses(&mut c, d_uri),
+        vec![
+            (
+                pos(0, 0),
+                "Show graph \"aslLint.showGraph\"".into(),
+                Value::Null
+            ),
+            (
+                pos(0, 0),
+                "Simulate \"aslLint.simulate\"".into(),
+                Value::Null
+            ),
+        ]
+    );
+
+    // A client that names only one command gets only that one; one that names none gets
+    // no lens whose command it could not run.
+    let mut c = Client::start_with(json!({
+        "processId": null, "rootUri": null, "capabilities": {},
+        "initializationOptions": {"clientCommands": ["aslLint.showGraph"]}
+    }));
+    c.open(t_uri, "yaml", template);
+    assert_eq!(
+        lenses(&mut c, t_uri)
+            .into_iter()
+            .map(|l| l.1)
+            .collect::<Vec<_>>(),
+        vec![
+            "Show graph \"aslLint.showGraph\"",
+            "Show graph \"aslLint.showGraph\""
+        ]
+    );
+    let mut c = Client::start();
+    c.open(t_uri, "yaml", template);
+    assert_eq!(lenses(&mut c, t_uri), vec![]);
 }

@@ -83,6 +83,9 @@ pub struct Backend {
     pull_config: AtomicBool,
     /// The client lets the server register file watchers.
     watch_files: AtomicBool,
+    /// The lens commands the client runs itself ([`LENS_COMMANDS`] it named in
+    /// `initializationOptions.clientCommands`); no lenses for a client that names none.
+    lens_commands: std::sync::Mutex<Vec<(&'static str, &'static str)>>,
 }
 
 impl Backend {
@@ -104,6 +107,7 @@ impl Backend {
             snippets: AtomicBool::new(false),
             pull_config: AtomicBool::new(false),
             watch_files: AtomicBool::new(false),
+            lens_commands: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -322,6 +326,18 @@ impl LanguageServer for Backend {
             Ordering::Relaxed,
         );
         self.workspace.set_root(workspace_root(&params));
+        let named: Vec<&str> = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("clientCommands"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        *self.lens_commands.lock().unwrap_or_else(|e| e.into_inner()) = LENS_COMMANDS
+            .iter()
+            .copied()
+            .filter(|(command, _)| named.contains(command))
+            .collect();
         if let Some(settings) = params
             .initialization_options
             .as_ref()
@@ -389,6 +405,9 @@ impl LanguageServer for Backend {
                     },
                 )),
                 document_formatting_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: vec![GRAPH_COMMAND.to_string()],
                     work_done_progress_options: Default::default(),
@@ -649,6 +668,41 @@ impl LanguageServer for Backend {
                 })
                 .collect(),
         ))
+    }
+
+    /// "Show graph" and "Simulate" above each state machine, for the commands the
+    /// client said it runs; their arguments are the document's URI and the state
+    /// machine's name (`null` in a definition file).
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let commands = self
+            .lens_commands
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let uri = params.text_document.uri;
+        let Some(doc) = self.docs.get(&uri) else {
+            return Ok(None);
+        };
+        if commands.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        let lenses = guard(|| Some(ide::machine_lenses(&doc.text, doc.kind, doc.terraform)))
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(lenses.len() * commands.len());
+        for lens in &lenses {
+            for (command, title) in &commands {
+                out.push(CodeLens {
+                    range: doc.range(lens.range),
+                    command: Some(Command {
+                        title: title.to_string(),
+                        command: command.to_string(),
+                        arguments: Some(vec![json!(uri.as_str()), json!(lens.machine)]),
+                    }),
+                    data: None,
+                });
+            }
+        }
+        Ok(Some(out))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -1077,6 +1131,14 @@ fn guard<T>(f: impl FnOnce() -> Option<T>) -> Option<T> {
         .ok()
         .flatten()
 }
+
+/// The commands a code lens may run, with the lens's title: the editor's own commands
+/// (the VS Code extension's and the Neovim plugin's), offered only to a client that
+/// lists them in `initializationOptions.clientCommands`.
+const LENS_COMMANDS: [(&str, &str); 2] = [
+    ("aslLint.showGraph", "Show graph"),
+    ("aslLint.simulate", "Simulate"),
+];
 
 /// The code action kind of "fix all": VS Code runs it on save with
 /// `"editor.codeActionsOnSave": {"source.fixAll.asl-lint": "explicit"}`.
