@@ -72,6 +72,28 @@ local fixed_text = table.concat(vim.api.nvim_buf_get_lines(fixable, 0, -1, false
 out('fix all: ' .. tostring(fixed or fix_err) .. ': ' .. fixed_text)
 local fix_ok = fixed == 1 and fixed_text:find('"Seconds": 10,', 1, true) ~= nil
 
+-- Code lenses: the plugin says it runs the lens commands, so the server offers both.
+local lens_client = nil
+for _, c in pairs(vim.lsp.get_active_clients()) do
+  if c.name == 'asl-lint' then
+    lens_client = c
+  end
+end
+local lens_response = lens_client and lens_client.request_sync('textDocument/codeLens',
+  { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }, 10000, bufnr)
+local titles = {}
+for _, l in ipairs(lens_response and lens_response.result or {}) do
+  table.insert(titles, l.command.title .. ' -> ' .. l.command.command)
+end
+out('code lenses: ' .. table.concat(titles, ', '))
+local lens_ok = table.concat(titles, ', ') == 'Show graph -> aslLint.showGraph, Simulate -> aslLint.simulate'
+  and vim.lsp.commands['aslLint.simulate'] ~= nil
+
+-- Simulate the fixed (unsaved) buffer: the Wait passes in virtual time.
+local sim, sim_code = require('asl_lint').simulate({ bufnr = fixable, input = '{"order": 7}' })
+out('simulate (exit ' .. sim_code .. '): ' .. table.concat(sim, ' | '))
+local sim_ok = sim_code == 0 and sim[#sim] == 'SUCCEEDED after 1 transitions; output: {"order":7}'
+
 if not arrived then
   out('FAIL: no diagnostics arrived within 15 s')
 elseif not ok then
@@ -81,6 +103,12 @@ elseif not tf_arrived or not tf_ok then
   ok = false
 elseif not fix_ok then
   out('FAIL: fix all should have applied one fix ("Seconds": 10)')
+  ok = false
+elseif not lens_ok then
+  out('FAIL: expected the lenses "Show graph" and "Simulate"')
+  ok = false
+elseif not sim_ok then
+  out('FAIL: simulate should succeed with the input as output')
   ok = false
 else
   out('OK: diagnostics arrived from asl-lint server')

@@ -8,6 +8,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { GraphPanel } from "./graph";
+import { Target } from "./target";
 import { simulate } from "./simulate";
 
 let client: LanguageClient | undefined;
@@ -63,7 +64,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: selector(),
     outputChannelName: "asl-lint",
-    initializationOptions: { aslLint: serverSettings() },
+    // The commands this extension runs for the server's code lenses ("Show graph" and
+    // "Simulate" above each state machine).
+    initializationOptions: { aslLint: serverSettings(), clientCommands: ["aslLint.showGraph", "aslLint.simulate"] },
     synchronize: {
       // Sends workspace/didChangeConfiguration when aslLint.* changes (the server also
       // pulls the section with workspace/configuration).
@@ -93,16 +96,27 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
   await start(context);
 }
 
+// The document and state machine a code lens names, if the command came from one.
+function target(uri: unknown, machine: unknown): Target | undefined {
+  if (typeof uri !== "string") {
+    return undefined;
+  }
+  return { uri: vscode.Uri.parse(uri), machine: typeof machine === "string" ? machine : undefined };
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   context.subscriptions.push(
     vscode.commands.registerCommand("aslLint.restartServer", () => restart(context)),
-    vscode.commands.registerCommand("aslLint.simulate", () =>
-      simulate(serverPath(), (doc) => vscode.languages.match(selector(), doc) > 0)
+    // From the palette: the active editor. From a code lens: the document's URI and the
+    // state machine's name (null in a definition file).
+    vscode.commands.registerCommand("aslLint.simulate", (uri?: string, machine?: string | null) =>
+      simulate(serverPath(), (doc) => vscode.languages.match(selector(), doc) > 0, target(uri, machine))
     ),
-    vscode.commands.registerCommand("aslLint.showGraph", () =>
+    vscode.commands.registerCommand("aslLint.showGraph", (uri?: string, machine?: string | null) =>
       GraphPanel.show(
         () => client,
-        (doc) => vscode.languages.match(selector(), doc) > 0
+        (doc) => vscode.languages.match(selector(), doc) > 0,
+        target(uri, machine)
       )
     ),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -3,6 +3,7 @@
 // redraws as you type, and a click on a state reveals it in the text.
 import * as vscode from "vscode";
 import { ExecuteCommandRequest, LanguageClient } from "vscode-languageclient/node";
+import { Target, targetDocument } from "./target";
 
 interface Drawn {
   svg: string | null;
@@ -42,17 +43,20 @@ export class GraphPanel {
     );
   }
 
-  static show(
+  // The graph of the active document, or of the state machine whose "Show graph" code
+  // lens was clicked.
+  static async show(
     client: () => LanguageClient | undefined,
-    isAsl: (doc: vscode.TextDocument) => boolean
-  ): void {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor || !isAsl(editor.document)) {
-      void vscode.window.showInformationMessage("asl-lint: open a state machine definition or template first.");
+    isAsl: (doc: vscode.TextDocument) => boolean,
+    target?: Target
+  ): Promise<void> {
+    const document = await targetDocument(target, isAsl);
+    if (!document) {
       return;
     }
     if (GraphPanel.current) {
-      GraphPanel.current.uri = editor.document.uri;
+      GraphPanel.current.uri = document.uri;
+      GraphPanel.current.definition = target?.machine;
       GraphPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
       void GraphPanel.current.refresh();
       return;
@@ -63,7 +67,8 @@ export class GraphPanel {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, retainContextWhenHidden: true }
     );
-    GraphPanel.current = new GraphPanel(panel, client, editor.document.uri, isAsl);
+    GraphPanel.current = new GraphPanel(panel, client, document.uri, isAsl);
+    GraphPanel.current.definition = target?.machine;
     void GraphPanel.current.refresh();
   }
 

@@ -1,4 +1,5 @@
 // "asl-lint: Simulate this state machine": runs `asl-lint simulate` on the active document
+// (or the one whose "Simulate" code lens was clicked, with its state machine)
 // (the file itself when it is saved, so that the files a template or Terraform file reads
 // are found beside it; else a copy of its text as it is in the editor) with an input typed
 // in or read from a file, and mocked task results from `aslLint.simulate.mockConfig` (AWS
@@ -10,18 +11,21 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
+import { Target, targetDocument } from "./target";
 
 let channel: vscode.OutputChannel | undefined;
 let lastInput = "{}";
 let lastTestCase = "";
 
-export async function simulate(executable: string, isAsl: (doc: vscode.TextDocument) => boolean): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor || !isAsl(editor.document)) {
-    void vscode.window.showInformationMessage("asl-lint: open a state machine definition or template first.");
+export async function simulate(
+  executable: string,
+  isAsl: (doc: vscode.TextDocument) => boolean,
+  target?: Target
+): Promise<void> {
+  const document = await targetDocument(target, isAsl);
+  if (!document) {
     return;
   }
-  const document = editor.document;
   const input = await vscode.window.showInputBox({
     title: "Execution input (JSON), or @path/to/input.json",
     value: lastInput,
@@ -44,6 +48,9 @@ export async function simulate(executable: string, isAsl: (doc: vscode.TextDocum
     fs.writeFileSync(file, document.getText());
   }
   args.push(file);
+  if (target?.machine) {
+    args.push("--definition", target.machine);
+  }
   const trimmed = input.trim();
   args.push("--input", trimmed.startsWith("@") ? path.resolve(folder, trimmed.slice(1)) : "-");
   const mocks = settings.get<string>("mockConfig", "");

@@ -30,6 +30,12 @@ local defaults = {
   -- configFile = 'path/to/asl-lint.toml' } }. Sent as initializationOptions, answered
   -- to workspace/configuration and pushed with workspace/didChangeConfiguration.
   settings = nil,
+  -- Show the server's code lenses ("Show graph", "Simulate" above each state machine;
+  -- run the one under the cursor with vim.lsp.codelens.run()).
+  codelens = true,
+  -- :AslLintSimulate: an AWS Step Functions Local mock config file for the task
+  -- results, and the test case in it to use (nil: none).
+  simulate = { mock_config = nil, test_case = nil },
 }
 
 M.config = vim.deepcopy(defaults)
@@ -72,10 +78,26 @@ local function client_config()
     name = 'asl-lint',
     cmd = cfg.cmd,
     root_dir = vim.loop.cwd(),
-    on_attach = cfg.on_attach,
+    on_attach = function(client, bufnr)
+      if cfg.codelens and vim.lsp.codelens then
+        vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
+          group = vim.api.nvim_create_augroup('asl_lint_codelens_' .. bufnr, { clear = true }),
+          buffer = bufnr,
+          callback = function()
+            pcall(vim.lsp.codelens.refresh, { bufnr = bufnr })
+          end,
+        })
+        pcall(vim.lsp.codelens.refresh, { bufnr = bufnr })
+      end
+      if cfg.on_attach then
+        cfg.on_attach(client, bufnr)
+      end
+    end,
     capabilities = cfg.capabilities or vim.lsp.protocol.make_client_capabilities(),
     settings = cfg.settings,
-    init_options = cfg.settings,
+    -- The settings, and the commands this plugin runs for the server's code lenses.
+    init_options = vim.tbl_extend('force', cfg.settings or {},
+      { clientCommands = { 'aslLint.showGraph', 'aslLint.simulate' } }),
     get_language_id = function(bufnr, _)
       return language_id(bufnr)
     end,
@@ -179,6 +201,93 @@ function M.fix_all(opts)
   return tonumber(action.title:match('%((%d+) fix')) or 1
 end
 
+-- Runs `asl-lint simulate` on a buffer (its file when saved, else a copy of its text)
+-- and returns the output's lines and the exit code (0 succeeded, 1 the execution
+-- failed, 2 it could not start). opts: { bufnr = current, definition = nil (a template's
+-- state machine), input = '{}' (JSON text, or @path to a file), mock_config and
+-- test_case = M.config.simulate's }.
+function M.simulate(opts)
+  opts = opts or {}
+  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local file, copy = name, nil
+  if name == '' or vim.bo[bufnr].modified or vim.fn.filereadable(name) == 0 then
+    copy = vim.fn.tempname()
+    vim.fn.mkdir(copy, 'p')
+    file = copy .. '/' .. (name ~= '' and vim.fn.fnamemodify(name, ':t') or 'definition.asl.json')
+    vim.fn.writefile(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), file)
+  end
+  local sim = M.config.simulate or {}
+  local args = { M.config.cmd[1], 'simulate', file }
+  if opts.definition and opts.definition ~= '' then
+    vim.list_extend(args, { '--definition', opts.definition })
+  end
+  local input = vim.trim(opts.input or '{}')
+  local stdin = input
+  if input:sub(1, 1) == '@' then
+    vim.list_extend(args, { '--input', vim.fn.fnamemodify(input:sub(2), ':p') })
+    stdin = nil
+  else
+    vim.list_extend(args, { '--input', '-' })
+  end
+  local mocks = opts.mock_config or sim.mock_config
+  if mocks then
+    vim.list_extend(args, { '--mock-config', vim.fn.fnamemodify(mocks, ':p') })
+    local case = opts.test_case or sim.test_case
+    if case then
+      vim.list_extend(args, { '--test-case', case })
+    end
+  end
+  local output = vim.fn.systemlist(args, stdin)
+  local code = vim.v.shell_error
+  if copy then
+    vim.fn.delete(copy, 'rf')
+  end
+  return output, code
+end
+
+-- Shows a simulation's output in a scratch buffer below.
+local function show_simulation(lines)
+  vim.cmd('botright new')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].swapfile = false
+  vim.api.nvim_buf_set_name(buf, 'asl-lint simulate #' .. buf)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+end
+
+-- Asks for the execution input, then simulates and shows the output.
+local function simulate_prompt(bufnr, definition)
+  vim.ui.input({ prompt = 'Execution input (JSON, or @file): ', default = '{}' }, function(input)
+    if input then
+      show_simulation((M.simulate({ bufnr = bufnr, definition = definition, input = input })))
+    end
+  end)
+end
+
+-- The commands the server's code lenses run: arguments { uri, state machine or null }.
+local function lens_target(command)
+  local args = command.arguments or {}
+  local machine = args[2]
+  if machine == vim.NIL then
+    machine = nil
+  end
+  return vim.uri_to_bufnr(args[1]), machine
+end
+
+M.lens_commands = {
+  ['aslLint.showGraph'] = function(command)
+    local bufnr, machine = lens_target(command)
+    local path, err = M.graph({ bufnr = bufnr, definition = machine })
+    vim.notify(path and ('asl-lint: state graph in ' .. path) or err, path and vim.log.levels.INFO or vim.log.levels.ERROR)
+  end,
+  ['aslLint.simulate'] = function(command)
+    simulate_prompt(lens_target(command))
+  end,
+}
+
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   local group = vim.api.nvim_create_augroup('asl_lint', { clear = true })
@@ -218,6 +327,13 @@ function M.setup(opts)
       vim.notify(err, vim.log.levels.ERROR)
     end
   end, {})
+  -- :AslLintSimulate [state machine]: run the current buffer on an input typed in.
+  vim.api.nvim_create_user_command('AslLintSimulate', function(args)
+    simulate_prompt(vim.api.nvim_get_current_buf(), args.args ~= '' and args.args or nil)
+  end, { nargs = '?' })
+  for name, run in pairs(M.lens_commands) do
+    vim.lsp.commands[name] = run
+  end
   -- Buffers already open when setup runs.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     local name = vim.api.nvim_buf_get_name(bufnr)
