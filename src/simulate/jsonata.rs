@@ -118,9 +118,10 @@ impl Evaluator {
             .map_err(|e| e.to_string())?
         {
             None => Ok(None),
-            Some(v) => v.to_json().map(Some).ok_or_else(|| {
-                "D0001: The expression returned a function, which has no JSON representation".into()
-            }),
+            Some(v) => v
+                .to_json()
+                .map(Some)
+                .map_err(|e| e.error(expr.ir.span).to_string()),
         }
     }
 }

@@ -945,7 +945,14 @@ impl Evaluator {
             Ir::Parent(label) => env.lookup(label),
             Ir::Neg(a) => match self.eval(a, input, env)? {
                 None => None,
-                Some(Val::Num(n)) => Some(Val::Num(-n)),
+                Some(Val::Num(n)) if n.is_infinite() => {
+                    return Err(err(
+                        "D1001",
+                        format!("Number out of range: {}", format_number(n)),
+                        x.span,
+                    ));
+                }
+                Some(Val::Num(n)) if !n.is_nan() => Some(Val::Num(-n)),
                 Some(_) => {
                     return Err(err("D1002", "Cannot negate a non-numeric value", x.span));
                 }
@@ -1880,9 +1887,20 @@ impl Evaluator {
         let r = self.eval(b, input, env)?;
         match op {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
+                // As jsonata-js: a result may be Infinity (`1/0`) or NaN (`0/0`); an
+                // infinite operand is D1001, a NaN one is not a number (T2001/T2002),
+                // and neither is a final result (see `to_json`).
+                let out_of_range = |n: f64| {
+                    err(
+                        "D1001",
+                        format!("Number out of range: {}", format_number(n)),
+                        span,
+                    )
+                };
                 let ln = match &l {
                     None => None,
-                    Some(Val::Num(n)) => Some(*n),
+                    Some(Val::Num(n)) if n.is_infinite() => return Err(out_of_range(*n)),
+                    Some(Val::Num(n)) if !n.is_nan() => Some(*n),
                     Some(_) => {
                         return Err(err(
                             "T2001",
@@ -1896,7 +1914,8 @@ impl Evaluator {
                 };
                 let rn = match &r {
                     None => None,
-                    Some(Val::Num(n)) => Some(*n),
+                    Some(Val::Num(n)) if n.is_infinite() => return Err(out_of_range(*n)),
+                    Some(Val::Num(n)) if !n.is_nan() => Some(*n),
                     Some(_) => {
                         return Err(err(
                             "T2002",
@@ -1918,13 +1937,6 @@ impl Evaluator {
                     BinOp::Div => x / y,
                     _ => x % y,
                 };
-                if !v.is_finite() {
-                    return Err(err(
-                        "D1001",
-                        format!("Number out of range: {}", format_number(v)),
-                        span,
-                    ));
-                }
                 Ok(Some(Val::Num(v)))
             }
             BinOp::Eq | BinOp::Ne => {

@@ -326,6 +326,8 @@ fn write_json(v: &Val, pretty: bool, indent: usize, out: &mut String) {
     match v {
         Val::Null => out.push_str("null"),
         Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        // NaN is no JSON number: JSON.stringify writes null.
+        Val::Num(n) if n.is_nan() => out.push_str("null"),
         Val::Num(n) if n.fract() == 0.0 => out.push_str(&format_number(*n)),
         Val::Num(n) => out.push_str(&format_number(round15(*n))),
         Val::Str(s) => json_escape(s, out),
@@ -388,6 +390,19 @@ pub fn stringify(v: &Val, pretty: bool) -> String {
     s
 }
 
+/// An array or object to write as JSON, or D1001 when it holds Infinity (which
+/// jsonata-js's number check rejects while writing it; NaN it writes as null).
+fn checked_finite(v: &Val, span: TextRange) -> R<&Val> {
+    match v.infinite() {
+        Some(n) => Err(err(
+            "D1001",
+            format!("Number out of range: {}", format_number(n)),
+            span,
+        )),
+        None => Ok(v),
+    }
+}
+
 /// `$string()` of a defined value.
 pub fn to_string(v: &Val, span: TextRange) -> R<String> {
     Ok(match v {
@@ -400,7 +415,7 @@ pub fn to_string(v: &Val, span: TextRange) -> R<String> {
                 span,
             ));
         }
-        other => stringify(other, false),
+        other => stringify(checked_finite(other, span)?, false),
     })
 }
 
@@ -679,7 +694,7 @@ pub fn call(
                         span,
                     ));
                 }
-                other => s(stringify(other, pretty)),
+                other => s(stringify(checked_finite(other, span)?, pretty)),
             }
         }
         "length" => str_arg(&arg(0)).map(|x| Val::Num(x.chars().count() as f64)),
@@ -1761,6 +1776,28 @@ mod tests {
             &opts,
         )
         .map_err(|e| e.code.to_string())
+    }
+
+    #[test]
+    fn infinity_is_a_value_until_it_is_used_as_a_number_or_written_as_json() {
+        // As jsonata-js: `1/0` is Infinity; arithmetic on it, negating it, writing it in
+        // JSON or returning it is D1001; `$string` of it is D3001; comparing it is fine.
+        assert_eq!(eval("1/0"), Err("D1001".to_string()));
+        assert_eq!(eval("1/0 + 1"), Err("D1001".to_string()));
+        assert_eq!(eval("1/(10e300 * 10e100)"), Err("D1001".to_string()));
+        assert_eq!(eval("-(1/0)"), Err("D1001".to_string()));
+        assert_eq!(eval("{'a': [1, 1/0]}"), Err("D1001".to_string()));
+        assert_eq!(eval("$string(1/0)"), Err("D3001".to_string()));
+        assert_eq!(eval("$string({'inf': 1/0})"), Err("D1001".to_string()));
+        assert_eq!(eval("'x' & [1/0]"), Err("D1001".to_string()));
+        // NaN is not a number to arithmetic, and null in JSON text.
+        assert_eq!(eval("'x' & [0/0]"), Ok(Some(json!("x[null]"))));
+        assert_eq!(eval("0/0 + 1"), Err("T2001".to_string()));
+        assert_eq!(eval("1 - 0/0"), Err("T2002".to_string()));
+        assert_eq!(eval("-(0/0)"), Err("D1002".to_string()));
+        assert_eq!(eval("$string(0/0)"), Err("D3001".to_string()));
+        assert_eq!(eval("1/0 > 5"), Ok(Some(json!(true))));
+        assert_eq!(eval("$exists(1/0)"), Ok(Some(json!(true))));
     }
 
     #[test]

@@ -81,7 +81,8 @@ const EVAL_STACK: usize = 256 * 1024 * 1024;
 /// Step Functions) with `bindings` as variables (e.g. `states`, workflow variables).
 ///
 /// Returns `Ok(None)` when the result is undefined. A result that contains a function
-/// has no JSON form and is reported as error `D0001`.
+/// has no JSON form and is reported as error `D0001`; one that holds Infinity or NaN (a
+/// division by zero, an overflow) as `D1001`.
 pub fn evaluate(
     node: &Node,
     input: Option<&serde_json::Value>,
@@ -98,14 +99,7 @@ pub fn evaluate(
         let result = ev.eval_root(&ir, input.map(value::Val::from_json), &env)?;
         match result {
             None => Ok(None),
-            Some(v) => match v.to_json() {
-                Some(j) => Ok(Some(j)),
-                None => Err(JsonataError::new(
-                    "D0001",
-                    "The expression returned a function, which has no JSON representation",
-                    node.span,
-                )),
-            },
+            Some(v) => v.to_json().map(Some).map_err(|e| e.error(node.span)),
         }
     };
     std::thread::scope(|scope| {

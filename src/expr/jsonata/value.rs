@@ -168,16 +168,20 @@ impl Val {
         }
     }
 
-    /// Converts to JSON. Functions have no JSON form: `None` when one is found.
-    pub fn to_json(&self) -> Option<serde_json::Value> {
-        Some(match self {
+    /// Converts to JSON. Functions, and Infinity or NaN (which a division by zero or an
+    /// overflow leaves), have no JSON form: the first one found is the error.
+    pub fn to_json(&self) -> Result<serde_json::Value, NoJson> {
+        Ok(match self {
             Val::Null => serde_json::Value::Null,
             Val::Bool(b) => serde_json::Value::Bool(*b),
+            Val::Num(n) if !n.is_finite() => return Err(NoJson::NonFinite(*n)),
             Val::Num(n) => num_to_json(*n),
             Val::Str(s) => serde_json::Value::String(s.to_string()),
-            Val::Arr(a, _) => {
-                serde_json::Value::Array(a.iter().map(|v| v.to_json()).collect::<Option<Vec<_>>>()?)
-            }
+            Val::Arr(a, _) => serde_json::Value::Array(
+                a.iter()
+                    .map(|v| v.to_json())
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
             Val::Obj(o) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in o.iter() {
@@ -185,8 +189,44 @@ impl Val {
                 }
                 serde_json::Value::Object(m)
             }
-            Val::Func(_) => return None,
+            Val::Func(_) => return Err(NoJson::Function),
         })
+    }
+
+    /// The first Infinity inside an array or object (or the value itself).
+    pub fn infinite(&self) -> Option<f64> {
+        match self {
+            Val::Num(n) if n.is_infinite() => Some(*n),
+            Val::Arr(a, _) => a.iter().find_map(Val::infinite),
+            Val::Obj(o) => o.values().find_map(Val::infinite),
+            _ => None,
+        }
+    }
+}
+
+/// What keeps a value from having a JSON form.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NoJson {
+    Function,
+    NonFinite(f64),
+}
+
+impl NoJson {
+    /// The JSONata error a result that cannot be JSON gives: jsonata-js's D1001 for a
+    /// number out of range.
+    pub fn error(self, span: crate::syntax::TextRange) -> super::JsonataError {
+        match self {
+            NoJson::Function => super::JsonataError::new(
+                "D0001",
+                "The expression returned a function, which has no JSON representation",
+                span,
+            ),
+            NoJson::NonFinite(n) => super::JsonataError::new(
+                "D1001",
+                format!("Number out of range: {}", format_number(n)),
+                span,
+            ),
+        }
     }
 }
 
