@@ -647,7 +647,22 @@ pub struct Frame {
 }
 pub type Env = Rc<Frame>;
 
+#[cfg(test)]
+thread_local! {
+    /// Frames made and not yet dropped on this thread (tests of [`Evaluator::release`]).
+    static LIVE_FRAMES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+impl Drop for Frame {
+    fn drop(&mut self) {
+        LIVE_FRAMES.with(|c| c.set(c.get() - 1));
+    }
+}
+
 pub fn new_frame(parent: Option<&Env>) -> Env {
+    #[cfg(test)]
+    LIVE_FRAMES.with(|c| c.set(c.get() + 1));
     Rc::new(Frame {
         vars: RefCell::new(HashMap::new()),
         parent: parent.cloned(),
@@ -766,6 +781,13 @@ pub struct Evaluator {
     depth: usize,
     max_depth: usize,
     pub(crate) root_env: Env,
+    /// Frames an assignment (`:=`) put a function, array or object in. A function bound
+    /// where its own closure reaches (`$f := function() {...}`, the usual way to name
+    /// one) makes an `Rc` cycle that outlives the evaluation; [`Evaluator::release`]
+    /// breaks them. Weak, so a frame that ends normally is freed as before.
+    assigned: Vec<std::rc::Weak<Frame>>,
+    /// Dead entries of `assigned` are dropped when it grows to this length.
+    compact_at: usize,
 }
 
 /// Tail calls run in a loop without using the stack; this many in one loop (one call
@@ -856,7 +878,42 @@ impl Evaluator {
                 opts.max_depth
             },
             root_env: new_frame(None),
+            assigned: Vec::new(),
+            compact_at: 1024,
         }
+    }
+
+    /// Notes that `:=` bound `value` in `frame` (see `assigned`). Scalars cannot hold
+    /// a closure, so they need no note.
+    fn note_assignment(&mut self, frame: &Env, value: &Val) {
+        if !matches!(value, Val::Func(_) | Val::Arr(..) | Val::Obj(_)) {
+            return;
+        }
+        if self
+            .assigned
+            .last()
+            .is_some_and(|w| std::ptr::eq(w.as_ptr(), Rc::as_ptr(frame)))
+        {
+            return;
+        }
+        if self.assigned.len() >= self.compact_at {
+            self.assigned.retain(|w| w.strong_count() > 0);
+            self.compact_at = (self.assigned.len() * 2).max(1024);
+        }
+        self.assigned.push(Rc::downgrade(frame));
+    }
+
+    /// Ends an evaluation: empties the frames that assignments left in reference cycles
+    /// with their closures, so that they are freed. Call it once the result has been
+    /// converted (no function of this evaluation is used after it).
+    pub fn release(&mut self) {
+        for w in self.assigned.drain(..) {
+            if let Some(frame) = w.upgrade() {
+                let vars = std::mem::take(&mut *frame.vars.borrow_mut());
+                drop(vars);
+            }
+        }
+        self.compact_at = 1024;
     }
 
     /// splitmix64 step.
@@ -1000,7 +1057,10 @@ impl Evaluator {
             Ir::Bind(name, v) => {
                 let val = self.eval(v, input, env)?;
                 match &val {
-                    Some(val) => env.bind(name, val.clone()),
+                    Some(val) => {
+                        env.bind(name, val.clone());
+                        self.note_assignment(env, val);
+                    }
                     None => env.bind_undefined(name),
                 }
                 val
@@ -2256,5 +2316,41 @@ fn descend(v: &Val, out: &mut Vec<Val>) {
             o.values().for_each(|x| descend(x, out));
         }
         other => out.push(other.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Frames alive on this thread: counted by `Frame`'s drop in tests.
+    fn live_after(expr: &str, release: bool) -> usize {
+        let node = crate::expr::jsonata::parse(expr).unwrap();
+        let ir = lower(&node).unwrap();
+        let mut ev = Evaluator::new(&EvalOptions::default());
+        let before = LIVE_FRAMES.with(|c| c.get());
+        let env = new_frame(Some(&ev.root_env));
+        let result = ev.eval_root(&ir, None, &env).unwrap();
+        drop(result);
+        drop(env);
+        if release {
+            ev.release();
+        }
+        LIVE_FRAMES.with(|c| c.get()) - before
+    }
+
+    #[test]
+    fn a_named_function_is_freed_once_the_evaluation_is_released() {
+        // `$f` holds a closure over the frame that holds `$f`: a cycle, until released.
+        let named = "($f := function($x) { $x + 1 }; $g := [function() { 2 }]; $f(1))";
+        assert!(live_after(named, false) >= 1);
+        assert_eq!(live_after(named, true), 0);
+        // At the top level too (the evaluation's own frame).
+        assert_eq!(live_after("$f := function() { 1 }", true), 0);
+        // Without a cycle nothing was ever kept.
+        assert_eq!(
+            live_after("$map([1, 2], function($v) { $v * 2 })", false),
+            0
+        );
     }
 }

@@ -96,11 +96,14 @@ pub fn evaluate(
         for (k, v) in bindings {
             env.bind(k, value::Val::from_json(v));
         }
-        let result = ev.eval_root(&ir, input.map(value::Val::from_json), &env)?;
-        match result {
-            None => Ok(None),
-            Some(v) => v.to_json().map(Some).map_err(|e| e.error(node.span)),
-        }
+        let result = ev.eval_root(&ir, input.map(value::Val::from_json), &env);
+        let out = match result {
+            Ok(None) => Ok(None),
+            Ok(Some(v)) => v.to_json().map(Some).map_err(|e| e.error(node.span)),
+            Err(e) => Err(e),
+        };
+        ev.release();
+        out
     };
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
