@@ -199,3 +199,63 @@ pub fn check_editor(text: &str, kind: crate::syntax::SourceKind, offset: u32) {
         );
     }
 }
+
+/// The input every fuzzed simulation runs on.
+const SIMULATION_INPUT: &str = r#"{"order": {"id": 7, "items": [{"sku": "a", "qty": 2}, {"sku": "b", "qty": 0}]}, "ok": true, "name": "Ann"}"#;
+
+/// Arbitrary bytes as a definition (the first byte picks JSON or YAML), simulated on a
+/// small input with no mocks (so every Task fails, and Retry and Catch run), at most
+/// 2,000 history events. A definition `check` rejects is refused; any other must run to
+/// an end without a panic (which the simulator would report as an internal error).
+pub fn check_simulation(data: &[u8]) {
+    use crate::simulate::{SimulationError, SimulationOptions, simulate};
+    let Some((&selector, bytes)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let opts = SimulationOptions {
+        input: serde_json::from_str(SIMULATION_INPUT).expect("valid input"),
+        max_events: Some(2_000),
+        history: selector & 1 == 0,
+        start_time_ms: Some(1_700_000_000_000),
+        ..Default::default()
+    };
+    if let Err(SimulationError::Definition(errors)) = simulate(text, &opts) {
+        assert!(
+            !errors.iter().any(|e| e.contains("internal error")),
+            "{errors:?}"
+        );
+    }
+}
+
+/// Arbitrary bytes as a JSONata expression, parsed, checked and evaluated against a
+/// small document with `$states` bound as in a state: an answer or a JSONata error,
+/// never a panic (which evaluation reports as an internal error).
+pub fn check_jsonata(data: &[u8]) {
+    use crate::expr::jsonata;
+    let Ok(expr) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(node) = jsonata::parse(expr) else {
+        return;
+    };
+    if jsonata::check(&node).is_err() {
+        return;
+    }
+    let input: serde_json::Value = serde_json::from_str(SIMULATION_INPUT).expect("valid input");
+    let mut bindings = serde_json::Map::new();
+    bindings.insert(
+        "states".into(),
+        serde_json::json!({"input": input, "context": {"Execution": {"Id": "x"}}}),
+    );
+    let options = jsonata::EvalOptions {
+        now_millis: Some(1_700_000_000_000),
+        random_seed: Some(0),
+        ..Default::default()
+    };
+    if let Err(e) = jsonata::evaluate(&node, Some(&input), &bindings, &options) {
+        assert!(!e.message.contains("internal error"), "{expr:?}: {e}");
+    }
+}

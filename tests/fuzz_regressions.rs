@@ -1,8 +1,9 @@
-//! Inputs the fuzzer (`fuzz/`, target `lint`) once crashed on, replayed through the
-//! fuzz target's own checks (`asl_lint::fuzz::check_input`): every range slices the
-//! text at character boundaries, every fix applies and the result lints again, and the
-//! renderers run. A new crash found by `cargo fuzz run lint` goes into tests/data/fuzz/
-//! with a name that says what it was.
+//! Inputs the fuzzer (`fuzz/`) once crashed on, replayed through the fuzz target's own
+//! checks: `crash-*` through `asl_lint::fuzz::check_input` (target `lint`: every range
+//! slices the text at character boundaries, every fix applies and the result lints
+//! again, and the renderers run), `sim-crash-*` through `check_simulation` and
+//! `jsonata-crash-*` through `check_jsonata` (no panic). A new crash goes into
+//! tests/data/fuzz/ with a name that says what it was.
 
 use std::path::Path;
 
@@ -12,13 +13,18 @@ fn inputs_that_once_crashed() {
     let mut count = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("crash-"))
-        {
-            asl_lint::fuzz::check_input(&std::fs::read(&path).unwrap());
-            count += 1;
-        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let check: fn(&[u8]) = if name.starts_with("crash-") {
+            asl_lint::fuzz::check_input
+        } else if name.starts_with("sim-crash-") {
+            asl_lint::fuzz::check_simulation
+        } else if name.starts_with("jsonata-crash-") {
+            asl_lint::fuzz::check_jsonata
+        } else {
+            continue;
+        };
+        check(&std::fs::read(&path).unwrap());
+        count += 1;
     }
     assert!(count >= 1);
 }
