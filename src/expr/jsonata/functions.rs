@@ -1645,9 +1645,11 @@ fn expand_replacement(r: &str, matched: &str, groups: &[Option<String>], out: &m
                 let mut best: Option<(usize, usize)> = None;
                 while j < chars.len() && chars[j].is_ascii_digit() {
                     val = val * 10 + chars[j].to_digit(10).unwrap_or(0) as usize;
-                    if val <= groups.len() {
-                        best = Some((val, j + 1));
+                    if val > groups.len() {
+                        // More digits only make it larger (and would overflow).
+                        break;
                     }
+                    best = Some((val, j + 1));
                     j += 1;
                 }
                 match best {
@@ -1776,6 +1778,20 @@ mod tests {
             &opts,
         )
         .map_err(|e| e.code.to_string())
+    }
+
+    #[test]
+    fn a_long_group_number_in_a_replacement_is_the_longest_group_then_digits() {
+        // Found by fuzzing: the digits after `$` overflowed the group number.
+        let many_ones = "1".repeat(40);
+        assert_eq!(
+            eval(&format!("$replace('ab cd', /(\\w)\\w/, '${many_ones}')")),
+            Ok(Some(json!(format!(
+                "a{} c{}",
+                &many_ones[1..],
+                &many_ones[1..]
+            ))))
+        );
     }
 
     #[test]
