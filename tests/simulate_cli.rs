@@ -720,3 +720,58 @@ fn terraform_templates_written_by_directives_are_refused() {
         )
     );
 }
+
+#[test]
+fn the_trace_says_which_choice_rule_was_taken() {
+    // A loop through a Choice: rule 1 twice, then the Default; and a JSONata Choice.
+    let dir = TempDir::new("choices");
+    let def = dir.file(
+        "loop.asl.json",
+        r#"{"StartAt": "Check", "States": {
+  "Check": {"Type": "Choice", "Choices": [
+      {"Variable": "$.n", "NumericGreaterThan": 10, "Next": "Big"},
+      {"Variable": "$.n", "NumericLessThan": 2, "Next": "Grow"}],
+    "Default": "Ask"},
+  "Grow": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
+  "Big": {"Type": "Succeed"},
+  "Ask": {"Type": "Choice", "QueryLanguage": "JSONata",
+    "Choices": [{"Condition": "{% $states.input.n = 2 %}", "Next": "Big"}]}}}"#,
+    );
+    let (code, out, err) = run(&[&def, "--input", "-"], r#"{"n": 0}"#);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let taken: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("matched"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        taken,
+        [
+            "-> Choices[1] matched",
+            "-> Choices[1] matched",
+            "-> no rule matched: Default",
+            "-> Choices[0] matched"
+        ],
+        "{out}"
+    );
+    // The JSON document lists them by the ChoiceStateExited event.
+    let (_, json_out, _) = run(&[&def, "--input", "-", "--format", "json"], r#"{"n": 0}"#);
+    let doc: Value = serde_json::from_str(&json_out).unwrap();
+    let rules: Vec<Value> = doc["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let id = c["eventId"].as_u64().unwrap();
+            let event = doc["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["id"] == id)
+                .unwrap();
+            assert_eq!(event["type"], "ChoiceStateExited", "{event}");
+            c["rule"].clone()
+        })
+        .collect();
+    assert_eq!(rules, [json!(1), json!(1), Value::Null, json!(0)]);
+}

@@ -313,6 +313,19 @@ pub fn text_report(exec: &Execution) -> String {
             );
         } else if k.ends_with("StateExited") {
             let _ = writeln!(s, "{pad}  -> output: {}", detail(e, "output"));
+            let taken = exec
+                .choices
+                .binary_search_by_key(&e.id, |c| c.0)
+                .map(|i| exec.choices[i]);
+            match taken.ok() {
+                Some((_, Some(rule))) => {
+                    let _ = writeln!(s, "{pad}  -> Choices[{rule}] matched");
+                }
+                Some((_, None)) => {
+                    let _ = writeln!(s, "{pad}  -> no rule matched: Default");
+                }
+                None => {}
+            }
         } else if k == "TaskFailed" || k == "LambdaFunctionFailed" {
             let _ = writeln!(s, "{pad}  ! {}: {}", detail(e, "error"), detail(e, "cause"));
         } else if k == "MapIterationStarted" {

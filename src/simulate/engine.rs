@@ -174,6 +174,11 @@ pub(crate) struct Runner<'p> {
     start_ms: i64,
     dead: Option<Failure>,
     jsonata: jsonata::Evaluator,
+    /// The Choice state being run took rule N (`Some(Some(N))`) or its Default.
+    choice_taken: Cell<Option<Option<usize>>>,
+    /// Which rule each Choice state took, by the id of its `ChoiceStateExited` event
+    /// (with history only): what the trace shows, and AWS's history does not.
+    pub choices: Vec<(u64, Option<usize>)>,
 }
 
 /// Result of a whole run.
@@ -443,6 +448,8 @@ impl<'p> Runner<'p> {
             start_ms,
             dead: None,
             jsonata: jsonata::Evaluator::new(start_ms, intrinsic::splitmix(opts.seed ^ 0x15a7a)),
+            choice_taken: Cell::new(None),
+            choices: Vec::new(),
         }
     }
 
@@ -863,6 +870,8 @@ impl<'p> Runner<'p> {
                 self.with_retry(&mut fr, input, vars)
             }
         };
+        // Taken now, so that a Choice that fails after choosing leaves nothing behind.
+        let taken = self.choice_taken.take();
         let (output, next, assigned) = match result {
             Ok(r) => r,
             Err(mut f) => {
@@ -878,7 +887,8 @@ impl<'p> Runner<'p> {
                 self.check_size(&fr, v)?;
             }
         }
-        self.emit(|| {
+        let events_before = self.events.len();
+        let exit_id = self.emit(|| {
             let mut d = Map::new();
             d.insert("name".into(), Value::String(st.name.clone()));
             d.insert("output".into(), Value::String(to_text(&output)));
@@ -896,6 +906,11 @@ impl<'p> Runner<'p> {
             }
             (format!("{kind}StateExited"), Value::Object(d))
         })?;
+        if let Some(taken) = taken
+            && self.events.len() > events_before
+        {
+            self.choices.push((exit_id, taken));
+        }
         if let Some(a) = assigned {
             vars.set_all(a);
         }
@@ -1154,8 +1169,9 @@ impl<'p> Runner<'p> {
         let st = fr.st;
         if st.jsonata {
             let env = Env::new(self, fr, &raw, vars);
-            for rule in &st.choices {
+            for (i, rule) in st.choices.iter().enumerate() {
                 if self.cond(&rule.cond, &env)? {
+                    self.choice_taken.set(Some(Some(i)));
                     let assigned = self.eval_assign(rule.assign.as_ref(), &env)?;
                     let out = match &rule.output {
                         Some(t) => self.eval_tpl(t, &env)?,
@@ -1167,6 +1183,7 @@ impl<'p> Runner<'p> {
             let Some(d) = st.default else {
                 return Err(self.runtime(fr, "No Matches!"));
             };
+            self.choice_taken.set(Some(None));
             let assigned = self.eval_assign(st.assign.as_ref(), &env)?;
             let out = match &st.output {
                 Some(t) => self.eval_tpl(t, &env)?,
@@ -1177,16 +1194,22 @@ impl<'p> Runner<'p> {
         let eff = self.input_path(fr, &st.input_path, &mut raw, false, vars)?;
         let env = Env::new(self, fr, &eff, vars);
         let mut chosen = None;
-        for rule in &st.choices {
+        for (i, rule) in st.choices.iter().enumerate() {
             if self.cond(&rule.cond, &env)? {
-                chosen = Some((rule.next, rule.assign.as_ref()));
+                chosen = Some((i, rule.next, rule.assign.as_ref()));
                 break;
             }
         }
         let (next, assign) = match chosen {
-            Some(c) => c,
+            Some((i, next, assign)) => {
+                self.choice_taken.set(Some(Some(i)));
+                (next, assign)
+            }
             None => match st.default {
-                Some(d) => (d, st.assign.as_ref()),
+                Some(d) => {
+                    self.choice_taken.set(Some(None));
+                    (d, st.assign.as_ref())
+                }
                 None => return Err(self.runtime(fr, "No Matches!")),
             },
         };

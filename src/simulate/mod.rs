@@ -157,6 +157,9 @@ pub struct Execution {
     pub events: Vec<Event>,
     /// Number of states entered.
     pub transitions: u64,
+    /// The Choice rule each Choice state took (its index in `Choices`, `None` for
+    /// `Default`), by the id of the `ChoiceStateExited` event. Empty without history.
+    pub choices: Vec<(u64, Option<usize>)>,
 }
 
 impl Execution {
@@ -169,6 +172,10 @@ impl Execution {
             "cause": self.cause,
             "events": self.events.iter().map(Event::to_json).collect::<Vec<_>>(),
             "transitions": self.transitions,
+            "choices": self.choices.iter().map(|(event, rule)| json!({
+                "eventId": event,
+                "rule": rule,
+            })).collect::<Vec<_>>(),
         })
     }
 }
@@ -271,6 +278,7 @@ fn run_on_this_thread(
         error,
         cause,
         events: std::mem::take(&mut runner.events),
+        choices: std::mem::take(&mut runner.choices),
         transitions: runner.transitions,
     })
 }
