@@ -775,3 +775,36 @@ fn the_trace_says_which_choice_rule_was_taken() {
         .collect();
     assert_eq!(rules, [json!(1), json!(1), Value::Null, json!(0)]);
 }
+
+#[test]
+fn input_as_json_text_a_file_or_a_file_url() {
+    let dir = TempDir::new("input-forms");
+    let def = dir.file(
+        "echo.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let last = |out: &str| out.lines().last().unwrap_or("").to_string();
+    // JSON text, as the AWS CLI's start-execution takes it.
+    let (code, out, _) = run(&[&def, "--input", r#"{"id": 1}"#], "");
+    assert_eq!(
+        (code, last(&out)),
+        (
+            0,
+            r#"SUCCEEDED after 1 transitions; output: {"id":1}"#.into()
+        )
+    );
+    // A file, by path or file:// URL; a file wins over text of the same name.
+    let file = dir.file("in.json", r#"{"id": 2}"#);
+    let (_, out, _) = run(&[&def, "--input", &file], "");
+    assert!(last(&out).ends_with(r#"{"id":2}"#), "{out}");
+    let (_, out, _) = run(&[&def, "--input", &format!("file://{file}")], "");
+    assert!(last(&out).ends_with(r#"{"id":2}"#), "{out}");
+    // Neither a file nor JSON: exit 2, saying what --input takes.
+    let (code, _, err) = run(&[&def, "--input", "missing.json"], "");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read the input file missing.json")
+            && err.contains("or JSON text such as"),
+        "{err}"
+    );
+}

@@ -34,7 +34,8 @@ pub struct SimulateArgs {
     /// workflow type is used unless `--type` is given.
     #[arg(long = "definition", value_name = "NAME")]
     pub definition_name: Option<String>,
-    /// Execution input: a JSON file, or `-` for stdin (default `{}`).
+    /// Execution input: a JSON file (or `file://FILE`), `-` for stdin, or JSON text as
+    /// `aws stepfunctions start-execution --input` takes it (default `{}`).
     #[arg(long)]
     pub input: Option<String>,
     /// AWS Step Functions Local mock config file.
@@ -99,9 +100,21 @@ pub fn options_from_args(
                 .read_to_string(&mut s)
                 .map_err(|e| format!("cannot read the input from stdin: {e}"))?;
             s
+        } else if let Some(path) = src.strip_prefix("file://") {
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the input file {path}: {e}"))?
+        } else if !std::path::Path::new(src).exists()
+            && serde_json::from_str::<serde_json::Value>(src).is_ok()
+        {
+            // JSON text, as `aws stepfunctions start-execution --input '{...}'` takes it.
+            src.clone()
         } else {
-            std::fs::read_to_string(src)
-                .map_err(|e| format!("cannot read the input file {src}: {e}"))?
+            std::fs::read_to_string(src).map_err(|e| {
+                format!(
+                    "cannot read the input file {src}: {e} (--input takes a JSON file, \
+                     `-` for standard input, or JSON text such as '{{\"id\": 1}}')"
+                )
+            })?
         };
         opts.input = serde_json::from_str(&text).map_err(|e| {
             format!(
