@@ -104,7 +104,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     })
             }
             (QueryLanguage::JsonAta, QueryLanguage::JsonAta) => {
-                if state.field("Output").is_some() {
+                // With JSONPath's ResultPath/ResultSelector/OutputPath left on it, the
+                // Task is invalid (ASL111), and where its result goes is what that
+                // field meant: ASL111's fix turns it into an Output, so do not guess.
+                let jsonpath_output = ["ResultPath", "ResultSelector", "OutputPath"]
+                    .iter()
+                    .any(|f| state.field(f).is_some());
+                if state.field("Output").is_some() || jsonpath_output {
                     continue;
                 }
                 jsonata_input_reads(target)
@@ -228,5 +234,12 @@ mod tests {
             r#""Output": "{% $states.result.Payload %}", "Next": "P"}"#,
         );
         assert!(located_messages(&unwrapped, "ASL410").is_empty());
+        // A ResultPath left from JSONPath: ASL111's fix makes it an Output that puts the
+        // result there, so the read may be right; no report (and no clashing fix).
+        let migrating = text.replace(
+            r#""Next": "P"}"#,
+            r#""ResultPath": "$.valid", "Next": "P"}"#,
+        );
+        assert!(located_messages(&migrating, "ASL410").is_empty());
     }
 }
