@@ -330,3 +330,87 @@ fn real_files_never_panic() {
     println!("corpus/real: {total} files; (files, with errors) per extension: {by_ext:?}");
     assert!(panics.is_empty(), "panics:\n{}", panics.join("\n"));
 }
+
+/// Errors per code.
+fn error_counts(diagnostics: &[asl_lint::Diagnostic]) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        *counts.entry(d.code).or_default() += 1;
+    }
+    counts
+}
+
+/// Applying the fixes to every extracted definition (what `check --fix` and
+/// `--unsafe-fixes` do) never adds an error: one rule's fix must not break what
+/// another reads. The one exception is an unsafe fix that makes literal text an
+/// expression (ASL304, adding `.$`): the expression may then read a variable no
+/// `Assign` sets (ASL605), which is the text's meaning made visible, not a broken fix.
+#[test]
+fn fixes_add_no_errors() {
+    let Some(shared) = shared_dir() else { return };
+    let dir = shared.join("corpus/extracted");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".asl."))
+        .collect();
+    files.sort();
+    let opts = LintOptions::default();
+    let (fixed_files, problems): (Vec<usize>, Vec<String>) = files
+        .par_iter()
+        .map(|p| {
+            let linted = lint_path(p);
+            let before = error_counts(&linted.diagnostics);
+            let lint = |t: &str| asl_lint::lint_text(t, linted.kind, &opts);
+            let mut problems = Vec::new();
+            let mut fixed = 0;
+            for unsafe_fixes in [false, true] {
+                let outcome = asl_lint::fix::fix_text(
+                    &linted.text,
+                    linted.diagnostics.clone(),
+                    unsafe_fixes,
+                    &lint,
+                );
+                fixed += usize::from(outcome.applied > 0);
+                for (code, n) in error_counts(&outcome.diagnostics) {
+                    let allowed = unsafe_fixes && code == "ASL605";
+                    if n > before.get(code).copied().unwrap_or(0) && !allowed {
+                        problems.push(format!(
+                            "{}: {code} {} -> {n} after {} fixes",
+                            p.display(),
+                            before.get(code).copied().unwrap_or(0),
+                            if unsafe_fixes { "unsafe" } else { "safe" }
+                        ));
+                    }
+                }
+            }
+            (fixed, problems)
+        })
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut f, mut pr), (n, p)| {
+                f.push(n);
+                pr.extend(p);
+                (f, pr)
+            },
+        )
+        .reduce(
+            || (Vec::new(), Vec::new()),
+            |(mut f, mut pr), (f2, p2)| {
+                f.extend(f2);
+                pr.extend(p2);
+                (f, pr)
+            },
+        );
+    let changed = fixed_files.iter().filter(|&&n| n > 0).count();
+    println!(
+        "fixes: {} definitions, {changed} changed by safe or unsafe fixes",
+        files.len()
+    );
+    assert!(changed > 100, "only {changed} definitions had fixes");
+    assert!(
+        problems.is_empty(),
+        "fixes added errors:\n{}",
+        problems.join("\n")
+    );
+}
