@@ -55,8 +55,12 @@ export class GraphPanel {
       return;
     }
     if (GraphPanel.current) {
+      // A lens names its state machine; from the palette, the one picked in the panel
+      // stays while the document does.
+      if (target || GraphPanel.current.uri.toString() !== document.uri.toString()) {
+        GraphPanel.current.definition = target?.machine;
+      }
       GraphPanel.current.uri = document.uri;
-      GraphPanel.current.definition = target?.machine;
       GraphPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
       void GraphPanel.current.refresh();
       return;
