@@ -356,14 +356,14 @@ fn fixes_add_no_errors() {
         .collect();
     files.sort();
     let opts = LintOptions::default();
-    let (fixed_files, problems): (Vec<usize>, Vec<String>) = files
+    let results: Vec<(bool, Vec<String>)> = files
         .par_iter()
         .map(|p| {
             let linted = lint_path(p);
             let before = error_counts(&linted.diagnostics);
             let lint = |t: &str| asl_lint::lint_text(t, linted.kind, &opts);
             let mut problems = Vec::new();
-            let mut fixed = 0;
+            let mut fixed = false;
             for unsafe_fixes in [false, true] {
                 let outcome = asl_lint::fix::fix_text(
                     &linted.text,
@@ -371,7 +371,7 @@ fn fixes_add_no_errors() {
                     unsafe_fixes,
                     &lint,
                 );
-                fixed += usize::from(outcome.applied > 0);
+                fixed |= outcome.applied > 0;
                 for (code, n) in error_counts(&outcome.diagnostics) {
                     let allowed = unsafe_fixes && code == "ASL605";
                     if n > before.get(code).copied().unwrap_or(0) && !allowed {
@@ -386,23 +386,9 @@ fn fixes_add_no_errors() {
             }
             (fixed, problems)
         })
-        .fold(
-            || (Vec::new(), Vec::new()),
-            |(mut f, mut pr), (n, p)| {
-                f.push(n);
-                pr.extend(p);
-                (f, pr)
-            },
-        )
-        .reduce(
-            || (Vec::new(), Vec::new()),
-            |(mut f, mut pr), (f2, p2)| {
-                f.extend(f2);
-                pr.extend(p2);
-                (f, pr)
-            },
-        );
-    let changed = fixed_files.iter().filter(|&&n| n > 0).count();
+        .collect();
+    let changed = results.iter().filter(|r| r.0).count();
+    let problems: Vec<String> = results.into_iter().flat_map(|r| r.1).collect();
     println!(
         "fixes: {} definitions, {changed} changed by safe or unsafe fixes",
         files.len()

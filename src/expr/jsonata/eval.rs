@@ -6,7 +6,7 @@ use super::JsonataError;
 use super::ast::{BinOp, Kind, Node};
 use super::functions;
 use super::signature::Signature;
-use super::value::{ArrFlags, Obj, Val, deep_equal, format_number};
+use super::value::{ArrFlags, Obj, Val, deep_equal, format_number, out_of_range};
 use crate::syntax::TextRange;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -1002,13 +1002,7 @@ impl Evaluator {
             Ir::Parent(label) => env.lookup(label),
             Ir::Neg(a) => match self.eval(a, input, env)? {
                 None => None,
-                Some(Val::Num(n)) if n.is_infinite() => {
-                    return Err(err(
-                        "D1001",
-                        format!("Number out of range: {}", format_number(n)),
-                        x.span,
-                    ));
-                }
+                Some(Val::Num(n)) if n.is_infinite() => return Err(out_of_range(n, x.span)),
                 Some(Val::Num(n)) if !n.is_nan() => Some(Val::Num(-n)),
                 Some(_) => {
                     return Err(err("D1002", "Cannot negate a non-numeric value", x.span));
@@ -1950,16 +1944,9 @@ impl Evaluator {
                 // As jsonata-js: a result may be Infinity (`1/0`) or NaN (`0/0`); an
                 // infinite operand is D1001, a NaN one is not a number (T2001/T2002),
                 // and neither is a final result (see `to_json`).
-                let out_of_range = |n: f64| {
-                    err(
-                        "D1001",
-                        format!("Number out of range: {}", format_number(n)),
-                        span,
-                    )
-                };
                 let ln = match &l {
                     None => None,
-                    Some(Val::Num(n)) if n.is_infinite() => return Err(out_of_range(*n)),
+                    Some(Val::Num(n)) if n.is_infinite() => return Err(out_of_range(*n, span)),
                     Some(Val::Num(n)) if !n.is_nan() => Some(*n),
                     Some(_) => {
                         return Err(err(
@@ -1974,7 +1961,7 @@ impl Evaluator {
                 };
                 let rn = match &r {
                     None => None,
-                    Some(Val::Num(n)) if n.is_infinite() => return Err(out_of_range(*n)),
+                    Some(Val::Num(n)) if n.is_infinite() => return Err(out_of_range(*n, span)),
                     Some(Val::Num(n)) if !n.is_nan() => Some(*n),
                     Some(_) => {
                         return Err(err(

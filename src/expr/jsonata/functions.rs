@@ -394,11 +394,7 @@ pub fn stringify(v: &Val, pretty: bool) -> String {
 /// jsonata-js's number check rejects while writing it; NaN it writes as null).
 fn checked_finite(v: &Val, span: TextRange) -> R<&Val> {
     match v.infinite() {
-        Some(n) => Err(err(
-            "D1001",
-            format!("Number out of range: {}", format_number(n)),
-            span,
-        )),
+        Some(n) => Err(super::value::out_of_range(n, span)),
         None => Ok(v),
     }
 }

@@ -1,5 +1,14 @@
 //! Runtime values and number formatting.
 
+/// jsonata-js's D1001: Infinity used as a number, or written as JSON.
+pub fn out_of_range(n: f64, span: crate::syntax::TextRange) -> super::JsonataError {
+    super::JsonataError::new(
+        "D1001",
+        format!("Number out of range: {}", format_number(n)),
+        span,
+    )
+}
+
 /// Formats a number the way JavaScript's `Number.prototype.toString` does.
 pub fn format_number(n: f64) -> String {
     if n.is_nan() {
@@ -221,11 +230,7 @@ impl NoJson {
                 "The expression returned a function, which has no JSON representation",
                 span,
             ),
-            NoJson::NonFinite(n) => super::JsonataError::new(
-                "D1001",
-                format!("Number out of range: {}", format_number(n)),
-                span,
-            ),
+            NoJson::NonFinite(n) => out_of_range(n, span),
         }
     }
 }
