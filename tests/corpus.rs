@@ -120,6 +120,17 @@ fn read_peers(dir: &Path) -> HashMap<String, Peers> {
         .collect()
 }
 
+/// The definitions in extracted/, in name order.
+fn extracted_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".asl.json"))
+        .collect();
+    files.sort();
+    files
+}
+
 fn errors_of(f: &LintedFile) -> Vec<&asl_lint::Diagnostic> {
     f.diagnostics
         .iter()
@@ -133,12 +144,7 @@ fn extracted_definitions() {
     let dir = shared.join("corpus/extracted");
     let index = read_index(&dir);
     let peers = read_peers(&dir);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".asl.json"))
-        .collect();
-    files.sort();
+    let files = extracted_files(&dir);
     assert!(files.len() > 900, "only {} definitions", files.len());
 
     let results: Vec<(String, LintedFile)> = files
@@ -349,12 +355,7 @@ fn error_counts(diagnostics: &[asl_lint::Diagnostic]) -> BTreeMap<&'static str, 
 fn fixes_add_no_errors() {
     let Some(shared) = shared_dir() else { return };
     let dir = shared.join("corpus/extracted");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(".asl."))
-        .collect();
-    files.sort();
+    let files = extracted_files(&dir);
     let opts = LintOptions::default();
     let results: Vec<(bool, Vec<String>)> = files
         .par_iter()

@@ -113,15 +113,7 @@ impl Evaluator {
             }
         }
         env.bind("states", Val::from_json(states));
-        let out = match ev.eval_root(&expr.ir, None, &env) {
-            Err(e) => Err(e.to_string()),
-            Ok(None) => Ok(None),
-            Ok(Some(v)) => v
-                .to_json()
-                .map(Some)
-                .map_err(|e| e.error(expr.ir.span).to_string()),
-        };
-        ev.release();
-        out
+        ev.eval_json(&expr.ir, None, &env, expr.ir.span)
+            .map_err(|e| e.to_string())
     }
 }

@@ -951,6 +951,24 @@ impl Evaluator {
         Ok(r)
     }
 
+    /// A whole evaluation: [`Evaluator::eval_root`], the result as JSON (a function,
+    /// Infinity or NaN in it is the error, at `span`), then [`Evaluator::release`].
+    pub fn eval_json(
+        &mut self,
+        x: &E,
+        input: Option<Val>,
+        env: &Env,
+        span: TextRange,
+    ) -> R<Option<serde_json::Value>> {
+        let out = match self.eval_root(x, input, env) {
+            Ok(None) => Ok(None),
+            Ok(Some(v)) => v.to_json().map(Some).map_err(|e| e.error(span)),
+            Err(e) => Err(e),
+        };
+        self.release();
+        out
+    }
+
     pub(crate) fn eval(&mut self, x: &E, input: Option<&Val>, env: &Env) -> R<Option<Val>> {
         let mut r = if x.tuples && !x.preds.is_empty() {
             // `(a.b)[%.x]`: the predicates read bindings made inside the expression.

@@ -96,14 +96,7 @@ pub fn evaluate(
         for (k, v) in bindings {
             env.bind(k, value::Val::from_json(v));
         }
-        let result = ev.eval_root(&ir, input.map(value::Val::from_json), &env);
-        let out = match result {
-            Ok(None) => Ok(None),
-            Ok(Some(v)) => v.to_json().map(Some).map_err(|e| e.error(node.span)),
-            Err(e) => Err(e),
-        };
-        ev.release();
-        out
+        ev.eval_json(&ir, input.map(value::Val::from_json), &env, node.span)
     };
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
