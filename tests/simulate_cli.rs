@@ -808,3 +808,85 @@ fn input_as_json_text_a_file_or_a_file_url() {
         "{err}"
     );
 }
+
+/// The text trace tells what each state did: the request a Task sent and the result it
+/// got, the variables assigned, how long a Wait waited, and each failure with what
+/// became of it (retried by the state or by the Map/Parallel around it, after how long
+/// on the virtual clock, or caught).
+#[test]
+fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
+    let dir = TempDir::new("trace");
+    let mocks = dir.file(
+        "mocks.json",
+        r#"{"StateMachines": {"M": {"TestCases": {"c": {"T": "Flaky", "B": "Broken"}}}},
+            "MockedResponses": {
+              "Flaky": {"0-1": {"Throw": {"Error": "X", "Cause": "busy"}}, "2": {"Return": {"Payload": 1}}},
+              "Broken": {"0": {"Throw": {"Error": "X", "Cause": "down"}}}}}"#,
+    );
+    let sequence = dir.file(
+        "sequence.asl.json",
+        r#"{"StartAt": "P", "QueryLanguage": "JSONata", "States": {
+  "P": {"Type": "Pass", "Assign": {"n": "{% 3 %}", "who": "ana"}, "Output": {"a": 1}, "Next": "W"},
+  "W": {"Type": "Wait", "Seconds": 90, "Next": "T"},
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"FunctionName": "f", "Payload": "{% $states.input %}"},
+        "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 2, "MaxAttempts": 2}],
+        "Next": "S"},
+  "S": {"Type": "Succeed"}}}"#,
+    );
+    let (code, out, err) = run(&[&sequence, "--mock-config", &mocks], "");
+    assert_eq!((code, err.as_str()), (0, ""));
+    insta::assert_snapshot!("trace_sequence", out);
+
+    // A branch fails; the Parallel state retries once, then its catcher takes the error.
+    let parallel = dir.file(
+        "parallel.asl.json",
+        r#"{"StartAt": "Par", "States": {
+  "Par": {"Type": "Parallel", "Branches": [
+      {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+      {"StartAt": "B", "States": {"B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                        "Parameters": {"FunctionName": "f"}, "End": true}}}],
+    "Retry": [{"ErrorEquals": ["X"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Items"}],
+    "Next": "Items"},
+  "Items": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "B2", "States": {
+      "B2": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "D"}], "Default": "D"},
+      "D": {"Type": "Pass", "End": true}}}, "Next": "Done"},
+  "Done": {"Type": "Succeed"}}}"#,
+    );
+    let (code, out, err) = run(
+        &[
+            &parallel,
+            "--mock-config",
+            &mocks,
+            "--input",
+            r#"{"items": [1, 2]}"#,
+        ],
+        "",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    insta::assert_snapshot!("trace_parallel_retry_and_catch", out);
+
+    // An iteration fails: the Map state starts again, then fails for good (uncaught).
+    let map = dir.file(
+        "map.asl.json",
+        r#"{"StartAt": "Items", "States": {
+  "Items": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "B", "States": {
+      "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "End": true}}},
+    "Retry": [{"ErrorEquals": ["X"], "IntervalSeconds": 3, "MaxAttempts": 1}],
+    "End": true}}}"#,
+    );
+    let (code, out, err) = run(
+        &[
+            &map,
+            "--mock-config",
+            &mocks,
+            "--input",
+            r#"{"items": [7]}"#,
+        ],
+        "",
+    );
+    assert_eq!((code, err.as_str()), (1, ""));
+    insta::assert_snapshot!("trace_map_retry_then_failure", out);
+}
