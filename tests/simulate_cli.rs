@@ -890,3 +890,87 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
     assert_eq!((code, err.as_str()), (1, ""));
     insta::assert_snapshot!("trace_map_retry_then_failure", out);
 }
+
+/// `--mock STATE=JSON` gives one state's responses on the command line: alone, from a
+/// file (`@FILE`), or over the mock config's response for that state.
+#[test]
+fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
+    let dir = TempDir::new("inline");
+    let def = dir.file("task.asl.json", TASK_DEF);
+    // Alone: one response for every invocation.
+    let (code, out, err) = run(
+        &[
+            &def,
+            "--mock",
+            r#"Call={"Return": {"Payload": "hi"}}"#,
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["output"], json!({"v": "hi"}));
+    // Invocation numbers, as in MockedResponses: the retrier tries again once.
+    let (code, out, _) = run(
+        &[
+            &def,
+            "--mock",
+            r#"Call={"0": {"Throw": {"Error": "Flaky"}}, "1": {"Return": {"Payload": 2}}}"#,
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("! Flaky  (retry 1 after 1 s)\n"), "{out}");
+    assert!(
+        out.ends_with("SUCCEEDED after 2 transitions; output: {\"v\":2}\n"),
+        "{out}"
+    );
+    // From a file, replacing the mock config's entry for the state.
+    let mocks = dir.file("mocks.json", MOCKS);
+    let thrown = dir.file(
+        "thrown.json",
+        r#"{"Throw": {"Error": "Gone", "Cause": "404"}}"#,
+    );
+    let at_file = format!("Call=@{thrown}");
+    let (code, out, _) = run(&[&def, "--mock-config", &mocks, "--mock", &at_file], "");
+    assert_eq!(code, 1);
+    assert!(
+        out.ends_with("FAILED after 1 transitions: Gone: 404\n"),
+        "{out}"
+    );
+    // A state name holding `=`: the name ends where the response begins.
+    let eq = dir.file("eq.asl.json", &TASK_DEF.replace("\"Call\"", "\"a=b\""));
+    let (code, _, err) = run(&[&eq, "--mock", r#"a=b={"Return": {"Payload": 1}}"#], "");
+    assert_eq!((code, err.as_str()), (0, ""));
+    // Mistakes exit with 2 and say what --mock takes.
+    for (arg, message) in [
+        (
+            "Call",
+            "error: --mock 'Call' is not STATE=JSON: write it as 'State Name={\"Return\": {...}}' or 'State Name=@response.json'\n",
+        ),
+        (
+            r#"Call={"Result": 1}"#,
+            "error: --mock for \"Call\": must be {\"Return\": ...}, {\"Throw\": {\"Error\": ..., \"Cause\": ...}} or invocation numbers mapped to those ({\"0\": ..., \"1-2\": ...})\n",
+        ),
+        (
+            r#"Call={"Return": 1, "Throw": {}}"#,
+            "error: --mock for \"Call\": needs exactly one of Return or Throw\n",
+        ),
+        (
+            r#"Call={"0": {"Throw": {"Error": 5}}}"#,
+            "error: --mock for \"Call\": /0/Throw/Error: must be a string\n",
+        ),
+        (
+            r#"Call={"Return": "#,
+            "error: --mock for \"Call\": not valid JSON at line 1, column 11: EOF while parsing a value at line 1 column 11\n",
+        ),
+    ] {
+        let (code, out, err) = run(&[&def, "--mock", arg], "");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (2, "", message),
+            "{arg}"
+        );
+    }
+}

@@ -47,6 +47,12 @@ pub struct SimulateArgs {
     /// Test case name inside the mock config (optional when the state machine has only one).
     #[arg(long)]
     pub test_case: Option<String>,
+    /// A mocked response for one state, as `STATE=JSON` or `STATE=@FILE` (repeatable):
+    /// `{"Return": ...}`, `{"Throw": {"Error": ..., "Cause": ...}}`, or invocation
+    /// numbers mapped to those (`{"0": ..., "1-2": ...}`). Replaces the mock config's
+    /// response for that state; needs no mock config.
+    #[arg(long = "mock", value_name = "STATE=JSON")]
+    pub mocks: Vec<String>,
     /// JSON file with context-object fields to override (Execution.Name, ...).
     #[arg(long)]
     pub context: Option<PathBuf>,
@@ -177,7 +183,35 @@ pub fn options_from_args(
                 .map_err(|e| format!("{}: {e}", file.display()))?;
         }
     }
+    for arg in &args.mocks {
+        let (state, mock) = inline_mock(arg)?;
+        opts.mocks.states.insert(state, mock);
+    }
     Ok(opts)
+}
+
+/// One `--mock STATE=JSON` (or `STATE=@FILE`). The state name ends at the first `=`
+/// that a response follows (a state name may hold `=` itself).
+fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
+    let split = arg.match_indices('=').map(|(i, _)| i).find(|&i| {
+        let rest = arg[i + 1..].trim_start();
+        rest.starts_with('{') || rest.starts_with('@')
+    });
+    let Some(i) = split else {
+        return Err(format!(
+            "--mock '{arg}' is not STATE=JSON: write it as 'State Name={{\"Return\": {{...}}}}' \
+             or 'State Name=@response.json'"
+        ));
+    };
+    let (state, value) = (&arg[..i], arg[i + 1..].trim_start());
+    let text = match value.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("--mock for \"{state}\": cannot read {path}: {e}"))?,
+        None => value.to_string(),
+    };
+    let mock =
+        super::StateMock::parse(&text).map_err(|e| format!("--mock for \"{state}\": {e}"))?;
+    Ok((state.to_string(), mock))
 }
 
 /// Runs the command: prints the result to stdout (errors to stderr) and returns the exit
@@ -535,7 +569,17 @@ pub fn text_report(exec: &Execution) -> String {
                 }
             };
             if let Some(fate) = shown {
-                let _ = writeln!(s, "{pad}  ! {error}: {cause}{fate}");
+                let error = if error.is_empty() {
+                    "(no error)"
+                } else {
+                    error
+                };
+                let cause = if cause.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {cause}")
+                };
+                let _ = writeln!(s, "{pad}  ! {error}{cause}{fate}");
             }
         } else if k == "MapIterationStarted" {
             let _ = writeln!(

@@ -1469,10 +1469,11 @@ impl<'p> Runner<'p> {
             return Err(Failure::new(
                 "States.Runtime",
                 format!(
-                    "{}The Task state '{}' (resource '{}') has no mock. Give a mock config with --mock-config FILE --state-machine NAME --test-case NAME whose test case maps \"{}\" to a MockedResponses entry ({{\"0\": {{\"Return\": ...}}}} or {{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}).",
+                    "{}The Task state '{}' (resource '{}') has no mock. Give one with --mock '{}={{\"Return\": ...}}' (or {{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}), or a mock config with --mock-config FILE --state-machine NAME --test-case NAME whose test case maps \"{}\" to a MockedResponses entry.",
                     self.prefix(fr),
                     st.name,
                     resource,
+                    st.name,
                     st.name
                 ),
             ));

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One mocked invocation result.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,8 +89,12 @@ pub struct MockConfig {
     responses: HashMap<String, StateMock>,
 }
 
+/// `msg` about the value at the JSON location `what` (none: the whole value).
 fn err_at(what: &str, msg: impl std::fmt::Display) -> String {
-    format!("mock config: {what}: {msg}")
+    if what.is_empty() {
+        return msg.to_string();
+    }
+    format!("{what}: {msg}")
 }
 
 impl MockConfig {
@@ -104,8 +108,14 @@ impl MockConfig {
                 e.column()
             )
         })?;
+        MockConfig::from_value(&root).map_err(|e| format!("mock config: {e}"))
+    }
+
+    fn from_value(root: &Value) -> Result<MockConfig, String> {
         let Value::Object(root) = root else {
-            return Err("mock config: the top level must be an object with StateMachines and MockedResponses".into());
+            return Err(
+                "the top level must be an object with StateMachines and MockedResponses".into(),
+            );
         };
         let mut cfg = MockConfig::default();
         if let Some(resps) = root.get("MockedResponses") {
@@ -117,20 +127,12 @@ impl MockConfig {
                 let Value::Object(entries) = body else {
                     return Err(err_at(&loc, "must be an object of invocation numbers"));
                 };
-                let mut ranges = Vec::new();
-                for (key, resp) in entries {
-                    let loc = format!("{loc}/{key}");
-                    let (a, b) = parse_range(key).ok_or_else(|| {
-                        err_at(&loc, "the key must be an invocation number (\"0\") or an inclusive range (\"1-2\")")
-                    })?;
-                    ranges.push((a, b, parse_response(resp, &loc)?));
-                }
-                ranges.sort_by_key(|r| r.0);
-                cfg.responses.insert(name.clone(), StateMock { ranges });
+                cfg.responses
+                    .insert(name.clone(), parse_invocations(entries, &loc)?);
             }
         }
         let Some(machines) = root.get("StateMachines") else {
-            return Err("mock config: the StateMachines object is missing".into());
+            return Err("the StateMachines object is missing".into());
         };
         let Value::Object(machines) = machines else {
             return Err(err_at("/StateMachines", "must be an object"));
@@ -209,6 +211,51 @@ impl MockConfig {
                 .map(|(s, r)| (s.clone(), self.responses[r].clone()))
                 .collect(),
         })
+    }
+}
+
+/// The entries of one MockedResponses item: invocation number or range → response.
+fn parse_invocations(entries: &Map<String, Value>, loc: &str) -> Result<StateMock, String> {
+    let mut ranges = Vec::new();
+    for (key, resp) in entries {
+        let loc = format!("{loc}/{key}");
+        let (a, b) = parse_range(key).ok_or_else(|| {
+            err_at(
+                &loc,
+                "the key must be an invocation number (\"0\") or an inclusive range (\"1-2\")",
+            )
+        })?;
+        ranges.push((a, b, parse_response(resp, &loc)?));
+    }
+    ranges.sort_by_key(|r| r.0);
+    Ok(StateMock { ranges })
+}
+
+impl StateMock {
+    /// One state's responses written as on the command line (`--mock STATE=JSON`): a
+    /// response (`{"Return": ...}` or `{"Throw": {"Error": ..., "Cause": ...}}`, for every
+    /// invocation), or a MockedResponses item (`{"0": {...}, "1-2": {...}}`).
+    pub fn parse(text: &str) -> Result<StateMock, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| {
+            format!(
+                "not valid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        match &v {
+            Value::Object(o) if o.contains_key("Return") || o.contains_key("Throw") => {
+                Ok(StateMock::always(parse_response(&v, "")?))
+            }
+            Value::Object(o) if o.keys().any(|k| parse_range(k).is_some()) => {
+                parse_invocations(o, "")
+            }
+            _ => Err(
+                "must be {\"Return\": ...}, {\"Throw\": {\"Error\": ..., \"Cause\": ...}} \
+                      or invocation numbers mapped to those ({\"0\": ..., \"1-2\": ...})"
+                    .into(),
+            ),
+        }
     }
 }
 
