@@ -818,7 +818,7 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
     let dir = TempDir::new("trace");
     let mocks = dir.file(
         "mocks.json",
-        r#"{"StateMachines": {"M": {"TestCases": {"c": {"T": "Flaky", "B": "Broken"}}}},
+        r#"{"StateMachines": {"M": {"TestCases": {"seq": {"T": "Flaky"}, "branch": {"B": "Broken"}}}},
             "MockedResponses": {
               "Flaky": {"0-1": {"Throw": {"Error": "X", "Cause": "busy"}}, "2": {"Return": {"Payload": 1}}},
               "Broken": {"0": {"Throw": {"Error": "X", "Cause": "down"}}}}}"#,
@@ -834,7 +834,10 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
         "Next": "S"},
   "S": {"Type": "Succeed"}}}"#,
     );
-    let (code, out, err) = run(&[&sequence, "--mock-config", &mocks], "");
+    let (code, out, err) = run(
+        &[&sequence, "--mock-config", &mocks, "--test-case", "seq"],
+        "",
+    );
     assert_eq!((code, err.as_str()), (0, ""));
     insta::assert_snapshot!("trace_sequence", out);
 
@@ -859,6 +862,8 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
             &parallel,
             "--mock-config",
             &mocks,
+            "--test-case",
+            "branch",
             "--input",
             r#"{"items": [1, 2]}"#,
         ],
@@ -882,6 +887,8 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
             &map,
             "--mock-config",
             &mocks,
+            "--test-case",
+            "branch",
             "--input",
             r#"{"items": [7]}"#,
         ],
@@ -943,6 +950,24 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
     let eq = dir.file("eq.asl.json", &TASK_DEF.replace("\"Call\"", "\"a=b\""));
     let (code, _, err) = run(&[&eq, "--mock", r#"a=b={"Return": {"Payload": 1}}"#], "");
     assert_eq!((code, err.as_str()), (0, ""));
+    // A mock for no state of the definition (here a typo) is run, and pointed out.
+    let (code, _, err) = run(
+        &[
+            &def,
+            "--mock",
+            r#"Call={"Return": {"Payload": 1}}"#,
+            "--mock",
+            r#"Cal={"Return": {}}"#,
+        ],
+        "",
+    );
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            0,
+            "warning: a mock names \"Cal\", which is not a state of the definition (did you mean \"Call\"?)\n"
+        )
+    );
     // Mistakes exit with 2 and say what --mock takes.
     for (arg, message) in [
         (

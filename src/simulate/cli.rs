@@ -312,6 +312,24 @@ pub fn run_to_strings(
         }
         None => simulate(&text, &opts).map_err(|e| (e, args.definition.display().to_string())),
     };
+    // A mock for a state the definition does not have is a typo or a stale config:
+    // say so, since the state it was meant for then fails (or is never reached).
+    let run_text = deployed.as_ref().map_or(&*text, |d| d.text.as_str());
+    let run_kind = match &deployed {
+        Some(d) => crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), run_text),
+        None => kind,
+    };
+    let root = match &result {
+        Ok(_) => crate::syntax::parse(run_text, run_kind).root,
+        Err(_) => None,
+    };
+    for (state, closest) in root.map_or(Vec::new(), |r| opts.mocks.unknown_states(&r.to_json())) {
+        let hint = closest.map_or(String::new(), |c| format!(" (did you mean \"{c}\"?)"));
+        let _ = writeln!(
+            err,
+            "warning: a mock names \"{state}\", which is not a state of the definition{hint}"
+        );
+    }
     let exec = match result {
         Ok(x) => x,
         Err((SimulationError::Definition(errs), shown)) => {
