@@ -999,3 +999,91 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
         );
     }
 }
+
+/// `--start-at STATE` runs the end of a workflow from a top-level state, on the input
+/// given, without mocks for the states before it.
+#[test]
+fn start_at_runs_from_a_top_level_state() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/support-ticket.asl.json"
+    );
+    let (code, out, err) = run(
+        &[
+            example,
+            "--start-at",
+            "Is Case Resolved",
+            "--input",
+            r#"{"work": {"status": "RESOLVED"}}"#,
+            "--mock",
+            r#"Close Case={"Return": {"Payload": "closed"}}"#,
+        ],
+        "",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let entered: Vec<&str> = out.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        entered,
+        [
+            "Is Case Resolved (Choice)  input: {\"work\":{\"status\":\"RESOLVED\"}}",
+            "Close Case (Task)  input: {\"work\":{\"status\":\"RESOLVED\"}}",
+            "SUCCEEDED after 2 transitions; output: \"closed\""
+        ]
+    );
+    // Not a state, or not a top-level one: exit 2 with the reason.
+    let (code, out, err) = run(&[example, "--start-at", "Close case"], "");
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "error: --start-at names \"Close case\", which is not a state of the definition (did you mean \"Close Case\"?)\n"
+        )
+    );
+    let dir = TempDir::new("startat");
+    let def = dir.file(
+        "par.asl.json",
+        r#"{"StartAt": "Par", "States": {"Par": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "End": true}}}]}}}"#,
+    );
+    // Variables that the states before would have assigned are given with --variables.
+    let vars = dir.file(
+        "vars.asl.json",
+        r#"{"StartAt": "A", "QueryLanguage": "JSONata", "States": {
+            "A": {"Type": "Pass", "Assign": {"count": 1}, "Next": "B"},
+            "B": {"Type": "Pass", "Output": "{% $count + 1 %}", "End": true}}}"#,
+    );
+    let (code, out, _) = run(
+        &[&vars, "--start-at", "B", "--variables", r#"{"count": 41}"#],
+        "",
+    );
+    assert_eq!(
+        (code, out.lines().last()),
+        (0, Some("SUCCEEDED after 1 transitions; output: 42"))
+    );
+    let file = dir.file("vars.json", r#"{"count": 9}"#);
+    let (code, out, _) = run(
+        &[&vars, "--start-at", "B", "--variables", &format!("@{file}")],
+        "",
+    );
+    assert_eq!(
+        (code, out.lines().last()),
+        (0, Some("SUCCEEDED after 1 transitions; output: 10"))
+    );
+    let (code, _, err) = run(&[&vars, "--variables", "[1]"], "");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "error: --variables must be a JSON object of variable names and values, such as '{\"count\": 3}'\n"
+        )
+    );
+    let (code, _, err) = run(&[&def, "--start-at", "Inner"], "");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "error: --start-at names \"Inner\", a state inside a Parallel or Map state; an execution can start only at a top-level state\n"
+        )
+    );
+}

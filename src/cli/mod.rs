@@ -28,7 +28,7 @@ pub enum Command {
     /// Run the language server on stdin/stdout (for editors).
     Server,
     /// Execute a definition on an input with mocked task results (a dry run, no AWS).
-    Simulate(crate::simulate::SimulateArgs),
+    Simulate(Box<crate::simulate::SimulateArgs>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -53,6 +53,14 @@ pub struct SimulateArgs {
     /// response for that state; needs no mock config.
     #[arg(long = "mock", value_name = "STATE=JSON")]
     pub mocks: Vec<String>,
+    /// Start at this top-level state instead of StartAt, with the input given: runs the
+    /// end of a workflow without mocking the states before it.
+    #[arg(long, value_name = "STATE")]
+    pub start_at: Option<String>,
+    /// Workflow variables the execution starts with, as states before `--start-at`
+    /// would have assigned them: a JSON object, as text or `@FILE`.
+    #[arg(long, value_name = "JSON")]
+    pub variables: Option<String>,
     /// JSON file with context-object fields to override (Execution.Name, ...).
     #[arg(long)]
     pub context: Option<PathBuf>,
@@ -94,6 +102,7 @@ pub fn options_from_args(
             _ => MachineType::Standard,
         },
         seed: args.seed,
+        start_at: args.start_at.clone(),
         ..SimulationOptions::default()
     };
     if let Some(name) = args.definition.file_stem().and_then(|s| s.to_str()) {
@@ -182,6 +191,28 @@ pub fn options_from_args(
                 .test_case(&m, &t)
                 .map_err(|e| format!("{}: {e}", file.display()))?;
         }
+    }
+    if let Some(arg) = &args.variables {
+        let text = match arg.strip_prefix('@') {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| format!("--variables: cannot read {path}: {e}"))?,
+            None => arg.clone(),
+        };
+        let v: Value = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "--variables is not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        let Value::Object(vars) = v else {
+            return Err(
+                "--variables must be a JSON object of variable names and values, \
+                        such as '{\"count\": 3}'"
+                    .into(),
+            );
+        };
+        opts.variables = vars;
     }
     for arg in &args.mocks {
         let (state, mock) = inline_mock(arg)?;
@@ -340,6 +371,10 @@ pub fn run_to_strings(
                 err,
                 "error: the definition has errors; fix them before simulating"
             );
+            return 2;
+        }
+        Err((SimulationError::Options(e), _)) => {
+            let _ = writeln!(err, "error: {e}");
             return 2;
         }
     };

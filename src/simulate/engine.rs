@@ -772,6 +772,7 @@ impl<'p> Runner<'p> {
                 ));
             }
             let mut vars = Vars::new();
+            vars.set_all(self.opts.variables.clone());
             self.run_scope(0, input, &mut vars)
         });
         if let Ok(v) = &output

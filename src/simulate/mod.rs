@@ -56,6 +56,12 @@ pub struct SimulationOptions {
     pub seed: u64,
     pub execution_name: Option<String>,
     pub state_machine_name: String,
+    /// Start at this top-level state instead of `StartAt` (to run the end of a
+    /// workflow without mocking the states before it).
+    pub start_at: Option<String>,
+    /// Workflow variables set when the execution starts, as earlier states would have
+    /// assigned them (with `start_at`).
+    pub variables: serde_json::Map<String, Value>,
 }
 
 impl Default for SimulationOptions {
@@ -73,6 +79,8 @@ impl Default for SimulationOptions {
             seed: 0,
             execution_name: None,
             state_machine_name: "StateMachine".into(),
+            start_at: None,
+            variables: serde_json::Map::new(),
         }
     }
 }
@@ -185,6 +193,9 @@ impl Execution {
 pub enum SimulationError {
     /// The definition has errors (each a message with its position where known).
     Definition(Vec<String>),
+    /// The options do not fit the definition (a `start_at` that names no top-level
+    /// state).
+    Options(String),
 }
 
 impl std::fmt::Display for SimulationError {
@@ -197,6 +208,7 @@ impl std::fmt::Display for SimulationError {
                 }
                 Ok(())
             }
+            SimulationError::Options(e) => writeln!(f, "{e}"),
         }
     }
 }
@@ -264,7 +276,11 @@ fn run_on_this_thread(
     definition: &Value,
     opts: &SimulationOptions,
 ) -> Result<Execution, SimulationError> {
-    let prog = compile::compile(definition).map_err(|e| SimulationError::Definition(vec![e]))?;
+    let mut prog =
+        compile::compile(definition).map_err(|e| SimulationError::Definition(vec![e]))?;
+    if let Some(name) = &opts.start_at {
+        prog.scopes[0].start = start_state(&prog, name)?;
+    }
     let mut runner = engine::Runner::new(&prog, opts, &opts.mocks, opts.input.clone());
     let end = runner.run();
     let (status, output, error, cause) = match end.output {
@@ -281,6 +297,28 @@ fn run_on_this_thread(
         choices: std::mem::take(&mut runner.choices),
         transitions: runner.transitions,
     })
+}
+
+/// The index of the top-level state `name`, or why it cannot start the execution.
+fn start_state(prog: &compile::Program, name: &str) -> Result<usize, SimulationError> {
+    if let Some(i) = prog.scopes[0].states.iter().position(|s| s.name == name) {
+        return Ok(i);
+    }
+    let inner = prog.scopes[1..]
+        .iter()
+        .any(|scope| scope.states.iter().any(|s| s.name == name));
+    let message = if inner {
+        format!(
+            "--start-at names \"{name}\", a state inside a Parallel or Map state; \
+             an execution can start only at a top-level state"
+        )
+    } else {
+        let top = prog.scopes[0].states.iter().map(|s| s.name.as_str());
+        let hint = crate::rules::did_you_mean(name, top)
+            .map_or(String::new(), |c| format!(" (did you mean \"{c}\"?)"));
+        format!("--start-at names \"{name}\", which is not a state of the definition{hint}")
+    };
+    Err(SimulationError::Options(message))
 }
 
 #[cfg(test)]

@@ -253,7 +253,9 @@ fn definition_errors_are_refused() {
         &SimulationOptions::default(),
     )
     .unwrap_err();
-    let SimulationError::Definition(errs) = e;
+    let SimulationError::Definition(errs) = e else {
+        panic!("{e}");
+    };
     assert_eq!(
         errs,
         [
