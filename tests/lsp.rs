@@ -2175,6 +2175,34 @@ fn code_lenses_offer_the_commands_the_client_runs() {
         ]
     );
 
+    // On a top-level state's name, a code action runs the workflow from that state.
+    let simulate_from = |c: &mut Client, uri: &str, at: Value| -> Vec<Value> {
+        let got = c.call(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": at, "end": at},
+                   "context": {"diagnostics": []}}),
+        );
+        got.as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["command"]["command"] == "aslLint.simulate")
+            .map(|a| json!([a["title"], a["command"]["arguments"]]))
+            .collect()
+    };
+    assert_eq!(
+        simulate_from(&mut c, t_uri, pos(7, 10)),
+        vec![json!(["Simulate from \"A\"", [t_uri, "First", "A"]])]
+    );
+    assert_eq!(
+        simulate_from(&mut c, d_uri, pos(0, 30)),
+        vec![json!(["Simulate from \"A\"", [d_uri, null, "A"]])]
+    );
+    // Not on a state's name (here the StartAt value): none.
+    assert_eq!(
+        simulate_from(&mut c, d_uri, pos(0, 13)),
+        Vec::<Value>::new()
+    );
+
     // A client that names only one command gets only that one; one that names none gets
     // no lens whose command it could not run.
     let mut c = Client::start_with(json!({
@@ -2191,6 +2219,10 @@ fn code_lenses_offer_the_commands_the_client_runs() {
             "Show graph \"aslLint.showGraph\"",
             "Show graph \"aslLint.showGraph\""
         ]
+    );
+    assert_eq!(
+        simulate_from(&mut c, t_uri, pos(7, 10)),
+        Vec::<Value>::new()
     );
     let mut c = Client::start();
     c.open(t_uri, "yaml", template);

@@ -63,6 +63,46 @@ pub fn machine_lenses(text: &str, kind: SourceKind, terraform: bool) -> Vec<Mach
     }]
 }
 
+/// A top-level state an execution can start at: what "Simulate from here" runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartState {
+    /// As in [`MachineLens`]: the template's state machine, `None` in a definition file.
+    pub machine: Option<String>,
+    pub state: String,
+}
+
+/// The top-level state whose name is at `offset`, in a definition file or in a
+/// definition a template writes as an object (states inside a Parallel or Map cannot
+/// start an execution).
+pub fn start_state_at(text: &str, kind: SourceKind, offset: u32) -> Option<StartState> {
+    use crate::model::StateMachine;
+    let doc = syntax::parse(text, kind);
+    let root = doc.root.as_ref()?;
+    let (node, machine) = if super::may_be_template(text)
+        && let Some(definitions) = template::find(root)
+    {
+        definitions.iter().find_map(|d| match d.body {
+            template::Body::Inline(node) if node.range.touches(offset) => {
+                Some((node, Some(d.name.clone())))
+            }
+            _ => None,
+        })?
+    } else {
+        (root, None)
+    };
+    let model = StateMachine::build(node)?;
+    let state = model
+        .scopes
+        .first()?
+        .states
+        .iter()
+        .find(|s| s.name_range.touches(offset))?;
+    Some(StartState {
+        machine,
+        state: state.name.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +115,50 @@ mod tests {
                 (at.chars().take(12).collect(), l.machine)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_simulation_starts_at_the_top_level_state_named_under_the_cursor() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Par"},
+  "Par": {"Type": "Parallel", "End": true, "Branches": [
+    {"StartAt": "In", "States": {"In": {"Type": "Succeed"}}}]}}}"#;
+        let at = |needle: &str, plus: u32| {
+            start_state_at(
+                text,
+                SourceKind::Json,
+                text.find(needle).unwrap() as u32 + plus,
+            )
+        };
+        let start = |state: &str| {
+            Some(StartState {
+                machine: None,
+                state: state.to_string(),
+            })
+        };
+        assert_eq!(at("\"A\": {", 1), start("A"));
+        assert_eq!(at("\"Par\": {", 0), start("Par"));
+        // Not on a name: a value, a state inside a branch, StartAt.
+        assert_eq!(at("\"Pass\"", 1), None);
+        assert_eq!(at("\"In\": {", 1), None);
+        assert_eq!(at("\"A\", \"States", 1), None);
+        let template = "\
+Resources:
+  Orders:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Ship
+        States:
+          Ship: {Type: Succeed}
+";
+        let offset = template.find("Ship: {").unwrap() as u32 + 2;
+        assert_eq!(
+            start_state_at(template, SourceKind::Yaml, offset),
+            Some(StartState {
+                machine: Some("Orders".to_string()),
+                state: "Ship".to_string()
+            })
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub use format_yaml::format_yaml;
 pub use hierarchy::{Call, incoming_calls, outgoing_calls, prepare_call_hierarchy};
 pub use hints::{InlayHint, inlay_hints};
 pub use hover::{HoverInfo, hover};
-pub use lens::{MachineLens, machine_lenses};
+pub use lens::{MachineLens, StartState, machine_lenses, start_state_at};
 pub use navigate::{
     NameRef, RefKind, definition, definition_files, highlights, name_at, occurrences,
     prepare_rename, references, rename, variable_definitions,

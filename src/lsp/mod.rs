@@ -989,6 +989,32 @@ impl LanguageServer for Backend {
                 }));
             }
         }
+        // On a top-level state's name: run the workflow from there, when the client runs
+        // the editor's Simulate command.
+        let simulates = self
+            .lens_commands
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|(command, _)| *command == SIMULATE_COMMAND);
+        if simulates
+            && !doc.terraform
+            && let Some(start) = guard(|| ide::start_state_at(&doc.text, doc.kind, wanted.start))
+        {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Simulate from \"{}\"", start.state),
+                command: Some(Command {
+                    title: format!("Simulate from \"{}\"", start.state),
+                    command: SIMULATE_COMMAND.to_string(),
+                    arguments: Some(vec![
+                        json!(uri.as_str()),
+                        json!(start.machine),
+                        json!(start.state),
+                    ]),
+                }),
+                ..Default::default()
+            }));
+        }
         Ok(Some(actions))
     }
 
@@ -1137,8 +1163,12 @@ fn guard<T>(f: impl FnOnce() -> Option<T>) -> Option<T> {
 /// lists them in `initializationOptions.clientCommands`.
 const LENS_COMMANDS: [(&str, &str); 2] = [
     ("aslLint.showGraph", "Show graph"),
-    ("aslLint.simulate", "Simulate"),
+    (SIMULATE_COMMAND, "Simulate"),
 ];
+
+/// The editor's Simulate command: arguments the document URI, the state machine (`null`
+/// in a definition file) and, from a code action, the state to start at.
+const SIMULATE_COMMAND: &str = "aslLint.simulate";
 
 /// The code action kind of "fix all": VS Code runs it on save with
 /// `"editor.codeActionsOnSave": {"source.fixAll.asl-lint": "explicit"}`.

@@ -94,6 +94,32 @@ local sim, sim_code = require('asl_lint').simulate({ bufnr = fixable, input = '{
 out('simulate (exit ' .. sim_code .. '): ' .. table.concat(sim, ' | '))
 local sim_ok = sim_code == 0 and sim[#sim] == 'SUCCEEDED after 1 transitions; output: {"order":7}'
 
+-- "Simulate from" on a state's name: the code action's command runs the plugin's
+-- simulate from that state, on the input typed (stubbed here), into a scratch buffer.
+local actions = lens_client and lens_client.request_sync('textDocument/codeAction', {
+  textDocument = { uri = vim.uri_from_bufnr(fixable) },
+  range = { start = { line = 0, character = 33 }, ['end'] = { line = 0, character = 33 } },
+  context = { diagnostics = {} },
+}, 10000, fixable)
+local from = nil
+for _, a in ipairs(actions and actions.result or {}) do
+  if a.command and a.command.command == 'aslLint.simulate' then
+    from = a
+  end
+end
+local from_ok = false
+if from then
+  vim.ui.input = function(_, done)
+    done('{"at": "Wait"}')
+  end
+  vim.lsp.commands['aslLint.simulate'](from.command, {})
+  local shown = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  out(from.title .. ': ' .. table.concat(shown, ' | '))
+  from_ok = from.title == 'Simulate from "Wait"'
+    and shown[#shown] == 'SUCCEEDED after 1 transitions; output: {"at":"Wait"}'
+    and shown[2] == '  waited 10 s'
+end
+
 if not arrived then
   out('FAIL: no diagnostics arrived within 15 s')
 elseif not ok then
@@ -109,6 +135,9 @@ elseif not lens_ok then
   ok = false
 elseif not sim_ok then
   out('FAIL: simulate should succeed with the input as output')
+  ok = false
+elseif not from_ok then
+  out('FAIL: the "Simulate from" code action should run from "Wait" and show the run')
   ok = false
 else
   out('OK: diagnostics arrived from asl-lint server')

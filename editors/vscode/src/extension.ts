@@ -108,9 +108,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand("aslLint.restartServer", () => restart(context)),
     // From the palette: the active editor. From a code lens: the document's URI and the
-    // state machine's name (null in a definition file).
-    vscode.commands.registerCommand("aslLint.simulate", (uri?: string, machine?: string | null) =>
-      simulate(serverPath(), (doc) => vscode.languages.match(selector(), doc) > 0, target(uri, machine))
+    // state machine's name (null in a definition file). From the "Simulate from" code
+    // action, also the top-level state to start at.
+    vscode.commands.registerCommand(
+      "aslLint.simulate",
+      (uri?: string, machine?: string | null, startAt?: string) =>
+        simulate(
+          serverPath(),
+          (doc) => vscode.languages.match(selector(), doc) > 0,
+          target(uri, machine),
+          startAt
+        )
     ),
     vscode.commands.registerCommand("aslLint.showGraph", (uri?: string, machine?: string | null) =>
       GraphPanel.show(

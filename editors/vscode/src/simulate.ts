@@ -1,5 +1,6 @@
 // "asl-lint: Simulate this state machine": runs `asl-lint simulate` on the active document
-// (or the one whose "Simulate" code lens was clicked, with its state machine)
+// (or the one whose "Simulate" code lens was clicked, with its state machine; from the
+// "Simulate from" code action, starting at that top-level state)
 // (the file itself when it is saved, so that the files a template or Terraform file reads
 // are found beside it; else a copy of its text as it is in the editor) with an input typed
 // in or read from a file, and mocked task results from `aslLint.simulate.mockConfig` (AWS
@@ -20,14 +21,17 @@ let lastTestCase = "";
 export async function simulate(
   executable: string,
   isAsl: (doc: vscode.TextDocument) => boolean,
-  target?: Target
+  target?: Target,
+  startAt?: string
 ): Promise<void> {
   const document = await targetDocument(target, isAsl);
   if (!document) {
     return;
   }
   const input = await vscode.window.showInputBox({
-    title: "Execution input (JSON), or @path/to/input.json",
+    title: startAt
+      ? `Input of "${startAt}" (JSON), or @path/to/input.json`
+      : "Execution input (JSON), or @path/to/input.json",
     value: lastInput,
     validateInput: (v) => (v.trim().startsWith("@") || isJson(v) ? undefined : "not valid JSON"),
   });
@@ -50,6 +54,9 @@ export async function simulate(
   args.push(file);
   if (target?.machine) {
     args.push("--definition", target.machine);
+  }
+  if (startAt) {
+    args.push("--start-at", startAt);
   }
   const trimmed = input.trim();
   args.push("--input", trimmed.startsWith("@") ? path.resolve(folder, trimmed.slice(1)) : "-");

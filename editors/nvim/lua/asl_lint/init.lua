@@ -204,8 +204,9 @@ end
 -- Runs `asl-lint simulate` on a buffer (its file when saved, else a copy of its text)
 -- and returns the output's lines and the exit code (0 succeeded, 1 the execution
 -- failed, 2 it could not start). opts: { bufnr = current, definition = nil (a template's
--- state machine), input = '{}' (JSON text, or @path to a file), mock_config and
--- test_case = M.config.simulate's }.
+-- state machine), input = '{}' (JSON text, or @path to a file), start_at = nil (a
+-- top-level state to start at instead of StartAt), mock_config and test_case =
+-- M.config.simulate's }.
 function M.simulate(opts)
   opts = opts or {}
   local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
@@ -221,6 +222,9 @@ function M.simulate(opts)
   local args = { M.config.cmd[1], 'simulate', file }
   if opts.definition and opts.definition ~= '' then
     vim.list_extend(args, { '--definition', opts.definition })
+  end
+  if opts.start_at and opts.start_at ~= '' then
+    vim.list_extend(args, { '--start-at', opts.start_at })
   end
   local input = vim.trim(opts.input or '{}')
   local stdin = input
@@ -259,22 +263,28 @@ local function show_simulation(lines)
 end
 
 -- Asks for the execution input, then simulates and shows the output.
-local function simulate_prompt(bufnr, definition)
-  vim.ui.input({ prompt = 'Execution input (JSON, or @file): ', default = '{}' }, function(input)
+local function simulate_prompt(bufnr, definition, start_at)
+  local prompt = start_at and ('Input of "' .. start_at .. '" (JSON, or @file): ')
+    or 'Execution input (JSON, or @file): '
+  vim.ui.input({ prompt = prompt, default = '{}' }, function(input)
     if input then
-      show_simulation((M.simulate({ bufnr = bufnr, definition = definition, input = input })))
+      show_simulation((M.simulate({ bufnr = bufnr, definition = definition, input = input, start_at = start_at })))
     end
   end)
 end
 
--- The commands the server's code lenses run: arguments { uri, state machine or null }.
+-- The commands the server's code lenses and code actions run: arguments { uri, state
+-- machine or null[, state to start at] }.
 local function lens_target(command)
   local args = command.arguments or {}
-  local machine = args[2]
+  local machine, start_at = args[2], args[3]
   if machine == vim.NIL then
     machine = nil
   end
-  return vim.uri_to_bufnr(args[1]), machine
+  if start_at == vim.NIL then
+    start_at = nil
+  end
+  return vim.uri_to_bufnr(args[1]), machine, start_at
 end
 
 M.lens_commands = {
