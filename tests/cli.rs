@@ -741,3 +741,101 @@ fn minified_file_with_thousands_of_mistakes_stays_linear() {
         }
     }
 }
+
+/// `check --watch` checks, then checks again when a file changes, is added, or the
+/// configuration above it changes; it runs until stopped.
+#[test]
+fn watch_checks_again_when_files_change() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let dir = TempDir::new();
+    dir.write("flow.asl.json", BROKEN);
+    /// Stops the watcher however the test ends.
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut watcher = Killed(
+        bin()
+            .args([
+                "check", "--watch", "--format", "concise", "--color", "never",
+            ])
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn asl-lint"),
+    );
+    let child = &mut watcher.0;
+    // Each check ends with its summary line; the reader hands each check's lines over.
+    let (tx, rx) = mpsc::channel::<Vec<String>>();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut lines = Vec::new();
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            // (The line on fixes after a summary is left out.)
+            if line.contains(" fixable with `") {
+                continue;
+            }
+            let last = line.starts_with("Found ") || line.starts_with("All checks passed");
+            lines.push(line.replace(env!("CARGO_MANIFEST_DIR"), ""));
+            if last && tx.send(std::mem::take(&mut lines)).is_err() {
+                return;
+            }
+        }
+    });
+    // A guard against a hang, not a timing: each check comes as soon as it is done.
+    let next = || {
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("another check")
+    };
+    let first = next();
+    assert!(
+        first[0].ends_with(
+            "flow.asl.json:4:35: ASL201 [error] Next names \"b\", which is not a state of the top level"
+        ),
+        "{first:?}"
+    );
+    assert_eq!(first.last().unwrap(), "Found 2 errors in 1 file.");
+
+    // The file is fixed: checked again.
+    dir.write("flow.asl.json", CLEAN);
+    assert_eq!(next(), ["All checks passed (1 file)."]);
+    // A new file in the folder is found.
+    dir.write("more.asl.json", BROKEN);
+    let third = next();
+    assert_eq!(
+        third.last().unwrap(),
+        "Found 2 errors in 1 file.",
+        "{third:?}"
+    );
+    // The configuration changes what is reported.
+    dir.write("asl-lint.toml", "ignore = [\"ASL201\", \"ASL205\"]\n");
+    assert_eq!(next(), ["All checks passed (2 files)."]);
+
+    let stderr_pipe = child.stderr.take().unwrap();
+    drop(watcher);
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut { stderr_pipe }, &mut err).unwrap();
+    assert!(
+        err.starts_with("Watching for changes (Ctrl-C to stop).\n"),
+        "{err}"
+    );
+
+    // Standard input and --diff cannot be watched.
+    let o = run(&["check", "--watch", "-"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: --watch cannot watch standard input; name files or folders\n"
+    );
+    let o = run(&["check", "--watch", "--diff", "examples"]);
+    assert_eq!(code(&o), 2);
+}

@@ -59,6 +59,10 @@ pub struct CheckArgs {
     /// Print how many times each rule was reported instead of the diagnostics.
     #[arg(long)]
     pub statistics: bool,
+    /// Lint again whenever a file under the paths (or an asl-lint.toml above them)
+    /// changes, until interrupted.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// One input: a file path or standard input.
@@ -68,18 +72,31 @@ enum Input {
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
+    if args.watch {
+        return super::watch::run(args);
+    }
+    run_once(args)
+}
+
+/// An error in `--select`/`--ignore`: a pattern that matches no rule.
+pub(super) fn unknown_rule_pattern(args: &CheckArgs) -> Option<String> {
+    args.select.iter().chain(&args.ignore).find_map(|pattern| {
+        let p = pattern.trim();
+        (!crate::config::is_known_pattern(p)).then(|| {
+            format!("`{p}` matches no rule code, prefix or name (see `asl-lint rule --list`)")
+        })
+    })
+}
+
+/// One check of the paths: lint, render, and the exit code.
+pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     let overrides = Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    for pattern in overrides.select.iter().chain(&overrides.ignore) {
-        let p = pattern.trim();
-        if !crate::config::is_known_pattern(p) {
-            eprintln!(
-                "error: `{p}` matches no rule code, prefix or name (see `asl-lint rule --list`)"
-            );
-            return ExitCode::from(EXIT_USAGE);
-        }
+    if let Some(e) = unknown_rule_pattern(args) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_USAGE);
     }
 
     let resolver = match Resolver::new(args.config.as_deref()) {
@@ -111,7 +128,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 
     // One file: its tree is not freed before exit (see `keep_trees_until_exit`).
-    crate::lint::keep_trees_until_exit(inputs.len() == 1 && !fixing);
+    // (Never when watching: the process lints again and again.)
+    crate::lint::keep_trees_until_exit(inputs.len() == 1 && !fixing && !args.watch);
     let job = Job {
         args,
         resolver: &resolver,

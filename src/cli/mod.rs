@@ -4,6 +4,7 @@ mod check;
 pub mod graph;
 pub mod render;
 mod rule;
+mod watch;
 
 use std::process::ExitCode;
 
