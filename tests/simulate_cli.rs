@@ -950,6 +950,26 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
     let eq = dir.file("eq.asl.json", &TASK_DEF.replace("\"Call\"", "\"a=b\""));
     let (code, _, err) = run(&[&eq, "--mock", r#"a=b={"Return": {"Payload": 1}}"#], "");
     assert_eq!((code, err.as_str()), (0, ""));
+    // A Distributed Map's ItemReader is mocked by the Map state's name: the items.
+    let reader = dir.file(
+        "reader.asl.json",
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map",
+  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+                 "Parameters": {"Bucket": "b", "Key": "k.json"}},
+  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                    "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#,
+    );
+    let (code, out, _) = run(&[&reader, "--mock", r#"M={"Return": [1, 2]}"#], "");
+    assert_eq!(
+        (code, out.lines().last()),
+        (0, Some("SUCCEEDED after 3 transitions; output: [1,2]"))
+    );
+    let (code, out, _) = run(&[&reader], "");
+    assert_eq!(code, 1);
+    assert!(
+        out.ends_with("The ItemReader of 'M' needs a mock returning the items array, such as --mock 'M={\"Return\": [{\"id\": 1}, {\"id\": 2}]}'.\n"),
+        "{out}"
+    );
     // A mock for no state of the definition (here a typo) is run, and pointed out.
     let (code, _, err) = run(
         &[

@@ -1696,8 +1696,8 @@ impl<'p> Runner<'p> {
                     return Err(self.runtime(
                         fr,
                         format!(
-                            "The ItemReader of '{}' needs a mock returning the items array",
-                            st.name
+                            "The ItemReader of '{}' needs a mock returning the items array, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
+                            st.name, st.name
                         ),
                     ));
                 }
