@@ -9,6 +9,44 @@ use crate::graph::Graphs;
 use crate::model::{ScopeId, ScopeKind, StateMachine, StateType, TransitionKind};
 use crate::syntax::{self, Document, Node, Value};
 
+/// An execution drawn over the graph (a simulator run): how each state it entered
+/// ended, and the transitions it took. States are named, as names are unique in a
+/// definition that runs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunOverlay {
+    pub states: std::collections::HashMap<String, Visit>,
+    /// (from, to) state names, and whether the transition was a catcher's.
+    pub taken: std::collections::HashSet<(String, String, bool)>,
+}
+
+/// How a state ended in a run; for a state entered several times, the worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Visit {
+    Succeeded,
+    /// It failed and a catcher took the error.
+    Caught,
+    Failed,
+}
+
+impl RunOverlay {
+    /// Records how a state ended (keeping the worst of several visits).
+    pub fn visit(&mut self, state: &str, how: Visit) {
+        let v = self.states.entry(state.to_string()).or_insert(how);
+        *v = (*v).max(how);
+    }
+
+    fn status(&self, state: &str) -> Option<Visit> {
+        self.states.get(state).copied()
+    }
+
+    /// Whether the run went along the edge (a Catch edge only when a catcher sent it).
+    pub(super) fn took(&self, from: &str, to: &str, kind: EdgeKind) -> bool {
+        let caught = kind == EdgeKind::Catch;
+        self.taken
+            .contains(&(from.to_string(), to.to_string(), caught))
+    }
+}
+
 /// What to draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -94,17 +132,38 @@ pub fn draw_document(
 }
 
 fn draw_root(root: &Node<'_>, format: Format) -> Result<String, String> {
+    draw_run(root, format, None)
+}
+
+/// Draws the definition `root` with a run over it (or none).
+pub fn draw_run(
+    root: &Node<'_>,
+    format: Format,
+    run: Option<&RunOverlay>,
+) -> Result<String, String> {
     let machine = StateMachine::build(root).ok_or("the definition is not a JSON object")?;
     if machine.root_scope().states.is_empty() {
         return Err("the definition has no states".into());
     }
     let graphs = Graphs::build(&machine);
     Ok(match format {
-        Format::Mermaid => mermaid(&machine, &graphs),
-        Format::Dot => dot(&machine, &graphs),
-        Format::Svg => super::svg::svg(&machine, &graphs),
+        Format::Mermaid => mermaid_run(&machine, &graphs, run),
+        Format::Dot => dot_run(&machine, &graphs, run),
+        Format::Svg => super::svg::svg_run(&machine, &graphs, run),
     })
 }
+
+/// Fill colours of visited states (DOT and Mermaid; the SVG has them in its style).
+fn visit_fill(v: Visit) -> &'static str {
+    match v {
+        Visit::Succeeded => "#dff3e4",
+        Visit::Caught => "#fdf0d5",
+        Visit::Failed => "#fbdcd9",
+    }
+}
+
+/// The colour of a transition a run took.
+const TAKEN: &str = "#2e8b57";
 
 fn node_id(scope: ScopeId, index: usize) -> String {
     format!("s{scope}_{index}")
@@ -311,6 +370,10 @@ pub(super) fn state_label<'a>(
 
 /// Graphviz DOT.
 pub fn dot(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
+    dot_run(machine, graphs, None)
+}
+
+fn dot_run(machine: &StateMachine<'_, '_>, graphs: &Graphs, run: Option<&RunOverlay>) -> String {
     let mut out = String::from(
         "digraph asl {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
     );
@@ -318,6 +381,7 @@ pub fn dot(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
     fn emit(
         machine: &StateMachine<'_, '_>,
         graphs: &Graphs,
+        run: Option<&RunOverlay>,
         scope: ScopeId,
         depth: usize,
         out: &mut String,
@@ -343,6 +407,10 @@ pub fn dot(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
             if s.start_at_name() == Some(state.name) {
                 attrs.push("penwidth=2".into());
             }
+            if let Some(v) = run.and_then(|r| r.status(state.name)) {
+                attrs.push("style=\"rounded,filled\"".into());
+                attrs.push(format!("fillcolor=\"{}\"", visit_fill(v)));
+            }
             out.push_str(&format!(
                 "{pad}{} [{}];\n",
                 node_id(scope, i),
@@ -353,12 +421,12 @@ pub fn dot(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
                     "{pad}subgraph cluster_{child} {{\n{pad}  label=\"{}\";\n{pad}  style=rounded;\n",
                     dot_escape(&scope_title(machine, child))
                 ));
-                emit(machine, graphs, child, depth + 1, out);
+                emit(machine, graphs, run, child, depth + 1, out);
                 out.push_str(&format!("{pad}}}\n"));
             }
         }
     }
-    emit(machine, graphs, 0, 0, &mut out);
+    emit(machine, graphs, run, 0, 0, &mut out);
     if let Some(start) = graphs.scope(0).start {
         out.push_str("  __start [shape=point, width=0.15, label=\"\"];\n");
         out.push_str(&format!("  __start -> {};\n", node_id(0, start.index())));
@@ -379,6 +447,11 @@ pub fn dot(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
                 attrs.push("style=dashed".into());
                 attrs.push("arrowhead=empty".into());
             }
+        }
+        if run.is_some_and(|r| r.took(edge_name(machine, e.from), edge_name(machine, e.to), e.kind))
+        {
+            attrs.push(format!("color=\"{TAKEN}\""));
+            attrs.push("penwidth=2.5".into());
         }
         let attrs = if attrs.is_empty() {
             String::new()
@@ -401,8 +474,21 @@ fn mermaid_escape(s: &str) -> String {
         .replace('>', "#gt;")
 }
 
+/// The name of the state at one end of an edge.
+fn edge_name<'m>(machine: &'m StateMachine<'_, '_>, (scope, index): (ScopeId, usize)) -> &'m str {
+    machine.scope(scope).states[index].name
+}
+
 /// A Mermaid flowchart.
 pub fn mermaid(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
+    mermaid_run(machine, graphs, None)
+}
+
+fn mermaid_run(
+    machine: &StateMachine<'_, '_>,
+    graphs: &Graphs,
+    run: Option<&RunOverlay>,
+) -> String {
     let mut out = String::from("flowchart TD\n");
     let mut unreachable = Vec::new();
     let mut terminal = Vec::new();
@@ -459,11 +545,20 @@ pub fn mermaid(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
         &mut unreachable,
         &mut terminal,
     );
+    // Mermaid styles a link by its number, in the order the links are written.
+    let mut links = 0usize;
+    let mut taken = Vec::new();
     if let Some(start) = graphs.scope(0).start {
         out.push_str("  start((start))\n");
         out.push_str(&format!("  start --> {}\n", node_id(0, start.index())));
+        links += 1;
     }
     for e in edges(machine) {
+        if run.is_some_and(|r| r.took(edge_name(machine, e.from), edge_name(machine, e.to), e.kind))
+        {
+            taken.push(links.to_string());
+        }
+        links += 1;
         let label = mermaid_escape(&e.label);
         let arrow = match (e.kind, label.is_empty()) {
             (EdgeKind::Next, true) => " --> ".to_string(),
@@ -486,6 +581,36 @@ pub fn mermaid(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
     }
     if !unreachable.is_empty() {
         out.push_str(&format!("  class {} unreachable\n", unreachable.join(",")));
+    }
+    if let Some(run) = run {
+        for (v, class) in [
+            (Visit::Succeeded, "ran"),
+            (Visit::Caught, "caught"),
+            (Visit::Failed, "failed"),
+        ] {
+            let ids: Vec<String> = machine
+                .scopes
+                .iter()
+                .flat_map(|s| {
+                    s.states
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, st)| (s.id, i, st))
+                })
+                .filter(|(_, _, st)| run.status(st.name) == Some(v))
+                .map(|(scope, i, _)| node_id(scope, i))
+                .collect();
+            if !ids.is_empty() {
+                out.push_str(&format!("  classDef {class} fill:{}\n", visit_fill(v)));
+                out.push_str(&format!("  class {} {class}\n", ids.join(",")));
+            }
+        }
+        if !taken.is_empty() {
+            out.push_str(&format!(
+                "  linkStyle {} stroke:{TAKEN},stroke-width:3px\n",
+                taken.join(",")
+            ));
+        }
     }
     out
 }

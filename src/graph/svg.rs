@@ -17,7 +17,7 @@
 use std::fmt::Write;
 
 use super::Graphs;
-use super::draw::{EdgeKind, edges, scope_title, state_label};
+use super::draw::{EdgeKind, RunOverlay, Visit, edges, scope_title, state_label};
 use crate::model::{ScopeId, ScopeKind, StateMachine, StateType};
 
 /// Estimated width of one character of a state name (13 px bold sans-serif).
@@ -55,8 +55,22 @@ const STYLE: &str = "\
 .label{font-size:11px;fill:#3b4b5b}.label-bg{fill:#fff;opacity:.85}\
 .marker>rect{fill:#1d2731}.marker>text{fill:#fff;font-size:11px}";
 
+/// The style of a run drawn over the graph.
+const RUN_STYLE: &str = ".ran>rect{fill:#dff3e4}.ran.caught>rect{fill:#fdf0d5}\
+.ran.failed>rect{fill:#fbdcd9}.edge.taken{stroke:#2e8b57;stroke-width:2.6}";
+
 /// The SVG drawing of a state machine.
 pub fn svg(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
+    svg_run(machine, graphs, None)
+}
+
+/// [`svg`] with a run drawn over it: visited states filled by how they ended, the
+/// transitions taken in bold.
+pub fn svg_run(
+    machine: &StateMachine<'_, '_>,
+    graphs: &Graphs,
+    run: Option<&RunOverlay>,
+) -> String {
     let mut by_scope: Vec<Vec<LocalEdge>> = (0..machine.scopes.len()).map(|_| Vec::new()).collect();
     for e in edges(machine) {
         if e.kind != EdgeKind::Nested && e.from.0 == e.to.0 {
@@ -68,14 +82,16 @@ pub fn svg(machine: &StateMachine<'_, '_>, graphs: &Graphs) -> String {
             });
         }
     }
-    let block = layout_scope(machine, graphs, &by_scope, 0);
+    let block = layout_scope(machine, graphs, &by_scope, run, 0);
     let (w, h) = (block.w + 2.0 * MARGIN, block.h + 2.0 * MARGIN);
     let mut out = String::with_capacity(block.svg.len() + 2048);
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif\" font-size=\"13\" text-anchor=\"middle\">\n<style>{STYLE}</style>\n<defs>{}{}</defs>\n<g transform=\"translate({MARGIN},{MARGIN})\">\n{}</g>\n</svg>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif\" font-size=\"13\" text-anchor=\"middle\">\n<style>{STYLE}{}</style>\n<defs>{}{}{}</defs>\n<g transform=\"translate({MARGIN},{MARGIN})\">\n{}</g>\n</svg>\n",
+        if run.is_some() { RUN_STYLE } else { "" },
         arrow("arrow", "#6b7f99"),
         arrow("arrow-catch", "#c0392b"),
+        run.map_or(String::new(), |_| arrow("arrow-taken", "#2e8b57")),
         block.svg
     );
     out
@@ -143,6 +159,7 @@ fn layout_scope(
     machine: &StateMachine<'_, '_>,
     graphs: &Graphs,
     by_scope: &[Vec<LocalEdge>],
+    run: Option<&RunOverlay>,
     scope: ScopeId,
 ) -> Block {
     let s = machine.scope(scope);
@@ -174,7 +191,7 @@ fn layout_scope(
                 .map(|&c| {
                     (
                         caption(machine, c),
-                        layout_scope(machine, graphs, by_scope, c),
+                        layout_scope(machine, graphs, by_scope, run, c),
                     )
                 })
                 .collect();
@@ -530,6 +547,16 @@ fn layout_scope(
             EdgeKind::Default => ("edge default", "arrow"),
             _ => ("edge", "arrow"),
         };
+        let name = |i: usize| s.states.get(i).map(|st| st.name);
+        let taken = match (run, name(from), name(to)) {
+            (Some(r), Some(a), Some(b)) => r.took(a, b, kind),
+            _ => false,
+        };
+        let (class, marker) = if taken {
+            (format!("{class} taken"), "arrow-taken")
+        } else {
+            (class.to_string(), marker)
+        };
         let _ = writeln!(
             svg,
             "<path class=\"{class}\" d=\"{path}\" marker-end=\"url(#{marker})\"/>"
@@ -571,6 +598,7 @@ fn layout_scope(
             &mut svg,
             machine,
             g.reachable.get(v) == Some(&false) && g.start.is_some(),
+            run,
             scope,
             v,
             b,
@@ -657,10 +685,12 @@ fn caption(machine: &StateMachine<'_, '_>, scope: ScopeId) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_state(
     svg: &mut String,
     machine: &StateMachine<'_, '_>,
     unreachable: bool,
+    run: Option<&RunOverlay>,
     scope: ScopeId,
     index: usize,
     b: &Node,
@@ -678,7 +708,14 @@ fn draw_state(
         Some(StateType::Map) => "map",
         None => "unknown",
     };
-    let extra = if unreachable { " unreachable" } else { "" };
+    let visit = run.and_then(|r| r.states.get(name).copied());
+    let extra = match (unreachable, visit) {
+        (true, _) => " unreachable",
+        (false, Some(Visit::Succeeded)) => " ran",
+        (false, Some(Visit::Caught)) => " ran caught",
+        (false, Some(Visit::Failed)) => " ran failed",
+        (false, None) => "",
+    };
     let type_line = if unreachable {
         format!("{ty} · unreachable")
     } else {
@@ -764,7 +801,7 @@ mod tests {
                     .collect()
             })
             .collect();
-        layout_scope(&machine, &graphs, &by_scope, 0)
+        layout_scope(&machine, &graphs, &by_scope, None, 0)
     }
 
     /// A workflow of `n` Tasks where every third state is a Choice that jumps ahead or

@@ -6,14 +6,24 @@ use std::process::ExitCode;
 
 use serde_json::Value;
 
+use crate::graph::draw::{RunOverlay, Visit};
+
 use super::{
     Execution, MachineType, MockConfig, SimulationError, SimulationOptions, Status, simulate,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
+    /// The path taken, state by state, and the result.
     Text,
+    /// One JSON object: status, output, error, cause, AWS-shaped history events.
     Json,
+    /// The state graph (Graphviz DOT) with the run drawn over it.
+    Dot,
+    /// The state graph as a Mermaid flowchart with the run drawn over it.
+    Mermaid,
+    /// The state graph as SVG with the run drawn over it.
+    Svg,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -384,6 +394,24 @@ pub fn run_to_strings(
             out.push('\n');
         }
         OutputFormat::Text => out.push_str(&text_report(&exec)),
+        OutputFormat::Dot | OutputFormat::Mermaid | OutputFormat::Svg => {
+            let format = match args.format {
+                OutputFormat::Dot => crate::graph::draw::Format::Dot,
+                OutputFormat::Mermaid => crate::graph::draw::Format::Mermaid,
+                _ => crate::graph::draw::Format::Svg,
+            };
+            let doc = crate::syntax::parse(run_text, run_kind);
+            let drawn = doc.root.as_ref().ok_or_else(String::new).and_then(|root| {
+                crate::graph::draw::draw_run(root, format, Some(&run_overlay(&exec)))
+            });
+            match drawn {
+                Ok(drawing) => out.push_str(&drawing),
+                Err(e) => {
+                    let _ = writeln!(err, "error: cannot draw the run: {e}");
+                    return 2;
+                }
+            }
+        }
     }
     if exec.status == Status::Succeeded {
         0
@@ -403,6 +431,8 @@ struct Open<'a> {
     ty: &'a str,
     entered_ms: Option<i128>,
     retries: u32,
+    /// A catcher took its error: it leaves through the catcher's Next.
+    caught: bool,
 }
 
 /// What became of a failure: the event that follows it says whether the state is
@@ -474,7 +504,22 @@ fn duration(ms: i128) -> String {
 /// Wait waited, failures with whether they were retried (after how long) or caught,
 /// which Choice rule matched, and the state's output; the result last.
 pub fn text_report(exec: &Execution) -> String {
+    walk(exec, &mut RunOverlay::default())
+}
+
+/// How each state of a run ended and the transitions it took, to draw over the graph.
+pub fn run_overlay(exec: &Execution) -> RunOverlay {
+    let mut run = RunOverlay::default();
+    walk(exec, &mut run);
+    run
+}
+
+/// Reads the history once: the text trace, and the run for the graph into `run`.
+fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
     let mut s = String::new();
+    // The state just left and the nesting it was left at: the next state entered at
+    // that nesting is where its transition went.
+    let mut left: Option<(&str, usize, bool)> = None;
     let mut depth = 0usize;
     let mut open: Vec<Open> = Vec::new();
     // The last error shown, for a Map or Parallel state that fails because of it.
@@ -489,16 +534,30 @@ pub fn text_report(exec: &Execution) -> String {
                 detail(e, "name"),
                 detail(e, "input")
             );
-            if ty != "Fail" {
+            let name = detail(e, "name");
+            if let Some((from, at, caught)) = left.take()
+                && at == open.len()
+            {
+                run.taken
+                    .insert((from.to_string(), name.to_string(), caught));
+            }
+            if ty == "Fail" {
+                run.visit(name, Visit::Failed);
+            } else {
                 open.push(Open {
                     name: detail(e, "name"),
                     ty,
                     entered_ms: millis(e),
                     retries: 0,
+                    caught: false,
                 });
             }
         } else if let Some(ty) = k.strip_suffix("StateExited") {
             let state = open.pop();
+            if let Some(o) = &state {
+                run.visit(o.name, Visit::Succeeded);
+                left = Some((o.name, open.len(), o.caught));
+            }
             let entered = state.and_then(|o| o.entered_ms);
             if let (true, Some((from, to))) = (ty == "Wait", entered.zip(millis(e))) {
                 let _ = writeln!(s, "{pad}  waited {}", duration(to - from));
@@ -564,7 +623,9 @@ pub fn text_report(exec: &Execution) -> String {
                 // States inside that ended without an event (a Choice that matched no
                 // rule) are over too.
                 while open.last().is_some_and(|o| !is_container(o)) {
-                    open.pop();
+                    if let Some(o) = open.pop() {
+                        run.visit(o.name, Visit::Failed);
+                    }
                 }
             }
             if k == "ParallelStateFailed" {
@@ -595,7 +656,9 @@ pub fn text_report(exec: &Execution) -> String {
                     if container {
                         // The failing state is over; the Map or Parallel state around
                         // it starts again.
-                        open.pop();
+                        if let Some(o) = open.pop() {
+                            run.visit(o.name, Visit::Failed);
+                        }
                         while open.last().is_some_and(|o| !is_container(o)) {
                             open.pop();
                         }
@@ -613,9 +676,17 @@ pub fn text_report(exec: &Execution) -> String {
                     let after = after_ms.map(|ms| format!(" after {}", duration(ms)));
                     Some(format!("  (retry {n}{of}{})", after.unwrap_or_default()))
                 }
-                Fate::Caught => Some("  (caught)".to_string()),
+                Fate::Caught => {
+                    if let Some(o) = open.last_mut() {
+                        run.visit(o.name, Visit::Caught);
+                        o.caught = true;
+                    }
+                    Some("  (caught)".to_string())
+                }
                 Fate::Other => {
-                    open.pop();
+                    if let Some(o) = open.pop() {
+                        run.visit(o.name, Visit::Failed);
+                    }
                     // A Map or Parallel state failing because a state inside failed:
                     // that failure is already shown.
                     (!own).then(String::new)
@@ -634,7 +705,11 @@ pub fn text_report(exec: &Execution) -> String {
                 };
                 let _ = writeln!(s, "{pad}  ! {error}{cause}{fate}");
             }
-        } else if k == "MapIterationStarted" {
+        } else if k.starts_with("Map") || k.starts_with("Parallel") {
+            // Entering a branch or an iteration is no transition.
+            left = None;
+        }
+        if k == "MapIterationStarted" {
             let _ = writeln!(
                 s,
                 "{pad}  [iteration {}]",
@@ -647,6 +722,13 @@ pub fn text_report(exec: &Execution) -> String {
             depth += 1;
         } else if k == "ParallelStateSucceeded" {
             depth = depth.saturating_sub(1);
+        }
+    }
+    // A failed run ends in the states still open (a Choice that matched no rule, a
+    // path that failed to apply).
+    if exec.status != Status::Succeeded {
+        for o in open {
+            run.visit(o.name, Visit::Failed);
         }
     }
     match exec.status {
