@@ -857,24 +857,7 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
       "D": {"Type": "Pass", "End": true}}}, "Next": "Done"},
   "Done": {"Type": "Succeed"}}}"#,
     );
-    let (code, out, err) = run(
-        &[
-            &parallel,
-            "--mock-config",
-            &mocks,
-            "--test-case",
-            "branch",
-            "--input",
-            r#"{"items": [1, 2]}"#,
-        ],
-        "",
-    );
-    assert_eq!((code, err.as_str()), (0, ""));
-    insta::assert_snapshot!("trace_parallel_retry_and_catch", out);
-    // The same run drawn over the graph: states filled by how they ended (the Parallel
-    // state's error was caught, its branch's Task failed), the transitions taken in bold
-    // (the Catch edge, not the Next edge beside it, and the Choice rule of item 1).
-    let graph = |format: &str| {
+    let output = |format: &str| {
         let (code, out, err) = run(
             &[
                 &parallel,
@@ -892,13 +875,18 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
         assert_eq!((code, err.as_str()), (0, ""), "{format}");
         out
     };
-    insta::assert_snapshot!("run_over_graph_mermaid", graph("mermaid"));
-    let dot = graph("dot");
+    insta::assert_snapshot!("trace_parallel_retry_and_catch", output("text"));
+    // The same run drawn over the graph: states filled by how they ended (the Parallel
+    // state's error was caught, its branch's Task failed), the transitions taken in bold
+    // (the Catch edge, not the Next edge beside it; the Choice rule for item 1 and the
+    // Default for item 2).
+    insta::assert_snapshot!("run_over_graph_mermaid", output("mermaid"));
+    let dot = output("dot");
     let filled: Vec<&str> = dot.lines().filter(|l| l.contains("fillcolor")).collect();
     assert_eq!(filled.len(), 7, "{dot}");
-    assert!(dot.contains("s0_0 -> s0_1 [label=\"Catch States.ALL\", style=dotted, color=red, color=\"#2e8b57\", penwidth=2.5];"), "{dot}");
+    assert!(dot.contains("s0_0 -> s0_1 [label=\"Catch States.ALL\", style=dotted, color=\"#2e8b57\", penwidth=2.5];"), "{dot}");
     assert!(dot.contains("s0_0 -> s0_1;"), "{dot}");
-    let svg = graph("svg");
+    let svg = output("svg");
     let states: Vec<&str> = svg
         .match_indices("class=\"state ")
         .map(|(i, _)| svg[i + 7..].split('"').next().unwrap())

@@ -450,6 +450,7 @@ fn dot_run(machine: &StateMachine<'_, '_>, graphs: &Graphs, run: Option<&RunOver
         }
         if run.is_some_and(|r| r.took(edge_name(machine, e.from), edge_name(machine, e.to), e.kind))
         {
+            attrs.retain(|a| !a.starts_with("color="));
             attrs.push(format!("color=\"{TAKEN}\""));
             attrs.push("penwidth=2.5".into());
         }
