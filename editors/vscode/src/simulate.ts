@@ -94,6 +94,19 @@ export async function simulate(
     }
     channel.append(run.stdout);
     channel.append(run.stderr);
+    // The same run drawn over the state graph, offered beside the result.
+    const result = run.stdout.trimEnd().split("\n").pop() ?? "";
+    if (/^(SUCCEEDED|FAILED|TIMED_OUT)/.test(result)) {
+      const drawn = await execute(executable, [...args, "--format", "svg"], folder, stdin, false);
+      const summary = result.length > 140 ? result.slice(0, 140) + "…" : result;
+      if (drawn.stdout.startsWith("<svg")) {
+        void vscode.window.showInformationMessage(summary, "Show on graph").then((pick) => {
+          if (pick) {
+            showRun(path.basename(document.uri.fsPath), drawn.stdout);
+          }
+        });
+      }
+    }
   } finally {
     if (dir) {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -108,8 +121,16 @@ interface Run {
 
 // Runs asl-lint, echoing the command line to the channel; a failure to start it is
 // reported there too.
-function execute(executable: string, args: string[], cwd: string, stdin: string | undefined): Promise<Run> {
-  channel?.appendLine(`$ asl-lint ${args.map((a) => (a.includes(" ") ? JSON.stringify(a) : a)).join(" ")}`);
+function execute(
+  executable: string,
+  args: string[],
+  cwd: string,
+  stdin: string | undefined,
+  echo = true
+): Promise<Run> {
+  if (echo) {
+    channel?.appendLine(`$ asl-lint ${args.map((a) => (a.includes(" ") ? JSON.stringify(a) : a)).join(" ")}`);
+  }
   return new Promise((resolve) => {
     const child = execFile(executable, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && typeof err.code === "string") {
@@ -121,6 +142,19 @@ function execute(executable: string, args: string[], cwd: string, stdin: string 
       child.stdin?.end(stdin);
     }
   });
+}
+
+// A run drawn over the state graph (`simulate --format svg`: visited states filled by how
+// they ended, the transitions taken in bold), in a panel of its own.
+function showRun(name: string, svg: string): void {
+  const panel = vscode.window.createWebviewPanel("aslLintRun", `Run: ${name}`, vscode.ViewColumn.Beside, {
+    enableScripts: false,
+  });
+  panel.webview.html = `<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
+<style>body { margin: 0; padding: 8px; background: #fafbfc; }</style></head>
+<body>${svg}</body></html>`;
 }
 
 // The state machines asl-lint lists when it needs `--definition` to choose one.
