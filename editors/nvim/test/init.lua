@@ -93,6 +93,10 @@ local lens_ok = table.concat(titles, ', ') == 'Show graph -> aslLint.showGraph, 
 local sim, sim_code = require('asl_lint').simulate({ bufnr = fixable, input = '{"order": 7}' })
 out('simulate (exit ' .. sim_code .. '): ' .. table.concat(sim, ' | '))
 local sim_ok = sim_code == 0 and sim[#sim] == 'SUCCEEDED after 1 transitions; output: {"order":7}'
+-- The same run as a Mermaid drawing of the graph, the Wait state filled as run.
+local drawn = require('asl_lint').simulate({ bufnr = fixable, input = '{}', format = 'mermaid' })
+out('simulate as mermaid: ' .. table.concat(drawn, ' | '))
+sim_ok = sim_ok and drawn[1] == 'flowchart TD' and vim.tbl_contains(drawn, '  class s0_0 ran')
 
 -- "Simulate from" on a state's name: the code action's command runs the plugin's
 -- simulate from that state, on the input typed (stubbed here), into a scratch buffer.

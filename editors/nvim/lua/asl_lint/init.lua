@@ -205,7 +205,8 @@ end
 -- and returns the output's lines and the exit code (0 succeeded, 1 the execution
 -- failed, 2 it could not start). opts: { bufnr = current, definition = nil (a template's
 -- state machine), input = '{}' (JSON text, or @path to a file), start_at = nil (a
--- top-level state to start at instead of StartAt), mock_config and test_case =
+-- top-level state to start at instead of StartAt), format = 'text' (or 'json', or
+-- 'svg'/'mermaid'/'dot': the run drawn over the state graph), mock_config and test_case =
 -- M.config.simulate's }.
 function M.simulate(opts)
   opts = opts or {}
@@ -225,6 +226,9 @@ function M.simulate(opts)
   end
   if opts.start_at and opts.start_at ~= '' then
     vim.list_extend(args, { '--start-at', opts.start_at })
+  end
+  if opts.format then
+    vim.list_extend(args, { '--format', opts.format })
   end
   local input = vim.trim(opts.input or '{}')
   local stdin = input
