@@ -512,6 +512,44 @@ fn rule_list_lists_every_rule_once() {
 }
 
 #[test]
+fn rule_catalogue_as_json() {
+    let o = run(&["rule", "--list", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let all: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), asl_lint::rules::RULES.len());
+    let one = &all.iter().find(|r| r["code"] == "ASL201").unwrap();
+    assert_eq!(
+        [
+            &one["name"],
+            &one["severity"],
+            &one["aws_code"],
+            &one["fix"],
+            &one["summary"],
+            &one["file"]
+        ],
+        [
+            "unknown-next-state",
+            "error",
+            "MISSING_TRANSITION_TARGET",
+            "sometimes",
+            "Reports a `Next` that names no state.",
+            "src/rules/graph/unknown_next_state.rs"
+        ]
+    );
+    // One rule: the same object, its docs as `rule CODE` prints them after the header.
+    let o = run(&["rule", "ASL201", "--format", "json"]);
+    let single: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(&single, *one);
+    let text = stdout(&run(&["rule", "ASL201"]));
+    assert!(text.ends_with(single["docs"].as_str().unwrap()));
+    assert!(
+        all.iter()
+            .all(|r| r["aws_code"].is_null() || r["aws_code"].is_string())
+    );
+}
+
+#[test]
 fn unknown_rule_exits_2() {
     let o = run(&["rule", "ASL999"]);
     assert_eq!(code(&o), 2);

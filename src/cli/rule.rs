@@ -11,11 +11,58 @@ pub struct RuleArgs {
     /// List every rule: code, name, default severity, AWS code, summary.
     #[arg(long)]
     pub list: bool,
+    /// `text`, or `json`: for the list, one array of rules; for one rule, one object
+    /// (`code`, `name`, `severity`, `aws_code`, `fix`, `summary`, `docs`, `file`), for
+    /// tools that build documentation or editor settings from the catalogue.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RuleFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RuleFormat {
+    Text,
+    Json,
+}
+
+fn fix_name(fix: rules::FixAvailability) -> &'static str {
+    match fix {
+        rules::FixAvailability::None => "none",
+        rules::FixAvailability::Sometimes => "sometimes",
+        rules::FixAvailability::Always => "always",
+    }
+}
+
+/// Doc comments keep the space after `///`; this drops it.
+fn docs(m: &rules::RuleMeta) -> String {
+    let mut out = String::new();
+    for line in m.docs.lines() {
+        out.push_str(line.strip_prefix(' ').unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+fn json(m: &rules::RuleMeta) -> serde_json::Value {
+    serde_json::json!({
+        "code": m.code,
+        "name": m.name,
+        "severity": m.severity.as_str(),
+        "aws_code": m.aws_code,
+        "fix": fix_name(m.fix),
+        "summary": m.summary(),
+        "docs": docs(m),
+        "file": m.file,
+    })
 }
 
 pub fn run(args: &RuleArgs) -> ExitCode {
     let mut out = String::new();
     if args.list || args.code.is_none() {
+        if args.format == RuleFormat::Json {
+            let all: Vec<serde_json::Value> = RULES.iter().map(|r| json(&r.meta)).collect();
+            println!("{}", serde_json::Value::Array(all));
+            return ExitCode::SUCCESS;
+        }
         for r in RULES {
             let m = &r.meta;
             out.push_str(&format!(
@@ -36,25 +83,18 @@ pub fn run(args: &RuleArgs) -> ExitCode {
         return ExitCode::from(super::EXIT_USAGE);
     };
     let m = &rule.meta;
+    if args.format == RuleFormat::Json {
+        println!("{}", json(m));
+        return ExitCode::SUCCESS;
+    }
     out.push_str(&format!("# {} {}\n\n", m.code, m.name));
     out.push_str(&format!("Default severity: {}\n", m.severity.as_str()));
     if let Some(aws) = m.aws_code {
         out.push_str(&format!("AWS diagnostic code: {aws}\n"));
     }
-    out.push_str(&format!(
-        "Fix: {}\n",
-        match m.fix {
-            rules::FixAvailability::None => "none",
-            rules::FixAvailability::Sometimes => "sometimes",
-            rules::FixAvailability::Always => "always",
-        }
-    ));
+    out.push_str(&format!("Fix: {}\n", fix_name(m.fix)));
     out.push_str(&format!("Source: {}\n\n", m.file));
-    // Doc comments keep the space after `///`; drop it.
-    for line in m.docs.lines() {
-        out.push_str(line.strip_prefix(' ').unwrap_or(line));
-        out.push('\n');
-    }
+    out.push_str(&docs(m));
     print!("{out}");
     ExitCode::SUCCESS
 }
