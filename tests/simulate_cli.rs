@@ -183,11 +183,28 @@ fn bad_definitions_and_arguments_exit_2() {
     let (code, _, err) = run(&[&good, "--mock-config", &two, "--state-machine", "M"], "");
     assert_eq!(code, 2);
     assert!(
-        err.ends_with("two.json: holds several state machines or test cases: choose with --state-machine and --test-case\n"),
+        err.ends_with(
+            "two.json: has several test cases for \"M\" (happy, sad): choose one with --test-case\n"
+        ),
         "{err}"
     );
     let (code, _, _) = run(&[&good, "--mock-config", &two, "--test-case", "sad"], "");
     assert_eq!(code, 0);
+    let machines = dir.file(
+        "machines.json",
+        &MOCKS.replace(
+            r#""StateMachines": {"M": {"TestCases": {"happy": {"Call": "R"}}}}"#,
+            r#""StateMachines": {"M": {"TestCases": {"happy": {"Call": "R"}}}, "N": {"TestCases": {}}}"#,
+        ),
+    );
+    let (code, _, err) = run(&[&good, "--mock-config", &machines], "");
+    assert_eq!(code, 2);
+    assert!(
+        err.ends_with(
+            "machines.json: holds several state machines (M, N): choose one with --state-machine\n"
+        ),
+        "{err}"
+    );
 
     let mocks = dir.file("broken.json", "{\"StateMachines\": [}");
     let (code, _, err) = run(

@@ -191,10 +191,18 @@ pub fn options_from_args(
             let cfg = MockConfig::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
             // Either name may be left out when the config has only one to choose from.
             let (m, t) = cfg.only(args.state_machine.as_deref(), args.test_case.as_deref());
-            let (Some(m), Some(t)) = (m, t) else {
+            let Some(m) = m else {
                 return Err(format!(
-                    "{}: holds several state machines or test cases: choose with --state-machine and --test-case",
-                    file.display()
+                    "{}: holds several state machines ({}): choose one with --state-machine",
+                    file.display(),
+                    cfg.machine_names().join(", ")
+                ));
+            };
+            let Some(t) = t else {
+                return Err(format!(
+                    "{}: has several test cases for \"{m}\" ({}): choose one with --test-case",
+                    file.display(),
+                    cfg.test_case_names(&m).join(", ")
                 ));
             };
             opts.mocks = cfg

@@ -231,6 +231,24 @@ impl MockConfig {
         (machine, case)
     }
 
+    /// The state machines of the config, sorted.
+    pub fn machine_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.machines.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The test cases of one state machine, sorted (none for an unknown machine).
+    pub fn test_case_names(&self, machine: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .machines
+            .get(machine)
+            .map(|cases| cases.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        names.sort_unstable();
+        names
+    }
+
     pub fn test_case(&self, machine: &str, case: &str) -> Result<Mocks, String> {
         let cases = self.machines.get(machine).ok_or_else(|| {
             let mut names: Vec<&String> = self.machines.keys().collect();
