@@ -18,6 +18,7 @@ mod jsonata;
 mod mock;
 mod path;
 mod time;
+mod trace;
 
 use serde_json::{Map, Value, json};
 

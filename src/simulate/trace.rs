@@ -1,0 +1,350 @@
+//! The story of a run told from its history: the text trace `simulate` prints (what each
+//! state did, each failure's fate) and the overlay `simulate --format svg|mermaid|dot`
+//! draws over the state graph (how each state ended, which transitions were taken).
+//! Both come from one walk over the events, so they cannot disagree.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::{Execution, Status};
+use crate::graph::draw::{RunOverlay, Visit};
+
+fn detail<'a>(e: &'a super::Event, key: &str) -> &'a str {
+    e.details.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A state the trace has entered and not yet left.
+struct Open<'a> {
+    name: &'a str,
+    /// The event type's prefix: `Task`, `Map`, `Wait`, ...
+    ty: &'a str,
+    entered_ms: Option<i128>,
+    retries: u32,
+    /// A catcher took its error: it leaves through the catcher's Next.
+    caught: bool,
+}
+
+/// What became of a failure: the event that follows it says whether the state is
+/// tried again (and after how long on the virtual clock) or a catcher took it.
+enum Fate {
+    /// Tried again: the failing state itself, or (`container`) the Map or Parallel
+    /// state it is in.
+    Retried {
+        after_ms: Option<i128>,
+        container: bool,
+    },
+    Caught,
+    Other,
+}
+
+fn millis(e: &super::Event) -> Option<i128> {
+    super::time::parse_rfc3339(&e.timestamp).map(|ns| ns / 1_000_000)
+}
+
+fn fate(events: &[super::Event], i: usize) -> Fate {
+    // A failed iteration stops the others before the Map state fails or starts again.
+    let next = events[i + 1..].iter().find(|e| {
+        e.kind != "MapIterationFailed" && e.kind != "MapRunFailed" && !e.kind.ends_with("Aborted")
+    });
+    let Some(next) = next else {
+        return Fate::Other;
+    };
+    let after_ms = || millis(next).zip(millis(&events[i])).map(|(b, a)| b - a);
+    match next.kind.as_str() {
+        "TaskScheduled" | "LambdaFunctionScheduled" => Fate::Retried {
+            after_ms: after_ms(),
+            container: false,
+        },
+        "MapStateStarted" | "ParallelStateStarted" => Fate::Retried {
+            after_ms: after_ms(),
+            container: true,
+        },
+        k if k.ends_with("StateExited") => Fate::Caught,
+        _ => Fate::Other,
+    }
+}
+
+/// A duration on the virtual clock, in the largest units that keep it exact enough
+/// to read: `250 ms`, `2 s`, `1.5 s`, `5 min`, `1 h 30 min`.
+fn duration(ms: i128) -> String {
+    if ms < 1000 {
+        return format!("{ms} ms");
+    }
+    if ms < 60_000 {
+        let s = format!("{:.3}", ms as f64 / 1000.0);
+        return format!("{} s", s.trim_end_matches('0').trim_end_matches('.'));
+    }
+    let (h, m, s) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60);
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if m > 0 {
+        parts.push(format!("{m} min"));
+    }
+    if s > 0 {
+        parts.push(format!("{s} s"));
+    }
+    parts.join(" ")
+}
+
+/// The human-readable trace: one line per state entered with its input; under it what
+/// a Task sent to the service and got back, the variables a state assigned, how long a
+/// Wait waited, failures with whether they were retried (after how long) or caught,
+/// which Choice rule matched, and the state's output; the result last.
+pub fn text_report(exec: &Execution) -> String {
+    walk(exec, &mut RunOverlay::default())
+}
+
+/// How each state of a run ended and the transitions it took, to draw over the graph.
+pub fn run_overlay(exec: &Execution) -> RunOverlay {
+    let mut run = RunOverlay::default();
+    walk(exec, &mut run);
+    run
+}
+
+/// Reads the history once: the text trace, and the run for the graph into `run`.
+fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
+    let mut s = String::new();
+    // The state just left and the nesting it was left at: the next state entered at
+    // that nesting is where its transition went.
+    let mut left: Option<(&str, usize, bool)> = None;
+    let mut depth = 0usize;
+    let mut open: Vec<Open> = Vec::new();
+    // The last error shown, for a Map or Parallel state that fails because of it.
+    let mut last_error: (&str, &str) = ("", "");
+    for (i, e) in exec.events.iter().enumerate() {
+        let pad = "  ".repeat(depth);
+        let k = e.kind.as_str();
+        if let Some(ty) = k.strip_suffix("StateEntered") {
+            let _ = writeln!(
+                s,
+                "{pad}{} ({ty})  input: {}",
+                detail(e, "name"),
+                detail(e, "input")
+            );
+            let name = detail(e, "name");
+            if let Some((from, at, caught)) = left.take()
+                && at == open.len()
+            {
+                run.taken
+                    .insert((from.to_string(), name.to_string(), caught));
+            }
+            if ty == "Fail" {
+                run.visit(name, Visit::Failed);
+            } else {
+                open.push(Open {
+                    name: detail(e, "name"),
+                    ty,
+                    entered_ms: millis(e),
+                    retries: 0,
+                    caught: false,
+                });
+            }
+        } else if let Some(ty) = k.strip_suffix("StateExited") {
+            let state = open.pop();
+            if let Some(o) = &state {
+                run.visit(o.name, Visit::Succeeded);
+                left = Some((o.name, open.len(), o.caught));
+            }
+            let entered = state.and_then(|o| o.entered_ms);
+            if let (true, Some((from, to))) = (ty == "Wait", entered.zip(millis(e))) {
+                let _ = writeln!(s, "{pad}  waited {}", duration(to - from));
+            }
+            if let Some(vars) = e
+                .details
+                .get("assignedVariables")
+                .and_then(Value::as_object)
+            {
+                for (name, value) in vars {
+                    let _ = writeln!(s, "{pad}  ${name} = {}", value.as_str().unwrap_or(""));
+                }
+            }
+            let _ = writeln!(s, "{pad}  -> output: {}", detail(e, "output"));
+            let taken = exec
+                .choices
+                .binary_search_by_key(&e.id, |c| c.0)
+                .map(|i| exec.choices[i]);
+            match taken.ok() {
+                Some((_, Some(rule))) => {
+                    let _ = writeln!(s, "{pad}  -> Choices[{rule}] matched");
+                }
+                Some((_, None)) => {
+                    let _ = writeln!(s, "{pad}  -> no rule matched: Default");
+                }
+                None => {}
+            }
+        } else if k == "TaskScheduled" || k == "LambdaFunctionScheduled" {
+            // A retry sends the same request again: show it once.
+            if open.last().is_none_or(|o| o.retries == 0) {
+                let _ = if k == "TaskScheduled" {
+                    writeln!(
+                        s,
+                        "{pad}  call {}:{}  parameters: {}",
+                        detail(e, "resourceType"),
+                        detail(e, "resource"),
+                        detail(e, "parameters")
+                    )
+                } else {
+                    writeln!(
+                        s,
+                        "{pad}  call {}  input: {}",
+                        detail(e, "resource"),
+                        detail(e, "input")
+                    )
+                };
+            }
+        } else if k == "TaskSucceeded" || k == "LambdaFunctionSucceeded" {
+            let _ = writeln!(s, "{pad}  result: {}", detail(e, "output"));
+        } else if matches!(
+            k,
+            "TaskFailed"
+                | "TaskTimedOut"
+                | "LambdaFunctionFailed"
+                | "LambdaFunctionTimedOut"
+                | "EvaluationFailed"
+                | "MapStateFailed"
+                | "ParallelStateFailed"
+        ) {
+            let own = k == "MapStateFailed" || k == "ParallelStateFailed";
+            let is_container = |o: &Open| o.ty == "Map" || o.ty == "Parallel";
+            if own {
+                // States inside that ended without an event (a Choice that matched no
+                // rule) are over too.
+                while open.last().is_some_and(|o| !is_container(o)) {
+                    if let Some(o) = open.pop() {
+                        run.visit(o.name, Visit::Failed);
+                    }
+                }
+            }
+            if k == "ParallelStateFailed" {
+                depth = depth.saturating_sub(1);
+            }
+            if !own {
+                last_error = (detail(e, "error"), detail(e, "cause"));
+                // A Map or Parallel state's own expression failed: its Failed event,
+                // next, tells what became of it.
+                let top_fails_next = matches!(
+                    exec.events.get(i + 1).map(|n| n.kind.as_str()),
+                    Some("MapStateFailed" | "ParallelStateFailed")
+                ) && open
+                    .last()
+                    .is_some_and(|o| o.name == detail(e, "state") && is_container(o));
+                if top_fails_next {
+                    continue;
+                }
+            }
+            let pad = "  ".repeat(depth);
+            let (error, cause) = last_error;
+            let shown = match fate(&exec.events, i) {
+                Fate::Retried {
+                    after_ms,
+                    container,
+                } => {
+                    let mut of = String::new();
+                    if container {
+                        // The failing state is over; the Map or Parallel state around
+                        // it starts again.
+                        if let Some(o) = open.pop() {
+                            run.visit(o.name, Visit::Failed);
+                        }
+                        while open.last().is_some_and(|o| !is_container(o)) {
+                            open.pop();
+                        }
+                        if open.last().is_some_and(|o| o.ty == "Parallel") {
+                            depth = depth.saturating_sub(1);
+                        }
+                    }
+                    let n = open.last_mut().map_or(1, |o| {
+                        if container {
+                            of = format!(" of \"{}\"", o.name);
+                        }
+                        o.retries += 1;
+                        o.retries
+                    });
+                    let after = after_ms.map(|ms| format!(" after {}", duration(ms)));
+                    Some(format!("  (retry {n}{of}{})", after.unwrap_or_default()))
+                }
+                Fate::Caught => {
+                    if let Some(o) = open.last_mut() {
+                        run.visit(o.name, Visit::Caught);
+                        o.caught = true;
+                    }
+                    Some("  (caught)".to_string())
+                }
+                Fate::Other => {
+                    if let Some(o) = open.pop() {
+                        run.visit(o.name, Visit::Failed);
+                    }
+                    // A Map or Parallel state failing because a state inside failed:
+                    // that failure is already shown.
+                    (!own).then(String::new)
+                }
+            };
+            if let Some(fate) = shown {
+                let error = if error.is_empty() {
+                    "(no error)"
+                } else {
+                    error
+                };
+                let cause = if cause.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {cause}")
+                };
+                let _ = writeln!(s, "{pad}  ! {error}{cause}{fate}");
+            }
+        } else if k.starts_with("Map") || k.starts_with("Parallel") {
+            // Entering a branch or an iteration is no transition.
+            left = None;
+        }
+        if k == "MapIterationStarted" {
+            let _ = writeln!(
+                s,
+                "{pad}  [iteration {}]",
+                e.details.get("index").unwrap_or(&Value::Null)
+            );
+            depth += 2;
+        } else if k.starts_with("MapIteration") {
+            depth = depth.saturating_sub(2);
+        } else if k == "ParallelStateStarted" {
+            depth += 1;
+        } else if k == "ParallelStateSucceeded" {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    // A failed run ends in the states still open (a Choice that matched no rule, a
+    // path that failed to apply).
+    if exec.status != Status::Succeeded {
+        for o in open {
+            run.visit(o.name, Visit::Failed);
+        }
+    }
+    match exec.status {
+        Status::Succeeded => {
+            let _ = writeln!(
+                s,
+                "SUCCEEDED after {} transitions; output: {}",
+                exec.transitions,
+                exec.output
+                    .as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            );
+        }
+        Status::Failed => {
+            let _ = writeln!(
+                s,
+                "FAILED after {} transitions: {}: {}",
+                exec.transitions,
+                exec.error.as_deref().unwrap_or("(no error)"),
+                exec.cause.as_deref().unwrap_or("(no cause)")
+            );
+        }
+        Status::TimedOut => {
+            let _ = writeln!(s, "TIMED_OUT after {} transitions", exec.transitions);
+        }
+    }
+    s
+}
