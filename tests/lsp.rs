@@ -84,6 +84,7 @@ impl Client {
         assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
         assert_eq!(caps["callHierarchyProvider"], true);
         assert_eq!(caps["inlayHintProvider"], true);
+        assert_eq!(caps["linkedEditingRangeProvider"], true);
         assert_eq!(caps["codeLensProvider"]["resolveProvider"], false);
         assert_eq!(
             caps["semanticTokensProvider"]["legend"]["tokenTypes"][0],
@@ -460,6 +461,16 @@ fn navigation_hover_completion_and_edits_on_json() {
     assert_eq!(
         refs,
         json!([{"uri": uri, "range": range(4, 165, 4, 172)}, {"uri": uri, "range": range(5, 4, 5, 11)}])
+    );
+
+    // Linked editing: the key of Check and the Next that names it, inside the quotes.
+    let linked = c.call(
+        "textDocument/linkedEditingRange",
+        json!({"textDocument": {"uri": uri}, "position": pos(5, 6)}),
+    );
+    assert_eq!(
+        linked,
+        json!({"ranges": [range(4, 166, 4, 171), range(5, 5, 5, 10)]})
     );
 
     // Rename Done (from its use in the Choice rule).

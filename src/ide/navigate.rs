@@ -233,6 +233,23 @@ pub fn prepare_rename(text: &str, kind: SourceKind, offset: u32) -> Option<(Text
     })
 }
 
+/// The places that spell the name at `offset` (a state's key and the `StartAt`, `Next`,
+/// `Default` and catcher `Next` values that name it; a variable's `Assign` key and its
+/// reads), for an editor to change together as the user types (LSP linked editing).
+/// None unless every place spells it the same way (no escapes, no `$` prefix) and the
+/// cursor is in one of them; a name with no other place to edit gives none either.
+pub fn linked_editing(text: &str, kind: SourceKind, offset: u32) -> Option<Vec<TextRange>> {
+    let ranges: Vec<TextRange> = highlights(text, kind, offset)
+        .into_iter()
+        .map(|(r, _)| unquoted(text, r))
+        .collect();
+    let spelled = |r: &TextRange| text.get(r.as_usize());
+    let first = spelled(ranges.first()?)?;
+    let same = ranges.iter().all(|r| spelled(r) == Some(first));
+    let at = ranges.iter().any(|r| r.start <= offset && offset <= r.end);
+    (same && at && ranges.len() > 1 && !first.is_empty()).then_some(ranges)
+}
+
 /// The edits that rename the state at `offset` to `new_name`: its key and every
 /// reference in its scope. Refuses names that are empty, too long or already taken.
 pub fn rename(
@@ -376,6 +393,69 @@ mod tests {
 
     fn at(needle: &str, nth: usize) -> u32 {
         TEXT.match_indices(needle).nth(nth).unwrap().0 as u32 + 1
+    }
+
+    #[test]
+    fn linked_editing_covers_a_state_name_where_it_is_spelled_alike() {
+        let spelled = |text: &str, ranges: Option<Vec<TextRange>>| -> Vec<String> {
+            ranges
+                .unwrap_or_default()
+                .iter()
+                .map(|r| format!("{}:{}", r.start, &text[r.as_usize()]))
+                .collect()
+        };
+        // The top-level B: its key, the Parallel's Next and the Choice's Default (the
+        // branch's own B is another state).
+        let key = TEXT.rfind("\"B\": {\"Type\": \"Choice\"").unwrap() as u32 + 1;
+        let got = spelled(TEXT, linked_editing(TEXT, SourceKind::Json, key));
+        let starts: Vec<String> = [
+            TEXT.find("\"Next\": \"B\"").unwrap() + 9,
+            key as usize,
+            TEXT.rfind("\"B\"}}}").unwrap() + 1,
+        ]
+        .iter()
+        .map(|i| format!("{i}:B"))
+        .collect();
+        assert_eq!(got, starts);
+        // YAML, plain and quoted: the inside of each.
+        let yaml =
+            "StartAt: Go\nStates:\n  Go: {Type: Pass, Next: \"Done\"}\n  'Done': {Type: Succeed}\n";
+        let got = spelled(
+            yaml,
+            linked_editing(
+                yaml,
+                SourceKind::Yaml,
+                yaml.find("Done").unwrap() as u32 + 1,
+            ),
+        );
+        assert_eq!(
+            got.iter()
+                .map(|s| s.split(':').nth(1).unwrap())
+                .collect::<Vec<_>>(),
+            ["Done", "Done"]
+        );
+        // Spelled differently (an escape) or alone: none.
+        let escaped = r#"{"StartAt": "\u0041", "States": {"A": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            linked_editing(
+                escaped,
+                SourceKind::Json,
+                escaped.find("\"A\"").unwrap() as u32 + 1
+            ),
+            None
+        );
+        let alone =
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "Z": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            linked_editing(
+                alone,
+                SourceKind::Json,
+                alone.find("\"Z\"").unwrap() as u32 + 1
+            ),
+            None
+        );
+        // Not on a name.
+        assert_eq!(linked_editing(TEXT, SourceKind::Json, 2), None);
     }
 
     #[test]

@@ -386,6 +386,9 @@ impl LanguageServer for Backend {
                     retrigger_characters: Some(vec![" ".to_string()]),
                     work_done_progress_options: Default::default(),
                 }),
+                linked_editing_range_provider: Some(LinkedEditingRangeServerCapabilities::Simple(
+                    true,
+                )),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
                     work_done_progress_options: Default::default(),
@@ -823,6 +826,22 @@ impl LanguageServer for Backend {
                 placeholder: name,
             },
         ))
+    }
+
+    /// A state's name where it is defined and everywhere it is named, edited together
+    /// as the user types (VS Code's `editor.linkedEditing`).
+    async fn linked_editing_range(
+        &self,
+        params: LinkedEditingRangeParams,
+    ) -> Result<Option<LinkedEditingRanges>> {
+        let Some((doc, offset)) = self.at(&params.text_document_position_params) else {
+            return Ok(None);
+        };
+        let ranges = guard(|| ide::linked_editing(&doc.text, doc.kind, offset));
+        Ok(ranges.map(|ranges| LinkedEditingRanges {
+            ranges: ranges.iter().map(|&r| doc.range(r)).collect(),
+            word_pattern: None,
+        }))
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
