@@ -152,6 +152,19 @@ pub fn check_editor(text: &str, kind: crate::syntax::SourceKind, offset: u32) {
     if let Some((r, _)) = ide::prepare_rename(text, kind, offset) {
         valid(r, "prepare rename");
     }
+    // Linked editing: places that all spell the same name, so typing keeps them alike.
+    if let Some(ranges) = ide::linked_editing(text, kind, offset) {
+        for &r in &ranges {
+            valid(r, "linked editing");
+        }
+        let first = &text[ranges[0].as_usize()];
+        assert!(
+            ranges.iter().all(|r| &text[r.as_usize()] == first),
+            "linked editing at {offset}: {ranges:?} spell different names"
+        );
+    }
+    // "Simulate from": only the name of a state that starts an execution.
+    let _ = ide::start_state_at(text, kind, offset);
     if let Some(item) = ide::prepare_call_hierarchy(text, kind, offset) {
         valid(item.range, "call hierarchy item");
         valid(item.selection, "call hierarchy item");
