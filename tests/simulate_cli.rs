@@ -925,6 +925,15 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
         1,
         "{svg}"
     );
+    // Without a history there is no run to draw.
+    let (code, _, err) = run(&[&parallel, "--format", "svg", "--no-history"], "");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "error: --format dot, mermaid and svg draw the run from its history: leave out --no-history\n"
+        )
+    );
 
     // An iteration fails: the Map state starts again, then fails for good (uncaught).
     let map = dir.file(

@@ -207,6 +207,17 @@ pub fn options_from_args(
                 .map_err(|e| format!("{}: {e}", file.display()))?;
         }
     }
+    if args.no_history
+        && matches!(
+            args.format,
+            OutputFormat::Dot | OutputFormat::Mermaid | OutputFormat::Svg
+        )
+    {
+        return Err(
+            "--format dot, mermaid and svg draw the run from its history: leave out --no-history"
+                .into(),
+        );
+    }
     if let Some(arg) = &args.variables {
         let text = match arg.strip_prefix('@') {
             Some(path) => std::fs::read_to_string(path)
