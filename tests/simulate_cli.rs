@@ -935,6 +935,54 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
         )
     );
 
+    // A Distributed Map: each item runs in a child execution, outside the execution's
+    // history (as on AWS); the trace tells each one, and the JSON document lists them.
+    let distributed = dir.file(
+        "distributed.asl.json",
+        r#"{"StartAt": "Items", "States": {"Items": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Big?",
+    "States": {
+      "Big?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Ship"}], "Default": "Skip"},
+      "Ship": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "End": true},
+      "Skip": {"Type": "Pass", "End": true}}}}}}"#,
+    );
+    let args = [
+        distributed.as_str(),
+        "--input",
+        r#"{"items": [{"n": 1}, {"n": 2}]}"#,
+        "--mock",
+        r#"Ship={"Return": {"Payload": "shipped"}}"#,
+    ];
+    let (code, out, err) = run(&args, "");
+    assert_eq!((code, err.as_str()), (0, ""));
+    insta::assert_snapshot!("trace_distributed_map_children", out);
+    let (_, json_out, _) = run(&[&args[..], &["--format", "json"]].concat(), "");
+    let doc: Value = serde_json::from_str(&json_out).unwrap();
+    let started = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "MapRunStarted")
+        .unwrap()["id"]
+        .clone();
+    let children = doc["childExecutions"].as_array().unwrap();
+    assert_eq!(children.len(), 2);
+    assert!(
+        children
+            .iter()
+            .all(|c| c["mapRunStartedEventId"] == started)
+    );
+    assert_eq!(children[1]["index"], 1);
+    assert_eq!(children[1]["choices"], json!([{"eventId": 2, "rule": 0}]));
+    assert!(
+        doc["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["type"] != "ChoiceStateEntered"),
+        "the children's states stay out of the execution's history"
+    );
+
     // An iteration fails: the Map state starts again, then fails for good (uncaught).
     let map = dir.file(
         "map.asl.json",

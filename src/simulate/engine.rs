@@ -17,7 +17,7 @@ use super::jsonata;
 use super::mock::{MockResponse, Mocks};
 use super::path::{Path, Root};
 use super::time::{format_millis, parse_rfc3339};
-use super::{Event, SimulationOptions};
+use super::{ChildRun, Event, SimulationOptions};
 use crate::model::StateType;
 
 /// 256 KiB: the payload limit of Step Functions.
@@ -148,6 +148,10 @@ enum Flow {
     End(Value),
 }
 
+/// At most this many events of Distributed Map child executions are kept for the trace
+/// (a million-item map would otherwise hold them all).
+const CHILD_EVENTS: usize = 200_000;
+
 pub(crate) struct Runner<'p> {
     prog: &'p Program,
     opts: &'p SimulationOptions,
@@ -156,6 +160,14 @@ pub(crate) struct Runner<'p> {
     last_id: u64,
     max_events: u64,
     suppress: u32,
+    /// The child executions of Distributed Map states in the top-level history, being
+    /// run (innermost last; a Distributed Map inside a child records into its child),
+    /// and those done. Their events are not the execution's (AWS keeps them in the
+    /// child executions' own histories) but tell a dry run what each item did.
+    child_stack: Vec<ChildRun>,
+    pub children: Vec<ChildRun>,
+    /// Events kept for children so far, up to [`CHILD_EVENTS`].
+    child_events: usize,
     /// A Task state of a Parallel branch or Map iteration failed and nothing caught
     /// it: the Parallel or Map records `TaskStateAborted` for it (AWS never exits
     /// such a state).
@@ -433,6 +445,9 @@ impl<'p> Runner<'p> {
             last_id: 0,
             max_events,
             suppress: 0,
+            child_stack: Vec::new(),
+            children: Vec::new(),
+            child_events: 0,
             task_aborted: false,
             now_ms: start_ms,
             deadline_ms,
@@ -465,6 +480,7 @@ impl<'p> Runner<'p> {
             return Err(d.clone());
         }
         if self.suppress > 0 {
+            self.child_event(details);
             return Ok(self.last_id);
         }
         let id = self.last_id + 1;
@@ -483,6 +499,26 @@ impl<'p> Runner<'p> {
         }
         self.push_event(id, details);
         Ok(id)
+    }
+
+    /// Records an event of a Distributed Map's child execution in its own history.
+    fn child_event(&mut self, details: impl FnOnce() -> (String, Value)) {
+        if !self.opts.history || self.child_events >= CHILD_EVENTS {
+            return;
+        }
+        let Some(child) = self.child_stack.last_mut() else {
+            return;
+        };
+        self.child_events += 1;
+        let id = child.events.len() as u64 + 1;
+        let (kind, details) = details();
+        child.events.push(Event {
+            id,
+            previous_event_id: id - 1,
+            timestamp: format_millis(self.now_ms),
+            kind,
+            details,
+        });
     }
 
     fn push_event(&mut self, id: u64, details: impl FnOnce() -> (String, Value)) {
@@ -889,6 +925,7 @@ impl<'p> Runner<'p> {
             }
         }
         let events_before = self.events.len();
+        let child_before = self.child_stack.last().map(|c| c.events.len());
         let exit_id = self.emit(|| {
             let mut d = Map::new();
             d.insert("name".into(), Value::String(st.name.clone()));
@@ -907,10 +944,15 @@ impl<'p> Runner<'p> {
             }
             (format!("{kind}StateExited"), Value::Object(d))
         })?;
-        if let Some(taken) = taken
-            && self.events.len() > events_before
-        {
-            self.choices.push((exit_id, taken));
+        if let Some(taken) = taken {
+            if self.events.len() > events_before {
+                self.choices.push((exit_id, taken));
+            } else if let Some(child) = self.child_stack.last_mut()
+                && Some(child.events.len()) > child_before
+            {
+                let id = child.events.len() as u64;
+                child.choices.push((id, taken));
+            }
         }
         if let Some(a) = assigned {
             vars.set_all(a);
@@ -1762,8 +1804,13 @@ impl<'p> Runner<'p> {
             None => items,
         };
         let len = items.len();
+        // The MapRunStarted event of a Distributed Map in the top-level history: its
+        // items' child executions are kept under it.
+        let mut map_run = None;
         if distributed {
-            self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": ""})))?;
+            let top = self.suppress == 0 && self.opts.history;
+            let id = self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": ""})))?;
+            map_run = top.then_some(id);
         }
         let selector = st.item_selector.as_ref().or(st.parameters.as_ref());
         let mut results = Vec::with_capacity(len);
@@ -1793,6 +1840,14 @@ impl<'p> Runner<'p> {
                     )
                 })?;
             } else {
+                if let Some(id) = map_run {
+                    self.child_stack.push(ChildRun {
+                        map_run: id,
+                        index: i,
+                        events: Vec::new(),
+                        choices: Vec::new(),
+                    });
+                }
                 self.suppress += 1;
             }
             let r = if distributed {
@@ -1807,6 +1862,11 @@ impl<'p> Runner<'p> {
             };
             if distributed {
                 self.suppress -= 1;
+                if map_run.is_some()
+                    && let Some(child) = self.child_stack.pop()
+                {
+                    self.children.push(child);
+                }
             }
             match r {
                 Ok(v) => {

@@ -169,6 +169,22 @@ pub struct Execution {
     /// The Choice rule each Choice state took (its index in `Choices`, `None` for
     /// `Default`), by the id of the `ChoiceStateExited` event. Empty without history.
     pub choices: Vec<(u64, Option<usize>)>,
+    /// The child executions of the Distributed Map states the history records (not
+    /// part of it, as on AWS), in the order they ran. Empty without history.
+    pub children: Vec<ChildRun>,
+}
+
+/// The history of one item's child execution of a Distributed Map state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChildRun {
+    /// The id of the `MapRunStarted` event of the run it belongs to.
+    pub map_run: u64,
+    /// The item's index.
+    pub index: usize,
+    /// Its states' events, numbered from 1 (a Distributed Map inside records here too).
+    pub events: Vec<Event>,
+    /// As [`Execution::choices`], by the ids of `events`.
+    pub choices: Vec<(u64, Option<usize>)>,
 }
 
 impl Execution {
@@ -181,12 +197,22 @@ impl Execution {
             "cause": self.cause,
             "events": self.events.iter().map(Event::to_json).collect::<Vec<_>>(),
             "transitions": self.transitions,
-            "choices": self.choices.iter().map(|(event, rule)| json!({
-                "eventId": event,
-                "rule": rule,
+            "choices": choices_json(&self.choices),
+            "childExecutions": self.children.iter().map(|c| json!({
+                "mapRunStartedEventId": c.map_run,
+                "index": c.index,
+                "events": c.events.iter().map(Event::to_json).collect::<Vec<_>>(),
+                "choices": choices_json(&c.choices),
             })).collect::<Vec<_>>(),
         })
     }
+}
+
+fn choices_json(choices: &[(u64, Option<usize>)]) -> Vec<Value> {
+    choices
+        .iter()
+        .map(|(event, rule)| json!({"eventId": event, "rule": rule}))
+        .collect()
 }
 
 /// Why a run could not start.
@@ -296,6 +322,7 @@ fn run_on_this_thread(
         cause,
         events: std::mem::take(&mut runner.events),
         choices: std::mem::take(&mut runner.choices),
+        children: std::mem::take(&mut runner.children),
         transitions: runner.transitions,
     })
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::{Execution, Status};
+use super::{ChildRun, Event, Execution, Status};
 use crate::graph::draw::{RunOverlay, Visit};
 
 fn detail<'a>(e: &'a super::Event, key: &str) -> &'a str {
@@ -104,17 +104,50 @@ pub fn run_overlay(exec: &Execution) -> RunOverlay {
     run
 }
 
+/// A history to tell: the execution's, or a Distributed Map child execution's.
+#[derive(Clone, Copy)]
+struct History<'a> {
+    events: &'a [Event],
+    choices: &'a [(u64, Option<usize>)],
+    children: &'a [ChildRun],
+}
+
 /// Reads the history once: the text trace, and the run for the graph into `run`.
 fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
     let mut s = String::new();
+    let history = History {
+        events: &exec.events,
+        choices: &exec.choices,
+        children: &exec.children,
+    };
+    let open = walk_events(&mut s, history, 0, run);
+    // A failed run ends in the states still open (a Choice that matched no rule, a
+    // path that failed to apply).
+    if exec.status != Status::Succeeded {
+        for name in open {
+            run.visit(name, Visit::Failed);
+        }
+    }
+    result_lines(&mut s, exec);
+    s
+}
+
+/// Tells `history` into `s`, indented `base` levels; returns the states left open (a
+/// run that failed ended in them).
+fn walk_events<'a>(
+    s: &mut String,
+    history: History<'a>,
+    base: usize,
+    run: &mut RunOverlay,
+) -> Vec<&'a str> {
     // The state just left and the nesting it was left at: the next state entered at
     // that nesting is where its transition went.
     let mut left: Option<(&str, usize, bool)> = None;
-    let mut depth = 0usize;
+    let mut depth = base;
     let mut open: Vec<Open> = Vec::new();
     // The last error shown, for a Map or Parallel state that fails because of it.
     let mut last_error: (&str, &str) = ("", "");
-    for (i, e) in exec.events.iter().enumerate() {
+    for (i, e) in history.events.iter().enumerate() {
         let pad = "  ".repeat(depth);
         let k = e.kind.as_str();
         if let Some(ty) = k.strip_suffix("StateEntered") {
@@ -162,10 +195,10 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
                 }
             }
             let _ = writeln!(s, "{pad}  -> output: {}", detail(e, "output"));
-            let taken = exec
+            let taken = history
                 .choices
                 .binary_search_by_key(&e.id, |c| c.0)
-                .map(|i| exec.choices[i]);
+                .map(|i| history.choices[i]);
             match taken.ok() {
                 Some((_, Some(rule))) => {
                     let _ = writeln!(s, "{pad}  -> Choices[{rule}] matched");
@@ -226,7 +259,7 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
                 // A Map or Parallel state's own expression failed: its Failed event,
                 // next, tells what became of it.
                 let top_fails_next = matches!(
-                    exec.events.get(i + 1).map(|n| n.kind.as_str()),
+                    history.events.get(i + 1).map(|n| n.kind.as_str()),
                     Some("MapStateFailed" | "ParallelStateFailed")
                 ) && open
                     .last()
@@ -237,7 +270,7 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
             }
             let pad = "  ".repeat(depth);
             let (error, cause) = last_error;
-            let shown = match fate(&exec.events, i) {
+            let shown = match fate(history.events, i) {
                 Fate::Retried {
                     after_ms,
                     container,
@@ -299,6 +332,20 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
             // Entering a branch or an iteration is no transition.
             left = None;
         }
+        if k == "MapRunStarted" {
+            // A Distributed Map's items, each in a child execution of its own.
+            for child in history.children.iter().filter(|c| c.map_run == e.id) {
+                let _ = writeln!(s, "{pad}  [item {}, child execution]", child.index);
+                let inner = History {
+                    events: &child.events,
+                    choices: &child.choices,
+                    children: &[],
+                };
+                for name in walk_events(s, inner, depth + 2, run) {
+                    run.visit(name, Visit::Failed);
+                }
+            }
+        }
         if k == "MapIterationStarted" {
             let _ = writeln!(
                 s,
@@ -314,13 +361,11 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
             depth = depth.saturating_sub(1);
         }
     }
-    // A failed run ends in the states still open (a Choice that matched no rule, a
-    // path that failed to apply).
-    if exec.status != Status::Succeeded {
-        for o in open {
-            run.visit(o.name, Visit::Failed);
-        }
-    }
+    open.iter().map(|o| o.name).collect()
+}
+
+/// The status lines of [`walk`].
+fn result_lines(s: &mut String, exec: &Execution) {
     match exec.status {
         Status::Succeeded => {
             let _ = writeln!(
@@ -346,5 +391,4 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
             let _ = writeln!(s, "TIMED_OUT after {} transitions", exec.transitions);
         }
     }
-    s
 }
