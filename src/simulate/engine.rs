@@ -148,6 +148,17 @@ enum Flow {
     End(Value),
 }
 
+/// Event number `id` of a history, at `now_ms` on the virtual clock.
+fn event(id: u64, now_ms: i64, (kind, details): (String, Value)) -> Event {
+    Event {
+        id,
+        previous_event_id: id - 1,
+        timestamp: format_millis(now_ms),
+        kind,
+        details,
+    }
+}
+
 /// At most this many events of Distributed Map child executions are kept for the trace
 /// (a million-item map would otherwise hold them all).
 const CHILD_EVENTS: usize = 200_000;
@@ -511,27 +522,13 @@ impl<'p> Runner<'p> {
         };
         self.child_events += 1;
         let id = child.events.len() as u64 + 1;
-        let (kind, details) = details();
-        child.events.push(Event {
-            id,
-            previous_event_id: id - 1,
-            timestamp: format_millis(self.now_ms),
-            kind,
-            details,
-        });
+        child.events.push(event(id, self.now_ms, details()));
     }
 
     fn push_event(&mut self, id: u64, details: impl FnOnce() -> (String, Value)) {
         self.last_id = id;
         if self.opts.history {
-            let (kind, details) = details();
-            self.events.push(Event {
-                id,
-                previous_event_id: id - 1,
-                timestamp: format_millis(self.now_ms),
-                kind,
-                details,
-            });
+            self.events.push(event(id, self.now_ms, details()));
         }
     }
 
