@@ -376,11 +376,15 @@ pub fn run_to_strings(
         Some(d) => crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), run_text),
         None => kind,
     };
+    // The definition that ran, read once for the mock names and a drawing of the run.
     let root = match &result {
         Ok(_) => crate::syntax::parse(run_text, run_kind).root,
         Err(_) => None,
     };
-    for (state, closest) in root.map_or(Vec::new(), |r| opts.mocks.unknown_states(&r.to_json())) {
+    let unknown = root
+        .as_ref()
+        .map_or(Vec::new(), |r| opts.mocks.unknown_states(&r.to_json()));
+    for (state, closest) in unknown {
         let hint = closest.map_or(String::new(), |c| format!(" (did you mean \"{c}\"?)"));
         let _ = writeln!(
             err,
@@ -416,8 +420,7 @@ pub fn run_to_strings(
                 OutputFormat::Mermaid => crate::graph::draw::Format::Mermaid,
                 _ => crate::graph::draw::Format::Svg,
             };
-            let doc = crate::syntax::parse(run_text, run_kind);
-            let drawn = doc.root.as_ref().ok_or_else(String::new).and_then(|root| {
+            let drawn = root.as_ref().ok_or_else(String::new).and_then(|root| {
                 crate::graph::draw::draw_run(root, format, Some(&run_overlay(&exec)))
             });
             match drawn {
