@@ -151,13 +151,8 @@ fn walk_events<'a>(
         let pad = "  ".repeat(depth);
         let k = e.kind.as_str();
         if let Some(ty) = k.strip_suffix("StateEntered") {
-            let _ = writeln!(
-                s,
-                "{pad}{} ({ty})  input: {}",
-                detail(e, "name"),
-                detail(e, "input")
-            );
             let name = detail(e, "name");
+            let _ = writeln!(s, "{pad}{name} ({ty})  input: {}", detail(e, "input"));
             if let Some((from, at, caught)) = left.take()
                 && at == open.len()
             {
@@ -168,7 +163,7 @@ fn walk_events<'a>(
                 run.visit(name, Visit::Failed);
             } else {
                 open.push(Open {
-                    name: detail(e, "name"),
+                    name,
                     ty,
                     entered_ms: millis(e),
                     retries: 0,
