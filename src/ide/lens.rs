@@ -75,31 +75,17 @@ pub struct StartState {
 /// definition a template writes as an object (states inside a Parallel or Map cannot
 /// start an execution).
 pub fn start_state_at(text: &str, kind: SourceKind, offset: u32) -> Option<StartState> {
-    use crate::model::StateMachine;
-    let doc = syntax::parse(text, kind);
-    let root = doc.root.as_ref()?;
-    let (node, machine) = if super::may_be_template(text)
-        && let Some(definitions) = template::find(root)
-    {
-        definitions.iter().find_map(|d| match d.body {
-            template::Body::Inline(node) if node.range.touches(offset) => {
-                Some((node, Some(d.name.clone())))
-            }
-            _ => None,
-        })?
-    } else {
-        (root, None)
-    };
-    let model = StateMachine::build(node)?;
-    let state = model
-        .scopes
-        .first()?
-        .states
-        .iter()
-        .find(|s| s.name_range.touches(offset))?;
-    Some(StartState {
-        machine,
-        state: state.name.to_string(),
+    super::with_named_machine_at(text, kind, offset, |name, _, model| {
+        let state = model
+            .scopes
+            .first()?
+            .states
+            .iter()
+            .find(|s| s.name_range.touches(offset))?;
+        Some(StartState {
+            machine: name.map(str::to_string),
+            state: state.name.to_string(),
+        })
     })
 }
 

@@ -490,20 +490,33 @@ pub(crate) fn with_machine_at<R>(
     offset: u32,
     f: impl FnOnce(&Node<'_>, &StateMachine<'_, '_>) -> Option<R>,
 ) -> Option<R> {
+    with_named_machine_at(text, kind, offset, |_, node, machine| f(node, machine))
+}
+
+/// [`with_machine_at`] that also names the template's state machine (its logical id;
+/// `None` in a definition file).
+pub(crate) fn with_named_machine_at<R>(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    f: impl FnOnce(Option<&str>, &Node<'_>, &StateMachine<'_, '_>) -> Option<R>,
+) -> Option<R> {
     let doc = crate::syntax::parse(text, kind);
     let root = doc.root.as_ref()?;
     if may_be_template(text)
         && let Some(definitions) = crate::embed::template::find(root)
     {
-        let node = definitions.iter().find_map(|d| match d.body {
-            crate::embed::template::Body::Inline(node) if node.range.touches(offset) => Some(node),
+        let (name, node) = definitions.iter().find_map(|d| match d.body {
+            crate::embed::template::Body::Inline(node) if node.range.touches(offset) => {
+                Some((d.name.as_str(), node))
+            }
             _ => None,
         })?;
         let machine = StateMachine::build(node)?;
-        return f(node, &machine);
+        return f(Some(name), node, &machine);
     }
     let machine = StateMachine::build(root)?;
-    f(root, &machine)
+    f(None, root, &machine)
 }
 
 /// False when `text` cannot be a template (it has none of the keys that mark one), so
