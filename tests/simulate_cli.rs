@@ -1044,6 +1044,22 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
         out.ends_with("SUCCEEDED after 2 transitions; output: {\"v\":2}\n"),
         "{out}"
     );
+    // Failing every time: the retrier's one retry, then the end of it.
+    let (code, out, _) = run(
+        &[
+            &def,
+            "--mock",
+            r#"Call={"Throw": {"Error": "Flaky", "Cause": "busy"}}"#,
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(
+            "  ! Flaky: busy  (retry 1 after 1 s)\n  ! Flaky: busy  (no retry left after 1)\n"
+        ),
+        "{out}"
+    );
     // From a file, replacing the mock config's entry for the state.
     let mocks = dir.file("mocks.json", MOCKS);
     let thrown = dir.file(

@@ -302,12 +302,16 @@ fn walk_events<'a>(
                     Some("  (caught)".to_string())
                 }
                 Fate::Other => {
-                    if let Some(o) = open.pop() {
+                    let retries = open.pop().map_or(0, |o| {
                         run.visit(o.name, Visit::Failed);
-                    }
+                        o.retries
+                    });
                     // A Map or Parallel state failing because a state inside failed:
-                    // that failure is already shown.
-                    (!own).then(String::new)
+                    // that failure is already shown, unless it was retried.
+                    match retries {
+                        0 => (!own).then(String::new),
+                        n => Some(format!("  (no retry left after {n})")),
+                    }
                 }
             };
             if let Some(fate) = shown {
