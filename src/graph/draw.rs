@@ -45,6 +45,12 @@ impl RunOverlay {
         self.taken
             .contains(&(from.to_string(), to.to_string(), caught))
     }
+
+    /// [`RunOverlay::took`] for an edge of `machine`'s drawing.
+    fn took_edge(&self, machine: &StateMachine<'_, '_>, e: &Edge) -> bool {
+        let name = |(scope, index): (ScopeId, usize)| machine.scope(scope).states[index].name;
+        self.took(name(e.from), name(e.to), e.kind)
+    }
 }
 
 /// What to draw.
@@ -448,8 +454,7 @@ fn dot_run(machine: &StateMachine<'_, '_>, graphs: &Graphs, run: Option<&RunOver
                 attrs.push("arrowhead=empty".into());
             }
         }
-        if run.is_some_and(|r| r.took(edge_name(machine, e.from), edge_name(machine, e.to), e.kind))
-        {
+        if run.is_some_and(|r| r.took_edge(machine, &e)) {
             attrs.retain(|a| !a.starts_with("color="));
             attrs.push(format!("color=\"{TAKEN}\""));
             attrs.push("penwidth=2.5".into());
@@ -473,11 +478,6 @@ fn mermaid_escape(s: &str) -> String {
     s.replace('"', "#quot;")
         .replace('<', "#lt;")
         .replace('>', "#gt;")
-}
-
-/// The name of the state at one end of an edge.
-fn edge_name<'m>(machine: &'m StateMachine<'_, '_>, (scope, index): (ScopeId, usize)) -> &'m str {
-    machine.scope(scope).states[index].name
 }
 
 /// A Mermaid flowchart.
@@ -555,8 +555,7 @@ fn mermaid_run(
         links += 1;
     }
     for e in edges(machine) {
-        if run.is_some_and(|r| r.took(edge_name(machine, e.from), edge_name(machine, e.to), e.kind))
-        {
+        if run.is_some_and(|r| r.took_edge(machine, &e)) {
             taken.push(links.to_string());
         }
         links += 1;
