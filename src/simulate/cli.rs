@@ -383,7 +383,15 @@ pub fn run_to_strings(
     };
     let unknown = root
         .as_ref()
-        .map_or(Vec::new(), |r| opts.mocks.unknown_states(&r.to_json()));
+        .and_then(crate::model::StateMachine::build)
+        .map_or(Vec::new(), |machine| {
+            let names: Vec<&str> = machine
+                .scopes
+                .iter()
+                .flat_map(|scope| scope.states.iter().map(|s| s.name))
+                .collect();
+            opts.mocks.unknown_states(&names)
+        });
     for (state, closest) in unknown {
         let hint = closest.map_or(String::new(), |c| format!(" (did you mean \"{c}\"?)"));
         let _ = writeln!(

@@ -82,28 +82,9 @@ impl Mocks {
 }
 
 impl Mocks {
-    /// The mocked names that name no state of `definition` (at any depth), sorted, each
-    /// with the closest state name when one is near.
-    pub fn unknown_states(&self, definition: &Value) -> Vec<(String, Option<String>)> {
-        fn collect<'v>(scope: &'v Value, names: &mut Vec<&'v str>) {
-            let Some(states) = scope.get("States").and_then(Value::as_object) else {
-                return;
-            };
-            for (name, state) in states {
-                names.push(name);
-                let branches = state.get("Branches").and_then(Value::as_array);
-                for inner in branches.into_iter().flatten() {
-                    collect(inner, names);
-                }
-                for key in ["ItemProcessor", "Iterator"] {
-                    if let Some(inner) = state.get(key) {
-                        collect(inner, names);
-                    }
-                }
-            }
-        }
-        let mut names = Vec::new();
-        collect(definition, &mut names);
+    /// The mocked names that are not among `names` (a definition's state names at
+    /// every depth), sorted, each with the closest state name when one is near.
+    pub fn unknown_states(&self, names: &[&str]) -> Vec<(String, Option<String>)> {
         let mut unknown: Vec<(String, Option<String>)> = self
             .states
             .keys()
