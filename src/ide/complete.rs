@@ -7,7 +7,8 @@ use crate::model::{QueryLanguage, StateMachine, StateType};
 use crate::syntax::{SourceKind, TextRange};
 
 use super::catalog::{self, Field, Shape};
-use super::{Container, Cursor, Slot, locate, quote_like, with_machine_at};
+use super::{Container, Cursor, Slot, locate, with_machine_at};
+use crate::syntax::edit::string_like;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -65,8 +66,8 @@ impl Ctx<'_> {
     fn string(&self, value: &str) -> String {
         let original = &self.text[self.range.as_usize()];
         match (self.kind, self.quote) {
-            (SourceKind::Yaml, None) => quote_like(self.kind, "", value),
-            _ => quote_like(self.kind, original, value),
+            (SourceKind::Yaml, None) => string_like(self.kind, "", value),
+            _ => string_like(self.kind, original, value),
         }
     }
 

@@ -381,36 +381,6 @@ fn colon_follows(text: &str, end: u32) -> bool {
         .starts_with(':')
 }
 
-/// A state name as it must be written in the document, in the style of the token it
-/// replaces (`original`, with its quotes if it had any).
-pub(crate) fn quote_like(kind: SourceKind, original: &str, name: &str) -> String {
-    let json = || serde_json::to_string(name).unwrap_or_else(|_| format!("\"{name}\""));
-    match kind {
-        SourceKind::Json => json(),
-        SourceKind::Yaml => match original.as_bytes().first() {
-            Some(b'"') => json(),
-            Some(b'\'') => format!("'{}'", name.replace('\'', "''")),
-            _ if yaml_plain_ok(name) => name.to_string(),
-            _ => json(),
-        },
-    }
-}
-
-/// Whether `s` can be written as a plain YAML scalar and read back as the same string.
-fn yaml_plain_ok(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    let reserved = [
-        "true", "false", "null", "yes", "no", "on", "off", "~", "y", "n",
-    ];
-    first.is_alphabetic()
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '/' | '(' | ')'))
-        && !s.ends_with(' ')
-        && !reserved.contains(&s.to_ascii_lowercase().as_str())
-}
-
 /// The range of a quoted token without its quotes (a plain YAML scalar as it is).
 pub(crate) fn unquoted(text: &str, range: TextRange) -> TextRange {
     match text.get(range.as_usize()).map(str::as_bytes) {
@@ -682,18 +652,6 @@ mod tests {
         assert!(
             matches!(c.slot, Slot::Value { ref key, in_array: true, .. } if key == "ErrorEquals")
         );
-    }
-
-    #[test]
-    fn names_are_quoted_in_the_style_they_replace() {
-        assert_eq!(
-            quote_like(SourceKind::Json, "\"A\"", "Say \"hi\""),
-            "\"Say \\\"hi\\\"\""
-        );
-        assert_eq!(quote_like(SourceKind::Yaml, "A", "Do it"), "Do it");
-        assert_eq!(quote_like(SourceKind::Yaml, "A", "yes"), "\"yes\"");
-        assert_eq!(quote_like(SourceKind::Yaml, "A", "a: b"), "\"a: b\"");
-        assert_eq!(quote_like(SourceKind::Yaml, "'A'", "it's"), "'it''s'");
     }
 
     #[test]

@@ -9,7 +9,8 @@ use crate::model::{ScopeId, StateMachine};
 use crate::syntax::{SourceKind, TextRange};
 
 use super::variables::{rename_variable, variable_at, variable_occurrences};
-use super::{in_string_at, quote_like, unquoted, with_machine_at};
+use super::{in_string_at, unquoted, with_machine_at};
+use crate::syntax::edit::string_like;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefKind {
@@ -308,7 +309,7 @@ pub fn rename(
             .into_iter()
             .map(|r| Edit {
                 range: r.range,
-                replacement: quote_like(kind, &text[r.range.as_usize()], new_name),
+                replacement: string_like(kind, &text[r.range.as_usize()], new_name),
             })
             .collect()))
     });

@@ -11,7 +11,7 @@
 
 use serde_json::Value as Json;
 
-use super::{Node, TextRange};
+use super::{Node, SourceKind, TextRange};
 
 /// One replacement: `range` of the source becomes `text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -364,6 +364,22 @@ fn after_line(source: &str, at: usize) -> (usize, &'static str) {
     match source[at..].find('\n') {
         Some(i) => (at + i + 1, ""),
         None => (source.len(), "\n"),
+    }
+}
+
+/// `s` as a string scalar of a `kind` document, in the style of `original`, the token
+/// it replaces (quotes included): JSON strings are double-quoted; in YAML a
+/// single-quoted token stays single-quoted, a double-quoted one double-quoted, and a
+/// plain one plain when `s` reads back the same unquoted (double-quoted otherwise).
+pub fn string_like(kind: SourceKind, original: &str, s: &str) -> String {
+    match kind {
+        SourceKind::Json => json_string(s),
+        SourceKind::Yaml => match original.as_bytes().first() {
+            Some(b'"') => json_string(s),
+            Some(b'\'') => format!("'{}'", s.replace('\'', "''")),
+            _ if plain_is_safe(s) => s.to_string(),
+            _ => json_string(s),
+        },
     }
 }
 

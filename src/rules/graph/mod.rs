@@ -11,7 +11,8 @@ pub mod unreachable_state;
 use crate::diagnostics::{Applicability, Fix};
 use crate::model::{Scope, StateMachine, TransitionKind};
 use crate::rules::{LintContext, Sink, did_you_mean};
-use crate::syntax::{Member, SourceKind};
+use crate::syntax::Member;
+use crate::syntax::edit::string_like;
 
 /// True when some transition of the scope (`Next`, `Default`, a Choice rule's or a
 /// Catch's `Next`) has a value only known at deploy time (a `${...}` placeholder or an
@@ -78,18 +79,11 @@ pub(super) fn report_with_suggestion(
             format!("Replace with \"{s}\""),
             Applicability::Unsafe,
             member.value.range,
-            quote(ctx.document.kind, s),
+            string_like(
+                ctx.document.kind,
+                &ctx.source[member.value.range.as_usize()],
+                s,
+            ),
         ));
-    }
-}
-
-/// A state name written as a string literal of the document's language.
-pub(crate) fn quote(kind: SourceKind, name: &str) -> String {
-    match kind {
-        // serde_json escapes exactly what JSON needs; a double-quoted YAML scalar takes
-        // the same escapes.
-        SourceKind::Json | SourceKind::Yaml => {
-            serde_json::to_string(name).unwrap_or_else(|_| format!("\"{name}\""))
-        }
     }
 }

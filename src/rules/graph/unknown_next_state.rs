@@ -34,3 +34,32 @@ declare_rule! {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     super::report_unknown_targets(ctx, sink, |k| k == TransitionKind::Next);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    /// The did-you-mean fix writes the name as the misspelt one was written.
+    #[test]
+    fn the_fix_keeps_the_yaml_scalar_style() {
+        let fix = |next: &str| {
+            let text = format!(
+                "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: {next}\n  Ship it:\n    Type: Succeed\n"
+            );
+            let d = lint_text(
+                &text,
+                SourceKind::Yaml,
+                &LintOptions {
+                    select: vec!["ASL201".into()],
+                    ..LintOptions::default()
+                },
+            );
+            assert_eq!(d.len(), 1, "{d:?}");
+            d[0].fixes[0].edits[0].replacement.clone()
+        };
+        assert_eq!(fix("Ship itt"), "Ship it");
+        assert_eq!(fix("'Ship itt'"), "'Ship it'");
+        assert_eq!(fix("\"Ship itt\""), "\"Ship it\"");
+    }
+}

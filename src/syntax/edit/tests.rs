@@ -393,3 +393,16 @@ fn insert_before_a_member() {
         "B: {StartAt: \"yes\", States: {}}\n"
     );
 }
+
+#[test]
+fn strings_are_written_in_the_style_of_the_token_they_replace() {
+    assert_eq!(string_like(J, "\"A\"", "Say \"hi\""), "\"Say \\\"hi\\\"\"");
+    assert_eq!(string_like(Y, "A", "Do it"), "Do it");
+    assert_eq!(string_like(Y, "A", "yes"), "\"yes\"");
+    assert_eq!(string_like(Y, "A", "a: b"), "\"a: b\"");
+    assert_eq!(string_like(Y, "A", "2nd try"), "\"2nd try\"");
+    assert_eq!(string_like(Y, "'A'", "it's"), "'it''s'");
+    assert_eq!(string_like(Y, "\"A\"", "Do it"), "\"Do it\"");
+    // A completion has no token to follow: plain when it can be.
+    assert_eq!(string_like(Y, "", "Cancel"), "Cancel");
+}
