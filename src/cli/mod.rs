@@ -24,7 +24,7 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Show the documentation of a rule, or list all rules.
     Rule(rule::RuleArgs),
-    /// Draw a definition's state graph (DOT, Mermaid, or SVG through Graphviz).
+    /// Draw a definition's state graph (DOT, Mermaid, or SVG laid out here, no Graphviz needed).
     Graph(graph::GraphArgs),
     /// Run the language server on stdin/stdout (for editors).
     Server,
