@@ -222,6 +222,90 @@ fn github_annotations() {
 }
 
 #[test]
+fn gitlab_code_quality_report() {
+    let o = run(&["check", CFN, SAM, "--format", "gitlab"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("gitlab_code_quality", stdout(&o));
+    let issues = json_items(&o);
+    // GitLab keeps one issue per fingerprint: all differ, even for one message
+    // reported twice in a file.
+    let mut prints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort_unstable();
+    prints.dedup();
+    assert_eq!(prints.len(), issues.len());
+
+    // Lines added above a problem move it but keep its fingerprint, so GitLab does
+    // not list it as resolved and found again; one message reported twice (two
+    // states going nowhere) gets two fingerprints.
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Next": "Nowhere"},
+  "B": {"Type": "Pass", "Next": "Nowhere"}}}"#;
+    let issues = |text: &str| {
+        std::fs::write(dir.path().join("m.asl.json"), text).unwrap();
+        let o = bin()
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "m.asl.json",
+                "--format",
+                "gitlab",
+                "--select",
+                "ASL201",
+            ])
+            .output()
+            .unwrap();
+        json_items(&o)
+            .iter()
+            .map(|i| {
+                (
+                    i["fingerprint"].as_str().unwrap().to_string(),
+                    i["location"]["lines"]["begin"].as_u64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let before = issues(text);
+    let after = issues(&format!("\n\n{text}"));
+    assert_eq!(before.iter().map(|i| i.1).collect::<Vec<_>>(), [2, 3]);
+    assert_eq!(after.iter().map(|i| i.1).collect::<Vec<_>>(), [4, 5]);
+    assert_ne!(before[0].0, before[1].0);
+    assert_eq!(
+        before.iter().map(|i| &i.0).collect::<Vec<_>>(),
+        after.iter().map(|i| &i.0).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn junit_report() {
+    // The example's only notes are ASL704's: without them it has no problem.
+    let o = run(&[
+        "check",
+        CFN,
+        "examples/support-ticket.asl.json",
+        "--format",
+        "junit",
+        "--ignore",
+        "ASL704",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let xml = stdout(&o);
+    insta::assert_snapshot!("junit", xml);
+    // A file without problems is one passing test case; each diagnostic a failing one.
+    let count = |s: &str| xml.matches(s).count();
+    assert_eq!(count("<testsuite "), 2);
+    assert_eq!(count("<failure "), 6);
+    assert_eq!(
+        count(r#"<testcase name="no problems" classname="examples/support-ticket.asl.json"/>"#),
+        1
+    );
+    assert!(xml.contains(r#"<testsuites name="asl-lint" tests="7" failures="6">"#));
+}
+
+#[test]
 fn statistics_count_codes() {
     let o = run(&["check", CFN, SAM, "--statistics"]);
     assert_eq!(o.status.code(), Some(1));

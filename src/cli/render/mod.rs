@@ -4,7 +4,9 @@
 mod concise;
 mod full;
 pub mod github;
+mod gitlab;
 mod json;
+mod junit;
 pub mod sarif;
 
 use clap::ValueEnum;
@@ -23,6 +25,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations on pull requests).
     Github,
+    /// GitLab Code Quality report (the merge request widget).
+    Gitlab,
+    /// JUnit XML (Jenkins, GitLab and Azure test reports).
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -73,6 +79,8 @@ pub fn write(
         Format::Concise => concise::write(files, out),
         Format::Sarif => sarif::write(files, out),
         Format::Github => github::write(files, out),
+        Format::Gitlab => gitlab::write(files, out),
+        Format::Junit => junit::write(files, out),
     }
 }
 
