@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::expr::jsonata::states_context_paths;
-use crate::expr::jsonpath::{Root, Selector};
+use crate::expr::jsonpath::{PathContext, Root, Selector};
 use crate::model::{State, StateType};
 use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
 use crate::rules::paths::{
@@ -285,7 +285,12 @@ fn report(
 fn context_strings<'a, 's>(state: &State<'a, 's>) -> Vec<(&'a str, &'a Node<'s>)> {
     let presence = presence_variables(state);
     let mut out: Vec<(&'a str, &'a Node<'s>)> = Vec::new();
-    for (m, _) in path_fields(state) {
+    for (m, context) in path_fields(state) {
+        // A ResultPath writes; `$$` in one is ASL301's (it cannot refer to the
+        // Context object at all).
+        if matches!(context, PathContext::ResultPath) {
+            continue;
+        }
         if !presence.iter().any(|p| std::ptr::eq(*p, m)) {
             out.push((&m.key, &m.value));
         }
@@ -366,6 +371,24 @@ mod tests {
         format!(
             r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Parameters": {parameters}, "End": true}}}}}}"#
         )
+    }
+
+    /// A ResultPath into `$$` is reported once, by ASL301, which says that it cannot
+    /// be written there at all; not a second time as a field that is not read.
+    #[test]
+    fn result_paths_are_left_to_asl301() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$$.x",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$$.Nope", "Next": "B"}],
+            "Next": "B"}, "B": {"Type": "Pass", "OutputPath": "$$.Nope", "End": true}}}"#;
+        assert_eq!(run(text).len(), 1, "{:?}", run(text));
+        assert_eq!(run(text)[0].0, "Nope");
+        let all = lint_text(text, SourceKind::Json, &LintOptions::default());
+        let codes: Vec<&str> = all
+            .iter()
+            .map(|d| d.code)
+            .filter(|c| c.starts_with("ASL3"))
+            .collect();
+        assert_eq!(codes, ["ASL301", "ASL301", "ASL307"]);
     }
 
     #[test]
