@@ -807,7 +807,7 @@ fn input_as_json_text_a_file_or_a_file_url() {
         (code, last(&out)),
         (
             0,
-            r#"SUCCEEDED after 1 transitions; output: {"id":1}"#.into()
+            r#"SUCCEEDED after 1 transition; output: {"id":1}"#.into()
         )
     );
     // A file, by path or file:// URL; a file wins over text of the same name.
@@ -1070,7 +1070,7 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
     let (code, out, _) = run(&[&def, "--mock-config", &mocks, "--mock", &at_file], "");
     assert_eq!(code, 1);
     assert!(
-        out.ends_with("FAILED after 1 transitions: Gone: 404\n"),
+        out.ends_with("FAILED after 1 transition: Gone: 404\n"),
         "{out}"
     );
     // A state name holding `=`: the name ends where the response begins.
@@ -1206,7 +1206,7 @@ fn start_at_runs_from_a_top_level_state() {
     );
     assert_eq!(
         (code, out.lines().last()),
-        (0, Some("SUCCEEDED after 1 transitions; output: 42"))
+        (0, Some("SUCCEEDED after 1 transition; output: 42"))
     );
     let file = dir.file("vars.json", r#"{"count": 9}"#);
     let (code, out, _) = run(
@@ -1215,7 +1215,7 @@ fn start_at_runs_from_a_top_level_state() {
     );
     assert_eq!(
         (code, out.lines().last()),
-        (0, Some("SUCCEEDED after 1 transitions; output: 10"))
+        (0, Some("SUCCEEDED after 1 transition; output: 10"))
     );
     let (code, _, err) = run(&[&vars, "--variables", "[1]"], "");
     assert_eq!(

@@ -365,12 +365,15 @@ fn walk_events<'a>(
 
 /// The status lines of [`walk`].
 fn result_lines(s: &mut String, exec: &Execution) {
+    let transitions = match exec.transitions {
+        1 => "1 transition".to_string(),
+        n => format!("{n} transitions"),
+    };
     match exec.status {
         Status::Succeeded => {
             let _ = writeln!(
                 s,
-                "SUCCEEDED after {} transitions; output: {}",
-                exec.transitions,
+                "SUCCEEDED after {transitions}; output: {}",
                 exec.output
                     .as_ref()
                     .map(|v| v.to_string())
@@ -380,14 +383,13 @@ fn result_lines(s: &mut String, exec: &Execution) {
         Status::Failed => {
             let _ = writeln!(
                 s,
-                "FAILED after {} transitions: {}: {}",
-                exec.transitions,
+                "FAILED after {transitions}: {}: {}",
                 exec.error.as_deref().unwrap_or("(no error)"),
                 exec.cause.as_deref().unwrap_or("(no cause)")
             );
         }
         Status::TimedOut => {
-            let _ = writeln!(s, "TIMED_OUT after {} transitions", exec.transitions);
+            let _ = writeln!(s, "TIMED_OUT after {transitions}");
         }
     }
 }

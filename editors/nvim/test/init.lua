@@ -92,7 +92,7 @@ local lens_ok = table.concat(titles, ', ') == 'Show graph -> aslLint.showGraph, 
 -- Simulate the fixed (unsaved) buffer: the Wait passes in virtual time.
 local sim, sim_code = require('asl_lint').simulate({ bufnr = fixable, input = '{"order": 7}' })
 out('simulate (exit ' .. sim_code .. '): ' .. table.concat(sim, ' | '))
-local sim_ok = sim_code == 0 and sim[#sim] == 'SUCCEEDED after 1 transitions; output: {"order":7}'
+local sim_ok = sim_code == 0 and sim[#sim] == 'SUCCEEDED after 1 transition; output: {"order":7}'
 -- The same run as a Mermaid drawing of the graph, the Wait state filled as run.
 local drawn = require('asl_lint').simulate({ bufnr = fixable, input = '{}', format = 'mermaid' })
 out('simulate as mermaid: ' .. table.concat(drawn, ' | '))
@@ -120,7 +120,7 @@ if from then
   local shown = vim.api.nvim_buf_get_lines(0, 0, -1, false)
   out(from.title .. ': ' .. table.concat(shown, ' | '))
   from_ok = from.title == 'Simulate from "Wait"'
-    and shown[#shown] == 'SUCCEEDED after 1 transitions; output: {"at":"Wait"}'
+    and shown[#shown] == 'SUCCEEDED after 1 transition; output: {"at":"Wait"}'
     and shown[2] == '  waited 10 s'
 end
 
