@@ -268,6 +268,53 @@ fn conformance_suite() {
     );
 }
 
+/// The rules that report definitions AWS deploys but that fail when the faulty part
+/// runs (`RUN_TIME_ERRORS`) must only ever fire on recorded executions that failed: a
+/// report on one that succeeded is a false alarm. ASL610 (a JSONata field of the
+/// wrong type) has recorded failures to find.
+#[test]
+fn run_time_errors_only_on_recorded_failures() {
+    let dir = suite_dir();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        println!("SKIPPED: {} is absent", dir.display());
+        return;
+    };
+    let options = asl_lint::lint::LintOptions {
+        select: asl_lint::rules::RUN_TIME_ERRORS
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
+        ..Default::default()
+    };
+    let mut reported = Vec::new();
+    for case in entries.filter_map(Result::ok).map(|e| e.path()) {
+        let (Ok(definition), Ok(expected)) = (
+            std::fs::read_to_string(case.join("definition.json")),
+            std::fs::read_to_string(case.join("expected.json")),
+        ) else {
+            continue;
+        };
+        let found =
+            asl_lint::lint::lint_text(&definition, asl_lint::syntax::SourceKind::Json, &options);
+        if found.is_empty() {
+            continue;
+        }
+        let expected: Value = serde_json::from_str(&expected).unwrap();
+        assert_eq!(
+            expected["status"],
+            "FAILED",
+            "{}: {found:#?}",
+            case.display()
+        );
+        reported.extend(found.iter().map(|d| d.code));
+    }
+    let asl610 = reported.iter().filter(|c| **c == "ASL610").count();
+    assert!(
+        asl610 >= 4,
+        "ASL610 found {asl610} recorded failures: {reported:?}"
+    );
+}
+
 #[test]
 fn placeholder_matching() {
     let ph = vec!["<uuid:1>".to_string(), "date".to_string()];

@@ -453,6 +453,7 @@ pub static RULES: &[&Rule] = &[
     &jsonata::unused_variable::RULE,
     &jsonata::outer_variable_assigned::RULE,
     &jsonata::dollar_key_in_jsonata::RULE,
+    &jsonata::jsonata_wrong_result_type::RULE,
     &practice::loop_without_exit::RULE,
     &practice::busy_loop::RULE,
     &practice::choice_without_default::RULE,
@@ -477,7 +478,7 @@ pub static RULES: &[&Rule] = &[
 /// Error rules about definitions that Step Functions deploys but that fail when the
 /// faulty part runs (a read of a variable that no path assigns). The simulator runs
 /// such definitions anyway, to show the failure; every other error stops it.
-pub const RUN_TIME_ERRORS: &[&str] = &["ASL307", "ASL605"];
+pub const RUN_TIME_ERRORS: &[&str] = &["ASL307", "ASL605", "ASL610"];
 
 /// The rule with this code (case-insensitive) or kebab-case name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

@@ -493,6 +493,139 @@ pub fn builtin(name: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.name == name)
 }
 
+/// The JSON type of a value a JSONata expression can give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    Number,
+    String,
+    Boolean,
+    Null,
+    Array,
+    Object,
+    Function,
+}
+
+impl ValueType {
+    /// "a number", "an array", ...
+    pub fn described(self) -> &'static str {
+        match self {
+            ValueType::Number => "a number",
+            ValueType::String => "a string",
+            ValueType::Boolean => "a boolean",
+            ValueType::Null => "null",
+            ValueType::Array => "an array",
+            ValueType::Object => "an object",
+            ValueType::Function => "a function",
+        }
+    }
+}
+
+/// What the built-in function `name` gives whenever it gives anything (most give
+/// nothing, i.e. undefined, for an undefined argument). Only functions whose result
+/// has one type: `$keys`, `$map`, `$sort` and the like return a single value instead
+/// of an array of one, so they are not listed.
+fn builtin_result(name: &str) -> Option<ValueType> {
+    use ValueType::{Array, Boolean, Number, String};
+    Some(match name {
+        "string" | "substring" | "substringBefore" | "substringAfter" | "uppercase"
+        | "lowercase" | "trim" | "pad" | "join" | "replace" | "formatNumber" | "formatBase"
+        | "formatInteger" | "base64encode" | "base64decode" | "encodeUrlComponent"
+        | "encodeUrl" | "decodeUrlComponent" | "decodeUrl" | "now" | "fromMillis" | "uuid"
+        | "hash" => String,
+        "number" | "abs" | "floor" | "ceil" | "round" | "power" | "sqrt" | "random" | "sum"
+        | "max" | "min" | "average" | "count" | "length" | "millis" | "toMillis"
+        | "parseInteger" => Number,
+        "boolean" | "not" | "exists" | "contains" => Boolean,
+        "split" | "partition" | "range" => Array,
+        _ => return None,
+    })
+}
+
+/// The one type that `node` gives whenever it gives a value, when the expression
+/// alone decides it: literals, constructors, operators (`+` gives a number, `=` a
+/// boolean, `&` a string), blocks, conditionals whose branches agree, and calls of
+/// built-in functions with one result type. `None` when it depends on the data
+/// (paths, variables) or could be of several types. Names in `bound` are functions
+/// or variables the expression defines itself, which hide the built-ins.
+pub fn result_type(node: &Node, bound: &HashSet<String>) -> Option<ValueType> {
+    // Blocks and binds nest only as deep as the parser allowed; follow their last
+    // expression in a loop all the same.
+    let mut node = node;
+    loop {
+        return match &node.kind {
+            Kind::Str(_) => Some(ValueType::String),
+            Kind::Num(_) => Some(ValueType::Number),
+            Kind::Bool(_) => Some(ValueType::Boolean),
+            Kind::Null => Some(ValueType::Null),
+            Kind::Neg(_) => Some(ValueType::Number),
+            Kind::Array(_) => Some(ValueType::Array),
+            Kind::Object(_) => Some(ValueType::Object),
+            Kind::Lambda { .. } => Some(ValueType::Function),
+            Kind::Binary { op, lhs, rhs } => match op {
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
+                    Some(ValueType::Number)
+                }
+                BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::And
+                | BinOp::Or
+                | BinOp::In => Some(ValueType::Boolean),
+                BinOp::Concat => Some(ValueType::String),
+                BinOp::Elvis | BinOp::Coalesce => {
+                    let l = result_type(lhs, bound)?;
+                    (result_type(rhs, bound)? == l).then_some(l)
+                }
+                BinOp::Map | BinOp::Chain | BinOp::Range => None,
+            },
+            Kind::Block(items) => {
+                node = items.last()?;
+                continue;
+            }
+            Kind::Bind { value, .. } => {
+                node = value;
+                continue;
+            }
+            Kind::Cond {
+                then, otherwise, ..
+            } => {
+                let t = result_type(then, bound)?;
+                (result_type(otherwise.as_ref()?, bound)? == t).then_some(t)
+            }
+            Kind::Call { func, args } => match &func.kind {
+                Kind::Var(name) if !bound.contains(name) && builtin(name).is_some() => {
+                    // A call with a `?` argument is a partial application: a function.
+                    if args.iter().any(|a| matches!(a.kind, Kind::Placeholder)) {
+                        Some(ValueType::Function)
+                    } else {
+                        builtin_result(name)
+                    }
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+    }
+}
+
+/// The names an expression binds itself (`$x := ...`, lambda parameters).
+pub fn bound_names(node: &Node) -> HashSet<String> {
+    let mut bound = HashSet::new();
+    node.walk(|n| match &n.kind {
+        Kind::Bind { var, .. } => {
+            bound.insert(var.name.clone());
+        }
+        Kind::Lambda { params, .. } => {
+            bound.extend(params.iter().map(|p| p.name.clone()));
+        }
+        _ => {}
+    });
+    bound
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,6 +723,37 @@ mod tests {
         assert!(
             context_uses(&parse("$map($states.input, function($v){ $v.x })").unwrap()).is_empty()
         );
+    }
+
+    #[test]
+    fn result_types() {
+        let ty = |src: &str| {
+            let tree = parse(src).unwrap();
+            result_type(&tree, &bound_names(&tree))
+        };
+        use ValueType::*;
+        assert_eq!(ty("'yes'"), Some(String));
+        assert_eq!(ty("$states.input.n + 1"), Some(Number));
+        assert_eq!(ty("-$x"), Some(Number));
+        assert_eq!(ty("$a > 1 and $b"), Some(Boolean));
+        assert_eq!(ty("$a & 'x'"), Some(String));
+        assert_eq!(ty("[$a]"), Some(Array));
+        assert_eq!(ty("{'a': 1}"), Some(Object));
+        assert_eq!(ty("($x := 5; $x * 2)"), Some(Number));
+        assert_eq!(ty("$a ? 1 : 2"), Some(Number));
+        assert_eq!(ty("$a ? 1 : 'two'"), None);
+        assert_eq!(ty("$a ? 1"), None);
+        assert_eq!(ty("$string($a)"), Some(String));
+        assert_eq!(ty("$exists($a)"), Some(Boolean));
+        assert_eq!(ty("$split($a, ',')"), Some(Array));
+        assert_eq!(ty("$substring(?, 1)"), Some(Function));
+        // Data, variables and functions whose result type varies: unknown.
+        assert_eq!(ty("$states.input.ok"), None);
+        assert_eq!(ty("$ok"), None);
+        assert_eq!(ty("$keys($o)"), None);
+        assert_eq!(ty("$a ~> $string()"), None);
+        // A function the expression defines hides the built-in of that name.
+        assert_eq!(ty("($string := function($v){ $v > 1 }; $string(2))"), None);
     }
 
     #[test]

@@ -1,0 +1,256 @@
+use crate::expr::jsonata::{ValueType, bound_names, result_type};
+use crate::model::{State, StateType};
+use crate::rules::jsonata::{Expr, jsonata_states, source_range, state_expressions};
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::Node;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a JSONata expression that can only give a value of the wrong type for
+    /// its field: a Choice rule's `Condition` that gives a number or a string instead
+    /// of a boolean, a Map's `Items` that gives anything but an array, a number field
+    /// (`Seconds`, `TimeoutSeconds`, `HeartbeatSeconds`, `MaxConcurrency`,
+    /// `ToleratedFailureCount`, `ToleratedFailurePercentage`, the ItemBatcher and
+    /// ItemReader limits) that gives a boolean, an object, an array or null (a string
+    /// is let pass: it may hold digits that are read as a number), a Wait `Timestamp` or a
+    /// Fail `Error`/`Cause` that gives no string. The type is known without data for
+    /// literals (`'10'`), constructors (`[...]`, `{...}`), operators (`+` gives a
+    /// number, `=` and `and` a boolean, `&` a string) and functions with one result
+    /// type (`$string`, `$count`, `$exists`, ...); an expression whose type depends on
+    /// the input is never reported.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions deploys the definition, then fails the state with
+    /// `States.QueryEvaluationError` each time it evaluates the field. Conditions are
+    /// the usual case: `{% $states.input.count + 1 %}` was meant to be a comparison.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"QueryLanguage": "JSONata", "StartAt": "Enough seats?", "States": {
+    ///   "Enough seats?": {"Type": "Choice", "Choices": [
+    ///     {"Condition": "{% $states.input.seats - $states.input.enrolled %}", "Next": "Enrol"}],
+    ///     "Default": "Waiting list"},
+    ///   "Enrol": {"Type": "Succeed"}, "Waiting list": {"Type": "Succeed"}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"QueryLanguage": "JSONata", "StartAt": "Enough seats?", "States": {
+    ///   "Enough seats?": {"Type": "Choice", "Choices": [
+    ///     {"Condition": "{% $states.input.seats > $states.input.enrolled %}", "Next": "Enrol"}],
+    ///     "Default": "Waiting list"},
+    ///   "Enrol": {"Type": "Succeed"}, "Waiting list": {"Type": "Succeed"}}}
+    /// ```
+    pub static RULE = {
+        code: "ASL610",
+        name: "jsonata-wrong-result-type",
+        severity: Error,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+/// The type a field needs, and how to say it.
+#[derive(Clone, Copy)]
+enum Want {
+    Boolean,
+    Number,
+    String,
+    Array,
+}
+
+impl Want {
+    fn accepts(self, t: ValueType) -> bool {
+        matches!(
+            (self, t),
+            (Want::Boolean, ValueType::Boolean)
+                | (Want::Number, ValueType::Number | ValueType::String)
+                | (Want::String, ValueType::String)
+                | (Want::Array, ValueType::Array)
+        )
+    }
+
+    fn described(self) -> &'static str {
+        match self {
+            Want::Boolean => "a boolean",
+            Want::Number => "a number",
+            Want::String => "a string",
+            Want::Array => "an array",
+        }
+    }
+}
+
+/// The typed fields of `state` whose value is the whole string `node`: the field's
+/// name as the message shows it and the type it needs.
+fn typed_field(state: &State<'_, '_>, e: &Expr<'_, '_>) -> Option<(String, Want)> {
+    let is = |n: Option<&Node<'_>>| n.is_some_and(|n| std::ptr::eq(n, e.node));
+    let field = |key: &str| state.field(key).map(|m| &m.value);
+    let top: &[(&str, Want)] = match state.kind? {
+        StateType::Wait => &[("Seconds", Want::Number), ("Timestamp", Want::String)],
+        StateType::Task => &[
+            ("TimeoutSeconds", Want::Number),
+            ("HeartbeatSeconds", Want::Number),
+        ],
+        StateType::Map => &[
+            ("Items", Want::Array),
+            ("MaxConcurrency", Want::Number),
+            ("ToleratedFailureCount", Want::Number),
+            ("ToleratedFailurePercentage", Want::Number),
+        ],
+        StateType::Fail => &[("Error", Want::String), ("Cause", Want::String)],
+        StateType::Choice => {
+            let rules = field("Choices")?.as_array()?;
+            let i = rules.iter().position(|r| is(r.get("Condition")))?;
+            return Some((format!("Condition of rule {}", i + 1), Want::Boolean));
+        }
+        _ => &[],
+    };
+    if let Some((key, want)) = top.iter().find(|(k, _)| is(field(k))) {
+        return Some(((*key).to_string(), *want));
+    }
+    if state.kind == Some(StateType::Map) {
+        let batcher = field("ItemBatcher");
+        for key in ["MaxItemsPerBatch", "MaxInputBytesPerBatch"] {
+            if is(batcher.and_then(|b| b.get(key))) {
+                return Some((format!("ItemBatcher.{key}"), Want::Number));
+            }
+        }
+        let reader = field("ItemReader").and_then(|r| r.get("ReaderConfig"));
+        if is(reader.and_then(|r| r.get("MaxItems"))) {
+            return Some(("ItemReader.ReaderConfig.MaxItems".into(), Want::Number));
+        }
+    }
+    None
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in jsonata_states(machine) {
+        if !matches!(
+            state.kind,
+            Some(
+                StateType::Wait
+                    | StateType::Task
+                    | StateType::Map
+                    | StateType::Fail
+                    | StateType::Choice
+            )
+        ) {
+            continue;
+        }
+        for e in state_expressions(state) {
+            let Ok(tree) = &e.parsed.result else { continue };
+            let Some((field, want)) = typed_field(state, &e) else {
+                continue;
+            };
+            let Some(got) = result_type(tree, &bound_names(tree)) else {
+                continue;
+            };
+            if want.accepts(got) {
+                continue;
+            }
+            let d = sink.report(
+                source_range(ctx.source, &e, tree.span),
+                format!(
+                    "{field} of \"{}\" gives {}, but it must give {}",
+                    state.name,
+                    got.described(),
+                    want.described()
+                ),
+            );
+            d.help = Some(format!(
+                "Step Functions fails the state with States.QueryEvaluationError when '{}' is not {}",
+                field.split(" of ").next().unwrap_or(&field),
+                want.described()
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    /// (text at the range, message) of ASL610 on a JSONata machine with these states.
+    fn run(states: &str) -> Vec<(String, String)> {
+        let text = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{{states}, "Z": {{"Type": "Succeed"}}}}}}"#
+        );
+        let opts = LintOptions {
+            select: vec!["ASL610".into()],
+            ..Default::default()
+        };
+        lint_text(&text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn conditions_must_give_booleans() {
+        assert_eq!(
+            run(r#""A": {"Type": "Choice", "Choices": [
+                {"Condition": "{% $states.input.n > 1 %}", "Next": "Z"},
+                {"Condition": "{% $states.input.n + 1 %}", "Next": "Z"},
+                {"Condition": "{%'yes'%}", "Next": "Z"},
+                {"Condition": "{% $exists($states.input.n) %}", "Next": "Z"},
+                {"Condition": "{% $states.input.flag %}", "Next": "Z"}], "Default": "Z"}"#),
+            [
+                (
+                    "$states.input.n + 1".into(),
+                    "Condition of rule 2 of \"A\" gives a number, but it must give a boolean"
+                        .into()
+                ),
+                (
+                    "'yes'".into(),
+                    "Condition of rule 3 of \"A\" gives a string, but it must give a boolean"
+                        .into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_arrays_and_strings() {
+        let found = run(
+            r#""A": {"Type": "Wait", "Seconds": "{% $states.input.wait > 0 %}", "Next": "B"},
+            "B": {"Type": "Wait", "Seconds": "{% $states.input.wait * 60 %}", "Next": "C"},
+            "C": {"Type": "Wait", "Timestamp": "{% $now() %}", "Next": "D"},
+            "D": {"Type": "Map", "Items": "{% $count($states.input.xs) %}", "MaxConcurrency": "{% [2] %}",
+              "ToleratedFailureCount": "{% $string(2) %}",
+              "ItemBatcher": {"MaxItemsPerBatch": "{% true %}"},
+              "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "Next": "E"},
+            "E": {"Type": "Map", "Items": "{% $split($states.input.csv, ',') %}",
+              "ItemProcessor": {"StartAt": "Q", "States": {"Q": {"Type": "Pass", "End": true}}}, "Next": "F"},
+            "F": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "TimeoutSeconds": "{% {'s': 5} %}",
+              "Arguments": {"QueueUrl": "q", "MessageBody": "{% 1 + 1 %}"}, "Next": "G"},
+            "G": {"Type": "Fail", "Error": "{% 42 %}", "Cause": "{% 'no ' & $states.input.why %}"}"#,
+        );
+        let fields: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "Seconds of \"A\" gives a boolean, but it must give a number",
+                "Items of \"D\" gives a number, but it must give an array",
+                "MaxConcurrency of \"D\" gives an array, but it must give a number",
+                "ItemBatcher.MaxItemsPerBatch of \"D\" gives a boolean, but it must give a number",
+                "TimeoutSeconds of \"F\" gives an object, but it must give a number",
+                "Error of \"G\" gives a number, but it must give a string",
+            ]
+        );
+        assert_eq!(found[0].0, "$states.input.wait > 0");
+    }
+
+    #[test]
+    fn jsonpath_states_and_untyped_fields_are_not_checked() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 5, "Next": "B"},
+            "B": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% 1 + 1 %}", "End": true}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL610".into()],
+            ..Default::default()
+        };
+        assert!(lint_text(text, SourceKind::Json, &opts).is_empty());
+    }
+}
