@@ -437,6 +437,7 @@ pub static RULES: &[&Rule] = &[
     &resources::lambda_payload_not_selected::RULE,
     &resources::partition_mismatch::RULE,
     &resources::invalid_integration_parameter::RULE,
+    &resources::task_token_without_callback::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,

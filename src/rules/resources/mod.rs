@@ -9,6 +9,7 @@ pub mod missing_integration_parameter;
 pub mod missing_task_token;
 pub mod partition_mismatch;
 pub mod service_integration_with_region;
+pub mod task_token_without_callback;
 pub mod unknown_service_integration;
 pub mod unsupported_integration_pattern;
 
