@@ -1,6 +1,5 @@
-use crate::rules::resources::{Pattern, parse_arn, split_pattern, task_resource};
+use crate::rules::resources::{Pattern, find_string, parse_arn, split_pattern, task_resource};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{Node, Value};
 
 declare_rule! {
     /// ## What it does
@@ -32,26 +31,6 @@ declare_rule! {
     }
 }
 
-/// True when some string under `node` mentions the task token; `None` when a part is
-/// only known at deploy time.
-fn mentions_token(node: &Node<'_>) -> Option<bool> {
-    let mut stack = vec![node];
-    let mut unknown = false;
-    while let Some(n) = stack.pop() {
-        if n.is_unknown() {
-            unknown = true;
-            continue;
-        }
-        match &n.value {
-            Value::String(s) if s.contains("Task.Token") => return Some(true),
-            Value::Array(items) => stack.extend(items),
-            Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
-            _ => {}
-        }
-    }
-    if unknown { None } else { Some(false) }
-}
-
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
@@ -67,11 +46,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let payload = state
             .field("Parameters")
             .or_else(|| state.field("Arguments"));
-        let found = match payload {
-            Some(p) => mentions_token(&p.value),
-            None => Some(false),
-        };
-        if found == Some(false) {
+        // Any mention will do here (`$$.Task.Token`, `$$['Task']['Token']`, ...);
+        // a part only known at deploy time may hold it.
+        let sent = payload.is_some_and(|p| {
+            let (found, unknown) = find_string(&p.value, |s| s.contains("Task.Token"));
+            found.is_some() || unknown
+        });
+        if !sent {
             let at = payload.map_or(m.key_range, |p| p.key_range);
             sink.report(
                 at,

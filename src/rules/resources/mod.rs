@@ -14,7 +14,7 @@ pub mod unknown_service_integration;
 pub mod unsupported_integration_pattern;
 
 use crate::model::{State, StateType};
-use crate::syntax::{Member, Node, TextRange, string_source_offset};
+use crate::syntax::{Member, Node, TextRange, Value, string_source_offset};
 
 /// Partitions of AWS.
 pub(crate) const PARTITIONS: &[&str] = &[
@@ -207,6 +207,30 @@ pub(crate) fn integration_resource<'a, 's>(
     let (m, text) = task_resource(state)?;
     let arn = parse_arn(text)?;
     (arn.service == "states" && !arn.resource.starts_with("activity:")).then_some((m, text, arn))
+}
+
+/// The first string under `node` (in document order) that `wanted` accepts, and
+/// whether some part of `node` is only known at deploy time (a template intrinsic):
+/// where the task token is read in a Task's request.
+pub(crate) fn find_string<'a, 's>(
+    node: &'a Node<'s>,
+    wanted: impl Fn(&str) -> bool,
+) -> (Option<&'a Node<'s>>, bool) {
+    let mut stack = vec![node];
+    let mut unknown = false;
+    while let Some(n) = stack.pop() {
+        if n.is_unknown() {
+            unknown = true;
+            continue;
+        }
+        match &n.value {
+            Value::String(s) if wanted(s) => return (Some(n), unknown),
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+            _ => {}
+        }
+    }
+    (None, unknown)
 }
 
 /// The source range of decoded bytes `from..to` of a string member's value, at least

@@ -1,7 +1,9 @@
 use crate::diagnostics::{Applicability, Fix};
-use crate::rules::resources::{Pattern, integration, parse_arn, split_pattern, task_resource};
+use crate::rules::resources::{
+    Pattern, find_string, integration, parse_arn, split_pattern, task_resource,
+};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{Node, TextRange, Value, string_source_offset};
+use crate::syntax::{TextRange, string_source_offset};
 
 declare_rule! {
     /// ## What it does
@@ -51,24 +53,6 @@ declare_rule! {
     }
 }
 
-/// The first string of the request that reads the task token.
-fn token_string<'a, 's>(request: &'a Node<'s>) -> Option<&'a Node<'s>> {
-    let mut stack = vec![request];
-    while let Some(n) = stack.pop() {
-        match &n.value {
-            Value::String(s)
-                if s.contains("$$.Task.Token") || s.contains("$states.context.Task.Token") =>
-            {
-                return Some(n);
-            }
-            Value::Array(items) => stack.extend(items.iter().rev()),
-            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
-            _ => {}
-        }
-    }
-    None
-}
-
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
@@ -93,7 +77,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some(token) = state
             .field("Parameters")
             .or_else(|| state.field("Arguments"))
-            .and_then(|m| token_string(&m.value))
+            .and_then(|m| {
+                find_string(&m.value, |s| {
+                    s.contains("$$.Task.Token") || s.contains("$states.context.Task.Token")
+                })
+                .0
+            })
         else {
             continue;
         };
