@@ -1,6 +1,4 @@
-use std::collections::HashSet;
-
-use crate::expr::jsonata::{Kind, UNSUPPORTED, builtin, function_calls};
+use crate::expr::jsonata::{UNSUPPORTED, bound_names, builtin, function_calls};
 use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
 use crate::rules::{LintContext, Sink, declare_rule, spelling_fix};
 
@@ -43,16 +41,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     for state in jsonata_states(machine) {
         for e in state_expressions(state) {
             let Ok(tree) = &e.parsed.result else { continue };
-            let mut bound = HashSet::new();
-            tree.walk(|n| match &n.kind {
-                Kind::Bind { var, .. } => {
-                    bound.insert(var.name.clone());
-                }
-                Kind::Lambda { params, .. } => {
-                    bound.extend(params.iter().map(|p| p.name.clone()));
-                }
-                _ => {}
-            });
+            let bound = bound_names(tree);
             for call in function_calls(tree) {
                 if bound.contains(&call.name) {
                     continue;
