@@ -417,6 +417,13 @@ pub(crate) fn result_location<'a>(state: &crate::model::State<'a, '_>) -> Option
     if state.field("ResultSelector").is_some() {
         return None;
     }
+    selected_result_location(state)
+}
+
+/// [`result_location`] of a state whose `ResultSelector` (if any) is what is placed.
+pub(crate) fn selected_result_location<'a>(
+    state: &crate::model::State<'a, '_>,
+) -> Option<Vec<&'a str>> {
     if let Some(m) = state.field("OutputPath")
         && m.value.as_str() != Some("$")
     {

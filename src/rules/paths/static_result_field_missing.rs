@@ -1,23 +1,27 @@
 use crate::diagnostics::Label;
-use crate::model::{QueryLanguage, StateType};
-use crate::rules::paths::{next_state, reads_under, result_location};
+use crate::model::{QueryLanguage, State, StateType};
+use crate::rules::paths::{next_state, reads_under, selected_result_location};
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
 use crate::syntax::Node;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a state that reads a field that the Pass state before it cannot have
-    /// produced: the Pass state's `Result` is a fixed value, placed at its `ResultPath`
-    /// (`$` when absent, replacing the whole input), and the next state reads a path
-    /// under that place that the value does not have. Pass states with `Parameters` or
-    /// an `OutputPath` are not judged. JSONPath states only, and only the reads the next
-    /// state surely makes (see ASL506).
+    /// Reports a state that reads a field that the state before it cannot have
+    /// produced, because what that state places at its `ResultPath` (`$` when absent,
+    /// replacing the whole input) has known fields: a Pass state's fixed `Result`, the
+    /// object a Pass state's `Parameters` build, or the object a Task, Map or Parallel
+    /// state's `ResultSelector` builds (their keys are known; what a `.$` key holds is
+    /// not, so reads below one are not judged). The next state reads a path under that
+    /// place that the value does not have. States with an `OutputPath` are not judged.
+    /// JSONPath states only, and only the reads the next state surely makes (see
+    /// ASL506).
     ///
     /// ## Why is this bad?
     /// The path matches nothing and the next state fails with `States.Runtime`. It
     /// happens when a Pass state that stood in for a Task keeps a `Result` of another
-    /// shape, or when a `Result` without a `ResultPath` replaces an input whose fields
-    /// later states still expect.
+    /// shape, when a `Result` or `Parameters` without a `ResultPath` replaces an input
+    /// whose fields later states still expect, and when a `ResultSelector` added to
+    /// pick a Lambda function's `Payload` leaves the next state reading `$.Payload`.
     ///
     /// ## Example
     /// ```json
@@ -42,22 +46,47 @@ declare_rule! {
     }
 }
 
+/// What a state places at its result location, when its fields are known.
+enum Placed<'a, 's> {
+    /// A Pass state's `Result`, taken as written.
+    Fixed(&'a Node<'s>),
+    /// A payload template (a Pass state's `Parameters`, a `ResultSelector`): the keys
+    /// are known, the values of `.$` keys are not.
+    Built(&'a Node<'s>, &'static str),
+}
+
+/// What `state` places, and where in its output.
+fn placed<'a, 's>(state: &State<'a, 's>) -> Option<(Placed<'a, 's>, Vec<&'a str>)> {
+    if state.query_language != QueryLanguage::JsonPath {
+        return None;
+    }
+    let template = |key: &'static str| {
+        let m = state.field(key)?;
+        m.value.as_object()?;
+        Some(Placed::Built(&m.value, key))
+    };
+    let what = match state.kind? {
+        StateType::Pass => match (state.field("Result"), state.field("Parameters")) {
+            (Some(r), None) => Placed::Fixed(&r.value),
+            (None, Some(_)) => template("Parameters")?,
+            _ => return None,
+        },
+        StateType::Task | StateType::Map | StateType::Parallel => template("ResultSelector")?,
+        _ => return None,
+    };
+    let node = match what {
+        Placed::Fixed(n) | Placed::Built(n, _) => n,
+    };
+    if has_unknown(node) {
+        return None;
+    }
+    Some((what, selected_result_location(state)?))
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        if state.kind != Some(StateType::Pass)
-            || state.query_language != QueryLanguage::JsonPath
-            || state.field("Parameters").is_some()
-        {
-            continue;
-        }
-        let Some(result) = state.field("Result") else {
-            continue;
-        };
-        if has_unknown(&result.value) {
-            continue;
-        }
-        let Some(at) = result_location(state) else {
+        let Some((what, at)) = placed(state) else {
             continue;
         };
         let Some(target) =
@@ -67,9 +96,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         };
         let found = reads_under(target, &at)
             .into_iter()
-            .find_map(|(range, path, rest)| {
-                Some((range, path, missing_name(&result.value, &rest)?))
-            });
+            .find_map(|(range, path, rest)| Some((range, path, missing_name(&what, &rest)?)));
         let Some((range, path, missing)) = found else {
             continue;
         };
@@ -78,38 +105,55 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         } else {
             format!("at $.{}", at.join("."))
         };
+        let (value, described, label) = match what {
+            Placed::Fixed(n) => (n, "its fixed Result".to_string(), "the value placed there"),
+            Placed::Built(n, key) => (
+                n,
+                format!("the object built by its {key}"),
+                "the object placed there",
+            ),
+        };
         let d = sink.report(
             range,
             format!(
-                "\"{}\" reads \"{path}\", but \"{}\" puts its fixed Result {place}, which has no field \"{missing}\"",
+                "\"{}\" reads \"{path}\", but \"{}\" puts {described} {place}, which has no field \"{missing}\"",
                 target.name, state.name
             ),
         );
         d.labels.push(Label {
-            range: result.value.range,
-            message: "the value placed there".into(),
+            range: value.range,
+            message: label.into(),
         });
+        let add_to = match what {
+            Placed::Fixed(_) => "Result",
+            Placed::Built(_, key) => key,
+        };
         d.help = Some(if at.is_empty() {
             format!(
-                "give \"{}\" a ResultPath (e.g. \"$.result\") to keep its input, or add the field to its Result",
+                "give \"{}\" a ResultPath (e.g. \"$.result\") to keep its input, or add the field to its {add_to}",
                 state.name
             )
         } else {
-            "add the field to the Result, or read a field it has".to_string()
+            format!("add the field to the {add_to}, or read a field it has")
         });
     }
 }
 
-/// The first of `names` that is missing when they are followed from `value`; `None`
-/// when the whole path exists.
-fn missing_name<'n>(value: &Node<'_>, names: &[&'n str]) -> Option<&'n str> {
-    let mut at = value;
+/// The first of `names` that is missing when they are followed from what is placed;
+/// `None` when the whole path exists or leads into a value only known at run time
+/// (a `.$` field of a template).
+fn missing_name<'n>(placed: &Placed<'_, '_>, names: &[&'n str]) -> Option<&'n str> {
+    let (mut at, template) = match placed {
+        Placed::Fixed(n) => (*n, false),
+        Placed::Built(n, _) => (*n, true),
+    };
     for &name in names {
-        at = match at.as_object() {
-            Some(_) => match at.get(name) {
-                Some(next) => next,
-                None => return Some(name),
-            },
+        if at.as_object().is_none() {
+            return Some(name);
+        }
+        at = match at.get(name) {
+            Some(next) => next,
+            None if template && at.get(&format!("{name}.$")).is_some() => return None,
             None => return Some(name),
         };
     }
@@ -141,6 +185,47 @@ mod tests {
                 "\"$.defaults.plan.tier\": \"N\" reads \"$.defaults.plan.tier\", but \"P\" puts its fixed Result at $.defaults, which has no field \"tier\""
             ]
         );
+    }
+
+    fn built(state: &str, read: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"StartAt": "P", "States": {{"P": {state}, "N": {{"Type": "Pass", "Parameters": {{"x.$": "{read}"}}, "End": true}}}}}}"#
+        );
+        located_messages(&text, "ASL309")
+    }
+
+    #[test]
+    fn objects_built_by_parameters_and_result_selectors() {
+        let pass = r#"{"Type": "Pass", "Parameters": {"orderId.$": "$.id", "totals": {"net.$": "$.net", "currency": "EUR"}}, "Next": "N"}"#;
+        assert_eq!(
+            built(pass, "$.customer"),
+            [
+                "\"$.customer\": \"N\" reads \"$.customer\", but \"P\" puts the object built by its Parameters as its whole output, which has no field \"customer\""
+            ]
+        );
+        assert_eq!(
+            built(pass, "$.totals.gross"),
+            [
+                "\"$.totals.gross\": \"N\" reads \"$.totals.gross\", but \"P\" puts the object built by its Parameters as its whole output, which has no field \"gross\""
+            ]
+        );
+        // Fields it builds, and anything below a `.$` field (unknown until run time).
+        assert!(built(pass, "$.orderId").is_empty());
+        assert!(built(pass, "$.orderId.anything").is_empty());
+        assert!(built(pass, "$.totals.net").is_empty());
+
+        let task = r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "ResultSelector": {"order.$": "$.Payload"}, "ResultPath": "$.checked", "Next": "N"}"#;
+        assert_eq!(
+            built(task, "$.checked.Payload.ok"),
+            [
+                "\"$.checked.Payload.ok\": \"N\" reads \"$.checked.Payload.ok\", but \"P\" puts the object built by its ResultSelector at $.checked, which has no field \"Payload\""
+            ]
+        );
+        assert!(built(task, "$.checked.order.ok").is_empty());
+        assert!(built(task, "$.other").is_empty());
+        // A Task's Parameters are its request, not its output.
+        let request = r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Next": "N"}"#;
+        assert!(built(request, "$.customer").is_empty());
     }
 
     #[test]
