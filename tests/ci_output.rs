@@ -281,15 +281,12 @@ fn gitlab_code_quality_report() {
 
 #[test]
 fn junit_report() {
-    // The example's only notes are ASL704's: without them it has no problem.
     let o = run(&[
         "check",
         CFN,
         "examples/support-ticket.asl.json",
         "--format",
         "junit",
-        "--ignore",
-        "ASL704",
     ]);
     assert_eq!(o.status.code(), Some(1));
     let xml = stdout(&o);
