@@ -1,6 +1,6 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::paths::{next_state, reads_under, result_location};
+use crate::rules::paths::{reads_under, receivers, result_location};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -10,7 +10,8 @@ declare_rule! {
     /// or `OutputPath`; an inline Map, or a Distributed Map without `ResultWriter`). The
     /// read counts when it names a field right under where the result was put (the
     /// `ResultPath`, `$` when absent). JSONPath states only, and only the reads the next
-    /// state surely makes (see ASL506).
+    /// state surely makes (see ASL506), or, past a Choice, a Wait or a Pass state that
+    /// hands its input on unchanged, the states after it.
     ///
     /// ## Why is this bad?
     /// A Parallel state's result is an array with one entry per branch, and a Map's is an
@@ -68,38 +69,38 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some(at) = result_location(state) else {
             continue;
         };
-        let Some(target) =
-            next_state(machine, state).filter(|t| t.query_language == QueryLanguage::JsonPath)
-        else {
-            continue;
-        };
-        let found = reads_under(target, &at)
+        for target in receivers(machine, state)
             .into_iter()
-            .find_map(|(range, path, rest)| Some((range, path, *rest.first()?)));
-        let Some((range, path, field)) = found else {
-            continue;
-        };
-        let array = if at.is_empty() {
-            "$".to_string()
-        } else {
-            format!("$.{}", at.join("."))
-        };
-        let kind = state.kind.map_or("", |k| k.as_str());
-        let d = sink.report(
+            .filter(|t| t.query_language == QueryLanguage::JsonPath)
+        {
+            let found = reads_under(target, &at)
+                .into_iter()
+                .find_map(|(range, path, rest)| Some((range, path, *rest.first()?)));
+            let Some((range, path, field)) = found else {
+                continue;
+            };
+            let array = if at.is_empty() {
+                "$".to_string()
+            } else {
+                format!("$.{}", at.join("."))
+            };
+            let kind = state.kind.map_or("", |k| k.as_str());
+            let d = sink.report(
             range,
             format!(
                 "\"{}\" reads \"{path}\", but {array} holds the result of the {kind} state \"{}\", an array ({what}): it has no field \"{field}\"",
                 target.name, state.name
             ),
         );
-        d.labels.push(Label {
-            range: state.name_range,
-            message: format!("its result is an array ({what})"),
-        });
-        d.help = Some(format!(
-            "read one entry ({array}[0].{field}), or combine the entries with a ResultSelector on \"{}\"",
-            state.name
-        ));
+            d.labels.push(Label {
+                range: state.name_range,
+                message: format!("its result is an array ({what})"),
+            });
+            d.help = Some(format!(
+                "read one entry ({array}[0].{field}), or combine the entries with a ResultSelector on \"{}\"",
+                state.name
+            ));
+        }
     }
 }
 

@@ -457,6 +457,58 @@ pub(crate) fn next_state<'m, 'a, 's>(
     machine.scope(state.id.scope).state(name)
 }
 
+/// The states that get `state`'s output as their input: the state its `Next` names
+/// and, past states that hand their input on as it is, the states those lead to: a
+/// Choice (each rule's target and the Default) and a Wait or a Pass that leave the data
+/// alone. In `state`'s scope, each state once, nearest first.
+pub(crate) fn receivers<'m, 'a, 's>(
+    machine: &'m StateMachine<'a, 's>,
+    state: &State<'a, 's>,
+) -> Vec<&'m State<'a, 's>> {
+    let scope = machine.scope(state.id.scope);
+    let mut out: Vec<&'m State<'a, 's>> = Vec::new();
+    let mut queue: std::collections::VecDeque<&'m State<'a, 's>> =
+        next_state(machine, state).into_iter().collect();
+    while let Some(s) = queue.pop_front() {
+        if out.iter().any(|o| std::ptr::eq(*o, s)) {
+            continue;
+        }
+        out.push(s);
+        if passes_input_on(s) {
+            queue.extend(
+                s.transitions()
+                    .iter()
+                    .filter(|t| !matches!(t.kind, crate::model::TransitionKind::Catch(_)))
+                    .filter_map(|t| scope.state(t.target)),
+            );
+        }
+    }
+    out
+}
+
+/// True for a state whose output is its input, unchanged.
+fn passes_input_on(s: &State<'_, '_>) -> bool {
+    let untouched = |fields: &[&str]| fields.iter().all(|f| s.field(f).is_none());
+    match s.kind {
+        Some(StateType::Choice) => {
+            untouched(&["InputPath", "OutputPath", "Output"])
+                && s.field("Choices")
+                    .and_then(|m| m.value.as_array())
+                    .is_some_and(|rules| rules.iter().all(|r| r.get("Output").is_none()))
+        }
+        Some(StateType::Wait) => untouched(&["InputPath", "OutputPath", "Output"]),
+        Some(StateType::Pass) => untouched(&[
+            "InputPath",
+            "OutputPath",
+            "Parameters",
+            "Result",
+            "ResultPath",
+            "Output",
+        ]),
+        _ => false,
+    }
+}
+
 /// The sure reads of the JSONPath state `target` ([`input_reads`]) that go into the
 /// value at `at` (field names from `$`): each read's range, its path, and the names
 /// after `at` (empty when it reads the value itself).

@@ -1,6 +1,6 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, State, StateType};
-use crate::rules::paths::{next_state, reads_under, selected_result_location};
+use crate::rules::paths::{reads_under, receivers, selected_result_location};
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
 use crate::syntax::Node;
 
@@ -14,7 +14,8 @@ declare_rule! {
     /// not, so reads below one are not judged). The next state reads a path under that
     /// place that the value does not have. States with an `OutputPath` are not judged.
     /// JSONPath states only, and only the reads the next state surely makes (see
-    /// ASL506).
+    /// ASL506), or, past a Choice, a Wait or a Pass state that hands its input on
+    /// unchanged, the states after it.
     ///
     /// ## Why is this bad?
     /// The path matches nothing and the next state fails with `States.Runtime`. It
@@ -89,53 +90,53 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some((what, at)) = placed(state) else {
             continue;
         };
-        let Some(target) =
-            next_state(machine, state).filter(|t| t.query_language == QueryLanguage::JsonPath)
-        else {
-            continue;
-        };
-        let found = reads_under(target, &at)
+        for target in receivers(machine, state)
             .into_iter()
-            .find_map(|(range, path, rest)| Some((range, path, missing_name(&what, &rest)?)));
-        let Some((range, path, missing)) = found else {
-            continue;
-        };
-        let place = if at.is_empty() {
-            "as its whole output".to_string()
-        } else {
-            format!("at $.{}", at.join("."))
-        };
-        let (value, described, label) = match what {
-            Placed::Fixed(n) => (n, "its fixed Result".to_string(), "the value placed there"),
-            Placed::Built(n, key) => (
-                n,
-                format!("the object built by its {key}"),
-                "the object placed there",
-            ),
-        };
-        let d = sink.report(
+            .filter(|t| t.query_language == QueryLanguage::JsonPath)
+        {
+            let found = reads_under(target, &at)
+                .into_iter()
+                .find_map(|(range, path, rest)| Some((range, path, missing_name(&what, &rest)?)));
+            let Some((range, path, missing)) = found else {
+                continue;
+            };
+            let place = if at.is_empty() {
+                "as its whole output".to_string()
+            } else {
+                format!("at $.{}", at.join("."))
+            };
+            let (value, described, label) = match what {
+                Placed::Fixed(n) => (n, "its fixed Result".to_string(), "the value placed there"),
+                Placed::Built(n, key) => (
+                    n,
+                    format!("the object built by its {key}"),
+                    "the object placed there",
+                ),
+            };
+            let d = sink.report(
             range,
             format!(
                 "\"{}\" reads \"{path}\", but \"{}\" puts {described} {place}, which has no field \"{missing}\"",
                 target.name, state.name
             ),
         );
-        d.labels.push(Label {
-            range: value.range,
-            message: label.into(),
-        });
-        let add_to = match what {
-            Placed::Fixed(_) => "Result",
-            Placed::Built(_, key) => key,
-        };
-        d.help = Some(if at.is_empty() {
-            format!(
-                "give \"{}\" a ResultPath (e.g. \"$.result\") to keep its input, or add the field to its {add_to}",
-                state.name
-            )
-        } else {
-            format!("add the field to the {add_to}, or read a field it has")
-        });
+            d.labels.push(Label {
+                range: value.range,
+                message: label.into(),
+            });
+            let add_to = match what {
+                Placed::Fixed(_) => "Result",
+                Placed::Built(_, key) => key,
+            };
+            d.help = Some(if at.is_empty() {
+                format!(
+                    "give \"{}\" a ResultPath (e.g. \"$.result\") to keep its input, or add the field to its {add_to}",
+                    state.name
+                )
+            } else {
+                format!("add the field to the {add_to}, or read a field it has")
+            });
+        }
     }
 }
 
@@ -226,6 +227,33 @@ mod tests {
         // A Task's Parameters are its request, not its output.
         let request = r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Next": "N"}"#;
         assert!(built(request, "$.customer").is_empty());
+    }
+
+    /// The output reaches the states after a Choice, a Wait or an empty Pass as it is:
+    /// their reads are judged too, and each target of the Choice.
+    #[test]
+    fn reads_past_states_that_pass_the_input_on() {
+        let text = |between: &str| {
+            format!(
+                r#"{{"StartAt": "P", "States": {{
+                "P": {{"Type": "Pass", "Result": {{"plan": "basic"}}, "Next": "C"}},
+                "C": {between},
+                "W": {{"Type": "Wait", "Seconds": 1, "Next": "N"}},
+                "N": {{"Type": "Pass", "Parameters": {{"x.$": "$.email"}}, "End": true}},
+                "M": {{"Type": "Pass", "Parameters": {{"y.$": "$.phone"}}, "End": true}}}}}}"#
+            )
+        };
+        let choice = r#"{"Type": "Choice", "Choices": [{"Variable": "$.plan", "StringEquals": "basic", "Next": "W"}], "Default": "M"}"#;
+        let found = located_messages(&text(choice), "ASL309");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("\"$.email\": \"N\" reads \"$.email\", but \"P\""));
+        assert!(found[1].starts_with("\"$.phone\": \"M\" reads \"$.phone\", but \"P\""));
+        // A Choice that reshapes its output hands on something else.
+        let reshaping = choice.replace(
+            r#""Default": "M""#,
+            r#""Default": "M", "OutputPath": "$.plan""#,
+        );
+        assert!(located_messages(&text(&reshaping), "ASL309").is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Fix, Label};
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::paths::{jsonata_input_reads, next_state, reads_under, result_location};
+use crate::rules::paths::{jsonata_input_reads, reads_under, receivers, result_location};
 use crate::rules::resources::integration_resource;
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::TextRange;
@@ -12,8 +12,9 @@ declare_rule! {
     /// (`arn:aws:states:::lambda:invoke`) and leaves the response wrapped: no
     /// `ResultSelector` or `OutputPath` (JSONPath), no `Output` (JSONata). The read
     /// counts when it names a field under where the result was put (the `ResultPath`,
-    /// `$` when absent) that the response does not have. Only the first state after the
-    /// Task is looked at, with the reads it surely makes (see ASL506).
+    /// `$` when absent) that the response does not have. The state after the Task is
+    /// looked at, with the reads it surely makes (see ASL506), and, past a Choice, a
+    /// Wait or a Pass state that hands its input on unchanged, the states after it.
     ///
     /// ## Why is this bad?
     /// `lambda:invoke` returns the Lambda `Invoke` response, `{"ExecutedVersion",
@@ -84,77 +85,76 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if arn.resource != "lambda:invoke" {
             continue;
         }
-        let Some(target) = next_state(machine, state) else {
-            continue;
-        };
-        // Where the wrapped response lands in the next state's input, and the reads there.
-        let found = match (state.query_language, target.query_language) {
-            (QueryLanguage::JsonPath, QueryLanguage::JsonPath) => {
-                let Some(at) = result_location(state) else {
-                    continue;
-                };
-                reads_under(target, &at)
-                    .into_iter()
-                    .find_map(|(range, path, rest)| {
-                        let field = rest.first()?;
-                        (!RESPONSE.contains(field)).then(|| {
-                            let fixed = [at.as_slice(), &["Payload"], &rest].concat();
-                            (range, path.to_string(), format!("$.{}", fixed.join(".")))
+        for target in receivers(machine, state) {
+            // Where the wrapped response lands in the next state's input, and the reads there.
+            let found = match (state.query_language, target.query_language) {
+                (QueryLanguage::JsonPath, QueryLanguage::JsonPath) => {
+                    let Some(at) = result_location(state) else {
+                        continue;
+                    };
+                    reads_under(target, &at)
+                        .into_iter()
+                        .find_map(|(range, path, rest)| {
+                            let field = rest.first()?;
+                            (!RESPONSE.contains(field)).then(|| {
+                                let fixed = [at.as_slice(), &["Payload"], &rest].concat();
+                                (range, path.to_string(), format!("$.{}", fixed.join(".")))
+                            })
                         })
-                    })
-            }
-            (QueryLanguage::JsonAta, QueryLanguage::JsonAta) => {
-                // With JSONPath's ResultPath/ResultSelector/OutputPath left on it, the
-                // Task is invalid (ASL111), and where its result goes is what that
-                // field meant: ASL111's fix turns it into an Output, so do not guess.
-                let jsonpath_output = ["ResultPath", "ResultSelector", "OutputPath"]
-                    .iter()
-                    .any(|f| state.field(f).is_some());
-                if state.field("Output").is_some() || jsonpath_output {
-                    continue;
                 }
-                jsonata_input_reads(target)
-                    .into_iter()
-                    .find_map(|(range, expression)| {
-                        let rest = expression.strip_prefix("$states.input.")?;
-                        let field = rest.split('.').next()?;
-                        (!RESPONSE.contains(&field)).then(|| {
-                            (
-                                range,
-                                expression.to_string(),
-                                format!("$states.input.Payload.{rest}"),
-                            )
+                (QueryLanguage::JsonAta, QueryLanguage::JsonAta) => {
+                    // With JSONPath's ResultPath/ResultSelector/OutputPath left on it, the
+                    // Task is invalid (ASL111), and where its result goes is what that
+                    // field meant: ASL111's fix turns it into an Output, so do not guess.
+                    let jsonpath_output = ["ResultPath", "ResultSelector", "OutputPath"]
+                        .iter()
+                        .any(|f| state.field(f).is_some());
+                    if state.field("Output").is_some() || jsonpath_output {
+                        continue;
+                    }
+                    jsonata_input_reads(target)
+                        .into_iter()
+                        .find_map(|(range, expression)| {
+                            let rest = expression.strip_prefix("$states.input.")?;
+                            let field = rest.split('.').next()?;
+                            (!RESPONSE.contains(&field)).then(|| {
+                                (
+                                    range,
+                                    expression.to_string(),
+                                    format!("$states.input.Payload.{rest}"),
+                                )
+                            })
                         })
-                    })
-            }
-            _ => None,
-        };
-        let Some((range, read, fixed)) = found else {
-            continue;
-        };
-        let fix = reader_fix(ctx.source, range, &read, &fixed);
-        let d = sink.report(
+                }
+                _ => None,
+            };
+            let Some((range, read, fixed)) = found else {
+                continue;
+            };
+            let fix = reader_fix(ctx.source, range, &read, &fixed);
+            let d = sink.report(
             range,
             format!(
                 "\"{}\" reads \"{read}\", but \"{}\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"{fixed}\"",
                 target.name, state.name
             ),
         );
-        d.labels.push(Label {
-            range: resource.value.range,
-            message: "returns {ExecutedVersion, Payload, StatusCode, ...}".into(),
-        });
-        d.help = Some(match state.query_language {
-            QueryLanguage::JsonPath => format!(
-                "read \"{fixed}\", or unwrap the response on \"{}\" with a ResultSelector that picks fields of $.Payload",
-                state.name
-            ),
-            QueryLanguage::JsonAta => format!(
-                "read \"{fixed}\", or give \"{}\" the Output \"{{% $states.result.Payload %}}\"",
-                state.name
-            ),
-        });
-        d.fixes.extend(fix);
+            d.labels.push(Label {
+                range: resource.value.range,
+                message: "returns {ExecutedVersion, Payload, StatusCode, ...}".into(),
+            });
+            d.help = Some(match state.query_language {
+                QueryLanguage::JsonPath => format!(
+                    "read \"{fixed}\", or unwrap the response on \"{}\" with a ResultSelector that picks fields of $.Payload",
+                    state.name
+                ),
+                QueryLanguage::JsonAta => format!(
+                    "read \"{fixed}\", or give \"{}\" the Output \"{{% $states.result.Payload %}}\"",
+                    state.name
+                ),
+            });
+            d.fixes.extend(fix);
+        }
     }
 }
 
