@@ -1,15 +1,25 @@
+use crate::model::{State, StateType};
 use crate::rules::errors::{UNCATCHABLE, handler_lists};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `States.Runtime` or `States.DataLimitExceeded` in the `ErrorEquals` of a
-    /// retrier or catcher.
+    /// Reports error names in the `ErrorEquals` of a retrier or catcher that can never
+    /// match there:
+    /// - `States.Runtime` and `States.DataLimitExceeded`, anywhere;
+    /// - `States.Timeout` on a Task without `TimeoutSeconds` or `HeartbeatSeconds` (nor
+    ///   their `Path` forms), and `States.HeartbeatTimeout` on one without
+    ///   `HeartbeatSeconds`. Tasks that run a job (`.sync`) are left alone.
     ///
     /// ## Why is this bad?
-    /// These errors end the execution: Step Functions never retries or catches them, not
-    /// even with `States.ALL`. The retrier or catcher suggests a protection that does not
-    /// exist; fix the cause instead (a path that does not exist, a payload over 256 KiB).
+    /// The first two end the execution: Step Functions never retries or catches them,
+    /// not even with `States.ALL`. A Task times out only after its own `TimeoutSeconds`,
+    /// which is 99999999 seconds when absent, longer than any execution may run, or
+    /// when it misses a heartbeat it was given `HeartbeatSeconds` for; a Lambda
+    /// function that runs out of time fails with Lambda's own error instead. Either way
+    /// the retrier or catcher suggests a protection that does not exist: fix the cause
+    /// (a path that does not exist, a payload over 256 KiB), or give the Task the
+    /// timeout it was meant to have.
     ///
     /// ## Example
     /// ```json
@@ -30,24 +40,68 @@ declare_rule! {
     }
 }
 
+/// Which timeouts a Task can raise: (`States.Timeout`, `States.HeartbeatTimeout`).
+/// Both for any other state (a Map or Parallel passes on the errors of its states)
+/// and for a Task running a job, whose own limits are not read here.
+fn timeouts(state: &State<'_, '_>) -> (bool, bool) {
+    let job = state
+        .field("Resource")
+        .and_then(|m| m.value.as_str())
+        .is_none_or(|r| r.contains(".sync") || r.starts_with("${") || r.starts_with("{%"));
+    if state.kind != Some(StateType::Task) || job {
+        return (true, true);
+    }
+    let has = |key: &str| state.field(key).is_some();
+    let heartbeat = has("HeartbeatSeconds") || has("HeartbeatSecondsPath");
+    (
+        heartbeat || has("TimeoutSeconds") || has("TimeoutSecondsPath"),
+        heartbeat,
+    )
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
+        let (timeout, heartbeat) = timeouts(state);
         for list in handler_lists(state) {
+            let verb = if list.field == "Retry" {
+                "retries"
+            } else {
+                "catches"
+            };
             for (_, names) in &list.entries {
                 for n in names.iter() {
-                    let Some(name) = n.as_str().filter(|s| UNCATCHABLE.contains(s)) else {
-                        continue;
-                    };
-                    let verb = if list.field == "Retry" {
-                        "retries"
-                    } else {
-                        "catches"
-                    };
-                    sink.report(
-                        n.range,
-                        format!("{name} always ends the execution: Step Functions never {verb} it"),
-                    );
+                    let Some(name) = n.as_str() else { continue };
+                    if UNCATCHABLE.contains(&name) {
+                        sink.report(
+                            n.range,
+                            format!(
+                                "{name} always ends the execution: Step Functions never {verb} it"
+                            ),
+                        );
+                    } else if name == "States.Timeout" && !timeout {
+                        sink.report(
+                            n.range,
+                            format!(
+                                "States.Timeout never happens in \"{}\": it has no TimeoutSeconds or HeartbeatSeconds",
+                                state.name
+                            ),
+                        )
+                        .help = Some(
+                            "set TimeoutSeconds (or HeartbeatSeconds) on the Task; a Lambda function that runs out of time fails with Lambda's error, not States.Timeout".into(),
+                        );
+                    } else if name == "States.HeartbeatTimeout" && !heartbeat {
+                        sink.report(
+                            n.range,
+                            format!(
+                                "States.HeartbeatTimeout never happens in \"{}\": it has no HeartbeatSeconds",
+                                state.name
+                            ),
+                        )
+                        .help = Some(
+                            "set HeartbeatSeconds on the Task for its worker to report progress within".into(),
+                        );
+                    }
                 }
             }
         }
@@ -58,6 +112,54 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 mod tests {
     use crate::lint::{LintOptions, lint_text};
     use crate::syntax::SourceKind;
+
+    fn messages(text: &str) -> Vec<(String, String)> {
+        let opts = LintOptions {
+            select: vec!["ASL503".into()],
+            ..Default::default()
+        };
+        lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect()
+    }
+
+    fn task(fields: &str) -> String {
+        format!(
+            r#"{{"StartAt": "Work", "States": {{"Work": {{"Type": "Task", {fields}, "Retry": [{{"ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout", "Lambda.Unknown"]}}], "End": true}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn timeouts_a_task_cannot_raise() {
+        let lambda =
+            r#""Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}"#;
+        assert_eq!(
+            messages(&task(lambda)),
+            [
+                (
+                    "\"States.Timeout\"".to_string(),
+                    "States.Timeout never happens in \"Work\": it has no TimeoutSeconds or HeartbeatSeconds".to_string()
+                ),
+                (
+                    "\"States.HeartbeatTimeout\"".to_string(),
+                    "States.HeartbeatTimeout never happens in \"Work\": it has no HeartbeatSeconds".to_string()
+                ),
+            ]
+        );
+        let with_timeout = format!("{lambda}, \"TimeoutSeconds\": 30");
+        assert_eq!(messages(&task(&with_timeout)).len(), 1);
+        for fields in [
+            format!("{lambda}, \"HeartbeatSeconds\": 30"),
+            format!("{lambda}, \"HeartbeatSecondsPath\": \"$.hb\""),
+            r#""Resource": "arn:aws:states:::glue:startJobRun.sync", "Parameters": {"JobName": "j"}"#.to_string(),
+        ] {
+            assert!(messages(&task(&fields)).is_empty(), "{fields}");
+        }
+        // A Parallel or Map passes on the timeouts of its states.
+        let parallel = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "TimeoutSeconds": 5, "End": true}}}], "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}"#;
+        assert!(messages(parallel).is_empty());
+    }
 
     #[test]
     fn runtime_in_catch() {
