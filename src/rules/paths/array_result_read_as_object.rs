@@ -1,7 +1,9 @@
 use crate::diagnostics::Label;
+use crate::expr::jsonpath::{self, Root, Selector};
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::paths::{reads_under, receivers, result_location};
+use crate::rules::paths::{reads_under, receivers, result_location, template_members};
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::Node;
 
 declare_rule! {
     /// ## What it does
@@ -11,7 +13,9 @@ declare_rule! {
     /// read counts when it names a field right under where the result was put (the
     /// `ResultPath`, `$` when absent). JSONPath states only, and only the reads the next
     /// state surely makes (see ASL506), or, past a Choice, a Wait or a Pass state that
-    /// hands its input on unchanged, the states after it.
+    /// hands its input on unchanged, the states after it. The state's own
+    /// `ResultSelector`, which reads that array, is checked too: `"status.$": "$.status"`
+    /// names a field the array does not have.
     ///
     /// ## Why is this bad?
     /// A Parallel state's result is an array with one entry per branch, and a Map's is an
@@ -66,6 +70,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if state.query_language != QueryLanguage::JsonPath {
             continue;
         }
+        let kind = state.kind.map_or("", |k| k.as_str());
+        if let Some(selector) = state.field("ResultSelector") {
+            selector_reads(sink, state.name, kind, what, &selector.value);
+        }
         let Some(at) = result_location(state) else {
             continue;
         };
@@ -84,14 +92,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             } else {
                 format!("$.{}", at.join("."))
             };
-            let kind = state.kind.map_or("", |k| k.as_str());
             let d = sink.report(
-            range,
-            format!(
-                "\"{}\" reads \"{path}\", but {array} holds the result of the {kind} state \"{}\", an array ({what}): it has no field \"{field}\"",
-                target.name, state.name
-            ),
-        );
+                range,
+                format!(
+                    "\"{}\" reads \"{path}\", but {array} holds the result of the {kind} state \"{}\", an array ({what}): it has no field \"{field}\"",
+                    target.name, state.name
+                ),
+            );
             d.labels.push(Label {
                 range: state.name_range,
                 message: format!("its result is an array ({what})"),
@@ -101,6 +108,39 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 state.name
             ));
         }
+    }
+}
+
+/// The `.$` paths of a Parallel or Map state's `ResultSelector` that name a field of
+/// the result itself (`$.status`), which is an array.
+fn selector_reads(sink: &mut Sink<'_>, state: &str, kind: &str, what: &str, selector: &Node<'_>) {
+    for m in template_members(selector) {
+        if !m.key.ends_with(".$") {
+            continue;
+        }
+        let Some(text) = m.value.as_str() else {
+            continue;
+        };
+        let Ok(path) = jsonpath::parse(text) else {
+            continue;
+        };
+        let Some(first) = path.segments.first() else {
+            continue;
+        };
+        let (Root::Input, Selector::Name(name), false) =
+            (&path.root, &first.selector, first.descendant)
+        else {
+            continue;
+        };
+        let d = sink.report(
+            m.value.range,
+            format!(
+                "the ResultSelector of \"{state}\" reads \"{text}\", but the result of the {kind} state is an array ({what}): it has no field \"{name}\""
+            ),
+        );
+        d.help = Some(format!(
+            "read one entry (\"$[0].{name}\") or the field of every entry (\"$[*].{name}\")"
+        ));
     }
 }
 
@@ -134,6 +174,24 @@ mod tests {
                 "\"$.total\": \"N\" reads \"$.total\", but $ holds the result of the Map state \"M\", an array (one entry per item): it has no field \"total\""
             ]
         );
+    }
+
+    #[test]
+    fn result_selectors_that_read_a_field_of_the_array() {
+        let found = run(
+            r#", "ResultSelector": {"name.$": "$.ok", "all.$": "$[*].ok", "first.$": "$[0].ok", "n.$": "$.length()", "deep.$": "$..ok", "nested": {"x.$": "$['ok']"}, "ctx.$": "$$.Execution.Id"}"#,
+            r#"{"Type": "Succeed"}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                "\"$.ok\": the ResultSelector of \"P\" reads \"$.ok\", but the result of the Parallel state is an array (one entry per branch): it has no field \"ok\"",
+                "\"$['ok']\": the ResultSelector of \"P\" reads \"$['ok']\", but the result of the Parallel state is an array (one entry per branch): it has no field \"ok\"",
+            ]
+        );
+        // A Map with a ResultWriter returns an object describing the written results.
+        let writer = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}, "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "p"}}, "ResultSelector": {"bucket.$": "$.ResultWriterDetails.Bucket"}, "End": true}}}"#;
+        assert!(located_messages(writer, "ASL308").is_empty());
     }
 
     #[test]

@@ -114,12 +114,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 ),
             };
             let d = sink.report(
-            range,
-            format!(
-                "\"{}\" reads \"{path}\", but \"{}\" puts {described} {place}, which has no field \"{missing}\"",
-                target.name, state.name
-            ),
-        );
+                range,
+                format!(
+                    "\"{}\" reads \"{path}\", but \"{}\" puts {described} {place}, which has no field \"{missing}\"",
+                    target.name, state.name
+                ),
+            );
             d.labels.push(Label {
                 range: value.range,
                 message: label.into(),

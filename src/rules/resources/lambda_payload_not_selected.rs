@@ -133,12 +133,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             };
             let fix = reader_fix(ctx.source, range, &read, &fixed);
             let d = sink.report(
-            range,
-            format!(
-                "\"{}\" reads \"{read}\", but \"{}\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"{fixed}\"",
-                target.name, state.name
-            ),
-        );
+                range,
+                format!(
+                    "\"{}\" reads \"{read}\", but \"{}\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"{fixed}\"",
+                    target.name, state.name
+                ),
+            );
             d.labels.push(Label {
                 range: resource.value.range,
                 message: "returns {ExecutedVersion, Payload, StatusCode, ...}".into(),
