@@ -7,6 +7,7 @@ pub mod invalid_resource_arn;
 pub mod lambda_payload_not_selected;
 pub mod missing_integration_parameter;
 pub mod missing_task_token;
+pub mod nested_execution_result_misread;
 pub mod partition_mismatch;
 pub mod service_integration_with_region;
 pub mod task_token_without_callback;

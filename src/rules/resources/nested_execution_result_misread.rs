@@ -1,0 +1,250 @@
+use crate::diagnostics::{Applicability, Fix, Label};
+use crate::model::QueryLanguage;
+use crate::rules::paths::{reads_under, receivers, result_location};
+use crate::rules::resources::{Pattern, integration_resource, split_pattern};
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::{TextRange, string_source_offset};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a state that reads the result of a nested workflow
+    /// (`arn:aws:states:::states:startExecution`) as if it were the child
+    /// execution's output:
+    /// - without `.sync` the Task returns as soon as the child starts, with
+    ///   `{ExecutionArn, StartDate}` only;
+    /// - with `.sync` or `.sync:2` the result describes the finished execution
+    ///   (`Status`, `Output`, `Input`, `StartDate`, ...), and the child's output is
+    ///   under `Output`;
+    /// - with `.sync` that `Output` is a JSON string, so a field under it is not there
+    ///   (`.sync:2` gives it as JSON).
+    ///
+    /// The reads judged are those of the states that get the Task's output as it
+    /// comes (no `ResultSelector` or `OutputPath`), as ASL410 does for Lambda.
+    ///
+    /// ## Why is this bad?
+    /// The path matches nothing and the reading state fails with `States.Runtime`
+    /// after the child workflow has run, often for a long time.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Run checks", "States": {
+    ///   "Run checks": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+    ///     "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:checks", "Input.$": "$"},
+    ///     "ResultPath": "$.checks", "Next": "Passed?"},
+    ///   "Passed?": {"Type": "Choice", "Choices": [
+    ///     {"Variable": "$.checks.Output.passed", "BooleanEquals": true, "Next": "Enrol"}],
+    ///     "Default": "Cancel"},
+    ///   "Enrol": {"Type": "Succeed"}, "Cancel": {"Type": "Fail"}}}
+    /// ```
+    ///
+    /// Use instead (`.sync:2` returns the output as JSON):
+    /// ```json
+    /// {"StartAt": "Run checks", "States": {
+    ///   "Run checks": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+    ///     "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:checks", "Input.$": "$"},
+    ///     "ResultPath": "$.checks", "Next": "Passed?"},
+    ///   "Passed?": {"Type": "Choice", "Choices": [
+    ///     {"Variable": "$.checks.Output.passed", "BooleanEquals": true, "Next": "Enrol"}],
+    ///     "Default": "Cancel"},
+    ///   "Enrol": {"Type": "Succeed"}, "Cancel": {"Type": "Fail"}}}
+    /// ```
+    ///
+    /// ## Fix
+    /// For a field under the `Output` of `.sync`, the `Resource` becomes `.sync:2`
+    /// (unsafe: `Input` then comes as JSON too).
+    pub static RULE = {
+        code: "ASL414",
+        name: "nested-execution-result-misread",
+        severity: Warning,
+        aws_code: None,
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+/// What `startExecution` returns without `.sync`.
+const STARTED: &[&str] = &[
+    "ExecutionArn",
+    "StartDate",
+    "SdkHttpMetadata",
+    "SdkResponseMetadata",
+];
+
+/// What `startExecution.sync` (`:2`) returns: the `DescribeExecution` response.
+const DESCRIBED: &[&str] = &[
+    "ExecutionArn",
+    "StateMachineArn",
+    "Name",
+    "Status",
+    "StartDate",
+    "StopDate",
+    "Input",
+    "InputDetails",
+    "Output",
+    "OutputDetails",
+    "Error",
+    "Cause",
+    "TraceHeader",
+    "MapRunArn",
+    "StateMachineVersionArn",
+    "StateMachineAliasArn",
+    "RedriveCount",
+    "RedriveDate",
+    "RedriveStatus",
+    "RedriveStatusReason",
+    "SdkHttpMetadata",
+    "SdkResponseMetadata",
+];
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        if state.query_language != QueryLanguage::JsonPath {
+            continue;
+        }
+        let Some((resource, text, arn)) = integration_resource(state) else {
+            continue;
+        };
+        let (action, pattern) = split_pattern(arn.resource);
+        if action != "states:startExecution" {
+            continue;
+        }
+        let Some(pattern) = pattern.filter(|p| *p != Pattern::WaitForTaskToken) else {
+            continue;
+        };
+        let Some(at) = result_location(state) else {
+            continue;
+        };
+        let place = |names: &[&str]| {
+            std::iter::once("$")
+                .chain(at.iter().copied())
+                .chain(names.iter().copied())
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        for target in receivers(machine, state)
+            .into_iter()
+            .filter(|t| t.query_language == QueryLanguage::JsonPath)
+        {
+            let found = reads_under(target, &at).into_iter().find_map(|(range, path, rest)| {
+                let first = *rest.first()?;
+                let problem = match pattern {
+                    Pattern::RequestResponse if !STARTED.contains(&first) => format!(
+                        "startExecution without .sync returns when the child execution starts, with {{ExecutionArn, StartDate}} only: there is no \"{first}\""
+                    ),
+                    Pattern::Sync | Pattern::Sync2 if !DESCRIBED.contains(&first) => format!(
+                        "the result of startExecution{} describes the child execution: its output is in {}",
+                        pattern.suffix(),
+                        place(&["Output"])
+                    ),
+                    Pattern::Sync if first == "Output" && rest.len() > 1 => format!(
+                        "with .sync the child's output comes as a JSON string in {}: it has no field \"{}\"",
+                        place(&["Output"]),
+                        rest[1]
+                    ),
+                    _ => return None,
+                };
+                Some((range, path, problem, first == "Output"))
+            });
+            let Some((range, path, problem, under_output)) = found else {
+                continue;
+            };
+            let d = sink.report(
+                range,
+                format!("\"{}\" reads \"{path}\", but {problem}", target.name),
+            );
+            d.labels.push(Label {
+                range: resource.value.range,
+                message: "the nested workflow is started here".into(),
+            });
+            d.help = Some(match pattern {
+                Pattern::RequestResponse => {
+                    "use states:startExecution.sync:2 to wait for the child and get its output as JSON in Output".to_string()
+                }
+                Pattern::Sync if under_output => {
+                    "use states:startExecution.sync:2 to get the output as JSON, or parse it with States.StringToJson".to_string()
+                }
+                _ => format!("read \"{}\"", place(&["Output"])),
+            });
+            // `.sync` to `.sync:2`, where the source spells the Resource as is.
+            if pattern == Pattern::Sync && under_output {
+                let end = string_source_offset(ctx.source, &resource.value, text.len()) as usize;
+                if end >= text.len() && ctx.source.get(end - text.len()..end) == Some(text) {
+                    d.fixes.push(Fix::replace(
+                        "Get the output as JSON (.sync:2)",
+                        Applicability::Unsafe,
+                        TextRange::from_usize(end, end),
+                        ":2",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::located_messages;
+
+    fn run(resource: &str, read: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"StartAt": "Run", "States": {{"Run": {{"Type": "Task", "Resource": "arn:aws:states:::states:{resource}", "Parameters": {{"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}}, "ResultPath": "$.child", "Next": "Check"}},
+            "Check": {{"Type": "Choice", "Choices": [{{"Variable": "{read}", "BooleanEquals": true, "Next": "Done"}}], "Default": "Done"}},
+            "Done": {{"Type": "Succeed"}}}}}}"#
+        );
+        located_messages(&text, "ASL414")
+    }
+
+    #[test]
+    fn reads_of_the_child_output_that_are_not_there() {
+        assert_eq!(
+            run("startExecution", "$.child.Output.ok"),
+            [
+                "\"$.child.Output.ok\": \"Check\" reads \"$.child.Output.ok\", but startExecution without .sync returns when the child execution starts, with {ExecutionArn, StartDate} only: there is no \"Output\""
+            ]
+        );
+        assert_eq!(
+            run("startExecution.sync", "$.child.ok"),
+            [
+                "\"$.child.ok\": \"Check\" reads \"$.child.ok\", but the result of startExecution.sync describes the child execution: its output is in $.child.Output"
+            ]
+        );
+        assert_eq!(
+            run("startExecution.sync", "$.child.Output.ok"),
+            [
+                "\"$.child.Output.ok\": \"Check\" reads \"$.child.Output.ok\", but with .sync the child's output comes as a JSON string in $.child.Output: it has no field \"ok\""
+            ]
+        );
+        assert_eq!(
+            run("startExecution.sync:2", "$.child.ok"),
+            [
+                "\"$.child.ok\": \"Check\" reads \"$.child.ok\", but the result of startExecution.sync:2 describes the child execution: its output is in $.child.Output"
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_that_are_there() {
+        assert!(run("startExecution", "$.child.ExecutionArn").is_empty());
+        assert!(run("startExecution.sync", "$.child.Output").is_empty());
+        assert!(run("startExecution.sync", "$.child.Status").is_empty());
+        assert!(run("startExecution.sync:2", "$.child.Output.ok").is_empty());
+        assert!(run("startExecution.waitForTaskToken", "$.child.ok").is_empty());
+        assert!(run("startExecution.sync", "$.other").is_empty());
+    }
+
+    #[test]
+    fn the_fix_asks_for_json_output() {
+        let text = r#"{"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync", "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}, "ResultPath": "$.child", "Next": "Use"},
+            "Use": {"Type": "Pass", "Parameters": {"ok.$": "$.child.Output.ok"}, "End": true}}}"#;
+        let opts = crate::lint::LintOptions {
+            select: vec!["ASL414".into()],
+            ..Default::default()
+        };
+        let d = crate::lint::lint_text(text, crate::syntax::SourceKind::Json, &opts);
+        let edit = &d[0].fixes[0].edits[0];
+        let mut fixed = text.to_string();
+        fixed.replace_range(edit.range.as_usize(), &edit.replacement);
+        assert!(fixed.contains("\"arn:aws:states:::states:startExecution.sync:2\""));
+    }
+}
