@@ -234,6 +234,27 @@ pub(crate) fn find_string<'a, 's>(
     (None, unknown)
 }
 
+/// An unsafe fix that adds `suffix` to the end of a Task's `Resource` (`text`, the
+/// value of `resource`), where the source spells the value as it is (no escapes).
+pub(crate) fn resource_suffix_fix(
+    source: &str,
+    resource: &Member<'_>,
+    text: &str,
+    suffix: &str,
+    title: &str,
+) -> Option<crate::diagnostics::Fix> {
+    let end = string_source_offset(source, &resource.value, text.len()) as usize;
+    let start = end.checked_sub(text.len())?;
+    (source.get(start..end) == Some(text)).then(|| {
+        crate::diagnostics::Fix::replace(
+            title,
+            crate::diagnostics::Applicability::Unsafe,
+            TextRange::from_usize(end, end),
+            suffix,
+        )
+    })
+}
+
 /// The source range of decoded bytes `from..to` of a string member's value, at least
 /// one byte wide so that an empty part can still be pointed at.
 pub(crate) fn value_range(source: &str, m: &Member<'_>, from: usize, to: usize) -> TextRange {

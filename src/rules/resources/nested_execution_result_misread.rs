@@ -1,9 +1,8 @@
-use crate::diagnostics::{Applicability, Fix, Label};
+use crate::diagnostics::Label;
 use crate::model::QueryLanguage;
 use crate::rules::paths::{reads_under, receivers, result_location};
-use crate::rules::resources::{Pattern, integration_resource, split_pattern};
+use crate::rules::resources::{Pattern, integration_resource, resource_suffix_fix, split_pattern};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{TextRange, string_source_offset};
 
 declare_rule! {
     /// ## What it does
@@ -168,15 +167,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             });
             // `.sync` to `.sync:2`, where the source spells the Resource as is.
             if pattern == Pattern::Sync && under_output {
-                let end = string_source_offset(ctx.source, &resource.value, text.len()) as usize;
-                if end >= text.len() && ctx.source.get(end - text.len()..end) == Some(text) {
-                    d.fixes.push(Fix::replace(
-                        "Get the output as JSON (.sync:2)",
-                        Applicability::Unsafe,
-                        TextRange::from_usize(end, end),
-                        ":2",
-                    ));
-                }
+                d.fixes.extend(resource_suffix_fix(
+                    ctx.source,
+                    resource,
+                    text,
+                    ":2",
+                    "Get the output as JSON (.sync:2)",
+                ));
             }
         }
     }

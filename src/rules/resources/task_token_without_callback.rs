@@ -1,9 +1,7 @@
-use crate::diagnostics::{Applicability, Fix};
 use crate::rules::resources::{
-    Pattern, find_string, integration, parse_arn, split_pattern, task_resource,
+    Pattern, find_string, integration, parse_arn, resource_suffix_fix, split_pattern, task_resource,
 };
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{TextRange, string_source_offset};
 
 declare_rule! {
     /// ## What it does
@@ -109,17 +107,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         d.help = Some(format!(
             "use \"{waiting}\" to wait until SendTaskSuccess or SendTaskFailure returns the token, with a HeartbeatSeconds or TimeoutSeconds"
         ));
-        // Insert the suffix after the Resource text, where the source spells it as is.
-        let end = string_source_offset(ctx.source, &resource.value, text.len()) as usize;
-        if end >= text.len() && ctx.source.get(end - text.len()..end) == Some(text) {
-            let at = TextRange::from_usize(end, end);
-            d.fixes.push(Fix::replace(
-                "Wait for the task token (.waitForTaskToken)",
-                Applicability::Unsafe,
-                at,
-                ".waitForTaskToken",
-            ));
-        }
+        d.fixes.extend(resource_suffix_fix(
+            ctx.source,
+            resource,
+            text,
+            ".waitForTaskToken",
+            "Wait for the task token (.waitForTaskToken)",
+        ));
     }
 }
 
