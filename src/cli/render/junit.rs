@@ -40,15 +40,7 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
                 r#"    <testcase name="{} {rule} at {}:{}" classname="{path}">"#,
                 d.code, at.line, at.column
             )?;
-            let mut body = format!(
-                "{}:{}:{}: {} [{}] {}",
-                file.path,
-                at.line,
-                at.column,
-                d.code,
-                d.severity.as_str(),
-                d.message
-            );
+            let mut body = super::concise::line(&file.path, at, d);
             if let Some(help) = &d.help {
                 body.push_str("\nhelp: ");
                 body.push_str(help);

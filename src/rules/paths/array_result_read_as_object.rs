@@ -1,7 +1,7 @@
 use crate::diagnostics::Label;
 use crate::expr::jsonpath::{self, Root, Selector};
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::paths::{reads_under, receivers, result_location, template_members};
+use crate::rules::paths::{path_of, reads_under, receivers, result_location, template_members};
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::Node;
 
@@ -87,11 +87,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let Some((range, path, field)) = found else {
                 continue;
             };
-            let array = if at.is_empty() {
-                "$".to_string()
-            } else {
-                format!("$.{}", at.join("."))
-            };
+            let array = path_of(&at);
             let d = sink.report(
                 range,
                 format!(

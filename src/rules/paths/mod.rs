@@ -457,6 +457,14 @@ pub(crate) fn next_state<'m, 'a, 's>(
     machine.scope(state.id.scope).state(name)
 }
 
+/// The JSONPath of plain field names from `$`: `$` for none, else `$.a.b`.
+pub(crate) fn path_of(names: &[&str]) -> String {
+    std::iter::once("$")
+        .chain(names.iter().copied())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 /// The states that get `state`'s output as their input: the state its `Next` names
 /// and, past states that hand their input on as it is, the states those lead to: a
 /// Choice (each rule's target and the Default) and a Wait or a Pass that leave the data

@@ -1,6 +1,6 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, State, StateType};
-use crate::rules::paths::{reads_under, receivers, selected_result_location};
+use crate::rules::paths::{path_of, reads_under, receivers, selected_result_location};
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
 use crate::syntax::Node;
 
@@ -103,7 +103,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let place = if at.is_empty() {
                 "as its whole output".to_string()
             } else {
-                format!("at $.{}", at.join("."))
+                format!("at {}", path_of(&at))
             };
             let (value, described, label) = match what {
                 Placed::Fixed(n) => (n, "its fixed Result".to_string(), "the value placed there"),

@@ -1,6 +1,6 @@
 use crate::diagnostics::Label;
 use crate::model::QueryLanguage;
-use crate::rules::paths::{reads_under, receivers, result_location};
+use crate::rules::paths::{path_of, reads_under, receivers, result_location};
 use crate::rules::resources::{Pattern, integration_resource, resource_suffix_fix, split_pattern};
 use crate::rules::{LintContext, Sink, declare_rule};
 
@@ -114,13 +114,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some(at) = result_location(state) else {
             continue;
         };
-        let place = |names: &[&str]| {
-            std::iter::once("$")
-                .chain(at.iter().copied())
-                .chain(names.iter().copied())
-                .collect::<Vec<_>>()
-                .join(".")
-        };
+        let output = path_of(&[at.as_slice(), &["Output"]].concat());
         for target in receivers(machine, state)
             .into_iter()
             .filter(|t| t.query_language == QueryLanguage::JsonPath)
@@ -134,11 +128,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     Pattern::Sync | Pattern::Sync2 if !DESCRIBED.contains(&first) => format!(
                         "the result of startExecution{} describes the child execution: its output is in {}",
                         pattern.suffix(),
-                        place(&["Output"])
+                        output
                     ),
                     Pattern::Sync if first == "Output" && rest.len() > 1 => format!(
                         "with .sync the child's output comes as a JSON string in {}: it has no field \"{}\"",
-                        place(&["Output"]),
+                        output,
                         rest[1]
                     ),
                     _ => return None,
@@ -163,7 +157,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 Pattern::Sync if under_output => {
                     "use states:startExecution.sync:2 to get the output as JSON, or parse it with States.StringToJson".to_string()
                 }
-                _ => format!("read \"{}\"", place(&["Output"])),
+                _ => format!("read \"{}\"", output),
             });
             // `.sync` to `.sync:2`, where the source spells the Resource as is.
             if pattern == Pattern::Sync && under_output {
