@@ -439,6 +439,7 @@ pub static RULES: &[&Rule] = &[
     &resources::invalid_integration_parameter::RULE,
     &resources::task_token_without_callback::RULE,
     &resources::nested_execution_result_misread::RULE,
+    &resources::aws_sdk_field_case::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,

@@ -259,9 +259,14 @@ pub fn states_refs(node: &Node) -> Vec<StatesRef> {
 /// up to the first step that is not a plain name. Only whole paths are listed (not
 /// `$states.context.A` again inside `$states.context.A.B`).
 pub fn states_context_paths(node: &Node) -> Vec<Vec<(String, TextRange)>> {
-    /// The names of a `$states.context...` chain of path steps, if `n` is one, and
+    states_paths(node, "context")
+}
+
+/// [`states_context_paths`] for any field of `$states` (`result`, `input`, ...).
+pub fn states_paths(node: &Node, field: &str) -> Vec<Vec<(String, TextRange)>> {
+    /// The names of a `$states.<field>...` chain of path steps, if `n` is one, and
     /// whether a step that is not a plain name ended the list.
-    fn chain(n: &Node) -> Option<(Vec<(String, TextRange)>, bool)> {
+    fn chain(n: &Node, field: &str) -> Option<(Vec<(String, TextRange)>, bool)> {
         let Kind::Binary {
             op: BinOp::Map,
             lhs,
@@ -273,11 +278,11 @@ pub fn states_context_paths(node: &Node) -> Vec<Vec<(String, TextRange)>> {
         let (mut names, ended) = match &lhs.kind {
             Kind::Var(v) if v == "states" => {
                 return match &rhs.kind {
-                    Kind::Name(f) if f == "context" => Some((Vec::new(), false)),
+                    Kind::Name(f) if f == field => Some((Vec::new(), false)),
                     _ => None,
                 };
             }
-            _ => chain(lhs)?,
+            _ => chain(lhs, field)?,
         };
         if ended {
             return Some((names, true));
@@ -305,7 +310,7 @@ pub fn states_context_paths(node: &Node) -> Vec<Vec<(String, TextRange)>> {
     let mut out = Vec::new();
     node.walk(|n| {
         if !inner.contains(&n.span)
-            && let Some((names, _)) = chain(n)
+            && let Some((names, _)) = chain(n, field)
             && !names.is_empty()
         {
             out.push(names);

@@ -436,7 +436,7 @@ pub(crate) fn selected_result_location<'a>(
 }
 
 /// The names of a path made only of plain field names (`$`, `$.a.b`, `$['a']`).
-fn plain_names(path: &str) -> Option<Vec<&str>> {
+pub(crate) fn plain_names(path: &str) -> Option<Vec<&str>> {
     let parsed = jsonpath::parse(path).ok()?;
     if parsed.root != jsonpath::Root::Input {
         return None;

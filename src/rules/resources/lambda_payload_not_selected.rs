@@ -1,9 +1,8 @@
-use crate::diagnostics::{Applicability, Fix, Label};
+use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, StateType};
 use crate::rules::paths::{jsonata_input_reads, reads_under, receivers, result_location};
-use crate::rules::resources::integration_resource;
+use crate::rules::resources::{integration_resource, reader_fix};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::TextRange;
 
 declare_rule! {
     /// ## What it does
@@ -156,18 +155,6 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             d.fixes.extend(fix);
         }
     }
-}
-
-/// Rewrites the read inside `range` (a path string, or an expression) to `fixed`,
-/// when the source spells it literally there.
-fn reader_fix(source: &str, range: TextRange, read: &str, fixed: &str) -> Option<Fix> {
-    let at = source.get(range.as_usize())?.find(read)? as u32 + range.start;
-    Some(Fix::replace(
-        format!("Read \"{fixed}\""),
-        Applicability::Unsafe,
-        TextRange::new(at, at + read.len() as u32),
-        fixed,
-    ))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 //! 4xx: Task resources and ARNs.
+pub mod aws_sdk_field_case;
 pub mod express_unsupported_pattern;
 pub mod invalid_integration_parameter;
 pub mod invalid_item_reader_resource;
@@ -232,6 +233,23 @@ pub(crate) fn find_string<'a, 's>(
         }
     }
     (None, unknown)
+}
+
+/// Rewrites the read inside `range` (a path string, or an expression) to `fixed`,
+/// when the source spells it literally there (unsafe).
+pub(crate) fn reader_fix(
+    source: &str,
+    range: TextRange,
+    read: &str,
+    fixed: &str,
+) -> Option<crate::diagnostics::Fix> {
+    let at = source.get(range.as_usize())?.find(read)? as u32 + range.start;
+    Some(crate::diagnostics::Fix::replace(
+        format!("Read \"{fixed}\""),
+        crate::diagnostics::Applicability::Unsafe,
+        TextRange::new(at, at + read.len() as u32),
+        fixed,
+    ))
 }
 
 /// An unsafe fix that adds `suffix` to the end of a Task's `Resource` (`text`, the

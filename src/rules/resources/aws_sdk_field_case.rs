@@ -1,0 +1,243 @@
+use crate::diagnostics::{Applicability, Fix};
+use crate::expr::jsonata::states_paths;
+use crate::model::QueryLanguage;
+use crate::rules::jsonata::{source_range, state_expressions};
+use crate::rules::paths::{
+    path_of, plain_names, reads_under, receivers, result_location, template_members,
+};
+use crate::rules::resources::{Pattern, integration_resource, reader_fix, split_pattern};
+use crate::rules::{LintContext, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a read of an AWS SDK integration's result
+    /// (`arn:aws:states:::aws-sdk:<service>:<action>`) that names a field starting
+    /// with a lower-case letter, where Step Functions returns every field of the
+    /// response with a capital first letter (`Contents`, `Items`, `Body`, `ETag`):
+    /// the Task's own `ResultSelector` (JSONPath) or `Output` and `Assign`
+    /// (`$states.result.items`, JSONata), and the reads of the states that get its
+    /// result as it comes. Only the first field under the result is judged; what is
+    /// below it (an item's attributes, a document's keys) may be your own data.
+    ///
+    /// ## Why is this bad?
+    /// The SDK documentation of most languages spells response fields in camel case
+    /// (`listObjectsV2` returns `contents` in JavaScript), but Step Functions gives
+    /// them in Pascal case. `$.contents` matches nothing and the state fails with
+    /// `States.Runtime` (`$states.result.contents` gives nothing, which a field does
+    /// not accept either).
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "List uploads", "States": {"List uploads": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+    ///   "Parameters": {"Bucket": "enrolment-uploads"},
+    ///   "ResultSelector": {"files.$": "$.contents"}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "List uploads", "States": {"List uploads": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+    ///   "Parameters": {"Bucket": "enrolment-uploads"},
+    ///   "ResultSelector": {"files.$": "$.Contents"}, "End": true}}}
+    /// ```
+    ///
+    /// ## Fix
+    /// The field name gets its capital letter (unsafe).
+    pub static RULE = {
+        code: "ASL415",
+        name: "aws-sdk-field-case",
+        severity: Warning,
+        aws_code: None,
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+/// `name` with its first letter in capitals, when it starts with a lower-case one.
+fn pascal(name: &str) -> Option<String> {
+    let first = name.chars().next().filter(char::is_ascii_lowercase)?;
+    Some(format!("{}{}", first.to_ascii_uppercase(), &name[1..]))
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some((_, _, arn)) = integration_resource(state) else {
+            continue;
+        };
+        let (action, pattern) = split_pattern(arn.resource);
+        let Some(call) = action.strip_prefix("aws-sdk:") else {
+            continue;
+        };
+        if pattern != Some(Pattern::RequestResponse) {
+            continue;
+        }
+        let mut report = |range, who: String, read: &str, fixed: &str, fix: Option<Fix>| {
+            let d = sink.report(
+                range,
+                format!(
+                    "{who} reads \"{read}\", but Step Functions gives the fields of the {call} response a capital first letter: \"{fixed}\"",
+                ),
+            );
+            d.help = Some(format!(
+                "AWS SDK integrations return Pascal-case field names, whatever the SDK documentation of your language shows; read \"{fixed}\""
+            ));
+            d.fixes.extend(fix);
+        };
+        match state.query_language {
+            QueryLanguage::JsonPath => {
+                // The Task's own ResultSelector reads the response itself.
+                if let Some(selector) = state.field("ResultSelector") {
+                    for m in template_members(&selector.value) {
+                        let Some(path) = m.value.as_str().filter(|_| m.key.ends_with(".$")) else {
+                            continue;
+                        };
+                        let Some(names) = plain_names(path) else {
+                            continue;
+                        };
+                        let Some(fixed) = names.first().and_then(|n| pascal(n)) else {
+                            continue;
+                        };
+                        let whole = path_of(&[&[fixed.as_str()], &names[1..]].concat());
+                        let fix = reader_fix(ctx.source, m.value.range, path, &whole);
+                        let who = format!("the ResultSelector of \"{}\"", state.name);
+                        report(m.value.range, who, path, &fixed, fix);
+                    }
+                    continue;
+                }
+                let Some(at) = result_location(state) else {
+                    continue;
+                };
+                for target in receivers(machine, state)
+                    .into_iter()
+                    .filter(|t| t.query_language == QueryLanguage::JsonPath)
+                {
+                    for (range, path, rest) in reads_under(target, &at) {
+                        let Some(fixed) = rest.first().and_then(|n| pascal(n)) else {
+                            continue;
+                        };
+                        let whole = path_of(&[&at[..], &[fixed.as_str()], &rest[1..]].concat());
+                        let fix = reader_fix(ctx.source, range, path, &whole);
+                        report(range, format!("\"{}\"", target.name), path, &fixed, fix);
+                        break;
+                    }
+                }
+            }
+            QueryLanguage::JsonAta => {
+                for e in state_expressions(state) {
+                    if !matches!(e.field.as_str(), "Output" | "Assign") {
+                        continue;
+                    }
+                    let Ok(tree) = &e.parsed.result else { continue };
+                    for names in states_paths(tree, "result") {
+                        let (name, span) = &names[0];
+                        let Some(fixed) = pascal(name) else { continue };
+                        let range = source_range(ctx.source, &e, *span);
+                        let fix =
+                            (ctx.source.get(range.as_usize()) == Some(name.as_str())).then(|| {
+                                Fix::replace(
+                                    format!("Read \"{fixed}\""),
+                                    Applicability::Unsafe,
+                                    range,
+                                    fixed.clone(),
+                                )
+                            });
+                        let who = format!("the {} of \"{}\"", e.field, state.name);
+                        let read = format!("$states.result.{name}");
+                        report(range, who, &read, &fixed, fix);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    /// (text at the range, message, fixed text) of ASL415.
+    fn run(text: &str) -> Vec<(String, String, Option<String>)> {
+        let opts = LintOptions {
+            select: vec!["ASL415".into()],
+            ..Default::default()
+        };
+        lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| {
+                let fixed = d.fixes.first().map(|f| {
+                    let mut t = text.to_string();
+                    t.replace_range(f.edits[0].range.as_usize(), &f.edits[0].replacement);
+                    t
+                });
+                (text[d.range.as_usize()].to_string(), d.message, fixed)
+            })
+            .collect()
+    }
+
+    const LIST: &str = r#""Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2", "Parameters": {"Bucket": "b"}"#;
+
+    #[test]
+    fn result_selector_and_the_states_after() {
+        let text = format!(
+            r#"{{"StartAt": "L", "States": {{"L": {{{LIST}, "ResultSelector": {{"files.$": "$.contents", "n.$": "$.KeyCount", "first.$": "$.Contents[0].Key"}}, "End": true}}}}}}"#
+        );
+        let found = run(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "\"$.contents\"");
+        assert_eq!(
+            found[0].1,
+            "the ResultSelector of \"L\" reads \"$.contents\", but Step Functions gives the fields of the s3:listObjectsV2 response a capital first letter: \"Contents\""
+        );
+        assert_eq!(
+            found[0].2.as_deref(),
+            Some(text.replace("$.contents", "$.Contents").as_str())
+        );
+
+        let text = format!(
+            r#"{{"StartAt": "L", "States": {{"L": {{{LIST}, "ResultPath": "$.listing", "Next": "Any?"}},
+            "Any?": {{"Type": "Choice", "Choices": [{{"Variable": "$.listing.keyCount", "NumericGreaterThan": 0, "Next": "D"}}], "Default": "D"}},
+            "D": {{"Type": "Pass", "Parameters": {{"k.$": "$.listing.Contents[0].Key", "mine.$": "$.other"}}, "End": true}}}}}}"#
+        );
+        let found = run(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "\"$.listing.keyCount\"");
+        assert!(
+            found[0]
+                .2
+                .as_ref()
+                .unwrap()
+                .contains("\"$.listing.KeyCount\"")
+        );
+    }
+
+    #[test]
+    fn jsonata_output_and_assign() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "G", "States": {"G": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem", "Arguments": {"TableName": "t", "Key": {}}, "Output": "{% $states.result.item %}", "Assign": {"n": "{% $states.result.Item.name.S %}"}, "End": true}}}"#;
+        let found = run(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "item");
+        assert!(
+            found[0]
+                .2
+                .as_ref()
+                .unwrap()
+                .contains("$states.result.Item %}")
+        );
+    }
+
+    #[test]
+    fn optimized_integrations_and_callbacks_are_not_judged() {
+        for resource in [
+            "arn:aws:states:::dynamodb:getItem",
+            "arn:aws:states:::aws-sdk:sqs:sendMessage.waitForTaskToken",
+        ] {
+            let text = format!(
+                r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "{resource}", "Parameters": {{}}, "ResultSelector": {{"x.$": "$.item"}}, "End": true}}}}}}"#
+            );
+            assert!(run(&text).is_empty(), "{resource}");
+        }
+    }
+}
