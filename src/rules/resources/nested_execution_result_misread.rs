@@ -18,7 +18,8 @@ declare_rule! {
     ///   (`.sync:2` gives it as JSON).
     ///
     /// The reads judged are those of the states that get the Task's output as it
-    /// comes (no `ResultSelector` or `OutputPath`), as ASL410 does for Lambda.
+    /// comes (no `ResultSelector` or `OutputPath`), as ASL410 does for Lambda;
+    /// JSONPath states only.
     ///
     /// ## Why is this bad?
     /// The path matches nothing and the reading state fails with `States.Runtime`
