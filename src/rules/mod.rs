@@ -760,6 +760,30 @@ pub(crate) fn each_fix(
         .collect()
 }
 
+/// For rule tests: each diagnostic of rule `code` on `text` as (the text at its range,
+/// its message, the text with its first fix applied).
+#[cfg(test)]
+pub(crate) fn located_fixes(
+    text: &str,
+    kind: crate::syntax::SourceKind,
+    code: &str,
+) -> Vec<(String, String, Option<String>)> {
+    let options = crate::LintOptions {
+        select: vec![code.into()],
+        ..Default::default()
+    };
+    crate::lint_text(text, kind, &options)
+        .into_iter()
+        .map(|d| {
+            let fixed = d
+                .fixes
+                .first()
+                .map(|f| crate::diagnostics::apply_edits(text, &f.edits).0);
+            (text[d.range.as_usize()].to_string(), d.message, fixed)
+        })
+        .collect()
+}
+
 /// A fix that writes `meant` where `written` is, for a misspelled name: safe when only
 /// the case differs (the name has one reading), unsafe otherwise. `replacement` is
 /// `meant` as the source must spell it there (quoted, with its `$`, ...).

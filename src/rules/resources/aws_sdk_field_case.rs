@@ -155,26 +155,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
+    use crate::rules::located_fixes;
     use crate::syntax::SourceKind;
 
-    /// (text at the range, message, fixed text) of ASL415.
     fn run(text: &str) -> Vec<(String, String, Option<String>)> {
-        let opts = LintOptions {
-            select: vec!["ASL415".into()],
-            ..Default::default()
-        };
-        lint_text(text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| {
-                let fixed = d.fixes.first().map(|f| {
-                    let mut t = text.to_string();
-                    t.replace_range(f.edits[0].range.as_usize(), &f.edits[0].replacement);
-                    t
-                });
-                (text[d.range.as_usize()].to_string(), d.message, fixed)
-            })
-            .collect()
+        located_fixes(text, SourceKind::Json, "ASL415")
     }
 
     const LIST: &str = r#""Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2", "Parameters": {"Bucket": "b"}"#;

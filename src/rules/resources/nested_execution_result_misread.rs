@@ -229,14 +229,8 @@ mod tests {
     fn the_fix_asks_for_json_output() {
         let text = r#"{"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync", "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}, "ResultPath": "$.child", "Next": "Use"},
             "Use": {"Type": "Pass", "Parameters": {"ok.$": "$.child.Output.ok"}, "End": true}}}"#;
-        let opts = crate::lint::LintOptions {
-            select: vec!["ASL414".into()],
-            ..Default::default()
-        };
-        let d = crate::lint::lint_text(text, crate::syntax::SourceKind::Json, &opts);
-        let edit = &d[0].fixes[0].edits[0];
-        let mut fixed = text.to_string();
-        fixed.replace_range(edit.range.as_usize(), &edit.replacement);
+        let found = crate::rules::located_fixes(text, crate::syntax::SourceKind::Json, "ASL414");
+        let fixed = found[0].2.as_deref().unwrap();
         assert!(fixed.contains("\"arn:aws:states:::states:startExecution.sync:2\""));
     }
 }

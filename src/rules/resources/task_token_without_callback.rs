@@ -119,26 +119,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
+    use crate::rules::located_fixes;
     use crate::syntax::SourceKind;
 
     fn run(text: &str, kind: SourceKind) -> Vec<(String, String, Option<String>)> {
-        let opts = LintOptions {
-            select: vec!["ASL413".into()],
-            ..Default::default()
-        };
-        lint_text(text, kind, &opts)
-            .into_iter()
-            .map(|d| {
-                let fixed = d.fixes.first().map(|f| {
-                    let e = &f.edits[0];
-                    let mut t = text.to_string();
-                    t.replace_range(e.range.as_usize(), &e.replacement);
-                    t
-                });
-                (text[d.range.as_usize()].to_string(), d.message, fixed)
-            })
-            .collect()
+        located_fixes(text, kind, "ASL413")
     }
 
     fn task(resource: &str, request: &str) -> String {
