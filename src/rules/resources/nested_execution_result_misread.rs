@@ -1,7 +1,11 @@
 use crate::diagnostics::Label;
+use crate::expr::jsonata::states_paths;
 use crate::model::QueryLanguage;
+use crate::rules::jsonata::{source_range, state_expressions};
 use crate::rules::paths::{path_of, reads_under, receivers, result_location};
-use crate::rules::resources::{Pattern, integration_resource, resource_suffix_fix, split_pattern};
+use crate::rules::resources::{
+    Pattern, find_string, integration_resource, resource_suffix_fix, split_pattern,
+};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -17,9 +21,12 @@ declare_rule! {
     /// - with `.sync` that `Output` is a JSON string, so a field under it is not there
     ///   (`.sync:2` gives it as JSON).
     ///
+    /// A Task that gives the child its task token is left alone: the child may end it
+    /// with `SendTaskSuccess` and any output.
+    ///
     /// The reads judged are those of the states that get the Task's output as it
-    /// comes (no `ResultSelector` or `OutputPath`), as ASL410 does for Lambda;
-    /// JSONPath states only.
+    /// comes (no `ResultSelector` or `OutputPath`), as ASL410 does for Lambda, and in
+    /// JSONata the Task's own `Output` and `Assign` (`$states.result.Output.total`).
     ///
     /// ## Why is this bad?
     /// The path matches nothing and the reading state fails with `States.Runtime`
@@ -96,12 +103,29 @@ const DESCRIBED: &[&str] = &[
     "SdkResponseMetadata",
 ];
 
+/// What is wrong with reading `names` under the result of `startExecution` with
+/// `pattern`, whose `Output` is at `output`; `None` when the field is there.
+fn problem(pattern: Pattern, names: &[&str], output: &str) -> Option<String> {
+    let first = *names.first()?;
+    Some(match pattern {
+        Pattern::RequestResponse if !STARTED.contains(&first) => format!(
+            "startExecution without .sync returns when the child execution starts, with {{ExecutionArn, StartDate}} only: there is no \"{first}\""
+        ),
+        Pattern::Sync | Pattern::Sync2 if !DESCRIBED.contains(&first) => format!(
+            "the result of startExecution{} describes the child execution: its output is in {output}",
+            pattern.suffix()
+        ),
+        Pattern::Sync if first == "Output" && names.len() > 1 => format!(
+            "with .sync the child's output comes as a JSON string in {output}: it has no field \"{}\"",
+            names[1]
+        ),
+        _ => return None,
+    })
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        if state.query_language != QueryLanguage::JsonPath {
-            continue;
-        }
         let Some((resource, text, arn)) = integration_resource(state) else {
             continue;
         };
@@ -112,41 +136,26 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some(pattern) = pattern.filter(|p| *p != Pattern::WaitForTaskToken) else {
             continue;
         };
-        let Some(at) = result_location(state) else {
-            continue;
-        };
-        let output = path_of(&[at.as_slice(), &["Output"]].concat());
-        for target in receivers(machine, state)
-            .into_iter()
-            .filter(|t| t.query_language == QueryLanguage::JsonPath)
-        {
-            let found = reads_under(target, &at).into_iter().find_map(|(range, path, rest)| {
-                let first = *rest.first()?;
-                let problem = match pattern {
-                    Pattern::RequestResponse if !STARTED.contains(&first) => format!(
-                        "startExecution without .sync returns when the child execution starts, with {{ExecutionArn, StartDate}} only: there is no \"{first}\""
-                    ),
-                    Pattern::Sync | Pattern::Sync2 if !DESCRIBED.contains(&first) => format!(
-                        "the result of startExecution{} describes the child execution: its output is in {}",
-                        pattern.suffix(),
-                        output
-                    ),
-                    Pattern::Sync if first == "Output" && rest.len() > 1 => format!(
-                        "with .sync the child's output comes as a JSON string in {}: it has no field \"{}\"",
-                        output,
-                        rest[1]
-                    ),
-                    _ => return None,
-                };
-                Some((range, path, problem, first == "Output"))
+        // A job task can also be completed with SendTaskSuccess and its task token: a
+        // child given the token may send back any output.
+        let sends_token = state
+            .field("Parameters")
+            .or_else(|| state.field("Arguments"))
+            .is_some_and(|m| {
+                find_string(&m.value, |s| s.contains("Task.Token"))
+                    .0
+                    .is_some()
             });
-            let Some((range, path, problem, under_output)) = found else {
-                continue;
-            };
-            let d = sink.report(
-                range,
-                format!("\"{}\" reads \"{path}\", but {problem}", target.name),
-            );
+        if sends_token {
+            continue;
+        }
+        let mut report = |range,
+                          who: String,
+                          read: &str,
+                          problem: String,
+                          output: &str,
+                          under_output: bool| {
+            let d = sink.report(range, format!("{who} reads \"{read}\", but {problem}"));
             d.labels.push(Label {
                 range: resource.value.range,
                 message: "the nested workflow is started here".into(),
@@ -158,7 +167,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 Pattern::Sync if under_output => {
                     "use states:startExecution.sync:2 to get the output as JSON, or parse it with States.StringToJson".to_string()
                 }
-                _ => format!("read \"{}\"", output),
+                _ => format!("read \"{output}\""),
             });
             // `.sync` to `.sync:2`, where the source spells the Resource as is.
             if pattern == Pattern::Sync && under_output {
@@ -169,6 +178,51 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     ":2",
                     "Get the output as JSON (.sync:2)",
                 ));
+            }
+        };
+        if state.query_language == QueryLanguage::JsonAta {
+            // The Task's own Output and Assign read the result as `$states.result`.
+            let output = "$states.result.Output";
+            for e in state_expressions(state) {
+                if !matches!(e.field.as_str(), "Output" | "Assign") {
+                    continue;
+                }
+                let Ok(tree) = &e.parsed.result else { continue };
+                for chain in states_paths(tree, "result") {
+                    let names: Vec<&str> = chain.iter().map(|(n, _)| n.as_str()).collect();
+                    let Some(problem) = problem(pattern, &names, output) else {
+                        continue;
+                    };
+                    let span = chain[0].1.cover(chain[chain.len() - 1].1);
+                    let read = format!("$states.result.{}", names.join("."));
+                    let who = format!("the {} of \"{}\"", e.field, state.name);
+                    let range = source_range(ctx.source, &e, span);
+                    report(range, who, &read, problem, output, names[0] == "Output");
+                }
+            }
+            continue;
+        }
+        let Some(at) = result_location(state) else {
+            continue;
+        };
+        let output = path_of(&[at.as_slice(), &["Output"]].concat());
+        for target in receivers(machine, state)
+            .into_iter()
+            .filter(|t| t.query_language == QueryLanguage::JsonPath)
+        {
+            let found = reads_under(target, &at)
+                .into_iter()
+                .find_map(|(range, path, rest)| {
+                    Some((
+                        range,
+                        path,
+                        problem(pattern, &rest, &output)?,
+                        rest[0] == "Output",
+                    ))
+                });
+            if let Some((range, path, problem, under_output)) = found {
+                let who = format!("\"{}\"", target.name);
+                report(range, who, path, problem, &output, under_output);
             }
         }
     }
@@ -213,6 +267,32 @@ mod tests {
                 "\"$.child.ok\": \"Check\" reads \"$.child.ok\", but the result of startExecution.sync:2 describes the child execution: its output is in $.child.Output"
             ]
         );
+    }
+
+    #[test]
+    fn jsonata_output_and_assign() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync", "Arguments": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}, "Output": "{% $states.result.Output.total %}", "Assign": {"status": "{% $states.result.Status %}", "out": "{% $parse($states.result.Output) %}"}, "End": true}}}"#;
+        let found = crate::rules::located_fixes(text, crate::syntax::SourceKind::Json, "ASL414");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "Output.total");
+        assert_eq!(
+            found[0].1,
+            "the Output of \"Run\" reads \"$states.result.Output.total\", but with .sync the child's output comes as a JSON string in $states.result.Output: it has no field \"total\""
+        );
+        assert!(
+            found[0]
+                .2
+                .as_deref()
+                .unwrap()
+                .contains("startExecution.sync:2\"")
+        );
+    }
+
+    /// A child that gets the task token may complete the Task with its own output.
+    #[test]
+    fn a_child_given_the_token_may_send_any_output() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2", "Arguments": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child", "Input": {"token": "{% $states.context.Task.Token %}"}}, "Assign": {"count": "{% $states.result.resultCount %}"}, "End": true}}}"#;
+        assert!(crate::rules::located_messages(text, "ASL414").is_empty());
     }
 
     #[test]
