@@ -468,17 +468,23 @@ pub(crate) fn path_of(names: &[&str]) -> String {
 /// The states that get `state`'s output as their input: the state its `Next` names
 /// and, past states that hand their input on as it is, the states those lead to: a
 /// Choice (each rule's target and the Default) and a Wait or a Pass that leave the data
-/// alone. In `state`'s scope, each state once, nearest first.
+/// alone. In `state`'s scope, each state once, nearest first, at most
+/// [`RECEIVERS_LIMIT`] of them: every reader walks this, and a long run of empty Pass
+/// states reached from thousands of Tasks would otherwise be walked once per Task.
 pub(crate) fn receivers<'m, 'a, 's>(
     machine: &'m StateMachine<'a, 's>,
     state: &State<'a, 's>,
 ) -> Vec<&'m State<'a, 's>> {
     let scope = machine.scope(state.id.scope);
     let mut out: Vec<&'m State<'a, 's>> = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     let mut queue: std::collections::VecDeque<&'m State<'a, 's>> =
         next_state(machine, state).into_iter().collect();
     while let Some(s) = queue.pop_front() {
-        if out.iter().any(|o| std::ptr::eq(*o, s)) {
+        if out.len() >= RECEIVERS_LIMIT {
+            break;
+        }
+        if !seen.insert(s.id) {
             continue;
         }
         out.push(s);
@@ -493,6 +499,9 @@ pub(crate) fn receivers<'m, 'a, 's>(
     }
     out
 }
+
+/// How many states [`receivers`] lists at most.
+const RECEIVERS_LIMIT: usize = 64;
 
 /// True for a state whose output is its input, unchanged.
 fn passes_input_on(s: &State<'_, '_>) -> bool {
