@@ -62,22 +62,44 @@ pub(crate) fn condition(rule: &Node<'_>) -> Option<serde_json::Value> {
     (!map.is_empty()).then_some(serde_json::Value::Object(map))
 }
 
+/// `value` as compact JSON with the keys of every object sorted: equal for values that
+/// are equal as JSON (object key order aside), different otherwise.
+fn sorted_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let inner: Vec<String> = entries
+                .into_iter()
+                .map(|(k, v)| format!("{}:{}", serde_json::Value::from(k.as_str()), sorted_text(v)))
+                .collect();
+            format!("{{{}}}", inner.join(","))
+        }
+        serde_json::Value::Array(items) => {
+            let inner: Vec<String> = items.iter().map(sorted_text).collect();
+            format!("[{}]", inner.join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
         if state.kind != Some(StateType::Choice) || state.choices.len() < 2 {
             continue;
         }
-        let conditions: Vec<Option<serde_json::Value>> =
-            state.choices.iter().map(|r| condition(r.node)).collect();
-        for (j, later) in conditions.iter().enumerate() {
-            let Some(later) = later else { continue };
-            let Some(i) = conditions[..j]
-                .iter()
-                .position(|c| c.as_ref() == Some(later))
-            else {
+        // Each condition written with its keys sorted, to the first rule that has it:
+        // one lookup per rule (a Choice of thousands of rules was compared pairwise).
+        let mut first = rustc_hash::FxHashMap::<String, usize>::default();
+        for (j, rule) in state.choices.iter().enumerate() {
+            let Some(key) = condition(rule.node).map(|c| sorted_text(&c)) else {
                 continue;
             };
+            let i = *first.entry(key).or_insert(j);
+            if i == j {
+                continue;
+            }
             let d = sink.report(
                 char_at(ctx.source, state.choices[j].node.range.start),
                 format!(
