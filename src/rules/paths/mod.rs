@@ -542,3 +542,33 @@ pub(crate) fn reads_under<'a>(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::receivers;
+    use crate::model::StateMachine;
+    use crate::syntax::{SourceKind, parse};
+
+    /// The walk past empty Pass states stops at its limit, nearest first.
+    #[test]
+    fn receivers_are_bounded() {
+        let mut states = vec![
+            r#""T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "P0"}"#
+                .to_string(),
+        ];
+        for i in 0..200 {
+            states.push(format!(
+                r#""P{i}": {{"Type": "Pass", "Next": "P{}"}}"#,
+                i + 1
+            ));
+        }
+        states.push(r#""P200": {"Type": "Succeed"}"#.to_string());
+        let text = format!(r#"{{"StartAt": "T", "States": {{{}}}}}"#, states.join(", "));
+        let doc = parse(&text, SourceKind::Json);
+        let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
+        let task = machine.all_states().find(|s| s.name == "T").unwrap();
+        let names: Vec<&str> = receivers(&machine, task).iter().map(|s| s.name).collect();
+        assert_eq!(names.len(), super::RECEIVERS_LIMIT);
+        assert_eq!(names[..3], ["P0", "P1", "P2"]);
+    }
+}
