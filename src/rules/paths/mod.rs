@@ -543,6 +543,22 @@ pub(crate) fn reads_under<'a>(
         .collect()
 }
 
+/// The reads of the JSONata state `target` ([`jsonata_input_reads`]) that go into the
+/// value at `at` (field names from `$`), as [`reads_under`] gives them.
+pub(crate) fn jsonata_reads_under<'a>(
+    target: &State<'a, '_>,
+    at: &[&str],
+) -> Vec<(TextRange, &'a str, Vec<&'a str>)> {
+    jsonata_input_reads(target)
+        .into_iter()
+        .filter_map(|(range, expr)| {
+            let names: Vec<&str> = expr.strip_prefix("$states.input.")?.split('.').collect();
+            let under = names.len() >= at.len() && names[..at.len()] == *at;
+            under.then(|| (range, expr, names[at.len()..].to_vec()))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::receivers;

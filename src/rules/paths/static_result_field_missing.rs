@@ -1,8 +1,10 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, State, StateType};
-use crate::rules::paths::{path_of, reads_under, receivers, selected_result_location};
+use crate::rules::paths::{
+    jsonata_reads_under, path_of, reads_under, receivers, selected_result_location,
+};
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
-use crate::syntax::Node;
+use crate::syntax::{Node, Value};
 
 declare_rule! {
     /// ## What it does
@@ -11,18 +13,23 @@ declare_rule! {
     /// replacing the whole input) has known fields: a Pass state's fixed `Result`, the
     /// object a Pass state's `Parameters` build, or the object a Task, Map or Parallel
     /// state's `ResultSelector` builds (their keys are known; what a `.$` key holds is
-    /// not, so reads below one are not judged). The next state reads a path under that
-    /// place that the value does not have. States with an `OutputPath` are not judged.
-    /// JSONPath states only, and only the reads the next state surely makes (see
-    /// ASL506), or, past a Choice, a Wait or a Pass state that hands its input on
-    /// unchanged, the states after it.
+    /// not, so reads below one are not judged). In JSONata, the same for the object
+    /// (or fixed value) a state's `Output` gives: its keys are known, what a `{% %}`
+    /// value holds is not. The next state reads a path under that place that the value
+    /// does not have. States with an `OutputPath` are not judged. Only the reads the
+    /// next state surely makes (see ASL506; in JSONata, a field whose whole expression
+    /// is `$states.input.a.b`), or, past a Choice, a Wait or a Pass state that hands its
+    /// input on unchanged, the states after it.
     ///
     /// ## Why is this bad?
-    /// The path matches nothing and the next state fails with `States.Runtime`. It
-    /// happens when a Pass state that stood in for a Task keeps a `Result` of another
-    /// shape, when a `Result` or `Parameters` without a `ResultPath` replaces an input
-    /// whose fields later states still expect, and when a `ResultSelector` added to
-    /// pick a Lambda function's `Payload` leaves the next state reading `$.Payload`.
+    /// The path matches nothing and the next state fails with `States.Runtime` (in
+    /// JSONata, the field gives nothing and the state fails with
+    /// `States.QueryEvaluationError`). It happens when a Pass state that stood in for a
+    /// Task keeps a `Result` of another shape, when a `Result` or `Parameters` without a
+    /// `ResultPath` replaces an input whose fields later states still expect, when a
+    /// `ResultSelector` added to pick a Lambda function's `Payload` leaves the next
+    /// state reading `$.Payload`, and when a JSONata `Output` keeps some fields and the
+    /// next state reads one it dropped.
     ///
     /// ## Example
     /// ```json
@@ -54,12 +61,15 @@ enum Placed<'a, 's> {
     /// A payload template (a Pass state's `Parameters`, a `ResultSelector`): the keys
     /// are known, the values of `.$` keys are not.
     Built(&'a Node<'s>, &'static str),
+    /// A JSONata state's `Output` object: the keys are known, what a `{% %}` value
+    /// gives is not.
+    Output(&'a Node<'s>),
 }
 
 /// What `state` places, and where in its output.
 fn placed<'a, 's>(state: &State<'a, 's>) -> Option<(Placed<'a, 's>, Vec<&'a str>)> {
-    if state.query_language != QueryLanguage::JsonPath {
-        return None;
+    if state.query_language == QueryLanguage::JsonAta {
+        return jsonata_output(state).map(|p| (p, Vec::new()));
     }
     let template = |key: &'static str| {
         let m = state.field(key)?;
@@ -75,13 +85,43 @@ fn placed<'a, 's>(state: &State<'a, 's>) -> Option<(Placed<'a, 's>, Vec<&'a str>
         StateType::Task | StateType::Map | StateType::Parallel => template("ResultSelector")?,
         _ => return None,
     };
-    let node = match what {
-        Placed::Fixed(n) | Placed::Built(n, _) => n,
-    };
-    if has_unknown(node) {
+    if has_unknown(what.node()) {
         return None;
     }
     Some((what, selected_result_location(state)?))
+}
+
+/// What the `Output` of a JSONata state gives, when its fields are known: an object
+/// written out (its `{% %}` values unknown), or a fixed scalar.
+fn jsonata_output<'a, 's>(state: &State<'a, 's>) -> Option<Placed<'a, 's>> {
+    if !matches!(
+        state.kind?,
+        StateType::Pass | StateType::Task | StateType::Map | StateType::Parallel | StateType::Wait
+    ) {
+        return None;
+    }
+    let node = &state.field("Output")?.value;
+    let what = match &node.value {
+        Value::Object(_) => Placed::Output(node),
+        Value::String(s) if is_expression(s) => return None,
+        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null => Placed::Fixed(node),
+        _ => return None,
+    };
+    (!has_unknown(node)).then_some(what)
+}
+
+/// True for a `{% ... %}` JSONata expression.
+fn is_expression(s: &str) -> bool {
+    let s = s.trim();
+    s.starts_with("{%") && s.ends_with("%}")
+}
+
+impl<'a, 's> Placed<'a, 's> {
+    fn node(&self) -> &'a Node<'s> {
+        match self {
+            Placed::Fixed(n) | Placed::Built(n, _) | Placed::Output(n) => n,
+        }
+    }
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
@@ -90,13 +130,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some((what, at)) = placed(state) else {
             continue;
         };
-        for target in receivers(machine, state)
-            .into_iter()
-            .filter(|t| t.query_language == QueryLanguage::JsonPath)
-        {
-            let found = reads_under(target, &at)
-                .into_iter()
-                .find_map(|(range, path, rest)| Some((range, path, missing_name(&what, &rest)?)));
+        for target in receivers(machine, state) {
+            let jsonata = target.query_language == QueryLanguage::JsonAta;
+            let reads = match jsonata {
+                false => reads_under(target, &at),
+                true => jsonata_reads_under(target, &at),
+            };
+            let found = reads.into_iter().find_map(|(range, path, rest)| {
+                Some((range, path, missing_name(&what, &rest, jsonata)?))
+            });
             let Some((range, path, missing)) = found else {
                 continue;
             };
@@ -112,23 +154,36 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     format!("the object built by its {key}"),
                     "the object placed there",
                 ),
+                Placed::Output(n) => (n, String::new(), "the object placed there"),
             };
-            let d = sink.report(
-                range,
+            let message = if state.query_language == QueryLanguage::JsonAta {
+                format!(
+                    "\"{}\" reads \"{path}\", but the Output of \"{}\" has no field \"{missing}\"",
+                    target.name, state.name
+                )
+            } else {
                 format!(
                     "\"{}\" reads \"{path}\", but \"{}\" puts {described} {place}, which has no field \"{missing}\"",
                     target.name, state.name
-                ),
-            );
+                )
+            };
+            let d = sink.report(range, message);
             d.labels.push(Label {
                 range: value.range,
                 message: label.into(),
             });
             let add_to = match what {
+                _ if state.query_language == QueryLanguage::JsonAta => "Output",
                 Placed::Fixed(_) => "Result",
                 Placed::Built(_, key) => key,
+                Placed::Output(_) => "Output",
             };
-            d.help = Some(if at.is_empty() {
+            d.help = Some(if state.query_language == QueryLanguage::JsonAta {
+                format!(
+                    "add the field to the Output of \"{}\" (e.g. from $states.input), or read a field it has",
+                    state.name
+                )
+            } else if at.is_empty() {
                 format!(
                     "give \"{}\" a ResultPath (e.g. \"$.result\") to keep its input, or add the field to its {add_to}",
                     state.name
@@ -142,13 +197,23 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 /// The first of `names` that is missing when they are followed from what is placed;
 /// `None` when the whole path exists or leads into a value only known at run time
-/// (a `.$` field of a template).
-fn missing_name<'n>(placed: &Placed<'_, '_>, names: &[&'n str]) -> Option<&'n str> {
+/// (a `.$` field of a template, a `{% %}` value of an Output) or, for a JSONata reader
+/// (`jsonata`), into an array (JSONata reads the field of each item).
+fn missing_name<'n>(placed: &Placed<'_, '_>, names: &[&'n str], jsonata: bool) -> Option<&'n str> {
     let (mut at, template) = match placed {
         Placed::Fixed(n) => (*n, false),
         Placed::Built(n, _) => (*n, true),
+        Placed::Output(n) => (*n, false),
     };
     for &name in names {
+        let unknown = match &at.value {
+            Value::String(s) => matches!(placed, Placed::Output(_)) && is_expression(s),
+            Value::Array(_) => jsonata,
+            _ => false,
+        };
+        if unknown {
+            return None;
+        }
         if at.as_object().is_none() {
             return Some(name);
         }
@@ -264,5 +329,62 @@ mod tests {
         assert!(run(r#", "ResultPath": null"#, "$.email").is_empty());
         assert!(run(r#", "OutputPath": "$.plan""#, "$.email").is_empty());
         assert!(run("", "$.plan[0]").is_empty());
+    }
+
+    /// A JSONata state `P` (given as its fields) before a JSONata Pass state whose
+    /// Output reads `read`.
+    fn jsonata(fields: &str, read: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "P", "States": {{"P": {{{fields}, "Next": "N"}}, "N": {{"Type": "Pass", "Output": {{"x": "{{% {read} %}}"}}, "End": true}}}}}}"#
+        );
+        located_messages(&text, "ASL309")
+    }
+
+    #[test]
+    fn jsonata_output_objects() {
+        let task = r#""Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f"}, "Output": {"agent": "{% $states.result.Payload %}", "team": {"name": "support"}, "tags": [{"k": 1}]}"#;
+        assert_eq!(
+            jsonata(task, "$states.input.ticketId"),
+            [
+                "\"{% $states.input.ticketId %}\": \"N\" reads \"$states.input.ticketId\", but the Output of \"P\" has no field \"ticketId\""
+            ]
+        );
+        assert_eq!(
+            jsonata(task, "$states.input.team.lead"),
+            [
+                "\"{% $states.input.team.lead %}\": \"N\" reads \"$states.input.team.lead\", but the Output of \"P\" has no field \"lead\""
+            ]
+        );
+        // Fields it has; below a computed value; into an array (JSONata reads each
+        // item's field); an expression that does more than read.
+        assert!(jsonata(task, "$states.input.team.name").is_empty());
+        assert!(jsonata(task, "$states.input.agent.name").is_empty());
+        assert!(jsonata(task, "$states.input.tags.k").is_empty());
+        assert!(jsonata(task, "$states.input.ticketId ? 1 : 2").is_empty());
+        // A fixed scalar has no fields; an Output computed whole, or none, is unknown.
+        let fixed = r#""Type": "Pass", "Output": "done""#;
+        assert_eq!(
+            jsonata(fixed, "$states.input.x"),
+            [
+                "\"{% $states.input.x %}\": \"N\" reads \"$states.input.x\", but the Output of \"P\" has no field \"x\""
+            ]
+        );
+        assert!(
+            jsonata(
+                r#""Type": "Pass", "Output": "{% {'a': 1} %}""#,
+                "$states.input.x"
+            )
+            .is_empty()
+        );
+        assert!(jsonata(r#""Type": "Pass""#, "$states.input.x").is_empty());
+        // Each language reads the other's output.
+        let mixed = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": {"plan": "basic"}, "Next": "N"}, "N": {"Type": "Pass", "Parameters": {"e.$": "$.email"}, "Next": "M"}, "M": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input.f %}", "End": true}}}"#;
+        assert_eq!(
+            located_messages(mixed, "ASL309"),
+            [
+                "\"$.email\": \"N\" reads \"$.email\", but the Output of \"P\" has no field \"email\"",
+                "\"{% $states.input.f %}\": \"M\" reads \"$states.input.f\", but \"N\" puts the object built by its Parameters as its whole output, which has no field \"f\""
+            ]
+        );
     }
 }
