@@ -1131,6 +1131,47 @@ fn completion_offers_the_variables_in_scope() {
     c.shutdown();
 }
 
+/// Typing a `.` in a path completes what is below it: the fields an earlier state put
+/// in the input, and the fields of the Context object, with what each is.
+#[test]
+fn completion_after_a_dot_offers_input_and_context_fields() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/fields.asl.json";
+    let text = r#"{"StartAt": "Assign agent", "States": {
+  "Assign agent": {"Type": "Pass", "Result": {"name": "Ana", "team": "L2"}, "ResultPath": "$.agent", "Next": "Notify"},
+  "Notify": {"Type": "Pass", "Parameters": {"who.$": "$.agent.", "when.$": "$$.Execution."}, "End": true}}}"#;
+    c.open(uri, "asl", text);
+    c.diagnostics(uri, 1);
+    let complete = |c: &mut Client, needle: &str| {
+        let items = c.call(
+            "textDocument/completion",
+            doc_pos(uri, pos_of(text, needle, 0, needle.len() as u32)),
+        );
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let label = i["label"].as_str().unwrap().to_string();
+                (label, i["detail"].as_str().unwrap_or("").to_string())
+            })
+            .collect::<Vec<_>>()
+    };
+    let items = complete(&mut c, "$.agent.");
+    assert_eq!(
+        items,
+        [
+            ("name".to_string(), "set by \"Assign agent\"".to_string()),
+            ("team".to_string(), "set by \"Assign agent\"".to_string())
+        ]
+    );
+    let items = complete(&mut c, "$$.Execution.");
+    assert_eq!(items.len(), 7);
+    assert_eq!(items[4].0, "StartTime");
+    assert!(items[4].1.starts_with("When the execution started"));
+    c.shutdown();
+}
+
 const SAM: &str = "AWSTemplateFormatVersion: \"2010-09-09\"
 Transform: AWS::Serverless-2016-10-31
 Resources:

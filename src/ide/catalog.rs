@@ -1189,6 +1189,23 @@ pub static ERROR_NAMES: &[(&str, &str)] = &[
 ];
 
 /// JSONata functions (the standard library plus the ones Step Functions adds).
+/// The members of `$states` in a JSONata expression.
+pub static STATES_MEMBERS: &[(&str, &str)] = &[
+    ("input", "The state's input, as it entered the state."),
+    (
+        "result",
+        "What the Task, Parallel or Map state returned (in Output and Assign).",
+    ),
+    (
+        "errorOutput",
+        "The error a Catcher caught: Error and Cause (in the Catcher's Output and Assign).",
+    ),
+    (
+        "context",
+        "The Context object: Execution, State, StateMachine, Task, Map.",
+    ),
+];
+
 pub static JSONATA_FUNCTIONS: &[(&str, &str)] = &[
     ("$string", "$string(arg, prettify?) -> string"),
     ("$length", "$length(str) -> number"),

@@ -3,10 +3,12 @@
 //! service integration ARNs, error names, intrinsic functions, JSONata functions and
 //! variables.
 
+use crate::model::context::{Below, CONTEXT_OBJECT, context_field};
 use crate::model::{QueryLanguage, StateMachine, StateType};
 use crate::syntax::{SourceKind, TextRange};
 
 use super::catalog::{self, Field, Shape};
+use super::input_fields::{known_input, members_below};
 use super::{Container, Cursor, Slot, locate, with_machine_at};
 use crate::syntax::edit::string_like;
 
@@ -435,6 +437,37 @@ fn expression_completions(
         range,
         filter: label.to_string(),
     };
+    if let Some(dot) = word.rfind('.').filter(|_| word.starts_with('$')) {
+        let seg_start = body_start + word_start + dot + 1;
+        let mut seg_end = cursor;
+        while seg_end < ctx.range.end as usize
+            && (bytes[seg_end].is_ascii_alphanumeric() || bytes[seg_end] == b'_')
+        {
+            seg_end += 1;
+        }
+        let range = TextRange::from_usize(seg_start, seg_end);
+        let path = &word[..dot];
+        let mut members: Vec<(String, String)> = member_completions(path, jsonata)
+            .into_iter()
+            .map(|(n, d)| (n.to_string(), d.to_string()))
+            .collect();
+        if members.is_empty() {
+            members = input_completions(machine, offset, path, jsonata);
+        }
+        return members
+            .into_iter()
+            .map(|(name, detail)| Completion {
+                insert: name.clone(),
+                filter: name.clone(),
+                label: name,
+                kind: CompletionKind::Field,
+                detail: Some(detail),
+                documentation: None,
+                snippet: false,
+                range,
+            })
+            .collect();
+    }
     if jsonata && word.starts_with('$') {
         let mut out: Vec<Completion> = catalog::JSONATA_FUNCTIONS
             .iter()
@@ -491,6 +524,88 @@ fn expression_completions(
             .collect();
     }
     Vec::new()
+}
+
+/// The members of what `path` (the text before a `.`) names, each with one line about
+/// it: the fields of the Context object after `$$` (JSONPath) or `$states.context`
+/// (JSONata), and the parts of `$states`.
+fn member_completions(path: &str, jsonata: bool) -> Vec<(&'static str, &'static str)> {
+    let context_fields = |below: &str| {
+        if !below.is_empty() && !below.starts_with('.') {
+            return Vec::new();
+        }
+        let names: Vec<&str> = below.split('.').filter(|n| !n.is_empty()).collect();
+        let fields = match names.is_empty() {
+            true => Some(CONTEXT_OBJECT),
+            false => context_field(&names).and_then(|f| match &f.below {
+                Below::Fields(fields) => Some(*fields),
+                _ => None,
+            }),
+        };
+        fields
+            .unwrap_or_default()
+            .iter()
+            .map(|f| (f.name, f.doc))
+            .collect()
+    };
+    if jsonata {
+        if path == "$states" {
+            return catalog::STATES_MEMBERS.to_vec();
+        }
+        if let Some(below) = path.strip_prefix("$states.context") {
+            return context_fields(below);
+        }
+    } else if let Some(below) = path.strip_prefix("$$") {
+        return context_fields(below);
+    }
+    Vec::new()
+}
+
+/// The fields known in the input of the state around `offset` one level below `path`
+/// (`$.a` in JSONPath, `$states.input.a` in JSONata): see [`known_input`]. In a JSONPath
+/// state, what a path reads is what its `InputPath` selects (except in `InputPath`,
+/// `ResultPath` and `OutputPath`), and a `ResultSelector` reads the result, of which
+/// nothing is known.
+fn input_completions(
+    machine: &StateMachine<'_, '_>,
+    offset: u32,
+    path: &str,
+    jsonata: bool,
+) -> Vec<(String, String)> {
+    let below = match jsonata {
+        true => path.strip_prefix("$states.input"),
+        false => path.strip_prefix('$'),
+    };
+    let Some(below) = below.filter(|b| b.is_empty() || b.starts_with('.')) else {
+        return Vec::new();
+    };
+    let Some(state) = machine
+        .all_states()
+        .filter(|s| s.node.range.contains(offset))
+        .min_by_key(|s| s.node.range.len())
+    else {
+        return Vec::new();
+    };
+    let field = state
+        .members()
+        .iter()
+        .find(|m| m.value.range.contains(offset))
+        .map(|m| &*m.key);
+    let mut prefix: Vec<&str> = Vec::new();
+    if !jsonata {
+        if field == Some("ResultSelector") {
+            return Vec::new();
+        }
+        let selects = !matches!(field, Some("InputPath" | "ResultPath" | "OutputPath"));
+        if let Some(m) = state.field("InputPath").filter(|_| selects) {
+            match m.value.as_str().and_then(crate::rules::paths::plain_names) {
+                Some(names) => prefix.extend(names),
+                None => return Vec::new(),
+            }
+        }
+    }
+    prefix.extend(below.split('.').filter(|n| !n.is_empty()));
+    members_below(&known_input(machine, state, offset), &prefix)
 }
 
 /// The variables a read at `offset` can see: those assigned on some path from
@@ -664,6 +779,100 @@ mod tests {
         assert_eq!(v.kind, CompletionKind::Variable);
         assert_eq!(&text[v.range.as_usize()], "$to");
         assert!(items.iter().any(|c| c.label == "$uppercase"));
+    }
+
+    /// After a `.`: the fields of the Context object and the parts of `$states`, each
+    /// replacing only the name being typed.
+    #[test]
+    fn context_and_states_members() {
+        let pass = |params: &str| {
+            at(&format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Parameters": {{"x.$": "{params}"}}, "End": true}}}}}}"#
+            ))
+        };
+        let (text, off) = pass("$$.|");
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(
+            labels(&items),
+            ["Execution", "State", "StateMachine", "Task", "Map"]
+        );
+        assert_eq!(items[0].range, TextRange::new(off, off));
+        let (text, off) = pass("$$.Execution.St|");
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(
+            labels(&items),
+            [
+                "Id",
+                "Input",
+                "Name",
+                "RoleArn",
+                "StartTime",
+                "RedriveCount",
+                "RedriveTime"
+            ]
+        );
+        assert_eq!(&text[items[0].range.as_usize()], "St");
+        assert!(
+            items[4]
+                .detail
+                .as_deref()
+                .unwrap()
+                .starts_with("When the execution started")
+        );
+        // Inside an intrinsic function's arguments too; nothing below a single value.
+        let (text, off) = pass("States.Format('{}', $$.State.|)");
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["EnteredTime", "Name", "RetryCount"]);
+        let (text, off) = pass("$$.State.Name.|");
+        assert!(completions(&text, SourceKind::Json, off).is_empty());
+
+        let jsonata = |expr: &str| {
+            at(&format!(
+                "QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Pass\n    Output: \"{{% {expr} %}}\"\n    End: true\n"
+            ))
+        };
+        let (text, off) = jsonata("$states.|");
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert_eq!(
+            labels(&items),
+            ["input", "result", "errorOutput", "context"]
+        );
+        let (text, off) = jsonata("$states.context.Map.Item.|");
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert_eq!(labels(&items), ["Index", "Value", "Key", "Source"]);
+        // `$$` means nothing in JSONata.
+        let (text, off) = jsonata("$$.|");
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+    }
+
+    /// After `$.` and `$states.input.`: the fields earlier states put in the input and
+    /// the fields read along the way, below what is typed, after `InputPath`.
+    #[test]
+    fn input_fields_after_a_dot() {
+        let doc = |read: &str, extra: &str| {
+            at(&format!(
+                r#"{{"StartAt": "Defaults", "States": {{
+                "Defaults": {{"Type": "Pass", "Result": {{"plan": {{"tier": "basic"}}}}, "ResultPath": "$.defaults", "Next": "Use"}},
+                "Use": {{"Type": "Pass"{extra}, "Parameters": {{"email.$": "$.email", "x.$": "{read}"}}, "End": true}}}}}}"#
+            ))
+        };
+        let (text, off) = doc("$.|", "");
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["defaults", "email"]);
+        assert_eq!(items[0].detail.as_deref(), Some("set by \"Defaults\""));
+        assert_eq!(items[1].detail.as_deref(), Some("read by \"Use\""));
+        let (text, off) = doc("$.defaults.plan.ti|", "");
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["tier"]);
+        assert_eq!(&text[items[0].range.as_usize()], "ti");
+        // Below an InputPath, a path reads what it selects.
+        let (text, off) = doc("$.|", r#", "InputPath": "$.defaults""#);
+        assert_eq!(labels(&completions(&text, SourceKind::Json, off)), ["plan"]);
+
+        let (text, off) = at(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": {"agent": {"name": "n"}}, "Next": "B"}, "B": {"Type": "Pass", "Output": "{% $states.input.agent.| %}", "End": true}}}"#,
+        );
+        assert_eq!(labels(&completions(&text, SourceKind::Json, off)), ["name"]);
     }
 
     fn variable_labels(text: &str, kind: SourceKind) -> Vec<String> {

@@ -2,6 +2,7 @@
 //! functions, and the documentation of the rules behind the diagnostics at the cursor.
 
 use crate::diagnostics::Diagnostic;
+use crate::model::context::context_field;
 use crate::model::{StateMachine, StateType};
 use crate::rules;
 use crate::syntax::{SourceKind, TextRange};
@@ -225,7 +226,33 @@ fn value_hover(
             markdown: format!("```\n{sig}\n```\n\nJSONata function"),
         });
     }
-    None
+    // A field of the Context object or of `$states`: the path up to the name under
+    // the cursor.
+    let end = text[offset as usize..e]
+        .find('.')
+        .map_or(e, |i| offset as usize + i);
+    let path = &text[s..end];
+    let doc = match path.strip_prefix("$states.") {
+        Some(rest) => match rest.split_once('.') {
+            None => catalog::STATES_MEMBERS
+                .iter()
+                .find(|(n, _)| *n == rest)
+                .map(|(_, d)| *d),
+            Some(("context", below)) => context_doc(below),
+            Some(_) => None,
+        },
+        None => context_doc(path.strip_prefix("$$.")?),
+    }?;
+    Some(HoverInfo {
+        range: TextRange::from_usize(s, end),
+        markdown: format!("`{path}`\n\n{doc}"),
+    })
+}
+
+/// The line about the Context object field at `path` (`Execution.StartTime`).
+fn context_doc(path: &str) -> Option<&'static str> {
+    let names: Vec<&str> = path.split('.').collect();
+    context_field(&names).map(|f| f.doc)
 }
 
 #[cfg(test)]
@@ -278,6 +305,34 @@ mod tests {
             h.markdown,
             "**A** (Task state in the top level)\n\nCalls the thing\n\n1 reference"
         );
+    }
+
+    /// A Context object field, or a part of `$states`: the path up to the name under
+    /// the cursor, and what it holds.
+    #[test]
+    fn hovers_explain_context_fields() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"t.$": "States.Format('{}', $$.Execution.StartTime)"}, "Next": "B"},
+  "B": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.context.Task.Token & $states.input.x %}", "End": true}}}"#;
+        let h = hover_at(text, "StartTime", 2).unwrap();
+        assert_eq!(&text[h.range.as_usize()], "$$.Execution.StartTime");
+        assert!(
+            h.markdown
+                .starts_with("`$$.Execution.StartTime`\n\nWhen the execution started")
+        );
+        let h = hover_at(text, "Execution", 1).unwrap();
+        assert_eq!(&text[h.range.as_usize()], "$$.Execution");
+        let h = hover_at(text, "Token", 0).unwrap();
+        assert!(
+            h.markdown
+                .starts_with("`$states.context.Task.Token`\n\nThe task token")
+        );
+        let h = hover_at(text, "input", 0).unwrap();
+        assert_eq!(
+            h.markdown,
+            "`$states.input`\n\nThe state's input, as it entered the state."
+        );
+        // The input's own fields are data, not documented.
+        assert!(hover_at(text, "input.x", 6).is_none());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod format_yaml;
 mod hierarchy;
 mod hints;
 mod hover;
+mod input_fields;
 mod lens;
 mod navigate;
 mod outline;

@@ -7,6 +7,7 @@
 //! Building never fails: whatever is missing or malformed is simply absent from the
 //! model, and the rules report it.
 
+pub mod context;
 mod state;
 
 use rustc_hash::FxHashMap as HashMap;

@@ -16,7 +16,7 @@
 mod errors;
 mod graph;
 pub(crate) mod jsonata;
-mod paths;
+pub(crate) mod paths;
 mod practice;
 mod resources;
 mod structure;

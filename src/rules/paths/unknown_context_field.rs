@@ -50,55 +50,7 @@ declare_rule! {
     }
 }
 
-/// What is below a field of the Context object.
-enum Below {
-    /// Data of the execution's own (the input, a Map item): not checked.
-    Data,
-    Fields(&'static [(&'static str, Below)]),
-    /// A single value (a string or a number).
-    Nothing,
-}
-use Below::{Data, Fields, Nothing};
-
-const CONTEXT: &[(&str, Below)] = &[
-    (
-        "Execution",
-        Fields(&[
-            ("Id", Nothing),
-            ("Input", Data),
-            ("Name", Nothing),
-            ("RoleArn", Nothing),
-            ("StartTime", Nothing),
-            ("RedriveCount", Nothing),
-            ("RedriveTime", Nothing),
-        ]),
-    ),
-    (
-        "State",
-        Fields(&[
-            ("EnteredTime", Nothing),
-            ("Name", Nothing),
-            ("RetryCount", Nothing),
-        ]),
-    ),
-    (
-        "StateMachine",
-        Fields(&[("Id", Nothing), ("Name", Nothing)]),
-    ),
-    ("Task", Fields(&[("Token", Nothing)])),
-    (
-        "Map",
-        Fields(&[(
-            "Item",
-            Fields(&[
-                ("Index", Nothing),
-                ("Value", Data),
-                ("Key", Nothing),
-                ("Source", Data),
-            ]),
-        )]),
-    ),
-];
+use crate::model::context::{Below, CONTEXT_OBJECT};
 
 /// A mistake in one context path; `at` is in the coordinates of the names given.
 struct Finding {
@@ -112,17 +64,17 @@ struct Finding {
 /// Checks the names after the context root (`$$` or `$states.context`), each with
 /// its span. `map_here`: `Map` is set where the path is read.
 fn check_names(names: &[(&str, TextRange)], root: &str, map_here: bool) -> Option<Finding> {
-    let mut fields = CONTEXT;
+    let mut fields = CONTEXT_OBJECT;
     let mut path = root.to_string();
     for (i, &(name, span)) in names.iter().enumerate() {
-        let Some((field, below)) = fields.iter().find(|(f, _)| *f == name) else {
-            let suggestion = did_you_mean(name, fields.iter().map(|(f, _)| *f));
+        let Some(found) = fields.iter().find(|f| f.name == name) else {
+            let suggestion = did_you_mean(name, fields.iter().map(|f| f.name));
             let parent = if i == 0 {
                 format!("the Context object ({root})")
             } else {
                 path.clone()
             };
-            let list: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
+            let list: Vec<&str> = fields.iter().map(|f| f.name).collect();
             let has = and_list(&list);
             let help = match suggestion {
                 Some(s) => format!("did you mean \"{s}\"? {parent} has {has}"),
@@ -136,8 +88,8 @@ fn check_names(names: &[(&str, TextRange)], root: &str, map_here: bool) -> Optio
             });
         };
         path.push('.');
-        path.push_str(field);
-        if i == 0 && *field == "Map" && !map_here {
+        path.push_str(found.name);
+        if i == 0 && found.name == "Map" && !map_here {
             return Some(Finding {
                 at: span,
                 message: format!("{path} is only set in a Map state's ItemSelector"),
@@ -147,10 +99,10 @@ fn check_names(names: &[(&str, TextRange)], root: &str, map_here: bool) -> Optio
                 suggestion: None,
             });
         }
-        match below {
-            Data => return None,
-            Fields(next) => fields = next,
-            Nothing => {
+        match &found.below {
+            Below::Data => return None,
+            Below::Fields(next) => fields = next,
+            Below::Nothing => {
                 let &(next, next_span) = names.get(i + 1)?;
                 return Some(Finding {
                     at: next_span,
