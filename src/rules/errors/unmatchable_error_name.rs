@@ -1,4 +1,4 @@
-use crate::model::{State, StateType};
+use crate::model::{QueryLanguage, State, StateType};
 use crate::rules::errors::{UNCATCHABLE, handler_lists};
 use crate::rules::{LintContext, Sink, declare_rule};
 
@@ -7,13 +7,18 @@ declare_rule! {
     /// Reports error names in the `ErrorEquals` of a retrier or catcher that can never
     /// match there:
     /// - `States.Runtime` and `States.DataLimitExceeded`, anywhere;
+    /// - the names the specification gives failures that Step Functions reports as
+    ///   `States.Runtime` (`States.NoChoiceMatched`, `States.IntrinsicFailure`,
+    ///   `States.ParameterPathFailure`, `States.ResultPathMatchFailure`), and
+    ///   `States.BranchFailed` (a Parallel state fails with its branch's own error);
+    /// - `States.QueryEvaluationError` on a JSONPath Task, which evaluates no JSONata;
     /// - `States.Timeout` on a Task without `TimeoutSeconds` or `HeartbeatSeconds` (nor
     ///   their `Path` forms), and `States.HeartbeatTimeout` on one without
     ///   `HeartbeatSeconds`. Tasks that run a job (`.sync`) are left alone.
     ///
     /// ## Why is this bad?
     /// The first two end the execution: Step Functions never retries or catches them,
-    /// not even with `States.ALL`. A Task times out only after its own `TimeoutSeconds`,
+    /// not even with `States.ALL`; the spec names are never raised under that name. A Task times out only after its own `TimeoutSeconds`,
     /// which is 99999999 seconds when absent, longer than any execution may run, or
     /// when it misses a heartbeat it was given `HeartbeatSeconds` for; a Lambda
     /// function that runs out of time fails with Lambda's own error instead. Either way
@@ -59,6 +64,23 @@ fn timeouts(state: &State<'_, '_>) -> (bool, bool) {
     )
 }
 
+/// What happens instead of an error the specification names but Step Functions never
+/// raises.
+fn spec_only(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "States.NoChoiceMatched"
+        | "States.IntrinsicFailure"
+        | "States.ParameterPathFailure"
+        | "States.ResultPathMatchFailure" => {
+            "Step Functions reports this failure as States.Runtime, which always ends the execution"
+        }
+        "States.BranchFailed" => {
+            "a Parallel state whose branch fails fails with that branch's own error"
+        }
+        _ => return None,
+    })
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
@@ -72,7 +94,22 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             for (_, names) in &list.entries {
                 for n in names.iter() {
                     let Some(name) = n.as_str() else { continue };
-                    if UNCATCHABLE.contains(&name) {
+                    if let Some(instead) = spec_only(name) {
+                        sink.report(n.range, format!("{name} never happens: {instead}"))
+                            .help =
+                            Some("name the error that does happen, or remove the name".into());
+                    } else if name == "States.QueryEvaluationError"
+                        && state.kind == Some(StateType::Task)
+                        && state.query_language == QueryLanguage::JsonPath
+                    {
+                        sink.report(
+                            n.range,
+                            format!(
+                                "States.QueryEvaluationError never happens in \"{}\": it is a JSONPath state, and only JSONata expressions raise it",
+                                state.name
+                            ),
+                        );
+                    } else if UNCATCHABLE.contains(&name) {
                         sink.report(
                             n.range,
                             format!(
@@ -159,6 +196,40 @@ mod tests {
         // A Parallel or Map passes on the timeouts of its states.
         let parallel = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "TimeoutSeconds": 5, "End": true}}}], "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}"#;
         assert!(messages(parallel).is_empty());
+    }
+
+    #[test]
+    fn names_step_functions_never_raises() {
+        let text = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Retry": [{"ErrorEquals": ["States.ParameterPathFailure", "States.QueryEvaluationError"]}], "End": true}}}], "Catch": [{"ErrorEquals": ["States.BranchFailed", "States.NoChoiceMatched", "States.QueryEvaluationError"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}"#;
+        assert_eq!(
+            messages(text),
+            [
+                (
+                    "\"States.ParameterPathFailure\"".to_string(),
+                    "States.ParameterPathFailure never happens: Step Functions reports this failure as States.Runtime, which always ends the execution".to_string()
+                ),
+                (
+                    "\"States.QueryEvaluationError\"".to_string(),
+                    "States.QueryEvaluationError never happens in \"T\": it is a JSONPath state, and only JSONata expressions raise it".to_string()
+                ),
+                (
+                    "\"States.BranchFailed\"".to_string(),
+                    "States.BranchFailed never happens: a Parallel state whose branch fails fails with that branch's own error".to_string()
+                ),
+                (
+                    "\"States.NoChoiceMatched\"".to_string(),
+                    "States.NoChoiceMatched never happens: Step Functions reports this failure as States.Runtime, which always ends the execution".to_string()
+                ),
+            ]
+        );
+        // A JSONata Task, and a Parallel whose branches may hold JSONata states, can.
+        let jsonata = text
+            .replace(
+                r#""Type": "Task","#,
+                r#""Type": "Task", "QueryLanguage": "JSONata","#,
+            )
+            .replace(r#""Parameters""#, r#""Arguments""#);
+        assert_eq!(messages(&jsonata).len(), 3);
     }
 
     #[test]
