@@ -4,12 +4,14 @@ use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a Task that waits for a task token (`.waitForTaskToken`) with neither a
-    /// `HeartbeatSeconds` nor a `TimeoutSeconds` (nor their `Path` forms).
+    /// Reports a Task that waits for a task token (`.waitForTaskToken`) or runs an
+    /// activity, with neither a `HeartbeatSeconds` nor a `TimeoutSeconds` (nor their
+    /// `Path` forms).
     ///
     /// ## Why is this bad?
-    /// If the token never comes back (the worker crashed, the message was lost), the
-    /// task waits as long as Step Functions lets it: the default task timeout is
+    /// If the token never comes back (the worker crashed, the message was lost), or no
+    /// activity worker polls for the task or the one that took it dies, the task waits
+    /// as long as Step Functions lets it: the default task timeout is
     /// 99,999,999 seconds, so a Standard workflow sits there until it hits the one-year
     /// limit on an execution. A heartbeat or a timeout turns the lost callback into a
     /// `States.HeartbeatTimeout` or `States.Timeout` error that a `Catch` can handle.
@@ -33,12 +35,21 @@ declare_rule! {
     }
 }
 
+/// An activity ARN: `arn:<partition>:states:<region>:<account>:activity:<name>`.
+fn is_activity(resource: &str) -> bool {
+    let parts: Vec<&str> = resource.splitn(7, ':').collect();
+    parts.len() == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity"
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        if state.kind != Some(StateType::Task)
-            || !resource(state).is_some_and(|r| r.ends_with(".waitForTaskToken"))
-        {
+        if state.kind != Some(StateType::Task) {
+            continue;
+        }
+        let callback = resource(state).is_some_and(|r| r.ends_with(".waitForTaskToken"));
+        let activity = resource(state).is_some_and(is_activity);
+        if !callback && !activity {
             continue;
         }
         let limited = [
@@ -51,14 +62,20 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         .any(|k| state.field(k).is_some());
         if !limited {
             let at = state.name_range;
-            sink.report(
-                at,
-                format!(
+            let message = match callback {
+                true => format!(
                     "\"{}\" waits for a task token with no HeartbeatSeconds or TimeoutSeconds: a lost callback keeps it waiting until the execution times out",
                     state.name
                 ),
-            )
-            .help = Some("set TimeoutSeconds (and HeartbeatSeconds for long jobs) and catch States.Timeout".into());
+                false => format!(
+                    "\"{}\" runs an activity with no HeartbeatSeconds or TimeoutSeconds: if no worker takes it, or the worker dies, it waits until the execution times out",
+                    state.name
+                ),
+            };
+            sink.report(at, message).help = Some(
+                "set TimeoutSeconds (and HeartbeatSeconds for long jobs) and catch States.Timeout"
+                    .into(),
+            );
         }
     }
 }
