@@ -19,7 +19,7 @@ declare_rule! {
     /// `Source`). A misspelled name gets a did-you-mean and an unsafe fix
     /// (`--unsafe-fixes`). It also reports `$$.Map` read anywhere but in the
     /// `ItemSelector` (or the older `Parameters`) of a Map state: that is the only place
-    /// where Step Functions sets it. What is below `Execution.Input` and
+    /// where Step Functions sets it; and `$$.Task` read outside a Task state. What is below `Execution.Input` and
     /// `Map.Item.Value` is your own data and is not checked, nor is a Choice rule that
     /// only tests `IsPresent`.
     ///
@@ -61,9 +61,19 @@ struct Finding {
     suggestion: Option<&'static str>,
 }
 
+/// Which parts of the Context object that only some states have are set where a path
+/// is read.
+#[derive(Clone, Copy)]
+struct Here {
+    /// `Map`: in a Map state's ItemSelector.
+    map: bool,
+    /// `Task`: in a Task state.
+    task: bool,
+}
+
 /// Checks the names after the context root (`$$` or `$states.context`), each with
-/// its span. `map_here`: `Map` is set where the path is read.
-fn check_names(names: &[(&str, TextRange)], root: &str, map_here: bool) -> Option<Finding> {
+/// its span.
+fn check_names(names: &[(&str, TextRange)], root: &str, here: Here) -> Option<Finding> {
     let mut fields = CONTEXT_OBJECT;
     let mut path = root.to_string();
     for (i, &(name, span)) in names.iter().enumerate() {
@@ -89,7 +99,17 @@ fn check_names(names: &[(&str, TextRange)], root: &str, map_here: bool) -> Optio
         };
         path.push('.');
         path.push_str(found.name);
-        if i == 0 && found.name == "Map" && !map_here {
+        if i == 0 && found.name == "Task" && !here.task {
+            return Some(Finding {
+                at: span,
+                message: format!("{path} is only set in a Task state"),
+                help: format!(
+                    "read {path}.Token in the Task that hands the token to a worker (with .waitForTaskToken)"
+                ),
+                suggestion: None,
+            });
+        }
+        if i == 0 && found.name == "Map" && !here.map {
             return Some(Finding {
                 at: span,
                 message: format!("{path} is only set in a Map state's ItemSelector"),
@@ -128,8 +148,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             if !text.contains("$$") {
                 continue;
             }
-            let map_here = state.kind == Some(StateType::Map)
-                && matches!(field, "ItemSelector" | "Parameters");
+            let here = Here {
+                map: state.kind == Some(StateType::Map)
+                    && matches!(field, "ItemSelector" | "Parameters"),
+                task: state.kind == Some(StateType::Task),
+            };
             for path in dollar_paths(text) {
                 if path.root != Root::Context {
                     continue;
@@ -148,7 +171,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         _ => None,
                     })
                     .collect();
-                let Some(f) = check_names(&names, "$$", map_here) else {
+                let Some(f) = check_names(&names, "$$", here) else {
                     continue;
                 };
                 let start = string_source_offset(ctx.source, node, f.at.start as usize);
@@ -170,12 +193,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         }
         for e in state_expressions(state) {
             let Ok(tree) = &e.parsed.result else { continue };
-            let map_here = state.kind == Some(StateType::Map)
-                && (e.field == "ItemSelector" || e.field.starts_with("ItemSelector."));
+            let here = Here {
+                map: state.kind == Some(StateType::Map)
+                    && (e.field == "ItemSelector" || e.field.starts_with("ItemSelector.")),
+                task: state.kind == Some(StateType::Task),
+            };
             for chain in states_context_paths(tree) {
                 let names: Vec<(&str, TextRange)> =
                     chain.iter().map(|(n, s)| (n.as_str(), *s)).collect();
-                if let Some(f) = check_names(&names, "$states.context", map_here) {
+                if let Some(f) = check_names(&names, "$states.context", here) {
                     let range = source_range(ctx.source, &e, f.at);
                     report(ctx, sink, f, range, &e.field, state);
                 }
@@ -430,6 +456,29 @@ mod tests {
                 "Indx".to_string(),
                 "$$.Map.Item has no field \"Indx\": reading it in 'ItemSelector' of \"M\" fails at run time".to_string(),
                 Some("Index".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn task_context_only_in_a_task() {
+        assert_eq!(
+            run(&pass(r#"{"token.$": "$$.Task.Token"}"#)),
+            vec![(
+                "Task".to_string(),
+                "$$.Task is only set in a Task state: reading it in 'Parameters' of \"A\" fails at run time".to_string(),
+                None
+            )]
+        );
+        let task = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}"#;
+        assert_eq!(run(task), vec![]);
+        let jsonata = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $states.context.Task.Token %}", "End": true}}}"#;
+        assert_eq!(
+            run(jsonata),
+            vec![(
+                "Task".to_string(),
+                "$states.context.Task is only set in a Task state: reading it in 'Output' of \"A\" fails at run time".to_string(),
+                None
             )]
         );
     }
