@@ -457,6 +457,7 @@ pub static RULES: &[&Rule] = &[
     &jsonata::outer_variable_assigned::RULE,
     &jsonata::dollar_key_in_jsonata::RULE,
     &jsonata::jsonata_wrong_result_type::RULE,
+    &jsonata::jsonata_not_evaluated::RULE,
     &practice::loop_without_exit::RULE,
     &practice::busy_loop::RULE,
     &practice::choice_without_default::RULE,

@@ -2,6 +2,7 @@
 pub mod dollar_key_in_jsonata;
 pub mod invalid_variable_name;
 pub mod jsonata_context_unavailable;
+pub mod jsonata_not_evaluated;
 pub mod jsonata_syntax_error;
 pub mod jsonata_wrong_result_type;
 pub mod outer_variable_assigned;

@@ -1,0 +1,306 @@
+use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::rules::jsonata::jsonata_states;
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::{Node, TextRange, Value, string_source_offset};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a string in a JSONata state that was meant as a JSONata expression but
+    /// is not one, so Step Functions takes it as plain text: `{% ... %}` with spaces
+    /// before `{%` or after `%}`, a `{%` without its closing `%}` (or the reverse), and
+    /// a `{% ... %}` written inside a longer string (`"Case {% $states.input.id %}
+    /// opened"`). The strings checked are the values of the fields that take
+    /// expressions (`Arguments`, `Output`, `Assign`, `Items`, `ItemSelector`, a Choice
+    /// rule's `Condition`, Wait `Seconds`/`Timestamp`, Fail `Error`/`Cause`, the number
+    /// fields, ...), and of the `Output` and `Assign` of catchers and Choice rules.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions evaluates a string only when it starts with `{%` and ends with
+    /// `%}`, exactly; any other string is a literal. The definition deploys and the
+    /// workflow runs, but the service gets the text of the expression instead of its
+    /// value: an email says "Case {% $states.input.id %} opened", a Lambda function
+    /// receives `" {% $states.input %}"`. Where the field needs a number or a boolean,
+    /// the execution fails instead.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"QueryLanguage": "JSONata", "StartAt": "Notify", "States": {"Notify": {
+    ///   "Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+    ///   "Arguments": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:cases",
+    ///                 "Message": "Case {% $states.input.caseId %} opened"},
+    ///   "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"QueryLanguage": "JSONata", "StartAt": "Notify", "States": {"Notify": {
+    ///   "Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+    ///   "Arguments": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:cases",
+    ///                 "Message": "{% 'Case ' & $states.input.caseId & ' opened' %}"},
+    ///   "End": true}}}
+    /// ```
+    ///
+    /// ## Fix
+    /// Removes the spaces outside the delimiters, adds the missing one, or writes the
+    /// string as one expression that joins its text and expressions with `&` (unsafe:
+    /// the value changes, to what was meant).
+    pub static RULE = {
+        code: "ASL611",
+        name: "jsonata-not-evaluated",
+        severity: Warning,
+        aws_code: None,
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+/// The fields of a JSONata state whose strings may be expressions.
+const FIELDS: &[&str] = &[
+    "Arguments",
+    "Output",
+    "Assign",
+    "Items",
+    "ItemSelector",
+    "Credentials",
+    "ItemReader",
+    "ResultWriter",
+    "ItemBatcher",
+    "Seconds",
+    "Timestamp",
+    "Error",
+    "Cause",
+    "TimeoutSeconds",
+    "HeartbeatSeconds",
+    "MaxConcurrency",
+    "ToleratedFailureCount",
+    "ToleratedFailurePercentage",
+];
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in jsonata_states(machine) {
+        let mut values: Vec<&Node<'_>> = state
+            .members()
+            .iter()
+            .filter(|m| FIELDS.contains(&&*m.key))
+            .map(|m| &m.value)
+            .collect();
+        let handlers = state.catchers.iter().map(|c| c.node);
+        for node in handlers.chain(state.choices.iter().map(|r| r.node)) {
+            for key in ["Output", "Assign", "Condition"] {
+                values.extend(node.get(key));
+            }
+        }
+        let mut stack: Vec<(&Node<'_>, usize)> = values.into_iter().map(|v| (v, 0)).collect();
+        while let Some((node, depth)) = stack.pop() {
+            match &node.value {
+                Value::Object(ms) if depth < 64 => {
+                    stack.extend(ms.iter().map(|m| (&m.value, depth + 1)))
+                }
+                Value::Array(items) if depth < 64 => {
+                    stack.extend(items.iter().map(|i| (i, depth + 1)))
+                }
+                Value::String(s) => report(ctx.source, node, s, sink),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
+    if s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}") {
+        return;
+    }
+    let at = |decoded: usize| string_source_offset(source, node, decoded);
+    let trimmed = s.trim();
+    let (opens, closes) = (trimmed.starts_with("{%"), trimmed.ends_with("%}"));
+    let (message, help, fix) = if opens && closes && trimmed.len() >= 4 {
+        let lead = s.len() - s.trim_start().len();
+        let tail = s.trim_end().len();
+        let edits = [(0, lead), (tail, s.len())]
+            .into_iter()
+            .filter(|(a, b)| a < b)
+            .map(|(a, b)| Edit {
+                range: TextRange::new(at(a), at(b)),
+                replacement: String::new(),
+            })
+            .collect();
+        (
+            "this string has spaces outside `{% %}`: Step Functions evaluates only a string that starts with `{%` and ends with `%}`, so it is sent as text".to_string(),
+            "remove the spaces around the expression",
+            Some(("Remove the spaces around the expression", edits)),
+        )
+    } else if opens && !trimmed.contains("%}") {
+        let insert = if s.ends_with(' ') { "%}" } else { " %}" };
+        let end = at(s.len());
+        (
+            "this string starts with `{%` but has no closing `%}`: Step Functions sends it as text, not as an expression".to_string(),
+            "end the expression with `%}`",
+            Some((
+                "Close the expression with `%}`",
+                vec![Edit {
+                    range: TextRange::new(end, end),
+                    replacement: insert.to_string(),
+                }],
+            )),
+        )
+    } else if closes && !trimmed.contains("{%") {
+        let insert = if s.starts_with(' ') { "{%" } else { "{% " };
+        let start = at(0);
+        (
+            "this string ends with `%}` but has no opening `{%`: Step Functions sends it as text, not as an expression".to_string(),
+            "start the expression with `{%`",
+            Some((
+                "Open the expression with `{%`",
+                vec![Edit {
+                    range: TextRange::new(start, start),
+                    replacement: insert.to_string(),
+                }],
+            )),
+        )
+    } else if let Some(joined) = joined(s) {
+        let edits = vec![Edit {
+            range: node.range,
+            replacement: serde_json::to_string(&joined).unwrap_or_default(),
+        }];
+        (
+            "`{% %}` inside a longer string is not evaluated: Step Functions evaluates only a string that is one whole expression, so this is sent as text".to_string(),
+            "write the whole value as one expression that joins the text with `&`",
+            Some(("Write the string as one expression", edits)),
+        )
+    } else {
+        return;
+    };
+    let d = sink.report(node.range, message);
+    d.help = Some(help.to_string());
+    if let Some((title, edits)) = fix {
+        d.fixes.push(Fix {
+            title: title.to_string(),
+            applicability: Applicability::Unsafe,
+            edits,
+        });
+    }
+}
+
+/// `text {% e %} text` as one expression joining the parts with `&`, when the string
+/// holds at least one whole `{% %}` and no stray delimiter.
+fn joined(s: &str) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest = s;
+    let mut any = false;
+    while let Some(open) = rest.find("{%") {
+        let close = rest[open..].find("%}")? + open;
+        let text = &rest[..open];
+        if text.contains("%}") {
+            return None;
+        }
+        if !text.is_empty() {
+            parts.push(quoted(text));
+        }
+        let expr = rest[open + 2..close].trim();
+        if expr.is_empty() || expr.contains("{%") {
+            return None;
+        }
+        parts.push(format!("({expr})"));
+        any = true;
+        rest = &rest[close + 2..];
+    }
+    if !any || rest.contains("%}") {
+        return None;
+    }
+    if !rest.is_empty() {
+        parts.push(quoted(rest));
+    }
+    Some(format!("{{% {} %}}", parts.join(" & ")))
+}
+
+/// A JSONata string literal of `text`.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("'");
+    for c in text.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::joined;
+    use crate::rules::{located_fixes, located_messages};
+    use crate::syntax::SourceKind;
+
+    fn state(output: &str) -> String {
+        format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "Output": {{"m": {output}}}, "End": true}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn strings_that_look_like_expressions() {
+        assert_eq!(
+            located_messages(&state(r#"" {% $states.input.id %}""#), "ASL611"),
+            [
+                "\" {% $states.input.id %}\": this string has spaces outside `{% %}`: Step Functions evaluates only a string that starts with `{%` and ends with `%}`, so it is sent as text"
+            ]
+        );
+        assert_eq!(
+            located_messages(&state(r#""{% $states.input.id""#), "ASL611"),
+            [
+                "\"{% $states.input.id\": this string starts with `{%` but has no closing `%}`: Step Functions sends it as text, not as an expression"
+            ]
+        );
+        assert_eq!(
+            located_messages(&state(r#""$states.input.id %}""#), "ASL611"),
+            [
+                "\"$states.input.id %}\": this string ends with `%}` but has no opening `{%`: Step Functions sends it as text, not as an expression"
+            ]
+        );
+        assert_eq!(
+            located_messages(&state(r#""Case {% $states.input.id %} opened""#), "ASL611"),
+            [
+                "\"Case {% $states.input.id %} opened\": `{% %}` inside a longer string is not evaluated: Step Functions evaluates only a string that is one whole expression, so this is sent as text"
+            ]
+        );
+        // Expressions, plain text, and the same strings in a JSONPath state.
+        assert!(located_messages(&state(r#""{% $states.input.id %}""#), "ASL611").is_empty());
+        assert!(located_messages(&state(r#""50% off""#), "ASL611").is_empty());
+        let jsonpath = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"m": "Case {% x %}"}, "End": true}}}"#;
+        assert!(located_messages(jsonpath, "ASL611").is_empty());
+    }
+
+    fn fixed(text: &str) -> Vec<String> {
+        located_fixes(text, SourceKind::Json, "ASL611")
+            .into_iter()
+            .filter_map(|(_, _, f)| f)
+            .collect()
+    }
+
+    #[test]
+    fn fixes_make_one_expression() {
+        assert_eq!(
+            fixed(&state(r#"" {% $x %} ""#)),
+            [
+                r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": {"m": "{% $x %}"}, "End": true}}}"#
+            ]
+        );
+        assert_eq!(
+            fixed(&state(r#""Case {% $x %} for {%$y%}""#)),
+            [
+                r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": {"m": "{% 'Case ' & ($x) & ' for ' & ($y) %}"}, "End": true}}}"#
+            ]
+        );
+        assert_eq!(
+            joined("it's {% $a %}\\"),
+            Some(r"{% 'it\'s ' & ($a) & '\\' %}".to_string())
+        );
+        assert_eq!(joined("a {% b"), None);
+        assert_eq!(joined("a %} {% b %}"), None);
+    }
+}
