@@ -471,6 +471,7 @@ pub static RULES: &[&Rule] = &[
     &practice::choice_rule_never_matches::RULE,
     &practice::hard_coded_secret::RULE,
     &practice::state_name_whitespace::RULE,
+    &practice::stuck_loop::RULE,
     &templates::unresolved_placeholder::RULE,
     &templates::missing_definition_file::RULE,
     &templates::unreadable_definition::RULE,

@@ -1,5 +1,4 @@
-use crate::model::StateType;
-use crate::rules::practice::{loops, names};
+use crate::rules::practice::{changes_nothing, loops, names};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -21,9 +20,14 @@ declare_rule! {
     /// {"StartAt": "Check", "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$.ready", "BooleanEquals": true, "Next": "Done"}], "Default": "Again"}, "Again": {"Type": "Pass", "Next": "Check"}, "Done": {"Type": "Succeed"}}}
     /// ```
     ///
-    /// Use instead:
+    /// Use instead (wait between turns, and fetch what the Choice tests on each):
     /// ```json
-    /// {"StartAt": "Check", "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$.ready", "BooleanEquals": true, "Next": "Done"}], "Default": "Again"}, "Again": {"Type": "Wait", "Seconds": 30, "Next": "Check"}, "Done": {"Type": "Succeed"}}}
+    /// {"StartAt": "Check", "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$.status.ready", "BooleanEquals": true, "Next": "Done"}], "Default": "Again"},
+    ///   "Again": {"Type": "Wait", "Seconds": 30, "Next": "Get status"},
+    ///   "Get status": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "get-status", "Payload.$": "$"},
+    ///     "Retry": [{"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]}],
+    ///     "ResultSelector": {"ready.$": "$.Payload.ready"}, "ResultPath": "$.status", "Next": "Check"},
+    ///   "Done": {"Type": "Succeed"}}}
     /// ```
     pub static RULE = {
         code: "ASL702",
@@ -54,23 +58,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     names(scope, &states)
                 ),
             )
-            .help = Some("put a Wait state in the loop, or a Task that changes what the loop tests".into());
+            .help = Some("put a Task in the loop that fetches what its Choice tests, and a Wait between turns".into());
         }
     }
-}
-
-/// A Pass or Choice state that passes its input on unchanged and assigns nothing.
-fn changes_nothing(state: &crate::model::State<'_, '_>) -> bool {
-    const CHANGES: [&str; 7] = [
-        "Assign",
-        "Parameters",
-        "Result",
-        "Output",
-        "InputPath",
-        "OutputPath",
-        "ResultPath",
-    ];
-    matches!(state.kind, Some(StateType::Pass | StateType::Choice))
-        && !CHANGES.iter().any(|k| state.field(k).is_some())
-        && !state.choices.iter().any(|r| r.node.get("Assign").is_some())
 }

@@ -11,12 +11,13 @@ pub mod inline_map_concurrency_limit;
 pub mod lambda_without_retry;
 pub mod loop_without_exit;
 pub mod state_name_whitespace;
+pub mod stuck_loop;
 pub mod timeout_beyond_machine_timeout;
 
 use petgraph::algo::kosaraju_scc;
 
 use crate::graph::ScopeGraph;
-use crate::model::{Scope, State};
+use crate::model::{Scope, State, StateType};
 use crate::rules::graph::has_unknown_transition;
 
 /// The loops of a scope: each strongly connected component of reachable states that
@@ -60,4 +61,20 @@ pub(crate) fn names(scope: &Scope<'_, '_>, states: &[usize]) -> String {
 /// The `Resource` string of a Task state.
 pub(crate) fn resource<'a>(state: &State<'a, '_>) -> Option<&'a str> {
     state.field("Resource").and_then(|m| m.value.as_str())
+}
+
+/// A Pass or Choice state that passes its input on unchanged and assigns nothing.
+pub(crate) fn changes_nothing(state: &State<'_, '_>) -> bool {
+    const CHANGES: [&str; 7] = [
+        "Assign",
+        "Parameters",
+        "Result",
+        "Output",
+        "InputPath",
+        "OutputPath",
+        "ResultPath",
+    ];
+    matches!(state.kind, Some(StateType::Pass | StateType::Choice))
+        && !CHANGES.iter().any(|k| state.field(k).is_some())
+        && !state.choices.iter().any(|r| r.node.get("Assign").is_some())
 }
