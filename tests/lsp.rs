@@ -654,7 +654,7 @@ const YAML: &str = "StartAt: Start
 States:
   Start:
     Type: Task
-    Resource: arn:aws:states:us-east-1:123456789012:activity:review
+    Resource: arn:aws:states:::aws-sdk:s3:listBuckets
     Next: Chek
   Check:
     Type: Succeed
@@ -740,7 +740,7 @@ fn yaml_session() {
     assert_eq!(edits[0]["range"], range(0, 0, 8, 0));
     assert_eq!(
         apply(&text, edits.as_array().unwrap()),
-        "StartAt: Start\nStates:\n    Start:\n        Type: Task\n        Resource: arn:aws:states:us-east-1:123456789012:activity:review\n        Next: Check\n    Check:\n        Type: Succeed\n"
+        "StartAt: Start\nStates:\n    Start:\n        Type: Task\n        Resource: arn:aws:states:::aws-sdk:s3:listBuckets\n        Next: Check\n    Check:\n        Type: Succeed\n"
     );
     c.shutdown();
 }

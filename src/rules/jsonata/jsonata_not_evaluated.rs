@@ -128,7 +128,7 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
         (
             "this string has spaces outside `{% %}`: Step Functions evaluates only a string that starts with `{%` and ends with `%}`, so it is sent as text".to_string(),
             "remove the spaces around the expression",
-            Some(("Remove the spaces around the expression", edits)),
+            parses(s.trim()).then_some(("Remove the spaces around the expression", edits)),
         )
     } else if opens && !trimmed.contains("%}") {
         let insert = if s.ends_with(' ') { "%}" } else { " %}" };
@@ -136,7 +136,7 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
         (
             "this string starts with `{%` but has no closing `%}`: Step Functions sends it as text, not as an expression".to_string(),
             "end the expression with `%}`",
-            Some((
+            parses(&format!("{s}{insert}")).then_some((
                 "Close the expression with `%}`",
                 vec![Edit {
                     range: TextRange::new(end, end),
@@ -150,7 +150,7 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
         (
             "this string ends with `%}` but has no opening `{%`: Step Functions sends it as text, not as an expression".to_string(),
             "start the expression with `{%`",
-            Some((
+            parses(&format!("{insert}{s}")).then_some((
                 "Open the expression with `{%`",
                 vec![Edit {
                     range: TextRange::new(start, start),
@@ -166,7 +166,7 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
         (
             "`{% %}` inside a longer string is not evaluated: Step Functions evaluates only a string that is one whole expression, so this is sent as text".to_string(),
             "write the whole value as one expression that joins the text with `&`",
-            Some(("Write the string as one expression", edits)),
+            parses(&joined).then_some(("Write the string as one expression", edits)),
         )
     } else {
         return;
@@ -180,6 +180,12 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
             edits,
         });
     }
+}
+
+/// True when `s` is a `{% %}` expression that parses: a fix must not trade text for
+/// a syntax error.
+fn parses(s: &str) -> bool {
+    crate::expr::jsonata::parse_template(s).is_some_and(|t| t.result.is_ok())
 }
 
 /// `text {% e %} text` as one expression joining the parts with `&`, when the string
@@ -301,6 +307,9 @@ mod tests {
             Some(r"{% 'it\'s ' & ($a) & '\\' %}".to_string())
         );
         assert_eq!(joined("a {% b"), None);
+        // No fix that would not parse.
+        assert!(fixed(&state(r#""{% 10 %""#)).is_empty());
+        assert!(fixed(&state(r#""10 %}""#)).len() == 1);
         assert_eq!(joined("a %} {% b %}"), None);
     }
 }
