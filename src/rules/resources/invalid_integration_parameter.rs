@@ -13,7 +13,8 @@ declare_rule! {
     ///   `DELETE`, `PATCH`, `HEAD`, `OPTIONS`; `AuthType` one of `NO_AUTH`, `IAM_ROLE`,
     ///   `RESOURCE_POLICY`;
     /// - Lambda (`lambda:invoke`): `InvocationType` is `RequestResponse`, `Event` or
-    ///   `DryRun`, and `LogType` is `None` or `Tail`.
+    ///   `DryRun`, and `LogType` is `None` or `Tail`;
+    /// - HTTP task (`http:invoke`): `Method` is one of the methods API Gateway takes.
     ///
     /// Values computed at run time (`.$` keys, `{% %}` expressions, placeholders) are
     /// not checked.
@@ -75,6 +76,11 @@ const CHOICES: &[(&str, &str, &[&str])] = &[
         &["RequestResponse", "Event", "DryRun"],
     ),
     ("lambda:invoke", "LogType", &["None", "Tail"]),
+    (
+        "http:invoke",
+        "Method",
+        &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"],
+    ),
 ];
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {

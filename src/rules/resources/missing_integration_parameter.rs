@@ -23,9 +23,10 @@ declare_rule! {
     /// `glue:startJobRun` JobName; `databrew:startJobRun` Name; `batch:submitJob`
     /// JobDefinition, JobName, JobQueue; `events:putEvents` Entries;
     /// `athena:startQueryExecution` QueryString; `codebuild:startBuild` ProjectName;
-    /// `apigateway:invoke` and `http:invoke` ApiEndpoint, Method. (The connection of
-    /// `http:invoke` is not checked: it may be given as `Authentication` or
-    /// `InvocationConfig`.)
+    /// `apigateway:invoke` ApiEndpoint, Method; `http:invoke` ApiEndpoint, Method, and
+    /// the EventBridge connection as `Authentication` or `InvocationConfig`. A
+    /// Distributed Map's `ItemReader` needs Bucket and Key for `s3:getObject`, Bucket for
+    /// `s3:listObjectsV2`; its `ResultWriter` Bucket for `s3:putObject`.
     ///
     /// ## Why is this bad?
     /// Step Functions checks the request of an optimized integration against the API it
@@ -113,7 +114,15 @@ const REQUIRED: &[(&str, &str, &[Need])] = &[
         "invoke",
         &[Field("ApiEndpoint"), Field("Method")],
     ),
-    ("http", "invoke", &[Field("ApiEndpoint"), Field("Method")]),
+    (
+        "http",
+        "invoke",
+        &[
+            Field("ApiEndpoint"),
+            Field("Method"),
+            OneOf(&["Authentication", "InvocationConfig"]),
+        ],
+    ),
 ];
 
 fn required(service: &str, action: &str) -> Option<&'static [Need]> {
@@ -161,81 +170,167 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some(needs) = required(service, action) else {
             continue;
         };
-        let field = match state.query_language {
-            QueryLanguage::JsonAta => "Arguments",
-            QueryLanguage::JsonPath => "Parameters",
-        };
-        let payload = state.field(field);
-        let other = if field == "Arguments" {
-            "Parameters"
-        } else {
-            "Arguments"
-        };
-        if payload.is_none() && state.field(other).is_some() {
-            // The payload is in the other language's field: ASL111 reports that.
-            continue;
-        }
-        let present: Vec<&str> = match payload {
-            None => Vec::new(),
-            Some(p) => {
-                if p.value.is_unknown() {
-                    continue;
-                }
-                // A `{% %}` expression, or a value of the wrong type (ASL113's).
-                let Value::Object(members) = &p.value.value else {
-                    continue;
-                };
-                if members.iter().any(|m| computed_key(&m.key)) {
-                    continue;
-                }
-                members
-                    .iter()
-                    .map(|m| match state.query_language {
-                        QueryLanguage::JsonPath => m.key.strip_suffix(".$").unwrap_or(&m.key),
-                        QueryLanguage::JsonAta => &m.key,
-                    })
-                    .collect()
-            }
-        };
-        let missing: Vec<String> = needs
-            .iter()
-            .filter(|n| match n {
-                Field(f) => !present.contains(f),
-                OneOf(fs) => !fs.iter().any(|f| present.contains(f)),
-            })
-            .map(|n| describe(*n))
-            .collect();
-        if missing.is_empty() {
-            continue;
-        }
+        let resource_range = resource.value.range;
         let what = format!("{service}:{action}");
-        let (range, message) = match payload {
-            Some(p) => (
-                p.key_range,
-                format!(
-                    "{field} of \"{}\" lack {}, required by {what}",
-                    state.name,
-                    and_list(&missing)
-                ),
-            ),
-            None => (
-                resource.value.range,
-                format!(
-                    "\"{}\" calls {what} without {field}: {} {} required",
-                    state.name,
-                    and_list(&missing),
-                    if missing.len() == 1 { "is" } else { "are" }
-                ),
-            ),
+        let request = Request {
+            owner: format!("\"{}\"", state.name),
+            members: state.members(),
+            language: state.query_language,
+            what,
+            resource_range,
         };
-        let d = sink.report(range, message);
-        d.help = Some(match payload {
-            Some(_) => format!(
-                "add the missing field{} to {field}",
-                if missing.len() == 1 { "" } else { "s" }
+        report_missing(&request, needs, sink);
+    }
+    // A Distributed Map's reader and writer call S3 with a request of their own.
+    for state in machine.all_states() {
+        for (key, needs_of) in [
+            (
+                "ItemReader",
+                reader_needs as fn(&str) -> Option<&'static [Need]>,
             ),
-            None => format!("add {field} with the request of {what}"),
-        });
+            ("ResultWriter", writer_needs),
+        ] {
+            let Some(config) = state.field(key) else {
+                continue;
+            };
+            let (Some(members), Some(resource)) =
+                (config.value.as_object(), config.value.get("Resource"))
+            else {
+                continue;
+            };
+            let Some(action) = resource
+                .as_str()
+                .and_then(|r| r.strip_prefix("arn:"))
+                .and_then(|r| r.split_once(":states:::"))
+                .map(|(_, a)| a)
+            else {
+                continue;
+            };
+            let Some(needs) = needs_of(action) else {
+                continue;
+            };
+            let request = Request {
+                owner: format!("the {key} of \"{}\"", state.name),
+                members,
+                language: state.query_language,
+                what: action.to_string(),
+                resource_range: resource.range,
+            };
+            report_missing(&request, needs, sink);
+        }
+    }
+}
+
+/// What an `ItemReader` with this S3 action needs in its request.
+fn reader_needs(action: &str) -> Option<&'static [Need]> {
+    match action {
+        "s3:getObject" => Some(&[Field("Bucket"), Field("Key")]),
+        "s3:listObjectsV2" => Some(&[Field("Bucket")]),
+        _ => None,
+    }
+}
+
+/// What a `ResultWriter` with this S3 action needs in its request.
+fn writer_needs(action: &str) -> Option<&'static [Need]> {
+    (action == "s3:putObject").then_some(&[Field("Bucket")])
+}
+
+/// An object that sends a request: a Task state, or a Map's reader or writer.
+struct Request<'a, 's> {
+    /// `"Open case"`, `the ItemReader of "Each file"`.
+    owner: String,
+    /// The members of the object that holds the request field.
+    members: &'a [crate::syntax::Member<'s>],
+    language: QueryLanguage,
+    /// `service:action`.
+    what: String,
+    resource_range: crate::syntax::TextRange,
+}
+
+fn report_missing(request: &Request<'_, '_>, needs: &[Need], sink: &mut Sink<'_>) {
+    let get = |key: &str| request.members.iter().find(|m| m.key == key);
+    let field = match request.language {
+        QueryLanguage::JsonAta => "Arguments",
+        QueryLanguage::JsonPath => "Parameters",
+    };
+    let payload = get(field);
+    let other = if field == "Arguments" {
+        "Parameters"
+    } else {
+        "Arguments"
+    };
+    if payload.is_none() && get(other).is_some() {
+        // The payload is in the other language's field: ASL111 reports that.
+        return;
+    }
+    let present: Vec<&str> = match payload {
+        None => Vec::new(),
+        Some(p) => {
+            if p.value.is_unknown() {
+                return;
+            }
+            // A `{% %}` expression, or a value of the wrong type (ASL113's).
+            let Value::Object(members) = &p.value.value else {
+                return;
+            };
+            if members.iter().any(|m| computed_key(&m.key)) {
+                return;
+            }
+            members
+                .iter()
+                .map(|m| match request.language {
+                    QueryLanguage::JsonPath => m.key.strip_suffix(".$").unwrap_or(&m.key),
+                    QueryLanguage::JsonAta => &m.key,
+                })
+                .collect()
+        }
+    };
+    let missing: Vec<String> = needs
+        .iter()
+        .filter(|n| match n {
+            Field(f) => !present.contains(f),
+            OneOf(fs) => !fs.iter().any(|f| present.contains(f)),
+        })
+        .map(|n| describe(*n))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let (owner, what) = (&request.owner, &request.what);
+    let (range, message) = match payload {
+        Some(p) => (
+            p.key_range,
+            format!(
+                "{field} of {owner} lack {}, required by {what}",
+                and_list(&missing)
+            ),
+        ),
+        None => (
+            request.resource_range,
+            format!(
+                "{} calls {what} without {field}: {} {} required",
+                capitalised(owner),
+                and_list(&missing),
+                if missing.len() == 1 { "is" } else { "are" }
+            ),
+        ),
+    };
+    let d = sink.report(range, message);
+    d.help = Some(match payload {
+        Some(_) => format!(
+            "add the missing field{} to {field}",
+            if missing.len() == 1 { "" } else { "s" }
+        ),
+        None => format!("add {field} with the request of {what}"),
+    });
+}
+
+/// `the ItemReader of "M"` → `The ItemReader of "M"`.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -343,6 +438,50 @@ mod tests {
         );
         let one_of = r#", "Parameters": {"Message": "m", "PhoneNumber": "+15555550100"}"#;
         assert!(run(&task("arn:aws:states:::sns:publish", one_of)).is_empty());
+    }
+
+    #[test]
+    fn http_tasks_need_a_connection() {
+        let http = "arn:aws:states:::http:invoke";
+        assert_eq!(
+            run(&task(
+                http,
+                r#", "Parameters": {"ApiEndpoint": "https://example.com/t", "Method": "GET"}"#
+            )),
+            vec![
+                "Parameters of \"T\" lack one of 'Authentication' or 'InvocationConfig', required by http:invoke @\"Parameters\""
+            ]
+        );
+        let auth = r#", "Parameters": {"ApiEndpoint": "https://example.com/t", "Method": "GET", "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/c/1"}}"#;
+        assert!(run(&task(http, auth)).is_empty());
+    }
+
+    fn map(reader: &str, writer: &str) -> String {
+        format!(
+            r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "ItemReader": {reader}, "ResultWriter": {writer}, "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}}, "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}, "End": true}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn map_readers_and_writers_need_their_bucket() {
+        let writer = r#"{"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "runs"}}"#;
+        let reader = r#"{"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "in"}}"#;
+        assert_eq!(
+            run(&map(reader, writer)),
+            vec![
+                "Parameters of the ItemReader of \"M\" lack 'Key', required by s3:getObject @\"Parameters\""
+            ]
+        );
+        let listing =
+            r#"{"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "in"}}"#;
+        let bare_writer = r#"{"Resource": "arn:aws:states:::s3:putObject"}"#;
+        assert_eq!(
+            run(&map(listing, bare_writer)),
+            vec![
+                "The ResultWriter of \"M\" calls s3:putObject without Parameters: 'Bucket' is required @\"arn:aws:states:::s3:putObject\""
+            ]
+        );
+        assert!(run(&map(listing, writer)).is_empty());
     }
 
     #[test]
