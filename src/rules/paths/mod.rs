@@ -467,8 +467,8 @@ pub(crate) fn path_of(names: &[&str]) -> String {
 
 /// The states that get `state`'s output as their input: the state its `Next` names
 /// and, past states that hand their input on as it is, the states those lead to: a
-/// Choice (each rule's target and the Default) and a Wait or a Pass that leave the data
-/// alone. In `state`'s scope, each state once, nearest first, at most
+/// Choice (each rule's target and the Default), a Wait or a Pass that leave the data
+/// alone, and a state with `"ResultPath": null`. In `state`'s scope, each state once, nearest first, at most
 /// [`RECEIVERS_LIMIT`] of them: every reader walks this, and a long run of empty Pass
 /// states reached from thousands of Tasks would otherwise be walked once per Task.
 pub(crate) fn receivers<'m, 'a, 's>(
@@ -503,9 +503,24 @@ pub(crate) fn receivers<'m, 'a, 's>(
 /// How many states [`receivers`] lists at most.
 const RECEIVERS_LIMIT: usize = 64;
 
-/// True for a state whose output is its input, unchanged.
+/// True for a state whose output is its input, unchanged: a Choice, a Wait or an
+/// empty Pass, and a JSONPath state that discards its result (`"ResultPath": null`,
+/// which keeps the state's original input whatever its `InputPath` or `Parameters`
+/// selected) and has no `OutputPath`.
 fn passes_input_on(s: &State<'_, '_>) -> bool {
     let untouched = |fields: &[&str]| fields.iter().all(|f| s.field(f).is_none());
+    let discards_result = s.query_language == QueryLanguage::JsonPath
+        && s.field("ResultPath")
+            .is_some_and(|m| m.value.value == Value::Null)
+        && untouched(&["OutputPath"]);
+    if discards_result
+        && matches!(
+            s.kind,
+            Some(StateType::Task | StateType::Pass | StateType::Map | StateType::Parallel)
+        )
+    {
+        return true;
+    }
     match s.kind {
         Some(StateType::Choice) => {
             untouched(&["InputPath", "OutputPath", "Output"])

@@ -1,7 +1,7 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, State, StateType};
 use crate::rules::paths::{
-    jsonata_reads_under, path_of, reads_under, receivers, selected_result_location,
+    jsonata_reads_under, path_of, plain_names, reads_under, receivers, selected_result_location,
 };
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
 use crate::syntax::{Node, Value};
@@ -16,10 +16,11 @@ declare_rule! {
     /// not, so reads below one are not judged). In JSONata, the same for the object
     /// (or fixed value) a state's `Output` gives: its keys are known, what a `{% %}`
     /// value holds is not. The next state reads a path under that place that the value
-    /// does not have. States with an `OutputPath` are not judged. Only the reads the
+    /// does not have; so does the state's own `OutputPath`, and the states after one
+    /// with an `OutputPath` are not judged. Only the reads the
     /// next state surely makes (see ASL506; in JSONata, a field whose whole expression
     /// is `$states.input.a.b`), or, past a Choice, a Wait or a Pass state that hands its
-    /// input on unchanged, the states after it.
+    /// input on unchanged (or a state with `"ResultPath": null`), the states after it.
     ///
     /// ## Why is this bad?
     /// The path matches nothing and the next state fails with `States.Runtime` (in
@@ -71,6 +72,11 @@ fn placed<'a, 's>(state: &State<'a, 's>) -> Option<(Placed<'a, 's>, Vec<&'a str>
     if state.query_language == QueryLanguage::JsonAta {
         return jsonata_output(state).map(|p| (p, Vec::new()));
     }
+    Some((placed_value(state)?, selected_result_location(state)?))
+}
+
+/// What a JSONPath state places at its `ResultPath`, when its fields are known.
+fn placed_value<'a, 's>(state: &State<'a, 's>) -> Option<Placed<'a, 's>> {
     let template = |key: &'static str| {
         let m = state.field(key)?;
         m.value.as_object()?;
@@ -85,10 +91,30 @@ fn placed<'a, 's>(state: &State<'a, 's>) -> Option<(Placed<'a, 's>, Vec<&'a str>
         StateType::Task | StateType::Map | StateType::Parallel => template("ResultSelector")?,
         _ => return None,
     };
-    if has_unknown(what.node()) {
+    (!has_unknown(what.node())).then_some(what)
+}
+
+/// A JSONPath state's own `OutputPath` reading, under where the state placed a value of
+/// known fields, a field that value lacks: `(range, path, missing, what)`.
+fn own_output_path_read<'a, 's>(
+    state: &State<'a, 's>,
+) -> Option<(crate::syntax::TextRange, &'a str, &'a str, Placed<'a, 's>)> {
+    if state.query_language != QueryLanguage::JsonPath {
         return None;
     }
-    Some((what, selected_result_location(state)?))
+    let output_path = &state.field("OutputPath")?.value;
+    let path = output_path.as_str()?;
+    let read = plain_names(path)?;
+    let at = match state.field("ResultPath") {
+        None => Vec::new(),
+        Some(m) => plain_names(m.value.as_str()?)?,
+    };
+    if read.len() < at.len() || read[..at.len()] != *at {
+        return None;
+    }
+    let what = placed_value(state)?;
+    let missing = missing_name(&what, &read[at.len()..], false)?;
+    Some((output_path.range, path, missing, what))
 }
 
 /// What the `Output` of a JSONata state gives, when its fields are known: an object
@@ -127,6 +153,25 @@ impl<'a, 's> Placed<'a, 's> {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
+        if let Some((range, path, missing, what)) = own_output_path_read(state) {
+            let described = match what {
+                Placed::Fixed(_) => "its fixed Result".to_string(),
+                Placed::Built(_, key) => format!("the object built by its {key}"),
+                Placed::Output(_) => "its Output".to_string(),
+            };
+            let d = sink.report(
+                range,
+                format!(
+                    "the OutputPath of \"{}\" reads \"{path}\", but {described} has no field \"{missing}\"",
+                    state.name
+                ),
+            );
+            d.labels.push(Label {
+                range: what.node().range,
+                message: "the value placed there".into(),
+            });
+            d.help = Some("select a field the value has, or remove the OutputPath".into());
+        }
         let Some((what, at)) = placed(state) else {
             continue;
         };
@@ -329,6 +374,38 @@ mod tests {
         assert!(run(r#", "ResultPath": null"#, "$.email").is_empty());
         assert!(run(r#", "OutputPath": "$.plan""#, "$.email").is_empty());
         assert!(run("", "$.plan[0]").is_empty());
+    }
+
+    #[test]
+    fn own_output_path_and_reads_past_a_discarded_result() {
+        assert_eq!(
+            run(r#", "OutputPath": "$.tier""#, "$"),
+            [
+                "\"$.tier\": the OutputPath of \"P\" reads \"$.tier\", but its fixed Result has no field \"tier\""
+            ]
+        );
+        assert_eq!(
+            run(
+                r#", "ResultPath": "$.r", "OutputPath": "$.r.plan.tier""#,
+                "$"
+            ),
+            [
+                "\"$.r.plan.tier\": the OutputPath of \"P\" reads \"$.r.plan.tier\", but its fixed Result has no field \"tier\""
+            ]
+        );
+        assert!(run(r#", "ResultPath": "$.r", "OutputPath": "$.other""#, "$").is_empty());
+        assert!(run(r#", "OutputPath": "$.plan""#, "$").is_empty());
+        // A Task that discards its result hands its input on.
+        let text = r#"{"StartAt": "P", "States": {
+          "P": {"Type": "Pass", "Result": {"a": 1}, "Next": "T"},
+          "T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody.$": "$.a"}, "ResultSelector": {"id.$": "$.MessageId"}, "ResultPath": null, "Next": "N"},
+          "N": {"Type": "Pass", "Parameters": {"id.$": "$.id"}, "End": true}}}"#;
+        assert_eq!(
+            located_messages(text, "ASL309"),
+            [
+                "\"$.id\": \"N\" reads \"$.id\", but \"P\" puts its fixed Result as its whole output, which has no field \"id\""
+            ]
+        );
     }
 
     /// A JSONata state `P` (given as its fields) before a JSONata Pass state whose
