@@ -8,7 +8,7 @@ use crate::model::{QueryLanguage, StateMachine, StateType};
 use crate::syntax::{SourceKind, TextRange};
 
 use super::catalog::{self, Field, Shape};
-use super::input_fields::{known_input, members_below};
+use super::input_fields::{known_input, members_below, result_of};
 use super::{Container, Cursor, Slot, locate, with_machine_at};
 use crate::syntax::edit::string_like;
 
@@ -564,21 +564,15 @@ fn member_completions(path: &str, jsonata: bool) -> Vec<(&'static str, &'static 
 /// The fields known in the input of the state around `offset` one level below `path`
 /// (`$.a` in JSONPath, `$states.input.a` in JSONata): see [`known_input`]. In a JSONPath
 /// state, what a path reads is what its `InputPath` selects (except in `InputPath`,
-/// `ResultPath` and `OutputPath`), and a `ResultSelector` reads the result, of which
-/// nothing is known.
+/// `ResultPath` and `OutputPath`). A `ResultSelector` (and `$states.result` in
+/// JSONata) reads what the state's integration returned: its fields when their shape
+/// is known ([`result_of`]).
 fn input_completions(
     machine: &StateMachine<'_, '_>,
     offset: u32,
     path: &str,
     jsonata: bool,
 ) -> Vec<(String, String)> {
-    let below = match jsonata {
-        true => path.strip_prefix("$states.input"),
-        false => path.strip_prefix('$'),
-    };
-    let Some(below) = below.filter(|b| b.is_empty() || b.starts_with('.')) else {
-        return Vec::new();
-    };
     let Some(state) = machine
         .all_states()
         .filter(|s| s.node.range.contains(offset))
@@ -591,6 +585,30 @@ fn input_completions(
         .iter()
         .find(|m| m.value.range.contains(offset))
         .map(|m| &*m.key);
+    // What the state's own integration returned: read in its ResultSelector, or as
+    // `$states.result` in JSONata.
+    let result_root = match jsonata {
+        true => path == "$states.result",
+        false => path == "$" && field == Some("ResultSelector"),
+    };
+    if result_root {
+        let action = state.field("Resource").and_then(|m| m.value.as_str());
+        return result_of(state)
+            .unwrap_or_default()
+            .iter()
+            .map(|f| {
+                let detail = format!("returned by {}", action.unwrap_or("the task"));
+                (f.to_string(), detail)
+            })
+            .collect();
+    }
+    let below = match jsonata {
+        true => path.strip_prefix("$states.input"),
+        false => path.strip_prefix('$'),
+    };
+    let Some(below) = below.filter(|b| b.is_empty() || b.starts_with('.')) else {
+        return Vec::new();
+    };
     let mut prefix: Vec<&str> = Vec::new();
     if !jsonata {
         if field == Some("ResultSelector") {
@@ -873,6 +891,40 @@ mod tests {
             r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": {"agent": {"name": "n"}}, "Next": "B"}, "B": {"Type": "Pass", "Output": "{% $states.input.agent.| %}", "End": true}}}"#,
         );
         assert_eq!(labels(&completions(&text, SourceKind::Json, off)), ["name"]);
+
+        // What an integration returns: after the task, in its ResultSelector, and as
+        // `$states.result`.
+        let lambda = r#""Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}"#;
+        let (text, off) = at(&format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{{lambda}, "ResultPath": "$.check", "Next": "B"}}, "B": {{"Type": "Pass", "Parameters": {{"x.$": "$.check.|"}}, "End": true}}}}}}"#
+        ));
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(
+            labels(&items),
+            [
+                "ExecutedVersion",
+                "Payload",
+                "SdkHttpMetadata",
+                "SdkResponseMetadata",
+                "StatusCode"
+            ]
+        );
+        let (text, off) = at(&format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{{lambda}, "ResultSelector": {{"x.$": "$.|"}}, "End": true}}}}}}"#
+        ));
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(items[1].label, "Payload");
+        assert_eq!(
+            items[1].detail.as_deref(),
+            Some("returned by arn:aws:states:::lambda:invoke")
+        );
+        let (text, off) = at(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Arguments": {}, "Output": "{% $states.result.| %}", "End": true}}}"#,
+        );
+        assert_eq!(
+            labels(&completions(&text, SourceKind::Json, off)),
+            ["ResponseBody", "Headers", "StatusCode", "StatusText"]
+        );
     }
 
     fn variable_labels(text: &str, kind: SourceKind) -> Vec<String> {

@@ -8,6 +8,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
+use crate::model::results::result_fields;
 use crate::model::{QueryLanguage, ScopeKind, State, StateMachine, StateType, TransitionKind};
 use crate::rules::paths::plain_names;
 use crate::syntax::{Node, Value};
@@ -132,10 +133,15 @@ fn output(state: &State<'_, '_>, origin: &str, out: &mut Vec<KnownField>) -> boo
                 object_fields(&m.value, &[], QueryLanguage::JsonAta, origin, out);
                 false
             }
-            None => matches!(
-                kind,
-                Some(StateType::Pass | StateType::Choice | StateType::Wait)
-            ),
+            None => {
+                for f in result_of(state).unwrap_or_default() {
+                    push(out, vec![f.to_string()], origin);
+                }
+                matches!(
+                    kind,
+                    Some(StateType::Pass | StateType::Choice | StateType::Wait)
+                )
+            }
         };
     }
     if state
@@ -164,11 +170,28 @@ fn output(state: &State<'_, '_>, origin: &str, out: &mut Vec<KnownField>) -> boo
     if !at.is_empty() {
         push(out, at.clone(), origin);
     }
-    if let Some(m) = placed {
-        object_fields(&m.value, &at, QueryLanguage::JsonPath, origin, out);
+    match placed {
+        Some(m) => object_fields(&m.value, &at, QueryLanguage::JsonPath, origin, out),
+        None => {
+            for f in result_of(state).unwrap_or_default() {
+                let mut names = at.clone();
+                names.push(f.to_string());
+                push(out, names, origin);
+            }
+        }
     }
     // A Pass state with neither Result nor Parameters places its input.
     !at.is_empty() || (kind == Some(StateType::Pass) && placed.is_none())
+}
+
+/// The fields of what a Task's integration returns, when its shape is known.
+pub(crate) fn result_of(state: &State<'_, '_>) -> Option<&'static [&'static str]> {
+    if state.kind != Some(StateType::Task) {
+        return None;
+    }
+    let resource = state.field("Resource")?.value.as_str()?;
+    let (_, action) = resource.strip_prefix("arn:")?.split_once(":states:::")?;
+    result_fields(action)
 }
 
 /// Adds the error output a Catcher places: `Error` and `Cause` at its `ResultPath`.

@@ -8,6 +8,7 @@
 //! model, and the rules report it.
 
 pub mod context;
+pub mod results;
 mod state;
 
 use rustc_hash::FxHashMap as HashMap;

@@ -63,14 +63,7 @@ declare_rule! {
     }
 }
 
-/// The fields of the Lambda `Invoke` response that `lambda:invoke` returns.
-const RESPONSE: [&str; 5] = [
-    "ExecutedVersion",
-    "Payload",
-    "SdkHttpMetadata",
-    "SdkResponseMetadata",
-    "StatusCode",
-];
+use crate::model::results::LAMBDA_INVOKE as RESPONSE;
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };

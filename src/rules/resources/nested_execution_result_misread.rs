@@ -69,39 +69,7 @@ declare_rule! {
     }
 }
 
-/// What `startExecution` returns without `.sync`.
-const STARTED: &[&str] = &[
-    "ExecutionArn",
-    "StartDate",
-    "SdkHttpMetadata",
-    "SdkResponseMetadata",
-];
-
-/// What `startExecution.sync` (`:2`) returns: the `DescribeExecution` response.
-const DESCRIBED: &[&str] = &[
-    "ExecutionArn",
-    "StateMachineArn",
-    "Name",
-    "Status",
-    "StartDate",
-    "StopDate",
-    "Input",
-    "InputDetails",
-    "Output",
-    "OutputDetails",
-    "Error",
-    "Cause",
-    "TraceHeader",
-    "MapRunArn",
-    "StateMachineVersionArn",
-    "StateMachineAliasArn",
-    "RedriveCount",
-    "RedriveDate",
-    "RedriveStatus",
-    "RedriveStatusReason",
-    "SdkHttpMetadata",
-    "SdkResponseMetadata",
-];
+use crate::model::results::{EXECUTION_DESCRIBED as DESCRIBED, EXECUTION_STARTED as STARTED};
 
 /// What is wrong with reading `names` under the result of `startExecution` with
 /// `pattern`, whose `Output` is at `output`; `None` when the field is there.
