@@ -405,10 +405,12 @@ fn expression_completions(
     offset: u32,
 ) -> Vec<Completion> {
     let token = &ctx.text[ctx.range.as_usize()];
-    let Some(q) = ctx.quote else {
-        return Vec::new();
+    // Inside quotes, or a YAML plain scalar (`Variable: $.status`).
+    let body_start = match ctx.quote {
+        Some(_) => ctx.range.start as usize + 1,
+        None if ctx.kind == SourceKind::Yaml => ctx.range.start as usize,
+        None => return Vec::new(),
     };
-    let body_start = ctx.range.start as usize + 1;
     let cursor = (offset as usize).clamp(body_start, ctx.range.end as usize);
     let before = &ctx.text[body_start..cursor];
     let word_start = before
@@ -421,12 +423,13 @@ fn expression_completions(
     let bytes = ctx.text.as_bytes();
     while word_end < ctx.range.end as usize
         && (bytes[word_end].is_ascii_alphanumeric() || matches!(bytes[word_end], b'.' | b'_'))
-        && bytes[word_end] != q as u8
     {
         word_end += 1;
     }
     let range = TextRange::from_usize(body_start + word_start, word_end);
-    let jsonata = token[1..].trim_start().starts_with("{%");
+    let jsonata = token
+        .get(body_start - ctx.range.start as usize..)
+        .is_some_and(|t| t.trim_start().starts_with("{%"));
     let item = |label: &str, kind, detail: &str, insert: String, snippet| Completion {
         label: label.to_string(),
         kind,
@@ -858,6 +861,16 @@ mod tests {
         let (text, off) = jsonata("$states.context.Map.Item.|");
         let items = completions(&text, SourceKind::Yaml, off);
         assert_eq!(labels(&items), ["Index", "Value", "Key", "Source"]);
+        // YAML plain scalars complete too.
+        let (text, off) = at(
+            "StartAt: A\nStates:\n  A:\n    Type: Choice\n    Choices:\n      - Variable: $$.State.|\n        IsPresent: true\n        Next: B\n    Default: B\n  B:\n    Type: Pass\n    Parameters:\n      x.$: States.Fo\n    End: true\n",
+        );
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert_eq!(labels(&items), ["EnteredTime", "Name", "RetryCount"]);
+        let off = text.find("States.Fo").unwrap() as u32 + 9;
+        let items = completions(&text, SourceKind::Yaml, off);
+        let f = items.iter().find(|c| c.label == "States.Format").unwrap();
+        assert_eq!(&text[f.range.as_usize()], "States.Fo");
         // `$$` means nothing in JSONata.
         let (text, off) = jsonata("$$.|");
         assert!(completions(&text, SourceKind::Yaml, off).is_empty());
