@@ -15,11 +15,11 @@ pub const MAX_PASSES: usize = 10;
 pub fn select_edits(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<Edit> {
     let mut taken: Vec<Edit> = Vec::new();
     for d in diagnostics {
-        let Some(fix) = d
-            .fixes
-            .iter()
-            .find(|f| unsafe_fixes || f.applicability == Applicability::Safe)
-        else {
+        let Some(fix) = d.fixes.iter().find(|f| match f.applicability {
+            Applicability::Safe => true,
+            Applicability::Unsafe => unsafe_fixes,
+            Applicability::DisplayOnly => false,
+        }) else {
             continue;
         };
         let overlaps = fix.edits.iter().any(|e| {

@@ -1770,8 +1770,11 @@ fn terraform_heredoc_and_jsonencode_definitions() {
         json!({"textDocument": {"uri": uri}, "range": range(7, 40, 7, 40), "context": {"diagnostics": []}}),
     );
     let actions = actions.as_array().unwrap();
-    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions.len(), 2, "{actions:#?}");
     assert_eq!(actions[0]["diagnostics"][0]["code"], "ASL201");
+    // The other adds the missing state, for the author to fill in.
+    assert_eq!(actions[1]["title"], "Add a Pass state \"Shipp\"");
+    assert_eq!(actions[1]["isPreferred"], false);
     let fixed = apply(
         TF_MAIN,
         actions[0]["edit"]["changes"][uri].as_array().unwrap(),

@@ -38,11 +38,15 @@ pub struct Label {
 }
 
 /// Whether a fix may be applied without asking (`--fix`) or only on request
-/// (`--unsafe-fixes`), as ruff distinguishes them.
+/// (`--unsafe-fixes`), as ruff distinguishes them, or only offered in the editor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Applicability {
     Safe,
     Unsafe,
+    /// A quick fix for a person to choose in the editor (it starts something they
+    /// finish, such as a new state), never applied by `check --fix`: ruff's
+    /// display-only fixes.
+    DisplayOnly,
 }
 
 /// One replacement of a byte range of the source.

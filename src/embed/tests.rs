@@ -349,7 +349,8 @@ States:
 #[test]
 fn fixes_in_referenced_files_skip_spliced_values() {
     // The did-you-mean fix on a literal name maps into the file; on a spliced value it
-    // is dropped (the file holds the placeholder, not the name).
+    // is dropped (the file holds the placeholder, not the name). The editor's fix that
+    // adds the missing state edits the file's own text, so both keep it.
     let text = r#"{"StartAt": "A", "States": {
   "A": {"Type": "Pass", "Next": "Bee"},
   "B": {"Type": "Pass", "Next": "${Then}"},
@@ -372,8 +373,9 @@ fn fixes_in_referenced_files_skip_spliced_values() {
         .collect();
     assert_eq!(
         fixes,
-        vec![("\"Bee\"".to_string(), 1), ("\"${Then}\"".to_string(), 0)]
+        vec![("\"Bee\"".to_string(), 2), ("\"${Then}\"".to_string(), 1)]
     );
+    assert_eq!(out[1].fixes[0].title, "Add a Pass state \"Ce\"");
     let edit = &out[0].fixes[0].edits[0];
     assert_eq!(&text[edit.range.as_usize()], "\"Bee\"");
 }

@@ -71,22 +71,26 @@ pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Res
                 end: position(&index, &file.text, d.range.end),
                 aws_code: meta.and_then(|m| m.aws_code),
                 help: d.help.as_deref(),
-                fix: d.fixes.first().map(|f| FixItem {
-                    message: &f.title,
-                    applicability: match f.applicability {
-                        Applicability::Safe => "safe",
-                        Applicability::Unsafe => "unsafe",
-                    },
-                    edits: f
-                        .edits
-                        .iter()
-                        .map(|e| EditItem {
-                            start: position(&index, &file.text, e.range.start),
-                            end: position(&index, &file.text, e.range.end),
-                            content: &e.replacement,
-                        })
-                        .collect(),
-                }),
+                fix: d
+                    .fixes
+                    .iter()
+                    .find(|f| f.applicability != Applicability::DisplayOnly)
+                    .map(|f| FixItem {
+                        message: &f.title,
+                        applicability: match f.applicability {
+                            Applicability::Safe => "safe",
+                            _ => "unsafe",
+                        },
+                        edits: f
+                            .edits
+                            .iter()
+                            .map(|e| EditItem {
+                                start: position(&index, &file.text, e.range.start),
+                                end: position(&index, &file.text, e.range.end),
+                                content: &e.replacement,
+                            })
+                            .collect(),
+                    }),
             });
         }
     }

@@ -140,7 +140,11 @@ fn fixable(files: &[FileReport]) -> (usize, usize) {
             .any(|f| f.applicability == Applicability::Safe)
         {
             counts.0 += 1;
-        } else if !d.fixes.is_empty() {
+        } else if d
+            .fixes
+            .iter()
+            .any(|f| f.applicability == Applicability::Unsafe)
+        {
             counts.1 += 1;
         }
     }

@@ -6,7 +6,7 @@ use serde::ser::SerializeSeq;
 use serde_json::{Value, json};
 
 use super::FileReport;
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Applicability, Severity};
 use crate::rules::{RULES, RuleMeta};
 use crate::syntax::{LineIndex, TextRange};
 
@@ -231,9 +231,12 @@ impl Serialize for Results<'_> {
                             physical_location: location(l.range),
                         })
                         .collect(),
+                    // The fixes `check --fix` may apply; an editor-only one is a
+                    // start for a person to finish, not a proposed change.
                     fixes: d
                         .fixes
                         .iter()
+                        .filter(|f| f.applicability != Applicability::DisplayOnly)
                         .map(|f| Fix {
                             description: Text { text: &f.title },
                             artifact_changes: [ArtifactChange {

@@ -50,7 +50,8 @@ pub(super) fn report_unknown_targets(
                     t.target,
                     scope.describe(machine)
                 );
-                report_with_suggestion(ctx, sink, machine, scope, t.member, message);
+                let catch = matches!(t.kind, TransitionKind::Catch(_));
+                report_with_suggestion(ctx, sink, machine, scope, t.member, message, catch);
             }
         }
     }
@@ -65,6 +66,7 @@ pub(super) fn report_with_suggestion(
     scope: &Scope<'_, '_>,
     member: &Member<'_>,
     message: String,
+    catch: bool,
 ) {
     let target = member.value.as_str().unwrap_or("");
     let suggestion = if sink.may_suggest() {
@@ -73,6 +75,7 @@ pub(super) fn report_with_suggestion(
         None
     };
     let d = sink.report(member.value.range, message);
+    let create = new_state_fix(ctx, scope, target, catch);
     if let Some(s) = suggestion {
         d.help = Some(format!("did you mean \"{s}\"?"));
         d.fixes.push(Fix::replace(
@@ -86,4 +89,36 @@ pub(super) fn report_with_suggestion(
             ),
         ));
     }
+    d.fixes.extend(create);
+}
+
+/// An editor quick fix that adds the missing state `name` to the scope's `States`: a
+/// Pass state that ends, or a Fail state for a Catcher's target, for the author to
+/// fill in. Never applied by `check --fix`: it would hide a misspelt name.
+fn new_state_fix(
+    ctx: &LintContext<'_, '_>,
+    scope: &Scope<'_, '_>,
+    name: &str,
+    catch: bool,
+) -> Option<Fix> {
+    let states = &scope.states_member?.value;
+    let usable = !name.trim().is_empty()
+        && name.chars().count() <= 80
+        && !name.chars().any(char::is_control)
+        && !name.contains("${")
+        && !states.is_unknown();
+    if !usable {
+        return None;
+    }
+    let stub = match catch {
+        true => serde_json::json!({"Type": "Fail", "Error": "Failed", "Cause": "to be written"}),
+        false => serde_json::json!({"Type": "Pass", "End": true}),
+    };
+    let edit = crate::syntax::edit::append_member(ctx.source, states, name, &stub)?;
+    let kind = if catch { "Fail" } else { "Pass" };
+    Some(Fix::edit(
+        format!("Add a {kind} state \"{name}\""),
+        Applicability::DisplayOnly,
+        edit,
+    ))
 }

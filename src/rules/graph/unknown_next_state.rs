@@ -20,7 +20,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Replaces the name with the closest state name, when one is close (unsafe).
+    /// Replaces the name with the closest state name, when one is close (unsafe). In the
+    /// editor, a second quick fix adds a Pass state of that name that ends, to fill in
+    /// (`check --fix` never applies it: it would hide a misspelt name). The rules for
+    /// `StartAt`, Choice targets and `Default` (ASL202, ASL203) offer the same, and a
+    /// Catcher's target (ASL204) gets a Fail state.
     pub static RULE = {
         code: "ASL201",
         name: "unknown-next-state",
@@ -39,6 +43,42 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 mod tests {
     use crate::lint::{LintOptions, lint_text};
     use crate::syntax::SourceKind;
+
+    /// With no close name, the editor may add the state; `check --fix` never does.
+    #[test]
+    fn a_missing_state_can_be_added_in_the_editor() {
+        use crate::diagnostics::{Applicability, apply_edits};
+        let added = |text: &str, kind: SourceKind| {
+            let options = LintOptions {
+                select: vec!["ASL201".into(), "ASL204".into()],
+                ..LintOptions::default()
+            };
+            lint_text(text, kind, &options)
+                .iter()
+                .map(|d| {
+                    let fix = d.fixes.last().unwrap();
+                    assert_eq!(fix.applicability, Applicability::DisplayOnly);
+                    (fix.title.clone(), apply_edits(text, &fix.edits).0)
+                })
+                .collect::<Vec<_>>()
+        };
+        let json = "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"Close ticket\"}\n}}\n";
+        assert_eq!(
+            added(json, SourceKind::Json),
+            [(
+                "Add a Pass state \"Close ticket\"".to_string(),
+                "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"Close ticket\"},\n  \"Close ticket\": {\n    \"Type\": \"Pass\",\n    \"End\": true\n  }\n}}\n".to_string()
+            )]
+        );
+        let yaml = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::aws-sdk:s3:listBuckets\n    Catch:\n      - ErrorEquals: [States.ALL]\n        Next: Notify support\n    End: true\n";
+        let found = added(yaml, SourceKind::Yaml);
+        assert_eq!(found[0].0, "Add a Fail state \"Notify support\"");
+        assert!(
+            found[0].1.ends_with("    End: true\n  Notify support:\n    Type: Fail\n    Error: Failed\n    Cause: to be written\n"),
+            "{}",
+            found[0].1
+        );
+    }
 
     /// The did-you-mean fix writes the name as the misspelt one was written.
     #[test]
