@@ -9,7 +9,8 @@ declare_rule! {
     /// `HeartbeatSeconds`, and a retrier whose waits between attempts add up to that
     /// time before its last retry (`IntervalSeconds` × `BackoffRate`ⁿ, capped by
     /// `MaxDelaySeconds`, over `MaxAttempts`; AWS's defaults 1 s, 2.0 and 3 where they
-    /// are absent). That time is the state machine's `TimeoutSeconds`, and at
+    /// are absent); and Wait states that, each shorter, add up to that time on some way
+    /// from `StartAt` (loops left out). That time is the state machine's `TimeoutSeconds`, and at
     /// most five minutes (300 s) in an Express workflow (SAM `Type: EXPRESS`,
     /// CloudFormation `StateMachineType`, or `workflow-type` in asl-lint.toml) and in the
     /// Express child workflows of a Distributed Map (`"ExecutionType": "EXPRESS"`).
@@ -148,6 +149,114 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 d.help = Some(format!("lower {field} below {max}, or {}", limit.remedy()));
             }
         }
+        if let Some(graph) = ctx.graphs.map(|g| g.scope(scope.id)) {
+            check_waits_on_the_way(scope, graph, &limit, sink);
+        }
+    }
+}
+
+/// The `Seconds` of a Wait state, when written as a number.
+fn wait_seconds(state: &crate::model::State<'_, '_>) -> u64 {
+    match state.kind {
+        Some(StateType::Wait) => state
+            .field("Seconds")
+            .and_then(|m| m.value.as_u64())
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Reports the Wait state where the Waits on the longest way from `StartAt` (each
+/// under the limit, loops left out) first add up to the limit.
+fn check_waits_on_the_way(
+    scope: &crate::model::Scope<'_, '_>,
+    graph: &crate::graph::ScopeGraph,
+    limit: &Limit<'_>,
+    sink: &mut Sink<'_>,
+) {
+    let n = scope.states.len();
+    let Some(start) = graph.start.map(|s| s.index()) else {
+        return;
+    };
+    let own: Vec<u64> = scope.states.iter().map(wait_seconds).collect();
+    if own.iter().filter(|&&s| s > 0).count() < 2 {
+        return;
+    }
+    // Reverse postorder of a depth-first walk from StartAt: every edge that goes
+    // forward in it belongs to the graph without its loops.
+    let mut order = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    let mut stack = vec![(start, false)];
+    while let Some((u, done)) = stack.pop() {
+        if done {
+            order.push(u);
+            continue;
+        }
+        if seen[u] {
+            continue;
+        }
+        seen[u] = true;
+        stack.push((u, true));
+        stack.extend(
+            graph
+                .successors(u)
+                .filter(|&v| !seen[v])
+                .map(|v| (v, false)),
+        );
+    }
+    order.reverse();
+    let mut rank = vec![usize::MAX; n];
+    for (r, &u) in order.iter().enumerate() {
+        rank[u] = r;
+    }
+    // The most waited on the way to each state (its own Wait included), and from where.
+    let mut best: Vec<Option<u64>> = vec![None; n];
+    let mut from: Vec<Option<usize>> = vec![None; n];
+    best[start] = Some(own[start]);
+    for &u in &order {
+        let Some(here) = best[u] else { continue };
+        for v in graph.successors(u) {
+            if rank[v] <= rank[u] || rank[v] == usize::MAX {
+                continue;
+            }
+            let total = here.saturating_add(own[v]);
+            if best[v].is_none_or(|b| total > b) {
+                best[v] = Some(total);
+                from[v] = Some(u);
+            }
+        }
+    }
+    let max = limit.seconds();
+    for (i, state) in scope.states.iter().enumerate() {
+        let Some(total) = best[i] else { continue };
+        let before = total - own[i];
+        if own[i] == 0 || own[i] >= max || total < max || before >= max {
+            continue;
+        }
+        // The Wait states on that way, first to last.
+        let mut waits = Vec::new();
+        let mut at = Some(i);
+        while let Some(u) = at {
+            if own[u] > 0 {
+                waits.push(format!("\"{}\" {} s", scope.states[u].name, own[u]));
+            }
+            at = from[u];
+        }
+        waits.reverse();
+        let Some(m) = state.field("Seconds") else {
+            continue;
+        };
+        let d = sink.report(
+            m.value.range,
+            format!(
+                "the Waits on the way to \"{}\" add up to {total} s ({}), but {}: an execution that goes this way {}",
+                state.name,
+                waits.join(", "),
+                limit.why(),
+                limit.outcome()
+            ),
+        );
+        d.help = Some(format!("shorten the waits, or {}", limit.remedy()));
     }
 }
 
@@ -285,6 +394,26 @@ mod tests {
         let short =
             r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 299, "End": true}}}"#;
         assert_eq!(run(&express(short)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn waits_that_add_up_on_the_way() {
+        // Two Waits on one way; the other way waits less; the loop back is left out.
+        let text = r#"{"StartAt": "Wait for payment", "States": {
+            "Wait for payment": {"Type": "Wait", "Seconds": 200, "Next": "Paid?"},
+            "Paid?": {"Type": "Choice", "Choices": [{"Variable": "$.paid", "BooleanEquals": true, "Next": "Ship"}], "Default": "Remind"},
+            "Remind": {"Type": "Wait", "Seconds": 150, "Next": "Recheck"},
+            "Recheck": {"Type": "Choice", "Choices": [{"Variable": "$.paid", "BooleanEquals": true, "Next": "Ship"}], "Default": "Wait for payment"},
+            "Ship": {"Type": "Wait", "Seconds": 60, "End": true}}}"#;
+        assert_eq!(
+            run(&express(text)),
+            vec![
+                "150: the Waits on the way to \"Remind\" add up to 350 s (\"Wait for payment\" 200 s, \"Remind\" 150 s), but an Express workflow runs for at most 300 s: an execution that goes this way times out",
+            ]
+        );
+        // As Standard with a machine timeout of an hour: nothing to say.
+        let standard = text.replacen('{', r#"{"TimeoutSeconds": 3600, "#, 1);
+        assert_eq!(run(&standard), Vec::<String>::new());
     }
 
     #[test]
