@@ -1,4 +1,4 @@
-use crate::rules::practice::{changes_nothing, loops, names};
+use crate::rules::practice::{all_loops, changes_nothing, names};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -40,25 +40,19 @@ declare_rule! {
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
-        return;
-    };
-    for scope in &machine.scopes {
-        let graph = graphs.scope(scope.id);
-        for states in loops(scope, graph) {
-            let idle = states.iter().all(|&i| changes_nothing(&scope.states[i]));
-            if !idle {
-                continue;
-            }
-            let first = &scope.states[states[0]];
-            sink.report(
-                first.name_range,
-                format!(
-                    "the loop {} neither waits, works nor changes any data: it takes the same turn forever, until the execution reaches the 25,000-event history limit",
-                    names(scope, &states)
-                ),
-            )
-            .help = Some("put a Task in the loop that fetches what its Choice tests, and a Wait between turns".into());
+    for (scope, _, states) in all_loops(ctx) {
+        let idle = states.iter().all(|&i| changes_nothing(&scope.states[i]));
+        if !idle {
+            continue;
         }
+        let first = &scope.states[states[0]];
+        sink.report(
+            first.name_range,
+            format!(
+                "the loop {} neither waits, works nor changes any data: it takes the same turn forever, until the execution reaches the 25,000-event history limit",
+                names(scope, &states)
+            ),
+        )
+        .help = Some("put a Task in the loop that fetches what its Choice tests, and a Wait between turns".into());
     }
 }

@@ -18,6 +18,7 @@ use petgraph::algo::kosaraju_scc;
 
 use crate::graph::ScopeGraph;
 use crate::model::{Scope, State, StateType};
+use crate::rules::LintContext;
 use crate::rules::graph::has_unknown_transition;
 
 /// The loops of a scope: each strongly connected component of reachable states that
@@ -42,6 +43,21 @@ pub(crate) fn loops(scope: &Scope<'_, '_>, graph: &ScopeGraph) -> Vec<Vec<usize>
         }
     }
     out.sort();
+    out
+}
+
+/// Every loop of every scope of the document ([`loops`]), with its scope and graph.
+pub(crate) fn all_loops<'a, 's>(
+    ctx: &LintContext<'a, 's>,
+) -> Vec<(&'a Scope<'a, 's>, &'a ScopeGraph, Vec<usize>)> {
+    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for scope in &machine.scopes {
+        let graph = graphs.scope(scope.id);
+        out.extend(loops(scope, graph).into_iter().map(|l| (scope, graph, l)));
+    }
     out
 }
 

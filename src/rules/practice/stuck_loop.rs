@@ -1,5 +1,5 @@
 use crate::model::{State, StateType};
-use crate::rules::practice::{changes_nothing, loops, names};
+use crate::rules::practice::{all_loops, changes_nothing, names};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -47,38 +47,32 @@ declare_rule! {
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    let (Some(machine), Some(graphs)) = (ctx.machine, ctx.graphs) else {
-        return;
-    };
-    for scope in &machine.scopes {
-        let graph = graphs.scope(scope.id);
-        for states in loops(scope, graph) {
-            let waits = states
-                .iter()
-                .any(|&i| scope.states[i].kind == Some(StateType::Wait));
-            let can_leave = states.iter().any(|&i| graph.can_finish[i]);
-            if !waits || !can_leave {
-                continue;
-            }
-            let still = states.iter().all(|&i| {
-                let s = &scope.states[i];
-                (changes_nothing(s) || idle_wait(s)) && !reads_the_clock(ctx.source, s)
-            });
-            if !still {
-                continue;
-            }
-            let first = &scope.states[states[0]];
-            sink.report(
-                first.name_range,
-                format!(
-                    "nothing changes in the loop {}: its Choice decides the same way every turn, so once it goes round it waits and goes round until the execution times out or reaches the 25,000-event history limit",
-                    names(scope, &states)
-                ),
-            )
-            .help = Some(
-                "put the Task that fetches what the loop waits for in the loop, and test its result".into(),
-            );
+    for (scope, graph, states) in all_loops(ctx) {
+        let waits = states
+            .iter()
+            .any(|&i| scope.states[i].kind == Some(StateType::Wait));
+        let can_leave = states.iter().any(|&i| graph.can_finish[i]);
+        if !waits || !can_leave {
+            continue;
         }
+        let still = states.iter().all(|&i| {
+            let s = &scope.states[i];
+            (changes_nothing(s) || idle_wait(s)) && !reads_the_clock(ctx.source, s)
+        });
+        if !still {
+            continue;
+        }
+        let first = &scope.states[states[0]];
+        sink.report(
+            first.name_range,
+            format!(
+                "nothing changes in the loop {}: its Choice decides the same way every turn, so once it goes round it waits and goes round until the execution times out or reaches the 25,000-event history limit",
+                names(scope, &states)
+            ),
+        )
+        .help = Some(
+            "put the Task that fetches what the loop waits for in the loop, and test its result".into(),
+        );
     }
 }
 
