@@ -8,7 +8,7 @@ use crate::model::{QueryLanguage, StateMachine, StateType};
 use crate::syntax::{SourceKind, TextRange};
 
 use super::catalog::{self, Field, Shape};
-use super::input_fields::{known_input, members_below, result_of};
+use super::input_fields::{PathTarget, known_input, members_below, path_target, result_of};
 use super::{Container, Cursor, Slot, locate, with_machine_at};
 use crate::syntax::edit::string_like;
 
@@ -576,57 +576,23 @@ fn input_completions(
     path: &str,
     jsonata: bool,
 ) -> Vec<(String, String)> {
-    let Some(state) = machine
-        .all_states()
-        .filter(|s| s.node.range.contains(offset))
-        .min_by_key(|s| s.node.range.len())
-    else {
-        return Vec::new();
-    };
-    let field = state
-        .members()
-        .iter()
-        .find(|m| m.value.range.contains(offset))
-        .map(|m| &*m.key);
-    // What the state's own integration returned: read in its ResultSelector, or as
-    // `$states.result` in JSONata.
-    let result_root = match jsonata {
-        true => path == "$states.result",
-        false => path == "$" && field == Some("ResultSelector"),
-    };
-    if result_root {
-        let action = state.field("Resource").and_then(|m| m.value.as_str());
-        return result_of(state)
-            .unwrap_or_default()
-            .iter()
-            .map(|f| {
-                let detail = format!("returned by {}", action.unwrap_or("the task"));
-                (f.to_string(), detail)
-            })
-            .collect();
-    }
-    let below = match jsonata {
-        true => path.strip_prefix("$states.input"),
-        false => path.strip_prefix('$'),
-    };
-    let Some(below) = below.filter(|b| b.is_empty() || b.starts_with('.')) else {
-        return Vec::new();
-    };
-    let mut prefix: Vec<&str> = Vec::new();
-    if !jsonata {
-        if field == Some("ResultSelector") {
-            return Vec::new();
+    match path_target(machine, offset, path, jsonata) {
+        Some(PathTarget::Result { state }) => {
+            let action = state.field("Resource").and_then(|m| m.value.as_str());
+            result_of(state)
+                .unwrap_or_default()
+                .iter()
+                .map(|f| {
+                    let detail = format!("returned by {}", action.unwrap_or("the task"));
+                    (f.to_string(), detail)
+                })
+                .collect()
         }
-        let selects = !matches!(field, Some("InputPath" | "ResultPath" | "OutputPath"));
-        if let Some(m) = state.field("InputPath").filter(|_| selects) {
-            match m.value.as_str().and_then(crate::rules::paths::plain_names) {
-                Some(names) => prefix.extend(names),
-                None => return Vec::new(),
-            }
+        Some(PathTarget::Input { state, names }) => {
+            members_below(&known_input(machine, state, offset), &names)
         }
+        None => Vec::new(),
     }
-    prefix.extend(below.split('.').filter(|n| !n.is_empty()));
-    members_below(&known_input(machine, state, offset), &prefix)
 }
 
 /// The variables a read at `offset` can see: those assigned on some path from

@@ -8,6 +8,7 @@ use crate::rules;
 use crate::syntax::{SourceKind, TextRange};
 
 use super::catalog::{self, Field};
+use super::input_fields::{PathTarget, known_input, path_target, result_of};
 use super::navigate::{RefKind, name_at, occurrences};
 use super::{Container, Slot, in_string_at, locate, with_machine_at};
 
@@ -88,6 +89,7 @@ fn symbol_hover(text: &str, kind: SourceKind, offset: u32) -> Option<HoverInfo> 
                 let value = &text[range.as_usize()];
                 let value = value.trim_matches(|c| c == '"' || c == '\'');
                 value_hover(text, cursor.container, key, value, *range, offset)
+                    .or_else(|| data_hover(machine, text, *range, offset))
             }
         }
     })
@@ -249,6 +251,50 @@ fn value_hover(
     })
 }
 
+/// On a field of a path that reads the state's input (`$.case.agent`,
+/// `$states.input.case.agent`) or its result (in a `ResultSelector`, `$states.result`):
+/// which earlier state sets it, or which integration returns it, when that is known.
+fn data_hover(
+    machine: &StateMachine<'_, '_>,
+    text: &str,
+    range: TextRange,
+    offset: u32,
+) -> Option<HoverInfo> {
+    let bytes = text.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$');
+    let (mut s, mut e) = (offset as usize, offset as usize);
+    while s > range.start as usize && is_name(bytes[s - 1]) {
+        s -= 1;
+    }
+    while e < range.end as usize && is_name(bytes[e]) && bytes[e] != b'.' {
+        e += 1;
+    }
+    let word = &text[s..e];
+    let (parent, name) = word.rsplit_once('.')?;
+    if name.is_empty() || name.contains('$') {
+        return None;
+    }
+    let jsonata = parent.starts_with("$states");
+    let origin = match path_target(machine, offset, parent, jsonata)? {
+        PathTarget::Result { state } => {
+            result_of(state)?.contains(&name).then_some(())?;
+            let action = state.field("Resource")?.value.as_str()?;
+            format!("returned by {action}")
+        }
+        PathTarget::Input { state, mut names } => {
+            names.push(name);
+            known_input(machine, state, u32::MAX)
+                .into_iter()
+                .find(|k| k.origin.starts_with("set by") && k.names == names)?
+                .origin
+        }
+    };
+    Some(HoverInfo {
+        range: TextRange::from_usize(s, e),
+        markdown: format!("`{word}`\n\n{origin}"),
+    })
+}
+
 /// The line about the Context object field at `path` (`Execution.StartTime`).
 fn context_doc(path: &str) -> Option<&'static str> {
     let names: Vec<&str> = path.split('.').collect();
@@ -333,6 +379,27 @@ mod tests {
         );
         // The input's own fields are data, not documented.
         assert!(hover_at(text, "input.x", 6).is_none());
+    }
+
+    /// On a field of the input or the result: the state that sets it, or the
+    /// integration that returns it.
+    #[test]
+    fn hovers_tell_where_a_field_comes_from() {
+        let text = r#"{"StartAt": "Check", "States": {
+  "Check": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "ResultSelector": {"ok.$": "$.Payload.ok"}, "ResultPath": "$.check", "Next": "Use"},
+  "Use": {"Type": "Pass", "Parameters": {"ok.$": "$.check.ok", "id.$": "$.ticketId"}, "End": true}}}"#;
+        let h = hover_at(text, "check.ok", 7).unwrap();
+        assert_eq!(&text[h.range.as_usize()], "$.check.ok");
+        assert_eq!(h.markdown, "`$.check.ok`\n\nset by \"Check\"");
+        let h = hover_at(text, "$.check.ok", 3).unwrap();
+        assert_eq!(h.markdown, "`$.check`\n\nset by \"Check\"");
+        let h = hover_at(text, "Payload.ok", 2).unwrap();
+        assert_eq!(
+            h.markdown,
+            "`$.Payload`\n\nreturned by arn:aws:states:::lambda:invoke"
+        );
+        // Nothing known of the execution's own input.
+        assert!(hover_at(text, "ticketId", 2).is_none());
     }
 
     #[test]

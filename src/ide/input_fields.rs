@@ -184,6 +184,58 @@ fn output(state: &State<'_, '_>, origin: &str, out: &mut Vec<KnownField>) -> boo
     !at.is_empty() || (kind == Some(StateType::Pass) && placed.is_none())
 }
 
+/// What a path read at some offset names: the state's input below some field names
+/// (its `InputPath` taken into account), or what the state's integration returned.
+pub(crate) enum PathTarget<'m, 'a, 's> {
+    Input {
+        state: &'m State<'a, 's>,
+        names: Vec<&'m str>,
+    },
+    Result {
+        state: &'m State<'a, 's>,
+    },
+}
+
+/// What `path` (a JSONPath `$.a.b`, or `$states.input.a.b` / `$states.result` in
+/// JSONata) names when read at `offset`: in a JSONPath state, what its `InputPath`
+/// selects (except in `InputPath`, `ResultPath` and `OutputPath`); in a
+/// `ResultSelector` (and as `$states.result`), what the integration returned.
+pub(crate) fn path_target<'m, 'a, 's>(
+    machine: &'m StateMachine<'a, 's>,
+    offset: u32,
+    path: &'m str,
+    jsonata: bool,
+) -> Option<PathTarget<'m, 'a, 's>> {
+    let state = machine
+        .all_states()
+        .filter(|s| s.node.range.contains(offset))
+        .min_by_key(|s| s.node.range.len())?;
+    let field = state
+        .members()
+        .iter()
+        .find(|m| m.value.range.contains(offset))
+        .map(|m| &*m.key);
+    let in_selector = field == Some("ResultSelector");
+    match jsonata {
+        true if path == "$states.result" => return Some(PathTarget::Result { state }),
+        false if path == "$" && in_selector => return Some(PathTarget::Result { state }),
+        false if in_selector => return None,
+        _ => {}
+    }
+    let below = match jsonata {
+        true => path.strip_prefix("$states.input"),
+        false => path.strip_prefix('$'),
+    }
+    .filter(|b| b.is_empty() || b.starts_with('.'))?;
+    let mut names: Vec<&'m str> = Vec::new();
+    let selects = !matches!(field, Some("InputPath" | "ResultPath" | "OutputPath"));
+    if let Some(m) = state.field("InputPath").filter(|_| selects && !jsonata) {
+        names.extend(plain_names(m.value.as_str()?)?);
+    }
+    names.extend(below.split('.').filter(|n| !n.is_empty()));
+    Some(PathTarget::Input { state, names })
+}
+
 /// The fields of what a Task's integration returns, when its shape is known.
 pub(crate) fn result_of(state: &State<'_, '_>) -> Option<&'static [&'static str]> {
     if state.kind != Some(StateType::Task) {
