@@ -9,7 +9,9 @@ declare_rule! {
     /// is not one, so Step Functions takes it as plain text: `{% ... %}` with spaces
     /// before `{%` or after `%}`, a `{%` without its closing `%}` (or the reverse), and
     /// a `{% ... %}` written inside a longer string (`"Case {% $states.input.id %}
-    /// opened"`). The strings checked are the values of the fields that take
+    /// opened"`; only when each `{% %}` in it parses as JSONata and one reads something,
+    /// so that the tags of another template language, `{% if x %}`, stay text). The
+    /// strings checked are the values of the fields that take
     /// expressions (`Arguments`, `Output`, `Assign`, `Items`, `ItemSelector`, a Choice
     /// rule's `Condition`, Wait `Seconds`/`Timestamp`, Fail `Error`/`Cause`, the number
     /// fields, ...), and of the `Output` and `Assign` of catchers and Choice rules.
@@ -158,7 +160,7 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
                 }],
             )),
         )
-    } else if let Some(joined) = joined(s) {
+    } else if let Some(joined) = joined(s).filter(|_| embedded_expressions(s)) {
         let edits = vec![Edit {
             range: node.range,
             replacement: serde_json::to_string(&joined).unwrap_or_default(),
@@ -186,6 +188,26 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
 /// a syntax error.
 fn parses(s: &str) -> bool {
     crate::expr::jsonata::parse_template(s).is_some_and(|t| t.result.is_ok())
+}
+
+/// True when every `{% %}` inside `s` holds a JSONata expression that parses and one
+/// of them reads something (`$...`): the tags of another template language (`{% if
+/// x %}` of Jinja or Liquid) are text on purpose.
+fn embedded_expressions(s: &str) -> bool {
+    let mut rest = s;
+    let mut reads = false;
+    while let Some(open) = rest.find("{%") {
+        let Some(close) = rest[open..].find("%}") else {
+            return false;
+        };
+        let inner = &rest[open + 2..open + close];
+        if crate::expr::jsonata::parse(inner.trim()).is_err() {
+            return false;
+        }
+        reads |= inner.contains('$');
+        rest = &rest[open + close + 2..];
+    }
+    reads
 }
 
 /// `text {% e %} text` as one expression joining the parts with `&`, when the string
@@ -274,6 +296,15 @@ mod tests {
                 "\"Case {% $states.input.id %} opened\": `{% %}` inside a longer string is not evaluated: Step Functions evaluates only a string that is one whole expression, so this is sent as text"
             ]
         );
+        // Another template language's tags are text on purpose.
+        assert!(
+            located_messages(
+                &state(r#""Hello {% if name %}{{ name }}{% endif %}""#),
+                "ASL611"
+            )
+            .is_empty()
+        );
+        assert!(located_messages(&state(r#""Total: {% 'x' %}""#), "ASL611").is_empty());
         // Expressions, plain text, and the same strings in a JSONPath state.
         assert!(located_messages(&state(r#""{% $states.input.id %}""#), "ASL611").is_empty());
         assert!(located_messages(&state(r#""50% off""#), "ASL611").is_empty());
