@@ -102,13 +102,12 @@ impl Domain {
             (Text(a), Text(b)) if a == b => Text(a.clone()),
             (AnyText, d @ (Text(_) | AnyText | Pattern(_)))
             | (d @ (Text(_) | Pattern(_)), AnyText) => d.clone(),
-            (Pattern(p), Text(t)) | (Text(t), Pattern(p)) => {
-                if glob_matches(p, t) {
-                    Text(t.clone())
-                } else {
-                    Empty
-                }
-            }
+            (Pattern(p), Text(t)) | (Text(t), Pattern(p)) => match glob(p, t) {
+                Some(true) => Text(t.clone()),
+                Some(false) => Empty,
+                // Too long to match here: the text, which holds at least as much.
+                None => return (Text(t.clone()), false),
+            },
             (Pattern(p), Pattern(q)) => return (Pattern(p.clone()), p == q),
             (Boolean(a), Boolean(b)) if a == b => Boolean(*a),
             (AnyBoolean, d @ (Boolean(_) | AnyBoolean)) | (d @ Boolean(_), AnyBoolean) => d.clone(),
@@ -133,7 +132,7 @@ impl Domain {
             }
             (Text(a), Text(b)) => a == b,
             (Text(_) | Pattern(_) | AnyText, AnyText) => true,
-            (Text(t), Pattern(p)) => glob_matches(p, t),
+            (Text(t), Pattern(p)) => glob(p, t) == Some(true),
             (Pattern(p), Pattern(q)) => p == q,
             (Boolean(a), Boolean(b)) => a == b,
             (Boolean(_) | AnyBoolean, AnyBoolean) => true,
@@ -166,6 +165,12 @@ fn glob_parts(pattern: &str) -> Vec<Option<char>> {
         }
     }
     out
+}
+
+/// [`glob_matches`], or `None` when pattern and text are too long to match in the time
+/// a lint may take (the matching is quadratic at worst).
+fn glob(pattern: &str, text: &str) -> Option<bool> {
+    (pattern.len().saturating_mul(text.len()) <= 1 << 22).then(|| glob_matches(pattern, text))
 }
 
 /// Whether `text` matches a `StringMatches` pattern (`*` any run of characters, `\*`
