@@ -458,6 +458,7 @@ pub static RULES: &[&Rule] = &[
     &jsonata::dollar_key_in_jsonata::RULE,
     &jsonata::jsonata_wrong_result_type::RULE,
     &jsonata::jsonata_not_evaluated::RULE,
+    &jsonata::variable_field_missing::RULE,
     &practice::loop_without_exit::RULE,
     &practice::busy_loop::RULE,
     &practice::choice_without_default::RULE,

@@ -10,6 +10,7 @@ pub mod possibly_unassigned_variable;
 pub mod undefined_variable;
 pub mod unknown_jsonata_function;
 pub mod unused_variable;
+pub mod variable_field_missing;
 pub(crate) mod variables;
 
 use crate::expr::jsonata::{self, ParsedTemplate};

@@ -337,7 +337,7 @@ pub(crate) fn first_input_field(path: &str) -> Option<&str> {
 
 /// The field name of a `.name` or `['name']` segment (not a deep scan), as written in
 /// `path`, so that it borrows from it.
-fn segment_name<'p>(path: &'p str, segment: &jsonpath::Segment) -> Option<&'p str> {
+pub(crate) fn segment_name<'p>(path: &'p str, segment: &jsonpath::Segment) -> Option<&'p str> {
     match (&segment.selector, segment.descendant) {
         (jsonpath::Selector::Name(name), false) => {
             let span = path.get(segment.span.start as usize..segment.span.end as usize)?;
@@ -572,6 +572,67 @@ pub(crate) fn jsonata_reads_under<'a>(
             under.then(|| (range, expr, names[at.len()..].to_vec()))
         })
         .collect()
+}
+
+/// What a state places at its result location, when its fields are known.
+pub(crate) enum Placed<'a, 's> {
+    /// A Pass state's `Result`, taken as written.
+    Fixed(&'a Node<'s>),
+    /// A payload template (a Pass state's `Parameters`, a `ResultSelector`): the keys
+    /// are known, the values of `.$` keys are not.
+    Built(&'a Node<'s>, &'static str),
+    /// A JSONata state's `Output` object: the keys are known, what a `{% %}` value
+    /// gives is not.
+    Output(&'a Node<'s>),
+}
+
+impl<'a, 's> Placed<'a, 's> {
+    pub(crate) fn node(&self) -> &'a Node<'s> {
+        match self {
+            Placed::Fixed(n) | Placed::Built(n, _) | Placed::Output(n) => n,
+        }
+    }
+}
+
+/// True for a `{% ... %}` JSONata expression.
+pub(crate) fn is_expression(s: &str) -> bool {
+    let s = s.trim();
+    s.starts_with("{%") && s.ends_with("%}")
+}
+
+/// The first of `names` that is missing when they are followed from what is placed;
+/// `None` when the whole path exists or leads into a value only known at run time
+/// (a `.$` field of a template, a `{% %}` value of an Output) or, for a JSONata reader
+/// (`jsonata`), into an array (JSONata reads the field of each item).
+pub(crate) fn missing_name<'n>(
+    placed: &Placed<'_, '_>,
+    names: &[&'n str],
+    jsonata: bool,
+) -> Option<&'n str> {
+    let (mut at, template) = match placed {
+        Placed::Fixed(n) => (*n, false),
+        Placed::Built(n, _) => (*n, true),
+        Placed::Output(n) => (*n, false),
+    };
+    for &name in names {
+        let unknown = match &at.value {
+            Value::String(s) => matches!(placed, Placed::Output(_)) && is_expression(s),
+            Value::Array(_) => jsonata,
+            _ => false,
+        };
+        if unknown {
+            return None;
+        }
+        if at.as_object().is_none() {
+            return Some(name);
+        }
+        at = match at.get(name) {
+            Some(next) => next,
+            None if template && at.get(&format!("{name}.$")).is_some() => return None,
+            None => return Some(name),
+        };
+    }
+    None
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, State, StateType};
 use crate::rules::paths::{
-    jsonata_reads_under, path_of, plain_names, reads_under, receivers, selected_result_location,
+    Placed, is_expression, jsonata_reads_under, missing_name, path_of, plain_names, reads_under,
+    receivers, selected_result_location,
 };
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
-use crate::syntax::{Node, Value};
+use crate::syntax::Value;
 
 declare_rule! {
     /// ## What it does
@@ -53,18 +54,6 @@ declare_rule! {
         fix: None,
         check: check,
     }
-}
-
-/// What a state places at its result location, when its fields are known.
-enum Placed<'a, 's> {
-    /// A Pass state's `Result`, taken as written.
-    Fixed(&'a Node<'s>),
-    /// A payload template (a Pass state's `Parameters`, a `ResultSelector`): the keys
-    /// are known, the values of `.$` keys are not.
-    Built(&'a Node<'s>, &'static str),
-    /// A JSONata state's `Output` object: the keys are known, what a `{% %}` value
-    /// gives is not.
-    Output(&'a Node<'s>),
 }
 
 /// What `state` places, and where in its output.
@@ -134,20 +123,6 @@ fn jsonata_output<'a, 's>(state: &State<'a, 's>) -> Option<Placed<'a, 's>> {
         _ => return None,
     };
     (!has_unknown(node)).then_some(what)
-}
-
-/// True for a `{% ... %}` JSONata expression.
-fn is_expression(s: &str) -> bool {
-    let s = s.trim();
-    s.starts_with("{%") && s.ends_with("%}")
-}
-
-impl<'a, 's> Placed<'a, 's> {
-    fn node(&self) -> &'a Node<'s> {
-        match self {
-            Placed::Fixed(n) | Placed::Built(n, _) | Placed::Output(n) => n,
-        }
-    }
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
@@ -238,37 +213,6 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             });
         }
     }
-}
-
-/// The first of `names` that is missing when they are followed from what is placed;
-/// `None` when the whole path exists or leads into a value only known at run time
-/// (a `.$` field of a template, a `{% %}` value of an Output) or, for a JSONata reader
-/// (`jsonata`), into an array (JSONata reads the field of each item).
-fn missing_name<'n>(placed: &Placed<'_, '_>, names: &[&'n str], jsonata: bool) -> Option<&'n str> {
-    let (mut at, template) = match placed {
-        Placed::Fixed(n) => (*n, false),
-        Placed::Built(n, _) => (*n, true),
-        Placed::Output(n) => (*n, false),
-    };
-    for &name in names {
-        let unknown = match &at.value {
-            Value::String(s) => matches!(placed, Placed::Output(_)) && is_expression(s),
-            Value::Array(_) => jsonata,
-            _ => false,
-        };
-        if unknown {
-            return None;
-        }
-        if at.as_object().is_none() {
-            return Some(name);
-        }
-        at = match at.get(name) {
-            Some(next) => next,
-            None if template && at.get(&format!("{name}.$")).is_some() => return None,
-            None => return Some(name),
-        };
-    }
-    None
 }
 
 #[cfg(test)]
