@@ -602,11 +602,7 @@ fn input_completions(
 /// state on. In a state no path reaches, every name assigned in the scopes it can see.
 fn variables_in_scope<'a>(machine: &StateMachine<'a, '_>, offset: u32) -> Vec<&'a str> {
     use crate::rules::jsonata::variables::{Analysis, visible_scopes};
-    let Some(user) = machine
-        .all_states()
-        .filter(|s| s.node.range.contains(offset))
-        .min_by_key(|s| s.node.range.len())
-    else {
+    let Some(user) = super::state_around(machine, offset) else {
         return Vec::new();
     };
     let graphs = crate::graph::Graphs::build(machine);

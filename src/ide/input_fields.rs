@@ -206,10 +206,7 @@ pub(crate) fn path_target<'m, 'a, 's>(
     path: &'m str,
     jsonata: bool,
 ) -> Option<PathTarget<'m, 'a, 's>> {
-    let state = machine
-        .all_states()
-        .filter(|s| s.node.range.contains(offset))
-        .min_by_key(|s| s.node.range.len())?;
+    let state = super::state_around(machine, offset)?;
     let field = state
         .members()
         .iter()

@@ -382,6 +382,17 @@ fn colon_follows(text: &str, end: u32) -> bool {
         .starts_with(':')
 }
 
+/// The innermost state whose text holds `offset`.
+pub(crate) fn state_around<'m, 'a, 's>(
+    machine: &'m StateMachine<'a, 's>,
+    offset: u32,
+) -> Option<&'m crate::model::State<'a, 's>> {
+    machine
+        .all_states()
+        .filter(|s| s.node.range.contains(offset))
+        .min_by_key(|s| s.node.range.len())
+}
+
 /// The range of a quoted token without its quotes (a plain YAML scalar as it is).
 pub(crate) fn unquoted(text: &str, range: TextRange) -> TextRange {
     match text.get(range.as_usize()).map(str::as_bytes) {

@@ -146,10 +146,7 @@ pub fn variable_definitions(text: &str, kind: SourceKind, offset: u32) -> Vec<Te
     }
     with_machine_at(text, kind, offset, |_, machine| {
         // The innermost state around the use.
-        let user = machine
-            .all_states()
-            .filter(|s| s.node.range.contains(offset))
-            .min_by_key(|s| s.node.range.len())?;
+        let user = super::state_around(machine, offset)?;
         let scopes: Vec<ScopeId> = machine.ancestors(user.id.scope).collect();
         let mut out = Vec::new();
         for scope in scopes {
