@@ -349,26 +349,17 @@ fn reads(state: &State<'_, '_>, editing: u32, origin: &str, out: &mut Vec<KnownF
     }
 }
 
-/// The plain names after each `$states.input.` in a JSONata expression's text.
+/// The names of each `$states.input.a.b` path a `{% %}` expression reads (from its
+/// syntax tree, so that text inside its string literals is not taken for a path).
 fn jsonata_input_paths(text: &str) -> Vec<Vec<String>> {
-    const ROOT: &str = "$states.input.";
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(ROOT) {
-        rest = &rest[i + ROOT.len()..];
-        let end = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
-            .unwrap_or(rest.len());
-        let names: Vec<String> = rest[..end]
-            .split('.')
-            .take_while(|n| !n.is_empty())
-            .map(str::to_string)
-            .collect();
-        if !names.is_empty() {
-            out.push(names);
-        }
-    }
-    out
+    let Some(Ok(tree)) = crate::expr::jsonata::parse_template(text).map(|t| t.result) else {
+        return Vec::new();
+    };
+    crate::expr::jsonata::states_paths(&tree, "input")
+        .into_iter()
+        .filter(|chain| !chain.is_empty())
+        .map(|chain| chain.into_iter().map(|(name, _)| name).collect())
+        .collect()
 }
 
 fn push(out: &mut Vec<KnownField>, names: Vec<String>, origin: &str) {
