@@ -679,7 +679,8 @@ pub(crate) fn did_you_mean<'n>(
     let target: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
     let max = (name.chars().count() / 3).clamp(1, 4);
     let mut best: Option<(usize, usize, &'n str)> = None;
-    let (mut buf, mut prev, mut cur) = (Vec::new(), Vec::new(), Vec::new());
+    let mut buf = Vec::new();
+    let mut rows = Rows::default();
     for c in candidates {
         if c == name {
             continue;
@@ -691,7 +692,7 @@ pub(crate) fn did_you_mean<'n>(
         }
         buf.clear();
         buf.extend(c.chars().flat_map(char::to_lowercase));
-        let d = levenshtein(&target, &buf, &mut prev, &mut cur);
+        let d = distance(&target, &buf, &mut rows);
         if d <= max && best.is_none_or(|(bd, bl, _)| (d, c.len()) < (bd, bl)) {
             best = Some((d, c.len(), c));
         }
@@ -699,14 +700,27 @@ pub(crate) fn did_you_mean<'n>(
     best.map(|(_, _, c)| c)
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters: insertions, deletions, substitutions and swaps of
+/// two neighbours (`emial` is one edit from `email`), each counting one.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    levenshtein(&a, &b, &mut Vec::new(), &mut Vec::new())
+    distance(&a, &b, &mut Rows::default())
 }
 
-fn levenshtein(a: &[char], b: &[char], prev: &mut Vec<usize>, cur: &mut Vec<usize>) -> usize {
+/// The three rows of the distance table that [`distance`] keeps, reused across calls.
+#[derive(Default)]
+struct Rows {
+    before: Vec<usize>,
+    prev: Vec<usize>,
+    cur: Vec<usize>,
+}
+
+/// The optimal-string-alignment distance (Levenshtein with adjacent transpositions).
+fn distance(a: &[char], b: &[char], rows: &mut Rows) -> usize {
+    let Rows { before, prev, cur } = rows;
+    before.clear();
+    before.resize(b.len() + 1, 0);
     prev.clear();
     prev.extend(0..=b.len());
     cur.clear();
@@ -714,10 +728,15 @@ fn levenshtein(a: &[char], b: &[char], prev: &mut Vec<usize>, cur: &mut Vec<usiz
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+            let mut d = (prev[j] + usize::from(ca != cb))
                 .min(prev[j + 1] + 1)
                 .min(cur[j] + 1);
+            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
         }
+        std::mem::swap(before, prev);
         std::mem::swap(prev, cur);
     }
     prev[b.len()]
@@ -883,9 +902,16 @@ mod tests {
         );
         assert_eq!(did_you_mean("Something else", names.iter().copied()), None);
         assert_eq!(did_you_mean("Fai", names.iter().copied()), Some("Fail"));
-        assert_eq!(did_you_mean("Fial", names.iter().copied()), None);
+        // Two letters swapped are one edit away.
+        assert_eq!(did_you_mean("Fial", names.iter().copied()), Some("Fail"));
+        assert_eq!(did_you_mean("Flia", names.iter().copied()), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("日本", "日本語"), 1);
+        // A swap of two neighbours is one edit.
+        assert_eq!(edit_distance("emial", "email"), 1);
+        assert_eq!(edit_distance("Porcess order", "Process order"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("abc", "ca"), 3);
     }
 }

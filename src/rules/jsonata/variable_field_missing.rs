@@ -5,8 +5,8 @@ use crate::expr::jsonpath::Root;
 use crate::model::QueryLanguage;
 use crate::rules::jsonata::variables::assignments;
 use crate::rules::paths::{
-    Placed, dollar_paths, is_expression, missing_name, path_fields, payload_templates,
-    segment_name, template_members,
+    Placed, dollar_paths, field_suggestion, is_expression, missing_field, path_fields,
+    payload_templates, segment_name, template_members,
 };
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
 use crate::syntax::{Node, TextRange, Value, string_source_offset};
@@ -45,7 +45,7 @@ declare_rule! {
         name: "variable-field-missing",
         severity: Warning,
         aws_code: None,
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -83,13 +83,14 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let Some(Some(known)) = shapes.get(name) else {
                 continue;
             };
-            let missing: Vec<&str> = known
+            let gaps: Vec<_> = known
                 .iter()
-                .filter_map(|p| missing_name(p, &fields, jsonata))
+                .filter_map(|p| missing_field(p, &fields, jsonata))
                 .collect();
-            if missing.len() != known.len() {
+            if gaps.len() != known.len() {
                 continue;
             }
+            let missing: Vec<&str> = gaps.iter().map(|g| g.name).collect();
             let d = sink.report(
                 range,
                 format!(
@@ -101,10 +102,29 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 range: known[0].node().range,
                 message: format!("${name} is assigned here"),
             });
-            d.help = Some(format!(
-                "read a field ${name} has, or add \"{}\" where it is assigned",
-                missing[0]
-            ));
+            // A field meant: one that every assignment has, next to the one named.
+            let shared: Vec<&str> = gaps[0]
+                .siblings
+                .iter()
+                .copied()
+                .filter(|s| {
+                    gaps.iter()
+                        .all(|g| g.index == gaps[0].index && g.siblings.contains(s))
+                })
+                .collect();
+            let root = format!("${name}");
+            match field_suggestion(ctx, range, &root, &fields, gaps[0].index, &shared) {
+                Some((help, fix)) => {
+                    d.help = Some(help);
+                    d.fixes.extend(fix);
+                }
+                None => {
+                    d.help = Some(format!(
+                        "read a field ${name} has, or add \"{}\" where it is assigned",
+                        missing[0]
+                    ))
+                }
+            }
         }
     }
 }
@@ -233,6 +253,18 @@ mod tests {
         assert!(jsonpath(assign, "$ticket.owner.team").is_empty());
         assert!(jsonpath(assign, "$ticket").is_empty());
         assert!(jsonpath(r#"{"id": 1}, "ticket.$": "$.t""#, "$ticket.other").is_empty());
+    }
+
+    #[test]
+    fn misspelt_fields_get_a_fix() {
+        use crate::rules::located_fixes;
+        use crate::syntax::SourceKind;
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"ticket": {"id.$": "$.ticketId", "priority": "normal"}}, "Next": "B"}, "B": {"Type": "Pass", "Parameters": {"x.$": "States.Format('{}', $ticket.priorty)"}, "End": true}}}"#;
+        let fixed = located_fixes(text, SourceKind::Json, "ASL612");
+        assert_eq!(
+            fixed[0].2.as_deref(),
+            Some(text.replace("$ticket.priorty", "$ticket.priority").as_str())
+        );
     }
 
     #[test]

@@ -609,12 +609,31 @@ pub(crate) fn missing_name<'n>(
     names: &[&'n str],
     jsonata: bool,
 ) -> Option<&'n str> {
+    missing_field(placed, names, jsonata).map(|m| m.name)
+}
+
+/// A field a path names that the placed value lacks.
+pub(crate) struct MissingField<'n, 'a> {
+    pub name: &'n str,
+    /// Its position in the names given.
+    pub index: usize,
+    /// The fields the value has where it is missing (a template's `.$` keys without
+    /// their suffix); none when the value there is no object.
+    pub siblings: Vec<&'a str>,
+}
+
+/// [`missing_name`], with where the name is missing and what is there instead.
+pub(crate) fn missing_field<'n, 'a>(
+    placed: &Placed<'a, '_>,
+    names: &[&'n str],
+    jsonata: bool,
+) -> Option<MissingField<'n, 'a>> {
     let (mut at, template) = match placed {
         Placed::Fixed(n) => (*n, false),
         Placed::Built(n, _) => (*n, true),
         Placed::Output(n) => (*n, false),
     };
-    for &name in names {
+    for (index, &name) in names.iter().enumerate() {
         let unknown = match &at.value {
             Value::String(s) => matches!(placed, Placed::Output(_)) && is_expression(s),
             Value::Array(_) => jsonata,
@@ -623,16 +642,82 @@ pub(crate) fn missing_name<'n>(
         if unknown {
             return None;
         }
-        if at.as_object().is_none() {
-            return Some(name);
-        }
+        let Some(members) = at.as_object() else {
+            return Some(MissingField {
+                name,
+                index,
+                siblings: Vec::new(),
+            });
+        };
         at = match at.get(name) {
             Some(next) => next,
             None if template && at.get(&format!("{name}.$")).is_some() => return None,
-            None => return Some(name),
+            None => {
+                let siblings = members
+                    .iter()
+                    .map(|m| match template {
+                        true => m.key.strip_suffix(".$").unwrap_or(&m.key),
+                        false => &m.key,
+                    })
+                    .collect();
+                return Some(MissingField {
+                    name,
+                    index,
+                    siblings,
+                });
+            }
         };
     }
     None
+}
+
+/// A did-you-mean for a field a path names that the value lacks: the help, and an
+/// unsafe fix that writes the path with the field meant, when the string holds the
+/// path alone in its plain form (`written` as `$.a.b`, or `{% $states.input.a.b %}`).
+/// `names` are all the path's names, `at` the position of the missing one.
+pub(crate) fn field_suggestion(
+    ctx: &crate::rules::LintContext<'_, '_>,
+    range: TextRange,
+    root: &str,
+    names: &[&str],
+    at: usize,
+    siblings: &[&str],
+) -> Option<(String, Option<crate::diagnostics::Fix>)> {
+    let meant = crate::rules::did_you_mean(names[at], siblings.iter().copied())?;
+    let help = format!("did you mean \"{meant}\"?");
+    let original = &ctx.source[range.as_usize()];
+    // The string as written, when nothing in it is escaped.
+    let written = match original.as_bytes() {
+        [b'"', .., b'"'] if !original.contains('\\') => &original[1..original.len() - 1],
+        [b'\'', .., b'\''] if !original[1..original.len() - 1].contains('\'') => {
+            &original[1..original.len() - 1]
+        }
+        [b'"' | b'\'', ..] => return Some((help, None)),
+        _ => original,
+    };
+    let mut fixed: Vec<&str> = names.to_vec();
+    fixed[at] = meant;
+    let plain = |names: &[&str]| format!("{root}.{}", names.join("."));
+    let new = if written == plain(names) {
+        plain(&fixed)
+    } else if written == format!("{{% {} %}}", plain(names)) {
+        format!("{{% {} %}}", plain(&fixed))
+    } else {
+        return Some((help, None));
+    };
+    // A whole string value keeps its quoting; a path inside one (or a plain YAML
+    // scalar) is written as it is.
+    let replacement = match original.starts_with(['"', '\'']) {
+        true => crate::syntax::edit::string_like(ctx.document.kind, original, &new),
+        false => new,
+    };
+    let fix = crate::diagnostics::Fix::replace(
+        format!("Replace with \"{meant}\""),
+        crate::diagnostics::Applicability::Unsafe,
+        range,
+        replacement,
+    );
+    Some((help, Some(fix)))
 }
 
 #[cfg(test)]

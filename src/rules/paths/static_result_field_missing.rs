@@ -1,8 +1,8 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, State, StateType};
 use crate::rules::paths::{
-    Placed, is_expression, jsonata_reads_under, missing_name, path_of, plain_names, reads_under,
-    receivers, selected_result_location,
+    Placed, field_suggestion, is_expression, jsonata_reads_under, missing_field, missing_name,
+    path_of, plain_names, reads_under, receivers, selected_result_location,
 };
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
 use crate::syntax::Value;
@@ -51,7 +51,7 @@ declare_rule! {
         name: "static-result-field-missing",
         severity: Warning,
         aws_code: None,
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -157,11 +157,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 true => jsonata_reads_under(target, &at),
             };
             let found = reads.into_iter().find_map(|(range, path, rest)| {
-                Some((range, path, missing_name(&what, &rest, jsonata)?))
+                Some((range, path, missing_field(&what, &rest, jsonata)?, rest))
             });
-            let Some((range, path, missing)) = found else {
+            let Some((range, path, gap, rest)) = found else {
                 continue;
             };
+            let missing = gap.name;
             let place = if at.is_empty() {
                 "as its whole output".to_string()
             } else {
@@ -198,6 +199,17 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 Placed::Built(_, key) => key,
                 Placed::Output(_) => "Output",
             };
+            let mut names = at.clone();
+            names.extend(&rest);
+            let root = if jsonata { "$states.input" } else { "$" };
+            let at_name = at.len() + gap.index;
+            if let Some((help, fix)) =
+                field_suggestion(ctx, range, root, &names, at_name, &gap.siblings)
+            {
+                d.help = Some(help);
+                d.fixes.extend(fix);
+                continue;
+            }
             d.help = Some(if state.query_language == QueryLanguage::JsonAta {
                 format!(
                     "add the field to the Output of \"{}\" (e.g. from $states.input), or read a field it has",
@@ -349,6 +361,31 @@ mod tests {
             [
                 "\"$.id\": \"N\" reads \"$.id\", but \"P\" puts its fixed Result as its whole output, which has no field \"id\""
             ]
+        );
+    }
+
+    /// A misspelt field gets a did-you-mean, and a fix where the string is the path.
+    #[test]
+    fn misspelt_fields() {
+        use crate::rules::located_fixes;
+        use crate::syntax::SourceKind;
+        let text = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"email": "a@b.c"}, "Next": "N"}, "N": {"Type": "Pass", "Parameters": {"to.$": "$.emial"}, "End": true}}}"#;
+        let fixed = located_fixes(text, SourceKind::Json, "ASL309");
+        assert_eq!(
+            fixed[0].2.as_deref(),
+            Some(text.replace("$.emial", "$.email").as_str())
+        );
+        let yaml = "StartAt: P\nStates:\n  P:\n    Type: Pass\n    Result:\n      email: a@b.c\n    Next: N\n  N:\n    Type: Pass\n    Parameters:\n      to.$: $.Email\n    End: true\n";
+        let fixed = located_fixes(yaml, SourceKind::Yaml, "ASL309");
+        assert_eq!(
+            fixed[0].2.as_deref(),
+            Some(yaml.replace("$.Email", "$.email").as_str())
+        );
+        let jsonata = r#"{"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Output": {"agent": {"name": "x"}}, "Next": "N"}, "N": {"Type": "Pass", "Output": "{% $states.input.agent.nmae %}", "End": true}}}"#;
+        let fixed = located_fixes(jsonata, SourceKind::Json, "ASL309");
+        assert_eq!(
+            fixed[0].2.as_deref(),
+            Some(jsonata.replace("agent.nmae", "agent.name").as_str())
         );
     }
 
