@@ -272,19 +272,47 @@ pub(crate) fn compact_json(v: &serde_json::Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-/// Levenshtein distance (for did-you-mean suggestions), on chars, case-insensitive.
+/// Edit distance (for did-you-mean suggestions), on chars, case-insensitive
+/// ([`char_distance`]).
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
     let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
+    char_distance(&a, &b, &mut DistanceRows::default())
+}
+
+/// The three rows of the distance table that [`char_distance`] keeps, reused across
+/// calls.
+#[derive(Default)]
+pub(crate) struct DistanceRows {
+    before: Vec<usize>,
+    prev: Vec<usize>,
+    cur: Vec<usize>,
+}
+
+/// The edit distance of two strings of characters: insertions, deletions,
+/// substitutions and swaps of two neighbours (`emial` is one edit from `email`), each
+/// counting one (the optimal-string-alignment distance).
+pub(crate) fn char_distance(a: &[char], b: &[char], rows: &mut DistanceRows) -> usize {
+    let DistanceRows { before, prev, cur } = rows;
+    before.clear();
+    before.resize(b.len() + 1, 0);
+    prev.clear();
+    prev.extend(0..=b.len());
+    cur.clear();
+    cur.resize(b.len() + 1, 0);
+    for (i, &ca) in a.iter().enumerate() {
         cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        for (j, &cb) in b.iter().enumerate() {
+            let mut d = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
         }
-        std::mem::swap(&mut prev, &mut cur);
+        std::mem::swap(before, prev);
+        std::mem::swap(prev, cur);
     }
     prev[b.len()]
 }
@@ -335,7 +363,7 @@ mod tests {
 
     #[test]
     fn edit_distance_works() {
-        assert_eq!(edit_distance("States.Fromat", "States.Format"), 2);
+        assert_eq!(edit_distance("States.Fromat", "States.Format"), 1);
         assert_eq!(edit_distance("abc", "ABC"), 0);
         assert_eq!(edit_distance("", "abc"), 3);
     }

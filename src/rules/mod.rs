@@ -680,7 +680,7 @@ pub(crate) fn did_you_mean<'n>(
     let max = (name.chars().count() / 3).clamp(1, 4);
     let mut best: Option<(usize, usize, &'n str)> = None;
     let mut buf = Vec::new();
-    let mut rows = Rows::default();
+    let mut rows = crate::expr::DistanceRows::default();
     for c in candidates {
         if c == name {
             continue;
@@ -692,7 +692,7 @@ pub(crate) fn did_you_mean<'n>(
         }
         buf.clear();
         buf.extend(c.chars().flat_map(char::to_lowercase));
-        let d = distance(&target, &buf, &mut rows);
+        let d = crate::expr::char_distance(&target, &buf, &mut rows);
         if d <= max && best.is_none_or(|(bd, bl, _)| (d, c.len()) < (bd, bl)) {
             best = Some((d, c.len(), c));
         }
@@ -700,46 +700,11 @@ pub(crate) fn did_you_mean<'n>(
     best.map(|(_, _, c)| c)
 }
 
-/// Edit distance over characters: insertions, deletions, substitutions and swaps of
-/// two neighbours (`emial` is one edit from `email`), each counting one.
+/// Edit distance over characters, case-sensitive ([`crate::expr::char_distance`]).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    distance(&a, &b, &mut Rows::default())
-}
-
-/// The three rows of the distance table that [`distance`] keeps, reused across calls.
-#[derive(Default)]
-struct Rows {
-    before: Vec<usize>,
-    prev: Vec<usize>,
-    cur: Vec<usize>,
-}
-
-/// The optimal-string-alignment distance (Levenshtein with adjacent transpositions).
-fn distance(a: &[char], b: &[char], rows: &mut Rows) -> usize {
-    let Rows { before, prev, cur } = rows;
-    before.clear();
-    before.resize(b.len() + 1, 0);
-    prev.clear();
-    prev.extend(0..=b.len());
-    cur.clear();
-    cur.resize(b.len() + 1, 0);
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let mut d = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
-                d = d.min(before[j - 1] + 1);
-            }
-            cur[j + 1] = d;
-        }
-        std::mem::swap(before, prev);
-        std::mem::swap(prev, cur);
-    }
-    prev[b.len()]
+    crate::expr::char_distance(&a, &b, &mut crate::expr::DistanceRows::default())
 }
 
 /// For rule tests: each diagnostic of rule `code` on the JSON `text`, as
