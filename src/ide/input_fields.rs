@@ -321,30 +321,19 @@ fn reads(state: &State<'_, '_>, editing: u32, origin: &str, out: &mut Vec<KnownF
         "Comment",
     ];
     let jsonata = state.query_language == QueryLanguage::JsonAta;
-    let mut stack: Vec<(&Node<'_>, usize)> = state
+    let strings = state
         .members()
         .iter()
         .filter(|m| !SKIP.contains(&&*m.key))
-        .map(|m| (&m.value, 0))
-        .collect();
-    while let Some((n, depth)) = stack.pop() {
-        match &n.value {
-            Value::Object(ms) if depth < 32 => {
-                stack.extend(ms.iter().map(|m| (&m.value, depth + 1)))
+        .flat_map(|m| m.value.strings(32));
+    for n in strings.filter(|n| !n.range.contains(editing)) {
+        let Some(s) = n.as_str() else { continue };
+        if jsonata {
+            for names in jsonata_input_paths(s) {
+                push(out, names, origin);
             }
-            Value::Array(items) if depth < 32 => stack.extend(items.iter().map(|i| (i, depth + 1))),
-            Value::String(_) if n.range.contains(editing) => {}
-            Value::String(s) if jsonata => {
-                for names in jsonata_input_paths(s) {
-                    push(out, names, origin);
-                }
-            }
-            Value::String(s) => {
-                if let Some(names) = s.strip_prefix("$.").and(plain_names(s)) {
-                    push(out, names.iter().map(|s| s.to_string()).collect(), origin);
-                }
-            }
-            _ => {}
+        } else if let Some(names) = s.strip_prefix("$.").and(plain_names(s)) {
+            push(out, names.iter().map(|s| s.to_string()).collect(), origin);
         }
     }
 }

@@ -209,6 +209,26 @@ impl<'s> Node<'s> {
         }
     }
 
+    /// Every string value at or below this node, through objects and arrays at most
+    /// `max_depth` levels down, in document order.
+    pub fn strings(&self, max_depth: usize) -> Vec<&Node<'s>> {
+        let mut out = Vec::new();
+        let mut stack = vec![(self, 0)];
+        while let Some((n, depth)) = stack.pop() {
+            match &n.value {
+                Value::String(_) => out.push(n),
+                Value::Object(ms) if depth < max_depth => {
+                    stack.extend(ms.iter().rev().map(|m| (&m.value, depth + 1)))
+                }
+                Value::Array(items) if depth < max_depth => {
+                    stack.extend(items.iter().rev().map(|i| (i, depth + 1)))
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// True for values whose content is only known at deploy time: `${...}`
     /// placeholders, CloudFormation intrinsics (`!Ref`, `{"Fn::GetAtt": ...}`,
     /// `{"Ref": ...}`), and values the reader could not read.
@@ -298,4 +318,28 @@ pub enum PathStep<'a, 's> {
     Member(&'a Member<'s>),
     /// The offset is inside this array element.
     Index(usize, &'a Node<'s>),
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::{SourceKind, parse};
+
+    /// The string values under a node, in document order, as deep as asked.
+    #[test]
+    fn strings_in_document_order_to_a_depth() {
+        let doc = parse(
+            r#"{"a": "x", "b": [1, "y", {"c": "z"}], "d": {"e": {"f": "deep"}}}"#,
+            SourceKind::Json,
+        );
+        let root = doc.root.as_ref().unwrap();
+        let texts = |depth| -> Vec<&str> {
+            root.strings(depth)
+                .into_iter()
+                .filter_map(|n| n.as_str())
+                .collect()
+        };
+        assert_eq!(texts(8), ["x", "y", "z", "deep"]);
+        assert_eq!(texts(2), ["x", "y"]);
+        assert_eq!(texts(0), Vec::<&str>::new());
+    }
 }

@@ -1,7 +1,7 @@
 use crate::diagnostics::{Applicability, Edit, Fix};
 use crate::rules::jsonata::jsonata_states;
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{Node, TextRange, Value, string_source_offset};
+use crate::syntax::{Node, TextRange, string_source_offset};
 
 declare_rule! {
     /// ## What it does
@@ -93,17 +93,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 values.extend(node.get(key));
             }
         }
-        let mut stack: Vec<(&Node<'_>, usize)> = values.into_iter().map(|v| (v, 0)).collect();
-        while let Some((node, depth)) = stack.pop() {
-            match &node.value {
-                Value::Object(ms) if depth < 64 => {
-                    stack.extend(ms.iter().map(|m| (&m.value, depth + 1)))
-                }
-                Value::Array(items) if depth < 64 => {
-                    stack.extend(items.iter().map(|i| (i, depth + 1)))
-                }
-                Value::String(s) => report(ctx.source, node, s, sink),
-                _ => {}
+        for node in values.into_iter().flat_map(|v| v.strings(64)) {
+            if let Some(s) = node.as_str() {
+                report(ctx.source, node, s, sink);
             }
         }
     }

@@ -9,7 +9,7 @@ use crate::rules::paths::{
     payload_templates, segment_name, template_members,
 };
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
-use crate::syntax::{Node, TextRange, Value, string_source_offset};
+use crate::syntax::{Node, TextRange, string_source_offset};
 
 declare_rule! {
     /// ## What it does
@@ -137,37 +137,31 @@ fn variable_reads<'a>(
 ) -> Vec<(TextRange, &'a str, &'a str, Vec<&'a str>)> {
     let mut out = Vec::new();
     if state.query_language == QueryLanguage::JsonAta {
-        let mut stack: Vec<(&'a Node<'_>, usize)> = ["Arguments", "Output", "Assign", "Items"]
+        let fields = ["Arguments", "Output", "Assign", "Items"];
+        for n in fields
             .iter()
             .filter_map(|k| state.field(k))
-            .map(|m| (&m.value, 0))
-            .collect();
-        while let Some((n, depth)) = stack.pop() {
-            match &n.value {
-                Value::Object(ms) if depth < 32 => {
-                    stack.extend(ms.iter().map(|m| (&m.value, depth + 1)))
-                }
-                Value::String(s) if is_expression(s) => {
-                    let inner = s.trim();
-                    let inner = inner[2..inner.len() - 2].trim();
-                    let Some(rest) = inner.strip_prefix('$') else {
-                        continue;
-                    };
-                    let mut parts = rest.split('.');
-                    let name = parts.next().unwrap_or("");
-                    let fields: Vec<&str> = parts.collect();
-                    let plain = |p: &str| {
-                        !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    };
-                    if name != "states"
-                        && plain(name)
-                        && !fields.is_empty()
-                        && fields.iter().all(|f| plain(f))
-                    {
-                        out.push((n.range, name, inner, fields));
-                    }
-                }
-                _ => {}
+            .flat_map(|m| m.value.strings(32))
+        {
+            let Some(s) = n.as_str().filter(|s| is_expression(s)) else {
+                continue;
+            };
+            let inner = s.trim();
+            let inner = inner[2..inner.len() - 2].trim();
+            let Some(rest) = inner.strip_prefix('$') else {
+                continue;
+            };
+            let mut parts = rest.split('.');
+            let name = parts.next().unwrap_or("");
+            let fields: Vec<&str> = parts.collect();
+            let plain =
+                |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if name != "states"
+                && plain(name)
+                && !fields.is_empty()
+                && fields.iter().all(|f| plain(f))
+            {
+                out.push((n.range, name, inner, fields));
             }
         }
         return out;
