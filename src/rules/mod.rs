@@ -408,6 +408,7 @@ pub static RULES: &[&Rule] = &[
     &structure::duplicate_map_label::RULE,
     &structure::heartbeat_not_below_timeout::RULE,
     &structure::definition_too_large::RULE,
+    &structure::state_data_too_large::RULE,
     &graph::unknown_next_state::RULE,
     &graph::unknown_start_at::RULE,
     &graph::unknown_choice_target::RULE,
@@ -484,7 +485,7 @@ pub static RULES: &[&Rule] = &[
 /// Error rules about definitions that Step Functions deploys but that fail when the
 /// faulty part runs (a read of a variable that no path assigns). The simulator runs
 /// such definitions anyway, to show the failure; every other error stops it.
-pub const RUN_TIME_ERRORS: &[&str] = &["ASL307", "ASL605", "ASL610"];
+pub const RUN_TIME_ERRORS: &[&str] = &["ASL124", "ASL307", "ASL605", "ASL610"];
 
 /// The rule with this code (case-insensitive) or kebab-case name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

@@ -67,7 +67,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 /// The length in bytes of the node written as compact JSON (no whitespace between
 /// tokens). `json_source`: strings borrowed from a JSON text have no escapes, so their
 /// written form is their length plus the quotes.
-fn compact_size(root: &Node<'_>, json_source: bool) -> u64 {
+pub(crate) fn compact_size(root: &Node<'_>, json_source: bool) -> u64 {
     let mut size = 0u64;
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
@@ -140,7 +140,7 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-fn group_thousands(n: u64) -> String {
+pub(crate) fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

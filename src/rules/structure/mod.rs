@@ -17,6 +17,7 @@ pub mod mutually_exclusive_fields;
 pub mod next_and_end;
 pub mod not_a_state_machine;
 pub mod query_language_conflict;
+pub mod state_data_too_large;
 pub mod state_name_too_long;
 pub mod transition_not_allowed;
 pub mod unknown_field;
