@@ -5,7 +5,7 @@ use crate::expr::jsonpath::Root;
 use crate::model::QueryLanguage;
 use crate::rules::jsonata::variables::assignments;
 use crate::rules::paths::{
-    Placed, dollar_paths, field_suggestion, is_expression, missing_field, path_fields,
+    Placed, dollar_paths, field_suggestion, jsonata_plain_path, missing_field, path_fields,
     payload_templates, segment_name, template_members,
 };
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
@@ -143,25 +143,14 @@ fn variable_reads<'a>(
             .filter_map(|k| state.field(k))
             .flat_map(|m| m.value.strings(32))
         {
-            let Some(s) = n.as_str().filter(|s| is_expression(s)) else {
+            let Some((inner, names)) = jsonata_plain_path(n) else {
                 continue;
             };
-            let inner = s.trim();
-            let inner = inner[2..inner.len() - 2].trim();
-            let Some(rest) = inner.strip_prefix('$') else {
-                continue;
-            };
-            let mut parts = rest.split('.');
-            let name = parts.next().unwrap_or("");
-            let fields: Vec<&str> = parts.collect();
-            let plain =
-                |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if name != "states"
-                && plain(name)
+            if let [name, fields @ ..] = names.as_slice()
+                && *name != "states"
                 && !fields.is_empty()
-                && fields.iter().all(|f| plain(f))
             {
-                out.push((n.range, name, inner, fields));
+                out.push((n.range, *name, inner, fields.to_vec()));
             }
         }
         return out;

@@ -394,19 +394,27 @@ fn jsonata_tree_reads<'a>(node: &'a Node<'_>, out: &mut Vec<(TextRange, &'a str)
 
 /// `node` when it is exactly `{% $states.input.name... %}` with plain names.
 fn jsonata_input_path<'a>(node: &'a Node<'_>) -> Option<(TextRange, &'a str)> {
+    let (inner, names) = jsonata_plain_path(node)?;
+    (names.len() > 2 && names[..2] == ["states", "input"]).then_some((node.range, inner))
+}
+
+/// The expression of `node` and the names of its path, when the string is exactly
+/// `{% $a.b.c %}` with plain names (`{% $states.input.id %}` gives `states`, `input`,
+/// `id`): a field whose whole expression reads one path.
+pub(crate) fn jsonata_plain_path<'a>(node: &'a Node<'_>) -> Option<(&'a str, Vec<&'a str>)> {
     let inner = node
         .as_str()?
         .trim()
         .strip_prefix("{%")?
         .strip_suffix("%}")?
         .trim();
-    let rest = inner.strip_prefix("$states.input.")?;
     let plain = |n: &str| {
         !n.is_empty()
             && !n.starts_with(|c: char| c.is_ascii_digit())
             && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
-    rest.split('.').all(plain).then_some((node.range, inner))
+    let names: Vec<&str> = inner.strip_prefix('$')?.split('.').collect();
+    names.iter().all(|n| plain(n)).then_some((inner, names))
 }
 
 /// The names of the path where a JSONPath state puts its result as it comes (Task,
@@ -550,11 +558,7 @@ pub(crate) fn reads_under<'a>(
 ) -> Vec<(TextRange, &'a str, Vec<&'a str>)> {
     input_reads(target)
         .into_iter()
-        .filter_map(|(range, path)| {
-            let names = plain_names(path)?;
-            let under = names.len() >= at.len() && names[..at.len()] == *at;
-            under.then(|| (range, path, names[at.len()..].to_vec()))
-        })
+        .filter_map(|(range, path)| Some((range, path, below(plain_names(path)?, at)?)))
         .collect()
 }
 
@@ -567,11 +571,16 @@ pub(crate) fn jsonata_reads_under<'a>(
     jsonata_input_reads(target)
         .into_iter()
         .filter_map(|(range, expr)| {
-            let names: Vec<&str> = expr.strip_prefix("$states.input.")?.split('.').collect();
-            let under = names.len() >= at.len() && names[..at.len()] == *at;
-            under.then(|| (range, expr, names[at.len()..].to_vec()))
+            let names = expr.strip_prefix("$states.input.")?.split('.').collect();
+            Some((range, expr, below(names, at)?))
         })
         .collect()
+}
+
+/// The names after `at` when `names` start with it.
+fn below<'a>(names: Vec<&'a str>, at: &[&str]) -> Option<Vec<&'a str>> {
+    let under = names.len() >= at.len() && names[..at.len()] == *at;
+    under.then(|| names[at.len()..].to_vec())
 }
 
 /// What a state places at its result location, when its fields are known.
