@@ -206,15 +206,7 @@ fn value_hover(
         });
     }
     // A function name under the cursor inside a string.
-    let bytes = text.as_bytes();
-    let (mut s, mut e) = (offset as usize, offset as usize);
-    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$');
-    while s > range.start as usize && is_name(bytes[s - 1]) {
-        s -= 1;
-    }
-    while e < range.end as usize && is_name(bytes[e]) {
-        e += 1;
-    }
+    let (s, e, end) = path_run(text, range, offset);
     let word = &text[s..e];
     if let Some(f) = catalog::intrinsic(word.trim_end_matches('.')) {
         return Some(HoverInfo {
@@ -230,9 +222,6 @@ fn value_hover(
     }
     // A field of the Context object or of `$states`: the path up to the name under
     // the cursor.
-    let end = text[offset as usize..e]
-        .find('.')
-        .map_or(e, |i| offset as usize + i);
     let path = &text[s..end];
     let doc = match path.strip_prefix("$states.") {
         Some(rest) => match rest.split_once('.') {
@@ -260,15 +249,7 @@ fn data_hover(
     range: TextRange,
     offset: u32,
 ) -> Option<HoverInfo> {
-    let bytes = text.as_bytes();
-    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$');
-    let (mut s, mut e) = (offset as usize, offset as usize);
-    while s > range.start as usize && is_name(bytes[s - 1]) {
-        s -= 1;
-    }
-    while e < range.end as usize && is_name(bytes[e]) && bytes[e] != b'.' {
-        e += 1;
-    }
+    let (s, _, e) = path_run(text, range, offset);
     let word = &text[s..e];
     let (parent, name) = word.rsplit_once('.')?;
     if name.is_empty() || name.contains('$') {
@@ -293,6 +274,25 @@ fn data_hover(
         range: TextRange::from_usize(s, e),
         markdown: format!("`{word}`\n\n{origin}"),
     })
+}
+
+/// The run of path characters (letters, digits, `_`, `.`, `$`) around `offset` within
+/// `range`: its start, its end, and the end of the name under the cursor (the next `.`
+/// after the cursor, or the run's end).
+fn path_run(text: &str, range: TextRange, offset: u32) -> (usize, usize, usize) {
+    let bytes = text.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$');
+    let (mut s, mut e) = (offset as usize, offset as usize);
+    while s > range.start as usize && is_name(bytes[s - 1]) {
+        s -= 1;
+    }
+    while e < range.end as usize && is_name(bytes[e]) {
+        e += 1;
+    }
+    let name_end = text[offset as usize..e]
+        .find('.')
+        .map_or(e, |i| offset as usize + i);
+    (s, e, name_end)
 }
 
 /// The line about the Context object field at `path` (`Execution.StartTime`).
