@@ -616,6 +616,36 @@ pub fn result_type(node: &Node, bound: &HashSet<String>) -> Option<ValueType> {
     }
 }
 
+/// The number `node` always gives when it is written out with literals alone: `5`,
+/// `-1`, `(60 * 5)`, `1.5 + 1`. `None` for anything that reads data, calls a function
+/// or does not give a finite number.
+pub fn constant_number(node: &Node) -> Option<f64> {
+    fn fold(node: &Node, depth: usize) -> Option<f64> {
+        if depth > 64 {
+            return None;
+        }
+        let n = match &node.kind {
+            Kind::Num(n) => *n,
+            Kind::Neg(e) => -fold(e, depth + 1)?,
+            Kind::Block(items) if items.len() == 1 => fold(&items[0], depth + 1)?,
+            Kind::Binary { op, lhs, rhs } => {
+                let (l, r) = (fold(lhs, depth + 1)?, fold(rhs, depth + 1)?);
+                match op {
+                    BinOp::Add => l + r,
+                    BinOp::Sub => l - r,
+                    BinOp::Mul => l * r,
+                    BinOp::Div => l / r,
+                    BinOp::Mod => l % r,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        n.is_finite().then_some(n)
+    }
+    fold(node, 0)
+}
+
 /// The names an expression binds itself (`$x := ...`, lambda parameters).
 pub fn bound_names(node: &Node) -> HashSet<String> {
     let mut bound = HashSet::new();

@@ -1,4 +1,4 @@
-use crate::expr::jsonata::{ValueType, bound_names, result_type};
+use crate::expr::jsonata::{ValueType, bound_names, constant_number, result_type};
 use crate::model::{State, StateType};
 use crate::rules::jsonata::{Expr, jsonata_states, source_range, state_expressions};
 use crate::rules::{LintContext, Sink, declare_rule};
@@ -13,7 +13,10 @@ declare_rule! {
     /// `ToleratedFailureCount`, `ToleratedFailurePercentage`, the ItemBatcher and
     /// ItemReader limits) that gives a boolean, an object, an array or null (a string
     /// is let pass: it may hold digits that are read as a number), a Wait `Timestamp` or a
-    /// Fail `Error`/`Cause` that gives no string. The type is known without data for
+    /// Fail `Error`/`Cause` that gives no string. A number field written with literals
+    /// alone (`{% 1.5 %}`, `{% -1 %}`, `{% 60 * 5 %}`) is checked against the field's
+    /// bounds as well: a fraction where a whole number belongs, a negative wait, a
+    /// zero timeout. The type is known without data for
     /// literals (`'10'`), constructors (`[...]`, `{...}`), operators (`+` gives a
     /// number, `=` and `and` a boolean, `&` a string) and functions with one result
     /// type (`$string`, `$count`, `$exists`, ...); an expression whose type depends on
@@ -103,6 +106,37 @@ fn typed_field(state: &State<'_, '_>, e: &Expr<'_, '_>) -> Option<(String, Value
     None
 }
 
+/// What a number field accepts: the smallest and largest value, and whether it must
+/// be a whole number. Keyed by the field's name as [`typed_field`] gives it.
+fn bounds(field: &str) -> Option<(f64, f64, bool)> {
+    const SECONDS: f64 = 99_999_999.0;
+    Some(match field {
+        "Seconds" => (0.0, SECONDS, true),
+        "TimeoutSeconds" | "HeartbeatSeconds" => (1.0, SECONDS, true),
+        "MaxConcurrency" | "ToleratedFailureCount" => (0.0, f64::INFINITY, true),
+        "ToleratedFailurePercentage" => (0.0, 100.0, false),
+        "ItemBatcher.MaxItemsPerBatch" => (1.0, f64::INFINITY, true),
+        "ItemBatcher.MaxInputBytesPerBatch" => (1.0, 262_144.0, true),
+        "ItemReader.ReaderConfig.MaxItems" => (1.0, 100_000_000.0, true),
+        _ => return None,
+    })
+}
+
+/// The accepted values of a number field in words, e.g. "a whole number from 1 to
+/// 99999999", when `n` is not one of them.
+fn out_of_bounds(field: &str, n: f64) -> Option<String> {
+    let (min, max, whole) = bounds(field)?;
+    if (min..=max).contains(&n) && (!whole || n.fract() == 0.0) {
+        return None;
+    }
+    let kind = if whole { "a whole number" } else { "a number" };
+    Some(if max.is_infinite() {
+        format!("{kind} of at least {min}")
+    } else {
+        format!("{kind} from {min} to {max}")
+    })
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonata_states(machine) {
@@ -123,6 +157,23 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let Some((field, want)) = typed_field(state, &e) else {
                 continue;
             };
+            if want == ValueType::Number
+                && let Some(n) = constant_number(tree)
+            {
+                if let Some(wanted) = out_of_bounds(&field, n) {
+                    let d = sink.report(
+                        source_range(ctx.source, &e, tree.span),
+                        format!(
+                            "{field} of \"{}\" gives {n}, but it must give {wanted}",
+                            state.name
+                        ),
+                    );
+                    d.help = Some(format!(
+                        "Step Functions deploys this, then fails the state each time it evaluates the field; write {wanted}"
+                    ));
+                }
+                continue;
+            }
             let Some(got) = result_type(tree, &bound_names(tree)) else {
                 continue;
             };
@@ -216,6 +267,48 @@ mod tests {
             ]
         );
         assert_eq!(found[0].0, "$states.input.wait > 0");
+    }
+
+    #[test]
+    fn constant_numbers_out_of_bounds() {
+        let found = run(
+            r#""A": {"Type": "Wait", "Seconds": "{% -3 %}", "Next": "B"},
+            "B": {"Type": "Wait", "Seconds": "{% 60 * 5 %}", "Next": "C"},
+            "C": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+              "Arguments": {"QueueUrl": "q", "MessageBody": "m"},
+              "TimeoutSeconds": "{% 1.5 %}", "HeartbeatSeconds": "{%(0)%}", "Next": "D"},
+            "D": {"Type": "Map", "Items": "{% [1] %}", "MaxConcurrency": "{% -1 %}",
+              "ToleratedFailurePercentage": "{% 12.5 %}", "ToleratedFailureCount": "{% 1 / 0 %}",
+              "ItemBatcher": {"MaxInputBytesPerBatch": "{% 300000 %}"},
+              "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "Next": "Z"}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "-3".into(),
+                    "Seconds of \"A\" gives -3, but it must give a whole number from 0 to 99999999"
+                        .into()
+                ),
+                (
+                    "1.5".into(),
+                    "TimeoutSeconds of \"C\" gives 1.5, but it must give a whole number from 1 to 99999999".into()
+                ),
+                (
+                    "(0)".into(),
+                    "HeartbeatSeconds of \"C\" gives 0, but it must give a whole number from 1 to 99999999".into()
+                ),
+                (
+                    "-1".into(),
+                    "MaxConcurrency of \"D\" gives -1, but it must give a whole number of at least 0"
+                        .into()
+                ),
+                (
+                    "300000".into(),
+                    "ItemBatcher.MaxInputBytesPerBatch of \"D\" gives 300000, but it must give a whole number from 1 to 262144".into()
+                ),
+            ]
+        );
     }
 
     #[test]
