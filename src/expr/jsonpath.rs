@@ -226,6 +226,10 @@ pub enum PathContext {
     /// ResultPath (state or Catcher): a reference path into the state input, so in
     /// addition it cannot start with `$$` or name a variable.
     ResultPath,
+    /// The number `*Path` fields of a Map (`MaxConcurrencyPath`, the tolerated
+    /// failures, the ItemBatcher and ItemReader limits): a reference path that AWS does
+    /// not let start with `$$` (only `ItemsPath` of a Map reads the context object).
+    MapNumberPath,
 }
 
 impl Path {
@@ -336,6 +340,12 @@ pub fn validate(path: &Path, context: PathContext) -> Vec<ExprError> {
             )),
             Root::Input => {}
         }
+    }
+    if context == PathContext::MapNumberPath && path.root == Root::Context {
+        errors.push(ExprError::new(
+            path.root_span,
+            "this Map field cannot read the context object `$$`; select the number from the state input `$` (a state before the Map can copy it there from `$$`)",
+        ));
     }
     for seg in &path.segments {
         let what = if seg.descendant {

@@ -53,7 +53,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             }
             let kind = match context {
                 PathContext::Path => "path",
-                PathContext::ReferencePath => "reference path",
+                PathContext::ReferencePath | PathContext::MapNumberPath => "reference path",
                 PathContext::ResultPath => "ResultPath",
             };
             for e in errors {
@@ -118,6 +118,37 @@ mod tests {
             d[0].1.starts_with("invalid path in 'InputPath' of \"A\""),
             "{}",
             d[0].1
+        );
+    }
+
+    #[test]
+    fn map_number_paths_cannot_read_the_context_object() {
+        let text = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$$.Execution.Input.items",
+            "MaxConcurrencyPath": "$$.Execution.Input.n", "ToleratedFailureCountPath": "$.fails",
+            "ItemBatcher": {"MaxItemsPerBatchPath": "$$.Execution.Input.batch"},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL301".into()],
+            ..Default::default()
+        };
+        let found: Vec<(String, String)> = lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect();
+        let why = "this Map field cannot read the context object `$$`; select the number from the state input `$` (a state before the Map can copy it there from `$$`)";
+        assert_eq!(
+            found,
+            [
+                (
+                    "$$".to_string(),
+                    format!("invalid reference path in 'MaxConcurrencyPath' of \"M\": {why}")
+                ),
+                (
+                    "$$".to_string(),
+                    format!("invalid reference path in 'MaxItemsPerBatchPath' of \"M\": {why}")
+                ),
+            ]
         );
     }
 }

@@ -163,11 +163,15 @@ pub(crate) fn path_fields<'a, 's>(state: &State<'a, 's>) -> Vec<(&'a Member<'s>,
         "HeartbeatSecondsPath",
         "SecondsPath",
         "TimestampPath",
+    ] {
+        push(&mut out, state.field(key), PathContext::ReferencePath);
+    }
+    for key in [
         "MaxConcurrencyPath",
         "ToleratedFailureCountPath",
         "ToleratedFailurePercentagePath",
     ] {
-        push(&mut out, state.field(key), PathContext::ReferencePath);
+        push(&mut out, state.field(key), PathContext::MapNumberPath);
     }
     if let Some(r) = state
         .field("ItemReader")
@@ -176,19 +180,19 @@ pub(crate) fn path_fields<'a, 's>(state: &State<'a, 's>) -> Vec<(&'a Member<'s>,
         push(
             &mut out,
             r.member("MaxItemsPath"),
-            PathContext::ReferencePath,
+            PathContext::MapNumberPath,
         );
     }
     if let Some(b) = state.field("ItemBatcher") {
         push(
             &mut out,
             b.value.member("MaxItemsPerBatchPath"),
-            PathContext::ReferencePath,
+            PathContext::MapNumberPath,
         );
         push(
             &mut out,
             b.value.member("MaxInputBytesPerBatchPath"),
-            PathContext::ReferencePath,
+            PathContext::MapNumberPath,
         );
     }
     for c in &state.catchers {
