@@ -1,20 +1,25 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::expr::jsonata::{ContextUse, StatesField, context_uses, states_refs};
 use crate::model::StateType;
 use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::TextRange;
 
 declare_rule! {
     /// ## What it does
     /// Reports JSONata expressions that read what is not there: `$states.result` outside
     /// the `Output` and `Assign` of a Task, Parallel or Map state; `$states.errorOutput`
-    /// outside a catcher's `Output` and `Assign`; unknown `$states` fields; and `$$` or a
-    /// bare `$` at the top level of an expression (Step Functions gives JSONata no context
-    /// value: use `$states.input` and `$states.context`).
+    /// outside a catcher's `Output` and `Assign`; unknown `$states` fields; and `$$`, a
+    /// bare `$` or a bare field name (`{% phone %}`, `{% $count(items) %}`) at the top
+    /// level of an expression (Step Functions gives JSONata no context value: use
+    /// `$states.input` and `$states.context`).
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition: the value does not exist at that point (the
     /// task has not run yet when its `Arguments` are evaluated; only a catcher sees the
-    /// error).
+    /// error). A bare field name is refused with `UNSUPPORTED_JSONATA_EXPRESSION:
+    /// Reference to 'phone' at the top level is not supported`; JSONata's own examples
+    /// read fields this way, so it is the usual slip when moving one into a workflow.
     ///
     /// ## Example
     /// ```json
@@ -75,11 +80,47 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         "`$` at the top level of a JSONata expression in \"{}\" has no value: use $states.input",
                         state.name
                     ),
-                    ContextUse::Field(_) => continue,
+                    ContextUse::Field(name) => {
+                        if !matches!(name.as_str(), "*" | "**" | "%") {
+                            report_bare_field(ctx.source, sink, &e, &name, span, state.name);
+                        }
+                        continue;
+                    }
                 };
                 sink.report(source_range(ctx.source, &e, span), message);
             }
         }
+    }
+}
+
+/// A field name read at the top level of an expression, with a fix that reads it from
+/// the state input instead.
+fn report_bare_field(
+    source: &str,
+    sink: &mut Sink<'_>,
+    e: &crate::rules::jsonata::Expr<'_, '_>,
+    name: &str,
+    span: TextRange,
+    state: &str,
+) {
+    let range = source_range(source, e, span);
+    let d = sink.report(
+        range,
+        format!(
+            "`{name}` at the top level of a JSONata expression in \"{state}\" reads a field of nothing: Step Functions gives JSONata no input document"
+        ),
+    );
+    d.help = Some(format!(
+        "read the state input with $states.input.{name}, or a variable with ${name}"
+    ));
+    let written = source.get(range.as_usize());
+    if written == Some(name) || written == Some(&format!("`{name}`")) {
+        d.fixes.push(Fix::replace(
+            format!("Read `{name}` from $states.input"),
+            Applicability::Unsafe,
+            TextRange::new(range.start, range.start),
+            "$states.input.",
+        ));
     }
 }
 
@@ -100,6 +141,35 @@ mod tests {
             .into_iter()
             .map(|d| (text[d.range.as_usize()].to_string(), d.message))
             .collect()
+    }
+
+    #[test]
+    fn bare_field_names_at_the_top_level() {
+        let state = r#"{"Type": "Pass", "Output": {"a": "{% phone %}", "b": "{% $count(items) & Account.Order[0].Product %}",
+            "c": "{% $states.input.(phone) %}", "d": "{% $states.input.items[price > 5].name %}",
+            "e": "{% $map($states.input.xs, function($x) { $x.name }) %}", "f": "{% ($n := 1; $n) %}"}, "End": true}"#;
+        let why = |n: &str| {
+            format!(
+                "`{n}` at the top level of a JSONata expression in \"A\" reads a field of nothing: Step Functions gives JSONata no input document"
+            )
+        };
+        assert_eq!(
+            run(state),
+            vec![
+                ("phone".to_string(), why("phone")),
+                ("items".to_string(), why("items")),
+                ("Account".to_string(), why("Account")),
+            ]
+        );
+        let text = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {state}, "F": {{"Type": "Fail"}}}}}}"#
+        );
+        let fixes = crate::rules::located_fixes(&text, SourceKind::Json, "ASL602");
+        let fixed = fixes[0].2.as_deref().expect("a fix");
+        assert!(
+            fixed.contains(r#""a": "{% $states.input.phone %}""#),
+            "{fixed}"
+        );
     }
 
     #[test]
