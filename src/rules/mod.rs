@@ -474,6 +474,7 @@ pub static RULES: &[&Rule] = &[
     &practice::hard_coded_secret::RULE,
     &practice::state_name_whitespace::RULE,
     &practice::stuck_loop::RULE,
+    &practice::choice_on_fixed_value::RULE,
     &templates::unresolved_placeholder::RULE,
     &templates::missing_definition_file::RULE,
     &templates::unreadable_definition::RULE,

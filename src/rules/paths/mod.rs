@@ -607,6 +607,94 @@ impl<'a, 's> Placed<'a, 's> {
     }
 }
 
+/// What a JSONPath state places at its `ResultPath`, when its fields are known.
+pub(crate) fn placed_value<'a, 's>(state: &State<'a, 's>) -> Option<Placed<'a, 's>> {
+    let template = |key: &'static str| {
+        let m = state.field(key)?;
+        m.value.as_object()?;
+        Some(Placed::Built(&m.value, key))
+    };
+    let what = match state.kind? {
+        StateType::Pass => match (state.field("Result"), state.field("Parameters")) {
+            (Some(r), None) => Placed::Fixed(&r.value),
+            (None, Some(_)) => template("Parameters")?,
+            _ => return None,
+        },
+        StateType::Task | StateType::Map | StateType::Parallel => template("ResultSelector")?,
+        _ => return None,
+    };
+    (!crate::rules::has_unknown(what.node())).then_some(what)
+}
+
+/// The literal value a JSONPath state always finds at `names` (plain field names from
+/// `$`) in its input, and the state that wrote it: every way into the state comes,
+/// through states that hand their input on unchanged (see [`receivers`]), from one
+/// state that placed a value written out in the definition (a Pass state's `Result`, a
+/// literal field of the `Parameters` a Pass state builds or of a `ResultSelector`).
+/// `None` when the state can be entered otherwise (it is `StartAt`, it has several
+/// ways in, one is a Catch), when the value is only known at run time, or when the
+/// path is missing from it (ASL309 reports that).
+pub(crate) fn fixed_input_value<'m, 'a, 's>(
+    machine: &'m StateMachine<'a, 's>,
+    graph: &crate::graph::ScopeGraph,
+    state: &State<'a, 's>,
+    names: &[&str],
+) -> Option<(&'a Node<'s>, &'m State<'a, 's>)> {
+    use petgraph::Direction::Incoming;
+    use petgraph::graph::NodeIndex;
+    use petgraph::visit::EdgeRef;
+    let scope = machine.scope(state.id.scope);
+    let mut at = state.id.index;
+    let mut seen = rustc_hash::FxHashSet::default();
+    for _ in 0..RECEIVERS_LIMIT {
+        if !seen.insert(at) || graph.start.map(|s| s.index()) == Some(at) {
+            return None;
+        }
+        let mut from = None;
+        for e in graph.graph.edges_directed(NodeIndex::new(at), Incoming) {
+            if matches!(e.weight(), crate::model::TransitionKind::Catch(_))
+                || from.is_some_and(|f| f != e.source().index())
+            {
+                return None;
+            }
+            from = Some(e.source().index());
+        }
+        let pred = scope.states.get(from?)?;
+        if pred.query_language != QueryLanguage::JsonPath {
+            return None;
+        }
+        if passes_input_on(pred) {
+            at = pred.id.index;
+            continue;
+        }
+        let location = selected_result_location(pred)?;
+        if !names.starts_with(&location) {
+            // The result goes beside the path: what is there comes from the state's
+            // own input. A result placed above the path replaces it.
+            if location.is_empty() || location.starts_with(names) {
+                return None;
+            }
+            at = pred.id.index;
+            continue;
+        }
+        let placed = placed_value(pred)?;
+        let template = matches!(placed, Placed::Built(..));
+        let mut value = placed.node();
+        for name in &names[location.len()..] {
+            if template && value.get(&format!("{name}.$")).is_some() {
+                return None;
+            }
+            value = value.get(name)?;
+        }
+        let literal = match &value.value {
+            Value::Object(_) | Value::Array(_) => !template,
+            _ => true,
+        };
+        return literal.then_some((value, pred));
+    }
+    None
+}
+
 /// True for a `{% ... %}` JSONata expression.
 pub(crate) fn is_expression(s: &str) -> bool {
     let s = s.trim();

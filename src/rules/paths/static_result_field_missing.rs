@@ -2,7 +2,7 @@ use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, State, StateType};
 use crate::rules::paths::{
     Placed, field_suggestion, is_expression, jsonata_reads_under, missing_field, missing_name,
-    path_of, plain_names, reads_under, receivers, selected_result_location,
+    path_of, placed_value, plain_names, reads_under, receivers, selected_result_location,
 };
 use crate::rules::{LintContext, Sink, declare_rule, has_unknown};
 use crate::syntax::Value;
@@ -62,25 +62,6 @@ fn placed<'a, 's>(state: &State<'a, 's>) -> Option<(Placed<'a, 's>, Vec<&'a str>
         return jsonata_output(state).map(|p| (p, Vec::new()));
     }
     Some((placed_value(state)?, selected_result_location(state)?))
-}
-
-/// What a JSONPath state places at its `ResultPath`, when its fields are known.
-fn placed_value<'a, 's>(state: &State<'a, 's>) -> Option<Placed<'a, 's>> {
-    let template = |key: &'static str| {
-        let m = state.field(key)?;
-        m.value.as_object()?;
-        Some(Placed::Built(&m.value, key))
-    };
-    let what = match state.kind? {
-        StateType::Pass => match (state.field("Result"), state.field("Parameters")) {
-            (Some(r), None) => Placed::Fixed(&r.value),
-            (None, Some(_)) => template("Parameters")?,
-            _ => return None,
-        },
-        StateType::Task | StateType::Map | StateType::Parallel => template("ResultSelector")?,
-        _ => return None,
-    };
-    (!has_unknown(what.node())).then_some(what)
 }
 
 /// A JSONPath state's own `OutputPath` reading, under where the state placed a value of

@@ -61,7 +61,7 @@ declare_rule! {
 
 /// The values one Variable may take under a rule's conditions.
 #[derive(Clone, Debug, PartialEq)]
-enum Domain {
+pub(super) enum Domain {
     /// Numbers between two bounds; a bound is (value, inclusive).
     Number {
         low: (f64, bool),
@@ -81,12 +81,15 @@ enum Domain {
     Absent,
     /// No value at all.
     Empty,
+    /// An object or an array (only ever a value written out in the definition, which
+    /// no comparison matches).
+    Other,
 }
 
 impl Domain {
     /// The values both allow, and whether that is exact (two different patterns give
     /// the first, which holds more than they have in common).
-    fn intersect(&self, other: &Domain) -> (Domain, bool) {
+    pub(super) fn intersect(&self, other: &Domain) -> (Domain, bool) {
         use Domain::*;
         let d = match (self, other) {
             (Empty, _) | (_, Empty) => Empty,
@@ -118,7 +121,7 @@ impl Domain {
     }
 
     /// Every value of `self` is a value of `other`.
-    fn within(&self, other: &Domain) -> bool {
+    pub(super) fn within(&self, other: &Domain) -> bool {
         use Domain::*;
         match (self, other) {
             (Empty, _) => true,
@@ -205,12 +208,12 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
 
 /// A rule's condition as far as this rule can read it.
 #[derive(Default)]
-struct Conjunction {
+pub(super) struct Conjunction {
     /// Variable path to the values it may take.
-    domains: BTreeMap<String, Domain>,
+    pub(super) domains: BTreeMap<String, Domain>,
     /// Some part of the condition (another operator, a nested `Or`, a `Not` of
     /// anything but `IsPresent`) is not modelled, or modelled more broadly than it is.
-    partial: bool,
+    pub(super) partial: bool,
 }
 
 /// The domain one comparison allows, or `None` for an operator not modelled here.
@@ -308,7 +311,7 @@ fn read(rule: &Node<'_>, out: &mut Conjunction, depth: usize) {
 
 /// A rule as the conditions of which any one makes it match: the items of a top-level
 /// `Or`, else the rule itself.
-fn disjuncts(rule: &Node<'_>) -> Vec<Conjunction> {
+pub(super) fn disjuncts(rule: &Node<'_>) -> Vec<Conjunction> {
     let read_one = |r: &Node<'_>| {
         let mut c = Conjunction::default();
         read(r, &mut c, 0);

@@ -1,6 +1,7 @@
 //! 7xx: best practice (warnings and information, each can be switched off by code).
 pub mod busy_loop;
 pub mod callback_without_timeout;
+pub mod choice_on_fixed_value;
 pub mod choice_rule_never_matches;
 pub mod choice_with_one_target;
 pub mod choice_without_default;
