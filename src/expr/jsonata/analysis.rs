@@ -369,7 +369,10 @@ pub fn context_uses(node: &Node) -> Vec<(ContextUse, TextRange)> {
                 }
                 stack.push((expr, top));
             }
-            Kind::Lambda { .. } | Kind::Transform { .. } => {
+            // A lambda's body reads the context where the lambda is written (JSONata
+            // keeps it with the function), so a bare name in a function written at
+            // the top level reads nothing: AWS refuses `function($x) { b }` there.
+            Kind::Transform { .. } => {
                 for c in n.children() {
                     stack.push((c, false));
                 }
@@ -757,6 +760,16 @@ mod tests {
         );
         assert!(
             context_uses(&parse("$map($states.input, function($v){ $v.x })").unwrap()).is_empty()
+        );
+        // A function written at the top level reads the top-level context; one written
+        // inside a path step reads that step's.
+        assert_eq!(
+            context_uses(&parse("$map($states.input.a, function($x){ b })").unwrap()),
+            [(ContextUse::Field("b".into()), TextRange::new(36, 37))]
+        );
+        assert!(
+            context_uses(&parse("$states.input.a.($f := function($x){ b }; $f(1))").unwrap())
+                .is_empty()
         );
     }
 

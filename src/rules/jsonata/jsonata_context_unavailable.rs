@@ -173,6 +173,26 @@ mod tests {
     }
 
     #[test]
+    fn text_fields_stay_text_and_payload_keys_are_data() {
+        // AWS leaves error names and CSV column names alone, and evaluates a payload
+        // field that happens to be called Comment (validate-state-machine-definition).
+        let state = r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Arguments": {"FunctionName": "f", "Payload": {"Comment": "{% phone %}"}},
+            "Retry": [{"ErrorEquals": ["{% phone %}"], "Comment": "{% note %}"}],
+            "Catch": [{"ErrorEquals": ["{% other %}"], "Next": "F"}], "End": true}"#;
+        let found: Vec<String> = run(state).into_iter().map(|(at, _)| at).collect();
+        assert_eq!(found, ["phone"]);
+        let map = r#"{"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["{% phone %}"]},
+            "Arguments": {"Bucket": "b", "Key": "k"}},
+            "ItemBatcher": {"BatchInput": {"Comment": "{% batch %}"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}"#;
+        let found: Vec<String> = run(map).into_iter().map(|(at, _)| at).collect();
+        assert_eq!(found, ["batch"]);
+    }
+
+    #[test]
     fn result_and_error_output_placement() {
         assert_eq!(
             run(

@@ -26,6 +26,22 @@ pub(crate) struct Expr<'a, 's> {
     pub parsed: ParsedTemplate<'a>,
 }
 
+/// Keys whose values Step Functions never evaluates, outside a payload: comments,
+/// state names, error names and CSV column names stay text even when they look like
+/// `{% ... %}` (AWS accepts `"ErrorEquals": ["{% phone %}"]`).
+const TEXT_KEYS: &[&str] = &["Comment", "ErrorEquals", "Next", "Default", "CSVHeaders"];
+
+/// Keys whose values are data built by the state: inside them every key is data, a
+/// field named `Comment` or `Next` included (AWS evaluates `Arguments.Payload.Comment`).
+const PAYLOAD_KEYS: &[&str] = &[
+    "Arguments",
+    "Output",
+    "Assign",
+    "Parameters",
+    "ItemSelector",
+    "BatchInput",
+];
+
 /// The JSONata templates in the fields of `state` (not of its nested states).
 pub(crate) fn state_expressions<'a, 's>(state: &State<'a, 's>) -> Vec<Expr<'a, 's>> {
     let mut out = Vec::new();
@@ -33,12 +49,14 @@ pub(crate) fn state_expressions<'a, 's>(state: &State<'a, 's>) -> Vec<Expr<'a, '
         return out;
     }
     for m in state.members() {
-        if crate::model::NOT_DATA_FIELDS.contains(&&*m.key) {
+        if crate::model::NOT_DATA_FIELDS.contains(&&*m.key) || TEXT_KEYS.contains(&&*m.key) {
             continue;
         }
         let field = m.key.to_string();
-        let mut stack: Vec<(&'a Node<'s>, String, usize)> = vec![(&m.value, field, 0)];
-        while let Some((n, field, depth)) = stack.pop() {
+        let payload = PAYLOAD_KEYS.contains(&&*m.key);
+        let mut stack: Vec<(&'a Node<'s>, String, usize, bool)> =
+            vec![(&m.value, field, 0, payload)];
+        while let Some((n, field, depth, payload)) = stack.pop() {
             if depth > 128 || n.is_unknown() {
                 continue;
             }
@@ -55,12 +73,12 @@ pub(crate) fn state_expressions<'a, 's>(state: &State<'a, 's>) -> Vec<Expr<'a, '
                 }
                 Value::Array(items) => {
                     for item in items {
-                        stack.push((item, field.clone(), depth + 1));
+                        stack.push((item, field.clone(), depth + 1, payload));
                     }
                 }
                 Value::Object(members) => {
                     for c in members {
-                        if c.key == "Comment" {
+                        if !payload && TEXT_KEYS.contains(&&*c.key) {
                             continue;
                         }
                         // Catchers and Choice rules: name the inner field.
@@ -69,7 +87,8 @@ pub(crate) fn state_expressions<'a, 's>(state: &State<'a, 's>) -> Vec<Expr<'a, '
                         } else {
                             field.clone()
                         };
-                        stack.push((&c.value, f, depth + 1));
+                        let inner = payload || PAYLOAD_KEYS.contains(&&*c.key);
+                        stack.push((&c.value, f, depth + 1, inner));
                     }
                 }
                 _ => {}
