@@ -401,14 +401,15 @@ const OPERATORS: [&str; 24] = [
     "",
 ];
 
-fn compile_cond(v: &Value, jsonata: bool, errs: &mut Vec<String>, depth: usize) -> Cond {
+/// `field` is how AWS names a JSONata Condition in a cause: `Choices[1]/Condition`.
+fn compile_cond(v: &Value, jsonata: Option<&str>, errs: &mut Vec<String>, depth: usize) -> Cond {
     if depth > 64 {
         errs.push("Choice rules nest too deeply".into());
         return Cond::And(Vec::new());
     }
-    if jsonata {
+    if let Some(field) = jsonata {
         return match v.get("Condition") {
-            Some(c) => Cond::Jsonata(jsonata_template(c, "Condition", errs)),
+            Some(c) => Cond::Jsonata(jsonata_template(c, field, errs)),
             None => {
                 errs.push("a JSONata Choice rule needs a Condition".into());
                 Cond::And(Vec::new())
@@ -418,19 +419,19 @@ fn compile_cond(v: &Value, jsonata: bool, errs: &mut Vec<String>, depth: usize) 
     if let Some(list) = v.get("And").and_then(Value::as_array) {
         return Cond::And(
             list.iter()
-                .map(|x| compile_cond(x, false, errs, depth + 1))
+                .map(|x| compile_cond(x, None, errs, depth + 1))
                 .collect(),
         );
     }
     if let Some(list) = v.get("Or").and_then(Value::as_array) {
         return Cond::Or(
             list.iter()
-                .map(|x| compile_cond(x, false, errs, depth + 1))
+                .map(|x| compile_cond(x, None, errs, depth + 1))
                 .collect(),
         );
     }
     if let Some(x) = v.get("Not") {
-        return Cond::Not(Box::new(compile_cond(x, false, errs, depth + 1)));
+        return Cond::Not(Box::new(compile_cond(x, None, errs, depth + 1)));
     }
     let Some(var) = v.get("Variable").and_then(Value::as_str) else {
         errs.push("a Choice rule needs a Variable (or And/Or/Not)".into());
@@ -554,7 +555,14 @@ fn compile_state(
             .flatten()
             .enumerate()
         {
-            let cond = compile_cond(r, jsonata, &mut errs, 0);
+            // AWS names a rule's fields by their place: `Choices[1]/Output/v`.
+            let field = |key: &str| format!("Choices[{i}]/{key}");
+            let cond = compile_cond(
+                r,
+                jsonata.then(|| field("Condition")).as_deref(),
+                &mut errs,
+                0,
+            );
             let next = target(
                 r.get("Next"),
                 index,
@@ -564,7 +572,7 @@ fn compile_state(
             let t = |key: &str, errs: &mut Vec<String>| -> Option<Tpl> {
                 let x = r.get(key)?;
                 Some(if jsonata {
-                    jsonata_template(x, key, errs)
+                    jsonata_template(x, &field(key), errs)
                 } else {
                     path_template(x, errs)
                 })

@@ -698,8 +698,11 @@ impl<'p> Runner<'p> {
             Err(e) => Err(self.query_error(
                 env.fr,
                 format!(
-                    "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {e}",
-                    expr.src
+                    // AWS ends the sentence before a coded JSONata error, and runs on
+                    // into the message of a limit (which has no code).
+                    "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation{} {e}",
+                    expr.src,
+                    if e.code.is_empty() { ":" } else { "." }
                 ),
             )),
         }

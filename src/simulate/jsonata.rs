@@ -103,7 +103,7 @@ impl Evaluator {
         states: &Value,
         frames: &[Map<String, Value>],
         now_ms: i64,
-    ) -> Result<Option<Value>, String> {
+    ) -> Result<Option<Value>, jn::JsonataError> {
         let mut ev = self.ev.borrow_mut();
         ev.now = now_ms;
         let env = jn::eval::new_frame(Some(&ev.root_env));
@@ -114,6 +114,5 @@ impl Evaluator {
         }
         env.bind("states", Val::from_json(states));
         ev.eval_json(&expr.ir, None, &env, expr.ir.span)
-            .map_err(|e| e.to_string())
     }
 }

@@ -77,6 +77,25 @@ fn choice_default_and_no_match() {
 }
 
 #[test]
+fn jsonata_choice_causes_name_the_rule() {
+    // AWS names a failing rule field by its place (floci-io/floci#2689).
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [
+            {"Condition": "{% false %}", "Next": "E"},
+            {"Condition": "{% true %}", "Output": {"v": "{% $states.input.missing %}"}, "Next": "E"}],
+            "Default": "E"},
+        "E": {"Type": "Succeed"}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'C' (entered at the event id #2). The JSONata expression '$states.input.missing' specified for the field 'Choices[1]/Output/v' returned nothing (undefined)."
+        )
+    );
+}
+
+#[test]
 fn fail_state_and_paths() {
     let def = json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "States.Format('bad {}', $.n)"}}});
     let x = run(def, json!({"e": "MyError", "n": 3}));

@@ -222,7 +222,7 @@ pub fn validate(
             return Err(err(
                 "T0411",
                 format!(
-                    "Context value is not a compatible type with argument 1 of function ${name}"
+                    "Context value is not a compatible type with argument 1 of function \"{name}\""
                 ),
                 span,
             ));
@@ -245,7 +245,7 @@ pub fn validate(
         return Err(err(
             "T0410",
             format!(
-                "Argument {} of function ${name} does not match function signature",
+                "Argument {} of function \"{name}\" does not match function signature",
                 bad + 1
             ),
             span,
@@ -263,16 +263,18 @@ pub fn validate(
                     };
                     if !ok {
                         let tn = match el.as_str() {
-                            "n" => "number",
-                            "s" => "string",
-                            "o" => "object",
-                            "b" => "boolean",
+                            "n" => "numbers",
+                            "s" => "strings",
+                            "o" => "objects",
+                            "b" => "booleans",
+                            "a" => "arrays",
+                            "f" => "functions",
                             _ => "the expected type",
                         };
                         return Err(err(
                             "T0412",
                             format!(
-                                "Argument {} of function ${name} must be an array of {tn}",
+                                "Argument {} of function \"{name}\" must be an array of \"{tn}\"",
                                 pi + 1
                             ),
                             span,
@@ -862,7 +864,7 @@ pub fn call(
             let Some(matches) = matcher_matches(ev, &arg(1), &x, most, input, span)? else {
                 return Err(err(
                     "T0410",
-                    "Argument 2 of function $match does not match function signature",
+                    "Argument 2 of function \"match\" does not match function signature",
                     span,
                 ));
             };
@@ -1011,14 +1013,9 @@ pub fn call(
             num(r)
         }
         "random" => match num_arg(&arg(0)) {
-            Some(seed) => {
-                let mut x = (seed as i64 as u64) ^ 0x0005_DEEC_E66D;
-                x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-                x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-                x ^= x >> 31;
-                num((x >> 11) as f64 / (1u64 << 53) as f64)
-            }
+            // AWS seeds java.util.Random with the number: `$random(42)` gives
+            // 0.7275636800328681 there (floci-io/floci#2662), and here.
+            Some(seed) => num(java_random_double(seed as i64)),
             None => num(ev.random()),
         },
         "boolean" => arg(0).map(|v| Val::Bool(truthy(Some(&v)))),
@@ -1505,16 +1502,16 @@ pub fn call(
             else {
                 return Ok(None);
             };
-            if step == 0.0 || a0.fract() != 0.0 || a1.fract() != 0.0 || step.fract() != 0.0 {
-                return Err(err(
-                    "D3202",
-                    "The arguments of $range must be integers and the step must not be 0",
-                    span,
-                ));
+            // AWS drops the fractions (`$range(-1.7, 2, 1)` gives [-1, 0, 1, 2]) and has
+            // no item limit of its own, only the evaluation's memory limit, which a
+            // range of more than 360,145 items passes (floci-io/floci#2676, #2790).
+            let (a0, a1, step) = (a0.trunc(), a1.trunc(), step.trunc());
+            if step == 0.0 {
+                return Err(err("D3202", "The step of $range must not be 0", span));
             }
-            let count = ((a1 - a0) / step).floor() + 1.0;
-            if count > 1000.0 {
-                return Err(err("D3203", "$range may produce at most 1000 items", span));
+            let count = (((a1 - a0) / step).floor() + 1.0).max(0.0);
+            if count > RANGE_MEMORY_LIMIT {
+                return Err(JsonataError::limit(MEMORY_LIMIT_MESSAGE, span));
             }
             let mut out = Vec::new();
             let mut i = 0.0;
@@ -1746,6 +1743,28 @@ fn percent_decode(s: &str, reserved: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// The most items `$range` gives before AWS's evaluation memory limit fails it.
+const RANGE_MEMORY_LIMIT: f64 = 360_145.0;
+
+/// What AWS says when an evaluation holds too much memory (a `TestState` cause).
+pub(crate) const MEMORY_LIMIT_MESSAGE: &str =
+    "Expression evaluation memory limit exceeded: Check for excessive memory usage";
+
+/// The first `nextDouble()` of `java.util.Random` seeded with `seed`: a 48-bit linear
+/// congruential generator, two draws of 26 and 27 bits.
+fn java_random_double(seed: i64) -> f64 {
+    const MULTIPLIER: u64 = 0x5_DEEC_E66D;
+    const MASK: u64 = (1 << 48) - 1;
+    let mut state = (seed as u64 ^ MULTIPLIER) & MASK;
+    let mut next = |bits: u32| {
+        state = state.wrapping_mul(MULTIPLIER).wrapping_add(0xB) & MASK;
+        state >> (48 - bits)
+    };
+    let high = next(26);
+    let low = next(27);
+    ((high << 27) + low) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]

@@ -40,6 +40,12 @@ impl JsonataError {
         }
     }
 
+    /// An evaluation stopped by one of AWS's limits (memory, depth): AWS gives these
+    /// without a JSONata error code.
+    pub fn limit(message: impl Into<String>, span: TextRange) -> Self {
+        JsonataError::new("", message, span)
+    }
+
     /// The same error with its range moved by `offset` bytes (e.g. into a document).
     pub fn shifted(mut self, offset: u32) -> Self {
         self.span = TextRange::new(self.span.start + offset, self.span.end + offset);
@@ -49,7 +55,11 @@ impl JsonataError {
 
 impl std::fmt::Display for JsonataError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        if self.code.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.code, self.message)
+        }
     }
 }
 
@@ -276,6 +286,29 @@ mod tests {
         assert_eq!(
             eval_with("$random(42) = $random(42)", None, json!({})).unwrap(),
             Some(json!(true))
+        );
+        // Measured on AWS (floci-io/floci#2662, #2676, #2737).
+        assert_eq!(
+            eval_with("$random(42)", None, json!({})).unwrap(),
+            Some(json!(0.7275636800328681))
+        );
+        assert_eq!(
+            eval_with("$range(-1.7, 2, 1)", None, json!({})).unwrap(),
+            Some(json!([-1, 0, 1, 2]))
+        );
+        assert_eq!(
+            eval_with("$count($range(1, 200000, 1))", None, json!({})).unwrap(),
+            Some(json!(200000))
+        );
+        let e = eval_with("$range(1, 100000000, 1)", None, json!({})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Expression evaluation memory limit exceeded: Check for excessive memory usage"
+        );
+        let e = eval_with("$sum(['a'])", None, json!({})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "T0412: Argument 1 of function \"sum\" must be an array of \"numbers\""
         );
     }
 

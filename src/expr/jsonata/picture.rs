@@ -381,7 +381,7 @@ fn picture_error(code: &str) -> &'static str {
             "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'"
         }
         "D3086" => {
-            "A sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character"
+            "The sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character"
         }
         "D3087" => {
             "A sub-picture must not contain a 'grouping-separator' character that appears adjacent to a 'decimal-separator' character"
