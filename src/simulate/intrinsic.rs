@@ -11,6 +11,13 @@ const MAX_NESTING: usize = 10;
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Arg {
     Lit(Value),
+    /// A quoted string: its value (escapes resolved) and its text between the quotes,
+    /// which States.Format reads itself (`\\{` is a brace, `\\\\{` a backslash and a
+    /// placeholder).
+    Text {
+        value: String,
+        raw: String,
+    },
     Path(Path),
     Call(Call),
 }
@@ -111,18 +118,13 @@ impl Parser<'_> {
                 while let Some((k, c)) = it.next() {
                     match c {
                         '\\' => match it.next() {
-                            Some((_, e @ ('\'' | '{' | '}' | '\\'))) => {
-                                // `\{` and `\}` stay escaped for States.Format.
-                                if e == '{' || e == '}' {
-                                    out.push('\\');
-                                }
-                                out.push(e);
-                            }
+                            Some((_, e @ ('\'' | '{' | '}' | '\\'))) => out.push(e),
                             _ => return Err("an unpaired backslash in a string argument".into()),
                         },
                         '\'' => {
+                            let raw = rest[1..k].to_string();
                             self.i += k + 1;
-                            return Ok(Arg::Lit(Value::String(out)));
+                            return Ok(Arg::Text { value: out, raw });
                         }
                         _ => out.push(c),
                     }
@@ -302,6 +304,7 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
     for a in &call.args {
         args.push(match a {
             Arg::Lit(v) => v.clone(),
+            Arg::Text { value, .. } => Value::String(value.clone()),
             Arg::Path(p) => r.resolve(p)?,
             Arg::Call(c) => eval(c, r)?,
         });
@@ -313,15 +316,27 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
                 return Err("The function States.Format needs at least one argument.".into());
             }
             let tmpl = want_str(&args[0], f)?;
+            // A quoted template is read as written, its escapes with its braces; one
+            // from a path is taken as it is.
+            let (tmpl, escapes) = match &call.args[0] {
+                Arg::Text { raw, .. } => (raw.as_str(), true),
+                _ => (tmpl, false),
+            };
             let mut out = String::new();
             let mut next = 1;
             let mut chars = tmpl.chars().peekable();
             while let Some(c) = chars.next() {
                 match c {
-                    '\\' => {
+                    '\\' if escapes => {
                         if let Some(e) = chars.next() {
                             out.push(e);
                         }
+                    }
+                    '{' if escapes && chars.peek() != Some(&'}') => {
+                        return Err(
+                            "Invalid template in States.Format: matching '}' not found for '{'."
+                                .into(),
+                        );
                     }
                     '{' if chars.peek() == Some(&'}') => {
                         chars.next();
@@ -580,6 +595,21 @@ mod tests {
             json!("a {} b ' 1")
         );
         assert!(run("States.Format('{} {}', 1)", json!({})).is_err());
+        // An escaped backslash is a backslash; the brace after it opens a placeholder
+        // (the AWS docs; aws/aws-cdk#29261 for the failure).
+        assert_eq!(
+            run(r"States.Format('a\\b {}', 'c')", json!({})).unwrap(),
+            json!(r"a\b c")
+        );
+        assert_eq!(
+            run(r"States.Format('x \\{ y \\}', 1)", json!({})).unwrap_err(),
+            "Invalid template in States.Format: matching '}' not found for '{'."
+        );
+        // Other functions get the string with its escapes resolved.
+        assert_eq!(
+            run(r"States.StringSplit('a\{b', '{')", json!({})).unwrap(),
+            json!(["a", "b"])
+        );
     }
 
     #[test]
