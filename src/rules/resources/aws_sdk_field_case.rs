@@ -1,11 +1,4 @@
-use crate::diagnostics::{Applicability, Fix};
-use crate::expr::jsonata::states_paths;
-use crate::model::QueryLanguage;
-use crate::rules::jsonata::{source_range, state_expressions};
-use crate::rules::paths::{
-    path_of, plain_names, reads_under, receivers, result_location, template_members,
-};
-use crate::rules::resources::{Pattern, integration_resource, reader_fix, split_pattern};
+use crate::rules::resources::{Pattern, integration_resource, result_reads, split_pattern};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -73,82 +66,21 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if pattern != Some(Pattern::RequestResponse) {
             continue;
         }
-        let mut report = |range, who: String, read: &str, fixed: &str, fix: Option<Fix>| {
+        for read in result_reads(ctx, state) {
+            let Some(fixed) = pascal(read.field) else {
+                continue;
+            };
             let d = sink.report(
-                range,
+                read.range,
                 format!(
-                    "{who} reads \"{read}\", but Step Functions gives the fields of the {call} response a capital first letter: \"{fixed}\"",
+                    "{} reads \"{}\", but Step Functions gives the fields of the {call} response a capital first letter: \"{fixed}\"",
+                    read.who, read.shown
                 ),
             );
             d.help = Some(format!(
                 "AWS SDK integrations return Pascal-case field names, whatever the SDK documentation of your language shows; read \"{fixed}\""
             ));
-            d.fixes.extend(fix);
-        };
-        match state.query_language {
-            QueryLanguage::JsonPath => {
-                // The Task's own ResultSelector reads the response itself.
-                if let Some(selector) = state.field("ResultSelector") {
-                    for m in template_members(&selector.value) {
-                        let Some(path) = m.value.as_str().filter(|_| m.key.ends_with(".$")) else {
-                            continue;
-                        };
-                        let Some(names) = plain_names(path) else {
-                            continue;
-                        };
-                        let Some(fixed) = names.first().and_then(|n| pascal(n)) else {
-                            continue;
-                        };
-                        let whole = path_of(&[&[fixed.as_str()], &names[1..]].concat());
-                        let fix = reader_fix(ctx.source, m.value.range, path, &whole);
-                        let who = format!("the ResultSelector of \"{}\"", state.name);
-                        report(m.value.range, who, path, &fixed, fix);
-                    }
-                    continue;
-                }
-                let Some(at) = result_location(state) else {
-                    continue;
-                };
-                for target in receivers(machine, state)
-                    .into_iter()
-                    .filter(|t| t.query_language == QueryLanguage::JsonPath)
-                {
-                    for (range, path, rest) in reads_under(target, &at) {
-                        let Some(fixed) = rest.first().and_then(|n| pascal(n)) else {
-                            continue;
-                        };
-                        let whole = path_of(&[&at[..], &[fixed.as_str()], &rest[1..]].concat());
-                        let fix = reader_fix(ctx.source, range, path, &whole);
-                        report(range, format!("\"{}\"", target.name), path, &fixed, fix);
-                        break;
-                    }
-                }
-            }
-            QueryLanguage::JsonAta => {
-                for e in state_expressions(state) {
-                    if !matches!(e.field.as_str(), "Output" | "Assign") {
-                        continue;
-                    }
-                    let Ok(tree) = &e.parsed.result else { continue };
-                    for names in states_paths(tree, "result") {
-                        let (name, span) = &names[0];
-                        let Some(fixed) = pascal(name) else { continue };
-                        let range = source_range(ctx.source, &e, *span);
-                        let fix =
-                            (ctx.source.get(range.as_usize()) == Some(name.as_str())).then(|| {
-                                Fix::replace(
-                                    format!("Read \"{fixed}\""),
-                                    Applicability::Unsafe,
-                                    range,
-                                    fixed.clone(),
-                                )
-                            });
-                        let who = format!("the {} of \"{}\"", e.field, state.name);
-                        let read = format!("$states.result.{name}");
-                        report(range, who, &read, &fixed, fix);
-                    }
-                }
-            }
+            d.fixes.extend(read.fix(ctx.source, &fixed));
         }
     }
 }

@@ -65,6 +65,14 @@ declare_rule! {
 
 use crate::model::results::LAMBDA_INVOKE as RESPONSE;
 
+/// A read of a field of the function's output where the wrapped response is: a
+/// field the response lacks and that is no misspelling of one of its fields
+/// (`$.payload` is ASL416's).
+fn wrapped_read(field: &str) -> bool {
+    !RESPONSE.contains(&field)
+        && crate::rules::did_you_mean(field, RESPONSE.iter().copied()).is_none()
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
@@ -88,7 +96,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         .into_iter()
                         .find_map(|(range, path, rest)| {
                             let field = rest.first()?;
-                            (!RESPONSE.contains(field)).then(|| {
+                            wrapped_read(field).then(|| {
                                 let fixed = [at.as_slice(), &["Payload"], &rest].concat();
                                 (range, path.to_string(), format!("$.{}", fixed.join(".")))
                             })
@@ -109,7 +117,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         .find_map(|(range, expression)| {
                             let rest = expression.strip_prefix("$states.input.")?;
                             let field = rest.split('.').next()?;
-                            (!RESPONSE.contains(&field)).then(|| {
+                            wrapped_read(field).then(|| {
                                 (
                                     range,
                                     expression.to_string(),

@@ -12,6 +12,7 @@ pub mod nested_execution_result_misread;
 pub mod partition_mismatch;
 pub mod service_integration_with_region;
 pub mod task_token_without_callback;
+pub mod unknown_result_field;
 pub mod unknown_service_integration;
 pub mod unsupported_integration_pattern;
 
@@ -284,6 +285,156 @@ pub(crate) fn string_range(source: &str, node: &Node<'_>, from: usize, to: usize
     let s = string_source_offset(source, node, from);
     let e = string_source_offset(source, node, to);
     TextRange::new(s, e.max(s + 1))
+}
+
+/// A read of a field directly under what a Task's integration returned: in its own
+/// `ResultSelector`, in the states that get the result as it comes (JSONPath), or as
+/// `$states.result.<field>` in its `Output` and `Assign` (JSONata).
+pub(crate) struct ResultRead<'a> {
+    /// The string (JSONPath) or the field name (JSONata) to report at.
+    pub range: TextRange,
+    /// Who reads: `the ResultSelector of "A"`, `"B"`, `the Output of "A"`.
+    pub who: String,
+    /// The read as written: `$.payload.body`, `$states.result.payload`.
+    pub shown: String,
+    /// The field read under the result.
+    pub field: &'a str,
+    /// How to rewrite the read with another field name.
+    rewrite: Rewrite<'a>,
+}
+
+enum Rewrite<'a> {
+    /// A JSONPath `path` whose names are `before`, the field, then `after`.
+    Path {
+        path: &'a str,
+        before: Vec<&'a str>,
+        after: Vec<&'a str>,
+    },
+    /// A JSONata field name written as is at the range.
+    Name,
+}
+
+impl ResultRead<'_> {
+    /// An unsafe fix that reads `field` instead.
+    pub fn fix(&self, source: &str, field: &str) -> Option<crate::diagnostics::Fix> {
+        match &self.rewrite {
+            Rewrite::Path {
+                path,
+                before,
+                after,
+            } => {
+                let whole =
+                    crate::rules::paths::path_of(&[&before[..], &[field], &after[..]].concat());
+                reader_fix(source, self.range, path, &whole)
+            }
+            Rewrite::Name => (source.get(self.range.as_usize()) == Some(self.field)).then(|| {
+                crate::diagnostics::Fix::replace(
+                    format!("Read \"{field}\""),
+                    crate::diagnostics::Applicability::Unsafe,
+                    self.range,
+                    field,
+                )
+            }),
+        }
+    }
+}
+
+/// The reads of the first field under the result of the Task `state` (see
+/// [`ResultRead`]).
+pub(crate) fn result_reads<'a>(
+    ctx: &crate::rules::LintContext<'a, '_>,
+    state: &'a State<'a, '_>,
+) -> Vec<ResultRead<'a>> {
+    use crate::model::QueryLanguage;
+    use crate::rules::paths::{
+        plain_names, reads_under, receivers, result_location, template_members,
+    };
+    let mut out = Vec::new();
+    let Some(machine) = ctx.machine else {
+        return out;
+    };
+    match state.query_language {
+        QueryLanguage::JsonPath => {
+            // The Task's own ResultSelector reads the response itself.
+            if let Some(selector) = state.field("ResultSelector") {
+                for m in template_members(&selector.value) {
+                    let Some(path) = m.value.as_str().filter(|_| m.key.ends_with(".$")) else {
+                        continue;
+                    };
+                    let Some(names) = plain_names(path) else {
+                        continue;
+                    };
+                    let Some((&field, after)) = names.split_first() else {
+                        continue;
+                    };
+                    out.push(ResultRead {
+                        range: m.value.range,
+                        who: format!("the ResultSelector of \"{}\"", state.name),
+                        shown: path.to_string(),
+                        field,
+                        rewrite: Rewrite::Path {
+                            path,
+                            before: Vec::new(),
+                            after: after.to_vec(),
+                        },
+                    });
+                }
+                return out;
+            }
+            let Some(at) = result_location(state) else {
+                return out;
+            };
+            for target in receivers(machine, state)
+                .into_iter()
+                .filter(|t| t.query_language == QueryLanguage::JsonPath)
+            {
+                for (range, path, rest) in reads_under(target, &at) {
+                    if rest.is_empty() {
+                        continue;
+                    }
+                    out.push(ResultRead {
+                        range,
+                        who: format!("\"{}\"", target.name),
+                        shown: path.to_string(),
+                        field: rest[0],
+                        rewrite: Rewrite::Path {
+                            path,
+                            before: at.clone(),
+                            after: rest[1..].to_vec(),
+                        },
+                    });
+                }
+            }
+        }
+        QueryLanguage::JsonAta => {
+            for e in crate::rules::jsonata::state_expressions(state) {
+                if !matches!(e.field.as_str(), "Output" | "Assign") {
+                    continue;
+                }
+                let Ok(tree) = &e.parsed.result else { continue };
+                for names in crate::expr::jsonata::states_paths(tree, "result") {
+                    let (name, span) = &names[0];
+                    let Some(field) = e.node.as_str().and_then(|s| {
+                        let off = e.parsed.template.offset as usize;
+                        s.get(off + span.start as usize..off + span.end as usize)
+                    }) else {
+                        continue;
+                    };
+                    if field != name {
+                        continue;
+                    }
+                    out.push(ResultRead {
+                        range: crate::rules::jsonata::source_range(ctx.source, &e, *span),
+                        who: format!("the {} of \"{}\"", e.field, state.name),
+                        shown: format!("$states.result.{name}"),
+                        field,
+                        rewrite: Rewrite::Name,
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
