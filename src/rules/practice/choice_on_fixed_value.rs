@@ -83,12 +83,13 @@ fn domain_of(node: &Node<'_>) -> Domain {
     }
 }
 
-/// The value as the message shows it: its source text, cut short.
-fn shown(source: &str, node: &Node<'_>) -> String {
-    let text = source.get(node.range.as_usize()).unwrap_or("");
+/// The value as the message shows it: as JSON (whatever the source format), cut
+/// short.
+fn shown(node: &Node<'_>) -> String {
+    let text = node.to_json().to_string();
     match text.char_indices().nth(40) {
         Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
+        None => text,
     }
 }
 
@@ -173,7 +174,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let f = fixed(var).expect("a fixed Variable");
             format!(
                 "{var} is always {} here (set by \"{}\")",
-                shown(ctx.source, f.node),
+                shown(f.node),
                 f.setter.name
             )
         };
@@ -192,8 +193,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         for (j, rule) in rules.iter().enumerate() {
             if let Some((i, var)) = &taken {
                 let (i, var) = (*i, var.as_str());
+                let rule = state.choices[j].node;
+                let at = rule
+                    .get("Next")
+                    .map_or_else(|| char_at(ctx.source, rule.range.start), |n| n.range);
                 let d = sink.report(
-                    char_at(ctx.source, state.choices[j].node.range.start),
+                    at,
                     format!(
                         "Choices[{j}] of \"{}\" is never tried: Choices[{i}] always matches, since {}",
                         state.name,
@@ -318,7 +323,7 @@ mod tests {
             found,
             [
                 (
-                    "{".to_string(),
+                    r#""F""#.to_string(),
                     r#"Choices[2] of "C" is never tried: Choices[1] always matches, since $.r.n is always 5 here (set by "S")"#
                         .to_string()
                 ),
