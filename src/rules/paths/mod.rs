@@ -640,6 +640,84 @@ pub(crate) fn fixed_input_value<'m, 'a, 's>(
     state: &State<'a, 's>,
     names: &[&str],
 ) -> Option<(&'a Node<'s>, &'m State<'a, 's>)> {
+    walk_back(machine, graph, state, |pred| {
+        if pred.query_language != QueryLanguage::JsonPath {
+            return Step::Stop;
+        }
+        if passes_input_on(pred) {
+            return Step::Past;
+        }
+        let Some(location) = selected_result_location(pred) else {
+            return Step::Stop;
+        };
+        if !names.starts_with(&location) {
+            // The result goes beside the path: what is there comes from the state's
+            // own input. A result placed above the path replaces it.
+            if location.is_empty() || location.starts_with(names) {
+                return Step::Stop;
+            }
+            return Step::Past;
+        }
+        let Some(placed) = placed_value(pred) else {
+            return Step::Stop;
+        };
+        let template = matches!(placed, Placed::Built(..));
+        let mut value = placed.node();
+        for name in &names[location.len()..] {
+            if template && value.get(&format!("{name}.$")).is_some() {
+                return Step::Stop;
+            }
+            match value.get(name) {
+                Some(v) => value = v,
+                None => return Step::Stop,
+            }
+        }
+        match &value.value {
+            Value::Object(_) | Value::Array(_) if template => Step::Stop,
+            _ => Step::Found(value),
+        }
+    })
+}
+
+/// The `Output` a JSONata state always gets as its input, and the state that gives
+/// it, when every way into the state comes from that one state through states that
+/// hand their input on unchanged (as for [`fixed_input_value`]). Its `{% %}` values
+/// are only known at run time; the rest is written out.
+pub(crate) fn fixed_jsonata_input<'m, 'a, 's>(
+    machine: &'m StateMachine<'a, 's>,
+    graph: &crate::graph::ScopeGraph,
+    state: &State<'a, 's>,
+) -> Option<(&'a Node<'s>, &'m State<'a, 's>)> {
+    walk_back(machine, graph, state, |pred| {
+        if pred.query_language != QueryLanguage::JsonAta {
+            return Step::Stop;
+        }
+        match pred.field("Output") {
+            Some(m) => Step::Found(&m.value),
+            None if passes_input_on(pred) => Step::Past,
+            None => Step::Stop,
+        }
+    })
+}
+
+/// What [`walk_back`] does at a predecessor.
+enum Step<'a, 's> {
+    /// The value is here.
+    Found(&'a Node<'s>),
+    /// The state hands on what it got: look further back.
+    Past,
+    /// Nothing is known.
+    Stop,
+}
+
+/// Walks back from `state` while each state has one way in (one predecessor, not
+/// through a Catch, not `StartAt`), asking `step` of each predecessor.
+fn walk_back<'m, 'a, 's>(
+    machine: &'m StateMachine<'a, 's>,
+    graph: &crate::graph::ScopeGraph,
+    state: &State<'a, 's>,
+    mut step: impl FnMut(&'m State<'a, 's>) -> Step<'a, 's>,
+) -> Option<(&'a Node<'s>, &'m State<'a, 's>)> {
     use petgraph::Direction::Incoming;
     use petgraph::graph::NodeIndex;
     use petgraph::visit::EdgeRef;
@@ -660,37 +738,11 @@ pub(crate) fn fixed_input_value<'m, 'a, 's>(
             from = Some(e.source().index());
         }
         let pred = scope.states.get(from?)?;
-        if pred.query_language != QueryLanguage::JsonPath {
-            return None;
+        match step(pred) {
+            Step::Found(node) => return Some((node, pred)),
+            Step::Past => at = pred.id.index,
+            Step::Stop => return None,
         }
-        if passes_input_on(pred) {
-            at = pred.id.index;
-            continue;
-        }
-        let location = selected_result_location(pred)?;
-        if !names.starts_with(&location) {
-            // The result goes beside the path: what is there comes from the state's
-            // own input. A result placed above the path replaces it.
-            if location.is_empty() || location.starts_with(names) {
-                return None;
-            }
-            at = pred.id.index;
-            continue;
-        }
-        let placed = placed_value(pred)?;
-        let template = matches!(placed, Placed::Built(..));
-        let mut value = placed.node();
-        for name in &names[location.len()..] {
-            if template && value.get(&format!("{name}.$")).is_some() {
-                return None;
-            }
-            value = value.get(name)?;
-        }
-        let literal = match &value.value {
-            Value::Object(_) | Value::Array(_) => !template,
-            _ => true,
-        };
-        return literal.then_some((value, pred));
     }
     None
 }

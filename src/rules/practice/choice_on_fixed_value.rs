@@ -1,8 +1,14 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::Label;
-use crate::model::{QueryLanguage, State, StateType};
-use crate::rules::paths::{fixed_input_value, plain_names};
+use crate::expr::jsonata::{
+    self as jn, EvalOptions, StatesField, context_uses, function_calls, states_paths, states_refs,
+    variable_refs,
+};
+use crate::graph::ScopeGraph;
+use crate::model::{QueryLanguage, State, StateMachine, StateType};
+use crate::rules::jsonata::state_expressions;
+use crate::rules::paths::{fixed_input_value, fixed_jsonata_input, is_expression, plain_names};
 use crate::rules::practice::choice_rule_never_matches::{Conjunction, Domain, disjuncts};
 use crate::rules::{LintContext, Sink, char_at, declare_rule};
 use crate::syntax::{Node, TextRange, Value};
@@ -19,7 +25,9 @@ declare_rule! {
     ///
     /// It reads the comparisons ASL711 models (`Numeric...`, `StringEquals`,
     /// `StringMatches`, `BooleanEquals`, `IsPresent`, the `Is...` type tests, joined by
-    /// `And`, or as the items of a top-level `Or`) of JSONPath Choice states.
+    /// `And`, or as the items of a top-level `Or`) of JSONPath Choice states. In
+    /// JSONata, a `Condition` that reads nothing but `$states.input` fields the state
+    /// before wrote out in its `Output` is evaluated with them.
     ///
     /// ## Why is this bad?
     /// A branch of the workflow is dead, or taken every time. It usually means a Pass
@@ -118,8 +126,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         return;
     };
     for state in machine.all_states() {
-        if state.kind != Some(StateType::Choice) || state.query_language != QueryLanguage::JsonPath
-        {
+        if state.kind != Some(StateType::Choice) {
             continue;
         }
         let graph = graphs.scope(state.id.scope);
@@ -129,6 +136,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             .copied()
             .unwrap_or(false)
         {
+            continue;
+        }
+        if state.query_language == QueryLanguage::JsonAta {
+            check_conditions(ctx, sink, machine, graph, state);
             continue;
         }
         let rules: Vec<Vec<Conjunction>> =
@@ -258,6 +269,134 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     }
 }
 
+/// What a JSONata `Condition` always gives when the input is `output` (a state's
+/// `Output` as written): `None` unless it reads nothing but `$states.input` fields
+/// written out there (no variable, no clock, no random number, no `{% %}` value).
+fn constant_condition(tree: &jn::Node, output: &Node<'_>) -> Option<bool> {
+    let refs = states_refs(tree);
+    if refs.is_empty() || refs.iter().any(|r| r.field != StatesField::Input) {
+        return None;
+    }
+    if !context_uses(tree).is_empty()
+        || variable_refs(tree)
+            .iter()
+            .any(|v| !v.bound_locally && v.name != "states")
+        || function_calls(tree).iter().any(|c| {
+            matches!(
+                c.name.as_str(),
+                "now" | "millis" | "random" | "uuid" | "shuffle"
+            )
+        })
+    {
+        return None;
+    }
+    let paths = states_paths(tree, "input");
+    if paths.len() != refs.len() {
+        return None;
+    }
+    for names in &paths {
+        let mut at = output;
+        for (name, _) in names {
+            at = at.get(name)?;
+        }
+        if at
+            .strings(64)
+            .iter()
+            .any(|n| n.as_str().is_some_and(is_expression))
+        {
+            return None;
+        }
+    }
+    let mut states = serde_json::Map::new();
+    states.insert("input".into(), output.to_json());
+    let mut bindings = serde_json::Map::new();
+    bindings.insert("states".into(), serde_json::Value::Object(states));
+    let options = EvalOptions {
+        now_millis: Some(0),
+        random_seed: Some(0),
+        max_depth: 0,
+    };
+    match jn::evaluate(tree, None, &bindings, &options) {
+        Ok(Some(serde_json::Value::Bool(b))) => Some(b),
+        _ => None,
+    }
+}
+
+/// The JSONata half of [`check`]: Conditions decided by the `Output` before.
+fn check_conditions(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    machine: &StateMachine<'_, '_>,
+    graph: &ScopeGraph,
+    state: &State<'_, '_>,
+) {
+    let Some((output, setter)) = fixed_jsonata_input(machine, graph, state) else {
+        return;
+    };
+    let expressions = state_expressions(state);
+    let label = || Label {
+        range: output.range,
+        message: format!(
+            "\"{}\" gives this on every way into \"{}\"",
+            setter.name, state.name
+        ),
+    };
+    let mut taken: Option<usize> = None;
+    for (j, rule) in state.choices.iter().enumerate() {
+        if let Some(i) = taken {
+            let at = rule
+                .node
+                .get("Next")
+                .map_or_else(|| char_at(ctx.source, rule.node.range.start), |n| n.range);
+            let d = sink.report(
+                at,
+                format!(
+                    "Choices[{j}] of \"{}\" is never tried: the Condition of Choices[{i}] is always true with the Output of \"{}\"",
+                    state.name, setter.name
+                ),
+            );
+            d.labels.push(label());
+            continue;
+        }
+        let Some(condition) = rule.node.get("Condition") else {
+            continue;
+        };
+        let Some(e) = expressions.iter().find(|e| std::ptr::eq(e.node, condition)) else {
+            continue;
+        };
+        let Ok(tree) = &e.parsed.result else { continue };
+        match constant_condition(tree, output) {
+            Some(true) => taken = Some(j),
+            Some(false) => {
+                let d = sink.report(
+                    condition.range,
+                    format!(
+                        "Choices[{j}] of \"{}\" can never match: its Condition is always false with the Output of \"{}\"",
+                        state.name, setter.name
+                    ),
+                );
+                d.labels.push(label());
+                d.help = Some(
+                    "compare the values that state writes (their types and spelling), or compute them before this Choice".into(),
+                );
+            }
+            None => {}
+        }
+    }
+    if let Some(i) = taken
+        && let Some(default) = state.field("Default")
+    {
+        let d = sink.report(
+            default.value.range,
+            format!(
+                "the Default of \"{}\" is never taken: the Condition of Choices[{i}] is always true with the Output of \"{}\"",
+                state.name, setter.name
+            ),
+        );
+        d.labels.push(label());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::lint::{LintOptions, lint_text};
@@ -371,6 +510,45 @@ mod tests {
             ..Default::default()
         };
         assert!(lint_text(text, SourceKind::Json, &opts).is_empty());
+    }
+
+    #[test]
+    fn jsonata_conditions_on_a_written_out_output() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "S", "States": {
+            "S": {"Type": "Pass", "Output": {"status": "PAID", "amount": 120, "id": "{% $uuid() %}"}, "Next": "W"},
+            "W": {"Type": "Wait", "Seconds": 1, "Next": "C"},
+            "C": {"Type": "Choice", "Choices": [
+                {"Condition": "{% $states.input.amount = '120' %}", "Next": "E"},
+                {"Condition": "{% $states.input.id = 'x' %}", "Next": "E"},
+                {"Condition": "{% $states.input.status in ['PAID', 'WAIVED'] %}", "Next": "E"},
+                {"Condition": "{% $states.input.amount > 0 %}", "Next": "F"}],
+              "Default": "F"},
+            "E": {"Type": "Succeed"}, "F": {"Type": "Succeed"}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL715".into()],
+            ..Default::default()
+        };
+        let found: Vec<(String, String)> = lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    r#""{% $states.input.amount = '120' %}""#.to_string(),
+                    r#"Choices[0] of "C" can never match: its Condition is always false with the Output of "S""#.to_string()
+                ),
+                (
+                    r#""F""#.to_string(),
+                    r#"Choices[3] of "C" is never tried: the Condition of Choices[2] is always true with the Output of "S""#.to_string()
+                ),
+                (
+                    r#""F""#.to_string(),
+                    r#"the Default of "C" is never taken: the Condition of Choices[2] is always true with the Output of "S""#.to_string()
+                ),
+            ]
+        );
     }
 
     #[test]
