@@ -12,6 +12,7 @@ pub mod nested_execution_result_misread;
 pub mod partition_mismatch;
 pub mod service_integration_with_region;
 pub mod task_token_without_callback;
+pub mod unknown_integration_field;
 pub mod unknown_result_field;
 pub mod unknown_service_integration;
 pub mod unsupported_integration_pattern;

@@ -1,0 +1,246 @@
+use crate::model::QueryLanguage;
+use crate::rules::resources::{integration_resource, split_pattern};
+use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
+use crate::syntax::TextRange;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a field in the request of an optimized integration (the `Parameters`
+    /// of a JSONPath Task, the `Arguments` of a JSONata one) that the API it calls does
+    /// not take, for the integrations whose request is small and settled: Lambda
+    /// `invoke`, SQS `sendMessage`, SNS `publish`, EventBridge `putEvents`, Step
+    /// Functions `startExecution` and the DynamoDB item actions. A name close to a
+    /// field gets a did-you-mean (`Paylod` → `Payload`, `TableNmae` → `TableName`).
+    ///
+    /// ## Why is this bad?
+    /// Step Functions checks the request of an optimized integration against the API
+    /// when the state machine is created, and refuses a field the API does not have
+    /// ("The field ... is not supported by Step Functions"). A misspelled optional
+    /// field would otherwise be dropped without a word.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Notify", "States": {"Notify": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::sns:publish",
+    ///   "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:tickets", "Message.$": "$.summary", "Subjct": "New ticket"},
+    ///   "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "Notify", "States": {"Notify": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::sns:publish",
+    ///   "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:tickets", "Message.$": "$.summary", "Subject": "New ticket"},
+    ///   "End": true}}}
+    /// ```
+    ///
+    /// ## Fix
+    /// A misspelled field gets its name (unsafe).
+    pub static RULE = {
+        code: "ASL417",
+        name: "unknown-integration-field",
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+/// The DynamoDB fields every item action takes.
+macro_rules! dynamodb_write {
+    ($($extra:literal),*) => {
+        &[
+            "TableName",
+            "ConditionExpression",
+            "ConditionalOperator",
+            "Expected",
+            "ExpressionAttributeNames",
+            "ExpressionAttributeValues",
+            "ReturnConsumedCapacity",
+            "ReturnItemCollectionMetrics",
+            "ReturnValues",
+            "ReturnValuesOnConditionCheckFailure",
+            $($extra),*
+        ]
+    };
+}
+
+/// The request fields of each integration action, from the request syntax of the
+/// API it calls.
+const FIELDS: &[(&str, &[&str])] = &[
+    (
+        "lambda:invoke",
+        &[
+            "FunctionName",
+            "Payload",
+            "InvocationType",
+            "LogType",
+            "ClientContext",
+            "Qualifier",
+        ],
+    ),
+    (
+        "sqs:sendMessage",
+        &[
+            "QueueUrl",
+            "MessageBody",
+            "DelaySeconds",
+            "MessageAttributes",
+            "MessageSystemAttributes",
+            "MessageDeduplicationId",
+            "MessageGroupId",
+        ],
+    ),
+    (
+        "sns:publish",
+        &[
+            "TopicArn",
+            "TargetArn",
+            "PhoneNumber",
+            "Message",
+            "Subject",
+            "MessageStructure",
+            "MessageAttributes",
+            "MessageDeduplicationId",
+            "MessageGroupId",
+        ],
+    ),
+    ("events:putEvents", &["Entries"]),
+    (
+        "states:startExecution",
+        &["StateMachineArn", "Input", "Name", "TraceHeader"],
+    ),
+    (
+        "dynamodb:getItem",
+        &[
+            "TableName",
+            "Key",
+            "AttributesToGet",
+            "ConsistentRead",
+            "ExpressionAttributeNames",
+            "ProjectionExpression",
+            "ReturnConsumedCapacity",
+        ],
+    ),
+    ("dynamodb:putItem", dynamodb_write!("Item")),
+    (
+        "dynamodb:updateItem",
+        dynamodb_write!("Key", "AttributeUpdates", "UpdateExpression"),
+    ),
+    ("dynamodb:deleteItem", dynamodb_write!("Key")),
+];
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some((_, _, arn)) = integration_resource(state) else {
+            continue;
+        };
+        let (action, _) = split_pattern(arn.resource);
+        let Some((_, fields)) = FIELDS.iter().find(|(a, _)| *a == action) else {
+            continue;
+        };
+        let payload = match state.query_language {
+            QueryLanguage::JsonPath => "Parameters",
+            QueryLanguage::JsonAta => "Arguments",
+        };
+        let Some(request) = state.field(payload).and_then(|m| m.value.as_object()) else {
+            continue;
+        };
+        for m in request {
+            let name = m.key.strip_suffix(".$").unwrap_or(&m.key);
+            if fields.contains(&name) || name.contains("${") || m.key.is_empty() {
+                continue;
+            }
+            let d = sink.report(
+                m.key_range,
+                format!(
+                    "{action} takes no field \"{name}\" in the {payload} of \"{}\"",
+                    state.name
+                ),
+            );
+            match did_you_mean(name, fields.iter().copied()) {
+                Some(meant) => {
+                    d.help = Some(format!("did you mean \"{meant}\"?"));
+                    // Rename the name itself, keeping the quotes and any `.$`.
+                    let written = ctx.source.get(m.key_range.as_usize()).unwrap_or("");
+                    if let Some(at) = written.find(name) {
+                        let start = m.key_range.start + at as u32;
+                        let range = TextRange::new(start, start + name.len() as u32);
+                        d.fixes.push(crate::rules::spelling_fix(
+                            name,
+                            meant,
+                            range,
+                            meant.to_string(),
+                        ));
+                    }
+                }
+                None => {
+                    d.help = Some(format!("{action} takes {}", fields.join(", ")));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::located_fixes;
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn unknown_and_misspelled_fields() {
+        let text = r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Paylod.$": "$", "Retries": 3}, "Next": "B"},
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem.waitForTaskToken", "Parameters": {"TableNmae": "t", "Item": {}}, "Next": "C"},
+            "C": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m", "MessageGroupId": "g", "${Extra}": 1}, "End": true}}}"#;
+        let found = located_fixes(text, SourceKind::Json, "ASL417");
+        let messages: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(at, m, _)| (at.as_str(), m.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    r#""Paylod.$""#,
+                    r#"lambda:invoke takes no field "Paylod" in the Parameters of "A""#
+                ),
+                (
+                    r#""Retries""#,
+                    r#"lambda:invoke takes no field "Retries" in the Parameters of "A""#
+                ),
+                (
+                    r#""TableNmae""#,
+                    r#"dynamodb:putItem takes no field "TableNmae" in the Parameters of "B""#
+                ),
+            ]
+        );
+        assert!(
+            found[0]
+                .2
+                .as_deref()
+                .is_some_and(|t| t.contains(r#""Payload.$": "$""#))
+        );
+        assert!(found[1].2.is_none());
+    }
+
+    #[test]
+    fn jsonata_arguments() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Arguments": {"TopicArn": "t", "Mesage": "{% $states.input.m %}"}, "Next": "B"},
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $states.input %}", "End": true}}}"#;
+        let found = located_fixes(text, SourceKind::Json, "ASL417");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].1,
+            r#"sns:publish takes no field "Mesage" in the Arguments of "A""#
+        );
+        assert!(
+            found[0]
+                .2
+                .as_deref()
+                .is_some_and(|t| t.contains(r#""Message": "{% $states.input.m %}""#))
+        );
+    }
+}
