@@ -14,7 +14,10 @@ declare_rule! {
     ///   `RESOURCE_POLICY`;
     /// - Lambda (`lambda:invoke`): `InvocationType` is `RequestResponse`, `Event` or
     ///   `DryRun`, and `LogType` is `None` or `Tail`;
-    /// - HTTP task (`http:invoke`): `Method` is one of the methods API Gateway takes.
+    /// - HTTP task (`http:invoke`): `Method` is one of the methods API Gateway takes,
+    ///   and `Authentication.ConnectionArn` is an EventBridge connection ARN
+    ///   (`arn:aws:events:<region>:<account>:connection/<name>/<id>`), which Step
+    ///   Functions checks when the state machine is created.
     ///
     /// Values computed at run time (`.$` keys, `{% %}` expressions, placeholders) are
     /// not checked.
@@ -103,6 +106,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             if action == "apigateway:invoke" && m.key == "Headers" {
                 headers(ctx, state.name, &m.value, jsonata, sink);
             }
+            if action == "http:invoke" && m.key == "Authentication" {
+                connection_arn(state.name, &m.value, sink);
+            }
             let Some((_, field, allowed)) =
                 CHOICES.iter().find(|(a, f, _)| *a == action && *f == m.key)
             else {
@@ -132,6 +138,31 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 ));
             }
         }
+    }
+}
+
+/// Reports an HTTP task's `Authentication.ConnectionArn` written out as something
+/// other than an EventBridge connection ARN.
+fn connection_arn(state: &str, authentication: &Node<'_>, sink: &mut Sink<'_>) {
+    let Some(arn) = authentication.get("ConnectionArn") else {
+        return;
+    };
+    let Some(text) = arn.as_str() else { return };
+    if computed(text) {
+        return;
+    }
+    let ok = crate::rules::resources::parse_arn(text)
+        .is_some_and(|a| a.service == "events" && a.resource.starts_with("connection/"));
+    if !ok {
+        let d = sink.report(
+            arn.range,
+            format!(
+                "the ConnectionArn of \"{state}\" is not an EventBridge connection ARN: \"{text}\""
+            ),
+        );
+        d.help = Some(
+            "write arn:<partition>:events:<region>:<account>:connection/<name>/<id>; Step Functions refuses the definition otherwise".into(),
+        );
     }
 }
 
@@ -242,5 +273,32 @@ mod tests {
             headers("JSONPath", r#"{"x": ["${Token}"], "y.$": "$.y"}"#),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn http_connection_arn_is_an_eventbridge_connection() {
+        let run = |arn: &str| {
+            let text = format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Parameters": {{"ApiEndpoint": "https://example.com", "Method": "GET", "Authentication": {{"ConnectionArn": "{arn}"}}}}, "End": true}}}}}}"#
+            );
+            let options = LintOptions {
+                select: vec!["ASL412".into()],
+                ..Default::default()
+            };
+            lint_text(&text, SourceKind::Json, &options)
+                .into_iter()
+                .map(|d| d.message)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            run("not-an-arn"),
+            ["the ConnectionArn of \"A\" is not an EventBridge connection ARN: \"not-an-arn\""]
+        );
+        assert_eq!(
+            run("arn:aws:secretsmanager:us-east-1:123456789012:secret:x").len(),
+            1
+        );
+        assert!(run("arn:aws:events:us-east-1:123456789012:connection/tickets/6c9b0a43-1b6d-4d2b-a1f3-0b1a1e7b2f10").is_empty());
+        assert!(run("${TicketsConnectionArn}").is_empty());
     }
 }
