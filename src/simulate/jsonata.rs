@@ -89,6 +89,7 @@ impl Evaluator {
             now_millis: Some(start_ms),
             random_seed: Some(seed),
             max_depth: 0,
+            infinity_as_text: true,
         };
         Evaluator {
             ev: RefCell::new(jn::eval::Evaluator::new(&options)),

@@ -96,6 +96,17 @@ fn jsonata_choice_causes_name_the_rule() {
 }
 
 #[test]
+fn jsonata_infinity_inside_a_value_is_text() {
+    // AWS answers ["Infinity"] and {"k": "Infinity"} (floci-io/floci#2783).
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "E", "States": {
+        "E": {"Type": "Pass", "Output": {"a": "{% [1/0] %}", "o": "{% {'k': -1/0} %}"}, "End": true}}});
+    assert_eq!(
+        run(def, json!({})).output,
+        Some(json!({"a": ["Infinity"], "o": {"k": "-Infinity"}}))
+    );
+}
+
+#[test]
 fn fail_state_and_paths() {
     let def = json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "States.Format('bad {}', $.n)"}}});
     let x = run(def, json!({"e": "MyError", "n": 3}));

@@ -773,6 +773,11 @@ pub struct EvalOptions {
     pub random_seed: Option<u64>,
     /// Maximum function-call depth (U1001 beyond it). 0 means the default (1000).
     pub max_depth: usize,
+    /// Write an Infinity inside an array or object of the result as the text
+    /// `"Infinity"` (`"-Infinity"`), as Step Functions does (`[1/0]` gives
+    /// `["Infinity"]`, floci-io/floci#2783), instead of failing with D1001 as
+    /// jsonata-js does.
+    pub infinity_as_text: bool,
 }
 
 pub struct Evaluator {
@@ -788,6 +793,7 @@ pub struct Evaluator {
     assigned: Vec<std::rc::Weak<Frame>>,
     /// Dead entries of `assigned` are dropped when it grows to this length.
     compact_at: usize,
+    infinity_as_text: bool,
 }
 
 /// Tail calls run in a loop without using the stack; this many in one loop (one call
@@ -880,6 +886,7 @@ impl Evaluator {
             root_env: new_frame(None),
             assigned: Vec::new(),
             compact_at: 1024,
+            infinity_as_text: opts.infinity_as_text,
         }
     }
 
@@ -962,7 +969,15 @@ impl Evaluator {
     ) -> R<Option<serde_json::Value>> {
         let out = match self.eval_root(x, input, env) {
             Ok(None) => Ok(None),
-            Ok(Some(v)) => v.to_json().map(Some).map_err(|e| e.error(span)),
+            Ok(Some(v)) => {
+                let nested = matches!(v, Val::Arr(..) | Val::Obj(_));
+                let json = if self.infinity_as_text && nested {
+                    v.to_json_infinity_as_text()
+                } else {
+                    v.to_json()
+                };
+                json.map(Some).map_err(|e| e.error(span))
+            }
             Err(e) => Err(e),
         };
         self.release();

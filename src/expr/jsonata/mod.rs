@@ -224,6 +224,7 @@ mod tests {
             now_millis: Some(1_700_000_000_000),
             random_seed: Some(7),
             max_depth: 0,
+            infinity_as_text: false,
         };
         evaluate_str(expr, input.as_ref(), &vars, &opts)
     }

@@ -202,6 +202,29 @@ impl Val {
         })
     }
 
+    /// [`Val::to_json`], with an Infinity written as the text `"Infinity"` or
+    /// `"-Infinity"` (Step Functions' way; NaN still has no JSON form).
+    pub fn to_json_infinity_as_text(&self) -> Result<serde_json::Value, NoJson> {
+        Ok(match self {
+            Val::Num(n) if n.is_infinite() => serde_json::Value::String(
+                if *n > 0.0 { "Infinity" } else { "-Infinity" }.to_string(),
+            ),
+            Val::Arr(a, _) => serde_json::Value::Array(
+                a.iter()
+                    .map(Val::to_json_infinity_as_text)
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            Val::Obj(o) => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in o.iter() {
+                    m.insert(k.to_string(), v.to_json_infinity_as_text()?);
+                }
+                serde_json::Value::Object(m)
+            }
+            other => other.to_json()?,
+        })
+    }
+
     /// The first Infinity inside an array or object (or the value itself).
     pub fn infinite(&self) -> Option<f64> {
         match self {

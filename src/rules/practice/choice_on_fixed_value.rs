@@ -315,6 +315,7 @@ fn constant_condition(tree: &jn::Node, output: &Node<'_>) -> Option<bool> {
         now_millis: Some(0),
         random_seed: Some(0),
         max_depth: 0,
+        infinity_as_text: false,
     };
     match jn::evaluate(tree, None, &bindings, &options) {
         Ok(Some(serde_json::Value::Bool(b))) => Some(b),
