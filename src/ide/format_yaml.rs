@@ -25,7 +25,7 @@
 //! keys in order, scalar values, tags and comments); if anything differs, the answer is
 //! `None` too.
 
-use crate::syntax::{self, Node, SourceKind, SyntaxErrorKind, Value};
+use crate::syntax::{self, Node, SyntaxErrorKind, Value};
 
 /// Formats a YAML document with `indent` spaces per level; `None` when it has syntax
 /// errors, is empty, or could not be laid out without changing what it means.
@@ -34,7 +34,7 @@ pub fn format_yaml(text: &str, indent: usize) -> Option<String> {
         Some(rest) => ("\u{feff}", rest),
         None => ("", text),
     };
-    let doc = syntax::parse(body, SourceKind::Yaml);
+    let doc = syntax::yaml::parse_as_written(body);
     if !acceptable(&doc) {
         return None;
     }
@@ -48,7 +48,7 @@ pub fn format_yaml(text: &str, indent: usize) -> Option<String> {
         },
     );
     let out = layout.render();
-    let again = syntax::parse(&out, SourceKind::Yaml);
+    let again = syntax::yaml::parse_as_written(&out);
     let same_comments = doc
         .comments
         .iter()
@@ -535,6 +535,15 @@ mod tests {
     }
 
     #[test]
+    fn merge_keys_are_kept_as_written() {
+        // The tree applies `<<: *base`; the layout must still write the `<<` entry
+        // itself, once, and not the members it brings in.
+        let text = "Base: &base\n    Type: Task\n    Resource: arn:aws:lambda:us-east-1:123456789012:function:f\nStates:\n    A:\n        <<: *base\n        End: true\n";
+        let expected = "Base: &base\n  Type: Task\n  Resource: arn:aws:lambda:us-east-1:123456789012:function:f\nStates:\n  A:\n    <<: *base\n    End: true\n";
+        assert_eq!(fmt(text).as_deref(), Some(expected));
+    }
+
+    #[test]
     fn uses_the_indent_asked_for() {
         let text = "States:\n  A:\n    Type: Pass\n    Items:\n    - a\n    - - b\n      - c\n    End: true\n";
         let expected = "States:\n    A:\n        Type: Pass\n        Items:\n            - a\n            - - b\n              - c\n        End: true\n";
@@ -552,8 +561,8 @@ mod tests {
         let text = "A:\n      Lit: |\n         line one\n           indented   \n\n         line three\n      Fold: >-\n         folded\n         text\n      Kept: |+\n        x\n\n\n      Explicit: |2\n          two extra\n      Spaces: |\n        a\n          \n        b\n";
         let expected = "A:\n  Lit: |\n     line one\n       indented   \n\n     line three\n  Fold: >-\n     folded\n     text\n  Kept: |+\n    x\n\n\n  Explicit: |2\n      two extra\n  Spaces: |\n    a\n      \n    b\n";
         assert_eq!(fmt(text).unwrap(), expected);
-        let before = syntax::parse(text, SourceKind::Yaml);
-        let after = syntax::parse(expected, SourceKind::Yaml);
+        let before = syntax::parse(text, syntax::SourceKind::Yaml);
+        let after = syntax::parse(expected, syntax::SourceKind::Yaml);
         assert_eq!(
             after
                 .root

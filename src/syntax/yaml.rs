@@ -70,8 +70,19 @@ pub const ALIAS_BUDGET: usize = 100_000;
 /// Most parse attempts (the first plus recoveries) for one text.
 const MAX_ATTEMPTS: usize = 24;
 
-/// Reads `text` as YAML. Never fails: see the module documentation.
+/// Reads `text` as YAML. Never fails: see the module documentation. Merge keys
+/// (`<<: *base`) are applied, as the tools that deploy the file read it.
 pub fn parse(text: &str) -> Document<'_> {
+    parse_with(text, true)
+}
+
+/// [`parse`] with merge keys left as written (a `<<` member holding the alias), for
+/// what rewrites the text itself (the formatter).
+pub fn parse_as_written(text: &str) -> Document<'_> {
+    parse_with(text, false)
+}
+
+fn parse_with(text: &str, merge: bool) -> Document<'_> {
     // Bytes parsed over all attempts are bounded to keep recovery on big files cheap.
     let max_attempts = ((64usize << 20) / text.len().max(1)).clamp(1, MAX_ATTEMPTS);
     let mut scan_errors: Vec<SyntaxError> = Vec::new();
@@ -82,6 +93,7 @@ pub fn parse(text: &str) -> Document<'_> {
     loop {
         attempt += 1;
         let mut builder = Builder::new(text, &lenient);
+        builder.merge = merge;
         let failure = match &masked {
             // Masking replaces bytes of whole characters by ASCII spaces, so the buffer is
             // still UTF-8; on the off chance it is not, fall back to the original.
@@ -449,6 +461,53 @@ struct Anchored<'s> {
     height: usize,
 }
 
+/// YAML merge keys (`<<: *defaults`, or a list of aliases): the members of the merged
+/// mappings that the mapping does not set itself take the place of the `<<` entry, the
+/// first merged mapping winning over later ones, as the Serverless Framework's and
+/// most YAML loaders read them. A quoted `"<<"` is an ordinary key, and a `<<` whose
+/// value is no mapping (nor list of them) is kept as written.
+fn merge_keys<'s>(text: &str, members: Vec<Member<'s>>) -> Vec<Member<'s>> {
+    let is_merge = |m: &Member<'_>| m.key == "<<" && text.get(m.key_range.as_usize()) == Some("<<");
+    if !members.iter().any(is_merge) {
+        return members;
+    }
+    let mut seen: std::collections::HashSet<Cow<'s, str>> = members
+        .iter()
+        .filter(|m| !is_merge(m))
+        .map(|m| m.key.clone())
+        .collect();
+    let mut out = Vec::with_capacity(members.len());
+    for m in members {
+        if !is_merge(&m) {
+            out.push(m);
+            continue;
+        }
+        let mappings = match &m.value.value {
+            Value::Object(_) => vec![m.value],
+            Value::Array(items) if items.iter().all(|i| matches!(i.value, Value::Object(_))) => {
+                match m.value.value {
+                    Value::Array(items) => items,
+                    _ => Vec::new(),
+                }
+            }
+            _ => {
+                out.push(m);
+                continue;
+            }
+        };
+        for mapping in mappings {
+            if let Value::Object(merged) = mapping.value {
+                for member in merged {
+                    if seen.insert(member.key.clone()) {
+                        out.push(member);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 struct Builder<'s, 'l> {
     text: &'s str,
     /// Quoted scalars read by us (see [`Lenient`]), in source order, and the next one.
@@ -466,11 +525,14 @@ struct Builder<'s, 'l> {
     documents: usize,
     /// End of the last non-comment event.
     last_end: usize,
+    /// Apply merge keys (see [`merge_keys`]).
+    merge: bool,
 }
 
 impl<'s, 'l> Builder<'s, 'l> {
     fn new(text: &'s str, lenient: &'l [Lenient]) -> Builder<'s, 'l> {
         Builder {
+            merge: true,
             text,
             lenient,
             next_lenient: 0,
@@ -884,7 +946,11 @@ impl<'s> Builder<'s, '_> {
                 if let Some(m) = members.last() {
                     last = m.value.range.end.max(m.key_range.end) as usize;
                 }
-                Value::Object(members)
+                Value::Object(if self.merge {
+                    merge_keys(self.text, members)
+                } else {
+                    members
+                })
             }
         };
         let end = if frame.flow { end.max(last) } else { last };
@@ -1504,6 +1570,41 @@ mod tests {
                 "1e999".to_string(),
                 "number `1e999` is out of range".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn merge_keys_bring_in_the_members_not_set() {
+        let text = "base: &b\n  Type: Task\n  Next: X\nother: &o\n  Comment: c\n  Type: Pass\nA:\n  <<: [*b, *o]\n  Next: Y\nB:\n  \"<<\": *b\n";
+        let doc = parse(text);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let a = doc.root.as_ref().unwrap().get("A").unwrap();
+        let keys: Vec<&str> = a.as_object().unwrap().iter().map(|m| &*m.key).collect();
+        assert_eq!(keys, ["Type", "Comment", "Next"]);
+        // Own keys win, then the first merged mapping; merged members keep the anchor's ranges.
+        assert_eq!(a.get("Next").unwrap().as_str(), Some("Y"));
+        assert_eq!(a.get("Type").unwrap().as_str(), Some("Task"));
+        let ty = a
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|m| m.key == "Type")
+            .unwrap();
+        assert_eq!(&text[ty.key_range.as_usize()], "Type");
+        assert!(ty.key_range.start < 20);
+        // A quoted "<<" is an ordinary key; the formatter's reading keeps `<<` as written.
+        let b = doc.root.as_ref().unwrap().get("B").unwrap();
+        assert!(b.get("<<").is_some());
+        let written = parse_as_written(text);
+        assert!(
+            written
+                .root
+                .as_ref()
+                .unwrap()
+                .get("A")
+                .unwrap()
+                .get("<<")
+                .is_some()
         );
     }
 
