@@ -444,17 +444,20 @@ impl Function {
     }
 }
 
-/// True when `s` looks like an intrinsic call: a dotted name followed by `(`.
-/// (`$`-strings are paths; anything else in a `.$` field must be an intrinsic.)
-pub fn is_intrinsic(s: &str) -> bool {
+/// True when `s` starts like an intrinsic call: a dotted name and `(`.
+pub fn begins_call(s: &str) -> bool {
     let s = s.trim_start();
     let name_len = s
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
         .unwrap_or(s.len());
-    name_len > 0
-        && s[..name_len].contains('.')
-        && s[name_len..].trim_start().starts_with('(')
-        && s.trim_end().ends_with(')')
+    name_len > 0 && s[..name_len].contains('.') && s[name_len..].trim_start().starts_with('(')
+}
+
+/// True when `s` looks like an intrinsic call: a dotted name followed by `(`, and a
+/// closing `)` at the end. (`$`-strings are paths; anything else in a `.$` field must
+/// be an intrinsic.)
+pub fn is_intrinsic(s: &str) -> bool {
+    begins_call(s) && s.trim_end().ends_with(')')
 }
 
 // ---------------------------------------------------------------------------------------

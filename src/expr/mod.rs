@@ -249,6 +249,13 @@ pub fn parse_dollar_value(s: &str) -> Result<DollarValue, Vec<ExprError>> {
             .map_err(|e| vec![e]),
         DollarKind::Intrinsic => {
             if !intrinsic::is_intrinsic(s) {
+                // A call that was begun (`States.Format('{}', $.id`): say what is wrong
+                // with it rather than that it is no call.
+                if intrinsic::begins_call(s)
+                    && let Err(e) = intrinsic::parse(s)
+                {
+                    return Err(vec![e]);
+                }
                 let trimmed = s.trim_start();
                 let start = (s.len() - trimmed.len()) as u32;
                 return Err(vec![ExprError::new(
@@ -346,6 +353,12 @@ mod tests {
             parse_dollar_value("$.a[0]"),
             Ok(DollarValue::Path(_))
         ));
+        // A call that was begun and not closed says so.
+        let errs = parse_dollar_value("States.Format('{}', $.id").unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "unclosed call to `States.Format`: expected `)`"
+        );
         let errs = parse_dollar_value("States.MathAdd(1)").unwrap_err();
         assert_eq!(
             errs[0].message,
