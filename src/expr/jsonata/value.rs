@@ -180,48 +180,38 @@ impl Val {
     /// Converts to JSON. Functions, and Infinity or NaN (which a division by zero or an
     /// overflow leaves), have no JSON form: the first one found is the error.
     pub fn to_json(&self) -> Result<serde_json::Value, NoJson> {
-        Ok(match self {
-            Val::Null => serde_json::Value::Null,
-            Val::Bool(b) => serde_json::Value::Bool(*b),
-            Val::Num(n) if !n.is_finite() => return Err(NoJson::NonFinite(*n)),
-            Val::Num(n) => num_to_json(*n),
-            Val::Str(s) => serde_json::Value::String(s.to_string()),
-            Val::Arr(a, _) => serde_json::Value::Array(
-                a.iter()
-                    .map(|v| v.to_json())
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-            Val::Obj(o) => {
-                let mut m = serde_json::Map::new();
-                for (k, v) in o.iter() {
-                    m.insert(k.to_string(), v.to_json()?);
-                }
-                serde_json::Value::Object(m)
-            }
-            Val::Func(_) => return Err(NoJson::Function),
-        })
+        self.json(false)
     }
 
     /// [`Val::to_json`], with an Infinity written as the text `"Infinity"` or
     /// `"-Infinity"` (Step Functions' way; NaN still has no JSON form).
     pub fn to_json_infinity_as_text(&self) -> Result<serde_json::Value, NoJson> {
+        self.json(true)
+    }
+
+    fn json(&self, infinity_as_text: bool) -> Result<serde_json::Value, NoJson> {
         Ok(match self {
-            Val::Num(n) if n.is_infinite() => serde_json::Value::String(
+            Val::Null => serde_json::Value::Null,
+            Val::Bool(b) => serde_json::Value::Bool(*b),
+            Val::Num(n) if infinity_as_text && n.is_infinite() => serde_json::Value::String(
                 if *n > 0.0 { "Infinity" } else { "-Infinity" }.to_string(),
             ),
+            Val::Num(n) if !n.is_finite() => return Err(NoJson::NonFinite(*n)),
+            Val::Num(n) => num_to_json(*n),
+            Val::Str(s) => serde_json::Value::String(s.to_string()),
             Val::Arr(a, _) => serde_json::Value::Array(
                 a.iter()
-                    .map(Val::to_json_infinity_as_text)
+                    .map(|v| v.json(infinity_as_text))
                     .collect::<Result<Vec<_>, _>>()?,
             ),
             Val::Obj(o) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in o.iter() {
-                    m.insert(k.to_string(), v.to_json_infinity_as_text()?);
+                    m.insert(k.to_string(), v.json(infinity_as_text)?);
                 }
                 serde_json::Value::Object(m)
             }
-            other => other.to_json()?,
+            Val::Func(_) => return Err(NoJson::Function),
         })
     }
 

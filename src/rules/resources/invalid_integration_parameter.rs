@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::model::QueryLanguage;
-use crate::rules::resources::{integration_resource, split_pattern};
+use crate::rules::resources::integration_request;
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::{Member, Node, Value};
 
@@ -89,18 +89,13 @@ const CHOICES: &[(&str, &str, &[&str])] = &[
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        let Some((_, _, arn)) = integration_resource(state) else {
+        let Some((action, _, request)) = integration_request(state) else {
             continue;
         };
-        let (action, _) = split_pattern(arn.resource);
         if !CHOICES.iter().any(|(a, _, _)| *a == action) {
             continue;
         }
         let jsonata = state.query_language == QueryLanguage::JsonAta;
-        let payload = if jsonata { "Arguments" } else { "Parameters" };
-        let Some(request) = state.field(payload).and_then(|m| m.value.as_object()) else {
-            continue;
-        };
         let literal = |m: &Member<'_>| !m.key.ends_with(".$") || jsonata;
         for m in request.iter().filter(|m| literal(m)) {
             if action == "apigateway:invoke" && m.key == "Headers" {

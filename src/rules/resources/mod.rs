@@ -288,6 +288,23 @@ pub(crate) fn string_range(source: &str, node: &Node<'_>, from: usize, to: usize
     TextRange::new(s, e.max(s + 1))
 }
 
+/// The request a Task sends to an optimized integration: the action
+/// (`lambda:invoke`, its pattern suffix dropped), the field that holds the request
+/// (`Parameters` in JSONPath, `Arguments` in JSONata) and its members, when the
+/// request is written out as an object.
+pub(crate) fn integration_request<'a, 's>(
+    state: &State<'a, 's>,
+) -> Option<(&'a str, &'static str, &'a [Member<'s>])> {
+    let (_, _, arn) = integration_resource(state)?;
+    let (action, _) = split_pattern(arn.resource);
+    let field = match state.query_language {
+        crate::model::QueryLanguage::JsonPath => "Parameters",
+        crate::model::QueryLanguage::JsonAta => "Arguments",
+    };
+    let members = state.field(field)?.value.as_object()?;
+    Some((action, field, members))
+}
+
 /// A read of a field directly under what a Task's integration returned: in its own
 /// `ResultSelector`, in the states that get the result as it comes (JSONPath), or as
 /// `$states.result.<field>` in its `Output` and `Assign` (JSONata).

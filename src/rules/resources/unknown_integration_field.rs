@@ -1,5 +1,4 @@
-use crate::model::QueryLanguage;
-use crate::rules::resources::{integration_resource, split_pattern};
+use crate::rules::resources::integration_request;
 use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
 use crate::syntax::TextRange;
 
@@ -133,18 +132,10 @@ const FIELDS: &[(&str, &[&str])] = &[
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        let Some((_, _, arn)) = integration_resource(state) else {
+        let Some((action, payload, request)) = integration_request(state) else {
             continue;
         };
-        let (action, _) = split_pattern(arn.resource);
         let Some((_, fields)) = FIELDS.iter().find(|(a, _)| *a == action) else {
-            continue;
-        };
-        let payload = match state.query_language {
-            QueryLanguage::JsonPath => "Parameters",
-            QueryLanguage::JsonAta => "Arguments",
-        };
-        let Some(request) = state.field(payload).and_then(|m| m.value.as_object()) else {
             continue;
         };
         for m in request {
