@@ -1,6 +1,6 @@
 use crate::rules::resources::integration_request;
 use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
-use crate::syntax::TextRange;
+use crate::syntax::{Member, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -138,11 +138,38 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some((_, fields)) = FIELDS.iter().find(|(a, _)| *a == action) else {
             continue;
         };
-        for m in request {
-            let name = m.key.strip_suffix(".$").unwrap_or(&m.key);
-            if fields.contains(&name) || name.contains("${") || m.key.is_empty() {
+        let unknown: Vec<(&str, &Member<'_>)> = request
+            .iter()
+            .map(|m| (m.key.strip_suffix(".$").unwrap_or(&m.key), m))
+            .filter(|(name, m)| !fields.contains(name) && !name.contains("${") && !m.key.is_empty())
+            .collect();
+        // A request of none of the API's fields is one mistake, not one per field: most
+        // often the input meant for a Lambda function, written where Payload belongs.
+        let misspelled = unknown
+            .iter()
+            .any(|(name, _)| did_you_mean(name, fields.iter().copied()).is_some());
+        if unknown.len() >= 2 && unknown.len() == request.len() && !misspelled {
+            let Some(field) = state.field(payload) else {
                 continue;
-            }
+            };
+            let names: Vec<&str> = unknown.iter().map(|(n, _)| *n).collect();
+            let d = sink.report(
+                field.key_range,
+                format!(
+                    "none of the fields of the {payload} of \"{}\" ({}) is one {action} takes",
+                    state.name,
+                    names.join(", ")
+                ),
+            );
+            d.help = Some(if action == "lambda:invoke" {
+                "the function's input goes under Payload: {\"FunctionName\": ..., \"Payload\": {...}}"
+                    .to_string()
+            } else {
+                format!("{action} takes {}", fields.join(", "))
+            });
+            continue;
+        }
+        for (name, m) in unknown {
             let d = sink.report(
                 m.key_range,
                 format!(
@@ -214,6 +241,35 @@ mod tests {
                 .is_some_and(|t| t.contains(r#""Payload.$": "$""#))
         );
         assert!(found[1].2.is_none());
+    }
+
+    #[test]
+    fn a_request_of_no_api_field_is_one_mistake() {
+        let text = r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "ticketId.$": "$.id", "priority": "high"}, "Next": "B"},
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"ticketId.$": "$.id", "priority": "high"}, "End": true}}}"#;
+        let found = located_fixes(text, SourceKind::Json, "ASL417");
+        let messages: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(at, m, _)| (at.as_str(), m.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    r#""ticketId.$""#,
+                    r#"lambda:invoke takes no field "ticketId" in the Parameters of "A""#
+                ),
+                (
+                    r#""priority""#,
+                    r#"lambda:invoke takes no field "priority" in the Parameters of "A""#
+                ),
+                (
+                    r#""Parameters""#,
+                    r#"none of the fields of the Parameters of "B" (ticketId, priority) is one lambda:invoke takes"#
+                ),
+            ]
+        );
     }
 
     #[test]
