@@ -131,13 +131,18 @@ const FIELDS: &[(&str, &[&str])] = &[
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
+    // The same few names recur in every Task of a large definition: each is looked
+    // up once per action.
+    let mut meant: Vec<rustc_hash::FxHashMap<Box<str>, Option<&'static str>>> =
+        vec![rustc_hash::FxHashMap::default(); FIELDS.len()];
     for state in machine.all_states() {
         let Some((action, payload, request)) = integration_request(state) else {
             continue;
         };
-        let Some((_, fields)) = FIELDS.iter().find(|(a, _)| *a == action) else {
+        let Some(index) = FIELDS.iter().position(|(a, _)| *a == action) else {
             continue;
         };
+        let fields = FIELDS[index].1;
         let unknown: Vec<(&str, &Member<'_>)> = request
             .iter()
             .map(|m| (m.key.strip_suffix(".$").unwrap_or(&m.key), m))
@@ -145,9 +150,16 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             .collect();
         // A request of none of the API's fields is one mistake, not one per field: most
         // often the input meant for a Lambda function, written where Payload belongs.
-        let misspelled = unknown
-            .iter()
-            .any(|(name, _)| did_you_mean(name, fields.iter().copied()).is_some());
+        let known = &mut meant[index];
+        let mut near = |name: &str| -> Option<&'static str> {
+            if let Some(found) = known.get(name) {
+                return *found;
+            }
+            let found = did_you_mean(name, fields.iter().copied());
+            known.insert(name.into(), found);
+            found
+        };
+        let misspelled = unknown.iter().any(|(name, _)| near(name).is_some());
         if unknown.len() >= 2 && unknown.len() == request.len() && !misspelled {
             let Some(field) = state.field(payload) else {
                 continue;
@@ -177,7 +189,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     state.name
                 ),
             );
-            match did_you_mean(name, fields.iter().copied()) {
+            match near(name) {
                 Some(meant) => {
                     d.help = Some(format!("did you mean \"{meant}\"?"));
                     // Rename the name itself, keeping the quotes and any `.$`.
