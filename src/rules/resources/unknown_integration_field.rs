@@ -218,6 +218,14 @@ mod tests {
     use crate::rules::located_fixes;
     use crate::syntax::SourceKind;
 
+    /// (text at the range, message) of each finding.
+    fn at_and_message(found: &[(String, String, Option<String>)]) -> Vec<(&str, &str)> {
+        found
+            .iter()
+            .map(|(at, m, _)| (at.as_str(), m.as_str()))
+            .collect()
+    }
+
     #[test]
     fn unknown_and_misspelled_fields() {
         let text = r#"{"StartAt": "A", "States": {
@@ -225,10 +233,7 @@ mod tests {
             "B": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem.waitForTaskToken", "Parameters": {"TableNmae": "t", "Item": {}}, "Next": "C"},
             "C": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m", "MessageGroupId": "g", "${Extra}": 1}, "End": true}}}"#;
         let found = located_fixes(text, SourceKind::Json, "ASL417");
-        let messages: Vec<(&str, &str)> = found
-            .iter()
-            .map(|(at, m, _)| (at.as_str(), m.as_str()))
-            .collect();
+        let messages = at_and_message(&found);
         assert_eq!(
             messages,
             [
@@ -261,10 +266,7 @@ mod tests {
             "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "ticketId.$": "$.id", "priority": "high"}, "Next": "B"},
             "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"ticketId.$": "$.id", "priority": "high"}, "End": true}}}"#;
         let found = located_fixes(text, SourceKind::Json, "ASL417");
-        let messages: Vec<(&str, &str)> = found
-            .iter()
-            .map(|(at, m, _)| (at.as_str(), m.as_str()))
-            .collect();
+        let messages = at_and_message(&found);
         assert_eq!(
             messages,
             [
