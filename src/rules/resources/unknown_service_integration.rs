@@ -11,7 +11,9 @@ declare_rule! {
     /// action Step Functions does not integrate with (checked against the table of
     /// optimized integrations: lambda, sqs, sns, dynamodb, events, states, batch, glue,
     /// athena, ecs, eks, apigateway, http, bedrock, sagemaker, EMR, ...), and malformed
-    /// `aws-sdk:<service>:<action>` forms.
+    /// `aws-sdk:<service>:<action>` forms: a missing service or action, or an action
+    /// written in Pascal case (`aws-sdk:s3:GetObject`; the API action is in camel case,
+    /// `getObject`).
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition ("The resource provided ... is not
@@ -30,7 +32,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// A service or action name close to one in the table (`dynamdb`, `putItems`)
-    /// becomes that name (unsafe: a guess).
+    /// becomes that name (unsafe: a guess). An AWS SDK action in Pascal case gets its
+    /// first letter in lower case (safe: the only spelling AWS takes).
     pub static RULE = {
         code: "ASL403",
         name: "unknown-service-integration",
@@ -60,6 +63,28 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         state.name
                     ),
                 );
+            } else if let Some(first) = api.chars().next().filter(char::is_ascii_uppercase) {
+                // The action is the API's name in camel case: AWS refuses `CreateLogStream`
+                // (aws/aws-cdk#27635).
+                let (name, _) = split_pattern(api);
+                let from = base + svc.len() + 1 + sdk_service.len() + 1;
+                let meant = format!("{}{}", first.to_ascii_lowercase(), &name[1..]);
+                let d = sink.report(
+                    span(from, name.len()),
+                    format!(
+                        "AWS SDK actions are written in camel case: \"{name}\" is not recognized (in \"{}\")",
+                        state.name
+                    ),
+                );
+                d.help = Some(format!("write \"{meant}\""));
+                if ctx.source.get(d.range.as_usize()) == Some(name) {
+                    d.fixes.push(Fix::replace(
+                        format!("Replace with \"{meant}\""),
+                        Applicability::Safe,
+                        d.range,
+                        meant,
+                    ));
+                }
             }
             continue;
         }
@@ -160,6 +185,29 @@ mod tests {
                 "the AWS SDK integration of \"A\" must be aws-sdk:<service>:<apiAction>"
                     .to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn aws_sdk_action_in_pascal_case() {
+        assert_eq!(
+            run("arn:aws:states:::aws-sdk:cloudwatchlogs:CreateLogStream.waitForTaskToken"),
+            vec![(
+                "CreateLogStream".to_string(),
+                "AWS SDK actions are written in camel case: \"CreateLogStream\" is not recognized (in \"A\")".to_string()
+            )]
+        );
+        // Capitals after the first letter are the API's own.
+        assert_eq!(run("arn:aws:states:::aws-sdk:rds:createDBInstance"), vec![]);
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:GetObject", "End": true}}}"#;
+        let fixes = crate::rules::each_fix(text, SourceKind::Json, "ASL403");
+        assert_eq!(
+            fixes,
+            vec![vec![(
+                crate::diagnostics::Applicability::Safe,
+                "Replace with \"getObject\"".to_string(),
+                text.replace("s3:GetObject", "s3:getObject")
+            )]]
         );
     }
 }
