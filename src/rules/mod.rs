@@ -443,6 +443,7 @@ pub static RULES: &[&Rule] = &[
     &resources::aws_sdk_field_case::RULE,
     &resources::unknown_result_field::RULE,
     &resources::unknown_integration_field::RULE,
+    &resources::unknown_aws_sdk_service::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,

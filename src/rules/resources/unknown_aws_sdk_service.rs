@@ -1,0 +1,246 @@
+use crate::diagnostics::{Applicability, Fix};
+use crate::rules::resources::{integration_resource, value_range};
+use crate::rules::{LintContext, Sink, declare_rule, edit_distance};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports the service of an AWS SDK integration
+    /// (`arn:aws:states:::aws-sdk:<service>:<apiAction>`) that is written the way other
+    /// tools name the service, or misspelled:
+    /// - a name of the AWS CLI, IAM or CloudFormation instead of the SDK's
+    ///   (`stepfunctions` or `states` for `sfn`, `logs` for `cloudwatchlogs`, `elbv2`
+    ///   for `elasticloadbalancingv2`, `events` for `eventbridge`);
+    /// - a name with capitals, hyphens or other characters (`DynamoDB`,
+    ///   `bedrock-runtime`): the names are lower-case letters and digits;
+    /// - a name a letter or two away from one in the list of services Step Functions
+    ///   integrates with (`dynamodbb`, `secretmanager`);
+    /// - a service with no AWS SDK integration that AWS is known to refuse
+    ///   (`apigatewaymanagementapi`).
+    ///
+    /// A name that is merely not in asl-lint's list is not reported: AWS adds services
+    /// every few months (the list is that of the developer guide as of mid-2025), and
+    /// a name that extends a listed one (`s3vectors`, `simpledbv2`) may be a newer one.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions does not recognize the resource and refuses the definition
+    /// (`SCHEMA_VALIDATION_FAILED: The resource provided ... is not recognized`).
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "Resume", "States": {"Resume": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::aws-sdk:stepfunctions:sendTaskSuccess",
+    ///   "Parameters": {"TaskToken.$": "$.token", "Output": "{}"}, "End": true}}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {"StartAt": "Resume", "States": {"Resume": {"Type": "Task",
+    ///   "Resource": "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess",
+    ///   "Parameters": {"TaskToken.$": "$.token", "Output": "{}"}, "End": true}}}
+    /// ```
+    ///
+    /// ## Fix
+    /// The SDK's name for the service replaces the one written (unsafe: for a
+    /// misspelling it is a guess).
+    pub static RULE = {
+        code: "ASL418",
+        name: "unknown-aws-sdk-service",
+        severity: Warning,
+        aws_code: None,
+        fix: Sometimes,
+        check: check,
+    }
+}
+
+/// The service names of the AWS SDK integrations (one per line, `#` comments).
+fn services() -> impl Iterator<Item = &'static str> {
+    include_str!("aws_sdk_services.txt")
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn is_service(name: &str) -> bool {
+    services().any(|s| s == name)
+}
+
+/// Names of other tools for a service, and the SDK's name for it.
+const ALIASES: &[(&str, &str)] = &[
+    ("stepfunctions", "sfn"),
+    ("stepfunction", "sfn"),
+    ("states", "sfn"),
+    ("logs", "cloudwatchlogs"),
+    ("elbv2", "elasticloadbalancingv2"),
+    ("elb", "elasticloadbalancing"),
+    ("events", "eventbridge"),
+];
+
+/// Services that have no AWS SDK integration, which AWS refused when asked.
+const NOT_INTEGRATED: &[&str] = &[
+    // sam-goodwin/functionless#443: "The resource provided ... is not recognized".
+    "apigatewaymanagementapi",
+];
+
+/// The SDK's name for a service written as `name`, when asl-lint can tell.
+fn meant(name: &str) -> Option<&'static str> {
+    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == name) {
+        return Some(to);
+    }
+    // `DynamoDB`, `bedrock-runtime`, `secrets_manager`.
+    let plain: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if plain != name
+        && let Some(s) = services().find(|s| *s == plain)
+    {
+        return Some(s);
+    }
+    // Closer than the usual did-you-mean: a name two or three letters from a listed
+    // one is as likely a service newer than the list (`signin`, not `signer`).
+    let max = if plain.len() < 10 { 1 } else { 2 };
+    let close = services()
+        .filter(|s| s.len().abs_diff(plain.len()) <= max)
+        .map(|s| (edit_distance(&plain, s), s))
+        .filter(|&(d, _)| d <= max)
+        .min()?
+        .1;
+    // `s3vectors`, `simpledbv2`: a listed name and more may be a service newer than
+    // the list, not a typo of it.
+    let extends = plain.starts_with(close) && plain.len() >= close.len() + 2;
+    (!extends).then_some(close)
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    let Some(machine) = ctx.machine else { return };
+    for state in machine.all_states() {
+        let Some((m, _, arn)) = integration_resource(state) else {
+            continue;
+        };
+        let Some(rest) = arn.resource.strip_prefix("aws-sdk:") else {
+            continue;
+        };
+        let Some((service, _)) = rest.split_once(':') else {
+            continue;
+        };
+        if service.is_empty() || is_service(service) {
+            continue;
+        }
+        let from = arn.resource_offset + "aws-sdk:".len();
+        let range = value_range(ctx.source, m, from, from + service.len());
+        let suggestion = meant(service);
+        let plain = service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let message = if NOT_INTEGRATED.contains(&service) {
+            format!(
+                "Step Functions has no AWS SDK integration for \"{service}\" (in \"{}\")",
+                state.name
+            )
+        } else if suggestion.is_some() || !plain {
+            format!(
+                "\"{service}\" is not the AWS SDK name of a service (in \"{}\")",
+                state.name
+            )
+        } else {
+            continue;
+        };
+        let d = sink.report(range, message);
+        d.help = Some(match suggestion {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None if !plain => "AWS SDK service names are lower-case letters and digits".into(),
+            None => "call it from a Lambda function".into(),
+        });
+        if let Some(s) = suggestion
+            && ctx.source.get(range.as_usize()) == Some(service)
+        {
+            d.fixes.push(Fix::replace(
+                format!("Replace with \"{s}\""),
+                Applicability::Unsafe,
+                range,
+                s,
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::located_messages;
+
+    fn run(service: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:{service}:getItem", "End": true}}}}}}"#
+        );
+        located_messages(&text, "ASL418")
+    }
+
+    #[test]
+    fn listed_services_and_possibly_newer_ones_pass() {
+        for s in [
+            "dynamodb",
+            "sfn",
+            "s3",
+            "ec2",
+            "sagemakera2iruntime",
+            "s3vectors",
+        ] {
+            assert_eq!(run(s), Vec::<String>::new(), "{s}");
+        }
+        // Extends a listed name by more than a letter: maybe a service added since.
+        assert_eq!(run("simpledbv2"), Vec::<String>::new());
+        assert_eq!(run("bedrockagentcore"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn other_tools_names_misspellings_and_shapes() {
+        let msg = |s: &str| format!("{s}: \"{s}\" is not the AWS SDK name of a service (in \"A\")");
+        for s in [
+            "stepfunctions",
+            "logs",
+            "elbv2",
+            "DynamoDB",
+            "bedrock-runtime",
+            "dynamodbb",
+            "secretmanager",
+        ] {
+            assert_eq!(run(s), vec![msg(s)], "{s}");
+        }
+        // No suggestion, but not a name AWS takes.
+        assert_eq!(run("Foo_Bar"), vec![msg("Foo_Bar")]);
+        assert_eq!(
+            run("apigatewaymanagementapi"),
+            vec![
+                "apigatewaymanagementapi: Step Functions has no AWS SDK integration for \"apigatewaymanagementapi\" (in \"A\")"
+            ]
+        );
+    }
+
+    #[test]
+    fn suggestions() {
+        for (written, meant) in [
+            ("stepfunctions", "sfn"),
+            ("stepfunction", "sfn"),
+            ("states", "sfn"),
+            ("logs", "cloudwatchlogs"),
+            ("DynamoDB", "dynamodb"),
+            ("bedrock-runtime", "bedrockruntime"),
+            ("dynamodbb", "dynamodb"),
+            ("secretmanager", "secretsmanager"),
+        ] {
+            assert_eq!(super::meant(written), Some(meant), "{written}");
+        }
+        // Names of services added after the list was taken, two or more edits from a
+        // listed one: not taken for typos.
+        for newer in [
+            "simpledbv2",
+            "wickr",
+            "signin",
+            "rtbfabric",
+            "mwaaserverless",
+            "sagemakerjobruntime",
+        ] {
+            assert_eq!(super::meant(newer), None, "{newer}");
+        }
+    }
+}
