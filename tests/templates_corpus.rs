@@ -107,7 +107,9 @@ fn check_templates(dir: &Path, formats: &[&str]) -> (usize, usize, usize) {
         let ranges: Vec<TextRange> = defs.iter().map(|d| d.property.range()).collect();
         for diag in &linted.diagnostics {
             diags_seen += 1;
-            if diag.code.starts_with("ASL0") || diag.code == "ASL804" || diag.code == "ASL805" {
+            // ASL807 judges `DefinitionSubstitutions` too, beside the definition.
+            if diag.code.starts_with("ASL0") || ["ASL804", "ASL805", "ASL807"].contains(&diag.code)
+            {
                 continue;
             }
             assert!(

@@ -8,6 +8,7 @@
 //! what is not into unknown values ([`crate::syntax::Value::Placeholder`]), and lints
 //! the result. Suppression comments apply to the outer file.
 
+pub mod references;
 pub mod sourcemap;
 pub mod template;
 pub mod terraform;
@@ -894,8 +895,75 @@ pub fn lint_template_with_references(
             Body::Unsupported { .. } => {}
         }
     }
+    if enabled("ASL807") {
+        undefined_references(text, document, &mut out);
+    }
     suppress::apply(&mut out, &mut directives, text, options);
     out
+}
+
+/// Reports (ASL807) the names that the definitions of a CloudFormation or SAM template
+/// and their `DefinitionSubstitutions` refer to (`Fn::Sub`, `Ref`, `Fn::GetAtt`) and
+/// the template does not define. A placeholder so reported is not also reported as unresolved (ASL801).
+fn undefined_references(text: &str, document: &Document<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(root) = document.root.as_ref() else {
+        return;
+    };
+    let Some(names) = references::Names::of(root) else {
+        return;
+    };
+    let mut found = Vec::new();
+    for res in root
+        .get("Resources")
+        .and_then(Node::as_object)
+        .unwrap_or(&[])
+    {
+        let machine = matches!(
+            res.value.get("Type").and_then(Node::as_str),
+            Some("AWS::StepFunctions::StateMachine" | "AWS::Serverless::StateMachine")
+        );
+        let Some(props) = res.value.get("Properties").filter(|_| machine) else {
+            continue;
+        };
+        for key in ["DefinitionSubstitutions", "Definition", "DefinitionString"] {
+            if let Some(node) = props.get(key) {
+                found.extend(names.undefined(text, node));
+            }
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let overlaps = |a: TextRange, b: TextRange| a.start < b.end && b.start < a.end;
+    out.retain(|d| d.code != "ASL801" || !found.iter().any(|u| overlaps(u.range, d.range)));
+    for u in found {
+        let mut d = report(
+            "ASL807",
+            u.range,
+            format!(
+                "\"{}\" is not a parameter or resource of this template",
+                u.name
+            ),
+        );
+        d.help = Some(match &u.suggestion {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None => format!(
+                "CloudFormation refuses the template: Unresolved resource dependencies [{}]",
+                u.name
+            ),
+        });
+        if let Some(s) = &u.suggestion
+            && text.get(u.range.as_usize()) == Some(u.name.as_str())
+        {
+            d.fixes.push(crate::diagnostics::Fix::replace(
+                format!("Replace with \"{s}\""),
+                crate::diagnostics::Applicability::Unsafe,
+                u.range,
+                s.clone(),
+            ));
+        }
+        out.push(d);
+    }
 }
 
 /// Lints the state machines of a Terraform file ([`terraform`]): a heredoc definition

@@ -278,7 +278,7 @@ impl Flattener<'_> {
             return Err("intrinsic functions nested too deeply".to_string());
         }
         if node.as_str().is_some() {
-            return self.scalar(node, subs, false);
+            return self.scalar(node, subs, None);
         }
         match intrinsic(node) {
             Some((name, arg)) if name == "Sub" => self.sub(arg, subs, depth),
@@ -289,7 +289,7 @@ impl Flattener<'_> {
 
     fn sub(&mut self, arg: &Node<'_>, subs: &Substitutions, depth: usize) -> Result<(), String> {
         if arg.as_str().is_some() {
-            return self.scalar(arg, subs, true);
+            return self.scalar(arg, subs, Some(subs));
         }
         match arg.as_array() {
             Some([template, vars]) if template.as_str().is_some() => {
@@ -300,7 +300,7 @@ impl Flattener<'_> {
                     }
                     local.insert(k, v);
                 }
-                self.scalar(template, &local, true)
+                self.scalar(template, &local, Some(subs))
             }
             Some([template, _]) => self.value(template, subs, depth + 1),
             _ => Err("an `Fn::Sub` whose argument is neither a string nor [string, map]".into()),
@@ -322,7 +322,7 @@ impl Flattener<'_> {
                 self.synthetic(delim, delimiter.range);
             }
             if part.as_str().is_some() {
-                self.scalar(part, subs, false)?;
+                self.scalar(part, subs, None)?;
                 continue;
             }
             match intrinsic(part) {
@@ -348,12 +348,14 @@ impl Flattener<'_> {
     }
 
     /// Appends a string node, substituting `${Name}` tokens with known values. In an
-    /// `Fn::Sub` template, `${!Name}` stands for the literal text `${Name}`.
+    /// `Fn::Sub` template (`in_sub` holds the substitutions outside it), `${!Name}`
+    /// stands for the literal text `${Name}`, which `DefinitionSubstitutions` then fill
+    /// in: that is how a template writes a placeholder for them inside an `Fn::Sub`.
     fn scalar(
         &mut self,
         node: &Node<'_>,
         subs: &Substitutions,
-        in_sub: bool,
+        in_sub: Option<&Substitutions>,
     ) -> Result<(), String> {
         let Some(scalar) = ScalarMap::new(self.source, node) else {
             return Err("a string the template reader could not align".into());
@@ -368,22 +370,26 @@ impl Flattener<'_> {
             };
             let end = start + close + 1;
             let name = &text[start + 2..end - 1];
-            if in_sub && name.starts_with('!') {
-                // `${!Name}` → `${Name}`: drop the `!`.
-                self.push(&scalar, done..start + 2);
-                done = start + 3;
+            if let Some(outer) = in_sub
+                && let Some(literal) = name.strip_prefix('!')
+            {
+                if let Some(Some(value)) = outer.get(literal.trim()) {
+                    // `${!Name}` → `${Name}` → the substitution's value.
+                    self.push(&scalar, done..start);
+                    let value = self.escaped_value(value);
+                    self.synthetic(&value, scalar.outer(start..end));
+                } else {
+                    // `${!Name}` → `${Name}`: drop the `!`.
+                    self.push(&scalar, done..start + 2);
+                    self.push(&scalar, start + 3..end);
+                }
+                done = end;
                 search = end;
                 continue;
             }
             if let Some(Some(value)) = subs.get(name.trim()) {
                 self.push(&scalar, done..start);
-                self.advance_scan();
-                let value = if self.in_string {
-                    let quoted = serde_json::to_string(value).unwrap_or_default();
-                    quoted[1..quoted.len() - 1].to_string()
-                } else {
-                    value.clone()
-                };
+                let value = self.escaped_value(value);
                 let range = scalar.outer(start..end);
                 self.synthetic(&value, range);
                 done = end;
@@ -392,6 +398,18 @@ impl Flattener<'_> {
         }
         self.push(&scalar, done..text.len());
         Ok(())
+    }
+
+    /// A substituted value as it reads at the end of the text built so far: escaped
+    /// for JSON inside a string.
+    fn escaped_value(&mut self, value: &str) -> String {
+        self.advance_scan();
+        if self.in_string {
+            let quoted = serde_json::to_string(value).unwrap_or_default();
+            quoted[1..quoted.len() - 1].to_string()
+        } else {
+            value.to_string()
+        }
     }
 
     fn push(&mut self, scalar: &ScalarMap<'_>, range: std::ops::Range<usize>) {

@@ -128,11 +128,13 @@ Resources:
             "StartAt": "Work",
             "States": {
               "Work": {"Type": "Task", "Resource": "${WorkerArn}", "Next": "Wrok"},
-              "Then": {"Type": "Pass", "Next": "${Target}"},
+              "Then": {"Type": "Pass", "Next": "${!Target}"},
               "Done": {"Type": "Succeed"}
             }
           }
         - WorkerArn: !GetAtt Worker.Arn
+  Worker:
+    Type: AWS::Lambda::Function
 "#;
     // `WorkerArn` is an `Fn::Sub` variable whose value is an intrinsic: known but
     // computed at deploy time, so not an unresolved placeholder.
@@ -149,6 +151,8 @@ Resources:
 #[test]
 fn yaml_inline_definition_with_intrinsics_and_comment_suppressions() {
     let text = r#"Resources:
+  Worker:
+    Type: AWS::Lambda::Function
   Machine:
     Type: AWS::Serverless::StateMachine
     Properties:
@@ -407,7 +411,7 @@ fn templates_find_existing_referenced_files_with_their_type() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("sm")).unwrap();
     std::fs::write(dir.path().join("sm/a.asl.json"), "{}").unwrap();
-    let text = r#"{"Resources": {
+    let text = r#"{"Parameters": {"P": {"Type": "String"}}, "Resources": {
   "A": {"Type": "AWS::Serverless::StateMachine", "Properties": {"Type": "EXPRESS",
     "DefinitionUri": "./sm/a.asl.json", "DefinitionSubstitutions": {"X": "1", "Y": {"Ref": "P"}}}},
   "B": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
@@ -461,7 +465,7 @@ fn inline_definitions_treat_computed_substitutions_as_known() {
     // whose value is an intrinsic is not unresolved; a name that is not given stays
     // ASL801. A literal value is substituted: `"${Delay}"` becomes the string "3", which
     // is what AWS sees too (a string where Seconds needs a number).
-    let text = r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+    let text = r#"{"Resources": {"F": {"Type": "AWS::Lambda::Function"}, "M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
   "DefinitionSubstitutions": {"Fn": {"Fn::GetAtt": ["F", "Arn"]}, "Delay": 3},
   "Definition": {"StartAt": "A", "States": {
     "A": {"Type": "Task", "Resource": "${Fn}", "Next": "W"},
@@ -630,4 +634,148 @@ fn terraform_heredoc_without_its_closing_line() {
         .map(|d| (d.code, &text[d.range.as_usize()]))
         .collect();
     assert_eq!(got, vec![("ASL001", "<<EOF"), ("ASL201", "\"B\"")]);
+}
+
+#[test]
+fn references_to_names_the_template_does_not_define() {
+    // A misspelled resource in a DefinitionString's `Fn::Sub`, a resource that is not
+    // there and a parameter renamed in DefinitionSubstitutions (not `RoleArn`: only the
+    // definition and its substitutions are judged), a misspelled pseudo parameter, an `Fn::GetAtt`
+    // of a resource that is not there. `${!Literal}`, map variables, parameters,
+    // resources and `AWS::` pseudo parameters are fine.
+    let text = r#"Parameters:
+  Stage:
+    Type: String
+Resources:
+  ChargeFunction:
+    Type: AWS::Lambda::Function
+  Enrolment:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: !GetAtt EnrolmentRole.Arn
+      DefinitionSubstitutions:
+        Role: !GetAtt EnrolmentRole.Arn
+        Table: !Ref StageName
+      DefinitionString: !Sub
+        - |
+          {"StartAt": "Charge", "States": {
+            "Charge": {"Type": "Task", "Resource": "${ChargFunction.Arn}", "Next": "Save"},
+            "Save": {"Type": "Pass", "Result": "${Stage}-${AWS::Regoin}-${AWS::Region}-${Bucket}-${!Table}", "End": true}}}
+        - Bucket: !Sub "${Stage}-uploads"
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let got: Vec<(String, String, Option<String>)> = out
+        .iter()
+        .filter(|d| d.code == "ASL807")
+        .map(|d| {
+            (
+                text[d.range.as_usize()].to_string(),
+                d.message.clone(),
+                d.help.clone(),
+            )
+        })
+        .collect();
+    let row = |name: &str, help: &str| {
+        (
+            name.to_string(),
+            format!("\"{name}\" is not a parameter or resource of this template"),
+            Some(help.to_string()),
+        )
+    };
+    assert_eq!(
+        got,
+        vec![
+            row(
+                "EnrolmentRole",
+                "CloudFormation refuses the template: Unresolved resource dependencies [EnrolmentRole]"
+            ),
+            row(
+                "StageName",
+                "CloudFormation refuses the template: Unresolved resource dependencies [StageName]"
+            ),
+            row("ChargFunction", "did you mean \"ChargeFunction\"?"),
+            row("AWS::Regoin", "did you mean \"AWS::Region\"?"),
+        ]
+    );
+    // Not also an unresolved placeholder (ASL801).
+    assert!(
+        !out.iter()
+            .any(|d| d.code == "ASL801" && text[d.range.as_usize()].contains("Charg")),
+        "{out:#?}"
+    );
+    // The fix renames the reference.
+    let fixes: Vec<_> = out
+        .iter()
+        .filter(|d| d.code == "ASL807")
+        .flat_map(|d| &d.fixes)
+        .flat_map(|f| &f.edits)
+        .map(|e| (text[e.range.as_usize()].to_string(), e.replacement.clone()))
+        .collect();
+    assert_eq!(
+        fixes,
+        vec![
+            ("ChargFunction".to_string(), "ChargeFunction".to_string()),
+            ("AWS::Regoin".to_string(), "AWS::Region".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn generated_names_are_not_judged() {
+    // SAM generates `<Function>Role` and `ServerlessRestApi`; a Serverless Framework
+    // file and a template with another transform generate names asl-lint cannot see.
+    let sam = r#"Transform: AWS::Serverless-2016-10-31
+Resources:
+  Charge:
+    Type: AWS::Serverless::Function
+  Enrolment:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionSubstitutions:
+        ChargeRole: !GetAtt ChargeRole.Arn
+        Api: !Ref ServerlessRestApi
+        Missing: !Ref Nowhere
+      Definition:
+        StartAt: A
+        States:
+          A: {Type: Pass, End: true}
+"#;
+    let codes = |text: &str| -> Vec<String> {
+        lint_text_in(
+            text,
+            SourceKind::Yaml,
+            &LintOptions::default(),
+            &Environment::default(),
+        )
+        .iter()
+        .filter(|d| d.code == "ASL807")
+        .map(|d| text[d.range.as_usize()].to_string())
+        .collect()
+    };
+    assert_eq!(codes(sam), vec!["Nowhere"]);
+    let other = sam.replace(
+        "Transform: AWS::Serverless-2016-10-31",
+        "Transform: [AWS::Serverless-2016-10-31, MyMacro]",
+    );
+    assert_eq!(codes(&other), Vec::<String>::new());
+    let serverless = r#"service: enrolment
+provider:
+  name: aws
+resources:
+  Resources:
+    Enrolment:
+      Type: AWS::StepFunctions::StateMachine
+      Properties:
+        RoleArn: !GetAtt IamRoleLambdaExecution.Arn
+        Definition:
+          StartAt: A
+          States:
+            A: {Type: Pass, End: true}
+"#;
+    assert_eq!(codes(serverless), Vec::<String>::new());
 }

@@ -484,6 +484,7 @@ pub static RULES: &[&Rule] = &[
     &templates::unused_suppression::RULE,
     &templates::unknown_suppression_code::RULE,
     &templates::unfilled_placeholder::RULE,
+    &templates::undefined_template_reference::RULE,
 ];
 
 /// Error rules about definitions that Step Functions deploys but that fail when the

@@ -5,6 +5,7 @@
 //! produced by `crate::embed` and `crate::suppress`; the rules here carry their code,
 //! severity and documentation, and `select`/`ignore` apply to them as to any rule.
 pub mod missing_definition_file;
+pub mod undefined_template_reference;
 pub mod unfilled_placeholder;
 pub mod unknown_suppression_code;
 pub mod unreadable_definition;

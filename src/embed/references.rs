@@ -1,0 +1,192 @@
+//! The names a state machine definition of a CloudFormation or SAM template (and its
+//! `DefinitionSubstitutions`) refers to: the `${Name}` of each `Fn::Sub`, each `Ref` and
+//! each `Fn::GetAtt`, checked against the template's parameters, resources and pseudo
+//! parameters (ASL807).
+
+use std::collections::HashSet;
+
+use super::sourcemap::ScalarMap;
+use super::template::{intrinsic, placeholder_tokens};
+use crate::syntax::{Node, TextRange, Value};
+
+/// The pseudo parameters of CloudFormation.
+const PSEUDO: &[&str] = &[
+    "AWS::AccountId",
+    "AWS::NotificationARNs",
+    "AWS::NoValue",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackId",
+    "AWS::StackName",
+    "AWS::URLSuffix",
+];
+
+/// The transform of SAM, the only one whose added names are known (they start with
+/// the logical id of the resource they are made for).
+const SAM: &str = "AWS::Serverless-2016-10-31";
+
+/// What a template defines for its references to name.
+pub struct Names<'t> {
+    defined: HashSet<&'t str>,
+    /// SAM adds resources named after the ones written (`OrdersFunctionRole`,
+    /// `OrdersApiStage`), and `ServerlessRestApi` / `ServerlessHttpApi`.
+    sam: bool,
+}
+
+/// A reference to a name the template does not define.
+pub struct Undefined {
+    /// The name as written (without `.Attribute`).
+    pub name: String,
+    pub range: TextRange,
+    /// The defined name it is closest to.
+    pub suggestion: Option<String>,
+}
+
+impl<'t> Names<'t> {
+    /// The names of a CloudFormation or SAM template, or `None` when they cannot all be
+    /// known: a Serverless Framework file (which generates resources), a template with
+    /// another transform or macro, or with `Fn::ForEach`.
+    pub fn of(root: &'t Node<'_>) -> Option<Names<'t>> {
+        if root.member("service").is_some() || root.member("resources").is_some() {
+            return None;
+        }
+        let resources = root.get("Resources")?.as_object()?;
+        let sam = match root.get("Transform").map(|t| &t.value) {
+            None => false,
+            Some(Value::String(s)) if **s == *SAM => true,
+            Some(Value::Array(items)) if items.iter().all(|i| i.as_str() == Some(SAM)) => true,
+            Some(_) => return None,
+        };
+        if resources.iter().any(|m| m.key.starts_with("Fn::")) {
+            return None;
+        }
+        let mut defined: HashSet<&'t str> = PSEUDO.iter().copied().collect();
+        defined.extend(resources.iter().map(|m| &*m.key));
+        if let Some(params) = root.get("Parameters") {
+            defined.extend(params.as_object()?.iter().map(|m| &*m.key));
+        }
+        Some(Names { defined, sam })
+    }
+
+    fn defines(&self, name: &str) -> bool {
+        self.defined.contains(name)
+            || self.sam
+                && (name.starts_with("Serverless")
+                    || self.defined.iter().any(|d| name.starts_with(d)))
+    }
+
+    /// The defined name one or two edits away: a typo, not another resource
+    /// (`EnrolmentRole` is not offered `Enrolment`).
+    fn suggest(&self, name: &str) -> Option<String> {
+        let max = (name.len() / 4).clamp(1, 2);
+        self.defined
+            .iter()
+            .map(|d| (crate::rules::edit_distance(name, d), *d))
+            .filter(|&(e, _)| e <= max)
+            .min()
+            .map(|(_, d)| d.to_string())
+    }
+
+    /// The references under `node` (a definition, or `DefinitionSubstitutions`) to
+    /// names the template does not define, in document order.
+    pub fn undefined(&self, source: &str, node: &Node<'_>) -> Vec<Undefined> {
+        let mut out = Vec::new();
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            match intrinsic(n) {
+                Some((f, arg)) if f == "Sub" => {
+                    let (template, vars) = match arg.as_array() {
+                        Some([t, v]) => (t, v.as_object().unwrap_or(&[])),
+                        _ => (arg, &[][..]),
+                    };
+                    if let Some(vars_node) = arg.as_array().and_then(|a| a.get(1)) {
+                        stack.push(vars_node);
+                    }
+                    let local = |name: &str| vars.iter().any(|m| m.key == name);
+                    self.in_sub(source, template, &local, &mut out);
+                    if template.as_str().is_none() {
+                        stack.push(template);
+                    }
+                    continue;
+                }
+                Some((f, arg)) if f == "Ref" => {
+                    if let Some(name) = arg.as_str()
+                        && !self.defines(name)
+                    {
+                        self.push(source, arg, 0..name.len(), name, &mut out);
+                    }
+                    continue;
+                }
+                Some((f, arg)) if f == "GetAtt" => {
+                    let target = match arg.as_array() {
+                        Some([first, ..]) => first,
+                        _ => arg,
+                    };
+                    if let Some(text) = target.as_str() {
+                        let name = text.split('.').next().unwrap_or(text);
+                        if !self.defines(name) {
+                            self.push(source, target, 0..name.len(), name, &mut out);
+                        }
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            match &n.value {
+                Value::Array(items) => stack.extend(items.iter().rev()),
+                Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+                Value::Tagged(t) => stack.push(&t.node),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The `${Name}` tokens of an `Fn::Sub` template string (`${!Name}` is literal text,
+    /// `${Name.Attribute}` names a resource).
+    fn in_sub(
+        &self,
+        source: &str,
+        template: &Node<'_>,
+        local: &dyn Fn(&str) -> bool,
+        out: &mut Vec<Undefined>,
+    ) {
+        let Some(text) = template.as_str() else {
+            return;
+        };
+        for (range, inner) in placeholder_tokens(text) {
+            // `${!Name}` is literal text; a token with other characters (spaces, a
+            // Serverless `${self:...}`) is not a name this check can judge.
+            let plain = inner
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '.' || c == '_');
+            if inner.starts_with('!') || inner.is_empty() || !plain {
+                continue;
+            }
+            if local(inner) {
+                continue;
+            }
+            let name = inner.split('.').next().unwrap_or(inner);
+            if !self.defines(name) {
+                let start = range.start + 2;
+                self.push(source, template, start..start + name.len(), name, out);
+            }
+        }
+    }
+
+    fn push(
+        &self,
+        source: &str,
+        node: &Node<'_>,
+        within: std::ops::Range<usize>,
+        name: &str,
+        out: &mut Vec<Undefined>,
+    ) {
+        let range = ScalarMap::new(source, node).map_or(node.range, |s| s.outer(within));
+        out.push(Undefined {
+            name: name.to_string(),
+            range,
+            suggestion: self.suggest(name),
+        });
+    }
+}
