@@ -907,3 +907,56 @@ fn terraform_definitions_are_linted_where_they_are() {
         )
     );
 }
+
+/// A Serverless Framework `definition: ${file(path)}` is linted as the file it names,
+/// at the file's positions; its Serverless variables are unknown values (ASL801); a
+/// path that names no file is ASL802 in serverless.yml.
+#[test]
+fn serverless_file_definitions_are_linted() {
+    let dir = "tests/fixtures/ci/serverless-file";
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        &format!("{dir}/serverless.yml"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let items = json_items(&o);
+    let found: Vec<(String, String, String)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["path"].as_str().unwrap().to_string(),
+                i["code"].as_str().unwrap().to_string(),
+                i["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let enrol = format!("{dir}/statemachines/enrol.asl.yaml");
+    let serverless = format!("{dir}/serverless.yml");
+    assert_eq!(
+        found,
+        vec![
+            (
+                serverless,
+                "ASL802".to_string(),
+                "definition of `stateMachines.cancel` names `./statemachines/cancel.asl.yaml`, which does not exist".to_string()
+            ),
+            (
+                enrol.clone(),
+                "ASL203".to_string(),
+                "Default names \"Cancel\", which is not a state of the top level".to_string()
+            ),
+            (
+                enrol.clone(),
+                "ASL801".to_string(),
+                "`${self:custom.enrolmentsTable}` is not resolved here: its value is only known at deploy time, so checks that need it are skipped".to_string()
+            ),
+            (
+                enrol,
+                "ASL205".to_string(),
+                "state \"Cancelled\" is not reachable from StartAt".to_string()
+            ),
+        ]
+    );
+}

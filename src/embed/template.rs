@@ -90,6 +90,12 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
             };
             let body = match &property.value.value {
                 Value::Object(_) if !property.value.is_unknown() => Body::Inline(&property.value),
+                Value::String(s) | Value::Placeholder(s) if serverless_file(s).is_some() => {
+                    Body::File {
+                        uri: serverless_file(s).unwrap_or_default().to_string(),
+                        node: &property.value,
+                    }
+                }
                 Value::String(s) if s.trim_start().starts_with("${") => Body::Unsupported {
                     node: &property.value,
                     reason: "a Serverless variable that is only resolved at deploy time"
@@ -111,6 +117,21 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
         }
     }
     Some(out)
+}
+
+/// The path of a Serverless Framework `${file(path)}` variable that is the whole value
+/// (the file is the definition), without quotes around the path. `${file(path):key}`,
+/// which takes a part of the file, is not one.
+fn serverless_file(value: &str) -> Option<&str> {
+    let inner = value.trim().strip_prefix("${file(")?.strip_suffix(")}")?;
+    let path = inner.trim();
+    let path = path
+        .strip_prefix('\'')
+        .and_then(|p| p.strip_suffix('\''))
+        .or_else(|| path.strip_prefix('"').and_then(|p| p.strip_suffix('"')))
+        .unwrap_or(path);
+    let plain = !path.is_empty() && !path.contains(['$', '(', ')', '{', '}', ',']);
+    plain.then_some(path)
 }
 
 fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, 's>>) {
@@ -544,7 +565,10 @@ mod tests {
     fn serverless_state_machines() {
         let text = r#"{"service": "s", "provider": {}, "stepFunctions": {"stateMachines": {
             "hello": {"definition": {"StartAt": "A", "States": {}}},
-            "file": {"definition": "${file(./x.json)}"}}}}"#;
+            "file": {"definition": "${file(./x.json)}"},
+            "quoted": {"definition": "${file('sm/y.asl.yaml')}"},
+            "part": {"definition": "${file(./z.yml):definition}"},
+            "computed": {"definition": "${file(./${self:custom.stage}.json)}"}}}}"#;
         assert_eq!(
             defs_of(text),
             vec![
@@ -554,6 +578,19 @@ mod tests {
                 ),
                 (
                     "stateMachines.file.definition".to_string(),
+                    "file:./x.json".to_string()
+                ),
+                (
+                    "stateMachines.quoted.definition".to_string(),
+                    "file:sm/y.asl.yaml".to_string()
+                ),
+                (
+                    "stateMachines.part.definition".to_string(),
+                    "unsupported:a Serverless variable that is only resolved at deploy time"
+                        .to_string()
+                ),
+                (
+                    "stateMachines.computed.definition".to_string(),
                     "unsupported:a Serverless variable that is only resolved at deploy time"
                         .to_string()
                 ),

@@ -500,7 +500,7 @@ fn inline_definitions_treat_computed_substitutions_as_known() {
 #[test]
 fn template_level_reports_follow_select_and_ignore() {
     let dir = tempfile::tempdir().unwrap();
-    let text = "service: s\nstepFunctions:\n  stateMachines:\n    a:\n      definition: ${file(sm.json)}\nResources:\n  B:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: missing.asl.json\n";
+    let text = "service: s\nstepFunctions:\n  stateMachines:\n    a:\n      definition: ${file(sm.yml):definition}\nResources:\n  B:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: missing.asl.json\n";
     let env = Environment {
         base_dir: Some(dir.path().to_path_buf()),
         ..Environment::default()

@@ -3,14 +3,14 @@ use crate::rules::declare_rule;
 declare_rule! {
     /// ## What it does
     /// Reports a SAM `DefinitionUri` (or a CloudFormation `DefinitionS3Location` given
-    /// as a local path for `aws cloudformation package`, or the path of a Terraform
-    /// `templatefile`/`file` call that gives a state machine's `definition`) that names
-    /// a file that does not exist, relative to the template's folder. S3 locations are
-    /// not checked.
+    /// as a local path for `aws cloudformation package`, the path of a Terraform
+    /// `templatefile`/`file` call that gives a state machine's `definition`, or a
+    /// Serverless Framework `definition: ${file(path)}`) that names a file that does
+    /// not exist, relative to the template's folder. S3 locations are not checked.
     ///
     /// ## Why is this bad?
-    /// `sam build`, `sam deploy`, `aws cloudformation package` and `terraform plan` fail
-    /// on it. Published
+    /// `sam build`, `sam deploy`, `aws cloudformation package`, `terraform plan` and
+    /// `serverless deploy` fail on it. Published
     /// samples have this mistake (a folder renamed from `statemachines/` to
     /// `statemachine/`).
     ///
