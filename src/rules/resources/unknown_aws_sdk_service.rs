@@ -52,15 +52,25 @@ declare_rule! {
     }
 }
 
-/// The service names of the AWS SDK integrations (one per line, `#` comments).
+/// The service names of the AWS SDK integrations (one per line, `#` comments), sorted.
+fn service_list() -> &'static [&'static str] {
+    static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut names: Vec<&str> = include_str!("aws_sdk_services.txt")
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        names.sort_unstable();
+        names
+    })
+}
+
 fn services() -> impl Iterator<Item = &'static str> {
-    include_str!("aws_sdk_services.txt")
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    service_list().iter().copied()
 }
 
 fn is_service(name: &str) -> bool {
-    services().any(|s| s == name)
+    service_list().binary_search(&name).is_ok()
 }
 
 /// Names of other tools for a service, and the SDK's name for it.
