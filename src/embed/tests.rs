@@ -638,11 +638,11 @@ fn terraform_heredoc_without_its_closing_line() {
 
 #[test]
 fn references_to_names_the_template_does_not_define() {
-    // A misspelled resource in a DefinitionString's `Fn::Sub`, a resource that is not
-    // there and a parameter renamed in DefinitionSubstitutions (not `RoleArn`: only the
-    // definition and its substitutions are judged), a misspelled pseudo parameter, an `Fn::GetAtt`
-    // of a resource that is not there. `${!Literal}`, map variables, parameters,
-    // resources and `AWS::` pseudo parameters are fine.
+    // A misspelled resource in a DefinitionString's `Fn::Sub`, a misspelled pseudo
+    // parameter, a resource that is not there and a parameter renamed in
+    // DefinitionSubstitutions (not in `RoleArn`: only the definition and its
+    // substitutions are judged). `${!Literal}`, map variables, parameters, resources
+    // and `AWS::` pseudo parameters are fine.
     let text = r#"Parameters:
   Stage:
     Type: String
