@@ -10,12 +10,12 @@ declare_rule! {
     /// - a name of the AWS CLI, IAM or CloudFormation instead of the SDK's
     ///   (`stepfunctions` or `states` for `sfn`, `logs` for `cloudwatchlogs`, `elbv2`
     ///   for `elasticloadbalancingv2`, `events` for `eventbridge`);
-    /// - a name with capitals, hyphens or other characters (`DynamoDB`,
-    ///   `bedrock-runtime`): the names are lower-case letters and digits;
+    /// - a name with capitals (`DynamoDB`): the names are lower-case;
     /// - a name a letter or two away from one in the list of services Step Functions
-    ///   integrates with (`dynamodbb`, `secretmanager`);
-    /// - a service with no AWS SDK integration that AWS is known to refuse
-    ///   (`apigatewaymanagementapi`).
+    ///   integrates with (`dynamodbb`, `secretmanager`).
+    ///
+    /// A name with a hyphen or other punctuation (`bedrock-runtime`), and a service
+    /// AWS has refused (`apigatewaymanagementapi`), are errors of ASL403.
     ///
     /// A name that is merely not in asl-lint's list is not reported: AWS adds services
     /// every few months (the list is that of the developer guide as of mid-2025), and
@@ -84,14 +84,19 @@ const ALIASES: &[(&str, &str)] = &[
     ("events", "eventbridge"),
 ];
 
-/// Services that have no AWS SDK integration, which AWS refused when asked.
-const NOT_INTEGRATED: &[&str] = &[
+/// Services that have no AWS SDK integration, which AWS refused when asked (ASL403).
+pub(crate) const NOT_INTEGRATED: &[&str] = &[
     // sam-goodwin/functionless#443: "The resource provided ... is not recognized".
     "apigatewaymanagementapi",
 ];
 
+/// True for a name of letters and digits only: AWS refuses any other (ASL403).
+pub(crate) fn is_alphanumeric(name: &str) -> bool {
+    name.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// The SDK's name for a service written as `name`, when asl-lint can tell.
-fn meant(name: &str) -> Option<&'static str> {
+pub(crate) fn meant(name: &str) -> Option<&'static str> {
     if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == name) {
         return Some(to);
     }
@@ -133,33 +138,31 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some((service, _)) = rest.split_once(':') else {
             continue;
         };
-        if service.is_empty() || is_service(service) {
+        if service.is_empty()
+            || is_service(service)
+            || !is_alphanumeric(service)
+            || NOT_INTEGRATED.contains(&service)
+        {
             continue;
         }
         let from = arn.resource_offset + "aws-sdk:".len();
         let range = value_range(ctx.source, m, from, from + service.len());
         let suggestion = meant(service);
-        let plain = service
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-        let message = if NOT_INTEGRATED.contains(&service) {
-            format!(
-                "Step Functions has no AWS SDK integration for \"{service}\" (in \"{}\")",
-                state.name
-            )
-        } else if suggestion.is_some() || !plain {
+        let lower = !service.bytes().any(|b| b.is_ascii_uppercase());
+        if suggestion.is_none() && lower {
+            // Perhaps a service newer than the list.
+            continue;
+        }
+        let d = sink.report(
+            range,
             format!(
                 "\"{service}\" is not the AWS SDK name of a service (in \"{}\")",
                 state.name
-            )
-        } else {
-            continue;
-        };
-        let d = sink.report(range, message);
+            ),
+        );
         d.help = Some(match suggestion {
             Some(s) => format!("did you mean \"{s}\"?"),
-            None if !plain => "AWS SDK service names are lower-case letters and digits".into(),
-            None => "call it from a Lambda function".into(),
+            None => "AWS SDK service names are lower-case letters and digits".into(),
         });
         if let Some(s) = suggestion
             && ctx.source.get(range.as_usize()) == Some(service)
@@ -210,20 +213,17 @@ mod tests {
             "logs",
             "elbv2",
             "DynamoDB",
-            "bedrock-runtime",
             "dynamodbb",
             "secretmanager",
         ] {
             assert_eq!(run(s), vec![msg(s)], "{s}");
         }
         // No suggestion, but not a name AWS takes.
-        assert_eq!(run("Foo_Bar"), vec![msg("Foo_Bar")]);
-        assert_eq!(
-            run("apigatewaymanagementapi"),
-            vec![
-                "apigatewaymanagementapi: Step Functions has no AWS SDK integration for \"apigatewaymanagementapi\" (in \"A\")"
-            ]
-        );
+        assert_eq!(run("FooBar"), vec![msg("FooBar")]);
+        // Errors of ASL403.
+        for s in ["bedrock-runtime", "apigatewaymanagementapi"] {
+            assert_eq!(run(s), Vec::<String>::new(), "{s}");
+        }
     }
 
     #[test]

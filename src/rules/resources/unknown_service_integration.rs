@@ -1,4 +1,5 @@
 use crate::diagnostics::{Applicability, Fix};
+use crate::rules::resources::unknown_aws_sdk_service as sdk;
 use crate::rules::resources::{
     INTEGRATIONS, integration, integration_resource, split_pattern, value_range,
 };
@@ -11,8 +12,10 @@ declare_rule! {
     /// action Step Functions does not integrate with (checked against the table of
     /// optimized integrations: lambda, sqs, sns, dynamodb, events, states, batch, glue,
     /// athena, ecs, eks, apigateway, http, bedrock, sagemaker, EMR, ...), and malformed
-    /// `aws-sdk:<service>:<action>` forms: a missing service or action, or an action
-    /// written in Pascal case (`aws-sdk:s3:GetObject`; the API action is in camel case,
+    /// `aws-sdk:<service>:<action>` forms: a missing service or action, a service name
+    /// with punctuation (`bedrock-agentcore`; the names are letters and digits), a
+    /// service AWS has refused (`apigatewaymanagementapi`), or an action written in
+    /// Pascal case (`aws-sdk:s3:GetObject`; the API action is in camel case,
     /// `getObject`).
     ///
     /// ## Why is this bad?
@@ -63,6 +66,32 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         state.name
                     ),
                 );
+            } else if !sdk::is_alphanumeric(sdk_service)
+                || sdk::NOT_INTEGRATED.contains(&sdk_service)
+            {
+                let from = base + svc.len() + 1;
+                let message = if sdk::is_alphanumeric(sdk_service) {
+                    format!(
+                        "Step Functions has no AWS SDK integration for \"{sdk_service}\" (in \"{}\")",
+                        state.name
+                    )
+                } else {
+                    format!(
+                        "AWS SDK service names are letters and digits: \"{sdk_service}\" is not recognized (in \"{}\")",
+                        state.name
+                    )
+                };
+                let d = sink.report(span(from, sdk_service.len()), message);
+                let meant = sdk::meant(sdk_service);
+                d.help = Some(match meant {
+                    Some(s) => format!("did you mean \"{s}\"?"),
+                    None if sdk::is_alphanumeric(sdk_service) => {
+                        "call it from a Lambda function".into()
+                    }
+                    None => "write the service's name without punctuation".into(),
+                });
+                d.fixes
+                    .extend(meant.and_then(|s| replace(ctx.source, d.range, sdk_service, s)));
             } else if let Some(first) = api.chars().next().filter(char::is_ascii_uppercase) {
                 // The action is the API's name in camel case: AWS refuses `CreateLogStream`
                 // (aws/aws-cdk#27635).
@@ -195,6 +224,20 @@ mod tests {
             vec![(
                 "CreateLogStream".to_string(),
                 "AWS SDK actions are written in camel case: \"CreateLogStream\" is not recognized (in \"A\")".to_string()
+            )]
+        );
+        assert_eq!(
+            run("arn:aws:states:::aws-sdk:bedrock-agentcore:invokeAgentRuntime"),
+            vec![(
+                "bedrock-agentcore".to_string(),
+                "AWS SDK service names are letters and digits: \"bedrock-agentcore\" is not recognized (in \"A\")".to_string()
+            )]
+        );
+        assert_eq!(
+            run("arn:aws:states:::aws-sdk:apigatewaymanagementapi:postToConnection"),
+            vec![(
+                "apigatewaymanagementapi".to_string(),
+                "Step Functions has no AWS SDK integration for \"apigatewaymanagementapi\" (in \"A\")".to_string()
             )]
         );
         // Capitals after the first letter are the API's own.
