@@ -339,6 +339,9 @@ impl<'e, 'p> Env<'e, 'p> {
     /// The value a path points at: borrowed for definite paths.
     fn lookup(&self, path: &Path) -> Result<Cow<'_, Value>, String> {
         let root: &Value = match &path.root {
+            // AWS applies no path to a null input, not even `$`
+            // (awslabs/states-language#29, confirmed by AWS support as intended).
+            Root::Input if self.input.is_null() => return Err(NULL_INPUT.to_string()),
             Root::Input => self.input,
             Root::Context => self.context(),
             Root::Var(name) => match self.vars.get(name) {
@@ -395,6 +398,9 @@ impl<'e, 'p> Env<'e, 'p> {
         Value::Object(m)
     }
 }
+
+/// The cause AWS gives when a path is applied to a null state input.
+const NULL_INPUT: &str = "Unable to apply Path transformation to null or empty input.";
 
 impl Resolver for Env<'_, '_> {
     fn resolve(&self, path: &Path) -> Result<Value, String> {
@@ -652,6 +658,7 @@ impl<'p> Runner<'p> {
                 .map(Value::Array),
             Tpl::Path { key, path } => match env.lookup(path) {
                 Ok(v) => Ok(v.into_owned()),
+                Err(e) if e == NULL_INPUT => Err(self.runtime(env.fr, e)),
                 Err(e) => Err(self.runtime(
                     env.fr,
                     match &path.root {

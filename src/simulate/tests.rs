@@ -515,3 +515,39 @@ fn a_jsonata_read_before_a_local_binding_sees_the_workflow_variable() {
         "B": {"Type": "Pass", "Output": "{% ($n := $n + 1; $n) %}", "End": true}}});
     assert_eq!(run(def, json!({})).output, Some(json!(6)));
 }
+
+#[test]
+fn no_path_applies_to_a_null_input() {
+    // awslabs/states-language#29 (a Choice on `$`) and a Task's `"Input.$": "$"` after a
+    // Lambda returned null: AWS fails the state. A state that reads no path passes the
+    // null on.
+    let cause = |state: &str| {
+        format!(
+            "An error occurred while executing the state '{state}' (entered at the event id #4). Unable to apply Path transformation to null or empty input."
+        )
+    };
+    for (state, second) in [
+        (
+            "Use it",
+            json!({"Type": "Pass", "Parameters": {"Input.$": "$"}, "Next": "Done"}),
+        ),
+        (
+            "Error?",
+            json!({"Type": "Choice", "Choices": [{"Variable": "$", "IsString": true, "Next": "Done"}], "Default": "Done"}),
+        ),
+    ] {
+        let def = json!({"StartAt": "Make null", "States": {
+            "Make null": {"Type": "Pass", "Result": null, "Next": state},
+            state: second,
+            "Done": {"Type": "Succeed"}}});
+        let x = run(def, json!({}));
+        assert_eq!(x.error.as_deref(), Some("States.Runtime"), "{state}");
+        assert_eq!(x.cause, Some(cause(state)), "{state}");
+    }
+    let def = json!({"StartAt": "Make null", "States": {
+        "Make null": {"Type": "Pass", "Result": null, "Next": "Through"},
+        "Through": {"Type": "Pass", "Parameters": {"At.$": "$$.State.Name"}, "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(x.output, Some(json!({"At": "Through"})));
+}
