@@ -1,7 +1,8 @@
 //! The JSONPath subset the simulator evaluates (Jayway dialect as AWS uses it): `$`, `$$`
 //! (context) and `$var` roots, dotted and bracketed members, indexes (negative allowed),
-//! `*`, slices, unions of indexes or names and `..name`. Filters are not supported and
-//! are reported as such. Kept small and internal; `crate::expr` has the full parser.
+//! `*`, slices, unions of indexes or names and `..name`. A path with a filter
+//! (`[?(@.a >= 5)]`) is evaluated by `crate::expr::jsonpath`, which has the full
+//! Jayway grammar; the rest stays on this small, fast evaluator.
 
 use serde_json::Value;
 
@@ -32,6 +33,8 @@ pub(crate) struct Path {
     pub src: String,
     /// True when the path selects at most one node (no wildcard, slice, union, `..`).
     pub definite: bool,
+    /// A path with a filter, parsed by the full JSONPath module, which evaluates it.
+    pub filtered: Option<Box<crate::expr::jsonpath::Path>>,
 }
 
 /// Why a path found nothing.
@@ -62,6 +65,17 @@ impl Path {
         } else {
             Root::Input
         };
+        if src.contains("[?") {
+            let full =
+                crate::expr::jsonpath::parse(src).map_err(|e| format!("'{src}': {}", e.message))?;
+            return Ok(Path {
+                root,
+                segs: Vec::new(),
+                src: src.to_string(),
+                definite: false,
+                filtered: Some(Box::new(full)),
+            });
+        }
         let mut segs = Vec::new();
         let mut definite = true;
         while i < b.len() {
@@ -116,6 +130,7 @@ impl Path {
             segs,
             src: src.to_string(),
             definite,
+            filtered: None,
         })
     }
 
@@ -149,6 +164,18 @@ impl Path {
     pub fn select(&self, root: &Value) -> Result<Value, Missing> {
         if self.definite {
             return self.get(root).cloned();
+        }
+        if let Some(full) = &self.filtered {
+            // `root` is what the path starts from: the input, the context object or the
+            // variable's value.
+            let mut vars = serde_json::Map::new();
+            if let Root::Var(name) = &self.root {
+                vars.insert(name.clone(), root.clone());
+            }
+            return crate::expr::jsonpath::evaluate(full, root, root, &vars).map_err(|_| Missing {
+                at: "$".to_string(),
+                intermediate: false,
+            });
         }
         let mut cur: Vec<&Value> = vec![root];
         for seg in &self.segs {
@@ -520,7 +547,21 @@ mod tests {
             Path::parse("$.none[*]").unwrap().select(&v).unwrap(),
             json!([])
         );
-        assert!(Path::parse("$.a[?(@.x)]").is_err());
+    }
+
+    #[test]
+    fn filters() {
+        // The example of the Step Functions developer guide's page on paths.
+        let v = json!({"jar": [{"a": 1}, {"a": 5}, {"a": 2}, {"a": 7}, {"a": 3}], "min": 3});
+        let select = |p: &str| Path::parse(p).unwrap().select(&v).unwrap();
+        assert_eq!(select("$.jar[?(@.a >= 5)]"), json!([{"a": 5}, {"a": 7}]));
+        assert_eq!(select("$.jar[?(@.a > 1 && @.a < 5)].a"), json!([2, 3]));
+        assert_eq!(select("$.jar[?(@.a > $.min)].a"), json!([5, 7]));
+        assert_eq!(select("$.jar[?(@.b)]"), json!([]));
+        let var = Path::parse("$rows[?(@.a == 2)]").unwrap();
+        assert_eq!(var.root, Root::Var("rows".into()));
+        assert_eq!(var.select(&v["jar"]).unwrap(), json!([{"a": 2}]));
+        assert!(Path::parse("$.jar[?(@.a >= )]").is_err());
     }
 
     #[test]
