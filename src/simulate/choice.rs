@@ -16,9 +16,17 @@ fn num_cmp(a: &Value, b: &Value) -> Option<Ordering> {
     x.as_f64()?.partial_cmp(&y.as_f64()?)
 }
 
+/// Strings compare as Java's `String.compareTo` does (the Choice state's documented
+/// rule): by UTF-16 code units, which orders a character above U+FFFF (a surrogate pair,
+/// 0xD800..) before U+E000..U+FFFF, unlike an order by code points. JSONata's `<` does
+/// the same.
 fn str_cmp(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
-        (Value::String(x), Value::String(y)) => Some(x.as_str().cmp(y.as_str())),
+        (Value::String(x), Value::String(y)) if x.is_ascii() || y.is_ascii() => {
+            // Equal to the UTF-16 order whenever one side is ASCII.
+            Some(x.as_str().cmp(y.as_str()))
+        }
+        (Value::String(x), Value::String(y)) => Some(x.encode_utf16().cmp(y.encode_utf16())),
         _ => None,
     }
 }
@@ -201,6 +209,10 @@ mod tests {
         assert!(!compare(Op::NumericEquals, &json!("0"), &json!(0)));
         assert!(compare(Op::NumericLessThan, &json!(1), &json!(1.5)));
         assert!(compare(Op::StringLessThan, &json!("a"), &json!("b")));
+        // UTF-16 order: U+1F600 (a surrogate pair) sorts before U+FF5A.
+        assert!(compare(Op::StringLessThan, &json!("😀"), &json!("ｚ")));
+        assert!(compare(Op::StringGreaterThan, &json!("ｚ"), &json!("😀")));
+        assert!(compare(Op::StringLessThan, &json!("é"), &json!("😀")));
         assert!(!compare(Op::StringEquals, &json!(null), &json!("x")));
         assert!(compare(Op::BooleanEquals, &json!(false), &json!(false)));
         assert!(compare(
