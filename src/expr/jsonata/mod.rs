@@ -4,7 +4,7 @@
 //!
 //! Step Functions implements JSONata 2.0.6 without `$eval`, and adds `$partition`,
 //! `$range`, `$hash`, `$random(seed)`, `$uuid` and `$parse`. The parser also accepts the
-//! 2.1 operators `?:` and `??` so rules can point at them.
+//! 2.1 operators `?:` and `??` so that ASL601 can point at them (AWS refuses them).
 
 pub mod analysis;
 pub mod ast;
