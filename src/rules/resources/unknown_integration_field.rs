@@ -1,6 +1,6 @@
 use crate::rules::resources::integration_request;
 use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
-use crate::syntax::{Member, TextRange};
+use crate::syntax::{Member, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +10,9 @@ declare_rule! {
     /// `invoke`, SQS `sendMessage`, SNS `publish`, EventBridge `putEvents`, Step
     /// Functions `startExecution` and the DynamoDB item actions. A name close to a
     /// field gets a did-you-mean (`Paylod` → `Payload`, `TableNmae` → `TableName`).
+    /// In an ECS `runTask` request, a field at any depth written in the camel case of
+    /// the ECS API reference (`networkConfiguration`, `awsvpcConfiguration`) is
+    /// reported too: Step Functions takes them in Pascal case.
     ///
     /// ## Why is this bad?
     /// Step Functions checks the request of an optimized integration against the API
@@ -129,6 +132,95 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("dynamodb:deleteItem", dynamodb_write!("Key")),
 ];
 
+/// Fields of ECS `RunTask` requests whose capitals are not just the first letter's, for
+/// the suggestion (the ECS API reference spells them in camel case: `awsvpcConfiguration`).
+const ECS_NAMES: &[&str] = &[
+    "AwsvpcConfiguration",
+    "AssignPublicIp",
+    "SecurityGroups",
+    "NetworkConfiguration",
+    "ContainerOverrides",
+    "TaskDefinition",
+    "LaunchType",
+    "PlatformVersion",
+    "EnableExecuteCommand",
+    "EnableECSManagedTags",
+    "PropagateTags",
+    "CapacityProviderStrategy",
+    "CapacityProvider",
+    "PlacementConstraints",
+    "PlacementStrategy",
+    "StartedBy",
+    "ReferenceId",
+    "TaskRoleArn",
+    "ExecutionRoleArn",
+    "EphemeralStorage",
+    "SizeInGiB",
+    "EnvironmentFiles",
+    "MemoryReservation",
+    "ResourceRequirements",
+    "InferenceAcceleratorOverrides",
+    "DeviceName",
+    "DeviceType",
+    "VolumeConfigurations",
+    "ManagedEBSVolume",
+];
+
+/// Reports the keys of an `ecs:runTask` request, at any depth, that start with a
+/// lower-case letter: Step Functions takes the ECS API's fields in Pascal case
+/// (`AwsvpcConfiguration`), and refuses the camel case of the ECS API reference ("The
+/// field \"awsVpcConfiguration\" is not supported by Step Functions").
+fn camel_case_ecs_fields(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    state: &str,
+    payload: &str,
+    request: &[Member<'_>],
+) {
+    let mut stack: Vec<&Member<'_>> = request.iter().rev().collect();
+    while let Some(m) = stack.pop() {
+        let name = m.key.strip_suffix(".$").unwrap_or(&m.key);
+        if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            let meant = ECS_NAMES
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(name))
+                .map_or_else(
+                    || format!("{}{}", name[..1].to_ascii_uppercase(), &name[1..]),
+                    |k| k.to_string(),
+                );
+            let d = sink.report(
+                m.key_range,
+                format!(
+                    "ecs:runTask takes the ECS API's fields in Pascal case: \"{name}\" in the {payload} of \"{state}\" is not one"
+                ),
+            );
+            d.help = Some(format!("write \"{meant}\""));
+            let written = ctx.source.get(m.key_range.as_usize()).unwrap_or("");
+            if let Some(at) = written.find(name) {
+                let start = m.key_range.start + at as u32;
+                let range = TextRange::new(start, start + name.len() as u32);
+                d.fixes.push(crate::rules::spelling_fix(
+                    name,
+                    &meant,
+                    range,
+                    meant.clone(),
+                ));
+            }
+        }
+        match &m.value.value {
+            Value::Object(members) => stack.extend(members.iter().rev()),
+            Value::Array(items) => {
+                for item in items.iter().rev() {
+                    if let Value::Object(members) = &item.value {
+                        stack.extend(members.iter().rev());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     // The same few names recur in every Task of a large definition: each is looked
@@ -139,6 +231,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some((action, payload, request)) = integration_request(state) else {
             continue;
         };
+        if action == "ecs:runTask" {
+            camel_case_ecs_fields(ctx, sink, state.name, payload, request);
+            continue;
+        }
         let Some(index) = FIELDS.iter().position(|(a, _)| *a == action) else {
             continue;
         };
