@@ -279,11 +279,23 @@ for q in LANGS:
     reader = {
         "Resource": d("The S3 API that reads the items, e.g. `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`.", {"type": "string"}),
         "ReaderConfig": d("How to read the items.", {"type": "object", "properties": reader_cfg,
-                                                       "allOf": [exclusive("MaxItems", "MaxItemsPath")]}),
+                                                       "allOf": [exclusive("MaxItems", "MaxItemsPath")],
+                                                       # The docs: with GIVEN, CSVHeaders must be given too.
+                                                       "if": {"properties": {"CSVHeaderLocation": {"const": "GIVEN"}},
+                                                              "required": ["CSVHeaderLocation"]},
+                                                       "then": {"required": ["CSVHeaders"]}}),
     }
     writer = {
         "Resource": d("The API that writes the results: `arn:aws:states:::s3:putObject`.", {"type": "string"}),
-        "WriterConfig": d("How to shape and format the written results.", {"type": "object"}),
+        "WriterConfig": d("How to shape and format the written results.", {
+            "type": "object",
+            "properties": {
+                "Transformation": d("NONE: each child execution's output with its metadata; COMPACT: the outputs only; FLATTEN: the outputs, arrays flattened.",
+                                    {"enum": ["NONE", "COMPACT", "FLATTEN"]}),
+                "OutputType": d("JSON: one array; JSONL: JSON Lines.", {"enum": ["JSON", "JSONL"]}),
+            },
+            "additionalProperties": False,
+        }),
     }
     if q == JP:
         reader["Parameters"] = d("The bucket and key (or prefix) to read.", ref("PayloadTemplate"))
@@ -295,7 +307,11 @@ for q in LANGS:
                                "properties": reader, "required": ["Resource"], "additionalProperties": False}
     DEFS[f"ResultWriter.{q}"] = {"type": "object", "description": "Writes the Distributed Map's results to Amazon S3.",
                                  "properties": writer, "additionalProperties": False,
-                                 "anyOf": [{"required": ["Resource"]}, {"required": ["WriterConfig"]}]}
+                                 "anyOf": [{"required": ["Resource"]}, {"required": ["WriterConfig"]}],
+                                 # The docs' field combinations: WriterConfig alone, or Resource with
+                                 # Parameters (Arguments), with or without WriterConfig.
+                                 "if": {"required": ["Parameters" if q == JP else "Arguments"]},
+                                 "then": {"required": ["Resource"]}}
     batcher = {
         "MaxItemsPerBatch": d("At most this many items per batch.", jsonata_or({"type": "integer", "minimum": 1}, q)),
         "MaxInputBytesPerBatch": d("At most this many bytes per batch (up to 256 KiB).", jsonata_or({"type": "integer", "minimum": 1, "maximum": 262144}, q)),
@@ -345,7 +361,15 @@ for q in LANGS:
     })
     DEFS[f"Task.{q}"] = state("Task", q, {
         "Resource": d("What the task runs: a Lambda function, activity or service-integration ARN (`arn:aws:states:::service:action[.sync|.waitForTaskToken]`).", {"type": "string"}),
-        "Credentials": d("A role to assume for this task: `RoleArn` (or `RoleArn.$`).", {"type": "object"}),
+        "Credentials": d("A role to assume for this task: `RoleArn`" + ("." if j else " (or `RoleArn.$`)."), {
+            "type": "object",
+            "properties": {
+                "RoleArn": d("The ARN of the IAM role the task assumes" + (", or a JSONata expression that gives it." if j else "."), {"type": "string"}),
+                **({} if j else {"RoleArn.$": d("A path or intrinsic function that gives the role's ARN.", {"type": "string"})}),
+            },
+            "additionalProperties": False,
+            **({"required": ["RoleArn"]} if j else {"anyOf": [{"required": ["RoleArn"]}, {"required": ["RoleArn.$"]}]}),
+        }),
         **timeouts(q),
         **io(q, ["InputPath", "Parameters", "ResultSelector", "ResultPath", "OutputPath", "Arguments", "Output"]),
         **retry_catch(q),

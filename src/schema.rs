@@ -209,7 +209,32 @@ pub(crate) fn validate_with_crate(
     }
     out.sort_by_key(|f| (f.range.start, f.range.end));
     out.dedup();
+    drop_covered_alternatives(&mut out);
     out
+}
+
+/// Drops "X needs one of 'A' or 'B'" where the same object is also "missing the
+/// required field 'A'": the ResultWriter that has Parameters but no Resource needs the
+/// Resource, and saying it needs a Resource or a WriterConfig adds nothing.
+fn drop_covered_alternatives(out: &mut Vec<Finding>) {
+    let missing: Vec<(TextRange, String)> = out
+        .iter()
+        .filter(|f| f.category == Category::MissingField)
+        .filter_map(|f| {
+            let (_, name) = f.message.split_once("missing the required field ")?;
+            Some((f.range, name.to_string()))
+        })
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    out.retain(|f| {
+        !(f.category == Category::MissingField
+            && f.message.contains(" needs one of ")
+            && missing
+                .iter()
+                .any(|(range, name)| *range == f.range && f.message.contains(name.as_str())))
+    });
 }
 
 /// Where an error's instance path leads in the source tree.
