@@ -16,9 +16,10 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Step Functions checks the request of an optimized integration against the API
-    /// when the state machine is created, and refuses a field the API does not have
-    /// ("The field ... is not supported by Step Functions"). A misspelled optional
-    /// field would otherwise be dropped without a word.
+    /// and refuses a field the API does not have ("The field ... is not supported by
+    /// Step Functions"): when the state machine is created (aws/aws-cdk#10014), or, as
+    /// reported for a `TaskToken` written beside a Lambda's `Payload`, each time the Task
+    /// starts, which fails the state. Either way the field never reaches the service.
     ///
     /// ## Example
     /// ```json
