@@ -8,11 +8,11 @@ declare_rule! {
     /// of a JSONPath Task, the `Arguments` of a JSONata one) that the API it calls does
     /// not take, for the integrations whose request is small and settled: Lambda
     /// `invoke`, SQS `sendMessage`, SNS `publish`, EventBridge `putEvents`, Step
-    /// Functions `startExecution` and the DynamoDB item actions. A name close to a
-    /// field gets a did-you-mean (`Paylod` → `Payload`, `TableNmae` → `TableName`).
-    /// In an ECS `runTask` request, a field at any depth written in the camel case of
-    /// the ECS API reference (`networkConfiguration`, `awsvpcConfiguration`) is
-    /// reported too: Step Functions takes them in Pascal case.
+    /// Functions `startExecution`, the DynamoDB item actions and ECS `runTask`. A name
+    /// close to a field gets a did-you-mean (`Paylod` → `Payload`, `TableNmae` →
+    /// `TableName`). Below the top level of an ECS `runTask` request, every field
+    /// written in the camel case of the ECS API reference (`awsvpcConfiguration`) is
+    /// reported: Step Functions takes them in Pascal case.
     ///
     /// ## Why is this bad?
     /// Step Functions checks the request of an optimized integration against the API
@@ -131,6 +131,30 @@ const FIELDS: &[(&str, &[&str])] = &[
         dynamodb_write!("Key", "AttributeUpdates", "UpdateExpression"),
     ),
     ("dynamodb:deleteItem", dynamodb_write!("Key")),
+    (
+        "ecs:runTask",
+        &[
+            "Cluster",
+            "TaskDefinition",
+            "LaunchType",
+            "NetworkConfiguration",
+            "Overrides",
+            "Count",
+            "Group",
+            "PlacementConstraints",
+            "PlacementStrategy",
+            "PlatformVersion",
+            "PropagateTags",
+            "ReferenceId",
+            "StartedBy",
+            "Tags",
+            "CapacityProviderStrategy",
+            "EnableECSManagedTags",
+            "EnableExecuteCommand",
+            "VolumeConfigurations",
+            "ClientToken",
+        ],
+    ),
 ];
 
 /// Fields of ECS `RunTask` requests whose capitals are not just the first letter's, for
@@ -167,8 +191,8 @@ const ECS_NAMES: &[&str] = &[
     "ManagedEBSVolume",
 ];
 
-/// Reports the keys of an `ecs:runTask` request, at any depth, that start with a
-/// lower-case letter: Step Functions takes the ECS API's fields in Pascal case
+/// Reports the keys of an `ecs:runTask` request below its top level (the members of
+/// `stack`, and theirs) that start with a lower-case letter: Step Functions takes the ECS API's fields in Pascal case
 /// (`AwsvpcConfiguration`), and refuses the camel case of the ECS API reference ("The
 /// field \"awsVpcConfiguration\" is not supported by Step Functions").
 fn camel_case_ecs_fields(
@@ -176,9 +200,9 @@ fn camel_case_ecs_fields(
     sink: &mut Sink<'_>,
     state: &str,
     payload: &str,
-    request: &[Member<'_>],
+    mut stack: Vec<&Member<'_>>,
 ) {
-    let mut stack: Vec<&Member<'_>> = request.iter().rev().collect();
+    stack.reverse();
     while let Some(m) = stack.pop() {
         let name = m.key.strip_suffix(".$").unwrap_or(&m.key);
         if name.starts_with(|c: char| c.is_ascii_lowercase()) {
@@ -233,8 +257,20 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         };
         if action == "ecs:runTask" {
-            camel_case_ecs_fields(ctx, sink, state.name, payload, request);
-            continue;
+            // Below the top level, which the table checks.
+            let nested: Vec<&Member<'_>> = request
+                .iter()
+                .flat_map(|m| match &m.value.value {
+                    Value::Object(members) => members.iter().collect::<Vec<_>>(),
+                    Value::Array(items) => items
+                        .iter()
+                        .filter_map(|i| i.as_object())
+                        .flatten()
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            camel_case_ecs_fields(ctx, sink, state.name, payload, nested);
         }
         let Some(index) = FIELDS.iter().position(|(a, _)| *a == action) else {
             continue;
@@ -400,5 +436,31 @@ mod tests {
                 .as_deref()
                 .is_some_and(|t| t.contains(r#""Message": "{% $states.input.m %}""#))
         );
+    }
+
+    #[test]
+    fn ecs_fields_in_camel_case() {
+        // The top level against RunTask's fields (case-only: a safe fix), the levels
+        // below by their first letter.
+        let text = r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"cluster": "c", "TaskDefinition": "t", "NetworkConfiguration": {"awsvpcConfiguration": {"Subnets": ["s"]}}}, "End": true}}}"#;
+        let found = located_fixes(text, SourceKind::Json, "ASL417");
+        assert_eq!(
+            at_and_message(&found),
+            [
+                (
+                    "\"cluster\"",
+                    "ecs:runTask takes no field \"cluster\" in the Parameters of \"A\""
+                ),
+                (
+                    "\"awsvpcConfiguration\"",
+                    "ecs:runTask takes the ECS API's fields in Pascal case: \"awsvpcConfiguration\" in the Parameters of \"A\" is not one"
+                ),
+            ]
+        );
+        let fixed = found[0].2.as_deref().unwrap_or_default();
+        assert!(fixed.contains(r#""Cluster": "c""#), "{fixed}");
+        let fixed = found[1].2.as_deref().unwrap_or_default();
+        assert!(fixed.contains(r#""AwsvpcConfiguration": {"#), "{fixed}");
     }
 }
