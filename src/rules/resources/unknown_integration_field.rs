@@ -157,6 +157,25 @@ const FIELDS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// A fix that renames the field `name` of member `m` to `meant`, keeping the quotes
+/// and any `.$` (safe when only the case changes).
+fn rename_key(
+    source: &str,
+    m: &Member<'_>,
+    name: &str,
+    meant: &str,
+) -> Option<crate::diagnostics::Fix> {
+    let at = source.get(m.key_range.as_usize())?.find(name)?;
+    let start = m.key_range.start + at as u32;
+    let range = TextRange::new(start, start + name.len() as u32);
+    Some(crate::rules::spelling_fix(
+        name,
+        meant,
+        range,
+        meant.to_string(),
+    ))
+}
+
 /// Fields of ECS `RunTask` requests whose capitals are not just the first letter's, for
 /// the suggestion (the ECS API reference spells them in camel case: `awsvpcConfiguration`).
 const ECS_NAMES: &[&str] = &[
@@ -220,17 +239,7 @@ fn camel_case_ecs_fields(
                 ),
             );
             d.help = Some(format!("write \"{meant}\""));
-            let written = ctx.source.get(m.key_range.as_usize()).unwrap_or("");
-            if let Some(at) = written.find(name) {
-                let start = m.key_range.start + at as u32;
-                let range = TextRange::new(start, start + name.len() as u32);
-                d.fixes.push(crate::rules::spelling_fix(
-                    name,
-                    &meant,
-                    range,
-                    meant.clone(),
-                ));
-            }
+            d.fixes.extend(rename_key(ctx.source, m, name, &meant));
         }
         match &m.value.value {
             Value::Object(members) => stack.extend(members.iter().rev()),
@@ -325,18 +334,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             match near(name) {
                 Some(meant) => {
                     d.help = Some(format!("did you mean \"{meant}\"?"));
-                    // Rename the name itself, keeping the quotes and any `.$`.
-                    let written = ctx.source.get(m.key_range.as_usize()).unwrap_or("");
-                    if let Some(at) = written.find(name) {
-                        let start = m.key_range.start + at as u32;
-                        let range = TextRange::new(start, start + name.len() as u32);
-                        d.fixes.push(crate::rules::spelling_fix(
-                            name,
-                            meant,
-                            range,
-                            meant.to_string(),
-                        ));
-                    }
+                    d.fixes.extend(rename_key(ctx.source, m, name, meant));
                 }
                 None => {
                     d.help = Some(format!("{action} takes {}", fields.join(", ")));
