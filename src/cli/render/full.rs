@@ -105,8 +105,10 @@ pub fn write(
 /// Diagnostics rendered per parallel task.
 const CHUNK: usize = 64;
 
-/// Chunks rendered before their text is written out (bounds the memory held).
-const BATCH: usize = 32;
+/// Chunks rendered before their text is written out (bounds the memory held): two per
+/// core of a two-core machine keeps both busy; more only holds more rendered text (32
+/// held 1.4 MB more at the peak of a 17,000-finding file, for no gain in time).
+const BATCH: usize = 4;
 
 /// Renders one diagnostic with its snippet, notes, help and rule line.
 fn emit(
