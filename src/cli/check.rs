@@ -518,6 +518,16 @@ impl Job<'_> {
                 linted.diagnostics = outcome.diagnostics;
             }
         }
+        // Only JSON and SARIF show what a fix would write; the other formats count the
+        // fixable findings. Their edits are dropped here, each fix keeping its
+        // applicability: on a large definition they are megabytes that rendering would
+        // otherwise be done on top of.
+        if !matches!(args.format, Format::Json | Format::Sarif) {
+            for fix in linted.diagnostics.iter_mut().flat_map(|d| &mut d.fixes) {
+                fix.title = String::new();
+                fix.edits = Vec::new();
+            }
+        }
         Ok(Checked {
             report: FileReport {
                 path: shown,
