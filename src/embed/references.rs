@@ -79,12 +79,7 @@ impl<'t> Names<'t> {
     /// (`EnrolmentRole` is not offered `Enrolment`).
     fn suggest(&self, name: &str) -> Option<String> {
         let max = (name.len() / 4).clamp(1, 2);
-        self.defined
-            .iter()
-            .map(|d| (crate::rules::edit_distance(name, d), *d))
-            .filter(|&(e, _)| e <= max)
-            .min()
-            .map(|(_, d)| d.to_string())
+        crate::rules::closest_within(name, self.defined.iter().copied(), max).map(str::to_string)
     }
 
     /// The references under `node` (a definition, or `DefinitionSubstitutions`) to

@@ -706,6 +706,24 @@ pub(crate) fn did_you_mean<'n>(
     best.map(|(_, _, c)| c)
 }
 
+/// The candidate at most `max` edits from `name` (case-sensitive), the closest first,
+/// ties to the first in byte order: for suggestions stricter than [`did_you_mean`]'s,
+/// where a farther name is as likely something else as a typo.
+pub(crate) fn closest_within<'n>(
+    name: &str,
+    candidates: impl Iterator<Item = &'n str>,
+    max: usize,
+) -> Option<&'n str> {
+    let len = name.chars().count();
+    candidates
+        // The distance is at least the difference in length.
+        .filter(|c| c.chars().count().abs_diff(len) <= max)
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|&(d, _)| d <= max)
+        .min()
+        .map(|(_, c)| c)
+}
+
 /// Edit distance over characters, case-sensitive ([`crate::expr::char_distance`]).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();

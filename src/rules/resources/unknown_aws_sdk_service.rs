@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::rules::resources::{integration_resource, value_range};
-use crate::rules::{LintContext, Sink, declare_rule, edit_distance};
+use crate::rules::{LintContext, Sink, closest_within, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -107,19 +107,14 @@ pub(crate) fn meant(name: &str) -> Option<&'static str> {
         .map(|c| c.to_ascii_lowercase())
         .collect();
     if plain != name
-        && let Some(s) = services().find(|s| *s == plain)
+        && let Ok(at) = service_list().binary_search(&plain.as_str())
     {
-        return Some(s);
+        return Some(service_list()[at]);
     }
     // Closer than the usual did-you-mean: a name two or three letters from a listed
     // one is as likely a service newer than the list (`signin`, not `signer`).
     let max = if plain.len() < 10 { 1 } else { 2 };
-    let close = services()
-        .filter(|s| s.len().abs_diff(plain.len()) <= max)
-        .map(|s| (edit_distance(&plain, s), s))
-        .filter(|&(d, _)| d <= max)
-        .min()?
-        .1;
+    let close = closest_within(&plain, services(), max)?;
     // `s3vectors`, `simpledbv2`: a listed name and more may be a service newer than
     // the list, not a typo of it.
     let extends = plain.starts_with(close) && plain.len() >= close.len() + 2;
