@@ -88,14 +88,16 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
             let Some(property) = m.value.member("definition") else {
                 continue;
             };
+            let file = match &property.value.value {
+                Value::String(s) | Value::Placeholder(s) => serverless_file(s),
+                _ => None,
+            };
             let body = match &property.value.value {
+                _ if let Some(uri) = file => Body::File {
+                    uri: uri.to_string(),
+                    node: &property.value,
+                },
                 Value::Object(_) if !property.value.is_unknown() => Body::Inline(&property.value),
-                Value::String(s) | Value::Placeholder(s) if serverless_file(s).is_some() => {
-                    Body::File {
-                        uri: serverless_file(s).unwrap_or_default().to_string(),
-                        node: &property.value,
-                    }
-                }
                 Value::String(s) if s.trim_start().starts_with("${") => Body::Unsupported {
                     node: &property.value,
                     reason: "a Serverless variable that is only resolved at deploy time"

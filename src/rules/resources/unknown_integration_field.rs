@@ -210,8 +210,8 @@ const ECS_NAMES: &[&str] = &[
     "ManagedEBSVolume",
 ];
 
-/// Reports the keys of an `ecs:runTask` request below its top level (the members of
-/// `stack`, and theirs) that start with a lower-case letter: Step Functions takes the ECS API's fields in Pascal case
+/// Reports the keys of an `ecs:runTask` request below its top level that start with a
+/// lower-case letter: Step Functions takes the ECS API's fields in Pascal case
 /// (`AwsvpcConfiguration`), and refuses the camel case of the ECS API reference ("The
 /// field \"awsVpcConfiguration\" is not supported by Step Functions").
 fn camel_case_ecs_fields(
@@ -219,12 +219,13 @@ fn camel_case_ecs_fields(
     sink: &mut Sink<'_>,
     state: &str,
     payload: &str,
-    mut stack: Vec<&Member<'_>>,
+    request: &[Member<'_>],
 ) {
-    stack.reverse();
-    while let Some(m) = stack.pop() {
+    // (member, whether it is a top-level field, which the table checks).
+    let mut stack: Vec<(&Member<'_>, bool)> = request.iter().rev().map(|m| (m, true)).collect();
+    while let Some((m, top)) = stack.pop() {
         let name = m.key.strip_suffix(".$").unwrap_or(&m.key);
-        if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        if !top && name.starts_with(|c: char| c.is_ascii_lowercase()) {
             let meant = ECS_NAMES
                 .iter()
                 .find(|known| known.eq_ignore_ascii_case(name))
@@ -242,11 +243,11 @@ fn camel_case_ecs_fields(
             d.fixes.extend(rename_key(ctx.source, m, name, &meant));
         }
         match &m.value.value {
-            Value::Object(members) => stack.extend(members.iter().rev()),
+            Value::Object(members) => stack.extend(members.iter().rev().map(|c| (c, false))),
             Value::Array(items) => {
                 for item in items.iter().rev() {
                     if let Value::Object(members) = &item.value {
-                        stack.extend(members.iter().rev());
+                        stack.extend(members.iter().rev().map(|c| (c, false)));
                     }
                 }
             }
@@ -266,20 +267,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         };
         if action == "ecs:runTask" {
-            // Below the top level, which the table checks.
-            let nested: Vec<&Member<'_>> = request
-                .iter()
-                .flat_map(|m| match &m.value.value {
-                    Value::Object(members) => members.iter().collect::<Vec<_>>(),
-                    Value::Array(items) => items
-                        .iter()
-                        .filter_map(|i| i.as_object())
-                        .flatten()
-                        .collect(),
-                    _ => Vec::new(),
-                })
-                .collect();
-            camel_case_ecs_fields(ctx, sink, state.name, payload, nested);
+            camel_case_ecs_fields(ctx, sink, state.name, payload, request);
         }
         let Some(index) = FIELDS.iter().position(|(a, _)| *a == action) else {
             continue;
