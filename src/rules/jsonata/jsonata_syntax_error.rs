@@ -12,7 +12,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Step Functions parses JSONata when the state machine is created and rejects the
-    /// definition.
+    /// definition with `INVALID_JSONATA_EXPRESSION` and the parser's message (`Expected
+    /// "]", got ","`).
     ///
     /// ## Example
     /// ```json
@@ -27,7 +28,7 @@ declare_rule! {
         code: "ASL601",
         name: "jsonata-syntax-error",
         severity: Error,
-        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+        aws_code: Some("INVALID_JSONATA_EXPRESSION"),
         fix: None,
         check: check,
     }
