@@ -92,20 +92,38 @@ impl Pattern {
 }
 
 /// One optimized integration: its service name in `arn:aws:states:::<service>:<action>`,
-/// its actions (`None`: not listed here, any action accepted) and the patterns beyond
-/// request-response it supports. From the AWS table "Optimized integrations for Step
-/// Functions".
+/// its actions and the patterns beyond request-response it supports. From the AWS table
+/// "Optimized integrations for Step Functions" and each service's page, which lists its
+/// optimized APIs (any other action goes through `aws-sdk`).
 pub(crate) struct Integration {
     pub service: &'static str,
-    pub actions: Option<&'static [&'static str]>,
+    pub actions: &'static [&'static str],
     pub sync: bool,
     pub sync2: bool,
     pub wait: bool,
+    /// The actions of a service with `.sync` that are request-response only (each
+    /// service's page in the developer guide lists the pattern per API).
+    pub no_sync: &'static [&'static str],
+}
+
+impl Integration {
+    /// The patterns beyond request-response that `action` takes: `.sync`, `.sync:2`,
+    /// `.waitForTaskToken`.
+    pub fn patterns(&self, action: &str) -> [bool; 3] {
+        let sync = self.sync && !self.no_sync.contains(&action);
+        [sync, self.sync2 && sync, self.wait]
+    }
+
+    /// The same, with `.sync` only where the action takes it.
+    const fn sync_except(mut self, no_sync: &'static [&'static str]) -> Integration {
+        self.no_sync = no_sync;
+        self
+    }
 }
 
 const fn i(
     service: &'static str,
-    actions: Option<&'static [&'static str]>,
+    actions: &'static [&'static str],
     sync: bool,
     wait: bool,
 ) -> Integration {
@@ -115,52 +133,159 @@ const fn i(
         sync,
         sync2: false,
         wait,
+        no_sync: &[],
     }
 }
 
 pub(crate) const INTEGRATIONS: &[Integration] = &[
-    i("apigateway", Some(&["invoke"]), false, true),
+    i("apigateway", &["invoke"], false, true),
     i(
         "athena",
-        Some(&[
+        &[
             "startQueryExecution",
             "stopQueryExecution",
             "getQueryExecution",
             "getQueryResults",
-        ]),
+        ],
+        true,
+        false,
+    )
+    .sync_except(&["stopQueryExecution", "getQueryExecution", "getQueryResults"]),
+    i("batch", &["submitJob"], true, false),
+    i(
+        "bedrock",
+        &["invokeModel", "createModelCustomizationJob"],
+        true,
+        true,
+    )
+    .sync_except(&["invokeModel"]),
+    i(
+        "codebuild",
+        &[
+            "startBuild",
+            "stopBuild",
+            "batchDeleteBuilds",
+            "batchGetReports",
+            "startBuildBatch",
+            "stopBuildBatch",
+            "retryBuildBatch",
+            "deleteBuildBatch",
+        ],
+        true,
+        false,
+    )
+    .sync_except(&[
+        "stopBuild",
+        "batchDeleteBuilds",
+        "batchGetReports",
+        "stopBuildBatch",
+        "deleteBuildBatch",
+    ]),
+    i(
+        "dynamodb",
+        &["getItem", "putItem", "updateItem", "deleteItem"],
+        false,
+        false,
+    ),
+    i("ecs", &["runTask"], true, true),
+    i(
+        "eks",
+        &[
+            "runJob",
+            "call",
+            "createCluster",
+            "deleteCluster",
+            "createFargateProfile",
+            "deleteFargateProfile",
+            "createNodegroup",
+            "deleteNodegroup",
+        ],
+        true,
+        true,
+    )
+    .sync_except(&["call"]),
+    i(
+        "elasticmapreduce",
+        &[
+            "createCluster",
+            "terminateCluster",
+            "addStep",
+            "cancelStep",
+            "setClusterTerminationProtection",
+            "modifyInstanceFleetByName",
+            "modifyInstanceGroupByName",
+        ],
+        true,
+        false,
+    )
+    .sync_except(&[
+        "cancelStep",
+        "setClusterTerminationProtection",
+        "modifyInstanceFleetByName",
+        "modifyInstanceGroupByName",
+    ]),
+    i(
+        "emr-containers",
+        &[
+            "createVirtualCluster",
+            "deleteVirtualCluster",
+            "startJobRun",
+        ],
+        true,
+        false,
+    )
+    .sync_except(&["createVirtualCluster"]),
+    i(
+        "emr-serverless",
+        &[
+            "createApplication",
+            "startApplication",
+            "stopApplication",
+            "deleteApplication",
+            "startJobRun",
+            "cancelJobRun",
+        ],
         true,
         false,
     ),
-    i("batch", Some(&["submitJob"]), true, false),
-    i("bedrock", None, true, true),
-    i("codebuild", None, true, false),
+    i("events", &["putEvents"], false, true),
+    i("glue", &["startJobRun"], true, false),
+    i("databrew", &["startJobRun"], true, false),
+    i("lambda", &["invoke"], false, true),
+    i("mediaconvert", &["createJob"], true, false),
     i(
-        "dynamodb",
-        Some(&["getItem", "putItem", "updateItem", "deleteItem"]),
+        "sagemaker",
+        &[
+            "createEndpoint",
+            "createEndpointConfig",
+            "createHyperParameterTuningJob",
+            "createLabelingJob",
+            "createModel",
+            "createProcessingJob",
+            "createTrainingJob",
+            "createTransformJob",
+            "updateEndpoint",
+        ],
+        true,
         false,
-        false,
-    ),
-    i("ecs", Some(&["runTask"]), true, true),
-    i("eks", None, true, true),
-    i("elasticmapreduce", None, true, false),
-    i("emr-containers", None, true, false),
-    i("emr-serverless", None, true, false),
-    i("events", Some(&["putEvents"]), false, true),
-    i("glue", Some(&["startJobRun"]), true, false),
-    i("databrew", Some(&["startJobRun"]), true, false),
-    i("lambda", Some(&["invoke"]), false, true),
-    i("mediaconvert", Some(&["createJob"]), true, false),
-    i("sagemaker", None, true, false),
-    i("sns", Some(&["publish"]), false, true),
-    i("sqs", Some(&["sendMessage"]), false, true),
+    )
+    .sync_except(&[
+        "createEndpoint",
+        "createEndpointConfig",
+        "createModel",
+        "updateEndpoint",
+    ]),
+    i("sns", &["publish"], false, true),
+    i("sqs", &["sendMessage"], false, true),
     Integration {
         service: "states",
-        actions: Some(&["startExecution"]),
+        actions: &["startExecution"],
         sync: true,
         sync2: true,
         wait: true,
+        no_sync: &[],
     },
-    i("http", Some(&["invoke"]), false, false),
+    i("http", &["invoke"], false, false),
 ];
 
 pub(crate) fn integration(service: &str) -> Option<&'static Integration> {

@@ -11,7 +11,9 @@ declare_rule! {
     /// Reports a service integration `arn:aws:states:::<service>:<action>` whose service or
     /// action Step Functions does not integrate with (checked against the table of
     /// optimized integrations: lambda, sqs, sns, dynamodb, events, states, batch, glue,
-    /// athena, ecs, eks, apigateway, http, bedrock, sagemaker, EMR, ...), and malformed
+    /// athena, ecs, eks, apigateway, http, bedrock, sagemaker, EMR, ..., each with the
+    /// APIs its page in the developer guide lists: `elasticmapreduce:runJobFlow` is the
+    /// EMR API's name, the integration calls it `createCluster`), and malformed
     /// `aws-sdk:<service>:<action>` forms: a missing service or action, a service name
     /// with punctuation (`bedrock-agentcore`; the names are letters and digits), a
     /// service AWS has refused (`apigatewaymanagementapi`), or an action written in
@@ -135,9 +137,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         };
         let (name, _) = split_pattern(action);
-        if let Some(actions) = integ.actions
-            && !actions.contains(&name)
-        {
+        let actions = integ.actions;
+        if !actions.contains(&name) {
             let d = sink.report(
                 span(base + svc.len() + 1, name.len()),
                 format!(
@@ -149,11 +150,35 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let meant = did_you_mean(name, actions.iter().copied());
             d.help = Some(match meant {
                 Some(s) => format!("did you mean \"{s}\"?"),
-                None => format!("use arn:aws:states:::aws-sdk:{svc}:{name} for other API actions"),
+                None => format!(
+                    "use arn:aws:states:::aws-sdk:{}:{name} for other API actions",
+                    sdk_service(svc, name)
+                ),
             });
             d.fixes
                 .extend(meant.and_then(|s| replace(ctx.source, d.range, name, s)));
         }
+    }
+}
+
+/// The AWS SDK integration's name for the service of an optimized integration, which
+/// differs for a few (`elasticmapreduce` is `emr` there); Bedrock's model calls
+/// (`converse`, `invokeModelWithResponseStream`) are in its runtime SDK.
+fn sdk_service<'a>(svc: &'a str, action: &str) -> &'a str {
+    match svc {
+        "elasticmapreduce" => "emr",
+        "emr-containers" => "emrcontainers",
+        "emr-serverless" => "emrserverless",
+        "events" => "eventbridge",
+        "states" => "sfn",
+        "bedrock"
+            if ["invoke", "converse", "applyGuardrail", "countTokens"]
+                .iter()
+                .any(|p| action.starts_with(p)) =>
+        {
+            "bedrockruntime"
+        }
+        _ => svc,
     }
 }
 
@@ -215,6 +240,30 @@ mod tests {
                     .to_string()
             )]
         );
+    }
+
+    #[test]
+    fn every_optimized_service_lists_its_actions() {
+        assert_eq!(
+            run("arn:aws:states:::elasticmapreduce:runJobFlow"),
+            vec![("runJobFlow".to_string(), "\"runJobFlow\" is not an optimized elasticmapreduce integration (in \"A\"); it has createCluster, terminateCluster, addStep, cancelStep, setClusterTerminationProtection, modifyInstanceFleetByName, modifyInstanceGroupByName".to_string())]
+        );
+        assert_eq!(
+            run("arn:aws:states:::codebuild:startbuild.sync"),
+            vec![("startbuild".to_string(), "\"startbuild\" is not an optimized codebuild integration (in \"A\"); it has startBuild, stopBuild, batchDeleteBuilds, batchGetReports, startBuildBatch, stopBuildBatch, retryBuildBatch, deleteBuildBatch".to_string())]
+        );
+        assert_eq!(
+            run("arn:aws:states:::emr-serverless:getApplication").len(),
+            1
+        );
+        assert_eq!(
+            run("arn:aws:states:::sagemaker:createTransformJob.sync"),
+            vec![]
+        );
+        // The help names the service as the AWS SDK integration spells it.
+        assert_eq!(super::sdk_service("elasticmapreduce", "runJobFlow"), "emr");
+        assert_eq!(super::sdk_service("bedrock", "converse"), "bedrockruntime");
+        assert_eq!(super::sdk_service("bedrock", "listCustomModels"), "bedrock");
     }
 
     #[test]

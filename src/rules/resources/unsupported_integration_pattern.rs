@@ -10,7 +10,11 @@ declare_rule! {
     /// job) on services without jobs (Lambda, SQS, SNS, DynamoDB, EventBridge, API
     /// Gateway, AWS SDK integrations), `.waitForTaskToken` on services without callbacks
     /// (DynamoDB, Athena, Batch, Glue, ...), `.sync:2` anywhere but Step Functions
-    /// `startExecution`, and unknown suffixes.
+    /// `startExecution`, and unknown suffixes. Where a service runs jobs, `.sync` is
+    /// checked per API as each service's page lists it: `athena:startQueryExecution`
+    /// takes it, `athena:getQueryResults` does not; likewise SageMaker's endpoint and
+    /// model calls, CodeBuild's stop and delete calls, EMR's step and instance changes,
+    /// `emr-containers:createVirtualCluster`, `eks:call` and `bedrock:invokeModel`.
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the resource (`INVALID_RESOURCE`).
@@ -47,15 +51,20 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         };
         let (svc, rest) = arn.resource.split_once(':').unwrap_or((arn.resource, ""));
-        let (svc_label, action, supports): (&str, &str, [bool; 3]) = if svc == "aws-sdk" {
-            let action = rest.split_once(':').map_or("", |(_, a)| a);
-            ("AWS SDK integrations", action, [false, false, true])
+        let (action, integ) = if svc == "aws-sdk" {
+            (rest.split_once(':').map_or("", |(_, a)| a), None)
         } else if let Some(i) = integration(svc) {
-            (svc, rest, [i.sync, i.sync2, i.wait])
+            (rest, Some(i))
         } else {
             continue;
         };
         let (name, pattern) = split_pattern(action);
+        // What the service supports, and what this action of it supports: the pattern
+        // is reported against the service unless only the action lacks it.
+        let (for_service, supports) = match integ {
+            None => ([false, false, true], [false, false, true]),
+            Some(i) => ([i.sync, i.sync2, i.wait], i.patterns(name)),
+        };
         let suffix_from = text.len() - (action.len() - name.len());
         let at = || value_range(ctx.source, m, suffix_from, text.len());
         let suffix = &text[suffix_from..];
@@ -100,6 +109,20 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         };
         if !ok {
             let p = pattern.expect("known pattern");
+            let service_has = match p {
+                Pattern::Sync => for_service[0],
+                Pattern::Sync2 => for_service[1],
+                _ => for_service[2],
+            };
+            // An action lacking what its service has is named; where it supports less
+            // than its service, the list says what the action takes.
+            let own = format!("{svc}:{name}");
+            let (svc_label, subject) = match (svc, service_has, supports == for_service) {
+                ("aws-sdk", _, _) => ("AWS SDK integrations", "it"),
+                (_, true, _) => (own.as_str(), "it"),
+                (_, false, true) => (svc, svc),
+                (_, false, false) => (svc, own.as_str()),
+            };
             let mut offered: Vec<&str> = vec!["request-response (no suffix)"];
             offered.extend(&supported);
             let d = sink.report(
@@ -109,7 +132,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     if svc == "aws-sdk" { "" } else { "es" },
                     p.suffix(),
                     state.name,
-                    if svc == "aws-sdk" { "it" } else { svc },
+                    subject,
                     offered.join(", ")
                 ),
             );
@@ -158,5 +181,46 @@ mod tests {
             run("arn:aws:states:::sqs:sendMessage.waitForToken"),
             vec![(".waitForToken".to_string(), "\".waitForToken\" is not an integration pattern (use .sync, .sync:2 or .waitForTaskToken) in \"A\"".to_string())]
         );
+    }
+
+    #[test]
+    fn sync_per_action() {
+        // The service pages list `.sync` per API: Athena only starts queries with it.
+        assert_eq!(
+            run("arn:aws:states:::athena:startQueryExecution.sync"),
+            vec![]
+        );
+        assert_eq!(
+            run("arn:aws:states:::athena:getQueryResults.sync"),
+            vec![(".sync".to_string(), "athena:getQueryResults does not support .sync (in \"A\"); it supports request-response (no suffix)".to_string())]
+        );
+        assert_eq!(
+            run("arn:aws:states:::athena:getQueryResults.sync:2"),
+            vec![(".sync:2".to_string(), "athena does not support .sync:2 (in \"A\"); athena:getQueryResults supports request-response (no suffix)".to_string())]
+        );
+        assert_eq!(
+            run("arn:aws:states:::eks:call.sync"),
+            vec![(".sync".to_string(), "eks:call does not support .sync (in \"A\"); it supports request-response (no suffix), .waitForTaskToken".to_string())]
+        );
+        for ok in [
+            "sagemaker:createTrainingJob.sync",
+            "eks:runJob.sync",
+            "codebuild:startBuildBatch.sync",
+            "elasticmapreduce:addStep.sync",
+            "emr-containers:startJobRun.sync",
+            "emr-serverless:cancelJobRun.sync",
+            "bedrock:createModelCustomizationJob.sync",
+        ] {
+            assert_eq!(run(&format!("arn:aws:states:::{ok}")), vec![], "{ok}");
+        }
+        for no in [
+            "sagemaker:createModel.sync",
+            "codebuild:stopBuild.sync",
+            "elasticmapreduce:cancelStep.sync",
+            "emr-containers:createVirtualCluster.sync",
+            "bedrock:invokeModel.sync",
+        ] {
+            assert_eq!(run(&format!("arn:aws:states:::{no}")).len(), 1, "{no}");
+        }
     }
 }
