@@ -101,6 +101,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             if action == "apigateway:invoke" && m.key == "Headers" {
                 headers(ctx, state.name, &m.value, jsonata, sink);
             }
+            if m.key == "Headers" {
+                forbidden_headers(action, state.name, &m.value, sink);
+            }
             if action == "http:invoke" && m.key == "Authentication" {
                 connection_arn(state.name, &m.value, sink);
             }
@@ -213,6 +216,99 @@ fn headers(
     }
 }
 
+/// Headers Step Functions does not let `apigateway:invoke` set (its page in the
+/// developer guide; the definition is refused: "The 'Headers' field contains
+/// unsupported values: [authorization]"), besides names starting with `X-Forwarded`,
+/// `X-Amz` or `X-Amzn`.
+const API_GATEWAY_REFUSED: &[&str] = &[
+    "authorization",
+    "connection",
+    "content-md5",
+    "expect",
+    "host",
+    "max-forwards",
+    "proxy-authenticate",
+    "server",
+    "te",
+    "transfer-encoding",
+    "trailer",
+    "upgrade",
+    "via",
+    "www-authenticate",
+];
+
+/// Headers an HTTP Task cannot send (the developer guide's page on HTTP Tasks: the Task
+/// fails with `States.Runtime`), besides `x-forwarded-*`, `x-amz-*` and `x-amzn-*`.
+/// `Authorization` is refused earlier, when the definition is saved.
+const HTTP_TASK_REFUSED: &[&str] = &[
+    "a-im",
+    "accept-charset",
+    "accept-datetime",
+    "accept-encoding",
+    "cache-control",
+    "connection",
+    "content-encoding",
+    "content-md5",
+    "date",
+    "expect",
+    "forwarded",
+    "from",
+    "host",
+    "http2-settings",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-range",
+    "if-unmodified-since",
+    "max-forwards",
+    "origin",
+    "pragma",
+    "proxy-authorization",
+    "referer",
+    "server",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+    "warning",
+];
+
+/// Reports the headers of a literal `Headers` object that the integration cannot send.
+/// A `name.$` key computes the value, not the name, so it is checked too.
+fn forbidden_headers(action: &str, state: &str, value: &Node<'_>, sink: &mut Sink<'_>) {
+    let Some(members) = value.as_object() else {
+        return;
+    };
+    for h in members {
+        let name = h.key.strip_suffix(".$").unwrap_or(&h.key);
+        let lower = name.to_ascii_lowercase();
+        let aws_prefix = ["x-amz", "x-forwarded"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+        let message = match action {
+            "apigateway:invoke" if aws_prefix || API_GATEWAY_REFUSED.contains(&lower.as_str()) => {
+                format!(
+                    "header \"{name}\" of \"{state}\" is one apigateway:invoke may not set: Step Functions refuses the definition (\"The 'Headers' field contains unsupported values\")"
+                )
+            }
+            "http:invoke" if lower == "authorization" => format!(
+                "header \"{name}\" of \"{state}\" may not be set on an HTTP Task: Step Functions refuses the definition (\"The 'Headers' field contains unsupported values\"); the EventBridge connection in Authentication.ConnectionArn sends the authorization"
+            ),
+            "http:invoke" if aws_prefix || HTTP_TASK_REFUSED.contains(&lower.as_str()) => format!(
+                "header \"{name}\" of \"{state}\" may not be set on an HTTP Task: the Task fails with States.Runtime"
+            ),
+            _ => continue,
+        };
+        let d = sink.report(h.key_range, message);
+        if action == "apigateway:invoke" && lower == "authorization" {
+            d.help = Some(
+                "send it under another name (x-authorization) and map that to Authorization in API Gateway, or sign the call with AuthType IAM_ROLE".into(),
+            );
+        }
+    }
+}
+
 /// A value filled in later: a JSONata expression or a deploy-time placeholder.
 fn computed(s: &str) -> bool {
     s.trim_start().starts_with("{%") || s.contains("${")
@@ -295,5 +391,57 @@ mod tests {
         );
         assert!(run("arn:aws:events:us-east-1:123456789012:connection/tickets/6c9b0a43-1b6d-4d2b-a1f3-0b1a1e7b2f10").is_empty());
         assert!(run("${TicketsConnectionArn}").is_empty());
+    }
+
+    #[test]
+    fn headers_the_integrations_may_not_send() {
+        let run = |resource: &str, headers: &str| {
+            let text = format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::{resource}", "Parameters": {{"ApiEndpoint": "https://example.com", "Method": "GET", "Authentication": {{"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/c/1"}}, "Headers": {headers}}}, "End": true}}}}}}"#
+            );
+            let options = LintOptions {
+                select: vec!["ASL412".into()],
+                ..Default::default()
+            };
+            lint_text(&text, SourceKind::Json, &options)
+                .into_iter()
+                .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            run("apigateway:invoke", r#"{"Authorization": ["secretToken"]}"#),
+            [(
+                "\"Authorization\"".to_string(),
+                "header \"Authorization\" of \"A\" is one apigateway:invoke may not set: Step Functions refuses the definition (\"The 'Headers' field contains unsupported values\")".to_string()
+            )]
+        );
+        // The name counts, whatever computes the value; any case; the AWS prefixes.
+        assert_eq!(
+            run(
+                "apigateway:invoke",
+                r#"{"host.$": "States.Array($.h)", "X-Amzn-Trace-Id": ["1"], "x-ticket": ["7"]}"#
+            )
+            .len(),
+            2
+        );
+        assert_eq!(
+            run("http:invoke", r#"{"Authorization": "Bearer x"}"#),
+            [(
+                "\"Authorization\"".to_string(),
+                "header \"Authorization\" of \"A\" may not be set on an HTTP Task: Step Functions refuses the definition (\"The 'Headers' field contains unsupported values\"); the EventBridge connection in Authentication.ConnectionArn sends the authorization".to_string()
+            )]
+        );
+        assert_eq!(
+            run(
+                "http:invoke",
+                r#"{"Cache-Control": "no-cache", "x-amz-date": "x", "Accept": "application/json"}"#
+            )
+            .into_iter()
+            .map(|(at, _)| at)
+            .collect::<Vec<_>>(),
+            ["\"Cache-Control\"", "\"x-amz-date\""]
+        );
+        // Not checked: headers computed as a whole.
+        assert!(run("http:invoke", r#"{"a": 1}, "Headers.$": "$.h""#).is_empty());
     }
 }
