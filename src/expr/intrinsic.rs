@@ -408,6 +408,16 @@ impl Function {
         }
     }
 
+    /// Whether Step Functions rounds a non-integer argument at `index` to the nearest
+    /// integer (the developer guide says so for these; MathAdd takes any number).
+    pub fn rounds(self, index: usize) -> bool {
+        use Function::*;
+        matches!(
+            (self, index),
+            (ArrayPartition, 1) | (ArrayRange, _) | (MathRandom, 0 | 1)
+        )
+    }
+
     /// The accepted type of the argument at `index` (0-based).
     pub fn param(self, index: usize) -> Param {
         use Function::*;
@@ -890,7 +900,11 @@ fn validate_call(call: &Call, depth: usize, errors: &mut Vec<ExprError>) {
     for (i, arg) in call.args.iter().enumerate() {
         let param = function.param(i);
         let t = arg_type(arg);
-        if !param.accepts(t) {
+        // Step Functions rounds a non-integer here to the nearest integer.
+        let rounded = t == ValueType::Number
+            && function.rounds(i)
+            && matches!(param, Param::Integer | Param::PositiveInteger);
+        if !param.accepts(t) && !rounded {
             let given = match &arg.kind {
                 ArgKind::Call(c) => format!("`{}` returns {}", c.name, t.describe()),
                 _ => format!("{} is given", t.describe()),
@@ -1214,6 +1228,17 @@ impl Args<'_> {
         }
     }
 
+    /// An integer argument that Step Functions rounds to the nearest integer when it
+    /// is not one ([`Function::rounds`]), as `Math.round` does.
+    fn rounded(&self, i: usize) -> Result<i64, EvalError> {
+        match self.values[i].as_f64() {
+            Some(x) if self.values[i].as_i64().is_none() && x.is_finite() && x.abs() < 9.2e18 => {
+                Ok(java_round(x))
+            }
+            _ => self.int(i),
+        }
+    }
+
     fn number(&self, i: usize) -> Result<f64, EvalError> {
         self.values[i]
             .as_f64()
@@ -1287,7 +1312,7 @@ fn apply(
         Function::JsonToString => Value::String(compact_json(&a.values[0])),
         Function::Array => Value::Array(a.values),
         Function::ArrayPartition => {
-            let size = a.int(1)?;
+            let size = a.rounded(1)?;
             if size <= 0 {
                 return Err(runtime(
                     EvalErrorKind::InvalidArgument,
@@ -1309,7 +1334,7 @@ fn apply(
             Value::Bool(items.contains(&a.values[1]))
         }
         Function::ArrayRange => {
-            let (start, end, step) = (a.int(0)?, a.int(1)?, a.int(2)?);
+            let (start, end, step) = (a.rounded(0)?, a.rounded(1)?, a.rounded(2)?);
             if step == 0 {
                 return Err(runtime(
                     EvalErrorKind::InvalidArgument,
@@ -1407,7 +1432,7 @@ fn apply(
             Value::Object(left)
         }
         Function::MathRandom => {
-            let (start, end) = (a.int(0)?, a.int(1)?);
+            let (start, end) = (a.rounded(0)?, a.rounded(1)?);
             if start > end {
                 return Err(runtime(
                     EvalErrorKind::InvalidArgument,
@@ -1416,7 +1441,8 @@ fn apply(
                     ),
                 ));
             }
-            let span = (end as i128 - start as i128 + 1) as u128;
+            // The start is included, the end is not; an empty range gives the start.
+            let span = (end as i128 - start as i128).max(1) as u128;
             let r = if a.values.len() == 3 {
                 let seed = a.int(2)?;
                 SplitMix64::new(seed as u64).next_u64()

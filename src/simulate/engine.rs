@@ -23,6 +23,9 @@ use crate::model::StateType;
 /// 256 KiB: the payload limit of Step Functions.
 pub(crate) const PAYLOAD_LIMIT: usize = 256 * 1024;
 
+/// 10 MiB: what all the variables of an execution may hold together.
+const VARIABLES_LIMIT: usize = 10 * 1024 * 1024;
+
 #[cfg(test)]
 mod size_tests {
     use super::json_size;
@@ -621,6 +624,46 @@ impl<'p> Runner<'p> {
         Ok(())
     }
 
+    /// The limits of the developer guide on variables: each value and all the values
+    /// of one `Assign` at most 256 KiB, all stored variables at most 10 MiB.
+    fn check_assigned(
+        &self,
+        fr: &Frame<'_>,
+        assigned: &Map<String, Value>,
+        vars: &Vars,
+    ) -> Result<(), Failure> {
+        let mut together = 0;
+        for v in assigned.values() {
+            self.check_size(fr, v)?;
+            together += json_size(v, PAYLOAD_LIMIT);
+        }
+        let limit = |what: String| {
+            Err(Failure::new(
+                "States.DataLimitExceeded",
+                format!("{}{what}", self.prefix(fr)),
+            ))
+        };
+        if together > PAYLOAD_LIMIT {
+            return limit(format!(
+                "The variables assigned together take {together} bytes, more than the {PAYLOAD_LIMIT} bytes one Assign may set."
+            ));
+        }
+        let mut stored = together;
+        for frame in &vars.frames {
+            for (k, v) in frame {
+                if !assigned.contains_key(k) {
+                    stored += json_size(v, VARIABLES_LIMIT);
+                }
+            }
+            if stored > VARIABLES_LIMIT {
+                return limit(format!(
+                    "The variables of the execution would take more than the {VARIABLES_LIMIT} bytes an execution may store."
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Advances the virtual clock, failing with a time-out past the execution deadline.
     fn sleep_ms(&mut self, ms: i64) -> Result<(), Failure> {
         let until = self.now_ms.saturating_add(ms.max(0));
@@ -927,9 +970,7 @@ impl<'p> Runner<'p> {
         self.check_size(&fr, &output)?;
         let next = next.or(st.next);
         if let Some(a) = &assigned {
-            for v in a.values() {
-                self.check_size(&fr, v)?;
-            }
+            self.check_assigned(&fr, a, vars)?;
         }
         let events_before = self.events.len();
         let child_before = self.child_stack.last().map(|c| c.events.len());

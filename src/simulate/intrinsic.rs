@@ -227,6 +227,21 @@ fn as_int(v: &Value, f: &str) -> Result<i64, String> {
     }
 }
 
+/// An integer argument that Step Functions rounds to the nearest integer when it is
+/// not one (the developer guide says so for ArrayPartition's chunk size, ArrayRange's
+/// arguments and MathRandom's start and end), as MathAdd does.
+fn as_rounded_int(v: &Value, f: &str) -> Result<i64, String> {
+    match v {
+        Value::Number(n) if n.as_i64().is_none() => match n.as_f64() {
+            Some(x) if x.is_finite() && x.abs() < 9.0e15 => Ok(java_round(x)),
+            _ => Err(format!(
+                "The value '{v}' for the function {f} is not an integer."
+            )),
+        },
+        _ => as_int(v, f),
+    }
+}
+
 fn want_str<'v>(v: &'v Value, f: &str) -> Result<&'v str, String> {
     v.as_str().ok_or_else(|| {
         format!(
@@ -378,7 +393,7 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
         "States.ArrayPartition" => {
             arity(f, &args, 2, 2)?;
             let a = want_arr(&args[0], f)?;
-            let n = as_int(&args[1], f)?;
+            let n = as_rounded_int(&args[1], f)?;
             if n <= 0 {
                 return Err(format!(
                     "The chunk size of States.ArrayPartition must be positive, got {n}."
@@ -398,9 +413,9 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
         "States.ArrayRange" => {
             arity(f, &args, 3, 3)?;
             let (s, e, st) = (
-                as_int(&args[0], f)?,
-                as_int(&args[1], f)?,
-                as_int(&args[2], f)?,
+                as_rounded_int(&args[0], f)?,
+                as_rounded_int(&args[1], f)?,
+                as_rounded_int(&args[2], f)?,
             );
             if st == 0 {
                 return Err("The step of States.ArrayRange must not be 0.".into());
@@ -467,6 +482,9 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
+            if data.chars().count() > 10_000 {
+                return Err("The input of States.Hash exceeds 10000 characters.".into());
+            }
             let alg = want_str(&args[1], f)?;
             hex_digest(alg, data.as_bytes())
                 .map(Value::String)
@@ -491,7 +509,7 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
         }
         "States.MathRandom" => {
             arity(f, &args, 2, 3)?;
-            let (s, e) = (as_int(&args[0], f)?, as_int(&args[1], f)?);
+            let (s, e) = (as_rounded_int(&args[0], f)?, as_rounded_int(&args[1], f)?);
             if e < s {
                 return Err("The end of States.MathRandom must not be below its start.".into());
             }
@@ -499,7 +517,9 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
                 Some(v) => splitmix(as_int(v, f)? as u64),
                 None => r.next_random(),
             };
-            let span = (e - s) as u64 + 1;
+            // The start is included and the end is not (the developer guide); an empty
+            // range (start = end) gives the start.
+            let span = ((e - s) as u64).max(1);
             Ok(Value::from(s + (seed % span) as i64))
         }
         "States.MathAdd" => {
@@ -679,11 +699,35 @@ mod tests {
             run("States.Base64Decode('aGVsbG8=')", json!({})).unwrap(),
             json!("hello")
         );
-        let r = run("States.MathRandom(1, 3, 7)", json!({}))
-            .unwrap()
-            .as_i64()
-            .unwrap();
-        assert!((1..=3).contains(&r));
+        // The end is excluded: every seed of [1, 3) gives 1 or 2.
+        for seed in 0..32 {
+            let r = run(&format!("States.MathRandom(1, 3, {seed})"), json!({}))
+                .unwrap()
+                .as_i64()
+                .unwrap();
+            assert!((1..3).contains(&r), "{r}");
+        }
+        assert_eq!(run("States.MathRandom(5, 5)", json!({})).unwrap(), json!(5));
+        // Non-integers are rounded to the nearest integer where the guide says so.
+        assert_eq!(
+            run("States.MathRandom(1.4, 1.6, 3)", json!({})).unwrap(),
+            json!(1)
+        );
+        assert_eq!(
+            run("States.ArrayPartition($.a, 1.5)", json!({"a": [1, 2, 3]})).unwrap(),
+            json!([[1, 2], [3]])
+        );
+        assert_eq!(
+            run("States.ArrayRange(1, $.e, 1)", json!({"e": 3.4})).unwrap(),
+            json!([1, 2, 3])
+        );
+        assert!(run("States.ArrayGetItem($.a, 0.5)", json!({"a": [1]})).is_err());
+        // Hash takes at most 10,000 characters, as the Base64 functions do.
+        let long = "x".repeat(10_001);
+        assert_eq!(
+            run("States.Hash($.s, 'SHA-256')", json!({"s": long})).unwrap_err(),
+            "The input of States.Hash exceeds 10000 characters."
+        );
         let u = run("States.UUID()", json!({})).unwrap();
         assert_eq!(u.as_str().unwrap().len(), 36);
     }

@@ -277,6 +277,51 @@ fn payload_limit() {
 }
 
 #[test]
+fn variable_limits() {
+    // Each of two 130 KiB variables is allowed, not both in one Assign (256 KiB).
+    let part = "x".repeat(130 * 1024);
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Assign": {"a": part, "b": part}, "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.error.as_deref(), Some("States.DataLimitExceeded"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'P' (entered at the event id #2). The variables assigned together take 266244 bytes, more than the 262144 bytes one Assign may set."
+        )
+    );
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"a": part}, "Next": "B"},
+        "B": {"Type": "Pass", "Assign": {"b": part}, "End": true}}});
+    assert_eq!(run(def, json!({})).status, Status::Succeeded);
+    // All the variables of an execution: at most 10 MiB. A 200 KiB value kept under
+    // one more name by each state: the 52nd copy is one too many.
+    let mut states = serde_json::Map::new();
+    states.insert(
+        "S0".into(),
+        json!({"Type": "Pass", "Assign": {"big": "{% $pad('', 204800, 'y') %}"}, "Next": "S1"}),
+    );
+    for i in 1..60 {
+        let mut st = json!({"Type": "Pass", "Assign": {format!("v{i}"): "{% $big %}"}});
+        let st_map = st.as_object_mut().unwrap();
+        if i == 59 {
+            st_map.insert("End".into(), json!(true));
+        } else {
+            st_map.insert("Next".into(), json!(format!("S{}", i + 1)));
+        }
+        states.insert(format!("S{i}"), st);
+    }
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "S0", "States": states});
+    let x = run(def, json!({}));
+    assert_eq!(x.error.as_deref(), Some("States.DataLimitExceeded"));
+    assert!(
+        x.cause
+            .unwrap()
+            .starts_with("An error occurred while executing the state 'S51'")
+    );
+}
+
+#[test]
 fn definition_errors_are_refused() {
     let e = simulate(
         r#"{"StartAt": "Nope", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#,

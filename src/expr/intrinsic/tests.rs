@@ -387,9 +387,17 @@ fn literal_argument_types() {
         "argument 2 of `States.ArrayGetItem` must be a non-negative integer, but it is -1"
     );
     assert_eq!(
-        one_error("States.ArrayRange(1.5, 3, 1)").1,
-        "argument 1 of `States.ArrayRange` must be an integer, but a number is given"
+        one_error("States.ArrayGetItem($.a, 1.5)").1,
+        "argument 2 of `States.ArrayGetItem` must be a non-negative integer, but a number is given"
     );
+    // Step Functions rounds these to the nearest integer.
+    for rounded in [
+        "States.ArrayRange(1.5, 3, 1)",
+        "States.ArrayPartition($.a, 2.5)",
+        "States.MathRandom(0.5, 9.5)",
+    ] {
+        assert!(validate(&call(rounded)).is_empty(), "{rounded}");
+    }
     assert_eq!(
         one_error("States.MathAdd('1', 2)").1,
         "argument 1 of `States.MathAdd` must be a number, but a string is given"
@@ -655,8 +663,8 @@ fn array_functions() {
         "States.ArrayRange would produce 1001 items, more than the maximum of 1000"
     );
     assert_eq!(
-        eval_err("States.ArrayRange($.s, 3, 1)", json!({"s": 0.5})),
-        "The argument 1 of States.ArrayRange must be an integer, but was number: 0.5"
+        eval_err("States.ArrayRange($.s, 3, 1)", json!({"s": "0.5"})),
+        "The argument 1 of States.ArrayRange must be an integer, but was string: \"0.5\""
     );
     assert_eq!(
         eval_err("States.ArrayPartition($.a, $.n)", json!({"a": [1], "n": 0})),
@@ -771,11 +779,14 @@ fn math_functions() {
             .unwrap()
             .as_i64()
             .unwrap();
-        assert!((1..=999).contains(&v));
+        assert!((1..999).contains(&v));
     }
+    // The end is excluded (the developer guide: start inclusive, end exclusive).
     assert_eq!(evaluate(&c, &scope, &mut Fixed(0)).unwrap(), json!(1));
-    assert_eq!(evaluate(&c, &scope, &mut Fixed(998)).unwrap(), json!(999));
-    assert_eq!(evaluate(&c, &scope, &mut Fixed(999)).unwrap(), json!(1));
+    assert_eq!(evaluate(&c, &scope, &mut Fixed(997)).unwrap(), json!(998));
+    assert_eq!(evaluate(&c, &scope, &mut Fixed(998)).unwrap(), json!(1));
+    // Start and end are rounded to the nearest integer.
+    assert_eq!(eval("States.MathRandom(1.4, 2.4, 9)"), json!(1));
     let seeded = call("States.MathRandom(0, 999, 3)");
     let a = evaluate(&seeded, &scope, &mut SplitMix64::new(1)).unwrap();
     let b = evaluate(&seeded, &scope, &mut SplitMix64::new(2)).unwrap();

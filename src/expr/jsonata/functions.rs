@@ -1481,8 +1481,10 @@ pub fn call(
         // Step Functions additions
         "partition" => {
             let Some(arr) = arg(0) else { return Ok(None) };
-            let size = num_arg(&arg(1)).unwrap_or(0.0);
-            if size < 1.0 || size.fract() != 0.0 {
+            // AWS drops the fraction of an integer parameter (the developer guide:
+            // "round down"; `$partition(xs, 2.9)` chunks by 2).
+            let size = num_arg(&arg(1)).unwrap_or(0.0).trunc();
+            if size < 1.0 {
                 return Err(err(
                     "D3201",
                     "The chunk size of $partition must be a positive integer",

@@ -254,6 +254,12 @@ mod tests {
             eval_with("$partition([1,2,3,4,5], 2)", None, json!({})).unwrap(),
             Some(json!([[1, 2], [3, 4], [5]]))
         );
+        // A fractional chunk size is rounded down, as for every integer parameter.
+        assert_eq!(
+            eval_with("$partition([1,2,3,4,5], 2.9)", None, json!({})).unwrap(),
+            Some(json!([[1, 2], [3, 4], [5]]))
+        );
+        assert!(eval_with("$partition([1,2,3], 0.5)", None, json!({})).is_err());
         assert_eq!(
             eval_with("$range(0, 10, 5)", None, json!({})).unwrap(),
             Some(json!([0, 5, 10]))
