@@ -22,9 +22,16 @@ declare_rule! {
     /// `states:startExecution` StateMachineArn; `ecs:runTask` TaskDefinition;
     /// `glue:startJobRun` JobName; `databrew:startJobRun` Name; `batch:submitJob`
     /// JobDefinition, JobName, JobQueue; `events:putEvents` Entries;
-    /// `athena:startQueryExecution` QueryString; `codebuild:startBuild` ProjectName;
-    /// `apigateway:invoke` ApiEndpoint, Method; `http:invoke` ApiEndpoint, Method, and
-    /// the EventBridge connection as `Authentication` or `InvocationConfig`. A
+    /// `athena:startQueryExecution` QueryString, `getQueryExecution` and
+    /// `getQueryResults` QueryExecutionId; `codebuild:startBuild` and `startBuildBatch`
+    /// ProjectName, `stopBuild` Id; `eks:runJob` ClusterName, CertificateAuthority,
+    /// Endpoint, Job, and `eks:call` the same three with Method and Path;
+    /// `bedrock:invokeModel` ModelId, and Body or Input; `elasticmapreduce:addStep`
+    /// ClusterId, Step, `terminateCluster` ClusterId, `createCluster` Name, Instances;
+    /// `emr-serverless:startJobRun` ApplicationId, ExecutionRoleArn;
+    /// `mediaconvert:createJob` Role, Settings; `apigateway:invoke` ApiEndpoint,
+    /// Method; `http:invoke` ApiEndpoint, Method, and the EventBridge connection as
+    /// `Authentication` or `InvocationConfig`. A
     /// Distributed Map's `ItemReader` needs Bucket and Key for `s3:getObject`, Bucket for
     /// `s3:listObjectsV2`; its `ResultWriter` Bucket for `s3:putObject`.
     ///
@@ -108,7 +115,64 @@ const REQUIRED: &[(&str, &str, &[Need])] = &[
     ),
     ("events", "putEvents", &[Field("Entries")]),
     ("athena", "startQueryExecution", &[Field("QueryString")]),
+    ("athena", "getQueryExecution", &[Field("QueryExecutionId")]),
+    ("athena", "getQueryResults", &[Field("QueryExecutionId")]),
     ("codebuild", "startBuild", &[Field("ProjectName")]),
+    ("codebuild", "startBuildBatch", &[Field("ProjectName")]),
+    ("codebuild", "stopBuild", &[Field("Id")]),
+    // The EKS page marks these "Required: yes".
+    (
+        "eks",
+        "runJob",
+        &[
+            Field("ClusterName"),
+            Field("CertificateAuthority"),
+            Field("Endpoint"),
+            Field("Job"),
+        ],
+    ),
+    (
+        "eks",
+        "call",
+        &[
+            Field("ClusterName"),
+            Field("CertificateAuthority"),
+            Field("Endpoint"),
+            Field("Method"),
+            Field("Path"),
+        ],
+    ),
+    // The Bedrock page: the model, and its input in `Body` or from S3 in `Input`.
+    (
+        "bedrock",
+        "invokeModel",
+        &[Field("ModelId"), OneOf(&["Body", "Input"])],
+    ),
+    (
+        "elasticmapreduce",
+        "addStep",
+        &[Field("ClusterId"), Field("Step")],
+    ),
+    (
+        "elasticmapreduce",
+        "terminateCluster",
+        &[Field("ClusterId")],
+    ),
+    (
+        "elasticmapreduce",
+        "createCluster",
+        &[Field("Name"), Field("Instances")],
+    ),
+    (
+        "emr-serverless",
+        "startJobRun",
+        &[Field("ApplicationId"), Field("ExecutionRoleArn")],
+    ),
+    (
+        "mediaconvert",
+        "createJob",
+        &[Field("Role"), Field("Settings")],
+    ),
     (
         "apigateway",
         "invoke",
@@ -399,6 +463,42 @@ mod tests {
     }
 
     #[test]
+    fn the_larger_integrations_have_their_required_fields() {
+        assert_eq!(
+            run(&task(
+                "arn:aws:states:::eks:call",
+                r#", "Parameters": {"ClusterName": "c", "CertificateAuthority": "a", "Endpoint": "https://e", "Method": "GET"}"#
+            )),
+            vec!["Parameters of \"T\" lack 'Path', required by eks:call @\"Parameters\""]
+        );
+        assert_eq!(
+            run(&task(
+                "arn:aws:states:::bedrock:invokeModel",
+                r#", "Parameters": {"ModelId": "m"}"#
+            )),
+            vec![
+                "Parameters of \"T\" lack one of 'Body' or 'Input', required by bedrock:invokeModel @\"Parameters\""
+            ]
+        );
+        assert!(
+            run(&task(
+                "arn:aws:states:::bedrock:invokeModel",
+                r#", "Parameters": {"ModelId": "m", "Input": {"S3Uri": "s3://b/k"}}"#
+            ))
+            .is_empty()
+        );
+        assert_eq!(
+            run(&task(
+                "arn:aws:states:::elasticmapreduce:addStep.sync",
+                r#", "Parameters": {"ClusterId.$": "$.cluster"}"#
+            )),
+            vec![
+                "Parameters of \"T\" lack 'Step', required by elasticmapreduce:addStep @\"Parameters\""
+            ]
+        );
+    }
+
+    #[test]
     fn no_payload_at_all_points_at_the_resource() {
         assert_eq!(
             run(&task(
@@ -490,7 +590,7 @@ mod tests {
             "arn:aws:states:::aws-sdk:lambda:invoke",
             "arn:aws:lambda:us-east-1:123456789012:function:f",
             "arn:aws:states:::lambda:invok",
-            "arn:aws:states:::eks:call",
+            "arn:aws:states:::sagemaker:createModel",
             "${LambdaInvoke}",
         ] {
             assert!(run(&task(resource, "")).is_empty(), "{resource}");
