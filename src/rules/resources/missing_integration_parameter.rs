@@ -31,7 +31,11 @@ declare_rule! {
     /// `emr-serverless:startJobRun` ApplicationId, ExecutionRoleArn;
     /// `mediaconvert:createJob` Role, Settings; `apigateway:invoke` ApiEndpoint,
     /// Method; `http:invoke` ApiEndpoint, Method, and the EventBridge connection as
-    /// `Authentication` or `InvocationConfig`. A
+    /// `Authentication` or `InvocationConfig`. A few AWS SDK calls whose API requires an
+    /// idempotency token, which SDKs fill in and Step Functions does not:
+    /// `aws-sdk:emrserverless:startJobRun` (ApplicationId, ClientToken,
+    /// ExecutionRoleArn), `createApplication` (ClientToken, ReleaseLabel, Type),
+    /// `aws-sdk:emrcontainers:startJobRun` (ClientToken, VirtualClusterId). A
     /// Distributed Map's `ItemReader` needs Bucket and Key for `s3:getObject`, Bucket for
     /// `s3:listObjectsV2`; its `ResultWriter` Bucket for `s3:putObject`.
     ///
@@ -187,7 +191,32 @@ const REQUIRED: &[(&str, &str, &[Need])] = &[
             OneOf(&["Authentication", "InvocationConfig"]),
         ],
     ),
+    // AWS SDK calls whose API requires an idempotency token: an SDK fills it in, Step
+    // Functions does not ("The field 'ClientToken' is required", recorded for
+    // emrserverless:startJobRun).
+    (
+        "aws-sdk",
+        "emrserverless:startJobRun",
+        &[
+            Field("ApplicationId"),
+            Field("ClientToken"),
+            Field("ExecutionRoleArn"),
+        ],
+    ),
+    (
+        "aws-sdk",
+        "emrserverless:createApplication",
+        &[Field("ClientToken"), Field("ReleaseLabel"), Field("Type")],
+    ),
+    (
+        "aws-sdk",
+        "emrcontainers:startJobRun",
+        &[Field("ClientToken"), Field("VirtualClusterId")],
+    ),
 ];
+
+/// Request fields that are idempotency tokens, which SDKs fill in on their own.
+const TOKENS: &[&str] = &["ClientToken"];
 
 fn required(service: &str, action: &str) -> Option<&'static [Need]> {
     REQUIRED
@@ -380,12 +409,19 @@ fn report_missing(request: &Request<'_, '_>, needs: &[Need], sink: &mut Sink<'_>
         ),
     };
     let d = sink.report(range, message);
-    d.help = Some(match payload {
-        Some(_) => format!(
+    let token = needs.iter().find_map(|n| match n {
+        Field(f) if TOKENS.contains(f) && !present.contains(f) => Some(*f),
+        _ => None,
+    });
+    d.help = Some(match (token, payload) {
+        (Some(t), _) => format!(
+            "'{t}' is an idempotency token that AWS SDKs fill in and Step Functions does not: pass one, such as \"{t}.$\": \"States.UUID()\" (JSONPath) or \"{t}\": \"{{% $uuid() %}}\" (JSONata)"
+        ),
+        (None, Some(_)) => format!(
             "add the missing field{} to {field}",
             if missing.len() == 1 { "" } else { "s" }
         ),
-        None => format!("add {field} with the request of {what}"),
+        (None, None) => format!("add {field} with the request of {what}"),
     });
 }
 
@@ -495,6 +531,36 @@ mod tests {
             vec![
                 "Parameters of \"T\" lack 'Step', required by elasticmapreduce:addStep @\"Parameters\""
             ]
+        );
+    }
+
+    #[test]
+    fn aws_sdk_idempotency_tokens() {
+        let text = task(
+            "arn:aws:states:::aws-sdk:emrserverless:startJobRun",
+            r#", "Parameters": {"ApplicationId": "a", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/r"}"#,
+        );
+        assert_eq!(
+            run(&text),
+            vec![
+                "Parameters of \"T\" lack 'ClientToken', required by aws-sdk:emrserverless:startJobRun @\"Parameters\""
+            ]
+        );
+        let d = crate::lint::lint_text(&text, SourceKind::Json, &Default::default());
+        let help = d
+            .iter()
+            .find(|d| d.code == "ASL408")
+            .and_then(|d| d.help.clone());
+        assert!(
+            help.unwrap()
+                .starts_with("'ClientToken' is an idempotency token")
+        );
+        assert!(
+            run(&task(
+                "arn:aws:states:::aws-sdk:emrserverless:startJobRun",
+                r#", "Parameters": {"ApplicationId": "a", "ExecutionRoleArn": "r", "ClientToken.$": "States.UUID()"}"#
+            ))
+            .is_empty()
         );
     }
 
