@@ -150,6 +150,18 @@ fn may_name_variable(text: &str) -> bool {
         .any(|i| !matches!(bytes.get(i + 1), None | Some(b'.' | b'[' | b'$')))
 }
 
+/// False when no `$` anywhere in a source text is followed by what could begin a
+/// variable name (a letter, digit, `_` or any non-ASCII character): `$.id`, `"$"`,
+/// `$$.Execution` and `${Placeholder}` cannot.
+fn may_start_name_anywhere(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|i| {
+        bytes
+            .get(i + 1)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
+    })
+}
+
 /// A set of variables, by index into [`Analysis::names`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct VarSet(Vec<u64>);
@@ -356,12 +368,25 @@ pub(crate) struct Variables<'a, 's> {
 
 impl<'a, 's> Variables<'a, 's> {
     pub fn build(source: &str, machine: &StateMachine<'a, 's>, graphs: &Graphs) -> Self {
+        // Most JSONPath definitions read no variable: when no `$` of the whole text can
+        // start a name (and no escape could spell one), no state has reads to find.
+        let none = !may_start_name_anywhere(source)
+            && memchr::memchr(b'\\', source.as_bytes()).is_none()
+            && machine
+                .all_states()
+                .all(|s| s.query_language == QueryLanguage::JsonPath);
         Variables {
             analysis: Analysis::build(machine, graphs),
             reads: machine
                 .scopes
                 .iter()
-                .map(|scope| scope.states.iter().map(|s| reads(source, s)).collect())
+                .map(|scope| {
+                    scope
+                        .states
+                        .iter()
+                        .map(|s| if none { Vec::new() } else { reads(source, s) })
+                        .collect()
+                })
                 .collect(),
         }
     }
@@ -393,7 +418,7 @@ pub(crate) fn visible_scopes(machine: &StateMachine<'_, '_>, scope: ScopeId) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::may_name_variable;
+    use super::{may_name_variable, may_start_name_anywhere};
 
     #[test]
     fn the_prefilter_keeps_every_string_that_can_read_a_variable() {
@@ -417,6 +442,28 @@ mod tests {
         ] {
             assert!(!may_name_variable(text), "{text}");
         }
+        // The same question about a whole source text, where a string's end is a quote.
+        for text in [r#"{"a.$": "$x"}"#, "a: $_x", r#"["$é"]"#, "$1"] {
+            assert!(may_start_name_anywhere(text), "{text}");
+        }
+        for text in [
+            r#"{"OutputPath": "$", "p.$": "$.a", "c.$": "$$.Task.Token", "s": "${Name}"}"#,
+            "a: $",
+        ] {
+            assert!(!may_start_name_anywhere(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_machine_without_variables_reads_none() {
+        // A read is still found where one `$` can start a name.
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "OutputPath": "$", "Parameters": {"x.$": "$.a", "y.$": "$b"}, "End": true}}}"#;
+        let d = crate::lint::lint_text(text, crate::syntax::SourceKind::Json, &Default::default());
+        assert!(d.iter().any(|d| d.code == "ASL605"), "{d:?}");
+        // And through an escape, which the text scan cannot see.
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"y.$": "\u0024b"}, "End": true}}}"#;
+        let d = crate::lint::lint_text(text, crate::syntax::SourceKind::Json, &Default::default());
+        assert!(d.iter().any(|d| d.code == "ASL605"), "{d:?}");
     }
 }
 
