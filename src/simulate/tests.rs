@@ -166,6 +166,29 @@ fn task_mocks_retry_and_catch() {
 }
 
 #[test]
+fn task_failed_matches_every_error_but_timeout() {
+    let def = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+              "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.err", "Next": "H"}], "End": true},
+        "H": {"Type": "Pass", "End": true}}});
+    let x = run_with(
+        def.clone(),
+        json!({}),
+        Mocks::new().throwing("T", "States.Permissions", "denied"),
+    );
+    assert_eq!(
+        x.output,
+        Some(json!({"err": {"Error": "States.Permissions", "Cause": "denied"}}))
+    );
+    let x = run_with(
+        def,
+        json!({}),
+        Mocks::new().throwing("T", "States.Timeout", "late"),
+    );
+    assert_eq!(x.error.as_deref(), Some("States.Timeout"));
+}
+
+#[test]
 fn task_without_mock_names_the_state() {
     let def = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
         "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true}, "H": {"Type": "Pass", "End": true}}});
