@@ -201,7 +201,9 @@ pub(crate) const INTEGRATIONS: &[Integration] = &[
             "deleteNodegroup",
         ],
         true,
-        true,
+        // The EKS page: "The Wait for a Callback with the Task Token integration
+        // pattern is not supported" (the summary table says otherwise).
+        false,
     )
     .sync_except(&["call"]),
     i(

@@ -9,7 +9,7 @@ declare_rule! {
     /// Reports an integration pattern that the service does not support: `.sync` (run a
     /// job) on services without jobs (Lambda, SQS, SNS, DynamoDB, EventBridge, API
     /// Gateway, AWS SDK integrations), `.waitForTaskToken` on services without callbacks
-    /// (DynamoDB, Athena, Batch, Glue, ...), `.sync:2` anywhere but Step Functions
+    /// (DynamoDB, Athena, Batch, Glue, EKS, ...), `.sync:2` anywhere but Step Functions
     /// `startExecution`, and unknown suffixes. Where a service runs jobs, `.sync` is
     /// checked per API as each service's page lists it: `athena:startQueryExecution`
     /// takes it, `athena:getQueryResults` does not; likewise SageMaker's endpoint and
@@ -200,7 +200,12 @@ mod tests {
         );
         assert_eq!(
             run("arn:aws:states:::eks:call.sync"),
-            vec![(".sync".to_string(), "eks:call does not support .sync (in \"A\"); it supports request-response (no suffix), .waitForTaskToken".to_string())]
+            vec![(".sync".to_string(), "eks:call does not support .sync (in \"A\"); it supports request-response (no suffix)".to_string())]
+        );
+        // The EKS page: no callbacks.
+        assert_eq!(
+            run("arn:aws:states:::eks:runJob.waitForTaskToken"),
+            vec![(".waitForTaskToken".to_string(), "eks does not support .waitForTaskToken (in \"A\"); eks supports request-response (no suffix), .sync".to_string())]
         );
         for ok in [
             "sagemaker:createTrainingJob.sync",
