@@ -137,8 +137,9 @@ struct Frame<'p> {
     entered_id: u64,
     entered_ms: i64,
     retry: u64,
-    /// Map.Item while evaluating an ItemSelector: (index, value).
-    item: Option<(usize, Value)>,
+    /// Map.Item while evaluating an ItemSelector: (index, value, and the key when the
+    /// Map iterates over an object's members).
+    item: Option<(usize, Value, Option<String>)>,
 }
 
 /// A state's output, the transition it chose (if not its `Next`), its assigned variables.
@@ -581,8 +582,12 @@ impl<'p> Runner<'p> {
                 json!({"Token": format!("simulated-task-token-{}-{}", fr.st.name, fr.entered_id)}),
             );
         }
-        if let Some((i, v)) = &fr.item {
-            ctx.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
+        if let Some((i, v, key)) = &fr.item {
+            let item = match key {
+                Some(k) => json!({"Index": i, "Key": k, "Value": v}),
+                None => json!({"Index": i, "Value": v}),
+            };
+            ctx.insert("Map".into(), json!({ "Item": item }));
         }
         let mut ctx = Value::Object(ctx);
         if let Some(over) = &self.opts.context {
@@ -1735,7 +1740,8 @@ impl<'p> Runner<'p> {
             .first()
             .ok_or_else(|| self.runtime(fr, "the Map state has no ItemProcessor"))?;
         let distributed = prog.scopes[child].distributed;
-        // Items.
+        // Items, and their keys when they are the members of an object.
+        let mut keys: Option<Vec<String>> = None;
         let items: Vec<Value> = if st.jsonata {
             match st.extra.get("Items") {
                 Some(t) => {
@@ -1799,6 +1805,12 @@ impl<'p> Runner<'p> {
             let v = env.lookup(&path).map_err(|e| self.runtime(fr, e))?;
             match v.as_ref() {
                 Value::Array(a) => a.clone(),
+                // "If the input to the Map state is a JSON object, it runs an iteration
+                // for each key-value pair" (the developer guide's ItemsPath page).
+                Value::Object(o) => {
+                    keys = Some(o.keys().cloned().collect());
+                    o.values().cloned().collect()
+                }
                 _ => {
                     return Err(self.runtime(
                         fr,
@@ -1827,6 +1839,13 @@ impl<'p> Runner<'p> {
         }
         // Batching (distributed).
         let batcher = st.def.get("ItemBatcher").and_then(Value::as_object);
+        // An object's member goes to its iteration as {"Key": ..., "Value": ...}; in a
+        // batch too.
+        let pair = |k: &str, v: Value| json!({"Key": k, "Value": v});
+        let (items, keys) = match (keys, batcher) {
+            (Some(k), Some(_)) => (k.iter().zip(items).map(|(k, v)| pair(k, v)).collect(), None),
+            (k, _) => (items, k),
+        };
         let items: Vec<Value> = match batcher {
             Some(b) => {
                 let size = b
@@ -1864,6 +1883,7 @@ impl<'p> Runner<'p> {
         let tolerant = tol_count.is_some() || tol_pct.is_some();
         let mut outer_vars = Vars::new();
         for (i, item) in items.into_iter().enumerate() {
+            let key = keys.as_ref().map(|k| k[i].clone());
             let input = match selector {
                 Some(t) => {
                     let ifr = Frame {
@@ -1871,11 +1891,14 @@ impl<'p> Runner<'p> {
                         entered_id: fr.entered_id,
                         entered_ms: fr.entered_ms,
                         retry: fr.retry,
-                        item: Some((i, item)),
+                        item: Some((i, item, key)),
                     };
                     self.eval_tpl(t, &Env::new(self, &ifr, eff, vars))?
                 }
-                None => item,
+                None => match key {
+                    Some(k) => pair(&k, item),
+                    None => item,
+                },
             };
             let name = st.name.clone();
             if !distributed {

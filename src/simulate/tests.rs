@@ -166,6 +166,31 @@ fn task_mocks_retry_and_catch() {
 }
 
 #[test]
+fn map_over_an_object_iterates_its_members() {
+    // The ItemsPath page: an object gives one iteration per key-value pair.
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.servers",
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    let input = json!({"servers": {"web": {"port": 80}, "db": {"port": 5432}}});
+    let x = run(def, input.clone());
+    assert_eq!(
+        x.output,
+        Some(
+            json!([{"Key": "web", "Value": {"port": 80}}, {"Key": "db", "Value": {"port": 5432}}])
+        )
+    );
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.servers",
+        "ItemSelector": {"name.$": "$$.Map.Item.Key", "port.$": "$$.Map.Item.Value.port", "i.$": "$$.Map.Item.Index"},
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    let x = run(def, input);
+    assert_eq!(
+        x.output,
+        Some(json!([{"name": "web", "port": 80, "i": 0}, {"name": "db", "port": 5432, "i": 1}]))
+    );
+}
+
+#[test]
 fn task_failed_matches_every_error_but_timeout() {
     let def = json!({"StartAt": "T", "States": {
         "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
