@@ -1964,6 +1964,11 @@ impl<'p> Runner<'p> {
                     self.abort_failed_task()?;
                     if !tolerant {
                         self.map_run_failed(distributed)?;
+                        // A Map Run tolerates no failed child unless told otherwise
+                        // (its failure threshold is 0): the state fails with that.
+                        if distributed {
+                            return Err(exceeded_threshold());
+                        }
                         return Err(f);
                     }
                     failures += 1;
@@ -1976,10 +1981,7 @@ impl<'p> Runner<'p> {
             let over_pct = tol_pct.is_none_or(|p| failures as f64 * 100.0 / len.max(1) as f64 > p);
             if over_count && over_pct {
                 self.map_run_failed(distributed)?;
-                return Err(Failure::new(
-                    "States.ExceedToleratedFailureThreshold",
-                    "The specified tolerated failure threshold was exceeded".into(),
-                ));
+                return Err(exceeded_threshold());
             }
         }
         self.map_end(distributed, true)?;
@@ -1988,6 +1990,14 @@ impl<'p> Runner<'p> {
         }
         Ok(Value::Array(results))
     }
+}
+
+/// A Map whose failed items are more than it tolerates.
+fn exceeded_threshold() -> Failure {
+    Failure::new(
+        "States.ExceedToleratedFailureThreshold",
+        "The specified tolerated failure threshold was exceeded".into(),
+    )
 }
 
 impl Runner<'_> {

@@ -191,6 +191,26 @@ fn map_over_an_object_iterates_its_members() {
 }
 
 #[test]
+fn a_distributed_map_tolerates_no_failed_child_by_default() {
+    // The developer guide: the tolerated failure percentage defaults to zero, and the
+    // Map Run then fails with States.ExceedToleratedFailureThreshold.
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "c"}}},
+        "End": true}}});
+    let x = run(def, json!([1, 2]));
+    assert_eq!(
+        x.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+    // An inline Map fails with the iteration's own error.
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemProcessor": {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "c"}}},
+        "End": true}}});
+    assert_eq!(run(def, json!([1, 2])).error.as_deref(), Some("Boom"));
+}
+
+#[test]
 fn task_failed_matches_every_error_but_timeout() {
     let def = json!({"StartAt": "T", "States": {
         "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
