@@ -1,5 +1,5 @@
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::jsonata::variables::assignments;
+use crate::rules::jsonata::variables::{Origin, assignments};
 use crate::rules::structure::definition_too_large::{compact_size, group_thousands};
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::{Node, SourceKind, TextRange, Value};
@@ -8,13 +8,15 @@ declare_rule! {
     /// ## What it does
     /// Reports data written into the definition that is larger than Step Functions
     /// lets a state pass on: a Pass state's `Result`, or a JSONata `Output` made of
-    /// literals only, over 256 KiB (262,144 bytes) as compact JSON, and a variable an
-    /// `Assign` sets to a literal over 256 KiB.
+    /// literals only, over 256 KiB (262,144 bytes) as compact JSON, a variable an
+    /// `Assign` sets to a literal over 256 KiB, and the literal values of one `Assign`
+    /// over 256 KiB together.
     ///
     /// ## Why is this bad?
-    /// A state's input and output, and each variable, are limited to 256 KiB. The
-    /// definition (up to 1 MB) deploys, and every execution that reaches the state
-    /// fails with `States.DataLimitExceeded`, which no retrier or catcher handles.
+    /// A state's input and output, each variable, and all that one `Assign` sets are
+    /// limited to 256 KiB. The definition (up to 1 MB) deploys, and every execution
+    /// that reaches the state fails with `States.DataLimitExceeded`, which no retrier or
+    /// catcher handles.
     /// (`asl-lint simulate` runs such a definition anyway, to show the failure.)
     ///
     /// ## Example
@@ -60,6 +62,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 );
             }
         }
+        // The literal values of each `Assign`, one at a time and together: one
+        // `Assign` may set at most 256 KiB in all (the developer guide's limits).
+        let mut together: Vec<(Origin, u64, bool)> = Vec::new();
         for a in assignments(state) {
             let value = &a.member.value;
             let computed = !jsonata && a.member.key.ends_with(".$");
@@ -67,10 +72,47 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 continue;
             }
             let size = compact_size(value, json);
-            if size > MAX_PAYLOAD_BYTES {
+            let over = size > MAX_PAYLOAD_BYTES;
+            if over {
                 let what = format!("the variable ${} that \"{}\" assigns", a.name, state.name);
                 report(sink, a.member.key_range, &what, size);
             }
+            match together.iter_mut().find(|(o, _, _)| *o == a.origin) {
+                Some((_, sum, any_over)) => {
+                    *sum += size;
+                    *any_over |= over;
+                }
+                None => together.push((a.origin, size, over)),
+            }
+        }
+        for (origin, sum, any_over) in together {
+            if any_over || sum <= MAX_PAYLOAD_BYTES {
+                continue;
+            }
+            let (node, what) = match origin {
+                Origin::State => (Some(state.node), "Assign".to_string()),
+                Origin::Catch(i) => (
+                    state.catchers.get(i).map(|c| c.node),
+                    format!("Catch[{i}].Assign"),
+                ),
+                Origin::Choice(i) => (
+                    state.choices.get(i).map(|r| r.node),
+                    format!("Choices[{i}].Assign"),
+                ),
+            };
+            let Some(m) = node.and_then(|n| n.member("Assign")) else {
+                continue;
+            };
+            sink.report(
+                m.key_range,
+                format!(
+                    "the variables that the {what} of \"{}\" sets take {} bytes together as compact JSON: one Assign may set at most 256 KiB ({} bytes) in all, so every execution that reaches it fails with States.DataLimitExceeded",
+                    state.name,
+                    group_thousands(sum),
+                    group_thousands(MAX_PAYLOAD_BYTES)
+                ),
+            )
+            .help = Some("keep large data in S3 and read only what the state needs".into());
         }
     }
 }
@@ -144,5 +186,21 @@ mod tests {
             big(300_000)
         );
         assert!(located_messages(&jsonata, "ASL124").is_empty());
+    }
+
+    #[test]
+    fn one_assign_sets_at_most_256_kib_in_all() {
+        let text = format!(
+            r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Assign": {{"a": {}, "b": {}}}, "Next": "Q"}}, "Q": {{"Type": "Pass", "Assign": {{"c": {}}}, "End": true}}}}}}"#,
+            big(140_000),
+            big(140_000),
+            big(140_000)
+        );
+        assert_eq!(
+            located_messages(&text, "ASL124"),
+            [
+                "\"Assign\": the variables that the Assign of \"P\" sets take 280,004 bytes together as compact JSON: one Assign may set at most 256 KiB (262,144 bytes) in all, so every execution that reaches it fails with States.DataLimitExceeded"
+            ]
+        );
     }
 }
