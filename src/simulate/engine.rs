@@ -616,15 +616,19 @@ impl<'p> Runner<'p> {
 
     fn check_size(&self, fr: &Frame<'_>, v: &Value) -> Result<(), Failure> {
         if json_size(v, PAYLOAD_LIMIT) > PAYLOAD_LIMIT {
-            return Err(Failure::new(
-                "States.DataLimitExceeded",
-                format!(
-                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
-                    fr.st.name
-                ),
-            ));
+            return Err(self.too_large(fr));
         }
         Ok(())
+    }
+
+    fn too_large(&self, fr: &Frame<'_>) -> Failure {
+        Failure::new(
+            "States.DataLimitExceeded",
+            format!(
+                "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                fr.st.name
+            ),
+        )
     }
 
     /// The limits of the developer guide on variables: each value and all the values
@@ -637,8 +641,11 @@ impl<'p> Runner<'p> {
     ) -> Result<(), Failure> {
         let mut together = 0;
         for v in assigned.values() {
-            self.check_size(fr, v)?;
-            together += json_size(v, PAYLOAD_LIMIT);
+            let size = json_size(v, PAYLOAD_LIMIT);
+            if size > PAYLOAD_LIMIT {
+                return Err(self.too_large(fr));
+            }
+            together += size;
         }
         let limit = |what: String| {
             Err(Failure::new(
@@ -650,6 +657,11 @@ impl<'p> Runner<'p> {
             return limit(format!(
                 "The variables assigned together take {together} bytes, more than the {PAYLOAD_LIMIT} bytes one Assign may set."
             ));
+        }
+        // Each stored value is at most 256 KiB: only more than 40 of them can pass 10 MiB.
+        let count: usize = assigned.len() + vars.frames.iter().map(Map::len).sum::<usize>();
+        if count * PAYLOAD_LIMIT <= VARIABLES_LIMIT {
+            return Ok(());
         }
         let mut stored = together;
         for frame in &vars.frames {
