@@ -1055,6 +1055,43 @@ pub static SERVICE_ARNS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every `Resource` to offer in completion: the frequent ones above with their
+/// descriptions, then each other API of every optimized integration with each pattern
+/// it supports (the table ASL403 and ASL404 check against), so that nothing offered is
+/// then reported.
+pub fn resource_arns() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = SERVICE_ARNS
+        .iter()
+        .map(|(arn, doc)| (arn.to_string(), doc.to_string()))
+        .collect();
+    for integration in crate::rules::resources::INTEGRATIONS {
+        for action in integration.actions {
+            let [sync, sync2, wait] = integration.patterns(action);
+            let patterns = [
+                (true, "", "request-response"),
+                (sync, ".sync", "runs a job and waits for it"),
+                (
+                    sync2,
+                    ".sync:2",
+                    "runs a job and waits for it, output as JSON",
+                ),
+                (wait, ".waitForTaskToken", "waits for the task token"),
+            ];
+            for (supported, suffix, how) in patterns {
+                let arn = format!("arn:aws:states:::{}:{action}{suffix}", integration.service);
+                if supported && !out.iter().any(|(a, _)| *a == arn) {
+                    let doc = format!(
+                        "Optimized integration {}:{action}, {how}",
+                        integration.service
+                    );
+                    out.push((arn, doc));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The parts of a resource ARN, explained.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArnInfo {
@@ -1298,6 +1335,25 @@ pub static JSONATA_FUNCTIONS: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_offered_resource_is_one_the_rules_accept() {
+        let arns = resource_arns();
+        assert!(arns.len() > 80, "{}", arns.len());
+        let opts = crate::LintOptions {
+            select: ["ASL401", "ASL403", "ASL404", "ASL405"]
+                .map(String::from)
+                .to_vec(),
+            ..Default::default()
+        };
+        for (arn, _) in &arns {
+            let text = format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{arn}", "End": true}}}}}}"#
+            );
+            let found = crate::lint_text(&text, crate::syntax::SourceKind::Json, &opts);
+            assert!(found.is_empty(), "{arn}: {found:?}");
+        }
+    }
 
     #[test]
     fn field_table_matches_the_specification() {

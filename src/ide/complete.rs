@@ -374,11 +374,11 @@ fn value_completions(
             .iter()
             .map(|v| ctx.item(v, CompletionKind::Value, ctx.string(v), false))
             .collect(),
-        "Resource" if in_state => catalog::SERVICE_ARNS
-            .iter()
+        "Resource" if in_state => catalog::resource_arns()
+            .into_iter()
             .map(|(arn, doc)| Completion {
-                detail: Some(doc.to_string()),
-                ..ctx.item(arn, CompletionKind::Arn, ctx.string(arn), false)
+                detail: Some(doc),
+                ..ctx.item(&arn, CompletionKind::Arn, ctx.string(&arn), false)
             })
             .collect(),
         "ErrorEquals" => catalog::ERROR_NAMES
@@ -716,6 +716,12 @@ mod tests {
         let items = completions(&text, SourceKind::Json, off);
         assert_eq!(items[0].label, "arn:aws:states:::lambda:invoke");
         assert_eq!(items[0].insert, "\"arn:aws:states:::lambda:invoke\"");
+        // Every optimized API, with only the patterns it takes.
+        let arns = labels(&items);
+        assert!(arns.contains(&"arn:aws:states:::athena:getQueryResults"));
+        assert!(!arns.contains(&"arn:aws:states:::athena:getQueryResults.sync"));
+        assert!(arns.contains(&"arn:aws:states:::emr-serverless:startJobRun.sync"));
+        assert!(!arns.contains(&"arn:aws:states:::eks:runJob.waitForTaskToken"));
 
         let (text, off) = at(
             r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "x", "End": true, "Catch": [{"ErrorEquals": ["|"], "Next": "A"}]}}}"#,

@@ -18,7 +18,7 @@ mod graph;
 pub(crate) mod jsonata;
 pub(crate) mod paths;
 mod practice;
-mod resources;
+pub(crate) mod resources;
 mod structure;
 mod syntax;
 mod templates;
