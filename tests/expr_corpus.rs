@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use asl_lint::expr::jsonpath::{self, PathContext};
-use asl_lint::expr::{DollarValue, Scope, SplitMix64, intrinsic, parse_dollar_value};
+use asl_lint::expr::{DollarValue, parse_dollar_value};
 use serde_json::{Map, Value, json};
 
 fn extracted() -> Option<std::path::PathBuf> {
@@ -102,7 +102,6 @@ fn corpus_expressions_are_accepted() {
     let input = json!({"a": [1, {"b": 2}], "s": "x"});
     let ctx = json!({"Execution": {"Id": "id"}});
     let vars = Map::new();
-    let scope = Scope::new(&input, &ctx, &vars);
     let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap_or_default();
     let source_of = |name: &str| -> String {
         index
@@ -133,11 +132,7 @@ fn corpus_expressions_are_accepted() {
             let errors = match kind {
                 Some(ctx) => jsonpath::check(&s, ctx),
                 None => match parse_dollar_value(&s) {
-                    Ok(DollarValue::Intrinsic(call)) => {
-                        // Must not panic, whatever the outcome.
-                        let _ = intrinsic::evaluate(&call, &scope, &mut SplitMix64::new(0));
-                        vec![]
-                    }
+                    Ok(DollarValue::Intrinsic(_)) => vec![],
                     Ok(DollarValue::Path(p)) => {
                         let _ = jsonpath::evaluate(&p, &input, &ctx, &vars);
                         vec![]

@@ -1203,17 +1203,6 @@ struct Env<'a> {
 
 use super::json_type_name as json_type;
 
-fn a_json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Jayway's normalized form of a path, e.g. `$['a'][0]['b']`.
 pub fn normalized(path: &Path) -> String {
     normalized_prefix(path, path.segments.len())
@@ -1678,88 +1667,6 @@ fn function_value(f: PathFunction, value: Value) -> Result<Value, String> {
 // ---------------------------------------------------------------------------------------
 // ResultPath writes
 // ---------------------------------------------------------------------------------------
-
-/// Write `value` at `path` inside `target`, as ResultPath does: missing intermediate
-/// objects are created, an existing value is overwritten, array indexes must already
-/// exist. The path must be a reference path on `$`.
-pub fn set(path: &Path, target: &mut Value, value: Value) -> Result<(), EvalError> {
-    if path.root != Root::Input {
-        return Err(EvalError::runtime(
-            EvalErrorKind::InvalidArgument,
-            format!(
-                "Invalid ResultPath '{}' : a ResultPath must start with `$`",
-                path.text
-            ),
-        ));
-    }
-    let fail = |i: usize, what: String| {
-        EvalError::runtime(
-            EvalErrorKind::Type,
-            format!(
-                "Unable to apply ResultPath '{}' : {} at {}",
-                path.text,
-                what,
-                normalized_prefix(path, i)
-            ),
-        )
-    };
-    let mut cur = target;
-    let n = path.segments.len();
-    let mut value = Some(value);
-    for (i, seg) in path.segments.iter().enumerate() {
-        let is_last = i + 1 == n;
-        if seg.descendant {
-            return Err(fail(i, "a deep scan cannot be written to".to_string()));
-        }
-        match &seg.selector {
-            Selector::Name(name) => {
-                let Value::Object(map) = cur else {
-                    return Err(fail(
-                        i,
-                        format!("cannot set property '{name}' on {}", a_json_type(cur)),
-                    ));
-                };
-                if is_last {
-                    map.insert(name.clone(), value.take().unwrap_or(Value::Null));
-                    return Ok(());
-                }
-                cur = map
-                    .entry(name.clone())
-                    .or_insert_with(|| Value::Object(Map::new()));
-            }
-            Selector::Index(idx) => {
-                let Value::Array(items) = cur else {
-                    return Err(fail(
-                        i,
-                        format!("cannot set index [{idx}] on {}", a_json_type(cur)),
-                    ));
-                };
-                let Some(k) = resolve_index(*idx, items.len()) else {
-                    return Err(fail(
-                        i,
-                        format!(
-                            "index [{idx}] is out of bounds for an array of length {}",
-                            items.len()
-                        ),
-                    ));
-                };
-                if is_last {
-                    items[k] = value.take().unwrap_or(Value::Null);
-                    return Ok(());
-                }
-                cur = &mut items[k];
-            }
-            _ => {
-                return Err(fail(
-                    i,
-                    "only member names and indexes can be written to".to_string(),
-                ));
-            }
-        }
-    }
-    *cur = value.take().unwrap_or(Value::Null);
-    Ok(())
-}
 
 /// The JSONata step that reads field `name`: `.name`, or `.`my-name`` for a name that
 /// is not an identifier. `None` for a name with a backtick, which JSONata cannot quote.
@@ -2375,60 +2282,5 @@ mod tests {
             normalized(&p("$.a[0]['b c'][*]..d[1:2]")),
             "$['a'][0]['b c'][*]..['d'][1:2]"
         );
-    }
-
-    // --- set -------------------------------------------------------------------------
-
-    fn set_at(path: &str, mut target: Value, v: Value) -> Result<Value, EvalError> {
-        set(&p(path), &mut target, v)?;
-        Ok(target)
-    }
-
-    #[test]
-    fn set_like_result_path() {
-        let input = json!({"comment": "x"});
-        assert_eq!(set_at("$", input.clone(), json!("r")).unwrap(), json!("r"));
-        assert_eq!(
-            set_at("$.taskresult", input.clone(), json!("r")).unwrap(),
-            json!({"comment": "x", "taskresult": "r"})
-        );
-        assert_eq!(
-            set_at("$.a.b.c", input.clone(), json!(1)).unwrap(),
-            json!({"comment": "x", "a": {"b": {"c": 1}}})
-        );
-        assert_eq!(
-            set_at("$.comment", input.clone(), json!(2)).unwrap(),
-            json!({"comment": 2})
-        );
-        assert_eq!(
-            set_at("$['a b']", json!({}), json!(2)).unwrap(),
-            json!({"a b": 2})
-        );
-        assert_eq!(
-            set_at("$.l[1]", json!({"l": [0, 0]}), json!(9)).unwrap(),
-            json!({"l": [0, 9]})
-        );
-        assert_eq!(
-            set_at("$.l[-1].x", json!({"l": [{}, {}]}), json!(9)).unwrap(),
-            json!({"l": [{}, {"x": 9}]})
-        );
-        let e = set_at("$.l[2]", json!({"l": [0, 0]}), json!(9)).unwrap_err();
-        assert_eq!(e.error, "States.Runtime");
-        assert_eq!(
-            e.cause,
-            "Unable to apply ResultPath '$.l[2]' : index [2] is out of bounds for an array of length 2 at $['l']"
-        );
-        let e = set_at("$.comment.x", input.clone(), json!(1)).unwrap_err();
-        assert_eq!(
-            e.cause,
-            "Unable to apply ResultPath '$.comment.x' : cannot set property 'x' on a string at $['comment']"
-        );
-        let e = set_at("$.a", json!([1]), json!(1)).unwrap_err();
-        assert_eq!(
-            e.cause,
-            "Unable to apply ResultPath '$.a' : cannot set property 'a' on an array at $"
-        );
-        assert!(set_at("$$.a", json!({}), json!(1)).is_err());
-        assert!(set_at("$.a[*]", json!({"a": [1]}), json!(1)).is_err());
     }
 }
