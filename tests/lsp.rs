@@ -21,6 +21,8 @@ struct Client {
     configuration: Value,
     /// Requests the server sent, by method.
     server_requests: Vec<Value>,
+    /// Leave the server's requests unanswered (a slow or broken client).
+    hold_server_requests: bool,
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -76,6 +78,7 @@ impl Client {
             notifications: Vec::new(),
             configuration: Value::Null,
             server_requests: Vec::new(),
+            hold_server_requests: false,
         };
         let init = client.request("initialize", init_params);
         assert_eq!(init["result"]["serverInfo"]["name"], "asl-lint");
@@ -153,7 +156,9 @@ impl Client {
     }
 
     fn handle_other(&mut self, msg: Value) {
-        if msg.get("id").is_some() && msg.get("method").is_some() {
+        if msg.get("id").is_some() && msg.get("method").is_some() && self.hold_server_requests {
+            self.server_requests.push(msg);
+        } else if msg.get("id").is_some() && msg.get("method").is_some() {
             // A request from the server: answer `workspace/configuration` with the
             // settings held, anything else with null.
             let id = msg["id"].clone();
@@ -1056,6 +1061,56 @@ fn settings_are_pulled_when_the_client_answers_configuration() {
     );
     assert_eq!(codes(&c.diagnostics(&uri, 1)), ["ASL205"]);
     c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_pending_configuration_request_holds_nothing_back() {
+    let dir = temp_dir("pending");
+    let uri = format!("file://{}/faulty.asl.json", dir.display());
+    let mut c = Client::start_with(json!({
+        "processId": null, "rootUri": null,
+        "capabilities": {"workspace": {"configuration": true}}
+    }));
+    c.hold_server_requests = true;
+    // The configuration request stays unanswered: edits, diagnostics and requests go
+    // on with the settings held so far.
+    c.open(&uri, "asl", FAULTY);
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), ["ASL201", "ASL205"]);
+    let hover = c.call(
+        "textDocument/hover",
+        doc_pos(&uri, pos_of(FAULTY, "Pass", 0, 1)),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Pass")
+    );
+    let pending = c
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "workspace/configuration")
+        .expect("a configuration request")
+        .clone();
+    // The answer comes late: the document is linted again with it.
+    c.send(json!({"jsonrpc": "2.0", "id": pending["id"], "result": [{"ignore": ["ASL201"]}]}));
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), ["ASL205"]);
+    // A client that leaves without `shutdown`: the server ends with status 1, as the
+    // protocol says, when its input ends.
+    drop(c.stdin);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = c.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server still running after its input ended"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -68,8 +68,17 @@ pub fn run_stdio() -> ExitCode {
     });
     // The stdin reader may be blocked in a read that never returns; do not wait for it.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-    ExitCode::SUCCESS
+    // The protocol: 0 after `shutdown` then `exit`, 1 when the client went without
+    // asking for a shutdown.
+    if SHUT_DOWN.load(Ordering::Relaxed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
+
+/// Set when the client has sent `shutdown`.
+static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
 
 /// The server state shared by all handlers.
 pub struct Backend {
@@ -198,27 +207,68 @@ impl Backend {
         Arc::new(guard(|| Some(setup.lint(doc))).unwrap_or_default())
     }
 
-    /// Asks the client for the `aslLint` section; true when the settings changed.
-    async fn pull_settings(&self) -> bool {
-        if !self.pull_config.load(Ordering::Relaxed) {
-            return false;
+    /// Asks the client for the `aslLint` section, then lints the open documents again
+    /// if the settings changed; first registers the configuration-file watchers when
+    /// `register` says so. Runs as a task of its own: the server handles one message
+    /// at a time, and a handler that waited for the client's answers would hold back
+    /// every edit and request behind it (for good, with a client that never answers).
+    fn refresh_settings(&self, register: bool) {
+        let pull = self.pull_config.load(Ordering::Relaxed);
+        if !pull && !register {
+            return;
         }
-        let items = vec![ConfigurationItem {
-            scope_uri: None,
-            section: Some(settings::SECTION.to_string()),
-        }];
-        match self.client.configuration(items).await {
-            Ok(values) => {
-                let settings = match values.first() {
-                    Some(Value::Null) | None => Settings::default(),
-                    Some(v) => {
-                        Settings::from_value(&json!({ settings::SECTION: v })).unwrap_or_default()
-                    }
-                };
-                self.workspace.set(settings)
+        let client = self.client.clone();
+        let workspace = self.workspace.clone();
+        let docs = self.docs.clone();
+        let queue = self.queue.clone();
+        tokio::spawn(async move {
+            if register {
+                let _ = client.register_capability(vec![watch_config_files()]).await;
             }
-            Err(_) => false,
+            if pull && pull_settings(&client, &workspace).await {
+                docs.forget_results();
+                for uri in docs.uris() {
+                    let _ = queue.send(uri);
+                }
+            }
+        });
+    }
+}
+
+/// The registration of watchers for the configuration files (`asl-lint.toml`, ...).
+fn watch_config_files() -> Registration {
+    let watchers = crate::config::FILE_NAMES
+        .iter()
+        .map(|name| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(format!("**/{name}")),
+            kind: None,
+        })
+        .collect();
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    Registration {
+        id: "asl-lint-config-files".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    }
+}
+
+/// Asks the client for the `aslLint` section; true when the settings changed.
+async fn pull_settings(client: &Client, workspace: &Workspace) -> bool {
+    let items = vec![ConfigurationItem {
+        scope_uri: None,
+        section: Some(settings::SECTION.to_string()),
+    }];
+    match client.configuration(items).await {
+        Ok(values) => {
+            let settings = match values.first() {
+                Some(Value::Null) | None => Settings::default(),
+                Some(v) => {
+                    Settings::from_value(&json!({ settings::SECTION: v })).unwrap_or_default()
+                }
+            };
+            workspace.set(settings)
         }
+        Err(_) => false,
     }
 }
 
@@ -426,38 +476,22 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        if self.watch_files.load(Ordering::Relaxed) {
-            let watchers = crate::config::FILE_NAMES
-                .iter()
-                .map(|name| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(format!("**/{name}")),
-                    kind: None,
-                })
-                .collect();
-            let options = DidChangeWatchedFilesRegistrationOptions { watchers };
-            let registration = Registration {
-                id: "asl-lint-config-files".to_string(),
-                method: "workspace/didChangeWatchedFiles".to_string(),
-                register_options: serde_json::to_value(options).ok(),
-            };
-            let _ = self.client.register_capability(vec![registration]).await;
-        }
-        if self.pull_settings().await {
-            self.relint_all();
-        }
+        self.refresh_settings(self.watch_files.load(Ordering::Relaxed));
     }
 
     async fn shutdown(&self) -> Result<()> {
+        SHUT_DOWN.store(true, Ordering::Relaxed);
         Ok(())
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let changed = match Settings::from_value(&params.settings) {
-            Some(settings) => self.workspace.set(settings),
-            None => self.pull_settings().await,
-        };
-        if changed {
-            self.relint_all();
+        match Settings::from_value(&params.settings) {
+            Some(settings) => {
+                if self.workspace.set(settings) {
+                    self.relint_all();
+                }
+            }
+            None => self.refresh_settings(false),
         }
     }
 
