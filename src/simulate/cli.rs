@@ -83,7 +83,9 @@ pub struct SimulateArgs {
     /// Keep no history events (faster, flat memory).
     #[arg(long)]
     pub no_history: bool,
-    /// History-event limit (default 25000 for standard workflows; 0 means none).
+    /// History-event limit (default 25000 for standard workflows; 0 means none). Without
+    /// one, a loop in which no time passes ends after 100,000 transitions (times out with
+    /// a deadline; fails when history is kept); `--no-history` and no deadline let it run.
     #[arg(long)]
     pub max_events: Option<u64>,
     /// Workflow type (default: the template's, else standard).

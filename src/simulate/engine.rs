@@ -165,6 +165,11 @@ fn event(id: u64, now_ms: i64, (kind, details): (String, Value)) -> Event {
 /// (a million-item map would otherwise hold them all).
 const CHILD_EVENTS: usize = 200_000;
 
+/// State transitions without time passing after which an execution with no history
+/// limit but a deadline ends as timed out ([`Runner::check_time_passes`]). A Standard
+/// execution reaches its 25,000 events in about 10,000 transitions.
+const STILL_TRANSITIONS: u64 = 100_000;
+
 pub(crate) struct Runner<'p> {
     prog: &'p Program,
     opts: &'p SimulationOptions,
@@ -189,6 +194,9 @@ pub(crate) struct Runner<'p> {
     deadline_ms: Option<i64>,
     counters: HashMap<String, u64>,
     pub transitions: u64,
+    /// The virtual time of the last transition that found the clock moved, and the
+    /// transitions since ([`Runner::check_time_passes`]).
+    still: (i64, u64),
     rng: Cell<u64>,
     exec_input: Value,
     exec_name: String,
@@ -472,6 +480,7 @@ impl<'p> Runner<'p> {
             deadline_ms,
             counters: HashMap::new(),
             transitions: 0,
+            still: (start_ms, 0),
             rng: Cell::new(intrinsic::splitmix(opts.seed)),
             exec_input: input,
             exec_name,
@@ -677,6 +686,44 @@ impl<'p> Runner<'p> {
             }
         }
         Ok(())
+    }
+
+    /// Ends an execution that has no history limit (an Express workflow, or
+    /// `--max-events 0`) and made [`STILL_TRANSITIONS`] transitions without its virtual
+    /// clock moving: a loop with no Wait and no exit. With a deadline (Express's five
+    /// minutes, TimeoutSeconds) it times out, as AWS would end it; without one, only a
+    /// history kept in memory stops it, before it fills the memory.
+    fn check_time_passes(&mut self) -> Result<(), Failure> {
+        if self.still.0 != self.now_ms {
+            self.still = (self.now_ms, 0);
+        }
+        self.still.1 += 1;
+        if self.max_events > 0 || self.still.1 <= STILL_TRANSITIONS {
+            return Ok(());
+        }
+        let (error, kind, why) = if self.deadline_ms.is_some() {
+            (
+                "States.Timeout",
+                FailKind::TimedOut,
+                "a loop without an exit runs until the execution times out",
+            )
+        } else if self.opts.history {
+            (
+                "States.Runtime",
+                FailKind::Fatal,
+                "with no history limit, the history of a loop without an exit would fill the memory (--no-history lets it run on)",
+            )
+        } else {
+            return Ok(());
+        };
+        Err(Failure {
+            error: Some(error.into()),
+            cause: Some(format!(
+                "asl-lint ended the execution after {STILL_TRANSITIONS} state transitions in which no time passed: {why}"
+            )),
+            kind,
+            reported: false,
+        })
     }
 
     /// Advances the virtual clock, failing with a time-out past the execution deadline.
@@ -922,6 +969,7 @@ impl<'p> Runner<'p> {
         let mut input = input;
         loop {
             self.transitions += 1;
+            self.check_time_passes()?;
             match self.run_state(&scope.states[idx], input, vars)? {
                 Flow::Next(n, out) => {
                     idx = n;

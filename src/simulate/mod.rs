@@ -312,7 +312,7 @@ fn run_on_this_thread(
     let end = runner.run();
     let (status, output, error, cause) = match end.output {
         Ok(v) => (Status::Succeeded, Some(v), None, None),
-        Err(f) if f.kind == engine::FailKind::TimedOut => (Status::TimedOut, None, None, None),
+        Err(f) if f.kind == engine::FailKind::TimedOut => (Status::TimedOut, None, None, f.cause),
         Err(f) => (Status::Failed, None, f.error, f.cause),
     };
     Ok(Execution {

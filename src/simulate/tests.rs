@@ -136,6 +136,52 @@ fn wait_uses_the_virtual_clock_and_execution_timeout() {
 }
 
 #[test]
+fn a_loop_in_which_no_time_passes_ends() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "A"},
+        "D": {"Type": "Succeed"}}});
+    let run_as = |machine_type, max_events, history| {
+        let opts = SimulationOptions {
+            machine_type,
+            max_events,
+            history,
+            ..Default::default()
+        };
+        simulate(&def.to_string(), &opts).unwrap()
+    };
+    // Express: no history limit, but five minutes that the loop would use up.
+    let x = run_as(MachineType::Express, None, true);
+    assert_eq!((x.status, x.transitions), (Status::TimedOut, 100_001));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "asl-lint ended the execution after 100000 state transitions in which no time passed: a loop without an exit runs until the execution times out"
+        )
+    );
+    assert_eq!(x.events.last().unwrap().kind, "ExecutionTimedOut");
+    // Standard with the history limit lifted: the history would grow without end.
+    let x = run_as(MachineType::Standard, Some(0), true);
+    assert_eq!(
+        (x.status, x.error.as_deref()),
+        (Status::Failed, Some("States.Runtime"))
+    );
+    // Standard keeps its 25,000 events.
+    let x = run_as(MachineType::Standard, None, true);
+    assert_eq!(x.events.len(), 25_000);
+    // A Wait in the loop moves the clock: the Express deadline ends it as AWS would.
+    let mut waits = def.clone();
+    waits["States"]["A"] = json!({"Type": "Wait", "Seconds": 1, "Next": "C"});
+    let opts = SimulationOptions {
+        machine_type: MachineType::Express,
+        history: false,
+        ..Default::default()
+    };
+    let x = simulate(&waits.to_string(), &opts).unwrap();
+    assert_eq!((x.status, x.cause), (Status::TimedOut, None));
+}
+
+#[test]
 fn task_mocks_retry_and_catch() {
     let def = json!({"StartAt": "T", "States": {
         "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},

@@ -388,8 +388,13 @@ fn result_lines(s: &mut String, exec: &Execution) {
                 exec.cause.as_deref().unwrap_or("(no cause)")
             );
         }
-        Status::TimedOut => {
-            let _ = writeln!(s, "TIMED_OUT after {transitions}");
-        }
+        Status::TimedOut => match &exec.cause {
+            Some(cause) => {
+                let _ = writeln!(s, "TIMED_OUT after {transitions}: {cause}");
+            }
+            None => {
+                let _ = writeln!(s, "TIMED_OUT after {transitions}");
+            }
+        },
     }
 }
