@@ -107,6 +107,8 @@ pub(crate) struct CState {
     pub parameters: Option<Tpl>,
     pub result_selector: Option<Tpl>,
     pub item_selector: Option<Tpl>,
+    /// `ItemBatcher.BatchInput`, evaluated once per Map state.
+    pub batch_input: Option<Tpl>,
     pub assign: Option<Tpl>,
     pub output: Option<Tpl>,
     pub arguments: Option<Tpl>,
@@ -527,6 +529,16 @@ fn compile_state(
     let parameters = tpl("Parameters", &mut errs);
     let result_selector = tpl("ResultSelector", &mut errs);
     let item_selector = tpl("ItemSelector", &mut errs);
+    let batch_input = def
+        .get("ItemBatcher")
+        .and_then(|b| b.get("BatchInput"))
+        .map(|x| {
+            if jsonata {
+                jsonata_template(x, "BatchInput", &mut errs)
+            } else {
+                path_template(x, &mut errs)
+            }
+        });
     let assign = tpl("Assign", &mut errs);
     let output = if jsonata {
         tpl("Output", &mut errs)
@@ -660,6 +672,7 @@ fn compile_state(
         parameters,
         result_selector,
         item_selector,
+        batch_input,
         assign,
         output,
         arguments,

@@ -1897,36 +1897,59 @@ impl<'p> Runner<'p> {
         if tol_pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
             return Err(self.runtime(fr, "ToleratedFailurePercentage must be between 0 and 100."));
         }
-        // Batching (distributed).
+        // Batching (distributed): each item is selected (ItemSelector) first, then the
+        // selected items are grouped; a batch's iteration gets
+        // `{"BatchInput": <BatchInput evaluated>, "Items": [...]}`.
         let batcher = st.def.get("ItemBatcher").and_then(Value::as_object);
-        // An object's member goes to its iteration as {"Key": ..., "Value": ...}; in a
-        // batch too.
+        let mut selector = st.item_selector.as_ref().or(st.parameters.as_ref());
+        // An object's member goes to its iteration as {"Key": ..., "Value": ...}.
         let pair = |k: &str, v: Value| json!({"Key": k, "Value": v});
-        let (items, keys) = match (keys, batcher) {
-            (Some(k), Some(_)) => (k.iter().zip(items).map(|(k, v)| pair(k, v)).collect(), None),
-            (k, _) => (items, k),
-        };
-        let items: Vec<Value> = match batcher {
+        let (items, keys) = match batcher {
             Some(b) => {
+                let mut selected = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    let key = keys.as_ref().map(|k| k[i].clone());
+                    selected.push(match selector {
+                        Some(t) => {
+                            let ifr = Frame {
+                                st,
+                                entered_id: fr.entered_id,
+                                entered_ms: fr.entered_ms,
+                                retry: fr.retry,
+                                item: Some((i, item, key)),
+                            };
+                            self.eval_tpl(t, &Env::new(self, &ifr, eff, vars))?
+                        }
+                        None => match key {
+                            Some(k) => pair(&k, item),
+                            None => item,
+                        },
+                    });
+                }
+                selector = None;
                 let size = b
                     .get("MaxItemsPerBatch")
                     .and_then(Value::as_u64)
-                    .unwrap_or(items.len().max(1) as u64)
+                    .unwrap_or(selected.len().max(1) as u64)
                     .max(1) as usize;
-                let batch_input = b.get("BatchInput").cloned();
-                items
+                let batch_input = match &st.batch_input {
+                    Some(t) => Some(self.eval_tpl(t, &Env::new(self, fr, eff, vars))?),
+                    None => None,
+                };
+                let batches = selected
                     .chunks(size)
                     .map(|c| {
-                        let mut m = match &batch_input {
-                            Some(Value::Object(o)) => o.clone(),
-                            _ => Map::new(),
-                        };
+                        let mut m = Map::new();
+                        if let Some(v) = &batch_input {
+                            m.insert("BatchInput".into(), v.clone());
+                        }
                         m.insert("Items".into(), Value::Array(c.to_vec()));
                         Value::Object(m)
                     })
-                    .collect()
+                    .collect();
+                (batches, None)
             }
-            None => items,
+            None => (items, keys),
         };
         let len = items.len();
         // The MapRunStarted event of a Distributed Map in the top-level history: its
@@ -1937,7 +1960,6 @@ impl<'p> Runner<'p> {
             let id = self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": ""})))?;
             map_run = top.then_some(id);
         }
-        let selector = st.item_selector.as_ref().or(st.parameters.as_ref());
         let mut results = Vec::with_capacity(len);
         let mut failures = 0usize;
         let tolerant = tol_count.is_some() || tol_pct.is_some();

@@ -182,6 +182,45 @@ fn a_loop_in_which_no_time_passes_ends() {
 }
 
 #[test]
+fn item_batcher_selects_each_item_then_batches_with_the_batch_input() {
+    let def = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "ItemsPath": "$.items",
+        "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index"},
+        "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"k.$": "$.tag", "fixed": 1}},
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "S", "States": {"S": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    let x = run(def, json!({"items": [1, 2, 3], "tag": "t"}));
+    assert_eq!(
+        x.output,
+        Some(json!([
+            {"BatchInput": {"k": "t", "fixed": 1}, "Items": [{"v": 1, "i": 0}, {"v": 2, "i": 1}]},
+            {"BatchInput": {"k": "t", "fixed": 1}, "Items": [{"v": 3, "i": 2}]}
+        ]))
+    );
+    // JSONata: BatchInput's expressions are evaluated; no BatchInput, no member.
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+        "Type": "Map", "Items": "{% $states.input.items %}",
+        "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"k": "{% $states.input.tag %}"}},
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "S", "States": {"S": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    let x = run(def.clone(), json!({"items": [1, 2, 3], "tag": "t"}));
+    assert_eq!(
+        x.output,
+        Some(
+            json!([{"BatchInput": {"k": "t"}, "Items": [1, 2]}, {"BatchInput": {"k": "t"}, "Items": [3]}])
+        )
+    );
+    let mut bare = def;
+    bare["States"]["M"]["ItemBatcher"] = json!({"MaxItemsPerBatch": 3});
+    let x = run(bare, json!({"items": [1, 2, 3]}));
+    assert_eq!(x.output, Some(json!([{"Items": [1, 2, 3]}])));
+}
+
+#[test]
 fn task_mocks_retry_and_catch() {
     let def = json!({"StartAt": "T", "States": {
         "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
