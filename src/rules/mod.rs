@@ -682,12 +682,21 @@ pub(crate) fn did_you_mean<'n>(
     name: &str,
     candidates: impl Iterator<Item = &'n str>,
 ) -> Option<&'n str> {
+    did_you_mean_preferring(name, candidates.map(|c| (c, false)))
+}
+
+/// [`did_you_mean`] where each candidate says whether it is preferred: of the closest
+/// candidates, a preferred one wins over a shorter one.
+pub(crate) fn did_you_mean_preferring<'n>(
+    name: &str,
+    candidates: impl Iterator<Item = (&'n str, bool)>,
+) -> Option<&'n str> {
     let target: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
     let max = (name.chars().count() / 3).clamp(1, 4);
-    let mut best: Option<(usize, usize, &'n str)> = None;
+    let mut best: Option<((usize, bool, usize), &'n str)> = None;
     let mut buf = Vec::new();
     let mut rows = crate::expr::DistanceRows::default();
-    for c in candidates {
+    for (c, preferred) in candidates {
         if c == name {
             continue;
         }
@@ -699,11 +708,12 @@ pub(crate) fn did_you_mean<'n>(
         buf.clear();
         buf.extend(c.chars().flat_map(char::to_lowercase));
         let d = crate::expr::char_distance(&target, &buf, &mut rows);
-        if d <= max && best.is_none_or(|(bd, bl, _)| (d, c.len()) < (bd, bl)) {
-            best = Some((d, c.len(), c));
+        let rank = (d, !preferred, c.len());
+        if d <= max && best.is_none_or(|(b, _)| rank < b) {
+            best = Some((rank, c));
         }
     }
-    best.map(|(_, _, c)| c)
+    best.map(|(_, c)| c)
 }
 
 /// The candidate at most `max` edits from `name` (case-sensitive), the closest first,

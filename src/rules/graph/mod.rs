@@ -9,8 +9,8 @@ pub mod unknown_start_at;
 pub mod unreachable_state;
 
 use crate::diagnostics::{Applicability, Fix};
-use crate::model::{Scope, StateMachine, TransitionKind};
-use crate::rules::{LintContext, Sink, did_you_mean};
+use crate::model::{Scope, TransitionKind};
+use crate::rules::{LintContext, Sink, did_you_mean_preferring};
 use crate::syntax::Member;
 use crate::syntax::edit::string_like;
 
@@ -51,26 +51,39 @@ pub(super) fn report_unknown_targets(
                     scope.describe(machine)
                 );
                 let catch = matches!(t.kind, TransitionKind::Catch(_));
-                report_with_suggestion(ctx, sink, machine, scope, t.member, message, catch);
+                let from = Some(state.name);
+                report_with_suggestion(ctx, sink, scope, from, t.member, message, catch);
             }
         }
     }
 }
 
 /// Reports `member` (whose value names a missing state) with a did-you-mean help and
-/// fix drawn from the states of `scope`.
+/// fix drawn from the states of `scope`: never `from`, the state that names the target
+/// (a transition to itself is seldom what a typo meant), and of equally close names, one
+/// that nothing reaches yet (the likelier one to have been meant).
 pub(super) fn report_with_suggestion(
     ctx: &LintContext<'_, '_>,
     sink: &mut Sink<'_>,
-    _machine: &StateMachine<'_, '_>,
     scope: &Scope<'_, '_>,
+    from: Option<&str>,
     member: &Member<'_>,
     message: String,
     catch: bool,
 ) {
     let target = member.value.as_str().unwrap_or("");
     let suggestion = if sink.may_suggest() {
-        did_you_mean(target, scope.states.iter().map(|s| s.name))
+        let reachable = ctx.graphs.map(|g| &g.scope(scope.id).reachable);
+        let candidates = scope
+            .states
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| Some(s.name) != from)
+            .map(|(i, s)| {
+                let unreached = reachable.is_some_and(|r| r.get(i) == Some(&false));
+                (s.name, unreached)
+            });
+        did_you_mean_preferring(target, candidates)
     } else {
         None
     };

@@ -45,6 +45,6 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             "StartAt names \"{name}\", which is not a state of {}",
             scope.describe(machine)
         );
-        super::report_with_suggestion(ctx, sink, machine, scope, member, message, false);
+        super::report_with_suggestion(ctx, sink, scope, None, member, message, false);
     }
 }
