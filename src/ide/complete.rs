@@ -122,7 +122,18 @@ fn complete(
                     .next()
                     .filter(|c| *c == '"' || *c == '\''),
             };
-            value_completions(&ctx, machine, cursor, key, offset)
+            let mut items = value_completions(&ctx, machine, cursor, key, offset);
+            // `Type:` with nothing after the colon: YAML needs a space before the value
+            // (`Type:Pass` is one plain string).
+            if kind == SourceKind::Yaml
+                && range.start > 0
+                && text.as_bytes()[range.start as usize - 1] == b':'
+            {
+                for item in &mut items {
+                    item.insert.insert(0, ' ');
+                }
+            }
+            items
         }
     }
 }
@@ -936,6 +947,43 @@ mod tests {
         // A JSONPath `.$` field reads variables too; YAML works the same.
         let yaml = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Assign:\n      n: 1\n    Next: B\n  B:\n    Type: Pass\n    Parameters:\n      x.$: \"$|\"\n    End: true\n";
         assert_eq!(variable_labels(yaml, SourceKind::Yaml), ["$n"]);
+    }
+
+    /// A YAML mapping ends at its last value: after it, the indentation of the cursor
+    /// (or of the key before the colon) says which mapping is completed.
+    #[test]
+    fn yaml_completes_by_indentation_after_the_last_value() {
+        let complete = |t: &str| {
+            let (text, off) = at(t);
+            completions(&text, SourceKind::Yaml, off)
+        };
+        let state_c = "  C:\n    Type: Succeed\n";
+        // An empty Next as the state's last field, another state after it.
+        let items = complete(&format!(
+            "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: |\n{state_c}"
+        ));
+        assert_eq!(labels(&items), ["A", "C"]);
+        // A new line at the fields' indentation, before the next state and at the end.
+        for after in [state_c, ""] {
+            let items = complete(&format!(
+                "StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: true\n    |\n{after}"
+            ));
+            assert!(labels(&items).contains(&"Comment"), "{items:?}");
+            assert!(labels(&items).contains(&"InputPath"), "{items:?}");
+            assert!(!labels(&items).contains(&"Pass state"), "{items:?}");
+        }
+        // At the states' indentation: a new state.
+        let items = complete("StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: true\n  |\n");
+        assert!(labels(&items).contains(&"Pass state"), "{items:?}");
+        // No space after the colon: the value brings one.
+        let items = complete("StartAt: A\nStates:\n  A:\n    Type:|\n    End: true\n");
+        let pass = items.iter().find(|c| c.label == "Pass").unwrap();
+        assert_eq!(pass.insert, " Pass");
+        let items = complete("StartAt: A\nStates:\n  A:\n    Type: |\n    End: true\n");
+        assert_eq!(
+            items.iter().find(|c| c.label == "Pass").unwrap().insert,
+            "Pass"
+        );
     }
 
     #[test]

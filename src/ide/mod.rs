@@ -204,9 +204,26 @@ pub(crate) fn locate(
     } else {
         innermost_object(last)
     };
-    let container = classify(machine, stack[ci], &stack[..ci]);
+    let mut container = classify(machine, stack[ci], &stack[..ci]);
     let (token, before) = token_around(text, offset);
     let bytes = text.as_bytes();
+    // A YAML block mapping ends at its last value, so a cursor after it (at the end of
+    // a line, on a blank line) is outside it: its indentation says which it belongs to.
+    if kind == SourceKind::Yaml {
+        let column = match before {
+            Some(i) if bytes[i] == b':' => Some(key_column(text, i)),
+            Some(i) if bytes[i] == b'\n' => {
+                Some(token.start as usize - line_start(text, token.start as usize))
+            }
+            None => Some(token.start as usize - line_start(text, token.start as usize)),
+            _ => None,
+        };
+        if let Some(column) = column
+            && let Some((node, ancestors)) = yaml_block_at(text, root, offset, column)
+        {
+            container = classify(machine, node, &ancestors);
+        }
+    }
     match before {
         Some(i) if bytes[i] == b':' => {
             let key = key_before(text, i)?;
@@ -250,6 +267,83 @@ pub(crate) fn locate(
         }),
         _ => None,
     }
+}
+
+/// The byte offset where the line holding `i` starts.
+fn line_start(text: &str, i: usize) -> usize {
+    text[..i].rfind('\n').map_or(0, |n| n + 1)
+}
+
+/// The column of the key on the line of the `:` at `colon`, after the indentation and
+/// any `- ` of a sequence item.
+fn key_column(text: &str, colon: usize) -> usize {
+    let start = line_start(text, colon);
+    let line = &text.as_bytes()[start..colon];
+    let mut i = 0;
+    loop {
+        while i < line.len() && line[i] == b' ' {
+            i += 1;
+        }
+        if i + 1 < line.len() && line[i] == b'-' && line[i + 1] == b' ' {
+            i += 1;
+            continue;
+        }
+        return i;
+    }
+}
+
+/// The YAML block mapping whose keys stand at `column` and that is the last to start
+/// before `offset`, with its ancestors from the root: where a key typed at that column
+/// would go.
+fn yaml_block_at<'a, 's>(
+    text: &str,
+    root: &'a Node<'s>,
+    offset: u32,
+    column: usize,
+) -> Option<(&'a Node<'s>, Vec<&'a Node<'s>>)> {
+    let mut best: Option<(&'a Node<'s>, Vec<&'a Node<'s>>)> = None;
+    let mut path: Vec<&'a Node<'s>> = Vec::new();
+    fn walk<'a, 's>(
+        text: &str,
+        node: &'a Node<'s>,
+        offset: u32,
+        column: usize,
+        path: &mut Vec<&'a Node<'s>>,
+        best: &mut Option<(&'a Node<'s>, Vec<&'a Node<'s>>)>,
+    ) {
+        if node.range.start > offset {
+            return;
+        }
+        match &node.value {
+            Value::Object(members) => {
+                if let Some(first) = members.first() {
+                    let at = first.key_range.start as usize;
+                    if at - line_start(text, at) == column
+                        && best
+                            .as_ref()
+                            .is_none_or(|(b, _)| b.range.start <= node.range.start)
+                    {
+                        *best = Some((node, path.clone()));
+                    }
+                }
+                path.push(node);
+                for m in members {
+                    walk(text, &m.value, offset, column, path, best);
+                }
+                path.pop();
+            }
+            Value::Array(items) => {
+                path.push(node);
+                for item in items {
+                    walk(text, item, offset, column, path, best);
+                }
+                path.pop();
+            }
+            _ => {}
+        }
+    }
+    walk(text, root, offset, column, &mut path, &mut best);
+    best
 }
 
 /// The word (with an opening quote) around `offset`, and the index of the first
