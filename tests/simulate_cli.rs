@@ -1007,6 +1007,25 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
     );
     assert_eq!((code, err.as_str()), (1, ""));
     insta::assert_snapshot!("trace_map_retry_then_failure", out);
+
+    // A Fail state ends a branch or an iteration: no failure event follows it (as on
+    // AWS), yet the trace names its error, each retry of the state around it, and the
+    // catch, at the level of that state.
+    let fails = dir.file(
+        "fails.asl.json",
+        r#"{"StartAt": "P", "States": {
+  "P": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Fail", "Error": "BErr", "Cause": "bc"}}}],
+    "Retry": [{"ErrorEquals": ["BErr"], "MaxAttempts": 2, "IntervalSeconds": 3}],
+    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "M"}], "Next": "M"},
+  "M": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "F", "States": {
+      "F": {"Type": "Fail", "Error": "FErr"}}},
+    "Retry": [{"ErrorEquals": ["FErr"], "MaxAttempts": 1, "IntervalSeconds": 2}],
+    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": null, "Next": "Done"}], "End": true},
+  "Done": {"Type": "Succeed"}}}"#,
+    );
+    let (code, out, err) = run(&[&fails, "--input", r#"{"items": [1]}"#], "");
+    assert_eq!((code, err.as_str()), (0, ""));
+    insta::assert_snapshot!("trace_fail_states_in_parallel_and_map", out);
 }
 
 /// `--mock STATE=JSON` gives one state's responses on the command line: alone, from a

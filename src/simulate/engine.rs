@@ -212,6 +212,8 @@ pub(crate) struct Runner<'p> {
     /// Which rule each Choice state took, by the id of its `ChoiceStateExited` event
     /// (with history only): what the trace shows, and AWS's history does not.
     pub choices: Vec<(u64, Option<usize>)>,
+    /// [`super::Execution::fail_states`].
+    pub fail_states: Vec<(u64, Option<String>, Option<String>)>,
 }
 
 /// Result of a whole run.
@@ -493,6 +495,7 @@ impl<'p> Runner<'p> {
             jsonata: jsonata::Evaluator::new(start_ms, intrinsic::splitmix(opts.seed ^ 0x15a7a)),
             choice_taken: Cell::new(None),
             choices: Vec::new(),
+            fail_states: Vec::new(),
         }
     }
 
@@ -1015,7 +1018,14 @@ impl<'p> Runner<'p> {
             StateType::Succeed => self
                 .simple_output(&fr, input, vars)
                 .map(|out| (out, None, None)),
-            StateType::Fail => Err(self.fail(&fr, input, vars)),
+            StateType::Fail => {
+                let f = self.fail(&fr, input, vars);
+                if self.suppress == 0 && self.opts.history {
+                    self.fail_states
+                        .push((fr.entered_id, f.error.clone(), f.cause.clone()));
+                }
+                Err(f)
+            }
             StateType::Task | StateType::Parallel | StateType::Map => {
                 self.with_retry(&mut fr, input, vars)
             }

@@ -172,6 +172,11 @@ pub struct Execution {
     /// The child executions of the Distributed Map states the history records (not
     /// part of it, as on AWS), in the order they ran. Empty without history.
     pub children: Vec<ChildRun>,
+    /// The error and cause of each Fail state the top-level history entered, by the
+    /// id of its `FailStateEntered` event (AWS records them only when the execution
+    /// fails there): for the trace of a Parallel or Map state that a Fail state inside
+    /// made fail. Empty without history.
+    pub fail_states: Vec<(u64, Option<String>, Option<String>)>,
 }
 
 /// The history of one item's child execution of a Distributed Map state.
@@ -323,6 +328,7 @@ fn run_on_this_thread(
         events: std::mem::take(&mut runner.events),
         choices: std::mem::take(&mut runner.choices),
         children: std::mem::take(&mut runner.children),
+        fail_states: std::mem::take(&mut runner.fail_states),
         transitions: runner.transitions,
     })
 }

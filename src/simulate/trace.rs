@@ -110,6 +110,7 @@ struct History<'a> {
     events: &'a [Event],
     choices: &'a [(u64, Option<usize>)],
     children: &'a [ChildRun],
+    fail_states: &'a [(u64, Option<String>, Option<String>)],
 }
 
 /// Reads the history once: the text trace, and the run for the graph into `run`.
@@ -119,6 +120,7 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
         events: &exec.events,
         choices: &exec.choices,
         children: &exec.children,
+        fail_states: &exec.fail_states,
     };
     let open = walk_events(&mut s, history, 0, run);
     // A failed run ends in the states still open (a Choice that matched no rule, a
@@ -147,9 +149,58 @@ fn walk_events<'a>(
     let mut open: Vec<Open> = Vec::new();
     // The last error shown, for a Map or Parallel state that fails because of it.
     let mut last_error: (&str, &str) = ("", "");
+    // A failure's line already said that the Map or Parallel state around it is
+    // tried again.
+    let mut retry_told = false;
+    let is_container = |o: &Open| o.ty == "Map" || o.ty == "Parallel";
     for (i, e) in history.events.iter().enumerate() {
-        let pad = "  ".repeat(depth);
         let k = e.kind.as_str();
+        // A Map or Parallel state started again without a failure event before it (a
+        // Fail state inside ended the branch or iteration): tell the retry here.
+        if let Some(ty) = k.strip_suffix("StateStarted")
+            && matches!(ty, "Map" | "Parallel")
+            && i > 0
+            && history.events[i - 1].kind != format!("{ty}StateEntered")
+        {
+            if retry_told {
+                retry_told = false;
+            } else {
+                while open.last().is_some_and(|o| !is_container(o)) {
+                    if let Some(o) = open.pop() {
+                        run.visit(o.name, Visit::Failed);
+                    }
+                }
+                if ty == "Parallel" {
+                    depth = depth.saturating_sub(1);
+                }
+                let after = millis(e)
+                    .zip(millis(&history.events[i - 1]))
+                    .map(|(b, a)| format!(" after {}", duration(b - a)));
+                if let Some(o) = open.last_mut() {
+                    o.retries += 1;
+                    let (error, cause) = last_error;
+                    let _ = writeln!(
+                        s,
+                        "{}  ! {}{}  (retry {} of \"{}\"{})",
+                        "  ".repeat(depth),
+                        if error.is_empty() {
+                            "(no error)"
+                        } else {
+                            error
+                        },
+                        if cause.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {cause}")
+                        },
+                        o.retries,
+                        o.name,
+                        after.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        let pad = "  ".repeat(depth);
         if let Some(ty) = k.strip_suffix("StateEntered") {
             let name = detail(e, "name");
             let _ = writeln!(s, "{pad}{name} ({ty})  input: {}", detail(e, "input"));
@@ -161,6 +212,13 @@ fn walk_events<'a>(
             }
             if ty == "Fail" {
                 run.visit(name, Visit::Failed);
+                if let Ok(at) = history.fail_states.binary_search_by_key(&e.id, |f| f.0) {
+                    let (_, error, cause) = &history.fail_states[at];
+                    last_error = (
+                        error.as_deref().unwrap_or(""),
+                        cause.as_deref().unwrap_or(""),
+                    );
+                }
             } else {
                 open.push(Open {
                     name,
@@ -236,7 +294,6 @@ fn walk_events<'a>(
                 | "ParallelStateFailed"
         ) {
             let own = k == "MapStateFailed" || k == "ParallelStateFailed";
-            let is_container = |o: &Open| o.ty == "Map" || o.ty == "Parallel";
             if own {
                 // States inside that ended without an event (a Choice that matched no
                 // rule) are over too.
@@ -271,6 +328,7 @@ fn walk_events<'a>(
                     container,
                 } => {
                     let mut of = String::new();
+                    retry_told = container;
                     if container {
                         // The failing state is over; the Map or Parallel state around
                         // it starts again.
@@ -339,6 +397,7 @@ fn walk_events<'a>(
                     events: &child.events,
                     choices: &child.choices,
                     children: &[],
+                    fail_states: &[],
                 };
                 for name in walk_events(s, inner, depth + 2, run) {
                     run.visit(name, Visit::Failed);
