@@ -416,6 +416,11 @@ impl Flattener<'_> {
                 let range = scalar.outer(start..end);
                 self.synthetic(&value, range);
                 done = end;
+            } else if in_sub.is_some() {
+                // In an `Fn::Sub` template, CloudFormation fills every other `${Name}`
+                // itself (a parameter, a resource, `Res.Attr`, `AWS::Region`, ...):
+                // known at deploy time, not a placeholder left open.
+                self.out.computed.push(name.trim().to_string());
             }
             search = end;
         }

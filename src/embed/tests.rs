@@ -113,6 +113,26 @@ fn triple(code: &str, sev: &str, at: &str) -> (String, String, String) {
 }
 
 #[test]
+fn sub_references_are_filled_by_cloudformation_not_reported() {
+    // In `!Sub`, `${OrderFn.Arn}` and `${AWS::Region}` are CloudFormation's to fill;
+    // `${!Later}` is the literal `${Later}`, which DefinitionSubstitutions would fill
+    // and do not: that one is unresolved.
+    let text = r#"Resources:
+  OrderFn:
+    Type: AWS::Serverless::Function
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionString: !Sub |
+        {"StartAt": "Charge", "States": {
+          "Charge": {"Type": "Task", "Resource": "${OrderFn.Arn}",
+                     "Parameters": {"region": "${AWS::Region}", "fn": "${OrderFn}", "later": "${!Later}"},
+                     "End": true}}}
+"#;
+    assert_eq!(lint_yaml(text), vec![triple("ASL801", "info", "${!Later}")]);
+}
+
+#[test]
 fn yaml_sam_block_scalar_and_sub_positions() {
     let text = r#"AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
