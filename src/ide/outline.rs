@@ -223,8 +223,13 @@ pub fn folding_ranges(text: &str, kind: SourceKind) -> Vec<(u32, u32)> {
             Value::Tagged(t) => stack.push((start, &t.node)),
             _ => continue,
         }
+        // A YAML document's block mapping has no line of its own to fold from: folding
+        // its first line would hide its sibling keys.
+        let block_root = kind == SourceKind::Yaml
+            && doc.root.as_ref().is_some_and(|r| std::ptr::eq(r, node))
+            && !text[node.range.as_usize()].starts_with(['{', '[']);
         let range = TextRange::new(start.min(node.range.start), node.range.end);
-        if let Some(r) = fold(text, &lines, range, kind) {
+        if let Some(r) = fold(text, &lines, range, kind).filter(|_| !block_root) {
             out.push(r);
         }
     }
@@ -307,5 +312,12 @@ mod tests {
             folding_ranges(text, SourceKind::Json),
             vec![(0, 6), (1, 2), (4, 5)]
         );
+        // YAML: each key's block folds from the key's line; the document's own mapping
+        // does not (folding its first line would hide the keys after it). A flow
+        // mapping at the top folds as in JSON.
+        let yaml = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: true\n";
+        assert_eq!(folding_ranges(yaml, SourceKind::Yaml), vec![(1, 4), (2, 4)]);
+        let flow = "{StartAt: A,\n States: {A: {Type: Succeed}}\n}\n";
+        assert_eq!(folding_ranges(flow, SourceKind::Yaml), vec![(0, 2)]);
     }
 }
