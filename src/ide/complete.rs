@@ -463,6 +463,7 @@ fn expression_completions(
         let path = &word[..dot];
         let mut members: Vec<(String, String)> = member_completions(path, jsonata)
             .into_iter()
+            .filter(|(n, _)| available_here(machine, offset, path, n))
             .map(|(n, d)| (n.to_string(), d.to_string()))
             .collect();
         if members.is_empty() {
@@ -538,6 +539,42 @@ fn expression_completions(
             .collect();
     }
     Vec::new()
+}
+
+/// False for a member that the state and field at `offset` cannot read, as ASL602 and
+/// ASL307 judge it: `$states.result` outside the Output and Assign of a Task, Parallel
+/// or Map state, `$states.errorOutput` outside a catcher, `$$.Map` outside a Map
+/// state's ItemSelector (or Parameters).
+fn available_here(machine: &StateMachine<'_, '_>, offset: u32, path: &str, member: &str) -> bool {
+    let wanted = match (path, member) {
+        ("$states", "result" | "errorOutput") | ("$$", "Map") => member,
+        _ => return true,
+    };
+    // The innermost state around the cursor, and its field there.
+    let Some(state) = machine
+        .all_states()
+        .filter(|s| s.node.range.touches(offset))
+        .min_by_key(|s| s.node.range.len())
+    else {
+        return true;
+    };
+    let Some(members) = state.node.as_object() else {
+        return true;
+    };
+    let Some(field) = members.iter().find(|m| m.range().touches(offset)) else {
+        return true;
+    };
+    let field = field.key.as_ref();
+    match wanted {
+        "result" => {
+            matches!(
+                state.kind,
+                Some(StateType::Task | StateType::Parallel | StateType::Map)
+            ) && matches!(field, "Output" | "Assign")
+        }
+        "errorOutput" => field == "Catch",
+        _ => state.kind == Some(StateType::Map) && matches!(field, "ItemSelector" | "Parameters"),
+    }
 }
 
 /// The members of what `path` (the text before a `.`) names, each with one line about
@@ -792,11 +829,23 @@ mod tests {
         };
         let (text, off) = pass("$$.|");
         let items = completions(&text, SourceKind::Json, off);
+        // `$$.Map` is only set in a Map state's ItemSelector (ASL307).
+        assert_eq!(
+            labels(&items),
+            ["Execution", "State", "StateMachine", "Task"]
+        );
+        assert_eq!(items[0].range, TextRange::new(off, off));
+        let (text, off) = at(
+            r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemSelector": {"i.$": "$$.|"}, "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "Parameters": {"x.$": "$$.Map"}, "End": true}}}, "End": true}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
         assert_eq!(
             labels(&items),
             ["Execution", "State", "StateMachine", "Task", "Map"]
         );
-        assert_eq!(items[0].range, TextRange::new(off, off));
+        let inner = text.find("$$.Map\"").unwrap() as u32 + 3;
+        let items = completions(&text, SourceKind::Json, inner);
+        assert!(!labels(&items).contains(&"Map"), "{items:?}");
         let (text, off) = pass("$$.Execution.St|");
         let items = completions(&text, SourceKind::Json, off);
         assert_eq!(
@@ -831,12 +880,18 @@ mod tests {
                 "QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Pass\n    Output: \"{{% {expr} %}}\"\n    End: true\n"
             ))
         };
+        // A Pass state has no result, and its Output is no catcher's (ASL602).
         let (text, off) = jsonata("$states.|");
         let items = completions(&text, SourceKind::Yaml, off);
-        assert_eq!(
-            labels(&items),
-            ["input", "result", "errorOutput", "context"]
+        assert_eq!(labels(&items), ["input", "context"]);
+        let (text, off) = at(
+            "QueryLanguage: JSONata\nStartAt: T\nStates:\n  T:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Output: \"{% $states.| %}\"\n    Catch:\n      - ErrorEquals: [States.ALL]\n        Output: \"{% $states.e %}\"\n        Next: F\n    End: true\n  F:\n    Type: Fail\n",
         );
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert_eq!(labels(&items), ["input", "result", "context"]);
+        let catch = text.find("$states.e").unwrap() as u32 + 8;
+        let items = completions(&text, SourceKind::Yaml, catch);
+        assert_eq!(labels(&items), ["input", "errorOutput", "context"]);
         let (text, off) = jsonata("$states.context.Map.Item.|");
         let items = completions(&text, SourceKind::Yaml, off);
         assert_eq!(labels(&items), ["Index", "Value", "Key", "Source"]);
