@@ -1,5 +1,5 @@
 use crate::diagnostics::{Applicability, Fix};
-use crate::rules::{LintContext, Sink, declare_rule};
+use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
 use crate::syntax::edit;
 
 declare_rule! {
@@ -56,7 +56,20 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 ),
             ),
         };
+        // A misspelt `Nxt` or `Ennd` (ASL110 offers its renaming): the typo is the
+        // problem, and an added End would contradict the renamed field.
+        let misspelt = state.node.as_object().and_then(|members| {
+            members.iter().find(|m| {
+                !matches!(m.key.as_ref(), "Next" | "End")
+                    && did_you_mean(&m.key, ["Next", "End"].into_iter()).is_some()
+            })
+        });
         let d = sink.report(range, message);
+        if let Some(m) = misspelt {
+            let meant = did_you_mean(&m.key, ["Next", "End"].into_iter()).unwrap_or("Next");
+            d.help = Some(format!("did you mean \"{meant}\" for \"{}\"?", m.key));
+            continue;
+        }
         d.help = Some("add \"Next\" naming the state that follows, or \"End\": true".to_string());
         if !ctx.fixes {
             continue;
