@@ -1827,6 +1827,8 @@ fn terraform_heredoc_and_jsonencode_definitions() {
     let actions = actions.as_array().unwrap();
     assert_eq!(actions.len(), 2, "{actions:#?}");
     assert_eq!(actions[0]["diagnostics"][0]["code"], "ASL201");
+    // The did-you-mean is the one fix that edits: the preferred one, for "auto fix".
+    assert_eq!(actions[0]["isPreferred"], true);
     // The other adds the missing state, for the author to fill in.
     assert_eq!(actions[1]["title"], "Add a Pass state \"Shipp\"");
     assert_eq!(actions[1]["isPreferred"], false);
@@ -2307,6 +2309,20 @@ fn code_lenses_offer_the_commands_the_client_runs() {
     assert_eq!(
         simulate_from(&mut c, d_uri, pos(0, 30)),
         vec![json!(["Simulate from \"A\"", [d_uri, null, "A"]])]
+    );
+    // It is no quick fix: a client asking for quick fixes only does not get it.
+    let quick = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": d_uri}, "range": {"start": pos(0, 30), "end": pos(0, 30)},
+               "context": {"diagnostics": [], "only": ["quickfix"]}}),
+    );
+    assert!(
+        quick
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["kind"] == "quickfix"),
+        "{quick}"
     );
     // Not on a state's name (here the StartAt value): none.
     assert_eq!(

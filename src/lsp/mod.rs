@@ -1026,7 +1026,16 @@ impl LanguageServer for Backend {
             if !overlaps {
                 continue;
             }
+            // The fix an editor's "auto fix" applies: a safe one, or the only fix of the
+            // diagnostic that edits it (a did-you-mean; an added stub state is no fix).
+            let editing = d
+                .fixes
+                .iter()
+                .filter(|f| f.applicability != Applicability::DisplayOnly)
+                .count();
             for fix in &d.fixes {
+                let preferred = fix.applicability == Applicability::Safe
+                    || (editing == 1 && fix.applicability == Applicability::Unsafe);
                 let mut changes = std::collections::HashMap::new();
                 changes.insert(uri.clone(), convert::edits(&fix.edits, &doc));
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -1037,7 +1046,7 @@ impl LanguageServer for Backend {
                         changes: Some(changes),
                         ..Default::default()
                     }),
-                    is_preferred: Some(fix.applicability == Applicability::Safe),
+                    is_preferred: Some(preferred),
                     ..Default::default()
                 }));
             }
@@ -1050,7 +1059,9 @@ impl LanguageServer for Backend {
             .unwrap_or_else(|e| e.into_inner())
             .iter()
             .any(|(command, _)| *command == SIMULATE_COMMAND);
+        // It is no quick fix: offered only when the client asked for no kind.
         if simulates
+            && params.context.only.is_none()
             && !doc.terraform
             && let Some(start) = guard(|| ide::start_state_at(&doc.text, doc.kind, wanted.start))
         {
