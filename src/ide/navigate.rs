@@ -291,6 +291,17 @@ pub fn rename(
         if new_name.chars().count() > 80 {
             return Some(Err("state names are limited to 80 characters".to_string()));
         }
+        // What ASL109 and ASL713 would report on the renamed state.
+        if new_name.chars().any(char::is_control) {
+            return Some(Err(
+                "a state name cannot hold control characters (tabs, line breaks)".to_string(),
+            ));
+        }
+        if new_name.trim() != new_name {
+            return Some(Err(
+                "a state name should not start or end with white space".to_string()
+            ));
+        }
         if let Some(placeholder) = placeholder_naming(text, kind, offset, machine, &at) {
             return Some(Err(format!(
                 "\"{}\" is also reached through the placeholder {placeholder}, whose value the template sets: rename it there too, by hand",
@@ -533,6 +544,15 @@ mod tests {
             "a state named \"C\" already exists; names must be unique across the state machine"
         );
         assert!(rename(TEXT, SourceKind::Json, at("\"B\"", 0), "").is_err());
+        // Names that ASL109 or ASL713 would report are refused.
+        assert_eq!(
+            rename(TEXT, SourceKind::Json, at("\"B\"", 0), "Decide\tnow").unwrap_err(),
+            "a state name cannot hold control characters (tabs, line breaks)"
+        );
+        assert_eq!(
+            rename(TEXT, SourceKind::Json, at("\"B\"", 0), " Decide").unwrap_err(),
+            "a state name should not start or end with white space"
+        );
         assert!(prepare_rename(TEXT, SourceKind::Json, 3).is_none());
     }
 
