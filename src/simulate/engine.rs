@@ -1657,7 +1657,34 @@ impl<'p> Runner<'p> {
                 } else {
                     v
                 };
-                self.check_size(fr, &v)?;
+                if json_size(&v, PAYLOAD_LIMIT) > PAYLOAD_LIMIT {
+                    // The task fails with the error, recorded as its failure event
+                    // (localstack's AWS-recorded states_errors snapshot): a catcher or
+                    // retrier sees it like any task error. A Lambda function ARN is
+                    // named by its ARN.
+                    let mut f = self.too_large(fr);
+                    if legacy_lambda {
+                        f.cause = Some(format!(
+                            "The state/task '{resource}' returned a result with a size exceeding the maximum number of bytes service limit."
+                        ));
+                    }
+                    self.emit(|| {
+                        let mut d = Map::new();
+                        if !legacy_lambda {
+                            d.insert("resourceType".into(), Value::String(service.to_string()));
+                            d.insert("resource".into(), Value::String(rtype.to_string()));
+                        }
+                        d.insert("error".into(), json!(f.error));
+                        d.insert("cause".into(), json!(f.cause));
+                        let ty = if legacy_lambda {
+                            "LambdaFunctionFailed"
+                        } else {
+                            "TaskFailed"
+                        };
+                        (ty.into(), Value::Object(d))
+                    })?;
+                    return Err(f);
+                }
                 self.emit(|| {
                     if legacy_lambda {
                         (

@@ -427,6 +427,42 @@ fn payload_limit() {
     let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": big, "ResultPath": "$.r", "End": true}}});
     let x = run(def, json!({}));
     assert_eq!(x.error.as_deref(), Some("States.DataLimitExceeded"));
+    // A task result over the limit: the task fails with it (its failure event records
+    // it), and a catcher takes it.
+    let def = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f"},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": true},
+        "Caught": {"Type": "Succeed"}}});
+    let x = run_with(
+        def,
+        json!({}),
+        Mocks::new().returning("T", json!({"Payload": big})),
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    let failed = x.events.iter().find(|e| e.kind == "TaskFailed").unwrap();
+    assert_eq!(failed.details["error"], "States.DataLimitExceeded");
+    assert_eq!(
+        failed.details["cause"],
+        "The state/task 'T' returned a result with a size exceeding the maximum number of bytes service limit."
+    );
+    // A Lambda function ARN: LambdaFunctionFailed, naming the function.
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:f";
+    let def =
+        json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": arn, "End": true}}});
+    let x = run_with(def, json!({}), Mocks::new().returning("T", json!(big)));
+    let failed = x
+        .events
+        .iter()
+        .find(|e| e.kind == "LambdaFunctionFailed")
+        .unwrap();
+    assert_eq!(
+        failed.details["cause"],
+        format!(
+            "The state/task '{arn}' returned a result with a size exceeding the maximum number of bytes service limit."
+        )
+    );
+    assert_eq!(x.error.as_deref(), Some("States.DataLimitExceeded"));
 }
 
 #[test]
