@@ -951,7 +951,8 @@ impl<'p> Runner<'p> {
                 if let Some(e) = &f.error {
                     d.insert("error".into(), Value::String(e.clone()));
                 }
-                if let Some(c) = &f.cause {
+                let timeout = f.error.as_deref() == Some("States.Timeout");
+                if let Some(c) = f.cause.as_ref().filter(|c| !(timeout && c.is_empty())) {
                     d.insert("cause".into(), Value::String(c.clone()));
                 }
                 self.push_event(id, || ("ExecutionFailed".into(), Value::Object(d)));
@@ -1599,20 +1600,29 @@ impl<'p> Runner<'p> {
                 ),
             ));
         }
+        // The time-outs the state gives in numbers (the API's TaskScheduled and
+        // LambdaFunctionScheduled details; a recorded history has them).
+        let seconds = |field: &str| st.def.get(field).and_then(Value::as_u64);
+        let (timeout, heartbeat) = (seconds("TimeoutSeconds"), seconds("HeartbeatSeconds"));
         if legacy_lambda {
             self.emit(|| {
-                (
-                    "LambdaFunctionScheduled".into(),
-                    json!({"resource": resource, "input": to_text(&args), "inputDetails": {"truncated": false}}),
-                )
+                let mut d = json!({"resource": resource, "input": to_text(&args), "inputDetails": {"truncated": false}});
+                if let Some(t) = timeout {
+                    d["timeoutInSeconds"] = json!(t);
+                }
+                ("LambdaFunctionScheduled".into(), d)
             })?;
             self.emit(|| ("LambdaFunctionStarted".into(), Value::Null))?;
         } else {
             self.emit(|| {
-                (
-                    "TaskScheduled".into(),
-                    json!({"resourceType": service, "resource": rtype, "region": region, "parameters": to_text(&args)}),
-                )
+                let mut d = json!({"resourceType": service, "resource": rtype, "region": region, "parameters": to_text(&args)});
+                if let Some(t) = timeout {
+                    d["timeoutInSeconds"] = json!(t);
+                }
+                if let Some(h) = heartbeat {
+                    d["heartbeatInSeconds"] = json!(h);
+                }
+                ("TaskScheduled".into(), d)
             })?;
             self.emit(|| {
                 (
@@ -1701,6 +1711,8 @@ impl<'p> Runner<'p> {
                 Ok(v)
             }
             Some(MockResponse::Throw { error, cause }) => {
+                let timed_out = error.as_deref() == Some("States.Timeout")
+                    || error.as_deref() == Some("States.HeartbeatTimeout");
                 self.emit(|| {
                     let mut d = Map::new();
                     if !legacy_lambda {
@@ -1710,11 +1722,11 @@ impl<'p> Runner<'p> {
                     if let Some(e) = &error {
                         d.insert("error".into(), Value::String(e.clone()));
                     }
-                    if let Some(c) = &cause {
+                    // A time-out's event has no cause on AWS (recorded TaskTimedOut
+                    // events), though its error output has `"Cause": ""`.
+                    if let Some(c) = cause.as_ref().filter(|c| !(timed_out && c.is_empty())) {
                         d.insert("cause".into(), Value::String(c.clone()));
                     }
-                    let timed_out = error.as_deref() == Some("States.Timeout")
-                        || error.as_deref() == Some("States.HeartbeatTimeout");
                     let ty = match (legacy_lambda, timed_out) {
                         (true, true) => "LambdaFunctionTimedOut",
                         (true, false) => "LambdaFunctionFailed",

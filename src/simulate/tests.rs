@@ -422,6 +422,45 @@ fn infinite_loop_stops_at_the_history_limit() {
 }
 
 #[test]
+fn timeouts_in_the_history() {
+    let def = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f"}, "TimeoutSeconds": 5, "HeartbeatSeconds": 2,
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": true},
+        "Caught": {"Type": "Pass", "End": true}}});
+    let x = run_with(
+        def.clone(),
+        json!({}),
+        Mocks::new().throwing("T", "States.Timeout", ""),
+    );
+    let scheduled = x.events.iter().find(|e| e.kind == "TaskScheduled").unwrap();
+    assert_eq!(scheduled.details["timeoutInSeconds"], 5);
+    assert_eq!(scheduled.details["heartbeatInSeconds"], 2);
+    // The event has no cause; the error output a catcher gets has an empty one.
+    let timed_out = x.events.iter().find(|e| e.kind == "TaskTimedOut").unwrap();
+    assert_eq!(timed_out.details.get("cause"), None);
+    assert_eq!(
+        x.output,
+        Some(json!({"Error": "States.Timeout", "Cause": ""}))
+    );
+    // Uncaught: the execution's failure has no cause either.
+    let mut uncaught = def;
+    uncaught["States"]["T"]
+        .as_object_mut()
+        .unwrap()
+        .remove("Catch");
+    uncaught["States"].as_object_mut().unwrap().remove("Caught");
+    let x = run_with(
+        uncaught,
+        json!({}),
+        Mocks::new().throwing("T", "States.Timeout", ""),
+    );
+    let failed = x.events.last().unwrap();
+    assert_eq!(failed.kind, "ExecutionFailed");
+    assert_eq!(failed.details.get("cause"), None);
+}
+
+#[test]
 fn payload_limit() {
     let big = "x".repeat(300 * 1024);
     let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": big, "ResultPath": "$.r", "End": true}}});
