@@ -37,7 +37,6 @@ pub(crate) enum Tpl {
         path: Path,
     },
     Call {
-        key: String,
         call: Call,
         src: String,
     },
@@ -292,7 +291,6 @@ pub(crate) fn path_template(v: &Value, errs: &mut Vec<String>) -> Tpl {
                             },
                             Value::String(s) => match Call::parse(s) {
                                 Ok(call) => Tpl::Call {
-                                    key: k.clone(),
                                     call,
                                     src: s.clone(),
                                 },

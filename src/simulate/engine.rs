@@ -415,8 +415,20 @@ impl<'e, 'p> Env<'e, 'p> {
 const NULL_INPUT: &str = "Unable to apply Path transformation to null or empty input.";
 
 impl Resolver for Env<'_, '_> {
+    /// A path argument of an intrinsic function.
     fn resolve(&self, path: &Path) -> Result<Value, String> {
-        self.lookup(path).map(Cow::into_owned)
+        self.lookup(path).map(Cow::into_owned).map_err(|e| {
+            let input = match path.root {
+                Root::Input if e != NULL_INPUT => self.input,
+                Root::Context => self.context(),
+                _ => return e,
+            };
+            format!(
+                "The JsonPath argument for the field '{}' could not be found in the input '{}'",
+                path.src,
+                to_text(input)
+            )
+        })
     }
     fn next_random(&self) -> u64 {
         self.r.next_random()
@@ -784,10 +796,14 @@ impl<'p> Runner<'p> {
                     },
                 )),
             },
-            Tpl::Call { key, call, src } => intrinsic::eval(call, env).map_err(|e| {
+            Tpl::Call { call, src } => intrinsic::eval(call, env).map_err(|e| {
                 self.runtime(
                     env.fr,
-                    format!("The function '{src}' specified for the field '{key}' failed: {e}"),
+                    // AWS's wording (quoted from a console in a public CDK
+                    // construct's README): "The function 'States.Array($.p)' had the
+                    // following error: The JsonPath argument for the field '$.p' could
+                    // not be found in the input '{...}'".
+                    format!("The function '{src}' had the following error: {e}"),
                 )
             }),
             Tpl::Jsonata { field, expr } => self.eval_jsonata(field, expr, env),

@@ -461,6 +461,20 @@ fn timeouts_in_the_history() {
 }
 
 #[test]
+fn intrinsic_failures_read_as_aws_words_them() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Parameters": {"v.$": "States.Format('{}', $.nope)"}, "End": true}}});
+    let x = run(def, json!({"other": 1}));
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'P' (entered at the event id #2). The function 'States.Format('{}', $.nope)' had the following error: The JsonPath argument for the field '$.nope' could not be found in the input '{\"other\":1}'"
+        )
+    );
+}
+
+#[test]
 fn payload_limit() {
     let big = "x".repeat(300 * 1024);
     let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": big, "ResultPath": "$.r", "End": true}}});
