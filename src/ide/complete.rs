@@ -213,8 +213,100 @@ fn key_completions(
             &|f| !(nested && matches!(f.name, "Next" | "Assign" | "Output")),
         ),
         Container::States(_) if !has_colon => state_snippets(ctx, machine.query_language),
-        _ => Vec::new(),
+        _ => request_field_items(ctx, machine, has_colon),
     }
+}
+
+/// The indentation of a line.
+fn column_of_line(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// The request fields of the optimized integration whose Parameters (Arguments in
+/// JSONata) the cursor is directly in, the required ones first; none already there.
+fn request_field_items(
+    ctx: &Ctx<'_>,
+    machine: &StateMachine<'_, '_>,
+    has_colon: bool,
+) -> Vec<Completion> {
+    use crate::rules::resources::{
+        integration_request, missing_integration_parameter::required_fields,
+        unknown_integration_field::request_fields,
+    };
+    let offset = ctx.range.start;
+    let Some(state) = machine
+        .all_states()
+        .filter(|s| s.node.range.touches(offset))
+        .min_by_key(|s| s.node.range.len())
+    else {
+        return Vec::new();
+    };
+    let Some((action, field, members)) = integration_request(state) else {
+        return Vec::new();
+    };
+    let Some(request) = state.field(field).map(|m| &m.value) else {
+        return Vec::new();
+    };
+    // Directly in the request object: in it, and in no object or array inside it.
+    let nested = members.iter().any(|m| {
+        matches!(
+            m.value.value,
+            crate::syntax::Value::Object(_) | crate::syntax::Value::Array(_)
+        ) && m.value.range.start < offset
+            && offset < m.value.range.end
+    });
+    // A YAML block mapping ends at its last value: a key typed on a line after it
+    // belongs to it when it stands at the column of its keys.
+    let column = |at: u32| at as usize - ctx.text[..at as usize].rfind('\n').map_or(0, |n| n + 1);
+    let in_yaml_block = ctx.kind == SourceKind::Yaml
+        && members
+            .first()
+            .is_some_and(|m| column(m.key_range.start) == column(offset))
+        && request.range.start < offset
+        && offset <= state.node.range.end.max(offset)
+        && ctx.text[request.range.end as usize..offset as usize]
+            .lines()
+            .skip(1)
+            .all(|l| l.trim().is_empty() || column_of_line(l) >= column(offset));
+    if !(request.range.touches(offset) || in_yaml_block) || nested {
+        return Vec::new();
+    }
+    let Some(fields) = request_fields(action) else {
+        return Vec::new();
+    };
+    let required = required_fields(action);
+    let present = |name: &str| {
+        members.iter().any(|m| {
+            m.key.strip_suffix(".$").unwrap_or(&m.key) == name && !m.key_range.touches(offset)
+        })
+    };
+    let json = ctx.kind == SourceKind::Json;
+    let mut names: Vec<&str> = fields.iter().copied().filter(|f| !present(f)).collect();
+    names.sort_by_key(|f| !required.contains(f));
+    names
+        .into_iter()
+        .map(|name| {
+            let key = if json || ctx.quote.is_some() {
+                ctx.string(name)
+            } else {
+                name.to_string()
+            };
+            let (insert, snippet) = match (has_colon, json) {
+                (true, _) => (key, false),
+                (false, true) => (format!("{}: \"$1\"", snippet_escape(&key)), true),
+                (false, false) => (format!("{}: $1", snippet_escape(&key)), true),
+            };
+            let need = if required.contains(&name) {
+                "required"
+            } else {
+                "optional"
+            };
+            Completion {
+                detail: Some(format!("{action} request field ({need})")),
+                ..ctx.item(name, CompletionKind::Field, insert, snippet)
+            }
+        })
+        .collect()
 }
 
 fn field_item(ctx: &Ctx<'_>, f: &Field, has_colon: bool) -> Completion {
@@ -1039,6 +1131,46 @@ mod tests {
             items.iter().find(|c| c.label == "Pass").unwrap().insert,
             "Pass"
         );
+    }
+
+    /// In an optimized integration's Parameters: its request fields, the required ones
+    /// first, none already written; nothing inside a field's own value.
+    #[test]
+    fn request_fields_of_the_integration() {
+        let (text, off) = at(
+            r#"{"StartAt": "G", "States": {"G": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem", "Parameters": {"TableName": "t", |}, "End": true}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(
+            labels(&items)[..3],
+            ["Key", "AttributesToGet", "ConsistentRead"]
+        );
+        assert!(!labels(&items).contains(&"TableName"));
+        assert_eq!(items[0].insert, "\"Key\": \"$1\"");
+        assert_eq!(
+            items[0].detail.as_deref(),
+            Some("dynamodb:getItem request field (required)")
+        );
+        let (text, off) = at(
+            r#"{"StartAt": "G", "States": {"G": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem", "Parameters": {"Key": {|}}, "End": true}}}"#,
+        );
+        assert!(completions(&text, SourceKind::Json, off).is_empty());
+        // YAML: on the line after the last field, at the fields' column; a key half
+        // typed; at the state's column, the state's fields instead.
+        let yaml = |line: &str| {
+            at(&format!(
+                "StartAt: G\nStates:\n  G:\n    Type: Task\n    Resource: arn:aws:states:::sqs:sendMessage\n    Parameters:\n      QueueUrl: q\n{line}\n    End: true\n"
+            ))
+        };
+        for line in ["      |", "      Mes|"] {
+            let (text, off) = yaml(line);
+            let items = completions(&text, SourceKind::Yaml, off);
+            assert_eq!(labels(&items)[0], "MessageBody", "{line}");
+            assert_eq!(items[0].insert, "MessageBody: $1");
+            assert!(!labels(&items).contains(&"QueueUrl"));
+        }
+        let (text, off) = yaml("    |");
+        assert!(labels(&completions(&text, SourceKind::Yaml, off)).contains(&"ResultPath"));
     }
 
     #[test]

@@ -225,6 +225,21 @@ fn required(service: &str, action: &str) -> Option<&'static [Need]> {
         .map(|(_, _, n)| *n)
 }
 
+/// The fields an optimized integration's API (`dynamodb:getItem`) requires, with those
+/// of which one is enough: what editors mark as required in its Parameters.
+pub(crate) fn required_fields(action: &str) -> Vec<&'static str> {
+    let (service, api) = action.split_once(':').unwrap_or((action, ""));
+    required(service, api)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|need| match need {
+            Field(f) => std::slice::from_ref(f),
+            OneOf(fs) => fs,
+        })
+        .copied()
+        .collect()
+}
+
 /// A key whose text is only known at deploy time (or is an expression).
 fn computed_key(key: &str) -> bool {
     // `${`, `{%` or `#{`, in one pass (three `contains` each set up a searcher).

@@ -159,6 +159,12 @@ const FIELDS: &[(&str, &[&str])] = &[
 
 /// A fix that renames the field `name` of member `m` to `meant`, keeping the quotes
 /// and any `.$` (safe when only the case changes).
+/// The request fields of an optimized integration's API (`dynamodb:getItem`), where the
+/// table knows them: what editors offer in its Parameters or Arguments.
+pub(crate) fn request_fields(action: &str) -> Option<&'static [&'static str]> {
+    FIELDS.iter().find(|(a, _)| *a == action).map(|(_, f)| *f)
+}
+
 fn rename_key(
     source: &str,
     m: &Member<'_>,
