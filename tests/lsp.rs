@@ -779,10 +779,24 @@ fn yaml_formatting() {
     let three = apply(MESSY_YAML_FORMATTED, edits.as_array().unwrap());
     assert!(three.starts_with("# order flow\nStartAt: Check\nStates:\n   Check:\n      Type: Choice  # decide\n      Choices:\n         - Variable: $.ok\n"), "{three}");
     assert!(!three.contains('\t'));
+    // A Windows file stays one: CRLF in, CRLF out, and formatted once only.
+    let crlf = MESSY_YAML.replace('\n', "\r\n");
+    c.change(uri, 3, json!([{"text": crlf}]));
+    let edits = c.format(uri, 2, true);
+    assert_eq!(
+        edits[0]["newText"],
+        MESSY_YAML_FORMATTED.replace('\n', "\r\n")
+    );
+    c.change(
+        uri,
+        4,
+        json!([{"text": MESSY_YAML_FORMATTED.replace('\n', "\r\n")}]),
+    );
+    assert_eq!(c.format(uri, 2, true), json!([]));
     // A half-typed document is left alone.
     c.change(
         uri,
-        3,
+        5,
         json!([{"text": "StartAt: A\nStates:\n   A: {Type: Pass\n"}]),
     );
     let edits = c.format(uri, 2, true);

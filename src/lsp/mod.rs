@@ -179,7 +179,7 @@ impl Backend {
             uri.clone(),
             vec![TextEdit {
                 range: doc.range(range),
-                new_text: replacement.to_string(),
+                new_text: convert::line_endings_of(&doc.text, replacement),
             }],
         );
         Some(CodeAction {
@@ -1196,6 +1196,7 @@ impl LanguageServer for Backend {
         let Some(formatted) = formatted else {
             return Ok(None);
         };
+        let formatted = convert::line_endings_of(&doc.text, &formatted);
         if formatted == *doc.text {
             return Ok(Some(Vec::new()));
         }
