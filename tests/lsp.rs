@@ -1079,6 +1079,36 @@ fn settings_are_pulled_when_the_client_answers_configuration() {
 }
 
 #[test]
+fn a_setting_that_names_no_rule_is_told() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/unknown-code.asl.json";
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {"ignore": ["NOPE999", "ASL201"]}}}),
+    );
+    c.open(uri, "asl", FAULTY);
+    // The known code still applies; the unknown one is named to the user.
+    assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL205"]);
+    let deadline = Instant::now() + TIMEOUT;
+    let message = loop {
+        if let Some(m) = c
+            .notifications
+            .iter()
+            .find(|n| n["method"] == "window/showMessage")
+        {
+            break m.clone();
+        }
+        let msg = c.recv(deadline);
+        c.handle_other(msg);
+    };
+    assert_eq!(
+        message["params"]["message"],
+        "asl-lint: settings: `NOPE999` in aslLint.ignore matches no rule code, prefix or name (linting without it)"
+    );
+    c.shutdown();
+}
+
+#[test]
 fn a_pending_configuration_request_holds_nothing_back() {
     let dir = temp_dir("pending");
     let uri = format!("file://{}/faulty.asl.json", dir.display());

@@ -217,6 +217,24 @@ impl Workspace {
             },
             _ => Arc::new(Config::default_for(Path::new("."))),
         };
+        // A code in the settings that names no rule would silently do nothing.
+        if error.is_none() {
+            let lists = [("select", &settings.select), ("ignore", &settings.ignore)];
+            let unknown = lists
+                .iter()
+                .flat_map(|(what, codes)| codes.iter().map(move |c| (*what, c.as_str())))
+                .chain(settings.severity.keys().map(|c| ("severity", c.as_str())))
+                .find(|(_, code)| !crate::config::is_known_pattern(code.trim()));
+            if let Some((what, code)) = unknown {
+                error = Some(ConfigError {
+                    path: PathBuf::from("settings"),
+                    line: None,
+                    message: format!(
+                        "`{code}` in aslLint.{what} matches no rule code, prefix or name"
+                    ),
+                });
+            }
+        }
         let (mut options, env) = match &path {
             Some(p) => config.options_for(p, &overrides),
             None => (
