@@ -1145,8 +1145,16 @@ pub fn explain_arn(arn: &str) -> Option<ArnInfo> {
                 });
             }
             let (action, pattern) = pattern_of(it.next().unwrap_or(""));
+            // A service or action the table of optimized integrations does not list
+            // (ASL403) is not presented as one.
+            let known = crate::rules::resources::integration(first)
+                .is_some_and(|i| i.actions.contains(&action.as_str()));
             Some(ArnInfo {
-                kind: "Optimized service integration",
+                kind: if known {
+                    "Optimized service integration"
+                } else {
+                    "Service integration that Step Functions does not offer (see ASL403)"
+                },
                 service: (!first.is_empty()).then(|| first.to_string()),
                 action: (!action.is_empty()).then_some(action),
                 pattern: Some(pattern),
@@ -1377,6 +1385,12 @@ mod tests {
         assert_eq!(a.service.as_deref(), Some("lambda"));
         assert_eq!(a.action.as_deref(), Some("invoke"));
         assert!(a.pattern.unwrap().starts_with("Wait for Callback"));
+        // A misspelt action is not presented as an integration.
+        let a = explain_arn("arn:aws:states:::lambda:invok").unwrap();
+        assert_eq!(
+            a.kind,
+            "Service integration that Step Functions does not offer (see ASL403)"
+        );
         let a = explain_arn("arn:aws:states:::states:startExecution.sync:2").unwrap();
         assert_eq!(a.action.as_deref(), Some("startExecution"));
         assert!(a.pattern.unwrap().starts_with("Run a Job"));
