@@ -68,15 +68,23 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     ),
                 );
                 d.help = Some(format!("rename the key to \"{}.$\" to evaluate it", m.key));
-                let end = m.key_range.end.saturating_sub(1);
+                // `.$` goes before a closing quote, or after a YAML plain key.
+                let last = m.key_range.end.saturating_sub(1);
+                let at = match ctx.source.as_bytes().get(last as usize) {
+                    Some(b'"' | b'\'') => Some(last),
+                    Some(_) if &ctx.source[m.key_range.as_usize()] == m.key.as_ref() => {
+                        Some(m.key_range.end)
+                    }
+                    None | Some(_) => None,
+                };
                 // Only where the value would then be read: `$.a / 1000` stays text.
-                if ctx.source.as_bytes().get(end as usize) == Some(&b'"')
+                if let Some(at) = at
                     && crate::expr::parse_dollar_value(text).is_ok()
                 {
                     d.fixes.push(Fix::replace(
                         format!("Rename to \"{}.$\"", m.key),
                         Applicability::Unsafe,
-                        TextRange::empty(end),
+                        TextRange::empty(at),
                         ".$",
                     ));
                 }
