@@ -1233,6 +1233,123 @@ pub static ERROR_NAMES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where a JSONata function is documented: the JSONata page of its kind (with the
+/// function's anchor), or, for the functions Step Functions adds, the developer guide.
+pub fn jsonata_function_doc(name: &str) -> Option<(&'static str, String)> {
+    const KINDS: &[(&str, &str, &[&str])] = &[
+        (
+            "string",
+            "string-functions",
+            &[
+                "$string",
+                "$length",
+                "$substring",
+                "$substringBefore",
+                "$substringAfter",
+                "$uppercase",
+                "$lowercase",
+                "$trim",
+                "$pad",
+                "$contains",
+                "$split",
+                "$join",
+                "$match",
+                "$replace",
+                "$base64encode",
+                "$base64decode",
+                "$encodeUrlComponent",
+                "$encodeUrl",
+                "$decodeUrlComponent",
+                "$decodeUrl",
+            ],
+        ),
+        (
+            "numeric",
+            "numeric-functions",
+            &[
+                "$number",
+                "$abs",
+                "$floor",
+                "$ceil",
+                "$round",
+                "$power",
+                "$sqrt",
+                "$formatNumber",
+                "$formatBase",
+                "$parseInteger",
+            ],
+        ),
+        (
+            "aggregation",
+            "aggregation-functions",
+            &["$sum", "$max", "$min", "$average"],
+        ),
+        (
+            "boolean",
+            "boolean-functions",
+            &["$boolean", "$not", "$exists"],
+        ),
+        (
+            "array",
+            "array-functions",
+            &[
+                "$count",
+                "$append",
+                "$sort",
+                "$reverse",
+                "$shuffle",
+                "$distinct",
+                "$zip",
+            ],
+        ),
+        (
+            "object",
+            "object-functions",
+            &[
+                "$keys", "$lookup", "$spread", "$merge", "$sift", "$each", "$error", "$assert",
+                "$type",
+            ],
+        ),
+        (
+            "date/time",
+            "date-time-functions",
+            &["$now", "$millis", "$fromMillis", "$toMillis"],
+        ),
+        (
+            "higher-order",
+            "higher-order-functions",
+            &["$map", "$filter", "$single", "$reduce"],
+        ),
+    ];
+    if matches!(
+        name,
+        "$partition" | "$range" | "$hash" | "$random" | "$uuid" | "$parse"
+    ) {
+        return Some((
+            "a function Step Functions adds to JSONata",
+            "https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html"
+                .to_string(),
+        ));
+    }
+    KINDS
+        .iter()
+        .find(|(_, _, names)| names.contains(&name))
+        .map(|(kind, page, _)| {
+            let what = match *kind {
+                "string" => "a JSONata string function",
+                "numeric" => "a JSONata numeric function",
+                "aggregation" => "a JSONata aggregation function",
+                "boolean" => "a JSONata boolean function",
+                "array" => "a JSONata array function",
+                "object" => "a JSONata object function",
+                "date/time" => "a JSONata date/time function",
+                _ => "a JSONata higher-order function",
+            };
+            let anchor = name.trim_start_matches('$').to_lowercase();
+            (what, format!("https://docs.jsonata.org/{page}#{anchor}"))
+        })
+}
+
 /// JSONata functions (the standard library plus the ones Step Functions adds).
 /// The members of `$states` in a JSONata expression.
 pub static STATES_MEMBERS: &[(&str, &str)] = &[

@@ -215,9 +215,17 @@ fn value_hover(
         });
     }
     if let Some((_, sig)) = catalog::JSONATA_FUNCTIONS.iter().find(|(n, _)| *n == word) {
+        let about = match catalog::jsonata_function_doc(word) {
+            Some((what, url)) => format!(
+                "{}{} ([documentation]({url}))",
+                &what[..1].to_uppercase(),
+                &what[1..]
+            ),
+            None => "JSONata function".to_string(),
+        };
         return Some(HoverInfo {
             range: TextRange::from_usize(s, e),
-            markdown: format!("```\n{sig}\n```\n\nJSONata function"),
+            markdown: format!("```\n{sig}\n```\n\n{about}"),
         });
     }
     // A field of the Context object or of `$states`: the path up to the name under
@@ -316,6 +324,25 @@ mod tests {
   "A": {"Type": "Task", "Comment": "Calls the thing", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
         "Parameters": {"x.$": "States.Format('{}', $.a)"}, "TimeoutSeconds": 60, "Next": "B"},
   "B": {"Type": "Pass", "Next": "Nowhere"}}}"#;
+
+    #[test]
+    fn jsonata_functions_link_to_their_documentation() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $sum([1]) & $uuid() %}", "End": true}}}"#;
+        let h = hover_at(text, "$sum", 2).unwrap();
+        assert_eq!(
+            h.markdown,
+            "```\n$sum(array) -> number\n```\n\nA JSONata aggregation function ([documentation](https://docs.jsonata.org/aggregation-functions#sum))"
+        );
+        let h = hover_at(text, "$uuid", 2).unwrap();
+        assert!(h.markdown.ends_with("A function Step Functions adds to JSONata ([documentation](https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html))"), "{}", h.markdown);
+        // Every function offered has its page.
+        for (name, _) in catalog::JSONATA_FUNCTIONS
+            .iter()
+            .filter(|(n, _)| *n != "$states")
+        {
+            assert!(catalog::jsonata_function_doc(name).is_some(), "{name}");
+        }
+    }
 
     #[test]
     fn hovers_explain_types_fields_arns_and_functions() {
