@@ -75,6 +75,9 @@ fn symbol_hover(text: &str, kind: SourceKind, offset: u32) -> Option<HoverInfo> 
         if let Some(h) = name_hover(machine, offset) {
             return Some(h);
         }
+        if let Some(h) = variable_hover(text, machine, offset) {
+            return Some(h);
+        }
         let cursor = locate(text, kind, root, machine, offset)?;
         match &cursor.slot {
             Slot::Key { range, current, .. } => {
@@ -92,6 +95,46 @@ fn symbol_hover(text: &str, kind: SourceKind, offset: u32) -> Option<HoverInfo> 
                     .or_else(|| data_hover(machine, text, *range, offset))
             }
         }
+    })
+}
+
+/// On a workflow variable (an `Assign` key or a `$name` read): the states that assign
+/// it and how often it is read, in its domain.
+fn variable_hover(text: &str, machine: &StateMachine<'_, '_>, offset: u32) -> Option<HoverInfo> {
+    let (domain, name) = super::variables::variable_at(text, machine, offset)?;
+    let all = super::variables::variable_occurrences(text, machine, domain, &name);
+    let here = all.iter().find(|o| o.range.touches(offset))?;
+    let state_of = |r: TextRange| {
+        machine
+            .all_states()
+            .filter(|s| s.node.range.touches(r.start))
+            .min_by_key(|s| s.node.range.len())
+            .map(|s| s.name)
+    };
+    let mut assigned: Vec<String> = Vec::new();
+    for o in all.iter().filter(|o| o.write) {
+        if let Some(n) = state_of(o.range) {
+            let quoted = format!("\"{n}\"");
+            if !assigned.contains(&quoted) {
+                assigned.push(quoted);
+            }
+        }
+    }
+    let reads = all.iter().filter(|o| !o.write).count();
+    let mut md = format!("**${name}** (workflow variable)");
+    if assigned.is_empty() {
+        md.push_str("\n\nAssigned by no state.");
+    } else {
+        md.push_str(&format!("\n\nAssigned in {}.", assigned.join(", ")));
+    }
+    md.push_str(&match reads {
+        0 => " Never read.".to_string(),
+        1 => " Read once.".to_string(),
+        n => format!(" Read {n} times."),
+    });
+    Some(HoverInfo {
+        range: here.range,
+        markdown: md,
     })
 }
 
@@ -324,6 +367,21 @@ mod tests {
   "A": {"Type": "Task", "Comment": "Calls the thing", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
         "Parameters": {"x.$": "States.Format('{}', $.a)"}, "TimeoutSeconds": 60, "Next": "B"},
   "B": {"Type": "Pass", "Next": "Nowhere"}}}"#;
+
+    #[test]
+    fn variables_name_where_they_are_assigned_and_read() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Assign": {"total": 1}, "Next": "B"},
+  "B": {"Type": "Pass", "Assign": {"total": "{% $total + 1 %}"}, "Output": "{% $total %}", "End": true}}}"#;
+        let on_read = hover_at(text, "$total +", 2).unwrap();
+        assert_eq!(
+            on_read.markdown,
+            "**$total** (workflow variable)\n\nAssigned in \"A\", \"B\". Read 2 times."
+        );
+        assert_eq!(&text[on_read.range.as_usize()], "total");
+        let on_key = hover_at(text, "\"total\": 1", 2).unwrap();
+        assert_eq!(on_key.markdown, on_read.markdown);
+    }
 
     #[test]
     fn jsonata_functions_link_to_their_documentation() {
