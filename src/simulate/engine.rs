@@ -1798,6 +1798,35 @@ impl<'p> Runner<'p> {
         Ok(Value::Array(results))
     }
 
+    /// The input of a Map iteration (or the item a batch holds): the item through the
+    /// ItemSelector (`$$.Map.Item` set), else the item itself; an object's member as
+    /// `{"Key": ..., "Value": ...}`.
+    fn select_item(
+        &self,
+        fr: &Frame<'p>,
+        selector: Option<&Tpl>,
+        eff: &Value,
+        vars: &Vars,
+        (index, item, key): (usize, Value, Option<String>),
+    ) -> Result<Value, Failure> {
+        match selector {
+            Some(t) => {
+                let ifr = Frame {
+                    st: fr.st,
+                    entered_id: fr.entered_id,
+                    entered_ms: fr.entered_ms,
+                    retry: fr.retry,
+                    item: Some((index, item, key)),
+                };
+                self.eval_tpl(t, &Env::new(self, &ifr, eff, vars))
+            }
+            None => Ok(match key {
+                Some(k) => json!({"Key": k, "Value": item}),
+                None => item,
+            }),
+        }
+    }
+
     /// A number field of a Map that may also come from a `*Path` (JSONPath) or JSONata.
     fn map_number(
         &self,
@@ -1967,29 +1996,12 @@ impl<'p> Runner<'p> {
         // `{"BatchInput": <BatchInput evaluated>, "Items": [...]}`.
         let batcher = st.def.get("ItemBatcher").and_then(Value::as_object);
         let mut selector = st.item_selector.as_ref().or(st.parameters.as_ref());
-        // An object's member goes to its iteration as {"Key": ..., "Value": ...}.
-        let pair = |k: &str, v: Value| json!({"Key": k, "Value": v});
         let (items, keys) = match batcher {
             Some(b) => {
                 let mut selected = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
                     let key = keys.as_ref().map(|k| k[i].clone());
-                    selected.push(match selector {
-                        Some(t) => {
-                            let ifr = Frame {
-                                st,
-                                entered_id: fr.entered_id,
-                                entered_ms: fr.entered_ms,
-                                retry: fr.retry,
-                                item: Some((i, item, key)),
-                            };
-                            self.eval_tpl(t, &Env::new(self, &ifr, eff, vars))?
-                        }
-                        None => match key {
-                            Some(k) => pair(&k, item),
-                            None => item,
-                        },
-                    });
+                    selected.push(self.select_item(fr, selector, eff, vars, (i, item, key))?);
                 }
                 selector = None;
                 let size = b
@@ -2031,22 +2043,7 @@ impl<'p> Runner<'p> {
         let mut outer_vars = Vars::new();
         for (i, item) in items.into_iter().enumerate() {
             let key = keys.as_ref().map(|k| k[i].clone());
-            let input = match selector {
-                Some(t) => {
-                    let ifr = Frame {
-                        st,
-                        entered_id: fr.entered_id,
-                        entered_ms: fr.entered_ms,
-                        retry: fr.retry,
-                        item: Some((i, item, key)),
-                    };
-                    self.eval_tpl(t, &Env::new(self, &ifr, eff, vars))?
-                }
-                None => match key {
-                    Some(k) => pair(&k, item),
-                    None => item,
-                },
-            };
+            let input = self.select_item(fr, selector, eff, vars, (i, item, key))?;
             let name = st.name.clone();
             if !distributed {
                 self.emit(|| {
