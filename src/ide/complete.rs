@@ -257,17 +257,27 @@ fn request_field_items(
     });
     // A YAML block mapping ends at its last value: a key typed on a line after it
     // belongs to it when it stands at the column of its keys.
-    let column = |at: u32| at as usize - ctx.text[..at as usize].rfind('\n').map_or(0, |n| n + 1);
+    let column = |at: u32| {
+        let before = &ctx.text.as_bytes()[..(at as usize).min(ctx.text.len())];
+        before.len()
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |n| n + 1)
+    };
     let in_yaml_block = ctx.kind == SourceKind::Yaml
         && members
             .first()
             .is_some_and(|m| column(m.key_range.start) == column(offset))
-        && request.range.start < offset
-        && offset <= state.node.range.end.max(offset)
-        && ctx.text[request.range.end as usize..offset as usize]
-            .lines()
-            .skip(1)
-            .all(|l| l.trim().is_empty() || column_of_line(l) >= column(offset));
+        && request.range.end <= offset
+        && ctx
+            .text
+            .get(request.range.end as usize..offset as usize)
+            .is_some_and(|gap| {
+                gap.lines()
+                    .skip(1)
+                    .all(|l| l.trim().is_empty() || column_of_line(l) >= column(offset))
+            });
     if !(request.range.touches(offset) || in_yaml_block) || nested {
         return Vec::new();
     }

@@ -271,7 +271,11 @@ pub(crate) fn locate(
 
 /// The byte offset where the line holding `i` starts.
 fn line_start(text: &str, i: usize) -> usize {
-    text[..i].rfind('\n').map_or(0, |n| n + 1)
+    let before = &text.as_bytes()[..i.min(text.len())];
+    before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1)
 }
 
 /// The column of the key on the line of the `:` at `colon`, after the indentation and
