@@ -234,11 +234,7 @@ fn request_field_items(
         unknown_integration_field::request_fields,
     };
     let offset = ctx.range.start;
-    let Some(state) = machine
-        .all_states()
-        .filter(|s| s.node.range.touches(offset))
-        .min_by_key(|s| s.node.range.len())
-    else {
+    let Some(state) = crate::ide::state_around(machine, offset) else {
         return Vec::new();
     };
     let Some((action, field, members)) = integration_request(state) else {
@@ -653,11 +649,7 @@ fn available_here(machine: &StateMachine<'_, '_>, offset: u32, path: &str, membe
         _ => return true,
     };
     // The innermost state around the cursor, and its field there.
-    let Some(state) = machine
-        .all_states()
-        .filter(|s| s.node.range.touches(offset))
-        .min_by_key(|s| s.node.range.len())
-    else {
+    let Some(state) = crate::ide::state_around(machine, offset) else {
         return true;
     };
     let Some(members) = state.node.as_object() else {

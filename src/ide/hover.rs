@@ -104,13 +104,7 @@ fn variable_hover(text: &str, machine: &StateMachine<'_, '_>, offset: u32) -> Op
     let (domain, name) = super::variables::variable_at(text, machine, offset)?;
     let all = super::variables::variable_occurrences(text, machine, domain, &name);
     let here = all.iter().find(|o| o.range.touches(offset))?;
-    let state_of = |r: TextRange| {
-        machine
-            .all_states()
-            .filter(|s| s.node.range.touches(r.start))
-            .min_by_key(|s| s.node.range.len())
-            .map(|s| s.name)
-    };
+    let state_of = |r: TextRange| super::state_around(machine, r.start).map(|s| s.name);
     let mut assigned: Vec<String> = Vec::new();
     for o in all.iter().filter(|o| o.write) {
         if let Some(n) = state_of(o.range) {
