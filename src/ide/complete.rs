@@ -113,6 +113,7 @@ fn complete(
             key_completions(&ctx, machine, cursor, &existing, *has_colon)
         }
         Slot::Value { key, range, .. } => {
+            let range = &unterminated_word(text, *range);
             let ctx = Ctx {
                 text,
                 kind,
@@ -136,6 +137,22 @@ fn complete(
             items
         }
     }
+}
+
+/// A string the author is typing, whose closing quote is not there yet (`"Ta,`): the
+/// reader runs it to the end of the line, but the completion replaces only the quote
+/// and the word after it, not the comma or whatever follows.
+fn unterminated_word(text: &str, range: TextRange) -> TextRange {
+    let token = &text.as_bytes()[range.as_usize()];
+    let closed = token.len() >= 2 && token.last() == Some(&b'"');
+    if token.first() != Some(&b'"') || closed {
+        return range;
+    }
+    let mut end = range.start as usize + 1;
+    while end < range.end as usize && super::is_word_byte(text.as_bytes()[end]) {
+        end += 1;
+    }
+    TextRange::from_usize(range.start as usize, end)
 }
 
 /// The keys already present in the container (so they are not offered again).
@@ -1173,6 +1190,18 @@ mod tests {
         }
         let (text, off) = yaml("    |");
         assert!(labels(&completions(&text, SourceKind::Yaml, off)).contains(&"ResultPath"));
+    }
+
+    /// A value whose closing quote is not typed yet: the completion replaces the quote
+    /// and the word, and keeps the comma after it.
+    #[test]
+    fn an_unterminated_string_keeps_what_follows() {
+        let (text, off) =
+            at("{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pa|,\n \"End\": true}}}");
+        let items = completions(&text, SourceKind::Json, off);
+        let pass = items.iter().find(|c| c.label == "Pass").unwrap();
+        assert_eq!(&text[pass.range.as_usize()], "\"Pa");
+        assert_eq!(pass.insert, "\"Pass\"");
     }
 
     #[test]
