@@ -251,23 +251,6 @@ fn request_field_items(
         unknown_integration_field::request_fields,
     };
     let offset = ctx.range.start;
-    let Some(state) = crate::ide::state_around(machine, offset) else {
-        return Vec::new();
-    };
-    let Some((action, field, members)) = integration_request(state) else {
-        return Vec::new();
-    };
-    let Some(request) = state.field(field).map(|m| &m.value) else {
-        return Vec::new();
-    };
-    // Directly in the request object: in it, and in no object or array inside it.
-    let nested = members.iter().any(|m| {
-        matches!(
-            m.value.value,
-            crate::syntax::Value::Object(_) | crate::syntax::Value::Array(_)
-        ) && m.value.range.start < offset
-            && offset < m.value.range.end
-    });
     // A YAML block mapping ends at its last value: a key typed on a line after it
     // belongs to it when it stands at the column of its keys.
     let column = |at: u32| {
@@ -278,22 +261,36 @@ fn request_field_items(
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |n| n + 1)
     };
-    let in_yaml_block = ctx.kind == SourceKind::Yaml
-        && members
-            .first()
-            .is_some_and(|m| column(m.key_range.start) == column(offset))
-        && request.range.end <= offset
-        && ctx
-            .text
-            .get(request.range.end as usize..offset as usize)
-            .is_some_and(|gap| {
-                gap.lines()
-                    .skip(1)
-                    .all(|l| l.trim().is_empty() || column_of_line(l) >= column(offset))
-            });
-    if !(request.range.touches(offset) || in_yaml_block) || nested {
+    // The request the cursor is directly in: in it (or, in YAML, on a line after it at
+    // its keys' column), and in no object or array inside it.
+    let found = machine.all_states().find_map(|state| {
+        let (action, field, members) = integration_request(state)?;
+        let request = &state.field(field)?.value;
+        let nested = members.iter().any(|m| {
+            matches!(
+                m.value.value,
+                crate::syntax::Value::Object(_) | crate::syntax::Value::Array(_)
+            ) && m.value.range.start < offset
+                && offset < m.value.range.end
+        });
+        let in_yaml_block = ctx.kind == SourceKind::Yaml
+            && members
+                .first()
+                .is_some_and(|m| column(m.key_range.start) == column(offset))
+            && request.range.end <= offset
+            && ctx
+                .text
+                .get(request.range.end as usize..offset as usize)
+                .is_some_and(|gap| {
+                    gap.lines()
+                        .skip(1)
+                        .all(|l| l.trim().is_empty() || column_of_line(l) >= column(offset))
+                });
+        ((request.range.touches(offset) || in_yaml_block) && !nested).then_some((action, members))
+    });
+    let Some((action, members)) = found else {
         return Vec::new();
-    }
+    };
     let Some(fields) = request_fields(action) else {
         return Vec::new();
     };
@@ -1190,6 +1187,14 @@ mod tests {
         }
         let (text, off) = yaml("    |");
         assert!(labels(&completions(&text, SourceKind::Yaml, off)).contains(&"ResultPath"));
+        // Parameters as the state's last field: the line after it is past the state too.
+        let (text, off) = at(
+            "StartAt: G\nStates:\n  G:\n    Type: Task\n    Resource: arn:aws:states:::sqs:sendMessage\n    End: true\n    Parameters:\n      QueueUrl: q\n      |\n",
+        );
+        assert_eq!(
+            labels(&completions(&text, SourceKind::Yaml, off))[0],
+            "MessageBody"
+        );
     }
 
     /// A value whose closing quote is not typed yet: the completion replaces the quote
