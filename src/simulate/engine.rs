@@ -1671,6 +1671,33 @@ impl<'p> Runner<'p> {
         let n = self.counters.entry(st.name.clone()).or_insert(0);
         let k = *n;
         *n += 1;
+        // The failure event of the task (a time-out has its own event type, and no
+        // cause on AWS, though its error output has `"Cause": ""`: recorded TaskTimedOut
+        // events).
+        let failure_event = |error: &Option<String>, cause: &Option<String>| {
+            let timed_out = matches!(
+                error.as_deref(),
+                Some("States.Timeout" | "States.HeartbeatTimeout")
+            );
+            let mut d = Map::new();
+            if !legacy_lambda {
+                d.insert("resourceType".into(), Value::String(service.to_string()));
+                d.insert("resource".into(), Value::String(rtype.to_string()));
+            }
+            if let Some(e) = error {
+                d.insert("error".into(), Value::String(e.clone()));
+            }
+            if let Some(c) = cause.as_ref().filter(|c| !(timed_out && c.is_empty())) {
+                d.insert("cause".into(), Value::String(c.clone()));
+            }
+            let ty = match (legacy_lambda, timed_out) {
+                (true, true) => "LambdaFunctionTimedOut",
+                (true, false) => "LambdaFunctionFailed",
+                (false, true) => "TaskTimedOut",
+                (false, false) => "TaskFailed",
+            };
+            (ty.to_string(), Value::Object(d))
+        };
         match mock.response(k).cloned() {
             Some(MockResponse::Return(v)) => {
                 let v = if legacy_lambda {
@@ -1694,21 +1721,7 @@ impl<'p> Runner<'p> {
                             "The state/task '{resource}' returned a result with a size exceeding the maximum number of bytes service limit."
                         ));
                     }
-                    self.emit(|| {
-                        let mut d = Map::new();
-                        if !legacy_lambda {
-                            d.insert("resourceType".into(), Value::String(service.to_string()));
-                            d.insert("resource".into(), Value::String(rtype.to_string()));
-                        }
-                        d.insert("error".into(), json!(f.error));
-                        d.insert("cause".into(), json!(f.cause));
-                        let ty = if legacy_lambda {
-                            "LambdaFunctionFailed"
-                        } else {
-                            "TaskFailed"
-                        };
-                        (ty.into(), Value::Object(d))
-                    })?;
+                    self.emit(|| failure_event(&f.error, &f.cause))?;
                     return Err(f);
                 }
                 self.emit(|| {
@@ -1727,30 +1740,7 @@ impl<'p> Runner<'p> {
                 Ok(v)
             }
             Some(MockResponse::Throw { error, cause }) => {
-                let timed_out = error.as_deref() == Some("States.Timeout")
-                    || error.as_deref() == Some("States.HeartbeatTimeout");
-                self.emit(|| {
-                    let mut d = Map::new();
-                    if !legacy_lambda {
-                        d.insert("resourceType".into(), Value::String(service.to_string()));
-                        d.insert("resource".into(), Value::String(rtype.to_string()));
-                    }
-                    if let Some(e) = &error {
-                        d.insert("error".into(), Value::String(e.clone()));
-                    }
-                    // A time-out's event has no cause on AWS (recorded TaskTimedOut
-                    // events), though its error output has `"Cause": ""`.
-                    if let Some(c) = cause.as_ref().filter(|c| !(timed_out && c.is_empty())) {
-                        d.insert("cause".into(), Value::String(c.clone()));
-                    }
-                    let ty = match (legacy_lambda, timed_out) {
-                        (true, true) => "LambdaFunctionTimedOut",
-                        (true, false) => "LambdaFunctionFailed",
-                        (false, true) => "TaskTimedOut",
-                        (false, false) => "TaskFailed",
-                    };
-                    (ty.into(), Value::Object(d))
-                })?;
+                self.emit(|| failure_event(&error, &cause))?;
                 let kind = match error.as_deref() {
                     Some("States.Runtime") => FailKind::Fatal,
                     _ => FailKind::Normal,
