@@ -253,14 +253,7 @@ fn request_field_items(
     let offset = ctx.range.start;
     // A YAML block mapping ends at its last value: a key typed on a line after it
     // belongs to it when it stands at the column of its keys.
-    let column = |at: u32| {
-        let before = &ctx.text.as_bytes()[..(at as usize).min(ctx.text.len())];
-        before.len()
-            - before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |n| n + 1)
-    };
+    let column = |at: u32| at as usize - super::line_start(ctx.text, at as usize);
     // The request the cursor is directly in: in it (or, in YAML, on a line after it at
     // its keys' column), and in no object or array inside it.
     let found = machine.all_states().find_map(|state| {

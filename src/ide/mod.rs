@@ -212,10 +212,10 @@ pub(crate) fn locate(
     if kind == SourceKind::Yaml {
         let column = match before {
             Some(i) if bytes[i] == b':' => Some(key_column(text, i)),
-            Some(i) if bytes[i] == b'\n' => {
+            // A key typed at the start of a line (or of the document).
+            _ if before.is_none_or(|i| bytes[i] == b'\n') => {
                 Some(token.start as usize - line_start(text, token.start as usize))
             }
-            None => Some(token.start as usize - line_start(text, token.start as usize)),
             _ => None,
         };
         if let Some(column) = column

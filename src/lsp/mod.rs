@@ -145,10 +145,7 @@ impl Backend {
 
     /// Lints every open document again (settings or a configuration file changed).
     fn relint_all(&self) {
-        self.docs.forget_results();
-        for uri in self.docs.uris() {
-            self.schedule(uri);
-        }
+        relint_all(&self.docs, &self.queue);
     }
 
     /// The `source.fixAll.asl-lint` action: every safe fix, applied as `asl-lint check
@@ -226,12 +223,17 @@ impl Backend {
                 let _ = client.register_capability(vec![watch_config_files()]).await;
             }
             if pull && pull_settings(&client, &workspace).await {
-                docs.forget_results();
-                for uri in docs.uris() {
-                    let _ = queue.send(uri);
-                }
+                relint_all(&docs, &queue);
             }
         });
+    }
+}
+
+/// Queues every open document for linting again, its published results forgotten.
+fn relint_all(docs: &Documents, queue: &mpsc::UnboundedSender<Uri>) {
+    docs.forget_results();
+    for uri in docs.uris() {
+        let _ = queue.send(uri);
     }
 }
 

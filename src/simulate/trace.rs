@@ -65,6 +65,20 @@ fn fate(events: &[super::Event], i: usize) -> Fate {
     }
 }
 
+/// A failure as the trace shows it: `Error: cause`, `Error`, or `(no error)`.
+fn failure_text((error, cause): (&str, &str)) -> String {
+    let error = if error.is_empty() {
+        "(no error)"
+    } else {
+        error
+    };
+    if cause.is_empty() {
+        error.to_string()
+    } else {
+        format!("{error}: {cause}")
+    }
+}
+
 /// A duration on the virtual clock, in the largest units that keep it exact enough
 /// to read: `250 ms`, `2 s`, `1.5 s`, `5 min`, `1 h 30 min`.
 fn duration(ms: i128) -> String {
@@ -178,21 +192,11 @@ fn walk_events<'a>(
                     .map(|(b, a)| format!(" after {}", duration(b - a)));
                 if let Some(o) = open.last_mut() {
                     o.retries += 1;
-                    let (error, cause) = last_error;
                     let _ = writeln!(
                         s,
-                        "{}  ! {}{}  (retry {} of \"{}\"{})",
+                        "{}  ! {}  (retry {} of \"{}\"{})",
                         "  ".repeat(depth),
-                        if error.is_empty() {
-                            "(no error)"
-                        } else {
-                            error
-                        },
-                        if cause.is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {cause}")
-                        },
+                        failure_text(last_error),
                         o.retries,
                         o.name,
                         after.unwrap_or_default()
@@ -373,17 +377,7 @@ fn walk_events<'a>(
                 }
             };
             if let Some(fate) = shown {
-                let error = if error.is_empty() {
-                    "(no error)"
-                } else {
-                    error
-                };
-                let cause = if cause.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {cause}")
-                };
-                let _ = writeln!(s, "{pad}  ! {error}{cause}{fate}");
+                let _ = writeln!(s, "{pad}  ! {}{fate}", failure_text((error, cause)));
             }
         } else if k.starts_with("Map") || k.starts_with("Parallel") {
             // Entering a branch or an iteration is no transition.
