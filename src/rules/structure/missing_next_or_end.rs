@@ -58,15 +58,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         };
         // A misspelt `Nxt` or `Ennd` (ASL110 offers its renaming): the typo is the
         // problem, and an added End would contradict the renamed field.
-        let misspelt = state.node.as_object().and_then(|members| {
-            members.iter().find(|m| {
-                !matches!(m.key.as_ref(), "Next" | "End")
-                    && did_you_mean(&m.key, ["Next", "End"].into_iter()).is_some()
-            })
+        let misspelt = state.members().iter().find_map(|m| {
+            let meant = did_you_mean(&m.key, ["Next", "End"].into_iter())?;
+            (!matches!(m.key.as_ref(), "Next" | "End")).then_some((m, meant))
         });
         let d = sink.report(range, message);
-        if let Some(m) = misspelt {
-            let meant = did_you_mean(&m.key, ["Next", "End"].into_iter()).unwrap_or("Next");
+        if let Some((m, meant)) = misspelt {
             d.help = Some(format!("did you mean \"{meant}\" for \"{}\"?", m.key));
             continue;
         }
