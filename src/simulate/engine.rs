@@ -166,8 +166,8 @@ fn event(id: u64, now_ms: i64, (kind, details): (String, Value)) -> Event {
 const CHILD_EVENTS: usize = 200_000;
 
 /// State transitions without time passing after which an execution with no history
-/// limit but a deadline ends as timed out ([`Runner::check_time_passes`]). A Standard
-/// execution reaches its 25,000 events in about 10,000 transitions.
+/// limit ends ([`Runner::check_time_passes`]). A Standard execution reaches its 25,000
+/// events in about 10,000 transitions.
 const STILL_TRANSITIONS: u64 = 100_000;
 
 pub(crate) struct Runner<'p> {
