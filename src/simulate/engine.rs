@@ -303,6 +303,52 @@ pub(crate) fn json_size(v: &Value, limit: usize) -> usize {
     total
 }
 
+/// Groups selected Map items into batch inputs `{"BatchInput", "Items"}`: a batch closes
+/// when one more item would exceed `max_items`, or make the batch input's serialized
+/// size exceed `max_bytes`. A batch holds at least one item.
+fn batches(
+    items: Vec<Value>,
+    batch_input: Option<Value>,
+    max_items: Option<usize>,
+    max_bytes: Option<usize>,
+) -> Vec<Value> {
+    let max_items = max_items.unwrap_or(usize::MAX);
+    let max_bytes = max_bytes.unwrap_or(usize::MAX);
+    // `{"BatchInput":...,"Items":[]}` without the items: what every batch pays for.
+    let frame = 2
+        + str_size("Items")
+        + 1
+        + 2
+        + batch_input.as_ref().map_or(0, |v| {
+            str_size("BatchInput") + 1 + json_size(v, usize::MAX) + 1
+        });
+    let wrap = |items: Vec<Value>| {
+        let mut m = Map::new();
+        if let Some(v) = &batch_input {
+            m.insert("BatchInput".into(), v.clone());
+        }
+        m.insert("Items".into(), Value::Array(items));
+        Value::Object(m)
+    };
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    let mut size = frame;
+    for item in items {
+        let item_size = json_size(&item, max_bytes);
+        if !current.is_empty() && (current.len() >= max_items || size + 1 + item_size > max_bytes) {
+            out.push(wrap(std::mem::take(&mut current)));
+            size = frame;
+        }
+        // After the first item, a comma.
+        size += item_size + usize::from(!current.is_empty());
+        current.push(item);
+    }
+    if !current.is_empty() {
+        out.push(wrap(current));
+    }
+    out
+}
+
 fn deep_size(v: &Value, limit: usize) -> usize {
     let mut total = 0usize;
     let mut stack = vec![v];
@@ -1842,11 +1888,24 @@ impl<'p> Runner<'p> {
             }
             return Ok(None);
         }
-        if let Some(v) = st.def.get(field) {
+        self.path_number(fr, eff, vars, &st.def, field)
+    }
+
+    /// A number field of `obj` in a JSONPath state, given as itself or as `<field>Path`
+    /// (a reference path into the effective input, the context object or variables).
+    fn path_number(
+        &self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &Vars,
+        obj: &Map<String, Value>,
+        field: &'static str,
+    ) -> Result<Option<f64>, Failure> {
+        if let Some(v) = obj.get(field) {
             return Ok(v.as_f64());
         }
         let pf = format!("{field}Path");
-        let Some(src) = st.def.get(&pf).and_then(Value::as_str) else {
+        let Some(src) = obj.get(&pf).and_then(Value::as_str) else {
             return Ok(None);
         };
         let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
@@ -1874,6 +1933,55 @@ impl<'p> Runner<'p> {
                 ),
             )),
         }
+    }
+
+    /// An ItemBatcher's MaxItemsPerBatch and MaxInputBytesPerBatch (each also as a
+    /// `...Path` in JSONPath, or a JSONata expression); either must be a positive integer.
+    fn batch_limits(
+        &self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &Vars,
+        batcher: &Map<String, Value>,
+    ) -> Result<(Option<usize>, Option<usize>), Failure> {
+        let st = fr.st;
+        let evaluated = match st.extra.get("ItemBatcher") {
+            Some(t) if st.jsonata => Some(self.eval_tpl(t, &Env::new(self, fr, eff, vars))?),
+            _ => None,
+        };
+        let mut limits = [None, None];
+        for (slot, field) in limits
+            .iter_mut()
+            .zip(["MaxItemsPerBatch", "MaxInputBytesPerBatch"])
+        {
+            let n = match &evaluated {
+                Some(b) => match b.get(field) {
+                    None => None,
+                    Some(v) => Some(v.as_f64().ok_or_else(|| {
+                        self.query_error(
+                            fr,
+                            format!(
+                                "The field '{field}' must evaluate to a number, not {}",
+                                to_text(v)
+                            ),
+                        )
+                    })?),
+                },
+                None => self.path_number(fr, eff, vars, batcher, field)?,
+            };
+            if let Some(x) = n {
+                if x < 1.0 || x.fract() != 0.0 {
+                    return Err(self.runtime(
+                        fr,
+                        format!(
+                            "The ItemBatcher field '{field}' must be a positive integer, not {x}"
+                        ),
+                    ));
+                }
+                *slot = Some(x as usize);
+            }
+        }
+        Ok((limits[0], limits[1]))
     }
 
     fn map(&mut self, fr: &Frame<'p>, eff: &Value, vars: &mut Vars) -> Result<Value, Failure> {
@@ -1994,26 +2102,12 @@ impl<'p> Runner<'p> {
                     selected.push(self.select_item(fr, selector, eff, vars, (i, item, key))?);
                 }
                 selector = None;
-                let size = b
-                    .get("MaxItemsPerBatch")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(selected.len().max(1) as u64)
-                    .max(1) as usize;
+                let (max_items, max_bytes) = self.batch_limits(fr, eff, vars, b)?;
                 let batch_input = match &st.batch_input {
                     Some(t) => Some(self.eval_tpl(t, &Env::new(self, fr, eff, vars))?),
                     None => None,
                 };
-                let batches = selected
-                    .chunks(size)
-                    .map(|c| {
-                        let mut m = Map::new();
-                        if let Some(v) = &batch_input {
-                            m.insert("BatchInput".into(), v.clone());
-                        }
-                        m.insert("Items".into(), Value::Array(c.to_vec()));
-                        Value::Object(m)
-                    })
-                    .collect();
+                let batches = batches(selected, batch_input, max_items, max_bytes);
                 (batches, None)
             }
             None => (items, keys),

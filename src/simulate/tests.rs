@@ -221,6 +221,81 @@ fn item_batcher_selects_each_item_then_batches_with_the_batch_input() {
 }
 
 #[test]
+fn item_batcher_closes_a_batch_at_max_items_or_max_input_bytes() {
+    // Items of 9 bytes each (`{"v":"a"}`); a batch input without BatchInput is
+    // `{"Items":[...]}`: 12 bytes plus the items and their commas.
+    let map = |batcher: Value| {
+        json!({"StartAt": "M", "States": {"M": {
+            "Type": "Map", "ItemsPath": "$.items", "ItemBatcher": batcher,
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "S", "States": {"S": {"Type": "Pass", "End": true}}},
+            "End": true}}})
+    };
+    let items = json!({"items": [{"v": "a"}, {"v": "b"}, {"v": "c"}], "n": 2, "b": 31});
+    let sizes = |x: &Execution| -> Vec<(usize, usize)> {
+        let out = x.output.as_ref().expect("output");
+        out.as_array()
+            .unwrap()
+            .iter()
+            .map(|b| (b["Items"].as_array().unwrap().len(), b.to_string().len()))
+            .collect()
+    };
+    // Two items make 12 + 9 + 1 + 9 = 31 bytes: the limit, reached exactly.
+    let x = run(map(json!({"MaxInputBytesPerBatch": 31})), items.clone());
+    assert_eq!(sizes(&x), [(2, 31), (1, 21)]);
+    let x = run(map(json!({"MaxInputBytesPerBatch": 30})), items.clone());
+    assert_eq!(sizes(&x), [(1, 21), (1, 21), (1, 21)]);
+    // An item larger than the limit still gets a batch of its own.
+    let x = run(map(json!({"MaxInputBytesPerBatch": 5})), items.clone());
+    assert_eq!(sizes(&x).len(), 3);
+    // BatchInput counts: `{"BatchInput":{},"Items":[]}` is 28 bytes.
+    let x = run(
+        map(json!({"MaxInputBytesPerBatch": 47, "BatchInput": {}})),
+        items.clone(),
+    );
+    assert_eq!(sizes(&x), [(2, 47), (1, 37)]);
+    // Both limits: whichever is reached first.
+    let x = run(
+        map(json!({"MaxItemsPerBatch": 1, "MaxInputBytesPerBatch": 1000})),
+        items.clone(),
+    );
+    assert_eq!(sizes(&x).len(), 3);
+    // The `...Path` forms read the input.
+    let x = run(
+        map(json!({"MaxItemsPerBatchPath": "$.n", "MaxInputBytesPerBatchPath": "$.b"})),
+        items.clone(),
+    );
+    assert_eq!(sizes(&x), [(2, 31), (1, 21)]);
+    // Zero is no batch size (the linter rejects a literal 0; a path can still read one).
+    let mut zero = items.clone();
+    zero["n"] = json!(0);
+    let x = run(map(json!({"MaxItemsPerBatchPath": "$.n"})), zero);
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert!(
+        x.cause
+            .as_deref()
+            .is_some_and(|c| c.contains("'MaxItemsPerBatch' must be a positive integer")),
+        "{:?}",
+        x.cause
+    );
+    // JSONata: the limits are expressions.
+    let mut def = map(json!({"MaxItemsPerBatch": "{% $states.input.n %}"}));
+    def["QueryLanguage"] = json!("JSONata");
+    def["States"]["M"]
+        .as_object_mut()
+        .unwrap()
+        .remove("ItemsPath");
+    def["States"]["M"]["Items"] = json!("{% $states.input.items %}");
+    let x = run(def.clone(), items.clone());
+    assert_eq!(sizes(&x), [(2, 31), (1, 21)]);
+    def["States"]["M"]["ItemBatcher"] = json!({"MaxItemsPerBatch": "{% 'two' %}"});
+    let x = run(def, items);
+    assert_eq!(x.error.as_deref(), Some("States.QueryEvaluationError"));
+}
+
+#[test]
 fn task_mocks_retry_and_catch() {
     let def = json!({"StartAt": "T", "States": {
         "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
