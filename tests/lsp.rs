@@ -747,6 +747,20 @@ fn yaml_session() {
         apply(&text, edits.as_array().unwrap()),
         "StartAt: Start\nStates:\n    Start:\n        Type: Task\n        Resource: arn:aws:states:::aws-sdk:s3:listBuckets\n        Next: Check\n    Check:\n        Type: Succeed\n"
     );
+    // Formatting a selection (the Check state) re-indents those lines only, as the
+    // whole document's formatting would.
+    let edits = c.call(
+        "textDocument/rangeFormatting",
+        json!({"textDocument": {"uri": uri}, "range": range(6, 0, 7, 5),
+               "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(edits.as_array().unwrap().len(), 2, "{edits}");
+    assert_eq!(edits[0]["range"], range(6, 0, 7, 0));
+    assert_eq!(edits[1]["range"], range(7, 0, 8, 0));
+    assert_eq!(
+        apply(&text, edits.as_array().unwrap()),
+        "StartAt: Start\nStates:\n  Start:\n    Type: Task\n    Resource: arn:aws:states:::aws-sdk:s3:listBuckets\n    Next: Check\n    Check:\n        Type: Succeed\n"
+    );
     c.shutdown();
 }
 

@@ -5,7 +5,7 @@
 //! line), single blank lines between members kept. Text that does not read as JSON is
 //! not formatted (`None`), so a half-typed document is never mangled.
 
-use crate::syntax::{self, SourceKind, SyntaxErrorKind};
+use crate::syntax::{self, SourceKind, SyntaxErrorKind, TextRange};
 
 #[derive(Clone, Debug)]
 pub struct FormatOptions {
@@ -272,9 +272,78 @@ impl Printer<'_> {
     }
 }
 
+/// The edits that turn `old` into `new` (a formatting of it) restricted to `range` of
+/// `old`: the changed lines (or runs of lines, where lines were joined or split) that
+/// overlap it, each as the range of `old` it replaces and its new text. Range formatting formats the whole document and keeps
+/// these, so a selection is laid out exactly as the whole document would be.
+pub fn edits_within(old: &str, new: &str, range: TextRange) -> Vec<(TextRange, String)> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let old_lines: Vec<&str> = diff.old_slices().to_vec();
+    let new_lines: Vec<&str> = diff.new_slices().to_vec();
+    // Byte offset of each old line's start (and of the end).
+    let mut starts = Vec::with_capacity(old_lines.len() + 1);
+    let mut at = 0;
+    for l in &old_lines {
+        starts.push(at);
+        at += l.len();
+    }
+    starts.push(at);
+    let mut edits = Vec::new();
+    for op in diff.ops() {
+        if op.tag() == similar::DiffTag::Equal {
+            continue;
+        }
+        let (o, n) = (op.old_range(), op.new_range());
+        // Lines changed one for one (re-indented, re-spaced) are edits of their own, so
+        // a selection gets its own lines only.
+        let pieces: Vec<_> = if o.len() == n.len() {
+            o.clone()
+                .zip(n.clone())
+                .map(|(a, b)| (a..a + 1, b..b + 1))
+                .collect()
+        } else {
+            vec![(o, n)]
+        };
+        for (o, n) in pieces {
+            let replaced = TextRange::from_usize(starts[o.start], starts[o.end]);
+            // An empty selection (a cursor) stands for its line.
+            let end = range.end.max(range.start + 1);
+            let overlaps = replaced.start < end && range.start < replaced.end
+                || replaced.is_empty() && range.touches(replaced.start);
+            if overlaps {
+                edits.push((replaced, new_lines[n].concat()));
+            }
+        }
+    }
+    edits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn range_formatting_keeps_the_changed_lines_that_overlap_the_selection() {
+        let old = "{\"StartAt\": \"A\",\n\"States\": {\n\"A\": {\"Type\": \"Pass\",\n\"End\": true},\n\"B\": {\"Type\": \"Succeed\"}}}\n";
+        let new = format_json(old, &FormatOptions::default()).unwrap();
+        let all = edits_within(old, &new, TextRange::from_usize(0, old.len()));
+        let apply = |edits: &[(TextRange, String)]| {
+            let mut out = old.to_string();
+            for (r, t) in edits.iter().rev() {
+                out.replace_range(r.as_usize(), t);
+            }
+            out
+        };
+        assert_eq!(apply(&all), new);
+        // A cursor at the start of the "B" line: only the hunk around it.
+        let b = old.find("\"B\"").unwrap();
+        assert_eq!(&old[b - 1..b], "\n");
+        let some = edits_within(old, &new, TextRange::from_usize(b, b));
+        assert_eq!(some.len(), 1);
+        assert!(some[0].0.start as usize <= b && b < some[0].0.end as usize);
+        // Nothing to change, nothing returned.
+        assert!(edits_within(&new, &new, TextRange::from_usize(0, new.len())).is_empty());
+    }
 
     fn fmt(text: &str) -> Option<String> {
         format_json(text, &FormatOptions::default())

@@ -21,7 +21,7 @@ mod tokens;
 mod variables;
 
 pub use complete::{Completion, CompletionKind, completions};
-pub use format::{FormatOptions, format_json};
+pub use format::{FormatOptions, edits_within, format_json};
 pub use format_yaml::format_yaml;
 pub use hierarchy::{Call, incoming_calls, outgoing_calls, prepare_call_hierarchy};
 pub use hints::{InlayHint, inlay_hints};

@@ -460,6 +460,7 @@ impl LanguageServer for Backend {
                     },
                 )),
                 document_formatting_provider: Some(OneOf::Left(true)),
+                document_range_formatting_provider: Some(OneOf::Left(true)),
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
@@ -1173,32 +1174,9 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
-        // Formatting the heredocs alone is not offered: a Terraform file is the
-        // Terraform tools' to format.
-        if doc.terraform {
-            return Ok(None);
-        }
-        let tab_size = params.options.tab_size.clamp(1, 16) as usize;
-        let formatted = match doc.kind {
-            // YAML cannot indent with tabs: `insertSpaces: false` still gets spaces.
-            SourceKind::Yaml => guard(|| ide::format_yaml(&doc.text, tab_size)),
-            SourceKind::Json => {
-                let indent = if params.options.insert_spaces {
-                    " ".repeat(tab_size)
-                } else {
-                    "\t".to_string()
-                };
-                let options = ide::FormatOptions {
-                    indent,
-                    ..Default::default()
-                };
-                guard(|| ide::format_json(&doc.text, &options))
-            }
-        };
-        let Some(formatted) = formatted else {
+        let Some(formatted) = formatted(&doc, &params.options) else {
             return Ok(None);
         };
-        let formatted = convert::line_endings_of(&doc.text, &formatted);
         if formatted == *doc.text {
             return Ok(Some(Vec::new()));
         }
@@ -1207,6 +1185,58 @@ impl LanguageServer for Backend {
             new_text: formatted,
         }]))
     }
+
+    /// The selection laid out as formatting the whole document would lay it out: the
+    /// changed lines that overlap it, nothing outside.
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some(formatted) = formatted(&doc, &params.options) else {
+            return Ok(None);
+        };
+        let range = crate::syntax::TextRange::new(
+            doc.offset(params.range.start),
+            doc.offset(params.range.end),
+        );
+        let edits = ide::edits_within(&doc.text, &formatted, range)
+            .into_iter()
+            .map(|(r, new_text)| TextEdit {
+                range: doc.range(r),
+                new_text,
+            })
+            .collect();
+        Ok(Some(edits))
+    }
+}
+
+/// The document formatted with the editor's options, in its own line endings; `None`
+/// for a Terraform file (the Terraform tools' to format) or text that does not read.
+fn formatted(doc: &Document, options: &FormattingOptions) -> Option<String> {
+    if doc.terraform {
+        return None;
+    }
+    let tab_size = options.tab_size.clamp(1, 16) as usize;
+    let formatted = match doc.kind {
+        // YAML cannot indent with tabs: `insertSpaces: false` still gets spaces.
+        SourceKind::Yaml => guard(|| ide::format_yaml(&doc.text, tab_size)),
+        SourceKind::Json => {
+            let indent = if options.insert_spaces {
+                " ".repeat(tab_size)
+            } else {
+                "\t".to_string()
+            };
+            let options = ide::FormatOptions {
+                indent,
+                ..Default::default()
+            };
+            guard(|| ide::format_json(&doc.text, &options))
+        }
+    }?;
+    Some(convert::line_endings_of(&doc.text, &formatted))
 }
 
 /// The outline of a document: its states, or its state machines with their states.
