@@ -463,6 +463,7 @@ pub static RULES: &[&Rule] = &[
     &jsonata::jsonata_wrong_result_type::RULE,
     &jsonata::jsonata_not_evaluated::RULE,
     &jsonata::variable_field_missing::RULE,
+    &jsonata::jsonata_always_fails::RULE,
     &practice::loop_without_exit::RULE,
     &practice::busy_loop::RULE,
     &practice::choice_without_default::RULE,

@@ -125,6 +125,24 @@ pub fn evaluate(
     })
 }
 
+/// Evaluates an expression that reads nothing (no input, no variables), on the calling
+/// thread, with a fixed clock and seed: its error, if evaluating it fails. For small
+/// expressions only (the caller bounds their depth); what the value would be converted
+/// to (a function, Infinity) is not checked.
+pub fn evaluation_error(node: &Node) -> Option<JsonataError> {
+    let ir = eval::lower(node).ok()?;
+    let mut ev = eval::Evaluator::new(&EvalOptions {
+        now_millis: Some(0),
+        random_seed: Some(0),
+        max_depth: 64,
+        infinity_as_text: true,
+    });
+    let env = eval::new_frame(Some(&ev.root_env));
+    let out = ev.eval_root(&ir, None, &env).err();
+    ev.release();
+    out
+}
+
 /// Parses and evaluates `expr` in one step.
 pub fn evaluate_str(
     expr: &str,

@@ -1,6 +1,7 @@
 //! 6xx: JSONata expressions and variables.
 pub mod dollar_key_in_jsonata;
 pub mod invalid_variable_name;
+pub mod jsonata_always_fails;
 pub mod jsonata_context_unavailable;
 pub mod jsonata_not_evaluated;
 pub mod jsonata_syntax_error;
