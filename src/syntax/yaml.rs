@@ -631,6 +631,15 @@ impl<'s, 'l> Builder<'s, 'l> {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
             Event::DocumentStart(..) => {
                 self.documents += 1;
+                // A `---` with nothing after it (some generators end files so) starts
+                // an empty document: nothing is lost by not reading it.
+                let empty_rest = self.text.get(end..).unwrap_or_default().lines().all(|l| {
+                    let l = l.trim();
+                    l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
+                });
+                if self.documents > 1 && empty_rest {
+                    return false;
+                }
                 if self.documents > 1 {
                     let range = TextRange::from_usize(start, end.max(start));
                     self.error(
@@ -1961,6 +1970,9 @@ mod tests {
             "only the first YAML document of a file is analysed; this `---` starts another"
         );
         assert_eq!(ok("a: 1\n...\n").to_json(), json!({"a": 1}));
+        // An empty document after the first is no loss: not reported.
+        assert_eq!(ok("a: 1\n---\n").to_json(), json!({"a": 1}));
+        assert_eq!(ok("a: 1\n--- # end\n\n").to_json(), json!({"a": 1}));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{SyntaxErrorKind, TextRange};
+use crate::syntax::{SourceKind, SyntaxErrorKind, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -43,6 +43,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         }
         let d = sink.report(e.range, e.message.clone());
+        // The fixes rewrite JSON5 into JSON; YAML's extension (a second document) has
+        // none.
+        if ctx.document.kind != SourceKind::Json {
+            continue;
+        }
         if let Some(fix) = fix_for(ctx.source, e.range) {
             d.fixes.push(fix);
         }
@@ -153,6 +158,14 @@ mod tests {
                 (applicability, fixed)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_second_yaml_document_has_no_fix() {
+        let text = "StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n---\nStartAt: B\n";
+        let fixes = each_fix(text, SourceKind::Yaml, "ASL003");
+        assert_eq!(fixes.len(), 1, "one diagnostic");
+        assert!(fixes[0].is_empty(), "{fixes:?}");
     }
 
     #[test]
