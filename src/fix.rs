@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::diagnostics::{Applicability, Diagnostic, Edit, apply_edits};
+use crate::syntax::{SourceKind, SyntaxErrorKind};
 
 /// How many lint-and-fix rounds at most (a fix may enable another).
 pub const MAX_PASSES: usize = 10;
@@ -57,10 +58,26 @@ pub struct Outcome {
     pub passes: Vec<Pass>,
 }
 
+/// Whether `text` reads as `kind` without a syntax error (the accepted extensions and
+/// duplicate keys aside). Fixes are placed by the tree the reader recovered; in text
+/// that does not read, that tree may not be what the author meant.
+pub fn reads(text: &str, kind: SourceKind) -> bool {
+    crate::syntax::parse(text, kind).errors.iter().all(|e| {
+        !matches!(
+            e.kind,
+            SyntaxErrorKind::Invalid | SyntaxErrorKind::Encoding | SyntaxErrorKind::TooDeep
+        )
+    })
+}
+
 /// Fixes `text` with `lint` (which lints a text) until no fix applies or
-/// [`MAX_PASSES`] is reached. `diagnostics` are those of `text`.
+/// [`MAX_PASSES`] is reached. `diagnostics` are those of `text`. With a `kind` (JSON or
+/// YAML; `None` for a file of another language, such as Terraform), text that does not
+/// read as it is left as it is, and a round of fixes whose result would not read is
+/// dropped.
 pub fn fix_text(
     text: &str,
+    kind: Option<SourceKind>,
     diagnostics: Vec<Diagnostic>,
     unsafe_fixes: bool,
     lint: &dyn Fn(&str) -> Vec<Diagnostic>,
@@ -69,13 +86,22 @@ pub fn fix_text(
     let mut diags = diagnostics;
     let mut applied = 0;
     let mut passes = Vec::new();
+    let readable_as = |t: &str| kind.is_none_or(|k| reads(t, k));
+    let mut readable = readable_as(text);
     for _ in 0..MAX_PASSES {
+        if !readable {
+            break;
+        }
         let edits = select_edits(&diags, unsafe_fixes);
         if edits.is_empty() {
             break;
         }
         let (next, n) = apply_edits(&current, &edits);
         if n == 0 || next == current {
+            break;
+        }
+        readable = readable_as(&next);
+        if !readable {
             break;
         }
         applied += n;
@@ -207,11 +233,47 @@ mod tests {
                 })
                 .unwrap_or_default()
         };
-        let out = fix_text("axbxc", lint("axbxc"), false, &lint);
+        let out = fix_text("axbxc", None, lint("axbxc"), false, &lint);
         assert_eq!(out.text, "aybyc");
         assert_eq!(out.applied, 2);
         assert_eq!(out.passes.len(), 2);
         assert!(out.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn text_that_does_not_read_is_not_fixed() {
+        // A toy linter whose fix replaces the first `x` by what follows it.
+        let fixing = |to: &'static str| {
+            move |t: &str| -> Vec<Diagnostic> {
+                t.find('x')
+                    .map(|i| {
+                        vec![diag_with(fix(
+                            i as u32,
+                            i as u32 + 1,
+                            to,
+                            Applicability::Safe,
+                        ))]
+                    })
+                    .unwrap_or_default()
+            }
+        };
+        // Valid JSON: fixed, as long as the result stays valid.
+        let lint = fixing("1");
+        let text = r#"["a", "x"]"#;
+        let out = fix_text(text, Some(SourceKind::Json), lint(text), false, &lint);
+        assert_eq!(out.text, r#"["a", "1"]"#);
+        // A fix that would break the JSON: that round is dropped.
+        let lint = fixing("\"");
+        let out = fix_text(text, Some(SourceKind::Json), lint(text), false, &lint);
+        assert_eq!((out.text.as_str(), out.applied), (text, 0));
+        // Text with a syntax error already: left alone.
+        let lint = fixing("1");
+        let broken = r#"["x", {]"#;
+        let out = fix_text(broken, Some(SourceKind::Json), lint(broken), false, &lint);
+        assert_eq!((out.text.as_str(), out.applied), (broken, 0));
+        // Without a kind (Terraform), no reading is asked for.
+        let out = fix_text(broken, None, lint(broken), false, &lint);
+        assert_eq!(out.text, r#"["1", {]"#);
     }
 
     #[test]

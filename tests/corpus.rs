@@ -368,6 +368,7 @@ fn fixes_add_no_errors() {
             for unsafe_fixes in [false, true] {
                 let outcome = asl_lint::fix::fix_text(
                     &linted.text,
+                    None,
                     linted.diagnostics.clone(),
                     unsafe_fixes,
                     &lint,

@@ -38,7 +38,7 @@ fn converted(jsonpath: &str) -> String {
         ..Default::default()
     };
     let lint = |t: &str| lint_text(t, SourceKind::Json, &options);
-    let outcome = asl_lint::fix::fix_text(&text, lint(&text), true, &lint);
+    let outcome = asl_lint::fix::fix_text(&text, None, lint(&text), true, &lint);
     assert!(
         outcome.diagnostics.is_empty(),
         "left: {:?}\n{}",

@@ -359,7 +359,7 @@ fn fixes_repair_their_fixtures() {
         let kind = linted.kind;
         let lint = |text: &str| lint_text(text, kind, &options);
         let outcome =
-            asl_lint::fix::fix_text(&linted.text, linted.diagnostics.clone(), true, &lint);
+            asl_lint::fix::fix_text(&linted.text, None, linted.diagnostics.clone(), true, &lint);
         assert!(outcome.applied > 0, "{}: no fix applied", path.display());
         let syntax: Vec<_> = lint_text(&outcome.text, kind, &LintOptions::default())
             .into_iter()

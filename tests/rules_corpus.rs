@@ -190,7 +190,7 @@ fn fixes_never_add_errors_on_the_corpus() {
         };
         let before = errors(&linted.diagnostics);
         let outcome =
-            asl_lint::fix::fix_text(&linted.text, linted.diagnostics.clone(), true, &lint);
+            asl_lint::fix::fix_text(&linted.text, None, linted.diagnostics.clone(), true, &lint);
         let after = lint(&outcome.text);
         assert!(
             !after

@@ -248,7 +248,7 @@ fn fixes_keep_every_byte_outside_their_edits() {
         let kind = linted.kind;
         let relint = |t: &str| asl_lint::lint::lint_text(t, kind, &LintOptions::default());
         let before = errors(&linted.diagnostics);
-        let out = asl_lint::fix::fix_text(&linted.text, linted.diagnostics, true, &relint);
+        let out = asl_lint::fix::fix_text(&linted.text, None, linted.diagnostics, true, &relint);
         if out.applied > 0 {
             let after = relint(&out.text);
             assert!(

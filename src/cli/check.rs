@@ -499,7 +499,16 @@ impl Job<'_> {
         let mut diff = String::new();
         if (args.fix || args.unsafe_fixes || args.diff) && linted.text_is_exact {
             let diagnostics = std::mem::take(&mut linted.diagnostics);
-            let outcome = fix::fix_text(&linted.text, diagnostics, args.unsafe_fixes, relint);
+            let outcome = fix::fix_text(
+                &linted.text,
+                (!path.is_some_and(|p| {
+                    crate::embed::terraform::is_terraform_path(&p.to_string_lossy())
+                }))
+                .then_some(linted.kind),
+                diagnostics,
+                args.unsafe_fixes,
+                relint,
+            );
             applied = outcome.applied;
             if outcome.text != linted.text {
                 if args.diff {
@@ -516,6 +525,17 @@ impl Job<'_> {
             } else {
                 linted.text = outcome.text;
                 linted.diagnostics = outcome.diagnostics;
+            }
+        }
+        // Text that does not read is not fixed (see `fix::fix_text`): its findings are
+        // not offered as fixable.
+        if linted
+            .diagnostics
+            .iter()
+            .any(|d| matches!(d.code, "ASL001" | "ASL004" | "ASL005"))
+        {
+            for d in &mut linted.diagnostics {
+                d.fixes.clear();
             }
         }
         // Only JSON and SARIF show what a fix would write; the other formats count the

@@ -162,6 +162,7 @@ impl Backend {
         let outcome = guard(|| {
             Some(crate::fix::fix_text(
                 &doc.text,
+                (!doc.terraform).then_some(doc.kind),
                 found.to_vec(),
                 false,
                 &relint,
