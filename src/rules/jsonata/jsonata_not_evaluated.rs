@@ -122,7 +122,11 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
         (
             "this string has spaces outside `{% %}`: Step Functions evaluates only a string that starts with `{%` and ends with `%}`, so it is sent as text".to_string(),
             "remove the spaces around the expression",
-            parses(s.trim()).then_some(("Remove the spaces around the expression", edits)),
+            parses(s.trim()).then_some((
+                "Remove the spaces around the expression",
+                edits,
+                s.trim().to_string(),
+            )),
         )
     } else if opens && !trimmed.contains("%}") {
         let insert = if s.ends_with(' ') { "%}" } else { " %}" };
@@ -136,6 +140,7 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
                     range: TextRange::new(end, end),
                     replacement: insert.to_string(),
                 }],
+                format!("{s}{insert}"),
             )),
         )
     } else if closes && !trimmed.contains("{%") {
@@ -150,6 +155,7 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
                     range: TextRange::new(start, start),
                     replacement: insert.to_string(),
                 }],
+                format!("{insert}{s}"),
             )),
         )
     } else if let Some(joined) = joined(s).filter(|_| embedded_expressions(s)) {
@@ -160,14 +166,26 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
         (
             "`{% %}` inside a longer string is not evaluated: Step Functions evaluates only a string that is one whole expression, so this is sent as text".to_string(),
             "write the whole value as one expression that joins the text with `&`",
-            parses(&joined).then_some(("Write the string as one expression", edits)),
+            parses(&joined).then_some(("Write the string as one expression", edits, joined.clone())),
         )
     } else {
         return;
     };
     let d = sink.report(node.range, message);
     d.help = Some(help.to_string());
-    if let Some((title, edits)) = fix {
+    if let Some((title, mut edits, value)) = fix {
+        // A YAML plain or block scalar cannot hold `{%` as it is: the fixed value is
+        // written as a double-quoted string (JSON's quoting is YAML's too).
+        let quoted = source
+            .as_bytes()
+            .get(node.range.start as usize)
+            .is_some_and(|b| matches!(b, b'"' | b'\''));
+        if !quoted {
+            edits = vec![Edit {
+                range: node.range,
+                replacement: serde_json::to_string(&value).unwrap_or_default(),
+            }];
+        }
         d.fixes.push(Fix {
             title: title.to_string(),
             applicability: Applicability::Unsafe,
@@ -334,5 +352,20 @@ mod tests {
         assert!(fixed(&state(r#""{% 10 %""#)).is_empty());
         assert!(fixed(&state(r#""10 %}""#)).len() == 1);
         assert_eq!(joined("a %} {% b %}"), None);
+    }
+
+    #[test]
+    fn yaml_plain_scalars_are_fixed_into_quoted_strings() {
+        let text = "QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Pass\n    Output: 10 %}\n    End: true\n";
+        let fixes = crate::rules::each_fix(text, crate::syntax::SourceKind::Yaml, "ASL611");
+        assert_eq!(fixes.len(), 1);
+        assert_eq!(
+            fixes[0][0].2,
+            text.replace("Output: 10 %}", "Output: \"{% 10 %}\"")
+        );
+        // A quoted scalar keeps its quotes: the edit is the insertion alone.
+        let text = text.replace("Output: 10 %}", "Output: '10 %}'");
+        let fixes = crate::rules::each_fix(&text, crate::syntax::SourceKind::Yaml, "ASL611");
+        assert_eq!(fixes[0][0].2, text.replace("'10 %}'", "'{% 10 %}'"));
     }
 }
