@@ -434,6 +434,26 @@ fn fix_diff_and_unsafe_fixes() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// A file with a syntax error is not fixed: its reader recovered a tree the fixes
+/// would be placed by (here `B`'s `Next` is lost after the unclosed `{`), and nothing of
+/// it is counted as fixable.
+#[test]
+fn text_with_a_syntax_error_is_not_fixed() {
+    let text = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Comment: {draft\n    Next: B\n  B:\n    Type: Succeed\n";
+    let dir = temp_project(&[("m.asl.yaml", text)]);
+    let o = run_in(dir.path(), &["check", "m.asl.yaml", "--unsafe-fixes"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("ASL001"), "{}", stdout(&o));
+    assert!(!stderr(&o).contains("Fixed"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("m.asl.yaml")).unwrap(),
+        text
+    );
+    let o = run_in(dir.path(), &["check", "m.asl.yaml"]);
+    assert!(!stderr(&o).contains("fixable"), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("fixable"), "{}", stdout(&o));
+}
+
 /// `--fix` alone applies safe fixes (ASL709's key renames) and leaves unsafe ones, in a
 /// definition file and in a definition inline in a SAM template.
 #[test]

@@ -495,16 +495,15 @@ impl Job<'_> {
         relint: &dyn Fn(&str) -> Vec<crate::diagnostics::Diagnostic>,
     ) -> Result<Checked, String> {
         let args = self.args;
+        let terraform =
+            path.is_some_and(|p| crate::embed::terraform::is_terraform_path(&p.to_string_lossy()));
         let mut applied = 0;
         let mut diff = String::new();
         if (args.fix || args.unsafe_fixes || args.diff) && linted.text_is_exact {
             let diagnostics = std::mem::take(&mut linted.diagnostics);
             let outcome = fix::fix_text(
                 &linted.text,
-                (!path.is_some_and(|p| {
-                    crate::embed::terraform::is_terraform_path(&p.to_string_lossy())
-                }))
-                .then_some(linted.kind),
+                (!terraform).then_some(linted.kind),
                 diagnostics,
                 args.unsafe_fixes,
                 relint,
@@ -528,11 +527,14 @@ impl Job<'_> {
             }
         }
         // Text that does not read is not fixed (see `fix::fix_text`): its findings are
-        // not offered as fixable.
-        if linted
-            .diagnostics
-            .iter()
-            .any(|d| matches!(d.code, "ASL001" | "ASL004" | "ASL005"))
+        // not offered as fixable. (A syntax error inside a template's definition
+        // string leaves the template readable.)
+        if !terraform
+            && linted
+                .diagnostics
+                .iter()
+                .any(|d| matches!(d.code, "ASL001" | "ASL004" | "ASL005"))
+            && !fix::reads(&linted.text, linted.kind)
         {
             for d in &mut linted.diagnostics {
                 d.fixes.clear();
