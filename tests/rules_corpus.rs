@@ -33,7 +33,8 @@ const KNOWN_DEFECTS: &[(&str, &str)] = &[
     ("word-filtering-script-generator__", "ASL405"),
 ];
 // tts-converter (also listed by the README) has the defect only in a CloudFormation
-// template whose Resource values are intrinsics; its extracted definitions are clean.
+// template whose Resource values are intrinsics (`!Sub` with `${AWS::Region}`); its
+// extracted definitions are clean: `known_defect_in_a_template_is_reported` below.
 
 fn errors(path: &Path) -> Vec<(&'static str, String)> {
     let bytes = std::fs::read(path).expect("readable");
@@ -43,6 +44,24 @@ fn errors(path: &Path) -> Vec<(&'static str, String)> {
         .filter(|d| d.severity == Severity::Error)
         .map(|d| (d.code, d.message))
         .collect()
+}
+
+#[test]
+fn known_defect_in_a_template_is_reported() {
+    let Some(corpus) = shared() else { return };
+    let path = corpus
+        .join("real/aws-samples__step-functions-workflows-collection/tts-converter__template.yaml");
+    let errs = errors(&path);
+    // Three Tasks: `!Sub arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:aws-sdk:...`.
+    assert_eq!(
+        errs.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        ["ASL405", "ASL405", "ASL405"],
+        "{errs:?}"
+    );
+    assert!(
+        errs[0].1.contains("\"${AWS::Region}:${AWS::AccountId}\""),
+        "{errs:?}"
+    );
 }
 
 #[test]

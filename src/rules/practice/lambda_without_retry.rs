@@ -52,22 +52,15 @@ pub const TRANSIENT_LAMBDA_ERRORS: [&str; 4] = [
 
 /// True for a Task `Resource` that invokes a Lambda function.
 pub fn invokes_lambda(resource: &str) -> bool {
-    if let Some(rest) = resource.strip_prefix("arn:") {
-        let mut parts = rest.splitn(5, ':');
-        let (_partition, service, _region, _account, what) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next().unwrap_or(""),
-        );
-        return match service {
-            Some("lambda") => what.starts_with("function:"),
-            Some("states") => what == "lambda:invoke" || what.starts_with("lambda:invoke."),
-            _ => false,
-        };
+    // The partition, region and account may be placeholders (`arn:${AWS::Partition}:...`).
+    let Some(arn) = crate::rules::resources::parse_arn(resource) else {
+        return false;
+    };
+    match arn.service {
+        "lambda" => arn.resource.starts_with("function:"),
+        "states" => arn.resource == "lambda:invoke" || arn.resource.starts_with("lambda:invoke."),
+        _ => false,
     }
-    false
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
@@ -182,6 +175,12 @@ mod tests {
             "arn:aws-cn:lambda:cn-north-1:123456789012:function:f:prod"
         ));
         assert!(!invokes_lambda("arn:aws:states:::sqs:sendMessage"));
+        assert!(invokes_lambda(
+            "arn:${AWS::Partition}:states:::lambda:invoke"
+        ));
+        assert!(invokes_lambda(
+            "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Fn}"
+        ));
         assert!(!invokes_lambda(
             "arn:aws:states:us-east-1:123456789012:activity:a"
         ));

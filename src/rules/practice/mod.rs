@@ -77,7 +77,7 @@ pub(crate) fn names(scope: &Scope<'_, '_>, states: &[usize]) -> String {
 
 /// The `Resource` string of a Task state.
 pub(crate) fn resource<'a>(state: &State<'a, '_>) -> Option<&'a str> {
-    state.field("Resource").and_then(|m| m.value.as_str())
+    crate::rules::resources::resource_string(state).map(|(_, s)| s)
 }
 
 /// A Pass or Choice state that passes its input on unchanged and assigns nothing.

@@ -1,5 +1,5 @@
 use crate::model::State;
-use crate::rules::resources::{Pattern, parse_arn, split_pattern, task_resource, value_range};
+use crate::rules::resources::{Pattern, parse_arn, split_pattern, string_range, task_resource};
 use crate::rules::{Express, LintContext, Sink, declare_rule, distributed_map, express_scopes};
 
 declare_rule! {
@@ -101,7 +101,7 @@ fn check_resource(
     }
     if arn.resource.starts_with("activity:") {
         sink.report(
-            m.value.range,
+            m.range,
             format!(
                 "\"{}\" runs an activity, which {context} does not support; activities need a Standard workflow",
                 state.name
@@ -120,7 +120,7 @@ fn check_resource(
         "waits for a job to finish"
     };
     sink.report(
-        value_range(ctx.source, m, suffix_from, text.len()),
+        string_range(ctx.source, m, suffix_from, text.len()),
         format!(
             "\"{}\" {what} ({}), which {context} does not support: Express workflows call services with request-response only",
             state.name,

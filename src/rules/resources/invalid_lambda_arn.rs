@@ -1,4 +1,4 @@
-use crate::rules::resources::{parse_arn, task_resource, value_range};
+use crate::rules::resources::{parse_arn, string_range, task_resource};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -48,10 +48,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if arn.service != "lambda" {
             continue;
         }
-        let at = |from: usize, to: usize| value_range(ctx.source, m, from, to);
+        let at = |from: usize, to: usize| string_range(ctx.source, m, from, to);
         let Some(rest) = arn.resource.strip_prefix("function:") else {
             sink.report(
-                m.value.range,
+                m.range,
                 format!("the Lambda ARN of \"{}\" does not name a function (expected \"function:<name>\")", state.name),
             );
             continue;

@@ -40,7 +40,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         match parse_arn(text) {
             None => {
                 sink.report(
-                    m.value.range,
+                    m.range,
                     format!("the Resource of \"{}\" is not an ARN: \"{text}\"", state.name),
                 )
                 .help = Some(
@@ -48,12 +48,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 );
             }
             Some(arn) if !PARTITIONS.contains(&arn.partition) => {
-                let at = crate::syntax::string_source_offset(ctx.source, &m.value, 4);
-                let end = crate::syntax::string_source_offset(
-                    ctx.source,
-                    &m.value,
-                    4 + arn.partition.len(),
-                );
+                let at = crate::syntax::string_source_offset(ctx.source, m, 4);
+                let end =
+                    crate::syntax::string_source_offset(ctx.source, m, 4 + arn.partition.len());
                 sink.report(
                     crate::syntax::TextRange::new(at, end.max(at + 1)),
                     format!(
@@ -65,7 +62,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             }
             Some(arn) if arn.service.is_empty() || arn.resource.is_empty() => {
                 sink.report(
-                    m.value.range,
+                    m.range,
                     format!(
                         "the Resource ARN of \"{}\" has no service or no resource part",
                         state.name

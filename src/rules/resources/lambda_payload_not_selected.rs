@@ -140,7 +140,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 ),
             );
             d.labels.push(Label {
-                range: resource.value.range,
+                range: resource.range,
                 message: "returns {ExecutedVersion, Payload, StatusCode, ...}".into(),
             });
             d.help = Some(match state.query_language {

@@ -278,7 +278,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some(needs) = required(service, action) else {
             continue;
         };
-        let resource_range = resource.value.range;
+        let resource_range = resource.range;
         let what = format!("{service}:{action}");
         let request = Request {
             owner: format!("\"{}\"", state.name),

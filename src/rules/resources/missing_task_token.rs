@@ -53,7 +53,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             found.is_some() || unknown
         });
         if !sent {
-            let at = payload.map_or(m.key_range, |p| p.key_range);
+            let resource_key = state.field("Resource").map_or(m.range, |r| r.key_range);
+            let at = payload.map_or(resource_key, |p| p.key_range);
             sink.report(
                 at,
                 format!(

@@ -48,14 +48,25 @@ pub(crate) struct Arn<'s> {
 pub(crate) fn parse_arn(s: &str) -> Option<Arn<'_>> {
     let rest = s.strip_prefix("arn:")?;
     // The first four colons split the parts (as `splitn(5, ':')`, found with memchr:
-    // six rules parse every Task's ARN).
-    let mut colons = memchr::memchr_iter(b':', rest.as_bytes());
-    let (a, b, c, d) = (
-        colons.next()?,
-        colons.next()?,
-        colons.next()?,
-        colons.next()?,
-    );
+    // six rules parse every Task's ARN). A colon inside a deploy-time placeholder
+    // (`${AWS::Partition}`) splits nothing.
+    let (a, b, c, d) = if has_placeholder_brace(rest) {
+        let mut colons = colons_outside_placeholders(rest);
+        (
+            colons.next()?,
+            colons.next()?,
+            colons.next()?,
+            colons.next()?,
+        )
+    } else {
+        let mut colons = memchr::memchr_iter(b':', rest.as_bytes());
+        (
+            colons.next()?,
+            colons.next()?,
+            colons.next()?,
+            colons.next()?,
+        )
+    };
     let partition = &rest[..a];
     let service = &rest[a + 1..b];
     let region = &rest[b + 1..c];
@@ -68,6 +79,21 @@ pub(crate) fn parse_arn(s: &str) -> Option<Arn<'_>> {
         account,
         resource,
         resource_offset: s.len() - resource.len(),
+    })
+}
+
+/// The offsets of the colons of `s` that are not inside a `${...}` or `#{...}`.
+fn colons_outside_placeholders(s: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    (0..b.len()).filter(move |&i| {
+        match b[i] {
+            b'{' if i > 0 && matches!(b[i - 1], b'$' | b'#') => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            b':' => return depth == 0,
+            _ => {}
+        }
+        false
     })
 }
 
@@ -317,28 +343,56 @@ fn has_placeholder_brace(s: &str) -> bool {
     memchr::memchr_iter(b'{', b).any(|i| i > 0 && matches!(b[i - 1], b'$' | b'#'))
 }
 
-/// A Task's `Resource` member with a literal string value that is not a deploy-time
-/// placeholder.
-pub(crate) fn task_resource<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Member<'s>, &'a str)> {
+/// A Task's `Resource` string and its node: the value itself, or the text a
+/// CloudFormation `Fn::Sub` (`!Sub`) substitutes into.
+pub(crate) fn resource_string<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Node<'s>, &'a str)> {
     if state.kind != Some(StateType::Task) {
         return None;
     }
-    let m = state.field("Resource")?;
-    let s = m.value.as_str()?;
+    let mut node = &state.field("Resource")?.value;
+    match &node.value {
+        Value::Tagged(t) if t.tag == "!Sub" => node = &t.node,
+        Value::Object(members) if members.len() == 1 && members[0].key == "Fn::Sub" => {
+            node = &members[0].value;
+        }
+        _ => {}
+    }
+    // `Fn::Sub`'s list form: the text, then its variables.
+    if let Value::Array(items) = &node.value {
+        node = items.first()?;
+    }
+    Some((node, node.as_str()?))
+}
+
+/// A Task's literal `Resource` string (see [`resource_string`]) that holds no
+/// deploy-time placeholder.
+pub(crate) fn task_resource<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Node<'s>, &'a str)> {
+    let (node, s) = resource_string(state)?;
     if has_placeholder_brace(s) || s.starts_with("{%") {
         return None;
     }
-    Some((m, s))
+    Some((node, s))
 }
 
-/// A Task's literal `Resource` that is a service-integration ARN (`arn:<p>:states:...`,
-/// not an activity), with its member, text and parsed ARN: what ASL402-ASL404 inspect.
+/// A Task's `Resource` that is a service-integration ARN (`arn:<p>:states:...`, not an
+/// activity), with its string node, text and parsed ARN: what ASL402-ASL405 and the
+/// request and result checks inspect. The partition, region and account may be
+/// deploy-time placeholders (`arn:${AWS::Partition}:states:::lambda:invoke`, as CDK and
+/// most templates write it): which integration is meant does not depend on them.
 pub(crate) fn integration_resource<'a, 's>(
     state: &State<'a, 's>,
-) -> Option<(&'a Member<'s>, &'a str, Arn<'a>)> {
-    let (m, text) = task_resource(state)?;
+) -> Option<(&'a Node<'s>, &'a str, Arn<'a>)> {
+    let (node, text) = resource_string(state)?;
+    if text.starts_with("{%") {
+        return None;
+    }
     let arn = parse_arn(text)?;
-    (arn.service == "states" && !arn.resource.starts_with("activity:")).then_some((m, text, arn))
+    let fixed = |part: &str| !has_placeholder_brace(part);
+    (fixed(arn.service)
+        && arn.service == "states"
+        && fixed(arn.resource)
+        && !arn.resource.starts_with("activity:"))
+    .then_some((node, text, arn))
 }
 
 /// The first string under `node` (in document order) that `wanted` accepts, and
@@ -386,12 +440,12 @@ pub(crate) fn reader_fix(
 /// value of `resource`), where the source spells the value as it is (no escapes).
 pub(crate) fn resource_suffix_fix(
     source: &str,
-    resource: &Member<'_>,
+    resource: &Node<'_>,
     text: &str,
     suffix: &str,
     title: &str,
 ) -> Option<crate::diagnostics::Fix> {
-    let end = string_source_offset(source, &resource.value, text.len()) as usize;
+    let end = string_source_offset(source, resource, text.len()) as usize;
     let start = end.checked_sub(text.len())?;
     (source.get(start..end) == Some(text)).then(|| {
         crate::diagnostics::Fix::replace(
@@ -403,13 +457,7 @@ pub(crate) fn resource_suffix_fix(
     })
 }
 
-/// The source range of decoded bytes `from..to` of a string member's value, at least
-/// one byte wide so that an empty part can still be pointed at.
-pub(crate) fn value_range(source: &str, m: &Member<'_>, from: usize, to: usize) -> TextRange {
-    string_range(source, &m.value, from, to)
-}
-
-/// [`value_range`] for a string node.
+/// The range in `source` of bytes `from..to` of the string `node` holds.
 pub(crate) fn string_range(source: &str, node: &Node<'_>, from: usize, to: usize) -> TextRange {
     let s = string_source_offset(source, node, from);
     let e = string_source_offset(source, node, to);
@@ -586,6 +634,58 @@ pub(crate) fn result_reads<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_in_the_partition_region_or_account_keep_the_integration_known() {
+        let a =
+            parse_arn("arn:${AWS::Partition}:states:${AWS::Region}:#{AWS::AccountId}:sns:publish")
+                .unwrap();
+        assert_eq!(
+            (a.partition, a.service, a.region, a.account, a.resource),
+            (
+                "${AWS::Partition}",
+                "states",
+                "${AWS::Region}",
+                "#{AWS::AccountId}",
+                "sns:publish"
+            )
+        );
+        let codes = |resource: &str| {
+            let text = format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": {resource}, "Parameters": {{"TopicArn": "t", "Mesage": "m"}}, "End": true}}}}}}"#
+            );
+            let opts = crate::LintOptions {
+                select: vec!["ASL4".into()],
+                ..Default::default()
+            };
+            crate::lint_text(&text, crate::syntax::SourceKind::Json, &opts)
+                .into_iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>()
+        };
+        let expected = ["ASL408", "ASL417"];
+        assert_eq!(
+            codes(r#""arn:${AWS::Partition}:states:::sns:publish""#),
+            expected
+        );
+        assert_eq!(
+            codes(r#"{"Fn::Sub": "arn:${AWS::Partition}:states:::sns:publish"}"#),
+            expected
+        );
+        assert_eq!(
+            codes(r#"{"Fn::Sub": ["arn:${P}:states:::sns:publish", {"P": "aws"}]}"#),
+            expected
+        );
+        // A placeholder in the service or the action: which integration is not known.
+        assert_eq!(
+            codes(r#""arn:aws:states:::${Service}:publish""#),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            codes(r#""arn:aws:states:::sns:${Action}""#),
+            Vec::<&str>::new()
+        );
+    }
 
     #[test]
     fn arns_and_patterns() {

@@ -125,7 +125,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                           under_output: bool| {
             let d = sink.report(range, format!("{who} reads \"{read}\", but {problem}"));
             d.labels.push(Label {
-                range: resource.value.range,
+                range: resource.range,
                 message: "the nested workflow is started here".into(),
             });
             d.help = Some(match pattern {

@@ -46,8 +46,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         }
         let from = 4 + arn.partition.len() + 1 + arn.service.len() + 1;
         let to = arn.resource_offset - 1;
-        let s = string_source_offset(ctx.source, &m.value, from);
-        let e = string_source_offset(ctx.source, &m.value, to);
+        let s = string_source_offset(ctx.source, m, from);
+        let e = string_source_offset(ctx.source, m, to);
         let d = sink.report(
             TextRange::new(s, e.max(s + 1)),
             format!(

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Applicability, Fix};
-use crate::rules::resources::{integration_resource, value_range};
+use crate::rules::resources::{integration_resource, string_range};
 use crate::rules::{LintContext, Sink, closest_within, declare_rule};
 
 declare_rule! {
@@ -141,7 +141,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         }
         let from = arn.resource_offset + "aws-sdk:".len();
-        let range = value_range(ctx.source, m, from, from + service.len());
+        let range = string_range(ctx.source, m, from, from + service.len());
         let suggestion = meant(service);
         let lower = !service.bytes().any(|b| b.is_ascii_uppercase());
         if suggestion.is_none() && lower {

@@ -1,7 +1,7 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::rules::resources::unknown_aws_sdk_service as sdk;
 use crate::rules::resources::{
-    INTEGRATIONS, integration, integration_resource, split_pattern, value_range,
+    INTEGRATIONS, integration, integration_resource, split_pattern, string_range,
 };
 use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
 use crate::syntax::TextRange;
@@ -55,14 +55,14 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let Some((m, _, arn)) = integration_resource(state) else {
             continue;
         };
-        let span = |from: usize, len: usize| value_range(ctx.source, m, from, from + len);
+        let span = |from: usize, len: usize| string_range(ctx.source, m, from, from + len);
         let (svc, action) = arn.resource.split_once(':').unwrap_or((arn.resource, ""));
         let base = arn.resource_offset;
         if svc == "aws-sdk" {
             let (sdk_service, api) = action.split_once(':').unwrap_or((action, ""));
             if sdk_service.is_empty() || api.is_empty() {
                 sink.report(
-                    m.value.range,
+                    m.range,
                     format!(
                         "the AWS SDK integration of \"{}\" must be aws-sdk:<service>:<apiAction>",
                         state.name

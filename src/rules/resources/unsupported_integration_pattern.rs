@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::rules::resources::{
-    Pattern, integration, integration_resource, split_pattern, value_range,
+    Pattern, integration, integration_resource, split_pattern, string_range,
 };
 use crate::rules::{LintContext, Sink, declare_rule, did_you_mean};
 
@@ -66,7 +66,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             Some(i) => ([i.sync, i.sync2, i.wait], i.patterns(name)),
         };
         let suffix_from = text.len() - (action.len() - name.len());
-        let at = || value_range(ctx.source, m, suffix_from, text.len());
+        let at = || string_range(ctx.source, m, suffix_from, text.len());
         let suffix = &text[suffix_from..];
         let supported: Vec<&str> = supports
             .iter()
