@@ -178,6 +178,29 @@ fn not_a_file_or_directory_exits_2() {
     );
 }
 
+/// A dangling symbolic link in a walked folder is not an I/O error unless it stands
+/// for a definition the walk would check.
+#[cfg(unix)]
+#[test]
+fn dangling_links_in_a_walked_folder() {
+    let dir = TempDir::new();
+    dir.write(
+        "ok.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+    );
+    std::os::unix::fs::symlink(dir.path().join("gone.md"), dir.path().join("README.md")).unwrap();
+    let o = run(&["check", s(dir.path())]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::os::unix::fs::symlink(
+        dir.path().join("gone.json"),
+        dir.path().join("lost.asl.json"),
+    )
+    .unwrap();
+    let o = run(&["check", s(dir.path())]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("lost.asl.json"), "{}", stderr(&o));
+}
+
 #[test]
 fn directory_without_definitions_exits_2() {
     let dir = TempDir::new();

@@ -697,6 +697,11 @@ fn collect(
             if is_link && entry.is_dir() {
                 continue;
             }
+            // A dangling link is no error of the walk unless it stands for a file the
+            // walk would check (a per-developer `.env` link, a removed build output).
+            if is_link && !entry.exists() && !is_definition_file(&entry) {
+                continue;
+            }
             collect(&entry, false, resolver, inputs, errors);
         }
     } else if explicit {
