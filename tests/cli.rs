@@ -201,6 +201,29 @@ fn dangling_links_in_a_walked_folder() {
     assert!(stderr(&o).contains("lost.asl.json"), "{}", stderr(&o));
 }
 
+/// pre-commit names every changed file: with `--force-exclude` the config's `exclude`
+/// applies to them too, and when it leaves nothing the run succeeds.
+#[test]
+fn force_exclude_applies_exclude_to_named_files() {
+    let dir = TempDir::new();
+    dir.write("asl-lint.toml", "exclude = [\"cdk.out/**\"]\n");
+    let bad = dir.write(
+        "cdk.out/gen.asl.json",
+        r#"{"StartAt": "Nope", "States": {"A": {"Type": "Succeed"}}}"#,
+    );
+    let good = dir.write(
+        "flow.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+    );
+    // Named without the flag: checked, as the README says.
+    assert_eq!(code(&run(&["check", s(&bad)])), 1);
+    let o = run(&["check", "--force-exclude", s(&bad), s(&good)]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("(1 file)"), "{}", stdout(&o));
+    let o = run(&["check", "--force-exclude", s(&bad)]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
+
 #[test]
 fn directory_without_definitions_exits_2() {
     let dir = TempDir::new();

@@ -63,6 +63,10 @@ pub struct CheckArgs {
     /// changes, until interrupted.
     #[arg(long)]
     pub watch: bool,
+    /// Apply asl-lint.toml's `exclude` to files named on the command line too (tools
+    /// such as pre-commit name every changed file).
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 /// One input: a file path or standard input.
@@ -109,6 +113,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     let fixing = args.fix || args.unsafe_fixes || args.diff;
     let mut inputs = Vec::new();
     let mut io_errors = Vec::new();
+    let mut excluded_named = 0;
     for path in &args.paths {
         if path.as_os_str() == "-" {
             if fixing && !args.diff {
@@ -117,7 +122,12 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             }
             inputs.push(Input::Stdin);
         } else {
-            collect(path, true, &resolver, &mut inputs, &mut io_errors);
+            let explicit = if args.force_exclude {
+                Named::ExcludeApplies
+            } else {
+                Named::Always
+            };
+            excluded_named += collect(path, explicit, &resolver, &mut inputs, &mut io_errors);
         }
     }
     if !io_errors.is_empty() && io_errors.iter().any(|e| e.starts_with("config: ")) {
@@ -195,7 +205,12 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         .enabled(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     {
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        let _ = if args.statistics {
+        // Nothing was checked (an I/O error, no definitions): a text summary would
+        // read "All checks passed"; the machine formats still give their empty report.
+        let silent = files.is_empty() && matches!(args.format, Format::Full | Format::Concise);
+        let _ = if silent {
+            Ok(())
+        } else if args.statistics {
             stdout.write_all(statistics(args.format, &files).as_bytes())
         } else {
             render::write(args.format, &files, color, &mut stdout)
@@ -214,6 +229,10 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     }
     if !io_errors.is_empty() {
         return ExitCode::from(EXIT_USAGE);
+    }
+    if inputs.is_empty() && excluded_named > 0 {
+        // Everything named is excluded (`--force-exclude`): nothing to do.
+        return ExitCode::SUCCESS;
     }
     if inputs.is_empty() {
         eprintln!(
@@ -635,33 +654,48 @@ pub fn is_definition_file(path: &Path) -> bool {
         || crate::embed::terraform::is_terraform_path(&name)
 }
 
+/// How a path named on the command line is taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Named {
+    /// Found by walking a folder: checked when its name or `include` says so, unless
+    /// `exclude` matches.
+    No,
+    /// Named: checked whatever its name, even when `exclude` matches.
+    Always,
+    /// Named, with `--force-exclude`: checked whatever its name, unless `exclude` matches.
+    ExcludeApplies,
+}
+
+/// Adds the files to check under `path` to `inputs`; returns how many named paths
+/// `exclude` left out.
 fn collect(
     path: &Path,
-    explicit: bool,
+    named: Named,
     resolver: &Resolver,
     inputs: &mut Vec<Input>,
     errors: &mut Vec<String>,
-) {
+) -> usize {
+    let explicit = named != Named::No;
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
             errors.push(format!("{}: {}", path.display(), io_message(&e)));
-            return;
+            return 0;
         }
     };
-    let config = if explicit {
+    let config = if named == Named::Always {
         None
     } else {
         match resolver.for_path(path) {
             Ok(c) => Some(c),
             Err(e) => {
                 errors.push(format!("config: {e}"));
-                return;
+                return 0;
             }
         }
     };
     if config.as_ref().is_some_and(|c| c.is_excluded(path)) {
-        return;
+        return usize::from(explicit);
     }
     if meta.is_file() {
         if explicit
@@ -679,7 +713,7 @@ fn collect(
                     path.display(),
                     io_message(&e)
                 ));
-                return;
+                return 0;
             }
         };
         entries.sort();
@@ -702,9 +736,10 @@ fn collect(
             if is_link && !entry.exists() && !is_definition_file(&entry) {
                 continue;
             }
-            collect(&entry, false, resolver, inputs, errors);
+            collect(&entry, Named::No, resolver, inputs, errors);
         }
     } else if explicit {
         errors.push(format!("{}: not a file or directory", path.display()));
     }
+    0
 }
