@@ -92,9 +92,13 @@ pub fn fix_text(
         if !readable {
             break;
         }
-        let edits = select_edits(&diags, unsafe_fixes);
+        let mut edits = select_edits(&diags, unsafe_fixes);
         if edits.is_empty() {
             break;
+        }
+        // Lines a fix adds end as the file's lines do (a Windows file stays CRLF).
+        for e in &mut edits {
+            e.replacement = crate::syntax::text::line_endings_of(&current, &e.replacement);
         }
         let (next, n) = apply_edits(&current, &edits);
         if n == 0 || next == current {
@@ -274,6 +278,26 @@ mod tests {
         // Without a kind (Terraform), no reading is asked for.
         let out = fix_text(broken, None, lint(broken), false, &lint);
         assert_eq!(out.text, r#"["1", {]"#);
+    }
+
+    #[test]
+    fn lines_a_fix_adds_keep_the_files_line_endings() {
+        let lint = |t: &str| -> Vec<Diagnostic> {
+            t.find('x')
+                .map(|i| {
+                    vec![diag_with(fix(
+                        i as u32,
+                        i as u32 + 1,
+                        "y\n z\n",
+                        Applicability::Safe,
+                    ))]
+                })
+                .unwrap_or_default()
+        };
+        let out = fix_text("a\r\nx\r\n", None, lint("a\r\nx\r\n"), false, &lint);
+        assert_eq!(out.text, "a\r\ny\r\n z\r\n\r\n");
+        let out = fix_text("a\nx\n", None, lint("a\nx\n"), false, &lint);
+        assert_eq!(out.text, "a\ny\n z\n\n");
     }
 
     #[test]

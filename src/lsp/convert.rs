@@ -280,19 +280,9 @@ pub fn edits(edits: &[crate::diagnostics::Edit], doc: &Document) -> Vec<lsp::Tex
         .iter()
         .map(|e| lsp::TextEdit {
             range: doc.range(e.range),
-            new_text: line_endings_of(&doc.text, &e.replacement),
+            new_text: crate::syntax::text::line_endings_of(&doc.text, &e.replacement),
         })
         .collect()
-}
-
-/// `new` (whose lines end in `\n`) with the line endings of `text`: `\r\n` when its
-/// first line ends so (a Windows file stays one), else as it is.
-pub fn line_endings_of(text: &str, new: &str) -> String {
-    let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
-    if !crlf || !new.contains('\n') {
-        return new.to_string();
-    }
-    new.replace("\r\n", "\n").replace('\n', "\r\n")
 }
 
 /// The token types of [`semantic_tokens`], in the order of their indexes.

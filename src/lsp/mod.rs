@@ -177,7 +177,7 @@ impl Backend {
             uri.clone(),
             vec![TextEdit {
                 range: doc.range(range),
-                new_text: convert::line_endings_of(&doc.text, replacement),
+                new_text: crate::syntax::text::line_endings_of(&doc.text, replacement),
             }],
         );
         Some(CodeAction {
@@ -1237,7 +1237,7 @@ fn formatted(doc: &Document, options: &FormattingOptions) -> Option<String> {
             guard(|| ide::format_json(&doc.text, &options))
         }
     }?;
-    Some(convert::line_endings_of(&doc.text, &formatted))
+    Some(crate::syntax::text::line_endings_of(&doc.text, &formatted))
 }
 
 /// The outline of a document: its states, or its state machines with their states.

@@ -318,6 +318,16 @@ fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// `new` (whose lines end in `\n`) with the line endings of `text`: `\r\n` when its
+/// first line ends so (a Windows file stays one), else as it is.
+pub fn line_endings_of(text: &str, new: &str) -> String {
+    let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
+    if !crlf || !new.contains('\n') {
+        return new.to_string();
+    }
+    new.replace("\r\n", "\n").replace('\n', "\r\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
