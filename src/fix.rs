@@ -141,9 +141,18 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 }
 
 /// Replaces the file at `path` with `contents` atomically: writes a temporary file in
-/// the same folder, keeps the permissions, then renames it over the original, so a
-/// reader never sees a half-written file and a failure leaves the original intact.
+/// the same folder, keeps the permissions (and, on Unix, the owner when allowed), then
+/// renames it over the original, so a reader never sees a half-written file and a
+/// failure leaves the original intact. A symbolic link stays one: its target is
+/// replaced.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = if is_link {
+        std::fs::canonicalize(path)?
+    } else {
+        path.to_path_buf()
+    };
+    let path = target.as_path();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -152,7 +161,8 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "file".to_string());
-    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    let original = std::fs::metadata(path).ok();
+    let permissions = original.as_ref().map(std::fs::Metadata::permissions);
     let mut attempt = 0u32;
     let (tmp, mut file) = loop {
         let tmp = dir.join(format!(
@@ -177,6 +187,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         drop(file);
         if let Some(p) = permissions {
             std::fs::set_permissions(&tmp, p)?;
+        }
+        #[cfg(unix)]
+        if let Some(m) = &original {
+            use std::os::unix::fs::MetadataExt;
+            // Only a privileged user may give a file away; others keep their own.
+            let _ = std::os::unix::fs::chown(&tmp, Some(m.uid()), Some(m.gid()));
         }
         std::fs::rename(&tmp, path)
     })();
@@ -315,5 +331,19 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"new contents");
         // No temporary file left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // Through a symbolic link: the link stays, its target gets the contents.
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.json");
+            std::os::unix::fs::symlink(&p, &link).unwrap();
+            write_atomic(&link, b"via link").unwrap();
+            assert!(
+                std::fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert_eq!(std::fs::read(&p).unwrap(), b"via link");
+        }
     }
 }
