@@ -6,9 +6,11 @@
 //! Shared by the rules that judge reads of a result (ASL410, ASL414) and by the
 //! editor's completion.
 
-/// The Lambda `Invoke` response that `lambda:invoke` returns.
+/// The Lambda `Invoke` response that `lambda:invoke` returns (`LogResult`, the tail
+/// of the function's log, only when the request sets `LogType: Tail`).
 pub const LAMBDA_INVOKE: &[&str] = &[
     "ExecutedVersion",
+    "LogResult",
     "Payload",
     "SdkHttpMetadata",
     "SdkResponseMetadata",

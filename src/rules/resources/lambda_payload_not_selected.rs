@@ -203,6 +203,11 @@ mod tests {
         assert!(run(r#", "ResultPath": "$.emailCheck""#, reads_payload).is_empty());
         let status = r#"{"Type": "Choice", "Choices": [{"Variable": "$.StatusCode", "NumericEquals": 200, "Next": "Next"}], "Default": "Next"}"#;
         assert!(run("", status).is_empty());
+        // With `LogType: Tail` the Invoke response carries the log's tail beside Payload.
+        let log = status
+            .replace("$.StatusCode", "$.LogResult")
+            .replace(r#""NumericEquals": 200"#, r#""IsPresent": true"#);
+        assert!(run("", &log).is_empty());
         // The callback pattern returns what SendTaskSuccess sends: nothing is wrapped.
         let callback = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "Parameters": {"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token"}}, "Next": "P"}, "P": {"Type": "Pass", "Parameters": {"v.$": "$.valid"}, "End": true}}}"#;
         assert!(located_messages(callback, "ASL410").is_empty());
