@@ -1,4 +1,5 @@
 use crate::diagnostics::{Applicability, Edit, Fix};
+use crate::model::QueryLanguage;
 use crate::rules::jsonata::jsonata_states;
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::{Node, TextRange, string_source_offset};
@@ -15,6 +16,9 @@ declare_rule! {
     /// expressions (`Arguments`, `Output`, `Assign`, `Items`, `ItemSelector`, a Choice
     /// rule's `Condition`, Wait `Seconds`/`Timestamp`, Fail `Error`/`Cause`, the number
     /// fields, ...), and of the `Output` and `Assign` of catchers and Choice rules.
+    /// In a JSONPath state, a whole `{% ... %}` expression in `Parameters`,
+    /// `ResultSelector`, `ItemSelector`, `Result` or `Assign` is reported too: only
+    /// JSONata states evaluate them.
     ///
     /// ## Why is this bad?
     /// Step Functions evaluates a string only when it starts with `{%` and ends with
@@ -78,6 +82,16 @@ const FIELDS: &[&str] = &[
     "ToleratedFailurePercentage",
 ];
 
+/// The fields of a JSONPath state that hold data a `{% %}` string may wrongly be
+/// written in (the JSONata-only fields are ASL111's).
+const PATH_FIELDS: &[&str] = &[
+    "Parameters",
+    "ResultSelector",
+    "ItemSelector",
+    "Result",
+    "Assign",
+];
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonata_states(machine) {
@@ -97,6 +111,34 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             if let Some(s) = node.as_str() {
                 report(ctx.source, node, s, sink);
             }
+        }
+    }
+    // A whole expression in a JSONPath state: text there.
+    for state in machine
+        .all_states()
+        .filter(|s| s.query_language == QueryLanguage::JsonPath)
+    {
+        let values = state
+            .members()
+            .iter()
+            .filter(|m| PATH_FIELDS.contains(&&*m.key))
+            .map(|m| &m.value);
+        for node in values.flat_map(|v| v.strings(64)) {
+            let Some(s) = node.as_str() else { continue };
+            if !parses(s) {
+                continue;
+            }
+            let d = sink.report(
+                node.range,
+                format!(
+                    "\"{}\" is a JSONPath state: Step Functions sends this `{{% %}}` expression as text",
+                    state.name
+                ),
+            );
+            d.help = Some(
+                "set \"QueryLanguage\": \"JSONata\" on the state (or at the top level) and write its fields the JSONata way, or use a path (`.$` key)"
+                    .into(),
+            );
         }
     }
 }
@@ -352,6 +394,24 @@ mod tests {
         assert!(fixed(&state(r#""{% 10 %""#)).is_empty());
         assert!(fixed(&state(r#""10 %}""#)).len() == 1);
         assert_eq!(joined("a %} {% b %}"), None);
+    }
+
+    #[test]
+    fn whole_expressions_in_a_jsonpath_state_are_text() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"TopicArn": "t", "Message": "{% $states.input.text %}", "Subject": "{% if x %}"}, "Assign": {"n": "{% 1 + 1 %}"}, "End": true}}}"#;
+        assert_eq!(
+            crate::rules::located_messages(text, "ASL611"),
+            [
+                "\"{% $states.input.text %}\": \"A\" is a JSONPath state: Step Functions sends this `{% %}` expression as text",
+                "\"{% 1 + 1 %}\": \"A\" is a JSONPath state: Step Functions sends this `{% %}` expression as text"
+            ]
+        );
+        // The same in a JSONata state is an expression.
+        let jsonata = text.replace(
+            "{\"StartAt\"",
+            "{\"QueryLanguage\": \"JSONata\", \"StartAt\"",
+        );
+        assert!(crate::rules::located_messages(&jsonata, "ASL611").is_empty());
     }
 
     #[test]
