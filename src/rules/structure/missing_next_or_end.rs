@@ -42,10 +42,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         }
         let (range, message) = match state.end {
-            Some(end) if !end.value.is_unknown() => (
+            Some(end) if end.value.as_bool() == Some(false) => (
                 end.range(),
                 format!("state \"{}\" has \"End\": false and no Next", state.name),
             ),
+            // Not a boolean (`"true"`, a placeholder): ASL113 reports the value.
             Some(_) => continue,
             None => (
                 state.name_range,
@@ -87,5 +88,19 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             d.fixes
                 .push(Fix::edit("Add \"End\": true", Applicability::Unsafe, edit));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_end_that_is_no_boolean_is_left_to_asl113() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": "true"}}}"#;
+        assert!(crate::rules::located_messages(text, "ASL106").is_empty());
+        let text = text.replace(r#""true""#, "false");
+        assert_eq!(
+            crate::rules::located_messages(&text, "ASL106"),
+            [r#""End": false: state "A" has "End": false and no Next"#]
+        );
     }
 }
