@@ -41,12 +41,35 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     report_schema_then(ctx, sink, Category::WrongType, |d, f| {
         if let Some(value) = &f.suggestion {
             let title = format!("Write it as {value}");
-            d.fixes.push(Fix::replace(
-                title,
-                Applicability::Safe,
-                f.range,
-                value.clone(),
-            ));
+            // An error name spelt from a number or a boolean (`[true]` -> `["true"]`)
+            // matches no error anyone throws: the fix may not be what was meant.
+            let applicability = if f.message.starts_with("'ErrorEquals[") {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            };
+            d.fixes
+                .push(Fix::replace(title, applicability, f.range, value.clone()));
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Applicability;
+
+    #[test]
+    fn an_error_name_spelt_from_a_boolean_is_an_unsafe_fix() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listBuckets", "Retry": [{"ErrorEquals": [true]}], "TimeoutSeconds": "60", "End": true}}}"#;
+        let fixes = crate::rules::each_fix(text, crate::syntax::SourceKind::Json, "ASL113");
+        let applicability: Vec<(Applicability, String)> =
+            fixes.iter().map(|f| (f[0].0, f[0].1.clone())).collect();
+        assert_eq!(
+            applicability,
+            [
+                (Applicability::Unsafe, "Write it as \"true\"".to_string()),
+                (Applicability::Safe, "Write it as 60".to_string())
+            ]
+        );
+    }
 }
