@@ -66,13 +66,16 @@ fn timeouts(state: &State<'_, '_>) -> (bool, bool) {
 
 /// What happens instead of an error the specification names but Step Functions never
 /// raises.
-fn spec_only(name: &str) -> Option<&'static str> {
+fn spec_only(name: &str, kind: Option<StateType>) -> Option<&'static str> {
     Some(match name {
         "States.NoChoiceMatched"
         | "States.IntrinsicFailure"
         | "States.ParameterPathFailure"
         | "States.ResultPathMatchFailure" => {
             "Step Functions reports this failure as States.Runtime, which always ends the execution"
+        }
+        "States.BranchFailed" if kind == Some(StateType::Map) => {
+            "a Map state whose iteration fails fails with that iteration's own error"
         }
         "States.BranchFailed" => {
             "a Parallel state whose branch fails fails with that branch's own error"
@@ -94,7 +97,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             for (_, names) in &list.entries {
                 for n in names.iter() {
                     let Some(name) = n.as_str() else { continue };
-                    if let Some(instead) = spec_only(name) {
+                    if let Some(instead) = spec_only(name, state.kind) {
                         sink.report(n.range, format!("{name} never happens: {instead}"))
                             .help =
                             Some("name the error that does happen, or remove the name".into());
@@ -196,6 +199,15 @@ mod tests {
         // A Parallel or Map passes on the timeouts of its states.
         let parallel = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "TimeoutSeconds": 5, "End": true}}}], "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}"#;
         assert!(messages(parallel).is_empty());
+    }
+
+    #[test]
+    fn branch_failed_on_a_map_speaks_of_iterations() {
+        let text = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Pass", "End": true}}}, "Catch": [{"ErrorEquals": ["States.BranchFailed"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}"#;
+        assert_eq!(
+            messages(text)[0].1,
+            "States.BranchFailed never happens: a Map state whose iteration fails fails with that iteration's own error"
+        );
     }
 
     #[test]
