@@ -43,7 +43,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let mut reported = std::collections::HashSet::new();
         for (i, state) in scope.states.iter().enumerate() {
             // With duplicate keys only the first state of a name is in the graph.
+            // A value that is no object is no state (ASL103 says what it is).
             if graph.reachable[i]
+                || state.node.as_object().is_none()
                 || scope.state_index(state.name) != Some(i)
                 || !reported.insert(state.name)
             {

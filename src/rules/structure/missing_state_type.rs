@@ -27,12 +27,21 @@ declare_rule! {
     }
 }
 
+/// The fields of the state machine itself, sometimes written inside `States`.
+const TOP_LEVEL_FIELDS: &[&str] = &[
+    "QueryLanguage",
+    "Comment",
+    "StartAt",
+    "TimeoutSeconds",
+    "Version",
+];
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
         if state.node.as_object().is_none() {
             if !state.node.is_unknown() {
-                sink.report(
+                let d = sink.report(
                     state.node.range,
                     format!(
                         "state \"{}\" must be an object, not {}",
@@ -40,6 +49,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         state.node.kind_name()
                     ),
                 );
+                // `"QueryLanguage": "JSONata"` one level too deep: it is not read there.
+                if TOP_LEVEL_FIELDS.contains(&state.name) {
+                    d.help = Some(format!(
+                        "\"{}\" is a field of the state machine, not a state: move it out of \"States\" to the top level",
+                        state.name
+                    ));
+                }
             }
         } else if state.type_member().is_none() {
             sink.report(
@@ -51,5 +67,33 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     .to_string(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `"QueryLanguage": "JSONata"` one level too deep (a published sample has it):
+    /// one finding that says where it belongs, no "not reachable", and ASL111's
+    /// findings point at it instead of converting the JSONata fields.
+    #[test]
+    fn a_top_level_field_inside_states() {
+        let text = r#"{"StartAt": "A", "States": {"QueryLanguage": "JSONata", "A": {"Type": "Pass", "Output": "{% $states.input %}", "End": true}}}"#;
+        let options = crate::LintOptions::default();
+        let found = crate::lint_text(text, crate::syntax::SourceKind::Json, &options);
+        let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["ASL103", "ASL111"]);
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "\"QueryLanguage\" is a field of the state machine, not a state: move it out of \"States\" to the top level"
+            )
+        );
+        assert!(
+            found[1]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("move it to the top level"))
+        );
+        assert!(found[1].fixes.is_empty());
     }
 }

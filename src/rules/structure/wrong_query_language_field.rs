@@ -93,8 +93,22 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     } else {
         HashMap::new()
     };
+    // `"QueryLanguage": "JSONata"` written inside `States`, where it is not read: the
+    // likely cause of every finding here.
+    let misplaced = ctx.machine.is_some_and(|m| {
+        m.all_states()
+            .any(|s| s.name == "QueryLanguage" && s.node.as_str().is_some())
+    });
     report_schema_then(ctx, sink, Category::WrongQueryLanguage, |d, f| {
-        if let Some((member, object, state)) = members.get(&f.range)
+        if misplaced {
+            d.help = Some(
+                "\"QueryLanguage\" is written inside \"States\", where Step Functions does not read it: move it to the top level"
+                    .into(),
+            );
+        }
+        // Converting the fields would undo what was meant.
+        if !misplaced
+            && let Some((member, object, state)) = members.get(&f.range)
             && let Some(fix) = conversion(ctx.source, member, object, *state)
         {
             d.fixes.push(fix);
