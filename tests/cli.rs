@@ -224,6 +224,24 @@ fn force_exclude_applies_exclude_to_named_files() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 }
 
+/// A state name with control characters cannot write to the terminal through the text
+/// formats: they are escaped, and each diagnostic stays on its line.
+#[test]
+fn text_formats_escape_control_characters() {
+    let dir = TempDir::new();
+    let path = dir.write(
+        "evil.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "x\u001b[2J\nfake:1:1: ASL000 [error] injected"}}}"#,
+    );
+    let o = run(&["check", "--format", "concise", s(&path)]);
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert_eq!(out.lines().count(), 2, "{out:?}");
+    assert!(out.contains(r"x\u{1b}[2J\u{a}fake:1:1"), "{out:?}");
+    let o = run(&["check", "--color", "never", s(&path)]);
+    assert!(!stdout(&o).contains('\u{1b}'), "{:?}", stdout(&o));
+}
+
 #[test]
 fn directory_without_definitions_exits_2() {
     let dir = TempDir::new();

@@ -6,12 +6,13 @@ use crate::syntax::{LineCol, LineIndex};
 /// text of a JUnit failure).
 pub(super) fn line(path: &str, at: LineCol, d: &Diagnostic) -> String {
     format!(
-        "{path}:{}:{}: {} [{}] {}",
+        "{}:{}:{}: {} [{}] {}",
+        super::printable(path),
         at.line,
         at.column,
         d.code,
         d.severity.as_str(),
-        d.message
+        super::printable(&d.message)
     )
 }
 

@@ -70,9 +70,11 @@ pub fn write(
         if file.diagnostics.is_empty() {
             continue;
         }
+        let shown = super::printable_source(&file.text);
+        let name = super::printable(&file.path);
         let store = OneFile {
-            name: file.path.as_str(),
-            source: file.text.as_str(),
+            name: &name,
+            source: &shown,
             lines: LineIndex::new(&file.text),
         };
         // Each diagnostic renders on its own, so a file with thousands of them is
@@ -129,7 +131,7 @@ fn emit(
     for l in &d.labels {
         labels.push(
             CsLabel::secondary(id, clamp(l.range.as_usize(), &file.text))
-                .with_message(l.message.clone()),
+                .with_message(super::printable(&l.message).into_owned()),
         );
     }
     let mut notes = Vec::new();
@@ -142,7 +144,7 @@ fn emit(
         labels.clear();
         let at = |r: crate::syntax::TextRange| {
             let lc = index.line_col(&file.text, r.start);
-            format!("{}:{}:{}", file.path, lc.line, lc.column)
+            format!("{}:{}:{}", super::printable(&file.path), lc.line, lc.column)
         };
         notes.push(format!("at {} (the line is too long to show)", at(d.range)));
         for l in &d.labels {
@@ -150,7 +152,7 @@ fn emit(
         }
     }
     if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", super::printable(help)));
     }
     if let Some(meta) = rules::find(d.code).map(|r| &r.meta) {
         notes.push(format!(
@@ -160,7 +162,7 @@ fn emit(
     }
     let diagnostic = CsDiagnostic::new(severity)
         .with_code(d.code)
-        .with_message(d.message.clone())
+        .with_message(super::printable(&d.message).into_owned())
         .with_labels(labels)
         .with_notes(notes);
     let _ = term::emit_to_write_style(buffer, config, store, &diagnostic);

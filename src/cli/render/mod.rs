@@ -57,6 +57,36 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Text for a terminal: control characters (an escape sequence, a bell, a line break
+/// in a state name) written as `\u{1b}`, so that a definition cannot move the cursor,
+/// retitle the window or add a line to the output. Tabs stay.
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\t' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A source to show in snippets: each ASCII control character but tab, line feed and
+/// carriage return replaced by `?`, byte for byte, so that ranges still fit.
+pub(crate) fn printable_source(s: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |b: u8| b >= 0x20 && b != 0x7f || matches!(b, b'\t' | b'\n' | b'\r');
+    if s.bytes().all(shown) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let bytes: Vec<u8> = s.bytes().map(|b| if shown(b) { b } else { b'?' }).collect();
+    // Only ASCII bytes were replaced, by an ASCII byte: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| s.to_string()))
+}
+
 pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
     let mut out = Vec::new();
     let _ = write(format, files, color, &mut out);
