@@ -1051,6 +1051,7 @@ mod tests {
             labels(&items),
             [
                 "ExecutedVersion",
+                "LogResult",
                 "Payload",
                 "SdkHttpMetadata",
                 "SdkResponseMetadata",
@@ -1061,9 +1062,9 @@ mod tests {
             r#"{{"StartAt": "A", "States": {{"A": {{{lambda}, "ResultSelector": {{"x.$": "$.|"}}, "End": true}}}}}}"#
         ));
         let items = completions(&text, SourceKind::Json, off);
-        assert_eq!(items[1].label, "Payload");
+        let payload = items.iter().find(|i| i.label == "Payload").unwrap();
         assert_eq!(
-            items[1].detail.as_deref(),
+            payload.detail.as_deref(),
             Some("returned by arn:aws:states:::lambda:invoke")
         );
         let (text, off) = at(
