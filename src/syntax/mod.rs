@@ -61,9 +61,44 @@ pub struct Decoded<'b> {
     pub binary: bool,
 }
 
+/// The byte order of UTF-16 text (as Windows PowerShell 5 writes files by default):
+/// a UTF-16 byte order mark, or ASCII text with a NUL byte beside every character.
+fn utf16(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xFF, 0xFE, ..] => return Some("little-endian"),
+        [0xFE, 0xFF, ..] => return Some("big-endian"),
+        _ => {}
+    }
+    let pairs: Vec<&[u8]> = head.chunks_exact(2).take(32).collect();
+    if pairs.len() < 2 {
+        return None;
+    }
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    if pairs.iter().all(|p| ascii(p[0]) && p[1] == 0) {
+        Some("little-endian")
+    } else if pairs.iter().all(|p| p[0] == 0 && ascii(p[1])) {
+        Some("big-endian")
+    } else {
+        None
+    }
+}
+
 /// Decodes file bytes as UTF-8 without ever failing.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     let head = &bytes[..bytes.len().min(8192)];
+    if let Some(order) = utf16(head) {
+        return Decoded {
+            text: Cow::Borrowed(""),
+            error: Some(SyntaxError {
+                range: TextRange::empty(0),
+                kind: SyntaxErrorKind::Encoding,
+                message: format!(
+                    "this file is UTF-16 ({order}) text; JSON and YAML definitions must be UTF-8: save it as UTF-8"
+                ),
+            }),
+            binary: true,
+        };
+    }
     if let Some(nul) = head.iter().position(|&b| b == 0) {
         return Decoded {
             text: Cow::Borrowed(""),
@@ -256,6 +291,22 @@ mod tests {
         );
         let d = decode(b"\x7fELF\x00\x01");
         assert!(d.binary);
+        // UTF-16 (PowerShell 5's default): said so, with what to do.
+        for bytes in [
+            &b"\xff\xfe{\x00}\x00"[..],
+            b"{\x00\"\x00a\x00",
+            b"\x00{\x00\"\x00a",
+        ] {
+            let d = decode(bytes);
+            assert!(d.binary);
+            assert!(
+                d.error
+                    .unwrap()
+                    .message
+                    .starts_with("this file is UTF-16 ("),
+                "{bytes:?}"
+            );
+        }
         assert!(decode(b"{}").error.is_none());
     }
 
