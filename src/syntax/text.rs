@@ -220,7 +220,11 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
         let offset = clamp_to_char_boundary(text, offset.min(self.len) as usize);
         let line = self.line_of(offset as u32);
-        let start = self.line_starts[line] as usize;
+        let mut start = self.line_starts[line] as usize;
+        // A byte order mark is no column: editors do not show it.
+        if start == 0 && text.starts_with('\u{feff}') {
+            start = 3.min(offset);
+        }
         let column = if self.line_is_ascii(line) {
             (offset - start) as u32 + 1
         } else {
@@ -331,6 +335,17 @@ pub fn line_endings_of(text: &str, new: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_no_column() {
+        let text = "\u{feff}{\"a\": 1}\nb";
+        let index = LineIndex::new(text);
+        let at = |needle: &str| index.line_col(text, text.find(needle).unwrap() as u32);
+        assert_eq!(at("{"), LineCol { line: 1, column: 1 });
+        assert_eq!(at("\"a"), LineCol { line: 1, column: 2 });
+        assert_eq!(at("b"), LineCol { line: 2, column: 1 });
+        assert_eq!(index.line_col(text, 0), LineCol { line: 1, column: 1 });
+    }
 
     #[test]
     fn line_col_counts_characters_and_utf16_units() {
