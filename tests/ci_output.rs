@@ -300,6 +300,17 @@ fn junit_report() {
         1
     );
     assert!(xml.contains(r#"<testsuites name="asl-lint" tests="6" failures="5">"#));
+    // What does not fail the run fails no test: with --fail-on never the problems are
+    // passed test cases that carry the finding as their output.
+    let o = run(&["check", CFN, "--format", "junit", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0));
+    let xml = stdout(&o);
+    assert!(
+        xml.contains(r#"<testsuites name="asl-lint" tests="5" failures="0">"#),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<failure ").count(), 0);
+    assert_eq!(xml.matches("<system-out>").count(), 5);
 }
 
 #[test]

@@ -69,6 +69,16 @@ pub struct CheckArgs {
     pub force_exclude: bool,
 }
 
+/// The severity from which a diagnostic fails the run (`None`: never).
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
+}
+
 /// One input: a file path or standard input.
 enum Input {
     File(PathBuf),
@@ -213,7 +223,13 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         } else if args.statistics {
             stdout.write_all(statistics(args.format, &files).as_bytes())
         } else {
-            render::write(args.format, &files, color, &mut stdout)
+            render::write(
+                args.format,
+                &files,
+                color,
+                threshold(args.fail_on),
+                &mut stdout,
+            )
         };
         let _ = stdout.flush();
     }
@@ -240,12 +256,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
+    let threshold = threshold(args.fail_on);
     let failed = threshold.is_some_and(|t| {
         files
             .iter()

@@ -1,17 +1,27 @@
 //! JUnit XML, the test report that Jenkins, GitLab (`artifacts: reports: junit:`),
-//! Azure Pipelines and CircleCI read: one `<testsuite>` per file, one failing
-//! `<testcase>` per diagnostic (its `type` the severity), and one passing test case
-//! for a file without problems, so that a fixed file shows as fixed.
+//! Azure Pipelines and CircleCI read: one `<testsuite>` per file, one `<testcase>` per
+//! diagnostic, failed (its `type` the severity) when the diagnostic fails the run
+//! (`--fail-on`) and passed with the finding as its output otherwise, and one passing
+//! test case for a file without problems, so that a fixed file shows as fixed.
 
 use std::io::Write;
 
 use super::FileReport;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules;
 use crate::syntax::LineIndex;
 
-pub fn write(files: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write(
+    files: &[FileReport],
+    fail_on: Option<Severity>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let fails = |d: &&Diagnostic| fail_on.is_some_and(|t| d.severity >= t);
     let total: usize = files.iter().map(|f| f.diagnostics.len().max(1)).sum();
-    let failures: usize = files.iter().map(|f| f.diagnostics.len()).sum();
+    let failures: usize = files
+        .iter()
+        .map(|f| f.diagnostics.iter().filter(fails).count())
+        .sum();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -20,9 +30,10 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
     for file in files {
         let path = attr(&file.path);
         let n = file.diagnostics.len();
+        let failed = file.diagnostics.iter().filter(fails).count();
         writeln!(
             out,
-            r#"  <testsuite name="{path}" tests="{}" failures="{n}">"#,
+            r#"  <testsuite name="{path}" tests="{}" failures="{failed}">"#,
             n.max(1)
         )?;
         if n == 0 {
@@ -45,13 +56,17 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
                 body.push_str("\nhelp: ");
                 body.push_str(help);
             }
-            writeln!(
-                out,
-                r#"      <failure message="{}" type="{}">{}</failure>"#,
-                attr(&d.message),
-                d.severity.as_str(),
-                text(&body)
-            )?;
+            if fails(&d) {
+                writeln!(
+                    out,
+                    r#"      <failure message="{}" type="{}">{}</failure>"#,
+                    attr(&d.message),
+                    d.severity.as_str(),
+                    text(&body)
+                )?;
+            } else {
+                writeln!(out, r#"      <system-out>{}</system-out>"#, text(&body))?;
+            }
             writeln!(out, "    </testcase>")?;
         }
         writeln!(out, "  </testsuite>")?;

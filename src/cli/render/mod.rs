@@ -89,7 +89,7 @@ pub(crate) fn printable_source(s: &str) -> std::borrow::Cow<'_, str> {
 
 pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
     let mut out = Vec::new();
-    let _ = write(format, files, color, &mut out);
+    let _ = write(format, files, color, Some(Severity::Error), &mut out);
     // Everything written is UTF-8 (the sources are `str`s); stay safe all the same.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
@@ -97,10 +97,14 @@ pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
 /// Writes the output to `out` as it is produced: no format
 /// holds the whole text, so thousands of diagnostics cost no extra copy of it (a SARIF
 /// log of 10,000 results once took three times the file size in `Value`s).
+///
+/// `fail_on` is the severity from which a diagnostic fails the run (`--fail-on`;
+/// `None`: never): JUnit reports only those as failed test cases.
 pub fn write(
     format: Format,
     files: &[FileReport],
     color: bool,
+    fail_on: Option<Severity>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
@@ -110,7 +114,7 @@ pub fn write(
         Format::Sarif => sarif::write(files, out),
         Format::Github => github::write(files, out),
         Format::Gitlab => gitlab::write(files, out),
-        Format::Junit => junit::write(files, out),
+        Format::Junit => junit::write(files, fail_on, out),
     }
 }
 
