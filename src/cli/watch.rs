@@ -2,9 +2,10 @@
 //! `ruff check --watch` does, for people who lint from a terminal beside their editor.
 //!
 //! Changes are found by polling modification times and sizes (no platform file-event
-//! API, so it behaves the same everywhere, network file systems included): every file
-//! under the paths except hidden, `node_modules` and `target` folders, the `--config`
-//! file, and the `asl-lint.toml` files above the paths that configure them.
+//! API, so it behaves the same everywhere, network file systems included): the JSON,
+//! YAML, Terraform and TOML files under the paths (what a check may read) except in
+//! hidden, `node_modules` and `target` folders, the `--config` file, and the
+//! `asl-lint.toml` files above the paths that configure them.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -99,6 +100,20 @@ fn note(path: &Path, out: &mut Snapshot) {
     }
 }
 
+/// A file a check may read: a definition or template the walk checks, or a JSON, YAML
+/// or Terraform file a template may name (`DefinitionUri`).
+fn may_be_read(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "json" | "json5" | "yaml" | "yml" | "asl" | "tf" | "toml"
+    ) || super::check::is_definition_file(path)
+}
+
 fn walk(path: &Path, named: bool, out: &mut Snapshot) {
     if out.len() >= MAX_FILES {
         return;
@@ -111,7 +126,11 @@ fn walk(path: &Path, named: bool, out: &mut Snapshot) {
         return;
     };
     if !meta.is_dir() {
-        out.insert(path.to_path_buf(), (meta.modified().ok(), meta.len()));
+        // Found in a folder: only a file that could be checked or referenced (a log
+        // written beside the definitions, even the watch's own output, is no change).
+        if named || may_be_read(path) {
+            out.insert(path.to_path_buf(), (meta.modified().ok(), meta.len()));
+        }
         return;
     }
     if !named {
