@@ -11,6 +11,7 @@ pub mod digest;
 pub mod intrinsic;
 pub mod jsonata;
 pub mod jsonpath;
+pub mod timestamp;
 
 use std::fmt;
 

@@ -18,8 +18,9 @@ declare_rule! {
     /// - two earlier rules test that one Variable is present and that it is absent, so
     ///   between them they match every input.
     ///
-    /// It reasons about `NumericEquals`/`LessThan`/`GreaterThan` (and `...Equals`),
-    /// `StringEquals`, `StringMatches`, `BooleanEquals`, `IsPresent` and the `Is...`
+    /// It reasons about `NumericEquals`/`LessThan`/`GreaterThan` (and `...Equals`), the
+    /// same `Timestamp...` operators (instants compared with their offsets: `01:00+02:00`
+    /// is before `00:30Z`), `StringEquals`, `StringMatches`, `BooleanEquals`, `IsPresent` and the `Is...`
     /// type tests with literal values, alone, joined by `And`, or as the items of a
     /// top-level `Or` (any one of which matches); a `Not` of `IsPresent`. Other
     /// operators and other `Not`s are left alone. Rules with exactly the same condition
@@ -67,6 +68,12 @@ pub(super) enum Domain {
         low: (f64, bool),
         high: (f64, bool),
     },
+    /// Instants (the `Timestamp*` operators) between two bounds, in microseconds since
+    /// the epoch; a bound is (value, inclusive). A timestamp is a string too.
+    Instant {
+        low: (f64, bool),
+        high: (f64, bool),
+    },
     Text(String),
     /// Any string.
     AnyText,
@@ -97,11 +104,20 @@ impl Domain {
             (Present, d) | (d, Present) => d.clone(),
             (Absent, Absent) => Absent,
             (Number { low: l1, high: h1 }, Number { low: l2, high: h2 }) => {
-                let low = tighter(*l1, *l2, |a, b| a > b);
-                let high = tighter(*h1, *h2, |a, b| a < b);
-                let empty = low.0 > high.0 || (low.0 == high.0 && !(low.1 && high.1));
-                if empty { Empty } else { Number { low, high } }
+                match meet((*l1, *h1), (*l2, *h2)) {
+                    Some((low, high)) => Number { low, high },
+                    None => Empty,
+                }
             }
+            (Instant { low: l1, high: h1 }, Instant { low: l2, high: h2 }) => {
+                match meet((*l1, *h1), (*l2, *h2)) {
+                    Some((low, high)) => Instant { low, high },
+                    None => Empty,
+                }
+            }
+            // A timestamp is a string: what a string test leaves of it is not modelled.
+            (d @ Instant { .. }, Text(_) | AnyText | Pattern(_))
+            | (Text(_) | AnyText | Pattern(_), d @ Instant { .. }) => return (d.clone(), false),
             (Text(a), Text(b)) if a == b => Text(a.clone()),
             (AnyText, d @ (Text(_) | AnyText | Pattern(_)))
             | (d @ (Text(_) | Pattern(_)), AnyText) => d.clone(),
@@ -128,11 +144,13 @@ impl Domain {
             (Absent, Absent) => true,
             (Absent, _) => false,
             (_, Present) => true,
-            (Number { low: l1, high: h1 }, Number { low: l2, high: h2 }) => {
+            (Number { low: l1, high: h1 }, Number { low: l2, high: h2 })
+            | (Instant { low: l1, high: h1 }, Instant { low: l2, high: h2 }) => {
                 let low_ok = l1.0 > l2.0 || (l1.0 == l2.0 && (l2.1 || !l1.1));
                 let high_ok = h1.0 < h2.0 || (h1.0 == h2.0 && (h2.1 || !h1.1));
                 low_ok && high_ok
             }
+            (Instant { .. }, AnyText) => true,
             (Text(a), Text(b)) => a == b,
             (Text(_) | Pattern(_) | AnyText, AnyText) => true,
             (Text(t), Pattern(p)) => glob(p, t) == Some(true),
@@ -143,6 +161,15 @@ impl Domain {
             _ => false,
         }
     }
+}
+
+/// The values two ranges have in common, `None` when they have none.
+type Range = ((f64, bool), (f64, bool));
+fn meet((l1, h1): Range, (l2, h2): Range) -> Option<Range> {
+    let low = tighter(l1, l2, |a, b| a > b);
+    let high = tighter(h1, h2, |a, b| a < b);
+    let empty = low.0 > high.0 || (low.0 == high.0 && !(low.1 && high.1));
+    (!empty).then_some((low, high))
 }
 
 /// Of two bounds, the one `better` prefers; at equal values the exclusive one.
@@ -230,6 +257,22 @@ fn comparison(operator: &str, value: &Node<'_>) -> Option<Domain> {
         };
         return Some(Domain::Number { low, high });
     }
+    if let Some(at) = operator
+        .strip_prefix("Timestamp")
+        .filter(|_| operator != "TimestampPath")
+    {
+        // Microseconds: exact for any instant of these centuries.
+        let t = crate::expr::timestamp::parse_rfc3339(value.as_str()?)? as f64 / 1000.0;
+        let (low, high) = match at {
+            "Equals" => ((t, true), (t, true)),
+            "LessThan" => ((-OPEN, false), (t, false)),
+            "LessThanEquals" => ((-OPEN, false), (t, true)),
+            "GreaterThan" => ((t, false), (OPEN, false)),
+            "GreaterThanEquals" => ((t, true), (OPEN, false)),
+            _ => return None,
+        };
+        return Some(Domain::Instant { low, high });
+    }
     let yes = value.as_bool();
     match operator {
         "StringEquals" => value.as_str().map(|s| Domain::Text(s.to_string())),
@@ -250,6 +293,10 @@ fn comparison(operator: &str, value: &Node<'_>) -> Option<Domain> {
             high: (OPEN, false),
         }),
         "IsString" if yes == Some(true) => Some(Domain::AnyText),
+        "IsTimestamp" if yes == Some(true) => Some(Domain::Instant {
+            low: (-OPEN, false),
+            high: (OPEN, false),
+        }),
         "IsBoolean" if yes == Some(true) => Some(Domain::AnyBoolean),
         "IsNull" if yes == Some(true) => Some(Domain::Null),
         _ => None,
@@ -439,6 +486,30 @@ mod tests {
             .into_iter()
             .map(|d| d.message)
             .collect()
+    }
+
+    #[test]
+    fn timestamps_compare_as_instants() {
+        let rule =
+            |op: &str, t: &str| format!(r#"{{"Variable": "$.at", "{op}": "{t}", "Next": "F"}}"#);
+        // 01:00+02:00 is 23:00Z the day before: earlier than 00:30Z.
+        let earlier = rule("TimestampGreaterThan", "2024-05-01T01:00:00+02:00");
+        let later = rule("TimestampGreaterThan", "2024-05-01T00:30:00Z");
+        assert_eq!(
+            run(&format!("{earlier}, {later}")),
+            [
+                "Choices[1] of \"C\" can never match: Choices[0] matches every input it matches, and is tried first"
+            ]
+        );
+        assert!(run(&format!("{later}, {earlier}")).is_empty());
+        // Within one rule: before and after one instant.
+        let both = r#"{"And": [{"Variable": "$.at", "TimestampLessThan": "2024-05-01T00:00:00Z"}, {"Variable": "$.at", "TimestampGreaterThan": "2024-06-01T00:00:00Z"}], "Next": "F"}"#;
+        assert_eq!(run(both).len(), 1);
+        // A timestamp is a string: a string test does not contradict it, IsString covers it.
+        let text = r#"{"And": [{"Variable": "$.at", "StringEquals": "2024-05-01T00:00:00Z"}, {"Variable": "$.at", "TimestampEquals": "2024-05-01T00:00:00Z"}], "Next": "F"}"#;
+        assert!(run(text).is_empty());
+        let is_string = r#"{"Variable": "$.at", "IsString": true, "Next": "F"}"#;
+        assert_eq!(run(&format!("{is_string}, {later}")).len(), 1);
     }
 
     #[test]
