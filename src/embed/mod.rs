@@ -272,7 +272,7 @@ pub fn lint_referenced(
         };
         let mut out: Vec<Diagnostic> = inner_out
             .into_iter()
-            .map(|d| map_spliced(d, &spliced.map))
+            .map(|d| map_spliced(d, &spliced.map, text))
             .collect();
         if let Some(root) = document.root.as_ref()
             && leaves_names
@@ -432,10 +432,28 @@ fn splices(text: &str, root: &Node<'_>, subs: &Substitutions) -> Vec<(TextRange,
     out
 }
 
+/// A value of the wrong type (ASL113) that is a placeholder written in quotes
+/// (`"Seconds": "${WaitSecs}"`): substitution replaces the text between the quotes, so
+/// the value stays a string whatever is substituted. Says so.
+fn quoted_placeholder_help(d: &mut Diagnostic, text: &str) {
+    if d.code != "ASL113" || d.help.is_some() {
+        return;
+    }
+    let written = text.get(d.range.as_usize()).unwrap_or_default();
+    let quoted = written.starts_with('"') || written.starts_with("\\\"");
+    if quoted && written.contains("${") {
+        d.help = Some(
+            "the placeholder is inside quotes, so what is substituted stays a string: write it without the quotes"
+                .into(),
+        );
+    }
+}
+
 /// Maps a diagnostic found in a spliced text back to the file. A fix is kept only when
 /// none of its edits touches a spliced value.
-fn map_spliced(mut d: Diagnostic, map: &SpliceMap) -> Diagnostic {
+fn map_spliced(mut d: Diagnostic, map: &SpliceMap, text: &str) -> Diagnostic {
     d.range = map.range(d.range);
+    quoted_placeholder_help(&mut d, text);
     for l in &mut d.labels {
         l.range = map.range(l.range);
     }
@@ -1163,6 +1181,7 @@ fn near_miss(path: &std::path::Path, base: &std::path::Path) -> Option<String> {
 /// every edit maps exactly.
 fn map_diagnostic(mut d: Diagnostic, map: &SourceMap, inner: &str, outer: &str) -> Diagnostic {
     d.range = map.range(d.range);
+    quoted_placeholder_help(&mut d, outer);
     for l in &mut d.labels {
         l.range = map.range(l.range);
     }

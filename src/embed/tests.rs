@@ -799,3 +799,28 @@ resources:
 "#;
     assert_eq!(codes(serverless), Vec::<String>::new());
 }
+
+#[test]
+fn a_quoted_placeholder_is_told_to_lose_its_quotes() {
+    let template = r#"Resources:
+  SM:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionSubstitutions:
+        WaitSecs: 30
+      DefinitionString: '{"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": "${WaitSecs}", "End": true}}}'
+"#;
+    let options = crate::LintOptions {
+        select: vec!["ASL113".into()],
+        ..Default::default()
+    };
+    let found = crate::lint_text(template, crate::syntax::SourceKind::Yaml, &options);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].message, "'Seconds' must be an integer, not \"30\"");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "the placeholder is inside quotes, so what is substituted stays a string: write it without the quotes"
+        )
+    );
+}
