@@ -14,7 +14,14 @@ pub const MAX_PASSES: usize = 10;
 /// The edits of the fixes to apply: for each diagnostic its first fix that `unsafe_fixes`
 /// allows, all edits of a fix or none, skipping fixes that overlap one already taken.
 pub fn select_edits(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<Edit> {
+    select_fixes(diagnostics, unsafe_fixes).0
+}
+
+/// [`select_edits`], and how many fixes they are (a rename of a state and of its
+/// references is one fix of several edits).
+fn select_fixes(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (Vec<Edit>, usize) {
     let mut taken: Vec<Edit> = Vec::new();
+    let mut fixes = 0;
     for d in diagnostics {
         let Some(fix) = d.fixes.iter().find(|f| match f.applicability {
             Applicability::Safe => true,
@@ -34,10 +41,11 @@ pub fn select_edits(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<Edit>
         });
         if !overlaps {
             taken.extend(fix.edits.iter().cloned());
+            fixes += 1;
         }
     }
     taken.sort_by_key(|e| (e.range.start, e.range.end));
-    taken
+    (taken, fixes)
 }
 
 /// One round of fixing: the text before, and the edits applied to it.
@@ -51,7 +59,7 @@ pub struct Pass {
 pub struct Outcome {
     /// The fixed text (equal to the input when nothing was fixed).
     pub text: String,
-    /// Number of edits applied over all passes.
+    /// Number of fixes (problems fixed) applied over all passes.
     pub applied: usize,
     /// Diagnostics of the fixed text.
     pub diagnostics: Vec<Diagnostic>,
@@ -92,7 +100,7 @@ pub fn fix_text(
         if !readable {
             break;
         }
-        let mut edits = select_edits(&diags, unsafe_fixes);
+        let (mut edits, fixes) = select_fixes(&diags, unsafe_fixes);
         if edits.is_empty() {
             break;
         }
@@ -108,7 +116,7 @@ pub fn fix_text(
         if !readable {
             break;
         }
-        applied += n;
+        applied += fixes;
         passes.push(Pass {
             before: std::mem::replace(&mut current, next),
             edits,
@@ -221,6 +229,29 @@ mod tests {
                 replacement: rep.into(),
             }],
         }
+    }
+
+    #[test]
+    fn a_fix_of_several_edits_is_one_problem_fixed() {
+        // A rename: the state's key and the two transitions that name it.
+        let mut rename = fix(0, 1, "B", Applicability::Safe);
+        rename.edits.push(Edit {
+            range: TextRange::new(2, 3),
+            replacement: "B".into(),
+        });
+        rename.edits.push(Edit {
+            range: TextRange::new(4, 5),
+            replacement: "B".into(),
+        });
+        let lint = |t: &str| -> Vec<Diagnostic> {
+            if t.starts_with('A') {
+                vec![diag_with(rename.clone())]
+            } else {
+                Vec::new()
+            }
+        };
+        let out = fix_text("A A A", None, lint("A A A"), false, &lint);
+        assert_eq!((out.text.as_str(), out.applied), ("B B B", 1));
     }
 
     #[test]
