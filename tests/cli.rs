@@ -242,6 +242,26 @@ fn text_formats_escape_control_characters() {
     assert!(!stdout(&o).contains('\u{1b}'), "{:?}", stdout(&o));
 }
 
+/// A file named twice (or named and inside a named folder) is checked once.
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let dir = TempDir::new();
+    let path = dir.write(
+        "flow.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#,
+    );
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        s(&path),
+        s(&path),
+        s(dir.path()),
+    ]);
+    assert_eq!(stdout(&o).matches("ASL201").count(), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("in 1 file."), "{}", stdout(&o));
+}
+
 #[test]
 fn directory_without_definitions_exits_2() {
     let dir = TempDir::new();

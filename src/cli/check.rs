@@ -140,6 +140,13 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             excluded_named += collect(path, explicit, &resolver, &mut inputs, &mut io_errors);
         }
     }
+    // A file named twice (`a.asl.json ./a.asl.json`, or inside a folder also named) is
+    // checked, counted and fixed once.
+    let mut seen = std::collections::HashSet::new();
+    inputs.retain(|input| match input {
+        Input::File(path) => seen.insert(std::fs::canonicalize(path).unwrap_or(path.clone())),
+        Input::Stdin => true,
+    });
     if !io_errors.is_empty() && io_errors.iter().any(|e| e.starts_with("config: ")) {
         for e in &io_errors {
             eprintln!("error: {}", e.trim_start_matches("config: "));
