@@ -200,7 +200,7 @@ impl Config {
                 }
                 let mut b = GlobSetBuilder::new();
                 for g in list {
-                    let glob = Glob::new(g.get_ref()).map_err(|e| {
+                    let glob = Glob::new(&normal_glob(g.get_ref())).map_err(|e| {
                         error_at(
                             Some(g.span()),
                             format!("invalid glob in {what}: {}", e.kind()),
@@ -222,7 +222,7 @@ impl Config {
         let mut per_file_ignores = Vec::new();
         for (glob, codes) in &raw.per_file_ignores {
             let set = GlobSetBuilder::new()
-                .add(Glob::new(glob).map_err(|e| {
+                .add(Glob::new(&normal_glob(glob)).map_err(|e| {
                     error_at(
                         find_key(text, glob),
                         format!("invalid glob `{glob}` in per-file-ignores: {}", e.kind()),
@@ -300,12 +300,25 @@ impl Config {
             .unwrap_or_else(|_| file.clone())
     }
 
+    /// A pattern matches a file by its path from the config's folder or by its name.
     fn matches(&self, set: &GlobSet, file: &Path) -> bool {
         let rel = self.relative(file);
         set.is_match(&rel)
             || file
                 .file_name()
                 .is_some_and(|name| set.is_match(Path::new(name)))
+    }
+
+    /// [`Config::matches`], or a folder the file is in matches (`"tests"`, `"tests/"`:
+    /// everything under `tests`), as for `exclude` and `per-file-ignores`.
+    fn matches_within(&self, set: &GlobSet, file: &Path) -> bool {
+        self.matches(set, file)
+            || self
+                .relative(file)
+                .ancestors()
+                .skip(1)
+                .filter(|a| !a.as_os_str().is_empty())
+                .any(|a| set.is_match(a))
     }
 
     /// Whether a directory walk should lint `file` beyond the default names.
@@ -315,7 +328,9 @@ impl Config {
 
     /// Whether `file` (or a folder) is excluded from directory walks.
     pub fn is_excluded(&self, file: &Path) -> bool {
-        self.exclude.as_ref().is_some_and(|s| self.matches(s, file))
+        self.exclude
+            .as_ref()
+            .is_some_and(|s| self.matches_within(s, file))
     }
 
     /// The rule selection and environment for `file`.
@@ -328,7 +343,7 @@ impl Config {
         let mut ignore = self.ignore.clone();
         ignore.extend(overrides.ignore.iter().cloned());
         for (set, codes) in &self.per_file_ignores {
-            if self.matches(set, file) {
+            if self.matches_within(set, file) {
                 ignore.extend(codes.iter().cloned());
             }
         }
@@ -371,6 +386,14 @@ pub fn apply_severity_overrides(overrides: &[(String, Severity)], diagnostics: &
             }
         }
     }
+}
+
+/// A pattern as written, without what paths never have: a leading `./` and a trailing
+/// `/` (`"./tests/"` is the folder `tests`).
+fn normal_glob(pattern: &str) -> String {
+    let p = pattern.strip_prefix("./").unwrap_or(pattern);
+    let p = p.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(p);
+    p.to_string()
 }
 
 fn strip_dot(p: &Path) -> PathBuf {

@@ -125,3 +125,22 @@ fn found_by_walking_up() {
     let c = r.for_path(&dir.path().join("a/y.asl.json")).unwrap();
     assert_eq!(c.ignore, vec!["ASL801"]);
 }
+
+#[test]
+fn a_folder_pattern_covers_the_files_under_it() {
+    for pattern in ["sub", "sub/", "./sub/**"] {
+        let c = parse(&format!(
+            "exclude = [\"{pattern}\"]\n[per-file-ignores]\n\"{pattern}\" = [\"ASL201\"]\n"
+        ))
+        .unwrap();
+        let file = Path::new("proj/sub/deep/a.asl.json");
+        assert!(c.is_excluded(file), "{pattern}");
+        let (opts, _) = c.options_for(file, &Overrides::default());
+        assert_eq!(opts.ignore, vec!["ASL201"], "{pattern}");
+        let (opts, _) = c.options_for(Path::new("proj/other/a.asl.json"), &Overrides::default());
+        assert!(opts.ignore.is_empty(), "{pattern}");
+    }
+    // `include` names files: a folder there does not take in everything under it.
+    let c = parse("include = [\"sub\"]\n").unwrap();
+    assert!(!c.is_included(Path::new("proj/sub/README.md")));
+}
