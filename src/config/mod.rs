@@ -216,7 +216,7 @@ impl Config {
             Some(list) => Some(check_codes(list, "select")?),
             None => None,
         };
-        let ignore = check_codes(&raw.ignore, "ignore")?;
+        let mut ignore = check_codes(&raw.ignore, "ignore")?;
         let include = globs(&raw.include, "include")?;
         let exclude = globs(&raw.exclude, "exclude")?;
         let mut per_file_ignores = Vec::new();
@@ -240,11 +240,16 @@ impl Config {
                     format!("`{code}` in [severity] matches no rule code, prefix or name"),
                 ));
             }
+            // "off", as the editor settings take it: not reported at all.
+            if level.get_ref() == "off" {
+                ignore.push(code.clone());
+                continue;
+            }
             let Some(sev) = Severity::parse(level.get_ref()) else {
                 return Err(error_at(
                     Some(level.span()),
                     format!(
-                        "unknown severity `{}`: expected \"error\", \"warning\" or \"info\"",
+                        "unknown severity `{}`: expected \"error\", \"warning\", \"info\" or \"off\"",
                         level.get_ref()
                     ),
                 ));

@@ -144,3 +144,10 @@ fn a_folder_pattern_covers_the_files_under_it() {
     let c = parse("include = [\"sub\"]\n").unwrap();
     assert!(!c.is_included(Path::new("proj/sub/README.md")));
 }
+
+#[test]
+fn severity_off_turns_a_rule_off() {
+    let c = parse("[severity]\nASL205 = \"off\"\n").unwrap();
+    let (opts, _) = c.options_for(Path::new("proj/a.asl.json"), &Overrides::default());
+    assert_eq!(opts.ignore, vec!["ASL205"]);
+}
