@@ -231,6 +231,22 @@ mod tests {
         }
     }
 
+    /// A toy linter: the first `x` has a safe fix to `to`.
+    fn replacing_x_by(to: &'static str) -> impl Fn(&str) -> Vec<Diagnostic> {
+        move |t: &str| {
+            t.find('x')
+                .map(|i| {
+                    vec![diag_with(fix(
+                        i as u32,
+                        i as u32 + 1,
+                        to,
+                        Applicability::Safe,
+                    ))]
+                })
+                .unwrap_or_default()
+        }
+    }
+
     #[test]
     fn a_fix_of_several_edits_is_one_problem_fixed() {
         // A rename: the state's key and the two transitions that name it.
@@ -271,19 +287,8 @@ mod tests {
 
     #[test]
     fn fixing_loops_until_clean() {
-        // A toy linter: every `x` has a safe fix to `y`, one per pass.
-        let lint = |t: &str| -> Vec<Diagnostic> {
-            t.find('x')
-                .map(|i| {
-                    vec![diag_with(fix(
-                        i as u32,
-                        i as u32 + 1,
-                        "y",
-                        Applicability::Safe,
-                    ))]
-                })
-                .unwrap_or_default()
-        };
+        // Every `x` has a safe fix to `y`, one per pass.
+        let lint = replacing_x_by("y");
         let out = fix_text("axbxc", None, lint("axbxc"), false, &lint);
         assert_eq!(out.text, "aybyc");
         assert_eq!(out.applied, 2);
@@ -293,21 +298,7 @@ mod tests {
 
     #[test]
     fn text_that_does_not_read_is_not_fixed() {
-        // A toy linter whose fix replaces the first `x` by what follows it.
-        let fixing = |to: &'static str| {
-            move |t: &str| -> Vec<Diagnostic> {
-                t.find('x')
-                    .map(|i| {
-                        vec![diag_with(fix(
-                            i as u32,
-                            i as u32 + 1,
-                            to,
-                            Applicability::Safe,
-                        ))]
-                    })
-                    .unwrap_or_default()
-            }
-        };
+        let fixing = replacing_x_by;
         // Valid JSON: fixed, as long as the result stays valid.
         let lint = fixing("1");
         let text = r#"["a", "x"]"#;
@@ -329,18 +320,7 @@ mod tests {
 
     #[test]
     fn lines_a_fix_adds_keep_the_files_line_endings() {
-        let lint = |t: &str| -> Vec<Diagnostic> {
-            t.find('x')
-                .map(|i| {
-                    vec![diag_with(fix(
-                        i as u32,
-                        i as u32 + 1,
-                        "y\n z\n",
-                        Applicability::Safe,
-                    ))]
-                })
-                .unwrap_or_default()
-        };
+        let lint = replacing_x_by("y\n z\n");
         let out = fix_text("a\r\nx\r\n", None, lint("a\r\nx\r\n"), false, &lint);
         assert_eq!(out.text, "a\r\ny\r\n z\r\n\r\n");
         let out = fix_text("a\nx\n", None, lint("a\nx\n"), false, &lint);

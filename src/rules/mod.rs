@@ -756,6 +756,23 @@ pub(crate) fn located_messages(text: &str, code: &str) -> Vec<String> {
         .collect()
 }
 
+/// For rule tests: each diagnostic of rule `code` on a JSONata Pass state "A" whose
+/// `Output` is `{% expr %}`, as (the text at its range, its message).
+#[cfg(test)]
+pub(crate) fn on_jsonata_output(expr: &str, code: &str) -> Vec<(String, String)> {
+    let text = format!(
+        r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "Output": "{{% {expr} %}}", "End": true}}}}}}"#
+    );
+    let options = crate::LintOptions {
+        select: vec![code.into()],
+        ..Default::default()
+    };
+    crate::lint_text(&text, crate::syntax::SourceKind::Json, &options)
+        .into_iter()
+        .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+        .collect()
+}
+
 /// For rule tests: the fixes rule `code` offers on `text`, one list per diagnostic,
 /// each fix as (applicability, title, the text with that fix alone applied).
 #[cfg(test)]

@@ -252,21 +252,8 @@ fn computes(node: &Node) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
-    use crate::syntax::SourceKind;
-
     fn run(expr: &str) -> Vec<(String, String)> {
-        let text = format!(
-            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "Output": "{{% {expr} %}}", "End": true}}}}}}"#
-        );
-        let opts = LintOptions {
-            select: vec!["ASL613".into()],
-            ..Default::default()
-        };
-        lint_text(&text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
-            .collect()
+        crate::rules::on_jsonata_output(expr, "ASL613")
     }
 
     #[test]

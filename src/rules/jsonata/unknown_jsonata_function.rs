@@ -109,21 +109,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
-    use crate::syntax::SourceKind;
-
     fn run(expr: &str) -> Vec<(String, String)> {
-        let text = format!(
-            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "Output": "{{% {expr} %}}", "End": true}}}}}}"#
-        );
-        let opts = LintOptions {
-            select: vec!["ASL603".into()],
-            ..Default::default()
-        };
-        lint_text(&text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
-            .collect()
+        crate::rules::on_jsonata_output(expr, "ASL603")
     }
 
     #[test]
