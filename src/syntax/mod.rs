@@ -86,31 +86,25 @@ fn utf16(head: &[u8]) -> Option<&'static str> {
 /// Decodes file bytes as UTF-8 without ever failing.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     let head = &bytes[..bytes.len().min(8192)];
+    // Not text this reader takes: reported, not analysed.
+    let unreadable = |message: String| Decoded {
+        text: Cow::Borrowed(""),
+        error: Some(SyntaxError {
+            range: TextRange::empty(0),
+            kind: SyntaxErrorKind::Encoding,
+            message,
+        }),
+        binary: true,
+    };
     if let Some(order) = utf16(head) {
-        return Decoded {
-            text: Cow::Borrowed(""),
-            error: Some(SyntaxError {
-                range: TextRange::empty(0),
-                kind: SyntaxErrorKind::Encoding,
-                message: format!(
-                    "this file is UTF-16 ({order}) text; JSON and YAML definitions must be UTF-8: save it as UTF-8"
-                ),
-            }),
-            binary: true,
-        };
+        return unreadable(format!(
+            "this file is UTF-16 ({order}) text; JSON and YAML definitions must be UTF-8: save it as UTF-8"
+        ));
     }
     if let Some(nul) = head.iter().position(|&b| b == 0) {
-        return Decoded {
-            text: Cow::Borrowed(""),
-            error: Some(SyntaxError {
-                range: TextRange::empty(0),
-                kind: SyntaxErrorKind::Encoding,
-                message: format!(
-                    "this is a binary file (NUL byte at offset {nul}), not JSON or YAML text"
-                ),
-            }),
-            binary: true,
-        };
+        return unreadable(format!(
+            "this is a binary file (NUL byte at offset {nul}), not JSON or YAML text"
+        ));
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Decoded {
