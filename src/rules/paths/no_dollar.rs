@@ -46,6 +46,14 @@ pub(crate) fn looks_like_expression(s: &str) -> bool {
         || (s.starts_with("States.") && is_intrinsic(s))
 }
 
+/// Whether `text` mentions the variable `$name` (not `$name2`, not `$.name`).
+fn reads_variable(text: &str, name: &str) -> bool {
+    let needle = format!("${name}");
+    text.match_indices(&needle).any(|(i, _)| {
+        !text[i + needle.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    })
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonpath_states(machine) {
@@ -77,8 +85,18 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     }
                     None | Some(_) => None,
                 };
-                // Only where the value would then be read: `$.a / 1000` stays text.
+                // Only where the value would then be read: `$.a / 1000` stays text. In
+                // an Assign, not when it would read a variable that same Assign sets
+                // (visible only from the next state: ASL605 would report the read).
+                let reads_sibling = what.ends_with("Assign")
+                    && template.as_object().is_some_and(|members| {
+                        members.iter().any(|o| {
+                            let name = o.key.strip_suffix(".$").unwrap_or(&o.key);
+                            reads_variable(text, name)
+                        })
+                    });
                 if let Some(at) = at
+                    && !reads_sibling
                     && crate::expr::parse_dollar_value(text).is_ok()
                 {
                     d.fixes.push(Fix::replace(
@@ -111,5 +129,20 @@ mod tests {
         assert_eq!(keys, vec!["\"a\"", "\"b\""]);
         let (fixed, _) = apply_edits(text, &d[0].fixes[0].edits);
         assert!(fixed.contains(r#""a.$": "$.x""#), "{fixed}");
+    }
+
+    /// In an Assign, evaluating the value would read a variable the same Assign sets,
+    /// which the state cannot see yet: reported, but no fix.
+    #[test]
+    fn no_fix_that_would_read_a_sibling_assignment() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"n": 1, "label": "States.Format('{}', $n)", "id": "States.Format('{}', $.id)"}, "End": true}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL304".into()],
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &opts);
+        assert_eq!(d.len(), 2);
+        assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
+        assert_eq!(d[1].fixes.len(), 1);
     }
 }
