@@ -40,9 +40,23 @@ pub struct LintOptions {
     /// `--fix` or `--diff`, in a format other than SARIF. Building a fix that adds a
     /// retrier costs more than finding the problem.
     pub skip_fixes: bool,
+    /// Build fixes but keep only their applicability, dropping titles and edits as each
+    /// rule finishes: for output that counts the fixable findings without showing them.
+    /// (Holding every fix's text, e.g. thousands of added retriers, costs memory.) Only
+    /// a definition's own diagnostics drop them: a template maps each fix's edits back
+    /// to decide whether it can be applied there.
+    pub fix_kinds_only: bool,
 }
 
 impl LintOptions {
+    /// These options with fixes built in full (see [`LintOptions::fix_kinds_only`]).
+    pub fn with_fix_edits(&self) -> LintOptions {
+        LintOptions {
+            fix_kinds_only: false,
+            ..self.clone()
+        }
+    }
+
     pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
         let matches = |pattern: &String| {
             let p = pattern.trim();
@@ -76,6 +90,7 @@ pub fn lint_document_as(
     let mut ctx = LintContext::new(source, document, machine.as_ref(), graphs.as_ref());
     ctx.workflow = workflow;
     ctx.fixes = !options.skip_fixes;
+    ctx.fix_kinds_only = options.fix_kinds_only;
     let mut out = rules::run(&ctx, &|meta| options.is_enabled(meta));
     diagnostics::sort(&mut out);
     if keeping_trees() {

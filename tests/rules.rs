@@ -252,6 +252,7 @@ fn select_runs_only_the_selected_rule() {
             select: vec![code.clone()],
             ignore: Vec::new(),
             skip_fixes: false,
+            fix_kinds_only: false,
         };
         let linted = lint_bytes(&bytes, path.to_str(), &options);
         assert!(!linted.diagnostics.is_empty(), "{}", path.display());
@@ -268,6 +269,7 @@ fn select_runs_only_the_selected_rule() {
                 select: Vec::new(),
                 ignore: vec![code.clone()],
                 skip_fixes: false,
+                fix_kinds_only: false,
             },
         );
         assert!(ignored.diagnostics.iter().all(|d| d.code != code));
@@ -343,6 +345,7 @@ fn fixes_repair_their_fixtures() {
             select: vec![code.clone()],
             ignore: Vec::new(),
             skip_fixes: false,
+            fix_kinds_only: false,
         };
         let linted = lint_bytes(&std::fs::read(path).unwrap(), path.to_str(), &options);
         // Fixes only offered in the editor are not applied here.

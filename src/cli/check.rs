@@ -509,7 +509,13 @@ impl Job<'_> {
             .map_err(|e| format!("config: {e}"))?;
         let (mut options, env) = config.options_for(&config_path, self.overrides);
         // Fixes are built for every format: the summary counts what `--fix` would fix.
+        // Only JSON and SARIF show their edits, and only fixing applies them.
         options.skip_fixes = false;
+        let args = self.args;
+        options.fix_kinds_only = !(args.fix
+            || args.unsafe_fixes
+            || args.diff
+            || matches!(args.format, Format::Json | Format::Sarif));
         let mut linted = lint_owned_bytes_in(bytes, Some(&shown), &options, &env);
         config.apply_severity(&mut linted.diagnostics);
         let kind = linted.kind;

@@ -367,6 +367,7 @@ impl Config {
                 select,
                 ignore,
                 skip_fixes: false,
+                fix_kinds_only: false,
             },
             env,
         )

@@ -205,6 +205,7 @@ pub fn lint_referenced(
     options: &LintOptions,
     env: &Environment,
 ) -> Vec<Diagnostic> {
+    let options = &options.with_fix_edits();
     let document = syntax::parse(text, kind);
     // A Terraform template whose `%{ for }` / `%{ if }` directives write its JSON or
     // YAML (a state per list item, a comma only between items) is not a definition
@@ -817,6 +818,7 @@ pub fn lint_template_with_references(
     env: &Environment,
     references: &mut Vec<Reference>,
 ) -> Vec<Diagnostic> {
+    let options = &options.with_fix_edits();
     // The template's own syntax problems.
     let ctx = LintContext::new(text, document, None, None);
     let mut out = rules::run(&ctx, &|meta| {
@@ -997,6 +999,7 @@ pub fn lint_terraform(
     env: &Environment,
     references: &mut Vec<Reference>,
 ) -> Vec<Diagnostic> {
+    let options = &options.with_fix_edits();
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
     let mut out = Vec::new();
     for machine in terraform::find(text) {

@@ -387,7 +387,7 @@ fn fixes_in_referenced_files_skip_spliced_values() {
         &LintOptions {
             select: vec!["ASL201".into()],
             ignore: Vec::new(),
-            skip_fixes: false,
+            ..Default::default()
         },
         &Environment::default(),
     );

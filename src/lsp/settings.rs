@@ -242,6 +242,7 @@ impl Workspace {
                     select: overrides.select.clone(),
                     ignore: overrides.ignore.clone(),
                     skip_fixes: false,
+                    fix_kinds_only: false,
                 },
                 Environment::default(),
             ),

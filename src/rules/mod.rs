@@ -255,6 +255,8 @@ pub struct LintContext<'a, 's> {
     pub workflow: WorkflowType,
     /// Whether rules build fixes ([`crate::LintOptions::skip_fixes`] unset).
     pub fixes: bool,
+    /// Whether fixes keep only their applicability ([`crate::LintOptions::fix_kinds_only`]).
+    pub fix_kinds_only: bool,
     /// Findings of the schema (field model), computed once for all 1xx field rules
     /// (a `OnceLock`: rules run on several threads).
     schema: std::sync::OnceLock<Vec<crate::schema::Finding>>,
@@ -276,6 +278,7 @@ impl<'a, 's> LintContext<'a, 's> {
             graphs,
             workflow: WorkflowType::Standard,
             fixes: true,
+            fix_kinds_only: false,
             schema: std::sync::OnceLock::new(),
             variables: std::sync::OnceLock::new(),
         }
@@ -555,6 +558,12 @@ pub fn run(ctx: &LintContext<'_, '_>, enabled: &dyn Fn(&RuleMeta) -> bool) -> Ve
             d.range = whole_chars(ctx.source, d.range);
             for l in &mut d.labels {
                 l.range = whole_chars(ctx.source, l.range);
+            }
+            if ctx.fix_kinds_only {
+                for f in &mut d.fixes {
+                    f.title = String::new();
+                    f.edits = Vec::new();
+                }
             }
         }
         out

@@ -103,7 +103,7 @@ mod tests {
         let options = LintOptions {
             select: vec!["ASL206".into()],
             ignore: Vec::new(),
-            skip_fixes: false,
+            ..Default::default()
         };
         !lint_text(text, SourceKind::Json, &options).is_empty()
     }

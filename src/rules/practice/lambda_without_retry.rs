@@ -137,6 +137,26 @@ mod tests {
     use crate::lint::{LintOptions, lint_text};
     use crate::syntax::SourceKind;
 
+    /// For output that only counts fixable findings: the fix's kind stays, its text goes.
+    #[test]
+    fn fix_kinds_only_keeps_the_applicability_alone() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}"#;
+        let options = LintOptions {
+            select: vec!["ASL704".into()],
+            fix_kinds_only: true,
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &options);
+        assert_eq!(d[0].fixes.len(), 1);
+        assert!(d[0].fixes[0].edits.is_empty() && d[0].fixes[0].title.is_empty());
+        // A template maps each fix's edits back: there they are kept.
+        let template = format!(
+            "{{\"Resources\": {{\"M\": {{\"Type\": \"AWS::StepFunctions::StateMachine\", \"Properties\": {{\"Definition\": {text}}}}}}}}}"
+        );
+        let d = lint_text(&template, SourceKind::Json, &options);
+        assert!(!d[0].fixes[0].edits.is_empty());
+    }
+
     #[test]
     fn the_fix_is_built_only_when_wanted() {
         let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}"#;
@@ -145,6 +165,7 @@ mod tests {
                 select: vec!["ASL704".into()],
                 ignore: Vec::new(),
                 skip_fixes,
+                fix_kinds_only: false,
             };
             let d = lint_text(text, SourceKind::Json, &options);
             assert_eq!(d.len(), 1);

@@ -142,6 +142,7 @@ mod tests {
             select: vec!["ASL409".into()],
             ignore: Vec::new(),
             skip_fixes: false,
+            fix_kinds_only: false,
         };
         lint_text(&text, SourceKind::Json, &options)
             .into_iter()

@@ -459,6 +459,7 @@ mod tests {
             select: vec!["ASL408".into()],
             ignore: Vec::new(),
             skip_fixes: false,
+            fix_kinds_only: false,
         };
         lint_text(text, SourceKind::Json, &options)
             .into_iter()

@@ -63,6 +63,7 @@ mod tests {
             select: vec!["ASL110".into()],
             ignore: Vec::new(),
             skip_fixes: false,
+            fix_kinds_only: false,
         };
         lint_text(text, kind, &options)
             .iter()

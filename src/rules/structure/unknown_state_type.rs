@@ -77,6 +77,7 @@ mod tests {
             select: vec!["ASL104".into()],
             ignore: Vec::new(),
             skip_fixes: false,
+            fix_kinds_only: false,
         };
         lint_text(text, SourceKind::Json, &options)
             .iter()
