@@ -241,7 +241,7 @@ impl Config {
                 ));
             }
             // "off", as the editor settings take it: not reported at all.
-            if level.get_ref() == "off" {
+            if level.get_ref().eq_ignore_ascii_case("off") {
                 ignore.push(code.clone());
                 continue;
             }

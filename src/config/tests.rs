@@ -147,7 +147,7 @@ fn a_folder_pattern_covers_the_files_under_it() {
 
 #[test]
 fn severity_off_turns_a_rule_off() {
-    let c = parse("[severity]\nASL205 = \"off\"\n").unwrap();
+    let c = parse("[severity]\nASL205 = \"off\"\nASL201 = \"Off\"\n").unwrap();
     let (opts, _) = c.options_for(Path::new("proj/a.asl.json"), &Overrides::default());
-    assert_eq!(opts.ignore, vec!["ASL205"]);
+    assert_eq!(opts.ignore, vec!["ASL201", "ASL205"]);
 }
