@@ -236,6 +236,16 @@ fn rule_doc_examples() {
                     d.message
                 ));
             }
+            // What the docs recommend deploys: no error of any rule.
+            if let Some(d) = got.iter().find(|d| d.severity == Severity::Error) {
+                failures.push(format!(
+                    "{}: Use instead {} has an error: {} {}",
+                    m.code,
+                    i + 1,
+                    d.code,
+                    d.message
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -11,12 +11,12 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle Error"}]}, "Handle error": {"Type": "Fail"}}}
+    /// {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "work"}, "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle Error"}]}, "Handle error": {"Type": "Fail"}}}
     /// ```
     ///
     /// Use instead:
     /// ```json
-    /// {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle error"}]}, "Handle error": {"Type": "Fail"}}}
+    /// {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "work"}, "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle error"}]}, "Handle error": {"Type": "Fail"}}}
     /// ```
     pub static RULE = {
         code: "ASL204",

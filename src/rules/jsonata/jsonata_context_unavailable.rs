@@ -28,7 +28,7 @@ declare_rule! {
     ///
     /// Use instead:
     /// ```json
-    /// {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"Payload": "{% $states.input %}"}, "Output": "{% $states.result.Payload %}", "End": true}}}
+    /// {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "work", "Payload": "{% $states.input %}"}, "Output": "{% $states.result.Payload %}", "End": true}}}
     /// ```
     pub static RULE = {
         code: "ASL602",

@@ -46,7 +46,7 @@ declare_rule! {
     /// {"Resources": {"Orders": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
     ///   "StateMachineType": "EXPRESS",
     ///   "Definition": {"StartAt": "Approve", "States": {"Approve": {"Type": "Task",
-    ///     "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}}}}}}
+    ///     "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "End": true}}}}}}}
     /// ```
     pub static RULE = {
         code: "ASL407",
