@@ -589,6 +589,11 @@ fn rule_list_lists_every_rule_once() {
         assert_eq!(fields[1], rule.meta.name);
         assert_eq!(fields[2], rule.meta.severity.as_str());
         assert!(line.ends_with(&rule.meta.summary()), "{line}");
+        // A whole sentence: not cut at an abbreviation or inside code, no list folded in.
+        let summary = rule.meta.summary();
+        assert!(summary.ends_with('.'), "{summary}");
+        assert!(!summary.ends_with("e.g."), "{summary}");
+        assert!(!summary.contains(" - "), "{summary}");
     }
     assert!(out.contains(
         "ASL201  unknown-next-state           error    MISSING_TRANSITION_TARGET  Reports a `Next` that names no state."

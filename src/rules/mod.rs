@@ -57,16 +57,33 @@ impl RuleMeta {
     /// The first sentence of the docs' "What it does" section.
     pub fn summary(&self) -> String {
         // The first paragraph after the first heading, joined, cut after its first sentence.
+        // A list in it ends it: its items are not one sentence.
         let paragraph: Vec<&str> = self
             .docs
             .lines()
             .map(str::trim)
             .skip_while(|l| l.is_empty() || l.starts_with('#'))
-            .take_while(|l| !l.is_empty() && !l.starts_with('#'))
+            .take_while(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("- "))
             .collect();
         let text = paragraph.join(" ");
-        match text.find(". ") {
-            Some(i) => text[..=i].to_string(),
+        // The first `. ` outside code spans and not in an abbreviation (`e.g. `).
+        let bytes = text.as_bytes();
+        let mut in_code = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'`' => in_code = !in_code,
+                b'.' if !in_code && bytes.get(i + 1) == Some(&b' ') => {
+                    let before = &text[..i];
+                    if !(before.ends_with("e.g") || before.ends_with("i.e")) {
+                        return text[..=i].to_string();
+                    }
+                }
+                _ => {}
+            }
+        }
+        // "... has no effect:" before a list is the sentence.
+        match text.strip_suffix(':') {
+            Some(t) => format!("{t}."),
             None => text,
         }
     }
