@@ -192,7 +192,11 @@ pub(super) fn scope_title(machine: &StateMachine<'_, '_>, scope: ScopeId) -> Str
 pub(super) struct Edge {
     pub from: (ScopeId, usize),
     pub to: (ScopeId, usize),
+    /// The whole label (DOT and Mermaid lay out any length).
     pub label: String,
+    /// The label cut to [`LABEL_CHARS`] for the SVG layout, which places labels in a
+    /// fixed room (a Choice condition loses the head of its path first).
+    pub short: String,
     pub kind: EdgeKind,
 }
 
@@ -220,7 +224,7 @@ fn short(s: &str) -> String {
 
 /// A Choice rule's condition in a few words: `$.age >= 18`, `$.email is present`,
 /// `not $.banned == true`, `all of 2`, or the text of a JSONata `Condition`.
-fn condition(rule: &Node<'_>) -> Option<String> {
+fn condition(rule: &Node<'_>, room: usize) -> Option<String> {
     if let Some(c) = rule.get("Condition").and_then(Node::as_str) {
         let inner = c
             .trim()
@@ -235,7 +239,7 @@ fn condition(rule: &Node<'_>) -> Option<String> {
         }
     }
     if let Some(inner) = rule.get("Not") {
-        return condition(inner).map(|c| format!("not {c}"));
+        return condition(inner, room).map(|c| format!("not {c}"));
     }
     let variable = rule.get("Variable").and_then(Node::as_str)?;
     let (op, value) = rule.as_object()?.iter().find_map(|m| {
@@ -277,7 +281,7 @@ fn condition(rule: &Node<'_>) -> Option<String> {
     };
     // A long path loses its head first: the field and the test are what tell edges
     // apart (`…Status == "SUCCEEDED"`).
-    let room = LABEL_CHARS.saturating_sub(rest.chars().count() + 1);
+    let room = room.saturating_sub(rest.chars().count() + 1);
     let variable = if variable.chars().count() > room {
         let tail = variable
             .rfind(['.', '['])
@@ -297,14 +301,22 @@ pub(super) fn edges(machine: &StateMachine<'_, '_>) -> Vec<Edge> {
                 let Some(j) = scope.state_index(t.target) else {
                     continue;
                 };
-                let (kind, label) = match t.kind {
-                    TransitionKind::Next => (EdgeKind::Next, String::new()),
-                    TransitionKind::Default => (EdgeKind::Default, "Default".to_string()),
-                    TransitionKind::Choice(k) => (
-                        EdgeKind::Choice,
-                        condition(state.choices[k].node)
-                            .map_or_else(|| format!("rule {}", k + 1), |c| short(&c)),
+                let (kind, label, cut) = match t.kind {
+                    TransitionKind::Next => (EdgeKind::Next, String::new(), String::new()),
+                    TransitionKind::Default => (
+                        EdgeKind::Default,
+                        "Default".to_string(),
+                        "Default".to_string(),
                     ),
+                    TransitionKind::Choice(k) => {
+                        let rule = state.choices[k].node;
+                        let numbered = || format!("rule {}", k + 1);
+                        (
+                            EdgeKind::Choice,
+                            condition(rule, usize::MAX).unwrap_or_else(numbered),
+                            condition(rule, LABEL_CHARS).map_or_else(numbered, |c| short(&c)),
+                        )
+                    }
                     TransitionKind::Catch(k) => {
                         let errors = state.catchers[k]
                             .error_equals
@@ -316,13 +328,16 @@ pub(super) fn edges(machine: &StateMachine<'_, '_>) -> Vec<Edge> {
                                     .join(", ")
                             })
                             .unwrap_or_default();
-                        (EdgeKind::Catch, short(format!("Catch {errors}").trim()))
+                        let label = format!("Catch {errors}").trim().to_string();
+                        let cut = short(&label);
+                        (EdgeKind::Catch, label, cut)
                     }
                 };
                 out.push(Edge {
                     from: (scope.id, i),
                     to: (scope.id, j),
                     label,
+                    short: cut,
                     kind,
                 });
             }
@@ -336,6 +351,7 @@ pub(super) fn edges(machine: &StateMachine<'_, '_>) -> Vec<Edge> {
                     out.push(Edge {
                         from: (scope.id, i),
                         to: (child, start),
+                        short: label.clone(),
                         label,
                         kind: EdgeKind::Nested,
                     });
@@ -352,7 +368,8 @@ fn dot_escape(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' | '\r' => out.push(' '),
+            // Graphviz takes no control character (a NUL ends the file for it).
+            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
@@ -474,10 +491,20 @@ fn dot_run(machine: &StateMachine<'_, '_>, graphs: &Graphs, run: Option<&RunOver
     out
 }
 
+/// Text inside a Mermaid label's quotes: every character Mermaid would read as markup
+/// written as an entity code (`#35;` for `#` itself, so that `#lt;` in a state name
+/// stays text; `` ` `` starts a Markdown string, `%%` a comment or a directive, `&` an
+/// HTML entity).
 fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '#' | '"' | '<' | '>' | '&' | '`' | '%' => out.push_str(&format!("#{};", c as u32)),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A Mermaid flowchart.
@@ -613,4 +640,60 @@ fn mermaid_run(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::json;
+
+    fn drawn(text: &str, how: fn(&StateMachine<'_, '_>, &Graphs) -> String) -> String {
+        let doc = json::parse(text);
+        let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
+        let graphs = Graphs::build(&machine);
+        how(&machine, &graphs)
+    }
+
+    /// Names Mermaid would read as markup stay text; DOT gets no control character.
+    #[test]
+    fn names_are_text_in_mermaid_and_dot() {
+        let text = r#"{"StartAt": "`tick", "States": {"`tick": {"Type": "Pass", "Next": "Price #lt; 10 %%{init} & co"}, "Price #lt; 10 %%{init} & co": {"Type": "Pass", "Next": "nul\u0000x"}, "nul\u0000x": {"Type": "Succeed"}}}"#;
+        let m = drawn(text, mermaid);
+        assert!(m.contains("#96;tick"), "{m}");
+        assert!(m.contains("Price #35;lt; 10 #37;#37;{init} #38; co"), "{m}");
+        assert!(
+            !m.contains('`') && !m.contains("%%") && !m.contains('\0'),
+            "{m}"
+        );
+        let d = drawn(text, dot);
+        assert!(!d.contains('\0'), "{d}");
+    }
+
+    /// DOT and Mermaid show whole labels; only the SVG layout cuts them.
+    #[test]
+    fn labels_are_whole_outside_the_svg() {
+        let text = r#"{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.order.payment.authorization.status", "StringEquals": "FAILED", "Next": "T"}], "Default": "T"}, "T": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listBuckets", "Catch": [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException", "States.Timeout"], "Next": "E"}], "End": true}, "E": {"Type": "Fail"}}}"#;
+        for out in [drawn(text, dot), drawn(text, mermaid)] {
+            assert!(
+                out.contains("$.order.payment.authorization.status == #34;FAILED#34;")
+                    || out.contains(r#"$.order.payment.authorization.status == \"FAILED\""#),
+                "{out}"
+            );
+            assert!(
+                out.contains("Catch DynamoDB.ConditionalCheckFailedException, States.Timeout"),
+                "{out}"
+            );
+        }
+        let doc = json::parse(text);
+        let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
+        let cut: Vec<String> = edges(&machine).into_iter().map(|e| e.short).collect();
+        assert!(
+            cut.iter().all(|l| l.chars().count() <= LABEL_CHARS),
+            "{cut:?}"
+        );
+        assert!(
+            cut.contains(&"…status == \"FAILED\"".to_string()),
+            "{cut:?}"
+        );
+    }
 }

@@ -78,7 +78,7 @@ pub fn svg_run(
                 from: e.from.1,
                 to: e.to.1,
                 kind: e.kind,
-                label: e.label,
+                label: e.short,
             });
         }
     }
@@ -796,7 +796,7 @@ mod tests {
                         from: e.from.1,
                         to: e.to.1,
                         kind: e.kind,
-                        label: e.label,
+                        label: e.short,
                     })
                     .collect()
             })
