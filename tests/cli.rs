@@ -600,6 +600,27 @@ fn rule_list_lists_every_rule_once() {
     ));
 }
 
+/// `rule` takes what `check --select` takes: a code in any case, a name, and a prefix,
+/// which lists the rules it selects.
+#[test]
+fn rule_takes_names_and_prefixes() {
+    let o = run(&["rule", "unknown-next-state"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with("# ASL201 unknown-next-state\n"));
+    let o = run(&["rule", "asl20"]);
+    assert_eq!(code(&o), 0);
+    let listed = stdout(&o);
+    let codes: Vec<&str> = listed.lines().map(|l| &l[..6]).collect();
+    assert!(
+        codes.len() > 5 && codes.iter().all(|c| c.starts_with("ASL20")),
+        "{codes:?}"
+    );
+    let o = run(&["rule", "--list", "ASL20"]);
+    assert_eq!(stdout(&o).lines().count(), codes.len());
+    let o = run(&["rule", "ASL9"]);
+    assert_eq!(code(&o), 2);
+}
+
 #[test]
 fn rule_catalogue_as_json() {
     let o = run(&["rule", "--list", "--format", "json"]);

@@ -57,14 +57,37 @@ fn json(m: &rules::RuleMeta) -> serde_json::Value {
 
 pub fn run(args: &RuleArgs) -> ExitCode {
     let mut out = String::new();
-    if args.list || args.code.is_none() {
+    let code = args.code.as_deref().map(str::trim);
+    // A prefix (`ASL2`), as `check --select` takes it, lists the rules it selects; so
+    // does `--list` with a code. (Codes match in any case, names exactly, as there.)
+    let selects = |m: &rules::RuleMeta| {
+        code.is_none_or(|c| {
+            c.eq_ignore_ascii_case("ALL")
+                || m.code.len() >= c.len() && m.code[..c.len()].eq_ignore_ascii_case(c)
+                || m.name == c
+        })
+    };
+    let listing = args.list
+        || code.is_none_or(|c| rules::find(c).is_none() && RULES.iter().any(|r| selects(&r.meta)));
+    if listing {
+        let listed: Vec<&rules::RuleMeta> = RULES
+            .iter()
+            .map(|r| &r.meta)
+            .filter(|m| selects(m))
+            .collect();
+        if listed.is_empty() {
+            eprintln!(
+                "error: no rule matches `{}`; `asl-lint rule --list` lists them",
+                code.unwrap_or_default()
+            );
+            return ExitCode::from(super::EXIT_USAGE);
+        }
         if args.format == RuleFormat::Json {
-            let all: Vec<serde_json::Value> = RULES.iter().map(|r| json(&r.meta)).collect();
+            let all: Vec<serde_json::Value> = listed.iter().map(|m| json(m)).collect();
             println!("{}", serde_json::Value::Array(all));
             return ExitCode::SUCCESS;
         }
-        for r in RULES {
-            let m = &r.meta;
+        for m in listed {
             out.push_str(&format!(
                 "{}  {:<28} {:<8} {:<26} {}\n",
                 m.code,
@@ -77,7 +100,7 @@ pub fn run(args: &RuleArgs) -> ExitCode {
         print!("{out}");
         return ExitCode::SUCCESS;
     }
-    let code = args.code.as_deref().unwrap_or_default();
+    let code = code.unwrap_or_default();
     let Some(rule) = rules::find(code) else {
         eprintln!("error: no rule named `{code}`; `asl-lint rule --list` lists them");
         return ExitCode::from(super::EXIT_USAGE);
