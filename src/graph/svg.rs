@@ -506,9 +506,23 @@ fn layout_scope(
     let mut labels = String::new();
     let lane_base = width + LANE_GAP;
     let mut lanes = 0;
+    let mut label_right: f64 = 0.0;
     for (k, &(from, to, kind, label)) in local.iter().enumerate() {
         let (a, b) = (&nodes[from], &nodes[to]);
-        let (path, at) = if back[k] {
+        let (path, at) = if from == to {
+            // A state that leads to itself (a Catch or a Choice rule): a small loop on its
+            // right side, the label above it in the gap between layers.
+            let (x, y1, y2) = (a.x + a.w, a.y + a.h * 0.3, a.y + a.h * 0.7);
+            let out = x + 24.0;
+            (
+                format!(
+                    "M{x:.1},{y1:.1} C{out:.1},{:.1} {out:.1},{:.1} {x:.1},{y2:.1}",
+                    y1 - 12.0,
+                    y2 + 12.0
+                ),
+                (x, a.y - 10.0),
+            )
+        } else if back[k] {
             let lane = lane_base + lanes as f64 * LANE_GAP;
             lanes += 1;
             let (y1, y2) = (a.y + a.h / 2.0, b.y + b.h / 2.0);
@@ -563,6 +577,8 @@ fn layout_scope(
         );
         if !label.is_empty() {
             let w = text_width(label, SMALL_CHAR_W) + 8.0;
+            // A label beside a loop lane or a self-loop may reach past the boxes.
+            label_right = label_right.max(at.0 + w / 2.0);
             let _ = writeln!(
                 labels,
                 "<rect class=\"label-bg\" x=\"{:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"15\" rx=\"3\"/><text class=\"label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
@@ -576,6 +592,16 @@ fn layout_scope(
     }
     if lanes > 0 {
         width = lane_base + lanes as f64 * LANE_GAP;
+    }
+    // Self-loops bulge right of their box; labels must fit in the drawing.
+    width = width.max(label_right + 4.0);
+    if local.iter().any(|&(f, t, _, _)| f == t) {
+        let right = local
+            .iter()
+            .filter(|&&(f, t, _, _)| f == t)
+            .map(|&(f, ..)| nodes[f].x + nodes[f].w + 24.0)
+            .fold(0.0, f64::max);
+        width = width.max(right);
     }
     for (v, b) in nodes.iter().enumerate().take(m) {
         if Some(v) == start_marker || Some(v) == end_marker {
@@ -855,6 +881,46 @@ mod tests {
         }
         // Loops back run up lanes on the right; forward edges point down.
         assert!(b.svg.matches(" L").count() > 0);
+    }
+
+    /// A state that catches into itself gets a visible loop, and its label (like a
+    /// loop lane's) fits in the drawing.
+    #[test]
+    fn self_loops_are_drawn_and_labels_fit() {
+        let b = block(
+            r#"{"StartAt": "W", "States": {"W": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listBuckets", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "W"}], "Next": "C"}, "C": {"Type": "Choice", "Choices": [{"Variable": "$.status", "StringEquals": "IN_PROGRESS_FOR_A_WHILE", "Next": "W"}], "Default": "D"}, "D": {"Type": "Succeed"}}}"#,
+        );
+        let paths: Vec<&str> = b
+            .svg
+            .split("<path class=\"edge")
+            .skip(1)
+            .filter_map(|p| p.split(" d=\"").nth(1)?.split('"').next())
+            .collect();
+        // The loop is a curve out of the box's right side and back, not a line on itself.
+        assert!(
+            paths.iter().any(|d| d.contains(" C") && {
+                let nums: Vec<f64> = d
+                    .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+                    .filter_map(|n| n.parse().ok())
+                    .collect();
+                nums.len() == 8 && nums[0] == nums[6] && nums[1] != nums[7]
+            }),
+            "{paths:?}"
+        );
+        for rect in b.svg.split("class=\"label-bg\" x=\"").skip(1) {
+            let nums: Vec<f64> = rect
+                .split('"')
+                .step_by(2)
+                .take(3)
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            let (x, w) = (nums[0], nums[2]);
+            assert!(
+                x >= 0.0 && x + w <= b.w + 0.01,
+                "label {x}+{w} outside {}",
+                b.w
+            );
+        }
     }
 
     #[test]
