@@ -176,3 +176,31 @@ fn svg_is_drawn_without_graphviz() {
     insta::assert_snapshot!("graph_svg", svg);
     assert_eq!(run(&["graph", "no/such.json"]).status.code(), Some(2));
 }
+
+/// A definition with a transition to no state is drawn without it, and the drawing
+/// says so on standard error; a sound one draws without a word.
+#[test]
+fn gaps_in_the_drawing_are_told() {
+    let dir = std::env::temp_dir().join(format!("asl-lint-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("gap.asl.json");
+    std::fs::write(
+        &path,
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nope"}, "B": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    let o = run(&["graph", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("1 problem leaves parts of the graph out (ASL201)"),
+        "{err}"
+    );
+    let o = run(&["graph", FILE]);
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

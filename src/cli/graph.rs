@@ -83,5 +83,33 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     let document = syntax::parse(&text, kind);
     let drawn =
         draw_document(&text, &document, wanted, format).map_err(|e| format!("{shown}: {e}"))?;
+    warn_of_gaps(&shown, &text, &document);
     Ok(drawn.into_bytes())
+}
+
+/// A drawing of a definition with syntax errors or transitions to no state leaves
+/// parts out: says so on standard error (the drawing is still written).
+fn warn_of_gaps(shown: &str, text: &str, document: &syntax::Document<'_>) {
+    // Syntax errors, and Next / StartAt / Choice / Catch targets that name no state or
+    // cross a Parallel or Map boundary.
+    const GAPS: [&str; 6] = ["ASL001", "ASL201", "ASL202", "ASL203", "ASL204", "ASL207"];
+    let options = crate::LintOptions {
+        select: GAPS.iter().map(|c| c.to_string()).collect(),
+        skip_fixes: true,
+        ..Default::default()
+    };
+    let found = crate::lint::lint_document(text, document, &options);
+    if !found.is_empty() {
+        let mut codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let (n, what) = match found.len() {
+            1 => (1, "problem leaves"),
+            n => (n, "problems leave"),
+        };
+        eprintln!(
+            "warning: {shown}: {n} {what} parts of the graph out ({}); `asl-lint check {shown}` shows them",
+            codes.join(", ")
+        );
+    }
 }
