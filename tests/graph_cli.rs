@@ -204,3 +204,48 @@ fn gaps_in_the_drawing_are_told() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A Serverless state machine is named by its key alone too; a template without any
+/// says so plainly.
+#[test]
+fn serverless_names_and_templates_without_machines() {
+    let dir = std::env::temp_dir().join(format!("asl-lint-graph-sls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sls = dir.join("serverless.yml");
+    std::fs::write(
+        &sls,
+        "service: x\nstepFunctions:\n  stateMachines:\n    first:\n      definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, End: true}\n    second:\n      definition:\n        StartAt: B\n        States:\n          B: {Type: Succeed}\n",
+    )
+    .unwrap();
+    for name in ["first", "stateMachines.first"] {
+        let o = run(&[
+            "graph",
+            sls.to_str().unwrap(),
+            "--definition",
+            name,
+            "--format",
+            "mermaid",
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(String::from_utf8(o.stdout).unwrap().contains("\"A<br/>"));
+    }
+    let empty = dir.join("template.yaml");
+    std::fs::write(
+        &empty,
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B: {Type: AWS::S3::Bucket}\n",
+    )
+    .unwrap();
+    let o = run(&["graph", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.ends_with("the template defines no state machine\n"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

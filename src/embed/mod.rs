@@ -587,8 +587,20 @@ pub fn deployed_definition(
             format!("the state machines are: {}", names.join(", "))
         }
     };
+    // A Serverless state machine is listed as `stateMachines.first`; `first` names it
+    // too (as a Terraform resource's label does).
+    let unique_suffix = |n: &str| {
+        let mut found = names
+            .iter()
+            .filter(|x| x.rsplit_once('.').is_some_and(|(_, last)| last == n));
+        match (found.next(), found.next()) {
+            (Some(x), None) => Some(x.clone()),
+            _ => None,
+        }
+    };
     let wanted = match name {
         Some(n) if names.iter().any(|x| x == n) => n.to_string(),
+        Some(n) if unique_suffix(n).is_some() => unique_suffix(n).unwrap_or_default(),
         Some(n) => {
             return Err(format!(
                 "no state machine named `{n}` in the template; {}",
@@ -596,6 +608,7 @@ pub fn deployed_definition(
             ));
         }
         None if names.len() == 1 => names[0].clone(),
+        None if names.is_empty() => return Err("the template defines no state machine".into()),
         None => {
             return Err(format!(
                 "the template has {} state machines: choose one with --definition NAME; {}",
@@ -636,10 +649,12 @@ pub fn deployed_definition(
                 let path = base_dir.join(uri);
                 match read_spliced(&path, &subs) {
                     Ok(spliced) => return Ok(Some(deployed(spliced, Some(path)))),
-                    Err(e) => reasons.push(format!(
-                        "its {} names `{uri}`, which cannot be read ({e})",
-                        def.property.key,
-                    )),
+                    Err(e) => {
+                        return Err(format!(
+                            "the {} of `{wanted}` names `{uri}`, which cannot be read ({e})",
+                            def.property.key,
+                        ));
+                    }
                 }
             }
             Body::Remote => reasons.push(format!("its {} is stored in S3", def.property.key)),
