@@ -524,16 +524,36 @@ fn layout_scope(
             )
         } else if back[k] {
             let lane = lane_base + lanes as f64 * LANE_GAP;
+            let off = (lanes % 4) as f64 * 4.0;
             lanes += 1;
+            // A box to the right on the same row would be crossed by a line from the
+            // state's side to the lane: then the edge leaves from the top (into the
+            // gap above the row) and arrives at the bottom (from the gap below).
+            let clear_right = |v: usize| {
+                let n = &nodes[v];
+                !nodes[..m]
+                    .iter()
+                    .enumerate()
+                    .any(|(u, o)| u != v && o.x > n.x && o.y < n.y + n.h && n.y < o.y + o.h)
+            };
             let (y1, y2) = (a.y + a.h / 2.0, b.y + b.h / 2.0);
-            (
-                format!(
-                    "M{:.1},{y1:.1} L{lane:.1},{y1:.1} L{lane:.1},{y2:.1} L{:.1},{y2:.1}",
-                    a.x + a.w,
-                    b.x + b.w
-                ),
-                (lane, (y1 + y2) / 2.0),
-            )
+            let mut path = if clear_right(from) {
+                format!("M{:.1},{y1:.1} L{lane:.1},{y1:.1}", a.x + a.w)
+            } else {
+                let (x, ya) = (a.x + a.w - 10.0, a.y - V_GAP / 2.0 + off);
+                format!("M{x:.1},{:.1} L{x:.1},{ya:.1} L{lane:.1},{ya:.1}", a.y)
+            };
+            if clear_right(to) {
+                let _ = write!(path, " L{lane:.1},{y2:.1} L{:.1},{y2:.1}", b.x + b.w);
+            } else {
+                let (x, yb) = (b.x + b.w - 10.0, b.y + b.h + V_GAP / 2.0 - off);
+                let _ = write!(
+                    path,
+                    " L{lane:.1},{yb:.1} L{x:.1},{yb:.1} L{x:.1},{:.1}",
+                    b.y + b.h
+                );
+            }
+            (path, (lane, (y1 + y2) / 2.0))
         } else {
             // Down through each placeholder's layer, with curves between layers.
             let mut points = vec![(start_x[k], a.y + a.h)];
@@ -578,6 +598,8 @@ fn layout_scope(
         if !label.is_empty() {
             let w = text_width(label, SMALL_CHAR_W) + 8.0;
             // A label beside a loop lane or a self-loop may reach past the boxes.
+            // Nor past the left border: a label on an edge near it moves right.
+            let at = ((at.0 - w / 2.0).max(2.0) + w / 2.0, at.1);
             label_right = label_right.max(at.0 + w / 2.0);
             let _ = writeln!(
                 labels,
@@ -920,6 +942,46 @@ mod tests {
                 "label {x}+{w} outside {}",
                 b.w
             );
+        }
+    }
+
+    /// An edge that closes a loop runs up the lane on the right without crossing the
+    /// boxes beside its ends (`A -> C -> B -> A`, with D beside B on its row).
+    #[test]
+    fn loop_edges_pass_no_box() {
+        let b = block(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "C"}, "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "B"}], "Default": "D"}, "B": {"Type": "Pass", "Next": "A"}, "D": {"Type": "Succeed"}}}"#,
+        );
+        let polylines: Vec<Vec<(f64, f64)>> = b
+            .svg
+            .split("<path class=\"edge")
+            .skip(1)
+            .filter_map(|p| p.split(" d=\"").nth(1)?.split('"').next())
+            .filter(|d| !d.contains('C'))
+            .map(|d| {
+                let nums: Vec<f64> = d
+                    .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                    .filter_map(|n| n.parse().ok())
+                    .collect();
+                nums.chunks(2).map(|p| (p[0], p[1])).collect()
+            })
+            .collect();
+        assert!(!polylines.is_empty());
+        for line in &polylines {
+            for seg in line.windows(2) {
+                let ((x1, y1), (x2, y2)) = (seg[0], seg[1]);
+                for bx in &b.boxes {
+                    let [x, y, w, h] = *bx;
+                    let inside_y = |v: f64| v > y + 1.0 && v < y + h - 1.0;
+                    let inside_x = |v: f64| v > x + 1.0 && v < x + w - 1.0;
+                    let crosses = if y1 == y2 {
+                        inside_y(y1) && x1.min(x2) < x + 1.0 && x1.max(x2) > x + w - 1.0
+                    } else {
+                        inside_x(x1) && y1.min(y2) < y + 1.0 && y1.max(y2) > y + h - 1.0
+                    };
+                    assert!(!crosses, "segment {seg:?} crosses box {bx:?}");
+                }
+            }
         }
     }
 
