@@ -233,8 +233,19 @@ fn condition(rule: &Node<'_>, room: usize) -> Option<String> {
             .trim();
         return Some(inner.to_string());
     }
-    for (key, word) in [("And", "all"), ("Or", "any")] {
+    for (key, word, join) in [("And", "all", " and "), ("Or", "any", " or ")] {
         if let Some(items) = rule.get(key).and_then(Node::as_array) {
+            // Without a limit (DOT, Mermaid) the conditions themselves; in the SVG's
+            // room, how many.
+            if room == usize::MAX {
+                let parts: Option<Vec<String>> = items
+                    .iter()
+                    .map(|i| condition(i, room).map(|c| format!("({c})")))
+                    .collect();
+                if let Some(parts) = parts.filter(|p| !p.is_empty()) {
+                    return Some(parts.join(join));
+                }
+            }
             return Some(format!("{word} of {}", items.len()));
         }
     }
@@ -669,9 +680,15 @@ mod tests {
         assert!(!d.contains('\0'), "{d}");
     }
 
-    /// DOT and Mermaid show whole labels; only the SVG layout cuts them.
+    /// DOT and Mermaid show whole labels (an `And` as its conditions); only the SVG
+    /// layout cuts them.
     #[test]
     fn labels_are_whole_outside_the_svg() {
+        let and = r#"{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"And": [{"Variable": "$.a", "NumericGreaterThan": 1}, {"Not": {"Variable": "$.b", "IsPresent": true}}], "Next": "E"}], "Default": "E"}, "E": {"Type": "Succeed"}}}"#;
+        assert!(drawn(and, dot).contains("($.a > 1) and (not $.b is present)"));
+        let doc = json::parse(and);
+        let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
+        assert_eq!(edges(&machine)[0].short, "all of 2");
         let text = r#"{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.order.payment.authorization.status", "StringEquals": "FAILED", "Next": "T"}], "Default": "T"}, "T": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listBuckets", "Catch": [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException", "States.Timeout"], "Next": "E"}], "End": true}, "E": {"Type": "Fail"}}}"#;
         for out in [drawn(text, dot), drawn(text, mermaid)] {
             assert!(
