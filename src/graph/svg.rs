@@ -507,6 +507,7 @@ fn layout_scope(
     let lane_base = width + LANE_GAP;
     let mut lanes = 0;
     let mut label_right: f64 = 0.0;
+    let mut label_bottom: f64 = 0.0;
     for (k, &(from, to, kind, label)) in local.iter().enumerate() {
         let (a, b) = (&nodes[from], &nodes[to]);
         let (path, at) = if from == to {
@@ -598,9 +599,11 @@ fn layout_scope(
         if !label.is_empty() {
             let w = text_width(label, SMALL_CHAR_W) + 8.0;
             // A label beside a loop lane or a self-loop may reach past the boxes.
-            // Nor past the left border: a label on an edge near it moves right.
-            let at = ((at.0 - w / 2.0).max(2.0) + w / 2.0, at.1);
+            // Nor past the left or top border: a label on an edge near it moves in (the
+            // many labels of a wide Choice are spread up and down around their edges).
+            let at = ((at.0 - w / 2.0).max(2.0) + w / 2.0, at.1.max(10.0));
             label_right = label_right.max(at.0 + w / 2.0);
+            label_bottom = label_bottom.max(at.1 + 8.0);
             let _ = writeln!(
                 labels,
                 "<rect class=\"label-bg\" x=\"{:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"15\" rx=\"3\"/><text class=\"label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
@@ -617,6 +620,7 @@ fn layout_scope(
     }
     // Self-loops bulge right of their box; labels must fit in the drawing.
     width = width.max(label_right + 4.0);
+    let height = height.max(label_bottom + 4.0);
     if local.iter().any(|&(f, t, _, _)| f == t) {
         let right = local
             .iter()
