@@ -243,34 +243,31 @@ pub(super) struct Conjunction {
     pub(super) partial: bool,
 }
 
+/// The range a comparison (`Equals`, `LessThan`, ... without its `Numeric` or
+/// `Timestamp` prefix) with the value `v` allows.
+fn bounds(comparison: &str, v: f64) -> Option<((f64, bool), (f64, bool))> {
+    const OPEN: f64 = f64::INFINITY;
+    Some(match comparison {
+        "Equals" => ((v, true), (v, true)),
+        "LessThan" => ((-OPEN, false), (v, false)),
+        "LessThanEquals" => ((-OPEN, false), (v, true)),
+        "GreaterThan" => ((v, false), (OPEN, false)),
+        "GreaterThanEquals" => ((v, true), (OPEN, false)),
+        _ => return None,
+    })
+}
+
 /// The domain one comparison allows, or `None` for an operator not modelled here.
 fn comparison(operator: &str, value: &Node<'_>) -> Option<Domain> {
     const OPEN: f64 = f64::INFINITY;
     if let Some(n) = value.as_f64() {
-        let (low, high) = match operator {
-            "NumericEquals" => ((n, true), (n, true)),
-            "NumericLessThan" => ((-OPEN, false), (n, false)),
-            "NumericLessThanEquals" => ((-OPEN, false), (n, true)),
-            "NumericGreaterThan" => ((n, false), (OPEN, false)),
-            "NumericGreaterThanEquals" => ((n, true), (OPEN, false)),
-            _ => return None,
-        };
+        let (low, high) = bounds(operator.strip_prefix("Numeric")?, n)?;
         return Some(Domain::Number { low, high });
     }
-    if let Some(at) = operator
-        .strip_prefix("Timestamp")
-        .filter(|_| operator != "TimestampPath")
-    {
+    if let Some(at) = operator.strip_prefix("Timestamp") {
         // Microseconds: exact for any instant of these centuries.
         let t = crate::expr::timestamp::parse_rfc3339(value.as_str()?)? as f64 / 1000.0;
-        let (low, high) = match at {
-            "Equals" => ((t, true), (t, true)),
-            "LessThan" => ((-OPEN, false), (t, false)),
-            "LessThanEquals" => ((-OPEN, false), (t, true)),
-            "GreaterThan" => ((t, false), (OPEN, false)),
-            "GreaterThanEquals" => ((t, true), (OPEN, false)),
-            _ => return None,
-        };
+        let (low, high) = bounds(at, t)?;
         return Some(Domain::Instant { low, high });
     }
     let yes = value.as_bool();
