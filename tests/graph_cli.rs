@@ -177,8 +177,8 @@ fn svg_is_drawn_without_graphviz() {
     assert_eq!(run(&["graph", "no/such.json"]).status.code(), Some(2));
 }
 
-/// A definition with a transition to no state is drawn without it, and the drawing
-/// says so on standard error; a sound one draws without a word.
+/// A transition to no state: the SVG leaves it out and says so on standard error; DOT
+/// and Mermaid draw it to a red placeholder. A sound definition draws without a word.
 #[test]
 fn gaps_in_the_drawing_are_told() {
     let dir = std::env::temp_dir().join(format!("asl-lint-graph-{}", std::process::id()));
@@ -189,13 +189,24 @@ fn gaps_in_the_drawing_are_told() {
         r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nope"}, "B": {"Type": "Succeed"}}}"#,
     )
     .unwrap();
-    let o = run(&["graph", path.to_str().unwrap()]);
+    let o = run(&["graph", path.to_str().unwrap(), "--format", "svg"]);
     assert_eq!(o.status.code(), Some(0));
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(
         err.contains("1 problem leaves parts of the graph out (ASL201)"),
         "{err}"
     );
+    // DOT and Mermaid draw the transition, to a red placeholder, without a warning.
+    let o = run(&["graph", path.to_str().unwrap(), "--format", "mermaid"]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("  missing_0[\"no state: Nope\"]\n  s0_0 -.-> missing_0\n"),
+        "{out}"
+    );
+    assert!(o.stderr.is_empty());
+    let o = run(&["graph", path.to_str().unwrap(), "--format", "dot"]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("  s0_0 -> missing_0 [color=red];"), "{out}");
     let o = run(&["graph", FILE]);
     assert!(
         o.stderr.is_empty(),

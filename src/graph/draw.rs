@@ -305,13 +305,25 @@ fn condition(rule: &Node<'_>, room: usize) -> Option<String> {
 }
 
 pub(super) fn edges(machine: &StateMachine<'_, '_>) -> Vec<Edge> {
+    transitions(machine).0
+}
+
+/// A transition to a name that is no state of its scope (ASL201-ASL204, ASL207): drawn
+/// by DOT and Mermaid as an edge to a red placeholder.
+pub(super) struct Dangling {
+    pub from: (ScopeId, usize),
+    pub target: String,
+    pub label: String,
+}
+
+/// Every edge, in scope and state order, and the transitions that lead nowhere.
+fn transitions(machine: &StateMachine<'_, '_>) -> (Vec<Edge>, Vec<Dangling>) {
     let mut out = Vec::new();
+    let mut dangling = Vec::new();
     for scope in &machine.scopes {
         for (i, state) in scope.states.iter().enumerate() {
             for t in state.transitions() {
-                let Some(j) = scope.state_index(t.target) else {
-                    continue;
-                };
+                let j = scope.state_index(t.target);
                 let (kind, label, cut) = match t.kind {
                     TransitionKind::Next => (EdgeKind::Next, String::new(), String::new()),
                     TransitionKind::Default => (
@@ -344,6 +356,14 @@ pub(super) fn edges(machine: &StateMachine<'_, '_>) -> Vec<Edge> {
                         (EdgeKind::Catch, label, cut)
                     }
                 };
+                let Some(j) = j else {
+                    dangling.push(Dangling {
+                        from: (scope.id, i),
+                        target: t.target.to_string(),
+                        label,
+                    });
+                    continue;
+                };
                 out.push(Edge {
                     from: (scope.id, i),
                     to: (scope.id, j),
@@ -370,7 +390,7 @@ pub(super) fn edges(machine: &StateMachine<'_, '_>) -> Vec<Edge> {
             }
         }
     }
-    out
+    (out, dangling)
 }
 
 fn dot_escape(s: &str) -> String {
@@ -498,6 +518,22 @@ fn dot_run(machine: &StateMachine<'_, '_>, graphs: &Graphs, run: Option<&RunOver
             node_id(e.to.0, e.to.1)
         ));
     }
+    // What `check` reports as a transition to no state, drawn as one.
+    for (k, d) in transitions(machine).1.iter().enumerate() {
+        out.push_str(&format!(
+            "  missing_{k} [label=\"no state\\n{}\", style=dashed, color=red, fontcolor=red];\n",
+            dot_escape(&d.target)
+        ));
+        let label = if d.label.is_empty() {
+            " [color=red]".to_string()
+        } else {
+            format!(" [label=\"{}\", color=red]", dot_escape(&d.label))
+        };
+        out.push_str(&format!(
+            "  {} -> missing_{k}{label};\n",
+            node_id(d.from.0, d.from.1)
+        ));
+    }
     out.push_str("}\n");
     out
 }
@@ -612,7 +648,27 @@ fn mermaid_run(
             node_id(e.to.0, e.to.1)
         ));
     }
+    // What `check` reports as a transition to no state, drawn as one.
+    let missing = transitions(machine).1;
+    for (k, d) in missing.iter().enumerate() {
+        let label = mermaid_escape(&d.label);
+        let arrow = if label.is_empty() {
+            " -.-> ".to_string()
+        } else {
+            format!(" -. \"{label}\" .-> ")
+        };
+        out.push_str(&format!(
+            "  missing_{k}[\"no state: {}\"]\n  {}{arrow}missing_{k}\n",
+            mermaid_escape(&d.target),
+            node_id(d.from.0, d.from.1)
+        ));
+    }
     out.push_str("  classDef unreachable stroke:#c00,stroke-dasharray:5 5\n");
+    if !missing.is_empty() {
+        out.push_str("  classDef missing stroke:#c00,color:#c00,stroke-dasharray:5 5\n");
+        let ids: Vec<String> = (0..missing.len()).map(|k| format!("missing_{k}")).collect();
+        out.push_str(&format!("  class {} missing\n", ids.join(",")));
+    }
     out.push_str("  classDef terminal stroke-width:3px\n");
     if !terminal.is_empty() {
         out.push_str(&format!("  class {} terminal\n", terminal.join(",")));
