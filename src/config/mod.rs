@@ -307,23 +307,29 @@ impl Config {
 
     /// A pattern matches a file by its path from the config's folder or by its name.
     fn matches(&self, set: &GlobSet, file: &Path) -> bool {
-        let rel = self.relative(file);
-        set.is_match(&rel)
-            || file
-                .file_name()
-                .is_some_and(|name| set.is_match(Path::new(name)))
+        self.matches_from(set, file, false)
     }
 
     /// [`Config::matches`], or a folder the file is in matches (`"tests"`, `"tests/"`:
     /// everything under `tests`), as for `exclude` and `per-file-ignores`.
     fn matches_within(&self, set: &GlobSet, file: &Path) -> bool {
-        self.matches(set, file)
-            || self
-                .relative(file)
-                .ancestors()
-                .skip(1)
+        self.matches_from(set, file, true)
+    }
+
+    /// One relative path (canonicalizing asks the file system) for both questions.
+    fn matches_from(&self, set: &GlobSet, file: &Path, folders: bool) -> bool {
+        let rel = self.relative(file);
+        let by_path = if folders {
+            rel.ancestors()
                 .filter(|a| !a.as_os_str().is_empty())
                 .any(|a| set.is_match(a))
+        } else {
+            set.is_match(&rel)
+        };
+        by_path
+            || file
+                .file_name()
+                .is_some_and(|name| set.is_match(Path::new(name)))
     }
 
     /// Whether a directory walk should lint `file` beyond the default names.
