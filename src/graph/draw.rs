@@ -485,7 +485,8 @@ fn dot_run(machine: &StateMachine<'_, '_>, graphs: &Graphs, run: Option<&RunOver
         out.push_str("  __start [shape=point, width=0.15, label=\"\"];\n");
         out.push_str(&format!("  __start -> {};\n", node_id(0, start.index())));
     }
-    for e in edges(machine) {
+    let (edges, missing) = transitions(machine);
+    for e in edges {
         let mut attrs = Vec::new();
         if !e.label.is_empty() {
             attrs.push(format!("label=\"{}\"", dot_escape(&e.label)));
@@ -519,7 +520,7 @@ fn dot_run(machine: &StateMachine<'_, '_>, graphs: &Graphs, run: Option<&RunOver
         ));
     }
     // What `check` reports as a transition to no state, drawn as one.
-    for (k, d) in transitions(machine).1.iter().enumerate() {
+    for (k, d) in missing.iter().enumerate() {
         out.push_str(&format!(
             "  missing_{k} [label=\"no state\\n{}\", style=dashed, color=red, fontcolor=red];\n",
             dot_escape(&d.target)
@@ -628,7 +629,8 @@ fn mermaid_run(
         out.push_str(&format!("  start --> {}\n", node_id(0, start.index())));
         links += 1;
     }
-    for e in edges(machine) {
+    let (edges, missing) = transitions(machine);
+    for e in edges {
         if run.is_some_and(|r| r.took_edge(machine, &e)) {
             taken.push(links.to_string());
         }
@@ -649,7 +651,6 @@ fn mermaid_run(
         ));
     }
     // What `check` reports as a transition to no state, drawn as one.
-    let missing = transitions(machine).1;
     for (k, d) in missing.iter().enumerate() {
         let label = mermaid_escape(&d.label);
         let arrow = if label.is_empty() {

@@ -515,6 +515,8 @@ fn layout_scope(
             // right side, the label above it in the gap between layers.
             let (x, y1, y2) = (a.x + a.w, a.y + a.h * 0.3, a.y + a.h * 0.7);
             let out = x + 24.0;
+            // The loop bulges right of the box: the drawing holds it.
+            label_right = label_right.max(out);
             (
                 format!(
                     "M{x:.1},{y1:.1} C{out:.1},{:.1} {out:.1},{:.1} {x:.1},{y2:.1}",
@@ -618,17 +620,9 @@ fn layout_scope(
     if lanes > 0 {
         width = lane_base + lanes as f64 * LANE_GAP;
     }
-    // Self-loops bulge right of their box; labels must fit in the drawing.
+    // Labels and self-loops must fit in the drawing.
     width = width.max(label_right + 4.0);
     let height = height.max(label_bottom + 4.0);
-    if local.iter().any(|&(f, t, _, _)| f == t) {
-        let right = local
-            .iter()
-            .filter(|&&(f, t, _, _)| f == t)
-            .map(|&(f, ..)| nodes[f].x + nodes[f].w + 24.0)
-            .fold(0.0, f64::max);
-        width = width.max(right);
-    }
     for (v, b) in nodes.iter().enumerate().take(m) {
         if Some(v) == start_marker || Some(v) == end_marker {
             let text = if Some(v) == start_marker {
