@@ -61,7 +61,11 @@ pub struct FileReport {
 /// in a state name) written as `\u{1b}`, so that a definition cannot move the cursor,
 /// retitle the window or add a line to the output. Tabs stay.
 pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| c.is_control() && c != '\t') {
+    // Control characters are the ASCII ones and U+0080-U+009F, whose UTF-8 starts with
+    // 0xC2: text without those bytes (every message, nearly) needs no decoding.
+    if !any_byte(s, |b| b < 0x20 && b != b'\t' || b == 0x7f || b == 0xc2)
+        || !s.chars().any(|c| c.is_control() && c != '\t')
+    {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -79,12 +83,21 @@ pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 /// carriage return replaced by `?`, byte for byte, so that ranges still fit.
 pub(crate) fn printable_source(s: &str) -> std::borrow::Cow<'_, str> {
     let shown = |b: u8| b >= 0x20 && b != 0x7f || matches!(b, b'\t' | b'\n' | b'\r');
-    if s.bytes().all(shown) {
+    if !any_byte(s, |b| !shown(b)) {
         return std::borrow::Cow::Borrowed(s);
     }
     let bytes: Vec<u8> = s.bytes().map(|b| if shown(b) { b } else { b'?' }).collect();
     // Only ASCII bytes were replaced, by an ASCII byte: still UTF-8.
     std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| s.to_string()))
+}
+
+/// Whether a byte of `s` is `wanted`: tested a block at a time without stopping inside
+/// one, which the compiler turns into vector instructions (the whole source of a large
+/// definition is looked at this way before it is shown).
+fn any_byte(s: &str, wanted: impl Fn(u8) -> bool) -> bool {
+    s.as_bytes()
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |found, &b| found | wanted(b)))
 }
 
 pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
@@ -183,4 +196,22 @@ fn fixable(files: &[FileReport]) -> (usize, usize) {
         }
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{printable, printable_source};
+
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(printable("a\tb £"), "a\tb £");
+        assert_eq!(printable("x\u{1b}[2J\ny"), "x\\u{1b}[2J\\u{a}y");
+        // A C1 control (UTF-8 0xC2 0x85) beside a character with the same lead byte.
+        assert_eq!(printable("£\u{85}"), "£\\u{85}");
+        assert_eq!(printable_source("a\u{7}b\r\n\t"), "a?b\r\n\t");
+        assert!(matches!(
+            printable_source("{\n}"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }
