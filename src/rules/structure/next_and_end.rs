@@ -23,8 +23,9 @@ declare_rule! {
     /// ## Fix
     /// Removes `End` (unsafe: you may have meant to stop here and `Next` is the stale
     /// one). A `Next` added while extending a workflow, with the old `End` left
-    /// behind, is the usual way this happens. When the state `Next` leads to can never
-    /// finish without this `End` (it loops back), removing `Next` is offered first.
+    /// behind, is the usual way this happens. When the way from the state `Next` leads to
+    /// only comes back here and never finishes without this `End`, removing `Next` is
+    /// offered first.
     pub static RULE = {
         code: "ASL105",
         name: "next-and-end",
@@ -59,7 +60,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let loops = next
                     .value
                     .as_str()
-                    .is_some_and(|target| !finishes_without_end(machine, state, target));
+                    .is_some_and(|target| only_loops_back(machine, state, target));
                 if loops {
                     d.fixes.extend(remove_next.into_iter().chain(remove_end));
                 } else {
@@ -70,27 +71,30 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     }
 }
 
-/// True when, with the `End` of `state` gone, a terminal state can still be reached
-/// from `target`, the state its `Next` names (following Next, Choice rules, Default and
-/// Catch within the scope).
-fn finishes_without_end(
-    machine: &StateMachine<'_, '_>,
-    state: &State<'_, '_>,
-    target: &str,
-) -> bool {
+/// True when, with the `End` of `state` gone, the way from `target` (the state its
+/// `Next` names; following Next, Choice rules, Default and Catch within the scope) comes
+/// back to `state` and never reaches a terminal state. A way that stops at a state with
+/// neither `Next` nor `End` is that state's mistake (ASL106, whose fix adds its `End`),
+/// not a reason to drop this `Next`.
+fn only_loops_back(machine: &StateMachine<'_, '_>, state: &State<'_, '_>, target: &str) -> bool {
     let scope = machine.scope(state.id.scope);
     let Some(start) = scope.state_index(target) else {
-        return true; // ASL201's to report; no reason to prefer either fix
+        return false; // ASL201's to report; no reason to prefer either fix
     };
     let mut seen = vec![false; scope.states.len()];
     let mut stack = vec![start];
+    let mut back = false;
     while let Some(i) = stack.pop() {
         if std::mem::replace(&mut seen[i], true) {
             continue;
         }
+        if i == state.id.index {
+            back = true;
+            continue;
+        }
         let s = &scope.states[i];
-        if i != state.id.index && s.is_terminal() {
-            return true;
+        if s.is_terminal() {
+            return false;
         }
         stack.extend(
             s.transitions()
@@ -99,7 +103,7 @@ fn finishes_without_end(
                 .filter(|&j| !seen[j]),
         );
     }
-    false
+    back
 }
 
 #[cfg(test)]
@@ -122,5 +126,8 @@ mod tests {
         assert_eq!(titles(onward), ["Remove \"End\"", "Remove \"Next\""]);
         let back = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "Next": "A"}, "A": {"Type": "Pass", "Next": "W", "End": true}}}"#;
         assert_eq!(titles(back), ["Remove \"Next\"", "Remove \"End\""]);
+        // B lacks its End (ASL106, whose fix adds it): not a loop, Next is kept.
+        let unfinished = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B", "End": true}, "B": {"Type": "Pass"}}}"#;
+        assert_eq!(titles(unfinished), ["Remove \"End\"", "Remove \"Next\""]);
     }
 }

@@ -57,9 +57,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         );
         if let Some(s) = suggestion {
             d.help = Some(format!("did you mean \"{s}\"?"));
+            // `pass` for `Pass` can only mean one thing; another name is a guess.
+            let applicability = if s.eq_ignore_ascii_case(text) {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            };
             d.fixes.push(Fix::replace(
                 format!("Replace with \"{s}\""),
-                Applicability::Unsafe,
+                applicability,
                 ty.value.range,
                 format!("\"{s}\""),
             ));
@@ -91,5 +97,18 @@ mod tests {
         assert!(codes(template).is_empty());
         let wrong = r#"{"StartAt": "A", "States": {"A": {"Type": "T", "End": true}}}"#;
         assert_eq!(codes(wrong), vec!["ASL104"]);
+    }
+
+    #[test]
+    fn a_name_that_differs_only_in_case_is_a_safe_fix() {
+        let applicability = |text: &str| {
+            let d = lint_text(text, SourceKind::Json, &LintOptions::default());
+            let d = d.iter().find(|d| d.code == "ASL104").unwrap();
+            format!("{:?}", d.fixes[0].applicability)
+        };
+        let lower = r#"{"StartAt": "A", "States": {"A": {"Type": "pass", "End": true}}}"#;
+        assert_eq!(applicability(lower), "Safe");
+        let typo = r#"{"StartAt": "A", "States": {"A": {"Type": "Pas", "End": true}}}"#;
+        assert_eq!(applicability(typo), "Unsafe");
     }
 }
