@@ -46,7 +46,8 @@ fn run_stdin(args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn asl-lint");
-    child.stdin.take().unwrap().write_all(input).unwrap();
+    // A run that stops before reading (a usage error) closes the pipe early.
+    let _ = child.stdin.take().unwrap().write_all(input);
     child.wait_with_output().unwrap()
 }
 
@@ -360,6 +361,71 @@ fn stdin_is_read_with_dash() {
     );
     let items: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(items[0]["path"], "x.asl.json");
+}
+
+#[test]
+fn stdin_filename_reads_standard_input_alone() {
+    // As in ruff: `--stdin-filename` without `-` reads standard input, not the folder;
+    // a path named beside it is said to be ignored.
+    let o = run_stdin(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "x.asl.json",
+        ],
+        BROKEN.as_bytes(),
+    );
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        "x.asl.json:4:35: ASL201 [error] Next names \"b\", which is not a state of the top level\nx.asl.json:5:5: ASL205 [error] state \"B\" is not reachable from StartAt\nFound 2 errors in 1 file.\n1 fixable with `--unsafe-fixes`.\n"
+    );
+    let o = run_stdin(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "x.asl.json",
+            "examples",
+        ],
+        CLEAN.as_bytes(),
+    );
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "All checks passed (1 file).\n");
+    assert_eq!(
+        stderr(&o),
+        "warning: ignoring examples in favour of standard input (--stdin-filename)\n"
+    );
+}
+
+#[test]
+fn ruff_spellings_of_format_and_exit_zero() {
+    let o = run_stdin(
+        &["check", "--output-format", "concise", "--exit-zero", "-"],
+        BROKEN.as_bytes(),
+    );
+    assert_eq!(code(&o), 0);
+    assert!(
+        stdout(&o).starts_with("<stdin>:4:35: ASL201"),
+        "{}",
+        stdout(&o)
+    );
+    // `note` is what the full format calls an info.
+    let o = run_stdin(&["check", "--fail-on", "note", "-"], CLEAN.as_bytes());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Statistics are a table or JSON: SARIF readers would choke on a table.
+    let o = run_stdin(
+        &["check", "--statistics", "--format", "sarif", "-"],
+        CLEAN.as_bytes(),
+    );
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: --statistics prints a table (or JSON with --format json), not sarif output\n"
+    );
 }
 
 // ---------------------------------------------------------------- formats

@@ -22,21 +22,25 @@ pub struct CheckArgs {
     /// reads standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Full)]
+    /// Output format (`--output-format` is ruff's name for it).
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Full)]
     pub format: Format,
     /// Exit with 1 when a diagnostic of this severity or higher is reported.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Exit with 0 whatever is reported (the same as `--fail-on never`).
+    #[arg(long, conflicts_with = "fail_on")]
+    pub exit_zero: bool,
     /// Only run these rules (codes, code prefixes such as `ASL2`, or names; comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
     /// Do not run these rules (codes, prefixes or names; comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Name to show for standard input.
-    #[arg(long, default_value = "<stdin>")]
-    pub stdin_filename: String,
+    /// Read standard input and show it under this name (which also selects its
+    /// configuration and `per-file-ignores`); other paths are then ignored.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
     /// Colour for the `full` and `concise` formats.
     #[arg(long, value_enum, default_value_t = render::ColorChoice::Auto)]
     pub color: render::ColorChoice,
@@ -112,6 +116,14 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_USAGE);
     }
+    if args.statistics && !matches!(args.format, Format::Full | Format::Concise | Format::Json) {
+        eprintln!(
+            "error: --statistics prints a table (or JSON with --format json), not {} output",
+            clap::ValueEnum::to_possible_value(&args.format)
+                .map_or_else(String::new, |v| v.get_name().to_string())
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
 
     let resolver = match Resolver::new(args.config.as_deref()) {
         Ok(r) => r,
@@ -124,7 +136,22 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     let mut inputs = Vec::new();
     let mut io_errors = Vec::new();
     let mut excluded_named = 0;
-    for path in &args.paths {
+    // `--stdin-filename` reads standard input, as in ruff: a path beside it (other than
+    // the default `.`) is named as ignored, never silently linted or fixed instead.
+    let stdin_only = args.stdin_filename.is_some();
+    if stdin_only {
+        for path in &args.paths {
+            if path.as_os_str() != "-" && path.as_os_str() != "." {
+                eprintln!(
+                    "warning: ignoring {} in favour of standard input (--stdin-filename)",
+                    path.display()
+                );
+            }
+        }
+    }
+    let stdin_path = [PathBuf::from("-")];
+    let paths: &[PathBuf] = if stdin_only { &stdin_path } else { &args.paths };
+    for path in paths {
         if path.as_os_str() == "-" {
             if fixing && !args.diff {
                 eprintln!("error: --fix cannot write to standard input; use --diff");
@@ -234,7 +261,11 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
                 args.format,
                 &files,
                 color,
-                threshold(args.fail_on),
+                threshold(if args.exit_zero {
+                    FailOn::Never
+                } else {
+                    args.fail_on
+                }),
                 &mut stdout,
             )
         };
@@ -263,7 +294,11 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let threshold = threshold(args.fail_on);
+    let threshold = threshold(if args.exit_zero {
+        FailOn::Never
+    } else {
+        args.fail_on
+    });
     let failed = threshold.is_some_and(|t| {
         files
             .iter()
@@ -462,10 +497,11 @@ impl Job<'_> {
         match input {
             Input::Stdin => {
                 let mut bytes = Vec::new();
-                std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
-                    format!("{}: cannot read standard input: {e}", args.stdin_filename)
-                })?;
-                self.check(args.stdin_filename.clone(), None, bytes)
+                let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| format!("{name}: cannot read standard input: {e}"))?;
+                self.check(name.to_string(), None, bytes)
             }
             Input::File(path) => {
                 let shown = shown_path(path);

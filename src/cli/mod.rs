@@ -36,6 +36,8 @@ pub enum Command {
 pub enum FailOn {
     Error,
     Warning,
+    /// Infos too (`note` in the `full` format, which is accepted here as well).
+    #[value(alias = "note")]
     Info,
     /// Never fail because of diagnostics (exit 0 unless usage or I/O errors).
     Never,

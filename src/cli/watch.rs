@@ -27,7 +27,7 @@ const MAX_FILES: usize = 100_000;
 type Snapshot = BTreeMap<PathBuf, (Option<SystemTime>, u64)>;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+    if args.stdin_filename.is_some() || args.paths.iter().any(|p| p.as_os_str() == "-") {
         eprintln!("error: --watch cannot watch standard input; name files or folders");
         return ExitCode::from(EXIT_USAGE);
     }
