@@ -60,6 +60,14 @@ values = { Env = "prod", Timeout = 30 }
 }
 
 #[test]
+fn workflow_type_in_aws_spelling() {
+    // SAM `Type`, CloudFormation `StateMachineType` and Terraform write it in capitals.
+    let c = parse("workflow-type = \"EXPRESS\"\n").unwrap();
+    let (_, env) = c.options_for(Path::new("proj/a.asl.json"), &Overrides::default());
+    assert_eq!(env.workflow, Some(WorkflowType::Express));
+}
+
+#[test]
 fn unknown_keys_and_codes_are_errors_with_positions() {
     let e = parse("select = [\"ASL1\"]\n\nfrobnicate = true\n").unwrap_err();
     assert_eq!(e.line, Some((3, 1)));

@@ -196,8 +196,11 @@ pub(crate) use declare_rule;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WorkflowType {
+    /// (`STANDARD` and `EXPRESS` are how SAM, CloudFormation and Terraform spell them.)
     #[default]
+    #[serde(alias = "STANDARD", alias = "Standard")]
     Standard,
+    #[serde(alias = "EXPRESS", alias = "Express")]
     Express,
 }
 
