@@ -824,6 +824,53 @@ fn input_as_json_text_a_file_or_a_file_url() {
             && err.contains("or JSON text such as"),
         "{err}"
     );
+    // JSON text that does not parse: the parse error, not "cannot read the file".
+    let (code, _, err) = run(&[&def, "--input", r#"{"a":"#], "");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "error: the input is not valid JSON (line 1, column 5): EOF while parsing a value at line 1 column 5\n"
+        )
+    );
+}
+
+#[test]
+fn the_type_given_is_the_type_linted() {
+    // A callback task is Standard's only: run as Express (`--type`), the definition is
+    // refused as AWS would refuse it; run as Standard from an Express template, the
+    // template's Express-only errors do not stop the run.
+    let dir = TempDir::new("type-linted");
+    let callback = r#"{"StartAt": "N", "States": {"N": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "HeartbeatSeconds": 60, "End": true}}}"#;
+    let def = dir.file("cb.asl.json", callback);
+    let (code, _, err) = run(
+        &[&def, "--type", "express", "--mock", r#"N={"Return": {}}"#],
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ASL407"), "{err}");
+    let (code, _, err) = run(&[&def, "--mock", r#"N={"Return": {}}"#], "");
+    assert_eq!(code, 0, "{err}");
+    let template = dir.file(
+        "template.json",
+        &format!(
+            r#"{{"Resources": {{"M": {{"Type": "AWS::StepFunctions::StateMachine", "Properties": {{"StateMachineType": "EXPRESS", "Definition": {callback}}}}}}}}}"#
+        ),
+    );
+    let (code, _, err) = run(&[&template, "--mock", r#"N={"Return": {}}"#], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ASL407"), "{err}");
+    let (code, _, err) = run(
+        &[
+            &template,
+            "--type",
+            "standard",
+            "--mock",
+            r#"N={"Return": {}}"#,
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
 }
 
 /// The text trace tells what each state did: the request a Task sent and the result it

@@ -151,14 +151,16 @@ fn lint_definition_unsuppressed(
     let mut out = match document.root.as_ref() {
         Some(root) if env.placeholders == PlaceholderMode::Unknown && placeholders => {
             let mut resolved = root.clone();
-            resolve_tree(&mut resolved, subs.unwrap_or(&none), env.placeholders);
+            let substituted = resolve_tree(&mut resolved, subs.unwrap_or(&none), env.placeholders);
             let doc = Document {
                 kind: document.kind,
                 root: Some(resolved),
                 errors: document.errors.clone(),
                 comments: Vec::new(),
             };
-            lint_document_as(text, &doc, options, workflow)
+            let mut out = lint_document_as(text, &doc, options, workflow);
+            drop_fixes_in(&mut out, &substituted);
+            out
         }
         _ => lint_document_as(text, document, options, workflow),
     };
@@ -507,6 +509,7 @@ pub fn deployed_errors(
     kind: SourceKind,
     base_dir: &std::path::Path,
     deployed: &Deployed,
+    workflow: WorkflowType,
     keep: &dyn Fn(&Diagnostic) -> bool,
 ) -> Vec<String> {
     let options = LintOptions::default();
@@ -516,7 +519,11 @@ pub fn deployed_errors(
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
             let kind = syntax::detect_kind(reference.path.to_str(), &text);
-            let d = lint_referenced(&text, kind, reference, &options, &Environment::default());
+            let reference = Reference {
+                workflow,
+                ..reference.clone()
+            };
+            let d = lint_referenced(&text, kind, &reference, &options, &Environment::default());
             (std::borrow::Cow::Owned(text), d)
         }
         None => {
@@ -529,11 +536,17 @@ pub fn deployed_errors(
             } else {
                 crate::lint::lint_text_in(template_text, kind, &options, &env)
             };
+            // Run as Standard (`simulate --type standard`), what Express lacks is no
+            // error. (Run as Express, the template's Standard definition is linted as
+            // the template gives it.)
+            let express_only =
+                workflow == WorkflowType::Standard && deployed.workflow == WorkflowType::Express;
             let d = d
                 .into_iter()
                 .filter(|d| {
                     deployed.range.start <= d.range.start && d.range.end <= deployed.range.end
                 })
+                .filter(|d| !(express_only && d.code == "ASL407"))
                 .collect();
             (std::borrow::Cow::Borrowed(template_text), d)
         }
@@ -847,14 +860,16 @@ pub fn lint_template_with_references(
         match &def.body {
             Body::Inline(node) => {
                 let mut resolved = (*node).clone();
-                resolve_tree(&mut resolved, &subs, env.placeholders);
+                let substituted = resolve_tree(&mut resolved, &subs, env.placeholders);
                 let doc = Document {
                     kind: document.kind,
                     root: Some(resolved),
                     errors: Vec::new(),
                     comments: Vec::new(),
                 };
-                out.extend(lint_document_as(text, &doc, options, def.workflow));
+                let mut found = lint_document_as(text, &doc, options, def.workflow);
+                drop_fixes_in(&mut found, &substituted);
+                out.extend(found);
                 unresolved_in_tree(text, node, &subs, env, options, &mut out);
                 directives.extend(suppress::from_comment_fields(text, node, &|r| r));
             }
@@ -1253,8 +1268,14 @@ fn has_placeholder(root: &Node<'_>) -> bool {
 /// Substitutes known placeholder values in the strings of a tree, and (in
 /// [`PlaceholderMode::Unknown`]) turns strings that are exactly one unresolved `${...}`
 /// token into [`Value::Placeholder`]. Ranges are kept, so diagnostics still point at
-/// the source.
-pub fn resolve_tree(root: &mut Node<'_>, subs: &Substitutions, mode: PlaceholderMode) {
+/// the source. Returns the ranges of the values a substitution changed: a fix must not
+/// write there, or it would replace the `${Name}` with the value it stands for.
+pub fn resolve_tree(
+    root: &mut Node<'_>,
+    subs: &Substitutions,
+    mode: PlaceholderMode,
+) -> Vec<TextRange> {
+    let mut substituted = Vec::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         let replacement = match &n.value {
@@ -1292,6 +1313,9 @@ pub fn resolve_tree(root: &mut Node<'_>, subs: &Substitutions, mode: Placeholder
             _ => None,
         };
         if let Some(value) = replacement {
+            if !matches!(value, Value::Placeholder(_)) {
+                substituted.push(n.range);
+            }
             n.value = value;
             continue;
         }
@@ -1300,6 +1324,23 @@ pub fn resolve_tree(root: &mut Node<'_>, subs: &Substitutions, mode: Placeholder
             Value::Object(members) => stack.extend(members.iter_mut().map(|m| &mut m.value)),
             _ => {}
         }
+    }
+    substituted
+}
+
+/// Drops the fixes that would edit a substituted value (see [`resolve_tree`]).
+fn drop_fixes_in(out: &mut [Diagnostic], substituted: &[TextRange]) {
+    if substituted.is_empty() {
+        return;
+    }
+    let touches = |r: TextRange| {
+        substituted
+            .iter()
+            .any(|s| r.start < s.end && s.start < r.end.max(r.start + 1))
+    };
+    for d in out {
+        d.fixes
+            .retain(|f| !f.edits.iter().any(|e| touches(e.range)));
     }
 }
 

@@ -371,6 +371,30 @@ States:
 }
 
 #[test]
+fn fixes_skip_values_filled_in_from_the_config() {
+    // asl-lint.toml gives `WaitSeconds = 30`: the quoted placeholder reads as the
+    // string "30" (ASL113), but the fix would write `30` over `"${WaitSeconds}"` in the
+    // file, losing the placeholder. It is dropped; a fix elsewhere is kept.
+    let text = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": "${WaitSeconds}", "Next": "D"}, "D": {"Type": "pass", "End": true}}}"#;
+    let env = Environment {
+        values: [("WaitSeconds".to_string(), "30".to_string())].into(),
+        ..Default::default()
+    };
+    let out = lint_text_in(text, SourceKind::Json, &LintOptions::default(), &env);
+    let found: Vec<(&str, &str, usize)> = out
+        .iter()
+        .map(|d| (d.code, &text[d.range.as_usize()], d.fixes.len()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("ASL113", "\"${WaitSeconds}\"", 0),
+            ("ASL104", "\"pass\"", 1)
+        ]
+    );
+}
+
+#[test]
 fn fixes_in_referenced_files_skip_spliced_values() {
     // The did-you-mean fix on a literal name maps into the file; on a spliced value it
     // is dropped (the file holds the placeholder, not the name). The editor's fix that

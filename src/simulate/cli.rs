@@ -128,9 +128,11 @@ pub fn options_from_args(
             std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read the input file {path}: {e}"))?
         } else if !std::path::Path::new(src).exists()
-            && serde_json::from_str::<serde_json::Value>(src).is_ok()
+            && (src.trim_start().starts_with(['{', '[', '"'])
+                || serde_json::from_str::<serde_json::Value>(src).is_ok())
         {
-            // JSON text, as `aws stepfunctions start-execution --input '{...}'` takes it.
+            // JSON text, as `aws stepfunctions start-execution --input '{...}'` takes it
+            // (when it does not parse, the error below says where).
             src.clone()
         } else {
             std::fs::read_to_string(src).map_err(|e| {
@@ -355,7 +357,12 @@ pub fn run_to_strings(
                 d.severity == crate::diagnostics::Severity::Error
                     && !crate::rules::RUN_TIME_ERRORS.contains(&d.code)
             };
-            let errs = crate::embed::deployed_errors(&text, path, kind, &base_dir, d, &keep);
+            let workflow = match opts.machine_type {
+                MachineType::Standard => crate::rules::WorkflowType::Standard,
+                MachineType::Express => crate::rules::WorkflowType::Express,
+            };
+            let errs =
+                crate::embed::deployed_errors(&text, path, kind, &base_dir, d, workflow, &keep);
             if errs.is_empty() {
                 let inner_kind =
                     crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), &d.text);

@@ -250,8 +250,18 @@ impl std::error::Error for SimulationError {}
 /// Errors that stop a definition from being simulated: the linter's error-severity
 /// diagnostics (every rule, as `asl-lint check` runs them), as `line:column: CODE message`,
 /// except those of [`crate::rules::RUN_TIME_ERRORS`], whose failure the run shows.
-pub fn lint_errors(text: &str, kind: SourceKind) -> Vec<String> {
-    let diagnostics = crate::lint::lint_text(text, kind, &crate::lint::LintOptions::default());
+/// `machine_type` is the workflow type the run is for (some integrations are Standard's
+/// only).
+pub fn lint_errors(text: &str, kind: SourceKind, machine_type: MachineType) -> Vec<String> {
+    let env = crate::embed::Environment {
+        workflow: Some(match machine_type {
+            MachineType::Standard => crate::rules::WorkflowType::Standard,
+            MachineType::Express => crate::rules::WorkflowType::Express,
+        }),
+        ..Default::default()
+    };
+    let options = crate::lint::LintOptions::default();
+    let diagnostics = crate::lint::lint_text_in(text, kind, &options, &env);
     let index = syntax::LineIndex::new(text);
     diagnostics
         .iter()
@@ -269,7 +279,7 @@ pub fn lint_errors(text: &str, kind: SourceKind) -> Vec<String> {
 /// Runs a definition (JSON or YAML text).
 pub fn simulate(definition: &str, opts: &SimulationOptions) -> Result<Execution, SimulationError> {
     let kind = syntax::detect_kind(None, definition);
-    let errs = lint_errors(definition, kind);
+    let errs = lint_errors(definition, kind, opts.machine_type);
     if !errs.is_empty() {
         return Err(SimulationError::Definition(errs));
     }
