@@ -902,6 +902,15 @@ fn readme_lists_every_rule_and_subcommand() {
     for rule in asl_lint::rules::RULES {
         let row = format!("| {} | {} |", rule.meta.code, rule.meta.name);
         assert!(readme.contains(&row), "README.md lacks the row `{row}`");
+        // The description is whole: not cut at an abbreviation, a list's colon or a
+        // `{% ... %}`.
+        let line = readme.lines().find(|l| l.starts_with(&row)).unwrap();
+        let text = line.trim_end().trim_end_matches('|').trim_end();
+        assert!(
+            text.ends_with('.') && !text.ends_with("e.g."),
+            "README.md's row for {} is cut short: {line}",
+            rule.meta.code
+        );
     }
     for sub in ["check", "rule", "simulate", "graph", "server"] {
         assert!(

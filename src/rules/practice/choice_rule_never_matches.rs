@@ -8,7 +8,8 @@ use crate::syntax::Node;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a Choice rule that no input can match, for one of two reasons:
+    /// Reports a Choice rule that no input can match: its own conditions contradict
+    /// each other, or earlier rules already take every input it would match. In detail:
     /// - its own conditions contradict each other: an `And` that asks for `$.age` below
     ///   18 and at least 65, two different `StringEquals` values, a number and a string;
     /// - an earlier rule matches every input it matches, so the earlier one is always
