@@ -331,32 +331,17 @@ fn max_events_and_express_type() {
 /// The real binary: `asl-lint simulate` on a shipped example and on stdin input.
 #[test]
 fn binary_simulates_the_support_ticket_example() {
+    // The README's command, with the input and mock config shipped beside the example.
     let exe = env!("CARGO_BIN_EXE_asl-lint");
-    let dir = TempDir::new("binary");
-    let mocks = dir.file(
-        "mocks.json",
-        r#"{"StateMachines": {"Ticket": {"TestCases": {"Resolved": {
-              "Open Case": "Opened", "Assign Case": "Assigned",
-              "Work On Case": "Worked", "Close Case": "Closed"}}}},
-            "MockedResponses": {
-              "Opened": {"0": {"Return": {"Payload": {"caseId": "C-1"}}}},
-              "Assigned": {"0": {"Return": {"Payload": {"agent": "ana"}}}},
-              "Worked": {"0": {"Throw": {"Error": "Lambda.ServiceException", "Cause": "flaky"}},
-                         "1": {"Return": {"Payload": {"status": "RESOLVED"}}}},
-              "Closed": {"0": {"Return": {"Payload": {"closed": true}}}}}}"#,
-    );
-    let example = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/support-ticket.asl.json"
-    );
     let out = std::process::Command::new(exe)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
             "simulate",
-            example,
+            "examples/support-ticket.asl.json",
             "--input",
-            "-",
+            "examples/support-ticket.input.json",
             "--mock-config",
-            &mocks,
+            "examples/support-ticket.mocks.json",
             "--state-machine",
             "Ticket",
             "--test-case",
@@ -364,18 +349,7 @@ fn binary_simulates_the_support_ticket_example() {
             "--format",
             "json",
         ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(br#"{"customer": "x"}"#)?;
-            child.wait_with_output()
-        })
+        .output()
         .unwrap();
     assert_eq!(
         out.status.code(),
@@ -385,7 +359,7 @@ fn binary_simulates_the_support_ticket_example() {
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["status"], "SUCCEEDED");
-    assert_eq!(v["output"], json!({"closed": true}));
+    assert_eq!(v["output"], json!({"caseId": "C-1042", "closed": true}));
     // Open, Assign, Work (failed once, retried), Choice, Close.
     let entered: Vec<&str> = v["events"]
         .as_array()
@@ -403,6 +377,29 @@ fn binary_simulates_the_support_ticket_example() {
             "Is Case Resolved",
             "Close Case"
         ]
+    );
+    // The other shipped test case: the case stays open and is escalated.
+    let out = std::process::Command::new(exe)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "simulate",
+            "examples/support-ticket.asl.json",
+            "--input",
+            "examples/support-ticket.input.json",
+            "--mock-config",
+            "examples/support-ticket.mocks.json",
+            "--test-case",
+            "Escalated",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&v["status"], &v["error"]),
+        (&json!("FAILED"), &json!("CaseEscalated"))
     );
     // A definition with lint errors is refused with exit 2.
     let bad = concat!(
