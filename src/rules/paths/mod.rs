@@ -250,6 +250,22 @@ pub(crate) fn input_reads<'a>(state: &State<'a, '_>) -> Vec<(TextRange, &'a str)
             _ => return input_path(&m.value).into_iter().collect(),
         }
     }
+    // A `.$` value may be a path or an intrinsic function, whose path arguments are
+    // read too (`States.Format('Case {}', $.case.id)`), at the string's range.
+    let template_value = |n: &'a Node<'_>, out: &mut Vec<(TextRange, &'a str)>| {
+        let Some(t) = n.as_str() else { return };
+        if !intrinsic::is_intrinsic(t) {
+            out.extend(input_path(n));
+            return;
+        }
+        let Ok(call) = intrinsic::parse(t) else { return };
+        for p in call.paths() {
+            let text = &t[p.span.as_usize()];
+            if text.starts_with("$.") || text.starts_with("$[") {
+                out.push((n.range, text));
+            }
+        }
+    };
     let fields: &[&str] = match state.kind {
         Some(StateType::Task) => &["Parameters", "TimeoutSecondsPath", "HeartbeatSecondsPath"],
         Some(StateType::Pass | StateType::Parallel) => &["Parameters"],
@@ -267,7 +283,7 @@ pub(crate) fn input_reads<'a>(state: &State<'a, '_>) -> Vec<(TextRange, &'a str)
     let mut out = Vec::new();
     for m in fields.iter().filter_map(|f| state.field(f)) {
         match m.value.as_object() {
-            Some(members) => template_reads(members, &input_path, &mut out, 0),
+            Some(members) => template_reads(members, &template_value, &mut out, 0),
             None => out.extend(input_path(&m.value)),
         }
     }
@@ -276,17 +292,17 @@ pub(crate) fn input_reads<'a>(state: &State<'a, '_>) -> Vec<(TextRange, &'a str)
 
 fn template_reads<'a>(
     members: &'a [Member<'_>],
-    input_path: &dyn Fn(&'a Node<'_>) -> Option<(TextRange, &'a str)>,
+    template_value: &dyn Fn(&'a Node<'_>, &mut Vec<(TextRange, &'a str)>),
     out: &mut Vec<(TextRange, &'a str)>,
     depth: usize,
 ) {
     for m in members {
         if m.key.ends_with(".$") {
-            out.extend(input_path(&m.value));
+            template_value(&m.value, out);
         } else if let Some(inner) = m.value.as_object()
             && depth < 64
         {
-            template_reads(inner, input_path, out, depth + 1);
+            template_reads(inner, template_value, out, depth + 1);
         }
     }
 }
