@@ -237,7 +237,9 @@ mod tests {
         let format = r#"{"Type": "Pass", "Parameters": {"m.$": "States.Format('Case {} escalated ({})', $.case.id, $.Cause)"}, "End": true}"#;
         assert_eq!(
             run("", format),
-            ["\"H\": this catcher of \"T\" passes only the error output (Error and Cause) to \"H\", which reads \"$.case.id\" from its input [\"States.Format('Case {} escalated ({})', $.case.id, $.Cause)\": \"$.case.id\" matches nothing in the error output]"]
+            [
+                "\"H\": this catcher of \"T\" passes only the error output (Error and Cause) to \"H\", which reads \"$.case.id\" from its input [\"States.Format('Case {} escalated ({})', $.case.id, $.Cause)\": \"$.case.id\" matches nothing in the error output]"
+            ]
         );
         let error_only = r#"{"Type": "Pass", "Parameters": {"m.$": "States.Format('{}: {}', $.Error, $.Cause)"}, "End": true}"#;
         assert!(run("", error_only).is_empty());

@@ -252,13 +252,15 @@ pub(crate) fn input_reads<'a>(state: &State<'a, '_>) -> Vec<(TextRange, &'a str)
     }
     // A `.$` value may be a path or an intrinsic function, whose path arguments are
     // read too (`States.Format('Case {}', $.case.id)`), at the string's range.
-    let template_value = |n: &'a Node<'_>, out: &mut Vec<(TextRange, &'a str)>| {
+    let template_value = |n: &'a Node<'_>, out: &mut Reads<'a>| {
         let Some(t) = n.as_str() else { return };
         if !intrinsic::is_intrinsic(t) {
             out.extend(input_path(n));
             return;
         }
-        let Ok(call) = intrinsic::parse(t) else { return };
+        let Ok(call) = intrinsic::parse(t) else {
+            return;
+        };
         for p in call.paths() {
             let text = &t[p.span.as_usize()];
             if text.starts_with("$.") || text.starts_with("$[") {
@@ -290,10 +292,13 @@ pub(crate) fn input_reads<'a>(state: &State<'a, '_>) -> Vec<(TextRange, &'a str)
     out
 }
 
+/// Paths a state reads, each at the range of the string that holds it.
+type Reads<'a> = Vec<(TextRange, &'a str)>;
+
 fn template_reads<'a>(
     members: &'a [Member<'_>],
-    template_value: &dyn Fn(&'a Node<'_>, &mut Vec<(TextRange, &'a str)>),
-    out: &mut Vec<(TextRange, &'a str)>,
+    template_value: &dyn Fn(&'a Node<'_>, &mut Reads<'a>),
+    out: &mut Reads<'a>,
     depth: usize,
 ) {
     for m in members {

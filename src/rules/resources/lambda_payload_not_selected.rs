@@ -1,7 +1,7 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, StateType};
 use crate::rules::paths::{jsonata_input_reads, reads_under, receivers, result_location};
-use crate::rules::resources::{integration_resource, reader_fix};
+use crate::rules::resources::{integration_resource, reader_fix, result_reads};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -13,7 +13,9 @@ declare_rule! {
     /// counts when it names a field under where the result was put (the `ResultPath`,
     /// `$` when absent) that the response does not have. The state after the Task is
     /// looked at, with the reads it surely makes (see ASL506), and, past a Choice, a
-    /// Wait or a Pass state that hands its input on unchanged, the states after it.
+    /// Wait or a Pass state that hands its input on unchanged, the states after it. A
+    /// `ResultSelector` of the Task that picks such a field (`"$.agent"` for
+    /// `"$.Payload.agent"`) is reported too.
     ///
     /// ## Why is this bad?
     /// `lambda:invoke` returns the Lambda `Invoke` response, `{"ExecutedVersion",
@@ -83,6 +85,33 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         };
         if arn.resource != "lambda:invoke" {
+            continue;
+        }
+        // The Task's own ResultSelector reads the wrapped response itself:
+        // `{"agent.$": "$.agent"}` for `$.Payload.agent`.
+        if state.query_language == QueryLanguage::JsonPath
+            && state.field("ResultSelector").is_some()
+        {
+            for read in result_reads(ctx, state) {
+                if !wrapped_read(read.field) || !read.shown.starts_with('$') {
+                    continue;
+                }
+                let fixed = format!("$.Payload{}", &read.shown[1..]);
+                let fix = reader_fix(ctx.source, read.range, &read.shown, &fixed);
+                let d = sink.report(
+                    read.range,
+                    format!(
+                        "{} reads \"{}\", but the lambda:invoke response it selects from has the function's output in Payload, at \"{fixed}\"",
+                        read.who, read.shown
+                    ),
+                );
+                d.labels.push(Label {
+                    range: resource.range,
+                    message: "returns {ExecutedVersion, Payload, StatusCode, ...}".into(),
+                });
+                d.help = Some(format!("select \"{fixed}\""));
+                d.fixes.extend(fix);
+            }
             continue;
         }
         for target in receivers(machine, state) {
@@ -185,6 +214,17 @@ mod tests {
             run("", pass),
             [
                 "\"$.student.name\": \"Next\" reads \"$.student.name\", but \"Check email\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"$.Payload.student.name\""
+            ]
+        );
+    }
+
+    #[test]
+    fn a_result_selector_that_misses_payload() {
+        let task = r#", "ResultSelector": {"agent.$": "$.agent", "code.$": "$.StatusCode", "ok.$": "$.Payload.ok"}, "ResultPath": "$.emailCheck""#;
+        assert_eq!(
+            run(task, CHOICE),
+            [
+                "\"$.agent\": the ResultSelector of \"Check email\" reads \"$.agent\", but the lambda:invoke response it selects from has the function's output in Payload, at \"$.Payload.agent\""
             ]
         );
     }
