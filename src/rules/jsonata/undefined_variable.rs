@@ -82,7 +82,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     }
                 };
                 let dm = message.contains("Distributed Map");
+                let suggestion = if idx.is_none() && sink.may_suggest() {
+                    crate::rules::did_you_mean(&r.name, analysis.names.iter().copied())
+                } else {
+                    None
+                };
                 let d = sink.report(r.range, message);
+                if let Some(name) = suggestion {
+                    d.help = Some(format!("did you mean `${name}`?"));
+                }
                 if idx.is_some() && !dm {
                     d.help = Some(
                         "a state's Assign is visible from the next state on, and variables assigned inside a Parallel branch or Map iteration stay there"
