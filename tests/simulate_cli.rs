@@ -248,8 +248,14 @@ fn bad_definitions_and_arguments_exit_2() {
 fn missing_mock_fails_with_a_clear_error() {
     let dir = TempDir::new("nomock");
     let def = dir.file("t.asl.json", TASK_DEF);
-    let (code, out, _) = run(&[&def, "--format", "json", "--no-history"], "");
-    assert_eq!(code, 1);
+    let (code, out, err) = run(&[&def, "--format", "json", "--no-history"], "");
+    // The run is shown, but a missing mock is a setup mistake (exit 2), not a failure of
+    // the workflow (exit 1).
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: the run reached a Task with no mock (above); mock every Task it reaches\n"
+    );
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["error"], "States.Runtime");
     assert!(

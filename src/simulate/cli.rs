@@ -451,6 +451,18 @@ pub fn run_to_strings(
     }
     if exec.status == Status::Succeeded {
         0
+    } else if exec.error.as_deref() == Some("States.Runtime")
+        && exec
+            .cause
+            .as_deref()
+            .is_some_and(|c| c.contains(super::engine::NO_MOCK))
+    {
+        // Not the workflow's failure: the run lacked a mock. CI must not read it as one.
+        let _ = writeln!(
+            err,
+            "error: the run reached a Task with no mock (above); mock every Task it reaches"
+        );
+        2
     } else {
         1
     }

@@ -20,6 +20,10 @@ use super::time::{format_millis, parse_rfc3339};
 use super::{ChildRun, Event, SimulationOptions};
 use crate::model::StateType;
 
+/// The words of the failure of a Task the run reached without a mock: the command line
+/// tells that setup mistake from a failure of the workflow.
+pub(crate) const NO_MOCK: &str = "has no mock.";
+
 /// 256 KiB: the payload limit of Step Functions.
 pub(crate) const PAYLOAD_LIMIT: usize = 256 * 1024;
 
@@ -1705,7 +1709,7 @@ impl<'p> Runner<'p> {
             return Err(Failure::new(
                 "States.Runtime",
                 format!(
-                    "{}The Task state '{}' (resource '{}') has no mock. Give one with --mock '{}={{\"Return\": ...}}' (or {{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}), or a mock config with --mock-config FILE --state-machine NAME --test-case NAME whose test case maps \"{}\" to a MockedResponses entry.",
+                    "{}The Task state '{}' (resource '{}') {NO_MOCK} Give one with --mock '{}={{\"Return\": ...}}' (or {{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}), or a mock config with --mock-config FILE --state-machine NAME --test-case NAME whose test case maps \"{}\" to a MockedResponses entry.",
                     self.prefix(fr),
                     st.name,
                     resource,
