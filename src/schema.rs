@@ -423,15 +423,56 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                         Some(QueryLanguage::JsonAta) if JSONPATH_ONLY.contains(&key.as_str()) => {
                             Some(("JSONata", "JSONPath"))
                         }
+                        // A JSONPath state in a JSONata state machine (ASL117, the one
+                        // mistake) is held to the JSONata schema: its JSONPath fields
+                        // are not each another mistake.
+                        Some(QueryLanguage::JsonPath)
+                            if self.machine.query_language == QueryLanguage::JsonAta
+                                && JSONPATH_ONLY.contains(&key.as_str()) =>
+                        {
+                            continue;
+                        }
                         _ => None,
                     };
                     if let Some((is, only)) = other {
+                        let state = self.enclosing_state(&loc.steps);
+                        let message = match state.filter(|s| s.field("QueryLanguage").is_none()) {
+                            // Inherited: say from where, and that a Map's or Parallel's
+                            // own QueryLanguage is not what the states inside it get.
+                            Some(state) => {
+                                let from = if self.machine.root.get("QueryLanguage").is_some() {
+                                    "the state machine's"
+                                } else {
+                                    "the default: the state machine sets none"
+                                };
+                                let outer = self
+                                    .machine
+                                    .scope(state.id.scope)
+                                    .parent()
+                                    .map(|p| self.machine.state(p))
+                                    .filter(|p| {
+                                        p.field("QueryLanguage").and_then(|m| m.value.as_str())
+                                            == Some(only)
+                                    });
+                                let note = outer.map_or(String::new(), |p| {
+                                    format!(
+                                        "; the QueryLanguage of \"{}\" applies to that state alone, not to the states inside it",
+                                        p.name
+                                    )
+                                });
+                                format!(
+                                    "\"{}\" uses the QueryLanguage '{is}' ({from}), but field '{key}' is only supported for the '{only}' QueryLanguage{note}",
+                                    state.name
+                                )
+                            }
+                            None => format!(
+                                "The QueryLanguage is set to '{is}', but field '{key}' is only supported for the '{only}' QueryLanguage"
+                            ),
+                        };
                         out.push(Finding {
                             category: Category::WrongQueryLanguage,
                             range: m.key_range,
-                            message: format!(
-                                "The QueryLanguage is set to '{is}', but field '{key}' is only supported for the '{only}' QueryLanguage"
-                            ),
+                            message,
                             help: Some(if only == "JSONata" {
                                 "set \"QueryLanguage\": \"JSONata\" on the state (or the state machine), or use the JSONPath fields".to_string()
                             } else {
@@ -1151,8 +1192,16 @@ mod tests {
             vec![(
                 Category::WrongQueryLanguage,
                 "\"Output\"".to_string(),
-                "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage".to_string()
+                "\"A\" uses the QueryLanguage 'JSONPath' (the default: the state machine sets none), but field 'Output' is only supported for the 'JSONata' QueryLanguage".to_string()
             )]
+        );
+        // A Map's own QueryLanguage is not its inner states'.
+        let f = findings(
+            r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "QueryLanguage": "JSONata", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": {}, "End": true}}}, "End": true}}}"#,
+        );
+        assert_eq!(
+            f[0].2,
+            "\"P\" uses the QueryLanguage 'JSONPath' (the default: the state machine sets none), but field 'Output' is only supported for the 'JSONata' QueryLanguage; the QueryLanguage of \"M\" applies to that state alone, not to the states inside it"
         );
         let f = findings(
             r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {}, "End": true}}}"#,
@@ -1175,6 +1224,11 @@ mod tests {
                 "'QueryLanguage' cannot be \"JSONPath\" in a state machine whose QueryLanguage is 'JSONata'".to_string()
             )]
         );
+        // Its JSONPath fields are not each another mistake: the conflict is the one.
+        let f = findings(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "Parameters": {"x.$": "$.x"}, "End": true}}}"#,
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
     }
 
     #[test]
