@@ -4,7 +4,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a state that no path from `StartAt` reaches, following `Next`, Choice
     /// rules, `Default` and `Catch`. Each Parallel branch and Map processor is checked on
-    /// its own. An island of states that point at each other is unreachable too.
+    /// its own. An island of states that point at each other is unreachable too. Of
+    /// the states a misspelt transition (`"Next": "Assign Cse"`, ASL201) cuts off, only
+    /// the one it was likely meant for is reported, not every state after it.
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition (`MISSING_TRANSITION_TARGET: State "X" is
@@ -40,11 +42,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if graph.start.is_none() || super::has_unknown_transition(scope) {
             continue;
         }
+        let report = to_report(scope, &graph.reachable, sink);
         let mut reported = std::collections::HashSet::new();
         for (i, state) in scope.states.iter().enumerate() {
             // With duplicate keys only the first state of a name is in the graph.
             // A value that is no object is no state (ASL103 says what it is).
-            if graph.reachable[i]
+            if !report[i]
                 || state.node.as_object().is_none()
                 || scope.state_index(state.name) != Some(i)
                 || !reported.insert(state.name)
@@ -61,4 +64,47 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             );
         }
     }
+}
+
+/// Which unreachable states to report: with each misspelt transition read as the state
+/// ASL201 (and its kin) suggests, `"Next": "Assign Cse"` leaves "Assign Case"
+/// unreachable (reported: it is the state the typo cut off) but not the states after it,
+/// which are reachable once the name is fixed. One typo is then two errors, not one per
+/// state after it. A transition to a name like no state's still cuts them all off.
+fn to_report(
+    scope: &crate::model::Scope<'_, '_>,
+    reachable: &[bool],
+    sink: &mut Sink<'_>,
+) -> Vec<bool> {
+    let mut repaired = reachable.to_vec();
+    let mut meant = vec![false; reachable.len()];
+    let mut stack: Vec<usize> = (0..reachable.len()).filter(|&i| reachable[i]).collect();
+    while let Some(i) = stack.pop() {
+        for t in scope.states[i].transitions() {
+            let next = match scope.state_index(t.target) {
+                Some(j) => Some(j),
+                // A name of no state: the state it was likely meant to be.
+                None if sink.may_suggest() => {
+                    let names = (scope.states.iter().enumerate())
+                        .filter(|&(j, _)| j != i)
+                        .map(|(_, s)| s.name);
+                    let j = crate::rules::did_you_mean(t.target, names)
+                        .and_then(|name| scope.state_index(name));
+                    if let Some(j) = j {
+                        meant[j] = true;
+                    }
+                    j
+                }
+                None => None,
+            };
+            if let Some(j) = next
+                && !std::mem::replace(&mut repaired[j], true)
+            {
+                stack.push(j);
+            }
+        }
+    }
+    (0..reachable.len())
+        .map(|i| !reachable[i] && (!repaired[i] || meant[i]))
+        .collect()
 }
