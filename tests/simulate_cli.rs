@@ -337,26 +337,29 @@ fn max_events_and_express_type() {
 /// The real binary: `asl-lint simulate` on a shipped example and on stdin input.
 #[test]
 fn binary_simulates_the_support_ticket_example() {
-    // The README's command, with the input and mock config shipped beside the example.
+    // The README's command, with the input and mock config shipped beside the example
+    // (`--state-machine` may be left out: the config has one).
     let exe = env!("CARGO_BIN_EXE_asl-lint");
-    let out = std::process::Command::new(exe)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "simulate",
-            "examples/support-ticket.asl.json",
-            "--input",
-            "examples/support-ticket.input.json",
-            "--mock-config",
-            "examples/support-ticket.mocks.json",
-            "--state-machine",
-            "Ticket",
-            "--test-case",
-            "Resolved",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let example = |extra: &[&str], test_case: &str| {
+        std::process::Command::new(exe)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "simulate",
+                "examples/support-ticket.asl.json",
+                "--input",
+                "examples/support-ticket.input.json",
+                "--mock-config",
+                "examples/support-ticket.mocks.json",
+                "--test-case",
+                test_case,
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = example(&["--state-machine", "Ticket"], "Resolved");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -385,22 +388,7 @@ fn binary_simulates_the_support_ticket_example() {
         ]
     );
     // The other shipped test case: the case stays open and is escalated.
-    let out = std::process::Command::new(exe)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "simulate",
-            "examples/support-ticket.asl.json",
-            "--input",
-            "examples/support-ticket.input.json",
-            "--mock-config",
-            "examples/support-ticket.mocks.json",
-            "--test-case",
-            "Escalated",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let out = example(&[], "Escalated");
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
