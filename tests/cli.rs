@@ -428,6 +428,46 @@ fn ruff_spellings_of_format_and_exit_zero() {
     );
 }
 
+#[test]
+fn a_report_that_cannot_be_written_fails_the_run() {
+    // A full disk (/dev/full) must not pass a CI step whose SARIF was never written; a
+    // reader that went away (`| head`) is how pipes end, and no panic either way.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        println!("SKIPPED: no /dev/full here");
+        return;
+    };
+    for args in [
+        &[
+            "check",
+            "examples/support-ticket.asl.json",
+            "--format",
+            "sarif",
+        ][..],
+        &["rule", "--list"],
+        &["graph", "examples/support-ticket.asl.json"],
+    ] {
+        let o = bin()
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert_eq!(
+            stderr(&o),
+            "error: cannot write the output: No space left on device (os error 28)\n"
+        );
+    }
+    let mut child = bin()
+        .args(["rule", "--list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!((code(&o), stderr(&o)), (0, String::new()));
+}
+
 // ---------------------------------------------------------------- formats
 
 #[test]

@@ -217,9 +217,9 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     if args.diff {
-        let mut stdout = std::io::stdout().lock();
-        let _ = stdout.write_all(diffs.as_bytes());
-        let _ = stdout.flush();
+        if !super::write_stdout(diffs.as_bytes()) {
+            return ExitCode::from(EXIT_USAGE);
+        }
         for e in &io_errors {
             eprintln!("error: {e}");
         }
@@ -252,7 +252,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         // Nothing was checked (an I/O error, no definitions): a text summary would
         // read "All checks passed"; the machine formats still give their empty report.
         let silent = files.is_empty() && matches!(args.format, Format::Full | Format::Concise);
-        let _ = if silent {
+        let result = if silent {
             Ok(())
         } else if args.statistics {
             stdout.write_all(statistics(args.format, &files).as_bytes())
@@ -269,7 +269,9 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
                 &mut stdout,
             )
         };
-        let _ = stdout.flush();
+        if super::output_failed(result.and_then(|()| stdout.flush())) {
+            return ExitCode::from(EXIT_USAGE);
+        }
     }
     if fixing && fixed_edits > 0 {
         eprintln!(

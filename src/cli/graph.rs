@@ -1,7 +1,6 @@
 //! `asl-lint graph FILE --format dot|mermaid|svg`: the state graph for docs and
 //! reviews, drawn by [`crate::graph::draw`].
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,12 +35,8 @@ pub struct GraphArgs {
 
 pub fn run(args: &GraphArgs) -> ExitCode {
     match render(args) {
-        Ok(out) => {
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(&out);
-            let _ = stdout.flush();
-            ExitCode::SUCCESS
-        }
+        Ok(out) if super::write_stdout(&out) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(EXIT_USAGE),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_USAGE)

@@ -46,6 +46,27 @@ pub enum FailOn {
 /// Exit code for usage and I/O errors.
 pub const EXIT_USAGE: u8 = 2;
 
+/// Whether writing the report to standard output failed in a way the user must hear of:
+/// a full disk or a closed file (said on stderr), not a reader that went away (`| head`),
+/// which is how pipes end. A CI step whose SARIF file could not be written must not pass.
+pub(crate) fn output_failed(result: std::io::Result<()>) -> bool {
+    match result {
+        Ok(()) => false,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            true
+        }
+    }
+}
+
+/// Writes `bytes` to standard output and flushes; `false` when [`output_failed`].
+pub(crate) fn write_stdout(bytes: &[u8]) -> bool {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    !output_failed(stdout.write_all(bytes).and_then(|()| stdout.flush()))
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),

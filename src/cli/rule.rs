@@ -84,8 +84,7 @@ pub fn run(args: &RuleArgs) -> ExitCode {
         }
         if args.format == RuleFormat::Json {
             let all: Vec<serde_json::Value> = listed.iter().map(|m| json(m)).collect();
-            println!("{}", serde_json::Value::Array(all));
-            return ExitCode::SUCCESS;
+            return written(format!("{}\n", serde_json::Value::Array(all)));
         }
         for m in listed {
             out.push_str(&format!(
@@ -97,8 +96,7 @@ pub fn run(args: &RuleArgs) -> ExitCode {
                 m.summary()
             ));
         }
-        print!("{out}");
-        return ExitCode::SUCCESS;
+        return written(out);
     }
     let code = code.unwrap_or_default();
     let Some(rule) = rules::find(code) else {
@@ -107,8 +105,7 @@ pub fn run(args: &RuleArgs) -> ExitCode {
     };
     let m = &rule.meta;
     if args.format == RuleFormat::Json {
-        println!("{}", json(m));
-        return ExitCode::SUCCESS;
+        return written(format!("{}\n", json(m)));
     }
     out.push_str(&format!("# {} {}\n\n", m.code, m.name));
     out.push_str(&format!("Default severity: {}\n", m.severity.as_str()));
@@ -118,6 +115,14 @@ pub fn run(args: &RuleArgs) -> ExitCode {
     out.push_str(&format!("Fix: {}\n", fix_name(m.fix)));
     out.push_str(&format!("Source: {}\n\n", m.file));
     out.push_str(&docs(m));
-    print!("{out}");
-    ExitCode::SUCCESS
+    written(out)
+}
+
+/// Prints `out`: exit 0, or 2 when it could not be written.
+fn written(out: String) -> ExitCode {
+    if super::write_stdout(out.as_bytes()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(super::EXIT_USAGE)
+    }
 }

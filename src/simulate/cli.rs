@@ -281,9 +281,13 @@ pub fn run_cli(args: &SimulateArgs) -> ExitCode {
     let mut out = String::new();
     let mut err = String::new();
     let code = run_to_strings(args, &mut std::io::stdin(), &mut out, &mut err);
-    print!("{out}");
+    let written = crate::cli::write_stdout(out.as_bytes());
     eprint!("{err}");
-    ExitCode::from(code)
+    ExitCode::from(if written {
+        code
+    } else {
+        crate::cli::EXIT_USAGE
+    })
 }
 
 /// The body of [`run_cli`] with its streams made explicit (for tests). Returns the exit code.

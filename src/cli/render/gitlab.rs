@@ -73,7 +73,7 @@ pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Res
             });
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &issues).map_err(std::io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &issues).map_err(std::io::Error::from)?; // keeps an I/O error's kind (a closed pipe)
     out.write_all(b"\n")
 }
 
