@@ -13,6 +13,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod embed;
 pub mod expr;
+pub mod files;
 pub mod fix;
 #[doc(hidden)]
 pub mod fuzz;

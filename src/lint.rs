@@ -346,7 +346,7 @@ pub fn lint_referenced_file(
     let Some(first) = references.first() else {
         return Err(std::io::Error::other("no reference"));
     };
-    let bytes = std::fs::read(&first.path)?;
+    let bytes = crate::files::read(&first.path)?;
     // UTF-8 text (the usual case) becomes the text without a copy of the file.
     // Text that is not UTF-8 is decoded as for any file, and reported (ASL004).
     let decode = |bytes: &[u8]| {

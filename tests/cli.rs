@@ -468,6 +468,45 @@ fn a_report_that_cannot_be_written_fails_the_run() {
     assert_eq!((code(&o), stderr(&o)), (0, String::new()));
 }
 
+#[test]
+fn devices_and_fifos_are_refused_not_read_for_ever() {
+    // `/dev/zero` as a definition, an input, a config or a template's DefinitionUri
+    // filled the memory; a FIFO blocked. Only regular files are read.
+    if !std::path::Path::new("/dev/zero").exists() {
+        println!("SKIPPED: no /dev/zero here");
+        return;
+    }
+    let dir = TempDir::new();
+    let template = dir.write(
+        "template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Zero:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: /dev/zero\n",
+    );
+    let not_regular = "is not a regular file (a device, FIFO or socket)";
+    for args in [
+        vec!["graph", "/dev/zero"],
+        vec!["graph", s(&template), "--definition", "Zero"],
+        vec![
+            "simulate",
+            "examples/support-ticket.asl.json",
+            "--input",
+            "/dev/zero",
+        ],
+        vec!["check", "--config", "/dev/zero", "examples"],
+    ] {
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).contains(not_regular), "{args:?}: {}", stderr(&o));
+    }
+    let o = run(&["check", "--format", "concise", s(&template)]);
+    assert!(
+        stdout(&o).contains(
+            "ASL802 [error] DefinitionUri of `Zero` names `/dev/zero`, which is not a regular file"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
 // ---------------------------------------------------------------- formats
 
 #[test]

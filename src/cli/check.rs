@@ -1,6 +1,6 @@
 //! `asl-lint check`: find files, lint them in parallel, render, choose the exit code.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -498,16 +498,14 @@ impl Job<'_> {
         let args = self.args;
         match input {
             Input::Stdin => {
-                let mut bytes = Vec::new();
                 let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
+                let bytes = crate::files::read_stdin()
                     .map_err(|e| format!("{name}: cannot read standard input: {e}"))?;
                 self.check(name.to_string(), None, bytes)
             }
             Input::File(path) => {
                 let shown = shown_path(path);
-                let bytes = std::fs::read(path)
+                let bytes = crate::files::read(path)
                     .map_err(|e| format!("{shown}: cannot read: {}", io_message(&e)))?;
                 self.check(shown, Some(path), bytes)
             }

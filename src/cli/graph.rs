@@ -46,7 +46,7 @@ pub fn run(args: &GraphArgs) -> ExitCode {
 
 fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     let shown = args.file.display().to_string();
-    let bytes = std::fs::read(&args.file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let bytes = crate::files::read(&args.file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let decoded = syntax::decode(&bytes);
     if decoded.binary {
         return Err(format!("{shown}: a binary file, not a definition"));

@@ -145,7 +145,7 @@ impl Config {
 
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let text = crate::files::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             line: None,
             message: format!("cannot read: {e}"),

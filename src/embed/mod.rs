@@ -515,9 +515,7 @@ pub fn deployed_errors(
     let options = LintOptions::default();
     let (text, diagnostics) = match &deployed.reference {
         Some(reference) => {
-            let text = std::fs::read(&reference.path)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
+            let text = crate::files::read_to_string(&reference.path).unwrap_or_default();
             let kind = syntax::detect_kind(reference.path.to_str(), &text);
             let reference = Reference {
                 workflow,
@@ -685,7 +683,7 @@ pub fn deployed_definition(
 /// The text of the definition file at `path` with the known substitutions spliced in,
 /// or why it cannot be read.
 fn read_spliced(path: &std::path::Path, subs: &Substitutions) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = crate::files::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let inner = String::from_utf8_lossy(&bytes).into_owned();
     let inner_kind = syntax::detect_kind(path.to_str(), &inner);
     let doc = syntax::parse(&inner, inner_kind);
@@ -1160,10 +1158,15 @@ fn named_file(
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .collect());
     }
+    let what = match std::fs::metadata(&path) {
+        Ok(m) if m.is_dir() => "which is a folder, not a file",
+        Ok(_) => "which is not a regular file (a device, FIFO or socket)",
+        Err(_) => "which does not exist",
+    };
     let mut d = report(
         "ASL802",
         range,
-        format!("{subject} names `{written}`, which does not exist"),
+        format!("{subject} names `{written}`, {what}"),
     );
     d.help = Some(match near_miss(&path, dir) {
         Some(hint) => format!("did you mean `{hint}`?"),

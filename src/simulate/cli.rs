@@ -119,13 +119,11 @@ pub fn options_from_args(
     }
     if let Some(src) = &args.input {
         let text = if src == "-" {
-            let mut s = String::new();
-            stdin
-                .read_to_string(&mut s)
-                .map_err(|e| format!("cannot read the input from stdin: {e}"))?;
-            s
+            crate::files::read_bounded(stdin)
+                .map(crate::files::into_string)
+                .map_err(|e| format!("cannot read the input from stdin: {e}"))?
         } else if let Some(path) = src.strip_prefix("file://") {
-            std::fs::read_to_string(path)
+            crate::files::read_to_string(path.as_ref())
                 .map_err(|e| format!("cannot read the input file {path}: {e}"))?
         } else if !std::path::Path::new(src).exists()
             && (src.trim_start().starts_with(['{', '[', '"'])
@@ -135,7 +133,7 @@ pub fn options_from_args(
             // (when it does not parse, the error below says where).
             src.clone()
         } else {
-            std::fs::read_to_string(src).map_err(|e| {
+            crate::files::read_to_string(src.as_ref()).map_err(|e| {
                 format!(
                     "cannot read the input file {src}: {e} (--input takes a JSON file, \
                      `-` for standard input, or JSON text such as '{{\"id\": 1}}')"
@@ -157,7 +155,7 @@ pub fn options_from_args(
         opts.start_time_ms = Some((ns / 1_000_000) as i64);
     }
     if let Some(p) = &args.context {
-        let text = std::fs::read_to_string(p)
+        let text = crate::files::read_to_string(p)
             .map_err(|e| format!("cannot read the context file {}: {e}", p.display()))?;
         let v: Value = serde_json::from_str(&text).map_err(|e| {
             format!(
@@ -187,7 +185,7 @@ pub fn options_from_args(
         }
         None => {}
         Some(file) => {
-            let text = std::fs::read_to_string(file)
+            let text = crate::files::read_to_string(file)
                 .map_err(|e| format!("cannot read the mock config {}: {e}", file.display()))?;
             let cfg = MockConfig::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
             // Either name may be left out when the config has only one to choose from.
@@ -224,7 +222,7 @@ pub fn options_from_args(
     }
     if let Some(arg) = &args.variables {
         let text = match arg.strip_prefix('@') {
-            Some(path) => std::fs::read_to_string(path)
+            Some(path) => crate::files::read_to_string(path.as_ref())
                 .map_err(|e| format!("--variables: cannot read {path}: {e}"))?,
             None => arg.clone(),
         };
@@ -266,7 +264,7 @@ fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
     };
     let (state, value) = (&arg[..i], arg[i + 1..].trim_start());
     let text = match value.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path)
+        Some(path) => crate::files::read_to_string(path.as_ref())
             .map_err(|e| format!("--mock for \"{state}\": cannot read {path}: {e}"))?,
         None => value.to_string(),
     };
@@ -297,7 +295,7 @@ pub fn run_to_strings(
     out: &mut String,
     err: &mut String,
 ) -> u8 {
-    let text = match std::fs::read(&args.definition) {
+    let text = match crate::files::read(&args.definition) {
         Ok(b) => b,
         Err(e) => {
             let _ = writeln!(err, "error: cannot read {}: {e}", args.definition.display());

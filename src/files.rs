@@ -1,0 +1,99 @@
+//! Reading what asl-lint is given to read: definitions, templates and the files they
+//! name, inputs, mocks and configuration. Only regular files are read, and only up to
+//! [`MAX_BYTES`]: a template whose `DefinitionUri` names `/dev/zero` or a FIFO, or an
+//! `--input /dev/zero`, would otherwise fill the memory or block for ever. The error
+//! says why, in words meant to follow the file's name.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+/// The largest file read: far above any state machine (AWS takes definitions of up to
+/// 1 MB, and a state's data is at most 256 KiB), far below what linting it would cost
+/// in memory.
+pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The bytes of the regular file at `path`, at most [`MAX_BYTES`] of them.
+pub fn read(path: &Path) -> io::Result<Vec<u8>> {
+    // Asked before opening: opening a FIFO blocks until something writes to it.
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is a directory",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is not a regular file (a device, FIFO or socket)",
+        ));
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(too_large());
+    }
+    read_bounded(std::fs::File::open(path)?)
+}
+
+/// [`read`] as UTF-8 text (invalid sequences replaced).
+pub fn read_to_string(path: &Path) -> io::Result<String> {
+    read(path).map(into_string)
+}
+
+/// All of standard input, at most [`MAX_BYTES`].
+pub fn read_stdin() -> io::Result<Vec<u8>> {
+    read_bounded(io::stdin().lock())
+}
+
+/// At most [`MAX_BYTES`] from `source`: an error, not a partial read, beyond.
+pub fn read_bounded(source: impl Read) -> io::Result<Vec<u8>> {
+    read_at_most(source, MAX_BYTES)
+}
+
+fn read_at_most(source: impl Read, max: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    source.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// UTF-8 text of `bytes`, without a copy when they are valid.
+pub fn into_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn too_large() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("is larger than {} MiB", MAX_BYTES / (1024 * 1024)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_of_bounded_size() {
+        let dir = std::env::temp_dir().join(format!("asl-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("a.json");
+        std::fs::write(&f, "{}").unwrap();
+        assert_eq!(read(&f).unwrap(), b"{}");
+        assert_eq!(read(&dir).unwrap_err().to_string(), "is a directory");
+        if Path::new("/dev/zero").exists() {
+            assert_eq!(
+                read(Path::new("/dev/zero")).unwrap_err().to_string(),
+                "is not a regular file (a device, FIFO or socket)"
+            );
+        }
+        // A stream (standard input) is cut off, not read to its end.
+        assert_eq!(read_at_most(&b"0123456789"[..], 10).unwrap().len(), 10);
+        assert_eq!(
+            read_at_most(io::repeat(b'a'), 10).unwrap_err().to_string(),
+            "is larger than 512 MiB"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
