@@ -296,6 +296,32 @@ const FAULTY: &str = r#"{
 "#;
 
 #[test]
+fn a_malformed_message_is_left_out_and_the_server_stays() {
+    // The framework stopped serving at the first message it could not decode; the
+    // editor then lost every feature without a word.
+    let mut c = Client::start();
+    let float_id = r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#;
+    write!(c.stdin, "Content-Length: 9\r\n\r\n{{not json").unwrap();
+    // A header in lower case, lines ended by LF alone.
+    write!(c.stdin, "content-length: {}\n\n{float_id}", float_id.len()).unwrap();
+    c.stdin.flush().unwrap();
+    // Half an emoji (a lone surrogate escape) in the text of a document.
+    let uri = "file:///tmp/surrogate.asl.json";
+    let body = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"{uri}","languageId":"asl","version":1,"text":"{{\"StartAt\": \"A\ud83d\", \"States\": {{}}}}"}}}}}}"#
+    );
+    write!(c.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    c.stdin.flush().unwrap();
+    let diags = c.diagnostics(uri, 1);
+    assert_eq!(codes(&diags), ["ASL102"]);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(0, 3)}),
+    );
+    assert!(hover.get("error").is_none(), "{hover}");
+}
+
+#[test]
 fn diagnostics_on_open_and_incremental_change() {
     let mut c = Client::start();
     let uri = "file:///tmp/faulty.asl.json";

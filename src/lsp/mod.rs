@@ -25,6 +25,7 @@
 mod convert;
 mod documents;
 mod settings;
+mod transport;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -61,7 +62,10 @@ pub fn run_stdio() -> ExitCode {
     };
     runtime.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // The client's messages reach the framework through a check (see transport).
+        let (to_framework, from_relay) = tokio::io::duplex(1 << 16);
+        tokio::spawn(transport::relay(tokio::io::stdin(), to_framework));
+        Server::new(from_relay, tokio::io::stdout(), socket)
             .concurrency_level(1)
             .serve(service)
             .await;

@@ -1,0 +1,234 @@
+//! What stands between the client and the LSP framework: every message read from the
+//! client is checked and framed anew before the framework sees it.
+//!
+//! The framework stops serving at the first message it cannot decode: a body that is
+//! not JSON, a lone UTF-16 surrogate escape in a document's text (`"\ud83d"`, which a
+//! client can send for half an emoji), a `content-length` header in lower case or
+//! header lines ended by LF alone, a batch, an `id` of `1.5`. The editor then loses
+//! every feature without a word. Here headers are read leniently, lone surrogates
+//! become U+FFFD, a batch is handed on one message at a time, and what is still no
+//! JSON-RPC 2.0 message is left out, with a line on stderr (which editors show in the
+//! server's log).
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+
+/// The largest message body passed on (a 512 MiB document is no editor's).
+const MAX_BODY: usize = crate::files::MAX_BYTES as usize;
+
+/// Copies messages from `input` (the client) to `output` (the framework) until the
+/// client closes its end, then closes `output`.
+pub async fn relay(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
+    let mut reader = BufReader::new(input);
+    while let Some(body) = next_body(&mut reader).await {
+        let messages = match clean(&body) {
+            Ok(messages) => messages,
+            Err(why) => {
+                eprintln!("asl-lint server: ignored a message from the client: {why}");
+                continue;
+            }
+        };
+        for message in messages {
+            let header = format!("Content-Length: {}\r\n\r\n", message.len());
+            let written = async {
+                output.write_all(header.as_bytes()).await?;
+                output.write_all(&message).await?;
+                output.flush().await
+            };
+            if written.await.is_err() {
+                return; // the framework has stopped
+            }
+        }
+    }
+    let _ = output.shutdown().await;
+}
+
+/// The body of the next message, `None` at the end of the input. A header block
+/// without a usable `Content-Length` is skipped; so is a body over [`MAX_BODY`].
+async fn next_body(reader: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Vec<u8>> {
+    loop {
+        let mut length: Option<usize> = None;
+        let mut any_header = false;
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).await.ok()? == 0 {
+                return None;
+            }
+            let text = String::from_utf8_lossy(&line);
+            let text = text.trim_end_matches(['\r', '\n']);
+            if text.is_empty() {
+                if any_header {
+                    break;
+                }
+                continue; // blank lines between messages
+            }
+            any_header = true;
+            if let Some((name, value)) = text.split_once(':')
+                && name.trim().eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().ok();
+            }
+        }
+        let Some(length) = length else {
+            eprintln!("asl-lint server: ignored a message without a Content-Length header");
+            continue;
+        };
+        if length > MAX_BODY {
+            eprintln!("asl-lint server: ignored a message of {length} bytes");
+            let mut skip = reader.take(length as u64);
+            tokio::io::copy(&mut skip, &mut tokio::io::sink())
+                .await
+                .ok()?;
+            continue;
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).await.ok()?;
+        return Some(body);
+    }
+}
+
+/// The JSON-RPC 2.0 messages of one body, re-serialized, or why there are none.
+fn clean(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let text = String::from_utf8_lossy(body);
+    let fixed = without_lone_surrogates(&text);
+    // The body as it came, when nothing in it had to be repaired (the usual case).
+    let intact = matches!(text, std::borrow::Cow::Borrowed(_))
+        && matches!(fixed, std::borrow::Cow::Borrowed(_));
+    let value: serde_json::Value =
+        serde_json::from_str(&fixed).map_err(|e| format!("not JSON ({e})"))?;
+    let items = match value {
+        serde_json::Value::Array(items) if !items.is_empty() => items,
+        serde_json::Value::Array(_) => return Err("an empty batch".into()),
+        one => {
+            if let Some(why) = json_rpc_problem(&one) {
+                return Err(why);
+            }
+            return Ok(vec![if intact {
+                body.to_vec()
+            } else {
+                serde_json::to_vec(&one).map_err(|e| e.to_string())?
+            }]);
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match json_rpc_problem(&item) {
+            None => out.push(serde_json::to_vec(&item).map_err(|e| e.to_string())?),
+            Some(why) => eprintln!("asl-lint server: ignored a message from the client: {why}"),
+        }
+    }
+    Ok(out)
+}
+
+/// Why `item` is no JSON-RPC 2.0 message the framework can take, if it is not.
+fn json_rpc_problem(item: &serde_json::Value) -> Option<String> {
+    let Some(object) = item.as_object() else {
+        return Some("not a JSON object".into());
+    };
+    if object.get("jsonrpc").and_then(|v| v.as_str()) != Some("2.0") {
+        return Some("not JSON-RPC 2.0 (no \"jsonrpc\": \"2.0\")".into());
+    }
+    match object.get("id") {
+        None | Some(serde_json::Value::Null | serde_json::Value::String(_)) => None,
+        Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => None,
+        Some(other) => Some(format!(
+            "an id that is neither an integer nor a string: {other}"
+        )),
+    }
+}
+
+/// `text` (JSON) with each `\uXXXX` escape of a lone UTF-16 surrogate, one not paired
+/// with its other half, replaced by `\uFFFD`: JSON parsers refuse them, and a client
+/// may send half of an emoji.
+fn without_lone_surrogates(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("\\u") && !text.contains("\\U") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let escape_at = |i: usize| -> Option<u32> {
+        let hex = text.get(i + 2..i + 6)?;
+        (bytes.get(i) == Some(&b'\\') && matches!(bytes.get(i + 1), Some(b'u' | b'U')))
+            .then(|| u32::from_str_radix(hex, 16).ok())
+            .flatten()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(code) = escape_at(i) else {
+            i += 2; // another escape, `\\` included
+            continue;
+        };
+        let high = (0xD800..0xDC00).contains(&code);
+        let low = (0xDC00..0xE000).contains(&code);
+        if high && escape_at(i + 6).is_some_and(|c| (0xDC00..0xE000).contains(&c)) {
+            i += 12; // a pair
+        } else if high || low {
+            out.push_str(&text[last..i]);
+            out.push_str("\\uFFFD");
+            i += 6;
+            last = i;
+        } else {
+            i += 6;
+        }
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relayed(input: &[u8]) -> String {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut out = Vec::new();
+        runtime.block_on(relay(input, &mut out));
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn lenient_headers_and_clean_bodies() {
+        let input = b"content-length: 17\n\n{\"jsonrpc\":\"2.0\"}Content-Length: 2\r\n\r\n{}";
+        // The second is no JSON-RPC message: left out.
+        assert_eq!(
+            relayed(input),
+            "Content-Length: 17\r\n\r\n{\"jsonrpc\":\"2.0\"}"
+        );
+    }
+
+    #[test]
+    fn what_the_framework_cannot_take_is_left_out_or_repaired() {
+        let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        let input = [
+            frame("{not json"),
+            frame(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#),
+            frame(r#"{"jsonrpc":"1.0","id":1,"method":"x"}"#),
+            frame(r#"[{"jsonrpc":"2.0","id":1,"method":"a"},{"jsonrpc":"2.0","method":"b"}]"#),
+            frame(r#"{"jsonrpc":"2.0","method":"t","params":{"text":"A\ud83d \ud83d\ude00 \\ud83d"}}"#),
+        ]
+        .concat();
+        let expected = [
+            frame(r#"{"jsonrpc":"2.0","id":1,"method":"a"}"#),
+            frame(r#"{"jsonrpc":"2.0","method":"b"}"#),
+            frame(r#"{"jsonrpc":"2.0","method":"t","params":{"text":"A� 😀 \\ud83d"}}"#),
+        ]
+        .concat();
+        assert_eq!(relayed(input.as_bytes()), expected);
+    }
+
+    #[test]
+    fn lone_surrogates_only_are_replaced() {
+        assert_eq!(without_lone_surrogates(r"a\ud83d"), r"a\uFFFD");
+        assert_eq!(without_lone_surrogates(r"\udc00b"), r"\uFFFDb");
+        assert_eq!(without_lone_surrogates(r"\ud83d\ude00"), r"\ud83d\ude00");
+        assert_eq!(without_lone_surrogates(r"\\ud83d"), r"\\ud83d");
+        assert_eq!(without_lone_surrogates(r"\u0041\n"), r"\u0041\n");
+    }
+}
