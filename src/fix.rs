@@ -171,6 +171,17 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .unwrap_or_else(|| "file".to_string());
     let original = std::fs::metadata(path).ok();
     let permissions = original.as_ref().map(std::fs::Metadata::permissions);
+    // Writing beside the file and renaming would replace a file its owner made
+    // read-only (the folder being writable): refuse, as a plain write would.
+    if permissions
+        .as_ref()
+        .is_some_and(std::fs::Permissions::readonly)
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only; not fixed",
+        ));
+    }
     let mut attempt = 0u32;
     let (tmp, mut file) = loop {
         let tmp = dir.join(format!(
@@ -356,5 +367,12 @@ mod tests {
             );
             assert_eq!(std::fs::read(&p).unwrap(), b"via link");
         }
+        // A read-only file is left as it is.
+        let mut readonly = std::fs::metadata(&p).unwrap().permissions();
+        readonly.set_readonly(true);
+        std::fs::set_permissions(&p, readonly).unwrap();
+        let e = write_atomic(&p, b"changed").unwrap_err();
+        assert_eq!(e.to_string(), "the file is read-only; not fixed");
+        assert_eq!(std::fs::read(&p).unwrap(), b"via link");
     }
 }
