@@ -507,6 +507,24 @@ fn devices_and_fifos_are_refused_not_read_for_ever() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_are_walked_and_stdin_is_read_once() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TempDir::new();
+    let name = std::ffi::OsStr::from_bytes(b"bad\xff.asl.json");
+    std::fs::write(dir.0.join(name), BROKEN).unwrap();
+    let o = run(&["check", "--format", "concise", s(&dir.0)]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("bad\u{fffd}.asl.json:4:35: ASL201"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_stdin(&["check", "-", "-"], CLEAN.as_bytes());
+    assert_eq!(stdout(&o), "All checks passed (1 file).\n");
+}
+
 // ---------------------------------------------------------------- formats
 
 #[test]

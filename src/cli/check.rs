@@ -170,9 +170,11 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     // A file named twice (`a.asl.json ./a.asl.json`, or inside a folder also named) is
     // checked, counted and fixed once.
     let mut seen = std::collections::HashSet::new();
+    let mut stdin_seen = false;
     inputs.retain(|input| match input {
         Input::File(path) => seen.insert(std::fs::canonicalize(path).unwrap_or(path.clone())),
-        Input::Stdin => true,
+        // `check - -`: standard input is read once.
+        Input::Stdin => !std::mem::replace(&mut stdin_seen, true),
     });
     if !io_errors.is_empty() && io_errors.iter().any(|e| e.starts_with("config: ")) {
         for e in &io_errors {
@@ -694,10 +696,11 @@ fn io_message(e: &std::io::Error) -> String {
 /// `template.{yaml,yml,json}`, CDK `*.template.json`, `serverless.{yml,yaml}`, and
 /// Terraform `*.tf`).
 pub fn is_definition_file(path: &Path) -> bool {
+    // A name that is not UTF-8 (`bad\xff.asl.json`) still ends as it ends.
     let name = path
         .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default()
         .to_ascii_lowercase();
     name.ends_with(".asl.json")
         || name.ends_with(".asl.yaml")
@@ -778,7 +781,11 @@ fn collect(
         };
         entries.sort();
         for entry in entries {
-            let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let name = entry
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            let name = name.as_ref();
             // Skip hidden folders and build output, as linters do.
             if name.starts_with('.') && name.len() > 1 || name == "node_modules" || name == "target"
             {
