@@ -827,6 +827,21 @@ fn input_as_json_text_a_file_or_a_file_url() {
 }
 
 #[test]
+fn control_characters_of_an_error_never_reach_the_terminal_raw() {
+    let dir = TempDir::new("control");
+    let def = dir.file(
+        "f.asl.json",
+        r#"{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E\u001b[5m", "Cause": "C\u001b]0;title\u0007"}}}"#,
+    );
+    let (code, out, _) = run(&[&def], "");
+    assert_eq!(code, 1);
+    assert_eq!(
+        out.lines().last().unwrap(),
+        r"FAILED after 1 transition: E\u{1b}[5m: C\u{1b}]0;title\u{7}"
+    );
+}
+
+#[test]
 fn the_type_given_is_the_type_linted() {
     // A callback task is Standard's only: run as Express (`--type`), the definition is
     // refused as AWS would refuse it; run as Standard from an Express template, the

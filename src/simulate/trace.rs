@@ -434,15 +434,19 @@ fn result_lines(s: &mut String, exec: &Execution) {
             );
         }
         Status::Failed => {
+            // The error and cause come from the definition or a mock: never raw
+            // control characters to the terminal.
+            use crate::syntax::text::printable;
             let _ = writeln!(
                 s,
                 "FAILED after {transitions}: {}: {}",
-                exec.error.as_deref().unwrap_or("(no error)"),
-                exec.cause.as_deref().unwrap_or("(no cause)")
+                printable(exec.error.as_deref().unwrap_or("(no error)")),
+                printable(exec.cause.as_deref().unwrap_or("(no cause)"))
             );
         }
         Status::TimedOut => match &exec.cause {
             Some(cause) => {
+                let cause = crate::syntax::text::printable(cause);
                 let _ = writeln!(s, "TIMED_OUT after {transitions}: {cause}");
             }
             None => {

@@ -332,6 +332,37 @@ pub fn line_endings_of(text: &str, new: &str) -> String {
     new.replace("\r\n", "\n").replace('\n', "\r\n")
 }
 
+/// Text for a terminal: control characters (an escape sequence, a bell, a line break
+/// in a state name) written as `\u{1b}`, so that a definition cannot move the cursor,
+/// retitle the window or add a line to the output. Tabs stay.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    // Control characters are the ASCII ones and U+0080-U+009F, whose UTF-8 starts with
+    // 0xC2: text without those bytes (every message, nearly) needs no decoding.
+    if !any_byte(s, |b| b < 0x20 && b != b'\t' || b == 0x7f || b == 0xc2)
+        || !s.chars().any(|c| c.is_control() && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\t' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether a byte of `s` is `wanted`: tested a block at a time without stopping inside
+/// one, which the compiler turns into vector instructions (the whole source of a large
+/// definition is looked at this way before it is shown).
+pub(crate) fn any_byte(s: &str, wanted: impl Fn(u8) -> bool) -> bool {
+    s.as_bytes()
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |found, &b| found | wanted(b)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

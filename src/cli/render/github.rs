@@ -8,9 +8,13 @@ use crate::syntax::LineIndex;
 
 /// Escapes the message part of a workflow command.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    // Other control characters (from a state name) would reach the CI log raw: an
+    // escape sequence there can forge or hide lines.
+    super::printable(&s).into_owned()
 }
 
 /// Escapes a property value (`file=`, `title=`) of a workflow command.
@@ -63,6 +67,7 @@ mod tests {
     #[test]
     fn escapes_as_the_runner_expects() {
         assert_eq!(escape_data("50% done\nnext\r"), "50%25 done%0Anext%0D");
+        assert_eq!(escape_data("a\u{1b}]0;x\u{0}"), "a\\u{1b}]0;x\\u{0}");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
     }
 }

@@ -12,6 +12,8 @@ pub mod sarif;
 use clap::ValueEnum;
 
 use crate::diagnostics::{Applicability, Diagnostic, Severity};
+use crate::syntax::text::any_byte;
+pub(crate) use crate::syntax::text::printable;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -57,28 +59,6 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Text for a terminal: control characters (an escape sequence, a bell, a line break
-/// in a state name) written as `\u{1b}`, so that a definition cannot move the cursor,
-/// retitle the window or add a line to the output. Tabs stay.
-pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    // Control characters are the ASCII ones and U+0080-U+009F, whose UTF-8 starts with
-    // 0xC2: text without those bytes (every message, nearly) needs no decoding.
-    if !any_byte(s, |b| b < 0x20 && b != b'\t' || b == 0x7f || b == 0xc2)
-        || !s.chars().any(|c| c.is_control() && c != '\t')
-    {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() && c != '\t' {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 /// A source to show in snippets: each ASCII control character but tab, line feed and
 /// carriage return replaced by `?`, byte for byte, so that ranges still fit.
 pub(crate) fn printable_source(s: &str) -> std::borrow::Cow<'_, str> {
@@ -89,15 +69,6 @@ pub(crate) fn printable_source(s: &str) -> std::borrow::Cow<'_, str> {
     let bytes: Vec<u8> = s.bytes().map(|b| if shown(b) { b } else { b'?' }).collect();
     // Only ASCII bytes were replaced, by an ASCII byte: still UTF-8.
     std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| s.to_string()))
-}
-
-/// Whether a byte of `s` is `wanted`: tested a block at a time without stopping inside
-/// one, which the compiler turns into vector instructions (the whole source of a large
-/// definition is looked at this way before it is shown).
-fn any_byte(s: &str, wanted: impl Fn(u8) -> bool) -> bool {
-    s.as_bytes()
-        .chunks(64)
-        .any(|block| block.iter().fold(false, |found, &b| found | wanted(b)))
 }
 
 pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
