@@ -144,6 +144,12 @@ pub fn string_source_offset(source: &str, node: &Node<'_>, decoded: usize) -> u3
     };
     let quote = raw.as_bytes().first().copied();
     match quote {
+        // Every escape is longer than what it stands for: a body as long as the value
+        // has none, and offsets map one to one (an editor asks for every token of a
+        // long path: walking each time would be quadratic).
+        Some(b'"') | Some(b'\'') if raw.len() == value.len() + 2 => {
+            node.range.start + 1 + decoded.min(value.len()) as u32
+        }
         Some(b'"') | Some(b'\'') if raw.len() >= 2 => {
             // Walk the raw text and the decoded text together.
             let body_start = node.range.start as usize + 1;
