@@ -842,6 +842,24 @@ fn control_characters_of_an_error_never_reach_the_terminal_raw() {
 }
 
 #[test]
+fn a_definition_is_read_as_check_reads_it() {
+    // A UTF-16 file was parsed as YAML into a page of "unexpected character" errors.
+    let dir = TempDir::new("encoding");
+    let utf16: Vec<u8> = "{}".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let path = dir.0.join("w.asl.json");
+    std::fs::write(&path, [&[0xFF, 0xFE][..], &utf16].concat()).unwrap();
+    let (code, _, err) = run(&[path.to_str().unwrap()], "");
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: this file is UTF-16 (little-endian) text; JSON and YAML definitions must be UTF-8: save it as UTF-8\n",
+            path.display()
+        )
+    );
+}
+
+#[test]
 fn the_type_given_is_the_type_linted() {
     // A callback task is Standard's only: run as Express (`--type`), the definition is
     // refused as AWS would refuse it; run as Standard from an Express template, the

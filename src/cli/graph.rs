@@ -49,7 +49,11 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     let bytes = crate::files::read(&args.file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let decoded = syntax::decode(&bytes);
     if decoded.binary {
-        return Err(format!("{shown}: a binary file, not a definition"));
+        let why = decoded.error.as_ref().map(|e| e.message.as_str());
+        return Err(format!(
+            "{shown}: {}",
+            why.unwrap_or("a binary file, not a definition")
+        ));
     }
     let format = match args.format {
         GraphFormat::Dot => Format::Dot,

@@ -302,7 +302,15 @@ pub fn run_to_strings(
             return 2;
         }
     };
-    let text = String::from_utf8_lossy(&text);
+    // Read as `check` reads it: UTF-16 decoded, a binary file or bytes that are not
+    // UTF-8 refused with the reason (not parsed as YAML into a page of errors).
+    let shown = args.definition.display();
+    let decoded = crate::syntax::decode(&text);
+    if let Some(e) = &decoded.error {
+        let _ = writeln!(err, "error: {shown}: {}", e.message);
+        return 2;
+    }
+    let text = decoded.text;
     let mut opts = match options_from_args(args, stdin) {
         Ok(o) => o,
         Err(e) => {

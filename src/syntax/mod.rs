@@ -96,6 +96,17 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         }),
         binary: true,
     };
+    // UTF-32's byte order marks begin as UTF-16's do.
+    let utf32 = match head {
+        [0xFF, 0xFE, 0, 0, ..] => Some("little-endian"),
+        [0, 0, 0xFE, 0xFF, ..] => Some("big-endian"),
+        _ => None,
+    };
+    if let Some(order) = utf32 {
+        return unreadable(format!(
+            "this file is UTF-32 ({order}) text; JSON and YAML definitions must be UTF-8: save it as UTF-8"
+        ));
+    }
     if let Some(order) = utf16(head) {
         return unreadable(format!(
             "this file is UTF-16 ({order}) text; JSON and YAML definitions must be UTF-8: save it as UTF-8"
@@ -307,6 +318,11 @@ mod tests {
                 "{bytes:?}"
             );
         }
+        let d = decode(b"\xff\xfe\x00\x00{\x00\x00\x00");
+        assert_eq!(
+            d.error.unwrap().message,
+            "this file is UTF-32 (little-endian) text; JSON and YAML definitions must be UTF-8: save it as UTF-8"
+        );
         assert!(decode(b"{}").error.is_none());
     }
 
