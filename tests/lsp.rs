@@ -1149,6 +1149,36 @@ fn a_setting_that_names_no_rule_is_told() {
 }
 
 #[test]
+fn a_setting_of_the_wrong_type_is_told() {
+    // It was left out without a word, where the CLI refuses the same in asl-lint.toml.
+    let mut c = Client::start();
+    let uri = "file:///tmp/wrong-type.asl.json";
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {"select": 5, "severity": {"ASL2": "bogus"}}}}),
+    );
+    c.open(uri, "asl", FAULTY);
+    assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL201", "ASL205"]);
+    let deadline = Instant::now() + TIMEOUT;
+    let message = loop {
+        if let Some(m) = c
+            .notifications
+            .iter()
+            .find(|n| n["method"] == "window/showMessage")
+        {
+            break m.clone();
+        }
+        let msg = c.recv(deadline);
+        c.handle_other(msg);
+    };
+    assert_eq!(
+        message["params"]["message"],
+        "asl-lint: settings: aslLint.select must be a list of rule codes, not 5 (linting without it)"
+    );
+    c.shutdown();
+}
+
+#[test]
 fn a_pending_configuration_request_holds_nothing_back() {
     let dir = temp_dir("pending");
     let uri = format!("file://{}/faulty.asl.json", dir.display());

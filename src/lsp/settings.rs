@@ -36,6 +36,9 @@ pub struct Settings {
     pub use_config_file: bool,
     /// One configuration file for every document (relative to the workspace root).
     pub config_file: Option<String>,
+    /// Settings of the wrong type or value, said to the user (each is left out).
+    #[serde(skip)]
+    pub problems: Vec<String>,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
             severity: serde_json::Map::new(),
             use_config_file: true,
             config_file: None,
+            problems: Vec::new(),
         }
     }
 }
@@ -104,6 +108,44 @@ impl Settings {
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .map(str::to_string);
+        // What was left out for its type or value is said, as the CLI refuses it.
+        let present = |key: &str| section.get(key).filter(|v| !v.is_null());
+        let wrong = |key: &str, ok: fn(&Value) -> bool, wanted: &str| {
+            present(key)
+                .filter(|v| !ok(v))
+                .map(|v| format!("aslLint.{key} must be {wanted}, not {v}"))
+        };
+        let list = |v: &Value| match v {
+            Value::String(_) => true,
+            Value::Array(items) => items.iter().all(Value::is_string),
+            _ => false,
+        };
+        s.problems.extend(
+            [
+                wrong("select", list, "a list of rule codes"),
+                wrong("ignore", list, "a list of rule codes"),
+                wrong(
+                    "severity",
+                    Value::is_object,
+                    "an object of rule codes and levels",
+                ),
+                wrong("useConfigFile", Value::is_boolean, "true or false"),
+                wrong("configFile", Value::is_string, "a path"),
+            ]
+            .into_iter()
+            .flatten(),
+        );
+        for (code, level) in &s.severity {
+            let known = level.as_str().is_some_and(|l| {
+                matches!(l.to_ascii_lowercase().as_str(), "off" | "none" | "ignore")
+                    || Severity::parse(&l.to_ascii_lowercase()).is_some()
+            });
+            if !known {
+                s.problems.push(format!(
+                    "aslLint.severity.{code} must be \"error\", \"warning\", \"info\" or \"off\", not {level}"
+                ));
+            }
+        }
         Some(s)
     }
 
@@ -217,6 +259,15 @@ impl Workspace {
             },
             _ => Arc::new(Config::default_for(Path::new("."))),
         };
+        if error.is_none()
+            && let Some(problem) = settings.problems.first()
+        {
+            error = Some(ConfigError {
+                path: PathBuf::from("settings"),
+                line: None,
+                message: problem.clone(),
+            });
+        }
         // A code in the settings that names no rule would silently do nothing.
         if error.is_none() {
             let lists = [("select", &settings.select), ("ignore", &settings.ignore)];
@@ -305,6 +356,23 @@ pub fn is_config_file(uri: &Uri) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn wrong_types_and_levels_are_problems() {
+        let s = Settings::from_value(&serde_json::json!({"aslLint": {
+            "ignore": ["ASL2", 3], "useConfigFile": "yes",
+            "severity": {"ASL2": "bogus", "ASL7": "Warning", "ASL8": "off"}}}))
+        .unwrap();
+        assert_eq!(
+            s.problems,
+            [
+                "aslLint.ignore must be a list of rule codes, not [\"ASL2\",3]",
+                "aslLint.useConfigFile must be true or false, not \"yes\"",
+                "aslLint.severity.ASL2 must be \"error\", \"warning\", \"info\" or \"off\", not \"bogus\"",
+            ]
+        );
+        assert_eq!(s.ignore, ["ASL2"]);
+    }
 
     #[test]
     fn settings_are_read_from_the_section_or_the_object_itself() {
