@@ -782,6 +782,12 @@ fn rule_takes_names_and_prefixes() {
     assert_eq!(stdout(&o).lines().count(), codes.len());
     let o = run(&["rule", "ASL9"]);
     assert_eq!(code(&o), 2);
+    // An empty code (an unset shell variable) is no prefix of every rule.
+    let o = run(&["rule", ""]);
+    assert_eq!(
+        (code(&o), stderr(&o).as_str()),
+        (2, "error: no rule code given; `asl-lint rule --list` lists them\n")
+    );
 }
 
 #[test]

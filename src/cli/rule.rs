@@ -58,6 +58,11 @@ fn json(m: &rules::RuleMeta) -> serde_json::Value {
 pub fn run(args: &RuleArgs) -> ExitCode {
     let mut out = String::new();
     let code = args.code.as_deref().map(str::trim);
+    // `rule ''` (an unset shell variable) is a mistake, not a prefix of every code.
+    if code == Some("") {
+        eprintln!("error: no rule code given; `asl-lint rule --list` lists them");
+        return ExitCode::from(super::EXIT_USAGE);
+    }
     // A prefix (`ASL2`), as `check --select` takes it, lists the rules it selects; so
     // does `--list` with a code. (Codes match in any case, names exactly, as there.)
     let selects = |m: &rules::RuleMeta| {
