@@ -786,7 +786,10 @@ fn rule_takes_names_and_prefixes() {
     let o = run(&["rule", ""]);
     assert_eq!(
         (code(&o), stderr(&o).as_str()),
-        (2, "error: no rule code given; `asl-lint rule --list` lists them\n")
+        (
+            2,
+            "error: no rule code given; `asl-lint rule --list` lists them\n"
+        )
     );
 }
 

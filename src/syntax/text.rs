@@ -69,8 +69,12 @@ pub struct Utf16Position {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     /// Byte offset of the start of each line. Lines end at `\n`; a `\r` before it is part
-    /// of the line's terminator and never counted as a column.
+    /// of the line's terminator and never counted as a column. A `\r` alone ends a
+    /// line too, as in LSP and YAML (old Mac files).
     line_starts: Vec<u32>,
+    /// Some line ends at a lone `\r`: edits then rebuild the index (whether a `\r`
+    /// ends a line depends on the byte after it, which an edit may change).
+    lone_cr: bool,
     /// `None` when the whole text is ASCII (columns are byte offsets everywhere);
     /// otherwise `ascii[i]`: line `i` is pure ASCII. This keeps lookups O(1) on the
     /// one huge line of a minified definition.
@@ -87,6 +91,7 @@ impl LineIndex {
         // Nearly every definition is ASCII: one fast pass answers for all lines.
         let mut index = LineIndex {
             line_starts,
+            lone_cr: has_lone_cr(bytes),
             ascii: None,
             len: text.len() as u32,
         };
@@ -109,6 +114,8 @@ impl LineIndex {
         if u64::from(new_len) + u64::from(end - start)
             != u64::from(old_len) + u64::from(inserted_len)
             || inserted_end > new_len
+            || self.lone_cr
+            || has_lone_cr(text.as_bytes())
         {
             // The arguments do not describe the edit that produced `text`.
             *self = LineIndex::new(text);
@@ -206,8 +213,7 @@ impl LineIndex {
         } else {
             self.len
         };
-        // Only a `\r` right before the `\n` is part of the terminator; a `\r` at the
-        // very end of the text is an ordinary character of the last line.
+        // A `\r` right before the `\n` is part of the terminator.
         let bytes = text.as_bytes();
         if has_terminator && end > start && bytes.get(end as usize - 1) == Some(&b'\r') {
             end -= 1;
@@ -292,6 +298,12 @@ impl LineIndex {
 /// Appends the offset after every `\n` in `bytes`. Eight bytes are tested at a time:
 /// lines are short (~40 bytes in pretty-printed JSON), so a word scan beats calling
 /// a search routine once per line.
+/// Whether a `\r` of `bytes` is not followed by `\n` (CRLF files have none; the
+/// search stops at each `\r`, so it costs little where there are none).
+fn has_lone_cr(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
 fn push_line_starts(bytes: &[u8], out: &mut Vec<u32>) {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const NL: u64 = 0x0a0a_0a0a_0a0a_0a0a;
@@ -312,6 +324,14 @@ fn push_line_starts(bytes: &[u8], out: &mut Vec<u32>) {
         if b == b'\n' {
             out.push((pos + i) as u32 + 1);
         }
+    }
+    if has_lone_cr(bytes) {
+        let lone = memchr::memchr_iter(b'\r', bytes)
+            .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+            .map(|i| i as u32 + 1);
+        let from = out.partition_point(|&p| p == 0);
+        out.extend(lone);
+        out[from..].sort_unstable();
     }
 }
 
@@ -368,6 +388,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        // Old Mac files; LSP and YAML count a `\r` alone as a line end.
+        let text = "a\rbc\r\nd\re";
+        let index = LineIndex::new(text);
+        let at = |o: u32| {
+            let lc = index.line_col(text, o);
+            (lc.line, lc.column)
+        };
+        assert_eq!(at(0), (1, 1));
+        assert_eq!(at(2), (2, 1));
+        assert_eq!(at(6), (3, 1));
+        assert_eq!(at(8), (4, 1));
+        // Edits rebuild it: a `\n` typed after a lone `\r` makes one line end of two.
+        let mut edited = LineIndex::new(text);
+        let new_text = "a\r\nbc\r\nd\re";
+        edited.edit(new_text, TextRange::new(2, 2), 1);
+        assert_eq!(edited.line_col(new_text, 3).line, 2);
+        assert_eq!(edited.line_col(new_text, 9).line, 4);
+    }
+
+    #[test]
     fn a_byte_order_mark_is_no_column() {
         let text = "\u{feff}{\"a\": 1}\nb";
         let index = LineIndex::new(text);
@@ -407,12 +448,12 @@ mod tests {
             idx.offset_of_line_col(text, LineCol { line: 3, column: 2 }),
             13
         );
-        // a `\r` at the very end is a character of the last line
+        // a `\r` at the very end ends the line, as in LSP
         let cr = "a\r";
         let idx = LineIndex::new(cr);
-        assert_eq!(idx.line_range(0, cr), TextRange::new(0, 2));
+        assert_eq!(idx.line_range(0, cr), TextRange::new(0, 1));
         assert_eq!(
-            idx.offset_of_line_col(cr, LineCol { line: 1, column: 3 }),
+            idx.offset_of_line_col(cr, LineCol { line: 2, column: 1 }),
             2
         );
         let idx = LineIndex::new(text);
