@@ -64,6 +64,13 @@ use super::tree::{
     Value,
 };
 
+/// How deep the YAML parser itself may nest before it stops with an error (and the
+/// rest of the document is lost). Well above [`MAX_DEPTH`], so that a value nested
+/// deeper than the tree takes is skipped on its own, as in JSON, and the fields after
+/// it are still read (`End: true` after a deep `Result`). The parser keeps its nesting
+/// on the heap, not the stack.
+const PARSER_NESTING_LIMIT: usize = 16 * 1024;
+
 /// Most nodes that aliases may copy into one document.
 pub const ALIAS_BUDGET: usize = 100_000;
 
@@ -561,8 +568,8 @@ impl<'s, 'l> Builder<'s, 'l> {
     /// byte offsets) until the end, a second document, or a parse error.
     fn run(&mut self, src: &str) -> Option<Failure> {
         let options = granit_parser::options! {
-            flow_nesting_limit: MAX_DEPTH + 64,
-            block_nesting_limit: MAX_DEPTH + 64,
+            flow_nesting_limit: PARSER_NESTING_LIMIT,
+            block_nesting_limit: PARSER_NESTING_LIMIT,
             emit_unresolved_aliases: true,
         };
         for item in Parser::new_from_str_with_options(src, options) {
@@ -1931,6 +1938,16 @@ mod tests {
             deep[0].message,
             format!("nesting deeper than {MAX_DEPTH} levels: this value is not analysed")
         );
+        // The fields after a value nested too deep are still read (a Pass state's
+        // `End` after a deep `Result`).
+        let text = format!(
+            "A:\n  Result: {}{}\n  End: true\n",
+            "[".repeat(1000),
+            "]".repeat(1000)
+        );
+        let doc = parse(&text);
+        let a = doc.root.as_ref().unwrap().get("A").unwrap();
+        assert!(a.get("End").is_some(), "{:?}", doc.errors);
         // Within the limit: fine.
         let ok_depth = MAX_DEPTH - 1;
         let text = format!("{}{}", "[".repeat(ok_depth), "]".repeat(ok_depth));
