@@ -122,6 +122,22 @@ impl Client {
         }
     }
 
+    /// The first `window/showMessage` notification, waited for.
+    fn shown_message(&mut self) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(m) = self
+                .notifications
+                .iter()
+                .find(|n| n["method"] == "window/showMessage")
+            {
+                return m.clone();
+            }
+            let msg = self.recv(deadline);
+            self.handle_other(msg);
+        }
+    }
+
     /// Sends a request and returns the whole response (with `result` or `error`).
     fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
@@ -1129,18 +1145,7 @@ fn a_setting_that_names_no_rule_is_told() {
     c.open(uri, "asl", FAULTY);
     // The known code still applies; the unknown one is named to the user.
     assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL205"]);
-    let deadline = Instant::now() + TIMEOUT;
-    let message = loop {
-        if let Some(m) = c
-            .notifications
-            .iter()
-            .find(|n| n["method"] == "window/showMessage")
-        {
-            break m.clone();
-        }
-        let msg = c.recv(deadline);
-        c.handle_other(msg);
-    };
+    let message = c.shown_message();
     assert_eq!(
         message["params"]["message"],
         "asl-lint: settings: `NOPE999` in aslLint.ignore matches no rule code, prefix or name (linting without it)"
@@ -1159,18 +1164,7 @@ fn a_setting_of_the_wrong_type_is_told() {
     );
     c.open(uri, "asl", FAULTY);
     assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL201", "ASL205"]);
-    let deadline = Instant::now() + TIMEOUT;
-    let message = loop {
-        if let Some(m) = c
-            .notifications
-            .iter()
-            .find(|n| n["method"] == "window/showMessage")
-        {
-            break m.clone();
-        }
-        let msg = c.recv(deadline);
-        c.handle_other(msg);
-    };
+    let message = c.shown_message();
     assert_eq!(
         message["params"]["message"],
         "asl-lint: settings: aslLint.select must be a list of rule codes, not 5 (linting without it)"
