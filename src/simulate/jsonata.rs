@@ -90,6 +90,7 @@ impl Evaluator {
             random_seed: Some(seed),
             max_depth: 0,
             infinity_as_text: true,
+            budget: jn::Budget::STEP_FUNCTIONS,
         };
         Evaluator {
             ev: RefCell::new(jn::eval::Evaluator::new(&options)),

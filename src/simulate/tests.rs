@@ -698,6 +698,31 @@ fn jsonata_errors_are_catchable_query_evaluation_errors() {
 }
 
 #[test]
+fn a_runaway_jsonata_expression_fails_its_state_at_once() {
+    // Ten million times ten million numbers: the evaluation budget stops it before it
+    // builds the first ten million, with AWS's words for its own memory limit, and a
+    // Catch can take the error as any other.
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Arguments": {"FunctionName": "f", "Payload": "{% $count([1..10000000].([1..10000000])) %}"},
+              "Catch": [{"ErrorEquals": ["States.QueryEvaluationError"],
+                         "Output": "{% $states.errorOutput %}", "Next": "H"}],
+              "End": true},
+        "H": {"Type": "Pass", "End": true}}});
+    let x = run_with(def, json!({}), Mocks::new().returning("T", json!(1)));
+    assert_eq!(
+        x.output,
+        Some(json!({
+            "Error": "States.QueryEvaluationError",
+            "Cause": "An error occurred while executing the state 'T' (entered at the event id #2). \
+                      The JSONata expression '$count([1..10000000].([1..10000000]))' specified for \
+                      the field 'Arguments/Payload' threw an error during evaluation: Expression \
+                      evaluation memory limit exceeded: Check for excessive memory usage"
+        }))
+    );
+}
+
+#[test]
 fn states_runtime_is_never_caught_and_parallel_fails_with_the_branch_error() {
     let def = json!({"StartAt": "P", "States": {
         "P": {"Type": "Parallel", "Branches": [

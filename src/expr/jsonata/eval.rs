@@ -4,6 +4,7 @@
 
 use super::JsonataError;
 use super::ast::{BinOp, Kind, Node};
+use super::budget::{Budget, Exhausted, Meter};
 use super::functions;
 use super::signature::Signature;
 use super::value::{ArrFlags, Obj, Val, deep_equal, format_number, out_of_range};
@@ -778,6 +779,8 @@ pub struct EvalOptions {
     /// `["Infinity"]`, floci-io/floci#2783), instead of failing with D1001 as
     /// jsonata-js does.
     pub infinity_as_text: bool,
+    /// The work and memory one evaluation may use (see [`Budget`]).
+    pub budget: Budget,
 }
 
 pub struct Evaluator {
@@ -794,6 +797,8 @@ pub struct Evaluator {
     /// Dead entries of `assigned` are dropped when it grows to this length.
     compact_at: usize,
     infinity_as_text: bool,
+    /// What the current evaluation has used of its budget.
+    pub(crate) meter: Meter,
 }
 
 /// Tail calls run in a loop without using the stack; this many in one loop (one call
@@ -835,6 +840,14 @@ fn finish(v: Option<Val>, keep: bool) -> Option<Val> {
             }
         }
         other => other,
+    }
+}
+
+/// How many items [`push_flat`] appends.
+pub(crate) fn flat_len(v: &Val) -> usize {
+    match v {
+        Val::Arr(a, _) => a.len(),
+        _ => 1,
     }
 }
 
@@ -887,7 +900,53 @@ impl Evaluator {
             assigned: Vec::new(),
             compact_at: 1024,
             infinity_as_text: opts.infinity_as_text,
+            meter: Meter::new(opts.budget),
         }
+    }
+
+    /// Counts `n` steps of work, failing at `span` past the budget.
+    pub(crate) fn work(&mut self, n: usize, span: TextRange) -> R<()> {
+        self.meter.step(n).map_err(|e| e.error(span))
+    }
+
+    /// Counts the work of going through `n` items (copying, comparing).
+    pub(crate) fn pass(&mut self, n: usize, span: TextRange) -> R<()> {
+        self.meter.pass(n).map_err(|e| e.error(span))
+    }
+
+    /// Counts `n` array items built.
+    pub(crate) fn items(&mut self, n: usize, span: TextRange) -> R<()> {
+        self.meter.items(n).map_err(|e| e.error(span))
+    }
+
+    /// Counts `v` put into an array being built (see [`Meter::hold`]).
+    pub(crate) fn hold(&mut self, v: &Val, span: TextRange) -> R<()> {
+        self.meter.hold(v).map_err(|e| e.error(span))
+    }
+
+    /// Counts a string of `len` bytes built.
+    pub(crate) fn string(&mut self, len: usize, span: TextRange) -> R<()> {
+        self.meter.string(len).map_err(|e| e.error(span))
+    }
+
+    /// Fails if a string of `len` bytes would not fit in the budget (to check before
+    /// building one that [`Self::string`] counts once built).
+    pub(crate) fn room(&mut self, len: usize, span: TextRange) -> R<()> {
+        self.meter.room(len).map_err(|e| e.error(span))
+    }
+
+    /// Counts `n` object members built.
+    pub(crate) fn members(&mut self, n: usize, span: TextRange) -> R<()> {
+        self.meter.members(n).map_err(|e| e.error(span))
+    }
+
+    /// Counts `n` path tuples built, each with `binds` bindings.
+    fn tuples(&mut self, n: usize, binds: usize, span: TextRange) -> R<()> {
+        let each = std::mem::size_of::<Tuple>() + binds * std::mem::size_of::<(Rc<str>, Val)>();
+        self.meter
+            .pass(n)
+            .and_then(|()| self.meter.alloc(n.saturating_mul(each)))
+            .map_err(|e| e.error(span))
     }
 
     /// Notes that `:=` bound `value` in `frame` (see `assigned`). Scalars cannot hold
@@ -939,6 +998,7 @@ impl Evaluator {
     /// Evaluates the top-level expression against `input` (JSONata wraps an input array
     /// so that it is treated as one item).
     pub fn eval_root(&mut self, x: &E, input: Option<Val>, env: &Env) -> R<Option<Val>> {
+        self.meter.reset();
         if let Some(i) = &input {
             env.bind("$", i.clone());
         }
@@ -970,13 +1030,12 @@ impl Evaluator {
         let out = match self.eval_root(x, input, env) {
             Ok(None) => Ok(None),
             Ok(Some(v)) => {
+                // Shared parts of a value are written out once for each place they
+                // appear, so the conversion counts against the budget too.
                 let nested = matches!(v, Val::Arr(..) | Val::Obj(_));
-                let json = if self.infinity_as_text && nested {
-                    v.to_json_infinity_as_text()
-                } else {
-                    v.to_json()
-                };
-                json.map(Some).map_err(|e| e.error(span))
+                v.to_json_metered(self.infinity_as_text && nested, &mut self.meter)
+                    .map(Some)
+                    .map_err(|e| e.error(span))
             }
             Err(e) => Err(e),
         };
@@ -985,6 +1044,7 @@ impl Evaluator {
     }
 
     pub(crate) fn eval(&mut self, x: &E, input: Option<&Val>, env: &Env) -> R<Option<Val>> {
+        self.work(1, x.span)?;
         let mut r = if x.tuples && !x.preds.is_empty() {
             // `(a.b)[%.x]`: the predicates read bindings made inside the expression.
             let ts = self.eval_tuples(x, input, env)?;
@@ -1006,7 +1066,10 @@ impl Evaluator {
         Ok(match &x.ir {
             Ir::Lit(v) => Some(v.clone()),
             Ir::Regex(re) => Some(Val::Func(Rc::new(Func::Regex(re.clone())))),
-            Ir::Name(n) => input.and_then(|i| lookup_field(i, n)),
+            Ir::Name(n) => match input {
+                Some(i) => lookup_field(i, n, &mut self.meter).map_err(|e| e.error(x.span))?,
+                None => None,
+            },
             Ir::Var(n) => {
                 if n.is_empty() {
                     match input {
@@ -1020,11 +1083,11 @@ impl Evaluator {
                     }
                 }
             }
-            Ir::Wildcard => Some(wildcard(input)),
+            Ir::Wildcard => Some(wildcard(input, &mut self.meter).map_err(|e| e.error(x.span))?),
             Ir::Descendants => {
                 let mut out = Vec::new();
                 if let Some(i) = input {
-                    descend(i, &mut out);
+                    descend(i, &mut out, &mut self.meter).map_err(|e| e.error(x.span))?;
                 }
                 if out.len() == 1 {
                     Some(out.pop().unwrap_or(Val::Null))
@@ -1047,10 +1110,15 @@ impl Evaluator {
                 let mut out = Vec::new();
                 for (it, cons) in items {
                     if let Some(v) = self.eval(it, input, env)? {
-                        if *cons {
-                            out.push(v);
-                        } else {
-                            push_flat(&mut out, v);
+                        match v {
+                            Val::Arr(a, f) if !*cons => {
+                                self.items(a.len(), x.span)?;
+                                push_flat(&mut out, Val::Arr(a, f));
+                            }
+                            v => {
+                                self.hold(&v, x.span)?;
+                                out.push(v);
+                            }
                         }
                     }
                 }
@@ -1129,19 +1197,10 @@ impl Evaluator {
                 env: env.clone(),
             }))),
             Ir::Sort(terms) => {
-                let items: Vec<Val> = match input {
-                    None => vec![],
-                    Some(Val::Arr(a, _)) => a.to_vec(),
-                    Some(v) => vec![v.clone()],
-                };
-                let tuples = items
-                    .into_iter()
-                    .map(|v| Tuple {
-                        ctx: v,
-                        binds: vec![],
-                    })
-                    .collect();
+                let tuples = plain_tuples(input.cloned());
+                self.pass(tuples.len(), x.span)?;
                 let sorted = self.sort_tuples(terms, tuples, env)?;
+                self.items(sorted.len(), x.span)?;
                 Some(Val::seq(sorted.into_iter().map(|t| t.ctx).collect()))
             }
         })
@@ -1309,7 +1368,14 @@ impl Evaluator {
         let mut span = span;
         let mut tail_calls = 0u64;
         loop {
-            match self.apply_inner(&func, args, input.as_ref(), span)? {
+            let previous = args.clone();
+            let outcome = self.apply_inner(&func, args, input.as_ref(), span)?;
+            // An accumulator passed on anew (`$f($n - 1, $append($acc, $n))`) leaves
+            // the previous one to be freed: it is not counted twice.
+            for p in previous.iter().flatten() {
+                self.meter.release(p);
+            }
+            match outcome {
                 Outcome::Done(v) => return Ok(v),
                 Outcome::Tail {
                     f,
@@ -1420,6 +1486,7 @@ impl Evaluator {
     // ---------------------------------------------------------------- paths
 
     fn path(&mut self, p: &PathIr, input: Option<&Val>, env: &Env) -> R<Option<Val>> {
+        let span = p.steps[0].e.span;
         let result = if p.tuple && !p.lone_focus {
             let tuples = self.path_tuples(p, input, env)?;
             if let Some(g) = &p.group {
@@ -1427,9 +1494,13 @@ impl Evaluator {
                     tuples.into_iter().map(|t| (Some(t.ctx), t.binds)).collect();
                 return Ok(Some(self.group_items(g, items, env)?));
             }
+            self.items(tuples.len(), span)?;
             Val::seq(tuples.into_iter().map(|t| t.ctx).collect())
         } else {
+            // The sequences a path goes through are copies it drops as it goes: work,
+            // not memory it keeps.
             let mut seq = path_start(p, input);
+            self.pass(seq.len(), span)?;
             let mut result = Val::seq(vec![]);
             for (i, step) in p.steps.iter().enumerate() {
                 let last = i + 1 == p.steps.len();
@@ -1446,7 +1517,10 @@ impl Evaluator {
                 };
                 match &result {
                     Val::Arr(a, _) if a.is_empty() => break,
-                    Val::Arr(a, _) => seq = a.iter().cloned().map(Some).collect(),
+                    Val::Arr(a, _) => {
+                        self.pass(a.len(), step.e.span)?;
+                        seq = a.iter().cloned().map(Some).collect();
+                    }
                     other => seq = vec![Some(other.clone())],
                 }
             }
@@ -1501,9 +1575,11 @@ impl Evaluator {
                             }],
                             None => vec![],
                         };
+                        self.tuples(ts.len(), 0, step.e.span)?;
                         tuples = Some(self.apply_stages(step, ts, env)?);
                         continue;
                     }
+                    self.tuples(inputs.len(), 0, step.e.span)?;
                     inputs
                         .drain(..)
                         .map(|v| Tuple {
@@ -1532,11 +1608,15 @@ impl Evaluator {
                 if last.group.is_none() {
                     self.eval_tuples(last, input, &frame)?
                 } else {
-                    plain_tuples(self.eval(last, input, &frame)?)
+                    let v = self.eval(last, input, &frame)?;
+                    self.value_tuples(v, last.span)?
                 }
             }
             Ir::Path(p) if p.group.is_none() => self.path_tuples(p, input, env)?,
-            _ => plain_tuples(self.eval_inner(x, input, env)?),
+            _ => {
+                let v = self.eval_inner(x, input, env)?;
+                self.value_tuples(v, x.span)?
+            }
         };
         let mut ts = ts;
         for p in &x.preds {
@@ -1568,8 +1648,17 @@ impl Evaluator {
         Ok(v)
     }
 
+    /// [`plain_tuples`], counted.
+    fn value_tuples(&mut self, v: Option<Val>, span: TextRange) -> R<Vec<Tuple>> {
+        let ts = plain_tuples(v);
+        self.tuples(ts.len(), 0, span)?;
+        Ok(ts)
+    }
+
     fn step(&mut self, step: &Step, seq: &[Option<Val>], env: &Env, last: bool) -> R<Val> {
+        let span = step.e.span;
         if let Ir::Sort(_) = step.e.ir {
+            self.pass(seq.len(), span)?;
             let whole = Val::seq(seq.iter().flatten().cloned().collect());
             let r = self.eval(&step.e, Some(&whole), env)?;
             let r = self.stage_filters(step, r, env)?;
@@ -1590,18 +1679,31 @@ impl Evaluator {
         if last && results.len() == 1 && matches!(&results[0], Val::Arr(_, f) if !f.seq) {
             return Ok(results.pop().unwrap_or(Val::Null));
         }
+        // The first item is not counted: a path to one value (`$x.id`) builds a
+        // sequence of one at each step and drops it at once, and counting those would
+        // count the time a loop of such paths takes as memory.
         let mut out = Vec::new();
         for r in results {
             match r {
                 Val::Arr(a, f) if !f.cons => {
                     for v in a.iter() {
+                        let n = match v {
+                            Val::Arr(_, vf) if vf.seq => flat_len(v),
+                            _ => 1,
+                        };
+                        self.items(n - usize::from(out.is_empty() && n > 0), span)?;
                         match v {
                             Val::Arr(_, vf) if vf.seq => push_flat(&mut out, v.clone()),
                             _ => out.push(v.clone()),
                         }
                     }
                 }
-                other => out.push(other),
+                other => {
+                    if !out.is_empty() {
+                        self.hold(&other, span)?;
+                    }
+                    out.push(other);
+                }
             }
         }
         Ok(Val::seq(out))
@@ -1638,6 +1740,7 @@ impl Evaluator {
                 let tenv = self.tuple_env(env, &t);
                 let ctx = if undefined_input { None } else { Some(&t.ctx) };
                 let inner = self.eval_tuples(&step.e, ctx, &tenv)?;
+                self.tuples(inner.len(), t.binds.len() + 2, step.e.span)?;
                 for (i, it) in inner.into_iter().enumerate() {
                     let mut t2 = t.clone();
                     if let Some(focus) = &step.focus {
@@ -1662,11 +1765,13 @@ impl Evaluator {
             let Some(res) = self.eval(&step.e, ctx, &tenv)? else {
                 continue;
             };
-            let items: Vec<Val> = match res {
-                Val::Arr(a, _) => a.to_vec(),
-                v => vec![v],
+            let items = match res {
+                Val::Arr(a, _) => a,
+                v => Rc::new(vec![v]),
             };
-            for (i, item) in items.into_iter().enumerate() {
+            let binds = t.binds.len() + 2 + step.ancestor.len();
+            self.tuples(items.len(), binds, step.e.span)?;
+            for (i, item) in items.iter().cloned().enumerate() {
                 let mut t2 = t.clone();
                 if let Some(focus) = &step.focus {
                     t2.set(focus, item);
@@ -1702,9 +1807,9 @@ impl Evaluator {
     /// `expr[pred]` applied to a whole value.
     fn filter(&mut self, pred: &E, v: Option<Val>, env: &Env) -> R<Option<Val>> {
         let Some(v) = v else { return Ok(None) };
-        let items: Vec<Val> = match &v {
-            Val::Arr(a, _) => a.to_vec(),
-            other => vec![other.clone()],
+        let items = match v {
+            Val::Arr(a, _) => a,
+            other => Rc::new(vec![other]),
         };
         let n = items.len();
         let mut out = Vec::new();
@@ -1721,10 +1826,11 @@ impl Evaluator {
             }
             return Ok(Some(Val::seq(out)));
         }
-        for (i, item) in items.into_iter().enumerate() {
-            let r = self.eval(pred, Some(&item), env)?;
+        for (i, item) in items.iter().enumerate() {
+            let r = self.eval(pred, Some(item), env)?;
             if predicate_matches(r.as_ref(), i, n) {
-                out.push(item);
+                self.items(1, pred.span)?;
+                out.push(item.clone());
             }
         }
         Ok(Some(Val::seq(out)))
@@ -1746,6 +1852,9 @@ impl Evaluator {
             Some(Val::Arr(..)) | None => vec![(None, vec![])],
             Some(v) => vec![(Some(v.clone()), vec![])],
         };
+        if let Some((k, _)) = pairs.first() {
+            self.tuples(items.len(), 0, k.span)?;
+        }
         self.group_items(pairs, items, env)
     }
 
@@ -1799,12 +1908,16 @@ impl Evaluator {
                             ));
                         }
                         if let Some(it) = &item {
+                            self.items(1, k.span)?;
                             g.data.push(it.clone());
                         }
                         for (n, v) in &binds {
                             if let Some(slot) = g.binds.iter_mut().find(|(m, _)| m == n) {
                                 let merged = match &slot.1 {
                                     Val::Arr(a, f) if f.seq => {
+                                        self.meter
+                                            .items(a.len() + 1)
+                                            .map_err(|e| e.error(k.span))?;
                                         let mut a = a.to_vec();
                                         a.push(v.clone());
                                         Val::seq(a)
@@ -1818,6 +1931,7 @@ impl Evaluator {
                         }
                     }
                     None => {
+                        self.members(1, k.span)?;
                         groups.insert(
                             key,
                             G {
@@ -1849,6 +1963,12 @@ impl Evaluator {
                 )
             };
             if let Some(v) = self.eval(&pairs[g.pair].1, ctx.as_ref(), &genv)? {
+                let span = pairs[g.pair].0.span;
+                self.members(1, span)?;
+                self.meter
+                    .held_text(&v)
+                    .and_then(|()| self.meter.held_key(&key))
+                    .map_err(|e| e.error(span))?;
                 out.insert(key, v);
             }
         }
@@ -1858,6 +1978,11 @@ impl Evaluator {
     // ---------------------------------------------------------------- sorting
 
     fn sort_tuples(&mut self, terms: &[(E, bool)], tuples: Vec<Tuple>, env: &Env) -> R<Vec<Tuple>> {
+        if let Some((term, _)) = terms.first() {
+            // The comparisons of the sort.
+            let n = tuples.len();
+            self.pass(n * (n.max(1).ilog2() as usize + 1), term.span)?;
+        }
         let mut keyed = Vec::new();
         for t in tuples {
             let tenv = if t.binds.is_empty() {
@@ -2071,16 +2196,19 @@ impl Evaluator {
                 })))
             }
             BinOp::Concat => {
-                let s = |v: &Option<Val>| -> R<String> {
+                let mut s = |v: &Option<Val>| -> R<String> {
                     match v {
                         None => Ok(String::new()),
-                        Some(v) => functions::to_string(v, span),
+                        Some(v) => functions::to_string(v, span, &mut self.meter),
                     }
                 };
                 let (a, b) = (s(&l)?, s(&r)?);
                 if a.len().saturating_add(b.len()) > functions::MAX_STRING {
                     return Err(functions::too_long(a.len().saturating_add(b.len()), span));
                 }
+                self.meter
+                    .made_string(a.len() + b.len())
+                    .map_err(|e| e.error(span))?;
                 let mut out = a;
                 out.push_str(&b);
                 Ok(Some(Val::str(&out)))
@@ -2090,7 +2218,10 @@ impl Evaluator {
                     return Ok(Some(Val::Bool(false)));
                 };
                 let found = match y {
-                    Val::Arr(items, _) => items.iter().any(|i| deep_equal(i, x)),
+                    Val::Arr(items, _) => {
+                        self.pass(items.len(), span)?;
+                        items.iter().any(|i| deep_equal(i, x))
+                    }
                     other => deep_equal(other, x),
                 };
                 Ok(Some(Val::Bool(found)))
@@ -2134,6 +2265,7 @@ impl Evaluator {
                         span,
                     ));
                 }
+                self.items((y - x + 1.0) as usize, span)?;
                 let mut out = Vec::with_capacity((y - x + 1.0) as usize);
                 let mut i = x;
                 while i <= y {
@@ -2158,15 +2290,15 @@ impl Evaluator {
         let Some(target) = target else {
             return Ok(None);
         };
-        let copy = deep_copy(&target);
+        let copy = deep_copy(&target, &mut self.meter).map_err(|e| e.error(span))?;
         let matches = self.eval(&def.pattern, Some(&copy), env)?;
-        let matched: Vec<Val> = match matches {
-            None => vec![],
-            Some(Val::Arr(a, _)) => a.to_vec(),
-            Some(v) => vec![v],
+        let matched = match matches {
+            None => Rc::new(vec![]),
+            Some(Val::Arr(a, _)) => a,
+            Some(v) => Rc::new(vec![v]),
         };
         let mut edits: Edits = HashMap::new();
-        for m in &matched {
+        for m in matched.iter() {
             let Val::Obj(o) = m else { continue };
             let update = self.eval(&def.update, Some(m), env)?;
             let upd = match update {
@@ -2203,8 +2335,8 @@ impl Evaluator {
             }
             edits.insert(Rc::as_ptr(o), (upd, dels));
         }
-        let _ = span;
-        Ok(Some(rebuild(&copy, &edits)))
+        let rebuilt = rebuild(&copy, &edits, &mut self.meter).map_err(|e| e.error(span))?;
+        Ok(Some(rebuilt))
     }
 }
 
@@ -2248,28 +2380,53 @@ fn predicate_matches(r: Option<&Val>, i: usize, n: usize) -> bool {
     }
 }
 
-fn deep_copy(v: &Val) -> Val {
-    match v {
-        Val::Arr(a, f) => Val::Arr(Rc::new(a.iter().map(deep_copy).collect()), *f),
-        Val::Obj(o) => Val::Obj(Rc::new(
-            o.iter().map(|(k, v)| (k.clone(), deep_copy(v))).collect(),
-        )),
+/// A copy of `v` down to its leaves (shared parts are copied as often as they
+/// appear), counted.
+fn deep_copy(v: &Val, meter: &mut Meter) -> Result<Val, Exhausted> {
+    meter.step(1)?;
+    Ok(match v {
+        Val::Arr(a, f) => {
+            meter.items(a.len())?;
+            let items = a
+                .iter()
+                .map(|x| deep_copy(x, meter))
+                .collect::<Result<Vec<_>, _>>()?;
+            Val::Arr(Rc::new(items), *f)
+        }
+        Val::Obj(o) => {
+            meter.members(o.len())?;
+            let members = o
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), deep_copy(v, meter)?)))
+                .collect::<Result<Obj, Exhausted>>()?;
+            Val::Obj(Rc::new(members))
+        }
         other => other.clone(),
-    }
+    })
 }
 
 type Edits = HashMap<*const Obj, (Option<Rc<Obj>>, Vec<Rc<str>>)>;
 
-fn rebuild(v: &Val, edits: &Edits) -> Val {
-    match v {
-        Val::Arr(a, f) => Val::Arr(Rc::new(a.iter().map(|x| rebuild(x, edits)).collect()), *f),
+fn rebuild(v: &Val, edits: &Edits, meter: &mut Meter) -> Result<Val, Exhausted> {
+    meter.step(1)?;
+    Ok(match v {
+        Val::Arr(a, f) => {
+            meter.items(a.len())?;
+            let items = a
+                .iter()
+                .map(|x| rebuild(x, edits, meter))
+                .collect::<Result<Vec<_>, _>>()?;
+            Val::Arr(Rc::new(items), *f)
+        }
         Val::Obj(o) => {
+            meter.members(o.len())?;
             let mut out: Obj = o
                 .iter()
-                .map(|(k, v)| (k.clone(), rebuild(v, edits)))
-                .collect();
+                .map(|(k, v)| Ok((k.clone(), rebuild(v, edits, meter)?)))
+                .collect::<Result<Obj, Exhausted>>()?;
             if let Some((upd, dels)) = edits.get(&Rc::as_ptr(o)) {
                 if let Some(u) = upd {
+                    meter.members(u.len())?;
                     for (k, v) in u.iter() {
                         out.insert(k.clone(), v.clone());
                     }
@@ -2281,18 +2438,31 @@ fn rebuild(v: &Val, edits: &Edits) -> Val {
             Val::Obj(Rc::new(out))
         }
         other => other.clone(),
-    }
+    })
 }
 
-pub(crate) fn lookup_field(input: &Val, name: &str) -> Option<Val> {
-    match input {
+/// The value of field `name` of `input`, or of each item of an array (flattened into
+/// one sequence, counted).
+pub(crate) fn lookup_field(
+    input: &Val,
+    name: &str,
+    meter: &mut Meter,
+) -> Result<Option<Val>, Exhausted> {
+    Ok(match input {
         Val::Arr(a, _) => {
+            meter.pass(a.len())?;
             let mut out = Vec::new();
             for item in a.iter() {
-                if let Some(v) = lookup_field(item, name) {
+                if let Some(v) = lookup_field(item, name, meter)? {
                     match v {
-                        Val::Arr(inner, f) if f.seq || !f.cons => out.extend(inner.iter().cloned()),
-                        other => out.push(other),
+                        Val::Arr(inner, f) if f.seq || !f.cons => {
+                            meter.items(inner.len())?;
+                            out.extend(inner.iter().cloned());
+                        }
+                        other => {
+                            meter.items(1)?;
+                            out.push(other);
+                        }
                     }
                 }
             }
@@ -2300,43 +2470,69 @@ pub(crate) fn lookup_field(input: &Val, name: &str) -> Option<Val> {
         }
         Val::Obj(o) => o.get(name).cloned(),
         _ => None,
-    }
+    })
 }
 
-fn wildcard(input: Option<&Val>) -> Val {
+fn wildcard(input: Option<&Val>, meter: &mut Meter) -> Result<Val, Exhausted> {
     let mut out = Vec::new();
     let input = match input {
         Some(Val::Arr(a, f)) if f.outer && !a.is_empty() => Some(&a[0]),
         other => other,
     };
-    let mut add = |v: &Val| match v {
-        Val::Arr(..) => flatten_into(v, &mut out),
-        other => out.push(other.clone()),
+    let values: Box<dyn Iterator<Item = &Val>> = match input {
+        Some(Val::Obj(o)) => Box::new(o.values()),
+        Some(Val::Arr(a, _)) => Box::new(a.iter()),
+        _ => Box::new(std::iter::empty()),
     };
-    match input {
-        Some(Val::Obj(o)) => o.values().for_each(&mut add),
-        Some(Val::Arr(a, _)) => a.iter().for_each(&mut add),
-        _ => {}
-    }
-    Val::seq(out)
-}
-
-fn flatten_into(v: &Val, out: &mut Vec<Val>) {
-    match v {
-        Val::Arr(a, _) => a.iter().for_each(|x| flatten_into(x, out)),
-        other => out.push(other.clone()),
-    }
-}
-
-fn descend(v: &Val, out: &mut Vec<Val>) {
-    match v {
-        Val::Arr(a, _) => a.iter().for_each(|x| descend(x, out)),
-        Val::Obj(o) => {
-            out.push(v.clone());
-            o.values().for_each(|x| descend(x, out));
+    for v in values {
+        match v {
+            Val::Arr(..) => flatten_into(v, &mut out, meter)?,
+            other => {
+                meter.items(1)?;
+                out.push(other.clone());
+            }
         }
-        other => out.push(other.clone()),
     }
+    Ok(Val::seq(out))
+}
+
+fn flatten_into(v: &Val, out: &mut Vec<Val>, meter: &mut Meter) -> Result<(), Exhausted> {
+    match v {
+        Val::Arr(a, _) => {
+            meter.step(1)?;
+            for x in a.iter() {
+                flatten_into(x, out, meter)?;
+            }
+        }
+        other => {
+            meter.items(1)?;
+            out.push(other.clone());
+        }
+    }
+    Ok(())
+}
+
+fn descend(v: &Val, out: &mut Vec<Val>, meter: &mut Meter) -> Result<(), Exhausted> {
+    match v {
+        Val::Arr(a, _) => {
+            meter.step(1)?;
+            for x in a.iter() {
+                descend(x, out, meter)?;
+            }
+        }
+        Val::Obj(o) => {
+            meter.items(1)?;
+            out.push(v.clone());
+            for x in o.values() {
+                descend(x, out, meter)?;
+            }
+        }
+        other => {
+            meter.items(1)?;
+            out.push(other.clone());
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

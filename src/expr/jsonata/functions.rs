@@ -1,7 +1,10 @@
 //! Built-in functions: signature validation and implementations.
 
 use super::JsonataError;
-use super::eval::{Evaluator, Func, R, push_flat, truthy};
+use super::budget::{
+    BYTES_PER_STEP, Budget, Exhausted, ITEMS_PER_STEP, MEMORY_LIMIT_MESSAGE, Meter,
+};
+use super::eval::{Evaluator, Func, R, flat_len, push_flat, truthy};
 use super::signature::Signature;
 use super::value::{Obj, Val, deep_equal, format_number};
 use crate::expr::digest::{base64_decode_lenient, base64_encode, hex_digest};
@@ -293,8 +296,26 @@ pub fn validate(
     Ok(result)
 }
 
+/// A value as JSON for an error message, cut short (with `...`) past 64 KiB.
 pub fn describe(v: &Val) -> String {
-    stringify(v, false)
+    const LONGEST: u64 = 64 << 10;
+    let mut meter = Meter::new(Budget {
+        steps: u64::MAX,
+        memory: LONGEST,
+    });
+    let mut w = JsonWriter::new(false, false, &mut meter);
+    match w.write(v, 0) {
+        Ok(()) => w.out,
+        Err(_) => {
+            let mut end = (LONGEST as usize).min(w.out.len());
+            while !w.out.is_char_boundary(end) {
+                end -= 1;
+            }
+            w.out.truncate(end);
+            w.out.push_str("...");
+            w.out
+        }
+    }
 }
 
 /// Compares strings by UTF-16 code units, as JavaScript does.
@@ -324,85 +345,117 @@ fn json_escape(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn write_json(v: &Val, pretty: bool, indent: usize, out: &mut String) {
-    match v {
-        Val::Null => out.push_str("null"),
-        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        // NaN is no JSON number: JSON.stringify writes null.
-        Val::Num(n) if n.is_nan() => out.push_str("null"),
-        Val::Num(n) if n.fract() == 0.0 => out.push_str(&format_number(*n)),
-        Val::Num(n) => out.push_str(&format_number(round15(*n))),
-        Val::Str(s) => json_escape(s, out),
-        Val::Func(_) => out.push_str("\"\""),
-        Val::Arr(a, _) => {
-            if a.is_empty() {
-                out.push_str("[]");
-                return;
-            }
-            out.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                if pretty {
-                    out.push('\n');
-                    out.push_str(&"  ".repeat(indent + 1));
-                }
-                write_json(x, pretty, indent + 1, out);
-            }
-            if pretty {
-                out.push('\n');
-                out.push_str(&"  ".repeat(indent));
-            }
-            out.push(']');
-        }
-        Val::Obj(o) => {
-            if o.is_empty() {
-                out.push_str("{}");
-                return;
-            }
-            out.push('{');
-            for (i, (k, x)) in o.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                if pretty {
-                    out.push('\n');
-                    out.push_str(&"  ".repeat(indent + 1));
-                }
-                json_escape(k, out);
-                out.push(':');
-                if pretty {
-                    out.push(' ');
-                }
-                write_json(x, pretty, indent + 1, out);
-            }
-            if pretty {
-                out.push('\n');
-                out.push_str(&"  ".repeat(indent));
-            }
-            out.push('}');
-        }
+/// Why [`JsonWriter`] stopped.
+enum WriteStop {
+    Limit(Exhausted),
+    /// An Infinity, where it must be finite.
+    Infinite(f64),
+}
+
+impl From<Exhausted> for WriteStop {
+    fn from(e: Exhausted) -> WriteStop {
+        WriteStop::Limit(e)
     }
 }
 
-pub fn stringify(v: &Val, pretty: bool) -> String {
-    let mut s = String::new();
-    write_json(v, pretty, 0, &mut s);
-    s
+/// Writes values as JSON (as `JSON.stringify` does, NaN as null), counting the values
+/// and checking the text against a meter: a value that holds one array many times is
+/// written out as many times.
+struct JsonWriter<'m> {
+    out: String,
+    pretty: bool,
+    /// An Infinity stops the writing (jsonata-js's D1001) instead of being written.
+    finite: bool,
+    meter: &'m mut Meter,
 }
 
-/// An array or object to write as JSON, or D1001 when it holds Infinity (which
-/// jsonata-js's number check rejects while writing it; NaN it writes as null).
-fn checked_finite(v: &Val, span: TextRange) -> R<&Val> {
-    match v.infinite() {
-        Some(n) => Err(super::value::out_of_range(n, span)),
-        None => Ok(v),
+impl<'m> JsonWriter<'m> {
+    fn new(pretty: bool, finite: bool, meter: &'m mut Meter) -> Self {
+        JsonWriter {
+            out: String::new(),
+            pretty,
+            finite,
+            meter,
+        }
+    }
+
+    /// Checks that the text written so far fits in the budget (it is counted as the
+    /// string it becomes).
+    fn count(&mut self) -> Result<(), Exhausted> {
+        self.meter.room(self.out.len())
+    }
+
+    fn newline(&mut self, indent: usize) {
+        if self.pretty {
+            self.out.push('\n');
+            for _ in 0..indent {
+                self.out.push_str("  ");
+            }
+        }
+    }
+
+    fn write(&mut self, v: &Val, indent: usize) -> Result<(), WriteStop> {
+        self.meter.step(1)?;
+        match v {
+            Val::Null => self.out.push_str("null"),
+            Val::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            // NaN is no JSON number: JSON.stringify writes null.
+            Val::Num(n) if n.is_nan() => self.out.push_str("null"),
+            Val::Num(n) if n.is_infinite() && self.finite => return Err(WriteStop::Infinite(*n)),
+            Val::Num(n) if n.fract() == 0.0 => self.out.push_str(&format_number(*n)),
+            Val::Num(n) => self.out.push_str(&format_number(round15(*n))),
+            Val::Str(s) => json_escape(s, &mut self.out),
+            Val::Func(_) => self.out.push_str("\"\""),
+            Val::Arr(a, _) if a.is_empty() => self.out.push_str("[]"),
+            Val::Arr(a, _) => {
+                self.out.push('[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    self.newline(indent + 1);
+                    self.write(x, indent + 1)?;
+                }
+                self.newline(indent);
+                self.out.push(']');
+            }
+            Val::Obj(o) if o.is_empty() => self.out.push_str("{}"),
+            Val::Obj(o) => {
+                self.out.push('{');
+                for (i, (k, x)) in o.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    self.newline(indent + 1);
+                    json_escape(k, &mut self.out);
+                    self.out.push(':');
+                    if self.pretty {
+                        self.out.push(' ');
+                    }
+                    self.write(x, indent + 1)?;
+                }
+                self.newline(indent);
+                self.out.push('}');
+            }
+        }
+        Ok(self.count()?)
+    }
+}
+
+/// An array or object as JSON text for `$string` and `&`, counted against the
+/// evaluation's budget; D1001 when it holds Infinity (which jsonata-js's number check
+/// rejects while writing it; NaN it writes as null).
+fn stringify_counted(v: &Val, pretty: bool, meter: &mut Meter, span: TextRange) -> R<String> {
+    let mut w = JsonWriter::new(pretty, true, meter);
+    match w.write(v, 0) {
+        Ok(()) => Ok(w.out),
+        Err(WriteStop::Infinite(n)) => Err(super::value::out_of_range(n, span)),
+        Err(WriteStop::Limit(e)) => Err(e.error(span)),
     }
 }
 
 /// `$string()` of a defined value.
-pub fn to_string(v: &Val, span: TextRange) -> R<String> {
+pub fn to_string(v: &Val, span: TextRange, meter: &mut Meter) -> R<String> {
     Ok(match v {
         Val::Str(s) => s.to_string(),
         Val::Func(_) => String::new(),
@@ -413,7 +466,7 @@ pub fn to_string(v: &Val, span: TextRange) -> R<String> {
                 span,
             ));
         }
-        other => stringify(checked_finite(other, span)?, false),
+        other => stringify_counted(other, false, meter, span)?,
     })
 }
 
@@ -431,12 +484,81 @@ fn str_arg(v: &Option<Val>) -> Option<Rc<str>> {
     }
 }
 
-fn items(v: &Option<Val>) -> Vec<Val> {
-    match v {
-        None => vec![],
-        Some(Val::Arr(a, _)) => a.to_vec(),
-        Some(v) => vec![v.clone()],
+/// The items of an argument, not copied: an array's, or a single value as one.
+enum Items {
+    None,
+    One([Val; 1]),
+    Many(Rc<Vec<Val>>),
+}
+
+impl std::ops::Deref for Items {
+    type Target = [Val];
+    fn deref(&self) -> &[Val] {
+        match self {
+            Items::None => &[],
+            Items::One(v) => v,
+            Items::Many(a) => a,
+        }
     }
+}
+
+impl Items {
+    /// The items as a plain array value (what a function passes as its third
+    /// argument), sharing them.
+    fn array(&self) -> Val {
+        match self {
+            Items::Many(a) => Val::Arr(a.clone(), Default::default()),
+            other => Val::array(other.to_vec()),
+        }
+    }
+}
+
+fn items(v: &Option<Val>) -> Items {
+    match v {
+        None => Items::None,
+        Some(Val::Arr(a, _)) => Items::Many(a.clone()),
+        Some(v) => Items::One([v.clone()]),
+    }
+}
+
+/// The built-ins that take time or memory in proportion to the size of their array
+/// and string arguments (what the others do does not depend on it).
+fn walks_arguments(name: &str) -> bool {
+    !matches!(
+        name,
+        "count"
+            | "exists"
+            | "type"
+            | "lookup"
+            | "random"
+            | "now"
+            | "millis"
+            | "uuid"
+            | "error"
+            | "assert"
+            | "abs"
+            | "floor"
+            | "ceil"
+            | "round"
+            | "sqrt"
+            | "power"
+            | "formatBase"
+            | "range"
+    )
+}
+
+/// The items there are to go through in `args`: an array's, and for a string as
+/// many as take the time of its bytes.
+fn argument_work(args: &[Option<Val>]) -> usize {
+    const BYTES_PER_ITEM: usize = BYTES_PER_STEP / ITEMS_PER_STEP;
+    args.iter()
+        .flatten()
+        .map(|v| match v {
+            Val::Arr(a, _) => a.len(),
+            Val::Str(s) => s.len() / BYTES_PER_ITEM,
+            _ => 0,
+        })
+        .sum()
 }
 
 fn s(x: impl AsRef<str>) -> Option<Val> {
@@ -495,8 +617,13 @@ fn regex_of(v: &Option<Val>) -> Option<Rc<fancy_regex::Regex>> {
 /// A regex match: byte start, byte end, capture groups.
 type Match = (usize, usize, Vec<Option<String>>);
 
-/// All matches of `re` in `text` as (byte start, byte end, groups).
-fn all_matches(re: &fancy_regex::Regex, text: &str, span: TextRange) -> R<Vec<Match>> {
+/// All matches of `re` in `text` as (byte start, byte end, groups), each counted.
+fn all_matches(
+    re: &fancy_regex::Regex,
+    text: &str,
+    meter: &mut Meter,
+    span: TextRange,
+) -> R<Vec<Match>> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos <= text.len() {
@@ -514,9 +641,14 @@ fn all_matches(re: &fancy_regex::Regex, text: &str, span: TextRange) -> R<Vec<Ma
                 span,
             ));
         }
-        let groups = (1..c.len())
+        let groups: Vec<Option<String>> = (1..c.len())
             .map(|i| c.get(i).map(|g| g.as_str().to_string()))
             .collect();
+        let group_bytes: usize = groups.iter().flatten().map(String::len).sum();
+        meter
+            .pass(1)
+            .and_then(|()| meter.alloc(std::mem::size_of::<Match>() + group_bytes))
+            .map_err(|e| e.error(span))?;
         out.push((m.start(), m.end(), groups));
         pos = m.end();
     }
@@ -584,7 +716,7 @@ fn matcher_matches(
     span: TextRange,
 ) -> R<Option<Vec<Match>>> {
     if let Some(re) = regex_of(matcher) {
-        return all_matches(&re, text, span).map(Some);
+        return all_matches(&re, text, &mut ev.meter, span).map(Some);
     }
     let Some(f @ Val::Func(_)) = matcher else {
         return Ok(None);
@@ -648,8 +780,12 @@ pub fn call(
 ) -> R<Option<Val>> {
     let sig = signature_of(name).unwrap_or_default();
     let a = validate(&sig, args, input, name, span)?;
+    ev.work(1, span)?;
+    if walks_arguments(name) {
+        ev.pass(argument_work(&a), span)?;
+    }
     let arg = |i: usize| -> Option<Val> { a.get(i).cloned().flatten() };
-    Ok(match name {
+    let result = match name {
         "sum" => {
             let Some(v) = arg(0) else { return Ok(None) };
             num(items(&Some(v))
@@ -692,7 +828,10 @@ pub fn call(
                         span,
                     ));
                 }
-                other => s(stringify(checked_finite(other, span)?, pretty)),
+                other => {
+                    let text = stringify_counted(other, pretty, &mut ev.meter, span)?;
+                    s(text)
+                }
             }
         }
         "length" => str_arg(&arg(0)).map(|x| Val::Num(x.chars().count() as f64)),
@@ -765,6 +904,7 @@ pub fn call(
             if (target - len).saturating_mul(longest) > MAX_STRING {
                 return Err(too_long(target.saturating_mul(longest), span));
             }
+            ev.room((target - len).saturating_mul(longest), span)?;
             let pad: String = ch.chars().cycle().take(target - len).collect();
             if width < 0.0 {
                 s(format!("{pad}{x}"))
@@ -800,53 +940,75 @@ pub fn call(
                 Some(l) => Some(l.floor() as usize),
                 None => None,
             };
-            let mut parts: Vec<String> = match arg(1) {
+            // The parts are counted as they are made: a string split into characters
+            // takes a hundred times its size.
+            let mut parts = Vec::new();
+            let mut add = |ev: &mut Evaluator, part: &str| -> R<bool> {
+                if limit.is_some_and(|l| parts.len() >= l) {
+                    return Ok(false);
+                }
+                ev.items(1, span)?;
+                ev.string(part.len(), span)?;
+                parts.push(Val::str(part));
+                Ok(true)
+            };
+            match arg(1) {
+                Some(Val::Str(sep)) if sep.is_empty() => {
+                    for (i, c) in x.char_indices() {
+                        if !add(ev, &x[i..i + c.len_utf8()])? {
+                            break;
+                        }
+                    }
+                }
                 Some(Val::Str(sep)) => {
-                    if sep.is_empty() {
-                        x.chars().map(|c| c.to_string()).collect()
-                    } else {
-                        x.split(&*sep).map(String::from).collect()
+                    for part in x.split(&*sep) {
+                        if !add(ev, part)? {
+                            break;
+                        }
                     }
                 }
                 p => {
                     let Some(ms) = matcher_matches(ev, &p, &x, None, input, span)? else {
                         return Ok(None);
                     };
-                    let mut out = Vec::new();
                     let mut last = 0;
                     for (st, en, _) in ms {
-                        out.push(x[last..st].to_string());
+                        if !add(ev, &x[last..st])? {
+                            break;
+                        }
                         last = en;
                     }
-                    out.push(x[last..].to_string());
-                    out
+                    add(ev, &x[last..])?;
                 }
-            };
-            if let Some(l) = limit {
-                parts.truncate(l);
             }
-            Some(Val::array(
-                parts.into_iter().map(|p| Val::str(&p)).collect(),
-            ))
+            Some(Val::array(parts))
         }
         "join" => {
             let Some(v) = arg(0) else { return Ok(None) };
             let sep = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
-            let parts: Vec<String> = items(&Some(v))
-                .iter()
-                .map(|x| match x {
-                    Val::Str(s) => s.to_string(),
-                    _ => String::new(),
-                })
-                .collect();
+            let parts = items(&Some(v));
+            let text = |x: &Val| match x {
+                Val::Str(s) => s.len(),
+                _ => 0,
+            };
             let total = parts
                 .iter()
-                .map(String::len)
+                .map(text)
                 .fold(sep.len().saturating_mul(parts.len()), usize::saturating_add);
             if total > MAX_STRING {
                 return Err(too_long(total, span));
             }
-            s(parts.join(&sep))
+            ev.room(total, span)?;
+            let mut out = String::with_capacity(total);
+            for (i, x) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(&sep);
+                }
+                if let Val::Str(x) = x {
+                    out.push_str(x);
+                }
+            }
+            s(out)
         }
         "match" => {
             let Some(x) = str_arg(&arg(0)) else {
@@ -875,6 +1037,10 @@ pub fn call(
                 {
                     break;
                 }
+                // An object of three members, the match and its groups.
+                ev.items(1 + groups.len(), span)?;
+                ev.members(3, span)?;
+                ev.string(en - st, span)?;
                 out.push(match_obj(&x, st, en, &groups));
             }
             Some(Val::seq(out))
@@ -905,9 +1071,15 @@ pub fn call(
                             span,
                         ));
                     }
-                    x.match_indices(&**p)
-                        .map(|(i, m)| (i, i + m.len(), vec![]))
-                        .collect()
+                    let mut ms = Vec::new();
+                    for (i, m) in x.match_indices(&**p) {
+                        if limit.is_some_and(|l| ms.len() >= l) {
+                            break;
+                        }
+                        ev.items(1, span)?;
+                        ms.push((i, i + m.len(), vec![]));
+                    }
+                    ms
                 }
                 p => match matcher_matches(ev, p, &x, limit, input, span)? {
                     Some(ms) => ms,
@@ -923,6 +1095,7 @@ pub fn call(
                 if out.len() > MAX_STRING {
                     return Err(too_long(out.len(), span));
                 }
+                ev.room(out.len(), span)?;
                 out.push_str(&x[last..st]);
                 match &replacement {
                     Some(Val::Str(r)) => expand_replacement(r, &x[st..en], &groups, &mut out),
@@ -1026,41 +1199,43 @@ pub fn call(
             (None, b) => b,
             (a, None) => a,
             (Some(a), Some(b)) => {
+                ev.items(flat_len(&a) + flat_len(&b), span)?;
                 let mut out = Vec::new();
                 push_flat(&mut out, a);
                 push_flat(&mut out, b);
                 Some(Val::array(out))
             }
         },
-        "reverse" => arg(0).map(|v| {
-            let mut x = items(&Some(v));
-            x.reverse();
-            Val::array(x)
-        }),
-        "shuffle" => arg(0).map(|v| {
-            let mut x = items(&Some(v));
-            for i in (1..x.len()).rev() {
-                let j = (ev.next_u64() % (i as u64 + 1)) as usize;
-                x.swap(i, j);
+        "reverse" => match arg(0) {
+            None => None,
+            Some(v) => {
+                let mut x = items(&Some(v)).to_vec();
+                ev.items(x.len(), span)?;
+                x.reverse();
+                Some(Val::array(x))
             }
-            Val::array(x)
-        }),
+        },
+        "shuffle" => match arg(0) {
+            None => None,
+            Some(v) => {
+                let mut x = items(&Some(v)).to_vec();
+                ev.items(x.len(), span)?;
+                for i in (1..x.len()).rev() {
+                    let j = (ev.next_u64() % (i as u64 + 1)) as usize;
+                    x.swap(i, j);
+                }
+                Some(Val::array(x))
+            }
+        },
         "distinct" => match arg(0) {
             Some(Val::Arr(a, f)) if a.len() <= 1 => Some(Val::Arr(a, f)),
-            Some(Val::Arr(a, _)) => {
-                let mut out: Vec<Val> = Vec::new();
-                for x in a.iter() {
-                    if !out.iter().any(|y| deep_equal(x, y)) {
-                        out.push(x.clone());
-                    }
-                }
-                Some(Val::array(out))
-            }
+            Some(Val::Arr(a, _)) => Some(Val::array(distinct(ev, &a, span)?)),
             other => other,
         },
         "zip" => {
-            let arrays: Vec<Vec<Val>> = a.iter().map(items).collect();
+            let arrays: Vec<Items> = a.iter().map(items).collect();
             let n = arrays.iter().map(|x| x.len()).min().unwrap_or(0);
+            ev.items(n * (arrays.len() + 1), span)?;
             Some(Val::array(
                 (0..n)
                     .map(|i| Val::array(arrays.iter().map(|x| x[i].clone()).collect()))
@@ -1069,20 +1244,26 @@ pub fn call(
         }
         "keys" => {
             let mut out: Vec<Rc<str>> = Vec::new();
-            let add = |o: &Obj, out: &mut Vec<Rc<str>>| {
+            let mut seen: std::collections::HashSet<Rc<str>> = Default::default();
+            let mut add = |ev: &mut Evaluator, o: &Obj| -> R<()> {
+                ev.pass(o.len(), span)?;
                 for k in o.keys() {
-                    if !out.contains(k) {
+                    if seen.insert(k.clone()) {
+                        ev.items(1, span)?;
                         out.push(k.clone());
                     }
                 }
+                Ok(())
             };
             match arg(0) {
-                Some(Val::Obj(o)) => add(&o, &mut out),
-                Some(Val::Arr(a, _)) => a.iter().for_each(|x| {
-                    if let Val::Obj(o) = x {
-                        add(o, &mut out)
+                Some(Val::Obj(o)) => add(ev, &o)?,
+                Some(Val::Arr(a, _)) => {
+                    for x in a.iter() {
+                        if let Val::Obj(o) = x {
+                            add(ev, o)?;
+                        }
                     }
-                }),
+                }
                 _ => return Ok(None),
             }
             Some(Val::seq(out.into_iter().map(Val::Str).collect()))
@@ -1090,26 +1271,38 @@ pub fn call(
         "lookup" => {
             let Some(v) = arg(0) else { return Ok(None) };
             let key = str_arg(&arg(1)).unwrap_or_else(|| Rc::from(""));
-            super::eval::lookup_field(&v, &key)
+            super::eval::lookup_field(&v, &key, &mut ev.meter).map_err(|e| e.error(span))?
         }
         "spread" => {
-            fn spread(v: &Val, out: &mut Vec<Val>) {
+            fn spread(v: &Val, out: &mut Vec<Val>, meter: &mut Meter) -> Result<(), Exhausted> {
+                meter.step(1)?;
                 match v {
-                    Val::Arr(a, _) => a.iter().for_each(|x| spread(x, out)),
+                    Val::Arr(a, _) => {
+                        for x in a.iter() {
+                            spread(x, out, meter)?;
+                        }
+                    }
                     Val::Obj(o) => {
                         for (k, x) in o.iter() {
+                            meter.items(1)?;
+                            meter.members(1)?;
+                            meter.alloc(super::budget::HEADER)?;
                             let mut m = Obj::new();
                             m.insert(k.clone(), x.clone());
                             out.push(Val::Obj(Rc::new(m)));
                         }
                     }
-                    other => out.push(other.clone()),
+                    other => {
+                        meter.items(1)?;
+                        out.push(other.clone());
+                    }
                 }
+                Ok(())
             }
             let Some(v) = arg(0) else { return Ok(None) };
             if let Val::Obj(_) | Val::Arr(..) = v {
                 let mut out = Vec::new();
-                spread(&v, &mut out);
+                spread(&v, &mut out, &mut ev.meter).map_err(|e| e.error(span))?;
                 Some(Val::seq(out))
             } else {
                 Some(v)
@@ -1118,8 +1311,9 @@ pub fn call(
         "merge" => {
             let Some(v) = arg(0) else { return Ok(None) };
             let mut out = Obj::new();
-            for x in items(&Some(v)) {
+            for x in items(&Some(v)).iter() {
                 if let Val::Obj(o) = x {
+                    ev.members(o.len(), span)?;
                     for (k, y) in o.iter() {
                         out.insert(k.clone(), y.clone());
                     }
@@ -1143,6 +1337,7 @@ pub fn call(
                     ],
                 );
                 if let Some(r) = ev.apply(&f, call_args, input, span)? {
+                    ev.hold(&r, span)?;
                     out.push(r);
                 }
             }
@@ -1165,6 +1360,7 @@ pub fn call(
                 );
                 let r = ev.apply(&f, call_args, input, span)?;
                 if truthy(r.as_ref()) {
+                    ev.members(1, span)?;
                     out.insert(k.clone(), v.clone());
                 }
             }
@@ -1192,11 +1388,11 @@ pub fn call(
         }
         "map" | "filter" => {
             let Some(arr) = arg(0) else { return Ok(None) };
-            let xs = items(&Some(arr.clone()));
-            let whole = Val::array(xs.clone());
+            let xs = items(&Some(arr));
+            let whole = xs.array();
             let f = arg(1).unwrap_or(Val::Null);
             let mut out = Vec::new();
-            for (i, x) in xs.into_iter().enumerate() {
+            for (i, x) in xs.iter().cloned().enumerate() {
                 let call_args = hof_args(
                     &f,
                     vec![
@@ -1208,9 +1404,11 @@ pub fn call(
                 let r = ev.apply(&f, call_args, input, span)?;
                 if name == "map" {
                     if let Some(r) = r {
+                        ev.hold(&r, span)?;
                         out.push(r);
                     }
                 } else if truthy(r.as_ref()) {
+                    ev.items(1, span)?;
                     out.push(x);
                 }
             }
@@ -1219,10 +1417,10 @@ pub fn call(
         "single" => {
             let Some(arr) = arg(0) else { return Ok(None) };
             let xs = items(&Some(arr));
-            let whole = Val::array(xs.clone());
+            let whole = xs.array();
             let f = arg(1);
             let mut found: Option<Val> = None;
-            for (i, x) in xs.into_iter().enumerate() {
+            for (i, x) in xs.iter().cloned().enumerate() {
                 let keep = match &f {
                     None => true,
                     Some(f) => {
@@ -1272,27 +1470,37 @@ pub fn call(
                     span,
                 ));
             }
-            let whole = Val::array(xs.clone());
-            let mut it = xs.into_iter().enumerate();
+            let whole = xs.array();
+            let mut it = xs.iter().cloned().enumerate();
             let mut acc = match arg(2) {
                 Some(init) => Some(init),
                 None => it.next().map(|(_, v)| v),
             };
             for (i, x) in it {
+                let previous = acc.clone();
                 let call_args = hof_args(
                     &f,
                     vec![acc, Some(x), Some(Val::Num(i as f64)), Some(whole.clone())],
                 );
                 acc = ev.apply(&f, call_args, input, span)?;
+                // An accumulator built anew each time (`$append($acc, $v)`, `$acc & $v`)
+                // leaves the previous one to be freed: it is not counted twice.
+                if let Some(p) = &previous {
+                    ev.meter.release(p);
+                }
             }
             acc
         }
         "sort" => {
             let Some(arr) = arg(0) else { return Ok(None) };
-            let xs = items(&Some(arr));
+            let xs = items(&Some(arr)).to_vec();
             if xs.len() <= 1 {
                 return Ok(Some(Val::array(xs)));
             }
+            let n = xs.len();
+            ev.items(n, span)?;
+            // The comparisons.
+            ev.pass(n * (n.ilog2() as usize + 1), span)?;
             match arg(1) {
                 None => {
                     let all_num = xs.iter().all(|x| matches!(x, Val::Num(_)));
@@ -1374,7 +1582,18 @@ pub fn call(
                 }
             }
         }
-        "clone" => arg(0).map(|v| Val::from_json(&v.to_json().unwrap_or(serde_json::Value::Null))),
+        "clone" => match arg(0) {
+            None => None,
+            Some(v) => {
+                // Shared parts come out as copies of their own: counted as written.
+                let json = match v.to_json_metered(false, &mut ev.meter) {
+                    Ok(json) => json,
+                    Err(super::value::NoJson::Limit(e)) => return Err(e.error(span)),
+                    Err(_) => serde_json::Value::Null,
+                };
+                Some(Val::from_json(&json))
+            }
+        },
         "now" => s(super::datetime::format_iso(ev.now)),
         "millis" => num(ev.now as f64),
         "fromMillis" => {
@@ -1492,6 +1711,7 @@ pub fn call(
                 ));
             }
             let xs = items(&Some(arr));
+            ev.items(xs.len() + xs.len().div_ceil(size as usize), span)?;
             Some(Val::array(
                 xs.chunks(size as usize)
                     .map(|c| Val::array(c.to_vec()))
@@ -1515,6 +1735,7 @@ pub fn call(
             if count > RANGE_MEMORY_LIMIT {
                 return Err(JsonataError::limit(MEMORY_LIMIT_MESSAGE, span));
             }
+            ev.items(count as usize, span)?;
             let mut out = Vec::new();
             let mut i = 0.0;
             while i < count {
@@ -1569,6 +1790,10 @@ pub fn call(
             let Some(x) = str_arg(&arg(0)) else {
                 return Ok(None);
             };
+            // A value can take forty times the bytes of its JSON text (`[1,1,...]`),
+            // and parsing builds it before it can be counted.
+            ev.room(x.len().saturating_mul(PARSED_SIZE), span)?;
+            ev.items(x.len() / 2, span)?;
             match serde_json::from_str::<serde_json::Value>(&x) {
                 Ok(v) => Some(Val::from_json(&v)),
                 Err(e) => {
@@ -1587,7 +1812,55 @@ pub fn call(
                 span,
             ));
         }
-    })
+    };
+    // A string result is new text (the functions that can make one much longer than
+    // their arguments count it before they build it).
+    if let Some(Val::Str(x)) = &result {
+        ev.meter.made_string(x.len()).map_err(|e| e.error(span))?;
+    }
+    Ok(result)
+}
+
+/// The items of `$distinct`: the first of each set of deep-equal items, in order.
+/// Numbers, strings, booleans and null are found in a set; arrays, objects and
+/// functions are compared with those kept before them, each comparison counted.
+fn distinct(ev: &mut Evaluator, a: &[Val], span: TextRange) -> R<Vec<Val>> {
+    #[derive(Hash, PartialEq, Eq)]
+    enum Key {
+        Null,
+        Bool(bool),
+        /// The bits of the number, with -0 as 0 (they are equal).
+        Num(u64),
+        Str(Rc<str>),
+    }
+    let mut seen: std::collections::HashSet<Key> = Default::default();
+    let mut kept: Vec<Val> = Vec::new();
+    let mut out = Vec::new();
+    for x in a {
+        let new = match x {
+            Val::Null => seen.insert(Key::Null),
+            Val::Bool(b) => seen.insert(Key::Bool(*b)),
+            // NaN equals nothing, itself included.
+            Val::Num(n) if n.is_nan() => true,
+            Val::Num(n) => seen.insert(Key::Num(if *n == 0.0 { 0 } else { n.to_bits() })),
+            Val::Str(s) => seen.insert(Key::Str(s.clone())),
+            Val::Arr(..) | Val::Obj(_) | Val::Func(_) => {
+                ev.pass(kept.len(), span)?;
+                if kept.iter().any(|y| deep_equal(x, y)) {
+                    false
+                } else {
+                    kept.push(x.clone());
+                    true
+                }
+            }
+        };
+        if new {
+            // The item, and its entry in the set.
+            ev.items(2, span)?;
+            out.push(x.clone());
+        }
+    }
+    Ok(out)
 }
 
 fn merge_sort(
@@ -1747,12 +2020,12 @@ fn percent_decode(s: &str, reserved: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The most bytes a parsed value takes for each byte of its JSON text: a node of
+/// `serde_json` for each two bytes (`1,`).
+const PARSED_SIZE: usize = std::mem::size_of::<serde_json::Value>() / 2;
+
 /// The most items `$range` gives before AWS's evaluation memory limit fails it.
 const RANGE_MEMORY_LIMIT: f64 = 360_145.0;
-
-/// What AWS says when an evaluation holds too much memory (a `TestState` cause).
-pub(crate) const MEMORY_LIMIT_MESSAGE: &str =
-    "Expression evaluation memory limit exceeded: Check for excessive memory usage";
 
 /// The first `nextDouble()` of `java.util.Random` seeded with `seed`: a 48-bit linear
 /// congruential generator, two draws of 26 and 27 bits.

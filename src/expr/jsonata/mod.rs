@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod ast;
+mod budget;
 pub(crate) mod datetime;
 pub mod eval;
 mod functions;
@@ -20,6 +21,7 @@ pub mod value;
 use crate::syntax::TextRange;
 pub use analysis::*;
 pub use ast::{BinOp, Kind, Node, Param, SortTerm};
+pub use budget::Budget;
 pub use eval::EvalOptions;
 
 /// A JSONata error: the reference implementation's code (`S0202`, `T2001`, `D3001`, ...),
@@ -136,6 +138,7 @@ pub fn evaluation_error(node: &Node) -> Option<JsonataError> {
         random_seed: Some(0),
         max_depth: 64,
         infinity_as_text: true,
+        budget: Budget::LINT,
     });
     let env = eval::new_frame(Some(&ev.root_env));
     let out = ev.eval_root(&ir, None, &env).err();
@@ -243,6 +246,7 @@ mod tests {
             random_seed: Some(7),
             max_depth: 0,
             infinity_as_text: false,
+            budget: Budget::default(),
         };
         evaluate_str(expr, input.as_ref(), &vars, &opts)
     }

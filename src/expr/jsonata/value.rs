@@ -82,6 +82,7 @@ mod tests {
     }
 }
 
+use super::budget::{Exhausted, Meter};
 use super::eval::Func;
 use indexmap::IndexMap;
 use std::rc::Rc;
@@ -180,16 +181,29 @@ impl Val {
     /// Converts to JSON. Functions, and Infinity or NaN (which a division by zero or an
     /// overflow leaves), have no JSON form: the first one found is the error.
     pub fn to_json(&self) -> Result<serde_json::Value, NoJson> {
-        self.json(false)
+        self.json(false, &mut Meter::default())
     }
 
     /// [`Val::to_json`], with an Infinity written as the text `"Infinity"` or
     /// `"-Infinity"` (Step Functions' way; NaN still has no JSON form).
     pub fn to_json_infinity_as_text(&self) -> Result<serde_json::Value, NoJson> {
-        self.json(true)
+        self.json(true, &mut Meter::default())
     }
 
-    fn json(&self, infinity_as_text: bool) -> Result<serde_json::Value, NoJson> {
+    /// [`Val::to_json`] or [`Val::to_json_infinity_as_text`], counting what it builds
+    /// against `meter`: a value that holds one array many times is written out as many
+    /// times.
+    pub(crate) fn to_json_metered(
+        &self,
+        infinity_as_text: bool,
+        meter: &mut Meter,
+    ) -> Result<serde_json::Value, NoJson> {
+        self.json(infinity_as_text, meter)
+    }
+
+    fn json(&self, infinity_as_text: bool, meter: &mut Meter) -> Result<serde_json::Value, NoJson> {
+        const NODE: usize = std::mem::size_of::<serde_json::Value>();
+        meter.step(1).map_err(NoJson::Limit)?;
         Ok(match self {
             Val::Null => serde_json::Value::Null,
             Val::Bool(b) => serde_json::Value::Bool(*b),
@@ -198,31 +212,28 @@ impl Val {
             ),
             Val::Num(n) if !n.is_finite() => return Err(NoJson::NonFinite(*n)),
             Val::Num(n) => num_to_json(*n),
-            Val::Str(s) => serde_json::Value::String(s.to_string()),
-            Val::Arr(a, _) => serde_json::Value::Array(
-                a.iter()
-                    .map(|v| v.json(infinity_as_text))
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
+            Val::Str(s) => {
+                meter.alloc(s.len()).map_err(NoJson::Limit)?;
+                serde_json::Value::String(s.to_string())
+            }
+            Val::Arr(a, _) => {
+                meter.alloc(a.len() * NODE).map_err(NoJson::Limit)?;
+                serde_json::Value::Array(
+                    a.iter()
+                        .map(|v| v.json(infinity_as_text, meter))
+                        .collect::<Result<Vec<_>, _>>()?,
+                )
+            }
             Val::Obj(o) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in o.iter() {
-                    m.insert(k.to_string(), v.json(infinity_as_text)?);
+                    meter.alloc(2 * NODE + k.len()).map_err(NoJson::Limit)?;
+                    m.insert(k.to_string(), v.json(infinity_as_text, meter)?);
                 }
                 serde_json::Value::Object(m)
             }
             Val::Func(_) => return Err(NoJson::Function),
         })
-    }
-
-    /// The first Infinity inside an array or object (or the value itself).
-    pub fn infinite(&self) -> Option<f64> {
-        match self {
-            Val::Num(n) if n.is_infinite() => Some(*n),
-            Val::Arr(a, _) => a.iter().find_map(Val::infinite),
-            Val::Obj(o) => o.values().find_map(Val::infinite),
-            _ => None,
-        }
     }
 }
 
@@ -231,6 +242,8 @@ impl Val {
 pub enum NoJson {
     Function,
     NonFinite(f64),
+    /// Writing it out would exceed the evaluation's budget.
+    Limit(Exhausted),
 }
 
 impl NoJson {
@@ -244,6 +257,7 @@ impl NoJson {
                 span,
             ),
             NoJson::NonFinite(n) => out_of_range(n, span),
+            NoJson::Limit(e) => e.error(span),
         }
     }
 }

@@ -316,6 +316,7 @@ fn constant_condition(tree: &jn::Node, output: &Node<'_>) -> Option<bool> {
         random_seed: Some(0),
         max_depth: 0,
         infinity_as_text: false,
+        budget: jn::Budget::LINT,
     };
     match jn::evaluate(tree, None, &bindings, &options) {
         Ok(Some(serde_json::Value::Bool(b))) => Some(b),
