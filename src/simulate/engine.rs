@@ -190,6 +190,8 @@ pub(crate) struct Runner<'p> {
     pub children: Vec<ChildRun>,
     /// Events kept for children so far, up to [`CHILD_EVENTS`].
     child_events: usize,
+    /// [`super::Execution::children_omitted`].
+    pub children_omitted: Vec<super::OmittedChildren>,
     /// A Task state of a Parallel branch or Map iteration failed and nothing caught
     /// it: the Parallel or Map records `TaskStateAborted` for it (AWS never exits
     /// such a state).
@@ -539,6 +541,7 @@ impl<'p> Runner<'p> {
             child_stack: Vec::new(),
             children: Vec::new(),
             child_events: 0,
+            children_omitted: Vec::new(),
             task_aborted: false,
             now_ms: start_ms,
             deadline_ms,
@@ -2142,12 +2145,18 @@ impl<'p> Runner<'p> {
                 })?;
             } else {
                 if let Some(id) = map_run {
-                    self.child_stack.push(ChildRun {
-                        map_run: id,
-                        index: i,
-                        events: Vec::new(),
-                        choices: Vec::new(),
-                    });
+                    if self.child_events < CHILD_EVENTS {
+                        self.child_stack.push(ChildRun {
+                            map_run: id,
+                            index: i,
+                            events: Vec::new(),
+                            choices: Vec::new(),
+                        });
+                    } else {
+                        // Past the cap a child would keep nothing but its place in
+                        // the list, a million of them as much as their histories.
+                        self.omit_child(id, i);
+                    }
                 }
                 self.suppress += 1;
             }
@@ -2241,6 +2250,18 @@ impl Runner<'_> {
             self.emit(|| ("TaskStateAborted".into(), Value::Null))?;
         }
         Ok(())
+    }
+
+    /// Notes that item `index` of the Map Run of event `map_run` keeps no child history.
+    fn omit_child(&mut self, map_run: u64, index: usize) {
+        match self.children_omitted.last_mut() {
+            Some(o) if o.map_run == map_run => o.count += 1,
+            _ => self.children_omitted.push(super::OmittedChildren {
+                map_run,
+                first: index,
+                count: 1,
+            }),
+        }
     }
 
     fn map_run_failed(&mut self, distributed: bool) -> Result<(), Failure> {

@@ -170,8 +170,11 @@ pub struct Execution {
     /// `Default`), by the id of the `ChoiceStateExited` event. Empty without history.
     pub choices: Vec<(u64, Option<usize>)>,
     /// The child executions of the Distributed Map states the history records (not
-    /// part of it, as on AWS), in the order they ran. Empty without history.
+    /// part of it, as on AWS), in the order they ran, until they hold 200,000 events
+    /// in all. Empty without history.
     pub children: Vec<ChildRun>,
+    /// The items whose child executions came after that and are not in `children`.
+    pub children_omitted: Vec<OmittedChildren>,
     /// The error and cause of each Fail state the top-level history entered, by the
     /// id of its `FailStateEntered` event (AWS records them only when the execution
     /// fails there): for the trace of a Parallel or Map state that a Fail state inside
@@ -192,6 +195,18 @@ pub struct ChildRun {
     pub choices: Vec<(u64, Option<usize>)>,
 }
 
+/// Items of a Map Run whose child executions are not kept (see
+/// [`Execution::children_omitted`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OmittedChildren {
+    /// The id of the `MapRunStarted` event of the run.
+    pub map_run: u64,
+    /// The index of the first such item; the others follow it.
+    pub first: usize,
+    /// How many there are.
+    pub count: usize,
+}
+
 impl Execution {
     /// The `--format json` document.
     pub fn to_json(&self) -> Value {
@@ -209,6 +224,7 @@ impl Execution {
                 "events": c.events.iter().map(Event::to_json).collect::<Vec<_>>(),
                 "choices": choices_json(&c.choices),
             })).collect::<Vec<_>>(),
+            "childExecutionsOmitted": self.children_omitted.iter().map(|o| o.count).sum::<usize>(),
         })
     }
 }
@@ -338,6 +354,7 @@ fn run_on_this_thread(
         events: std::mem::take(&mut runner.events),
         choices: std::mem::take(&mut runner.choices),
         children: std::mem::take(&mut runner.children),
+        children_omitted: std::mem::take(&mut runner.children_omitted),
         fail_states: std::mem::take(&mut runner.fail_states),
         transitions: runner.transitions,
     })

@@ -698,6 +698,36 @@ fn jsonata_errors_are_catchable_query_evaluation_errors() {
 }
 
 #[test]
+fn child_executions_are_kept_up_to_the_cap_and_the_rest_counted() {
+    // One Pass state a child: two events each, so the 200,000 kept events hold the
+    // first 100,000 children, and the last one is only counted.
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+        "M": {"Type": "Map", "Items": "{% [0..100000] %}",
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+              "Output": "{% $count($states.result) %}", "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.output, Some(json!(100_001)));
+    assert_eq!(x.children.len(), 100_000);
+    assert_eq!(x.children[99_999].events.len(), 2);
+    let run_started = x.children[0].map_run;
+    assert_eq!(
+        x.children_omitted,
+        [OmittedChildren {
+            map_run: run_started,
+            first: 100_000,
+            count: 1
+        }]
+    );
+    assert_eq!(x.to_json()["childExecutionsOmitted"], json!(1));
+    assert!(
+        trace::text_report(&x).contains(
+            "[item 100000, child executions not shown: the trace keeps 200,000 events of child executions]"
+        )
+    );
+}
+
+#[test]
 fn a_runaway_jsonata_expression_fails_its_state_at_once() {
     // Ten million times ten million numbers: the evaluation budget stops it before it
     // builds the first ten million, with AWS's words for its own memory limit, and a

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::{ChildRun, Event, Execution, Status};
+use super::{ChildRun, Event, Execution, OmittedChildren, Status};
 use crate::graph::draw::{RunOverlay, Visit};
 
 fn detail<'a>(e: &'a super::Event, key: &str) -> &'a str {
@@ -124,6 +124,7 @@ struct History<'a> {
     events: &'a [Event],
     choices: &'a [(u64, Option<usize>)],
     children: &'a [ChildRun],
+    children_omitted: &'a [OmittedChildren],
     fail_states: &'a [(u64, Option<String>, Option<String>)],
 }
 
@@ -134,6 +135,7 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
         events: &exec.events,
         choices: &exec.choices,
         children: &exec.children,
+        children_omitted: &exec.children_omitted,
         fail_states: &exec.fail_states,
     };
     let open = walk_events(&mut s, history, 0, run);
@@ -391,11 +393,26 @@ fn walk_events<'a>(
                     events: &child.events,
                     choices: &child.choices,
                     children: &[],
+                    children_omitted: &[],
                     fail_states: &[],
                 };
                 for name in walk_events(s, inner, depth + 2, run) {
                     run.visit(name, Visit::Failed);
                 }
+            }
+            for o in history
+                .children_omitted
+                .iter()
+                .filter(|o| o.map_run == e.id)
+            {
+                let items = match o.count {
+                    1 => format!("item {}", o.first),
+                    n => format!("items {} to {}", o.first, o.first + n - 1),
+                };
+                let _ = writeln!(
+                    s,
+                    "{pad}  [{items}, child executions not shown: the trace keeps 200,000 events of child executions]"
+                );
             }
         }
         if k == "MapIterationStarted" {
