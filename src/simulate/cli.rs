@@ -437,7 +437,13 @@ pub fn run_to_strings(
     };
     match args.format {
         OutputFormat::Json => {
-            out.push_str(&serde_json::to_string_pretty(&exec.to_json()).unwrap_or_default());
+            // Taken over rather than copied: it can be tens of megabytes.
+            let text = exec.to_json_text();
+            if out.is_empty() {
+                *out = text;
+            } else {
+                out.push_str(&text);
+            }
             out.push('\n');
         }
         OutputFormat::Text => out.push_str(&text_report(&exec)),

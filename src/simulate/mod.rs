@@ -20,7 +20,7 @@ mod path;
 mod time;
 mod trace;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::syntax::{self, SourceKind};
 
@@ -134,15 +134,7 @@ impl Event {
 
     /// The AWS JSON shape: `{id, previousEventId, timestamp, type, <x>EventDetails}`.
     pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("id".into(), json!(self.id));
-        m.insert("previousEventId".into(), json!(self.previous_event_id));
-        m.insert("timestamp".into(), json!(self.timestamp));
-        m.insert("type".into(), json!(self.kind));
-        if !self.details.is_null() {
-            m.insert(self.details_key(), self.details.clone());
-        }
-        Value::Object(m)
+        serde_json::to_value(EventJson(self)).unwrap_or(Value::Null)
     }
 }
 
@@ -210,30 +202,98 @@ pub struct OmittedChildren {
 impl Execution {
     /// The `--format json` document.
     pub fn to_json(&self) -> Value {
-        json!({
-            "status": self.status.as_str(),
-            "output": self.output.clone().unwrap_or(Value::Null),
-            "error": self.error,
-            "cause": self.cause,
-            "events": self.events.iter().map(Event::to_json).collect::<Vec<_>>(),
-            "transitions": self.transitions,
-            "choices": choices_json(&self.choices),
-            "childExecutions": self.children.iter().map(|c| json!({
-                "mapRunStartedEventId": c.map_run,
-                "index": c.index,
-                "events": c.events.iter().map(Event::to_json).collect::<Vec<_>>(),
-                "choices": choices_json(&c.choices),
-            })).collect::<Vec<_>>(),
-            "childExecutionsOmitted": self.children_omitted.iter().map(|o| o.count).sum::<usize>(),
-        })
+        serde_json::to_value(ExecutionJson(self)).unwrap_or(Value::Null)
+    }
+
+    /// [`Execution::to_json`] as indented text, written out as it is made: a long
+    /// history held as values besides its text would take the memory twice over.
+    pub fn to_json_text(&self) -> String {
+        let mut text = Vec::new();
+        let _ = serde_json::to_writer_pretty(&mut text, &ExecutionJson(self));
+        String::from_utf8(text).unwrap_or_default()
     }
 }
 
-fn choices_json(choices: &[(u64, Option<usize>)]) -> Vec<Value> {
-    choices
-        .iter()
-        .map(|(event, rule)| json!({"eventId": event, "rule": rule}))
-        .collect()
+/// The JSON form of an [`Execution`], written member by member.
+struct ExecutionJson<'a>(&'a Execution);
+
+impl serde::Serialize for ExecutionJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let x = self.0;
+        let mut m = s.serialize_map(Some(9))?;
+        m.serialize_entry("status", x.status.as_str())?;
+        m.serialize_entry("output", x.output.as_ref().unwrap_or(&Value::Null))?;
+        m.serialize_entry("error", &x.error)?;
+        m.serialize_entry("cause", &x.cause)?;
+        m.serialize_entry("events", &EventsJson(&x.events))?;
+        m.serialize_entry("transitions", &x.transitions)?;
+        m.serialize_entry("choices", &ChoicesJson(&x.choices))?;
+        m.serialize_entry("childExecutions", &ChildrenJson(&x.children))?;
+        let omitted: usize = x.children_omitted.iter().map(|o| o.count).sum();
+        m.serialize_entry("childExecutionsOmitted", &omitted)?;
+        m.end()
+    }
+}
+
+struct EventsJson<'a>(&'a [Event]);
+
+impl serde::Serialize for EventsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(EventJson))
+    }
+}
+
+/// [`Event::to_json`], written member by member.
+struct EventJson<'a>(&'a Event);
+
+impl serde::Serialize for EventJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let e = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &e.id)?;
+        m.serialize_entry("previousEventId", &e.previous_event_id)?;
+        m.serialize_entry("timestamp", &e.timestamp)?;
+        m.serialize_entry("type", &e.kind)?;
+        if !e.details.is_null() {
+            m.serialize_entry(&e.details_key(), &e.details)?;
+        }
+        m.end()
+    }
+}
+
+struct ChoicesJson<'a>(&'a [(u64, Option<usize>)]);
+
+impl serde::Serialize for ChoicesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.0
+                .iter()
+                .map(|(event, rule)| json!({"eventId": event, "rule": rule})),
+        )
+    }
+}
+
+struct ChildrenJson<'a>(&'a [ChildRun]);
+
+impl serde::Serialize for ChildrenJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Child<'a>(&'a ChildRun);
+        impl serde::Serialize for Child<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let c = self.0;
+                let mut m = s.serialize_map(Some(4))?;
+                m.serialize_entry("mapRunStartedEventId", &c.map_run)?;
+                m.serialize_entry("index", &c.index)?;
+                m.serialize_entry("events", &EventsJson(&c.events))?;
+                m.serialize_entry("choices", &ChoicesJson(&c.choices))?;
+                m.end()
+            }
+        }
+        s.collect_seq(self.0.iter().map(Child))
+    }
 }
 
 /// Why a run could not start.
