@@ -203,6 +203,10 @@ pub(crate) struct Runner<'p> {
     /// The virtual time of the last transition that found the clock moved, and the
     /// transitions since ([`Runner::check_time_passes`]).
     still: (i64, u64),
+    /// Scope runs going round without the clock moving: since it last moved, each
+    /// has made more transitions than its scope has states, so it entered one of
+    /// them again.
+    looping: u32,
     rng: Cell<u64>,
     exec_input: Value,
     exec_name: String,
@@ -548,6 +552,7 @@ impl<'p> Runner<'p> {
             counters: HashMap::new(),
             transitions: 0,
             still: (start_ms, 0),
+            looping: 0,
             rng: Cell::new(intrinsic::splitmix(opts.seed)),
             exec_input: input,
             exec_name,
@@ -758,9 +763,11 @@ impl<'p> Runner<'p> {
 
     /// Ends an execution that has no history limit (an Express workflow, or
     /// `--max-events 0`) and made [`STILL_TRANSITIONS`] transitions without its virtual
-    /// clock moving: a loop with no Wait and no exit. With a deadline (Express's five
-    /// minutes, TimeoutSeconds) it times out, as AWS would end it; without one, only a
-    /// history kept in memory stops it, before it fills the memory.
+    /// clock moving. In a loop with no Wait and no exit, with a deadline (Express's
+    /// five minutes, TimeoutSeconds) it times out, as AWS would end it; without one,
+    /// only a history kept in memory stops it, before it fills the memory. Without a
+    /// loop (the iterations of a Map over a million items) the run would end, but its
+    /// history kept in memory could fill the memory first.
     fn check_time_passes(&mut self) -> Result<(), Failure> {
         if self.still.0 != self.now_ms {
             self.still = (self.now_ms, 0);
@@ -769,7 +776,8 @@ impl<'p> Runner<'p> {
         if self.max_events > 0 || self.still.1 <= STILL_TRANSITIONS {
             return Ok(());
         }
-        let (error, kind, why) = if self.deadline_ms.is_some() {
+        let looping = self.looping > 0;
+        let (error, kind, why) = if looping && self.deadline_ms.is_some() {
             (
                 "States.Timeout",
                 FailKind::TimedOut,
@@ -779,7 +787,11 @@ impl<'p> Runner<'p> {
             (
                 "States.Runtime",
                 FailKind::Fatal,
-                "with no history limit, the history of a loop without an exit would fill the memory (--no-history lets it run on)",
+                if looping {
+                    "with no history limit, the history of a loop without an exit would fill the memory (--no-history lets it run on)"
+                } else {
+                    "with no history limit, the history of so many states would fill the memory (--no-history lets it run on)"
+                },
             )
         } else {
             return Ok(());
@@ -1036,12 +1048,42 @@ impl<'p> Runner<'p> {
         input: Value,
         vars: &mut Vars,
     ) -> Result<Value, Failure> {
+        let mut looping = false;
+        let r = self.run_scope_states(scope_id, input, vars, &mut looping);
+        if looping {
+            self.looping -= 1;
+        }
+        r
+    }
+
+    /// [`Runner::run_scope`]; `looping` tells whether this run counts in
+    /// [`Runner::looping`].
+    fn run_scope_states(
+        &mut self,
+        scope_id: usize,
+        input: Value,
+        vars: &mut Vars,
+        looping: &mut bool,
+    ) -> Result<Value, Failure> {
         let prog = self.prog;
         let scope: &'p CScope = &prog.scopes[scope_id];
         let mut idx = scope.start;
         let mut input = input;
+        // The transitions of this run since the clock last moved.
+        let mut still = (self.now_ms, 0);
         loop {
             self.transitions += 1;
+            if still.0 != self.now_ms {
+                still = (self.now_ms, 0);
+                if std::mem::take(looping) {
+                    self.looping -= 1;
+                }
+            }
+            still.1 += 1;
+            if !*looping && still.1 > scope.states.len() {
+                *looping = true;
+                self.looping += 1;
+            }
             self.check_time_passes()?;
             match self.run_state(&scope.states[idx], input, vars)? {
                 Flow::Next(n, out) => {

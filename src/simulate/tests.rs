@@ -182,6 +182,47 @@ fn a_loop_in_which_no_time_passes_ends() {
 }
 
 #[test]
+fn many_states_in_which_no_time_passes_are_no_loop() {
+    // An inline Map over 100,000 items: 100,001 transitions without the clock moving,
+    // each state entered once in its iteration.
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+        "M": {"Type": "Map", "Items": "{% [1..100000] %}",
+              "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+              "Output": "{% $count($states.result) %}", "End": true}}});
+    let run_as = |machine_type, max_events, history| {
+        let opts = SimulationOptions {
+            machine_type,
+            max_events,
+            history,
+            ..Default::default()
+        };
+        simulate(&def.to_string(), &opts).unwrap()
+    };
+    // With its history kept and no limit to it, the run ends before the history
+    // fills the memory, saying why without calling it a loop.
+    let x = run_as(MachineType::Standard, Some(0), true);
+    assert_eq!(
+        (x.status, x.error.as_deref(), x.cause.as_deref()),
+        (
+            Status::Failed,
+            Some("States.Runtime"),
+            Some(
+                "asl-lint ended the execution after 100000 state transitions in which no time passed: with no history limit, the history of so many states would fill the memory (--no-history lets it run on)"
+            )
+        )
+    );
+    // Without history it runs to its end, in an Express workflow too (no time-out:
+    // it is no loop that would run until one).
+    for machine_type in [MachineType::Standard, MachineType::Express] {
+        let x = run_as(machine_type, Some(0), false);
+        assert_eq!(
+            (x.status, x.output),
+            (Status::Succeeded, Some(json!(100_000)))
+        );
+    }
+}
+
+#[test]
 fn item_batcher_selects_each_item_then_batches_with_the_batch_input() {
     let def = json!({"StartAt": "M", "States": {"M": {
         "Type": "Map", "ItemsPath": "$.items",
