@@ -1224,6 +1224,19 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
             "error: --mock for \"Call\": /0/Throw/Error: must be a string\n",
         ),
         (
+            r#"Call={"Throw": 5}"#,
+            "error: --mock for \"Call\": /Throw: must be an object with Error and Cause\n",
+        ),
+        // A failure with no error name: only a callback can fail so on AWS.
+        (
+            r#"Call={"Throw": {}}"#,
+            "error: the mock of \"Call\" throws no Error: a failed task has an error name, and Step Functions Local requires one ({\"Throw\": {\"Error\": \"States.TaskFailed\", \"Cause\": \"...\"}}); only a .waitForTaskToken task whose callback sends none fails without one\n",
+        ),
+        (
+            r#"Call={"0": {"Return": 1}, "1-2": {"Throw": {"Cause": "x"}}}"#,
+            "error: the mock of \"Call\" throws no Error for invocations 1-2: a failed task has an error name, and Step Functions Local requires one ({\"Throw\": {\"Error\": \"States.TaskFailed\", \"Cause\": \"...\"}}); only a .waitForTaskToken task whose callback sends none fails without one\n",
+        ),
+        (
             r#"Call={"Return": "#,
             "error: --mock for \"Call\": not valid JSON at line 1, column 11: EOF while parsing a value at line 1 column 11\n",
         ),

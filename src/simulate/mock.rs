@@ -33,6 +33,19 @@ impl StateMock {
         }
     }
 
+    /// The invocations (`""` for all, `"0"`, `"1-2"`) of the first response that throws
+    /// no error name, if one does.
+    pub fn nameless_throw(&self) -> Option<String> {
+        self.ranges.iter().find_map(|(a, b, r)| match r {
+            MockResponse::Throw { error: None, .. } => Some(match (a, b) {
+                (0, &u64::MAX) => String::new(),
+                (a, b) if a == b => a.to_string(),
+                (a, b) => format!("{a}-{b}"),
+            }),
+            _ => None,
+        })
+    }
+
     /// The response for invocation `n`; past the last range the last response repeats.
     pub fn response(&self, n: u64) -> Option<&MockResponse> {
         self.ranges

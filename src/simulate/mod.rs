@@ -399,6 +399,7 @@ fn run_on_this_thread(
     if let Some(name) = &opts.start_at {
         prog.scopes[0].start = start_state(&prog, name)?;
     }
+    check_thrown_errors(&prog, &opts.mocks)?;
     let mut runner = engine::Runner::new(&prog, opts, &opts.mocks, opts.input.clone());
     let end = runner.run();
     let (status, output, error, cause) = match end.output {
@@ -418,6 +419,44 @@ fn run_on_this_thread(
         fail_states: std::mem::take(&mut runner.fail_states),
         transitions: runner.transitions,
     })
+}
+
+/// Refuses a mocked failure with no error name (`{"Throw": {}}`, a slip for
+/// `{"Throw": {"Error": ...}}`), which Step Functions Local requires: every failed task
+/// has one on AWS, except a `.waitForTaskToken` task whose callback was sent without
+/// one (AWS then records none, and a catcher reads `"Error": null`).
+fn check_thrown_errors(prog: &compile::Program, mocks: &Mocks) -> Result<(), SimulationError> {
+    for st in prog.scopes.iter().flat_map(|scope| &scope.states) {
+        let Some(invocations) = mocks
+            .states
+            .get(&st.name)
+            .and_then(StateMock::nameless_throw)
+        else {
+            continue;
+        };
+        let callback = st.ty == crate::model::StateType::Task
+            && st
+                .def
+                .get("Resource")
+                .and_then(Value::as_str)
+                .is_some_and(|r| r.ends_with(".waitForTaskToken"));
+        if callback {
+            continue;
+        }
+        let which = match invocations.as_str() {
+            "" => String::new(),
+            n if n.contains('-') => format!(" for invocations {n}"),
+            n => format!(" for invocation {n}"),
+        };
+        return Err(SimulationError::Options(format!(
+            "the mock of \"{}\" throws no Error{which}: a failed task has an error name, and \
+             Step Functions Local requires one ({{\"Throw\": {{\"Error\": \"States.TaskFailed\", \
+             \"Cause\": \"...\"}}}}); only a .waitForTaskToken task whose callback sends none \
+             fails without one",
+            st.name
+        )));
+    }
+    Ok(())
 }
 
 /// The index of the top-level state `name`, or why it cannot start the execution.

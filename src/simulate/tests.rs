@@ -715,6 +715,42 @@ fn jsonata_states_output_assign_and_condition() {
 }
 
 #[test]
+fn only_a_callback_task_fails_without_an_error_name() {
+    // AWS records no error when a callback is sent without one (SendTaskFailure with
+    // no error): a catcher reads null. Any other task always has one.
+    let callback = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+              "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
+        "H": {"Type": "Pass", "End": true}}});
+    let nameless = || Mocks {
+        states: [(
+            "T".to_string(),
+            StateMock::always(MockResponse::Throw {
+                error: None,
+                cause: None,
+            }),
+        )]
+        .into(),
+    };
+    let x = run_with(callback.clone(), json!({}), nameless());
+    assert_eq!(x.output, Some(json!({"Error": null, "Cause": null})));
+    let mut lambda = callback;
+    lambda["States"]["T"]["Resource"] = json!("arn:aws:states:::lambda:invoke");
+    lambda["States"]["T"]["Parameters"] = json!({"FunctionName": "f"});
+    let opts = SimulationOptions {
+        mocks: nameless(),
+        ..SimulationOptions::default()
+    };
+    let e = simulate(&lambda.to_string(), &opts).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("the mock of \"T\" throws no Error: a failed task has an error name"),
+        "{e}"
+    );
+}
+
+#[test]
 fn jsonata_errors_are_catchable_query_evaluation_errors() {
     let def = json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
         "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $nope %}",
