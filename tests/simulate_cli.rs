@@ -807,6 +807,13 @@ fn input_as_json_text_a_file_or_a_file_url() {
     assert!(last(&out).ends_with(r#"{"id":2}"#), "{out}");
     let (_, out, _) = run(&[&def, "--input", &format!("file://{file}")], "");
     assert!(last(&out).ends_with(r#"{"id":2}"#), "{out}");
+    // A byte order mark before the JSON, as some editors write it, from a file or
+    // standard input (the definition may have one too).
+    let file = dir.file("bom.json", "\u{feff}{\"id\": 3}");
+    let (code, out, _) = run(&[&def, "--input", &file], "");
+    assert!(code == 0 && last(&out).ends_with(r#"{"id":3}"#), "{out}");
+    let (code, out, _) = run(&[&def, "--input", "-"], "\u{feff}{\"id\": 4}");
+    assert!(code == 0 && last(&out).ends_with(r#"{"id":4}"#), "{out}");
     // Neither a file nor JSON: exit 2, saying what --input takes.
     let (code, _, err) = run(&[&def, "--input", "missing.json"], "");
     assert_eq!(code, 2);

@@ -96,6 +96,12 @@ pub struct SimulateArgs {
     pub seed: u64,
 }
 
+/// `text` without the byte order mark an editor may write at the start of a UTF-8
+/// file (JSON has none, and serde_json stops at it; definitions may start with one).
+pub(crate) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Builds the options from the arguments, reading the files named.
 pub fn options_from_args(
     args: &SimulateArgs,
@@ -140,7 +146,7 @@ pub fn options_from_args(
                 )
             })?
         };
-        opts.input = serde_json::from_str(&text).map_err(|e| {
+        opts.input = serde_json::from_str(without_bom(&text)).map_err(|e| {
             format!(
                 "the input is not valid JSON (line {}, column {}): {e}",
                 e.line(),
@@ -157,7 +163,7 @@ pub fn options_from_args(
     if let Some(p) = &args.context {
         let text = crate::files::read_to_string(p)
             .map_err(|e| format!("cannot read the context file {}: {e}", p.display()))?;
-        let v: Value = serde_json::from_str(&text).map_err(|e| {
+        let v: Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
             format!(
                 "the context file {} is not valid JSON (line {}, column {}): {e}",
                 p.display(),
@@ -226,7 +232,7 @@ pub fn options_from_args(
                 .map_err(|e| format!("--variables: cannot read {path}: {e}"))?,
             None => arg.clone(),
         };
-        let v: Value = serde_json::from_str(&text).map_err(|e| {
+        let v: Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
             format!(
                 "--variables is not valid JSON (line {}, column {}): {e}",
                 e.line(),

@@ -132,7 +132,7 @@ impl MockConfig {
     /// Parses the text of a mock config file. Errors name the line and column (for JSON
     /// syntax) or the JSON location of the bad entry.
     pub fn parse(text: &str) -> Result<MockConfig, String> {
-        let root: Value = serde_json::from_str(text).map_err(|e| {
+        let root: Value = serde_json::from_str(super::cli::without_bom(text)).map_err(|e| {
             format!(
                 "mock config is not valid JSON at line {}, column {}: {e}",
                 e.line(),
@@ -285,7 +285,7 @@ impl StateMock {
     /// response (`{"Return": ...}` or `{"Throw": {"Error": ..., "Cause": ...}}`, for every
     /// invocation), or a MockedResponses item (`{"0": {...}, "1-2": {...}}`).
     pub fn parse(text: &str) -> Result<StateMock, String> {
-        let v: Value = serde_json::from_str(text).map_err(|e| {
+        let v: Value = serde_json::from_str(super::cli::without_bom(text)).map_err(|e| {
             format!(
                 "not valid JSON at line {}, column {}: {e}",
                 e.line(),
@@ -367,6 +367,25 @@ mod tests {
         };
         assert_eq!(s.response(2), Some(&thrown));
         assert_eq!(s.response(7), Some(&thrown));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_error() {
+        let with_bom = format!("\u{feff}{CFG}");
+        let m = MockConfig::parse(&with_bom)
+            .unwrap()
+            .test_case("M", "T")
+            .unwrap();
+        assert_eq!(
+            m.states["S"],
+            MockConfig::parse(CFG)
+                .unwrap()
+                .test_case("M", "T")
+                .unwrap()
+                .states["S"]
+        );
+        let one = StateMock::parse("\u{feff}{\"Return\": 1}").unwrap();
+        assert_eq!(one.response(0), Some(&MockResponse::Return(json!(1))));
     }
 
     #[test]
