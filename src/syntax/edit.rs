@@ -390,7 +390,9 @@ fn json_string(s: &str) -> String {
 /// JSON on one line, with a space after each `:` and `,` as in most hand-written
 /// definitions.
 fn compact(value: &Json) -> String {
-    let mut out = String::new();
+    // Room for a typical fix's value at once: growing by reallocation frees a page
+    // at each step, which the allocator returns to the system at once (see main.rs).
+    let mut out = String::with_capacity(256);
     write_compact(&mut out, value);
     out
 }
@@ -439,7 +441,8 @@ fn write_json_string(out: &mut String, s: &str) {
 /// JSON over several lines: nested levels one `step` deeper, the closing bracket at
 /// `indent`.
 fn pretty(value: &Json, indent: &str, step: &str) -> String {
-    let mut out = String::new();
+    // As in `compact`.
+    let mut out = String::with_capacity(256);
     let mut line = String::from(indent);
     write_pretty(&mut out, value, &mut line, step);
     out
