@@ -1,4 +1,5 @@
 use crate::diagnostics::{Applicability, Fix};
+use crate::model::{State, StateMachine, StateType};
 use crate::rules::errors::{KNOWN_STATES_ERRORS, handler_lists};
 use crate::rules::{LintContext, Sink, declare_rule, did_you_mean, plain_key};
 
@@ -11,6 +12,10 @@ declare_rule! {
     /// ## Why is this bad?
     /// Error names are case-sensitive and tasks cannot raise names starting with `States.`:
     /// a misspelled predefined name matches nothing, so the retrier or catcher never runs.
+    ///
+    /// A Fail state can raise such a name, though (a published pattern ends a Parallel
+    /// branch early with `"Error": "States.QuorumMet"` and catches it on the Parallel):
+    /// a name that a Fail state inside the Parallel or Map raises is not reported.
     ///
     /// ## Example
     /// ```json
@@ -35,9 +40,27 @@ declare_rule! {
     }
 }
 
+/// The `States.` error names that Fail states inside `state` (a Parallel's branches, a
+/// Map's processor, at any depth) raise.
+fn raised_inside<'a>(machine: &StateMachine<'a, '_>, state: &State<'a, '_>) -> Vec<&'a str> {
+    machine
+        .all_states()
+        .filter(|s| s.kind == Some(StateType::Fail))
+        .filter(|s| {
+            machine
+                .ancestors(s.id.scope)
+                .any(|scope| machine.scope(scope).parent() == Some(state.id))
+        })
+        .filter_map(|s| s.field("Error")?.value.as_str())
+        .filter(|e| e.starts_with("States."))
+        .collect()
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
+        // Found only when a name needs it: most states raise none.
+        let mut raised = None;
         for list in handler_lists(state) {
             for (_, names) in &list.entries {
                 for n in names.iter() {
@@ -45,6 +68,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     if !name.starts_with("States.")
                         || KNOWN_STATES_ERRORS.contains(&name)
                         || name.starts_with("States.Http.")
+                        || raised
+                            .get_or_insert_with(|| raised_inside(machine, state))
+                            .contains(&name)
                     {
                         continue;
                     }
@@ -103,5 +129,29 @@ mod tests {
         let edit = &d[0].fixes[0].edits[0];
         assert_eq!(&text[edit.range.as_usize()], "States.TimeOut");
         assert_eq!(edit.replacement, "States.Timeout");
+    }
+
+    /// A Fail state in a branch raises the name the Parallel catches; the same name
+    /// caught where no Fail state inside raises it is still reported.
+    #[test]
+    fn a_name_a_fail_state_inside_raises() {
+        let text = r#"{"StartAt": "P", "States": {
+          "P": {"Type": "Parallel", "Branches": [
+            {"StartAt": "Met", "States": {"Met": {"Type": "Fail", "Error": "States.QuorumMet"}}}],
+            "Catch": [{"ErrorEquals": ["States.QuorumMet"], "Next": "Q"}], "Next": "Q"},
+          "Q": {"Type": "Parallel", "Branches": [
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}}],
+            "Catch": [{"ErrorEquals": ["States.QuorumMet"], "Next": "F"}], "End": true},
+          "F": {"Type": "Fail", "Error": "States.QuorumMet"}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL502".into()],
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &opts);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(
+            d[0].range.start as usize,
+            text.rfind("[\"States.QuorumMet\"]").unwrap() + 1
+        );
     }
 }
