@@ -8,6 +8,8 @@ declare_rule! {
     /// catcher for `States.ALL` or `States.TaskFailed`, and neither has any Parallel or Map
     /// state around it.
     ///
+    /// A state that catches some errors by name is reported with the names it catches.
+    ///
     /// This is information, not a mistake: some failures are meant to end the execution.
     /// State machines without any `Catch` are not reported. Switch the rule off with
     /// `--ignore ASL505`.
@@ -66,14 +68,28 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if covered {
             continue;
         }
-        sink.report(
-            state.name_range,
+        // A state with catchers for some errors: the message names them, so it does
+        // not read as "no Catch at all".
+        let caught: Vec<&str> = state
+            .catchers
+            .iter()
+            .filter_map(|c| c.node.get("ErrorEquals")?.as_array())
+            .flatten()
+            .filter_map(|n| n.as_str())
+            .collect();
+        let message = if caught.is_empty() {
             format!(
                 "a failure of \"{}\" ends the execution: no catcher handles it",
                 state.name
-            ),
-        )
-        .help = Some(
+            )
+        } else {
+            format!(
+                "\"{}\" catches only {}: any other failure ends the execution",
+                state.name,
+                caught.join(", ")
+            )
+        };
+        sink.report(state.name_range, message).help = Some(
             "add a Catch for States.ALL (or States.TaskFailed) if it should be handled".into(),
         );
     }
@@ -97,6 +113,22 @@ mod tests {
         assert_eq!(
             d[0].message,
             "a failure of \"U\" ends the execution: no catcher handles it"
+        );
+    }
+
+    #[test]
+    fn a_state_that_catches_some_errors_by_name() {
+        let text = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.Timeout", "Busy"], "Next": "F"}, {"ErrorEquals": ["Gone"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL505".into()],
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &opts);
+        assert_eq!(d.len(), 1);
+        assert_eq!(&text[d[0].range.as_usize()], "\"T\"");
+        assert_eq!(
+            d[0].message,
+            "\"T\" catches only States.Timeout, Busy, Gone: any other failure ends the execution"
         );
     }
 }
