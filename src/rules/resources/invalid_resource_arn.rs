@@ -1,11 +1,13 @@
-use crate::rules::resources::{PARTITIONS, parse_arn, task_resource};
+use crate::rules::resources::{PARTITIONS, parse_arn, resource_string, task_resource};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Reports a Task `Resource` that is not an ARN (`arn:partition:service:region:account:resource`)
     /// or names an unknown partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso*`, `aws-eusc`).
-    /// `${...}` placeholders are accepted: they are filled in at deploy time.
+    /// `${...}` placeholders are accepted: they are filled in at deploy time; but a
+    /// placeholder that is not closed (`${LambdaArn`), and text before the first one
+    /// that no ARN starts with (`x${Arn}`), are reported.
     ///
     /// ## Why is this bad?
     /// Step Functions only runs ARNs: a Lambda function, an activity or a service
@@ -35,6 +37,17 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
         let Some((m, text)) = task_resource(state) else {
+            if let Some((m, text)) = resource_string(state)
+                && let Some(problem) = placeholder_problem(text)
+            {
+                sink.report(
+                    m.range,
+                    format!("the Resource of \"{}\" is not an ARN: {problem}", state.name),
+                )
+                .help = Some(
+                    "write the ARN with closed placeholders, e.g. ${MyFunctionArn} or arn:${AWS::Partition}:states:::lambda:invoke".into(),
+                );
+            }
             continue;
         };
         match parse_arn(text) {
@@ -74,6 +87,44 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     }
 }
 
+/// Why a Resource with placeholders (`${...}`, `#{...}`) cannot be an ARN whatever they
+/// are replaced with: one is not closed, or the text before the first is not the start
+/// of `arn:`.
+fn placeholder_problem(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut first = None;
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if matches!(b[i], b'$' | b'#') && b[i + 1] == b'{' {
+            first.get_or_insert(i);
+            // The closing brace, past nested ones (Terraform's `${jsonencode({...})}`).
+            let mut depth = 0usize;
+            let close = b[i + 1..].iter().position(|&c| {
+                match c {
+                    b'{' => depth += 1,
+                    b'}' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            });
+            match close {
+                Some(at) => i += at + 2,
+                None => {
+                    return Some(format!(
+                        "the placeholder \"{}\" is not closed with '}}'",
+                        &text[i..]
+                    ));
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let before = &text[..first?];
+    let arn_start = before.starts_with("arn:") || "arn:".starts_with(before);
+    (!arn_start).then(|| format!("it starts with \"{before}\", and an ARN starts with \"arn:\""))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::lint::{LintOptions, lint_text};
@@ -111,6 +162,25 @@ mod tests {
         );
         assert_eq!(run("arn:aws-cn:states:::lambda:invoke"), vec![]);
         assert_eq!(run("${MyFunctionArn}"), vec![]);
+        assert_eq!(run("${A}${B}"), vec![]);
+        assert_eq!(run("#{Arn}"), vec![]);
+        assert_eq!(run("${jsonencode({a = 1})}"), vec![]);
+        assert_eq!(
+            run("${lambdaArn"),
+            vec![(
+                "\"${lambdaArn\"".to_string(),
+                "the Resource of \"A\" is not an ARN: the placeholder \"${lambdaArn\" is not closed with '}'"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            run("x${a}y"),
+            vec![(
+                "\"x${a}y\"".to_string(),
+                "the Resource of \"A\" is not an ARN: it starts with \"x\", and an ARN starts with \"arn:\""
+                    .to_string()
+            )]
+        );
         assert_eq!(run("arn:${AWS::Partition}:states:::lambda:invoke"), vec![]);
     }
 }
