@@ -432,6 +432,7 @@ pub static RULES: &[&Rule] = &[
     &structure::heartbeat_not_below_timeout::RULE,
     &structure::definition_too_large::RULE,
     &structure::state_data_too_large::RULE,
+    &structure::unknown_language_version::RULE,
     &graph::unknown_next_state::RULE,
     &graph::unknown_start_at::RULE,
     &graph::unknown_choice_target::RULE,

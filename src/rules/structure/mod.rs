@@ -21,6 +21,7 @@ pub mod state_data_too_large;
 pub mod state_name_too_long;
 pub mod transition_not_allowed;
 pub mod unknown_field;
+pub mod unknown_language_version;
 pub mod unknown_state_type;
 pub mod value_out_of_bounds;
 pub mod wrong_query_language_field;
