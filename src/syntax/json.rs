@@ -130,7 +130,8 @@ impl<'s> Parser<'s> {
             let start = self.pos;
             match self.bytes.get(self.pos + 1) {
                 Some(b'/') => {
-                    let end = memchr::memchr(b'\n', &self.bytes[start..])
+                    // A line ends at LF, CR LF or a lone CR (as the line index counts).
+                    let end = memchr::memchr2(b'\n', b'\r', &self.bytes[start..])
                         .map_or(self.bytes.len(), |i| start + i);
                     self.comments.push(Comment {
                         text: &self.text[start + 2..end],
@@ -933,6 +934,22 @@ mod tests {
             root.to_json(),
             serde_json::json!({"a": [1, -2500.0, true, null], "b\n": "xéy"})
         );
+    }
+
+    /// A line comment ends at a lone CR too (files saved with old Mac line ends):
+    /// it used to run to the end of the file, hiding every member after it.
+    #[test]
+    fn line_comment_ends_at_a_lone_cr() {
+        let text = "{\"a\": 1, // note\r\"b\": 2}";
+        let doc = parse(text);
+        let root = doc.root.unwrap();
+        assert_eq!(root.to_json(), serde_json::json!({"a": 1, "b": 2}));
+        let ranges: Vec<&str> = doc
+            .comments
+            .iter()
+            .map(|c| &text[c.range.as_usize()])
+            .collect();
+        assert_eq!(ranges, ["// note"]);
     }
 
     #[test]
