@@ -252,10 +252,8 @@ fn missing_mock_fails_with_a_clear_error() {
     // The run is shown, but a missing mock is a setup mistake (exit 2), not a failure of
     // the workflow (exit 1).
     assert_eq!(code, 2);
-    assert_eq!(
-        err,
-        "error: the run reached a Task with no mock (above); mock every Task it reaches\n"
-    );
+    const NO_MOCK: &str = "error: the run reached a Task with no mock or no mocked response for that call (above); mock every call the run makes\n";
+    assert_eq!(err, NO_MOCK);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["error"], "States.Runtime");
     assert!(
@@ -263,6 +261,10 @@ fn missing_mock_fails_with_a_clear_error() {
             "The Task state 'Call' (resource 'arn:aws:states:::lambda:invoke') has no mock"
         )
     );
+    // A mock without a response for the first call is the same kind of mistake.
+    let (code, _, err) = run(&[&def, "--mock", r#"Call={"1": {"Return": 1}}"#], "");
+    assert_eq!(code, 2);
+    assert_eq!(err, NO_MOCK);
 }
 
 #[test]

@@ -474,15 +474,15 @@ pub fn run_to_strings(
     if exec.status == Status::Succeeded {
         0
     } else if exec.error.as_deref() == Some("States.Runtime")
-        && exec
-            .cause
-            .as_deref()
-            .is_some_and(|c| c.contains(super::engine::NO_MOCK))
+        && exec.cause.as_deref().is_some_and(|c| {
+            c.contains(super::engine::NO_MOCK) || c.contains(super::engine::NO_RESPONSE)
+        })
     {
-        // Not the workflow's failure: the run lacked a mock. CI must not read it as one.
+        // Not the workflow's failure: the run lacked a mock, or a mock lacked a response
+        // for an invocation. CI must not read it as one.
         let _ = writeln!(
             err,
-            "error: the run reached a Task with no mock (above); mock every Task it reaches"
+            "error: the run reached a Task with no mock or no mocked response for that call (above); mock every call the run makes"
         );
         2
     } else {

@@ -23,6 +23,8 @@ use crate::model::StateType;
 /// The words of the failure of a Task the run reached without a mock: the command line
 /// tells that setup mistake from a failure of the workflow.
 pub(crate) const NO_MOCK: &str = "has no mock.";
+/// In the cause of the failure a mock without a response for an invocation ends a run with.
+pub(crate) const NO_RESPONSE: &str = "has no response for invocation";
 
 /// 256 KiB: the payload limit of Step Functions.
 pub(crate) const PAYLOAD_LIMIT: usize = 256 * 1024;
@@ -1850,7 +1852,7 @@ impl<'p> Runner<'p> {
             None => Err(Failure::new(
                 "States.Runtime",
                 format!(
-                    "{}The mock of '{}' has no response for invocation {k}.",
+                    "{}The mock of '{}' {NO_RESPONSE} {k}.",
                     self.prefix(fr),
                     st.name
                 ),

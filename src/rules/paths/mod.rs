@@ -583,6 +583,12 @@ pub(crate) fn reads_under<'a>(
 ) -> Vec<(TextRange, &'a str, Vec<&'a str>)> {
     input_reads(target)
         .into_iter()
+        // A path under `$.a...` names `a` in any notation, unless it escapes it: most
+        // paths are passed over without being parsed.
+        .filter(|(_, path)| {
+            at.first()
+                .is_none_or(|a| path.contains(a) || path.contains('\\'))
+        })
         .filter_map(|(range, path)| Some((range, path, below(plain_names(path)?, at)?)))
         .collect()
 }
