@@ -1837,6 +1837,27 @@ impl<'p> Runner<'p> {
                 Ok(v)
             }
             Some(MockResponse::Throw { error, cause }) => {
+                // A time-out comes when its time is up: the clock moves on by the
+                // state's TimeoutSeconds (HeartbeatSeconds for a heartbeat time-out), so
+                // an execution deadline that comes first ends the run, as on AWS.
+                let (is_timeout, is_heartbeat) = match error.as_deref() {
+                    Some("States.Timeout") => (true, false),
+                    Some("States.HeartbeatTimeout") => (false, true),
+                    _ => (false, false),
+                };
+                let after = match () {
+                    _ if is_timeout => timeout,
+                    _ if is_heartbeat => heartbeat,
+                    _ => None,
+                };
+                if let Some(s) = after {
+                    self.sleep_ms((s as i64).saturating_mul(1000))?;
+                }
+                // A task that times out on AWS has an empty cause.
+                let cause = match cause {
+                    None if is_timeout => Some(String::new()),
+                    c => c,
+                };
                 self.emit(|| failure_event(&error, &cause))?;
                 let kind = match error.as_deref() {
                     Some("States.Runtime") => FailKind::Fatal,

@@ -405,7 +405,13 @@ fn run_on_this_thread(
     let (status, output, error, cause) = match end.output {
         Ok(v) => (Status::Succeeded, Some(v), None, None),
         Err(f) if f.kind == engine::FailKind::TimedOut => (Status::TimedOut, None, None, f.cause),
-        Err(f) => (Status::Failed, None, f.error, f.cause),
+        Err(f) => {
+            // As the ExecutionFailed event has it: AWS records no cause for a time-out
+            // whose cause is empty.
+            let timeout = f.error.as_deref() == Some("States.Timeout");
+            let cause = f.cause.filter(|c| !(timeout && c.is_empty()));
+            (Status::Failed, None, f.error, cause)
+        }
     };
     Ok(Execution {
         status,

@@ -135,6 +135,43 @@ fn wait_uses_the_virtual_clock_and_execution_timeout() {
     assert_eq!(x.events.last().unwrap().kind, "ExecutionTimedOut");
 }
 
+/// A mocked time-out comes after the task's TimeoutSeconds (HeartbeatSeconds for a
+/// heartbeat time-out): the next state enters that much later, and an execution
+/// deadline that comes first times the execution out before the task does.
+#[test]
+fn a_mocked_time_out_takes_its_time() {
+    let def = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f"}, "TimeoutSeconds": 300, "HeartbeatSeconds": 60,
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "After"}], "End": true},
+        "After": {"Type": "Pass", "Parameters": {"t.$": "$$.State.EnteredTime", "error.$": "$.error"}, "End": true}}});
+    let mocks = |error: &str| {
+        let mut m = Mocks::new();
+        let mock = crate::simulate::mock::StateMock::parse(&format!(
+            r#"{{"Throw": {{"Error": "{error}"}}}}"#
+        ));
+        m.states.insert("T".into(), mock.unwrap());
+        m
+    };
+    // 1,700,000,000 s is 2023-11-14T22:13:20Z.
+    let x = run_with(def.clone(), json!({}), mocks("States.Timeout"));
+    assert_eq!(
+        x.output,
+        Some(
+            json!({"t": "2023-11-14T22:18:20.000Z", "error": {"Error": "States.Timeout", "Cause": ""}})
+        )
+    );
+    let x = run_with(def.clone(), json!({}), mocks("States.HeartbeatTimeout"));
+    assert_eq!(x.output.unwrap()["t"], "2023-11-14T22:14:20.000Z");
+    let mut deadline = def;
+    deadline["TimeoutSeconds"] = json!(100);
+    let x = run_with(deadline, json!({}), mocks("States.Timeout"));
+    assert_eq!((x.status, x.error.clone()), (Status::TimedOut, None));
+    let kinds: Vec<&str> = x.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds.last(), Some(&"ExecutionTimedOut"));
+    assert!(!kinds.contains(&"TaskTimedOut"), "{kinds:?}");
+}
+
 #[test]
 fn a_loop_in_which_no_time_passes_ends() {
     let def = json!({"StartAt": "A", "States": {
@@ -574,6 +611,7 @@ fn timeouts_in_the_history() {
     let failed = x.events.last().unwrap();
     assert_eq!(failed.kind, "ExecutionFailed");
     assert_eq!(failed.details.get("cause"), None);
+    assert_eq!(x.cause, None);
 }
 
 #[test]
