@@ -2266,8 +2266,12 @@ impl<'p> Runner<'p> {
                                 json!({"name": name, "index": i}),
                             )
                         })?;
+                        self.abort_failed_task()?;
+                    } else {
+                        // A child execution's failed Task is the child's: the parent's
+                        // history has only the Map Run's events.
+                        self.task_aborted = false;
                     }
-                    self.abort_failed_task()?;
                     if !tolerant {
                         self.map_run_failed(distributed)?;
                         // A Map Run tolerates no failed child unless told otherwise

@@ -448,6 +448,44 @@ fn a_distributed_map_tolerates_no_failed_child_by_default() {
     assert_eq!(run(def, json!([1, 2])).error.as_deref(), Some("Boom"));
 }
 
+/// A child execution's failed Task leaves no event in the parent's history, which
+/// has only the Map Run's (an inline Map's iteration records TaskStateAborted).
+#[test]
+fn a_failed_child_task_is_not_in_the_parent_history() {
+    let map = |mode: &str| {
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ToleratedFailurePercentage": 100,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": mode, "ExecutionType": "STANDARD"},
+                "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                    "Parameters": {"FunctionName": "f"}, "End": true}}},
+            "End": true}}})
+    };
+    let mut inline = map("INLINE");
+    inline["States"]["M"]
+        .as_object_mut()
+        .unwrap()
+        .remove("ToleratedFailurePercentage");
+    let throwing = || Mocks::new().throwing("T", "Boom", "c");
+    let kinds =
+        |x: &Execution| -> Vec<String> { x.events.iter().map(|e| e.kind.clone()).collect() };
+    let x = run_with(map("DISTRIBUTED"), json!([1]), throwing());
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(
+        kinds(&x),
+        [
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunSucceeded",
+            "MapStateSucceeded",
+            "MapStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    let x = run_with(inline, json!([1]), throwing());
+    assert!(kinds(&x).contains(&"TaskStateAborted".to_string()));
+}
+
 #[test]
 fn task_failed_matches_every_error_but_timeout() {
     let def = json!({"StartAt": "T", "States": {
