@@ -791,6 +791,132 @@ pub static CHOICE_RULE_FIELDS: &[Field] = &[
         "The variable is (or is not) an RFC 3339 timestamp string."
     ),
     field!(
+        "StringLessThanPath",
+        Types::ALL,
+        JP,
+        String,
+        "Lexical comparison: the variable is less than the string at this path."
+    ),
+    field!(
+        "StringGreaterThanPath",
+        Types::ALL,
+        JP,
+        String,
+        "Lexical comparison: the variable is greater than the string at this path."
+    ),
+    field!(
+        "StringLessThanEquals",
+        Types::ALL,
+        JP,
+        String,
+        "Lexical comparison: the variable is at most this string."
+    ),
+    field!(
+        "StringLessThanEqualsPath",
+        Types::ALL,
+        JP,
+        String,
+        "Lexical comparison: the variable is at most the string at this path."
+    ),
+    field!(
+        "StringGreaterThanEquals",
+        Types::ALL,
+        JP,
+        String,
+        "Lexical comparison: the variable is at least this string."
+    ),
+    field!(
+        "StringGreaterThanEqualsPath",
+        Types::ALL,
+        JP,
+        String,
+        "Lexical comparison: the variable is at least the string at this path."
+    ),
+    field!(
+        "NumericLessThanPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable is less than the number at this path."
+    ),
+    field!(
+        "NumericGreaterThanPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable is greater than the number at this path."
+    ),
+    field!(
+        "NumericLessThanEqualsPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable is at most the number at this path."
+    ),
+    field!(
+        "NumericGreaterThanEqualsPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable is at least the number at this path."
+    ),
+    field!(
+        "TimestampEqualsPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable (an RFC 3339 timestamp) is equal to the timestamp at this path."
+    ),
+    field!(
+        "TimestampLessThanPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable (an RFC 3339 timestamp) is less than the timestamp at this path."
+    ),
+    field!(
+        "TimestampGreaterThanPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable (an RFC 3339 timestamp) is greater than the timestamp at this path."
+    ),
+    field!(
+        "TimestampLessThanEquals",
+        Types::ALL,
+        JP,
+        String,
+        "The variable (an RFC 3339 timestamp) is at most this timestamp."
+    ),
+    field!(
+        "TimestampLessThanEqualsPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable (an RFC 3339 timestamp) is at most the timestamp at this path."
+    ),
+    field!(
+        "TimestampGreaterThanEquals",
+        Types::ALL,
+        JP,
+        String,
+        "The variable (an RFC 3339 timestamp) is at least this timestamp."
+    ),
+    field!(
+        "TimestampGreaterThanEqualsPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable (an RFC 3339 timestamp) is at least the timestamp at this path."
+    ),
+    field!(
+        "BooleanEqualsPath",
+        Types::ALL,
+        JP,
+        String,
+        "The variable equals the boolean at this path."
+    ),
+    field!(
         "Assign",
         Types::ALL,
         None,
