@@ -5,7 +5,7 @@
 
 use crate::model::context::{Below, CONTEXT_OBJECT, context_field};
 use crate::model::{QueryLanguage, StateMachine, StateType};
-use crate::syntax::{SourceKind, TextRange};
+use crate::syntax::{PathStep, SourceKind, TextRange};
 
 use super::catalog::{self, Field, Shape};
 use super::input_fields::{PathTarget, known_input, members_below, path_target, result_of};
@@ -109,8 +109,19 @@ fn complete(
                     .next()
                     .filter(|c| *c == '"' || *c == '\''),
             };
-            let existing = existing_keys(machine, cursor, current.as_deref());
-            key_completions(&ctx, machine, cursor, &existing, *has_colon)
+            let existing = existing_keys(machine, cursor, current.as_deref(), offset);
+            let mut items = key_completions(&ctx, machine, cursor, &existing, *has_colon);
+            // A member written before another one in JSON needs a comma after it, or
+            // accepting the completion breaks the document.
+            let next = text[range.end as usize..]
+                .bytes()
+                .find(|b| !b.is_ascii_whitespace());
+            if kind == SourceKind::Json && !*has_colon && next == Some(b'"') {
+                for item in &mut items {
+                    item.insert.push(',');
+                }
+            }
+            items
         }
         Slot::Value { key, range, .. } => {
             let range = &unterminated_word(text, *range);
@@ -160,10 +171,31 @@ fn existing_keys(
     machine: &StateMachine<'_, '_>,
     cursor: &Cursor,
     current: Option<&str>,
+    offset: u32,
 ) -> Vec<String> {
+    // A retrier, catcher or Choice rule: the innermost object at the cursor inside the
+    // state's Retry, Catch or Choices (a rule nested in And/Or/Not is its own).
+    let within = |id: crate::model::StateId, field: &str| {
+        let value = &machine.state(id).field(field)?.value;
+        let mut object = None;
+        for step in value.find_at(offset) {
+            let at = match step {
+                PathStep::Member(m) => &m.value,
+                PathStep::Index(_, n) => n,
+                PathStep::Key(_) => break,
+            };
+            if at.as_object().is_some() {
+                object = Some(at);
+            }
+        }
+        object
+    };
     let node = match cursor.container {
         Container::State(id) => Some(machine.state(id).node),
         Container::Machine(scope) => Some(machine.scope(scope).node),
+        Container::Retrier(id) => within(id, "Retry"),
+        Container::Catcher(id) => within(id, "Catch"),
+        Container::ChoiceRule { state, .. } => within(state, "Choices"),
         _ => None,
     };
     node.and_then(|n| n.as_object())
@@ -194,8 +226,11 @@ fn key_completions(
         Container::State(id) => {
             let state = machine.state(id);
             let ql = state.query_language;
+            // `Next` and `End` exclude each other (ASL105).
+            let has = |k: &str| existing.iter().any(|e| e == k);
             field_items(catalog::STATE_FIELDS, ql, &|f| {
                 state.kind.is_none_or(|t| f.types.contains(t))
+                    && !(f.name == "End" && has("Next") || f.name == "Next" && has("End"))
             })
         }
         Container::Machine(scope) => {
@@ -342,6 +377,14 @@ fn field_item(ctx: &Ctx<'_>, f: &Field, has_colon: bool) -> Completion {
             ("QueryLanguage", _, false) => "${1|JSONata,JSONPath|}".to_string(),
             ("End", _, _) => "true".to_string(),
             (_, Shape::String | Shape::Any, true) => "\"$1\"".to_string(),
+            // A first value the field accepts (most must be at least 1).
+            ("TimeoutSeconds" | "MaxDelaySeconds", Shape::Number, _) => "${1:60}".to_string(),
+            ("HeartbeatSeconds", Shape::Number, _) => "${1:30}".to_string(),
+            ("MaxAttempts", Shape::Number, _) => "${1:3}".to_string(),
+            ("BackoffRate", Shape::Number, _) => "${1:2}".to_string(),
+            ("IntervalSeconds" | "Seconds" | "MaxItemsPerBatch", Shape::Number, _) => {
+                "${1:1}".to_string()
+            }
             (_, Shape::Number, _) => "${1:0}".to_string(),
             (_, Shape::Bool, _) => "${1:true}".to_string(),
             (_, Shape::Object, true) => "{$1}".to_string(),
@@ -794,6 +837,75 @@ mod tests {
 
     fn labels(items: &[Completion]) -> Vec<&str> {
         items.iter().map(|c| c.label.as_str()).collect()
+    }
+
+    /// Every comparison operator is offered in a Choice rule, and no key the rule has;
+    /// a state with `Next` is not offered `End`; numbers start at a value they accept.
+    #[test]
+    fn choice_rules_next_and_end_and_number_defaults() {
+        let (text, off) = at(
+            "{\"StartAt\": \"C\", \"States\": {\"C\": {\"Type\": \"Choice\", \"Choices\": [{\"Variable\": \"$.n\", \"Next\": \"D\", |\n}], \"Default\": \"D\"}, \"D\": {\"Type\": \"Succeed\"}}}",
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let offered = labels(&items);
+        let mut operators = Vec::new();
+        for kind in ["String", "Numeric", "Timestamp"] {
+            for op in [
+                "Equals",
+                "LessThan",
+                "GreaterThan",
+                "LessThanEquals",
+                "GreaterThanEquals",
+            ] {
+                operators.push(format!("{kind}{op}"));
+                operators.push(format!("{kind}{op}Path"));
+            }
+        }
+        operators.extend(["StringMatches", "BooleanEquals", "BooleanEqualsPath"].map(String::from));
+        let missing: Vec<&String> = operators
+            .iter()
+            .filter(|o| !offered.contains(&o.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+        assert!(
+            !offered.contains(&"Variable") && !offered.contains(&"Next"),
+            "{offered:?}"
+        );
+
+        let (text, off) = at(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", \"Next\": \"B\", |\n}, \"B\": {\"Type\": \"Succeed\"}}}",
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        assert!(!labels(&items).contains(&"End"));
+        let timeout = items.iter().find(|c| c.label == "TimeoutSeconds").unwrap();
+        assert_eq!(timeout.insert, "\"TimeoutSeconds\": ${1:60}");
+        let heartbeat = items
+            .iter()
+            .find(|c| c.label == "HeartbeatSeconds")
+            .unwrap();
+        assert_eq!(heartbeat.insert, "\"HeartbeatSeconds\": ${1:30}");
+    }
+
+    /// A member completed before another one ends with a comma: the document stays JSON.
+    #[test]
+    fn a_json_member_before_another_gets_its_comma() {
+        let (text, off) = at(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\",\n \"|\"\n \"End\": true}}}",
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let retry = items.iter().find(|c| c.label == "Retry").unwrap();
+        assert_eq!(retry.insert, "\"Retry\": [$1],");
+        let mut edited = text.clone();
+        edited.replace_range(retry.range.as_usize(), &retry.insert.replace("$1", ""));
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&edited).is_ok(),
+            "{edited}"
+        );
+        // At the end of the object: no comma.
+        let (text, off) =
+            at("{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\", \"|\"\n}}}");
+        let items = completions(&text, SourceKind::Json, off);
+        assert!(items.iter().all(|c| !c.insert.ends_with(',')));
     }
 
     #[test]
