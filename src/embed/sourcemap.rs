@@ -236,8 +236,58 @@ impl SourceMap {
             self.range(range)
         };
         outer_text.get(outer.as_usize())?;
-        let escaped = escape(replacement, style)?;
+        let escaped = match style {
+            // Lines of a literal block scalar are written at the block's indentation.
+            Style::Block if replacement.contains('\n') => {
+                let indent = self.literal_block_indent(inner_text, outer_text, range.start)?;
+                replacement.replace('\n', &format!("\n{indent}"))
+            }
+            _ => escape(replacement, style)?,
+        };
         Some((outer, escaped))
+    }
+
+    /// The indentation of the literal (`|`) block scalar holding inner offset `at`:
+    /// `None` for a folded (`>`) one, where a line break is not kept as written.
+    fn literal_block_indent<'t>(
+        &self,
+        inner_text: &str,
+        outer_text: &'t str,
+        at: u32,
+    ) -> Option<&'t str> {
+        // The block's first character: the start of the first Block piece of the run of
+        // Block pieces (and substituted values between them) that holds `at`.
+        let i = match self.styles.binary_search_by_key(&at, |s| s.0) {
+            Ok(i) => i,
+            Err(i) => i.checked_sub(1)?,
+        };
+        let first = self.styles[..=i]
+            .iter()
+            .rev()
+            .take_while(|s| matches!(s.1, Style::Block | Style::Synthetic))
+            .filter(|s| s.1 == Style::Block)
+            .last()?
+            .0;
+        let line_start = |o: usize| outer_text[..o].rfind('\n').map_or(0, |n| n + 1);
+        let block = self.runs.start(first)? as usize;
+        let first_line = line_start(block);
+        // The header line (`Key: !Sub |`, `|-`, `|2`): a literal indicator ends it.
+        let header = outer_text[..first_line.checked_sub(1)?]
+            .rsplit('\n')
+            .next()?;
+        let header = header.split(" #").next()?.trim_end();
+        let indicator = header.rsplit([' ', '\t']).next()?;
+        if !indicator.starts_with('|') {
+            return None;
+        }
+        // The indentation: what precedes the block's content on its first line, the
+        // inner line there starting at the block's column.
+        let inner_line = inner_text[..first as usize]
+            .rfind('\n')
+            .map_or(0, |n| n + 1);
+        let column_start = block - (first as usize - inner_line);
+        let indent = outer_text.get(first_line..column_start)?;
+        indent.bytes().all(|b| b == b' ').then_some(indent)
     }
 }
 

@@ -848,3 +848,35 @@ fn a_quoted_placeholder_is_told_to_lose_its_quotes() {
         )
     );
 }
+
+#[test]
+fn multi_line_fixes_go_into_a_literal_block_at_its_indentation() {
+    // `"End": true` added on a line of its own inside `DefinitionString: !Sub |`: every
+    // new line is written at the block's indentation, so the YAML still holds the
+    // definition (the fix used to be dropped). A folded block (`>`) keeps no line
+    // break as written: no multi-line fix there.
+    let template = |indicator: &str| {
+        format!(
+            "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub {indicator}\n        {{\n          \"StartAt\": \"A\",\n          \"States\": {{\n            \"A\": {{\n              \"Type\": \"Pass\"\n            }}\n          }}\n        }}\n"
+        )
+    };
+    let lint = |t: &str| {
+        lint_text_in(
+            t,
+            SourceKind::Yaml,
+            &LintOptions::default(),
+            &Environment::default(),
+        )
+    };
+    let text = template("|");
+    let out = crate::fix::fix_text(&text, Some(SourceKind::Yaml), lint(&text), true, &lint);
+    assert_eq!(
+        out.text,
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub |\n        {\n          \"StartAt\": \"A\",\n          \"States\": {\n            \"A\": {\n              \"Type\": \"Pass\",\n              \"End\": true\n            }\n          }\n        }\n"
+    );
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let folded = template(">");
+    let found = lint(&folded);
+    let asl106 = found.iter().find(|d| d.code == "ASL106").unwrap();
+    assert!(asl106.fixes.is_empty());
+}
