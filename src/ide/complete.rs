@@ -41,6 +41,26 @@ pub struct Completion {
 
 /// Completion candidates at `offset`.
 pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion> {
+    // In a definition written as a string (`DefinitionString`): completed in its text,
+    // each item's range and text mapped back into the template (escaped as the string
+    // is written). An item that cannot be written there exactly is left out.
+    if let Some(e) = super::in_string_at(text, kind, offset) {
+        let inner = &e.inner;
+        return completions(&inner.text, e.kind, e.offset)
+            .into_iter()
+            .filter_map(|c| {
+                let (range, insert) = inner.map.edit(&inner.text, text, c.range, &c.insert)?;
+                let style = inner.map.style_at(c.range.start);
+                let filter = crate::embed::sourcemap::escape(&c.filter, style)?;
+                Some(Completion {
+                    range,
+                    insert,
+                    filter,
+                    ..c
+                })
+            })
+            .collect();
+    }
     with_machine_at(text, kind, offset, |root, machine| {
         let cursor = locate(text, kind, root, machine, offset)?;
         Some(complete(text, kind, machine, &cursor, offset))
@@ -906,6 +926,29 @@ mod tests {
             at("{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\", \"|\"\n}}}");
         let items = completions(&text, SourceKind::Json, off);
         assert!(items.iter().all(|c| !c.insert.ends_with(',')));
+    }
+
+    /// Inside a `DefinitionString` (a YAML block, a JSON string): items are found in
+    /// the definition and written back as the template holds it.
+    #[test]
+    fn completion_inside_a_definition_string() {
+        // (`at` marks the cursor with the first `|`: here the block's indicator.)
+        let marked = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub |\n        {\"StartAt\": \"Open\", \"States\": {\n          \"Open\": {\"Type\": \"Pass\", \"Next\": \"^\"},\n          \"Close\": {\"Type\": \"Succeed\"}}}\n";
+        let off = marked.find('^').unwrap() as u32;
+        let text = marked.replacen('^', "", 1);
+        let items = completions(&text, SourceKind::Yaml, off);
+        let close = items.iter().find(|c| c.label == "Close").unwrap();
+        assert_eq!(&text[close.range.as_usize()], "\"\"");
+        assert_eq!(close.insert, "\"Close\"");
+
+        let (text, off) = at(
+            r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": "{\"StartAt\": \"Open\", \"States\": {\"Open\": {\"Type\": \"Pass\", \"Next\": \"|\"}, \"Close\": {\"Type\": \"Succeed\"}}}"}}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let close = items.iter().find(|c| c.label == "Close").unwrap();
+        assert_eq!(&text[close.range.as_usize()], r#"\"\""#);
+        assert_eq!(close.insert, r#"\"Close\""#);
+        assert_eq!(close.filter, r#"\"Close\""#);
     }
 
     #[test]
