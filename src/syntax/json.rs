@@ -75,6 +75,75 @@ struct Parser<'s> {
     eof_reported: bool,
 }
 
+/// In a laid-out document, the first key that begins its line no deeper than the line
+/// its object opened on (`(key start, object start)`): where a `}` is likely missing.
+/// At the same depth counts when the `{` follows a key on its line (the key is then a
+/// sibling of that member); a `{` that begins its line (a root's), and a document laid
+/// out without indentation, have members at their own depth. Only read when the text
+/// ended with objects left open.
+fn outdented_key(bytes: &[u8]) -> Option<(usize, usize)> {
+    // Open objects (`Some((start, line indentation, begins its line))`) and arrays.
+    let mut open: Vec<Option<(usize, usize, bool)>> = Vec::new();
+    let mut line_start = 0;
+    let mut first = None; // the first non-blank byte of the current line
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' || b == b'\r' {
+            line_start = i + 1;
+            first = None;
+            i += 1;
+            continue;
+        }
+        if matches!(b, b' ' | b'\t') {
+            i += 1;
+            continue;
+        }
+        let begins_line = first.is_none();
+        if begins_line {
+            first = Some(i);
+        }
+        let indent = first.unwrap_or(i) - line_start;
+        match b {
+            b'{' => open.push(Some((i, indent, begins_line))),
+            b'[' => open.push(None),
+            b'}' | b']' => {
+                open.pop();
+            }
+            b'"' | b'\'' => {
+                if begins_line
+                    && let Some(Some((object, object_indent, opens_line))) = open.last().copied()
+                {
+                    let outdented = indent < object_indent
+                        || (indent == object_indent && object_indent > 0 && !opens_line);
+                    if outdented {
+                        return Some((i, object));
+                    }
+                }
+                // Past the string (a line break ends an unterminated one).
+                i += 1;
+                while i < bytes.len() && bytes[i] != b && !matches!(bytes[i], b'\n' | b'\r') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The offset where the line holding `at` begins.
+fn line_start(bytes: &[u8], at: usize) -> usize {
+    memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |i| i + 1)
+}
+
 fn is_delimiter(b: u8) -> bool {
     matches!(
         b,
@@ -510,6 +579,18 @@ impl<'s> Parser<'s> {
             SyntaxErrorKind::Invalid,
             message,
         );
+        // A `}` missing in the middle shows only at the end: the indentation says where.
+        if let Some((key, object)) = outdented_key(self.bytes) {
+            let line = memchr::memchr_iter(b'\n', &self.bytes[..object]).count() + 1;
+            let column = object - line_start(self.bytes, object) + 1;
+            self.error(
+                TextRange::from_usize(key, key + 1),
+                SyntaxErrorKind::Invalid,
+                format!(
+                    "expected `}}` before this key? The object opened at line {line}, column {column} is not closed, and this key is indented as a member of an object around it"
+                ),
+            );
+        }
     }
 
     fn object(&mut self, depth: usize) -> Node<'s> {
@@ -933,6 +1014,38 @@ mod tests {
         assert_eq!(
             root.to_json(),
             serde_json::json!({"a": [1, -2500.0, true, null], "b\n": "xéy"})
+        );
+    }
+
+    /// A `}` missing in the middle of a laid-out document: besides the open object at
+    /// the end, the key indented as a member of an outer object is named.
+    #[test]
+    fn a_missing_brace_is_placed_by_the_indentation() {
+        let text = "{\n  \"States\": {\n    \"A\": {\n      \"Type\": \"Pass\",\n      \"Next\": \"B\"\n    ,\n    \"B\": {\n      \"Type\": \"Succeed\"\n    }\n  }\n}\n";
+        let found = errors(text);
+        let b = text.find("\"B\": {").unwrap();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "0..1".to_string(),
+                    "unterminated object: expected `}`".to_string()
+                ),
+                (
+                    format!("{b}..{}", b + 1),
+                    "expected `}` before this key? The object opened at line 3, column 10 is not closed, and this key is indented as a member of an object around it".to_string()
+                ),
+            ]
+        );
+        // Keys at the depth of a root `{` on a line of its own are no sign of anything.
+        let text =
+            "{\n\"StartAt\": \"A\",\n\"States\": {\n\"A\": {\"Type\": \"Pass\", \"End\": true}}\n";
+        assert_eq!(
+            errors(text),
+            vec![(
+                "0..1".to_string(),
+                "unterminated object: expected `}`".to_string()
+            )]
         );
     }
 
