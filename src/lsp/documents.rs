@@ -135,8 +135,17 @@ pub fn position(text: &str, lines: &LineIndex, offset: u32) -> Position {
     }
 }
 
-/// JSON or YAML, from the language id, then the file name, then the content.
+/// JSON or YAML: from the file's extension (`.json`, `.yaml`, `.yml`), else the
+/// language id, else the content. The extension comes first: an editor that maps
+/// `*.asl.*` to one language id would otherwise read YAML files as JSON.
 pub fn kind_for(uri: &Uri, language_id: &str, text: &str) -> SourceKind {
+    let path = uri.path().as_str().to_ascii_lowercase();
+    if path.ends_with(".json") {
+        return SourceKind::Json;
+    }
+    if path.ends_with(".yaml") || path.ends_with(".yml") {
+        return SourceKind::Yaml;
+    }
     match language_id {
         "asl-yaml" | "yaml" => return SourceKind::Yaml,
         "asl" | "json" | "jsonc" => return SourceKind::Json,
@@ -281,7 +290,15 @@ mod tests {
             kind_for(&Uri::from_str("file:///x.asl.yml").unwrap(), "", "a: 1"),
             SourceKind::Yaml
         );
-        assert_eq!(kind_for(&uri, "asl-yaml", "{}"), SourceKind::Yaml);
+        // The extension wins over the language id; without one, the id decides.
+        let yaml = Uri::from_str("file:///w/ticket.asl.yaml").unwrap();
+        assert_eq!(kind_for(&yaml, "json", "StartAt: A"), SourceKind::Yaml);
+        let json = Uri::from_str("file:///w/ticket.ASL.JSON").unwrap();
+        assert_eq!(kind_for(&json, "yaml", "{}"), SourceKind::Json);
+        let untitled = Uri::from_str("untitled:Untitled-1").unwrap();
+        assert_eq!(kind_for(&untitled, "yaml", "{}"), SourceKind::Yaml);
+        assert_eq!(kind_for(&untitled, "asl-yaml", "{}"), SourceKind::Yaml);
+        assert_eq!(kind_for(&untitled, "asl", "a: 1"), SourceKind::Json);
     }
 
     #[test]
