@@ -1214,6 +1214,19 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
             "warning: a mock names \"Cal\", which is not a state of the definition (did you mean \"Call\"?)\n"
         )
     );
+    // A mock for a state that calls nothing is pointed out too.
+    let pass = dir.file(
+        "p.asl.json",
+        r#"{"StartAt": "Fallback", "States": {"Fallback": {"Type": "Pass", "End": true}}}"#,
+    );
+    let (code, _, err) = run(&[&pass, "--mock", r#"Fallback={"Return": {"x": 1}}"#], "");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            0,
+            "warning: a mock names \"Fallback\", a Pass state: only Task states (and a Map's ItemReader) are mocked, so it is not used\n"
+        )
+    );
     // Mistakes exit with 2 and say what --mock takes.
     for (arg, message) in [
         (

@@ -406,23 +406,44 @@ pub fn run_to_strings(
         Ok(_) => crate::syntax::parse(run_text, run_kind).root,
         Err(_) => None,
     };
-    let unknown = root
-        .as_ref()
-        .and_then(crate::model::StateMachine::build)
-        .map_or(Vec::new(), |machine| {
-            let names: Vec<&str> = machine
-                .scopes
-                .iter()
-                .flat_map(|scope| scope.states.iter().map(|s| s.name))
-                .collect();
-            opts.mocks.unknown_states(&names)
-        });
+    let machine = root.as_ref().and_then(crate::model::StateMachine::build);
+    let unknown = machine.as_ref().map_or(Vec::new(), |machine| {
+        let names: Vec<&str> = machine
+            .scopes
+            .iter()
+            .flat_map(|scope| scope.states.iter().map(|s| s.name))
+            .collect();
+        opts.mocks.unknown_states(&names)
+    });
     for (state, closest) in unknown {
         let hint = closest.map_or(String::new(), |c| format!(" (did you mean \"{c}\"?)"));
         let _ = writeln!(
             err,
             "warning: a mock names \"{state}\", which is not a state of the definition{hint}"
         );
+    }
+    // Only Task states (and a Map's ItemReader) call anything: a mock for another
+    // state is never used.
+    if let Some(machine) = &machine {
+        use crate::model::StateType;
+        let mut not_tasks: Vec<(&str, &str)> = machine
+            .all_states()
+            .filter(|s| opts.mocks.states.contains_key(s.name))
+            .filter_map(|s| match s.kind {
+                Some(StateType::Task) => None,
+                Some(StateType::Map) if s.field("ItemReader").is_some() => None,
+                Some(k) => Some((s.name, k.as_str())),
+                None => None,
+            })
+            .collect();
+        not_tasks.sort_unstable();
+        not_tasks.dedup();
+        for (state, kind) in not_tasks {
+            let _ = writeln!(
+                err,
+                "warning: a mock names \"{state}\", a {kind} state: only Task states (and a Map's ItemReader) are mocked, so it is not used"
+            );
+        }
     }
     let exec = match result {
         Ok(x) => x,
