@@ -2190,7 +2190,20 @@ impl<'p> Runner<'p> {
         let mut map_run = None;
         if distributed {
             let top = self.suppress == 0 && self.opts.history;
-            let id = self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": ""})))?;
+            // As AWS names a Map Run: the state machine, the Label (or an id), an id.
+            let n = self.events.len() as u64;
+            let label = match st.def.get("Label").and_then(Value::as_str) {
+                Some(l) => l.to_string(),
+                None => uuid_from(intrinsic::splitmix(self.opts.seed ^ 0x3a9 ^ n)),
+            };
+            let arn = format!(
+                "arn:aws:states:{}:{}:mapRun:{}/{label}:{}",
+                self.opts.region,
+                self.opts.account,
+                self.sm_name,
+                uuid_from(intrinsic::splitmix(self.opts.seed ^ 0x3aa ^ n))
+            );
+            let id = self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": arn})))?;
             map_run = top.then_some(id);
         }
         let mut results = Vec::with_capacity(len);

@@ -482,6 +482,23 @@ fn a_failed_child_task_is_not_in_the_parent_history() {
             "ExecutionSucceeded"
         ]
     );
+    // The Map Run is named as AWS names one: its state machine, the Label or an id.
+    let started = x.events.iter().find(|e| e.kind == "MapRunStarted").unwrap();
+    let arn = started.details["mapRunArn"].as_str().unwrap();
+    assert!(
+        arn.starts_with("arn:aws:states:us-east-1:123456789012:mapRun:"),
+        "{arn}"
+    );
+    let mut labelled = map("DISTRIBUTED");
+    labelled["States"]["M"]["Label"] = json!("records");
+    let x = run_with(labelled, json!([1]), throwing());
+    let started = x.events.iter().find(|e| e.kind == "MapRunStarted").unwrap();
+    assert!(
+        started.details["mapRunArn"]
+            .as_str()
+            .unwrap()
+            .contains("/records:")
+    );
     let x = run_with(inline, json!([1]), throwing());
     assert!(kinds(&x).contains(&"TaskStateAborted".to_string()));
 }
