@@ -277,6 +277,39 @@ fn parse_invocations(entries: &Map<String, Value>, loc: &str) -> Result<StateMoc
         ranges.push((a, b, parse_response(resp, &loc)?));
     }
     ranges.sort_by_key(|r| r.0);
+    // Two responses for one invocation, or none for one between two ranges, is a slip
+    // in the numbers: which response was meant cannot be told.
+    let show = |a: u64, b: u64| {
+        if a == b {
+            format!("\"{a}\"")
+        } else {
+            format!("\"{a}-{b}\"")
+        }
+    };
+    for pair in ranges.windows(2) {
+        let ((a1, b1, _), (a2, b2, _)) = (&pair[0], &pair[1]);
+        if a2 <= b1 {
+            return Err(err_at(
+                loc,
+                format!(
+                    "the invocations {} and {} overlap: give each invocation one response",
+                    show(*a1, *b1),
+                    show(*a2, *b2)
+                ),
+            ));
+        }
+        if *a2 > b1 + 1 {
+            let missing = show(b1 + 1, a2 - 1);
+            return Err(err_at(
+                loc,
+                format!(
+                    "no response for the invocations {missing}, between {} and {}: give one",
+                    show(*a1, *b1),
+                    show(*a2, *b2)
+                ),
+            ));
+        }
+    }
     Ok(StateMock { ranges })
 }
 
@@ -386,6 +419,24 @@ mod tests {
         );
         let one = StateMock::parse("\u{feff}{\"Return\": 1}").unwrap();
         assert_eq!(one.response(0), Some(&MockResponse::Return(json!(1))));
+    }
+
+    /// Invocation numbers that overlap or leave a gap are refused: which response was
+    /// meant cannot be told.
+    #[test]
+    fn overlapping_or_gapped_invocations() {
+        let err = StateMock::parse(r#"{"0": {"Return": 1}, "0-1": {"Return": 2}}"#).unwrap_err();
+        assert_eq!(
+            err,
+            "the invocations \"0\" and \"0-1\" overlap: give each invocation one response"
+        );
+        let err = StateMock::parse(r#"{"0": {"Return": 1}, "3": {"Return": 2}}"#).unwrap_err();
+        assert_eq!(
+            err,
+            "no response for the invocations \"1-2\", between \"0\" and \"3\": give one"
+        );
+        let ok = StateMock::parse(r#"{"0-1": {"Return": 1}, "2": {"Return": 2}}"#).unwrap();
+        assert_eq!(ok.response(5), Some(&MockResponse::Return(json!(2))));
     }
 
     #[test]
