@@ -14,6 +14,22 @@ fn run_with(def: Value, input: Value, mocks: Mocks) -> Execution {
     simulate(&def.to_string(), &opts).unwrap()
 }
 
+/// Runs `def` on `{}` as `machine_type`, with `max_events` and `history`.
+fn run_as(
+    def: &Value,
+    machine_type: MachineType,
+    max_events: Option<u64>,
+    history: bool,
+) -> Execution {
+    let opts = SimulationOptions {
+        machine_type,
+        max_events,
+        history,
+        ..Default::default()
+    };
+    simulate(&def.to_string(), &opts).unwrap()
+}
+
 fn run(def: Value, input: Value) -> Execution {
     run_with(def, input, Mocks::new())
 }
@@ -178,17 +194,8 @@ fn a_loop_in_which_no_time_passes_ends() {
         "A": {"Type": "Pass", "Next": "C"},
         "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "A"},
         "D": {"Type": "Succeed"}}});
-    let run_as = |machine_type, max_events, history| {
-        let opts = SimulationOptions {
-            machine_type,
-            max_events,
-            history,
-            ..Default::default()
-        };
-        simulate(&def.to_string(), &opts).unwrap()
-    };
     // Express: no history limit, but five minutes that the loop would use up.
-    let x = run_as(MachineType::Express, None, true);
+    let x = run_as(&def, MachineType::Express, None, true);
     assert_eq!((x.status, x.transitions), (Status::TimedOut, 100_001));
     assert_eq!(
         x.cause.as_deref(),
@@ -198,13 +205,13 @@ fn a_loop_in_which_no_time_passes_ends() {
     );
     assert_eq!(x.events.last().unwrap().kind, "ExecutionTimedOut");
     // Standard with the history limit lifted: the history would grow without end.
-    let x = run_as(MachineType::Standard, Some(0), true);
+    let x = run_as(&def, MachineType::Standard, Some(0), true);
     assert_eq!(
         (x.status, x.error.as_deref()),
         (Status::Failed, Some("States.Runtime"))
     );
     // Standard keeps its 25,000 events.
-    let x = run_as(MachineType::Standard, None, true);
+    let x = run_as(&def, MachineType::Standard, None, true);
     assert_eq!(x.events.len(), 25_000);
     // A Wait in the loop moves the clock: the Express deadline ends it as AWS would.
     let mut waits = def.clone();
@@ -226,18 +233,9 @@ fn many_states_in_which_no_time_passes_are_no_loop() {
         "M": {"Type": "Map", "Items": "{% [1..100000] %}",
               "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
               "Output": "{% $count($states.result) %}", "End": true}}});
-    let run_as = |machine_type, max_events, history| {
-        let opts = SimulationOptions {
-            machine_type,
-            max_events,
-            history,
-            ..Default::default()
-        };
-        simulate(&def.to_string(), &opts).unwrap()
-    };
     // With its history kept and no limit to it, the run ends before the history
     // fills the memory, saying why without calling it a loop.
-    let x = run_as(MachineType::Standard, Some(0), true);
+    let x = run_as(&def, MachineType::Standard, Some(0), true);
     assert_eq!(
         (x.status, x.error.as_deref(), x.cause.as_deref()),
         (
@@ -251,7 +249,7 @@ fn many_states_in_which_no_time_passes_are_no_loop() {
     // Without history it runs to its end, in an Express workflow too (no time-out:
     // it is no loop that would run until one).
     for machine_type in [MachineType::Standard, MachineType::Express] {
-        let x = run_as(machine_type, Some(0), false);
+        let x = run_as(&def, machine_type, Some(0), false);
         assert_eq!(
             (x.status, x.output),
             (Status::Succeeded, Some(json!(100_000)))
