@@ -936,6 +936,50 @@ fn signature_help_inside_function_calls() {
 }
 
 #[test]
+fn a_client_that_renders_plain_text_gets_plain_text() {
+    let mut c = Client::start_with(json!({
+        "processId": null, "rootUri": null,
+        "capabilities": {"textDocument": {
+            "hover": {"contentFormat": ["plaintext"]},
+            "completion": {"completionItem": {"documentationFormat": ["plaintext", "markdown"]}},
+            "signatureHelp": {"signatureInformation": {"documentationFormat": ["markdown", "plaintext"]}}
+        }}
+    }));
+    let uri = "file:///tmp/plain.asl.json";
+    let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"m.$\": \"States.Format('{}', $.a)\"}, \"End\": true}}}";
+    c.open(uri, "asl", text);
+    c.diagnostics(uri, 1);
+    let h = c.call(
+        "textDocument/hover",
+        doc_pos(uri, pos_of(text, "\"Pass\"", 0, 2)),
+    );
+    assert_eq!(h["contents"]["kind"], "plaintext");
+    let value = h["contents"]["value"].as_str().unwrap();
+    assert!(value.starts_with("Pass state\n\n"), "{value}");
+    assert!(!value.contains("**") && !value.contains('`'), "{value}");
+    // Completion documentation: the client prefers plain text.
+    let items = c.call(
+        "textDocument/completion",
+        doc_pos(uri, pos_of(text, "\"End\"", 0, 0)),
+    );
+    let docs: Vec<&Value> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i.get("documentation"))
+        .collect();
+    assert!(!docs.is_empty());
+    assert!(docs.iter().all(|d| d["kind"] == "plaintext"), "{docs:?}");
+    // Signature help: this client prefers Markdown.
+    let help = c.call(
+        "textDocument/signatureHelp",
+        doc_pos(uri, pos_of(text, "$.a", 0, 1)),
+    );
+    assert_eq!(help["signatures"][0]["documentation"]["kind"], "markdown");
+    c.shutdown();
+}
+
+#[test]
 fn template_links_to_its_definition_files() {
     let dir = temp_dir("links");
     std::fs::create_dir_all(dir.join("statemachine")).unwrap();

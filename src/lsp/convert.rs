@@ -82,6 +82,7 @@ pub fn completion(
     doc: &Document,
     index: usize,
     snippets: bool,
+    markdown: bool,
 ) -> lsp::CompletionItem {
     let kind = match c.kind {
         ide::CompletionKind::Field => lsp::CompletionItemKind::PROPERTY,
@@ -106,12 +107,10 @@ pub fn completion(
         label: c.label.clone(),
         kind: Some(kind),
         detail: c.detail.clone(),
-        documentation: c.documentation.clone().map(|value| {
-            lsp::Documentation::MarkupContent(lsp::MarkupContent {
-                kind: lsp::MarkupKind::Markdown,
-                value,
-            })
-        }),
+        documentation: c
+            .documentation
+            .clone()
+            .map(|value| lsp::Documentation::MarkupContent(markup(value, markdown))),
         sort_text: Some(format!("{index:04}")),
         filter_text: Some(c.filter.clone()),
         insert_text_format: Some(format),
@@ -359,6 +358,98 @@ pub fn semantic_tokens(tokens: &[ide::SemanticToken], doc: &Document) -> Vec<lsp
     out
 }
 
+/// True when a client's list of markup kinds (`contentFormat`, `documentationFormat`)
+/// lets the server send Markdown: the list is absent (clients that say nothing render
+/// Markdown) or names Markdown before plain text.
+pub fn prefers_markdown(kinds: Option<&[lsp::MarkupKind]>) -> bool {
+    kinds.is_none_or(|kinds| {
+        kinds
+            .iter()
+            .find(|k| matches!(k, lsp::MarkupKind::Markdown | lsp::MarkupKind::PlainText))
+            .is_some_and(|k| *k == lsp::MarkupKind::Markdown)
+    })
+}
+
+/// Documentation as the client renders it: the Markdown itself, or plain text.
+pub fn markup(markdown: String, as_markdown: bool) -> lsp::MarkupContent {
+    if as_markdown {
+        lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: markdown,
+        }
+    } else {
+        lsp::MarkupContent {
+            kind: lsp::MarkupKind::PlainText,
+            value: markdown_to_plain(&markdown),
+        }
+    }
+}
+
+/// The Markdown our documentation uses, as plain text: code fences and heading marks
+/// dropped, `**bold**` and `` `code` `` unmarked, `[text](url)` as `text (url)`. Text
+/// inside code is kept as written.
+pub fn markdown_to_plain(markdown: &str) -> String {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for line in markdown.split('\n') {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        let mut plain = String::with_capacity(line.len());
+        if in_fence {
+            plain.push_str(line);
+        } else {
+            let heading = line.trim_start_matches('#');
+            let line = match heading.strip_prefix(' ') {
+                Some(title) if heading.len() < line.len() => title,
+                _ => line,
+            };
+            plain_inline(line, &mut plain);
+        }
+        lines.push(plain);
+    }
+    lines.join("\n")
+}
+
+/// One line of Markdown outside code blocks, unmarked into `out`.
+fn plain_inline(line: &str, out: &mut String) {
+    let mut rest = line;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('`') {
+            // Inline code: copied as written up to the closing backtick.
+            let end = after.find('`').unwrap_or(after.len());
+            out.push_str(&after[..end]);
+            rest = after.get(end + 1..).unwrap_or("");
+        } else if let Some(after) = rest.strip_prefix("**") {
+            rest = after;
+        } else if let Some(link) = rest.strip_prefix('[').and_then(link_parts) {
+            let (text, url, after) = link;
+            plain_inline(text, out);
+            out.push_str(" (");
+            out.push_str(url);
+            out.push(')');
+            rest = after;
+        } else {
+            let c = rest.chars().next().expect("not empty");
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+}
+
+/// `text](url)rest` → (text, url, rest), for the part of a link after its `[`.
+fn link_parts(s: &str) -> Option<(&str, &str, &str)> {
+    let close = s.find("](")?;
+    let text = &s[..close];
+    if text.contains('[') {
+        return None;
+    }
+    let tail = &s[close + 2..];
+    let end = tail.find(')')?;
+    Some((text, &tail[..end], &tail[end + 1..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,5 +472,20 @@ mod tests {
         );
         assert_eq!(snippet_to_plain("\\$uppercase($1)"), "$uppercase()");
         assert_eq!(snippet_to_plain("${1:0}"), "0");
+    }
+
+    #[test]
+    fn markdown_becomes_plain_text_for_clients_that_ask() {
+        let md = "```\n$sum(array) -> number\n```\n\n## Example\n**Task** `$.a[*]` and [docs](https://x.y/z).";
+        assert_eq!(
+            markdown_to_plain(md),
+            "$sum(array) -> number\n\nExample\nTask $.a[*] and docs (https://x.y/z)."
+        );
+        use lsp::MarkupKind::{Markdown, PlainText};
+        assert!(prefers_markdown(None));
+        assert!(prefers_markdown(Some(&[Markdown, PlainText])));
+        assert!(!prefers_markdown(Some(&[PlainText, Markdown])));
+        assert!(!prefers_markdown(Some(&[PlainText])));
+        assert!(!prefers_markdown(Some(&[])));
     }
 }

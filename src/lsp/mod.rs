@@ -85,6 +85,11 @@ pub fn run_stdio() -> ExitCode {
 static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
 
 /// The server state shared by all handlers.
+/// Indexes of [`Backend::markdown`].
+const HOVER: usize = 0;
+const COMPLETION: usize = 1;
+const SIGNATURE: usize = 2;
+
 pub struct Backend {
     client: Client,
     docs: Arc<Documents>,
@@ -92,6 +97,9 @@ pub struct Backend {
     queue: mpsc::UnboundedSender<Uri>,
     /// The client accepts snippets in completion items.
     snippets: AtomicBool,
+    /// The client renders Markdown in hovers, completion documentation and signature
+    /// help (each its own setting); plain text is sent otherwise.
+    markdown: [AtomicBool; 3],
     /// The client answers `workspace/configuration`.
     pull_config: AtomicBool,
     /// The client lets the server register file watchers.
@@ -118,6 +126,7 @@ impl Backend {
             workspace,
             queue,
             snippets: AtomicBool::new(false),
+            markdown: std::array::from_fn(|_| AtomicBool::new(true)),
             pull_config: AtomicBool::new(false),
             watch_files: AtomicBool::new(false),
             lens_commands: std::sync::Mutex::new(Vec::new()),
@@ -368,6 +377,20 @@ impl LanguageServer for Backend {
             .and_then(|i| i.snippet_support)
             .unwrap_or(false);
         self.snippets.store(snippets, Ordering::Relaxed);
+        let text = params.capabilities.text_document.as_ref();
+        let formats = [
+            text.and_then(|t| t.hover.as_ref())
+                .and_then(|h| h.content_format.as_deref()),
+            text.and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.documentation_format.as_deref()),
+            text.and_then(|t| t.signature_help.as_ref())
+                .and_then(|s| s.signature_information.as_ref())
+                .and_then(|i| i.documentation_format.as_deref()),
+        ];
+        for (flag, kinds) in self.markdown.iter().zip(formats) {
+            flag.store(convert::prefers_markdown(kinds), Ordering::Relaxed);
+        }
         let workspace_caps = params.capabilities.workspace.as_ref();
         self.pull_config.store(
             workspace_caps
@@ -548,11 +571,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let info = guard(|| ide::hover(&doc.text, doc.kind, offset, &diagnostics));
+        let markdown = self.markdown[HOVER].load(Ordering::Relaxed);
         Ok(info.map(|h| Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: h.markdown,
-            }),
+            contents: HoverContents::Markup(convert::markup(h.markdown, markdown)),
             range: Some(doc.range(h.range)),
         }))
     }
@@ -562,6 +583,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let snippets = self.snippets.load(Ordering::Relaxed);
+        let markdown = self.markdown[COMPLETION].load(Ordering::Relaxed);
         let items =
             guard(|| Some(ide::completions(&doc.text, doc.kind, offset))).unwrap_or_default();
         if items.is_empty() {
@@ -571,7 +593,7 @@ impl LanguageServer for Backend {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, c)| convert::completion(c, &doc, i, snippets))
+                .map(|(i, c)| convert::completion(c, &doc, i, snippets, markdown))
                 .collect(),
         )))
     }
@@ -632,10 +654,10 @@ impl LanguageServer for Backend {
         Ok(Some(SignatureHelp {
             signatures: vec![SignatureInformation {
                 label: s.label.clone(),
-                documentation: Some(Documentation::MarkupContent(MarkupContent {
-                    kind: MarkupKind::Markdown,
-                    value: s.doc.clone(),
-                })),
+                documentation: Some(Documentation::MarkupContent(convert::markup(
+                    s.doc.clone(),
+                    self.markdown[SIGNATURE].load(Ordering::Relaxed),
+                ))),
                 parameters: Some(
                     s.parameters
                         .iter()
