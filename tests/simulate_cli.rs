@@ -232,6 +232,25 @@ fn bad_definitions_and_arguments_exit_2() {
         "{err}"
     );
 
+    // Over 256 KiB: StartExecution refuses it, so no execution runs.
+    let big = format!("{{\"a\": \"{}\"}}", "x".repeat(262_144));
+    let (code, out, err) = run(&[&good, "--input", "-"], &big);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "error: the input is 262153 bytes: AWS refuses to start an execution whose input is over 262144 bytes (256 KiB)\n"
+        )
+    );
+    let fits = format!("{{\"a\": \"{}\"}}", "x".repeat(262_135));
+    let pass = dir.file(
+        "pass.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let (code, _, err) = run(&[&pass, "--input", "-"], &fits);
+    assert_eq!(code, 0, "{err}");
+
     let (code, _, err) = run(&[&good, "--start-time", "yesterday"], "");
     assert_eq!(code, 2);
     assert!(

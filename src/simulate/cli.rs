@@ -146,7 +146,17 @@ pub fn options_from_args(
                 )
             })?
         };
-        opts.input = serde_json::from_str(without_bom(&text)).map_err(|e| {
+        let text = without_bom(&text);
+        // StartExecution refuses an input over the payload limit: no execution starts.
+        if text.len() > super::engine::PAYLOAD_LIMIT {
+            return Err(format!(
+                "the input is {} bytes: AWS refuses to start an execution whose input is \
+                 over {} bytes (256 KiB)",
+                text.len(),
+                super::engine::PAYLOAD_LIMIT
+            ));
+        }
+        opts.input = serde_json::from_str(text).map_err(|e| {
             format!(
                 "the input is not valid JSON (line {}, column {}): {e}",
                 e.line(),
