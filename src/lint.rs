@@ -115,40 +115,20 @@ pub fn lint_text_in(
     options: &LintOptions,
     env: &Environment,
 ) -> Vec<Diagnostic> {
-    lint_text_then(text, kind, options, env, |out| out)
+    lint_text_then(text, kind, options, env, |out, _| out)
 }
 
-/// [`lint_text_in`] that hands the diagnostics to `done` before the syntax tree is
-/// freed: the language server publishes them meanwhile (freeing the tree of a 1 MB
-/// definition takes about a millisecond that the editor need not wait for).
+/// [`lint_text_in`] that hands the diagnostics, and the local files that the template's
+/// definitions name (none for a definition), to `done` before the syntax tree is freed:
+/// the language server publishes them meanwhile (freeing the tree of a 1 MB definition
+/// takes about a millisecond that the editor need not wait for).
 pub fn lint_text_then<R>(
     text: &str,
     kind: SourceKind,
     options: &LintOptions,
     env: &Environment,
-    done: impl FnOnce(Vec<Diagnostic>) -> R,
+    done: impl FnOnce(Vec<Diagnostic>, Vec<Reference>) -> R,
 ) -> R {
-    let document = syntax::parse(text, kind);
-    let mut out = match document.root.as_ref().and_then(embed::template::find) {
-        Some(definitions) => embed::lint_template(text, &document, &definitions, options, env),
-        None => embed::lint_definition(text, &document, options, env),
-    };
-    diagnostics::sort(&mut out);
-    let result = done(out);
-    if keeping_trees() {
-        std::mem::forget(document);
-    }
-    result
-}
-
-/// [`lint_text_in`], and the local files that the template's definitions name (none
-/// for a definition): the caller lints each with [`embed::lint_referenced`].
-pub fn lint_text_with_references(
-    text: &str,
-    kind: SourceKind,
-    options: &LintOptions,
-    env: &Environment,
-) -> (Vec<Diagnostic>, Vec<Reference>) {
     let document = syntax::parse(text, kind);
     let mut references = Vec::new();
     let mut out = match document.root.as_ref().and_then(embed::template::find) {
@@ -163,10 +143,24 @@ pub fn lint_text_with_references(
         None => embed::lint_definition(text, &document, options, env),
     };
     diagnostics::sort(&mut out);
+    let result = done(out, references);
     if keeping_trees() {
         std::mem::forget(document);
     }
-    (out, references)
+    result
+}
+
+/// [`lint_text_in`], and the local files that the template's definitions name (none
+/// for a definition): the caller lints each with [`embed::lint_referenced`].
+pub fn lint_text_with_references(
+    text: &str,
+    kind: SourceKind,
+    options: &LintOptions,
+    env: &Environment,
+) -> (Vec<Diagnostic>, Vec<Reference>) {
+    lint_text_then(text, kind, options, env, |out, references| {
+        (out, references)
+    })
 }
 
 /// A linted file: the text the diagnostics' ranges refer to and the diagnostics.

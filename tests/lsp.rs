@@ -1011,6 +1011,43 @@ fn template_links_to_its_definition_files() {
 }
 
 #[test]
+fn a_file_an_open_template_names_is_linted_with_its_substitutions() {
+    let dir = temp_dir("named");
+    std::fs::create_dir_all(dir.join("sm")).unwrap();
+    let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${WorkerArn}", "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": true}}}"#;
+    std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
+    let dir = dir.canonicalize().unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        WorkerArn: arn:aws:lambda:us-east-1:123456789012:function:worker\n";
+    let def_uri = format!("file://{}/sm/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    // Alone, the placeholder is unknown.
+    c.open(&def_uri, "json", def);
+    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), ["ASL801"]);
+    // The template that names it opens: the file is linted again, as `check` lints
+    // it beside the template.
+    c.open(&template_uri, "yaml", template);
+    assert_eq!(
+        codes(&c.diagnostics(&template_uri, 1)),
+        Vec::<String>::new()
+    );
+    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), Vec::<String>::new());
+    // A substitution the template no longer gives.
+    c.change(
+        &template_uri,
+        2,
+        json!([{"text": template.replace("WorkerArn:", "Other:")}]),
+    );
+    assert_eq!(
+        codes(&c.diagnostics(&template_uri, 2)),
+        Vec::<String>::new()
+    );
+    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), ["ASL801"]);
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn workspace_symbols_search_the_states_of_open_documents() {
     let mut c = Client::start();
     let tickets = "file:///tmp/tickets.asl.json";

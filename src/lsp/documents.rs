@@ -209,6 +209,11 @@ impl Documents {
         }
     }
 
+    /// Forgets the result of one document (it must be linted again).
+    pub fn forget_result(&self, uri: &Uri) {
+        self.results().remove(uri);
+    }
+
     /// Forgets all results (the settings changed: they no longer apply).
     pub fn forget_results(&self) {
         self.results().clear();

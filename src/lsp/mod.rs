@@ -118,6 +118,7 @@ impl Backend {
             client.clone(),
             docs.clone(),
             workspace.clone(),
+            queue.clone(),
             rx,
         ));
         Backend {
@@ -251,6 +252,27 @@ fn relint_all(docs: &Documents, queue: &mpsc::UnboundedSender<Uri>) {
     }
 }
 
+/// Queues the open documents at `paths` (canonical) for linting again: the templates
+/// that name them changed.
+fn relint_paths(
+    docs: &Documents,
+    queue: &mpsc::UnboundedSender<Uri>,
+    paths: &[std::path::PathBuf],
+) {
+    if paths.is_empty() {
+        return;
+    }
+    for uri in docs.uris() {
+        let Some(path) = uri.to_file_path() else {
+            continue;
+        };
+        if std::fs::canonicalize(&*path).is_ok_and(|p| paths.contains(&p)) {
+            docs.forget_result(&uri);
+            let _ = queue.send(uri);
+        }
+    }
+}
+
 /// The registration of watchers for the configuration files (`asl-lint.toml`, ...).
 fn watch_config_files() -> Registration {
     let watchers = crate::config::FILE_NAMES
@@ -297,6 +319,7 @@ async fn analysis_task(
     client: Client,
     docs: Arc<Documents>,
     workspace: Arc<Workspace>,
+    queue: mpsc::UnboundedSender<Uri>,
     mut rx: mpsc::UnboundedReceiver<Uri>,
 ) {
     let mut last_config_error: Option<String> = None;
@@ -320,20 +343,23 @@ async fn analysis_task(
                 let mut tx = Some(tx);
                 let sent = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let (setup, error) = job_workspace.lint_setup(&job_uri);
-                    setup.lint_then(&doc, |found| {
+                    setup.lint_then(&doc, |found, references| {
                         let published: Vec<_> = found
                             .iter()
                             .map(|d| convert::diagnostic(d, &doc, &job_uri))
                             .collect();
+                        // Open files that this template names (or named) are linted
+                        // again with its substitutions.
+                        let changed = job_workspace.set_references(&job_uri, &references);
                         if let Some(tx) = tx.take() {
-                            let _ = tx.send((found, published, error));
+                            let _ = tx.send((found, published, error, changed));
                         }
                     })
                 }));
                 // After a panic `tx` is dropped unsent: the task sees an error.
                 drop(sent);
             });
-            let Ok((found, published, error)) = done.await else {
+            let Ok((found, published, error, changed)) = done.await else {
                 // The analysis panicked: report nothing rather than bring the server down.
                 continue;
             };
@@ -344,6 +370,7 @@ async fn analysis_task(
                     .await;
             }
             last_config_error = message;
+            relint_paths(&docs, &queue, &changed);
             if !docs.store_result(&uri, version, Arc::new(found)) {
                 continue;
             }
@@ -557,6 +584,9 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.docs.close(&uri);
+        // A closed template no longer governs the files it names.
+        let named = self.workspace.forget_references(&uri);
+        relint_paths(&self.docs, &self.queue, &named);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 

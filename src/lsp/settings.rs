@@ -14,7 +14,9 @@ use tower_lsp_server::ls_types::Uri;
 
 use crate::config::{self, Config, ConfigError, Overrides, Resolver};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::lint::{Environment, LintOptions, lint_terraform_text, lint_text_then};
+use crate::lint::{
+    Environment, LintOptions, Reference, lint_referenced_text, lint_terraform_text, lint_text_then,
+};
 
 use super::documents::Document;
 
@@ -177,6 +179,10 @@ pub struct Workspace {
     root: Mutex<Option<PathBuf>>,
     /// Rebuilt whenever settings or configuration files change (it caches per folder).
     resolver: Mutex<Option<Arc<Resolver>>>,
+    /// The local definition files that templates name (`DefinitionUri`, `templatefile`),
+    /// per template, each with its canonical path: such a file is linted with its
+    /// template's substitutions and workflow type, as `asl-lint check` lints it.
+    referenced: Mutex<std::collections::HashMap<Uri, Vec<(PathBuf, Reference)>>>,
 }
 
 impl Default for Workspace {
@@ -185,6 +191,7 @@ impl Default for Workspace {
             settings: Mutex::new(Arc::new(Settings::default())),
             root: Mutex::new(None),
             resolver: Mutex::new(None),
+            referenced: Mutex::new(std::collections::HashMap::new()),
         }
     }
 }
@@ -194,6 +201,78 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Workspace {
+    /// Records the files that the template at `template` names (replacing what it named
+    /// before); returns the canonical paths whose references changed, whose open
+    /// documents must be linted again.
+    pub fn set_references(&self, template: &Uri, references: &[Reference]) -> Vec<PathBuf> {
+        let own = template
+            .to_file_path()
+            .and_then(|p| std::fs::canonicalize(p).ok());
+        let new: Vec<(PathBuf, Reference)> = references
+            .iter()
+            .filter_map(|r| {
+                let key = std::fs::canonicalize(&r.path).ok()?;
+                // A template naming itself stays a template.
+                (own.as_ref() != Some(&key)).then(|| (key, r.clone()))
+            })
+            .collect();
+        let mut all = lock(&self.referenced);
+        let old = all.remove(template).unwrap_or_default();
+        let mut changed: Vec<PathBuf> = Vec::new();
+        let paths = old.iter().chain(&new).map(|(p, _)| p);
+        for path in paths {
+            let before: Vec<&Reference> = old
+                .iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, r)| r)
+                .collect();
+            let after: Vec<&Reference> = new
+                .iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, r)| r)
+                .collect();
+            if before != after && !changed.contains(path) {
+                changed.push(path.clone());
+            }
+        }
+        if !new.is_empty() {
+            all.insert(template.clone(), new);
+        }
+        changed
+    }
+
+    /// Forgets what the template at `template` names (it was closed, or deleted);
+    /// returns the canonical paths it named.
+    pub fn forget_references(&self, template: &Uri) -> Vec<PathBuf> {
+        let old = lock(&self.referenced).remove(template).unwrap_or_default();
+        let mut paths: Vec<PathBuf> = old.into_iter().map(|(p, _)| p).collect();
+        paths.dedup();
+        paths
+    }
+
+    /// The references of the templates that name the file at `path`, templates in URI
+    /// order; none for a file no known template names.
+    fn references_to(&self, path: &Path) -> Vec<Reference> {
+        let all = lock(&self.referenced);
+        if all.is_empty() {
+            return Vec::new();
+        }
+        let Ok(key) = std::fs::canonicalize(path) else {
+            return Vec::new();
+        };
+        let mut templates: Vec<&Uri> = all.keys().collect();
+        templates.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        let mut out: Vec<Reference> = Vec::new();
+        for t in templates {
+            for (p, r) in &all[t] {
+                if *p == key && !out.contains(r) {
+                    out.push(r.clone());
+                }
+            }
+        }
+        out
+    }
+
     pub fn set_root(&self, root: Option<PathBuf>) {
         *lock(&self.root) = root;
         self.forget_config_files();
@@ -300,12 +379,17 @@ impl Workspace {
         };
         let (severity, off) = settings.severities();
         options.ignore.extend(off);
+        let referenced_by = path
+            .as_deref()
+            .map(|p| self.references_to(p))
+            .unwrap_or_default();
         (
             Setup {
                 options,
                 env,
                 config,
                 severity,
+                referenced_by,
             },
             error,
         )
@@ -318,27 +402,43 @@ pub struct Setup {
     pub env: Environment,
     config: Arc<Config>,
     severity: Vec<(String, Severity)>,
+    /// The references of the templates that name this file: linted with theirs.
+    referenced_by: Vec<Reference>,
 }
 
 impl Setup {
     /// Lints the document and applies the severity overrides (file first, then editor).
     pub fn lint(&self, doc: &Document) -> Vec<Diagnostic> {
-        self.lint_then(doc, |found| found)
+        self.lint_then(doc, |found, _| found)
     }
 
-    /// [`Setup::lint`] that calls `done` with the diagnostics before the analysis frees
-    /// its syntax tree.
-    /// A Terraform document is linted as `asl-lint check` lints a `.tf` file.
-    pub fn lint_then<R>(&self, doc: &Document, done: impl FnOnce(Vec<Diagnostic>) -> R) -> R {
-        let finish = |mut found: Vec<Diagnostic>| {
+    /// [`Setup::lint`] that calls `done` with the diagnostics, and the local files a
+    /// template names, before the analysis frees its syntax tree.
+    /// A Terraform document is linted as `asl-lint check` lints a `.tf` file; a file
+    /// that open templates name, with their substitutions and workflow types.
+    pub fn lint_then<R>(
+        &self,
+        doc: &Document,
+        done: impl FnOnce(Vec<Diagnostic>, Vec<Reference>) -> R,
+    ) -> R {
+        let finish = |mut found: Vec<Diagnostic>, references: Vec<Reference>| {
             self.config.apply_severity(&mut found);
             config::apply_severity_overrides(&self.severity, &mut found);
-            done(found)
+            done(found, references)
         };
         if doc.terraform {
-            // The files that `templatefile` reads are linted when they are opened.
-            let (found, _) = lint_terraform_text(&doc.text, &self.options, &self.env);
-            return finish(found);
+            let (found, references) = lint_terraform_text(&doc.text, &self.options, &self.env);
+            return finish(found, references);
+        }
+        if !self.referenced_by.is_empty() {
+            let found = lint_referenced_text(
+                &doc.text,
+                doc.kind,
+                &self.referenced_by,
+                &self.options,
+                &self.env,
+            );
+            return finish(found, Vec::new());
         }
         lint_text_then(&doc.text, doc.kind, &self.options, &self.env, finish)
     }
