@@ -1011,7 +1011,7 @@ fn template_links_to_its_definition_files() {
 }
 
 #[test]
-fn a_file_an_open_template_names_is_linted_with_its_substitutions() {
+fn a_file_a_template_names_is_linted_with_its_substitutions() {
     let dir = temp_dir("named");
     std::fs::create_dir_all(dir.join("sm")).unwrap();
     let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${WorkerArn}", "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": true}}}"#;
@@ -1043,6 +1043,27 @@ fn a_file_an_open_template_names_is_linted_with_its_substitutions() {
         Vec::<String>::new()
     );
     assert_eq!(codes(&c.diagnostics(&def_uri, 1)), ["ASL801"]);
+    // Closed, the template governs the file as it is saved on disk.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": template_uri}}),
+    );
+    c.shutdown();
+
+    // A template in the workspace folder counts without being opened.
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let mut c = Client::start_with(json!({
+        "processId": null,
+        "rootUri": format!("file://{}", dir.display()),
+        "capabilities": {}
+    }));
+    c.open(&def_uri, "json", def);
+    let mut found = codes(&c.diagnostics(&def_uri, 1));
+    // Published before the folder was read: published again after.
+    if found == ["ASL801"] {
+        found = codes(&c.diagnostics(&def_uri, 1));
+    }
+    assert_eq!(found, Vec::<String>::new());
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,6 +10,7 @@ use super::render::{self, FileReport, Format};
 use super::{EXIT_USAGE, FailOn};
 use crate::config::{Overrides, Resolver};
 use crate::diagnostics::Severity;
+use crate::files::is_definition_file;
 use crate::fix;
 use crate::lint::{Reference, lint_owned_bytes_in, lint_referenced_file, lint_referenced_text};
 
@@ -689,32 +690,6 @@ fn io_message(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string(),
     }
-}
-
-/// True for names the directory walk lints: definitions (`*.asl.json`, `*.asl.yaml`,
-/// `*.asl.yml`) and the templates that usually hold them (SAM/CloudFormation
-/// `template.{yaml,yml,json}`, CDK `*.template.json`, `serverless.{yml,yaml}`, and
-/// Terraform `*.tf`).
-pub fn is_definition_file(path: &Path) -> bool {
-    // A name that is not UTF-8 (`bad\xff.asl.json`) still ends as it ends.
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    name.ends_with(".asl.json")
-        || name.ends_with(".asl.yaml")
-        || name.ends_with(".asl.yml")
-        || matches!(
-            name.as_str(),
-            "template.yaml"
-                | "template.yml"
-                | "template.json"
-                | "serverless.yml"
-                | "serverless.yaml"
-        )
-        || name.ends_with(".template.json")
-        || crate::embed::terraform::is_terraform_path(&name)
 }
 
 /// How a path named on the command line is taken.

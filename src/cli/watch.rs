@@ -111,7 +111,7 @@ fn may_be_read(path: &Path) -> bool {
     matches!(
         ext.as_str(),
         "json" | "json5" | "yaml" | "yml" | "asl" | "tf" | "toml"
-    ) || super::check::is_definition_file(path)
+    ) || crate::files::is_definition_file(path)
 }
 
 fn walk(path: &Path, named: bool, out: &mut Snapshot) {

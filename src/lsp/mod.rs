@@ -25,6 +25,7 @@
 mod convert;
 mod documents;
 mod settings;
+mod templates;
 mod transport;
 
 use std::process::ExitCode;
@@ -217,6 +218,30 @@ impl Backend {
         }
         let (setup, _) = self.workspace.lint_setup(uri);
         Arc::new(guard(|| Some(setup.lint(doc))).unwrap_or_default())
+    }
+
+    /// Finds the templates of the workspace folder that name definition files (in the
+    /// background), so that such a file is linted with its template's substitutions
+    /// even when the template is not open. An open template's own text wins.
+    fn scan_templates(&self) {
+        let Some(root) = self.workspace.root() else {
+            return;
+        };
+        let docs = self.docs.clone();
+        let workspace = self.workspace.clone();
+        let queue = self.queue.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut changed = Vec::new();
+            for (path, references) in templates::scan(&root) {
+                let Some(uri) = Uri::from_file_path(&path) else {
+                    continue;
+                };
+                if docs.get(&uri).is_none() {
+                    changed.extend(workspace.set_references(&uri, &references));
+                }
+            }
+            relint_paths(&docs, &queue, &changed);
+        });
     }
 
     /// Asks the client for the `aslLint` section, then lints the open documents again
@@ -535,6 +560,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         self.refresh_settings(self.watch_files.load(Ordering::Relaxed));
+        self.scan_templates();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -584,8 +610,12 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.docs.close(&uri);
-        // A closed template no longer governs the files it names.
-        let named = self.workspace.forget_references(&uri);
+        // A closed template governs the files it names as it is saved on disk.
+        let saved = uri
+            .to_file_path()
+            .map(|p| templates::references_of(&p))
+            .unwrap_or_default();
+        let named = self.workspace.set_references(&uri, &saved);
         relint_paths(&self.docs, &self.queue, &named);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }

@@ -241,15 +241,6 @@ impl Workspace {
         changed
     }
 
-    /// Forgets what the template at `template` names (it was closed, or deleted);
-    /// returns the canonical paths it named.
-    pub fn forget_references(&self, template: &Uri) -> Vec<PathBuf> {
-        let old = lock(&self.referenced).remove(template).unwrap_or_default();
-        let mut paths: Vec<PathBuf> = old.into_iter().map(|(p, _)| p).collect();
-        paths.dedup();
-        paths
-    }
-
     /// The references of the templates that name the file at `path`, templates in URI
     /// order; none for a file no known template names.
     fn references_to(&self, path: &Path) -> Vec<Reference> {
@@ -271,6 +262,11 @@ impl Workspace {
             }
         }
         out
+    }
+
+    /// The workspace folder, when the client named one.
+    pub fn root(&self) -> Option<PathBuf> {
+        lock(&self.root).clone()
     }
 
     pub fn set_root(&self, root: Option<PathBuf>) {

@@ -1,0 +1,129 @@
+//! The templates of the workspace folder and the definition files they name, so that
+//! a definition file opened on its own is linted as `asl-lint check .` lints it: with
+//! its template's substitutions and workflow type.
+
+use std::path::{Path, PathBuf};
+
+use crate::lint::{LintOptions, Reference, lint_bytes};
+
+/// Folder entries the walk looks at, at most: a huge folder opened by mistake (a home
+/// directory) costs a bounded walk, not minutes.
+const MAX_ENTRIES: usize = 20_000;
+
+/// Folder depth the walk goes to, at most.
+const MAX_DEPTH: usize = 8;
+
+/// Templates bigger than this are left out (a generated CDK template can be huge).
+const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The templates under `root` that name local definition files, each with the
+/// references it makes. Walks as `check` walks a folder (hidden folders,
+/// `node_modules` and `target` skipped, no symbolic links to folders), within bounds.
+pub fn scan(root: &Path) -> Vec<(PathBuf, Vec<Reference>)> {
+    let mut templates = Vec::new();
+    let mut seen = 0;
+    walk(root, 0, &mut seen, &mut templates);
+    templates
+        .into_iter()
+        .filter_map(|path| {
+            let references = references_of(&path);
+            (!references.is_empty()).then_some((path, references))
+        })
+        .collect()
+}
+
+/// The references the template at `path` makes, as saved on disk (none when it cannot
+/// be read or names no file).
+pub fn references_of(path: &Path) -> Vec<Reference> {
+    let too_big = std::fs::metadata(path).map_or(true, |m| m.len() > MAX_TEMPLATE_BYTES);
+    if too_big {
+        return Vec::new();
+    }
+    let Ok(bytes) = crate::files::read(path) else {
+        return Vec::new();
+    };
+    // Only the references are wanted: one cheap rule keeps the lint short.
+    let options = LintOptions {
+        select: vec!["ASL802".to_string()],
+        skip_fixes: true,
+        ..LintOptions::default()
+    };
+    lint_bytes(&bytes, Some(&path.to_string_lossy()), &options).references
+}
+
+fn walk(dir: &Path, depth: usize, seen: &mut usize, out: &mut Vec<PathBuf>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for entry in entries {
+        *seen += 1;
+        if *seen > MAX_ENTRIES {
+            return;
+        }
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Ok(meta) = std::fs::symlink_metadata(&entry) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if !(name.starts_with('.') || name == "node_modules" || name == "target") {
+                walk(&entry, depth + 1, seen, out);
+            }
+        } else if is_template_name(&entry) {
+            out.push(entry);
+        }
+    }
+}
+
+/// A name the folder walk takes as a template (not a definition file).
+fn is_template_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    crate::files::is_definition_file(path)
+        && !(name.ends_with(".asl.json")
+            || name.ends_with(".asl.yaml")
+            || name.ends_with(".asl.yml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_templates_that_name_files_and_skips_hidden_folders() {
+        let dir = std::env::temp_dir().join(format!("asl-lint-scan-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("app/sm")).unwrap();
+        std::fs::create_dir_all(dir.join(".aws-sam/build")).unwrap();
+        let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#;
+        std::fs::write(dir.join("app/sm/flow.asl.json"), def).unwrap();
+        let template = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        A: x\n";
+        std::fs::write(dir.join("app/template.yaml"), template).unwrap();
+        std::fs::write(dir.join(".aws-sam/build/template.yaml"), template).unwrap();
+        // A template with an inline definition names no file.
+        std::fs::write(
+            dir.join("template.json"),
+            r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"Definition": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}}}}}"#,
+        )
+        .unwrap();
+        let found = scan(&dir);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, dir.join("app/template.yaml"));
+        assert_eq!(found[0].1.len(), 1);
+        assert_eq!(found[0].1[0].name, "Flow");
+        assert_eq!(
+            std::fs::canonicalize(&found[0].1[0].path).unwrap(),
+            std::fs::canonicalize(dir.join("app/sm/flow.asl.json")).unwrap()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
