@@ -1072,7 +1072,33 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
             .all(|c| c["mapRunStartedEventId"] == started)
     );
     assert_eq!(children[1]["index"], 1);
-    assert_eq!(children[1]["choices"], json!([{"eventId": 2, "rule": 0}]));
+    assert_eq!(children[1]["choices"], json!([{"eventId": 3, "rule": 0}]));
+    // A child's history is an execution's: started with the item, ended with its output.
+    let kinds: Vec<&str> = children[0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "ExecutionStarted",
+            "ChoiceStateEntered",
+            "ChoiceStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    assert_eq!(
+        children[0]["events"][0]["executionStartedEventDetails"]["input"],
+        r#"{"n":1}"#
+    );
+    assert_eq!(
+        children[0]["events"][5]["executionSucceededEventDetails"]["output"],
+        r#"{"n":1}"#
+    );
     assert!(
         doc["events"]
             .as_array()

@@ -189,6 +189,9 @@ pub(crate) struct Runner<'p> {
     /// and those done. Their events are not the execution's (AWS keeps them in the
     /// child executions' own histories) but tell a dry run what each item did.
     child_stack: Vec<ChildRun>,
+    /// The last event id of each child execution being run (a Distributed Map's
+    /// item at the top level; one inside it records in the same history).
+    child_ids: Vec<u64>,
     pub children: Vec<ChildRun>,
     /// Events kept for children so far, up to [`CHILD_EVENTS`].
     child_events: usize,
@@ -231,6 +234,19 @@ pub(crate) struct Runner<'p> {
 /// Result of a whole run.
 pub(crate) struct RunEnd {
     pub output: Result<Value, Failure>,
+}
+
+/// The details of an `ExecutionFailed` event: the error and cause, when there are.
+fn failed_details(f: &Failure) -> Value {
+    let mut d = Map::new();
+    if let Some(e) = &f.error {
+        d.insert("error".into(), Value::String(e.clone()));
+    }
+    let timeout = f.error.as_deref() == Some("States.Timeout");
+    if let Some(c) = f.cause.as_ref().filter(|c| !(timeout && c.is_empty())) {
+        d.insert("cause".into(), Value::String(c.clone()));
+    }
+    Value::Object(d)
 }
 
 fn to_text(v: &Value) -> String {
@@ -545,6 +561,7 @@ impl<'p> Runner<'p> {
             max_events,
             suppress: 0,
             child_stack: Vec::new(),
+            child_ids: Vec::new(),
             children: Vec::new(),
             child_events: 0,
             children_omitted: Vec::new(),
@@ -583,8 +600,7 @@ impl<'p> Runner<'p> {
             return Err(d.clone());
         }
         if self.suppress > 0 {
-            self.child_event(details);
-            return Ok(self.last_id);
+            return Ok(self.child_event(details));
         }
         let id = self.last_id + 1;
         if self.max_events > 0 && id >= self.max_events {
@@ -604,17 +620,23 @@ impl<'p> Runner<'p> {
         Ok(id)
     }
 
-    /// Records an event of a Distributed Map's child execution in its own history.
-    fn child_event(&mut self, details: impl FnOnce() -> (String, Value)) {
-        if !self.opts.history || self.child_events >= CHILD_EVENTS {
-            return;
-        }
-        let Some(child) = self.child_stack.last_mut() else {
-            return;
+    /// Records an event of a Distributed Map's child execution in its own history;
+    /// returns its id there (counted even when the history is not kept, for the
+    /// event ids that error causes cite).
+    fn child_event(&mut self, details: impl FnOnce() -> (String, Value)) -> u64 {
+        let Some(n) = self.child_ids.last_mut() else {
+            return self.last_id;
         };
-        self.child_events += 1;
-        let id = child.events.len() as u64 + 1;
-        child.events.push(event(id, self.now_ms, details()));
+        *n += 1;
+        let id = *n;
+        if !self.opts.history || self.child_events >= CHILD_EVENTS {
+            return id;
+        }
+        if let Some(child) = self.child_stack.last_mut() {
+            self.child_events += 1;
+            child.events.push(event(id, self.now_ms, details()));
+        }
+        id
     }
 
     fn push_event(&mut self, id: u64, details: impl FnOnce() -> (String, Value)) {
@@ -1030,15 +1052,8 @@ impl<'p> Runner<'p> {
                 self.push_event(id, || ("ExecutionTimedOut".into(), json!({})));
             }
             Err(f) => {
-                let mut d = Map::new();
-                if let Some(e) = &f.error {
-                    d.insert("error".into(), Value::String(e.clone()));
-                }
-                let timeout = f.error.as_deref() == Some("States.Timeout");
-                if let Some(c) = f.cause.as_ref().filter(|c| !(timeout && c.is_empty())) {
-                    d.insert("cause".into(), Value::String(c.clone()));
-                }
-                self.push_event(id, || ("ExecutionFailed".into(), Value::Object(d)));
+                let d = failed_details(f);
+                self.push_event(id, || ("ExecutionFailed".into(), d));
             }
         }
         RunEnd { output }
@@ -1185,8 +1200,7 @@ impl<'p> Runner<'p> {
             } else if let Some(child) = self.child_stack.last_mut()
                 && Some(child.events.len()) > child_before
             {
-                let id = child.events.len() as u64;
-                child.choices.push((id, taken));
+                child.choices.push((exit_id, taken));
             }
         }
         if let Some(a) = assigned {
@@ -2210,6 +2224,9 @@ impl<'p> Runner<'p> {
         let mut failures = 0usize;
         let tolerant = tol_count.is_some() || tol_pct.is_some();
         let mut outer_vars = Vars::new();
+        // Each item of a Distributed Map at the top level runs as a child execution
+        // with a history of its own (one nested in a child records in the child's).
+        let own_child = distributed && self.suppress == 0;
         for (i, item) in items.into_iter().enumerate() {
             let key = keys.as_ref().map(|k| k[i].clone());
             let input = self.select_item(fr, selector, eff, vars, (i, item, key))?;
@@ -2236,6 +2253,17 @@ impl<'p> Runner<'p> {
                         self.omit_child(id, i);
                     }
                 }
+                if own_child {
+                    // A child execution's history starts as any execution's.
+                    self.child_ids.push(0);
+                    let role = self.role_arn.clone();
+                    self.child_event(|| {
+                        (
+                            "ExecutionStarted".into(),
+                            json!({"input": to_text(&input), "inputDetails": {"truncated": false}, "roleArn": role}),
+                        )
+                    });
+                }
                 self.suppress += 1;
             }
             let r = if distributed {
@@ -2250,6 +2278,27 @@ impl<'p> Runner<'p> {
             };
             if distributed {
                 self.suppress -= 1;
+                if own_child {
+                    // ... and ends as any execution's.
+                    match &r {
+                        Ok(v) => {
+                            self.child_event(|| {
+                                (
+                                    "ExecutionSucceeded".into(),
+                                    json!({"output": to_text(v), "outputDetails": {"truncated": false}}),
+                                )
+                            });
+                        }
+                        // The run's time-out stops the child where it is.
+                        Err(f) if f.kind == FailKind::TimedOut => {
+                            self.child_event(|| ("ExecutionAborted".into(), json!({})));
+                        }
+                        Err(f) => {
+                            self.child_event(|| ("ExecutionFailed".into(), failed_details(f)));
+                        }
+                    }
+                    self.child_ids.pop();
+                }
                 if map_run.is_some()
                     && let Some(child) = self.child_stack.pop()
                 {

@@ -866,31 +866,56 @@ fn jsonata_errors_are_catchable_query_evaluation_errors() {
 }
 
 #[test]
+fn a_child_execution_cites_its_own_event_ids() {
+    let def = json!({"StartAt": "Start", "States": {
+        "Start": {"Type": "Pass", "Next": "M"},
+        "M": {"Type": "Map",
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                "StartAt": "C", "States": {
+                                    "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "Ok"}]},
+                                    "Ok": {"Type": "Succeed"}}},
+              "End": true}}});
+    let x = run(def, json!([1, 2]));
+    let failed = x.children[1].events.last().unwrap();
+    assert_eq!(failed.kind, "ExecutionFailed");
+    assert_eq!(
+        failed.details,
+        json!({"error": "States.Runtime",
+               "cause": "An error occurred while executing the state 'C' (entered at the event id #2). No Matches!"})
+    );
+    assert_eq!(
+        x.children[0].events.last().unwrap().kind,
+        "ExecutionSucceeded"
+    );
+}
+
+#[test]
 fn child_executions_are_kept_up_to_the_cap_and_the_rest_counted() {
-    // One Pass state a child: two events each, so the 200,000 kept events hold the
-    // first 100,000 children, and the last one is only counted.
+    // One Pass state a child: four events each (started, entered, exited, succeeded),
+    // so the 200,000 kept events hold the first 50,000 children, and the last one is
+    // only counted.
     let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
-        "M": {"Type": "Map", "Items": "{% [0..100000] %}",
+        "M": {"Type": "Map", "Items": "{% [0..50000] %}",
               "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
                                 "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
               "Output": "{% $count($states.result) %}", "End": true}}});
     let x = run(def, json!({}));
-    assert_eq!(x.output, Some(json!(100_001)));
-    assert_eq!(x.children.len(), 100_000);
-    assert_eq!(x.children[99_999].events.len(), 2);
+    assert_eq!(x.output, Some(json!(50_001)));
+    assert_eq!(x.children.len(), 50_000);
+    assert_eq!(x.children[49_999].events.len(), 4);
     let run_started = x.children[0].map_run;
     assert_eq!(
         x.children_omitted,
         [OmittedChildren {
             map_run: run_started,
-            first: 100_000,
+            first: 50_000,
             count: 1
         }]
     );
     assert_eq!(x.to_json()["childExecutionsOmitted"], json!(1));
     assert!(
         trace::text_report(&x).contains(
-            "[item 100000, child executions not shown: the trace keeps 200,000 events of child executions]"
+            "[item 50000, child executions not shown: the trace keeps 200,000 events of child executions]"
         )
     );
 }

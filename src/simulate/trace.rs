@@ -399,6 +399,18 @@ fn walk_events<'a>(
                 for name in walk_events(s, inner, depth + 2, run) {
                     run.visit(name, Visit::Failed);
                 }
+                // How the child execution failed, as the run's own failure is told.
+                if let Some(e) = child.events.last()
+                    && e.kind == "ExecutionFailed"
+                {
+                    let d = &e.details;
+                    let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("");
+                    let _ = writeln!(
+                        s,
+                        "{pad}    ! child execution failed: {}",
+                        failure_text((text("error"), text("cause")))
+                    );
+                }
             }
             for o in history
                 .children_omitted
