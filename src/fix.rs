@@ -70,7 +70,12 @@ pub struct Outcome {
 /// duplicate keys aside). Fixes are placed by the tree the reader recovered; in text
 /// that does not read, that tree may not be what the author meant.
 pub fn reads(text: &str, kind: SourceKind) -> bool {
-    crate::syntax::parse(text, kind).errors.iter().all(|e| {
+    reads_without(&crate::syntax::parse(text, kind).errors)
+}
+
+/// True when none of a parse's `errors` makes the text unreadable (see [`reads`]).
+pub fn reads_without(errors: &[crate::syntax::SyntaxError]) -> bool {
+    errors.iter().all(|e| {
         !matches!(
             e.kind,
             SyntaxErrorKind::Invalid | SyntaxErrorKind::Encoding | SyntaxErrorKind::TooDeep

@@ -471,6 +471,25 @@ fn text_with_a_syntax_error_is_not_fixed() {
     assert!(!stdout(&o).contains("fixable"), "{}", stdout(&o));
 }
 
+/// The same inside a template: a definition string that does not read (a raw line
+/// break in a JSON string) gets no fixes, though the template around it reads; the
+/// recovered tree would have the fixes quote `y", "Next"` as keys.
+#[test]
+fn a_definition_string_with_a_syntax_error_is_not_fixed() {
+    let text = "Resources:\n  SM:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: |\n        {\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": \"x\n        y\", \"Next\": \"B\"},\n         \"B\": {\"Type\": \"Succeed\"}}}\n";
+    let dir = temp_project(&[("template.yaml", text)]);
+    let o = run_in(dir.path(), &["check", "template.yaml", "--unsafe-fixes"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("ASL003"), "{}", stdout(&o));
+    assert!(!stderr(&o).contains("Fixed"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("template.yaml")).unwrap(),
+        text
+    );
+    let o = run_in(dir.path(), &["check", "template.yaml"]);
+    assert!(!stdout(&o).contains("fixable"), "{}", stdout(&o));
+}
+
 /// `--fix` alone applies safe fixes (ASL709's key renames) and leaves unsafe ones, in a
 /// definition file and in a definition inline in a SAM template.
 #[test]

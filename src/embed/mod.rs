@@ -906,6 +906,14 @@ pub fn lint_template_with_references(
                             }
                         }
                     }
+                    // Fixes are placed by the tree the reader recovered: in a definition
+                    // that does not read, that tree may not be what the author meant
+                    // (as for a file, see `fix::reads`).
+                    if !crate::fix::reads_without(&inner_doc.errors) {
+                        for d in &mut inner_out {
+                            d.fixes.clear();
+                        }
+                    }
                     let map = &embedded.map;
                     let map_range = |r: TextRange| map.range(r);
                     if let Some(root) = inner_doc.root.as_ref() {
@@ -1046,14 +1054,15 @@ pub fn lint_terraform(
                     continue;
                 };
                 let document = syntax::parse(&masked, SourceKind::Json);
-                out.extend(lint_definition_with(
-                    &masked,
-                    &document,
-                    options,
-                    env,
-                    None,
-                    machine.workflow,
-                ));
+                let mut found =
+                    lint_definition_with(&masked, &document, options, env, None, machine.workflow);
+                // No fixes in a heredoc that does not read (see `fix::reads`).
+                if !crate::fix::reads_without(&document.errors) {
+                    for d in &mut found {
+                        d.fixes.clear();
+                    }
+                }
+                out.extend(found);
             }
             terraform::Source::Encoded { root } => {
                 let document = Document {
