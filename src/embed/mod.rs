@@ -1047,12 +1047,7 @@ pub fn lint_terraform(
                     out.push(report("ASL001", d.0, d.1));
                 }
                 // The JSON where it is, everything else blanked: positions need no map.
-                let mut masked = vec![b' '; text.len()];
-                let span = body.as_usize();
-                masked[span.clone()].copy_from_slice(&text.as_bytes()[span.clone()]);
-                let Ok(masked) = String::from_utf8(masked) else {
-                    continue;
-                };
+                let masked = terraform::masked_heredoc(text, body);
                 let document = syntax::parse(&masked, SourceKind::Json);
                 let mut found =
                     lint_definition_with(&masked, &document, options, env, None, machine.workflow);

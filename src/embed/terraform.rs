@@ -381,6 +381,67 @@ fn heredoc(text: &str, start: usize) -> Option<((usize, usize), usize)> {
     Some(((body_start.min(end), end), end))
 }
 
+/// The JSON of a heredoc definition read in place: `text` with every byte outside
+/// `body` blanked (line breaks kept, so lines and offsets stay the file's). Inside a
+/// `${...}` interpolation Terraform reads an HCL expression, which may hold quoted
+/// strings (`${aws_lambda_function.f["main"].arn}`, `${lookup(var.m, "k", "x")}`);
+/// their quotes are read as `'` so that the JSON string around them stays one string.
+pub fn masked_heredoc(text: &str, body: TextRange) -> String {
+    let span = body.as_usize();
+    let mut bytes: Vec<u8> = text
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            if span.contains(&i) || b == b'\n' {
+                b
+            } else {
+                b' '
+            }
+        })
+        .collect();
+    let mut i = span.start;
+    while i + 1 < span.end.min(bytes.len()) {
+        let escaped = i > 0 && bytes[i - 1] == b'$';
+        if bytes[i] == b'$' && bytes[i + 1] == b'{' && !escaped {
+            i = neutralize_interpolation(&mut bytes, i + 2, span.end);
+        } else {
+            i += 1;
+        }
+    }
+    // The body starts and ends at line starts, so it holds whole characters; the rest
+    // is ASCII now, and only ASCII quotes were replaced.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Replaces the double quotes of HCL strings inside an interpolation whose expression
+/// starts at `from`; returns the offset after its closing `}` (or where it gave up: a
+/// line break or `end`).
+fn neutralize_interpolation(bytes: &mut [u8], from: usize, end: usize) -> usize {
+    let mut depth = 1;
+    let mut in_string = false;
+    let mut i = from;
+    while i < end.min(bytes.len()) {
+        match bytes[i] {
+            b'\n' => return i,
+            b'\\' if in_string => i += 1,
+            b'"' => {
+                in_string = !in_string;
+                bytes[i] = b'\'';
+            }
+            b'{' if !in_string => depth += 1,
+            b'}' if !in_string => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
 /// When the heredoc whose body is `body` has no closing line (its body runs to the end
 /// of the text, which Terraform refuses): the range of its opening `<<MARKER` and a
 /// message naming the marker.
@@ -902,6 +963,38 @@ mod tests {
 
     fn at(text: &str, r: TextRange) -> &str {
         &text[r.as_usize()]
+    }
+
+    #[test]
+    fn quotes_inside_an_interpolation_stay_inside_the_json_string() {
+        let text = "resource \"aws_sfn_state_machine\" \"h\" {\n  definition = <<EOF\n{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"${aws_lambda_function.fn[\"main\"].arn}\", \"Comment\": \"${lookup(var.m, \"k\", \"}\")} $${x}\", \"End\": true}}}\nEOF\n}\n";
+        let machines = find(text);
+        let Source::Heredoc { body } = machines[0].definition else {
+            panic!("a heredoc");
+        };
+        let json = masked_heredoc(text, body);
+        assert_eq!(json.len(), text.len());
+        assert!(
+            json.contains(r#""Resource": "${aws_lambda_function.fn['main'].arn}""#),
+            "{json}"
+        );
+        // A `}` in a quoted string does not close the interpolation; `$${` is none.
+        assert!(
+            json.contains(r#""Comment": "${lookup(var.m, 'k', '}')} $${x}""#),
+            "{json}"
+        );
+        let (found, _) = crate::lint::lint_terraform_text(
+            text,
+            &crate::lint::LintOptions::default(),
+            &crate::lint::Environment::default(),
+        );
+        let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+        assert!(
+            !codes
+                .iter()
+                .any(|c| c.starts_with("ASL0") || *c == "ASL401"),
+            "{found:?}"
+        );
     }
 
     #[test]

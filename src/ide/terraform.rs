@@ -26,24 +26,10 @@ pub fn heredocs(text: &str) -> Vec<TextRange> {
     out
 }
 
-/// `text` with every byte outside `body` blanked (line breaks kept, so lines stay the
-/// file's): JSON whose offsets are those of `text`.
+/// The heredoc definition `body` of `text` as JSON at the file's offsets
+/// ([`terraform::masked_heredoc`]).
 pub fn masked(text: &str, body: TextRange) -> String {
-    let span = body.as_usize();
-    let bytes: Vec<u8> = text
-        .bytes()
-        .enumerate()
-        .map(|(i, b)| {
-            if span.contains(&i) || b == b'\n' {
-                b
-            } else {
-                b' '
-            }
-        })
-        .collect();
-    // The body starts and ends at line starts, so it holds whole characters; the rest
-    // is ASCII now.
-    String::from_utf8(bytes).unwrap_or_default()
+    crate::embed::terraform::masked_heredoc(text, body)
 }
 
 /// The JSON text an analysis at `offset` reads: the heredoc definition around it,
