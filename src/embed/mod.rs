@@ -1283,8 +1283,8 @@ pub fn resolve_tree(
     mode: PlaceholderMode,
 ) -> Vec<TextRange> {
     let mut substituted = Vec::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
+    let mut stack: Vec<(&mut Node<'_>, bool)> = vec![(root, false)];
+    while let Some((n, judged_whole)) = stack.pop() {
         let replacement = match &n.value {
             Value::Placeholder(token) => {
                 let name = token.trim_start_matches("${").trim_end_matches('}').trim();
@@ -1309,7 +1309,12 @@ pub fn resolve_tree(
                     }
                 }
                 out.push_str(&s[last..]);
-                if mode == PlaceholderMode::Unknown && template::is_whole_placeholder(&out) {
+                // A state name or a path is judged whole: with a deploy-time value in
+                // it (`"Next": "Step${Suffix}"`, `"$$.Execution.${Field}"`) it is as
+                // unknown as a placeholder alone.
+                let unknown = template::is_whole_placeholder(&out)
+                    || judged_whole && !template::placeholder_tokens(&out).is_empty();
+                if mode == PlaceholderMode::Unknown && unknown {
                     Some(Value::Placeholder(out.into()))
                 } else if last > 0 {
                     Some(Value::String(out.into()))
@@ -1327,12 +1332,25 @@ pub fn resolve_tree(
             continue;
         }
         match &mut n.value {
-            Value::Array(items) => stack.extend(items.iter_mut()),
-            Value::Object(members) => stack.extend(members.iter_mut().map(|m| &mut m.value)),
+            Value::Array(items) => stack.extend(items.iter_mut().map(|i| (i, judged_whole))),
+            Value::Object(members) => stack.extend(members.iter_mut().map(|m| {
+                let whole = judged_whole_key(&m.key);
+                (&mut m.value, whole)
+            })),
             _ => {}
         }
     }
     substituted
+}
+
+/// Keys whose string value is judged as a whole: state names (`Next`, `Default`,
+/// `StartAt`) and paths (`InputPath`, `...Path`, `Variable`, payload keys ending in
+/// `.$`). Other strings keep their text around a placeholder (an ARN's shape is still
+/// checked; `${...}` inside a JSONata expression is skipped by the JSONata rules).
+fn judged_whole_key(key: &str) -> bool {
+    matches!(key, "Next" | "Default" | "StartAt" | "Variable")
+        || key.ends_with("Path")
+        || key.ends_with(".$")
 }
 
 /// Drops the fixes that would edit a substituted value (see [`resolve_tree`]).

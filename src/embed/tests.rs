@@ -880,3 +880,29 @@ fn multi_line_fixes_go_into_a_literal_block_at_its_indentation() {
     let asl106 = found.iter().find(|d| d.code == "ASL106").unwrap();
     assert!(asl106.fixes.is_empty());
 }
+
+#[test]
+fn a_deploy_time_value_inside_a_name_path_or_jsonata_expression_is_unknown() {
+    // CloudFormation fills `${Suffix}`, `${Field}`, `${Threshold}` and `${N}` (template
+    // parameters) before Step Functions reads the definition: no state `B${Suffix}`,
+    // no context field `${Field}`, no JSONata syntax error, no failing `$number`.
+    let text = r#"Parameters:
+  Suffix: {Type: String}
+  Field: {Type: String}
+  Threshold: {Type: Number}
+  N: {Type: String}
+Resources:
+  Machine:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString: !Sub |
+        {"StartAt": "A", "States": {
+          "A": {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.${Field}"}, "Next": "B${Suffix}"},
+          "Bx": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $number('${N}') %}", "Next": "C"},
+          "C": {"Type": "Choice", "QueryLanguage": "JSONata",
+                "Choices": [{"Condition": "{% $states.input.amount > ${Threshold} %}", "Next": "Done"}],
+                "Default": "Done"},
+          "Done": {"Type": "Succeed"}}}
+"#;
+    assert_eq!(lint_yaml(text), vec![triple("ASL707", "warning", "\"C\"")]);
+}

@@ -64,6 +64,11 @@ pub(crate) fn state_expressions<'a, 's>(state: &State<'a, 's>) -> Vec<Expr<'a, '
             match &n.value {
                 Value::String(_) => {
                     let s = n.as_str().unwrap_or("");
+                    // A deploy-time `${...}` inside the expression is filled in before
+                    // Step Functions reads it: the text here is not what AWS parses.
+                    if !crate::embed::template::placeholder_tokens(s).is_empty() {
+                        continue;
+                    }
                     if let Some(parsed) = jsonata::parse_template(s) {
                         out.push(Expr {
                             node: n,
