@@ -103,6 +103,19 @@ pub fn is_definition_file(path: &Path) -> bool {
         || crate::embed::terraform::is_terraform_path(&name)
 }
 
+/// True for the template names a directory walk takes ([`is_definition_file`]) that are
+/// not definition files: they are linted because they *may* hold state machines.
+pub fn is_template_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    is_definition_file(path)
+        && !(name.ends_with(".asl.json")
+            || name.ends_with(".asl.yaml")
+            || name.ends_with(".asl.yml"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

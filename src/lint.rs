@@ -263,7 +263,28 @@ pub fn lint_file_text(
     if path.is_some_and(embed::terraform::is_terraform_path) {
         return lint_terraform_text(text, options, env);
     }
+    if path.is_some_and(|p| crate::files::is_template_name(std::path::Path::new(p)))
+        && !may_hold_state_machine(text)
+    {
+        return (Vec::new(), Vec::new());
+    }
     lint_text_with_references(text, kind, options, env)
+}
+
+/// False for text that can hold neither a state machine nor a template of one: no
+/// `States`, `Resources`, `AWSTemplateFormatVersion` or `stepFunctions` anywhere. A
+/// file named `template.yaml` that is a Helm chart's or an issue form's, or a
+/// `serverless.yml` without Step Functions, is none of asl-lint's business: it is
+/// taken by its name only because it may be a template.
+pub fn may_hold_state_machine(text: &str) -> bool {
+    [
+        "States",
+        "Resources",
+        "AWSTemplateFormatVersion",
+        "stepFunctions",
+    ]
+    .iter()
+    .any(|word| text.contains(word))
 }
 
 /// Lints the text of a Terraform file ([`embed::lint_terraform`]): the diagnostics of

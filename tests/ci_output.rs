@@ -1016,3 +1016,41 @@ fn serverless_file_definitions_are_linted() {
         ]
     );
 }
+
+/// Files taken by their template names that hold no state machine (a Helm chart's
+/// `template.yaml`, a `serverless.yml` without Step Functions, any `*.template.json`)
+/// are passed over, walked or named (as the pre-commit hook names them); a template or
+/// a definition under such a name is still linted.
+#[test]
+fn template_names_without_a_state_machine_are_passed_over() {
+    let dir = temp_project(&[
+        (
+            "charts/web/template.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n",
+        ),
+        (
+            "svc/serverless.yml",
+            "service: api\nfunctions:\n  hello:\n    handler: h.main\n",
+        ),
+        ("other.template.json", "{\"name\": \"x\""),
+        ("sm/template.json", BROKEN),
+    ]);
+    let o = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("sm/template.json:2:33: ASL201"), "{out}");
+    assert!(
+        !out.contains("charts") && !out.contains("svc") && !out.contains("other"),
+        "{out}"
+    );
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "charts/web/template.yaml",
+            "svc/serverless.yml",
+            "other.template.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

@@ -649,6 +649,8 @@ fn directories_are_searched_for_definitions_only() {
     ] {
         dir.write(name, body);
     }
+    // A template name is linted when the text may hold a state machine.
+    dir.write("template.yaml", "States: [1, 2]\n");
     let o = run(&["check", "--format", "json", s(dir.path())]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let items: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();

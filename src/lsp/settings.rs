@@ -379,6 +379,7 @@ impl Workspace {
             .as_deref()
             .map(|p| self.references_to(p))
             .unwrap_or_default();
+        let template_name = path.as_deref().is_some_and(crate::files::is_template_name);
         (
             Setup {
                 options,
@@ -386,6 +387,7 @@ impl Workspace {
                 config,
                 severity,
                 referenced_by,
+                template_name,
             },
             error,
         )
@@ -400,6 +402,9 @@ pub struct Setup {
     severity: Vec<(String, Severity)>,
     /// The references of the templates that name this file: linted with theirs.
     referenced_by: Vec<Reference>,
+    /// Named as a template (`template.yaml`, `serverless.yml`, ...): linted only when
+    /// it may hold a state machine ([`crate::lint::may_hold_state_machine`]).
+    template_name: bool,
 }
 
 impl Setup {
@@ -425,6 +430,9 @@ impl Setup {
         if doc.terraform {
             let (found, references) = lint_terraform_text(&doc.text, &self.options, &self.env);
             return finish(found, references);
+        }
+        if self.template_name && !crate::lint::may_hold_state_machine(&doc.text) {
+            return finish(Vec::new(), Vec::new());
         }
         if !self.referenced_by.is_empty() {
             let found = lint_referenced_text(

@@ -76,22 +76,10 @@ fn walk(dir: &Path, depth: usize, seen: &mut usize, out: &mut Vec<PathBuf>) {
             if !(name.starts_with('.') || name == "node_modules" || name == "target") {
                 walk(&entry, depth + 1, seen, out);
             }
-        } else if is_template_name(&entry) {
+        } else if crate::files::is_template_name(&entry) {
             out.push(entry);
         }
     }
-}
-
-/// A name the folder walk takes as a template (not a definition file).
-fn is_template_name(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    crate::files::is_definition_file(path)
-        && !(name.ends_with(".asl.json")
-            || name.ends_with(".asl.yaml")
-            || name.ends_with(".asl.yml"))
 }
 
 #[cfg(test)]
