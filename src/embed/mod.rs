@@ -875,6 +875,36 @@ pub fn lint_template_with_references(
                 Ok(embedded) => {
                     let inner = &embedded.text;
                     let kind = syntax::detect_kind(None, inner);
+                    // Step Functions reads a DefinitionString as JSON; YAML text (or JSON
+                    // after a `#` comment) is refused. It is still read as YAML here, so
+                    // that its other problems show too.
+                    if kind == SourceKind::Yaml
+                        && def.property.key == "DefinitionString"
+                        && enabled("ASL808")
+                        && let Some(at) = inner.find(|c: char| !c.is_whitespace())
+                    {
+                        let first = crate::rules::char_at(inner, at as u32);
+                        let mut d = report(
+                            "ASL808",
+                            embedded.map.range(first),
+                            if inner[at..].starts_with('#') {
+                                format!(
+                                    "the DefinitionString of `{}` starts with a `#` comment: Step Functions reads it as JSON, which has no comments, and refuses it",
+                                    def.name
+                                )
+                            } else {
+                                format!(
+                                    "the DefinitionString of `{}` holds YAML: Step Functions reads it as JSON and refuses it",
+                                    def.name
+                                )
+                            },
+                        );
+                        d.help = Some(
+                            "write the definition as JSON, or give it as an object under `Definition`"
+                                .to_string(),
+                        );
+                        out.push(d);
+                    }
                     let inner_doc = syntax::parse(inner, kind);
                     let mut inner_out = match inner_doc.root.as_ref() {
                         Some(root) if env.placeholders == PlaceholderMode::Unknown => {
@@ -945,7 +975,35 @@ pub fn lint_template_with_references(
                 }
             }
             Body::Remote => {}
-            Body::Unsupported { node, reason } if enabled("ASL803") => {
+            Body::Unsupported {
+                node,
+                reason,
+                wrong_type: true,
+            } => {
+                if enabled("ASL808") {
+                    let mut d = report(
+                        "ASL808",
+                        node.range,
+                        format!(
+                            "the {} of `{}` is {reason}: CloudFormation takes {}",
+                            def.property.key,
+                            def.name,
+                            if def.property.key == "DefinitionString" {
+                                "a string, the definition's JSON text"
+                            } else {
+                                "an object, the definition itself"
+                            }
+                        ),
+                    );
+                    d.help = Some(if def.property.key == "DefinitionString" {
+                        "write the definition under `Definition` to give it as an object, or quote its JSON".to_string()
+                    } else {
+                        "write the definition as an object with StartAt and States".to_string()
+                    });
+                    out.push(d);
+                }
+            }
+            Body::Unsupported { node, reason, .. } if enabled("ASL803") => {
                 out.push(unreadable(def, node, reason));
             }
             Body::Unsupported { .. } => {}

@@ -50,8 +50,13 @@ pub enum Body<'a, 's> {
     File { uri: String, node: &'a Node<'s> },
     /// A definition stored in S3: nothing here to lint.
     Remote,
-    /// A form that cannot be read statically (`Fn::If`, `Ref` to a parameter, ...).
-    Unsupported { node: &'a Node<'s>, reason: String },
+    /// A form that cannot be read statically (`Fn::If`, `Ref` to a parameter, ...), or
+    /// (`wrong_type`) a value of a type the property does not take.
+    Unsupported {
+        node: &'a Node<'s>,
+        reason: String,
+        wrong_type: bool,
+    },
 }
 
 /// The definitions of a template, or `None` when the document is not a template
@@ -102,11 +107,13 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
                     node: &property.value,
                     reason: "a Serverless variable that is only resolved at deploy time"
                         .to_string(),
+                    wrong_type: false,
                 },
                 Value::String(_) => Body::Text(&property.value),
                 _ => Body::Unsupported {
                     node: &property.value,
-                    reason: format!("a {}", property.value.kind_name()),
+                    reason: with_article(property.value.kind_name()),
+                    wrong_type: false,
                 },
             };
             out.push(Definition {
@@ -183,7 +190,8 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
                     Value::Object(_) if !p.value.is_unknown() => Body::Remote,
                     _ => Body::Unsupported {
                         node: &p.value,
-                        reason: format!("a {}", describe(&p.value)),
+                        reason: with_article(&describe(&p.value)),
+                        wrong_type: false,
                     },
                 };
                 push(p, body);
@@ -201,9 +209,27 @@ fn definition_body<'a, 's>(node: &'a Node<'s>, object_allowed: bool) -> Body<'a,
         }
         _ => Body::Unsupported {
             node,
-            reason: format!("a {}", describe(node)),
+            reason: with_article(&describe(node)),
+            // A `DefinitionString` written as an object, or either property as a list,
+            // a number or a boolean (not an intrinsic, which computes a value).
+            wrong_type: intrinsic(node).is_none()
+                && !node.is_unknown()
+                && match node.value {
+                    Value::Object(_) => !object_allowed,
+                    Value::Array(_) | Value::Number(_) | Value::Bool(_) | Value::Null => true,
+                    _ => false,
+                },
         },
     }
+}
+
+/// `object` → `an object`, `` `Fn::If` `` → `` a `Fn::If` ``.
+fn with_article(what: &str) -> String {
+    let vowel = what
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {what}", if vowel { "an" } else { "a" })
 }
 
 /// Describes a value for messages: `Fn::If`, `!Ref`, "number", ...
@@ -306,7 +332,7 @@ impl Flattener<'_> {
         match intrinsic(node) {
             Some((name, arg)) if name == "Sub" => self.sub(arg, subs, depth),
             Some((name, arg)) if name == "Join" => self.join(arg, subs, depth),
-            _ => Err(format!("a {}", describe(node))),
+            _ => Err(with_article(&describe(node))),
         }
     }
 

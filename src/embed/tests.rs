@@ -906,3 +906,45 @@ Resources:
 "#;
     assert_eq!(lint_yaml(text), vec![triple("ASL707", "warning", "\"C\"")]);
 }
+
+#[test]
+fn a_definition_string_that_is_not_json_text_is_an_error() {
+    let text = r#"Resources:
+  O:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString: |
+        # draft
+        {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}
+  P:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString: |
+        StartAt: A
+        States: {A: {Type: Succeed}}
+  Q:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString:
+        StartAt: A
+  R:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition: [1]
+  S:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString: !If [Prod, "{}", "{}"]
+"#;
+    let found = lint_yaml(text);
+    assert_eq!(
+        found,
+        vec![
+            triple("ASL808", "error", "#"),
+            triple("ASL808", "error", "S"),
+            triple("ASL808", "error", "StartAt: A"),
+            triple("ASL808", "error", "[1]"),
+            triple("ASL803", "warning", "!If [Prod, \"{}\", \"{}\"]"),
+        ]
+    );
+}

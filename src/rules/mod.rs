@@ -510,6 +510,7 @@ pub static RULES: &[&Rule] = &[
     &templates::unknown_suppression_code::RULE,
     &templates::unfilled_placeholder::RULE,
     &templates::undefined_template_reference::RULE,
+    &templates::invalid_definition_string::RULE,
 ];
 
 /// Error rules about definitions that Step Functions deploys but that fail when the
