@@ -1054,3 +1054,49 @@ fn template_names_without_a_state_machine_are_passed_over() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// CI services resolve report paths from the repository root, whatever folder the job
+/// runs in (`working-directory: infra`): SARIF, GitHub and GitLab paths are relative to
+/// the Git work tree's root, or to `GITHUB_WORKSPACE`/`CI_PROJECT_DIR` when set; a file
+/// outside it gets an absolute `file://` URI in SARIF.
+#[test]
+fn ci_formats_give_paths_from_the_repository_root() {
+    let dir = temp_project(&[("infra/order.asl.json", BROKEN), ("repo/.git/HEAD", "x")]);
+    let infra = dir.path().join("infra");
+    let run_ci = |cwd: &Path, format: &str, env: Option<(&str, &Path)>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_asl-lint"));
+        c.current_dir(cwd)
+            .args(["check", "--format", format, "--fail-on", "never", "."])
+            .env_remove("GITHUB_WORKSPACE")
+            .env_remove("CI_PROJECT_DIR");
+        if let Some((k, v)) = env {
+            c.env(k, v);
+        }
+        stdout(&c.output().unwrap())
+    };
+    // No repository around (a temporary folder): paths as shown.
+    assert!(run_ci(&infra, "github", None).starts_with("::error file=order.asl.json,"));
+    // A Git work tree around the folder.
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let sarif = run_ci(&infra, "sarif", None);
+    assert!(
+        sarif.contains(r#""uri": "infra/order.asl.json""#),
+        "{sarif}"
+    );
+    assert!(run_ci(&infra, "github", None).starts_with("::error file=infra/order.asl.json,"));
+    let gitlab = run_ci(&infra, "gitlab", None);
+    assert!(
+        gitlab.contains(r#""path": "infra/order.asl.json""#),
+        "{gitlab}"
+    );
+    // The CI's own variable wins; outside it SARIF has an absolute URI.
+    let elsewhere = dir.path().join("repo");
+    let sarif = run_ci(&infra, "sarif", Some(("GITHUB_WORKSPACE", &elsewhere)));
+    let expected = format!(
+        r#""uri": "file://{}/infra/order.asl.json""#,
+        std::fs::canonicalize(dir.path()).unwrap().display()
+    );
+    assert!(sarif.contains(&expected), "{sarif}");
+    let gitlab = run_ci(&infra, "gitlab", Some(("CI_PROJECT_DIR", &infra)));
+    assert!(gitlab.contains(r#""path": "order.asl.json""#), "{gitlab}");
+}

@@ -28,6 +28,8 @@ pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Res
             continue;
         }
         let index = LineIndex::new(&file.text);
+        // Annotations are placed by the path from the repository root.
+        let shown = super::repository_path(&file.path).unwrap_or_else(|| file.path.clone());
         for d in &file.diagnostics {
             let start = index.line_col(&file.text, d.range.start);
             let end = index.line_col(&file.text, d.range.end);
@@ -47,7 +49,7 @@ pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Res
             writeln!(
                 out,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                escape_property(&file.path),
+                escape_property(&shown),
                 start.line,
                 start.column,
                 end.line,

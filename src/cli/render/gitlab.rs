@@ -47,13 +47,20 @@ fn severity(s: Severity) -> &'static str {
 }
 
 pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // GitLab matches paths from the project root: `./a` is `a`.
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| {
+            super::repository_path(&f.path)
+                .unwrap_or_else(|| f.path.trim_start_matches("./").to_string())
+        })
+        .collect();
     let mut issues = Vec::new();
-    for file in files {
+    for (file, path) in files.iter().zip(&paths) {
         if file.diagnostics.is_empty() {
             continue;
         }
-        // GitLab matches paths from the project root: `./a` is `a`.
-        let path = file.path.trim_start_matches("./");
+        let path = path.as_str();
         let index = LineIndex::new(&file.text);
         let mut seen = rustc_hash::FxHashMap::<(&str, &str), u32>::default();
         for d in &file.diagnostics {

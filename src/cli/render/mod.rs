@@ -50,6 +50,63 @@ impl ColorChoice {
     }
 }
 
+/// The folder that CI services resolve report paths from: `GITHUB_WORKSPACE` (GitHub
+/// Actions), `CI_PROJECT_DIR` (GitLab CI), else the root of the Git work tree around
+/// the current folder. `None` outside any of them.
+pub(crate) fn repository_root() -> Option<&'static std::path::Path> {
+    static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let from_env = ["GITHUB_WORKSPACE", "CI_PROJECT_DIR"]
+            .iter()
+            .filter_map(std::env::var_os)
+            .find(|v| !v.is_empty())
+            .map(std::path::PathBuf::from);
+        let root = from_env.or_else(|| {
+            let cwd = std::env::current_dir().ok()?;
+            cwd.ancestors()
+                .find(|dir| dir.join(".git").exists())
+                .map(std::path::Path::to_path_buf)
+        })?;
+        std::fs::canonicalize(root).ok()
+    })
+    .as_deref()
+}
+
+/// `path` (as shown: relative to the current folder, or absolute) relative to the
+/// repository root ([`repository_root`]), with `/` separators: what code scanning,
+/// annotations and Code Quality widgets resolve. `None` when the path is outside the
+/// repository, or there is none (the path is then reported as shown).
+pub(crate) fn repository_path(path: &str) -> Option<String> {
+    if path == "-" || path.starts_with('<') {
+        return None;
+    }
+    let root = repository_root()?;
+    let full = absolute_path(path)?;
+    let relative = full.strip_prefix(root).ok()?;
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// `path` made absolute from the current folder, lexically (`..` taken off), so that a
+/// file not on disk (`--stdin-filename`) is placed too.
+pub(crate) fn absolute_path(path: &str) -> Option<std::path::PathBuf> {
+    let cwd = std::fs::canonicalize(std::env::current_dir().ok()?).ok()?;
+    let mut full = std::path::PathBuf::new();
+    for part in cwd.join(path).components() {
+        match part {
+            std::path::Component::ParentDir => {
+                full.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => full.push(other),
+        }
+    }
+    Some(full)
+}
+
 /// One linted file, as the renderers see it.
 #[derive(Debug)]
 pub struct FileReport {

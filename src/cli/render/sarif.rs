@@ -203,7 +203,20 @@ impl Serialize for Results<'_> {
                 continue;
             }
             let index = LineIndex::new(&file.text);
-            let uri = path_to_uri(&file.path);
+            // Relative to the repository root, as code scanning resolves it; a file
+            // outside the repository by its absolute `file://` URI.
+            let outside = super::repository_root().is_some()
+                || std::path::Path::new(&file.path).is_absolute();
+            let uri = match super::repository_path(&file.path) {
+                Some(relative) => path_to_uri(&relative),
+                None if outside && !file.path.starts_with('<') => {
+                    match super::absolute_path(&file.path) {
+                        Some(full) => format!("file://{}", path_to_uri(&full.to_string_lossy())),
+                        None => path_to_uri(&file.path),
+                    }
+                }
+                None => path_to_uri(&file.path),
+            };
             let location = |range: TextRange| PhysicalLocation {
                 artifact_location: ArtifactLocation { uri: &uri },
                 region: region(&index, &file.text, range),
