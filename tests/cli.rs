@@ -223,6 +223,43 @@ fn force_exclude_applies_exclude_to_named_files() {
     assert!(stdout(&o).contains("(1 file)"), "{}", stdout(&o));
     let o = run(&["check", "--force-exclude", s(&bad)]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    // The name that standard input stands for too, as an editor pipes a buffer.
+    let text = std::fs::read(&bad).unwrap();
+    let args = ["check", "--force-exclude", "--stdin-filename", s(&bad)];
+    let o = run_stdin(&args, &text);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let o = run_stdin(&["check", "--stdin-filename", s(&bad)], &text);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+}
+
+/// `--stdin-filename` names an unsaved buffer (no file on disk yet): the config's
+/// `per-file-ignores` place it from any folder, as they place a file that exists.
+#[test]
+fn per_file_ignores_apply_to_a_stdin_filename_not_on_disk() {
+    let dir = TempDir::new();
+    dir.write(
+        "asl-lint.toml",
+        "[per-file-ignores]\n\"tests/fixtures/**\" = [\"ASL2\"]\n",
+    );
+    dir.write("tests/fixtures/old.asl.json", "{}");
+    dir.write("sub/keep.txt", "");
+    let text = br#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nope"}}}"#;
+    for (cwd, name) in [
+        ("", "tests/fixtures/new.asl.json"),
+        ("tests", "fixtures/new.asl.json"),
+        ("sub", "../tests/fixtures/new.asl.json"),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .current_dir(dir.path().join(cwd))
+            .args(["check", "--format", "concise", "--stdin-filename", name])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(text).unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(code(&o), 0, "from {cwd:?}: {}", stdout(&o));
+    }
 }
 
 /// A state name with control characters cannot write to the terminal through the text

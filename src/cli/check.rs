@@ -158,6 +158,19 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
                 eprintln!("error: --fix cannot write to standard input; use --diff");
                 return ExitCode::from(EXIT_USAGE);
             }
+            // `--force-exclude` applies `exclude` to the name standard input stands for,
+            // as to a named file (editors pipe buffers this way).
+            if let (true, Some(name)) = (args.force_exclude, &args.stdin_filename) {
+                let named = Path::new(name);
+                match resolver.for_path(named) {
+                    Ok(c) if c.is_excluded(named) => {
+                        excluded_named += 1;
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(e) => io_errors.push(format!("config: {e}")),
+                }
+            }
             inputs.push(Input::Stdin);
         } else {
             let explicit = if args.force_exclude {
