@@ -218,6 +218,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
                     fixed_files += 1;
                 }
                 diffs.push_str(&checked.diff);
+                io_errors.extend(checked.write_error);
                 files.push(checked.report);
             }
             Err(e) => {
@@ -342,6 +343,8 @@ struct Checked {
     report: FileReport,
     applied: usize,
     diff: String,
+    /// The fixes could not be written (the report is of the file as it is on disk).
+    write_error: Option<String>,
     /// The local files the template's definitions name.
     references: Vec<Reference>,
 }
@@ -594,6 +597,7 @@ impl Job<'_> {
             path.is_some_and(|p| crate::embed::terraform::is_terraform_path(&p.to_string_lossy()));
         let mut applied = 0;
         let mut diff = String::new();
+        let mut write_error = None;
         if (args.fix || args.unsafe_fixes || args.diff) && linted.text_is_exact {
             let diagnostics = std::mem::take(&mut linted.diagnostics);
             let outcome = fix::fix_text(
@@ -607,13 +611,19 @@ impl Job<'_> {
             if outcome.text != linted.text {
                 if args.diff {
                     diff = fix::unified_diff(&shown, &linted.text, &outcome.text);
-                } else if let Some(path) = path {
-                    fix::write_atomic(path, outcome.text.as_bytes()).map_err(|e| {
-                        format!("{shown}: cannot write the fixes: {}", io_message(&e))
-                    })?;
+                } else if let Some(path) = path
+                    && let Err(e) = fix::write_atomic(path, outcome.text.as_bytes())
+                {
+                    write_error = Some(format!(
+                        "{shown}: cannot write the fixes: {}",
+                        io_message(&e)
+                    ));
                 }
             }
-            if args.diff {
+            if write_error.is_some() {
+                applied = 0;
+            }
+            if args.diff || write_error.is_some() {
                 // Report the file as it is on disk.
                 linted.diagnostics = relint(&linted.text);
             } else {
@@ -653,6 +663,7 @@ impl Job<'_> {
             },
             applied,
             diff,
+            write_error,
             references: linted.references,
         })
     }
