@@ -949,11 +949,14 @@ pub fn lint_template_with_references(
                     if let Some(root) = inner_doc.root.as_ref() {
                         directives.extend(suppress::from_comment_fields(inner, root, &map_range));
                     }
-                    out.extend(
-                        inner_out
-                            .into_iter()
-                            .map(|d| map_diagnostic(d, map, inner, text)),
-                    );
+                    out.extend(inner_out.into_iter().map(|d| {
+                        let mut d = map_diagnostic(d, map, inner, text);
+                        // An empty string maps nowhere: the finding is the value's.
+                        if inner.is_empty() {
+                            d.range = node.range;
+                        }
+                        d
+                    }));
                 }
                 Err(reason) if enabled("ASL803") => out.push(unreadable(def, node, &reason)),
                 Err(_) => {}
@@ -1103,6 +1106,21 @@ pub fn lint_terraform(
                     && enabled("ASL001")
                 {
                     out.push(report("ASL001", d.0, d.1));
+                }
+                // An empty heredoc: the finding is at its `<<EOF`, not past the file's end.
+                if text[body.as_usize()].trim().is_empty() {
+                    if enabled("ASL001") {
+                        let opener = text[..body.start as usize].rfind("<<").unwrap_or(0);
+                        let line_end = text[opener..]
+                            .find(['\r', '\n'])
+                            .map_or(text.len(), |i| opener + i);
+                        out.push(report(
+                            "ASL001",
+                            TextRange::from_usize(opener, line_end),
+                            "the heredoc definition is empty: expected a JSON object".to_string(),
+                        ));
+                    }
+                    continue;
                 }
                 // The JSON where it is, everything else blanked: positions need no map.
                 let masked = terraform::masked_heredoc(text, body);

@@ -948,3 +948,17 @@ fn a_definition_string_that_is_not_json_text_is_an_error() {
         ]
     );
 }
+
+#[test]
+fn an_empty_definition_is_reported_at_its_value() {
+    let text = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: \"\"\n";
+    assert_eq!(lint_yaml(text), vec![triple("ASL001", "error", "\"\"")]);
+    let tf = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = <<EOF\nEOF\n}\n";
+    let (found, _) =
+        crate::lint::lint_terraform_text(tf, &LintOptions::default(), &Environment::default());
+    let at: Vec<(&str, &str)> = found
+        .iter()
+        .map(|d| (d.code, &tf[d.range.as_usize()]))
+        .collect();
+    assert_eq!(at, [("ASL001", "<<EOF")]);
+}
