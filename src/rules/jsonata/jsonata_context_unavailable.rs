@@ -104,6 +104,26 @@ fn report_bare_field(
     state: &str,
 ) {
     let range = source_range(source, e, span);
+    let written = source.get(range.as_usize());
+    // `states.input.order`: the `$` of `$states` forgotten.
+    if name == "states" {
+        let d = sink.report(
+            range,
+            format!(
+                "`states` at the top level of a JSONata expression in \"{state}\" reads a field of nothing: Step Functions' own values are $states"
+            ),
+        );
+        d.help = Some("write $states (with the `$`)".to_string());
+        if written == Some(name) {
+            d.fixes.push(Fix::replace(
+                "Write $states".to_string(),
+                Applicability::Unsafe,
+                TextRange::new(range.start, range.start),
+                "$",
+            ));
+        }
+        return;
+    }
     let d = sink.report(
         range,
         format!(
@@ -113,7 +133,6 @@ fn report_bare_field(
     d.help = Some(format!(
         "read the state input with $states.input.{name}, or a variable with ${name}"
     ));
-    let written = source.get(range.as_usize());
     if written == Some(name) || written == Some(&format!("`{name}`")) {
         d.fixes.push(Fix::replace(
             format!("Read `{name}` from $states.input"),
@@ -168,6 +187,27 @@ mod tests {
         let fixed = fixes[0].2.as_deref().expect("a fix");
         assert!(
             fixed.contains(r#""a": "{% $states.input.phone %}""#),
+            "{fixed}"
+        );
+    }
+
+    #[test]
+    fn states_without_its_dollar_is_named() {
+        let state = r#"{"Type": "Pass", "Output": "{% states.input.order %}", "End": true}"#;
+        assert_eq!(
+            run(state),
+            vec![(
+                "states".to_string(),
+                "`states` at the top level of a JSONata expression in \"A\" reads a field of nothing: Step Functions' own values are $states".to_string()
+            )]
+        );
+        let text = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {state}, "F": {{"Type": "Fail"}}}}}}"#
+        );
+        let fixes = crate::rules::located_fixes(&text, SourceKind::Json, "ASL602");
+        let fixed = fixes[0].2.as_deref().expect("a fix");
+        assert!(
+            fixed.contains(r#""Output": "{% $states.input.order %}""#),
             "{fixed}"
         );
     }
