@@ -662,6 +662,10 @@ fn color_always_emits_ansi_and_never_does_not() {
     assert!(!without.contains('\u{1b}'));
     // Not a terminal: auto means no colour.
     assert!(!stdout(&run(&["check", s(&f)])).contains('\u{1b}'));
+    // The concise format too: the location bold, the code in its severity's colour.
+    let concise = |c: &str| stdout(&run(&["check", "--format", "concise", "--color", c, s(&f)]));
+    assert!(concise("always").contains(":\u{1b}[0m \u{1b}[1;31mASL201 [error]\u{1b}[0m Next"));
+    assert!(!concise("never").contains('\u{1b}'));
 }
 
 // ---------------------------------------------------------------- discovery

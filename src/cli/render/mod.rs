@@ -151,7 +151,7 @@ pub fn write(
     match format {
         Format::Full => full::write(files, color, out),
         Format::Json => json::write(files, out),
-        Format::Concise => concise::write(files, out),
+        Format::Concise => concise::write(files, color, out),
         Format::Sarif => sarif::write(files, out),
         Format::Github => github::write(files, out),
         Format::Gitlab => gitlab::write(files, out),
