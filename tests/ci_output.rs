@@ -1100,3 +1100,25 @@ fn ci_formats_give_paths_from_the_repository_root() {
     let gitlab = run_ci(&infra, "gitlab", Some(("CI_PROJECT_DIR", &infra)));
     assert!(gitlab.contains(r#""path": "order.asl.json""#), "{gitlab}");
 }
+
+/// The JSON output's fix edits are what `--fix` writes: in a CRLF file, CRLF breaks.
+#[test]
+fn json_fix_edits_keep_the_files_line_endings() {
+    let text = "{\r\n  \"StartAt\": \"A\",\r\n  \"States\": {\r\n    \"A\": {\r\n      \"Type\": \"Task\",\r\n      \"Resource\": \"arn:aws:lambda:us-east-1:123456789012:function:f\",\r\n      \"End\": true\r\n    }\r\n  }\r\n}\r\n";
+    let dir = temp_project(&[("crlf.asl.json", text)]);
+    let o = run_in(dir.path(), &["check", "crlf.asl.json", "--format", "json"]);
+    let items: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let contents: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["fix"]["edits"].as_array())
+        .flatten()
+        .filter_map(|e| e["content"].as_str())
+        .filter(|c| c.contains('\n'))
+        .collect();
+    assert!(!contents.is_empty(), "{items}");
+    for c in contents {
+        assert_eq!(c.matches('\n').count(), c.matches("\r\n").count(), "{c:?}");
+    }
+}

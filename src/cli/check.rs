@@ -654,6 +654,19 @@ impl Job<'_> {
                 fix.title = String::new();
                 fix.edits = Vec::new();
             }
+        } else {
+            // What `--fix` would write: in a CRLF file, CRLF line breaks.
+            let edits = linted
+                .diagnostics
+                .iter_mut()
+                .flat_map(|d| &mut d.fixes)
+                .flat_map(|f| &mut f.edits);
+            for e in edits {
+                if e.replacement.contains('\n') {
+                    e.replacement =
+                        crate::syntax::text::line_endings_of(&linted.text, &e.replacement);
+                }
+            }
         }
         Ok(Checked {
             report: FileReport {
