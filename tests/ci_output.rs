@@ -1122,3 +1122,32 @@ fn json_fix_edits_keep_the_files_line_endings() {
         assert_eq!(c.matches('\n').count(), c.matches("\r\n").count(), "{c:?}");
     }
 }
+
+/// The summary counts only fixes `--fix` would apply: not those that would edit a value
+/// filled in from `[placeholders] values`, nor any in a file that is not UTF-8 (which
+/// is never written).
+#[test]
+fn fixable_counts_leave_out_fixes_that_cannot_be_applied() {
+    let def = r#"{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "${FnArn}", "TimeoutSeconds": "${Timeout}", "Next": "${NextState}"},
+  "Done": {"Type": "Succeed"}}}
+"#;
+    let dir = temp_project(&[
+        (
+            "asl-lint.toml",
+            "[placeholders]\nvalues = { FnArn = \"arn:aws:lambda:us-east-1:123456789012:function:f\", Timeout = 30, NextState = \"Dnoe\" }\n",
+        ),
+        ("def.asl.json", def),
+    ]);
+    std::fs::write(
+        dir.path().join("latin1.asl.json"),
+        b"{\"StartAt\": \"A\", \"Comment\": \"caf\xe9\", \"States\": {\"A\": {\"Type\": \"Succeed\", \"End\": true}}}",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["check", "def.asl.json"]);
+    let out = stdout(&o);
+    // ASL201's did-you-mean would rewrite `${NextState}`: only ASL704's fix counts.
+    assert!(out.ends_with("1 fixable with `--unsafe-fixes`.\n"), "{out}");
+    let o = run_in(dir.path(), &["check", "latin1.asl.json"]);
+    assert!(!stdout(&o).contains("fixable"), "{}", stdout(&o));
+}

@@ -634,12 +634,14 @@ impl Job<'_> {
         // Text that does not read is not fixed (see `fix::fix_text`): its findings are
         // not offered as fixable. (A syntax error inside a template's definition
         // string leaves the template readable.)
-        if !terraform
-            && linted
-                .diagnostics
-                .iter()
-                .any(|d| matches!(d.code, "ASL001" | "ASL004" | "ASL005"))
-            && !fix::reads(&linted.text, linted.kind)
+        // Nor is a file that is not UTF-8 text (it is never written).
+        if !linted.text_is_exact
+            || !terraform
+                && linted
+                    .diagnostics
+                    .iter()
+                    .any(|d| matches!(d.code, "ASL001" | "ASL004" | "ASL005"))
+                && !fix::reads(&linted.text, linted.kind)
         {
             for d in &mut linted.diagnostics {
                 d.fixes.clear();

@@ -158,8 +158,20 @@ fn lint_definition_unsuppressed(
                 errors: document.errors.clone(),
                 comments: Vec::new(),
             };
-            let mut out = lint_document_as(text, &doc, options, workflow);
+            // Fixes that would edit a substituted value are dropped by their edits, so
+            // they are built in full here even when only their kinds are wanted.
+            let mut out = if substituted.is_empty() {
+                lint_document_as(text, &doc, options, workflow)
+            } else {
+                lint_document_as(text, &doc, &options.with_fix_edits(), workflow)
+            };
             drop_fixes_in(&mut out, &substituted);
+            if options.fix_kinds_only && !substituted.is_empty() {
+                for f in out.iter_mut().flat_map(|d| &mut d.fixes) {
+                    f.title = String::new();
+                    f.edits = Vec::new();
+                }
+            }
             out
         }
         _ => lint_document_as(text, document, options, workflow),
