@@ -131,7 +131,27 @@ pub fn remove_member(source: &str, object: &Node<'_>, index: usize) -> Option<Te
             let close = closing_bracket(source, object, b'}')?;
             TextEdit::new(object.range.start as usize + 1, close, String::new())
         } else if let Some(next) = members.get(index + 1) {
-            TextEdit::new(key_start, next.key_range.start as usize, String::new())
+            // A member that ends a wrapped line (`"Type": "Succeed", "End": true,` then
+            // the next key on its own line) goes with the separator before it, so the
+            // next line stays where it is.
+            let previous = index.checked_sub(1).map(|i| &members[i]);
+            let after =
+                source.get(member.value.range.end as usize..next.key_range.start as usize)?;
+            match previous {
+                Some(previous)
+                    if after.contains('\n')
+                        && source
+                            .get(previous.value.range.end as usize..key_start)
+                            .is_some_and(|between| !between.contains(['\n', '/', '#'])) =>
+                {
+                    TextEdit::new(
+                        previous.value.range.end as usize,
+                        member.value.range.end as usize,
+                        String::new(),
+                    )
+                }
+                _ => TextEdit::new(key_start, next.key_range.start as usize, String::new()),
+            }
         } else {
             let previous = &members[index - 1];
             TextEdit::new(

@@ -406,3 +406,18 @@ fn strings_are_written_in_the_style_of_the_token_they_replace() {
     // A completion has no token to follow: plain when it can be.
     assert_eq!(string_like(Y, "", "Cancel"), "Cancel");
 }
+
+#[test]
+fn removing_the_member_that_ends_a_wrapped_line_keeps_the_next_line() {
+    let text = "{\"B\": {\"Type\": \"Succeed\", \"End\": true,\n  \"Comment\": \"c\"}}\n";
+    assert_eq!(
+        remove(text, J, &["B"], 1).unwrap(),
+        "{\"B\": {\"Type\": \"Succeed\",\n  \"Comment\": \"c\"}}\n"
+    );
+    // A member on a line of its own goes with its line.
+    let text = "{\"B\": {\"Type\": \"Succeed\",\n  \"End\": true,\n  \"Comment\": \"c\"}}\n";
+    assert_eq!(
+        remove(text, J, &["B"], 1).unwrap(),
+        "{\"B\": {\"Type\": \"Succeed\",\n  \"Comment\": \"c\"}}\n"
+    );
+}
