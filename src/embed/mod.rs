@@ -312,8 +312,8 @@ pub fn lint_referenced(
 /// will not fill in: in a template, a name that is not one of its variables (Terraform
 /// refuses to render the template); in a file read by `file(...)`, every token (it
 /// reaches AWS as written). A template's `$${` is a literal `${`; a token holding an
-/// expression other than a variable (a function call), or a template with `%{`
-/// directives (whose `for` loops bind names), is not judged.
+/// expression other than a variable (a function call), or a name a `%{ for }` loop
+/// binds, is not judged.
 fn unfilled_terraform_tokens(
     text: &str,
     root: &Node<'_>,
@@ -321,9 +321,13 @@ fn unfilled_terraform_tokens(
     out: &mut Vec<Diagnostic>,
 ) {
     let template = reference.filling == Filling::TerraformTemplate;
-    if template && terraform::has_directive(text) {
-        return;
-    }
+    // Names that `%{ for x in ... }` / `%{ for k, v in ... }` bind are not variables of
+    // the template, and are not judged; `%{ if }` binds none.
+    let bound = if template {
+        terraform::for_bound_names(text)
+    } else {
+        Vec::new()
+    };
     // The variable a token's expression reads, when it reads one and nothing else.
     let variable = |expr: &str| -> Option<String> {
         let expr = expr.trim();
@@ -338,7 +342,7 @@ fn unfilled_terraform_tokens(
         let inner = &token[2..token.len() - 1];
         let message = if template {
             let Some(name) = variable(inner) else { return };
-            if reference.substitutions.contains_key(&name) {
+            if reference.substitutions.contains_key(&name) || bound.contains(&name) {
                 return;
             }
             format!(

@@ -91,6 +91,32 @@ pub fn first_directive(text: &str) -> Option<TextRange> {
     Some(TextRange::new(start as u32, end as u32))
 }
 
+/// The names that the `%{ for ... in ... }` directives of a template bind: `x` of
+/// `%{ for x in xs }`, `k` and `v` of `%{ for k, v in m }`.
+pub fn for_bound_names(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut names = Vec::new();
+    for start in memchr::memmem::find_iter(b, b"%{") {
+        if start > 0 && b[start - 1] == b'%' {
+            continue;
+        }
+        let body = text[start + 2..].trim_start_matches('~').trim_start();
+        let Some(rest) = body.strip_prefix("for ") else {
+            continue;
+        };
+        let Some((bound, _)) = rest.split_once(" in ") else {
+            continue;
+        };
+        for name in bound.split(',') {
+            let name = name.trim();
+            if !name.is_empty() && !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
 /// The first directive of a template that does not parse as written (`parses` false):
 /// its JSON or YAML is written by `%{ for }`/`%{ if }` and only exists once Terraform
 /// renders it. None for a template that parses, or has no directive.

@@ -618,12 +618,19 @@ fn terraform_tokens_left_unfilled() {
         messages[0],
         "`Missing` is not a variable of the template: Terraform refuses to render the definition of `Machine` (vars map does not contain key \"Missing\") | give `Missing` a value in the template variables, or write `$${Missing}` for a literal `${Missing}`"
     );
-    // A template with directives binds names of its own: not judged.
+    // An `if` directive binds no name: the tokens are judged as before.
     let directive = text.replace(
         "\"B\": {",
         "\"B\": {\"Comment\": \"%{ if x }y%{ endif }\", ",
     );
-    assert_eq!(lint_ref(&directive, SourceKind::Json, &r), vec![]);
+    let found = lint_ref(&directive, SourceKind::Json, &r);
+    assert_eq!(found.len(), 3, "{found:?}");
+    // A `for` loop binds its names: those are not judged.
+    let looped_names = text.replace(
+        "\"B\": {",
+        "\"B\": {\"Comment\": \"%{ for Missing, Wait in m }y%{ endfor }\", ",
+    );
+    assert_eq!(lint_ref(&looped_names, SourceKind::Json, &r), vec![]);
     // Directives that write the JSON itself: one ASL803 at the first, nothing else.
     let looped = "{\"StartAt\": \"A\", \"States\": {\n%{ for s in steps ~}\n  \"${s}\": {\"Type\": \"Pass\"%{ if s == \"A\" }, \"End\": true%{ endif }},\n%{ endfor ~}\n}}";
     let found = lint_ref(looped, SourceKind::Json, &r);
