@@ -70,7 +70,7 @@ pub fn append_member(source: &str, object: &Node<'_>, key: &str, value: &Json) -
         "{lead}{}{}:{}\n",
         " ".repeat(column),
         yaml_key(key),
-        yaml_after_key(value, column, DEFAULT_STEP)
+        yaml_after_key(value, column, YamlStyle::of(source))
     );
     Some(TextEdit::new(at, at, text))
 }
@@ -113,7 +113,7 @@ pub fn insert_member(
     let text = format!(
         "{}:{}\n{}",
         yaml_key(key),
-        yaml_after_key(value, column, DEFAULT_STEP),
+        yaml_after_key(value, column, YamlStyle::of(source)),
         " ".repeat(column)
     );
     Some(TextEdit::new(at, at, text))
@@ -208,7 +208,7 @@ pub fn prepend_element(source: &str, array: &Node<'_>, value: &Json) -> Option<T
     let text = format!(
         "{}- {}\n",
         " ".repeat(dash),
-        yaml_entry(value, dash + 2, DEFAULT_STEP)
+        yaml_entry(value, dash + 2, YamlStyle::of(source))
     );
     Some(TextEdit::new(line, line, text))
 }
@@ -505,19 +505,67 @@ fn write_pretty(out: &mut String, value: &Json, indent: &mut String, step: &str)
 }
 
 /// What follows `key:` in a block mapping whose keys are at `column`.
-fn yaml_after_key(value: &Json, column: usize, step: usize) -> String {
-    let inner = column + step;
+/// How a YAML file lays out its blocks, for text added to it: the indentation step
+/// of its nested mappings, and whether a sequence under a key starts at the key's
+/// column (`Catch:` then `- ErrorEquals:`, as PyYAML and yq write) or one step in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct YamlStyle {
+    step: usize,
+    indentless: bool,
+}
+
+impl YamlStyle {
+    /// The style of `source`, from its first `key:` lines with a block under them
+    /// (2 spaces, indented sequences when it has none).
+    fn of(source: &str) -> YamlStyle {
+        let mut step = None;
+        let mut indentless = None;
+        // The first lines tell; a huge file is not read to its end for each fix.
+        let mut lines = source
+            .lines()
+            .take(2000)
+            .map(|l| (l.len() - l.trim_start_matches(' ').len(), l.trim()))
+            .filter(|(_, t)| !t.is_empty() && !t.starts_with('#'))
+            .peekable();
+        while let Some((indent, text)) = lines.next() {
+            if step.is_some() && indentless.is_some() {
+                break;
+            }
+            let Some(&(next_indent, next)) = lines.peek() else {
+                break;
+            };
+            // `key:` (or `- key:`) that opens a block on the next line.
+            if !text.ends_with(':') {
+                continue;
+            }
+            let column = indent + if text.starts_with("- ") { 2 } else { 0 };
+            if next.starts_with("- ") {
+                if next_indent == column {
+                    indentless.get_or_insert(true);
+                } else if next_indent > column {
+                    indentless.get_or_insert(false);
+                }
+            } else if next_indent > column {
+                step.get_or_insert(next_indent - column);
+            }
+        }
+        YamlStyle {
+            step: step.filter(|s| (1..=8).contains(s)).unwrap_or(DEFAULT_STEP),
+            indentless: indentless.unwrap_or(false),
+        }
+    }
+}
+
+fn yaml_after_key(value: &Json, column: usize, style: YamlStyle) -> String {
+    let inner = column + style.step;
     match value {
-        Json::Array(items) if !items.is_empty() => items
-            .iter()
-            .map(|v| {
-                format!(
-                    "\n{}- {}",
-                    " ".repeat(inner),
-                    yaml_entry(v, inner + 2, step)
-                )
-            })
-            .collect(),
+        Json::Array(items) if !items.is_empty() => {
+            let dash = if style.indentless { column } else { inner };
+            items
+                .iter()
+                .map(|v| format!("\n{}- {}", " ".repeat(dash), yaml_entry(v, dash + 2, style)))
+                .collect()
+        }
         Json::Object(members) if !members.is_empty() => members
             .iter()
             .map(|(k, v)| {
@@ -525,7 +573,7 @@ fn yaml_after_key(value: &Json, column: usize, step: usize) -> String {
                     "\n{}{}:{}",
                     " ".repeat(inner),
                     yaml_key(k),
-                    yaml_after_key(v, inner, step)
+                    yaml_after_key(v, inner, style)
                 )
             })
             .collect(),
@@ -552,12 +600,12 @@ fn yaml_flow(value: &Json) -> String {
 }
 
 /// A sequence entry after its `- `; an object's later keys line up at `column`.
-fn yaml_entry(value: &Json, column: usize, step: usize) -> String {
+fn yaml_entry(value: &Json, column: usize, style: YamlStyle) -> String {
     match value {
         Json::Object(members) if !members.is_empty() => {
             let lines: Vec<String> = members
                 .iter()
-                .map(|(k, v)| format!("{}:{}", yaml_key(k), yaml_after_key(v, column, step)))
+                .map(|(k, v)| format!("{}:{}", yaml_key(k), yaml_after_key(v, column, style)))
                 .collect();
             lines.join(&format!("\n{}", " ".repeat(column)))
         }

@@ -421,3 +421,13 @@ fn removing_the_member_that_ends_a_wrapped_line_keeps_the_next_line() {
         "{\"B\": {\"Type\": \"Succeed\",\n  \"Comment\": \"c\"}}\n"
     );
 }
+
+#[test]
+fn yaml_additions_follow_the_files_step_and_sequence_style() {
+    // Three-space steps; sequences under keys at the key's column (as PyYAML writes).
+    let text = "StartAt: A\nStates:\n   A:\n      Type: Task\n      Catch:\n      - ErrorEquals:\n        - States.ALL\n        Next: A\n";
+    assert_eq!(
+        append(text, Y, &["States", "A"], "Retry", retrier()),
+        "StartAt: A\nStates:\n   A:\n      Type: Task\n      Catch:\n      - ErrorEquals:\n        - States.ALL\n        Next: A\n      Retry:\n      - ErrorEquals:\n        - Lambda.ServiceException\n        - States.Timeout\n        MaxAttempts: 3\n"
+    );
+}
