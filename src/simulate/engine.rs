@@ -2021,6 +2021,132 @@ impl<'p> Runner<'p> {
         }
     }
 
+    /// The items a Distributed Map's ItemReader reads. Its request (`Parameters` in
+    /// JSONPath, `Arguments` in JSONata) is evaluated against the effective input as a
+    /// Task's is, with the same errors; the reader's mock answers in place of S3, its
+    /// invocations counted over the whole execution as a Task's are (a Retry of the Map
+    /// reads again), and `ReaderConfig.MaxItems` (or `MaxItemsPath`) keeps the first
+    /// items only (0: all of them).
+    fn read_items(
+        &mut self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &Vars,
+    ) -> Result<Vec<Value>, Failure> {
+        let st = fr.st;
+        let max_items = if st.jsonata {
+            let reader = match st.extra.get("ItemReader") {
+                Some(t) => self.eval_tpl(t, &Env::new(self, fr, eff, vars))?,
+                None => Value::Null,
+            };
+            match reader.get("ReaderConfig").and_then(|c| c.get("MaxItems")) {
+                None => None,
+                Some(v) => Some(v.as_f64().ok_or_else(|| {
+                    self.query_error(
+                        fr,
+                        format!(
+                            "The field 'MaxItems' must evaluate to a number, not {}",
+                            to_text(v)
+                        ),
+                    )
+                })?),
+            }
+        } else {
+            if let Some(t) = &st.reader_parameters {
+                self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
+            }
+            match st
+                .def
+                .get("ItemReader")
+                .and_then(|r| r.get("ReaderConfig"))
+                .and_then(Value::as_object)
+            {
+                Some(config) => self.path_number(fr, eff, vars, config, "MaxItems")?,
+                None => None,
+            }
+        };
+        let max_items = match max_items {
+            Some(x) if !(0.0..=100_000_000.0).contains(&x) || x.fract() != 0.0 => {
+                return Err(self.runtime(
+                    fr,
+                    format!(
+                        "The ReaderConfig field 'MaxItems' must be an integer from 0 to 100000000, not {x}"
+                    ),
+                ));
+            }
+            Some(x) if x > 0.0 => x as usize,
+            _ => usize::MAX,
+        };
+        let Some(mock) = self.mocks.states.get(&st.name) else {
+            return Err(self.runtime(
+                fr,
+                format!(
+                    "The ItemReader of '{}' needs a mock returning the items array, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
+                    st.name, st.name
+                ),
+            ));
+        };
+        let n = self.counters.entry(st.name.clone()).or_insert(0);
+        let k = *n;
+        *n += 1;
+        match mock.response(k).cloned() {
+            Some(MockResponse::Return(Value::Array(mut items))) => {
+                items.truncate(max_items);
+                Ok(items)
+            }
+            Some(MockResponse::Return(other)) => Err(self.runtime(
+                fr,
+                format!(
+                    "The mock of the ItemReader of '{}' must return the items array, not {}",
+                    st.name,
+                    to_text(&other)
+                ),
+            )),
+            // The read failed: the Map state fails with the error, which its Retry and
+            // Catch see as any other (a `States.Runtime` excepted, as everywhere).
+            Some(MockResponse::Throw { error, cause }) => {
+                let kind = match error.as_deref() {
+                    Some("States.Runtime") => FailKind::Fatal,
+                    _ => FailKind::Normal,
+                };
+                Err(Failure {
+                    error,
+                    cause,
+                    kind,
+                    reported: false,
+                })
+            }
+            None => Err(self.runtime(fr, format!("The mock of '{}' {NO_RESPONSE} {k}.", st.name))),
+        }
+    }
+
+    /// The request of a Distributed Map's ResultWriter (`Parameters` in JSONPath,
+    /// `Arguments` in JSONata), evaluated as a Task's would be; `None` without one.
+    fn writer_request(
+        &self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &Vars,
+    ) -> Result<Option<Value>, Failure> {
+        let st = fr.st;
+        if !st.def.contains_key("ResultWriter") {
+            return Ok(None);
+        }
+        let env = Env::new(self, fr, eff, vars);
+        let request = if st.jsonata {
+            match st.extra.get("ResultWriter") {
+                Some(t) => self.eval_tpl(t, &env)?.get("Arguments").cloned(),
+                None => None,
+            }
+        } else {
+            match &st.writer_parameters {
+                Some(t) => Some(self.eval_tpl(t, &env)?),
+                None => None,
+            }
+        };
+        Ok(Some(request.unwrap_or(Value::Null)))
+    }
+
     /// An ItemBatcher's MaxItemsPerBatch and MaxInputBytesPerBatch (each also as a
     /// `...Path` in JSONPath, or a JSONata expression); either must be a positive integer.
     fn batch_limits(
@@ -2080,7 +2206,9 @@ impl<'p> Runner<'p> {
         let distributed = prog.scopes[child].distributed;
         // Items, and their keys when they are the members of an object.
         let mut keys: Option<Vec<String>> = None;
-        let items: Vec<Value> = if st.jsonata {
+        let items: Vec<Value> = if st.def.contains_key("ItemReader") {
+            self.read_items(fr, eff, vars)?
+        } else if st.jsonata {
             match st.extra.get("Items") {
                 Some(t) => {
                     let v = self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
@@ -2115,25 +2243,6 @@ impl<'p> Runner<'p> {
                     }
                 },
             }
-        } else if st.def.contains_key("ItemReader") {
-            match self
-                .mocks
-                .states
-                .get(&st.name)
-                .and_then(|m| m.response(0))
-                .cloned()
-            {
-                Some(MockResponse::Return(Value::Array(a))) => a,
-                _ => {
-                    return Err(self.runtime(
-                        fr,
-                        format!(
-                            "The ItemReader of '{}' needs a mock returning the items array, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
-                            st.name, st.name
-                        ),
-                    ));
-                }
-            }
         } else {
             let path = match st.def.get("ItemsPath").and_then(Value::as_str) {
                 Some(s) => Path::parse(s).map_err(|e| self.runtime(fr, e))?,
@@ -2158,6 +2267,9 @@ impl<'p> Runner<'p> {
             }
         };
         let item_count = items.len();
+        // Where a ResultWriter would write: evaluated as the reader's request is, before
+        // any child runs.
+        let writer = self.writer_request(fr, eff, vars)?;
         // AWS fails a bad MaxConcurrencyPath before MapStateStarted, and a bad
         // ToleratedFailure*Path after it (recorded executions).
         let max_concurrency = self.map_number(fr, eff, vars, "MaxConcurrency")?;
@@ -2202,6 +2314,8 @@ impl<'p> Runner<'p> {
         // The MapRunStarted event of a Distributed Map in the top-level history: its
         // items' child executions are kept under it.
         let mut map_run = None;
+        // The Map Run's ARN and id (its last part), for a ResultWriter's output.
+        let mut run_arn = (String::new(), String::new());
         if distributed {
             let top = self.suppress == 0 && self.opts.history;
             // As AWS names a Map Run: the state machine, the Label (or an id), an id.
@@ -2210,14 +2324,13 @@ impl<'p> Runner<'p> {
                 Some(l) => l.to_string(),
                 None => uuid_from(intrinsic::splitmix(self.opts.seed ^ 0x3a9 ^ n)),
             };
+            let run_id = uuid_from(intrinsic::splitmix(self.opts.seed ^ 0x3aa ^ n));
             let arn = format!(
-                "arn:aws:states:{}:{}:mapRun:{}/{label}:{}",
-                self.opts.region,
-                self.opts.account,
-                self.sm_name,
-                uuid_from(intrinsic::splitmix(self.opts.seed ^ 0x3aa ^ n))
+                "arn:aws:states:{}:{}:mapRun:{}/{label}:{run_id}",
+                self.opts.region, self.opts.account, self.sm_name,
             );
             let id = self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": arn})))?;
+            run_arn = (arn, run_id);
             map_run = top.then_some(id);
         }
         let mut results = Vec::with_capacity(len);
@@ -2357,8 +2470,22 @@ impl<'p> Runner<'p> {
             }
         }
         self.map_end(distributed, true)?;
-        if distributed && st.def.contains_key("ResultWriter") {
-            return Ok(json!({"MapRunArn": "", "ResultWriterDetails": {}}));
+        if distributed && let Some(request) = writer {
+            // The results go to `<Prefix>/<Map Run id>/` in the bucket, with the
+            // manifest.json that lists them (the developer guide's ResultWriter page).
+            let (arn, run_id) = run_arn;
+            let mut details = Map::new();
+            if let Some(b) = request.get("Bucket") {
+                details.insert("Bucket".into(), b.clone());
+            }
+            let key = match request.get("Prefix").and_then(Value::as_str) {
+                Some(p) if !p.is_empty() => {
+                    format!("{}/{run_id}/manifest.json", p.trim_end_matches('/'))
+                }
+                _ => format!("{run_id}/manifest.json"),
+            };
+            details.insert("Key".into(), Value::String(key));
+            return Ok(json!({"MapRunArn": arn, "ResultWriterDetails": details}));
         }
         Ok(Value::Array(results))
     }

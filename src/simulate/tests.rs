@@ -1161,3 +1161,192 @@ fn no_path_applies_to_a_null_input() {
     assert_eq!(x.status, Status::Succeeded);
     assert_eq!(x.output, Some(json!({"At": "Through"})));
 }
+
+/// A Distributed Map reading its items with an ItemReader, JSONPath or JSONata.
+fn reader_map(jsonata: bool, reader: Value) -> Value {
+    let mut def = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "ItemReader": reader,
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    if jsonata {
+        def["QueryLanguage"] = json!("JSONata");
+    }
+    def
+}
+
+#[test]
+fn a_jsonata_item_reader_reads_the_items_as_a_jsonpath_one_does() {
+    let mocks = || Mocks::new().returning("M", json!([1, 2, 3]));
+    let def = reader_map(
+        true,
+        json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+            "Arguments": {"Bucket": "{% $states.input.b %}", "Key": "k.json"}}),
+    );
+    // Neither an object input nor an array input is iterated: the reader's items are.
+    for input in [json!({"b": "bk"}), json!({"b": "bk", "x": [7, 8]})] {
+        let x = run_with(def.clone(), input, mocks());
+        assert_eq!(
+            (x.status, x.output),
+            (Status::Succeeded, Some(json!([1, 2, 3])))
+        );
+    }
+    // Its Arguments are evaluated: an undefined result fails the Map.
+    let x = run_with(def, json!({}), mocks());
+    assert_eq!(x.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The JSONata expression '$states.input.b' specified for the field 'ItemReader/Arguments/Bucket' returned nothing (undefined)."
+        )
+    );
+}
+
+#[test]
+fn reader_config_max_items_keeps_the_first_items() {
+    let items = json!([{"a": 1}, {"a": 2}, {"a": 3}]);
+    let reader = |config: Value| {
+        json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": config,
+            "Parameters": {"Bucket": "b", "Key": "k.json"}})
+    };
+    let cases = [
+        (
+            reader(json!({"InputType": "JSON", "MaxItems": 1})),
+            json!({}),
+        ),
+        (
+            reader(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+            json!({"n": 2}),
+        ),
+        // 0 from a path: no limit.
+        (
+            reader(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+            json!({"n": 0}),
+        ),
+    ];
+    let want = [
+        json!([{"a": 1}]),
+        json!([{"a": 1}, {"a": 2}]),
+        items.clone(),
+    ];
+    for ((r, input), want) in cases.into_iter().zip(want) {
+        let x = run_with(
+            reader_map(false, r),
+            input,
+            Mocks::new().returning("M", items.clone()),
+        );
+        assert_eq!(x.output, Some(want));
+    }
+    let jsonata = reader_map(
+        true,
+        json!({"Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "JSON", "MaxItems": "{% $states.input.n %}"},
+            "Arguments": {"Bucket": "b", "Key": "k.json"}}),
+    );
+    let x = run_with(
+        jsonata,
+        json!({"n": 2}),
+        Mocks::new().returning("M", items.clone()),
+    );
+    assert_eq!(x.output, Some(json!([{"a": 1}, {"a": 2}])));
+    let x = run_with(
+        reader_map(
+            false,
+            reader(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+        ),
+        json!({"n": -1}),
+        Mocks::new().returning("M", items),
+    );
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The ReaderConfig field 'MaxItems' must be an integer from 0 to 100000000, not -1"
+        )
+    );
+}
+
+#[test]
+fn an_item_reader_mock_counts_its_invocations_over_the_execution() {
+    // The Map runs twice: the reader's second read is invocation 1.
+    let def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+                "Parameters": {"Bucket": "b", "Key": "k.json"}},
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+            "ResultPath": "$.r", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.first", "IsPresent": false, "Next": "Again"}],
+            "Default": "D"},
+        "Again": {"Type": "Pass", "Parameters": {"first.$": "$.r"}, "Next": "M"},
+        "D": {"Type": "Succeed"}}});
+    let mut mocks = Mocks::new();
+    mocks.states.insert(
+        "M".into(),
+        StateMock::parse(r#"{"0": {"Return": [1, 2]}, "1": {"Return": [3]}}"#).unwrap(),
+    );
+    let x = run_with(def, json!({}), mocks);
+    assert_eq!(x.output, Some(json!({"first": [1, 2], "r": [3]})));
+}
+
+#[test]
+fn reader_and_writer_parameters_are_evaluated() {
+    let mut def = reader_map(
+        false,
+        json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+            "Parameters": {"Bucket.$": "$.missing", "Key": "k"}}),
+    );
+    def["States"]["M"]["Label"] = json!("lbl");
+    def["States"]["M"]["ResultWriter"] = json!({"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket.$": "$.out", "Prefix": "p"}});
+    let mocks = || Mocks::new().returning("M", json!([1]));
+    let x = run_with(def.clone(), json!({}), mocks());
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The JSONPath '$.missing' specified for the field 'Bucket.$' could not be found in the input '{}'"
+        )
+    );
+    let x = run_with(def.clone(), json!({"missing": "in"}), mocks());
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The JSONPath '$.out' specified for the field 'Bucket.$' could not be found in the input '{\"missing\":\"in\"}'"
+        )
+    );
+    // With both found, the Map's output names its Map Run and where the results went.
+    let x = run_with(def, json!({"missing": "in", "out": "ob"}), mocks());
+    let arn = x
+        .events
+        .iter()
+        .find(|e| e.kind == "MapRunStarted")
+        .map(|e| e.details["mapRunArn"].as_str().unwrap().to_string())
+        .unwrap();
+    let run_id = arn.rsplit(':').next().unwrap();
+    assert!(arn.contains(":mapRun:"), "{arn}");
+    assert_eq!(
+        x.output,
+        Some(
+            json!({"MapRunArn": arn, "ResultWriterDetails": {"Bucket": "ob", "Key": format!("p/{run_id}/manifest.json")}})
+        )
+    );
+    // JSONata: the writer's Arguments.
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+        "Type": "Map", "Items": "{% [1, 2] %}",
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+            "Arguments": {"Bucket": "{% $states.input.nope %}", "Prefix": "p"}},
+        "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The JSONata expression '$states.input.nope' specified for the field 'ResultWriter/Arguments/Bucket' returned nothing (undefined)."
+        )
+    );
+}
