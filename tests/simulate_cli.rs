@@ -1457,3 +1457,57 @@ fn variables_must_have_names_an_assign_could_give() {
         "{out}"
     );
 }
+
+#[test]
+fn the_trace_tells_what_a_map_run_failed_with() {
+    let dir = TempDir::new("map-run-failed");
+    // A child fails and none is tolerated; then the reader fails.
+    let def = dir.file(
+        "children.asl.json",
+        r#"{"StartAt": "M", "States": {
+  "M": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+      "StartAt": "I", "States": {"I": {"Type": "Fail", "Error": "E1"}}},
+    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
+  "H": {"Type": "Pass", "End": true}}}"#,
+    );
+    let (code, out, _) = run(&[&def, "--input", "-"], r#"[{"a": 1}]"#);
+    assert_eq!(code, 0);
+    let failures: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains('!'))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        failures,
+        [
+            "! child execution failed: E1",
+            "! States.ExceedToleratedFailureThreshold: The specified tolerated failure threshold was exceeded  (caught)"
+        ],
+        "{out}"
+    );
+    let reader = dir.file(
+        "reader.asl.json",
+        r#"{"StartAt": "M", "States": {
+  "M": {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+      "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key": "k.json"}},
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+      "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
+  "H": {"Type": "Pass", "End": true}}}"#,
+    );
+    let (code, out, _) = run(
+        &[
+            &reader,
+            "--mock",
+            r#"M={"Throw": {"Error": "S3.NoSuchKey", "Cause": "no key"}}"#,
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(
+            "M (Map)  input: {}\n  ! S3.NoSuchKey: no key  (caught)\n  -> output: {\"Error\":\"S3.NoSuchKey\",\"Cause\":\"no key\"}\n"
+        ),
+        "{out}"
+    );
+}

@@ -2026,13 +2026,14 @@ impl<'p> Runner<'p> {
     /// Task's is, with the same errors; the reader's mock answers in place of S3, its
     /// invocations counted over the whole execution as a Task's are (a Retry of the Map
     /// reads again), and `ReaderConfig.MaxItems` (or `MaxItemsPath`) keeps the first
-    /// items only (0: all of them).
+    /// items only (0: all of them). The outer error is the request's (the state's, as
+    /// a Task's Parameters fail); the inner one the read's (a `Throw` of the mock).
     fn read_items(
         &mut self,
         fr: &Frame<'p>,
         eff: &Value,
         vars: &Vars,
-    ) -> Result<Vec<Value>, Failure> {
+    ) -> Result<Result<Vec<Value>, Failure>, Failure> {
         let st = fr.st;
         let max_items = if st.jsonata {
             let reader = match st.extra.get("ItemReader") {
@@ -2089,7 +2090,7 @@ impl<'p> Runner<'p> {
         let n = self.counters.entry(st.name.clone()).or_insert(0);
         let k = *n;
         *n += 1;
-        match mock.response(k).cloned() {
+        Ok(match mock.response(k).cloned() {
             Some(MockResponse::Return(Value::Array(mut items))) => {
                 items.truncate(max_items);
                 Ok(items)
@@ -2117,7 +2118,7 @@ impl<'p> Runner<'p> {
                 })
             }
             None => Err(self.runtime(fr, format!("The mock of '{}' {NO_RESPONSE} {k}.", st.name))),
-        }
+        })
     }
 
     /// The request of a Distributed Map's ResultWriter (`Parameters` in JSONPath,
@@ -2206,8 +2207,18 @@ impl<'p> Runner<'p> {
         let distributed = prog.scopes[child].distributed;
         // Items, and their keys when they are the members of an object.
         let mut keys: Option<Vec<String>> = None;
+        // A Distributed Map's items are read by its Map Run: a failed read fails the
+        // Map Run (after MapRunStarted), and with it the state.
+        let mut read_failure = None;
         let items: Vec<Value> = if st.def.contains_key("ItemReader") {
-            self.read_items(fr, eff, vars)?
+            match self.read_items(fr, eff, vars)? {
+                Ok(items) => items,
+                Err(f) if distributed && f.kind == FailKind::Normal => {
+                    read_failure = Some(f);
+                    Vec::new()
+                }
+                Err(f) => return Err(f),
+            }
         } else if st.jsonata {
             match st.extra.get("Items") {
                 Some(t) => {
@@ -2333,6 +2344,10 @@ impl<'p> Runner<'p> {
             run_arn = (arn, run_id);
             map_run = top.then_some(id);
         }
+        if let Some(f) = read_failure {
+            self.map_run_failed(distributed, &f)?;
+            return Err(f);
+        }
         let mut results = Vec::with_capacity(len);
         let mut failures = 0usize;
         let tolerant = tol_count.is_some() || tol_pct.is_some();
@@ -2448,11 +2463,12 @@ impl<'p> Runner<'p> {
                         self.task_aborted = false;
                     }
                     if !tolerant {
-                        self.map_run_failed(distributed)?;
                         // A Map Run tolerates no failed child unless told otherwise
                         // (its failure threshold is 0): the state fails with that.
                         if distributed {
-                            return Err(exceeded_threshold());
+                            let f = exceeded_threshold();
+                            self.map_run_failed(distributed, &f)?;
+                            return Err(f);
                         }
                         return Err(f);
                     }
@@ -2465,8 +2481,9 @@ impl<'p> Runner<'p> {
             let over_count = tol_count.is_none_or(|c| failures as f64 > c);
             let over_pct = tol_pct.is_none_or(|p| failures as f64 * 100.0 / len.max(1) as f64 > p);
             if over_count && over_pct {
-                self.map_run_failed(distributed)?;
-                return Err(exceeded_threshold());
+                let f = exceeded_threshold();
+                self.map_run_failed(distributed, &f)?;
+                return Err(f);
             }
         }
         self.map_end(distributed, true)?;
@@ -2522,9 +2539,11 @@ impl Runner<'_> {
         }
     }
 
-    fn map_run_failed(&mut self, distributed: bool) -> Result<(), Failure> {
+    /// `MapRunFailed` with the error and cause the Map state fails with (the API's
+    /// MapRunFailedEventDetails; the semantics notes, section 11).
+    fn map_run_failed(&mut self, distributed: bool, f: &Failure) -> Result<(), Failure> {
         if distributed {
-            self.emit(|| ("MapRunFailed".into(), Value::Null))?;
+            self.emit(|| ("MapRunFailed".into(), failed_details(f)))?;
         }
         Ok(())
     }

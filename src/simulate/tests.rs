@@ -1350,3 +1350,89 @@ fn reader_and_writer_parameters_are_evaluated() {
         )
     );
 }
+
+/// The type and details of each event of `x`.
+fn events_of(x: &Execution) -> Vec<(String, Value)> {
+    x.events
+        .iter()
+        .map(|e| (e.kind.clone(), e.details.clone()))
+        .collect()
+}
+
+#[test]
+fn a_failed_read_fails_the_map_run_with_the_error_the_map_retries_and_catches() {
+    let mut def = reader_map(
+        false,
+        json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+            "Parameters": {"Bucket": "b", "Key": "k.json"}}),
+    );
+    def["States"]["M"]["Catch"] = json!([{"ErrorEquals": ["States.ALL"], "Next": "H"}]);
+    def["States"]["M"].as_object_mut().unwrap().remove("End");
+    def["States"]["M"]["Next"] = json!("H");
+    def["States"]["H"] = json!({"Type": "Pass", "End": true});
+    let x = run_with(
+        def.clone(),
+        json!({}),
+        Mocks::new().throwing("M", "S3.NoSuchKey", "no key"),
+    );
+    assert_eq!(
+        (x.status, x.output.clone()),
+        (
+            Status::Succeeded,
+            Some(json!({"Error": "S3.NoSuchKey", "Cause": "no key"}))
+        )
+    );
+    let events = events_of(&x);
+    let kinds: Vec<&str> = events.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds[1..7],
+        [
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunFailed",
+            "MapStateFailed",
+            "MapStateExited"
+        ]
+    );
+    assert_eq!(
+        events[4].1,
+        json!({"error": "S3.NoSuchKey", "cause": "no key"})
+    );
+    // Retried, the reader is read again: invocation 1 answers.
+    def["States"]["M"]["Retry"] = json!([{"ErrorEquals": ["S3.NoSuchKey"], "MaxAttempts": 1}]);
+    let mut mocks = Mocks::new();
+    mocks.states.insert(
+        "M".into(),
+        StateMock::parse(
+            r#"{"0": {"Throw": {"Error": "S3.NoSuchKey", "Cause": "no key"}}, "1": {"Return": [5]}}"#,
+        )
+        .unwrap(),
+    );
+    let x = run_with(def, json!({}), mocks);
+    assert_eq!(x.output, Some(json!([5])));
+}
+
+#[test]
+fn map_run_failed_tells_the_error_and_cause() {
+    let def = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map",
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "I", "States": {"I": {"Type": "Fail", "Error": "E1"}}},
+        "End": true}}});
+    let x = run(def, json!([{"a": 1}]));
+    assert_eq!(
+        x.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+    let failed = events_of(&x)
+        .into_iter()
+        .find(|(k, _)| k == "MapRunFailed")
+        .unwrap();
+    assert_eq!(
+        failed.1,
+        json!({"error": "States.ExceedToleratedFailureThreshold",
+            "cause": "The specified tolerated failure threshold was exceeded"})
+    );
+}
