@@ -820,14 +820,17 @@ impl<'p> Runner<'p> {
         } else {
             return Ok(());
         };
-        Err(Failure {
+        let f = Failure {
             error: Some(error.into()),
             cause: Some(format!(
                 "asl-lint ended the execution after {STILL_TRANSITIONS} state transitions in which no time passed: {why}"
             )),
             kind,
             reported: false,
-        })
+        };
+        // Not a failure of a child execution: the run ends.
+        self.dead = Some(f.clone());
+        Err(f)
     }
 
     /// Advances the virtual clock, failing with a time-out past the execution deadline.
@@ -2446,7 +2449,16 @@ impl<'p> Runner<'p> {
                     results.push(v);
                 }
                 Err(f) => {
-                    if f.kind != FailKind::Normal {
+                    // An uncatchable error ends an inline Map's execution; in a
+                    // Distributed Map it ends only the child execution it came from,
+                    // which the Map Run counts as a failed child as any other. The
+                    // execution's time-out, and asl-lint stopping the run, end all.
+                    let ends_all = match f.kind {
+                        FailKind::Normal => false,
+                        FailKind::Fatal => !distributed || self.dead.is_some(),
+                        FailKind::TimedOut => true,
+                    };
+                    if ends_all {
                         return Err(f);
                     }
                     if !distributed {

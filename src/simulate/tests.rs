@@ -1436,3 +1436,49 @@ fn map_run_failed_tells_the_error_and_cause() {
             "cause": "The specified tolerated failure threshold was exceeded"})
     );
 }
+
+#[test]
+fn an_uncatchable_error_in_a_child_execution_fails_that_child_only() {
+    let def = |tolerated: Option<u64>| {
+        let mut d = json!({"StartAt": "M", "States": {
+            "M": {"Type": "Map",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "I", "States": {"I": {"Type": "Pass", "Parameters": {"v.$": "$.nope"}, "End": true}}},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
+            "H": {"Type": "Pass", "End": true}}});
+        if let Some(n) = tolerated {
+            d["States"]["M"]["ToleratedFailureCount"] = json!(n);
+        }
+        d
+    };
+    let cause = "An error occurred while executing the state 'I' (entered at the event id #2). The JSONPath '$.nope' specified for the field 'v.$' could not be found in the input '{\"a\":1}'";
+    // Tolerated: the Map succeeds with the failed child's error output.
+    let x = run(def(Some(1)), json!([{"a": 1}, {"nope": 2}]));
+    assert_eq!(
+        (x.status, x.output),
+        (
+            Status::Succeeded,
+            Some(json!([{"Error": "States.Runtime", "Cause": cause}, {"v": 2}]))
+        )
+    );
+    // The child's own history ends with its failure.
+    let last = x.children[0].events.last().unwrap();
+    assert_eq!(
+        (last.kind.as_str(), &last.details),
+        (
+            "ExecutionFailed",
+            &json!({"error": "States.Runtime", "cause": cause})
+        )
+    );
+    // Not tolerated: the Map Run fails with the catchable threshold error.
+    let x = run(def(None), json!([{"a": 1}]));
+    assert_eq!(
+        (x.status, x.output),
+        (
+            Status::Succeeded,
+            Some(json!({"Error": "States.ExceedToleratedFailureThreshold",
+                "Cause": "The specified tolerated failure threshold was exceeded"}))
+        )
+    );
+}
