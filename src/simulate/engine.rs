@@ -1634,6 +1634,10 @@ impl<'p> Runner<'p> {
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let st = fr.st;
         if st.jsonata {
+            let timeouts = match st.ty {
+                StateType::Task => self.task_timeouts(fr, raw, vars)?,
+                _ => (None, None),
+            };
             let args = match &st.arguments {
                 Some(t) if st.ty != StateType::Map => {
                     self.eval_tpl(t, &Env::new(self, fr, raw, vars))?
@@ -1641,7 +1645,7 @@ impl<'p> Runner<'p> {
                 _ => raw.clone(),
             };
             let result = match st.ty {
-                StateType::Task => self.invoke(fr, args)?,
+                StateType::Task => self.invoke(fr, args, timeouts)?,
                 StateType::Parallel => self.parallel(fr, args, vars)?,
                 _ => self.map(fr, raw, vars)?,
             };
@@ -1657,24 +1661,10 @@ impl<'p> Runner<'p> {
         let mut raw_copy = raw.clone();
         let eff = self.input_path(fr, &st.input_path, &mut raw_copy, true, vars)?;
         // Task time-outs from paths are read (and validated) before the task is scheduled.
-        if st.ty == StateType::Task {
-            for field in ["TimeoutSecondsPath", "HeartbeatSecondsPath"] {
-                if let Some(src) = st.def.get(field).and_then(Value::as_str) {
-                    let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
-                    let env = Env::new(self, fr, &eff, vars);
-                    let v = env.lookup(&p).map_err(|e| self.runtime(fr, e))?;
-                    if v.as_u64().is_none_or(|n| n == 0) {
-                        return Err(self.runtime(
-                            fr,
-                            format!(
-                                "The {field} field must reference a positive integer: {src} == {}",
-                                to_text(&v)
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
+        let timeouts = match st.ty {
+            StateType::Task => self.task_timeouts(fr, &eff, vars)?,
+            _ => (None, None),
+        };
         let result = match st.ty {
             StateType::Map => self.map(fr, &eff, vars)?,
             _ => {
@@ -1683,7 +1673,7 @@ impl<'p> Runner<'p> {
                     None => eff,
                 };
                 if st.ty == StateType::Task {
-                    self.invoke(fr, eff)?
+                    self.invoke(fr, eff, timeouts)?
                 } else {
                     self.parallel(fr, eff, vars)?
                 }
@@ -1699,7 +1689,72 @@ impl<'p> Runner<'p> {
         Ok((out, assigned))
     }
 
-    fn invoke(&mut self, fr: &Frame<'p>, args: Value) -> Result<Value, Failure> {
+    /// A Task's TimeoutSeconds and HeartbeatSeconds, each given as a number, as a
+    /// `...Path` (JSONPath: a reference path to a positive integer, else
+    /// `States.Runtime`) or as JSONata (a positive integer, else
+    /// `States.QueryEvaluationError`).
+    fn task_timeouts(
+        &self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &Vars,
+    ) -> Result<(Option<u64>, Option<u64>), Failure> {
+        let st = fr.st;
+        let positive = |v: &Value| {
+            v.as_u64()
+                .or_else(|| {
+                    v.as_f64()
+                        .filter(|x| x.fract() == 0.0 && *x >= 1.0)
+                        .map(|x| x as u64)
+                })
+                .filter(|n| *n > 0)
+        };
+        let mut out = [None, None];
+        for (slot, field) in out.iter_mut().zip(["TimeoutSeconds", "HeartbeatSeconds"]) {
+            if st.jsonata {
+                if let Some(t) = st.extra.get(field) {
+                    let v = self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
+                    *slot = Some(positive(&v).ok_or_else(|| {
+                        self.query_error(
+                            fr,
+                            format!(
+                                "The field '{field}' must evaluate to a positive integer, not {}",
+                                to_text(&v)
+                            ),
+                        )
+                    })?);
+                }
+                continue;
+            }
+            if let Some(v) = st.def.get(field) {
+                *slot = v.as_u64();
+                continue;
+            }
+            let pf = format!("{field}Path");
+            if let Some(src) = st.def.get(&pf).and_then(Value::as_str) {
+                let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
+                let env = Env::new(self, fr, eff, vars);
+                let v = env.lookup(&p).map_err(|e| self.runtime(fr, e))?;
+                *slot = Some(v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+                    self.runtime(
+                        fr,
+                        format!(
+                            "The {pf} field must reference a positive integer: {src} == {}",
+                            to_text(&v)
+                        ),
+                    )
+                })?);
+            }
+        }
+        Ok((out[0], out[1]))
+    }
+
+    fn invoke(
+        &mut self,
+        fr: &Frame<'p>,
+        args: Value,
+        (timeout, heartbeat): (Option<u64>, Option<u64>),
+    ) -> Result<Value, Failure> {
         let st = fr.st;
         let resource = st
             .def
@@ -1730,10 +1785,8 @@ impl<'p> Runner<'p> {
                 ),
             ));
         }
-        // The time-outs the state gives in numbers (the API's TaskScheduled and
-        // LambdaFunctionScheduled details; a recorded history has them).
-        let seconds = |field: &str| st.def.get(field).and_then(Value::as_u64);
-        let (timeout, heartbeat) = (seconds("TimeoutSeconds"), seconds("HeartbeatSeconds"));
+        // The time-outs (the API's TaskScheduled and LambdaFunctionScheduled details; a
+        // recorded history has them), however the state gives them.
         if legacy_lambda {
             self.emit(|| {
                 let mut d = json!({"resource": resource, "input": to_text(&args), "inputDetails": {"truncated": false}});

@@ -1482,3 +1482,94 @@ fn an_uncatchable_error_in_a_child_execution_fails_that_child_only() {
         )
     );
 }
+
+#[test]
+fn time_outs_from_a_path_or_jsonata_are_used_as_numbers_are() {
+    let mocks = || {
+        let mut m = Mocks::new();
+        m.states.insert(
+            "T".into(),
+            StateMock::parse(r#"{"Throw": {"Error": "States.Timeout"}}"#).unwrap(),
+        );
+        m
+    };
+    let task = |jsonata: bool, fields: Value| {
+        let mut t = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "After"}], "End": true});
+        let (args, after) = if jsonata {
+            (
+                json!({"Arguments": {"FunctionName": "f"}}),
+                json!({"Type": "Pass", "Output": "{% $states.context.State.EnteredTime %}", "End": true}),
+            )
+        } else {
+            (
+                json!({"Parameters": {"FunctionName": "f"}}),
+                json!({"Type": "Pass", "Parameters": {"t.$": "$$.State.EnteredTime"}, "OutputPath": "$.t", "End": true}),
+            )
+        };
+        for (k, v) in args
+            .as_object()
+            .unwrap()
+            .iter()
+            .chain(fields.as_object().unwrap())
+        {
+            t[k] = v.clone();
+        }
+        let mut d = json!({"StartAt": "T", "States": {"T": t, "After": after}});
+        if jsonata {
+            d["QueryLanguage"] = json!("JSONata");
+        }
+        d
+    };
+    // The mocked time-out takes the 60 s the input gives; TaskScheduled tells them.
+    for def in [
+        task(
+            false,
+            json!({"TimeoutSecondsPath": "$.t", "HeartbeatSecondsPath": "$.h"}),
+        ),
+        task(
+            true,
+            json!({"TimeoutSeconds": "{% $states.input.t %}", "HeartbeatSeconds": "{% $states.input.h %}"}),
+        ),
+    ] {
+        let x = run_with(def, json!({"t": 60, "h": 20}), mocks());
+        assert_eq!(x.output, Some(json!("2023-11-14T22:14:20.000Z")));
+        let scheduled = x.events.iter().find(|e| e.kind == "TaskScheduled").unwrap();
+        assert_eq!(
+            (
+                &scheduled.details["timeoutInSeconds"],
+                &scheduled.details["heartbeatInSeconds"]
+            ),
+            (&json!(60), &json!(20))
+        );
+    }
+    let def = task(true, json!({"TimeoutSeconds": "{% $states.input.t %}"}));
+    let prefix = "An error occurred while executing the state 'T' (entered at the event id #2). ";
+    for (input, cause) in [
+        (
+            json!({}),
+            "The JSONata expression '$states.input.t' specified for the field 'TimeoutSeconds' returned nothing (undefined).",
+        ),
+        (
+            json!({"t": 0}),
+            "The field 'TimeoutSeconds' must evaluate to a positive integer, not 0",
+        ),
+        (
+            json!({"t": 2.5}),
+            "The field 'TimeoutSeconds' must evaluate to a positive integer, not 2.5",
+        ),
+    ] {
+        let x = run_with(def.clone(), input, mocks());
+        // Caught, as a JSONata error is.
+        assert_eq!(
+            x.events
+                .iter()
+                .find(|e| e.kind == "EvaluationFailed")
+                .map(|e| (e.details["error"].clone(), e.details["cause"].clone())),
+            Some((
+                json!("States.QueryEvaluationError"),
+                json!(format!("{prefix}{cause}"))
+            ))
+        );
+    }
+}
