@@ -1823,7 +1823,7 @@ impl<'p> Runner<'p> {
             }
         }
         let Some(mock) = self.mocks.states.get(&st.name) else {
-            return Err(Failure::new(
+            return Err(self.setup_failure(Failure::new(
                 "States.Runtime",
                 format!(
                     "{}The Task state '{}' (resource '{}') {NO_MOCK} Give one with --mock '{}={{\"Return\": ...}}' (or {{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}), or a mock config with --mock-config FILE --state-machine NAME --test-case NAME whose test case maps \"{}\" to a MockedResponses entry.",
@@ -1833,7 +1833,7 @@ impl<'p> Runner<'p> {
                     st.name,
                     st.name
                 ),
-            ));
+            )));
         };
         let n = self.counters.entry(st.name.clone()).or_insert(0);
         let k = *n;
@@ -1940,15 +1940,23 @@ impl<'p> Runner<'p> {
                     reported: false,
                 })
             }
-            None => Err(Failure::new(
+            None => Err(self.setup_failure(Failure::new(
                 "States.Runtime",
                 format!(
                     "{}The mock of '{}' {NO_RESPONSE} {k}.",
                     self.prefix(fr),
                     st.name
                 ),
-            )),
+            ))),
         }
+    }
+
+    /// A run that lacks a mock, or a mock's response for a call, is not the workflow's
+    /// failure: it ends the run where it is, in a Distributed Map's child execution
+    /// too (whose own failures the Map Run would count).
+    fn setup_failure(&mut self, f: Failure) -> Failure {
+        self.dead = Some(f.clone());
+        f
     }
 
     fn parallel(
@@ -2135,13 +2143,14 @@ impl<'p> Runner<'p> {
             _ => usize::MAX,
         };
         let Some(mock) = self.mocks.states.get(&st.name) else {
-            return Err(self.runtime(
+            let f = self.runtime(
                 fr,
                 format!(
                     "The ItemReader of '{}' needs a mock returning the items array, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
                     st.name, st.name
                 ),
-            ));
+            );
+            return Err(self.setup_failure(f));
         };
         let n = self.counters.entry(st.name.clone()).or_insert(0);
         let k = *n;
@@ -2173,7 +2182,10 @@ impl<'p> Runner<'p> {
                     reported: false,
                 })
             }
-            None => Err(self.runtime(fr, format!("The mock of '{}' {NO_RESPONSE} {k}.", st.name))),
+            None => {
+                let f = self.runtime(fr, format!("The mock of '{}' {NO_RESPONSE} {k}.", st.name));
+                Err(self.setup_failure(f))
+            }
         })
     }
 

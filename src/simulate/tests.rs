@@ -1573,3 +1573,26 @@ fn time_outs_from_a_path_or_jsonata_are_used_as_numbers_are() {
         );
     }
 }
+
+#[test]
+fn a_missing_mock_in_a_child_execution_ends_the_run() {
+    // Not a failed child the Map Run would tolerate: the run lacks a mock.
+    let def = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "ToleratedFailureCount": 1,
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "f"}, "End": true}}},
+        "End": true}}});
+    let x = run(def, json!([1, 2]));
+    assert_eq!(
+        (x.status, x.error.as_deref()),
+        (Status::Failed, Some("States.Runtime"))
+    );
+    assert!(
+        x.cause.as_deref().unwrap().contains(engine::NO_MOCK),
+        "{:?}",
+        x.cause
+    );
+    assert_eq!(x.children.len(), 1);
+}
