@@ -1404,3 +1404,110 @@ fn start_at_runs_from_a_top_level_state() {
         )
     );
 }
+
+#[test]
+fn an_unknown_state_machine_of_the_mock_config_is_named() {
+    let dir = TempDir::new("unknown-machine");
+    let good = dir.file("good.asl.json", TASK_DEF);
+    let only = dir.file("only.json", MOCKS);
+    let (code, out, err) = run(
+        &[&good, "--mock-config", &only, "--state-machine", "Nope"],
+        "",
+    );
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!("error: {only}: has no state machine \"Nope\" (it has: M)\n")
+    );
+}
+
+#[test]
+fn variables_must_have_names_an_assign_could_give() {
+    let dir = TempDir::new("variable-names");
+    let def = dir.file(
+        "def.asl.json",
+        r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $v %}", "End": true}}}"#,
+    );
+    let long = format!("{{\"{}\": 1}}", "v".repeat(81));
+    for (vars, problem) in [
+        (
+            r#"{"states": 1}"#,
+            "`states` is reserved (it is `$states`, with input, context, result and errorOutput): choose another variable name",
+        ),
+        (
+            r#"{"a-b": 1}"#,
+            "variable name \"a-b\" contains `-`: use only letters, digits and `_`",
+        ),
+        (
+            long.as_str(),
+            "variable name is 81 characters long; the limit is 80",
+        ),
+    ] {
+        let (code, out, err) = run(&[&def, "--variables", vars], "");
+        assert_eq!(
+            (code, out.as_str(), err),
+            (2, "", format!("error: --variables: {problem}\n")),
+            "{vars}"
+        );
+    }
+    let (code, out, _) = run(&[&def, "--variables", r#"{"v": 3}"#], "");
+    assert_eq!(code, 0);
+    assert!(
+        out.ends_with("SUCCEEDED after 1 transition; output: 3\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_trace_tells_what_a_map_run_failed_with() {
+    let dir = TempDir::new("map-run-failed");
+    // A child fails and none is tolerated; then the reader fails.
+    let def = dir.file(
+        "children.asl.json",
+        r#"{"StartAt": "M", "States": {
+  "M": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+      "StartAt": "I", "States": {"I": {"Type": "Fail", "Error": "E1"}}},
+    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
+  "H": {"Type": "Pass", "End": true}}}"#,
+    );
+    let (code, out, _) = run(&[&def, "--input", "-"], r#"[{"a": 1}]"#);
+    assert_eq!(code, 0);
+    let failures: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains('!'))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        failures,
+        [
+            "! child execution failed: E1",
+            "! States.ExceedToleratedFailureThreshold: The specified tolerated failure threshold was exceeded  (caught)"
+        ],
+        "{out}"
+    );
+    let reader = dir.file(
+        "reader.asl.json",
+        r#"{"StartAt": "M", "States": {
+  "M": {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+      "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key": "k.json"}},
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+      "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
+  "H": {"Type": "Pass", "End": true}}}"#,
+    );
+    let (code, out, _) = run(
+        &[
+            &reader,
+            "--mock",
+            r#"M={"Throw": {"Error": "S3.NoSuchKey", "Cause": "no key"}}"#,
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(
+            "M (Map)  input: {}\n  ! S3.NoSuchKey: no key  (caught)\n  -> output: {\"Error\":\"S3.NoSuchKey\",\"Cause\":\"no key\"}\n"
+        ),
+        "{out}"
+    );
+}

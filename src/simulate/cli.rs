@@ -206,6 +206,15 @@ pub fn options_from_args(
             let cfg = MockConfig::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
             // Either name may be left out when the config has only one to choose from.
             let (m, t) = cfg.only(args.state_machine.as_deref(), args.test_case.as_deref());
+            if let Some(m) = &m
+                && !cfg.machine_names().contains(&m.as_str())
+            {
+                return Err(format!(
+                    "{}: has no state machine \"{m}\" (it has: {})",
+                    file.display(),
+                    cfg.machine_names().join(", ")
+                ));
+            }
             let Some(m) = m else {
                 return Err(format!(
                     "{}: holds several state machines ({}): choose one with --state-machine",
@@ -256,6 +265,15 @@ pub fn options_from_args(
                     .into(),
             );
         };
+        // The names an Assign could give (ASL604's rule): no state could have set
+        // another.
+        for name in vars.keys() {
+            if let Some(problem) =
+                crate::rules::jsonata::invalid_variable_name::variable_name_problem(name)
+            {
+                return Err(format!("--variables: {problem}"));
+            }
+        }
         opts.variables = vars;
     }
     for arg in &args.mocks {

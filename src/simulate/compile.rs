@@ -108,6 +108,10 @@ pub(crate) struct CState {
     pub item_selector: Option<Tpl>,
     /// `ItemBatcher.BatchInput`, evaluated once per Map state.
     pub batch_input: Option<Tpl>,
+    /// The `Parameters` of a JSONPath Map's ItemReader and ResultWriter (a JSONata
+    /// state has them, as `Arguments`, in `extra`'s ItemReader and ResultWriter).
+    pub reader_parameters: Option<Tpl>,
+    pub writer_parameters: Option<Tpl>,
     pub assign: Option<Tpl>,
     pub output: Option<Tpl>,
     pub arguments: Option<Tpl>,
@@ -136,7 +140,7 @@ pub(crate) struct Program {
     pub timeout_seconds: Option<f64>,
 }
 
-const EXTRA_FIELDS: [&str; 13] = [
+const EXTRA_FIELDS: [&str; 14] = [
     "Items",
     "Seconds",
     "Timestamp",
@@ -150,6 +154,7 @@ const EXTRA_FIELDS: [&str; 13] = [
     "Condition",
     "ItemReader",
     "ItemBatcher",
+    "ResultWriter",
 ];
 
 pub(crate) fn compile(def: &Value) -> Result<Program, String> {
@@ -537,6 +542,12 @@ fn compile_state(
                 path_template(x, &mut errs)
             }
         });
+    let io_parameters = |field: &str, errs: &mut Vec<String>| {
+        let x = def.get(field)?.get("Parameters")?;
+        (!jsonata).then(|| path_template(x, errs))
+    };
+    let reader_parameters = io_parameters("ItemReader", &mut errs);
+    let writer_parameters = io_parameters("ResultWriter", &mut errs);
     let assign = tpl("Assign", &mut errs);
     let output = if jsonata {
         tpl("Output", &mut errs)
@@ -671,6 +682,8 @@ fn compile_state(
         result_selector,
         item_selector,
         batch_input,
+        reader_parameters,
+        writer_parameters,
         assign,
         output,
         arguments,

@@ -820,14 +820,17 @@ impl<'p> Runner<'p> {
         } else {
             return Ok(());
         };
-        Err(Failure {
+        let f = Failure {
             error: Some(error.into()),
             cause: Some(format!(
                 "asl-lint ended the execution after {STILL_TRANSITIONS} state transitions in which no time passed: {why}"
             )),
             kind,
             reported: false,
-        })
+        };
+        // Not a failure of a child execution: the run ends.
+        self.dead = Some(f.clone());
+        Err(f)
     }
 
     /// Advances the virtual clock, failing with a time-out past the execution deadline.
@@ -1631,6 +1634,10 @@ impl<'p> Runner<'p> {
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let st = fr.st;
         if st.jsonata {
+            let timeouts = match st.ty {
+                StateType::Task => self.task_timeouts(fr, raw, vars)?,
+                _ => (None, None),
+            };
             let args = match &st.arguments {
                 Some(t) if st.ty != StateType::Map => {
                     self.eval_tpl(t, &Env::new(self, fr, raw, vars))?
@@ -1638,7 +1645,7 @@ impl<'p> Runner<'p> {
                 _ => raw.clone(),
             };
             let result = match st.ty {
-                StateType::Task => self.invoke(fr, args)?,
+                StateType::Task => self.invoke(fr, args, timeouts)?,
                 StateType::Parallel => self.parallel(fr, args, vars)?,
                 _ => self.map(fr, raw, vars)?,
             };
@@ -1654,24 +1661,10 @@ impl<'p> Runner<'p> {
         let mut raw_copy = raw.clone();
         let eff = self.input_path(fr, &st.input_path, &mut raw_copy, true, vars)?;
         // Task time-outs from paths are read (and validated) before the task is scheduled.
-        if st.ty == StateType::Task {
-            for field in ["TimeoutSecondsPath", "HeartbeatSecondsPath"] {
-                if let Some(src) = st.def.get(field).and_then(Value::as_str) {
-                    let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
-                    let env = Env::new(self, fr, &eff, vars);
-                    let v = env.lookup(&p).map_err(|e| self.runtime(fr, e))?;
-                    if v.as_u64().is_none_or(|n| n == 0) {
-                        return Err(self.runtime(
-                            fr,
-                            format!(
-                                "The {field} field must reference a positive integer: {src} == {}",
-                                to_text(&v)
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
+        let timeouts = match st.ty {
+            StateType::Task => self.task_timeouts(fr, &eff, vars)?,
+            _ => (None, None),
+        };
         let result = match st.ty {
             StateType::Map => self.map(fr, &eff, vars)?,
             _ => {
@@ -1680,7 +1673,7 @@ impl<'p> Runner<'p> {
                     None => eff,
                 };
                 if st.ty == StateType::Task {
-                    self.invoke(fr, eff)?
+                    self.invoke(fr, eff, timeouts)?
                 } else {
                     self.parallel(fr, eff, vars)?
                 }
@@ -1696,7 +1689,72 @@ impl<'p> Runner<'p> {
         Ok((out, assigned))
     }
 
-    fn invoke(&mut self, fr: &Frame<'p>, args: Value) -> Result<Value, Failure> {
+    /// A Task's TimeoutSeconds and HeartbeatSeconds, each given as a number, as a
+    /// `...Path` (JSONPath: a reference path to a positive integer, else
+    /// `States.Runtime`) or as JSONata (a positive integer, else
+    /// `States.QueryEvaluationError`).
+    fn task_timeouts(
+        &self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &Vars,
+    ) -> Result<(Option<u64>, Option<u64>), Failure> {
+        let st = fr.st;
+        let positive = |v: &Value| {
+            v.as_u64()
+                .or_else(|| {
+                    v.as_f64()
+                        .filter(|x| x.fract() == 0.0 && *x >= 1.0)
+                        .map(|x| x as u64)
+                })
+                .filter(|n| *n > 0)
+        };
+        let mut out = [None, None];
+        for (slot, field) in out.iter_mut().zip(["TimeoutSeconds", "HeartbeatSeconds"]) {
+            if st.jsonata {
+                if let Some(t) = st.extra.get(field) {
+                    let v = self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
+                    *slot = Some(positive(&v).ok_or_else(|| {
+                        self.query_error(
+                            fr,
+                            format!(
+                                "The field '{field}' must evaluate to a positive integer, not {}",
+                                to_text(&v)
+                            ),
+                        )
+                    })?);
+                }
+                continue;
+            }
+            if let Some(v) = st.def.get(field) {
+                *slot = v.as_u64();
+                continue;
+            }
+            let pf = format!("{field}Path");
+            if let Some(src) = st.def.get(&pf).and_then(Value::as_str) {
+                let p = Path::parse(src).map_err(|e| self.runtime(fr, e))?;
+                let env = Env::new(self, fr, eff, vars);
+                let v = env.lookup(&p).map_err(|e| self.runtime(fr, e))?;
+                *slot = Some(v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+                    self.runtime(
+                        fr,
+                        format!(
+                            "The {pf} field must reference a positive integer: {src} == {}",
+                            to_text(&v)
+                        ),
+                    )
+                })?);
+            }
+        }
+        Ok((out[0], out[1]))
+    }
+
+    fn invoke(
+        &mut self,
+        fr: &Frame<'p>,
+        args: Value,
+        (timeout, heartbeat): (Option<u64>, Option<u64>),
+    ) -> Result<Value, Failure> {
         let st = fr.st;
         let resource = st
             .def
@@ -1727,10 +1785,8 @@ impl<'p> Runner<'p> {
                 ),
             ));
         }
-        // The time-outs the state gives in numbers (the API's TaskScheduled and
-        // LambdaFunctionScheduled details; a recorded history has them).
-        let seconds = |field: &str| st.def.get(field).and_then(Value::as_u64);
-        let (timeout, heartbeat) = (seconds("TimeoutSeconds"), seconds("HeartbeatSeconds"));
+        // The time-outs (the API's TaskScheduled and LambdaFunctionScheduled details; a
+        // recorded history has them), however the state gives them.
         if legacy_lambda {
             self.emit(|| {
                 let mut d = json!({"resource": resource, "input": to_text(&args), "inputDetails": {"truncated": false}});
@@ -1767,7 +1823,7 @@ impl<'p> Runner<'p> {
             }
         }
         let Some(mock) = self.mocks.states.get(&st.name) else {
-            return Err(Failure::new(
+            return Err(self.setup_failure(Failure::new(
                 "States.Runtime",
                 format!(
                     "{}The Task state '{}' (resource '{}') {NO_MOCK} Give one with --mock '{}={{\"Return\": ...}}' (or {{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}), or a mock config with --mock-config FILE --state-machine NAME --test-case NAME whose test case maps \"{}\" to a MockedResponses entry.",
@@ -1777,7 +1833,7 @@ impl<'p> Runner<'p> {
                     st.name,
                     st.name
                 ),
-            ));
+            )));
         };
         let n = self.counters.entry(st.name.clone()).or_insert(0);
         let k = *n;
@@ -1884,15 +1940,23 @@ impl<'p> Runner<'p> {
                     reported: false,
                 })
             }
-            None => Err(Failure::new(
+            None => Err(self.setup_failure(Failure::new(
                 "States.Runtime",
                 format!(
                     "{}The mock of '{}' {NO_RESPONSE} {k}.",
                     self.prefix(fr),
                     st.name
                 ),
-            )),
+            ))),
         }
+    }
+
+    /// A run that lacks a mock, or a mock's response for a call, is not the workflow's
+    /// failure: it ends the run where it is, in a Distributed Map's child execution
+    /// too (whose own failures the Map Run would count).
+    fn setup_failure(&mut self, f: Failure) -> Failure {
+        self.dead = Some(f.clone());
+        f
     }
 
     fn parallel(
@@ -2021,6 +2085,137 @@ impl<'p> Runner<'p> {
         }
     }
 
+    /// The items a Distributed Map's ItemReader reads. Its request (`Parameters` in
+    /// JSONPath, `Arguments` in JSONata) is evaluated against the effective input as a
+    /// Task's is, with the same errors; the reader's mock answers in place of S3, its
+    /// invocations counted over the whole execution as a Task's are (a Retry of the Map
+    /// reads again), and `ReaderConfig.MaxItems` (or `MaxItemsPath`) keeps the first
+    /// items only (0: all of them). The outer error is the request's (the state's, as
+    /// a Task's Parameters fail); the inner one the read's (a `Throw` of the mock).
+    fn read_items(
+        &mut self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &Vars,
+    ) -> Result<Result<Vec<Value>, Failure>, Failure> {
+        let st = fr.st;
+        let max_items = if st.jsonata {
+            let reader = match st.extra.get("ItemReader") {
+                Some(t) => self.eval_tpl(t, &Env::new(self, fr, eff, vars))?,
+                None => Value::Null,
+            };
+            match reader.get("ReaderConfig").and_then(|c| c.get("MaxItems")) {
+                None => None,
+                Some(v) => Some(v.as_f64().ok_or_else(|| {
+                    self.query_error(
+                        fr,
+                        format!(
+                            "The field 'MaxItems' must evaluate to a number, not {}",
+                            to_text(v)
+                        ),
+                    )
+                })?),
+            }
+        } else {
+            if let Some(t) = &st.reader_parameters {
+                self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
+            }
+            match st
+                .def
+                .get("ItemReader")
+                .and_then(|r| r.get("ReaderConfig"))
+                .and_then(Value::as_object)
+            {
+                Some(config) => self.path_number(fr, eff, vars, config, "MaxItems")?,
+                None => None,
+            }
+        };
+        let max_items = match max_items {
+            Some(x) if !(0.0..=100_000_000.0).contains(&x) || x.fract() != 0.0 => {
+                return Err(self.runtime(
+                    fr,
+                    format!(
+                        "The ReaderConfig field 'MaxItems' must be an integer from 0 to 100000000, not {x}"
+                    ),
+                ));
+            }
+            Some(x) if x > 0.0 => x as usize,
+            _ => usize::MAX,
+        };
+        let Some(mock) = self.mocks.states.get(&st.name) else {
+            let f = self.runtime(
+                fr,
+                format!(
+                    "The ItemReader of '{}' needs a mock returning the items array, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
+                    st.name, st.name
+                ),
+            );
+            return Err(self.setup_failure(f));
+        };
+        let n = self.counters.entry(st.name.clone()).or_insert(0);
+        let k = *n;
+        *n += 1;
+        Ok(match mock.response(k).cloned() {
+            Some(MockResponse::Return(Value::Array(mut items))) => {
+                items.truncate(max_items);
+                Ok(items)
+            }
+            Some(MockResponse::Return(other)) => Err(self.runtime(
+                fr,
+                format!(
+                    "The mock of the ItemReader of '{}' must return the items array, not {}",
+                    st.name,
+                    to_text(&other)
+                ),
+            )),
+            // The read failed: the Map state fails with the error, which its Retry and
+            // Catch see as any other (a `States.Runtime` excepted, as everywhere).
+            Some(MockResponse::Throw { error, cause }) => {
+                let kind = match error.as_deref() {
+                    Some("States.Runtime") => FailKind::Fatal,
+                    _ => FailKind::Normal,
+                };
+                Err(Failure {
+                    error,
+                    cause,
+                    kind,
+                    reported: false,
+                })
+            }
+            None => {
+                let f = self.runtime(fr, format!("The mock of '{}' {NO_RESPONSE} {k}.", st.name));
+                Err(self.setup_failure(f))
+            }
+        })
+    }
+
+    /// The request of a Distributed Map's ResultWriter (`Parameters` in JSONPath,
+    /// `Arguments` in JSONata), evaluated as a Task's would be; `None` without one.
+    fn writer_request(
+        &self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &Vars,
+    ) -> Result<Option<Value>, Failure> {
+        let st = fr.st;
+        if !st.def.contains_key("ResultWriter") {
+            return Ok(None);
+        }
+        let env = Env::new(self, fr, eff, vars);
+        let request = if st.jsonata {
+            match st.extra.get("ResultWriter") {
+                Some(t) => self.eval_tpl(t, &env)?.get("Arguments").cloned(),
+                None => None,
+            }
+        } else {
+            match &st.writer_parameters {
+                Some(t) => Some(self.eval_tpl(t, &env)?),
+                None => None,
+            }
+        };
+        Ok(Some(request.unwrap_or(Value::Null)))
+    }
+
     /// An ItemBatcher's MaxItemsPerBatch and MaxInputBytesPerBatch (each also as a
     /// `...Path` in JSONPath, or a JSONata expression); either must be a positive integer.
     fn batch_limits(
@@ -2080,7 +2275,19 @@ impl<'p> Runner<'p> {
         let distributed = prog.scopes[child].distributed;
         // Items, and their keys when they are the members of an object.
         let mut keys: Option<Vec<String>> = None;
-        let items: Vec<Value> = if st.jsonata {
+        // A Distributed Map's items are read by its Map Run: a failed read fails the
+        // Map Run (after MapRunStarted), and with it the state.
+        let mut read_failure = None;
+        let items: Vec<Value> = if st.def.contains_key("ItemReader") {
+            match self.read_items(fr, eff, vars)? {
+                Ok(items) => items,
+                Err(f) if distributed && f.kind == FailKind::Normal => {
+                    read_failure = Some(f);
+                    Vec::new()
+                }
+                Err(f) => return Err(f),
+            }
+        } else if st.jsonata {
             match st.extra.get("Items") {
                 Some(t) => {
                     let v = self.eval_tpl(t, &Env::new(self, fr, eff, vars))?;
@@ -2115,25 +2322,6 @@ impl<'p> Runner<'p> {
                     }
                 },
             }
-        } else if st.def.contains_key("ItemReader") {
-            match self
-                .mocks
-                .states
-                .get(&st.name)
-                .and_then(|m| m.response(0))
-                .cloned()
-            {
-                Some(MockResponse::Return(Value::Array(a))) => a,
-                _ => {
-                    return Err(self.runtime(
-                        fr,
-                        format!(
-                            "The ItemReader of '{}' needs a mock returning the items array, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
-                            st.name, st.name
-                        ),
-                    ));
-                }
-            }
         } else {
             let path = match st.def.get("ItemsPath").and_then(Value::as_str) {
                 Some(s) => Path::parse(s).map_err(|e| self.runtime(fr, e))?,
@@ -2158,6 +2346,9 @@ impl<'p> Runner<'p> {
             }
         };
         let item_count = items.len();
+        // Where a ResultWriter would write: evaluated as the reader's request is, before
+        // any child runs.
+        let writer = self.writer_request(fr, eff, vars)?;
         // AWS fails a bad MaxConcurrencyPath before MapStateStarted, and a bad
         // ToleratedFailure*Path after it (recorded executions).
         let max_concurrency = self.map_number(fr, eff, vars, "MaxConcurrency")?;
@@ -2202,6 +2393,8 @@ impl<'p> Runner<'p> {
         // The MapRunStarted event of a Distributed Map in the top-level history: its
         // items' child executions are kept under it.
         let mut map_run = None;
+        // The Map Run's ARN and id (its last part), for a ResultWriter's output.
+        let mut run_arn = (String::new(), String::new());
         if distributed {
             let top = self.suppress == 0 && self.opts.history;
             // As AWS names a Map Run: the state machine, the Label (or an id), an id.
@@ -2210,15 +2403,18 @@ impl<'p> Runner<'p> {
                 Some(l) => l.to_string(),
                 None => uuid_from(intrinsic::splitmix(self.opts.seed ^ 0x3a9 ^ n)),
             };
+            let run_id = uuid_from(intrinsic::splitmix(self.opts.seed ^ 0x3aa ^ n));
             let arn = format!(
-                "arn:aws:states:{}:{}:mapRun:{}/{label}:{}",
-                self.opts.region,
-                self.opts.account,
-                self.sm_name,
-                uuid_from(intrinsic::splitmix(self.opts.seed ^ 0x3aa ^ n))
+                "arn:aws:states:{}:{}:mapRun:{}/{label}:{run_id}",
+                self.opts.region, self.opts.account, self.sm_name,
             );
             let id = self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": arn})))?;
+            run_arn = (arn, run_id);
             map_run = top.then_some(id);
+        }
+        if let Some(f) = read_failure {
+            self.map_run_failed(distributed, &f)?;
+            return Err(f);
         }
         let mut results = Vec::with_capacity(len);
         let mut failures = 0usize;
@@ -2318,7 +2514,16 @@ impl<'p> Runner<'p> {
                     results.push(v);
                 }
                 Err(f) => {
-                    if f.kind != FailKind::Normal {
+                    // An uncatchable error ends an inline Map's execution; in a
+                    // Distributed Map it ends only the child execution it came from,
+                    // which the Map Run counts as a failed child as any other. The
+                    // execution's time-out, and asl-lint stopping the run, end all.
+                    let ends_all = match f.kind {
+                        FailKind::Normal => false,
+                        FailKind::Fatal => !distributed || self.dead.is_some(),
+                        FailKind::TimedOut => true,
+                    };
+                    if ends_all {
                         return Err(f);
                     }
                     if !distributed {
@@ -2335,11 +2540,12 @@ impl<'p> Runner<'p> {
                         self.task_aborted = false;
                     }
                     if !tolerant {
-                        self.map_run_failed(distributed)?;
                         // A Map Run tolerates no failed child unless told otherwise
                         // (its failure threshold is 0): the state fails with that.
                         if distributed {
-                            return Err(exceeded_threshold());
+                            let f = exceeded_threshold();
+                            self.map_run_failed(distributed, &f)?;
+                            return Err(f);
                         }
                         return Err(f);
                     }
@@ -2352,13 +2558,28 @@ impl<'p> Runner<'p> {
             let over_count = tol_count.is_none_or(|c| failures as f64 > c);
             let over_pct = tol_pct.is_none_or(|p| failures as f64 * 100.0 / len.max(1) as f64 > p);
             if over_count && over_pct {
-                self.map_run_failed(distributed)?;
-                return Err(exceeded_threshold());
+                let f = exceeded_threshold();
+                self.map_run_failed(distributed, &f)?;
+                return Err(f);
             }
         }
         self.map_end(distributed, true)?;
-        if distributed && st.def.contains_key("ResultWriter") {
-            return Ok(json!({"MapRunArn": "", "ResultWriterDetails": {}}));
+        if distributed && let Some(request) = writer {
+            // The results go to `<Prefix>/<Map Run id>/` in the bucket, with the
+            // manifest.json that lists them (the developer guide's ResultWriter page).
+            let (arn, run_id) = run_arn;
+            let mut details = Map::new();
+            if let Some(b) = request.get("Bucket") {
+                details.insert("Bucket".into(), b.clone());
+            }
+            let key = match request.get("Prefix").and_then(Value::as_str) {
+                Some(p) if !p.is_empty() => {
+                    format!("{}/{run_id}/manifest.json", p.trim_end_matches('/'))
+                }
+                _ => format!("{run_id}/manifest.json"),
+            };
+            details.insert("Key".into(), Value::String(key));
+            return Ok(json!({"MapRunArn": arn, "ResultWriterDetails": details}));
         }
         Ok(Value::Array(results))
     }
@@ -2395,9 +2616,11 @@ impl Runner<'_> {
         }
     }
 
-    fn map_run_failed(&mut self, distributed: bool) -> Result<(), Failure> {
+    /// `MapRunFailed` with the error and cause the Map state fails with (the API's
+    /// MapRunFailedEventDetails; the semantics notes, section 11).
+    fn map_run_failed(&mut self, distributed: bool, f: &Failure) -> Result<(), Failure> {
         if distributed {
-            self.emit(|| ("MapRunFailed".into(), Value::Null))?;
+            self.emit(|| ("MapRunFailed".into(), failed_details(f)))?;
         }
         Ok(())
     }

@@ -1161,3 +1161,438 @@ fn no_path_applies_to_a_null_input() {
     assert_eq!(x.status, Status::Succeeded);
     assert_eq!(x.output, Some(json!({"At": "Through"})));
 }
+
+/// A Distributed Map reading its items with an ItemReader, JSONPath or JSONata.
+fn reader_map(jsonata: bool, reader: Value) -> Value {
+    let mut def = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "ItemReader": reader,
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    if jsonata {
+        def["QueryLanguage"] = json!("JSONata");
+    }
+    def
+}
+
+#[test]
+fn a_jsonata_item_reader_reads_the_items_as_a_jsonpath_one_does() {
+    let mocks = || Mocks::new().returning("M", json!([1, 2, 3]));
+    let def = reader_map(
+        true,
+        json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+            "Arguments": {"Bucket": "{% $states.input.b %}", "Key": "k.json"}}),
+    );
+    // Neither an object input nor an array input is iterated: the reader's items are.
+    for input in [json!({"b": "bk"}), json!({"b": "bk", "x": [7, 8]})] {
+        let x = run_with(def.clone(), input, mocks());
+        assert_eq!(
+            (x.status, x.output),
+            (Status::Succeeded, Some(json!([1, 2, 3])))
+        );
+    }
+    // Its Arguments are evaluated: an undefined result fails the Map.
+    let x = run_with(def, json!({}), mocks());
+    assert_eq!(x.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The JSONata expression '$states.input.b' specified for the field 'ItemReader/Arguments/Bucket' returned nothing (undefined)."
+        )
+    );
+}
+
+#[test]
+fn reader_config_max_items_keeps_the_first_items() {
+    let items = json!([{"a": 1}, {"a": 2}, {"a": 3}]);
+    let reader = |config: Value| {
+        json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": config,
+            "Parameters": {"Bucket": "b", "Key": "k.json"}})
+    };
+    let cases = [
+        (
+            reader(json!({"InputType": "JSON", "MaxItems": 1})),
+            json!({}),
+        ),
+        (
+            reader(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+            json!({"n": 2}),
+        ),
+        // 0 from a path: no limit.
+        (
+            reader(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+            json!({"n": 0}),
+        ),
+    ];
+    let want = [
+        json!([{"a": 1}]),
+        json!([{"a": 1}, {"a": 2}]),
+        items.clone(),
+    ];
+    for ((r, input), want) in cases.into_iter().zip(want) {
+        let x = run_with(
+            reader_map(false, r),
+            input,
+            Mocks::new().returning("M", items.clone()),
+        );
+        assert_eq!(x.output, Some(want));
+    }
+    let jsonata = reader_map(
+        true,
+        json!({"Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "JSON", "MaxItems": "{% $states.input.n %}"},
+            "Arguments": {"Bucket": "b", "Key": "k.json"}}),
+    );
+    let x = run_with(
+        jsonata,
+        json!({"n": 2}),
+        Mocks::new().returning("M", items.clone()),
+    );
+    assert_eq!(x.output, Some(json!([{"a": 1}, {"a": 2}])));
+    let x = run_with(
+        reader_map(
+            false,
+            reader(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+        ),
+        json!({"n": -1}),
+        Mocks::new().returning("M", items),
+    );
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The ReaderConfig field 'MaxItems' must be an integer from 0 to 100000000, not -1"
+        )
+    );
+}
+
+#[test]
+fn an_item_reader_mock_counts_its_invocations_over_the_execution() {
+    // The Map runs twice: the reader's second read is invocation 1.
+    let def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+                "Parameters": {"Bucket": "b", "Key": "k.json"}},
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+            "ResultPath": "$.r", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.first", "IsPresent": false, "Next": "Again"}],
+            "Default": "D"},
+        "Again": {"Type": "Pass", "Parameters": {"first.$": "$.r"}, "Next": "M"},
+        "D": {"Type": "Succeed"}}});
+    let mut mocks = Mocks::new();
+    mocks.states.insert(
+        "M".into(),
+        StateMock::parse(r#"{"0": {"Return": [1, 2]}, "1": {"Return": [3]}}"#).unwrap(),
+    );
+    let x = run_with(def, json!({}), mocks);
+    assert_eq!(x.output, Some(json!({"first": [1, 2], "r": [3]})));
+}
+
+#[test]
+fn reader_and_writer_parameters_are_evaluated() {
+    let mut def = reader_map(
+        false,
+        json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+            "Parameters": {"Bucket.$": "$.missing", "Key": "k"}}),
+    );
+    def["States"]["M"]["Label"] = json!("lbl");
+    def["States"]["M"]["ResultWriter"] = json!({"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket.$": "$.out", "Prefix": "p"}});
+    let mocks = || Mocks::new().returning("M", json!([1]));
+    let x = run_with(def.clone(), json!({}), mocks());
+    assert_eq!(x.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The JSONPath '$.missing' specified for the field 'Bucket.$' could not be found in the input '{}'"
+        )
+    );
+    let x = run_with(def.clone(), json!({"missing": "in"}), mocks());
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The JSONPath '$.out' specified for the field 'Bucket.$' could not be found in the input '{\"missing\":\"in\"}'"
+        )
+    );
+    // With both found, the Map's output names its Map Run and where the results went.
+    let x = run_with(def, json!({"missing": "in", "out": "ob"}), mocks());
+    let arn = x
+        .events
+        .iter()
+        .find(|e| e.kind == "MapRunStarted")
+        .map(|e| e.details["mapRunArn"].as_str().unwrap().to_string())
+        .unwrap();
+    let run_id = arn.rsplit(':').next().unwrap();
+    assert!(arn.contains(":mapRun:"), "{arn}");
+    assert_eq!(
+        x.output,
+        Some(
+            json!({"MapRunArn": arn, "ResultWriterDetails": {"Bucket": "ob", "Key": format!("p/{run_id}/manifest.json")}})
+        )
+    );
+    // JSONata: the writer's Arguments.
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+        "Type": "Map", "Items": "{% [1, 2] %}",
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+            "Arguments": {"Bucket": "{% $states.input.nope %}", "Prefix": "p"}},
+        "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'M' (entered at the event id #2). The JSONata expression '$states.input.nope' specified for the field 'ResultWriter/Arguments/Bucket' returned nothing (undefined)."
+        )
+    );
+}
+
+/// The type and details of each event of `x`.
+fn events_of(x: &Execution) -> Vec<(String, Value)> {
+    x.events
+        .iter()
+        .map(|e| (e.kind.clone(), e.details.clone()))
+        .collect()
+}
+
+#[test]
+fn a_failed_read_fails_the_map_run_with_the_error_the_map_retries_and_catches() {
+    let mut def = reader_map(
+        false,
+        json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+            "Parameters": {"Bucket": "b", "Key": "k.json"}}),
+    );
+    def["States"]["M"]["Catch"] = json!([{"ErrorEquals": ["States.ALL"], "Next": "H"}]);
+    def["States"]["M"].as_object_mut().unwrap().remove("End");
+    def["States"]["M"]["Next"] = json!("H");
+    def["States"]["H"] = json!({"Type": "Pass", "End": true});
+    let x = run_with(
+        def.clone(),
+        json!({}),
+        Mocks::new().throwing("M", "S3.NoSuchKey", "no key"),
+    );
+    assert_eq!(
+        (x.status, x.output.clone()),
+        (
+            Status::Succeeded,
+            Some(json!({"Error": "S3.NoSuchKey", "Cause": "no key"}))
+        )
+    );
+    let events = events_of(&x);
+    let kinds: Vec<&str> = events.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds[1..7],
+        [
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunFailed",
+            "MapStateFailed",
+            "MapStateExited"
+        ]
+    );
+    assert_eq!(
+        events[4].1,
+        json!({"error": "S3.NoSuchKey", "cause": "no key"})
+    );
+    // Retried, the reader is read again: invocation 1 answers.
+    def["States"]["M"]["Retry"] = json!([{"ErrorEquals": ["S3.NoSuchKey"], "MaxAttempts": 1}]);
+    let mut mocks = Mocks::new();
+    mocks.states.insert(
+        "M".into(),
+        StateMock::parse(
+            r#"{"0": {"Throw": {"Error": "S3.NoSuchKey", "Cause": "no key"}}, "1": {"Return": [5]}}"#,
+        )
+        .unwrap(),
+    );
+    let x = run_with(def, json!({}), mocks);
+    assert_eq!(x.output, Some(json!([5])));
+}
+
+#[test]
+fn map_run_failed_tells_the_error_and_cause() {
+    let def = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map",
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "I", "States": {"I": {"Type": "Fail", "Error": "E1"}}},
+        "End": true}}});
+    let x = run(def, json!([{"a": 1}]));
+    assert_eq!(
+        x.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+    let failed = events_of(&x)
+        .into_iter()
+        .find(|(k, _)| k == "MapRunFailed")
+        .unwrap();
+    assert_eq!(
+        failed.1,
+        json!({"error": "States.ExceedToleratedFailureThreshold",
+            "cause": "The specified tolerated failure threshold was exceeded"})
+    );
+}
+
+#[test]
+fn an_uncatchable_error_in_a_child_execution_fails_that_child_only() {
+    let def = |tolerated: Option<u64>| {
+        let mut d = json!({"StartAt": "M", "States": {
+            "M": {"Type": "Map",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "I", "States": {"I": {"Type": "Pass", "Parameters": {"v.$": "$.nope"}, "End": true}}},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
+            "H": {"Type": "Pass", "End": true}}});
+        if let Some(n) = tolerated {
+            d["States"]["M"]["ToleratedFailureCount"] = json!(n);
+        }
+        d
+    };
+    let cause = "An error occurred while executing the state 'I' (entered at the event id #2). The JSONPath '$.nope' specified for the field 'v.$' could not be found in the input '{\"a\":1}'";
+    // Tolerated: the Map succeeds with the failed child's error output.
+    let x = run(def(Some(1)), json!([{"a": 1}, {"nope": 2}]));
+    assert_eq!(
+        (x.status, x.output),
+        (
+            Status::Succeeded,
+            Some(json!([{"Error": "States.Runtime", "Cause": cause}, {"v": 2}]))
+        )
+    );
+    // The child's own history ends with its failure.
+    let last = x.children[0].events.last().unwrap();
+    assert_eq!(
+        (last.kind.as_str(), &last.details),
+        (
+            "ExecutionFailed",
+            &json!({"error": "States.Runtime", "cause": cause})
+        )
+    );
+    // Not tolerated: the Map Run fails with the catchable threshold error.
+    let x = run(def(None), json!([{"a": 1}]));
+    assert_eq!(
+        (x.status, x.output),
+        (
+            Status::Succeeded,
+            Some(json!({"Error": "States.ExceedToleratedFailureThreshold",
+                "Cause": "The specified tolerated failure threshold was exceeded"}))
+        )
+    );
+}
+
+#[test]
+fn time_outs_from_a_path_or_jsonata_are_used_as_numbers_are() {
+    let mocks = || {
+        let mut m = Mocks::new();
+        m.states.insert(
+            "T".into(),
+            StateMock::parse(r#"{"Throw": {"Error": "States.Timeout"}}"#).unwrap(),
+        );
+        m
+    };
+    let task = |jsonata: bool, fields: Value| {
+        let mut t = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "After"}], "End": true});
+        let (args, after) = if jsonata {
+            (
+                json!({"Arguments": {"FunctionName": "f"}}),
+                json!({"Type": "Pass", "Output": "{% $states.context.State.EnteredTime %}", "End": true}),
+            )
+        } else {
+            (
+                json!({"Parameters": {"FunctionName": "f"}}),
+                json!({"Type": "Pass", "Parameters": {"t.$": "$$.State.EnteredTime"}, "OutputPath": "$.t", "End": true}),
+            )
+        };
+        for (k, v) in args
+            .as_object()
+            .unwrap()
+            .iter()
+            .chain(fields.as_object().unwrap())
+        {
+            t[k] = v.clone();
+        }
+        let mut d = json!({"StartAt": "T", "States": {"T": t, "After": after}});
+        if jsonata {
+            d["QueryLanguage"] = json!("JSONata");
+        }
+        d
+    };
+    // The mocked time-out takes the 60 s the input gives; TaskScheduled tells them.
+    for def in [
+        task(
+            false,
+            json!({"TimeoutSecondsPath": "$.t", "HeartbeatSecondsPath": "$.h"}),
+        ),
+        task(
+            true,
+            json!({"TimeoutSeconds": "{% $states.input.t %}", "HeartbeatSeconds": "{% $states.input.h %}"}),
+        ),
+    ] {
+        let x = run_with(def, json!({"t": 60, "h": 20}), mocks());
+        assert_eq!(x.output, Some(json!("2023-11-14T22:14:20.000Z")));
+        let scheduled = x.events.iter().find(|e| e.kind == "TaskScheduled").unwrap();
+        assert_eq!(
+            (
+                &scheduled.details["timeoutInSeconds"],
+                &scheduled.details["heartbeatInSeconds"]
+            ),
+            (&json!(60), &json!(20))
+        );
+    }
+    let def = task(true, json!({"TimeoutSeconds": "{% $states.input.t %}"}));
+    let prefix = "An error occurred while executing the state 'T' (entered at the event id #2). ";
+    for (input, cause) in [
+        (
+            json!({}),
+            "The JSONata expression '$states.input.t' specified for the field 'TimeoutSeconds' returned nothing (undefined).",
+        ),
+        (
+            json!({"t": 0}),
+            "The field 'TimeoutSeconds' must evaluate to a positive integer, not 0",
+        ),
+        (
+            json!({"t": 2.5}),
+            "The field 'TimeoutSeconds' must evaluate to a positive integer, not 2.5",
+        ),
+    ] {
+        let x = run_with(def.clone(), input, mocks());
+        // Caught, as a JSONata error is.
+        assert_eq!(
+            x.events
+                .iter()
+                .find(|e| e.kind == "EvaluationFailed")
+                .map(|e| (e.details["error"].clone(), e.details["cause"].clone())),
+            Some((
+                json!("States.QueryEvaluationError"),
+                json!(format!("{prefix}{cause}"))
+            ))
+        );
+    }
+}
+
+#[test]
+fn a_missing_mock_in_a_child_execution_ends_the_run() {
+    // Not a failed child the Map Run would tolerate: the run lacks a mock.
+    let def = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "ToleratedFailureCount": 1,
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "f"}, "End": true}}},
+        "End": true}}});
+    let x = run(def, json!([1, 2]));
+    assert_eq!(
+        (x.status, x.error.as_deref()),
+        (Status::Failed, Some("States.Runtime"))
+    );
+    assert!(
+        x.cause.as_deref().unwrap().contains(engine::NO_MOCK),
+        "{:?}",
+        x.cause
+    );
+    assert_eq!(x.children.len(), 1);
+}

@@ -206,6 +206,10 @@ fn walk_events<'a>(
                 }
             }
         }
+        if k == "MapRunFailed" {
+            // What the Map state fails with: its MapStateFailed, next, tells it.
+            last_error = (detail(e, "error"), detail(e, "cause"));
+        }
         let pad = "  ".repeat(depth);
         if let Some(ty) = k.strip_suffix("StateEntered") {
             let name = detail(e, "name");
