@@ -236,6 +236,13 @@ pub(crate) struct RunEnd {
     pub output: Result<Value, Failure>,
 }
 
+/// The field a JSONata failure's cause names: `Output/result` of "... specified for the
+/// field 'Output/result' returned nothing (undefined)".
+fn failed_field(cause: &str) -> Option<&str> {
+    let rest = cause.split_once("specified for the field '")?.1;
+    Some(rest.split_once('\'')?.0)
+}
+
 /// The details of an `ExecutionFailed` event: the error and cause, when there are.
 fn failed_details(f: &Failure) -> Value {
     let mut d = Map::new();
@@ -2633,10 +2640,13 @@ impl Runner<'_> {
         f.reported = true;
         let (error, cause) = (f.error.clone(), f.cause.clone());
         self.emit(|| {
-            (
-                "EvaluationFailed".into(),
-                json!({"error": error, "cause": cause, "state": st.name}),
-            )
+            let mut d = json!({"error": error, "cause": cause, "state": st.name});
+            // The field whose expression failed, as the cause names it (`... specified
+            // for the field 'Output/result' ...`): AWS records it as the location.
+            if let Some(location) = cause.as_deref().and_then(failed_field) {
+                d["location"] = Value::String(location.to_string());
+            }
+            ("EvaluationFailed".into(), d)
         })?;
         Ok(())
     }

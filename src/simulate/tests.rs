@@ -1596,3 +1596,29 @@ fn a_missing_mock_in_a_child_execution_ends_the_run() {
     );
     assert_eq!(x.children.len(), 1);
 }
+
+#[test]
+fn now_formats_with_a_picture_and_evaluation_failures_name_their_field() {
+    // 1_700_000_000_000 ms is 2023-11-14T22:13:20Z.
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "S", "States": {
+        "S": {"Type": "Pass", "Output": {"year": "{% $now('[Y0001]') %}",
+                                         "hm": "{% $now('[H01]:[m01]', '+0200') %}",
+                                         "iso": "{% $now() %}"}, "Next": "F"},
+        "F": {"Type": "Pass", "Output": {"result": "{% $missing %}"}, "End": true}}});
+    let x = run(def, json!({}));
+    let failed = x
+        .events
+        .iter()
+        .find(|e| e.kind == "EvaluationFailed")
+        .expect("an EvaluationFailed event");
+    assert_eq!(failed.details["location"], "Output/result");
+    let exited = x
+        .events
+        .iter()
+        .find(|e| e.kind == "PassStateExited")
+        .unwrap();
+    assert_eq!(
+        exited.details["output"],
+        r#"{"year":"2023","hm":"00:13","iso":"2023-11-14T22:13:20.000Z"}"#
+    );
+}

@@ -1594,7 +1594,20 @@ pub fn call(
                 Some(Val::from_json(&json))
             }
         },
-        "now" => s(super::datetime::format_iso(ev.now)),
+        "now" => match (arg(0), arg(1)) {
+            (None, None) => s(super::datetime::format_iso(ev.now)),
+            // `$now(picture[, timezone])` formats as `$fromMillis` does.
+            (pic, tz) => {
+                let pic = str_arg(&pic);
+                let tz = str_arg(&tz);
+                s(super::datetime::format_picture(
+                    ev.now,
+                    pic.as_deref(),
+                    tz.as_deref(),
+                    span,
+                )?)
+            }
+        },
         "millis" => num(ev.now as f64),
         "fromMillis" => {
             let Some(ms) = num_arg(&arg(0)) else {
