@@ -78,6 +78,21 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
+    /// A failure a mock throws (an error name may be absent): uncatchable when it is
+    /// `States.Runtime`, as everywhere.
+    fn thrown(error: Option<String>, cause: Option<String>) -> Failure {
+        let kind = match error.as_deref() {
+            Some("States.Runtime") => FailKind::Fatal,
+            _ => FailKind::Normal,
+        };
+        Failure {
+            error,
+            cause,
+            kind,
+            reported: false,
+        }
+    }
+
     fn new(error: &str, cause: String) -> Failure {
         let kind = if error == "States.Runtime" {
             FailKind::Fatal
@@ -1936,16 +1951,7 @@ impl<'p> Runner<'p> {
                     c => c,
                 };
                 self.emit(|| failure_event(&error, &cause))?;
-                let kind = match error.as_deref() {
-                    Some("States.Runtime") => FailKind::Fatal,
-                    _ => FailKind::Normal,
-                };
-                Err(Failure {
-                    error,
-                    cause,
-                    kind,
-                    reported: false,
-                })
+                Err(Failure::thrown(error, cause))
             }
             None => Err(self.setup_failure(Failure::new(
                 "States.Runtime",
@@ -2177,18 +2183,7 @@ impl<'p> Runner<'p> {
             )),
             // The read failed: the Map state fails with the error, which its Retry and
             // Catch see as any other (a `States.Runtime` excepted, as everywhere).
-            Some(MockResponse::Throw { error, cause }) => {
-                let kind = match error.as_deref() {
-                    Some("States.Runtime") => FailKind::Fatal,
-                    _ => FailKind::Normal,
-                };
-                Err(Failure {
-                    error,
-                    cause,
-                    kind,
-                    reported: false,
-                })
-            }
+            Some(MockResponse::Throw { error, cause }) => Err(Failure::thrown(error, cause)),
             None => {
                 let f = self.runtime(fr, format!("The mock of '{}' {NO_RESPONSE} {k}.", st.name));
                 Err(self.setup_failure(f))
