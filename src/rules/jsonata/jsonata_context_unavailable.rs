@@ -162,6 +162,15 @@ mod tests {
             .collect()
     }
 
+    /// The definition with `state` as "A", after the first ASL602 fix.
+    fn fixed_by_first(state: &str) -> String {
+        let text = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {state}, "F": {{"Type": "Fail"}}}}}}"#
+        );
+        let fixes = crate::rules::located_fixes(&text, SourceKind::Json, "ASL602");
+        fixes[0].2.clone().expect("a fix")
+    }
+
     #[test]
     fn bare_field_names_at_the_top_level() {
         let state = r#"{"Type": "Pass", "Output": {"a": "{% phone %}", "b": "{% $count(items) & Account.Order[0].Product %}",
@@ -180,11 +189,7 @@ mod tests {
                 ("Account".to_string(), why("Account")),
             ]
         );
-        let text = format!(
-            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {state}, "F": {{"Type": "Fail"}}}}}}"#
-        );
-        let fixes = crate::rules::located_fixes(&text, SourceKind::Json, "ASL602");
-        let fixed = fixes[0].2.as_deref().expect("a fix");
+        let fixed = fixed_by_first(state);
         assert!(
             fixed.contains(r#""a": "{% $states.input.phone %}""#),
             "{fixed}"
@@ -201,11 +206,7 @@ mod tests {
                 "`states` at the top level of a JSONata expression in \"A\" reads a field of nothing: Step Functions' own values are $states".to_string()
             )]
         );
-        let text = format!(
-            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {state}, "F": {{"Type": "Fail"}}}}}}"#
-        );
-        let fixes = crate::rules::located_fixes(&text, SourceKind::Json, "ASL602");
-        let fixed = fixes[0].2.as_deref().expect("a fix");
+        let fixed = fixed_by_first(state);
         assert!(
             fixed.contains(r#""Output": "{% $states.input.order %}""#),
             "{fixed}"
