@@ -2395,6 +2395,9 @@ impl<'p> Runner<'p> {
         // The MapRunStarted event of a Distributed Map in the top-level history: its
         // items' child executions are kept under it.
         let mut map_run = None;
+        // The state machine a child execution runs: `machine/label` (AWS's qualified
+        // name for the Distributed Map state).
+        let mut child_machine = String::new();
         // The Map Run's ARN and id (its last part), for a ResultWriter's output.
         let mut run_arn = (String::new(), String::new());
         if distributed {
@@ -2413,6 +2416,7 @@ impl<'p> Runner<'p> {
             let id = self.emit(|| ("MapRunStarted".into(), json!({"mapRunArn": arn})))?;
             run_arn = (arn, run_id);
             map_run = top.then_some(id);
+            child_machine = format!("{}/{label}", self.sm_name);
         }
         if let Some(f) = read_failure {
             self.map_run_failed(distributed, &f)?;
@@ -2467,7 +2471,31 @@ impl<'p> Runner<'p> {
             let r = if distributed {
                 outer_vars.frames.truncate(1);
                 outer_vars.frames[0].clear();
-                self.run_scope(child, input, &mut outer_vars)
+                // A child execution has a context of its own: its id and name, its
+                // input, its start.
+                let parent = own_child.then(|| {
+                    let name = uuid_from(intrinsic::splitmix(
+                        self.opts.seed ^ 0x3ab ^ (i as u64) ^ ((self.events.len() as u64) << 20),
+                    ));
+                    let arn = format!(
+                        "arn:aws:states:{}:{}:execution:{child_machine}:{name}",
+                        self.opts.region, self.opts.account
+                    );
+                    (
+                        std::mem::replace(&mut self.exec_input, input.clone()),
+                        std::mem::replace(&mut self.exec_name, name),
+                        std::mem::replace(&mut self.exec_arn, arn),
+                        std::mem::replace(&mut self.start_ms, self.now_ms),
+                    )
+                });
+                let r = self.run_scope(child, input, &mut outer_vars);
+                if let Some((input, name, arn, start)) = parent {
+                    self.exec_input = input;
+                    self.exec_name = name;
+                    self.exec_arn = arn;
+                    self.start_ms = start;
+                }
+                r
             } else {
                 vars.frames.push(Map::new());
                 let r = self.run_scope(child, input, vars);

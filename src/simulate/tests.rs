@@ -1622,3 +1622,31 @@ fn now_formats_with_a_picture_and_evaluation_failures_name_their_field() {
         r#"{"year":"2023","hm":"00:13","iso":"2023-11-14T22:13:20.000Z"}"#
     );
 }
+
+#[test]
+fn a_child_execution_has_a_context_of_its_own() {
+    let def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "Label": "Items",
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                "StartAt": "P", "States": {"P": {"Type": "Pass",
+                                    "Parameters": {"input.$": "$$.Execution.Input", "id.$": "$$.Execution.Id",
+                                                   "name.$": "$$.Execution.Name"}, "End": true}}},
+              "ResultSelector": {"children.$": "$", "parent.$": "$$.Execution.Input"}, "End": true}}});
+    let x = run(def, json!([1, 2]));
+    let out = x.output.expect("an output");
+    assert_eq!(out["parent"], json!([1, 2]));
+    let children = out["children"].as_array().unwrap();
+    assert_eq!(children[0]["input"], json!(1));
+    assert_eq!(children[1]["input"], json!(2));
+    for c in children {
+        let id = c["id"].as_str().unwrap();
+        let name = c["name"].as_str().unwrap();
+        assert!(
+            id.starts_with("arn:aws:states:us-east-1:123456789012:execution:")
+                && id.contains("/Items:")
+                && id.ends_with(name),
+            "{id}"
+        );
+    }
+    assert_ne!(children[0]["name"], children[1]["name"]);
+}
