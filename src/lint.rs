@@ -272,13 +272,15 @@ pub fn lint_file_text(
 }
 
 /// False for text that can hold neither a state machine nor a template of one: no
-/// `States`, `Resources`, `AWSTemplateFormatVersion` or `stepFunctions` anywhere. A
+/// `States`, `StartAt`, `Resources`, `AWSTemplateFormatVersion` or `stepFunctions`
+/// anywhere. A
 /// file named `template.yaml` that is a Helm chart's or an issue form's, or a
 /// `serverless.yml` without Step Functions, is none of asl-lint's business: it is
 /// taken by its name only because it may be a template.
 pub fn may_hold_state_machine(text: &str) -> bool {
     [
         "States",
+        "StartAt",
         "Resources",
         "AWSTemplateFormatVersion",
         "stepFunctions",
