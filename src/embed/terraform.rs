@@ -454,6 +454,9 @@ fn neutralize_interpolation(bytes: &mut [u8], from: usize, end: usize) -> usize 
                 in_string = !in_string;
                 bytes[i] = b'\'';
             }
+            // Braces in an HCL string are text: they must not end the `${` token.
+            b'{' if in_string => bytes[i] = b'(',
+            b'}' if in_string => bytes[i] = b')',
             b'{' if !in_string => depth += 1,
             b'}' if !in_string => {
                 depth -= 1;
@@ -1004,9 +1007,31 @@ mod tests {
             json.contains(r#""Resource": "${aws_lambda_function.fn['main'].arn}""#),
             "{json}"
         );
+        // Nor in an interpolation written as a JSON value.
+        let unquoted = text.replace(
+            ", \"End\": true",
+            ", \"Result\": ${jsonencode({ a = \"}\" })}, \"End\": true",
+        );
+        let machines = find(&unquoted);
+        let Source::Heredoc { body } = machines[0].definition else {
+            panic!("a heredoc");
+        };
+        assert!(
+            masked_heredoc(&unquoted, body).contains(r#""Result": ${jsonencode({ a = ')' })},"#),
+            "{}",
+            masked_heredoc(&unquoted, body)
+        );
+        let (found, _) = crate::lint::lint_terraform_text(
+            &unquoted,
+            &crate::lint::LintOptions::default(),
+            &crate::lint::Environment::default(),
+        );
+        let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+        // (Task takes no `Result`: only that is reported, nothing of the syntax.)
+        assert_eq!(codes, ["ASL110"], "{found:?}");
         // A `}` in a quoted string does not close the interpolation; `$${` is none.
         assert!(
-            json.contains(r#""Comment": "${lookup(var.m, 'k', '}')} $${x}""#),
+            json.contains(r#""Comment": "${lookup(var.m, 'k', ')')} $${x}""#),
             "{json}"
         );
         let (found, _) = crate::lint::lint_terraform_text(
