@@ -888,15 +888,33 @@ pub fn lint_template_with_references(
                 directives.extend(suppress::from_comment_fields(text, node, &|r| r));
             }
             Body::Text(node) => match template::flatten(text, node, &subs) {
+                // The whole definition is a value given at deploy time (`!Sub "${Def}"`
+                // with a parameter `Def`): nothing to read here.
+                Ok(embedded) if template::is_whole_placeholder(embedded.text.trim()) => {
+                    if enabled("ASL803") {
+                        let reason = format!(
+                            "`{}`, a value only given at deploy time",
+                            embedded.text.trim()
+                        );
+                        out.push(unreadable(def, node, &reason));
+                    }
+                }
                 Ok(embedded) => {
                     let inner = &embedded.text;
                     let kind = syntax::detect_kind(None, inner);
                     // Step Functions reads a DefinitionString as JSON; YAML text (or JSON
                     // after a `#` comment) is refused. It is still read as YAML here, so
                     // that its other problems show too.
+                    // (Not when the text starts with a value known at deploy time: the
+                    // whole definition, or its first part, passed in as a parameter.)
                     if kind == SourceKind::Yaml
                         && def.property.key == "DefinitionString"
                         && enabled("ASL808")
+                        && !inner.trim_start().starts_with("${")
+                        && embedded
+                            .map
+                            .style_at((inner.len() - inner.trim_start().len()) as u32)
+                            != Style::Synthetic
                         && let Some(at) = inner.find(|c: char| !c.is_whitespace())
                     {
                         let first = crate::rules::char_at(inner, at as u32);

@@ -969,3 +969,12 @@ fn an_empty_definition_is_reported_at_its_value() {
         .collect();
     assert_eq!(at, [("ASL001", "<<EOF")]);
 }
+
+#[test]
+fn a_definition_string_given_whole_at_deploy_time_is_not_read() {
+    let text = "Parameters:\n  Def: {Type: String}\nResources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub \"${Def}\"\n";
+    assert_eq!(
+        lint_yaml(text),
+        vec![triple("ASL803", "warning", "!Sub \"${Def}\"")]
+    );
+}
