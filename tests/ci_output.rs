@@ -1099,6 +1099,23 @@ fn ci_formats_give_paths_from_the_repository_root() {
     assert!(sarif.contains(&expected), "{sarif}");
     let gitlab = run_ci(&infra, "gitlab", Some(("CI_PROJECT_DIR", &infra)));
     assert!(gitlab.contains(r#""path": "order.asl.json""#), "{gitlab}");
+    // The workspace reached through a symbolic link, the file named through it.
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("ws-link");
+        std::os::unix::fs::symlink(dir.path(), &link).unwrap();
+        let mut c = Command::new(env!("CARGO_BIN_EXE_asl-lint"));
+        c.current_dir(dir.path())
+            .args(["check", "--format", "github", "--fail-on", "never"])
+            .arg(link.join("infra/order.asl.json"))
+            .env("GITHUB_WORKSPACE", &link)
+            .env_remove("CI_PROJECT_DIR");
+        let out = stdout(&c.output().unwrap());
+        assert!(
+            out.starts_with("::error file=infra/order.asl.json,"),
+            "{out}"
+        );
+    }
 }
 
 /// The JSON output's fix edits are what `--fix` writes: in a CRLF file, CRLF breaks.

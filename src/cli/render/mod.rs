@@ -81,7 +81,11 @@ pub(crate) fn repository_path(path: &str) -> Option<String> {
         return None;
     }
     let root = repository_root()?;
-    let full = absolute_path(path)?;
+    // Links resolved, as the root's are (`GITHUB_WORKSPACE` may be reached through a
+    // symbolic link, as `/tmp` is on macOS); a file not on disk lexically.
+    let full = std::fs::canonicalize(path)
+        .ok()
+        .or_else(|| absolute_path(path))?;
     let relative = full.strip_prefix(root).ok()?;
     let parts: Vec<String> = relative
         .components()
