@@ -1419,6 +1419,39 @@ fn an_unknown_state_machine_of_the_mock_config_is_named() {
         err,
         format!("error: {only}: has no state machine \"Nope\" (it has: M)\n")
     );
+    // An unknown test case: its choices listed the same way.
+    let (code, _, err) = run(
+        &[
+            &good,
+            "--mock-config",
+            &only,
+            "--state-machine",
+            "M",
+            "--test-case",
+            "Nope",
+        ],
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.ends_with("has no test case \"Nope\" for \"M\" (it has: happy)\n"),
+        "{err}"
+    );
+    // A config with no state machines at all.
+    let empty = dir.file(
+        "empty.json",
+        r#"{"StateMachines": {}, "MockedResponses": {}}"#,
+    );
+    let (code, _, err) = run(&[&good, "--mock-config", &empty], "");
+    assert_eq!(
+        (code, err),
+        (
+            2,
+            format!(
+                "error: {empty}: has no state machines under \"StateMachines\": nothing to mock with\n"
+            )
+        )
+    );
 }
 
 #[test]

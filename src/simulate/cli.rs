@@ -204,6 +204,12 @@ pub fn options_from_args(
             let text = crate::files::read_to_string(file)
                 .map_err(|e| format!("cannot read the mock config {}: {e}", file.display()))?;
             let cfg = MockConfig::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+            if cfg.machine_names().is_empty() {
+                return Err(format!(
+                    "{}: has no state machines under \"StateMachines\": nothing to mock with",
+                    file.display()
+                ));
+            }
             // Either name may be left out when the config has only one to choose from.
             let (m, t) = cfg.only(args.state_machine.as_deref(), args.test_case.as_deref());
             if let Some(m) = &m

@@ -247,12 +247,20 @@ impl MockConfig {
         let cases = self.machines.get(machine).ok_or_else(|| {
             let mut names: Vec<&String> = self.machines.keys().collect();
             names.sort();
-            format!("mock config has no state machine \"{machine}\" (it has: {names:?})")
+            let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+            format!(
+                "mock config has no state machine \"{machine}\" (it has: {})",
+                names.join(", ")
+            )
         })?;
         let states = cases.get(case).ok_or_else(|| {
             let mut names: Vec<&String> = cases.keys().collect();
             names.sort();
-            format!("mock config has no test case \"{case}\" for \"{machine}\" (it has: {names:?})")
+            let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+            format!(
+                "mock config has no test case \"{case}\" for \"{machine}\" (it has: {})",
+                names.join(", ")
+            )
         })?;
         Ok(Mocks {
             states: states
