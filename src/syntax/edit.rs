@@ -205,10 +205,18 @@ pub fn prepend_element(source: &str, array: &Node<'_>, value: &Json) -> Option<T
     let first = elements.first()?;
     let (line, _) = entry_lines(source, first)?;
     let dash = source[line..].find('-')?;
+    // The entry laid out as the first one is (`-  X` keeps its two spaces).
+    let after = &source[line + dash + 1..];
+    let gap = (after.len() - after.trim_start_matches(' ').len()).max(1);
+    let style = YamlStyle {
+        gap,
+        ..YamlStyle::of(source)
+    };
     let text = format!(
-        "{}- {}\n",
+        "{}-{}{}\n",
         " ".repeat(dash),
-        yaml_entry(value, dash + 2, YamlStyle::of(source))
+        " ".repeat(gap),
+        yaml_entry(value, dash + 1 + gap, style)
     );
     Some(TextEdit::new(line, line, text))
 }
@@ -512,6 +520,8 @@ fn write_pretty(out: &mut String, value: &Json, indent: &mut String, step: &str)
 struct YamlStyle {
     step: usize,
     indentless: bool,
+    /// Spaces after the `-` of a sequence entry (`-  ErrorEquals:` has 2).
+    gap: usize,
 }
 
 impl YamlStyle {
@@ -520,6 +530,7 @@ impl YamlStyle {
     fn of(source: &str) -> YamlStyle {
         let mut step = None;
         let mut indentless = None;
+        let mut gap = None;
         // The first lines tell; a huge file is not read to its end for each fix.
         let mut lines = source
             .lines()
@@ -528,7 +539,15 @@ impl YamlStyle {
             .filter(|(_, t)| !t.is_empty() && !t.starts_with('#'))
             .peekable();
         while let Some((indent, text)) = lines.next() {
-            if step.is_some() && indentless.is_some() {
+            if gap.is_none()
+                && let Some(after) = text.strip_prefix('-')
+            {
+                let spaces = after.len() - after.trim_start_matches(' ').len();
+                if spaces > 0 && !after.trim_start().is_empty() {
+                    gap = Some(spaces);
+                }
+            }
+            if step.is_some() && indentless.is_some() && gap.is_some() {
                 break;
             }
             let Some(&(next_indent, next)) = lines.peek() else {
@@ -538,8 +557,13 @@ impl YamlStyle {
             if !text.ends_with(':') {
                 continue;
             }
-            let column = indent + if text.starts_with("- ") { 2 } else { 0 };
-            if next.starts_with("- ") {
+            let column = match text.strip_prefix('-') {
+                Some(after) if after.starts_with(' ') => {
+                    indent + 1 + after.len() - after.trim_start_matches(' ').len()
+                }
+                _ => indent,
+            };
+            if next.starts_with("- ") || next.starts_with("-  ") {
                 if next_indent == column {
                     indentless.get_or_insert(true);
                 } else if next_indent > column {
@@ -552,6 +576,7 @@ impl YamlStyle {
         YamlStyle {
             step: step.filter(|s| (1..=8).contains(s)).unwrap_or(DEFAULT_STEP),
             indentless: indentless.unwrap_or(false),
+            gap: gap.filter(|g| (1..=8).contains(g)).unwrap_or(1),
         }
     }
 }
@@ -563,7 +588,14 @@ fn yaml_after_key(value: &Json, column: usize, style: YamlStyle) -> String {
             let dash = if style.indentless { column } else { inner };
             items
                 .iter()
-                .map(|v| format!("\n{}- {}", " ".repeat(dash), yaml_entry(v, dash + 2, style)))
+                .map(|v| {
+                    format!(
+                        "\n{}-{}{}",
+                        " ".repeat(dash),
+                        " ".repeat(style.gap),
+                        yaml_entry(v, dash + 1 + style.gap, style)
+                    )
+                })
                 .collect()
         }
         Json::Object(members) if !members.is_empty() => members

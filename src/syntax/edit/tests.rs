@@ -431,3 +431,12 @@ fn yaml_additions_follow_the_files_step_and_sequence_style() {
         "StartAt: A\nStates:\n   A:\n      Type: Task\n      Catch:\n      - ErrorEquals:\n        - States.ALL\n        Next: A\n      Retry:\n      - ErrorEquals:\n        - Lambda.ServiceException\n        - States.Timeout\n        MaxAttempts: 3\n"
     );
 }
+
+#[test]
+fn yaml_additions_follow_the_files_spacing_after_a_dash() {
+    let text = "States:\n  A:\n    Type: Task\n    Catch:\n      -  ErrorEquals: [States.ALL]\n         Next: A\n";
+    assert_eq!(
+        append(text, Y, &["States", "A"], "Retry", retrier()),
+        "States:\n  A:\n    Type: Task\n    Catch:\n      -  ErrorEquals: [States.ALL]\n         Next: A\n    Retry:\n      -  ErrorEquals:\n           -  Lambda.ServiceException\n           -  States.Timeout\n         MaxAttempts: 3\n"
+    );
+}
