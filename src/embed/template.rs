@@ -326,7 +326,18 @@ impl Flattener<'_> {
         if depth > MAX_INTRINSIC_DEPTH {
             return Err("intrinsic functions nested too deeply".to_string());
         }
-        if node.as_str().is_some() {
+        if let Some(text) = node.as_str() {
+            // A YAML alias (`DefinitionString: *def`): the text is written at its anchor,
+            // not here. Findings point at the alias; no fix is placed.
+            if self
+                .source
+                .get(node.range.as_usize())
+                .is_some_and(|t| t.starts_with('*'))
+            {
+                let text = self.escaped_value(text);
+                self.synthetic(&text, node.range);
+                return Ok(());
+            }
             return self.scalar(node, subs, None);
         }
         match intrinsic(node) {

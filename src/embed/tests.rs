@@ -978,3 +978,16 @@ fn a_definition_string_given_whole_at_deploy_time_is_not_read() {
         vec![triple("ASL803", "warning", "!Sub \"${Def}\"")]
     );
 }
+
+#[test]
+fn a_definition_string_by_yaml_alias_is_reported_at_the_alias_without_fixes() {
+    let text = "x-defs:\n  d: &d '{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\", \"Seconds\": \"10\", \"End\": true}}}'\nResources:\n  SM:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: *d\n";
+    assert_eq!(lint_yaml(text), vec![triple("ASL113", "error", "*d")]);
+    let found = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    assert!(found.iter().all(|d| d.fixes.is_empty()), "{found:?}");
+}
