@@ -795,6 +795,18 @@ pub fn deployed_terraform(
                 Filling::Verbatim,
             ))
         }
+        terraform::Source::Quoted { node } => {
+            let json = node.as_str().unwrap_or_default().to_string();
+            let document = syntax::parse(&json, SourceKind::Json);
+            let shown = document.root.as_ref().map_or(json.clone(), pretty);
+            Ok(deployed(
+                shown,
+                None,
+                node.range,
+                Substitutions::new(),
+                Filling::Verbatim,
+            ))
+        }
         terraform::Source::Encoded { root } => Ok(deployed(
             pretty(root),
             None,
@@ -1168,6 +1180,46 @@ pub fn lint_terraform(
                     }
                 }
                 out.extend(found);
+            }
+            // JSON in a quoted string, read through its escapes, as a DefinitionString.
+            terraform::Source::Quoted { node } => {
+                match template::flatten(text, &node, &Substitutions::new()) {
+                    Ok(embedded) => {
+                        let inner = &embedded.text;
+                        let document = syntax::parse(inner, SourceKind::Json);
+                        let mut found = lint_definition_with(
+                            inner,
+                            &document,
+                            options,
+                            env,
+                            None,
+                            machine.workflow,
+                        );
+                        if !crate::fix::reads_without(&document.errors) {
+                            for d in &mut found {
+                                d.fixes.clear();
+                            }
+                        }
+                        out.extend(
+                            found
+                                .into_iter()
+                                .map(|d| map_diagnostic(d, &embedded.map, inner, text)),
+                        );
+                    }
+                    Err(reason) if enabled("ASL803") => {
+                        let mut d = report(
+                            "ASL803",
+                            node.range,
+                            format!(
+                                "the definition of `{}` is {reason}, which asl-lint cannot read before deployment; it was not checked",
+                                machine.name
+                            ),
+                        );
+                        d.help = None;
+                        out.push(d);
+                    }
+                    Err(_) => {}
+                }
             }
             terraform::Source::Encoded { root } => {
                 let document = Document {

@@ -69,6 +69,9 @@ pub enum Source<'t> {
         /// `template_file` data source); `file(...)` alone gives its text as written.
         rendered: bool,
     },
+    /// A quoted string holding the JSON (`definition = "{\"StartAt\": ...}"`): a string
+    /// node over the quoted text, its `${...}` interpolations kept as written.
+    Quoted { node: Node<'t> },
     /// An expression asl-lint does not evaluate, at `range`, described by `what`.
     Computed { range: TextRange, what: String },
 }
@@ -649,6 +652,7 @@ fn is_state_machine(text: &str, source: &Source<'_>) -> bool {
             .get(body.as_usize())
             .is_some_and(|b| b.contains("\"StartAt\"")),
         Source::Encoded { root } => root.member("StartAt").is_some(),
+        Source::Quoted { node } => node.as_str().is_some_and(|s| s.contains("\"StartAt\"")),
         Source::File { .. } => true,
         Source::Computed { .. } => false,
     }
@@ -795,7 +799,15 @@ fn source<'t>(
             "`{}`",
             text.get(range.as_usize()).unwrap_or("").trim()
         )),
-        [Kind::Str { .. }] => computed("a quoted string"),
+        [Kind::Str { .. }] => match raw_string_value(text, &expr[0]) {
+            Some(decoded) if !decoded.contains("%{") => Source::Quoted {
+                node: Node::new(
+                    TextRange::from_usize(expr[0].start, expr[0].end),
+                    Value::String(decoded.into()),
+                ),
+            },
+            _ => computed("a quoted string with template directives"),
+        },
         _ => computed("an expression"),
     }
 }

@@ -991,3 +991,15 @@ fn a_definition_string_by_yaml_alias_is_reported_at_the_alias_without_fixes() {
     );
     assert!(found.iter().all(|d| d.fixes.is_empty()), "{found:?}");
 }
+
+#[test]
+fn a_terraform_definition_in_a_quoted_string_is_linted_in_place() {
+    let tf = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Pass\\\", \\\"Next\\\": \\\"Bee\\\"}}}\"\n}\n";
+    let (found, _) =
+        crate::lint::lint_terraform_text(tf, &LintOptions::default(), &Environment::default());
+    let at: Vec<(&str, &str)> = found
+        .iter()
+        .map(|d| (d.code, &tf[d.range.as_usize()]))
+        .collect();
+    assert_eq!(at, [("ASL201", "\\\"Bee\\\"")]);
+}

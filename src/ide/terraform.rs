@@ -65,7 +65,7 @@ pub fn document_symbols(text: &str) -> Vec<Symbol> {
                     .unwrap_or_default(),
                 root.range,
             ),
-            Source::File { .. } | Source::Computed { .. } => continue,
+            Source::File { .. } | Source::Quoted { .. } | Source::Computed { .. } => continue,
         };
         out.push(Symbol {
             name: m.name,

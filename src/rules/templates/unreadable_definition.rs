@@ -5,7 +5,7 @@ declare_rule! {
     /// Reports a state machine definition in a template written in a form that can only
     /// be computed at deploy time: `Fn::If`, `Ref` to a parameter, `Fn::Transform`, a
     /// Serverless `${file(...)}` variable, an `Fn::Join` with a computed delimiter, a
-    /// Terraform `definition` that is neither a heredoc nor a `jsonencode` object nor a
+    /// Terraform `definition` that is neither a heredoc, a quoted string, a `jsonencode` object nor a
     /// file read by `templatefile` or `file` (`var.definition`, `jsonencode(local.x)`,
     /// a path Terraform computes), a `templatefile` whose JSON or YAML is written by
     /// `%{ for }` or `%{ if }` directives.
