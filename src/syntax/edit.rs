@@ -132,21 +132,21 @@ pub fn remove_member(source: &str, object: &Node<'_>, index: usize) -> Option<Te
             TextEdit::new(object.range.start as usize + 1, close, String::new())
         } else if let Some(next) = members.get(index + 1) {
             // A member that ends a wrapped line (`"Type": "Succeed", "End": true,` then
-            // the next key on its own line) goes with the separator before it, so the
-            // next line stays where it is.
-            let previous = index.checked_sub(1).map(|i| &members[i]);
+            // the next key on its own line) goes up to its comma, so the next line stays
+            // where it is. (The range still starts at its key: a removal of the member
+            // before it, which ends there, can go with it in one fix.)
             let after =
                 source.get(member.value.range.end as usize..next.key_range.start as usize)?;
-            match previous {
-                Some(previous)
-                    if after.contains('\n')
-                        && source
-                            .get(previous.value.range.end as usize..key_start)
-                            .is_some_and(|between| !between.contains(['\n', '/', '#'])) =>
+            match after.find(',') {
+                Some(comma)
+                    if index > 0
+                        && indentation_before(source, key_start).is_none()
+                        && after[comma + 1..].contains('\n')
+                        && !after[..comma].contains(['\n', '/', '#']) =>
                 {
                     TextEdit::new(
-                        previous.value.range.end as usize,
-                        member.value.range.end as usize,
+                        key_start,
+                        member.value.range.end as usize + comma + 1,
                         String::new(),
                     )
                 }

@@ -412,7 +412,7 @@ fn removing_the_member_that_ends_a_wrapped_line_keeps_the_next_line() {
     let text = "{\"B\": {\"Type\": \"Succeed\", \"End\": true,\n  \"Comment\": \"c\"}}\n";
     assert_eq!(
         remove(text, J, &["B"], 1).unwrap(),
-        "{\"B\": {\"Type\": \"Succeed\",\n  \"Comment\": \"c\"}}\n"
+        "{\"B\": {\"Type\": \"Succeed\", \n  \"Comment\": \"c\"}}\n"
     );
     // A member on a line of its own goes with its line.
     let text = "{\"B\": {\"Type\": \"Succeed\",\n  \"End\": true,\n  \"Comment\": \"c\"}}\n";
