@@ -956,17 +956,22 @@ fn a_definition_string_that_is_not_json_text_is_an_error() {
     );
 }
 
+/// The code and the text at each finding of a Terraform file.
+fn terraform_findings(tf: &str) -> Vec<(&'static str, &str)> {
+    let (found, _) =
+        crate::lint::lint_terraform_text(tf, &LintOptions::default(), &Environment::default());
+    found
+        .iter()
+        .map(|d| (d.code, &tf[d.range.as_usize()]))
+        .collect()
+}
+
 #[test]
 fn an_empty_definition_is_reported_at_its_value() {
     let text = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: \"\"\n";
     assert_eq!(lint_yaml(text), vec![triple("ASL001", "error", "\"\"")]);
     let tf = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = <<EOF\nEOF\n}\n";
-    let (found, _) =
-        crate::lint::lint_terraform_text(tf, &LintOptions::default(), &Environment::default());
-    let at: Vec<(&str, &str)> = found
-        .iter()
-        .map(|d| (d.code, &tf[d.range.as_usize()]))
-        .collect();
+    let at = terraform_findings(tf);
     assert_eq!(at, [("ASL001", "<<EOF")]);
 }
 
@@ -995,11 +1000,6 @@ fn a_definition_string_by_yaml_alias_is_reported_at_the_alias_without_fixes() {
 #[test]
 fn a_terraform_definition_in_a_quoted_string_is_linted_in_place() {
     let tf = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Pass\\\", \\\"Next\\\": \\\"Bee\\\"}}}\"\n}\n";
-    let (found, _) =
-        crate::lint::lint_terraform_text(tf, &LintOptions::default(), &Environment::default());
-    let at: Vec<(&str, &str)> = found
-        .iter()
-        .map(|d| (d.code, &tf[d.range.as_usize()]))
-        .collect();
+    let at = terraform_findings(tf);
     assert_eq!(at, [("ASL201", "\\\"Bee\\\"")]);
 }
