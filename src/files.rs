@@ -116,6 +116,43 @@ pub fn is_template_name(path: &Path) -> bool {
             || name.ends_with(".asl.yml"))
 }
 
+/// `file` as an absolute path with symbolic links resolved, also when it is not on disk
+/// (the name `--stdin-filename` gives an unsaved buffer): its nearest existing folder
+/// resolved, the rest of its path added as written.
+pub fn resolved(file: &Path) -> Option<std::path::PathBuf> {
+    if let Ok(c) = std::fs::canonicalize(file) {
+        return Some(c);
+    }
+    let absolute = std::env::current_dir().ok()?.join(file);
+    let mut lexical = std::path::PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut existing = lexical.as_path();
+    loop {
+        if let Ok(mut c) = std::fs::canonicalize(existing) {
+            c.extend(rest.iter().rev());
+            return Some(c);
+        }
+        rest.push(existing.file_name()?.to_os_string());
+        existing = existing.parent()?;
+    }
+}
+
+/// Entries of a folder that a directory walk passes over, as linters do: hidden files
+/// and folders, `node_modules` and `target` (named on the command line, they are
+/// linted).
+pub fn walk_skips(name: &str) -> bool {
+    name.starts_with('.') && name.len() > 1 || name == "node_modules" || name == "target"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

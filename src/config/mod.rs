@@ -291,8 +291,10 @@ impl Config {
 
     /// The path of `file` relative to this configuration's folder, with `/` separators.
     fn relative(&self, file: &Path) -> PathBuf {
-        if let (Some(f), Ok(r)) = (canonical(file), std::fs::canonicalize(&self.root))
-            && let Ok(rel) = f.strip_prefix(&r)
+        if let (Some(f), Ok(r)) = (
+            crate::files::resolved(file),
+            std::fs::canonicalize(&self.root),
+        ) && let Ok(rel) = f.strip_prefix(&r)
         {
             return rel.to_path_buf();
         }
@@ -420,36 +422,6 @@ fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
         }
     }
     None
-}
-
-/// `file` as an absolute path with symbolic links resolved, also when it is not on disk
-/// (the name `--stdin-filename` gives an unsaved buffer): its nearest existing folder
-/// resolved, the rest of its path added as written.
-fn canonical(file: &Path) -> Option<PathBuf> {
-    if let Ok(c) = std::fs::canonicalize(file) {
-        return Some(c);
-    }
-    let absolute = std::env::current_dir().ok()?.join(file);
-    let mut lexical = PathBuf::new();
-    for part in absolute.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                lexical.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => lexical.push(other),
-        }
-    }
-    let mut rest = Vec::new();
-    let mut existing = lexical.as_path();
-    loop {
-        if let Ok(mut c) = std::fs::canonicalize(existing) {
-            c.extend(rest.iter().rev());
-            return Some(c);
-        }
-        rest.push(existing.file_name()?.to_os_string());
-        existing = existing.parent()?;
-    }
 }
 
 /// The configuration file that governs files in `dir`: the first `asl-lint.toml` or

@@ -82,33 +82,14 @@ pub(crate) fn repository_path(path: &str) -> Option<String> {
     }
     let root = repository_root()?;
     // Links resolved, as the root's are (`GITHUB_WORKSPACE` may be reached through a
-    // symbolic link, as `/tmp` is on macOS); a file not on disk lexically.
-    let full = std::fs::canonicalize(path)
-        .ok()
-        .or_else(|| absolute_path(path))?;
+    // symbolic link, as `/tmp` is on macOS), also for a file not on disk.
+    let full = crate::files::resolved(std::path::Path::new(path))?;
     let relative = full.strip_prefix(root).ok()?;
     let parts: Vec<String> = relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-/// `path` made absolute from the current folder, lexically (`..` taken off), so that a
-/// file not on disk (`--stdin-filename`) is placed too.
-pub(crate) fn absolute_path(path: &str) -> Option<std::path::PathBuf> {
-    let cwd = std::fs::canonicalize(std::env::current_dir().ok()?).ok()?;
-    let mut full = std::path::PathBuf::new();
-    for part in cwd.join(path).components() {
-        match part {
-            std::path::Component::ParentDir => {
-                full.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => full.push(other),
-        }
-    }
-    Some(full)
 }
 
 /// One linted file, as the renderers see it.

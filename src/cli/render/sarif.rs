@@ -210,7 +210,7 @@ impl Serialize for Results<'_> {
             let uri = match super::repository_path(&file.path) {
                 Some(relative) => path_to_uri(&relative),
                 None if outside && !file.path.starts_with('<') => {
-                    match super::absolute_path(&file.path) {
+                    match crate::files::resolved(std::path::Path::new(&file.path)) {
                         Some(full) => format!("file://{}", path_to_uri(&full.to_string_lossy())),
                         None => path_to_uri(&file.path),
                     }
