@@ -801,8 +801,7 @@ fn collect(
                 .unwrap_or_default();
             let name = name.as_ref();
             // Skip hidden folders and build output, as linters do.
-            if name.starts_with('.') && name.len() > 1 || name == "node_modules" || name == "target"
-            {
+            if crate::files::walk_skips(name) {
                 continue;
             }
             // Do not follow symbolic links to directories (loops).

@@ -73,7 +73,7 @@ fn walk(dir: &Path, depth: usize, seen: &mut usize, out: &mut Vec<PathBuf>) {
             continue;
         };
         if meta.is_dir() {
-            if !(name.starts_with('.') || name == "node_modules" || name == "target") {
+            if !crate::files::walk_skips(&name) {
                 walk(&entry, depth + 1, seen, out);
             }
         } else if crate::files::is_template_name(&entry) {
