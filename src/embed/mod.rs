@@ -1146,6 +1146,17 @@ pub fn lint_terraform(
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
     let mut out = Vec::new();
     for machine in terraform::find(text) {
+        // ASL803 for a definition of this machine that is not read, at `range`.
+        let not_evaluated = |range: TextRange, what: &str| {
+            report(
+                "ASL803",
+                range,
+                format!(
+                    "the definition of `{}` is {what}, which asl-lint does not evaluate; it was not checked",
+                    machine.name
+                ),
+            )
+        };
         match machine.definition {
             terraform::Source::Heredoc { body } => {
                 if let Some(d) = terraform::unclosed_heredoc(text, body)
@@ -1207,16 +1218,7 @@ pub fn lint_terraform(
                         );
                     }
                     Err(reason) if enabled("ASL803") => {
-                        let mut d = report(
-                            "ASL803",
-                            node.range,
-                            format!(
-                                "the definition of `{}` is {reason}, which asl-lint cannot read before deployment; it was not checked",
-                                machine.name
-                            ),
-                        );
-                        d.help = None;
-                        out.push(d);
+                        out.push(not_evaluated(node.range, &reason));
                     }
                     Err(_) => {}
                 }
@@ -1263,14 +1265,7 @@ pub fn lint_terraform(
                 }
             }
             terraform::Source::Computed { range, what } if enabled("ASL803") => {
-                out.push(report(
-                    "ASL803",
-                    range,
-                    format!(
-                        "the definition of `{}` is {what}, which asl-lint does not evaluate; it was not checked",
-                        machine.name
-                    ),
-                ));
+                out.push(not_evaluated(range, &what));
             }
             terraform::Source::Computed { .. } => {}
         }

@@ -205,6 +205,11 @@ impl Workspace {
     /// before); returns the canonical paths whose references changed, whose open
     /// documents must be linted again.
     pub fn set_references(&self, template: &Uri, references: &[Reference]) -> Vec<PathBuf> {
+        // Nearly every lint is of a document that names no file and never did: no
+        // lookup of its path on disk for each edit.
+        if references.is_empty() && !lock(&self.referenced).contains_key(template) {
+            return Vec::new();
+        }
         let own = template
             .to_file_path()
             .and_then(|p| std::fs::canonicalize(p).ok());
