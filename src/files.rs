@@ -153,6 +153,89 @@ pub fn walk_skips(name: &str) -> bool {
     name.starts_with('.') && name.len() > 1 || name == "node_modules" || name == "target"
 }
 
+/// The ignore files a directory walk obeys inside a Git work tree, as `git status`
+/// obeys them: the global excludes file (`core.excludesFile`), `.git/info/exclude`, and
+/// each folder's `.gitignore`, the innermost that matches deciding (`!pattern`
+/// re-includes). Outside a work tree nothing is ignored, as Git ignores nothing there.
+/// Generated output (`cdk.out/`, `.aws-sam/build/`) is gitignored in most projects, so
+/// a walk does not lint copies of the definitions.
+#[derive(Default)]
+pub struct GitIgnores {
+    /// Outermost first.
+    levels: Vec<ignore::gitignore::Gitignore>,
+}
+
+impl GitIgnores {
+    /// The rules in force in folder `dir`, where a walk starts: those of the work tree
+    /// around it and every `.gitignore` from the work tree's root down to `dir`.
+    pub fn at(dir: &Path) -> GitIgnores {
+        use ignore::gitignore::GitignoreBuilder;
+        let mut this = GitIgnores::default();
+        let Ok(dir) = std::path::absolute(dir) else {
+            return this;
+        };
+        let Some(root) = dir.ancestors().find(|a| a.join(".git").exists()) else {
+            return this;
+        };
+        this.levels
+            .push(GitignoreBuilder::new(root).build_global().0);
+        let mut exclude = GitignoreBuilder::new(root);
+        exclude.add(root.join(".git").join("info").join("exclude"));
+        if let Ok(g) = exclude.build() {
+            this.levels.push(g);
+        }
+        let mut chain: Vec<&Path> = dir.ancestors().take_while(|a| *a != root).collect();
+        chain.push(root);
+        for folder in chain.into_iter().rev() {
+            this.enter(folder);
+        }
+        this
+    }
+
+    /// Enters a folder of the walk: its `.gitignore` counts until the matching
+    /// [`GitIgnores::leave`]. Returns what to give `leave`.
+    pub fn enter(&mut self, dir: &Path) -> bool {
+        if self.levels.is_empty() {
+            return false;
+        }
+        let file = dir.join(".gitignore");
+        if !file.is_file() {
+            return false;
+        }
+        let Ok(file) = std::path::absolute(file) else {
+            return false;
+        };
+        let (g, _) = ignore::gitignore::Gitignore::new(file);
+        self.levels.push(g);
+        true
+    }
+
+    /// Leaves the folder [`GitIgnores::enter`] entered.
+    pub fn leave(&mut self, entered: bool) {
+        if entered {
+            self.levels.pop();
+        }
+    }
+
+    /// True when the walk passes over `path` (a file, or a folder and all under it).
+    pub fn ignores(&self, path: &Path, is_dir: bool) -> bool {
+        if self.levels.is_empty() {
+            return false;
+        }
+        let Ok(path) = std::path::absolute(path) else {
+            return false;
+        };
+        for level in self.levels.iter().rev() {
+            match level.matched(&path, is_dir) {
+                ignore::Match::Ignore(_) => return true,
+                ignore::Match::Whitelist(_) => return false,
+                ignore::Match::None => {}
+            }
+        }
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +261,46 @@ mod tests {
             "is larger than 512 MiB"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn gitignore_files_apply_inside_a_work_tree_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let outside = GitIgnores::at(root);
+        std::fs::write(root.join(".gitignore"), "cdk.out/\n*.gen.asl.json\n").unwrap();
+        assert!(
+            !outside.ignores(&root.join("cdk.out"), true),
+            "no work tree yet"
+        );
+        std::fs::create_dir_all(root.join(".git/info")).unwrap();
+        std::fs::write(root.join(".git/info/exclude"), "scratch/\n").unwrap();
+        std::fs::create_dir_all(root.join("sub/deeper")).unwrap();
+        std::fs::write(
+            root.join("sub/.gitignore"),
+            "!keep.gen.asl.json\n/local.asl.json\n",
+        )
+        .unwrap();
+        let mut at_root = GitIgnores::at(root);
+        assert!(at_root.ignores(&root.join("cdk.out"), true));
+        assert!(
+            !at_root.ignores(&root.join("cdk.out"), false),
+            "a file named cdk.out"
+        );
+        assert!(at_root.ignores(&root.join("scratch"), true));
+        assert!(at_root.ignores(&root.join("a.gen.asl.json"), false));
+        assert!(!at_root.ignores(&root.join("a.asl.json"), false));
+        // A folder's own file counts inside it, and no longer once the walk leaves it.
+        let entered = at_root.enter(&root.join("sub"));
+        assert!(at_root.ignores(&root.join("sub/local.asl.json"), false));
+        assert!(!at_root.ignores(&root.join("sub/deeper/local.asl.json"), false));
+        assert!(!at_root.ignores(&root.join("sub/keep.gen.asl.json"), false));
+        assert!(at_root.ignores(&root.join("sub/other.gen.asl.json"), false));
+        at_root.leave(entered);
+        assert!(!at_root.ignores(&root.join("local.asl.json"), false));
+        // A walk that starts in a subfolder obeys the files above it.
+        let at_sub = GitIgnores::at(&root.join("sub/deeper"));
+        assert!(at_sub.ignores(&root.join("sub/deeper/x.gen.asl.json"), false));
+        assert!(!at_sub.ignores(&root.join("sub/deeper/keep.gen.asl.json"), false));
     }
 }

@@ -692,22 +692,8 @@ fn directories_are_searched_for_definitions_only() {
     }
     // A template name is linted when the text may hold a state machine.
     dir.write("template.yaml", "States: [1, 2]\n");
-    let o = run(&["check", "--format", "json", s(dir.path())]);
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let items: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
-    let mut paths: Vec<String> = items
-        .iter()
-        .map(|i| {
-            Path::new(i["path"].as_str().unwrap())
-                .strip_prefix(dir.path())
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
-    paths.dedup();
     assert_eq!(
-        paths,
+        reported_paths(&dir, &["check", "--format", "json", s(dir.path())]),
         [
             "a.asl.json",
             "b.asl.yaml",
@@ -717,6 +703,89 @@ fn directories_are_searched_for_definitions_only() {
             // inside templates); this one is no template, so it is read as a definition.
             "template.yaml"
         ]
+    );
+}
+
+/// The files a `check --format json` run reports, relative to `dir`, once each.
+fn reported_paths(dir: &TempDir, args: &[&str]) -> Vec<String> {
+    let o = run(args);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    let items: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let mut paths: Vec<String> = items
+        .iter()
+        .map(|i| {
+            let p = Path::new(i["path"].as_str().unwrap());
+            p.strip_prefix(dir.path())
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    paths.dedup();
+    paths
+}
+
+#[test]
+fn walks_pass_over_what_git_ignores() {
+    let dir = TempDir::new();
+    for name in [
+        "a.asl.json",
+        "cdk.out/Stack.template.json",
+        "flows/b.asl.json",
+        "flows/b.gen.asl.json",
+        "flows/keep.gen.asl.json",
+        "scratch/c.asl.json",
+    ] {
+        // (`States` in it: the template name is not passed over as no state machine.)
+        dir.write(name, "{\"States\": [1]}\n");
+    }
+    dir.write(".gitignore", "cdk.out/\n*.gen.asl.json\n");
+    dir.write("flows/.gitignore", "!keep.gen.asl.json\n");
+    dir.write(".git/info/exclude", "scratch/\n");
+    let root = s(dir.path());
+    let all = [
+        "a.asl.json",
+        "cdk.out/Stack.template.json",
+        "flows/b.asl.json",
+        "flows/b.gen.asl.json",
+        "flows/keep.gen.asl.json",
+        "scratch/c.asl.json",
+    ];
+    let kept = ["a.asl.json", "flows/b.asl.json", "flows/keep.gen.asl.json"];
+    assert_eq!(
+        reported_paths(&dir, &["check", "--format", "json", root]),
+        kept
+    );
+    // Rules above a folder named inside the work tree apply as well.
+    let flows = dir.path().join("flows");
+    assert_eq!(
+        reported_paths(&dir, &["check", "--format", "json", s(&flows)]),
+        ["flows/b.asl.json", "flows/keep.gen.asl.json"]
+    );
+    // A file named on the command line is linted whatever Git ignores.
+    let named = dir.path().join("flows/b.gen.asl.json");
+    assert_eq!(
+        reported_paths(&dir, &["check", "--format", "json", s(&named)]),
+        ["flows/b.gen.asl.json"]
+    );
+    assert_eq!(
+        reported_paths(
+            &dir,
+            &["check", "--format", "json", "--no-respect-gitignore", root]
+        ),
+        all
+    );
+    dir.write("asl-lint.toml", "respect-gitignore = false\n");
+    assert_eq!(
+        reported_paths(&dir, &["check", "--format", "json", root]),
+        all
+    );
+    // Outside a Git work tree, .gitignore files mean nothing (as to Git).
+    dir.write("asl-lint.toml", "");
+    std::fs::remove_dir_all(dir.path().join(".git")).unwrap();
+    assert_eq!(
+        reported_paths(&dir, &["check", "--format", "json", root]),
+        all
     );
 }
 

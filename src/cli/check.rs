@@ -72,6 +72,10 @@ pub struct CheckArgs {
     /// such as pre-commit name every changed file).
     #[arg(long)]
     pub force_exclude: bool,
+    /// Lint files that Git ignores when walking folders too (`respect-gitignore =
+    /// false` in asl-lint.toml does the same).
+    #[arg(long)]
+    pub no_respect_gitignore: bool,
 }
 
 /// The severity from which a diagnostic fails the run (`None`: never).
@@ -178,7 +182,13 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             } else {
                 Named::Always
             };
-            excluded_named += collect(path, explicit, &resolver, &mut inputs, &mut io_errors);
+            let walk = Walk {
+                resolver: &resolver,
+                respect_gitignore: !args.no_respect_gitignore,
+            };
+            let mut ignores = crate::files::GitIgnores::default();
+            excluded_named +=
+                walk.collect(path, explicit, &mut ignores, &mut inputs, &mut io_errors);
         }
     }
     // A file named twice (`a.asl.json ./a.asl.json`, or inside a folder also named) is
@@ -743,83 +753,114 @@ enum Named {
     ExcludeApplies,
 }
 
-/// Adds the files to check under `path` to `inputs`; returns how many named paths
-/// `exclude` left out.
-fn collect(
-    path: &Path,
-    named: Named,
-    resolver: &Resolver,
-    inputs: &mut Vec<Input>,
-    errors: &mut Vec<String>,
-) -> usize {
-    let explicit = named != Named::No;
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            errors.push(format!("{}: {}", path.display(), io_message(&e)));
-            return 0;
-        }
-    };
-    let config = if named == Named::Always {
-        None
-    } else {
-        match resolver.for_path(path) {
-            Ok(c) => Some(c),
+/// How folders are walked for the files to check.
+struct Walk<'r> {
+    resolver: &'r Resolver,
+    /// False with `--no-respect-gitignore`; else the configuration decides.
+    respect_gitignore: bool,
+}
+
+impl Walk<'_> {
+    /// Adds the files to check under `path` to `inputs`; returns how many named paths
+    /// `exclude` left out. `ignores` holds the Git ignore files in force above `path`
+    /// (a named folder reads its own).
+    fn collect(
+        &self,
+        path: &Path,
+        named: Named,
+        ignores: &mut crate::files::GitIgnores,
+        inputs: &mut Vec<Input>,
+        errors: &mut Vec<String>,
+    ) -> usize {
+        let resolver = self.resolver;
+        let explicit = named != Named::No;
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
             Err(e) => {
-                errors.push(format!("config: {e}"));
-                return 0;
-            }
-        }
-    };
-    if config.as_ref().is_some_and(|c| c.is_excluded(path)) {
-        return usize::from(explicit);
-    }
-    if meta.is_file() {
-        if explicit
-            || is_definition_file(path)
-            || config.as_ref().is_some_and(|c| c.is_included(path))
-        {
-            inputs.push(Input::File(path.to_path_buf()));
-        }
-    } else if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => {
-                errors.push(format!(
-                    "{}: cannot read directory: {}",
-                    path.display(),
-                    io_message(&e)
-                ));
+                errors.push(format!("{}: {}", path.display(), io_message(&e)));
                 return 0;
             }
         };
-        entries.sort();
-        for entry in entries {
-            let name = entry
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default();
-            let name = name.as_ref();
-            // Skip hidden folders and build output, as linters do.
-            if crate::files::walk_skips(name) {
-                continue;
+        let config = if named == Named::Always {
+            None
+        } else {
+            match resolver.for_path(path) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    errors.push(format!("config: {e}"));
+                    return 0;
+                }
             }
-            // Do not follow symbolic links to directories (loops).
-            let is_link = std::fs::symlink_metadata(&entry)
-                .map(|m| m.file_type().is_symlink())
-                .unwrap_or(false);
-            if is_link && entry.is_dir() {
-                continue;
-            }
-            // A dangling link is no error of the walk unless it stands for a file the
-            // walk would check (a per-developer `.env` link, a removed build output).
-            if is_link && !entry.exists() && !is_definition_file(&entry) {
-                continue;
-            }
-            collect(&entry, Named::No, resolver, inputs, errors);
+        };
+        if config.as_ref().is_some_and(|c| c.is_excluded(path)) {
+            return usize::from(explicit);
         }
-    } else if explicit {
-        errors.push(format!("{}: not a file or directory", path.display()));
+        if meta.is_file() {
+            if explicit
+                || is_definition_file(path)
+                || config.as_ref().is_some_and(|c| c.is_included(path))
+            {
+                inputs.push(Input::File(path.to_path_buf()));
+            }
+        } else if meta.is_dir() {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    errors.push(format!(
+                        "{}: cannot read directory: {}",
+                        path.display(),
+                        io_message(&e)
+                    ));
+                    return 0;
+                }
+            };
+            entries.sort();
+            // A named folder starts the Git ignore rules of its work tree; a folder walked
+            // into adds its own `.gitignore`.
+            let entered = if explicit {
+                // (A configuration error is reported when the files are linted.)
+                let respect = self.respect_gitignore
+                    && resolver
+                        .for_path(path)
+                        .is_ok_and(|c| c.respects_gitignore());
+                if respect {
+                    *ignores = crate::files::GitIgnores::at(path);
+                }
+                false
+            } else {
+                ignores.enter(path)
+            };
+            for entry in entries {
+                let name = entry
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                let name = name.as_ref();
+                // Skip hidden folders and build output, as linters do.
+                if crate::files::walk_skips(name) {
+                    continue;
+                }
+                // Do not follow symbolic links to directories (loops).
+                let is_link = std::fs::symlink_metadata(&entry)
+                    .map(|m| m.file_type().is_symlink())
+                    .unwrap_or(false);
+                if is_link && entry.is_dir() {
+                    continue;
+                }
+                // A dangling link is no error of the walk unless it stands for a file the
+                // walk would check (a per-developer `.env` link, a removed build output).
+                if is_link && !entry.exists() && !is_definition_file(&entry) {
+                    continue;
+                }
+                if ignores.ignores(&entry, entry.is_dir()) {
+                    continue;
+                }
+                self.collect(&entry, Named::No, ignores, inputs, errors);
+            }
+            ignores.leave(entered);
+        } else if explicit {
+            errors.push(format!("{}: not a file or directory", path.display()));
+        }
+        0
     }
-    0
 }

@@ -57,6 +57,8 @@ struct RawConfig {
     placeholders: RawPlaceholders,
     /// The workflow type of standalone definitions (templates give their own).
     workflow_type: Option<WorkflowType>,
+    /// Whether folder walks pass over what Git ignores (default true).
+    respect_gitignore: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -104,6 +106,8 @@ pub struct Config {
     pub values: BTreeMap<String, String>,
     /// `workflow-type`: how standalone definitions are deployed.
     pub workflow: Option<WorkflowType>,
+    /// `respect-gitignore` (`None`: not given, which means true).
+    pub respect_gitignore: Option<bool>,
 }
 
 /// Rule selection given on the command line, on top of the file's.
@@ -141,6 +145,11 @@ impl Config {
             root: root.to_path_buf(),
             ..Config::default()
         }
+    }
+
+    /// Whether a folder walk passes over what Git ignores (`respect-gitignore`).
+    pub fn respects_gitignore(&self) -> bool {
+        self.respect_gitignore != Some(false)
     }
 
     /// Reads and checks a configuration file.
@@ -286,6 +295,7 @@ impl Config {
             placeholders: raw.placeholders.mode,
             values,
             workflow: raw.workflow_type,
+            respect_gitignore: raw.respect_gitignore,
         })
     }
 

@@ -68,6 +68,22 @@ fn workflow_type_in_aws_spelling() {
 }
 
 #[test]
+fn gitignore_is_respected_unless_turned_off() {
+    assert!(parse("").unwrap().respects_gitignore());
+    assert!(
+        parse("respect-gitignore = true\n")
+            .unwrap()
+            .respects_gitignore()
+    );
+    assert!(
+        !parse("respect-gitignore = false\n")
+            .unwrap()
+            .respects_gitignore()
+    );
+    assert!(parse("respect-gitignore = \"no\"\n").is_err());
+}
+
+#[test]
 fn unknown_keys_and_codes_are_errors_with_positions() {
     let e = parse("select = [\"ASL1\"]\n\nfrobnicate = true\n").unwrap_err();
     assert_eq!(e.line, Some((3, 1)));

@@ -18,11 +18,13 @@ const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The templates under `root` that name local definition files, each with the
 /// references it makes. Walks as `check` walks a folder (hidden folders,
-/// `node_modules` and `target` skipped, no symbolic links to folders), within bounds.
+/// `node_modules`, `target` and what Git ignores skipped, no symbolic links to
+/// folders), within bounds.
 pub fn scan(root: &Path) -> Vec<(PathBuf, Vec<Reference>)> {
     let mut templates = Vec::new();
     let mut seen = 0;
-    walk(root, 0, &mut seen, &mut templates);
+    let mut ignores = crate::files::GitIgnores::at(root);
+    walk(root, 0, &mut seen, &mut ignores, &mut templates);
     templates
         .into_iter()
         .filter_map(|path| {
@@ -51,7 +53,13 @@ pub fn references_of(path: &Path) -> Vec<Reference> {
     lint_bytes(&bytes, Some(&path.to_string_lossy()), &options).references
 }
 
-fn walk(dir: &Path, depth: usize, seen: &mut usize, out: &mut Vec<PathBuf>) {
+fn walk(
+    dir: &Path,
+    depth: usize,
+    seen: &mut usize,
+    ignores: &mut crate::files::GitIgnores,
+    out: &mut Vec<PathBuf>,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -72,9 +80,14 @@ fn walk(dir: &Path, depth: usize, seen: &mut usize, out: &mut Vec<PathBuf>) {
         let Ok(meta) = std::fs::symlink_metadata(&entry) else {
             continue;
         };
+        if ignores.ignores(&entry, meta.is_dir()) {
+            continue;
+        }
         if meta.is_dir() {
             if !crate::files::walk_skips(&name) {
-                walk(&entry, depth + 1, seen, out);
+                let entered = ignores.enter(&entry);
+                walk(&entry, depth + 1, seen, ignores, out);
+                ignores.leave(entered);
             }
         } else if crate::files::is_template_name(&entry) {
             out.push(entry);
@@ -97,6 +110,12 @@ mod tests {
         let template = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        A: x\n";
         std::fs::write(dir.join("app/template.yaml"), template).unwrap();
         std::fs::write(dir.join(".aws-sam/build/template.yaml"), template).unwrap();
+        // Build output Git ignores (in a work tree) is passed over too.
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        std::fs::write(dir.join(".gitignore"), "cdk.out/\n").unwrap();
+        std::fs::create_dir_all(dir.join("cdk.out/sm")).unwrap();
+        std::fs::write(dir.join("cdk.out/sm/flow.asl.json"), def).unwrap();
+        std::fs::write(dir.join("cdk.out/template.yaml"), template).unwrap();
         // A template with an inline definition names no file.
         std::fs::write(
             dir.join("template.json"),
