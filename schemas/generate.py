@@ -273,12 +273,15 @@ for q in LANGS:
         "CSVHeaders": d("Column names when CSVHeaderLocation is GIVEN.", {"type": "array", "items": {"type": "string"}}),
         "CSVDelimiter": d("The CSV field separator.", {"enum": ["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]}),
         "MaxItems": d("Reads at most this many items.", jsonata_or({"type": "integer", "minimum": 1, "maximum": 100000000}, q)),
+        "ManifestType": d("The kind of manifest the items are listed in, e.g. ATHENA_DATA for an Athena UNLOAD manifest.", {"type": "string"}),
     }
     if q == JP:
         reader_cfg["MaxItemsPath"] = d("A reference path to MaxItems in the state input.", ref("ReferencePath"))
     reader = {
         "Resource": d("The S3 API that reads the items, e.g. `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`.", {"type": "string"}),
-        "ReaderConfig": d("How to read the items.", {"type": "object", "properties": reader_cfg,
+        # Closed as ItemReader is: AWS refuses other fields, and a misspelt MaxItems would
+        # read every item.
+        "ReaderConfig": d("How to read the items.", {"type": "object", "properties": reader_cfg, "additionalProperties": False,
                                                        "allOf": [exclusive("MaxItems", "MaxItemsPath")],
                                                        # The docs: with GIVEN, CSVHeaders must be given too.
                                                        "if": {"properties": {"CSVHeaderLocation": {"const": "GIVEN"}},

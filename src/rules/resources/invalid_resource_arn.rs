@@ -3,15 +3,20 @@ use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a Task `Resource` that is not an ARN (`arn:partition:service:region:account:resource`)
-    /// or names an unknown partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso*`, `aws-eusc`).
+    /// Reports a Task `Resource` that is not an ARN (`arn:partition:service:region:account:resource`),
+    /// names an unknown partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso*`, `aws-eusc`),
+    /// is the ARN of something a Task cannot run (a queue, a bucket, a table: any service
+    /// but `states` and `lambda`), or an activity ARN with no name.
     /// `${...}` placeholders are accepted: they are filled in at deploy time; but a
     /// placeholder that is not closed (`${LambdaArn`), and text before the first one
     /// that no ARN starts with (`x${Arn}`), are reported.
     ///
     /// ## Why is this bad?
     /// Step Functions only runs ARNs: a Lambda function, an activity or a service
-    /// integration. It rejects anything else (`INVALID_RESOURCE`). (Older linters accept any
+    /// integration. It rejects anything else (`INVALID_RESOURCE`). Another service's
+    /// resource is reached through an integration (`arn:aws:states:::sqs:sendMessage`,
+    /// `arn:aws:states:::aws-sdk:s3:getObject`) with the resource's ARN or name in
+    /// `Parameters`. (Older linters accept any
     /// URI such as `a:b`; AWS does not.)
     ///
     /// ## Example
@@ -72,6 +77,39 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     ),
                 )
                 .help = Some(format!("partitions are {}", PARTITIONS.join(", ")));
+            }
+            Some(arn)
+                if !matches!(arn.service, "states" | "lambda")
+                    && !arn.service.contains("${")
+                    && !arn.service.contains("#{")
+                    && !arn.service.is_empty() =>
+            {
+                let from = 4 + arn.partition.len() + 1;
+                let at = crate::syntax::string_source_offset(ctx.source, m, from);
+                let end =
+                    crate::syntax::string_source_offset(ctx.source, m, from + arn.service.len());
+                sink.report(
+                    crate::syntax::TextRange::new(at, end.max(at + 1)),
+                    format!(
+                        "the Resource of \"{}\" is a {} ARN: a Task runs a Lambda function, an activity or a service integration",
+                        state.name, arn.service
+                    ),
+                )
+                .help = Some(format!(
+                    "call {s} through an integration, e.g. arn:{p}:states:::aws-sdk:{s}:<apiAction>, and give the resource in Parameters",
+                    s = arn.service,
+                    p = arn.partition
+                ));
+            }
+            Some(arn)
+                if arn.service == "states" && matches!(arn.resource, "activity" | "activity:") =>
+            {
+                sink.report(
+                    m.range,
+                    format!("the activity ARN of \"{}\" names no activity", state.name),
+                )
+                .help =
+                    Some("end the ARN with the activity's name: ...:activity:MyActivity".into());
             }
             Some(arn) if arn.service.is_empty() || arn.resource.is_empty() => {
                 sink.report(
@@ -182,5 +220,36 @@ mod tests {
             )]
         );
         assert_eq!(run("arn:${AWS::Partition}:states:::lambda:invoke"), vec![]);
+    }
+
+    #[test]
+    fn only_functions_activities_and_integrations_run() {
+        assert_eq!(
+            run("arn:aws:sqs:us-east-1:123456789012:my-queue"),
+            vec![(
+                "sqs".to_string(),
+                "the Resource of \"A\" is a sqs ARN: a Task runs a Lambda function, an activity or a service integration"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            run("arn:aws:states:us-east-1:123456789012:activity:"),
+            vec![(
+                "\"arn:aws:states:us-east-1:123456789012:activity:\"".to_string(),
+                "the activity ARN of \"A\" names no activity".to_string()
+            )]
+        );
+        assert_eq!(
+            run("arn:aws:lambda:us-east-1:123456789012:function:f"),
+            vec![]
+        );
+        assert_eq!(
+            run("arn:aws:states:us-east-1:123456789012:activity:work"),
+            vec![]
+        );
+        assert_eq!(
+            run("arn:aws:${Service}:us-east-1:123456789012:function:f"),
+            vec![]
+        );
     }
 }
