@@ -64,7 +64,8 @@ pub fn append_member(source: &str, object: &Node<'_>, key: &str, value: &Json) -
     // A YAML block mapping: a new line at the column of the first key.
     let first = members.first()?;
     let column = column_of(source, first.key_range.start as usize);
-    let end = members.iter().map(|m| m.value.range.end).max()? as usize;
+    let last = members.iter().max_by_key(|m| m.value.range.end)?;
+    let end = past_kept_lines(source, &last.value);
     let (at, lead) = after_line(source, end);
     let text = format!(
         "{lead}{}{}:{}\n",
@@ -388,6 +389,47 @@ fn step_from(inner: &str, outer: &str) -> String {
 
 /// The offset just after the line holding `at` (after its newline), and the text to
 /// put first when the source ends without one.
+/// Where the text of block node `value` ends, for a line added after it: its end,
+/// or, when it ends with a block scalar that keeps its final line breaks (`|+`, `>+`),
+/// past the blank lines that follow, which are part of that scalar's value.
+fn past_kept_lines(source: &str, value: &Node<'_>) -> usize {
+    let mut last = value;
+    loop {
+        let next = match &last.value {
+            crate::syntax::Value::Object(m) => {
+                m.iter().max_by_key(|m| m.value.range.end).map(|m| &m.value)
+            }
+            crate::syntax::Value::Array(a) => a.iter().max_by_key(|n| n.range.end),
+            _ => None,
+        };
+        match next {
+            Some(n) => last = n,
+            None => break,
+        }
+    }
+    let end = value.range.end as usize;
+    let text = source.get(last.range.start as usize..).unwrap_or("");
+    let header = text.split('\n').next().unwrap_or("");
+    let keeps =
+        text.starts_with(['|', '>']) && header.split('#').next().unwrap_or("").contains('+');
+    if !keeps {
+        return end;
+    }
+    // Past the end of the scalar's last line, then every blank line after it.
+    let mut at = source[end..]
+        .find('\n')
+        .map_or(source.len(), |i| end + i + 1);
+    while at < source.len() {
+        let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i + 1);
+        if !source[at..line_end].trim().is_empty() {
+            break;
+        }
+        at = line_end;
+    }
+    // The newline before the first line that is not blank (the line is added after it).
+    at.saturating_sub(1).max(end)
+}
+
 fn after_line(source: &str, at: usize) -> (usize, &'static str) {
     match source[at..].find('\n') {
         Some(i) => (at + i + 1, ""),

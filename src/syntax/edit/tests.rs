@@ -57,6 +57,28 @@ fn append_to_multi_line_json_copies_the_indentation() {
 }
 
 #[test]
+fn append_after_a_kept_block_scalar_keeps_its_blank_lines() {
+    // `|+` keeps the blank lines after its text: they are part of the value.
+    let text = "A:\n  Type: Pass\n  Result: |+\n    keep\n\n\nB:\n  Type: Pass\n";
+    assert_eq!(
+        append(text, Y, &["A"], "End", json!(true)),
+        "A:\n  Type: Pass\n  Result: |+\n    keep\n\n\n  End: true\nB:\n  Type: Pass\n"
+    );
+    let text = "A:\n  Result:\n    msg: >+ # kept\n      keep\n\n";
+    assert_eq!(
+        append(text, Y, &["A"], "End", json!(true)),
+        "A:\n  Result:\n    msg: >+ # kept\n      keep\n\n  End: true\n"
+    );
+    // Clipped (`|`) and stripped (`|-`) scalars own no blank lines: the new line goes
+    // right after the text.
+    let text = "A:\n  Result: |-\n    keep\n\nB: 1\n";
+    assert_eq!(
+        append(text, Y, &["A"], "End", json!(true)),
+        "A:\n  Result: |-\n    keep\n  End: true\n\nB: 1\n"
+    );
+}
+
+#[test]
 fn append_with_tabs_and_four_spaces() {
     let text = "{\n\t\"A\": {\n\t\t\"Type\": \"Pass\"\n\t}\n}";
     assert_eq!(
