@@ -125,6 +125,17 @@ const MAX_DEPTH: usize = 128;
 /// Every member of every object inside `node` (objects within arrays included), with
 /// a depth limit.
 pub(crate) fn template_members<'a, 's>(node: &'a Node<'s>) -> Vec<&'a Member<'s>> {
+    members_with_siblings(node)
+        .into_iter()
+        .map(|(m, _)| m)
+        .collect()
+}
+
+/// [`template_members`], each with the members of the object it is in (itself
+/// included).
+pub(crate) fn members_with_siblings<'a, 's>(
+    node: &'a Node<'s>,
+) -> Vec<(&'a Member<'s>, &'a [Member<'s>])> {
     let mut out = Vec::new();
     let mut stack = vec![(node, 0usize)];
     while let Some((n, depth)) = stack.pop() {
@@ -134,7 +145,7 @@ pub(crate) fn template_members<'a, 's>(node: &'a Node<'s>) -> Vec<&'a Member<'s>
         match &n.value {
             Value::Object(members) => {
                 for m in members {
-                    out.push(m);
+                    out.push((m, &members[..]));
                     stack.push((&m.value, depth + 1));
                 }
             }
@@ -142,7 +153,7 @@ pub(crate) fn template_members<'a, 's>(node: &'a Node<'s>) -> Vec<&'a Member<'s>
             _ => {}
         }
     }
-    out.sort_by_key(|m| m.key_range.start);
+    out.sort_by_key(|(m, _)| m.key_range.start);
     out
 }
 

@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::expr::intrinsic::is_intrinsic;
-use crate::rules::paths::{jsonpath_states, payload_templates, template_members};
+use crate::rules::paths::{jsonpath_states, members_with_siblings, payload_templates};
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::TextRange;
 
@@ -58,7 +58,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonpath_states(machine) {
         for (what, template) in payload_templates(state) {
-            for m in template_members(template) {
+            for (m, siblings) in members_with_siblings(template) {
                 if m.key.ends_with(".$") {
                     continue;
                 }
@@ -95,8 +95,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             reads_variable(text, name)
                         })
                     });
+                // Not when the object has the `.$` key already (a duplicate key).
+                let path_key = format!("{}.$", m.key);
+                let taken = siblings.iter().any(|o| o.key == path_key.as_str());
                 if let Some(at) = at
                     && !reads_sibling
+                    && !taken
                     && crate::expr::parse_dollar_value(text).is_ok()
                 {
                     d.fixes.push(Fix::replace(
@@ -144,5 +148,19 @@ mod tests {
         assert_eq!(d.len(), 2);
         assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
         assert_eq!(d[1].fixes.len(), 1);
+    }
+
+    /// With `Message.$` beside it, renaming `Message` would make a duplicate key.
+    #[test]
+    fn no_fix_onto_a_key_the_object_has() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"Message": "$.m", "Message.$": "$.n", "inner": {"Message": "$.m"}}, "End": true}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL304".into()],
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &opts);
+        assert_eq!(d.len(), 2);
+        assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
+        assert_eq!(d[1].fixes.len(), 1, "another object's keys do not count");
     }
 }

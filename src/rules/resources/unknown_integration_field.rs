@@ -328,7 +328,14 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             match near(name) {
                 Some(meant) => {
                     d.help = Some(format!("did you mean \"{meant}\"?"));
-                    d.fixes.extend(rename_key(ctx.source, m, name, meant));
+                    // Not onto a field the request has, in either form (`Subject`,
+                    // `Subject.$`): a duplicate key, or both forms of one field.
+                    let taken = request
+                        .iter()
+                        .any(|o| o.key.strip_suffix(".$").unwrap_or(&o.key) == meant);
+                    if !taken {
+                        d.fixes.extend(rename_key(ctx.source, m, name, meant));
+                    }
                 }
                 None => {
                     d.help = Some(format!("{action} takes {}", fields.join(", ")));
@@ -383,6 +390,25 @@ mod tests {
                 .is_some_and(|t| t.contains(r#""Payload.$": "$""#))
         );
         assert!(found[1].2.is_none());
+    }
+
+    /// The did-you-mean rename is not offered onto a field the request has already.
+    #[test]
+    fn no_rename_onto_a_present_field() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"TopicArn": "t", "Message": "m", "Mesage": "n", "Subject.$": "$.s", "Subjct": "x", "MessageStructur": "json"}, "End": true}}}"#;
+        let found = located_fixes(text, SourceKind::Json, "ASL417");
+        let fixed: Vec<(&str, bool)> = found
+            .iter()
+            .map(|(at, _, fix)| (at.as_str(), fix.is_some()))
+            .collect();
+        assert_eq!(
+            fixed,
+            [
+                (r#""Mesage""#, false),
+                (r#""Subjct""#, false),
+                (r#""MessageStructur""#, true)
+            ]
+        );
     }
 
     #[test]
