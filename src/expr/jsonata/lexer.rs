@@ -236,7 +236,8 @@ impl<'s> Lexer<'s> {
             }
             let Some((_, e)) = chars.next() else { break };
             match e {
-                '"' | '\\' | '/' | '\'' => out.push(e),
+                // JSON's escapes, as JSONata's tokenizer has them: no `\'`.
+                '"' | '\\' | '/' => out.push(e),
                 'b' => out.push('\u{8}'),
                 'f' => out.push('\u{c}'),
                 'n' => out.push('\n'),
@@ -423,6 +424,9 @@ mod tests {
         assert_eq!(lex(r#""\ud83d\ude00""#)[0].0, Tok::Str("😀".into()));
         assert_eq!(lex("$$")[0].0, Tok::Var("$".into()));
         assert_eq!(lex("$")[0].0, Tok::Var("".into()));
+        // JSON's escapes only: `\'` is refused, as by JSONata itself.
+        let e = Lexer::new(r"'it\'s'").next_token().unwrap_err();
+        assert_eq!(e.code, "S0103");
     }
 
     #[test]

@@ -294,19 +294,24 @@ fn joined(s: &str) -> Option<String> {
     Some(format!("{{% {} %}}", parts.join(" & ")))
 }
 
-/// A JSONata string literal of `text`.
+/// A JSONata string literal of `text`: single-quoted, or double-quoted when `text`
+/// has an apostrophe (JSONata has JSON's escapes, and no `\'`).
 fn quoted(text: &str) -> String {
-    let mut out = String::from("'");
+    let quote = if text.contains('\'') { '"' } else { '\'' };
+    let mut out = String::from(quote);
     for c in text.chars() {
         match c {
-            '\'' => out.push_str("\\'"),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
             c => out.push(c),
         }
     }
-    out.push('\'');
+    out.push(quote);
     out
 }
 
@@ -387,7 +392,11 @@ mod tests {
         );
         assert_eq!(
             joined("it's {% $a %}\\"),
-            Some(r"{% 'it\'s ' & ($a) & '\\' %}".to_string())
+            Some(r#"{% "it's " & ($a) & '\\' %}"#.to_string())
+        );
+        assert_eq!(
+            joined(r#"it's "x" {% $a %}"#),
+            Some(r#"{% "it's \"x\" " & ($a) %}"#.to_string())
         );
         assert_eq!(joined("a {% b"), None);
         // No fix that would not parse.
