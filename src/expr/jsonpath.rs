@@ -1669,13 +1669,17 @@ fn function_value(f: PathFunction, value: Value) -> Result<Value, String> {
 // ---------------------------------------------------------------------------------------
 
 /// The JSONata step that reads field `name`: `.name`, or `.`my-name`` for a name that
-/// is not an identifier. `None` for a name with a backtick, which JSONata cannot quote.
+/// is not an identifier or is a word JSONata reads otherwise (`true`, `null`, `and`,
+/// `function`: `$states.input.true` fails with S0213). `None` for a name with a
+/// backtick, which JSONata cannot quote.
 pub fn jsonata_field(name: &str) -> Option<String> {
+    const WORDS: [&str; 7] = ["true", "false", "null", "and", "or", "in", "function"];
     let plain = name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !WORDS.contains(&name);
     if plain {
         Some(format!(".{name}"))
     } else if !name.contains('`') {
@@ -1691,6 +1695,10 @@ mod tests {
     fn paths_written_as_jsonata() {
         let j = |p: &str| super::parse(p).unwrap().to_jsonata();
         assert_eq!(j("$").as_deref(), Some("$states.input"));
+        assert_eq!(
+            j("$.null.and.x").as_deref(),
+            Some("$states.input.`null`.`and`.x")
+        );
         assert_eq!(
             j("$.order.items[0]").as_deref(),
             Some("$states.input.order.items[0]")
