@@ -13,7 +13,9 @@ declare_rule! {
     /// - `"MaxAttempts": 0` on the last retrier: it retries nothing, and no retrier
     ///   after it could have matched the errors it keeps from them, so it does what no
     ///   retrier does. (A `MaxAttempts` of 0 before a `States.ALL` retrier is how errors
-    ///   are kept from being retried; that is not reported.)
+    ///   are kept from being retried; that is not reported. Nor is it on a Lambda task
+    ///   when it names the transient Lambda errors: that is how a task that must not
+    ///   be retried, a payment, says so to ASL704.)
     ///
     /// ## Why is this bad?
     /// The retry policy that runs is not the one written, and a reader tunes numbers
@@ -42,6 +44,22 @@ declare_rule! {
         fix: Sometimes,
         check: check,
     }
+}
+
+/// True for a retrier of a Lambda task that names errors ASL704 asks to retry: with
+/// `"MaxAttempts": 0`, the author's word that they are not to be retried.
+fn declines_lambda_retries(state: &crate::model::State<'_, '_>, retrier: &Node<'_>) -> bool {
+    use crate::rules::practice::lambda_without_retry::{TRANSIENT_LAMBDA_ERRORS, invokes_lambda};
+    let named = retrier
+        .get("ErrorEquals")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .any(|e| {
+            TRANSIENT_LAMBDA_ERRORS.contains(&e) || e == "States.ALL" || e == "States.TaskFailed"
+        });
+    named && crate::rules::practice::resource(state).is_some_and(invokes_lambda)
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
@@ -94,6 +112,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             }
             if attempts == 0.0
                 && i + 1 == entries.len()
+                && !declines_lambda_retries(state, retrier)
                 && let Some(m) = retrier.member("MaxAttempts")
             {
                 let d = sink.report(
@@ -165,5 +184,18 @@ mod tests {
                 "\"MaxAttempts\": Retry[0] of \"A\" retries nothing and is the last retrier: it changes nothing"
             ]
         );
+    }
+
+    /// On a Lambda task, a last `MaxAttempts: 0` retrier of the Lambda errors is the
+    /// author's "do not retry" (which ASL704 heeds); removing it would bring ASL704 up.
+    #[test]
+    fn zero_attempts_on_lambda_errors_declines_retries() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "charge", "Payload.$": "$"}, "Retry": [{"ErrorEquals": ["Lambda.ServiceException", "Lambda.TooManyRequestsException"], "MaxAttempts": 0}], "End": true}}}"#;
+        assert!(located_messages(text, "ASL507").is_empty());
+        let other = text.replace(
+            "Lambda.ServiceException\", \"Lambda.TooManyRequestsException",
+            "E",
+        );
+        assert_eq!(located_messages(&other, "ASL507").len(), 1);
     }
 }
