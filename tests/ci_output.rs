@@ -438,6 +438,14 @@ fn fix_diff_and_unsafe_fixes() {
         "--- a/m.asl.json\n+++ b/m.asl.json\n@@ -1,4 +1,4 @@\n {\"StartAt\": \"A\", \"States\": {\n-  \"A\": {\"Type\": \"Pass\", \"Next\": \"Bx\"},\n+  \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n   \"B\": {\"Type\": \"Succeed\"}\n }}\n"
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), BROKEN);
+    // A run told never to fail does not fail on pending fixes either.
+    for never in [&["--exit-zero"][..], &["--fail-on", "never"]] {
+        let mut args = vec!["check", "m.asl.json", "--diff", "--unsafe-fixes"];
+        args.extend_from_slice(never);
+        let o = run_in(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(0), "{never:?}");
+        assert!(stdout(&o).starts_with("--- a/m.asl.json"));
+    }
     // --unsafe-fixes writes; the file is then clean.
     let o = run_in(dir.path(), &["check", "m.asl.json", "--unsafe-fixes"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));

@@ -58,7 +58,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub unsafe_fixes: bool,
     /// Print the fixes as a unified diff instead of writing them; exit 1 when there
-    /// is something to fix.
+    /// is something to fix (unless `--exit-zero` or `--fail-on never`).
     #[arg(long)]
     pub diff: bool,
     /// Print how many times each rule was reported instead of the diagnostics.
@@ -262,9 +262,11 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
                 )
             }
         );
+        // Pending fixes fail the run, unless the run is told never to fail.
+        let never = args.exit_zero || matches!(args.fail_on, FailOn::Never);
         return if !io_errors.is_empty() {
             ExitCode::from(EXIT_USAGE)
-        } else if fixed_edits > 0 {
+        } else if fixed_edits > 0 && !never {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
