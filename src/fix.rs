@@ -59,7 +59,8 @@ pub struct Pass {
 pub struct Outcome {
     /// The fixed text (equal to the input when nothing was fixed).
     pub text: String,
-    /// Number of fixes (problems fixed) applied over all passes.
+    /// Number of fixes applied over all passes (identical fixes of several findings
+    /// count once).
     pub applied: usize,
     /// Diagnostics of the fixed text.
     pub diagnostics: Vec<Diagnostic>,

@@ -433,6 +433,12 @@ fn fix_diff_and_unsafe_fixes() {
         &["check", "m.asl.json", "--diff", "--unsafe-fixes"],
     );
     assert_eq!(o.status.code(), Some(1));
+    // As many problems as `--unsafe-fixes` then says it fixed.
+    assert!(
+        stderr(&o).contains("Would fix 2 problems in 1 file."),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(
         stdout(&o),
         "--- a/m.asl.json\n+++ b/m.asl.json\n@@ -1,4 +1,4 @@\n {\"StartAt\": \"A\", \"States\": {\n-  \"A\": {\"Type\": \"Pass\", \"Next\": \"Bx\"},\n+  \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n   \"B\": {\"Type\": \"Succeed\"}\n }}\n"
@@ -448,8 +454,9 @@ fn fix_diff_and_unsafe_fixes() {
     }
     // --unsafe-fixes writes; the file is then clean.
     let o = run_in(dir.path(), &["check", "m.asl.json", "--unsafe-fixes"]);
+    // (The unreachable "B" is fixed with the name: two problems.)
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stderr(&o).contains("Fixed 1 problem in 1 file."));
+    assert!(stderr(&o).contains("Fixed 2 problems in 1 file."));
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         BROKEN.replace("\"Bx\"", "\"B\"")

@@ -256,8 +256,8 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
                 "No fixes available.".to_string()
             } else {
                 format!(
-                    "Would apply {fixed_edits} fix{} in {fixed_files} file{}.",
-                    if fixed_edits == 1 { "" } else { "es" },
+                    "Would fix {fixed_edits} problem{} in {fixed_files} file{}.",
+                    if fixed_edits == 1 { "" } else { "s" },
                     if fixed_files == 1 { "" } else { "s" }
                 )
             }
@@ -612,6 +612,7 @@ impl Job<'_> {
         let mut write_error = None;
         if (args.fix || args.unsafe_fixes || args.diff) && linted.text_is_exact {
             let diagnostics = std::mem::take(&mut linted.diagnostics);
+            let before = diagnostics.len();
             let outcome = fix::fix_text(
                 &linted.text,
                 (!terraform).then_some(linted.kind),
@@ -619,7 +620,14 @@ impl Job<'_> {
                 args.unsafe_fixes,
                 relint,
             );
-            applied = outcome.applied;
+            // Problems fixed: the findings that went away. Fixes shared by several
+            // findings, and findings a fix resolves as a side effect, count as they
+            // do for the reader; a fix that traded one finding for another counts once.
+            if outcome.applied > 0 {
+                applied = before
+                    .saturating_sub(outcome.diagnostics.len())
+                    .max(outcome.applied);
+            }
             if outcome.text != linted.text {
                 if args.diff {
                     diff = fix::unified_diff(&shown, &linted.text, &outcome.text);
