@@ -163,7 +163,8 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 /// the same folder, keeps the permissions (and, on Unix, the owner when allowed), then
 /// renames it over the original, so a reader never sees a half-written file and a
 /// failure leaves the original intact. A symbolic link stays one: its target is
-/// replaced.
+/// replaced. A file with several hard links is written in place, so that all its
+/// names see the fixes.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     let target = if is_link {
@@ -192,6 +193,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
             std::io::ErrorKind::PermissionDenied,
             "the file is read-only; not fixed",
         ));
+    }
+    // A file with other hard links is written in place: a new file renamed over it
+    // would leave the other names with the old text.
+    #[cfg(unix)]
+    if original.as_ref().is_some_and(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.nlink() > 1
+    }) {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)?;
+        file.write_all(contents)?;
+        return file.sync_all();
     }
     let mut attempt = 0u32;
     let (tmp, mut file) = loop {
@@ -377,6 +392,13 @@ mod tests {
                     .is_symlink()
             );
             assert_eq!(std::fs::read(&p).unwrap(), b"via link");
+            // Through a hard link: every name sees the new text.
+            let other = dir.path().join("hard.json");
+            std::fs::hard_link(&p, &other).unwrap();
+            write_atomic(&p, b"both").unwrap();
+            assert_eq!(std::fs::read(&other).unwrap(), b"both");
+            std::fs::remove_file(&other).unwrap();
+            write_atomic(&p, b"via link").unwrap();
         }
         // A read-only file is left as it is.
         let mut readonly = std::fs::metadata(&p).unwrap().permissions();
