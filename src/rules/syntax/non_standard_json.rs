@@ -89,7 +89,8 @@ fn fix_for(source: &str, range: TextRange) -> Option<Fix> {
 }
 
 /// What removing the comment at `range` takes away: its whole line (end of line
-/// included) when nothing else is on it, else the comment and the blanks before it.
+/// included) when nothing else is on it; the comment and the blanks after it when it
+/// starts its line; else the comment and the blanks before it.
 fn comment_removal(source: &str, range: TextRange) -> TextRange {
     let (start, end) = (range.start as usize, range.end as usize);
     let bytes = source.as_bytes();
@@ -110,6 +111,9 @@ fn comment_removal(source: &str, range: TextRange) -> TextRange {
         TextRange::from_usize(before, after + newline)
     } else if line_starts && line_ends {
         TextRange::from_usize(before, after)
+    } else if line_starts {
+        // Text follows on the comment's (last) line: it keeps the line's indentation.
+        TextRange::from_usize(start, after)
     } else {
         TextRange::from_usize(before, end)
     }
@@ -219,5 +223,8 @@ mod tests {
                 ),
             ]
         );
+        // A comment that starts a line, with a member after it on its last line.
+        let text = "{\n  \"a\": 1,\n  /* one\n     two */ \"b\": 2\n}";
+        assert_eq!(fixed(text)[0].1, "{\n  \"a\": 1,\n  \"b\": 2\n}");
     }
 }
