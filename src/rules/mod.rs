@@ -723,9 +723,18 @@ pub(crate) fn did_you_mean_preferring<'n>(
     name: &str,
     candidates: impl Iterator<Item = (&'n str, bool)>,
 ) -> Option<&'n str> {
+    closest_preferring(name, candidates).first().copied()
+}
+
+/// The candidates [`did_you_mean_preferring`] chooses from: all those equally close
+/// and equally preferred, shorter first. More than one means the choice is a guess.
+pub(crate) fn closest_preferring<'n>(
+    name: &str,
+    candidates: impl Iterator<Item = (&'n str, bool)>,
+) -> Vec<&'n str> {
     let target: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
     let max = (name.chars().count() / 3).clamp(1, 4);
-    let mut best: Option<((usize, bool, usize), &'n str)> = None;
+    let mut best: Vec<((usize, bool, usize), &'n str)> = Vec::new();
     let mut buf = Vec::new();
     let mut rows = crate::expr::DistanceRows::default();
     for (c, preferred) in candidates {
@@ -741,11 +750,18 @@ pub(crate) fn did_you_mean_preferring<'n>(
         buf.extend(c.chars().flat_map(char::to_lowercase));
         let d = crate::expr::char_distance(&target, &buf, &mut rows);
         let rank = (d, !preferred, c.len());
-        if d <= max && best.is_none_or(|(b, _)| rank < b) {
-            best = Some((rank, c));
+        let tier = |r: &(usize, bool, usize)| (r.0, r.1);
+        if d > max || best.first().is_some_and(|(b, _)| tier(&rank) > tier(b)) {
+            continue;
         }
+        if best.first().is_some_and(|(b, _)| tier(&rank) < tier(b)) {
+            best.clear();
+        }
+        best.push((rank, c));
     }
-    best.map(|(_, c)| c)
+    // Stable: of equal length, the earlier candidate first.
+    best.sort_by_key(|(rank, _)| *rank);
+    best.into_iter().map(|(_, c)| c).collect()
 }
 
 /// The candidate at most `max` edits from `name` (case-sensitive), the closest first,
@@ -961,5 +977,21 @@ mod tests {
         assert_eq!(edit_distance("Porcess order", "Process order"), 1);
         assert_eq!(edit_distance("ab", "ba"), 1);
         assert_eq!(edit_distance("abc", "ca"), 3);
+    }
+
+    #[test]
+    fn equally_close_names_are_all_given() {
+        let names = [("Step 10", false), ("Step 2", false), ("Step 3", true)];
+        // The preferred one (nothing reaches it yet) wins alone.
+        assert_eq!(closest_preferring("Step 1", names.into_iter()), ["Step 3"]);
+        // Otherwise all equally close ones, the shorter first.
+        assert_eq!(
+            closest_preferring("Step 1", names[..2].iter().copied()),
+            ["Step 2", "Step 10"]
+        );
+        assert_eq!(
+            did_you_mean("Step 1", ["Step 10", "Step 2"].into_iter()),
+            Some("Step 2")
+        );
     }
 }

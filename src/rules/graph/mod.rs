@@ -10,7 +10,7 @@ pub mod unreachable_state;
 
 use crate::diagnostics::{Applicability, Fix};
 use crate::model::{Scope, TransitionKind};
-use crate::rules::{LintContext, Sink, did_you_mean_preferring};
+use crate::rules::{LintContext, Sink, closest_preferring};
 use crate::syntax::Member;
 use crate::syntax::edit::string_like;
 
@@ -83,17 +83,27 @@ pub(super) fn report_with_suggestion(
                 let unreached = reachable.is_some_and(|r| r.get(i) == Some(&false));
                 (s.name, unreached)
             });
-        did_you_mean_preferring(target, candidates)
+        closest_preferring(target, candidates)
     } else {
-        None
+        Vec::new()
     };
     let d = sink.report(member.value.range, message);
     let create = new_state_fix(ctx, scope, target, catch);
-    if let Some(s) = suggestion {
-        d.help = Some(format!("did you mean \"{s}\"?"));
+    // Of names equally close ("Step 1": "Step 2" or "Step 10"), none is applied by
+    // `--unsafe-fixes`: the editor offers each for the author to choose.
+    let applicability = match suggestion.len() {
+        1 => Applicability::Unsafe,
+        _ => Applicability::DisplayOnly,
+    };
+    let suggestion = &suggestion[..suggestion.len().min(3)];
+    if !suggestion.is_empty() {
+        let quoted: Vec<String> = suggestion.iter().map(|s| format!("\"{s}\"")).collect();
+        d.help = Some(format!("did you mean {}?", crate::rules::or_list(&quoted)));
+    }
+    for s in suggestion {
         d.fixes.push(Fix::replace(
             format!("Replace with \"{s}\""),
-            Applicability::Unsafe,
+            applicability,
             member.value.range,
             string_like(
                 ctx.document.kind,

@@ -80,6 +80,36 @@ mod tests {
         );
     }
 
+    /// Of two equally close names, neither is applied by `--unsafe-fixes`: the help
+    /// names both, and the editor offers both.
+    #[test]
+    fn equally_close_names_are_offered_not_applied() {
+        use crate::diagnostics::Applicability;
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Step 1"}, "Step 10": {"Type": "Pass", "End": true}, "Step 2": {"Type": "Pass", "Next": "Step 10"}}}"#;
+        let options = LintOptions {
+            select: vec!["ASL201".into()],
+            ..LintOptions::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &options);
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some(r#"did you mean "Step 2" or "Step 10"?"#)
+        );
+        let offered: Vec<(&str, Applicability)> = d[0]
+            .fixes
+            .iter()
+            .map(|f| (f.title.as_str(), f.applicability))
+            .collect();
+        assert_eq!(
+            offered,
+            [
+                (r#"Replace with "Step 2""#, Applicability::DisplayOnly),
+                (r#"Replace with "Step 10""#, Applicability::DisplayOnly),
+                (r#"Add a Pass state "Step 1""#, Applicability::DisplayOnly)
+            ]
+        );
+    }
+
     /// The did-you-mean fix writes the name as the misspelt one was written.
     #[test]
     fn the_fix_keeps_the_yaml_scalar_style() {
