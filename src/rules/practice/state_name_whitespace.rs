@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Edit, Fix};
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::TextRange;
+use crate::syntax::edit::string_like;
 
 declare_rule! {
     /// ## What it does
@@ -60,7 +60,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             if !ctx.fixes || !machine.states_named(trimmed).is_empty() {
                 continue;
             }
-            // The key and every reference in its scope, each written without escapes.
+            // The key and every reference in its scope, each token rewritten in its
+            // style (quotes kept; a name written with escapes is written out).
             let mut ranges = vec![state.name_range];
             if let Some(m) = scope.start_at.filter(|m| m.value.as_str() == Some(name)) {
                 ranges.push(m.value.range);
@@ -75,9 +76,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let edits: Option<Vec<Edit>> = ranges
                 .iter()
                 .map(|&r| {
-                    inside_quotes(ctx.source, r, name).map(|range| Edit {
-                        range,
-                        replacement: trimmed.to_string(),
+                    let original = ctx.source.get(r.as_usize())?;
+                    Some(Edit {
+                        range: r,
+                        replacement: string_like(ctx.document.kind, original, trimmed),
                     })
                 })
                 .collect();
@@ -91,15 +93,6 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             }
         }
     }
-}
-
-/// The range of `name` inside the quoted string at `range`, when it is written there
-/// as is (no escapes). A name with spaces at its ends is always quoted.
-fn inside_quotes(source: &str, range: TextRange, name: &str) -> Option<TextRange> {
-    let text = source.get(range.as_usize())?;
-    let quote = text.chars().next().filter(|q| matches!(q, '"' | '\''))?;
-    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
-    (inner == name).then(|| TextRange::new(range.start + 1, range.end - 1))
 }
 
 #[cfg(test)]
@@ -134,9 +127,18 @@ mod tests {
                 text.replace("Open ", "Open")
             )]]
         );
-        // A name written with an escape, or a trimmed name that is taken: no fix.
-        let escaped = r#"{"StartAt": "A\u0020", "States": {"A\u0020": {"Type": "Succeed"}}}"#;
-        assert_eq!(each_fix(escaped, SourceKind::Json, "ASL713"), vec![vec![]]);
+        // A name written with escapes is written out.
+        let escaped =
+            r#"{"StartAt": "\u5904A\u0020", "States": {"\u5904A\u0020": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            each_fix(escaped, SourceKind::Json, "ASL713"),
+            vec![vec![(
+                Applicability::Unsafe,
+                "Rename to \"处A\"".to_string(),
+                r#"{"StartAt": "处A", "States": {"处A": {"Type": "Succeed"}}}"#.to_string()
+            )]]
+        );
+        // A trimmed name that is taken: no fix.
         let taken = r#"{"StartAt": "A ", "States": {"A ": {"Type": "Pass", "Next": "A"}, "A": {"Type": "Succeed"}}}"#;
         assert_eq!(each_fix(taken, SourceKind::Json, "ASL713"), vec![vec![]]);
     }
