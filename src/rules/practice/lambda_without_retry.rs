@@ -99,9 +99,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 missing.join(", ")
             ),
         );
-        d.help = Some(
-            "add a retrier for Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException and Lambda.TooManyRequestsException with a backoff".into(),
-        );
+        d.help = Some(format!(
+            "add a retrier for {} with a backoff",
+            crate::rules::and_list(&missing)
+        ));
         if !ctx.fixes {
             continue;
         }
