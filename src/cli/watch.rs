@@ -135,7 +135,8 @@ fn walk(path: &Path, named: bool, out: &mut Snapshot) {
     }
     if !named {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "node_modules" || name == "target" {
+        // (What Git ignores is watched: a template may name a generated file there.)
+        if crate::files::walk_skips(name) {
             return;
         }
     }
