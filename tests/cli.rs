@@ -728,21 +728,6 @@ fn reported_paths(dir: &TempDir, args: &[&str]) -> Vec<String> {
 #[test]
 fn walks_pass_over_what_git_ignores() {
     let dir = TempDir::new();
-    for name in [
-        "a.asl.json",
-        "cdk.out/Stack.template.json",
-        "flows/b.asl.json",
-        "flows/b.gen.asl.json",
-        "flows/keep.gen.asl.json",
-        "scratch/c.asl.json",
-    ] {
-        // (`States` in it: the template name is not passed over as no state machine.)
-        dir.write(name, "{\"States\": [1]}\n");
-    }
-    dir.write(".gitignore", "cdk.out/\n*.gen.asl.json\n");
-    dir.write("flows/.gitignore", "!keep.gen.asl.json\n");
-    dir.write(".git/info/exclude", "scratch/\n");
-    let root = s(dir.path());
     let all = [
         "a.asl.json",
         "cdk.out/Stack.template.json",
@@ -751,6 +736,14 @@ fn walks_pass_over_what_git_ignores() {
         "flows/keep.gen.asl.json",
         "scratch/c.asl.json",
     ];
+    for name in all {
+        // (`States` in it: the template name is not passed over as no state machine.)
+        dir.write(name, "{\"States\": [1]}\n");
+    }
+    dir.write(".gitignore", "cdk.out/\n*.gen.asl.json\n");
+    dir.write("flows/.gitignore", "!keep.gen.asl.json\n");
+    dir.write(".git/info/exclude", "scratch/\n");
+    let root = s(dir.path());
     let kept = ["a.asl.json", "flows/b.asl.json", "flows/keep.gen.asl.json"];
     assert_eq!(
         reported_paths(&dir, &["check", "--format", "json", root]),

@@ -121,14 +121,18 @@ mod tests {
     use crate::lint::{LintOptions, lint_text};
     use crate::syntax::SourceKind;
 
-    #[test]
-    fn path_and_intrinsic_literals() {
-        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a": "$.x", "b": "States.UUID()", "c": "$5 off", "d.$": "$.y"}, "End": true}}}"#;
+    fn findings(text: &str) -> Vec<crate::diagnostics::Diagnostic> {
         let opts = LintOptions {
             select: vec!["ASL304".into()],
             ..Default::default()
         };
-        let d = lint_text(text, SourceKind::Json, &opts);
+        lint_text(text, SourceKind::Json, &opts)
+    }
+
+    #[test]
+    fn path_and_intrinsic_literals() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a": "$.x", "b": "States.UUID()", "c": "$5 off", "d.$": "$.y"}, "End": true}}}"#;
+        let d = findings(text);
         let keys: Vec<&str> = d.iter().map(|d| &text[d.range.as_usize()]).collect();
         assert_eq!(keys, vec!["\"a\"", "\"b\""]);
         let (fixed, _) = apply_edits(text, &d[0].fixes[0].edits);
@@ -140,11 +144,7 @@ mod tests {
     #[test]
     fn no_fix_that_would_read_a_sibling_assignment() {
         let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"n": 1, "label": "States.Format('{}', $n)", "id": "States.Format('{}', $.id)"}, "End": true}}}"#;
-        let opts = LintOptions {
-            select: vec!["ASL304".into()],
-            ..Default::default()
-        };
-        let d = lint_text(text, SourceKind::Json, &opts);
+        let d = findings(text);
         assert_eq!(d.len(), 2);
         assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
         assert_eq!(d[1].fixes.len(), 1);
@@ -154,11 +154,7 @@ mod tests {
     #[test]
     fn no_fix_onto_a_key_the_object_has() {
         let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"Message": "$.m", "Message.$": "$.n", "inner": {"Message": "$.m"}}, "End": true}}}"#;
-        let opts = LintOptions {
-            select: vec!["ASL304".into()],
-            ..Default::default()
-        };
-        let d = lint_text(text, SourceKind::Json, &opts);
+        let d = findings(text);
         assert_eq!(d.len(), 2);
         assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
         assert_eq!(d[1].fixes.len(), 1, "another object's keys do not count");
