@@ -1061,20 +1061,23 @@ pub fn lint_template_with_references(
     if enabled("ASL807") {
         undefined_references(text, document, &mut out);
     }
+    if enabled("ASL809") {
+        unknown_functions(document, &mut out);
+    }
     suppress::apply(&mut out, &mut directives, text, options);
     out
 }
 
-/// Reports (ASL807) the names that the definitions of a CloudFormation or SAM template
-/// and their `DefinitionSubstitutions` refer to (`Fn::Sub`, `Ref`, `Fn::GetAtt`) and
-/// the template does not define. A placeholder so reported is not also reported as unresolved (ASL801).
-fn undefined_references(text: &str, document: &Document<'_>, out: &mut Vec<Diagnostic>) {
+/// The state machine definitions of a CloudFormation or SAM template (`Definition`,
+/// `DefinitionString`) and their `DefinitionSubstitutions`: none for a Serverless
+/// Framework file.
+fn definition_properties<'a, 's>(document: &'a Document<'s>) -> Vec<&'a Node<'s>> {
     let Some(root) = document.root.as_ref() else {
-        return;
+        return Vec::new();
     };
-    let Some(names) = references::Names::of(root) else {
-        return;
-    };
+    if root.member("service").is_some() {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     for res in root
         .get("Resources")
@@ -1089,10 +1092,45 @@ fn undefined_references(text: &str, document: &Document<'_>, out: &mut Vec<Diagn
             continue;
         };
         for key in ["DefinitionSubstitutions", "Definition", "DefinitionString"] {
-            if let Some(node) = props.get(key) {
-                found.extend(names.undefined(text, node));
-            }
+            found.extend(props.get(key));
         }
+    }
+    found
+}
+
+/// Reports (ASL809) the intrinsic functions CloudFormation does not have in the
+/// definitions of a template: a misspelt tag (`!GetAttr`) or key (`Fn::Subb`).
+fn unknown_functions(document: &Document<'_>, out: &mut Vec<Diagnostic>) {
+    for node in definition_properties(document) {
+        for u in references::unknown_functions(node) {
+            let mut d = report(
+                "ASL809",
+                u.range,
+                format!("CloudFormation has no intrinsic function \"{}\"", u.name),
+            );
+            d.help = Some(match u.suggestion {
+                Some(s) => format!("did you mean {s}?"),
+                None => "CloudFormation refuses the template: Encountered unsupported function"
+                    .to_string(),
+            });
+            out.push(d);
+        }
+    }
+}
+
+/// Reports (ASL807) the names that the definitions of a CloudFormation or SAM template
+/// and their `DefinitionSubstitutions` refer to (`Fn::Sub`, `Ref`, `Fn::GetAtt`) and
+/// the template does not define. A placeholder so reported is not also reported as unresolved (ASL801).
+fn undefined_references(text: &str, document: &Document<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(root) = document.root.as_ref() else {
+        return;
+    };
+    let Some(names) = references::Names::of(root) else {
+        return;
+    };
+    let mut found = Vec::new();
+    for node in definition_properties(document) {
+        found.extend(names.undefined(text, node));
     }
     if found.is_empty() {
         return;

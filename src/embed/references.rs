@@ -1,7 +1,8 @@
 //! The names a state machine definition of a CloudFormation or SAM template (and its
 //! `DefinitionSubstitutions`) refers to: the `${Name}` of each `Fn::Sub`, each `Ref` and
 //! each `Fn::GetAtt`, checked against the template's parameters, resources and pseudo
-//! parameters (ASL807).
+//! parameters (ASL807); and the intrinsic functions CloudFormation does not have
+//! (ASL809).
 
 use std::collections::HashSet;
 
@@ -20,6 +21,86 @@ const PSEUDO: &[&str] = &[
     "AWS::StackName",
     "AWS::URLSuffix",
 ];
+
+/// The intrinsic functions of CloudFormation (without `Fn::`), those of the
+/// `AWS::LanguageExtensions` transform and of the `Rules` section included.
+const FUNCTIONS: &[&str] = &[
+    "And",
+    "Base64",
+    "Cidr",
+    "Condition",
+    "Contains",
+    "EachMemberEquals",
+    "EachMemberIn",
+    "Equals",
+    "FindInMap",
+    "GetAZs",
+    "GetAtt",
+    "If",
+    "ImportValue",
+    "Join",
+    "Length",
+    "Not",
+    "Or",
+    "Ref",
+    "RefAll",
+    "Select",
+    "Split",
+    "Sub",
+    "ToJsonString",
+    "Transform",
+    "ValueOf",
+    "ValueOfAll",
+];
+
+/// A function CloudFormation does not have, written as a tag (`!GetAttr`) or a key
+/// (`Fn::Subb`), with the range of the tag or key.
+pub struct UnknownFunction {
+    pub name: String,
+    pub range: TextRange,
+    /// The function it is closest to.
+    pub suggestion: Option<&'static str>,
+}
+
+/// The unknown intrinsic functions under `node` (a definition of a template), in
+/// document order. YAML's own tags (`!!str`) are not functions.
+pub fn unknown_functions(node: &Node<'_>) -> Vec<UnknownFunction> {
+    let mut out = Vec::new();
+    let mut stack = vec![(node, 0usize)];
+    while let Some((n, depth)) = stack.pop() {
+        if depth > 256 {
+            continue;
+        }
+        let (name, range) = match &n.value {
+            Value::Tagged(t) if !t.tag.starts_with("!!") && !t.tag.starts_with("!<") => {
+                (t.tag.trim_start_matches('!'), t.tag_range)
+            }
+            Value::Object(members) if members.len() == 1 => {
+                match members[0].key.strip_prefix("Fn::") {
+                    Some(name) => (name, members[0].key_range),
+                    None => ("", TextRange::empty(0)),
+                }
+            }
+            _ => ("", TextRange::empty(0)),
+        };
+        if !name.is_empty() && !FUNCTIONS.contains(&name) && !name.starts_with("ForEach::") {
+            out.push(UnknownFunction {
+                name: name.to_string(),
+                range,
+                suggestion: crate::rules::closest_within(name, FUNCTIONS.iter().copied(), 2),
+            });
+        }
+        match &n.value {
+            Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, depth + 1))),
+            Value::Object(members) => {
+                stack.extend(members.iter().rev().map(|m| (&m.value, depth + 1)));
+            }
+            Value::Tagged(t) => stack.push((&t.node, depth + 1)),
+            _ => {}
+        }
+    }
+    out
+}
 
 /// The transform of SAM, the only one whose added names are known (they start with
 /// the logical id of the resource they are made for).

@@ -1003,3 +1003,33 @@ fn a_terraform_definition_in_a_quoted_string_is_linted_in_place() {
     let at = terraform_findings(tf);
     assert_eq!(at, [("ASL201", "\\\"Bee\\\"")]);
 }
+
+#[test]
+fn unknown_intrinsic_functions_in_a_definition_are_reported() {
+    let text = "Resources:\n  F:\n    Type: AWS::Serverless::Function\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Task\n            Resource: !GetAttr F.Arn\n            Parameters:\n              a: !!str 1\n              b: {Fn::Joint: [x, [y]]}\n              c: !Sub x\n            End: true\n";
+    let found: Vec<(String, String, Option<String>)> = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    )
+    .into_iter()
+    .filter(|d| d.code == "ASL809")
+    .map(|d| (text[d.range.as_usize()].to_string(), d.message, d.help))
+    .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "!GetAttr".to_string(),
+                "CloudFormation has no intrinsic function \"GetAttr\"".to_string(),
+                Some("did you mean GetAtt?".to_string())
+            ),
+            (
+                "Fn::Joint".to_string(),
+                "CloudFormation has no intrinsic function \"Joint\"".to_string(),
+                Some("did you mean Join?".to_string())
+            ),
+        ]
+    );
+}

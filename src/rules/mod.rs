@@ -511,6 +511,7 @@ pub static RULES: &[&Rule] = &[
     &templates::unfilled_placeholder::RULE,
     &templates::undefined_template_reference::RULE,
     &templates::invalid_definition_string::RULE,
+    &templates::unknown_intrinsic_function::RULE,
 ];
 
 /// Error rules about definitions that Step Functions deploys but that fail when the

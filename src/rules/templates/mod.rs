@@ -8,6 +8,7 @@ pub mod invalid_definition_string;
 pub mod missing_definition_file;
 pub mod undefined_template_reference;
 pub mod unfilled_placeholder;
+pub mod unknown_intrinsic_function;
 pub mod unknown_suppression_code;
 pub mod unreadable_definition;
 pub mod unresolved_placeholder;
