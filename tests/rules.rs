@@ -154,14 +154,15 @@ fn json_fixtures() {
 }
 
 /// Every rule code from ASL001 to the last 2xx rule has at least one invalid fixture,
-/// but ASL123 and ASL124, whose invalid definitions hold over 1 MB and 256 KiB: their
-/// tests build them.
+/// but ASL123 and ASL124, whose invalid definitions hold over 1 MB and 256 KiB (their
+/// tests build them), and ASL006, which only YAML has (a YAML fixture needs a JSON twin
+/// reporting the same; its tests are in its file).
 #[test]
 fn every_core_rule_has_an_invalid_fixture() {
     let mut missing = Vec::new();
     for rule in RULES {
         let code = rule.meta.code;
-        if code > "ASL299" || code == "ASL123" || code == "ASL124" {
+        if code > "ASL299" || matches!(code, "ASL006" | "ASL123" | "ASL124") {
             continue;
         }
         let dir = fixtures_dir().join(code);

@@ -873,11 +873,17 @@ pub fn lint_template_with_references(
     references: &mut Vec<Reference>,
 ) -> Vec<Diagnostic> {
     let options = &options.with_fix_edits();
-    // The template's own syntax problems.
+    // The template's own syntax problems. (YAML 1.1 readings matter in the
+    // definitions only, where they are looked for below.)
     let ctx = LintContext::new(text, document, None, None);
     let mut out = rules::run(&ctx, &|meta| {
-        meta.code.starts_with("ASL0") && options.is_enabled(meta)
+        meta.code.starts_with("ASL0") && meta.code != "ASL006" && options.is_enabled(meta)
     });
+    // The Serverless Framework reads YAML 1.2 (js-yaml): `yes` is text to it too.
+    let yaml_1_1 = document
+        .root
+        .as_ref()
+        .is_none_or(|r| r.member("service").is_none());
     let mut directives = suppress::from_comments(text, &document.comments);
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
     for def in definitions {
@@ -894,6 +900,9 @@ pub fn lint_template_with_references(
                     comments: Vec::new(),
                 };
                 let mut found = lint_document_as(text, &doc, options, def.workflow);
+                if !yaml_1_1 {
+                    found.retain(|d| d.code != "ASL006");
+                }
                 drop_fixes_in(&mut found, &substituted);
                 out.extend(found);
                 unresolved_in_tree(text, node, &subs, env, options, &mut out);

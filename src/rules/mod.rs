@@ -407,6 +407,7 @@ pub static RULES: &[&Rule] = &[
     &syntax::non_standard_json::RULE,
     &syntax::invalid_encoding::RULE,
     &syntax::nesting_too_deep::RULE,
+    &syntax::ambiguous_yaml_scalar::RULE,
     &structure::not_a_state_machine::RULE,
     &structure::missing_start_at::RULE,
     &structure::missing_states::RULE,

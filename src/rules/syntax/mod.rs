@@ -1,4 +1,5 @@
 //! 0xx: reading the document (JSON/YAML syntax, encoding, duplicate keys).
+pub mod ambiguous_yaml_scalar;
 pub mod duplicate_key;
 pub mod invalid_encoding;
 pub mod nesting_too_deep;

@@ -1,0 +1,211 @@
+use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::{Node, SourceKind, Value};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an unquoted YAML value or key that YAML 1.2 and YAML 1.1 read
+    /// differently: `yes`, `no`, `on`, `off` (any case), a number with a leading zero
+    /// (`010`), a binary number (`0b101`) and a sexagesimal one (`1:30`). asl-lint, like
+    /// YAML 1.2 readers (js-yaml, which the Serverless Framework uses), reads them as
+    /// the strings or decimal numbers they look like; CloudFormation and the YAML reader
+    /// of `sam deploy` and `aws cloudformation package` follow YAML 1.1 and read `true`,
+    /// `false`, `8`, `5` and `90`.
+    ///
+    /// ## Why is this bad?
+    /// The state machine that deploys is not the one written: `Next: yes` names a state
+    /// "true", `StringEquals: no` compares with `false`, `Seconds: 1:30` waits 90
+    /// seconds. Quoting the value, or writing `true`/`false` or the decimal number, says
+    /// the same thing to every reader.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// StartAt: Check
+    /// States:
+    ///   Check:
+    ///     Type: Choice
+    ///     Choices:
+    ///       - Variable: $.answer
+    ///         StringEquals: yes
+    ///         Next: Done
+    ///     Default: Done
+    ///   Done:
+    ///     Type: Succeed
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// StartAt: Check
+    /// States:
+    ///   Check:
+    ///     Type: Choice
+    ///     Choices:
+    ///       - Variable: $.answer
+    ///         StringEquals: "yes"
+    ///         Next: Done
+    ///     Default: Done
+    ///   Done:
+    ///     Type: Succeed
+    /// ```
+    pub static RULE = {
+        code: "ASL006",
+        name: "ambiguous-yaml-scalar",
+        severity: Warning,
+        aws_code: None,
+        fix: None,
+        check: check,
+    }
+}
+
+fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
+    if ctx.document.kind != SourceKind::Yaml {
+        return;
+    }
+    let Some(root) = ctx.document.root.as_ref() else {
+        return;
+    };
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > 256 {
+            continue;
+        }
+        match &node.value {
+            Value::Object(members) => {
+                for m in members {
+                    if let Some(reading) = ctx.source.get(m.key_range.as_usize()).and_then(yaml11) {
+                        report(sink, m.key_range, ctx, reading);
+                    }
+                    stack.push((&m.value, depth + 1));
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Value::Tagged(t) => stack.push((&t.node, depth + 1)),
+            _ => scalar(ctx, sink, node),
+        }
+    }
+}
+
+fn scalar(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>, node: &Node<'_>) {
+    if let Some(reading) = ctx.source.get(node.range.as_usize()).and_then(yaml11) {
+        report(sink, node.range, ctx, reading);
+    }
+}
+
+fn report(
+    sink: &mut Sink<'_>,
+    range: crate::syntax::TextRange,
+    ctx: &LintContext<'_, '_>,
+    reading: String,
+) {
+    let token = &ctx.source[range.as_usize()];
+    let d = sink.report(
+        range,
+        format!(
+            "`{token}` is {reading} to CloudFormation and SAM (YAML 1.1), but not to YAML 1.2 readers"
+        ),
+    );
+    d.help = Some(format!(
+        "quote it (\"{token}\") for text, or write the value every reader agrees on"
+    ));
+}
+
+/// What YAML 1.1 makes of the plain scalar `token` when YAML 1.2 reads it otherwise
+/// (`None`: both agree, or `token` is quoted or not a scalar).
+fn yaml11(token: &str) -> Option<String> {
+    match token {
+        "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some("the boolean true".into()),
+        "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Some("the boolean false".into()),
+        _ => {}
+    }
+    let (sign, digits) = match token.strip_prefix(['-', '+']) {
+        Some(rest) => (&token[..1], rest),
+        None => ("", token),
+    };
+    let value = if let Some(bin) = digits.strip_prefix("0b") {
+        (!bin.is_empty() && bin.bytes().all(|b| matches!(b, b'0' | b'1' | b'_')))
+            .then(|| i64::from_str_radix(&bin.replace('_', ""), 2).ok())??
+    } else if digits.len() > 1
+        && digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+    {
+        // YAML 1.1 octal; with an 8 or 9 it is no number there (but decimal in 1.2).
+        let octal = digits[1..].replace('_', "");
+        if octal.bytes().any(|b| b > b'7') {
+            return Some("text".into());
+        }
+        i64::from_str_radix(&octal, 8).ok()?
+    } else if digits.contains(':')
+        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && digits.split(':').skip(1).all(|p| {
+            !p.is_empty()
+                && p.len() <= 2
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u8>().is_ok_and(|n| n < 60)
+        })
+        && digits
+            .split(':')
+            .next()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        digits.split(':').try_fold(0i64, |acc, p| {
+            Some(acc.checked_mul(60)? + p.parse::<i64>().ok()?)
+        })?
+    } else {
+        return None;
+    };
+    Some(format!("the number {sign}{value}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yaml11;
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn reported_at_plain_keys_and_values_only() {
+        let text = "StartAt: Ask\nStates:\n  Ask:\n    Type: Choice\n    Choices:\n      - Variable: $.a\n        StringEquals: 'no'\n        Next: Yes\n    Default: Yes\n  Yes:\n    Type: Wait\n    Seconds: 1:30\n    End: true\n";
+        let options = LintOptions {
+            select: vec!["ASL006".into()],
+            ..LintOptions::default()
+        };
+        let found: Vec<(&str, String)> = lint_text(text, SourceKind::Yaml, &options)
+            .into_iter()
+            .map(|d| (&text[d.range.as_usize()], d.message))
+            .collect();
+        let yes = "`Yes` is the boolean true to CloudFormation and SAM (YAML 1.1), but not to YAML 1.2 readers";
+        assert_eq!(
+            found,
+            [
+                ("Yes", yes.to_string()),
+                ("Yes", yes.to_string()),
+                ("Yes", yes.to_string()),
+                (
+                    "1:30",
+                    "`1:30` is the number 90 to CloudFormation and SAM (YAML 1.1), but not to YAML 1.2 readers".to_string()
+                ),
+            ]
+        );
+        // JSON has no such readings.
+        let json =
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "yes", "End": true}}}"#;
+        assert!(lint_text(json, SourceKind::Json, &options).is_empty());
+    }
+
+    #[test]
+    fn yaml_1_1_readings() {
+        assert_eq!(yaml11("yes").as_deref(), Some("the boolean true"));
+        assert_eq!(yaml11("OFF").as_deref(), Some("the boolean false"));
+        assert_eq!(yaml11("010").as_deref(), Some("the number 8"));
+        assert_eq!(yaml11("-017").as_deref(), Some("the number -15"));
+        assert_eq!(yaml11("08").as_deref(), Some("text"));
+        assert_eq!(yaml11("0b101").as_deref(), Some("the number 5"));
+        assert_eq!(yaml11("1:30").as_deref(), Some("the number 90"));
+        assert_eq!(yaml11("1:02:03").as_deref(), Some("the number 3723"));
+        assert_eq!(yaml11("2:7").as_deref(), Some("the number 127"));
+        for same in [
+            "true", "y", "10", "0", "0.5", "\"yes\"", "'no'", "12:75", "a:1", "1:", "0x1F", "yess",
+        ] {
+            assert_eq!(yaml11(same), None, "{same}");
+        }
+    }
+}
