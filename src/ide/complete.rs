@@ -120,6 +120,7 @@ fn complete(
             current,
             has_colon,
         } => {
+            let range = &unterminated_word(text, *range);
             let ctx = Ctx {
                 text,
                 kind,
@@ -170,9 +171,10 @@ fn complete(
     }
 }
 
-/// A string the author is typing, whose closing quote is not there yet (`"Ta,`): the
-/// reader runs it to the end of the line, but the completion replaces only the quote
-/// and the word after it, not the comma or whatever follows.
+/// A string the author is typing, whose closing quote is not there yet (`"Ta,`, or a
+/// key `"},` after a lone quote): the reader runs it to the end of the line, but the
+/// completion replaces only the quote and the word after it, not the comma, brace or
+/// whatever follows.
 fn unterminated_word(text: &str, range: TextRange) -> TextRange {
     let token = &text.as_bytes()[range.as_usize()];
     let closed = token.len() >= 2 && token.last() == Some(&b'"');
@@ -1356,6 +1358,30 @@ mod tests {
         let pass = items.iter().find(|c| c.label == "Pass").unwrap();
         assert_eq!(&text[pass.range.as_usize()], "\"Pa");
         assert_eq!(pass.insert, "\"Pass\"");
+    }
+
+    /// A key begun with a lone quote before the object's `}`: the item replaces only
+    /// the quote, so the brace and the comma stay and the document is JSON again.
+    #[test]
+    fn an_unterminated_key_keeps_the_closing_brace() {
+        let (text, off) = at(
+            "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n    \"B\": {\"Type\": \"Succeed\", \"|},\n    \"C\": {\"Type\": \"Succeed\"}\n  }\n}\n",
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let comment = items.iter().find(|c| c.label == "Comment").unwrap();
+        assert_eq!(comment.range, TextRange::new(off - 1, off));
+        assert_eq!(comment.insert, "\"Comment\": \"$1\"");
+        assert!(items.iter().all(|c| c.range == comment.range));
+        let mut edited = text.clone();
+        edited.replace_range(comment.range.as_usize(), &comment.insert.replace("$1", ""));
+        assert!(
+            edited.contains("\"B\": {\"Type\": \"Succeed\", \"Comment\": \"\"},\n"),
+            "{edited}"
+        );
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&edited).is_ok(),
+            "{edited}"
+        );
     }
 
     #[test]
