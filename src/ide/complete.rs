@@ -291,11 +291,6 @@ fn key_completions(
     }
 }
 
-/// The indentation of a line.
-fn column_of_line(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
-
 /// The request fields of the optimized integration whose Parameters (Arguments in
 /// JSONata) the cursor is directly in, the required ones first; none already there.
 fn request_field_items(
@@ -334,7 +329,7 @@ fn request_field_items(
                 .is_some_and(|gap| {
                     gap.lines()
                         .skip(1)
-                        .all(|l| l.trim().is_empty() || column_of_line(l) >= column(offset))
+                        .all(|l| l.trim().is_empty() || super::column_of(l) >= column(offset))
                 });
         ((request.range.touches(offset) || in_yaml_block) && !nested).then_some((action, members))
     });
@@ -1298,6 +1293,88 @@ mod tests {
             items.iter().find(|c| c.label == "Pass").unwrap().insert,
             "Pass"
         );
+    }
+
+    /// Where a YAML block collection starts and the reader has no node yet: a new
+    /// state's first key, the first key of a Retry, Catch or Choices item, and an item
+    /// of a block ErrorEquals complete as their flow forms do.
+    #[test]
+    fn yaml_completes_the_first_entry_of_a_block() {
+        let complete = |t: &str| {
+            let (text, off) = at(t);
+            let items = completions(&text, SourceKind::Yaml, off);
+            (text, off, items)
+        };
+        let task = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    End: true\n";
+        // A new state's body: the fields of a state of any type, Type first.
+        for typed in ["", "T"] {
+            let (text, off, items) = complete(&format!(
+                "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: X\n  X:\n    {typed}|\n"
+            ));
+            let (_, _, flow) =
+                complete("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: X\n  X: {|}\n");
+            assert_eq!(labels(&items), labels(&flow), "{typed:?}");
+            assert_eq!(items[0].label, "Type");
+            assert_eq!(
+                items[0].range,
+                TextRange::new(off - typed.len() as u32, off),
+                "{text}"
+            );
+        }
+        // The first key of a retrier (`E` typed or not), a catcher, a Choice rule.
+        let retrier = [
+            "ErrorEquals",
+            "IntervalSeconds",
+            "MaxAttempts",
+            "BackoffRate",
+            "MaxDelaySeconds",
+            "JitterStrategy",
+            "Comment",
+        ];
+        for typed in ["", "E"] {
+            let (_, off, items) = complete(&format!("{task}    Retry:\n      - {typed}|\n"));
+            assert_eq!(labels(&items), retrier, "{typed:?}");
+            assert_eq!(
+                items[0].range,
+                TextRange::new(off - typed.len() as u32, off)
+            );
+        }
+        let (_, _, items) = complete(&format!("{task}    Catch:\n      - |\n"));
+        assert_eq!(labels(&items)[..3], ["ErrorEquals", "Next", "ResultPath"]);
+        let (_, _, items) = complete(
+            "StartAt: A\nStates:\n  A:\n    Type: Choice\n    Choices:\n      - |\n    Default: A\n",
+        );
+        assert!(labels(&items).contains(&"Variable") && labels(&items).contains(&"Next"));
+        assert!(labels(&items).contains(&"StringEquals"));
+        // Inside And: a nested rule, which has no Next.
+        let (_, _, items) = complete(
+            "StartAt: A\nStates:\n  A:\n    Type: Choice\n    Choices:\n      - Next: A\n        And:\n          - |\n    Default: A\n",
+        );
+        assert!(labels(&items).contains(&"Variable") && !labels(&items).contains(&"Next"));
+        // An item of a block ErrorEquals: the error names, as in `[|]`.
+        let (text, off, items) = complete(&format!(
+            "{task}    Retry:\n      - ErrorEquals:\n          - |\n"
+        ));
+        assert_eq!(items[0].label, "States.ALL");
+        assert_eq!(items[0].insert, "States.ALL");
+        assert_eq!(items[0].range, TextRange::empty(off));
+        let flow = completions(
+            &text.replace("ErrorEquals:\n          - \n", "ErrorEquals: []\n"),
+            SourceKind::Yaml,
+            text.find("ErrorEquals").unwrap() as u32 + 14,
+        );
+        assert_eq!(labels(&items), labels(&flow));
+        let (_, off, items) = complete(&format!(
+            "{task}    Retry:\n      - ErrorEquals:\n          - States.ALL\n          - States.T|\n"
+        ));
+        let timeout = items.iter().find(|c| c.label == "States.Timeout").unwrap();
+        assert_eq!(timeout.range, TextRange::new(off - 8, off));
+        // The first state of an empty States: whole states.
+        let (_, _, items) = complete("StartAt: A\nStates:\n  |\n");
+        assert_eq!(items[0].label, "Task state");
+        // Not where a value is meant: a multi-line Comment stays a value.
+        let (_, _, items) = complete(&format!("{task}    Comment:\n      Hello|\n"));
+        assert!(items.is_empty(), "{items:?}");
     }
 
     /// In an optimized integration's Parameters: its request fields, the required ones
