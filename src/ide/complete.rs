@@ -68,6 +68,90 @@ pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion>
     .unwrap_or_default()
 }
 
+/// The text of `c` for a client that inserts it as it is (no snippets, or a plain
+/// item): the snippet syntax removed, and each line after the first indented from
+/// where the item starts, as an editor indents a snippet. That is the line's
+/// indentation, or in YAML the column of a key after `- `, so that what the item
+/// opens nests under it; a tab is two spaces.
+pub fn plain_insert(text: &str, kind: SourceKind, c: &Completion) -> String {
+    let plain = if c.snippet {
+        snippet_to_plain(&c.insert)
+    } else {
+        c.insert.clone()
+    };
+    if !plain.contains('\n') {
+        return plain;
+    }
+    let start = (c.range.start as usize).min(text.len());
+    let prefix = &text[super::line_start(text, start)..start];
+    let base = match kind {
+        SourceKind::Yaml if prefix.bytes().all(|b| b == b' ' || b == b'-') => {
+            " ".repeat(prefix.len())
+        }
+        _ => prefix[..prefix.len() - prefix.trim_start_matches([' ', '\t']).len()].to_string(),
+    };
+    plain
+        .replace('\t', "  ")
+        .replace('\n', &format!("\n{base}"))
+}
+
+/// Removes snippet syntax: `${1:default}` → `default`, `${1|a,b|}` → `a`, `$1` → ``,
+/// `\$` → `$`.
+fn snippet_to_plain(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut chars = snippet.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '$' if chars.peek() == Some(&'{') => {
+                chars.next();
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                match chars.next() {
+                    Some(':') => {
+                        let mut depth = 0;
+                        for n in chars.by_ref() {
+                            match n {
+                                '}' if depth == 0 => break,
+                                '{' => depth += 1,
+                                '}' => depth -= 1,
+                                _ => {}
+                            }
+                            if n != '$' {
+                                out.push(n);
+                            }
+                        }
+                    }
+                    Some('|') => {
+                        let mut first = true;
+                        for n in chars.by_ref() {
+                            match n {
+                                '}' => break,
+                                ',' | '|' => first = false,
+                                _ if first => out.push(n),
+                                _ => {}
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 struct Ctx<'t> {
     text: &'t str,
     kind: SourceKind,
@@ -410,7 +494,9 @@ fn field_item(ctx: &Ctx<'_>, f: &Field, has_colon: bool) -> Completion {
             (_, Shape::Object, false) => "\n  $1".to_string(),
             (_, Shape::Array, false) => "\n  - $1".to_string(),
         };
-        (format!("{}: {value}", snippet_escape(&key)), true)
+        // A block value starts on the next line: no space at the end of this one.
+        let gap = if value.starts_with('\n') { "" } else { " " };
+        (format!("{}:{gap}{value}", snippet_escape(&key)), true)
     };
     let mut doc = f.doc.to_string();
     if let Some(only) = f.only {
@@ -1375,6 +1461,59 @@ mod tests {
         // Not where a value is meant: a multi-line Comment stays a value.
         let (_, _, items) = complete(&format!("{task}    Comment:\n      Hello|\n"));
         assert!(items.is_empty(), "{items:?}");
+    }
+
+    #[test]
+    fn snippets_become_plain_text() {
+        assert_eq!(snippet_to_plain("\"Next\": \"$1\""), "\"Next\": \"\"");
+        assert_eq!(
+            snippet_to_plain("\"${1:Task}\": {\"Type\": \"${2|A,B|}\"}"),
+            "\"Task\": {\"Type\": \"A\"}"
+        );
+        assert_eq!(snippet_to_plain("\\$uppercase($1)"), "$uppercase()");
+        assert_eq!(snippet_to_plain("${1:0}"), "0");
+    }
+
+    /// Without snippets, a multi-line item carries the full indentation of its lines,
+    /// so what it opens nests under the key it inserts.
+    #[test]
+    fn plain_text_items_are_indented_for_their_line() {
+        let (text, off) = at(
+            "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Next: B\n    |\n  B:\n    Type: Succeed\n",
+        );
+        let items = completions(&text, SourceKind::Yaml, off);
+        let plain = |label: &str| {
+            let c = items.iter().find(|c| c.label == label).unwrap();
+            plain_insert(&text, SourceKind::Yaml, c)
+        };
+        assert_eq!(plain("Retry"), "Retry:\n      - ");
+        assert_eq!(plain("Parameters"), "Parameters:\n      ");
+        assert_eq!(plain("Comment"), "Comment: ");
+        // The first key of a sequence item: below the key, not the dash.
+        let (text, off) = at(
+            "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    End: true\n    Catch:\n      - |\n",
+        );
+        let items = completions(&text, SourceKind::Yaml, off);
+        let e = items.iter().find(|c| c.label == "ErrorEquals").unwrap();
+        assert_eq!(
+            plain_insert(&text, SourceKind::Yaml, e),
+            "ErrorEquals:\n          - "
+        );
+        // A whole state: tabs become spaces, below the state's name.
+        let (text, off) = at("StartAt: A\nStates:\n  A:\n    Type: Succeed\n  |\n");
+        let items = completions(&text, SourceKind::Yaml, off);
+        let wait = items.iter().find(|c| c.label == "Wait state").unwrap();
+        assert_eq!(
+            plain_insert(&text, SourceKind::Yaml, wait),
+            "Wait:\n    Type: Wait\n    Seconds: 10\n    Next: \"\""
+        );
+        // JSON: the line's indentation.
+        let (text, off) = at("{\"StartAt\": \"A\", \"States\": {\n    |\n}}");
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(
+            plain_insert(&text, SourceKind::Json, &items[5]),
+            "\"Fail\": {\n      \"Type\": \"Fail\",\n      \"Error\": \"Error\",\n      \"Cause\": \"\"\n    }"
+        );
     }
 
     /// In an optimized integration's Parameters: its request fields, the required ones

@@ -20,7 +20,7 @@ pub mod terraform;
 mod tokens;
 mod variables;
 
-pub use complete::{Completion, CompletionKind, completions};
+pub use complete::{Completion, CompletionKind, completions, plain_insert};
 pub use format::{FormatOptions, edits_within, format_json};
 pub use format_yaml::format_yaml;
 pub use hierarchy::{Call, incoming_calls, outgoing_calls, prepare_call_hierarchy};
