@@ -332,11 +332,18 @@ fn key_completions(
         Container::State(id) => {
             let state = machine.state(id);
             let ql = state.query_language;
-            // `Next` and `End` exclude each other (ASL105).
-            let has = |k: &str| existing.iter().any(|e| e == k);
+            // None that excludes a field the state has (`Next` and `End`, `Seconds` and
+            // `TimestampPath`, ...).
+            let excluded = |name: &str| {
+                catalog::EXCLUSIVE_STATE_FIELDS.iter().any(|group| {
+                    group.contains(&name)
+                        && existing
+                            .iter()
+                            .any(|e| e != name && group.contains(&e.as_str()))
+                })
+            };
             field_items(catalog::STATE_FIELDS, ql, &|f| {
-                state.kind.is_none_or(|t| f.types.contains(t))
-                    && !(f.name == "End" && has("Next") || f.name == "Next" && has("End"))
+                state.kind.is_none_or(|t| f.types.contains(t)) && !excluded(f.name)
             })
         }
         Container::Machine(scope) => {
@@ -1379,6 +1386,34 @@ mod tests {
             items.iter().find(|c| c.label == "Pass").unwrap().insert,
             "Pass"
         );
+    }
+
+    /// A Wait state sets one of its four waits, a Task one of each timeout pair: once
+    /// one is there, the others are not offered.
+    #[test]
+    fn fields_excluded_by_one_already_set_are_not_offered() {
+        let (text, off) =
+            at("StartAt: W\nStates:\n  W:\n    Type: Wait\n    Seconds: 5\n    End: true\n    |\n");
+        assert_eq!(
+            labels(&completions(&text, SourceKind::Yaml, off)),
+            [
+                "Comment",
+                "QueryLanguage",
+                "InputPath",
+                "OutputPath",
+                "Assign"
+            ]
+        );
+        let (text, off) = at(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", \"TimeoutSecondsPath\": \"$.t\", \"End\": true, |\n}}}",
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let l = labels(&items);
+        assert!(
+            !l.contains(&"TimeoutSeconds") && !l.contains(&"Next"),
+            "{l:?}"
+        );
+        assert!(l.contains(&"HeartbeatSeconds") && l.contains(&"HeartbeatSecondsPath"));
     }
 
     /// Where a YAML block collection starts and the reader has no node yet: a new
