@@ -696,6 +696,13 @@ fn expression_completions(
         word_end += 1;
     }
     let range = TextRange::from_usize(body_start + word_start, word_end);
+    // The call the word names is written already: the item completes the name only.
+    let called = bytes.get(word_end) == Some(&b'(');
+    // Right after the `(` or a `,` of a call, outside a quoted literal: an argument.
+    let head = before[..word_start].trim_end();
+    let at_argument = word.is_empty()
+        && head.ends_with(['(', ','])
+        && head.matches('\'').count().is_multiple_of(2);
     let jsonata = token
         .get(body_start - ctx.range.start as usize..)
         .is_some_and(|t| t.trim_start().starts_with("{%"));
@@ -741,12 +748,14 @@ fn expression_completions(
             })
             .collect();
     }
-    if jsonata && word.starts_with('$') {
+    if jsonata && (word.starts_with('$') || at_argument) {
         let mut out: Vec<Completion> = catalog::JSONATA_FUNCTIONS
             .iter()
             .map(|(name, sig)| {
                 let insert = if name.starts_with("$states") {
                     "\\$states".to_string()
+                } else if called {
+                    format!("\\{name}")
                 } else {
                     format!("\\{name}($1)")
                 };
@@ -778,13 +787,18 @@ fn expression_completions(
             })
             .collect();
     }
-    // Intrinsics: after `States`, or at the start of an empty `.$` field value.
+    // Intrinsics: after `States`; in a `.$` field also while `States.` is typed, at the
+    // start of an empty value and at an argument of a call.
     let blank_path_field = key.ends_with(".$") && word.is_empty() && before.trim().is_empty();
-    if !jsonata && (word.starts_with("States") || blank_path_field) {
+    let path_field =
+        key.ends_with(".$") && ((!word.is_empty() && "States.".starts_with(word)) || at_argument);
+    if !jsonata && (word.starts_with("States") || blank_path_field || path_field) {
         return catalog::INTRINSICS
             .iter()
             .map(|f| {
-                let insert = if f.name == "States.UUID" {
+                let insert = if called {
+                    f.name.to_string()
+                } else if f.name == "States.UUID" {
                     "States.UUID()".to_string()
                 } else {
                     format!("{}($1)", f.name)
@@ -1162,6 +1176,58 @@ mod tests {
         assert_eq!(v.kind, CompletionKind::Variable);
         assert_eq!(&text[v.range.as_usize()], "$to");
         assert!(items.iter().any(|c| c.label == "$uppercase"));
+    }
+
+    /// Function names complete while they are typed and at an argument of a call; on a
+    /// call already written, only the name is replaced.
+    #[test]
+    fn functions_while_typing_at_arguments_and_onto_a_call() {
+        let path = |value: &str| {
+            at(&format!(
+                "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Parameters:\n      v.$: {value}\n    End: true\n"
+            ))
+        };
+        for typed in ["S", "Sta"] {
+            let (text, off) = path(&format!("{typed}|"));
+            let items = completions(&text, SourceKind::Yaml, off);
+            assert_eq!(items.len(), catalog::INTRINSICS.len(), "{typed}");
+            assert_eq!(&text[items[0].range.as_usize()], typed);
+            assert_eq!(items[0].insert, "States.Format($1)");
+        }
+        // Not in a field that is no path, nor for another word.
+        let (text, off) =
+            at("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Comment: Sta|\n    End: true\n");
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+        let (text, off) = path("Sx|");
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+        let (text, off) = path("\"States.Format('{}', |)\"");
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert_eq!(items.len(), catalog::INTRINSICS.len());
+        assert_eq!(items[0].range, TextRange::empty(off));
+        // Inside a quoted literal argument: nothing.
+        let (text, off) = path("\"States.Format('{}|', $.a)\"");
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+        let (text, off) = path("\"States.Fo|rmat('x {}', $.a)\"");
+        let items = completions(&text, SourceKind::Yaml, off);
+        let f = items.iter().find(|c| c.label == "States.Format").unwrap();
+        assert_eq!(&text[f.range.as_usize()], "States.Format");
+        assert_eq!(f.insert, "States.Format");
+
+        let jsonata = |expr: &str| {
+            at(&format!(
+                "QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Pass\n    Output: '{{% {expr} %}}'\n    End: true\n"
+            ))
+        };
+        let (text, off) = jsonata("$uppercase(|)");
+        let items = completions(&text, SourceKind::Yaml, off);
+        let upper = items.iter().find(|c| c.label == "$uppercase").unwrap();
+        assert_eq!(upper.insert, "\\$uppercase($1)");
+        assert_eq!(upper.range, TextRange::empty(off));
+        let (text, off) = jsonata("$upp|ercase($states.input)");
+        let items = completions(&text, SourceKind::Yaml, off);
+        let upper = items.iter().find(|c| c.label == "$uppercase").unwrap();
+        assert_eq!(upper.insert, "\\$uppercase");
+        assert_eq!(&text[upper.range.as_usize()], "$uppercase");
     }
 
     /// After a `.`: the fields of the Context object and the parts of `$states`, each
