@@ -633,6 +633,21 @@ fn completion_of_fields_and_snippets() {
     // The client announced no snippet support: placeholders are removed.
     assert_eq!(items[2]["textEdit"]["newText"], "\"Error\": \"\"");
     assert_eq!(items[2]["insertTextFormat"], 1);
+    assert!(items[2].get("insertTextMode").is_none());
+    // A multi-line YAML item carries its lines' indentation, to be inserted as it is.
+    let uri = "file:///tmp/typing.asl.yaml";
+    let text = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Next: B\n    \n  B:\n    Type: Succeed\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    let items = c.call("textDocument/completion", doc_pos(uri, pos(6, 4)));
+    let retry = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "Retry")
+        .unwrap();
+    assert_eq!(retry["textEdit"]["newText"], "Retry:\n      - ");
+    assert_eq!(retry["insertTextMode"], 1);
     c.shutdown();
 }
 

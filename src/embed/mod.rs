@@ -781,10 +781,7 @@ pub fn deployed_terraform(
         |root: &Node<'_>| serde_json::to_string_pretty(&root.to_json()).unwrap_or_default();
     match &machine.definition {
         terraform::Source::Heredoc { body } => {
-            // `$${` and `%%{` are Terraform's escapes for a literal `${` and `%{`.
-            let json = text[body.as_usize()]
-                .replace("$${", "${")
-                .replace("%%{", "%{");
+            let json = terraform::unescape_template(&text[body.as_usize()]);
             let document = syntax::parse(&json, SourceKind::Json);
             let shown = document.root.as_ref().map_or(json.clone(), pretty);
             Ok(deployed(

@@ -112,6 +112,8 @@ pub struct SourceMap {
     styles: Vec<(u32, Style)>,
     /// Outer offset that the end of the inner text maps to.
     end: u32,
+    /// Inner ranges read from an `Fn::Sub` template string, sorted.
+    sub: Vec<(u32, u32)>,
 }
 
 /// An inner text with its source map.
@@ -163,6 +165,14 @@ impl Embedded {
         }
     }
 
+    /// Marks the text appended since inner offset `from` as read from an `Fn::Sub`
+    /// template string.
+    pub fn mark_sub(&mut self, from: usize) {
+        if from < self.text.len() {
+            self.map.sub.push((from as u32, self.text.len() as u32));
+        }
+    }
+
     /// Appends the whole of a decoded scalar.
     pub fn push_scalar(&mut self, scalar: &ScalarMap<'_>) {
         self.push_decoded(scalar, 0..scalar.decoded.len());
@@ -185,6 +195,13 @@ impl SourceMap {
         let last = (range.end - 1).min(self.runs.len.saturating_sub(1));
         let end = self.runs.end(last).unwrap_or(self.end).max(start);
         TextRange::new(start, end)
+    }
+
+    /// True when inner offset `inner` was read from an `Fn::Sub` template string, where
+    /// `${` starts a substitution ([`crate::embed::template::escape_sub`]).
+    pub fn in_sub(&self, inner: u32) -> bool {
+        let i = self.sub.partition_point(|r| r.0 <= inner);
+        i > 0 && inner < self.sub[i - 1].1
     }
 
     /// The style of the piece holding inner offset `inner`.

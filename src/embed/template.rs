@@ -420,6 +420,7 @@ impl Flattener<'_> {
         let Some(scalar) = ScalarMap::new(self.source, node) else {
             return Err("a string the template reader could not align".into());
         };
+        let begin = self.out.text.len();
         let text = scalar.decoded;
         let mut done = 0usize;
         let mut search = 0usize;
@@ -462,6 +463,9 @@ impl Flattener<'_> {
             search = end;
         }
         self.push(&scalar, done..text.len());
+        if in_sub.is_some() {
+            self.out.mark_sub(begin);
+        }
         Ok(())
     }
 
@@ -496,6 +500,12 @@ impl Flattener<'_> {
             self.scan += 1;
         }
     }
+}
+
+/// Writes `text` so that an `Fn::Sub` template reads it back as it is: `${` would
+/// start a substitution, `${!` is its escape.
+pub(crate) fn escape_sub(text: &str) -> String {
+    text.replace("${", "${!")
 }
 
 /// Every `${...}` token in `text`: (byte range, name without `${` `}`).

@@ -533,8 +533,19 @@ fn string_value(text: &str, t: &Token) -> Option<String> {
             None => {}
         }
     }
-    // `$${` and `%%{` are the escapes for a literal `${` and `%{`.
-    Some(out.replace("$${", "${").replace("%%{", "%{"))
+    Some(unescape_template(&out))
+}
+
+/// The text a Terraform template (a heredoc, a quoted string) stands for: `$${` and
+/// `%%{` are the escapes for a literal `${` and `%{`.
+pub(crate) fn unescape_template(text: &str) -> String {
+    text.replace("$${", "${").replace("%%{", "%{")
+}
+
+/// Writes `text` so that a Terraform template reads it back as it is: `${` would start
+/// an interpolation and `%{` a directive ([`unescape_template`] undoes it).
+pub(crate) fn escape_template(text: &str) -> String {
+    text.replace("${", "$${").replace("%{", "%%{")
 }
 
 /// A top-level block: `keyword "label" "label" { body }`.

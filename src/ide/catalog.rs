@@ -453,6 +453,25 @@ impl Types {
     }
 }
 
+/// Groups of state fields of which a state may set only one (ASL105 for Next and End,
+/// ASL116 for the others): completion leaves out the rest of a group once one is set.
+pub static EXCLUSIVE_STATE_FIELDS: &[&[&str]] = &[
+    &["Next", "End"],
+    &["Seconds", "SecondsPath", "Timestamp", "TimestampPath"],
+    &["TimeoutSeconds", "TimeoutSecondsPath"],
+    &["HeartbeatSeconds", "HeartbeatSecondsPath"],
+    &["Error", "ErrorPath"],
+    &["Cause", "CausePath"],
+    &["ItemProcessor", "Iterator"],
+    &["ItemSelector", "Parameters"],
+    &["MaxConcurrency", "MaxConcurrencyPath"],
+    &[
+        "ToleratedFailurePercentage",
+        "ToleratedFailurePercentagePath",
+    ],
+    &["ToleratedFailureCount", "ToleratedFailureCountPath"],
+];
+
 /// Fields of the top level and of nested state machines (branches, item processors).
 pub static MACHINE_FIELDS: &[Field] = &[
     field!(
@@ -1586,6 +1605,51 @@ pub static JSONATA_FUNCTIONS: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each pair of an exclusive group, set together, is what the rules reject.
+    #[test]
+    fn exclusive_state_fields_are_the_ones_the_rules_reject() {
+        use crate::lint::{LintOptions, lint_text};
+        use crate::syntax::SourceKind;
+        let value = |name: &str| match name {
+            "End" => "true".to_string(),
+            n if n.ends_with("Path") => "\"$.x\"".to_string(),
+            "Next" => "\"A\"".to_string(),
+            "Timestamp" => "\"2026-01-31T09:00:00Z\"".to_string(),
+            "Error" | "Cause" => "\"x\"".to_string(),
+            "ItemProcessor" | "Iterator" => {
+                r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#.to_string()
+            }
+            "ItemSelector" | "Parameters" => "{}".to_string(),
+            _ => "1".to_string(),
+        };
+        for group in EXCLUSIVE_STATE_FIELDS {
+            for (i, a) in group.iter().enumerate() {
+                for b in &group[i + 1..] {
+                    let kind = STATE_FIELDS
+                        .iter()
+                        .filter(|f| f.name == *a || f.name == *b)
+                        .map(|f| f.types)
+                        .reduce(|x, y| Types(x.0 & y.0))
+                        .and_then(|t| StateType::ALL.iter().find(|s| t.contains(**s)))
+                        .unwrap();
+                    let text = format!(
+                        r#"{{"StartAt": "A", "States": {{"A": {{"Type": "{}", "{a}": {}, "{b}": {}}}}}}}"#,
+                        kind.as_str(),
+                        value(a),
+                        value(b)
+                    );
+                    let codes: Vec<&str> =
+                        lint_text(&text, SourceKind::Json, &LintOptions::default())
+                            .iter()
+                            .map(|d| d.code)
+                            .collect();
+                    let expected = if *a == "Next" { "ASL105" } else { "ASL116" };
+                    assert!(codes.contains(&expected), "{text}: {codes:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_offered_resource_is_one_the_rules_accept() {

@@ -68,6 +68,90 @@ pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion>
     .unwrap_or_default()
 }
 
+/// The text of `c` for a client that inserts it as it is (no snippets, or a plain
+/// item): the snippet syntax removed, and each line after the first indented from
+/// where the item starts, as an editor indents a snippet. That is the line's
+/// indentation, or in YAML the column of a key after `- `, so that what the item
+/// opens nests under it; a tab is two spaces.
+pub fn plain_insert(text: &str, kind: SourceKind, c: &Completion) -> String {
+    let plain = if c.snippet {
+        snippet_to_plain(&c.insert)
+    } else {
+        c.insert.clone()
+    };
+    if !plain.contains('\n') {
+        return plain;
+    }
+    let start = (c.range.start as usize).min(text.len());
+    let prefix = &text[super::line_start(text, start)..start];
+    let base = match kind {
+        SourceKind::Yaml if prefix.bytes().all(|b| b == b' ' || b == b'-') => {
+            " ".repeat(prefix.len())
+        }
+        _ => prefix[..prefix.len() - prefix.trim_start_matches([' ', '\t']).len()].to_string(),
+    };
+    plain
+        .replace('\t', "  ")
+        .replace('\n', &format!("\n{base}"))
+}
+
+/// Removes snippet syntax: `${1:default}` → `default`, `${1|a,b|}` → `a`, `$1` → ``,
+/// `\$` → `$`.
+fn snippet_to_plain(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut chars = snippet.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '$' if chars.peek() == Some(&'{') => {
+                chars.next();
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                match chars.next() {
+                    Some(':') => {
+                        let mut depth = 0;
+                        for n in chars.by_ref() {
+                            match n {
+                                '}' if depth == 0 => break,
+                                '{' => depth += 1,
+                                '}' => depth -= 1,
+                                _ => {}
+                            }
+                            if n != '$' {
+                                out.push(n);
+                            }
+                        }
+                    }
+                    Some('|') => {
+                        let mut first = true;
+                        for n in chars.by_ref() {
+                            match n {
+                                '}' => break,
+                                ',' | '|' => first = false,
+                                _ if first => out.push(n),
+                                _ => {}
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 struct Ctx<'t> {
     text: &'t str,
     kind: SourceKind,
@@ -120,6 +204,7 @@ fn complete(
             current,
             has_colon,
         } => {
+            let range = &unterminated_word(text, *range);
             let ctx = Ctx {
                 text,
                 kind,
@@ -170,9 +255,10 @@ fn complete(
     }
 }
 
-/// A string the author is typing, whose closing quote is not there yet (`"Ta,`): the
-/// reader runs it to the end of the line, but the completion replaces only the quote
-/// and the word after it, not the comma or whatever follows.
+/// A string the author is typing, whose closing quote is not there yet (`"Ta,`, or a
+/// key `"},` after a lone quote): the reader runs it to the end of the line, but the
+/// completion replaces only the quote and the word after it, not the comma, brace or
+/// whatever follows.
 fn unterminated_word(text: &str, range: TextRange) -> TextRange {
     let token = &text.as_bytes()[range.as_usize()];
     let closed = token.len() >= 2 && token.last() == Some(&b'"');
@@ -246,11 +332,18 @@ fn key_completions(
         Container::State(id) => {
             let state = machine.state(id);
             let ql = state.query_language;
-            // `Next` and `End` exclude each other (ASL105).
-            let has = |k: &str| existing.iter().any(|e| e == k);
+            // None that excludes a field the state has (`Next` and `End`, `Seconds` and
+            // `TimestampPath`, ...).
+            let excluded = |name: &str| {
+                catalog::EXCLUSIVE_STATE_FIELDS.iter().any(|group| {
+                    group.contains(&name)
+                        && existing
+                            .iter()
+                            .any(|e| e != name && group.contains(&e.as_str()))
+                })
+            };
             field_items(catalog::STATE_FIELDS, ql, &|f| {
-                state.kind.is_none_or(|t| f.types.contains(t))
-                    && !(f.name == "End" && has("Next") || f.name == "Next" && has("End"))
+                state.kind.is_none_or(|t| f.types.contains(t)) && !excluded(f.name)
             })
         }
         Container::Machine(scope) => {
@@ -287,11 +380,6 @@ fn key_completions(
         Container::States(_) if !has_colon => state_snippets(ctx, machine.query_language),
         _ => request_field_items(ctx, machine, has_colon),
     }
-}
-
-/// The indentation of a line.
-fn column_of_line(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
 }
 
 /// The request fields of the optimized integration whose Parameters (Arguments in
@@ -332,7 +420,7 @@ fn request_field_items(
                 .is_some_and(|gap| {
                     gap.lines()
                         .skip(1)
-                        .all(|l| l.trim().is_empty() || column_of_line(l) >= column(offset))
+                        .all(|l| l.trim().is_empty() || super::column_of(l) >= column(offset))
                 });
         ((request.range.touches(offset) || in_yaml_block) && !nested).then_some((action, members))
     });
@@ -413,7 +501,9 @@ fn field_item(ctx: &Ctx<'_>, f: &Field, has_colon: bool) -> Completion {
             (_, Shape::Object, false) => "\n  $1".to_string(),
             (_, Shape::Array, false) => "\n  - $1".to_string(),
         };
-        (format!("{}: {value}", snippet_escape(&key)), true)
+        // A block value starts on the next line: no space at the end of this one.
+        let gap = if value.starts_with('\n') { "" } else { " " };
+        (format!("{}:{gap}{value}", snippet_escape(&key)), true)
     };
     let mut doc = f.doc.to_string();
     if let Some(only) = f.only {
@@ -606,6 +696,13 @@ fn expression_completions(
         word_end += 1;
     }
     let range = TextRange::from_usize(body_start + word_start, word_end);
+    // The call the word names is written already: the item completes the name only.
+    let called = bytes.get(word_end) == Some(&b'(');
+    // Right after the `(` or a `,` of a call, outside a quoted literal: an argument.
+    let head = before[..word_start].trim_end();
+    let at_argument = word.is_empty()
+        && head.ends_with(['(', ','])
+        && head.matches('\'').count().is_multiple_of(2);
     let jsonata = token
         .get(body_start - ctx.range.start as usize..)
         .is_some_and(|t| t.trim_start().starts_with("{%"));
@@ -651,12 +748,14 @@ fn expression_completions(
             })
             .collect();
     }
-    if jsonata && word.starts_with('$') {
+    if jsonata && (word.starts_with('$') || at_argument) {
         let mut out: Vec<Completion> = catalog::JSONATA_FUNCTIONS
             .iter()
             .map(|(name, sig)| {
                 let insert = if name.starts_with("$states") {
                     "\\$states".to_string()
+                } else if called {
+                    format!("\\{name}")
                 } else {
                     format!("\\{name}($1)")
                 };
@@ -688,13 +787,18 @@ fn expression_completions(
             })
             .collect();
     }
-    // Intrinsics: after `States`, or at the start of an empty `.$` field value.
+    // Intrinsics: after `States`; in a `.$` field also while `States.` is typed, at the
+    // start of an empty value and at an argument of a call.
     let blank_path_field = key.ends_with(".$") && word.is_empty() && before.trim().is_empty();
-    if !jsonata && (word.starts_with("States") || blank_path_field) {
+    let path_field =
+        key.ends_with(".$") && ((!word.is_empty() && "States.".starts_with(word)) || at_argument);
+    if !jsonata && (word.starts_with("States") || blank_path_field || path_field) {
         return catalog::INTRINSICS
             .iter()
             .map(|f| {
-                let insert = if f.name == "States.UUID" {
+                let insert = if called {
+                    f.name.to_string()
+                } else if f.name == "States.UUID" {
                     "States.UUID()".to_string()
                 } else {
                     format!("{}($1)", f.name)
@@ -1074,6 +1178,58 @@ mod tests {
         assert!(items.iter().any(|c| c.label == "$uppercase"));
     }
 
+    /// Function names complete while they are typed and at an argument of a call; on a
+    /// call already written, only the name is replaced.
+    #[test]
+    fn functions_while_typing_at_arguments_and_onto_a_call() {
+        let path = |value: &str| {
+            at(&format!(
+                "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Parameters:\n      v.$: {value}\n    End: true\n"
+            ))
+        };
+        for typed in ["S", "Sta"] {
+            let (text, off) = path(&format!("{typed}|"));
+            let items = completions(&text, SourceKind::Yaml, off);
+            assert_eq!(items.len(), catalog::INTRINSICS.len(), "{typed}");
+            assert_eq!(&text[items[0].range.as_usize()], typed);
+            assert_eq!(items[0].insert, "States.Format($1)");
+        }
+        // Not in a field that is no path, nor for another word.
+        let (text, off) =
+            at("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Comment: Sta|\n    End: true\n");
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+        let (text, off) = path("Sx|");
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+        let (text, off) = path("\"States.Format('{}', |)\"");
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert_eq!(items.len(), catalog::INTRINSICS.len());
+        assert_eq!(items[0].range, TextRange::empty(off));
+        // Inside a quoted literal argument: nothing.
+        let (text, off) = path("\"States.Format('{}|', $.a)\"");
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+        let (text, off) = path("\"States.Fo|rmat('x {}', $.a)\"");
+        let items = completions(&text, SourceKind::Yaml, off);
+        let f = items.iter().find(|c| c.label == "States.Format").unwrap();
+        assert_eq!(&text[f.range.as_usize()], "States.Format");
+        assert_eq!(f.insert, "States.Format");
+
+        let jsonata = |expr: &str| {
+            at(&format!(
+                "QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Pass\n    Output: '{{% {expr} %}}'\n    End: true\n"
+            ))
+        };
+        let (text, off) = jsonata("$uppercase(|)");
+        let items = completions(&text, SourceKind::Yaml, off);
+        let upper = items.iter().find(|c| c.label == "$uppercase").unwrap();
+        assert_eq!(upper.insert, "\\$uppercase($1)");
+        assert_eq!(upper.range, TextRange::empty(off));
+        let (text, off) = jsonata("$upp|ercase($states.input)");
+        let items = completions(&text, SourceKind::Yaml, off);
+        let upper = items.iter().find(|c| c.label == "$uppercase").unwrap();
+        assert_eq!(upper.insert, "\\$uppercase");
+        assert_eq!(&text[upper.range.as_usize()], "$uppercase");
+    }
+
     /// After a `.`: the fields of the Context object and the parts of `$states`, each
     /// replacing only the name being typed.
     #[test]
@@ -1298,6 +1454,169 @@ mod tests {
         );
     }
 
+    /// A Wait state sets one of its four waits, a Task one of each timeout pair: once
+    /// one is there, the others are not offered.
+    #[test]
+    fn fields_excluded_by_one_already_set_are_not_offered() {
+        let (text, off) =
+            at("StartAt: W\nStates:\n  W:\n    Type: Wait\n    Seconds: 5\n    End: true\n    |\n");
+        assert_eq!(
+            labels(&completions(&text, SourceKind::Yaml, off)),
+            [
+                "Comment",
+                "QueryLanguage",
+                "InputPath",
+                "OutputPath",
+                "Assign"
+            ]
+        );
+        let (text, off) = at(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", \"TimeoutSecondsPath\": \"$.t\", \"End\": true, |\n}}}",
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let l = labels(&items);
+        assert!(
+            !l.contains(&"TimeoutSeconds") && !l.contains(&"Next"),
+            "{l:?}"
+        );
+        assert!(l.contains(&"HeartbeatSeconds") && l.contains(&"HeartbeatSecondsPath"));
+    }
+
+    /// Where a YAML block collection starts and the reader has no node yet: a new
+    /// state's first key, the first key of a Retry, Catch or Choices item, and an item
+    /// of a block ErrorEquals complete as their flow forms do.
+    #[test]
+    fn yaml_completes_the_first_entry_of_a_block() {
+        let complete = |t: &str| {
+            let (text, off) = at(t);
+            let items = completions(&text, SourceKind::Yaml, off);
+            (text, off, items)
+        };
+        let task = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    End: true\n";
+        // A new state's body: the fields of a state of any type, Type first.
+        for typed in ["", "T"] {
+            let (text, off, items) = complete(&format!(
+                "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: X\n  X:\n    {typed}|\n"
+            ));
+            let (_, _, flow) =
+                complete("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: X\n  X: {|}\n");
+            assert_eq!(labels(&items), labels(&flow), "{typed:?}");
+            assert_eq!(items[0].label, "Type");
+            assert_eq!(
+                items[0].range,
+                TextRange::new(off - typed.len() as u32, off),
+                "{text}"
+            );
+        }
+        // The first key of a retrier (`E` typed or not), a catcher, a Choice rule.
+        let retrier = [
+            "ErrorEquals",
+            "IntervalSeconds",
+            "MaxAttempts",
+            "BackoffRate",
+            "MaxDelaySeconds",
+            "JitterStrategy",
+            "Comment",
+        ];
+        for typed in ["", "E"] {
+            let (_, off, items) = complete(&format!("{task}    Retry:\n      - {typed}|\n"));
+            assert_eq!(labels(&items), retrier, "{typed:?}");
+            assert_eq!(
+                items[0].range,
+                TextRange::new(off - typed.len() as u32, off)
+            );
+        }
+        let (_, _, items) = complete(&format!("{task}    Catch:\n      - |\n"));
+        assert_eq!(labels(&items)[..3], ["ErrorEquals", "Next", "ResultPath"]);
+        let (_, _, items) = complete(
+            "StartAt: A\nStates:\n  A:\n    Type: Choice\n    Choices:\n      - |\n    Default: A\n",
+        );
+        assert!(labels(&items).contains(&"Variable") && labels(&items).contains(&"Next"));
+        assert!(labels(&items).contains(&"StringEquals"));
+        // Inside And: a nested rule, which has no Next.
+        let (_, _, items) = complete(
+            "StartAt: A\nStates:\n  A:\n    Type: Choice\n    Choices:\n      - Next: A\n        And:\n          - |\n    Default: A\n",
+        );
+        assert!(labels(&items).contains(&"Variable") && !labels(&items).contains(&"Next"));
+        // An item of a block ErrorEquals: the error names, as in `[|]`.
+        let (text, off, items) = complete(&format!(
+            "{task}    Retry:\n      - ErrorEquals:\n          - |\n"
+        ));
+        assert_eq!(items[0].label, "States.ALL");
+        assert_eq!(items[0].insert, "States.ALL");
+        assert_eq!(items[0].range, TextRange::empty(off));
+        let flow = completions(
+            &text.replace("ErrorEquals:\n          - \n", "ErrorEquals: []\n"),
+            SourceKind::Yaml,
+            text.find("ErrorEquals").unwrap() as u32 + 14,
+        );
+        assert_eq!(labels(&items), labels(&flow));
+        let (_, off, items) = complete(&format!(
+            "{task}    Retry:\n      - ErrorEquals:\n          - States.ALL\n          - States.T|\n"
+        ));
+        let timeout = items.iter().find(|c| c.label == "States.Timeout").unwrap();
+        assert_eq!(timeout.range, TextRange::new(off - 8, off));
+        // The first state of an empty States: whole states.
+        let (_, _, items) = complete("StartAt: A\nStates:\n  |\n");
+        assert_eq!(items[0].label, "Task state");
+        // Not where a value is meant: a multi-line Comment stays a value.
+        let (_, _, items) = complete(&format!("{task}    Comment:\n      Hello|\n"));
+        assert!(items.is_empty(), "{items:?}");
+    }
+
+    #[test]
+    fn snippets_become_plain_text() {
+        assert_eq!(snippet_to_plain("\"Next\": \"$1\""), "\"Next\": \"\"");
+        assert_eq!(
+            snippet_to_plain("\"${1:Task}\": {\"Type\": \"${2|A,B|}\"}"),
+            "\"Task\": {\"Type\": \"A\"}"
+        );
+        assert_eq!(snippet_to_plain("\\$uppercase($1)"), "$uppercase()");
+        assert_eq!(snippet_to_plain("${1:0}"), "0");
+    }
+
+    /// Without snippets, a multi-line item carries the full indentation of its lines,
+    /// so what it opens nests under the key it inserts.
+    #[test]
+    fn plain_text_items_are_indented_for_their_line() {
+        let (text, off) = at(
+            "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Next: B\n    |\n  B:\n    Type: Succeed\n",
+        );
+        let items = completions(&text, SourceKind::Yaml, off);
+        let plain = |label: &str| {
+            let c = items.iter().find(|c| c.label == label).unwrap();
+            plain_insert(&text, SourceKind::Yaml, c)
+        };
+        assert_eq!(plain("Retry"), "Retry:\n      - ");
+        assert_eq!(plain("Parameters"), "Parameters:\n      ");
+        assert_eq!(plain("Comment"), "Comment: ");
+        // The first key of a sequence item: below the key, not the dash.
+        let (text, off) = at(
+            "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    End: true\n    Catch:\n      - |\n",
+        );
+        let items = completions(&text, SourceKind::Yaml, off);
+        let e = items.iter().find(|c| c.label == "ErrorEquals").unwrap();
+        assert_eq!(
+            plain_insert(&text, SourceKind::Yaml, e),
+            "ErrorEquals:\n          - "
+        );
+        // A whole state: tabs become spaces, below the state's name.
+        let (text, off) = at("StartAt: A\nStates:\n  A:\n    Type: Succeed\n  |\n");
+        let items = completions(&text, SourceKind::Yaml, off);
+        let wait = items.iter().find(|c| c.label == "Wait state").unwrap();
+        assert_eq!(
+            plain_insert(&text, SourceKind::Yaml, wait),
+            "Wait:\n    Type: Wait\n    Seconds: 10\n    Next: \"\""
+        );
+        // JSON: the line's indentation.
+        let (text, off) = at("{\"StartAt\": \"A\", \"States\": {\n    |\n}}");
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(
+            plain_insert(&text, SourceKind::Json, &items[5]),
+            "\"Fail\": {\n      \"Type\": \"Fail\",\n      \"Error\": \"Error\",\n      \"Cause\": \"\"\n    }"
+        );
+    }
+
     /// In an optimized integration's Parameters: its request fields, the required ones
     /// first, none already written; nothing inside a field's own value.
     #[test]
@@ -1356,6 +1675,30 @@ mod tests {
         let pass = items.iter().find(|c| c.label == "Pass").unwrap();
         assert_eq!(&text[pass.range.as_usize()], "\"Pa");
         assert_eq!(pass.insert, "\"Pass\"");
+    }
+
+    /// A key begun with a lone quote before the object's `}`: the item replaces only
+    /// the quote, so the brace and the comma stay and the document is JSON again.
+    #[test]
+    fn an_unterminated_key_keeps_the_closing_brace() {
+        let (text, off) = at(
+            "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n    \"B\": {\"Type\": \"Succeed\", \"|},\n    \"C\": {\"Type\": \"Succeed\"}\n  }\n}\n",
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let comment = items.iter().find(|c| c.label == "Comment").unwrap();
+        assert_eq!(comment.range, TextRange::new(off - 1, off));
+        assert_eq!(comment.insert, "\"Comment\": \"$1\"");
+        assert!(items.iter().all(|c| c.range == comment.range));
+        let mut edited = text.clone();
+        edited.replace_range(comment.range.as_usize(), &comment.insert.replace("$1", ""));
+        assert!(
+            edited.contains("\"B\": {\"Type\": \"Succeed\", \"Comment\": \"\"},\n"),
+            "{edited}"
+        );
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&edited).is_ok(),
+            "{edited}"
+        );
     }
 
     #[test]

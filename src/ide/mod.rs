@@ -20,7 +20,7 @@ pub mod terraform;
 mod tokens;
 mod variables;
 
-pub use complete::{Completion, CompletionKind, completions};
+pub use complete::{Completion, CompletionKind, completions, plain_insert};
 pub use format::{FormatOptions, edits_within, format_json};
 pub use format_yaml::format_yaml;
 pub use hierarchy::{Call, incoming_calls, outgoing_calls, prepare_call_hierarchy};
@@ -141,6 +141,11 @@ pub(crate) fn locate(
     machine: &StateMachine<'_, '_>,
     offset: u32,
 ) -> Option<Cursor> {
+    if kind == SourceKind::Yaml
+        && let Some(cursor) = yaml_block_start(text, root, machine, offset)
+    {
+        return Some(cursor);
+    }
     let steps = root.find_at(offset);
     // The nodes from the root down, and the key under which each was reached.
     let mut stack: Vec<&Node<'_>> = vec![root];
@@ -267,6 +272,102 @@ pub(crate) fn locate(
         }),
         _ => None,
     }
+}
+
+/// A word typed where a YAML block collection starts, which the reader cannot place
+/// yet: the first item of a sequence (`Retry:\n  - |`, `ErrorEquals:\n  - |`) or the
+/// first key of a mapping (a new state's body, `X:\n    |`). The key that owns the
+/// collection is the nearest line above that is less indented (a sequence may also
+/// stand at its key's column); what it names decides the slot. `None` elsewhere, and
+/// for keys whose value no item completes.
+fn yaml_block_start(
+    text: &str,
+    root: &Node<'_>,
+    machine: &StateMachine<'_, '_>,
+    offset: u32,
+) -> Option<Cursor> {
+    let (token, _) = token_around(text, offset);
+    let start = line_start(text, token.start as usize);
+    let lead = &text[start..token.start as usize];
+    let rest = text[token.end as usize..].split('\n').next().unwrap_or("");
+    if !rest.trim().is_empty() {
+        return None;
+    }
+    let indent = column_of(lead);
+    let dash = match lead[indent..].strip_prefix('-') {
+        Some(after) if after.starts_with(' ') && after.trim().is_empty() => true,
+        None if lead[indent..].is_empty() => false,
+        _ => return None,
+    };
+    // The lines above, nearest first, blank lines and comments left out.
+    let mut above = text[..start]
+        .rsplit('\n')
+        .skip(1)
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let owner = if dash {
+        // Past the earlier items of the sequence and what they hold.
+        above.find(|l| {
+            let c = column_of(l);
+            c < indent || (c == indent && !l[c..].starts_with('-'))
+        })?
+    } else {
+        above.next().filter(|l| column_of(l) < indent)?
+    };
+    let owner = owner.trim_end_matches([' ', '\t', '\r']);
+    if !owner.ends_with(':') {
+        return None;
+    }
+    // `owner` is a slice of `text`: the offset of its colon.
+    let colon = owner.as_ptr() as usize - text.as_ptr() as usize + owner.len() - 1;
+    let key = key_before(text, colon)?;
+    let (node, ancestors) = yaml_block_at(text, root, offset, key_column(text, colon))?;
+    let parent = classify(machine, node, &ancestors);
+    let key_slot = |container| {
+        Some(Cursor {
+            container,
+            slot: Slot::Key {
+                range: token,
+                current: None,
+                has_colon: false,
+            },
+        })
+    };
+    match (parent, key.as_str(), dash) {
+        (Container::State(id), "Retry", true) => key_slot(Container::Retrier(id)),
+        (Container::State(id), "Catch", true) => key_slot(Container::Catcher(id)),
+        (Container::State(state), "Choices", true) => key_slot(Container::ChoiceRule {
+            state,
+            nested: false,
+        }),
+        (Container::ChoiceRule { state, .. }, "And" | "Or", true)
+        | (Container::ChoiceRule { state, .. }, "Not", false) => key_slot(Container::ChoiceRule {
+            state,
+            nested: true,
+        }),
+        (Container::Machine(scope), "States", false) => key_slot(Container::States(scope)),
+        (Container::States(scope), name, false) => {
+            let state = machine
+                .scope(scope)
+                .states
+                .iter()
+                .find(|s| s.name == name)?;
+            key_slot(Container::State(state.id))
+        }
+        (Container::Other, ..) | (_, _, false) => None,
+        (container, _, true) => Some(Cursor {
+            container,
+            slot: Slot::Value {
+                key,
+                range: token,
+                in_array: true,
+            },
+        }),
+    }
+}
+
+/// The indentation of a line (its leading spaces).
+fn column_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 /// The byte offset where the line holding `i` starts.

@@ -262,10 +262,17 @@ pub fn rename(
         return rename(&e.inner.text, e.kind, e.offset, new_name)?
             .into_iter()
             .map(|edit| {
-                e.inner
-                    .map
-                    .edit(&e.inner.text, text, edit.range, &edit.replacement)
-                    .map(|(range, replacement)| Edit { range, replacement })
+                let map = &e.inner.map;
+                map.edit(&e.inner.text, text, edit.range, &edit.replacement)
+                    .map(|(range, replacement)| Edit {
+                        range,
+                        // A new name in an `Fn::Sub` template is literal text there.
+                        replacement: if map.in_sub(edit.range.start) {
+                            crate::embed::template::escape_sub(&replacement)
+                        } else {
+                            replacement
+                        },
+                    })
                     .ok_or_else(|| {
                         "this state name cannot be renamed inside the definition string".to_string()
                     })
@@ -554,6 +561,28 @@ mod tests {
             "a state name should not start or end with white space"
         );
         assert!(prepare_rename(TEXT, SourceKind::Json, 3).is_none());
+    }
+
+    /// In an `Fn::Sub` template `${` starts a substitution: a new name holding it is
+    /// written `${!`, which CloudFormation reads back as `${`. A DefinitionString that
+    /// is no `Fn::Sub` keeps it as it is.
+    #[test]
+    fn rename_in_a_sub_template_escapes_the_new_name() {
+        let template = |value: &str| {
+            format!(
+                "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: {value}\n        {{\"StartAt\": \"A\", \"States\": {{\n          \"A\": {{\"Type\": \"Pass\", \"Next\": \"Ende\"}},\n          \"Ende\": {{\"Type\": \"Succeed\"}}}}}}\n"
+            )
+        };
+        for (value, written) in [("!Sub |", "\"Cost ${!x}\""), ("|", "\"Cost ${x}\"")] {
+            let text = template(value);
+            let off = text.rfind("\"Ende\"").unwrap() as u32 + 2;
+            let edits = rename(&text, SourceKind::Yaml, off, "Cost ${x}").unwrap();
+            assert_eq!(edits.len(), 2, "{value}");
+            for e in &edits {
+                assert_eq!(e.replacement, written, "{value}");
+                assert_eq!(&text[e.range.as_usize()], "\"Ende\"");
+            }
+        }
     }
 
     #[test]

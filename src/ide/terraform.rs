@@ -41,6 +41,24 @@ pub fn view_at(text: &str, offset: u32) -> Option<String> {
         .map(|b| masked(text, b))
 }
 
+/// Rename in a heredoc definition, read as [`view_at`] reads it: [`super::rename`], with
+/// the new text escaped for the Terraform template that a heredoc is (where `${` and
+/// `%{` would start an interpolation or a directive).
+pub fn rename(
+    view: &str,
+    offset: u32,
+    new_name: &str,
+) -> Result<Vec<crate::diagnostics::Edit>, String> {
+    let edits = super::rename(view, SourceKind::Json, offset, new_name)?;
+    Ok(edits
+        .into_iter()
+        .map(|e| crate::diagnostics::Edit {
+            replacement: terraform::escape_template(&e.replacement),
+            ..e
+        })
+        .collect())
+}
+
 /// Every heredoc definition, masked (for analyses of the whole document).
 pub fn views(text: &str) -> Vec<String> {
     heredocs(text)
@@ -164,6 +182,32 @@ mod tests {
 
     fn at(text: &str, r: TextRange) -> &str {
         &text[r.as_usize()]
+    }
+
+    /// A heredoc is a Terraform template: a new name holding `${` or `%{` is written
+    /// with Terraform's escapes, so that the deployed name is the one typed.
+    #[test]
+    fn rename_escapes_the_new_name_for_the_heredoc() {
+        let view = view_at(TF, TF.find("\"Next\"").unwrap() as u32).unwrap();
+        let at_b = TF.find("\"B\"}").unwrap() as u32 + 1;
+        for (name, written) in [
+            ("Cost ${x}", "\"Cost $${x}\""),
+            ("Pct %{y}", "\"Pct %%{y}\""),
+            ("Plain", "\"Plain\""),
+        ] {
+            let edits = rename(&view, at_b, name).unwrap();
+            assert_eq!(edits.len(), 2, "{name}");
+            for e in &edits {
+                assert_eq!(e.replacement, written);
+                assert_eq!(at(TF, e.range), "\"B\"");
+            }
+            let mut renamed = TF.to_string();
+            for e in edits.iter().rev() {
+                renamed.replace_range(e.range.as_usize(), &e.replacement);
+            }
+            let json = crate::embed::terraform::unescape_template(&renamed);
+            assert!(json.contains(&format!("\"Next\": \"{name}\"")), "{json}");
+        }
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn diagnostic(d: &Diagnostic, doc: &Document, uri: &Uri) -> lsp::Diagnostic 
 }
 
 /// A completion candidate as an LSP item. `index` keeps our order; without snippet
-/// support in the client, snippets become plain text.
+/// support in the client, snippets become plain text ([`ide::plain_insert`]).
 pub fn completion(
     c: &ide::Completion,
     doc: &Document,
@@ -93,15 +93,14 @@ pub fn completion(
         ide::CompletionKind::Function => lsp::CompletionItemKind::FUNCTION,
         ide::CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
     };
-    let (new_text, format) = if c.snippet && snippets {
-        (c.insert.clone(), lsp::InsertTextFormat::SNIPPET)
-    } else if c.snippet {
-        (
-            snippet_to_plain(&c.insert),
-            lsp::InsertTextFormat::PLAIN_TEXT,
-        )
+    // A plain text carries its lines' full indentation: the client must insert it as
+    // it is (Neovim does; others would indent it once more).
+    let (new_text, format, mode) = if c.snippet && snippets {
+        (c.insert.clone(), lsp::InsertTextFormat::SNIPPET, None)
     } else {
-        (c.insert.clone(), lsp::InsertTextFormat::PLAIN_TEXT)
+        let text = ide::plain_insert(&doc.text, doc.kind, c);
+        let mode = text.contains('\n').then_some(lsp::InsertTextMode::AS_IS);
+        (text, lsp::InsertTextFormat::PLAIN_TEXT, mode)
     };
     lsp::CompletionItem {
         label: c.label.clone(),
@@ -114,69 +113,13 @@ pub fn completion(
         sort_text: Some(format!("{index:04}")),
         filter_text: Some(c.filter.clone()),
         insert_text_format: Some(format),
+        insert_text_mode: mode,
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
             range: doc.range(c.range),
             new_text,
         })),
         ..Default::default()
     }
-}
-
-/// Removes snippet syntax: `${1:default}` → `default`, `${1|a,b|}` → `a`, `$1` → ``,
-/// `\$` → `$`.
-pub fn snippet_to_plain(snippet: &str) -> String {
-    let mut out = String::with_capacity(snippet.len());
-    let mut chars = snippet.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some(n) = chars.next() {
-                    out.push(n);
-                }
-            }
-            '$' if chars.peek() == Some(&'{') => {
-                chars.next();
-                while chars.peek().is_some_and(char::is_ascii_digit) {
-                    chars.next();
-                }
-                match chars.next() {
-                    Some(':') => {
-                        let mut depth = 0;
-                        for n in chars.by_ref() {
-                            match n {
-                                '}' if depth == 0 => break,
-                                '{' => depth += 1,
-                                '}' => depth -= 1,
-                                _ => {}
-                            }
-                            if n != '$' {
-                                out.push(n);
-                            }
-                        }
-                    }
-                    Some('|') => {
-                        let mut first = true;
-                        for n in chars.by_ref() {
-                            match n {
-                                '}' => break,
-                                ',' | '|' => first = false,
-                                _ if first => out.push(n),
-                                _ => {}
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
-                while chars.peek().is_some_and(char::is_ascii_digit) {
-                    chars.next();
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be set, even to None.
@@ -461,17 +404,6 @@ mod tests {
         assert!(fuzzy_match("Open support case", ""));
         assert!(!fuzzy_match("Open support case", "escalate"));
         assert!(!fuzzy_match("Assign", "assignee"));
-    }
-
-    #[test]
-    fn snippets_become_plain_text() {
-        assert_eq!(snippet_to_plain("\"Next\": \"$1\""), "\"Next\": \"\"");
-        assert_eq!(
-            snippet_to_plain("\"${1:Task}\": {\"Type\": \"${2|A,B|}\"}"),
-            "\"Task\": {\"Type\": \"A\"}"
-        );
-        assert_eq!(snippet_to_plain("\\$uppercase($1)"), "$uppercase()");
-        assert_eq!(snippet_to_plain("${1:0}"), "0");
     }
 
     #[test]

@@ -973,8 +973,15 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(p) else {
             return Ok(None);
         };
-        let result = guard(|| Some(ide::rename(&doc.text, doc.kind, offset, &params.new_name)))
-            .unwrap_or_else(|| Err("rename failed".to_string()));
+        let new_name = &params.new_name;
+        let result = guard(|| {
+            Some(if doc.terraform {
+                ide::terraform::rename(&doc.text, offset, new_name)
+            } else {
+                ide::rename(&doc.text, doc.kind, offset, new_name)
+            })
+        })
+        .unwrap_or_else(|| Err("rename failed".to_string()));
         match result {
             Ok(edits) => {
                 let mut changes = std::collections::HashMap::new();
