@@ -5,12 +5,14 @@ use crate::syntax::{SourceKind, SyntaxErrorKind, TextRange};
 declare_rule! {
     /// ## What it does
     /// Reports JSON5-style extensions in a JSON definition: comments, trailing commas,
-    /// single-quoted strings and unquoted keys.
+    /// single-quoted strings and unquoted keys; and in YAML, a second document (`---`)
+    /// after the definition.
     ///
     /// ## Why is this bad?
     /// Step Functions parses definitions as strict JSON and rejects these
     /// (`INVALID_JSON_DESCRIPTION`). asl-lint reads them so that the rest of the file is
-    /// still checked.
+    /// still checked. A YAML file holds one definition: the tools that deploy it read
+    /// the first document only, or refuse the file.
     ///
     /// ## Example
     /// ```json
