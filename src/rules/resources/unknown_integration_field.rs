@@ -317,7 +317,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             });
             continue;
         }
-        for (name, m) in unknown {
+        let suggestions: Vec<Option<&'static str>> = unknown.iter().map(|(n, _)| near(n)).collect();
+        for (&(name, m), &suggested) in unknown.iter().zip(&suggestions) {
             let d = sink.report(
                 m.key_range,
                 format!(
@@ -325,7 +326,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     state.name
                 ),
             );
-            match near(name) {
+            match suggested {
                 Some(meant) => {
                     d.help = Some(format!("did you mean \"{meant}\"?"));
                     // Not onto a field the request has, in either form (`Subject`,
@@ -333,7 +334,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     let taken = request
                         .iter()
                         .any(|o| o.key.strip_suffix(".$").unwrap_or(&o.key) == meant);
-                    if !taken {
+                    // Nor when another misspelt field would be renamed to it as well
+                    // (`queueUrl` and `QUEUEURL`): which one was meant is a guess.
+                    let rivals = suggestions.iter().filter(|&&n| n == Some(meant)).count();
+                    if !taken && rivals == 1 {
                         d.fixes.extend(rename_key(ctx.source, m, name, meant));
                     }
                 }
@@ -409,6 +413,11 @@ mod tests {
                 (r#""MessageStructur""#, true)
             ]
         );
+        // Two misspellings of one field: which one was meant is a guess.
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"queueUrl": "q", "QUEUEURL": "r", "MessageBody": "m"}, "End": true}}}"#;
+        let found = located_fixes(text, SourceKind::Json, "ASL417");
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|(_, _, fix)| fix.is_none()));
     }
 
     #[test]

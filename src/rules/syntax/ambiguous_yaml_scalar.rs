@@ -132,9 +132,15 @@ fn yaml11(token: &str) -> Option<String> {
         if octal.bytes().any(|b| b > b'7') {
             return Some("text".into());
         }
-        i64::from_str_radix(&octal, 8).ok()?
+        let value = i64::from_str_radix(&octal, 8).ok()?;
+        // `07`, `00`: the same number either way.
+        if digits.replace('_', "").parse::<i64>().ok() == Some(value) {
+            return None;
+        }
+        value
     } else if digits.contains(':')
-        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        // YAML 1.1 sexagesimal numbers start with 1 to 9 (`09:30` is text there too).
+        && digits.bytes().next().is_some_and(|b| matches!(b, b'1'..=b'9'))
         && digits.split(':').skip(1).all(|p| {
             !p.is_empty()
                 && p.len() <= 2
@@ -203,7 +209,8 @@ mod tests {
         assert_eq!(yaml11("1:02:03").as_deref(), Some("the number 3723"));
         assert_eq!(yaml11("2:7").as_deref(), Some("the number 127"));
         for same in [
-            "true", "y", "10", "0", "0.5", "\"yes\"", "'no'", "12:75", "a:1", "1:", "0x1F", "yess",
+            "09:30", "0:30", "00:00", "07", "00", "-05", "true", "y", "10", "0", "0.5", "\"yes\"",
+            "'no'", "12:75", "a:1", "1:", "0x1F", "yess",
         ] {
             assert_eq!(yaml11(same), None, "{same}");
         }
