@@ -154,50 +154,88 @@ pub fn walk_skips(name: &str) -> bool {
 }
 
 /// The ignore files a directory walk obeys inside a Git work tree, as `git status`
-/// obeys them: the global excludes file (`core.excludesFile`), `.git/info/exclude`, and
-/// each folder's `.gitignore`, the innermost that matches deciding (`!pattern`
-/// re-includes). Outside a work tree nothing is ignored, as Git ignores nothing there.
-/// Generated output (`cdk.out/`, `.aws-sam/build/`) is gitignored in most projects, so
-/// a walk does not lint copies of the definitions.
+/// obeys them: the global excludes file (`core.excludesFile`), the repository's
+/// `info/exclude`, and each folder's `.gitignore`, the innermost that matches deciding
+/// (`!pattern` re-includes). Outside a work tree nothing is ignored, as Git ignores
+/// nothing there; a work tree met during a walk (a project folder under the one named,
+/// a nested repository) brings its own rules. Generated output (`cdk.out/`,
+/// `.aws-sam/build/`) is gitignored in most projects, so a walk does not lint copies
+/// of the definitions. (`Default`: a walk that ignores nothing.)
 #[derive(Default)]
 pub struct GitIgnores {
     /// Outermost first.
     levels: Vec<ignore::gitignore::Gitignore>,
+    /// False: Git's rules are not wanted (`--no-respect-gitignore`).
+    enabled: bool,
+}
+
+/// What [`GitIgnores::enter`] did, for [`GitIgnores::leave`] to undo.
+pub enum Entered {
+    Nothing,
+    /// The folder's `.gitignore` was added.
+    Pushed,
+    /// The folder is the root of a work tree: these rules of the folders around it
+    /// come back when the walk leaves it.
+    Repository(Vec<ignore::gitignore::Gitignore>),
 }
 
 impl GitIgnores {
     /// The rules in force in folder `dir`, where a walk starts: those of the work tree
     /// around it and every `.gitignore` from the work tree's root down to `dir`.
     pub fn at(dir: &Path) -> GitIgnores {
-        use ignore::gitignore::GitignoreBuilder;
-        let mut this = GitIgnores::default();
+        let mut this = GitIgnores {
+            levels: Vec::new(),
+            enabled: true,
+        };
         let Ok(dir) = std::path::absolute(dir) else {
             return this;
         };
         let Some(root) = dir.ancestors().find(|a| a.join(".git").exists()) else {
             return this;
         };
-        this.levels
-            .push(GitignoreBuilder::new(root).build_global().0);
-        let mut exclude = GitignoreBuilder::new(root);
-        exclude.add(root.join(".git").join("info").join("exclude"));
-        if let Ok(g) = exclude.build() {
-            this.levels.push(g);
-        }
+        this.levels = repository_rules(root);
         let mut chain: Vec<&Path> = dir.ancestors().take_while(|a| *a != root).collect();
-        chain.push(root);
-        for folder in chain.into_iter().rev() {
-            this.enter(folder);
+        chain.reverse();
+        for folder in chain {
+            this.push_gitignore(folder);
         }
         this
     }
 
     /// Enters a folder of the walk: its `.gitignore` counts until the matching
-    /// [`GitIgnores::leave`]. Returns what to give `leave`.
-    pub fn enter(&mut self, dir: &Path) -> bool {
-        if self.levels.is_empty() {
-            return false;
+    /// [`GitIgnores::leave`]; a work tree's root replaces the rules around it.
+    pub fn enter(&mut self, dir: &Path) -> Entered {
+        if !self.enabled {
+            return Entered::Nothing;
         }
+        if dir.join(".git").exists() {
+            let Ok(root) = std::path::absolute(dir) else {
+                return Entered::Nothing;
+            };
+            return Entered::Repository(std::mem::replace(
+                &mut self.levels,
+                repository_rules(&root),
+            ));
+        }
+        if self.levels.is_empty() || !self.push_gitignore(dir) {
+            return Entered::Nothing;
+        }
+        Entered::Pushed
+    }
+
+    /// Leaves the folder [`GitIgnores::enter`] entered.
+    pub fn leave(&mut self, entered: Entered) {
+        match entered {
+            Entered::Nothing => {}
+            Entered::Pushed => {
+                self.levels.pop();
+            }
+            Entered::Repository(outer) => self.levels = outer,
+        }
+    }
+
+    /// Adds `dir`'s `.gitignore`, when it has one.
+    fn push_gitignore(&mut self, dir: &Path) -> bool {
         let file = dir.join(".gitignore");
         if !file.is_file() {
             return false;
@@ -205,16 +243,8 @@ impl GitIgnores {
         let Ok(file) = std::path::absolute(file) else {
             return false;
         };
-        let (g, _) = ignore::gitignore::Gitignore::new(file);
-        self.levels.push(g);
+        self.levels.push(ignore::gitignore::Gitignore::new(file).0);
         true
-    }
-
-    /// Leaves the folder [`GitIgnores::enter`] entered.
-    pub fn leave(&mut self, entered: bool) {
-        if entered {
-            self.levels.pop();
-        }
     }
 
     /// True when the walk passes over `path` (a file, or a folder and all under it).
@@ -234,6 +264,40 @@ impl GitIgnores {
         }
         false
     }
+}
+
+/// The rules of the work tree whose root is `root` (absolute): the global excludes
+/// file, the repository's `info/exclude` (in the shared repository of a linked work
+/// tree or submodule, whose `.git` is a file naming it) and `root`'s `.gitignore`.
+fn repository_rules(root: &Path) -> Vec<ignore::gitignore::Gitignore> {
+    use ignore::gitignore::{Gitignore, GitignoreBuilder};
+    let dot_git = root.join(".git");
+    let git_dir = if dot_git.is_dir() {
+        Some(dot_git)
+    } else {
+        std::fs::read_to_string(&dot_git).ok().and_then(|text| {
+            let named = text.trim().strip_prefix("gitdir:")?.trim().to_string();
+            Some(root.join(named))
+        })
+    };
+    // A linked work tree's git dir names the shared one in `commondir`.
+    let common = git_dir.map(|g| match std::fs::read_to_string(g.join("commondir")) {
+        Ok(c) => g.join(c.trim()),
+        Err(_) => g,
+    });
+    let mut levels = vec![GitignoreBuilder::new(root).build_global().0];
+    if let Some(common) = common {
+        let mut exclude = GitignoreBuilder::new(root);
+        exclude.add(common.join("info").join("exclude"));
+        if let Ok(g) = exclude.build() {
+            levels.push(g);
+        }
+    }
+    let file = root.join(".gitignore");
+    if file.is_file() {
+        levels.push(Gitignore::new(file).0);
+    }
+    levels
 }
 
 #[cfg(test)]
@@ -261,6 +325,50 @@ mod tests {
             "is larger than 512 MiB"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A walk from outside a work tree takes up its rules on entering it; a nested
+    /// repository has its own; a linked work tree's `info/exclude` is the shared one.
+    #[test]
+    fn work_trees_met_during_a_walk_bring_their_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let outer = dir.path();
+        let repo = outer.join("repo");
+        std::fs::create_dir_all(repo.join(".git/info")).unwrap();
+        std::fs::write(repo.join(".gitignore"), "cdk.out/\n").unwrap();
+        std::fs::write(repo.join(".git/info/exclude"), "scratch/\n").unwrap();
+        let mut walk = GitIgnores::at(outer);
+        assert!(!walk.ignores(&repo.join("cdk.out"), true));
+        let entered = walk.enter(&repo);
+        assert!(walk.ignores(&repo.join("cdk.out"), true));
+        assert!(walk.ignores(&repo.join("scratch"), true));
+        // A nested repository: the outer rules stop at its root, its own apply.
+        let inner = repo.join("vendor/lib");
+        std::fs::create_dir_all(inner.join(".git/info")).unwrap();
+        std::fs::write(inner.join(".git/info/exclude"), "gen/\n").unwrap();
+        let nested = walk.enter(&inner);
+        assert!(!walk.ignores(&inner.join("cdk.out"), true));
+        assert!(walk.ignores(&inner.join("gen"), true));
+        walk.leave(nested);
+        assert!(walk.ignores(&repo.join("cdk.out"), true));
+        walk.leave(entered);
+        assert!(!walk.ignores(&outer.join("cdk.out"), true));
+        // A linked work tree: `.git` names its git dir, which names the shared one.
+        let linked = outer.join("linked");
+        std::fs::create_dir_all(repo.join(".git/worktrees/linked")).unwrap();
+        std::fs::write(repo.join(".git/worktrees/linked/commondir"), "../..\n").unwrap();
+        std::fs::create_dir_all(&linked).unwrap();
+        std::fs::write(
+            linked.join(".git"),
+            format!("gitdir: {}\n", repo.join(".git/worktrees/linked").display()),
+        )
+        .unwrap();
+        assert!(GitIgnores::at(&linked).ignores(&linked.join("scratch"), true));
+        // Not wanted: nothing is ignored, work tree or not.
+        let mut off = GitIgnores::default();
+        let entered = off.enter(&repo);
+        assert!(!off.ignores(&repo.join("cdk.out"), true));
+        off.leave(entered);
     }
 
     #[test]

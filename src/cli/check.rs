@@ -836,7 +836,7 @@ impl Walk<'_> {
                 if respect {
                     *ignores = crate::files::GitIgnores::at(path);
                 }
-                false
+                crate::files::Entered::Nothing
             } else {
                 ignores.enter(path)
             };
