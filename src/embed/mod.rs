@@ -972,6 +972,9 @@ pub fn lint_template_with_references(
                         }
                         _ => lint_document_as(inner, &inner_doc, options, def.workflow),
                     };
+                    // Text that CloudFormation passes on as it is, not YAML it reads
+                    // (YAML here is ASL808).
+                    inner_out.retain(|d| d.code != "ASL006");
                     if env.placeholders == PlaceholderMode::Unknown && enabled("ASL801") {
                         let mut seen = HashSet::new();
                         for (range, name) in template::placeholder_tokens(inner) {

@@ -1033,3 +1033,30 @@ fn unknown_intrinsic_functions_in_a_definition_are_reported() {
         ]
     );
 }
+
+/// YAML 1.1 readings (ASL006) matter where CloudFormation reads YAML: in an inline
+/// `Definition`, not in the text of a `DefinitionString` (which is ASL808 when YAML).
+#[test]
+fn ambiguous_yaml_scalars_only_where_cloudformation_reads_them() {
+    let template = |definition: &str| {
+        format!(
+            "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      {definition}\n"
+        )
+    };
+    let codes = |text: &str| -> Vec<String> {
+        lint_yaml(text)
+            .into_iter()
+            .filter(|(code, _, _)| code == "ASL006" || code == "ASL808")
+            .map(|(code, _, at)| format!("{code} {at}"))
+            .collect()
+    };
+    let inline = template(
+        "Definition:\n        StartAt: A\n        States: {A: {Type: Pass, Result: yes, End: true}}",
+    );
+    assert_eq!(codes(&inline), ["ASL006 yes"]);
+    let text = template(
+        "DefinitionString: |\n        StartAt: A\n        States: {A: {Type: Pass, Result: yes, End: true}}",
+    );
+    assert_eq!(codes(&text).len(), 1);
+    assert!(codes(&text)[0].starts_with("ASL808"));
+}
