@@ -68,6 +68,16 @@ pub struct Reference {
     pub workflow: WorkflowType,
     /// How the deploying tool fills the file's `${...}` tokens.
     pub filling: Filling,
+    /// Whether the deploying tool reads the file as YAML 1.1 (SAM, `aws cloudformation
+    /// package`), where `yes` is a boolean (ASL006); not the Serverless Framework
+    /// (js-yaml) nor Terraform.
+    pub yaml_1_1: bool,
+}
+
+/// Whether a template is read as YAML 1.1 by the tool that deploys it: a
+/// CloudFormation or SAM template, not a Serverless Framework file (js-yaml, YAML 1.2).
+fn reads_yaml_1_1(root: Option<&Node<'_>>) -> bool {
+    root.is_none_or(|r| r.member("service").is_none())
 }
 
 /// How the tool that deploys a referenced definition file fills its `${...}` tokens.
@@ -302,6 +312,9 @@ pub fn lint_referenced(
         && may_have_placeholder(text)
     {
         unfilled_terraform_tokens(text, root, reference, &mut out);
+    }
+    if !reference.yaml_1_1 {
+        out.retain(|d| d.code != "ASL006");
     }
     apply_suppressions(text, &document, options, &mut out);
     crate::diagnostics::sort(&mut out);
@@ -657,6 +670,7 @@ pub fn deployed_definition(
                 substitutions: subs.clone(),
                 workflow: def.workflow,
                 filling: Filling::Substitutions,
+                yaml_1_1: reads_yaml_1_1(Some(root)),
             }),
             file,
             range: def.property.range(),
@@ -773,6 +787,7 @@ pub fn deployed_terraform(
             substitutions: subs,
             workflow: machine.workflow,
             filling,
+            yaml_1_1: false,
         }),
         file,
         range,
@@ -877,10 +892,7 @@ pub fn lint_template_with_references(
         meta.code.starts_with("ASL0") && meta.code != "ASL006" && options.is_enabled(meta)
     });
     // The Serverless Framework reads YAML 1.2 (js-yaml): `yes` is text to it too.
-    let yaml_1_1 = document
-        .root
-        .as_ref()
-        .is_none_or(|r| r.member("service").is_none());
+    let yaml_1_1 = reads_yaml_1_1(document.root.as_ref());
     let mut directives = suppress::from_comments(text, &document.comments);
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
     for def in definitions {
@@ -1026,6 +1038,7 @@ pub fn lint_template_with_references(
                             substitutions: def.substitutions.clone(),
                             workflow: def.workflow,
                             filling: Filling::Substitutions,
+                            yaml_1_1,
                         }),
                         Err(d) if enabled("ASL802") => out.push(*d),
                         Err(_) => {}
@@ -1306,6 +1319,7 @@ pub fn lint_terraform(
                         } else {
                             Filling::Verbatim
                         },
+                        yaml_1_1: false,
                     }),
                     Err(d) if enabled("ASL802") => out.push(*d),
                     Err(_) => {}

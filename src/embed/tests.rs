@@ -241,6 +241,7 @@ fn reference(subs: &[(&str, Option<&str>)], workflow: WorkflowType) -> Reference
             .collect(),
         workflow,
         filling: Filling::Substitutions,
+        yaml_1_1: true,
     }
 }
 
@@ -491,6 +492,7 @@ fn templates_find_existing_referenced_files_with_their_type() {
                 .collect(),
                 workflow: WorkflowType::Express,
                 filling: Filling::Substitutions,
+                yaml_1_1: true,
             },
             Reference {
                 name: "B".to_string(),
@@ -498,6 +500,7 @@ fn templates_find_existing_referenced_files_with_their_type() {
                 substitutions: Substitutions::new(),
                 workflow: WorkflowType::Standard,
                 filling: Filling::Substitutions,
+                yaml_1_1: true,
             },
         ]
     );
@@ -1059,4 +1062,29 @@ fn ambiguous_yaml_scalars_only_where_cloudformation_reads_them() {
     );
     assert_eq!(codes(&text).len(), 1);
     assert!(codes(&text)[0].starts_with("ASL808"));
+}
+
+/// A file that a Serverless Framework file names (`${file(...)}`) is read by js-yaml,
+/// YAML 1.2: no ASL006 there. A SAM `DefinitionUri` file is read as YAML 1.1.
+#[test]
+fn referenced_yaml_1_1_readings_follow_the_deploying_tool() {
+    let text = "StartAt: A\nStates:\n  A: {Type: Pass, Result: yes, End: true}\n";
+    let codes = |yaml_1_1: bool| -> Vec<&str> {
+        let r = Reference {
+            yaml_1_1,
+            ..reference(&[], WorkflowType::Standard)
+        };
+        lint_referenced(
+            text,
+            SourceKind::Yaml,
+            &r,
+            &LintOptions::default(),
+            &Environment::default(),
+        )
+        .into_iter()
+        .map(|d| d.code)
+        .collect()
+    };
+    assert_eq!(codes(true), ["ASL006"]);
+    assert!(codes(false).is_empty());
 }
