@@ -1086,6 +1086,9 @@ pub fn lint_template_with_references(
     if enabled("ASL809") {
         unknown_functions(document, &mut out);
     }
+    if enabled("ASL810") && document.kind == SourceKind::Yaml {
+        yaml_aliases(text, document, &mut out);
+    }
     suppress::apply(&mut out, &mut directives, text, options);
     out
 }
@@ -1137,6 +1140,90 @@ fn unknown_functions(document: &Document<'_>, out: &mut Vec<Diagnostic>) {
             });
             out.push(d);
         }
+    }
+}
+
+/// Reports (ASL810) the YAML aliases (`*name`) and merge keys (`<<`) in the definitions
+/// of a CloudFormation template, which the service refuses. Not in a SAM template
+/// (`sam deploy` expands them) nor in a Serverless Framework file.
+fn yaml_aliases(text: &str, document: &Document<'_>, out: &mut Vec<Diagnostic>) {
+    let sam = document
+        .root
+        .as_ref()
+        .and_then(|r| r.get("Transform"))
+        .is_some_and(|t| match &t.value {
+            Value::String(s) => s.starts_with("AWS::Serverless"),
+            Value::Array(items) => items
+                .iter()
+                .any(|i| i.as_str().is_some_and(|s| s.starts_with("AWS::Serverless"))),
+            _ => false,
+        });
+    if sam {
+        return;
+    }
+    let mut found: Vec<TextRange> = Vec::new();
+    for node in definition_properties(document) {
+        let mut stack = vec![(node, 0usize)];
+        while let Some((n, depth)) = stack.pop() {
+            if depth > 256 {
+                continue;
+            }
+            if text
+                .get(n.range.as_usize())
+                .is_some_and(|t| t.starts_with('*'))
+            {
+                found.push(n.range);
+                continue;
+            }
+            match &n.value {
+                Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+                Value::Object(members) => {
+                    stack.extend(members.iter().map(|m| (&m.value, depth + 1)));
+                }
+                Value::Tagged(t) => stack.push((&t.node, depth + 1)),
+                _ => {}
+            }
+        }
+        // Merge keys leave no node: find them in the text (a `<<:` key of a line).
+        let start = node.range.start as usize;
+        let Some(region) = text.get(node.range.as_usize()) else {
+            continue;
+        };
+        let mut offset = 0;
+        for line in region.split_inclusive('\n') {
+            let body = line.trim_start_matches([' ', '\t']);
+            let body = body.strip_prefix("- ").map_or(body, |b| b.trim_start());
+            // (Only a merge of aliases: an anchor alone is accepted.)
+            if let Some(rest) = body.strip_prefix("<<")
+                && let Some(value) = rest.trim_start().strip_prefix(':')
+                && (value.trim_start().starts_with('*')
+                    || value.trim_start().starts_with('[') && value.contains('*'))
+            {
+                let at = start + offset + (line.len() - body.len());
+                found.push(TextRange::from_usize(at, at + 2));
+            }
+            offset += line.len();
+        }
+    }
+    found.sort_by_key(|r| r.start);
+    found.dedup();
+    for range in found {
+        let what = if text.get(range.as_usize()) == Some("<<") {
+            "a YAML merge key"
+        } else {
+            "a YAML alias"
+        };
+        let mut d = report(
+            "ASL810",
+            range,
+            format!(
+                "CloudFormation refuses {what} in a template (\"YAML aliases are not allowed in CloudFormation templates\")"
+            ),
+        );
+        d.help = Some(
+            "deploy through `aws cloudformation package` (or `sam deploy`), which writes the values out, or write them out here".into(),
+        );
+        out.push(d);
     }
 }
 

@@ -1088,3 +1088,20 @@ fn referenced_yaml_1_1_readings_follow_the_deploying_tool() {
     assert_eq!(codes(true), ["ASL006"]);
     assert!(codes(false).is_empty());
 }
+
+/// Aliases and merges of aliases in a CloudFormation definition (ASL810); a SAM
+/// template is expanded by `sam deploy`, and an anchor alone is accepted.
+#[test]
+fn yaml_aliases_in_a_cloudformation_definition() {
+    let body = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: &a {Type: Pass, Next: B}\n          B:\n            <<: *a\n            Next: C\n          C:\n            <<: {Type: Pass}\n            End: true\n          D: *a\n";
+    let found = |text: &str| -> Vec<String> {
+        lint_yaml(text)
+            .into_iter()
+            .filter(|(code, _, _)| code == "ASL810")
+            .map(|(_, _, at)| at)
+            .collect()
+    };
+    assert_eq!(found(body), ["<<", "*a"]);
+    let sam = format!("Transform: AWS::Serverless-2016-10-31\n{body}");
+    assert!(found(&sam).is_empty());
+}

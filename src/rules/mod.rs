@@ -513,6 +513,7 @@ pub static RULES: &[&Rule] = &[
     &templates::undefined_template_reference::RULE,
     &templates::invalid_definition_string::RULE,
     &templates::unknown_intrinsic_function::RULE,
+    &templates::yaml_alias_in_template::RULE,
 ];
 
 /// Error rules about definitions that Step Functions deploys but that fail when the

@@ -13,6 +13,7 @@ pub mod unknown_suppression_code;
 pub mod unreadable_definition;
 pub mod unresolved_placeholder;
 pub mod unused_suppression;
+pub mod yaml_alias_in_template;
 
 use crate::rules::{LintContext, Sink};
 
