@@ -1163,27 +1163,16 @@ fn yaml_aliases(text: &str, document: &Document<'_>, out: &mut Vec<Diagnostic>) 
     }
     let mut found: Vec<TextRange> = Vec::new();
     for node in definition_properties(document) {
-        let mut stack = vec![(node, 0usize)];
-        while let Some((n, depth)) = stack.pop() {
-            if depth > 256 {
-                continue;
-            }
-            if text
-                .get(n.range.as_usize())
-                .is_some_and(|t| t.starts_with('*'))
-            {
-                found.push(n.range);
-                continue;
-            }
-            match &n.value {
-                Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-                Value::Object(members) => {
-                    stack.extend(members.iter().map(|m| (&m.value, depth + 1)));
-                }
-                Value::Tagged(t) => stack.push((&t.node, depth + 1)),
-                _ => {}
-            }
-        }
+        // (What an alias copies keeps the ranges of the anchored text.)
+        found.extend(
+            node.descendants(256)
+                .into_iter()
+                .filter(|n| {
+                    text.get(n.range.as_usize())
+                        .is_some_and(|t| t.starts_with('*'))
+                })
+                .map(|n| n.range),
+        );
         // Merge keys leave no node: find them in the text (a `<<:` key of a line).
         let start = node.range.start as usize;
         let Some(region) = text.get(node.range.as_usize()) else {

@@ -66,11 +66,7 @@ pub struct UnknownFunction {
 /// document order. YAML's own tags (`!!str`) are not functions.
 pub fn unknown_functions(node: &Node<'_>) -> Vec<UnknownFunction> {
     let mut out = Vec::new();
-    let mut stack = vec![(node, 0usize)];
-    while let Some((n, depth)) = stack.pop() {
-        if depth > 256 {
-            continue;
-        }
+    for n in node.descendants(256) {
         let (name, range) = match &n.value {
             Value::Tagged(t) if !t.tag.starts_with("!!") && !t.tag.starts_with("!<") => {
                 (t.tag.trim_start_matches('!'), t.tag_range)
@@ -78,10 +74,10 @@ pub fn unknown_functions(node: &Node<'_>) -> Vec<UnknownFunction> {
             Value::Object(members) if members.len() == 1 => {
                 match members[0].key.strip_prefix("Fn::") {
                     Some(name) => (name, members[0].key_range),
-                    None => ("", TextRange::empty(0)),
+                    None => continue,
                 }
             }
-            _ => ("", TextRange::empty(0)),
+            _ => continue,
         };
         if !name.is_empty() && !FUNCTIONS.contains(&name) && !name.starts_with("ForEach::") {
             out.push(UnknownFunction {
@@ -89,14 +85,6 @@ pub fn unknown_functions(node: &Node<'_>) -> Vec<UnknownFunction> {
                 range,
                 suggestion: crate::rules::closest_within(name, FUNCTIONS.iter().copied(), 2),
             });
-        }
-        match &n.value {
-            Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, depth + 1))),
-            Value::Object(members) => {
-                stack.extend(members.iter().rev().map(|m| (&m.value, depth + 1)));
-            }
-            Value::Tagged(t) => stack.push((&t.node, depth + 1)),
-            _ => {}
         }
     }
     out

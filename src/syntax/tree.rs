@@ -209,6 +209,26 @@ impl<'s> Node<'s> {
         }
     }
 
+    /// This node and every node below it (through objects, arrays and tags) at most
+    /// `max_depth` levels down, in document order.
+    pub fn descendants(&self, max_depth: usize) -> Vec<&Node<'s>> {
+        let mut out = Vec::new();
+        let mut stack = vec![(self, 0)];
+        while let Some((n, depth)) = stack.pop() {
+            out.push(n);
+            if depth >= max_depth {
+                continue;
+            }
+            match &n.value {
+                Value::Object(ms) => stack.extend(ms.iter().rev().map(|m| (&m.value, depth + 1))),
+                Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, depth + 1))),
+                Value::Tagged(t) => stack.push((&t.node, depth + 1)),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Every string value at or below this node, through objects and arrays at most
     /// `max_depth` levels down, in document order.
     pub fn strings(&self, max_depth: usize) -> Vec<&Node<'s>> {

@@ -1,5 +1,5 @@
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::{Node, SourceKind, Value};
+use crate::syntax::{SourceKind, Value};
 
 declare_rule! {
     /// ## What it does
@@ -63,30 +63,17 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(root) = ctx.document.root.as_ref() else {
         return;
     };
-    let mut stack = vec![(root, 0usize)];
-    while let Some((node, depth)) = stack.pop() {
-        if depth > 256 {
-            continue;
-        }
-        match &node.value {
-            Value::Object(members) => {
-                for m in members {
-                    if let Some(reading) = ctx.source.get(m.key_range.as_usize()).and_then(yaml11) {
-                        report(sink, m.key_range, ctx, reading);
-                    }
-                    stack.push((&m.value, depth + 1));
-                }
+    for node in root.descendants(256) {
+        let tokens: Vec<crate::syntax::TextRange> = match &node.value {
+            Value::Object(members) => members.iter().map(|m| m.key_range).collect(),
+            Value::Array(_) | Value::Tagged(_) => Vec::new(),
+            _ => vec![node.range],
+        };
+        for range in tokens {
+            if let Some(reading) = ctx.source.get(range.as_usize()).and_then(yaml11) {
+                report(sink, range, ctx, reading);
             }
-            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-            Value::Tagged(t) => stack.push((&t.node, depth + 1)),
-            _ => scalar(ctx, sink, node),
         }
-    }
-}
-
-fn scalar(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>, node: &Node<'_>) {
-    if let Some(reading) = ctx.source.get(node.range.as_usize()).and_then(yaml11) {
-        report(sink, node.range, ctx, reading);
     }
 }
 
