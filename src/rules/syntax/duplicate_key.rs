@@ -32,15 +32,44 @@ declare_rule! {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     for e in &ctx.document.errors {
         if let SyntaxErrorKind::DuplicateKey { first } = e.kind {
-            sink.report(
-                e.range,
-                format!("{}; only the last one takes effect", e.message),
-            )
-            .labels
-            .push(crate::diagnostics::Label {
-                range: first,
-                message: "first defined here".to_string(),
-            });
+            // Two YAML merge keys: readers combine them differently (PyYAML lets the
+            // first win, js-yaml the last).
+            let effect = if ctx.source.get(e.range.as_usize()) == Some("<<") {
+                "YAML readers apply both and differ on which value wins; write one `<<: [*a, *b]`"
+            } else {
+                "only the last one takes effect"
+            };
+            sink.report(e.range, format!("{}; {effect}", e.message))
+                .labels
+                .push(crate::diagnostics::Label {
+                    range: first,
+                    message: "first defined here".to_string(),
+                });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn two_merge_keys_are_not_said_to_keep_the_last() {
+        let text = "StartAt: P\nStates:\n  P:\n    Type: Pass\n    Result:\n      <<: {y: 2}\n      <<: {x: 1}\n    End: true\n";
+        let options = LintOptions {
+            select: vec!["ASL002".into()],
+            ..LintOptions::default()
+        };
+        let messages: Vec<String> = lint_text(text, SourceKind::Yaml, &options)
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "duplicate key \"<<\"; YAML readers apply both and differ on which value wins; write one `<<: [*a, *b]`"
+            ]
+        );
     }
 }
