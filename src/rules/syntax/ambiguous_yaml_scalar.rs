@@ -5,7 +5,8 @@ declare_rule! {
     /// ## What it does
     /// Reports an unquoted YAML value or key that YAML 1.2 and YAML 1.1 read
     /// differently: `yes`, `no`, `on`, `off` (any case), a number with a leading zero
-    /// (`010`), a binary number (`0b101`) and a sexagesimal one (`1:30`). asl-lint, like
+    /// (`010`), a binary, underscored or sexagesimal one (`0b101`, `1_000`, `1:30`), and
+    /// the YAML 1.2 forms `0o17` and `1e3` (text to YAML 1.1). asl-lint, like
     /// YAML 1.2 readers (js-yaml, which the Serverless Framework uses), reads them as
     /// the strings or decimal numbers they look like; CloudFormation and the YAML reader
     /// of `sam deploy` and `aws cloudformation package` follow YAML 1.1 and read `true`,
@@ -107,6 +108,26 @@ fn yaml11(token: &str) -> Option<String> {
         Some(rest) => (&token[..1], rest),
         None => ("", token),
     };
+    // YAML 1.2 numbers that YAML 1.1 reads as text: `0o17`; and exponents, which YAML
+    // 1.1 takes only after a dot and with a sign (`1e3`, `1e-3`, `1.5e3` are text).
+    if digits
+        .strip_prefix("0o")
+        .is_some_and(|o| !o.is_empty() && o.bytes().all(|b| matches!(b, b'0'..=b'7')))
+    {
+        return Some("text".into());
+    }
+    if let Some((mantissa, exponent)) = digits.split_once(['e', 'E']) {
+        let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let signed = exponent.starts_with(['-', '+']);
+        let number = all_digits(int)
+            && (frac.is_empty() || all_digits(frac))
+            && all_digits(exponent.trim_start_matches(['-', '+']));
+        let dotted = mantissa.contains('.');
+        if number && !(dotted && signed) {
+            return Some("text".into());
+        }
+    }
     let value = if let Some(bin) = digits.strip_prefix("0b") {
         (!bin.is_empty() && bin.bytes().all(|b| matches!(b, b'0' | b'1' | b'_')))
             .then(|| i64::from_str_radix(&bin.replace('_', ""), 2).ok())??
@@ -125,6 +146,15 @@ fn yaml11(token: &str) -> Option<String> {
             return None;
         }
         value
+    } else if digits.contains('_')
+        && digits
+            .bytes()
+            .next()
+            .is_some_and(|b| matches!(b, b'1'..=b'9'))
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+    {
+        // `1_000`: a number to YAML 1.1, text to YAML 1.2.
+        digits.replace('_', "").parse::<i64>().ok()?
     } else if digits.contains(':')
         // YAML 1.1 sexagesimal numbers start with 1 to 9 (`09:30` is text there too).
         && digits.bytes().next().is_some_and(|b| matches!(b, b'1'..=b'9'))
@@ -195,6 +225,10 @@ mod tests {
         assert_eq!(yaml11("1:30").as_deref(), Some("the number 90"));
         assert_eq!(yaml11("1:02:03").as_deref(), Some("the number 3723"));
         assert_eq!(yaml11("2:7").as_deref(), Some("the number 127"));
+        assert_eq!(yaml11("1_000").as_deref(), Some("the number 1000"));
+        assert_eq!(yaml11("0o17").as_deref(), Some("text"));
+        assert_eq!(yaml11("1e3").as_deref(), Some("text"));
+        assert_eq!(yaml11("-1.5E3").as_deref(), Some("text"));
         for same in [
             "09:30", "0:30", "00:00", "07", "00", "-05", "true", "y", "10", "0", "0.5", "\"yes\"",
             "'no'", "12:75", "a:1", "1:", "0x1F", "yess",
