@@ -34,6 +34,37 @@ pub fn scan(root: &Path) -> Vec<(PathBuf, Vec<Reference>)> {
         .collect()
 }
 
+/// Whether [`scan`] of `root` passes over the file at `path`: a hidden, `node_modules`
+/// or `target` folder on the way, or what Git ignores. Such a template (the build copy
+/// in `.aws-sam/build/`, CDK's `cdk.out/`) names no file for the editor, opened or not.
+/// A file outside `root` is not passed over.
+pub fn passes_over(root: &Path, path: &Path) -> bool {
+    let real = |p: &Path| std::fs::canonicalize(p).or_else(|_| std::path::absolute(p));
+    let (Ok(root), Ok(path)) = (real(root), real(path)) else {
+        return false;
+    };
+    let Ok(relative) = path.strip_prefix(&root) else {
+        return false;
+    };
+    let mut ignores = crate::files::GitIgnores::at(&root);
+    let mut dir = root.clone();
+    let mut names: Vec<_> = relative.components().collect();
+    let Some(file) = names.pop() else {
+        return false;
+    };
+    for name in names {
+        dir.push(name);
+        let text = name.as_os_str().to_string_lossy();
+        if crate::files::walk_skips(&text) || ignores.ignores(&dir, true) {
+            return true;
+        }
+        // (What a folder entered brings stays: the walk goes no higher again.)
+        let _ = ignores.enter(&dir);
+    }
+    dir.push(file);
+    ignores.ignores(&dir, false)
+}
+
 /// The references the template at `path` makes, as saved on disk (none when it cannot
 /// be read or names no file).
 pub fn references_of(path: &Path) -> Vec<Reference> {
@@ -98,6 +129,30 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_copies_are_passed_over_opened_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::write(root.join(".gitignore"), "cdk.out/\n").unwrap();
+        for f in [
+            ".aws-sam/build/template.yaml",
+            "cdk.out/a/template.yaml",
+            "app/template.yaml",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "Resources: {}\n").unwrap();
+        }
+        assert!(passes_over(
+            root,
+            &root.join(".aws-sam/build/template.yaml")
+        ));
+        assert!(passes_over(root, &root.join("cdk.out/a/template.yaml")));
+        assert!(!passes_over(root, &root.join("app/template.yaml")));
+        let other = tempfile::tempdir().unwrap();
+        assert!(!passes_over(root, &other.path().join("template.yaml")));
+    }
 
     #[test]
     fn finds_the_templates_that_name_files_and_skips_hidden_folders() {
