@@ -973,7 +973,18 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(p) else {
             return Ok(None);
         };
-        let new_name = &params.new_name;
+        // A file that Terraform's `templatefile` renders gets the name escaped for it.
+        let rendered = p
+            .text_document
+            .uri
+            .to_file_path()
+            .is_some_and(|path| self.workspace.rendered_by_terraform(&path));
+        let new_name = if rendered {
+            crate::embed::terraform::escape_template(&params.new_name)
+        } else {
+            params.new_name.clone()
+        };
+        let new_name = &new_name;
         let result = guard(|| {
             Some(if doc.terraform {
                 ide::terraform::rename(&doc.text, offset, new_name)

@@ -255,6 +255,14 @@ impl Workspace {
 
     /// The references of the templates that name the file at `path`, templates in URI
     /// order; none for a file no known template names.
+    /// Whether a Terraform `templatefile` renders the file at `path`: text written into
+    /// it must escape `${` and `%{` (`$${`, `%%{`).
+    pub fn rendered_by_terraform(&self, path: &Path) -> bool {
+        self.references_to(path)
+            .iter()
+            .any(|r| r.filling == crate::embed::Filling::TerraformTemplate)
+    }
+
     fn references_to(&self, path: &Path) -> Vec<Reference> {
         let all = lock(&self.referenced);
         if all.is_empty() {
@@ -472,6 +480,30 @@ pub fn is_config_file(uri: &Uri) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A file that a Terraform `templatefile` names is rendered by Terraform; one a SAM
+    /// template names is not.
+    #[test]
+    fn files_rendered_by_terraform() {
+        let dir = tempfile::tempdir().unwrap();
+        let def = dir.path().join("def.asl.json");
+        std::fs::write(&def, "{}").unwrap();
+        let workspace = Workspace::default();
+        let reference = |filling| Reference {
+            name: "m".into(),
+            path: def.clone(),
+            substitutions: Default::default(),
+            workflow: Default::default(),
+            filling,
+            yaml_1_1: false,
+        };
+        let tf = Uri::from_file_path(dir.path().join("main.tf")).unwrap();
+        let sam = Uri::from_file_path(dir.path().join("template.yaml")).unwrap();
+        workspace.set_references(&sam, &[reference(crate::embed::Filling::Substitutions)]);
+        assert!(!workspace.rendered_by_terraform(&def));
+        workspace.set_references(&tf, &[reference(crate::embed::Filling::TerraformTemplate)]);
+        assert!(workspace.rendered_by_terraform(&def));
+    }
 
     #[test]
     fn wrong_types_and_levels_are_problems() {
