@@ -650,19 +650,41 @@ fn value_completions(
                 ..ctx.item(&arn, CompletionKind::Arn, ctx.string(&arn), false)
             })
             .collect(),
-        "ErrorEquals" => catalog::ERROR_NAMES
-            .iter()
-            .map(|(name, doc)| Completion {
-                detail: Some(doc.to_string()),
-                ..ctx.item(name, CompletionKind::Value, ctx.string(name), false)
-            })
-            .collect(),
+        "ErrorEquals" => {
+            let listed = listed_errors(machine, offset);
+            catalog::ERROR_NAMES
+                .iter()
+                .filter(|(name, _)| !listed.contains(name))
+                .map(|(name, doc)| Completion {
+                    detail: Some(doc.to_string()),
+                    ..ctx.item(name, CompletionKind::Value, ctx.string(name), false)
+                })
+                .collect()
+        }
         "JitterStrategy" => ["FULL", "NONE"]
             .iter()
             .map(|v| ctx.item(v, CompletionKind::Value, ctx.string(v), false))
             .collect(),
         _ => expression_completions(ctx, machine, key, offset),
     }
+}
+
+/// The error names already in the `ErrorEquals` list around `offset`, but the one
+/// being typed there.
+fn listed_errors<'m>(machine: &'m StateMachine<'_, '_>, offset: u32) -> Vec<&'m str> {
+    let inside = |r: crate::syntax::TextRange| r.start <= offset && offset <= r.end;
+    machine
+        .all_states()
+        .flat_map(|s| {
+            let retried = s.retriers.iter().map(|r| r.error_equals);
+            retried.chain(s.catchers.iter().map(|c| c.error_equals))
+        })
+        .flatten()
+        .filter(|m| inside(m.value.range))
+        .flat_map(|m| m.value.as_array().unwrap_or_default())
+        .filter(|n| !inside(n.range))
+        .filter_map(|n| n.as_str())
+        .collect()
 }
 
 /// Inside a string: intrinsic functions after `States.`, JSONata functions and variables
@@ -1136,6 +1158,14 @@ mod tests {
         );
         let items = completions(&text, SourceKind::Json, off);
         assert_eq!(items[0].label, "States.ALL");
+        // The names the list holds already are not offered again.
+        let (text, off) = at(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "x", "End": true, "Retry": [{"ErrorEquals": ["States.ALL", "States.Timeout", "|"]}]}}}"#,
+        );
+        let items = completions(&text, SourceKind::Json, off);
+        let offered = labels(&items);
+        assert!(!offered.contains(&"States.ALL") && !offered.contains(&"States.Timeout"));
+        assert!(offered.contains(&"States.TaskFailed"), "{offered:?}");
     }
 
     #[test]
