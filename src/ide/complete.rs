@@ -1158,6 +1158,15 @@ mod tests {
         );
         let items = completions(&text, SourceKind::Json, off);
         assert_eq!(items[0].label, "States.ALL");
+        // A new last state of a template's inline YAML definition (after the block
+        // mapping's end), but not a new property beside `Definition`.
+        let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            End: true\n          |\n      Name: m\n";
+        let (text, off) = at(sam);
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert_eq!(labels(&items)[..2], ["Task state", "Pass state"]);
+        let (text, off) = at(&sam.replace("          |\n", "      |\n"));
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert!(!labels(&items).contains(&"Task state"));
         // The names the list holds already are not offered again.
         let (text, off) = at(
             r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "x", "End": true, "Retry": [{"ErrorEquals": ["States.ALL", "States.Timeout", "|"]}]}}}"#,

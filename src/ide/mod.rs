@@ -688,7 +688,7 @@ pub(crate) fn with_named_machine_at<R>(
         && let Some(definitions) = crate::embed::template::find(root)
     {
         let (name, node) = definitions.iter().find_map(|d| match d.body {
-            crate::embed::template::Body::Inline(node) if node.range.touches(offset) => {
+            crate::embed::template::Body::Inline(node) if holds(text, d.property, node, offset) => {
                 Some((d.name.as_str(), node))
             }
             _ => None,
@@ -698,6 +698,26 @@ pub(crate) fn with_named_machine_at<R>(
     }
     let machine = StateMachine::build(root)?;
     f(None, root, &machine)
+}
+
+/// Whether `offset` is in the inline definition `node` of `property`: within it, or
+/// on the blank lines after a YAML block one, indented deeper than the property (a new
+/// last state being typed; a block mapping ends at its last child).
+fn holds(text: &str, property: &crate::syntax::Member<'_>, node: &Node<'_>, offset: u32) -> bool {
+    if node.range.touches(offset) {
+        return true;
+    }
+    let (end, at) = (node.range.end as usize, offset as usize);
+    let Some(gap) = text.get(end..at).filter(|_| end < at) else {
+        return false;
+    };
+    if !gap.chars().all(char::is_whitespace) || !gap.contains('\n') {
+        return false;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let key_start = property.key_range.start as usize;
+    let key_line = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+    at - line_start > key_start - key_line
 }
 
 /// False when `text` cannot be a template (it has none of the keys that mark one), so
