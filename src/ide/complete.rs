@@ -587,9 +587,13 @@ fn state_snippets(ctx: &Ctx<'_>, ql: QueryLanguage) -> Vec<Completion> {
         .collect()
 }
 
-/// YAML accepts JSON flow values; a multi-line one is kept on one line there.
+/// YAML accepts JSON flow values; a multi-line one is kept on one line there, one
+/// space between its parts (`{ "FunctionName": "arn", "Payload.$": "$" }`).
 fn json_value_to_yaml_snippet(v: &str) -> String {
-    v.replace(['\n', '\t'], " ")
+    v.split(['\n', '\t'])
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn value_completions(
@@ -1598,6 +1602,14 @@ mod tests {
         // The first state of an empty States: whole states.
         let (_, _, items) = complete("StartAt: A\nStates:\n  |\n");
         assert_eq!(items[0].label, "Task state");
+        // A multi-line JSON value is one flow line in YAML, one space apart.
+        assert!(
+            items[0].insert.contains(
+                "\n\tParameters: { \"FunctionName\": \"${3:arn}\", \"Payload.\\$\": \"\\$\" }\n"
+            ),
+            "{}",
+            items[0].insert
+        );
         // Not where a value is meant: a multi-line Comment stays a value.
         let (_, _, items) = complete(&format!("{task}    Comment:\n      Hello|\n"));
         assert!(items.is_empty(), "{items:?}");
