@@ -36,11 +36,29 @@ const TOP_LEVEL_FIELDS: &[&str] = &[
     "Version",
 ];
 
+/// True for an empty (null) state whose next line the reader could not read (a
+/// tab-indented body): the syntax error says what is wrong, not "must be an object".
+fn read_badly(ctx: &LintContext<'_, '_>, state: &crate::model::State<'_, '_>) -> bool {
+    if !matches!(state.node.value, crate::syntax::Value::Null) {
+        return false;
+    }
+    let from = state.name_range.start as usize;
+    let after = state.node.range.end as usize;
+    let next_line_end = ctx.source[after.min(ctx.source.len())..]
+        .match_indices('\n')
+        .nth(1)
+        .map_or(ctx.source.len(), |(i, _)| after + i);
+    ctx.document
+        .errors
+        .iter()
+        .any(|e| (from..=next_line_end).contains(&(e.range.start as usize)))
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
         if state.node.as_object().is_none() {
-            if !state.node.is_unknown() {
+            if !state.node.is_unknown() && !read_badly(ctx, state) {
                 let d = sink.report(
                     state.node.range,
                     format!(
@@ -72,6 +90,30 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
+    /// A tab-indented state body: the reader's errors, not "must be an object"; an
+    /// empty state that reads fine is still reported.
+    #[test]
+    fn a_state_the_reader_could_not_read_is_not_also_not_an_object() {
+        let options = crate::LintOptions {
+            select: vec!["ASL001".into(), "ASL103".into()],
+            ..crate::LintOptions::default()
+        };
+        let codes = |text: &str| -> Vec<&'static str> {
+            crate::lint_text(text, crate::syntax::SourceKind::Yaml, &options)
+                .iter()
+                .map(|d| d.code)
+                .collect()
+        };
+        assert_eq!(
+            codes("StartAt: P\nStates:\n  P:\n\tType: Pass\n\tEnd: true\n"),
+            ["ASL001", "ASL001"]
+        );
+        assert_eq!(
+            codes("StartAt: P\nStates:\n  P:\n  Q: {Type: Succeed}\n"),
+            ["ASL103"]
+        );
+    }
+
     /// `"QueryLanguage": "JSONata"` one level too deep (a published sample has it):
     /// one finding that says where it belongs, no "not reachable", and ASL111's
     /// findings point at it instead of converting the JSONata fields.
