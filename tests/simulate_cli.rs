@@ -502,6 +502,35 @@ Resources:
 
 /// A template's only state machine needs no name; its lint errors are shown at their
 /// place in the referenced file.
+/// What CloudFormation fills from the region and account alone is filled with
+/// `--region` and `--account`; a resource's attribute stays as written.
+#[test]
+fn pseudo_parameters_of_a_template_take_the_region_and_account() {
+    let dir = TempDir::new("pseudo");
+    let template = dir.file(
+        "template.yaml",
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            Parameters:\n              region: !Ref AWS::Region\n              topic: !Sub arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:alerts\n            End: true\n",
+    );
+    let (code, out, err) = run(
+        &[
+            &template,
+            "--region",
+            "eu-west-1",
+            "--account",
+            "111122223333",
+            "--format",
+            "json",
+        ],
+        "{}",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["output"],
+        serde_json::json!({"region": "eu-west-1", "topic": "arn:aws:sns:eu-west-1:111122223333:alerts"})
+    );
+}
+
 #[test]
 fn template_errors_point_into_the_referenced_file() {
     let dir = TempDir::new("template-errors");

@@ -260,6 +260,79 @@ pub fn intrinsic<'a, 's>(node: &'a Node<'s>) -> Option<(String, &'a Node<'s>)> {
     }
 }
 
+/// The value of a CloudFormation pseudo parameter in `region` of `account` (`None`:
+/// one that only the stack knows, such as `AWS::StackName`).
+pub fn pseudo_parameter(name: &str, region: &str, account: &str) -> Option<String> {
+    let partition = if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
+    } else {
+        "aws"
+    };
+    Some(match name {
+        "AWS::Region" => region.to_string(),
+        "AWS::AccountId" => account.to_string(),
+        "AWS::Partition" => partition.to_string(),
+        "AWS::URLSuffix" if partition == "aws-cn" => "amazonaws.com.cn".to_string(),
+        "AWS::URLSuffix" => "amazonaws.com".to_string(),
+        _ => return None,
+    })
+}
+
+/// Fills, in a template's definition as JSON, what CloudFormation would with the
+/// region and account alone: `{"Ref": "AWS::Region"}`, and an `Fn::Sub` whose every
+/// `${...}` is a pseudo parameter (`${!Name}` becoming `${Name}`). Other intrinsics
+/// (resources, parameters) stay as they are written.
+pub fn fill_pseudo_parameters(value: &mut serde_json::Value, region: &str, account: &str) {
+    use serde_json::Value as J;
+    let filled = match &*value {
+        J::Object(map) if map.len() == 1 => match map.iter().next() {
+            Some((k, J::String(name))) if k == "Ref" => pseudo_parameter(name, region, account),
+            Some((k, J::String(text))) if k == "Fn::Sub" => sub_pseudo(text, region, account),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(text) = filled {
+        *value = J::String(text);
+        return;
+    }
+    match value {
+        J::Object(map) => map
+            .values_mut()
+            .for_each(|v| fill_pseudo_parameters(v, region, account)),
+        J::Array(items) => items
+            .iter_mut()
+            .for_each(|v| fill_pseudo_parameters(v, region, account)),
+        _ => {}
+    }
+}
+
+/// An `Fn::Sub` string with its pseudo parameters filled, when it names nothing else.
+fn sub_pseudo(text: &str, region: &str, account: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let close = rest[at..].find('}')? + at;
+        let name = &rest[at + 2..close];
+        match name.strip_prefix('!') {
+            Some(literal) => out.push_str(&format!("${{{literal}}}")),
+            None => out.push_str(&pseudo_parameter(name.trim(), region, account)?),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// `DefinitionSubstitutions` (or an `Fn::Sub` variable map): literal values are known,
 /// intrinsics are not.
 pub fn substitution_map(node: &Node<'_>) -> Substitutions {
@@ -531,6 +604,30 @@ pub fn is_whole_placeholder(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pseudo_parameters_are_filled_and_nothing_else() {
+        let mut v = serde_json::json!({
+            "region": {"Ref": "AWS::Region"},
+            "arn": {"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:t-${!Literal}"},
+            "fn": {"Fn::GetAtt": ["Fn", "Arn"]},
+            "param": {"Ref": "Stage"},
+            "mixed": {"Fn::Sub": "${Stage}-${AWS::Region}"},
+            "list": [{"Ref": "AWS::URLSuffix"}]
+        });
+        super::fill_pseudo_parameters(&mut v, "cn-north-1", "111122223333");
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "region": "cn-north-1",
+                "arn": "arn:aws-cn:sns:cn-north-1:111122223333:t-${Literal}",
+                "fn": {"Fn::GetAtt": ["Fn", "Arn"]},
+                "param": {"Ref": "Stage"},
+                "mixed": {"Fn::Sub": "${Stage}-${AWS::Region}"},
+                "list": ["amazonaws.com.cn"]
+            })
+        );
+    }
+
     use super::*;
     use crate::syntax::json;
 

@@ -71,8 +71,11 @@ pub struct SimulateArgs {
     /// JSON file with context-object fields to override (Execution.Name, ...).
     #[arg(long)]
     pub context: Option<PathBuf>,
+    /// The account of the execution's ARNs (and a template's `AWS::AccountId`).
     #[arg(long, default_value = "123456789012")]
     pub account: String,
+    /// The region of the execution's ARNs (and a template's `AWS::Region`, and
+    /// `AWS::Partition` from it).
     #[arg(long, default_value = "us-east-1")]
     pub region: String,
     /// Virtual start time (RFC 3339); default now.
@@ -418,7 +421,19 @@ pub fn run_to_strings(
                     crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), &d.text);
                 let doc = crate::syntax::parse(&d.text, inner_kind);
                 match doc.root.as_ref() {
-                    Some(root) => super::simulate_value(&root.to_json(), &opts),
+                    Some(root) => {
+                        // What CloudFormation fills from the region and account alone
+                        // (`!Ref AWS::Region`, `!Sub "arn:${AWS::Partition}:..."`).
+                        let mut json = root.to_json();
+                        if !path.is_some_and(crate::embed::terraform::is_terraform_path) {
+                            crate::embed::template::fill_pseudo_parameters(
+                                &mut json,
+                                &args.region,
+                                &args.account,
+                            );
+                        }
+                        super::simulate_value(&json, &opts)
+                    }
                     None => super::simulate(&d.text, &opts),
                 }
                 .map_err(|e| (e, shown))
