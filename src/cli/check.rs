@@ -851,9 +851,8 @@ impl Walk<'_> {
                     continue;
                 }
                 // Do not follow symbolic links to directories (loops).
-                let is_link = std::fs::symlink_metadata(&entry)
-                    .map(|m| m.file_type().is_symlink())
-                    .unwrap_or(false);
+                let own_type = std::fs::symlink_metadata(&entry).map(|m| m.file_type());
+                let is_link = own_type.as_ref().is_ok_and(std::fs::FileType::is_symlink);
                 if is_link && entry.is_dir() {
                     continue;
                 }
@@ -862,7 +861,10 @@ impl Walk<'_> {
                 if is_link && !entry.exists() && !is_definition_file(&entry) {
                     continue;
                 }
-                if ignores.ignores(&entry, entry.is_dir()) {
+                // (A link here is to a file: a folder's type is known without a
+                // second look at the disk.)
+                let is_dir = own_type.is_ok_and(|t| t.is_dir());
+                if ignores.ignores(&entry, is_dir) {
                     continue;
                 }
                 self.collect(&entry, Named::No, ignores, inputs, errors);

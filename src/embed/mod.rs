@@ -74,6 +74,13 @@ pub struct Reference {
     pub yaml_1_1: bool,
 }
 
+/// Drops the YAML 1.1 readings (ASL006) of text that no YAML 1.1 reader reads: a
+/// Serverless Framework file (js-yaml), the text of a `DefinitionString`, a file that
+/// Terraform or Serverless names.
+fn drop_yaml_1_1_readings(found: &mut Vec<Diagnostic>) {
+    found.retain(|d| d.code != "ASL006");
+}
+
 /// Whether a template is read as YAML 1.1 by the tool that deploys it: a
 /// CloudFormation or SAM template, not a Serverless Framework file (js-yaml, YAML 1.2).
 fn reads_yaml_1_1(root: Option<&Node<'_>>) -> bool {
@@ -314,7 +321,7 @@ pub fn lint_referenced(
         unfilled_terraform_tokens(text, root, reference, &mut out);
     }
     if !reference.yaml_1_1 {
-        out.retain(|d| d.code != "ASL006");
+        drop_yaml_1_1_readings(&mut out);
     }
     apply_suppressions(text, &document, options, &mut out);
     crate::diagnostics::sort(&mut out);
@@ -910,7 +917,7 @@ pub fn lint_template_with_references(
                 };
                 let mut found = lint_document_as(text, &doc, options, def.workflow);
                 if !yaml_1_1 {
-                    found.retain(|d| d.code != "ASL006");
+                    drop_yaml_1_1_readings(&mut found);
                 }
                 drop_fixes_in(&mut found, &substituted);
                 out.extend(found);
@@ -986,7 +993,7 @@ pub fn lint_template_with_references(
                     };
                     // Text that CloudFormation passes on as it is, not YAML it reads
                     // (YAML here is ASL808).
-                    inner_out.retain(|d| d.code != "ASL006");
+                    drop_yaml_1_1_readings(&mut inner_out);
                     if env.placeholders == PlaceholderMode::Unknown && enabled("ASL801") {
                         let mut seen = HashSet::new();
                         for (range, name) in template::placeholder_tokens(inner) {

@@ -215,10 +215,13 @@ impl Workspace {
             .and_then(|p| std::fs::canonicalize(p).ok());
         // A template the workspace scan passes over (a build copy) names nothing, even
         // when it is opened: `check .` does not lint it either.
-        let passed_over = match (&own, self.root()) {
-            (Some(path), Some(root)) => super::templates::passes_over(&root, path),
-            _ => false,
-        };
+        // (Looked up only when it names something: a template that names nothing
+        // any more needs no walk up its folders.)
+        let passed_over = !references.is_empty()
+            && match (&own, self.root()) {
+                (Some(path), Some(root)) => super::templates::passes_over(&root, path),
+                _ => false,
+            };
         let references = if passed_over { &[][..] } else { references };
         let new: Vec<(PathBuf, Reference)> = references
             .iter()
