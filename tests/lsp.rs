@@ -996,7 +996,8 @@ fn a_client_that_renders_plain_text_gets_plain_text() {
 
 #[test]
 fn template_links_to_its_definition_files() {
-    let dir = temp_dir("links");
+    let guard = temp_dir("links");
+    let dir = guard.path().to_path_buf();
     std::fs::create_dir_all(dir.join("statemachine")).unwrap();
     std::fs::write(
         dir.join("statemachine/flow.asl.json"),
@@ -1027,7 +1028,8 @@ fn template_links_to_its_definition_files() {
 
 #[test]
 fn a_file_a_template_names_is_linted_with_its_substitutions() {
-    let dir = temp_dir("named");
+    let guard = temp_dir("named");
+    let dir = guard.path().to_path_buf();
     std::fs::create_dir_all(dir.join("sm")).unwrap();
     let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${WorkerArn}", "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": true}}}"#;
     std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
@@ -1129,12 +1131,13 @@ fn workspace_symbols_search_the_states_of_open_documents() {
     c.shutdown();
 }
 
-/// A fresh folder under the system temporary folder for one test.
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("asl-lint-lsp-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder under the system temporary folder for one test, removed when the guard drops
+/// (also when the test fails).
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("asl-lint-lsp-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn severities(diags: &[Value]) -> Vec<(String, i64)> {
@@ -1151,7 +1154,8 @@ fn severities(diags: &[Value]) -> Vec<(String, i64)> {
 
 #[test]
 fn settings_and_configuration_files_shape_the_diagnostics() {
-    let dir = temp_dir("settings");
+    let guard = temp_dir("settings");
+    let dir = guard.path().to_path_buf();
     let toml = dir.join("asl-lint.toml");
     std::fs::write(
         &toml,
@@ -1224,7 +1228,8 @@ fn settings_and_configuration_files_shape_the_diagnostics() {
 
 #[test]
 fn settings_are_pulled_when_the_client_answers_configuration() {
-    let dir = temp_dir("pull");
+    let guard = temp_dir("pull");
+    let dir = guard.path().to_path_buf();
     let uri = format!("file://{}/faulty.asl.json", dir.display());
     let mut c = Client::start_with(json!({
         "processId": null, "rootUri": null,
@@ -1291,7 +1296,8 @@ fn a_setting_of_the_wrong_type_is_told() {
 
 #[test]
 fn a_pending_configuration_request_holds_nothing_back() {
-    let dir = temp_dir("pending");
+    let guard = temp_dir("pending");
+    let dir = guard.path().to_path_buf();
     let uri = format!("file://{}/faulty.asl.json", dir.display());
     let mut c = Client::start_with(json!({
         "processId": null, "rootUri": null,
@@ -2220,7 +2226,8 @@ fn terraform_heredoc_and_jsonencode_definitions() {
 
 #[test]
 fn terraform_templatefile_links_and_reports_a_missing_file() {
-    let dir = temp_dir("terraform");
+    let guard = temp_dir("terraform");
+    let dir = guard.path().to_path_buf();
     std::fs::write(
         dir.join("flow.asl.json"),
         r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
@@ -2262,7 +2269,8 @@ fn terraform_templatefile_links_and_reports_a_missing_file() {
 /// gives; every state machine is listed, inline or not.
 #[test]
 fn graph_of_a_definition_in_another_file() {
-    let dir = temp_dir("graph-files");
+    let guard = temp_dir("graph-files");
+    let dir = guard.path().to_path_buf();
     std::fs::write(
         dir.join("flow.asl.json"),
         r#"{"StartAt": "Open", "States": {"Open": {"Type": "Pass", "Next": "${Then}"}, "Escalate": {"Type": "Succeed"}}}"#,
