@@ -84,7 +84,7 @@ fn drop_yaml_1_1_readings(found: &mut Vec<Diagnostic>) {
 /// Whether a template is read as YAML 1.1 by the tool that deploys it: a
 /// CloudFormation or SAM template, not a Serverless Framework file (js-yaml, YAML 1.2).
 fn reads_yaml_1_1(root: Option<&Node<'_>>) -> bool {
-    root.is_none_or(|r| r.member("service").is_none())
+    root.is_none_or(|r| !template::is_serverless(r))
 }
 
 /// How the tool that deploys a referenced definition file fills its `${...}` tokens.
@@ -1107,7 +1107,7 @@ fn definition_properties<'a, 's>(document: &'a Document<'s>) -> Vec<&'a Node<'s>
     let Some(root) = document.root.as_ref() else {
         return Vec::new();
     };
-    if root.member("service").is_some() {
+    if template::is_serverless(root) {
         return Vec::new();
     }
     let mut found = Vec::new();

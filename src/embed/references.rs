@@ -116,7 +116,7 @@ impl<'t> Names<'t> {
     /// known: a Serverless Framework file (which generates resources), a template with
     /// another transform or macro, or with `Fn::ForEach`.
     pub fn of(root: &'t Node<'_>) -> Option<Names<'t>> {
-        if root.member("service").is_some() || root.member("resources").is_some() {
+        if super::template::is_serverless(root) || root.member("resources").is_some() {
             return None;
         }
         let resources = root.get("Resources")?.as_object()?;

@@ -59,6 +59,12 @@ pub enum Body<'a, 's> {
     },
 }
 
+/// Whether a template is a Serverless Framework file (`serverless.yml`): it has a
+/// top-level `service`, which CloudFormation and SAM templates never have.
+pub fn is_serverless(root: &Node<'_>) -> bool {
+    root.member("service").is_some()
+}
+
 /// The definitions of a template, or `None` when the document is not a template
 /// (e.g. a plain state machine definition).
 pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
@@ -72,7 +78,7 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
         || serverless.is_some()
         || root.member("AWSTemplateFormatVersion").is_some()
         || root.member("Transform").is_some()
-        || (root.member("service").is_some() && root.member("provider").is_some());
+        || (is_serverless(root) && root.member("provider").is_some());
     if !is_template {
         return None;
     }
