@@ -271,7 +271,7 @@ fn missing_mock_fails_with_a_clear_error() {
     // The run is shown, but a missing mock is a setup mistake (exit 2), not a failure of
     // the workflow (exit 1).
     assert_eq!(code, 2);
-    const NO_MOCK: &str = "error: the run reached a Task with no mock or no mocked response for that call (above); mock every call the run makes\n";
+    const NO_MOCK: &str = "error: the run reached a Task or ItemReader with no mock, no mocked response for that call, or a mock of the wrong shape (above); mock every call the run makes\n";
     assert_eq!(err, NO_MOCK);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["error"], "States.Runtime");
@@ -284,6 +284,55 @@ fn missing_mock_fails_with_a_clear_error() {
     let (code, _, err) = run(&[&def, "--mock", r#"Call={"1": {"Return": 1}}"#], "");
     assert_eq!(code, 2);
     assert_eq!(err, NO_MOCK);
+}
+
+#[test]
+fn item_reader_mock_mistakes_are_setup_errors() {
+    let dir = TempDir::new("readermock");
+    let def = dir.file(
+        "d.asl.json",
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                "Parameters": {"Bucket": "b", "Key": "k.csv"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+            "End": true}}}"#,
+    );
+    // A mock returning the file's text instead of its rows: a mistake of the mocks
+    // (exit 2), not a failure of the workflow (exit 1).
+    let (code, out, _) = run(
+        &[
+            &def,
+            "--format",
+            "json",
+            "--no-history",
+            "--mock",
+            r#"M={"Return": "name,age\nann,30\n"}"#,
+        ],
+        "",
+    );
+    assert_eq!(code, 2);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["cause"],
+        r#"An error occurred while executing the state 'M' (entered at the event id #2). The mock of the ItemReader of 'M' must return the items array, as the reader gives them to the iterations (a CSV file's rows as objects, such as [{"name": "ann", "age": "30"}]), not "name,age\nann,30\n""#
+    );
+    // The rows themselves run.
+    let (code, out, err) = run(
+        &[
+            &def,
+            "--format",
+            "json",
+            "--no-history",
+            "--mock",
+            r#"M={"Return": [{"name": "ann", "age": "30"}]}"#,
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["output"], json!([{"name": "ann", "age": "30"}]));
 }
 
 #[test]
@@ -1264,8 +1313,9 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
         (code, out.lines().last()),
         (0, Some("SUCCEEDED after 3 transitions; output: [1,2]"))
     );
+    // Without it the run stops with a setup error (exit 2), as for a Task.
     let (code, out, _) = run(&[&reader], "");
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(
         out.ends_with("The ItemReader of 'M' needs a mock returning the items array, such as --mock 'M={\"Return\": [{\"id\": 1}, {\"id\": 2}]}'.\n"),
         "{out}"

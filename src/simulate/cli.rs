@@ -87,8 +87,10 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub no_history: bool,
     /// History-event limit (default 25000 for standard workflows; 0 means none). Without
-    /// one, a loop in which no time passes ends after 100,000 transitions (times out with
-    /// a deadline; fails when history is kept); `--no-history` and no deadline let it run.
+    /// one, a loop in which no time passes ends after 100,000 transitions: it times out,
+    /// or fails when history is kept and only Standard's one-year limit would end it.
+    /// Every run times out at its TimeoutSeconds, after five minutes (express) or after
+    /// a year (standard) of virtual time.
     #[arg(long)]
     pub max_events: Option<u64>,
     /// Workflow type (default: the template's, else standard).
@@ -544,15 +546,16 @@ pub fn run_to_strings(
     if exec.status == Status::Succeeded {
         0
     } else if exec.error.as_deref() == Some("States.Runtime")
-        && exec.cause.as_deref().is_some_and(|c| {
-            c.contains(super::engine::NO_MOCK) || c.contains(super::engine::NO_RESPONSE)
-        })
+        && exec
+            .cause
+            .as_deref()
+            .is_some_and(super::engine::is_mock_problem)
     {
-        // Not the workflow's failure: the run lacked a mock, or a mock lacked a response
-        // for an invocation. CI must not read it as one.
+        // Not the workflow's failure: the run lacked a mock, a mock lacked a response
+        // for an invocation, or gave a reader no items array. CI must not read it as one.
         let _ = writeln!(
             err,
-            "error: the run reached a Task with no mock or no mocked response for that call (above); mock every call the run makes"
+            "error: the run reached a Task or ItemReader with no mock, no mocked response for that call, or a mock of the wrong shape (above); mock every call the run makes"
         );
         2
     } else {

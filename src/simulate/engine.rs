@@ -25,6 +25,19 @@ use crate::model::StateType;
 pub(crate) const NO_MOCK: &str = "has no mock.";
 /// In the cause of the failure a mock without a response for an invocation ends a run with.
 pub(crate) const NO_RESPONSE: &str = "has no response for invocation";
+/// The start of the cause of a run that reached an ItemReader with no mock.
+const NO_READER_MOCK: &str = "needs a mock returning the items array";
+/// The start of the cause of a run whose ItemReader mock returned no array.
+const READER_MOCK_SHAPE: &str = "must return the items array, as the reader gives them";
+
+/// Whether a run's `States.Runtime` cause is a mistake of its mocks rather than of the
+/// workflow: a Task or an ItemReader with no mock, a mock without a response for a
+/// call, an ItemReader mock that returns no array.
+pub(crate) fn is_mock_problem(cause: &str) -> bool {
+    [NO_MOCK, NO_RESPONSE, NO_READER_MOCK, READER_MOCK_SHAPE]
+        .iter()
+        .any(|m| cause.contains(m))
+}
 
 /// 256 KiB: the payload limit of Step Functions.
 pub(crate) const PAYLOAD_LIMIT: usize = 256 * 1024;
@@ -191,6 +204,9 @@ const CHILD_EVENTS: usize = 200_000;
 /// events in about 10,000 transitions.
 const STILL_TRANSITIONS: u64 = 100_000;
 
+/// The longest a Standard execution runs: one year (365 days).
+const STANDARD_MAX_SECONDS: i64 = 365 * 24 * 60 * 60;
+
 pub(crate) struct Runner<'p> {
     prog: &'p Program,
     opts: &'p SimulationOptions,
@@ -217,7 +233,7 @@ pub(crate) struct Runner<'p> {
     /// such a state).
     task_aborted: bool,
     now_ms: i64,
-    deadline_ms: Option<i64>,
+    deadline_ms: i64,
     counters: HashMap<String, u64>,
     pub transitions: u64,
     /// The virtual time of the last transition that found the clock moved, and the
@@ -569,11 +585,16 @@ impl<'p> Runner<'p> {
             super::MachineType::Standard => 25_000,
             super::MachineType::Express => 0,
         });
-        let mut deadline_ms = prog.timeout_seconds.map(|s| start_ms + (s * 1000.0) as i64);
-        if opts.machine_type == super::MachineType::Express {
-            let five = start_ms + 300_000;
-            deadline_ms = Some(deadline_ms.map_or(five, |d| d.min(five)));
-        }
+        // AWS ends a Standard execution after one year, an Express one after five
+        // minutes, whatever its TimeoutSeconds says.
+        let limit = start_ms
+            + match opts.machine_type {
+                super::MachineType::Standard => STANDARD_MAX_SECONDS * 1000,
+                super::MachineType::Express => 300_000,
+            };
+        let deadline_ms = prog
+            .timeout_seconds
+            .map_or(limit, |s| (start_ms + (s * 1000.0) as i64).min(limit));
         Runner {
             prog,
             opts,
@@ -810,8 +831,9 @@ impl<'p> Runner<'p> {
     /// Ends an execution that has no history limit (an Express workflow, or
     /// `--max-events 0`) and made [`STILL_TRANSITIONS`] transitions without its virtual
     /// clock moving. In a loop with no Wait and no exit, with a deadline (Express's
-    /// five minutes, TimeoutSeconds) it times out, as AWS would end it; without one,
-    /// only a history kept in memory stops it, before it fills the memory. Without a
+    /// five minutes, TimeoutSeconds) it times out, as AWS would end it; without one, a
+    /// history kept in memory stops it before it fills the memory, and with no history
+    /// kept Standard's one-year limit ends it, as AWS would. Without a
     /// loop (the iterations of a Map over a million items) the run would end, but its
     /// history kept in memory could fill the memory first.
     fn check_time_passes(&mut self) -> Result<(), Failure> {
@@ -823,7 +845,12 @@ impl<'p> Runner<'p> {
             return Ok(());
         }
         let looping = self.looping > 0;
-        let (error, kind, why) = if looping && self.deadline_ms.is_some() {
+        // A deadline that the run would reach (Express's five minutes, TimeoutSeconds) ends
+        // a loop; Standard's year does too when no history in memory is at risk.
+        let near_deadline = self.opts.machine_type == super::MachineType::Express
+            || self.prog.timeout_seconds.is_some()
+            || !self.opts.history;
+        let (error, kind, why) = if looping && near_deadline {
             (
                 "States.Timeout",
                 FailKind::TimedOut,
@@ -834,9 +861,9 @@ impl<'p> Runner<'p> {
                 "States.Runtime",
                 FailKind::Fatal,
                 if looping {
-                    "with no history limit, the history of a loop without an exit would fill the memory (--no-history lets it run on)"
+                    "with no history limit, the history of a loop without an exit would fill the memory (with --no-history it runs until the one-year time-out)"
                 } else {
-                    "with no history limit, the history of so many states would fill the memory (--no-history lets it run on)"
+                    "with no history limit, the history of so many states would fill the memory (--no-history lets it run to its end)"
                 },
             )
         } else {
@@ -845,7 +872,8 @@ impl<'p> Runner<'p> {
         let f = Failure {
             error: Some(error.into()),
             cause: Some(format!(
-                "asl-lint ended the execution after {STILL_TRANSITIONS} state transitions in which no time passed: {why}"
+                "asl-lint ended the execution after {} state transitions in which no time passed: {why}",
+                self.still.1
             )),
             kind,
             reported: false,
@@ -858,10 +886,8 @@ impl<'p> Runner<'p> {
     /// Advances the virtual clock, failing with a time-out past the execution deadline.
     fn sleep_ms(&mut self, ms: i64) -> Result<(), Failure> {
         let until = self.now_ms.saturating_add(ms.max(0));
-        if let Some(d) = self.deadline_ms
-            && until > d
-        {
-            self.now_ms = d;
+        if until > self.deadline_ms {
+            self.now_ms = self.deadline_ms;
             return Err(Failure {
                 error: Some("States.Timeout".into()),
                 cause: None,
@@ -2159,7 +2185,7 @@ impl<'p> Runner<'p> {
             let f = self.runtime(
                 fr,
                 format!(
-                    "The ItemReader of '{}' needs a mock returning the items array, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
+                    "The ItemReader of '{}' {NO_READER_MOCK}, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
                     st.name, st.name
                 ),
             );
@@ -2173,14 +2199,19 @@ impl<'p> Runner<'p> {
                 items.truncate(max_items);
                 Ok(items)
             }
-            Some(MockResponse::Return(other)) => Err(self.runtime(
-                fr,
-                format!(
-                    "The mock of the ItemReader of '{}' must return the items array, not {}",
-                    st.name,
-                    to_text(&other)
-                ),
-            )),
+            // A mistake in the mock, not in the workflow: it ends the run as a missing
+            // mock does.
+            Some(MockResponse::Return(other)) => {
+                let f = self.runtime(
+                    fr,
+                    format!(
+                        "The mock of the ItemReader of '{}' {READER_MOCK_SHAPE} to the iterations (a CSV file's rows as objects, such as [{{\"name\": \"ann\", \"age\": \"30\"}}]), not {}",
+                        st.name,
+                        to_text(&other)
+                    ),
+                );
+                Err(self.setup_failure(f))
+            }
             // The read failed: the Map state fails with the error, which its Retry and
             // Catch see as any other (a `States.Runtime` excepted, as everywhere).
             Some(MockResponse::Throw { error, cause }) => Err(Failure::thrown(error, cause)),

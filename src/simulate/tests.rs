@@ -200,7 +200,7 @@ fn a_loop_in_which_no_time_passes_ends() {
     assert_eq!(
         x.cause.as_deref(),
         Some(
-            "asl-lint ended the execution after 100000 state transitions in which no time passed: a loop without an exit runs until the execution times out"
+            "asl-lint ended the execution after 100001 state transitions in which no time passed: a loop without an exit runs until the execution times out"
         )
     );
     assert_eq!(x.events.last().unwrap().kind, "ExecutionTimedOut");
@@ -210,6 +210,9 @@ fn a_loop_in_which_no_time_passes_ends() {
         (x.status, x.error.as_deref()),
         (Status::Failed, Some("States.Runtime"))
     );
+    // Without history, the year that AWS gives a Standard execution ends it.
+    let x = run_as(&def, MachineType::Standard, Some(0), false);
+    assert_eq!((x.status, x.transitions), (Status::TimedOut, 100_001));
     // Standard keeps its 25,000 events.
     let x = run_as(&def, MachineType::Standard, None, true);
     assert_eq!(x.events.len(), 25_000);
@@ -223,6 +226,30 @@ fn a_loop_in_which_no_time_passes_ends() {
     };
     let x = simulate(&waits.to_string(), &opts).unwrap();
     assert_eq!((x.status, x.cause), (Status::TimedOut, None));
+}
+
+#[test]
+fn a_standard_execution_ends_after_a_year() {
+    // One Wait of 463 days: AWS ends the execution after 365.
+    let long = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 40_000_000, "End": true}}});
+    let x = run(long.clone(), json!({}));
+    assert_eq!((x.status, x.transitions), (Status::TimedOut, 1));
+    // A daily loop with no exit: 365 waits, then the time-out, in or out of a history limit.
+    let daily = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 86_400, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "W"},
+        "D": {"Type": "Succeed"}}});
+    for history in [true, false] {
+        let x = run_as(&daily, MachineType::Standard, Some(0), history);
+        assert_eq!((x.status, x.transitions), (Status::TimedOut, 731));
+    }
+    // TimeoutSeconds within the year still comes first.
+    let mut hour = long.clone();
+    hour["TimeoutSeconds"] = json!(3600);
+    let x = run(hour, json!({}));
+    assert_eq!(x.status, Status::TimedOut);
+    let end = x.events.last().unwrap();
+    assert_eq!(end.kind, "ExecutionTimedOut");
 }
 
 #[test]
@@ -242,7 +269,7 @@ fn many_states_in_which_no_time_passes_are_no_loop() {
             Status::Failed,
             Some("States.Runtime"),
             Some(
-                "asl-lint ended the execution after 100000 state transitions in which no time passed: with no history limit, the history of so many states would fill the memory (--no-history lets it run on)"
+                "asl-lint ended the execution after 100001 state transitions in which no time passed: with no history limit, the history of so many states would fill the memory (--no-history lets it run to its end)"
             )
         )
     );
