@@ -1677,3 +1677,38 @@ fn a_child_execution_has_a_context_of_its_own() {
     }
     assert_ne!(children[0]["name"], children[1]["name"]);
 }
+
+#[test]
+fn the_text_trace_shows_a_changed_retry_request_and_cuts_long_data() {
+    // The request reads the retry count: each retry sends another one, shown again.
+    let def = json!({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "f", "Payload": {"try.$": "$$.State.RetryCount"}},
+        "Retry": [{"ErrorEquals": ["Busy"], "MaxAttempts": 1}], "End": true}}});
+    let x = run_with(def, json!({}), Mocks::new().throwing("T", "Busy", "later"));
+    let text = trace::text_report(&x);
+    assert!(
+        text.contains(
+            "  call lambda:invoke  parameters: {\"FunctionName\":\"f\",\"Payload\":{\"try\":0}}\n  ! Busy: later  (retry 1 after 1 s)\n  call lambda:invoke  parameters: {\"FunctionName\":\"f\",\"Payload\":{\"try\":1}}\n"
+        ),
+        "{text}"
+    );
+    // A 10,000-byte input: the state's line shows 1,500 bytes of it and says so; the
+    // run's output line keeps it whole.
+    let long = "x".repeat(10_000);
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+    let x = run(def, json!({"s": long}));
+    let text = trace::text_report(&x);
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!(
+            "P (Pass)  input: {{\"s\":\"{}... (8508 more bytes; --format json shows them all)",
+            "x".repeat(1_494)
+        )
+    );
+    assert!(
+        text.ends_with(&format!("output: {{\"s\":\"{long}\"}}\n")),
+        "{text}"
+    );
+}

@@ -14,6 +14,33 @@ fn detail<'a>(e: &'a super::Event, key: &str) -> &'a str {
     e.details.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
+/// The longest data (a state's input or output, a call's parameters or result) the
+/// trace shows on a line, in bytes: a 200 KB payload would bury the path.
+const SHOWN_BYTES: usize = 2_000;
+
+/// `text`, cut after about [`SHOWN_BYTES`] bytes (at a character boundary) with a
+/// note of what was left out.
+fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= SHOWN_BYTES {
+        return text.into();
+    }
+    let mut end = SHOWN_BYTES * 3 / 4;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}... ({} more bytes; --format json shows them all)",
+        &text[..end],
+        text.len() - end
+    )
+    .into()
+}
+
+/// The data `key` of an event, [`shortened`].
+fn shown<'a>(e: &'a super::Event, key: &str) -> std::borrow::Cow<'a, str> {
+    shortened(detail(e, key))
+}
+
 /// A state the trace has entered and not yet left.
 struct Open<'a> {
     name: &'a str,
@@ -23,6 +50,9 @@ struct Open<'a> {
     retries: u32,
     /// A catcher took its error: it leaves through the catcher's Next.
     caught: bool,
+    /// The request of its last call shown: a retry whose request differs (it reads
+    /// `$$.State.RetryCount`) is shown again.
+    request: &'a str,
 }
 
 /// What became of a failure: the event that follows it says whether the state is
@@ -213,7 +243,7 @@ fn walk_events<'a>(
         let pad = "  ".repeat(depth);
         if let Some(ty) = k.strip_suffix("StateEntered") {
             let name = detail(e, "name");
-            let _ = writeln!(s, "{pad}{name} ({ty})  input: {}", detail(e, "input"));
+            let _ = writeln!(s, "{pad}{name} ({ty})  input: {}", shown(e, "input"));
             if let Some((from, at, caught)) = left.take()
                 && at == open.len()
             {
@@ -236,6 +266,7 @@ fn walk_events<'a>(
                     entered_ms: millis(e),
                     retries: 0,
                     caught: false,
+                    request: "",
                 });
             }
         } else if let Some(ty) = k.strip_suffix("StateExited") {
@@ -254,10 +285,11 @@ fn walk_events<'a>(
                 .and_then(Value::as_object)
             {
                 for (name, value) in vars {
-                    let _ = writeln!(s, "{pad}  ${name} = {}", value.as_str().unwrap_or(""));
+                    let value = shortened(value.as_str().unwrap_or(""));
+                    let _ = writeln!(s, "{pad}  ${name} = {value}");
                 }
             }
-            let _ = writeln!(s, "{pad}  -> output: {}", detail(e, "output"));
+            let _ = writeln!(s, "{pad}  -> output: {}", shown(e, "output"));
             let taken = history
                 .choices
                 .binary_search_by_key(&e.id, |c| c.0)
@@ -272,27 +304,36 @@ fn walk_events<'a>(
                 None => {}
             }
         } else if k == "TaskScheduled" || k == "LambdaFunctionScheduled" {
-            // A retry sends the same request again: show it once.
-            if open.last().is_none_or(|o| o.retries == 0) {
+            // A retry that sends the same request again: show it once.
+            let request = detail(
+                e,
+                if k == "TaskScheduled" {
+                    "parameters"
+                } else {
+                    "input"
+                },
+            );
+            if open
+                .last()
+                .is_none_or(|o| o.retries == 0 || o.request != request)
+            {
+                let request = shortened(request);
                 let _ = if k == "TaskScheduled" {
                     writeln!(
                         s,
-                        "{pad}  call {}:{}  parameters: {}",
+                        "{pad}  call {}:{}  parameters: {request}",
                         detail(e, "resourceType"),
                         detail(e, "resource"),
-                        detail(e, "parameters")
                     )
                 } else {
-                    writeln!(
-                        s,
-                        "{pad}  call {}  input: {}",
-                        detail(e, "resource"),
-                        detail(e, "input")
-                    )
+                    writeln!(s, "{pad}  call {}  input: {request}", detail(e, "resource"))
                 };
             }
+            if let Some(o) = open.last_mut() {
+                o.request = request;
+            }
         } else if k == "TaskSucceeded" || k == "LambdaFunctionSucceeded" {
-            let _ = writeln!(s, "{pad}  result: {}", detail(e, "output"));
+            let _ = writeln!(s, "{pad}  result: {}", shown(e, "output"));
         } else if matches!(
             k,
             "TaskFailed"
