@@ -133,6 +133,15 @@ fn parse_with(text: &str, merge: bool) -> Document<'_> {
                 });
             }
             plan.mask.filter(|_| attempt < max_attempts)
+        } else if let Some(inner) = plan
+            .too_deep
+            .then(|| flow_start.and_then(|s| deep_flow_mask(text.as_bytes(), s)))
+            .flatten()
+        {
+            // A flow collection nested deeper than the parser goes: blank out its levels
+            // past the tree's limit, which the tree reports as a value not analysed, and
+            // read on after it (`End: true` after a deep `Result`), as in JSON.
+            Some(inner)
         } else if plan.too_deep {
             // The parser can stop before emitting the events that lead there (it looks
             // ahead for keys): cut the text at that point and read what comes before it.
@@ -162,6 +171,57 @@ fn parse_with(text: &str, merge: bool) -> Document<'_> {
             }
         }
     }
+}
+
+/// In the flow collection that opens at `start`, the collection opened
+/// `MAX_DEPTH + 1` levels inside it, whole: blanked out, it leaves a collection deeper
+/// than the tree takes (which reports it) and shallow enough for the parser. `None` when
+/// the collection is not that deep or not closed.
+fn deep_flow_mask(bytes: &[u8], start: usize) -> Option<std::ops::Range<usize>> {
+    let mut depth = 0usize;
+    let mut cut = None;
+    // The last byte that was not a space: a quote opens a quoted scalar only where a
+    // value begins (`[it's]` is a plain scalar).
+    let mut before = b'[';
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth == MAX_DEPTH + 2 {
+                    cut = Some(i);
+                }
+            }
+            b']' | b'}' => {
+                if depth == MAX_DEPTH + 2
+                    && let Some(c) = cut
+                {
+                    return Some(c..i + 1);
+                }
+                depth = depth.checked_sub(1).filter(|d| *d > 0)?;
+            }
+            b'"' | b'\'' if matches!(before, b'[' | b'{' | b',' | b':') => {
+                // To the closing quote: `\"` escapes in double quotes, `''` in single.
+                i += 1;
+                while i < bytes.len() {
+                    if bytes[i] == b && !(b == b'\'' && bytes.get(i + 1) == Some(&b'\'')) {
+                        break;
+                    }
+                    i += match (b, bytes[i]) {
+                        (b'"', b'\\') | (b'\'', b'\'') => 2,
+                        _ => 1,
+                    };
+                }
+            }
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            before = b;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// What a failed attempt reported, in byte offsets of the text.
@@ -1120,13 +1180,17 @@ impl<'s> Builder<'s, '_> {
     ) -> Document<'s> {
         self.close_all();
         let mut errors = scan_errors;
-        if let Some(deep) = deep_error
-            && !self
+        if let Some(deep) = deep_error {
+            // The parser gave up past its own limit and the rest of the text was cut:
+            // say so where the tree first went too deep, or where the parser stopped.
+            match self
                 .errors
-                .iter()
-                .any(|e| e.kind == SyntaxErrorKind::TooDeep)
-        {
-            errors.push(deep);
+                .iter_mut()
+                .find(|e| e.kind == SyntaxErrorKind::TooDeep)
+            {
+                Some(first) => first.message = deep.message,
+                None => errors.push(deep),
+            }
         }
         errors.append(&mut self.errors);
         errors.sort_by_key(|e| (e.range.start, e.range.end));
@@ -1922,6 +1986,22 @@ mod tests {
             );
             assert!(doc.root.is_some(), "{:?} {:?}", &text[..10], doc.errors);
         }
+        // Past the parser's own limit in block nesting, the rest of the text is lost, and
+        // the error says so.
+        let text = format!("a:\n{}x\nb: 1\n", "- ".repeat(n));
+        let doc = parse(&text);
+        let deep: Vec<_> = doc
+            .errors
+            .iter()
+            .filter(|e| e.kind == SyntaxErrorKind::TooDeep)
+            .map(|e| &e.message[..])
+            .collect();
+        assert_eq!(
+            deep,
+            [format!(
+                "nesting deeper than {MAX_DEPTH} levels: the rest of the document is not analysed"
+            )]
+        );
         // Block mappings: each level one more space.
         let depth = 2000;
         let text: String = (0..depth)
@@ -1939,15 +2019,31 @@ mod tests {
             format!("nesting deeper than {MAX_DEPTH} levels: this value is not analysed")
         );
         // The fields after a value nested too deep are still read (a Pass state's
-        // `End` after a deep `Result`).
-        let text = format!(
-            "A:\n  Result: {}{}\n  End: true\n",
-            "[".repeat(1000),
-            "]".repeat(1000)
-        );
-        let doc = parse(&text);
-        let a = doc.root.as_ref().unwrap().get("A").unwrap();
-        assert!(a.get("End").is_some(), "{:?}", doc.errors);
+        // `End` after a deep `Result`), also past the parser's own limit, with quoted
+        // brackets in the way.
+        for (n, inner) in [
+            (1000, ""),
+            (100_000, ""),
+            (100_000, "'a]''b', \"c\\\"]\", it's, "),
+        ] {
+            let text = format!(
+                "A:\n  Result: {}{inner}{}\n  End: true\n",
+                "[".repeat(n),
+                "]".repeat(n)
+            );
+            let doc = parse(&text);
+            let a = doc.root.as_ref().unwrap().get("A").unwrap();
+            assert!(a.get("End").is_some(), "{:?}", doc.errors);
+            // Reported once, at the first value past the limit: the root and `A` take
+            // two levels, so the 255th bracket (after `A:\n  Result: `).
+            let deep = doc.errors.iter().map(|e| (e.range, &e.message[..]));
+            let message =
+                format!("nesting deeper than {MAX_DEPTH} levels: this value is not analysed");
+            assert_eq!(
+                deep.collect::<Vec<_>>(),
+                [(TextRange::from_usize(13 + 254, 13 + 255), &message[..])],
+            );
+        }
         // Within the limit: fine.
         let ok_depth = MAX_DEPTH - 1;
         let text = format!("{}{}", "[".repeat(ok_depth), "]".repeat(ok_depth));
