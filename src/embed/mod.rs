@@ -16,7 +16,7 @@ pub mod terraform;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use crate::diagnostics::{Diagnostic, Fix};
+use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::lint::{LintOptions, lint_document_as};
 use crate::rules::{self, LintContext, WorkflowType};
 use crate::suppress;
@@ -898,6 +898,7 @@ pub fn lint_template_with_references(
     let mut out = rules::run(&ctx, &|meta| {
         meta.code.starts_with("ASL0") && meta.code != "ASL006" && options.is_enabled(meta)
     });
+    template_duplicate_keys(document, definitions, &mut out);
     // The Serverless Framework reads YAML 1.2 (js-yaml): `yes` is text to it too.
     let yaml_1_1 = reads_yaml_1_1(document.root.as_ref());
     let mut directives = suppress::from_comments(text, &document.comments);
@@ -1098,6 +1099,43 @@ pub fn lint_template_with_references(
     }
     suppress::apply(&mut out, &mut directives, text, options);
     out
+}
+
+/// ASL002 on a key of a CloudFormation or SAM template outside its state machine
+/// definitions is a warning: CloudFormation keeps the last of duplicate keys (as the
+/// message says), and nothing of a state machine is lost. In a definition (or naming
+/// one) it stays an error, as in a definition file; in a Serverless Framework file
+/// too, whose YAML reader (js-yaml) refuses duplicate keys.
+fn template_duplicate_keys(
+    document: &Document<'_>,
+    definitions: &[Definition<'_, '_>],
+    out: &mut [Diagnostic],
+) {
+    if document
+        .root
+        .as_ref()
+        .is_none_or(|root| template::is_serverless(root))
+    {
+        return;
+    }
+    let in_definition = |r: TextRange| {
+        definitions.iter().any(|def| {
+            let within = def.property.range();
+            within.start <= r.start && r.end <= within.end
+        })
+    };
+    for d in out.iter_mut().filter(|d| d.code == "ASL002") {
+        if in_definition(d.range) || d.labels.iter().any(|l| in_definition(l.range)) {
+            continue;
+        }
+        d.severity = Severity::Warning;
+        if document.kind == SourceKind::Yaml {
+            d.help = Some(
+                "remove one: CloudFormation keeps the last, but the YAML reader of `aws cloudformation package` and `deploy` refuses duplicate keys"
+                    .to_string(),
+            );
+        }
+    }
 }
 
 /// The state machine definitions of a CloudFormation or SAM template (`Definition`,

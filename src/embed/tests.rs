@@ -1112,3 +1112,45 @@ fn yaml_aliases_in_a_cloudformation_definition() {
     let sam = format!("Transform: AWS::Serverless-2016-10-31\n{body}");
     assert!(found(&sam).is_empty());
 }
+
+#[test]
+fn duplicate_template_keys_outside_definitions_are_warnings() {
+    let text = r#"AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Handler: app.handler
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A: {Type: Pass, End: true}
+          A: {Type: Succeed}
+  Other:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString: '{"StartAt": "B", "StartAt": "B", "States": {"B": {"Type": "Succeed"}}}'
+"#;
+    let got: Vec<_> = lint_yaml(text)
+        .into_iter()
+        .filter(|(code, _, _)| code == "ASL002")
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            triple("ASL002", "warning", "AWSTemplateFormatVersion"),
+            triple("ASL002", "warning", "Handler"),
+            triple("ASL002", "error", "A"),
+            triple("ASL002", "error", r#""StartAt""#),
+        ]
+    );
+    // js-yaml, the Serverless Framework's reader, refuses the file: still an error.
+    let text = "service: s\nservice: t\nstepFunctions:\n  stateMachines:\n    m:\n      definition:\n        StartAt: A\n        States:\n          A: {Type: Succeed}\n";
+    assert_eq!(lint_yaml(text), vec![triple("ASL002", "error", "service")]);
+}
