@@ -16,7 +16,7 @@ pub mod terraform;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use crate::diagnostics::{Diagnostic, Fix};
+use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::lint::{LintOptions, lint_document_as};
 use crate::rules::{self, LintContext, WorkflowType};
 use crate::suppress;
@@ -100,6 +100,9 @@ pub enum Filling {
     /// Terraform's `file(...)`: nothing is filled in; a `${...}` reaches AWS as written
     /// (ASL806).
     Verbatim,
+    /// The Serverless Framework's variables (`${sls:stage}`, `${env:NAME}`, ...), which
+    /// it resolves at deploy time: a name left is unresolved (ASL801).
+    Serverless,
 }
 
 impl Environment {
@@ -145,7 +148,15 @@ fn lint_definition_with(
     subs: Option<&Substitutions>,
     workflow: WorkflowType,
 ) -> Vec<Diagnostic> {
-    let mut out = lint_definition_unsuppressed(text, document, options, env, subs, workflow);
+    let mut out = lint_definition_unsuppressed(
+        text,
+        document,
+        options,
+        env,
+        subs,
+        workflow,
+        Filling::Substitutions,
+    );
     apply_suppressions(text, document, options, &mut out);
     out
 }
@@ -158,6 +169,7 @@ fn lint_definition_unsuppressed(
     env: &Environment,
     subs: Option<&Substitutions>,
     workflow: WorkflowType,
+    filling: Filling,
 ) -> Vec<Diagnostic> {
     let none = Substitutions::new();
     // Without any `${` token there is nothing to resolve or report (ASL801).
@@ -197,7 +209,7 @@ fn lint_definition_unsuppressed(
         && let Some(subs) = subs
         && placeholders
     {
-        unresolved_in_tree(text, root, subs, env, options, &mut out);
+        unresolved_in_tree(text, root, subs, env, options, filling, &mut out);
     }
     out
 }
@@ -271,7 +283,10 @@ pub fn lint_referenced(
     };
     // Only `DefinitionSubstitutions` leave a name for later (ASL801); what Terraform
     // does not fill in is ASL806.
-    let leaves_names = reference.filling == Filling::Substitutions;
+    let leaves_names = matches!(
+        reference.filling,
+        Filling::Substitutions | Filling::Serverless
+    );
     let mut out = if splices.is_empty() {
         lint_definition_unsuppressed(
             text,
@@ -280,6 +295,7 @@ pub fn lint_referenced(
             env,
             leaves_names.then_some(&subs),
             reference.workflow,
+            reference.filling,
         )
     } else {
         let spliced = Spliced::new(text, &splices);
@@ -309,7 +325,7 @@ pub fn lint_referenced(
         if let Some(root) = document.root.as_ref()
             && leaves_names
         {
-            unresolved_in_tree(text, root, &subs, env, options, &mut out);
+            unresolved_in_tree(text, root, &subs, env, options, reference.filling, &mut out);
         }
         out
     };
@@ -898,8 +914,13 @@ pub fn lint_template_with_references(
     let mut out = rules::run(&ctx, &|meta| {
         meta.code.starts_with("ASL0") && meta.code != "ASL006" && options.is_enabled(meta)
     });
+    template_duplicate_keys(document, definitions, &mut out);
     // The Serverless Framework reads YAML 1.2 (js-yaml): `yes` is text to it too.
     let yaml_1_1 = reads_yaml_1_1(document.root.as_ref());
+    let filling = match document.root.as_ref() {
+        Some(root) if template::is_serverless(root) => Filling::Serverless,
+        _ => Filling::Substitutions,
+    };
     let mut directives = suppress::from_comments(text, &document.comments);
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
     for def in definitions {
@@ -921,7 +942,7 @@ pub fn lint_template_with_references(
                 }
                 drop_fixes_in(&mut found, &substituted);
                 out.extend(found);
-                unresolved_in_tree(text, node, &subs, env, options, &mut out);
+                unresolved_in_tree(text, node, &subs, env, options, filling, &mut out);
                 directives.extend(suppress::from_comment_fields(text, node, &|r| r));
             }
             Body::Text(node) => match template::flatten(text, node, &subs) {
@@ -1006,7 +1027,7 @@ pub fn lint_template_with_references(
                             if !computed && seen.insert(name) {
                                 let token = &inner[range.clone()];
                                 let range = TextRange::from_usize(range.start, range.end);
-                                inner_out.push(unresolved(&range, token, name));
+                                inner_out.push(unresolved(&range, token, filling));
                             }
                         }
                     }
@@ -1044,7 +1065,7 @@ pub fn lint_template_with_references(
                             path,
                             substitutions: def.substitutions.clone(),
                             workflow: def.workflow,
-                            filling: Filling::Substitutions,
+                            filling,
                             yaml_1_1,
                         }),
                         Err(d) if enabled("ASL802") => out.push(*d),
@@ -1098,6 +1119,43 @@ pub fn lint_template_with_references(
     }
     suppress::apply(&mut out, &mut directives, text, options);
     out
+}
+
+/// ASL002 on a key of a CloudFormation or SAM template outside its state machine
+/// definitions is a warning: CloudFormation keeps the last of duplicate keys (as the
+/// message says), and nothing of a state machine is lost. In a definition (or naming
+/// one) it stays an error, as in a definition file; in a Serverless Framework file
+/// too, whose YAML reader (js-yaml) refuses duplicate keys.
+fn template_duplicate_keys(
+    document: &Document<'_>,
+    definitions: &[Definition<'_, '_>],
+    out: &mut [Diagnostic],
+) {
+    if document
+        .root
+        .as_ref()
+        .is_none_or(|root| template::is_serverless(root))
+    {
+        return;
+    }
+    let in_definition = |r: TextRange| {
+        definitions.iter().any(|def| {
+            let within = def.property.range();
+            within.start <= r.start && r.end <= within.end
+        })
+    };
+    for d in out.iter_mut().filter(|d| d.code == "ASL002") {
+        if in_definition(d.range) || d.labels.iter().any(|l| in_definition(l.range)) {
+            continue;
+        }
+        d.severity = Severity::Warning;
+        if document.kind == SourceKind::Yaml {
+            d.help = Some(
+                "remove one: CloudFormation keeps the last, but the YAML reader of `aws cloudformation package` and `deploy` refuses duplicate keys"
+                    .to_string(),
+            );
+        }
+    }
 }
 
 /// The state machine definitions of a CloudFormation or SAM template (`Definition`,
@@ -1420,7 +1478,8 @@ pub fn lint_terraform(
     out
 }
 
-fn unresolved(range: &TextRange, token: &str, _name: &str) -> Diagnostic {
+/// ASL801 for `token`, with a help that fits who fills it in at deploy time.
+fn unresolved(range: &TextRange, token: &str, filling: Filling) -> Diagnostic {
     let mut d = report(
         "ASL801",
         *range,
@@ -1428,11 +1487,31 @@ fn unresolved(range: &TextRange, token: &str, _name: &str) -> Diagnostic {
             "`{token}` is not resolved here: its value is only known at deploy time, so checks that need it are skipped"
         ),
     );
+    let name = token.trim_start_matches("${").trim_end_matches('}').trim();
+    let short = name.trim_start_matches("AWS::");
     d.help = Some(
-        "give it a value in DefinitionSubstitutions, or under [placeholders.values] in asl-lint.toml"
-            .to_string(),
+        if is_pseudo_parameter(name) && filling == Filling::Serverless {
+            format!(
+                "CloudFormation fills `{token}` only inside an `Fn::Sub`: write the value as one"
+            )
+        } else if is_pseudo_parameter(name) {
+            format!(
+                "CloudFormation fills `{token}` only inside an `Fn::Sub` (`!Sub`): elsewhere, pass it in DefinitionSubstitutions under a name of your own (`{short}: !Ref {name}`)"
+            )
+        } else if filling == Filling::Serverless {
+            "the Serverless Framework resolves its variables at deploy time; to check with a value, give one under [placeholders.values] in asl-lint.toml"
+            .to_string()
+        } else {
+            "give it a value in DefinitionSubstitutions, or under [placeholders.values] in asl-lint.toml"
+            .to_string()
+        },
     );
     d
+}
+
+/// A CloudFormation pseudo parameter (`AWS::Region`), which an `Fn::Sub` always fills.
+fn is_pseudo_parameter(name: &str) -> bool {
+    references::PSEUDO.contains(&name)
 }
 
 fn unreadable(def: &Definition<'_, '_>, node: &Node<'_>, reason: &str) -> Diagnostic {
@@ -1678,6 +1757,7 @@ fn unresolved_in_tree(
     subs: &Substitutions,
     env: &Environment,
     options: &LintOptions,
+    filling: Filling,
     out: &mut Vec<Diagnostic>,
 ) {
     if env.placeholders != PlaceholderMode::Unknown || !options.is_enabled(rule_meta("ASL801")) {
@@ -1685,14 +1765,22 @@ fn unresolved_in_tree(
     }
     let mut seen = HashSet::new();
     let mut found: Vec<(TextRange, String)> = Vec::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
+    // Each node with whether it is inside an `Fn::Sub`, where CloudFormation fills the
+    // pseudo parameters (as in a `!Sub`, which is not looked into).
+    let mut stack = vec![(root, false)];
+    while let Some((n, in_sub)) = stack.pop() {
+        let known = |name: &str| subs.contains_key(name) || in_sub && is_pseudo_parameter(name);
         match &n.value {
-            Value::Array(items) => stack.extend(items.iter().rev()),
-            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+            Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, in_sub))),
+            Value::Object(members) => stack.extend(
+                members
+                    .iter()
+                    .rev()
+                    .map(|m| (&m.value, in_sub || m.key == "Fn::Sub")),
+            ),
             Value::Placeholder(token) => {
                 let name = token.trim_start_matches("${").trim_end_matches('}').trim();
-                if !subs.contains_key(name) {
+                if !known(name) {
                     found.push((n.range, token.to_string()));
                 }
             }
@@ -1703,7 +1791,8 @@ fn unresolved_in_tree(
                 for (range, name) in template::placeholder_tokens(s) {
                     // A name the substitutions give (a literal or a computed value) is
                     // known; only names they do not give are unresolved.
-                    if !subs.contains_key(name.trim()) {
+                    let name = name.trim();
+                    if !known(name) {
                         found.push((scalar.outer(range.clone()), s[range].to_string()));
                     }
                 }
@@ -1713,7 +1802,7 @@ fn unresolved_in_tree(
     }
     for (range, token) in found {
         if seen.insert(token.clone()) {
-            out.push(unresolved(&range, &token, &token));
+            out.push(unresolved(&range, &token, filling));
         }
     }
 }

@@ -11,7 +11,7 @@ use super::template::{intrinsic, placeholder_tokens};
 use crate::syntax::{Node, TextRange, Value};
 
 /// The pseudo parameters of CloudFormation.
-const PSEUDO: &[&str] = &[
+pub(crate) const PSEUDO: &[&str] = &[
     "AWS::AccountId",
     "AWS::NotificationARNs",
     "AWS::NoValue",

@@ -126,7 +126,7 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
                 name: format!("stateMachines.{}", m.key),
                 property,
                 body,
-                substitutions: Substitutions::new(),
+                substitutions: self_variables(root, &property.value),
                 workflow: workflow_type(m.value.get("type")),
             });
         }
@@ -587,16 +587,32 @@ pub(crate) fn escape_sub(text: &str) -> String {
     text.replace("${", "${!")
 }
 
-/// Every `${...}` token in `text`: (byte range, name without `${` `}`).
+/// Every `${...}` token in `text`: (byte range, name without `${` `}`). Braces inside a
+/// token pair up, so a token may hold others: a Serverless Framework variable resolves
+/// its nested ones first (`${cf:stack-${sls:stage}.Output}` is one token).
 pub fn placeholder_tokens(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut search = 0;
-    while let Some(rel) = text[search..].find("${") {
+    while let Some(rel) = memchr::memmem::find(&bytes[search..], b"${") {
         let start = search + rel;
-        let Some(close) = text[start..].find('}') else {
+        let mut depth = 0usize;
+        let close = bytes[start + 2..].iter().position(|&b| match b {
+            b'{' => {
+                depth += 1;
+                false
+            }
+            b'}' if depth == 0 => true,
+            b'}' => {
+                depth -= 1;
+                false
+            }
+            _ => false,
+        });
+        let Some(close) = close else {
             break;
         };
-        let end = start + close + 1;
+        let end = start + 2 + close + 1;
         out.push((start..end, &text[start + 2..end - 1]));
         search = end;
     }
@@ -605,7 +621,66 @@ pub fn placeholder_tokens(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
 
 /// True when `s` is exactly one `${...}` token.
 pub fn is_whole_placeholder(s: &str) -> bool {
-    s.len() > 3 && s.starts_with("${") && s.ends_with('}') && s[2..s.len() - 1].find('}').is_none()
+    s.len() > 3 && matches!(placeholder_tokens(s).as_slice(), [(r, _)] if *r == (0..s.len()))
+}
+
+/// The values that the Serverless Framework variables `${self:path}` in `node` take
+/// from the file itself (`root`): a scalar is a literal value; a value that holds
+/// variables itself, or an object or array, is known but computed. A path the file does
+/// not have takes the variable's fallback when that is a literal (`${self:custom.t, 60}`).
+fn self_variables(root: &Node<'_>, node: &Node<'_>) -> Substitutions {
+    let mut subs = Substitutions::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::String(s) | Value::Placeholder(s) => {
+                for (_, name) in placeholder_tokens(s) {
+                    let name = name.trim();
+                    if !subs.contains_key(name)
+                        && let Some(value) = self_value(root, name)
+                    {
+                        subs.insert(name.to_string(), value);
+                    }
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+            Value::Tagged(t) => stack.push(&t.node),
+            _ => {}
+        }
+    }
+    subs
+}
+
+/// The value of one `self:path[, fallback]` variable (see [`self_variables`]).
+fn self_value(root: &Node<'_>, name: &str) -> Option<Option<String>> {
+    if name.contains("${") {
+        return None;
+    }
+    let (var, fallback) = match name.split_once(',') {
+        Some((v, f)) => (v.trim(), Some(f.trim())),
+        None => (name, None),
+    };
+    let path = var.strip_prefix("self:")?;
+    let found = (!path.is_empty())
+        .then(|| path.split('.').try_fold(root, |n, key| n.get(key)))
+        .flatten();
+    let Some(found) = found else {
+        let f = fallback?;
+        let quoted = ['\'', '"']
+            .iter()
+            .find_map(|&q| f.strip_prefix(q)?.strip_suffix(q));
+        return match quoted {
+            Some(text) => Some(Some(text.to_string())),
+            None => f.parse::<f64>().is_ok().then(|| Some(f.to_string())),
+        };
+    };
+    Some(match &found.value {
+        Value::String(s) if !s.contains("${") => Some(s.to_string()),
+        Value::Number(x) => Some(x.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -1112,3 +1112,144 @@ fn yaml_aliases_in_a_cloudformation_definition() {
     let sam = format!("Transform: AWS::Serverless-2016-10-31\n{body}");
     assert!(found(&sam).is_empty());
 }
+
+#[test]
+fn duplicate_template_keys_outside_definitions_are_warnings() {
+    let text = r#"AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Handler: app.handler
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A: {Type: Pass, End: true}
+          A: {Type: Succeed}
+  Other:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString: '{"StartAt": "B", "StartAt": "B", "States": {"B": {"Type": "Succeed"}}}'
+"#;
+    let got: Vec<_> = lint_yaml(text)
+        .into_iter()
+        .filter(|(code, _, _)| code == "ASL002")
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            triple("ASL002", "warning", "AWSTemplateFormatVersion"),
+            triple("ASL002", "warning", "Handler"),
+            triple("ASL002", "error", "A"),
+            triple("ASL002", "error", r#""StartAt""#),
+        ]
+    );
+    // js-yaml, the Serverless Framework's reader, refuses the file: still an error.
+    let text = "service: s\nservice: t\nstepFunctions:\n  stateMachines:\n    m:\n      definition:\n        StartAt: A\n        States:\n          A: {Type: Succeed}\n";
+    assert_eq!(lint_yaml(text), vec![triple("ASL002", "error", "service")]);
+}
+
+/// ASL801's token and help for each `${...}` of `text` (a YAML template).
+fn unresolved_yaml(text: &str) -> Vec<(String, String)> {
+    lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    )
+    .into_iter()
+    .filter(|d| d.code == "ASL801")
+    .map(|d| {
+        (
+            text[d.range.as_usize()].to_string(),
+            d.help.unwrap_or_default(),
+        )
+    })
+    .collect()
+}
+
+#[test]
+fn serverless_variables_nest_resolve_from_the_file_and_have_their_own_help() {
+    let text = r#"service: demo
+custom:
+  waitSeconds: 30
+  table: ${self:service}-${sls:stage}
+stepFunctions:
+  stateMachines:
+    main:
+      definition:
+        Comment: ${self:service} machine
+        StartAt: Wait
+        States:
+          Wait:
+            Type: Wait
+            Seconds: ${self:custom.waitSeconds}
+            Next: Pub
+          Pub:
+            Type: Pass
+            Parameters:
+              TopicArn: ${cf:other-${sls:stage}.TopicArn}
+              Table: ${self:custom.table}
+              Timeout: ${self:custom.missing, 60}
+            Next: Sub
+          Sub:
+            Type: Task
+            Resource:
+              Fn::Sub: arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f-${env:STAGE}
+            End: true
+"#;
+    let serverless = "the Serverless Framework resolves its variables at deploy time; to check with a value, give one under [placeholders.values] in asl-lint.toml";
+    assert_eq!(
+        unresolved_yaml(text),
+        vec![
+            (
+                "${cf:other-${sls:stage}.TopicArn}".to_string(),
+                serverless.to_string()
+            ),
+            ("${env:STAGE}".to_string(), serverless.to_string()),
+        ]
+    );
+    // `${self:custom.waitSeconds}` is the number 30: no type error for `Seconds`.
+    let all = lint_yaml(text);
+    assert!(all.iter().all(|(_, sev, _)| sev != "error"), "{all:#?}");
+}
+
+#[test]
+fn pseudo_parameters_are_filled_in_a_long_form_sub_and_explained_outside_one() {
+    let text = r#"Resources:
+  M:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A:
+            Type: Task
+            Resource:
+              Fn::Sub: arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f
+            Next: B
+          B:
+            Type: Pass
+            Result: ${AWS::Region}-${Stage}
+            End: true
+"#;
+    assert_eq!(
+        unresolved_yaml(text),
+        vec![
+            (
+                "${AWS::Region}".to_string(),
+                "CloudFormation fills `${AWS::Region}` only inside an `Fn::Sub` (`!Sub`): elsewhere, pass it in DefinitionSubstitutions under a name of your own (`Region: !Ref AWS::Region`)".to_string()
+            ),
+            (
+                "${Stage}".to_string(),
+                "give it a value in DefinitionSubstitutions, or under [placeholders.values] in asl-lint.toml".to_string()
+            ),
+        ]
+    );
+}

@@ -19,6 +19,10 @@ pub struct VarRef {
     /// anywhere counts as bound, since the body runs when called (a recursive
     /// function names itself).
     pub bound_locally: bool,
+    /// True when the reference is the whole argument of a call of the built-in
+    /// `$exists` (`$exists($name)`), which tests whether the variable has a value:
+    /// an unset variable makes it false rather than failing.
+    pub exists_test: bool,
 }
 
 /// One scope of [`variable_refs`]'s walk: a block, a lambda, or the whole expression.
@@ -93,6 +97,7 @@ pub fn variable_refs(node: &Node) -> Vec<VarRef> {
                 name: name.clone(),
                 span: n.span,
                 bound_locally: local(&scopes, name),
+                exists_test: false,
             }),
             Kind::Block(items) => {
                 let items: Vec<&Node> = items.iter().collect();
@@ -115,7 +120,24 @@ pub fn variable_refs(node: &Node) -> Vec<VarRef> {
                 stack.push(Step::Visit(value));
             }
             Kind::Call { func, args } => {
-                stack.extend(args.iter().rev().map(Step::Visit));
+                let tested = match (&func.kind, args.as_slice()) {
+                    (Kind::Var(f), [arg]) if f == "exists" && !local(&scopes, f) => {
+                        match &arg.kind {
+                            Kind::Var(name) if !name.is_empty() && name != "$" => Some((arg, name)),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                match tested {
+                    Some((arg, name)) => out.push(VarRef {
+                        name: name.clone(),
+                        span: arg.span,
+                        bound_locally: local(&scopes, name),
+                        exists_test: true,
+                    }),
+                    None => stack.extend(args.iter().rev().map(Step::Visit)),
+                }
                 match &func.kind {
                     // A name the expression binds is a variable holding a function;
                     // any other is a built-in function.
@@ -125,6 +147,7 @@ pub fn variable_refs(node: &Node) -> Vec<VarRef> {
                                 name: name.clone(),
                                 span: func.span,
                                 bound_locally: true,
+                                exists_test: false,
                             });
                         }
                     }
@@ -700,6 +723,31 @@ mod tests {
         assert_eq!(
             refs("$states.input.items@$i.($i.price * $rate) ~> $sum()"),
             r(&[("states", false), ("i", true), ("rate", false)])
+        );
+    }
+
+    #[test]
+    fn an_exists_argument_is_a_test_of_the_variable() {
+        let refs = |src: &str| -> Vec<(String, bool)> {
+            variable_refs(&parse(src).unwrap())
+                .into_iter()
+                .map(|v| (v.name, v.exists_test))
+                .collect()
+        };
+        assert_eq!(
+            refs("$exists($v) and $v > 1"),
+            [("v".to_string(), true), ("v".to_string(), false)]
+        );
+        // Only the whole argument of the built-in: not a path, not another function.
+        assert_eq!(refs("$exists($v.a)"), [("v".to_string(), false)]);
+        assert_eq!(refs("$count($v)"), [("v".to_string(), false)]);
+        assert_eq!(
+            refs("($exists := function($x) { $x }; $exists($v))"),
+            [
+                ("x".to_string(), false),
+                ("exists".to_string(), false),
+                ("v".to_string(), false)
+            ]
         );
     }
 

@@ -5,7 +5,8 @@ declare_rule! {
     /// Reports a read of a workflow variable that some paths from `StartAt` assign
     /// before the reading state and others do not: for example a variable assigned in
     /// one branch of a Choice and read after the branches join, or assigned by a
-    /// catcher's `Assign` only.
+    /// catcher's `Assign` only. Like ASL605, it reports a name once per expression or
+    /// path string, and not in a JSONata expression that tests it with `$exists($name)`.
     ///
     /// ## Why is this bad?
     /// On the paths that do not assign it, the read fails at run time (`States.Runtime`
@@ -46,6 +47,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 continue;
             };
             for r in &vars.reads[scope.id][i] {
+                if r.guarded || r.repeat {
+                    continue;
+                }
                 let Some(v) = analysis.index_of(&r.name) else {
                     continue;
                 };

@@ -9,6 +9,9 @@ declare_rule! {
     /// only later, only in a state's own `Assign` (which is visible from the next state
     /// on), only inside a Parallel branch or Map iteration (whose variables never leave
     /// it), or outside a Distributed Map whose child workflow sees no outer variables.
+    /// A name is reported once per expression or path string, at its first read. A
+    /// JSONata expression that tests the variable with `$exists($name)` expects that
+    /// it may be unset, and its reads of that name are not reported.
     ///
     /// ## Why is this bad?
     /// The read fails every time it runs: a JSONPath reference to a missing variable
@@ -47,6 +50,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 continue;
             };
             for r in &vars.reads[scope.id][i] {
+                if r.guarded || r.repeat {
+                    continue;
+                }
                 let idx = analysis.index_of(&r.name);
                 if idx.is_some_and(|v| entry.may.contains(v)) || (idx.is_none() && r.builtin) {
                     continue;

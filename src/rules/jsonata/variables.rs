@@ -48,6 +48,12 @@ pub(crate) struct Read {
     /// A JSONata name that is also a built-in function (`$count`, `$string`): a
     /// function value unless some `Assign` sets a variable of that name.
     pub builtin: bool,
+    /// The JSONata expression tests the variable with `$exists($name)`, which is
+    /// false for an unset variable: the author expects it may be unset.
+    pub guarded: bool,
+    /// An earlier read of the same name in the same expression or path string: the
+    /// rules that report reads report the first one only.
+    pub repeat: bool,
 }
 
 /// The keys of every `Assign` of `state`, in source order.
@@ -88,14 +94,22 @@ pub(crate) fn reads(source: &str, state: &State<'_, '_>) -> Vec<Read> {
         QueryLanguage::JsonAta => {
             for e in state_expressions(state) {
                 let Ok(tree) = &e.parsed.result else { continue };
-                for r in variable_refs(tree) {
-                    if r.bound_locally || r.name == "states" {
-                        continue;
+                let refs: Vec<_> = variable_refs(tree)
+                    .into_iter()
+                    .filter(|r| !r.bound_locally && r.name != "states")
+                    .collect();
+                let mut seen: Vec<&str> = Vec::new();
+                for r in &refs {
+                    let repeat = seen.contains(&r.name.as_str());
+                    if !repeat {
+                        seen.push(&r.name);
                     }
                     out.push(Read {
                         range: source_range(source, &e, r.span),
                         builtin: builtin(&r.name).is_some(),
-                        name: r.name,
+                        guarded: refs.iter().any(|t| t.exists_test && t.name == r.name),
+                        repeat,
+                        name: r.name.clone(),
                     });
                 }
             }
@@ -122,15 +136,22 @@ pub(crate) fn reads(source: &str, state: &State<'_, '_>) -> Vec<Read> {
                 if !may_name_variable(text) {
                     continue;
                 }
+                let mut seen: Vec<String> = Vec::new();
                 for path in dollar_paths(text) {
                     if let Root::Variable(name) = &path.root {
                         let start =
                             string_source_offset(source, node, path.root_span.start as usize);
                         let end = string_source_offset(source, node, path.root_span.end as usize);
+                        let repeat = seen.contains(name);
+                        if !repeat {
+                            seen.push(name.clone());
+                        }
                         out.push(Read {
                             name: name.clone(),
                             range: TextRange::new(start, end.max(start + 1)),
                             builtin: false,
+                            guarded: false,
+                            repeat,
                         });
                     }
                 }

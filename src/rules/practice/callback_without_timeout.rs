@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it does
     /// Reports a Task that waits for a task token (`.waitForTaskToken`) or runs an
     /// activity, with neither a `HeartbeatSeconds` nor a `TimeoutSeconds` (nor their
-    /// `Path` forms).
+    /// `Path` forms), in a state machine that has no top-level `TimeoutSeconds`.
     ///
     /// ## Why is this bad?
     /// If the token never comes back (the worker crashed, the message was lost), or no
@@ -15,6 +15,8 @@ declare_rule! {
     /// 99,999,999 seconds, so a Standard workflow sits there until it hits the one-year
     /// limit on an execution. A heartbeat or a timeout turns the lost callback into a
     /// `States.HeartbeatTimeout` or `States.Timeout` error that a `Catch` can handle.
+    /// A `TimeoutSeconds` at the top of the state machine also bounds the wait (the
+    /// whole execution fails with `States.Timeout`), so the rule is silent then.
     ///
     /// ## Example
     /// ```json
@@ -43,6 +45,14 @@ fn is_activity(resource: &str) -> bool {
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
+    // The execution's own time limit bounds every wait in it.
+    if machine
+        .root
+        .get("TimeoutSeconds")
+        .is_some_and(|t| t.as_u64().is_some_and(|t| t > 0))
+    {
+        return;
+    }
     for state in machine.all_states() {
         if state.kind != Some(StateType::Task) {
             continue;

@@ -10,6 +10,13 @@ declare_rule! {
     /// JSON readers silently keep only the last value, so one of the two is ignored: a
     /// whole state can disappear without any error at deploy time.
     ///
+    /// In a CloudFormation or SAM template, a duplicate key outside the state machine
+    /// definitions (a resource's `Handler`, a parameter's `Type`) is a warning: nothing
+    /// of a state machine is lost, and CloudFormation keeps the last one too, though the
+    /// YAML reader of `aws cloudformation package` and `deploy` refuses it. In a
+    /// definition (`Definition`, `DefinitionString`, a definition file) and in a
+    /// Serverless Framework file, whose YAML reader refuses it, it stays an error.
+    ///
     /// ## Example
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}, "A": {"Type": "Succeed"}}}

@@ -7,6 +7,13 @@ declare_rule! {
     /// CDK or Terraform, that the template gives no literal value for. Each name is
     /// reported once per definition, at its first use.
     ///
+    /// In a Serverless Framework file, a variable (`${sls:stage}`, `${env:NAME}`) is
+    /// resolved by the framework at deploy time; one may hold others
+    /// (`${cf:stack-${sls:stage}.Output}`), and the whole is one placeholder. A
+    /// `${self:path}` that names a value of the same file takes that value. A
+    /// CloudFormation pseudo parameter (`${AWS::Region}`) is filled inside an `Fn::Sub`
+    /// and is not reported there.
+    ///
     /// ## Why is this bad?
     /// It is not: this is information. A value that is unknown cannot be checked, so the
     /// checks that need it (a `Next` target, a number, an ARN) are skipped there. Give
