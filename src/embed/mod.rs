@@ -1765,18 +1765,20 @@ fn unresolved_in_tree(
     }
     let mut seen = HashSet::new();
     let mut found: Vec<(TextRange, String)> = Vec::new();
-    // Each node with whether it is inside an `Fn::Sub`, where CloudFormation fills the
-    // pseudo parameters (as in a `!Sub`, which is not looked into).
-    let mut stack = vec![(root, false)];
-    while let Some((n, in_sub)) = stack.pop() {
-        let known = |name: &str| subs.contains_key(name) || in_sub && is_pseudo_parameter(name);
+    // An `Fn::Sub` is not looked into, as a `!Sub` is not: CloudFormation fills every
+    // name in it (ASL807 reports those the template does not define), and the value it
+    // makes is an intrinsic's, which the checks leave alone.
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        let known = |name: &str| subs.contains_key(name);
         match &n.value {
-            Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, in_sub))),
+            Value::Array(items) => stack.extend(items.iter().rev()),
             Value::Object(members) => stack.extend(
                 members
                     .iter()
                     .rev()
-                    .map(|m| (&m.value, in_sub || m.key == "Fn::Sub")),
+                    .filter(|m| m.key != "Fn::Sub")
+                    .map(|m| &m.value),
             ),
             Value::Placeholder(token) => {
                 let name = token.trim_start_matches("${").trim_end_matches('}').trim();

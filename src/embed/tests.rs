@@ -1207,13 +1207,10 @@ stepFunctions:
     let serverless = "the Serverless Framework resolves its variables at deploy time; to check with a value, give one under [placeholders.values] in asl-lint.toml";
     assert_eq!(
         unresolved_yaml(text),
-        vec![
-            (
-                "${cf:other-${sls:stage}.TopicArn}".to_string(),
-                serverless.to_string()
-            ),
-            ("${env:STAGE}".to_string(), serverless.to_string()),
-        ]
+        vec![(
+            "${cf:other-${sls:stage}.TopicArn}".to_string(),
+            serverless.to_string()
+        ),]
     );
     // `${self:custom.waitSeconds}` is the number 30: no type error for `Seconds`.
     let all = lint_yaml(text);
@@ -1221,7 +1218,7 @@ stepFunctions:
 }
 
 #[test]
-fn pseudo_parameters_are_filled_in_a_long_form_sub_and_explained_outside_one() {
+fn a_long_form_sub_is_left_to_cloudformation_and_pseudo_parameters_explained_outside_one() {
     let text = r#"Resources:
   M:
     Type: AWS::StepFunctions::StateMachine
@@ -1232,7 +1229,11 @@ fn pseudo_parameters_are_filled_in_a_long_form_sub_and_explained_outside_one() {
           A:
             Type: Task
             Resource:
-              Fn::Sub: arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f
+              Fn::Sub: arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f-${Stage}
+            Next: C
+          C:
+            Type: Task
+            Resource: !Sub arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f-${Stage}
             Next: B
           B:
             Type: Pass

@@ -10,9 +10,10 @@ declare_rule! {
     /// In a Serverless Framework file, a variable (`${sls:stage}`, `${env:NAME}`) is
     /// resolved by the framework at deploy time; one may hold others
     /// (`${cf:stack-${sls:stage}.Output}`), and the whole is one placeholder. A
-    /// `${self:path}` that names a value of the same file takes that value. A
-    /// CloudFormation pseudo parameter (`${AWS::Region}`) is filled inside an `Fn::Sub`
-    /// and is not reported there.
+    /// `${self:path}` that names a value of the same file takes that value. What an
+    /// `Fn::Sub` (`!Sub`) of the definition holds is not reported: CloudFormation fills
+    /// it, and the value it makes is left alone by the checks (ASL807 reports a name
+    /// there that the template does not define).
     ///
     /// ## Why is this bad?
     /// It is not: this is information. A value that is unknown cannot be checked, so the
