@@ -578,6 +578,49 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
         v["output"],
         serde_json::json!({"region": "eu-west-1", "topic": "arn:aws:sns:eu-west-1:111122223333:alerts"})
     );
+    // In DefinitionSubstitutions (SAM, inline; a referenced file) and in the `Fn::Sub`
+    // of a DefinitionString; a name only the stack knows stays as written.
+    let file = dir.file(
+        "m.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"r": "${Region}", "a": "${Arn}"}, "End": true}}}"#,
+    );
+    let subs = "      DefinitionSubstitutions:\n        Region: !Ref AWS::Region\n        Arn: !Sub arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q\n";
+    let inline = dir.file(
+        "sam.yaml",
+        &format!("Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n{subs}      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            Result: {{r: \"${{Region}}\", a: \"${{Arn}}\"}}\n            End: true\n"),
+    );
+    let referenced = dir.file(
+        "ref.yaml",
+        &format!("Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n{subs}      DefinitionUri: {file}\n"),
+    );
+    let string = dir.file(
+        "string.yaml",
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub '{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": {\"r\": \"${AWS::Region}\", \"a\": \"arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q\", \"s\": \"${AWS::StackName}\"}, \"End\": true}}}'\n",
+    );
+    let want =
+        serde_json::json!({"r": "cn-north-1", "a": "arn:aws-cn:sqs:cn-north-1:111122223333:q"});
+    for template in [&inline, &referenced, &string] {
+        let (code, out, err) = run(
+            &[
+                template,
+                "--region",
+                "cn-north-1",
+                "--account",
+                "111122223333",
+                "--format",
+                "json",
+            ],
+            "{}",
+        );
+        assert_eq!((code, err.as_str()), (0, ""), "{template}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut output = v["output"].clone();
+        if template == &string {
+            assert_eq!(output["s"], "${AWS::StackName}");
+            output.as_object_mut().unwrap().remove("s");
+        }
+        assert_eq!(output, want, "{template}");
+    }
 }
 
 #[test]

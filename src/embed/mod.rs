@@ -635,6 +635,20 @@ pub fn deployed_definition(
     base_dir: &std::path::Path,
     name: Option<&str>,
 ) -> Result<Option<Deployed>, String> {
+    deployed_definition_in(text, kind, base_dir, name, None)
+}
+
+/// [`deployed_definition`] for a run in a region and account (`Some((region,
+/// account))`): what CloudFormation fills from them alone is filled, in
+/// `DefinitionSubstitutions` (`Region: !Ref AWS::Region`) and in the `Fn::Sub` of a
+/// `DefinitionString` (`${AWS::Region}`).
+pub fn deployed_definition_in(
+    text: &str,
+    kind: SourceKind,
+    base_dir: &std::path::Path,
+    name: Option<&str>,
+    pseudo: Option<(&str, &str)>,
+) -> Result<Option<Deployed>, String> {
     let document = syntax::parse(text, kind);
     let Some(root) = document.root.as_ref() else {
         return Ok(None);
@@ -682,7 +696,10 @@ pub fn deployed_definition(
     };
     let mut reasons = Vec::new();
     for def in defs.iter().filter(|d| d.name == wanted) {
-        let subs = def.substitutions.clone();
+        let mut subs = def.substitutions.clone();
+        if let Some((region, account)) = pseudo {
+            template::fill_pseudo_substitutions(&mut subs, def.substitution_node, region, account);
+        }
         let deployed = |text: String, file: Option<PathBuf>| Deployed {
             name: wanted.clone(),
             text,
@@ -705,7 +722,7 @@ pub fn deployed_definition(
                 let json = serde_json::to_string_pretty(&resolved.to_json()).unwrap_or_default();
                 return Ok(Some(deployed(json, None)));
             }
-            Body::Text(node) => match template::flatten(text, node, &subs) {
+            Body::Text(node) => match template::flatten_in(text, node, &subs, pseudo) {
                 Ok(e) => return Ok(Some(deployed(e.text, None))),
                 Err(reason) => reasons.push(format!("its {} is {reason}", def.property.key)),
             },

@@ -27,6 +27,9 @@ pub struct Definition<'a, 's> {
     pub body: Body<'a, 's>,
     /// `DefinitionSubstitutions`: name to literal value, or `None` for an intrinsic.
     pub substitutions: Substitutions,
+    /// The `DefinitionSubstitutions` as written, for what a run fills in from the
+    /// region and account (`Region: !Ref AWS::Region`).
+    pub substitution_node: Option<&'a Node<'s>>,
     /// The workflow type the template gives (SAM `Type`, CloudFormation
     /// `StateMachineType`, Serverless `type`); `Standard` when it gives none, as AWS.
     pub workflow: WorkflowType,
@@ -127,6 +130,7 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
                 property,
                 body,
                 substitutions: self_variables(root, &property.value),
+                substitution_node: None,
                 workflow: workflow_type(m.value.get("type")),
             });
         }
@@ -160,10 +164,8 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
         let Some(props) = res.value.get("Properties") else {
             continue;
         };
-        let substitutions = props
-            .get("DefinitionSubstitutions")
-            .map(substitution_map)
-            .unwrap_or_default();
+        let substitution_node = props.get("DefinitionSubstitutions");
+        let substitutions = substitution_node.map(substitution_map).unwrap_or_default();
         let workflow = workflow_type(props.get(if sam { "Type" } else { "StateMachineType" }));
         let mut push = |property: &'a Member<'s>, body: Body<'a, 's>| {
             out.push(Definition {
@@ -171,6 +173,7 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
                 property,
                 body,
                 substitutions: substitutions.clone(),
+                substitution_node,
                 workflow,
             })
         };
@@ -380,19 +383,52 @@ fn intrinsic_token(name: &str, arg: &Node<'_>) -> String {
 /// JSON-escaped inside JSON strings); unknown ones stay as `${Name}` tokens that map to
 /// their place in the template. Returns why it could not, on failure.
 pub fn flatten(source: &str, node: &Node<'_>, subs: &Substitutions) -> Result<Embedded, String> {
+    flatten_in(source, node, subs, None)
+}
+
+/// [`flatten`] for a run in `region` and `account` (`Some((region, account))`): the
+/// pseudo parameters of an `Fn::Sub` (`${AWS::Region}`) take their values there.
+pub fn flatten_in(
+    source: &str,
+    node: &Node<'_>,
+    subs: &Substitutions,
+    pseudo: Option<(&str, &str)>,
+) -> Result<Embedded, String> {
     let mut out = Flattener {
         source,
         out: Embedded::new(),
         scan: 0,
         in_string: false,
         escaped: false,
+        pseudo,
     };
     out.value(node, subs, 0)?;
     Ok(out.out)
 }
 
+/// Fills, in a template's `DefinitionSubstitutions` map, the values that the region
+/// and account alone give (`Region: !Ref AWS::Region`, `Arn: !Sub "arn:${AWS::Partition}:..."`).
+pub fn fill_pseudo_substitutions(
+    subs: &mut Substitutions,
+    node: Option<&Node<'_>>,
+    region: &str,
+    account: &str,
+) {
+    for m in node.and_then(Node::as_object).unwrap_or(&[]) {
+        let mut value = m.value.to_json();
+        fill_pseudo_parameters(&mut value, region, account);
+        if let serde_json::Value::String(text) = value
+            && subs.get(&*m.key).is_some_and(Option::is_none)
+        {
+            subs.insert(m.key.to_string(), Some(text));
+        }
+    }
+}
+
 struct Flattener<'t> {
     source: &'t str,
+    /// The region and account of a run, which fill an `Fn::Sub`'s pseudo parameters.
+    pseudo: Option<(&'t str, &'t str)>,
     out: Embedded,
     /// How far `in_string` has been computed over `out.text`.
     scan: usize,
@@ -527,9 +563,15 @@ impl Flattener<'_> {
                 search = end;
                 continue;
             }
-            if let Some(Some(value)) = subs.get(name.trim()) {
+            let pseudo = match (in_sub, self.pseudo) {
+                (Some(_), Some((region, account))) => {
+                    pseudo_parameter(name.trim(), region, account)
+                }
+                _ => None,
+            };
+            if let Some(value) = subs.get(name.trim()).cloned().flatten().or(pseudo) {
                 self.push(&scalar, done..start);
-                let value = self.escaped_value(value);
+                let value = self.escaped_value(&value);
                 let range = scalar.outer(start..end);
                 self.synthetic(&value, range);
                 done = end;

@@ -375,7 +375,8 @@ pub fn run_to_strings(
     let deployed = if path.is_some_and(crate::embed::terraform::is_terraform_path) {
         crate::embed::deployed_terraform(&text, &base_dir, name).map(Some)
     } else {
-        crate::embed::deployed_definition(&text, kind, &base_dir, name)
+        let pseudo = Some((args.region.as_str(), args.account.as_str()));
+        crate::embed::deployed_definition_in(&text, kind, &base_dir, name, pseudo)
     };
     let deployed = match deployed {
         Ok(d) => d,
