@@ -18,7 +18,7 @@ use crate::lint::{Reference, lint_owned_bytes_in, lint_referenced_file, lint_ref
 pub struct CheckArgs {
     /// Files or directories. Directories are searched for `*.asl.json`, `*.asl.yaml`,
     /// `*.asl.yml`, SAM/CloudFormation `template.{yaml,yml,json}`, CDK
-    /// `*.template.json`, `serverless.{yml,yaml}`, and the `include` globs of
+    /// `*.template.json`, `serverless.{yml,yaml}`, Terraform `*.tf`, and the `include` globs of
     /// asl-lint.toml; files named explicitly are linted whatever their extension. `-`
     /// reads standard input.
     #[arg(default_value = ".")]

@@ -6,7 +6,8 @@ use crate::rules::{self, RULES};
 
 #[derive(Debug, clap::Args)]
 pub struct RuleArgs {
-    /// A rule code (`ASL201`) or name (`unknown-next-state`).
+    /// A rule code (`ASL201`) or name (`unknown-next-state`); a code prefix (`ASL2`)
+    /// lists its rules.
     pub code: Option<String>,
     /// List every rule: code, name, default severity, AWS code, summary.
     #[arg(long)]

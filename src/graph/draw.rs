@@ -624,6 +624,8 @@ fn mermaid_run(
     // Mermaid styles a link by its number, in the order the links are written.
     let mut links = 0usize;
     let mut taken = Vec::new();
+    // Catch edges are red, as in the DOT drawing.
+    let mut catches = Vec::new();
     if let Some(start) = graphs.scope(0).start {
         out.push_str("  start((start))\n");
         out.push_str(&format!("  start --> {}\n", node_id(0, start.index())));
@@ -633,6 +635,9 @@ fn mermaid_run(
     for e in edges {
         if run.is_some_and(|r| r.took_edge(machine, &e)) {
             taken.push(links.to_string());
+        }
+        if e.kind == EdgeKind::Catch {
+            catches.push(links.to_string());
         }
         links += 1;
         let label = mermaid_escape(&e.label);
@@ -662,6 +667,12 @@ fn mermaid_run(
             "  missing_{k}[\"no state: {}\"]\n  {}{arrow}missing_{k}\n",
             mermaid_escape(&d.target),
             node_id(d.from.0, d.from.1)
+        ));
+    }
+    if !catches.is_empty() {
+        out.push_str(&format!(
+            "  linkStyle {} stroke:#c00,color:#c00\n",
+            catches.join(",")
         ));
     }
     out.push_str("  classDef unreachable stroke:#c00,stroke-dasharray:5 5\n");

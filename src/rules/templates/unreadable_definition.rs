@@ -4,7 +4,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a state machine definition in a template written in a form that can only
     /// be computed at deploy time: `Fn::If`, `Ref` to a parameter, `Fn::Transform`, a
-    /// Serverless `${file(...)}` variable, an `Fn::Join` with a computed delimiter, a
+    /// Serverless `${file(...)}` variable whose path is computed or that selects a key
+    /// (`${file(x.yml):definition}`; one naming a file is read), an `Fn::Join` with a
+    /// computed delimiter, a
     /// Terraform `definition` that is neither a heredoc, a quoted string, a `jsonencode` object nor a
     /// file read by `templatefile` or `file` (`var.definition`, `jsonencode(local.x)`,
     /// a path Terraform computes), a `templatefile` whose JSON or YAML is written by
