@@ -651,6 +651,54 @@ fn completion_of_fields_and_snippets() {
     c.shutdown();
 }
 
+/// The replaced range of a string being typed reaches the cursor (LSP requires a
+/// range that contains it), in UTF-16 columns, past colons, spaces and accents.
+#[test]
+fn completion_replaces_the_string_typed_up_to_the_cursor() {
+    let mut c = Client::start();
+    let cases = [
+        (
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lam",
+            "arn:aws:states:::lambda:invoke",
+            62,
+            83,
+        ),
+        (
+            "{\"StartAt\": \"Étape\", \"States\": {\"Étape\": {\"Type\": \"Pass\", \"End\": true}, \"B\": {\"Type\": \"Pass\", \"Next\": \"Ét",
+            "Étape",
+            102,
+            105,
+        ),
+        (
+            "{\"StartAt\": \"Fin X\", \"States\": {\"Fin X\": {\"Type\": \"Pass\", \"End\": true}, \"B\": {\"Type\": \"Pass\", \"Next\": \"Fin ",
+            "Fin X",
+            102,
+            107,
+        ),
+    ];
+    for (i, (text, label, start, end)) in cases.into_iter().enumerate() {
+        let uri = format!("file:///tmp/typed{i}.asl.json");
+        c.open(&uri, "asl", text);
+        let cursor = text.encode_utf16().count() as u32;
+        assert_eq!(cursor, end);
+        let items = c.call("textDocument/completion", doc_pos(&uri, pos(0, cursor)));
+        let item = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["label"] == label)
+            .unwrap();
+        assert_eq!(
+            item["textEdit"]["range"],
+            range(0, start, 0, end),
+            "{label}"
+        );
+        let edited = apply(text, &[item["textEdit"].clone()]);
+        assert!(edited.ends_with(&format!(": \"{label}\"")), "{edited}");
+    }
+    c.shutdown();
+}
+
 #[test]
 fn half_typed_document_never_breaks_the_server() {
     let mut c = Client::start();
