@@ -320,6 +320,13 @@ fn a_malformed_message_is_left_out_and_the_server_stays() {
     write!(c.stdin, "Content-Length: 9\r\n\r\n{{not json").unwrap();
     // A header in lower case, lines ended by LF alone.
     write!(c.stdin, "content-length: {}\n\n{float_id}", float_id.len()).unwrap();
+    // A method that is not a string, as a request and as a notification.
+    for bad in [
+        r#"{"jsonrpc":"2.0","id":77,"method":5}"#,
+        r#"{"jsonrpc":"2.0","method":5}"#,
+    ] {
+        write!(c.stdin, "Content-Length: {}\r\n\r\n{bad}", bad.len()).unwrap();
+    }
     c.stdin.flush().unwrap();
     // Half an emoji (a lone surrogate escape) in the text of a document.
     let uri = "file:///tmp/surrogate.asl.json";

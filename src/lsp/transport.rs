@@ -4,11 +4,13 @@
 //! The framework stops serving at the first message it cannot decode: a body that is
 //! not JSON, a lone UTF-16 surrogate escape in a document's text (`"\ud83d"`, which a
 //! client can send for half an emoji), a `content-length` header in lower case or
-//! header lines ended by LF alone, a batch, an `id` of `1.5`. The editor then loses
-//! every feature without a word. Here headers are read leniently, lone surrogates
-//! become U+FFFD, a batch is handed on one message at a time, and what is still no
-//! JSON-RPC 2.0 message is left out, with a line on stderr (which editors show in the
-//! server's log).
+//! header lines ended by LF alone, a batch, an `id` of `1.5`, a `method` of `5` (its
+//! decoder ends the input at the first error, after answering it with an error of id
+//! null). The editor then loses every feature without a word. Here headers are read
+//! leniently, lone surrogates become U+FFFD, a batch is handed on one message at a
+//! time, and what is still no JSON-RPC 2.0 message is left out, with a line on stderr
+//! (which editors show in the server's log), and unanswered: the relay cannot write to
+//! the client.
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
@@ -128,6 +130,10 @@ fn json_rpc_problem(item: &serde_json::Value) -> Option<String> {
     if object.get("jsonrpc").and_then(|v| v.as_str()) != Some("2.0") {
         return Some("not JSON-RPC 2.0 (no \"jsonrpc\": \"2.0\")".into());
     }
+    match object.get("method") {
+        None | Some(serde_json::Value::String(_)) => {}
+        Some(other) => return Some(format!("a method that is not a string: {other}")),
+    }
     match object.get("id") {
         None | Some(serde_json::Value::Null | serde_json::Value::String(_)) => None,
         Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => None,
@@ -210,6 +216,8 @@ mod tests {
             frame("{not json"),
             frame(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#),
             frame(r#"{"jsonrpc":"1.0","id":1,"method":"x"}"#),
+            frame(r#"{"jsonrpc":"2.0","id":77,"method":5}"#),
+            frame(r#"{"jsonrpc":"2.0","method":null}"#),
             frame(r#"[{"jsonrpc":"2.0","id":1,"method":"a"},{"jsonrpc":"2.0","method":"b"}]"#),
             frame(r#"{"jsonrpc":"2.0","method":"t","params":{"text":"A\ud83d \ud83d\ude00 \\ud83d"}}"#),
         ]
