@@ -423,6 +423,12 @@ fn unknown_requests_get_method_not_found() {
     assert_eq!(r["error"]["code"], -32601);
     let r = c.request("asl/noSuchThing", json!({}));
     assert_eq!(r["error"]["code"], -32601);
+    // A `$/` request too (a `$/` notification may go unanswered; a request may not).
+    let r = c.request("$/unknownRequest", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    c.notify("$/unknownNotification", json!({}));
+    let r = c.request("$/cancelRequest", json!({"id": 999}));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
     c.shutdown();
 }
 

@@ -35,7 +35,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::{Value, json};
 
 use tokio::sync::mpsc;
-use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::jsonrpc::{Request, Response, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -68,7 +68,7 @@ pub fn run_stdio() -> ExitCode {
         tokio::spawn(transport::relay(tokio::io::stdin(), to_framework));
         Server::new(from_relay, tokio::io::stdout(), socket)
             .concurrency_level(1)
-            .serve(service)
+            .serve(Answered(service))
             .await;
     });
     // The stdin reader may be blocked in a read that never returns; do not wait for it.
@@ -79,6 +79,49 @@ pub fn run_stdio() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// The framework's service, with an answer to every request: the framework leaves a
+/// request for an unknown `$/` method unanswered (as it may a notification), where the
+/// protocol asks for a MethodNotFound error, and a client waits for it for good.
+struct Answered<S>(S);
+
+impl<S> tower_service::Service<Request> for Answered<S>
+where
+    S: tower_service::Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = S::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::result::Result<Self::Response, S::Error>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let unanswered = request
+            .id()
+            .filter(|_| request.method().starts_with("$/"))
+            .map(|id| (id.clone(), request.method().to_string()));
+        let answer = self.0.call(request);
+        Box::pin(async move {
+            let response = answer.await?;
+            Ok(match (response, unanswered) {
+                (None, Some((id, method))) => {
+                    let mut error = tower_lsp_server::jsonrpc::Error::method_not_found();
+                    error.data = Some(Value::String(method));
+                    Some(Response::from_error(id, error))
+                }
+                (response, _) => response,
+            })
+        })
     }
 }
 
