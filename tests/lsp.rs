@@ -1827,6 +1827,17 @@ fn expand_selection_steps_out_through_the_tree() {
             (0, 0, 1, 48),  // the document
         ]
     );
+    // Past the end of the document (a line it does not have, then past its last
+    // line's end, after a trailing newline): the end of the document.
+    c.change(uri, 2, json!([{"text": format!("{text}\n")}]));
+    let answer = c.call(
+        "textDocument/selectionRange",
+        json!({"textDocument": {"uri": uri}, "positions": [pos(999, 3), pos(2, 7)]}),
+    );
+    assert_eq!(
+        answer,
+        json!([{"range": range(2, 0, 2, 0)}, {"range": range(2, 0, 2, 0)}])
+    );
 }
 
 #[test]

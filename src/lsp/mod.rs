@@ -1102,14 +1102,17 @@ impl LanguageServer for Backend {
                     Some(ide::selection_ranges(&view.text, view.kind, offset))
                 })
                 .unwrap_or_default();
-                // Nested from the outside in; the innermost is the answer.
+                // Nested from the outside in; the innermost is the answer. Without any,
+                // the position itself, within the document (a client may ask past its
+                // end).
+                let here = doc.position(offset);
                 let empty = SelectionRange {
-                    range: Range::new(p, p),
+                    range: Range::new(here, here),
                     parent: None,
                 };
                 steps.iter().rev().fold(empty, |parent, &r| SelectionRange {
                     range: doc.range(r),
-                    parent: (parent.range != Range::new(p, p) || parent.parent.is_some())
+                    parent: (parent.range != Range::new(here, here) || parent.parent.is_some())
                         .then(|| Box::new(parent)),
                 })
             })
