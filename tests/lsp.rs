@@ -107,6 +107,17 @@ impl Client {
         self.stdin.flush().unwrap();
     }
 
+    /// Sends messages in one write: the server reads them together.
+    fn send_together(&mut self, msgs: &[Value]) {
+        let mut out = String::new();
+        for msg in msgs {
+            let body = serde_json::to_string(msg).unwrap();
+            out.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        }
+        self.stdin.write_all(out.as_bytes()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -2659,4 +2670,67 @@ fn code_lenses_offer_the_commands_the_client_runs() {
     let mut c = Client::start();
     c.open(t_uri, "yaml", template);
     assert_eq!(lenses(&mut c, t_uri), vec![]);
+}
+
+/// A request's work on a document runs off the message loop, which reads on: the client
+/// can cancel a request still working (RequestCancelled, without its result), and a
+/// request for a version the client has already changed is answered ContentModified
+/// (its ranges would point into a text the editor no longer shows), while the one
+/// sent after the change gets its answer.
+#[test]
+fn cancelled_and_outdated_requests_are_answered_without_their_result() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/large.asl.json";
+    let states: Vec<String> = (0..4000)
+        .map(|i| format!("\"S{i}\": {{\"Type\": \"Pass\", \"Next\": \"S{}\"}}", i + 1))
+        .collect();
+    let text = format!(
+        "{{\"StartAt\": \"S0\", \"States\": {{{}, \"S4000\": {{\"Type\": \"Succeed\"}}}}}}",
+        states.join(", ")
+    );
+    c.open(uri, "asl", &text);
+    c.diagnostics(uri, 1);
+    let answer = |c: &mut Client, id: i64| loop {
+        let msg = c.recv(Instant::now() + TIMEOUT);
+        if msg["id"] == id && msg.get("method").is_none() {
+            return msg;
+        }
+        c.handle_other(msg);
+    };
+    let request = |id: i64, method: &str, params: Value| json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+    let options = json!({"tabSize": 2, "insertSpaces": true});
+    // Formatting, cancelled right away.
+    c.send_together(&[
+        request(
+            901,
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": options}),
+        ),
+        json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 901}}),
+    ]);
+    let r = answer(&mut c, 901);
+    let shown: String = r.to_string().chars().take(200).collect();
+    assert_eq!(r["error"]["code"], -32800, "{shown}");
+    // A completion inside `"Pass"` of the last Pass state, an edit, the completion again.
+    let at = pos_of(&text, "\"Pass\"", 3999, 1);
+    let edit = json!({
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"range": {"start": at, "end": at}, "text": " "}]
+    });
+    c.send_together(&[
+        request(902, "textDocument/completion", doc_pos(uri, at.clone())),
+        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": edit}),
+        request(903, "textDocument/completion", doc_pos(uri, at.clone())),
+    ]);
+    let r = answer(&mut c, 902);
+    assert_eq!(r["error"]["code"], -32801, "{r}");
+    let r = answer(&mut c, 903);
+    let labels: Vec<&str> = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"Succeed"), "{labels:?}");
+    c.shutdown();
 }
