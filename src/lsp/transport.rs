@@ -285,6 +285,39 @@ mod tests {
     }
 
     #[test]
+    fn the_versions_sent_are_noted_until_the_document_closes() {
+        let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        let doc = |uri: &str, version: i32| {
+            format!(r#"{{"textDocument":{{"uri":"{uri}","version":{version},"text":""}}}}"#)
+        };
+        let input = [
+            frame(&format!(
+                r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{}}}"#,
+                doc("file:///a.json", 1)
+            )),
+            frame(&format!(
+                r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{}}}"#,
+                doc("file:///b.json", 4)
+            )),
+            frame(&format!(
+                r#"[{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{}}},{{"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{}}}]"#,
+                doc("file:///a.json", 2),
+                doc("file:///b.json", 9)
+            )),
+            frame(r#"{"jsonrpc":"2.0","method":"textDocument/didClose","params":{"textDocument":{"uri":"file:///b.json"}}}"#),
+        ]
+        .concat();
+        let announced = Announced::default();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(relay(input.as_bytes(), &mut Vec::new(), &announced));
+        let uri = |u: &str| u.parse::<Uri>().unwrap();
+        assert_eq!(announced.version(&uri("file:///a.json")), Some(2));
+        assert_eq!(announced.version(&uri("file:///b.json")), None);
+    }
+
+    #[test]
     fn lone_surrogates_only_are_replaced() {
         assert_eq!(without_lone_surrogates(r"a\ud83d"), r"a\uFFFD");
         assert_eq!(without_lone_surrogates(r"\udc00b"), r"\uFFFDb");
