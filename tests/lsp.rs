@@ -1298,6 +1298,34 @@ fn settings_and_configuration_files_shape_the_diagnostics() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// In a workspace of several folders, a relative `configFile` is found in the folder
+/// of each document.
+#[test]
+fn a_relative_config_file_is_read_from_the_folder_of_the_document() {
+    let guard = temp_dir("folders");
+    let dir = guard.path().to_path_buf();
+    let mut uris = Vec::new();
+    let mut folders = Vec::new();
+    for (name, code) in [("a", "ASL201"), ("b", "ASL205")] {
+        let folder = dir.join(name);
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("cfg.toml"), format!("select = [\"{code}\"]\n")).unwrap();
+        folders.push(json!({"uri": format!("file://{}", folder.display()), "name": name}));
+        uris.push(format!("file://{}/faulty.asl.json", folder.display()));
+    }
+    let mut c = Client::start_with(json!({
+        "processId": null, "rootUri": null, "capabilities": {},
+        "workspaceFolders": folders,
+        "initializationOptions": {"aslLint": {"configFile": "cfg.toml"}}
+    }));
+    for uri in &uris {
+        c.open(uri, "asl", FAULTY);
+    }
+    assert_eq!(codes(&c.diagnostics(&uris[0], 1)), ["ASL201"]);
+    assert_eq!(codes(&c.diagnostics(&uris[1], 1)), ["ASL205"]);
+    c.shutdown();
+}
+
 #[test]
 fn settings_are_pulled_when_the_client_answers_configuration() {
     let guard = temp_dir("pull");

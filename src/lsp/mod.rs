@@ -526,16 +526,16 @@ async fn analysis_task(
     }
 }
 
-/// The workspace folder from `initialize` (the first folder, else the root URI).
+/// The workspace folders from `initialize` (else the root URI).
 #[allow(deprecated)] // `root_uri` is deprecated but still sent by older clients.
-fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
-    let uri = params
-        .workspace_folders
-        .as_ref()
-        .and_then(|f| f.first())
-        .map(|f| &f.uri)
-        .or(params.root_uri.as_ref())?;
-    uri.to_file_path().map(|p| p.into_owned())
+fn workspace_folders(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    let uris: Vec<&Uri> = match params.workspace_folders.as_deref() {
+        Some(folders) if !folders.is_empty() => folders.iter().map(|f| &f.uri).collect(),
+        _ => params.root_uri.iter().collect(),
+    };
+    uris.into_iter()
+        .filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
+        .collect()
 }
 
 impl LanguageServer for Backend {
@@ -577,7 +577,7 @@ impl LanguageServer for Backend {
                 .unwrap_or(false),
             Ordering::Relaxed,
         );
-        self.workspace.set_root(workspace_root(&params));
+        self.workspace.set_folders(workspace_folders(&params));
         let named: Vec<&str> = params
             .initialization_options
             .as_ref()
