@@ -107,6 +107,17 @@ impl Client {
         self.stdin.flush().unwrap();
     }
 
+    /// Sends messages in one write: the server reads them together.
+    fn send_together(&mut self, msgs: &[Value]) {
+        let mut out = String::new();
+        for msg in msgs {
+            let body = serde_json::to_string(msg).unwrap();
+            out.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        }
+        self.stdin.write_all(out.as_bytes()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -320,6 +331,13 @@ fn a_malformed_message_is_left_out_and_the_server_stays() {
     write!(c.stdin, "Content-Length: 9\r\n\r\n{{not json").unwrap();
     // A header in lower case, lines ended by LF alone.
     write!(c.stdin, "content-length: {}\n\n{float_id}", float_id.len()).unwrap();
+    // A method that is not a string, as a request and as a notification.
+    for bad in [
+        r#"{"jsonrpc":"2.0","id":77,"method":5}"#,
+        r#"{"jsonrpc":"2.0","method":5}"#,
+    ] {
+        write!(c.stdin, "Content-Length: {}\r\n\r\n{bad}", bad.len()).unwrap();
+    }
     c.stdin.flush().unwrap();
     // Half an emoji (a lone surrogate escape) in the text of a document.
     let uri = "file:///tmp/surrogate.asl.json";
@@ -416,6 +434,12 @@ fn unknown_requests_get_method_not_found() {
     assert_eq!(r["error"]["code"], -32601);
     let r = c.request("asl/noSuchThing", json!({}));
     assert_eq!(r["error"]["code"], -32601);
+    // A `$/` request too (a `$/` notification may go unanswered; a request may not).
+    let r = c.request("$/unknownRequest", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    c.notify("$/unknownNotification", json!({}));
+    let r = c.request("$/cancelRequest", json!({"id": 999}));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
     c.shutdown();
 }
 
@@ -648,6 +672,54 @@ fn completion_of_fields_and_snippets() {
         .unwrap();
     assert_eq!(retry["textEdit"]["newText"], "Retry:\n      - ");
     assert_eq!(retry["insertTextMode"], 1);
+    c.shutdown();
+}
+
+/// The replaced range of a string being typed reaches the cursor (LSP requires a
+/// range that contains it), in UTF-16 columns, past colons, spaces and accents.
+#[test]
+fn completion_replaces_the_string_typed_up_to_the_cursor() {
+    let mut c = Client::start();
+    let cases = [
+        (
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lam",
+            "arn:aws:states:::lambda:invoke",
+            62,
+            83,
+        ),
+        (
+            "{\"StartAt\": \"Étape\", \"States\": {\"Étape\": {\"Type\": \"Pass\", \"End\": true}, \"B\": {\"Type\": \"Pass\", \"Next\": \"Ét",
+            "Étape",
+            102,
+            105,
+        ),
+        (
+            "{\"StartAt\": \"Fin X\", \"States\": {\"Fin X\": {\"Type\": \"Pass\", \"End\": true}, \"B\": {\"Type\": \"Pass\", \"Next\": \"Fin ",
+            "Fin X",
+            102,
+            107,
+        ),
+    ];
+    for (i, (text, label, start, end)) in cases.into_iter().enumerate() {
+        let uri = format!("file:///tmp/typed{i}.asl.json");
+        c.open(&uri, "asl", text);
+        let cursor = text.encode_utf16().count() as u32;
+        assert_eq!(cursor, end);
+        let items = c.call("textDocument/completion", doc_pos(&uri, pos(0, cursor)));
+        let item = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["label"] == label)
+            .unwrap();
+        assert_eq!(
+            item["textEdit"]["range"],
+            range(0, start, 0, end),
+            "{label}"
+        );
+        let edited = apply(text, &[item["textEdit"].clone()]);
+        assert!(edited.ends_with(&format!(": \"{label}\"")), "{edited}");
+    }
     c.shutdown();
 }
 
@@ -1226,6 +1298,34 @@ fn settings_and_configuration_files_shape_the_diagnostics() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// In a workspace of several folders, a relative `configFile` is found in the folder
+/// of each document.
+#[test]
+fn a_relative_config_file_is_read_from_the_folder_of_the_document() {
+    let guard = temp_dir("folders");
+    let dir = guard.path().to_path_buf();
+    let mut uris = Vec::new();
+    let mut folders = Vec::new();
+    for (name, code) in [("a", "ASL201"), ("b", "ASL205")] {
+        let folder = dir.join(name);
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("cfg.toml"), format!("select = [\"{code}\"]\n")).unwrap();
+        folders.push(json!({"uri": format!("file://{}", folder.display()), "name": name}));
+        uris.push(format!("file://{}/faulty.asl.json", folder.display()));
+    }
+    let mut c = Client::start_with(json!({
+        "processId": null, "rootUri": null, "capabilities": {},
+        "workspaceFolders": folders,
+        "initializationOptions": {"aslLint": {"configFile": "cfg.toml"}}
+    }));
+    for uri in &uris {
+        c.open(uri, "asl", FAULTY);
+    }
+    assert_eq!(codes(&c.diagnostics(&uris[0], 1)), ["ASL201"]);
+    assert_eq!(codes(&c.diagnostics(&uris[1], 1)), ["ASL205"]);
+    c.shutdown();
+}
+
 #[test]
 fn settings_are_pulled_when_the_client_answers_configuration() {
     let guard = temp_dir("pull");
@@ -1765,6 +1865,17 @@ fn expand_selection_steps_out_through_the_tree() {
             (1, 1, 1, 47),  // "States": {...}
             (0, 0, 1, 48),  // the document
         ]
+    );
+    // Past the end of the document (a line it does not have, then past its last
+    // line's end, after a trailing newline): the end of the document.
+    c.change(uri, 2, json!([{"text": format!("{text}\n")}]));
+    let answer = c.call(
+        "textDocument/selectionRange",
+        json!({"textDocument": {"uri": uri}, "positions": [pos(999, 3), pos(2, 7)]}),
+    );
+    assert_eq!(
+        answer,
+        json!([{"range": range(2, 0, 2, 0)}, {"range": range(2, 0, 2, 0)}])
     );
 }
 
@@ -2587,4 +2698,67 @@ fn code_lenses_offer_the_commands_the_client_runs() {
     let mut c = Client::start();
     c.open(t_uri, "yaml", template);
     assert_eq!(lenses(&mut c, t_uri), vec![]);
+}
+
+/// A request's work on a document runs off the message loop, which reads on: the client
+/// can cancel a request still working (RequestCancelled, without its result), and a
+/// request for a version the client has already changed is answered ContentModified
+/// (its ranges would point into a text the editor no longer shows), while the one
+/// sent after the change gets its answer.
+#[test]
+fn cancelled_and_outdated_requests_are_answered_without_their_result() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/large.asl.json";
+    let states: Vec<String> = (0..4000)
+        .map(|i| format!("\"S{i}\": {{\"Type\": \"Pass\", \"Next\": \"S{}\"}}", i + 1))
+        .collect();
+    let text = format!(
+        "{{\"StartAt\": \"S0\", \"States\": {{{}, \"S4000\": {{\"Type\": \"Succeed\"}}}}}}",
+        states.join(", ")
+    );
+    c.open(uri, "asl", &text);
+    c.diagnostics(uri, 1);
+    let answer = |c: &mut Client, id: i64| loop {
+        let msg = c.recv(Instant::now() + TIMEOUT);
+        if msg["id"] == id && msg.get("method").is_none() {
+            return msg;
+        }
+        c.handle_other(msg);
+    };
+    let request = |id: i64, method: &str, params: Value| json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+    let options = json!({"tabSize": 2, "insertSpaces": true});
+    // Formatting, cancelled right away.
+    c.send_together(&[
+        request(
+            901,
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": options}),
+        ),
+        json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 901}}),
+    ]);
+    let r = answer(&mut c, 901);
+    let shown: String = r.to_string().chars().take(200).collect();
+    assert_eq!(r["error"]["code"], -32800, "{shown}");
+    // A completion inside `"Pass"` of the last Pass state, an edit, the completion again.
+    let at = pos_of(&text, "\"Pass\"", 3999, 1);
+    let edit = json!({
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"range": {"start": at, "end": at}, "text": " "}]
+    });
+    c.send_together(&[
+        request(902, "textDocument/completion", doc_pos(uri, at.clone())),
+        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": edit}),
+        request(903, "textDocument/completion", doc_pos(uri, at.clone())),
+    ]);
+    let r = answer(&mut c, 902);
+    assert_eq!(r["error"]["code"], -32801, "{r}");
+    let r = answer(&mut c, 903);
+    let labels: Vec<&str> = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"Succeed"), "{labels:?}");
+    c.shutdown();
 }

@@ -204,7 +204,7 @@ fn complete(
             current,
             has_colon,
         } => {
-            let range = &unterminated_word(text, *range);
+            let range = &unterminated_word(text, *range, offset);
             let ctx = Ctx {
                 text,
                 kind,
@@ -229,7 +229,7 @@ fn complete(
             items
         }
         Slot::Value { key, range, .. } => {
-            let range = &unterminated_word(text, *range);
+            let range = &unterminated_word(text, *range, offset);
             let ctx = Ctx {
                 text,
                 kind,
@@ -257,16 +257,20 @@ fn complete(
 
 /// A string the author is typing, whose closing quote is not there yet (`"Ta,`, or a
 /// key `"},` after a lone quote): the reader runs it to the end of the line, but the
-/// completion replaces only the quote and the word after it, not the comma, brace or
-/// whatever follows.
-fn unterminated_word(text: &str, range: TextRange) -> TextRange {
-    let token = &text.as_bytes()[range.as_usize()];
+/// completion replaces only the quote, everything typed up to the cursor (`:`, spaces
+/// and non-ASCII letters included: `"arn:aws:states:::lam`, `"Fin `, `"Ét`) and the
+/// word the cursor is in, not the comma, brace or whatever follows.
+fn unterminated_word(text: &str, range: TextRange, offset: u32) -> TextRange {
+    let bytes = text.as_bytes();
+    let token = &bytes[range.as_usize()];
     let closed = token.len() >= 2 && token.last() == Some(&b'"');
     if token.first() != Some(&b'"') || closed {
         return range;
     }
-    let mut end = range.start as usize + 1;
-    while end < range.end as usize && super::is_word_byte(text.as_bytes()[end]) {
+    let mut end = (offset as usize).clamp(range.start as usize + 1, range.end as usize);
+    // The rest of the word under the cursor; a byte of a non-ASCII letter is part of it
+    // (so the range never ends inside a character).
+    while end < range.end as usize && (super::is_word_byte(bytes[end]) || !bytes[end].is_ascii()) {
         end += 1;
     }
     TextRange::from_usize(range.start as usize, end)
@@ -1726,6 +1730,49 @@ mod tests {
         let pass = items.iter().find(|c| c.label == "Pass").unwrap();
         assert_eq!(&text[pass.range.as_usize()], "\"Pa");
         assert_eq!(pass.insert, "\"Pass\"");
+    }
+
+    /// An unterminated string is replaced from its quote through the cursor, whatever
+    /// was typed: colons, spaces and non-ASCII letters do not end it.
+    #[test]
+    fn an_unterminated_string_is_replaced_up_to_the_cursor() {
+        let cases = [
+            (
+                "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lam|",
+                "arn:aws:states:::lambda:invoke",
+                "\"arn:aws:states:::lam",
+            ),
+            (
+                "{\"StartAt\": \"Étape\", \"States\": {\"Étape\": {\"Type\": \"Pass\", \"End\": true}, \"B\": {\"Type\": \"Pass\", \"Next\": \"Ét|",
+                "Étape",
+                "\"Ét",
+            ),
+            (
+                "{\"StartAt\": \"Fin X\", \"States\": {\"Fin X\": {\"Type\": \"Pass\", \"End\": true}, \"B\": {\"Type\": \"Pass\", \"Next\": \"Fin |",
+                "Fin X",
+                "\"Fin ",
+            ),
+            // The rest of the word under the cursor goes too, not the comma after it.
+            (
+                "{\"StartAt\": \"Étape\", \"States\": {\"Étape\": {\"Type\": \"Pass\", \"End\": true}, \"B\": {\"Type\": \"Pass\", \"Next\": \"É|tap,\n \"Comment\": \"x\"}}}",
+                "Étape",
+                "\"Étap",
+            ),
+        ];
+        for (typed, label, replaced) in cases {
+            let (text, off) = at(typed);
+            let items = completions(&text, SourceKind::Json, off);
+            let item = items.iter().find(|c| c.label == label).unwrap();
+            assert_eq!(&text[item.range.as_usize()], replaced, "{typed}");
+            assert_eq!(item.insert, format!("\"{label}\""));
+        }
+        // A key: the state snippets replace the key begun with `"Ét`.
+        let (text, off) = at("{\"StartAt\": \"A\", \"States\": {\"Ét|");
+        let items = completions(&text, SourceKind::Json, off);
+        assert!(!items.is_empty());
+        for item in &items {
+            assert_eq!(item.range, TextRange::new(off - 4, off), "{}", item.label);
+        }
     }
 
     /// A key begun with a lone quote before the object's `}`: the item replaces only

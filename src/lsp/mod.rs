@@ -13,6 +13,12 @@
 //! debounce: a small file is linted right away. The published diagnostics are kept for
 //! hover and code actions on the same version.
 //!
+//! Requests that analyse a whole document (completion, hover, formatting, symbols,
+//! folding, semantic tokens) do their work off the message loop, one at a time
+//! ([`Backend::run`]), so the server reads on meanwhile: a `$/cancelRequest` answers a
+//! request at once, and a request whose document the client has changed since (the
+//! change still waits behind it) is answered ContentModified instead of computed.
+//!
 //! A Terraform file (a `.tf` name, or the language id `terraform`/`hcl`) is linted as
 //! `asl-lint check` lints one. Its heredoc definitions are JSON in the file, so the
 //! requests at a position inside one run the JSON analyses on the file with everything
@@ -28,6 +34,7 @@ mod settings;
 mod templates;
 mod transport;
 
+use std::future::Future;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,7 +42,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::{Value, json};
 
 use tokio::sync::mpsc;
-use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::jsonrpc::{Request, Response, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -62,13 +69,17 @@ pub fn run_stdio() -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let (service, socket) = LspService::new(Backend::new);
+        let announced = Arc::new(transport::Announced::default());
+        let seen = announced.clone();
+        let (service, socket) = LspService::new(move |client| Backend::new(client, seen));
         // The client's messages reach the framework through a check (see transport).
         let (to_framework, from_relay) = tokio::io::duplex(1 << 16);
-        tokio::spawn(transport::relay(tokio::io::stdin(), to_framework));
+        tokio::spawn(async move {
+            transport::relay(tokio::io::stdin(), to_framework, &announced).await;
+        });
         Server::new(from_relay, tokio::io::stdout(), socket)
             .concurrency_level(1)
-            .serve(service)
+            .serve(Answered(service))
             .await;
     });
     // The stdin reader may be blocked in a read that never returns; do not wait for it.
@@ -79,6 +90,66 @@ pub fn run_stdio() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// The framework's service, with two repairs.
+///
+/// Every request gets an answer: the framework leaves a request for an unknown `$/`
+/// method unanswered (as it may a notification), where the protocol asks for a
+/// MethodNotFound error, and a client waits for it for good.
+///
+/// A `$/cancelRequest` takes effect as soon as it is read. The framework queues it
+/// behind the messages before it and, handling one at a time, would cancel a request
+/// only after that request had finished: every request ran to the end, one after the
+/// other, however many the client had given up on.
+struct Answered<S>(S);
+
+impl<S> tower_service::Service<Request> for Answered<S>
+where
+    S: tower_service::Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = S::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::result::Result<Self::Response, S::Error>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if request.method() == "$/cancelRequest" && request.id().is_none() {
+            // The framework's handler only cancels: it ends at its first poll.
+            let mut cancel = Box::pin(self.0.call(request));
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            return match cancel.as_mut().poll(&mut cx) {
+                std::task::Poll::Ready(done) => Box::pin(std::future::ready(done)),
+                std::task::Poll::Pending => cancel,
+            };
+        }
+        let unanswered = request
+            .id()
+            .filter(|_| request.method().starts_with("$/"))
+            .map(|id| (id.clone(), request.method().to_string()));
+        let answer = self.0.call(request);
+        Box::pin(async move {
+            let response = answer.await?;
+            Ok(match (response, unanswered) {
+                (None, Some((id, method))) => {
+                    let mut error = tower_lsp_server::jsonrpc::Error::method_not_found();
+                    error.data = Some(Value::String(method));
+                    Some(Response::from_error(id, error))
+                }
+                (response, _) => response,
+            })
+        })
     }
 }
 
@@ -105,13 +176,17 @@ pub struct Backend {
     pull_config: AtomicBool,
     /// The client lets the server register file watchers.
     watch_files: AtomicBool,
+    /// The document versions the client has sent, ahead of those applied.
+    announced: Arc<transport::Announced>,
+    /// One permit: the analysis a request runs off the message loop ([`Backend::run`]).
+    worker: Arc<tokio::sync::Semaphore>,
     /// The lens commands the client runs itself ([`LENS_COMMANDS`] it named in
     /// `initializationOptions.clientCommands`); no lenses for a client that names none.
     lens_commands: std::sync::Mutex<Vec<(&'static str, &'static str)>>,
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Backend {
+    pub fn new(client: Client, announced: Arc<transport::Announced>) -> Backend {
         let docs = Arc::new(Documents::default());
         let workspace = Arc::new(Workspace::default());
         let (queue, rx) = mpsc::unbounded_channel();
@@ -132,7 +207,52 @@ impl Backend {
             pull_config: AtomicBool::new(false),
             watch_files: AtomicBool::new(false),
             lens_commands: std::sync::Mutex::new(Vec::new()),
+            announced,
+            worker: Arc::new(tokio::sync::Semaphore::new(1)),
         }
+    }
+
+    /// The client has sent a version of `uri` that is not the one applied yet: a
+    /// change sent after the request being handled waits behind it.
+    fn stale(&self, uri: &Uri) -> bool {
+        match (self.announced.version(uri), self.docs.version(uri)) {
+            (Some(sent), Some(applied)) => sent != i64::from(applied),
+            _ => false,
+        }
+    }
+
+    /// Runs `analysis`, a request's work on the document `uri`, off the message loop,
+    /// one at a time. Meanwhile the framework reads on: a `$/cancelRequest` for the
+    /// request answers it at once (RequestCancelled) and drops its result, and a
+    /// request cancelled while it waits for the analysis before it never runs. A
+    /// request for a version the client has already left (see [`Backend::stale`]) is
+    /// answered ContentModified instead, before or after the work: its ranges would
+    /// be offsets into a text the editor no longer shows, and with a large document
+    /// each would keep every later request waiting.
+    async fn run<T: Send + 'static>(
+        &self,
+        uri: &Uri,
+        analysis: impl FnOnce() -> Option<T> + Send + 'static,
+    ) -> Result<Option<T>> {
+        let modified = tower_lsp_server::jsonrpc::Error::content_modified;
+        if self.stale(uri) {
+            return Err(modified());
+        }
+        let Ok(permit) = self.worker.clone().acquire_owned().await else {
+            return Ok(None);
+        };
+        if self.stale(uri) {
+            return Err(modified());
+        }
+        let job = tokio::task::spawn_blocking(move || {
+            let _permit = permit; // held until the work ends, even if the request is gone
+            guard(analysis)
+        });
+        let answer = job.await.ok().flatten();
+        if self.stale(uri) {
+            return Err(modified());
+        }
+        Ok(answer)
     }
 
     /// The open document as the analyses at a position read it ([`Document::view_at`]:
@@ -406,16 +526,16 @@ async fn analysis_task(
     }
 }
 
-/// The workspace folder from `initialize` (the first folder, else the root URI).
+/// The workspace folders from `initialize` (else the root URI).
 #[allow(deprecated)] // `root_uri` is deprecated but still sent by older clients.
-fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
-    let uri = params
-        .workspace_folders
-        .as_ref()
-        .and_then(|f| f.first())
-        .map(|f| &f.uri)
-        .or(params.root_uri.as_ref())?;
-    uri.to_file_path().map(|p| p.into_owned())
+fn workspace_folders(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    let uris: Vec<&Uri> = match params.workspace_folders.as_deref() {
+        Some(folders) if !folders.is_empty() => folders.iter().map(|f| &f.uri).collect(),
+        _ => params.root_uri.iter().collect(),
+    };
+    uris.into_iter()
+        .filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
+        .collect()
 }
 
 impl LanguageServer for Backend {
@@ -457,7 +577,7 @@ impl LanguageServer for Backend {
                 .unwrap_or(false),
             Ordering::Relaxed,
         );
-        self.workspace.set_root(workspace_root(&params));
+        self.workspace.set_folders(workspace_folders(&params));
         let named: Vec<&str> = params
             .initialization_options
             .as_ref()
@@ -621,41 +741,50 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let uri = &params.text_document_position_params.text_document.uri;
+        let p = params.text_document_position_params;
+        let uri = p.text_document.uri;
         // The diagnostics of the whole document (a Terraform file's view is not HCL).
-        let Some(whole) = self.docs.get(uri) else {
+        let Some(whole) = self.docs.get(&uri) else {
             return Ok(None);
         };
-        let diagnostics = self.diagnostics_of(uri, &whole);
-        let Some((doc, offset)) = self.at(&params.text_document_position_params) else {
-            return Ok(None);
-        };
-        let info = guard(|| ide::hover(&doc.text, doc.kind, offset, &diagnostics));
+        let published = self.docs.result(&uri, whole.version);
+        let (setup, _) = self.workspace.lint_setup(&uri);
         let markdown = self.markdown[HOVER].load(Ordering::Relaxed);
-        Ok(info.map(|h| Hover {
-            contents: HoverContents::Markup(convert::markup(h.markdown, markdown)),
-            range: Some(doc.range(h.range)),
-        }))
+        self.run(&uri, move || {
+            let diagnostics = published.unwrap_or_else(|| Arc::new(setup.lint(&whole)));
+            let offset = whole.offset(p.position);
+            let doc = whole.view_at(offset)?;
+            let h = ide::hover(&doc.text, doc.kind, offset, &diagnostics)?;
+            Some(Hover {
+                contents: HoverContents::Markup(convert::markup(h.markdown, markdown)),
+                range: Some(doc.range(h.range)),
+            })
+        })
+        .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let Some((doc, offset)) = self.at(&params.text_document_position) else {
+        let p = params.text_document_position;
+        let Some(whole) = self.docs.get(&p.text_document.uri) else {
             return Ok(None);
         };
         let snippets = self.snippets.load(Ordering::Relaxed);
         let markdown = self.markdown[COMPLETION].load(Ordering::Relaxed);
-        let items =
-            guard(|| Some(ide::completions(&doc.text, doc.kind, offset))).unwrap_or_default();
-        if items.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(CompletionResponse::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, c)| convert::completion(c, &doc, i, snippets, markdown))
-                .collect(),
-        )))
+        self.run(&p.text_document.uri, move || {
+            let offset = whole.offset(p.position);
+            let doc = whole.view_at(offset)?;
+            let items = ide::completions(&doc.text, doc.kind, offset);
+            (!items.is_empty()).then(|| {
+                CompletionResponse::Array(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| convert::completion(c, &doc, i, snippets, markdown))
+                        .collect(),
+                )
+            })
+        })
+        .await
     }
 
     async fn goto_definition(
@@ -877,11 +1006,14 @@ impl LanguageServer for Backend {
         if doc.terraform {
             return Ok(None);
         }
-        let tokens = guard(|| Some(ide::semantic_tokens(&doc.text, doc.kind))).unwrap_or_default();
-        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
-            result_id: None,
-            data: convert::semantic_tokens(&tokens, &doc),
-        })))
+        self.run(&params.text_document.uri, move || {
+            let tokens = ide::semantic_tokens(&doc.text, doc.kind);
+            Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data: convert::semantic_tokens(&tokens, &doc),
+            }))
+        })
+        .await
     }
 
     async fn prepare_call_hierarchy(
@@ -1013,10 +1145,13 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
-        let symbols = guard(|| Some(symbols_of(&doc))).unwrap_or_default();
-        Ok(Some(DocumentSymbolResponse::Nested(
-            symbols.iter().map(|s| convert::symbol(s, &doc)).collect(),
-        )))
+        self.run(&params.text_document.uri, move || {
+            let symbols = symbols_of(&doc);
+            Some(DocumentSymbolResponse::Nested(
+                symbols.iter().map(|s| convert::symbol(s, &doc)).collect(),
+            ))
+        })
+        .await
     }
 
     /// The states of every open document whose name matches the query.
@@ -1059,14 +1194,17 @@ impl LanguageServer for Backend {
                     Some(ide::selection_ranges(&view.text, view.kind, offset))
                 })
                 .unwrap_or_default();
-                // Nested from the outside in; the innermost is the answer.
+                // Nested from the outside in; the innermost is the answer. Without any,
+                // the position itself, within the document (a client may ask past its
+                // end).
+                let here = doc.position(offset);
                 let empty = SelectionRange {
-                    range: Range::new(p, p),
+                    range: Range::new(here, here),
                     parent: None,
                 };
                 steps.iter().rev().fold(empty, |parent, &r| SelectionRange {
                     range: doc.range(r),
-                    parent: (parent.range != Range::new(p, p) || parent.parent.is_some())
+                    parent: (parent.range != Range::new(here, here) || parent.parent.is_some())
                         .then(|| Box::new(parent)),
                 })
             })
@@ -1083,18 +1221,21 @@ impl LanguageServer for Backend {
         if doc.terraform {
             return Ok(None);
         }
-        let ranges = guard(|| Some(ide::folding_ranges(&doc.text, doc.kind))).unwrap_or_default();
-        Ok(Some(
-            ranges
-                .into_iter()
-                .map(|(start_line, end_line)| FoldingRange {
-                    start_line,
-                    end_line,
-                    kind: Some(FoldingRangeKind::Region),
-                    ..Default::default()
-                })
-                .collect(),
-        ))
+        self.run(&params.text_document.uri, move || {
+            let ranges = ide::folding_ranges(&doc.text, doc.kind);
+            Some(
+                ranges
+                    .into_iter()
+                    .map(|(start_line, end_line)| FoldingRange {
+                        start_line,
+                        end_line,
+                        kind: Some(FoldingRangeKind::Region),
+                        ..Default::default()
+                    })
+                    .collect(),
+            )
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -1279,16 +1420,17 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
-        let Some(formatted) = formatted(&doc, &params.options) else {
-            return Ok(None);
-        };
-        if formatted == *doc.text {
-            return Ok(Some(Vec::new()));
-        }
-        Ok(Some(vec![TextEdit {
-            range: doc.range(crate::syntax::TextRange::from_usize(0, doc.text.len())),
-            new_text: formatted,
-        }]))
+        self.run(&params.text_document.uri, move || {
+            let formatted = formatted(&doc, &params.options)?;
+            if formatted == *doc.text {
+                return Some(Vec::new());
+            }
+            Some(vec![TextEdit {
+                range: doc.range(crate::syntax::TextRange::from_usize(0, doc.text.len())),
+                new_text: formatted,
+            }])
+        })
+        .await
     }
 
     /// The selection laid out as formatting the whole document would lay it out: the
@@ -1300,21 +1442,22 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
-        let Some(formatted) = formatted(&doc, &params.options) else {
-            return Ok(None);
-        };
-        let range = crate::syntax::TextRange::new(
-            doc.offset(params.range.start),
-            doc.offset(params.range.end),
-        );
-        let edits = ide::edits_within(&doc.text, &formatted, range)
-            .into_iter()
-            .map(|(r, new_text)| TextEdit {
-                range: doc.range(r),
-                new_text,
-            })
-            .collect();
-        Ok(Some(edits))
+        self.run(&params.text_document.uri, move || {
+            let formatted = formatted(&doc, &params.options)?;
+            let range = crate::syntax::TextRange::new(
+                doc.offset(params.range.start),
+                doc.offset(params.range.end),
+            );
+            let edits = ide::edits_within(&doc.text, &formatted, range)
+                .into_iter()
+                .map(|(r, new_text)| TextEdit {
+                    range: doc.range(r),
+                    new_text,
+                })
+                .collect();
+            Some(edits)
+        })
+        .await
     }
 }
 

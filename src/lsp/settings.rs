@@ -5,6 +5,7 @@
 //! the configuration file that governs the document, found by walking up from it with
 //! the CLI's resolver ([`crate::config::Resolver`]), as `--select`/`--ignore` do.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -175,10 +176,12 @@ impl Settings {
 /// The settings in force and the configuration files they lead to.
 pub struct Workspace {
     settings: Mutex<Arc<Settings>>,
-    /// The folder relative `configFile` paths start from.
-    root: Mutex<Option<PathBuf>>,
-    /// Rebuilt whenever settings or configuration files change (it caches per folder).
-    resolver: Mutex<Option<Arc<Resolver>>>,
+    /// The workspace folders, the first one first. A relative `configFile` path starts
+    /// from the folder of the document (the first folder for one in none of them).
+    folders: Mutex<Vec<PathBuf>>,
+    /// Per `configFile` (resolved), or without one; rebuilt whenever settings or
+    /// configuration files change (each caches per folder).
+    resolvers: Mutex<HashMap<Option<PathBuf>, Arc<Resolver>>>,
     /// The local definition files that templates name (`DefinitionUri`, `templatefile`),
     /// per template, each with its canonical path: such a file is linted with its
     /// template's substitutions and workflow type, as `asl-lint check` lints it.
@@ -189,8 +192,8 @@ impl Default for Workspace {
     fn default() -> Self {
         Workspace {
             settings: Mutex::new(Arc::new(Settings::default())),
-            root: Mutex::new(None),
-            resolver: Mutex::new(None),
+            folders: Mutex::new(Vec::new()),
+            resolvers: Mutex::new(HashMap::new()),
             referenced: Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -287,14 +290,28 @@ impl Workspace {
         out
     }
 
-    /// The workspace folder, when the client named one.
+    /// The (first) workspace folder, when the client named one.
     pub fn root(&self) -> Option<PathBuf> {
-        lock(&self.root).clone()
+        lock(&self.folders).first().cloned()
     }
 
-    pub fn set_root(&self, root: Option<PathBuf>) {
-        *lock(&self.root) = root;
+    pub fn set_folders(&self, folders: Vec<PathBuf>) {
+        *lock(&self.folders) = folders;
         self.forget_config_files();
+    }
+
+    /// The workspace folder of the file at `path`: the innermost that holds it, else
+    /// the first.
+    fn folder_of(&self, path: Option<&Path>) -> Option<PathBuf> {
+        let folders = lock(&self.folders);
+        path.and_then(|path| {
+            folders
+                .iter()
+                .filter(|f| path.starts_with(f))
+                .max_by_key(|f| f.components().count())
+        })
+        .or(folders.first())
+        .cloned()
     }
 
     /// Replaces the settings; true when they changed.
@@ -315,23 +332,24 @@ impl Workspace {
 
     /// Drops cached configuration files (one changed on disk).
     pub fn forget_config_files(&self) {
-        *lock(&self.resolver) = None;
+        lock(&self.resolvers).clear();
     }
 
-    fn resolver(&self, settings: &Settings) -> Result<Arc<Resolver>, ConfigError> {
-        let mut slot = lock(&self.resolver);
-        if let Some(r) = slot.as_ref() {
-            return Ok(r.clone());
-        }
+    /// The resolver of configuration files for the file at `path`.
+    fn resolver(&self, settings: &Settings, path: &Path) -> Result<Arc<Resolver>, ConfigError> {
         let explicit = settings.config_file.as_ref().map(|f| {
             let p = PathBuf::from(f);
-            match lock(&self.root).as_ref() {
-                Some(root) if p.is_relative() => root.join(p),
+            match self.folder_of(Some(path)) {
+                Some(folder) if p.is_relative() => folder.join(p),
                 _ => p,
             }
         });
+        let mut resolvers = lock(&self.resolvers);
+        if let Some(r) = resolvers.get(&explicit) {
+            return Ok(r.clone());
+        }
         let r = Arc::new(Resolver::new(explicit.as_deref())?);
-        *slot = Some(r.clone());
+        resolvers.insert(explicit, r.clone());
         Ok(r)
     }
 
@@ -348,7 +366,7 @@ impl Workspace {
         let mut error = None;
         let wants_file = settings.use_config_file || settings.config_file.is_some();
         let config: Arc<Config> = match (&path, wants_file) {
-            (Some(p), true) => match self.resolver(&settings).and_then(|r| r.for_path(p)) {
+            (Some(p), true) => match self.resolver(&settings, p).and_then(|r| r.for_path(p)) {
                 Ok(c) => c,
                 Err(e) => {
                     error = Some(e);

@@ -4,23 +4,74 @@
 //! The framework stops serving at the first message it cannot decode: a body that is
 //! not JSON, a lone UTF-16 surrogate escape in a document's text (`"\ud83d"`, which a
 //! client can send for half an emoji), a `content-length` header in lower case or
-//! header lines ended by LF alone, a batch, an `id` of `1.5`. The editor then loses
-//! every feature without a word. Here headers are read leniently, lone surrogates
-//! become U+FFFD, a batch is handed on one message at a time, and what is still no
-//! JSON-RPC 2.0 message is left out, with a line on stderr (which editors show in the
-//! server's log).
+//! header lines ended by LF alone, a batch, an `id` of `1.5`, a `method` of `5` (its
+//! decoder ends the input at the first error, after answering it with an error of id
+//! null). The editor then loses every feature without a word. Here headers are read
+//! leniently, lone surrogates become U+FFFD, a batch is handed on one message at a
+//! time, and what is still no JSON-RPC 2.0 message is left out, with a line on stderr
+//! (which editors show in the server's log), and unanswered: the relay cannot write to
+//! the client.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tower_lsp_server::ls_types::Uri;
+
+/// The version of each open document in the latest `didOpen` or `didChange` the relay
+/// passed on. The framework handles one message at a time, in order, so while a
+/// request is handled, a version here that differs from the document's means a change
+/// sent after the request is still waiting: the request is for a text the client has
+/// already left.
+#[derive(Default, Debug)]
+pub struct Announced(Mutex<HashMap<Uri, i64>>);
+
+impl Announced {
+    /// The version last sent for `uri`, while it is open.
+    pub fn version(&self, uri: &Uri) -> Option<i64> {
+        self.lock().get(uri).copied()
+    }
+
+    /// Notes the version a message opens or changes a document at, or that it closes
+    /// one.
+    fn note(&self, message: &serde_json::Value) {
+        let Some(method) = message.get("method").and_then(|m| m.as_str()) else {
+            return;
+        };
+        let document = &message["params"]["textDocument"];
+        let Some(uri) = document["uri"].as_str().and_then(|u| u.parse::<Uri>().ok()) else {
+            return;
+        };
+        match (method, document["version"].as_i64()) {
+            ("textDocument/didOpen" | "textDocument/didChange", Some(version)) => {
+                self.lock().insert(uri, version);
+            }
+            ("textDocument/didClose", _) => {
+                self.lock().remove(&uri);
+            }
+            _ => {}
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uri, i64>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// The largest message body passed on (a 512 MiB document is no editor's).
 const MAX_BODY: usize = crate::files::MAX_BYTES as usize;
 
 /// Copies messages from `input` (the client) to `output` (the framework) until the
 /// client closes its end, then closes `output`.
-pub async fn relay(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
+/// Notes in `announced` the versions the client sends.
+pub async fn relay(
+    input: impl AsyncRead + Unpin,
+    mut output: impl AsyncWrite + Unpin,
+    announced: &Announced,
+) {
     let mut reader = BufReader::new(input);
     while let Some(body) = next_body(&mut reader).await {
-        let messages = match clean(&body) {
+        let messages = match clean(&body, announced) {
             Ok(messages) => messages,
             Err(why) => {
                 eprintln!("asl-lint server: ignored a message from the client: {why}");
@@ -88,7 +139,7 @@ async fn next_body(reader: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Vec<u8
 }
 
 /// The JSON-RPC 2.0 messages of one body, re-serialized, or why there are none.
-fn clean(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+fn clean(body: &[u8], announced: &Announced) -> Result<Vec<Vec<u8>>, String> {
     let text = String::from_utf8_lossy(body);
     let fixed = without_lone_surrogates(&text);
     // The body as it came, when nothing in it had to be repaired (the usual case).
@@ -103,6 +154,7 @@ fn clean(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             if let Some(why) = json_rpc_problem(&one) {
                 return Err(why);
             }
+            announced.note(&one);
             return Ok(vec![if intact {
                 body.to_vec()
             } else {
@@ -113,7 +165,10 @@ fn clean(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match json_rpc_problem(&item) {
-            None => out.push(serde_json::to_vec(&item).map_err(|e| e.to_string())?),
+            None => {
+                announced.note(&item);
+                out.push(serde_json::to_vec(&item).map_err(|e| e.to_string())?);
+            }
             Some(why) => eprintln!("asl-lint server: ignored a message from the client: {why}"),
         }
     }
@@ -127,6 +182,10 @@ fn json_rpc_problem(item: &serde_json::Value) -> Option<String> {
     };
     if object.get("jsonrpc").and_then(|v| v.as_str()) != Some("2.0") {
         return Some("not JSON-RPC 2.0 (no \"jsonrpc\": \"2.0\")".into());
+    }
+    match object.get("method") {
+        None | Some(serde_json::Value::String(_)) => {}
+        Some(other) => return Some(format!("a method that is not a string: {other}")),
     }
     match object.get("id") {
         None | Some(serde_json::Value::Null | serde_json::Value::String(_)) => None,
@@ -189,7 +248,7 @@ mod tests {
             .build()
             .unwrap();
         let mut out = Vec::new();
-        runtime.block_on(relay(input, &mut out));
+        runtime.block_on(relay(input, &mut out, &Announced::default()));
         String::from_utf8(out).unwrap()
     }
 
@@ -210,6 +269,8 @@ mod tests {
             frame("{not json"),
             frame(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#),
             frame(r#"{"jsonrpc":"1.0","id":1,"method":"x"}"#),
+            frame(r#"{"jsonrpc":"2.0","id":77,"method":5}"#),
+            frame(r#"{"jsonrpc":"2.0","method":null}"#),
             frame(r#"[{"jsonrpc":"2.0","id":1,"method":"a"},{"jsonrpc":"2.0","method":"b"}]"#),
             frame(r#"{"jsonrpc":"2.0","method":"t","params":{"text":"A\ud83d \ud83d\ude00 \\ud83d"}}"#),
         ]
@@ -221,6 +282,39 @@ mod tests {
         ]
         .concat();
         assert_eq!(relayed(input.as_bytes()), expected);
+    }
+
+    #[test]
+    fn the_versions_sent_are_noted_until_the_document_closes() {
+        let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        let doc = |uri: &str, version: i32| {
+            format!(r#"{{"textDocument":{{"uri":"{uri}","version":{version},"text":""}}}}"#)
+        };
+        let input = [
+            frame(&format!(
+                r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{}}}"#,
+                doc("file:///a.json", 1)
+            )),
+            frame(&format!(
+                r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{}}}"#,
+                doc("file:///b.json", 4)
+            )),
+            frame(&format!(
+                r#"[{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{}}},{{"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{}}}]"#,
+                doc("file:///a.json", 2),
+                doc("file:///b.json", 9)
+            )),
+            frame(r#"{"jsonrpc":"2.0","method":"textDocument/didClose","params":{"textDocument":{"uri":"file:///b.json"}}}"#),
+        ]
+        .concat();
+        let announced = Announced::default();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(relay(input.as_bytes(), &mut Vec::new(), &announced));
+        let uri = |u: &str| u.parse::<Uri>().unwrap();
+        assert_eq!(announced.version(&uri("file:///a.json")), Some(2));
+        assert_eq!(announced.version(&uri("file:///b.json")), None);
     }
 
     #[test]
