@@ -831,9 +831,8 @@ impl<'p> Runner<'p> {
     /// Ends an execution that has no history limit (an Express workflow, or
     /// `--max-events 0`) and made [`STILL_TRANSITIONS`] transitions without its virtual
     /// clock moving. In a loop with no Wait and no exit, with a deadline (Express's
-    /// five minutes, TimeoutSeconds) it times out, as AWS would end it; without one, a
-    /// history kept in memory stops it before it fills the memory, and with no history
-    /// kept Standard's one-year limit ends it, as AWS would. Without a
+    /// five minutes, TimeoutSeconds) it times out, as AWS would end it; without one,
+    /// only a history kept in memory stops it, before it fills the memory. Without a
     /// loop (the iterations of a Map over a million items) the run would end, but its
     /// history kept in memory could fill the memory first.
     fn check_time_passes(&mut self) -> Result<(), Failure> {
@@ -846,10 +845,10 @@ impl<'p> Runner<'p> {
         }
         let looping = self.looping > 0;
         // A deadline that the run would reach (Express's five minutes, TimeoutSeconds) ends
-        // a loop; Standard's year does too when no history in memory is at risk.
+        // a loop. Standard's year is no such deadline: a loop that counts to a million
+        // without waiting ends long before it on AWS, and may here.
         let near_deadline = self.opts.machine_type == super::MachineType::Express
-            || self.prog.timeout_seconds.is_some()
-            || !self.opts.history;
+            || self.prog.timeout_seconds.is_some();
         let (error, kind, why) = if looping && near_deadline {
             (
                 "States.Timeout",
@@ -861,7 +860,7 @@ impl<'p> Runner<'p> {
                 "States.Runtime",
                 FailKind::Fatal,
                 if looping {
-                    "with no history limit, the history of a loop without an exit would fill the memory (with --no-history it runs until the one-year time-out)"
+                    "with no history limit, the history of a loop without an exit would fill the memory (--no-history lets it run on)"
                 } else {
                     "with no history limit, the history of so many states would fill the memory (--no-history lets it run to its end)"
                 },
