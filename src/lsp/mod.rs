@@ -791,46 +791,52 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let p = &params.text_document_position_params;
-        let Some((doc, offset)) = self.at(p) else {
+        let p = params.text_document_position_params;
+        let Some((doc, offset)) = self.at(&p) else {
             return Ok(None);
         };
-        let location = |r| Location {
-            uri: p.text_document.uri.clone(),
-            range: doc.range(r),
-        };
-        if let Some(target) = guard(|| ide::definition(&doc.text, doc.kind, offset)) {
-            return Ok(Some(GotoDefinitionResponse::Scalar(location(target))));
-        }
-        // A variable: its Assign key(s).
-        let vars = guard(|| Some(ide::variable_definitions(&doc.text, doc.kind, offset)))
-            .unwrap_or_default();
-        Ok(match vars.len() {
-            0 => None,
-            1 => Some(GotoDefinitionResponse::Scalar(location(vars[0]))),
-            _ => Some(GotoDefinitionResponse::Array(
-                vars.into_iter().map(location).collect(),
-            )),
+        let uri = p.text_document.uri;
+        self.run(&uri.clone(), move || {
+            let location = |r| Location {
+                uri: uri.clone(),
+                range: doc.range(r),
+            };
+            if let Some(target) = ide::definition(&doc.text, doc.kind, offset) {
+                return Some(GotoDefinitionResponse::Scalar(location(target)));
+            }
+            // A variable: its Assign key(s).
+            let vars = ide::variable_definitions(&doc.text, doc.kind, offset);
+            match vars.len() {
+                0 => None,
+                1 => Some(GotoDefinitionResponse::Scalar(location(vars[0]))),
+                _ => Some(GotoDefinitionResponse::Array(
+                    vars.into_iter().map(location).collect(),
+                )),
+            }
         })
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        let p = &params.text_document_position;
-        let Some((doc, offset)) = self.at(p) else {
+        let p = params.text_document_position;
+        let Some((doc, offset)) = self.at(&p) else {
             return Ok(None);
         };
         let include = params.context.include_declaration;
-        let found = guard(|| Some(ide::references(&doc.text, doc.kind, offset, include)))
-            .unwrap_or_default();
-        Ok(Some(
-            found
-                .into_iter()
-                .map(|r| Location {
-                    uri: p.text_document.uri.clone(),
-                    range: doc.range(r),
-                })
-                .collect(),
-        ))
+        let uri = p.text_document.uri;
+        self.run(&uri.clone(), move || {
+            let found = ide::references(&doc.text, doc.kind, offset, include);
+            Some(
+                found
+                    .into_iter()
+                    .map(|r| Location {
+                        uri: uri.clone(),
+                        range: doc.range(r),
+                    })
+                    .collect(),
+            )
+        })
+        .await
     }
 
     async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
@@ -906,24 +912,27 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
-        let Some((doc, offset)) = self.at(&params.text_document_position_params) else {
+        let p = params.text_document_position_params;
+        let Some((doc, offset)) = self.at(&p) else {
             return Ok(None);
         };
-        let found =
-            guard(|| Some(ide::highlights(&doc.text, doc.kind, offset))).unwrap_or_default();
-        Ok(Some(
-            found
-                .into_iter()
-                .map(|(r, write)| DocumentHighlight {
-                    range: doc.range(r),
-                    kind: Some(if write {
-                        DocumentHighlightKind::WRITE
-                    } else {
-                        DocumentHighlightKind::READ
-                    }),
-                })
-                .collect(),
-        ))
+        self.run(&p.text_document.uri, move || {
+            let found = ide::highlights(&doc.text, doc.kind, offset);
+            Some(
+                found
+                    .into_iter()
+                    .map(|(r, write)| DocumentHighlight {
+                        range: doc.range(r),
+                        kind: Some(if write {
+                            DocumentHighlightKind::WRITE
+                        } else {
+                            DocumentHighlightKind::READ
+                        }),
+                    })
+                    .collect(),
+            )
+        })
+        .await
     }
 
     /// "Show graph" and "Simulate" above each state machine, for the commands the
@@ -962,36 +971,36 @@ impl LanguageServer for Backend {
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+        let uri = params.text_document.uri;
+        let Some(doc) = self.docs.get(&uri) else {
             return Ok(None);
         };
         let wanted = doc.text_range(params.range);
-        let hints: Vec<_> = guard(|| {
+        self.run(&uri, move || {
+            let hints = doc
+                .clone()
+                .views()
+                .iter()
+                .flat_map(|v| ide::inlay_hints(&v.text, v.kind))
+                .collect::<Vec<_>>();
             Some(
-                doc.clone()
-                    .views()
-                    .iter()
-                    .flat_map(|v| ide::inlay_hints(&v.text, v.kind))
+                hints
+                    .into_iter()
+                    .filter(|h| wanted.start <= h.offset && h.offset <= wanted.end)
+                    .map(|h| InlayHint {
+                        position: doc.position(h.offset),
+                        label: InlayHintLabel::String(h.label),
+                        kind: None,
+                        text_edits: None,
+                        tooltip: Some(InlayHintTooltip::String(h.tooltip)),
+                        padding_left: Some(true),
+                        padding_right: None,
+                        data: None,
+                    })
                     .collect(),
             )
         })
-        .unwrap_or_default();
-        Ok(Some(
-            hints
-                .into_iter()
-                .filter(|h| wanted.start <= h.offset && h.offset <= wanted.end)
-                .map(|h| InlayHint {
-                    position: doc.position(h.offset),
-                    label: InlayHintLabel::String(h.label),
-                    kind: None,
-                    text_edits: None,
-                    tooltip: Some(InlayHintTooltip::String(h.tooltip)),
-                    padding_left: Some(true),
-                    padding_right: None,
-                    data: None,
-                })
-                .collect(),
-        ))
+        .await
     }
 
     async fn semantic_tokens_full(
