@@ -5,6 +5,7 @@
 use super::ast::{BinOp, Kind, Node};
 use crate::syntax::TextRange;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 /// A `$name` reference (not `$` or `$$`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,10 +20,37 @@ pub struct VarRef {
     /// anywhere counts as bound, since the body runs when called (a recursive
     /// function names itself).
     pub bound_locally: bool,
-    /// True when the reference is the whole argument of a call of the built-in
-    /// `$exists` (`$exists($name)`), which tests whether the variable has a value:
-    /// an unset variable makes it false rather than failing.
-    pub exists_test: bool,
+    /// True when the reference cannot fail for an unset variable because it is tested
+    /// first: the whole argument of the built-in `$exists` (`$exists($name)`, false for
+    /// an unset variable), or a read evaluated only when such a test came out true (the
+    /// `then` branch of `$exists($name) ? ... : ...`, the right side of
+    /// `$exists($name) and ...`).
+    pub guarded: bool,
+}
+
+/// The names whose `$exists($name)` must be true for `cond` to be true: a call of the
+/// built-in, or either side of an `and` (through parentheses).
+fn asserted_exists<'a>(cond: &'a Node, out: &mut Vec<&'a str>) {
+    match &cond.kind {
+        Kind::Call { func, args } => {
+            if let (Kind::Var(f), [arg]) = (&func.kind, args.as_slice())
+                && f == "exists"
+                && let Kind::Var(name) = &arg.kind
+            {
+                out.push(name);
+            }
+        }
+        Kind::Binary {
+            op: BinOp::And,
+            lhs,
+            rhs,
+        } => {
+            asserted_exists(lhs, out);
+            asserted_exists(rhs, out);
+        }
+        Kind::Block(items) if items.len() == 1 => asserted_exists(&items[0], out),
+        _ => {}
+    }
 }
 
 /// One scope of [`variable_refs`]'s walk: a block, a lambda, or the whole expression.
@@ -64,17 +92,20 @@ pub fn variable_refs(node: &Node) -> Vec<VarRef> {
         }
     });
     enum Step<'a> {
-        Visit(&'a Node),
+        /// A node, with the names an `$exists` test has shown to be set where it is
+        /// evaluated.
+        Visit(&'a Node, Rc<Vec<&'a str>>),
         Bound(&'a str),
         Leave,
     }
     let mut scopes = vec![Scope::new(&[node], false)];
     let mut out = Vec::new();
     // Iterative (an expression like `1+1+...+1` nests as deep as it is long).
-    let mut stack = vec![Step::Visit(node)];
+    let none: Rc<Vec<&str>> = Rc::default();
+    let mut stack = vec![Step::Visit(node, none)];
     while let Some(step) = stack.pop() {
-        let n = match step {
-            Step::Visit(n) => n,
+        let (n, tested) = match step {
+            Step::Visit(n, tested) => (n, tested),
             Step::Bound(name) => {
                 if let Some(s) = scopes.last_mut() {
                     s.bound.insert(name);
@@ -97,13 +128,41 @@ pub fn variable_refs(node: &Node) -> Vec<VarRef> {
                 name: name.clone(),
                 span: n.span,
                 bound_locally: local(&scopes, name),
-                exists_test: false,
+                guarded: tested.contains(&name.as_str()),
             }),
             Kind::Block(items) => {
                 let items: Vec<&Node> = items.iter().collect();
                 scopes.push(Scope::new(&items, false));
                 stack.push(Step::Leave);
-                stack.extend(items.into_iter().rev().map(Step::Visit));
+                stack.extend(
+                    items
+                        .into_iter()
+                        .rev()
+                        .map(|i| Step::Visit(i, tested.clone())),
+                );
+            }
+            // What a test shows for the branch or operand evaluated only when it holds.
+            Kind::Cond {
+                cond,
+                then,
+                otherwise,
+            } => {
+                if let Some(o) = otherwise {
+                    stack.push(Step::Visit(o, tested.clone()));
+                }
+                stack.push(Step::Visit(
+                    then,
+                    with_tested(&tested, cond, &local, &scopes),
+                ));
+                stack.push(Step::Visit(cond, tested));
+            }
+            Kind::Binary {
+                op: BinOp::And,
+                lhs,
+                rhs,
+            } => {
+                stack.push(Step::Visit(rhs, with_tested(&tested, lhs, &local, &scopes)));
+                stack.push(Step::Visit(lhs, tested));
             }
             Kind::Lambda { params, body, .. } => {
                 let mut scope = Scope::new(&[body], true);
@@ -113,14 +172,15 @@ pub fn variable_refs(node: &Node) -> Vec<VarRef> {
                 }
                 scopes.push(scope);
                 stack.push(Step::Leave);
-                stack.push(Step::Visit(body));
+                // A function body runs when called, where nothing may have been tested.
+                stack.push(Step::Visit(body, Rc::default()));
             }
             Kind::Bind { var, value } => {
                 stack.push(Step::Bound(var.name.as_str()));
-                stack.push(Step::Visit(value));
+                stack.push(Step::Visit(value, tested));
             }
             Kind::Call { func, args } => {
-                let tested = match (&func.kind, args.as_slice()) {
+                let exists_of = match (&func.kind, args.as_slice()) {
                     (Kind::Var(f), [arg]) if f == "exists" && !local(&scopes, f) => {
                         match &arg.kind {
                             Kind::Var(name) if !name.is_empty() && name != "$" => Some((arg, name)),
@@ -129,14 +189,14 @@ pub fn variable_refs(node: &Node) -> Vec<VarRef> {
                     }
                     _ => None,
                 };
-                match tested {
+                match exists_of {
                     Some((arg, name)) => out.push(VarRef {
                         name: name.clone(),
                         span: arg.span,
                         bound_locally: local(&scopes, name),
-                        exists_test: true,
+                        guarded: true,
                     }),
-                    None => stack.extend(args.iter().rev().map(Step::Visit)),
+                    None => stack.extend(args.iter().rev().map(|a| Step::Visit(a, tested.clone()))),
                 }
                 match &func.kind {
                     // A name the expression binds is a variable holding a function;
@@ -147,22 +207,42 @@ pub fn variable_refs(node: &Node) -> Vec<VarRef> {
                                 name: name.clone(),
                                 span: func.span,
                                 bound_locally: true,
-                                exists_test: false,
+                                guarded: false,
                             });
                         }
                     }
-                    _ => stack.push(Step::Visit(func)),
+                    _ => stack.push(Step::Visit(func, tested)),
                 }
             }
             _ => {
                 let mut kids = n.children();
                 kids.reverse();
-                stack.extend(kids.into_iter().map(Step::Visit));
+                stack.extend(kids.into_iter().map(|k| Step::Visit(k, tested.clone())));
             }
         }
     }
     out.sort_by_key(|v| v.span.start);
     out
+}
+
+/// `tested` with the names `cond` tests with the built-in `$exists` (not a local
+/// function of that name) added.
+fn with_tested<'a>(
+    tested: &Rc<Vec<&'a str>>,
+    cond: &'a Node,
+    local: &impl Fn(&[Scope<'_>], &str) -> bool,
+    scopes: &[Scope<'_>],
+) -> Rc<Vec<&'a str>> {
+    let mut names = Vec::new();
+    if !local(scopes, "exists") {
+        asserted_exists(cond, &mut names);
+    }
+    if names.is_empty() {
+        return tested.clone();
+    }
+    let mut all = (**tested).clone();
+    all.extend(names);
+    Rc::new(all)
 }
 
 /// A call of a named function: `$name(args)`.
@@ -727,20 +807,36 @@ mod tests {
     }
 
     #[test]
-    fn an_exists_argument_is_a_test_of_the_variable() {
+    fn an_exists_test_guards_what_is_evaluated_only_when_it_holds() {
         let refs = |src: &str| -> Vec<(String, bool)> {
             variable_refs(&parse(src).unwrap())
                 .into_iter()
-                .map(|v| (v.name, v.exists_test))
+                .map(|v| (v.name, v.guarded))
                 .collect()
         };
+        let v = |guarded: bool| ("v".to_string(), guarded);
+        // The test itself, the right of `and`, the `then` branch (through parentheses
+        // and other conditions joined by `and`).
+        assert_eq!(refs("$exists($v) and $v > 1"), [v(true), v(true)]);
+        assert_eq!(refs("$exists($v) ? $v : 0"), [v(true), v(true)]);
         assert_eq!(
-            refs("$exists($v) and $v > 1"),
-            [("v".to_string(), true), ("v".to_string(), false)]
+            refs("($x > 1 and ($exists($v))) ? $v.a + 1 : 0"),
+            [("x".to_string(), false), v(true), v(true)]
+        );
+        // Not where an unset variable reaches: the `else` branch, a negated test, the
+        // left of `and`, beside the test, `or`, a function body.
+        assert_eq!(refs("$exists($v) ? 0 : $v"), [v(true), v(false)]);
+        assert_eq!(refs("$not($exists($v)) ? $v.a : 0"), [v(true), v(false)]);
+        assert_eq!(refs("$v.x > 1 and $exists($v)"), [v(false), v(true)]);
+        assert_eq!(refs("[$exists($v), $v.x]"), [v(true), v(false)]);
+        assert_eq!(refs("$exists($v) or $v.x"), [v(true), v(false)]);
+        assert_eq!(
+            refs("$exists($v) ? function($y) { $v } : 0"),
+            [v(true), v(false)]
         );
         // Only the whole argument of the built-in: not a path, not another function.
-        assert_eq!(refs("$exists($v.a)"), [("v".to_string(), false)]);
-        assert_eq!(refs("$count($v)"), [("v".to_string(), false)]);
+        assert_eq!(refs("$exists($v.a)"), [v(false)]);
+        assert_eq!(refs("$count($v)"), [v(false)]);
         assert_eq!(
             refs("($exists := function($x) { $x }; $exists($v))"),
             [

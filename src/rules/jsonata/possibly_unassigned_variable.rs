@@ -6,7 +6,7 @@ declare_rule! {
     /// before the reading state and others do not: for example a variable assigned in
     /// one branch of a Choice and read after the branches join, or assigned by a
     /// catcher's `Assign` only. Like ASL605, it reports a name once per expression or
-    /// path string, and not in a JSONata expression that tests it with `$exists($name)`.
+    /// path string, and not a JSONata read guarded by an `$exists($name)` test.
     ///
     /// ## Why is this bad?
     /// On the paths that do not assign it, the read fails at run time (`States.Runtime`

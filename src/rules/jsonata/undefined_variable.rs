@@ -10,8 +10,9 @@ declare_rule! {
     /// on), only inside a Parallel branch or Map iteration (whose variables never leave
     /// it), or outside a Distributed Map whose child workflow sees no outer variables.
     /// A name is reported once per expression or path string, at its first read. A
-    /// JSONata expression that tests the variable with `$exists($name)` expects that
-    /// it may be unset, and its reads of that name are not reported.
+    /// JSONata read guarded by an `$exists($name)` test cannot fail and is not
+    /// reported: the test itself, and what is evaluated only when it holds (the `then`
+    /// branch of `$exists($v) ? $v.x : 0`, the right side of `$exists($v) and $v > 1`).
     ///
     /// ## Why is this bad?
     /// The read fails every time it runs: a JSONPath reference to a missing variable

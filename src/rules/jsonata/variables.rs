@@ -48,8 +48,9 @@ pub(crate) struct Read {
     /// A JSONata name that is also a built-in function (`$count`, `$string`): a
     /// function value unless some `Assign` sets a variable of that name.
     pub builtin: bool,
-    /// The JSONata expression tests the variable with `$exists($name)`, which is
-    /// false for an unset variable: the author expects it may be unset.
+    /// The read is a JSONata `$exists($name)` test, false for an unset variable, or is
+    /// evaluated only when such a test came out true (`$exists($v) ? $v : 0`,
+    /// `$exists($v) and $v > 1`): it cannot fail for an unset variable.
     pub guarded: bool,
     /// An earlier read of the same name in the same expression or path string: the
     /// rules that report reads report the first one only.
@@ -98,16 +99,18 @@ pub(crate) fn reads(source: &str, state: &State<'_, '_>) -> Vec<Read> {
                     .into_iter()
                     .filter(|r| !r.bound_locally && r.name != "states")
                     .collect();
+                // The first read of a name that a test does not guard stands for the
+                // others.
                 let mut seen: Vec<&str> = Vec::new();
                 for r in &refs {
-                    let repeat = seen.contains(&r.name.as_str());
-                    if !repeat {
+                    let repeat = !r.guarded && seen.contains(&r.name.as_str());
+                    if !r.guarded && !repeat {
                         seen.push(&r.name);
                     }
                     out.push(Read {
                         range: source_range(source, &e, r.span),
                         builtin: builtin(&r.name).is_some(),
-                        guarded: refs.iter().any(|t| t.exists_test && t.name == r.name),
+                        guarded: r.guarded,
                         repeat,
                         name: r.name.clone(),
                     });
