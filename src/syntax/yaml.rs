@@ -201,6 +201,14 @@ fn deep_flow_mask(bytes: &[u8], start: usize) -> Option<std::ops::Range<usize>> 
                 }
                 depth = depth.checked_sub(1).filter(|d| *d > 0)?;
             }
+            // A comment, to the end of its line: a `#` after a space.
+            b'#' if i > 0 && bytes[i - 1].is_ascii_whitespace() => {
+                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
             b'"' | b'\'' if matches!(before, b'[' | b'{' | b',' | b':') => {
                 // To the closing quote: `\"` escapes in double quotes, `''` in single.
                 i += 1;
@@ -2025,6 +2033,7 @@ mod tests {
             (1000, ""),
             (100_000, ""),
             (100_000, "'a]''b', \"c\\\"]\", it's, "),
+            (100_000, "a#b, # ]] }\n  "),
         ] {
             let text = format!(
                 "A:\n  Result: {}{inner}{}\n  End: true\n",
