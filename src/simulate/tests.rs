@@ -1723,4 +1723,17 @@ fn the_text_trace_shows_a_changed_retry_request_and_cuts_long_data() {
         text.ends_with(&format!("output: {{\"s\":\"{long}\"}}\n")),
         "{text}"
     );
+    // A long cause is cut on the failure's line, and kept whole on the run's last line.
+    let def = json!({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "f"}, "End": true}}});
+    let cause = "c".repeat(3_000);
+    let x = run_with(def, json!({}), Mocks::new().throwing("T", "E", &cause));
+    let text = trace::text_report(&x);
+    let cut = format!(
+        "  ! E: {}... (1500 more bytes; --format json shows them all)\n",
+        "c".repeat(1_500)
+    );
+    assert!(text.contains(&cut), "{text}");
+    assert!(text.ends_with(&format!("E: {cause}\n")), "{text}");
 }

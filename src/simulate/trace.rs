@@ -105,7 +105,7 @@ fn failure_text((error, cause): (&str, &str)) -> String {
     if cause.is_empty() {
         error.to_string()
     } else {
-        format!("{error}: {cause}")
+        format!("{error}: {}", shortened(cause))
     }
 }
 
