@@ -694,6 +694,16 @@ fn self_variables(root: &Node<'_>, node: &Node<'_>) -> Substitutions {
     subs
 }
 
+/// A string value of a Serverless variable as a substitution: unknown when its text
+/// spells a number, a boolean or null, which a placeholder standing alone would read
+/// as that value where the framework keeps the string (`"10"` for `Seconds`).
+fn string_value(s: &str) -> Option<String> {
+    match serde_json::from_str::<serde_json::Value>(s) {
+        Ok(serde_json::Value::String(_)) | Err(_) => Some(s.to_string()),
+        Ok(_) => None,
+    }
+}
+
 /// The value of one `self:path[, fallback]` variable (see [`self_variables`]).
 fn self_value(root: &Node<'_>, name: &str) -> Option<Option<String>> {
     if name.contains("${") {
@@ -713,12 +723,12 @@ fn self_value(root: &Node<'_>, name: &str) -> Option<Option<String>> {
             .iter()
             .find_map(|&q| f.strip_prefix(q)?.strip_suffix(q));
         return match quoted {
-            Some(text) => Some(Some(text.to_string())),
+            Some(text) => Some(string_value(text)),
             None => f.parse::<f64>().is_ok().then(|| Some(f.to_string())),
         };
     };
     Some(match &found.value {
-        Value::String(s) if !s.contains("${") => Some(s.to_string()),
+        Value::String(s) if !s.contains("${") => string_value(s),
         Value::Number(x) => Some(x.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
@@ -833,6 +843,22 @@ mod tests {
         assert!(find(doc.root.as_ref().unwrap()).is_none());
         let doc = json::parse(r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#);
         assert_eq!(find(doc.root.as_ref().unwrap()).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn a_serverless_string_that_spells_a_number_is_no_number() {
+        let doc =
+            crate::syntax::yaml::parse("custom:\n  n: 10\n  s: \"10\"\n  t: 'true'\n  w: ten\n");
+        let root = doc.root.as_ref().unwrap();
+        let value = |name: &str| super::self_value(root, name);
+        assert_eq!(value("self:custom.n"), Some(Some("10".to_string())));
+        assert_eq!(value("self:custom.w"), Some(Some("ten".to_string())));
+        // Known to be a string, which a placeholder alone would read as 10 or true:
+        // computed, so that no check takes it for the number.
+        assert_eq!(value("self:custom.s"), Some(None));
+        assert_eq!(value("self:custom.t"), Some(None));
+        assert_eq!(value("self:custom.x, '60'"), Some(None));
+        assert_eq!(value("self:custom.x, 60"), Some(Some("60".to_string())));
     }
 
     #[test]
