@@ -597,9 +597,16 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
         "string.yaml",
         "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub '{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": {\"r\": \"${AWS::Region}\", \"a\": \"arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q\", \"s\": \"${AWS::StackName}\"}, \"End\": true}}}'\n",
     );
+    // The variable map of an `Fn::Sub` [text, map].
+    let map = dir.file(
+        "map.json",
+        r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": {"Fn::Sub": [
+  "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": {\"r\": \"${R}\", \"a\": \"${A}\"}, \"End\": true}}}",
+  {"R": {"Ref": "AWS::Region"}, "A": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"}}]}}}}}"#,
+    );
     let want =
         serde_json::json!({"r": "cn-north-1", "a": "arn:aws-cn:sqs:cn-north-1:111122223333:q"});
-    for template in [&inline, &referenced, &string] {
+    for template in [&inline, &referenced, &string, &map] {
         let (code, out, err) = run(
             &[
                 template,

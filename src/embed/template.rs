@@ -469,7 +469,11 @@ impl Flattener<'_> {
         match arg.as_array() {
             Some([template, vars]) if template.as_str().is_some() => {
                 let mut local = subs.clone();
-                for (k, v) in substitution_map(vars) {
+                let mut map = substitution_map(vars);
+                if let Some((region, account)) = self.pseudo {
+                    fill_pseudo_substitutions(&mut map, Some(vars), region, account);
+                }
+                for (k, v) in map {
                     if v.is_none() {
                         self.out.computed.push(k.clone());
                     }
