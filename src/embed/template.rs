@@ -154,13 +154,18 @@ fn serverless_file(value: &str) -> Option<&str> {
 }
 
 fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, 's>>) {
-    for res in resources.as_object().unwrap_or(&[]) {
+    let members = resources.as_object().unwrap_or(&[]);
+    for (i, res) in members.iter().enumerate() {
         let ty = res.value.get("Type").and_then(Node::as_str);
         let sam = match ty {
             Some("AWS::StepFunctions::StateMachine") => false,
             Some("AWS::Serverless::StateMachine") => true,
             _ => continue,
         };
+        // A logical id written twice: CloudFormation keeps the last (ASL002 warns).
+        if members[i + 1..].iter().any(|m| m.key == res.key) {
+            continue;
+        }
         let Some(props) = res.value.get("Properties") else {
             continue;
         };
@@ -847,6 +852,17 @@ mod tests {
         assert!(find(doc.root.as_ref().unwrap()).is_none());
         let doc = json::parse(r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#);
         assert_eq!(find(doc.root.as_ref().unwrap()).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn a_logical_id_written_twice_is_the_last() {
+        let text = r#"{"Resources": {
+            "SM": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionUri": "first.json"}},
+            "SM": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"Definition": {"StartAt": "A", "States": {}}}}}}"#;
+        assert_eq!(
+            defs_of(text),
+            vec![("SM.Definition".to_string(), "inline".to_string())]
+        );
     }
 
     #[test]
