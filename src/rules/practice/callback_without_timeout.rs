@@ -6,7 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a Task that waits for a task token (`.waitForTaskToken`) or runs an
     /// activity, with neither a `HeartbeatSeconds` nor a `TimeoutSeconds` (nor their
-    /// `Path` forms), in a state machine that has no top-level `TimeoutSeconds`.
+    /// `Path` forms), in a state machine that has no top-level `TimeoutSeconds` shorter
+    /// than a year.
     ///
     /// ## Why is this bad?
     /// If the token never comes back (the worker crashed, the message was lost), or no
@@ -45,11 +46,12 @@ fn is_activity(resource: &str) -> bool {
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
-    // The execution's own time limit bounds every wait in it.
+    // The execution's own time limit bounds every wait in it, when it is shorter than
+    // the year AWS gives a Standard execution anyway.
     if machine
         .root
         .get("TimeoutSeconds")
-        .is_some_and(|t| t.as_u64().is_some_and(|t| t > 0))
+        .is_some_and(|t| t.as_u64().is_some_and(|t| t > 0 && t < 365 * 24 * 60 * 60))
     {
         return;
     }
