@@ -546,12 +546,7 @@ pub fn run_to_strings(
     }
     if exec.status == Status::Succeeded {
         0
-    } else if exec.error.as_deref() == Some("States.Runtime")
-        && exec
-            .cause
-            .as_deref()
-            .is_some_and(super::engine::is_mock_problem)
-    {
+    } else if exec.mock_problem {
         // Not the workflow's failure: the run lacked a mock, a mock lacked a response
         // for an invocation, or gave a reader no items array. CI must not read it as one.
         let _ = writeln!(

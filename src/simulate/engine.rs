@@ -25,19 +25,6 @@ use crate::model::StateType;
 pub(crate) const NO_MOCK: &str = "has no mock.";
 /// In the cause of the failure a mock without a response for an invocation ends a run with.
 pub(crate) const NO_RESPONSE: &str = "has no response for invocation";
-/// The start of the cause of a run that reached an ItemReader with no mock.
-const NO_READER_MOCK: &str = "needs a mock returning the items array";
-/// The start of the cause of a run whose ItemReader mock returned no array.
-const READER_MOCK_SHAPE: &str = "must return the items array, as the reader gives them";
-
-/// Whether a run's `States.Runtime` cause is a mistake of its mocks rather than of the
-/// workflow: a Task or an ItemReader with no mock, a mock without a response for a
-/// call, an ItemReader mock that returns no array.
-pub(crate) fn is_mock_problem(cause: &str) -> bool {
-    [NO_MOCK, NO_RESPONSE, NO_READER_MOCK, READER_MOCK_SHAPE]
-        .iter()
-        .any(|m| cause.contains(m))
-}
 
 /// 256 KiB: the payload limit of Step Functions.
 pub(crate) const PAYLOAD_LIMIT: usize = 256 * 1024;
@@ -252,6 +239,8 @@ pub(crate) struct Runner<'p> {
     role_arn: String,
     start_ms: i64,
     dead: Option<Failure>,
+    /// The run ended at a mistake of its mocks ([`Runner::setup_failure`]).
+    pub mock_problem: bool,
     jsonata: jsonata::Evaluator,
     /// The Choice state being run took rule N (`Some(Some(N))`) or its Default.
     choice_taken: Cell<Option<Option<usize>>>,
@@ -624,6 +613,7 @@ impl<'p> Runner<'p> {
             role_arn,
             start_ms,
             dead: None,
+            mock_problem: false,
             jsonata: jsonata::Evaluator::new(start_ms, intrinsic::splitmix(opts.seed ^ 0x15a7a)),
             choice_taken: Cell::new(None),
             choices: Vec::new(),
@@ -1994,6 +1984,7 @@ impl<'p> Runner<'p> {
     /// too (whose own failures the Map Run would count).
     fn setup_failure(&mut self, f: Failure) -> Failure {
         self.dead = Some(f.clone());
+        self.mock_problem = true;
         f
     }
 
@@ -2184,7 +2175,7 @@ impl<'p> Runner<'p> {
             let f = self.runtime(
                 fr,
                 format!(
-                    "The ItemReader of '{}' {NO_READER_MOCK}, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
+                    "The ItemReader of '{}' needs a mock returning the items array, such as --mock '{}={{\"Return\": [{{\"id\": 1}}, {{\"id\": 2}}]}}'.",
                     st.name, st.name
                 ),
             );
@@ -2204,7 +2195,7 @@ impl<'p> Runner<'p> {
                 let f = self.runtime(
                     fr,
                     format!(
-                        "The mock of the ItemReader of '{}' {READER_MOCK_SHAPE} to the iterations (a CSV file's rows as objects, such as [{{\"name\": \"ann\", \"age\": \"30\"}}]), not {}",
+                        "The mock of the ItemReader of '{}' must return the items array, as the reader gives them to the iterations (a CSV file's rows as objects, such as [{{\"name\": \"ann\", \"age\": \"30\"}}]), not {}",
                         st.name,
                         to_text(&other)
                     ),

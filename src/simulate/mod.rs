@@ -172,6 +172,10 @@ pub struct Execution {
     /// fails there): for the trace of a Parallel or Map state that a Fail state inside
     /// made fail. Empty without history.
     pub fail_states: Vec<(u64, Option<String>, Option<String>)>,
+    /// The run stopped at a mistake of its mocks, not of the workflow: a Task or an
+    /// ItemReader with no mock, a mock with no response for a call, an ItemReader mock
+    /// that returns no items array (the failure is `States.Runtime`, its cause says which).
+    pub mock_problem: bool,
 }
 
 /// The history of one item's child execution of a Distributed Map state.
@@ -424,6 +428,7 @@ fn run_on_this_thread(
         children_omitted: std::mem::take(&mut runner.children_omitted),
         fail_states: std::mem::take(&mut runner.fail_states),
         transitions: runner.transitions,
+        mock_problem: runner.mock_problem,
     })
 }
 

@@ -1633,7 +1633,15 @@ fn a_missing_mock_in_a_child_execution_ends_the_run() {
         "{:?}",
         x.cause
     );
+    assert!(x.mock_problem);
     assert_eq!(x.children.len(), 1);
+    // A workflow's own States.Runtime is no mistake of the mocks.
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "OutputPath": "$.missing", "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(
+        (x.error.as_deref(), x.mock_problem),
+        (Some("States.Runtime"), false)
+    );
 }
 
 #[test]
