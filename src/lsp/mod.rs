@@ -283,63 +283,6 @@ impl Backend {
         relint_all(&self.docs, &self.queue);
     }
 
-    /// The `source.fixAll.asl-lint` action: every safe fix, applied as `asl-lint check
-    /// --fix` applies them (relinting between passes), as one edit of the span that
-    /// changes. None when no safe fix applies.
-    fn fix_all(&self, uri: &Uri, doc: &Document, found: &[Diagnostic]) -> Option<CodeAction> {
-        let (setup, _) = self.workspace.lint_setup(uri);
-        let relint = |text: &str| {
-            let mut next = doc.clone();
-            next.text = Arc::new(text.to_string());
-            next.lines = Arc::new(crate::syntax::LineIndex::new(text));
-            setup.lint(&next)
-        };
-        let outcome = guard(|| {
-            Some(crate::fix::fix_text(
-                &doc.text,
-                (!doc.terraform).then_some(doc.kind),
-                found.to_vec(),
-                false,
-                &relint,
-            ))
-        })?;
-        if outcome.applied == 0 || outcome.text == *doc.text {
-            return None;
-        }
-        let (range, replacement) = changed_span(&doc.text, &outcome.text);
-        let mut changes = std::collections::HashMap::new();
-        changes.insert(
-            uri.clone(),
-            vec![TextEdit {
-                range: doc.range(range),
-                new_text: crate::syntax::text::line_endings_of(&doc.text, replacement),
-            }],
-        );
-        Some(CodeAction {
-            title: format!(
-                "Fix all auto-fixable problems ({} fix{})",
-                outcome.applied,
-                if outcome.applied == 1 { "" } else { "es" }
-            ),
-            kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
-            edit: Some(WorkspaceEdit {
-                changes: Some(changes),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-    }
-
-    /// The diagnostics of the document as it is now: those the analysis published for
-    /// this version, or a fresh lint when it has not finished yet.
-    fn diagnostics_of(&self, uri: &Uri, doc: &Document) -> Arc<Vec<Diagnostic>> {
-        if let Some(found) = self.docs.result(uri, doc.version) {
-            return found;
-        }
-        let (setup, _) = self.workspace.lint_setup(uri);
-        Arc::new(guard(|| Some(setup.lint(doc))).unwrap_or_default())
-    }
-
     /// Finds the templates of the workspace folder that name definition files (in the
     /// background), so that such a file is linted with its template's substitutions
     /// even when the template is not open. An open template's own text wins.
@@ -1254,16 +1197,12 @@ impl LanguageServer for Backend {
         };
         // A kind asked for covers ours when ours is it or under it (`source` covers
         // `source.fixAll.asl-lint`). With no `only`, the editor shows quick fixes.
+        let only = params.context.only;
         let asked = |kind: &str| {
-            params
-                .context
-                .only
-                .as_ref()
-                .map_or(kind == "quickfix", |only| {
-                    only.iter().any(|k| {
-                        kind == k.as_str() || kind.starts_with(&format!("{}.", k.as_str()))
-                    })
-                })
+            only.as_ref().map_or(kind == "quickfix", |only| {
+                only.iter()
+                    .any(|k| kind == k.as_str() || kind.starts_with(&format!("{}.", k.as_str())))
+            })
         };
         let quick_fixes = asked("quickfix");
         let fix_all = asked(FIX_ALL_KIND);
@@ -1271,73 +1210,81 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let wanted = doc.text_range(params.range);
-        let diagnostics = self.diagnostics_of(&uri, &doc);
-        let mut actions = Vec::new();
-        if fix_all && let Some(action) = self.fix_all(&uri, &doc, &diagnostics) {
-            actions.push(CodeActionOrCommand::CodeAction(action));
-        }
-        if !quick_fixes {
-            return Ok(Some(actions));
-        }
-        for d in diagnostics.iter() {
-            let overlaps = d.range.start <= wanted.end && wanted.start <= d.range.end;
-            if !overlaps {
-                continue;
-            }
-            // The fix an editor's "auto fix" applies: a safe one, or the only fix of the
-            // diagnostic that edits it (a did-you-mean; an added stub state is no fix).
-            let editing = d
-                .fixes
+        let published = self.docs.result(&uri, doc.version);
+        let (setup, _) = self.workspace.lint_setup(&uri);
+        // On a top-level state's name: run the workflow from there, when the client runs
+        // the editor's Simulate command. It is no quick fix: offered only when the client
+        // asked for no kind.
+        let simulates = only.is_none()
+            && self
+                .lens_commands
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
                 .iter()
-                .filter(|f| f.applicability != Applicability::DisplayOnly)
-                .count();
-            for fix in &d.fixes {
-                let preferred = fix.applicability == Applicability::Safe
-                    || (editing == 1 && fix.applicability == Applicability::Unsafe);
-                let mut changes = std::collections::HashMap::new();
-                changes.insert(uri.clone(), convert::edits(&fix.edits, &doc));
-                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: fix.title.clone(),
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![convert::diagnostic(d, &doc, &uri)]),
-                    edit: Some(WorkspaceEdit {
-                        changes: Some(changes),
+                .any(|(command, _)| *command == SIMULATE_COMMAND);
+        let target = uri.clone();
+        self.run(&uri, move || {
+            let uri = target;
+            let diagnostics = published.unwrap_or_else(|| Arc::new(setup.lint(&doc)));
+            let mut actions = Vec::new();
+            if fix_all && let Some(action) = fix_all_action(&uri, &doc, &diagnostics, &setup) {
+                actions.push(CodeActionOrCommand::CodeAction(action));
+            }
+            if !quick_fixes {
+                return Some(actions);
+            }
+            for d in diagnostics.iter() {
+                let overlaps = d.range.start <= wanted.end && wanted.start <= d.range.end;
+                if !overlaps {
+                    continue;
+                }
+                // The fix an editor's "auto fix" applies: a safe one, or the only fix of
+                // the diagnostic that edits it (a did-you-mean; an added stub state is no
+                // fix).
+                let editing = d
+                    .fixes
+                    .iter()
+                    .filter(|f| f.applicability != Applicability::DisplayOnly)
+                    .count();
+                for fix in &d.fixes {
+                    let preferred = fix.applicability == Applicability::Safe
+                        || (editing == 1 && fix.applicability == Applicability::Unsafe);
+                    let mut changes = std::collections::HashMap::new();
+                    changes.insert(uri.clone(), convert::edits(&fix.edits, &doc));
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: fix.title.clone(),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![convert::diagnostic(d, &doc, &uri)]),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some(changes),
+                            ..Default::default()
+                        }),
+                        is_preferred: Some(preferred),
                         ..Default::default()
+                    }));
+                }
+            }
+            if simulates
+                && !doc.terraform
+                && let Some(start) = ide::start_state_at(&doc.text, doc.kind, wanted.start)
+            {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("Simulate from \"{}\"", start.state),
+                    command: Some(Command {
+                        title: format!("Simulate from \"{}\"", start.state),
+                        command: SIMULATE_COMMAND.to_string(),
+                        arguments: Some(vec![
+                            json!(uri.as_str()),
+                            json!(start.machine),
+                            json!(start.state),
+                        ]),
                     }),
-                    is_preferred: Some(preferred),
                     ..Default::default()
                 }));
             }
-        }
-        // On a top-level state's name: run the workflow from there, when the client runs
-        // the editor's Simulate command.
-        let simulates = self
-            .lens_commands
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(|(command, _)| *command == SIMULATE_COMMAND);
-        // It is no quick fix: offered only when the client asked for no kind.
-        if simulates
-            && params.context.only.is_none()
-            && !doc.terraform
-            && let Some(start) = guard(|| ide::start_state_at(&doc.text, doc.kind, wanted.start))
-        {
-            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Simulate from \"{}\"", start.state),
-                command: Some(Command {
-                    title: format!("Simulate from \"{}\"", start.state),
-                    command: SIMULATE_COMMAND.to_string(),
-                    arguments: Some(vec![
-                        json!(uri.as_str()),
-                        json!(start.machine),
-                        json!(start.state),
-                    ]),
-                }),
-                ..Default::default()
-            }));
-        }
-        Ok(Some(actions))
+            Some(actions)
+        })
+        .await
     }
 
     /// `asl-lint.graph` with arguments `[uri]` or `[uri, definition]`: the state graph
@@ -1527,6 +1474,57 @@ const SIMULATE_COMMAND: &str = "aslLint.simulate";
 /// The code action kind of "fix all": VS Code runs it on save with
 /// `"editor.codeActionsOnSave": {"source.fixAll.asl-lint": "explicit"}`.
 const FIX_ALL_KIND: &str = "source.fixAll.asl-lint";
+
+/// The `source.fixAll.asl-lint` action: every safe fix, applied as `asl-lint check
+/// --fix` applies them (relinting between passes), as one edit of the span that
+/// changes. None when no safe fix applies.
+fn fix_all_action(
+    uri: &Uri,
+    doc: &Document,
+    found: &[Diagnostic],
+    setup: &settings::Setup,
+) -> Option<CodeAction> {
+    let relint = |text: &str| {
+        let mut next = doc.clone();
+        next.text = Arc::new(text.to_string());
+        next.lines = Arc::new(crate::syntax::LineIndex::new(text));
+        setup.lint(&next)
+    };
+    let outcome = guard(|| {
+        Some(crate::fix::fix_text(
+            &doc.text,
+            (!doc.terraform).then_some(doc.kind),
+            found.to_vec(),
+            false,
+            &relint,
+        ))
+    })?;
+    if outcome.applied == 0 || outcome.text == *doc.text {
+        return None;
+    }
+    let (range, replacement) = changed_span(&doc.text, &outcome.text);
+    let mut changes = std::collections::HashMap::new();
+    changes.insert(
+        uri.clone(),
+        vec![TextEdit {
+            range: doc.range(range),
+            new_text: crate::syntax::text::line_endings_of(&doc.text, replacement),
+        }],
+    );
+    Some(CodeAction {
+        title: format!(
+            "Fix all auto-fixable problems ({} fix{})",
+            outcome.applied,
+            if outcome.applied == 1 { "" } else { "es" }
+        ),
+        kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
+        edit: Some(WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
 
 /// The range of `old` that differs from `new`, and what replaces it there: the text
 /// between their common prefix and common suffix (on character boundaries), so that an
