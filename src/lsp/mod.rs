@@ -1068,19 +1068,22 @@ impl LanguageServer for Backend {
         } else {
             params.new_name.clone()
         };
-        let new_name = &new_name;
-        let result = guard(|| {
-            Some(if doc.terraform {
-                ide::terraform::rename(&doc.text, offset, new_name)
-            } else {
-                ide::rename(&doc.text, doc.kind, offset, new_name)
+        let uri = p.text_document.uri.clone();
+        let result = self
+            .run(&uri, move || {
+                let edits = if doc.terraform {
+                    ide::terraform::rename(&doc.text, offset, &new_name)
+                } else {
+                    ide::rename(&doc.text, doc.kind, offset, &new_name)
+                };
+                Some(edits.map(|edits| convert::edits(&edits, &doc)))
             })
-        })
-        .unwrap_or_else(|| Err("rename failed".to_string()));
+            .await?
+            .unwrap_or_else(|| Err("rename failed".to_string()));
         match result {
             Ok(edits) => {
                 let mut changes = std::collections::HashMap::new();
-                changes.insert(p.text_document.uri.clone(), convert::edits(&edits, &doc));
+                changes.insert(uri, edits);
                 Ok(Some(WorkspaceEdit {
                     changes: Some(changes),
                     ..Default::default()
