@@ -146,6 +146,33 @@ pub fn resolved(file: &Path) -> Option<std::path::PathBuf> {
     }
 }
 
+/// The folder that bounds what a template in `dir` may make asl-lint read (and print in
+/// a diagnostic, or fix): the top of the Git work tree that holds `dir`, or else
+/// `dir` itself (the current folder is allowed too, see [`in_project`]).
+pub fn project_top(dir: &Path) -> std::path::PathBuf {
+    let dir = resolved(dir).unwrap_or_else(|| dir.to_path_buf());
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf()
+}
+
+/// Whether `target`, an existing file that a template in `dir` names, lies in the
+/// template's project ([`project_top`]) or, outside a Git work tree, under the current
+/// folder. A template (a pull request's `main.tf`, say) may not make asl-lint print
+/// `/etc/shadow` or `~/.aws/credentials` in its diagnostics, nor fix a file elsewhere.
+pub fn in_project(dir: &Path, target: &Path) -> bool {
+    let Ok(target) = std::fs::canonicalize(target) else {
+        return false;
+    };
+    let top = project_top(dir);
+    target.starts_with(&top)
+        || (!top.join(".git").exists()
+            && std::env::current_dir()
+                .and_then(std::fs::canonicalize)
+                .is_ok_and(|cwd| target.starts_with(cwd)))
+}
+
 /// Entries of a folder that a directory walk passes over, as linters do: hidden files
 /// and folders, `node_modules` and `target` (named on the command line, they are
 /// linted).

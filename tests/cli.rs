@@ -1278,3 +1278,56 @@ fn watch_checks_again_when_files_change() {
     let o = run(&["check", "--watch", "--diff", "examples"]);
     assert_eq!(code(&o), 2);
 }
+
+/// A template may not make asl-lint read, print or fix a file outside its project: the
+/// Git work tree that holds it (or, outside one, its folder and the current one).
+#[test]
+fn files_outside_the_project_are_not_read() {
+    let dir = TempDir::new();
+    let secret = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"pass\", \"End\": true}}, \"Comment\": \"aws_secret_access_key = s3cr3t\"}";
+    let outside = dir.write("outside.asl.json", secret);
+    std::fs::create_dir_all(dir.path().join("proj/.git")).unwrap();
+    let sam = dir.write(
+        "proj/template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: ../outside.asl.json\n",
+    );
+    let tf = dir.write(
+        "proj/main.tf",
+        format!(
+            "resource \"aws_sfn_state_machine\" \"m\" {{\n  name = \"m\"\n  role_arn = \"r\"\n  definition = file(\"{}\")\n}}\n",
+            s(&outside)
+        ),
+    );
+    for template in [&sam, &tf] {
+        let o = run(&["check", "--format", "concise", "--fix", s(template)]);
+        let out = stdout(&o);
+        assert!(
+            out.contains("ASL803 [warning]")
+                && out.contains("outside the project: asl-lint does not read it"),
+            "{out}"
+        );
+        assert!(!out.contains("s3cr3t"), "{out}");
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), secret);
+        let o = run(&["simulate", s(template)]);
+        assert_eq!(code(&o), 2);
+        assert!(
+            stderr(&o).contains("outside the project: asl-lint does not read it"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // Inside the work tree, a folder above the template's is fine.
+    dir.write(
+        "proj/defs/m.asl.json",
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}",
+    );
+    let nested = dir.write(
+        "proj/stacks/template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: ../defs/m.asl.json\n",
+    );
+    let o = run(&["check", "--format", "concise", s(&nested)]);
+    assert_eq!(
+        (code(&o), stdout(&o).as_str()),
+        (0, "All checks passed (2 files).\n")
+    );
+}

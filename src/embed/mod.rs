@@ -728,6 +728,12 @@ pub fn deployed_definition_in(
             },
             Body::File { uri, .. } => {
                 let path = base_dir.join(uri);
+                if path.is_file() && !crate::files::in_project(base_dir, &path) {
+                    return Err(format!(
+                        "the {} of `{wanted}` names `{uri}`, outside the project: asl-lint does not read it",
+                        def.property.key,
+                    ));
+                }
                 match read_spliced(&path, &subs) {
                     Ok(spliced) => return Ok(Some(deployed(spliced, Some(path)))),
                     Err(e) => {
@@ -873,6 +879,12 @@ pub fn deployed_terraform(
             rendered,
         } => {
             let file = base_dir.join(path);
+            if file.is_file() && !crate::files::in_project(base_dir, &file) {
+                return Err(format!(
+                    "the definition of `{}` names `{path}`, outside the project: asl-lint does not read it",
+                    machine.name
+                ));
+            }
             let spliced = read_spliced(&file, vars).map_err(|e| {
                 format!(
                     "the definition of `{}` names `{path}`, which cannot be read ({e})",
@@ -1085,7 +1097,7 @@ pub fn lint_template_with_references(
                             filling,
                             yaml_1_1,
                         }),
-                        Err(d) if enabled("ASL802") => out.push(*d),
+                        Err(d) if enabled(d.code) => out.push(*d),
                         Err(_) => {}
                     }
                 }
@@ -1479,7 +1491,7 @@ pub fn lint_terraform(
                         },
                         yaml_1_1: false,
                     }),
-                    Err(d) if enabled("ASL802") => out.push(*d),
+                    Err(d) if enabled(d.code) => out.push(*d),
                     Err(_) => {}
                 }
             }
@@ -1554,6 +1566,20 @@ fn named_file(
 ) -> Result<PathBuf, Box<Diagnostic>> {
     let path = dir.join(written);
     if path.is_file() {
+        if !crate::files::in_project(dir, &path) {
+            let mut d = report(
+                "ASL803",
+                range,
+                format!(
+                    "{subject} names `{written}`, outside the project: asl-lint does not read it"
+                ),
+            );
+            d.help = Some(format!(
+                "a template may only name files within {} (the Git work tree, or the folders of the template and of the run); lint that file by naming it",
+                crate::files::project_top(dir).display()
+            ));
+            return Err(Box::new(d));
+        }
         return Ok(path
             .components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))

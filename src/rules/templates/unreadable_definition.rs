@@ -10,7 +10,10 @@ declare_rule! {
     /// Terraform `definition` that is neither a heredoc, a quoted string, a `jsonencode` object nor a
     /// file read by `templatefile` or `file` (`var.definition`, `jsonencode(local.x)`,
     /// a path Terraform computes), a `templatefile` whose JSON or YAML is written by
-    /// `%{ for }` or `%{ if }` directives.
+    /// `%{ for }` or `%{ if }` directives. Also a definition file that a template names
+    /// outside its project (the Git work tree that holds it; outside one, its folder and
+    /// the current one): asl-lint does not read it, so that a template cannot make it
+    /// print or fix any file on the machine (`file("/etc/shadow")`).
     ///
     /// ## Why is this bad?
     /// Nothing in it can be checked before deployment. (A `DefinitionString` that is a
