@@ -155,6 +155,12 @@ fn serverless_file(value: &str) -> Option<&str> {
 
 fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, 's>>) {
     let members = resources.as_object().unwrap_or(&[]);
+    // The index of the last resource of each logical id.
+    let last: std::collections::HashMap<&str, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (&*m.key, i))
+        .collect();
     for (i, res) in members.iter().enumerate() {
         let ty = res.value.get("Type").and_then(Node::as_str);
         let sam = match ty {
@@ -163,7 +169,7 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
             _ => continue,
         };
         // A logical id written twice: CloudFormation keeps the last (ASL002 warns).
-        if members[i + 1..].iter().any(|m| m.key == res.key) {
+        if last.get(&*res.key) != Some(&i) {
             continue;
         }
         let Some(props) = res.value.get("Properties") else {

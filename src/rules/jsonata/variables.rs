@@ -392,10 +392,12 @@ pub(crate) struct Variables<'a, 's> {
 
 impl<'a, 's> Variables<'a, 's> {
     pub fn build(source: &str, machine: &StateMachine<'a, 's>, graphs: &Graphs) -> Self {
-        // Most JSONPath definitions read no variable: when no `$` of the whole text can
-        // start a name (and no escape could spell one), no state has reads to find.
-        let none = !may_start_name_anywhere(source)
-            && memchr::memchr(b'\\', source.as_bytes()).is_none()
+        // Most JSONPath definitions read no variable: when no `$` of the definition's
+        // text can start a name (and no escape could spell one), no state has reads to
+        // find. Only its own text: a template holds many definitions.
+        let text = source.get(machine.root.range.as_usize()).unwrap_or(source);
+        let none = !may_start_name_anywhere(text)
+            && memchr::memchr(b'\\', text.as_bytes()).is_none()
             && machine
                 .all_states()
                 .all(|s| s.query_language == QueryLanguage::JsonPath);
