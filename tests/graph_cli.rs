@@ -260,3 +260,26 @@ fn serverless_names_and_templates_without_machines() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Bytes that are not UTF-8 are refused, as `check` and `simulate` refuse them, not
+/// drawn with U+FFFD in a state's name.
+#[test]
+fn invalid_utf8_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.asl.json");
+    std::fs::write(
+        &path,
+        b"{\"StartAt\": \"A\xff\", \"States\": {\"A\xff\": {\"Type\": \"Succeed\"}}}",
+    )
+    .unwrap();
+    let o = run(&["graph", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(o.stderr).unwrap(),
+        format!(
+            "error: {}: invalid UTF-8 (byte 0xFF at offset 14); the file must be UTF-8 text\n",
+            path.display()
+        )
+    );
+}

@@ -1673,3 +1673,48 @@ fn the_trace_tells_what_a_map_run_failed_with() {
         "{out}"
     );
 }
+
+/// The files a run reads besides the definition are read as a definition is: bytes
+/// that are not UTF-8, a binary file or an empty input are refused with the reason,
+/// never run with U+FFFD in place of the bytes.
+#[test]
+fn input_mock_and_context_files_are_read_as_text_or_refused() {
+    let dir = TempDir::new("encodings");
+    let def = dir.file(
+        "p.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let bad = dir.0.join("bad.json");
+    std::fs::write(&bad, b"{\"a\": \"\xff\"}").unwrap();
+    let bad = bad.to_string_lossy().into_owned();
+    let cases: [(&[&str], String); 4] = [
+        (
+            &["--input", &bad],
+            format!(
+                "error: cannot read the input file {bad}: invalid UTF-8 (byte 0xFF at offset 7); the file must be UTF-8 text (--input takes a JSON file, `-` for standard input, or JSON text such as '{{\"id\": 1}}')\n"
+            ),
+        ),
+        (
+            &["--context", &bad],
+            format!(
+                "error: cannot read the context file {bad}: invalid UTF-8 (byte 0xFF at offset 7); the file must be UTF-8 text\n"
+            ),
+        ),
+        (
+            &["--mock-config", &bad],
+            format!(
+                "error: cannot read the mock config {bad}: invalid UTF-8 (byte 0xFF at offset 7); the file must be UTF-8 text\n"
+            ),
+        ),
+        (
+            &["--input", "-"],
+            "error: the input from stdin is empty: give a JSON value, such as {}\n".to_string(),
+        ),
+    ];
+    for (args, want) in cases {
+        let mut argv = vec![def.as_str()];
+        argv.extend_from_slice(args);
+        let (code, out, err) = run(&argv, "");
+        assert_eq!((code, out.as_str(), err.as_str()), (2, "", want.as_str()));
+    }
+}

@@ -48,12 +48,13 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     let shown = args.file.display().to_string();
     let bytes = crate::files::read(&args.file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let decoded = syntax::decode(&bytes);
+    // A binary file, or bytes that are not UTF-8: refused as `check` and `simulate`
+    // report them, not drawn with U+FFFD in the names.
+    if let Some(e) = &decoded.error {
+        return Err(format!("{shown}: {}", e.message));
+    }
     if decoded.binary {
-        let why = decoded.error.as_ref().map(|e| e.message.as_str());
-        return Err(format!(
-            "{shown}: {}",
-            why.unwrap_or("a binary file, not a definition")
-        ));
+        return Err(format!("{shown}: a binary file, not a definition"));
     }
     let format = match args.format {
         GraphFormat::Dot => Format::Dot,

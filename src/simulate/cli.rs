@@ -131,10 +131,11 @@ pub fn options_from_args(
     if let Some(src) = &args.input {
         let text = if src == "-" {
             crate::files::read_bounded(stdin)
-                .map(crate::files::into_string)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| decoded_text(&bytes))
                 .map_err(|e| format!("cannot read the input from stdin: {e}"))?
         } else if let Some(path) = src.strip_prefix("file://") {
-            crate::files::read_to_string(path.as_ref())
+            read_text(path.as_ref())
                 .map_err(|e| format!("cannot read the input file {path}: {e}"))?
         } else if !std::path::Path::new(src).exists()
             && (src.trim_start().starts_with(['{', '[', '"'])
@@ -144,7 +145,7 @@ pub fn options_from_args(
             // (when it does not parse, the error below says where).
             src.clone()
         } else {
-            crate::files::read_to_string(src.as_ref()).map_err(|e| {
+            read_text(src.as_ref()).map_err(|e| {
                 format!(
                     "cannot read the input file {src}: {e} (--input takes a JSON file, \
                      `-` for standard input, or JSON text such as '{{\"id\": 1}}')"
@@ -152,6 +153,12 @@ pub fn options_from_args(
             })?
         };
         let text = without_bom(&text);
+        if text.trim().is_empty() {
+            return Err(format!(
+                "the input {} is empty: give a JSON value, such as {{}}",
+                if src == "-" { "from stdin" } else { "file" }
+            ));
+        }
         // StartExecution refuses an input over the payload limit: no execution starts.
         if text.len() > super::engine::PAYLOAD_LIMIT {
             return Err(format!(
@@ -176,7 +183,7 @@ pub fn options_from_args(
         opts.start_time_ms = Some((ns / 1_000_000) as i64);
     }
     if let Some(p) = &args.context {
-        let text = crate::files::read_to_string(p)
+        let text = read_text(p)
             .map_err(|e| format!("cannot read the context file {}: {e}", p.display()))?;
         let v: Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
             format!(
@@ -206,7 +213,7 @@ pub fn options_from_args(
         }
         None => {}
         Some(file) => {
-            let text = crate::files::read_to_string(file)
+            let text = read_text(file)
                 .map_err(|e| format!("cannot read the mock config {}: {e}", file.display()))?;
             let cfg = MockConfig::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
             if cfg.machine_names().is_empty() {
@@ -258,7 +265,7 @@ pub fn options_from_args(
     }
     if let Some(arg) = &args.variables {
         let text = match arg.strip_prefix('@') {
-            Some(path) => crate::files::read_to_string(path.as_ref())
+            Some(path) => read_text(path.as_ref())
                 .map_err(|e| format!("--variables: cannot read {path}: {e}"))?,
             None => arg.clone(),
         };
@@ -296,6 +303,23 @@ pub fn options_from_args(
 
 /// One `--mock STATE=JSON` (or `STATE=@FILE`). The state name ends at the first `=`
 /// that a response follows (a state name may hold `=` itself).
+/// The text of a file the run reads (its input, context, variables, mocks), read as a
+/// definition is: UTF-16 decoded, a binary file or bytes that are not UTF-8 refused
+/// with the reason rather than read with U+FFFD in place of the bytes.
+fn read_text(path: &std::path::Path) -> Result<String, String> {
+    let bytes = crate::files::read(path).map_err(|e| e.to_string())?;
+    decoded_text(&bytes)
+}
+
+/// [`read_text`] for bytes already read.
+fn decoded_text(bytes: &[u8]) -> Result<String, String> {
+    let decoded = crate::syntax::decode(bytes);
+    match decoded.error {
+        Some(e) => Err(e.message),
+        None => Ok(decoded.text.into_owned()),
+    }
+}
+
 fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
     let split = arg.match_indices('=').map(|(i, _)| i).find(|&i| {
         let rest = arg[i + 1..].trim_start();
@@ -309,7 +333,7 @@ fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
     };
     let (state, value) = (&arg[..i], arg[i + 1..].trim_start());
     let text = match value.strip_prefix('@') {
-        Some(path) => crate::files::read_to_string(path.as_ref())
+        Some(path) => read_text(path.as_ref())
             .map_err(|e| format!("--mock for \"{state}\": cannot read {path}: {e}"))?,
         None => value.to_string(),
     };
