@@ -1718,3 +1718,22 @@ fn input_mock_and_context_files_are_read_as_text_or_refused() {
         assert_eq!((code, out.as_str(), err.as_str()), (2, "", want.as_str()));
     }
 }
+
+/// A Terraform heredoc that is never closed is an error of the definition (as `check`
+/// says), not a definition to run.
+#[test]
+fn an_unclosed_heredoc_is_not_run() {
+    let dir = TempDir::new("heredoc");
+    let tf = dir.file(
+        "main.tf",
+        "resource \"aws_sfn_state_machine\" \"sm\" {\n  name = \"x\"\n  definition = <<EOT\n{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}\n",
+    );
+    let (code, out, err) = run(&[&tf], "");
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        err,
+        format!(
+            "{tf}:3:16: ASL001 this heredoc is never closed: Terraform expects a line holding just `EOT` after it\nerror: the definition has errors; fix them before simulating\n"
+        )
+    );
+}

@@ -594,7 +594,8 @@ pub fn deployed_errors(
             let d = d
                 .into_iter()
                 .filter(|d| {
-                    deployed.range.start <= d.range.start && d.range.end <= deployed.range.end
+                    (deployed.range.start <= d.range.start && d.range.end <= deployed.range.end)
+                        || opens(template_text, d, deployed.range)
                 })
                 .filter(|d| !(express_only && d.code == "ASL407"))
                 .collect();
@@ -610,6 +611,16 @@ pub fn deployed_errors(
             format!("{}:{}: {} {}", lc.line, lc.column, d.code, d.message)
         })
         .collect()
+}
+
+/// Whether `d` is a syntax error of what opens the definition at `range`, on the line
+/// before it: a Terraform heredoc's `<<EOT` that is never closed.
+fn opens(text: &str, d: &Diagnostic, range: TextRange) -> bool {
+    d.code == "ASL001"
+        && d.range.end <= range.start
+        && text
+            .get(d.range.end as usize..range.start as usize)
+            .is_some_and(|between| between.matches('\n').count() <= 1)
 }
 
 /// The state machines of a parsed template, by name, in order (`None`: not a template).
