@@ -283,3 +283,20 @@ fn invalid_utf8_is_refused() {
         )
     );
 }
+
+/// A file with nothing to draw because the reader could not read it says where.
+#[test]
+fn nothing_to_draw_names_the_first_syntax_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.asl.yaml");
+    std::fs::write(&path, "a: [\n b: }\n").unwrap();
+    let o = run(&["graph", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(o.stderr).unwrap(),
+        format!(
+            "error: {}: the definition has no states: the file has errors, the first at 1:4: invalid YAML: mismatched bracket '[' closed by '}}'\n",
+            path.display()
+        )
+    );
+}

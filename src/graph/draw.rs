@@ -88,7 +88,17 @@ pub fn draw_document(
         if wanted.is_some() {
             return Err("--definition applies to templates only".into());
         }
-        return draw_root(root, format);
+        // Nothing to draw in a file the reader could not read: say where it failed.
+        return draw_root(root, format).map_err(|e| match document.errors.first() {
+            Some(first) => {
+                let at = syntax::LineIndex::new(text).line_col(text, first.range.start);
+                format!(
+                    "{e}: the file has errors, the first at {}:{}: {}",
+                    at.line, at.column, first.message
+                )
+            }
+            None => e,
+        });
     };
     let drawable: Vec<&template::Definition<'_, '_>> = defs
         .iter()
@@ -147,7 +157,8 @@ pub fn draw_run(
     format: Format,
     run: Option<&RunOverlay>,
 ) -> Result<String, String> {
-    let machine = StateMachine::build(root).ok_or("the definition is not a JSON object")?;
+    let machine = StateMachine::build(root)
+        .ok_or("the definition is not an object (a mapping) with StartAt and States")?;
     if machine.root_scope().states.is_empty() {
         return Err("the definition has no states".into());
     }
