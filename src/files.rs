@@ -151,10 +151,13 @@ pub fn resolved(file: &Path) -> Option<std::path::PathBuf> {
 /// `dir` itself (the current folder is allowed too, see [`in_project`]).
 pub fn project_top(dir: &Path) -> std::path::PathBuf {
     let dir = resolved(dir).unwrap_or_else(|| dir.to_path_buf());
-    dir.ancestors()
-        .find(|a| a.join(".git").exists())
-        .unwrap_or(&dir)
-        .to_path_buf()
+    work_tree_root(&dir).unwrap_or(&dir).to_path_buf()
+}
+
+/// The top of the Git work tree that holds folder `dir` (the nearest folder at or above
+/// it with a `.git` entry: a folder, or a file for a linked work tree or submodule).
+fn work_tree_root(dir: &Path) -> Option<&Path> {
+    dir.ancestors().find(|a| a.join(".git").exists())
 }
 
 /// Whether `target`, an existing file that a template in `dir` names, lies in the
@@ -217,7 +220,7 @@ impl GitIgnores {
         let Ok(dir) = std::path::absolute(dir) else {
             return this;
         };
-        let Some(root) = dir.ancestors().find(|a| a.join(".git").exists()) else {
+        let Some(root) = work_tree_root(&dir) else {
             return this;
         };
         this.levels = repository_rules(root);
