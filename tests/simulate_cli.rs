@@ -1486,6 +1486,11 @@ fn start_at_runs_from_a_top_level_state() {
             "error: --start-at names \"Close case\", which is not a state of the definition (did you mean \"Close Case\"?)\n"
         )
     );
+    let (code, _, err) = run(&[example, "--start-at", ""], "");
+    assert_eq!(
+        (code, err.as_str()),
+        (2, "error: --start-at needs the name of a top-level state\n")
+    );
     let dir = TempDir::new("startat");
     let def = dir.file(
         "par.asl.json",

@@ -478,7 +478,9 @@ fn start_state(prog: &compile::Program, name: &str) -> Result<usize, SimulationE
     let inner = prog.scopes[1..]
         .iter()
         .any(|scope| scope.states.iter().any(|s| s.name == name));
-    let message = if inner {
+    let message = if name.is_empty() {
+        "--start-at needs the name of a top-level state".to_string()
+    } else if inner {
         format!(
             "--start-at names \"{name}\", a state inside a Parallel or Map state; \
              an execution can start only at a top-level state"
