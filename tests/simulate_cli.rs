@@ -1405,7 +1405,11 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
     for (arg, message) in [
         (
             "Call",
-            "error: --mock 'Call' is not STATE=JSON: write it as 'State Name={\"Return\": {...}}' or 'State Name=@response.json'\n",
+            "error: --mock 'Call': it is not STATE=JSON: write it as 'State Name={\"Return\": {...}}' or 'State Name=@response.json'\n",
+        ),
+        (
+            "Call=[1]",
+            "error: --mock 'Call=[1]': the response after `=` is no JSON object: write it as 'State Name={\"Return\": {...}}' or 'State Name=@response.json'\n",
         ),
         (
             r#"Call={"Result": 1}"#,

@@ -326,8 +326,18 @@ fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
         rest.starts_with('{') || rest.starts_with('@')
     });
     let Some(i) = split else {
+        // The argument as given, cut: a long one is no help in the message.
+        let shown = match arg.char_indices().nth(120) {
+            Some((end, _)) => format!("{}...", &arg[..end]),
+            None => arg.to_string(),
+        };
+        let what = if arg.contains('=') {
+            "the response after `=` is no JSON object"
+        } else {
+            "it is not STATE=JSON"
+        };
         return Err(format!(
-            "--mock '{arg}' is not STATE=JSON: write it as 'State Name={{\"Return\": {{...}}}}' \
+            "--mock '{shown}': {what}: write it as 'State Name={{\"Return\": {{...}}}}' \
              or 'State Name=@response.json'"
         ));
     };
