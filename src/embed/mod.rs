@@ -1386,6 +1386,15 @@ pub fn lint_terraform(
     let options = &options.with_fix_edits();
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
     let mut out = Vec::new();
+    if let Some(at) = terraform::unclosed_string(text)
+        && enabled("ASL001")
+    {
+        out.push(report(
+            "ASL001",
+            at,
+            "this string is never closed: Terraform expects a closing `\"` on its line".to_string(),
+        ));
+    }
     for machine in terraform::find(text) {
         // ASL803 for a definition of this machine that is not read, at `range`.
         let not_evaluated = |range: TextRange, what: &str| {

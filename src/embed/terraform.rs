@@ -474,6 +474,18 @@ fn neutralize_interpolation(bytes: &mut [u8], from: usize, end: usize) -> usize 
     i
 }
 
+/// The `"` of the first quoted string that is not closed on its line (Terraform
+/// refuses it), if there is one.
+pub fn unclosed_string(text: &str) -> Option<TextRange> {
+    lex(text)
+        .into_iter()
+        .find(|t| {
+            matches!(t.kind, Kind::Str { .. })
+                && (t.end - t.start < 2 || text.as_bytes()[t.end - 1] != b'"')
+        })
+        .map(|t| TextRange::from_usize(t.start, t.start + 1))
+}
+
 /// When the heredoc whose body is `body` has no closing line (its body runs to the end
 /// of the text, which Terraform refuses): the range of its opening `<<MARKER` and a
 /// message naming the marker.
@@ -1198,6 +1210,19 @@ resource "aws_sfn_state_machine" "other" {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn an_unclosed_string_is_found_at_its_quote() {
+        let open = "resource \"aws_sfn_state_machine\" \"m\" {\n  definition = jsonencode({\n    StartAt = \"A\n";
+        let at = unclosed_string(open).unwrap();
+        assert_eq!(
+            at,
+            TextRange::from_usize(open.rfind('"').unwrap(), open.rfind('"').unwrap() + 1)
+        );
+        // Closed strings, with escapes and interpolations that hold quotes: none.
+        let closed = "x = \"a \\\" b\"\ny = \"${jsonencode({k = \"v\"})}\"\n# \" in a comment\n";
+        assert_eq!(unclosed_string(closed), None);
     }
 
     #[test]
