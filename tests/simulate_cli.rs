@@ -549,8 +549,6 @@ Resources:
     assert!(err.contains("is a definition, not a template"), "{err}");
 }
 
-/// A template's only state machine needs no name; its lint errors are shown at their
-/// place in the referenced file.
 /// What CloudFormation fills from the region and account alone is filled with
 /// `--region` and `--account`; a resource's attribute stays as written.
 #[test]
@@ -630,6 +628,8 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
     }
 }
 
+/// A template's only state machine needs no name; its lint errors are shown at their
+/// place in the referenced file.
 #[test]
 fn template_errors_point_into_the_referenced_file() {
     let dir = TempDir::new("template-errors");

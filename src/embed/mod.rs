@@ -650,9 +650,10 @@ pub fn deployed_definition(
 }
 
 /// [`deployed_definition`] for a run in a region and account (`Some((region,
-/// account))`): what CloudFormation fills from them alone is filled, in
-/// `DefinitionSubstitutions` (`Region: !Ref AWS::Region`) and in the `Fn::Sub` of a
-/// `DefinitionString` (`${AWS::Region}`).
+/// account))`): what CloudFormation fills from them alone is filled, in an inline
+/// definition (`!Ref AWS::Region`), in `DefinitionSubstitutions`
+/// (`Region: !Ref AWS::Region`) and in the `Fn::Sub` of a `DefinitionString`
+/// (`${AWS::Region}`).
 pub fn deployed_definition_in(
     text: &str,
     kind: SourceKind,
@@ -730,7 +731,12 @@ pub fn deployed_definition_in(
             Body::Inline(node) => {
                 let mut resolved = (*node).clone();
                 resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
-                let json = serde_json::to_string_pretty(&resolved.to_json()).unwrap_or_default();
+                let mut json = resolved.to_json();
+                // `!Ref AWS::Region`, `!Sub "arn:${AWS::Partition}:..."` in the definition.
+                if let Some((region, account)) = pseudo {
+                    template::fill_pseudo_parameters(&mut json, region, account);
+                }
+                let json = serde_json::to_string_pretty(&json).unwrap_or_default();
                 return Ok(Some(deployed(json, None)));
             }
             Body::Text(node) => match template::flatten_in(text, node, &subs, pseudo) {

@@ -458,19 +458,7 @@ pub fn run_to_strings(
                     crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), &d.text);
                 let doc = crate::syntax::parse(&d.text, inner_kind);
                 match doc.root.as_ref() {
-                    Some(root) => {
-                        // What CloudFormation fills from the region and account alone
-                        // (`!Ref AWS::Region`, `!Sub "arn:${AWS::Partition}:..."`).
-                        let mut json = root.to_json();
-                        if !path.is_some_and(crate::embed::terraform::is_terraform_path) {
-                            crate::embed::template::fill_pseudo_parameters(
-                                &mut json,
-                                &args.region,
-                                &args.account,
-                            );
-                        }
-                        super::simulate_value(&json, &opts)
-                    }
+                    Some(root) => super::simulate_value(&root.to_json(), &opts),
                     None => super::simulate(&d.text, &opts),
                 }
                 .map_err(|e| (e, shown))
