@@ -284,6 +284,34 @@ fn invalid_utf8_is_refused() {
     );
 }
 
+/// A Terraform heredoc that is never closed is drawn as far as it goes, with a warning:
+/// Terraform refuses the file.
+#[test]
+fn unclosed_terraform_heredoc_is_drawn_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.tf");
+    std::fs::write(
+        &path,
+        "resource \"aws_sfn_state_machine\" \"sm\" {\n  definition = <<EOF\n{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}\n",
+    )
+    .unwrap();
+    let o = run(&["graph", path.to_str().unwrap(), "--format", "mermaid"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .contains("s0_0[\"A<br/><i>Succeed</i>\"]"),
+        "drawn"
+    );
+    assert_eq!(
+        String::from_utf8(o.stderr).unwrap(),
+        format!(
+            "warning: {}:2:16: this heredoc is never closed: Terraform expects a line holding just `EOF` after it; the drawing takes the definition to run to the end of the file\n",
+            path.display()
+        )
+    );
+}
+
 /// A file with nothing to draw because the reader could not read it says where.
 #[test]
 fn nothing_to_draw_names_the_first_syntax_error() {

@@ -854,6 +854,27 @@ resource "aws_sfn_state_machine" "typo" {
     assert!(err.starts_with(&format!("error: {tf}: no state machine named `nope` here; the state machines are: aws_sfn_state_machine.greet,")), "{err}");
 }
 
+/// A definition file a Terraform `file()` names that is not UTF-8 text is refused with
+/// the reason, not read as YAML with U+FFFD in place of its bytes.
+#[test]
+fn terraform_definition_file_that_is_not_text_is_refused() {
+    let dir = TempDir::new("terraform-binary");
+    std::fs::write(dir.0.join("def.bin"), b"\x87\x01\x02{\"StartAt\"").unwrap();
+    let tf = dir.file(
+        "main.tf",
+        "resource \"aws_sfn_state_machine\" \"sm\" {\n  definition = file(\"def.bin\")\n}\n",
+    );
+    let (code, out, err) = run(&[&tf], "");
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!(
+            "error: {tf}: the definition of `aws_sfn_state_machine.sm` names `def.bin`, which cannot be read ({}: invalid UTF-8 (byte 0x87 at offset 0); the file must be UTF-8 text)\n",
+            dir.0.join("def.bin").display()
+        )
+    );
+}
+
 #[test]
 fn terraform_templates_written_by_directives_are_refused() {
     let dir = TempDir::new("terraform-directives");

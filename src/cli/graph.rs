@@ -72,7 +72,19 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     } else {
         crate::embed::deployed_definition(&text, kind, dir, wanted)
     };
+    let mut unclosed = None;
     if let Some(deployed) = deployed.map_err(|e| format!("{shown}: {e}"))? {
+        // A heredoc that is never closed runs to the end of the file: Terraform refuses
+        // it, and what is drawn is a guess.
+        if crate::embed::terraform::is_terraform_path(&shown) {
+            unclosed = crate::embed::terraform::unclosed_heredoc(&text, deployed.range).map(
+                |(range, message)| {
+                    let index = syntax::LineIndex::new(&text);
+                    let lc = index.line_col(&text, range.start);
+                    format!("{shown}:{}:{}: {message}", lc.line, lc.column)
+                },
+            );
+        }
         kind = syntax::detect_kind(
             deployed.file.as_ref().and_then(|f| f.to_str()),
             &deployed.text,
@@ -84,6 +96,11 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     let drawn =
         draw_document(&text, &document, wanted, format).map_err(|e| format!("{shown}: {e}"))?;
     warn_of_gaps(&shown, &text, &document, format);
+    if let Some(unclosed) = unclosed {
+        eprintln!(
+            "warning: {unclosed}; the drawing takes the definition to run to the end of the file"
+        );
+    }
     Ok(drawn.into_bytes())
 }
 

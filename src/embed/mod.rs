@@ -777,7 +777,13 @@ pub fn deployed_definition_in(
 /// or why it cannot be read.
 fn read_spliced(path: &std::path::Path, subs: &Substitutions) -> Result<String, String> {
     let bytes = crate::files::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let inner = String::from_utf8_lossy(&bytes).into_owned();
+    // Bytes that are not UTF-8 text are refused with the reason, as a definition file
+    // named on the command line is, not read with U+FFFD in their place.
+    let decoded = syntax::decode(&bytes);
+    if let Some(e) = decoded.error {
+        return Err(format!("{}: {}", path.display(), e.message));
+    }
+    let inner = decoded.text.into_owned();
     let inner_kind = syntax::detect_kind(path.to_str(), &inner);
     let doc = syntax::parse(&inner, inner_kind);
     let splices = match doc.root.as_ref() {

@@ -19,6 +19,10 @@ pub use state::{
     Catcher, ChoiceRule, NOT_DATA_FIELDS, Retrier, State, StateType, Transition, TransitionKind,
 };
 
+/// The longest a Standard execution runs on AWS: one year (365 days), in seconds. A
+/// wait or timeout beyond it never ends on its own terms.
+pub const STANDARD_MAX_SECONDS: u64 = 365 * 24 * 60 * 60;
+
 /// `QueryLanguage`, resolved per state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum QueryLanguage {

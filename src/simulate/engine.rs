@@ -191,8 +191,8 @@ const CHILD_EVENTS: usize = 200_000;
 /// events in about 10,000 transitions.
 const STILL_TRANSITIONS: u64 = 100_000;
 
-/// The longest a Standard execution runs: one year (365 days).
-const STANDARD_MAX_SECONDS: i64 = 365 * 24 * 60 * 60;
+/// The longest a Standard execution runs, in seconds.
+const STANDARD_MAX_SECONDS: i64 = crate::model::STANDARD_MAX_SECONDS as i64;
 
 pub(crate) struct Runner<'p> {
     prog: &'p Program,

@@ -1,4 +1,4 @@
-use crate::model::StateType;
+use crate::model::{STANDARD_MAX_SECONDS, StateType};
 use crate::rules::practice::resource;
 use crate::rules::{LintContext, Sink, declare_rule};
 
@@ -48,11 +48,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     // The execution's own time limit bounds every wait in it, when it is shorter than
     // the year AWS gives a Standard execution anyway.
-    if machine
-        .root
-        .get("TimeoutSeconds")
-        .is_some_and(|t| t.as_u64().is_some_and(|t| t > 0 && t < 365 * 24 * 60 * 60))
-    {
+    if machine.root.get("TimeoutSeconds").is_some_and(|t| {
+        t.as_u64()
+            .is_some_and(|t| t > 0 && t < STANDARD_MAX_SECONDS)
+    }) {
         return;
     }
     for state in machine.all_states() {
