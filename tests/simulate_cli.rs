@@ -340,11 +340,11 @@ fn context_file_account_and_region_fill_the_context_object() {
     let dir = TempDir::new("ctx");
     let def = dir.file(
         "c.asl.json",
-        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id", "sm.$": "$$.StateMachine.Name", "custom.$": "$$.Execution.Tag"}, "End": true}}}"#,
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id", "sm.$": "$$.StateMachine.Name", "started.$": "$$.Execution.StartTime", "entered.$": "$$.State.EnteredTime"}, "End": true}}}"#,
     );
     let ctx = dir.file(
         "ctx.json",
-        r#"{"Execution": {"Name": "run-1", "Tag": "t"}}"#,
+        r#"{"Execution": {"Name": "run-1", "StartTime": "2025-03-01T10:00:00.000Z"}}"#,
     );
     let (code, out, err) = run(
         &[
@@ -364,7 +364,59 @@ fn context_file_account_and_region_fill_the_context_object() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         v["output"],
-        json!({"id": "arn:aws:states:eu-west-1:111122223333:execution:c:run-1", "sm": "c", "custom": "t"})
+        json!({"id": "arn:aws:states:eu-west-1:111122223333:execution:c:run-1", "sm": "c", "started": "2025-03-01T10:00:00.000Z", "entered": "2025-03-01T10:00:00.000Z"})
+    );
+    // What no execution on AWS holds is refused: a field AWS never sets, a value of
+    // another type, a start time other than --start-time's.
+    let cases = [
+        (
+            r#"{"Execution": {"Tag": "t"}}"#,
+            "`Execution.Tag` is not a field of the Context object (the fields of `Execution` are Id, Input, Name, RoleArn, StartTime, RedriveCount, RedriveTime)",
+        ),
+        (
+            r#"{"Executions": {}}"#,
+            "`Executions` is not a field of the Context object (the fields at its top are Execution, State, StateMachine, Task, Map)",
+        ),
+        (r#"{"State": 3}"#, "`State` must be an object"),
+        (
+            r#"{"State": {"RetryCount": -1}}"#,
+            "`State.RetryCount` must be a whole number, 0 or more, not -1",
+        ),
+        (
+            r#"{"Execution": {"StartTime": "yesterday"}}"#,
+            "`Execution.StartTime` must be an RFC 3339 date-time string such as 2024-01-31T12:00:00Z, not \"yesterday\"",
+        ),
+        (
+            r#"{"Execution": {"Name": 7}}"#,
+            "`Execution.Name` must be a string, not 7",
+        ),
+    ];
+    for (text, message) in cases {
+        let ctx = dir.file("bad-ctx.json", text);
+        let (code, out, err) = run(&[&def, "--context", &ctx], "");
+        assert_eq!(
+            (code, out.as_str(), err),
+            (2, "", format!("error: the context file {ctx}: {message}\n"))
+        );
+    }
+    let (code, _, err) = run(
+        &[
+            &def,
+            "--context",
+            &ctx,
+            "--start-time",
+            "2025-03-01T11:00:00Z",
+        ],
+        "",
+    );
+    assert_eq!(
+        (code, err),
+        (
+            2,
+            format!(
+                "error: --start-time and the Execution.StartTime of the context file {ctx} differ: give one\n"
+            )
+        )
     );
 }
 

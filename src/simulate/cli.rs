@@ -199,6 +199,22 @@ pub fn options_from_args(
                 p.display()
             ));
         }
+        check_context(&v, crate::model::context::CONTEXT_OBJECT, "")
+            .map_err(|e| format!("the context file {}: {e}", p.display()))?;
+        // The execution's start time is where its virtual clock starts: the states'
+        // EnteredTime follow from it.
+        if let Some(t) = v.pointer("/Execution/StartTime").and_then(Value::as_str) {
+            let ms = super::time::parse_rfc3339(t).map(|ns| (ns / 1_000_000) as i64);
+            match (opts.start_time_ms, ms) {
+                (Some(given), Some(ms)) if given != ms => {
+                    return Err(format!(
+                        "--start-time and the Execution.StartTime of the context file {} differ: give one",
+                        p.display()
+                    ));
+                }
+                (_, ms) => opts.start_time_ms = opts.start_time_ms.or(ms),
+            }
+        }
         if let Some(name) = v.pointer("/Execution/Name").and_then(Value::as_str) {
             opts.execution_name = Some(name.to_string());
         }
@@ -303,6 +319,70 @@ pub fn options_from_args(
 
 /// One `--mock STATE=JSON` (or `STATE=@FILE`). The state name ends at the first `=`
 /// that a response follows (a state name may hold `=` itself).
+/// Checks a `--context` file against the Context object AWS gives an execution: a field
+/// AWS never sets, or a value of a type AWS never gives it, would let the run read what
+/// no execution on AWS holds.
+fn check_context(
+    v: &Value,
+    fields: &[crate::model::context::ContextField],
+    at: &str,
+) -> Result<(), String> {
+    use crate::model::context::Below;
+    let Value::Object(members) = v else {
+        return Err(format!("`{at}` must be an object"));
+    };
+    for (name, value) in members {
+        let path = if at.is_empty() {
+            name.clone()
+        } else {
+            format!("{at}.{name}")
+        };
+        let Some(field) = fields.iter().find(|f| f.name == name) else {
+            let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            return Err(format!(
+                "`{path}` is not a field of the Context object (the fields {} are {})",
+                if at.is_empty() {
+                    "at its top".to_string()
+                } else {
+                    format!("of `{at}`")
+                },
+                known.join(", ")
+            ));
+        };
+        match &field.below {
+            Below::Data => {}
+            Below::Fields(inner) => check_context(value, inner, &path)?,
+            Below::Nothing => {
+                let fits = match name.as_str() {
+                    "RetryCount" | "RedriveCount" | "Index" => value.as_u64().is_some(),
+                    n if n.ends_with("Time") => value
+                        .as_str()
+                        .is_some_and(|t| super::time::parse_rfc3339(t).is_some()),
+                    _ => value.is_string(),
+                };
+                if !fits {
+                    let wanted = match name.as_str() {
+                        "RetryCount" | "RedriveCount" | "Index" => {
+                            "a whole number, 0 or more".to_string()
+                        }
+                        n if n.ends_with("Time") => {
+                            "an RFC 3339 date-time string such as 2024-01-31T12:00:00Z".to_string()
+                        }
+                        _ => "a string".to_string(),
+                    };
+                    let mut shown = value.to_string();
+                    if let Some((i, _)) = shown.char_indices().nth(60) {
+                        shown.truncate(i);
+                        shown.push('…');
+                    }
+                    return Err(format!("`{path}` must be {wanted}, not {shown}"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The text of a file the run reads (its input, context, variables, mocks), read as a
 /// definition is: UTF-16 decoded, a binary file or bytes that are not UTF-8 refused
 /// with the reason rather than read with U+FFFD in place of the bytes.
