@@ -320,7 +320,28 @@ pub fn rename(
                 "a state named \"{new_name}\" already exists; names must be unique across the state machine"
             )));
         }
-        Some(Ok(occurrences(machine, at.scope, &at.name)
+        let found = occurrences(machine, at.scope, &at.name);
+        // A YAML alias (`Next: *first`) takes the new name from its anchor (`&first A`):
+        // it is left as written when the anchored value is renamed too.
+        let (aliases, names): (Vec<_>, Vec<_>) = found
+            .into_iter()
+            .partition(|r| kind == SourceKind::Yaml && text[r.range.as_usize()].starts_with('*'));
+        for alias in &aliases {
+            let anchor = format!("&{}", &text[alias.range.as_usize()][1..]);
+            let renamed = names.iter().any(|r| {
+                text[..r.range.start as usize]
+                    .trim_end_matches([' ', '\t'])
+                    .ends_with(&anchor)
+            });
+            if !renamed {
+                return Some(Err(format!(
+                    "\"{}\" is also written through the alias {} here, whose anchor is not a reference to the state: rename it by hand",
+                    at.name,
+                    &text[alias.range.as_usize()]
+                )));
+            }
+        }
+        Some(Ok(names
             .into_iter()
             .map(|r| Edit {
                 range: r.range,
@@ -561,6 +582,28 @@ mod tests {
             "a state name should not start or end with white space"
         );
         assert!(prepare_rename(TEXT, SourceKind::Json, 3).is_none());
+    }
+
+    /// A YAML alias takes the new name from its anchor, so it stays as written; an alias
+    /// whose anchor is not renamed with the state is refused.
+    #[test]
+    fn rename_keeps_yaml_aliases_of_renamed_anchors() {
+        let text = "StartAt: &first A\nStates:\n  A: {Type: Pass, Next: B}\n  B:\n    Type: Choice\n    Choices: [{Variable: $.x, IsPresent: true, Next: *first}]\n    Default: C\n  C: {Type: Succeed}\n";
+        let key = |text: &str| text.find("  A:").unwrap() as u32 + 2;
+        let edits = rename(text, SourceKind::Yaml, key(text), "Alpha").unwrap();
+        let (out, n) = apply_edits(text, &edits);
+        assert_eq!(n, 2);
+        assert_eq!(
+            out,
+            text.replace("&first A", "&first Alpha")
+                .replace("  A: {", "  Alpha: {")
+        );
+        let text = "Comment: &c A\nStartAt: A\nStates:\n  A: {Type: Pass, Next: B}\n  B: {Type: Pass, Next: *c}\n";
+        let edits = rename(text, SourceKind::Yaml, key(text), "Alpha");
+        assert_eq!(
+            edits.unwrap_err(),
+            "\"A\" is also written through the alias *c here, whose anchor is not a reference to the state: rename it by hand"
+        );
     }
 
     /// In an `Fn::Sub` template `${` starts a substitution: a new name holding it is
