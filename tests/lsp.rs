@@ -876,20 +876,29 @@ fn yaml_session() {
         apply(&text, edits.as_array().unwrap()),
         "StartAt: Start\nStates:\n    Start:\n        Type: Task\n        Resource: arn:aws:states:::aws-sdk:s3:listBuckets\n        Next: Check\n    Check:\n        Type: Succeed\n"
     );
-    // Formatting a selection (the Check state) re-indents those lines only, as the
-    // whole document's formatting would.
+    // Formatting a selection (the Check state) re-indents it as the whole document's
+    // formatting would; moved alone, `Check:` would become a key of Start, so its
+    // sibling Start moves with it (the whole States mapping), and nothing else.
     let edits = c.call(
         "textDocument/rangeFormatting",
         json!({"textDocument": {"uri": uri}, "range": range(6, 0, 7, 5),
                "options": {"tabSize": 4, "insertSpaces": true}}),
     );
-    assert_eq!(edits.as_array().unwrap().len(), 2, "{edits}");
-    assert_eq!(edits[0]["range"], range(6, 0, 7, 0));
-    assert_eq!(edits[1]["range"], range(7, 0, 8, 0));
+    assert_eq!(edits.as_array().unwrap().len(), 6, "{edits}");
+    assert_eq!(edits[0]["range"], range(2, 0, 3, 0));
+    assert_eq!(edits[5]["range"], range(7, 0, 8, 0));
     assert_eq!(
         apply(&text, edits.as_array().unwrap()),
-        "StartAt: Start\nStates:\n  Start:\n    Type: Task\n    Resource: arn:aws:states:::aws-sdk:s3:listBuckets\n    Next: Check\n    Check:\n        Type: Succeed\n"
+        "StartAt: Start\nStates:\n    Start:\n        Type: Task\n        Resource: arn:aws:states:::aws-sdk:s3:listBuckets\n        Next: Check\n    Check:\n        Type: Succeed\n"
     );
+    // Check's own entry (`Type: Succeed`) can move alone: that line only.
+    let edits = c.call(
+        "textDocument/rangeFormatting",
+        json!({"textDocument": {"uri": uri}, "range": range(7, 0, 7, 5),
+               "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
+    assert_eq!(edits[0]["range"], range(7, 0, 8, 0));
     c.shutdown();
 }
 
@@ -1354,6 +1363,33 @@ fn settings_are_pulled_when_the_client_answers_configuration() {
     assert_eq!(codes(&c.diagnostics(&uri, 1)), ["ASL205"]);
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A client that has no `aslLint` settings of its own answers the pull with `null`:
+/// the settings of `initializationOptions` stay in force.
+#[test]
+fn initialization_settings_survive_a_null_configuration() {
+    let guard = temp_dir("pull-null");
+    let uri = format!("file://{}/faulty.asl.json", guard.path().display());
+    let mut c = Client::start_with(json!({
+        "processId": null, "rootUri": null,
+        "capabilities": {"workspace": {"configuration": true}},
+        "initializationOptions": {"aslLint": {"severity": {"ASL201": "info"}, "ignore": ["ASL205"]}}
+    }));
+    c.open(&uri, "asl", FAULTY);
+    assert_eq!(severities(&c.diagnostics(&uri, 1)), [("ASL201".into(), 3)]);
+    while !c
+        .server_requests
+        .iter()
+        .any(|r| r["method"] == "workspace/configuration")
+    {
+        c.call("workspace/symbol", json!({"query": ""}));
+    }
+    // The answer (null) has reached the server; an edit is linted with the same settings.
+    c.call("workspace/symbol", json!({"query": ""}));
+    c.change(&uri, 2, json!([{"text": FAULTY}]));
+    assert_eq!(severities(&c.diagnostics(&uri, 2)), [("ASL201".into(), 3)]);
+    c.shutdown();
 }
 
 #[test]

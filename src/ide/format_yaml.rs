@@ -60,6 +60,99 @@ pub fn format_yaml(text: &str, indent: usize) -> Option<String> {
     Some(format!("{bom}{out}"))
 }
 
+/// The edits of `formatted` (the whole of `text` formatted by [`format_yaml`]) that
+/// range formatting applies for a selection of `text`. Indentation carries meaning in
+/// YAML: re-indenting the selected lines alone can move them out of the collection their
+/// siblings stay in. So the selection grows to the smallest collection or entry around
+/// it whose edits, applied alone, leave the document meaning what it meant (at the
+/// largest, the whole document, which [`format_yaml`] has already checked).
+pub fn range_edits(
+    text: &str,
+    formatted: &str,
+    range: syntax::TextRange,
+) -> Vec<(syntax::TextRange, String)> {
+    let edits = super::edits_within(text, formatted, range);
+    if edits.is_empty() || same_meaning(text, &apply(text, &edits)) {
+        return edits;
+    }
+    let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let doc = syntax::yaml::parse_as_written(&text[body_start..]);
+    let mut around = Vec::new();
+    if let Some(root) = doc.root.as_ref() {
+        let shifted = syntax::TextRange::new(
+            range.start.saturating_sub(body_start as u32),
+            range.end.saturating_sub(body_start as u32),
+        );
+        enclosing(root, shifted, &mut around);
+    }
+    around.sort_by_key(|r| r.len());
+    for r in around {
+        let r = syntax::TextRange::new(r.start + body_start as u32, r.end + body_start as u32);
+        let edits = super::edits_within(text, formatted, r);
+        if same_meaning(text, &apply(text, &edits)) {
+            return edits;
+        }
+    }
+    super::edits_within(
+        text,
+        formatted,
+        syntax::TextRange::from_usize(0, text.len()),
+    )
+}
+
+/// The ranges of the collections and entries of `node` that hold all of `range`.
+fn enclosing(node: &Node<'_>, range: syntax::TextRange, out: &mut Vec<syntax::TextRange>) {
+    let holds = |r: syntax::TextRange| r.start <= range.start && range.end <= r.end;
+    match &node.value {
+        Value::Object(members) => {
+            if holds(node.range) {
+                out.push(node.range);
+            }
+            for m in members {
+                if holds(m.range()) {
+                    out.push(m.range());
+                    enclosing(&m.value, range, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if holds(node.range) {
+                out.push(node.range);
+            }
+            for item in items {
+                if holds(item.range) {
+                    enclosing(item, range, out);
+                }
+            }
+        }
+        Value::Tagged(t) => enclosing(&t.node, range, out),
+        _ => {}
+    }
+}
+
+fn apply(text: &str, edits: &[(syntax::TextRange, String)]) -> String {
+    let mut out = text.to_string();
+    for (r, t) in edits.iter().rev() {
+        out.replace_range(r.as_usize(), t);
+    }
+    out
+}
+
+/// Whether `b` reads as `a` does: no new errors, the same tree and the same comments.
+fn same_meaning(a: &str, b: &str) -> bool {
+    let a = syntax::yaml::parse_as_written(a.strip_prefix('\u{feff}').unwrap_or(a));
+    let b = syntax::yaml::parse_as_written(b.strip_prefix('\u{feff}').unwrap_or(b));
+    let same_comments = a
+        .comments
+        .iter()
+        .map(|c| c.text.trim_end())
+        .eq(b.comments.iter().map(|c| c.text.trim_end()));
+    match (a.root.as_ref(), b.root.as_ref()) {
+        (Some(x), Some(y)) => acceptable(&b) && same_comments && same_tree(x, y),
+        _ => false,
+    }
+}
+
 /// No errors but duplicate keys (which the linter reports, and which layout cannot change).
 fn acceptable(doc: &syntax::Document<'_>) -> bool {
     doc.errors
@@ -515,6 +608,32 @@ fn tokens(text: &str, start: usize, end: usize) -> Vec<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Re-indenting only the selected line of a mapping would move it out of the mapping
+    /// its siblings stay in: the edits cover the whole mapping instead. A selection whose
+    /// lines can move alone gets its lines only.
+    #[test]
+    fn range_formatting_keeps_a_mapping_together() {
+        let text = "StartAt: A\nStates:\n  A:\n      Type: Pass\n      Result: 1\n      End: true\n  B:\n     Type: Succeed\n";
+        let formatted = format_yaml(text, 2).unwrap();
+        let line = |n: usize| {
+            let start: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
+            let len = text.split_inclusive('\n').nth(n).unwrap().len();
+            syntax::TextRange::from_usize(start, start + len)
+        };
+        let edits = range_edits(text, &formatted, line(3));
+        assert_eq!(
+            apply(text, &edits),
+            "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: 1\n    End: true\n  B:\n     Type: Succeed\n"
+        );
+        // `Type: Succeed` is B's only entry: it moves alone.
+        let edits = range_edits(text, &formatted, line(7));
+        assert_eq!(edits.len(), 1);
+        assert_eq!(
+            apply(text, &edits),
+            "StartAt: A\nStates:\n  A:\n      Type: Pass\n      Result: 1\n      End: true\n  B:\n    Type: Succeed\n"
+        );
+    }
 
     /// Formats with two spaces and checks that formatting the result changes nothing.
     fn fmt(text: &str) -> Option<String> {

@@ -22,7 +22,7 @@ mod variables;
 
 pub use complete::{Completion, CompletionKind, completions, plain_insert};
 pub use format::{FormatOptions, edits_within, format_json};
-pub use format_yaml::format_yaml;
+pub use format_yaml::{format_yaml, range_edits as yaml_range_edits};
 pub use hierarchy::{Call, incoming_calls, outgoing_calls, prepare_call_hierarchy};
 pub use hints::{InlayHint, inlay_hints};
 pub use hover::{HoverInfo, hover};

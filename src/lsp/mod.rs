@@ -387,7 +387,11 @@ async fn pull_settings(client: &Client, workspace: &Workspace) -> bool {
     match client.configuration(items).await {
         Ok(values) => {
             let settings = match values.first() {
-                Some(Value::Null) | None => Settings::default(),
+                // The client has no `aslLint` settings of its own (the protocol's answer
+                // for a section it does not know is `null`): those given at
+                // initialization stay in force.
+                Some(Value::Null) | None => workspace.initial(),
+                Some(Value::Object(m)) if m.is_empty() => workspace.initial(),
                 Some(v) => {
                     Settings::from_value(&json!({ settings::SECTION: v })).unwrap_or_default()
                 }
@@ -538,7 +542,7 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(Settings::from_value)
         {
-            self.workspace.set(settings);
+            self.workspace.set_initial(settings);
         }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -1407,7 +1411,11 @@ impl LanguageServer for Backend {
                 doc.offset(params.range.start),
                 doc.offset(params.range.end),
             );
-            let edits = ide::edits_within(&doc.text, &formatted, range)
+            let edits = match doc.kind {
+                SourceKind::Yaml => ide::yaml_range_edits(&doc.text, &formatted, range),
+                SourceKind::Json => ide::edits_within(&doc.text, &formatted, range),
+            };
+            let edits = edits
                 .into_iter()
                 .map(|(r, new_text)| TextEdit {
                     range: doc.range(r),

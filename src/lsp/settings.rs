@@ -176,6 +176,9 @@ impl Settings {
 /// The settings in force and the configuration files they lead to.
 pub struct Workspace {
     settings: Mutex<Arc<Settings>>,
+    /// The settings the client gave in `initializationOptions`: in force while the
+    /// client's own configuration has no `aslLint` section (it answers `null` or `{}`).
+    initial: Mutex<Arc<Settings>>,
     /// The workspace folders, the first one first. A relative `configFile` path starts
     /// from the folder of the document (the first folder for one in none of them).
     folders: Mutex<Vec<PathBuf>>,
@@ -192,6 +195,7 @@ impl Default for Workspace {
     fn default() -> Self {
         Workspace {
             settings: Mutex::new(Arc::new(Settings::default())),
+            initial: Mutex::new(Arc::new(Settings::default())),
             folders: Mutex::new(Vec::new()),
             resolvers: Mutex::new(HashMap::new()),
             referenced: Mutex::new(std::collections::HashMap::new()),
@@ -315,6 +319,18 @@ impl Workspace {
     }
 
     /// Replaces the settings; true when they changed.
+    /// Sets the settings of `initializationOptions`, in force until the client's
+    /// configuration gives others.
+    pub fn set_initial(&self, settings: Settings) -> bool {
+        *lock(&self.initial) = Arc::new(settings.clone());
+        self.set(settings)
+    }
+
+    /// The settings of `initializationOptions` (the defaults without them).
+    pub fn initial(&self) -> Settings {
+        (**lock(&self.initial)).clone()
+    }
+
     pub fn set(&self, settings: Settings) -> bool {
         let mut current = lock(&self.settings);
         if **current == settings {
