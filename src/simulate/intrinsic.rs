@@ -434,7 +434,11 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
                 if out.len() > 1000 {
                     return Err("States.ArrayRange would produce more than 1000 items.".into());
                 }
-                k += st;
+                // The next value past the 64-bit range is past the end too.
+                match k.checked_add(st) {
+                    Some(next) => k = next,
+                    None => break,
+                }
             }
             Ok(Value::Array(out))
         }

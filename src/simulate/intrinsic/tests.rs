@@ -108,6 +108,20 @@ fn arrays() {
         run("States.ArrayRange(1, 9, 9)", json!({})).unwrap(),
         json!([1])
     );
+    // Near the end of the 64-bit range the next value would overflow: the range ends.
+    let max = json!({"a": i64::MAX - 1, "b": i64::MAX, "c": i64::MIN + 1, "d": i64::MIN});
+    assert_eq!(
+        run("States.ArrayRange($.a, $.b, 1)", max.clone()).unwrap(),
+        json!([i64::MAX - 1, i64::MAX])
+    );
+    assert_eq!(
+        run("States.ArrayRange($.a, $.b, $.b)", max.clone()).unwrap(),
+        json!([i64::MAX - 1])
+    );
+    assert_eq!(
+        run("States.ArrayRange($.c, $.d, -1)", max).unwrap(),
+        json!([i64::MIN + 1, i64::MIN])
+    );
     assert_eq!(
         run("States.ArrayPartition($.a, 2)", json!({"a": [1, 2, 3]})).unwrap(),
         json!([[1, 2], [3]])
