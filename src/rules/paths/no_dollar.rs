@@ -54,6 +54,19 @@ fn reads_variable(text: &str, name: &str) -> bool {
     })
 }
 
+/// The names of the variables `text` mentions (`$name`; not `$.`, `$$` or `$[`).
+fn variables_read(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices('$').filter_map(|(i, _)| {
+        let rest = &text[i + 1..];
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        rest[..end]
+            .starts_with(|c: char| c.is_alphabetic() || c == '_')
+            .then(|| &rest[..end])
+    })
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonpath_states(machine) {
@@ -95,11 +108,17 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             reads_variable(text, name)
                         })
                     });
+                // Not when the value would read a variable that no state assigns: the
+                // fix would turn a warning into an error (ASL605).
+                let unassigned = ctx.variables().is_some_and(|v| {
+                    variables_read(text).any(|name| v.analysis.index_of(name).is_none())
+                });
                 // Not when the object has the `.$` key already (a duplicate key).
                 let path_key = format!("{}.$", m.key);
                 let taken = siblings.iter().any(|o| o.key == path_key.as_str());
                 if let Some(at) = at
                     && !reads_sibling
+                    && !unassigned
                     && !taken
                     && crate::expr::parse_dollar_value(text).is_ok()
                 {
@@ -137,6 +156,17 @@ mod tests {
         assert_eq!(keys, vec!["\"a\"", "\"b\""]);
         let (fixed, _) = apply_edits(text, &d[0].fixes[0].edits);
         assert!(fixed.contains(r#""a.$": "$.x""#), "{fixed}");
+    }
+
+    /// A value that would read a variable no state assigns: reported, but no fix (it
+    /// would turn the warning into ASL605's error).
+    #[test]
+    fn no_fix_that_would_read_an_unassigned_variable() {
+        let text = r#"{"StartAt": "S", "States": {"S": {"Type": "Pass", "Assign": {"n": 1}, "Next": "T"}, "T": {"Type": "Pass", "Parameters": {"a": "States.Format('x {}', $nope)", "b": "States.Format('x {}', $n)"}, "End": true}}}"#;
+        let d = findings(text);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
+        assert_eq!(d[1].fixes.len(), 1);
     }
 
     /// In an Assign, evaluating the value would read a variable the same Assign sets,
