@@ -787,72 +787,53 @@ impl LanguageServer for Backend {
     }
 
     async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
-        let Some((doc, offset)) = self.at(&params.text_document_position_params) else {
+        let p = params.text_document_position_params;
+        let Some((doc, offset)) = self.at(&p) else {
             return Ok(None);
         };
-        let Some(s) = guard(|| ide::signature_help(&doc.text, doc.kind, offset)) else {
-            return Ok(None);
-        };
-        Ok(Some(SignatureHelp {
-            signatures: vec![SignatureInformation {
-                label: s.label.clone(),
-                documentation: Some(Documentation::MarkupContent(convert::markup(
-                    s.doc.clone(),
-                    self.markdown[SIGNATURE].load(Ordering::Relaxed),
-                ))),
-                parameters: Some(
-                    s.parameters
-                        .iter()
-                        .map(|&(start, end)| ParameterInformation {
-                            // Signatures are ASCII: byte offsets are UTF-16 offsets.
-                            label: ParameterLabel::LabelOffsets([start, end]),
-                            documentation: None,
-                        })
-                        .collect(),
-                ),
-                active_parameter: s.active,
-            }],
-            active_signature: Some(0),
-            active_parameter: s.active,
-        }))
+        let markdown = self.markdown[SIGNATURE].load(Ordering::Relaxed);
+        self.run(&p.text_document.uri, move || {
+            let s = ide::signature_help(&doc.text, doc.kind, offset)?;
+            Some(signature(s, markdown))
+        })
+        .await
     }
 
     /// Links from a template's `DefinitionUri` (or local `DefinitionS3Location`) to the
     /// definition file, when it exists beside the template.
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+        let uri = params.text_document.uri;
+        let Some(doc) = self.docs.get(&uri) else {
             return Ok(None);
         };
-        let Some(folder) = params
-            .text_document
-            .uri
+        let Some(folder) = uri
             .to_file_path()
             .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
         else {
             return Ok(None);
         };
-        let files = guard(|| {
-            Some(if doc.terraform {
+        self.run(&uri, move || {
+            let files = if doc.terraform {
                 ide::terraform::definition_files(&doc.text)
             } else {
                 ide::definition_files(&doc.text, doc.kind)
-            })
-        })
-        .unwrap_or_default();
-        Ok(Some(
-            files
-                .into_iter()
-                .filter_map(|(range, path)| {
-                    let target = Uri::from_file_path(folder.join(path).canonicalize().ok()?)?;
-                    Some(DocumentLink {
-                        range: doc.range(range),
-                        target: Some(target),
-                        tooltip: Some("Open the state machine definition".to_string()),
-                        data: None,
+            };
+            Some(
+                files
+                    .into_iter()
+                    .filter_map(|(range, path)| {
+                        let target = Uri::from_file_path(folder.join(path).canonicalize().ok()?)?;
+                        Some(DocumentLink {
+                            range: doc.range(range),
+                            target: Some(target),
+                            tooltip: Some("Open the state machine definition".to_string()),
+                            data: None,
+                        })
                     })
-                })
-                .collect(),
-        ))
+                    .collect(),
+            )
+        })
+        .await
     }
 
     async fn document_highlight(
@@ -898,23 +879,26 @@ impl LanguageServer for Backend {
         if commands.is_empty() {
             return Ok(Some(Vec::new()));
         }
-        let lenses = guard(|| Some(ide::machine_lenses(&doc.text, doc.kind, doc.terraform)))
-            .unwrap_or_default();
-        let mut out = Vec::with_capacity(lenses.len() * commands.len());
-        for lens in &lenses {
-            for (command, title) in &commands {
-                out.push(CodeLens {
-                    range: doc.range(lens.range),
-                    command: Some(Command {
-                        title: title.to_string(),
-                        command: command.to_string(),
-                        arguments: Some(vec![json!(uri.as_str()), json!(lens.machine)]),
-                    }),
-                    data: None,
-                });
+        let at = uri.clone();
+        self.run(&at, move || {
+            let lenses = ide::machine_lenses(&doc.text, doc.kind, doc.terraform);
+            let mut out = Vec::with_capacity(lenses.len() * commands.len());
+            for lens in &lenses {
+                for (command, title) in &commands {
+                    out.push(CodeLens {
+                        range: doc.range(lens.range),
+                        command: Some(Command {
+                            title: title.to_string(),
+                            command: command.to_string(),
+                            arguments: Some(vec![json!(uri.as_str()), json!(lens.machine)]),
+                        }),
+                        data: None,
+                    });
+                }
             }
-        }
-        Ok(Some(out))
+            Some(out)
+        })
+        .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -980,8 +964,12 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(p) else {
             return Ok(None);
         };
-        let found = guard(|| ide::prepare_call_hierarchy(&doc.text, doc.kind, offset));
-        Ok(found.map(|s| vec![convert::hierarchy_item(&s, &doc, &p.text_document.uri)]))
+        let uri = p.text_document.uri.clone();
+        self.run(&p.text_document.uri, move || {
+            let found = ide::prepare_call_hierarchy(&doc.text, doc.kind, offset)?;
+            Some(vec![convert::hierarchy_item(&found, &doc, &uri)])
+        })
+        .await
     }
 
     async fn incoming_calls(
@@ -991,17 +979,20 @@ impl LanguageServer for Backend {
         let Some((doc, uri, offset)) = self.at_item(&params.item) else {
             return Ok(None);
         };
-        let found = guard(|| Some(ide::incoming_calls(&doc.text, doc.kind, offset)));
-        Ok(Some(
-            found
-                .unwrap_or_default()
-                .iter()
-                .map(|c| CallHierarchyIncomingCall {
-                    from: convert::hierarchy_item(&c.state, &doc, &uri),
-                    from_ranges: c.from.iter().map(|&r| doc.range(r)).collect(),
-                })
-                .collect(),
-        ))
+        let at = uri.clone();
+        self.run(&at, move || {
+            let found = ide::incoming_calls(&doc.text, doc.kind, offset);
+            Some(
+                found
+                    .iter()
+                    .map(|c| CallHierarchyIncomingCall {
+                        from: convert::hierarchy_item(&c.state, &doc, &uri),
+                        from_ranges: c.from.iter().map(|&r| doc.range(r)).collect(),
+                    })
+                    .collect(),
+            )
+        })
+        .await
     }
 
     async fn outgoing_calls(
@@ -1011,17 +1002,20 @@ impl LanguageServer for Backend {
         let Some((doc, uri, offset)) = self.at_item(&params.item) else {
             return Ok(None);
         };
-        let found = guard(|| Some(ide::outgoing_calls(&doc.text, doc.kind, offset)));
-        Ok(Some(
-            found
-                .unwrap_or_default()
-                .iter()
-                .map(|c| CallHierarchyOutgoingCall {
-                    to: convert::hierarchy_item(&c.state, &doc, &uri),
-                    from_ranges: c.from.iter().map(|&r| doc.range(r)).collect(),
-                })
-                .collect(),
-        ))
+        let at = uri.clone();
+        self.run(&at, move || {
+            let found = ide::outgoing_calls(&doc.text, doc.kind, offset);
+            Some(
+                found
+                    .iter()
+                    .map(|c| CallHierarchyOutgoingCall {
+                        to: convert::hierarchy_item(&c.state, &doc, &uri),
+                        from_ranges: c.from.iter().map(|&r| doc.range(r)).collect(),
+                    })
+                    .collect(),
+            )
+        })
+        .await
     }
 
     async fn prepare_rename(
@@ -1031,13 +1025,14 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&params) else {
             return Ok(None);
         };
-        let found = guard(|| ide::prepare_rename(&doc.text, doc.kind, offset));
-        Ok(found.map(
-            |(range, name)| PrepareRenameResponse::RangeWithPlaceholder {
+        self.run(&params.text_document.uri, move || {
+            let (range, name) = ide::prepare_rename(&doc.text, doc.kind, offset)?;
+            Some(PrepareRenameResponse::RangeWithPlaceholder {
                 range: doc.range(range),
                 placeholder: name,
-            },
-        ))
+            })
+        })
+        .await
     }
 
     /// A state's name where it is defined and everywhere it is named, edited together
@@ -1046,14 +1041,18 @@ impl LanguageServer for Backend {
         &self,
         params: LinkedEditingRangeParams,
     ) -> Result<Option<LinkedEditingRanges>> {
-        let Some((doc, offset)) = self.at(&params.text_document_position_params) else {
+        let p = params.text_document_position_params;
+        let Some((doc, offset)) = self.at(&p) else {
             return Ok(None);
         };
-        let ranges = guard(|| ide::linked_editing(&doc.text, doc.kind, offset));
-        Ok(ranges.map(|ranges| LinkedEditingRanges {
-            ranges: ranges.iter().map(|&r| doc.range(r)).collect(),
-            word_pattern: None,
-        }))
+        self.run(&p.text_document.uri, move || {
+            let ranges = ide::linked_editing(&doc.text, doc.kind, offset)?;
+            Some(LinkedEditingRanges {
+                ranges: ranges.iter().map(|&r| doc.range(r)).collect(),
+                word_pattern: None,
+            })
+        })
+        .await
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -1143,32 +1142,35 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
-        let ranges = params
-            .positions
-            .iter()
-            .map(|&p| {
-                let offset = doc.offset(p);
-                let steps = guard(|| {
-                    let view = doc.clone().view_at(offset)?;
-                    Some(ide::selection_ranges(&view.text, view.kind, offset))
+        self.run(&params.text_document.uri, move || {
+            let ranges = params
+                .positions
+                .iter()
+                .map(|&p| {
+                    let offset = doc.offset(p);
+                    let steps = doc
+                        .clone()
+                        .view_at(offset)
+                        .map(|view| ide::selection_ranges(&view.text, view.kind, offset))
+                        .unwrap_or_default();
+                    // Nested from the outside in; the innermost is the answer. Without any,
+                    // the position itself, within the document (a client may ask past its
+                    // end).
+                    let here = doc.position(offset);
+                    let empty = SelectionRange {
+                        range: Range::new(here, here),
+                        parent: None,
+                    };
+                    steps.iter().rev().fold(empty, |parent, &r| SelectionRange {
+                        range: doc.range(r),
+                        parent: (parent.range != Range::new(here, here) || parent.parent.is_some())
+                            .then(|| Box::new(parent)),
+                    })
                 })
-                .unwrap_or_default();
-                // Nested from the outside in; the innermost is the answer. Without any,
-                // the position itself, within the document (a client may ask past its
-                // end).
-                let here = doc.position(offset);
-                let empty = SelectionRange {
-                    range: Range::new(here, here),
-                    parent: None,
-                };
-                steps.iter().rev().fold(empty, |parent, &r| SelectionRange {
-                    range: doc.range(r),
-                    parent: (parent.range != Range::new(here, here) || parent.parent.is_some())
-                        .then(|| Box::new(parent)),
-                })
-            })
-            .collect();
-        Ok(Some(ranges))
+                .collect();
+            Some(ranges)
+        })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
@@ -1481,6 +1483,32 @@ const LENS_COMMANDS: [(&str, &str); 2] = [
 /// The editor's Simulate command: arguments the document URI, the state machine (`null`
 /// in a definition file) and, from a code action, the state to start at.
 const SIMULATE_COMMAND: &str = "aslLint.simulate";
+
+/// The answer to a signature help request for an intrinsic function's signature.
+fn signature(s: ide::SignatureInfo, markdown: bool) -> SignatureHelp {
+    SignatureHelp {
+        signatures: vec![SignatureInformation {
+            label: s.label.clone(),
+            documentation: Some(Documentation::MarkupContent(convert::markup(
+                s.doc.clone(),
+                markdown,
+            ))),
+            parameters: Some(
+                s.parameters
+                    .iter()
+                    .map(|&(start, end)| ParameterInformation {
+                        // Signatures are ASCII: byte offsets are UTF-16 offsets.
+                        label: ParameterLabel::LabelOffsets([start, end]),
+                        documentation: None,
+                    })
+                    .collect(),
+            ),
+            active_parameter: s.active,
+        }],
+        active_signature: Some(0),
+        active_parameter: s.active,
+    }
+}
 
 /// The code action kind of "fix all": VS Code runs it on save with
 /// `"editor.codeActionsOnSave": {"source.fixAll.asl-lint": "explicit"}`.
