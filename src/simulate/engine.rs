@@ -984,6 +984,26 @@ impl<'p> Runner<'p> {
         }
     }
 
+    /// The variables a Choice state assigns when rule `own` matched: the state's own
+    /// `Assign` applies whichever rule matches (AWS's developer guide), and the rule's
+    /// value wins for a name both set (AWS records the rule's value then).
+    fn rule_assign(
+        &self,
+        state: Option<&Tpl>,
+        own: Option<&Tpl>,
+        env: &Env<'_, 'p>,
+    ) -> Result<Option<Map<String, Value>>, Failure> {
+        let base = self.eval_assign(state, env)?;
+        let own = self.eval_assign(own, env)?;
+        Ok(match (base, own) {
+            (Some(mut base), Some(own)) => {
+                base.extend(own);
+                Some(base)
+            }
+            (base, own) => own.or(base),
+        })
+    }
+
     fn input_path(
         &self,
         fr: &Frame<'_>,
@@ -1504,7 +1524,8 @@ impl<'p> Runner<'p> {
             for (i, rule) in st.choices.iter().enumerate() {
                 if self.cond(&rule.cond, &env)? {
                     self.choice_taken.set(Some(Some(i)));
-                    let assigned = self.eval_assign(rule.assign.as_ref(), &env)?;
+                    let assigned =
+                        self.rule_assign(st.assign.as_ref(), rule.assign.as_ref(), &env)?;
                     let out = match &rule.output {
                         Some(t) => self.eval_tpl(t, &env)?,
                         None => raw.clone(),
@@ -1532,20 +1553,19 @@ impl<'p> Runner<'p> {
                 break;
             }
         }
-        let (next, assign) = match chosen {
+        let (next, assigned) = match chosen {
             Some((i, next, assign)) => {
                 self.choice_taken.set(Some(Some(i)));
-                (next, assign)
+                (next, self.rule_assign(st.assign.as_ref(), assign, &env)?)
             }
             None => match st.default {
                 Some(d) => {
                     self.choice_taken.set(Some(None));
-                    (d, st.assign.as_ref())
+                    (d, self.eval_assign(st.assign.as_ref(), &env)?)
                 }
                 None => return Err(self.runtime(fr, "No Matches!")),
             },
         };
-        let assigned = self.eval_assign(assign, &env)?;
         drop(env);
         let out = self.output_path(fr, eff, vars)?;
         Ok((out, Some(next), assigned))

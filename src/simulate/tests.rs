@@ -1745,3 +1745,25 @@ fn the_text_trace_shows_a_changed_retry_request_and_cuts_long_data() {
     assert!(text.contains(&cut), "{text}");
     assert!(text.ends_with(&format!("E: {cause}\n")), "{text}");
 }
+
+/// A Choice state's own `Assign` applies whichever rule matches, and a rule's own value
+/// wins for a name both set; with no rule matching, the state's alone (Default).
+#[test]
+fn choice_state_assign_applies_with_every_rule() {
+    let def = json!({"StartAt": "Route", "States": {
+        "Route": {"Type": "Choice", "Assign": {"tier": "standard", "seen": true},
+            "Choices": [{"Variable": "$.vip", "BooleanEquals": true, "Assign": {"tier": "vip"}, "Next": "Done"}],
+            "Default": "Done"},
+        "Done": {"Type": "Pass", "Parameters": {"tier.$": "$tier", "seen.$": "$seen"}, "End": true}}});
+    let x = run(def.clone(), json!({"vip": true}));
+    assert_eq!(x.output, Some(json!({"tier": "vip", "seen": true})));
+    let x = run(def, json!({"vip": false}));
+    assert_eq!(x.output, Some(json!({"tier": "standard", "seen": true})));
+    let jsonata = json!({"QueryLanguage": "JSONata", "StartAt": "Route", "States": {
+        "Route": {"Type": "Choice", "Assign": {"tier": "standard", "seen": true},
+            "Choices": [{"Condition": "{% $states.input.vip %}", "Assign": {"tier": "vip"}, "Next": "Done"}],
+            "Default": "Done"},
+        "Done": {"Type": "Pass", "Output": {"tier": "{% $tier %}", "seen": "{% $seen %}"}, "End": true}}});
+    let x = run(jsonata, json!({"vip": true}));
+    assert_eq!(x.output, Some(json!({"tier": "vip", "seen": true})));
+}

@@ -6,8 +6,9 @@
 //! `Arguments`, `Parameters`, `Output`, `Assign`, Choice conditions, ...) all see the
 //! variables as they were when the state was entered: a state's own `Assign` is visible
 //! from the next state on. Each edge adds the `Assign` that runs when it is taken: the
-//! state's `Assign` for `Next` and `Default`, the matching Choice rule's for a rule, the
-//! catcher's for a `Catch`. A Parallel branch or an inline Map processor starts with
+//! state's `Assign` for `Next` and `Default`; for a Choice rule, the state's `Assign`
+//! and the rule's own (AWS's guide: a Choice state's `Assign` applies whichever rule
+//! matches; a rule's value wins for a name both set); the catcher's for a `Catch`. A Parallel branch or an inline Map processor starts with
 //! what its parent state saw on entry; a Distributed Map's child workflow starts with
 //! nothing. Variables assigned inside a branch or processor never leave it.
 
@@ -24,7 +25,7 @@ use crate::syntax::{Member, Node, TextRange, string_source_offset};
 /// Which `Assign` of a state a variable comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Origin {
-    /// The state's own `Assign` (on success, or a Choice state's `Default`).
+    /// The state's own `Assign` (on success; in a Choice state, whichever way it goes).
     State,
     /// `Catch[i].Assign`.
     Catch(usize),
@@ -302,13 +303,19 @@ impl<'a, 's> Analysis<'a, 's> {
                         .insert(v),
                 }
             }
+            // A Choice state's own `Assign` runs with the matching rule's too.
+            for ((i, origin), set) in gen_other.iter_mut() {
+                if matches!(origin, Origin::Choice(_)) {
+                    set.union_with(&gen_state[*i]);
+                }
+            }
             let empty = VarSet::empty(n);
             let gen_of = |i: usize, kind: TransitionKind| -> &VarSet {
                 match kind {
                     TransitionKind::Next | TransitionKind::Default => &gen_state[i],
-                    TransitionKind::Choice(r) => {
-                        gen_other.get(&(i, Origin::Choice(r))).unwrap_or(&empty)
-                    }
+                    TransitionKind::Choice(r) => gen_other
+                        .get(&(i, Origin::Choice(r)))
+                        .unwrap_or(&gen_state[i]),
                     TransitionKind::Catch(c) => {
                         gen_other.get(&(i, Origin::Catch(c))).unwrap_or(&empty)
                     }
