@@ -274,6 +274,10 @@ for q in LANGS:
         "CSVDelimiter": d("The CSV field separator.", {"enum": ["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]}),
         "MaxItems": d("Reads at most this many items.", jsonata_or({"type": "integer", "minimum": 1, "maximum": 100000000}, q)),
         "ManifestType": d("The kind of manifest the items are listed in, e.g. ATHENA_DATA for an Athena UNLOAD manifest.", {"type": "string"}),
+        # The ItemReader page, "Processing nested data sets" (September 2025).
+        "Transformation": d("LOAD_AND_FLATTEN: each object listed by s3:listObjectsV2 is read, and the items are the contents of the files (InputType says their format); NONE (the default): the items are the object listings.",
+                            {"enum": ["NONE", "LOAD_AND_FLATTEN"]}),
+        "ItemsPointer": d("A JSON Pointer (e.g. /inventory/products) to the array of items inside a JSON file.", {"type": "string", "pattern": "^(/.*)?$"}),
     }
     if q == JP:
         reader_cfg["MaxItemsPath"] = d("A reference path to MaxItems in the state input.", ref("ReferencePath"))
@@ -282,7 +286,11 @@ for q in LANGS:
         # Closed as ItemReader is: AWS refuses other fields, and a misspelt MaxItems would
         # read every item.
         "ReaderConfig": d("How to read the items.", {"type": "object", "properties": reader_cfg, "additionalProperties": False,
-                                                       "allOf": [exclusive("MaxItems", "MaxItemsPath")],
+                                                       "allOf": [exclusive("MaxItems", "MaxItemsPath"),
+                                                                 # The docs: LOAD_AND_FLATTEN needs InputType.
+                                                                 {"if": {"properties": {"Transformation": {"const": "LOAD_AND_FLATTEN"}},
+                                                                         "required": ["Transformation"]},
+                                                                  "then": {"required": ["InputType"]}}],
                                                        # The docs: with GIVEN, CSVHeaders must be given too.
                                                        "if": {"properties": {"CSVHeaderLocation": {"const": "GIVEN"}},
                                                               "required": ["CSVHeaderLocation"]},

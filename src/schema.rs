@@ -685,6 +685,11 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                         "'{field}' must be a path starting with '$', not {}",
                         describe_value(loc.node)
                     )
+                } else if pattern == "^(/.*)?$" {
+                    format!(
+                        "'{field}' must be a JSON Pointer: empty, or starting with '/' (e.g. \"/inventory/products\"), not {}",
+                        describe_value(loc.node)
+                    )
                 } else {
                     format!("'{field}' does not match the pattern {pattern}")
                 };
