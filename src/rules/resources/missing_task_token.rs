@@ -1,11 +1,15 @@
-use crate::rules::resources::{Pattern, find_string, parse_arn, split_pattern, task_resource};
+use crate::model::QueryLanguage;
+use crate::rules::resources::{Pattern, parse_arn, split_pattern, task_resource};
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::{Node, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
     /// Reports a `.waitForTaskToken` Task whose `Parameters` (JSONPath) or `Arguments`
     /// (JSONata) never pass the task token: `$$.Task.Token` or
-    /// `$states.context.Task.Token`.
+    /// `$states.context.Task.Token`, where Step Functions evaluates it (the value of a
+    /// key ending in `.$` in JSONPath, a `{% %}` expression in JSONata). The token's
+    /// path written as plain text is sent as that text.
     ///
     /// ## Why is this bad?
     /// The task waits until someone calls `SendTaskSuccess` or `SendTaskFailure` with its
@@ -46,13 +50,29 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let payload = state
             .field("Parameters")
             .or_else(|| state.field("Arguments"));
-        // Any mention will do here (`$$.Task.Token`, `$$['Task']['Token']`, ...);
-        // a part only known at deploy time may hold it.
-        let sent = payload.is_some_and(|p| {
-            let (found, unknown) = find_string(&p.value, |s| s.contains("Task.Token"));
-            found.is_some() || unknown
-        });
-        if !sent {
+        let jsonata = state.query_language == QueryLanguage::JsonAta;
+        let found = payload.map_or(Found::default(), |p| token_in(&p.value, jsonata));
+        if let (false, Some(literal)) = (found.sent, found.literal) {
+            let how = if jsonata {
+                "in a JSONata state only {% %} expressions are evaluated"
+            } else {
+                "a value is evaluated only when its key ends in \".$\""
+            };
+            sink.report(
+                literal,
+                format!(
+                    "\"{}\" waits for a task token but sends the token's path as plain text: {how}",
+                    state.name
+                ),
+            )
+            .help = Some(if jsonata {
+                "write \"{% $states.context.Task.Token %}\"".into()
+            } else {
+                "add \".$\" to the key: \"token.$\": \"$$.Task.Token\"".into()
+            });
+            continue;
+        }
+        if !found.sent {
             let resource_key = state.field("Resource").map_or(m.range, |r| r.key_range);
             let at = payload.map_or(resource_key, |p| p.key_range);
             sink.report(
@@ -67,6 +87,52 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             );
         }
     }
+}
+
+/// What a payload does with the task token.
+#[derive(Default)]
+struct Found {
+    /// A value Step Functions evaluates mentions it (`$$.Task.Token`,
+    /// `$$['Task']['Token']`, ...), or a part only known at deploy time may.
+    sent: bool,
+    /// The first plain-text value that spells it, which is sent as text.
+    literal: Option<TextRange>,
+}
+
+fn token_in(payload: &Node<'_>, jsonata: bool) -> Found {
+    let mut found = Found::default();
+    // (node, evaluated): JSONPath evaluates the string value of a `.$` key; JSONata,
+    // a `{% %}` string anywhere.
+    let mut stack = vec![(payload, jsonata)];
+    while let Some((n, evaluated)) = stack.pop() {
+        if n.is_unknown() {
+            found.sent = true;
+            continue;
+        }
+        match &n.value {
+            Value::String(s) if s.contains("Task.Token") || s.contains("['Task']") => {
+                let evaluated = if jsonata {
+                    s.trim_start().starts_with("{%")
+                } else {
+                    evaluated
+                };
+                if evaluated {
+                    found.sent = true;
+                } else if found.literal.is_none() {
+                    found.literal = Some(n.range);
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, jsonata))),
+            Value::Object(members) => stack.extend(
+                members
+                    .iter()
+                    .rev()
+                    .map(|m| (&m.value, jsonata || m.key.ends_with(".$"))),
+            ),
+            _ => {}
+        }
+    }
+    found
 }
 
 #[cfg(test)]
@@ -90,5 +156,40 @@ mod tests {
             d[0].message,
             "\"A\" waits for a task token but never sends it: nobody can complete the task"
         );
+    }
+
+    /// The token's path written as plain text is sent as that text.
+    #[test]
+    fn token_path_as_plain_text() {
+        let opts = LintOptions {
+            select: vec!["ASL406".into()],
+            ..Default::default()
+        };
+        let jsonata = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Arguments": {"QueueUrl": "q", "MessageBody": {"token": "$states.context.Task.Token"}}, "End": true}}}"#;
+        let d = lint_text(jsonata, SourceKind::Json, &opts);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            &jsonata[d[0].range.as_usize()],
+            "\"$states.context.Task.Token\""
+        );
+        assert_eq!(
+            d[0].message,
+            "\"A\" waits for a task token but sends the token's path as plain text: in a JSONata state only {% %} expressions are evaluated"
+        );
+        let jsonpath = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "q", "MessageBody": {"token": "$$.Task.Token", "list": ["$$.Task.Token"]}}, "End": true}}}"#;
+        let d = lint_text(jsonpath, SourceKind::Json, &opts);
+        assert_eq!(d.len(), 1);
+        assert_eq!(&jsonpath[d[0].range.as_usize()], "\"$$.Task.Token\"");
+        assert!(
+            d[0].message
+                .ends_with("a value is evaluated only when its key ends in \".$\"")
+        );
+        // Evaluated: a `.$` key, an intrinsic, a JSONata expression with more in it.
+        for ok in [
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "States.Format('{}', $$.Task.Token)"}}, "End": true}}}"#,
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Arguments": {"QueueUrl": "q", "MessageBody": "{% {'t': $states.context.Task.Token} %}"}, "End": true}}}"#,
+        ] {
+            assert!(lint_text(ok, SourceKind::Json, &opts).is_empty(), "{ok}");
+        }
     }
 }
