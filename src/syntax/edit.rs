@@ -255,6 +255,51 @@ pub fn remove_element(source: &str, array: &Node<'_>, index: usize) -> Option<Te
     Some(TextEdit::new(start, end, String::new()))
 }
 
+/// Removes every element of `array` but the one at `keep`. In a YAML block sequence
+/// each other entry goes with its lines, so the comments of the kept entry (at the end
+/// of its line, or on lines of their own) stay; in a flow collection everything from
+/// the first element to the last becomes the kept element as written. `None` when the
+/// array has no other element, for a flow collection with a comment between its
+/// elements (it would be lost), and for entries whose `- ` does not start their line.
+pub fn keep_only_element(source: &str, array: &Node<'_>, keep: usize) -> Option<Vec<TextEdit>> {
+    let elements = array.as_array()?;
+    let kept = elements.get(keep)?;
+    if elements.len() < 2 {
+        return None;
+    }
+    if opens_flow(source, array, b'[') {
+        let gaps = elements
+            .windows(2)
+            .map(|w| source.get(w[0].range.end as usize..w[1].range.start as usize))
+            .collect::<Option<Vec<_>>>()?;
+        if gaps.iter().any(|g| g.contains(['#', '/'])) {
+            return None;
+        }
+        let (first, last) = (&elements[0], &elements[elements.len() - 1]);
+        let written = source.get(kept.range.as_usize())?.to_string();
+        return Some(vec![TextEdit::new(
+            first.range.start as usize,
+            last.range.end as usize,
+            written,
+        )]);
+    }
+    let mut edits: Vec<TextEdit> = Vec::new();
+    for (i, element) in elements.iter().enumerate() {
+        if i == keep {
+            continue;
+        }
+        let (start, end) = entry_lines(source, element)?;
+        // Entries one after the other go in one edit.
+        match edits.last_mut() {
+            Some(last) if last.range.end as usize == start => {
+                last.range = TextRange::from_usize(last.range.start as usize, end);
+            }
+            _ => edits.push(TextEdit::new(start, end, String::new())),
+        }
+    }
+    Some(edits)
+}
+
 /// Moves the element at `from` of `array` to position `to`, as `Vec::remove(from)`
 /// then `insert(to)` would: after the element now at `to` when moving down, before it
 /// when moving up. Each element keeps its text, and the separator written between
