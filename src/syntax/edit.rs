@@ -134,8 +134,9 @@ pub fn remove_member(source: &str, object: &Node<'_>, index: usize) -> Option<Te
         } else if let Some(next) = members.get(index + 1) {
             // A member that ends a wrapped line (`"Type": "Succeed", "End": true,` then
             // the next key on its own line) goes up to its comma, so the next line stays
-            // where it is. (The range still starts at its key: a removal of the member
-            // before it, which ends there, can go with it in one fix.)
+            // where it is, and with the spaces before its key, so the line does not end
+            // in them. (A removal of the member before it, which ends at the key,
+            // overlaps it there: a fix removing both merges the two.)
             let after =
                 source.get(member.value.range.end as usize..next.key_range.start as usize)?;
             match after.find(',') {
@@ -145,8 +146,10 @@ pub fn remove_member(source: &str, object: &Node<'_>, index: usize) -> Option<Te
                         && after[comma + 1..].contains('\n')
                         && !after[..comma].contains(['\n', '/', '#']) =>
                 {
+                    let spaces = source[..key_start].len()
+                        - source[..key_start].trim_end_matches([' ', '\t']).len();
                     TextEdit::new(
-                        key_start,
+                        key_start - spaces,
                         member.value.range.end as usize + comma + 1,
                         String::new(),
                     )
