@@ -114,6 +114,8 @@ pub struct SourceMap {
     end: u32,
     /// Inner ranges read from an `Fn::Sub` template string, sorted.
     sub: Vec<(u32, u32)>,
+    /// `(inner start, layout)` of each slice of a block scalar, sorted by inner start.
+    blocks: Vec<(u32, Block)>,
 }
 
 /// An inner text with its source map.
@@ -157,6 +159,9 @@ impl Embedded {
             return;
         }
         self.set_style(scalar.style);
+        if let Some(block) = scalar.block {
+            self.map.blocks.push((self.text.len() as u32, block));
+        }
         self.text.push_str(&scalar.decoded[range.clone()]);
         let (s, e) = (range.start as u32, range.end as u32);
         self.map.runs.extend_from(&scalar.runs, s..e);
@@ -215,9 +220,14 @@ impl SourceMap {
 
     /// Maps an edit of the inner text to an edit of the outer text, when that can be
     /// done exactly: the characters of the range must be written one after the other in
-    /// one piece of the outer file (escapes are fine; a fold, a skipped indentation or a
-    /// substituted value inside it is not), and the replacement must be writable in
-    /// that piece's style, into which it is escaped. Returns `None` otherwise.
+    /// one piece of the outer file (escapes are fine, and so is the indentation of the
+    /// lines of a literal block scalar; a fold or a substituted value inside it is
+    /// not), and the replacement must be writable in that piece's style, into which it
+    /// is escaped. Returns `None` otherwise.
+    ///
+    /// In a literal block scalar a position at the start of a line maps to the end of
+    /// the block's indentation on that line, and each line the replacement starts is
+    /// written at the block's indentation.
     pub fn edit(
         &self,
         inner_text: &str,
@@ -233,78 +243,109 @@ impl SourceMap {
         if e > self.runs.len as usize || s > e || !inner_text.is_char_boundary(s) {
             return None;
         }
+        let literal = match style {
+            Style::Block => self.block_at(range.start).filter(|b| b.literal),
+            _ => None,
+        };
+        // The outer offset of the start of a line of a literal block at inner `at`:
+        // after the line's indentation, when that is only spaces.
+        let line_start = |at: usize| -> Option<u32> {
+            literal?;
+            let after_break = at > 0 && inner_text.as_bytes()[at - 1] == b'\n';
+            if !after_break || at >= self.runs.len as usize || self.style_at(at as u32) != style {
+                return None;
+            }
+            let (o, content) = (self.runs.end(at as u32 - 1)?, self.runs.start(at as u32)?);
+            outer_text
+                .get(o as usize..content as usize)?
+                .bytes()
+                .all(|b| b == b' ')
+                .then_some(content)
+        };
         let outer = if s == e {
-            // An insertion goes right after the previous character of the same piece.
+            // An insertion goes right after the previous character of the same piece
+            // (after the indentation at the start of a line of a literal block).
             if s == 0 || self.style_at(range.start - 1) != style {
                 return None;
             }
-            TextRange::empty(self.runs.end(s as u32 - 1)?)
+            match line_start(s) {
+                Some(o) => TextRange::empty(o),
+                None => TextRange::empty(self.runs.end(s as u32 - 1)?),
+            }
         } else {
             if self.style_at(range.end - 1) != style {
                 return None;
             }
-            // Consecutive characters must be adjacent in the outer text.
+            // Consecutive characters must be adjacent in the outer text, but for the
+            // indentation of a line of a literal block.
             for (i, _) in inner_text.get(s..e)?.char_indices().skip(1) {
-                let at = (s + i) as u32;
-                if self.runs.start(at) != self.runs.end(at - 1) {
+                let at = s + i;
+                if self.runs.start(at as u32) != self.runs.end(at as u32 - 1)
+                    && line_start(at).is_none()
+                {
                     return None;
                 }
             }
-            self.range(range)
+            let outer = self.range(range);
+            // An edit that ends at the start of a line ends after its indentation, so
+            // that what follows keeps its column.
+            match line_start(e) {
+                Some(end) => TextRange::new(outer.start, end),
+                None => outer,
+            }
         };
         outer_text.get(outer.as_usize())?;
-        let escaped = match style {
+        let escaped = match (style, literal) {
             // Lines of a literal block scalar are written at the block's indentation.
-            Style::Block if replacement.contains('\n') => {
-                let indent = self.literal_block_indent(inner_text, outer_text, range.start)?;
-                replacement.replace('\n', &format!("\n{indent}"))
+            (Style::Block, Some(block)) if replacement.contains('\n') => {
+                let indent = " ".repeat(block.indent as usize);
+                // What follows the edit on its last line: nothing on an empty line.
+                let rest_empty = inner_text[e..].starts_with(['\n', '\r']) || e == inner_text.len();
+                let mut lines = replacement.split('\n');
+                let mut out = lines.next().unwrap_or_default().to_string();
+                let mut lines = lines.peekable();
+                while let Some(line) = lines.next() {
+                    out.push('\n');
+                    // No indentation on a line left empty: no trailing spaces.
+                    let empty = line.is_empty() && (lines.peek().is_some() || rest_empty);
+                    if !empty {
+                        out.push_str(&indent);
+                    }
+                    out.push_str(line);
+                }
+                out
             }
+            (Style::Block, None) if replacement.contains('\n') => return None,
             _ => escape(replacement, style)?,
+        };
+        // Text put at the start of an empty line of a literal block (which has no
+        // indentation) is written at the block's indentation.
+        let escaped = match literal {
+            Some(block) if !escaped.is_empty() && !escaped.starts_with('\n') => {
+                let line = outer_text[..outer.start as usize]
+                    .rfind('\n')
+                    .map_or(0, |n| n + 1);
+                let before = &outer_text[line..outer.start as usize];
+                let missing = (block.indent as usize).saturating_sub(before.len());
+                if s > 0
+                    && inner_text.as_bytes()[s - 1] == b'\n'
+                    && before.bytes().all(|b| b == b' ')
+                    && missing > 0
+                {
+                    format!("{}{escaped}", " ".repeat(missing))
+                } else {
+                    escaped
+                }
+            }
+            _ => escaped,
         };
         Some((outer, escaped))
     }
 
-    /// The indentation of the literal (`|`) block scalar holding inner offset `at`:
-    /// `None` for a folded (`>`) one, where a line break is not kept as written.
-    fn literal_block_indent<'t>(
-        &self,
-        inner_text: &str,
-        outer_text: &'t str,
-        at: u32,
-    ) -> Option<&'t str> {
-        // The block's first character: the start of the first Block piece of the run of
-        // Block pieces (and substituted values between them) that holds `at`.
-        let i = match self.styles.binary_search_by_key(&at, |s| s.0) {
-            Ok(i) => i,
-            Err(i) => i.checked_sub(1)?,
-        };
-        let first = self.styles[..=i]
-            .iter()
-            .rev()
-            .take_while(|s| matches!(s.1, Style::Block | Style::Synthetic))
-            .filter(|s| s.1 == Style::Block)
-            .last()?
-            .0;
-        let line_start = |o: usize| outer_text[..o].rfind('\n').map_or(0, |n| n + 1);
-        let block = self.runs.start(first)? as usize;
-        let first_line = line_start(block);
-        // The header line (`Key: !Sub |`, `|-`, `|2`): a literal indicator ends it.
-        let header = outer_text[..first_line.checked_sub(1)?]
-            .rsplit('\n')
-            .next()?;
-        let header = header.split(" #").next()?.trim_end();
-        let indicator = header.rsplit([' ', '\t']).next()?;
-        if !indicator.starts_with('|') {
-            return None;
-        }
-        // The indentation: what precedes the block's content on its first line, the
-        // inner line there starting at the block's column.
-        let inner_line = inner_text[..first as usize]
-            .rfind('\n')
-            .map_or(0, |n| n + 1);
-        let column_start = block - (first as usize - inner_line);
-        let indent = outer_text.get(first_line..column_start)?;
-        indent.bytes().all(|b| b == b' ').then_some(indent)
+    /// The layout of the block scalar holding inner offset `at`.
+    fn block_at(&self, at: u32) -> Option<Block> {
+        let i = self.blocks.partition_point(|b| b.0 <= at);
+        Some(self.blocks.get(i.checked_sub(1)?)?.1)
     }
 }
 
@@ -447,6 +488,28 @@ pub struct ScalarMap<'a> {
     pub decoded: &'a str,
     pub style: Style,
     runs: Runs,
+    /// For a block scalar: its indentation (spaces before the content of each line)
+    /// and whether it is literal (`|`, line breaks kept as written).
+    block: Option<Block>,
+}
+
+/// The layout of a YAML block scalar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Block {
+    indent: u32,
+    literal: bool,
+}
+
+/// The indentation of a block scalar whose text after the header line is `body` and
+/// whose value is `decoded`: the spaces before the first line with content, less the
+/// spaces that line keeps in the value (a more-indented first line under an explicit
+/// indentation indicator such as `|2`).
+fn block_indent(body: &str, decoded: &str) -> u32 {
+    let lead = |line: &str| line.bytes().take_while(|&b| b == b' ').count();
+    let content = |line: &&str| !line.trim().is_empty();
+    let raw = body.split('\n').find(content).map_or(0, lead);
+    let kept = decoded.split('\n').find(content).map_or(0, lead);
+    raw.saturating_sub(kept) as u32
 }
 
 impl<'a> ScalarMap<'a> {
@@ -464,6 +527,11 @@ impl<'a> ScalarMap<'a> {
             Some(b'|') | Some(b'>') => (Style::Block, raw.find('\n').map_or(raw.len(), |i| i + 1)),
             _ => (Style::Plain, 0),
         };
+        let block = (style == Style::Block).then(|| Block {
+            indent: block_indent(&raw[p..], decoded),
+            literal: bytes[0] == b'|',
+        });
+        let indent = block.map_or(0, |b| b.indent as usize);
         let mut runs = Runs::default();
         let n = bytes.len();
         let dec = decoded.as_bytes();
@@ -475,6 +543,16 @@ impl<'a> ScalarMap<'a> {
         };
         let mut d = 0usize;
         while d < dec.len() {
+            // A line of a block scalar starts with the block's indentation, which is
+            // not part of the value: skip it, so that spaces the value keeps at the
+            // start of a line map to the spaces after the indentation.
+            if block.is_some() && p < n && bytes[p - 1] == b'\n' {
+                let skip = bytes[p..n.min(p + indent)]
+                    .iter()
+                    .take_while(|&&b| b == b' ')
+                    .count();
+                p += skip;
+            }
             // Fast path: ASCII written as itself, the usual case, as one copied run.
             let (d0, p0) = (d, p);
             while d < dec.len() && p < n {
@@ -484,6 +562,9 @@ impl<'a> ScalarMap<'a> {
                 }
                 d += 1;
                 p += 1;
+                if b == b'\n' && block.is_some() {
+                    break;
+                }
             }
             if d > d0 {
                 runs.push((d - d0) as u32, (base + p0 as u32, base + p as u32), true);
@@ -561,6 +642,12 @@ impl<'a> ScalarMap<'a> {
                     p += rc.len_utf8();
                     break (s, p);
                 }
+                if r == b'\r' && c == '\n' && bytes.get(p + 1) == Some(&b'\n') {
+                    // A CRLF line break read as one line break.
+                    let s = p;
+                    p += 2;
+                    break (s, p);
+                }
                 if matches!(r, b' ' | b'\t' | b'\r' | b'\n') {
                     if c == ' ' || c == '\n' {
                         // A folded line break or a line break of a block scalar.
@@ -592,6 +679,7 @@ impl<'a> ScalarMap<'a> {
             decoded,
             style,
             runs,
+            block,
         })
     }
 
@@ -782,6 +870,72 @@ mod yaml_scalar_tests {
         let raw = "|\n  {\n    \"StartAt\": \"A\",\n    \"States\": {}\n  }\n";
         let n = node(text, raw, "{\n  \"StartAt\": \"A\",\n  \"States\": {}\n}\n");
         check(text, &n, &["\"StartAt\"", "\"A\"", "\"States\": {}", "}"]);
+    }
+
+    #[test]
+    fn spaces_a_block_line_keeps_map_after_the_indentation() {
+        // The value's own spaces at the start of a line are the ones after the block's
+        // indentation: they used to be matched with the indentation itself.
+        let text = "k: |\n  {\n     \"a\": 1,\n     \"b\": 2\n  }\nn: 1\n";
+        let raw = "|\n  {\n     \"a\": 1,\n     \"b\": 2\n  }\n";
+        let decoded = "{\n   \"a\": 1,\n   \"b\": 2\n}\n";
+        let n = node(text, raw, decoded);
+        let scalar = ScalarMap::new(text, &n).unwrap();
+        let mut e = Embedded::new();
+        e.push_scalar(&scalar);
+        let b = e.text.find("   \"b\"").unwrap();
+        let r = scalar.outer(b..b + 3);
+        assert_eq!(r.start as usize, text.find("     \"b\"").unwrap() + 2);
+        // Removing a line through the spaces before the next line's content.
+        let a = e.text.find("\"a\"").unwrap();
+        let (range, rep) = e
+            .map
+            .edit(&e.text, text, TextRange::from_usize(a, b + 3), "")
+            .unwrap();
+        assert_eq!(&text[range.as_usize()], "\"a\": 1,\n     ");
+        assert_eq!(rep, "");
+        // Removing whole lines: from after the indentation to after the next one's.
+        let line = e.text.find("   \"a\"").unwrap();
+        let (range, _) = e
+            .map
+            .edit(&e.text, text, TextRange::from_usize(line, b), "")
+            .unwrap();
+        assert_eq!(&text[range.as_usize()], "   \"a\": 1,\n  ");
+        let mut fixed = text.to_string();
+        fixed.replace_range(range.as_usize(), "");
+        assert_eq!(fixed, "k: |\n  {\n     \"b\": 2\n  }\nn: 1\n");
+        // A new line, inserted at the start of a line, is written at the indentation.
+        let (range, rep) = e
+            .map
+            .edit(
+                &e.text,
+                text,
+                TextRange::from_usize(line, line),
+                "   \"c\": 3,\n",
+            )
+            .unwrap();
+        let mut fixed = text.to_string();
+        fixed.replace_range(range.as_usize(), &rep);
+        assert_eq!(
+            fixed,
+            "k: |\n  {\n     \"c\": 3,\n     \"a\": 1,\n     \"b\": 2\n  }\nn: 1\n"
+        );
+        // And a replacement holding a line break ends at the indentation of the next.
+        let (range, rep) = e
+            .map
+            .edit(
+                &e.text,
+                text,
+                TextRange::from_usize(a, a + 7),
+                "\"a\":\n     1,",
+            )
+            .unwrap();
+        let mut fixed = text.to_string();
+        fixed.replace_range(range.as_usize(), &rep);
+        assert_eq!(
+            fixed,
+            "k: |\n  {\n     \"a\":\n       1,\n     \"b\": 2\n  }\nn: 1\n"
+        );
     }
 
     #[test]

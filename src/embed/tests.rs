@@ -1254,3 +1254,116 @@ fn a_long_form_sub_is_left_to_cloudformation_and_pseudo_parameters_explained_out
         ]
     );
 }
+
+/// The template of a `DefinitionString: |` holding `lines` at the block's indentation.
+fn block_template(lines: &[&str]) -> String {
+    let mut t = String::from(
+        "Resources:\n  SM:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: |\n",
+    );
+    for l in lines {
+        t.push_str("        ");
+        t.push_str(l);
+        t.push('\n');
+    }
+    t
+}
+
+fn fix_yaml(text: &str) -> crate::fix::Outcome {
+    let lint = |t: &str| {
+        lint_text_in(
+            t,
+            SourceKind::Yaml,
+            &LintOptions::default(),
+            &Environment::default(),
+        )
+    };
+    crate::fix::fix_text(text, Some(SourceKind::Yaml), lint(text), true, &lint)
+}
+
+#[test]
+fn a_fix_ending_on_the_next_line_of_a_block_scalar_keeps_its_indentation() {
+    // Removing `"BackoffRate": 1.5,` through the line break and the spaces before
+    // `"MaxAttempts"`: the end used to map to the 10th column of the next line,
+    // counting the block's indentation as the definition's spaces, and left
+    // `"MaxAttempts"` 8 columns too far right.
+    let text = block_template(&[
+        "{",
+        "  \"StartAt\": \"A\",",
+        "  \"States\": {",
+        "    \"A\": {",
+        "      \"Type\": \"Task\",",
+        "      \"Resource\": \"arn:aws:states:::sqs:sendMessage\",",
+        "      \"Parameters\": {\"QueueUrl\": \"q\", \"MessageBody\": \"m\"},",
+        "      \"End\": true,",
+        "      \"Retry\": [{",
+        "         \"ErrorEquals\": [ \"States.ALL\" ],",
+        "         \"BackoffRate\": 1.5,",
+        "         \"MaxAttempts\": 1",
+        "      }]",
+        "    }",
+        "  }",
+        "}",
+    ]);
+    let found = lint_text_in(
+        &text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let asl507 = found.iter().find(|d| d.code == "ASL507").unwrap();
+    let edit = &asl507.fixes[0].edits[0];
+    let line17 = text.match_indices('\n').nth(15).unwrap().0 + 1;
+    assert_eq!(
+        edit.range,
+        TextRange::from_usize(text.find("\"BackoffRate\"").unwrap(), line17 + 17)
+    );
+    assert_eq!(edit.replacement, "");
+    let out = fix_yaml(&text);
+    assert_eq!(
+        out.text,
+        text.replace("                 \"BackoffRate\": 1.5,\n", "")
+    );
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+}
+
+#[test]
+fn fixes_across_lines_of_a_block_scalar_are_offered() {
+    // An ErrorEquals split over two lines, and a Fail state's `"End": true` on a line
+    // of its own: both fixes used to be dropped inside `DefinitionString: |`.
+    let text = block_template(&[
+        "{",
+        "  \"StartAt\": \"A\",",
+        "  \"States\": {",
+        "    \"A\": {",
+        "      \"Type\": \"Task\",",
+        "      \"Resource\": \"arn:aws:states:::sqs:sendMessage\",",
+        "      \"Parameters\": {\"QueueUrl\": \"q\", \"MessageBody\": \"m\"},",
+        "      \"End\": true,",
+        "      \"Catch\": [{",
+        "        \"ErrorEquals\": [\"States.ALL\",",
+        "          \"MyError\"],",
+        "        \"Next\": \"F\"",
+        "      }]",
+        "    },",
+        "    \"F\": {",
+        "      \"Type\": \"Fail\",",
+        "      \"End\": true",
+        "    }",
+        "  }",
+        "}",
+    ]);
+    let out = fix_yaml(&text);
+    assert_eq!(
+        out.text,
+        text.replace(
+            "[\"States.ALL\",\n                  \"MyError\"]",
+            "[\"States.ALL\"]"
+        )
+        .replace(
+            "\"Type\": \"Fail\",\n              \"End\": true",
+            "\"Type\": \"Fail\""
+        )
+    );
+    assert_ne!(out.text, text);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+}

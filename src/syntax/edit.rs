@@ -134,8 +134,9 @@ pub fn remove_member(source: &str, object: &Node<'_>, index: usize) -> Option<Te
         } else if let Some(next) = members.get(index + 1) {
             // A member that ends a wrapped line (`"Type": "Succeed", "End": true,` then
             // the next key on its own line) goes up to its comma, so the next line stays
-            // where it is. (The range still starts at its key: a removal of the member
-            // before it, which ends there, can go with it in one fix.)
+            // where it is, and with the spaces before its key, so the line does not end
+            // in them. (A removal of the member before it, which ends at the key,
+            // overlaps it there: a fix removing both merges the two.)
             let after =
                 source.get(member.value.range.end as usize..next.key_range.start as usize)?;
             match after.find(',') {
@@ -145,8 +146,10 @@ pub fn remove_member(source: &str, object: &Node<'_>, index: usize) -> Option<Te
                         && after[comma + 1..].contains('\n')
                         && !after[..comma].contains(['\n', '/', '#']) =>
                 {
+                    let spaces = source[..key_start].len()
+                        - source[..key_start].trim_end_matches([' ', '\t']).len();
                     TextEdit::new(
-                        key_start,
+                        key_start - spaces,
                         member.value.range.end as usize + comma + 1,
                         String::new(),
                     )
@@ -253,6 +256,51 @@ pub fn remove_element(source: &str, array: &Node<'_>, index: usize) -> Option<Te
     }
     let (start, end) = entry_lines(source, element)?;
     Some(TextEdit::new(start, end, String::new()))
+}
+
+/// Removes every element of `array` but the one at `keep`. In a YAML block sequence
+/// each other entry goes with its lines, so the comments of the kept entry (at the end
+/// of its line, or on lines of their own) stay; in a flow collection everything from
+/// the first element to the last becomes the kept element as written. `None` when the
+/// array has no other element, for a flow collection with a comment between its
+/// elements (it would be lost), and for entries whose `- ` does not start their line.
+pub fn keep_only_element(source: &str, array: &Node<'_>, keep: usize) -> Option<Vec<TextEdit>> {
+    let elements = array.as_array()?;
+    let kept = elements.get(keep)?;
+    if elements.len() < 2 {
+        return None;
+    }
+    if opens_flow(source, array, b'[') {
+        let gaps = elements
+            .windows(2)
+            .map(|w| source.get(w[0].range.end as usize..w[1].range.start as usize))
+            .collect::<Option<Vec<_>>>()?;
+        if gaps.iter().any(|g| g.contains(['#', '/'])) {
+            return None;
+        }
+        let (first, last) = (&elements[0], &elements[elements.len() - 1]);
+        let written = source.get(kept.range.as_usize())?.to_string();
+        return Some(vec![TextEdit::new(
+            first.range.start as usize,
+            last.range.end as usize,
+            written,
+        )]);
+    }
+    let mut edits: Vec<TextEdit> = Vec::new();
+    for (i, element) in elements.iter().enumerate() {
+        if i == keep {
+            continue;
+        }
+        let (start, end) = entry_lines(source, element)?;
+        // Entries one after the other go in one edit.
+        match edits.last_mut() {
+            Some(last) if last.range.end as usize == start => {
+                last.range = TextRange::from_usize(last.range.start as usize, end);
+            }
+            _ => edits.push(TextEdit::new(start, end, String::new())),
+        }
+    }
+    Some(edits)
 }
 
 /// Moves the element at `from` of `array` to position `to`, as `Vec::remove(from)`

@@ -1,7 +1,7 @@
-use crate::diagnostics::{Applicability, Fix};
+use crate::diagnostics::{Applicability, Edit, Fix};
 use crate::rules::errors::handler_lists;
 use crate::rules::{LintContext, Sink, declare_rule};
-use crate::syntax::edit::move_element;
+use crate::syntax::edit::{keep_only_element, move_element};
 
 declare_rule! {
     /// ## What it does
@@ -47,6 +47,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let Some(all) = names.iter().find(|n| n.as_str() == Some("States.ALL")) else {
                     continue;
                 };
+                // Both problems of one entry are reported: States.ALL beside other
+                // names, and the entry not last. Their fixes overlap (both rewrite the
+                // entry), so the second keeps none when the first has one.
+                let mut fixed = false;
                 if names.len() > 1 {
                     let d = sink.report(
                         all.range,
@@ -58,18 +62,27 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         ),
                     );
                     d.help = Some("States.ALL already matches the other names: remove them".into());
-                    // Everything from the first name to the last becomes States.ALL as
-                    // written: `["States.ALL"]`, or one `- States.ALL` line in YAML.
-                    let (first, last) = (&names[0], &names[names.len() - 1]);
-                    if let Some(written) = ctx.source.get(all.range.as_usize()) {
-                        d.fixes.push(Fix::replace(
-                            "Keep only States.ALL",
-                            Applicability::Safe,
-                            first.range.cover(last.range),
-                            written,
-                        ));
+                    // The other names go, with their lines in a YAML block sequence;
+                    // comments on the lines kept stay.
+                    if let Some(array) = entry.get("ErrorEquals")
+                        && let Some(keep) = names.iter().position(|n| n.range == all.range)
+                        && let Some(edits) = keep_only_element(ctx.source, array, keep)
+                    {
+                        d.fixes.push(Fix {
+                            title: "Keep only States.ALL".into(),
+                            applicability: Applicability::Safe,
+                            edits: edits
+                                .into_iter()
+                                .map(|e| Edit {
+                                    range: e.range,
+                                    replacement: e.text,
+                                })
+                                .collect(),
+                        });
+                        fixed = true;
                     }
-                } else if i != last {
+                }
+                if i != last {
                     let d = sink.report(
                         all.range,
                         format!(
@@ -96,6 +109,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         .iter()
                         .any(|(_, names)| names.iter().any(|n| n.as_str() == Some("States.ALL")));
                     if ctx.fixes
+                        && !fixed
                         && !later_all
                         && let (Some(array), Some(index)) = (list.array, list.index_of(entry))
                         && let Some(len) = array.as_array().map(<[_]>::len)
@@ -145,5 +159,79 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// `text` after `--fix` (safe fixes only) with ASL501 alone.
+    fn fixed(text: &str, kind: SourceKind) -> String {
+        let opts = LintOptions {
+            select: vec!["ASL501".into()],
+            ..Default::default()
+        };
+        let lint = |t: &str| lint_text(t, kind, &opts);
+        crate::fix::fix_text(text, Some(kind), lint(text), false, &lint).text
+    }
+
+    #[test]
+    fn keeping_only_states_all_keeps_the_comments_of_its_line() {
+        // The fix used to replace everything from `States.ALL` to `MyError`, and the
+        // `# all` between them went too. Now only the `- MyError` line goes.
+        let text = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::sqs:sendMessage\n    Parameters: {QueueUrl: q, MessageBody: m}\n    End: true\n    Catch:\n      - ErrorEquals:\n          - States.ALL   # all\n          - MyError\n        Next: F\n  F: {Type: Fail}\n";
+        assert_eq!(
+            fixed(text, SourceKind::Yaml),
+            text.replace("          - MyError\n", "")
+        );
+        // Names before and after it, one of them with a comment: their lines go.
+        let text = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::sqs:sendMessage\n    Parameters: {QueueUrl: q, MessageBody: m}\n    End: true\n    Catch:\n      - ErrorEquals:\n          - A\n          - B  # b\n          # about States.ALL\n          - States.ALL   # all\n          - C\n        Next: F\n  F: {Type: Fail}\n";
+        assert_eq!(
+            fixed(text, SourceKind::Yaml),
+            text.replace("          - A\n          - B  # b\n", "")
+                .replace("          - C\n", "")
+        );
+        // In JSON the list becomes the one name.
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["Y", "States.ALL", "Z"], "Next": "B"}], "End": true}, "B": {"Type": "Fail"}}}"#;
+        assert_eq!(
+            fixed(text, SourceKind::Json),
+            text.replace(r#"["Y", "States.ALL", "Z"]"#, r#"["States.ALL"]"#)
+        );
+        // A comment between the names of a flow list would be lost: no fix.
+        let text = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::sqs:sendMessage\n    End: true\n    Catch:\n      - ErrorEquals: [States.ALL,  # all\n          MyError]\n        Next: F\n  F: {Type: Fail}\n";
+        assert_eq!(fixed(text, SourceKind::Yaml), text);
+    }
+
+    #[test]
+    fn an_entry_with_both_problems_reports_both() {
+        // Only "must be the only error name" used to be reported; the other problem
+        // showed up after the fix.
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage","Parameters":{"QueueUrl":"q","MessageBody":"m"},"End":true,"Retry":[{"ErrorEquals":["MyError","States.ALL"]},{"ErrorEquals":["Other"]}]}}}"#;
+        assert_eq!(
+            run(text),
+            vec![
+                (
+                    "\"States.ALL\"".to_string(),
+                    "States.ALL must be in the last retrier of Retry in \"A\": the retrier after it can never match".to_string()
+                ),
+                (
+                    "\"States.ALL\"".to_string(),
+                    "States.ALL must be the only error name of its retrier (in Retry[0] of \"A\")".to_string()
+                ),
+            ]
+        );
+        // The two fixes overlap: the safe one (keep only States.ALL) is kept, the
+        // move is offered once it is applied.
+        let opts = LintOptions {
+            select: vec!["ASL501".into()],
+            ..Default::default()
+        };
+        let found = lint_text(text, SourceKind::Json, &opts);
+        let only = found.iter().find(|d| d.message.contains("only")).unwrap();
+        let last = found.iter().find(|d| d.message.contains("last")).unwrap();
+        assert_eq!(only.fixes.len(), 1);
+        assert_eq!(only.fixes[0].edits.len(), 1);
+        assert_eq!(
+            &text[only.fixes[0].edits[0].range.as_usize()],
+            r#""MyError","States.ALL""#
+        );
+        assert_eq!(only.fixes[0].edits[0].replacement, r#""States.ALL""#);
+        assert!(last.fixes.is_empty());
     }
 }

@@ -469,13 +469,25 @@ fn shaped_output(source: &str, state: &Node<'_>, result: String, fields: [&str; 
             replacement: serde_json::to_string(&format!("{{% {output} %}}")).ok()?,
         },
     ];
+    // Removals of neighbouring members may share the spaces between them (a member
+    // that ends a wrapped line goes with the spaces before its key): one removal.
+    let mut removals: Vec<TextRange> = Vec::new();
     for &i in rest {
         let removal = crate::syntax::edit::remove_member(source, state, i)?;
-        edits.push(Edit {
-            range: removal.range,
-            replacement: removal.text,
-        });
+        if !removal.text.is_empty() {
+            return None;
+        }
+        match removals.last_mut() {
+            Some(last) if removal.range.start < last.end => {
+                *last = TextRange::new(last.start, last.end.max(removal.range.end));
+            }
+            _ => removals.push(removal.range),
+        }
     }
+    edits.extend(removals.into_iter().map(|range| Edit {
+        range,
+        replacement: String::new(),
+    }));
     // The removals must not reach into each other or into the new `Output`.
     let mut sorted: Vec<TextRange> = edits.iter().map(|e| e.range).collect();
     sorted.sort_by_key(|r| (r.start, r.end));

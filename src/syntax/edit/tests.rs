@@ -434,7 +434,18 @@ fn removing_the_member_that_ends_a_wrapped_line_keeps_the_next_line() {
     let text = "{\"B\": {\"Type\": \"Succeed\", \"End\": true,\n  \"Comment\": \"c\"}}\n";
     assert_eq!(
         remove(text, J, &["B"], 1).unwrap(),
-        "{\"B\": {\"Type\": \"Succeed\", \n  \"Comment\": \"c\"}}\n"
+        "{\"B\": {\"Type\": \"Succeed\",\n  \"Comment\": \"c\"}}\n"
+    );
+    // The spaces before its key go too: the line does not end in them (they used to
+    // be left before the line break).
+    let text = "{\"ErrorEquals\": [\"Other\"], \"MaxAttempts\": 1, \"BackoffRate\": 2.5,\n \"IntervalSeconds\": 2}";
+    let doc = parse(text, J);
+    let root = doc.root.as_ref().unwrap();
+    let edit = remove_member(text, root, 2).unwrap();
+    assert_eq!(&text[edit.range.as_usize()], " \"BackoffRate\": 2.5,");
+    assert_eq!(
+        remove(text, J, &[], 2).unwrap(),
+        "{\"ErrorEquals\": [\"Other\"], \"MaxAttempts\": 1,\n \"IntervalSeconds\": 2}"
     );
     // A member on a line of its own goes with its line.
     let text = "{\"B\": {\"Type\": \"Succeed\",\n  \"End\": true,\n  \"Comment\": \"c\"}}\n";
