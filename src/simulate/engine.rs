@@ -1,13 +1,25 @@
 //! The interpreter: runs a compiled [`Program`] on a virtual clock, producing AWS-shaped
 //! history events (or only counting them when history is off).
 //!
-//! Parallel branches and Map iterations run one after another, in branch/item order, so
-//! runs are deterministic (AWS runs them concurrently; outputs are the same, event order
-//! inside those states may differ).
+//! Parallel branches and Map iterations run side by side on the virtual clock, as on AWS:
+//! each branch starts at the Parallel's start, each Map iteration when one of its
+//! MaxConcurrency slots frees (about 40 for an inline Map without one, 10,000 child
+//! executions for a Distributed Map), and the state ends when the last one does. They
+//! are run one after another, each on its own clock, so runs stay deterministic; their
+//! events are then put in the order of time (of events at the same time, those of the
+//! lower branch or item first: with no time passing, branch after branch, as AWS records
+//! it) and numbered so. The first failure in time decides the state (of failures at the
+//! same time, the lower branch's); a branch run after it is stopped when its clock reaches
+//! it, the events after it are dropped, and the branches and iterations still running
+//! then are aborted as AWS records it (`MapIterationAborted`, then `TaskStateAborted`,
+//! `WaitStateAborted`, ... for the states they were in). Execution time-outs are judged on
+//! this clock. Left as before: mock invocations are counted in the order the branches are
+//! run, and a branch run before the failure that stops it may have used some after it.
 
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 use serde_json::{Map, Value, json};
 
@@ -66,6 +78,9 @@ pub(crate) enum FailKind {
     Fatal,
     /// The execution's TimeoutSeconds (or the express 5-minute limit) elapsed.
     TimedOut,
+    /// A Parallel branch or Map iteration reached the moment another one failed (its
+    /// [`Runner::stop_at`]): it is stopped there, neither retried nor caught.
+    Stopped,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +118,15 @@ impl Failure {
             error: Some(error.to_string()),
             cause: Some(cause),
             kind,
+            reported: false,
+        }
+    }
+
+    fn stopped() -> Failure {
+        Failure {
+            error: None,
+            cause: None,
+            kind: FailKind::Stopped,
             reported: false,
         }
     }
@@ -171,14 +195,74 @@ enum Flow {
     End(Value),
 }
 
+/// What a branch or iteration stopped by the failure of another records for a state (or
+/// an iteration of a Map inside it) that it was running then.
+#[derive(Clone, Debug)]
+enum SpanAbort {
+    /// `TaskStateAborted`, `WaitStateAborted`, ...
+    State(&'static str),
+    /// `MapIterationAborted` of the Map state named so, for the iteration of that index.
+    Iteration(String, usize),
+}
+
+/// A stretch of virtual time a Task/Wait/Map/Parallel state, or a Map iteration, ran
+/// inside a Parallel or Map state ([`Runner::spans`]). Only stretches in which time
+/// passed are kept: no branch can be stopped inside the others.
+struct Span {
+    /// The order the stretches began in: an enclosing one before those inside it.
+    seq: u64,
+    /// [`Runner::suppress`] when it began: the history it belongs to.
+    suppress: u32,
+    start_ms: i64,
+    /// `None`: stopped before it ended.
+    end_ms: Option<i64>,
+    abort: SpanAbort,
+}
+
+/// How a branch or an iteration run on its own clock ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum LaneEnd {
+    Done(i64),
+    Failed(i64),
+    Stopped,
+}
+
+/// A Parallel branch or a Map iteration, run to its end on its own clock: where its
+/// events and stretches are, when it started and how it ended.
+struct Lane {
+    index: usize,
+    events: std::ops::Range<usize>,
+    spans: std::ops::Range<usize>,
+    start_ms: i64,
+    end: LaneEnd,
+}
+
+/// Where the history stood when a Parallel or Map started its lanes.
+struct LaneMark {
+    events: usize,
+    id: u64,
+}
+
+/// The branch or iteration `index` whose failure at `tf` decided the Parallel or Map:
+/// does an event of lane `lane` at `t` come before that failure? Lanes run side by side,
+/// and of events at the same time those of the lower lane come first.
+fn before_cut<T: Ord>(lane: usize, t: T, (tf, index): (T, usize)) -> bool {
+    match lane.cmp(&index) {
+        std::cmp::Ordering::Less => t <= tf,
+        std::cmp::Ordering::Equal => true,
+        std::cmp::Ordering::Greater => t < tf,
+    }
+}
+
 /// Event number `id` of a history, at `now_ms` on the virtual clock.
-fn event(id: u64, now_ms: i64, (kind, details): (String, Value)) -> Event {
+fn event(id: u64, order: u64, now_ms: i64, (kind, details): (String, Value)) -> Event {
     Event {
         id,
         previous_event_id: id - 1,
         timestamp: format_millis(now_ms),
         kind,
         details,
+        order,
     }
 }
 
@@ -220,6 +304,16 @@ pub(crate) struct Runner<'p> {
     /// such a state).
     task_aborted: bool,
     now_ms: i64,
+    /// The branch or iteration being run is stopped when its clock reaches this time:
+    /// another failed then ([`FailKind::Stopped`]).
+    stop_at: Option<i64>,
+    /// How many Parallel and Map states are running their branches or iterations.
+    lanes_depth: u32,
+    /// The stretches of time states ran in, while [`Runner::lanes_depth`] > 0.
+    spans: Vec<Span>,
+    span_seq: u64,
+    /// Events recorded so far ([`Event::order`]).
+    recorded: u64,
     deadline_ms: i64,
     counters: HashMap<String, u64>,
     pub transitions: u64,
@@ -599,6 +693,11 @@ impl<'p> Runner<'p> {
             children_omitted: Vec::new(),
             task_aborted: false,
             now_ms: start_ms,
+            stop_at: None,
+            lanes_depth: 0,
+            spans: Vec::new(),
+            span_seq: 0,
+            recorded: 0,
             deadline_ms,
             counters: HashMap::new(),
             transitions: 0,
@@ -667,7 +766,10 @@ impl<'p> Runner<'p> {
         }
         if let Some(child) = self.child_stack.last_mut() {
             self.child_events += 1;
-            child.events.push(event(id, self.now_ms, details()));
+            self.recorded += 1;
+            child
+                .events
+                .push(event(id, self.recorded, self.now_ms, details()));
         }
         id
     }
@@ -675,7 +777,9 @@ impl<'p> Runner<'p> {
     fn push_event(&mut self, id: u64, details: impl FnOnce() -> (String, Value)) {
         self.last_id = id;
         if self.opts.history {
-            self.events.push(event(id, self.now_ms, details()));
+            self.recorded += 1;
+            self.events
+                .push(event(id, self.recorded, self.now_ms, details()));
         }
     }
 
@@ -875,6 +979,15 @@ impl<'p> Runner<'p> {
     /// Advances the virtual clock, failing with a time-out past the execution deadline.
     fn sleep_ms(&mut self, ms: i64) -> Result<(), Failure> {
         let until = self.now_ms.saturating_add(ms.max(0));
+        // Another branch or iteration failed at `stop` (no later than the deadline):
+        // this one is stopped there.
+        if let Some(stop) = self.stop_at
+            && until >= stop
+            && stop <= self.deadline_ms
+        {
+            self.now_ms = stop;
+            return Err(Failure::stopped());
+        }
         if until > self.deadline_ms {
             self.now_ms = self.deadline_ms;
             return Err(Failure {
@@ -1172,7 +1285,45 @@ impl<'p> Runner<'p> {
         }
     }
 
+    /// [`Runner::run_state_work`], keeping the stretch of time a state that can take time
+    /// ran in when inside a Parallel or Map (what a stopped branch records as aborted).
     fn run_state(
+        &mut self,
+        st: &'p CState,
+        input: Value,
+        vars: &mut Vars,
+    ) -> Result<Flow, Failure> {
+        let abort = match st.ty {
+            StateType::Task => "TaskStateAborted",
+            StateType::Wait => "WaitStateAborted",
+            StateType::Map => "MapStateAborted",
+            StateType::Parallel => "ParallelStateAborted",
+            _ => return self.run_state_work(st, input, vars),
+        };
+        if self.lanes_depth == 0 {
+            return self.run_state_work(st, input, vars);
+        }
+        let seq = self.span_seq;
+        self.span_seq += 1;
+        let (start_ms, suppress) = (self.now_ms, self.suppress);
+        let r = self.run_state_work(st, input, vars);
+        let end_ms = match &r {
+            Err(f) if f.kind == FailKind::Stopped => None,
+            _ => Some(self.now_ms),
+        };
+        if end_ms != Some(start_ms) {
+            self.spans.push(Span {
+                seq,
+                suppress,
+                start_ms,
+                end_ms,
+                abort: SpanAbort::State(abort),
+            });
+        }
+        r
+    }
+
+    fn run_state_work(
         &mut self,
         st: &'p CState,
         input: Value,
@@ -2014,23 +2165,103 @@ impl<'p> Runner<'p> {
         input: Value,
         vars: &mut Vars,
     ) -> Result<Value, Failure> {
-        let st = fr.st;
         self.emit(|| ("ParallelStateStarted".into(), Value::Null))?;
+        let stop = self.stop_at;
+        self.lanes_depth += 1;
+        let r = self.branches(fr.st, input, vars);
+        self.lanes_depth -= 1;
+        self.stop_at = stop;
+        if self.lanes_depth == 0 {
+            self.spans.clear();
+        }
+        let results = r?;
+        self.emit(|| ("ParallelStateSucceeded".into(), Value::Null))?;
+        Ok(Value::Array(results))
+    }
+
+    /// Runs the branches of a Parallel side by side on the virtual clock: each starts at
+    /// the Parallel's start (one after another here, each on its own clock), and their
+    /// events are then put in the order of time. The Parallel ends when its last branch
+    /// does, or at the first failure in time: the branches still running then are
+    /// stopped there (a branch run after it is stopped when its clock reaches it).
+    fn branches(
+        &mut self,
+        st: &'p CState,
+        input: Value,
+        vars: &mut Vars,
+    ) -> Result<Vec<Value>, Failure> {
+        let t0 = self.now_ms;
+        let mark = self.lane_mark();
+        let outer_stop = self.stop_at;
+        let mut lanes = Vec::with_capacity(st.children.len());
         let mut results = Vec::with_capacity(st.children.len());
-        for &child in &st.children {
+        let mut winner: Option<(i64, usize, Failure)> = None;
+        let mut end_ms = t0;
+        let mut stopped = false;
+        for (b, &child) in st.children.iter().enumerate() {
+            let stop = winner.as_ref().map(|w| w.0);
+            if stop.is_some_and(|s| t0 >= s) {
+                break;
+            }
+            let (events, spans) = (self.history_pos().0, self.spans.len());
+            self.now_ms = t0;
+            self.stop_at = min_time(outer_stop, stop);
             vars.frames.push(Map::new());
             let r = self.run_scope(child, input.clone(), vars);
             vars.frames.pop();
-            match r {
-                Ok(v) => results.push(v),
+            self.stop_at = outer_stop;
+            let end = match r {
+                Ok(v) => {
+                    results.push(v);
+                    end_ms = end_ms.max(self.now_ms);
+                    LaneEnd::Done(self.now_ms)
+                }
+                Err(f) if f.kind == FailKind::Stopped => {
+                    stopped = true;
+                    LaneEnd::Stopped
+                }
                 Err(f) => {
                     self.abort_failed_task()?;
-                    return Err(f);
+                    if self.dead.is_some() {
+                        return Err(f);
+                    }
+                    let t = self.now_ms;
+                    if winner.as_ref().is_none_or(|w| t < w.0) {
+                        winner = Some((t, b, f));
+                    }
+                    LaneEnd::Failed(t)
+                }
+            };
+            lanes.push(Lane {
+                index: b,
+                events: events..self.history_pos().0,
+                spans: spans..self.spans.len(),
+                start_ms: t0,
+                end,
+            });
+        }
+        match winner {
+            Some((tf, b, mut f)) => {
+                self.now_ms = tf;
+                let aborts = f.kind == FailKind::Normal;
+                let remap = self.finish_lanes(&mark, &lanes, Some((tf, b)), None, aborts)?;
+                remap_cause(&mut f, &remap);
+                Err(f)
+            }
+            None => {
+                self.finish_lanes(&mark, &lanes, None, None, false)?;
+                match outer_stop {
+                    Some(s) if stopped => {
+                        self.now_ms = s;
+                        Err(Failure::stopped())
+                    }
+                    _ => {
+                        self.now_ms = end_ms;
+                        Ok(results)
+                    }
                 }
             }
         }
-        self.emit(|| ("ParallelStateSucceeded".into(), Value::Null))?;
-        Ok(Value::Array(results))
     }
 
     /// The input of a Map iteration (or the item a batch holds): the item through the
@@ -2309,6 +2540,23 @@ impl<'p> Runner<'p> {
     }
 
     fn map(&mut self, fr: &Frame<'p>, eff: &Value, vars: &mut Vars) -> Result<Value, Failure> {
+        let stop = self.stop_at;
+        self.lanes_depth += 1;
+        let r = self.map_items(fr, eff, vars);
+        self.lanes_depth -= 1;
+        self.stop_at = stop;
+        if self.lanes_depth == 0 {
+            self.spans.clear();
+        }
+        r
+    }
+
+    fn map_items(
+        &mut self,
+        fr: &Frame<'p>,
+        eff: &Value,
+        vars: &mut Vars,
+    ) -> Result<Value, Failure> {
         let st = fr.st;
         let prog = self.prog;
         let child = *st
@@ -2464,16 +2712,79 @@ impl<'p> Runner<'p> {
             return Err(f);
         }
         let mut results = Vec::with_capacity(len);
-        let mut failures = 0usize;
         let tolerant = tol_count.is_some() || tol_pct.is_some();
+        // How many failed iterations fail the Map: the first, unless it tolerates some.
+        let threshold = if tolerant {
+            (1..=len).find(|&n| {
+                tol_count.is_none_or(|c| n as f64 > c)
+                    && tol_pct.is_none_or(|p| n as f64 * 100.0 / len.max(1) as f64 > p)
+            })
+        } else {
+            Some(1)
+        };
         let mut outer_vars = Vars::new();
         // Each item of a Distributed Map at the top level runs as a child execution
         // with a history of its own (one nested in a child records in the child's).
         let own_child = distributed && self.suppress == 0;
+        let name = st.name.clone();
+        // The iterations run side by side, each on its own clock: at most MaxConcurrency
+        // at a time (0 or none: as many as AWS runs, about 40 iterations of an inline
+        // Map, 10,000 child executions of a Distributed one), each starting when the
+        // first slot frees. The Map ends when its last iteration does, or at the failure
+        // that decides it (then the iterations still running are stopped).
+        let t0 = self.now_ms;
+        let mark = self.lane_mark();
+        let outer_stop = self.stop_at;
+        let slots = match max_concurrency {
+            Some(m) if m >= 1.0 => m as usize,
+            _ if distributed => 10_000,
+            _ => 40,
+        };
+        let mut free: BinaryHeap<Reverse<i64>> =
+            std::iter::repeat_n(Reverse(t0), slots.min(len)).collect();
+        let mut lanes = Vec::new();
+        // Failures that end the Map whatever it tolerates, and failed iterations in
+        // the order of time.
+        let mut hard: Option<(i64, usize, Failure)> = None;
+        let mut failed: Vec<(i64, usize, Failure)> = Vec::new();
+        let mut end_ms = t0;
+        let mut stopped = false;
         for (i, item) in items.into_iter().enumerate() {
+            let Some(Reverse(start)) = free.pop() else {
+                break;
+            };
+            let decided = map_decided(&hard, &failed, threshold).map(|w| w.0);
+            if decided.is_some_and(|s| start >= s) {
+                break;
+            }
+            if outer_stop.is_some_and(|s| start >= s) {
+                stopped = true;
+                break;
+            }
+            let (events, spans) = (self.history_pos().0, self.spans.len());
+            let seq = self.span_seq;
+            self.span_seq += 1;
+            self.now_ms = start;
+            self.stop_at = min_time(outer_stop, decided);
             let key = keys.as_ref().map(|k| k[i].clone());
-            let input = self.select_item(fr, selector, eff, vars, (i, item, key))?;
-            let name = st.name.clone();
+            let input = match self.select_item(fr, selector, eff, vars, (i, item, key)) {
+                Ok(input) => input,
+                Err(f) => {
+                    // The Map fails as it starts the iteration.
+                    if hard.as_ref().is_none_or(|h| start < h.0) {
+                        hard = Some((start, i, f));
+                    }
+                    lanes.push(Lane {
+                        index: i,
+                        events: events..self.history_pos().0,
+                        spans: spans..self.spans.len(),
+                        start_ms: start,
+                        end: LaneEnd::Failed(start),
+                    });
+                    free.push(Reverse(start));
+                    continue;
+                }
+            };
             if !distributed {
                 self.emit(|| {
                     (
@@ -2556,8 +2867,9 @@ impl<'p> Runner<'p> {
                                 )
                             });
                         }
-                        // The run's time-out stops the child where it is.
-                        Err(f) if f.kind == FailKind::TimedOut => {
+                        // The run's time-out, or the failure of another child,
+                        // stops the child where it is.
+                        Err(f) if matches!(f.kind, FailKind::TimedOut | FailKind::Stopped) => {
                             self.child_event(|| ("ExecutionAborted".into(), json!({})));
                         }
                         Err(f) => {
@@ -2572,7 +2884,7 @@ impl<'p> Runner<'p> {
                     self.children.push(child);
                 }
             }
-            match r {
+            let end = match r {
                 Ok(v) => {
                     if !distributed {
                         self.emit(|| {
@@ -2583,57 +2895,107 @@ impl<'p> Runner<'p> {
                         })?;
                     }
                     results.push(v);
+                    end_ms = end_ms.max(self.now_ms);
+                    LaneEnd::Done(self.now_ms)
+                }
+                Err(f) if f.kind == FailKind::Stopped => {
+                    stopped = true;
+                    LaneEnd::Stopped
                 }
                 Err(f) => {
+                    if self.dead.is_some() {
+                        return Err(f);
+                    }
+                    let t = self.now_ms;
                     // An uncatchable error ends an inline Map's execution; in a
                     // Distributed Map it ends only the child execution it came from,
                     // which the Map Run counts as a failed child as any other. The
-                    // execution's time-out, and asl-lint stopping the run, end all.
+                    // execution's time-out ends all.
                     let ends_all = match f.kind {
-                        FailKind::Normal => false,
-                        FailKind::Fatal => !distributed || self.dead.is_some(),
+                        FailKind::Fatal => !distributed,
                         FailKind::TimedOut => true,
+                        _ => false,
                     };
                     if ends_all {
-                        return Err(f);
-                    }
-                    if !distributed {
-                        self.emit(|| {
-                            (
-                                "MapIterationFailed".into(),
-                                json!({"name": name, "index": i}),
-                            )
-                        })?;
-                        self.abort_failed_task()?;
-                    } else {
-                        // A child execution's failed Task is the child's: the parent's
-                        // history has only the Map Run's events.
-                        self.task_aborted = false;
-                    }
-                    if !tolerant {
-                        // A Map Run tolerates no failed child unless told otherwise
-                        // (its failure threshold is 0): the state fails with that.
-                        if distributed {
-                            let f = exceeded_threshold();
-                            self.map_run_failed(distributed, &f)?;
-                            return Err(f);
+                        if hard.as_ref().is_none_or(|h| t < h.0) {
+                            hard = Some((t, i, f));
                         }
-                        return Err(f);
+                    } else {
+                        if !distributed {
+                            self.emit(|| {
+                                (
+                                    "MapIterationFailed".into(),
+                                    json!({"name": name, "index": i}),
+                                )
+                            })?;
+                            self.abort_failed_task()?;
+                        } else {
+                            // A child execution's failed Task is the child's: the
+                            // parent's history has only the Map Run's events.
+                            self.task_aborted = false;
+                        }
+                        results.push(f.error_output());
+                        let at = failed.partition_point(|x| (x.0, x.1) < (t, i));
+                        failed.insert(at, (t, i, f));
                     }
-                    failures += 1;
-                    results.push(f.error_output());
+                    LaneEnd::Failed(t)
                 }
+            };
+            lanes.push(Lane {
+                index: i,
+                events: events..self.history_pos().0,
+                spans: spans..self.spans.len(),
+                start_ms: start,
+                end,
+            });
+            // The iteration's stretch, for a Parallel or Map this Map runs in.
+            let end_ms = match end {
+                LaneEnd::Done(e) | LaneEnd::Failed(e) => Some(e),
+                LaneEnd::Stopped => None,
+            };
+            if !distributed && self.lanes_depth > 1 && end_ms != Some(start) {
+                self.spans.push(Span {
+                    seq,
+                    suppress: self.suppress,
+                    start_ms: start,
+                    end_ms,
+                    abort: SpanAbort::Iteration(name.clone(), i),
+                });
             }
+            free.push(Reverse(self.now_ms));
         }
-        if tolerant && failures > 0 {
-            let over_count = tol_count.is_none_or(|c| failures as f64 > c);
-            let over_pct = tol_pct.is_none_or(|p| failures as f64 * 100.0 / len.max(1) as f64 > p);
-            if over_count && over_pct {
-                let f = exceeded_threshold();
+        self.stop_at = outer_stop;
+        if let Some((tf, b)) = map_decided(&hard, &failed, threshold) {
+            self.now_ms = tf;
+            let (mut f, exceeded) = match hard {
+                Some((t, i, f)) if (t, i) == (tf, b) => (f, false),
+                _ => {
+                    let k = threshold.unwrap_or(1) - 1;
+                    let f = failed.swap_remove(k).2;
+                    if tolerant || distributed {
+                        // A Map Run tolerates no failed child unless told otherwise
+                        // (its failure threshold is 0).
+                        (exceeded_threshold(), true)
+                    } else {
+                        (f, false)
+                    }
+                }
+            };
+            let aborts = f.kind == FailKind::Normal;
+            let iteration = (!distributed).then_some(name.as_str());
+            let remap = self.finish_lanes(&mark, &lanes, Some((tf, b)), iteration, aborts)?;
+            remap_cause(&mut f, &remap);
+            if exceeded {
                 self.map_run_failed(distributed, &f)?;
-                return Err(f);
             }
+            return Err(f);
         }
+        self.finish_lanes(&mark, &lanes, None, None, false)?;
+        if stopped && let Some(s) = outer_stop {
+            self.now_ms = s;
+            return Err(Failure::stopped());
+        }
+        self.now_ms = end_ms;
         self.map_end(distributed, true)?;
         if distributed && let Some(request) = writer {
             // The results go to `<Prefix>/<Map Run id>/` in the bucket, with the
@@ -2664,7 +3026,203 @@ fn exceeded_threshold() -> Failure {
     )
 }
 
+/// The failure that decides a Map (its time and iteration), if one does yet: the
+/// earliest of one that ends it whatever it tolerates, and the `threshold`th failed
+/// iteration in the order of time.
+fn map_decided(
+    hard: &Option<(i64, usize, Failure)>,
+    failed: &[(i64, usize, Failure)],
+    threshold: Option<usize>,
+) -> Option<(i64, usize)> {
+    let soft = threshold
+        .and_then(|k| failed.get(k - 1))
+        .map(|f| (f.0, f.1));
+    let hard = hard.as_ref().map(|h| (h.0, h.1));
+    match (hard, soft) {
+        (Some(h), Some(s)) => Some(h.min(s)),
+        (h, s) => h.or(s),
+    }
+}
+
+/// The earlier of two optional times.
+fn min_time(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The event id a cause cites ("entered at the event id #N") after the events of a
+/// Parallel or Map were put in the order of time (`remap`: old id to new, 0 if dropped).
+fn remap_cause(f: &mut Failure, remap: &HashMap<u64, u64>) {
+    const AT: &str = "(entered at the event id #";
+    let Some(cause) = &mut f.cause else {
+        return;
+    };
+    let Some(at) = cause.find(AT) else {
+        return;
+    };
+    let start = at + AT.len();
+    let digits = cause[start..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    if let Ok(old) = cause[start..start + digits].parse::<u64>()
+        && let Some(&new) = remap.get(&old)
+        && new != 0
+    {
+        cause.replace_range(start..start + digits, &new.to_string());
+    }
+}
+
 impl Runner<'_> {
+    /// The length of the history being recorded (the execution's, or the child
+    /// execution's being run) and its last event id.
+    fn history_pos(&self) -> (usize, u64) {
+        if self.suppress == 0 {
+            return (self.events.len(), self.last_id);
+        }
+        (
+            self.child_stack.last().map_or(0, |c| c.events.len()),
+            self.child_ids.last().copied().unwrap_or(self.last_id),
+        )
+    }
+
+    fn lane_mark(&self) -> LaneMark {
+        let (events, id) = self.history_pos();
+        LaneMark { events, id }
+    }
+
+    /// Ends the lanes of a Parallel or Map: their events in the order of time, those
+    /// after the failure that decided it (`winner`: its time and lane) dropped, and
+    /// with `aborts` what AWS records for the lanes stopped then: `MapIterationAborted`
+    /// for an iteration of this Map (`iteration` names it), and the states each was
+    /// running, outermost first. Returns how event ids changed (old to new, 0 if dropped).
+    fn finish_lanes(
+        &mut self,
+        mark: &LaneMark,
+        lanes: &[Lane],
+        winner: Option<(i64, usize)>,
+        iteration: Option<&str>,
+        aborts: bool,
+    ) -> Result<HashMap<u64, u64>, Failure> {
+        let remap = self.merge_lanes(mark, lanes, winner);
+        let Some(w) = winner.filter(|_| aborts) else {
+            return Ok(remap);
+        };
+        for lane in lanes {
+            if lane.index == w.1 || !before_cut(lane.index, lane.start_ms, w) {
+                continue;
+            }
+            let finished = match lane.end {
+                LaneEnd::Done(e) | LaneEnd::Failed(e) => before_cut(lane.index, e, w),
+                LaneEnd::Stopped => false,
+            };
+            if finished {
+                continue;
+            }
+            let mut open: Vec<(u64, SpanAbort)> = self.spans[lane.spans.clone()]
+                .iter()
+                .filter(|s| {
+                    s.suppress == self.suppress
+                        && before_cut(lane.index, s.start_ms, w)
+                        && !s.end_ms.is_some_and(|e| before_cut(lane.index, e, w))
+                })
+                .map(|s| (s.seq, s.abort.clone()))
+                .collect();
+            open.sort_by_key(|o| o.0);
+            let iteration = iteration.map(|name| SpanAbort::Iteration(name.into(), lane.index));
+            for abort in iteration.into_iter().chain(open.into_iter().map(|o| o.1)) {
+                self.emit(|| match abort {
+                    SpanAbort::State(kind) => (kind.into(), Value::Null),
+                    SpanAbort::Iteration(name, index) => (
+                        "MapIterationAborted".into(),
+                        json!({"name": name, "index": index}),
+                    ),
+                })?;
+            }
+        }
+        Ok(remap)
+    }
+
+    /// The events of `lanes` (recorded lane after lane since `mark`) in the order of
+    /// time, those of a lower lane first at the same time; those after `winner` dropped;
+    /// renumbered, with the references to their ids.
+    fn merge_lanes(
+        &mut self,
+        mark: &LaneMark,
+        lanes: &[Lane],
+        winner: Option<(i64, usize)>,
+    ) -> HashMap<u64, u64> {
+        let mut remap = HashMap::new();
+        let (events, counter, choices) = if self.suppress == 0 {
+            if !self.opts.history {
+                return remap;
+            }
+            (&mut self.events, &mut self.last_id, &mut self.choices)
+        } else {
+            match (self.child_stack.last_mut(), self.child_ids.last_mut()) {
+                (Some(c), Some(n)) => (&mut c.events, n, &mut c.choices),
+                _ => return remap,
+            }
+        };
+        // Only when each event since the mark is kept (no cap on a child's events hit).
+        if lanes.is_empty()
+            || events.len() < mark.events
+            || (events.len() - mark.events) as u64 != counter.saturating_sub(mark.id)
+        {
+            return remap;
+        }
+        let cut = winner.map(|(tf, b)| (format_millis(tf), b));
+        let mut tagged: Vec<(usize, Event)> = Vec::with_capacity(events.len() - mark.events);
+        let mut li = 0;
+        for (pos, e) in events.drain(mark.events..).enumerate() {
+            let abs = mark.events + pos;
+            while li + 1 < lanes.len() && abs >= lanes[li].events.end {
+                li += 1;
+            }
+            let lane = lanes[li].index;
+            match &cut {
+                Some((tf, b)) if !before_cut(lane, e.timestamp.as_str(), (tf.as_str(), *b)) => {
+                    remap.insert(e.id, 0);
+                }
+                _ => tagged.push((lane, e)),
+            }
+        }
+        tagged.sort_by(|a, b| a.1.timestamp.cmp(&b.1.timestamp).then(a.0.cmp(&b.0)));
+        let mut id = mark.id;
+        for (_, mut e) in tagged {
+            id += 1;
+            if e.id != id {
+                remap.insert(e.id, id);
+            }
+            e.id = id;
+            e.previous_event_id = id - 1;
+            events.push(e);
+        }
+        *counter = id;
+        if remap.is_empty() {
+            return remap;
+        }
+        let moved = |old: &mut u64| match remap.get(old) {
+            Some(0) => false,
+            Some(&new) => {
+                *old = new;
+                true
+            }
+            None => true,
+        };
+        choices.retain_mut(|(id, _)| moved(id));
+        choices.sort_by_key(|c| c.0);
+        if self.suppress == 0 {
+            self.fail_states.retain_mut(|(id, _, _)| moved(id));
+            self.fail_states.sort_by_key(|f| f.0);
+            self.children.retain_mut(|c| moved(&mut c.map_run));
+            self.children_omitted.retain_mut(|o| moved(&mut o.map_run));
+        }
+        remap
+    }
+
     /// `TaskStateAborted` for the Task whose uncaught failure ended a branch or an
     /// iteration (recorded on AWS: after `TaskFailed` in a Parallel branch, after
     /// `MapIterationFailed` in a Map); a Fail state ends its branch with no such event.

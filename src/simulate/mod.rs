@@ -114,6 +114,10 @@ pub struct Event {
     pub kind: String,
     /// The details object (`Null` when the type has none).
     pub details: Value,
+    /// The order the simulator recorded it in: branch after branch of a Parallel,
+    /// iteration after iteration of a Map, as the trace tells the run (`id` numbers the
+    /// events in the order of time, as AWS does, branches and iterations interleaved).
+    pub order: u64,
 }
 
 impl Event {

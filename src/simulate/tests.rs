@@ -1767,3 +1767,318 @@ fn choice_state_assign_applies_with_every_rule() {
     let x = run(jsonata, json!({"vip": true}));
     assert_eq!(x.output, Some(json!({"tier": "vip", "seen": true})));
 }
+
+fn kinds_of(x: &Execution) -> Vec<&str> {
+    x.events.iter().map(|e| e.kind.as_str()).collect()
+}
+
+/// The Map over `items` of Wait 10 s, then a Pass that tells when it was entered.
+fn waiting_map(max_concurrency: Option<u64>) -> Value {
+    let mut def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemProcessor": {"StartAt": "W", "States": {
+            "W": {"Type": "Wait", "Seconds": 10, "End": true}}}, "Next": "T"},
+        "T": {"Type": "Pass", "Parameters": {"t.$": "$$.State.EnteredTime", "out.$": "$"}, "End": true}}});
+    if let Some(m) = max_concurrency {
+        def["States"]["M"]["MaxConcurrency"] = json!(m);
+    }
+    def
+}
+
+#[test]
+fn map_iterations_run_side_by_side_on_max_concurrency_slots() {
+    // Seven iterations of 10 s inside a 60 s execution: they take 10 s, not 70.
+    let mut def = waiting_map(None);
+    def["TimeoutSeconds"] = json!(60);
+    let x = run(def, json!([1, 2, 3, 4, 5, 6, 7]));
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(
+        x.output,
+        Some(json!({"t": "2023-11-14T22:13:30.000Z", "out": [1, 2, 3, 4, 5, 6, 7]}))
+    );
+    // Four items: one slot takes 40 s, two take 20 s, unbounded 10 s.
+    for (m, t) in [
+        (Some(1), "2023-11-14T22:14:00.000Z"),
+        (Some(2), "2023-11-14T22:13:40.000Z"),
+        (Some(3), "2023-11-14T22:13:40.000Z"),
+        (Some(0), "2023-11-14T22:13:30.000Z"),
+        (None, "2023-11-14T22:13:30.000Z"),
+    ] {
+        let x = run(waiting_map(m), json!([1, 2, 3, 4]));
+        assert_eq!(x.output.unwrap()["t"], json!(t), "MaxConcurrency {m:?}");
+    }
+    // An inline Map runs 40 iterations at a time: the 41st starts when one ends.
+    let items: Vec<u64> = (0..41).collect();
+    let x = run(waiting_map(None), json!(items));
+    assert_eq!(x.output.unwrap()["t"], json!("2023-11-14T22:13:40.000Z"));
+}
+
+#[test]
+fn map_events_are_in_the_order_of_time_with_their_ids() {
+    let x = run(waiting_map(Some(2)), json!([1, 2, 3]));
+    let got: Vec<(u64, u64, &str, &str)> = x
+        .events
+        .iter()
+        .map(|e| {
+            (
+                e.id,
+                e.previous_event_id,
+                &e.timestamp[11..19],
+                e.kind.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, 0, "22:13:20", "ExecutionStarted"),
+            (2, 1, "22:13:20", "MapStateEntered"),
+            (3, 2, "22:13:20", "MapStateStarted"),
+            (4, 3, "22:13:20", "MapIterationStarted"),
+            (5, 4, "22:13:20", "WaitStateEntered"),
+            (6, 5, "22:13:20", "MapIterationStarted"),
+            (7, 6, "22:13:20", "WaitStateEntered"),
+            (8, 7, "22:13:30", "WaitStateExited"),
+            (9, 8, "22:13:30", "MapIterationSucceeded"),
+            (10, 9, "22:13:30", "WaitStateExited"),
+            (11, 10, "22:13:30", "MapIterationSucceeded"),
+            (12, 11, "22:13:30", "MapIterationStarted"),
+            (13, 12, "22:13:30", "WaitStateEntered"),
+            (14, 13, "22:13:40", "WaitStateExited"),
+            (15, 14, "22:13:40", "MapIterationSucceeded"),
+            (16, 15, "22:13:40", "MapStateSucceeded"),
+            (17, 16, "22:13:40", "MapStateExited"),
+            (18, 17, "22:13:40", "PassStateEntered"),
+            (19, 18, "22:13:40", "PassStateExited"),
+            (20, 19, "22:13:40", "ExecutionSucceeded"),
+        ]
+    );
+    let indexes: Vec<&Value> = x
+        .events
+        .iter()
+        .filter(|e| e.kind.starts_with("MapIteration"))
+        .map(|e| &e.details["index"])
+        .collect();
+    assert_eq!(indexes, [0, 1, 0, 1, 2, 2]);
+}
+
+/// A Parallel of two branches: Wait `a` s then Pass, Wait `b` s then Pass.
+fn waiting_parallel(a: u64, b: u64) -> Value {
+    let branch = |name: &str, s: u64| {
+        json!({"StartAt": format!("W{name}"), "States": {
+            format!("W{name}"): {"Type": "Wait", "Seconds": s, "Next": format!("P{name}")},
+            format!("P{name}"): {"Type": "Pass", "Result": name, "End": true}}})
+    };
+    json!({"StartAt": "Par", "States": {
+        "Par": {"Type": "Parallel", "Branches": [branch("a", a), branch("b", b)], "Next": "T"},
+        "T": {"Type": "Pass", "Parameters": {"t.$": "$$.State.EnteredTime", "out.$": "$"}, "End": true}}})
+}
+
+#[test]
+fn parallel_branches_run_side_by_side() {
+    let x = run(waiting_parallel(5, 5), json!({}));
+    assert_eq!(
+        x.output,
+        Some(json!({"t": "2023-11-14T22:13:25.000Z", "out": ["a", "b"]}))
+    );
+    let x = run(waiting_parallel(3, 1), json!({}));
+    assert_eq!(
+        x.output,
+        Some(json!({"t": "2023-11-14T22:13:23.000Z", "out": ["a", "b"]}))
+    );
+    let names: Vec<(&str, &str)> = x
+        .events
+        .iter()
+        .filter(|e| e.kind.ends_with("StateEntered") || e.kind.ends_with("StateExited"))
+        .map(|e| (e.details["name"].as_str().unwrap(), &e.timestamp[11..19]))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Par", "22:13:20"),
+            ("Wa", "22:13:20"),
+            ("Wb", "22:13:20"),
+            ("Wb", "22:13:21"),
+            ("Pb", "22:13:21"),
+            ("Pb", "22:13:21"),
+            ("Wa", "22:13:23"),
+            ("Pa", "22:13:23"),
+            ("Pa", "22:13:23"),
+            ("Par", "22:13:23"),
+            ("T", "22:13:23"),
+            ("T", "22:13:23"),
+        ]
+    );
+    assert!(
+        x.events
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.id == i as u64 + 1)
+    );
+    // Two branches of 200 s fit in an Express workflow's five minutes.
+    let x = run_as(
+        &waiting_parallel(200, 200),
+        MachineType::Express,
+        None,
+        true,
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    let x = run_as(
+        &waiting_parallel(200, 301),
+        MachineType::Express,
+        None,
+        true,
+    );
+    assert_eq!(x.status, Status::TimedOut);
+}
+
+#[test]
+fn the_first_failure_in_time_fails_the_parallel_and_stops_the_others() {
+    let def = json!({"StartAt": "Par", "States": {
+        "Par": {"Type": "Parallel", "Branches": [
+            {"StartAt": "W", "States": {
+                "W": {"Type": "Wait", "Seconds": 5, "Next": "F2"},
+                "F2": {"Type": "Fail", "Error": "E2", "Cause": "c2"}}},
+            {"StartAt": "F1", "States": {"F1": {"Type": "Fail", "Error": "E1", "Cause": "c1"}}}
+        ], "End": true}}});
+    let x = run(def.clone(), json!({}));
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(
+        (x.error.as_deref(), x.cause.as_deref()),
+        (Some("E1"), Some("c1"))
+    );
+    assert_eq!(
+        kinds_of(&x),
+        [
+            "ExecutionStarted",
+            "ParallelStateEntered",
+            "ParallelStateStarted",
+            "WaitStateEntered",
+            "FailStateEntered",
+            "WaitStateAborted",
+            "ParallelStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+    assert_eq!(
+        x.events.last().unwrap().timestamp,
+        "2023-11-14T22:13:20.000Z"
+    );
+    // Caught: the next state starts at the failure, not when the other branch would end.
+    let mut caught = def;
+    caught["States"]["Par"]
+        .as_object_mut()
+        .unwrap()
+        .remove("End");
+    caught["States"]["Par"]["Next"] = json!("T");
+    caught["States"]["Par"]["Catch"] = json!([{"ErrorEquals": ["States.ALL"], "Next": "T"}]);
+    caught["States"]["T"] = json!({"Type": "Pass", "Parameters": {"t.$": "$$.State.EnteredTime", "e.$": "$.Error"}, "End": true});
+    let x = run(caught, json!({}));
+    assert_eq!(
+        x.output,
+        Some(json!({"t": "2023-11-14T22:13:20.000Z", "e": "E1"}))
+    );
+    // Of failures at the same time, the first branch's wins, as when no time passes.
+    let def = json!({"StartAt": "Par", "States": {
+        "Par": {"Type": "Parallel", "Branches": [
+            {"StartAt": "A", "States": {"A": {"Type": "Fail", "Error": "EA"}}},
+            {"StartAt": "B", "States": {"B": {"Type": "Fail", "Error": "EB"}}}
+        ], "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.error.as_deref(), Some("EA"));
+    assert_eq!(
+        kinds_of(&x),
+        [
+            "ExecutionStarted",
+            "ParallelStateEntered",
+            "ParallelStateStarted",
+            "FailStateEntered",
+            "ParallelStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+}
+
+#[test]
+fn the_first_failed_iteration_in_time_fails_the_map_and_aborts_the_others() {
+    let def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemProcessor": {"StartAt": "W", "States": {
+            "W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "F"},
+            "F": {"Type": "Fail", "ErrorPath": "$.e", "Cause": "c"}}}, "End": true}}});
+    let x = run(
+        def,
+        json!([{"s": 5, "e": "Late"}, {"s": 1, "e": "Early"}, {"s": 9, "e": "Later"}]),
+    );
+    assert_eq!(
+        (x.status, x.error.as_deref(), x.cause.as_deref()),
+        (Status::Failed, Some("Early"), Some("c"))
+    );
+    let got: Vec<(&str, &str, &Value)> = x
+        .events
+        .iter()
+        .map(|e| {
+            (
+                &e.timestamp[11..19],
+                e.kind.as_str(),
+                e.details.get("index").unwrap_or(&Value::Null),
+            )
+        })
+        .collect();
+    let null = Value::Null;
+    assert_eq!(
+        got,
+        [
+            ("22:13:20", "ExecutionStarted", &null),
+            ("22:13:20", "MapStateEntered", &null),
+            ("22:13:20", "MapStateStarted", &null),
+            ("22:13:20", "MapIterationStarted", &json!(0)),
+            ("22:13:20", "WaitStateEntered", &null),
+            ("22:13:20", "MapIterationStarted", &json!(1)),
+            ("22:13:20", "WaitStateEntered", &null),
+            ("22:13:20", "MapIterationStarted", &json!(2)),
+            ("22:13:20", "WaitStateEntered", &null),
+            ("22:13:21", "WaitStateExited", &null),
+            ("22:13:21", "FailStateEntered", &null),
+            ("22:13:21", "MapIterationFailed", &json!(1)),
+            ("22:13:21", "MapIterationAborted", &json!(0)),
+            ("22:13:21", "WaitStateAborted", &null),
+            ("22:13:21", "MapIterationAborted", &json!(2)),
+            ("22:13:21", "WaitStateAborted", &null),
+            ("22:13:21", "MapStateFailed", &null),
+            ("22:13:21", "ExecutionFailed", &null),
+        ]
+    );
+}
+
+#[test]
+fn a_tolerant_map_fails_at_the_failure_past_its_threshold_in_time() {
+    // One failure tolerated: the second in time (item 2's, at 2 s) fails the Map, and
+    // item 0, which would fail at 5 s, is stopped then.
+    let def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ToleratedFailureCount": 1, "ItemProcessor": {"StartAt": "W", "States": {
+            "W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "F"},
+            "F": {"Type": "Fail", "Error": "E"}}}, "Next": "T"},
+        "T": {"Type": "Pass", "End": true}}});
+    let x = run(def, json!([{"s": 5}, {"s": 1}, {"s": 2}]));
+    assert_eq!(
+        x.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+    assert_eq!(
+        x.events.last().unwrap().timestamp,
+        "2023-11-14T22:13:22.000Z"
+    );
+    let failed: Vec<(&str, &Value)> = x
+        .events
+        .iter()
+        .filter(|e| e.kind.starts_with("MapIteration") && e.kind != "MapIterationStarted")
+        .map(|e| (e.kind.as_str(), &e.details["index"]))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("MapIterationFailed", &json!(1)),
+            ("MapIterationFailed", &json!(2)),
+            ("MapIterationAborted", &json!(0)),
+        ]
+    );
+}

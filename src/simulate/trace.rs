@@ -72,6 +72,18 @@ fn millis(e: &super::Event) -> Option<i128> {
     super::time::parse_rfc3339(&e.timestamp).map(|ns| ns / 1_000_000)
 }
 
+/// The events in the order the simulator recorded them, branch after branch and
+/// iteration after iteration ([`Event::order`]): what the trace tells, one state inside
+/// the other (the history has them in the order of time).
+fn recorded_order(events: &[Event]) -> std::borrow::Cow<'_, [Event]> {
+    if events.is_sorted_by_key(|e| e.order) {
+        return std::borrow::Cow::Borrowed(events);
+    }
+    let mut events = events.to_vec();
+    events.sort_by_key(|e| e.order);
+    std::borrow::Cow::Owned(events)
+}
+
 fn fate(events: &[super::Event], i: usize) -> Fate {
     // A failed iteration stops the others before the Map state fails or starts again.
     let next = events[i + 1..].iter().find(|e| {
@@ -161,8 +173,9 @@ struct History<'a> {
 /// Reads the history once: the text trace, and the run for the graph into `run`.
 fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
     let mut s = String::new();
+    let events = recorded_order(&exec.events);
     let history = History {
-        events: &exec.events,
+        events: &events,
         choices: &exec.choices,
         children: &exec.children,
         children_omitted: &exec.children_omitted,
@@ -434,8 +447,9 @@ fn walk_events<'a>(
             // A Distributed Map's items, each in a child execution of its own.
             for child in history.children.iter().filter(|c| c.map_run == e.id) {
                 let _ = writeln!(s, "{pad}  [item {}, child execution]", child.index);
+                let events = recorded_order(&child.events);
                 let inner = History {
-                    events: &child.events,
+                    events: &events,
                     choices: &child.choices,
                     children: &[],
                     children_omitted: &[],
