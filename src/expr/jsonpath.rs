@@ -1425,8 +1425,13 @@ fn select<'v>(env: &Env<'v>, node: &'v Value, selector: &Selector, hits: &mut Ve
             Value::Array(a) => hits.extend(a.iter()),
             _ => {}
         },
+        // AWS's paths page: `@` "does not match scalar values. It only matches objects":
+        // a filter over an array picks among its objects only.
         Selector::Filter(f) => match node {
-            Value::Array(a) => hits.extend(a.iter().filter(|item| filter_matches(env, f, item))),
+            Value::Array(a) => hits.extend(
+                a.iter()
+                    .filter(|item| item.is_object() && filter_matches(env, f, item)),
+            ),
             Value::Object(_) if filter_matches(env, f, node) => hits.push(node),
             _ => {}
         },

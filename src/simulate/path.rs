@@ -558,6 +558,11 @@ mod tests {
         assert_eq!(select("$.jar[?(@.a > 1 && @.a < 5)].a"), json!([2, 3]));
         assert_eq!(select("$.jar[?(@.a > $.min)].a"), json!([5, 7]));
         assert_eq!(select("$.jar[?(@.b)]"), json!([]));
+        // `@` does not match scalar values, only objects (the same page).
+        let mixed = json!({"a": [1, 2, 3, {"v": 2}, [2], "2"]});
+        let pick = |p: &str| Path::parse(p).unwrap().select(&mixed).unwrap();
+        assert_eq!(pick("$.a[?(@ > 1)]"), json!([]));
+        assert_eq!(pick("$.a[?(@.v == 2)]"), json!([{"v": 2}]));
         let var = Path::parse("$rows[?(@.a == 2)]").unwrap();
         assert_eq!(var.root, Root::Var("rows".into()));
         assert_eq!(var.select(&v["jar"]).unwrap(), json!([{"a": 2}]));
