@@ -110,15 +110,18 @@ fn token_in(payload: &Node<'_>, jsonata: bool) -> Found {
             continue;
         }
         match &n.value {
-            Value::String(s) if s.contains("Task.Token") || s.contains("['Task']") => {
+            Value::String(s) => {
                 let evaluated = if jsonata {
                     s.trim_start().starts_with("{%")
                 } else {
                     evaluated
                 };
                 if evaluated {
-                    found.sent = true;
-                } else if found.literal.is_none() {
+                    found.sent |= reads_token(s, jsonata);
+                } else if found.literal.is_none()
+                    && s.contains("Task.Token")
+                    && (s.contains("$$") || s.contains("$states"))
+                {
                     found.literal = Some(n.range);
                 }
             }
@@ -133,6 +136,23 @@ fn token_in(payload: &Node<'_>, jsonata: bool) -> Found {
         }
     }
     found
+}
+
+/// Whether an evaluated expression may hand on the task token: it reads it, or the
+/// context's `Task` object, or the whole context object (`$$`, `$states.context`).
+fn reads_token(s: &str, jsonata: bool) -> bool {
+    if s.contains("Task.Token") || s.contains("['Task']") || s.contains("[\"Task\"]") {
+        return true;
+    }
+    let root = if jsonata { "$states.context" } else { "$$" };
+    let word_ends = |rest: &str| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_');
+    s.match_indices(root).any(|(i, _)| {
+        let rest = &s[i + root.len()..];
+        match rest.strip_prefix(".Task") {
+            Some(after) => word_ends(after),
+            None => !rest.starts_with(['.', '[']) && word_ends(rest),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -187,6 +207,10 @@ mod tests {
         // Evaluated: a `.$` key, an intrinsic, a JSONata expression with more in it.
         for ok in [
             r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "States.Format('{}', $$.Task.Token)"}}, "End": true}}}"#,
+            // The whole context object, or its Task object, holds the token.
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "q", "MessageBody": {"ctx.$": "$$"}}, "End": true}}}"#,
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "q", "MessageBody.$": "States.JsonToString($$.Task)"}, "End": true}}}"#,
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Arguments": {"QueueUrl": "q", "MessageBody": "{% $states.context %}", "Note": "$states.context.Task.Token"}, "End": true}}}"#,
             r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Arguments": {"QueueUrl": "q", "MessageBody": "{% {'t': $states.context.Task.Token} %}"}, "End": true}}}"#,
         ] {
             assert!(lint_text(ok, SourceKind::Json, &opts).is_empty(), "{ok}");
