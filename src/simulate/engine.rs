@@ -1212,8 +1212,11 @@ impl<'p> Runner<'p> {
                 "The execution output exceeds the maximum number of bytes service limit.".into(),
             ));
         }
-        let id = self.last_id + 1;
         self.suppress = 0;
+        if output.is_err() && self.dead.is_some() {
+            self.order_by_time();
+        }
+        let id = self.last_id + 1;
         match &output {
             Ok(v) => self.push_event(id, || {
                 (
@@ -3221,6 +3224,47 @@ impl Runner<'_> {
             self.children_omitted.retain_mut(|o| moved(&mut o.map_run));
         }
         remap
+    }
+
+    /// After the run ended inside Parallel branches or Map iterations (the history limit,
+    /// a missing mock), their events stay as they were recorded, lane after lane, never
+    /// merged: puts the history in the order of time (a stable sort: at the same time in
+    /// recorded order, the lower branch first, as the merge does), renumbers it with the
+    /// references to its ids, and moves the clock to its last event.
+    fn order_by_time(&mut self) {
+        let in_order = |e: &[Event]| e.windows(2).all(|w| w[0].timestamp <= w[1].timestamp);
+        if !self.opts.history || in_order(&self.events) {
+            return;
+        }
+        self.events.sort_by(|a, b| a.timestamp.cmp(&b.timestamp));
+        let base = self.events.first().map_or(1, |e| e.id);
+        let mut remap: HashMap<u64, u64> = HashMap::new();
+        for (i, e) in self.events.iter_mut().enumerate() {
+            let id = base + i as u64;
+            if e.id != id {
+                remap.insert(e.id, id);
+            }
+            e.id = id;
+            e.previous_event_id = id - 1;
+        }
+        let new = |old: &mut u64| {
+            if let Some(&n) = remap.get(old) {
+                *old = n;
+            }
+        };
+        self.choices.iter_mut().for_each(|c| new(&mut c.0));
+        self.choices.sort_by_key(|c| c.0);
+        self.fail_states.iter_mut().for_each(|f| new(&mut f.0));
+        self.fail_states.sort_by_key(|f| f.0);
+        self.children.iter_mut().for_each(|c| new(&mut c.map_run));
+        self.children_omitted
+            .iter_mut()
+            .for_each(|o| new(&mut o.map_run));
+        if let Some(last) = self.events.last()
+            && let Some(ns) = super::time::parse_rfc3339(&last.timestamp)
+        {
+            self.now_ms = self.now_ms.max((ns / 1_000_000) as i64);
+        }
     }
 
     /// `TaskStateAborted` for the Task whose uncaught failure ended a branch or an

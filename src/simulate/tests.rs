@@ -2082,3 +2082,30 @@ fn a_tolerant_map_fails_at_the_failure_past_its_threshold_in_time() {
         ]
     );
 }
+
+/// The history limit reached inside Parallel branches leaves a history in the order of
+/// time (the branches were recorded one after another), numbered 1..n.
+#[test]
+fn history_limit_inside_branches_keeps_the_order_of_time() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 10, "End": true}}},
+        {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 2, "Next": "B2"},
+                                    "B2": {"Type": "Wait", "Seconds": 1, "End": true}}}]}}});
+    let x = run_as(&def, MachineType::Standard, Some(7), true);
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.events.len(), 7);
+    for (i, e) in x.events.iter().enumerate() {
+        assert_eq!((e.id, e.previous_event_id), (i as u64 + 1, i as u64));
+    }
+    assert!(
+        x.events
+            .windows(2)
+            .all(|w| w[0].timestamp <= w[1].timestamp),
+        "{:?}",
+        x.events
+            .iter()
+            .map(|e| (&e.timestamp, &e.kind))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(x.events[6].kind, "ExecutionFailed");
+}
