@@ -13,8 +13,9 @@
 //! it, the events after it are dropped, and the branches and iterations still running
 //! then are aborted as AWS records it (`MapIterationAborted`, then `TaskStateAborted`,
 //! `WaitStateAborted`, ... for the states they were in). Execution time-outs are judged on
-//! this clock. Left as before: mock invocations are counted in the order the branches are
-//! run, and a branch run before the failure that stops it may have used some after it.
+//! this clock. Mocked calls are numbered in the order the branches are run (branch after
+//! branch, item after item); a call a branch made after the failure that stops it never
+//! happened, and its number is given back.
 
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
@@ -233,6 +234,7 @@ struct Lane {
     index: usize,
     events: std::ops::Range<usize>,
     spans: std::ops::Range<usize>,
+    calls: std::ops::Range<usize>,
     start_ms: i64,
     end: LaneEnd,
 }
@@ -316,6 +318,10 @@ pub(crate) struct Runner<'p> {
     recorded: u64,
     deadline_ms: i64,
     counters: HashMap<String, u64>,
+    /// The mocked calls made while [`Runner::lanes_depth`] > 0: the state, when, and
+    /// whether its number was given back (the call came after the failure that stopped
+    /// its branch, so on AWS it never happened).
+    calls: Vec<(String, i64, bool)>,
     pub transitions: u64,
     /// The virtual time of the last transition that found the clock moved, and the
     /// transitions since ([`Runner::check_time_passes`]).
@@ -700,6 +706,7 @@ impl<'p> Runner<'p> {
             recorded: 0,
             deadline_ms,
             counters: HashMap::new(),
+            calls: Vec::new(),
             transitions: 0,
             still: (start_ms, 0),
             looping: 0,
@@ -2046,9 +2053,7 @@ impl<'p> Runner<'p> {
                 ),
             )));
         };
-        let n = self.counters.entry(st.name.clone()).or_insert(0);
-        let k = *n;
-        *n += 1;
+        let k = self.invocation(&st.name);
         // The failure event of the task (a time-out has its own event type, and no
         // cause on AWS, though its error output has `"Cause": ""`: recorded TaskTimedOut
         // events).
@@ -2176,6 +2181,7 @@ impl<'p> Runner<'p> {
         self.stop_at = stop;
         if self.lanes_depth == 0 {
             self.spans.clear();
+            self.calls.clear();
         }
         let results = r?;
         self.emit(|| ("ParallelStateSucceeded".into(), Value::Null))?;
@@ -2207,6 +2213,7 @@ impl<'p> Runner<'p> {
                 break;
             }
             let (events, spans) = (self.history_pos().0, self.spans.len());
+            let calls = self.calls.len();
             self.now_ms = t0;
             self.stop_at = min_time(outer_stop, stop);
             vars.frames.push(Map::new());
@@ -2239,6 +2246,7 @@ impl<'p> Runner<'p> {
                 index: b,
                 events: events..self.history_pos().0,
                 spans: spans..self.spans.len(),
+                calls: calls..self.calls.len(),
                 start_ms: t0,
                 end,
             });
@@ -2435,9 +2443,7 @@ impl<'p> Runner<'p> {
             );
             return Err(self.setup_failure(f));
         };
-        let n = self.counters.entry(st.name.clone()).or_insert(0);
-        let k = *n;
-        *n += 1;
+        let k = self.invocation(&st.name);
         Ok(match mock.response(k).cloned() {
             Some(MockResponse::Return(Value::Array(mut items))) => {
                 items.truncate(max_items);
@@ -2550,6 +2556,7 @@ impl<'p> Runner<'p> {
         self.stop_at = stop;
         if self.lanes_depth == 0 {
             self.spans.clear();
+            self.calls.clear();
         }
         r
     }
@@ -2765,6 +2772,7 @@ impl<'p> Runner<'p> {
                 break;
             }
             let (events, spans) = (self.history_pos().0, self.spans.len());
+            let calls = self.calls.len();
             let seq = self.span_seq;
             self.span_seq += 1;
             self.now_ms = start;
@@ -2781,6 +2789,7 @@ impl<'p> Runner<'p> {
                         index: i,
                         events: events..self.history_pos().0,
                         spans: spans..self.spans.len(),
+                        calls: calls..self.calls.len(),
                         start_ms: start,
                         end: LaneEnd::Failed(start),
                     });
@@ -2948,6 +2957,7 @@ impl<'p> Runner<'p> {
                 index: i,
                 events: events..self.history_pos().0,
                 spans: spans..self.spans.len(),
+                calls: calls..self.calls.len(),
                 start_ms: start,
                 end,
             });
@@ -3110,6 +3120,20 @@ impl Runner<'_> {
         aborts: bool,
     ) -> Result<HashMap<u64, u64>, Failure> {
         let remap = self.merge_lanes(mark, lanes, winner);
+        // A mocked call after the failure that decided never happened: its number goes
+        // back for the next call (a retry of the Parallel or Map).
+        if let Some(w) = winner {
+            for lane in lanes {
+                for (name, t, refunded) in &mut self.calls[lane.calls.clone()] {
+                    if !*refunded && !before_cut(lane.index, *t, w) {
+                        *refunded = true;
+                        if let Some(n) = self.counters.get_mut(name.as_str()) {
+                            *n = n.saturating_sub(1);
+                        }
+                    }
+                }
+            }
+        }
         let Some(w) = winner.filter(|_| aborts) else {
             return Ok(remap);
         };
@@ -3265,6 +3289,18 @@ impl Runner<'_> {
         {
             self.now_ms = self.now_ms.max((ns / 1_000_000) as i64);
         }
+    }
+
+    /// The number of this call of the mocked state `name` (0 for its first), counted
+    /// over the whole execution.
+    fn invocation(&mut self, name: &str) -> u64 {
+        let n = self.counters.entry(name.to_string()).or_insert(0);
+        let k = *n;
+        *n += 1;
+        if self.lanes_depth > 0 {
+            self.calls.push((name.to_string(), self.now_ms, false));
+        }
+        k
     }
 
     /// `TaskStateAborted` for the Task whose uncaught failure ended a branch or an

@@ -2109,3 +2109,34 @@ fn history_limit_inside_branches_keeps_the_order_of_time() {
     );
     assert_eq!(x.events[6].kind, "ExecutionFailed");
 }
+
+/// A mocked call in a branch after the failure that stopped the Parallel never happened
+/// on AWS: its response is still there for the retry.
+#[test]
+fn a_call_after_the_deciding_failure_keeps_its_mocked_response() {
+    let lambda = "arn:aws:lambda:us-east-1:123456789012:function:f";
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+        "Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+        "Branches": [
+            {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 10, "Next": "T"},
+                                        "T": {"Type": "Task", "Resource": lambda, "End": true}}},
+            {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 3, "Next": "U"},
+                                        "U": {"Type": "Task", "Resource": lambda, "End": true}}}]}}});
+    let mut mocks = Mocks::new();
+    for (state, responses) in [
+        (
+            "T",
+            r#"{"0": {"Return": "first"}, "1": {"Return": "second"}}"#,
+        ),
+        (
+            "U",
+            r#"{"0": {"Throw": {"Error": "E", "Cause": "c"}}, "1": {"Return": "ok"}}"#,
+        ),
+    ] {
+        let mock = crate::simulate::mock::StateMock::parse(responses).unwrap();
+        mocks.states.insert(state.into(), mock);
+    }
+    let x = run_with(def, json!({}), mocks);
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(x.output, Some(json!(["first", "ok"])));
+}
