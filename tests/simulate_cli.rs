@@ -344,7 +344,8 @@ fn context_file_account_and_region_fill_the_context_object() {
     );
     let ctx = dir.file(
         "ctx.json",
-        r#"{"Execution": {"Name": "run-1", "StartTime": "2025-03-01T10:00:00.000Z"}}"#,
+        // Written with an offset: the run writes it in UTC with milliseconds, as AWS.
+        r#"{"Execution": {"Name": "run-1", "StartTime": "2025-03-01T11:00:00+01:00"}}"#,
     );
     let (code, out, err) = run(
         &[
@@ -389,6 +390,15 @@ fn context_file_account_and_region_fill_the_context_object() {
         (
             r#"{"Execution": {"Name": 7}}"#,
             "`Execution.Name` must be a string, not 7",
+        ),
+        // What the run itself sets.
+        (
+            r#"{"Execution": {"Input": {"a": 1}}}"#,
+            "`Execution.Input` is the run's input: give it with --input",
+        ),
+        (
+            r#"{"State": {"EnteredTime": "2020-01-01T00:00:00Z"}}"#,
+            "`State` changes with every state: the run sets it (its name, when it was entered, its retry count)",
         ),
     ];
     for (text, message) in cases {

@@ -185,7 +185,7 @@ pub fn options_from_args(
     if let Some(p) = &args.context {
         let text = read_text(p)
             .map_err(|e| format!("cannot read the context file {}: {e}", p.display()))?;
-        let v: Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
+        let mut v: Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
             format!(
                 "the context file {} is not valid JSON (line {}, column {}): {e}",
                 p.display(),
@@ -201,9 +201,42 @@ pub fn options_from_args(
         }
         check_context(&v, crate::model::context::CONTEXT_OBJECT, "")
             .map_err(|e| format!("the context file {}: {e}", p.display()))?;
+        // What the run itself decides, and would then contradict.
+        for (field, why) in [
+            (
+                "/Execution/Input",
+                "is the run's input: give it with --input",
+            ),
+            (
+                "/State",
+                "changes with every state: the run sets it (its name, when it was entered, its retry count)",
+            ),
+            (
+                "/Map",
+                "changes with every item: the run sets it from the Map's items",
+            ),
+        ] {
+            if v.pointer(field).is_some() {
+                return Err(format!(
+                    "the context file {}: `{}` {why}",
+                    p.display(),
+                    field[1..].replace('/', ".")
+                ));
+            }
+        }
+        // AWS writes times in UTC with milliseconds, whatever the file's spelling.
+        if let Some(t) = v.pointer_mut("/Execution/RedriveTime")
+            && let Some(ns) = t.as_str().and_then(super::time::parse_rfc3339)
+        {
+            *t = Value::String(super::time::format_millis((ns / 1_000_000) as i64));
+        }
         // The execution's start time is where its virtual clock starts: the states'
-        // EnteredTime follow from it.
-        if let Some(t) = v.pointer("/Execution/StartTime").and_then(Value::as_str) {
+        // EnteredTime follow from it (and the run writes it as AWS does).
+        let start = v
+            .pointer_mut("/Execution")
+            .and_then(Value::as_object_mut)
+            .and_then(|e| e.remove("StartTime"));
+        if let Some(t) = start.as_ref().and_then(Value::as_str) {
             let ms = super::time::parse_rfc3339(t).map(|ns| (ns / 1_000_000) as i64);
             match (opts.start_time_ms, ms) {
                 (Some(given), Some(ms)) if given != ms => {
