@@ -257,6 +257,15 @@ fn bad_definitions_and_arguments_exit_2() {
         err.contains("--start-time 'yesterday' is not an RFC 3339 date-time"),
         "{err}"
     );
+    // A year later must still be written with four digits.
+    let (code, _, err) = run(&[&good, "--start-time", "9999-12-31T23:59:59Z"], "");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "error: --start-time must be before 9999-01-01T00:00:00Z: the run's times, up to a year later, must stay within the year 9999\n"
+        )
+    );
 
     let (code, _, err) = run(&[&dir.0.join("nope.json").to_string_lossy()], "");
     assert_eq!(code, 2);

@@ -180,7 +180,7 @@ pub fn options_from_args(
         let ns = super::time::parse_rfc3339(t).ok_or_else(|| {
             format!("--start-time '{t}' is not an RFC 3339 date-time such as 2024-01-31T12:00:00Z")
         })?;
-        opts.start_time_ms = Some((ns / 1_000_000) as i64);
+        opts.start_time_ms = Some(within_clock((ns / 1_000_000) as i64, "--start-time")?);
     }
     if let Some(p) = &args.context {
         let text = read_text(p)
@@ -237,7 +237,13 @@ pub fn options_from_args(
             .and_then(Value::as_object_mut)
             .and_then(|e| e.remove("StartTime"));
         if let Some(t) = start.as_ref().and_then(Value::as_str) {
-            let ms = super::time::parse_rfc3339(t).map(|ns| (ns / 1_000_000) as i64);
+            let ms = match super::time::parse_rfc3339(t) {
+                Some(ns) => Some(within_clock(
+                    (ns / 1_000_000) as i64,
+                    "the context file's Execution.StartTime",
+                )?),
+                None => None,
+            };
             match (opts.start_time_ms, ms) {
                 (Some(given), Some(ms)) if given != ms => {
                     return Err(format!(
@@ -352,6 +358,19 @@ pub fn options_from_args(
 
 /// One `--mock STATE=JSON` (or `STATE=@FILE`). The state name ends at the first `=`
 /// that a response follows (a state name may hold `=` itself).
+/// The latest start the run takes: a Standard execution may last a year, and every time
+/// it writes must stay within the year 9999 (RFC 3339 has four digits for it).
+const LAST_START_MS: i64 = 253_370_764_800_000; // 9999-01-01T00:00:00Z
+
+fn within_clock(ms: i64, what: &str) -> Result<i64, String> {
+    if ms >= LAST_START_MS {
+        return Err(format!(
+            "{what} must be before 9999-01-01T00:00:00Z: the run's times, up to a year later, must stay within the year 9999"
+        ));
+    }
+    Ok(ms)
+}
+
 /// Checks a `--context` file against the Context object AWS gives an execution: a field
 /// AWS never sets, or a value of a type AWS never gives it, would let the run read what
 /// no execution on AWS holds.
