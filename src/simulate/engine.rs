@@ -3254,10 +3254,22 @@ impl Runner<'_> {
     /// a missing mock), their events stay as they were recorded, lane after lane, never
     /// merged: puts the history in the order of time (a stable sort: at the same time in
     /// recorded order, the lower branch first, as the merge does), renumbers it with the
-    /// references to its ids, and moves the clock to its last event.
+    /// references to its ids; the clock moves to its last event either way.
     fn order_by_time(&mut self) {
-        let in_order = |e: &[Event]| e.windows(2).all(|w| w[0].timestamp <= w[1].timestamp);
-        if !self.opts.history || in_order(&self.events) {
+        if !self.opts.history {
+            return;
+        }
+        // The failure comes after every event recorded, whichever branch was cut.
+        if let Some(last) = self.events.iter().map(|e| &e.timestamp).max()
+            && let Some(ns) = super::time::parse_rfc3339(last)
+        {
+            self.now_ms = self.now_ms.max((ns / 1_000_000) as i64);
+        }
+        if self
+            .events
+            .windows(2)
+            .all(|w| w[0].timestamp <= w[1].timestamp)
+        {
             return;
         }
         self.events.sort_by(|a, b| a.timestamp.cmp(&b.timestamp));
@@ -3284,11 +3296,6 @@ impl Runner<'_> {
         self.children_omitted
             .iter_mut()
             .for_each(|o| new(&mut o.map_run));
-        if let Some(last) = self.events.last()
-            && let Some(ns) = super::time::parse_rfc3339(&last.timestamp)
-        {
-            self.now_ms = self.now_ms.max((ns / 1_000_000) as i64);
-        }
     }
 
     /// The number of this call of the mocked state `name` (0 for its first), counted

@@ -2108,6 +2108,24 @@ fn history_limit_inside_branches_keeps_the_order_of_time() {
             .collect::<Vec<_>>()
     );
     assert_eq!(x.events[6].kind, "ExecutionFailed");
+    // Cut in the branch that runs second, at an earlier time than the first's last
+    // event: the failure still comes last in time.
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3, "End": true}}},
+        {"StartAt": "P1", "States": {"P1": {"Type": "Pass", "Next": "P2"},
+                                     "P2": {"Type": "Pass", "End": true}}}]}}});
+    let x = run_as(&def, MachineType::Standard, Some(6), true);
+    assert_eq!(x.status, Status::Failed);
+    assert!(
+        x.events
+            .windows(2)
+            .all(|w| w[0].timestamp <= w[1].timestamp),
+        "{:?}",
+        x.events
+            .iter()
+            .map(|e| (&e.timestamp, &e.kind))
+            .collect::<Vec<_>>()
+    );
 }
 
 /// A mocked call in a branch after the failure that stopped the Parallel never happened
