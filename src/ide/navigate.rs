@@ -100,7 +100,10 @@ pub fn occurrences(machine: &StateMachine<'_, '_>, scope: ScopeId, name: &str) -
             }
         }
     }
-    out.sort_by_key(|r| r.range.start);
+    out.sort_by_key(|r| (r.range.start, r.range.end));
+    // A YAML alias copies its anchor's ranges: a rule written once and used twice
+    // (`Choices: [*r]`) is one place in the text, named once.
+    out.dedup_by_key(|r| r.range);
     out
 }
 
@@ -599,6 +602,19 @@ mod tests {
                 .replace("  A: {", "  Alpha: {")
         );
         let text = "Comment: &c A\nStartAt: A\nStates:\n  A: {Type: Pass, Next: B}\n  B: {Type: Pass, Next: *c}\n";
+        // A rule anchored in one Choice and aliased in another is one place in the text.
+        let shared = "StartAt: A\nStates:\n  A:\n    Type: Choice\n    Choices:\n      - &r {Variable: $.x, IsPresent: true, Next: B}\n    Default: C\n  C:\n    Type: Choice\n    Choices: [*r]\n    Default: B\n  B: {Type: Succeed}\n";
+        let b = shared.find("  B:").unwrap() as u32 + 2;
+        let edits = rename(shared, SourceKind::Yaml, b, "Bee").unwrap();
+        let (out, n) = apply_edits(shared, &edits);
+        assert_eq!(n, 3);
+        assert_eq!(
+            out,
+            shared
+                .replace("Next: B}", "Next: Bee}")
+                .replace("Default: B\n", "Default: Bee\n")
+                .replace("  B: {", "  Bee: {")
+        );
         let edits = rename(text, SourceKind::Yaml, key(text), "Alpha");
         assert_eq!(
             edits.unwrap_err(),
