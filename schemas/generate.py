@@ -277,7 +277,7 @@ for q in LANGS:
         # The ItemReader page, "Processing nested data sets" (September 2025).
         "Transformation": d("LOAD_AND_FLATTEN: each object listed by s3:listObjectsV2 is read, and the items are the contents of the files (InputType says their format); NONE (the default): the items are the object listings.",
                             {"enum": ["NONE", "LOAD_AND_FLATTEN"]}),
-        "ItemsPointer": d("A JSON Pointer (e.g. /inventory/products) to the array of items inside a JSON file.", {"type": "string", "pattern": "^(/.*)?$"}),
+        "ItemsPointer": d("A JSON Pointer (e.g. /inventory/products) to the array of items inside a JSON file.", {"type": "string", "pattern": "^(/([^~/]|~[01])*)*$"}),
     }
     if q == JP:
         reader_cfg["MaxItemsPath"] = d("A reference path to MaxItems in the state input.", ref("ReferencePath"))

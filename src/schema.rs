@@ -685,9 +685,9 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                         "'{field}' must be a path starting with '$', not {}",
                         describe_value(loc.node)
                     )
-                } else if pattern == "^(/.*)?$" {
+                } else if pattern == "^(/([^~/]|~[01])*)*$" {
                     format!(
-                        "'{field}' must be a JSON Pointer: empty, or starting with '/' (e.g. \"/inventory/products\"), not {}",
+                        "'{field}' must be a JSON Pointer: empty, or starting with '/' (e.g. \"/inventory/products\"; `~` only as ~0 or ~1), not {}",
                         describe_value(loc.node)
                     )
                 } else {

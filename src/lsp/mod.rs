@@ -391,7 +391,12 @@ async fn pull_settings(client: &Client, workspace: &Workspace) -> bool {
                 // for a section it does not know is `null`): those given at
                 // initialization stay in force.
                 Some(Value::Null) | None => workspace.initial(),
-                Some(Value::Object(m)) if m.is_empty() => workspace.initial(),
+                Some(Value::Object(m))
+                    if m.is_empty()
+                        || (m.len() == 1 && m.get(settings::SECTION) == Some(&Value::Null)) =>
+                {
+                    workspace.initial()
+                }
                 Some(v) => {
                     Settings::from_value(&json!({ settings::SECTION: v })).unwrap_or_default()
                 }

@@ -54,17 +54,33 @@ fn reads_variable(text: &str, name: &str) -> bool {
     })
 }
 
-/// The names of the variables `text` mentions (`$name`; not `$.`, `$$` or `$[`).
+/// The names of the variables `text` mentions (`$name`; not `$.`, `$$` or `$[`, nor a
+/// `$` inside an intrinsic function's quoted text).
 fn variables_read(text: &str) -> impl Iterator<Item = &str> {
-    text.match_indices('$').filter_map(|(i, _)| {
-        let rest = &text[i + 1..];
-        let end = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        rest[..end]
-            .starts_with(|c: char| c.is_alphabetic() || c == '_')
-            .then(|| &rest[..end])
-    })
+    let quoted = |i: usize| {
+        let bytes = text.as_bytes();
+        let (mut inside, mut k) = (false, 0);
+        while k < i {
+            match bytes[k] {
+                b'\\' => k += 1,
+                b'\'' => inside = !inside,
+                _ => {}
+            }
+            k += 1;
+        }
+        inside
+    };
+    text.match_indices('$')
+        .filter(move |&(i, _)| !quoted(i))
+        .filter_map(|(i, _)| {
+            let rest = &text[i + 1..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            rest[..end]
+                .starts_with(|c: char| c.is_alphabetic() || c == '_')
+                .then(|| &rest[..end])
+        })
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
@@ -167,6 +183,9 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
         assert_eq!(d[1].fixes.len(), 1);
+        // A `$` in quoted text reads nothing.
+        let text = r#"{"StartAt": "T", "States": {"T": {"Type": "Pass", "Parameters": {"a": "States.Format('costs $usd {}', $.x)"}, "End": true}}}"#;
+        assert_eq!(findings(text)[0].fixes.len(), 1);
     }
 
     /// In an Assign, evaluating the value would read a variable the same Assign sets,
