@@ -124,10 +124,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             reads_variable(text, name)
                         })
                     });
-                // Not when the value would read a variable that no state assigns: the
-                // fix would turn a warning into an error (ASL605).
+                // Not when the value would read a variable that no way from StartAt
+                // assigns before this state: the fix would turn a warning into an error
+                // (ASL605).
                 let unassigned = ctx.variables().is_some_and(|v| {
-                    variables_read(text).any(|name| v.analysis.index_of(name).is_none())
+                    let entry = &v.analysis.entry[state.id.scope][state.id.index];
+                    variables_read(text).any(|name| match v.analysis.index_of(name) {
+                        None => true,
+                        Some(i) => entry.as_ref().is_some_and(|e| !e.may.contains(i)),
+                    })
                 });
                 // Not when the object has the `.$` key already (a duplicate key).
                 let path_key = format!("{}.$", m.key);
@@ -183,6 +188,11 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
         assert_eq!(d[1].fixes.len(), 1);
+        // Assigned only by a later state: no way assigns it before the read.
+        let text = r#"{"StartAt": "T", "States": {"T": {"Type": "Pass", "Parameters": {"a": "States.Format('x {}', $later)"}, "Next": "U"}, "U": {"Type": "Pass", "Assign": {"later": 1}, "End": true}}}"#;
+        let d = findings(text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
         // A `$` in quoted text reads nothing.
         let text = r#"{"StartAt": "T", "States": {"T": {"Type": "Pass", "Parameters": {"a": "States.Format('costs $usd {}', $.x)"}, "End": true}}}"#;
         assert_eq!(findings(text)[0].fixes.len(), 1);
