@@ -839,9 +839,18 @@ impl<'p> Runner<'p> {
             };
             ctx.insert("Map".into(), json!({ "Item": item }));
         }
+        let has_task = ctx.contains_key("Task");
         let mut ctx = Value::Object(ctx);
         if let Some(over) = &self.opts.context {
-            merge_into(&mut ctx, over);
+            // A task token exists only in a Task that waits for one.
+            match over.as_object() {
+                Some(o) if !has_task && o.contains_key("Task") => {
+                    let mut o = o.clone();
+                    o.remove("Task");
+                    merge_into(&mut ctx, &Value::Object(o));
+                }
+                _ => merge_into(&mut ctx, over),
+            }
         }
         ctx
     }

@@ -2158,3 +2158,18 @@ fn a_call_after_the_deciding_failure_keeps_its_mocked_response() {
     assert_eq!(x.status, Status::Succeeded);
     assert_eq!(x.output, Some(json!(["first", "ok"])));
 }
+
+/// A task token set with `--context` shows only where a token exists: in a Task that
+/// waits for one, not in a Pass state.
+#[test]
+fn a_context_task_token_shows_only_in_a_callback_task() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"c.$": "$$"}, "End": true}}});
+    let opts = SimulationOptions {
+        context: Some(json!({"Task": {"Token": "tok"}, "Execution": {"Name": "run-1"}})),
+        ..SimulationOptions::default()
+    };
+    let x = simulate(&def.to_string(), &opts).unwrap();
+    let c = &x.output.unwrap()["c"];
+    assert_eq!(c.get("Task"), None);
+    assert_eq!(c["Execution"]["Name"], json!("run-1"));
+}
