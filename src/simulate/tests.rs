@@ -2083,6 +2083,20 @@ fn a_tolerant_map_fails_at_the_failure_past_its_threshold_in_time() {
     );
 }
 
+/// The events of `x` never go back in time.
+fn assert_in_time_order(x: &Execution) {
+    assert!(
+        x.events
+            .windows(2)
+            .all(|w| w[0].timestamp <= w[1].timestamp),
+        "{:?}",
+        x.events
+            .iter()
+            .map(|e| (&e.timestamp, &e.kind))
+            .collect::<Vec<_>>()
+    );
+}
+
 /// The history limit reached inside Parallel branches leaves a history in the order of
 /// time (the branches were recorded one after another), numbered 1..n.
 #[test]
@@ -2097,16 +2111,7 @@ fn history_limit_inside_branches_keeps_the_order_of_time() {
     for (i, e) in x.events.iter().enumerate() {
         assert_eq!((e.id, e.previous_event_id), (i as u64 + 1, i as u64));
     }
-    assert!(
-        x.events
-            .windows(2)
-            .all(|w| w[0].timestamp <= w[1].timestamp),
-        "{:?}",
-        x.events
-            .iter()
-            .map(|e| (&e.timestamp, &e.kind))
-            .collect::<Vec<_>>()
-    );
+    assert_in_time_order(&x);
     assert_eq!(x.events[6].kind, "ExecutionFailed");
     // Cut in the branch that runs second, at an earlier time than the first's last
     // event: the failure still comes last in time.
@@ -2116,16 +2121,7 @@ fn history_limit_inside_branches_keeps_the_order_of_time() {
                                      "P2": {"Type": "Pass", "End": true}}}]}}});
     let x = run_as(&def, MachineType::Standard, Some(6), true);
     assert_eq!(x.status, Status::Failed);
-    assert!(
-        x.events
-            .windows(2)
-            .all(|w| w[0].timestamp <= w[1].timestamp),
-        "{:?}",
-        x.events
-            .iter()
-            .map(|e| (&e.timestamp, &e.kind))
-            .collect::<Vec<_>>()
-    );
+    assert_in_time_order(&x);
 }
 
 /// A mocked call in a branch after the failure that stopped the Parallel never happened
