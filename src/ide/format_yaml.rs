@@ -48,13 +48,7 @@ pub fn format_yaml(text: &str, indent: usize) -> Option<String> {
         },
     );
     let out = layout.render();
-    let again = syntax::yaml::parse_as_written(&out);
-    let same_comments = doc
-        .comments
-        .iter()
-        .map(|c| c.text.trim_end())
-        .eq(again.comments.iter().map(|c| c.text.trim_end()));
-    if !acceptable(&again) || !same_comments || !same_tree(root, again.root.as_ref()?) {
+    if !reads_as(&doc, &syntax::yaml::parse_as_written(&out)) {
         return None;
     }
     Some(format!("{bom}{out}"))
@@ -72,11 +66,19 @@ pub fn range_edits(
     range: syntax::TextRange,
 ) -> Vec<(syntax::TextRange, String)> {
     let edits = super::edits_within(text, formatted, range);
-    if edits.is_empty() || same_meaning(text, &apply(text, &edits)) {
+    if edits.is_empty() {
         return edits;
     }
     let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let doc = syntax::yaml::parse_as_written(&text[body_start..]);
+    let keeps_meaning = |edits: &[(syntax::TextRange, String)]| {
+        let edited = apply(text, edits);
+        let edited = edited.strip_prefix('\u{feff}').unwrap_or(&edited);
+        reads_as(&doc, &syntax::yaml::parse_as_written(edited))
+    };
+    if keeps_meaning(&edits) {
+        return edits;
+    }
     let mut around = Vec::new();
     if let Some(root) = doc.root.as_ref() {
         let shifted = syntax::TextRange::new(
@@ -89,7 +91,7 @@ pub fn range_edits(
     for r in around {
         let r = syntax::TextRange::new(r.start + body_start as u32, r.end + body_start as u32);
         let edits = super::edits_within(text, formatted, r);
-        if same_meaning(text, &apply(text, &edits)) {
+        if keeps_meaning(&edits) {
             return edits;
         }
     }
@@ -139,16 +141,14 @@ fn apply(text: &str, edits: &[(syntax::TextRange, String)]) -> String {
 }
 
 /// Whether `b` reads as `a` does: no new errors, the same tree and the same comments.
-fn same_meaning(a: &str, b: &str) -> bool {
-    let a = syntax::yaml::parse_as_written(a.strip_prefix('\u{feff}').unwrap_or(a));
-    let b = syntax::yaml::parse_as_written(b.strip_prefix('\u{feff}').unwrap_or(b));
+fn reads_as(a: &syntax::Document<'_>, b: &syntax::Document<'_>) -> bool {
     let same_comments = a
         .comments
         .iter()
         .map(|c| c.text.trim_end())
         .eq(b.comments.iter().map(|c| c.text.trim_end()));
     match (a.root.as_ref(), b.root.as_ref()) {
-        (Some(x), Some(y)) => acceptable(&b) && same_comments && same_tree(x, y),
+        (Some(x), Some(y)) => acceptable(b) && same_comments && same_tree(x, y),
         _ => false,
     }
 }
