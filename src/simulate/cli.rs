@@ -356,8 +356,6 @@ pub fn options_from_args(
     Ok(opts)
 }
 
-/// One `--mock STATE=JSON` (or `STATE=@FILE`). The state name ends at the first `=`
-/// that a response follows (a state name may hold `=` itself).
 /// The latest start the run takes: a Standard execution may last a year, and every time
 /// it writes must stay within the year 9999 (RFC 3339 has four digits for it).
 const LAST_START_MS: i64 = 253_370_764_800_000; // 9999-01-01T00:00:00Z
@@ -405,28 +403,20 @@ fn check_context(
             Below::Data => {}
             Below::Fields(inner) => check_context(value, inner, &path)?,
             Below::Nothing => {
-                let fits = match name.as_str() {
-                    "RetryCount" | "RedriveCount" | "Index" => value.as_u64().is_some(),
-                    n if n.ends_with("Time") => value
-                        .as_str()
-                        .is_some_and(|t| super::time::parse_rfc3339(t).is_some()),
-                    _ => value.is_string(),
+                let (fits, wanted) = match name.as_str() {
+                    "RetryCount" | "RedriveCount" | "Index" => {
+                        (value.as_u64().is_some(), "a whole number, 0 or more")
+                    }
+                    n if n.ends_with("Time") => (
+                        value
+                            .as_str()
+                            .is_some_and(|t| super::time::parse_rfc3339(t).is_some()),
+                        "an RFC 3339 date-time string such as 2024-01-31T12:00:00Z",
+                    ),
+                    _ => (value.is_string(), "a string"),
                 };
                 if !fits {
-                    let wanted = match name.as_str() {
-                        "RetryCount" | "RedriveCount" | "Index" => {
-                            "a whole number, 0 or more".to_string()
-                        }
-                        n if n.ends_with("Time") => {
-                            "an RFC 3339 date-time string such as 2024-01-31T12:00:00Z".to_string()
-                        }
-                        _ => "a string".to_string(),
-                    };
-                    let mut shown = value.to_string();
-                    if let Some((i, _)) = shown.char_indices().nth(60) {
-                        shown.truncate(i);
-                        shown.push('…');
-                    }
+                    let shown = cut(&value.to_string(), 60);
                     return Err(format!("`{path}` must be {wanted}, not {shown}"));
                 }
             }
@@ -452,6 +442,16 @@ fn decoded_text(bytes: &[u8]) -> Result<String, String> {
     }
 }
 
+/// `text` for a message: its first `chars` characters, then `...` when there is more.
+fn cut(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+/// One `--mock STATE=JSON` (or `STATE=@FILE`). The state name ends at the first `=`
+/// that a response follows (a state name may hold `=` itself).
 fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
     let split = arg.match_indices('=').map(|(i, _)| i).find(|&i| {
         let rest = arg[i + 1..].trim_start();
@@ -459,10 +459,7 @@ fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
     });
     let Some(i) = split else {
         // The argument as given, cut: a long one is no help in the message.
-        let shown = match arg.char_indices().nth(120) {
-            Some((end, _)) => format!("{}...", &arg[..end]),
-            None => arg.to_string(),
-        };
+        let shown = cut(arg, 120);
         let what = if arg.contains('=') {
             "the response after `=` is no JSON object"
         } else {
