@@ -1,6 +1,9 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::expr::intrinsic::is_intrinsic;
-use crate::rules::paths::{jsonpath_states, members_with_siblings, payload_templates};
+use crate::expr::jsonpath::Root;
+use crate::rules::paths::{
+    dollar_paths, jsonpath_states, members_with_siblings, payload_templates,
+};
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::TextRange;
 
@@ -54,33 +57,13 @@ fn reads_variable(text: &str, name: &str) -> bool {
     })
 }
 
-/// The names of the variables `text` mentions (`$name`; not `$.`, `$$` or `$[`, nor a
-/// `$` inside an intrinsic function's quoted text).
-fn variables_read(text: &str) -> impl Iterator<Item = &str> {
-    let quoted = |i: usize| {
-        let bytes = text.as_bytes();
-        let (mut inside, mut k) = (false, 0);
-        while k < i {
-            match bytes[k] {
-                b'\\' => k += 1,
-                b'\'' => inside = !inside,
-                _ => {}
-            }
-            k += 1;
-        }
-        inside
-    };
-    text.match_indices('$')
-        .filter(move |&(i, _)| !quoted(i))
-        .filter_map(|(i, _)| {
-            let rest = &text[i + 1..];
-            let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            rest[..end]
-                .starts_with(|c: char| c.is_alphabetic() || c == '_')
-                .then(|| &rest[..end])
-        })
+/// The names of the variables `text` reads: the roots of the paths it holds (a `$` in
+/// an intrinsic function's quoted text is text).
+fn variables_read(text: &str) -> impl Iterator<Item = String> {
+    dollar_paths(text).into_iter().filter_map(|p| match p.root {
+        Root::Variable(name) => Some(name),
+        _ => None,
+    })
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
@@ -129,7 +112,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 // (ASL605).
                 let unassigned = ctx.variables().is_some_and(|v| {
                     let entry = &v.analysis.entry[state.id.scope][state.id.index];
-                    variables_read(text).any(|name| match v.analysis.index_of(name) {
+                    variables_read(text).any(|name| match v.analysis.index_of(&name) {
                         None => true,
                         Some(i) => entry.as_ref().is_some_and(|e| !e.may.contains(i)),
                     })
