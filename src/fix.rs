@@ -53,6 +53,8 @@ fn select_fixes(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (Vec<Edit>, u
 pub struct Pass {
     pub before: String,
     pub edits: Vec<Edit>,
+    /// The fixes these edits make (identical fixes of several findings count once).
+    pub fixes: usize,
 }
 
 #[derive(Debug)]
@@ -118,6 +120,16 @@ pub fn fix_text(
         if n == 0 || next == current {
             break;
         }
+        // Fixes that undo each other (one rule's fix makes the finding another rule's
+        // fix reverts) bring back a text already seen: the passes since then fixed
+        // nothing, so they are dropped and fixing stops at that text.
+        if let Some(k) = passes.iter().position(|p: &Pass| p.before == next) {
+            passes.truncate(k + 1);
+            current = passes.pop().map_or(current, |p| p.before);
+            applied = passes.iter().map(|p| p.fixes).sum();
+            diags = lint(&current);
+            break;
+        }
         readable = readable_as(&next);
         if !readable {
             break;
@@ -126,6 +138,7 @@ pub fn fix_text(
         passes.push(Pass {
             before: std::mem::replace(&mut current, next),
             edits,
+            fixes,
         });
         diags = lint(&current);
     }
@@ -331,6 +344,48 @@ mod tests {
         assert_eq!(out.applied, 2);
         assert_eq!(out.passes.len(), 2);
         assert!(out.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn fixes_that_undo_each_other_fix_nothing() {
+        // `x` becomes `y` and `y` becomes `x`: two rules at odds (ASL411 once offered a
+        // partition change that made a region mismatch, whose fix changed it back).
+        let toggle = |t: &str| -> Vec<Diagnostic> {
+            t.find(['x', 'y'])
+                .map(|i| {
+                    let to = if &t[i..=i] == "x" { "y" } else { "x" };
+                    vec![diag_with(fix(
+                        i as u32,
+                        i as u32 + 1,
+                        to,
+                        Applicability::Safe,
+                    ))]
+                })
+                .unwrap_or_default()
+        };
+        let out = fix_text("axb", None, toggle("axb"), false, &toggle);
+        assert_eq!(
+            (out.text.as_str(), out.applied, out.passes.len()),
+            ("axb", 0, 0)
+        );
+        assert_eq!(out.diagnostics.len(), 1);
+        // A fix that holds, then a pair at odds: the first one counts, the rest is undone.
+        let lint = |t: &str| -> Vec<Diagnostic> {
+            if let Some(i) = t.find('z') {
+                return vec![diag_with(fix(
+                    i as u32,
+                    i as u32 + 1,
+                    "x",
+                    Applicability::Safe,
+                ))];
+            }
+            toggle(t)
+        };
+        let out = fix_text("azb", None, lint("azb"), false, &lint);
+        assert_eq!(
+            (out.text.as_str(), out.applied, out.passes.len()),
+            ("axb", 1, 1)
+        );
     }
 
     #[test]

@@ -8,7 +8,8 @@ declare_rule! {
     /// Reports an ARN in the wrong partition: one whose region belongs to another
     /// partition, or one outside the partition most ARNs of the state machine name. It
     /// checks every ARN written in the state machine (a Task's `Resource`, a function,
-    /// queue, topic or role ARN in `Parameters`, `Arguments` or `Credentials`, ...):
+    /// queue, topic or role ARN in `Parameters`, `Arguments` or `Credentials`, ...; not
+    /// one quoted in a `Comment`):
     /// - an ARN whose region lies in another partition than the one it names:
     ///   `arn:aws:lambda:cn-north-1:...` (China regions are in `aws-cn`, GovCloud regions
     ///   in `aws-us-gov`, ...);
@@ -49,7 +50,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// Writes the partition of the ARN's region, or the partition of the other ARNs
-    /// (unsafe: it changes which resource is named). In templates meant for several
+    /// when the ARN has no region or one in that partition (unsafe: it changes which
+    /// resource is named). An ARN whose region is in its own partition gets no fix: its
+    /// region must change too. In templates meant for several
     /// partitions, `${AWS::Partition}` (with `Fn::Sub` or `DefinitionSubstitutions`)
     /// keeps every ARN right.
     pub static RULE = {
@@ -57,7 +60,7 @@ declare_rule! {
         name: "partition-mismatch",
         severity: Warning,
         aws_code: None,
-        fix: Always,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -66,6 +69,8 @@ declare_rule! {
 struct Found<'n, 's> {
     node: &'n Node<'s>,
     partition: &'n str,
+    /// The partition of the ARN's region (`None` for an ARN without a region).
+    region_partition: Option<&'static str>,
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
@@ -74,7 +79,14 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let mut stack: Vec<&Node<'_>> = vec![machine.root];
     while let Some(node) = stack.pop() {
         match &node.value {
-            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+            // A `Comment` is prose: an ARN quoted there names nothing the state calls.
+            Value::Object(members) => stack.extend(
+                members
+                    .iter()
+                    .rev()
+                    .filter(|m| m.key != "Comment")
+                    .map(|m| &m.value),
+            ),
             Value::Array(items) => stack.extend(items.iter().rev()),
             Value::String(s) if s.starts_with("arn:") => {
                 let Some(arn) = parse_arn(s) else { continue };
@@ -101,9 +113,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             expected,
                         ));
                     }
-                    _ => consistent.push(Found {
+                    region => consistent.push(Found {
                         node,
                         partition: arn.partition,
+                        region_partition: region,
                     }),
                 }
             }
@@ -139,16 +152,25 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 if others == 1 { "is" } else { "are" },
             ),
         );
-        d.help = Some(
+        d.help = Some(if f.region_partition.is_none_or(|p| p == main) {
             "use one partition throughout, or ${AWS::Partition} in templates deployed to several"
-                .into(),
-        );
-        d.fixes.push(Fix::replace(
-            format!("Use partition {main}"),
-            Applicability::Unsafe,
-            range,
-            main,
-        ));
+                .into()
+        } else {
+            format!(
+                "its region is in {} too: name a resource in a region of {main}, or use one partition throughout",
+                f.partition
+            )
+        });
+        // An ARN whose region lies in its own partition (`arn:aws-cn:...:cn-north-1:...`)
+        // needs another region too: the partition alone is not changed.
+        if f.region_partition.is_none_or(|p| p == main) {
+            d.fixes.push(Fix::replace(
+                format!("Use partition {main}"),
+                Applicability::Unsafe,
+                range,
+                main,
+            ));
+        }
     }
 }
 
