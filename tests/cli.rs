@@ -1331,3 +1331,20 @@ fn files_outside_the_project_are_not_read() {
         (0, "All checks passed (2 files).\n")
     );
 }
+
+#[test]
+fn json5_files_may_use_json5() {
+    // Comments and trailing commas are a `*.json5` file's format; in `*.json` they are
+    // ASL003 errors (Step Functions takes strict JSON). Other findings stay.
+    let t = TempDir::new();
+    let text = "{\n  // the ticket workflow\n  \"StartAt\": \"Open\",\n  \"States\": {\"Open\": {\"Type\": \"Pass\", \"Next\": \"Gone\",},},\n}\n";
+    let five = t.write("ticket.asl.json5", text);
+    let plain = t.write("ticket.asl.json", text);
+    let (exit, items) = json_check(&[s(&five)]);
+    assert_eq!((exit, codes(&items)), (1, vec!["ASL201"]));
+    let (exit, items) = json_check(&[s(&plain)]);
+    assert_eq!(
+        (exit, codes(&items)),
+        (1, vec!["ASL003", "ASL201", "ASL003", "ASL003", "ASL003"])
+    );
+}

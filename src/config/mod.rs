@@ -368,6 +368,14 @@ impl Config {
                 ignore.extend(codes.iter().cloned());
             }
         }
+        // A `*.json5` file is JSON5 by name: its comments and trailing commas are its
+        // format, not slips (ASL003); it is turned into JSON before it is deployed.
+        if file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json5"))
+        {
+            ignore.push("ASL003".into());
+        }
         let env = Environment {
             placeholders: self.placeholders,
             values: self.values.clone(),
