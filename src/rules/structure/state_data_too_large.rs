@@ -15,8 +15,8 @@ declare_rule! {
     /// ## Why is this bad?
     /// A state's input and output, each variable, and all that one `Assign` sets are
     /// limited to 256 KiB. The definition (up to 1 MB) deploys, and every execution
-    /// that reaches the state fails with `States.DataLimitExceeded`, which no retrier or
-    /// catcher handles.
+    /// that reaches the state fails with `States.DataLimitExceeded`; retrying does not
+    /// help, the data is in the definition.
     /// (`asl-lint simulate` runs such a definition anyway, to show the failure.)
     ///
     /// ## Example
