@@ -800,7 +800,8 @@ fn explicit_files_of_any_extension_are_linted() {
     assert_eq!(per_file(&json), ["ASL201", "ASL205"]);
     // Content starting with `{` is read as JSON whatever the extension.
     assert_eq!(per_file(&txt), ["ASL201", "ASL205"]);
-    assert_eq!(per_file(&json5), ["ASL100", "ASL003", "ASL003"]);
+    // JSON5 by name: its comment and trailing comma are no ASL003 there.
+    assert_eq!(per_file(&json5), ["ASL100"]);
 }
 
 #[test]

@@ -1406,6 +1406,11 @@ pub fn lint_terraform(
             at,
             "this string is never closed: Terraform expects a closing `\"` on its line".to_string(),
         ));
+    } else if let Some((at, message)) = terraform::unbalanced(text)
+        && enabled("ASL001")
+    {
+        // Brackets are judged only where strings are closed: an open string hides them.
+        out.push(report("ASL001", at, message));
     }
     for machine in terraform::find(text) {
         // ASL803 for a definition of this machine that is not read, at `range`.

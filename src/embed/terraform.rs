@@ -201,6 +201,8 @@ enum Kind {
     Number,
     Punct(u8),
     Newline,
+    /// A `/*` comment without its `*/`: it runs to the end of the text.
+    OpenComment,
 }
 
 impl Kind {
@@ -256,10 +258,16 @@ fn lex(text: &str) -> Vec<Token> {
                 i = line_end(b, i);
                 continue;
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i = find_from(text, i + 2, "*/").map_or(b.len(), |e| e + 2);
-                continue;
-            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match find_from(text, i + 2, "*/") {
+                Some(e) => {
+                    i = e + 2;
+                    continue;
+                }
+                None => {
+                    i = b.len();
+                    Kind::OpenComment
+                }
+            },
             b'"' => {
                 let (end, interpolated) = quoted_end(b, i);
                 i = end;
@@ -484,6 +492,75 @@ pub fn unclosed_string(text: &str) -> Option<TextRange> {
                 && (t.end - t.start < 2 || text.as_bytes()[t.end - 1] != b'"')
         })
         .map(|t| TextRange::from_usize(t.start, t.start + 1))
+}
+
+/// The first bracket that Terraform cannot pair (a `}`, `]` or `)` that closes nothing
+/// or the wrong bracket, else the innermost `{`, `[` or `(` never closed), or a `/*`
+/// comment never closed: its range and a message. Brackets in strings, heredocs and
+/// comments do not count.
+pub fn unbalanced(text: &str) -> Option<(TextRange, String)> {
+    let mut open: Vec<(u8, TextRange)> = Vec::new();
+    for t in lex(text) {
+        match t.kind {
+            Kind::OpenComment => {
+                return Some((
+                    TextRange::from_usize(t.start, t.start + 2),
+                    "this comment is never closed: Terraform expects `*/` after it".to_string(),
+                ));
+            }
+            // A heredoc never closed runs to the end (reported on its own): what it
+            // leaves open is its doing.
+            Kind::Heredoc { body } if body.1 >= text.len() => return None,
+            Kind::Punct(c @ (b'{' | b'[' | b'(')) => open.push((c, t.range())),
+            Kind::Punct(c @ (b'}' | b']' | b')')) => {
+                let opener = match c {
+                    b'}' => b'{',
+                    b']' => b'[',
+                    _ => b'(',
+                };
+                match open.pop() {
+                    Some((o, _)) if o == opener => {}
+                    Some((o, _)) => {
+                        return Some((
+                            t.range(),
+                            format!(
+                                "this `{}` does not close the `{}` before it: Terraform expects `{}`",
+                                c as char,
+                                o as char,
+                                closer(o) as char
+                            ),
+                        ));
+                    }
+                    None => {
+                        return Some((
+                            t.range(),
+                            format!("this `{}` closes nothing: Terraform refuses it", c as char),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    open.pop().map(|(o, range)| {
+        (
+            range,
+            format!(
+                "this `{}` is never closed: Terraform expects a `{}` for it",
+                o as char,
+                closer(o) as char
+            ),
+        )
+    })
+}
+
+/// The bracket that closes `open`.
+fn closer(open: u8) -> u8 {
+    match open {
+        b'{' => b'}',
+        b'[' => b']',
+        _ => b')',
+    }
 }
 
 /// When the heredoc whose body is `body` has no closing line (its body runs to the end
@@ -1223,6 +1300,50 @@ resource "aws_sfn_state_machine" "other" {
         // Closed strings, with escapes and interpolations that hold quotes: none.
         let closed = "x = \"a \\\" b\"\ny = \"${jsonencode({k = \"v\"})}\"\n# \" in a comment\n";
         assert_eq!(unclosed_string(closed), None);
+    }
+
+    #[test]
+    fn unpaired_brackets_and_open_comments_are_found() {
+        fn at(text: &str) -> Option<(&str, String)> {
+            unbalanced(text).map(|(r, m)| (&text[r.as_usize()], m))
+        }
+        let ok = "locals {\n  a = \"x { y\"\n  b = [for i in [1, 2] : i]\n  c = \"${jsonencode({a = 1})}\"\n  d = <<-T\n  ( [ {\n  T\n}\n# (\n// [\n/* { */\n";
+        assert_eq!(at(ok), None);
+        let open = "resource \"aws_sfn_state_machine\" \"m\" {\n  definition = jsonencode({StartAt = \"A\"\n";
+        assert_eq!(
+            at(open),
+            Some((
+                "{",
+                "this `{` is never closed: Terraform expects a `}` for it".to_string()
+            ))
+        );
+        assert_eq!(
+            unbalanced(open).unwrap().0.start as usize,
+            open.rfind('{').unwrap()
+        );
+        assert_eq!(
+            at("a = [1, 2)\n"),
+            Some((
+                ")",
+                "this `)` does not close the `[` before it: Terraform expects `]`".to_string()
+            ))
+        );
+        assert_eq!(
+            at("x {}\n}\n"),
+            Some((
+                "}",
+                "this `}` closes nothing: Terraform refuses it".to_string()
+            ))
+        );
+        assert_eq!(
+            at("x {}\n/* never closed {\n"),
+            Some((
+                "/*",
+                "this comment is never closed: Terraform expects `*/` after it".to_string()
+            ))
+        );
+        // An open heredoc is reported on its own (`unclosed_heredoc`).
+        assert_eq!(at("x {\n  d = <<EOF\n{\n"), None);
     }
 
     #[test]
