@@ -77,3 +77,29 @@ fn rule_table_is_generated_from_the_catalogue() {
         differing.join(", ")
     );
 }
+
+/// Every rule folder under src/rules/ is named in README's layout.
+#[test]
+fn layout_names_every_rule_folder() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("src/rules/"))
+        .expect("README.md's layout has a src/rules/ line");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root.join("src/rules")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            let name = format!("{}/", entry.file_name().to_string_lossy());
+            if !line.split_whitespace().any(|w| w == name) {
+                missing.push(name);
+            }
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "README.md's layout does not name {missing:?}: {line}"
+    );
+}
