@@ -32,3 +32,29 @@ fn vscode_extension_starts_in_a_project_of_default_templates() {
         );
     }
 }
+
+/// The JSON Schema is contributed for `*.asl.json` files kept in VS Code's JSON mode,
+/// and on purpose not for the extension's own `asl` language: VS Code's JSON server
+/// would then report every syntax error, comment and trailing comma (ASL001, ASL003)
+/// and every shape error (ASL1xx, checked against the same schema) a second time.
+#[test]
+fn vscode_extension_keeps_one_set_of_diagnostics_for_asl_files() {
+    let manifest = vscode_manifest();
+    let contributes = &manifest["contributes"];
+    assert!(
+        contributes.get("jsonLanguageParticipants").is_none(),
+        "an `asl` JSON language participant doubles asl-lint's diagnostics"
+    );
+    let validation = contributes["jsonValidation"].as_array().unwrap();
+    assert!(
+        validation
+            .iter()
+            .any(|v| v["url"] == "./schemas/asl.schema.json"
+                && v["fileMatch"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|m| m == "*.asl.json")),
+        "{validation:?}"
+    );
+}
