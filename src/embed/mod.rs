@@ -997,117 +997,134 @@ pub fn lint_template_with_references(
                 unresolved_in_tree(text, node, &subs, env, options, filling, &mut out);
                 directives.extend(suppress::from_comment_fields(text, node, &|r| r));
             }
-            Body::Text(node) => match template::flatten(text, node, &subs) {
-                // The whole definition is a value given at deploy time (`!Sub "${Def}"`
-                // with a parameter `Def`): nothing to read here.
-                Ok(embedded) if template::is_whole_placeholder(embedded.text.trim()) => {
-                    if enabled("ASL803") {
-                        let reason = format!(
-                            "`{}`, a value only given at deploy time",
-                            embedded.text.trim()
-                        );
-                        out.push(unreadable(def, node, &reason));
-                    }
+            Body::Text(node) => {
+                // CloudFormation types `Definition` as an object (SAM as a map): text
+                // there, written out or built by `Fn::Sub`/`Fn::Join`, fails the
+                // deployment. The text is still read below, so that the definition's
+                // own problems show too.
+                let text_as_object = def.property.key == "Definition" && enabled("ASL808");
+                if text_as_object {
+                    out.push(definition_given_as_text(def, node));
                 }
-                Ok(embedded) => {
-                    let inner = &embedded.text;
-                    let kind = syntax::detect_kind(None, inner);
-                    // Step Functions reads a DefinitionString as JSON; YAML text (or JSON
-                    // after a `#` comment) is refused. It is still read as YAML here, so
-                    // that its other problems show too.
-                    // (Not when the text starts with a value known at deploy time: the
-                    // whole definition, or its first part, passed in as a parameter.)
-                    if kind == SourceKind::Yaml
-                        && def.property.key == "DefinitionString"
-                        && enabled("ASL808")
-                        && !inner.trim_start().starts_with("${")
-                        && embedded
-                            .map
-                            .style_at((inner.len() - inner.trim_start().len()) as u32)
-                            != Style::Synthetic
-                        && let Some(at) = inner.find(|c: char| !c.is_whitespace())
-                    {
-                        let first = crate::rules::char_at(inner, at as u32);
-                        let mut d = report(
-                            "ASL808",
-                            embedded.map.range(first),
-                            if inner[at..].starts_with('#') {
-                                format!(
-                                    "the DefinitionString of `{}` starts with a `#` comment: Step Functions reads it as JSON, which has no comments, and refuses it",
-                                    def.name
-                                )
-                            } else {
-                                format!(
-                                    "the DefinitionString of `{}` holds YAML: Step Functions reads it as JSON and refuses it",
-                                    def.name
-                                )
-                            },
-                        );
-                        d.help = Some(
+                match template::flatten(text, node, &subs) {
+                    // The whole definition is a value given at deploy time (`!Sub "${Def}"`
+                    // with a parameter `Def`): nothing to read here (and nothing more to say
+                    // when it is a `Definition`, which cannot take text at all).
+                    Ok(embedded) if template::is_whole_placeholder(embedded.text.trim()) => {
+                        if enabled("ASL803") && !text_as_object {
+                            let reason = format!(
+                                "`{}`, a value only given at deploy time",
+                                embedded.text.trim()
+                            );
+                            out.push(unreadable(def, node, &reason));
+                        }
+                    }
+                    Ok(embedded) => {
+                        let inner = &embedded.text;
+                        let kind = syntax::detect_kind(None, inner);
+                        // Step Functions reads a DefinitionString as JSON; YAML text (or JSON
+                        // after a `#` comment) is refused. It is still read as YAML here, so
+                        // that its other problems show too.
+                        // (Not when the text starts with a value known at deploy time: the
+                        // whole definition, or its first part, passed in as a parameter.)
+                        if kind == SourceKind::Yaml
+                            && def.property.key == "DefinitionString"
+                            && enabled("ASL808")
+                            && !inner.trim_start().starts_with("${")
+                            && embedded
+                                .map
+                                .style_at((inner.len() - inner.trim_start().len()) as u32)
+                                != Style::Synthetic
+                            && let Some(at) = inner.find(|c: char| !c.is_whitespace())
+                        {
+                            let first = crate::rules::char_at(inner, at as u32);
+                            let mut d = report(
+                                "ASL808",
+                                embedded.map.range(first),
+                                if inner[at..].starts_with('#') {
+                                    format!(
+                                        "the DefinitionString of `{}` starts with a `#` comment: Step Functions reads it as JSON, which has no comments, and refuses it",
+                                        def.name
+                                    )
+                                } else {
+                                    format!(
+                                        "the DefinitionString of `{}` holds YAML: Step Functions reads it as JSON and refuses it",
+                                        def.name
+                                    )
+                                },
+                            );
+                            d.help = Some(
                             "write the definition as JSON, or give it as an object under `Definition`"
                                 .to_string(),
                         );
-                        out.push(d);
-                    }
-                    let inner_doc = syntax::parse(inner, kind);
-                    let mut inner_out = match inner_doc.root.as_ref() {
-                        Some(root) if env.placeholders == PlaceholderMode::Unknown => {
-                            let mut resolved = root.clone();
-                            resolve_tree(&mut resolved, &Substitutions::new(), env.placeholders);
-                            let doc = Document {
-                                kind,
-                                root: Some(resolved),
-                                errors: inner_doc.errors.clone(),
-                                comments: Vec::new(),
-                            };
-                            lint_document_as(inner, &doc, options, def.workflow)
+                            out.push(d);
                         }
-                        _ => lint_document_as(inner, &inner_doc, options, def.workflow),
-                    };
-                    // Text that CloudFormation passes on as it is, not YAML it reads
-                    // (YAML here is ASL808).
-                    drop_yaml_1_1_readings(&mut inner_out);
-                    if env.placeholders == PlaceholderMode::Unknown && enabled("ASL801") {
-                        let mut seen = HashSet::new();
-                        for (range, name) in template::placeholder_tokens(inner) {
-                            // Known but computed: a DefinitionSubstitutions key or an
-                            // `Fn::Sub` variable whose value is an intrinsic, or an
-                            // intrinsic part of an `Fn::Join`.
-                            let computed = subs.contains_key(name.trim())
-                                || embedded.computed.iter().any(|c| c == name.trim())
-                                || embedded.map.style_at(range.start as u32) == Style::Synthetic;
-                            if !computed && seen.insert(name) {
-                                let token = &inner[range.clone()];
-                                let range = TextRange::from_usize(range.start, range.end);
-                                inner_out.push(unresolved(&range, token, filling));
+                        let inner_doc = syntax::parse(inner, kind);
+                        let mut inner_out = match inner_doc.root.as_ref() {
+                            Some(root) if env.placeholders == PlaceholderMode::Unknown => {
+                                let mut resolved = root.clone();
+                                resolve_tree(
+                                    &mut resolved,
+                                    &Substitutions::new(),
+                                    env.placeholders,
+                                );
+                                let doc = Document {
+                                    kind,
+                                    root: Some(resolved),
+                                    errors: inner_doc.errors.clone(),
+                                    comments: Vec::new(),
+                                };
+                                lint_document_as(inner, &doc, options, def.workflow)
+                            }
+                            _ => lint_document_as(inner, &inner_doc, options, def.workflow),
+                        };
+                        // Text that CloudFormation passes on as it is, not YAML it reads
+                        // (YAML here is ASL808).
+                        drop_yaml_1_1_readings(&mut inner_out);
+                        if env.placeholders == PlaceholderMode::Unknown && enabled("ASL801") {
+                            let mut seen = HashSet::new();
+                            for (range, name) in template::placeholder_tokens(inner) {
+                                // Known but computed: a DefinitionSubstitutions key or an
+                                // `Fn::Sub` variable whose value is an intrinsic, or an
+                                // intrinsic part of an `Fn::Join`.
+                                let computed = subs.contains_key(name.trim())
+                                    || embedded.computed.iter().any(|c| c == name.trim())
+                                    || embedded.map.style_at(range.start as u32)
+                                        == Style::Synthetic;
+                                if !computed && seen.insert(name) {
+                                    let token = &inner[range.clone()];
+                                    let range = TextRange::from_usize(range.start, range.end);
+                                    inner_out.push(unresolved(&range, token, filling));
+                                }
                             }
                         }
-                    }
-                    // Fixes are placed by the tree the reader recovered: in a definition
-                    // that does not read, that tree may not be what the author meant
-                    // (as for a file, see `fix::reads`).
-                    if !crate::fix::reads_without(&inner_doc.errors) {
-                        for d in &mut inner_out {
-                            d.fixes.clear();
+                        // Fixes are placed by the tree the reader recovered: in a definition
+                        // that does not read, that tree may not be what the author meant
+                        // (as for a file, see `fix::reads`).
+                        if !crate::fix::reads_without(&inner_doc.errors) {
+                            for d in &mut inner_out {
+                                d.fixes.clear();
+                            }
                         }
-                    }
-                    let map = &embedded.map;
-                    let map_range = |r: TextRange| map.range(r);
-                    if let Some(root) = inner_doc.root.as_ref() {
-                        directives.extend(suppress::from_comment_fields(inner, root, &map_range));
-                    }
-                    out.extend(inner_out.into_iter().map(|d| {
-                        let mut d = map_diagnostic(d, map, inner, text);
-                        // An empty string maps nowhere: the finding is the value's.
-                        if inner.is_empty() {
-                            d.range = node.range;
+                        let map = &embedded.map;
+                        let map_range = |r: TextRange| map.range(r);
+                        if let Some(root) = inner_doc.root.as_ref() {
+                            directives
+                                .extend(suppress::from_comment_fields(inner, root, &map_range));
                         }
-                        d
-                    }));
+                        out.extend(inner_out.into_iter().map(|d| {
+                            let mut d = map_diagnostic(d, map, inner, text);
+                            // An empty string maps nowhere: the finding is the value's.
+                            if inner.is_empty() {
+                                d.range = node.range;
+                            }
+                            d
+                        }));
+                    }
+                    Err(reason) if enabled("ASL803") => out.push(unreadable(def, node, &reason)),
+                    Err(_) => {}
                 }
-                Err(reason) if enabled("ASL803") => out.push(unreadable(def, node, &reason)),
-                Err(_) => {}
-            },
+            }
             Body::File { uri, node } => {
                 if let Some(dir) = &env.base_dir {
                     let subject = format!("{} of `{}`", def.property.key, def.name);
@@ -1578,6 +1595,28 @@ fn unresolved(range: &TextRange, token: &str, filling: Filling) -> Diagnostic {
 /// A CloudFormation pseudo parameter (`AWS::Region`), which an `Fn::Sub` always fills.
 fn is_pseudo_parameter(name: &str) -> bool {
     references::PSEUDO.contains(&name)
+}
+
+/// ASL808 on a `Definition` given as text: a string, or an `Fn::Sub`/`Fn::Join`
+/// that makes one.
+fn definition_given_as_text(def: &Definition<'_, '_>, node: &Node<'_>) -> Diagnostic {
+    let what = match template::intrinsic(node) {
+        Some((name, _)) => format!("an `Fn::{name}`, which makes a string"),
+        None => "a string".to_string(),
+    };
+    let mut d = report(
+        "ASL808",
+        node.range,
+        format!(
+            "the Definition of `{}` is {what}: CloudFormation takes an object, the definition itself",
+            def.name
+        ),
+    );
+    d.help = Some(
+        "give the JSON text as `DefinitionString` instead, or write the definition as an object under `Definition`"
+            .to_string(),
+    );
+    d
 }
 
 fn unreadable(def: &Definition<'_, '_>, node: &Node<'_>, reason: &str) -> Diagnostic {

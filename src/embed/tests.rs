@@ -959,6 +959,75 @@ fn a_definition_string_that_is_not_json_text_is_an_error() {
     );
 }
 
+/// CloudFormation types `Definition` as an object (SAM as a map): JSON text there, or
+/// an intrinsic that makes text, fails the deployment. The text is still read, so its
+/// own problems (here a `Next` to no state) show too; a value given whole at deploy
+/// time is ASL808 alone.
+#[test]
+fn a_definition_given_as_text_is_an_error() {
+    let text = r#"Parameters:
+  Def: {Type: String}
+Resources:
+  M:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition: '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}'
+  N:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: !Sub '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}'
+  O:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition: !Sub "${Def}"
+"#;
+    let found = lint_yaml(text);
+    assert_eq!(
+        found,
+        vec![
+            triple(
+                "ASL808",
+                "error",
+                r#"'{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}'"#
+            ),
+            triple("ASL201", "error", r#""B""#),
+            triple(
+                "ASL808",
+                "error",
+                r#"!Sub '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}'"#
+            ),
+            triple("ASL808", "error", r#"!Sub "${Def}""#),
+        ]
+    );
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    assert_eq!(
+        out[0].message,
+        "the Definition of `M` is a string: CloudFormation takes an object, the definition itself"
+    );
+    assert_eq!(
+        out[2].message,
+        "the Definition of `N` is an `Fn::Sub`, which makes a string: CloudFormation takes an object, the definition itself"
+    );
+    assert!(out[0].help.as_deref().unwrap().contains("DefinitionString"));
+    // In a JSON template too; a DefinitionString holding the same text is right.
+    let json = r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+  "Definition": "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}"}}}}"#;
+    assert_eq!(
+        lint_json(json)
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect::<Vec<_>>(),
+        ["ASL808"]
+    );
+    let right = json.replace("\"Definition\"", "\"DefinitionString\"");
+    assert_eq!(lint_json(&right), vec![]);
+}
+
 /// The code and the text at each finding of a Terraform file.
 fn terraform_findings(tf: &str) -> Vec<(&'static str, &str)> {
     let (found, _) =

@@ -2,6 +2,11 @@
 -- the server's diagnostics. Exits 0 when the expected diagnostic arrives, 1 otherwise.
 -- Environment: ASL_LINT (the executable), ASL_FILE (the file to open), ASL_PLUGIN (editors/nvim).
 vim.opt.runtimepath:prepend(os.getenv('ASL_PLUGIN'))
+vim.o.hidden = true
+-- A template open before setup runs (a lazily loaded plugin, a deferred setup): setup
+-- attaches it as the autocommand would have.
+vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('ASL_TEMPLATE')))
+local template = vim.api.nvim_get_current_buf()
 -- The settings reach the server: ASL201 becomes a warning.
 require('asl_lint').setup({
   cmd = { os.getenv('ASL_LINT'), 'server' },
@@ -60,6 +65,20 @@ end
 out('main.tf filetype: ' .. vim.bo[tf].filetype)
 -- and ASL205 for the unreachable Ship: nothing else (the HCL is not read as JSON).
 tf_ok = tf_ok and #vim.diagnostic.get(tf) == 2
+
+-- The template opened before setup: the typo in its inline Definition.
+local template_arrived = vim.wait(15000, function()
+  return #vim.diagnostic.get(template) > 0
+end, 50)
+local template_ok = false
+for _, d in ipairs(vim.diagnostic.get(template)) do
+  local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+  out(string.format('template.yaml %d:%d-%d:%d %s', d.lnum + 1, d.col + 1, d.end_lnum + 1, d.end_col + 1, code))
+  if code == 'ASL201' and d.lnum == 7 and d.col == 36 and d.end_col == 41 then
+    template_ok = true
+  end
+end
+template_ok = template_arrived and template_ok
 
 -- Fix all: the string "10" becomes the number the Wait state needs.
 vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('ASL_FIXABLE')))
@@ -130,6 +149,9 @@ elseif not ok then
   out('FAIL: expected ASL201 (a warning, from the settings) at 4:39-4:46')
 elseif not tf_arrived or not tf_ok then
   out('FAIL: expected ASL201 at 8:39-8:46 and ASL205 in main.tf, nothing else')
+  ok = false
+elseif not template_ok then
+  out('FAIL: expected ASL201 at 8:37-8:42 in template.yaml, open before setup')
   ok = false
 elseif not fix_ok then
   out('FAIL: fix all should have applied one fix ("Seconds": 10)')

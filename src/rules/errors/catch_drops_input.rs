@@ -6,8 +6,9 @@ use crate::syntax::edit;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a catcher that passes on only the error output while its `Next` state
-    /// reads a field of its input other than `Error` and `Cause`.
+    /// Reports a catcher that passes on only the error output (no `ResultPath` in
+    /// JSONPath, no `Output` in JSONata) while its `Next` state reads a field of its
+    /// input other than `Error` and `Cause`.
     ///
     /// In JSONPath, a catcher passes on only the error output unless its `ResultPath`
     /// (other than `"$"`) keeps the input; the read that counts is the first path the

@@ -5,7 +5,10 @@ use crate::syntax::edit::remove_element;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a retrier setting that has no effect:
+    /// Reports a retrier setting that has no effect: a `MaxDelaySeconds` below
+    /// `IntervalSeconds`, a `BackoffRate` with `"MaxAttempts": 1`, or `"MaxAttempts":
+    /// 0` on the last retrier (but for a Lambda task's "do not retry" of the Lambda
+    /// errors). In detail:
     /// - a `MaxDelaySeconds` below `IntervalSeconds`: every wait is cut to
     ///   `MaxDelaySeconds`, so the interval written is never waited;
     /// - a `BackoffRate` on a retrier with `"MaxAttempts": 1`: the rate applies from the

@@ -19,12 +19,12 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "Retry": [{"ErrorEquals": ["States.TimeOut"]}], "End": true}}}
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "TimeoutSeconds": 60, "Retry": [{"ErrorEquals": ["States.TimeOut"]}], "End": true}}}
     /// ```
     ///
     /// Use instead:
     /// ```json
-    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "Retry": [{"ErrorEquals": ["States.Timeout"]}], "End": true}}}
+    /// {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "TimeoutSeconds": 60, "Retry": [{"ErrorEquals": ["States.Timeout"]}], "End": true}}}
     /// ```
     ///
     /// ## Fix

@@ -5,7 +5,11 @@ use crate::rules::{LintContext, Sink, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Reports error names in the `ErrorEquals` of a retrier or catcher that can never
-    /// match there:
+    /// match there: `States.Runtime` anywhere, names Step Functions never raises
+    /// (`States.NoChoiceMatched`, `States.BranchFailed`, ...),
+    /// `States.QueryEvaluationError` on a JSONPath Task, and `States.Timeout` or
+    /// `States.HeartbeatTimeout` on a Task without the `TimeoutSeconds` or
+    /// `HeartbeatSeconds` that raises it. In detail:
     /// - `States.Runtime`, anywhere;
     /// - the names the specification gives failures that Step Functions reports as
     ///   `States.Runtime` (`States.NoChoiceMatched`, `States.IntrinsicFailure`,

@@ -3,8 +3,8 @@ use crate::rules::{LintContext, Sink, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Reports a state name used in two different scopes, e.g. at the top level and
-    /// inside a Parallel branch or Map processor. (Two states of one name in the same
-    /// `States` object are duplicate keys, ASL002.)
+    /// inside a Parallel branch or Map processor (two states of one name in the same
+    /// `States` object are duplicate keys, ASL002).
     ///
     /// ## Why is this bad?
     /// State names must be unique across the whole state machine, nested scopes

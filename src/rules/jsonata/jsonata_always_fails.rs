@@ -7,13 +7,13 @@ declare_rule! {
     /// Reports a part of a JSONata expression that fails every time it is evaluated,
     /// whatever the state's input: a function called with literal arguments it cannot
     /// take (`$number('12 kg')`, `$toMillis('01/09/2025')`, `$substring(1, 'x')`,
-    /// `$parse('{x')`, `$decodeUrl('%')`, `$sqrt(-1)`),
-    /// or an operator on literals of the wrong type (`1 + 'a'`, `'a' < 1`). The part is
-    /// found by evaluating it: only parts that read nothing (no `$states`, no variable, no
-    /// field of the context) and that run where the expression itself runs (not inside
-    /// a path step, a filter or a sort, whose context is an item). `$error` and `$assert`,
-    /// which fail on purpose, are not reported; nor is a part whose call has the wrong
-    /// number of arguments (ASL603 reports it).
+    /// `$parse('{x')`, `$decodeUrl('%')`, `$sqrt(-1)`), or an operator on literals of
+    /// the wrong type (`1 + 'a'`, `'a' < 1`); `$error` and `$assert`, which fail on
+    /// purpose, are let be. The part is found by evaluating it: only parts that read
+    /// nothing (no `$states`, no variable, no field of the context) and that run where
+    /// the expression itself runs (not inside a path step, a filter or a sort, whose
+    /// context is an item). A part whose call has the wrong number of arguments is left
+    /// to ASL603.
     ///
     /// ## Why is this bad?
     /// Step Functions deploys the definition and then fails the state with

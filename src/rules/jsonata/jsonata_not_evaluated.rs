@@ -6,19 +6,19 @@ use crate::syntax::{Node, TextRange, string_source_offset};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a string in a JSONata state that was meant as a JSONata expression but
-    /// is not one, so Step Functions takes it as plain text: `{% ... %}` with spaces
-    /// before `{%` or after `%}`, a `{%` without its closing `%}` (or the reverse), and
-    /// a `{% ... %}` written inside a longer string (`"Case {% $states.input.id %}
-    /// opened"`; only when each `{% %}` in it parses as JSONata and one reads something,
-    /// so that the tags of another template language, `{% if x %}`, stay text). The
-    /// strings checked are the values of the fields that take
-    /// expressions (`Arguments`, `Output`, `Assign`, `Items`, `ItemSelector`, a Choice
-    /// rule's `Condition`, Wait `Seconds`/`Timestamp`, Fail `Error`/`Cause`, the number
-    /// fields, ...), and of the `Output` and `Assign` of catchers and Choice rules.
-    /// In a JSONPath state, a whole `{% ... %}` expression in `Parameters`,
-    /// `ResultSelector`, `ItemSelector`, `Result` or `Assign` is reported too: only
-    /// JSONata states evaluate them.
+    /// Reports a string meant as a JSONata expression that Step Functions takes as
+    /// plain text: in a JSONata state, `{% ... %}` with spaces before `{%` or after
+    /// `%}`, a `{%` without its closing `%}` (or the reverse), or a `{% ... %}` written
+    /// inside a longer string (`"Case {% $states.input.id %} opened"`); in a JSONPath
+    /// state, a whole `{% ... %}` in `Parameters`, `ResultSelector`, `ItemSelector`,
+    /// `Result` or `Assign`, which only JSONata states evaluate. A `{% %}` inside a
+    /// longer string counts only when each `{% %}` in it parses as JSONata and one
+    /// reads something, so that the tags of another template language, `{% if x %}`,
+    /// stay text. The strings checked in JSONata states are the values of the fields
+    /// that take expressions (`Arguments`, `Output`, `Assign`, `Items`, `ItemSelector`,
+    /// a Choice rule's `Condition`, Wait `Seconds`/`Timestamp`, Fail `Error`/`Cause`,
+    /// the number fields, ...), and of the `Output` and `Assign` of catchers and Choice
+    /// rules.
     ///
     /// ## Why is this bad?
     /// Step Functions evaluates a string only when it starts with `{%` and ends with

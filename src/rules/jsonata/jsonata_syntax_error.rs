@@ -6,9 +6,9 @@ use crate::syntax::TextRange;
 declare_rule! {
     /// ## What it does
     /// Parses every `{% ... %}` JSONata expression of JSONata states and reports syntax
-    /// errors at the character, with the JSONata error code (`S0202`, ...). An empty
-    /// expression `{% %}` is an error too, and so are the operators `??` and `?:`, which
-    /// came with JSONata 2.1: Step Functions implements JSONata 2.0.6.
+    /// errors at the character, with the JSONata error code (`S0202`, ...), an empty
+    /// `{% %}` too, and the operators `??` and `?:` of JSONata 2.1 (Step Functions
+    /// implements JSONata 2.0.6).
     ///
     /// ## Why is this bad?
     /// Step Functions parses JSONata when the state machine is created and rejects the

@@ -11,12 +11,13 @@ declare_rule! {
     /// of a boolean, a Map's `Items` that gives anything but an array, a number field
     /// (`Seconds`, `TimeoutSeconds`, `HeartbeatSeconds`, `MaxConcurrency`,
     /// `ToleratedFailureCount`, `ToleratedFailurePercentage`, the ItemBatcher and
-    /// ItemReader limits) that gives a boolean, an object, an array or null (a string
-    /// is let pass: it may hold digits that are read as a number), a Wait `Timestamp` or a
-    /// Fail `Error`/`Cause` that gives no string. A number field written with literals
-    /// alone (`{% 1.5 %}`, `{% -1 %}`, `{% 60 * 5 %}`) is checked against the field's
-    /// bounds as well: a fraction where a whole number belongs, a negative wait, a
-    /// zero timeout. The type is known without data for
+    /// ItemReader limits) that gives a boolean, an object, an array or null, or a
+    /// number out of the field's bounds (`{% 1.5 %}` as `TimeoutSeconds`, `{% -1 %}` as
+    /// `MaxConcurrency`), a Wait `Timestamp` or a Fail `Error`/`Cause` that gives no
+    /// string. A string is let pass in a number field: it may hold digits that are read
+    /// as a number. The bounds are checked when the number is written with literals
+    /// alone (`{% 1.5 %}`, `{% -1 %}`, `{% 60 * 5 %}`): a fraction where a whole number
+    /// belongs, a negative wait, a zero timeout. The type is known without data for
     /// literals (`'10'`), constructors (`[...]`, `{...}`), operators (`+` gives a
     /// number, `=` and `and` a boolean, `&` a string) and functions with one result
     /// type (`$string`, `$count`, `$exists`, ...); an expression whose type depends on

@@ -7,15 +7,14 @@ use crate::syntax::Node;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a state that reads a named field of the result of the Parallel or Map
-    /// state before it, when that result is passed on as it comes (no `ResultSelector`
-    /// or `OutputPath`; an inline Map, or a Distributed Map without `ResultWriter`). The
-    /// read counts when it names a field right under where the result was put (the
-    /// `ResultPath`, `$` when absent). JSONPath states only, and only the reads the next
-    /// state surely makes (see ASL506), or, past a Choice, a Wait or a Pass state that
-    /// hands its input on unchanged, the states after it. The state's own
-    /// `ResultSelector`, which reads that array, is checked too: `"status.$": "$.status"`
-    /// names a field the array does not have.
+    /// Reports a read of a named field of a Parallel or Map state's result, which is an
+    /// array: by the state after it when that result is passed on as it comes (no
+    /// `ResultSelector` or `OutputPath`; an inline Map, or a Distributed Map without
+    /// `ResultWriter`), or by the state's own `ResultSelector` (`"status.$":
+    /// "$.status"`). The read counts when it names a field right under where the result
+    /// was put (the `ResultPath`, `$` when absent). JSONPath states only, and only the
+    /// reads the next state surely makes (see ASL506), or, past a Choice, a Wait or a
+    /// Pass state that hands its input on unchanged, the states after it.
     ///
     /// ## Why is this bad?
     /// A Parallel state's result is an array with one entry per branch, and a Map's is an

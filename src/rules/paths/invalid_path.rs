@@ -7,9 +7,11 @@ declare_rule! {
     /// ## What it does
     /// Parses every path field of JSONPath states and reports syntax errors at the
     /// character: `InputPath`/`OutputPath` (Paths: filters, wildcards, slices allowed),
-    /// `ItemsPath`, the `*Path` fields and Choice `Variable`s (Reference Paths: a single
-    /// node), `ResultPath` of states and catchers (no `$$`, no variables). Hyphenated names
-    /// (`$.foo-bar`), negative indexes and `$var` paths are accepted, as AWS does.
+    /// `ItemsPath`, the `*Path` fields and Choice `Variable`s (Reference Paths: a
+    /// single node), `ResultPath` of states and catchers (no `$$`, no variables); the
+    /// number `*Path` fields of a Map (`MaxConcurrencyPath`, ...) cannot read the
+    /// Context object `$$`. Hyphenated names (`$.foo-bar`), negative indexes and `$var`
+    /// paths are accepted, as AWS does.
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED`).

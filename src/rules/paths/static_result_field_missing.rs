@@ -12,16 +12,15 @@ declare_rule! {
     /// Reports a state that reads a field that the state before it cannot have
     /// produced, because what that state places at its `ResultPath` (`$` when absent,
     /// replacing the whole input) has known fields: a Pass state's fixed `Result`, the
-    /// object a Pass state's `Parameters` build, or the object a Task, Map or Parallel
-    /// state's `ResultSelector` builds (their keys are known; what a `.$` key holds is
-    /// not, so reads below one are not judged). In JSONata, the same for the object
-    /// (or fixed value) a state's `Output` gives: its keys are known, what a `{% %}`
-    /// value holds is not. The next state reads a path under that place that the value
+    /// object a Pass state's `Parameters` build, the object a Task, Map or Parallel
+    /// state's `ResultSelector` builds, or the object a JSONata `Output` gives (their
+    /// keys are known; what a `.$` key or a `{% %}` value holds is not, so reads below
+    /// one are not judged). The next state reads a path under that place that the value
     /// does not have; so does the state's own `OutputPath`, and the states after one
-    /// with an `OutputPath` are not judged. Only the reads the
-    /// next state surely makes (see ASL506; in JSONata, a field whose whole expression
-    /// is `$states.input.a.b`), or, past a Choice, a Wait or a Pass state that hands its
-    /// input on unchanged (or a state with `"ResultPath": null`), the states after it.
+    /// with an `OutputPath` are not judged. Only the reads the next state surely makes
+    /// (see ASL506; in JSONata, a field whose whole expression is `$states.input.a.b`),
+    /// or, past a Choice, a Wait or a Pass state that hands its input on unchanged (or
+    /// a state with `"ResultPath": null`), the states after it.
     ///
     /// ## Why is this bad?
     /// The path matches nothing and the next state fails with `States.Runtime` (in

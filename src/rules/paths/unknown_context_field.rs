@@ -12,16 +12,16 @@ use crate::syntax::{Member, Node, TextRange, Value, string_source_offset};
 declare_rule! {
     /// ## What it does
     /// Checks every reference to the Context object (`$$.` in JSONPath,
-    /// `$states.context.` in JSONata) against the fields the Context object has:
-    /// `Execution` (`Id`, `Input`, `Name`, `RoleArn`, `StartTime`, `RedriveCount`,
-    /// `RedriveTime`), `State` (`EnteredTime`, `Name`, `RetryCount`), `StateMachine`
-    /// (`Id`, `Name`), `Task` (`Token`) and `Map` (`Item` with `Index`, `Value`, `Key`,
-    /// `Source`). A misspelled name gets a did-you-mean and an unsafe fix
-    /// (`--unsafe-fixes`). It also reports `$$.Map` read anywhere but in the
-    /// `ItemSelector` (or the older `Parameters`) of a Map state: that is the only place
-    /// where Step Functions sets it; and `$$.Task` read outside a Task state. What is below `Execution.Input` and
-    /// `Map.Item.Value` is your own data and is not checked, nor is a Choice rule that
-    /// only tests `IsPresent`.
+    /// `$states.context.` in JSONata) against the fields the Context object has, and
+    /// reports `$$.Map` read outside a Map state's `ItemSelector` and `$$.Task` read
+    /// outside a Task state. The fields are `Execution` (`Id`, `Input`, `Name`,
+    /// `RoleArn`, `StartTime`, `RedriveCount`, `RedriveTime`), `State` (`EnteredTime`,
+    /// `Name`, `RetryCount`), `StateMachine` (`Id`, `Name`), `Task` (`Token`) and `Map`
+    /// (`Item` with `Index`, `Value`, `Key`, `Source`). A misspelled name gets a
+    /// did-you-mean and an unsafe fix (`--unsafe-fixes`). `$$.Map` is set in the
+    /// `ItemSelector` (or the older `Parameters`) of a Map state only, and `$$.Task` in
+    /// a Task state only. What is below `Execution.Input` and `Map.Item.Value` is your
+    /// own data and is not checked, nor is a Choice rule that only tests `IsPresent`.
     ///
     /// ## Why is this bad?
     /// Step Functions accepts the definition, then fails the execution with

@@ -9,7 +9,10 @@ use crate::syntax::Node;
 declare_rule! {
     /// ## What it does
     /// Reports a Choice rule that no input can match: its own conditions contradict
-    /// each other, or earlier rules already take every input it would match. In detail:
+    /// each other, or earlier rules already take every input it would match (judged on
+    /// numeric and timestamp bounds, `StringEquals`, `StringMatches` patterns,
+    /// `BooleanEquals`, `IsPresent` and type tests, alone, in `And` or in a top-level
+    /// `Or`). In detail:
     /// - its own conditions contradict each other: an `And` that asks for `$.age` below
     ///   18 and at least 65, two different `StringEquals` values, a number and a string;
     /// - an earlier rule matches every input it matches, so the earlier one is always

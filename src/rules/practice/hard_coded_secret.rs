@@ -7,9 +7,12 @@ use crate::syntax::{Member, Node, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a credential written into a state as a literal string, in the fields that
-    /// carry data (`Parameters`, `Arguments`, `Result`, `Assign`, `Output`, selectors,
-    /// `Credentials`, Map reader/writer/batcher settings, catchers, `Comment`):
+    /// Reports a credential written into a state as a literal string: a value shaped
+    /// like an AWS access key, a private key or a service token, or a literal under a
+    /// key such as `password` or `apiKey` or in an `Authorization` header. It looks in
+    /// the fields that carry data (`Parameters`, `Arguments`, `Result`, `Assign`,
+    /// `Output`, selectors, `Credentials`, Map reader/writer/batcher settings,
+    /// catchers, `Comment`):
     /// - a value shaped like a well-known secret, under any key: an AWS access key id
     ///   (`AKIA...`, `ASIA...`), a private key block, a GitHub, Slack, Stripe live or
     ///   Google API token, a JSON Web Token;

@@ -16,12 +16,22 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"StartAt": "Check", "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true, "Next": "Done"}], "Default": "Poll"}, "Poll": {"Type": "Wait", "Seconds": 10, "Next": "Again"}, "Again": {"Type": "Wait", "Seconds": 10, "Next": "Poll"}, "Done": {"Type": "Succeed"}}}
+    /// {"StartAt": "Check", "States": {
+    ///   "Check": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true, "Next": "Done"}], "Default": "Poll"},
+    ///   "Poll": {"Type": "Wait", "Seconds": 10, "Next": "Refresh"},
+    ///   "Refresh": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "get-status", "Payload.$": "$"},
+    ///     "OutputPath": "$.Payload", "Next": "Poll"},
+    ///   "Done": {"Type": "Succeed"}}}
     /// ```
     ///
-    /// Use instead:
+    /// Use instead (go back to the Choice that tests the refreshed status):
     /// ```json
-    /// {"StartAt": "Check", "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true, "Next": "Done"}], "Default": "Poll"}, "Poll": {"Type": "Wait", "Seconds": 10, "Next": "Check"}, "Done": {"Type": "Succeed"}}}
+    /// {"StartAt": "Check", "States": {
+    ///   "Check": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true, "Next": "Done"}], "Default": "Poll"},
+    ///   "Poll": {"Type": "Wait", "Seconds": 10, "Next": "Refresh"},
+    ///   "Refresh": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "get-status", "Payload.$": "$"},
+    ///     "OutputPath": "$.Payload", "Next": "Check"},
+    ///   "Done": {"Type": "Succeed"}}}
     /// ```
     pub static RULE = {
         code: "ASL701",

@@ -5,17 +5,18 @@ use crate::rules::{Express, LintContext, Sink, char_at, declare_rule, express_sc
 declare_rule! {
     /// ## What it does
     /// Reports a state whose own wait or limit is as long as the time its execution may
-    /// run, or longer: a Wait state's `Seconds`, a Task's `TimeoutSeconds` or
-    /// `HeartbeatSeconds`, and a retrier whose waits between attempts add up to that
-    /// time before its last retry (`IntervalSeconds` × `BackoffRate`ⁿ, capped by
-    /// `MaxDelaySeconds`, over `MaxAttempts`; AWS's defaults 1 s, 2.0 and 3 where they
-    /// are absent); and Wait states that, each shorter, add up to that time on some way
-    /// from `StartAt` (loops left out). That time is the state machine's `TimeoutSeconds`, and at
-    /// most five minutes (300 s) in an Express workflow (SAM `Type: EXPRESS`,
-    /// CloudFormation `StateMachineType`, or `workflow-type` in asl-lint.toml) and in the
-    /// Express child workflows of a Distributed Map (`"ExecutionType": "EXPRESS"`).
-    /// States in Standard child workflows run as executions of their own and are not
-    /// checked against the parent's timeout.
+    /// run (the state machine's `TimeoutSeconds`; at most five minutes in an Express
+    /// workflow or an Express child workflow), or longer: a Wait state's `Seconds`, a
+    /// Task's `TimeoutSeconds` or `HeartbeatSeconds`, and a retrier whose waits between
+    /// attempts add up to that time before its last retry (`IntervalSeconds` ×
+    /// `BackoffRate`ⁿ, capped by `MaxDelaySeconds`, over `MaxAttempts`; AWS's defaults
+    /// 1 s, 2.0 and 3 where they are absent); and Wait states that, each shorter, add
+    /// up to that time on some way from `StartAt` (loops left out). An Express workflow
+    /// is one that SAM `Type: EXPRESS`, CloudFormation `StateMachineType` or
+    /// `workflow-type` in asl-lint.toml says is one, and an Express child workflow runs
+    /// the items of a Distributed Map with `"ExecutionType": "EXPRESS"`. States in
+    /// Standard child workflows run as executions of their own and are not checked
+    /// against the parent's timeout.
     ///
     /// ## Why is this bad?
     /// The whole execution fails with `States.Timeout` when the machine's time is up,

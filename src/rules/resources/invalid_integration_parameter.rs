@@ -7,7 +7,11 @@ use crate::syntax::{Member, Node, Value};
 declare_rule! {
     /// ## What it does
     /// Checks the literal values of request fields that an optimized integration only
-    /// accepts in one form:
+    /// accepts in one form: the `Headers` (a list of values per name), `Method` and
+    /// `AuthType` of API Gateway's `apigateway:invoke`, the `InvocationType` and
+    /// `LogType` of `lambda:invoke`, the `Method` and connection ARN of the HTTP task's
+    /// `http:invoke`, and headers neither may send (`Authorization`, `Host`, `X-Amz-*`,
+    /// ...). In detail:
     /// - API Gateway (`apigateway:invoke`): `Headers` maps each header name to a *list*
     ///   of values (`{"x-id": ["42"]}`); `Method` is one of `GET`, `POST`, `PUT`,
     ///   `DELETE`, `PATCH`, `HEAD`, `OPTIONS`; `AuthType` one of `NO_AUTH`, `IAM_ROLE`,
@@ -17,7 +21,13 @@ declare_rule! {
     /// - HTTP task (`http:invoke`): `Method` is one of the methods API Gateway takes,
     ///   and `Authentication.ConnectionArn` is an EventBridge connection ARN
     ///   (`arn:aws:events:<region>:<account>:connection/<name>/<id>`), which Step
-    ///   Functions checks when the state machine is created.
+    ///   Functions checks when the state machine is created;
+    /// - headers that neither may send: for `apigateway:invoke`, `Authorization`,
+    ///   `Host`, `Connection` and the other names its page lists, and any `X-Amz*` or
+    ///   `X-Forwarded*` name (Step Functions refuses the definition); for
+    ///   `http:invoke`, `Authorization` (refused when the definition is saved: the
+    ///   connection sends it) and the hop-by-hop, caching and `X-Amz*` names the HTTP
+    ///   Task page lists (the Task fails with `States.Runtime`).
     ///
     /// Values computed at run time (`.$` keys, `{% %}` expressions, placeholders) are
     /// not checked.

@@ -9,11 +9,15 @@ declare_rule! {
     /// (`arn:aws:states:::<service>:<action>`, with or without `.sync` or
     /// `.waitForTaskToken`) without a request field that the integration requires: no
     /// `FunctionName` for `lambda:invoke`, no `QueueUrl` or `MessageBody` for
-    /// `sqs:sendMessage`, and so on. A field counts when its key is in `Parameters`
-    /// (JSONPath, as `X` or `X.$`) or `Arguments` (JSONata); only its presence matters, so
-    /// a `${Placeholder}` or a path as its value is fine. A Task with no `Parameters` or
-    /// `Arguments` at all lacks every required field. `Arguments` given as one `{% %}`
-    /// expression, or holding a key computed at deploy time, are not checked.
+    /// `sqs:sendMessage`, no connection for `http:invoke`, no `Bucket` or `Key` in a
+    /// Distributed Map's `ItemReader`, no `ClientToken` for
+    /// `aws-sdk:emrserverless:startJobRun` (an idempotency token that SDKs fill in and
+    /// Step Functions does not), and so on. A field counts when its key is in
+    /// `Parameters` (JSONPath, as `X` or `X.$`) or `Arguments` (JSONata); only its
+    /// presence matters, so a `${Placeholder}` or a path as its value is fine. A Task
+    /// with no `Parameters` or `Arguments` at all lacks every required field.
+    /// `Arguments` given as one `{% %}` expression, or holding a key computed at deploy
+    /// time, are not checked.
     ///
     /// The fields checked, per integration: `lambda:invoke` FunctionName;
     /// `sqs:sendMessage` QueueUrl, MessageBody; `sns:publish` Message, and one of

@@ -11,8 +11,10 @@ use crate::rules::{LintContext, Sink, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Reports a state that reads the result of a nested workflow
-    /// (`arn:aws:states:::states:startExecution`) as if it were the child
-    /// execution's output:
+    /// (`arn:aws:states:::states:startExecution`) as if it were the child execution's
+    /// output: without `.sync` the result is `{ExecutionArn, StartDate}` only, and with
+    /// `.sync` the child's output is under `Output`, as a JSON string (`.sync:2` gives
+    /// it as JSON). In detail:
     /// - without `.sync` the Task returns as soon as the child starts, with
     ///   `{ExecutionArn, StartDate}` only;
     /// - with `.sync` or `.sync:2` the result describes the finished execution

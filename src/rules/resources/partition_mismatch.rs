@@ -6,10 +6,10 @@ use crate::syntax::{Node, TextRange, Value};
 declare_rule! {
     /// ## What it does
     /// Reports an ARN in the wrong partition: one whose region belongs to another
-    /// partition, or one outside the partition most ARNs of the state machine name. It
+    /// partition (`arn:aws:lambda:cn-north-1:...`), or one outside the partition most
+    /// ARNs of the state machine name; ARNs quoted in a `Comment` are not read. It
     /// checks every ARN written in the state machine (a Task's `Resource`, a function,
-    /// queue, topic or role ARN in `Parameters`, `Arguments` or `Credentials`, ...; not
-    /// one quoted in a `Comment`):
+    /// queue, topic or role ARN in `Parameters`, `Arguments` or `Credentials`, ...):
     /// - an ARN whose region lies in another partition than the one it names:
     ///   `arn:aws:lambda:cn-north-1:...` (China regions are in `aws-cn`, GovCloud regions
     ///   in `aws-us-gov`, ...);

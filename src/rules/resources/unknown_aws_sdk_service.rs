@@ -6,7 +6,10 @@ declare_rule! {
     /// ## What it does
     /// Reports the service of an AWS SDK integration
     /// (`arn:aws:states:::aws-sdk:<service>:<apiAction>`) that is written the way other
-    /// tools name the service, or misspelled:
+    /// tools name the service (`stepfunctions` for `sfn`, `logs` for `cloudwatchlogs`),
+    /// with capitals (`DynamoDB`), or a letter or two away from a service Step
+    /// Functions integrates with; a name merely absent from asl-lint's list is not
+    /// reported. In detail:
     /// - a name of the AWS CLI, IAM or CloudFormation instead of the SDK's
     ///   (`stepfunctions` or `states` for `sfn`, `logs` for `cloudwatchlogs`, `elbv2`
     ///   for `elasticloadbalancingv2`, `events` for `eventbridge`);

@@ -4,15 +4,16 @@ use crate::syntax::{Member, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a field in the request of an optimized integration (the `Parameters`
-    /// of a JSONPath Task, the `Arguments` of a JSONata one) that the API it calls does
-    /// not take, for the integrations whose request is small and settled: Lambda
-    /// `invoke`, SQS `sendMessage`, SNS `publish`, EventBridge `putEvents`, Step
-    /// Functions `startExecution`, the DynamoDB item actions and ECS `runTask`. A name
-    /// close to a field gets a did-you-mean (`Paylod` → `Payload`, `TableNmae` →
-    /// `TableName`). Below the top level of an ECS `runTask` request, every field
-    /// written in the camel case of the ECS API reference (`awsvpcConfiguration`) is
-    /// reported: Step Functions takes them in Pascal case.
+    /// Reports a field in the request of an optimized integration (the `Parameters` of
+    /// a JSONPath Task, the `Arguments` of a JSONata one) that the API it calls does
+    /// not take, with a did-you-mean, for the integrations whose request is small and
+    /// settled: Lambda `invoke`, SQS `sendMessage`, SNS `publish`, EventBridge
+    /// `putEvents`, Step Functions `startExecution`, the DynamoDB item actions and ECS
+    /// `runTask` (at every depth). A name close to a field gets a did-you-mean
+    /// (`Paylod` → `Payload`, `TableNmae` → `TableName`). Below the top level of an ECS
+    /// `runTask` request, every field written in the camel case of the ECS API
+    /// reference (`awsvpcConfiguration`) is reported: Step Functions takes them in
+    /// Pascal case.
     ///
     /// ## Why is this bad?
     /// Step Functions checks the request of an optimized integration against the API

@@ -8,13 +8,15 @@ declare_rule! {
     /// ## What it does
     /// Reports an integration pattern that the service does not support: `.sync` (run a
     /// job) on services without jobs (Lambda, SQS, SNS, DynamoDB, EventBridge, API
-    /// Gateway, AWS SDK integrations), `.waitForTaskToken` on services without callbacks
-    /// (DynamoDB, Athena, Batch, Glue, EKS, ...), `.sync:2` anywhere but Step Functions
-    /// `startExecution`, and unknown suffixes. Where a service runs jobs, `.sync` is
-    /// checked per API as each service's page lists it: `athena:startQueryExecution`
-    /// takes it, `athena:getQueryResults` does not; likewise SageMaker's endpoint and
-    /// model calls, CodeBuild's stop and delete calls, EMR's step and instance changes,
-    /// `emr-containers:createVirtualCluster`, `eks:call` and `bedrock:invokeModel`.
+    /// Gateway, AWS SDK integrations) or on an API of a job service that its page does
+    /// not list with it (`athena:getQueryResults.sync`), `.waitForTaskToken` on
+    /// services without callbacks (DynamoDB, Athena, Batch, Glue, EKS, ...), `.sync:2`
+    /// anywhere but Step Functions `startExecution`, and unknown suffixes. Where a
+    /// service runs jobs, `.sync` is checked per API as each service's page lists it:
+    /// `athena:startQueryExecution` takes it, `athena:getQueryResults` does not;
+    /// likewise SageMaker's endpoint and model calls, CodeBuild's stop and delete
+    /// calls, EMR's step and instance changes, `emr-containers:createVirtualCluster`,
+    /// `eks:call` and `bedrock:invokeModel`.
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the resource (`INVALID_RESOURCE`).

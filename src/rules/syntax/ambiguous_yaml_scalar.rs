@@ -28,9 +28,11 @@ declare_rule! {
     ///       - Variable: $.answer
     ///         StringEquals: yes
     ///         Next: Done
-    ///     Default: Done
+    ///     Default: Declined
     ///   Done:
     ///     Type: Succeed
+    ///   Declined:
+    ///     Type: Fail
     /// ```
     ///
     /// Use instead:
@@ -43,9 +45,11 @@ declare_rule! {
     ///       - Variable: $.answer
     ///         StringEquals: "yes"
     ///         Next: Done
-    ///     Default: Done
+    ///     Default: Declined
     ///   Done:
     ///     Type: Succeed
+    ///   Declined:
+    ///     Type: Fail
     /// ```
     pub static RULE = {
         code: "ASL006",

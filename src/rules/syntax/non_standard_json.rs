@@ -4,10 +4,10 @@ use crate::syntax::{SourceKind, SyntaxErrorKind, TextRange};
 
 declare_rule! {
     /// ## What it does
-    /// Reports JSON5-style extensions in a JSON definition: comments, trailing commas,
-    /// single-quoted strings and unquoted keys; and in YAML, a second document (`---`)
-    /// after the definition. Not in a file named `*.json5`: JSON5 is that file's format
-    /// by name, and it is turned into JSON before it is deployed.
+    /// Reports JSON5-style extensions in a JSON definition (not in a `*.json5` file):
+    /// comments, trailing commas, single-quoted strings and unquoted keys; and in YAML, a
+    /// second document (`---`) after the definition. A file named `*.json5` is JSON5 by
+    /// name, and it is turned into JSON before it is deployed.
     ///
     /// ## Why is this bad?
     /// Step Functions parses definitions as strict JSON and rejects these

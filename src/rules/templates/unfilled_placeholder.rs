@@ -2,8 +2,10 @@ use crate::rules::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `${...}` token in a definition file that Terraform deploys and will not
-    /// fill in:
+    /// Reports a `${...}` token in a definition file that Terraform deploys and will
+    /// not fill in: in a file read by `templatefile` (or a `template_file` data
+    /// source), a name that is not a template variable; in a file read by `file`, every
+    /// token. In detail:
     /// - in a file read by `templatefile(path, vars)` (or a `template_file` data
     ///   source), a name that is not one of the template variables;
     /// - in a file read by `file(path)`, every token: `file` gives the text as written.

@@ -4,7 +4,7 @@ declare_rule! {
     /// ## What it does
     /// Reports, in the state machine definition of a CloudFormation or SAM template, an
     /// intrinsic function CloudFormation does not have: a misspelt tag (`!GetAttr`,
-    /// `!Subb`) or key (`Fn::Joint`). YAML's own tags (`!!str`) are not functions.
+    /// `!Subb`) or key (`Fn::Joint`); YAML's own tags (`!!str`) are not functions.
     ///
     /// ## Why is this bad?
     /// The YAML reader of `aws cloudformation package` and `sam deploy` turns any `!Name`

@@ -302,6 +302,20 @@ M.lens_commands = {
   end,
 }
 
+-- Whether a file name matches one of the autocommand patterns, as an autocommand
+-- matches it: a pattern without a '/' against the name's last part, one with a '/'
+-- against the whole name.
+local function matches_any(name, patterns)
+  local tail = vim.fn.fnamemodify(name, ':t')
+  for _, pattern in ipairs(patterns) do
+    local subject = pattern:find('/', 1, true) and name or tail
+    if vim.fn.match(subject, vim.fn.glob2regpat(pattern)) >= 0 then
+      return true
+    end
+  end
+  return false
+end
+
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   local group = vim.api.nvim_create_augroup('asl_lint', { clear = true })
@@ -348,12 +362,11 @@ function M.setup(opts)
   for name, run in pairs(M.lens_commands) do
     vim.lsp.commands[name] = run
   end
-  -- Buffers already open when setup runs.
+  -- Buffers already open when setup runs: those the autocommand would have attached
+  -- (definitions, templates, Terraform files), matched as it matches them.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     local name = vim.api.nvim_buf_get_name(bufnr)
-    local terraform = #(M.config.terraform or {}) > 0 and is_terraform(name)
-    if vim.api.nvim_buf_is_loaded(bufnr)
-      and (name:match('%.asl%.json$') or name:match('%.asl%.ya?ml$') or terraform) then
+    if vim.api.nvim_buf_is_loaded(bufnr) and name ~= '' and matches_any(name, patterns) then
       M.attach(bufnr)
     end
   end
