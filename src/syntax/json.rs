@@ -17,6 +17,33 @@ use super::tree::{
 
 /// Reads `text` as JSON.
 pub fn parse(text: &str) -> Document<'_> {
+    let doc = parse_closing(text, None);
+    // A `}` missing in the middle (an object being typed) shows only at the end, where
+    // the text runs out with objects open. When the indentation says where it belongs,
+    // the text is read again with the object closed there, so that the states and keys
+    // after it keep their places (one error instead of a tree turned inside out).
+    if !ended_open(&doc) {
+        return doc;
+    }
+    match outdented_key(text.as_bytes()) {
+        Some(at) => {
+            let again = parse_closing(text, Some(at));
+            if ended_open(&again) { doc } else { again }
+        }
+        None => doc,
+    }
+}
+
+/// Whether the text ended inside objects or arrays.
+fn ended_open(doc: &Document<'_>) -> bool {
+    doc.errors
+        .iter()
+        .any(|e| e.message.starts_with("unterminated "))
+}
+
+/// Reads `text`; with `close = Some((key, object))`, the object that opens at `object`
+/// ends before the key at `key` (a `}` missing there, reported at the key).
+fn parse_closing(text: &str, close: Option<(usize, usize)>) -> Document<'_> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
@@ -26,6 +53,8 @@ pub fn parse(text: &str) -> Document<'_> {
         member_bufs: Vec::new(),
         item_bufs: Vec::new(),
         eof_reported: false,
+        close,
+        closed_before: None,
     };
     if text.as_bytes().starts_with(&[0xEF, 0xBB, 0xBF]) {
         // UTF-8 byte order mark at the start: tolerated silently.
@@ -73,6 +102,12 @@ struct Parser<'s> {
     item_bufs: Vec<Vec<Node<'s>>>,
     /// The text ended inside objects or arrays and that was reported (once).
     eof_reported: bool,
+    /// `(key, object)`: the object opening at `object` is closed before the key at
+    /// `key`, where its `}` is missing (see [`parse`]).
+    close: Option<(usize, usize)>,
+    /// Set when that object was closed: the key where it was, for the enclosing object
+    /// (no `,` is expected there either).
+    closed_before: Option<usize>,
 }
 
 /// In a laid-out document, the first key that begins its line no deeper than the line
@@ -593,13 +628,42 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// Whether the object that opened at `start` ends here, before a key, for its
+    /// missing `}` (see [`parse`]); the first time, that is reported at the key.
+    fn closes_here(&mut self, start: usize) -> bool {
+        let Some((key, object)) = self.close else {
+            return false;
+        };
+        if object != start || self.pos != key {
+            return false;
+        }
+        self.close = None;
+        self.closed_before = Some(key);
+        let line = memchr::memchr_iter(b'\n', &self.bytes[..object]).count() + 1;
+        let column = object - line_start(self.bytes, object) + 1;
+        self.error(
+            TextRange::from_usize(key, key + 1),
+            SyntaxErrorKind::Invalid,
+            format!(
+                "expected `}}` before this key: the object opened at line {line}, column {column} is not closed, and this key is indented as a member of an object around it"
+            ),
+        );
+        true
+    }
+
     fn object(&mut self, depth: usize) -> Node<'s> {
         let start = self.pos;
         self.pos += 1; // `{`
         let mut members: Vec<Member<'s>> = self.member_bufs.pop().unwrap_or_default();
         let mut seen = KeyIndex::default();
+        // Closed for its missing `}` (see [`parse`]): it ends with its last member.
+        let mut cut = false;
         loop {
             self.skip_trivia();
+            if self.closes_here(start) {
+                cut = true;
+                break;
+            }
             let Some(b) = self.peek() else {
                 self.unterminated(start, "object", '}', depth);
                 break;
@@ -707,6 +771,13 @@ impl<'s> Parser<'s> {
                     }
                 }
                 Some(b'}') | None => {}
+                Some(b'"') if self.closes_here(start) => {
+                    cut = true;
+                    break;
+                }
+                // The member before was an object closed here for its missing `}`: its
+                // comma is missing too, and that is one slip, reported once.
+                Some(b'"') if self.closed_before == Some(self.pos) => {}
                 Some(b'"') => {
                     let at = members
                         .last()
@@ -736,10 +807,15 @@ impl<'s> Parser<'s> {
                 }
             }
         }
+        let end = match (cut, members.last()) {
+            (true, Some(m)) => m.value.range.end as usize,
+            (true, None) => start + 1,
+            (false, _) => self.pos,
+        };
         let mut exact = Vec::with_capacity(members.len());
         exact.append(&mut members);
         self.member_bufs.push(members);
-        Node::new(TextRange::from_usize(start, self.pos), Value::Object(exact))
+        Node::new(TextRange::from_usize(start, end), Value::Object(exact))
     }
 
     fn push_member(
@@ -1017,8 +1093,10 @@ mod tests {
         );
     }
 
-    /// A `}` missing in the middle of a laid-out document: besides the open object at
-    /// the end, the key indented as a member of an outer object is named.
+    /// A `}` missing in the middle of a laid-out document (an object being typed): the
+    /// object is closed where the indentation says, before the key indented as a
+    /// member of an outer object, and that is the one error; what follows keeps its
+    /// place in the tree.
     #[test]
     fn a_missing_brace_is_placed_by_the_indentation() {
         let text = "{\n  \"States\": {\n    \"A\": {\n      \"Type\": \"Pass\",\n      \"Next\": \"B\"\n    ,\n    \"B\": {\n      \"Type\": \"Succeed\"\n    }\n  }\n}\n";
@@ -1026,16 +1104,45 @@ mod tests {
         let b = text.find("\"B\": {").unwrap();
         assert_eq!(
             found,
-            vec![
-                (
-                    "0..1".to_string(),
-                    "unterminated object: expected `}`".to_string()
-                ),
-                (
-                    format!("{b}..{}", b + 1),
-                    "expected `}` before this key? The object opened at line 3, column 10 is not closed, and this key is indented as a member of an object around it".to_string()
-                ),
-            ]
+            vec![(
+                format!("{b}..{}", b + 1),
+                "expected `}` before this key: the object opened at line 3, column 10 is not closed, and this key is indented as a member of an object around it".to_string()
+            )]
+        );
+        let root = parse(text).root.unwrap();
+        let states = root.member("States").unwrap();
+        let a = states.value.member("A").unwrap();
+        assert_eq!(
+            &text[a.value.range.as_usize()],
+            "{\n      \"Type\": \"Pass\",\n      \"Next\": \"B\""
+        );
+        assert_eq!(
+            states
+                .value
+                .member("B")
+                .unwrap()
+                .value
+                .get("Type")
+                .unwrap()
+                .as_str(),
+            Some("Succeed")
+        );
+        // Without the comma as well: still one error, at the key.
+        let text = "{\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"\n    \"B\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+        let b = text.find("\"B\": {").unwrap();
+        assert_eq!(
+            errors(text).iter().map(|e| e.0.clone()).collect::<Vec<_>>(),
+            vec![format!("{b}..{}", b + 1)]
+        );
+        assert!(
+            parse(text)
+                .root
+                .unwrap()
+                .member("States")
+                .unwrap()
+                .value
+                .member("B")
+                .is_some()
         );
         // Keys at the depth of a root `{` on a line of its own are no sign of anything.
         let text =
