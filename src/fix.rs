@@ -76,6 +76,15 @@ pub fn reads(text: &str, kind: SourceKind) -> bool {
     reads_without(&crate::syntax::parse(text, kind).errors)
 }
 
+/// How many of the errors reading `text` stop it from reading (see [`reads_without`]).
+fn unreadable_errors(text: &str, kind: SourceKind) -> usize {
+    let errors = crate::syntax::parse(text, kind).errors;
+    errors
+        .iter()
+        .filter(|e| !reads_without(std::slice::from_ref(e)))
+        .count()
+}
+
 /// True when none of a parse's `errors` makes the text unreadable (see [`reads`]).
 pub fn reads_without(errors: &[crate::syntax::SyntaxError]) -> bool {
     errors.iter().all(|e| {
@@ -102,13 +111,23 @@ pub fn fix_text(
     let mut diags = diagnostics;
     let mut applied = 0;
     let mut passes = Vec::new();
-    let readable_as = |t: &str| kind.is_none_or(|k| reads(t, k));
-    let mut readable = readable_as(text);
+    // Syntax errors that stop the text from reading (0 for a Terraform file, whose
+    // definitions are checked where they are read).
+    let broken = |t: &str| kind.map_or(0, |k| unreadable_errors(t, k));
+    let mut errors = broken(text);
     for _ in 0..MAX_PASSES {
-        if !readable {
-            break;
-        }
-        let (mut edits, fixes) = select_fixes(&diags, unsafe_fixes);
+        // Text that does not read is fixed only by the fixes of its syntax errors (a
+        // missing `,`), and only as far as each round leaves fewer of them.
+        let (mut edits, fixes) = if errors == 0 {
+            select_fixes(&diags, unsafe_fixes)
+        } else {
+            let syntax: Vec<Diagnostic> = diags
+                .iter()
+                .filter(|d| d.code == "ASL001")
+                .cloned()
+                .collect();
+            select_fixes(&syntax, unsafe_fixes)
+        };
         if edits.is_empty() {
             break;
         }
@@ -130,10 +149,11 @@ pub fn fix_text(
             diags = lint(&current);
             break;
         }
-        readable = readable_as(&next);
-        if !readable {
+        let left = broken(&next);
+        if left > 0 && left >= errors {
             break;
         }
+        errors = left;
         applied += fixes;
         passes.push(Pass {
             before: std::mem::replace(&mut current, next),

@@ -1349,3 +1349,25 @@ fn json5_files_may_use_json5() {
         (1, vec!["ASL003", "ASL201", "ASL003", "ASL003", "ASL003"])
     );
 }
+
+#[test]
+fn a_missing_comma_is_fixed_and_then_the_rest() {
+    // The text does not read until the comma is in; then the other safe fixes apply
+    // (here `End` on a Succeed state, ASL204).
+    let t = TempDir::new();
+    let f = t.write(
+        "ticket.asl.json",
+        "{\"StartAt\": \"Open\", \"States\": {\"Open\": {\"Type\": \"Pass\" \"Next\": \"Done\"}, \"Done\": {\"Type\": \"Succeed\", \"End\": true}}}\n",
+    );
+    let o = run(&["check", "--fix", s(&f)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        "{\"StartAt\": \"Open\", \"States\": {\"Open\": {\"Type\": \"Pass\", \"Next\": \"Done\"}, \"Done\": {\"Type\": \"Succeed\"}}}\n"
+    );
+    assert!(
+        stderr(&o).contains("Fixed 2 problems in 1 file."),
+        "{}",
+        stderr(&o)
+    );
+}

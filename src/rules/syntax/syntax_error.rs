@@ -1,3 +1,4 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::SyntaxErrorKind;
 
@@ -20,16 +21,42 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Two members with nothing between them get the missing `,` (safe: no other
+    /// reading of the text is valid JSON there). Other syntax errors have no fix.
     pub static RULE = {
         code: "ASL001",
         name: "syntax-error",
         severity: Error,
         aws_code: Some("INVALID_JSON_DESCRIPTION"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
 
+/// The reader's message for two members with no `,` between them, at the end of the
+/// first one's value.
+const MISSING_COMMA: &str = "expected `,` between object members";
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
-    super::report_errors(ctx, sink, |k| matches!(k, SyntaxErrorKind::Invalid));
+    for e in &ctx.document.errors {
+        if e.kind != SyntaxErrorKind::Invalid {
+            continue;
+        }
+        let d = sink.report(e.range, e.message.clone());
+        // Not after a value that is itself broken (an unterminated string ends where
+        // its line does: a `,` there would go into it).
+        let after_error = ctx.document.errors.iter().any(|o| {
+            !std::ptr::eq(o, e) && o.range.start < e.range.start && o.range.end >= e.range.start
+        });
+        if e.message == MISSING_COMMA && e.range.is_empty() && !after_error {
+            d.fixes.push(Fix::replace(
+                "Insert `,`",
+                Applicability::Safe,
+                e.range,
+                ",",
+            ));
+        }
+    }
 }
