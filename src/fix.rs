@@ -98,8 +98,9 @@ pub fn reads_without(errors: &[crate::syntax::SyntaxError]) -> bool {
 /// Fixes `text` with `lint` (which lints a text) until no fix applies or
 /// [`MAX_PASSES`] is reached. `diagnostics` are those of `text`. With a `kind` (JSON or
 /// YAML; `None` for a file of another language, such as Terraform), text that does not
-/// read as it is left as it is, and a round of fixes whose result would not read is
-/// dropped.
+/// read gets only the fixes of its syntax errors (ASL001, such as a missing `,`), a
+/// round kept only when it leaves fewer of them, and a round of fixes whose result
+/// would not read is dropped.
 pub fn fix_text(
     text: &str,
     kind: Option<SourceKind>,
