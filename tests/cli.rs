@@ -1032,6 +1032,38 @@ fn deep_nesting_does_not_overflow() {
 }
 
 #[test]
+fn yaml_aliases_copy_a_bounded_amount_of_text() {
+    // A 200 KB scalar aliased 40 times: 40 nodes, but 8 MB of copies. The file (200 KB)
+    // may copy 4 MiB: 20 aliases are expanded and 20 refused at the alias.
+    let big = "x".repeat(200_000);
+    let mut text =
+        format!("StartAt: A\nBig: &b \"{big}\"\nStates:\n  A:\n    Type: Pass\n    Result:\n");
+    for i in 0..40 {
+        text.push_str(&format!("      k{i}: *b\n"));
+    }
+    text.push_str("    End: true\n");
+    let dir = TempDir::new();
+    let f = dir.write("bytes.asl.yaml", &text);
+    let o = run(&["check", "--format", "concise", s(&f)]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let shown = f.display();
+    let mut expected = vec![
+        // What was built: the 20 copies, the anchor and the rest.
+        format!(
+            "{shown}:1:1: ASL123 [error] the definition is 4.2 MB (4,200,387 bytes) as compact JSON: Step Functions accepts at most 1 MB (1,048,576 bytes)"
+        ),
+        format!("{shown}:2:1: ASL110 [error] Field 'Big' is not supported in the state machine"),
+    ];
+    for line in 27..47 {
+        expected.push(format!(
+            "{shown}:{line}:12: ASL001 [error] alias `*b` is not expanded: aliases in this document would copy more than 4 MiB of text"
+        ));
+    }
+    expected.push("Found 22 errors in 1 file.".to_string());
+    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
 fn fifty_megabyte_file_finishes() {
     // A chain of Pass states with payloads, about 50 MB, clean but for its size (AWS
     // takes definitions up to 1 MB).

@@ -1838,3 +1838,38 @@ fn an_unclosed_heredoc_is_not_run() {
         )
     );
 }
+
+/// A YAML scalar aliased past what the file may copy is an error at the alias, and the
+/// run stops there, with what was copied bounded (4 MiB here, not 8 MB).
+#[test]
+fn aliases_that_would_copy_too_much_text_are_not_run() {
+    let dir = TempDir::new("alias-text");
+    let big = "x".repeat(200_000);
+    let mut text =
+        format!("StartAt: A\nBig: &b \"{big}\"\nStates:\n  A:\n    Type: Pass\n    Result:\n");
+    for i in 0..40 {
+        text.push_str(&format!("      k{i}: *b\n"));
+    }
+    text.push_str("    End: true\n");
+    let def = dir.file("bytes.asl.yaml", &text);
+    let (code, out, err) = run(&[&def], "");
+    assert_eq!((code, out.as_str()), (2, ""));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 23, "{err}");
+    assert_eq!(
+        lines[0],
+        format!(
+            "{def}:1:1: ASL123 the definition is 4.2 MB (4,200,387 bytes) as compact JSON: Step Functions accepts at most 1 MB (1,048,576 bytes)"
+        )
+    );
+    assert_eq!(
+        lines[2],
+        format!(
+            "{def}:27:12: ASL001 alias `*b` is not expanded: aliases in this document would copy more than 4 MiB of text"
+        )
+    );
+    assert_eq!(
+        lines[22],
+        "error: the definition has errors; fix them before simulating"
+    );
+}
