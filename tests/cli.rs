@@ -1064,6 +1064,44 @@ fn yaml_aliases_copy_a_bounded_amount_of_text() {
 }
 
 #[test]
+fn substitutions_that_come_to_too_much_are_left_unknown() {
+    // DefinitionSubstitutions that would fill 20 MiB into a definition file (20
+    // references to 1 MiB): ASL123 at the token that passes 16 MiB, in the file, and
+    // the file's other mistake is still reported.
+    let dir = TempDir::new();
+    let big = "v".repeat(1 << 20);
+    let body = format!(
+        "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": \"{}\", \"Next\": \"B\"}}}}}}",
+        "${Big}".repeat(20)
+    );
+    let column = body.find("${Big}").unwrap() + 1 + 16 * 6;
+    let sm = dir.write("sm.asl.json", &body);
+    dir.write(
+        "template.yaml",
+        format!(
+            "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        Big: {big}\n"
+        ),
+    );
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        s(&dir.path().join("template.yaml")),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let sm = sm.display();
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{sm}:1:{column}: ASL123 [error] filling in `${{Big}}` brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes); the values are not filled in, and the rest is checked with them unknown\n\
+             {sm}:1:{}: ASL201 [error] Next names \"B\", which is not a state of the top level\n\
+             Found 2 errors in 1 file.\n",
+            body.find("\"B\"").unwrap() + 1
+        )
+    );
+}
+
+#[test]
 fn fifty_megabyte_file_finishes() {
     // A chain of Pass states with payloads, about 50 MB, clean but for its size (AWS
     // takes definitions up to 1 MB).

@@ -1873,3 +1873,47 @@ fn aliases_that_would_copy_too_much_text_are_not_run() {
         "error: the definition has errors; fix them before simulating"
     );
 }
+
+/// Values that `DefinitionSubstitutions` or `templatefile` would fill into a definition
+/// file past 16 MiB (20 references to 1 MiB here): the run is refused before anything
+/// is built, naming the file and the token where they pass it.
+#[test]
+fn substitutions_that_come_to_too_much_are_not_run() {
+    let dir = TempDir::new("too-much");
+    let big = "v".repeat(1 << 20);
+    let body = format!(
+        "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": \"{}\", \"End\": true}}}}}}",
+        "${Big}".repeat(20)
+    );
+    let column = body.find("${Big}").unwrap() + 1 + 16 * 6;
+    let sm = dir.file("sm.asl.json", &body);
+    let template = dir.file(
+        "template.yaml",
+        &format!(
+            "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        Big: {big}\n"
+        ),
+    );
+    let (code, out, err) = run(&[&template], "");
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!(
+            "error: {template}: the definition of `M` is not built: at line 1, column {column} of {sm}, filling in `${{Big}}` brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes)\n"
+        )
+    );
+    let tpl = dir.file("sm.tpl", &body);
+    let tf = dir.file(
+        "main.tf",
+        &format!(
+            "resource \"aws_sfn_state_machine\" \"m\" {{\n  definition = templatefile(\"${{path.module}}/sm.tpl\", {{ Big = \"{big}\" }})\n}}\n"
+        ),
+    );
+    let (code, out, err) = run(&[&tf], "");
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!(
+            "error: {tf}: the definition of `aws_sfn_state_machine.m` is not built: at line 1, column {column} of {tpl}, filling in `${{Big}}` brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes)\n"
+        )
+    );
+}
