@@ -783,6 +783,25 @@ fn walks_pass_over_what_git_ignores() {
 }
 
 #[test]
+fn a_broken_configuration_is_reported_once() {
+    // Met by each of the two files of the folder walked (`check` with no path), and by
+    // each of two files named: one line, exit 2.
+    let dir = TempDir::new();
+    let config = dir.write("asl-lint.toml", "select = [");
+    let a = dir.write("a.asl.json", CLEAN);
+    let b = dir.write("b.asl.json", CLEAN);
+    let want = format!(
+        "error: {}:1:11: unclosed array, expected `]`\n",
+        std::fs::canonicalize(&config).unwrap().display()
+    );
+    let walked = bin().current_dir(dir.path()).arg("check").output().unwrap();
+    assert_eq!((code(&walked), stderr(&walked)), (2, want.clone()));
+    assert_eq!(stdout(&walked), "");
+    let named = run(&["check", s(&a), s(&b)]);
+    assert_eq!((code(&named), stderr(&named)), (2, want));
+}
+
+#[test]
 fn explicit_files_of_any_extension_are_linted() {
     let dir = TempDir::new();
     let json = dir.write("flow.json", BROKEN);
