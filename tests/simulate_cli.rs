@@ -243,6 +243,27 @@ fn bad_definitions_and_arguments_exit_2() {
             "error: the input is 262153 bytes: AWS refuses to start an execution whose input is over 262144 bytes (256 KiB)\n"
         )
     );
+    // Endless input (`< /dev/zero`): read no further than 1 MiB, then refused.
+    struct Endless(usize);
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            buf.fill(b' ');
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+    }
+    let cmd = Cmd::try_parse_from(["simulate", good.as_str(), "--input", "-"]).unwrap();
+    let (mut out, mut err, mut endless) = (String::new(), String::new(), Endless(0));
+    let code = run_to_strings(&cmd.args, &mut endless, &mut out, &mut err);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "error: the input from stdin is more than 1048576 bytes: AWS refuses to start an execution whose input is over 262144 bytes (256 KiB)\n"
+        )
+    );
+    assert_eq!(endless.0, 1_048_577);
     let fits = format!("{{\"a\": \"{}\"}}", "x".repeat(262_135));
     let pass = dir.file(
         "pass.asl.json",
