@@ -783,6 +783,25 @@ fn walks_pass_over_what_git_ignores() {
 }
 
 #[test]
+fn a_broken_configuration_is_reported_once() {
+    // Met by each of the two files of the folder walked (`check` with no path), and by
+    // each of two files named: one line, exit 2.
+    let dir = TempDir::new();
+    let config = dir.write("asl-lint.toml", "select = [");
+    let a = dir.write("a.asl.json", CLEAN);
+    let b = dir.write("b.asl.json", CLEAN);
+    let want = format!(
+        "error: {}:1:11: unclosed array, expected `]`\n",
+        std::fs::canonicalize(&config).unwrap().display()
+    );
+    let walked = bin().current_dir(dir.path()).arg("check").output().unwrap();
+    assert_eq!((code(&walked), stderr(&walked)), (2, want.clone()));
+    assert_eq!(stdout(&walked), "");
+    let named = run(&["check", s(&a), s(&b)]);
+    assert_eq!((code(&named), stderr(&named)), (2, want));
+}
+
+#[test]
 fn explicit_files_of_any_extension_are_linted() {
     let dir = TempDir::new();
     let json = dir.write("flow.json", BROKEN);
@@ -1030,6 +1049,76 @@ fn deep_nesting_does_not_overflow() {
     let (exit, codes, _) = lint_one("deep.asl.json", text.as_bytes());
     assert_eq!(exit, 1);
     assert!(codes.contains(&"ASL005".to_string()), "{codes:?}");
+}
+
+#[test]
+fn yaml_aliases_copy_a_bounded_amount_of_text() {
+    // A 200 KB scalar aliased 40 times: 40 nodes, but 8 MB of copies. The file (200 KB)
+    // may copy 4 MiB: 20 aliases are expanded and 20 refused at the alias.
+    let big = "x".repeat(200_000);
+    let mut text =
+        format!("StartAt: A\nBig: &b \"{big}\"\nStates:\n  A:\n    Type: Pass\n    Result:\n");
+    for i in 0..40 {
+        text.push_str(&format!("      k{i}: *b\n"));
+    }
+    text.push_str("    End: true\n");
+    let dir = TempDir::new();
+    let f = dir.write("bytes.asl.yaml", &text);
+    let o = run(&["check", "--format", "concise", s(&f)]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let shown = f.display();
+    let mut expected = vec![
+        // What was built: the 20 copies, the anchor and the rest.
+        format!(
+            "{shown}:1:1: ASL123 [error] the definition is 4.2 MB (4,200,387 bytes) as compact JSON: Step Functions accepts at most 1 MB (1,048,576 bytes)"
+        ),
+        format!("{shown}:2:1: ASL110 [error] Field 'Big' is not supported in the state machine"),
+    ];
+    for line in 27..47 {
+        expected.push(format!(
+            "{shown}:{line}:12: ASL001 [error] alias `*b` is not expanded: aliases in this document would copy more than 4 MiB of text"
+        ));
+    }
+    expected.push("Found 22 errors in 1 file.".to_string());
+    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn substitutions_that_come_to_too_much_are_left_unknown() {
+    // DefinitionSubstitutions that would fill 20 MiB into a definition file (20
+    // references to 1 MiB): ASL123 at the token that passes 16 MiB, in the file, and
+    // the file's other mistake is still reported.
+    let dir = TempDir::new();
+    let big = "v".repeat(1 << 20);
+    let body = format!(
+        "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": \"{}\", \"Next\": \"B\"}}}}}}",
+        "${Big}".repeat(20)
+    );
+    let column = body.find("${Big}").unwrap() + 1 + 16 * 6;
+    let sm = dir.write("sm.asl.json", &body);
+    dir.write(
+        "template.yaml",
+        format!(
+            "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        Big: {big}\n"
+        ),
+    );
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        s(&dir.path().join("template.yaml")),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let sm = sm.display();
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{sm}:1:{column}: ASL123 [error] filling in `${{Big}}` brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes); the values are not filled in, and the rest is checked with them unknown\n\
+             {sm}:1:{}: ASL201 [error] Next names \"B\", which is not a state of the top level\n\
+             Found 2 errors in 1 file.\n",
+            body.find("\"B\"").unwrap() + 1
+        )
+    );
 }
 
 #[test]

@@ -243,6 +243,27 @@ fn bad_definitions_and_arguments_exit_2() {
             "error: the input is 262153 bytes: AWS refuses to start an execution whose input is over 262144 bytes (256 KiB)\n"
         )
     );
+    // Endless input (`< /dev/zero`): read no further than 1 MiB, then refused.
+    struct Endless(usize);
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            buf.fill(b' ');
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+    }
+    let cmd = Cmd::try_parse_from(["simulate", good.as_str(), "--input", "-"]).unwrap();
+    let (mut out, mut err, mut endless) = (String::new(), String::new(), Endless(0));
+    let code = run_to_strings(&cmd.args, &mut endless, &mut out, &mut err);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "error: the input from stdin is more than 1048576 bytes: AWS refuses to start an execution whose input is over 262144 bytes (256 KiB)\n"
+        )
+    );
+    assert_eq!(endless.0, 1_048_577);
     let fits = format!("{{\"a\": \"{}\"}}", "x".repeat(262_135));
     let pass = dir.file(
         "pass.asl.json",
@@ -1835,6 +1856,85 @@ fn an_unclosed_heredoc_is_not_run() {
         err,
         format!(
             "{tf}:3:16: ASL001 this heredoc is never closed: Terraform expects a line holding just `EOT` after it\nerror: the definition has errors; fix them before simulating\n"
+        )
+    );
+}
+
+/// A YAML scalar aliased past what the file may copy is an error at the alias, and the
+/// run stops there, with what was copied bounded (4 MiB here, not 8 MB).
+#[test]
+fn aliases_that_would_copy_too_much_text_are_not_run() {
+    let dir = TempDir::new("alias-text");
+    let big = "x".repeat(200_000);
+    let mut text =
+        format!("StartAt: A\nBig: &b \"{big}\"\nStates:\n  A:\n    Type: Pass\n    Result:\n");
+    for i in 0..40 {
+        text.push_str(&format!("      k{i}: *b\n"));
+    }
+    text.push_str("    End: true\n");
+    let def = dir.file("bytes.asl.yaml", &text);
+    let (code, out, err) = run(&[&def], "");
+    assert_eq!((code, out.as_str()), (2, ""));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 23, "{err}");
+    assert_eq!(
+        lines[0],
+        format!(
+            "{def}:1:1: ASL123 the definition is 4.2 MB (4,200,387 bytes) as compact JSON: Step Functions accepts at most 1 MB (1,048,576 bytes)"
+        )
+    );
+    assert_eq!(
+        lines[2],
+        format!(
+            "{def}:27:12: ASL001 alias `*b` is not expanded: aliases in this document would copy more than 4 MiB of text"
+        )
+    );
+    assert_eq!(
+        lines[22],
+        "error: the definition has errors; fix them before simulating"
+    );
+}
+
+/// Values that `DefinitionSubstitutions` or `templatefile` would fill into a definition
+/// file past 16 MiB (20 references to 1 MiB here): the run is refused before anything
+/// is built, naming the file and the token where they pass it.
+#[test]
+fn substitutions_that_come_to_too_much_are_not_run() {
+    let dir = TempDir::new("too-much");
+    let big = "v".repeat(1 << 20);
+    let body = format!(
+        "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": \"{}\", \"End\": true}}}}}}",
+        "${Big}".repeat(20)
+    );
+    let column = body.find("${Big}").unwrap() + 1 + 16 * 6;
+    let sm = dir.file("sm.asl.json", &body);
+    let template = dir.file(
+        "template.yaml",
+        &format!(
+            "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        Big: {big}\n"
+        ),
+    );
+    let (code, out, err) = run(&[&template], "");
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!(
+            "error: {template}: the definition of `M` is not built: at line 1, column {column} of {sm}, filling in `${{Big}}` brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes)\n"
+        )
+    );
+    let tpl = dir.file("sm.tpl", &body);
+    let tf = dir.file(
+        "main.tf",
+        &format!(
+            "resource \"aws_sfn_state_machine\" \"m\" {{\n  definition = templatefile(\"${{path.module}}/sm.tpl\", {{ Big = \"{big}\" }})\n}}\n"
+        ),
+    );
+    let (code, out, err) = run(&[&tf], "");
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!(
+            "error: {tf}: the definition of `aws_sfn_state_machine.m` is not built: at line 1, column {column} of {tpl}, filling in `${{Big}}` brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes)\n"
         )
     );
 }

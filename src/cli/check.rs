@@ -201,9 +201,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         Input::Stdin => !std::mem::replace(&mut stdin_seen, true),
     });
     if !io_errors.is_empty() && io_errors.iter().any(|e| e.starts_with("config: ")) {
-        for e in &io_errors {
-            eprintln!("error: {}", e.trim_start_matches("config: "));
-        }
+        print_errors_once(io_errors.iter().map(|e| e.trim_start_matches("config: ")));
         return ExitCode::from(EXIT_USAGE);
     }
 
@@ -238,9 +236,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         }
     }
     if config_error {
-        for e in &io_errors {
-            eprintln!("error: {e}");
-        }
+        print_errors_once(io_errors.iter().map(String::as_str));
         return ExitCode::from(EXIT_USAGE);
     }
     if args.diff {
@@ -761,6 +757,17 @@ enum Named {
     Always,
     /// Named, with `--force-exclude`: checked whatever its name, unless `exclude` matches.
     ExcludeApplies,
+}
+
+/// Prints each error once, in order: a broken asl-lint.toml is met by every file that
+/// it configures, and the same message for each of them says nothing more.
+fn print_errors_once<'e>(errors: impl Iterator<Item = &'e str>) {
+    let mut seen = std::collections::HashSet::new();
+    for e in errors {
+        if seen.insert(e) {
+            eprintln!("error: {e}");
+        }
+    }
 }
 
 /// How folders are walked for the files to check.

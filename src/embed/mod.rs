@@ -23,7 +23,7 @@ use crate::suppress;
 use crate::syntax::{self, Document, Node, SourceKind, TextRange, Value};
 
 use self::sourcemap::{ScalarMap, SourceMap, SpliceMap, Spliced, Style};
-use self::template::{Body, Definition, Substitutions};
+use self::template::{Body, Definition, MAX_SUBSTITUTED_BYTES, Substitutions, Unflattened};
 
 /// What a `${...}` token in a definition means.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
@@ -177,10 +177,19 @@ fn lint_definition_unsuppressed(
         .root
         .as_ref()
         .is_some_and(|root| may_have_placeholder(text) && has_placeholder(root));
+    // Values that would come to too much are not filled in: they stay unknown.
+    let too_large = match (document.root.as_ref(), subs) {
+        (Some(root), Some(subs)) if placeholders => oversubstituted(text, root, subs),
+        _ => None,
+    };
     let mut out = match document.root.as_ref() {
         Some(root) if env.placeholders == PlaceholderMode::Unknown && placeholders => {
             let mut resolved = root.clone();
-            let substituted = resolve_tree(&mut resolved, subs.unwrap_or(&none), env.placeholders);
+            let fill = match too_large {
+                None => subs.unwrap_or(&none),
+                Some(_) => &none,
+            };
+            let substituted = resolve_tree(&mut resolved, fill, env.placeholders);
             let doc = Document {
                 kind: document.kind,
                 root: Some(resolved),
@@ -205,6 +214,11 @@ fn lint_definition_unsuppressed(
         }
         _ => lint_document_as(text, document, options, workflow),
     };
+    if let Some(at) = too_large
+        && options.is_enabled(rule_meta("ASL123"))
+    {
+        out.push(oversubstituted_report(text, at));
+    }
     if let Some(root) = document.root.as_ref()
         && let Some(subs) = subs
         && placeholders
@@ -277,8 +291,16 @@ pub fn lint_referenced(
     }
     let mut subs = env.substitutions();
     subs.extend(reference.substitutions.clone());
+    // Values that would come to too much are not spliced in: the definition is linted
+    // with them unknown, and ASL123 says where.
+    let too_large = match document.root.as_ref() {
+        Some(root) if may_have_placeholder(text) => oversubstituted(text, root, &subs),
+        _ => None,
+    };
     let splices = match document.root.as_ref() {
-        Some(root) if may_have_placeholder(text) => splices(text, root, &subs),
+        Some(root) if may_have_placeholder(text) && too_large.is_none() => {
+            splices(text, root, &subs)
+        }
         _ => Vec::new(),
     };
     // Only `DefinitionSubstitutions` leave a name for later (ASL801); what Terraform
@@ -288,7 +310,7 @@ pub fn lint_referenced(
         Filling::Substitutions | Filling::Serverless
     );
     let mut out = if splices.is_empty() {
-        lint_definition_unsuppressed(
+        let mut out = lint_definition_unsuppressed(
             text,
             &document,
             options,
@@ -296,7 +318,15 @@ pub fn lint_referenced(
             leaves_names.then_some(&subs),
             reference.workflow,
             reference.filling,
-        )
+        );
+        // (Given the values, it says itself where they come to too much.)
+        if let Some(at) = too_large
+            && !leaves_names
+            && options.is_enabled(rule_meta("ASL123"))
+        {
+            out.push(oversubstituted_report(text, at));
+        }
+        out
     } else {
         let spliced = Spliced::new(text, &splices);
         let mut inner = syntax::parse(&spliced.text, kind);
@@ -729,6 +759,9 @@ pub fn deployed_definition_in(
         };
         match &def.body {
             Body::Inline(node) => {
+                if let Some(at) = oversubstituted(text, node, &subs) {
+                    return Err(not_built(&wanted, text, None, at));
+                }
                 let mut resolved = (*node).clone();
                 resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
                 let mut json = resolved.to_json();
@@ -741,6 +774,7 @@ pub fn deployed_definition_in(
             }
             Body::Text(node) => match template::flatten_in(text, node, &subs, pseudo) {
                 Ok(e) => return Ok(Some(deployed(e.text, None))),
+                Err(Unflattened::TooLarge(at)) => return Err(not_built(&wanted, text, None, at)),
                 Err(reason) => reasons.push(format!("its {} is {reason}", def.property.key)),
             },
             Body::File { uri, .. } => {
@@ -753,7 +787,8 @@ pub fn deployed_definition_in(
                 }
                 match read_spliced(&path, &subs) {
                     Ok(spliced) => return Ok(Some(deployed(spliced, Some(path)))),
-                    Err(e) => {
+                    Err(NotSpliced::TooLarge(e)) => return Err(not_built_text(&wanted, &e)),
+                    Err(NotSpliced::Unreadable(e)) => {
                         return Err(format!(
                             "the {} of `{wanted}` names `{uri}`, which cannot be read ({e})",
                             def.property.key,
@@ -773,24 +808,144 @@ pub fn deployed_definition_in(
     ))
 }
 
+/// Why [`read_spliced`] gives no text.
+enum NotSpliced {
+    /// The file cannot be read: why, after its path.
+    Unreadable(String),
+    /// Its values would come to too much ([`MAX_SUBSTITUTED_BYTES`]): where, as
+    /// [`past_the_limit_at`] says it.
+    TooLarge(String),
+}
+
 /// The text of the definition file at `path` with the known substitutions spliced in,
-/// or why it cannot be read.
-fn read_spliced(path: &std::path::Path, subs: &Substitutions) -> Result<String, String> {
-    let bytes = crate::files::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// or why there is none.
+fn read_spliced(path: &std::path::Path, subs: &Substitutions) -> Result<String, NotSpliced> {
+    let bytes = crate::files::read(path)
+        .map_err(|e| NotSpliced::Unreadable(format!("{}: {e}", path.display())))?;
     // Bytes that are not UTF-8 text are refused with the reason, as a definition file
     // named on the command line is, not read with U+FFFD in their place.
     let decoded = syntax::decode(&bytes);
     if let Some(e) = decoded.error {
-        return Err(format!("{}: {}", path.display(), e.message));
+        return Err(NotSpliced::Unreadable(format!(
+            "{}: {}",
+            path.display(),
+            e.message
+        )));
     }
     let inner = decoded.text.into_owned();
     let inner_kind = syntax::detect_kind(path.to_str(), &inner);
     let doc = syntax::parse(&inner, inner_kind);
     let splices = match doc.root.as_ref() {
-        Some(r) if may_have_placeholder(&inner) => splices(&inner, r, subs),
+        Some(r) if may_have_placeholder(&inner) => {
+            if let Some(at) = oversubstituted(&inner, r, subs) {
+                return Err(NotSpliced::TooLarge(past_the_limit_at(
+                    &inner,
+                    Some(path),
+                    at,
+                )));
+            }
+            splices(&inner, r, subs)
+        }
         _ => Vec::new(),
     };
     Ok(Spliced::new(&inner, &splices).text)
+}
+
+/// The `${...}` token (its range in `text`) at which the values that `subs` fill into
+/// the tree at `root` come to more than [`MAX_SUBSTITUTED_BYTES`], or `None`. Counted
+/// before anything is filled in, over the tokens that [`resolve_tree`] and [`splices`]
+/// fill, in the order they are written.
+fn oversubstituted(text: &str, root: &Node<'_>, subs: &Substitutions) -> Option<TextRange> {
+    if subs.values().all(Option::is_none) {
+        return None;
+    }
+    let mut total = 0usize;
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+            Value::Placeholder(token) => {
+                let name = token.trim_start_matches("${").trim_end_matches('}').trim();
+                if let Some(Some(v)) = subs.get(name) {
+                    total = total.saturating_add(v.len());
+                    if total > MAX_SUBSTITUTED_BYTES {
+                        return Some(n.range);
+                    }
+                }
+            }
+            Value::String(s) if has_dollar_brace(s) => {
+                for (range, name) in template::placeholder_tokens(s) {
+                    if let Some(Some(v)) = subs.get(name.trim()) {
+                        total = total.saturating_add(v.len());
+                        if total > MAX_SUBSTITUTED_BYTES {
+                            let scalar = ScalarMap::new(text, n);
+                            return Some(scalar.map_or(n.range, |m| m.outer(range)));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Says that filling in the token at `at` in `text` brings the values substituted into
+/// a definition past [`MAX_SUBSTITUTED_BYTES`].
+fn past_the_limit(text: &str, at: TextRange) -> String {
+    let token = text.get(at.as_usize()).unwrap_or("${...}");
+    let shown = match token.char_indices().nth(60) {
+        Some((end, _)) => format!("{}...", &token[..end]),
+        None => token.to_string(),
+    };
+    format!(
+        "filling in `{shown}` brings the values substituted into the definition past {} MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes)",
+        MAX_SUBSTITUTED_BYTES >> 20
+    )
+}
+
+/// [`past_the_limit`] with where the token is: `at line 3, column 7` of `text` (in
+/// `file`, when it is not the file the message is about).
+fn past_the_limit_at(text: &str, file: Option<&std::path::Path>, at: TextRange) -> String {
+    let lc = syntax::LineIndex::new(text).line_col(text, at.start);
+    let file = file.map_or(String::new(), |f| format!(" of {}", f.display()));
+    format!(
+        "at line {}, column {}{file}, {}",
+        lc.line,
+        lc.column,
+        past_the_limit(text, at)
+    )
+}
+
+/// ASL123 at the `${...}` token where the values filled into a definition pass
+/// [`MAX_SUBSTITUTED_BYTES`]: they are not filled in, and the definition is linted
+/// with them unknown.
+fn oversubstituted_report(text: &str, at: TextRange) -> Diagnostic {
+    let mut d = report(
+        "ASL123",
+        at,
+        format!(
+            "{}; the values are not filled in, and the rest is checked with them unknown",
+            past_the_limit(text, at)
+        ),
+    );
+    d.help = Some(
+        "keep large values out of the definition (in S3, or in the execution input), or \
+         fill them in at fewer places"
+            .into(),
+    );
+    d
+}
+
+/// Why the definition of `name` is not built (to run or draw it): its values pass
+/// [`MAX_SUBSTITUTED_BYTES`] at `at` in `text` (of `file`, when not the template).
+fn not_built(name: &str, text: &str, file: Option<&std::path::Path>, at: TextRange) -> String {
+    not_built_text(name, &past_the_limit_at(text, file, at))
+}
+
+fn not_built_text(name: &str, why: &str) -> String {
+    format!("the definition of `{name}` is not built: {why}")
 }
 
 /// [`deployed_definition`] for a Terraform file: the state machine `name` (as
@@ -908,11 +1063,12 @@ pub fn deployed_terraform(
                     machine.name
                 ));
             }
-            let spliced = read_spliced(&file, vars).map_err(|e| {
-                format!(
+            let spliced = read_spliced(&file, vars).map_err(|e| match e {
+                NotSpliced::TooLarge(e) => not_built_text(&machine.name, &e),
+                NotSpliced::Unreadable(e) => format!(
                     "the definition of `{}` names `{path}`, which cannot be read ({e})",
                     machine.name
-                )
+                ),
             })?;
             let filling = if *rendered {
                 Filling::TerraformTemplate
@@ -981,7 +1137,16 @@ pub fn lint_template_with_references(
         match &def.body {
             Body::Inline(node) => {
                 let mut resolved = (*node).clone();
-                let substituted = resolve_tree(&mut resolved, &subs, env.placeholders);
+                // Values that would come to too much stay unknown (ASL123 says where).
+                let too_large = oversubstituted(text, node, &subs);
+                if let Some(at) = too_large
+                    && enabled("ASL123")
+                {
+                    out.push(oversubstituted_report(text, at));
+                }
+                let none = Substitutions::new();
+                let fill = if too_large.is_some() { &none } else { &subs };
+                let substituted = resolve_tree(&mut resolved, fill, env.placeholders);
                 let doc = Document {
                     kind: document.kind,
                     root: Some(resolved),
@@ -1006,7 +1171,17 @@ pub fn lint_template_with_references(
                 if text_as_object {
                     out.push(definition_given_as_text(def, node));
                 }
-                match template::flatten(text, node, &subs) {
+                let flattened = template::flatten(text, node, &subs).or_else(|e| match e {
+                    // Values that would come to too much stay `${...}` tokens, unknown.
+                    Unflattened::TooLarge(at) => {
+                        if enabled("ASL123") {
+                            out.push(oversubstituted_report(text, at));
+                        }
+                        template::flatten_unfilled(text, node, &subs)
+                    }
+                    e => Err(e),
+                });
+                match flattened {
                     // The whole definition is a value given at deploy time (`!Sub "${Def}"`
                     // with a parameter `Def`): nothing to read here (and nothing more to say
                     // when it is a `Definition`, which cannot take text at all).
@@ -1121,7 +1296,9 @@ pub fn lint_template_with_references(
                             d
                         }));
                     }
-                    Err(reason) if enabled("ASL803") => out.push(unreadable(def, node, &reason)),
+                    Err(reason) if enabled("ASL803") => {
+                        out.push(unreadable(def, node, &reason.to_string()));
+                    }
                     Err(_) => {}
                 }
             }
@@ -1502,7 +1679,7 @@ pub fn lint_terraform(
                         );
                     }
                     Err(reason) if enabled("ASL803") => {
-                        out.push(not_evaluated(node.range, &reason));
+                        out.push(not_evaluated(node.range, &reason.to_string()));
                     }
                     Err(_) => {}
                 }

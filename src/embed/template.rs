@@ -12,6 +12,54 @@ use crate::syntax::{Member, Node, TextRange, Value};
 /// Deepest nesting of `Fn::Sub`/`Fn::Join` that is flattened.
 const MAX_INTRINSIC_DEPTH: usize = 8;
 
+/// Most bytes of `${...}` values filled into one definition: sixteen times the largest
+/// definition Step Functions accepts (1 MB). Without a bound, a 200 KB value written
+/// 5,000 times made a 1 GB definition out of a 220 KB template, built in full before
+/// its size was looked at. The values are counted before anything is built.
+pub const MAX_SUBSTITUTED_BYTES: usize = 16 << 20;
+
+/// Why a string-valued definition was not flattened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unflattened {
+    /// It is written in a form asl-lint does not read: what it is (`an Fn::If`), to
+    /// follow "is".
+    Unreadable(String),
+    /// The values it fills in come to more than [`MAX_SUBSTITUTED_BYTES`]: the range of
+    /// the `${...}` token at which they do.
+    TooLarge(TextRange),
+}
+
+impl std::fmt::Display for Unflattened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unflattened::Unreadable(what) => f.write_str(what),
+            Unflattened::TooLarge(_) => write!(
+                f,
+                "filling in its `${{...}}` values would make the definition over {} MiB, and Step Functions accepts at most 1 MB",
+                MAX_SUBSTITUTED_BYTES >> 20
+            ),
+        }
+    }
+}
+
+impl From<String> for Unflattened {
+    fn from(what: String) -> Self {
+        Unflattened::Unreadable(what)
+    }
+}
+
+impl From<&str> for Unflattened {
+    fn from(what: &str) -> Self {
+        Unflattened::Unreadable(what.to_string())
+    }
+}
+
+impl From<Unflattened> for String {
+    fn from(e: Unflattened) -> Self {
+        e.to_string()
+    }
+}
+
 /// A value known for a `${Name}` placeholder (`Some`), or a name that is known to be
 /// filled in at deploy time with an unknown value (`None`).
 pub type Substitutions = BTreeMap<String, Option<String>>;
@@ -393,8 +441,26 @@ fn intrinsic_token(name: &str, arg: &Node<'_>) -> String {
 /// text with a source map. Placeholders with known values are replaced (the value is
 /// JSON-escaped inside JSON strings); unknown ones stay as `${Name}` tokens that map to
 /// their place in the template. Returns why it could not, on failure.
-pub fn flatten(source: &str, node: &Node<'_>, subs: &Substitutions) -> Result<Embedded, String> {
+pub fn flatten(
+    source: &str,
+    node: &Node<'_>,
+    subs: &Substitutions,
+) -> Result<Embedded, Unflattened> {
     flatten_in(source, node, subs, None)
+}
+
+/// [`flatten`] with no value filled in: every `${Name}` stays a token, as for a value
+/// known only at deploy time. For a definition whose values come to too much
+/// ([`Unflattened::TooLarge`]), so that the rest of it is still read.
+pub fn flatten_unfilled(
+    source: &str,
+    node: &Node<'_>,
+    subs: &Substitutions,
+) -> Result<Embedded, Unflattened> {
+    let mut out = Flattener::new(source, None);
+    out.fill = false;
+    out.value(node, subs, 0)?;
+    Ok(out.out)
 }
 
 /// [`flatten`] for a run in `region` and `account` (`Some((region, account))`): the
@@ -404,15 +470,8 @@ pub fn flatten_in(
     node: &Node<'_>,
     subs: &Substitutions,
     pseudo: Option<(&str, &str)>,
-) -> Result<Embedded, String> {
-    let mut out = Flattener {
-        source,
-        out: Embedded::new(),
-        scan: 0,
-        in_string: false,
-        escaped: false,
-        pseudo,
-    };
+) -> Result<Embedded, Unflattened> {
+    let mut out = Flattener::new(source, pseudo);
     out.value(node, subs, 0)?;
     Ok(out.out)
 }
@@ -445,12 +504,34 @@ struct Flattener<'t> {
     scan: usize,
     in_string: bool,
     escaped: bool,
+    /// Whether known values are filled in (see [`flatten_unfilled`]).
+    fill: bool,
+    /// Bytes of values filled in so far (at most [`MAX_SUBSTITUTED_BYTES`]).
+    filled: usize,
 }
 
-impl Flattener<'_> {
-    fn value(&mut self, node: &Node<'_>, subs: &Substitutions, depth: usize) -> Result<(), String> {
+impl<'t> Flattener<'t> {
+    fn new(source: &'t str, pseudo: Option<(&'t str, &'t str)>) -> Self {
+        Flattener {
+            source,
+            out: Embedded::new(),
+            scan: 0,
+            in_string: false,
+            escaped: false,
+            pseudo,
+            fill: true,
+            filled: 0,
+        }
+    }
+
+    fn value(
+        &mut self,
+        node: &Node<'_>,
+        subs: &Substitutions,
+        depth: usize,
+    ) -> Result<(), Unflattened> {
         if depth > MAX_INTRINSIC_DEPTH {
-            return Err("intrinsic functions nested too deeply".to_string());
+            return Err("intrinsic functions nested too deeply".into());
         }
         if let Some(text) = node.as_str() {
             // A YAML alias (`DefinitionString: *def`): the text is written at its anchor,
@@ -464,40 +545,48 @@ impl Flattener<'_> {
                 self.synthetic(&text, node.range);
                 return Ok(());
             }
-            return self.scalar(node, subs, None);
+            return self.scalar(node, subs, None, false);
         }
         match intrinsic(node) {
             Some((name, arg)) if name == "Sub" => self.sub(arg, subs, depth),
             Some((name, arg)) if name == "Join" => self.join(arg, subs, depth),
-            _ => Err(with_article(&describe(node))),
+            _ => Err(with_article(&describe(node)).into()),
         }
     }
 
-    fn sub(&mut self, arg: &Node<'_>, subs: &Substitutions, depth: usize) -> Result<(), String> {
+    fn sub(
+        &mut self,
+        arg: &Node<'_>,
+        subs: &Substitutions,
+        depth: usize,
+    ) -> Result<(), Unflattened> {
         if arg.as_str().is_some() {
-            return self.scalar(arg, subs, Some(subs));
+            return self.scalar(arg, subs, None, true);
         }
         match arg.as_array() {
             Some([template, vars]) if template.as_str().is_some() => {
-                let mut local = subs.clone();
                 let mut map = substitution_map(vars);
                 if let Some((region, account)) = self.pseudo {
                     fill_pseudo_substitutions(&mut map, Some(vars), region, account);
                 }
-                for (k, v) in map {
+                for (k, v) in &map {
                     if v.is_none() {
                         self.out.computed.push(k.clone());
                     }
-                    local.insert(k, v);
                 }
-                self.scalar(template, &local, Some(subs))
+                self.scalar(template, subs, Some(&map), true)
             }
             Some([template, _]) => self.value(template, subs, depth + 1),
             _ => Err("an `Fn::Sub` whose argument is neither a string nor [string, map]".into()),
         }
     }
 
-    fn join(&mut self, arg: &Node<'_>, subs: &Substitutions, depth: usize) -> Result<(), String> {
+    fn join(
+        &mut self,
+        arg: &Node<'_>,
+        subs: &Substitutions,
+        depth: usize,
+    ) -> Result<(), Unflattened> {
         let Some([delimiter, parts]) = arg.as_array() else {
             return Err("an `Fn::Join` whose argument is not [delimiter, list]".into());
         };
@@ -505,28 +594,35 @@ impl Flattener<'_> {
             return Err("an `Fn::Join` with a computed delimiter".into());
         };
         let Some(parts) = parts.as_array() else {
-            return Err(format!("an `Fn::Join` of a {}", describe(parts)));
+            return Err(format!("an `Fn::Join` of a {}", describe(parts)).into());
         };
         for (i, part) in parts.iter().enumerate() {
             if i > 0 && !delim.is_empty() {
                 self.synthetic(delim, delimiter.range);
             }
             if part.as_str().is_some() {
-                self.scalar(part, subs, None)?;
+                self.scalar(part, subs, None, false)?;
                 continue;
             }
             match intrinsic(part) {
                 Some((name, arg)) if name == "Sub" || name == "Join" => {
-                    self.value(part, subs, depth + 1).or_else(|_| {
-                        self.synthetic(&intrinsic_token(&name, arg), part.range);
-                        Ok::<(), String>(())
-                    })?;
+                    match self.value(part, subs, depth + 1) {
+                        Ok(()) => {}
+                        Err(e @ Unflattened::TooLarge(_)) => return Err(e),
+                        Err(Unflattened::Unreadable(_)) => {
+                            self.synthetic(&intrinsic_token(&name, arg), part.range);
+                        }
+                    }
                 }
                 Some((name, arg)) => self.synthetic(&intrinsic_token(&name, arg), part.range),
                 None => match &part.value {
                     Value::Number(n) => self.synthetic(&n.to_string(), part.range),
                     Value::Bool(b) => self.synthetic(&b.to_string(), part.range),
-                    _ => return Err(format!("an `Fn::Join` part that is a {}", describe(part))),
+                    _ => {
+                        return Err(
+                            format!("an `Fn::Join` part that is a {}", describe(part)).into()
+                        );
+                    }
                 },
             }
         }
@@ -537,16 +633,18 @@ impl Flattener<'_> {
         self.out.push_synthetic(text, range);
     }
 
-    /// Appends a string node, substituting `${Name}` tokens with known values. In an
-    /// `Fn::Sub` template (`in_sub` holds the substitutions outside it), `${!Name}`
-    /// stands for the literal text `${Name}`, which `DefinitionSubstitutions` then fill
-    /// in: that is how a template writes a placeholder for them inside an `Fn::Sub`.
+    /// Appends a string node, substituting `${Name}` tokens with known values: those of
+    /// `vars` (an `Fn::Sub` variable map), then those of `subs`. In an `Fn::Sub`
+    /// template (`in_sub`), `${!Name}` stands for the literal text `${Name}`, which
+    /// `DefinitionSubstitutions` then fill in: that is how a template writes a
+    /// placeholder for them inside an `Fn::Sub`.
     fn scalar(
         &mut self,
         node: &Node<'_>,
         subs: &Substitutions,
-        in_sub: Option<&Substitutions>,
-    ) -> Result<(), String> {
+        vars: Option<&Substitutions>,
+        in_sub: bool,
+    ) -> Result<(), Unflattened> {
         let Some(scalar) = ScalarMap::new(self.source, node) else {
             return Err("a string the template reader could not align".into());
         };
@@ -561,14 +659,16 @@ impl Flattener<'_> {
             };
             let end = start + close + 1;
             let name = &text[start + 2..end - 1];
-            if let Some(outer) = in_sub
-                && let Some(literal) = name.strip_prefix('!')
-            {
-                if let Some(Some(value)) = outer.get(literal.trim()) {
+            if in_sub && let Some(literal) = name.strip_prefix('!') {
+                if self.fill
+                    && let Some(Some(value)) = subs.get(literal.trim())
+                {
                     // `${!Name}` → `${Name}` → the substitution's value.
+                    let range = scalar.outer(start..end);
+                    self.take(value.len(), range)?;
                     self.push(&scalar, done..start);
                     let value = self.escaped_value(value);
-                    self.synthetic(&value, scalar.outer(start..end));
+                    self.synthetic(&value, range);
                 } else {
                     // `${!Name}` → `${Name}`: drop the `!`.
                     self.push(&scalar, done..start + 2);
@@ -579,18 +679,22 @@ impl Flattener<'_> {
                 continue;
             }
             let pseudo = match (in_sub, self.pseudo) {
-                (Some(_), Some((region, account))) => {
-                    pseudo_parameter(name.trim(), region, account)
-                }
+                (true, Some((region, account))) => pseudo_parameter(name.trim(), region, account),
                 _ => None,
             };
-            if let Some(value) = subs.get(name.trim()).cloned().flatten().or(pseudo) {
-                self.push(&scalar, done..start);
-                let value = self.escaped_value(&value);
+            let known = vars
+                .and_then(|v| v.get(name.trim()))
+                .or_else(|| subs.get(name.trim()))
+                .and_then(Option::as_deref)
+                .filter(|_| self.fill);
+            if let Some(value) = known.or(pseudo.as_deref()) {
                 let range = scalar.outer(start..end);
+                self.take(value.len(), range)?;
+                self.push(&scalar, done..start);
+                let value = self.escaped_value(value);
                 self.synthetic(&value, range);
                 done = end;
-            } else if in_sub.is_some() {
+            } else if in_sub {
                 // In an `Fn::Sub` template, CloudFormation fills every other `${Name}`
                 // itself (a parameter, a resource, `Res.Attr`, `AWS::Region`, ...):
                 // known at deploy time, not a placeholder left open.
@@ -599,8 +703,18 @@ impl Flattener<'_> {
             search = end;
         }
         self.push(&scalar, done..text.len());
-        if in_sub.is_some() {
+        if in_sub {
             self.out.mark_sub(begin);
+        }
+        Ok(())
+    }
+
+    /// Counts `bytes` of a value filled in for the token at `at` (in the template):
+    /// an error once they come to more than [`MAX_SUBSTITUTED_BYTES`].
+    fn take(&mut self, bytes: usize, at: TextRange) -> Result<(), Unflattened> {
+        self.filled = self.filled.saturating_add(bytes);
+        if self.filled > MAX_SUBSTITUTED_BYTES {
+            return Err(Unflattened::TooLarge(at));
         }
         Ok(())
     }

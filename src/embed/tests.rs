@@ -1436,3 +1436,201 @@ fn fixes_across_lines_of_a_block_scalar_are_offered() {
     assert_ne!(out.text, text);
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
 }
+
+/// A 1 MiB value: 17 of them come to more than [`MAX_SUBSTITUTED_BYTES`].
+fn mebibyte() -> String {
+    "v".repeat(1 << 20)
+}
+
+/// `(code, line:column, text pointed at, message)` of the diagnostics of `text`.
+fn findings(text: &str, kind: SourceKind) -> Vec<(String, String, String, String)> {
+    let index = crate::syntax::LineIndex::new(text);
+    lint_text_in(text, kind, &LintOptions::default(), &Environment::default())
+        .into_iter()
+        .map(|d| {
+            let lc = index.line_col(text, d.range.start);
+            (
+                d.code.to_string(),
+                format!("{}:{}", lc.line, lc.column),
+                text[d.range.as_usize()].to_string(),
+                d.message,
+            )
+        })
+        .collect()
+}
+
+const TOO_LARGE: &str = "brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes); the values are not filled in, and the rest is checked with them unknown";
+
+#[test]
+fn substituted_values_are_counted_before_anything_is_filled_in() {
+    // 20 tokens of a 1 MiB value: the 17th passes 16 MiB, whole values and tokens
+    // inside strings alike, in the order they are written.
+    let text = r#"{"a": ["${X}", "${Y}", "${X}"], "b": "${X}-${X}-${Unknown}", "c": ${X}}"#;
+    let doc = syntax::parse(text, SourceKind::Json);
+    let root = doc.root.as_ref().unwrap();
+    let mut subs = Substitutions::new();
+    subs.insert("Unknown".into(), None);
+    assert_eq!(oversubstituted(text, root, &subs), None);
+    subs.insert("X".into(), Some("x".repeat(4 << 20)));
+    subs.insert("Y".into(), Some("y".to_string()));
+    // 4 + 4 + 4 + 4 MiB and 1 byte: past the limit at the fourth `${X}`.
+    let at = oversubstituted(text, root, &subs).unwrap();
+    assert_eq!((at.start, &text[at.as_usize()]), (43, "${X}"));
+    subs.insert("Y".into(), Some(String::new()));
+    // Exactly 16 MiB is allowed: the fifth `${X}` passes it.
+    let at = oversubstituted(text, root, &subs).unwrap();
+    assert_eq!((at.start, &text[at.as_usize()]), (66, "${X}"));
+}
+
+#[test]
+fn a_definition_file_whose_values_come_to_too_much_is_linted_with_them_unknown() {
+    // 20 references to a 1 MiB value would splice 20 MiB into a 1 KB file. Nothing is
+    // spliced: ASL123 at the 17th, and the file's own mistake is still found.
+    let text = format!(
+        "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": \"{}\", \"Next\": \"Nowhere\"}}}}}}",
+        "${Big}".repeat(20)
+    );
+    let big = mebibyte();
+    for filling in [Filling::Substitutions, Filling::TerraformTemplate] {
+        let mut r = reference(&[("Big", Some(&big))], WorkflowType::Standard);
+        r.filling = filling;
+        let found: Vec<(String, String, String)> = json_ref_diagnostics(&text, &r)
+            .into_iter()
+            .map(|d| {
+                (
+                    d.code.to_string(),
+                    text[d.range.as_usize()].to_string(),
+                    d.message,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "ASL123".to_string(),
+                    "${Big}".to_string(),
+                    format!("filling in `${{Big}}` {TOO_LARGE}")
+                ),
+                (
+                    "ASL201".to_string(),
+                    "\"Nowhere\"".to_string(),
+                    "Next names \"Nowhere\", which is not a state of the top level".to_string()
+                ),
+            ],
+            "{filling:?}"
+        );
+        let d = &json_ref_diagnostics(&text, &r)[0];
+        assert_eq!(
+            d.range.start as usize,
+            text.find("${Big}").unwrap() + 16 * 6
+        );
+    }
+}
+
+#[test]
+fn template_definitions_whose_values_come_to_too_much_are_linted_with_them_unknown() {
+    let big = mebibyte();
+    let refs = "${Big}".repeat(20);
+    // An `Fn::Sub` with its own variable map: the text stops growing at 16 MiB, and the
+    // definition is read again with the tokens left in.
+    let sub = format!(
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub\n        - '{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": \"{refs}\", \"Next\": \"Nowhere\"}}}}}}'\n        - Big: {big}\n"
+    );
+    let column = sub.lines().nth(5).unwrap().find("${Big}").unwrap() + 1 + 16 * 6;
+    assert_eq!(
+        findings(&sub, SourceKind::Yaml),
+        vec![
+            (
+                "ASL123".to_string(),
+                format!("6:{column}"),
+                "${Big}".to_string(),
+                format!("filling in `${{Big}}` {TOO_LARGE}")
+            ),
+            (
+                "ASL201".to_string(),
+                "6:204".to_string(),
+                "\"Nowhere\"".to_string(),
+                "Next names \"Nowhere\", which is not a state of the top level".to_string()
+            ),
+        ]
+    );
+    // What is linted is the text as written, the tokens left in.
+    let doc = syntax::parse(&sub, SourceKind::Yaml);
+    let defs = template::find(doc.root.as_ref().unwrap()).unwrap();
+    let Body::Text(node) = defs[0].body else {
+        panic!("a DefinitionString")
+    };
+    let Err(Unflattened::TooLarge(at)) = template::flatten(&sub, node, &defs[0].substitutions)
+    else {
+        panic!("too large")
+    };
+    assert_eq!(sub[..at.start as usize].matches("${Big}").count(), 16);
+    let unfilled = template::flatten_unfilled(&sub, node, &defs[0].substitutions).unwrap();
+    assert_eq!(
+        unfilled.text,
+        format!(
+            "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": \"{refs}\", \"Next\": \"Nowhere\"}}}}}}"
+        )
+    );
+    // DefinitionSubstitutions filled into a DefinitionString, and into an inline
+    // Definition (as whole values there).
+    let string = format!(
+        "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Big: {big}\n      DefinitionString: '{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": \"{refs}\", \"Next\": \"Nowhere\"}}}}}}'\n"
+    );
+    let found = findings(&string, SourceKind::Yaml);
+    assert_eq!(
+        found.iter().map(|f| (&*f.0, &*f.2)).collect::<Vec<_>>(),
+        vec![("ASL123", "${Big}"), ("ASL201", "\"Nowhere\"")]
+    );
+    let mut inline = format!(
+        "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Big: {big}\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            Next: Nowhere\n            Result:\n"
+    );
+    for i in 0..20 {
+        inline.push_str(&format!("              k{i}: ${{Big}}\n"));
+    }
+    assert_eq!(
+        findings(&inline, SourceKind::Yaml),
+        vec![
+            (
+                "ASL201".to_string(),
+                "12:19".to_string(),
+                "Nowhere".to_string(),
+                "Next names \"Nowhere\", which is not a state of the top level".to_string()
+            ),
+            (
+                "ASL123".to_string(),
+                "30:20".to_string(),
+                "${Big}".to_string(),
+                format!("filling in `${{Big}}` {TOO_LARGE}")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_run_refuses_a_definition_whose_values_come_to_too_much() {
+    let big = mebibyte();
+    let refs = "${Big}".repeat(20);
+    let dir = std::path::Path::new(".");
+    let sub = format!(
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub\n        - '{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": \"{refs}\", \"End\": true}}}}}}'\n        - Big: {big}\n"
+    );
+    let column = sub.lines().nth(5).unwrap().find("${Big}").unwrap() + 1 + 16 * 6;
+    assert_eq!(
+        deployed_definition(&sub, SourceKind::Yaml, dir, None),
+        Err(format!(
+            "the definition of `M` is not built: at line 6, column {column}, filling in `${{Big}}` brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes)"
+        ))
+    );
+    let mut inline = format!(
+        "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Big: {big}\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            End: true\n            Result:\n"
+    );
+    for i in 0..20 {
+        inline.push_str(&format!("              k{i}: ${{Big}}\n"));
+    }
+    assert_eq!(
+        deployed_definition(&inline, SourceKind::Yaml, dir, None),
+        Err("the definition of `M` is not built: at line 30, column 20, filling in `${Big}` brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes)".to_string())
+    );
+}

@@ -130,10 +130,7 @@ pub fn options_from_args(
     }
     if let Some(src) = &args.input {
         let text = if src == "-" {
-            crate::files::read_bounded(stdin)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| decoded_text(&bytes))
-                .map_err(|e| format!("cannot read the input from stdin: {e}"))?
+            read_stdin_input(stdin)?
         } else if let Some(path) = src.strip_prefix("file://") {
             read_text(path.as_ref())
                 .map_err(|e| format!("cannot read the input file {path}: {e}"))?
@@ -431,6 +428,29 @@ fn check_context(
 fn read_text(path: &std::path::Path) -> Result<String, String> {
     let bytes = crate::files::read(path).map_err(|e| e.to_string())?;
     decoded_text(&bytes)
+}
+
+/// Most bytes of `--input -` read: four times the payload limit, so that an input
+/// somewhat over it is still told its size. More than that can start no execution,
+/// and is not buffered (`--input - < /dev/zero` read 512 MiB before it was refused).
+const MAX_STDIN_INPUT: usize = 4 * super::engine::PAYLOAD_LIMIT;
+
+/// The text of `--input -`, at most [`MAX_STDIN_INPUT`] bytes of it.
+fn read_stdin_input(stdin: &mut dyn std::io::Read) -> Result<String, String> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    stdin
+        .take(MAX_STDIN_INPUT as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the input from stdin: {e}"))?;
+    if bytes.len() > MAX_STDIN_INPUT {
+        return Err(format!(
+            "the input from stdin is more than {MAX_STDIN_INPUT} bytes: AWS refuses to start \
+             an execution whose input is over {} bytes (256 KiB)",
+            super::engine::PAYLOAD_LIMIT
+        ));
+    }
+    decoded_text(&bytes).map_err(|e| format!("cannot read the input from stdin: {e}"))
 }
 
 /// [`read_text`] for bytes already read.

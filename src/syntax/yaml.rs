@@ -43,8 +43,9 @@
 //!   [`Value::Tagged`]; the core tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`,
 //!   `!!map`, `!!seq`) are resolved; `!` forces a string.
 //! - An alias yields a copy of its anchor's value (the copy's inner ranges point at the
-//!   anchored text). Copies are limited to [`ALIAS_BUDGET`] nodes per document, so an
-//!   alias bomb costs an error, not the machine.
+//!   anchored text). Copies are limited to [`ALIAS_BUDGET`] nodes per document, and to
+//!   some MiB of text ([`alias_text_budget_mib`]), so an alias bomb costs an error, not
+//!   the machine.
 //! - Ranges: a scalar's range is its text (quotes included; for a block scalar, from the
 //!   `|` or `>` header to its last non-blank character); a tagged value's range starts at
 //!   the tag; a block collection ends at its last child, a flow one at its bracket.
@@ -73,6 +74,15 @@ const PARSER_NESTING_LIMIT: usize = 16 * 1024;
 
 /// Most nodes that aliases may copy into one document.
 pub const ALIAS_BUDGET: usize = 100_000;
+
+/// Most text (the bytes of the scalars, keys and tags) that aliases may copy into a
+/// document of `len` bytes, in MiB: sixteen times the document, at least 4 MiB and at
+/// most 64 MiB. Counting nodes is not enough: a 1 MB scalar aliased 5,000 times stays
+/// far under [`ALIAS_BUDGET`] and copies 5 GB (every reader of the tree, the JSON
+/// conversion, the size rules, a run, walks or copies each of them).
+pub fn alias_text_budget_mib(len: usize) -> usize {
+    len.saturating_mul(16).div_ceil(1 << 20).clamp(4, 64)
+}
 
 /// Most parse attempts (the first plus recoveries) for one text.
 const MAX_ATTEMPTS: usize = 24;
@@ -534,6 +544,8 @@ struct Anchored<'s> {
     node: Node<'s>,
     size: usize,
     height: usize,
+    /// Bytes of text in it (see [`measure`]).
+    text: usize,
 }
 
 /// YAML merge keys (`<<: *defaults`, or a list of aliases): the members of the merged
@@ -594,6 +606,8 @@ struct Builder<'s, 'l> {
     comments: Vec<Comment<'s>>,
     anchors: HashMap<usize, Anchored<'s>>,
     alias_budget: usize,
+    /// Bytes of text that aliases may still copy, of [`alias_text_budget_mib`].
+    alias_text: usize,
     /// Nesting level inside a collection skipped for being too deep, and where it began.
     skip: usize,
     skip_start: usize,
@@ -617,6 +631,7 @@ impl<'s, 'l> Builder<'s, 'l> {
             comments: Vec::new(),
             anchors: HashMap::new(),
             alias_budget: ALIAS_BUDGET,
+            alias_text: alias_text_budget_mib(text.len()) << 20,
             skip: 0,
             skip_start: 0,
             documents: 0,
@@ -1056,13 +1071,14 @@ impl<'s> Builder<'s, '_> {
     }
 
     fn remember(&mut self, anchor: usize, node: &Node<'s>) {
-        let (size, height) = measure(node);
+        let (size, height, text) = measure(node);
         self.anchors.insert(
             anchor,
             Anchored {
                 node: node.clone(),
                 size,
                 height,
+                text,
             },
         );
     }
@@ -1083,6 +1099,14 @@ impl<'s> Builder<'s, '_> {
                 self.error(range, SyntaxErrorKind::Invalid, message);
                 Value::Invalid
             }
+            Some(a) if a.text > self.alias_text => {
+                let message = format!(
+                    "alias `{name}` is not expanded: aliases in this document would copy more than {} MiB of text",
+                    alias_text_budget_mib(self.text.len())
+                );
+                self.error(range, SyntaxErrorKind::Invalid, message);
+                Value::Invalid
+            }
             Some(a) if self.stack.len() + a.height > MAX_DEPTH + 1 => {
                 let message = format!(
                     "alias `{name}` would nest deeper than {MAX_DEPTH} levels: it is not analysed"
@@ -1092,6 +1116,7 @@ impl<'s> Builder<'s, '_> {
             }
             Some(a) => {
                 self.alias_budget -= a.size;
+                self.alias_text -= a.text;
                 a.node.value.clone()
             }
         };
@@ -1239,21 +1264,33 @@ fn tagged<'s>(tag: TagInfo<'s>, node: Node<'s>) -> Node<'s> {
 }
 
 /// Number of nodes and height of a tree, without recursion.
-fn measure(node: &Node<'_>) -> (usize, usize) {
+/// A node's size in nodes, its height, and the bytes of text in it: its strings,
+/// placeholders, keys and tags (what a copy of it repeats).
+fn measure(node: &Node<'_>) -> (usize, usize, usize) {
     let mut size = 0;
     let mut height = 0;
+    let mut text = 0;
     let mut stack = vec![(node, 1usize)];
     while let Some((n, depth)) = stack.pop() {
         size += 1;
         height = height.max(depth);
         match &n.value {
             Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-            Value::Object(members) => stack.extend(members.iter().map(|m| (&m.value, depth + 1))),
-            Value::Tagged(t) => stack.push((&t.node, depth)),
+            Value::Object(members) => {
+                for m in members {
+                    text += m.key.len();
+                    stack.push((&m.value, depth + 1));
+                }
+            }
+            Value::Tagged(t) => {
+                text += t.tag.len();
+                stack.push((&t.node, depth));
+            }
+            Value::String(s) | Value::Placeholder(s) => text += s.len(),
             _ => {}
         }
     }
-    (size, height)
+    (size, height, text)
 }
 
 fn is_placeholder(s: &str) -> bool {
@@ -1755,6 +1792,51 @@ mod tests {
         );
         let a2 = doc.root.as_ref().unwrap().get("a2").unwrap();
         assert_eq!(measure(a2).0, 1 + 10 + 100 + 1000);
+    }
+
+    #[test]
+    fn the_text_aliases_copy_is_bounded_by_the_document_size() {
+        assert_eq!(alias_text_budget_mib(0), 4);
+        assert_eq!(alias_text_budget_mib(300_000), 5);
+        assert_eq!(alias_text_budget_mib(1_078_966), 17);
+        assert_eq!(alias_text_budget_mib(10 << 20), 64);
+        assert_eq!(alias_text_budget_mib(usize::MAX), 64);
+        // A 100 KB scalar aliased 60 times: 60 nodes, far under the node limit, but
+        // 6 MB of copies. The document gets 4 MiB: 41 copies fit, the 19 after not.
+        let big = "x".repeat(100_000);
+        let mut text = format!("Big: &b \"{big}\"\nCopies:\n");
+        for i in 0..60 {
+            text.push_str(&format!("  k{i}: *b\n"));
+        }
+        let doc = parse(&text);
+        let message = "alias `*b` is not expanded: aliases in this document would copy more than 4 MiB of text";
+        let refused: Vec<(&str, &str)> = doc
+            .errors
+            .iter()
+            .map(|e| (at(&text, e.range), e.message.as_str()))
+            .collect();
+        assert_eq!(refused, vec![("*b", message); 19]);
+        let first = doc.errors[0].range.start as usize;
+        assert!(text[..first].ends_with("\n  k41: "));
+        let copies = doc.root.as_ref().unwrap().get("Copies").unwrap();
+        assert!(matches!(copies.get("k41").unwrap().value, Value::Invalid));
+        // What the copies hold: 41 values, and the keys k0..k59 (170 bytes).
+        assert_eq!(measure(copies), (61, 2, 41 * 100_000 + 170));
+
+        // A copy of copies counts what they hold: `*f` would repeat 3 MB, and 1.2 MB
+        // are left.
+        let mut text = format!("Big: &b \"{big}\"\nThirty: &f\n");
+        for i in 0..30 {
+            text.push_str(&format!("  k{i}: *b\n"));
+        }
+        text.push_str("Again: *f\n");
+        assert_eq!(
+            errors(&text),
+            vec![(
+                "*f".to_string(),
+                "alias `*f` is not expanded: aliases in this document would copy more than 4 MiB of text".to_string()
+            )]
+        );
     }
 
     #[test]

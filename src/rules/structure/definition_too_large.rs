@@ -9,6 +9,11 @@ declare_rule! {
     /// Step Functions accepts, counted as compact JSON: without the whitespace between
     /// tokens, which is the smallest form any deployment tool can send.
     ///
+    /// Also reported: `${...}` values (`DefinitionSubstitutions`, an `Fn::Sub`
+    /// variable map, Terraform `templatefile` variables) that would fill more than
+    /// 16 MiB into a definition, at the token where they pass it. They are not filled
+    /// in, and the rest of the definition is checked with them unknown.
+    ///
     /// ## Why is this bad?
     /// The size of a definition is a hard quota: `CreateStateMachine` and
     /// `UpdateStateMachine` (and the CloudFormation, SAM, CDK or Terraform deployment that
