@@ -574,10 +574,12 @@ fn state_snippets(ctx: &Ctx<'_>, ql: QueryLanguage) -> Vec<Completion> {
                     s.push_str("\n}");
                     s
                 }
+                // Spaces, not tabs: YAML rejects a tab in indentation, and some clients
+                // (Neovim, Helix) insert a snippet as it is.
                 SourceKind::Yaml => {
-                    let mut s = format!("${{1:{}}}:\n\tType: {}", t.as_str(), t.as_str());
+                    let mut s = format!("${{1:{}}}:\n  Type: {}", t.as_str(), t.as_str());
                     for (k, v) in &body {
-                        s.push_str(&format!("\n\t{k}: {}", json_value_to_yaml_snippet(v)));
+                        s.push_str(&format!("\n  {k}: {}", json_value_to_yaml_snippet(v)));
                     }
                     s
                 }
@@ -668,6 +670,10 @@ fn value_completions(
                     ..ctx.item(name, CompletionKind::Value, ctx.string(name), false)
                 })
                 .collect()
+        }
+        // `End` takes only `true` (`false` is what leaving it out means).
+        "End" if in_state => {
+            vec![ctx.item("true", CompletionKind::Value, "true".to_string(), false)]
         }
         "JitterStrategy" => ["FULL", "NONE"]
             .iter()
@@ -1137,6 +1143,17 @@ mod tests {
         );
         assert_eq!(items[0].insert, "\"Task\"");
         assert_eq!(&text[items[0].range.as_usize()], "\"\"");
+
+        // `End` takes `true`, unquoted, in JSON and YAML.
+        let (text, off) = at(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": |}}}"#);
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["true"]);
+        assert_eq!(items[0].insert, "true");
+        assert_eq!(items[0].range, TextRange::empty(off));
+        let (text, off) = at("StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: |\n");
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert_eq!(labels(&items), ["true"]);
+        assert_eq!(items[0].insert, "true");
 
         let (text, off) = at(
             r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "|"}, "B": {"Type": "Succeed"}}}"#,
@@ -1609,11 +1626,13 @@ mod tests {
         // A multi-line JSON value is one flow line in YAML, one space apart.
         assert!(
             items[0].insert.contains(
-                "\n\tParameters: { \"FunctionName\": \"${3:arn}\", \"Payload.\\$\": \"\\$\" }\n"
+                "\n  Parameters: { \"FunctionName\": \"${3:arn}\", \"Payload.\\$\": \"\\$\" }\n"
             ),
             "{}",
             items[0].insert
         );
+        // No tab anywhere: YAML does not allow one in indentation.
+        assert!(items.iter().all(|c| !c.insert.contains('\t')), "{items:?}");
         // Not where a value is meant: a multi-line Comment stays a value.
         let (_, _, items) = complete(&format!("{task}    Comment:\n      Hello|\n"));
         assert!(items.is_empty(), "{items:?}");
