@@ -661,9 +661,44 @@ fn value_completions(
             })
             .collect(),
         "ErrorEquals" => {
+            use crate::rules::errors::unmatchable_error_name::unmatchable;
+            use crate::rules::practice::lambda_without_retry::{
+                TRANSIENT_LAMBDA_ERRORS, invokes_lambda,
+            };
             let listed = listed_errors(machine, offset);
+            let state = match cursor.container {
+                Container::Retrier(id) | Container::Catcher(id) => Some(machine.state(id)),
+                _ => None,
+            };
+            // Only the names that can match in this state (what ASL503 does not
+            // report); the Distributed Map's own errors only in a Map.
+            let map = state.is_none_or(|s| s.kind.is_none_or(|k| k == StateType::Map));
+            let can_match = |name: &str| {
+                state.is_none_or(|s| unmatchable(s, name).is_none())
+                    && (map
+                        || !matches!(
+                            name,
+                            "States.ExceedToleratedFailureThreshold"
+                                | "States.ItemReaderFailed"
+                                | "States.ResultWriterFailed"
+                        ))
+            };
+            // A Lambda task: the transient Lambda errors ASL704 asks to retry.
+            let lambda = state.is_some_and(|s| {
+                s.kind == Some(StateType::Task)
+                    && s.field("Resource")
+                        .and_then(|m| m.value.as_str())
+                        .is_some_and(invokes_lambda)
+            });
+            let lambda_names = TRANSIENT_LAMBDA_ERRORS
+                .iter()
+                .filter(|_| lambda)
+                .map(|name| (*name, "A transient Lambda service error, worth retrying"));
             catalog::ERROR_NAMES
                 .iter()
+                .copied()
+                .filter(|(name, _)| can_match(name))
+                .chain(lambda_names)
                 .filter(|(name, _)| !listed.contains(name))
                 .map(|(name, doc)| Completion {
                     detail: Some(doc.to_string()),
@@ -1202,6 +1237,73 @@ mod tests {
         assert!(offered.contains(&"States.TaskFailed"), "{offered:?}");
     }
 
+    /// ErrorEquals offers only the names that can match in the state (none ASL503
+    /// reports), and on a Lambda task the transient Lambda errors ASL704 asks for.
+    #[test]
+    fn error_names_that_can_match_there() {
+        let names = |state: &str| {
+            let (text, off) = at(&format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{{state}, "Retry": [{{"ErrorEquals": ["|"]}}], "End": true}}}}}}"#
+            ));
+            let items = completions(&text, SourceKind::Json, off);
+            labels(&items)
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+        };
+        let lambda = r#""Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}"#;
+        assert_eq!(
+            names(lambda),
+            [
+                "States.ALL",
+                "States.TaskFailed",
+                "States.Permissions",
+                "Lambda.ServiceException",
+                "Lambda.AWSLambdaException",
+                "Lambda.SdkClientException",
+                "Lambda.TooManyRequestsException"
+            ]
+        );
+        // A timeout makes States.Timeout possible; a heartbeat both.
+        let timed = names(&format!(r#"{lambda}, "TimeoutSeconds": 5"#));
+        assert!(timed.contains(&"States.Timeout".to_string()), "{timed:?}");
+        assert!(
+            !timed.contains(&"States.HeartbeatTimeout".to_string()),
+            "{timed:?}"
+        );
+        // A JSONata Task can fail an expression; no Lambda names elsewhere.
+        assert_eq!(
+            names(
+                r#""Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::sqs:sendMessage", "HeartbeatSeconds": 5"#
+            ),
+            [
+                "States.ALL",
+                "States.TaskFailed",
+                "States.Timeout",
+                "States.HeartbeatTimeout",
+                "States.Permissions",
+                "States.QueryEvaluationError"
+            ]
+        );
+        // A Map: its own Distributed Map errors, never States.BranchFailed.
+        assert_eq!(
+            names(
+                r#""Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
+            ),
+            [
+                "States.ALL",
+                "States.TaskFailed",
+                "States.Timeout",
+                "States.HeartbeatTimeout",
+                "States.Permissions",
+                "States.QueryEvaluationError",
+                "States.ExceedToleratedFailureThreshold",
+                "States.ItemReaderFailed",
+                "States.ResultWriterFailed"
+            ]
+        );
+    }
+
     #[test]
     fn state_snippets_and_intrinsics() {
         let (text, off) = at("{\"StartAt\": \"A\", \"States\": {\n  |\n}}");
@@ -1618,8 +1720,11 @@ mod tests {
         let (_, off, items) = complete(&format!(
             "{task}    Retry:\n      - ErrorEquals:\n          - States.ALL\n          - States.T|\n"
         ));
-        let timeout = items.iter().find(|c| c.label == "States.Timeout").unwrap();
-        assert_eq!(timeout.range, TextRange::new(off - 8, off));
+        let failed = items
+            .iter()
+            .find(|c| c.label == "States.TaskFailed")
+            .unwrap();
+        assert_eq!(failed.range, TextRange::new(off - 8, off));
         // The first state of an empty States: whole states.
         let (_, _, items) = complete("StartAt: A\nStates:\n  |\n");
         assert_eq!(items[0].label, "Task state");
