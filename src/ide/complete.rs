@@ -61,11 +61,50 @@ pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion>
             })
             .collect();
     }
+    // A key being typed alone on its line (`"`, `""`, `"Com`) can make the parser drop
+    // the members after it; they are read from the text with that line blank, so they
+    // are neither offered again nor contradicted (`Next` beside `End`).
+    let below: Vec<String> = blank_key_line(text, kind, offset)
+        .and_then(|blank| {
+            with_machine_at(&blank, kind, offset, |root, machine| {
+                let cursor = locate(&blank, kind, root, machine, offset)?;
+                matches!(cursor.slot, Slot::Key { .. })
+                    .then(|| existing_keys(machine, &cursor, None, offset))
+            })
+        })
+        .unwrap_or_default();
     with_machine_at(text, kind, offset, |root, machine| {
         let cursor = locate(text, kind, root, machine, offset)?;
-        Some(complete(text, kind, machine, &cursor, offset))
+        Some(complete(text, kind, machine, &cursor, offset, &below))
     })
     .unwrap_or_default()
+}
+
+/// `text` with the JSON line at `offset` blanked (same length, so offsets hold) when
+/// all it holds is a key being typed: a quote, then a word, then maybe its closing
+/// quote.
+fn blank_key_line(text: &str, kind: SourceKind, offset: u32) -> Option<String> {
+    if kind != SourceKind::Json {
+        return None;
+    }
+    let at = (offset as usize).min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = text[start..end].trim();
+    let word = line.strip_prefix('"')?;
+    let word = word.strip_suffix('"').unwrap_or(word);
+    if !word.bytes().all(super::is_word_byte) {
+        return None;
+    }
+    let mut blank = String::with_capacity(text.len());
+    blank.push_str(&text[..start]);
+    blank.extend(
+        text[start..end]
+            .chars()
+            .map(|c| if c == '\r' { c } else { ' ' }),
+    );
+    blank.push_str(&text[end..]);
+    Some(blank)
 }
 
 /// The text of `c` for a client that inserts it as it is (no snippets, or a plain
@@ -197,6 +236,7 @@ fn complete(
     machine: &StateMachine<'_, '_>,
     cursor: &Cursor,
     offset: u32,
+    below: &[String],
 ) -> Vec<Completion> {
     match &cursor.slot {
         Slot::Key {
@@ -214,7 +254,14 @@ fn complete(
                     .next()
                     .filter(|c| *c == '"' || *c == '\''),
             };
-            let existing = existing_keys(machine, cursor, current.as_deref(), offset);
+            let mut existing = existing_keys(machine, cursor, current.as_deref(), offset);
+            existing.extend(
+                below
+                    .iter()
+                    .filter(|k| !existing.contains(k))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
             let mut items = key_completions(&ctx, machine, cursor, &existing, *has_colon);
             // A member written before another one in JSON needs a comma after it, or
             // accepting the completion breaks the document.
@@ -1842,6 +1889,32 @@ mod tests {
             labels(&completions(&text, SourceKind::Yaml, off))[0],
             "MessageBody"
         );
+    }
+
+    /// A key typed alone on its line (`"`, `""`) above other fields: those are not
+    /// offered again, nor what conflicts with them, as on a blank line.
+    #[test]
+    fn a_half_typed_key_keeps_the_fields_below() {
+        let blank = "{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": 5,\n  |\n  \"End\": true}}}";
+        let expected = [
+            "Comment",
+            "QueryLanguage",
+            "InputPath",
+            "OutputPath",
+            "Assign",
+        ];
+        let (text, off) = at(blank);
+        assert_eq!(labels(&completions(&text, SourceKind::Json, off)), expected);
+        for typed in ["\"|", "\"|\"", "\"Co|\""] {
+            let (text, off) = at(&blank.replace('|', typed));
+            let items = completions(&text, SourceKind::Json, off);
+            assert_eq!(labels(&items), expected, "{typed}");
+        }
+        // The item still replaces the quotes typed, and gets its comma.
+        let (text, off) = at(&blank.replace('|', "\"|\""));
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(&text[items[0].range.as_usize()], "\"\"");
+        assert_eq!(items[0].insert, "\"Comment\": \"$1\",");
     }
 
     /// A value whose closing quote is not typed yet: the completion replaces the quote
