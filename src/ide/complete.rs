@@ -824,6 +824,11 @@ fn expression_completions(
     let jsonata = token
         .get(body_start - ctx.range.start as usize..)
         .is_some_and(|t| t.trim_start().starts_with("{%"));
+    // `{% %}` in a JSONPath state is plain text to Step Functions (ASL611): nothing
+    // to complete in it.
+    if jsonata && query_language_at(machine, offset) == QueryLanguage::JsonPath {
+        return Vec::new();
+    }
     let item = |label: &str, kind, detail: &str, insert: String, snippet| Completion {
         label: label.to_string(),
         kind,
@@ -929,6 +934,16 @@ fn expression_completions(
             .collect();
     }
     Vec::new()
+}
+
+/// The query language of the innermost state at `offset` (the machine's outside
+/// any state).
+fn query_language_at(machine: &StateMachine<'_, '_>, offset: u32) -> QueryLanguage {
+    machine
+        .all_states()
+        .filter(|s| s.node.range.touches(offset))
+        .min_by_key(|s| s.node.range.end - s.node.range.start)
+        .map_or(machine.query_language, |s| s.query_language)
 }
 
 /// False for a member that the state and field at `offset` cannot read, as ASL602 and
@@ -1889,6 +1904,23 @@ mod tests {
             labels(&completions(&text, SourceKind::Yaml, off))[0],
             "MessageBody"
         );
+    }
+
+    /// `{% %}` in a JSONPath state is text: no JSONata functions or members there.
+    #[test]
+    fn no_jsonata_in_a_jsonpath_state() {
+        let doc = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"x.$": "{% $n| %}"}, "End": true}}}"#;
+        let (text, off) = at(doc);
+        assert!(completions(&text, SourceKind::Json, off).is_empty());
+        let (text, off) = at(&doc.replace("$n|", "$states.|"));
+        assert!(completions(&text, SourceKind::Json, off).is_empty());
+        // The same in a JSONata state offers them.
+        let (text, off) = at(&doc
+            .replace("\"Pass\",", "\"Pass\", \"QueryLanguage\": \"JSONata\",")
+            .replace("Parameters", "Output")
+            .replace("x.$", "x"));
+        let items = completions(&text, SourceKind::Json, off);
+        assert!(labels(&items).contains(&"$now"), "{items:?}");
     }
 
     /// A key typed alone on its line (`"`, `""`) above other fields: those are not
