@@ -526,6 +526,24 @@ pub static MACHINE_FIELDS: &[Field] = &[
     ),
 ];
 
+/// Fields of an item processor's `ProcessorConfig` (as the schema has them).
+pub static PROCESSOR_CONFIG_FIELDS: &[Field] = &[
+    field!(
+        "Mode",
+        Types::ALL,
+        None,
+        String,
+        "`INLINE` (the default): the iterations run inside this execution; `DISTRIBUTED`: each iteration runs as a child execution."
+    ),
+    field!(
+        "ExecutionType",
+        Types::ALL,
+        None,
+        String,
+        "The type of the child executions of a Distributed Map: `STANDARD` or `EXPRESS` (required when `Mode` is `DISTRIBUTED`)."
+    ),
+];
+
 /// Fields of a `Retry` entry.
 pub static RETRIER_FIELDS: &[Field] = &[
     field!(

@@ -353,6 +353,7 @@ fn existing_keys(
         Container::Retrier(id) => within(id, "Retry"),
         Container::Catcher(id) => within(id, "Catch"),
         Container::ChoiceRule { state, .. } => within(state, "Choices"),
+        Container::ProcessorConfig(scope) => super::processor_config(machine.scope(scope)),
         _ => None,
     };
     node.and_then(|n| n.as_object())
@@ -427,6 +428,11 @@ fn key_completions(
             catalog::CHOICE_RULE_FIELDS,
             machine.state(state).query_language,
             &|f| !(nested && matches!(f.name, "Next" | "Assign" | "Output")),
+        ),
+        Container::ProcessorConfig(_) => field_items(
+            catalog::PROCESSOR_CONFIG_FIELDS,
+            machine.query_language,
+            &|_| true,
         ),
         Container::States(_) if !has_colon => state_snippets(ctx, machine.query_language),
         _ => request_field_items(ctx, machine, has_colon),
@@ -657,7 +663,7 @@ fn value_completions(
     offset: u32,
 ) -> Vec<Completion> {
     let scope = match cursor.container {
-        Container::Machine(s) | Container::States(s) => Some(s),
+        Container::Machine(s) | Container::States(s) | Container::ProcessorConfig(s) => Some(s),
         Container::State(id) | Container::Retrier(id) | Container::Catcher(id) => Some(id.scope),
         Container::ChoiceRule { state, .. } => Some(state.scope),
         Container::Other => None,
@@ -756,6 +762,17 @@ fn value_completions(
         // `End` takes only `true` (`false` is what leaving it out means).
         "End" if in_state => {
             vec![ctx.item("true", CompletionKind::Value, "true".to_string(), false)]
+        }
+        "Mode" | "ExecutionType" if matches!(cursor.container, Container::ProcessorConfig(_)) => {
+            let values = if key == "Mode" {
+                ["INLINE", "DISTRIBUTED"]
+            } else {
+                ["STANDARD", "EXPRESS"]
+            };
+            values
+                .iter()
+                .map(|v| ctx.item(v, CompletionKind::Value, ctx.string(v), false))
+                .collect()
         }
         "JitterStrategy" => ["FULL", "NONE"]
             .iter()
@@ -1904,6 +1921,29 @@ mod tests {
             labels(&completions(&text, SourceKind::Yaml, off))[0],
             "MessageBody"
         );
+    }
+
+    /// ProcessorConfig: its two keys, and the values each takes.
+    #[test]
+    fn processor_config_keys_and_values() {
+        let doc = r#"{"StartAt": "W", "States": {"W": {"Type": "Map", "End": true, "ItemProcessor": {"ProcessorConfig": {|}, "StartAt": "X", "States": {"X": {"Type": "Succeed"}}}}}}"#;
+        let (text, off) = at(doc);
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["Mode", "ExecutionType"]);
+        assert_eq!(items[0].insert, "\"Mode\": \"$1\"");
+        let (text, off) = at(&doc.replace('|', "\"Mode\": \"DISTRIBUTED\", |"));
+        assert_eq!(
+            labels(&completions(&text, SourceKind::Json, off)),
+            ["ExecutionType"]
+        );
+        let (text, off) = at(&doc.replace('|', "\"Mode\": \"|\""));
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["INLINE", "DISTRIBUTED"]);
+        assert_eq!(&text[items[0].range.as_usize()], "\"\"");
+        let (text, off) = at(&doc.replace('|', "\"ExecutionType\": |"));
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["STANDARD", "EXPRESS"]);
+        assert_eq!(items[1].insert, "\"EXPRESS\"");
     }
 
     /// `{% %}` in a JSONPath state is text: no JSONata functions or members there.

@@ -199,6 +199,9 @@ fn key_hover(machine: &StateMachine<'_, '_>, container: Container, key: &str) ->
         Container::Machine(_) => find(catalog::MACHINE_FIELDS).map(|f| field_md(f, None)),
         Container::Retrier(_) => find(catalog::RETRIER_FIELDS).map(|f| field_md(f, None)),
         Container::Catcher(_) => find(catalog::CATCHER_FIELDS).map(|f| field_md(f, None)),
+        Container::ProcessorConfig(_) => {
+            find(catalog::PROCESSOR_CONFIG_FIELDS).map(|f| field_md(f, None))
+        }
         Container::ChoiceRule { .. } => {
             find(catalog::CHOICE_RULE_FIELDS).map(|f| field_md(f, None))
         }
@@ -465,6 +468,17 @@ mod tests {
             h.markdown,
             "**A** (Task state in the top level)\n\nCalls the thing\n\n1 reference"
         );
+    }
+
+    #[test]
+    fn hovers_explain_processor_config() {
+        let text = r#"{"StartAt": "W", "States": {"W": {"Type": "Map", "End": true, "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "X", "States": {"X": {"Type": "Succeed"}}}}}}"#;
+        let h = hover_at(text, "\"Mode\"", 2).unwrap();
+        assert_eq!(
+            h.markdown,
+            "**Mode**: `INLINE` (the default): the iterations run inside this execution; `DISTRIBUTED`: each iteration runs as a child execution."
+        );
+        assert_eq!(&text[h.range.as_usize()], "\"Mode\"");
     }
 
     /// An error name in ErrorEquals, and `$states` itself.
