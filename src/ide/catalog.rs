@@ -145,12 +145,13 @@ pub static STATE_FIELDS: &[Field] = &[
         String,
         "The ARN of the work to do: a service integration (`arn:aws:states:::service:action`), a Lambda function, or an activity. Required."
     ),
+    // A JSONata Map has no `Arguments`: each iteration's input comes from `ItemSelector`.
     field!(
         "Arguments",
-        WORKERS,
+        Types::TASK.or(Types::PARALLEL),
         JA,
         Any,
-        "JSONata: the input passed to the resource (Task) or to each branch/iteration (Parallel, Map)."
+        "JSONata: the input passed to the resource (Task) or to each branch (Parallel)."
     ),
     field!(
         "Parameters",
@@ -522,6 +523,24 @@ pub static MACHINE_FIELDS: &[Field] = &[
         None,
         Object,
         "Map item processor only: `Mode` (INLINE or DISTRIBUTED) and `ExecutionType` (STANDARD or EXPRESS)."
+    ),
+];
+
+/// Fields of an item processor's `ProcessorConfig` (as the schema has them).
+pub static PROCESSOR_CONFIG_FIELDS: &[Field] = &[
+    field!(
+        "Mode",
+        Types::ALL,
+        None,
+        String,
+        "`INLINE` (the default): the iterations run inside this execution; `DISTRIBUTED`: each iteration runs as a child execution."
+    ),
+    field!(
+        "ExecutionType",
+        Types::ALL,
+        None,
+        String,
+        "The type of the child executions of a Distributed Map: `STANDARD` or `EXPRESS` (required when `Mode` is `DISTRIBUTED`)."
     ),
 ];
 
@@ -1667,6 +1686,38 @@ mod tests {
             );
             let found = crate::lint_text(&text, crate::syntax::SourceKind::Json, &opts);
             assert!(found.is_empty(), "{arn}: {found:?}");
+        }
+    }
+
+    /// Every field offered for a state type and query language is one the linter
+    /// accepts there (no ASL110).
+    #[test]
+    fn every_offered_state_field_is_supported_there() {
+        use crate::lint::{LintOptions, lint_text};
+        use crate::syntax::SourceKind;
+        let opts = LintOptions {
+            select: vec!["ASL110".to_string()],
+            ..Default::default()
+        };
+        for ql in [QueryLanguage::JsonPath, QueryLanguage::JsonAta] {
+            for t in StateType::ALL {
+                for f in STATE_FIELDS
+                    .iter()
+                    .filter(|f| f.types.contains(t) && f.only.is_none_or(|o| o == ql))
+                {
+                    let text = format!(
+                        r#"{{"QueryLanguage": "{}", "StartAt": "A", "States": {{"A": {{"Type": "{}", "{}": null}}}}}}"#,
+                        ql.as_str(),
+                        t.as_str(),
+                        f.name
+                    );
+                    let found: Vec<_> = lint_text(&text, SourceKind::Json, &opts)
+                        .into_iter()
+                        .filter(|d| d.code == "ASL110")
+                        .collect();
+                    assert!(found.is_empty(), "{text}: {found:?}");
+                }
+            }
         }
     }
 

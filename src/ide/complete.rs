@@ -61,11 +61,50 @@ pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion>
             })
             .collect();
     }
+    // A key being typed alone on its line (`"`, `""`, `"Com`) can make the parser drop
+    // the members after it; they are read from the text with that line blank, so they
+    // are neither offered again nor contradicted (`Next` beside `End`).
+    let below: Vec<String> = blank_key_line(text, kind, offset)
+        .and_then(|blank| {
+            with_machine_at(&blank, kind, offset, |root, machine| {
+                let cursor = locate(&blank, kind, root, machine, offset)?;
+                matches!(cursor.slot, Slot::Key { .. })
+                    .then(|| existing_keys(machine, &cursor, None, offset))
+            })
+        })
+        .unwrap_or_default();
     with_machine_at(text, kind, offset, |root, machine| {
         let cursor = locate(text, kind, root, machine, offset)?;
-        Some(complete(text, kind, machine, &cursor, offset))
+        Some(complete(text, kind, machine, &cursor, offset, &below))
     })
     .unwrap_or_default()
+}
+
+/// `text` with the JSON line at `offset` blanked (same length, so offsets hold) when
+/// all it holds is a key being typed: a quote, then a word, then maybe its closing
+/// quote.
+fn blank_key_line(text: &str, kind: SourceKind, offset: u32) -> Option<String> {
+    if kind != SourceKind::Json {
+        return None;
+    }
+    let at = (offset as usize).min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = text[start..end].trim();
+    let word = line.strip_prefix('"')?;
+    let word = word.strip_suffix('"').unwrap_or(word);
+    if !word.bytes().all(super::is_word_byte) {
+        return None;
+    }
+    let mut blank = String::with_capacity(text.len());
+    blank.push_str(&text[..start]);
+    blank.extend(
+        text[start..end]
+            .chars()
+            .map(|c| if c == '\r' { c } else { ' ' }),
+    );
+    blank.push_str(&text[end..]);
+    Some(blank)
 }
 
 /// The text of `c` for a client that inserts it as it is (no snippets, or a plain
@@ -197,6 +236,7 @@ fn complete(
     machine: &StateMachine<'_, '_>,
     cursor: &Cursor,
     offset: u32,
+    below: &[String],
 ) -> Vec<Completion> {
     match &cursor.slot {
         Slot::Key {
@@ -214,7 +254,14 @@ fn complete(
                     .next()
                     .filter(|c| *c == '"' || *c == '\''),
             };
-            let existing = existing_keys(machine, cursor, current.as_deref(), offset);
+            let mut existing = existing_keys(machine, cursor, current.as_deref(), offset);
+            existing.extend(
+                below
+                    .iter()
+                    .filter(|k| !existing.contains(k))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
             let mut items = key_completions(&ctx, machine, cursor, &existing, *has_colon);
             // A member written before another one in JSON needs a comma after it, or
             // accepting the completion breaks the document.
@@ -306,6 +353,7 @@ fn existing_keys(
         Container::Retrier(id) => within(id, "Retry"),
         Container::Catcher(id) => within(id, "Catch"),
         Container::ChoiceRule { state, .. } => within(state, "Choices"),
+        Container::ProcessorConfig(scope) => super::processor_config(machine.scope(scope)),
         _ => None,
     };
     node.and_then(|n| n.as_object())
@@ -380,6 +428,11 @@ fn key_completions(
             catalog::CHOICE_RULE_FIELDS,
             machine.state(state).query_language,
             &|f| !(nested && matches!(f.name, "Next" | "Assign" | "Output")),
+        ),
+        Container::ProcessorConfig(_) => field_items(
+            catalog::PROCESSOR_CONFIG_FIELDS,
+            machine.query_language,
+            &|_| true,
         ),
         Container::States(_) if !has_colon => state_snippets(ctx, machine.query_language),
         _ => request_field_items(ctx, machine, has_colon),
@@ -574,10 +627,12 @@ fn state_snippets(ctx: &Ctx<'_>, ql: QueryLanguage) -> Vec<Completion> {
                     s.push_str("\n}");
                     s
                 }
+                // Spaces, not tabs: YAML rejects a tab in indentation, and some clients
+                // (Neovim, Helix) insert a snippet as it is.
                 SourceKind::Yaml => {
-                    let mut s = format!("${{1:{}}}:\n\tType: {}", t.as_str(), t.as_str());
+                    let mut s = format!("${{1:{}}}:\n  Type: {}", t.as_str(), t.as_str());
                     for (k, v) in &body {
-                        s.push_str(&format!("\n\t{k}: {}", json_value_to_yaml_snippet(v)));
+                        s.push_str(&format!("\n  {k}: {}", json_value_to_yaml_snippet(v)));
                     }
                     s
                 }
@@ -608,7 +663,7 @@ fn value_completions(
     offset: u32,
 ) -> Vec<Completion> {
     let scope = match cursor.container {
-        Container::Machine(s) | Container::States(s) => Some(s),
+        Container::Machine(s) | Container::States(s) | Container::ProcessorConfig(s) => Some(s),
         Container::State(id) | Container::Retrier(id) | Container::Catcher(id) => Some(id.scope),
         Container::ChoiceRule { state, .. } => Some(state.scope),
         Container::Other => None,
@@ -659,14 +714,64 @@ fn value_completions(
             })
             .collect(),
         "ErrorEquals" => {
+            use crate::rules::errors::unmatchable_error_name::unmatchable;
+            use crate::rules::practice::lambda_without_retry::{
+                TRANSIENT_LAMBDA_ERRORS, invokes_lambda,
+            };
             let listed = listed_errors(machine, offset);
+            let state = match cursor.container {
+                Container::Retrier(id) | Container::Catcher(id) => Some(machine.state(id)),
+                _ => None,
+            };
+            // Only the names that can match in this state (what ASL503 does not
+            // report); the Distributed Map's own errors only in a Map.
+            let map = state.is_none_or(|s| s.kind.is_none_or(|k| k == StateType::Map));
+            let can_match = |name: &str| {
+                state.is_none_or(|s| unmatchable(s, name).is_none())
+                    && (map
+                        || !matches!(
+                            name,
+                            "States.ExceedToleratedFailureThreshold"
+                                | "States.ItemReaderFailed"
+                                | "States.ResultWriterFailed"
+                        ))
+            };
+            // A Lambda task: the transient Lambda errors ASL704 asks to retry.
+            let lambda = state.is_some_and(|s| {
+                s.kind == Some(StateType::Task)
+                    && s.field("Resource")
+                        .and_then(|m| m.value.as_str())
+                        .is_some_and(invokes_lambda)
+            });
+            let lambda_names = TRANSIENT_LAMBDA_ERRORS
+                .iter()
+                .filter(|_| lambda)
+                .map(|name| (*name, "A transient Lambda service error, worth retrying"));
             catalog::ERROR_NAMES
                 .iter()
+                .copied()
+                .filter(|(name, _)| can_match(name))
+                .chain(lambda_names)
                 .filter(|(name, _)| !listed.contains(name))
                 .map(|(name, doc)| Completion {
                     detail: Some(doc.to_string()),
                     ..ctx.item(name, CompletionKind::Value, ctx.string(name), false)
                 })
+                .collect()
+        }
+        // `End` takes only `true` (`false` is what leaving it out means).
+        "End" if in_state => {
+            vec![ctx.item("true", CompletionKind::Value, "true".to_string(), false)]
+        }
+        "Mode" | "ExecutionType" if matches!(cursor.container, Container::ProcessorConfig(_)) => {
+            let values = if key == "Mode" {
+                ["INLINE", "DISTRIBUTED"]
+            } else {
+                ["STANDARD", "EXPRESS"]
+            };
+            values
+                .iter()
+                .map(|v| ctx.item(v, CompletionKind::Value, ctx.string(v), false))
                 .collect()
         }
         "JitterStrategy" => ["FULL", "NONE"]
@@ -736,6 +841,11 @@ fn expression_completions(
     let jsonata = token
         .get(body_start - ctx.range.start as usize..)
         .is_some_and(|t| t.trim_start().starts_with("{%"));
+    // `{% %}` in a JSONPath state is plain text to Step Functions (ASL611): nothing
+    // to complete in it.
+    if jsonata && query_language_at(machine, offset) == QueryLanguage::JsonPath {
+        return Vec::new();
+    }
     let item = |label: &str, kind, detail: &str, insert: String, snippet| Completion {
         label: label.to_string(),
         kind,
@@ -841,6 +951,16 @@ fn expression_completions(
             .collect();
     }
     Vec::new()
+}
+
+/// The query language of the innermost state at `offset` (the machine's outside
+/// any state).
+fn query_language_at(machine: &StateMachine<'_, '_>, offset: u32) -> QueryLanguage {
+    machine
+        .all_states()
+        .filter(|s| s.node.range.touches(offset))
+        .min_by_key(|s| s.node.range.end - s.node.range.start)
+        .map_or(machine.query_language, |s| s.query_language)
 }
 
 /// False for a member that the state and field at `offset` cannot read, as ASL602 and
@@ -1138,6 +1258,17 @@ mod tests {
         assert_eq!(items[0].insert, "\"Task\"");
         assert_eq!(&text[items[0].range.as_usize()], "\"\"");
 
+        // `End` takes `true`, unquoted, in JSON and YAML.
+        let (text, off) = at(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": |}}}"#);
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["true"]);
+        assert_eq!(items[0].insert, "true");
+        assert_eq!(items[0].range, TextRange::empty(off));
+        let (text, off) = at("StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: |\n");
+        let items = completions(&text, SourceKind::Yaml, off);
+        assert_eq!(labels(&items), ["true"]);
+        assert_eq!(items[0].insert, "true");
+
         let (text, off) = at(
             r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "|"}, "B": {"Type": "Succeed"}}}"#,
         );
@@ -1183,6 +1314,73 @@ mod tests {
         let offered = labels(&items);
         assert!(!offered.contains(&"States.ALL") && !offered.contains(&"States.Timeout"));
         assert!(offered.contains(&"States.TaskFailed"), "{offered:?}");
+    }
+
+    /// ErrorEquals offers only the names that can match in the state (none ASL503
+    /// reports), and on a Lambda task the transient Lambda errors ASL704 asks for.
+    #[test]
+    fn error_names_that_can_match_there() {
+        let names = |state: &str| {
+            let (text, off) = at(&format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{{state}, "Retry": [{{"ErrorEquals": ["|"]}}], "End": true}}}}}}"#
+            ));
+            let items = completions(&text, SourceKind::Json, off);
+            labels(&items)
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+        };
+        let lambda = r#""Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}"#;
+        assert_eq!(
+            names(lambda),
+            [
+                "States.ALL",
+                "States.TaskFailed",
+                "States.Permissions",
+                "Lambda.ServiceException",
+                "Lambda.AWSLambdaException",
+                "Lambda.SdkClientException",
+                "Lambda.TooManyRequestsException"
+            ]
+        );
+        // A timeout makes States.Timeout possible; a heartbeat both.
+        let timed = names(&format!(r#"{lambda}, "TimeoutSeconds": 5"#));
+        assert!(timed.contains(&"States.Timeout".to_string()), "{timed:?}");
+        assert!(
+            !timed.contains(&"States.HeartbeatTimeout".to_string()),
+            "{timed:?}"
+        );
+        // A JSONata Task can fail an expression; no Lambda names elsewhere.
+        assert_eq!(
+            names(
+                r#""Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::sqs:sendMessage", "HeartbeatSeconds": 5"#
+            ),
+            [
+                "States.ALL",
+                "States.TaskFailed",
+                "States.Timeout",
+                "States.HeartbeatTimeout",
+                "States.Permissions",
+                "States.QueryEvaluationError"
+            ]
+        );
+        // A Map: its own Distributed Map errors, never States.BranchFailed.
+        assert_eq!(
+            names(
+                r#""Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
+            ),
+            [
+                "States.ALL",
+                "States.TaskFailed",
+                "States.Timeout",
+                "States.HeartbeatTimeout",
+                "States.Permissions",
+                "States.QueryEvaluationError",
+                "States.ExceedToleratedFailureThreshold",
+                "States.ItemReaderFailed",
+                "States.ResultWriterFailed"
+            ]
+        );
     }
 
     #[test]
@@ -1601,19 +1799,24 @@ mod tests {
         let (_, off, items) = complete(&format!(
             "{task}    Retry:\n      - ErrorEquals:\n          - States.ALL\n          - States.T|\n"
         ));
-        let timeout = items.iter().find(|c| c.label == "States.Timeout").unwrap();
-        assert_eq!(timeout.range, TextRange::new(off - 8, off));
+        let failed = items
+            .iter()
+            .find(|c| c.label == "States.TaskFailed")
+            .unwrap();
+        assert_eq!(failed.range, TextRange::new(off - 8, off));
         // The first state of an empty States: whole states.
         let (_, _, items) = complete("StartAt: A\nStates:\n  |\n");
         assert_eq!(items[0].label, "Task state");
         // A multi-line JSON value is one flow line in YAML, one space apart.
         assert!(
             items[0].insert.contains(
-                "\n\tParameters: { \"FunctionName\": \"${3:arn}\", \"Payload.\\$\": \"\\$\" }\n"
+                "\n  Parameters: { \"FunctionName\": \"${3:arn}\", \"Payload.\\$\": \"\\$\" }\n"
             ),
             "{}",
             items[0].insert
         );
+        // No tab anywhere: YAML does not allow one in indentation.
+        assert!(items.iter().all(|c| !c.insert.contains('\t')), "{items:?}");
         // Not where a value is meant: a multi-line Comment stays a value.
         let (_, _, items) = complete(&format!("{task}    Comment:\n      Hello|\n"));
         assert!(items.is_empty(), "{items:?}");
@@ -1718,6 +1921,72 @@ mod tests {
             labels(&completions(&text, SourceKind::Yaml, off))[0],
             "MessageBody"
         );
+    }
+
+    /// ProcessorConfig: its two keys, and the values each takes.
+    #[test]
+    fn processor_config_keys_and_values() {
+        let doc = r#"{"StartAt": "W", "States": {"W": {"Type": "Map", "End": true, "ItemProcessor": {"ProcessorConfig": {|}, "StartAt": "X", "States": {"X": {"Type": "Succeed"}}}}}}"#;
+        let (text, off) = at(doc);
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["Mode", "ExecutionType"]);
+        assert_eq!(items[0].insert, "\"Mode\": \"$1\"");
+        let (text, off) = at(&doc.replace('|', "\"Mode\": \"DISTRIBUTED\", |"));
+        assert_eq!(
+            labels(&completions(&text, SourceKind::Json, off)),
+            ["ExecutionType"]
+        );
+        let (text, off) = at(&doc.replace('|', "\"Mode\": \"|\""));
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["INLINE", "DISTRIBUTED"]);
+        assert_eq!(&text[items[0].range.as_usize()], "\"\"");
+        let (text, off) = at(&doc.replace('|', "\"ExecutionType\": |"));
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(labels(&items), ["STANDARD", "EXPRESS"]);
+        assert_eq!(items[1].insert, "\"EXPRESS\"");
+    }
+
+    /// `{% %}` in a JSONPath state is text: no JSONata functions or members there.
+    #[test]
+    fn no_jsonata_in_a_jsonpath_state() {
+        let doc = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"x.$": "{% $n| %}"}, "End": true}}}"#;
+        let (text, off) = at(doc);
+        assert!(completions(&text, SourceKind::Json, off).is_empty());
+        let (text, off) = at(&doc.replace("$n|", "$states.|"));
+        assert!(completions(&text, SourceKind::Json, off).is_empty());
+        // The same in a JSONata state offers them.
+        let (text, off) = at(&doc
+            .replace("\"Pass\",", "\"Pass\", \"QueryLanguage\": \"JSONata\",")
+            .replace("Parameters", "Output")
+            .replace("x.$", "x"));
+        let items = completions(&text, SourceKind::Json, off);
+        assert!(labels(&items).contains(&"$now"), "{items:?}");
+    }
+
+    /// A key typed alone on its line (`"`, `""`) above other fields: those are not
+    /// offered again, nor what conflicts with them, as on a blank line.
+    #[test]
+    fn a_half_typed_key_keeps_the_fields_below() {
+        let blank = "{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": 5,\n  |\n  \"End\": true}}}";
+        let expected = [
+            "Comment",
+            "QueryLanguage",
+            "InputPath",
+            "OutputPath",
+            "Assign",
+        ];
+        let (text, off) = at(blank);
+        assert_eq!(labels(&completions(&text, SourceKind::Json, off)), expected);
+        for typed in ["\"|", "\"|\"", "\"Co|\""] {
+            let (text, off) = at(&blank.replace('|', typed));
+            let items = completions(&text, SourceKind::Json, off);
+            assert_eq!(labels(&items), expected, "{typed}");
+        }
+        // The item still replaces the quotes typed, and gets its comma.
+        let (text, off) = at(&blank.replace('|', "\"|\""));
+        let items = completions(&text, SourceKind::Json, off);
+        assert_eq!(&text[items[0].range.as_usize()], "\"\"");
+        assert_eq!(items[0].insert, "\"Comment\": \"$1\",");
     }
 
     /// A value whose closing quote is not typed yet: the completion replaces the quote

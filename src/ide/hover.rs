@@ -199,6 +199,9 @@ fn key_hover(machine: &StateMachine<'_, '_>, container: Container, key: &str) ->
         Container::Machine(_) => find(catalog::MACHINE_FIELDS).map(|f| field_md(f, None)),
         Container::Retrier(_) => find(catalog::RETRIER_FIELDS).map(|f| field_md(f, None)),
         Container::Catcher(_) => find(catalog::CATCHER_FIELDS).map(|f| field_md(f, None)),
+        Container::ProcessorConfig(_) => {
+            find(catalog::PROCESSOR_CONFIG_FIELDS).map(|f| field_md(f, None))
+        }
         Container::ChoiceRule { .. } => {
             find(catalog::CHOICE_RULE_FIELDS).map(|f| field_md(f, None))
         }
@@ -242,9 +245,44 @@ fn value_hover(
             markdown: md,
         });
     }
+    // An error name in ErrorEquals: when Step Functions (or Lambda) raises it.
+    if key == "ErrorEquals" {
+        use crate::rules::practice::lambda_without_retry::TRANSIENT_LAMBDA_ERRORS;
+        let doc = catalog::ERROR_NAMES
+            .iter()
+            .find(|(n, _)| *n == value)
+            .map(|(_, d)| format!("{d}."))
+            .or_else(|| {
+                TRANSIENT_LAMBDA_ERRORS.contains(&value).then(|| {
+                    "A transient error of the Lambda service (not of the function's code): worth retrying.".to_string()
+                })
+            })?;
+        let all = match value {
+            "States.ALL" => "",
+            _ => " `States.ALL` matches it too.",
+        };
+        return Some(HoverInfo {
+            range,
+            markdown: format!("**{value}** (error name)\n\n{doc}{all}"),
+        });
+    }
     // A function name under the cursor inside a string.
     let (s, e, end) = path_run(text, range, offset);
     let word = &text[s..e];
+    // `$states` itself: what it holds.
+    if &text[s..end] == "$states" {
+        let members: Vec<String> = catalog::STATES_MEMBERS
+            .iter()
+            .map(|(n, d)| format!("- `{n}`: {d}"))
+            .collect();
+        return Some(HoverInfo {
+            range: TextRange::from_usize(s, end),
+            markdown: format!(
+                "`$states`\n\nThe data of the current state (JSONata):\n\n{}",
+                members.join("\n")
+            ),
+        });
+    }
     if let Some(f) = catalog::intrinsic(word.trim_end_matches('.')) {
         return Some(HoverInfo {
             range: TextRange::from_usize(s, e),
@@ -429,6 +467,40 @@ mod tests {
         assert_eq!(
             h.markdown,
             "**A** (Task state in the top level)\n\nCalls the thing\n\n1 reference"
+        );
+    }
+
+    #[test]
+    fn hovers_explain_processor_config() {
+        let text = r#"{"StartAt": "W", "States": {"W": {"Type": "Map", "End": true, "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "X", "States": {"X": {"Type": "Succeed"}}}}}}"#;
+        let h = hover_at(text, "\"Mode\"", 2).unwrap();
+        assert_eq!(
+            h.markdown,
+            "**Mode**: `INLINE` (the default): the iterations run inside this execution; `DISTRIBUTED`: each iteration runs as a child execution."
+        );
+        assert_eq!(&text[h.range.as_usize()], "\"Mode\"");
+    }
+
+    /// An error name in ErrorEquals, and `$states` itself.
+    #[test]
+    fn hovers_explain_error_names_and_states() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f"}, "Output": "{% $uppercase($states.input.a) %}", "Retry": [{"ErrorEquals": ["States.TaskFailed", "Lambda.ServiceException"]}], "End": true}}}"#;
+        let h = hover_at(text, "States.TaskFailed", 3).unwrap();
+        assert_eq!(
+            h.markdown,
+            "**States.TaskFailed** (error name)\n\nAny error of a Task except States.Timeout. `States.ALL` matches it too."
+        );
+        assert_eq!(&text[h.range.as_usize()], "\"States.TaskFailed\"");
+        let h = hover_at(text, "Lambda.Service", 3).unwrap();
+        assert_eq!(
+            h.markdown,
+            "**Lambda.ServiceException** (error name)\n\nA transient error of the Lambda service (not of the function's code): worth retrying. `States.ALL` matches it too."
+        );
+        let h = hover_at(text, "$states.input", 2).unwrap();
+        assert_eq!(&text[h.range.as_usize()], "$states");
+        assert_eq!(
+            h.markdown,
+            "`$states`\n\nThe data of the current state (JSONata):\n\n- `input`: The state's input, as it entered the state.\n- `result`: What the Task, Parallel or Map state returned (in Output and Assign).\n- `errorOutput`: The error a Catcher caught: Error and Cause (in the Catcher's Output and Assign).\n- `context`: The Context object: Execution, State, StateMachine, Task, Map."
         );
     }
 

@@ -53,6 +53,8 @@ pub(crate) enum Container {
         state: StateId,
         nested: bool,
     },
+    /// The `ProcessorConfig` of an item processor.
+    ProcessorConfig(crate::model::ScopeId),
     /// Any other object (inside Parameters, ItemReader, ...), or none.
     Other,
 }
@@ -85,6 +87,20 @@ fn ptr_eq(a: &Node<'_>, b: &Node<'_>) -> bool {
     std::ptr::eq(a, b)
 }
 
+/// The `ProcessorConfig` value of an item processor scope.
+pub(crate) fn processor_config<'a, 's>(
+    scope: &crate::model::Scope<'a, 's>,
+) -> Option<&'a Node<'s>> {
+    if !matches!(scope.kind, crate::model::ScopeKind::Processor { .. }) {
+        return None;
+    }
+    let members = scope.node.as_object()?;
+    members
+        .iter()
+        .find(|m| m.key == "ProcessorConfig")
+        .map(|m| &m.value)
+}
+
 /// Classifies an object node of the tree through the model.
 fn classify(machine: &StateMachine<'_, '_>, node: &Node<'_>, stack: &[&Node<'_>]) -> Container {
     for scope in &machine.scopes {
@@ -93,6 +109,9 @@ fn classify(machine: &StateMachine<'_, '_>, node: &Node<'_>, stack: &[&Node<'_>]
         }
         if scope.states_member.is_some_and(|m| ptr_eq(&m.value, node)) {
             return Container::States(scope.id);
+        }
+        if processor_config(scope).is_some_and(|n| ptr_eq(n, node)) {
+            return Container::ProcessorConfig(scope.id);
         }
     }
     for state in machine.all_states() {

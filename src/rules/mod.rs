@@ -13,11 +13,11 @@
 //! test runs them), add it to [`RULES`] below, and add fixtures under
 //! `tests/fixtures/<CODE>/`.
 
-mod errors;
+pub(crate) mod errors;
 mod graph;
 pub(crate) mod jsonata;
 pub(crate) mod paths;
-mod practice;
+pub(crate) mod practice;
 pub(crate) mod resources;
 mod structure;
 mod syntax;

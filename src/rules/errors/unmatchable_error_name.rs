@@ -90,10 +90,48 @@ fn spec_only(name: &str, kind: Option<StateType>) -> Option<&'static str> {
     })
 }
 
+/// Why an error name in `state`'s `ErrorEquals` can never match there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unmatchable {
+    /// A name the specification gives but Step Functions never raises: what happens
+    /// instead.
+    SpecOnly(&'static str),
+    /// `States.QueryEvaluationError` on a JSONPath Task.
+    QueryEvaluation,
+    /// An error that always ends the execution (`States.Runtime`).
+    Uncatchable,
+    /// `States.Timeout` on a Task with no timeout.
+    Timeout,
+    /// `States.HeartbeatTimeout` on a Task with no heartbeat.
+    Heartbeat,
+}
+
+/// Why `name` can never match in a retrier or catcher of `state`, or `None` when it
+/// can (shared with completion, which offers only names that can match).
+pub fn unmatchable(state: &State<'_, '_>, name: &str) -> Option<Unmatchable> {
+    if let Some(instead) = spec_only(name, state.kind) {
+        return Some(Unmatchable::SpecOnly(instead));
+    }
+    if name == "States.QueryEvaluationError"
+        && state.kind == Some(StateType::Task)
+        && state.query_language == QueryLanguage::JsonPath
+    {
+        return Some(Unmatchable::QueryEvaluation);
+    }
+    if UNCATCHABLE.contains(&name) {
+        return Some(Unmatchable::Uncatchable);
+    }
+    let (timeout, heartbeat) = timeouts(state);
+    match name {
+        "States.Timeout" if !timeout => Some(Unmatchable::Timeout),
+        "States.HeartbeatTimeout" if !heartbeat => Some(Unmatchable::Heartbeat),
+        _ => None,
+    }
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        let (timeout, heartbeat) = timeouts(state);
         for list in handler_lists(state) {
             let verb = if list.field == "Retry" {
                 "retries"
@@ -103,50 +141,54 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             for (_, names) in &list.entries {
                 for n in names.iter() {
                     let Some(name) = n.as_str() else { continue };
-                    if let Some(instead) = spec_only(name, state.kind) {
-                        sink.report(n.range, format!("{name} never happens: {instead}"))
-                            .help =
-                            Some("name the error that does happen, or remove the name".into());
-                    } else if name == "States.QueryEvaluationError"
-                        && state.kind == Some(StateType::Task)
-                        && state.query_language == QueryLanguage::JsonPath
-                    {
-                        sink.report(
-                            n.range,
-                            format!(
-                                "States.QueryEvaluationError never happens in \"{}\": it is a JSONPath state, and only JSONata expressions raise it",
-                                state.name
-                            ),
-                        );
-                    } else if UNCATCHABLE.contains(&name) {
-                        sink.report(
-                            n.range,
-                            format!(
-                                "{name} always ends the execution: Step Functions never {verb} it"
-                            ),
-                        );
-                    } else if name == "States.Timeout" && !timeout {
-                        sink.report(
-                            n.range,
-                            format!(
-                                "States.Timeout never happens in \"{}\": it has no TimeoutSeconds or HeartbeatSeconds",
-                                state.name
-                            ),
-                        )
-                        .help = Some(
-                            "set TimeoutSeconds (or HeartbeatSeconds) on the Task; a Lambda function that runs out of time fails with Lambda's error, not States.Timeout".into(),
-                        );
-                    } else if name == "States.HeartbeatTimeout" && !heartbeat {
-                        sink.report(
-                            n.range,
-                            format!(
-                                "States.HeartbeatTimeout never happens in \"{}\": it has no HeartbeatSeconds",
-                                state.name
-                            ),
-                        )
-                        .help = Some(
-                            "set HeartbeatSeconds on the Task for its worker to report progress within".into(),
-                        );
+                    match unmatchable(state, name) {
+                        None => {}
+                        Some(Unmatchable::SpecOnly(instead)) => {
+                            sink.report(n.range, format!("{name} never happens: {instead}"))
+                                .help =
+                                Some("name the error that does happen, or remove the name".into());
+                        }
+                        Some(Unmatchable::QueryEvaluation) => {
+                            sink.report(
+                                n.range,
+                                format!(
+                                    "States.QueryEvaluationError never happens in \"{}\": it is a JSONPath state, and only JSONata expressions raise it",
+                                    state.name
+                                ),
+                            );
+                        }
+                        Some(Unmatchable::Uncatchable) => {
+                            sink.report(
+                                n.range,
+                                format!(
+                                    "{name} always ends the execution: Step Functions never {verb} it"
+                                ),
+                            );
+                        }
+                        Some(Unmatchable::Timeout) => {
+                            sink.report(
+                                n.range,
+                                format!(
+                                    "States.Timeout never happens in \"{}\": it has no TimeoutSeconds or HeartbeatSeconds",
+                                    state.name
+                                ),
+                            )
+                            .help = Some(
+                                "set TimeoutSeconds (or HeartbeatSeconds) on the Task; a Lambda function that runs out of time fails with Lambda's error, not States.Timeout".into(),
+                            );
+                        }
+                        Some(Unmatchable::Heartbeat) => {
+                            sink.report(
+                                n.range,
+                                format!(
+                                    "States.HeartbeatTimeout never happens in \"{}\": it has no HeartbeatSeconds",
+                                    state.name
+                                ),
+                            )
+                            .help = Some(
+                                "set HeartbeatSeconds on the Task for its worker to report progress within".into(),
+                            );
+                        }
                     }
                 }
             }
