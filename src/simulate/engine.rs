@@ -277,6 +277,31 @@ const CHILD_EVENTS: usize = 200_000;
 /// events in about 10,000 transitions.
 const STILL_TRANSITIONS: u64 = 100_000;
 
+/// `bytes` in MiB for a message (`512 MiB`; `1.5 MiB`).
+fn mebibytes(bytes: usize) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    format!("{} MiB", (mib * 100.0).round() / 100.0)
+}
+
+/// The memory an event takes besides the text of its details: the event itself, its
+/// time and type, the maps that hold its details (and, with `--format json`, its
+/// share of the output), as measured on runs of small states.
+const EVENT_BYTES: usize = 1024;
+
+/// The memory an event of type `kind` with these details takes, as
+/// [`SimulationOptions::max_history_bytes`] counts it.
+fn event_bytes(kind: &str, details: &Value) -> usize {
+    fn text(v: &Value) -> usize {
+        match v {
+            Value::String(s) => s.len(),
+            Value::Array(items) => items.iter().map(text).sum(),
+            Value::Object(m) => m.iter().map(|(k, v)| k.len() + text(v)).sum(),
+            _ => 0,
+        }
+    }
+    EVENT_BYTES + kind.len() + text(details)
+}
+
 /// The longest a Standard execution runs, in seconds.
 const STANDARD_MAX_SECONDS: i64 = crate::model::STANDARD_MAX_SECONDS as i64;
 
@@ -287,6 +312,9 @@ pub(crate) struct Runner<'p> {
     pub events: Vec<Event>,
     last_id: u64,
     max_events: u64,
+    /// What the events kept so far take, by [`event_bytes`] (up to
+    /// [`SimulationOptions::max_history_bytes`]).
+    history_bytes: usize,
     suppress: u32,
     /// The child executions of Distributed Map states in the top-level history, being
     /// run (innermost last; a Distributed Map inside a child records into its child),
@@ -691,6 +719,7 @@ impl<'p> Runner<'p> {
             events: Vec::new(),
             last_id: 0,
             max_events,
+            history_bytes: 0,
             suppress: 0,
             child_stack: Vec::new(),
             child_ids: Vec::new(),
@@ -733,7 +762,9 @@ impl<'p> Runner<'p> {
         v
     }
 
-    /// Records (or only counts) one event. Fails once the history limit is reached.
+    /// Records (or only counts) one event. Fails once the history limit is reached, or
+    /// once the history kept would take more than
+    /// [`SimulationOptions::max_history_bytes`].
     fn emit(&mut self, details: impl FnOnce() -> (String, Value)) -> Result<u64, Failure> {
         if let Some(d) = &self.dead {
             return Err(d.clone());
@@ -743,20 +774,48 @@ impl<'p> Runner<'p> {
         }
         let id = self.last_id + 1;
         if self.max_events > 0 && id >= self.max_events {
-            let f = Failure {
-                error: Some("States.Runtime".into()),
-                cause: Some(format!(
+            return Err(self.end_run(
+                "States.Runtime",
+                FailKind::Fatal,
+                format!(
                     "The execution reached the maximum number of history events ({}).",
                     self.max_events
-                )),
-                kind: FailKind::Fatal,
-                reported: false,
-            };
-            self.dead = Some(f.clone());
-            return Err(f);
+                ),
+            ));
         }
-        self.push_event(id, details);
+        if !self.opts.history {
+            self.last_id = id;
+            return Ok(id);
+        }
+        let (kind, details) = details();
+        let bytes = event_bytes(&kind, &details);
+        let most = self.opts.max_history_bytes;
+        if self.history_bytes + bytes > most {
+            return Err(self.end_run(
+                "States.Runtime",
+                FailKind::Fatal,
+                format!(
+                    "asl-lint ended the execution at history event {id}: the history it keeps in memory would take more than {} (--no-history keeps none and lets the run go on)",
+                    mebibytes(most)
+                ),
+            ));
+        }
+        self.history_bytes += bytes;
+        self.push_event(id, || (kind, details));
         Ok(id)
+    }
+
+    /// Ends the run, in a Distributed Map's child execution too: every state the run is
+    /// in fails with this.
+    fn end_run(&mut self, error: &str, kind: FailKind, cause: String) -> Failure {
+        let f = Failure {
+            error: Some(error.into()),
+            cause: Some(cause),
+            kind,
+            reported: false,
+        };
+        self.dead = Some(f.clone());
+        f
     }
 
     /// Records an event of a Distributed Map's child execution in its own history;
@@ -978,18 +1037,12 @@ impl<'p> Runner<'p> {
         } else {
             return Ok(());
         };
-        let f = Failure {
-            error: Some(error.into()),
-            cause: Some(format!(
-                "asl-lint ended the execution after {} state transitions in which no time passed: {why}",
-                self.still.1
-            )),
-            kind,
-            reported: false,
-        };
         // Not a failure of a child execution: the run ends.
-        self.dead = Some(f.clone());
-        Err(f)
+        let cause = format!(
+            "asl-lint ended the execution after {} state transitions in which no time passed: {why}",
+            self.still.1
+        );
+        Err(self.end_run(error, kind, cause))
     }
 
     /// Advances the virtual clock, failing with a time-out past the execution deadline.

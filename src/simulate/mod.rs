@@ -52,6 +52,11 @@ pub struct SimulationOptions {
     pub history: bool,
     /// History-event limit; `None` = the default of the machine type, `Some(0)` = none.
     pub max_events: Option<u64>,
+    /// The run fails (`States.Runtime`) before the history it keeps would take more
+    /// than this many bytes of memory, as reckoned from the text of each event and 1 KiB
+    /// for the rest of it (default 512 MiB: 500,000 events of small states, or 2,000
+    /// holding 256 KiB inputs). Whatever the history limit; no history, no limit.
+    pub max_history_bytes: usize,
     pub machine_type: MachineType,
     /// Seed for jitter, `States.MathRandom`, `States.UUID` and the execution name.
     pub seed: u64,
@@ -76,6 +81,7 @@ impl Default for SimulationOptions {
             start_time_ms: None,
             history: true,
             max_events: None,
+            max_history_bytes: 512 * 1024 * 1024,
             machine_type: MachineType::Standard,
             seed: 0,
             execution_name: None,

@@ -296,6 +296,51 @@ fn many_states_in_which_no_time_passes_are_no_loop() {
     }
 }
 
+/// A loop that waits a second a round and ends when `$.x` is 1: with `{"x": 0}` it goes
+/// on for a year of virtual time, and no loop guard ends it, since time passes.
+fn waiting_loop() -> Value {
+    json!({"StartAt": "A", "States": {
+        "A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": 1, "Next": "Done"}], "Default": "B"},
+        "B": {"Type": "Wait", "Seconds": 1, "Next": "A"},
+        "Done": {"Type": "Succeed"}}})
+}
+
+#[test]
+fn a_kept_history_ends_the_run_before_it_fills_the_memory() {
+    // Each event holds the 1,000-byte input, and takes about 2 KiB as reckoned.
+    let opts = |max_events, history| SimulationOptions {
+        input: json!({"x": 0, "pad": "y".repeat(1000)}),
+        max_events,
+        history,
+        max_history_bytes: 1024 * 1024,
+        ..Default::default()
+    };
+    let ended = "asl-lint ended the execution at history event 503: the history it keeps in \
+                 memory would take more than 1 MiB (--no-history keeps none and lets the run go on)";
+    // No history limit, as `--max-events 0`; then Standard's 25,000 events, which the
+    // run is far from.
+    for max_events in [Some(0), None] {
+        let x = simulate_value(&waiting_loop(), &opts(max_events, true)).unwrap();
+        assert_eq!(
+            (x.status, x.error.as_deref(), x.cause.as_deref()),
+            (Status::Failed, Some("States.Runtime"), Some(ended))
+        );
+        assert_eq!((x.transitions, x.events.len()), (251, 503));
+        assert_eq!(x.events.last().unwrap().kind, "ExecutionFailed");
+    }
+    // Without history nothing is kept: the loop runs on until the execution times out.
+    let mut hour = waiting_loop();
+    hour["TimeoutSeconds"] = json!(3600);
+    let x = simulate_value(&hour, &opts(Some(0), false)).unwrap();
+    assert_eq!((x.status, x.transitions), (Status::TimedOut, 7202));
+    assert!(x.events.is_empty());
+    // The default is 512 MiB: 2,670 events holding 200 KB inputs, 500,000 of small states.
+    assert_eq!(
+        SimulationOptions::default().max_history_bytes,
+        512 * 1024 * 1024
+    );
+}
+
 #[test]
 fn item_batcher_selects_each_item_then_batches_with_the_batch_input() {
     let def = json!({"StartAt": "M", "States": {"M": {
