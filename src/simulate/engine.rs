@@ -269,7 +269,8 @@ fn event(id: u64, order: u64, now_ms: i64, (kind, details): (String, Value)) -> 
 }
 
 /// At most this many events of Distributed Map child executions are kept for the trace
-/// (a million-item map would otherwise hold them all).
+/// (a million-item map would otherwise hold them all), taking at most half of
+/// [`SimulationOptions::max_history_bytes`] ([`Runner::children_full`]).
 const CHILD_EVENTS: usize = 200_000;
 
 /// State transitions without time passing after which an execution with no history
@@ -325,8 +326,9 @@ pub(crate) struct Runner<'p> {
     /// item at the top level; one inside it records in the same history).
     child_ids: Vec<u64>,
     pub children: Vec<ChildRun>,
-    /// Events kept for children so far, up to [`CHILD_EVENTS`].
-    child_events: usize,
+    /// Events kept for children so far, up to [`CHILD_EVENTS`], and what they take by
+    /// [`event_bytes`].
+    child_events: (usize, usize),
     /// [`super::Execution::children_omitted`].
     pub children_omitted: Vec<super::OmittedChildren>,
     /// A Task state of a Parallel branch or Map iteration failed and nothing caught
@@ -724,7 +726,7 @@ impl<'p> Runner<'p> {
             child_stack: Vec::new(),
             child_ids: Vec::new(),
             children: Vec::new(),
-            child_events: 0,
+            child_events: (0, 0),
             children_omitted: Vec::new(),
             task_aborted: false,
             now_ms: start_ms,
@@ -827,17 +829,27 @@ impl<'p> Runner<'p> {
         };
         *n += 1;
         let id = *n;
-        if !self.opts.history || self.child_events >= CHILD_EVENTS {
+        if !self.opts.history || self.children_full() {
             return id;
         }
         if let Some(child) = self.child_stack.last_mut() {
-            self.child_events += 1;
+            let (kind, details) = details();
+            self.child_events.0 += 1;
+            self.child_events.1 += event_bytes(&kind, &details);
             self.recorded += 1;
             child
                 .events
-                .push(event(id, self.recorded, self.now_ms, details()));
+                .push(event(id, self.recorded, self.now_ms, (kind, details)));
         }
         id
+    }
+
+    /// Whether the events of child executions kept number [`CHILD_EVENTS`], or take half
+    /// the memory the execution's history may: the rest of a child being recorded then,
+    /// and the children after it, keep none.
+    fn children_full(&self) -> bool {
+        self.child_events.0 >= CHILD_EVENTS
+            || self.child_events.1 >= self.opts.max_history_bytes / 2
     }
 
     fn push_event(&mut self, id: u64, details: impl FnOnce() -> (String, Value)) {
@@ -2868,7 +2880,7 @@ impl<'p> Runner<'p> {
                 })?;
             } else {
                 if let Some(id) = map_run {
-                    if self.child_events < CHILD_EVENTS {
+                    if !self.children_full() {
                         self.child_stack.push(ChildRun {
                             map_run: id,
                             index: i,

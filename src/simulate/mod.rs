@@ -173,7 +173,8 @@ pub struct Execution {
     pub choices: Vec<(u64, Option<usize>)>,
     /// The child executions of the Distributed Map states the history records (not
     /// part of it, as on AWS), in the order they ran, until they hold 200,000 events
-    /// in all. Empty without history.
+    /// in all, or take half of [`SimulationOptions::max_history_bytes`]. Empty without
+    /// history.
     pub children: Vec<ChildRun>,
     /// The items whose child executions came after that and are not in `children`.
     pub children_omitted: Vec<OmittedChildren>,

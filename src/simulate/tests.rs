@@ -999,8 +999,37 @@ fn child_executions_are_kept_up_to_the_cap_and_the_rest_counted() {
     assert_eq!(x.to_json()["childExecutionsOmitted"], json!(1));
     assert!(
         trace::text_report(&x).contains(
-            "[item 50000, child executions not shown: the trace keeps 200,000 events of child executions]"
+            "[item 50000, child executions not shown: the trace keeps up to 200,000 events of child executions, in half the memory its history may take]"
         )
+    );
+}
+
+#[test]
+fn child_executions_are_kept_in_half_the_memory_of_the_history() {
+    // Each child's four events hold its 10,000-byte input: about 44 KB each as
+    // reckoned, of the 512 KiB that children may take when the history may take 1 MiB.
+    let def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemsPath": "$.a", "ItemSelector": {"pad.$": "$.pad"},
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+              "ResultPath": null, "End": true}}});
+    let opts = SimulationOptions {
+        input: json!({"a": vec![0; 20], "pad": "y".repeat(10_000)}),
+        max_history_bytes: 1024 * 1024,
+        ..Default::default()
+    };
+    let x = simulate_value(&def, &opts).unwrap();
+    assert_eq!(x.status, Status::Succeeded);
+    let kept: Vec<usize> = x.children.iter().map(|c| c.events.len()).collect();
+    assert_eq!(kept, [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]);
+    let run_started = x.children[0].map_run;
+    assert_eq!(
+        x.children_omitted,
+        [OmittedChildren {
+            map_run: run_started,
+            first: 12,
+            count: 8
+        }]
     );
 }
 
