@@ -356,6 +356,10 @@ pub(crate) struct Runner<'p> {
     /// The virtual time of the last transition that found the clock moved, and the
     /// transitions since ([`Runner::check_time_passes`]).
     still: (i64, u64),
+    /// The latest virtual time a transition was made at, and the transitions made
+    /// since it was first reached, in any branch or iteration
+    /// ([`Runner::check_time_passes`]).
+    latest: (i64, u64),
     /// Scope runs going round without the clock moving: since it last moved, each
     /// has made more transitions than its scope has states, so it entered one of
     /// them again.
@@ -740,6 +744,7 @@ impl<'p> Runner<'p> {
             calls: Vec::new(),
             transitions: 0,
             still: (start_ms, 0),
+            latest: (start_ms, 0),
             looping: 0,
             rng: Cell::new(intrinsic::splitmix(opts.seed)),
             exec_input: input,
@@ -1009,6 +1014,38 @@ impl<'p> Runner<'p> {
         Ok(())
     }
 
+    /// Called at every state transition: ends a run in which time stands still too long.
+    /// In a run with no history limit, a loop ends after [`STILL_TRANSITIONS`]
+    /// ([`Runner::loop_without_time`]). Any run ends after
+    /// [`SimulationOptions::max_still_transitions`] made while its latest time stood
+    /// still: in a loop without an exit when no history is kept, and in Map states nested
+    /// so that their iterations multiply (2^40 of them), which no loop guard sees and no
+    /// history limit stops (it does not count the events of child executions). That count
+    /// goes on while a branch or iteration runs at an earlier time than another reached:
+    /// nested iterations that each wait a second all run in the same second.
+    fn check_time_passes(&mut self) -> Result<(), Failure> {
+        if self.still.0 != self.now_ms {
+            self.still = (self.now_ms, 0);
+        }
+        self.still.1 += 1;
+        if self.now_ms > self.latest.0 {
+            self.latest = (self.now_ms, 0);
+        }
+        self.latest.1 += 1;
+        if self.max_events == 0 && self.still.1 > STILL_TRANSITIONS {
+            self.loop_without_time()?;
+        }
+        let most = self.opts.max_still_transitions;
+        if self.latest.1 > most {
+            let cause = format!(
+                "asl-lint ended the execution after {} state transitions in which no time passed: it runs at most {most} such transitions (a loop without an exit, or nested Map and Parallel states whose iterations multiply)",
+                self.latest.1
+            );
+            return Err(self.end_run("States.Runtime", FailKind::Fatal, cause));
+        }
+        Ok(())
+    }
+
     /// Ends an execution that has no history limit (an Express workflow, or
     /// `--max-events 0`) and made [`STILL_TRANSITIONS`] transitions without its virtual
     /// clock moving. In a loop with no Wait and no exit, with a deadline (Express's
@@ -1016,14 +1053,7 @@ impl<'p> Runner<'p> {
     /// only a history kept in memory stops it, before it fills the memory. Without a
     /// loop (the iterations of a Map over a million items) the run would end, but its
     /// history kept in memory could fill the memory first.
-    fn check_time_passes(&mut self) -> Result<(), Failure> {
-        if self.still.0 != self.now_ms {
-            self.still = (self.now_ms, 0);
-        }
-        self.still.1 += 1;
-        if self.max_events > 0 || self.still.1 <= STILL_TRANSITIONS {
-            return Ok(());
-        }
+    fn loop_without_time(&mut self) -> Result<(), Failure> {
         let looping = self.looping > 0;
         // A deadline that the run would reach (Express's five minutes, TimeoutSeconds) ends
         // a loop. Standard's year is no such deadline: a loop that counts to a million

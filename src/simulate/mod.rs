@@ -52,6 +52,13 @@ pub struct SimulationOptions {
     pub history: bool,
     /// History-event limit; `None` = the default of the machine type, `Some(0)` = none.
     pub max_events: Option<u64>,
+    /// The run fails (`States.Runtime`, its cause saying why) once it has made more than
+    /// this many state transitions in which no time passed, counted over its branches,
+    /// iterations and child executions until one of them reaches a later time than any
+    /// had (default 10,000,000: seconds of work, a few for a loop, up to ten for nested
+    /// Map states). It ends, whatever the history limit, a loop without an exit that
+    /// keeps no history and Map states nested so that their iterations multiply.
+    pub max_still_transitions: u64,
     /// The run fails (`States.Runtime`) before the history it keeps would take more
     /// than this many bytes of memory, as reckoned from the text of each event and 1 KiB
     /// for the rest of it (default 512 MiB: 500,000 events of small states, or 2,000
@@ -81,6 +88,7 @@ impl Default for SimulationOptions {
             start_time_ms: None,
             history: true,
             max_events: None,
+            max_still_transitions: 10_000_000,
             max_history_bytes: 512 * 1024 * 1024,
             machine_type: MachineType::Standard,
             seed: 0,

@@ -341,6 +341,114 @@ fn a_kept_history_ends_the_run_before_it_fills_the_memory() {
     );
 }
 
+/// `depth` Map states nested in one another, each running its ItemProcessor on two
+/// items (`ItemSelector` makes each iteration's `$.a` two items again): 2^depth
+/// iterations of `leaf`, the results dropped (`ResultPath: null`), so no data limit
+/// stops them.
+fn nested_maps(depth: usize, leaf: Value, distributed: bool) -> Value {
+    let mut processor = json!({"StartAt": "L", "States": {"L": leaf}});
+    for d in 1..=depth {
+        if distributed {
+            processor["ProcessorConfig"] =
+                json!({"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"});
+        }
+        let name = format!("M{d}");
+        processor = json!({"StartAt": name, "States": {name: {
+            "Type": "Map", "ItemsPath": "$.a", "ItemSelector": {"a": [1, 2]},
+            "ResultPath": null, "ItemProcessor": processor, "End": true}}});
+    }
+    processor
+}
+
+#[test]
+fn work_in_which_no_time_passes_ends_whatever_the_history_limit() {
+    let pass = json!({"Type": "Pass", "End": true});
+    let run = |def: &Value, machine_type, max_events, history| {
+        let opts = SimulationOptions {
+            input: json!({"a": [1, 2]}),
+            machine_type,
+            max_events,
+            history,
+            max_still_transitions: 1000,
+            ..Default::default()
+        };
+        simulate_value(def, &opts).unwrap()
+    };
+    let ended = |n: u64| {
+        format!(
+            "asl-lint ended the execution after {n} state transitions in which no time passed: \
+             it runs at most 1000 such transitions (a loop without an exit, or nested Map and \
+             Parallel states whose iterations multiply)"
+        )
+    };
+    let failed = |x: &Execution| (x.status, x.error.clone(), x.cause.clone(), x.transitions);
+    let want = (
+        Status::Failed,
+        Some("States.Runtime".to_string()),
+        Some(ended(1001)),
+        1001,
+    );
+    // 2^20 iterations: no loop, so no loop guard; an Express workflow without history,
+    // a Standard one with its history limit (which the events of child executions of a
+    // Distributed Map do not count).
+    let inline = nested_maps(20, pass.clone(), false);
+    let distributed = nested_maps(20, pass, true);
+    assert_eq!(
+        failed(&run(&inline, MachineType::Express, None, false)),
+        want
+    );
+    assert_eq!(
+        failed(&run(&inline, MachineType::Standard, None, true)),
+        want
+    );
+    assert_eq!(
+        failed(&run(&distributed, MachineType::Standard, None, false)),
+        want
+    );
+    let x = run(&distributed, MachineType::Standard, None, true);
+    assert_eq!(failed(&x), want);
+    assert_eq!(x.events.last().unwrap().kind, "ExecutionFailed");
+    // Iterations that each wait a second all run in the same second: time passes in
+    // each, but the latest time the run reached stands still.
+    let waits = json!({"Type": "Wait", "Seconds": 1, "End": true});
+    let x = run(
+        &nested_maps(20, waits, false),
+        MachineType::Express,
+        None,
+        false,
+    );
+    assert_eq!(failed(&x), want);
+    // A loop without an exit, no history kept and no deadline: once the loop guard let
+    // it run on, now it ends too.
+    let endless = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "A"},
+        "D": {"Type": "Succeed"}}});
+    let x = run(&endless, MachineType::Standard, Some(0), false);
+    assert_eq!(failed(&x), want);
+    // A loop whose rounds move the clock on is not counted: the daily loop of a year.
+    let daily = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 86_400, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "W"},
+        "D": {"Type": "Succeed"}}});
+    let x = run(&daily, MachineType::Standard, Some(0), false);
+    assert_eq!((x.status, x.transitions), (Status::TimedOut, 731));
+    // Under the budget a run ends as it would: 2^8 iterations.
+    let x = run(
+        &nested_maps(8, json!({"Type": "Pass", "End": true}), false),
+        MachineType::Express,
+        None,
+        false,
+    );
+    assert_eq!((x.status, x.transitions), (Status::Succeeded, 511));
+    // The default budget: the counting loop of `a_loop_in_which_no_time_passes_ends`
+    // makes 120,001 transitions, the benchmark's two million.
+    assert_eq!(
+        SimulationOptions::default().max_still_transitions,
+        10_000_000
+    );
+}
+
 #[test]
 fn item_batcher_selects_each_item_then_batches_with_the_batch_input() {
     let def = json!({"StartAt": "M", "States": {"M": {
