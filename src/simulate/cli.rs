@@ -88,9 +88,12 @@ pub struct SimulateArgs {
     pub no_history: bool,
     /// History-event limit (default 25000 for standard workflows; 0 means none). Without
     /// one, a loop in which no time passes ends after 100,000 transitions (times out with
-    /// a deadline, TimeoutSeconds or express's five minutes; fails when history is kept);
-    /// `--no-history` and no such deadline let it run. Every run times out at its
-    /// TimeoutSeconds, after five minutes (express) or a year (standard) of virtual time.
+    /// a deadline, TimeoutSeconds or express's five minutes; fails when history is kept).
+    /// Whatever the limit, a run fails after 10,000,000 transitions in which no time
+    /// passes (a loop with `--no-history` and no such deadline; Map states nested so that
+    /// their iterations multiply), and before the history it keeps would take 512 MiB of
+    /// memory (`--no-history` keeps none). Every run times out at its TimeoutSeconds,
+    /// after five minutes (express) or a year (standard) of virtual time.
     #[arg(long)]
     pub max_events: Option<u64>,
     /// Workflow type (default: the template's, else standard).

@@ -269,13 +269,39 @@ fn event(id: u64, order: u64, now_ms: i64, (kind, details): (String, Value)) -> 
 }
 
 /// At most this many events of Distributed Map child executions are kept for the trace
-/// (a million-item map would otherwise hold them all).
+/// (a million-item map would otherwise hold them all), taking at most half of
+/// [`SimulationOptions::max_history_bytes`] ([`Runner::children_full`]).
 const CHILD_EVENTS: usize = 200_000;
 
 /// State transitions without time passing after which an execution with no history
 /// limit ends ([`Runner::check_time_passes`]). A Standard execution reaches its 25,000
 /// events in about 10,000 transitions.
 const STILL_TRANSITIONS: u64 = 100_000;
+
+/// `bytes` in MiB for a message (`512 MiB`; `1.5 MiB`).
+fn mebibytes(bytes: usize) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    format!("{} MiB", (mib * 100.0).round() / 100.0)
+}
+
+/// The memory an event takes besides the text of its details: the event itself, its
+/// time and type, the maps that hold its details (and, with `--format json`, its
+/// share of the output), as measured on runs of small states.
+const EVENT_BYTES: usize = 1024;
+
+/// The memory an event of type `kind` with these details takes, as
+/// [`SimulationOptions::max_history_bytes`] counts it.
+fn event_bytes(kind: &str, details: &Value) -> usize {
+    fn text(v: &Value) -> usize {
+        match v {
+            Value::String(s) => s.len(),
+            Value::Array(items) => items.iter().map(text).sum(),
+            Value::Object(m) => m.iter().map(|(k, v)| k.len() + text(v)).sum(),
+            _ => 0,
+        }
+    }
+    EVENT_BYTES + kind.len() + text(details)
+}
 
 /// The longest a Standard execution runs, in seconds.
 const STANDARD_MAX_SECONDS: i64 = crate::model::STANDARD_MAX_SECONDS as i64;
@@ -287,6 +313,9 @@ pub(crate) struct Runner<'p> {
     pub events: Vec<Event>,
     last_id: u64,
     max_events: u64,
+    /// What the events kept so far take, by [`event_bytes`] (up to
+    /// [`SimulationOptions::max_history_bytes`]).
+    history_bytes: usize,
     suppress: u32,
     /// The child executions of Distributed Map states in the top-level history, being
     /// run (innermost last; a Distributed Map inside a child records into its child),
@@ -297,8 +326,9 @@ pub(crate) struct Runner<'p> {
     /// item at the top level; one inside it records in the same history).
     child_ids: Vec<u64>,
     pub children: Vec<ChildRun>,
-    /// Events kept for children so far, up to [`CHILD_EVENTS`].
-    child_events: usize,
+    /// Events kept for children so far, up to [`CHILD_EVENTS`], and what they take by
+    /// [`event_bytes`].
+    child_events: (usize, usize),
     /// [`super::Execution::children_omitted`].
     pub children_omitted: Vec<super::OmittedChildren>,
     /// A Task state of a Parallel branch or Map iteration failed and nothing caught
@@ -326,6 +356,10 @@ pub(crate) struct Runner<'p> {
     /// The virtual time of the last transition that found the clock moved, and the
     /// transitions since ([`Runner::check_time_passes`]).
     still: (i64, u64),
+    /// The latest virtual time a transition was made at, and the transitions made
+    /// since it was first reached, in any branch or iteration
+    /// ([`Runner::check_time_passes`]).
+    latest: (i64, u64),
     /// Scope runs going round without the clock moving: since it last moved, each
     /// has made more transitions than its scope has states, so it entered one of
     /// them again.
@@ -691,11 +725,12 @@ impl<'p> Runner<'p> {
             events: Vec::new(),
             last_id: 0,
             max_events,
+            history_bytes: 0,
             suppress: 0,
             child_stack: Vec::new(),
             child_ids: Vec::new(),
             children: Vec::new(),
-            child_events: 0,
+            child_events: (0, 0),
             children_omitted: Vec::new(),
             task_aborted: false,
             now_ms: start_ms,
@@ -709,6 +744,7 @@ impl<'p> Runner<'p> {
             calls: Vec::new(),
             transitions: 0,
             still: (start_ms, 0),
+            latest: (start_ms, 0),
             looping: 0,
             rng: Cell::new(intrinsic::splitmix(opts.seed)),
             exec_input: input,
@@ -733,7 +769,9 @@ impl<'p> Runner<'p> {
         v
     }
 
-    /// Records (or only counts) one event. Fails once the history limit is reached.
+    /// Records (or only counts) one event. Fails once the history limit is reached, or
+    /// once the history kept would take more than
+    /// [`SimulationOptions::max_history_bytes`].
     fn emit(&mut self, details: impl FnOnce() -> (String, Value)) -> Result<u64, Failure> {
         if let Some(d) = &self.dead {
             return Err(d.clone());
@@ -743,20 +781,48 @@ impl<'p> Runner<'p> {
         }
         let id = self.last_id + 1;
         if self.max_events > 0 && id >= self.max_events {
-            let f = Failure {
-                error: Some("States.Runtime".into()),
-                cause: Some(format!(
+            return Err(self.end_run(
+                "States.Runtime",
+                FailKind::Fatal,
+                format!(
                     "The execution reached the maximum number of history events ({}).",
                     self.max_events
-                )),
-                kind: FailKind::Fatal,
-                reported: false,
-            };
-            self.dead = Some(f.clone());
-            return Err(f);
+                ),
+            ));
         }
-        self.push_event(id, details);
+        if !self.opts.history {
+            self.last_id = id;
+            return Ok(id);
+        }
+        let (kind, details) = details();
+        let bytes = event_bytes(&kind, &details);
+        let most = self.opts.max_history_bytes;
+        if self.history_bytes + bytes > most {
+            return Err(self.end_run(
+                "States.Runtime",
+                FailKind::Fatal,
+                format!(
+                    "asl-lint ended the execution at history event {id}: the history it keeps in memory would take more than {} (--no-history keeps none and lets the run go on)",
+                    mebibytes(most)
+                ),
+            ));
+        }
+        self.history_bytes += bytes;
+        self.push_event(id, || (kind, details));
         Ok(id)
+    }
+
+    /// Ends the run, in a Distributed Map's child execution too: every state the run is
+    /// in fails with this.
+    fn end_run(&mut self, error: &str, kind: FailKind, cause: String) -> Failure {
+        let f = Failure {
+            error: Some(error.into()),
+            cause: Some(cause),
+            kind,
+            reported: false,
+        };
+        self.dead = Some(f.clone());
+        f
     }
 
     /// Records an event of a Distributed Map's child execution in its own history;
@@ -768,17 +834,27 @@ impl<'p> Runner<'p> {
         };
         *n += 1;
         let id = *n;
-        if !self.opts.history || self.child_events >= CHILD_EVENTS {
+        if !self.opts.history || self.children_full() {
             return id;
         }
         if let Some(child) = self.child_stack.last_mut() {
-            self.child_events += 1;
+            let (kind, details) = details();
+            self.child_events.0 += 1;
+            self.child_events.1 += event_bytes(&kind, &details);
             self.recorded += 1;
             child
                 .events
-                .push(event(id, self.recorded, self.now_ms, details()));
+                .push(event(id, self.recorded, self.now_ms, (kind, details)));
         }
         id
+    }
+
+    /// Whether the events of child executions kept number [`CHILD_EVENTS`], or take half
+    /// the memory the execution's history may: the rest of a child being recorded then,
+    /// and the children after it, keep none.
+    fn children_full(&self) -> bool {
+        self.child_events.0 >= CHILD_EVENTS
+            || self.child_events.1 >= self.opts.max_history_bytes / 2
     }
 
     fn push_event(&mut self, id: u64, details: impl FnOnce() -> (String, Value)) {
@@ -938,6 +1014,38 @@ impl<'p> Runner<'p> {
         Ok(())
     }
 
+    /// Called at every state transition: ends a run in which time stands still too long.
+    /// In a run with no history limit, a loop ends after [`STILL_TRANSITIONS`]
+    /// ([`Runner::loop_without_time`]). Any run ends after
+    /// [`SimulationOptions::max_still_transitions`] made while its latest time stood
+    /// still: in a loop without an exit when no history is kept, and in Map states nested
+    /// so that their iterations multiply (2^40 of them), which no loop guard sees and no
+    /// history limit stops (it does not count the events of child executions). That count
+    /// goes on while a branch or iteration runs at an earlier time than another reached:
+    /// nested iterations that each wait a second all run in the same second.
+    fn check_time_passes(&mut self) -> Result<(), Failure> {
+        if self.still.0 != self.now_ms {
+            self.still = (self.now_ms, 0);
+        }
+        self.still.1 += 1;
+        if self.now_ms > self.latest.0 {
+            self.latest = (self.now_ms, 0);
+        }
+        self.latest.1 += 1;
+        if self.max_events == 0 && self.still.1 > STILL_TRANSITIONS {
+            self.loop_without_time()?;
+        }
+        let most = self.opts.max_still_transitions;
+        if self.latest.1 > most {
+            let cause = format!(
+                "asl-lint ended the execution after {} state transitions in which no time passed: it runs at most {most} such transitions (a loop without an exit, or nested Map and Parallel states whose iterations multiply)",
+                self.latest.1
+            );
+            return Err(self.end_run("States.Runtime", FailKind::Fatal, cause));
+        }
+        Ok(())
+    }
+
     /// Ends an execution that has no history limit (an Express workflow, or
     /// `--max-events 0`) and made [`STILL_TRANSITIONS`] transitions without its virtual
     /// clock moving. In a loop with no Wait and no exit, with a deadline (Express's
@@ -945,14 +1053,7 @@ impl<'p> Runner<'p> {
     /// only a history kept in memory stops it, before it fills the memory. Without a
     /// loop (the iterations of a Map over a million items) the run would end, but its
     /// history kept in memory could fill the memory first.
-    fn check_time_passes(&mut self) -> Result<(), Failure> {
-        if self.still.0 != self.now_ms {
-            self.still = (self.now_ms, 0);
-        }
-        self.still.1 += 1;
-        if self.max_events > 0 || self.still.1 <= STILL_TRANSITIONS {
-            return Ok(());
-        }
+    fn loop_without_time(&mut self) -> Result<(), Failure> {
         let looping = self.looping > 0;
         // A deadline that the run would reach (Express's five minutes, TimeoutSeconds) ends
         // a loop. Standard's year is no such deadline: a loop that counts to a million
@@ -978,18 +1079,12 @@ impl<'p> Runner<'p> {
         } else {
             return Ok(());
         };
-        let f = Failure {
-            error: Some(error.into()),
-            cause: Some(format!(
-                "asl-lint ended the execution after {} state transitions in which no time passed: {why}",
-                self.still.1
-            )),
-            kind,
-            reported: false,
-        };
         // Not a failure of a child execution: the run ends.
-        self.dead = Some(f.clone());
-        Err(f)
+        let cause = format!(
+            "asl-lint ended the execution after {} state transitions in which no time passed: {why}",
+            self.still.1
+        );
+        Err(self.end_run(error, kind, cause))
     }
 
     /// Advances the virtual clock, failing with a time-out past the execution deadline.
@@ -2815,7 +2910,7 @@ impl<'p> Runner<'p> {
                 })?;
             } else {
                 if let Some(id) = map_run {
-                    if self.child_events < CHILD_EVENTS {
+                    if !self.children_full() {
                         self.child_stack.push(ChildRun {
                             map_run: id,
                             index: i,

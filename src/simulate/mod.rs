@@ -52,6 +52,18 @@ pub struct SimulationOptions {
     pub history: bool,
     /// History-event limit; `None` = the default of the machine type, `Some(0)` = none.
     pub max_events: Option<u64>,
+    /// The run fails (`States.Runtime`, its cause saying why) once it has made more than
+    /// this many state transitions in which no time passed, counted over its branches,
+    /// iterations and child executions until one of them reaches a later time than any
+    /// had (default 10,000,000: seconds of work, a few for a loop, up to ten for nested
+    /// Map states). It ends, whatever the history limit, a loop without an exit that
+    /// keeps no history and Map states nested so that their iterations multiply.
+    pub max_still_transitions: u64,
+    /// The run fails (`States.Runtime`) before the history it keeps would take more
+    /// than this many bytes of memory, as reckoned from the text of each event and 1 KiB
+    /// for the rest of it (default 512 MiB: 500,000 events of small states, or 2,000
+    /// holding 256 KiB inputs). Whatever the history limit; no history, no limit.
+    pub max_history_bytes: usize,
     pub machine_type: MachineType,
     /// Seed for jitter, `States.MathRandom`, `States.UUID` and the execution name.
     pub seed: u64,
@@ -76,6 +88,8 @@ impl Default for SimulationOptions {
             start_time_ms: None,
             history: true,
             max_events: None,
+            max_still_transitions: 10_000_000,
+            max_history_bytes: 512 * 1024 * 1024,
             machine_type: MachineType::Standard,
             seed: 0,
             execution_name: None,
@@ -167,7 +181,8 @@ pub struct Execution {
     pub choices: Vec<(u64, Option<usize>)>,
     /// The child executions of the Distributed Map states the history records (not
     /// part of it, as on AWS), in the order they ran, until they hold 200,000 events
-    /// in all. Empty without history.
+    /// in all, or take half of [`SimulationOptions::max_history_bytes`]. Empty without
+    /// history.
     pub children: Vec<ChildRun>,
     /// The items whose child executions came after that and are not in `children`.
     pub children_omitted: Vec<OmittedChildren>,

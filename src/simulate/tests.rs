@@ -296,6 +296,159 @@ fn many_states_in_which_no_time_passes_are_no_loop() {
     }
 }
 
+/// A loop that waits a second a round and ends when `$.x` is 1: with `{"x": 0}` it goes
+/// on for a year of virtual time, and no loop guard ends it, since time passes.
+fn waiting_loop() -> Value {
+    json!({"StartAt": "A", "States": {
+        "A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": 1, "Next": "Done"}], "Default": "B"},
+        "B": {"Type": "Wait", "Seconds": 1, "Next": "A"},
+        "Done": {"Type": "Succeed"}}})
+}
+
+#[test]
+fn a_kept_history_ends_the_run_before_it_fills_the_memory() {
+    // Each event holds the 1,000-byte input, and takes about 2 KiB as reckoned.
+    let opts = |max_events, history| SimulationOptions {
+        input: json!({"x": 0, "pad": "y".repeat(1000)}),
+        max_events,
+        history,
+        max_history_bytes: 1024 * 1024,
+        ..Default::default()
+    };
+    let ended = "asl-lint ended the execution at history event 503: the history it keeps in \
+                 memory would take more than 1 MiB (--no-history keeps none and lets the run go on)";
+    // No history limit, as `--max-events 0`; then Standard's 25,000 events, which the
+    // run is far from.
+    for max_events in [Some(0), None] {
+        let x = simulate_value(&waiting_loop(), &opts(max_events, true)).unwrap();
+        assert_eq!(
+            (x.status, x.error.as_deref(), x.cause.as_deref()),
+            (Status::Failed, Some("States.Runtime"), Some(ended))
+        );
+        assert_eq!((x.transitions, x.events.len()), (251, 503));
+        assert_eq!(x.events.last().unwrap().kind, "ExecutionFailed");
+    }
+    // Without history nothing is kept: the loop runs on until the execution times out.
+    let mut hour = waiting_loop();
+    hour["TimeoutSeconds"] = json!(3600);
+    let x = simulate_value(&hour, &opts(Some(0), false)).unwrap();
+    assert_eq!((x.status, x.transitions), (Status::TimedOut, 7202));
+    assert!(x.events.is_empty());
+    // The default is 512 MiB: 2,670 events holding 200 KB inputs, 500,000 of small states.
+    assert_eq!(
+        SimulationOptions::default().max_history_bytes,
+        512 * 1024 * 1024
+    );
+}
+
+/// `depth` Map states nested in one another, each running its ItemProcessor on two
+/// items (`ItemSelector` makes each iteration's `$.a` two items again): 2^depth
+/// iterations of `leaf`, the results dropped (`ResultPath: null`), so no data limit
+/// stops them.
+fn nested_maps(depth: usize, leaf: Value, distributed: bool) -> Value {
+    let mut processor = json!({"StartAt": "L", "States": {"L": leaf}});
+    for d in 1..=depth {
+        if distributed {
+            processor["ProcessorConfig"] =
+                json!({"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"});
+        }
+        let name = format!("M{d}");
+        processor = json!({"StartAt": name, "States": {name: {
+            "Type": "Map", "ItemsPath": "$.a", "ItemSelector": {"a": [1, 2]},
+            "ResultPath": null, "ItemProcessor": processor, "End": true}}});
+    }
+    processor
+}
+
+#[test]
+fn work_in_which_no_time_passes_ends_whatever_the_history_limit() {
+    let pass = json!({"Type": "Pass", "End": true});
+    let run = |def: &Value, machine_type, max_events, history| {
+        let opts = SimulationOptions {
+            input: json!({"a": [1, 2]}),
+            machine_type,
+            max_events,
+            history,
+            max_still_transitions: 1000,
+            ..Default::default()
+        };
+        simulate_value(def, &opts).unwrap()
+    };
+    let ended = |n: u64| {
+        format!(
+            "asl-lint ended the execution after {n} state transitions in which no time passed: \
+             it runs at most 1000 such transitions (a loop without an exit, or nested Map and \
+             Parallel states whose iterations multiply)"
+        )
+    };
+    let failed = |x: &Execution| (x.status, x.error.clone(), x.cause.clone(), x.transitions);
+    let want = (
+        Status::Failed,
+        Some("States.Runtime".to_string()),
+        Some(ended(1001)),
+        1001,
+    );
+    // 2^20 iterations: no loop, so no loop guard; an Express workflow without history,
+    // a Standard one with its history limit (which the events of child executions of a
+    // Distributed Map do not count).
+    let inline = nested_maps(20, pass.clone(), false);
+    let distributed = nested_maps(20, pass, true);
+    assert_eq!(
+        failed(&run(&inline, MachineType::Express, None, false)),
+        want
+    );
+    assert_eq!(
+        failed(&run(&inline, MachineType::Standard, None, true)),
+        want
+    );
+    assert_eq!(
+        failed(&run(&distributed, MachineType::Standard, None, false)),
+        want
+    );
+    let x = run(&distributed, MachineType::Standard, None, true);
+    assert_eq!(failed(&x), want);
+    assert_eq!(x.events.last().unwrap().kind, "ExecutionFailed");
+    // Iterations that each wait a second all run in the same second: time passes in
+    // each, but the latest time the run reached stands still.
+    let waits = json!({"Type": "Wait", "Seconds": 1, "End": true});
+    let x = run(
+        &nested_maps(20, waits, false),
+        MachineType::Express,
+        None,
+        false,
+    );
+    assert_eq!(failed(&x), want);
+    // A loop without an exit, no history kept and no deadline: once the loop guard let
+    // it run on, now it ends too.
+    let endless = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "A"},
+        "D": {"Type": "Succeed"}}});
+    let x = run(&endless, MachineType::Standard, Some(0), false);
+    assert_eq!(failed(&x), want);
+    // A loop whose rounds move the clock on is not counted: the daily loop of a year.
+    let daily = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 86_400, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "W"},
+        "D": {"Type": "Succeed"}}});
+    let x = run(&daily, MachineType::Standard, Some(0), false);
+    assert_eq!((x.status, x.transitions), (Status::TimedOut, 731));
+    // Under the budget a run ends as it would: 2^8 iterations.
+    let x = run(
+        &nested_maps(8, json!({"Type": "Pass", "End": true}), false),
+        MachineType::Express,
+        None,
+        false,
+    );
+    assert_eq!((x.status, x.transitions), (Status::Succeeded, 511));
+    // The default budget: the counting loop of `a_loop_in_which_no_time_passes_ends`
+    // makes 120,001 transitions, the benchmark's two million.
+    assert_eq!(
+        SimulationOptions::default().max_still_transitions,
+        10_000_000
+    );
+}
+
 #[test]
 fn item_batcher_selects_each_item_then_batches_with_the_batch_input() {
     let def = json!({"StartAt": "M", "States": {"M": {
@@ -954,8 +1107,37 @@ fn child_executions_are_kept_up_to_the_cap_and_the_rest_counted() {
     assert_eq!(x.to_json()["childExecutionsOmitted"], json!(1));
     assert!(
         trace::text_report(&x).contains(
-            "[item 50000, child executions not shown: the trace keeps 200,000 events of child executions]"
+            "[item 50000, child executions not shown: the trace keeps up to 200,000 events of child executions, in half the memory its history may take]"
         )
+    );
+}
+
+#[test]
+fn child_executions_are_kept_in_half_the_memory_of_the_history() {
+    // Each child's four events hold its 10,000-byte input: about 44 KB each as
+    // reckoned, of the 512 KiB that children may take when the history may take 1 MiB.
+    let def = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemsPath": "$.a", "ItemSelector": {"pad.$": "$.pad"},
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+              "ResultPath": null, "End": true}}});
+    let opts = SimulationOptions {
+        input: json!({"a": vec![0; 20], "pad": "y".repeat(10_000)}),
+        max_history_bytes: 1024 * 1024,
+        ..Default::default()
+    };
+    let x = simulate_value(&def, &opts).unwrap();
+    assert_eq!(x.status, Status::Succeeded);
+    let kept: Vec<usize> = x.children.iter().map(|c| c.events.len()).collect();
+    assert_eq!(kept, [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]);
+    let run_started = x.children[0].map_run;
+    assert_eq!(
+        x.children_omitted,
+        [OmittedChildren {
+            map_run: run_started,
+            first: 12,
+            count: 8
+        }]
     );
 }
 

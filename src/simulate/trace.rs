@@ -482,7 +482,7 @@ fn walk_events<'a>(
                 };
                 let _ = writeln!(
                     s,
-                    "{pad}  [{items}, child executions not shown: the trace keeps 200,000 events of child executions]"
+                    "{pad}  [{items}, child executions not shown: the trace keeps up to 200,000 events of child executions, in half the memory its history may take]"
                 );
             }
         }
