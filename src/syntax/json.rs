@@ -616,16 +616,23 @@ impl<'s> Parser<'s> {
         );
         // A `}` missing in the middle shows only at the end: the indentation says where.
         if let Some((key, object)) = outdented_key(self.bytes) {
-            let line = memchr::memchr_iter(b'\n', &self.bytes[..object]).count() + 1;
-            let column = object - line_start(self.bytes, object) + 1;
-            self.error(
-                TextRange::from_usize(key, key + 1),
-                SyntaxErrorKind::Invalid,
-                format!(
-                    "expected `}}` before this key? The object opened at line {line}, column {column} is not closed, and this key is indented as a member of an object around it"
-                ),
-            );
+            self.missing_brace(key, object, "? The");
         }
+    }
+
+    /// Reports the `}` of the object opening at `object` as missing before the key at
+    /// `key`: a guess (`lead` "? The") when the text is read as it is, a statement
+    /// (": the") when it is read with the object closed there.
+    fn missing_brace(&mut self, key: usize, object: usize, lead: &str) {
+        let line = memchr::memchr_iter(b'\n', &self.bytes[..object]).count() + 1;
+        let column = object - line_start(self.bytes, object) + 1;
+        self.error(
+            TextRange::from_usize(key, key + 1),
+            SyntaxErrorKind::Invalid,
+            format!(
+                "expected `}}` before this key{lead} object opened at line {line}, column {column} is not closed, and this key is indented as a member of an object around it"
+            ),
+        );
     }
 
     /// Whether the object that opened at `start` ends here, before a key, for its
@@ -639,15 +646,7 @@ impl<'s> Parser<'s> {
         }
         self.close = None;
         self.closed_before = Some(key);
-        let line = memchr::memchr_iter(b'\n', &self.bytes[..object]).count() + 1;
-        let column = object - line_start(self.bytes, object) + 1;
-        self.error(
-            TextRange::from_usize(key, key + 1),
-            SyntaxErrorKind::Invalid,
-            format!(
-                "expected `}}` before this key: the object opened at line {line}, column {column} is not closed, and this key is indented as a member of an object around it"
-            ),
-        );
+        self.missing_brace(key, object, ": the");
         true
     }
 
