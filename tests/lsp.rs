@@ -868,10 +868,24 @@ fn yaml_session() {
     // Already laid out with two spaces: nothing to change.
     let edits = c.format(uri, 2, true);
     assert_eq!(edits, json!([]));
-    // With four: one edit over the whole document, re-indenting it.
+    // With four: the re-indented lines, each an edit of its own; the first two lines
+    // stay as they are.
     let edits = c.format(uri, 4, true);
-    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
-    assert_eq!(edits[0]["range"], range(0, 0, 8, 0));
+    let ranges: Vec<&Value> = edits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["range"])
+        .collect();
+    assert_eq!(
+        ranges,
+        (2..8)
+            .map(|l| range(l, 0, l + 1, 0))
+            .collect::<Vec<_>>()
+            .iter()
+            .collect::<Vec<_>>(),
+        "{edits}"
+    );
     assert_eq!(
         apply(&text, edits.as_array().unwrap()),
         "StartAt: Start\nStates:\n    Start:\n        Type: Task\n        Resource: arn:aws:states:::aws-sdk:s3:listBuckets\n        Next: Check\n    Check:\n        Type: Succeed\n"
@@ -908,16 +922,23 @@ const MESSY_YAML: &str = "# order flow   \nStartAt: Check\nStates:\n      Check:
 
 const MESSY_YAML_FORMATTED: &str = "# order flow\nStartAt: Check\nStates:\n  Check:\n    Type: Choice  # decide\n    Choices:\n      - Variable: $.ok\n        BooleanEquals: true\n        Next: Done\n\n    Default: Done\n  Done:\n    Type: Pass\n    Comment: |\n       kept\n         as is\n    Result: !Sub '${A}'\n    End: true\n";
 
+/// The lines of [`MESSY_YAML`] that formatting changes (0-based).
+const EDITED_LINES: &[u64] = &[0, 3, 4, 5, 6, 7, 8, 10];
+
 #[test]
 fn yaml_formatting() {
     let mut c = Client::start();
     let uri = "file:///tmp/messy.asl.yaml";
     c.open(uri, "asl-yaml", MESSY_YAML);
     let edits = c.format(uri, 2, true);
-    assert_eq!(
-        edits,
-        json!([{"range": range(0, 0, 20, 0), "newText": MESSY_YAML_FORMATTED}])
-    );
+    // The changed lines only: `StartAt: Check` and `States:` are not touched.
+    let starts: Vec<u64> = edits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(starts, EDITED_LINES, "{edits}");
     assert_eq!(
         apply(MESSY_YAML, edits.as_array().unwrap()),
         MESSY_YAML_FORMATTED
@@ -936,7 +957,7 @@ fn yaml_formatting() {
     c.change(uri, 3, json!([{"text": crlf}]));
     let edits = c.format(uri, 2, true);
     assert_eq!(
-        edits[0]["newText"],
+        apply(&crlf, edits.as_array().unwrap()),
         MESSY_YAML_FORMATTED.replace('\n', "\r\n")
     );
     c.change(

@@ -277,7 +277,12 @@ impl Printer<'_> {
 /// overlap it, each as the range of `old` it replaces and its new text. Range formatting formats the whole document and keeps
 /// these, so a selection is laid out exactly as the whole document would be.
 pub fn edits_within(old: &str, new: &str, range: TextRange) -> Vec<(TextRange, String)> {
-    let diff = similar::TextDiff::from_lines(old, new);
+    // Many changes far apart make the smallest diff slow to find: past the deadline the
+    // edits are still right, only maybe larger.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
+    let diff = similar::TextDiff::configure()
+        .deadline(deadline)
+        .diff_lines(old, new);
     let old_lines: Vec<&str> = diff.old_slices().to_vec();
     let new_lines: Vec<&str> = diff.new_slices().to_vec();
     // Byte offset of each old line's start (and of the end).

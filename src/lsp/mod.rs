@@ -1395,10 +1395,17 @@ impl LanguageServer for Backend {
             if formatted == *doc.text {
                 return Some(Vec::new());
             }
-            Some(vec![TextEdit {
-                range: doc.range(crate::syntax::TextRange::from_usize(0, doc.text.len())),
-                new_text: formatted,
-            }])
+            // The lines that change, each an edit of its own (not one edit of the whole
+            // text): the editor keeps the cursor, folds and marks on the lines that stay.
+            let whole = crate::syntax::TextRange::from_usize(0, doc.text.len());
+            let edits = ide::edits_within(&doc.text, &formatted, whole)
+                .into_iter()
+                .map(|(r, new_text)| TextEdit {
+                    range: doc.range(r),
+                    new_text,
+                })
+                .collect();
+            Some(edits)
         })
         .await
     }
