@@ -724,18 +724,8 @@ fn value_completions(
                 _ => None,
             };
             // Only the names that can match in this state (what ASL503 does not
-            // report); the Distributed Map's own errors only in a Map.
-            let map = state.is_none_or(|s| s.kind.is_none_or(|k| k == StateType::Map));
-            let can_match = |name: &str| {
-                state.is_none_or(|s| unmatchable(s, name).is_none())
-                    && (map
-                        || !matches!(
-                            name,
-                            "States.ExceedToleratedFailureThreshold"
-                                | "States.ItemReaderFailed"
-                                | "States.ResultWriterFailed"
-                        ))
-            };
+            // report).
+            let can_match = |name: &str| state.is_none_or(|s| unmatchable(s, name).is_none());
             // A Lambda task: the transient Lambda errors ASL704 asks to retry.
             let lambda = state.is_some_and(|s| {
                 s.kind == Some(StateType::Task)

@@ -16,6 +16,10 @@ declare_rule! {
     ///   `States.ParameterPathFailure`, `States.ResultPathMatchFailure`), and
     ///   `States.BranchFailed` (a Parallel state fails with its branch's own error);
     /// - `States.QueryEvaluationError` on a JSONPath Task, which evaluates no JSONata;
+    /// - the Distributed Map's own errors (`States.ItemReaderFailed`,
+    ///   `States.ResultWriterFailed`, `States.ExceedToleratedFailureThreshold`) on a
+    ///   Task, which holds no Map (a Task that starts another state machine is left
+    ///   alone);
     /// - `States.Timeout` on a Task without `TimeoutSeconds` or `HeartbeatSeconds` (nor
     ///   their `Path` forms), and `States.HeartbeatTimeout` on one without
     ///   `HeartbeatSeconds`. Tasks that run a job (`.sync`) are left alone.
@@ -104,7 +108,16 @@ pub enum Unmatchable {
     Timeout,
     /// `States.HeartbeatTimeout` on a Task with no heartbeat.
     Heartbeat,
+    /// An error only a Distributed Map raises, on a Task (which holds no Map).
+    MapOnly,
 }
+
+/// The errors only a (Distributed) Map state raises.
+const MAP_ONLY: &[&str] = &[
+    "States.ExceedToleratedFailureThreshold",
+    "States.ItemReaderFailed",
+    "States.ResultWriterFailed",
+];
 
 /// Why `name` can never match in a retrier or catcher of `state`, or `None` when it
 /// can (shared with completion, which offers only names that can match).
@@ -120,6 +133,17 @@ pub fn unmatchable(state: &State<'_, '_>, name: &str) -> Option<Unmatchable> {
     }
     if UNCATCHABLE.contains(&name) {
         return Some(Unmatchable::Uncatchable);
+    }
+    // A Task holds no Map (a Parallel may, in a branch); one that starts another state
+    // machine is left alone, as what that one's Map raises is not read here.
+    if MAP_ONLY.contains(&name)
+        && state.kind == Some(StateType::Task)
+        && state
+            .field("Resource")
+            .and_then(|m| m.value.as_str())
+            .is_some_and(|r| !r.contains("states:startExecution") && !r.starts_with("${"))
+    {
+        return Some(Unmatchable::MapOnly);
     }
     let (timeout, heartbeat) = timeouts(state);
     match name {
@@ -164,6 +188,16 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                                     "{name} always ends the execution: Step Functions never {verb} it"
                                 ),
                             );
+                        }
+                        Some(Unmatchable::MapOnly) => {
+                            sink.report(
+                                n.range,
+                                format!(
+                                    "{name} never happens in \"{}\": only a Distributed Map state raises it, and a Task holds none",
+                                    state.name
+                                ),
+                            )
+                            .help = Some("name the error the Task raises, or remove the name".into());
                         }
                         Some(Unmatchable::Timeout) => {
                             sink.report(
@@ -290,6 +324,26 @@ mod tests {
             )
             .replace(r#""Parameters""#, r#""Arguments""#);
         assert_eq!(messages(&jsonata).len(), 3);
+    }
+
+    #[test]
+    fn map_errors_on_a_task() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "Catch": [{"ErrorEquals": ["States.ItemReaderFailed", "States.TaskFailed"], "Next": "B"}], "End": true}, "B": {"Type": "Fail"}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL503".into()],
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Json, &opts);
+        assert_eq!(d.len(), 1);
+        assert_eq!(&text[d[0].range.as_usize()], "\"States.ItemReaderFailed\"");
+        assert_eq!(
+            d[0].message,
+            "States.ItemReaderFailed never happens in \"A\": only a Distributed Map state raises it, and a Task holds none"
+        );
+        // A Task that runs another state machine, and a Parallel (whose branches may
+        // hold a Map), are left alone.
+        let child = text.replace("sqs:sendMessage", "states:startExecution.sync:2");
+        assert!(lint_text(&child, SourceKind::Json, &opts).is_empty());
     }
 
     #[test]
