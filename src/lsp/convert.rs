@@ -227,6 +227,21 @@ pub fn edits(edits: &[crate::diagnostics::Edit], doc: &Document) -> Vec<lsp::Tex
         .collect()
 }
 
+/// Replacements of ranges of `doc` (as formatting makes them), as LSP edits; the text
+/// is taken as it is.
+pub fn replacements(
+    edits: Vec<(crate::syntax::TextRange, String)>,
+    doc: &Document,
+) -> Vec<lsp::TextEdit> {
+    edits
+        .into_iter()
+        .map(|(r, new_text)| lsp::TextEdit {
+            range: doc.range(r),
+            new_text,
+        })
+        .collect()
+}
+
 /// The token types of [`semantic_tokens`], in the order of their indexes.
 pub const TOKEN_TYPES: &[lsp::SemanticTokenType] = &[
     lsp::SemanticTokenType::TYPE,

@@ -1398,14 +1398,8 @@ impl LanguageServer for Backend {
             // The lines that change, each an edit of its own (not one edit of the whole
             // text): the editor keeps the cursor, folds and marks on the lines that stay.
             let whole = crate::syntax::TextRange::from_usize(0, doc.text.len());
-            let edits = ide::edits_within(&doc.text, &formatted, whole)
-                .into_iter()
-                .map(|(r, new_text)| TextEdit {
-                    range: doc.range(r),
-                    new_text,
-                })
-                .collect();
-            Some(edits)
+            let edits = ide::edits_within(&doc.text, &formatted, whole);
+            Some(convert::replacements(edits, &doc))
         })
         .await
     }
@@ -1429,14 +1423,7 @@ impl LanguageServer for Backend {
                 SourceKind::Yaml => ide::yaml_range_edits(&doc.text, &formatted, range),
                 SourceKind::Json => ide::edits_within(&doc.text, &formatted, range),
             };
-            let edits = edits
-                .into_iter()
-                .map(|(r, new_text)| TextEdit {
-                    range: doc.range(r),
-                    new_text,
-                })
-                .collect();
-            Some(edits)
+            Some(convert::replacements(edits, &doc))
         })
         .await
     }
