@@ -1074,12 +1074,11 @@ fn yaml_aliases_copy_a_bounded_amount_of_text() {
         ),
         format!("{shown}:2:1: ASL110 [error] Field 'Big' is not supported in the state machine"),
     ];
-    for line in 27..47 {
-        expected.push(format!(
-            "{shown}:{line}:12: ASL001 [error] alias `*b` is not expanded: aliases in this document would copy more than 4 MiB of text"
-        ));
-    }
-    expected.push("Found 22 errors in 1 file.".to_string());
+    // One error for the 20 aliases refused, at the first.
+    expected.push(format!(
+        "{shown}:27:12: ASL001 [error] alias `*b` is not expanded: aliases in this document would copy more than 4 MiB of text; 19 more aliases after it are not expanded either"
+    ));
+    expected.push("Found 3 errors in 1 file.".to_string());
     assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), expected);
 }
 

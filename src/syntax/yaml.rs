@@ -608,6 +608,9 @@ struct Builder<'s, 'l> {
     alias_budget: usize,
     /// Bytes of text that aliases may still copy, of [`alias_text_budget_mib`].
     alias_text: usize,
+    /// The error of the first alias refused for the budgets above, and how many were
+    /// refused: one error says it for all (a bomb has thousands of aliases).
+    refused: Option<(usize, usize)>,
     /// Nesting level inside a collection skipped for being too deep, and where it began.
     skip: usize,
     skip_start: usize,
@@ -632,6 +635,7 @@ impl<'s, 'l> Builder<'s, 'l> {
             anchors: HashMap::new(),
             alias_budget: ALIAS_BUDGET,
             alias_text: alias_text_budget_mib(text.len()) << 20,
+            refused: None,
             skip: 0,
             skip_start: 0,
             documents: 0,
@@ -1092,19 +1096,22 @@ impl<'s> Builder<'s, '_> {
                 self.error(range, SyntaxErrorKind::Invalid, message);
                 Value::Invalid
             }
-            Some(a) if a.size > self.alias_budget => {
-                let message = format!(
-                    "alias `{name}` is not expanded: aliases in this document would copy more than {ALIAS_BUDGET} nodes"
-                );
-                self.error(range, SyntaxErrorKind::Invalid, message);
-                Value::Invalid
-            }
-            Some(a) if a.text > self.alias_text => {
-                let message = format!(
-                    "alias `{name}` is not expanded: aliases in this document would copy more than {} MiB of text",
-                    alias_text_budget_mib(self.text.len())
-                );
-                self.error(range, SyntaxErrorKind::Invalid, message);
+            Some(a) if a.size > self.alias_budget || a.text > self.alias_text => {
+                match &mut self.refused {
+                    Some((_, count)) => *count += 1,
+                    None => {
+                        let limit = if a.size > self.alias_budget {
+                            format!("{ALIAS_BUDGET} nodes")
+                        } else {
+                            format!("{} MiB of text", alias_text_budget_mib(self.text.len()))
+                        };
+                        let message = format!(
+                            "alias `{name}` is not expanded: aliases in this document would copy more than {limit}"
+                        );
+                        self.refused = Some((self.errors.len(), 1));
+                        self.error(range, SyntaxErrorKind::Invalid, message);
+                    }
+                }
                 Value::Invalid
             }
             Some(a) if self.stack.len() + a.height > MAX_DEPTH + 1 => {
@@ -1212,6 +1219,14 @@ impl<'s> Builder<'s, '_> {
         deep_error: Option<SyntaxError>,
     ) -> Document<'s> {
         self.close_all();
+        if let Some((first, count)) = self.refused
+            && count > 1
+        {
+            let more = count - 1;
+            let aliases = if more == 1 { "alias" } else { "aliases" };
+            self.errors[first].message +=
+                &format!("; {more} more {aliases} after it are not expanded either");
+        }
         let mut errors = scan_errors;
         if let Some(deep) = deep_error {
             // The parser gave up past its own limit and the rest of the text was cut:
@@ -1783,11 +1798,11 @@ mod tests {
             .iter()
             .filter(|e| e.message.contains("not expanded"))
             .collect();
-        assert!(!cut.is_empty());
+        assert_eq!(cut.len(), 1);
         assert_eq!(
             cut[0].message,
             format!(
-                "alias `*a3` is not expanded: aliases in this document would copy more than {ALIAS_BUDGET} nodes"
+                "alias `*a3` is not expanded: aliases in this document would copy more than {ALIAS_BUDGET} nodes; 28 more aliases after it are not expanded either"
             )
         );
         let a2 = doc.root.as_ref().unwrap().get("a2").unwrap();
@@ -1809,13 +1824,14 @@ mod tests {
             text.push_str(&format!("  k{i}: *b\n"));
         }
         let doc = parse(&text);
-        let message = "alias `*b` is not expanded: aliases in this document would copy more than 4 MiB of text";
+        let message = "alias `*b` is not expanded: aliases in this document would copy more than 4 MiB of text; 18 more aliases after it are not expanded either";
         let refused: Vec<(&str, &str)> = doc
             .errors
             .iter()
             .map(|e| (at(&text, e.range), e.message.as_str()))
             .collect();
-        assert_eq!(refused, vec![("*b", message); 19]);
+        // One error says it for all 19: a bomb has thousands.
+        assert_eq!(refused, vec![("*b", message)]);
         let first = doc.errors[0].range.start as usize;
         assert!(text[..first].ends_with("\n  k41: "));
         let copies = doc.root.as_ref().unwrap().get("Copies").unwrap();
