@@ -55,6 +55,8 @@ fn parse_closing(text: &str, close: Option<(usize, usize)>) -> Document<'_> {
         eof_reported: false,
         close,
         closed_before: None,
+        open_objects: 0,
+        open_arrays: 0,
     };
     if text.as_bytes().starts_with(&[0xEF, 0xBB, 0xBF]) {
         // UTF-8 byte order mark at the start: tolerated silently.
@@ -108,6 +110,11 @@ struct Parser<'s> {
     /// Set when that object was closed: the key where it was, for the enclosing object
     /// (no `,` is expected there either).
     closed_before: Option<usize>,
+    /// How many objects and arrays are open around the value being read: a `]` met in
+    /// an object inside an array closes that array (the object's `}` is missing), and a
+    /// `}` met in an array inside an object closes that object.
+    open_objects: usize,
+    open_arrays: usize,
 }
 
 /// In a laid-out document, the first key that begins its line no deeper than the line
@@ -650,7 +657,29 @@ impl<'s> Parser<'s> {
         true
     }
 
+    /// Reports the closer `close` of the container opened at `start` as missing at `at`,
+    /// before the closer `found` of a container around it.
+    fn unclosed(&mut self, start: usize, at: usize, close: char, found: char) {
+        let what = if close == '}' { "object" } else { "array" };
+        let line = memchr::memchr_iter(b'\n', &self.bytes[..start]).count() + 1;
+        let column = start - line_start(self.bytes, start) + 1;
+        self.error(
+            TextRange::from_usize(at, at),
+            SyntaxErrorKind::Invalid,
+            format!(
+                "expected `{close}` before `{found}`: the {what} opened at line {line}, column {column} is not closed"
+            ),
+        );
+    }
+
     fn object(&mut self, depth: usize) -> Node<'s> {
+        self.open_objects += 1;
+        let node = self.object_members(depth);
+        self.open_objects -= 1;
+        node
+    }
+
+    fn object_members(&mut self, depth: usize) -> Node<'s> {
         let start = self.pos;
         self.pos += 1; // `{`
         let mut members: Vec<Member<'s>> = self.member_bufs.pop().unwrap_or_default();
@@ -669,6 +698,15 @@ impl<'s> Parser<'s> {
             };
             if b == b'}' {
                 self.pos += 1;
+                break;
+            }
+            if b == b']' && self.open_arrays > 0 {
+                // `[{"a": 1, ]`: the `]` is the array's; this object's `}` is missing.
+                let at = members
+                    .last()
+                    .map_or(start + 1, |m| m.value.range.end as usize);
+                self.unclosed(start, at, '}', ']');
+                cut = true;
                 break;
             }
             if b == b']' {
@@ -770,6 +808,14 @@ impl<'s> Parser<'s> {
                     }
                 }
                 Some(b'}') | None => {}
+                Some(b']') if self.open_arrays > 0 => {
+                    let at = members
+                        .last()
+                        .map_or(start + 1, |m| m.value.range.end as usize);
+                    self.unclosed(start, at, '}', ']');
+                    cut = true;
+                    break;
+                }
                 Some(b'"') if self.closes_here(start) => {
                     cut = true;
                     break;
@@ -800,7 +846,12 @@ impl<'s> Parser<'s> {
                         self.pos += 1;
                         let _ = self.value(depth + 1);
                     } else if b == b']' {
+                        // A stray `]`, reported once: a `,` after it separates members.
                         self.pos += 1;
+                        self.skip_trivia();
+                        if self.peek() == Some(b',') {
+                            self.pos += 1;
+                        }
                     }
                     // Otherwise the next loop iteration reads it as a key or skips it.
                 }
@@ -841,9 +892,18 @@ impl<'s> Parser<'s> {
     }
 
     fn array(&mut self, depth: usize) -> Node<'s> {
+        self.open_arrays += 1;
+        let node = self.array_items(depth);
+        self.open_arrays -= 1;
+        node
+    }
+
+    fn array_items(&mut self, depth: usize) -> Node<'s> {
         let start = self.pos;
         self.pos += 1; // `[`
         let mut items: Vec<Node<'s>> = self.item_bufs.pop().unwrap_or_default();
+        // Closed for its missing `]` where a `}` of an object around it came.
+        let mut cut = false;
         loop {
             self.skip_trivia();
             match self.peek() {
@@ -853,6 +913,12 @@ impl<'s> Parser<'s> {
                 }
                 Some(b']') => {
                     self.pos += 1;
+                    break;
+                }
+                Some(b'}') if self.open_objects > 0 => {
+                    let at = items.last().map_or(start + 1, |i| i.range.end as usize);
+                    self.unclosed(start, at, ']', '}');
+                    cut = true;
                     break;
                 }
                 Some(b'}') => {
@@ -893,6 +959,12 @@ impl<'s> Parser<'s> {
                     }
                 }
                 Some(b']') | None => {}
+                Some(b'}') if self.open_objects > 0 => {
+                    let at = items.last().map_or(start + 1, |i| i.range.end as usize);
+                    self.unclosed(start, at, ']', '}');
+                    cut = true;
+                    break;
+                }
                 Some(b) => {
                     let at = self.pos;
                     self.error(
@@ -906,10 +978,15 @@ impl<'s> Parser<'s> {
                 }
             }
         }
+        let end = match (cut, items.last()) {
+            (true, Some(i)) => i.range.end as usize,
+            (true, None) => start + 1,
+            (false, _) => self.pos,
+        };
         let mut exact = Vec::with_capacity(items.len());
         exact.append(&mut items);
         self.item_bufs.push(items);
-        Node::new(TextRange::from_usize(start, self.pos), Value::Array(exact))
+        Node::new(TextRange::from_usize(start, end), Value::Array(exact))
     }
 
     /// Skips a whole nested value starting at `{` or `[` without recursion.
@@ -1288,6 +1365,49 @@ mod tests {
         let root = parse(text).root.unwrap();
         assert_eq!(root.get("b").unwrap().as_f64(), Some(2.0));
         assert!(root.get("c").is_some());
+    }
+
+    #[test]
+    fn a_closer_missing_before_an_outer_closer_is_reported_once() {
+        // A branch's `}` missing before the `]` of Branches: the `]` closes the array
+        // and the rest of the document keeps its shape.
+        let text = "{\"B\": [{\"S\": {\"A\": 1}\n], \"Next\": \"X\"}";
+        assert_eq!(
+            errors(text),
+            vec![(
+                "21..21".to_string(),
+                "expected `}` before `]`: the object opened at line 1, column 8 is not closed"
+                    .to_string()
+            )]
+        );
+        let root = parse(text).root.unwrap();
+        assert_eq!(root.get("Next").unwrap().as_str(), Some("X"));
+        let branches = root.get("B").unwrap();
+        assert_eq!(
+            &text[branches.range.start as usize..branches.range.end as usize],
+            "[{\"S\": {\"A\": 1}\n]"
+        );
+        // An array's `]` missing before the `}` of its object.
+        let text = "{\"E\": [\"a\", \"b\"}";
+        assert_eq!(
+            errors(text),
+            vec![(
+                "15..15".to_string(),
+                "expected `]` before `}`: the array opened at line 1, column 7 is not closed"
+                    .to_string()
+            )]
+        );
+        // With no array around, a `]` in an object is skipped and the members after it
+        // are read.
+        let text = "{\"a\": 1], \"b\": 2}";
+        assert_eq!(
+            errors(text),
+            vec![(
+                "7..8".to_string(),
+                "expected `,` or `}` after an object member, found `]`".to_string()
+            )]
+        );
+        assert!(parse(text).root.unwrap().get("b").is_some());
     }
 
     #[test]

@@ -23,8 +23,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Two members with nothing between them get the missing `,` (safe: no other
-    /// reading of the text is valid JSON there). Other syntax errors have no fix.
+    /// Two members with nothing between them get the missing `,`, and an object or
+    /// array left open before the closer of the one around it (`[{"A": 1]`) gets its
+    /// `}` or `]` (safe: no other insertion there makes the text valid JSON). Other
+    /// syntax errors have no fix.
     pub static RULE = {
         code: "ASL001",
         name: "syntax-error",
@@ -38,6 +40,10 @@ declare_rule! {
 /// The reader's message for two members with no `,` between them, at the end of the
 /// first one's value.
 const MISSING_COMMA: &str = "expected `,` between object members";
+/// The start of its message for an object (array) left open where the array (object)
+/// around it closes, at the end of its last member.
+const MISSING_BRACE: &str = "expected `}` before `]`";
+const MISSING_BRACKET: &str = "expected `]` before `}`";
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     for e in &ctx.document.errors {
@@ -50,13 +56,23 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let after_error = ctx.document.errors.iter().any(|o| {
             !std::ptr::eq(o, e) && o.range.start < e.range.start && o.range.end >= e.range.start
         });
-        if e.message == MISSING_COMMA && e.range.is_empty() && !after_error {
-            d.fixes.push(Fix::replace(
-                "Insert `,`",
-                Applicability::Safe,
-                e.range,
-                ",",
-            ));
+        if !e.range.is_empty() || after_error {
+            continue;
         }
+        let insert = if e.message == MISSING_COMMA {
+            ","
+        } else if e.message.starts_with(MISSING_BRACE) {
+            "}"
+        } else if e.message.starts_with(MISSING_BRACKET) {
+            "]"
+        } else {
+            continue;
+        };
+        d.fixes.push(Fix::replace(
+            format!("Insert `{insert}`"),
+            Applicability::Safe,
+            e.range,
+            insert,
+        ));
     }
 }
