@@ -1,5 +1,5 @@
 use crate::model::State;
-use crate::rules::resources::{Pattern, parse_arn, split_pattern, string_range, task_resource};
+use crate::rules::resources::{Pattern, split_pattern, string_range, task_arn};
 use crate::rules::{Express, LintContext, Sink, declare_rule, distributed_map, express_scopes};
 
 declare_rule! {
@@ -92,10 +92,9 @@ fn check_resource(
     context: &str,
     sink: &mut Sink<'_>,
 ) {
-    let Some((m, text)) = task_resource(state) else {
+    let Some((m, text, arn)) = task_arn(state) else {
         return;
     };
-    let Some(arn) = parse_arn(text) else { return };
     if arn.service != "states" {
         return;
     }
@@ -188,6 +187,16 @@ mod tests {
         assert_eq!(
             run(&template(express, "arn:aws:states:::lambda:invoke")),
             vec![]
+        );
+        // A partition (region, account) known at deploy time, as CDK writes ARNs: what
+        // is called is known all the same.
+        assert_eq!(
+            run(&template(
+                express,
+                "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:ecs:runTask.sync"
+            ))[0]
+                .0,
+            ".sync"
         );
         // Standard (explicit or by default) allows them.
         let standard = r#""StateMachineType": "STANDARD","#;

@@ -1,4 +1,4 @@
-use crate::rules::resources::{parse_arn, string_range, task_resource};
+use crate::rules::resources::{string_range, task_arn};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -41,10 +41,9 @@ fn valid_part(s: &str, max: usize) -> bool {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        let Some((m, text)) = task_resource(state) else {
+        let Some((m, text, arn)) = task_arn(state) else {
             continue;
         };
-        let Some(arn) = parse_arn(text) else { continue };
         if arn.service != "lambda" {
             continue;
         }
@@ -129,6 +128,20 @@ mod tests {
         );
         assert_eq!(
             run("arn:aws:lambda:us-east-1:123456789012:function:f:7"),
+            vec![]
+        );
+        // The partition, region and account known at deploy time (as CDK writes them):
+        // the function part is checked all the same, and a placeholder there is not.
+        assert_eq!(
+            run("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:my fn"),
+            vec![(
+                "my fn".to_string(),
+                "\"my fn\" is not a valid Lambda function name in the Resource of \"A\""
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            run("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Fn}"),
             vec![]
         );
         assert_eq!(

@@ -1,5 +1,5 @@
 use crate::model::QueryLanguage;
-use crate::rules::resources::{Pattern, parse_arn, split_pattern, task_resource};
+use crate::rules::resources::{Pattern, split_pattern, task_arn};
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::{Node, TextRange, Value};
 
@@ -38,10 +38,9 @@ declare_rule! {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        let Some((m, text)) = task_resource(state) else {
+        let Some((m, text, arn)) = task_arn(state) else {
             continue;
         };
-        let Some(arn) = parse_arn(text) else { continue };
         if !text.ends_with(".waitForTaskToken")
             || split_pattern(arn.resource).1 != Some(Pattern::WaitForTaskToken)
         {
@@ -176,6 +175,9 @@ mod tests {
             d[0].message,
             "\"A\" waits for a task token but never sends it: nobody can complete the task"
         );
+        // With the partition known at deploy time (CDK's ARNs), the same.
+        let cdk = bad.replace("arn:aws:", "arn:${AWS::Partition}:");
+        assert_eq!(lint_text(&cdk, SourceKind::Json, &opts).len(), 1);
     }
 
     /// The token's path written as plain text is sent as that text.

@@ -374,6 +374,20 @@ pub(crate) fn task_resource<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Node<'
     Some((node, s))
 }
 
+/// A Task's `Resource` ARN, parsed, whose service and resource are literal text: the
+/// partition, region and account may be deploy-time placeholders
+/// (`arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f`, as CDK
+/// writes every ARN), since what is called does not depend on them.
+pub(crate) fn task_arn<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Node<'s>, &'a str, Arn<'a>)> {
+    let (node, text) = resource_string(state)?;
+    if text.starts_with("{%") {
+        return None;
+    }
+    let arn = parse_arn(text)?;
+    let fixed = |part: &str| !has_placeholder_brace(part);
+    (fixed(arn.service) && fixed(arn.resource)).then_some((node, text, arn))
+}
+
 /// A Task's `Resource` that is a service-integration ARN (`arn:<p>:states:...`, not an
 /// activity), with its string node, text and parsed ARN: what ASL402-ASL405 and the
 /// request and result checks inspect. The partition, region and account may be
@@ -382,17 +396,8 @@ pub(crate) fn task_resource<'a, 's>(state: &State<'a, 's>) -> Option<(&'a Node<'
 pub(crate) fn integration_resource<'a, 's>(
     state: &State<'a, 's>,
 ) -> Option<(&'a Node<'s>, &'a str, Arn<'a>)> {
-    let (node, text) = resource_string(state)?;
-    if text.starts_with("{%") {
-        return None;
-    }
-    let arn = parse_arn(text)?;
-    let fixed = |part: &str| !has_placeholder_brace(part);
-    (fixed(arn.service)
-        && arn.service == "states"
-        && fixed(arn.resource)
-        && !arn.resource.starts_with("activity:"))
-    .then_some((node, text, arn))
+    let (node, text, arn) = task_arn(state)?;
+    (arn.service == "states" && !arn.resource.starts_with("activity:")).then_some((node, text, arn))
 }
 
 /// The first string under `node` (in document order) that `wanted` accepts, and

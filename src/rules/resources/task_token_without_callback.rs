@@ -1,5 +1,5 @@
 use crate::rules::resources::{
-    Pattern, find_string, integration, parse_arn, resource_suffix_fix, split_pattern, task_resource,
+    Pattern, find_string, integration, resource_suffix_fix, split_pattern, task_arn,
 };
 use crate::rules::{LintContext, Sink, declare_rule};
 
@@ -54,10 +54,9 @@ declare_rule! {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
-        let Some((resource, text)) = task_resource(state) else {
+        let Some((resource, text, arn)) = task_arn(state) else {
             continue;
         };
-        let Some(arn) = parse_arn(text) else { continue };
         // What is called, and whether it could wait for a callback.
         let (called, can_wait) = match arn.service {
             "states" if !arn.resource.starts_with("activity:") => {
