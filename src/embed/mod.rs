@@ -1797,12 +1797,19 @@ fn definition_given_as_text(def: &Definition<'_, '_>, node: &Node<'_>) -> Diagno
 }
 
 fn unreadable(def: &Definition<'_, '_>, node: &Node<'_>, reason: &str) -> Diagnostic {
+    let key = &def.property.key;
+    // A section that holds definitions (Serverless `stateMachines.orders`) is named
+    // by its path; a definition's property by the resource it belongs to.
+    let subject = if def.name == **key || def.name.ends_with(&format!(".{key}")) {
+        format!("`{}`", def.name)
+    } else {
+        format!("the {key} of `{}`", def.name)
+    };
     report(
         "ASL803",
         node.range,
         format!(
-            "the {} of `{}` is {reason}, which asl-lint cannot read before deployment; it was not checked",
-            def.property.key, def.name
+            "{subject} is {reason}, which asl-lint cannot read before deployment; it was not checked"
         ),
     )
 }

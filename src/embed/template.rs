@@ -142,6 +142,51 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
     if let Some(res) = root.get("resources").and_then(|r| r.get("Resources")) {
         cfn_resources(res, &mut out);
     }
+    // `stepFunctions`, `stateMachines` or one machine given as a variable
+    // (`${file(./machines.yml)}`): not followed, and said so rather than passed over.
+    let mut sections = vec![(
+        root.member("stepFunctions"),
+        "stepFunctions".to_string(),
+        "the state machines",
+    )];
+    if let Some(sf) = serverless {
+        let name = "stepFunctions.stateMachines".to_string();
+        sections.push((sf.member("stateMachines"), name, "the state machines"));
+    }
+    for m in serverless
+        .and_then(|s| s.get("stateMachines"))
+        .and_then(Node::as_object)
+        .unwrap_or(&[])
+    {
+        let name = format!("stateMachines.{}", m.key);
+        sections.push((Some(m), name, "a whole state machine"));
+    }
+    for (member, name, what) in sections {
+        let Some(member) = member else { continue };
+        if let Value::String(s) | Value::Placeholder(s) = &member.value.value
+            && s.trim_start().starts_with("${")
+        {
+            let reason = if s.trim_start().starts_with("${file(") {
+                format!(
+                    "a Serverless `${{file()}}` of {what} (asl-lint reads a `${{file()}}` that is a whole `definition`)"
+                )
+            } else {
+                format!("a Serverless variable holding {what}, only resolved at deploy time")
+            };
+            out.push(Definition {
+                name,
+                property: member,
+                body: Body::Unsupported {
+                    node: &member.value,
+                    reason,
+                    wrong_type: false,
+                },
+                substitutions: Substitutions::new(),
+                substitution_node: None,
+                workflow: WorkflowType::Standard,
+            });
+        }
+    }
     if let Some(machines) = serverless
         .and_then(|s| s.get("stateMachines"))
         .and_then(Node::as_object)

@@ -221,6 +221,62 @@ stepFunctions:
     assert_eq!(lint_yaml(text), vec![triple("ASL201", "error", "B")]);
 }
 
+/// State machines given by a Serverless variable above `definition` are not followed,
+/// and a warning says so where the template would otherwise pass as clean.
+#[test]
+fn serverless_sections_given_by_a_variable_are_reported_unread() {
+    let text = "service: demo\nprovider:\n  name: aws\nstepFunctions:\n  stateMachines:\n    orders: ${file(./orders.yml)}\n    billing: ${self:custom.billing}\n";
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str, &str)> = out
+        .iter()
+        .map(|d| (d.code, &text[d.range.as_usize()], d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "ASL803",
+                "${file(./orders.yml)}",
+                "`stateMachines.orders` is a Serverless `${file()}` of a whole state machine (asl-lint reads a `${file()}` that is a whole `definition`), which asl-lint cannot read before deployment; it was not checked"
+            ),
+            (
+                "ASL803",
+                "${self:custom.billing}",
+                "`stateMachines.billing` is a Serverless variable holding a whole state machine, only resolved at deploy time, which asl-lint cannot read before deployment; it was not checked"
+            ),
+        ]
+    );
+    for (text, at, name) in [
+        (
+            "service: demo\nprovider:\n  name: aws\nstepFunctions:\n  stateMachines: ${file(./machines.yml)}\n",
+            "${file(./machines.yml)}",
+            "`stepFunctions.stateMachines`",
+        ),
+        (
+            "service: demo\nprovider:\n  name: aws\nstepFunctions: ${file(./sf.yml)}\n",
+            "${file(./sf.yml)}",
+            "`stepFunctions`",
+        ),
+    ] {
+        let out = lint_text_in(
+            text,
+            SourceKind::Yaml,
+            &LintOptions::default(),
+            &Environment::default(),
+        );
+        assert_eq!(out.len(), 1, "{text}");
+        assert_eq!(&text[out[0].range.as_usize()], at);
+        assert!(out[0].message.starts_with(&format!(
+            "{name} is a Serverless `${{file()}}` of the state machines"
+        )));
+    }
+}
+
 #[test]
 fn yaml_file_level_suppression_and_invalid_template() {
     let text = "# asl-lint: ignore-file[ASL801]\nResources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: '{\"StartAt\": \"${S}\", \"States\": {}}'\n";

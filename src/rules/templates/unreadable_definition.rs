@@ -5,7 +5,8 @@ declare_rule! {
     /// Reports a state machine definition in a template written in a form that can only
     /// be computed at deploy time: `Fn::If`, `Ref` to a parameter, `Fn::Transform`, a
     /// Serverless `${file(...)}` variable whose path is computed or that selects a key
-    /// (`${file(x.yml):definition}`; one naming a file is read), an `Fn::Join` with a
+    /// (`${file(x.yml):definition}`; one naming a file is read) or stands for a whole
+    /// section (`stateMachines: ${file(machines.yml)}`), an `Fn::Join` with a
     /// computed delimiter, a Terraform `definition` that is neither a heredoc, a quoted
     /// string, a `jsonencode` object nor a file read by `templatefile` or `file`
     /// (`var.definition`, `jsonencode(local.x)`, a path Terraform computes), a
