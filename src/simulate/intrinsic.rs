@@ -489,10 +489,9 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
         }
         "States.Hash" => {
             arity(f, &args, 2, 2)?;
-            let data = match &args[0] {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+            // Only text is hashed, as the other string functions take only text (and
+            // ASL302 refuses a literal that is not one).
+            let data = want_str(&args[0], f)?;
             if data.chars().count() > 10_000 {
                 return Err("The input of States.Hash exceeds 10000 characters.".into());
             }

@@ -445,6 +445,11 @@ fn encoding_and_hashing() {
         err("States.Hash($.d, 'MD5')", json!({"d": "x".repeat(10_001)})),
         "The input of States.Hash exceeds 10000 characters."
     );
+    // Only text is hashed: a number from the input is not its JSON text.
+    assert_eq!(
+        err("States.Hash($.d, 'MD5')", json!({"d": 123})),
+        "The function States.Hash expects a string but got a number."
+    );
 }
 
 #[test]
