@@ -2200,14 +2200,14 @@ impl<'p> Runner<'p> {
                 if json_size(&v, PAYLOAD_LIMIT) > PAYLOAD_LIMIT {
                     // The task fails with the error, recorded as its failure event
                     // (localstack's AWS-recorded states_errors snapshot): a catcher or
-                    // retrier sees it like any task error. A Lambda function ARN is
-                    // named by its ARN.
+                    // retrier sees it like any task error. The cause names a Lambda
+                    // function ARN by its ARN, an integration by its service
+                    // (`'lambda'` for lambda:invoke, recorded).
                     let mut f = self.too_large(fr);
-                    if legacy_lambda {
-                        f.cause = Some(format!(
-                            "The state/task '{resource}' returned a result with a size exceeding the maximum number of bytes service limit."
-                        ));
-                    }
+                    let named: &str = if legacy_lambda { &resource } else { &service };
+                    f.cause = Some(format!(
+                        "The state/task '{named}' returned a result with a size exceeding the maximum number of bytes service limit."
+                    ));
                     self.emit(|| failure_event(&f.error, &f.cause))?;
                     return Err(f);
                 }

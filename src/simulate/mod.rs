@@ -436,19 +436,56 @@ fn run_on_this_thread(
             (Status::Failed, None, f.error, cause)
         }
     };
+    let mut events = std::mem::take(&mut runner.events);
+    link_events(&mut events);
+    let mut children = std::mem::take(&mut runner.children);
+    for child in &mut children {
+        link_events(&mut child.events);
+    }
     Ok(Execution {
         status,
         output,
         error,
         cause,
-        events: std::mem::take(&mut runner.events),
+        events,
         choices: std::mem::take(&mut runner.choices),
-        children: std::mem::take(&mut runner.children),
+        children,
         children_omitted: std::mem::take(&mut runner.children_omitted),
         fail_states: std::mem::take(&mut runner.fail_states),
         transitions: runner.transitions,
         mock_problem: runner.mock_problem,
     })
+}
+
+/// Sets each event's `previousEventId` as AWS links them (localstack's AWS-recorded
+/// base scenarios): the event before it, except that the first state entered follows
+/// no event (0), and that an event closing an iteration or a state is skipped by the
+/// event after it, which points where that one did: the next `MapIterationStarted`
+/// points to the last event of the iteration before, a `MapStateFailed` (or a retry's
+/// `MapStateStarted`) to the event that failed the iteration, a `MapStateExited` or
+/// `ParallelStateExited` past the `...StateSucceeded` before it.
+fn link_events(events: &mut [Event]) {
+    for i in 0..events.len() {
+        let id = events[i].id;
+        let mut previous = id.saturating_sub(1);
+        if let Some(before) = i.checked_sub(1).map(|j| &events[j])
+            && before.id + 1 == id
+        {
+            let skipped = matches!(
+                (events[i].kind.as_str(), before.kind.as_str()),
+                ("MapIterationStarted", "MapIterationSucceeded")
+                    | ("MapStateFailed" | "MapStateStarted", "MapIterationFailed")
+                    | ("MapStateExited", "MapStateSucceeded")
+                    | ("ParallelStateExited", "ParallelStateSucceeded")
+            );
+            if skipped {
+                previous = before.previous_event_id;
+            } else if before.kind == "ExecutionStarted" {
+                previous = 0;
+            }
+        }
+        events[i].previous_event_id = previous;
+    }
 }
 
 /// Refuses a mocked failure with no error name (`{"Throw": {}}`, a slip for

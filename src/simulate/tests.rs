@@ -894,9 +894,11 @@ fn payload_limit() {
     assert_eq!(x.status, Status::Succeeded);
     let failed = x.events.iter().find(|e| e.kind == "TaskFailed").unwrap();
     assert_eq!(failed.details["error"], "States.DataLimitExceeded");
+    // The cause names the integration's service, as recorded on AWS (conformance
+    // `service_task_lambada_data_limit_exceeded_on_large_utf8_response`).
     assert_eq!(
         failed.details["cause"],
-        "The state/task 'T' returned a result with a size exceeding the maximum number of bytes service limit."
+        "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit."
     );
     // A Lambda function ARN: LambdaFunctionFailed, naming the function.
     let arn = "arn:aws:lambda:us-east-1:123456789012:function:f";
@@ -2013,7 +2015,10 @@ fn map_events_are_in_the_order_of_time_with_their_ids() {
         got,
         [
             (1, 0, "22:13:20", "ExecutionStarted"),
-            (2, 1, "22:13:20", "MapStateEntered"),
+            // As AWS links them: the first state entered follows no event, the
+            // next iteration started follows the last event of the one before, and
+            // the state exited follows what the state succeeded did.
+            (2, 0, "22:13:20", "MapStateEntered"),
             (3, 2, "22:13:20", "MapStateStarted"),
             (4, 3, "22:13:20", "MapIterationStarted"),
             (5, 4, "22:13:20", "WaitStateEntered"),
@@ -2023,12 +2028,12 @@ fn map_events_are_in_the_order_of_time_with_their_ids() {
             (9, 8, "22:13:30", "MapIterationSucceeded"),
             (10, 9, "22:13:30", "WaitStateExited"),
             (11, 10, "22:13:30", "MapIterationSucceeded"),
-            (12, 11, "22:13:30", "MapIterationStarted"),
+            (12, 10, "22:13:30", "MapIterationStarted"),
             (13, 12, "22:13:30", "WaitStateEntered"),
             (14, 13, "22:13:40", "WaitStateExited"),
             (15, 14, "22:13:40", "MapIterationSucceeded"),
             (16, 15, "22:13:40", "MapStateSucceeded"),
-            (17, 16, "22:13:40", "MapStateExited"),
+            (17, 15, "22:13:40", "MapStateExited"),
             (18, 17, "22:13:40", "PassStateEntered"),
             (19, 18, "22:13:40", "PassStateExited"),
             (20, 19, "22:13:40", "ExecutionSucceeded"),
@@ -2291,7 +2296,9 @@ fn history_limit_inside_branches_keeps_the_order_of_time() {
     assert_eq!(x.status, Status::Failed);
     assert_eq!(x.events.len(), 7);
     for (i, e) in x.events.iter().enumerate() {
-        assert_eq!((e.id, e.previous_event_id), (i as u64 + 1, i as u64));
+        // The first state entered follows no event, as on AWS.
+        let previous = if i == 1 { 0 } else { i as u64 };
+        assert_eq!((e.id, e.previous_event_id), (i as u64 + 1, previous));
     }
     assert_in_time_order(&x);
     assert_eq!(x.events[6].kind, "ExecutionFailed");
@@ -2350,4 +2357,31 @@ fn a_context_task_token_shows_only_in_a_callback_task() {
     let c = &x.output.unwrap()["c"];
     assert_eq!(c.get("Task"), None);
     assert_eq!(c["Execution"]["Name"], json!("run-1"));
+}
+
+/// A Map whose iteration fails: `MapStateFailed` points to the event that failed the
+/// iteration, past `MapIterationFailed` (AWS-recorded links).
+#[test]
+fn a_failed_iteration_links_the_map_failure_to_its_cause() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 1, "End": true,
+        "ItemProcessor": {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}}}});
+    let x = run(def, json!([1]));
+    let got: Vec<(u64, u64, &str)> = x
+        .events
+        .iter()
+        .map(|e| (e.id, e.previous_event_id, e.kind.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, 0, "ExecutionStarted"),
+            (2, 0, "MapStateEntered"),
+            (3, 2, "MapStateStarted"),
+            (4, 3, "MapIterationStarted"),
+            (5, 4, "FailStateEntered"),
+            (6, 5, "MapIterationFailed"),
+            (7, 5, "MapStateFailed"),
+            (8, 7, "ExecutionFailed"),
+        ]
+    );
 }
