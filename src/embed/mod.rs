@@ -272,19 +272,7 @@ pub fn lint_referenced(
     {
         let mut out = Vec::new();
         if options.is_enabled(rule_meta("ASL803")) {
-            let mut d = report(
-                "ASL803",
-                range,
-                format!(
-                    "the definition of `{}` is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate; it was not checked",
-                    reference.name
-                ),
-            );
-            d.help = Some(
-                "build the states in Terraform and pass them with `jsonencode(...)`, or keep directives inside string values"
-                    .into(),
-            );
-            out.push(d);
+            out.push(written_by_directives(&reference.name, range));
         }
         apply_suppressions(text, &document, options, &mut out);
         return out;
@@ -372,6 +360,23 @@ pub fn lint_referenced(
     apply_suppressions(text, &document, options, &mut out);
     crate::diagnostics::sort(&mut out);
     out
+}
+
+/// ASL803 at the first `%{ ... }` directive of a Terraform template (a file, a heredoc)
+/// whose JSON or YAML the directives write: not checked.
+fn written_by_directives(name: &str, range: TextRange) -> Diagnostic {
+    let mut d = report(
+        "ASL803",
+        range,
+        format!(
+            "the definition of `{name}` is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate; it was not checked"
+        ),
+    );
+    d.help = Some(
+        "build the states in Terraform and pass them with `jsonencode(...)`, or keep directives inside string values"
+            .into(),
+    );
+    d
 }
 
 /// Reports (ASL806) the `${...}` tokens of a definition file that Terraform deploys and
@@ -1087,6 +1092,10 @@ pub fn deployed_terraform(
             }
             Ok(deployed(spliced, Some(file), *range, vars.clone(), filling))
         }
+        terraform::Source::Directives { .. } => Err(format!(
+            "the definition of `{}` is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate",
+            machine.name
+        )),
         terraform::Source::Computed { what, .. } => Err(format!(
             "the definition of `{}` is {what}, which asl-lint does not evaluate",
             machine.name
@@ -1726,10 +1735,13 @@ pub fn lint_terraform(
                     Err(_) => {}
                 }
             }
+            terraform::Source::Directives { at } if enabled("ASL803") => {
+                out.push(written_by_directives(&machine.name, at));
+            }
             terraform::Source::Computed { range, what } if enabled("ASL803") => {
                 out.push(not_evaluated(range, &what));
             }
-            terraform::Source::Computed { .. } => {}
+            terraform::Source::Directives { .. } | terraform::Source::Computed { .. } => {}
         }
     }
     crate::diagnostics::sort(&mut out);

@@ -5,7 +5,9 @@
 //! `data` blocks, their attributes, strings, heredocs and the argument lists of
 //! `templatefile(...)` and `file(...)`. A definition is one of:
 //! - a heredoc (`definition = <<EOF ... EOF`, or `<<-EOF`): JSON in the file itself;
-//!   its `${...}` interpolations are values Terraform computes;
+//!   its `${...}` interpolations are values Terraform computes; one whose JSON is
+//!   written by `%{ if }`/`%{ for }` directives is not JSON until Terraform renders it
+//!   (so too a quoted string);
 //! - `jsonencode({ StartAt = "A", States = { ... } })`: an HCL object, read as the
 //!   JSON it encodes; a value Terraform computes (a reference, a call, a conditional)
 //!   is an unknown value, as a `${...}` placeholder is;
@@ -27,7 +29,7 @@ use std::borrow::Cow;
 
 use super::template::Substitutions;
 use crate::rules::WorkflowType;
-use crate::syntax::{Member, Node, TextRange, Value};
+use crate::syntax::{Member, Node, SourceKind, TextRange, Value};
 
 /// The resource type of a Step Functions state machine in the AWS provider.
 const STATE_MACHINE: &str = "aws_sfn_state_machine";
@@ -72,6 +74,10 @@ pub enum Source<'t> {
     /// A quoted string holding the JSON (`definition = "{\"StartAt\": ...}"`): a string
     /// node over the quoted text, its `${...}` interpolations kept as written.
     Quoted { node: Node<'t> },
+    /// A heredoc or quoted string whose JSON is written by template directives
+    /// (`%{ for }`, `%{ if }`): it is only JSON once Terraform renders it. `at` is the
+    /// first directive.
+    Directives { at: TextRange },
     /// An expression asl-lint does not evaluate, at `range`, described by `what`.
     Computed { range: TextRange, what: String },
 }
@@ -92,6 +98,18 @@ pub fn first_directive(text: &str) -> Option<TextRange> {
         .position(|&c| c == b'}' || c == b'\n')
         .map_or(b.len(), |p| start + p + usize::from(b[start + p] == b'}'));
     Some(TextRange::new(start as u32, end as u32))
+}
+
+/// `range` moved `by` bytes on.
+fn moved(range: TextRange, by: u32) -> TextRange {
+    TextRange::new(range.start + by, range.end + by)
+}
+
+/// Whether JSON text reads without a syntax error.
+fn parses(json: &str) -> bool {
+    crate::syntax::parse(json, SourceKind::Json)
+        .errors
+        .is_empty()
 }
 
 /// The names that the `%{ for ... in ... }` directives of a template bind: `x` of
@@ -420,9 +438,10 @@ fn heredoc(text: &str, start: usize) -> Option<((usize, usize), usize)> {
 
 /// The JSON of a heredoc definition read in place: `text` with every byte outside
 /// `body` blanked (line breaks kept, so lines and offsets stay the file's). Inside a
-/// `${...}` interpolation Terraform reads an HCL expression, which may hold quoted
-/// strings (`${aws_lambda_function.f["main"].arn}`, `${lookup(var.m, "k", "x")}`);
-/// their quotes are read as `'` so that the JSON string around them stays one string.
+/// `${...}` interpolation (or a `%{...}` directive) Terraform reads an HCL expression,
+/// which may hold quoted strings (`${aws_lambda_function.f["main"].arn}`,
+/// `${lookup(var.m, "k", "x")}`, `%{ if var.env == "prod" }`); their quotes are read as
+/// `'` so that the JSON string around them stays one string.
 pub fn masked_heredoc(text: &str, body: TextRange) -> String {
     let span = body.as_usize();
     let mut bytes: Vec<u8> = text
@@ -438,8 +457,10 @@ pub fn masked_heredoc(text: &str, body: TextRange) -> String {
         .collect();
     let mut i = span.start;
     while i + 1 < span.end.min(bytes.len()) {
-        let escaped = i > 0 && bytes[i - 1] == b'$';
-        if bytes[i] == b'$' && bytes[i + 1] == b'{' && !escaped {
+        // `${` and `%{` (a directive) open an expression; `$${` and `%%{` are text.
+        let opens = matches!(bytes[i], b'$' | b'%') && bytes[i + 1] == b'{';
+        let escaped = i > 0 && bytes[i - 1] == bytes[i];
+        if opens && !escaped {
             i = neutralize_interpolation(&mut bytes, i + 2, span.end);
         } else {
             i += 1;
@@ -754,7 +775,7 @@ fn is_state_machine(text: &str, source: &Source<'_>) -> bool {
         Source::Encoded { root } => root.member("StartAt").is_some(),
         Source::Quoted { node } => node.as_str().is_some_and(|s| s.contains("\"StartAt\"")),
         Source::File { .. } => true,
-        Source::Computed { .. } => false,
+        Source::Directives { .. } | Source::Computed { .. } => false,
     }
 }
 
@@ -788,9 +809,16 @@ fn source<'t>(
             .map(|t| t.text(text))
     };
     match kinds.as_slice() {
-        [Kind::Heredoc { body }] => Source::Heredoc {
-            body: TextRange::from_usize(body.0, body.1),
-        },
+        [Kind::Heredoc { body }] => {
+            let body = TextRange::from_usize(body.0, body.1);
+            match text.get(body.as_usize()).and_then(first_directive) {
+                // Directives that leave the JSON whole (inside its strings) are text.
+                Some(at) if !parses(&masked_heredoc(text, body)) => Source::Directives {
+                    at: moved(at, body.start),
+                },
+                _ => Source::Heredoc { body },
+            }
+        }
         [Kind::Ident, Kind::Punct(b'('), ..]
             if matches!(ident(0), Some("templatefile" | "file")) =>
         {
@@ -900,13 +928,15 @@ fn source<'t>(
             text.get(range.as_usize()).unwrap_or("").trim()
         )),
         [Kind::Str { .. }] => match raw_string_value(text, &expr[0]) {
-            Some(decoded) if !decoded.contains("%{") => Source::Quoted {
-                node: Node::new(
-                    TextRange::from_usize(expr[0].start, expr[0].end),
-                    Value::String(decoded.into()),
-                ),
+            Some(decoded) => match first_directive(expr[0].text(text)) {
+                Some(at) if !parses(&decoded) => Source::Directives {
+                    at: moved(at, expr[0].start as u32),
+                },
+                _ => Source::Quoted {
+                    node: Node::new(expr[0].range(), Value::String(decoded.into())),
+                },
             },
-            _ => computed("a quoted string with template directives"),
+            None => computed("a quoted string Terraform cannot read"),
         },
         _ => computed("an expression"),
     }

@@ -1076,6 +1076,69 @@ fn a_definition_string_by_yaml_alias_is_reported_at_the_alias_without_fixes() {
     assert!(found.iter().all(|d| d.fixes.is_empty()), "{found:?}");
 }
 
+/// Template directives (`%{ if }`, `%{ for }`, with `~` strip markers) that write a
+/// heredoc's JSON are Terraform's to evaluate: one ASL803 at the first, as for a file
+/// read by `templatefile`, and no syntax errors. Directives inside JSON strings leave
+/// the JSON whole, and `%%{` is a literal `%{`: those definitions are checked.
+#[test]
+fn terraform_heredocs_written_by_directives_are_not_checked() {
+    let heredoc = |body: &str| {
+        format!(
+            "resource \"aws_sfn_state_machine\" \"sm\" {{\n  definition = <<EOF\n{body}\nEOF\n}}\n"
+        )
+    };
+    let tf = heredoc(
+        "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", %{ if var.debug }\"Comment\": \"debug\", %{ endif }\"End\": true}\n}}",
+    );
+    assert_eq!(terraform_findings(&tf), [("ASL803", "%{ if var.debug }")]);
+    let (found, _) =
+        crate::lint::lint_terraform_text(&tf, &LintOptions::default(), &Environment::default());
+    assert_eq!(
+        (found[0].message.as_str(), found[0].help.as_deref()),
+        (
+            "the definition of `aws_sfn_state_machine.sm` is written by template directives (`%{ ... }`), which asl-lint does not evaluate; it was not checked",
+            Some(
+                "build the states in Terraform and pass them with `jsonencode(...)`, or keep directives inside string values"
+            )
+        )
+    );
+    let looped = heredoc(
+        "{\"StartAt\": \"A\", \"States\": {\n%{~ for i, s in var.steps ~}\n  \"${s}\": {\"Type\": \"Pass\", %{ if i < length(var.steps) - 1 }\"Next\": \"${var.steps[i + 1]}\"%{ else }\"End\": true%{ endif }}%{ if i < length(var.steps) - 1 },%{ endif }\n%{~ endfor ~}\n}}",
+    );
+    assert_eq!(
+        terraform_findings(&looped),
+        [("ASL803", "%{~ for i, s in var.steps ~}")]
+    );
+    // Inside a string (quotes in the directive too): the JSON is whole, and checked.
+    let in_string = heredoc(
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Comment\": \"%{ if var.env == \"prod\" }live%{ endif }\", \"Next\": \"B\"}}}",
+    );
+    assert_eq!(terraform_findings(&in_string), [("ASL201", "\"B\"")]);
+    // `%%{` is a literal `%{`, no directive: the broken JSON is reported as such.
+    let escaped = heredoc("{\"StartAt\": \"A\", %%{ \"States\": {}}");
+    let codes: Vec<&str> = terraform_findings(&escaped)
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert!(
+        codes.contains(&"ASL001") && !codes.contains(&"ASL803"),
+        "{codes:?}"
+    );
+    // The same in a quoted string.
+    let quoted = "resource \"aws_sfn_state_machine\" \"sm\" {\n  definition = \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Pass\\\", %{ if var.on }\\\"Comment\\\": \\\"x\\\", %{ endif }\\\"End\\\": true}}}\"\n}\n";
+    assert_eq!(terraform_findings(quoted), [("ASL803", "%{ if var.on }")]);
+    let quoted_in_string = quoted
+        .replace(
+            "%{ if var.on }\\\"Comment\\\": \\\"x\\\", %{ endif }",
+            "\\\"Comment\\\": \\\"%{ if var.on }x%{ endif }\\\", ",
+        )
+        .replace("\\\"End\\\": true", "\\\"Next\\\": \\\"B\\\"");
+    assert_eq!(
+        terraform_findings(&quoted_in_string),
+        [("ASL201", "\\\"B\\\"")]
+    );
+}
+
 #[test]
 fn a_terraform_definition_in_a_quoted_string_is_linted_in_place() {
     let tf = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Pass\\\", \\\"Next\\\": \\\"Bee\\\"}}}\"\n}\n";
