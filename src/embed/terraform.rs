@@ -13,7 +13,8 @@
 //!   is an unknown value, as a `${...}` placeholder is;
 //! - `templatefile("${path.module}/sm.asl.json", { name = value, ... })` or
 //!   `file("...")`, directly or through a `data "template_file"` block's `rendered`:
-//!   a local file, with the template variables given;
+//!   a local file, with the template variables given (an object, a `local.NAME` of
+//!   the file or a `merge` of them; other maps are computed, with names unknown);
 //! - `local.NAME`: what the `locals` block gives it, read as above;
 //! - anything else (`var.definition`, a string built by Terraform): computed, not read.
 //!
@@ -67,6 +68,10 @@ pub enum Source<'t> {
         range: TextRange,
         /// The `templatefile` variables: literal values, or `None` for expressions.
         vars: Substitutions,
+        /// Whether `vars` are all the variables there are: false when the map is one
+        /// Terraform computes (`var.vars`, `merge(var.a, {...})`), whose names asl-lint
+        /// does not know.
+        vars_known: bool,
         /// Whether Terraform renders the file as a template (`templatefile`, a
         /// `template_file` data source); `file(...)` alone gives its text as written.
         rendered: bool,
@@ -789,6 +794,10 @@ fn span(expr: &[Token]) -> Option<TextRange> {
 /// `template` may itself name another data source, a local another local).
 const MAX_DATA_DEPTH: usize = 4;
 
+/// How many maps (`merge` arguments, `local` values) reading a template's variables
+/// may take.
+const MAX_VARS_STEPS: usize = 64;
+
 /// What a `definition` (or a `template_file`'s `template`) expression is.
 fn source<'t>(
     text: &'t str,
@@ -826,9 +835,11 @@ fn source<'t>(
             let args = &expr[2..close.min(expr.len())];
             let path_end = skip_expression(args, 0);
             let (path_tokens, rest) = args.split_at(path_end);
-            let vars = match rest {
-                [comma, object @ ..] if *comma == Kind::Punct(b',') => variables(text, object),
-                _ => Substitutions::new(),
+            let (vars, vars_known) = match rest {
+                [comma, map @ ..] if *comma == Kind::Punct(b',') => {
+                    template_variables(text, map, blocks, tokens)
+                }
+                _ => (Substitutions::new(), true),
             };
             match path_tokens {
                 // A plain string, or one that starts with the module's folder.
@@ -838,6 +849,7 @@ fn source<'t>(
                             path,
                             range: t.range(),
                             vars,
+                            vars_known,
                             rendered: ident(0) == Some("templatefile"),
                         },
                         None => computed("a path Terraform computes"),
@@ -849,15 +861,7 @@ fn source<'t>(
         // local.NAME: the value a `locals` block gives it.
         [Kind::Ident, Kind::Punct(b'.'), Kind::Ident] if ident(0) == Some("local") => {
             let name = ident(2).unwrap_or("");
-            let value = blocks
-                .iter()
-                .filter(|b| b.keyword == "locals" && depth < MAX_DATA_DEPTH)
-                .find_map(|b| {
-                    attributes(text, &tokens[b.body.clone()])
-                        .into_iter()
-                        .find(|a| a.0 == name)
-                        .map(|a| a.1)
-                });
+            let value = local_value(text, name, blocks, tokens).filter(|_| depth < MAX_DATA_DEPTH);
             match value {
                 Some(expr) => source(text, expr, blocks, tokens, depth + 1),
                 None => computed(&format!("`local.{name}`, which is not in this file")),
@@ -888,22 +892,25 @@ fn source<'t>(
                 ));
             };
             let attrs = attributes(text, &tokens[block.body.clone()]);
-            let vars = attrs
+            let (vars, vars_known) = attrs
                 .iter()
                 .find(|a| a.0 == "vars")
-                .map(|a| variables(text, a.1))
-                .unwrap_or_default();
+                .map_or((Substitutions::new(), true), |a| {
+                    template_variables(text, a.1, blocks, tokens)
+                });
             match attrs.iter().find(|a| a.0 == "template") {
                 Some((_, template)) => match source(text, template, blocks, tokens, depth + 1) {
                     Source::File {
                         path,
                         range,
                         vars: inner,
+                        vars_known: inner_known,
                         ..
                     } => Source::File {
                         path,
                         range,
                         vars: inner.into_iter().chain(vars).collect(),
+                        vars_known: inner_known && vars_known,
                         rendered: true,
                     },
                     other => other,
@@ -1099,33 +1106,125 @@ fn module_path(text: &str, t: &Token) -> Option<String> {
     Some(rest.to_string())
 }
 
-/// The variables of a `templatefile` object (`{ name = value, "name" = value }`), read
-/// as [`hcl_value`] reads objects: literal strings, numbers and booleans by value,
-/// other expressions (and strings with interpolations) as `None`.
-fn variables(text: &str, object: &[Token]) -> Substitutions {
-    let Some(mut at) = object.iter().position(|t| *t == Kind::Punct(b'{')) else {
-        return Substitutions::new();
-    };
-    let Value::Object(members) = hcl_value(text, object, &mut at, 0).value else {
-        return Substitutions::new();
-    };
-    let literal = |n: &Node<'_>| {
-        let raw = text.get(n.range.as_usize())?;
-        match &n.value {
-            Value::String(s) if !(raw.starts_with('"') && quoted_end(raw.as_bytes(), 0).1) => {
-                Some(s.to_string())
-            }
-            Value::Number(_) | Value::Bool(_) => Some(raw.to_string()),
-            _ => None,
-        }
-    };
-    members
-        .into_iter()
-        .map(|m| {
-            let value = literal(&m.value);
-            (m.key.into_owned(), value)
+/// The expression a `locals` block of the file gives `local.NAME`.
+fn local_value<'b>(
+    text: &str,
+    name: &str,
+    blocks: &[Block],
+    tokens: &'b [Token],
+) -> Option<&'b [Token]> {
+    blocks
+        .iter()
+        .filter(|b| b.keyword == "locals")
+        .find_map(|b| {
+            attributes(text, &tokens[b.body.clone()])
+                .into_iter()
+                .find(|a| a.0 == name)
+                .map(|a| a.1)
         })
-        .collect()
+}
+
+/// [`variables`], with [`MAX_VARS_STEPS`] to take.
+fn template_variables(
+    text: &str,
+    map: &[Token],
+    blocks: &[Block],
+    tokens: &[Token],
+) -> (Substitutions, bool) {
+    let mut steps = MAX_VARS_STEPS;
+    variables(text, map, blocks, tokens, &mut steps)
+}
+
+/// The variables of a `templatefile` map (or a `template_file`'s `vars`), and whether
+/// they are all its names. An object (`{ name = value, "name" = value }`) is read as
+/// [`hcl_value`] reads objects: literal strings, numbers and booleans by value, other
+/// expressions (and strings with interpolations) as `None`. `local.NAME` is followed to
+/// its `locals` value and `merge(...)` merges what its arguments give; any other map
+/// (`var.vars`, a call, a `for` expression) is Terraform's to compute: no names known.
+/// Each map read takes one of `steps` (locals that name each other many times over
+/// would take long): none left, the map is unknown.
+fn variables(
+    text: &str,
+    map: &[Token],
+    blocks: &[Block],
+    tokens: &[Token],
+    steps: &mut usize,
+) -> (Substitutions, bool) {
+    let unknown = || (Substitutions::new(), false);
+    let is_gap = |t: &Token| *t == Kind::Newline || *t == Kind::Punct(b',');
+    let start = map.iter().position(|t| !is_gap(t)).unwrap_or(map.len());
+    let end = map
+        .iter()
+        .rposition(|t| !is_gap(t))
+        .map_or(start, |e| e + 1);
+    let map = &map[start..end.max(start)];
+    if *steps == 0 {
+        return unknown();
+    }
+    *steps -= 1;
+    let ident = |k: usize| {
+        map.get(k)
+            .filter(|t| t.kind == Kind::Ident)
+            .map(|t| t.text(text))
+    };
+    // The last token closes the first one's bracket: one expression, not `a + b`.
+    let whole = |open: usize| matching(map, open) + 1 == map.len();
+    match map {
+        [first, ..] if *first == Kind::Punct(b'{') && whole(0) => {
+            let mut at = 0;
+            let Value::Object(members) = hcl_value(text, map, &mut at, 0).value else {
+                return unknown();
+            };
+            let literal = |n: &Node<'_>| {
+                let raw = text.get(n.range.as_usize())?;
+                match &n.value {
+                    Value::String(s)
+                        if !(raw.starts_with('"') && quoted_end(raw.as_bytes(), 0).1) =>
+                    {
+                        Some(s.to_string())
+                    }
+                    Value::Number(_) | Value::Bool(_) => Some(raw.to_string()),
+                    _ => None,
+                }
+            };
+            let vars = members
+                .into_iter()
+                .map(|m| {
+                    let value = literal(&m.value);
+                    (m.key.into_owned(), value)
+                })
+                .collect();
+            (vars, true)
+        }
+        [_, dot, _] if ident(0) == Some("local") && *dot == Kind::Punct(b'.') => {
+            match ident(2).and_then(|name| local_value(text, name, blocks, tokens)) {
+                Some(value) => variables(text, value, blocks, tokens, steps),
+                None => unknown(),
+            }
+        }
+        [_, open, ..] if ident(0) == Some("merge") && *open == Kind::Punct(b'(') && whole(1) => {
+            let args = &map[2..map.len() - 1];
+            let mut vars = Substitutions::new();
+            let mut known = true;
+            let mut at = 0;
+            loop {
+                while args.get(at).is_some_and(is_gap) {
+                    at += 1;
+                }
+                if at >= args.len() {
+                    break;
+                }
+                let end = skip_expression(args, at).max(at + 1);
+                let (part, part_known) = variables(text, &args[at..end], blocks, tokens, steps);
+                // A later map's value wins, as in Terraform.
+                vars.extend(part);
+                known &= part_known;
+                at = end;
+            }
+            (vars, known)
+        }
+        _ => unknown(),
+    }
 }
 
 #[cfg(test)]
@@ -1235,6 +1334,7 @@ resource "aws_sfn_state_machine" "sm" {
             path,
             range,
             vars,
+            vars_known: true,
             rendered: true,
         } = &m.definition
         else {
@@ -1253,6 +1353,72 @@ resource "aws_sfn_state_machine" "sm" {
         .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
         .collect();
         assert_eq!(vars, &expect);
+    }
+
+    /// The variables of each state machine's file, and whether they are all known.
+    fn file_vars(text: &str) -> Vec<(Vec<(String, Option<String>)>, bool)> {
+        find(text)
+            .into_iter()
+            .map(|m| match m.definition {
+                Source::File {
+                    vars, vars_known, ..
+                } => (vars.into_iter().collect(), vars_known),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn templatefile_variables_through_locals_and_merge() {
+        let text = r#"
+locals {
+  sfn_vars = { fn_arn = "arn:aws:lambda:us-east-1:123456789012:function:f", Wait = 5 }
+  more     = merge(local.sfn_vars, { Wait = 10 })
+}
+resource "aws_sfn_state_machine" "local" {
+  definition = templatefile("${path.module}/sm.asl.json", local.sfn_vars)
+}
+resource "aws_sfn_state_machine" "merged" {
+  definition = templatefile("sm.asl.json", merge(
+    local.more,
+    { Extra = var.x },
+  ))
+}
+resource "aws_sfn_state_machine" "var" {
+  definition = templatefile("sm.asl.json", var.vars)
+}
+resource "aws_sfn_state_machine" "partly" {
+  definition = templatefile("sm.asl.json", merge(local.sfn_vars, var.vars))
+}
+resource "aws_sfn_state_machine" "elsewhere" {
+  definition = templatefile("sm.asl.json", local.in_another_file)
+}
+data "template_file" "t" {
+  template = file("sm.asl.json")
+  vars     = local.sfn_vars
+}
+resource "aws_sfn_state_machine" "data" {
+  definition = data.template_file.t.rendered
+}
+"#;
+        let arn = || {
+            (
+                "fn_arn".to_string(),
+                Some("arn:aws:lambda:us-east-1:123456789012:function:f".to_string()),
+            )
+        };
+        let wait = |w: &str| ("Wait".to_string(), Some(w.to_string()));
+        assert_eq!(
+            file_vars(text),
+            [
+                (vec![wait("5"), arn()], true),
+                (vec![("Extra".to_string(), None), wait("10"), arn()], true),
+                (vec![], false),
+                (vec![wait("5"), arn()], false),
+                (vec![], false),
+                (vec![wait("5"), arn()], true),
+            ]
+        );
     }
 
     #[test]
