@@ -9,8 +9,9 @@
 //!   written by `%{ if }`/`%{ for }` directives is not JSON until Terraform renders it
 //!   (so too a quoted string);
 //! - `jsonencode({ StartAt = "A", States = { ... } })`: an HCL object, read as the
-//!   JSON it encodes; a value Terraform computes (a reference, a call, a conditional)
-//!   is an unknown value, as a `${...}` placeholder is;
+//!   JSON it encodes; a value Terraform computes (a reference, a call, a conditional,
+//!   a `for` expression, an object with a computed key) is an unknown value, as a
+//!   `${...}` placeholder is;
 //! - `templatefile("${path.module}/sm.asl.json", { name = value, ... })` or
 //!   `file("...")`, directly or through a `data "template_file"` block's `rendered`:
 //!   a local file, with the template variables given (an object, a `local.NAME` of
@@ -978,7 +979,13 @@ fn hcl_value<'t>(text: &'t str, tokens: &[Token], at: &mut usize, depth: usize) 
         let end = tokens.last().map_or(0, |t| t.end);
         return Node::new(TextRange::from_usize(end, end), Value::Invalid);
     };
+    let open = *at;
     let value = match first.kind {
+        Kind::Punct(b'{' | b'[')
+            if depth < MAX_HCL_DEPTH && is_for_expression(text, tokens, open) =>
+        {
+            return computed_collection(text, tokens, at);
+        }
         Kind::Punct(b'{') if depth < MAX_HCL_DEPTH => {
             *at += 1;
             let mut members = Vec::new();
@@ -990,6 +997,12 @@ fn hcl_value<'t>(text: &'t str, tokens: &[Token], at: &mut usize, depth: usize) 
                 if is_close(&key) {
                     *at += 1;
                     break;
+                }
+                // A key Terraform computes, `(local.name)` or `"${var.x}"`: which
+                // members the object has is known once it is applied.
+                if key == Kind::Punct(b'(') || key == (Kind::Str { interpolated: true }) {
+                    *at = open;
+                    return computed_collection(text, tokens, at);
                 }
                 let name = match key.kind {
                     Kind::Ident => Some(Cow::Borrowed(key.text(text))),
@@ -1037,6 +1050,39 @@ fn hcl_value<'t>(text: &'t str, tokens: &[Token], at: &mut usize, depth: usize) 
         .get(at.saturating_sub(1))
         .map_or(first.end, |t| t.end.max(first.end));
     Node::new(TextRange::from_usize(first.start, end), value)
+}
+
+/// Whether the object or tuple opening at `tokens[open]` is a `for` expression
+/// (`{ for k, v in m : k => v }`, `[for s in l : s]`), not a key named `for`.
+fn is_for_expression(text: &str, tokens: &[Token], open: usize) -> bool {
+    let mut k = open + 1;
+    while tokens.get(k).is_some_and(|t| *t == Kind::Newline) {
+        k += 1;
+    }
+    match (tokens.get(k), tokens.get(k + 1)) {
+        (Some(f), Some(next)) => {
+            f.kind == Kind::Ident
+                && f.text(text) == "for"
+                && *next != Kind::Punct(b'=')
+                && *next != Kind::Punct(b':')
+        }
+        _ => false,
+    }
+}
+
+/// An object or tuple at `tokens[*at]` whose members Terraform computes (a `for`
+/// expression, a computed key): an unknown value over its whole text, as any other
+/// expression Terraform computes is; `at` moves past its closing bracket.
+fn computed_collection<'t>(text: &'t str, tokens: &[Token], at: &mut usize) -> Node<'t> {
+    let start = *at;
+    let close = matching(tokens, start).min(tokens.len().saturating_sub(1));
+    *at = close + 1;
+    let range = span(&tokens[start..=close.max(start)]).unwrap_or_default();
+    let expr = text.get(range.as_usize()).unwrap_or("").trim();
+    Node::new(
+        range,
+        Value::Placeholder(Cow::Owned(format!("${{{expr}}}"))),
+    )
 }
 
 /// A value that is not an object or a tuple: a literal, or an expression Terraform
@@ -1393,6 +1439,12 @@ resource "aws_sfn_state_machine" "partly" {
 resource "aws_sfn_state_machine" "elsewhere" {
   definition = templatefile("sm.asl.json", local.in_another_file)
 }
+resource "aws_sfn_state_machine" "looped" {
+  definition = templatefile("sm.asl.json", { for k, v in var.m : k => v })
+}
+resource "aws_sfn_state_machine" "computed_key" {
+  definition = templatefile("sm.asl.json", { (var.k) = 1, a = 2 })
+}
 data "template_file" "t" {
   template = file("sm.asl.json")
   vars     = local.sfn_vars
@@ -1415,6 +1467,8 @@ resource "aws_sfn_state_machine" "data" {
                 (vec![("Extra".to_string(), None), wait("10"), arn()], true),
                 (vec![], false),
                 (vec![wait("5"), arn()], false),
+                (vec![], false),
+                (vec![], false),
                 (vec![], false),
                 (vec![wait("5"), arn()], true),
             ]
@@ -1659,6 +1713,47 @@ resource "aws_sfn_state_machine" "sm" { definition = file("a.json") }
             "}".repeat(100_000)
         );
         assert!(matches!(find(&deep)[0].definition, Source::Encoded { .. }));
+    }
+
+    #[test]
+    fn for_expressions_and_computed_keys_are_unknown_values() {
+        let text = r#"resource "aws_sfn_state_machine" "x" {
+  definition = jsonencode({
+    StartAt = "A"
+    States  = {
+      for s in var.steps : s => { Type = "Pass", End = true }
+    }
+    Computed = { A = 1, (local.first) = { Type = "Pass" } }
+    Interpolated = { "${var.k}" = 1 }
+    Listed = [for e in var.errors : upper(e)]
+    Plain = { for = 1, "a" = [1] }
+  })
+}"#;
+        assert_eq!(
+            encoded(text),
+            serde_json::json!({
+                "StartAt": "A",
+                "States": "?${{\n      for s in var.steps : s => { Type = \"Pass\", End = true }\n    }}",
+                "Computed": "?${{ A = 1, (local.first) = { Type = \"Pass\" } }}",
+                "Interpolated": "?${{ \"${var.k}\" = 1 }}",
+                "Listed": "?${[for e in var.errors : upper(e)]}",
+                "Plain": {"for": 1, "a": [1]}
+            })
+        );
+        // The whole object is one unknown value, at its text.
+        let found = find(text);
+        let Source::Encoded { root } = &found[0].definition else {
+            panic!();
+        };
+        let states = &root.member("States").unwrap().value;
+        assert!(at(text, states.range).starts_with("{\n      for s"));
+        assert!(at(text, states.range).ends_with("}\n    }"));
+        // A `for` object as the whole definition: computed.
+        let whole = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = jsonencode({ for k, v in var.m : k => v })\n}\n";
+        assert!(matches!(
+            &find(whole)[0].definition,
+            Source::Computed { what, .. } if what == "`jsonencode(...)` of a value Terraform computes"
+        ));
     }
 
     #[test]

@@ -1142,6 +1142,27 @@ fn terraform_heredocs_written_by_directives_are_not_checked() {
     );
 }
 
+/// `States` built by a `for` expression, or with a key Terraform computes, is unknown
+/// until Terraform applies it: not empty (ASL102), as a `merge(...)` is not.
+#[test]
+fn terraform_states_built_by_for_expressions_are_unknown() {
+    let tf = |states: &str| {
+        format!(
+            "variable \"steps\" {{ default = [\"A\", \"B\"] }}\nresource \"aws_sfn_state_machine\" \"sm\" {{\n  name       = \"orders\"\n  role_arn   = \"arn:aws:iam::123456789012:role/r\"\n  definition = jsonencode({{\n    StartAt = \"A\"\n    States  = {states}\n  }})\n}}\n"
+        )
+    };
+    for states in [
+        "{ for s in var.steps : s => { Type = \"Pass\", End = true } }",
+        "{ (local.first) = { Type = \"Pass\", End = true } }",
+        "{ \"${local.first}\" = { Type = \"Pass\", End = true } }",
+        "merge(local.a, local.b)",
+    ] {
+        assert_eq!(terraform_findings(&tf(states)), [], "{states}");
+    }
+    // Written out, an empty `States` is still reported.
+    assert_eq!(terraform_findings(&tf("{}")), [("ASL102", "{}")]);
+}
+
 #[test]
 fn a_terraform_definition_in_a_quoted_string_is_linted_in_place() {
     let tf = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Pass\\\", \\\"Next\\\": \\\"Bee\\\"}}}\"\n}\n";
