@@ -19,9 +19,10 @@
 //! - `local.NAME`: what the `locals` block gives it, read as above;
 //! - anything else (`var.definition`, a string built by Terraform): computed, not read.
 //!
-//! A `module` block with a `definition` (terraform-aws-modules/step-functions and the
-//! like) counts too, when the definition is a state machine (a heredoc or `jsonencode`
-//! with `StartAt`, or a file).
+//! A `module` block with a `definition` counts too: always when its `source` is the
+//! Step Functions module (terraform-aws-modules/step-functions), as a resource's does;
+//! for another module, when the definition is a state machine (a heredoc or
+//! `jsonencode` with `StartAt` or `States`, or a file).
 //!
 //! The scanner never fails: text that is not HCL yields fewer (or no) definitions.
 
@@ -191,8 +192,18 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
             // The provider requires one; Terraform itself reports its absence.
             None => continue,
         };
-        // Another module's `definition` may be anything: only a state machine counts.
-        if module && !is_state_machine(text, &definition) {
+        // The Step Functions module's `definition` is a state machine, whatever its
+        // keys (a misspelt `StartAt` is the linter's to report); another module's may
+        // be anything: only one that reads as a state machine counts.
+        let step_functions = attrs
+            .iter()
+            .find(|a| a.0 == "source")
+            .and_then(|a| match a.1 {
+                [t] => string_value(text, t),
+                _ => None,
+            })
+            .is_some_and(|s| is_step_functions_module(&s));
+        if module && !step_functions && !is_state_machine(text, &definition) {
             continue;
         }
         let aws_name = match attrs.iter().find(|a| a.0 == "name").map(|a| a.1) {
@@ -771,15 +782,27 @@ fn attributes<'t, 'b>(text: &'t str, body: &'b [Token]) -> Vec<(&'t str, &'b [To
     out
 }
 
-/// Whether a module's `definition` is a state machine: a heredoc or `jsonencode` with a
-/// `StartAt`, or a file read by `templatefile`/`file`.
+/// Whether a module's `source` is the Step Functions module
+/// (`terraform-aws-modules/step-functions/aws`, its Git repository
+/// `terraform-aws-step-functions`, or a copy named after it).
+fn is_step_functions_module(source: &str) -> bool {
+    let source = source.to_ascii_lowercase();
+    ["step-functions", "step_functions", "stepfunctions"]
+        .iter()
+        .any(|name| source.contains(name))
+}
+
+/// Whether another module's `definition` is a state machine: a heredoc, a quoted
+/// string or `jsonencode` with a `StartAt` or `States`, or a file read by
+/// `templatefile`/`file`.
 fn is_state_machine(text: &str, source: &Source<'_>) -> bool {
+    let names_a_field = |json: &str| json.contains("\"StartAt\"") || json.contains("\"States\"");
     match source {
-        Source::Heredoc { body } => text
-            .get(body.as_usize())
-            .is_some_and(|b| b.contains("\"StartAt\"")),
-        Source::Encoded { root } => root.member("StartAt").is_some(),
-        Source::Quoted { node } => node.as_str().is_some_and(|s| s.contains("\"StartAt\"")),
+        Source::Heredoc { body } => text.get(body.as_usize()).is_some_and(names_a_field),
+        Source::Encoded { root } => {
+            root.member("StartAt").is_some() || root.member("States").is_some()
+        }
+        Source::Quoted { node } => node.as_str().is_some_and(names_a_field),
         Source::File { .. } => true,
         Source::Directives { .. } | Source::Computed { .. } => false,
     }

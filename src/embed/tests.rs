@@ -1163,6 +1163,62 @@ fn terraform_states_built_by_for_expressions_are_unknown() {
     assert_eq!(terraform_findings(&tf("{}")), [("ASL102", "{}")]);
 }
 
+/// The Step Functions module's `definition` is linted whatever its keys, as a
+/// resource's is: a misspelt `StartAt` is reported, not a reason to pass it over.
+/// Another module's counts when it reads as a state machine (`StartAt` or `States`).
+#[test]
+fn terraform_step_functions_module_definitions_are_linted_whatever_their_keys() {
+    let module = |source: &str, definition: &str| {
+        format!(
+            "module \"sfn\" {{\n  source     = \"{source}\"\n  name       = \"orders\"\n  definition = {definition}\n}}\n"
+        )
+    };
+    let encoded = "jsonencode({\n    Startat = \"A\"\n    States  = { A = { Type = \"Pass\", End = true } }\n  })";
+    let heredoc = "<<EOF\n{\"Startat\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}\nEOF";
+    for source in [
+        "terraform-aws-modules/step-functions/aws",
+        "git::https://github.com/terraform-aws-modules/terraform-aws-step-functions.git?ref=v4.2.0",
+    ] {
+        assert_eq!(
+            terraform_findings(&module(source, encoded)),
+            [
+                // (ASL101 at the object's opening brace.)
+                ("ASL101", "{"),
+                ("ASL110", "Startat")
+            ],
+            "{source}"
+        );
+        let text = module(source, heredoc);
+        let found = terraform_findings(&text);
+        assert_eq!(
+            found.iter().map(|f| f.0).collect::<Vec<_>>(),
+            ["ASL101", "ASL110"],
+            "{found:?}"
+        );
+        // A definition Terraform computes is not checked, as a resource's is not.
+        assert_eq!(
+            terraform_findings(&module(source, "var.definition")),
+            [("ASL803", "var.definition")]
+        );
+    }
+    // Another module: `States` is enough; a definition of something else is not one.
+    assert_eq!(
+        terraform_findings(&module("./modules/workflow", encoded))
+            .iter()
+            .map(|f| f.0)
+            .collect::<Vec<_>>(),
+        ["ASL101", "ASL110"]
+    );
+    assert_eq!(
+        terraform_findings(&module("./modules/other", "var.definition")),
+        []
+    );
+    assert_eq!(
+        terraform_findings(&module("./modules/other", "jsonencode({ Rules = [] })")),
+        []
+    );
+}
+
 #[test]
 fn a_terraform_definition_in_a_quoted_string_is_linted_in_place() {
     let tf = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Pass\\\", \\\"Next\\\": \\\"Bee\\\"}}}\"\n}\n";
