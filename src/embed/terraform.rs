@@ -1424,8 +1424,11 @@ resource "aws_sfn_state_machine" "sm" {
         assert_eq!(vars, &expect);
     }
 
+    /// A variable's name and its value, when it is a literal.
+    type Var = (String, Option<String>);
+
     /// The variables of each state machine's file, and whether they are all known.
-    fn file_vars(text: &str) -> Vec<(Vec<(String, Option<String>)>, bool)> {
+    fn file_vars(text: &str) -> Vec<(Vec<Var>, bool)> {
         find(text)
             .into_iter()
             .map(|m| match m.definition {
