@@ -1459,3 +1459,55 @@ fn a_missing_comma_is_fixed_and_then_the_rest() {
         stderr(&o)
     );
 }
+
+/// A `templatefile` whose variables are a `local` written in the file (or a `merge` of
+/// such maps) is rendered with them: a name they do not give is ASL806. A map Terraform
+/// computes (`var.vars`, `merge` with one) may hold any name: none is reported, and
+/// the values are unknown until deploy time.
+#[test]
+fn terraform_template_variables_from_locals_and_computed_maps() {
+    let dir = TempDir::new();
+    dir.write(
+        "sm.asl.json",
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"${fn_arn}\", \"Next\": \"${next}\"},\n  \"B\": {\"Type\": \"Succeed\"}}}\n",
+    );
+    let tf = |vars: &str| {
+        dir.write(
+            "main.tf",
+            format!(
+                "locals {{\n  sfn_vars = {{ fn_arn = \"arn:aws:lambda:us-east-1:123456789012:function:f\" }}\n}}\nresource \"aws_sfn_state_machine\" \"sm\" {{\n  name       = \"orders\"\n  role_arn   = \"arn:aws:iam::123456789012:role/r\"\n  definition = templatefile(\"${{path.module}}/sm.asl.json\", {vars})\n}}\n"
+            ),
+        )
+    };
+    let check = |main: &Path| {
+        // (The Lambda task's retries are not the point here.)
+        let o = run(&[
+            "check",
+            "--format",
+            "concise",
+            "--ignore",
+            "ASL704",
+            s(main),
+        ]);
+        stdout(&o)
+    };
+    let main = tf("local.sfn_vars");
+    let sm = dir.path().join("sm.asl.json");
+    assert_eq!(
+        check(&main),
+        format!(
+            "{}:1:85: ASL806 [error] `next` is not a variable of the template: Terraform refuses to render the definition of `aws_sfn_state_machine.sm` (vars map does not contain key \"next\")\nFound 1 error in 1 file.\n",
+            s(&sm)
+        )
+    );
+    let main = tf("merge(local.sfn_vars, { next = \"B\" })");
+    assert_eq!(check(&main), "All checks passed (2 files).\n");
+    for computed in [
+        "var.vars",
+        "merge(local.sfn_vars, var.more)",
+        "lookup(var.m, \"k\")",
+    ] {
+        let main = tf(computed);
+        assert_eq!(check(&main), "All checks passed (2 files).\n", "{computed}");
+    }
+}

@@ -97,12 +97,37 @@ pub enum Filling {
     /// A Terraform template (`templatefile`, a `template_file` data source): every name
     /// must be a variable, or Terraform refuses to render it (ASL806).
     TerraformTemplate,
+    /// A Terraform template whose variable map Terraform computes (`var.vars`,
+    /// `merge(var.a, {...})`): a name it is not known to give may be one of its
+    /// variables, a value known at deploy time; none is reported.
+    TerraformTemplateComputedVars,
     /// Terraform's `file(...)`: nothing is filled in; a `${...}` reaches AWS as written
     /// (ASL806).
     Verbatim,
     /// The Serverless Framework's variables (`${sls:stage}`, `${env:NAME}`, ...), which
     /// it resolves at deploy time: a name left is unresolved (ASL801).
     Serverless,
+}
+
+impl Filling {
+    /// Whether Terraform renders the file as a template (`templatefile`,
+    /// `template_file`), its `%{ ... }` directives and `${...}` tokens.
+    pub fn is_terraform_template(self) -> bool {
+        matches!(
+            self,
+            Filling::TerraformTemplate | Filling::TerraformTemplateComputedVars
+        )
+    }
+
+    /// The filling of a file that Terraform reads: `file(...)` as written, or rendered
+    /// as a template with all its variables known or not.
+    fn terraform(rendered: bool, vars_known: bool) -> Filling {
+        match (rendered, vars_known) {
+            (false, _) => Filling::Verbatim,
+            (true, true) => Filling::TerraformTemplate,
+            (true, false) => Filling::TerraformTemplateComputedVars,
+        }
+    }
 }
 
 impl Environment {
@@ -267,24 +292,12 @@ pub fn lint_referenced(
     // A Terraform template whose `%{ for }` / `%{ if }` directives write its JSON or
     // YAML (a state per list item, a comma only between items) is not a definition
     // until Terraform renders it: read as written it is a flood of syntax errors.
-    if reference.filling == Filling::TerraformTemplate
+    if reference.filling.is_terraform_template()
         && let Some(range) = terraform::unrendered_directive(text, document.errors.is_empty())
     {
         let mut out = Vec::new();
         if options.is_enabled(rule_meta("ASL803")) {
-            let mut d = report(
-                "ASL803",
-                range,
-                format!(
-                    "the definition of `{}` is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate; it was not checked",
-                    reference.name
-                ),
-            );
-            d.help = Some(
-                "build the states in Terraform and pass them with `jsonencode(...)`, or keep directives inside string values"
-                    .into(),
-            );
-            out.push(d);
+            out.push(written_by_directives(&reference.name, range));
         }
         apply_suppressions(text, &document, options, &mut out);
         return out;
@@ -359,8 +372,10 @@ pub fn lint_referenced(
         }
         out
     };
+    // (A template's computed variables may be any names: none is judged.)
     if let Some(root) = document.root.as_ref()
         && !leaves_names
+        && reference.filling != Filling::TerraformTemplateComputedVars
         && options.is_enabled(rule_meta("ASL806"))
         && may_have_placeholder(text)
     {
@@ -372,6 +387,23 @@ pub fn lint_referenced(
     apply_suppressions(text, &document, options, &mut out);
     crate::diagnostics::sort(&mut out);
     out
+}
+
+/// ASL803 at the first `%{ ... }` directive of a Terraform template (a file, a heredoc)
+/// whose JSON or YAML the directives write: not checked.
+fn written_by_directives(name: &str, range: TextRange) -> Diagnostic {
+    let mut d = report(
+        "ASL803",
+        range,
+        format!(
+            "the definition of `{name}` is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate; it was not checked"
+        ),
+    );
+    d.help = Some(
+        "build the states in Terraform and pass them with `jsonencode(...)`, or keep directives inside string values"
+            .into(),
+    );
+    d
 }
 
 /// Reports (ASL806) the `${...}` tokens of a definition file that Terraform deploys and
@@ -386,7 +418,7 @@ fn unfilled_terraform_tokens(
     reference: &Reference,
     out: &mut Vec<Diagnostic>,
 ) {
-    let template = reference.filling == Filling::TerraformTemplate;
+    let template = reference.filling.is_terraform_template();
     // Names that `%{ for x in ... }` / `%{ for k, v in ... }` bind are not variables of
     // the template, and are not judged; `%{ if }` binds none.
     let bound = if template {
@@ -1054,6 +1086,7 @@ pub fn deployed_terraform(
             path,
             range,
             vars,
+            vars_known,
             rendered,
         } => {
             let file = base_dir.join(path);
@@ -1070,11 +1103,7 @@ pub fn deployed_terraform(
                     machine.name
                 ),
             })?;
-            let filling = if *rendered {
-                Filling::TerraformTemplate
-            } else {
-                Filling::Verbatim
-            };
+            let filling = Filling::terraform(*rendered, *vars_known);
             if *rendered && terraform::has_directive(&spliced) {
                 let kind = syntax::detect_kind(Some(&file.to_string_lossy()), &spliced);
                 let parses = syntax::parse(&spliced, kind).errors.is_empty();
@@ -1087,6 +1116,10 @@ pub fn deployed_terraform(
             }
             Ok(deployed(spliced, Some(file), *range, vars.clone(), filling))
         }
+        terraform::Source::Directives { .. } => Err(format!(
+            "the definition of `{}` is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate",
+            machine.name
+        )),
         terraform::Source::Computed { what, .. } => Err(format!(
             "the definition of `{}` is {what}, which asl-lint does not evaluate",
             machine.name
@@ -1703,6 +1736,7 @@ pub fn lint_terraform(
                 path,
                 range,
                 vars,
+                vars_known,
                 rendered,
             } => {
                 let Some(dir) = &env.base_dir else {
@@ -1715,21 +1749,20 @@ pub fn lint_terraform(
                         path,
                         substitutions: vars,
                         workflow: machine.workflow,
-                        filling: if rendered {
-                            Filling::TerraformTemplate
-                        } else {
-                            Filling::Verbatim
-                        },
+                        filling: Filling::terraform(rendered, vars_known),
                         yaml_1_1: false,
                     }),
                     Err(d) if enabled(d.code) => out.push(*d),
                     Err(_) => {}
                 }
             }
+            terraform::Source::Directives { at } if enabled("ASL803") => {
+                out.push(written_by_directives(&machine.name, at));
+            }
             terraform::Source::Computed { range, what } if enabled("ASL803") => {
                 out.push(not_evaluated(range, &what));
             }
-            terraform::Source::Computed { .. } => {}
+            terraform::Source::Directives { .. } | terraform::Source::Computed { .. } => {}
         }
     }
     crate::diagnostics::sort(&mut out);

@@ -5,19 +5,24 @@
 //! `data` blocks, their attributes, strings, heredocs and the argument lists of
 //! `templatefile(...)` and `file(...)`. A definition is one of:
 //! - a heredoc (`definition = <<EOF ... EOF`, or `<<-EOF`): JSON in the file itself;
-//!   its `${...}` interpolations are values Terraform computes;
+//!   its `${...}` interpolations are values Terraform computes; one whose JSON is
+//!   written by `%{ if }`/`%{ for }` directives is not JSON until Terraform renders it
+//!   (so too a quoted string);
 //! - `jsonencode({ StartAt = "A", States = { ... } })`: an HCL object, read as the
-//!   JSON it encodes; a value Terraform computes (a reference, a call, a conditional)
-//!   is an unknown value, as a `${...}` placeholder is;
+//!   JSON it encodes; a value Terraform computes (a reference, a call, a conditional,
+//!   a `for` expression, an object with a computed key) is an unknown value, as a
+//!   `${...}` placeholder is;
 //! - `templatefile("${path.module}/sm.asl.json", { name = value, ... })` or
 //!   `file("...")`, directly or through a `data "template_file"` block's `rendered`:
-//!   a local file, with the template variables given;
+//!   a local file, with the template variables given (an object, a `local.NAME` of
+//!   the file or a `merge` of them; other maps are computed, with names unknown);
 //! - `local.NAME`: what the `locals` block gives it, read as above;
 //! - anything else (`var.definition`, a string built by Terraform): computed, not read.
 //!
-//! A `module` block with a `definition` (terraform-aws-modules/step-functions and the
-//! like) counts too, when the definition is a state machine (a heredoc or `jsonencode`
-//! with `StartAt`, or a file).
+//! A `module` block with a `definition` counts too: always when its `source` is the
+//! Step Functions module (terraform-aws-modules/step-functions), as a resource's does;
+//! for another module, when the definition is a state machine (a heredoc or
+//! `jsonencode` with `StartAt` or `States`, or a file).
 //!
 //! The scanner never fails: text that is not HCL yields fewer (or no) definitions.
 
@@ -27,7 +32,7 @@ use std::borrow::Cow;
 
 use super::template::Substitutions;
 use crate::rules::WorkflowType;
-use crate::syntax::{Member, Node, TextRange, Value};
+use crate::syntax::{Member, Node, SourceKind, TextRange, Value};
 
 /// The resource type of a Step Functions state machine in the AWS provider.
 const STATE_MACHINE: &str = "aws_sfn_state_machine";
@@ -65,6 +70,10 @@ pub enum Source<'t> {
         range: TextRange,
         /// The `templatefile` variables: literal values, or `None` for expressions.
         vars: Substitutions,
+        /// Whether `vars` are all the variables there are: false when the map is one
+        /// Terraform computes (`var.vars`, `merge(var.a, {...})`), whose names asl-lint
+        /// does not know.
+        vars_known: bool,
         /// Whether Terraform renders the file as a template (`templatefile`, a
         /// `template_file` data source); `file(...)` alone gives its text as written.
         rendered: bool,
@@ -72,6 +81,10 @@ pub enum Source<'t> {
     /// A quoted string holding the JSON (`definition = "{\"StartAt\": ...}"`): a string
     /// node over the quoted text, its `${...}` interpolations kept as written.
     Quoted { node: Node<'t> },
+    /// A heredoc or quoted string whose JSON is written by template directives
+    /// (`%{ for }`, `%{ if }`): it is only JSON once Terraform renders it. `at` is the
+    /// first directive.
+    Directives { at: TextRange },
     /// An expression asl-lint does not evaluate, at `range`, described by `what`.
     Computed { range: TextRange, what: String },
 }
@@ -92,6 +105,18 @@ pub fn first_directive(text: &str) -> Option<TextRange> {
         .position(|&c| c == b'}' || c == b'\n')
         .map_or(b.len(), |p| start + p + usize::from(b[start + p] == b'}'));
     Some(TextRange::new(start as u32, end as u32))
+}
+
+/// `range` moved `by` bytes on.
+fn moved(range: TextRange, by: u32) -> TextRange {
+    TextRange::new(range.start + by, range.end + by)
+}
+
+/// Whether JSON text reads without a syntax error.
+fn parses(json: &str) -> bool {
+    crate::syntax::parse(json, SourceKind::Json)
+        .errors
+        .is_empty()
 }
 
 /// The names that the `%{ for ... in ... }` directives of a template bind: `x` of
@@ -167,8 +192,18 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
             // The provider requires one; Terraform itself reports its absence.
             None => continue,
         };
-        // Another module's `definition` may be anything: only a state machine counts.
-        if module && !is_state_machine(text, &definition) {
+        // The Step Functions module's `definition` is a state machine, whatever its
+        // keys (a misspelt `StartAt` is the linter's to report); another module's may
+        // be anything: only one that reads as a state machine counts.
+        let step_functions = attrs
+            .iter()
+            .find(|a| a.0 == "source")
+            .and_then(|a| match a.1 {
+                [t] => string_value(text, t),
+                _ => None,
+            })
+            .is_some_and(|s| is_step_functions_module(&s));
+        if module && !step_functions && !is_state_machine(text, &definition) {
             continue;
         }
         let aws_name = match attrs.iter().find(|a| a.0 == "name").map(|a| a.1) {
@@ -420,9 +455,10 @@ fn heredoc(text: &str, start: usize) -> Option<((usize, usize), usize)> {
 
 /// The JSON of a heredoc definition read in place: `text` with every byte outside
 /// `body` blanked (line breaks kept, so lines and offsets stay the file's). Inside a
-/// `${...}` interpolation Terraform reads an HCL expression, which may hold quoted
-/// strings (`${aws_lambda_function.f["main"].arn}`, `${lookup(var.m, "k", "x")}`);
-/// their quotes are read as `'` so that the JSON string around them stays one string.
+/// `${...}` interpolation (or a `%{...}` directive) Terraform reads an HCL expression,
+/// which may hold quoted strings (`${aws_lambda_function.f["main"].arn}`,
+/// `${lookup(var.m, "k", "x")}`, `%{ if var.env == "prod" }`); their quotes are read as
+/// `'` so that the JSON string around them stays one string.
 pub fn masked_heredoc(text: &str, body: TextRange) -> String {
     let span = body.as_usize();
     let mut bytes: Vec<u8> = text
@@ -438,8 +474,10 @@ pub fn masked_heredoc(text: &str, body: TextRange) -> String {
         .collect();
     let mut i = span.start;
     while i + 1 < span.end.min(bytes.len()) {
-        let escaped = i > 0 && bytes[i - 1] == b'$';
-        if bytes[i] == b'$' && bytes[i + 1] == b'{' && !escaped {
+        // `${` and `%{` (a directive) open an expression; `$${` and `%%{` are text.
+        let opens = matches!(bytes[i], b'$' | b'%') && bytes[i + 1] == b'{';
+        let escaped = i > 0 && bytes[i - 1] == bytes[i];
+        if opens && !escaped {
             i = neutralize_interpolation(&mut bytes, i + 2, span.end);
         } else {
             i += 1;
@@ -744,17 +782,29 @@ fn attributes<'t, 'b>(text: &'t str, body: &'b [Token]) -> Vec<(&'t str, &'b [To
     out
 }
 
-/// Whether a module's `definition` is a state machine: a heredoc or `jsonencode` with a
-/// `StartAt`, or a file read by `templatefile`/`file`.
+/// Whether a module's `source` is the Step Functions module
+/// (`terraform-aws-modules/step-functions/aws`, its Git repository
+/// `terraform-aws-step-functions`, or a copy named after it).
+fn is_step_functions_module(source: &str) -> bool {
+    let source = source.to_ascii_lowercase();
+    ["step-functions", "step_functions", "stepfunctions"]
+        .iter()
+        .any(|name| source.contains(name))
+}
+
+/// Whether another module's `definition` is a state machine: a heredoc, a quoted
+/// string or `jsonencode` with a `StartAt` or `States`, or a file read by
+/// `templatefile`/`file`.
 fn is_state_machine(text: &str, source: &Source<'_>) -> bool {
+    let names_a_field = |json: &str| json.contains("\"StartAt\"") || json.contains("\"States\"");
     match source {
-        Source::Heredoc { body } => text
-            .get(body.as_usize())
-            .is_some_and(|b| b.contains("\"StartAt\"")),
-        Source::Encoded { root } => root.member("StartAt").is_some(),
-        Source::Quoted { node } => node.as_str().is_some_and(|s| s.contains("\"StartAt\"")),
+        Source::Heredoc { body } => text.get(body.as_usize()).is_some_and(names_a_field),
+        Source::Encoded { root } => {
+            root.member("StartAt").is_some() || root.member("States").is_some()
+        }
+        Source::Quoted { node } => node.as_str().is_some_and(names_a_field),
         Source::File { .. } => true,
-        Source::Computed { .. } => false,
+        Source::Directives { .. } | Source::Computed { .. } => false,
     }
 }
 
@@ -767,6 +817,10 @@ fn span(expr: &[Token]) -> Option<TextRange> {
 /// How deep `data.template_file` blocks and `local` values are followed (a template's
 /// `template` may itself name another data source, a local another local).
 const MAX_DATA_DEPTH: usize = 4;
+
+/// How many maps (`merge` arguments, `local` values) reading a template's variables
+/// may take.
+const MAX_VARS_STEPS: usize = 64;
 
 /// What a `definition` (or a `template_file`'s `template`) expression is.
 fn source<'t>(
@@ -788,9 +842,16 @@ fn source<'t>(
             .map(|t| t.text(text))
     };
     match kinds.as_slice() {
-        [Kind::Heredoc { body }] => Source::Heredoc {
-            body: TextRange::from_usize(body.0, body.1),
-        },
+        [Kind::Heredoc { body }] => {
+            let body = TextRange::from_usize(body.0, body.1);
+            match text.get(body.as_usize()).and_then(first_directive) {
+                // Directives that leave the JSON whole (inside its strings) are text.
+                Some(at) if !parses(&masked_heredoc(text, body)) => Source::Directives {
+                    at: moved(at, body.start),
+                },
+                _ => Source::Heredoc { body },
+            }
+        }
         [Kind::Ident, Kind::Punct(b'('), ..]
             if matches!(ident(0), Some("templatefile" | "file")) =>
         {
@@ -798,9 +859,11 @@ fn source<'t>(
             let args = &expr[2..close.min(expr.len())];
             let path_end = skip_expression(args, 0);
             let (path_tokens, rest) = args.split_at(path_end);
-            let vars = match rest {
-                [comma, object @ ..] if *comma == Kind::Punct(b',') => variables(text, object),
-                _ => Substitutions::new(),
+            let (vars, vars_known) = match rest {
+                [comma, map @ ..] if *comma == Kind::Punct(b',') => {
+                    template_variables(text, map, blocks, tokens)
+                }
+                _ => (Substitutions::new(), true),
             };
             match path_tokens {
                 // A plain string, or one that starts with the module's folder.
@@ -810,6 +873,7 @@ fn source<'t>(
                             path,
                             range: t.range(),
                             vars,
+                            vars_known,
                             rendered: ident(0) == Some("templatefile"),
                         },
                         None => computed("a path Terraform computes"),
@@ -821,15 +885,7 @@ fn source<'t>(
         // local.NAME: the value a `locals` block gives it.
         [Kind::Ident, Kind::Punct(b'.'), Kind::Ident] if ident(0) == Some("local") => {
             let name = ident(2).unwrap_or("");
-            let value = blocks
-                .iter()
-                .filter(|b| b.keyword == "locals" && depth < MAX_DATA_DEPTH)
-                .find_map(|b| {
-                    attributes(text, &tokens[b.body.clone()])
-                        .into_iter()
-                        .find(|a| a.0 == name)
-                        .map(|a| a.1)
-                });
+            let value = local_value(text, name, blocks, tokens).filter(|_| depth < MAX_DATA_DEPTH);
             match value {
                 Some(expr) => source(text, expr, blocks, tokens, depth + 1),
                 None => computed(&format!("`local.{name}`, which is not in this file")),
@@ -860,22 +916,25 @@ fn source<'t>(
                 ));
             };
             let attrs = attributes(text, &tokens[block.body.clone()]);
-            let vars = attrs
+            let (vars, vars_known) = attrs
                 .iter()
                 .find(|a| a.0 == "vars")
-                .map(|a| variables(text, a.1))
-                .unwrap_or_default();
+                .map_or((Substitutions::new(), true), |a| {
+                    template_variables(text, a.1, blocks, tokens)
+                });
             match attrs.iter().find(|a| a.0 == "template") {
                 Some((_, template)) => match source(text, template, blocks, tokens, depth + 1) {
                     Source::File {
                         path,
                         range,
                         vars: inner,
+                        vars_known: inner_known,
                         ..
                     } => Source::File {
                         path,
                         range,
                         vars: inner.into_iter().chain(vars).collect(),
+                        vars_known: inner_known && vars_known,
                         rendered: true,
                     },
                     other => other,
@@ -900,13 +959,15 @@ fn source<'t>(
             text.get(range.as_usize()).unwrap_or("").trim()
         )),
         [Kind::Str { .. }] => match raw_string_value(text, &expr[0]) {
-            Some(decoded) if !decoded.contains("%{") => Source::Quoted {
-                node: Node::new(
-                    TextRange::from_usize(expr[0].start, expr[0].end),
-                    Value::String(decoded.into()),
-                ),
+            Some(decoded) => match first_directive(expr[0].text(text)) {
+                Some(at) if !parses(&decoded) => Source::Directives {
+                    at: moved(at, expr[0].start as u32),
+                },
+                _ => Source::Quoted {
+                    node: Node::new(expr[0].range(), Value::String(decoded.into())),
+                },
             },
-            _ => computed("a quoted string with template directives"),
+            None => computed("a quoted string Terraform cannot read"),
         },
         _ => computed("an expression"),
     }
@@ -941,7 +1002,13 @@ fn hcl_value<'t>(text: &'t str, tokens: &[Token], at: &mut usize, depth: usize) 
         let end = tokens.last().map_or(0, |t| t.end);
         return Node::new(TextRange::from_usize(end, end), Value::Invalid);
     };
+    let open = *at;
     let value = match first.kind {
+        Kind::Punct(b'{' | b'[')
+            if depth < MAX_HCL_DEPTH && is_for_expression(text, tokens, open) =>
+        {
+            return computed_collection(text, tokens, at);
+        }
         Kind::Punct(b'{') if depth < MAX_HCL_DEPTH => {
             *at += 1;
             let mut members = Vec::new();
@@ -953,6 +1020,12 @@ fn hcl_value<'t>(text: &'t str, tokens: &[Token], at: &mut usize, depth: usize) 
                 if is_close(&key) {
                     *at += 1;
                     break;
+                }
+                // A key Terraform computes, `(local.name)` or `"${var.x}"`: which
+                // members the object has is known once it is applied.
+                if key == Kind::Punct(b'(') || key == (Kind::Str { interpolated: true }) {
+                    *at = open;
+                    return computed_collection(text, tokens, at);
                 }
                 let name = match key.kind {
                     Kind::Ident => Some(Cow::Borrowed(key.text(text))),
@@ -1000,6 +1073,39 @@ fn hcl_value<'t>(text: &'t str, tokens: &[Token], at: &mut usize, depth: usize) 
         .get(at.saturating_sub(1))
         .map_or(first.end, |t| t.end.max(first.end));
     Node::new(TextRange::from_usize(first.start, end), value)
+}
+
+/// Whether the object or tuple opening at `tokens[open]` is a `for` expression
+/// (`{ for k, v in m : k => v }`, `[for s in l : s]`), not a key named `for`.
+fn is_for_expression(text: &str, tokens: &[Token], open: usize) -> bool {
+    let mut k = open + 1;
+    while tokens.get(k).is_some_and(|t| *t == Kind::Newline) {
+        k += 1;
+    }
+    match (tokens.get(k), tokens.get(k + 1)) {
+        (Some(f), Some(next)) => {
+            f.kind == Kind::Ident
+                && f.text(text) == "for"
+                && *next != Kind::Punct(b'=')
+                && *next != Kind::Punct(b':')
+        }
+        _ => false,
+    }
+}
+
+/// An object or tuple at `tokens[*at]` whose members Terraform computes (a `for`
+/// expression, a computed key): an unknown value over its whole text, as any other
+/// expression Terraform computes is; `at` moves past its closing bracket.
+fn computed_collection<'t>(text: &'t str, tokens: &[Token], at: &mut usize) -> Node<'t> {
+    let start = *at;
+    let close = matching(tokens, start).min(tokens.len().saturating_sub(1));
+    *at = close + 1;
+    let range = span(&tokens[start..=close.max(start)]).unwrap_or_default();
+    let expr = text.get(range.as_usize()).unwrap_or("").trim();
+    Node::new(
+        range,
+        Value::Placeholder(Cow::Owned(format!("${{{expr}}}"))),
+    )
 }
 
 /// A value that is not an object or a tuple: a literal, or an expression Terraform
@@ -1069,33 +1175,125 @@ fn module_path(text: &str, t: &Token) -> Option<String> {
     Some(rest.to_string())
 }
 
-/// The variables of a `templatefile` object (`{ name = value, "name" = value }`), read
-/// as [`hcl_value`] reads objects: literal strings, numbers and booleans by value,
-/// other expressions (and strings with interpolations) as `None`.
-fn variables(text: &str, object: &[Token]) -> Substitutions {
-    let Some(mut at) = object.iter().position(|t| *t == Kind::Punct(b'{')) else {
-        return Substitutions::new();
-    };
-    let Value::Object(members) = hcl_value(text, object, &mut at, 0).value else {
-        return Substitutions::new();
-    };
-    let literal = |n: &Node<'_>| {
-        let raw = text.get(n.range.as_usize())?;
-        match &n.value {
-            Value::String(s) if !(raw.starts_with('"') && quoted_end(raw.as_bytes(), 0).1) => {
-                Some(s.to_string())
-            }
-            Value::Number(_) | Value::Bool(_) => Some(raw.to_string()),
-            _ => None,
-        }
-    };
-    members
-        .into_iter()
-        .map(|m| {
-            let value = literal(&m.value);
-            (m.key.into_owned(), value)
+/// The expression a `locals` block of the file gives `local.NAME`.
+fn local_value<'b>(
+    text: &str,
+    name: &str,
+    blocks: &[Block],
+    tokens: &'b [Token],
+) -> Option<&'b [Token]> {
+    blocks
+        .iter()
+        .filter(|b| b.keyword == "locals")
+        .find_map(|b| {
+            attributes(text, &tokens[b.body.clone()])
+                .into_iter()
+                .find(|a| a.0 == name)
+                .map(|a| a.1)
         })
-        .collect()
+}
+
+/// [`variables`], with [`MAX_VARS_STEPS`] to take.
+fn template_variables(
+    text: &str,
+    map: &[Token],
+    blocks: &[Block],
+    tokens: &[Token],
+) -> (Substitutions, bool) {
+    let mut steps = MAX_VARS_STEPS;
+    variables(text, map, blocks, tokens, &mut steps)
+}
+
+/// The variables of a `templatefile` map (or a `template_file`'s `vars`), and whether
+/// they are all its names. An object (`{ name = value, "name" = value }`) is read as
+/// [`hcl_value`] reads objects: literal strings, numbers and booleans by value, other
+/// expressions (and strings with interpolations) as `None`. `local.NAME` is followed to
+/// its `locals` value and `merge(...)` merges what its arguments give; any other map
+/// (`var.vars`, a call, a `for` expression) is Terraform's to compute: no names known.
+/// Each map read takes one of `steps` (locals that name each other many times over
+/// would take long): none left, the map is unknown.
+fn variables(
+    text: &str,
+    map: &[Token],
+    blocks: &[Block],
+    tokens: &[Token],
+    steps: &mut usize,
+) -> (Substitutions, bool) {
+    let unknown = || (Substitutions::new(), false);
+    let is_gap = |t: &Token| *t == Kind::Newline || *t == Kind::Punct(b',');
+    let start = map.iter().position(|t| !is_gap(t)).unwrap_or(map.len());
+    let end = map
+        .iter()
+        .rposition(|t| !is_gap(t))
+        .map_or(start, |e| e + 1);
+    let map = &map[start..end.max(start)];
+    if *steps == 0 {
+        return unknown();
+    }
+    *steps -= 1;
+    let ident = |k: usize| {
+        map.get(k)
+            .filter(|t| t.kind == Kind::Ident)
+            .map(|t| t.text(text))
+    };
+    // The last token closes the first one's bracket: one expression, not `a + b`.
+    let whole = |open: usize| matching(map, open) + 1 == map.len();
+    match map {
+        [first, ..] if *first == Kind::Punct(b'{') && whole(0) => {
+            let mut at = 0;
+            let Value::Object(members) = hcl_value(text, map, &mut at, 0).value else {
+                return unknown();
+            };
+            let literal = |n: &Node<'_>| {
+                let raw = text.get(n.range.as_usize())?;
+                match &n.value {
+                    Value::String(s)
+                        if !(raw.starts_with('"') && quoted_end(raw.as_bytes(), 0).1) =>
+                    {
+                        Some(s.to_string())
+                    }
+                    Value::Number(_) | Value::Bool(_) => Some(raw.to_string()),
+                    _ => None,
+                }
+            };
+            let vars = members
+                .into_iter()
+                .map(|m| {
+                    let value = literal(&m.value);
+                    (m.key.into_owned(), value)
+                })
+                .collect();
+            (vars, true)
+        }
+        [_, dot, _] if ident(0) == Some("local") && *dot == Kind::Punct(b'.') => {
+            match ident(2).and_then(|name| local_value(text, name, blocks, tokens)) {
+                Some(value) => variables(text, value, blocks, tokens, steps),
+                None => unknown(),
+            }
+        }
+        [_, open, ..] if ident(0) == Some("merge") && *open == Kind::Punct(b'(') && whole(1) => {
+            let args = &map[2..map.len() - 1];
+            let mut vars = Substitutions::new();
+            let mut known = true;
+            let mut at = 0;
+            loop {
+                while args.get(at).is_some_and(is_gap) {
+                    at += 1;
+                }
+                if at >= args.len() {
+                    break;
+                }
+                let end = skip_expression(args, at).max(at + 1);
+                let (part, part_known) = variables(text, &args[at..end], blocks, tokens, steps);
+                // A later map's value wins, as in Terraform.
+                vars.extend(part);
+                known &= part_known;
+                at = end;
+            }
+            (vars, known)
+        }
+        _ => unknown(),
+    }
 }
 
 #[cfg(test)]
@@ -1205,6 +1403,7 @@ resource "aws_sfn_state_machine" "sm" {
             path,
             range,
             vars,
+            vars_known: true,
             rendered: true,
         } = &m.definition
         else {
@@ -1223,6 +1422,83 @@ resource "aws_sfn_state_machine" "sm" {
         .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
         .collect();
         assert_eq!(vars, &expect);
+    }
+
+    /// A variable's name and its value, when it is a literal.
+    type Var = (String, Option<String>);
+
+    /// The variables of each state machine's file, and whether they are all known.
+    fn file_vars(text: &str) -> Vec<(Vec<Var>, bool)> {
+        find(text)
+            .into_iter()
+            .map(|m| match m.definition {
+                Source::File {
+                    vars, vars_known, ..
+                } => (vars.into_iter().collect(), vars_known),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn templatefile_variables_through_locals_and_merge() {
+        let text = r#"
+locals {
+  sfn_vars = { fn_arn = "arn:aws:lambda:us-east-1:123456789012:function:f", Wait = 5 }
+  more     = merge(local.sfn_vars, { Wait = 10 })
+}
+resource "aws_sfn_state_machine" "local" {
+  definition = templatefile("${path.module}/sm.asl.json", local.sfn_vars)
+}
+resource "aws_sfn_state_machine" "merged" {
+  definition = templatefile("sm.asl.json", merge(
+    local.more,
+    { Extra = var.x },
+  ))
+}
+resource "aws_sfn_state_machine" "var" {
+  definition = templatefile("sm.asl.json", var.vars)
+}
+resource "aws_sfn_state_machine" "partly" {
+  definition = templatefile("sm.asl.json", merge(local.sfn_vars, var.vars))
+}
+resource "aws_sfn_state_machine" "elsewhere" {
+  definition = templatefile("sm.asl.json", local.in_another_file)
+}
+resource "aws_sfn_state_machine" "looped" {
+  definition = templatefile("sm.asl.json", { for k, v in var.m : k => v })
+}
+resource "aws_sfn_state_machine" "computed_key" {
+  definition = templatefile("sm.asl.json", { (var.k) = 1, a = 2 })
+}
+data "template_file" "t" {
+  template = file("sm.asl.json")
+  vars     = local.sfn_vars
+}
+resource "aws_sfn_state_machine" "data" {
+  definition = data.template_file.t.rendered
+}
+"#;
+        let arn = || {
+            (
+                "fn_arn".to_string(),
+                Some("arn:aws:lambda:us-east-1:123456789012:function:f".to_string()),
+            )
+        };
+        let wait = |w: &str| ("Wait".to_string(), Some(w.to_string()));
+        assert_eq!(
+            file_vars(text),
+            [
+                (vec![wait("5"), arn()], true),
+                (vec![("Extra".to_string(), None), wait("10"), arn()], true),
+                (vec![], false),
+                (vec![wait("5"), arn()], false),
+                (vec![], false),
+                (vec![], false),
+                (vec![], false),
+                (vec![wait("5"), arn()], true),
+            ]
+        );
     }
 
     #[test]
@@ -1463,6 +1739,47 @@ resource "aws_sfn_state_machine" "sm" { definition = file("a.json") }
             "}".repeat(100_000)
         );
         assert!(matches!(find(&deep)[0].definition, Source::Encoded { .. }));
+    }
+
+    #[test]
+    fn for_expressions_and_computed_keys_are_unknown_values() {
+        let text = r#"resource "aws_sfn_state_machine" "x" {
+  definition = jsonencode({
+    StartAt = "A"
+    States  = {
+      for s in var.steps : s => { Type = "Pass", End = true }
+    }
+    Computed = { A = 1, (local.first) = { Type = "Pass" } }
+    Interpolated = { "${var.k}" = 1 }
+    Listed = [for e in var.errors : upper(e)]
+    Plain = { for = 1, "a" = [1] }
+  })
+}"#;
+        assert_eq!(
+            encoded(text),
+            serde_json::json!({
+                "StartAt": "A",
+                "States": "?${{\n      for s in var.steps : s => { Type = \"Pass\", End = true }\n    }}",
+                "Computed": "?${{ A = 1, (local.first) = { Type = \"Pass\" } }}",
+                "Interpolated": "?${{ \"${var.k}\" = 1 }}",
+                "Listed": "?${[for e in var.errors : upper(e)]}",
+                "Plain": {"for": 1, "a": [1]}
+            })
+        );
+        // The whole object is one unknown value, at its text.
+        let found = find(text);
+        let Source::Encoded { root } = &found[0].definition else {
+            panic!();
+        };
+        let states = &root.member("States").unwrap().value;
+        assert!(at(text, states.range).starts_with("{\n      for s"));
+        assert!(at(text, states.range).ends_with("}\n    }"));
+        // A `for` object as the whole definition: computed.
+        let whole = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = jsonencode({ for k, v in var.m : k => v })\n}\n";
+        assert!(matches!(
+            &find(whole)[0].definition,
+            Source::Computed { what, .. } if what == "`jsonencode(...)` of a value Terraform computes"
+        ));
     }
 
     #[test]

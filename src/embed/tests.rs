@@ -706,6 +706,9 @@ fn terraform_tokens_left_unfilled() {
         d.message,
         "the definition of `Machine` is written by template directives (`%{ ... }`), which asl-lint does not evaluate; it was not checked"
     );
+    // Variables Terraform computes (`var.vars`) may be any names: none is judged.
+    r.filling = Filling::TerraformTemplateComputedVars;
+    assert_eq!(lint_ref(text, SourceKind::Json, &r), vec![]);
     // `file(...)`: every token reaches AWS as written, `$${` included.
     r.filling = Filling::Verbatim;
     let found = lint_ref(text, SourceKind::Json, &r);
@@ -1130,6 +1133,146 @@ fn a_definition_string_by_yaml_alias_is_reported_at_the_alias_without_fixes() {
         &Environment::default(),
     );
     assert!(found.iter().all(|d| d.fixes.is_empty()), "{found:?}");
+}
+
+/// Template directives (`%{ if }`, `%{ for }`, with `~` strip markers) that write a
+/// heredoc's JSON are Terraform's to evaluate: one ASL803 at the first, as for a file
+/// read by `templatefile`, and no syntax errors. Directives inside JSON strings leave
+/// the JSON whole, and `%%{` is a literal `%{`: those definitions are checked.
+#[test]
+fn terraform_heredocs_written_by_directives_are_not_checked() {
+    let heredoc = |body: &str| {
+        format!(
+            "resource \"aws_sfn_state_machine\" \"sm\" {{\n  definition = <<EOF\n{body}\nEOF\n}}\n"
+        )
+    };
+    let tf = heredoc(
+        "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", %{ if var.debug }\"Comment\": \"debug\", %{ endif }\"End\": true}\n}}",
+    );
+    assert_eq!(terraform_findings(&tf), [("ASL803", "%{ if var.debug }")]);
+    let (found, _) =
+        crate::lint::lint_terraform_text(&tf, &LintOptions::default(), &Environment::default());
+    assert_eq!(
+        (found[0].message.as_str(), found[0].help.as_deref()),
+        (
+            "the definition of `aws_sfn_state_machine.sm` is written by template directives (`%{ ... }`), which asl-lint does not evaluate; it was not checked",
+            Some(
+                "build the states in Terraform and pass them with `jsonencode(...)`, or keep directives inside string values"
+            )
+        )
+    );
+    let looped = heredoc(
+        "{\"StartAt\": \"A\", \"States\": {\n%{~ for i, s in var.steps ~}\n  \"${s}\": {\"Type\": \"Pass\", %{ if i < length(var.steps) - 1 }\"Next\": \"${var.steps[i + 1]}\"%{ else }\"End\": true%{ endif }}%{ if i < length(var.steps) - 1 },%{ endif }\n%{~ endfor ~}\n}}",
+    );
+    assert_eq!(
+        terraform_findings(&looped),
+        [("ASL803", "%{~ for i, s in var.steps ~}")]
+    );
+    // Inside a string (quotes in the directive too): the JSON is whole, and checked.
+    let in_string = heredoc(
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Comment\": \"%{ if var.env == \"prod\" }live%{ endif }\", \"Next\": \"B\"}}}",
+    );
+    assert_eq!(terraform_findings(&in_string), [("ASL201", "\"B\"")]);
+    // `%%{` is a literal `%{`, no directive: the broken JSON is reported as such.
+    let escaped = heredoc("{\"StartAt\": \"A\", %%{ \"States\": {}}");
+    let codes: Vec<&str> = terraform_findings(&escaped)
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert!(
+        codes.contains(&"ASL001") && !codes.contains(&"ASL803"),
+        "{codes:?}"
+    );
+    // The same in a quoted string.
+    let quoted = "resource \"aws_sfn_state_machine\" \"sm\" {\n  definition = \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Pass\\\", %{ if var.on }\\\"Comment\\\": \\\"x\\\", %{ endif }\\\"End\\\": true}}}\"\n}\n";
+    assert_eq!(terraform_findings(quoted), [("ASL803", "%{ if var.on }")]);
+    let quoted_in_string = quoted
+        .replace(
+            "%{ if var.on }\\\"Comment\\\": \\\"x\\\", %{ endif }",
+            "\\\"Comment\\\": \\\"%{ if var.on }x%{ endif }\\\", ",
+        )
+        .replace("\\\"End\\\": true", "\\\"Next\\\": \\\"B\\\"");
+    assert_eq!(
+        terraform_findings(&quoted_in_string),
+        [("ASL201", "\\\"B\\\"")]
+    );
+}
+
+/// `States` built by a `for` expression, or with a key Terraform computes, is unknown
+/// until Terraform applies it: not empty (ASL102), as a `merge(...)` is not.
+#[test]
+fn terraform_states_built_by_for_expressions_are_unknown() {
+    let tf = |states: &str| {
+        format!(
+            "variable \"steps\" {{ default = [\"A\", \"B\"] }}\nresource \"aws_sfn_state_machine\" \"sm\" {{\n  name       = \"orders\"\n  role_arn   = \"arn:aws:iam::123456789012:role/r\"\n  definition = jsonencode({{\n    StartAt = \"A\"\n    States  = {states}\n  }})\n}}\n"
+        )
+    };
+    for states in [
+        "{ for s in var.steps : s => { Type = \"Pass\", End = true } }",
+        "{ (local.first) = { Type = \"Pass\", End = true } }",
+        "{ \"${local.first}\" = { Type = \"Pass\", End = true } }",
+        "merge(local.a, local.b)",
+    ] {
+        assert_eq!(terraform_findings(&tf(states)), [], "{states}");
+    }
+    // Written out, an empty `States` is still reported.
+    assert_eq!(terraform_findings(&tf("{}")), [("ASL102", "{}")]);
+}
+
+/// The Step Functions module's `definition` is linted whatever its keys, as a
+/// resource's is: a misspelt `StartAt` is reported, not a reason to pass it over.
+/// Another module's counts when it reads as a state machine (`StartAt` or `States`).
+#[test]
+fn terraform_step_functions_module_definitions_are_linted_whatever_their_keys() {
+    let module = |source: &str, definition: &str| {
+        format!(
+            "module \"sfn\" {{\n  source     = \"{source}\"\n  name       = \"orders\"\n  definition = {definition}\n}}\n"
+        )
+    };
+    let encoded = "jsonencode({\n    Startat = \"A\"\n    States  = { A = { Type = \"Pass\", End = true } }\n  })";
+    let heredoc = "<<EOF\n{\"Startat\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}\nEOF";
+    for source in [
+        "terraform-aws-modules/step-functions/aws",
+        "git::https://github.com/terraform-aws-modules/terraform-aws-step-functions.git?ref=v4.2.0",
+    ] {
+        assert_eq!(
+            terraform_findings(&module(source, encoded)),
+            [
+                // (ASL101 at the object's opening brace.)
+                ("ASL101", "{"),
+                ("ASL110", "Startat")
+            ],
+            "{source}"
+        );
+        let text = module(source, heredoc);
+        let found = terraform_findings(&text);
+        assert_eq!(
+            found.iter().map(|f| f.0).collect::<Vec<_>>(),
+            ["ASL101", "ASL110"],
+            "{found:?}"
+        );
+        // A definition Terraform computes is not checked, as a resource's is not.
+        assert_eq!(
+            terraform_findings(&module(source, "var.definition")),
+            [("ASL803", "var.definition")]
+        );
+    }
+    // Another module: `States` is enough; a definition of something else is not one.
+    assert_eq!(
+        terraform_findings(&module("./modules/workflow", encoded))
+            .iter()
+            .map(|f| f.0)
+            .collect::<Vec<_>>(),
+        ["ASL101", "ASL110"]
+    );
+    assert_eq!(
+        terraform_findings(&module("./modules/other", "var.definition")),
+        []
+    );
+    assert_eq!(
+        terraform_findings(&module("./modules/other", "jsonencode({ Rules = [] })")),
+        []
+    );
 }
 
 #[test]

@@ -24,7 +24,12 @@ pub fn machine_lenses(text: &str, kind: SourceKind, terraform: bool) -> Vec<Mach
     if terraform {
         return terraform::find(text)
             .into_iter()
-            .filter(|m| !matches!(m.definition, terraform::Source::Computed { .. }))
+            .filter(|m| {
+                !matches!(
+                    m.definition,
+                    terraform::Source::Directives { .. } | terraform::Source::Computed { .. }
+                )
+            })
             .map(|m| MachineLens {
                 range: m.label,
                 machine: Some(m.name),

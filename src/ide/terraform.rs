@@ -83,7 +83,10 @@ pub fn document_symbols(text: &str) -> Vec<Symbol> {
                     .unwrap_or_default(),
                 root.range,
             ),
-            Source::File { .. } | Source::Quoted { .. } | Source::Computed { .. } => continue,
+            Source::File { .. }
+            | Source::Quoted { .. }
+            | Source::Directives { .. }
+            | Source::Computed { .. } => continue,
         };
         out.push(Symbol {
             name: m.name,

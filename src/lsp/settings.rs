@@ -270,7 +270,7 @@ impl Workspace {
     pub fn rendered_by_terraform(&self, path: &Path) -> bool {
         self.references_to(path)
             .iter()
-            .any(|r| r.filling == crate::embed::Filling::TerraformTemplate)
+            .any(|r| r.filling.is_terraform_template())
     }
 
     fn references_to(&self, path: &Path) -> Vec<Reference> {

@@ -12,7 +12,9 @@ declare_rule! {
     ///
     /// A template's `$${Name}` (a literal `${Name}`) is not reported, nor is a token that
     /// holds an expression other than a variable, nor a template with `%{ ... }`
-    /// directives.
+    /// directives, nor one whose variables Terraform computes (`var.vars`, a `merge`
+    /// with one; an object written in the file, a `local` of it and a `merge` of those
+    /// are read).
     ///
     /// ## Why is this bad?
     /// `templatefile` requires every name a template reads to be among its variables:

@@ -10,8 +10,8 @@ declare_rule! {
     /// computed delimiter, a Terraform `definition` that is neither a heredoc, a quoted
     /// string, a `jsonencode` object nor a file read by `templatefile` or `file`
     /// (`var.definition`, `jsonencode(local.x)`, a path Terraform computes), a
-    /// `templatefile` whose JSON or YAML is written by `%{ for }` or `%{ if }`
-    /// directives; and a definition file that a template names outside its project (the
+    /// `templatefile` file, heredoc or quoted string whose JSON or YAML is written by
+    /// `%{ for }` or `%{ if }` directives; and a definition file that a template names outside its project (the
     /// Git work tree that holds it; outside one, its folder and the current one), which
     /// asl-lint does not read. Not reading it keeps a template from making asl-lint
     /// print or fix any file on the machine (`file("/etc/shadow")`).
