@@ -1419,6 +1419,22 @@ fn files_outside_the_project_are_not_read() {
         (code(&o), stdout(&o).as_str()),
         (0, "All checks passed (2 files).\n")
     );
+    // Its findings are shown at the file's path, without `stacks/..`.
+    let def = dir.write(
+        "proj/defs/m.asl.json",
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}",
+    );
+    let o = run(&["check", "--format", "concise", s(&nested)]);
+    assert_eq!(
+        stdout(&o).lines().next(),
+        Some(
+            format!(
+                "{}:1:59: ASL201 [error] Next names \"B\", which is not a state of the top level",
+                def.display()
+            )
+            .as_str()
+        )
+    );
 }
 
 #[test]

@@ -1847,6 +1847,40 @@ fn unreadable(def: &Definition<'_, '_>, node: &Node<'_>, reason: &str) -> Diagno
     )
 }
 
+/// `path` as people write it: without `.` components, and with `dir/..` taken out
+/// (`infra/../sm/a.asl.json` is `sm/a.asl.json`) when that is the same file (it is
+/// not when `dir` is a symbolic link).
+fn shown_path(path: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    let mut parents = false;
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+                parents = true;
+            }
+            c => out.push(c),
+        }
+    }
+    if parents {
+        let same = match (std::fs::canonicalize(path), std::fs::canonicalize(&out)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if !same {
+            return path
+                .components()
+                .filter(|c| !matches!(c, Component::CurDir))
+                .collect();
+        }
+    }
+    out
+}
+
 /// The file at `written` (relative to the template's folder `dir`) that `subject`
 /// names as a definition: its path when it exists (`dir/./sm.asl.json` written as
 /// `dir/sm.asl.json`, as people write it), else ASL802 at `range` with a did-you-mean.
@@ -1873,10 +1907,7 @@ fn named_file(
             ));
             return Err(Box::new(d));
         }
-        return Ok(path
-            .components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect());
+        return Ok(shown_path(&path));
     }
     let what = match std::fs::metadata(&path) {
         Ok(m) if m.is_dir() => "which is a folder, not a file",
