@@ -1070,6 +1070,80 @@ fn template_names_without_a_state_machine_are_passed_over() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
+/// The words that may make a template are only a first look: a file taken by a template
+/// name is linted when its top level has a key that makes a definition or a template,
+/// not when "States" or "Resources" is written in a value or a comment.
+#[test]
+fn template_names_are_judged_by_their_top_level_keys() {
+    let dir = temp_project(&[
+        (
+            "form/template.yaml",
+            "name: Address form\ncountry:\n  default: United States\n",
+        ),
+        (
+            "mail/template.json",
+            "{\"name\": \"welcome\", \"subject\": \"Resources for new hires\"}\n",
+        ),
+        ("notes/template.yml", "# Resources\ntitle: notes\n"),
+        ("list/template.json", "[\"States\"]\n"),
+        (
+            "svc/serverless.yml",
+            "service: api\nprovider: {name: aws}\nresources:\n  Resources:\n    Flow:\n      Type: AWS::StepFunctions::StateMachine\n      Properties:\n        Definition: {StartAt: A, States: {A: {Type: Pass, Next: Bx}, B: {Type: Succeed}}}\n",
+        ),
+    ]);
+    let o = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    assert_eq!(
+        stdout(&o),
+        "svc/serverless.yml:8:65: ASL201 [error] Next names \"Bx\", which is not a state of the top level\n\
+         svc/serverless.yml:8:70: ASL205 [error] state \"B\" is not reachable from StartAt\n\
+         Found 2 errors in 1 file.\n\
+         1 fixable with `--unsafe-fixes`.\n"
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Named, as the pre-commit hook names them, and as standard input under the name.
+    let named = [
+        "form/template.yaml",
+        "mail/template.json",
+        "notes/template.yml",
+        "list/template.json",
+    ];
+    let mut args = vec!["check", "--format", "concise"];
+    args.extend(named);
+    // (Passed over as a Helm chart's `template.yaml` is: no diagnostics.)
+    let o = run_in(dir.path(), &args);
+    assert_eq!(
+        (o.status.code(), stdout(&o).as_str()),
+        (Some(0), "All checks passed (4 files).\n")
+    );
+    assert_eq!(stderr(&o), "");
+    let o = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "form/template.yaml",
+        ])
+        .stdin(std::fs::File::open(dir.path().join("form/template.yaml")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (o.status.code(), stdout(&o).as_str()),
+        (Some(0), "All checks passed (1 file).\n")
+    );
+    // Under a definition's name the same text is linted, and is no state machine.
+    let text = std::fs::read(dir.path().join("form/template.yaml")).unwrap();
+    std::fs::write(dir.path().join("form/form.asl.yaml"), text).unwrap();
+    let o = run_in(dir.path(), &["check", "--format", "concise", "form"]);
+    assert_eq!(
+        stdout(&o),
+        "form/form.asl.yaml:1:1: ASL100 [error] this is not a state machine: it has neither StartAt nor States\n\
+         Found 1 error in 1 file.\n"
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
 /// CI services resolve report paths from the repository root, whatever folder the job
 /// runs in (`working-directory: infra`): SARIF, GitHub and GitLab paths are relative to
 /// the Git work tree's root, or to `GITHUB_WORKSPACE`/`CI_PROJECT_DIR` when set; a file
