@@ -232,6 +232,64 @@ fn force_exclude_applies_exclude_to_named_files() {
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
 }
 
+/// `exclude` is for walks: a folder named on the command line is linted whatever
+/// `exclude` says of it (`legacy/**` and `legacy` alike), though the patterns that
+/// exclude something inside it still apply; with `--force-exclude` it is left out,
+/// and a run that leaves out everything named succeeds. A walk that finds nothing but
+/// what is excluded says so.
+#[test]
+fn exclude_applies_to_walks_not_to_folders_named() {
+    let dir = TempDir::new();
+    let broken = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "b"}}}"#;
+    dir.write("legacy/l.asl.json", broken);
+    dir.write("legacy/old/o.asl.json", broken);
+    let in_dir = |cwd: &Path, args: &[&str]| {
+        let o = bin().current_dir(cwd).args(args).output().unwrap();
+        (code(&o), stdout(&o), stderr(&o))
+    };
+    let concise = ["check", "--format", "concise"];
+    let l = "legacy/l.asl.json:1:59: ASL201 [error] Next names \"b\", which is not a state of the top level\n";
+    let config = std::fs::canonicalize(dir.path())
+        .unwrap()
+        .join("asl-lint.toml");
+    for pattern in ["legacy/**", "legacy", "./legacy/"] {
+        dir.write(
+            "asl-lint.toml",
+            format!("exclude = [\"{pattern}\", \"legacy/old/**\"]\n"),
+        );
+        assert_eq!(
+            in_dir(dir.path(), &[&concise[..], &["legacy"]].concat()),
+            (1, format!("{l}Found 1 error in 1 file.\n"), String::new()),
+            "{pattern}"
+        );
+        // Named as `.` from inside it, the same.
+        let (exit, out, _) = in_dir(&dir.path().join("legacy"), &[&concise[..], &["."]].concat());
+        assert_eq!((exit, out.lines().count()), (1, 2), "{pattern}: {out}");
+        assert_eq!(
+            in_dir(dir.path(), &["check", "--force-exclude", "legacy"]),
+            (0, String::new(), String::new()),
+            "{pattern}"
+        );
+        assert_eq!(
+            in_dir(dir.path(), &["check", "."]),
+            (
+                2,
+                String::new(),
+                format!(
+                    "error: no state machine definitions found outside what `exclude` in {} leaves out (name a path to lint it)\n",
+                    config.display()
+                )
+            ),
+            "{pattern}"
+        );
+    }
+    // Named without the flag, a folder inside is linted too.
+    assert_eq!(
+        in_dir(dir.path(), &[&concise[..], &["legacy/old"]].concat()).0,
+        1
+    );
+}
+
 /// `--stdin-filename` names an unsaved buffer (no file on disk yet): the config's
 /// `per-file-ignores` place it from any folder, as they place a file that exists.
 #[test]

@@ -154,6 +154,11 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             }
         }
     }
+    let walk = Walk {
+        resolver: &resolver,
+        respect_gitignore: !args.no_respect_gitignore,
+        excluded_by: Default::default(),
+    };
     let stdin_path = [PathBuf::from("-")];
     let paths: &[PathBuf] = if stdin_only { &stdin_path } else { &args.paths };
     for path in paths {
@@ -182,13 +187,15 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             } else {
                 Named::Always
             };
-            let walk = Walk {
-                resolver: &resolver,
-                respect_gitignore: !args.no_respect_gitignore,
-            };
             let mut ignores = crate::files::GitIgnores::default();
-            excluded_named +=
-                walk.collect(path, explicit, &mut ignores, &mut inputs, &mut io_errors);
+            excluded_named += walk.collect(
+                path,
+                path,
+                explicit,
+                &mut ignores,
+                &mut inputs,
+                &mut io_errors,
+            );
         }
     }
     // A file named twice (`a.asl.json ./a.asl.json`, or inside a folder also named) is
@@ -316,9 +323,18 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if inputs.is_empty() {
-        eprintln!(
-            "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml, template.yaml, serverless.yml, *.template.json, *.tf)"
-        );
+        let excluded_by = walk.excluded_by.into_inner();
+        if excluded_by.is_empty() {
+            eprintln!(
+                "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml, template.yaml, serverless.yml, *.template.json, *.tf)"
+            );
+        } else {
+            let configs: Vec<&str> = excluded_by.iter().map(String::as_str).collect();
+            eprintln!(
+                "error: no state machine definitions found outside what `exclude` in {} leaves out (name a path to lint it)",
+                configs.join(", ")
+            );
+        }
         return ExitCode::from(EXIT_USAGE);
     }
     let threshold = threshold(if args.exit_zero {
@@ -775,14 +791,20 @@ struct Walk<'r> {
     resolver: &'r Resolver,
     /// False with `--no-respect-gitignore`; else the configuration decides.
     respect_gitignore: bool,
+    /// The configuration files whose `exclude` left out a file or folder the walk met,
+    /// for the message when nothing is left to lint.
+    excluded_by: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl Walk<'_> {
     /// Adds the files to check under `path` to `inputs`; returns how many named paths
-    /// `exclude` left out. `ignores` holds the Git ignore files in force above `path`
-    /// (a named folder reads its own).
+    /// `exclude` left out. `top` is the path named on the command line that the walk
+    /// started from (what `exclude` says of it does not apply under it, see
+    /// [`crate::config::Config::is_excluded_below`]). `ignores` holds the Git ignore
+    /// files in force above `path` (a named folder reads its own).
     fn collect(
         &self,
+        top: &Path,
         path: &Path,
         named: Named,
         ignores: &mut crate::files::GitIgnores,
@@ -799,6 +821,7 @@ impl Walk<'_> {
             }
         };
         let config = if named == Named::Always {
+            // A path named is linted whatever `exclude` says of it.
             None
         } else {
             match resolver.for_path(path) {
@@ -809,8 +832,23 @@ impl Walk<'_> {
                 }
             }
         };
-        if config.as_ref().is_some_and(|c| c.is_excluded(path)) {
-            return usize::from(explicit);
+        if let Some(c) = &config {
+            let excluded = if explicit {
+                c.is_excluded(path)
+            } else {
+                c.is_excluded_below(path, top)
+            };
+            if excluded {
+                // A file the walk would not have linted anyway is not worth a word.
+                let wanted = !meta.is_file() || is_definition_file(path) || c.is_included(path);
+                if !explicit && wanted {
+                    // (`None`: never, as a configuration without a file excludes nothing.)
+                    if let Some(shown) = c.shown_path() {
+                        self.excluded_by.borrow_mut().insert(shown);
+                    }
+                }
+                return usize::from(explicit);
+            }
         }
         if meta.is_file() {
             if explicit
@@ -874,7 +912,7 @@ impl Walk<'_> {
                 if ignores.ignores(&entry, is_dir) {
                     continue;
                 }
-                self.collect(&entry, Named::No, ignores, inputs, errors);
+                self.collect(top, &entry, Named::No, ignores, inputs, errors);
             }
             ignores.leave(entered);
         } else if explicit {
