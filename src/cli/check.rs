@@ -901,9 +901,10 @@ impl Walk<'_> {
                 if is_link && entry.is_dir() {
                     continue;
                 }
-                // A dangling link is no error of the walk unless it stands for a file the
-                // walk would check (a per-developer `.env` link, a removed build output).
-                if is_link && !entry.exists() && !is_definition_file(&entry) {
+                // A dangling link is no error of the walk, even under a definition's
+                // name (a per-developer link, a removed build output): the walk reads
+                // no file through it. Named on the command line, it is one.
+                if is_link && !entry.exists() {
                     continue;
                 }
                 // (A link here is to a file: a folder's type is known without a
