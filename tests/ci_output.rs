@@ -331,10 +331,49 @@ fn statistics_count_codes() {
     assert_eq!(
         v,
         serde_json::json!([
-            {"code": "ASL001", "name": "syntax-error", "count": 1},
-            {"code": "ASL103", "name": "missing-state-type", "count": 1},
-            {"code": "ASL201", "name": "unknown-next-state", "count": 1},
-            {"code": "ASL205", "name": "unreachable-state", "count": 1}
+            {"code": "ASL001", "name": "syntax-error", "severity": "error", "count": 1},
+            {"code": "ASL103", "name": "missing-state-type", "severity": "error", "count": 1},
+            {"code": "ASL201", "name": "unknown-next-state", "severity": "error", "count": 1},
+            {"code": "ASL205", "name": "unreachable-state", "severity": "error", "count": 1}
+        ])
+    );
+}
+
+/// The severity shown is the one in force after `[severity]`, as in every other format;
+/// a rule configured apart in two folders has a row per severity, the higher first.
+#[test]
+fn statistics_show_the_severity_in_force() {
+    let machine = r#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "BooleanEquals": true, "Next": "B"}]}, "B": {"Type": "Succeed"}, "Z": {"Type": "Succeed"}}}"#;
+    let dir = temp_project(&[
+        (
+            "asl-lint.toml",
+            "[severity]\nASL205 = \"warning\"\nASL703 = \"error\"\n",
+        ),
+        ("a.asl.json", machine),
+        ("b.asl.json", machine),
+        ("other/asl-lint.toml", ""),
+        ("other/c.asl.json", machine),
+    ]);
+    let o = run_in(dir.path(), &["check", "--statistics", "."]);
+    assert_eq!(
+        stdout(&o),
+        "2  ASL205  warning  unreachable-state\n\
+         2  ASL703  error    choice-without-default\n\
+         1  ASL205  error    unreachable-state\n\
+         1  ASL703  info     choice-without-default\n\
+         Found 3 errors, 2 warnings, 1 info in 3 files.\n"
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = run_in(
+        dir.path(),
+        &["check", "--statistics", "--format", "json", "a.asl.json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"code": "ASL205", "name": "unreachable-state", "severity": "warning", "count": 1},
+            {"code": "ASL703", "name": "choice-without-default", "severity": "error", "count": 1}
         ])
     );
 }

@@ -716,22 +716,32 @@ impl Job<'_> {
     }
 }
 
-/// `--statistics`: how many times each rule was reported, most frequent first.
+/// `--statistics`: how many times each rule was reported, most frequent first, with
+/// the severity it was reported at (after `[severity]`): a rule reported at two
+/// severities (configured apart in two folders) has a row for each, the higher first.
 fn statistics(format: Format, files: &[FileReport]) -> String {
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut counts: std::collections::BTreeMap<(&str, std::cmp::Reverse<Severity>), usize> =
+        std::collections::BTreeMap::new();
     for d in files.iter().flat_map(|f| &f.diagnostics) {
-        *counts.entry(d.code).or_default() += 1;
+        *counts
+            .entry((d.code, std::cmp::Reverse(d.severity)))
+            .or_default() += 1;
     }
-    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let meta = |code: &str| crate::rules::find(code).map(|r| &r.meta);
+    let mut rows: Vec<(&str, Severity, usize)> = counts
+        .into_iter()
+        .map(|((code, sev), n)| (code, sev.0, n))
+        .collect();
+    // (A stable sort: ties stay by code, then by severity, the higher first.)
+    rows.sort_by_key(|row| std::cmp::Reverse(row.2));
+    let name = |code: &str| crate::rules::find(code).map_or("", |r| r.meta.name);
     if format == Format::Json {
         let items: Vec<serde_json::Value> = rows
             .iter()
-            .map(|(code, n)| {
+            .map(|(code, sev, n)| {
                 serde_json::json!({
                     "code": code,
-                    "name": meta(code).map_or("", |m| m.name),
+                    "name": name(code),
+                    "severity": sev.as_str(),
                     "count": n,
                 })
             })
@@ -742,12 +752,12 @@ fn statistics(format: Format, files: &[FileReport]) -> String {
     }
     let width = rows
         .iter()
-        .map(|(_, n)| n.to_string().len())
+        .map(|(_, _, n)| n.to_string().len())
         .max()
         .unwrap_or(1);
     let mut out = String::new();
-    for (code, n) in &rows {
-        let (name, sev) = meta(code).map_or(("", ""), |m| (m.name, m.severity.as_str()));
+    for (code, sev, n) in &rows {
+        let (name, sev) = (name(code), sev.as_str());
         out.push_str(&format!("{n:>width$}  {code}  {sev:<7}  {name}\n"));
     }
     out.push_str(&render::summary(files));
