@@ -537,6 +537,26 @@ fn ruff_spellings_of_format_and_exit_zero() {
         stderr(&o),
         "error: --statistics prints a table (or JSON with --format json), not sarif output\n"
     );
+    // A diff is a diff: a step that uploads SARIF or reads JSON must not get one.
+    for format in ["sarif", "json", "concise", "github", "gitlab", "junit"] {
+        let o = run_stdin(
+            &["check", "--diff", "--format", format, "-"],
+            BROKEN.as_bytes(),
+        );
+        assert_eq!(
+            (code(&o), stdout(&o), stderr(&o)),
+            (
+                2,
+                String::new(),
+                format!("error: --diff prints a unified diff, not {format} output\n")
+            )
+        );
+    }
+    let o = run_stdin(
+        &["check", "--diff", "--format", "full", "-"],
+        BROKEN.as_bytes(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
 
 #[test]

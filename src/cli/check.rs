@@ -121,11 +121,22 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_USAGE);
     }
+    let format_name = || {
+        clap::ValueEnum::to_possible_value(&args.format)
+            .map_or_else(String::new, |v| v.get_name().to_string())
+    };
     if args.statistics && !matches!(args.format, Format::Full | Format::Concise | Format::Json) {
         eprintln!(
             "error: --statistics prints a table (or JSON with --format json), not {} output",
-            clap::ValueEnum::to_possible_value(&args.format)
-                .map_or_else(String::new, |v| v.get_name().to_string())
+            format_name()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    // A step that uploads "SARIF" must not get a diff.
+    if args.diff && args.format != Format::Full {
+        eprintln!(
+            "error: --diff prints a unified diff, not {} output",
+            format_name()
         );
         return ExitCode::from(EXIT_USAGE);
     }
