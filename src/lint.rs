@@ -375,7 +375,9 @@ fn lint_decoded(
         lint_file_text(&text, path, kind, options, env)
     };
     if let Some(d) = encoding_diagnostic {
-        diagnostics.insert(0, d);
+        // In its place among the others, by position, as every file's come out.
+        diagnostics.push(d);
+        diagnostics::sort(&mut diagnostics);
     }
     LintedFile {
         text,
@@ -445,7 +447,8 @@ pub fn lint_referenced_file(
         lint_referenced_text(&text, kind, references, options, env)
     };
     if let Some(d) = encoding {
-        diagnostics.insert(0, d);
+        diagnostics.push(d);
+        diagnostics::sort(&mut diagnostics);
     }
     Ok(LintedFile {
         text,

@@ -1103,6 +1103,27 @@ fn invalid_utf8() {
     );
 }
 
+/// The diagnostics of a file that is not UTF-8 come out by position, as any file's.
+#[test]
+fn invalid_utf8_diagnostics_in_order() {
+    let dir = TempDir::new();
+    let f = dir.write(
+        "l.asl.json",
+        b"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Wait\",\"Seconds\":\"5\",\"Comment\":\"caf\xe9\",\"End\":true}}}",
+    );
+    let o = run(&["check", "--format", "concise", s(&f)]);
+    let shown = f.display();
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{shown}:1:55: ASL113 [error] 'Seconds' must be an integer, not \"5\"\n\
+             {shown}:1:73: ASL004 [error] invalid UTF-8 (byte 0xE9 at offset 72); the file must be UTF-8 text\n\
+             Found 2 errors in 1 file.\n"
+        )
+    );
+    assert_eq!(code(&o), 1);
+}
+
 #[test]
 fn binary_file() {
     let mut bytes = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
