@@ -129,7 +129,27 @@ pub fn lint_text_then<R>(
     env: &Environment,
     done: impl FnOnce(Vec<Diagnostic>, Vec<Reference>) -> R,
 ) -> R {
+    lint_text_then_if(text, kind, options, env, |_| true, done)
+}
+
+/// [`lint_text_then`] on a document that `wanted` accepts once parsed; one it does not
+/// is passed over (no diagnostics).
+fn lint_text_then_if<R>(
+    text: &str,
+    kind: SourceKind,
+    options: &LintOptions,
+    env: &Environment,
+    wanted: impl FnOnce(&Document<'_>) -> bool,
+    done: impl FnOnce(Vec<Diagnostic>, Vec<Reference>) -> R,
+) -> R {
     let document = syntax::parse(text, kind);
+    if !wanted(&document) {
+        let result = done(Vec::new(), Vec::new());
+        if keeping_trees() {
+            std::mem::forget(document);
+        }
+        return result;
+    }
     let mut references = Vec::new();
     let mut out = match document.root.as_ref().and_then(embed::template::find) {
         Some(definitions) => embed::lint_template_with_references(
@@ -263,12 +283,38 @@ pub fn lint_file_text(
     if path.is_some_and(embed::terraform::is_terraform_path) {
         return lint_terraform_text(text, options, env);
     }
-    if path.is_some_and(|p| crate::files::is_template_name(std::path::Path::new(p)))
-        && !may_hold_state_machine(text)
-    {
-        return (Vec::new(), Vec::new());
+    if path.is_some_and(|p| crate::files::is_template_name(std::path::Path::new(p))) {
+        return lint_template_named_then(text, kind, options, env, |out, references| {
+            (out, references)
+        });
     }
     lint_text_with_references(text, kind, options, env)
+}
+
+/// [`lint_text_then`] for a file taken by a template name (`template.yaml`,
+/// `serverless.yml`, ...): passed over, with no diagnostics, when it cannot hold a state
+/// machine. The words are looked for in the text first (most such files are settled
+/// without parsing); a file that has them is passed over when its top level has none
+/// of the keys ([`top_level_may_hold_state_machine`]): `country: United States` or a
+/// comment `# Resources` makes no template.
+pub fn lint_template_named_then<R>(
+    text: &str,
+    kind: SourceKind,
+    options: &LintOptions,
+    env: &Environment,
+    done: impl FnOnce(Vec<Diagnostic>, Vec<Reference>) -> R,
+) -> R {
+    if !may_hold_state_machine(text) {
+        return done(Vec::new(), Vec::new());
+    }
+    lint_text_then_if(
+        text,
+        kind,
+        options,
+        env,
+        top_level_may_hold_state_machine,
+        done,
+    )
 }
 
 /// False for text that can hold neither a state machine nor a template of one: no
@@ -287,6 +333,18 @@ pub fn may_hold_state_machine(text: &str) -> bool {
     ]
     .iter()
     .any(|word| text.contains(word))
+}
+
+/// Whether a parsed document may be a state machine or a template of one: an object
+/// with `States` or `StartAt` at its top level (a definition, broken or not), or one
+/// that [`embed::template::find`] takes for a template (`Resources`,
+/// `AWSTemplateFormatVersion`, `Transform`, Serverless's `stepFunctions`, ...).
+pub fn top_level_may_hold_state_machine(document: &Document<'_>) -> bool {
+    document.root.as_ref().is_some_and(|root| {
+        root.member("States").is_some()
+            || root.member("StartAt").is_some()
+            || embed::template::find(root).is_some()
+    })
 }
 
 /// Lints the text of a Terraform file ([`embed::lint_terraform`]): the diagnostics of
@@ -317,7 +375,9 @@ fn lint_decoded(
         lint_file_text(&text, path, kind, options, env)
     };
     if let Some(d) = encoding_diagnostic {
-        diagnostics.insert(0, d);
+        // In its place among the others, by position, as every file's come out.
+        diagnostics.push(d);
+        diagnostics::sort(&mut diagnostics);
     }
     LintedFile {
         text,
@@ -387,7 +447,8 @@ pub fn lint_referenced_file(
         lint_referenced_text(&text, kind, references, options, env)
     };
     if let Some(d) = encoding {
-        diagnostics.insert(0, d);
+        diagnostics.push(d);
+        diagnostics::sort(&mut diagnostics);
     }
     Ok(LintedFile {
         text,

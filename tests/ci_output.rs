@@ -184,12 +184,10 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     assert_eq!(rules.len(), asl_lint::rules::RULES.len());
     let r201 = rules.iter().find(|r| r["id"] == "ASL201").unwrap();
     assert_eq!(r201["name"], "unknown-next-state");
-    assert!(
-        r201["helpUri"]
-            .as_str()
-            .unwrap()
-            .ends_with("/blob/main/src/rules/graph/unknown_next_state.rs")
-    );
+    // No links while asl-lint has no public repository: they would lead nowhere.
+    assert_eq!(env!("CARGO_PKG_REPOSITORY"), "");
+    assert_eq!(r201.get("helpUri"), None);
+    assert_eq!(run0["tool"]["driver"].get("informationUri"), None);
     // Each result's ruleIndex points at its rule.
     for r in run0["results"].as_array().unwrap() {
         let i = r["ruleIndex"].as_u64().unwrap() as usize;
@@ -333,10 +331,49 @@ fn statistics_count_codes() {
     assert_eq!(
         v,
         serde_json::json!([
-            {"code": "ASL001", "name": "syntax-error", "count": 1},
-            {"code": "ASL103", "name": "missing-state-type", "count": 1},
-            {"code": "ASL201", "name": "unknown-next-state", "count": 1},
-            {"code": "ASL205", "name": "unreachable-state", "count": 1}
+            {"code": "ASL001", "name": "syntax-error", "severity": "error", "count": 1},
+            {"code": "ASL103", "name": "missing-state-type", "severity": "error", "count": 1},
+            {"code": "ASL201", "name": "unknown-next-state", "severity": "error", "count": 1},
+            {"code": "ASL205", "name": "unreachable-state", "severity": "error", "count": 1}
+        ])
+    );
+}
+
+/// The severity shown is the one in force after `[severity]`, as in every other format;
+/// a rule configured apart in two folders has a row per severity, the higher first.
+#[test]
+fn statistics_show_the_severity_in_force() {
+    let machine = r#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "BooleanEquals": true, "Next": "B"}]}, "B": {"Type": "Succeed"}, "Z": {"Type": "Succeed"}}}"#;
+    let dir = temp_project(&[
+        (
+            "asl-lint.toml",
+            "[severity]\nASL205 = \"warning\"\nASL703 = \"error\"\n",
+        ),
+        ("a.asl.json", machine),
+        ("b.asl.json", machine),
+        ("other/asl-lint.toml", ""),
+        ("other/c.asl.json", machine),
+    ]);
+    let o = run_in(dir.path(), &["check", "--statistics", "."]);
+    assert_eq!(
+        stdout(&o),
+        "2  ASL205  warning  unreachable-state\n\
+         2  ASL703  error    choice-without-default\n\
+         1  ASL205  error    unreachable-state\n\
+         1  ASL703  info     choice-without-default\n\
+         Found 3 errors, 2 warnings, 1 info in 3 files.\n"
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = run_in(
+        dir.path(),
+        &["check", "--statistics", "--format", "json", "a.asl.json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"code": "ASL205", "name": "unreachable-state", "severity": "warning", "count": 1},
+            {"code": "ASL703", "name": "choice-without-default", "severity": "error", "count": 1}
         ])
     );
 }
@@ -1068,6 +1105,80 @@ fn template_names_without_a_state_machine_are_passed_over() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+/// The words that may make a template are only a first look: a file taken by a template
+/// name is linted when its top level has a key that makes a definition or a template,
+/// not when "States" or "Resources" is written in a value or a comment.
+#[test]
+fn template_names_are_judged_by_their_top_level_keys() {
+    let dir = temp_project(&[
+        (
+            "form/template.yaml",
+            "name: Address form\ncountry:\n  default: United States\n",
+        ),
+        (
+            "mail/template.json",
+            "{\"name\": \"welcome\", \"subject\": \"Resources for new hires\"}\n",
+        ),
+        ("notes/template.yml", "# Resources\ntitle: notes\n"),
+        ("list/template.json", "[\"States\"]\n"),
+        (
+            "svc/serverless.yml",
+            "service: api\nprovider: {name: aws}\nresources:\n  Resources:\n    Flow:\n      Type: AWS::StepFunctions::StateMachine\n      Properties:\n        Definition: {StartAt: A, States: {A: {Type: Pass, Next: Bx}, B: {Type: Succeed}}}\n",
+        ),
+    ]);
+    let o = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    assert_eq!(
+        stdout(&o),
+        "svc/serverless.yml:8:65: ASL201 [error] Next names \"Bx\", which is not a state of the top level\n\
+         svc/serverless.yml:8:70: ASL205 [error] state \"B\" is not reachable from StartAt\n\
+         Found 2 errors in 1 file.\n\
+         1 fixable with `--unsafe-fixes`.\n"
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Named, as the pre-commit hook names them, and as standard input under the name.
+    let named = [
+        "form/template.yaml",
+        "mail/template.json",
+        "notes/template.yml",
+        "list/template.json",
+    ];
+    let mut args = vec!["check", "--format", "concise"];
+    args.extend(named);
+    // (Passed over as a Helm chart's `template.yaml` is: no diagnostics.)
+    let o = run_in(dir.path(), &args);
+    assert_eq!(
+        (o.status.code(), stdout(&o).as_str()),
+        (Some(0), "All checks passed (4 files).\n")
+    );
+    assert_eq!(stderr(&o), "");
+    let o = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "form/template.yaml",
+        ])
+        .stdin(std::fs::File::open(dir.path().join("form/template.yaml")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (o.status.code(), stdout(&o).as_str()),
+        (Some(0), "All checks passed (1 file).\n")
+    );
+    // Under a definition's name the same text is linted, and is no state machine.
+    let text = std::fs::read(dir.path().join("form/template.yaml")).unwrap();
+    std::fs::write(dir.path().join("form/form.asl.yaml"), text).unwrap();
+    let o = run_in(dir.path(), &["check", "--format", "concise", "form"]);
+    assert_eq!(
+        stdout(&o),
+        "form/form.asl.yaml:1:1: ASL100 [error] this is not a state machine: it has neither StartAt nor States\n\
+         Found 1 error in 1 file.\n"
+    );
+    assert_eq!(o.status.code(), Some(1));
 }
 
 /// CI services resolve report paths from the repository root, whatever folder the job

@@ -179,8 +179,8 @@ fn not_a_file_or_directory_exits_2() {
     );
 }
 
-/// A dangling symbolic link in a walked folder is not an I/O error unless it stands
-/// for a definition the walk would check.
+/// A dangling symbolic link in a walked folder is passed over, even under a
+/// definition's name; named on the command line, it is an error.
 #[cfg(unix)]
 #[test]
 fn dangling_links_in_a_walked_folder() {
@@ -198,8 +198,24 @@ fn dangling_links_in_a_walked_folder() {
     )
     .unwrap();
     let o = run(&["check", s(dir.path())]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("lost.asl.json"), "{}", stderr(&o));
+    assert_eq!(
+        (code(&o), stdout(&o), stderr(&o)),
+        (
+            0,
+            "All checks passed (1 file).\n".to_string(),
+            String::new()
+        )
+    );
+    let lost = dir.path().join("lost.asl.json");
+    let o = run(&["check", s(&lost)]);
+    assert_eq!(
+        (code(&o), stdout(&o), stderr(&o)),
+        (
+            2,
+            String::new(),
+            format!("error: {}: no such file or directory\n", lost.display())
+        )
+    );
 }
 
 /// pre-commit names every changed file: with `--force-exclude` the config's `exclude`
@@ -230,6 +246,64 @@ fn force_exclude_applies_exclude_to_named_files() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let o = run_stdin(&["check", "--stdin-filename", s(&bad)], &text);
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+}
+
+/// `exclude` is for walks: a folder named on the command line is linted whatever
+/// `exclude` says of it (`legacy/**` and `legacy` alike), though the patterns that
+/// exclude something inside it still apply; with `--force-exclude` it is left out,
+/// and a run that leaves out everything named succeeds. A walk that finds nothing but
+/// what is excluded says so.
+#[test]
+fn exclude_applies_to_walks_not_to_folders_named() {
+    let dir = TempDir::new();
+    let broken = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "b"}}}"#;
+    dir.write("legacy/l.asl.json", broken);
+    dir.write("legacy/old/o.asl.json", broken);
+    let in_dir = |cwd: &Path, args: &[&str]| {
+        let o = bin().current_dir(cwd).args(args).output().unwrap();
+        (code(&o), stdout(&o), stderr(&o))
+    };
+    let concise = ["check", "--format", "concise"];
+    let l = "legacy/l.asl.json:1:59: ASL201 [error] Next names \"b\", which is not a state of the top level\n";
+    let config = std::fs::canonicalize(dir.path())
+        .unwrap()
+        .join("asl-lint.toml");
+    for pattern in ["legacy/**", "legacy", "./legacy/"] {
+        dir.write(
+            "asl-lint.toml",
+            format!("exclude = [\"{pattern}\", \"legacy/old/**\"]\n"),
+        );
+        assert_eq!(
+            in_dir(dir.path(), &[&concise[..], &["legacy"]].concat()),
+            (1, format!("{l}Found 1 error in 1 file.\n"), String::new()),
+            "{pattern}"
+        );
+        // Named as `.` from inside it, the same.
+        let (exit, out, _) = in_dir(&dir.path().join("legacy"), &[&concise[..], &["."]].concat());
+        assert_eq!((exit, out.lines().count()), (1, 2), "{pattern}: {out}");
+        assert_eq!(
+            in_dir(dir.path(), &["check", "--force-exclude", "legacy"]),
+            (0, String::new(), String::new()),
+            "{pattern}"
+        );
+        assert_eq!(
+            in_dir(dir.path(), &["check", "."]),
+            (
+                2,
+                String::new(),
+                format!(
+                    "error: no state machine definitions found outside what `exclude` in {} leaves out (name a path to lint it)\n",
+                    config.display()
+                )
+            ),
+            "{pattern}"
+        );
+    }
+    // Named without the flag, a folder inside is linted too.
+    assert_eq!(
+        in_dir(dir.path(), &[&concise[..], &["legacy/old"]].concat()).0,
+        1
+    );
 }
 
 /// `--stdin-filename` names an unsaved buffer (no file on disk yet): the config's
@@ -463,6 +537,26 @@ fn ruff_spellings_of_format_and_exit_zero() {
         stderr(&o),
         "error: --statistics prints a table (or JSON with --format json), not sarif output\n"
     );
+    // A diff is a diff: a step that uploads SARIF or reads JSON must not get one.
+    for format in ["sarif", "json", "concise", "github", "gitlab", "junit"] {
+        let o = run_stdin(
+            &["check", "--diff", "--format", format, "-"],
+            BROKEN.as_bytes(),
+        );
+        assert_eq!(
+            (code(&o), stdout(&o), stderr(&o)),
+            (
+                2,
+                String::new(),
+                format!("error: --diff prints a unified diff, not {format} output\n")
+            )
+        );
+    }
+    let o = run_stdin(
+        &["check", "--diff", "--format", "full", "-"],
+        BROKEN.as_bytes(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
 
 #[test]
@@ -1007,6 +1101,27 @@ fn invalid_utf8() {
         messages[0],
         "invalid UTF-8 (byte 0xFF at offset 14); the file must be UTF-8 text"
     );
+}
+
+/// The diagnostics of a file that is not UTF-8 come out by position, as any file's.
+#[test]
+fn invalid_utf8_diagnostics_in_order() {
+    let dir = TempDir::new();
+    let f = dir.write(
+        "l.asl.json",
+        b"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Wait\",\"Seconds\":\"5\",\"Comment\":\"caf\xe9\",\"End\":true}}}",
+    );
+    let o = run(&["check", "--format", "concise", s(&f)]);
+    let shown = f.display();
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{shown}:1:55: ASL113 [error] 'Seconds' must be an integer, not \"5\"\n\
+             {shown}:1:73: ASL004 [error] invalid UTF-8 (byte 0xE9 at offset 72); the file must be UTF-8 text\n\
+             Found 2 errors in 1 file.\n"
+        )
+    );
+    assert_eq!(code(&o), 1);
 }
 
 #[test]

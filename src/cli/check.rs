@@ -121,11 +121,22 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_USAGE);
     }
+    let format_name = || {
+        clap::ValueEnum::to_possible_value(&args.format)
+            .map_or_else(String::new, |v| v.get_name().to_string())
+    };
     if args.statistics && !matches!(args.format, Format::Full | Format::Concise | Format::Json) {
         eprintln!(
             "error: --statistics prints a table (or JSON with --format json), not {} output",
-            clap::ValueEnum::to_possible_value(&args.format)
-                .map_or_else(String::new, |v| v.get_name().to_string())
+            format_name()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    // A step that uploads "SARIF" must not get a diff.
+    if args.diff && args.format != Format::Full {
+        eprintln!(
+            "error: --diff prints a unified diff, not {} output",
+            format_name()
         );
         return ExitCode::from(EXIT_USAGE);
     }
@@ -154,6 +165,11 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             }
         }
     }
+    let walk = Walk {
+        resolver: &resolver,
+        respect_gitignore: !args.no_respect_gitignore,
+        excluded_by: Default::default(),
+    };
     let stdin_path = [PathBuf::from("-")];
     let paths: &[PathBuf] = if stdin_only { &stdin_path } else { &args.paths };
     for path in paths {
@@ -182,13 +198,15 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             } else {
                 Named::Always
             };
-            let walk = Walk {
-                resolver: &resolver,
-                respect_gitignore: !args.no_respect_gitignore,
-            };
             let mut ignores = crate::files::GitIgnores::default();
-            excluded_named +=
-                walk.collect(path, explicit, &mut ignores, &mut inputs, &mut io_errors);
+            excluded_named += walk.collect(
+                path,
+                path,
+                explicit,
+                &mut ignores,
+                &mut inputs,
+                &mut io_errors,
+            );
         }
     }
     // A file named twice (`a.asl.json ./a.asl.json`, or inside a folder also named) is
@@ -316,9 +334,18 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if inputs.is_empty() {
-        eprintln!(
-            "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml, template.yaml, serverless.yml, *.template.json, *.tf)"
-        );
+        let excluded_by = walk.excluded_by.into_inner();
+        if excluded_by.is_empty() {
+            eprintln!(
+                "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml, template.yaml, serverless.yml, *.template.json, *.tf)"
+            );
+        } else {
+            let configs: Vec<&str> = excluded_by.iter().map(String::as_str).collect();
+            eprintln!(
+                "error: no state machine definitions found outside what `exclude` in {} leaves out (name a path to lint it)",
+                configs.join(", ")
+            );
+        }
         return ExitCode::from(EXIT_USAGE);
     }
     let threshold = threshold(if args.exit_zero {
@@ -700,22 +727,32 @@ impl Job<'_> {
     }
 }
 
-/// `--statistics`: how many times each rule was reported, most frequent first.
+/// `--statistics`: how many times each rule was reported, most frequent first, with
+/// the severity it was reported at (after `[severity]`): a rule reported at two
+/// severities (configured apart in two folders) has a row for each, the higher first.
 fn statistics(format: Format, files: &[FileReport]) -> String {
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut counts: std::collections::BTreeMap<(&str, std::cmp::Reverse<Severity>), usize> =
+        std::collections::BTreeMap::new();
     for d in files.iter().flat_map(|f| &f.diagnostics) {
-        *counts.entry(d.code).or_default() += 1;
+        *counts
+            .entry((d.code, std::cmp::Reverse(d.severity)))
+            .or_default() += 1;
     }
-    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let meta = |code: &str| crate::rules::find(code).map(|r| &r.meta);
+    let mut rows: Vec<(&str, Severity, usize)> = counts
+        .into_iter()
+        .map(|((code, sev), n)| (code, sev.0, n))
+        .collect();
+    // (A stable sort: ties stay by code, then by severity, the higher first.)
+    rows.sort_by_key(|row| std::cmp::Reverse(row.2));
+    let name = |code: &str| crate::rules::find(code).map_or("", |r| r.meta.name);
     if format == Format::Json {
         let items: Vec<serde_json::Value> = rows
             .iter()
-            .map(|(code, n)| {
+            .map(|(code, sev, n)| {
                 serde_json::json!({
                     "code": code,
-                    "name": meta(code).map_or("", |m| m.name),
+                    "name": name(code),
+                    "severity": sev.as_str(),
                     "count": n,
                 })
             })
@@ -726,12 +763,12 @@ fn statistics(format: Format, files: &[FileReport]) -> String {
     }
     let width = rows
         .iter()
-        .map(|(_, n)| n.to_string().len())
+        .map(|(_, _, n)| n.to_string().len())
         .max()
         .unwrap_or(1);
     let mut out = String::new();
-    for (code, n) in &rows {
-        let (name, sev) = meta(code).map_or(("", ""), |m| (m.name, m.severity.as_str()));
+    for (code, sev, n) in &rows {
+        let (name, sev) = (name(code), sev.as_str());
         out.push_str(&format!("{n:>width$}  {code}  {sev:<7}  {name}\n"));
     }
     out.push_str(&render::summary(files));
@@ -775,14 +812,20 @@ struct Walk<'r> {
     resolver: &'r Resolver,
     /// False with `--no-respect-gitignore`; else the configuration decides.
     respect_gitignore: bool,
+    /// The configuration files whose `exclude` left out a file or folder the walk met,
+    /// for the message when nothing is left to lint.
+    excluded_by: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl Walk<'_> {
     /// Adds the files to check under `path` to `inputs`; returns how many named paths
-    /// `exclude` left out. `ignores` holds the Git ignore files in force above `path`
-    /// (a named folder reads its own).
+    /// `exclude` left out. `top` is the path named on the command line that the walk
+    /// started from (what `exclude` says of it does not apply under it, see
+    /// [`crate::config::Config::is_excluded_below`]). `ignores` holds the Git ignore
+    /// files in force above `path` (a named folder reads its own).
     fn collect(
         &self,
+        top: &Path,
         path: &Path,
         named: Named,
         ignores: &mut crate::files::GitIgnores,
@@ -799,6 +842,7 @@ impl Walk<'_> {
             }
         };
         let config = if named == Named::Always {
+            // A path named is linted whatever `exclude` says of it.
             None
         } else {
             match resolver.for_path(path) {
@@ -809,8 +853,23 @@ impl Walk<'_> {
                 }
             }
         };
-        if config.as_ref().is_some_and(|c| c.is_excluded(path)) {
-            return usize::from(explicit);
+        if let Some(c) = &config {
+            let excluded = if explicit {
+                c.is_excluded(path)
+            } else {
+                c.is_excluded_below(path, top)
+            };
+            if excluded {
+                // A file the walk would not have linted anyway is not worth a word.
+                let wanted = !meta.is_file() || is_definition_file(path) || c.is_included(path);
+                if !explicit && wanted {
+                    // (`None`: never, as a configuration without a file excludes nothing.)
+                    if let Some(shown) = c.shown_path() {
+                        self.excluded_by.borrow_mut().insert(shown);
+                    }
+                }
+                return usize::from(explicit);
+            }
         }
         if meta.is_file() {
             if explicit
@@ -863,9 +922,10 @@ impl Walk<'_> {
                 if is_link && entry.is_dir() {
                     continue;
                 }
-                // A dangling link is no error of the walk unless it stands for a file the
-                // walk would check (a per-developer `.env` link, a removed build output).
-                if is_link && !entry.exists() && !is_definition_file(&entry) {
+                // A dangling link is no error of the walk, even under a definition's
+                // name (a per-developer link, a removed build output): the walk reads
+                // no file through it. Named on the command line, it is one.
+                if is_link && !entry.exists() {
                     continue;
                 }
                 // (A link here is to a file: a folder's type is known without a
@@ -874,7 +934,7 @@ impl Walk<'_> {
                 if ignores.ignores(&entry, is_dir) {
                     continue;
                 }
-                self.collect(&entry, Named::No, ignores, inputs, errors);
+                self.collect(top, &entry, Named::No, ignores, inputs, errors);
             }
             ignores.leave(entered);
         } else if explicit {

@@ -99,6 +99,8 @@ pub struct Config {
     pub ignore: Vec<String>,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
+    /// For each glob of `exclude`, the pattern it came from (see [`folder_of`]).
+    exclude_patterns: Vec<usize>,
     per_file_ignores: Vec<(GlobSet, Vec<String>)>,
     /// Code, prefix or name → severity; later entries are more specific (longer).
     severity: Vec<(String, Severity)>,
@@ -209,13 +211,19 @@ impl Config {
                 }
                 let mut b = GlobSetBuilder::new();
                 for g in list {
-                    let glob = Glob::new(&normal_glob(g.get_ref())).map_err(|e| {
+                    let pattern = normal_glob(g.get_ref());
+                    let glob = Glob::new(&pattern).map_err(|e| {
                         error_at(
                             Some(g.span()),
                             format!("invalid glob in {what}: {}", e.kind()),
                         )
                     })?;
                     b.add(glob);
+                    if what == "exclude"
+                        && let Some(folder) = folder_of(&pattern)
+                    {
+                        b.add(folder);
+                    }
                 }
                 b.build()
                     .map(Some)
@@ -228,6 +236,16 @@ impl Config {
         let mut ignore = check_codes(&raw.ignore, "ignore")?;
         let include = globs(&raw.include, "include")?;
         let exclude = globs(&raw.exclude, "exclude")?;
+        // Which pattern each glob of `exclude` came from.
+        let exclude_patterns = raw
+            .exclude
+            .iter()
+            .enumerate()
+            .flat_map(|(i, g)| {
+                let folder = folder_of(&normal_glob(g.get_ref())).is_some();
+                std::iter::repeat_n(i, 1 + usize::from(folder))
+            })
+            .collect();
         let mut per_file_ignores = Vec::new();
         for (glob, codes) in &raw.per_file_ignores {
             let set = GlobSetBuilder::new()
@@ -290,6 +308,7 @@ impl Config {
             ignore,
             include,
             exclude,
+            exclude_patterns,
             per_file_ignores,
             severity,
             placeholders: raw.placeholders.mode,
@@ -354,6 +373,50 @@ impl Config {
             .is_some_and(|s| self.matches_within(s, file))
     }
 
+    /// Whether `file`, met by a walk of the folder `top` that was named on the command
+    /// line, is excluded. The patterns that exclude `top` itself (or a folder it is in)
+    /// do not count: a folder named is linted, whatever `exclude` says of it (`check
+    /// legacy` with `exclude = ["legacy/**"]`), but the other patterns still leave
+    /// out what they match under it.
+    pub fn is_excluded_below(&self, file: &Path, top: &Path) -> bool {
+        let Some(set) = self.exclude.as_ref() else {
+            return false;
+        };
+        let rel_top = self.relative(top);
+        // (A folder outside this configuration's folder is no path of its patterns.)
+        let inside = match (
+            crate::files::resolved(top),
+            std::fs::canonicalize(&self.root),
+        ) {
+            (Some(t), Ok(r)) => t.starts_with(r),
+            _ => rel_top.is_relative(),
+        };
+        let naming_top: Vec<usize> = rel_top
+            .ancestors()
+            .filter(|_| inside)
+            .filter(|a| !a.as_os_str().is_empty())
+            .chain(top.file_name().map(Path::new))
+            .flat_map(|p| set.matches(p))
+            .map(|g| self.exclude_patterns[g])
+            .collect();
+        let rel = self.relative(file);
+        // The folders between `top` and `file`, and `file` itself.
+        let below: Vec<&Path> = rel
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty() && !rel_top.starts_with(a))
+            .collect();
+        below
+            .into_iter()
+            .chain(file.file_name().map(Path::new))
+            .flat_map(|p| set.matches(p))
+            .any(|g| !naming_top.contains(&self.exclude_patterns[g]))
+    }
+
+    /// The configuration file, as shown in messages (`None`: defaults).
+    pub fn shown_path(&self) -> Option<String> {
+        self.path.as_ref().map(|p| p.display().to_string())
+    }
+
     /// The rule selection and environment for `file`.
     pub fn options_for(&self, file: &Path, overrides: &Overrides) -> (LintOptions, Environment) {
         let select = if overrides.select.is_empty() {
@@ -416,6 +479,13 @@ pub fn apply_severity_overrides(overrides: &[(String, Severity)], diagnostics: &
             }
         }
     }
+}
+
+/// The folder that an `exclude` pattern `folder/**` covers besides what is under it
+/// (`legacy/**` covers `legacy`, as the pattern `legacy` does).
+fn folder_of(pattern: &str) -> Option<Glob> {
+    let folder = pattern.strip_suffix("/**").filter(|f| !f.is_empty())?;
+    Glob::new(folder).ok()
 }
 
 /// A pattern as written, without what paths never have: a leading `./` and a trailing

@@ -159,6 +159,9 @@ fn a_folder_pattern_covers_the_files_under_it() {
         .unwrap();
         let file = Path::new("proj/sub/deep/a.asl.json");
         assert!(c.is_excluded(file), "{pattern}");
+        // The folder itself too: a walk passes over it, `--force-exclude` leaves it out.
+        assert!(c.is_excluded(Path::new("proj/sub")), "{pattern}");
+        assert!(!c.is_excluded(Path::new("proj/subway")), "{pattern}");
         let (opts, _) = c.options_for(file, &Overrides::default());
         assert_eq!(opts.ignore, vec!["ASL201"], "{pattern}");
         let (opts, _) = c.options_for(Path::new("proj/other/a.asl.json"), &Overrides::default());

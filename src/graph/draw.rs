@@ -404,12 +404,16 @@ fn transitions(machine: &StateMachine<'_, '_>) -> (Vec<Edge>, Vec<Dangling>) {
     (out, dangling)
 }
 
+/// Text inside a DOT label's quotes. Graphviz decodes HTML entities in labels
+/// (`&amp;`, `&lt;`, `&#38;`, `&copy;`): every `&` is written `&amp;` so that a name
+/// holding `&amp;` shows as written. A backslash starts an escape (`\n`, `\N`).
 fn dot_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            '&' => out.push_str("&amp;"),
             // Graphviz takes no control character (a NUL ends the file for it).
             c if c.is_control() => out.push(' '),
             c => out.push(c),
@@ -757,6 +761,20 @@ mod tests {
         );
         let d = drawn(text, dot);
         assert!(!d.contains('\0'), "{d}");
+    }
+
+    /// Graphviz decodes HTML entities in labels: a `&` is written `&amp;`, so that
+    /// `&amp;` and `&#38;` in a name or a Choice value show as written.
+    #[test]
+    fn ampersands_are_text_in_dot() {
+        let text = r#"{"StartAt": "R&D", "States": {"R&D": {"Type": "Choice", "Choices": [{"Variable": "$.s", "StringEquals": "<b>&amp;&#38;", "Next": "E"}], "Default": "E"}, "E": {"Type": "Succeed"}}}"#;
+        let d = drawn(text, dot);
+        assert!(d.contains("label=\"R&amp;D\\nChoice\""), "{d}");
+        assert!(
+            d.contains("label=\"$.s == \\\"<b>&amp;amp;&amp;#38;\\\"\""),
+            "{d}"
+        );
+        assert_eq!(d.matches('&').count(), d.matches("&amp;").count(), "{d}");
     }
 
     /// DOT and Mermaid show whole labels (an `And` as its conditions); only the SVG

@@ -30,7 +30,7 @@ pub fn rule_docs_uri(code: &str) -> Option<Uri> {
         .get_or_init(|| {
             rules::RULES
                 .iter()
-                .filter_map(|r| Some((r.meta.code, Uri::from_str(&r.meta.docs_url()).ok()?)))
+                .filter_map(|r| Some((r.meta.code, Uri::from_str(&r.meta.docs_url()?).ok()?)))
                 .collect()
         })
         .get(code)

@@ -460,7 +460,7 @@ pub struct Setup {
     /// The references of the templates that name this file: linted with theirs.
     referenced_by: Vec<Reference>,
     /// Named as a template (`template.yaml`, `serverless.yml`, ...): linted only when
-    /// it may hold a state machine ([`crate::lint::may_hold_state_machine`]).
+    /// it may hold a state machine ([`crate::lint::lint_template_named_then`]).
     template_name: bool,
 }
 
@@ -488,8 +488,14 @@ impl Setup {
             let (found, references) = lint_terraform_text(&doc.text, &self.options, &self.env);
             return finish(found, references);
         }
-        if self.template_name && !crate::lint::may_hold_state_machine(&doc.text) {
-            return finish(Vec::new(), Vec::new());
+        if self.template_name {
+            return crate::lint::lint_template_named_then(
+                &doc.text,
+                doc.kind,
+                &self.options,
+                &self.env,
+                finish,
+            );
         }
         if !self.referenced_by.is_empty() {
             let found = lint_referenced_text(

@@ -90,13 +90,14 @@ impl RuleMeta {
 
     /// The web page of the rule's documentation: its source file in the repository that
     /// Cargo.toml's `repository` names (the doc comment there is what `asl-lint rule`
-    /// prints). Used by SARIF `helpUri` and the editor's code links.
-    pub fn docs_url(&self) -> String {
+    /// prints). Used by SARIF `helpUri` and the editor's code links; `None` while the
+    /// package names no repository (a link to a page that does not exist helps nobody).
+    pub fn docs_url(&self) -> Option<String> {
         let file = self.file.replace('\\', "/");
-        format!(
+        Some(format!(
             "{}/blob/main/{file}",
-            repository_url().trim_end_matches('/')
-        )
+            repository_url()?.trim_end_matches('/')
+        ))
     }
 
     /// The ```json blocks of the docs: (under "Example", under "Use instead").
@@ -138,13 +139,10 @@ impl RuleMeta {
     }
 }
 
-/// The project's repository: Cargo.toml's `repository`, or a placeholder address until
-/// the package names one.
-pub fn repository_url() -> &'static str {
-    match env!("CARGO_PKG_REPOSITORY") {
-        "" => "https://github.com/asl-lint/asl-lint",
-        repo => repo,
-    }
+/// The project's repository: Cargo.toml's `repository`, `None` until the package
+/// names one (asl-lint has no public repository yet).
+pub fn repository_url() -> Option<&'static str> {
+    Some(env!("CARGO_PKG_REPOSITORY")).filter(|r| !r.is_empty())
 }
 
 /// A rule: its metadata and its check.

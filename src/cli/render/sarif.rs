@@ -1,5 +1,6 @@
 //! SARIF 2.1.0, for GitHub code scanning and other viewers: one run, the tool's rules
-//! with their documentation and help URIs, one result per diagnostic.
+//! with their documentation (and help URIs once the package names its repository),
+//! one result per diagnostic.
 
 use serde::Serialize;
 use serde::ser::SerializeSeq;
@@ -11,7 +12,7 @@ use crate::rules::{RULES, RuleMeta};
 use crate::syntax::{LineIndex, TextRange};
 
 /// The documentation page of a rule (see [`RuleMeta::docs_url`]).
-pub fn help_uri(meta: &RuleMeta) -> String {
+pub fn help_uri(meta: &RuleMeta) -> Option<String> {
     meta.docs_url()
 }
 
@@ -71,7 +72,7 @@ fn rule_descriptor(meta: &RuleMeta) -> Value {
     if let Some(aws) = meta.aws_code {
         properties["awsCode"] = Value::String(aws.to_string());
     }
-    json!({
+    let mut descriptor = json!({
         "id": meta.code,
         "name": meta.name,
         "shortDescription": { "text": short_description(meta) },
@@ -80,10 +81,14 @@ fn rule_descriptor(meta: &RuleMeta) -> Value {
             "text": format!("{} See `asl-lint rule {}`.", short_description(meta), meta.code),
             "markdown": docs_text(meta),
         },
-        "helpUri": help_uri(meta),
         "defaultConfiguration": { "level": level(meta.severity) },
         "properties": properties,
-    })
+    });
+    // Optional in SARIF: left out while there is no published page to link to.
+    if let Some(uri) = help_uri(meta) {
+        descriptor["helpUri"] = Value::String(uri);
+    }
+    descriptor
 }
 
 fn group(code: &str) -> &'static str {
@@ -297,15 +302,20 @@ pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Res
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
         runs: [Run {
-            tool: json!({
-                "driver": {
-                    "name": "asl-lint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": crate::rules::repository_url(),
-                    "rules": rules,
+            tool: {
+                let mut tool = json!({
+                    "driver": {
+                        "name": "asl-lint",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "semanticVersion": env!("CARGO_PKG_VERSION"),
+                        "rules": rules,
+                    }
+                });
+                if let Some(uri) = crate::rules::repository_url() {
+                    tool["driver"]["informationUri"] = Value::String(uri.to_string());
                 }
-            }),
+                tool
+            },
             column_kind: "unicodeCodePoints",
             results: Results { files },
         }],
