@@ -828,6 +828,15 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     continue;
                 }
                 let s = match e.kind() {
+                    // The string of a JSONata expression: no other string fits, so the
+                    // value is not offered as a string either.
+                    ValidationErrorKind::Type { .. }
+                        if e.schema_path()
+                            .as_str()
+                            .starts_with("/$defs/JSONataExpression/") =>
+                    {
+                        "a JSONata expression ({% ... %})".to_string()
+                    }
                     ValidationErrorKind::Type { kind } => {
                         types.extend(types_of(kind));
                         type_names(kind)
@@ -1310,6 +1319,14 @@ mod tests {
             r#"{"QueryLanguage": "JSONata", "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": -1, "End": true}}}"#,
         );
         assert_eq!(f[0].2, "'Seconds' is -1; the minimum value is 0");
+        // Where a JSONata expression is the only string a field takes, the message says
+        // so and the value is not offered as a string (`"5"` is refused as well).
+        let task = r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": 5, "End": true}}}"#;
+        assert_eq!(
+            findings(task)[0].2,
+            "'Arguments' must be an object or a JSONata expression ({% ... %}), not the number 5"
+        );
+        assert_eq!(suggestions(task), vec![]);
     }
 
     #[test]
