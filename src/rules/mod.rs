@@ -752,7 +752,12 @@ pub(crate) fn closest_preferring<'n>(
         let d = crate::expr::char_distance(&target, &buf, &mut rows);
         let rank = (d, !preferred, c.len());
         let tier = |r: &(usize, bool, usize)| (r.0, r.1);
-        if d > max || best.first().is_some_and(|(b, _)| tier(&rank) > tier(b)) {
+        // A name with nothing in common (`m` for `x`: every character changed) is
+        // another name, not a typo of it.
+        if d > max
+            || d >= len.max(target.len())
+            || best.first().is_some_and(|(b, _)| tier(&rank) > tier(b))
+        {
             continue;
         }
         if best.first().is_some_and(|(b, _)| tier(&rank) < tier(b)) {
@@ -970,6 +975,9 @@ mod tests {
         // Two letters swapped are one edit away.
         assert_eq!(did_you_mean("Fial", names.iter().copied()), Some("Fail"));
         assert_eq!(did_you_mean("Flia", names.iter().copied()), None);
+        // One-letter names share nothing when they differ: no suggestion.
+        assert_eq!(did_you_mean("m", ["x", "y"].into_iter()), None);
+        assert_eq!(did_you_mean("x", ["x1", "y"].into_iter()), Some("x1"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("日本", "日本語"), 1);
