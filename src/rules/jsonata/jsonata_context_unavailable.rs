@@ -53,6 +53,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let error_ok = matches!(e.field.as_str(), "Catch.Output" | "Catch.Assign");
             for r in states_refs(tree) {
                 let problem = match &r.field {
+                    // A catcher sees the error, not a result.
+                    StatesField::Result if error_ok => Some(format!(
+                        "$states.result is not available in '{}' of \"{}\": a catcher has no result, it reads the error as $states.errorOutput",
+                        e.field, state.name
+                    )),
                     StatesField::Result if !result_ok => Some(format!(
                         "$states.result is not available in '{}' of \"{}\": only in the Output and Assign of a Task, Parallel or Map state",
                         e.field, state.name
@@ -122,6 +127,27 @@ fn report_bare_field(
                 "$",
             ));
         }
+        return;
+    }
+    // `States.Format(...)`: an intrinsic function of JSONPath states.
+    let after = source.get(range.end as usize..).unwrap_or("");
+    if name == "States"
+        && let Some(call) = after.strip_prefix('.')
+        && let Some(open) = call.find('(')
+        && call[..open].bytes().all(|b| b.is_ascii_alphanumeric())
+        && open > 0
+    {
+        let function = &call[..open];
+        let d = sink.report(
+            range,
+            format!(
+                "`States.{function}` in a JSONata expression in \"{state}\": intrinsic functions belong to JSONPath states, JSONata has its own functions"
+            ),
+        );
+        d.help = Some(
+            "use JSONata: `&` or $string() to build text, $join(), $split(), $count(), $uuid(), $hash(), $parse(), ..."
+                .to_string(),
+        );
         return;
     }
     let d = sink.report(
@@ -210,6 +236,30 @@ mod tests {
         assert!(
             fixed.contains(r#""Output": "{% $states.input.order %}""#),
             "{fixed}"
+        );
+    }
+
+    #[test]
+    fn a_catcher_reads_the_error_not_a_result() {
+        let state = r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f"}, "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.result %}", "Next": "F"}], "End": true}"#;
+        assert_eq!(
+            run(state),
+            vec![(
+                "$states.result".to_string(),
+                "$states.result is not available in 'Catch.Output' of \"A\": a catcher has no result, it reads the error as $states.errorOutput".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn an_intrinsic_function_is_named_as_one() {
+        let state = r#"{"Type": "Pass", "Output": "{% States.Format('a{}', 1) %}", "End": true}"#;
+        assert_eq!(
+            run(state),
+            vec![(
+                "States".to_string(),
+                "`States.Format` in a JSONata expression in \"A\": intrinsic functions belong to JSONPath states, JSONata has its own functions".to_string()
+            )]
         );
     }
 
