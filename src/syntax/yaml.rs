@@ -135,6 +135,10 @@ fn parse_with(text: &str, merge: bool) -> Document<'_> {
         );
         let new_lenient = plan.lenient;
         let mask = if let Some(l) = &new_lenient {
+            // Read by us, and a mistake all the same (an unquoted JSONata expression).
+            if !plan.error.message.is_empty() {
+                scan_errors.push(plan.error);
+            }
             if attempt >= max_attempts {
                 scan_errors.push(SyntaxError {
                     range: TextRange::from_usize(l.start, l.start + 1),
@@ -395,6 +399,30 @@ fn plan_recovery(
         };
     }
     let (line_start, line_end) = line_bounds(text, pos);
+    // `Output: {% $states.input %}`: a JSONata expression left unquoted, read by YAML as
+    // a flow mapping. Read it as the string it was meant to be, and say to quote it.
+    if let Some(open) = flow_start
+        && let Some(o) = text
+            .get(open.max(line_start)..(pos + 1).min(line_end))
+            .and_then(|before| before.rfind("{%"))
+            .map(|o| open.max(line_start) + o)
+        && let Some(close) = text[o + 2..line_end].find("%}").map(|c| o + 2 + c + 2)
+    {
+        return Recovery {
+            error: error(
+                TextRange::from_usize(o, close),
+                SyntaxErrorKind::Invalid,
+                "a JSONata expression must be quoted in YAML: `{` starts a mapping here; write \"{% ... %}\"".to_string(),
+            ),
+            mask: Some(o..close),
+            too_deep: false,
+            lenient: Some(Lenient {
+                start: o,
+                end: close,
+                value: text[o..close].to_string(),
+            }),
+        };
+    }
     if let Some(open) = flow_start {
         // A line indented no deeper than the line of an open flow collection's bracket
         // means the collection was left unclosed: blank it out so the rest can be read.
@@ -1539,6 +1567,29 @@ mod tests {
             .iter()
             .map(|e| (at(text, e.range).to_string(), e.message.clone()))
             .collect()
+    }
+
+    #[test]
+    fn an_unquoted_jsonata_expression_is_read_as_its_string() {
+        let text = "A:\n  Output: {% $states.input %}\n  Assign: {x: {% $a %}, y: 2}\n  Next: B\n";
+        let message = "a JSONata expression must be quoted in YAML: `{` starts a mapping here; write \"{% ... %}\"";
+        assert_eq!(
+            errors(text),
+            vec![
+                ("{% $states.input %}".to_string(), message.to_string()),
+                ("{% $a %}".to_string(), message.to_string()),
+            ]
+        );
+        let root = parse(text).root.unwrap();
+        let a = root.get("A").unwrap();
+        assert_eq!(
+            a.get("Output").unwrap().as_str(),
+            Some("{% $states.input %}")
+        );
+        let assign = a.get("Assign").unwrap();
+        assert_eq!(assign.get("x").unwrap().as_str(), Some("{% $a %}"));
+        assert!(assign.get("y").is_some());
+        assert_eq!(a.get("Next").unwrap().as_str(), Some("B"));
     }
 
     #[test]

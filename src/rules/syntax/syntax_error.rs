@@ -25,8 +25,9 @@ declare_rule! {
     /// ## Fix
     /// Two members with nothing between them get the missing `,`, and an object or
     /// array left open before the closer of the one around it (`[{"A": 1]`) gets its
-    /// `}` or `]` (safe: no other insertion there makes the text valid JSON). Other
-    /// syntax errors have no fix.
+    /// `}` or `]` (safe: no other insertion there makes the text valid JSON), and a
+    /// JSONata expression left unquoted in YAML (`Output: {% $x %}`) gets its quotes.
+    /// Other syntax errors have no fix.
     pub static RULE = {
         code: "ASL001",
         name: "syntax-error",
@@ -44,6 +45,8 @@ const MISSING_COMMA: &str = "expected `,` between object members";
 /// around it closes, at the end of its last member.
 const MISSING_BRACE: &str = "expected `}` before `]`";
 const MISSING_BRACKET: &str = "expected `]` before `}`";
+/// The YAML reader's message for `Output: {% ... %}`, read as the string meant.
+const UNQUOTED_JSONATA: &str = "a JSONata expression must be quoted in YAML";
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     for e in &ctx.document.errors {
@@ -56,6 +59,18 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let after_error = ctx.document.errors.iter().any(|o| {
             !std::ptr::eq(o, e) && o.range.start < e.range.start && o.range.end >= e.range.start
         });
+        if e.message.starts_with(UNQUOTED_JSONATA)
+            && let Some(written) = ctx.source.get(e.range.as_usize())
+        {
+            let quoted = format!("\"{}\"", written.replace('\\', "\\\\").replace('"', "\\\""));
+            d.fixes.push(Fix::replace(
+                "Quote the expression",
+                Applicability::Safe,
+                e.range,
+                quoted,
+            ));
+            continue;
+        }
         if !e.range.is_empty() || after_error {
             continue;
         }
@@ -74,5 +89,30 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             e.range,
             insert,
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Applicability;
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn an_unquoted_jsonata_expression_in_yaml_is_quoted() {
+        let text = "QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Pass\n    Output: {% $join([\"a\", $states.input.b]) %}\n    End: true\n";
+        let fixes = crate::rules::each_fix(text, SourceKind::Yaml, "ASL001");
+        assert_eq!(fixes.len(), 1);
+        let (applicability, title, fixed) = &fixes[0][0];
+        assert_eq!(
+            (*applicability, title.as_str()),
+            (Applicability::Safe, "Quote the expression")
+        );
+        assert!(
+            fixed.contains("    Output: \"{% $join([\\\"a\\\", $states.input.b]) %}\"\n"),
+            "{fixed}"
+        );
+        // The fixed text reads, with the expression as written.
+        let doc = crate::syntax::parse(fixed, SourceKind::Yaml);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
     }
 }
