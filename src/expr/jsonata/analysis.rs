@@ -28,6 +28,14 @@ pub struct VarRef {
     pub guarded: bool,
 }
 
+/// The variables a condition shows to be set when it holds (`$exists($v)`, `$exists($v)
+/// and $v > 1`): what a Choice rule's `Condition` tells the state it leads to.
+pub fn exists_when_true(cond: &Node) -> Vec<&str> {
+    let mut out = Vec::new();
+    asserted_exists(cond, &mut out);
+    out
+}
+
 /// The names whose `$exists($name)` must be true for `cond` to be true: a call of the
 /// built-in, or either side of an `and` (through parentheses).
 fn asserted_exists<'a>(cond: &'a Node, out: &mut Vec<&'a str>) {

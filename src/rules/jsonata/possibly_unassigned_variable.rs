@@ -6,7 +6,8 @@ declare_rule! {
     /// before the reading state and others do not: for example a variable assigned in
     /// one branch of a Choice and read after the branches join, or assigned by a
     /// catcher's `Assign` only. Like ASL605, it reports a name once per expression or
-    /// path string, and not a JSONata read guarded by an `$exists($name)` test.
+    /// path string, and not a JSONata read guarded by an `$exists($name)` test, in the
+    /// same expression or in a Choice rule's `Condition` on every way to the state.
     ///
     /// ## Why is this bad?
     /// On the paths that do not assign it, the read fails at run time (`States.Runtime`
@@ -64,5 +65,44 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    fn run(text: &str) -> Vec<(String, String)> {
+        let opts = LintOptions {
+            select: vec!["ASL606".into()],
+            ..Default::default()
+        };
+        lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect()
+    }
+
+    /// A Choice rule that goes on only when `$exists($v)` holds shows `$v` set to the
+    /// state it leads to; the Default, which does not test it, does not.
+    #[test]
+    fn an_exists_test_in_a_choice_rule_guards_the_state_it_leads_to() {
+        let machine = |default: &str| {
+            format!(
+                r#"{{"QueryLanguage": "JSONata", "StartAt": "C", "States": {{
+  "C": {{"Type": "Choice", "Choices": [{{"Condition": "{{% $states.input.a %}}", "Assign": {{"v": 1}}, "Next": "G"}}], "Default": "G"}},
+  "G": {{"Type": "Choice", "Choices": [{{"Condition": "{{% $exists($v) and $v > 0 %}}", "Next": "Use"}}], "Default": "{default}"}},
+  "Use": {{"Type": "Pass", "Output": "{{% $v %}}", "End": true}}, "Skip": {{"Type": "Succeed"}}}}}}"#
+            )
+        };
+        assert_eq!(run(&machine("Skip")), vec![]);
+        assert_eq!(
+            run(&machine("Use")),
+            vec![(
+                "$v".to_string(),
+                "`$v` is assigned on some paths to \"Use\" but not on all of them".to_string()
+            )]
+        );
     }
 }

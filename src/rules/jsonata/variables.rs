@@ -14,7 +14,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::expr::jsonata::{builtin, variable_refs};
+use crate::expr::jsonata::{builtin, exists_when_true, variable_refs};
 use crate::expr::jsonpath::Root;
 use crate::graph::Graphs;
 use crate::model::{QueryLanguage, ScopeId, ScopeKind, State, StateMachine, TransitionKind};
@@ -309,6 +309,36 @@ impl<'a, 's> Analysis<'a, 's> {
                     set.union_with(&gen_state[*i]);
                 }
             }
+            // A JSONata rule whose Condition holds only when `$exists($v)` does shows
+            // `$v` set on its way (not assigned there: only `must` takes it).
+            let mut tested: HashMap<(usize, usize), VarSet> = HashMap::default();
+            for (i, state) in scope.states.iter().enumerate() {
+                if state.query_language != QueryLanguage::JsonAta {
+                    continue;
+                }
+                for (r, rule) in state.choices.iter().enumerate() {
+                    let Some(expr) = rule
+                        .node
+                        .get("Condition")
+                        .and_then(Node::as_str)
+                        .and_then(|c| c.trim().strip_prefix("{%"))
+                        .and_then(|c| c.strip_suffix("%}"))
+                    else {
+                        continue;
+                    };
+                    let Ok(tree) = crate::expr::jsonata::parse(expr) else {
+                        continue;
+                    };
+                    for name in exists_when_true(&tree) {
+                        if let Some(&v) = index.get(name) {
+                            tested
+                                .entry((i, r))
+                                .or_insert_with(|| VarSet::empty(n))
+                                .insert(v);
+                        }
+                    }
+                }
+            }
             let empty = VarSet::empty(n);
             let gen_of = |i: usize, kind: TransitionKind| -> &VarSet {
                 match kind {
@@ -354,6 +384,11 @@ impl<'a, 's> Analysis<'a, 's> {
                         let g = gen_of(p, *e.weight());
                         let mut m = must[p].clone();
                         m.union_with(g);
+                        if let TransitionKind::Choice(r) = *e.weight()
+                            && let Some(t) = tested.get(&(p, r))
+                        {
+                            m.union_with(t);
+                        }
                         new_must.intersect_with(&m);
                         let mut y = may[p].clone();
                         y.union_with(g);
