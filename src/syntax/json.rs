@@ -823,6 +823,13 @@ impl<'s> Parser<'s> {
                 // The member before was an object closed here for its missing `}`: its
                 // comma is missing too, and that is one slip, reported once.
                 Some(b'"') if self.closed_before == Some(self.pos) => {}
+                // `"{% $f("a") %}"`: a JSONata expression cut short by a `"` of its own.
+                Some(_) if self.reread_jsonata(&mut members) => {
+                    self.skip_trivia();
+                    if self.peek() == Some(b',') {
+                        self.pos += 1;
+                    }
+                }
                 Some(b'"') => {
                     let at = members
                         .last()
@@ -866,6 +873,45 @@ impl<'s> Parser<'s> {
         exact.append(&mut members);
         self.member_bufs.push(members);
         Node::new(TextRange::from_usize(start, end), Value::Object(exact))
+    }
+
+    /// When the last member's value is a string that opens a JSONata expression
+    /// (`{%`) and a `"` of the expression ended it, and its `%}"` comes later on the
+    /// line: the value becomes the whole text to there (its quotes unescaped, reported
+    /// once at the value), and reading goes on after it.
+    fn reread_jsonata(&mut self, members: &mut [Member<'s>]) -> bool {
+        let Some(last) = members.last_mut() else {
+            return false;
+        };
+        let start = last.value.range.start as usize;
+        let Value::String(s) = &last.value.value else {
+            return false;
+        };
+        if !s.trim_start().starts_with("{%") || s.trim_end().ends_with("%}") {
+            return false;
+        }
+        if self.bytes.get(start) != Some(&b'"') {
+            return false;
+        }
+        let line_end = memchr::memchr(b'\n', &self.bytes[self.pos..])
+            .map_or(self.bytes.len(), |i| self.pos + i);
+        let Some(close) = memchr::memmem::find(&self.bytes[self.pos..line_end], b"%}\"")
+            .map(|i| self.pos + i + 2)
+        else {
+            return false;
+        };
+        let range = TextRange::from_usize(start, close + 1);
+        last.value = Node::new(
+            range,
+            Value::String(Cow::Borrowed(&self.text[start + 1..close])),
+        );
+        self.error(
+            range,
+            SyntaxErrorKind::Invalid,
+            "this JSONata expression holds a `\"` that ends the string: write `\\\"`, or quote JSONata strings with `'`".to_string(),
+        );
+        self.pos = close + 1;
+        true
     }
 
     fn push_member(
@@ -1408,6 +1454,30 @@ mod tests {
             )]
         );
         assert!(parse(text).root.unwrap().get("b").is_some());
+    }
+
+    #[test]
+    fn a_jsonata_expression_cut_short_by_its_own_quote_is_read_whole() {
+        let text = r#"{"Output": "{% $f("a") %}", "Next": "B"}"#;
+        assert_eq!(
+            errors(text),
+            vec![(
+                "11..26".to_string(),
+                "this JSONata expression holds a `\"` that ends the string: write `\\\"`, or quote JSONata strings with `'`".to_string()
+            )]
+        );
+        let root = parse(text).root.unwrap();
+        assert_eq!(
+            root.get("Output").unwrap().as_str(),
+            Some(r#"{% $f("a") %}"#)
+        );
+        assert_eq!(root.get("Next").unwrap().as_str(), Some("B"));
+        // Other strings are not guessed at.
+        let other = errors(r#"{"C": "say "hi"", "N": 1}"#);
+        assert!(
+            other.iter().all(|(_, m)| !m.contains("JSONata")),
+            "{other:?}"
+        );
     }
 
     #[test]

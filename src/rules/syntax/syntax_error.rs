@@ -26,7 +26,8 @@ declare_rule! {
     /// Two members with nothing between them get the missing `,`, and an object or
     /// array left open before the closer of the one around it (`[{"A": 1]`) gets its
     /// `}` or `]` (safe: no other insertion there makes the text valid JSON), and a
-    /// JSONata expression left unquoted in YAML (`Output: {% $x %}`) gets its quotes.
+    /// JSONata expression left unquoted in YAML (`Output: {% $x %}`) gets its quotes, and
+    /// one whose own `"` ends its JSON string gets them escaped.
     /// Other syntax errors have no fix.
     pub static RULE = {
         code: "ASL001",
@@ -45,6 +46,8 @@ const MISSING_COMMA: &str = "expected `,` between object members";
 /// around it closes, at the end of its last member.
 const MISSING_BRACE: &str = "expected `}` before `]`";
 const MISSING_BRACKET: &str = "expected `]` before `}`";
+/// The JSON reader's message for `"{% $f("a") %}"`, read as the string meant.
+const QUOTES_IN_JSONATA: &str = "this JSONata expression holds a `\"`";
 /// The YAML reader's message for `Output: {% ... %}`, read as the string meant.
 const UNQUOTED_JSONATA: &str = "a JSONata expression must be quoted in YAML";
 
@@ -68,6 +71,28 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 Applicability::Safe,
                 e.range,
                 quoted,
+            ));
+            continue;
+        }
+        if e.message.starts_with(QUOTES_IN_JSONATA)
+            && let Some(written) = ctx.source.get(e.range.as_usize())
+            && written.len() >= 2
+        {
+            let inner = &written[1..written.len() - 1];
+            let mut escaped = String::with_capacity(written.len() + 8);
+            let mut backslashes = 0usize;
+            for c in inner.chars() {
+                if c == '"' && backslashes.is_multiple_of(2) {
+                    escaped.push('\\');
+                }
+                backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+                escaped.push(c);
+            }
+            d.fixes.push(Fix::replace(
+                "Escape the quotes",
+                Applicability::Safe,
+                e.range,
+                format!("\"{escaped}\""),
             ));
             continue;
         }
@@ -113,6 +138,24 @@ mod tests {
         );
         // The fixed text reads, with the expression as written.
         let doc = crate::syntax::parse(fixed, SourceKind::Yaml);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    }
+
+    #[test]
+    fn quotes_inside_a_jsonata_expression_are_escaped() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $join(["a", "b"], "-") %}", "End": true}}}"#;
+        let fixes = crate::rules::each_fix(text, SourceKind::Json, "ASL001");
+        assert_eq!(fixes.len(), 1);
+        let (applicability, title, fixed) = &fixes[0][0];
+        assert_eq!(
+            (*applicability, title.as_str()),
+            (Applicability::Safe, "Escape the quotes")
+        );
+        assert!(
+            fixed.contains(r#""Output": "{% $join([\"a\", \"b\"], \"-\") %}", "End""#),
+            "{fixed}"
+        );
+        let doc = crate::syntax::parse(fixed, SourceKind::Json);
         assert!(doc.errors.is_empty(), "{:?}", doc.errors);
     }
 }
