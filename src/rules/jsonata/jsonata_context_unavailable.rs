@@ -129,6 +129,22 @@ fn report_bare_field(
         }
         return;
     }
+    // `$states.input.a..c`: JSONPath's descent, which is JSONata's range operator.
+    if source
+        .get(..range.start as usize)
+        .is_some_and(|before| before.ends_with(".."))
+    {
+        let d = sink.report(
+            range,
+            format!(
+                "`..{name}` in a JSONata expression in \"{state}\" is not a descent: `..` is JSONata's range operator (`[1..5]`), and `{name}` after it reads a field of nothing"
+            ),
+        );
+        d.help = Some(format!(
+            "write `.**.{name}` to look for `{name}` at any depth, or `.{name}` for one level"
+        ));
+        return;
+    }
     // `States.Format(...)`: an intrinsic function of JSONPath states.
     let after = source.get(range.end as usize..).unwrap_or("");
     if name == "States"
@@ -247,6 +263,18 @@ mod tests {
             vec![(
                 "$states.result".to_string(),
                 "$states.result is not available in 'Catch.Output' of \"A\": a catcher has no result, it reads the error as $states.errorOutput".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_jsonpath_descent_is_named_as_one() {
+        let state = r#"{"Type": "Pass", "Output": "{% $states.input.a..c %}", "End": true}"#;
+        assert_eq!(
+            run(state),
+            vec![(
+                "c".to_string(),
+                "`..c` in a JSONata expression in \"A\" is not a descent: `..` is JSONata's range operator (`[1..5]`), and `c` after it reads a field of nothing".to_string()
             )]
         );
     }
