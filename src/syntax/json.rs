@@ -808,14 +808,8 @@ impl<'s> Parser<'s> {
                     }
                 }
                 Some(b'}') | None => {}
-                Some(b']') if self.open_arrays > 0 => {
-                    let at = members
-                        .last()
-                        .map_or(start + 1, |m| m.value.range.end as usize);
-                    self.unclosed(start, at, '}', ']');
-                    cut = true;
-                    break;
-                }
+                // The array's `]`: the next round reports this object's `}` missing.
+                Some(b']') if self.open_arrays > 0 => {}
                 Some(b'"') if self.closes_here(start) => {
                     cut = true;
                     break;
@@ -1005,12 +999,8 @@ impl<'s> Parser<'s> {
                     }
                 }
                 Some(b']') | None => {}
-                Some(b'}') if self.open_objects > 0 => {
-                    let at = items.last().map_or(start + 1, |i| i.range.end as usize);
-                    self.unclosed(start, at, ']', '}');
-                    cut = true;
-                    break;
-                }
+                // The object's `}`: the next round reports this array's `]` missing.
+                Some(b'}') if self.open_objects > 0 => {}
                 Some(b) => {
                     let at = self.pos;
                     self.error(
