@@ -895,6 +895,16 @@ impl<'s> Builder<'s, '_> {
     ) {
         let mut value = value;
         let mut style = style;
+        // The parser places a block scalar's text by its indentation indicator, which
+        // can fall inside a character when the lines are not indented as it says
+        // (`>4` over a line with no spaces): keep the range on character boundaries.
+        while start > 0 && !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        end = end.clamp(start, self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
         if let Some(l) = self.lenient.get(self.next_lenient)
             && prev_end <= l.start
             && (start >= l.start || (start == end && style == ScalarStyle::Plain))
@@ -1567,6 +1577,16 @@ mod tests {
             .iter()
             .map(|e| (at(text, e.range).to_string(), e.message.clone()))
             .collect()
+    }
+
+    #[test]
+    fn a_block_scalar_indented_less_than_its_indicator_says_does_not_split_a_character() {
+        // Found by the property test: `>4` over a line of no spaces, ending in a
+        // character of three bytes.
+        let doc = parse(">4\n\u{1}\u{1}\u{1}\u{FFFD}");
+        assert!(!doc.errors.is_empty());
+        let doc = parse("a: |2\néé\n");
+        assert!(doc.root.is_some() || !doc.errors.is_empty());
     }
 
     #[test]
