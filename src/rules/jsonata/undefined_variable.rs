@@ -58,12 +58,20 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 if idx.is_some_and(|v| entry.may.contains(v)) || (idx.is_none() && r.builtin) {
                     continue;
                 }
-                let message = match idx {
-                    None => format!(
+                let unsupported = crate::expr::jsonata::UNSUPPORTED
+                    .iter()
+                    .find(|(n, _)| *n == r.name);
+                let message = match (idx, unsupported) {
+                    // `$eval` without a call: the function Step Functions lacks.
+                    (None, Some((_, advice))) => format!(
+                        "`${}` in \"{}\" is a JSONata function Step Functions does not provide ({advice}), and no `Assign` sets a variable of that name",
+                        r.name, state.name
+                    ),
+                    (None, None) => format!(
                         "variable `${}` is read in \"{}\" but no `Assign` sets it",
                         r.name, state.name
                     ),
-                    Some(_) => {
+                    (Some(_), _) => {
                         let boundary = machine
                             .ancestors(scope.id)
                             .find(|&s| is_distributed_processor(machine, s));
@@ -106,5 +114,33 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{LintOptions, lint_text};
+    use crate::syntax::SourceKind;
+
+    /// `$eval` written without a call is the function Step Functions lacks more likely
+    /// than a variable: the message says both.
+    #[test]
+    fn an_unsupported_function_read_as_a_value_is_named() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $eval %}", "End": true}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL605".into()],
+            ..Default::default()
+        };
+        let found: Vec<(String, String)> = lint_text(text, SourceKind::Json, &opts)
+            .into_iter()
+            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
+            .collect();
+        assert_eq!(
+            found,
+            vec![(
+                "$eval".to_string(),
+                "`$eval` in \"A\" is a JSONata function Step Functions does not provide (use $parse to turn a JSON string into a value), and no `Assign` sets a variable of that name".to_string()
+            )]
+        );
     }
 }
