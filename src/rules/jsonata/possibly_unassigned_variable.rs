@@ -70,19 +70,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
-    use crate::syntax::SourceKind;
-
-    fn run(text: &str) -> Vec<(String, String)> {
-        let opts = LintOptions {
-            select: vec!["ASL606".into()],
-            ..Default::default()
-        };
-        lint_text(text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
-            .collect()
-    }
+    use crate::rules::located_messages;
 
     /// A Choice rule that goes on only when `$exists($v)` holds shows `$v` set to the
     /// state it leads to; the Default, which does not test it, does not.
@@ -96,13 +84,13 @@ mod tests {
   "Use": {{"Type": "Pass", "Output": "{{% $v %}}", "End": true}}, "Skip": {{"Type": "Succeed"}}}}}}"#
             )
         };
-        assert_eq!(run(&machine("Skip")), vec![]);
         assert_eq!(
-            run(&machine("Use")),
-            vec![(
-                "$v".to_string(),
-                "`$v` is assigned on some paths to \"Use\" but not on all of them".to_string()
-            )]
+            located_messages(&machine("Skip"), "ASL606"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            located_messages(&machine("Use"), "ASL606"),
+            vec!["$v: `$v` is assigned on some paths to \"Use\" but not on all of them"]
         );
     }
 }

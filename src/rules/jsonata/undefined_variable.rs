@@ -119,24 +119,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{LintOptions, lint_text};
-    use crate::syntax::SourceKind;
-
     /// `$eval` written without a call is the function Step Functions lacks more likely
     /// than a variable: the message says both.
     #[test]
     fn an_unsupported_function_read_as_a_value_is_named() {
-        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $eval %}", "End": true}}}"#;
-        let opts = LintOptions {
-            select: vec!["ASL605".into()],
-            ..Default::default()
-        };
-        let found: Vec<(String, String)> = lint_text(text, SourceKind::Json, &opts)
-            .into_iter()
-            .map(|d| (text[d.range.as_usize()].to_string(), d.message))
-            .collect();
         assert_eq!(
-            found,
+            crate::rules::on_jsonata_output("$eval", "ASL605"),
             vec![(
                 "$eval".to_string(),
                 "`$eval` in \"A\" is a JSONata function Step Functions does not provide (use $parse to turn a JSON string into a value), and no `Assign` sets a variable of that name".to_string()
