@@ -25,7 +25,7 @@ declare_rule! {
     /// one). A `Next` added while extending a workflow, with the old `End` left
     /// behind, is the usual way this happens. When the way from the state `Next` leads to
     /// only comes back here and never finishes without this `End`, removing `Next` is
-    /// offered first.
+    /// offered first. `"End": false` beside `Next` is removed safely: it stops nothing.
     pub static RULE = {
         code: "ASL105",
         name: "next-and-end",
@@ -42,6 +42,31 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if let (Some(next), Some(end)) = (state.next, state.end) {
             if state.kind.is_some_and(|k| !k.needs_next_or_end()) {
                 continue; // ASL107 reports Next/End on Choice, Succeed, Fail
+            }
+            // `"End": false` says nothing a state with Next does not already say, but
+            // the state still has both fields: removing End changes nothing.
+            if end.value.as_bool() == Some(false) {
+                let d = sink.report(
+                    end.key_range,
+                    format!(
+                        "state \"{}\" has both Next and End (`\"End\": false`)",
+                        state.name
+                    ),
+                );
+                d.labels.push(crate::diagnostics::Label {
+                    range: next.key_range,
+                    message: "Next is here".to_string(),
+                });
+                d.help = Some("remove End: a state with Next continues there".to_string());
+                if ctx.fixes {
+                    d.fixes.extend(remove_field(
+                        ctx.source,
+                        state.node,
+                        end,
+                        Applicability::Safe,
+                    ));
+                }
+                continue;
             }
             let d = sink.report(
                 end.key_range,
@@ -129,5 +154,22 @@ mod tests {
         // B lacks its End (ASL106, whose fix adds it): not a loop, Next is kept.
         let unfinished = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B", "End": true}, "B": {"Type": "Pass"}}}"#;
         assert_eq!(titles(unfinished), ["Remove \"End\"", "Remove \"Next\""]);
+    }
+
+    #[test]
+    fn end_false_beside_next_is_removed_safely() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B", "End": false}, "B": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            crate::rules::located_messages(text, "ASL105"),
+            ["\"End\": state \"A\" has both Next and End (`\"End\": false`)"]
+        );
+        assert_eq!(
+            each_fix(text, SourceKind::Json, "ASL105"),
+            [[(
+                crate::diagnostics::Applicability::Safe,
+                "Remove \"End\"".to_string(),
+                r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}}"#.to_string()
+            )]]
+        );
     }
 }
