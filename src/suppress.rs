@@ -305,7 +305,7 @@ mod tests {
     #[test]
     fn comment_field_suppresses_inside_its_state_and_reports_unused_and_unknown() {
         let text = r#"{"StartAt": "A", "States": {
-  "A": {"Type": "Pass", "Next": "Nope", "Comment": "asl-lint: ignore[ASL201, ASL2O1]"},
+  "A": {"Type": "Pass", "Next": "Bx", "Comment": "asl-lint: ignore[ASL201, ASL2O1]"},
   "B": {"Type": "Pass", "End": true, "Comment": "asl-lint: ignore[unreachable-state, ASL106]"}
 }}"#;
         let out = crate::lint::lint_text(

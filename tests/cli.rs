@@ -1272,7 +1272,9 @@ fn fifty_megabyte_file_finishes() {
     let broken = text.replacen(&format!("\"S{}\": {{", n - 1), "\"Last\": {", 1);
     let (exit, codes, messages) = lint_one("big.asl.json", broken.as_bytes());
     assert_eq!(exit, 1);
-    assert_eq!(codes, ["ASL123", "ASL201", "ASL205"]);
+    // "Last" is not reported as unreachable: the Next naming no state was as likely
+    // meant for any of the 110,000 states (ASL205 holds back).
+    assert_eq!(codes, ["ASL123", "ASL201"]);
     assert_eq!(
         messages[1],
         format!(

@@ -18,12 +18,12 @@ fn lint_json(text: &str) -> Vec<(String, String)> {
 #[test]
 fn definition_string_diagnostics_point_into_the_template() {
     let text = r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
-  "DefinitionString": "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Bee\"}, \"B\": {\"Type\": \"Succeed\"}}}"
+  "DefinitionString": "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Bx\"}, \"B\": {\"Type\": \"Succeed\"}}}"
 }}}}"#;
     assert_eq!(
         lint_json(text),
         vec![
-            ("ASL201".to_string(), r#"\"Bee\""#.to_string()),
+            ("ASL201".to_string(), r#"\"Bx\""#.to_string()),
             ("ASL205".to_string(), r#"\"B\""#.to_string()),
         ]
     );
@@ -147,7 +147,7 @@ Resources:
           {
             "StartAt": "Work",
             "States": {
-              "Work": {"Type": "Task", "Resource": "${WorkerArn}", "Next": "Wrok"},
+              "Work": {"Type": "Task", "Resource": "${WorkerArn}", "Next": "Thn"},
               "Then": {"Type": "Pass", "Next": "${!Target}"},
               "Done": {"Type": "Succeed"}
             }
@@ -161,9 +161,9 @@ Resources:
     assert_eq!(
         lint_yaml(text),
         vec![
-            triple("ASL201", "error", "\"Wrok\""),
+            triple("ASL201", "error", "\"Thn\""),
+            // The state "Thn" was meant for; "Done" would follow it.
             triple("ASL205", "error", "\"Then\""),
-            triple("ASL205", "error", "\"Done\""),
         ]
     );
 }
@@ -352,7 +352,7 @@ fn referenced_json_file_with_substitutions() {
         &[
             ("WorkerArn", None),
             ("Delay", Some("5")),
-            ("Then", Some("Finish")),
+            ("Then", Some("Don")),
         ],
         WorkflowType::Standard,
     );
