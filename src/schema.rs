@@ -246,8 +246,20 @@ struct Located<'n, 's> {
     field: String,
     /// The parent steps: keys (or `[i]`) from the root.
     steps: Vec<String>,
+    /// The node each step leads to (the last is `node`).
+    path: Vec<&'n Node<'s>>,
     /// True when a node on the way (or the node) is only known at deploy time.
     unknown: bool,
+}
+
+impl<'n, 's> Located<'n, 's> {
+    /// The object or array holding the located node (the root for the root).
+    fn parent(&self, root: &'n Node<'s>) -> &'n Node<'s> {
+        match self.path.len() {
+            0 | 1 => root,
+            n => self.path[n - 2],
+        }
+    }
 }
 
 struct Mapper<'m, 'a, 's> {
@@ -255,7 +267,17 @@ struct Mapper<'m, 'a, 's> {
     compiled: &'static Compiled,
     /// A state's node start offset to the state.
     states: HashMap<u32, &'m State<'a, 's>>,
+    /// For each large object an error was found under (by its range), the index of
+    /// the last member of each key: without it, locating one error per state of a
+    /// 30,000-state `States` compared keys 450 million times.
+    keyed: std::cell::RefCell<HashMap<(u32, u32), KeyIndex<'a>>>,
 }
+
+/// An object's keys to the index of the last member of each.
+type KeyIndex<'a> = HashMap<&'a str, usize>;
+
+/// Objects with more members than this are looked up through [`Mapper::keyed`].
+const SCAN_MEMBERS: usize = 16;
 
 impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
     fn new(machine: &'m StateMachine<'a, 's>, compiled: &'static Compiled) -> Self {
@@ -267,7 +289,31 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
             machine,
             compiled,
             states,
+            keyed: Default::default(),
         }
+    }
+
+    /// The last member of `members` (those of `node`) with this key.
+    fn member(
+        &self,
+        node: &'a Node<'s>,
+        members: &'a [Member<'s>],
+        key: &str,
+    ) -> Option<&'a Member<'s>> {
+        if members.len() <= SCAN_MEMBERS {
+            return members.iter().rev().find(|m| m.key == key);
+        }
+        let mut keyed = self.keyed.borrow_mut();
+        let index = keyed
+            .entry((node.range.start, node.range.end))
+            .or_insert_with(|| {
+                members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (&*m.key, i))
+                    .collect()
+            });
+        index.get(key).map(|&i| &members[i])
     }
 
     fn locate(&self, error: &ValidationError<'_>) -> Option<Located<'a, 's>> {
@@ -275,12 +321,13 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
         let mut member = None;
         let mut field = String::new();
         let mut steps = Vec::new();
+        let mut path = Vec::new();
         let mut unknown = node.is_unknown();
         for seg in error.instance_path().segments() {
             let seg = seg.to_string();
             match &node.value {
                 Value::Object(members) => {
-                    let m = members.iter().rev().find(|m| m.key == seg.as_str())?;
+                    let m = self.member(node, members, &seg)?;
                     node = &m.value;
                     member = Some(m);
                     field = seg.clone();
@@ -295,6 +342,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                 }
                 _ => return None,
             }
+            path.push(node);
             unknown |= node.is_unknown();
         }
         Some(Located {
@@ -302,6 +350,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
             member,
             field,
             steps,
+            path,
             unknown,
         })
     }
@@ -315,23 +364,8 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
     }
 
     /// The innermost state containing the located node (or being it).
-    fn enclosing_state(&self, steps: &[String]) -> Option<&'m State<'a, 's>> {
-        let mut node: &Node<'_> = self.machine.root;
-        let mut found = None;
-        for step in steps {
-            let next = match (&node.value, step.strip_prefix('[')) {
-                (Value::Array(items), Some(i)) => {
-                    items.get(i.trim_end_matches(']').parse::<usize>().ok()?)?
-                }
-                (Value::Object(_), None) => node.get(step)?,
-                _ => return found,
-            };
-            node = next;
-            if let Some(s) = self.state_of(node) {
-                found = Some(s);
-            }
-        }
-        found
+    fn enclosing_state(&self, loc: &Located<'a, 's>) -> Option<&'m State<'a, 's>> {
+        loc.path.iter().rev().find_map(|n| self.state_of(n))
     }
 
     /// A description of the object at `steps` for messages.
@@ -394,14 +428,12 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
             });
         };
         // `Type`, `StartAt`, `States`, `Next`/`End` placement are the core rules'.
-        let under_state_type = field == "Type"
-            && self
-                .state_of(parent_node(self.machine.root, &loc.steps))
-                .is_some();
+        let under_state_type =
+            field == "Type" && self.state_of(loc.parent(self.machine.root)).is_some();
         let placeholder_string = loc.node.as_str().is_some_and(is_placeholder_string);
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let ql = self.enclosing_state(&loc.steps).map(|s| s.query_language);
+                let ql = self.enclosing_state(&loc).map(|s| s.query_language);
                 let allowed = self
                     .compiled
                     .allowed_properties(error.schema_path().as_str());
@@ -435,7 +467,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                         _ => None,
                     };
                     if let Some((is, only)) = other {
-                        let state = self.enclosing_state(&loc.steps);
+                        let state = self.enclosing_state(&loc);
                         let message = match state.filter(|s| s.field("QueryLanguage").is_none()) {
                             // Inherited: say from where, and that a Map's or Parallel's
                             // own QueryLanguage is not what the states inside it get.
@@ -750,7 +782,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
             ValidationErrorKind::FalseSchema => {
                 if let Some(m) = loc.member {
                     let what = self.describe_object(
-                        parent_node(self.machine.root, &loc.steps),
+                        loc.parent(self.machine.root),
                         &loc.steps[..loc.steps.len() - 1],
                     );
                     push(
@@ -869,26 +901,6 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
             suggestion: retyped(loc.node, &types),
         });
     }
-}
-
-fn parent_node<'n, 's>(root: &'n Node<'s>, steps: &[String]) -> &'n Node<'s> {
-    let mut node = root;
-    for step in &steps[..steps.len().saturating_sub(1)] {
-        let next = match (&node.value, step.strip_prefix('[')) {
-            (Value::Array(items), Some(i)) => i
-                .trim_end_matches(']')
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| items.get(i)),
-            (Value::Object(_), None) => node.get(step),
-            _ => None,
-        };
-        match next {
-            Some(n) => node = n,
-            None => return node,
-        }
-    }
-    node
 }
 
 /// Where to point for something missing from an object: the key naming the object, or
@@ -1089,6 +1101,38 @@ mod tests {
         assert_eq!(
             findings(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#),
             vec![]
+        );
+    }
+
+    #[test]
+    fn findings_in_a_large_object_point_at_the_last_member_of_the_key() {
+        // `States` with more members than are scanned: looked up by key, the last of a
+        // repeated key as everywhere else.
+        let mut states: Vec<String> = (0..40)
+            .map(|i| format!(r#""S{i}": {{"Type": "Pass", "End": true}}"#))
+            .collect();
+        states.push(r#""S7": {"Type": "Pass", "Retry": [], "End": true}"#.to_string());
+        states.push(r#""S39": {"Type": "Pass", "Catch": [], "End": true}"#.to_string());
+        let text = format!(
+            r#"{{"StartAt": "S0", "States": {{{}}}}}"#,
+            states.join(", ")
+        );
+        let found: Vec<(String, String)> = findings(&text)
+            .into_iter()
+            .map(|(_, at, message)| (at, message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "\"Retry\"".to_string(),
+                    "Field 'Retry' is not supported in Pass state \"S7\"".to_string()
+                ),
+                (
+                    "\"Catch\"".to_string(),
+                    "Field 'Catch' is not supported in Pass state \"S39\"".to_string()
+                )
+            ]
         );
     }
 
