@@ -20,7 +20,10 @@ pub fn select_edits(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<Edit>
 /// [`select_edits`], and how many fixes they are (a rename of a state and of its
 /// references is one fix of several edits).
 fn select_fixes(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (Vec<Edit>, usize) {
-    let mut taken: Vec<Edit> = Vec::new();
+    // The ranges taken, by start (taken ranges never overlap, so they are ordered by
+    // end too): a fix is checked against its neighbours only, not against every fix
+    // taken before it (100,000 fixes took seconds).
+    let mut taken: std::collections::BTreeMap<(u32, u32, usize), Edit> = Default::default();
     let mut fixes = 0;
     for d in diagnostics {
         let Some(fix) = d.fixes.iter().find(|f| match f.applicability {
@@ -30,22 +33,31 @@ fn select_fixes(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (Vec<Edit>, u
         }) else {
             continue;
         };
+        let conflict = |e: &Edit, t: &Edit| {
+            // Two insertions at one point, or ranges that share a byte, conflict.
+            (e.range.start < t.range.end && t.range.start < e.range.end)
+                || e.range.start == t.range.start
+                || (e.range.is_empty() && t.range.contains(e.range.start))
+                || (t.range.is_empty() && e.range.contains(t.range.start))
+        };
         let overlaps = fix.edits.iter().any(|e| {
-            taken.iter().any(|t| {
-                // Two insertions at one point, or ranges that share a byte, conflict.
-                (e.range.start < t.range.end && t.range.start < e.range.end)
-                    || e.range.start == t.range.start
-                    || (e.range.is_empty() && t.range.contains(e.range.start))
-                    || (t.range.is_empty() && e.range.contains(t.range.start))
-            })
+            // Of the ranges starting before this one, only the last can reach it.
+            let before = taken.range(..(e.range.start, 0, 0)).next_back();
+            let from = taken.range((e.range.start, 0, 0)..);
+            before.is_some_and(|(_, t)| conflict(e, t))
+                || from
+                    .take_while(|(_, t)| t.range.start <= e.range.end)
+                    .any(|(_, t)| conflict(e, t))
         });
         if !overlaps {
-            taken.extend(fix.edits.iter().cloned());
+            for e in &fix.edits {
+                let key = (e.range.start, e.range.end, taken.len());
+                taken.insert(key, e.clone());
+            }
             fixes += 1;
         }
     }
-    taken.sort_by_key(|e| (e.range.start, e.range.end));
-    (taken, fixes)
+    (taken.into_values().collect(), fixes)
 }
 
 /// One round of fixing: the text before, and the edits applied to it.
@@ -133,8 +145,9 @@ pub fn fix_text(
             break;
         }
         // Lines a fix adds end as the file's lines do (a Windows file stays CRLF).
+        let crlf = crate::syntax::text::ends_lines_with_crlf(&current);
         for e in &mut edits {
-            e.replacement = crate::syntax::text::line_endings_of(&current, &e.replacement);
+            e.replacement = crate::syntax::text::with_line_endings(crlf, &e.replacement);
         }
         let (next, n) = apply_edits(&current, &edits);
         if n == 0 || next == current {
@@ -354,6 +367,37 @@ mod tests {
         let all = select_edits(&diags, true);
         let reps: Vec<&str> = all.iter().map(|e| e.replacement.as_str()).collect();
         assert_eq!(reps, vec!["A", "C"]);
+    }
+
+    #[test]
+    fn conflicts_are_found_among_many_fixes_taken() {
+        // Every kind of conflict, each against a neighbour among many fixes taken.
+        let mut diags: Vec<Diagnostic> = (0..100)
+            .map(|i| diag_with(fix(i * 10, i * 10 + 2, "x", Applicability::Safe)))
+            .collect();
+        for (start, end) in [(501, 503), (499, 501), (500, 500), (501, 501), (495, 505)] {
+            diags.push(diag_with(fix(start, end, "no", Applicability::Safe)));
+        }
+        // Touching ranges and insertions outside them do not conflict.
+        for (start, end) in [(502, 505), (505, 505), (508, 510)] {
+            diags.push(diag_with(fix(start, end, "yes", Applicability::Safe)));
+        }
+        let taken = select_edits(&diags, false);
+        let ranges: Vec<(u32, u32, &str)> = taken
+            .iter()
+            .filter(|e| e.replacement != "x")
+            .map(|e| (e.range.start, e.range.end, e.replacement.as_str()))
+            .collect();
+        assert_eq!(
+            ranges,
+            [(502, 505, "yes"), (505, 505, "yes"), (508, 510, "yes")]
+        );
+        assert_eq!(taken.len(), 103);
+        assert!(
+            taken
+                .windows(2)
+                .all(|w| w[0].range.start <= w[1].range.start)
+        );
     }
 
     #[test]

@@ -706,10 +706,10 @@ impl Job<'_> {
                 .iter_mut()
                 .flat_map(|d| &mut d.fixes)
                 .flat_map(|f| &mut f.edits);
+            let crlf = crate::syntax::text::ends_lines_with_crlf(&linted.text);
             for e in edits {
-                if e.replacement.contains('\n') {
-                    e.replacement =
-                        crate::syntax::text::line_endings_of(&linted.text, &e.replacement);
+                if crlf && e.replacement.contains('\n') {
+                    e.replacement = crate::syntax::text::with_line_endings(crlf, &e.replacement);
                 }
             }
         }

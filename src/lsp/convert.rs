@@ -218,11 +218,12 @@ fn symbol_kind(kind: ide::SymbolKind) -> lsp::SymbolKind {
 }
 
 pub fn edits(edits: &[crate::diagnostics::Edit], doc: &Document) -> Vec<lsp::TextEdit> {
+    let crlf = crate::syntax::text::ends_lines_with_crlf(&doc.text);
     edits
         .iter()
         .map(|e| lsp::TextEdit {
             range: doc.range(e.range),
-            new_text: crate::syntax::text::line_endings_of(&doc.text, &e.replacement),
+            new_text: crate::syntax::text::with_line_endings(crlf, &e.replacement),
         })
         .collect()
 }
