@@ -918,8 +918,9 @@ const MESSY_YAML: &str = "# order flow   \nStartAt: Check\nStates:\n      Check:
 
 const MESSY_YAML_FORMATTED: &str = "# order flow\nStartAt: Check\nStates:\n  Check:\n    Type: Choice  # decide\n    Choices:\n      - Variable: $.ok\n        BooleanEquals: true\n        Next: Done\n\n    Default: Done\n  Done:\n    Type: Pass\n    Comment: |\n       kept\n         as is\n    Result: !Sub '${A}'\n    End: true\n";
 
-/// The lines of [`MESSY_YAML`] that formatting changes (0-based).
-const EDITED_LINES: &[u64] = &[0, 3, 4, 5, 6, 7, 8, 10];
+/// The lines of [`MESSY_YAML`] that formatting changes (0-based): two of the three blank
+/// lines go, the rest are re-indented.
+const EDITED_LINES: &[u64] = &[0, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
 
 #[test]
 fn yaml_formatting() {

@@ -273,8 +273,9 @@ impl Printer<'_> {
 }
 
 /// The edits that turn `old` into `new` (a formatting of it) restricted to `range` of
-/// `old`: the changed lines (or runs of lines, where lines were joined or split) that
-/// overlap it, each as the range of `old` it replaces and its new text. Range formatting formats the whole document and keeps
+/// `old`: the changed lines that overlap it (where lines were joined or split, the part
+/// of the new text that lays out each old line's tokens), each as the range of `old` it
+/// replaces and its new text. Range formatting formats the whole document and keeps
 /// these, so a selection is laid out exactly as the whole document would be.
 pub fn edits_within(old: &str, new: &str, range: TextRange) -> Vec<(TextRange, String)> {
     // Many changes far apart make the smallest diff slow to find: past the deadline the
@@ -301,31 +302,107 @@ pub fn edits_within(old: &str, new: &str, range: TextRange) -> Vec<(TextRange, S
         let (o, n) = (op.old_range(), op.new_range());
         // Lines changed one for one (re-indented, re-spaced) are edits of their own, so
         // a selection gets its own lines only.
-        let pieces: Vec<_> = if o.len() == n.len() {
+        let pieces: Vec<(std::ops::Range<usize>, String)> = if o.len() == n.len() {
             o.clone()
                 .zip(n.clone())
-                .map(|(a, b)| (a..a + 1, b..b + 1))
+                .map(|(a, b)| (a..a + 1, new_lines[b].to_string()))
                 .collect()
         } else {
-            vec![(o, n)]
+            // Lines joined or split: each old line gets the part of the new text that
+            // lays out its own tokens, so a selection of one state does not reach
+            // its neighbours on the lines around.
+            let new_text = new_lines[n].concat();
+            match split_by_tokens(&old_lines[o.clone()], &new_text) {
+                Some(parts) => o.clone().zip(parts).map(|(a, t)| (a..a + 1, t)).collect(),
+                None => vec![(o, new_text)],
+            }
         };
-        for (o, n) in pieces {
+        for (o, text) in pieces {
             let replaced = TextRange::from_usize(starts[o.start], starts[o.end]);
             // An empty selection (a cursor) stands for its line.
             let end = range.end.max(range.start + 1);
             let overlaps = replaced.start < end && range.start < replaced.end
                 || replaced.is_empty() && range.touches(replaced.start);
-            if overlaps {
-                edits.push((replaced, new_lines[n].concat()));
+            if overlaps && old[replaced.as_usize()] != text {
+                edits.push((replaced, text));
             }
         }
     }
     edits
 }
 
+/// `new` cut into one part for each of `old_lines`, where formatting changed only the
+/// whitespace between tokens: each part holds the same non-space characters as its
+/// old line, with the spaces before them on their line and the line break after them
+/// (an old line that formatting removes gets an empty part). `None` when the two do
+/// not hold the same non-space characters.
+fn split_by_tokens(old_lines: &[&str], new: &str) -> Option<Vec<String>> {
+    let tokens = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    if tokens(&old_lines.concat()) != tokens(new) {
+        return None;
+    }
+    let mut parts = Vec::with_capacity(old_lines.len());
+    let mut rest = new;
+    for (i, line) in old_lines.iter().enumerate() {
+        if i + 1 == old_lines.len() {
+            parts.push(rest.to_string());
+            break;
+        }
+        // Past as many non-space characters as the old line has, then its spaces up to
+        // and with one line break (not into the next token).
+        let mut count = line.chars().filter(|c| !c.is_whitespace()).count();
+        let mut cut = 0;
+        for (at, c) in rest.char_indices() {
+            if count == 0 {
+                break;
+            }
+            cut = at + c.len_utf8();
+            if !c.is_whitespace() {
+                count -= 1;
+            }
+        }
+        if count > 0 {
+            cut = rest.len();
+        }
+        // Up to the next line break, if one comes before the next token: the spaces
+        // that indent a token belong to the part that holds it.
+        let spaces = rest[cut..].len() - rest[cut..].trim_start().len();
+        if let Some(nl) = rest[cut..cut + spaces].find('\n') {
+            cut += nl + 1;
+        }
+        parts.push(rest[..cut].to_string());
+        rest = &rest[cut..];
+    }
+    Some(parts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_selected_line_that_formatting_splits_does_not_reach_its_neighbours() {
+        let old = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n    \"B\": {\"Type\": \"Pass\", \"Next\": \"C\"},\n    \"C\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+        let new = format_json(old, &FormatOptions::default()).unwrap();
+        let a = old.find("    \"A\"").unwrap();
+        let line_end = a + old[a..].find('\n').unwrap();
+        let edits = edits_within(old, &new, TextRange::from_usize(a, line_end));
+        let mut out = old.to_string();
+        for (r, t) in edits.iter().rev() {
+            out.replace_range(r.as_usize(), t);
+        }
+        assert_eq!(
+            out,
+            "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\n      \"Type\": \"Pass\",\n      \"Next\": \"B\"\n    },\n    \"B\": {\"Type\": \"Pass\", \"Next\": \"C\"},\n    \"C\": {\"Type\": \"Succeed\"}\n  }\n}\n"
+        );
+        // All the parts together are the whole formatting.
+        let all = edits_within(old, &new, TextRange::from_usize(0, old.len()));
+        let mut out = old.to_string();
+        for (r, t) in all.iter().rev() {
+            out.replace_range(r.as_usize(), t);
+        }
+        assert_eq!(out, new);
+    }
 
     #[test]
     fn range_formatting_keeps_the_changed_lines_that_overlap_the_selection() {
