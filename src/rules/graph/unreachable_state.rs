@@ -119,6 +119,15 @@ fn to_report(
                         crate::rules::closest_preferring(t.target, names.map(|n| (n, false)));
                     let j = match closest[..] {
                         [name] => scope.state_index(name),
+                        // A name cut short (`Cancel` for `Cancelled`) of one state only.
+                        [] if !t.target.is_empty() => {
+                            let mut longer = (scope.states.iter().enumerate())
+                                .filter(|&(j, s)| j != i && s.name.starts_with(t.target));
+                            match (longer.next(), longer.next()) {
+                                (Some((j, _)), None) => Some(j),
+                                _ => None,
+                            }
+                        }
                         _ => None,
                     };
                     match j {
@@ -183,6 +192,11 @@ mod tests {
         assert_eq!(
             chain(r#", "Next": "S33""#),
             ["\"S3\": state \"S3\" is not reachable from StartAt"]
+        );
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Cancel"}, "Cancelled": {"Type": "Pass", "Next": "Done"}, "Done": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            located_messages(text, "ASL205"),
+            ["\"Cancelled\": state \"Cancelled\" is not reachable from StartAt"]
         );
         // No Next at all (ASL106, whose fix adds End): what follows is unreachable.
         assert_eq!(
