@@ -475,6 +475,37 @@ fn stdin_is_read_with_dash() {
 }
 
 #[test]
+fn fix_on_standard_input_prints_the_fixed_document() {
+    let text = br#"{"StartAt": "A", "States": {"A": {"Type": "pass", "End": true}}}"#;
+    let o = run_stdin(&["check", "--fix", "--format", "concise", "-"], text);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stdout(&o),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#
+    );
+    assert!(
+        stderr(&o).contains("Fixed 1 problem in 1 file."),
+        "{}",
+        stderr(&o)
+    );
+    // What is left is reported on standard error, and fails the run.
+    let text = br#"{"StartAt": "A", "States": {"A": {"Type": "pass", "Next": "Nope"}}}"#;
+    let o = run_stdin(&["check", "--fix", "--format", "concise", "-"], text);
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nope"}}}"#
+    );
+    assert!(stderr(&o).contains("ASL201"), "{}", stderr(&o));
+    // Bytes that are not UTF-8 come back as they were.
+    let o = run_stdin(&["check", "--fix", "-"], b"\xff{}");
+    assert_eq!((code(&o), o.stdout.as_slice()), (1, &b"\xff{}"[..]));
+    // With other paths, there is no one document to print.
+    let o = run_stdin(&["check", "--fix", "-", "examples"], text);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
 fn stdin_filename_reads_standard_input_alone() {
     // As in ruff: `--stdin-filename` without `-` reads standard input, not the folder;
     // a path named beside it is said to be ignored.

@@ -174,8 +174,10 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     let paths: &[PathBuf] = if stdin_only { &stdin_path } else { &args.paths };
     for path in paths {
         if path.as_os_str() == "-" {
-            if fixing && !args.diff {
-                eprintln!("error: --fix cannot write to standard input; use --diff");
+            if fixing && !args.diff && paths.len() > 1 {
+                eprintln!(
+                    "error: --fix prints the fixed standard input: name no other path with `-`"
+                );
                 return ExitCode::from(EXIT_USAGE);
             }
             // `--force-exclude` applies `exclude` to the name standard input stands for,
@@ -236,9 +238,11 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     let mut diffs = String::new();
     let (mut fixed_edits, mut fixed_files) = (0usize, 0usize);
     let mut config_error = false;
+    let mut fixed_stdin = None;
     for r in reports.drain(..) {
         match r {
-            Ok(checked) => {
+            Ok(mut checked) => {
+                fixed_stdin = fixed_stdin.or(checked.fixed_stdin.take());
                 if checked.applied > 0 {
                     fixed_edits += checked.applied;
                     fixed_files += 1;
@@ -290,8 +294,22 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     let color = args
         .color
         .enabled(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    // `--fix` on standard input: the fixed document goes to standard output, the
+    // findings left to standard error (as ruff does).
+    if let Some(text) = &fixed_stdin
+        && !super::write_stdout(text)
     {
-        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return ExitCode::from(EXIT_USAGE);
+    }
+    {
+        let mut stdout: Box<dyn Write> = if fixed_stdin.is_some() {
+            Box::new(std::io::BufWriter::new(std::io::stderr().lock()))
+        } else {
+            Box::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout().lock(),
+            ))
+        };
         // Nothing was checked (an I/O error, no definitions): a text summary would
         // read "All checks passed"; the machine formats still give their empty report.
         let silent = files.is_empty() && matches!(args.format, Format::Full | Format::Concise);
@@ -382,6 +400,8 @@ struct Checked {
     write_error: Option<String>,
     /// The local files the template's definitions name.
     references: Vec<Reference>,
+    /// Standard input fixed by `--fix`, to print in place of writing a file.
+    fixed_stdin: Option<Vec<u8>>,
 }
 
 /// True for `*.asl.json`, `*.asl.yaml`, `*.asl.yml`: the names of definition files that
@@ -555,7 +575,16 @@ impl Job<'_> {
                 let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
                 let bytes = crate::files::read_stdin()
                     .map_err(|e| format!("{name}: cannot read standard input: {e}"))?;
-                self.check(name.to_string(), None, bytes)
+                // `--fix` on standard input prints the document, fixed where it could
+                // be: the bytes as they came when nothing was fixed.
+                let original = (args.fix || args.unsafe_fixes) && !args.diff;
+                let original = original.then(|| bytes.clone());
+                let mut checked = self.check(name.to_string(), None, bytes)?;
+                checked.fixed_stdin = original.map(|bytes| match checked.applied {
+                    0 => bytes,
+                    _ => checked.report.text.clone().into_bytes(),
+                });
+                Ok(checked)
             }
             Input::File(path) => {
                 let shown = shown_path(path);
@@ -723,6 +752,7 @@ impl Job<'_> {
             diff,
             write_error,
             references: linted.references,
+            fixed_stdin: None,
         })
     }
 }
