@@ -356,6 +356,27 @@ fn a_malformed_message_is_left_out_and_the_server_stays() {
 }
 
 #[test]
+fn other_json_and_yaml_files_get_no_findings_unless_they_hold_a_state_machine() {
+    // A client may attach the server to every JSON and YAML file.
+    let mut c = Client::start();
+    let package = "file:///tmp/app/package.json";
+    c.open(package, "json", r#"{"name": "app", "version": "1.0.0"}"#);
+    assert_eq!(c.diagnostics(package, 1), Vec::<Value>::new());
+    let workflow = "file:///tmp/app/.github/workflows/ci.yaml";
+    c.open(workflow, "yaml", "on: push\njobs: {}\n");
+    assert_eq!(c.diagnostics(workflow, 1), Vec::<Value>::new());
+    // A definition under another name is still linted, and so is an `*.asl.json`
+    // that holds none.
+    let machine = "file:///tmp/app/machine.json";
+    c.open(machine, "json", FAULTY);
+    assert_eq!(codes(&c.diagnostics(machine, 1)), ["ASL201", "ASL205"]);
+    let empty = "file:///tmp/app/new.asl.json";
+    c.open(empty, "asl", r#"{"name": "app"}"#);
+    assert_eq!(codes(&c.diagnostics(empty, 1)), ["ASL100"]);
+    c.shutdown();
+}
+
+#[test]
 fn diagnostics_on_open_and_incremental_change() {
     let mut c = Client::start();
     let uri = "file:///tmp/faulty.asl.json";

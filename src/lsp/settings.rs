@@ -436,7 +436,18 @@ impl Workspace {
             .as_deref()
             .map(|p| self.references_to(p))
             .unwrap_or_default();
-        let template_name = path.as_deref().is_some_and(crate::files::is_template_name);
+        // Any other JSON or YAML file a client opens (`package.json`, a workflow of
+        // GitHub's: a client may attach the server to every such file) is judged as a
+        // template name is, by its content: no finding unless it may hold a state machine.
+        let asl_name = |p: &std::path::Path| {
+            let name = p.to_string_lossy().to_ascii_lowercase();
+            [".asl.json", ".asl.yaml", ".asl.yml"]
+                .iter()
+                .any(|e| name.ends_with(e))
+        };
+        let template_name = path.as_deref().is_some_and(|p| {
+            crate::files::is_template_name(p) || !asl_name(p) && referenced_by.is_empty()
+        });
         (
             Setup {
                 options,
@@ -459,8 +470,9 @@ pub struct Setup {
     severity: Vec<(String, Severity)>,
     /// The references of the templates that name this file: linted with theirs.
     referenced_by: Vec<Reference>,
-    /// Named as a template (`template.yaml`, `serverless.yml`, ...): linted only when
-    /// it may hold a state machine ([`crate::lint::lint_template_named_then`]).
+    /// Named as a template (`template.yaml`, `serverless.yml`, ...), or not named as a
+    /// definition (`*.asl.json`, ...) nor named by a template: linted only when it may
+    /// hold a state machine ([`crate::lint::lint_template_named_then`]).
     template_name: bool,
 }
 
