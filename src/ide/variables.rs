@@ -99,6 +99,8 @@ pub(crate) fn rename_variable(
     name: &str,
     new_name: &str,
 ) -> Result<Vec<Edit>, String> {
+    // `$count` typed for `count`: the `$` is how a read spells it, not part of the name.
+    let new_name = new_name.strip_prefix('$').unwrap_or(new_name);
     if new_name == name {
         return Ok(Vec::new());
     }
