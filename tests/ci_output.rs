@@ -278,6 +278,47 @@ fn gitlab_code_quality_report() {
 }
 
 #[test]
+fn reports_carry_the_files_that_could_not_be_read() {
+    // The run exits 2; the reports CI keeps must not read as a pass.
+    let junit = run(&["check", "missing.asl.json", "--format", "junit"]);
+    assert_eq!(junit.status.code(), Some(2));
+    let xml = stdout(&junit);
+    assert!(
+        xml.contains(r#"<testsuites name="asl-lint" tests="1" failures="0" errors="1">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            r#"<error message="missing.asl.json: no such file or directory" type="error">"#
+        ),
+        "{xml}"
+    );
+    let sarif = run(&[
+        "check",
+        "missing.asl.json",
+        "examples/support-ticket.asl.json",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(sarif.status.code(), Some(2));
+    let log: serde_json::Value = serde_json::from_str(&stdout(&sarif)).unwrap();
+    assert_eq!(
+        log["runs"][0]["invocations"],
+        serde_json::json!([{
+            "executionSuccessful": false,
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": "missing.asl.json: no such file or directory"}}
+            ]
+        }])
+    );
+    let validator = jsonschema::options()
+        .should_validate_formats(false)
+        .build(&sarif_schema())
+        .expect("schema compiles");
+    assert!(validator.is_valid(&log));
+}
+
+#[test]
 fn junit_report() {
     let o = run(&[
         "check",

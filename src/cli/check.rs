@@ -321,6 +321,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             render::write(
                 args.format,
                 &files,
+                &io_errors,
                 color,
                 threshold(if args.exit_zero {
                     FailOn::Never

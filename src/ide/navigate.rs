@@ -734,7 +734,10 @@ mod tests {
         assert!(out.contains(r#""Items": "{% [$sum_so_far] %}""#));
         assert!(out.contains(r#""Assign": {"total": 0}, "Output": "{% $total %}""#));
         // Typed with the `$` of a read, the name is the same.
-        assert_eq!(rename(VARS, SourceKind::Json, at, "$sum_so_far").unwrap(), edits);
+        assert_eq!(
+            rename(VARS, SourceKind::Json, at, "$sum_so_far").unwrap(),
+            edits
+        );
         for (new, error) in [
             ("count", "$count is already used where $total is visible"),
             ("x", "$x is already used where $total is visible"),

@@ -11,8 +11,11 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules;
 use crate::syntax::LineIndex;
 
+/// `errors` (files that could not be read, fixes that could not be written) are test
+/// cases in error, in a suite of their own, so that the report fails as the run does.
 pub fn write(
     files: &[FileReport],
+    errors: &[String],
     fail_on: Option<Severity>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -25,8 +28,32 @@ pub fn write(
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="asl-lint" tests="{total}" failures="{failures}">"#
+        r#"<testsuites name="asl-lint" tests="{}" failures="{failures}" errors="{}">"#,
+        total + errors.len(),
+        errors.len()
     )?;
+    if !errors.is_empty() {
+        writeln!(
+            out,
+            r#"  <testsuite name="asl-lint" tests="{0}" failures="0" errors="{0}">"#,
+            errors.len()
+        )?;
+        for e in errors {
+            writeln!(
+                out,
+                r#"    <testcase name="{}" classname="asl-lint">"#,
+                attr(e)
+            )?;
+            writeln!(
+                out,
+                r#"      <error message="{}" type="error">{}</error>"#,
+                attr(e),
+                text(e)
+            )?;
+            writeln!(out, "    </testcase>")?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
     for file in files {
         let path = attr(&file.path);
         let n = file.diagnostics.len();

@@ -115,7 +115,7 @@ pub(crate) fn printable_source(s: &str) -> std::borrow::Cow<'_, str> {
 
 pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
     let mut out = Vec::new();
-    let _ = write(format, files, color, Some(Severity::Error), &mut out);
+    let _ = write(format, files, &[], color, Some(Severity::Error), &mut out);
     // Everything written is UTF-8 (the sources are `str`s); stay safe all the same.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
@@ -126,9 +126,13 @@ pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
 ///
 /// `fail_on` is the severity from which a diagnostic fails the run (`--fail-on`;
 /// `None`: never): JUnit reports only those as failed test cases.
+/// Writes the report of `files` in `format`. `errors` (files that could not be read,
+/// fixes that could not be written; also printed to standard error) are part of the
+/// reports CI systems keep: SARIF's invocation and a JUnit test case in error.
 pub fn write(
     format: Format,
     files: &[FileReport],
+    errors: &[String],
     color: bool,
     fail_on: Option<Severity>,
     out: &mut dyn std::io::Write,
@@ -137,10 +141,10 @@ pub fn write(
         Format::Full => full::write(files, color, out),
         Format::Json => json::write(files, out),
         Format::Concise => concise::write(files, color, out),
-        Format::Sarif => sarif::write(files, out),
+        Format::Sarif => sarif::write(files, errors, out),
         Format::Github => github::write(files, out),
         Format::Gitlab => gitlab::write(files, out),
-        Format::Junit => junit::write(files, fail_on, out),
+        Format::Junit => junit::write(files, errors, fail_on, out),
     }
 }
 

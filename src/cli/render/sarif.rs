@@ -282,11 +282,18 @@ impl Serialize for Results<'_> {
 
 /// Writes the SARIF log. The tool's rule descriptors are small and built as values; the
 /// results (one per diagnostic, possibly tens of thousands) are written as they are made.
-pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// `errors` (files that could not be read, fixes that could not be written) make the
+/// run's invocation unsuccessful, each as a tool execution notification.
+pub fn write(
+    files: &[FileReport],
+    errors: &[String],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Run<'a> {
         tool: Value,
+        invocations: [Value; 1],
         column_kind: &'static str,
         results: Results<'a>,
     }
@@ -316,6 +323,13 @@ pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Res
                 }
                 tool
             },
+            invocations: [json!({
+                "executionSuccessful": errors.is_empty(),
+                "toolExecutionNotifications": errors
+                    .iter()
+                    .map(|e| json!({"level": "error", "message": {"text": e}}))
+                    .collect::<Vec<_>>(),
+            })],
             column_kind: "unicodeCodePoints",
             results: Results { files },
         }],
