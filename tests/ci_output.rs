@@ -338,14 +338,14 @@ fn junit_report() {
         count(r#"<testcase name="no problems" classname="examples/support-ticket.asl.json"/>"#),
         1
     );
-    assert!(xml.contains(r#"<testsuites name="asl-lint" tests="5" failures="4">"#));
+    assert!(xml.contains(r#"<testsuites name="asl-lint" tests="5" failures="4" errors="0">"#));
     // What does not fail the run fails no test: with --fail-on never the problems are
     // passed test cases that carry the finding as their output.
     let o = run(&["check", CFN, "--format", "junit", "--fail-on", "never"]);
     assert_eq!(o.status.code(), Some(0));
     let xml = stdout(&o);
     assert!(
-        xml.contains(r#"<testsuites name="asl-lint" tests="4" failures="0">"#),
+        xml.contains(r#"<testsuites name="asl-lint" tests="4" failures="0" errors="0">"#),
         "{xml}"
     );
     assert_eq!(xml.matches("<failure ").count(), 0);
