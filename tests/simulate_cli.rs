@@ -641,6 +641,25 @@ Resources:
     assert!(err.contains("is a definition, not a template"), "{err}");
 }
 
+/// A state name filled in from the region at deploy time is read by the run only: a
+/// transition it breaks is told as such, with no line and column it cannot have.
+#[test]
+fn a_state_name_filled_in_at_deploy_time_breaks_the_run_clearly() {
+    let dir = TempDir::new("pseudo-name");
+    let template = dir.file(
+        "template.yaml",
+        "Resources:\n  SM:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub |\n        {\"StartAt\": \"S\", \"States\": {\"S\": {\"Type\": \"Pass\", \"Next\": \"Done-${AWS::Region}\"},\n         \"Dome-${AWS::Region}\": {\"Type\": \"Succeed\"}}}\n",
+    );
+    let (code, _, err) = run(&[&template], "{}");
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!(
+            "{template}: the Next of \"S\" names \"Done-us-east-1\", which is not a state in the same scope\nerror: the definition has errors; fix them before simulating\n"
+        )
+    );
+}
+
 /// What CloudFormation fills from the region and account alone is filled with
 /// `--region` and `--account`; a resource's attribute stays as written.
 #[test]
