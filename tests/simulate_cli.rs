@@ -228,7 +228,9 @@ fn bad_definitions_and_arguments_exit_2() {
     let (code, _, err) = run(&[&good, "--input", "-"], "{oops");
     assert_eq!(code, 2);
     assert!(
-        err.starts_with("error: the input is not valid JSON (line 1, column 2)"),
+        err.starts_with(
+            "error: the input from standard input is not valid JSON at line 1, column 2: "
+        ),
         "{err}"
     );
 
@@ -1103,13 +1105,25 @@ fn input_as_json_text_a_file_or_a_file_url() {
             && err.contains("or JSON text such as"),
         "{err}"
     );
+    // A file that does not parse is named.
+    let bad = dir.file("bad-input.json", r#"{"a": 1e400}"#);
+    let (code, _, err) = run(&[&def, "--input", &bad], "");
+    assert_eq!(
+        (code, err),
+        (
+            2,
+            format!(
+                "error: the input file {bad} is not valid JSON at line 1, column 11: number out of range\n"
+            )
+        )
+    );
     // JSON text that does not parse: the parse error, not "cannot read the file".
     let (code, _, err) = run(&[&def, "--input", r#"{"a":"#], "");
     assert_eq!(
         (code, err.as_str()),
         (
             2,
-            "error: the input is not valid JSON (line 1, column 5): EOF while parsing a value at line 1 column 5\n"
+            "error: the --input text is not valid JSON at line 1, column 5: EOF while parsing a value\n"
         )
     );
 }
@@ -1570,7 +1584,7 @@ fn inline_mocks_need_no_mock_config_and_replace_its_entries() {
         ),
         (
             r#"Call={"Return": "#,
-            "error: --mock for \"Call\": not valid JSON at line 1, column 11: EOF while parsing a value at line 1 column 11\n",
+            "error: --mock for \"Call\": not valid JSON at line 1, column 11: EOF while parsing a value\n",
         ),
     ] {
         let (code, out, err) = run(&[&def, "--mock", arg], "");

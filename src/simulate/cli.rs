@@ -132,7 +132,10 @@ pub fn options_from_args(
         opts.state_machine_name = name.trim_end_matches(".asl").to_string();
     }
     if let Some(src) = &args.input {
+        // What the input is called in a message: its file, or `--input` for JSON text.
+        let mut named = format!("the input file {src}");
         let text = if src == "-" {
+            named = "the input from standard input".into();
             read_stdin_input(stdin)?
         } else if let Some(path) = src.strip_prefix("file://") {
             read_text(path.as_ref())
@@ -143,6 +146,7 @@ pub fn options_from_args(
         {
             // JSON text, as `aws stepfunctions start-execution --input '{...}'` takes it
             // (when it does not parse, the error below says where).
+            named = "the --input text".into();
             src.clone()
         } else {
             read_text(src.as_ref()).map_err(|e| {
@@ -168,13 +172,8 @@ pub fn options_from_args(
                 super::engine::PAYLOAD_LIMIT
             ));
         }
-        opts.input = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "the input is not valid JSON (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
+        opts.input = serde_json::from_str(text)
+            .map_err(|e| format!("{named} is not valid JSON at {}", json_error(&e)))?;
     }
     if let Some(t) = &args.start_time {
         let ns = super::time::parse_rfc3339(t).ok_or_else(|| {
@@ -187,10 +186,9 @@ pub fn options_from_args(
             .map_err(|e| format!("cannot read the context file {}: {e}", p.display()))?;
         let mut v: Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
             format!(
-                "the context file {} is not valid JSON (line {}, column {}): {e}",
+                "the context file {} is not valid JSON at {}",
                 p.display(),
-                e.line(),
-                e.column()
+                json_error(&e)
             )
         })?;
         if !v.is_object() {
@@ -324,13 +322,8 @@ pub fn options_from_args(
                 .map_err(|e| format!("--variables: cannot read {path}: {e}"))?,
             None => arg.clone(),
         };
-        let v: Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
-            format!(
-                "--variables is not valid JSON (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
+        let v: Value = serde_json::from_str(without_bom(&text))
+            .map_err(|e| format!("--variables is not valid JSON at {}", json_error(&e)))?;
         let Value::Object(vars) = v else {
             return Err(
                 "--variables must be a JSON object of variable names and values, \
@@ -738,4 +731,13 @@ pub fn run_to_strings(
     } else {
         1
     }
+}
+
+/// A JSON reading error as "line L, column C: what", without serde_json's own
+/// " at line L column C" after it.
+pub(crate) fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let what = text.strip_suffix(&suffix).unwrap_or(&text);
+    format!("line {}, column {}: {what}", e.line(), e.column())
 }

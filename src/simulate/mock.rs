@@ -134,9 +134,8 @@ impl MockConfig {
     pub fn parse(text: &str) -> Result<MockConfig, String> {
         let root: Value = serde_json::from_str(super::cli::without_bom(text)).map_err(|e| {
             format!(
-                "mock config is not valid JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
+                "mock config is not valid JSON at {}",
+                super::cli::json_error(&e)
             )
         })?;
         MockConfig::from_value(&root).map_err(|e| format!("mock config: {e}"))
@@ -326,13 +325,8 @@ impl StateMock {
     /// response (`{"Return": ...}` or `{"Throw": {"Error": ..., "Cause": ...}}`, for every
     /// invocation), or a MockedResponses item (`{"0": {...}, "1-2": {...}}`).
     pub fn parse(text: &str) -> Result<StateMock, String> {
-        let v: Value = serde_json::from_str(super::cli::without_bom(text)).map_err(|e| {
-            format!(
-                "not valid JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
+        let v: Value = serde_json::from_str(super::cli::without_bom(text))
+            .map_err(|e| format!("not valid JSON at {}", super::cli::json_error(&e)))?;
         match &v {
             Value::Object(o) if o.contains_key("Return") || o.contains_key("Throw") => {
                 Ok(StateMock::always(parse_response(&v, "")?))
@@ -451,7 +445,7 @@ mod tests {
     fn clear_errors() {
         assert_eq!(
             MockConfig::parse("{\n  \"a\": }").unwrap_err(),
-            "mock config is not valid JSON at line 2, column 8: expected value at line 2 column 8"
+            "mock config is not valid JSON at line 2, column 8: expected value"
         );
         let bad = r#"{"StateMachines": {}, "MockedResponses": {"R": {"x": {"Return": 1}}}}"#;
         assert!(
