@@ -67,8 +67,10 @@ pub fn append_member(source: &str, object: &Node<'_>, key: &str, value: &Json) -
     let last = members.iter().max_by_key(|m| m.value.range.end)?;
     let end = past_kept_lines(source, &last.value);
     let (at, lead) = after_line(source, end);
+    // At the end of a file without a final line break, the new lines end as it did.
+    let tail = if lead.is_empty() { "\n" } else { "" };
     let text = format!(
-        "{lead}{}{}:{}\n",
+        "{lead}{}{}:{}{tail}",
         " ".repeat(column),
         yaml_key(key),
         yaml_after_key(value, column, YamlStyle::of(source))

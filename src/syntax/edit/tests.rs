@@ -112,11 +112,12 @@ fn append_to_yaml_block_mapping() {
         append(text, Y, &["States", "A"], "Retry", retrier()),
         "States:\n  A:\n    Type: Task\n    End: true  # last\n    Retry:\n      - ErrorEquals:\n          - Lambda.ServiceException\n          - States.Timeout\n        MaxAttempts: 3\n  B:\n    Type: Succeed\n"
     );
-    // At the end of a file without a final newline, and with values YAML must quote.
+    // At the end of a file without a final newline (none is added), and with values
+    // YAML must quote.
     let value = json!({"yes": "no", "n": "1.5", "s": "a: b", "t": "plain text", "e": ""});
     assert_eq!(
         append("A:\n  Type: Pass", Y, &["A"], "Result", value),
-        "A:\n  Type: Pass\n  Result:\n    \"yes\": \"no\"\n    \"n\": \"1.5\"\n    s: \"a: b\"\n    t: plain text\n    e: \"\"\n"
+        "A:\n  Type: Pass\n  Result:\n    \"yes\": \"no\"\n    \"n\": \"1.5\"\n    s: \"a: b\"\n    t: plain text\n    e: \"\""
     );
 }
 
