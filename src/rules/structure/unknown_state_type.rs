@@ -67,7 +67,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 format!("Replace with \"{s}\""),
                 applicability,
                 ty.value.range,
-                format!("\"{s}\""),
+                // A plain YAML scalar stays plain (`Type: pass` -> `Type: Pass`).
+                crate::syntax::edit::string_like(
+                    ctx.document.kind,
+                    &ctx.source[ty.value.range.as_usize()],
+                    s,
+                ),
             ));
         }
     }
