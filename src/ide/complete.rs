@@ -69,7 +69,7 @@ pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion>
             with_machine_at(&blank, kind, offset, |root, machine| {
                 let cursor = locate(&blank, kind, root, machine, offset)?;
                 matches!(cursor.slot, Slot::Key { .. })
-                    .then(|| existing_keys(machine, &cursor, None, offset))
+                    .then(|| existing_keys(&blank, machine, &cursor, None, offset))
             })
         })
         .unwrap_or_default();
@@ -254,7 +254,7 @@ fn complete(
                     .next()
                     .filter(|c| *c == '"' || *c == '\''),
             };
-            let mut existing = existing_keys(machine, cursor, current.as_deref(), offset);
+            let mut existing = existing_keys(text, machine, cursor, current.as_deref(), offset);
             existing.extend(
                 below
                     .iter()
@@ -325,6 +325,7 @@ fn unterminated_word(text: &str, range: TextRange, offset: u32) -> TextRange {
 
 /// The keys already present in the container (so they are not offered again).
 fn existing_keys(
+    text: &str,
     machine: &StateMachine<'_, '_>,
     cursor: &Cursor,
     current: Option<&str>,
@@ -345,7 +346,33 @@ fn existing_keys(
                 object = Some(at);
             }
         }
-        object
+        // A YAML block mapping ends at its last value: on a line after it, the cursor
+        // is in the last one before it whose keys stand at its column.
+        object.or_else(|| {
+            let column = |at: u32| at as usize - super::line_start(text, at as usize);
+            let mut best: Option<&crate::syntax::Node<'_>> = None;
+            let mut stack = vec![value];
+            while let Some(n) = stack.pop() {
+                match &n.value {
+                    crate::syntax::Value::Object(members) => {
+                        if let Some(first) = members.first()
+                            && n.range.end <= offset
+                            && column(first.key_range.start) == column(offset)
+                            && text
+                                .get(n.range.end as usize..offset as usize)
+                                .is_some_and(|gap| gap.trim().is_empty())
+                            && best.is_none_or(|b| b.range.start < n.range.start)
+                        {
+                            best = Some(n);
+                        }
+                        stack.extend(members.iter().map(|m| &m.value));
+                    }
+                    crate::syntax::Value::Array(items) => stack.extend(items),
+                    _ => {}
+                }
+            }
+            best
+        })
     };
     let node = match cursor.container {
         Container::State(id) => Some(machine.state(id).node),
@@ -424,11 +451,23 @@ fn key_completions(
             machine.state(id).query_language,
             &|_| true,
         ),
-        Container::ChoiceRule { state, nested } => field_items(
-            catalog::CHOICE_RULE_FIELDS,
-            machine.state(state).query_language,
-            &|f| !(nested && matches!(f.name, "Next" | "Assign" | "Output")),
-        ),
+        Container::ChoiceRule { state, nested } => {
+            // A rule tests one thing: with a comparison (or And, Or, Not, Condition)
+            // written, no other is offered.
+            let tests =
+                |name: &str| !matches!(name, "Next" | "Variable" | "Assign" | "Output" | "Comment");
+            let tested = existing
+                .iter()
+                .any(|e| tests(e) && catalog::CHOICE_RULE_FIELDS.iter().any(|f| f.name == e));
+            field_items(
+                catalog::CHOICE_RULE_FIELDS,
+                machine.state(state).query_language,
+                &|f| {
+                    !(nested && matches!(f.name, "Next" | "Assign" | "Output"))
+                        && !(tested && tests(f.name))
+                },
+            )
+        }
         Container::ProcessorConfig(_) => field_items(
             catalog::PROCESSOR_CONFIG_FIELDS,
             machine.query_language,
@@ -1135,6 +1174,21 @@ mod tests {
             !offered.contains(&"Variable") && !offered.contains(&"Next"),
             "{offered:?}"
         );
+        // With a comparison written, none other; in YAML, on the line after the rule.
+        for (text, kind) in [
+            (
+                "{\"StartAt\": \"C\", \"States\": {\"C\": {\"Type\": \"Choice\", \"Choices\": [{\"Variable\": \"$.n\", \"StringEquals\": \"a\", |\n}], \"Default\": \"D\"}, \"D\": {\"Type\": \"Succeed\"}}}",
+                SourceKind::Json,
+            ),
+            (
+                "StartAt: C\nStates:\n  C:\n    Type: Choice\n    Choices:\n      - Variable: $.x\n        StringEquals: a\n        |\n    Default: D\n  D:\n    Type: Succeed\n",
+                SourceKind::Yaml,
+            ),
+        ] {
+            let (text, off) = at(text);
+            let items = completions(&text, kind, off);
+            assert_eq!(labels(&items), ["Next", "Assign", "Comment"], "{kind:?}");
+        }
 
         let (text, off) = at(
             "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", \"Next\": \"B\", |\n}, \"B\": {\"Type\": \"Succeed\"}}}",
