@@ -463,8 +463,9 @@ fn key_completions(
                 catalog::CHOICE_RULE_FIELDS,
                 machine.state(state).query_language,
                 &|f| {
-                    !(nested && matches!(f.name, "Next" | "Assign" | "Output"))
-                        && !(tested && tests(f.name))
+                    let outer_only = nested && matches!(f.name, "Next" | "Assign" | "Output");
+                    let second_test = tested && tests(f.name);
+                    !outer_only && !second_test
                 },
             )
         }
