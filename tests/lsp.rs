@@ -933,6 +933,37 @@ fn yaml_session() {
     c.shutdown();
 }
 
+/// The editor's options for the ends of lines and of the file are followed.
+#[test]
+fn formatting_follows_the_final_newline_and_trailing_space_options() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/ends.asl.json";
+    let text = "{\"StartAt\": \"A\", /* block   \n comment */\n\"States\": {\"A\": {\"Type\": \"Succeed\"}}}";
+    c.open(uri, "asl", text);
+    let format = |c: &mut Client, options: Value| {
+        let mut o = json!({"tabSize": 2, "insertSpaces": true});
+        o.as_object_mut()
+            .unwrap()
+            .extend(options.as_object().unwrap().clone());
+        let edits = c.call(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": o}),
+        );
+        apply(text, edits.as_array().unwrap())
+    };
+    let plain = format(&mut c, json!({}));
+    assert!(
+        !plain.ends_with('\n') && plain.contains("block   \n"),
+        "{plain}"
+    );
+    let finished = format(
+        &mut c,
+        json!({"insertFinalNewline": true, "trimTrailingWhitespace": true}),
+    );
+    assert_eq!(finished, plain.replace("block   \n", "block\n") + "\n");
+    c.shutdown();
+}
+
 /// A messy YAML definition and what formatting makes of it: layout only, comments, tags,
 /// quoting and block scalars kept.
 const MESSY_YAML: &str = "# order flow   \nStartAt: Check\nStates:\n      Check:\n         Type: Choice  # decide\n         Choices:\n         - Variable: $.ok\n           BooleanEquals: true\n           Next: Done\n\n\n\n         Default: Done\n      Done:\n        Type: Pass\n        Comment: |\n           kept\n             as is\n        Result: !Sub '${A}'\n        End: true\n";

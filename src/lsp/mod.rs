@@ -1452,7 +1452,36 @@ fn formatted(doc: &Document, options: &FormattingOptions) -> Option<String> {
             guard(|| ide::format_json(&doc.text, &options))
         }
     }?;
+    let formatted = finish_lines(formatted, doc.kind, options);
     Some(crate::syntax::text::line_endings_of(&doc.text, &formatted))
+}
+
+/// The editor's options for the ends of lines and of the file (LSP 3.15): trailing
+/// spaces trimmed in JSON (where a line never ends inside a string; in YAML they may be
+/// part of a block scalar, so they stay), final line breaks trimmed, one inserted.
+fn finish_lines(mut text: String, kind: SourceKind, options: &FormattingOptions) -> String {
+    if options.trim_trailing_whitespace == Some(true) && kind == SourceKind::Json {
+        let ends_with_newline = text.ends_with('\n');
+        let mut out: String = text
+            .split('\n')
+            .map(|line| line.trim_end_matches([' ', '\t']))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if ends_with_newline && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        text = out;
+    }
+    // "Trim all newlines after the final newline": one stays.
+    if options.trim_final_newlines == Some(true) && text.ends_with('\n') {
+        let kept = text.trim_end_matches(['\n', '\r']).len();
+        text.truncate(kept);
+        text.push('\n');
+    }
+    if options.insert_final_newline == Some(true) && !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 /// The outline of a document: its states, or its state machines with their states.
