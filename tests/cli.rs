@@ -349,7 +349,7 @@ fn text_formats_escape_control_characters() {
     let out = stdout(&o);
     assert!(!out.contains('\u{1b}'), "{out:?}");
     assert_eq!(out.lines().count(), 2, "{out:?}");
-    assert!(out.contains(r"x\u{1b}[2J\u{a}fake:1:1"), "{out:?}");
+    assert!(out.contains(r"x\u001b[2J\nfake:1:1"), "{out:?}");
     let o = run(&["check", "--color", "never", s(&path)]);
     assert!(!stdout(&o).contains('\u{1b}'), "{:?}", stdout(&o));
 }

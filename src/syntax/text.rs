@@ -364,7 +364,7 @@ pub fn with_line_endings(crlf: bool, new: &str) -> String {
 }
 
 /// Text for a terminal: control characters (an escape sequence, a bell, a line break
-/// in a state name) written as `\u{1b}`, so that a definition cannot move the cursor,
+/// in a state name) written as JSON writes them (`\u001b`, `\n`), so that a definition cannot move the cursor,
 /// retitle the window or add a line to the output. Tabs stay.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     // Control characters are the ASCII ones and U+0080-U+009F, whose UTF-8 starts with
@@ -377,12 +377,59 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if c.is_control() && c != '\t' {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            push_escape(&mut out, c);
         } else {
             out.push(c);
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// `c` as a JSON string writes it: `\n`, `\r`, `\t`, or `\u001b`.
+fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        _ => {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+}
+
+/// `s` in double quotes as a JSON string would write it, with every character one
+/// cannot see written as an escape too (`"B\u200b"`): for messages about such names.
+pub fn quoted_visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            ' ' => out.push(' '),
+            _ if c.is_control() || c.is_whitespace() || is_invisible(c) => push_escape(&mut out, c),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Characters that take no room on screen: zero-width spaces and joiners, direction
+/// marks and embeddings, the word joiner and invisible operators, the byte order mark,
+/// the soft hyphen.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{feff}'
+    )
 }
 
 /// Whether a byte of `s` is `wanted`: tested a block at a time without stopping inside

@@ -69,7 +69,7 @@ mod tests {
     #[test]
     fn escapes_as_the_runner_expects() {
         assert_eq!(escape_data("50% done\nnext\r"), "50%25 done%0Anext%0D");
-        assert_eq!(escape_data("a\u{1b}]0;x\u{0}"), "a\\u{1b}]0;x\\u{0}");
+        assert_eq!(escape_data("a\u{1b}]0;x\u{0}"), "a\\u001b]0;x\\u0000");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
     }
 }

@@ -35,7 +35,7 @@ declare_rule! {
 
 /// Whitespace, or a character that shows as nothing.
 fn invisible(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    c.is_whitespace() || crate::syntax::text::is_invisible(c)
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
@@ -54,7 +54,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             };
             let d = sink.report(
                 state.name_range,
-                format!("state name {name:?} {place} with whitespace or an invisible character"),
+                format!(
+                    "state name {} {place} with whitespace or an invisible character",
+                    crate::syntax::text::quoted_visible(name)
+                ),
             );
             d.help = Some(format!("rename it \"{trimmed}\""));
             if !ctx.fixes || !machine.states_named(trimmed).is_empty() {
@@ -108,7 +111,7 @@ mod tests {
             located_messages(text, "ASL713"),
             vec![
                 "\" A\": state name \" A\" begins with whitespace or an invisible character",
-                "\"B\\u200b\": state name \"B\\u{200b}\" ends with whitespace or an invisible character",
+                "\"B\\u200b\": state name \"B\\u200b\" ends with whitespace or an invisible character",
                 "\"C\\t \": state name \"C\\t \" ends with whitespace or an invisible character",
             ]
         );

@@ -37,8 +37,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             sink.report(
                 state.name_range,
                 format!(
-                    "state name \"{}\" contains the control character U+{:04X}",
-                    state.name.escape_debug(),
+                    "state name {} contains the control character U+{:04X}",
+                    crate::syntax::text::quoted_visible(state.name),
                     c as u32
                 ),
             );
