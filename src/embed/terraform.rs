@@ -948,6 +948,17 @@ fn source<'t>(
             let root = hcl_value(text, &expr[..close], &mut at, 0);
             match root.value {
                 Value::Object(_) => Source::Encoded { root },
+                // A literal list, string, number or boolean: no state machine, said as
+                // it would be of the same value in a JSON file (ASL100).
+                Value::Array(_)
+                | Value::String(_)
+                | Value::Number(_)
+                | Value::Bool(_)
+                | Value::Null
+                    if !root.is_unknown() =>
+                {
+                    Source::Encoded { root }
+                }
                 _ => computed("`jsonencode(...)` of a value Terraform computes"),
             }
         }
@@ -1779,6 +1790,19 @@ resource "aws_sfn_state_machine" "sm" { definition = file("a.json") }
         assert!(matches!(
             &find(whole)[0].definition,
             Source::Computed { what, .. } if what == "`jsonencode(...)` of a value Terraform computes"
+        ));
+        // A literal that is no object is read (and is no state machine); a `for` list
+        // is computed.
+        let list =
+            "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = jsonencode([1])\n}\n";
+        assert!(matches!(
+            &find(list)[0].definition,
+            Source::Encoded { root } if matches!(root.value, Value::Array(_))
+        ));
+        let computed = "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = jsonencode([for s in var.x : s])\n}\n";
+        assert!(matches!(
+            &find(computed)[0].definition,
+            Source::Computed { .. }
         ));
     }
 
