@@ -1577,8 +1577,24 @@ fn undefined_references(text: &str, document: &Document<'_>, out: &mut Vec<Diagn
     if found.is_empty() {
         return;
     }
-    let overlaps = |a: TextRange, b: TextRange| a.start < b.end && b.start < a.end;
-    out.retain(|d| d.code != "ASL801" || !found.iter().any(|u| overlaps(u.range, d.range)));
+    // The found ranges by start, to look up each ASL801 among them (not compare it
+    // with every one: both are one per state machine in a template of many).
+    let mut starts: Vec<TextRange> = found.iter().map(|u| u.range).collect();
+    starts.sort_by_key(|r| r.start);
+    // The furthest end of the ranges up to each one.
+    let reach: Vec<u32> = starts
+        .iter()
+        .scan(0, |end, r| {
+            *end = r.end.max(*end);
+            Some(*end)
+        })
+        .collect();
+    // Of the ranges starting before `d` ends, one ends after it starts.
+    let overlaps = |d: TextRange| match starts.partition_point(|r| r.start < d.end) {
+        0 => false,
+        before => reach[before - 1] > d.start,
+    };
+    out.retain(|d| d.code != "ASL801" || !overlaps(d.range));
     for u in found {
         let mut d = report(
             "ASL807",

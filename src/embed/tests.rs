@@ -1833,3 +1833,39 @@ fn a_run_refuses_a_definition_whose_values_come_to_too_much() {
         Err("the definition of `M` is not built: at line 30, column 20, filling in `${Big}` brings the values substituted into the definition past 16 MiB, and Step Functions accepts at most 1 MB (1,048,576 bytes)".to_string())
     );
 }
+
+/// A template of many state machines, each naming a resource that is one edit from a
+/// defined one: each is reported, the first hundred with a did-you-mean (each search
+/// compares the name with every defined one); an `${...}` so reported is not also
+/// ASL801's.
+#[test]
+fn many_undefined_references_are_each_reported_and_suggestions_are_bounded() {
+    let machines: Vec<String> = (0..150)
+        .map(|i| {
+            format!(
+                r#""M{i}": {{"Type": "AWS::StepFunctions::StateMachine", "Properties": {{"DefinitionString": {{"Fn::Sub": "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Task\", \"Resource\": \"${{Fnc{i}.Arn}}\", \"End\": true}}}}}}"}}}}}}, "Fn{i}": {{"Type": "AWS::Lambda::Function"}}"#
+            )
+        })
+        .collect();
+    let text = format!(r#"{{"Resources": {{{}}}}}"#, machines.join(", "));
+    let out = lint_text_in(
+        &text,
+        SourceKind::Json,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let undefined: Vec<&crate::Diagnostic> = out.iter().filter(|d| d.code == "ASL807").collect();
+    assert_eq!(undefined.len(), 150);
+    assert_eq!(&text[undefined[7].range.as_usize()], "Fnc7");
+    let suggested = undefined
+        .iter()
+        .filter(|d| {
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("did you mean"))
+        })
+        .count();
+    assert_eq!(suggested, 100);
+    assert_eq!(undefined[0].help.as_deref(), Some("did you mean \"Fn0\"?"));
+    assert!(out.iter().all(|d| d.code != "ASL801"), "{out:#?}");
+}
