@@ -173,17 +173,48 @@ type Linted = (i32, Arc<Vec<Diagnostic>>);
 pub struct Documents {
     map: Mutex<HashMap<Uri, Document>>,
     results: Mutex<HashMap<Uri, Linted>>,
+    /// Told when a result is stored or a document moves on or closes: what a request
+    /// waiting for a version's diagnostics ([`Documents::wait_result`]) waits on.
+    moved: tokio::sync::Notify,
 }
 
 impl Documents {
     pub fn open(&self, uri: Uri, doc: Document) {
         self.results().remove(&uri);
         self.lock().insert(uri, doc);
+        self.moved.notify_waiters();
     }
 
     pub fn close(&self, uri: &Uri) {
         self.lock().remove(uri);
         self.results().remove(uri);
+        self.moved.notify_waiters();
+    }
+
+    /// The diagnostics of `version` once the analysis has stored them; `None` when the
+    /// document moves on (or closes) first, or after `limit`. A request that needs them
+    /// (hover, code actions) waits for the lint already under way instead of running a
+    /// second one beside it, which made both take twice as long on a large document.
+    pub async fn wait_result(
+        &self,
+        uri: &Uri,
+        version: i32,
+        limit: std::time::Duration,
+    ) -> Option<Arc<Vec<Diagnostic>>> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let moved = self.moved.notified();
+            tokio::pin!(moved);
+            // Registered before looking, so a store between the look and the wait wakes it.
+            moved.as_mut().enable();
+            if let Some(found) = self.result(uri, version) {
+                return Some(found);
+            }
+            if self.version(uri) != Some(version) {
+                return None;
+            }
+            tokio::time::timeout_at(deadline, moved).await.ok()?;
+        }
     }
 
     /// The URIs of all open documents.
@@ -198,6 +229,7 @@ impl Documents {
             return false;
         }
         self.results().insert(uri.clone(), (version, found));
+        self.moved.notify_waiters();
         true
     }
 
@@ -230,13 +262,15 @@ impl Documents {
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
     ) -> bool {
-        match self.lock().get_mut(uri) {
+        let changed = match self.lock().get_mut(uri) {
             Some(doc) => {
                 doc.apply_changes(version, changes);
                 true
             }
             None => false,
-        }
+        };
+        self.moved.notify_waiters();
+        changed
     }
 
     /// A snapshot of the document (cheap: the text is shared).
@@ -270,6 +304,44 @@ mod tests {
             range_length: None,
             text: text.to_string(),
         }
+    }
+
+    /// A request waits for the lint under way: it gets the result once stored, and
+    /// nothing once the document moves on.
+    #[test]
+    fn waiting_for_a_result_ends_with_it_or_with_a_newer_version() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let uri = Uri::from_str("file:///a.asl.json").unwrap();
+        let docs = Arc::new(Documents::default());
+        docs.open(uri.clone(), Document::new(&uri, "asl", 1, "{}".to_string()));
+        let long = std::time::Duration::from_secs(60);
+        rt.block_on(async {
+            let storing = {
+                let (docs, uri) = (docs.clone(), uri.clone());
+                async move {
+                    tokio::task::yield_now().await;
+                    assert!(docs.store_result(&uri, 1, Arc::new(Vec::new())));
+                }
+            };
+            let (found, ()) = tokio::join!(docs.wait_result(&uri, 1, long), storing);
+            assert_eq!(found.map(|f| f.len()), Some(0));
+            let changing = {
+                let (docs, uri) = (docs.clone(), uri.clone());
+                async move {
+                    tokio::task::yield_now().await;
+                    assert!(docs.change(&uri, 2, vec![change(0, 0, 0, 0, " ")]));
+                }
+            };
+            docs.forget_result(&uri);
+            let (found, ()) = tokio::join!(docs.wait_result(&uri, 1, long), changing);
+            assert!(found.is_none());
+            // And with nothing coming, the limit ends it.
+            let short = std::time::Duration::from_millis(10);
+            assert!(docs.wait_result(&uri, 2, short).await.is_none());
+        });
     }
 
     #[test]

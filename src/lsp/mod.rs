@@ -11,7 +11,8 @@
 //! changed meanwhile (then the stale result is dropped; the newer version is already
 //! queued), so an older version's diagnostics never follow a newer one's. There is no
 //! debounce: a small file is linted right away. The published diagnostics are kept for
-//! hover and code actions on the same version.
+//! hover and code actions on the same version, which wait for the lint under way rather
+//! than run another.
 //!
 //! Requests that analyse a whole document (completion, hover, formatting, symbols,
 //! folding, semantic tokens) do their work off the message loop, one at a time
@@ -333,6 +334,10 @@ impl Backend {
 }
 
 /// Queues every open document for linting again, its published results forgotten.
+/// How long hover and code actions wait for the diagnostics of the version they are
+/// asked about, being computed, before computing them themselves.
+const WAIT_FOR_LINT: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn relint_all(docs: &Documents, queue: &mpsc::UnboundedSender<Uri>) {
     docs.forget_results();
     for uri in docs.uris() {
@@ -699,7 +704,10 @@ impl LanguageServer for Backend {
         let Some(whole) = self.docs.get(&uri) else {
             return Ok(None);
         };
-        let published = self.docs.result(&uri, whole.version);
+        let published = self
+            .docs
+            .wait_result(&uri, whole.version, WAIT_FOR_LINT)
+            .await;
         let (setup, _) = self.workspace.lint_setup(&uri);
         let markdown = self.markdown[HOVER].load(Ordering::Relaxed);
         self.run(&uri, move || {
@@ -1224,7 +1232,10 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let wanted = doc.text_range(params.range);
-        let published = self.docs.result(&uri, doc.version);
+        let published = self
+            .docs
+            .wait_result(&uri, doc.version, WAIT_FOR_LINT)
+            .await;
         let (setup, _) = self.workspace.lint_setup(&uri);
         // On a top-level state's name: run the workflow from there, when the client runs
         // the editor's Simulate command. It is no quick fix: offered only when the client
