@@ -662,7 +662,9 @@ fn layout_scope(
 /// Places one layer's boxes, kept in their order and `H_GAP` apart, each as near its
 /// target left edge as the boxes placed before it allow. States go first (those with a
 /// target), then the placeholders of passing edges, then the rest, so that an edge
-/// passing by never pushes a chain of states sideways.
+/// passing by never pushes a chain of states sideways. Each box placed looks for its
+/// placed neighbours, so a layer of more than [`REFINED_LAYER`] boxes (a Choice with
+/// thousands of rules took seconds) keeps the first packing from the left.
 fn place_layer(widths: &[f64], target: &[Option<f64>], is_state: &[bool]) -> Vec<f64> {
     let k = widths.len();
     // Start packed from the left, at the targets where they allow.
@@ -675,6 +677,9 @@ fn place_layer(widths: &[f64], target: &[Option<f64>], is_state: &[bool]) -> Vec
             None => 0.0,
         };
         cursor = x[i] + widths[i] + H_GAP;
+    }
+    if k > REFINED_LAYER {
+        return x;
     }
     let priority = |i: usize| match (is_state[i], target[i].is_some()) {
         (true, true) => 2,
@@ -722,6 +727,9 @@ fn place_layer(widths: &[f64], target: &[Option<f64>], is_state: &[bool]) -> Vec
     }
     x
 }
+
+/// The widest layer whose boxes [`place_layer`] moves one by one toward their targets.
+const REFINED_LAYER: usize = 1000;
 
 fn caption(machine: &StateMachine<'_, '_>, scope: ScopeId) -> String {
     match machine.scope(scope).kind {
@@ -901,6 +909,33 @@ mod tests {
         }
         // Loops back run up lanes on the right; forward edges point down.
         assert!(b.svg.matches(" L").count() > 0);
+    }
+
+    /// A layer wider than the boxes moved one by one: still in order, none overlapping.
+    #[test]
+    fn a_very_wide_layer_is_packed_without_overlaps() {
+        let n = REFINED_LAYER + 200;
+        let rules: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"Variable": "$.n", "NumericEquals": {i}, "Next": "P{i}"}}"#))
+            .collect();
+        let branches: Vec<String> = (0..n)
+            .map(|i| format!(r#""P{i}": {{"Type": "Pass", "Next": "Done"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"StartAt": "C", "States": {{"C": {{"Type": "Choice", "Choices": [{}], "Default": "Done"}}, {}, "Done": {{"Type": "Succeed"}}}}}}"#,
+            rules.join(", "),
+            branches.join(", ")
+        );
+        let b = block(&text);
+        // The Pass states (boxes 1..=n) share a layer, left to right in order.
+        let row: Vec<&[f64; 4]> = b.boxes[1..=n].iter().collect();
+        assert!(row.iter().all(|x| x[1] == row[0][1]));
+        for pair in row.windows(2) {
+            assert!(
+                pair[0][0] + pair[0][2] + H_GAP <= pair[1][0] + 0.01,
+                "{pair:?}"
+            );
+        }
     }
 
     /// A state that catches into itself gets a visible loop, and its label (like a
