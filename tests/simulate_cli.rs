@@ -1139,7 +1139,7 @@ fn control_characters_of_an_error_never_reach_the_terminal_raw() {
     assert_eq!(code, 1);
     assert_eq!(
         out.lines().last().unwrap(),
-        r"FAILED after 1 transition: E\u{1b}[5m: C\u{1b}]0;title\u{7}"
+        r"FAILED after 1 transition: E\u001b[5m: C\u001b]0;title\u0007"
     );
 }
 

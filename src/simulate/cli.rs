@@ -83,7 +83,8 @@ pub struct SimulateArgs {
     pub start_time: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
-    /// Keep no history events (faster, flat memory).
+    /// Keep no history events (faster, flat memory); they still count toward
+    /// `--max-events`, as AWS counts them toward its 25,000-event limit.
     #[arg(long)]
     pub no_history: bool,
     /// History-event limit (default 25000 for standard workflows; 0 means none). Without
