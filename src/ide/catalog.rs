@@ -1369,6 +1369,10 @@ pub static ERROR_NAMES: &[(&str, &str)] = &[
         "Insufficient privileges to run the task",
     ),
     (
+        "States.DataLimitExceeded",
+        "An input, output or result over 256 KiB",
+    ),
+    (
         "States.ResultPathMatchFailure",
         "ResultPath cannot be applied to the input",
     ),

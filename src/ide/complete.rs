@@ -765,7 +765,28 @@ fn value_completions(
             };
             // Only the names that can match in this state (what ASL503 does not
             // report).
-            let can_match = |name: &str| state.is_none_or(|s| unmatchable(s, name).is_none());
+            // A Parallel raises a Distributed Map's errors only from a Map in a branch.
+            let holds_map = |s: &crate::model::State<'_, '_>| {
+                let mut scopes = s.children.clone();
+                while let Some(scope) = scopes.pop() {
+                    for inner in &machine.scope(scope).states {
+                        if inner.kind == Some(StateType::Map) {
+                            return true;
+                        }
+                        scopes.extend(&inner.children);
+                    }
+                }
+                false
+            };
+            let can_match = |name: &str| {
+                state.is_none_or(|s| {
+                    unmatchable(s, name).is_none()
+                        && !(s.kind == Some(StateType::Parallel)
+                            && crate::rules::errors::unmatchable_error_name::MAP_ONLY
+                                .contains(&name)
+                            && !holds_map(s))
+                })
+            };
             // A Lambda task: the transient Lambda errors ASL704 asks to retry.
             let lambda = state.is_some_and(|s| {
                 s.kind == Some(StateType::Task)
@@ -1382,6 +1403,7 @@ mod tests {
                 "States.ALL",
                 "States.TaskFailed",
                 "States.Permissions",
+                "States.DataLimitExceeded",
                 "Lambda.ServiceException",
                 "Lambda.AWSLambdaException",
                 "Lambda.SdkClientException",
@@ -1406,6 +1428,7 @@ mod tests {
                 "States.Timeout",
                 "States.HeartbeatTimeout",
                 "States.Permissions",
+                "States.DataLimitExceeded",
                 "States.QueryEvaluationError"
             ]
         );
@@ -1420,11 +1443,30 @@ mod tests {
                 "States.Timeout",
                 "States.HeartbeatTimeout",
                 "States.Permissions",
+                "States.DataLimitExceeded",
                 "States.QueryEvaluationError",
                 "States.ExceedToleratedFailureThreshold",
                 "States.ItemReaderFailed",
                 "States.ResultWriterFailed"
             ]
+        );
+        // A Parallel: the Map's errors only when a branch holds a Map.
+        let parallel = |inner: &str| {
+            names(&format!(
+                r#""Type": "Parallel", "Branches": [{{"StartAt": "P", "States": {{"P": {inner}}}}}]"#
+            ))
+        };
+        let plain = parallel(r#"{"Type": "Pass", "End": true}"#);
+        assert!(
+            !plain.iter().any(|n| n == "States.ItemReaderFailed"),
+            "{plain:?}"
+        );
+        let mapping = parallel(
+            r#"{"Type": "Map", "ItemProcessor": {"StartAt": "Q", "States": {"Q": {"Type": "Pass", "End": true}}}, "End": true}"#,
+        );
+        assert!(
+            mapping.iter().any(|n| n == "States.ItemReaderFailed"),
+            "{mapping:?}"
         );
     }
 

@@ -113,7 +113,7 @@ pub enum Unmatchable {
 }
 
 /// The errors only a (Distributed) Map state raises.
-const MAP_ONLY: &[&str] = &[
+pub(crate) const MAP_ONLY: &[&str] = &[
     "States.ExceedToleratedFailureThreshold",
     "States.ItemReaderFailed",
     "States.ResultWriterFailed",
