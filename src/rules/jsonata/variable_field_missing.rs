@@ -77,56 +77,79 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     if shapes.is_empty() {
         return;
     }
+    // Many reads name the same path of the same variable (`$order.total` in every state
+    // of a long workflow): checking each against every assignment was O(reads ×
+    // assignments), 10 s for 10k Pass states that each assign and read one variable.
+    // The outcome depends on the path alone, so each distinct path is judged once.
+    let mut verdicts: HashMap<(&str, Vec<&str>, bool), Option<Verdict<'_>>> = HashMap::default();
     for state in machine.all_states() {
         let jsonata = state.query_language == QueryLanguage::JsonAta;
         for (range, name, path, fields) in variable_reads(ctx.source, state) {
             let Some(Some(known)) = shapes.get(name) else {
                 continue;
             };
-            let gaps: Vec<_> = known
-                .iter()
-                .filter_map(|p| missing_field(p, &fields, jsonata))
-                .collect();
-            if gaps.len() != known.len() {
-                continue;
-            }
-            let missing: Vec<&str> = gaps.iter().map(|g| g.name).collect();
+            let verdict = verdicts
+                .entry((name, fields.clone(), jsonata))
+                .or_insert_with(|| judge(known, &fields, jsonata));
+            let Some(verdict) = verdict else { continue };
+            let missing = fields[verdict.index];
             let d = sink.report(
                 range,
                 format!(
-                    "\"{}\" reads \"{path}\", but no Assign of ${name} gives it a field \"{}\"",
-                    state.name, missing[0]
+                    "\"{}\" reads \"{path}\", but no Assign of ${name} gives it a field \"{missing}\"",
+                    state.name
                 ),
             );
             d.labels.push(Label {
                 range: known[0].node().range,
                 message: format!("${name} is assigned here"),
             });
-            // A field meant: one that every assignment has, next to the one named.
-            let shared: Vec<&str> = gaps[0]
-                .siblings
-                .iter()
-                .copied()
-                .filter(|s| {
-                    gaps.iter()
-                        .all(|g| g.index == gaps[0].index && g.siblings.contains(s))
-                })
-                .collect();
             let root = format!("${name}");
-            match field_suggestion(ctx, range, &root, &fields, gaps[0].index, &shared) {
+            match field_suggestion(ctx, range, &root, &fields, verdict.index, &verdict.shared) {
                 Some((help, fix)) => {
                     d.help = Some(help);
                     d.fixes.extend(fix);
                 }
                 None => {
                     d.help = Some(format!(
-                        "read a field ${name} has, or add \"{}\" where it is assigned",
-                        missing[0]
+                        "read a field ${name} has, or add \"{missing}\" where it is assigned"
                     ))
                 }
             }
         }
     }
+}
+
+/// Why a read of a variable's field is reported: no assignment gives the field.
+#[derive(Debug, PartialEq, Eq)]
+struct Verdict<'a> {
+    /// Where, in the read's field names, the first assignment lacks one.
+    index: usize,
+    /// A field meant: one that every assignment has, next to the one named.
+    shared: Vec<&'a str>,
+}
+
+/// Whether a read of `fields` misses in every one of `known` (`None` as soon as one
+/// assignment has the path, or may have it).
+fn judge<'a>(known: &[Placed<'a, '_>], fields: &[&str], jsonata: bool) -> Option<Verdict<'a>> {
+    let gaps: Vec<_> = known
+        .iter()
+        .map(|p| missing_field(p, fields, jsonata))
+        .collect::<Option<_>>()?;
+    let first = gaps.first()?;
+    let shared = first
+        .siblings
+        .iter()
+        .copied()
+        .filter(|s| {
+            gaps.iter()
+                .all(|g| g.index == first.index && g.siblings.contains(s))
+        })
+        .collect();
+    Some(Verdict {
+        index: first.index,
+        shared,
+    })
 }
 
 /// The variable reads of `state` that name fields: (range, variable, the path as
@@ -262,5 +285,42 @@ mod tests {
                 "\"{% $order.currency %}\": \"C\" reads \"$order.currency\", but no Assign of $order gives it a field \"currency\""
             ]
         );
+    }
+
+    /// A long chain that assigns and reads one variable: every state's read of the
+    /// missing field is reported (each with its own state and range), none of the
+    /// field it has, though the verdict for a path is worked out once.
+    #[test]
+    fn a_long_chain_reports_every_read() {
+        use crate::rules::located_fixes;
+        use crate::syntax::SourceKind;
+        let n = 300;
+        let states: Vec<String> = (0..n)
+            .map(|i| {
+                let next = match i + 1 < n {
+                    true => format!(r#""Next": "S{}""#, i + 1),
+                    false => r#""End": true"#.to_string(),
+                };
+                format!(
+                    r#""S{i}": {{"Type": "Pass", "Assign": {{"v": {{"key": {i}}}}}, "Parameters": {{"x.$": "$v.key", "y.$": "$v.kee", "z.$": "$v.zz"}}, {next}}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"StartAt": "S0", "States": {{{}}}}}"#,
+            states.join(", ")
+        );
+        let messages = located_messages(&text, "ASL612");
+        let expected: Vec<String> = (0..n)
+            .flat_map(|i| {
+                ["kee", "zz"].map(|f| {
+                    format!("$v.{f}: \"S{i}\" reads \"$v.{f}\", but no Assign of $v gives it a field \"{f}\"")
+                })
+            })
+            .collect();
+        assert_eq!(messages, expected);
+        // The misspelt read of each state gets its own fix.
+        let fixes = located_fixes(&text, SourceKind::Json, "ASL612");
+        assert_eq!(fixes.iter().filter(|f| f.2.is_some()).count(), n);
     }
 }

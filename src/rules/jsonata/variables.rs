@@ -210,6 +210,11 @@ impl VarSet {
     fn insert(&mut self, i: usize) {
         self.0[i / 64] |= 1 << (i % 64);
     }
+    fn insert_all(&mut self, indices: &[usize]) {
+        for &i in indices {
+            self.insert(i);
+        }
+    }
     fn union_with(&mut self, other: &VarSet) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
             *a |= b;
@@ -290,28 +295,27 @@ impl<'a, 's> Analysis<'a, 's> {
                 entry.push(vec![None; count]);
                 continue;
             };
-            // What each edge kind of each state adds.
-            let mut gen_state = vec![VarSet::empty(n); count];
-            let mut gen_other: HashMap<(usize, Origin), VarSet> = HashMap::default();
+            // What each edge kind of each state adds, as lists of indices: a state
+            // assigns a few names, and a dense set per state (states × names bits)
+            // was a fifth of the peak memory when each state assigns a name of its own.
+            let mut gen_state: Vec<Vec<usize>> = vec![Vec::new(); count];
+            let mut gen_other: HashMap<(usize, Origin), Vec<usize>> = HashMap::default();
             for (i, a) in &assigned[scope.id] {
                 let v = index[a.name];
                 match a.origin {
-                    Origin::State => gen_state[*i].insert(v),
-                    o => gen_other
-                        .entry((*i, o))
-                        .or_insert_with(|| VarSet::empty(n))
-                        .insert(v),
+                    Origin::State => gen_state[*i].push(v),
+                    o => gen_other.entry((*i, o)).or_default().push(v),
                 }
             }
             // A Choice state's own `Assign` runs with the matching rule's too.
             for ((i, origin), set) in gen_other.iter_mut() {
                 if matches!(origin, Origin::Choice(_)) {
-                    set.union_with(&gen_state[*i]);
+                    set.extend_from_slice(&gen_state[*i]);
                 }
             }
             // A JSONata rule whose Condition holds only when `$exists($v)` does shows
             // `$v` set on its way (not assigned there: only `must` takes it).
-            let mut tested: HashMap<(usize, usize), VarSet> = HashMap::default();
+            let mut tested: HashMap<(usize, usize), Vec<usize>> = HashMap::default();
             for (i, state) in scope.states.iter().enumerate() {
                 if state.query_language != QueryLanguage::JsonAta {
                     continue;
@@ -331,24 +335,20 @@ impl<'a, 's> Analysis<'a, 's> {
                     };
                     for name in exists_when_true(&tree) {
                         if let Some(&v) = index.get(name) {
-                            tested
-                                .entry((i, r))
-                                .or_insert_with(|| VarSet::empty(n))
-                                .insert(v);
+                            tested.entry((i, r)).or_default().push(v);
                         }
                     }
                 }
             }
-            let empty = VarSet::empty(n);
-            let gen_of = |i: usize, kind: TransitionKind| -> &VarSet {
+            let gen_of = |i: usize, kind: TransitionKind| -> &[usize] {
                 match kind {
                     TransitionKind::Next | TransitionKind::Default => &gen_state[i],
                     TransitionKind::Choice(r) => gen_other
                         .get(&(i, Origin::Choice(r)))
                         .unwrap_or(&gen_state[i]),
-                    TransitionKind::Catch(c) => {
-                        gen_other.get(&(i, Origin::Catch(c))).unwrap_or(&empty)
-                    }
+                    TransitionKind::Catch(c) => gen_other
+                        .get(&(i, Origin::Catch(c)))
+                        .map_or(&[], Vec::as_slice),
                 }
             };
             let mut must: Vec<VarSet> = vec![VarSet::full(n); count];
@@ -383,16 +383,15 @@ impl<'a, 's> Analysis<'a, 's> {
                         }
                         let g = gen_of(p, *e.weight());
                         let mut m = must[p].clone();
-                        m.union_with(g);
+                        m.insert_all(g);
                         if let TransitionKind::Choice(r) = *e.weight()
                             && let Some(t) = tested.get(&(p, r))
                         {
-                            m.union_with(t);
+                            m.insert_all(t);
                         }
                         new_must.intersect_with(&m);
-                        let mut y = may[p].clone();
-                        y.union_with(g);
-                        new_may.union_with(&y);
+                        new_may.union_with(&may[p]);
+                        new_may.insert_all(g);
                     }
                     if new_must != must[t] {
                         must[t] = new_must;
@@ -404,14 +403,12 @@ impl<'a, 's> Analysis<'a, 's> {
                     }
                 }
             }
+            // Moved, not copied: a copy of both sets doubled the peak memory.
             entry.push(
-                (0..count)
-                    .map(|i| {
-                        graph.reachable[i].then(|| Entry {
-                            must: must[i].clone(),
-                            may: may[i].clone(),
-                        })
-                    })
+                must.into_iter()
+                    .zip(may)
+                    .enumerate()
+                    .map(|(i, (must, may))| graph.reachable[i].then_some(Entry { must, may }))
                     .collect(),
             );
         }
@@ -520,6 +517,82 @@ mod tests {
         ] {
             assert!(!may_start_name_anywhere(text), "{text}");
         }
+    }
+
+    /// The per-edge assignments are kept as lists of names and the entry sets are
+    /// moved out of the fixed point: in a chain where state i assigns `v<i>`, state i
+    /// sees exactly the earlier names, on every path.
+    #[test]
+    fn a_chain_of_distinct_names_sees_the_earlier_ones() {
+        use crate::graph::Graphs;
+        use crate::model::StateMachine;
+        let n = 150;
+        let states: Vec<String> = (0..n)
+            .map(|i| {
+                let next = match i + 1 < n {
+                    true => format!(r#""Next": "S{}""#, i + 1),
+                    false => r#""End": true"#.to_string(),
+                };
+                format!(r#""S{i}": {{"Type": "Pass", "Assign": {{"v{i}": {i}}}, {next}}}"#)
+            })
+            .collect();
+        let text = format!(
+            r#"{{"StartAt": "S0", "States": {{{}}}}}"#,
+            states.join(", ")
+        );
+        let doc = crate::syntax::json::parse(&text);
+        let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
+        let graphs = Graphs::build(&machine);
+        let analysis = super::Analysis::build(&machine, &graphs);
+        assert_eq!(analysis.names.len(), n);
+        for i in 0..n {
+            let entry = analysis.entry[0][i].as_ref().unwrap();
+            for j in 0..n {
+                let v = analysis.index_of(&format!("v{j}")).unwrap();
+                assert_eq!(entry.may.contains(v), j < i, "S{i} v{j}");
+                assert_eq!(entry.must.contains(v), j < i, "S{i} v{j}");
+            }
+        }
+    }
+
+    /// A catcher's and a Choice rule's `Assign` apply on their own edge only; the
+    /// Choice state's own `Assign` applies on every edge out of it.
+    #[test]
+    fn catch_and_choice_assignments_follow_their_edges() {
+        use crate::graph::Graphs;
+        use crate::model::StateMachine;
+        let text = r#"{"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Assign": {"ok": 1}, "Next": "C",
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"err": 1}, "Next": "C"}]},
+            "C": {"Type": "Choice", "Assign": {"both": 1}, "Default": "D",
+                  "Choices": [{"Variable": "$.x", "IsPresent": true, "Assign": {"rule": 1}, "Next": "E"}]},
+            "D": {"Type": "Succeed"},
+            "E": {"Type": "Succeed"}}}"#;
+        let doc = crate::syntax::json::parse(text);
+        let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
+        let graphs = Graphs::build(&machine);
+        let analysis = super::Analysis::build(&machine, &graphs);
+        let sets = |state: usize| {
+            let entry = analysis.entry[0][state].as_ref().unwrap();
+            let names = |f: &dyn Fn(usize) -> bool| {
+                let mut v: Vec<&str> = (0..analysis.names.len())
+                    .filter(|&i| f(i))
+                    .map(|i| analysis.names[i])
+                    .collect();
+                v.sort();
+                v
+            };
+            (
+                names(&|i| entry.must.contains(i)),
+                names(&|i| entry.may.contains(i)),
+            )
+        };
+        assert_eq!(sets(1), (vec![], vec!["err", "ok"]));
+        assert_eq!(sets(2), (vec!["both"], vec!["both", "err", "ok"]));
+        assert_eq!(
+            sets(3),
+            (vec!["both", "rule"], vec!["both", "err", "ok", "rule"])
+        );
     }
 
     #[test]
