@@ -175,9 +175,9 @@ impl Lowerer {
                     p.push_str("(?m)");
                 }
                 p.push_str(pattern);
-                let re = fancy_regex::Regex::new(&p)
+                let re = compiled_regex(&p)
                     .map_err(|x| err("S0303", format!("Invalid regular expression: {x}"), span))?;
-                e(Ir::Regex(Rc::new(re)), span)
+                e(Ir::Regex(re), span)
             }
             Kind::Name(name) => {
                 let s = self.step_of(e(Ir::Name(Rc::from(name.as_str())), span));
@@ -616,6 +616,39 @@ fn no_parent(span: TextRange) -> JsonataError {
 
 /// Lowers a parsed expression, reporting the structural errors JSONata raises at compile
 /// time (S0209, S0210, S0213, S0215, S0216, S0217).
+/// How many compiled regexes [`compiled_regex`] keeps per thread.
+const REGEX_CACHE: usize = 256;
+
+thread_local! {
+    /// Regexes compiled so far on this thread, by pattern (flags included), with the
+    /// error of one that does not compile. Every rule that reads the JSONata expressions
+    /// of a state parses them again, and parsing lowers the tree, regex literals
+    /// included: a costly pattern such as `(a{100}){100}` was compiled once per rule
+    /// and expression (1,000 such states took 9.4 s). Compiling is a pure function of
+    /// the pattern, so reusing the result changes no diagnostic.
+    static REGEXES: RefCell<HashMap<String, Result<Rc<fancy_regex::Regex>, String>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// The compiled form of `pattern`, from the thread's cache when it was compiled before.
+/// The cache is emptied when full, which bounds its memory whatever the input.
+fn compiled_regex(pattern: &str) -> Result<Rc<fancy_regex::Regex>, String> {
+    if let Some(hit) = REGEXES.with(|c| c.borrow().get(pattern).cloned()) {
+        return hit;
+    }
+    let out = fancy_regex::Regex::new(pattern)
+        .map(Rc::new)
+        .map_err(|x| x.to_string());
+    REGEXES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= REGEX_CACHE {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), out.clone());
+    });
+    out
+}
+
 pub fn lower(node: &Node) -> R<E> {
     let mut l = Lowerer {
         next_label: 0,
@@ -2538,6 +2571,29 @@ fn descend(v: &Val, out: &mut Vec<Val>, meter: &mut Meter) -> Result<(), Exhaust
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_regex_is_compiled_once_per_pattern() {
+        let regex_of = |expr: &str| {
+            let node = crate::expr::jsonata::parse_syntax(expr).unwrap();
+            match lower(&node).map(|x| x.ir) {
+                Ok(Ir::Regex(re)) => Ok(re),
+                Ok(_) => panic!("not a regex: {expr}"),
+                Err(e) => Err(e.message),
+            }
+        };
+        let a = regex_of("/(a{10}){10}/").unwrap();
+        let b = regex_of("/(a{10}){10}/").unwrap();
+        assert!(Rc::ptr_eq(&a, &b));
+        // The flags are part of the pattern.
+        let i = regex_of("/(a{10}){10}/i").unwrap();
+        assert!(!Rc::ptr_eq(&a, &i));
+        assert!(i.is_match("AAAAAAAAAA".repeat(10).as_str()).unwrap());
+        // An invalid one gives the same error each time.
+        let first = regex_of("/[b-a]/").unwrap_err();
+        assert!(first.starts_with("Invalid regular expression"), "{first}");
+        assert_eq!(regex_of("/[b-a]/").unwrap_err(), first);
+    }
 
     /// Frames alive on this thread: counted by `Frame`'s drop in tests.
     fn live_after(expr: &str, release: bool) -> usize {

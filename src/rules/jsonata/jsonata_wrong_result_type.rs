@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::expr::jsonata::{ValueType, bound_names, constant_number, result_type};
 use crate::model::{State, StateType};
 use crate::rules::jsonata::{Expr, jsonata_states, source_range, state_expressions};
@@ -63,7 +65,15 @@ fn accepts(want: ValueType, got: ValueType) -> bool {
 
 /// The typed fields of `state` whose value is the whole string `node`: the field's
 /// name as the message shows it and the type it needs.
-fn typed_field(state: &State<'_, '_>, e: &Expr<'_, '_>) -> Option<(String, ValueType)> {
+///
+/// `conditions` holds the position of each Choice rule's `Condition` node, found once
+/// per state: looking a rule up among all of them for each expression made a Choice
+/// with thousands of rules quadratic.
+fn typed_field(
+    state: &State<'_, '_>,
+    e: &Expr<'_, '_>,
+    conditions: &HashMap<*const Node<'_>, usize>,
+) -> Option<(String, ValueType)> {
     let is = |n: Option<&Node<'_>>| n.is_some_and(|n| std::ptr::eq(n, e.node));
     let field = |key: &str| state.field(key).map(|m| &m.value);
     let top: &[(&str, ValueType)] = match state.kind? {
@@ -83,8 +93,7 @@ fn typed_field(state: &State<'_, '_>, e: &Expr<'_, '_>) -> Option<(String, Value
         ],
         StateType::Fail => &[("Error", ValueType::String), ("Cause", ValueType::String)],
         StateType::Choice => {
-            let rules = field("Choices")?.as_array()?;
-            let i = rules.iter().position(|r| is(r.get("Condition")))?;
+            let i = *conditions.get(&std::ptr::from_ref(e.node))?;
             return Some((format!("Condition of rule {}", i + 1), ValueType::Boolean));
         }
         _ => &[],
@@ -138,6 +147,22 @@ fn out_of_bounds(field: &str, n: f64) -> Option<String> {
     })
 }
 
+/// Each `Condition` node of a Choice state's rules, by address, with the rule's index
+/// (the first rule holding it, as a search from the start finds).
+fn choice_conditions<'a, 's>(state: &State<'a, 's>) -> HashMap<*const Node<'s>, usize> {
+    let mut out = HashMap::new();
+    if state.kind != Some(StateType::Choice) {
+        return out;
+    }
+    let rules = state.field("Choices").and_then(|m| m.value.as_array());
+    for (i, rule) in rules.into_iter().flatten().enumerate() {
+        if let Some(c) = rule.get("Condition") {
+            out.entry(std::ptr::from_ref(c)).or_insert(i);
+        }
+    }
+    out
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonata_states(machine) {
@@ -153,9 +178,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         ) {
             continue;
         }
+        let conditions = choice_conditions(state);
         for e in state_expressions(state) {
             let Ok(tree) = &e.parsed.result else { continue };
-            let Some((field, want)) = typed_field(state, &e) else {
+            let Some((field, want)) = typed_field(state, &e, &conditions) else {
                 continue;
             };
             if want == ValueType::Number

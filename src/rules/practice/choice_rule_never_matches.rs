@@ -1,5 +1,7 @@
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::diagnostics::Label;
 use crate::model::StateType;
 use crate::rules::practice::duplicate_choice_rule::condition;
@@ -371,15 +373,158 @@ pub(super) fn disjuncts(rule: &Node<'_>) -> Vec<Conjunction> {
     }
 }
 
-/// True when one of `earlier`'s conditions surely matches every input `later` matches.
-fn covers(earlier: &[Conjunction], later: &Conjunction) -> bool {
-    earlier.iter().any(|i| {
-        !i.partial
-            && !i.domains.is_empty()
-            && i.domains
+/// True when `earlier` (one condition of an earlier rule) surely matches every input
+/// `later` matches.
+fn covers(earlier: &Conjunction, later: &Conjunction) -> bool {
+    !earlier.partial
+        && !earlier.domains.is_empty()
+        && earlier
+            .domains
+            .iter()
+            .all(|(v, di)| later.domains.get(v).is_some_and(|dj| dj.within(di)))
+}
+
+/// A domain that holds one value, by which an earlier condition is found: only a
+/// domain with that same single value lies within it (an empty one aside, which a
+/// possible condition never has).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Single {
+    Text(String),
+    /// The bits of the number (`-0` read as `0`, as `==` compares them).
+    Number(u64),
+    Instant(u64),
+    Boolean(bool),
+    Null,
+    Absent,
+}
+
+impl Single {
+    fn of(d: &Domain) -> Option<Single> {
+        let point = |low: &(f64, bool), high: &(f64, bool)| {
+            (low.1 && high.1 && low.0 == high.0 && low.0.is_finite())
+                .then(|| (low.0 + 0.0).to_bits())
+        };
+        Some(match d {
+            Domain::Text(t) => Single::Text(t.clone()),
+            Domain::Number { low, high } => Single::Number(point(low, high)?),
+            Domain::Instant { low, high } => Single::Instant(point(low, high)?),
+            Domain::Boolean(b) => Single::Boolean(*b),
+            Domain::Null => Single::Null,
+            Domain::Absent => Single::Absent,
+            _ => return None,
+        })
+    }
+}
+
+/// How many earlier conditions without a single value a rule is compared with (per
+/// Variable it tests). Equality-type conditions are found by their value, whatever
+/// their number; ranges, patterns and type tests can only be compared one by one, so
+/// in a Choice with thousands of them, a later rule is compared with the first
+/// `PAIRWISE` that test its Variables. Given up: a rule covered only by a later one
+/// of those is not reported, or is reported against a later covering rule than the
+/// first. A Choice with up to `PAIRWISE` such conditions on each Variable is judged in
+/// full.
+const PAIRWISE: usize = 256;
+
+/// The conditions of the rules read so far, indexed so that the ones that may cover a
+/// later condition are found without comparing it with all of them: a condition
+/// covers another only if the other tests each of its Variables, with a domain within.
+#[derive(Default)]
+struct Earlier {
+    /// Conditions with a single-valued domain, by (Variable, value) of the first one.
+    single: HashMap<(String, Single), Vec<(usize, usize)>>,
+    /// Conditions whose first Variable holds a pattern, by (Variable, pattern): a
+    /// pattern covers that same pattern, found here, or a text it matches, found
+    /// through `other`.
+    pattern: HashMap<(String, String), Vec<(usize, usize)>>,
+    /// The other conditions (and the patterns again), by their first Variable.
+    other: HashMap<String, Vec<(usize, usize)>>,
+    /// Every condition: (rule, condition) index into it.
+    conditions: Vec<Vec<Conjunction>>,
+}
+
+impl Earlier {
+    /// Adds rule `i`, the next one, to the index.
+    fn push(&mut self, rule: Vec<Conjunction>) {
+        let i = self.conditions.len();
+        for (k, c) in rule.iter().enumerate() {
+            // One that never covers is left out.
+            if c.partial || c.domains.is_empty() || impossible(c).is_some() {
+                continue;
+            }
+            let anchor = c
+                .domains
                 .iter()
-                .all(|(v, di)| later.domains.get(v).is_some_and(|dj| dj.within(di)))
-    })
+                .find_map(|(v, d)| Some((v, Single::of(d)?)));
+            if let Some((v, one)) = anchor {
+                self.single
+                    .entry((v.clone(), one))
+                    .or_default()
+                    .push((i, k));
+                continue;
+            }
+            let Some((v, d)) = c.domains.iter().next() else {
+                continue;
+            };
+            if let Domain::Pattern(p) = d {
+                self.pattern
+                    .entry((v.clone(), p.clone()))
+                    .or_default()
+                    .push((i, k));
+            }
+            self.other.entry(v.clone()).or_default().push((i, k));
+        }
+        self.conditions.push(rule);
+    }
+
+    /// The earlier rules one condition of which covers `later`, in order.
+    fn covering(&self, later: &Conjunction) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut take = |list: &[(usize, usize)], limit: usize| {
+            for &(i, k) in list.iter().take(limit) {
+                if covers(&self.conditions[i][k], later) {
+                    found.push(i);
+                }
+            }
+        };
+        for (v, d) in &later.domains {
+            if let Some(one) = Single::of(d)
+                && let Some(list) = self.single.get(&(v.clone(), one))
+            {
+                take(list, usize::MAX);
+            }
+            if let Domain::Pattern(p) = d
+                && let Some(list) = self.pattern.get(&(v.clone(), p.clone()))
+            {
+                take(list, usize::MAX);
+            }
+            if let Some(list) = self.other.get(v) {
+                take(list, PAIRWISE);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The first earlier rule that covers every one of `later` (not empty).
+    fn first_covering(&self, later: &[&Conjunction]) -> Option<usize> {
+        let mut common: Option<Vec<usize>> = None;
+        for c in later {
+            let found = self.covering(c);
+            common = Some(match common {
+                None => found,
+                Some(before) => before
+                    .into_iter()
+                    .filter(|i| found.binary_search(i).is_ok())
+                    .collect(),
+            });
+            if common.as_ref().is_some_and(Vec::is_empty) {
+                return None;
+            }
+        }
+        common?.first().copied()
+    }
 }
 
 /// True when no value meets all of a condition's comparisons.
@@ -396,77 +541,90 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if state.kind != Some(StateType::Choice) {
             continue;
         }
-        let rules: Vec<Vec<Conjunction>> =
-            state.choices.iter().map(|r| disjuncts(r.node)).collect();
+        let mut earlier = Earlier::default();
         // Rules that test only whether one Variable is present, or only that it is
         // absent: two of them on the same Variable match every input between them.
-        let mut presence: BTreeMap<&str, [Option<usize>; 2]> = BTreeMap::new();
-        for (j, rule) in rules.iter().enumerate() {
-            let at = char_at(ctx.source, state.choices[j].node.range.start);
-            let possible: Vec<&Conjunction> =
-                rule.iter().filter(|c| impossible(c).is_none()).collect();
-            if possible.is_empty() {
-                let variable = rule.iter().find_map(impossible).unwrap_or("its Variable");
-                let d = sink.report(
-                    at,
-                    format!(
-                        "Choices[{j}] of \"{}\" can never match: no value of {variable} meets all of its conditions",
-                        state.name
-                    ),
-                );
-                d.help = Some("check the bounds and values this rule compares; one is likely the wrong way round".into());
-                continue;
-            }
-            if let Some((a, b)) = presence.values().find_map(|p| Some((p[0]?, p[1]?))) {
-                let d = sink.report(
-                    at,
-                    format!(
-                        "Choices[{j}] of \"{}\" can never match: Choices[{}] and Choices[{}] between them match every input, and are tried first",
-                        state.name,
-                        a.min(b),
-                        a.max(b)
-                    ),
-                );
-                d.help = Some("move this rule before them, or remove it".into());
-                continue;
-            }
-            // Which earlier rule takes every input this one would match.
-            let earlier = rules[..j]
-                .iter()
-                .position(|i| possible.iter().all(|c| covers(i, c)));
-            if let Some(i) = earlier {
-                // The same condition twice is ASL706's.
-                let same = condition(state.choices[j].node);
-                if same.is_none() || same != condition(state.choices[i].node) {
-                    let d = sink.report(
-                        at,
-                        format!(
-                            "Choices[{j}] of \"{}\" can never match: Choices[{i}] matches every input it matches, and is tried first",
-                            state.name
-                        ),
-                    );
-                    d.labels.push(Label {
-                        range: char_at(ctx.source, state.choices[i].node.range.start),
-                        message: format!("Choices[{i}] matches first"),
-                    });
-                    d.help = Some(
-                        "put the narrower rule first, or fix the bound it was meant to test".into(),
-                    );
-                    continue;
-                }
-            }
-            if let [c] = rule.as_slice()
-                && !c.partial
-                && let [(v, d)] = c.domains.iter().collect::<Vec<_>>().as_slice()
-            {
-                let slot = match d {
-                    Domain::Present => 0,
-                    Domain::Absent => 1,
-                    _ => continue,
-                };
-                presence.entry(v.as_str()).or_default()[slot].get_or_insert(j);
-            }
+        let mut presence: BTreeMap<String, [Option<usize>; 2]> = BTreeMap::new();
+        for (j, choice) in state.choices.iter().enumerate() {
+            let rule = disjuncts(choice.node);
+            judge(ctx, sink, state, j, &rule, &earlier, &mut presence);
+            earlier.push(rule);
         }
+    }
+}
+
+/// Reports rule `j` of a Choice state if it can never match, and notes it in
+/// `presence` when it tests only whether one Variable is present.
+fn judge(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    state: &crate::model::State<'_, '_>,
+    j: usize,
+    rule: &[Conjunction],
+    earlier: &Earlier,
+    presence: &mut BTreeMap<String, [Option<usize>; 2]>,
+) {
+    let at = char_at(ctx.source, state.choices[j].node.range.start);
+    let possible: Vec<&Conjunction> = rule.iter().filter(|c| impossible(c).is_none()).collect();
+    if possible.is_empty() {
+        let variable = rule.iter().find_map(impossible).unwrap_or("its Variable");
+        let d = sink.report(
+            at,
+            format!(
+                "Choices[{j}] of \"{}\" can never match: no value of {variable} meets all of its conditions",
+                state.name
+            ),
+        );
+        d.help = Some(
+            "check the bounds and values this rule compares; one is likely the wrong way round"
+                .into(),
+        );
+        return;
+    }
+    if let Some((a, b)) = presence.values().find_map(|p| Some((p[0]?, p[1]?))) {
+        let d = sink.report(
+            at,
+            format!(
+                "Choices[{j}] of \"{}\" can never match: Choices[{}] and Choices[{}] between them match every input, and are tried first",
+                state.name,
+                a.min(b),
+                a.max(b)
+            ),
+        );
+        d.help = Some("move this rule before them, or remove it".into());
+        return;
+    }
+    // Which earlier rule takes every input this one would match.
+    if let Some(i) = earlier.first_covering(&possible) {
+        // The same condition twice is ASL706's.
+        let same = condition(state.choices[j].node);
+        if same.is_none() || same != condition(state.choices[i].node) {
+            let d = sink.report(
+                at,
+                format!(
+                    "Choices[{j}] of \"{}\" can never match: Choices[{i}] matches every input it matches, and is tried first",
+                    state.name
+                ),
+            );
+            d.labels.push(Label {
+                range: char_at(ctx.source, state.choices[i].node.range.start),
+                message: format!("Choices[{i}] matches first"),
+            });
+            d.help =
+                Some("put the narrower rule first, or fix the bound it was meant to test".into());
+            return;
+        }
+    }
+    if let [c] = rule
+        && !c.partial
+        && let [(v, d)] = c.domains.iter().collect::<Vec<_>>().as_slice()
+    {
+        let slot = match d {
+            Domain::Present => 0,
+            Domain::Absent => 1,
+            _ => return,
+        };
+        presence.entry(v.to_string()).or_default()[slot].get_or_insert(j);
     }
 }
 
@@ -672,5 +830,71 @@ mod tests {
                 "{first} {second}"
             );
         }
+    }
+
+    #[test]
+    fn many_rules_are_judged_by_value() {
+        // 1,000 distinct values, then rules that repeat some of them with more tests.
+        let mut rules: Vec<String> = (0..1000)
+            .map(|i| format!(r#"{{"Variable": "$.n", "NumericEquals": {i}, "Next": "E"}}"#))
+            .collect();
+        rules.push(r#"{"And": [{"Variable": "$.s", "StringEquals": "x"}, {"Variable": "$.n", "NumericEquals": 700}], "Next": "F"}"#.into());
+        rules.push(r#"{"Or": [{"Variable": "$.n", "NumericEquals": 3}, {"Variable": "$.n", "NumericEquals": 4}], "Next": "F"}"#.into());
+        rules.push(r#"{"Variable": "$.n", "NumericEquals": 1000.5, "Next": "F"}"#.into());
+        rules.push(r#"{"Variable": "$.n", "NumericEquals": -0, "Next": "F"}"#.into());
+        assert_eq!(
+            run(&rules.join(", ")),
+            [
+                "Choices[1000] of \"C\" can never match: Choices[700] matches every input it matches, and is tried first",
+                "Choices[1003] of \"C\" can never match: Choices[0] matches every input it matches, and is tried first",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_or_is_covered_by_one_rule_only() {
+        let either = |a: i32, b: i32| {
+            format!(
+                r#"{{"Or": [{{"Variable": "$.n", "NumericEquals": {a}}}, {{"Variable": "$.n", "NumericEquals": {b}}}], "Next": "E"}}"#
+            )
+        };
+        // 3 is covered by Choices[0], 4 by Choices[1]: no one rule takes both.
+        let three = r#"{"Or": [{"Variable": "$.n", "NumericEquals": 4}, {"Variable": "$.n", "NumericEquals": 8}, {"Variable": "$.n", "NumericEquals": 7}], "Next": "E"}"#;
+        let rules = [either(3, 9), three.into(), either(3, 4), either(8, 4)];
+        assert_eq!(
+            run(&rules.join(", ")),
+            [
+                "Choices[3] of \"C\" can never match: Choices[1] matches every input it matches, and is tried first"
+            ]
+        );
+    }
+
+    #[test]
+    fn many_ranges_and_patterns_are_still_compared() {
+        // Disjoint ranges [10i, 10i + 10), then values that fall into some of them.
+        let mut rules: Vec<String> = (0..200)
+            .map(|i| {
+                let (lo, hi) = (i * 10, i * 10 + 10);
+                format!(r#"{{"And": [{{"Variable": "$.n", "NumericGreaterThanEquals": {lo}}}, {{"Variable": "$.n", "NumericLessThan": {hi}}}], "Next": "E"}}"#)
+            })
+            .collect();
+        rules.extend(
+            (0..300).map(|i| {
+                format!(r#"{{"Variable": "$.f", "StringMatches": "*.{i}", "Next": "E"}}"#)
+            }),
+        );
+        rules.push(r#"{"Variable": "$.n", "NumericEquals": 25, "Next": "F"}"#.into());
+        rules.push(r#"{"Variable": "$.n", "NumericGreaterThan": 5000, "Next": "F"}"#.into());
+        rules.push(r#"{"Variable": "$.f", "StringEquals": "a.150", "Next": "F"}"#.into());
+        // Past the first `PAIRWISE` patterns, the same pattern is still found by its text.
+        rules.push(r#"{"And": [{"Variable": "$.f", "StringMatches": "*.280"}, {"Variable": "$.n", "NumericEquals": 5000.5}], "Next": "F"}"#.into());
+        assert_eq!(
+            run(&rules.join(", ")),
+            [
+                "Choices[500] of \"C\" can never match: Choices[2] matches every input it matches, and is tried first",
+                "Choices[502] of \"C\" can never match: Choices[350] matches every input it matches, and is tried first",
+                "Choices[503] of \"C\" can never match: Choices[480] matches every input it matches, and is tried first",
+            ]
+        );
     }
 }
