@@ -218,6 +218,26 @@ fn value_hover(
     offset: u32,
 ) -> Option<HoverInfo> {
     let in_state = matches!(container, Container::State(_));
+    if key == "QueryLanguage" && matches!(container, Container::State(_) | Container::Machine(_)) {
+        let what = match value {
+            "JSONata" => {
+                "**JSONata**\n\nFields are written as JSONata: `Arguments` and `Output` in place of `Parameters`, `ResultSelector`, `InputPath`, `OutputPath` and `ResultPath`; `Condition` in Choice rules; `{% ... %}` expressions reading `$states.input`, `$states.result`, `$states.errorOutput` and `$states.context`."
+            }
+            "JSONPath" => {
+                "**JSONPath** (the default)\n\nFields are written with paths: `InputPath`, `Parameters` (keys ending in `.$`), `ResultSelector`, `ResultPath` and `OutputPath`; Choice rules with `Variable` and a comparison operator; intrinsic functions such as `States.Format`."
+            }
+            _ => return None,
+        };
+        let scope = if in_state {
+            "For this state only; a state machine whose QueryLanguage is JSONata cannot hold JSONPath states."
+        } else {
+            "For every state that does not set its own."
+        };
+        return Some(HoverInfo {
+            range,
+            markdown: format!("{what}\n\n{scope}"),
+        });
+    }
     if in_state && key == "Type" {
         let t = StateType::parse(value)?;
         return Some(HoverInfo {
@@ -413,6 +433,30 @@ mod tests {
         assert_eq!(&text[on_read.range.as_usize()], "total");
         let on_key = hover_at(text, "\"total\": 1", 2).unwrap();
         assert_eq!(on_key.markdown, on_read.markdown);
+    }
+
+    #[test]
+    fn query_language_values_say_how_fields_are_written() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}"#;
+        let top = hover_at(text, "JSONata", 1).unwrap();
+        assert!(
+            top.markdown
+                .starts_with("**JSONata**\n\nFields are written as JSONata"),
+            "{}",
+            top.markdown
+        );
+        assert!(
+            top.markdown
+                .ends_with("For every state that does not set its own.")
+        );
+        assert_eq!(&text[top.range.as_usize()], "\"JSONata\"");
+        let state = hover_at(text, "JSONPath", 1).unwrap();
+        assert!(
+            state.markdown.starts_with("**JSONPath** (the default)"),
+            "{}",
+            state.markdown
+        );
+        assert!(state.markdown.contains("For this state only"));
     }
 
     #[test]
