@@ -558,7 +558,8 @@ fn navigation_hover_completion_and_edits_on_json() {
     );
     assert_eq!(
         linked,
-        json!({"ranges": [range(4, 166, 4, 171), range(5, 5, 5, 10)]})
+        json!({"ranges": [range(4, 166, 4, 171), range(5, 5, 5, 10)],
+               "wordPattern": "[^\"\\\\\\u0000-\\u001f]+"})
     );
 
     // Rename Done (from its use in the Choice rule).

@@ -1060,9 +1060,20 @@ impl LanguageServer for Backend {
         };
         self.run(&p.text_document.uri, move || {
             let ranges = ide::linked_editing(&doc.text, doc.kind, offset)?;
+            // What the name may become while typed in every place at once: a character
+            // that would end its string or scalar there (a `"`, a `:` in plain YAML)
+            // ends the linked editing instead of breaking the document.
+            let before = ranges
+                .first()
+                .and_then(|r| doc.text[..r.start as usize].chars().next_back());
+            let word_pattern = match before {
+                Some('"') => r#"[^"\\\u0000-\u001f]+"#,
+                Some('\'') => r"[^'\n\r]+",
+                _ => r#"[^:#"'\n\r\t{}\[\],]+"#,
+            };
             Some(LinkedEditingRanges {
                 ranges: ranges.iter().map(|&r| doc.range(r)).collect(),
-                word_pattern: None,
+                word_pattern: Some(word_pattern.to_string()),
             })
         })
         .await
