@@ -270,11 +270,11 @@ struct Mapper<'m, 'a, 's> {
     /// For each large object an error was found under (by its range), the index of
     /// the last member of each key: without it, locating one error per state of a
     /// 30,000-state `States` compared keys 450 million times.
-    keyed: std::cell::RefCell<HashMap<(u32, u32), KeyIndex<'a>>>,
+    keyed: std::cell::RefCell<HashMap<(u32, u32), MemberIndex<'a>>>,
 }
 
 /// An object's keys to the index of the last member of each.
-type KeyIndex<'a> = HashMap<&'a str, usize>;
+type MemberIndex<'a> = HashMap<&'a str, usize>;
 
 /// Objects with more members than this are looked up through [`Mapper::keyed`].
 const SCAN_MEMBERS: usize = 16;

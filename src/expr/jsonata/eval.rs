@@ -614,8 +614,6 @@ fn no_parent(span: TextRange) -> JsonataError {
     )
 }
 
-/// Lowers a parsed expression, reporting the structural errors JSONata raises at compile
-/// time (S0209, S0210, S0213, S0215, S0216, S0217).
 /// How many compiled regexes [`compiled_regex`] keeps per thread.
 const REGEX_CACHE: usize = 256;
 
@@ -649,6 +647,8 @@ fn compiled_regex(pattern: &str) -> Result<Rc<fancy_regex::Regex>, String> {
     out
 }
 
+/// Lowers a parsed expression, reporting the structural errors JSONata raises at compile
+/// time (S0209, S0210, S0213, S0215, S0216, S0217).
 pub fn lower(node: &Node) -> R<E> {
     let mut l = Lowerer {
         next_label: 0,
