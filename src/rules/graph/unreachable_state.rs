@@ -9,9 +9,8 @@ declare_rule! {
     /// the one it was likely meant for is reported, not every state after it. While a
     /// reachable state's way on is unknown (a target that names no state and resembles
     /// none, or a state with neither `Next` nor `End` but a `Ne` or `Nxt`, as while one
-    /// is being typed),
-    /// only such meant states are reported in its scope: any other may be the one
-    /// meant, and the finding on that state says what to fix first.
+    /// is being typed), only such meant states are reported in its scope: any other may
+    /// be the one meant, and the finding on that state says what to fix first.
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition (`MISSING_TRANSITION_TARGET: State "X" is
