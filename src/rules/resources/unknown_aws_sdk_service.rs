@@ -26,7 +26,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Step Functions does not recognize the resource and refuses the definition
-    /// (`SCHEMA_VALIDATION_FAILED: The resource provided ... is not recognized`).
+    /// (`INVALID_RESOURCE: The resource provided ... is not recognized`, as for the
+    /// other unknown integrations of ASL403).
     ///
     /// ## Example
     /// ```json
@@ -48,8 +49,8 @@ declare_rule! {
     pub static RULE = {
         code: "ASL418",
         name: "unknown-aws-sdk-service",
-        severity: Warning,
-        aws_code: None,
+        severity: Error,
+        aws_code: Some("INVALID_RESOURCE"),
         fix: Sometimes,
         check: check,
     }
