@@ -2,6 +2,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::rules::resources::integration_resource;
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::{Member, Node, Value};
 
@@ -22,7 +23,9 @@ declare_rule! {
     ///
     /// Paths, JSONata expressions, intrinsic functions, `${...}` placeholders, ARNs and
     /// CloudFormation `{{resolve:...}}` references are not literals and pass, and so do
-    /// obvious stand-ins such as `<your-api-key>` or `REPLACE_ME`.
+    /// obvious stand-ins such as `<your-api-key>` or `REPLACE_ME`. An `Authorization`
+    /// header of an `http:invoke` or `apigateway:invoke` Task is left to ASL412: Step
+    /// Functions refuses it whatever it holds.
     ///
     /// ## Why is this bad?
     /// Whoever can describe the state machine can read its definition, and the value is
@@ -34,7 +37,7 @@ declare_rule! {
     /// {"StartAt": "Open case", "States": {"Open case": {"Type": "Task",
     ///   "Resource": "arn:aws:states:::http:invoke", "Parameters": {
     ///     "ApiEndpoint": "https://support.example.com/cases", "Method": "POST",
-    ///     "Headers": {"Authorization": "Bearer 8f14e45fceea167a5a36dedd4bea2543"},
+    ///     "Headers": {"x-api-key": "8f14e45fceea167a5a36dedd4bea2543"},
     ///     "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/support/1"}},
     ///   "End": true}}}
     /// ```
@@ -144,6 +147,12 @@ const DATA_FIELDS: &[&str] = &[
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
+        // ASL412 reports these integrations' `Authorization` header as refused.
+        let refuses_authorization = integration_resource(state).is_some_and(|(_, _, arn)| {
+            ["http:invoke", "apigateway:invoke"]
+                .iter()
+                .any(|i| arn.resource.starts_with(i))
+        });
         let mut stack: Vec<(&Member<'_>, usize)> = state
             .members()
             .iter()
@@ -153,7 +162,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         while let Some((m, depth)) = stack.pop() {
             match &m.value.value {
                 Value::Object(members) if depth < 64 => {
-                    stack.extend(members.iter().map(|c| (c, depth + 1)))
+                    let headers = refuses_authorization && depth == 1 && m.key == "Headers";
+                    stack.extend(
+                        members
+                            .iter()
+                            .filter(|c| !(headers && c.key.eq_ignore_ascii_case("Authorization")))
+                            .map(|c| (c, depth + 1)),
+                    )
                 }
                 Value::Array(items) if depth < 64 => {
                     for item in items {
@@ -270,12 +285,32 @@ mod tests {
     fn literal_values_of_secret_keys() {
         assert_eq!(
             run(
-                r#"{"Headers": {"Authorization": "Bearer 8f14e45fceea167a"}, "Body": {"client_secret": "s3cr3t-value", "Password": "hunter2hunter2"}}"#
+                r#"{"Headers": {"x-api-key": "8f14e45fceea167a"}, "Body": {"client_secret": "s3cr3t-value", "Password": "hunter2hunter2"}}"#
             ),
             [
-                "\"Bearer 8f14e45fceea167a\": \"Authorization\" in \"T\" holds a credential as a literal value",
+                "\"8f14e45fceea167a\": \"x-api-key\" in \"T\" holds a credential as a literal value",
                 "\"s3cr3t-value\": \"client_secret\" in \"T\" holds a credential as a literal value",
                 "\"hunter2hunter2\": \"Password\" in \"T\" holds a credential as a literal value",
+            ]
+        );
+    }
+
+    #[test]
+    fn authorization_header_left_to_asl412_where_aws_refuses_it() {
+        let header = r#"{"Headers": {"Authorization": "Bearer 8f14e45fceea167a"}}"#;
+        assert_eq!(run(header), Vec::<String>::new());
+        let text = format!(
+            r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:states:::apigateway:invoke", "Parameters": {header}, "End": true}}}}}}"#
+        );
+        assert_eq!(located_messages(&text, "ASL712"), Vec::<String>::new());
+        // A Lambda sending the header on in its payload is not refused: reported.
+        let text = format!(
+            r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "f", "Payload": {header}}}, "End": true}}}}}}"#
+        );
+        assert_eq!(
+            located_messages(&text, "ASL712"),
+            [
+                "\"Bearer 8f14e45fceea167a\": \"Authorization\" in \"T\" holds a credential as a literal value"
             ]
         );
     }
