@@ -51,7 +51,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             .or_else(|| state.field("Arguments"));
         let jsonata = state.query_language == QueryLanguage::JsonAta;
         let found = payload.map_or(Found::default(), |p| token_in(&p.value, jsonata));
-        if let (false, Some(literal)) = (found.sent, found.literal) {
+        if let (false, Some((literal, key))) = (found.sent, found.literal) {
             let how = if jsonata {
                 "in a JSONata state only {% %} expressions are evaluated"
             } else {
@@ -64,10 +64,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     state.name
                 ),
             )
-            .help = Some(if jsonata {
-                "write \"{% $states.context.Task.Token %}\"".into()
-            } else {
-                "add \".$\" to the key: \"token.$\": \"$$.Task.Token\"".into()
+            .help = Some(match (jsonata, key) {
+                (true, _) => "write \"{% $states.context.Task.Token %}\"".into(),
+                (false, Some(key)) => format!("rename the key to \"{key}.$\""),
+                (false, None) => {
+                    "give the token its own key ending in \".$\": \"token.$\": \"$$.Task.Token\""
+                        .into()
+                }
             });
             continue;
         }
@@ -94,16 +97,17 @@ struct Found {
     /// A value Step Functions evaluates mentions it (`$$.Task.Token`,
     /// `$$['Task']['Token']`, ...), or a part only known at deploy time may.
     sent: bool,
-    /// The first plain-text value that spells it, which is sent as text.
-    literal: Option<TextRange>,
+    /// The first plain-text value that spells it, which is sent as text, and the key
+    /// it is the value of (none in an array).
+    literal: Option<(TextRange, Option<String>)>,
 }
 
 fn token_in(payload: &Node<'_>, jsonata: bool) -> Found {
     let mut found = Found::default();
     // (node, evaluated): JSONPath evaluates the string value of a `.$` key; JSONata,
     // a `{% %}` string anywhere.
-    let mut stack = vec![(payload, jsonata)];
-    while let Some((n, evaluated)) = stack.pop() {
+    let mut stack = vec![(payload, jsonata, None)];
+    while let Some((n, evaluated, key)) = stack.pop() {
         if n.is_unknown() {
             found.sent = true;
             continue;
@@ -121,16 +125,14 @@ fn token_in(payload: &Node<'_>, jsonata: bool) -> Found {
                     && s.contains("Task.Token")
                     && (s.contains("$$") || s.contains("$states"))
                 {
-                    found.literal = Some(n.range);
+                    found.literal = Some((n.range, key.map(str::to_string)));
                 }
             }
-            Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, jsonata))),
-            Value::Object(members) => stack.extend(
-                members
-                    .iter()
-                    .rev()
-                    .map(|m| (&m.value, jsonata || m.key.ends_with(".$"))),
-            ),
+            Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, jsonata, None))),
+            Value::Object(members) => stack.extend(members.iter().rev().map(|m| {
+                let key = Some(m.key.as_ref());
+                (&m.value, jsonata || m.key.ends_with(".$"), key)
+            })),
             _ => {}
         }
     }
@@ -205,6 +207,13 @@ mod tests {
         assert!(
             d[0].message
                 .ends_with("a value is evaluated only when its key ends in \".$\"")
+        );
+        assert_eq!(d[0].help.as_deref(), Some("rename the key to \"token.$\""));
+        let in_list = jsonpath.replace(r#""token": "$$.Task.Token", "#, "");
+        let d = lint_text(&in_list, SourceKind::Json, &opts);
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("give the token its own key ending in \".$\": \"token.$\": \"$$.Task.Token\"")
         );
         // Evaluated: a `.$` key, an intrinsic, a JSONata expression with more in it.
         for ok in [
