@@ -246,6 +246,14 @@ fn force_exclude_applies_exclude_to_named_files() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let o = run_stdin(&["check", "--stdin-filename", s(&bad)], &text);
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    // Fixing standard input prints the document: an excluded one unchanged, never
+    // nothing (an editor writing the output back would empty the buffer).
+    for fix in ["--fix", "--unsafe-fixes"] {
+        let args = ["check", fix, "--force-exclude", "--stdin-filename", s(&bad)];
+        let o = run_stdin(&args, &text);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert_eq!(o.stdout, text, "{fix}");
+    }
 }
 
 /// `exclude` is for walks: a folder named on the command line is linted whatever

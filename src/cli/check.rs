@@ -170,6 +170,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         respect_gitignore: !args.no_respect_gitignore,
         excluded_by: Default::default(),
     };
+    let mut excluded_stdin: Option<Vec<u8>> = None;
     let stdin_path = [PathBuf::from("-")];
     let paths: &[PathBuf] = if stdin_only { &stdin_path } else { &args.paths };
     for path in paths {
@@ -187,6 +188,15 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
                 match resolver.for_path(named) {
                     Ok(c) if c.is_excluded(named) => {
                         excluded_named += 1;
+                        // `--fix` prints the document: an excluded one as it came, never
+                        // nothing (an editor writing the output back would empty it).
+                        if fixing && !args.diff {
+                            match crate::files::read_stdin() {
+                                Ok(bytes) => excluded_stdin = Some(bytes),
+                                Err(e) => io_errors
+                                    .push(format!("{name}: cannot read standard input: {e}")),
+                            }
+                        }
                         continue;
                     }
                     Ok(_) => {}
@@ -238,7 +248,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     let mut diffs = String::new();
     let (mut fixed_edits, mut fixed_files) = (0usize, 0usize);
     let mut config_error = false;
-    let mut fixed_stdin = None;
+    let mut fixed_stdin = excluded_stdin;
     for r in reports.drain(..) {
         match r {
             Ok(mut checked) => {
