@@ -163,6 +163,18 @@ fn missing_path_among_good_ones_still_exits_2() {
     let o = run(&["check", s(&f), "missing.asl.json"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("missing.asl.json"));
+    // The summary does not read as passed, and GitHub gets an annotation saying why
+    // the step failed.
+    assert_eq!(
+        stdout(&o),
+        "All checks passed (1 file).\n1 path could not be checked (see the error below).\n"
+    );
+    let o = run(&["check", "--format", "github", s(&f), "missing.asl.json"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stdout(&o),
+        "::error title=asl-lint::missing.asl.json: no such file or directory\n"
+    );
 }
 
 #[test]

@@ -326,7 +326,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         let result = if silent {
             Ok(())
         } else if args.statistics {
-            stdout.write_all(statistics(args.format, &files).as_bytes())
+            stdout.write_all(statistics(args.format, &files, &io_errors).as_bytes())
         } else {
             render::write(
                 args.format,
@@ -771,7 +771,7 @@ impl Job<'_> {
 /// `--statistics`: how many times each rule was reported, most frequent first, with
 /// the severity it was reported at (after `[severity]`): a rule reported at two
 /// severities (configured apart in two folders) has a row for each, the higher first.
-fn statistics(format: Format, files: &[FileReport]) -> String {
+fn statistics(format: Format, files: &[FileReport], errors: &[String]) -> String {
     let mut counts: std::collections::BTreeMap<(&str, std::cmp::Reverse<Severity>), usize> =
         std::collections::BTreeMap::new();
     for d in files.iter().flat_map(|f| &f.diagnostics) {
@@ -812,7 +812,7 @@ fn statistics(format: Format, files: &[FileReport]) -> String {
         let (name, sev) = (name(code), sev.as_str());
         out.push_str(&format!("{n:>width$}  {code}  {sev:<7}  {name}\n"));
     }
-    out.push_str(&render::summary(files));
+    out.push_str(&render::summary(files, errors));
     out.push('\n');
     out
 }

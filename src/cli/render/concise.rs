@@ -21,6 +21,7 @@ pub(super) fn line(path: &str, at: LineCol, d: &Diagnostic) -> String {
 /// colour (as in the `full` format).
 pub fn write(
     files: &[FileReport],
+    errors: &[String],
     color: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
@@ -52,5 +53,5 @@ pub fn write(
             }
         }
     }
-    writeln!(out, "{}", super::summary(files))
+    writeln!(out, "{}", super::summary(files, errors))
 }

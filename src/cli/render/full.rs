@@ -61,6 +61,7 @@ impl<'a> Files<'a> for OneFile<'a> {
 /// Source snippets rendered with codespan-reporting, then a summary line.
 pub fn write(
     files: &[FileReport],
+    errors: &[String],
     color: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
@@ -100,7 +101,7 @@ pub fn write(
             }
         }
     }
-    out.write_all(super::summary(files).as_bytes())?;
+    out.write_all(super::summary(files, errors).as_bytes())?;
     out.write_all(b"\n")
 }
 

@@ -22,7 +22,16 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn write(files: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Each diagnostic as an annotation, and each path that could not be checked as an
+/// error annotation of the run (no file to place it on), so the failed step says why.
+pub fn write(
+    files: &[FileReport],
+    errors: &[String],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for e in errors {
+        writeln!(out, "::error title=asl-lint::{}", escape_data(e))?;
+    }
     for file in files {
         if file.diagnostics.is_empty() {
             continue;

@@ -138,18 +138,29 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Full => full::write(files, color, out),
+        Format::Full => full::write(files, errors, color, out),
         Format::Json => json::write(files, out),
-        Format::Concise => concise::write(files, color, out),
+        Format::Concise => concise::write(files, errors, color, out),
         Format::Sarif => sarif::write(files, errors, out),
-        Format::Github => github::write(files, out),
+        Format::Github => github::write(files, errors, out),
         Format::Gitlab => gitlab::write(files, out),
         Format::Junit => junit::write(files, errors, fail_on, out),
     }
 }
 
-/// "3 errors, 1 warning in 2 files" or "All checks passed".
-pub(crate) fn summary(files: &[FileReport]) -> String {
+/// "3 errors, 1 warning in 2 files" or "All checks passed", and how many paths could
+/// not be checked (`errors`, told on standard error), so that a run failing on them
+/// does not read as passed.
+pub(crate) fn summary(files: &[FileReport], errors: &[String]) -> String {
+    let text = findings_summary(files);
+    match errors.len() {
+        0 => text,
+        1 => format!("{text}\n1 path could not be checked (see the error below)."),
+        n => format!("{text}\n{n} paths could not be checked (see the errors below)."),
+    }
+}
+
+fn findings_summary(files: &[FileReport]) -> String {
     let count = |s: Severity| {
         files
             .iter()
