@@ -741,6 +741,61 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
     }
 }
 
+/// A Task whose Resource a template fills with its own Lambda function's ARN (SAM's
+/// `FnArn: !GetAtt Fn.Arn`, an inline `!GetAtt`, Terraform's
+/// `aws_lambda_function.f.arn`) calls Lambda: the result is the mock's `Payload`, as
+/// for a written ARN.
+#[test]
+fn template_lambda_functions_are_called_as_lambda() {
+    let dir = TempDir::new("template-lambda");
+    let sam = dir.file(
+        "sam.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {Handler: x, Runtime: python3.12, CodeUri: .}\n  SM:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        FnArn: !GetAtt Fn.Arn\n      Definition:\n        StartAt: P\n        States:\n          P: {Type: Task, Resource: \"${FnArn}\", End: true}\n",
+    );
+    let inline = dir.file(
+        "cfn.json",
+        r#"{"Resources": {"Fn": {"Type": "AWS::Lambda::Function"}, "SM": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+  "Definition": {"StartAt": "P", "States": {"P": {"Type": "Task", "Resource": {"Fn::GetAtt": ["Fn", "Arn"]}, "End": true}}}}}}}"#,
+    );
+    let terraform = dir.file(
+        "main.tf",
+        "resource \"aws_sfn_state_machine\" \"sm\" {\n  name = \"x\"\n  role_arn = \"arn:aws:iam::123456789012:role/r\"\n  definition = jsonencode({\n    StartAt = \"P\"\n    States = { P = { Type = \"Task\", Resource = aws_lambda_function.f.arn, End = true } }\n  })\n}\nresource \"aws_lambda_function\" \"f\" { function_name = \"f\" }\n",
+    );
+    let mock = r#"P={"Return": {"StatusCode": 200, "Payload": {"a": 1}}}"#;
+    for (template, called) in [
+        (&sam, "arn:aws:lambda:eu-west-1:111122223333:function:Fn"),
+        (&inline, "arn:aws:lambda:eu-west-1:111122223333:function:Fn"),
+        (&terraform, "${aws_lambda_function.f.arn}"),
+    ] {
+        let args = [
+            template.as_str(),
+            "--mock",
+            mock,
+            "--region",
+            "eu-west-1",
+            "--account",
+            "111122223333",
+        ];
+        let (code, out, err) = run(&args, "{}");
+        assert_eq!((code, err.as_str()), (0, ""), "{template}");
+        assert_eq!(
+            out,
+            format!(
+                "P (Task)  input: {{}}\n  call {called}  input: {{}}\n  result: {{\"a\":1}}\n  -> output: {{\"a\":1}}\nSUCCEEDED after 1 transition; output: {{\"a\":1}}\n"
+            ),
+            "{template}"
+        );
+    }
+    // A resource known only at deploy time is named as written, no type before it.
+    let unknown = dir.file(
+        "ph.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Task", "Resource": "${Other}", "End": true}}}"#,
+    );
+    let (code, out, _) = run(&[&unknown, "--mock", r#"P={"Return": {"a": 1}}"#], "{}");
+    assert_eq!(code, 0);
+    assert!(out.contains("\n  call ${Other}  parameters: {}\n"), "{out}");
+}
+
 /// A template's only state machine needs no name; its lint errors are shown at their
 /// place in the referenced file.
 #[test]

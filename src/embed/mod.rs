@@ -769,10 +769,16 @@ pub fn deployed_definition_in(
         }
     };
     let mut reasons = Vec::new();
+    let functions = template::lambda_functions(root);
+    let deploy = pseudo.map(|(region, account)| template::Deploy {
+        region,
+        account,
+        functions: &functions,
+    });
     for def in defs.iter().filter(|d| d.name == wanted) {
         let mut subs = def.substitutions.clone();
-        if let Some((region, account)) = pseudo {
-            template::fill_pseudo_substitutions(&mut subs, def.substitution_node, region, account);
+        if let Some(deploy) = &deploy {
+            template::fill_pseudo_substitutions(&mut subs, def.substitution_node, deploy);
         }
         let deployed = |text: String, file: Option<PathBuf>| Deployed {
             name: wanted.clone(),
@@ -798,8 +804,8 @@ pub fn deployed_definition_in(
                 resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
                 let mut json = resolved.to_json();
                 // `!Ref AWS::Region`, `!Sub "arn:${AWS::Partition}:..."` in the definition.
-                if let Some((region, account)) = pseudo {
-                    template::fill_pseudo_parameters(&mut json, region, account);
+                if let Some(deploy) = &deploy {
+                    template::fill_known(&mut json, deploy);
                 }
                 let json = serde_json::to_string_pretty(&json).unwrap_or_default();
                 return Ok(Some(deployed(json, None)));

@@ -399,16 +399,82 @@ pub fn pseudo_parameter(name: &str, region: &str, account: &str) -> Option<Strin
     })
 }
 
+/// What a run knows of the stack it stands for: the region and account, and the
+/// logical ids of the template's Lambda functions, whose ARNs it can then write.
+#[derive(Clone, Copy)]
+pub struct Deploy<'a> {
+    pub region: &'a str,
+    pub account: &'a str,
+    pub functions: &'a [String],
+}
+
+impl Deploy<'_> {
+    /// The value of a pseudo parameter (`AWS::Region`) or of a Lambda function's
+    /// `Arn` attribute (`Fn.Arn`), the function named by its logical id.
+    fn value(&self, name: &str) -> Option<String> {
+        if let Some(text) = pseudo_parameter(name, self.region, self.account) {
+            return Some(text);
+        }
+        let function = name.strip_suffix(".Arn")?;
+        self.functions.iter().any(|f| f == function).then(|| {
+            let partition = pseudo_parameter("AWS::Partition", self.region, self.account)
+                .unwrap_or_else(|| "aws".into());
+            format!(
+                "arn:{partition}:lambda:{}:{}:function:{function}",
+                self.region, self.account
+            )
+        })
+    }
+}
+
+/// The logical ids of the Lambda functions a template declares
+/// (`AWS::Lambda::Function`, `AWS::Serverless::Function`).
+pub fn lambda_functions(root: &Node<'_>) -> Vec<String> {
+    let resources = root
+        .get("Resources")
+        .and_then(Node::as_object)
+        .unwrap_or(&[]);
+    resources
+        .iter()
+        .filter(|r| {
+            r.value
+                .get("Type")
+                .and_then(Node::as_str)
+                .is_some_and(|t| t == "AWS::Lambda::Function" || t == "AWS::Serverless::Function")
+        })
+        .map(|r| r.key.to_string())
+        .collect()
+}
+
 /// Fills, in a template's definition as JSON, what CloudFormation would with the
 /// region and account alone: `{"Ref": "AWS::Region"}`, and an `Fn::Sub` whose every
 /// `${...}` is a pseudo parameter (`${!Name}` becoming `${Name}`). Other intrinsics
 /// (resources, parameters) stay as they are written.
 pub fn fill_pseudo_parameters(value: &mut serde_json::Value, region: &str, account: &str) {
+    let deploy = Deploy {
+        region,
+        account,
+        functions: &[],
+    };
+    fill_known(value, &deploy);
+}
+
+/// As [`fill_pseudo_parameters`], and the ARN of each of the template's Lambda
+/// functions (`!GetAtt Fn.Arn`, `${Fn.Arn}` in an `Fn::Sub`): a run then calls the
+/// function as Lambda, its mock's `Payload` being the result.
+pub fn fill_known(value: &mut serde_json::Value, deploy: &Deploy<'_>) {
     use serde_json::Value as J;
     let filled = match &*value {
         J::Object(map) if map.len() == 1 => match map.iter().next() {
-            Some((k, J::String(name))) if k == "Ref" => pseudo_parameter(name, region, account),
-            Some((k, J::String(text))) if k == "Fn::Sub" => sub_pseudo(text, region, account),
+            Some((k, J::String(name))) if k == "Ref" => {
+                pseudo_parameter(name, deploy.region, deploy.account)
+            }
+            Some((k, J::String(text))) if k == "Fn::Sub" => sub_known(text, deploy),
+            Some((k, J::String(attribute))) if k == "Fn::GetAtt" => deploy.value(attribute),
+            Some((k, J::Array(parts))) if k == "Fn::GetAtt" => match parts.as_slice() {
+                [J::String(id), J::String(attribute)] => deploy.value(&format!("{id}.{attribute}")),
+                _ => None,
+            },
             _ => None,
         },
         _ => None,
@@ -418,18 +484,15 @@ pub fn fill_pseudo_parameters(value: &mut serde_json::Value, region: &str, accou
         return;
     }
     match value {
-        J::Object(map) => map
-            .values_mut()
-            .for_each(|v| fill_pseudo_parameters(v, region, account)),
-        J::Array(items) => items
-            .iter_mut()
-            .for_each(|v| fill_pseudo_parameters(v, region, account)),
+        J::Object(map) => map.values_mut().for_each(|v| fill_known(v, deploy)),
+        J::Array(items) => items.iter_mut().for_each(|v| fill_known(v, deploy)),
         _ => {}
     }
 }
 
-/// An `Fn::Sub` string with its pseudo parameters filled, when it names nothing else.
-fn sub_pseudo(text: &str, region: &str, account: &str) -> Option<String> {
+/// An `Fn::Sub` string with its pseudo parameters (and known function ARNs) filled,
+/// when it names nothing else.
+fn sub_known(text: &str, deploy: &Deploy<'_>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find("${") {
@@ -438,7 +501,7 @@ fn sub_pseudo(text: &str, region: &str, account: &str) -> Option<String> {
         let name = &rest[at + 2..close];
         match name.strip_prefix('!') {
             Some(literal) => out.push_str(&format!("${{{literal}}}")),
-            None => out.push_str(&pseudo_parameter(name.trim(), region, account)?),
+            None => out.push_str(&deploy.value(name.trim())?),
         }
         rest = &rest[close + 1..];
     }
@@ -526,12 +589,11 @@ pub fn flatten_in(
 pub fn fill_pseudo_substitutions(
     subs: &mut Substitutions,
     node: Option<&Node<'_>>,
-    region: &str,
-    account: &str,
+    deploy: &Deploy<'_>,
 ) {
     for m in node.and_then(Node::as_object).unwrap_or(&[]) {
         let mut value = m.value.to_json();
-        fill_pseudo_parameters(&mut value, region, account);
+        fill_known(&mut value, deploy);
         if let serde_json::Value::String(text) = value
             && subs.get(&*m.key).is_some_and(Option::is_none)
         {
@@ -612,7 +674,12 @@ impl<'t> Flattener<'t> {
             Some([template, vars]) if template.as_str().is_some() => {
                 let mut map = substitution_map(vars);
                 if let Some((region, account)) = self.pseudo {
-                    fill_pseudo_substitutions(&mut map, Some(vars), region, account);
+                    let deploy = Deploy {
+                        region,
+                        account,
+                        functions: &[],
+                    };
+                    fill_pseudo_substitutions(&mut map, Some(vars), &deploy);
                 }
                 for (k, v) in &map {
                     if v.is_none() {
@@ -911,6 +978,35 @@ fn self_value(root: &Node<'_>, name: &str) -> Option<Option<String>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn function_arns_are_filled_for_a_run() {
+        let functions = ["Worker".to_string()];
+        let deploy = super::Deploy {
+            region: "us-gov-west-1",
+            account: "111122223333",
+            functions: &functions,
+        };
+        let mut v = serde_json::json!({
+            "list": {"Fn::GetAtt": ["Worker", "Arn"]},
+            "dotted": {"Fn::GetAtt": "Worker.Arn"},
+            "sub": {"Fn::Sub": "${Worker.Arn}:live"},
+            "name": {"Fn::GetAtt": ["Worker", "FunctionName"]},
+            "other": {"Fn::GetAtt": ["Queue", "Arn"]}
+        });
+        super::fill_known(&mut v, &deploy);
+        let arn = "arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:Worker";
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "list": arn,
+                "dotted": arn,
+                "sub": format!("{arn}:live"),
+                "name": {"Fn::GetAtt": ["Worker", "FunctionName"]},
+                "other": {"Fn::GetAtt": ["Queue", "Arn"]}
+            })
+        );
+    }
+
     #[test]
     fn pseudo_parameters_are_filled_and_nothing_else() {
         let mut v = serde_json::json!({

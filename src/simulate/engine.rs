@@ -2085,7 +2085,8 @@ impl<'p> Runner<'p> {
             .unwrap_or("")
             .to_string();
         let legacy_lambda = resource.starts_with("arn:aws:lambda:")
-            || resource.contains(":lambda:") && resource.contains(":function:");
+            || resource.contains(":lambda:") && resource.contains(":function:")
+            || is_terraform_function_arn(&resource);
         let region = self.opts.region.clone();
         let (service, rtype) = resource_type(&resource);
         let submitted = resource.contains(".sync") || resource.ends_with(".waitForTaskToken");
@@ -3552,4 +3553,19 @@ fn uuid_from(seed: u64) -> String {
         &h[17..20],
         &h[20..32]
     )
+}
+
+/// A Terraform reference to a Lambda function's ARN left in a definition
+/// (`${aws_lambda_function.worker.arn}`, from `Resource = aws_lambda_function.worker.arn`
+/// in a `jsonencode`): the function is called as Lambda, as once deployed.
+fn is_terraform_function_arn(resource: &str) -> bool {
+    resource
+        .strip_prefix("${aws_lambda_function.")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .and_then(|rest| rest.rsplit_once('.'))
+        .is_some_and(|(name, attribute)| {
+            !name.is_empty()
+                && !name.contains(['.', '$', '{', '}'])
+                && matches!(attribute, "arn" | "qualified_arn")
+        })
 }

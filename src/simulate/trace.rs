@@ -332,12 +332,14 @@ fn walk_events<'a>(
             {
                 let request = shortened(request);
                 let _ = if k == "TaskScheduled" {
-                    writeln!(
-                        s,
-                        "{pad}  call {}:{}  parameters: {request}",
-                        detail(e, "resourceType"),
-                        detail(e, "resource"),
-                    )
+                    // `lambda:invoke`; a resource the run could not name (a placeholder)
+                    // has no type.
+                    let called = [detail(e, "resourceType"), detail(e, "resource")]
+                        .into_iter()
+                        .filter(|part| !part.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(":");
+                    writeln!(s, "{pad}  call {called}  parameters: {request}")
                 } else {
                     writeln!(s, "{pad}  call {}  input: {request}", detail(e, "resource"))
                 };
