@@ -148,9 +148,16 @@ fn matches(errors: &[String], f: &Failure) -> bool {
     let name = f.error.as_deref().unwrap_or("");
     // AWS-recorded: a task's States.DataLimitExceeded is caught by States.ALL too.
     // `States.TaskFailed` "matches any known error name except for States.Timeout"
-    // (the developer guide and the spec), `States.Permissions` included.
+    // (the developer guide and the spec), `States.Permissions` included. A missed
+    // heartbeat is a time-out: `States.Timeout` covers it (the developer guide's error
+    // names; Step Functions added `States.HeartbeatTimeout` as a narrower name for it,
+    // aws-cdk#16084), and so `States.TaskFailed` does not.
+    let timed_out = matches!(name, "States.Timeout" | "States.HeartbeatTimeout");
     errors.iter().any(|e| {
-        e == name || e == "States.ALL" || (e == "States.TaskFailed" && name != "States.Timeout")
+        e == name
+            || e == "States.ALL"
+            || (e == "States.Timeout" && timed_out)
+            || (e == "States.TaskFailed" && !timed_out)
     })
 }
 

@@ -716,6 +716,28 @@ fn task_failed_matches_every_error_but_timeout() {
     assert_eq!(x.error.as_deref(), Some("States.Timeout"));
 }
 
+/// A missed heartbeat is a time-out: a `States.Timeout` catcher takes it, a
+/// `States.TaskFailed` one does not (the developer guide's error names, aws-cdk#16084).
+#[test]
+fn heartbeat_time_out_is_caught_as_a_time_out() {
+    let def = |errors: Value| {
+        json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "HeartbeatSeconds": 60, "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}},
+            "Catch": [{"ErrorEquals": errors, "ResultPath": "$.err", "Next": "H"}], "End": true},
+            "H": {"Type": "Pass", "End": true}}})
+    };
+    let beat = || Mocks::new().throwing("T", "States.HeartbeatTimeout", "");
+    let x = run_with(def(json!(["States.Timeout"])), json!({}), beat());
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(
+        x.output,
+        Some(json!({"err": {"Error": "States.HeartbeatTimeout", "Cause": ""}}))
+    );
+    let x = run_with(def(json!(["States.TaskFailed"])), json!({}), beat());
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("States.HeartbeatTimeout"));
+}
+
 #[test]
 fn task_without_mock_names_the_state() {
     let def = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",

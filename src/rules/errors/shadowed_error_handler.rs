@@ -9,9 +9,10 @@ use crate::syntax::edit::{move_element, remove_element};
 declare_rule! {
     /// ## What it does
     /// Reports error names in a retrier or catcher that an earlier entry of the same list
-    /// already matches: the same name, or any name after `States.TaskFailed` (which matches
-    /// every error except `States.Timeout`). When every name of an entry is shadowed, the
-    /// whole entry is dead.
+    /// already matches: the same name, any name after `States.TaskFailed` (which matches
+    /// every error but a time-out), or `States.HeartbeatTimeout` after `States.Timeout`
+    /// (which covers a missed heartbeat too). When every name of an entry is shadowed,
+    /// the whole entry is dead.
     ///
     /// ## Why is this bad?
     /// Step Functions uses the first retrier or catcher whose `ErrorEquals` matches. A later
@@ -61,12 +62,24 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 for n in names.iter() {
                     let Some(name) = n.as_str() else { continue };
                     total += 1;
-                    let by = seen.get(name).copied().or_else(|| {
-                        task_failed.filter(|_| {
-                            !matches!(name, "States.Timeout" | "States.ALL")
-                                && !UNCATCHABLE.contains(&name)
+                    // `States.Timeout` covers a missed heartbeat too; TaskFailed
+                    // neither.
+                    let by = seen
+                        .get(name)
+                        .copied()
+                        .or_else(|| {
+                            (name == "States.HeartbeatTimeout")
+                                .then(|| seen.get("States.Timeout").copied())
+                                .flatten()
                         })
-                    });
+                        .or_else(|| {
+                            task_failed.filter(|_| {
+                                !matches!(
+                                    name,
+                                    "States.Timeout" | "States.HeartbeatTimeout" | "States.ALL"
+                                ) && !UNCATCHABLE.contains(&name)
+                            })
+                        });
                     if let Some(by) = by {
                         shadowed.push((n, name, by));
                     }
@@ -84,10 +97,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     let d = sink.report(
                         anchor,
                         format!(
-                            "{}[{i}] of \"{}\" can never match: {} already handles its errors",
+                            "{}[{i}] of \"{}\" can never match: {} already {} its errors",
                             list.field,
                             state.name,
-                            by.join(" and ")
+                            by.join(" and "),
+                            if by.len() == 1 { "handles" } else { "handle" }
                         ),
                     );
                     d.help = Some(format!(
@@ -190,6 +204,37 @@ mod tests {
             ]
         );
     }
+    /// `States.Timeout` covers a missed heartbeat; `States.TaskFailed` covers neither.
+    #[test]
+    fn heartbeat_time_out_is_a_time_out() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "HeartbeatSeconds": 60, "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "B"}, {"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "B"}, {"ErrorEquals": ["States.Timeout"], "Next": "B"}, {"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "B"}], "End": true}, "B": {"Type": "Fail"}}}"#;
+        let dead = |by: &str| {
+            vec![(
+                "\"ErrorEquals\"".to_string(),
+                format!("Catch[3] of \"A\" can never match: {by} already handles its errors"),
+            )]
+        };
+        assert_eq!(run(text), dead("Catch[1]"));
+        let text = text.replace(
+            r#"{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "B"}, {"ErrorEquals": ["States.Timeout"]"#,
+            r#"{"ErrorEquals": ["States.Timeout"], "Next": "B"}, {"ErrorEquals": ["E"]"#,
+        );
+        let mut both = vec![(
+            "\"ErrorEquals\"".to_string(),
+            "Catch[2] of \"A\" can never match: Catch[0] already handles its errors".to_string(),
+        )];
+        both.extend(dead("Catch[1]"));
+        assert_eq!(run(&text), both);
+        let two = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["E1"], "Next": "B"}, {"ErrorEquals": ["E2"], "Next": "B"}, {"ErrorEquals": ["E1", "E2"], "Next": "B"}], "End": true}, "B": {"Type": "Fail"}}}"#;
+        assert_eq!(
+            run(two),
+            vec![(
+                "\"ErrorEquals\"".to_string(),
+                "Catch[2] of \"A\" can never match: Catch[0] and Catch[1] already handle its errors".to_string()
+            )]
+        );
+    }
+
     /// Each diagnostic's fixes: (title, the text with that fix applied).
     fn fixes(text: &str) -> Vec<Vec<(String, String)>> {
         crate::rules::each_fix(text, SourceKind::Json, "ASL504")
