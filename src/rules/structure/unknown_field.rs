@@ -10,10 +10,9 @@ declare_rule! {
     /// or item processor that ASL does not define.
     ///
     /// A misspelled field gets a did-you-mean: the closest field that this very object
-    /// allows (for its `Type` and `QueryLanguage`) and does not have yet, with an
-    /// unsafe fix (`--unsafe-fixes`) that renames the key. A field that no object of
-    /// its kind allows gets no suggestion (`Resourc` on a Pass state is not turned into
-    /// `Resource`).
+    /// allows (for its `Type` and `QueryLanguage`) and does not have yet. A field that
+    /// no object of its kind allows gets no suggestion (`Resourc` on a Pass state is
+    /// not turned into `Resource`).
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED: Field 'X' is
@@ -29,6 +28,11 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Renames the key to the did-you-mean field (unsafe: a guess, applied only with
+    /// `--unsafe-fixes`). A field without a did-you-mean, or a key written with an
+    /// escape (`"Comn\u0065nt"`), gets no fix.
     pub static RULE = {
         code: "ASL110",
         name: "unknown-field",
