@@ -114,7 +114,7 @@ mod tests {
         );
     }
 
-    /// The did-you-mean fix writes the name as the misspelt one was written.
+    /// The did-you-mean fix writes the name as the misspelled one was written.
     #[test]
     fn the_fix_keeps_the_yaml_scalar_style() {
         let fix = |next: &str| {

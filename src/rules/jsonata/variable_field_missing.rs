@@ -326,7 +326,7 @@ mod tests {
             })
             .collect();
         assert_eq!(messages, expected);
-        // The misspelt read of each state gets its own fix.
+        // The misspelled read of each state gets its own fix.
         let fixes = located_fixes(&text, SourceKind::Json, "ASL612");
         assert_eq!(fixes.iter().filter(|f| f.2.is_some()).count(), n);
     }

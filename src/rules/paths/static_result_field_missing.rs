@@ -352,7 +352,7 @@ mod tests {
         );
     }
 
-    /// A misspelt field gets a did-you-mean, and a fix where the string is the path.
+    /// A misspelled field gets a did-you-mean, and a fix where the string is the path.
     #[test]
     fn misspelt_fields() {
         use crate::rules::located_fixes;
