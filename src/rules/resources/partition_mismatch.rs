@@ -5,8 +5,9 @@ use crate::syntax::{Node, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an ARN in the wrong partition. It checks every ARN written in the state
-    /// machine (a Task's `Resource`, a function, queue, topic or role ARN in
+    /// Reports an ARN in the wrong partition: not that of its region, or not the one
+    /// that most ARNs of the state machine name. It checks every ARN written in the
+    /// state machine (a Task's `Resource`, a function, queue, topic or role ARN in
     /// `Parameters`, `Arguments` or `Credentials`, ...; ARNs quoted in a `Comment` are
     /// not read):
     /// - an ARN whose region lies in another partition than the one it names:
