@@ -42,10 +42,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Replaces a misspelled name with the did-you-mean field (`StartedAt` becomes
+    /// Replaces a misspelled name with the did-you-mean field (`StartTme` becomes
     /// `StartTime`; unsafe: a guess, applied only with `--unsafe-fixes`). A name
-    /// written with an escape, or one that no field is close to, gets no fix; nor does
-    /// a `$$.Map` or `$$.Task` read where it is not set.
+    /// written with an escape, or one that no field is close to (the `StartedAt`
+    /// above), gets no fix; nor does a `$$.Map` or `$$.Task` read where it is not set.
     pub static RULE = {
         code: "ASL307",
         name: "unknown-context-field",
