@@ -1474,7 +1474,7 @@ fn definition_properties<'a, 's>(document: &'a Document<'s>) -> Vec<&'a Node<'s>
 }
 
 /// Reports (ASL809) the intrinsic functions CloudFormation does not have in the
-/// definitions of a template: a misspelt tag (`!GetAttr`) or key (`Fn::Subb`).
+/// definitions of a template: a misspelled tag (`!GetAttr`) or key (`Fn::Subb`).
 fn unknown_functions(document: &Document<'_>, out: &mut Vec<Diagnostic>) {
     for node in definition_properties(document) {
         for u in references::unknown_functions(node) {

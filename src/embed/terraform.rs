@@ -193,7 +193,7 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
             None => continue,
         };
         // The Step Functions module's `definition` is a state machine, whatever its
-        // keys (a misspelt `StartAt` is the linter's to report); another module's may
+        // keys (a misspelled `StartAt` is the linter's to report); another module's may
         // be anything: only one that reads as a state machine counts.
         let step_functions = attrs
             .iter()

@@ -1220,7 +1220,7 @@ fn terraform_states_built_by_for_expressions_are_unknown() {
 }
 
 /// The Step Functions module's `definition` is linted whatever its keys, as a
-/// resource's is: a misspelt `StartAt` is reported, not a reason to pass it over.
+/// resource's is: a misspelled `StartAt` is reported, not a reason to pass it over.
 /// Another module's counts when it reads as a state machine (`StartAt` or `States`).
 #[test]
 fn terraform_step_functions_module_definitions_are_linted_whatever_their_keys() {

@@ -1747,7 +1747,7 @@ mod tests {
         assert_eq!(a.service.as_deref(), Some("lambda"));
         assert_eq!(a.action.as_deref(), Some("invoke"));
         assert!(a.pattern.unwrap().starts_with("Wait for Callback"));
-        // A misspelt action is not presented as an integration.
+        // A misspelled action is not presented as an integration.
         let a = explain_arn("arn:aws:states:::lambda:invok").unwrap();
         assert_eq!(
             a.kind,

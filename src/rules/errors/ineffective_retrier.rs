@@ -6,19 +6,19 @@ use crate::syntax::edit::remove_element;
 declare_rule! {
     /// ## What it does
     /// Reports a retrier setting that has no effect: a `MaxDelaySeconds` below
-    /// `IntervalSeconds`, a `BackoffRate` with `"MaxAttempts": 1`, or `"MaxAttempts":
-    /// 0` on the last retrier (but for a Lambda task's "do not retry" of the Lambda
-    /// errors). In detail:
+    /// `IntervalSeconds`, a `BackoffRate` with `"MaxAttempts": 1`, or
+    /// `"MaxAttempts": 0` on the last retrier (but for a Lambda task's "do not retry"
+    /// of the Lambda errors). In detail:
     /// - a `MaxDelaySeconds` below `IntervalSeconds`: every wait is cut to
     ///   `MaxDelaySeconds`, so the interval written is never waited;
-    /// - a `BackoffRate` on a retrier with `"MaxAttempts": 1`: the rate applies from the
-    ///   second retry on, and there is only one;
+    /// - a `BackoffRate` on a retrier with `"MaxAttempts": 1`: the rate applies from
+    ///   the second retry on, and there is only one;
     /// - `"MaxAttempts": 0` on the last retrier: it retries nothing, and no retrier
-    ///   after it could have matched the errors it keeps from them, so it does what no
-    ///   retrier does. (A `MaxAttempts` of 0 before a `States.ALL` retrier is how errors
-    ///   are kept from being retried; that is not reported. Nor is it on a Lambda task
-    ///   when it names the transient Lambda errors: that is how a task that must not
-    ///   be retried, a payment, says so to ASL704.)
+    ///   after it could have matched the errors it keeps from them, so it has exactly
+    ///   the effect of having no retrier. (A `MaxAttempts` of 0 before a `States.ALL`
+    ///   retrier is how errors are kept from being retried; that is not reported. Nor
+    ///   is it on a Lambda task when it names the transient Lambda errors: that is how
+    ///   a task that must not be retried (a payment, say) opts out of ASL704.)
     ///
     /// ## Why is this bad?
     /// The retry policy that runs is not the one written, and a reader tunes numbers

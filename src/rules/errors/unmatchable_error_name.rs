@@ -26,15 +26,16 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// `States.Runtime` ends the execution: Step Functions never retries or catches it,
-    /// not even with `States.ALL` (executions recorded on AWS show this); the spec names
-    /// are never raised under that name. (`States.DataLimitExceeded` is not reported:
-    /// recorded executions show a Task's too-large result caught by a catcher naming it.) A Task times out only after its own `TimeoutSeconds`,
-    /// which is 99999999 seconds when absent, longer than any execution may run, or
-    /// when it misses a heartbeat it was given `HeartbeatSeconds` for; a Lambda
-    /// function that runs out of time fails with Lambda's own error instead. Either way
-    /// the retrier or catcher suggests a protection that does not exist: fix the cause
-    /// (a path that does not exist, a payload over 256 KiB), or give the Task the
-    /// timeout it was meant to have.
+    /// not even with `States.ALL` (executions recorded on AWS show this); the spec
+    /// names are never raised under that name. (`States.DataLimitExceeded` is not
+    /// reported: recorded executions show a Task's too-large result caught by a catcher
+    /// naming it.) A Task times out only after its own `TimeoutSeconds`, which is
+    /// 99999999 seconds when absent, longer than any execution may run, or when it
+    /// misses a heartbeat it was given `HeartbeatSeconds` for; a Lambda function that
+    /// runs out of time fails with Lambda's own error instead. Either way the retrier
+    /// or catcher suggests a protection that does not exist: fix the cause (a path that
+    /// does not exist, a payload over 256 KiB), or give the Task the timeout it was
+    /// meant to have.
     ///
     /// ## Example
     /// ```json

@@ -117,7 +117,7 @@ pub(super) fn report_with_suggestion(
 
 /// An editor quick fix that adds the missing state `name` to the scope's `States`: a
 /// Pass state that ends, or a Fail state for a Catcher's target, for the author to
-/// fill in. Never applied by `check --fix`: it would hide a misspelt name.
+/// fill in. Never applied by `check --fix`: it would hide a misspelled name.
 fn new_state_fix(
     ctx: &LintContext<'_, '_>,
     scope: &Scope<'_, '_>,

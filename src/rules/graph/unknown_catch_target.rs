@@ -18,6 +18,15 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "work"}, "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle error"}]}, "Handle error": {"Type": "Fail"}}}
     /// ```
+    ///
+    /// ## Fix
+    /// As for ASL201: replaces the name with the closest state name of the scope, when
+    /// one is close (unsafe: a guess). The state whose catcher it is is never
+    /// suggested, and of names equally close, a state that nothing reaches yet is
+    /// preferred; when several remain, each is offered in the editor and
+    /// `--unsafe-fixes` applies none. In the editor, another quick fix adds a Fail
+    /// state of that name (`"Error": "Failed"`, `"Cause": "to be written"`), to fill
+    /// in (`check --fix` never applies it: it would hide a misspelled name).
     pub static RULE = {
         code: "ASL204",
         name: "unknown-catch-target",

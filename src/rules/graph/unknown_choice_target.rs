@@ -17,6 +17,14 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Yes"}], "Default": "No"}, "Yes": {"Type": "Succeed"}, "No": {"Type": "Fail"}}}
     /// ```
+    ///
+    /// ## Fix
+    /// As for ASL201: replaces the name with the closest state name of the scope, when
+    /// one is close (unsafe: a guess). The Choice state itself is never suggested, and
+    /// of names equally close, a state that nothing reaches yet is preferred; when
+    /// several remain, each is offered in the editor and `--unsafe-fixes` applies none.
+    /// In the editor, another quick fix adds a Pass state of that name that ends, to
+    /// fill in (`check --fix` never applies it: it would hide a misspelled name).
     pub static RULE = {
         code: "ASL203",
         name: "unknown-choice-target",

@@ -20,11 +20,15 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Replaces the name with the closest state name, when one is close (unsafe). In the
-    /// editor, a second quick fix adds a Pass state of that name that ends, to fill in
-    /// (`check --fix` never applies it: it would hide a misspelt name). The rules for
-    /// `StartAt`, Choice targets and `Default` (ASL202, ASL203) offer the same, and a
-    /// Catcher's target (ASL204) gets a Fail state.
+    /// Replaces the name with the closest state name of the scope, when one is close
+    /// (unsafe: a guess). The state that holds the `Next` is never suggested, and of
+    /// names equally close, a state that nothing reaches yet is preferred; when several
+    /// remain ("Step 1": "Step 2" or "Step 10"), each is offered in the editor and
+    /// `--unsafe-fixes` applies none. In the editor, another quick fix adds a Pass
+    /// state of that name that ends, to fill in (`check --fix` never applies it: it
+    /// would hide a misspelled name). The rules for `StartAt`, Choice targets and
+    /// `Default` (ASL202, ASL203) offer the same, and a catcher's target (ASL204) gets
+    /// a Fail state.
     pub static RULE = {
         code: "ASL201",
         name: "unknown-next-state",
@@ -110,7 +114,7 @@ mod tests {
         );
     }
 
-    /// The did-you-mean fix writes the name as the misspelt one was written.
+    /// The did-you-mean fix writes the name as the misspelled one was written.
     #[test]
     fn the_fix_keeps_the_yaml_scalar_style() {
         let fix = |next: &str| {

@@ -18,6 +18,14 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "Begin", "States": {"Begin": {"Type": "Succeed"}}}
     /// ```
+    ///
+    /// ## Fix
+    /// As for ASL201: replaces the name with the closest state name of the scope, when
+    /// one is close (unsafe: a guess). Of names equally close, a state that nothing
+    /// reaches yet is preferred; when several remain, each is offered in the editor and
+    /// `--unsafe-fixes` applies none. In the editor, another quick fix adds a Pass
+    /// state of that name that ends, to fill in (`check --fix` never applies it: it
+    /// would hide a misspelled name).
     pub static RULE = {
         code: "ASL202",
         name: "unknown-start-at",

@@ -3,14 +3,15 @@ use crate::rules::{LintContext, Sink, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Reports a state that no path from `StartAt` reaches, following `Next`, Choice
-    /// rules, `Default` and `Catch`. Each Parallel branch and Map processor is checked on
-    /// its own. An island of states that point at each other is unreachable too. Of
-    /// the states a misspelt transition (`"Next": "Assign Cse"`, ASL201) cuts off, only
-    /// the one it was likely meant for is reported, not every state after it. While a
-    /// reachable state's way on is unknown (a target that names no state and resembles
-    /// none, or a state with neither `Next` nor `End` but a `Ne` or `Nxt`, as while one
-    /// is being typed), only such meant states are reported in its scope: any other may
-    /// be the one meant, and the finding on that state says what to fix first.
+    /// rules, `Default` and `Catch`. Each Parallel branch and Map processor is checked
+    /// on its own. An island of states that point at each other is unreachable too. Of
+    /// the states a misspelled transition (`"Next": "Assign Cse"`, ASL201) cuts off,
+    /// only the one it was likely meant for is reported, not every state after it.
+    /// While a reachable state's way on is unknown (a target that names no state and
+    /// resembles none, or a state with neither `Next` nor `End` but a `Ne` or `Nxt`, as
+    /// while one is being typed), only such meant states are reported in its scope: any
+    /// other may be the one meant, and the finding on that state says what to fix
+    /// first.
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition (`MISSING_TRANSITION_TARGET: State "X" is
@@ -70,7 +71,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     }
 }
 
-/// Which unreachable states to report: with each misspelt transition read as the state
+/// Which unreachable states to report: with each misspelled transition read as the state
 /// ASL201 (and its kin) suggests, `"Next": "Assign Cse"` leaves "Assign Case"
 /// unreachable (reported: it is the state the typo cut off) but not the states after it,
 /// which are reachable once the name is fixed. One typo is then two errors, not one per
@@ -81,7 +82,7 @@ fn to_report(
     reachable: &[bool],
     sink: &mut Sink<'_>,
 ) -> Vec<bool> {
-    // Some reachable state's way on is unknown: only the states a misspelt target was
+    // Some reachable state's way on is unknown: only the states a misspelled target was
     // meant for are reported.
     let mut open = false;
     let mut repaired = reachable.to_vec();
@@ -90,7 +91,7 @@ fn to_report(
     while let Some(i) = stack.pop() {
         let state = &scope.states[i];
         // Neither Next nor End (ASL106) but a key that may be a Next being typed or
-        // misspelt, or a target that is no string (ASL113): where it was meant to go is
+        // misspelled, or a target that is no string (ASL113): where it was meant to go is
         // unknown.
         let not_a_name =
             |m: Option<&crate::syntax::Member<'_>>| m.is_some_and(|m| m.value.as_str().is_none());
@@ -154,7 +155,7 @@ fn to_report(
         .collect()
 }
 
-/// A key that may be `Next` half typed (`Ne`) or misspelt (`Nxt`).
+/// A key that may be `Next` half typed (`Ne`) or misspelled (`Nxt`).
 fn next_being_typed(key: &str) -> bool {
     key != "Next"
         && (!key.is_empty() && "Next".starts_with(key)
@@ -174,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_way_on_being_typed_reports_no_state_after_it() {
-        // Half typed, misspelt, of no likeness, or not yet a name: any state may be meant.
+        // Half typed, misspelled, of no likeness, or not yet a name: any state may be meant.
         for s2 in [
             r#", "Ne": 1"#,
             r#", "Nxt": "S3""#,

@@ -3,18 +3,18 @@ use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `Assign` inside a Parallel branch or an inline Map processor that sets
-    /// a variable of the same name as one assigned in an enclosing scope.
+    /// Reports an `Assign` inside a Parallel branch or an inline Map processor that
+    /// sets a variable of the same name as one assigned in an enclosing scope.
     ///
     /// ## Why is this bad?
     /// Inner states may read the variables of the scopes around them but not assign
     /// them: variable names must be unique across a scope and the scopes nested in it,
-    /// as the Step Functions documentation states. Its validator does not always enforce
-    /// it (a definition whose branch assigns a name that the Parallel's catcher also
-    /// assigns deploys), so this is a warning: the inner value is dropped when the branch
-    /// or iteration ends, and never reaches the outer variable. To pass data out, use the branch's
-    /// or iteration's output (the Parallel or Map result) and assign it in the Parallel
-    /// or Map state.
+    /// as the Step Functions documentation states. Its validator does not always
+    /// enforce it (a definition whose branch assigns a name that the Parallel's catcher
+    /// also assigns deploys), so this is a warning: the inner value is dropped when the
+    /// branch or iteration ends, and never reaches the outer variable. To pass data
+    /// out, use the branch's or iteration's output (the Parallel or Map result) and
+    /// assign it in the Parallel or Map state.
     ///
     /// ## Example
     /// ```json

@@ -12,8 +12,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The assignment does nothing but add to the state's history event (and to the
-    /// 256 KiB limit on assigned data). Often the name is misspelt where it is set or
-    /// where it is read.
+    /// 256 KiB limit on assigned data). Often the name is misspelled where it is set
+    /// or where it is read.
     ///
     /// ## Example
     /// ```json

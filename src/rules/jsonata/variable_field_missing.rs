@@ -40,6 +40,13 @@ declare_rule! {
     ///   "Remember": {"Type": "Pass", "Assign": {"ticket": {"id.$": "$.ticketId", "priority": "normal"}}, "Next": "Notify"},
     ///   "Notify": {"Type": "Pass", "Parameters": {"subject.$": "States.Format('Ticket {}', $ticket.id)"}, "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// When the field read is a near miss of one that every assignment of the variable
+    /// has at that place (`$ticket.priorty` where it has `priority`), replaces the name
+    /// in the path with that field (unsafe: a guess). Offered for a path written as
+    /// dotted names (not `$ticket['priorty']`); in JSONata, only when the path is the
+    /// field's whole expression (`"{% $ticket.priorty %}"`).
     pub static RULE = {
         code: "ASL612",
         name: "variable-field-missing",
@@ -319,7 +326,7 @@ mod tests {
             })
             .collect();
         assert_eq!(messages, expected);
-        // The misspelt read of each state gets its own fix.
+        // The misspelled read of each state gets its own fix.
         let fixes = located_fixes(&text, SourceKind::Json, "ASL612");
         assert_eq!(fixes.iter().filter(|f| f.2.is_some()).count(), n);
     }

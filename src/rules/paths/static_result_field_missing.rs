@@ -45,6 +45,14 @@ declare_rule! {
     ///   "Default plan": {"Type": "Pass", "Result": {"plan": "basic"}, "ResultPath": "$.defaults", "Next": "Send welcome"},
     ///   "Send welcome": {"Type": "Pass", "Parameters": {"email.$": "$.email", "plan.$": "$.defaults.plan"}, "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// When the field read is a near miss of one the value has at that place
+    /// (`$.emial` where the `Result` has `email`), replaces the name in the path with
+    /// that field (unsafe: a guess). Offered only when the string is the path itself,
+    /// written as dotted names (`"$.emial"`, `"{% $states.input.emial %}"`): not for a
+    /// path inside an intrinsic function or a longer expression, nor for a state's own
+    /// `OutputPath`.
     pub static RULE = {
         code: "ASL309",
         name: "static-result-field-missing",
@@ -344,7 +352,7 @@ mod tests {
         );
     }
 
-    /// A misspelt field gets a did-you-mean, and a fix where the string is the path.
+    /// A misspelled field gets a did-you-mean, and a fix where the string is the path.
     #[test]
     fn misspelt_fields() {
         use crate::rules::located_fixes;

@@ -18,10 +18,10 @@ declare_rule! {
     /// `RoleArn`, `StartTime`, `RedriveCount`, `RedriveTime`), `State` (`EnteredTime`,
     /// `Name`, `RetryCount`), `StateMachine` (`Id`, `Name`), `Task` (`Token`) and `Map`
     /// (`Item` with `Index`, `Value`, `Key`, `Source`). A misspelled name gets a
-    /// did-you-mean and an unsafe fix (`--unsafe-fixes`). `$$.Map` is set in the
-    /// `ItemSelector` (or the older `Parameters`) of a Map state only, and `$$.Task` in
-    /// a Task state only. What is below `Execution.Input` and `Map.Item.Value` is your
-    /// own data and is not checked, nor is a Choice rule that only tests `IsPresent`.
+    /// did-you-mean. `$$.Map` is set in the `ItemSelector` (or the older `Parameters`)
+    /// of a Map state only, and `$$.Task` in a Task state only. What is below
+    /// `Execution.Input` and `Map.Item.Value` is your own data and is not checked, nor
+    /// is a Choice rule that only tests `IsPresent`.
     ///
     /// ## Why is this bad?
     /// Step Functions accepts the definition, then fails the execution with
@@ -40,6 +40,12 @@ declare_rule! {
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass",
     ///   "Parameters": {"started.$": "$$.Execution.StartTime"}, "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Replaces a misspelled name with the did-you-mean field (`StartTme` becomes
+    /// `StartTime`; unsafe: a guess, applied only with `--unsafe-fixes`). A name
+    /// written with an escape, or one that no field is close to (the `StartedAt`
+    /// above), gets no fix; nor does a `$$.Map` or `$$.Task` read where it is not set.
     pub static RULE = {
         code: "ASL307",
         name: "unknown-context-field",

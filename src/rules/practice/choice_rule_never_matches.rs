@@ -16,26 +16,27 @@ declare_rule! {
     /// `BooleanEquals`, `IsPresent` and type tests, alone, in `And` or in a top-level
     /// `Or`). In detail:
     /// - its own conditions contradict each other: an `And` that asks for `$.age` below
-    ///   18 and at least 65, two different `StringEquals` values, a number and a string;
+    ///   18 and at least 65, two different `StringEquals` values, a number and a
+    ///   string;
     /// - an earlier rule matches every input it matches, so the earlier one is always
-    ///   taken first (`NumericGreaterThan: 10` after `NumericGreaterThan: 5` on the same
-    ///   Variable, `StringEquals: "report.csv"` after `StringMatches: "*.csv"`, a value
-    ///   after `IsPresent: true`);
+    ///   taken first (`NumericGreaterThan: 10` after `NumericGreaterThan: 5` on the
+    ///   same Variable, `StringEquals: "report.csv"` after `StringMatches: "*.csv"`, a
+    ///   value after `IsPresent: true`);
     /// - two earlier rules test that one Variable is present and that it is absent, so
     ///   between them they match every input.
     ///
     /// It reasons about `NumericEquals`/`LessThan`/`GreaterThan` (and `...Equals`), the
-    /// same `Timestamp...` operators (instants compared with their offsets: `01:00+02:00`
-    /// is before `00:30Z`), `StringEquals`, `StringMatches`, `BooleanEquals`, `IsPresent` and the `Is...`
-    /// type tests with literal values, alone, joined by `And`, or as the items of a
-    /// top-level `Or` (any one of which matches); a `Not` of `IsPresent`. Other
-    /// operators and other `Not`s are left alone. Rules with exactly the same condition
-    /// are ASL706's.
+    /// same `Timestamp...` operators (instants compared with their offsets:
+    /// `01:00+02:00` is before `00:30Z`), `StringEquals`, `StringMatches`,
+    /// `BooleanEquals`, `IsPresent` and the `Is...` type tests with literal values,
+    /// alone, joined by `And`, or as the items of a top-level `Or` (any one of which
+    /// matches); a `Not` of `IsPresent`. Other operators and other `Not`s are left
+    /// alone. Rules with exactly the same condition are ASL706's.
     ///
     /// ## Why is this bad?
-    /// The rule's `Next` is dead: the branch it leads to never runs, and the inputs it was
-    /// written for take another branch. Usually a bound is the wrong way round or the
-    /// rules are in the wrong order (the broader one must come last).
+    /// The rule's `Next` is dead: the branch it leads to never runs, and the inputs it
+    /// was written for take another branch. Usually a bound is the wrong way round or
+    /// the rules are in the wrong order (the broader one must come last).
     ///
     /// ## Example
     /// ```json

@@ -7,9 +7,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// When no rule matches, the execution fails: the language names the error
-    /// `States.NoChoiceMatched`, and AWS reports it as `States.Runtime`, which no `Catch`
-    /// or `Retry` anywhere can handle. A `Default` (often a Fail
-    /// state with a clear error and cause) makes the unexpected case explicit.
+    /// `States.NoChoiceMatched`, and AWS reports it as `States.Runtime`, which no
+    /// `Catch` or `Retry` anywhere can handle. A `Default` (often a Fail state with a
+    /// clear error and cause) makes the unexpected case explicit.
     ///
     /// ## Example
     /// ```json

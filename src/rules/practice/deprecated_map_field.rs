@@ -6,8 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Reports the two Map fields that AWS has replaced: `Iterator` (now
     /// `ItemProcessor`) and, in a JSONPath state, `Parameters` (now `ItemSelector`).
-    /// A safe fix (`--fix`) renames the key; the Map runs exactly as before. A Map with
-    /// both the old and the new field is left to ASL116 (mutually exclusive fields).
+    /// A Map with both the old and the new field is left to ASL116 (mutually exclusive
+    /// fields).
     ///
     /// ## Why is this bad?
     /// Both still deploy, but the Step Functions documentation asks for the new names,
@@ -32,6 +32,11 @@ declare_rule! {
     ///   "ItemProcessor": {"StartAt": "Check", "States": {"Check": {"Type": "Pass", "End": true}}},
     ///   "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Renames the key to the new name (safe, applied by `--fix`: the Map runs exactly
+    /// as before). Not offered when the value is not an object, which the new field
+    /// would reject (a new error), or when the key is written with an escape.
     pub static RULE = {
         code: "ASL709",
         name: "deprecated-map-field",

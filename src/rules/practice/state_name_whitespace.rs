@@ -5,13 +5,12 @@ use crate::syntax::edit::string_like;
 declare_rule! {
     /// ## What it does
     /// Reports a state name that begins or ends with whitespace or an invisible
-    /// character (a zero-width space, a byte-order mark). The fix renames the state and
-    /// every `StartAt`, `Next`, `Default` and Catch `Next` that names it.
+    /// character (a zero-width space, a byte-order mark).
     ///
     /// ## Why is this bad?
     /// AWS accepts the name, but nobody sees the space: a `Next` typed as the name
-    /// appears (without it) names no state, the console and the execution history show
-    /// two states that look the same, and tools that match states by name (mock
+    /// looks, without the space, names no state; the console and the execution history
+    /// show two states that look the same; and tools that match states by name (mock
     /// configs, CloudWatch dashboards, test assertions) miss it.
     ///
     /// ## Example
@@ -23,6 +22,13 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "Open case", "States": {"Open case": {"Type": "Pass", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Renames the state to its name without the leading and trailing whitespace and
+    /// invisible characters, together with the `StartAt`, `Next`, `Default` and Catch
+    /// `Next` that name it (unsafe: whatever else names the state, such as a mock
+    /// config, a dashboard or a test, must be renamed too). Not offered when a state of
+    /// the new name already exists.
     pub static RULE = {
         code: "ASL713",
         name: "state-name-whitespace",

@@ -3,21 +3,21 @@ use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a Task `Resource` that is not an ARN (`arn:partition:service:region:account:resource`),
-    /// names an unknown partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso*`, `aws-eusc`),
-    /// is the ARN of something a Task cannot run (a queue, a bucket, a table: any service
-    /// but `states` and `lambda`), or an activity ARN with no name.
-    /// `${...}` placeholders are accepted: they are filled in at deploy time; but a
-    /// placeholder that is not closed (`${LambdaArn`), and text before the first one
-    /// that no ARN starts with (`x${Arn}`), are reported.
+    /// Reports a Task `Resource` that is not an ARN
+    /// (`arn:partition:service:region:account:resource`), names an unknown partition
+    /// (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso*`, `aws-eusc`), is the ARN of something
+    /// a Task cannot run (a queue, a bucket, a table: any service but `states` and
+    /// `lambda`), or an activity ARN with no name. `${...}` placeholders are accepted:
+    /// they are filled in at deploy time; but a placeholder that is not closed
+    /// (`${LambdaArn`), and text before the first one that no ARN starts with
+    /// (`x${Arn}`), are reported.
     ///
     /// ## Why is this bad?
     /// Step Functions only runs ARNs: a Lambda function, an activity or a service
     /// integration. It rejects anything else (`INVALID_RESOURCE`). Another service's
     /// resource is reached through an integration (`arn:aws:states:::sqs:sendMessage`,
     /// `arn:aws:states:::aws-sdk:s3:getObject`) with the resource's ARN or name in
-    /// `Parameters`. (Older linters accept any
-    /// URI such as `a:b`; AWS does not.)
+    /// `Parameters`. (AWS refuses a non-ARN such as `a:b`.)
     ///
     /// ## Example
     /// ```json

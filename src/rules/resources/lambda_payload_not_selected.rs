@@ -19,12 +19,13 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// `lambda:invoke` returns the Lambda `Invoke` response, `{"ExecutedVersion",
-    /// "Payload", "SdkHttpMetadata", "SdkResponseMetadata", "StatusCode"}`, and the
-    /// function's own output is inside `Payload`. A Choice that tests `$.valid` after it
-    /// finds no such field and the execution fails with `States.Runtime` (JSONata:
-    /// `States.QueryEvaluationError`). The legacy form (the function ARN as `Resource`)
-    /// returns the output unwrapped, which is why definitions moved to `lambda:invoke`
-    /// break this way.
+    /// "LogResult", "Payload", "SdkHttpMetadata", "SdkResponseMetadata", "StatusCode"}`
+    /// (`LogResult`, the tail of the function's log, only when the request sets
+    /// `"LogType": "Tail"`), and the function's own output is inside `Payload`. A
+    /// Choice that tests `$.valid` after it finds no such field and the execution fails
+    /// with `States.Runtime` (JSONata: `States.QueryEvaluationError`). The legacy form
+    /// (the function ARN as `Resource`) returns the output unwrapped, which is why
+    /// definitions moved to `lambda:invoke` break this way.
     ///
     /// ## Example
     /// ```json

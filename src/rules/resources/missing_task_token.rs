@@ -12,9 +12,10 @@ declare_rule! {
     /// path written as plain text is sent as that text.
     ///
     /// ## Why is this bad?
-    /// The task waits until someone calls `SendTaskSuccess` or `SendTaskFailure` with its
-    /// token. If the token is not sent to the worker, nobody can, and the execution hangs
-    /// until the task times out (a year by default).
+    /// The task waits until someone calls `SendTaskSuccess` or `SendTaskFailure` with
+    /// its token. If the token is not sent to the worker, nobody can, and the execution
+    /// hangs until the task or the execution times out (a Standard execution runs for
+    /// at most a year).
     ///
     /// ## Example
     /// ```json

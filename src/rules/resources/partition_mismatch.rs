@@ -5,14 +5,14 @@ use crate::syntax::{Node, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an ARN in the wrong partition: one whose region belongs to another
-    /// partition (`arn:aws:lambda:cn-north-1:...`), or one outside the partition most
-    /// ARNs of the state machine name; ARNs quoted in a `Comment` are not read. It
-    /// checks every ARN written in the state machine (a Task's `Resource`, a function,
-    /// queue, topic or role ARN in `Parameters`, `Arguments` or `Credentials`, ...):
+    /// Reports an ARN in the wrong partition: not that of its region, or not the one
+    /// that most ARNs of the state machine name. It checks every ARN written in the
+    /// state machine (a Task's `Resource`, a function, queue, topic or role ARN in
+    /// `Parameters`, `Arguments` or `Credentials`, ...; ARNs quoted in a `Comment` are
+    /// not read):
     /// - an ARN whose region lies in another partition than the one it names:
-    ///   `arn:aws:lambda:cn-north-1:...` (China regions are in `aws-cn`, GovCloud regions
-    ///   in `aws-us-gov`, ...);
+    ///   `arn:aws:lambda:cn-north-1:...` (China regions are in `aws-cn`, GovCloud
+    ///   regions in `aws-us-gov`, ...);
     /// - ARNs of different partitions in one state machine: each ARN outside the
     ///   partition that most of them name is reported.
     ///
@@ -20,11 +20,11 @@ declare_rule! {
     /// checked.
     ///
     /// ## Why is this bad?
-    /// A state machine, its role and what it calls live in one partition: credentials of
-    /// one partition are not valid in another, and no region of one partition serves
-    /// ARNs of another. Such an ARN is usually half of a copy from a template written for
-    /// another partition, and the call fails when the state runs (the resource is not
-    /// found, or access is denied).
+    /// A state machine, its role and what it calls live in one partition: credentials
+    /// of one partition are not valid in another, and no region of one partition serves
+    /// ARNs of another. Such an ARN is usually half of a copy from a template written
+    /// for another partition, and the call fails when the state runs (the resource is
+    /// not found, or access is denied).
     ///
     /// ## Example
     /// ```json
@@ -52,9 +52,9 @@ declare_rule! {
     /// Writes the partition of the ARN's region, or the partition of the other ARNs
     /// when the ARN has no region or one in that partition (unsafe: it changes which
     /// resource is named). An ARN whose region is in its own partition gets no fix: its
-    /// region must change too. In templates meant for several
-    /// partitions, `${AWS::Partition}` (with `Fn::Sub` or `DefinitionSubstitutions`)
-    /// keeps every ARN right.
+    /// region must change too. In templates meant for several partitions,
+    /// `${AWS::Partition}` (with `Fn::Sub` or `DefinitionSubstitutions`) keeps every
+    /// ARN right.
     pub static RULE = {
         code: "ASL411",
         name: "partition-mismatch",

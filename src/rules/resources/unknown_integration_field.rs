@@ -335,7 +335,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     let taken = request
                         .iter()
                         .any(|o| o.key.strip_suffix(".$").unwrap_or(&o.key) == meant);
-                    // Nor when another misspelt field would be renamed to it as well
+                    // Nor when another misspelled field would be renamed to it as well
                     // (`queueUrl` and `QUEUEURL`): which one was meant is a guess.
                     let rivals = suggestions.iter().filter(|&&n| n == Some(meant)).count();
                     if !taken && rivals == 1 {

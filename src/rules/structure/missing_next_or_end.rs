@@ -57,7 +57,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 ),
             ),
         };
-        // A misspelt `Nxt` or `Ennd` (ASL110 offers its renaming): the typo is the
+        // A misspelled `Nxt` or `Ennd` (ASL110 offers its renaming): the typo is the
         // problem, and an added End would contradict the renamed field.
         let misspelt = state.members().iter().find_map(|m| {
             let meant = did_you_mean(&m.key, ["Next", "End"].into_iter())?;

@@ -3,14 +3,15 @@ use crate::schema::Category;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a required field that is missing: `Resource` of a Task, `Choices` of a Choice,
-/// `Branches` of a Parallel, `ItemProcessor` of a Map, one of Wait's `Seconds`, `Timestamp`,
-/// `SecondsPath` or `TimestampPath`, `ErrorEquals` and `Next` of a catcher, `Next` of a
-/// Choice rule, `Condition` of a JSONata Choice rule, `Resource` of an ItemReader, ...
+    /// Reports a required field that is missing: `Resource` of a Task, `Choices` of a
+    /// Choice, `Branches` of a Parallel, `ItemProcessor` of a Map, one of Wait's
+    /// `Seconds`, `Timestamp`, `SecondsPath` or `TimestampPath`, `ErrorEquals` and
+    /// `Next` of a catcher, `Next` of a Choice rule, `Condition` of a JSONata Choice
+    /// rule, `Resource` of an ItemReader, ...
     ///
     /// ## Why is this bad?
-    /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED: These fields are required:
-/// [...]`).
+    /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED: These fields
+    /// are required: [...]`).
     ///
     /// ## Example
     /// ```json

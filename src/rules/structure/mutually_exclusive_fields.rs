@@ -3,16 +3,17 @@ use crate::schema::Category;
 
 declare_rule! {
     /// ## What it does
-    /// Reports two fields that cannot be used together: `TimeoutSeconds` and `TimeoutSecondsPath`,
-/// `HeartbeatSeconds` and `HeartbeatSecondsPath`, more than one of Wait's `Seconds`,
-/// `Timestamp`, `SecondsPath` and `TimestampPath`, Fail's `Error` and `ErrorPath` (`Cause` and
-/// `CausePath`), Map's `ItemProcessor` and `Iterator`, `ItemSelector` and `Parameters`,
-/// `MaxConcurrency` and `MaxConcurrencyPath`, `ToleratedFailure*` and their `Path`, ItemReader's
-/// `MaxItems` and `MaxItemsPath`, ItemBatcher's limits and their `Path`.
+    /// Reports two fields that cannot be used together: `TimeoutSeconds` and
+    /// `TimeoutSecondsPath`, `HeartbeatSeconds` and `HeartbeatSecondsPath`, more than
+    /// one of Wait's `Seconds`, `Timestamp`, `SecondsPath` and `TimestampPath`, Fail's
+    /// `Error` and `ErrorPath` (`Cause` and `CausePath`), Map's `ItemProcessor` and
+    /// `Iterator`, `ItemSelector` and `Parameters`, `MaxConcurrency` and
+    /// `MaxConcurrencyPath`, `ToleratedFailure*` and their `Path`, ItemReader's
+    /// `MaxItems` and `MaxItemsPath`, ItemBatcher's limits and their `Path`.
     ///
     /// ## Why is this bad?
-    /// Step Functions rejects the definition: it cannot know which value you meant. The diagnostic
-/// points at the later of the two fields.
+    /// Step Functions rejects the definition: it cannot know which value you meant. The
+    /// diagnostic points at the later of the two fields.
     ///
     /// ## Example
     /// ```json

@@ -22,10 +22,11 @@ declare_rule! {
     ///
     /// ## Fix
     /// Removes `End` (unsafe: you may have meant to stop here and `Next` is the stale
-    /// one). A `Next` added while extending a workflow, with the old `End` left
-    /// behind, is the usual way this happens. When the way from the state `Next` leads to
-    /// only comes back here and never finishes without this `End`, removing `Next` is
-    /// offered first. `"End": false` beside `Next` is removed safely: it stops nothing.
+    /// one). A `Next` added while extending a workflow, with the old `End` left behind,
+    /// is the usual way this happens. When the state that `Next` names can only lead
+    /// back here, so the workflow could never finish without this `End`, the fix
+    /// removes `Next` instead (removing `End` is still offered, second). `"End": false`
+    /// beside `Next` is removed safely: it stops nothing.
     pub static RULE = {
         code: "ASL105",
         name: "next-and-end",

@@ -16,8 +16,8 @@ declare_rule! {
     /// A state's input and output, each variable, and all that one `Assign` sets are
     /// limited to 256 KiB. The definition (up to 1 MB) deploys, and every execution
     /// that reaches the state fails with `States.DataLimitExceeded`; retrying does not
-    /// help, the data is in the definition.
-    /// (`asl-lint simulate` runs such a definition anyway, to show the failure.)
+    /// help: the data is in the definition. (`asl-lint simulate` runs such a definition
+    /// anyway, to show the failure.)
     ///
     /// ## Example
     /// A Pass state whose `Result` holds 300 KB of reference data.

@@ -4,18 +4,20 @@ use crate::schema::Category;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a field that the object it is in does not have: a state field that its type does not
-/// support (`Retry` on a Pass state, `TimeoutSeconds` on a Map state), a misspelled field, a
-/// field in a retrier, catcher, Choice rule, branch or item processor that ASL does not define.
+    /// Reports a field that the object it is in does not have: a state field that its
+    /// type does not support (`Retry` on a Pass state, `TimeoutSeconds` on a Map
+    /// state), a misspelled field, a field in a retrier, catcher, Choice rule, branch
+    /// or item processor that ASL does not define.
     ///
     /// A misspelled field gets a did-you-mean: the closest field that this very object
-    /// allows (for its `Type` and `QueryLanguage`) and does not have yet, with an unsafe fix
-    /// (`--unsafe-fixes`) that renames the key. A field that no object of its kind allows
-    /// gets no suggestion (`Resourc` on a Pass state is not turned into `Resource`).
+    /// allows (for its `Type` and `QueryLanguage`) and does not have yet. A field that
+    /// no object of its kind allows gets no suggestion (`Resourc` on a Pass state is
+    /// not turned into `Resource`).
     ///
     /// ## Why is this bad?
-    /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED: Field 'X' is not
-/// supported`). A misspelled optional field would otherwise be silently ignored by readers.
+    /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED: Field 'X' is
+    /// not supported`). A misspelled optional field would otherwise be silently ignored
+    /// by readers.
     ///
     /// ## Example
     /// ```json
@@ -26,6 +28,11 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Renames the key to the did-you-mean field (unsafe: a guess, applied only with
+    /// `--unsafe-fixes`). A field without a did-you-mean, or a key written with an
+    /// escape (`"Comn\u0065nt"`), gets no fix.
     pub static RULE = {
         code: "ASL110",
         name: "unknown-field",

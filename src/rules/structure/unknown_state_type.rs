@@ -19,6 +19,12 @@ declare_rule! {
     /// ```json
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// Replaces the type with the closest state type, when one is close: safe when
+    /// only the case differs (`"pass"` becomes `"Pass"`: no other reading exists),
+    /// unsafe otherwise (`"Paralel"` becomes `"Parallel"`: a guess). A type that is no
+    /// string, or that no state type is close to, gets no fix.
     pub static RULE = {
         code: "ASL104",
         name: "unknown-state-type",

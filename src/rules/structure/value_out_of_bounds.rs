@@ -4,14 +4,15 @@ use crate::schema::Category;
 declare_rule! {
     /// ## What it does
     /// Reports numbers, lengths and counts outside their bounds: `TimeoutSeconds` and
-/// `HeartbeatSeconds` from 1 to 99999999, Wait `Seconds` up to 99999999, `IntervalSeconds` at
-/// least 1, `MaxAttempts` from 0 to 99999999, `BackoffRate` at least 1, `MaxDelaySeconds` from
-/// 1 to 31622400, `ToleratedFailurePercentage` from 0 to 100, a `Label` of at most 40
-/// characters, empty `Choices`, `Branches`, `ErrorEquals`, `And`, `Or`.
+    /// `HeartbeatSeconds` from 1 to 99999999, Wait `Seconds` up to 99999999,
+    /// `IntervalSeconds` at least 1, `MaxAttempts` from 0 to 99999999, `BackoffRate` at
+    /// least 1, `MaxDelaySeconds` from 1 to 31622400, `ToleratedFailurePercentage` from
+    /// 0 to 100, a `Label` of at most 40 characters, empty `Choices`, `Branches`,
+    /// `ErrorEquals`, `And`, `Or`.
     ///
     /// ## Why is this bad?
-    /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED: Maximum value is
-/// 99999999`).
+    /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED: Maximum value
+    /// is 99999999`).
     ///
     /// ## Example
     /// ```json

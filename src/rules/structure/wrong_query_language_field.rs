@@ -9,15 +9,15 @@ use crate::syntax::{Member, Node, TextRange, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a field of the other query language: `Arguments`, `Output`, `Condition` or
-    /// `Items` in a JSONPath state, or `InputPath`, `Parameters`, `ResultSelector`,
-    /// `ResultPath`, `OutputPath`, `*Path` fields and JSONPath Choice rules in a JSONata
-    /// state.
+    /// Reports a field of the other query language: `Arguments`, `Output`, `Condition`
+    /// or `Items` in a JSONPath state, or `InputPath`, `Parameters`, `ResultSelector`,
+    /// `ResultPath`, `OutputPath`, `*Path` fields and JSONPath Choice rules in a
+    /// JSONata state.
     ///
     /// ## Why is this bad?
-    /// Step Functions rejects the definition ("The QueryLanguage is set to 'JSONPath', but
-    /// field 'Output' is only supported for the 'JSONata' QueryLanguage"). Usually the
-    /// state (or the state machine) lacks `"QueryLanguage": "JSONata"`, or was half
+    /// Step Functions rejects the definition ("The QueryLanguage is set to 'JSONPath',
+    /// but field 'Output' is only supported for the 'JSONata' QueryLanguage"). Usually
+    /// the state (or the state machine) lacks `"QueryLanguage": "JSONata"`, or was half
     /// converted.
     ///
     /// ## Example
@@ -62,15 +62,13 @@ declare_rule! {
     /// Paths of names and indexes are converted, and intrinsic functions become the
     /// JSONata functions that compute the same (`States.Format` a `&` concatenation,
     /// which writes object and array values as JSON where the intrinsic writes them
-    /// Java-style,
-    /// `States.StringToJson` `$parse`, `States.ArrayLength` `$count`,
+    /// Java-style, `States.StringToJson` `$parse`, `States.ArrayLength` `$count`,
     /// `States.ArrayPartition` `$partition`, `States.StringSplit` a `$split` at each
     /// delimiter, `States.MathAdd` `+`, `States.JsonMerge` `$merge`, ...); a template
     /// with a filter, a wildcard, `States.MathRandom`, `States.Hash` of a path (which
     /// may hold a non-string) or `States.StringSplit` with delimiters from a path, or a
-    /// rule with `StringMatches` or `IsTimestamp`, is left to you. In a JSONPath
-    /// state, an
-    /// `Arguments` with no `{% %}` expression and no `.$` key becomes `Parameters`.
+    /// rule with `StringMatches` or `IsTimestamp`, is left to you. In a JSONPath state,
+    /// an `Arguments` with no `{% %}` expression and no `.$` key becomes `Parameters`.
     pub static RULE = {
         code: "ASL111",
         name: "wrong-query-language-field",

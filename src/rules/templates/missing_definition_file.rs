@@ -10,9 +10,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// `sam build`, `sam deploy`, `aws cloudformation package`, `terraform plan` and
-    /// `serverless deploy` fail on it. Published
-    /// samples have this mistake (a folder renamed from `statemachines/` to
-    /// `statemachine/`).
+    /// `serverless deploy` fail on it. Published samples have this mistake (a folder
+    /// renamed from `statemachines/` to `statemachine/`).
     ///
     /// ## Example
     /// ```text

@@ -6,12 +6,11 @@ declare_rule! {
     /// template (a `DefinitionString`, an inline `Definition`) or its
     /// `DefinitionSubstitutions` refers to and the template does not define: the
     /// `${Name}` of an `Fn::Sub`, the target of a `Ref`, the resource of an
-    /// `Fn::GetAtt`. A name must be a parameter,
-    /// a resource, a pseudo parameter (`AWS::Region`, ...) or, in an `Fn::Sub`, a
-    /// variable of its map. With the SAM transform, names SAM generates from a resource
-    /// (`OrdersFunctionRole`) are accepted. Serverless Framework files and templates
-    /// with other transforms or `Fn::ForEach` are not checked: their names are
-    /// generated.
+    /// `Fn::GetAtt`. A name must be a parameter, a resource, a pseudo parameter
+    /// (`AWS::Region`, ...) or, in an `Fn::Sub`, a variable of its map. With the SAM
+    /// transform, names SAM generates from a resource (`OrdersFunctionRole`) are
+    /// accepted. Serverless Framework files and templates with other transforms or
+    /// `Fn::ForEach` are not checked: their names are generated.
     ///
     /// ## Why is this bad?
     /// CloudFormation refuses the whole template before creating anything: "Template
@@ -46,7 +45,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// The closest name the template defines replaces the one written (unsafe: a guess).
+    /// The closest name the template defines replaces the one written (unsafe: a
+    /// guess).
     pub static RULE = {
         code: "ASL807",
         name: "undefined-template-reference",

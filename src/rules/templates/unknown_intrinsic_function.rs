@@ -3,7 +3,7 @@ use crate::rules::declare_rule;
 declare_rule! {
     /// ## What it does
     /// Reports, in the state machine definition of a CloudFormation or SAM template, an
-    /// intrinsic function CloudFormation does not have: a misspelt tag (`!GetAttr`,
+    /// intrinsic function CloudFormation does not have: a misspelled tag (`!GetAttr`,
     /// `!Subb`) or key (`Fn::Joint`); YAML's own tags (`!!str`) are not functions.
     ///
     /// ## Why is this bad?

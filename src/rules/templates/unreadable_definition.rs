@@ -6,15 +6,16 @@ declare_rule! {
     /// be computed at deploy time: `Fn::If`, `Ref` to a parameter, `Fn::Transform`, a
     /// Serverless `${file(...)}` variable whose path is computed or that selects a key
     /// (`${file(x.yml):definition}`; one naming a file is read) or stands for a whole
-    /// section (`stateMachines: ${file(machines.yml)}`), an `Fn::Join` with a
-    /// computed delimiter, a Terraform `definition` that is neither a heredoc, a quoted
-    /// string, a `jsonencode` object nor a file read by `templatefile` or `file`
+    /// section (`stateMachines: ${file(machines.yml)}`), an `Fn::Join` with a computed
+    /// delimiter, a Terraform `definition` that is neither a heredoc, a quoted string,
+    /// a `jsonencode` object nor a file read by `templatefile` or `file`
     /// (`var.definition`, `jsonencode(local.x)`, a path Terraform computes), a
     /// `templatefile` file, heredoc or quoted string whose JSON or YAML is written by
-    /// `%{ for }` or `%{ if }` directives; and a definition file that a template names outside its project (the
-    /// Git work tree that holds it; outside one, its folder and the current one), which
-    /// asl-lint does not read. Not reading it keeps a template from making asl-lint
-    /// print or fix any file on the machine (`file("/etc/shadow")`).
+    /// `%{ for }` or `%{ if }` directives; and a definition file that a template names
+    /// outside its project (the Git work tree that holds it; outside one, its folder
+    /// and the current one), which asl-lint does not read. Not reading it keeps a
+    /// template from making asl-lint print or fix any file on the machine
+    /// (`file("/etc/shadow")`).
     ///
     /// ## Why is this bad?
     /// Nothing in it can be checked before deployment. (A `DefinitionString` that is a
