@@ -7,9 +7,12 @@ use crate::syntax::edit;
 declare_rule! {
     /// ## What it does
     /// Reports a Task that invokes a Lambda function (`arn:aws:states:::lambda:invoke` or
-    /// a function ARN) without a retrier for the transient Lambda errors that AWS
-    /// recommends retrying: `Lambda.ServiceException`, `Lambda.AWSLambdaException`,
-    /// `Lambda.SdkClientException` and `Lambda.TooManyRequestsException`. A retrier for
+    /// a function ARN) without a retrier for the transient Lambda service errors that
+    /// AWS recommends retrying: `Lambda.ServiceException`, `Lambda.AWSLambdaException`
+    /// and `Lambda.SdkClientException` (the developer guide's best practice and CDK's
+    /// default retrier). The finding also names `Lambda.TooManyRequestsException`
+    /// (throttling, which the console's default retrier adds) when it is not retried
+    /// either, but a retrier lacking only that one is not reported. A retrier for
     /// `States.ALL` or `States.TaskFailed` covers them all.
     ///
     /// ## Why is this bad?
@@ -50,6 +53,10 @@ pub const TRANSIENT_LAMBDA_ERRORS: [&str; 4] = [
     "Lambda.TooManyRequestsException",
 ];
 
+/// Lambda's throttling error: retried by the console's default retrier, not by the
+/// developer guide's best-practice one.
+const THROTTLING: &str = "Lambda.TooManyRequestsException";
+
 /// True for a Task `Resource` that invokes a Lambda function.
 pub fn invokes_lambda(resource: &str) -> bool {
     // The partition, region and account may be placeholders (`arn:${AWS::Partition}:...`).
@@ -86,7 +93,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             .into_iter()
             .filter(|e| !retried.contains(e))
             .collect();
-        if missing.is_empty() {
+        // Throttling alone is not reported: AWS's own best-practice retrier leaves it
+        // out.
+        if missing.iter().all(|e| *e == THROTTLING) {
             continue;
         }
         let retry = state.field("Retry");
@@ -182,6 +191,33 @@ mod tests {
             ]
         );
         assert!(fixes(true).is_empty());
+    }
+
+    /// Throttling is named when another error is missing too, never alone.
+    #[test]
+    fn throttling_alone_is_not_reported() {
+        let with = |errors: &str| {
+            format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Retry": [{{"ErrorEquals": [{errors}]}}], "End": true}}}}}}"#
+            )
+        };
+        let options = LintOptions {
+            select: vec!["ASL704".into()],
+            ..Default::default()
+        };
+        let text = with(
+            r#""Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException""#,
+        );
+        assert!(lint_text(&text, SourceKind::Json, &options).is_empty());
+        let text = with(r#""Lambda.ServiceException", "Lambda.AWSLambdaException""#);
+        let d = lint_text(&text, SourceKind::Json, &options);
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message
+                .ends_with("Lambda.SdkClientException, Lambda.TooManyRequestsException"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]
