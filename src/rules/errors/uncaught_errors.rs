@@ -1,4 +1,6 @@
-use crate::model::{StateId, StateMachine};
+use petgraph::graph::NodeIndex;
+
+use crate::model::{StateId, StateMachine, StateType, TransitionKind};
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -11,7 +13,9 @@ declare_rule! {
     /// A state that catches some errors by name is reported with the names it catches.
     ///
     /// This is information, not a mistake: some failures are meant to end the execution.
-    /// State machines without any `Catch` are not reported. Switch the rule off with
+    /// State machines without any `Catch` are not reported, nor are states from which
+    /// every way on ends in a Fail state (an error handler, a compensation step): the
+    /// execution fails whether they do or not. Switch the rule off with
     /// `--ignore ASL505`.
     ///
     /// ## Why is this bad?
@@ -51,13 +55,54 @@ fn catches_all(machine: &StateMachine<'_, '_>, id: StateId) -> bool {
     })
 }
 
+/// Per scope, per state: whether every way on from it (not through a catcher) ends in
+/// a Fail state (and one does). A state with no way on, or in a loop with no exit, is
+/// not: what it was meant to do is unknown.
+fn bound_to_fail(ctx: &LintContext<'_, '_>, machine: &StateMachine<'_, '_>) -> Vec<Vec<bool>> {
+    use petgraph::visit::{EdgeFiltered, Reversed, Walker};
+    let Some(graphs) = ctx.graphs else {
+        return Vec::new();
+    };
+    graphs
+        .scopes
+        .iter()
+        .map(|g| {
+            let states = &machine.scope(g.scope).states;
+            let normal = EdgeFiltered::from_fn(&g.graph, |e| {
+                !matches!(e.weight(), TransitionKind::Catch(_))
+            });
+            let mut can_succeed = vec![false; states.len()];
+            for (i, state) in states.iter().enumerate() {
+                if state.is_terminal() && state.kind != Some(StateType::Fail) && !can_succeed[i] {
+                    let dfs = petgraph::visit::Dfs::new(Reversed(&normal), NodeIndex::new(i));
+                    for nx in dfs.iter(Reversed(&normal)) {
+                        can_succeed[nx.index()] = true;
+                    }
+                }
+            }
+            (0..states.len())
+                .map(|i| g.can_finish[i] && !can_succeed[i])
+                .collect()
+        })
+        .collect()
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     if !machine.all_states().any(|s| !s.catchers.is_empty()) {
         return;
     }
+    let bound_to_fail = bound_to_fail(ctx, machine);
     for state in machine.all_states() {
         if !state.kind.is_some_and(|k| k.can_catch()) || catches_all(machine, state.id) {
+            continue;
+        }
+        // Every way on ends in a Fail state: the execution fails either way.
+        if bound_to_fail
+            .get(state.id.scope)
+            .and_then(|scope| scope.get(state.id.index))
+            == Some(&true)
+        {
             continue;
         }
         // A catcher on an enclosing Parallel or Map handles the failure of its branch.
@@ -114,6 +159,30 @@ mod tests {
             d[0].message,
             "a failure of \"U\" ends the execution: no catcher handles it"
         );
+    }
+
+    /// An error handler or compensation step whose every way on ends in a Fail state
+    /// fails the execution whether or not it fails itself: not reported. One from which
+    /// the workflow can still succeed is.
+    #[test]
+    fn states_bound_to_fail_are_not_reported() {
+        let text = r#"{"StartAt": "Charge", "States": {
+  "Charge": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Refund"}], "Next": "Ship"},
+  "Ship": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Refund"}], "End": true},
+  "Refund": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["Retryable"], "Next": "Retry later"}], "Next": "Notify"},
+  "Notify": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Next": "Is it urgent"},
+  "Is it urgent": {"Type": "Choice", "Choices": [{"Variable": "$.urgent", "BooleanEquals": true, "Next": "Failed"}], "Default": "Failed"},
+  "Failed": {"Type": "Fail"},
+  "Retry later": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL505".into()],
+            ..Default::default()
+        };
+        let found: Vec<&str> = lint_text(text, SourceKind::Json, &opts)
+            .iter()
+            .map(|d| &text[d.range.as_usize()])
+            .collect();
+        assert_eq!(found, ["\"Retry later\""]);
     }
 
     #[test]
