@@ -27,8 +27,13 @@ declare_rule! {
     /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"id.$": "$.orderId"}, "End": true}}}
     /// ```
     ///
+    /// A value that is not one whole path or intrinsic function (`"$.wait / 1000"`, an
+    /// expression for the receiver to evaluate) is not reported.
+    ///
     /// ## Fix
-    /// Appends `.$` to the key (unsafe: the literal text may have been intended).
+    /// Appends `.$` to the key (unsafe: the literal text may have been intended). Not
+    /// offered for a key that itself names a path (`Path`, `TargetPath`), which usually
+    /// asks for the path as text.
     pub static RULE = {
         code: "ASL304",
         name: "no-dollar",
@@ -77,7 +82,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let Some(text) = m.value.as_str() else {
                     continue;
                 };
-                if !looks_like_expression(text) {
+                // Only a whole path or intrinsic: `$.wait / 1000` is an expression for
+                // the receiver to read (CDK's EvaluateExpression), not one for Step
+                // Functions.
+                if !looks_like_expression(text) || crate::expr::parse_dollar_value(text).is_err() {
                     continue;
                 }
                 let d = sink.report(
@@ -120,11 +128,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 // Not when the object has the `.$` key already (a duplicate key).
                 let path_key = format!("{}.$", m.key);
                 let taken = siblings.iter().any(|o| o.key == path_key.as_str());
+                // A key that names a path (`Path`, `TargetPath`) asks for one as text:
+                // a receiver's configuration (Cumulus' ReplaceConfig), not a mistake to
+                // fix blindly.
+                let names_a_path = m.key.ends_with("Path") || m.key.ends_with("path");
                 if let Some(at) = at
+                    && !names_a_path
                     && !reads_sibling
                     && !unassigned
                     && !taken
-                    && crate::expr::parse_dollar_value(text).is_ok()
                 {
                     d.fixes.push(Fix::replace(
                         format!("Rename to \"{}.$\"", m.key),
@@ -160,6 +172,23 @@ mod tests {
         assert_eq!(keys, vec!["\"a\"", "\"b\""]);
         let (fixed, _) = apply_edits(text, &d[0].fixes[0].edits);
         assert!(fixed.contains(r#""a.$": "$.x""#), "{fixed}");
+    }
+
+    /// An expression for the receiver (CDK's EvaluateExpression) is not a path: not
+    /// reported. A key naming a path (Cumulus' `ReplaceConfig`) is reported without a
+    /// fix.
+    #[test]
+    fn receivers_expressions_and_path_keys() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"expression": "$.waitMilliseconds / 1000", "ReplaceConfig": {"Path": "$.payload", "TargetPath": "$.payload"}, "Cluster": "$.Items[0].cluster"}, "End": true}}}"#;
+        let d = findings(text);
+        let found: Vec<(&str, usize)> = d
+            .iter()
+            .map(|d| (&text[d.range.as_usize()], d.fixes.len()))
+            .collect();
+        assert_eq!(
+            found,
+            [("\"Path\"", 0), ("\"TargetPath\"", 0), ("\"Cluster\"", 1)]
+        );
     }
 
     /// A value that would read a variable no state assigns: reported, but no fix (it
