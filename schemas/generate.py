@@ -430,7 +430,7 @@ for q in LANGS:
             "MaxConcurrency": d("Upper bound on concurrent iterations; 0 (the default) means as many as possible.", jsonata_or({"type": "integer", "minimum": 0}, q)),
             "ToleratedFailureCount": d("The Distributed Map fails when more iterations than this fail.", jsonata_or({"type": "integer", "minimum": 0}, q)),
             "ToleratedFailurePercentage": d("The Distributed Map fails when more than this percentage of iterations fail.", jsonata_or({"type": "number", "minimum": 0, "maximum": 100}, q)),
-            "Label": d("A label for the child executions of a Distributed Map (at most 40 characters).", {"type": "string", "maxLength": 40}),
+            "Label": d("A label for the child executions of a Distributed Map (at most 40 characters).", {"type": "string", "minLength": 1, "maxLength": 40}),
             "ItemReader": d("Reads the items from Amazon S3 instead of the state input (Distributed Map).", ref(f"ItemReader.{q}")),
             "ItemBatcher": d("Groups items into batches (Distributed Map).", ref(f"ItemBatcher.{q}")),
             "ResultWriter": d("Writes the results to Amazon S3 (Distributed Map).", ref(f"ResultWriter.{q}")),
