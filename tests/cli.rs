@@ -268,6 +268,30 @@ fn force_exclude_applies_exclude_to_named_files() {
     }
 }
 
+/// With `--config` in another folder, a file outside that folder is matched by its path
+/// from the current folder, whether it is named by a relative or an absolute path.
+#[test]
+fn config_elsewhere_matches_files_from_the_current_folder() {
+    let dir = TempDir::new();
+    dir.write(
+        "ci/asl-lint.toml",
+        "[per-file-ignores]\n\"tests/fixtures/**\" = [\"ASL2\"]\n",
+    );
+    let file = dir.write(
+        "tests/fixtures/o.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "b"}}}"#,
+    );
+    let absolute = std::fs::canonicalize(&file).unwrap();
+    for named in ["tests/fixtures/o.asl.json", s(&absolute)] {
+        let o = bin()
+            .current_dir(dir.path())
+            .args(["check", "--config", "ci/asl-lint.toml", named])
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{named}: {}", stdout(&o));
+    }
+}
+
 /// `exclude` is for walks: a folder named on the command line is linted whatever
 /// `exclude` says of it (`legacy/**` and `legacy` alike), though the patterns that
 /// exclude something inside it still apply; with `--force-exclude` it is left out,

@@ -318,20 +318,30 @@ impl Config {
         })
     }
 
-    /// The path of `file` relative to this configuration's folder, with `/` separators.
+    /// The path of `file` relative to this configuration's folder, with `/` separators;
+    /// for a file outside it (a `--config` elsewhere), relative to the current folder,
+    /// however the file was named (`tests/a.asl.json` or its absolute path).
     fn relative(&self, file: &Path) -> PathBuf {
-        if let (Some(f), Ok(r)) = (
-            crate::files::resolved(file),
-            std::fs::canonicalize(&self.root),
-        ) && let Ok(rel) = f.strip_prefix(&r)
+        let resolved = crate::files::resolved(file);
+        if let (Some(f), Ok(r)) = (&resolved, std::fs::canonicalize(&self.root))
+            && let Ok(rel) = f.strip_prefix(&r)
         {
             return rel.to_path_buf();
         }
         let file = strip_dot(file);
         let root = strip_dot(&self.root);
-        file.strip_prefix(&root)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| file.clone())
+        if let Ok(rel) = file.strip_prefix(&root) {
+            return rel.to_path_buf();
+        }
+        if let Some(f) = &resolved
+            && let Some(cwd) = std::env::current_dir()
+                .ok()
+                .and_then(|d| std::fs::canonicalize(d).ok())
+            && let Ok(rel) = f.strip_prefix(&cwd)
+        {
+            return rel.to_path_buf();
+        }
+        file
     }
 
     /// A pattern matches a file by its path from the config's folder or by its name.
