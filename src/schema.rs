@@ -534,7 +534,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     out.push(Finding {
                         category: Category::UnknownField,
                         range: m.key_range,
-                        message: format!("Field '{key}' is not supported in {what}"),
+                        message: format!("field '{key}' is not supported in {what}"),
                         help: suggestion.map(|s| format!("did you mean '{s}'?")),
                         suggestion: suggestion.map(str::to_string),
                     });
@@ -551,7 +551,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     out,
                     Category::MissingField,
                     object_anchor(&loc),
-                    format!("{} is missing the required field '{p}'", capitalize(&what)),
+                    format!("{what} is missing the required field '{p}'"),
                 );
             }
             ValidationErrorKind::Type { kind } => {
@@ -761,7 +761,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     category: Category::Exclusive,
                     range: later.key_range,
                     message: format!(
-                        "Fields '{}' and '{}' cannot both be set in {what}",
+                        "fields '{}' and '{}' cannot both be set in {what}",
                         names[0], names[1]
                     ),
                     help: Some(format!(
@@ -789,7 +789,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                         out,
                         Category::UnknownField,
                         m.key_range,
-                        format!("Field '{}' is not supported in {what}", m.key),
+                        format!("field '{}' is not supported in {what}", m.key),
                     );
                 }
             }
@@ -827,7 +827,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
             out.push(Finding {
                 category: Category::MissingField,
                 range: object_anchor(loc),
-                message: format!("{} needs one of {}", capitalize(&what), or_list(&quoted)),
+                message: format!("{what} needs one of {}", or_list(&quoted)),
                 help: None,
                 suggestion: None,
             });
@@ -1017,14 +1017,6 @@ fn describe_value(node: &Node<'_>) -> String {
     }
 }
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
 /// False when the schema gives `field` a structural kind (array, object, boolean) that
 /// `value` clearly is not, so that a did-you-mean never turns `"End": true` in a Choice
 /// rule into `"And": true`. `kinds` are the field's JSON Schema types; scalar kinds
@@ -1126,11 +1118,11 @@ mod tests {
             [
                 (
                     "\"Retry\"".to_string(),
-                    "Field 'Retry' is not supported in Pass state \"S7\"".to_string()
+                    "field 'Retry' is not supported in Pass state \"S7\"".to_string()
                 ),
                 (
                     "\"Catch\"".to_string(),
-                    "Field 'Catch' is not supported in Pass state \"S39\"".to_string()
+                    "field 'Catch' is not supported in Pass state \"S39\"".to_string()
                 )
             ]
         );
@@ -1146,7 +1138,7 @@ mod tests {
             vec![(
                 Category::UnknownField,
                 "\"Retry\"".to_string(),
-                "Field 'Retry' is not supported in Pass state \"A\"".to_string()
+                "field 'Retry' is not supported in Pass state \"A\"".to_string()
             )]
         );
     }
@@ -1310,7 +1302,7 @@ mod tests {
                 (
                     Category::Exclusive,
                     "\"TimeoutSecondsPath\"".to_string(),
-                    "Fields 'TimeoutSeconds' and 'TimeoutSecondsPath' cannot both be set in Task state \"A\"".to_string()
+                    "fields 'TimeoutSeconds' and 'TimeoutSecondsPath' cannot both be set in Task state \"A\"".to_string()
                 ),
             ]
         );
@@ -1395,7 +1387,7 @@ mod tests {
                 "'ErrorEquals' must not be empty",
                 "'BackoffRate' is 0.5; the minimum value is 1",
                 "'JitterStrategy' must be one of \"FULL\" or \"NONE\", not \"HALF\"",
-                "A catcher is missing the required field 'Next'",
+                "a catcher is missing the required field 'Next'",
             ]
         );
     }

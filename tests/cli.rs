@@ -1218,7 +1218,7 @@ fn yaml_aliases_copy_a_bounded_amount_of_text() {
         format!(
             "{shown}:1:1: ASL123 [error] the definition is 4.2 MB (4,200,387 bytes) as compact JSON: Step Functions accepts at most 1 MB (1,048,576 bytes)"
         ),
-        format!("{shown}:2:1: ASL110 [error] Field 'Big' is not supported in the state machine"),
+        format!("{shown}:2:1: ASL110 [error] field 'Big' is not supported in the state machine"),
     ];
     // One error for the 20 aliases refused, at the first.
     expected.push(format!(
