@@ -553,7 +553,8 @@ fn splices(text: &str, root: &Node<'_>, subs: &Substitutions) -> Vec<(TextRange,
 /// (`"Seconds": "${WaitSecs}"`): substitution replaces the text between the quotes, so
 /// the value stays a string whatever is substituted. Says so.
 fn quoted_placeholder_help(d: &mut Diagnostic, text: &str) {
-    if d.code != "ASL113" || d.help.is_some() {
+    // (In place of ASL113's "write it as 30": that is the substituted value.)
+    if d.code != "ASL113" {
         return;
     }
     let written = text.get(d.range.as_usize()).unwrap_or_default();

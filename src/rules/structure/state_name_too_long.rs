@@ -35,13 +35,16 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     for state in machine.all_states() {
         let n = state.name.chars().count();
         if n > MAX_STATE_NAME {
-            sink.report(
+            let d = sink.report(
                 state.name_range,
                 format!(
                     "state name {} is {n} characters long; Step Functions allows at most {MAX_STATE_NAME}",
                     name_start(state.name)
                 ),
             );
+            d.help = Some(format!(
+                "shorten the name to {MAX_STATE_NAME} characters or fewer (and the transitions to it)"
+            ));
         }
     }
 }
