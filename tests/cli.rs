@@ -662,7 +662,7 @@ fn devices_and_fifos_are_refused_not_read_for_ever() {
     let o = run(&["check", "--format", "concise", s(&template)]);
     assert!(
         stdout(&o).contains(
-            "ASL802 [error] DefinitionUri of `Zero` names `/dev/zero`, which is not a regular file"
+            "ASL802 [error] DefinitionUri of \"Zero\" names `/dev/zero`, which is not a regular file"
         ),
         "{}",
         stdout(&o)
@@ -1660,7 +1660,7 @@ fn terraform_template_variables_from_locals_and_computed_maps() {
     assert_eq!(
         check(&main),
         format!(
-            "{}:1:85: ASL806 [error] `next` is not a variable of the template: Terraform refuses to render the definition of `aws_sfn_state_machine.sm` (vars map does not contain key \"next\")\nFound 1 error in 1 file.\n",
+            "{}:1:85: ASL806 [error] `next` is not a variable of the template: Terraform refuses to render the definition of \"aws_sfn_state_machine.sm\" (vars map does not contain key \"next\")\nFound 1 error in 1 file.\n",
             s(&sm)
         )
     );

@@ -54,17 +54,17 @@ fn variable_name_problem_in(name: &str, place: &str) -> Option<String> {
     }
     if name.contains(['.', '[']) {
         return Some(format!(
-            "\"{name}\"{place} is not a variable name: `Assign` sets whole variables, it cannot set a field or an element; assign the whole value instead"
+            "`{name}`{place} is not a variable name: `Assign` sets whole variables, it cannot set a field or an element; assign the whole value instead"
         ));
     }
     if !(first.is_alphabetic() || first == '_') {
         return Some(format!(
-            "variable name \"{name}\"{place} must start with a letter or `_`, not `{first}`"
+            "variable name `{name}`{place} must start with a letter or `_`, not `{first}`"
         ));
     }
     if let Some(bad) = chars.find(|c| !(c.is_alphanumeric() || *c == '_')) {
         return Some(format!(
-            "variable name \"{name}\"{place} contains `{bad}`: use only letters, digits and `_`"
+            "variable name `{name}`{place} contains `{bad}`: use only letters, digits and `_`"
         ));
     }
     let len = name.chars().count();
@@ -112,11 +112,11 @@ mod tests {
         }
         assert_eq!(
             p("1x").unwrap(),
-            "variable name \"1x\" must start with a letter or `_`, not `1`"
+            "variable name `1x` must start with a letter or `_`, not `1`"
         );
         assert_eq!(
             p("a-b").unwrap(),
-            "variable name \"a-b\" contains `-`: use only letters, digits and `_`"
+            "variable name `a-b` contains `-`: use only letters, digits and `_`"
         );
         assert!(p("x.y").unwrap().contains("cannot set a field"));
         assert!(p("x[0]").unwrap().contains("cannot set a field"));
@@ -135,8 +135,8 @@ mod tests {
         assert_eq!(
             crate::rules::located_messages(text, "ASL604"),
             [
-                "\"order-id\": variable name \"order-id\" in the Assign of \"A\" contains `-`: use only letters, digits and `_`",
-                "\"2nd\": variable name \"2nd\" in the Assign of Catch[0] of \"A\" must start with a letter or `_`, not `2`",
+                "\"order-id\": variable name `order-id` in the Assign of \"A\" contains `-`: use only letters, digits and `_`",
+                "\"2nd\": variable name `2nd` in the Assign of Catch[0] of \"A\" must start with a letter or `_`, not `2`",
             ]
         );
     }
