@@ -402,6 +402,26 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
         }
     }
 
+    /// The help for field `key` that `object` (described as `what`) does not take and
+    /// that is no misspelling of one it takes.
+    /// `ql` is the QueryLanguage of the state around it: a Choice rule, a catcher, ...
+    /// of a JSONata state takes other fields than one of a JSONPath state.
+    fn remove_help(
+        &self,
+        object: &Node<'_>,
+        what: &str,
+        key: &str,
+        ql: Option<QueryLanguage>,
+    ) -> String {
+        match self.state_of(object).and_then(|s| s.kind) {
+            Some(kind) => format!("remove it: {} states have no '{key}'", kind.as_str()),
+            None if ql == Some(QueryLanguage::JsonAta) => {
+                format!("remove it: {what} of a JSONata state has no '{key}'")
+            }
+            None => format!("remove it: {what} has no '{key}'"),
+        }
+    }
+
     fn map(&self, error: &ValidationError<'_>, out: &mut Vec<Finding>) {
         let Some(loc) = self.locate(error) else {
             return;
@@ -534,8 +554,11 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     out.push(Finding {
                         category: Category::UnknownField,
                         range: m.key_range,
-                        message: format!("Field '{key}' is not supported in {what}"),
-                        help: suggestion.map(|s| format!("did you mean '{s}'?")),
+                        message: format!("field '{key}' is not supported in {what}"),
+                        help: Some(suggestion.map_or_else(
+                            || self.remove_help(loc.node, &what, key, ql),
+                            |s| format!("did you mean '{s}'?"),
+                        )),
                         suggestion: suggestion.map(str::to_string),
                     });
                 }
@@ -547,12 +570,27 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     return;
                 }
                 let what = self.describe_object(loc.node, &loc.steps);
-                push(
-                    out,
-                    Category::MissingField,
-                    object_anchor(&loc),
-                    format!("{} is missing the required field '{p}'", capitalize(&what)),
-                );
+                let help = match p {
+                    "Resource" if state_here.is_some() => {
+                        "add \"Resource\": the ARN of a function, activity or integration"
+                            .to_string()
+                    }
+                    "Next" if loc.steps.iter().any(|s| s == "Catch") => {
+                        "add \"Next\" naming the state that handles the error".to_string()
+                    }
+                    "ErrorEquals" => {
+                        "add \"ErrorEquals\" with the error names to match (\"States.ALL\" for any)"
+                            .to_string()
+                    }
+                    _ => format!("add \"{p}\""),
+                };
+                out.push(Finding {
+                    category: Category::MissingField,
+                    range: object_anchor(&loc),
+                    message: format!("{what} is missing the required field '{p}'"),
+                    help: Some(help),
+                    suggestion: None,
+                });
             }
             ValidationErrorKind::Type { kind } => {
                 // A state that is not an object is ASL103's (missing-state-type).
@@ -584,31 +622,43 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                 }
                 let exclusive =
                     matches!(error.kind(), ValidationErrorKind::ExclusiveMinimum { .. });
-                push(
-                    out,
-                    Category::OutOfBounds,
-                    loc.node.range,
-                    format!(
+                out.push(Finding {
+                    category: Category::OutOfBounds,
+                    range: loc.node.range,
+                    message: format!(
                         "'{field}' is {}; the minimum value is {}{limit}",
                         number_text(loc.node),
                         if exclusive { "above " } else { "" }
                     ),
-                );
+                    help: Some(if exclusive {
+                        format!("make it greater than {limit}")
+                    } else {
+                        format!("make it {limit} or more")
+                    }),
+                    suggestion: None,
+                });
             }
             ValidationErrorKind::Maximum { limit }
             | ValidationErrorKind::ExclusiveMaximum { limit } => {
                 if placeholder_string {
                     return;
                 }
-                push(
-                    out,
-                    Category::OutOfBounds,
-                    loc.node.range,
-                    format!(
+                out.push(Finding {
+                    category: Category::OutOfBounds,
+                    range: loc.node.range,
+                    message: format!(
                         "'{field}' is {}; the maximum value is {limit}",
                         number_text(loc.node)
                     ),
-                );
+                    help: Some(
+                        if matches!(error.kind(), ValidationErrorKind::ExclusiveMaximum { .. }) {
+                            format!("make it less than {limit}")
+                        } else {
+                            format!("make it {limit} or less")
+                        },
+                    ),
+                    suggestion: None,
+                });
             }
             ValidationErrorKind::MinItems { limit } => {
                 let message = if *limit == 1 {
@@ -642,12 +692,13 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     return;
                 }
                 let len = loc.node.as_str().map_or(0, |s| s.chars().count());
-                push(
-                    out,
-                    Category::OutOfBounds,
-                    loc.node.range,
-                    format!("'{field}' is {len} characters long; the maximum is {limit}"),
-                );
+                out.push(Finding {
+                    category: Category::OutOfBounds,
+                    range: loc.node.range,
+                    message: format!("'{field}' is {len} characters long; the maximum is {limit}"),
+                    help: Some(format!("shorten it to {limit} characters or fewer")),
+                    suggestion: None,
+                });
             }
             ValidationErrorKind::Enum { options } => {
                 if under_state_type || placeholder_string {
@@ -761,7 +812,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                     category: Category::Exclusive,
                     range: later.key_range,
                     message: format!(
-                        "Fields '{}' and '{}' cannot both be set in {what}",
+                        "fields '{}' and '{}' cannot both be set in {what}",
                         names[0], names[1]
                     ),
                     help: Some(format!(
@@ -781,16 +832,20 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
             }
             ValidationErrorKind::FalseSchema => {
                 if let Some(m) = loc.member {
-                    let what = self.describe_object(
-                        loc.parent(self.machine.root),
-                        &loc.steps[..loc.steps.len() - 1],
-                    );
-                    push(
-                        out,
-                        Category::UnknownField,
-                        m.key_range,
-                        format!("Field '{}' is not supported in {what}", m.key),
-                    );
+                    let parent = loc.parent(self.machine.root);
+                    let what = self.describe_object(parent, &loc.steps[..loc.steps.len() - 1]);
+                    out.push(Finding {
+                        category: Category::UnknownField,
+                        range: m.key_range,
+                        message: format!("field '{}' is not supported in {what}", m.key),
+                        help: Some(self.remove_help(
+                            parent,
+                            &what,
+                            &m.key,
+                            self.enclosing_state(&loc).map(|s| s.query_language),
+                        )),
+                        suggestion: None,
+                    });
                 }
             }
             _ => push(
@@ -827,7 +882,7 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
             out.push(Finding {
                 category: Category::MissingField,
                 range: object_anchor(loc),
-                message: format!("{} needs one of {}", capitalize(&what), or_list(&quoted)),
+                message: format!("{what} needs one of {}", or_list(&quoted)),
                 help: None,
                 suggestion: None,
             });
@@ -1017,14 +1072,6 @@ fn describe_value(node: &Node<'_>) -> String {
     }
 }
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
 /// False when the schema gives `field` a structural kind (array, object, boolean) that
 /// `value` clearly is not, so that a did-you-mean never turns `"End": true` in a Choice
 /// rule into `"And": true`. `kinds` are the field's JSON Schema types; scalar kinds
@@ -1126,11 +1173,11 @@ mod tests {
             [
                 (
                     "\"Retry\"".to_string(),
-                    "Field 'Retry' is not supported in Pass state \"S7\"".to_string()
+                    "field 'Retry' is not supported in Pass state \"S7\"".to_string()
                 ),
                 (
                     "\"Catch\"".to_string(),
-                    "Field 'Catch' is not supported in Pass state \"S39\"".to_string()
+                    "field 'Catch' is not supported in Pass state \"S39\"".to_string()
                 )
             ]
         );
@@ -1146,7 +1193,7 @@ mod tests {
             vec![(
                 Category::UnknownField,
                 "\"Retry\"".to_string(),
-                "Field 'Retry' is not supported in Pass state \"A\"".to_string()
+                "field 'Retry' is not supported in Pass state \"A\"".to_string()
             )]
         );
     }
@@ -1310,7 +1357,7 @@ mod tests {
                 (
                     Category::Exclusive,
                     "\"TimeoutSecondsPath\"".to_string(),
-                    "Fields 'TimeoutSeconds' and 'TimeoutSecondsPath' cannot both be set in Task state \"A\"".to_string()
+                    "fields 'TimeoutSeconds' and 'TimeoutSecondsPath' cannot both be set in Task state \"A\"".to_string()
                 ),
             ]
         );
@@ -1395,7 +1442,7 @@ mod tests {
                 "'ErrorEquals' must not be empty",
                 "'BackoffRate' is 0.5; the minimum value is 1",
                 "'JitterStrategy' must be one of \"FULL\" or \"NONE\", not \"HALF\"",
-                "A catcher is missing the required field 'Next'",
+                "a catcher is missing the required field 'Next'",
             ]
         );
     }

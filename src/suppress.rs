@@ -273,7 +273,10 @@ pub fn apply(
                             unused.code,
                             unused.severity,
                             c.range,
-                            format!("unused suppression: no {} diagnostic here", rule.meta.code),
+                            format!(
+                                "unused suppression: no `{}` diagnostic here",
+                                rule.meta.code
+                            ),
                         ));
                     }
                 }
@@ -325,7 +328,7 @@ mod tests {
         assert_eq!(out[0].help.as_deref(), Some("did you mean `ASL201`?"));
         assert_eq!(
             out[1].message,
-            "unused suppression: no ASL106 diagnostic here"
+            "unused suppression: no `ASL106` diagnostic here"
         );
     }
 

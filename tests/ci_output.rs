@@ -107,7 +107,7 @@ fn sam_definition_uri_substitutions_and_comment_suppressions() {
     );
     assert_eq!(
         items[0]["message"],
-        "DefinitionUri of `Missing` names `statemachines/good.asl.json`, which does not exist"
+        "DefinitionUri of \"Missing\" names `statemachines/good.asl.json`, which does not exist"
     );
     // The full format shows the did-you-mean, relative to the template's folder.
     let o = run(&["check", SAM, "--color", "never"]);
@@ -1004,11 +1004,11 @@ fn terraform_definitions_are_linted_where_they_are() {
     );
     assert_eq!(
         items[2]["message"],
-        "the definition of `aws_sfn_state_machine.computed` is `var.definition`, which asl-lint does not evaluate; it was not checked"
+        "the definition of \"aws_sfn_state_machine.computed\" is `var.definition`, which asl-lint does not evaluate; it was not checked"
     );
     assert_eq!(
         items[5]["message"],
-        "the definition of `aws_sfn_state_machine.gone` names `statemachine/gone.asl.json`, which does not exist"
+        "the definition of \"aws_sfn_state_machine.gone\" names `statemachine/gone.asl.json`, which does not exist"
     );
     // A fix in the heredoc edits the .tf file in place.
     let o = run(&[
@@ -1049,7 +1049,7 @@ fn terraform_definitions_are_linted_where_they_are() {
     assert_eq!(
         stderr(&o),
         format!(
-            "{TERRAFORM}/statemachine/legacy.asl.json:5:99: ASL806 `Alias` is not a variable of the template: Terraform refuses to render the definition of `aws_sfn_state_machine.legacy` (vars map does not contain key \"Alias\")\nerror: the definition has errors; fix them before simulating\n"
+            "{TERRAFORM}/statemachine/legacy.asl.json:5:99: ASL806 `Alias` is not a variable of the template: Terraform refuses to render the definition of \"aws_sfn_state_machine.legacy\" (vars map does not contain key \"Alias\")\nerror: the definition has errors; fix them before simulating\n"
         )
     );
 }
@@ -1086,7 +1086,7 @@ fn serverless_file_definitions_are_linted() {
             (
                 serverless,
                 "ASL802".to_string(),
-                "definition of `stateMachines.cancel` names `./statemachines/cancel.asl.yaml`, which does not exist".to_string()
+                "definition of \"stateMachines.cancel\" names `./statemachines/cancel.asl.yaml`, which does not exist".to_string()
             ),
             (
                 enrol.clone(),

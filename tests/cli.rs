@@ -706,7 +706,7 @@ fn devices_and_fifos_are_refused_not_read_for_ever() {
     let o = run(&["check", "--format", "concise", s(&template)]);
     assert!(
         stdout(&o).contains(
-            "ASL802 [error] DefinitionUri of `Zero` names `/dev/zero`, which is not a regular file"
+            "ASL802 [error] DefinitionUri of \"Zero\" names `/dev/zero`, which is not a regular file"
         ),
         "{}",
         stdout(&o)
@@ -1262,7 +1262,7 @@ fn yaml_aliases_copy_a_bounded_amount_of_text() {
         format!(
             "{shown}:1:1: ASL123 [error] the definition is 4.2 MB (4,200,387 bytes) as compact JSON: Step Functions accepts at most 1 MB (1,048,576 bytes)"
         ),
-        format!("{shown}:2:1: ASL110 [error] Field 'Big' is not supported in the state machine"),
+        format!("{shown}:2:1: ASL110 [error] field 'Big' is not supported in the state machine"),
     ];
     // One error for the 20 aliases refused, at the first.
     expected.push(format!(
@@ -1704,7 +1704,7 @@ fn terraform_template_variables_from_locals_and_computed_maps() {
     assert_eq!(
         check(&main),
         format!(
-            "{}:1:85: ASL806 [error] `next` is not a variable of the template: Terraform refuses to render the definition of `aws_sfn_state_machine.sm` (vars map does not contain key \"next\")\nFound 1 error in 1 file.\n",
+            "{}:1:85: ASL806 [error] `next` is not a variable of the template: Terraform refuses to render the definition of \"aws_sfn_state_machine.sm\" (vars map does not contain key \"next\")\nFound 1 error in 1 file.\n",
             s(&sm)
         )
     );

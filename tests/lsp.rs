@@ -2463,7 +2463,7 @@ fn terraform_templatefile_links_and_reports_a_missing_file() {
             "ASL802".to_string(),
             range(5, 28, 5, 58),
             // Looked for beside the .tf file, as `check` does.
-            "the definition of `aws_sfn_state_machine.gone` names `gone.asl.json`, which does not exist\nhelp: did you mean `flow.asl.json`?".to_string()
+            "the definition of \"aws_sfn_state_machine.gone\" names `gone.asl.json`, which does not exist\nhelp: did you mean `flow.asl.json`?".to_string()
         )]
     );
     let links = c.call(

@@ -1005,7 +1005,7 @@ resource "aws_sfn_state_machine" "typo" {
     assert_eq!(
         err,
         format!(
-            "{}:2:36: ASL806 `Greting` is not a variable of the template: Terraform refuses to render the definition of `aws_sfn_state_machine.typo` (vars map does not contain key \"Greting\")\nerror: the definition has errors; fix them before simulating\n",
+            "{}:2:36: ASL806 `Greting` is not a variable of the template: Terraform refuses to render the definition of \"aws_sfn_state_machine.typo\" (vars map does not contain key \"Greting\")\nerror: the definition has errors; fix them before simulating\n",
             typo.display()
         )
     );
@@ -1808,7 +1808,7 @@ fn variables_must_have_names_an_assign_could_give() {
         ),
         (
             r#"{"a-b": 1}"#,
-            "variable name \"a-b\" contains `-`: use only letters, digits and `_`",
+            "variable name `a-b` contains `-`: use only letters, digits and `_`",
         ),
         (
             long.as_str(),

@@ -396,7 +396,7 @@ fn written_by_directives(name: &str, range: TextRange) -> Diagnostic {
         "ASL803",
         range,
         format!(
-            "the definition of `{name}` is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate; it was not checked"
+            "the definition of \"{name}\" is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate; it was not checked"
         ),
     );
     d.help = Some(
@@ -444,12 +444,12 @@ fn unfilled_terraform_tokens(
                 return;
             }
             format!(
-                "`{name}` is not a variable of the template: Terraform refuses to render the definition of `{}` (vars map does not contain key \"{name}\")",
+                "`{name}` is not a variable of the template: Terraform refuses to render the definition of \"{}\" (vars map does not contain key \"{name}\")",
                 reference.name
             )
         } else {
             format!(
-                "`file` reads the definition of `{}` as written: `{token}` reaches AWS unfilled",
+                "`file` reads the definition of \"{}\" as written: `{token}` reaches AWS unfilled",
                 reference.name
             )
         };
@@ -553,7 +553,8 @@ fn splices(text: &str, root: &Node<'_>, subs: &Substitutions) -> Vec<(TextRange,
 /// (`"Seconds": "${WaitSecs}"`): substitution replaces the text between the quotes, so
 /// the value stays a string whatever is substituted. Says so.
 fn quoted_placeholder_help(d: &mut Diagnostic, text: &str) {
-    if d.code != "ASL113" || d.help.is_some() {
+    // (In place of ASL113's "write it as 30": that is the substituted value.)
+    if d.code != "ASL113" {
         return;
     }
     let written = text.get(d.range.as_usize()).unwrap_or_default();
@@ -1257,12 +1258,12 @@ pub fn lint_template_with_references(
                                 embedded.map.range(first),
                                 if inner[at..].starts_with('#') {
                                     format!(
-                                        "the DefinitionString of `{}` starts with a `#` comment: Step Functions reads it as JSON, which has no comments, and refuses it",
+                                        "the DefinitionString of \"{}\" starts with a `#` comment: Step Functions reads it as JSON, which has no comments, and refuses it",
                                         def.name
                                     )
                                 } else {
                                     format!(
-                                        "the DefinitionString of `{}` holds YAML: Step Functions reads it as JSON and refuses it",
+                                        "the DefinitionString of \"{}\" holds YAML: Step Functions reads it as JSON and refuses it",
                                         def.name
                                     )
                                 },
@@ -1343,7 +1344,7 @@ pub fn lint_template_with_references(
             }
             Body::File { uri, node } => {
                 if let Some(dir) = &env.base_dir {
-                    let subject = format!("{} of `{}`", def.property.key, def.name);
+                    let subject = format!("{} of \"{}\"", def.property.key, def.name);
                     match named_file(dir, uri, node.range, &subject, "template's") {
                         Ok(path) => references.push(Reference {
                             name: def.name.clone(),
@@ -1369,7 +1370,7 @@ pub fn lint_template_with_references(
                         "ASL808",
                         node.range,
                         format!(
-                            "the {} of `{}` is {reason}: CloudFormation takes {}",
+                            "the {} of \"{}\" is {reason}: CloudFormation takes {}",
                             def.property.key,
                             def.name,
                             if def.property.key == "DefinitionString" {
@@ -1668,7 +1669,7 @@ pub fn lint_terraform(
                 "ASL803",
                 range,
                 format!(
-                    "the definition of `{}` is {what}, which asl-lint does not evaluate; it was not checked",
+                    "the definition of \"{}\" is {what}, which asl-lint does not evaluate; it was not checked",
                     machine.name
                 ),
             )
@@ -1764,7 +1765,7 @@ pub fn lint_terraform(
                 let Some(dir) = &env.base_dir else {
                     continue;
                 };
-                let subject = format!("the definition of `{}`", machine.name);
+                let subject = format!("the definition of \"{}\"", machine.name);
                 match named_file(dir, &path, range, &subject, "module's") {
                     Ok(path) => references.push(Reference {
                         name: machine.name,
@@ -1840,7 +1841,7 @@ fn definition_given_as_text(def: &Definition<'_, '_>, node: &Node<'_>) -> Diagno
         "ASL808",
         node.range,
         format!(
-            "the Definition of `{}` is {what}: CloudFormation takes an object, the definition itself",
+            "the Definition of \"{}\" is {what}: CloudFormation takes an object, the definition itself",
             def.name
         ),
     );
@@ -1858,7 +1859,7 @@ fn unreadable(def: &Definition<'_, '_>, node: &Node<'_>, reason: &str) -> Diagno
     let subject = if def.name == **key || def.name.ends_with(&format!(".{key}")) {
         format!("`{}`", def.name)
     } else {
-        format!("the {key} of `{}`", def.name)
+        format!("the {key} of \"{}\"", def.name)
     };
     report(
         "ASL803",

@@ -675,7 +675,7 @@ fn terraform_tokens_left_unfilled() {
         .collect();
     assert_eq!(
         messages[0],
-        "`Missing` is not a variable of the template: Terraform refuses to render the definition of `Machine` (vars map does not contain key \"Missing\") | give `Missing` a value in the template variables, or write `$${Missing}` for a literal `${Missing}`"
+        "`Missing` is not a variable of the template: Terraform refuses to render the definition of \"Machine\" (vars map does not contain key \"Missing\") | give `Missing` a value in the template variables, or write `$${Missing}` for a literal `${Missing}`"
     );
     // An `if` directive binds no name: the tokens are judged as before.
     let directive = text.replace(
@@ -704,7 +704,7 @@ fn terraform_tokens_left_unfilled() {
     let d = &json_ref_diagnostics(looped, &r)[0];
     assert_eq!(
         d.message,
-        "the definition of `Machine` is written by template directives (`%{ ... }`), which asl-lint does not evaluate; it was not checked"
+        "the definition of \"Machine\" is written by template directives (`%{ ... }`), which asl-lint does not evaluate; it was not checked"
     );
     // Variables Terraform computes (`var.vars`) may be any names: none is judged.
     r.filling = Filling::TerraformTemplateComputedVars;
@@ -718,7 +718,7 @@ fn terraform_tokens_left_unfilled() {
     assert_eq!(
         (d.message.as_str(), d.help.as_deref()),
         (
-            "`file` reads the definition of `Machine` as written: `${Arn}` reaches AWS unfilled",
+            "`file` reads the definition of \"Machine\" as written: `${Arn}` reaches AWS unfilled",
             Some("read the file with `templatefile(path, { ... })` to fill in its `${...}` tokens")
         )
     );
@@ -1066,11 +1066,11 @@ Resources:
     );
     assert_eq!(
         out[0].message,
-        "the Definition of `M` is a string: CloudFormation takes an object, the definition itself"
+        "the Definition of \"M\" is a string: CloudFormation takes an object, the definition itself"
     );
     assert_eq!(
         out[2].message,
-        "the Definition of `N` is an `Fn::Sub`, which makes a string: CloudFormation takes an object, the definition itself"
+        "the Definition of \"N\" is an `Fn::Sub`, which makes a string: CloudFormation takes an object, the definition itself"
     );
     assert!(out[0].help.as_deref().unwrap().contains("DefinitionString"));
     // In a JSON template too; a DefinitionString holding the same text is right.
@@ -1155,7 +1155,7 @@ fn terraform_heredocs_written_by_directives_are_not_checked() {
     assert_eq!(
         (found[0].message.as_str(), found[0].help.as_deref()),
         (
-            "the definition of `aws_sfn_state_machine.sm` is written by template directives (`%{ ... }`), which asl-lint does not evaluate; it was not checked",
+            "the definition of \"aws_sfn_state_machine.sm\" is written by template directives (`%{ ... }`), which asl-lint does not evaluate; it was not checked",
             Some(
                 "build the states in Terraform and pass them with `jsonencode(...)`, or keep directives inside string values"
             )

@@ -51,5 +51,6 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             range: original.name_range,
             message: "first used here".to_string(),
         });
+        d.help = Some("rename one of them (and the transitions to it)".to_string());
     }
 }

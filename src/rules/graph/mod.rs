@@ -52,7 +52,12 @@ pub(super) fn report_unknown_targets(
                 );
                 let catch = matches!(t.kind, TransitionKind::Catch(_));
                 let from = Some(state.name);
-                report_with_suggestion(ctx, sink, scope, from, t.member, message, catch);
+                let d = report_with_suggestion(ctx, sink, scope, from, t.member, message, catch);
+                if matches!(t.kind, TransitionKind::Choice(_) | TransitionKind::Default)
+                    && d.help.is_none()
+                {
+                    d.help = states_help(scope, from, t.kind.describe());
+                }
             }
         }
     }
@@ -62,15 +67,15 @@ pub(super) fn report_unknown_targets(
 /// fix drawn from the states of `scope`: never `from`, the state that names the target
 /// (a transition to itself is seldom what a typo meant), and of equally close names, one
 /// that nothing reaches yet (the likelier one to have been meant).
-pub(super) fn report_with_suggestion(
+pub(super) fn report_with_suggestion<'d>(
     ctx: &LintContext<'_, '_>,
-    sink: &mut Sink<'_>,
+    sink: &'d mut Sink<'_>,
     scope: &Scope<'_, '_>,
     from: Option<&str>,
     member: &Member<'_>,
     message: String,
     catch: bool,
-) {
+) -> &'d mut crate::diagnostics::Diagnostic {
     let target = member.value.as_str().unwrap_or("");
     let suggestion = if sink.may_suggest() {
         let reachable = ctx.graphs.map(|g| &g.scope(scope.id).reachable);
@@ -113,6 +118,26 @@ pub(super) fn report_with_suggestion(
         ));
     }
     d.fixes.extend(create);
+    d
+}
+
+/// When no name is close to the one written: the states `what` may name, if there are
+/// few (the states of `scope` but `from`, the state the transition leaves).
+pub(super) fn states_help(scope: &Scope<'_, '_>, from: Option<&str>, what: &str) -> Option<String> {
+    let names: Vec<String> = scope
+        .states
+        .iter()
+        .filter(|s| Some(s.name) != from)
+        .map(|s| format!("\"{}\"", s.name))
+        .collect();
+    match names.len() {
+        1 => Some(format!("{what} must name {}", names[0])),
+        2..=5 => Some(format!(
+            "{what} must name one of {}",
+            crate::rules::or_list(&names)
+        )),
+        _ => None,
+    }
 }
 
 /// An editor quick fix that adds the missing state `name` to the scope's `States`: a

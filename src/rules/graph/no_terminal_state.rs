@@ -83,7 +83,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             }
         }
         let at = scope.start_at.map_or(scope.node.range, |m| m.value.range);
-        let what = super::super::structure::missing_start_at::capitalize(&scope.describe(machine));
+        let what = scope.describe(machine);
         let d = sink.report(
             at,
             format!("{what} never ends: no terminal state can be reached from StartAt"),

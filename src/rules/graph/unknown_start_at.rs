@@ -53,6 +53,45 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             "StartAt names \"{name}\", which is not a state of {}",
             scope.describe(machine)
         );
-        super::report_with_suggestion(ctx, sink, scope, None, member, message, false);
+        let d = super::report_with_suggestion(ctx, sink, scope, None, member, message, false);
+        if d.help.is_none() {
+            d.help = super::states_help(scope, None, "StartAt");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::SourceKind;
+    use crate::{LintOptions, lint_text};
+
+    fn help(text: &str) -> Option<String> {
+        let options = LintOptions {
+            select: vec!["ASL202".into()],
+            ..Default::default()
+        };
+        let found = lint_text(text, SourceKind::Json, &options);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found[0].help.clone()
+    }
+
+    #[test]
+    fn without_a_close_name_the_help_lists_a_few_states() {
+        let text = r#"{"StartAt": "Something else", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            help(text).as_deref(),
+            Some("StartAt must name one of \"A\" or \"B\"")
+        );
+        let text = r#"{"StartAt": "Bb", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}}"#;
+        assert_eq!(help(text).as_deref(), Some("did you mean \"B\"?"));
+        // Too many to list.
+        let states: Vec<String> = (1..=6)
+            .map(|i| format!(r#""State {i}": {{"Type": "Succeed"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"StartAt": "Something else", "States": {{{}}}}}"#,
+            states.join(", ")
+        );
+        assert_eq!(help(&text), None);
     }
 }

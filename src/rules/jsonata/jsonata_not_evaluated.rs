@@ -95,21 +95,24 @@ const PATH_FIELDS: &[&str] = &[
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonata_states(machine) {
-        let mut values: Vec<&Node<'_>> = state
+        let mut values: Vec<(&Node<'_>, String)> = state
             .members()
             .iter()
             .filter(|m| FIELDS.contains(&&*m.key))
-            .map(|m| &m.value)
+            .map(|m| (&m.value, m.key.to_string()))
             .collect();
-        let handlers = state.catchers.iter().map(|c| c.node);
-        for node in handlers.chain(state.choices.iter().map(|r| r.node)) {
+        let handlers = state.catchers.iter().map(|c| ("Catch", c.node));
+        for (list, node) in handlers.chain(state.choices.iter().map(|r| ("Choices", r.node))) {
             for key in ["Output", "Assign", "Condition"] {
-                values.extend(node.get(key));
+                values.extend(node.get(key).map(|v| (v, format!("{list}.{key}"))));
             }
         }
-        for node in values.into_iter().flat_map(|v| v.strings(64)) {
-            if let Some(s) = node.as_str() {
-                report(ctx.source, node, s, sink);
+        for (value, field) in values {
+            let place = format!("'{field}' of \"{}\"", state.name);
+            for node in value.strings(64) {
+                if let Some(s) = node.as_str() {
+                    report(ctx.source, node, s, &place, sink);
+                }
             }
         }
     }
@@ -143,7 +146,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     }
 }
 
-fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
+/// `place` is where the string is, for the message: `'Output' of "A"`.
+fn report(source: &str, node: &Node<'_>, s: &str, place: &str, sink: &mut Sink<'_>) {
     if s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}") {
         return;
     }
@@ -162,7 +166,9 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
             })
             .collect();
         (
-            "this string has spaces outside `{% %}`: Step Functions evaluates only a string that starts with `{%` and ends with `%}`, so it is sent as text".to_string(),
+            format!(
+                "this string in {place} has spaces outside `{{% %}}`: Step Functions evaluates only a string that starts with `{{%` and ends with `%}}`, so it is sent as text"
+            ),
             "remove the spaces around the expression",
             parses(s.trim()).then_some((
                 "Remove the spaces around the expression",
@@ -174,7 +180,9 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
         let insert = if s.ends_with(' ') { "%}" } else { " %}" };
         let end = at(s.len());
         (
-            "this string starts with `{%` but has no closing `%}`: Step Functions sends it as text, not as an expression".to_string(),
+            format!(
+                "this string in {place} starts with `{{%` but has no closing `%}}`: Step Functions sends it as text, not as an expression"
+            ),
             "end the expression with `%}`",
             parses(&format!("{s}{insert}")).then_some((
                 "Close the expression with `%}`",
@@ -189,7 +197,9 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
         let insert = if s.starts_with(' ') { "{%" } else { "{% " };
         let start = at(0);
         (
-            "this string ends with `%}` but has no opening `{%`: Step Functions sends it as text, not as an expression".to_string(),
+            format!(
+                "this string in {place} ends with `%}}` but has no opening `{{%`: Step Functions sends it as text, not as an expression"
+            ),
             "start the expression with `{%`",
             parses(&format!("{insert}{s}")).then_some((
                 "Open the expression with `{%`",
@@ -206,9 +216,15 @@ fn report(source: &str, node: &Node<'_>, s: &str, sink: &mut Sink<'_>) {
             replacement: serde_json::to_string(&joined).unwrap_or_default(),
         }];
         (
-            "`{% %}` inside a longer string is not evaluated: Step Functions evaluates only a string that is one whole expression, so this is sent as text".to_string(),
+            format!(
+                "`{{% %}}` inside a longer string in {place} is not evaluated: Step Functions evaluates only a string that is one whole expression, so this is sent as text"
+            ),
             "write the whole value as one expression that joins the text with `&`",
-            parses(&joined).then_some(("Write the string as one expression", edits, joined.clone())),
+            parses(&joined).then_some((
+                "Write the string as one expression",
+                edits,
+                joined.clone(),
+            )),
         )
     } else {
         return;
@@ -332,25 +348,25 @@ mod tests {
         assert_eq!(
             located_messages(&state(r#"" {% $states.input.id %}""#), "ASL611"),
             [
-                "\" {% $states.input.id %}\": this string has spaces outside `{% %}`: Step Functions evaluates only a string that starts with `{%` and ends with `%}`, so it is sent as text"
+                "\" {% $states.input.id %}\": this string in 'Output' of \"A\" has spaces outside `{% %}`: Step Functions evaluates only a string that starts with `{%` and ends with `%}`, so it is sent as text"
             ]
         );
         assert_eq!(
             located_messages(&state(r#""{% $states.input.id""#), "ASL611"),
             [
-                "\"{% $states.input.id\": this string starts with `{%` but has no closing `%}`: Step Functions sends it as text, not as an expression"
+                "\"{% $states.input.id\": this string in 'Output' of \"A\" starts with `{%` but has no closing `%}`: Step Functions sends it as text, not as an expression"
             ]
         );
         assert_eq!(
             located_messages(&state(r#""$states.input.id %}""#), "ASL611"),
             [
-                "\"$states.input.id %}\": this string ends with `%}` but has no opening `{%`: Step Functions sends it as text, not as an expression"
+                "\"$states.input.id %}\": this string in 'Output' of \"A\" ends with `%}` but has no opening `{%`: Step Functions sends it as text, not as an expression"
             ]
         );
         assert_eq!(
             located_messages(&state(r#""Case {% $states.input.id %} opened""#), "ASL611"),
             [
-                "\"Case {% $states.input.id %} opened\": `{% %}` inside a longer string is not evaluated: Step Functions evaluates only a string that is one whole expression, so this is sent as text"
+                "\"Case {% $states.input.id %} opened\": `{% %}` inside a longer string in 'Output' of \"A\" is not evaluated: Step Functions evaluates only a string that is one whole expression, so this is sent as text"
             ]
         );
         // Another template language's tags are text on purpose.

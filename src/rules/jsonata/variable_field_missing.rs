@@ -103,13 +103,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let d = sink.report(
                 range,
                 format!(
-                    "\"{}\" reads \"{path}\", but no Assign of ${name} gives it a field \"{missing}\"",
+                    "\"{}\" reads `{path}`, but no Assign of `${name}` gives it a field \"{missing}\"",
                     state.name
                 ),
             );
             d.labels.push(Label {
                 range: known[0].node().range,
-                message: format!("${name} is assigned here"),
+                message: format!("`${name}` is assigned here"),
             });
             let root = format!("${name}");
             match field_suggestion(ctx, range, &root, &fields, verdict.index, &verdict.shared) {
@@ -119,7 +119,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 }
                 None => {
                     d.help = Some(format!(
-                        "read a field ${name} has, or add \"{missing}\" where it is assigned"
+                        "read a field `${name}` has, or add \"{missing}\" where it is assigned"
                     ))
                 }
             }
@@ -251,13 +251,13 @@ mod tests {
         assert_eq!(
             jsonpath(assign, "$ticket.ticketId"),
             [
-                "$ticket.ticketId: \"B\" reads \"$ticket.ticketId\", but no Assign of $ticket gives it a field \"ticketId\""
+                "$ticket.ticketId: \"B\" reads `$ticket.ticketId`, but no Assign of `$ticket` gives it a field \"ticketId\""
             ]
         );
         assert_eq!(
             jsonpath(assign, "States.Format('{}', $ticket.owner.name)"),
             [
-                "$ticket.owner.name: \"B\" reads \"$ticket.owner.name\", but no Assign of $ticket gives it a field \"name\""
+                "$ticket.owner.name: \"B\" reads `$ticket.owner.name`, but no Assign of `$ticket` gives it a field \"name\""
             ]
         );
         // Fields it has, below a `.$` value, the whole variable, a computed variable.
@@ -289,7 +289,7 @@ mod tests {
         assert_eq!(
             located_messages(text, "ASL612"),
             [
-                "\"{% $order.currency %}\": \"C\" reads \"$order.currency\", but no Assign of $order gives it a field \"currency\""
+                "\"{% $order.currency %}\": \"C\" reads `$order.currency`, but no Assign of `$order` gives it a field \"currency\""
             ]
         );
     }
@@ -321,7 +321,7 @@ mod tests {
         let expected: Vec<String> = (0..n)
             .flat_map(|i| {
                 ["kee", "zz"].map(|f| {
-                    format!("$v.{f}: \"S{i}\" reads \"$v.{f}\", but no Assign of $v gives it a field \"{f}\"")
+                    format!("$v.{f}: \"S{i}\" reads `$v.{f}`, but no Assign of `$v` gives it a field \"{f}\"")
                 })
             })
             .collect();

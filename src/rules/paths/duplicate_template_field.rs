@@ -57,13 +57,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             if let Some(first) = found
                                 && first != &*m.key
                             {
-                                sink.report(
+                                let d = sink.report(
                                     m.key_range,
                                     format!(
                                         "\"{}\" and \"{first}\" both set the field \"{base}\" in the {what} of \"{}\"",
                                         m.key, state.name
                                     ),
                                 );
+                                d.help =
+                                    Some(format!("keep only one of \"{first}\" and \"{}\"", m.key));
                             } else if found.is_none() {
                                 if large {
                                     seen_map.insert(base, &m.key);

@@ -59,16 +59,19 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 PathContext::ResultPath => "ResultPath",
             };
             for e in errors {
-                report_in_string(
-                    ctx.source,
-                    sink,
-                    &m.value,
-                    &e,
-                    format!(
+                // "a ResultPath cannot contain ...": the field is the subject.
+                let message = match e
+                    .message
+                    .strip_prefix("a ResultPath ")
+                    .or_else(|| e.message.strip_prefix("a reference path "))
+                {
+                    Some(rest) => format!("'{}' of \"{}\" {rest}", m.key, state.name),
+                    None => format!(
                         "invalid {kind} in '{}' of \"{}\": {}",
                         m.key, state.name, e.message
                     ),
-                );
+                };
+                report_in_string(ctx.source, sink, &m.value, &e, message);
             }
         }
     }
@@ -110,9 +113,18 @@ mod tests {
         assert_eq!(d[0].0, "$$");
         assert!(
             d[0].1
-                .starts_with("invalid ResultPath in 'ResultPath' of \"A\": "),
+                .starts_with("'ResultPath' of \"A\" cannot refer to the context object"),
             "{}",
             d[0].1
+        );
+        let d = run(r#""ResultPath": "$.items[*]""#);
+        assert_eq!(
+            d,
+            [(
+                "[*]".to_string(),
+                "'ResultPath' of \"A\" cannot contain a wildcard `*`; it must identify a single node"
+                    .to_string()
+            )]
         );
         let d = run(r#""InputPath": "$.a[""#);
         assert_eq!(d.len(), 1, "{d:?}");

@@ -103,7 +103,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let d = sink.report(
             at,
             format!(
-                "Lambda task \"{}\" does not retry the transient Lambda errors {}",
+                "Task state \"{}\" invokes Lambda but does not retry its transient errors {}",
                 state.name,
                 missing.join(", ")
             ),

@@ -1,4 +1,5 @@
 use crate::diagnostics::{Applicability, Fix};
+use crate::model::StateMachine;
 use crate::rules::resources::{PARTITIONS, parse_arn, string_range};
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::{Node, TextRange, Value};
@@ -98,8 +99,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         let d = sink.report(
                             partition_range(ctx.source, node, arn.partition),
                             format!(
-                                "region {} is in the {expected} partition, but this ARN names {}",
-                                arn.region, arn.partition
+                                "region {} is in the {expected} partition, but this ARN{} names {}",
+                                arn.region,
+                                in_state(machine, node),
+                                arn.partition
                             ),
                         );
                         d.help = Some(format!(
@@ -146,7 +149,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let d = sink.report(
             range,
             format!(
-                "this ARN is in the {} partition, but {others} other ARN{} of this state machine {} in {main}: a state machine runs in one partition",
+                "this ARN{} is in the {} partition, but {others} other ARN{} of this state machine {} in {main}: a state machine runs in one partition",
+                in_state(machine, f.node),
                 f.partition,
                 if others == 1 { "" } else { "s" },
                 if others == 1 { "is" } else { "are" },
@@ -172,6 +176,16 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             ));
         }
     }
+}
+
+/// ` in "Notify"`: the innermost state that holds `node`, for messages (empty outside
+/// every state).
+fn in_state(machine: &StateMachine<'_, '_>, node: &Node<'_>) -> String {
+    machine
+        .all_states()
+        .filter(|s| s.node.range.start <= node.range.start && node.range.end <= s.node.range.end)
+        .min_by_key(|s| s.node.range.len())
+        .map_or_else(String::new, |s| format!(" in \"{}\"", s.name))
 }
 
 /// Where the partition of the ARN in string `node` is written (after `arn:`).
@@ -217,6 +231,20 @@ fn region_partition(region: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::region_partition;
+
+    #[test]
+    fn messages_name_the_state() {
+        let text = r#"{"StartAt": "Open case", "States": {
+  "Open case": {"Type": "Task", "Resource": "arn:aws-cn:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws-cn:lambda:cn-north-1:123456789012:function:open-case"}, "Next": "Notify"},
+  "Notify": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"TopicArn": "arn:aws:sns:cn-north-1:123456789012:cases", "Message.$": "$"}, "End": true}}}"#;
+        assert_eq!(
+            crate::rules::located_messages(text, "ASL411"),
+            [
+                "aws: this ARN in \"Notify\" is in the aws partition, but 2 other ARNs of this state machine are in aws-cn: a state machine runs in one partition",
+                "aws: region cn-north-1 is in the aws-cn partition, but this ARN in \"Notify\" names aws",
+            ]
+        );
+    }
 
     #[test]
     fn regions_map_to_their_partitions() {

@@ -56,6 +56,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     range: *range,
                     message: "first used here".into(),
                 });
+                d.help = Some("give each Map state its own Label".to_string());
             }
             None => {
                 first.insert(text, (state.name, label.value.range));

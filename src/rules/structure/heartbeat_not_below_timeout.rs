@@ -42,13 +42,16 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         };
         if h >= t {
-            sink.report(
+            let d = sink.report(
                 hb.value.range,
                 format!(
                     "HeartbeatSeconds ({h}) must be smaller than TimeoutSeconds ({t}) in \"{}\"",
                     state.name
                 ),
             );
+            d.help = Some(format!(
+                "lower HeartbeatSeconds below {t}, or raise TimeoutSeconds above {h}"
+            ));
         }
     }
 }

@@ -40,6 +40,7 @@ declare_rule! {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     report_schema_then(ctx, sink, Category::WrongType, |d, f| {
         if let Some(value) = &f.suggestion {
+            d.help = Some(format!("write it as {value}"));
             let title = format!("Write it as {value}");
             // An error name spelt from a number or a boolean (`[true]` -> `["true"]`)
             // matches no error anyone throws: the fix may not be what was meant.

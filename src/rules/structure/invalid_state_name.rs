@@ -32,9 +32,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
         if state.name.is_empty() {
-            sink.report(state.name_range, "state name is empty");
+            let d = sink.report(state.name_range, "state name is empty");
+            d.help = Some("give the state a name (and the transitions to it)".to_string());
         } else if let Some(c) = state.name.chars().find(|c| c.is_control()) {
-            sink.report(
+            let d = sink.report(
                 state.name_range,
                 format!(
                     "state name {} contains the control character U+{:04X}",
@@ -42,6 +43,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     c as u32
                 ),
             );
+            d.help = Some("remove the control character".to_string());
         }
     }
 }

@@ -45,10 +45,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         match scope.start_at {
             None => {
                 let at = crate::rules::char_at(ctx.source, scope.node.range.start);
-                let d = sink.report(
-                    at,
-                    format!("{} has no StartAt", capitalize(&scope.describe(machine))),
-                );
+                let d = sink.report(at, format!("{} has no StartAt", scope.describe(machine)));
                 d.help = Some("add \"StartAt\" naming the first state to run".to_string());
                 if ctx.fixes
                     && let Some(first) = likely_start(scope)
@@ -96,14 +93,6 @@ fn likely_start<'a>(scope: &Scope<'a, '_>) -> Option<&'a str> {
     match (entries.next(), entries.next()) {
         (Some(only), None) => Some(only.name),
         _ => scope.states.first().map(|s| s.name),
-    }
-}
-
-pub(crate) fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 

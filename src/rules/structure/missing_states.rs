@@ -33,7 +33,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if scope.id == 0 && super::root_is_not_a_state_machine(machine) {
             continue;
         }
-        let what = super::missing_start_at::capitalize(&scope.describe(machine));
+        let what = scope.describe(machine);
         match scope.states_member {
             None => {
                 let at = crate::rules::char_at(ctx.source, scope.node.range.start);

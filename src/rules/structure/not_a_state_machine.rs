@@ -35,7 +35,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     match ctx.machine {
         None => {
             if !matches!(root.value, crate::syntax::Value::Invalid) {
-                sink.report(
+                let d = sink.report(
                     root.range
                         .cover(crate::syntax::TextRange::empty(root.range.start)),
                     format!(
@@ -43,18 +43,24 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         article(root.kind_name())
                     ),
                 );
+                d.help = Some(EXCLUDE_HELP.to_string());
             }
         }
         Some(machine) if super::root_is_not_a_state_machine(machine) => {
             let at = crate::rules::char_at(ctx.source, root.range.start);
-            sink.report(
+            let d = sink.report(
                 at,
                 "this is not a state machine: it has neither StartAt nor States",
             );
+            d.help = Some(format!("add StartAt and States; {EXCLUDE_HELP}"));
         }
         Some(_) => {}
     }
 }
+
+/// For a JSON or YAML file that is something else (a config, a fixture).
+const EXCLUDE_HELP: &str =
+    "if the file is not a state machine, leave it out with `exclude` in asl-lint.toml";
 
 fn article(kind: &str) -> String {
     match kind.as_bytes().first() {
