@@ -1040,6 +1040,23 @@ fn rule_list_lists_every_rule_once() {
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), asl_lint::rules::RULES.len());
+    // The columns line up, however long a rule's name.
+    let column = |line: &str, field: usize| {
+        let mut at = 0;
+        for (i, word) in line.split_whitespace().enumerate() {
+            at = line[at..].find(word).unwrap() + at;
+            if i == field {
+                return at;
+            }
+            at += word.len();
+        }
+        unreachable!()
+    };
+    for field in [1, 2, 3, 4] {
+        let mut starts: Vec<usize> = lines.iter().map(|l| column(l, field)).collect();
+        starts.dedup();
+        assert_eq!(starts.len(), 1, "column {field}");
+    }
     for (line, rule) in lines.iter().zip(asl_lint::rules::RULES) {
         let fields: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(fields[0], rule.meta.code);
@@ -1053,7 +1070,7 @@ fn rule_list_lists_every_rule_once() {
         assert!(!summary.contains(" - "), "{summary}");
     }
     assert!(out.contains(
-        "ASL201  unknown-next-state           error    MISSING_TRANSITION_TARGET  Reports a `Next` that names no state."
+        "ASL201  unknown-next-state               error    MISSING_TRANSITION_TARGET   Reports a `Next` that names no state."
     ));
 }
 

@@ -92,9 +92,16 @@ pub fn run(args: &RuleArgs) -> ExitCode {
             let all: Vec<serde_json::Value> = listed.iter().map(|m| json(m)).collect();
             return written(format!("{}\n", serde_json::Value::Array(all)));
         }
+        // Columns as wide as their longest entry, so that every row lines up.
+        let name_width = listed.iter().map(|m| m.name.len()).max().unwrap_or(0);
+        let aws_width = listed
+            .iter()
+            .map(|m| m.aws_code.unwrap_or("-").len())
+            .max()
+            .unwrap_or(0);
         for m in listed {
             out.push_str(&format!(
-                "{}  {:<28} {:<8} {:<26} {}\n",
+                "{}  {:<name_width$}  {:<8} {:<aws_width$}  {}\n",
                 m.code,
                 m.name,
                 m.severity.as_str(),
