@@ -58,3 +58,40 @@ fn vscode_extension_keeps_one_set_of_diagnostics_for_asl_files() {
         "{validation:?}"
     );
 }
+
+/// The pre-commit hooks' `files` patterns take the names a directory walk takes, in
+/// any case (`X.ASL.JSON`, `Template.YAML`), and nothing else of these samples.
+#[test]
+fn pre_commit_hooks_take_the_names_a_walk_takes() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let hooks = std::fs::read_to_string(path).unwrap();
+    let patterns: Vec<regex::Regex> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("files: '")?.strip_suffix('\''))
+        .map(|p| regex::Regex::new(p).unwrap())
+        .collect();
+    assert_eq!(patterns.len(), 3);
+    for name in [
+        "flows/ticket.asl.json",
+        "X.ASL.JSON",
+        "enrol.asl.yml",
+        "e.Asl.Yaml",
+        "template.yaml",
+        "sam/Template.YAML",
+        "serverless.yml",
+        "cdk.out/Stack.template.json",
+        "infra/main.tf",
+        "MAIN.TF",
+        "package.json",
+        "flow.json",
+        "templates.yaml",
+        "mytemplate.json",
+    ] {
+        let taken = patterns.iter().any(|p| p.is_match(name));
+        assert_eq!(
+            taken,
+            asl_lint::files::is_definition_file(Path::new(name)),
+            "{name}"
+        );
+    }
+}
