@@ -12,8 +12,9 @@ declare_rule! {
     /// purpose, are let be. The part is found by evaluating it: only parts that read
     /// nothing (no `$states`, no variable, no field of the context) and that run where
     /// the expression itself runs (not inside a path step, a filter or a sort, whose
-    /// context is an item). A part whose call has the wrong number of arguments is left
-    /// to ASL603.
+    /// context is an item; not in a branch of a condition, or on the right of `and` /
+    /// `or`, which run only as the input decides). A part whose call has the wrong
+    /// number of arguments is left to ASL603.
     ///
     /// ## Why is this bad?
     /// Step Functions deploys the definition and then fails the state with
@@ -160,6 +161,14 @@ fn find_failing(
         | Kind::Focus { expr, .. }
         | Kind::Index { expr, .. } => visit(expr),
         Kind::Transform { .. } | Kind::Lambda { .. } => {}
+        // Only the condition always runs: a branch runs when chosen, the right side of
+        // `and` / `or` when the left does not decide.
+        Kind::Cond { cond, .. } => visit(cond),
+        Kind::Binary {
+            op: BinOp::And | BinOp::Or,
+            lhs,
+            ..
+        } => visit(lhs),
         _ => {
             for c in node.children() {
                 visit(c);
@@ -265,6 +274,13 @@ mod tests {
                 "this JSONata fails whenever \"A\" evaluates it: D3030: Unable to cast value to a number: \"12 kg\"".to_string()
             )]
         );
+        // The condition, and the left of `and`, always run.
+        let found = run("$number('x') > 1 ? $states.input.a : 0");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "$number('x')");
+        let found = run("1 + 'a' and $states.input.b");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "1 + 'a'");
         let found = run("{'a': 1 + 'x', 'b': $sqrt(-1), 'c': $toMillis('yesterday')}");
         let parts: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(parts, ["1 + 'x'", "$sqrt(-1)", "$toMillis('yesterday')"]);
@@ -284,6 +300,11 @@ mod tests {
             "1 / 0",
             "[1..3]",
             "$exists($nope)",
+            // Run only as the input decides.
+            "$states.input.flag ? $number('12 kg') : 0",
+            "$states.input.flag ? 0 : 1 + 'a'",
+            "$states.input.flag and $number('x') > 1",
+            "$states.input.flag or $sqrt(-1) > 1",
         ] {
             assert_eq!(run(ok), [], "{ok}");
         }
