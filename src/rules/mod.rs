@@ -517,7 +517,7 @@ pub static RULES: &[&Rule] = &[
 /// Error rules about definitions that Step Functions deploys but that fail when the
 /// faulty part runs (a read of a variable that no path assigns). The simulator runs
 /// such definitions anyway, to show the failure; every other error stops it.
-pub const RUN_TIME_ERRORS: &[&str] = &["ASL124", "ASL307", "ASL605", "ASL610"];
+pub const RUN_TIME_ERRORS: &[&str] = &["ASL124", "ASL307", "ASL605", "ASL610", "ASL613"];
 
 /// The rule with this code (case-insensitive) or kebab-case name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

@@ -92,6 +92,16 @@ fn choice_default_and_no_match() {
     );
 }
 
+/// A part that always fails (ASL613) deploys, then fails the state: the run shows it.
+#[test]
+fn a_jsonata_part_that_always_fails_runs_and_fails() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Output": {"x": "{% 'a' + 1 %}"}, "End": true}}});
+    let x = run(def, json!({}));
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("States.QueryEvaluationError"));
+}
+
 #[test]
 fn jsonata_choice_causes_name_the_rule() {
     // AWS names a failing rule field by its place (floci-io/floci#2689).
