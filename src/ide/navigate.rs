@@ -6,7 +6,7 @@
 
 use crate::diagnostics::Edit;
 use crate::model::{ScopeId, StateMachine};
-use crate::syntax::{SourceKind, TextRange};
+use crate::syntax::{Node, SourceKind, TextRange, Value};
 
 use super::variables::{rename_variable, variable_at, variable_occurrences};
 use super::{in_string_at, unquoted, with_machine_at};
@@ -373,30 +373,72 @@ fn placeholder_naming(
     let definition = definitions.iter().find(
         |d| matches!(d.body, crate::embed::template::Body::Inline(n) if n.range.touches(offset)),
     )?;
+    placeholder_reaching(machine, at, std::slice::from_ref(&definition.substitutions))
+}
+
+/// The first `${Name}` transition target (`StartAt`, `Next`, `Default`, a catcher's
+/// `Next`, quoted or a plain YAML placeholder) in the scope of `at` whose value in one
+/// of `substitutions` is the state's name.
+fn placeholder_reaching(
+    machine: &StateMachine<'_, '_>,
+    at: &NameRef,
+    substitutions: &[crate::embed::template::Substitutions],
+) -> Option<String> {
+    let text_of = |node: &Node<'_>| match &node.value {
+        Value::String(s) | Value::Placeholder(s) => Some(s.to_string()),
+        _ => None,
+    };
     let scope = machine.scope(at.scope);
     let targets = scope
         .start_at
-        .and_then(|m| m.value.as_str())
+        .and_then(|m| text_of(&m.value))
         .into_iter()
-        .chain(
-            scope
-                .states
-                .iter()
-                .flat_map(|s| s.transitions().into_iter().map(|t| t.target)),
-        );
+        .chain(scope.states.iter().flat_map(|s| {
+            let members = s
+                .next
+                .into_iter()
+                .chain(s.choices.iter().filter_map(|r| r.next))
+                .chain(s.default)
+                .chain(s.catchers.iter().filter_map(|c| c.next));
+            members
+                .filter_map(|m| text_of(&m.value))
+                .collect::<Vec<_>>()
+        }));
     for target in targets {
         let Some(key) = target.strip_prefix("${").and_then(|t| t.strip_suffix('}')) else {
             continue;
         };
-        if definition
-            .substitutions
-            .get(key)
-            .is_some_and(|v| v.as_deref() == Some(&at.name))
-        {
-            return Some(target.to_string());
+        if substitutions.iter().any(|subs| {
+            subs.get(key)
+                .is_some_and(|v| v.as_deref() == Some(&at.name))
+        }) {
+            return Some(target);
         }
     }
     None
+}
+
+/// For a file that templates reference (`DefinitionUri`), with their
+/// `DefinitionSubstitutions`: why the state at `offset` cannot be renamed in the file
+/// alone, when a `${Name}` transition reaches it through a substitution's value.
+pub fn rename_blocked_by_substitutions(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    substitutions: &[crate::embed::template::Substitutions],
+) -> Option<String> {
+    if substitutions.is_empty() {
+        return None;
+    }
+    with_machine_at(text, kind, offset, |_, machine| {
+        let at = name_at(machine, offset)?;
+        machine.scope(at.scope).state(&at.name)?;
+        let placeholder = placeholder_reaching(machine, &at, substitutions)?;
+        Some(format!(
+            "\"{}\" is also reached through the placeholder {placeholder}, whose value the template's DefinitionSubstitutions set: rename it there too, by hand",
+            at.name
+        ))
+    })
 }
 
 /// The local files that a template's state machines are read from (SAM `DefinitionUri`,
@@ -795,6 +837,44 @@ mod tests {
         assert_eq!(
             rename(text, SourceKind::Json, pause, "Hold").unwrap().len(),
             2
+        );
+        // A plain YAML placeholder too.
+        let yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        After: Wait\n      Definition:\n        StartAt: Go\n        States:\n          Go:\n            Type: Pass\n            Next: ${After}\n          Wait:\n            Type: Succeed\n";
+        let at = yaml.find("Wait:\n").unwrap() as u32 + 1;
+        assert!(
+            rename(yaml, SourceKind::Yaml, at, "Pause")
+                .unwrap_err()
+                .contains("placeholder ${After}")
+        );
+    }
+
+    /// In a file a template references, the template's substitutions decide.
+    #[test]
+    fn a_referenced_file_is_not_renamed_past_a_substitution() {
+        let text = r#"{"StartAt": "Go", "States": {"Go": {"Type": "Pass", "Next": "${After}"}, "Wait": {"Type": "Succeed"}}}"#;
+        let at = text.find("\"Wait\"").unwrap() as u32 + 2;
+        let subs: crate::embed::template::Substitutions =
+            [("After".to_string(), Some("Wait".to_string()))].into();
+        assert_eq!(
+            rename_blocked_by_substitutions(
+                text,
+                SourceKind::Json,
+                at,
+                std::slice::from_ref(&subs)
+            )
+            .as_deref(),
+            Some(
+                "\"Wait\" is also reached through the placeholder ${After}, whose value the template's DefinitionSubstitutions set: rename it there too, by hand"
+            )
+        );
+        let go = text.find("\"Go\": {").unwrap() as u32 + 2;
+        assert_eq!(
+            rename_blocked_by_substitutions(text, SourceKind::Json, go, &[subs]),
+            None
+        );
+        assert_eq!(
+            rename_blocked_by_substitutions(text, SourceKind::Json, at, &[]),
+            None
         );
     }
 }

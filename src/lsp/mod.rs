@@ -1085,11 +1085,16 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         // A file that Terraform's `templatefile` renders gets the name escaped for it.
-        let rendered = p
+        let references = p
             .text_document
             .uri
             .to_file_path()
-            .is_some_and(|path| self.workspace.rendered_by_terraform(&path));
+            .map(|path| self.workspace.references_to(&path))
+            .unwrap_or_default();
+        let rendered = references.iter().any(|r| r.filling.is_terraform_template());
+        // A state that a template's substitution names is reached through a `${Name}`
+        // of the file too: renaming it here alone would cut that way.
+        let substitutions: Vec<_> = references.into_iter().map(|r| r.substitutions).collect();
         let new_name = if rendered {
             crate::embed::terraform::escape_template(&params.new_name)
         } else {
@@ -1098,6 +1103,14 @@ impl LanguageServer for Backend {
         let uri = p.text_document.uri.clone();
         let result = self
             .run(&uri, move || {
+                if let Some(why) = ide::rename_blocked_by_substitutions(
+                    &doc.text,
+                    doc.kind,
+                    offset,
+                    &substitutions,
+                ) {
+                    return Some(Err(why));
+                }
                 let edits = if doc.terraform {
                     ide::terraform::rename(&doc.text, offset, &new_name)
                 } else {

@@ -263,8 +263,6 @@ impl Workspace {
         changed
     }
 
-    /// The references of the templates that name the file at `path`, templates in URI
-    /// order; none for a file no known template names.
     /// Whether a Terraform `templatefile` renders the file at `path`: text written into
     /// it must escape `${` and `%{` (`$${`, `%%{`).
     pub fn rendered_by_terraform(&self, path: &Path) -> bool {
@@ -273,7 +271,9 @@ impl Workspace {
             .any(|r| r.filling.is_terraform_template())
     }
 
-    fn references_to(&self, path: &Path) -> Vec<Reference> {
+    /// The references of the templates that name the file at `path`, templates in URI
+    /// order; none for a file no known template names.
+    pub fn references_to(&self, path: &Path) -> Vec<Reference> {
         let all = lock(&self.referenced);
         if all.is_empty() {
             return Vec::new();
