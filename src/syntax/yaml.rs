@@ -399,6 +399,34 @@ fn plan_recovery(
         };
     }
     let (line_start, line_end) = line_bounds(text, pos);
+    // A plain scalar at the end of its line, then a line indented with tabs: the
+    // scanner reports the scalar (as if it went on), but the tabs are the mistake. Blame
+    // them, and leave the tabbed line out instead of the value before it.
+    if matches!(f.kind, ErrorKind::TabInPlainScalar)
+        && let Some(next) = text.get(line_end..).and_then(|rest| {
+            let start = line_end + rest.find('\n')? + 1;
+            let (_, end) = line_bounds(text, start);
+            let indent = bytes[start..end]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            bytes[start..start + indent]
+                .contains(&b'\t')
+                .then_some((start, start + indent, end))
+        })
+    {
+        let (start, indent_end, end) = next;
+        return Recovery {
+            error: error(
+                TextRange::from_usize(start, indent_end),
+                SyntaxErrorKind::Invalid,
+                "tab characters are not allowed in YAML indentation; use spaces".to_string(),
+            ),
+            mask: (!is_blank(&current[start..end])).then_some(start..end),
+            too_deep: false,
+            lenient: None,
+        };
+    }
     // `Output: {% $states.input %}`: a JSONata expression left unquoted, read by YAML as
     // a flow mapping. Read it as the string it was meant to be, and say to quote it.
     if let Some(open) = flow_start
@@ -1587,6 +1615,27 @@ mod tests {
         assert!(!doc.errors.is_empty());
         let doc = parse("a: |2\néé\n");
         assert!(doc.root.is_some() || !doc.errors.is_empty());
+    }
+
+    /// A line indented with tabs after a plain scalar: the tabs are blamed, once, and
+    /// the value before them is kept.
+    #[test]
+    fn tabs_after_a_plain_scalar_are_blamed_not_the_scalar() {
+        let text = "A:\n  Resource: ${FnArn}\n\t\tNext: B\nB: 1\n";
+        assert_eq!(
+            errors(text),
+            [(
+                "\t\t".to_string(),
+                "tab characters are not allowed in YAML indentation; use spaces".to_string()
+            )]
+        );
+        let root = parse(text).root.unwrap();
+        let a = root.get("A").unwrap();
+        assert!(matches!(
+            &a.get("Resource").unwrap().value,
+            Value::Placeholder(p) if p == "${FnArn}"
+        ));
+        assert!(root.get("B").is_some());
     }
 
     #[test]
