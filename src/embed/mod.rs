@@ -1307,8 +1307,12 @@ pub fn lint_template_with_references(
                                     || embedded.map.style_at(range.start as u32)
                                         == Style::Synthetic;
                                 if !computed && seen.insert(name) {
-                                    let token = &inner[range.clone()];
                                     let range = TextRange::from_usize(range.start, range.end);
+                                    // `${!Name}` as the template writes it, for its message.
+                                    let written = text
+                                        .get(embedded.map.range(range).as_usize())
+                                        .filter(|w| w.starts_with("${!"));
+                                    let token = written.unwrap_or(&inner[range.as_usize()]);
                                     inner_out.push(unresolved(&range, token, filling));
                                 }
                             }
@@ -1796,6 +1800,22 @@ pub fn lint_terraform(
 
 /// ASL801 for `token`, with a help that fits who fills it in at deploy time.
 fn unresolved(range: &TextRange, token: &str, filling: Filling) -> Diagnostic {
+    // `${!Name}` in an `Fn::Sub` is the text `${Name}`, for DefinitionSubstitutions to
+    // fill; with none of that name, the definition keeps the text as it is.
+    if let Some(name) = token.strip_prefix("${!").and_then(|t| t.strip_suffix('}')) {
+        let mut d = report(
+            "ASL801",
+            *range,
+            format!(
+                "`{token}` becomes the text `${{{name}}}`, and no DefinitionSubstitutions entry fills it: the definition keeps it as it is"
+            ),
+        );
+        d.help = Some(format!(
+            "if `${{{name}}}` was meant for DefinitionSubstitutions, add `{}` there; if the text itself is meant, ignore this (ASL801)",
+            name.trim()
+        ));
+        return d;
+    }
     let mut d = report(
         "ASL801",
         *range,

@@ -130,6 +130,11 @@ fn sub_references_are_filled_by_cloudformation_not_reported() {
                      "End": true}}}
 "#;
     assert_eq!(lint_yaml(text), vec![triple("ASL801", "info", "${!Later}")]);
+    let d = crate::lint::lint_text(text, SourceKind::Yaml, &Default::default());
+    assert_eq!(
+        d[0].message,
+        "`${!Later}` becomes the text `${Later}`, and no DefinitionSubstitutions entry fills it: the definition keeps it as it is"
+    );
 }
 
 #[test]

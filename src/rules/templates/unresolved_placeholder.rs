@@ -13,7 +13,9 @@ declare_rule! {
     /// `${self:path}` that names a value of the same file takes that value. What an
     /// `Fn::Sub` (`!Sub`) of the definition holds is not reported: CloudFormation fills
     /// it, and the value it makes is left alone by the checks (ASL807 reports a name
-    /// there that the template does not define).
+    /// there that the template does not define); but a `${!Name}` there, the text
+    /// `${Name}` for `DefinitionSubstitutions` to fill, is pointed out when none of
+    /// them fills it: the definition then keeps the text as it is.
     ///
     /// ## Why is this bad?
     /// It is not: this is information. A value that is unknown cannot be checked, so the
