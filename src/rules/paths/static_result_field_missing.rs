@@ -144,73 +144,79 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 false => reads_under(target, &at),
                 true => jsonata_reads_under(target, &at),
             };
-            let found = reads.into_iter().find_map(|(range, path, rest)| {
+            // Every read of a missing field, each path once.
+            let mut seen = std::collections::HashSet::new();
+            let found = reads.into_iter().filter_map(|(range, path, rest)| {
                 Some((range, path, missing_field(&what, &rest, jsonata)?, rest))
             });
-            let Some((range, path, gap, rest)) = found else {
-                continue;
-            };
-            let missing = gap.name;
-            let place = if at.is_empty() {
-                "as its whole output".to_string()
-            } else {
-                format!("at {}", path_of(&at))
-            };
-            let (value, described, label) = match what {
-                Placed::Fixed(n) => (n, "its fixed Result".to_string(), "the value placed there"),
-                Placed::Built(n, key) => (
-                    n,
-                    format!("the object built by its {key}"),
-                    "the object placed there",
-                ),
-                Placed::Output(n) => (n, String::new(), "the object placed there"),
-            };
-            let message = if state.query_language == QueryLanguage::JsonAta {
-                format!(
-                    "\"{}\" reads \"{path}\", but the Output of \"{}\" has no field \"{missing}\"",
-                    target.name, state.name
-                )
-            } else {
-                format!(
-                    "\"{}\" reads \"{path}\", but \"{}\" puts {described} {place}, which has no field \"{missing}\"",
-                    target.name, state.name
-                )
-            };
-            let d = sink.report(range, message);
-            d.labels.push(Label {
-                range: value.range,
-                message: label.into(),
-            });
-            let add_to = match what {
-                _ if state.query_language == QueryLanguage::JsonAta => "Output",
-                Placed::Fixed(_) => "Result",
-                Placed::Built(_, key) => key,
-                Placed::Output(_) => "Output",
-            };
-            let mut names = at.clone();
-            names.extend(&rest);
-            let root = if jsonata { "$states.input" } else { "$" };
-            let at_name = at.len() + gap.index;
-            if let Some((help, fix)) =
-                field_suggestion(ctx, range, root, &names, at_name, &gap.siblings)
-            {
-                d.help = Some(help);
-                d.fixes.extend(fix);
-                continue;
+            for (range, path, gap, rest) in found {
+                if !seen.insert(path) {
+                    continue;
+                }
+                let missing = gap.name;
+                let place = if at.is_empty() {
+                    "as its whole output".to_string()
+                } else {
+                    format!("at {}", path_of(&at))
+                };
+                let (value, described, label) = match what {
+                    Placed::Fixed(n) => {
+                        (n, "its fixed Result".to_string(), "the value placed there")
+                    }
+                    Placed::Built(n, key) => (
+                        n,
+                        format!("the object built by its {key}"),
+                        "the object placed there",
+                    ),
+                    Placed::Output(n) => (n, String::new(), "the object placed there"),
+                };
+                let message = if state.query_language == QueryLanguage::JsonAta {
+                    format!(
+                        "\"{}\" reads \"{path}\", but the Output of \"{}\" has no field \"{missing}\"",
+                        target.name, state.name
+                    )
+                } else {
+                    format!(
+                        "\"{}\" reads \"{path}\", but \"{}\" puts {described} {place}, which has no field \"{missing}\"",
+                        target.name, state.name
+                    )
+                };
+                let d = sink.report(range, message);
+                d.labels.push(Label {
+                    range: value.range,
+                    message: label.into(),
+                });
+                let add_to = match what {
+                    _ if state.query_language == QueryLanguage::JsonAta => "Output",
+                    Placed::Fixed(_) => "Result",
+                    Placed::Built(_, key) => key,
+                    Placed::Output(_) => "Output",
+                };
+                let mut names = at.clone();
+                names.extend(&rest);
+                let root = if jsonata { "$states.input" } else { "$" };
+                let at_name = at.len() + gap.index;
+                if let Some((help, fix)) =
+                    field_suggestion(ctx, range, root, &names, at_name, &gap.siblings)
+                {
+                    d.help = Some(help);
+                    d.fixes.extend(fix);
+                    continue;
+                }
+                d.help = Some(if state.query_language == QueryLanguage::JsonAta {
+                    format!(
+                        "add the field to the Output of \"{}\" (e.g. from $states.input), or read a field it has",
+                        state.name
+                    )
+                } else if at.is_empty() {
+                    format!(
+                        "give \"{}\" a ResultPath (e.g. \"$.result\") to keep its input, or add the field to its {add_to}",
+                        state.name
+                    )
+                } else {
+                    format!("add the field to the {add_to}, or read a field it has")
+                });
             }
-            d.help = Some(if state.query_language == QueryLanguage::JsonAta {
-                format!(
-                    "add the field to the Output of \"{}\" (e.g. from $states.input), or read a field it has",
-                    state.name
-                )
-            } else if at.is_empty() {
-                format!(
-                    "give \"{}\" a ResultPath (e.g. \"$.result\") to keep its input, or add the field to its {add_to}",
-                    state.name
-                )
-            } else {
-                format!("add the field to the {add_to}, or read a field it has")
-            });
         }
     }
 }
@@ -238,6 +244,19 @@ mod tests {
             run(r#", "ResultPath": "$.defaults""#, "$.defaults.plan.tier"),
             [
                 "\"$.defaults.plan.tier\": \"N\" reads \"$.defaults.plan.tier\", but \"P\" puts its fixed Result at $.defaults, which has no field \"tier\""
+            ]
+        );
+    }
+
+    /// Each missing field read is reported, each path once.
+    #[test]
+    fn every_missing_field_read_is_reported() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Output": {"x": 1}, "Next": "J"}, "J": {"Type": "Pass", "Output": {"y": "{% $states.input.y %}", "z": "{% $states.input.z %}", "again": "{% $states.input.y %}", "x": "{% $states.input.x %}"}, "End": true}}}"#;
+        assert_eq!(
+            located_messages(text, "ASL309"),
+            [
+                "\"{% $states.input.y %}\": \"J\" reads \"$states.input.y\", but the Output of \"P\" has no field \"y\"",
+                "\"{% $states.input.z %}\": \"J\" reads \"$states.input.z\", but the Output of \"P\" has no field \"z\"",
             ]
         );
     }
