@@ -54,7 +54,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let Some(v) = analysis.index_of(&r.name) else {
                     continue;
                 };
-                if entry.may.contains(v) && !entry.must.contains(v) {
+                // Unassigned on the StartAt state's first run: ASL605's.
+                if entry.may.contains(v)
+                    && !entry.must.contains(v)
+                    && !analysis.unassigned_on_first_arrival(scope.id, i, v)
+                {
                     sink.report(
                         r.range,
                         format!(

@@ -8,7 +8,9 @@ declare_rule! {
     /// `StartAt` assigns before the state that reads it: the name is assigned nowhere,
     /// only later, only in a state's own `Assign` (which is visible from the next state
     /// on), only inside a Parallel branch or Map iteration (whose variables never leave
-    /// it), or outside a Distributed Map whose child workflow sees no outer variables.
+    /// it), only by a way back to the `StartAt` state that reads it (its first run has
+    /// nothing assigned), or outside a Distributed Map whose child workflow sees no
+    /// outer variables.
     /// A name is reported once per expression or path string, at its first read. A
     /// JSONata read guarded by an `$exists($name)` test cannot fail and is not
     /// reported: the test itself, and what is evaluated only when it holds (the `then`
@@ -55,7 +57,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     continue;
                 }
                 let idx = analysis.index_of(&r.name);
-                if idx.is_some_and(|v| entry.may.contains(v)) || (idx.is_none() && r.builtin) {
+                // Assigned on some way to the state, but only on a way back to it.
+                let first_arrival = idx.is_some_and(|v| {
+                    entry.may.contains(v) && analysis.unassigned_on_first_arrival(scope.id, i, v)
+                });
+                if (idx.is_some_and(|v| entry.may.contains(v)) && !first_arrival)
+                    || (idx.is_none() && r.builtin)
+                {
                     continue;
                 }
                 let unsupported = crate::expr::jsonata::UNSUPPORTED
@@ -89,6 +97,10 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                                 r.name,
                                 machine.scope(b).describe(machine)
                             ),
+                            _ if first_arrival => format!(
+                                "`${}` is read in \"{}\" before any state assigns it: the first time it runs, from StartAt, nothing has; only a way back to it does",
+                                r.name, state.name
+                            ),
                             _ => format!(
                                 "no path from StartAt assigns `${}` before \"{}\" reads it",
                                 r.name, state.name
@@ -119,6 +131,28 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
+    /// A variable that only a way back to the `StartAt` state assigns: its first run
+    /// fails, every time (ASL605, not ASL606). A branch's `StartAt` sees what the
+    /// state around the branch saw.
+    #[test]
+    fn read_at_start_assigned_only_by_a_way_back() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Condition": "{% $flag %}", "Next": "S"}], "Default": "A"}, "A": {"Type": "Pass", "Assign": {"flag": true}, "Next": "C"}, "S": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            crate::rules::located_messages(text, "ASL605"),
+            [
+                "$flag: `$flag` is read in \"C\" before any state assigns it: the first time it runs, from StartAt, nothing has; only a way back to it does"
+            ]
+        );
+        assert!(crate::rules::located_messages(text, "ASL606").is_empty());
+        // Assigned before the loop: fine.
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "I", "States": {"I": {"Type": "Pass", "Assign": {"flag": false}, "Next": "C"}, "C": {"Type": "Choice", "Choices": [{"Condition": "{% $flag %}", "Next": "S"}], "Default": "A"}, "A": {"Type": "Pass", "Assign": {"flag": true}, "Next": "C"}, "S": {"Type": "Succeed"}}}"#;
+        assert!(crate::rules::located_messages(text, "ASL605").is_empty());
+        assert!(crate::rules::located_messages(text, "ASL606").is_empty());
+        // In a Map iteration, its StartAt sees what the Map state saw.
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "I", "States": {"I": {"Type": "Pass", "Assign": {"flag": false}, "Next": "M"}, "M": {"Type": "Map", "Items": "{% [1] %}", "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Condition": "{% $flag %}", "Next": "S"}], "Default": "P"}, "P": {"Type": "Pass", "Next": "C"}, "S": {"Type": "Succeed"}}}, "End": true}}}"#;
+        assert!(crate::rules::located_messages(text, "ASL605").is_empty());
+    }
+
     /// `$eval` written without a call is the function Step Functions lacks more likely
     /// than a variable: the message says both.
     #[test]

@@ -245,11 +245,23 @@ pub(crate) struct Analysis<'a, 's> {
     pub assigned: Vec<Vec<(usize, Assignment<'a, 's>)>>,
     /// `entry[scope][state]`: `None` when the state cannot be reached.
     pub entry: Vec<Vec<Option<Entry>>>,
+    /// `first[scope]`: the scope's `StartAt` state and what it sees when the scope
+    /// starts (before any way back to it): `None` for a scope that does not start.
+    pub first: Vec<Option<(usize, Entry)>>,
 }
 
 impl<'a, 's> Analysis<'a, 's> {
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
+    }
+
+    /// True when state `index` of `scope` is its scope's `StartAt` and variable `v` is
+    /// not assigned on its first arrival: only a way back to the state assigns it, so
+    /// a read there fails the first time, every time.
+    pub fn unassigned_on_first_arrival(&self, scope: usize, index: usize, v: usize) -> bool {
+        self.first[scope]
+            .as_ref()
+            .is_some_and(|(start, e)| *start == index && !e.may.contains(v))
     }
 
     pub fn build(machine: &StateMachine<'a, 's>, graphs: &Graphs) -> Analysis<'a, 's> {
@@ -271,6 +283,7 @@ impl<'a, 's> Analysis<'a, 's> {
         }
         let n = names.len();
         let mut entry: Vec<Vec<Option<Entry>>> = Vec::with_capacity(machine.scopes.len());
+        let mut first = Vec::with_capacity(machine.scopes.len());
         for scope in &machine.scopes {
             let graph = graphs.scope(scope.id);
             let count = scope.states.len();
@@ -293,8 +306,10 @@ impl<'a, 's> Analysis<'a, 's> {
             };
             let (Some(start), Some(start_entry)) = (graph.start, start_entry) else {
                 entry.push(vec![None; count]);
+                first.push(None);
                 continue;
             };
+            first.push(Some((start.index(), start_entry.clone())));
             // What each edge kind of each state adds, as lists of indices: a state
             // assigns a few names, and a dense set per state (states × names bits)
             // was a fifth of the peak memory when each state assigns a name of its own.
@@ -417,6 +432,7 @@ impl<'a, 's> Analysis<'a, 's> {
             index,
             assigned,
             entry,
+            first,
         }
     }
 }
