@@ -1884,6 +1884,29 @@ fn the_trace_tells_what_a_map_run_failed_with() {
     );
 }
 
+/// An empty `--input` (an unset shell variable, say) names no file: the usage error
+/// says it is empty and what `--input` takes, not "cannot read the input file :".
+#[test]
+fn an_empty_input_argument_is_a_usage_error() {
+    let dir = TempDir::new("empty-input");
+    let def = dir.file(
+        "p.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    for empty in ["", "  ", "file://"] {
+        let (code, out, err) = run(&[&def, "--input", empty], "");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (
+                2,
+                "",
+                "error: --input is empty: give JSON text such as '{\"id\": 1}', a JSON file (or `file://FILE`), or `-` for standard input\n"
+            ),
+            "--input {empty:?}"
+        );
+    }
+}
+
 /// The files a run reads besides the definition are read as a definition is: bytes
 /// that are not UTF-8, a binary file or an empty input are refused with the reason,
 /// never run with U+FFFD in place of the bytes.

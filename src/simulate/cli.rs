@@ -133,6 +133,19 @@ pub fn options_from_args(
         opts.state_machine_name = name.trim_end_matches(".asl").to_string();
     }
     if let Some(src) = &args.input {
+        // `--input ''` (a variable that was never set, say) names neither a file nor
+        // JSON: "cannot read the input file :" would leave the user guessing.
+        if src.trim().is_empty()
+            || src
+                .strip_prefix("file://")
+                .is_some_and(|p| p.trim().is_empty())
+        {
+            return Err(
+                "--input is empty: give JSON text such as '{\"id\": 1}', a JSON file \
+                 (or `file://FILE`), or `-` for standard input"
+                    .into(),
+            );
+        }
         // What the input is called in a message: its file, or `--input` for JSON text.
         let mut named = format!("the input file {src}");
         let text = if src == "-" {
