@@ -1907,6 +1907,24 @@ fn an_empty_input_argument_is_a_usage_error() {
     }
 }
 
+/// The integer `-0` of the execution input is 0, as AWS's Jackson reads it (and
+/// `States.StringToJson("-0")` gives); `-0.0` stays a double.
+#[test]
+fn the_integer_minus_zero_of_the_input_is_zero() {
+    let dir = TempDir::new("minus-zero");
+    let def = dir.file(
+        "p.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let file = dir.file("in.json", r#"{"d": -0, "f": -0.0, "s": "-0"}"#);
+    for input in [r#"{"d": -0, "f": -0.0, "s": "-0"}"#, file.as_str()] {
+        let (code, out, err) = run(&[&def, "--input", input, "--format", "json"], "");
+        assert_eq!((code, err.as_str()), (0, ""));
+        let run: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(run["output"].to_string(), r#"{"d":0,"f":-0.0,"s":"-0"}"#);
+    }
+}
+
 /// JSON nested past serde_json's recursion limit is valid JSON: every file and text the
 /// run reads says it is nested too deeply, and how deep it may be, not that it is
 /// invalid (exit 2). 127 levels are read.

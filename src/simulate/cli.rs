@@ -187,7 +187,7 @@ pub fn options_from_args(
             ));
         }
         opts.input =
-            serde_json::from_str(text).map_err(|e| format!("{named} is {}", json_problem(&e)))?;
+            super::parse_json(text).map_err(|e| format!("{named} is {}", json_problem(&e)))?;
     }
     if let Some(t) = &args.start_time {
         let ns = super::time::parse_rfc3339(t).ok_or_else(|| {
@@ -198,7 +198,7 @@ pub fn options_from_args(
     if let Some(p) = &args.context {
         let text = read_text(p)
             .map_err(|e| format!("cannot read the context file {}: {e}", p.display()))?;
-        let mut v: Value = serde_json::from_str(without_bom(&text))
+        let mut v: Value = super::parse_json(without_bom(&text))
             .map_err(|e| format!("the context file {} is {}", p.display(), json_problem(&e)))?;
         if !v.is_object() {
             return Err(format!(
@@ -331,7 +331,7 @@ pub fn options_from_args(
                 .map_err(|e| format!("--variables: cannot read {path}: {e}"))?,
             None => arg.clone(),
         };
-        let v: Value = serde_json::from_str(without_bom(&text))
+        let v: Value = super::parse_json(without_bom(&text))
             .map_err(|e| format!("--variables is {}", json_problem(&e)))?;
         let Value::Object(vars) = v else {
             return Err(

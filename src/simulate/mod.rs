@@ -28,6 +28,54 @@ pub use cli::{SimulateArgs, run_cli};
 pub use mock::{MockConfig, MockResponse, Mocks, StateMock};
 pub use time::{format_millis, parse_rfc3339};
 
+/// Reads JSON text the run is given (the execution input, mocks, context, variables, a
+/// number in an intrinsic function, the argument of `States.StringToJson`) as AWS's
+/// Jackson reads it: the integer `-0` (no fraction, no exponent) is the integer 0, where
+/// serde_json reads it as the double -0.0 (recorded: `States.StringToJson("-0")` gives
+/// `0`). `-0.0` and `-0e0` stay doubles. Errors are serde_json's, at the same place.
+pub(crate) fn parse_json(text: &str) -> serde_json::Result<Value> {
+    let v = serde_json::from_str(text)?;
+    match without_integer_minus_zero(text) {
+        // Only the sign of a valid token went: it parses, to the same value but 0.
+        Some(fixed) => serde_json::from_str(&fixed),
+        None => Ok(v),
+    }
+}
+
+/// `text` with the sign of each integer `-0` outside strings replaced by a space (so
+/// that positions stay), or `None` when it has none.
+fn without_integer_minus_zero(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut signs = Vec::new();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            // A number's sign (an exponent's follows `e`), then `0` that nothing of a
+            // number follows.
+            b'-' if !in_string
+                && b.get(i + 1) == Some(&b'0')
+                && !matches!(b.get(i + 2), Some(b'0'..=b'9' | b'.' | b'e' | b'E'))
+                && (i == 0 || !matches!(b[i - 1], b'e' | b'E')) =>
+            {
+                signs.push(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if signs.is_empty() {
+        return None;
+    }
+    let mut fixed = text.to_string();
+    for i in signs {
+        fixed.replace_range(i..i + 1, " ");
+    }
+    Some(fixed)
+}
+
 /// Standard or express workflow (express: no history-event limit, 5-minute duration).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MachineType {

@@ -2407,3 +2407,32 @@ fn a_failed_iteration_links_the_map_failure_to_its_cause() {
         ]
     );
 }
+
+/// AWS's Jackson reads the integer `-0` as the integer 0 (recorded:
+/// `States.StringToJson("-0")` gives `0`): so does every JSON text the run reads, the
+/// execution input and the numbers of intrinsic functions too. `-0.0` stays a double.
+#[test]
+fn the_integer_minus_zero_is_read_as_zero() {
+    let read = |text: &str| parse_json(text).unwrap().to_string();
+    assert_eq!(read("-0"), "0");
+    assert_eq!(read(" -0 "), "0");
+    assert_eq!(read("-0.0"), "-0.0");
+    assert_eq!(
+        read(r#"{"a":-0,"b":[-0,-0.0,-0e0,-0E1,1e-0,-10,"-0"],"c":"x\"-0\\","d":-0}"#),
+        r#"{"a":0,"b":[0,-0.0,-0.0,-0.0,1.0,-10,"-0"],"c":"x\"-0\\","d":0}"#
+    );
+    // What does not parse is told where serde_json finds it.
+    let e = parse_json("[-0, -01]").unwrap_err();
+    assert_eq!(e.to_string(), "invalid number at line 1 column 8");
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {
+        "int.$": "States.Format('{}', -0)",
+        "float.$": "States.Format('{}', -0.0)",
+        "text.$": "States.JsonToString($.d)",
+        "parsed.$": "States.StringToJson('{\"a\": [-0, -0.0]}')",
+        "sum.$": "States.MathAdd(-0, 0)"}, "End": true}}});
+    let x = run(def, parse_json(r#"{"d": [-0, -0.0]}"#).unwrap());
+    assert_eq!(
+        x.output.unwrap().to_string(),
+        r#"{"int":"0","float":"-0.0","text":"[0,-0.0]","parsed":{"a":[0,-0.0]},"sum":0}"#
+    );
+}
