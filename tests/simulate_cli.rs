@@ -1907,6 +1907,62 @@ fn an_empty_input_argument_is_a_usage_error() {
     }
 }
 
+/// `--format json` tells a run that asl-lint ended (a Task with no mock) from the
+/// workflow's own failure, which has the same status and error, by `stoppedBy` and
+/// `stopReason`, which only such a run has.
+#[test]
+fn json_output_tells_a_run_asl_lint_ended() {
+    let dir = TempDir::new("stopped-by");
+    let def = dir.file("flow.asl.json", TASK_DEF);
+    let (code, out, _) = run(&[&def, "--format", "json"], "");
+    let run_json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            code,
+            &run_json["status"],
+            &run_json["error"],
+            &run_json["stoppedBy"],
+            &run_json["stopReason"]
+        ),
+        (
+            2,
+            &json!("FAILED"),
+            &json!("States.Runtime"),
+            &json!("asl-lint"),
+            &json!("mock")
+        )
+    );
+    let keys: Vec<&str> = run_json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        &keys[..6],
+        [
+            "status",
+            "output",
+            "error",
+            "cause",
+            "stoppedBy",
+            "stopReason"
+        ]
+    );
+    // The workflow's own States.Runtime: no such members.
+    let own = dir.file(
+        "own.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "OutputPath": "$.missing", "End": true}}}"#,
+    );
+    let (code, out, _) = run(&[&own, "--format", "json"], "");
+    let run_json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((code, &run_json["error"]), (1, &json!("States.Runtime")));
+    assert!(
+        run_json.get("stoppedBy").is_none() && run_json.get("stopReason").is_none(),
+        "{out}"
+    );
+}
+
 /// The integer `-0` of the execution input is 0, as AWS's Jackson reads it (and
 /// `States.StringToJson("-0")` gives); `-0.0` stays a double.
 #[test]
