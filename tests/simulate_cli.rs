@@ -1884,6 +1884,170 @@ fn the_trace_tells_what_a_map_run_failed_with() {
     );
 }
 
+/// An empty `--input` (an unset shell variable, say) names no file: the usage error
+/// says it is empty and what `--input` takes, not "cannot read the input file :".
+#[test]
+fn an_empty_input_argument_is_a_usage_error() {
+    let dir = TempDir::new("empty-input");
+    let def = dir.file(
+        "p.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    for empty in ["", "  ", "file://"] {
+        let (code, out, err) = run(&[&def, "--input", empty], "");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (
+                2,
+                "",
+                "error: --input is empty: give JSON text such as '{\"id\": 1}', a JSON file (or `file://FILE`), or `-` for standard input\n"
+            ),
+            "--input {empty:?}"
+        );
+    }
+}
+
+/// `--format json` tells a run that asl-lint ended (a Task with no mock) from the
+/// workflow's own failure, which has the same status and error, by `stoppedBy` and
+/// `stopReason`, which only such a run has.
+#[test]
+fn json_output_tells_a_run_asl_lint_ended() {
+    let dir = TempDir::new("stopped-by");
+    let def = dir.file("flow.asl.json", TASK_DEF);
+    let (code, out, _) = run(&[&def, "--format", "json"], "");
+    let run_json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            code,
+            &run_json["status"],
+            &run_json["error"],
+            &run_json["stoppedBy"],
+            &run_json["stopReason"]
+        ),
+        (
+            2,
+            &json!("FAILED"),
+            &json!("States.Runtime"),
+            &json!("asl-lint"),
+            &json!("mock")
+        )
+    );
+    let keys: Vec<&str> = run_json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        &keys[..6],
+        [
+            "status",
+            "output",
+            "error",
+            "cause",
+            "stoppedBy",
+            "stopReason"
+        ]
+    );
+    // The workflow's own States.Runtime: no such members.
+    let own = dir.file(
+        "own.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "OutputPath": "$.missing", "End": true}}}"#,
+    );
+    let (code, out, _) = run(&[&own, "--format", "json"], "");
+    let run_json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((code, &run_json["error"]), (1, &json!("States.Runtime")));
+    assert!(
+        run_json.get("stoppedBy").is_none() && run_json.get("stopReason").is_none(),
+        "{out}"
+    );
+}
+
+/// The integer `-0` of the execution input is 0, as AWS's Jackson reads it (and
+/// `States.StringToJson("-0")` gives); `-0.0` stays a double.
+#[test]
+fn the_integer_minus_zero_of_the_input_is_zero() {
+    let dir = TempDir::new("minus-zero");
+    let def = dir.file(
+        "p.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let file = dir.file("in.json", r#"{"d": -0, "f": -0.0, "s": "-0"}"#);
+    for input in [r#"{"d": -0, "f": -0.0, "s": "-0"}"#, file.as_str()] {
+        let (code, out, err) = run(&[&def, "--input", input, "--format", "json"], "");
+        assert_eq!((code, err.as_str()), (0, ""));
+        let run: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(run["output"].to_string(), r#"{"d":0,"f":-0.0,"s":"-0"}"#);
+    }
+}
+
+/// JSON nested past serde_json's recursion limit is valid JSON: every file and text the
+/// run reads says it is nested too deeply, and how deep it may be, not that it is
+/// invalid (exit 2). 127 levels are read.
+#[test]
+fn json_nested_too_deeply_is_not_called_invalid() {
+    let dir = TempDir::new("deep");
+    let def = dir.file(
+        "t.asl.json",
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true}}}"#,
+    );
+    let nested = |n: usize| format!("{}1{}", r#"{"a":"#.repeat(n), "}".repeat(n));
+    let ok = r#"T={"Return": 1}"#;
+    let (code, _, err) = run(&[&def, "--input", &nested(127), "--mock", ok], "");
+    assert_eq!((code, err.as_str()), (0, ""));
+    let deep = nested(128);
+    let too_deep = "nested too deeply at line 1, column 636: asl-lint reads JSON nested at most 127 levels deep (arrays and objects)";
+    let file = dir.file("deep.json", &deep);
+    let mock_text = format!(r#"{{"Return": {deep}}}"#);
+    let mock_arg = format!("T={mock_text}");
+    let mock_file = dir.file("mock.json", &mock_text);
+    let mock_at = format!("T=@{mock_file}");
+    let config = dir.file(
+        "config.json",
+        &format!(r#"{{"StateMachines": {{"M": {{"TestCases": {{"C": {{"T": "R"}}}}}}}}, "MockedResponses": {deep}}}"#),
+    );
+    let context = dir.file("context.json", &format!(r#"{{"Execution": {deep}}}"#));
+    let cases: [(Vec<&str>, String); 7] = [
+        (vec!["--input", &file], format!("the input file {file} is {too_deep}")),
+        (vec!["--input", &deep], format!("the --input text is {too_deep}")),
+        (vec!["--input", "-"], format!("the input from standard input is {too_deep}")),
+        (
+            vec!["--mock", &mock_arg],
+            "--mock for \"T\": nested too deeply at line 1, column 642: asl-lint reads JSON nested at most 127 levels deep (arrays and objects)".into(),
+        ),
+        (
+            vec!["--mock", &mock_at],
+            "--mock for \"T\": nested too deeply at line 1, column 642: asl-lint reads JSON nested at most 127 levels deep (arrays and objects)".into(),
+        ),
+        (
+            vec!["--mock-config", &config, "--mock", ok],
+            format!("{config}: mock config is nested too deeply at line 1, column 709: asl-lint reads JSON nested at most 127 levels deep (arrays and objects)"),
+        ),
+        (
+            vec!["--context", &context, "--mock", ok],
+            format!("the context file {context} is nested too deeply at line 1, column 645: asl-lint reads JSON nested at most 127 levels deep (arrays and objects)"),
+        ),
+    ];
+    for (args, want) in cases {
+        let mut argv = vec![def.as_str()];
+        argv.extend_from_slice(&args);
+        let (code, out, err) = run(&argv, &deep);
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (2, "", format!("error: {want}\n").as_str()),
+            "{args:?}"
+        );
+    }
+    let (code, _, err) = run(&[&def, "--variables", &format!(r#"{{"v": {deep}}}"#)], "");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "error: --variables is nested too deeply at line 1, column 637: asl-lint reads JSON nested at most 127 levels deep (arrays and objects)\n"
+        )
+    );
+}
+
 /// The files a run reads besides the definition are read as a definition is: bytes
 /// that are not UTF-8, a binary file or an empty input are refused with the reason,
 /// never run with U+FFFD in place of the bytes.

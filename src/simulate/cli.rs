@@ -133,6 +133,19 @@ pub fn options_from_args(
         opts.state_machine_name = name.trim_end_matches(".asl").to_string();
     }
     if let Some(src) = &args.input {
+        // `--input ''` (a variable that was never set, say) names neither a file nor
+        // JSON: "cannot read the input file :" would leave the user guessing.
+        if src.trim().is_empty()
+            || src
+                .strip_prefix("file://")
+                .is_some_and(|p| p.trim().is_empty())
+        {
+            return Err(
+                "--input is empty: give JSON text such as '{\"id\": 1}', a JSON file \
+                 (or `file://FILE`), or `-` for standard input"
+                    .into(),
+            );
+        }
         // What the input is called in a message: its file, or `--input` for JSON text.
         let mut named = format!("the input file {src}");
         let text = if src == "-" {
@@ -173,8 +186,8 @@ pub fn options_from_args(
                 super::engine::PAYLOAD_LIMIT
             ));
         }
-        opts.input = serde_json::from_str(text)
-            .map_err(|e| format!("{named} is not valid JSON at {}", json_error(&e)))?;
+        opts.input =
+            super::parse_json(text).map_err(|e| format!("{named} is {}", json_problem(&e)))?;
     }
     if let Some(t) = &args.start_time {
         let ns = super::time::parse_rfc3339(t).ok_or_else(|| {
@@ -185,13 +198,8 @@ pub fn options_from_args(
     if let Some(p) = &args.context {
         let text = read_text(p)
             .map_err(|e| format!("cannot read the context file {}: {e}", p.display()))?;
-        let mut v: Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
-            format!(
-                "the context file {} is not valid JSON at {}",
-                p.display(),
-                json_error(&e)
-            )
-        })?;
+        let mut v: Value = super::parse_json(without_bom(&text))
+            .map_err(|e| format!("the context file {} is {}", p.display(), json_problem(&e)))?;
         if !v.is_object() {
             return Err(format!(
                 "the context file {} must hold a JSON object",
@@ -323,8 +331,8 @@ pub fn options_from_args(
                 .map_err(|e| format!("--variables: cannot read {path}: {e}"))?,
             None => arg.clone(),
         };
-        let v: Value = serde_json::from_str(without_bom(&text))
-            .map_err(|e| format!("--variables is not valid JSON at {}", json_error(&e)))?;
+        let v: Value = super::parse_json(without_bom(&text))
+            .map_err(|e| format!("--variables is {}", json_problem(&e)))?;
         let Value::Object(vars) = v else {
             return Err(
                 "--variables must be a JSON object of variable names and values, \
@@ -732,6 +740,27 @@ pub fn run_to_strings(
     } else {
         1
     }
+}
+
+/// The most levels of arrays and objects that JSON the run reads (its input, mocks,
+/// context, variables) may be nested in: serde_json's recursion limit (128) counts the
+/// level that goes past it.
+pub(crate) const MAX_JSON_DEPTH: usize = 127;
+
+/// What is wrong with JSON text that did not parse, to follow its name and "is" (or
+/// stand alone): "not valid JSON at line L, column C: what", or, for JSON that is valid
+/// but nested past [`MAX_JSON_DEPTH`] (serde_json's "recursion limit exceeded", which
+/// would call valid JSON invalid), that it is nested too deeply.
+pub(crate) fn json_problem(e: &serde_json::Error) -> String {
+    if e.to_string().starts_with("recursion limit exceeded") {
+        return format!(
+            "nested too deeply at line {}, column {}: asl-lint reads JSON nested at most \
+             {MAX_JSON_DEPTH} levels deep (arrays and objects)",
+            e.line(),
+            e.column()
+        );
+    }
+    format!("not valid JSON at {}", json_error(e))
 }
 
 /// A JSON reading error as "line L, column C: what", without serde_json's own

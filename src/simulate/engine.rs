@@ -354,6 +354,8 @@ pub(crate) struct Runner<'p> {
     /// Events recorded so far ([`Event::order`]).
     recorded: u64,
     deadline_ms: i64,
+    /// Which limit [`Runner::deadline_ms`] is.
+    pub deadline: super::Deadline,
     counters: HashMap<String, u64>,
     /// The mocked calls made while [`Runner::lanes_depth`] > 0: the state, when, and
     /// whether its number was given back (the call came after the failure that stopped
@@ -382,6 +384,9 @@ pub(crate) struct Runner<'p> {
     dead: Option<Failure>,
     /// The run ended at a mistake of its mocks ([`Runner::setup_failure`]).
     pub mock_problem: bool,
+    /// Why the simulator itself ended the run, where AWS would not have
+    /// ([`super::Execution::stopped_by`]).
+    pub stopped_by: Option<super::StopReason>,
     jsonata: jsonata::Evaluator,
     /// The Choice state being run took rule N (`Some(Some(N))`) or its Default.
     choice_taken: Cell<Option<Option<usize>>>,
@@ -722,9 +727,16 @@ impl<'p> Runner<'p> {
                 super::MachineType::Standard => STANDARD_MAX_SECONDS * 1000,
                 super::MachineType::Express => 300_000,
             };
-        let deadline_ms = prog
+        let timeout_ms = prog
             .timeout_seconds
-            .map_or(limit, |s| (start_ms + (s * 1000.0) as i64).min(limit));
+            .map(|s| start_ms + (s * 1000.0) as i64)
+            .filter(|&t| t <= limit);
+        let deadline_ms = timeout_ms.unwrap_or(limit);
+        let deadline = match (timeout_ms, opts.machine_type) {
+            (Some(_), _) => super::Deadline::TimeoutSeconds,
+            (None, super::MachineType::Standard) => super::Deadline::StandardYear,
+            (None, super::MachineType::Express) => super::Deadline::ExpressFiveMinutes,
+        };
         Runner {
             prog,
             opts,
@@ -747,6 +759,7 @@ impl<'p> Runner<'p> {
             span_seq: 0,
             recorded: 0,
             deadline_ms,
+            deadline,
             counters: HashMap::new(),
             calls: Vec::new(),
             transitions: 0,
@@ -763,6 +776,7 @@ impl<'p> Runner<'p> {
             start_ms,
             dead: None,
             mock_problem: false,
+            stopped_by: None,
             jsonata: jsonata::Evaluator::new(start_ms, intrinsic::splitmix(opts.seed ^ 0x15a7a)),
             choice_taken: Cell::new(None),
             choices: Vec::new(),
@@ -788,6 +802,13 @@ impl<'p> Runner<'p> {
         }
         let id = self.last_id + 1;
         if self.max_events > 0 && id >= self.max_events {
+            // AWS's own limit is 25,000 events for a Standard execution, none for an
+            // Express one: another is `--max-events`'.
+            let aws =
+                self.opts.machine_type == super::MachineType::Standard && self.max_events == 25_000;
+            if !aws {
+                self.stopped_by = Some(super::StopReason::EventLimit);
+            }
             return Err(self.end_run(
                 "States.Runtime",
                 FailKind::Fatal,
@@ -805,6 +826,7 @@ impl<'p> Runner<'p> {
         let bytes = event_bytes(&kind, &details);
         let most = self.opts.max_history_bytes;
         if self.history_bytes + bytes > most {
+            self.stopped_by = Some(super::StopReason::MemoryLimit);
             return Err(self.end_run(
                 "States.Runtime",
                 FailKind::Fatal,
@@ -1048,6 +1070,7 @@ impl<'p> Runner<'p> {
                 "asl-lint ended the execution after {} state transitions in which no time passed: it runs at most {most} such transitions (a loop without an exit, or nested Map and Parallel states whose iterations multiply)",
                 self.latest.1
             );
+            self.stopped_by = Some(super::StopReason::TransitionLimit);
             return Err(self.end_run("States.Runtime", FailKind::Fatal, cause));
         }
         Ok(())
@@ -1091,6 +1114,7 @@ impl<'p> Runner<'p> {
             "asl-lint ended the execution after {} state transitions in which no time passed: {why}",
             self.still.1
         );
+        self.stopped_by = Some(super::StopReason::Loop);
         Err(self.end_run(error, kind, cause))
     }
 
@@ -2276,6 +2300,7 @@ impl<'p> Runner<'p> {
     fn setup_failure(&mut self, f: Failure) -> Failure {
         self.dead = Some(f.clone());
         self.mock_problem = true;
+        self.stopped_by = Some(super::StopReason::Mock);
         f
     }
 

@@ -170,7 +170,7 @@ impl Parser<'_> {
                     .unwrap_or(rest.len());
                 let text = &rest[..end];
                 self.i += end;
-                let v: Value = serde_json::from_str(text.trim_start_matches('+'))
+                let v: Value = super::parse_json(text.trim_start_matches('+'))
                     .map_err(|_| format!("'{text}' is not a number"))?;
                 Ok(Arg::Lit(v))
             }
@@ -383,14 +383,9 @@ pub(crate) fn eval(call: &Call, r: &dyn Resolver) -> Result<Value, String> {
                 return Ok(Value::Null);
             }
             let t = s.trim();
-            let v: Value = serde_json::from_str(t).map_err(|e| {
-                format!("The function States.StringToJson could not parse '{s}': {e}")
-            })?;
-            // `-0` is the integer 0 for Jackson (serde_json reads it as the double -0.0).
-            if v.as_f64() == Some(0.0) && !t.contains(['.', 'e', 'E']) {
-                return Ok(Value::from(0));
-            }
-            Ok(v)
+            // As Jackson reads it: `-0` is the integer 0.
+            super::parse_json(t)
+                .map_err(|e| format!("The function States.StringToJson could not parse '{s}': {e}"))
         }
         "States.JsonToString" => {
             arity(f, &args, 1, 1)?;

@@ -132,12 +132,8 @@ impl MockConfig {
     /// Parses the text of a mock config file. Errors name the line and column (for JSON
     /// syntax) or the JSON location of the bad entry.
     pub fn parse(text: &str) -> Result<MockConfig, String> {
-        let root: Value = serde_json::from_str(super::cli::without_bom(text)).map_err(|e| {
-            format!(
-                "mock config is not valid JSON at {}",
-                super::cli::json_error(&e)
-            )
-        })?;
+        let root: Value = super::parse_json(super::cli::without_bom(text))
+            .map_err(|e| format!("mock config is {}", super::cli::json_problem(&e)))?;
         MockConfig::from_value(&root).map_err(|e| format!("mock config: {e}"))
     }
 
@@ -325,8 +321,8 @@ impl StateMock {
     /// response (`{"Return": ...}` or `{"Throw": {"Error": ..., "Cause": ...}}`, for every
     /// invocation), or a MockedResponses item (`{"0": {...}, "1-2": {...}}`).
     pub fn parse(text: &str) -> Result<StateMock, String> {
-        let v: Value = serde_json::from_str(super::cli::without_bom(text))
-            .map_err(|e| format!("not valid JSON at {}", super::cli::json_error(&e)))?;
+        let v: Value = super::parse_json(super::cli::without_bom(text))
+            .map_err(|e| super::cli::json_problem(&e))?;
         match &v {
             Value::Object(o) if o.contains_key("Return") || o.contains_key("Throw") => {
                 Ok(StateMock::always(parse_response(&v, "")?))

@@ -28,6 +28,54 @@ pub use cli::{SimulateArgs, run_cli};
 pub use mock::{MockConfig, MockResponse, Mocks, StateMock};
 pub use time::{format_millis, parse_rfc3339};
 
+/// Reads JSON text the run is given (the execution input, mocks, context, variables, a
+/// number in an intrinsic function, the argument of `States.StringToJson`) as AWS's
+/// Jackson reads it: the integer `-0` (no fraction, no exponent) is the integer 0, where
+/// serde_json reads it as the double -0.0 (recorded: `States.StringToJson("-0")` gives
+/// `0`). `-0.0` and `-0e0` stay doubles. Errors are serde_json's, at the same place.
+pub(crate) fn parse_json(text: &str) -> serde_json::Result<Value> {
+    let v = serde_json::from_str(text)?;
+    match without_integer_minus_zero(text) {
+        // Only the sign of a valid token went: it parses, to the same value but 0.
+        Some(fixed) => serde_json::from_str(&fixed),
+        None => Ok(v),
+    }
+}
+
+/// `text` with the sign of each integer `-0` outside strings replaced by a space (so
+/// that positions stay), or `None` when it has none.
+fn without_integer_minus_zero(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut signs = Vec::new();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            // A number's sign (an exponent's follows `e`), then `0` that nothing of a
+            // number follows.
+            b'-' if !in_string
+                && b.get(i + 1) == Some(&b'0')
+                && !matches!(b.get(i + 2), Some(b'0'..=b'9' | b'.' | b'e' | b'E'))
+                && (i == 0 || !matches!(b[i - 1], b'e' | b'E')) =>
+            {
+                signs.push(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if signs.is_empty() {
+        return None;
+    }
+    let mut fixed = text.to_string();
+    for i in signs {
+        fixed.replace_range(i..i + 1, " ");
+    }
+    Some(fixed)
+}
+
 /// Standard or express workflow (express: no history-event limit, 5-minute duration).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MachineType {
@@ -195,6 +243,56 @@ pub struct Execution {
     /// ItemReader with no mock, a mock with no response for a call, an ItemReader mock
     /// that returns no items array (the failure is `States.Runtime`, its cause says which).
     pub mock_problem: bool,
+    /// The simulator itself ended the run, where AWS would not have (`None` when the
+    /// run ended as it would on AWS).
+    pub stopped_by: Option<StopReason>,
+    /// The time limit of the execution (which a `TIMED_OUT` run reached).
+    pub deadline: Deadline,
+}
+
+/// Why the simulator itself ended a run that AWS would not have ended so: the run's
+/// status and error (`FAILED`, `States.Runtime`) look like a failure of the workflow,
+/// and are not one (`--format json`: `"stoppedBy": "asl-lint"`, and this as
+/// `"stopReason"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// A Task or ItemReader with no mock, a mock with no response for a call, or an
+    /// ItemReader mock that returns no items array ([`Execution::mock_problem`]).
+    Mock,
+    /// [`SimulationOptions::max_still_transitions`] made without time passing.
+    TransitionLimit,
+    /// A run with no history limit made 100,000 transitions in a loop (or, keeping its
+    /// history, anywhere) without time passing.
+    Loop,
+    /// The history kept would take more than [`SimulationOptions::max_history_bytes`].
+    MemoryLimit,
+    /// A history-event limit other than AWS's (25,000 events for a Standard execution,
+    /// none for an Express one) was reached: [`SimulationOptions::max_events`].
+    EventLimit,
+}
+
+impl StopReason {
+    /// Its name in `--format json`'s `stopReason`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Mock => "mock",
+            StopReason::TransitionLimit => "transition-limit",
+            StopReason::Loop => "loop",
+            StopReason::MemoryLimit => "memory-limit",
+            StopReason::EventLimit => "event-limit",
+        }
+    }
+}
+
+/// The time limit of an execution, which it times out at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deadline {
+    /// The definition's `TimeoutSeconds`.
+    TimeoutSeconds,
+    /// The year a Standard execution may last at most.
+    StandardYear,
+    /// The five minutes an Express execution may last at most.
+    ExpressFiveMinutes,
 }
 
 /// The history of one item's child execution of a Distributed Map state.
@@ -244,11 +342,17 @@ impl serde::Serialize for ExecutionJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let x = self.0;
-        let mut m = s.serialize_map(Some(9))?;
+        let mut m = s.serialize_map(Some(if x.stopped_by.is_some() { 11 } else { 9 }))?;
         m.serialize_entry("status", x.status.as_str())?;
         m.serialize_entry("output", x.output.as_ref().unwrap_or(&Value::Null))?;
         m.serialize_entry("error", &x.error)?;
         m.serialize_entry("cause", &x.cause)?;
+        // Only when the simulator ended the run: a script tells it from the workflow's
+        // own failure by this, not by the cause text.
+        if let Some(reason) = x.stopped_by {
+            m.serialize_entry("stoppedBy", "asl-lint")?;
+            m.serialize_entry("stopReason", reason.as_str())?;
+        }
         m.serialize_entry("events", &EventsJson(&x.events))?;
         m.serialize_entry("transitions", &x.transitions)?;
         m.serialize_entry("choices", &ChoicesJson(&x.choices))?;
@@ -454,6 +558,8 @@ fn run_on_this_thread(
         fail_states: std::mem::take(&mut runner.fail_states),
         transitions: runner.transitions,
         mock_problem: runner.mock_problem,
+        stopped_by: runner.stopped_by.filter(|_| status != Status::Succeeded),
+        deadline: runner.deadline,
     })
 }
 

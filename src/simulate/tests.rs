@@ -2417,3 +2417,196 @@ fn a_failed_iteration_links_the_map_failure_to_its_cause() {
         ]
     );
 }
+
+/// AWS's Jackson reads the integer `-0` as the integer 0 (recorded:
+/// `States.StringToJson("-0")` gives `0`): so does every JSON text the run reads, the
+/// execution input and the numbers of intrinsic functions too. `-0.0` stays a double.
+#[test]
+fn the_integer_minus_zero_is_read_as_zero() {
+    let read = |text: &str| parse_json(text).unwrap().to_string();
+    assert_eq!(read("-0"), "0");
+    assert_eq!(read(" -0 "), "0");
+    assert_eq!(read("-0.0"), "-0.0");
+    assert_eq!(
+        read(r#"{"a":-0,"b":[-0,-0.0,-0e0,-0E1,1e-0,-10,"-0"],"c":"x\"-0\\","d":-0}"#),
+        r#"{"a":0,"b":[0,-0.0,-0.0,-0.0,1.0,-10,"-0"],"c":"x\"-0\\","d":0}"#
+    );
+    // What does not parse is told where serde_json finds it.
+    let e = parse_json("[-0, -01]").unwrap_err();
+    assert_eq!(e.to_string(), "invalid number at line 1 column 8");
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {
+        "int.$": "States.Format('{}', -0)",
+        "float.$": "States.Format('{}', -0.0)",
+        "text.$": "States.JsonToString($.d)",
+        "parsed.$": "States.StringToJson('{\"a\": [-0, -0.0]}')",
+        "sum.$": "States.MathAdd(-0, 0)"}, "End": true}}});
+    let x = run(def, parse_json(r#"{"d": [-0, -0.0]}"#).unwrap());
+    assert_eq!(
+        x.output.unwrap().to_string(),
+        r#"{"int":"0","float":"-0.0","text":"[0,-0.0]","parsed":{"a":[0,-0.0]},"sum":0}"#
+    );
+}
+
+/// A run that the simulator itself ended, where AWS would not have, says so
+/// (`stopped_by`; `stoppedBy` and `stopReason` in the JSON), whatever its status and
+/// error look like; a run that ended as it would on AWS has neither.
+#[test]
+fn a_run_the_simulator_ended_says_so() {
+    let run_opts = |def: &Value, opts: SimulationOptions| simulate_value(def, &opts).unwrap();
+    let stop = |x: &Execution| {
+        let j = x.to_json();
+        (
+            x.status,
+            x.stopped_by,
+            j.get("stoppedBy").cloned(),
+            j.get("stopReason").cloned(),
+        )
+    };
+    let ended = |status, reason: StopReason| {
+        (
+            status,
+            Some(reason),
+            Some(json!("asl-lint")),
+            Some(json!(reason.as_str())),
+        )
+    };
+    let not_ended = |status| (status, None, None, None);
+    // A Task with no mock.
+    let task = json!({"StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true}}});
+    let x = run(task, json!({}));
+    assert_eq!(stop(&x), ended(Status::Failed, StopReason::Mock));
+    assert_eq!(
+        (
+            x.to_json()["stopReason"].clone(),
+            x.to_json()["error"].clone()
+        ),
+        (json!("mock"), json!("States.Runtime"))
+    );
+    // Map states whose iterations multiply, past the transitions in which no time passes.
+    let maps = nested_maps(12, json!({"Type": "Pass", "End": true}), false);
+    let opts = SimulationOptions {
+        input: json!({"a": [1, 2]}),
+        max_still_transitions: 1000,
+        ..Default::default()
+    };
+    assert_eq!(
+        stop(&run_opts(&maps, opts)),
+        ended(Status::Failed, StopReason::TransitionLimit)
+    );
+    // A loop without an exit and no history limit: it times out (Express), or fails
+    // before its history fills the memory.
+    let endless = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "A"},
+        "D": {"Type": "Succeed"}}});
+    let x = run_opts(
+        &endless,
+        SimulationOptions {
+            machine_type: MachineType::Express,
+            history: false,
+            ..Default::default()
+        },
+    );
+    assert_eq!(stop(&x), ended(Status::TimedOut, StopReason::Loop));
+    let x = run_opts(
+        &endless,
+        SimulationOptions {
+            max_events: Some(0),
+            ..Default::default()
+        },
+    );
+    assert_eq!(stop(&x), ended(Status::Failed, StopReason::Loop));
+    // A history past the memory it may take.
+    let x = run_opts(
+        &waiting_loop(),
+        SimulationOptions {
+            input: json!({"x": 0, "pad": "y".repeat(1000)}),
+            max_history_bytes: 1024 * 1024,
+            ..Default::default()
+        },
+    );
+    assert_eq!(stop(&x), ended(Status::Failed, StopReason::MemoryLimit));
+    // A history-event limit of `--max-events`; AWS's own 25,000 of a Standard execution
+    // ends the run as AWS does.
+    let limited = |max_events, machine_type| {
+        run_opts(
+            &endless,
+            SimulationOptions {
+                max_events: Some(max_events),
+                machine_type,
+                ..Default::default()
+            },
+        )
+    };
+    assert_eq!(
+        stop(&limited(50, MachineType::Standard)),
+        ended(Status::Failed, StopReason::EventLimit)
+    );
+    assert_eq!(
+        stop(&limited(25_000, MachineType::Express)),
+        ended(Status::Failed, StopReason::EventLimit)
+    );
+    let x = limited(25_000, MachineType::Standard);
+    assert_eq!(
+        (stop(&x), x.error.as_deref()),
+        (not_ended(Status::Failed), Some("States.Runtime"))
+    );
+    // The workflow's own failures and time-outs.
+    let fail = json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}});
+    assert_eq!(stop(&run(fail, json!({}))), not_ended(Status::Failed));
+    let missing = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "OutputPath": "$.missing", "End": true}}});
+    assert_eq!(stop(&run(missing, json!({}))), not_ended(Status::Failed));
+    let mut hour = waiting_loop();
+    hour["TimeoutSeconds"] = json!(3600);
+    let x = run_opts(
+        &hour,
+        SimulationOptions {
+            input: json!({"x": 0}),
+            max_events: Some(0),
+            history: false,
+            ..Default::default()
+        },
+    );
+    assert_eq!(stop(&x), not_ended(Status::TimedOut));
+    assert_eq!(x.deadline, Deadline::TimeoutSeconds);
+    assert_eq!(
+        trace::text_report(&x).lines().last(),
+        Some("TIMED_OUT after 7202 transitions")
+    );
+}
+
+/// A Standard execution that times out at AWS's year, not at a TimeoutSeconds, is told
+/// so by the text trace.
+#[test]
+fn a_time_out_at_the_year_of_a_standard_execution_says_so() {
+    let daily = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 86_400, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "W"},
+        "D": {"Type": "Succeed"}}});
+    let x = run(daily.clone(), json!({}));
+    assert_eq!(
+        (x.status, x.stopped_by, x.deadline),
+        (Status::TimedOut, None, Deadline::StandardYear)
+    );
+    assert_eq!(
+        trace::text_report(&x).lines().last(),
+        Some(
+            "TIMED_OUT after 731 transitions: a Standard execution runs at most one year (the definition sets no shorter TimeoutSeconds)"
+        )
+    );
+    // A TimeoutSeconds of more than a year: the year comes first.
+    let mut longer = daily.clone();
+    longer["TimeoutSeconds"] = json!(99_999_999);
+    assert_eq!(run(longer, json!({})).deadline, Deadline::StandardYear);
+    // An Express execution's five minutes.
+    let x = run_as(&daily, MachineType::Express, None, true);
+    assert_eq!(
+        (x.status, x.deadline, trace::text_report(&x).lines().last()),
+        (
+            Status::TimedOut,
+            Deadline::ExpressFiveMinutes,
+            Some("TIMED_OUT after 1 transition")
+        )
+    );
+}

@@ -539,6 +539,13 @@ fn result_lines(s: &mut String, exec: &Execution) {
                 let cause = crate::syntax::text::printable(cause);
                 let _ = writeln!(s, "TIMED_OUT after {transitions}: {cause}");
             }
+            // AWS's year, not a TimeoutSeconds the definition sets: say so.
+            None if exec.deadline == super::Deadline::StandardYear => {
+                let _ = writeln!(
+                    s,
+                    "TIMED_OUT after {transitions}: a Standard execution runs at most one year (the definition sets no shorter TimeoutSeconds)"
+                );
+            }
             None => {
                 let _ = writeln!(s, "TIMED_OUT after {transitions}");
             }
