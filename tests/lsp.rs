@@ -1482,6 +1482,33 @@ fn a_setting_that_names_no_rule_is_told() {
     c.shutdown();
 }
 
+/// A `select` whose every entry names no rule (a typo) lints with all rules, as an
+/// empty `select` does: kept, the entries selected nothing and turned the linter off.
+#[test]
+fn a_select_of_only_unknown_codes_lints_with_every_rule() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/unknown-select.asl.json";
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {"select": ["NOPE999"]}}}),
+    );
+    c.open(uri, "asl", FAULTY);
+    assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL201", "ASL205"]);
+    let message = c.shown_message();
+    assert_eq!(
+        message["params"]["message"],
+        "asl-lint: settings: `NOPE999` in aslLint.select matches no rule code, prefix or name (linting without it)"
+    );
+    // Beside a known code, the unknown one is still left out.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {"select": ["NOPE999", "ASL201"]}}}),
+    );
+    c.change(uri, 2, json!([{"text": FAULTY}]));
+    assert_eq!(codes(&c.diagnostics(uri, 2)), ["ASL201"]);
+    c.shutdown();
+}
+
 #[test]
 fn a_setting_of_the_wrong_type_is_told() {
     // It was left out without a word, where the CLI refuses the same in asl-lint.toml.
