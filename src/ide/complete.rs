@@ -1382,6 +1382,65 @@ mod tests {
         assert!(offered.contains(&"States.TaskFailed"), "{offered:?}");
     }
 
+    /// In the last node of a template's inline YAML definition, where a new last state
+    /// or field is typed, the items are those of the same text in a definition file:
+    /// an empty value (`Next: `), a half-typed key, whatever follows the definition.
+    #[test]
+    fn completion_at_the_end_of_a_template_definition() {
+        let head = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n";
+        let after = [
+            "",
+            "\n",
+            "\n      Type: STANDARD\n",
+            "\n  Other:\n    Type: AWS::SNS::Topic\n",
+        ];
+        let cases: [(&str, &[&str]); 5] = [
+            ("            Type: Pass\n            Next: |", &["A"]),
+            (
+                "            Type: Choice\n            Choices: []\n            Default: |",
+                &["A"],
+            ),
+            (
+                "            Type: |",
+                &[
+                    "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+                ],
+            ),
+            (
+                "            Type: Pass\n            Ne|",
+                &["Comment", "QueryLanguage", "Next", "End"],
+            ),
+            (
+                "            Type: Pass\n            End: true\n          |",
+                &["Task state", "Pass state"],
+            ),
+        ];
+        for (state, expected) in cases {
+            for tail in after {
+                let (text, off) = at(&format!("{head}{state}{tail}"));
+                let items = completions(&text, SourceKind::Yaml, off);
+                assert_eq!(labels(&items)[..expected.len()], *expected, "{text}");
+                // The same as in a definition file.
+                let file = &text[text.find("        StartAt").unwrap()..];
+                let file_items = completions(
+                    file,
+                    SourceKind::Yaml,
+                    off - (text.len() - file.len()) as u32,
+                );
+                assert_eq!(labels(&items), labels(&file_items), "{text}");
+            }
+        }
+        // Not past the definition: a property beside it, or a line of the next one.
+        let (text, off) = at(&format!(
+            "{head}            Type: Pass\n            Next: A\n      Ty|\n"
+        ));
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+        let (text, off) = at(&format!(
+            "{head}            Type: Pass\n            Next: A\n      Type: STANDARD\n      Tags:\n        Ke|\n"
+        ));
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+    }
+
     /// ErrorEquals offers only the names that can match in the state (none ASL503
     /// reports), and on a Lambda task the transient Lambda errors ASL704 asks for.
     #[test]
