@@ -61,6 +61,13 @@ pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion>
             })
             .collect();
     }
+    // A plain YAML value that ends in `:` at the cursor (`Resource: arn:`, each `:` of an
+    // ARN being typed fires a request) reads as a mapping, not as the value: completed
+    // in the text with those colons made letters (same length, so ranges hold), the
+    // value then spans what is typed, as a quoted one does.
+    if let Some(mended) = mend_plain_colon_value(text, kind, offset) {
+        return completions(&mended, kind, offset);
+    }
     // A key being typed alone on its line (`"`, `""`, `"Com`) can make the parser drop
     // the members after it; they are read from the text with that line blank, so they
     // are neither offered again nor contradicted (`Next` beside `End`).
@@ -78,6 +85,36 @@ pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion>
         Some(complete(text, kind, machine, &cursor, offset, &below))
     })
     .unwrap_or_default()
+}
+
+/// `text` with the colons that end a plain YAML value at `offset` (`Key: arn:aws:::`,
+/// nothing after it on the line) made `x`, when there are such.
+fn mend_plain_colon_value(text: &str, kind: SourceKind, offset: u32) -> Option<String> {
+    if kind != SourceKind::Yaml {
+        return None;
+    }
+    let at = (offset as usize).min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    if !text[at..line_end].trim().is_empty() {
+        return None;
+    }
+    let before = &text[line_start..at];
+    let value = &before[before.find(": ")? + 2..];
+    let value = value.trim_start();
+    let word = value.trim_end_matches(':');
+    let plain = !word.is_empty()
+        && !word.starts_with(['"', '\'', '{', '[', '&', '*', '!', '|', '>', '#'])
+        && !value.contains(char::is_whitespace);
+    if !plain || word.len() == value.len() {
+        return None;
+    }
+    let colons = at - (value.len() - word.len());
+    let mut mended = String::with_capacity(text.len());
+    mended.push_str(&text[..colons]);
+    mended.extend(std::iter::repeat_n('x', at - colons));
+    mended.push_str(&text[at..]);
+    Some(mended)
 }
 
 /// `text` with the JSON line at `offset` blanked (same length, so offsets hold) when
@@ -1351,6 +1388,26 @@ mod tests {
         let items = completions(&text, SourceKind::Json, off);
         assert_eq!(items[0].label, "arn:aws:states:::lambda:invoke");
         assert_eq!(items[0].insert, "\"arn:aws:states:::lambda:invoke\"");
+        // A plain YAML ARN ending in `:` at the cursor (it reads as a mapping) spans
+        // what is typed, in a definition file and in a template.
+        let task =
+            "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: {arn}|\n    End: true\n";
+        for arn in ["arn:", "arn:aws:states:::", "arn:aws:states:::sq"] {
+            let (text, off) = at(&task.replace("{arn}", arn));
+            let items = completions(&text, SourceKind::Yaml, off);
+            assert_eq!(items[0].label, "arn:aws:states:::lambda:invoke", "{arn}");
+            assert_eq!(items[0].insert, "arn:aws:states:::lambda:invoke");
+            assert_eq!(&text[items[0].range.as_usize()], arn);
+            let sam = format!(
+                "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n{}",
+                text.lines()
+                    .map(|l| format!("        {l}\n"))
+                    .collect::<String>()
+            );
+            let off = off + sam.find("        StartAt").unwrap() as u32 + 8 * 5;
+            let items = completions(&sam, SourceKind::Yaml, off);
+            assert_eq!(&sam[items[0].range.as_usize()], arn);
+        }
         // Every optimized API, with only the patterns it takes.
         let arns = labels(&items);
         assert!(arns.contains(&"arn:aws:states:::athena:getQueryResults"));
