@@ -1233,6 +1233,18 @@ fn a_file_a_template_names_is_linted_with_its_substitutions() {
         found = codes(&c.diagnostics(&def_uri, 1));
     }
     assert_eq!(found, Vec::<String>::new());
+    // The template changes on disk while closed (a `git checkout`): the watcher's report
+    // has it read again, and the file is linted without the substitution it lost.
+    std::fs::write(
+        dir.join("template.yaml"),
+        template.replace("WorkerArn:", "Other:"),
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": template_uri, "type": 2}]}),
+    );
+    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), ["ASL801"]);
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -1332,7 +1344,14 @@ fn settings_and_configuration_files_shape_the_diagnostics() {
         .expect("registration");
     assert_eq!(
         register["params"]["registrations"][0]["registerOptions"]["watchers"],
-        json!([{"globPattern": "**/asl-lint.toml"}, {"globPattern": "**/.asl-lint.toml"}])
+        json!([
+            {"globPattern": "**/asl-lint.toml"},
+            {"globPattern": "**/.asl-lint.toml"},
+            {"globPattern": "**/template.{yaml,yml,json}"},
+            {"globPattern": "**/*.template.json"},
+            {"globPattern": "**/serverless.{yml,yaml}"},
+            {"globPattern": "**/*.tf"}
+        ])
     );
 
     // Settings pushed with didChangeConfiguration: no configuration file, and ASL205 as
