@@ -1233,6 +1233,18 @@ fn a_file_a_template_names_is_linted_with_its_substitutions() {
         found = codes(&c.diagnostics(&def_uri, 1));
     }
     assert_eq!(found, Vec::<String>::new());
+    // The template changes on disk while closed (a `git checkout`): the watcher's report
+    // has it read again, and the file is linted without the substitution it lost.
+    std::fs::write(
+        dir.join("template.yaml"),
+        template.replace("WorkerArn:", "Other:"),
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": template_uri, "type": 2}]}),
+    );
+    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), ["ASL801"]);
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -1332,7 +1344,14 @@ fn settings_and_configuration_files_shape_the_diagnostics() {
         .expect("registration");
     assert_eq!(
         register["params"]["registrations"][0]["registerOptions"]["watchers"],
-        json!([{"globPattern": "**/asl-lint.toml"}, {"globPattern": "**/.asl-lint.toml"}])
+        json!([
+            {"globPattern": "**/asl-lint.toml"},
+            {"globPattern": "**/.asl-lint.toml"},
+            {"globPattern": "**/template.{yaml,yml,json}"},
+            {"globPattern": "**/*.template.json"},
+            {"globPattern": "**/serverless.{yml,yaml}"},
+            {"globPattern": "**/*.tf"}
+        ])
     );
 
     // Settings pushed with didChangeConfiguration: no configuration file, and ASL205 as
@@ -1479,6 +1498,33 @@ fn a_setting_that_names_no_rule_is_told() {
         message["params"]["message"],
         "asl-lint: settings: `NOPE999` in aslLint.ignore matches no rule code, prefix or name (linting without it)"
     );
+    c.shutdown();
+}
+
+/// A `select` whose every entry names no rule (a typo) lints with all rules, as an
+/// empty `select` does: kept, the entries selected nothing and turned the linter off.
+#[test]
+fn a_select_of_only_unknown_codes_lints_with_every_rule() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/unknown-select.asl.json";
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {"select": ["NOPE999"]}}}),
+    );
+    c.open(uri, "asl", FAULTY);
+    assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL201", "ASL205"]);
+    let message = c.shown_message();
+    assert_eq!(
+        message["params"]["message"],
+        "asl-lint: settings: `NOPE999` in aslLint.select matches no rule code, prefix or name (linting without it)"
+    );
+    // Beside a known code, the unknown one is still left out.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLint": {"select": ["NOPE999", "ASL201"]}}}),
+    );
+    c.change(uri, 2, json!([{"text": FAULTY}]));
+    assert_eq!(codes(&c.diagnostics(uri, 2)), ["ASL201"]);
     c.shutdown();
 }
 

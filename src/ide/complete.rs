@@ -5,7 +5,7 @@
 
 use crate::model::context::{Below, CONTEXT_OBJECT, context_field};
 use crate::model::{QueryLanguage, StateMachine, StateType};
-use crate::syntax::{PathStep, SourceKind, TextRange};
+use crate::syntax::{PathStep, SourceKind, TextRange, Value};
 
 use super::catalog::{self, Field, Shape};
 use super::input_fields::{PathTarget, known_input, members_below, path_target, result_of};
@@ -41,6 +41,10 @@ pub struct Completion {
 
 /// Completion candidates at `offset`.
 pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion> {
+    // (Before the string case: a word alone under `Definition:` reads as a string.)
+    if let Some(items) = first_key_items(text, kind, offset) {
+        return items;
+    }
     // In a definition written as a string (`DefinitionString`): completed in its text,
     // each item's range and text mapped back into the template (escaped as the string
     // is written). An item that cannot be written there exactly is left out.
@@ -61,6 +65,13 @@ pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion>
             })
             .collect();
     }
+    // A plain YAML value that ends in `:` at the cursor (`Resource: arn:`, each `:` of an
+    // ARN being typed fires a request) reads as a mapping, not as the value: completed
+    // in the text with those colons made letters (same length, so ranges hold), the
+    // value then spans what is typed, as a quoted one does.
+    if let Some(mended) = mend_plain_colon_value(text, kind, offset) {
+        return completions(&mended, kind, offset);
+    }
     // A key being typed alone on its line (`"`, `""`, `"Com`) can make the parser drop
     // the members after it; they are read from the text with that line blank, so they
     // are neither offered again nor contradicted (`Next` beside `End`).
@@ -78,6 +89,100 @@ pub fn completions(text: &str, kind: SourceKind, offset: u32) -> Vec<Completion>
         Some(complete(text, kind, machine, &cursor, offset, &below))
     })
     .unwrap_or_default()
+}
+
+/// The fields of a state machine at a first key being typed (or none yet) in a YAML
+/// definition not begun: an empty document, or a template's empty `Definition:`. There
+/// is no machine yet to find the cursor in, so a definition typed from scratch had no
+/// answers until its `StartAt` was written.
+fn first_key_items(text: &str, kind: SourceKind, offset: u32) -> Option<Vec<Completion>> {
+    if kind != SourceKind::Yaml {
+        return None;
+    }
+    let at = (offset as usize).min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let typed = &text[line_start..at];
+    let word = typed.trim_start_matches(' ');
+    if !word.bytes().all(super::is_word_byte) || !text[at..line_end].trim().is_empty() {
+        return None;
+    }
+    let indent = typed.len() - word.len();
+    // Nothing but blank and comment lines.
+    let blank = |s: &str| {
+        s.lines().all(|l| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with('#')
+        })
+    };
+    let empty = if super::may_be_template(text) {
+        // (The line above must end the property's key, or no parse is needed.)
+        let above = text[..line_start].trim_end();
+        let key = above.get(above.len().saturating_sub("definition:".len())..);
+        if !key.is_some_and(|k| k.eq_ignore_ascii_case("definition:")) {
+            return None;
+        }
+        let doc = crate::syntax::parse(text, kind);
+        let definitions = crate::embed::template::find(doc.root.as_ref()?)?;
+        definitions.iter().any(|d| {
+            let p = d.property;
+            let key_start = p.key_range.start as usize;
+            let key_column = key_start - text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+            let after_key = text.get(p.key_range.end as usize..line_start);
+            p.key.eq_ignore_ascii_case("definition")
+                && matches!(p.value.value, Value::Null | Value::String(_))
+                && after_key.is_some_and(|g| g.trim() == ":")
+                && indent > key_column
+        })
+    } else {
+        blank(&text[..line_start]) && blank(&text[line_end..])
+    };
+    if !empty {
+        return None;
+    }
+    let ctx = Ctx {
+        text,
+        kind,
+        range: TextRange::new(offset - word.len() as u32, offset),
+        quote: None,
+    };
+    Some(
+        catalog::MACHINE_FIELDS
+            .iter()
+            .filter(|f| f.name != "ProcessorConfig")
+            .map(|f| field_item(&ctx, f, false))
+            .collect(),
+    )
+}
+
+/// `text` with the colons that end a plain YAML value at `offset` (`Key: arn:aws:::`,
+/// nothing after it on the line) made `x`, when there are such.
+fn mend_plain_colon_value(text: &str, kind: SourceKind, offset: u32) -> Option<String> {
+    if kind != SourceKind::Yaml {
+        return None;
+    }
+    let at = (offset as usize).min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    if !text[at..line_end].trim().is_empty() {
+        return None;
+    }
+    let before = &text[line_start..at];
+    let value = &before[before.find(": ")? + 2..];
+    let value = value.trim_start();
+    let word = value.trim_end_matches(':');
+    let plain = !word.is_empty()
+        && !word.starts_with(['"', '\'', '{', '[', '&', '*', '!', '|', '>', '#'])
+        && !value.contains(char::is_whitespace);
+    if !plain || word.len() == value.len() {
+        return None;
+    }
+    let colons = at - (value.len() - word.len());
+    let mut mended = String::with_capacity(text.len());
+    mended.push_str(&text[..colons]);
+    mended.extend(std::iter::repeat_n('x', at - colons));
+    mended.push_str(&text[at..]);
+    Some(mended)
 }
 
 /// `text` with the JSON line at `offset` blanked (same length, so offsets hold) when
@@ -1351,6 +1456,26 @@ mod tests {
         let items = completions(&text, SourceKind::Json, off);
         assert_eq!(items[0].label, "arn:aws:states:::lambda:invoke");
         assert_eq!(items[0].insert, "\"arn:aws:states:::lambda:invoke\"");
+        // A plain YAML ARN ending in `:` at the cursor (it reads as a mapping) spans
+        // what is typed, in a definition file and in a template.
+        let task =
+            "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: {arn}|\n    End: true\n";
+        for arn in ["arn:", "arn:aws:states:::", "arn:aws:states:::sq"] {
+            let (text, off) = at(&task.replace("{arn}", arn));
+            let items = completions(&text, SourceKind::Yaml, off);
+            assert_eq!(items[0].label, "arn:aws:states:::lambda:invoke", "{arn}");
+            assert_eq!(items[0].insert, "arn:aws:states:::lambda:invoke");
+            assert_eq!(&text[items[0].range.as_usize()], arn);
+            let sam = format!(
+                "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n{}",
+                text.lines()
+                    .map(|l| format!("        {l}\n"))
+                    .collect::<String>()
+            );
+            let off = off + sam.find("        StartAt").unwrap() as u32 + 8 * 5;
+            let items = completions(&sam, SourceKind::Yaml, off);
+            assert_eq!(&sam[items[0].range.as_usize()], arn);
+        }
         // Every optimized API, with only the patterns it takes.
         let arns = labels(&items);
         assert!(arns.contains(&"arn:aws:states:::athena:getQueryResults"));
@@ -1380,6 +1505,91 @@ mod tests {
         let offered = labels(&items);
         assert!(!offered.contains(&"States.ALL") && !offered.contains(&"States.Timeout"));
         assert!(offered.contains(&"States.TaskFailed"), "{offered:?}");
+    }
+
+    /// In the last node of a template's inline YAML definition, where a new last state
+    /// or field is typed, the items are those of the same text in a definition file:
+    /// an empty value (`Next: `), a half-typed key, whatever follows the definition.
+    #[test]
+    fn completion_at_the_end_of_a_template_definition() {
+        let head = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n";
+        let after = [
+            "",
+            "\n",
+            "\n      Type: STANDARD\n",
+            "\n  Other:\n    Type: AWS::SNS::Topic\n",
+        ];
+        let cases: [(&str, &[&str]); 5] = [
+            ("            Type: Pass\n            Next: |", &["A"]),
+            (
+                "            Type: Choice\n            Choices: []\n            Default: |",
+                &["A"],
+            ),
+            (
+                "            Type: |",
+                &[
+                    "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+                ],
+            ),
+            (
+                "            Type: Pass\n            Ne|",
+                &["Comment", "QueryLanguage", "Next", "End"],
+            ),
+            (
+                "            Type: Pass\n            End: true\n          |",
+                &["Task state", "Pass state"],
+            ),
+        ];
+        for (state, expected) in cases {
+            for tail in after {
+                let (text, off) = at(&format!("{head}{state}{tail}"));
+                let items = completions(&text, SourceKind::Yaml, off);
+                assert_eq!(labels(&items)[..expected.len()], *expected, "{text}");
+                // The same as in a definition file.
+                let file = &text[text.find("        StartAt").unwrap()..];
+                let file_items = completions(
+                    file,
+                    SourceKind::Yaml,
+                    off - (text.len() - file.len()) as u32,
+                );
+                assert_eq!(labels(&items), labels(&file_items), "{text}");
+            }
+        }
+        // A definition typed from scratch: the top-level fields, in a template's empty
+        // `Definition:` as in an empty definition file.
+        let empty = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        {word}|\n";
+        let top = [
+            "StartAt",
+            "States",
+            "Comment",
+            "QueryLanguage",
+            "TimeoutSeconds",
+            "Version",
+        ];
+        for word in ["", "St"] {
+            let (text, off) = at(&empty.replace("{word}", word));
+            let items = completions(&text, SourceKind::Yaml, off);
+            assert_eq!(labels(&items), top, "{text}");
+            assert_eq!(&text[items[0].range.as_usize()], word);
+            assert_eq!(items[0].insert, "StartAt: $1");
+            let (text, off) = at(&format!("# new\n{word}|\n"));
+            assert_eq!(labels(&completions(&text, SourceKind::Yaml, off)), top);
+        }
+        // Not beside the empty `Definition:`; in a file that holds more, those of its
+        // machine (without the fields it has).
+        let (text, off) = at(&empty.replace("  {word}", ""));
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+        let (text, off) = at("Comment: x\nSt|\n");
+        assert!(!labels(&completions(&text, SourceKind::Yaml, off)).contains(&"Comment"));
+        // Not past the definition: a property beside it, or a line of the next one.
+        let (text, off) = at(&format!(
+            "{head}            Type: Pass\n            Next: A\n      Ty|\n"
+        ));
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
+        let (text, off) = at(&format!(
+            "{head}            Type: Pass\n            Next: A\n      Type: STANDARD\n      Tags:\n        Ke|\n"
+        ));
+        assert!(completions(&text, SourceKind::Yaml, off).is_empty());
     }
 
     /// ErrorEquals offers only the names that can match in the state (none ASL503

@@ -721,8 +721,11 @@ pub(crate) fn with_named_machine_at<R>(
 }
 
 /// Whether `offset` is in the inline definition `node` of `property`: within it, or
-/// on the blank lines after a YAML block one, indented deeper than the property (a new
-/// last state being typed; a block mapping ends at its last child).
+/// after a YAML block one where only what is being typed at its end lies between: the
+/// rest of its last line blank (`Next: |`), then
+/// lines that are blank or indented deeper than the property (a new last state or
+/// field, a half-typed key the parser left out). A block mapping ends at its last
+/// child, so without this the last node, where a new state is typed, had no answers.
 fn holds(text: &str, property: &crate::syntax::Member<'_>, node: &Node<'_>, offset: u32) -> bool {
     if node.range.touches(offset) {
         return true;
@@ -731,13 +734,30 @@ fn holds(text: &str, property: &crate::syntax::Member<'_>, node: &Node<'_>, offs
     let Some(gap) = text.get(end..at).filter(|_| end < at) else {
         return false;
     };
-    if !gap.chars().all(char::is_whitespace) || !gap.contains('\n') {
-        return false;
-    }
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    // After a flow collection (`{...}`, `[...]`) the text on its line is not in it.
+    let flow = text[..end].ends_with(['}', ']']);
     let key_start = property.key_range.start as usize;
     let key_line = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
-    at - line_start > key_start - key_line
+    let key_column = key_start - key_line;
+    let mut lines = gap.split('\n');
+    // (The mapping of a last key with no value yet ends at the key, before its colon.)
+    let rest_of_last = lines.next().unwrap_or_default().trim_start();
+    let rest_of_last = rest_of_last.strip_prefix(':').unwrap_or(rest_of_last);
+    if !rest_of_last.trim().is_empty() || flow && !gap.contains('\n') {
+        return false;
+    }
+    let mut lines = lines.peekable();
+    while let Some(line) = lines.next() {
+        let content = line.trim_start_matches([' ', '\t']);
+        let indent = line.len() - content.len();
+        // The cursor's line counts up to the cursor: blank there, by the cursor's column.
+        let last = lines.peek().is_none();
+        let blank = content.trim().is_empty();
+        if (last || !blank) && indent <= key_column {
+            return false;
+        }
+    }
+    true
 }
 
 /// False when `text` cannot be a template (it has none of the keys that mark one), so

@@ -309,7 +309,7 @@ impl Backend {
     }
 
     /// Asks the client for the `aslLint` section, then lints the open documents again
-    /// if the settings changed; first registers the configuration-file watchers when
+    /// if the settings changed; first registers the file watchers ([`watched_files`]) when
     /// `register` says so. Runs as a task of its own: the server handles one message
     /// at a time, and a handler that waited for the client's answers would hold back
     /// every edit and request behind it (for good, with a client that never answers).
@@ -324,7 +324,7 @@ impl Backend {
         let queue = self.queue.clone();
         tokio::spawn(async move {
             if register {
-                let _ = client.register_capability(vec![watch_config_files()]).await;
+                let _ = client.register_capability(vec![watched_files()]).await;
             }
             if pull && pull_settings(&client, &workspace).await {
                 relint_all(&docs, &queue);
@@ -366,18 +366,32 @@ fn relint_paths(
     }
 }
 
-/// The registration of watchers for the configuration files (`asl-lint.toml`, ...).
-fn watch_config_files() -> Registration {
-    let watchers = crate::config::FILE_NAMES
+/// Template names a watcher reports ([`crate::files::is_template_name`]): a template
+/// changed on disk while closed (a `git checkout`, a `git pull`) is read again for the
+/// open definition files it names.
+const TEMPLATE_GLOBS: [&str; 4] = [
+    "**/template.{yaml,yml,json}",
+    "**/*.template.json",
+    "**/serverless.{yml,yaml}",
+    "**/*.tf",
+];
+
+/// The registration of watchers for the configuration files (`asl-lint.toml`, ...) and
+/// the templates.
+fn watched_files() -> Registration {
+    let globs = crate::config::FILE_NAMES
         .iter()
-        .map(|name| FileSystemWatcher {
-            glob_pattern: GlobPattern::String(format!("**/{name}")),
+        .map(|name| format!("**/{name}"))
+        .chain(TEMPLATE_GLOBS.iter().map(|g| g.to_string()));
+    let watchers = globs
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob),
             kind: None,
         })
         .collect();
     let options = DidChangeWatchedFilesRegistrationOptions { watchers };
     Registration {
-        id: "asl-lint-config-files".to_string(),
+        id: "asl-lint-watched-files".to_string(),
         method: "workspace/didChangeWatchedFiles".to_string(),
         register_options: serde_json::to_value(options).ok(),
     }
@@ -665,6 +679,34 @@ impl LanguageServer for Backend {
             self.workspace.forget_config_files();
             self.relint_all();
         }
+        // A closed template changed on disk governs the files it names as it is saved
+        // now (as when it is closed); an open one's own text wins.
+        let templates: Vec<std::path::PathBuf> = params
+            .changes
+            .iter()
+            .filter(|c| self.docs.get(&c.uri).is_none())
+            .filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned()))
+            .filter(|p| crate::files::is_template_name(p))
+            .collect();
+        if templates.is_empty() {
+            return;
+        }
+        let docs = self.docs.clone();
+        let workspace = self.workspace.clone();
+        let queue = self.queue.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut changed = Vec::new();
+            for path in templates {
+                // (The URI as the workspace scan writes it, so that it replaces what
+                // the scan found.)
+                let Some(uri) = Uri::from_file_path(&path) else {
+                    continue;
+                };
+                let saved = templates::references_of(&path);
+                changed.extend(workspace.set_references(&uri, &saved));
+            }
+            relint_paths(&docs, &queue, &changed);
+        });
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {

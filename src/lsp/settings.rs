@@ -375,8 +375,16 @@ impl Workspace {
     pub fn lint_setup(&self, uri: &Uri) -> (Setup, Option<ConfigError>) {
         let settings = self.settings();
         let path: Option<PathBuf> = uri.to_file_path().map(|p| p.into_owned());
+        // An entry that names no rule is told below and left out, as the message says.
+        // Kept, it would select nothing: a `select` of only such entries (a typo) would
+        // turn every rule off instead of leaving `select` empty, which means all rules.
         let overrides = Overrides {
-            select: settings.select.clone(),
+            select: settings
+                .select
+                .iter()
+                .filter(|c| crate::config::is_known_pattern(c.trim()))
+                .cloned()
+                .collect(),
             ignore: settings.ignore.clone(),
         };
         let mut error = None;
