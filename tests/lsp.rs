@@ -647,6 +647,28 @@ fn navigation_hover_completion_and_edits_on_json() {
     c.shutdown();
 }
 
+/// An empty definition file is offered the fields of a state machine; an empty YAML
+/// file that is not named or opened as one (a new `docker-compose.yml`) is offered
+/// nothing.
+#[test]
+fn an_empty_file_is_completed_only_when_it_is_a_definition() {
+    let mut c = Client::start();
+    for (uri, language, first) in [
+        ("file:///tmp/new-flow.asl.yaml", "asl-yaml", Some("StartAt")),
+        ("file:///tmp/docker-compose.yml", "yaml", None),
+    ] {
+        c.open(uri, language, "");
+        c.diagnostics(uri, 1);
+        let items = c.call("textDocument/completion", doc_pos(uri, pos(0, 0)));
+        let found = items
+            .as_array()
+            .and_then(|a| a.first())
+            .and_then(|i| i["label"].as_str());
+        assert_eq!(found, first, "{uri}: {items}");
+    }
+    c.shutdown();
+}
+
 #[test]
 fn completion_of_fields_and_snippets() {
     let mut c = Client::start();
@@ -1244,7 +1266,15 @@ fn a_file_a_template_names_is_linted_with_its_substitutions() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": template_uri, "type": 2}]}),
     );
-    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), ["ASL801"]);
+    // A publish of the earlier lint may still be on its way: the next ones bring it.
+    let mut found = codes(&c.diagnostics(&def_uri, 1));
+    for _ in 0..3 {
+        if found == ["ASL801"] {
+            break;
+        }
+        found = codes(&c.diagnostics(&def_uri, 1));
+    }
+    assert_eq!(found, ["ASL801"]);
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }

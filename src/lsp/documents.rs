@@ -20,6 +20,9 @@ pub struct Document {
     /// A Terraform file: its state machines are linted, and the heredoc definitions
     /// are what the JSON analyses read (`kind` is then JSON).
     pub terraform: bool,
+    /// Named a definition (`*.asl.json`, `*.asl.yaml`, `*.asl.yml`) or opened as one
+    /// (the `asl` and `asl-yaml` languages): even empty, it is a state machine to be.
+    pub named_definition: bool,
 }
 
 impl Document {
@@ -30,12 +33,18 @@ impl Document {
         } else {
             kind_for(uri, language_id, &text)
         };
+        let name = uri.path().as_str().to_ascii_lowercase();
+        let named_definition = matches!(language_id, "asl" | "asl-yaml")
+            || [".asl.json", ".asl.yaml", ".asl.yml"]
+                .iter()
+                .any(|e| name.ends_with(e));
         Document {
             lines: Arc::new(LineIndex::new(&text)),
             text: Arc::new(text),
             version,
             kind,
             terraform,
+            named_definition,
         }
     }
 

@@ -775,6 +775,15 @@ impl LanguageServer for Backend {
         self.run(&p.text_document.uri, move || {
             let offset = whole.offset(p.position);
             let doc = whole.view_at(offset)?;
+            // An empty YAML or JSON file is a state machine to be only when it is named
+            // or opened as one: a new `docker-compose.yml` gets no `StartAt`.
+            let blank = doc.text.lines().all(|l| {
+                let l = l.trim();
+                l.is_empty() || l.starts_with('#')
+            });
+            if blank && !doc.named_definition {
+                return None;
+            }
             let items = ide::completions(&doc.text, doc.kind, offset);
             (!items.is_empty()).then(|| {
                 CompletionResponse::Array(
