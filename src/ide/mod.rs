@@ -722,10 +722,10 @@ pub(crate) fn with_named_machine_at<R>(
 
 /// Whether `offset` is in the inline definition `node` of `property`: within it, or
 /// after a YAML block one where only what is being typed at its end lies between: the
-/// rest of its last line blank (`Next: |`), then
-/// lines that are blank or indented deeper than the property (a new last state or
-/// field, a half-typed key the parser left out). A block mapping ends at its last
-/// child, so without this the last node, where a new state is typed, had no answers.
+/// rest of its last line blank (`Next: |`), then lines that are blank or indented
+/// deeper than the property (a new last state or field, a half-typed key the parser
+/// left out). A block mapping ends at its last child, so without this the last node,
+/// where a new state is typed, had no answers.
 fn holds(text: &str, property: &crate::syntax::Member<'_>, node: &Node<'_>, offset: u32) -> bool {
     if node.range.touches(offset) {
         return true;
