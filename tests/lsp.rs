@@ -647,6 +647,20 @@ fn navigation_hover_completion_and_edits_on_json() {
     c.shutdown();
 }
 
+/// Go to definition on a template's `${Name}` leads to its DefinitionSubstitutions
+/// entry.
+#[test]
+fn a_placeholder_leads_to_its_substitution() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        QueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/q\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Result: \"${QueueUrl}\", End: true}\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    let def = c.call("textDocument/definition", doc_pos(uri, pos(10, 38)));
+    assert_eq!(def, json!({"uri": uri, "range": range(6, 8, 6, 16)}));
+    c.shutdown();
+}
+
 /// An empty definition file is offered the fields of a state machine; an empty YAML
 /// file that is not named or opened as one (a new `docker-compose.yml`) is offered
 /// nothing.

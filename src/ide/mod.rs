@@ -29,8 +29,8 @@ pub use hover::{HoverInfo, hover};
 pub use lens::{MachineLens, StartState, machine_lenses, start_state_at};
 pub use navigate::{
     NameRef, RefKind, definition, definition_files, highlights, linked_editing, name_at,
-    occurrences, prepare_rename, references, rename, rename_blocked_by_substitutions,
-    variable_definitions,
+    occurrences, placeholder_definition, prepare_rename, references, rename,
+    rename_blocked_by_substitutions, variable_definitions,
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
 pub use signature::{SignatureInfo, signature_help};

@@ -119,6 +119,64 @@ pub fn definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange
     })
 }
 
+/// Where the `${Name}` placeholder at `offset` in a template's definition gets its
+/// value: the `DefinitionSubstitutions` entry of that state machine, else the variable
+/// of the `Fn::Sub` [text, map] holding it, else (in an `Fn::Sub`) the template's
+/// parameter or resource (`${Fn.Arn}`: the resource `Fn`). `None` for a `${!Name}`
+/// (literal text) or a name the template does not give.
+pub fn placeholder_definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange> {
+    if !super::may_be_template(text) {
+        return None;
+    }
+    let at = (offset as usize).min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    // The `${` before the cursor on its line, with no `}` between, and its `}`.
+    let open = text[line_start..at].rfind("${").map(|i| line_start + i)?;
+    if text[open..at].contains('}') {
+        return None;
+    }
+    let close = text[open..line_end].find('}').map(|i| open + i)?;
+    if close < at {
+        return None;
+    }
+    let name = text[open + 2..close].trim();
+    if name.is_empty() || name.starts_with('!') {
+        return None;
+    }
+    let doc = crate::syntax::parse(text, kind);
+    let root = doc.root.as_ref()?;
+    let definitions = crate::embed::template::find(root)?;
+    use crate::embed::template::Body;
+    let definition = definitions.iter().find(|d| match d.body {
+        Body::Inline(n) | Body::Text(n) => n.range.touches(offset),
+        _ => false,
+    })?;
+    if let Some(m) = definition.substitution_node.and_then(|n| n.member(name)) {
+        return Some(m.key_range);
+    }
+    let Body::Text(node) = definition.body else {
+        return None;
+    };
+    // `Fn::Sub: [text, {Name: value}]` (or `!Sub [text, map]`).
+    let sub = match &node.value {
+        Value::Tagged(t) if t.tag == "!Sub" => Some(&t.node),
+        _ => node.get("Fn::Sub"),
+    }?;
+    if let Some(m) = sub
+        .as_array()
+        .and_then(|a| a.get(1))
+        .and_then(|vars| vars.member(name))
+    {
+        return Some(m.key_range);
+    }
+    let id = name.split_once('.').map_or(name, |(id, _)| id);
+    ["Parameters", "Resources"]
+        .iter()
+        .find_map(|section| root.get(section)?.member(id))
+        .map(|m| m.key_range)
+}
+
 /// The `Assign` keys that may define the variable used at `offset` (`$name` inside a
 /// string): those of states in the scope of the use and the scopes around it, since
 /// variables assigned outside a Parallel or Map are visible inside it.
@@ -846,6 +904,25 @@ mod tests {
                 .unwrap_err()
                 .contains("placeholder ${After}")
         );
+    }
+
+    /// A `${Name}` leads to where the template gives its value.
+    #[test]
+    fn placeholders_lead_to_their_values() {
+        let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        FnArn: !GetAtt Fn.Arn\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Task, Resource: \"${FnArn}\", Comment: \"${!Literal}\", End: true}\n";
+        fn on(text: &str, token: &str) -> Option<String> {
+            let at = text.find(token).unwrap() as u32 + 3;
+            placeholder_definition(text, SourceKind::Yaml, at)
+                .map(|r| text[r.as_usize()].to_string())
+        }
+        assert_eq!(on(sam, "${FnArn}").as_deref(), Some("FnArn"));
+        assert_eq!(on(sam, "${!Literal}"), None);
+        let outside = sam.find("Type: Task").unwrap() as u32;
+        assert_eq!(placeholder_definition(sam, SourceKind::Yaml, outside), None);
+        // An `Fn::Sub` [text, map]: its variable; else a resource of the template.
+        let sub = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub\n        - '{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": \"${Stage} ${Queue.Arn}\", \"End\": true}}}'\n        - Stage: prod\n";
+        assert_eq!(on(sub, "${Stage}").as_deref(), Some("Stage"));
+        assert_eq!(on(sub, "${Queue.Arn}").as_deref(), Some("Queue"));
     }
 
     /// In a file a template references, the template's substitutions decide.

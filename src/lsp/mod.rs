@@ -815,6 +815,10 @@ impl LanguageServer for Backend {
             if let Some(target) = ide::definition(&doc.text, doc.kind, offset) {
                 return Some(GotoDefinitionResponse::Scalar(location(target)));
             }
+            // A `${Name}` of a template: where the template gives its value.
+            if let Some(target) = ide::placeholder_definition(&doc.text, doc.kind, offset) {
+                return Some(GotoDefinitionResponse::Scalar(location(target)));
+            }
             // A variable: its Assign key(s).
             let vars = ide::variable_definitions(&doc.text, doc.kind, offset);
             match vars.len() {
