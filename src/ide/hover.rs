@@ -27,7 +27,22 @@ pub fn hover(
     offset: u32,
     diagnostics: &[Diagnostic],
 ) -> Option<HoverInfo> {
+    // A template's `${Name}`: where its value is given, as written there.
+    let placeholder = super::navigate::placeholder_definition(text, kind, offset).and_then(|at| {
+        let token = super::navigate::placeholder_at(text, offset)?;
+        let start = at.start as usize;
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let given: String = text[start..end].trim_end().chars().take(200).collect();
+        Some(HoverInfo {
+            range: token,
+            markdown: format!(
+                "`{}` is filled in at deploy time from:\n\n```\n{given}\n```",
+                &text[token.as_usize()]
+            ),
+        })
+    });
     let mut info = match in_string_at(text, kind, offset) {
+        _ if placeholder.is_some() => placeholder,
         Some(e) => hover(&e.inner.text, e.kind, e.offset, &[]).map(|h| HoverInfo {
             range: e.range(h.range),
             markdown: h.markdown,
@@ -408,6 +423,23 @@ fn context_doc(path: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::lint::{LintOptions, lint_text};
+
+    /// A template's `${Name}` shows where its value is given.
+    #[test]
+    fn placeholder_shows_its_value() {
+        let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        FnArn: !GetAtt Fn.Arn\n        After: Done\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Task, Resource: \"${FnArn}\", Next: \"${After}\"}\n          Done: {Type: Succeed}\n";
+        let at = sam.find("${FnArn}").unwrap() as u32 + 3;
+        let h = hover(sam, SourceKind::Yaml, at, &[]).unwrap();
+        assert_eq!(&sam[h.range.as_usize()], "${FnArn}");
+        assert_eq!(
+            h.markdown,
+            "`${FnArn}` is filled in at deploy time from:\n\n```\nFnArn: !GetAtt Fn.Arn\n```"
+        );
+        // Not "no state named ${After}".
+        let at = sam.find("${After}").unwrap() as u32 + 3;
+        let h = hover(sam, SourceKind::Yaml, at, &[]).unwrap();
+        assert!(h.markdown.contains("After: Done"), "{}", h.markdown);
+    }
 
     fn hover_at(text: &str, needle: &str, delta: u32) -> Option<HoverInfo> {
         let off = text.find(needle).unwrap() as u32 + delta;

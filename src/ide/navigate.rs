@@ -128,19 +128,8 @@ pub fn placeholder_definition(text: &str, kind: SourceKind, offset: u32) -> Opti
     if !super::may_be_template(text) {
         return None;
     }
-    let at = (offset as usize).min(text.len());
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    // The `${` before the cursor on its line, with no `}` between, and its `}`.
-    let open = text[line_start..at].rfind("${").map(|i| line_start + i)?;
-    if text[open..at].contains('}') {
-        return None;
-    }
-    let close = text[open..line_end].find('}').map(|i| open + i)?;
-    if close < at {
-        return None;
-    }
-    let name = text[open + 2..close].trim();
+    let token = placeholder_at(text, offset)?;
+    let name = text[token.start as usize + 2..token.end as usize - 1].trim();
     if name.is_empty() || name.starts_with('!') {
         return None;
     }
@@ -175,6 +164,20 @@ pub fn placeholder_definition(text: &str, kind: SourceKind, offset: u32) -> Opti
         .iter()
         .find_map(|section| root.get(section)?.member(id))
         .map(|m| m.key_range)
+}
+
+/// The `${...}` token around `offset` on its line (the cursor inside it or at its end).
+pub(crate) fn placeholder_at(text: &str, offset: u32) -> Option<TextRange> {
+    let at = (offset as usize).min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    // The `${` before the cursor on its line, with no `}` between, and its `}`.
+    let open = text[line_start..at].rfind("${").map(|i| line_start + i)?;
+    if text[open..at].contains('}') {
+        return None;
+    }
+    let close = text[open..line_end].find('}').map(|i| open + i)?;
+    (close >= at).then(|| TextRange::from_usize(open, close + 1))
 }
 
 /// The `Assign` keys that may define the variable used at `offset` (`$name` inside a
