@@ -90,7 +90,8 @@ fn help(
         .find(|&s| machine.scope(s).parent().is_some_and(|p| p.scope == there));
     if let Some(inner) = outward {
         let inner = machine.scope(inner);
-        let holder = machine.state(inner.parent()?).name;
+        let holder_state = machine.state(inner.parent()?);
+        let holder = holder_state.name;
         return Some(if what == "Catch Next" {
             format!("catch the error on \"{holder}\" instead: its Catch can go to \"{name}\"")
         } else {
@@ -98,7 +99,17 @@ fn help(
                 ScopeKind::Processor { .. } => "item processor",
                 _ => "branch",
             };
-            format!("let the {kind} end, and give \"{holder}\" \"Next\": \"{name}\"")
+            let goes_on = holder_state
+                .next
+                .and_then(|m| m.value.as_str())
+                .is_some_and(|n| n == name);
+            if goes_on {
+                format!(
+                    "let the {kind} end (\"End\": true): \"{holder}\" goes on to \"{name}\" already"
+                )
+            } else {
+                format!("let the {kind} end, and give \"{holder}\" \"Next\": \"{name}\"")
+            }
         });
     }
     let inward = machine
@@ -144,8 +155,20 @@ mod tests {
                 Some(
                     "catch the error on \"P\" instead: its Catch can go to \"Failed\"".to_string()
                 ),
-                Some("let the branch end, and give \"P\" \"Next\": \"Done\"".to_string()),
+                Some(
+                    "let the branch end (\"End\": true): \"P\" goes on to \"Done\" already"
+                        .to_string()
+                ),
             ]
+        );
+        // A Parallel that does not go there yet is given the Next.
+        let other = text.replace(
+            r#""Next": "Done", "Branches""#,
+            r#""End": true, "Branches""#,
+        );
+        assert_eq!(
+            helps(&other)[2].as_deref(),
+            Some("let the branch end, and give \"P\" \"Next\": \"Done\"")
         );
         // Into an item processor; between the branches of one Parallel state.
         let text = r#"{"StartAt": "A", "States": {
