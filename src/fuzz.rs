@@ -129,6 +129,9 @@ pub fn check_editor(text: &str, kind: crate::syntax::SourceKind, offset: u32) {
     for c in ide::completions(text, kind, offset) {
         valid(c.range, "completion");
     }
+    if let Some(r) = ide::placeholder_definition(text, kind, offset) {
+        valid(r, "placeholder definition");
+    }
     if let Some(r) = ide::definition(text, kind, offset) {
         valid(r, "definition");
     }
