@@ -291,12 +291,24 @@ impl Backend {
         let Some(root) = self.workspace.root() else {
             return;
         };
+        self.record_templates(move || templates::scan(&root));
+    }
+
+    /// In the background: records what each template that `found` reads from disk
+    /// names (an open template's own text wins), then lints again the open documents
+    /// whose references changed.
+    fn record_templates(
+        &self,
+        found: impl FnOnce() -> Vec<(std::path::PathBuf, Vec<crate::embed::Reference>)> + Send + 'static,
+    ) {
         let docs = self.docs.clone();
         let workspace = self.workspace.clone();
         let queue = self.queue.clone();
         tokio::task::spawn_blocking(move || {
             let mut changed = Vec::new();
-            for (path, references) in templates::scan(&root) {
+            for (path, references) in found() {
+                // (The URI as the workspace scan writes it, so that a template found
+                // again replaces what was found before.)
                 let Some(uri) = Uri::from_file_path(&path) else {
                     continue;
                 };
@@ -691,21 +703,14 @@ impl LanguageServer for Backend {
         if templates.is_empty() {
             return;
         }
-        let docs = self.docs.clone();
-        let workspace = self.workspace.clone();
-        let queue = self.queue.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut changed = Vec::new();
-            for path in templates {
-                // (The URI as the workspace scan writes it, so that it replaces what
-                // the scan found.)
-                let Some(uri) = Uri::from_file_path(&path) else {
-                    continue;
-                };
-                let saved = templates::references_of(&path);
-                changed.extend(workspace.set_references(&uri, &saved));
-            }
-            relint_paths(&docs, &queue, &changed);
+        self.record_templates(move || {
+            templates
+                .into_iter()
+                .map(|path| {
+                    let saved = templates::references_of(&path);
+                    (path, saved)
+                })
+                .collect()
         });
     }
 
