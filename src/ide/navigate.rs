@@ -5,6 +5,7 @@
 //! variable there ([`super::variables`]).
 
 use crate::diagnostics::Edit;
+use crate::embed::sourcemap::Style;
 use crate::model::{ScopeId, StateMachine};
 use crate::syntax::{Node, SourceKind, TextRange, Value};
 
@@ -323,7 +324,25 @@ pub fn rename(
     if let Some(e) = in_string_at(text, kind, offset) {
         // Each edit of the inner text goes back into the string, escaped; a name
         // written across a fold or a substituted piece cannot be renamed.
-        return rename(&e.inner.text, e.kind, e.offset, new_name)?
+        let edits = rename(&e.inner.text, e.kind, e.offset, new_name)?;
+        // A name the template's substitutions filled in (`"Next": "${Go}"`, `Go: B`):
+        // the edit would overwrite the placeholder, cutting the substitution.
+        // (The token's quotes are written; the name inside them was filled in.)
+        if let Some(filled) = edits.iter().find(|edit| {
+            (edit.range.start..edit.range.end)
+                .any(|at| e.inner.map.style_at(at) == Style::Synthetic)
+        }) {
+            let written = &text[e.range(filled.range).as_usize()];
+            let placeholder = written
+                .find("${")
+                .and_then(|i| Some(&written[i..i + written[i..].find('}')? + 1]))
+                .unwrap_or(written);
+            let name = e.inner.text[filled.range.as_usize()].trim_matches(['"', '\'']);
+            return Err(format!(
+                "\"{name}\" is also reached through the placeholder {placeholder}, whose value the template sets: rename it there too, by hand"
+            ));
+        }
+        return edits
             .into_iter()
             .map(|edit| {
                 let map = &e.inner.map;
@@ -926,6 +945,21 @@ mod tests {
         let sub = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub\n        - '{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": \"${Stage} ${Queue.Arn}\", \"End\": true}}}'\n        - Stage: prod\n";
         assert_eq!(on(sub, "${Stage}").as_deref(), Some("Stage"));
         assert_eq!(on(sub, "${Queue.Arn}").as_deref(), Some("Queue"));
+    }
+
+    /// In a DefinitionString the substitutions are filled in before the names are
+    /// read: a name that came from one is not renamed over its placeholder.
+    #[test]
+    fn a_definition_string_is_not_renamed_over_a_placeholder() {
+        let text = r#"{"Resources":{"SM":{"Type":"AWS::StepFunctions::StateMachine","Properties":{"DefinitionSubstitutions":{"Go":"B"},
+"DefinitionString":"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"${Go}\"},\"B\":{\"Type\":\"Pass\",\"End\":true}}}"}}}}"#;
+        let at = text.find(r#"\"B\":{"#).unwrap() as u32 + 2;
+        assert_eq!(
+            rename(text, SourceKind::Json, at, "Zed").unwrap_err(),
+            "\"B\" is also reached through the placeholder ${Go}, whose value the template sets: rename it there too, by hand"
+        );
+        let a = text.find(r#"\"A\":{"#).unwrap() as u32 + 2;
+        assert_eq!(rename(text, SourceKind::Json, a, "Start").unwrap().len(), 2);
     }
 
     /// In a file a template references, the template's substitutions decide.
