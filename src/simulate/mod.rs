@@ -486,6 +486,13 @@ pub fn simulate(definition: &str, opts: &SimulationOptions) -> Result<Execution,
     if !errs.is_empty() {
         return Err(SimulationError::Definition(errs));
     }
+    // A JSON definition is read as AWS's Jackson reads it (the integer `-0` is 0); the
+    // tree keeps serde_json's reading for the linter.
+    if kind == SourceKind::Json
+        && let Ok(value) = parse_json(definition)
+    {
+        return simulate_value(&value, opts);
+    }
     let doc = syntax::parse(definition, kind);
     let root = doc.root.as_ref().expect("checked by lint_errors");
     simulate_value(&root.to_json(), opts)

@@ -2610,3 +2610,14 @@ fn a_time_out_at_the_year_of_a_standard_execution_says_so() {
         )
     );
 }
+
+/// The integer `-0` written in a JSON definition is 0 too, as in the input.
+#[test]
+fn the_integer_minus_zero_of_the_definition_is_zero() {
+    let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"x": -0, "y": -0.0, "z": [-0]}, "End": true}}}"#;
+    let x = simulate(def, &SimulationOptions::default()).unwrap();
+    assert_eq!(
+        x.output.map(|o| o.to_string()).as_deref(),
+        Some(r#"{"x":0,"y":-0.0,"z":[0]}"#)
+    );
+}
