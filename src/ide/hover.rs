@@ -28,19 +28,21 @@ pub fn hover(
     diagnostics: &[Diagnostic],
 ) -> Option<HoverInfo> {
     // A template's `${Name}`: where its value is given, as written there.
-    let placeholder = super::navigate::placeholder_definition(text, kind, offset).and_then(|at| {
-        let token = super::navigate::placeholder_at(text, offset)?;
-        let start = at.start as usize;
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let given: String = text[start..end].trim_end().chars().take(200).collect();
-        Some(HoverInfo {
-            range: token,
-            markdown: format!(
-                "`{}` is filled in at deploy time from:\n\n```\n{given}\n```",
-                &text[token.as_usize()]
-            ),
-        })
-    });
+    let placeholder =
+        super::navigate::placeholder_source(text, kind, offset).and_then(|(_, at)| {
+            let token = super::navigate::placeholder_at(text, offset)?;
+            // The entry as written (its first line, for a long one).
+            let written = &text[at.as_usize()];
+            let first = written.lines().next().unwrap_or_default().trim_end();
+            let given: String = first.chars().take(200).collect();
+            Some(HoverInfo {
+                range: token,
+                markdown: format!(
+                    "`{}` is filled in at deploy time from:\n\n```\n{given}\n```",
+                    &text[token.as_usize()]
+                ),
+            })
+        });
     let mut info = match in_string_at(text, kind, offset) {
         _ if placeholder.is_some() => placeholder,
         Some(e) => hover(&e.inner.text, e.kind, e.offset, &[]).map(|h| HoverInfo {
@@ -434,6 +436,15 @@ mod tests {
         assert_eq!(
             h.markdown,
             "`${FnArn}` is filled in at deploy time from:\n\n```\nFnArn: !GetAtt Fn.Arn\n```"
+        );
+        // A JSON template: the entry, without what follows it on the line.
+        let json = r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionSubstitutions": {"Go": "B"}, "Definition": {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${Go}"}, "B": {"Type": "Succeed"}}}}}}}"#;
+        let at = json.find("${Go}").unwrap() as u32 + 2;
+        let h = hover(json, SourceKind::Json, at, &[]).unwrap();
+        assert!(
+            h.markdown.ends_with("```\n\"Go\": \"B\"\n```"),
+            "{}",
+            h.markdown
         );
         // Not "no state named ${After}".
         let at = sam.find("${After}").unwrap() as u32 + 3;

@@ -126,6 +126,15 @@ pub fn definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange
 /// parameter or resource (`${Fn.Arn}`: the resource `Fn`). `None` for a `${!Name}`
 /// (literal text) or a name the template does not give.
 pub fn placeholder_definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange> {
+    placeholder_source(text, kind, offset).map(|(key, _)| key)
+}
+
+/// [`placeholder_definition`]'s key, and the range of its whole entry (key and value).
+pub(crate) fn placeholder_source(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+) -> Option<(TextRange, TextRange)> {
     if !super::may_be_template(text) {
         return None;
     }
@@ -143,7 +152,7 @@ pub fn placeholder_definition(text: &str, kind: SourceKind, offset: u32) -> Opti
         _ => false,
     })?;
     if let Some(m) = definition.substitution_node.and_then(|n| n.member(name)) {
-        return Some(m.key_range);
+        return Some((m.key_range, m.range()));
     }
     let Body::Text(node) = definition.body else {
         return None;
@@ -158,13 +167,13 @@ pub fn placeholder_definition(text: &str, kind: SourceKind, offset: u32) -> Opti
         .and_then(|a| a.get(1))
         .and_then(|vars| vars.member(name))
     {
-        return Some(m.key_range);
+        return Some((m.key_range, m.range()));
     }
     let id = name.split_once('.').map_or(name, |(id, _)| id);
     ["Parameters", "Resources"]
         .iter()
         .find_map(|section| root.get(section)?.member(id))
-        .map(|m| m.key_range)
+        .map(|m| (m.key_range, m.key_range))
 }
 
 /// The `${...}` token around `offset` on its line (the cursor inside it or at its end).
