@@ -115,13 +115,19 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         }
         // A state with catchers for some errors: the message names them, so it does
         // not read as "no Catch at all".
-        let caught: Vec<&str> = state
+        let mut caught: Vec<&str> = Vec::new();
+        for name in state
             .catchers
             .iter()
             .filter_map(|c| c.node.get("ErrorEquals")?.as_array())
             .flatten()
             .filter_map(|n| n.as_str())
-            .collect();
+        {
+            // Each name once, though two catchers name it.
+            if !caught.contains(&name) {
+                caught.push(name);
+            }
+        }
         let message = if caught.is_empty() {
             format!(
                 "a failure of \"{}\" ends the execution: no catcher handles it",
@@ -187,7 +193,7 @@ mod tests {
 
     #[test]
     fn a_state_that_catches_some_errors_by_name() {
-        let text = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.Timeout", "Busy"], "Next": "F"}, {"ErrorEquals": ["Gone"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}"#;
+        let text = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Catch": [{"ErrorEquals": ["States.Timeout", "Busy"], "Next": "F"}, {"ErrorEquals": ["Gone", "Busy"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}"#;
         let opts = LintOptions {
             select: vec!["ASL505".into()],
             ..Default::default()
