@@ -771,10 +771,12 @@ pub fn deployed_definition_in(
     };
     let mut reasons = Vec::new();
     let functions = template::lambda_functions(root);
+    let qualified = template::lambda_aliases(root);
     let deploy = pseudo.map(|(region, account)| template::Deploy {
         region,
         account,
         functions: &functions,
+        qualified: &qualified,
     });
     for def in defs.iter().filter(|d| d.name == wanted) {
         let mut subs = def.substitutions.clone();

@@ -406,6 +406,8 @@ pub struct Deploy<'a> {
     pub region: &'a str,
     pub account: &'a str,
     pub functions: &'a [String],
+    /// Lambda aliases and versions, whose `Ref` is their ARN.
+    pub qualified: &'a [String],
 }
 
 impl Deploy<'_> {
@@ -416,20 +418,35 @@ impl Deploy<'_> {
             return Some(text);
         }
         let function = name.strip_suffix(".Arn")?;
-        self.functions.iter().any(|f| f == function).then(|| {
-            let partition = pseudo_parameter("AWS::Partition", self.region, self.account)
-                .unwrap_or_else(|| "aws".into());
-            format!(
-                "arn:{partition}:lambda:{}:{}:function:{function}",
-                self.region, self.account
-            )
+        self.functions
+            .iter()
+            .any(|f| f == function)
+            .then(|| self.function_arn(function))
+    }
+
+    /// The value of `Ref` to a logical id: a pseudo parameter, or the ARN of a Lambda
+    /// alias or version (named by its logical id).
+    fn reference(&self, id: &str) -> Option<String> {
+        pseudo_parameter(id, self.region, self.account).or_else(|| {
+            self.qualified
+                .iter()
+                .any(|q| q == id)
+                .then(|| self.function_arn(id))
         })
+    }
+
+    fn function_arn(&self, name: &str) -> String {
+        let partition = pseudo_parameter("AWS::Partition", self.region, self.account)
+            .unwrap_or_else(|| "aws".into());
+        format!(
+            "arn:{partition}:lambda:{}:{}:function:{name}",
+            self.region, self.account
+        )
     }
 }
 
-/// The logical ids of the Lambda functions a template declares
-/// (`AWS::Lambda::Function`, `AWS::Serverless::Function`).
-pub fn lambda_functions(root: &Node<'_>) -> Vec<String> {
+/// The logical ids of the template's resources of these types.
+pub fn resources_of_type(root: &Node<'_>, types: &[&str]) -> Vec<String> {
     let resources = root
         .get("Resources")
         .and_then(Node::as_object)
@@ -440,10 +457,23 @@ pub fn lambda_functions(root: &Node<'_>) -> Vec<String> {
             r.value
                 .get("Type")
                 .and_then(Node::as_str)
-                .is_some_and(|t| t == "AWS::Lambda::Function" || t == "AWS::Serverless::Function")
+                .is_some_and(|t| types.contains(&t))
         })
         .map(|r| r.key.to_string())
         .collect()
+}
+
+/// The logical ids of the Lambda functions a template declares.
+pub fn lambda_functions(root: &Node<'_>) -> Vec<String> {
+    resources_of_type(
+        root,
+        &["AWS::Lambda::Function", "AWS::Serverless::Function"],
+    )
+}
+
+/// The logical ids of the Lambda aliases and versions a template declares.
+pub fn lambda_aliases(root: &Node<'_>) -> Vec<String> {
+    resources_of_type(root, &["AWS::Lambda::Alias", "AWS::Lambda::Version"])
 }
 
 /// Fills, in a template's definition as JSON, what CloudFormation would with the
@@ -455,6 +485,7 @@ pub fn fill_pseudo_parameters(value: &mut serde_json::Value, region: &str, accou
         region,
         account,
         functions: &[],
+        qualified: &[],
     };
     fill_known(value, &deploy);
 }
@@ -466,9 +497,7 @@ pub fn fill_known(value: &mut serde_json::Value, deploy: &Deploy<'_>) {
     use serde_json::Value as J;
     let filled = match &*value {
         J::Object(map) if map.len() == 1 => match map.iter().next() {
-            Some((k, J::String(name))) if k == "Ref" => {
-                pseudo_parameter(name, deploy.region, deploy.account)
-            }
+            Some((k, J::String(name))) if k == "Ref" => deploy.reference(name),
             Some((k, J::String(text))) if k == "Fn::Sub" => sub_known(text, deploy),
             Some((k, J::String(attribute))) if k == "Fn::GetAtt" => deploy.value(attribute),
             Some((k, J::Array(parts))) if k == "Fn::GetAtt" => match parts.as_slice() {
@@ -678,6 +707,7 @@ impl<'t> Flattener<'t> {
                         region,
                         account,
                         functions: &[],
+                        qualified: &[],
                     };
                     fill_pseudo_substitutions(&mut map, Some(vars), &deploy);
                 }
@@ -985,8 +1015,12 @@ mod tests {
             region: "us-gov-west-1",
             account: "111122223333",
             functions: &functions,
+            qualified: &["Live".to_string()],
         };
         let mut v = serde_json::json!({
+            "alias": {"Ref": "Live"},
+            "region": {"Ref": "AWS::Region"},
+            "other ref": {"Ref": "Queue"},
             "list": {"Fn::GetAtt": ["Worker", "Arn"]},
             "dotted": {"Fn::GetAtt": "Worker.Arn"},
             "sub": {"Fn::Sub": "${Worker.Arn}:live"},
@@ -998,6 +1032,9 @@ mod tests {
         assert_eq!(
             v,
             serde_json::json!({
+                "alias": "arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:Live",
+                "region": "us-gov-west-1",
+                "other ref": {"Ref": "Queue"},
                 "list": arn,
                 "dotted": arn,
                 "sub": format!("{arn}:live"),

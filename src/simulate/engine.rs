@@ -3591,13 +3591,58 @@ fn uuid_from(seed: u64) -> String {
 /// (`${aws_lambda_function.worker.arn}`, from `Resource = aws_lambda_function.worker.arn`
 /// in a `jsonencode`): the function is called as Lambda, as once deployed.
 fn is_terraform_function_arn(resource: &str) -> bool {
-    resource
-        .strip_prefix("${aws_lambda_function.")
-        .and_then(|rest| rest.strip_suffix('}'))
-        .and_then(|rest| rest.rsplit_once('.'))
-        .is_some_and(|(name, attribute)| {
-            !name.is_empty()
-                && !name.contains(['.', '$', '{', '}'])
-                && matches!(attribute, "arn" | "qualified_arn")
-        })
+    let Some((reference, rest)) = resource.strip_prefix("${").and_then(|r| r.split_once('}'))
+    else {
+        return false;
+    };
+    // A qualifier after it (`${aws_lambda_function.f.arn}:live`) names a version or alias.
+    let qualified = rest.is_empty()
+        || rest.strip_prefix(':').is_some_and(|q| {
+            !q.is_empty()
+                && q.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'$')
+        });
+    let mut parts = reference.split('.');
+    let (Some(kind), Some(name), Some(attribute), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    qualified
+        && !name.is_empty()
+        && !name.contains(['$', '{'])
+        && match kind {
+            "aws_lambda_function" => matches!(attribute, "arn" | "qualified_arn"),
+            "aws_lambda_alias" => attribute == "arn",
+            _ => false,
+        }
+}
+
+#[cfg(test)]
+mod terraform_arn_tests {
+    use super::is_terraform_function_arn as lambda;
+
+    #[test]
+    fn terraform_references_to_lambda_functions() {
+        for yes in [
+            "${aws_lambda_function.worker.arn}",
+            "${aws_lambda_function.worker.qualified_arn}",
+            "${aws_lambda_function.worker.arn}:live",
+            "${aws_lambda_function.worker.arn}:$LATEST",
+            "${aws_lambda_alias.live.arn}",
+        ] {
+            assert!(lambda(yes), "{yes}");
+        }
+        for no in [
+            "${aws_lambda_function.worker.invoke_arn}",
+            "${aws_sqs_queue.q.arn}",
+            "${aws_lambda_function.worker.arn}:",
+            "${aws_lambda_function.worker.arn}/x",
+            "${aws_lambda_function.arn}",
+            "${var.fn_arn}",
+            "arn:aws:states:::lambda:invoke",
+        ] {
+            assert!(!lambda(no), "{no}");
+        }
+    }
 }
