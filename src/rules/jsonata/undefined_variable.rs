@@ -148,6 +148,10 @@ mod tests {
         let text = r#"{"QueryLanguage": "JSONata", "StartAt": "I", "States": {"I": {"Type": "Pass", "Assign": {"flag": false}, "Next": "C"}, "C": {"Type": "Choice", "Choices": [{"Condition": "{% $flag %}", "Next": "S"}], "Default": "A"}, "A": {"Type": "Pass", "Assign": {"flag": true}, "Next": "C"}, "S": {"Type": "Succeed"}}}"#;
         assert!(crate::rules::located_messages(text, "ASL605").is_empty());
         assert!(crate::rules::located_messages(text, "ASL606").is_empty());
+        // A Map that is the StartAt state: its iterations' first run is its first.
+        let text = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"v.$": "$v"}, "End": true}}}, "Next": "B"}, "B": {"Type": "Pass", "Assign": {"v": 1}, "Next": "C"}, "C": {"Type": "Choice", "Choices": [{"Variable": "$.again", "IsPresent": true, "Next": "M"}], "Default": "D"}, "D": {"Type": "Succeed"}}}"#;
+        assert_eq!(crate::rules::located_messages(text, "ASL605").len(), 1);
+        assert!(crate::rules::located_messages(text, "ASL606").is_empty());
         // In a Map iteration, its StartAt sees what the Map state saw.
         let text = r#"{"QueryLanguage": "JSONata", "StartAt": "I", "States": {"I": {"Type": "Pass", "Assign": {"flag": false}, "Next": "M"}, "M": {"Type": "Map", "Items": "{% [1] %}", "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Condition": "{% $flag %}", "Next": "S"}], "Default": "P"}, "P": {"Type": "Pass", "Next": "C"}, "S": {"Type": "Succeed"}}}, "End": true}}}"#;
         assert!(crate::rules::located_messages(text, "ASL605").is_empty());

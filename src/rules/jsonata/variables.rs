@@ -283,7 +283,7 @@ impl<'a, 's> Analysis<'a, 's> {
         }
         let n = names.len();
         let mut entry: Vec<Vec<Option<Entry>>> = Vec::with_capacity(machine.scopes.len());
-        let mut first = Vec::with_capacity(machine.scopes.len());
+        let mut first: Vec<Option<(usize, Entry)>> = Vec::with_capacity(machine.scopes.len());
         for scope in &machine.scopes {
             let graph = graphs.scope(scope.id);
             let count = scope.states.len();
@@ -309,7 +309,20 @@ impl<'a, 's> Analysis<'a, 's> {
                 first.push(None);
                 continue;
             };
-            first.push(Some((start.index(), start_entry.clone())));
+            // The first run of a branch or iteration is the first run of the state
+            // around it, when that is its scope's StartAt: what that run saw.
+            let first_entry = match scope.kind {
+                ScopeKind::Branch { parent, .. } | ScopeKind::Processor { parent, .. }
+                    if !is_distributed_processor(machine, scope.id) =>
+                {
+                    match &first[parent.scope] {
+                        Some((s, e)) if *s == parent.index => e.clone(),
+                        _ => start_entry.clone(),
+                    }
+                }
+                _ => start_entry.clone(),
+            };
+            first.push(Some((start.index(), first_entry)));
             // What each edge kind of each state adds, as lists of indices: a state
             // assigns a few names, and a dense set per state (states × names bits)
             // was a fifth of the peak memory when each state assigns a name of its own.
