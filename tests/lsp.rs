@@ -661,6 +661,27 @@ fn a_placeholder_leads_to_its_substitution() {
     c.shutdown();
 }
 
+/// A state that a substitution names through a `${Name}` transition: the editor is told
+/// at prepareRename, before it asks for the new name.
+#[test]
+fn prepare_rename_refuses_a_state_a_substitution_names() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/refuse/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        After: Wait\n      Definition:\n        StartAt: Go\n        States:\n          Go: {Type: Pass, Next: \"${After}\"}\n          Wait: {Type: Succeed}\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    let refused = c.request("textDocument/prepareRename", doc_pos(uri, pos(11, 12)));
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("placeholder ${After}")),
+        "{refused}"
+    );
+    let prepared = c.call("textDocument/prepareRename", doc_pos(uri, pos(10, 11)));
+    assert_eq!(prepared["placeholder"], "Go");
+    c.shutdown();
+}
+
 /// An empty definition file is offered the fields of a state machine; an empty YAML
 /// file that is not named or opened as one (a new `docker-compose.yml`) is offered
 /// nothing.

@@ -30,7 +30,7 @@ pub use lens::{MachineLens, StartState, machine_lenses, start_state_at};
 pub use navigate::{
     NameRef, RefKind, definition, definition_files, highlights, linked_editing, name_at,
     occurrences, placeholder_definition, prepare_rename, references, rename,
-    rename_blocked_by_substitutions, variable_definitions,
+    rename_blocked_by_substitutions, rename_refusal, variable_definitions,
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
 pub use signature::{SignatureInfo, signature_help};

@@ -507,6 +507,16 @@ fn placeholder_reaching(
     None
 }
 
+/// Why the state at `offset` cannot be renamed in this document (a `${Name}` of its
+/// template reaches it), for an editor to say before it asks for the new name.
+pub fn rename_refusal(text: &str, kind: SourceKind, offset: u32) -> Option<String> {
+    // Any name that passes the checks on names: the refusal does not depend on it.
+    match rename(text, kind, offset, "asl-lint rename probe") {
+        Err(why) if why.contains("reached through the placeholder") => Some(why),
+        _ => None,
+    }
+}
+
 /// For a file that templates reference (`DefinitionUri`), with their
 /// `DefinitionSubstitutions`: why the state at `offset` cannot be renamed in the file
 /// alone, when a `${Name}` transition reaches it through a substitution's value.
@@ -954,6 +964,19 @@ mod tests {
         let sub = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub\n        - '{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": \"${Stage} ${Queue.Arn}\", \"End\": true}}}'\n        - Stage: prod\n";
         assert_eq!(on(sub, "${Stage}").as_deref(), Some("Stage"));
         assert_eq!(on(sub, "${Queue.Arn}").as_deref(), Some("Queue"));
+    }
+
+    /// An editor is told before it asks for the new name.
+    #[test]
+    fn a_refused_rename_is_refused_up_front() {
+        let yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        After: Wait\n      Definition:\n        StartAt: Go\n        States:\n          Go:\n            Type: Pass\n            Next: ${After}\n          Wait:\n            Type: Succeed\n";
+        let wait = yaml.find("Wait:\n").unwrap() as u32 + 1;
+        assert!(
+            rename_refusal(yaml, SourceKind::Yaml, wait)
+                .is_some_and(|why| why.contains("placeholder ${After}"))
+        );
+        let go = yaml.find("Go:\n").unwrap() as u32 + 1;
+        assert_eq!(rename_refusal(yaml, SourceKind::Yaml, go), None);
     }
 
     /// In a DefinitionString the substitutions are filled in before the names are

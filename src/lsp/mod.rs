@@ -1098,14 +1098,41 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&params) else {
             return Ok(None);
         };
-        self.run(&params.text_document.uri, move || {
-            let (range, name) = ide::prepare_rename(&doc.text, doc.kind, offset)?;
-            Some(PrepareRenameResponse::RangeWithPlaceholder {
-                range: doc.range(range),
-                placeholder: name,
+        let substitutions: Vec<_> = params
+            .text_document
+            .uri
+            .to_file_path()
+            .map(|path| self.workspace.references_to(&path))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.substitutions)
+            .collect();
+        let result = self
+            .run(&params.text_document.uri, move || {
+                let (range, name) = ide::prepare_rename(&doc.text, doc.kind, offset)?;
+                // Refused before the editor asks for a new name (see `rename`).
+                let refusal = ide::rename_refusal(&doc.text, doc.kind, offset).or_else(|| {
+                    ide::rename_blocked_by_substitutions(
+                        &doc.text,
+                        doc.kind,
+                        offset,
+                        &substitutions,
+                    )
+                });
+                Some(match refusal {
+                    Some(why) => Err(why),
+                    None => Ok(PrepareRenameResponse::RangeWithPlaceholder {
+                        range: doc.range(range),
+                        placeholder: name,
+                    }),
+                })
             })
-        })
-        .await
+            .await?;
+        match result {
+            None => Ok(None),
+            Some(Ok(response)) => Ok(Some(response)),
+            Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
+        }
     }
 
     /// A state's name where it is defined and everywhere it is named, edited together
