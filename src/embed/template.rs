@@ -476,23 +476,13 @@ pub fn lambda_aliases(root: &Node<'_>) -> Vec<String> {
     resources_of_type(root, &["AWS::Lambda::Alias", "AWS::Lambda::Version"])
 }
 
-/// Fills, in a template's definition as JSON, what CloudFormation would with the
-/// region and account alone: `{"Ref": "AWS::Region"}`, and an `Fn::Sub` whose every
-/// `${...}` is a pseudo parameter (`${!Name}` becoming `${Name}`). Other intrinsics
-/// (resources, parameters) stay as they are written.
-pub fn fill_pseudo_parameters(value: &mut serde_json::Value, region: &str, account: &str) {
-    let deploy = Deploy {
-        region,
-        account,
-        functions: &[],
-        qualified: &[],
-    };
-    fill_known(value, &deploy);
-}
-
-/// As [`fill_pseudo_parameters`], and the ARN of each of the template's Lambda
-/// functions (`!GetAtt Fn.Arn`, `${Fn.Arn}` in an `Fn::Sub`): a run then calls the
-/// function as Lambda, its mock's `Payload` being the result.
+/// Fills, in a template's definition as JSON, what CloudFormation would with what a
+/// run knows ([`Deploy`]): `{"Ref": "AWS::Region"}`, an `Fn::Sub` whose every `${...}`
+/// is a pseudo parameter (`${!Name}` becoming `${Name}`), and the ARN of each of the
+/// template's Lambda functions (`!GetAtt Fn.Arn`, `${Fn.Arn}` in an `Fn::Sub`) and of
+/// its aliases and versions (`!Ref`): a run then calls the function as Lambda, its
+/// mock's `Payload` being the result. Other intrinsics (resources, parameters) stay as
+/// they are written.
 pub fn fill_known(value: &mut serde_json::Value, deploy: &Deploy<'_>) {
     use serde_json::Value as J;
     let filled = match &*value {
@@ -1054,7 +1044,13 @@ mod tests {
             "mixed": {"Fn::Sub": "${Stage}-${AWS::Region}"},
             "list": [{"Ref": "AWS::URLSuffix"}]
         });
-        super::fill_pseudo_parameters(&mut v, "cn-north-1", "111122223333");
+        let deploy = super::Deploy {
+            region: "cn-north-1",
+            account: "111122223333",
+            functions: &[],
+            qualified: &[],
+        };
+        super::fill_known(&mut v, &deploy);
         assert_eq!(
             v,
             serde_json::json!({
