@@ -29,19 +29,18 @@ pub fn hover(
 ) -> Option<HoverInfo> {
     // A template's `${Name}`: where its value is given, as written there.
     let placeholder =
-        super::navigate::placeholder_source(text, kind, offset).and_then(|(_, at)| {
-            let token = super::navigate::placeholder_at(text, offset)?;
+        super::navigate::placeholder_source(text, kind, offset).map(|(token, _, at)| {
             // The entry as written (its first line, for a long one).
             let written = &text[at.as_usize()];
             let first = written.lines().next().unwrap_or_default().trim_end();
             let given: String = first.chars().take(200).collect();
-            Some(HoverInfo {
+            HoverInfo {
                 range: token,
                 markdown: format!(
                     "`{}` is filled in at deploy time from:\n\n```\n{given}\n```",
                     &text[token.as_usize()]
                 ),
-            })
+            }
         });
     let mut info = match in_string_at(text, kind, offset) {
         _ if placeholder.is_some() => placeholder,

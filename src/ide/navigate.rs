@@ -126,15 +126,16 @@ pub fn definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange
 /// parameter or resource (`${Fn.Arn}`: the resource `Fn`). `None` for a `${!Name}`
 /// (literal text) or a name the template does not give.
 pub fn placeholder_definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange> {
-    placeholder_source(text, kind, offset).map(|(key, _)| key)
+    placeholder_source(text, kind, offset).map(|(_, key, _)| key)
 }
 
-/// [`placeholder_definition`]'s key, and the range of its whole entry (key and value).
+/// The `${Name}` token at `offset`, and [`placeholder_definition`]'s key with the range of
+/// its whole entry (key and value).
 pub(crate) fn placeholder_source(
     text: &str,
     kind: SourceKind,
     offset: u32,
-) -> Option<(TextRange, TextRange)> {
+) -> Option<(TextRange, TextRange, TextRange)> {
     if !super::may_be_template(text) {
         return None;
     }
@@ -152,7 +153,7 @@ pub(crate) fn placeholder_source(
         _ => false,
     })?;
     if let Some(m) = definition.substitution_node.and_then(|n| n.member(name)) {
-        return Some((m.key_range, m.range()));
+        return Some((token, m.key_range, m.range()));
     }
     let Body::Text(node) = definition.body else {
         return None;
@@ -167,17 +168,17 @@ pub(crate) fn placeholder_source(
         .and_then(|a| a.get(1))
         .and_then(|vars| vars.member(name))
     {
-        return Some((m.key_range, m.range()));
+        return Some((token, m.key_range, m.range()));
     }
     let id = name.split_once('.').map_or(name, |(id, _)| id);
     ["Parameters", "Resources"]
         .iter()
         .find_map(|section| root.get(section)?.member(id))
-        .map(|m| (m.key_range, m.key_range))
+        .map(|m| (token, m.key_range, m.key_range))
 }
 
 /// The `${...}` token around `offset` on its line (the cursor inside it or at its end).
-pub(crate) fn placeholder_at(text: &str, offset: u32) -> Option<TextRange> {
+fn placeholder_at(text: &str, offset: u32) -> Option<TextRange> {
     let at = (offset as usize).min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
@@ -347,9 +348,7 @@ pub fn rename(
                 .and_then(|i| Some(&written[i..i + written[i..].find('}')? + 1]))
                 .unwrap_or(written);
             let name = e.inner.text[filled.range.as_usize()].trim_matches(['"', '\'']);
-            return Err(format!(
-                "\"{name}\" is also reached through the placeholder {placeholder}, whose value the template sets: rename it there too, by hand"
-            ));
+            return Err(reached_through(name, placeholder, "the template sets"));
         }
         return edits
             .into_iter()
@@ -402,9 +401,10 @@ pub fn rename(
             ));
         }
         if let Some(placeholder) = placeholder_naming(text, kind, offset, machine, &at) {
-            return Some(Err(format!(
-                "\"{}\" is also reached through the placeholder {placeholder}, whose value the template sets: rename it there too, by hand",
-                at.name
+            return Some(Err(reached_through(
+                &at.name,
+                &placeholder,
+                "the template sets",
             )));
         }
         if !machine.states_named(new_name).is_empty() {
@@ -512,7 +512,7 @@ fn placeholder_reaching(
 pub fn rename_refusal(text: &str, kind: SourceKind, offset: u32) -> Option<String> {
     // Any name that passes the checks on names: the refusal does not depend on it.
     match rename(text, kind, offset, "asl-lint rename probe") {
-        Err(why) if why.contains("reached through the placeholder") => Some(why),
+        Err(why) if why.contains(REACHED_THROUGH) => Some(why),
         _ => None,
     }
 }
@@ -533,11 +533,23 @@ pub fn rename_blocked_by_substitutions(
         let at = name_at(machine, offset)?;
         machine.scope(at.scope).state(&at.name)?;
         let placeholder = placeholder_reaching(machine, &at, substitutions)?;
-        Some(format!(
-            "\"{}\" is also reached through the placeholder {placeholder}, whose value the template's DefinitionSubstitutions set: rename it there too, by hand",
-            at.name
+        Some(reached_through(
+            &at.name,
+            &placeholder,
+            "the template's DefinitionSubstitutions set",
         ))
     })
+}
+
+/// What every refusal to rename a state that a `${Name}` transition reaches says.
+const REACHED_THROUGH: &str = "is also reached through the placeholder";
+
+/// Why the state `name` is not renamed: the transition `placeholder` reaches it, with
+/// the value `setter` gives it.
+fn reached_through(name: &str, placeholder: &str, setter: &str) -> String {
+    format!(
+        "\"{name}\" {REACHED_THROUGH} {placeholder}, whose value {setter}: rename it there too, by hand"
+    )
 }
 
 /// The local files that a template's state machines are read from (SAM `DefinitionUri`,
