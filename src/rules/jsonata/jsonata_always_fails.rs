@@ -162,10 +162,11 @@ fn find_failing(
         | Kind::Index { expr, .. } => visit(expr),
         Kind::Transform { .. } | Kind::Lambda { .. } => {}
         // Only the condition always runs: a branch runs when chosen, the right side of
-        // `and` / `or` when the left does not decide.
+        // `and` / `or` when the left does not decide, that of `?:` / `??` (JSONata 2.1,
+        // reported by ASL601) when the left is falsy / undefined.
         Kind::Cond { cond, .. } => visit(cond),
         Kind::Binary {
-            op: BinOp::And | BinOp::Or,
+            op: BinOp::And | BinOp::Or | BinOp::Elvis | BinOp::Coalesce,
             lhs,
             ..
         } => visit(lhs),
@@ -305,6 +306,8 @@ mod tests {
             "$states.input.flag ? 0 : 1 + 'a'",
             "$states.input.flag and $number('x') > 1",
             "$states.input.flag or $sqrt(-1) > 1",
+            "$states.input.x ?: $number('abc')",
+            "$states.input.x ?? $number('abc')",
         ] {
             assert_eq!(run(ok), [], "{ok}");
         }
