@@ -932,10 +932,16 @@ impl<'p> Runner<'p> {
                 .and_then(Value::as_str)
                 .is_some_and(|r| r.ends_with(".waitForTaskToken") || r.contains(".sync"))
         {
-            ctx.insert(
-                "Task".into(),
-                json!({"Token": format!("simulated-task-token-{}-{}", fr.st.name, fr.entered_id)}),
-            );
+            // AWS gives each attempt a token of its own: a callback that answers a
+            // failed attempt's token must not complete the retry.
+            let token = match fr.retry {
+                0 => format!("simulated-task-token-{}-{}", fr.st.name, fr.entered_id),
+                n => format!(
+                    "simulated-task-token-{}-{}-retry{n}",
+                    fr.st.name, fr.entered_id
+                ),
+            };
+            ctx.insert("Task".into(), json!({ "Token": token }));
         }
         if let Some((i, v, key)) = &fr.item {
             let item = match key {

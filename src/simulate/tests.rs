@@ -2621,3 +2621,29 @@ fn the_integer_minus_zero_of_the_definition_is_zero() {
         Some(r#"{"x":0,"y":-0.0,"z":[0]}"#)
     );
 }
+
+/// Each attempt of a callback task has a token of its own, as on AWS: an answer to the
+/// failed attempt's token cannot complete the retry.
+#[test]
+fn a_retried_callback_gets_a_new_task_token() {
+    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}},
+        "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1}], "End": true}}});
+    let x = run_with(def, json!({}), Mocks::new().throwing("T", "Custom", "c"));
+    let tokens: Vec<String> = x
+        .events
+        .iter()
+        .filter(|e| e.kind == "TaskScheduled")
+        .map(|e| {
+            let p: Value = serde_json::from_str(e.details["parameters"].as_str().unwrap()).unwrap();
+            p["MessageBody"]["t"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(
+        tokens,
+        [
+            "simulated-task-token-T-2",
+            "simulated-task-token-T-2-retry1"
+        ]
+    );
+}
