@@ -588,6 +588,18 @@ fn stdin_filename_reads_standard_input_alone() {
 }
 
 #[test]
+fn statistics_and_diff_are_refused_together() {
+    // Each prints instead of the diagnostics: one of them would be dropped silently.
+    let o = run_stdin(&["check", "--diff", "--statistics", "-"], BROKEN.as_bytes());
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("the argument '--diff' cannot be used with '--statistics'"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn ruff_spellings_of_format_and_exit_zero() {
     let o = run_stdin(
         &["check", "--output-format", "concise", "--exit-zero", "-"],

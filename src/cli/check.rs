@@ -62,7 +62,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub diff: bool,
     /// Print how many times each rule was reported instead of the diagnostics.
-    #[arg(long)]
+    /// (Not with `--diff`, which prints the fixes instead of the diagnostics.)
+    #[arg(long, conflicts_with = "diff")]
     pub statistics: bool,
     /// Lint again whenever a file under the paths (or an asl-lint.toml above them)
     /// changes, until interrupted.
