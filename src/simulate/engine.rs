@@ -3153,6 +3153,14 @@ impl<'p> Runner<'p> {
         }
         self.now_ms = end_ms;
         self.map_end(distributed, true)?;
+        // A ResultWriter with only a `WriterConfig` previews the results without
+        // saving them to S3: they are the state's result, transformed (the developer
+        // guide's ResultWriter page).
+        let preview = (fr.st.def.get("ResultWriter").and_then(Value::as_object))
+            .filter(|w| !w.contains_key("Resource"));
+        if distributed && let Some(w) = preview {
+            return Ok(preview_results(w, results));
+        }
         if distributed && let Some(request) = writer {
             // The results go to `<Prefix>/<Map Run id>/` in the bucket, with the
             // manifest.json that lists them (the developer guide's ResultWriter page).
@@ -3172,6 +3180,28 @@ impl<'p> Runner<'p> {
         }
         Ok(Value::Array(results))
     }
+}
+
+/// The results of a Distributed Map whose ResultWriter only previews them (a
+/// `WriterConfig` without `Resource`): `FLATTEN` splices the items of each result that
+/// is an array; `COMPACT` and `NONE` keep the results as they are (the workflow
+/// metadata `NONE` adds to each is not simulated).
+fn preview_results(writer: &Map<String, Value>, results: Vec<Value>) -> Value {
+    let transformation = writer
+        .get("WriterConfig")
+        .and_then(|c| c.get("Transformation"))
+        .and_then(Value::as_str);
+    if transformation != Some("FLATTEN") {
+        return Value::Array(results);
+    }
+    let mut flat = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Value::Array(items) => flat.extend(items),
+            other => flat.push(other),
+        }
+    }
+    Value::Array(flat)
 }
 
 /// A Map whose failed items are more than it tolerates.

@@ -2647,3 +2647,22 @@ fn a_retried_callback_gets_a_new_task_token() {
         ]
     );
 }
+
+/// A ResultWriter with only a `WriterConfig` previews the results: they are the Map's
+/// result, flattened with `FLATTEN`, and nothing names an S3 object.
+#[test]
+fn a_writer_config_alone_previews_the_results() {
+    let def = |transformation: &str| {
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.groups",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+            "ResultWriter": {"WriterConfig": {"Transformation": transformation, "OutputType": "JSON"}},
+            "End": true}}})
+    };
+    let input = json!({"groups": [[1, 2], [3], [4, 5], "x"]});
+    let x = run(def("FLATTEN"), input.clone());
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(x.output, Some(json!([1, 2, 3, 4, 5, "x"])));
+    let x = run(def("COMPACT"), input);
+    assert_eq!(x.output, Some(json!([[1, 2], [3], [4, 5], "x"])));
+}
