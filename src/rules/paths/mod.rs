@@ -306,6 +306,51 @@ pub(crate) fn input_reads<'a>(state: &State<'a, '_>) -> Vec<(TextRange, &'a str)
 /// Paths a state reads, each at the range of the string that holds it.
 type Reads<'a> = Vec<(TextRange, &'a str)>;
 
+/// The `$...` paths a state reads from its input, for rules about the names they use:
+/// those of [`input_reads`] and, in a Choice state, the `Variable` and `...Path`
+/// comparison of every rule, `IsPresent` tests too (a misspelt name there fails
+/// silently: the test is always false).
+pub(crate) fn named_reads<'a>(state: &State<'a, '_>) -> Reads<'a> {
+    let selected = state
+        .field("InputPath")
+        .is_some_and(|m| m.value.as_str() != Some("$"));
+    if state.kind != Some(StateType::Choice) || selected {
+        return input_reads(state);
+    }
+    let mut out = Vec::new();
+    for c in &state.choices {
+        choice_reads(c.node, &mut out, 0);
+    }
+    out
+}
+
+fn choice_reads<'a>(rule: &'a Node<'_>, out: &mut Reads<'a>, depth: usize) {
+    let Some(members) = rule.as_object().filter(|_| depth <= 32) else {
+        return;
+    };
+    for m in members {
+        let key: &str = &m.key;
+        match key {
+            "And" | "Or" => {
+                for r in m.value.as_array().into_iter().flatten() {
+                    choice_reads(r, out, depth + 1);
+                }
+            }
+            "Not" => choice_reads(&m.value, out, depth + 1),
+            _ if key == "Variable" || key.ends_with("Path") => {
+                if let Some(t) = m
+                    .value
+                    .as_str()
+                    .filter(|t| t.starts_with("$.") || t.starts_with("$["))
+                {
+                    out.push((m.value.range, t));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn template_reads<'a>(
     members: &'a [Member<'_>],
     template_value: &dyn Fn(&'a Node<'_>, &mut Reads<'a>),
@@ -492,6 +537,22 @@ pub(crate) fn plain_names(path: &str) -> Option<Vec<&str>> {
         .collect()
 }
 
+/// The plain field names at the start of `path` (from `$`), up to its first index,
+/// wildcard, slice, filter or descendant segment: `$.a.b[0].c` gives `a`, `b`.
+pub(crate) fn leading_names(path: &str) -> Option<Vec<&str>> {
+    let parsed = jsonpath::parse(path).ok()?;
+    if parsed.root != jsonpath::Root::Input {
+        return None;
+    }
+    Some(
+        parsed
+            .segments
+            .iter()
+            .map_while(|s| segment_name(path, s))
+            .collect(),
+    )
+}
+
 /// The state that `state`'s `Next` names, in the same scope.
 pub(crate) fn next_state<'m, 'a, 's>(
     machine: &'m StateMachine<'a, 's>,
@@ -601,6 +662,28 @@ pub(crate) fn reads_under<'a>(
                 .is_none_or(|a| path.contains(a) || path.contains('\\'))
         })
         .filter_map(|(range, path)| Some((range, path, below(plain_names(path)?, at)?)))
+        .collect()
+}
+
+/// As [`reads_under`] over [`named_reads`], for paths that may go on past plain names
+/// (`$.r.items[0].id`): the leading names after `at` (`items`), and whether they are
+/// the whole path.
+pub(crate) fn leading_reads_under<'a>(
+    target: &State<'a, '_>,
+    at: &[&str],
+) -> Vec<(TextRange, &'a str, Vec<&'a str>, bool)> {
+    named_reads(target)
+        .into_iter()
+        .filter(|(_, path)| {
+            at.first()
+                .is_none_or(|a| path.contains(a) || path.contains('\\'))
+        })
+        .filter_map(|(range, path)| {
+            if let Some(names) = plain_names(path) {
+                return Some((range, path, below(names, at)?, true));
+            }
+            Some((range, path, below(leading_names(path)?, at)?, false))
+        })
         .collect()
 }
 

@@ -96,6 +96,41 @@ mod tests {
 
     const LIST: &str = r#""Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2", "Parameters": {"Bucket": "b"}"#;
 
+    /// A path that goes on with an index or a wildcard names its first field as
+    /// surely; the fix rewrites that name only.
+    #[test]
+    fn paths_with_indexes_and_wildcards() {
+        let text = format!(
+            r#"{{"StartAt": "L", "States": {{"L": {{{LIST}, "ResultSelector": {{"keys.$": "$.contents[*].Key"}}, "ResultPath": "$.listing", "Next": "Any?"}},
+            "Any?": {{"Type": "Choice", "Choices": [{{"Variable": "$.listing.keys[0]", "IsPresent": true, "Next": "D"}}], "Default": "D"}},
+            "D": {{"Type": "Succeed"}}}}}}"#
+        );
+        let found = run(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "\"$.contents[*].Key\"");
+        assert_eq!(
+            found[0].2.as_deref(),
+            Some(text.replace("$.contents[*]", "$.Contents[*]").as_str())
+        );
+        // After a ResultPath, in a Choice rule that tests IsPresent (always false when
+        // misspelt).
+        let text = format!(
+            r#"{{"StartAt": "L", "States": {{"L": {{{LIST}, "ResultPath": "$.listing", "Next": "Any?"}},
+            "Any?": {{"Type": "Choice", "Choices": [{{"Variable": "$.listing.contents[0]", "IsPresent": true, "Next": "D"}}], "Default": "D"}},
+            "D": {{"Type": "Succeed"}}}}}}"#
+        );
+        let found = run(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "\"$.listing.contents[0]\"");
+        assert_eq!(
+            found[0].2.as_deref(),
+            Some(
+                text.replace("$.listing.contents[0]", "$.listing.Contents[0]")
+                    .as_str()
+            )
+        );
+    }
+
     #[test]
     fn result_selector_and_the_states_after() {
         let text = format!(

@@ -509,6 +509,10 @@ enum Rewrite<'a> {
         before: Vec<&'a str>,
         after: Vec<&'a str>,
     },
+    /// A JSONPath `path` that goes on past plain names (`$.r.items[*].id`): its text
+    /// starts with the names `before` and the field in dot notation, and only they are
+    /// rewritten.
+    Prefix { path: &'a str, before: Vec<&'a str> },
     /// A JSONata field name written as is at the range.
     Name,
 }
@@ -525,6 +529,20 @@ impl ResultRead<'_> {
                 let whole =
                     crate::rules::paths::path_of(&[&before[..], &[field], &after[..]].concat());
                 reader_fix(source, self.range, path, &whole)
+            }
+            Rewrite::Prefix { path, before } => {
+                let path_to =
+                    |name: &str| crate::rules::paths::path_of(&[&before[..], &[name]].concat());
+                let rest = path.strip_prefix(&path_to(self.field))?;
+                if !(rest.starts_with('.') || rest.starts_with('[')) {
+                    return None;
+                }
+                reader_fix(
+                    source,
+                    self.range,
+                    path,
+                    &format!("{}{rest}", path_to(field)),
+                )
             }
             Rewrite::Name => (source.get(self.range.as_usize()) == Some(self.field)).then(|| {
                 crate::diagnostics::Fix::replace(
@@ -546,7 +564,8 @@ pub(crate) fn result_reads<'a>(
 ) -> Vec<ResultRead<'a>> {
     use crate::model::QueryLanguage;
     use crate::rules::paths::{
-        plain_names, reads_under, receivers, result_location, template_members,
+        leading_names, leading_reads_under, plain_names, receivers, result_location,
+        template_members,
     };
     let mut out = Vec::new();
     let Some(machine) = ctx.machine else {
@@ -560,8 +579,13 @@ pub(crate) fn result_reads<'a>(
                     let Some(path) = m.value.as_str().filter(|_| m.key.ends_with(".$")) else {
                         continue;
                     };
-                    let Some(names) = plain_names(path) else {
-                        continue;
+                    // `$.items[0].id` reads `items` as surely as `$.items.id` does.
+                    let (names, whole) = match plain_names(path) {
+                        Some(names) => (names, true),
+                        None => match leading_names(path) {
+                            Some(names) => (names, false),
+                            None => continue,
+                        },
                     };
                     let Some((&field, after)) = names.split_first() else {
                         continue;
@@ -571,10 +595,16 @@ pub(crate) fn result_reads<'a>(
                         who: format!("the ResultSelector of \"{}\"", state.name),
                         shown: path.to_string(),
                         field,
-                        rewrite: Rewrite::Path {
-                            path,
-                            before: Vec::new(),
-                            after: after.to_vec(),
+                        rewrite: match whole {
+                            true => Rewrite::Path {
+                                path,
+                                before: Vec::new(),
+                                after: after.to_vec(),
+                            },
+                            false => Rewrite::Prefix {
+                                path,
+                                before: Vec::new(),
+                            },
                         },
                     });
                 }
@@ -587,7 +617,7 @@ pub(crate) fn result_reads<'a>(
                 .into_iter()
                 .filter(|t| t.query_language == QueryLanguage::JsonPath)
             {
-                for (range, path, rest) in reads_under(target, &at) {
+                for (range, path, rest, whole) in leading_reads_under(target, &at) {
                     if rest.is_empty() {
                         continue;
                     }
@@ -596,10 +626,16 @@ pub(crate) fn result_reads<'a>(
                         who: format!("\"{}\"", target.name),
                         shown: path.to_string(),
                         field: rest[0],
-                        rewrite: Rewrite::Path {
-                            path,
-                            before: at.clone(),
-                            after: rest[1..].to_vec(),
+                        rewrite: match whole {
+                            true => Rewrite::Path {
+                                path,
+                                before: at.clone(),
+                                after: rest[1..].to_vec(),
+                            },
+                            false => Rewrite::Prefix {
+                                path,
+                                before: at.clone(),
+                            },
                         },
                     });
                 }
