@@ -2,7 +2,9 @@ use crate::diagnostics::Label;
 use crate::expr::jsonata::states_paths;
 use crate::model::QueryLanguage;
 use crate::rules::jsonata::{source_range, state_expressions};
-use crate::rules::paths::{path_of, reads_under, receivers, result_location};
+use crate::rules::paths::{
+    leading_names, path_of, plain_names, reads_under, receivers, result_location, template_members,
+};
 use crate::rules::resources::{
     Pattern, find_string, integration_resource, resource_suffix_fix, split_pattern,
 };
@@ -26,9 +28,10 @@ declare_rule! {
     /// A Task that gives the child its task token is left alone: the child may end it
     /// with `SendTaskSuccess` and any output.
     ///
-    /// The reads judged are those of the states that get the Task's output as it
-    /// comes (no `ResultSelector` or `OutputPath`), as ASL410 does for Lambda, and in
-    /// JSONata the Task's own `Output` and `Assign` (`$states.result.Output.total`).
+    /// The reads judged are those of the Task's own `ResultSelector`, of the states
+    /// that get the Task's output as it comes (no `ResultSelector` or `OutputPath`), as
+    /// ASL410 does for Lambda, and in JSONata the Task's own `Output` and `Assign`
+    /// (`$states.result.Output.total`).
     ///
     /// ## Why is this bad?
     /// The path matches nothing and the reading state fails with `States.Runtime`
@@ -172,6 +175,23 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             }
             continue;
         }
+        // The Task's own ResultSelector reads the result itself, at `$`.
+        if let Some(selector) = state.field("ResultSelector") {
+            for m in template_members(&selector.value) {
+                let Some(path) = m.value.as_str().filter(|_| m.key.ends_with(".$")) else {
+                    continue;
+                };
+                let Some(names) = plain_names(path).or_else(|| leading_names(path)) else {
+                    continue;
+                };
+                if let Some(problem) = problem(pattern, &names, "$.Output") {
+                    let who = format!("the ResultSelector of \"{}\"", state.name);
+                    let under_output = names[0] == "Output";
+                    report(m.value.range, who, path, problem, "$.Output", under_output);
+                }
+            }
+            continue;
+        }
         let Some(at) = result_location(state) else {
             continue;
         };
@@ -236,6 +256,33 @@ mod tests {
             [
                 "\"$.child.ok\": \"Check\" reads \"$.child.ok\", but the result of startExecution.sync:2 describes the child execution: its output is in $.child.Output"
             ]
+        );
+    }
+
+    #[test]
+    fn the_tasks_own_result_selector() {
+        let text = |resource: &str| {
+            format!(
+                r#"{{"StartAt": "Run", "States": {{"Run": {{"Type": "Task", "Resource": "arn:aws:states:::states:{resource}", "Parameters": {{"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}}, "ResultSelector": {{"total.$": "$.Output.total", "arn.$": "$.ExecutionArn", "first.$": "$.Output.items[0]"}}, "End": true}}}}}}"#
+            )
+        };
+        assert_eq!(
+            located_messages(&text("startExecution.sync"), "ASL414"),
+            [
+                "\"$.Output.total\": the ResultSelector of \"Run\" reads \"$.Output.total\", but with .sync the child's output comes as a JSON string in $.Output: it has no field \"total\"",
+                "\"$.Output.items[0]\": the ResultSelector of \"Run\" reads \"$.Output.items[0]\", but with .sync the child's output comes as a JSON string in $.Output: it has no field \"items\""
+            ]
+        );
+        assert_eq!(
+            located_messages(&text("startExecution"), "ASL414"),
+            [
+                "\"$.Output.total\": the ResultSelector of \"Run\" reads \"$.Output.total\", but startExecution without .sync returns when the child execution starts, with {ExecutionArn, StartDate} only: there is no \"Output\"",
+                "\"$.Output.items[0]\": the ResultSelector of \"Run\" reads \"$.Output.items[0]\", but startExecution without .sync returns when the child execution starts, with {ExecutionArn, StartDate} only: there is no \"Output\""
+            ]
+        );
+        assert_eq!(
+            located_messages(&text("startExecution.sync:2"), "ASL414"),
+            Vec::<String>::new()
         );
     }
 
