@@ -1,6 +1,7 @@
 use petgraph::graph::NodeIndex;
 
 use crate::model::{StateId, StateMachine, StateType, TransitionKind};
+use crate::rules::jsonata::variables::is_distributed_processor;
 use crate::rules::{LintContext, Sink, declare_rule};
 
 declare_rule! {
@@ -8,7 +9,9 @@ declare_rule! {
     /// In a state machine that handles errors somewhere (it has at least one `Catch`), reports
     /// each Task, Parallel and Map state whose failure would end the execution: it has no
     /// catcher for `States.ALL` or `States.TaskFailed`, and neither has any Parallel or Map
-    /// state around it.
+    /// state around it. In a Distributed Map, a failed child execution ends nothing when
+    /// the Map tolerates failures (`ToleratedFailureCount`, `ToleratedFailurePercentage`)
+    /// or catches `States.ExceedToleratedFailureThreshold`: its states are not reported.
     ///
     /// A state that catches some errors by name is reported with the names it catches.
     ///
@@ -53,6 +56,33 @@ fn catches_all(machine: &StateMachine<'_, '_>, id: StateId) -> bool {
                     .any(|n| matches!(n.as_str(), Some("States.ALL" | "States.TaskFailed")))
             })
     })
+}
+
+/// True when the Distributed Map `map` tolerates failed children (a
+/// `ToleratedFailure*` field other than a literal 0) or catches the error its Map Run
+/// fails with when they are more than it tolerates.
+fn handles_child_failure(machine: &StateMachine<'_, '_>, map: StateId) -> bool {
+    let state = machine.state(map);
+    let tolerates = [
+        "ToleratedFailureCount",
+        "ToleratedFailurePercentage",
+        "ToleratedFailureCountPath",
+        "ToleratedFailurePercentagePath",
+    ]
+    .iter()
+    .filter_map(|f| state.field(f))
+    .any(|m| m.value.as_f64() != Some(0.0));
+    tolerates
+        || state.catchers.iter().any(|c| {
+            c.node
+                .get("ErrorEquals")
+                .and_then(|n| n.as_array())
+                .is_some_and(|names| {
+                    names
+                        .iter()
+                        .any(|n| n.as_str() == Some("States.ExceedToleratedFailureThreshold"))
+                })
+        })
 }
 
 /// Per scope, per state: whether every way on from it (not through a catcher) ends in
@@ -105,11 +135,17 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         {
             continue;
         }
-        // A catcher on an enclosing Parallel or Map handles the failure of its branch.
-        let covered = machine
-            .ancestors(state.id.scope)
-            .filter_map(|scope| machine.scope(scope).parent())
-            .any(|parent| catches_all(machine, parent));
+        // A catcher on an enclosing Parallel or Map handles the failure of its branch;
+        // a Distributed Map may tolerate a failed child, or catch the failure of its
+        // Map Run (`States.ExceedToleratedFailureThreshold`).
+        let covered = machine.ancestors(state.id.scope).any(|scope| {
+            let Some(parent) = machine.scope(scope).parent() else {
+                return false;
+            };
+            catches_all(machine, parent)
+                || is_distributed_processor(machine, scope)
+                    && handles_child_failure(machine, parent)
+        });
         if covered {
             continue;
         }
@@ -150,6 +186,48 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 mod tests {
     use crate::lint::{LintOptions, lint_text};
     use crate::syntax::SourceKind;
+
+    #[test]
+    fn a_distributed_map_that_tolerates_or_catches_failed_children() {
+        let text = |map_fields: &str| {
+            format!(
+                r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", {map_fields}, "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}}, "StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}}}}}, "End": true}}, "F": {{"Type": "Fail"}}}}}}"#
+            )
+        };
+        let opts = LintOptions {
+            select: vec!["ASL505".into()],
+            ..Default::default()
+        };
+        let catch = r#""Catch": [{"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "Next": "F"}]"#;
+        for fields in [
+            catch.to_string(),
+            format!(r#""ToleratedFailurePercentagePath": "$.p", {catch}"#),
+            format!(r#""ToleratedFailureCount": 3, {catch}"#),
+        ] {
+            // The Map's own failures (its ItemReader's, say) are another matter.
+            let d = lint_text(&text(&fields), SourceKind::Json, &opts);
+            let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+            assert_eq!(
+                messages,
+                [
+                    "\"M\" catches only States.ExceedToleratedFailureThreshold: any other failure ends the execution"
+                ],
+                "{fields}"
+            );
+        }
+        // No tolerance, and a catcher for another error: the Map Run fails at the first
+        // failed child, and that ends the execution.
+        let other = r#""ToleratedFailureCount": 0, "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "F"}]"#;
+        let d = lint_text(&text(other), SourceKind::Json, &opts);
+        let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "\"M\" catches only States.Timeout: any other failure ends the execution",
+                "a failure of \"T\" ends the execution: no catcher handles it"
+            ]
+        );
+    }
 
     #[test]
     fn enclosing_catcher_covers_branch_states() {
