@@ -328,10 +328,119 @@ impl Execution {
 
     /// [`Execution::to_json`] as indented text, written out as it is made: a long
     /// history held as values besides its text would take the memory twice over.
+    ///
+    /// Values nested deeper than [`INDENTED_LEVELS`] are written on one line (indenting
+    /// each of 20,000 levels by its depth made 800 MB of text out of 40 KB), on a thread
+    /// with a large stack (serde recurses once per level; JSONata can build a value
+    /// 50,000 levels deep).
     pub fn to_json_text(&self) -> String {
-        let mut text = Vec::new();
-        let _ = serde_json::to_writer_pretty(&mut text, &ExecutionJson(self));
-        String::from_utf8(text).unwrap_or_default()
+        let write = || {
+            let mut text = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(&mut text, Indented::default());
+            let _ = serde::Serialize::serialize(&ExecutionJson(self), &mut ser);
+            String::from_utf8(text).unwrap_or_default()
+        };
+        std::thread::scope(|scope| {
+            match std::thread::Builder::new()
+                .name("asl-simulate-json".into())
+                .stack_size(RUN_STACK)
+                .spawn_scoped(scope, write)
+            {
+                Ok(handle) => handle.join().unwrap_or_default(),
+                Err(_) => write(),
+            }
+        })
+    }
+}
+
+/// How many levels of the `--format json` report are indented; deeper values are
+/// written on one line.
+const INDENTED_LEVELS: usize = 24;
+
+/// serde_json's pretty layout (two spaces a level) down to [`INDENTED_LEVELS`], then
+/// compact.
+#[derive(Default)]
+struct Indented {
+    level: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn line(&self, w: &mut (impl std::io::Write + ?Sized), level: usize) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, w: &mut (impl std::io::Write + ?Sized), c: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
+
+    fn close(&mut self, w: &mut (impl std::io::Write + ?Sized), c: &[u8]) -> std::io::Result<()> {
+        let own = self.level;
+        self.level -= 1;
+        if self.has_value && own <= INDENTED_LEVELS {
+            self.line(w, self.level)?;
+        }
+        w.write_all(c)
+    }
+
+    fn item(&mut self, w: &mut (impl std::io::Write + ?Sized), first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.level <= INDENTED_LEVELS {
+            self.line(w, self.level)?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(if self.level <= INDENTED_LEVELS {
+            b": "
+        } else {
+            b":"
+        })
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 

@@ -2666,3 +2666,35 @@ fn a_writer_config_alone_previews_the_results() {
     let x = run(def("COMPACT"), input);
     assert_eq!(x.output, Some(json!([[1, 2], [3], [4, 5], "x"])));
 }
+
+/// The JSON report keeps serde_json's indented layout, and writes values nested deeper
+/// than its indented levels on one line: indenting each level made the report grow
+/// with the square of the depth.
+#[test]
+fn the_json_report_indents_shallow_values_only() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"a": [1, {"b": null}]}, "End": true}}});
+    let x = run(def, json!({"in": true}));
+    assert_eq!(
+        x.to_json_text(),
+        serde_json::to_string_pretty(&x.to_json()).unwrap()
+    );
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Output": "{% $reduce([1..3000], function($a, $b) {[[$a]]}, 0) %}", "End": true}}});
+    let x = run(def, json!({}));
+    let text = x.to_json_text();
+    assert!(text.len() < 40_000, "{} bytes", text.len());
+    // The 24th level is the last one on a line of its own.
+    let indent = " ".repeat(2 * 24);
+    assert!(
+        text.contains(&format!("\n{indent}[[[[")),
+        "{}",
+        &text[..2000]
+    );
+    assert!(!text.contains(&format!("\n{indent}  [")));
+    // Read back whole (within serde_json's 128 levels).
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Output": "{% $reduce([1..100], function($a, $b) {[[$a, {'k': $b}]]}, 0) %}", "End": true}}});
+    let x = run(def, json!({}));
+    let back: Value = serde_json::from_str(&x.to_json_text()).unwrap();
+    assert_eq!(back, x.to_json());
+}
