@@ -72,6 +72,7 @@ fn deployed_samples_have_no_false_errors() {
     let verdicts: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(ex.join("peer_verdicts.json")).unwrap())
             .unwrap();
+    let from_templates = common::extracted_from_templates(&ex);
     let mut false_errors = Vec::new();
     let mut defects_found = HashMap::new();
     for line in index.lines().skip(1) {
@@ -82,7 +83,12 @@ fn deployed_samples_have_no_false_errors() {
         if !both_accept || NOT_DEPLOYED.iter().any(|p| source.starts_with(p)) {
             continue;
         }
-        let errs = errors(&ex.join(file));
+        let mut errs = errors(&ex.join(file));
+        // Pulled out of a template, which resolved its intrinsics (see
+        // `common::extracted_from_templates`): ASL811 is not its.
+        if from_templates.contains(file) {
+            errs.retain(|(code, _)| *code != "ASL811");
+        }
         if let Some((_, code)) = KNOWN_DEFECTS.iter().find(|(p, _)| source.contains(p)) {
             assert!(
                 errs.iter().any(|(c, _)| c == code),
