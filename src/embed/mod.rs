@@ -218,7 +218,11 @@ fn intrinsics_in_definition(
         return;
     };
     // Most definitions hold none: no walk without the text of one.
-    let may_hold = text.contains("Ref") || text.contains("Fn::") || text.contains('!');
+    let may_hold = text.contains("Fn::")
+        || match document.kind {
+            SourceKind::Json => text.contains("\"Ref\""),
+            SourceKind::Yaml => text.contains("Ref") || text.contains('!'),
+        };
     if !may_hold
         || root.member("States").is_none() && root.member("StartAt").is_none()
         || !options.is_enabled(rule_meta("ASL811"))

@@ -121,10 +121,8 @@ enum Step<'a> {
 /// is not looked into: `!Join [",", [!Ref A]]` is one function.
 pub fn intrinsics(root: &Node<'_>) -> Vec<Intrinsic> {
     let mut out = Vec::new();
-    // Each visited node's step from its parent, and its parent's index here.
-    let mut steps: Vec<(Step<'_>, usize)> = vec![(Step::Index, usize::MAX)];
-    let mut stack = vec![(root, 0usize, 0usize)];
-    while let Some((node, at, depth)) = stack.pop() {
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
         let found = match &node.value {
             Value::Tagged(t)
                 if t.tag.len() > 1 && !t.tag.starts_with("!!") && !t.tag.starts_with("!<") =>
@@ -140,14 +138,9 @@ pub fn intrinsics(root: &Node<'_>) -> Vec<Intrinsic> {
             _ => None,
         };
         if let Some((name, range, argument)) = found {
-            let mut path = Vec::new();
-            let mut i = at;
-            while i != 0 {
-                path.push(steps[i].0);
-                i = steps[i].1;
-            }
-            path.reverse();
-            let (state, field) = locate(&path);
+            // The way down is looked for only for what is found: most definitions
+            // hold none, and a large one is walked without keeping paths.
+            let (state, field) = locate(&path_to(root, node));
             out.push(Intrinsic {
                 placeholder: placeholder_for(&name, argument),
                 name,
@@ -161,30 +154,37 @@ pub fn intrinsics(root: &Node<'_>) -> Vec<Intrinsic> {
         if depth >= crate::syntax::MAX_DEPTH {
             continue;
         }
-        let mut push = |child, step| {
-            steps.push((step, at));
-            (child, steps.len() - 1, depth + 1)
-        };
         match &node.value {
-            Value::Object(ms) => {
-                let children: Vec<_> = ms
-                    .iter()
-                    .map(|m| push(&m.value, Step::Key(&m.key)))
-                    .collect();
-                stack.extend(children.into_iter().rev());
-            }
-            Value::Array(items) => {
-                let children: Vec<_> = items.iter().map(|i| push(i, Step::Index)).collect();
-                stack.extend(children.into_iter().rev());
-            }
-            Value::Tagged(t) => {
-                let child = push(&t.node, Step::Tag);
-                stack.push(child);
-            }
+            Value::Object(ms) => stack.extend(ms.iter().rev().map(|m| (&m.value, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, depth + 1))),
+            Value::Tagged(t) => stack.push((&t.node, depth + 1)),
             _ => {}
         }
     }
     out
+}
+
+/// The steps from `root` down to `target`, a node under it, found by their ranges.
+fn path_to<'a>(root: &'a Node<'_>, target: &Node<'_>) -> Vec<Step<'a>> {
+    let holds =
+        |n: &Node<'_>| n.range.start <= target.range.start && target.range.end <= n.range.end;
+    let mut path = Vec::new();
+    let mut node = root;
+    while !std::ptr::eq(node, target) {
+        let next = match &node.value {
+            Value::Object(ms) => ms
+                .iter()
+                .find(|m| holds(&m.value))
+                .map(|m| (Step::Key(&m.key), &m.value)),
+            Value::Array(items) => items.iter().find(|i| holds(i)).map(|i| (Step::Index, i)),
+            Value::Tagged(t) => Some((Step::Tag, &t.node)),
+            _ => None,
+        };
+        let Some((step, child)) = next else { break };
+        path.push(step);
+        node = child;
+    }
+    path
 }
 
 /// The innermost state a path from the definition's root passes through (`States`,
