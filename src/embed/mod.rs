@@ -220,7 +220,9 @@ fn intrinsics_in_definition(
     // Most definitions hold none: no walk without the text of one.
     let may_hold = text.contains("Fn::")
         || match document.kind {
-            SourceKind::Json => text.contains("\"Ref\""),
+            // (A `jsonencode` object's keys may be HCL names, unquoted.)
+            SourceKind::Json if origin != Unprocessed::TerraformInline => text.contains("\"Ref\""),
+            SourceKind::Json => text.contains("Ref"),
             SourceKind::Yaml => text.contains("Ref") || text.contains('!'),
         };
     if !may_hold

@@ -248,6 +248,18 @@ mod tests {
             r#"{"Fn::GetAtt": ["W", "Arn"]}"#
         );
         assert!(found[0].message.contains("in a Terraform definition"));
+        // A `jsonencode` object, whose keys are HCL names.
+        let tf = "resource \"aws_sfn_state_machine\" \"e\" {\n  name = \"e\"\n  definition = jsonencode({\n    StartAt = \"A\"\n    States = { A = { Type = \"Task\", Resource = { Ref = \"Fn\" }, End = true } }\n  })\n}\n";
+        let (found, _) =
+            crate::lint::lint_terraform_text(tf, &only_this(), &Environment::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&tf[found[0].range.as_usize()], r#"{ Ref = "Fn" }"#);
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "Terraform does not resolve CloudFormation functions: write a Terraform reference or variable here"
+            )
+        );
     }
 
     /// A suppression comment applies to it as to any rule.
