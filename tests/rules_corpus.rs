@@ -113,6 +113,7 @@ fn agreement_with_peer_fixtures() {
     let manifest = std::fs::read_to_string(fx.join("MANIFEST.tsv")).expect("manifest");
     let (mut agree, mut total, mut uri_resources, mut variables) = (0, 0, 0, 0);
     let (mut integration_requests, mut context_paths, mut credentials) = (0, 0, 0);
+    let mut intrinsics = 0;
     let mut other = Vec::new();
     for line in manifest.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
@@ -165,15 +166,24 @@ fn agreement_with_peer_fixtures() {
             other.push(format!(
                 "{path} (expected {expected}, context path): {errs:?}"
             ));
+        } else if expected == "valid" && errs.iter().all(|(c, _)| *c == "ASL811") {
+            // ASL811: a CloudFormation intrinsic (`{"Fn::GetAtt": ...}`) in a file of its
+            // own. The peer accepts it as a template would hold it; nothing resolves it
+            // in a file, and Step Functions gets an object where the Resource ARN belongs.
+            intrinsics += 1;
+            other.push(format!(
+                "{path} (expected {expected}, intrinsics in a file): {errs:?}"
+            ));
         } else {
             other.push(format!("{path} (expected {expected}): {errs:?}"));
         }
     }
     let pct = 100.0 * agree as f64 / total as f64;
-    let justified = uri_resources + variables + integration_requests + context_paths + credentials;
+    let justified =
+        uri_resources + variables + integration_requests + context_paths + credentials + intrinsics;
     let pct_adj = 100.0 * (agree + justified) as f64 / total as f64;
     eprintln!(
-        "fixture agreement: {agree}/{total} = {pct:.1}% ({pct_adj:.1}% counting the {uri_resources} non-ARN Resource fixtures AWS rejects, the {variables} variable misuses, the {integration_requests} integration requests without a required field, the {context_paths} context paths that name no Context object field and the {credentials} Credentials without RoleArn)"
+        "fixture agreement: {agree}/{total} = {pct:.1}% ({pct_adj:.1}% counting the {uri_resources} non-ARN Resource fixtures AWS rejects, the {variables} variable misuses, the {integration_requests} integration requests without a required field, the {context_paths} context paths that name no Context object field, the {credentials} Credentials without RoleArn and the {intrinsics} definition files with CloudFormation intrinsics)"
     );
     for o in &other {
         eprintln!("  disagree: {o}");
