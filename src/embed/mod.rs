@@ -202,6 +202,10 @@ enum Unprocessed {
     TerraformFile,
     /// A Terraform heredoc or `jsonencode` definition.
     TerraformInline,
+    /// The text of a template's definition (a `DefinitionString`, when `true`), which
+    /// CloudFormation passes on as it is: it resolves the functions around the text
+    /// (`Fn::Sub`, `Fn::Join`), not a `{"Ref": ...}` written inside it.
+    Text(bool),
 }
 
 /// Reports (ASL811) the CloudFormation intrinsic functions of a definition that no
@@ -240,7 +244,9 @@ fn intrinsics_in_definition(
         };
         let container = match origin {
             Unprocessed::TerraformInline => "a Terraform definition",
-            _ => "a definition file",
+            Unprocessed::Text(true) => "the text of a DefinitionString",
+            Unprocessed::Text(false) => "definition text",
+            Unprocessed::File | Unprocessed::TerraformFile => "a definition file",
         };
         let mut d = report(
             "ASL811",
@@ -270,6 +276,10 @@ fn intrinsics_in_definition(
             Unprocessed::TerraformInline => {
                 "Terraform does not resolve CloudFormation functions: write a Terraform reference or variable here".to_string()
             }
+            Unprocessed::Text(_) => format!(
+                "CloudFormation passes the text on as it is: give the value in DefinitionSubstitutions (`{name}: {}`) and write `${{{name}}}` here",
+                written.unwrap_or("...")
+            ),
         });
         out.push(d);
     }
@@ -1399,6 +1409,18 @@ pub fn lint_template_with_references(
                         // Text that CloudFormation passes on as it is, not YAML it reads
                         // (YAML here is ASL808).
                         drop_yaml_1_1_readings(&mut inner_out);
+                        // A `{"Ref": ...}` written inside the text is not resolved. (A
+                        // Serverless Framework file's text is not a template's: left alone.)
+                        if filling != Filling::Serverless {
+                            let origin = Unprocessed::Text(def.property.key == "DefinitionString");
+                            intrinsics_in_definition(
+                                inner,
+                                &inner_doc,
+                                options,
+                                origin,
+                                &mut inner_out,
+                            );
+                        }
                         if env.placeholders == PlaceholderMode::Unknown && enabled("ASL801") {
                             let mut seen = HashSet::new();
                             for (range, name) in template::placeholder_tokens(inner) {

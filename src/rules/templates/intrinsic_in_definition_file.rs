@@ -7,12 +7,14 @@ declare_rule! {
     /// object (`{"Ref": ...}`, `{"Fn::GetAtt": ...}`) in a standalone `.asl.json` or
     /// `.asl.yaml` file, in a file that a SAM `DefinitionUri`, a CloudFormation
     /// `DefinitionS3Location` or Terraform's `templatefile`/`file` names, or in a
-    /// Terraform heredoc or `jsonencode` definition. YAML's own tags (`!!str`) are not
-    /// functions.
+    /// Terraform heredoc or `jsonencode` definition; and a one-key object written inside
+    /// the text of a template's `DefinitionString`, which CloudFormation passes on as it
+    /// is. YAML's own tags (`!!str`) are not functions.
     ///
-    /// Inside a CloudFormation or SAM template's own `Definition` (or `DefinitionString`)
-    /// and in a Serverless Framework file, including a file its `${file(...)}` reads,
-    /// CloudFormation resolves them: nothing is reported there.
+    /// In a CloudFormation or SAM template's own `Definition`, in the functions that build
+    /// a `DefinitionString` (`Fn::Sub`, `Fn::Join`), and in a Serverless Framework file,
+    /// including a file its `${file(...)}` reads, CloudFormation resolves them: nothing
+    /// is reported there.
     ///
     /// ## Why is this bad?
     /// Only a template's inline definition is resolved. SAM turns the intrinsics of an
@@ -182,6 +184,32 @@ mod tests {
         assert!(found(cfn, SourceKind::Json).is_empty());
         let serverless = "service: s\nstepFunctions:\n  stateMachines:\n    flow:\n      definition:\n        StartAt: A\n        States:\n          A:\n            Type: Task\n            Resource:\n              Fn::GetAtt: [work, Arn]\n            End: true\n";
         assert!(found(serverless, SourceKind::Yaml).is_empty());
+    }
+
+    /// In a template's `DefinitionString`, CloudFormation resolves the functions that
+    /// build the text, not one written inside it.
+    #[test]
+    fn inside_the_text_of_a_definition_string() {
+        let text = r#"{"Resources": {"Flow": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+  "DefinitionString": "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": {\"Ref\": \"Work\"}, \"End\": true}}}"}}}}"#;
+        let d = lint_text(text, SourceKind::Json, &only_this());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&text[d[0].range.as_usize()], r#"{\"Ref\": \"Work\"}"#);
+        assert_eq!(
+            d[0].message,
+            "`Ref` in the Resource of state \"A\" is not resolved in the text of a DefinitionString: Step Functions gets it as written, not the value it stands for"
+        );
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some(
+                r#"CloudFormation passes the text on as it is: give the value in DefinitionSubstitutions (`Work: {"Ref": "Work"}`) and write `${Work}` here"#
+            )
+        );
+        // Built by `Fn::Sub` and `Fn::Join`, whose parts CloudFormation fills.
+        let sub = "Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub '{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"${Work.Arn}\", \"End\": true}}}'\n";
+        assert!(found(sub, SourceKind::Yaml).is_empty());
+        let join = "Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Join ['', ['{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"', !GetAtt Work.Arn, '\", \"End\": true}}}']]\n";
+        assert!(found(join, SourceKind::Yaml).is_empty());
     }
 
     fn referenced(text: &str, filling: Filling) -> Vec<(String, String)> {
