@@ -1340,6 +1340,38 @@ fn substitutions_that_come_to_too_much_are_left_unknown() {
 }
 
 #[test]
+fn intrinsics_are_reported_in_a_definition_file_not_in_its_template() {
+    // The same `!GetAtt` inline in a SAM template (resolved there) and in the file its
+    // DefinitionUri names (read as written): ASL811 only in the file.
+    let dir = TempDir::new();
+    let sm = dir.write(
+        "sm.asl.yaml",
+        "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: !GetAtt Work.Arn\n    End: true\n",
+    );
+    dir.write(
+        "template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Work:\n    Type: AWS::Serverless::Function\n  Inline:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Task\n            Resource: !GetAtt Work.Arn\n            End: true\n  File:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.yaml\n",
+    );
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--select",
+        "ASL811",
+        s(&dir.path().join("template.yaml")),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{}:5:15: ASL811 [error] `!GetAtt` in the Resource of state \"A\" is not resolved in a definition file: Step Functions gets it as written, not the value it stands for\n\
+             Found 1 error in 1 file.\n",
+            sm.display()
+        )
+    );
+}
+
+#[test]
 fn fifty_megabyte_file_finishes() {
     // A chain of Pass states with payloads, about 50 MB, clean but for its size (AWS
     // takes definitions up to 1 MB).

@@ -147,11 +147,24 @@ fn extracted_definitions() {
     let files = extracted_files(&dir);
     assert!(files.len() > 900, "only {} definitions", files.len());
 
+    // Definitions pulled out of templates: their intrinsics were resolved there (see
+    // `common::extracted_from_templates`), so ASL811 is not theirs.
+    let from_templates = common::extracted_from_templates(&dir);
+    let template_options = LintOptions {
+        ignore: vec!["ASL811".to_string()],
+        ..LintOptions::default()
+    };
     let results: Vec<(String, LintedFile)> = files
         .par_iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().to_string();
-            (name, lint_path(p))
+            let linted = if from_templates.contains(&name) {
+                let bytes = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                lint_bytes(&bytes, p.to_str(), &template_options)
+            } else {
+                lint_path(p)
+            };
+            (name, linted)
         })
         .collect();
 

@@ -992,6 +992,34 @@ fn yaml_session() {
 }
 
 /// The editor's options for the ends of lines and of the file are followed.
+/// A CloudFormation intrinsic in a definition file is an error at its tag; hover,
+/// code actions and formatting still work on the document.
+#[test]
+fn intrinsics_in_a_definition_file() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/intrinsic.asl.yaml";
+    let text = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: !GetAtt Work.Arn\n    End: true\n";
+    c.open(uri, "asl-yaml", text);
+    let diags = c.diagnostics(uri, 1);
+    assert_eq!(codes(&diags), ["ASL811"]);
+    assert_eq!(diags[0]["range"], range(4, 14, 4, 21));
+    assert_eq!(diags[0]["severity"], 1);
+    let h = c.call("textDocument/hover", doc_pos(uri, pos(4, 16)));
+    assert!(h.is_null() || h["contents"].is_object(), "{h}");
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(4, 16, 4, 16), "context": {"diagnostics": diags}}),
+    );
+    assert!(actions.is_array(), "{actions}");
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let formatted = apply(text, edits.as_array().map_or(&[][..], Vec::as_slice));
+    assert!(formatted.contains("!GetAtt Work.Arn"), "{formatted}");
+    c.shutdown();
+}
+
 #[test]
 fn formatting_follows_the_final_newline_and_trailing_space_options() {
     let mut c = Client::start();

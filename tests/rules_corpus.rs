@@ -72,6 +72,7 @@ fn deployed_samples_have_no_false_errors() {
     let verdicts: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(ex.join("peer_verdicts.json")).unwrap())
             .unwrap();
+    let from_templates = common::extracted_from_templates(&ex);
     let mut false_errors = Vec::new();
     let mut defects_found = HashMap::new();
     for line in index.lines().skip(1) {
@@ -82,7 +83,12 @@ fn deployed_samples_have_no_false_errors() {
         if !both_accept || NOT_DEPLOYED.iter().any(|p| source.starts_with(p)) {
             continue;
         }
-        let errs = errors(&ex.join(file));
+        let mut errs = errors(&ex.join(file));
+        // Pulled out of a template, which resolved its intrinsics (see
+        // `common::extracted_from_templates`): ASL811 is not its.
+        if from_templates.contains(file) {
+            errs.retain(|(code, _)| *code != "ASL811");
+        }
         if let Some((_, code)) = KNOWN_DEFECTS.iter().find(|(p, _)| source.contains(p)) {
             assert!(
                 errs.iter().any(|(c, _)| c == code),
@@ -107,6 +113,7 @@ fn agreement_with_peer_fixtures() {
     let manifest = std::fs::read_to_string(fx.join("MANIFEST.tsv")).expect("manifest");
     let (mut agree, mut total, mut uri_resources, mut variables) = (0, 0, 0, 0);
     let (mut integration_requests, mut context_paths, mut credentials) = (0, 0, 0);
+    let mut intrinsics = 0;
     let mut other = Vec::new();
     for line in manifest.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
@@ -159,15 +166,24 @@ fn agreement_with_peer_fixtures() {
             other.push(format!(
                 "{path} (expected {expected}, context path): {errs:?}"
             ));
+        } else if expected == "valid" && errs.iter().all(|(c, _)| *c == "ASL811") {
+            // ASL811: a CloudFormation intrinsic (`{"Fn::GetAtt": ...}`) in a file of its
+            // own. The peer accepts it as a template would hold it; nothing resolves it
+            // in a file, and Step Functions gets an object where the Resource ARN belongs.
+            intrinsics += 1;
+            other.push(format!(
+                "{path} (expected {expected}, intrinsics in a file): {errs:?}"
+            ));
         } else {
             other.push(format!("{path} (expected {expected}): {errs:?}"));
         }
     }
     let pct = 100.0 * agree as f64 / total as f64;
-    let justified = uri_resources + variables + integration_requests + context_paths + credentials;
+    let justified =
+        uri_resources + variables + integration_requests + context_paths + credentials + intrinsics;
     let pct_adj = 100.0 * (agree + justified) as f64 / total as f64;
     eprintln!(
-        "fixture agreement: {agree}/{total} = {pct:.1}% ({pct_adj:.1}% counting the {uri_resources} non-ARN Resource fixtures AWS rejects, the {variables} variable misuses, the {integration_requests} integration requests without a required field, the {context_paths} context paths that name no Context object field and the {credentials} Credentials without RoleArn)"
+        "fixture agreement: {agree}/{total} = {pct:.1}% ({pct_adj:.1}% counting the {uri_resources} non-ARN Resource fixtures AWS rejects, the {variables} variable misuses, the {integration_requests} integration requests without a required field, the {context_paths} context paths that name no Context object field, the {credentials} Credentials without RoleArn and the {intrinsics} definition files with CloudFormation intrinsics)"
     );
     for o in &other {
         eprintln!("  disagree: {o}");

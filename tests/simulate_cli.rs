@@ -820,6 +820,33 @@ fn template_errors_point_into_the_referenced_file() {
     );
 }
 
+/// A CloudFormation intrinsic in a definition file is refused with ASL811 (it reached
+/// the run as a Task with an empty resource); inline in a SAM template it is resolved,
+/// and the run calls what it names.
+#[test]
+fn intrinsics_run_only_inside_a_template() {
+    let dir = TempDir::new("intrinsics");
+    let def = dir.file(
+        "m.asl.yaml",
+        "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: !GetAtt Work.Arn\n    End: true\n",
+    );
+    let (code, _, err) = run(&[&def], "");
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!(
+            "{def}:5:15: ASL811 `!GetAtt` in the Resource of state \"A\" is not resolved in a definition file: Step Functions gets it as written, not the value it stands for\nerror: the definition has errors; fix them before simulating\n"
+        )
+    );
+    let template = dir.file(
+        "template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Work:\n    Type: AWS::Serverless::Function\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Task\n            Resource: !GetAtt Work.Arn\n            End: true\n",
+    );
+    let (code, out, err) = run(&[&template, "--mock", r#"A={"Return": 1}"#], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("function:Work"), "{out}");
+}
+
 /// ASL506's fixtures, run with the assignment failing: the catcher without a ResultPath
 /// (JSONPath) or Output (JSONata) hands "Escalate" only the error output and the
 /// execution fails where the warning points; the fixed twins succeed.

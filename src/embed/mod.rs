@@ -182,8 +182,107 @@ fn lint_definition_with(
         workflow,
         Filling::Substitutions,
     );
+    // Without substitutions, a Terraform heredoc or `jsonencode` definition.
+    let origin = match subs {
+        Some(_) => Unprocessed::File,
+        None => Unprocessed::TerraformInline,
+    };
+    intrinsics_in_definition(text, document, options, origin, &mut out);
     apply_suppressions(text, document, options, &mut out);
     out
+}
+
+/// What deploys a definition that no CloudFormation template holds, for the help of
+/// ASL811.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unprocessed {
+    /// A file of its own: standalone, or named by a SAM or CloudFormation template.
+    File,
+    /// A file that Terraform's `templatefile` or `file` reads.
+    TerraformFile,
+    /// A Terraform heredoc or `jsonencode` definition.
+    TerraformInline,
+    /// The text of a template's definition (a `DefinitionString`, when `true`), which
+    /// CloudFormation passes on as it is: it resolves the functions around the text
+    /// (`Fn::Sub`, `Fn::Join`), not a `{"Ref": ...}` written inside it.
+    Text(bool),
+}
+
+/// Reports (ASL811) the CloudFormation intrinsic functions of a definition that no
+/// template processes, which reach Step Functions as written. A document without
+/// `StartAt` or `States` at its top is not taken for a definition.
+fn intrinsics_in_definition(
+    text: &str,
+    document: &Document<'_>,
+    options: &LintOptions,
+    origin: Unprocessed,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(root) = document.root.as_ref() else {
+        return;
+    };
+    // Most definitions hold none: no walk without the text of one.
+    let may_hold = text.contains("Fn::")
+        || match document.kind {
+            // (A `jsonencode` object's keys may be HCL names, unquoted.)
+            SourceKind::Json if origin != Unprocessed::TerraformInline => text.contains("\"Ref\""),
+            SourceKind::Json => text.contains("Ref"),
+            SourceKind::Yaml => text.contains("Ref") || text.contains('!'),
+        };
+    if !may_hold
+        || root.member("States").is_none() && root.member("StartAt").is_none()
+        || !options.is_enabled(rule_meta("ASL811"))
+    {
+        return;
+    }
+    for found in references::intrinsics(root) {
+        let place = match (&found.state, &found.field) {
+            (Some(state), Some(field)) => format!("the {field} of state \"{state}\""),
+            (Some(state), None) => format!("state \"{state}\""),
+            (None, Some(field)) => format!("the top-level {field}"),
+            (None, None) => "the definition".to_string(),
+        };
+        let container = match origin {
+            Unprocessed::TerraformInline => "a Terraform definition",
+            Unprocessed::Text(true) => "the text of a DefinitionString",
+            Unprocessed::Text(false) => "definition text",
+            Unprocessed::File | Unprocessed::TerraformFile => "a definition file",
+        };
+        let mut d = report(
+            "ASL811",
+            found.range,
+            format!(
+                "`{}` in {place} is not resolved in {container}: Step Functions gets it as written, not the value it stands for",
+                found.name
+            ),
+        );
+        let name = &found.placeholder;
+        // The intrinsic as written, when it is short enough to quote in the help.
+        let written = text
+            .get(found.whole.as_usize())
+            .filter(|w| w.len() <= 60 && !w.contains(['\n', '\r']));
+        d.help = Some(match origin {
+            Unprocessed::File => match written {
+                Some(w) => format!(
+                    "give the value in the template's DefinitionSubstitutions (`{name}: {w}`) and write `${{{name}}}` here"
+                ),
+                None => format!(
+                    "give the value in the template's DefinitionSubstitutions (`{name}: ...`) and write `${{{name}}}` here"
+                ),
+            },
+            Unprocessed::TerraformFile => format!(
+                "Terraform does not resolve CloudFormation functions: read the file with `templatefile`, pass the value as the variable `{name}` and write `${{{name}}}` here"
+            ),
+            Unprocessed::TerraformInline => {
+                "Terraform does not resolve CloudFormation functions: write a Terraform reference or variable here".to_string()
+            }
+            Unprocessed::Text(_) => format!(
+                "CloudFormation passes the text on as it is: give the value in DefinitionSubstitutions (`{name}: {}`) and write `${{{name}}}` here",
+                written.unwrap_or("...")
+            ),
+        });
+        out.push(d);
+    }
 }
 
 /// [`lint_definition_with`] before the file's suppression directives are applied.
@@ -383,6 +482,18 @@ pub fn lint_referenced(
     }
     if !reference.yaml_1_1 {
         drop_yaml_1_1_readings(&mut out);
+    }
+    // The Serverless Framework puts what `${file(...)}` reads into the template it
+    // makes: CloudFormation resolves its intrinsics.
+    let origin = match reference.filling {
+        Filling::Serverless => None,
+        Filling::Substitutions => Some(Unprocessed::File),
+        Filling::TerraformTemplate | Filling::TerraformTemplateComputedVars | Filling::Verbatim => {
+            Some(Unprocessed::TerraformFile)
+        }
+    };
+    if let Some(origin) = origin {
+        intrinsics_in_definition(text, &document, options, origin, &mut out);
     }
     apply_suppressions(text, &document, options, &mut out);
     crate::diagnostics::sort(&mut out);
@@ -1298,6 +1409,18 @@ pub fn lint_template_with_references(
                         // Text that CloudFormation passes on as it is, not YAML it reads
                         // (YAML here is ASL808).
                         drop_yaml_1_1_readings(&mut inner_out);
+                        // A `{"Ref": ...}` written inside the text is not resolved. (A
+                        // Serverless Framework file's text is not a template's: left alone.)
+                        if filling != Filling::Serverless {
+                            let origin = Unprocessed::Text(def.property.key == "DefinitionString");
+                            intrinsics_in_definition(
+                                inner,
+                                &inner_doc,
+                                options,
+                                origin,
+                                &mut inner_out,
+                            );
+                        }
                         if env.placeholders == PlaceholderMode::Unknown && enabled("ASL801") {
                             let mut seen = HashSet::new();
                             for (range, name) in template::placeholder_tokens(inner) {

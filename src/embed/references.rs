@@ -90,6 +90,148 @@ pub fn unknown_functions(node: &Node<'_>) -> Vec<UnknownFunction> {
     out
 }
 
+/// A CloudFormation intrinsic function in a definition that no template processes
+/// (ASL811), with where it is.
+pub struct Intrinsic {
+    /// As written: the tag (`!GetAtt`) or the key (`Fn::GetAtt`, `Ref`).
+    pub name: String,
+    /// The tag, or the whole one-key object.
+    pub range: TextRange,
+    /// The tag with its value, or the object.
+    pub whole: TextRange,
+    /// The innermost state it is in, and that state's field that holds it.
+    pub state: Option<String>,
+    /// The state's field, or the definition's top-level field outside any state.
+    pub field: Option<String>,
+    /// A name for the `${Name}` placeholder to write in its place.
+    pub placeholder: String,
+}
+
+/// One step from a node to a child, for [`intrinsics`] to say where a function is.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index,
+    Tag,
+}
+
+/// The CloudFormation intrinsic functions under `root` (a definition), in document
+/// order: a local YAML tag (`!GetAtt`; not YAML's own `!!str` or `!<...>`), or a
+/// one-key object `{"Ref": "Name"}` or `{"Fn::Name": ...}`. What an intrinsic holds
+/// is not looked into: `!Join [",", [!Ref A]]` is one function.
+pub fn intrinsics(root: &Node<'_>) -> Vec<Intrinsic> {
+    let mut out = Vec::new();
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        let found = match &node.value {
+            Value::Tagged(t)
+                if t.tag.len() > 1 && !t.tag.starts_with("!!") && !t.tag.starts_with("!<") =>
+            {
+                Some((t.tag.to_string(), t.tag_range, &t.node))
+            }
+            Value::Object(members) if members.len() == 1 => {
+                let m = &members[0];
+                let is_ref = m.key == "Ref" && m.value.as_str().is_some();
+                (is_ref || m.key.starts_with("Fn::"))
+                    .then(|| (m.key.to_string(), node.range, &m.value))
+            }
+            _ => None,
+        };
+        if let Some((name, range, argument)) = found {
+            // The way down is looked for only for what is found: most definitions
+            // hold none, and a large one is walked without keeping paths.
+            let (state, field) = locate(&path_to(root, node));
+            out.push(Intrinsic {
+                placeholder: placeholder_for(&name, argument),
+                name,
+                range,
+                whole: node.range,
+                state,
+                field,
+            });
+            continue;
+        }
+        if depth >= crate::syntax::MAX_DEPTH {
+            continue;
+        }
+        match &node.value {
+            Value::Object(ms) => stack.extend(ms.iter().rev().map(|m| (&m.value, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().rev().map(|i| (i, depth + 1))),
+            Value::Tagged(t) => stack.push((&t.node, depth + 1)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The steps from `root` down to `target`, a node under it, found by their ranges.
+fn path_to<'a>(root: &'a Node<'_>, target: &Node<'_>) -> Vec<Step<'a>> {
+    let holds =
+        |n: &Node<'_>| n.range.start <= target.range.start && target.range.end <= n.range.end;
+    let mut path = Vec::new();
+    let mut node = root;
+    while !std::ptr::eq(node, target) {
+        let next = match &node.value {
+            Value::Object(ms) => ms
+                .iter()
+                .find(|m| holds(&m.value))
+                .map(|m| (Step::Key(&m.key), &m.value)),
+            Value::Array(items) => items.iter().find(|i| holds(i)).map(|i| (Step::Index, i)),
+            Value::Tagged(t) => Some((Step::Tag, &t.node)),
+            _ => None,
+        };
+        let Some((step, child)) = next else { break };
+        path.push(step);
+        node = child;
+    }
+    path
+}
+
+/// The innermost state a path from the definition's root passes through (`States`,
+/// then a name; again under a Map's `ItemProcessor`/`Iterator` or a Parallel's
+/// `Branches`), and its field on the way; outside any state, the top-level field.
+fn locate(path: &[Step<'_>]) -> (Option<String>, Option<String>) {
+    let key = |i: usize| match path.get(i) {
+        Some(Step::Key(k)) => Some(*k),
+        _ => None,
+    };
+    let (mut state, mut field) = (None, key(0).map(str::to_string));
+    let mut i = 0;
+    while key(i) == Some("States")
+        && let Some(name) = key(i + 1)
+    {
+        state = Some(name.to_string());
+        field = key(i + 2).map(str::to_string);
+        i = match key(i + 2) {
+            Some("ItemProcessor" | "Iterator") => i + 3,
+            Some("Branches") if matches!(path.get(i + 3), Some(Step::Index)) => i + 4,
+            _ => break,
+        };
+    }
+    (state, field)
+}
+
+/// A `${Name}` to write in place of an intrinsic: the name a `Ref` names, the
+/// resource and attribute a `GetAtt` names (`Work.Arn`: `WorkArn`), else `Value`.
+fn placeholder_for(function: &str, argument: &Node<'_>) -> String {
+    let function = function.trim_start_matches('!').trim_start_matches("Fn::");
+    let parts: Vec<&str> = match (function, &argument.value) {
+        ("Ref" | "GetAtt", Value::String(s)) => s.split('.').collect(),
+        ("GetAtt", Value::Array(items)) => items.iter().filter_map(Node::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let name: String = parts
+        .concat()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    if name.is_empty() {
+        "Value".to_string()
+    } else {
+        name
+    }
+}
+
 /// The transform of SAM, the only one whose added names are known (they start with
 /// the logical id of the resource they are made for).
 const SAM: &str = "AWS::Serverless-2016-10-31";

@@ -512,6 +512,7 @@ pub static RULES: &[&Rule] = &[
     &templates::invalid_definition_string::RULE,
     &templates::unknown_intrinsic_function::RULE,
     &templates::yaml_alias_in_template::RULE,
+    &templates::intrinsic_in_definition_file::RULE,
 ];
 
 /// Error rules about definitions that Step Functions deploys but that fail when the

@@ -51,3 +51,31 @@ pub fn files_with_extensions(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The files of `corpus/extracted/` (its `INDEX.tsv`) pulled out of templates only:
+/// CloudFormation and SAM templates, Serverless Framework files; not those found as
+/// definition files of their own (`json`, `yaml`). Their CloudFormation intrinsics
+/// (`{"Fn::GetAtt": ...}`, `{"Ref": ...}`, which the extraction left in place) were
+/// resolved by the template they came from: ASL811, which reports an intrinsic in a
+/// definition that no template processes, does not apply to them.
+#[allow(dead_code)] // not every test file that shares this module reads the corpus
+pub fn extracted_from_templates(extracted: &Path) -> std::collections::HashSet<String> {
+    let index = std::fs::read_to_string(extracted.join("INDEX.tsv")).expect("INDEX.tsv");
+    let mut lines = index.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split('\t').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (file, format) = (column("file"), column("container_format"));
+    let mut standalone = std::collections::HashSet::new();
+    let mut templated = std::collections::HashSet::new();
+    for line in lines.filter(|l| !l.is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if matches!(cols[format], "json" | "yaml") {
+            standalone.insert(cols[file].to_string());
+        } else {
+            templated.insert(cols[file].to_string());
+        }
+    }
+    // A definition also found as a file of its own keeps the rule.
+    templated.retain(|f| !standalone.contains(f));
+    templated
+}

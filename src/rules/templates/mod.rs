@@ -4,6 +4,7 @@
 //! SAM template, a suppression comment), not from the definition's model, so they are
 //! produced by `crate::embed` and `crate::suppress`; the rules here carry their code,
 //! severity and documentation, and `select`/`ignore` apply to them as to any rule.
+pub mod intrinsic_in_definition_file;
 pub mod invalid_definition_string;
 pub mod missing_definition_file;
 pub mod undefined_template_reference;
