@@ -661,6 +661,64 @@ fn a_placeholder_leads_to_its_substitution() {
     c.shutdown();
 }
 
+/// A state reached through a `${Name}` transition is not unused: its references and
+/// highlights hold the token, in a template's own definition and in a file a template
+/// names (`DefinitionUri`) with that template's substitutions.
+#[test]
+fn references_of_a_state_hold_the_placeholders_that_reach_it() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/references/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        First: Go\n        After: Wait\n      Definition:\n        StartAt: ${First}\n        States:\n          Go: {Type: Pass, Next: \"${After}\"}\n          Wait: {Type: Succeed}\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": pos(12, 12), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs,
+        json!([{"uri": uri, "range": range(11, 33, 11, 43)}, {"uri": uri, "range": range(12, 10, 12, 14)}])
+    );
+    let marks = c.call("textDocument/documentHighlight", doc_pos(uri, pos(11, 11)));
+    assert_eq!(
+        marks,
+        json!([{"range": range(9, 17, 9, 25), "kind": 2}, {"range": range(11, 10, 11, 12), "kind": 3}])
+    );
+    c.shutdown();
+
+    // A definition file and the template beside it that fills its placeholders.
+    let guard = temp_dir("placeholder-references");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(dir.join("sm.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/sm.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&def_uri, "json", def);
+    c.diagnostics(&def_uri, 1);
+    // Alone, the file cannot tell where `${NextStep}` leads.
+    let params = json!({"textDocument": {"uri": def_uri}, "position": pos(4, 6), "context": {"includeDeclaration": false}});
+    assert_eq!(c.call("textDocument/references", params.clone()), json!([]));
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    assert_eq!(
+        c.call("textDocument/references", params),
+        json!([{"uri": def_uri, "range": range(3, 35, 3, 48)}])
+    );
+    // From the token: the state it reaches.
+    let marks = c.call(
+        "textDocument/documentHighlight",
+        doc_pos(&def_uri, pos(3, 42)),
+    );
+    assert_eq!(
+        marks,
+        json!([{"range": range(3, 35, 3, 48), "kind": 2}, {"range": range(4, 4, 4, 12), "kind": 3}])
+    );
+    c.shutdown();
+}
+
 /// A state that a substitution names through a `${Name}` transition: the editor is told
 /// at prepareRename, before it asks for the new name.
 #[test]

@@ -28,9 +28,9 @@ pub use hints::{InlayHint, inlay_hints};
 pub use hover::{HoverInfo, hover};
 pub use lens::{MachineLens, StartState, machine_lenses, start_state_at};
 pub use navigate::{
-    NameRef, RefKind, definition, definition_files, highlights, linked_editing, name_at,
-    occurrences, placeholder_definition, prepare_rename, references, rename,
-    rename_blocked_by_substitutions, rename_refusal, variable_definitions,
+    NameRef, RefKind, definition, definition_files, highlights, highlights_through, linked_editing,
+    name_at, occurrences, placeholder_definition, prepare_rename, references, references_through,
+    rename, rename_blocked_by_substitutions, rename_refusal, variable_definitions,
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
 pub use signature::{SignatureInfo, signature_help};

@@ -275,6 +275,17 @@ impl Backend {
         Some((view, item.uri.clone(), offset))
     }
 
+    /// The `DefinitionSubstitutions` of the templates that name the file at `uri`
+    /// (`DefinitionUri`): a `${Name}` there reaches the state their value names.
+    fn substitutions_for(&self, uri: &Uri) -> Vec<crate::embed::template::Substitutions> {
+        uri.to_file_path()
+            .map(|path| self.workspace.references_to(&path))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.substitutions)
+            .collect()
+    }
+
     fn schedule(&self, uri: Uri) {
         let _ = self.queue.send(uri);
     }
@@ -844,8 +855,10 @@ impl LanguageServer for Backend {
         };
         let include = params.context.include_declaration;
         let uri = p.text_document.uri;
+        let substitutions = self.substitutions_for(&uri);
         self.run(&uri.clone(), move || {
-            let found = ide::references(&doc.text, doc.kind, offset, include);
+            let found =
+                ide::references_through(&doc.text, doc.kind, offset, include, &substitutions);
             Some(
                 found
                     .into_iter()
@@ -917,8 +930,9 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&p) else {
             return Ok(None);
         };
+        let substitutions = self.substitutions_for(&p.text_document.uri);
         self.run(&p.text_document.uri, move || {
-            let found = ide::highlights(&doc.text, doc.kind, offset);
+            let found = ide::highlights_through(&doc.text, doc.kind, offset, &substitutions);
             Some(
                 found
                     .into_iter()
@@ -1098,15 +1112,7 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&params) else {
             return Ok(None);
         };
-        let substitutions: Vec<_> = params
-            .text_document
-            .uri
-            .to_file_path()
-            .map(|path| self.workspace.references_to(&path))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| r.substitutions)
-            .collect();
+        let substitutions = self.substitutions_for(&params.text_document.uri);
         let result = self
             .run(&params.text_document.uri, move || {
                 let (range, name) = ide::prepare_rename(&doc.text, doc.kind, offset)?;
