@@ -719,6 +719,64 @@ fn references_of_a_state_hold_the_placeholders_that_reach_it() {
     c.shutdown();
 }
 
+/// In a definition file that a template names (`DefinitionUri`), a `${Name}` leads to
+/// the template's DefinitionSubstitutions entry, and its hover shows that entry: from
+/// the template as saved in the workspace folder, or as the editor has it open.
+#[test]
+fn a_file_placeholder_leads_to_its_template() {
+    let guard = temp_dir("file-placeholder");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::create_dir_all(dir.join("sm")).unwrap();
+    std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/sm/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start_with(json!({
+        "processId": null,
+        "rootUri": format!("file://{}", dir.display()),
+        "capabilities": {}
+    }));
+    c.open(&def_uri, "json", def);
+    // Published before the folder was read: published again after.
+    let mut found = codes(&c.diagnostics(&def_uri, 1));
+    if found.contains(&"ASL801".to_string()) {
+        found = codes(&c.diagnostics(&def_uri, 1));
+    }
+    assert!(!found.contains(&"ASL801".to_string()), "{found:?}");
+    let token = doc_pos(&def_uri, pos(3, 40));
+    let def = c.call("textDocument/definition", token.clone());
+    assert_eq!(
+        def,
+        json!({"uri": template_uri, "range": range(7, 8, 7, 16)})
+    );
+    let hover = c.call("textDocument/hover", token.clone());
+    assert_eq!(
+        hover,
+        json!({
+            "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"},
+            "range": range(3, 36, 3, 47)
+        })
+    );
+    // Open and edited, not saved: the template as the editor has it.
+    let edited = template.replace(
+        "      DefinitionSubstitutions:\n",
+        "      DefinitionSubstitutions:\n        Other: x\n",
+    );
+    c.open(&template_uri, "yaml", &edited);
+    c.diagnostics(&template_uri, 1);
+    let def = c.call("textDocument/definition", token.clone());
+    assert_eq!(
+        def,
+        json!({"uri": template_uri, "range": range(8, 8, 8, 16)})
+    );
+    // Elsewhere in the file, nothing new: a state name leads to its state.
+    let def = c.call("textDocument/definition", doc_pos(&def_uri, pos(1, 15)));
+    assert_eq!(def, json!({"uri": def_uri, "range": range(3, 4, 3, 8)}));
+    c.shutdown();
+}
+
 /// A state that a substitution names through a `${Name}` transition: the editor is told
 /// at prepareRename, before it asks for the new name.
 #[test]

@@ -139,11 +139,8 @@ pub(crate) fn placeholder_source(
     if !super::may_be_template(text) {
         return None;
     }
-    let token = placeholder_at(text, offset)?;
-    let name = text[token.start as usize + 2..token.end as usize - 1].trim();
-    if name.is_empty() || name.starts_with('!') {
-        return None;
-    }
+    let (token, name) = placeholder_name_at(text, offset)?;
+    let name = name.as_str();
     let doc = crate::syntax::parse(text, kind);
     let root = doc.root.as_ref()?;
     let definitions = crate::embed::template::find(root)?;
@@ -175,6 +172,40 @@ pub(crate) fn placeholder_source(
         .iter()
         .find_map(|section| root.get(section)?.member(id))
         .map(|m| (token, m.key_range, m.key_range))
+}
+
+/// The `${Name}` token at `offset` (the cursor inside it or at its end) and its name;
+/// none for a `${!Name}` (literal text) or an empty name.
+pub fn placeholder_name_at(text: &str, offset: u32) -> Option<(TextRange, String)> {
+    let token = placeholder_at(text, offset)?;
+    let name = text[token.start as usize + 2..token.end as usize - 1].trim();
+    (!name.is_empty() && !name.starts_with('!')).then(|| (token, name.to_string()))
+}
+
+/// Where the template's state machine `machine` (its logical id) gives `${name}` its
+/// value in its `DefinitionSubstitutions`: the entry's key, and the entry as written
+/// (see [`as_written`]). For a definition file that the template names.
+pub fn substitution_entry(
+    text: &str,
+    kind: SourceKind,
+    machine: &str,
+    name: &str,
+) -> Option<(TextRange, String)> {
+    if !super::may_be_template(text) {
+        return None;
+    }
+    let doc = crate::syntax::parse(text, kind);
+    let definitions = crate::embed::template::find(doc.root.as_ref()?)?;
+    let definition = definitions.iter().find(|d| d.name == machine)?;
+    let entry = definition.substitution_node?.member(name)?;
+    Some((entry.key_range, as_written(&text[entry.range().as_usize()])))
+}
+
+/// A substitution entry as written, for a hover: its first line (of a long one),
+/// without what follows, at most 200 characters.
+pub(crate) fn as_written(entry: &str) -> String {
+    let first = entry.lines().next().unwrap_or_default().trim_end();
+    first.chars().take(200).collect()
 }
 
 /// The `${...}` token around `offset` on its line (the cursor inside it or at its end).
@@ -1250,6 +1281,42 @@ mod tests {
         assert_eq!(
             references_through(text, SourceKind::Json, token + 3, true, &[unknown]),
             vec![TextRange::new(token, token + 13)]
+        );
+    }
+
+    /// A template's entry for a `${Name}` of a file it names, by state machine.
+    #[test]
+    fn a_template_gives_the_entry_of_a_file_placeholder() {
+        let file = r#"{"Comment": "${!Literal} ${ }", "StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${Then}"}}}"#;
+        let at = file.find("${Then}").unwrap();
+        assert_eq!(
+            placeholder_name_at(file, at as u32 + 6),
+            Some((TextRange::from_usize(at, at + 7), "Then".to_string()))
+        );
+        assert_eq!(
+            placeholder_name_at(file, file.find("${!").unwrap() as u32 + 3),
+            None
+        );
+        assert_eq!(
+            placeholder_name_at(file, file.find("${ }").unwrap() as u32 + 2),
+            None
+        );
+        let template = "Resources:\n  One:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: a.asl.json\n      DefinitionSubstitutions:\n        Then: B\n  Two:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: a.asl.json\n      DefinitionSubstitutions:\n        Then: !Ref Next  # from a parameter\n";
+        let (key, written) = substitution_entry(template, SourceKind::Yaml, "Two", "Then").unwrap();
+        assert_eq!(key.start as usize, template.rfind("Then:").unwrap());
+        assert_eq!(&template[key.as_usize()], "Then");
+        assert_eq!(written, "Then: !Ref Next");
+        assert_eq!(
+            substitution_entry(template, SourceKind::Yaml, "One", "Then").map(|(_, w)| w),
+            Some("Then: B".to_string())
+        );
+        assert_eq!(
+            substitution_entry(template, SourceKind::Yaml, "One", "Else"),
+            None
+        );
+        assert_eq!(
+            substitution_entry(template, SourceKind::Yaml, "Three", "Then"),
+            None
         );
     }
 }

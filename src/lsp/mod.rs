@@ -286,6 +286,30 @@ impl Backend {
             .collect()
     }
 
+    /// The templates that fill the `${Name}` tokens of the file at `uri` from their
+    /// `DefinitionSubstitutions` (SAM, CloudFormation; `DefinitionUri`), each with the
+    /// state machine that names the file and its text when it is open.
+    fn filling_templates(&self, uri: &Uri) -> Vec<FillingTemplate> {
+        let Some(path) = uri.to_file_path() else {
+            return Vec::new();
+        };
+        let mut out: Vec<FillingTemplate> = Vec::new();
+        for (template, reference) in self.workspace.templates_naming(&path) {
+            let seen = out
+                .iter()
+                .any(|t| t.uri == template && t.machine == reference.name);
+            if reference.filling != crate::embed::Filling::Substitutions || seen {
+                continue;
+            }
+            out.push(FillingTemplate {
+                open: self.docs.get(&template),
+                uri: template,
+                machine: reference.name,
+            });
+        }
+        out
+    }
+
     fn schedule(&self, uri: Uri) {
         let _ = self.queue.send(uri);
     }
@@ -387,6 +411,66 @@ fn relint_paths(
             let _ = queue.send(uri);
         }
     }
+}
+
+/// A template that fills a definition file's `${Name}` tokens ([`Backend::filling_templates`]).
+struct FillingTemplate {
+    uri: Uri,
+    /// The template as the editor has it, when it is open.
+    open: Option<Document>,
+    /// The state machine (logical id) that names the file.
+    machine: String,
+}
+
+/// One `DefinitionSubstitutions` entry that gives a file's `${Name}` its value.
+struct SubstitutionEntry {
+    uri: Uri,
+    /// The template, as open or as saved.
+    template: Document,
+    key: crate::syntax::TextRange,
+    written: String,
+}
+
+/// Where `templates` give `${name}` its value: each entry, in their order. A template
+/// that is not open is read as saved.
+fn substitution_entries(templates: &[FillingTemplate], name: &str) -> Vec<SubstitutionEntry> {
+    templates
+        .iter()
+        .filter_map(|t| {
+            let template = match &t.open {
+                Some(doc) => doc.clone(),
+                None => {
+                    let path = t.uri.to_file_path()?;
+                    let text = crate::files::read_to_string(&path).ok()?;
+                    Document::new(&t.uri, "", 0, text)
+                }
+            };
+            let (key, written) =
+                ide::substitution_entry(&template.text, template.kind, &t.machine, name)?;
+            Some(SubstitutionEntry {
+                uri: t.uri.clone(),
+                template,
+                key,
+                written,
+            })
+        })
+        .collect()
+}
+
+/// The path of the file at `uri` as a hover names it: from the workspace folder when it
+/// is in it, else the file's name.
+fn shown_path(uri: &Uri, root: Option<&std::path::Path>) -> String {
+    let Some(path) = uri.to_file_path() else {
+        return uri.as_str().to_string();
+    };
+    let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.to_path_buf());
+    let root = root.and_then(|r| std::fs::canonicalize(r).ok());
+    let shown = root
+        .as_deref()
+        .and_then(|r| real.strip_prefix(r).ok())
+        .or_else(|| real.file_name().map(std::path::Path::new))
+        .unwrap_or(&real);
+    shown.to_string_lossy().replace('\\', "/")
 }
 
 /// Template names a watcher reports ([`crate::files::is_template_name`]): a template
@@ -768,11 +852,25 @@ impl LanguageServer for Backend {
             .await;
         let (setup, _) = self.workspace.lint_setup(&uri);
         let markdown = self.markdown[HOVER].load(Ordering::Relaxed);
+        let templates = self.filling_templates(&uri);
+        let root = self.workspace.root();
         self.run(&uri, move || {
             let diagnostics = published.unwrap_or_else(|| Arc::new(setup.lint(&whole)));
             let offset = whole.offset(p.position);
             let doc = whole.view_at(offset)?;
-            let h = ide::hover(&doc.text, doc.kind, offset, &diagnostics)?;
+            // A `${Name}` of a file that templates name: what they give it.
+            let given: Vec<ide::GivenValue> = match ide::placeholder_name_at(&doc.text, offset) {
+                Some((_, name)) if !templates.is_empty() => substitution_entries(&templates, &name)
+                    .into_iter()
+                    .map(|e| ide::GivenValue {
+                        name: name.clone(),
+                        template: shown_path(&e.uri, root.as_deref()),
+                        written: e.written,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let h = ide::hover_given(&doc.text, doc.kind, offset, &diagnostics, &given)?;
             Some(Hover {
                 contents: HoverContents::Markup(convert::markup(h.markdown, markdown)),
                 range: Some(doc.range(h.range)),
@@ -823,6 +921,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let uri = p.text_document.uri;
+        let templates = self.filling_templates(&uri);
         self.run(&uri.clone(), move || {
             let location = |r| Location {
                 uri: uri.clone(),
@@ -834,6 +933,23 @@ impl LanguageServer for Backend {
             // A `${Name}` of a template: where the template gives its value.
             if let Some(target) = ide::placeholder_definition(&doc.text, doc.kind, offset) {
                 return Some(GotoDefinitionResponse::Scalar(location(target)));
+            }
+            // A `${Name}` of a file that templates name: where they give its value.
+            if !templates.is_empty()
+                && let Some((_, name)) = ide::placeholder_name_at(&doc.text, offset)
+            {
+                let mut found: Vec<Location> = substitution_entries(&templates, &name)
+                    .into_iter()
+                    .map(|e| Location {
+                        range: e.template.range(e.key),
+                        uri: e.uri,
+                    })
+                    .collect();
+                match found.len() {
+                    0 => {}
+                    1 => return found.pop().map(GotoDefinitionResponse::Scalar),
+                    _ => return Some(GotoDefinitionResponse::Array(found)),
+                }
             }
             // A variable: its Assign key(s).
             let vars = ide::variable_definitions(&doc.text, doc.kind, offset);
