@@ -721,7 +721,8 @@ fn references_of_a_state_hold_the_placeholders_that_reach_it() {
 
 /// In a definition file that a template names (`DefinitionUri`), a `${Name}` leads to
 /// the template's DefinitionSubstitutions entry, and its hover shows that entry: from
-/// the template as saved in the workspace folder, or as the editor has it open.
+/// the template as saved in the workspace folder, or as the editor has it open. The
+/// template's outline names the file.
 #[test]
 fn a_file_placeholder_leads_to_its_template() {
     let guard = temp_dir("file-placeholder");
@@ -774,6 +775,22 @@ fn a_file_placeholder_leads_to_its_template() {
     // Elsewhere in the file, nothing new: a state name leads to its state.
     let def = c.call("textDocument/definition", doc_pos(&def_uri, pos(1, 15)));
     assert_eq!(def, json!({"uri": def_uri, "range": range(3, 4, 3, 8)}));
+    // The template's outline names the file its state machine is read from.
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": template_uri}}),
+    );
+    assert_eq!(
+        symbols,
+        json!([{
+            "name": "Flow",
+            "detail": "DefinitionUri: sm/flow.asl.json",
+            "kind": 5,
+            "range": range(5, 6, 5, 37),
+            "selectionRange": range(5, 6, 5, 19),
+            "children": []
+        }])
+    );
     c.shutdown();
 }
 
