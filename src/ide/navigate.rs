@@ -427,7 +427,19 @@ pub fn prepare_rename(text: &str, kind: SourceKind, offset: u32) -> Option<(Text
 /// cursor is in one of them; a name with no other place to edit gives none either, and
 /// so does a state that a template's `${Name}` reaches (the token is spelled otherwise).
 pub fn linked_editing(text: &str, kind: SourceKind, offset: u32) -> Option<Vec<TextRange>> {
-    let ranges: Vec<TextRange> = highlights(text, kind, offset)
+    linked_editing_through(text, kind, offset, &[])
+}
+
+/// [`linked_editing`] in a definition file that templates reference, with their
+/// `DefinitionSubstitutions`: none for a state that one of the file's `${Name}`
+/// reaches, as [`rename_blocked_by_substitutions`] refuses to rename it.
+pub fn linked_editing_through(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    substitutions: &[crate::embed::template::Substitutions],
+) -> Option<Vec<TextRange>> {
+    let ranges: Vec<TextRange> = highlights_through(text, kind, offset, substitutions)
         .into_iter()
         .map(|(r, _)| unquoted(text, r))
         .collect();
@@ -1267,13 +1279,41 @@ mod tests {
             ]
         );
         assert_eq!(
-            references_through(text, SourceKind::Json, token + 3, false, &[subs]),
+            references_through(
+                text,
+                SourceKind::Json,
+                token + 3,
+                false,
+                std::slice::from_ref(&subs)
+            ),
             vec![TextRange::new(token, token + 13)]
         );
         // Without its template, the file cannot tell.
         assert_eq!(
             references(text, SourceKind::Json, finish, true),
             vec![TextRange::new(key, key + 8)]
+        );
+        // Typing a new name in the key alone would cut the way through the placeholder.
+        let go = text.find("\"Go\": {").unwrap() as u32 + 2;
+        assert_eq!(
+            linked_editing_through(text, SourceKind::Json, go, std::slice::from_ref(&subs))
+                .map(|r| r.len()),
+            Some(2)
+        );
+        let with_next = text.replace(
+            r#""Type": "Succeed""#,
+            r#""Type": "Pass", "Next": "Finish""#,
+        );
+        let finish_key = with_next.find("\"Finish\": {").unwrap() as u32 + 2;
+        assert!(linked_editing(&with_next, SourceKind::Json, finish_key).is_some());
+        assert_eq!(
+            linked_editing_through(
+                &with_next,
+                SourceKind::Json,
+                finish_key,
+                std::slice::from_ref(&subs)
+            ),
+            None
         );
         // A value that is no state of the scope (an intrinsic, a typo) reaches nothing.
         let unknown: crate::embed::template::Substitutions =

@@ -1267,8 +1267,9 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&p) else {
             return Ok(None);
         };
+        let substitutions = self.substitutions_for(&p.text_document.uri);
         self.run(&p.text_document.uri, move || {
-            let ranges = ide::linked_editing(&doc.text, doc.kind, offset)?;
+            let ranges = ide::linked_editing_through(&doc.text, doc.kind, offset, &substitutions)?;
             // What the name may become while typed in every place at once: a character
             // that would end its string or scalar there (a `"`, a `:` in plain YAML)
             // ends the linked editing instead of breaking the document.
