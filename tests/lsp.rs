@@ -716,6 +716,27 @@ fn references_of_a_state_hold_the_placeholders_that_reach_it() {
         marks,
         json!([{"range": range(3, 35, 3, 48), "kind": 2}, {"range": range(4, 4, 4, 12), "kind": 3}])
     );
+    // Linked editing ties a state's key to its literal uses, but not for a state the
+    // placeholder reaches: typing there alone would cut the way through it.
+    let looping = def.replace(
+        "\"Finish\": {\"Type\": \"Succeed\"}",
+        "\"Finish\": {\"Type\": \"Pass\", \"Next\": \"Finish\"}",
+    );
+    c.change(&def_uri, 2, json!([{"text": looping}]));
+    c.diagnostics(&def_uri, 2);
+    let linked = c.call(
+        "textDocument/linkedEditingRange",
+        doc_pos(&def_uri, pos(3, 6)),
+    );
+    assert_eq!(
+        linked["ranges"],
+        json!([range(1, 14, 1, 16), range(3, 5, 3, 7)])
+    );
+    let linked = c.call(
+        "textDocument/linkedEditingRange",
+        doc_pos(&def_uri, pos(4, 7)),
+    );
+    assert_eq!(linked, Value::Null);
     c.shutdown();
 }
 
