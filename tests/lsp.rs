@@ -661,6 +661,160 @@ fn a_placeholder_leads_to_its_substitution() {
     c.shutdown();
 }
 
+/// A state reached through a `${Name}` transition is not unused: its references and
+/// highlights hold the token, in a template's own definition and in a file a template
+/// names (`DefinitionUri`) with that template's substitutions.
+#[test]
+fn references_of_a_state_hold_the_placeholders_that_reach_it() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/references/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        First: Go\n        After: Wait\n      Definition:\n        StartAt: ${First}\n        States:\n          Go: {Type: Pass, Next: \"${After}\"}\n          Wait: {Type: Succeed}\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": pos(12, 12), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs,
+        json!([{"uri": uri, "range": range(11, 33, 11, 43)}, {"uri": uri, "range": range(12, 10, 12, 14)}])
+    );
+    let marks = c.call("textDocument/documentHighlight", doc_pos(uri, pos(11, 11)));
+    assert_eq!(
+        marks,
+        json!([{"range": range(9, 17, 9, 25), "kind": 2}, {"range": range(11, 10, 11, 12), "kind": 3}])
+    );
+    c.shutdown();
+
+    // A definition file and the template beside it that fills its placeholders.
+    let guard = temp_dir("placeholder-references");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(dir.join("sm.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/sm.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&def_uri, "json", def);
+    c.diagnostics(&def_uri, 1);
+    // Alone, the file cannot tell where `${NextStep}` leads.
+    let params = json!({"textDocument": {"uri": def_uri}, "position": pos(4, 6), "context": {"includeDeclaration": false}});
+    assert_eq!(c.call("textDocument/references", params.clone()), json!([]));
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    assert_eq!(
+        c.call("textDocument/references", params),
+        json!([{"uri": def_uri, "range": range(3, 35, 3, 48)}])
+    );
+    // From the token: the state it reaches.
+    let marks = c.call(
+        "textDocument/documentHighlight",
+        doc_pos(&def_uri, pos(3, 42)),
+    );
+    assert_eq!(
+        marks,
+        json!([{"range": range(3, 35, 3, 48), "kind": 2}, {"range": range(4, 4, 4, 12), "kind": 3}])
+    );
+    // Linked editing ties a state's key to its literal uses, but not for a state the
+    // placeholder reaches: typing there alone would cut the way through it.
+    let looping = def.replace(
+        "\"Finish\": {\"Type\": \"Succeed\"}",
+        "\"Finish\": {\"Type\": \"Pass\", \"Next\": \"Finish\"}",
+    );
+    c.change(&def_uri, 2, json!([{"text": looping}]));
+    c.diagnostics(&def_uri, 2);
+    let linked = c.call(
+        "textDocument/linkedEditingRange",
+        doc_pos(&def_uri, pos(3, 6)),
+    );
+    assert_eq!(
+        linked["ranges"],
+        json!([range(1, 14, 1, 16), range(3, 5, 3, 7)])
+    );
+    let linked = c.call(
+        "textDocument/linkedEditingRange",
+        doc_pos(&def_uri, pos(4, 7)),
+    );
+    assert_eq!(linked, Value::Null);
+    c.shutdown();
+}
+
+/// In a definition file that a template names (`DefinitionUri`), a `${Name}` leads to
+/// the template's DefinitionSubstitutions entry, and its hover shows that entry: from
+/// the template as saved in the workspace folder, or as the editor has it open. The
+/// template's outline names the file.
+#[test]
+fn a_file_placeholder_leads_to_its_template() {
+    let guard = temp_dir("file-placeholder");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::create_dir_all(dir.join("sm")).unwrap();
+    std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/sm/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start_with(json!({
+        "processId": null,
+        "rootUri": format!("file://{}", dir.display()),
+        "capabilities": {}
+    }));
+    c.open(&def_uri, "json", def);
+    // Published before the folder was read: published again after.
+    let mut found = codes(&c.diagnostics(&def_uri, 1));
+    if found.contains(&"ASL801".to_string()) {
+        found = codes(&c.diagnostics(&def_uri, 1));
+    }
+    assert!(!found.contains(&"ASL801".to_string()), "{found:?}");
+    let token = doc_pos(&def_uri, pos(3, 40));
+    let def = c.call("textDocument/definition", token.clone());
+    assert_eq!(
+        def,
+        json!({"uri": template_uri, "range": range(7, 8, 7, 16)})
+    );
+    let hover = c.call("textDocument/hover", token.clone());
+    assert_eq!(
+        hover,
+        json!({
+            "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"},
+            "range": range(3, 36, 3, 47)
+        })
+    );
+    // Open and edited, not saved: the template as the editor has it.
+    let edited = template.replace(
+        "      DefinitionSubstitutions:\n",
+        "      DefinitionSubstitutions:\n        Other: x\n",
+    );
+    c.open(&template_uri, "yaml", &edited);
+    c.diagnostics(&template_uri, 1);
+    let def = c.call("textDocument/definition", token.clone());
+    assert_eq!(
+        def,
+        json!({"uri": template_uri, "range": range(8, 8, 8, 16)})
+    );
+    // Elsewhere in the file, nothing new: a state name leads to its state.
+    let def = c.call("textDocument/definition", doc_pos(&def_uri, pos(1, 15)));
+    assert_eq!(def, json!({"uri": def_uri, "range": range(3, 4, 3, 8)}));
+    // The template's outline names the file its state machine is read from.
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": template_uri}}),
+    );
+    assert_eq!(
+        symbols,
+        json!([{
+            "name": "Flow",
+            "detail": "DefinitionUri: sm/flow.asl.json",
+            "kind": 5,
+            "range": range(5, 6, 5, 37),
+            "selectionRange": range(5, 6, 5, 19),
+            "children": []
+        }])
+    );
+    c.shutdown();
+}
+
 /// A state that a substitution names through a `${Name}` transition: the editor is told
 /// at prepareRename, before it asks for the new name.
 #[test]

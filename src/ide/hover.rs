@@ -20,6 +20,19 @@ pub struct HoverInfo {
     pub markdown: String,
 }
 
+/// What a template that names a definition file (`DefinitionUri`) gives one of the
+/// file's `${Name}` tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GivenValue {
+    /// The name of the token (`Name`).
+    pub name: String,
+    /// The template's file name.
+    pub template: String,
+    /// The `DefinitionSubstitutions` entry as written there
+    /// ([`super::substitution_entry`]).
+    pub written: String,
+}
+
 /// Hover at `offset`. `diagnostics` are the document's diagnostics (for the rule docs).
 pub fn hover(
     text: &str,
@@ -27,21 +40,29 @@ pub fn hover(
     offset: u32,
     diagnostics: &[Diagnostic],
 ) -> Option<HoverInfo> {
+    hover_given(text, kind, offset, diagnostics, &[])
+}
+
+/// [`hover`] in a definition file that templates name: on a `${Name}`, the values
+/// they give it (`given`, for any of the file's names).
+pub fn hover_given(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    diagnostics: &[Diagnostic],
+    given: &[GivenValue],
+) -> Option<HoverInfo> {
     // A template's `${Name}`: where its value is given, as written there.
-    let placeholder =
-        super::navigate::placeholder_source(text, kind, offset).map(|(token, _, at)| {
-            // The entry as written (its first line, for a long one).
-            let written = &text[at.as_usize()];
-            let first = written.lines().next().unwrap_or_default().trim_end();
-            let given: String = first.chars().take(200).collect();
-            HoverInfo {
-                range: token,
-                markdown: format!(
-                    "`{}` is filled in at deploy time from:\n\n```\n{given}\n```",
-                    &text[token.as_usize()]
-                ),
-            }
-        });
+    let placeholder = super::navigate::placeholder_source(text, kind, offset)
+        .map(|(token, _, at)| HoverInfo {
+            range: token,
+            markdown: format!(
+                "`{}` is filled in at deploy time from:\n\n```\n{}\n```",
+                &text[token.as_usize()],
+                super::navigate::as_written(&text[at.as_usize()])
+            ),
+        })
+        .or_else(|| given_hover(text, offset, given));
     let mut info = match in_string_at(text, kind, offset) {
         _ if placeholder.is_some() => placeholder,
         Some(e) => hover(&e.inner.text, e.kind, e.offset, &[]).map(|h| HoverInfo {
@@ -86,6 +107,31 @@ pub fn hover(
 }
 
 /// Hover on what is written at `offset` (not the diagnostics).
+/// The `${Name}` at `offset` of a definition file, with what the templates that name
+/// the file give it (each template's entry).
+fn given_hover(text: &str, offset: u32, given: &[GivenValue]) -> Option<HoverInfo> {
+    if given.is_empty() {
+        return None;
+    }
+    let (token, name) = super::navigate::placeholder_name_at(text, offset)?;
+    let blocks: Vec<String> = given
+        .iter()
+        .filter(|g| g.name == name)
+        .map(|g| {
+            format!(
+                "`{}` is filled in at deploy time from `{}`:\n\n```\n{}\n```",
+                &text[token.as_usize()],
+                g.template,
+                g.written
+            )
+        })
+        .collect();
+    (!blocks.is_empty()).then(|| HoverInfo {
+        range: token,
+        markdown: blocks.join("\n\n"),
+    })
+}
+
 fn symbol_hover(text: &str, kind: SourceKind, offset: u32) -> Option<HoverInfo> {
     with_machine_at(text, kind, offset, |root, machine| {
         if let Some(h) = name_hover(machine, offset) {
@@ -449,6 +495,62 @@ mod tests {
         let at = sam.find("${After}").unwrap() as u32 + 3;
         let h = hover(sam, SourceKind::Yaml, at, &[]).unwrap();
         assert!(h.markdown.contains("After: Done"), "{}", h.markdown);
+    }
+
+    /// A definition file's `${Name}` shows what the templates that name it give.
+    #[test]
+    fn a_file_placeholder_shows_what_its_templates_give() {
+        let text = r#"{"StartAt": "Go", "States": {"Go": {"Type": "Pass", "Next": "${NextStep}"}, "Finish": {"Type": "Succeed"}}}"#;
+        let at = text.find("${NextStep}").unwrap() as u32 + 4;
+        let given = |template: &str, written: &str| GivenValue {
+            name: "NextStep".to_string(),
+            template: template.to_string(),
+            written: written.to_string(),
+        };
+        let h = hover_given(
+            text,
+            SourceKind::Json,
+            at,
+            &[],
+            &[given("template.yaml", "NextStep: Finish")],
+        )
+        .unwrap();
+        assert_eq!(&text[h.range.as_usize()], "${NextStep}");
+        assert_eq!(
+            h.markdown,
+            "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"
+        );
+        // Two templates name the file: both values.
+        let h = hover_given(
+            text,
+            SourceKind::Json,
+            at,
+            &[],
+            &[
+                given("a/template.yaml", "NextStep: Finish"),
+                given("b/template.json", "\"NextStep\": \"Go\","),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            h.markdown,
+            "`${NextStep}` is filled in at deploy time from `a/template.yaml`:\n\n```\nNextStep: Finish\n```\n\n`${NextStep}` is filled in at deploy time from `b/template.json`:\n\n```\n\"NextStep\": \"Go\",\n```"
+        );
+        // A name no template gives: the hover of the name as before.
+        let other = GivenValue {
+            name: "Other".to_string(),
+            ..given("template.yaml", "Other: x")
+        };
+        assert_eq!(
+            hover_given(
+                text,
+                SourceKind::Json,
+                at,
+                &[],
+                std::slice::from_ref(&other)
+            ),
+            hover(text, SourceKind::Json, at, &[])
+        );
     }
 
     fn hover_at(text: &str, needle: &str, delta: u32) -> Option<HoverInfo> {

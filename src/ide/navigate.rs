@@ -139,11 +139,8 @@ pub(crate) fn placeholder_source(
     if !super::may_be_template(text) {
         return None;
     }
-    let token = placeholder_at(text, offset)?;
-    let name = text[token.start as usize + 2..token.end as usize - 1].trim();
-    if name.is_empty() || name.starts_with('!') {
-        return None;
-    }
+    let (token, name) = placeholder_name_at(text, offset)?;
+    let name = name.as_str();
     let doc = crate::syntax::parse(text, kind);
     let root = doc.root.as_ref()?;
     let definitions = crate::embed::template::find(root)?;
@@ -175,6 +172,40 @@ pub(crate) fn placeholder_source(
         .iter()
         .find_map(|section| root.get(section)?.member(id))
         .map(|m| (token, m.key_range, m.key_range))
+}
+
+/// The `${Name}` token at `offset` (the cursor inside it or at its end) and its name;
+/// none for a `${!Name}` (literal text) or an empty name.
+pub fn placeholder_name_at(text: &str, offset: u32) -> Option<(TextRange, String)> {
+    let token = placeholder_at(text, offset)?;
+    let name = text[token.start as usize + 2..token.end as usize - 1].trim();
+    (!name.is_empty() && !name.starts_with('!')).then(|| (token, name.to_string()))
+}
+
+/// Where the template's state machine `machine` (its logical id) gives `${name}` its
+/// value in its `DefinitionSubstitutions`: the entry's key, and the entry as written
+/// (see [`as_written`]). For a definition file that the template names.
+pub fn substitution_entry(
+    text: &str,
+    kind: SourceKind,
+    machine: &str,
+    name: &str,
+) -> Option<(TextRange, String)> {
+    if !super::may_be_template(text) {
+        return None;
+    }
+    let doc = crate::syntax::parse(text, kind);
+    let definitions = crate::embed::template::find(doc.root.as_ref()?)?;
+    let definition = definitions.iter().find(|d| d.name == machine)?;
+    let entry = definition.substitution_node?.member(name)?;
+    Some((entry.key_range, as_written(&text[entry.range().as_usize()])))
+}
+
+/// A substitution entry as written, for a hover: its first line (of a long one),
+/// without what follows, at most 200 characters.
+pub(crate) fn as_written(entry: &str) -> String {
+    let first = entry.lines().next().unwrap_or_default().trim_end();
+    first.chars().take(200).collect()
 }
 
 /// The `${...}` token around `offset` on its line (the cursor inside it or at its end).
@@ -250,7 +281,19 @@ pub fn references(
     offset: u32,
     include_declaration: bool,
 ) -> Vec<TextRange> {
-    highlights(text, kind, offset)
+    references_through(text, kind, offset, include_declaration, &[])
+}
+
+/// [`references`] in a definition file that templates reference, with their
+/// `DefinitionSubstitutions` (see [`highlights_through`]).
+pub fn references_through(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    include_declaration: bool,
+    substitutions: &[crate::embed::template::Substitutions],
+) -> Vec<TextRange> {
+    highlights_through(text, kind, offset, substitutions)
         .into_iter()
         .filter(|&(_, declaration)| include_declaration || !declaration)
         .map(|(r, _)| r)
@@ -259,22 +302,50 @@ pub fn references(
 
 /// The occurrences of the state name or variable at `offset` in the definition around
 /// it, in document order, each marked `true` where it is defined (a state's key, an
-/// `Assign` key) and `false` where it is used.
+/// `Assign` key) and `false` where it is used. In a template, a `${Name}` transition
+/// whose `DefinitionSubstitutions` value is the state's name is one of its uses.
 pub fn highlights(text: &str, kind: SourceKind, offset: u32) -> Vec<(TextRange, bool)> {
+    highlights_through(text, kind, offset, &[])
+}
+
+/// [`highlights`] in a definition file that templates reference (`DefinitionUri`): a
+/// `${Name}` transition whose value in one of their `substitutions` is the state's name
+/// is one of its uses.
+pub fn highlights_through(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    substitutions: &[crate::embed::template::Substitutions],
+) -> Vec<(TextRange, bool)> {
     if let Some(e) = in_string_at(text, kind, offset) {
         return highlights(&e.inner.text, e.kind, e.offset)
             .into_iter()
             .map(|(r, w)| (e.range(r), w))
             .collect();
     }
-    with_machine_at(text, kind, offset, |_, machine| {
-        if let Some(at) = name_at(machine, offset) {
-            return Some(
-                occurrences(machine, at.scope, &at.name)
-                    .into_iter()
-                    .map(|r| (r.range, r.kind == RefKind::Declaration))
-                    .collect(),
-            );
+    super::with_named_machine_at(text, kind, offset, |machine_name, _, machine| {
+        if let Some(at) =
+            name_at(machine, offset).or_else(|| placeholder_target_at(machine, offset))
+        {
+            // A template's own substitutions, for a definition written in it.
+            let own = machine_name.and_then(|name| template_substitutions(text, kind, name));
+            let substitutions = match &own {
+                Some(own) => std::slice::from_ref(own),
+                None => substitutions,
+            };
+            let at = through_placeholder(machine, at, substitutions);
+            let mut found: Vec<(TextRange, bool)> = occurrences(machine, at.scope, &at.name)
+                .into_iter()
+                .map(|r| (r.range, r.kind == RefKind::Declaration))
+                .chain(
+                    placeholders_reaching(machine, &at, substitutions)
+                        .into_iter()
+                        .map(|(range, _)| (range, false)),
+                )
+                .collect();
+            found.sort_by_key(|(r, _)| (r.start, r.end));
+            found.dedup_by_key(|(r, _)| *r);
+            return Some(found);
         }
         let (domain, name) = variable_at(text, machine, offset)?;
         Some(
@@ -285,6 +356,49 @@ pub fn highlights(text: &str, kind: SourceKind, offset: u32) -> Vec<(TextRange, 
         )
     })
     .unwrap_or_default()
+}
+
+/// The `DefinitionSubstitutions` of the template's state machine `name`.
+fn template_substitutions(
+    text: &str,
+    kind: SourceKind,
+    name: &str,
+) -> Option<crate::embed::template::Substitutions> {
+    let doc = crate::syntax::parse(text, kind);
+    let definitions = crate::embed::template::find(doc.root.as_ref()?)?;
+    definitions
+        .into_iter()
+        .find(|d| d.name == name)
+        .map(|d| d.substitutions)
+}
+
+/// The state a `${Name}` transition at `at` reaches, when `substitutions` give its
+/// value and a state of the scope has that name; else `at` itself.
+fn through_placeholder(
+    machine: &StateMachine<'_, '_>,
+    at: NameRef,
+    substitutions: &[crate::embed::template::Substitutions],
+) -> NameRef {
+    let Some(key) = placeholder_key(&at.name) else {
+        return at;
+    };
+    let scope = machine.scope(at.scope);
+    let reached = substitutions
+        .iter()
+        .filter_map(|subs| subs.get(key)?.as_deref())
+        .find(|value| scope.state(value).is_some());
+    match reached {
+        Some(value) => NameRef {
+            name: value.to_string(),
+            ..at
+        },
+        None => at,
+    }
+}
+
+/// `Name` of a `${Name}` token.
+fn placeholder_key(token: &str) -> Option<&str> {
+    token.strip_prefix("${")?.strip_suffix('}')
 }
 
 /// The range of the name to rename (inside its quotes) and the current name, when the
@@ -310,9 +424,22 @@ pub fn prepare_rename(text: &str, kind: SourceKind, offset: u32) -> Option<(Text
 /// `Default` and catcher `Next` values that name it; a variable's `Assign` key and its
 /// reads), for an editor to change together as the user types (LSP linked editing).
 /// None unless every place spells it the same way (no escapes, no `$` prefix) and the
-/// cursor is in one of them; a name with no other place to edit gives none either.
+/// cursor is in one of them; a name with no other place to edit gives none either, and
+/// so does a state that a template's `${Name}` reaches (the token is spelled otherwise).
 pub fn linked_editing(text: &str, kind: SourceKind, offset: u32) -> Option<Vec<TextRange>> {
-    let ranges: Vec<TextRange> = highlights(text, kind, offset)
+    linked_editing_through(text, kind, offset, &[])
+}
+
+/// [`linked_editing`] in a definition file that templates reference, with their
+/// `DefinitionSubstitutions`: none for a state that one of the file's `${Name}`
+/// reaches, as [`rename_blocked_by_substitutions`] refuses to rename it.
+pub fn linked_editing_through(
+    text: &str,
+    kind: SourceKind,
+    offset: u32,
+    substitutions: &[crate::embed::template::Substitutions],
+) -> Option<Vec<TextRange>> {
+    let ranges: Vec<TextRange> = highlights_through(text, kind, offset, substitutions)
         .into_iter()
         .map(|(r, _)| unquoted(text, r))
         .collect();
@@ -473,12 +600,24 @@ fn placeholder_reaching(
     at: &NameRef,
     substitutions: &[crate::embed::template::Substitutions],
 ) -> Option<String> {
+    placeholders_reaching(machine, at, substitutions)
+        .into_iter()
+        .next()
+        .map(|(_, token)| token)
+}
+
+/// The `${Name}` transition targets of `scope` (`StartAt`, `Next`, `Default`, a Choice
+/// rule's or a catcher's `Next`; quoted or a plain YAML placeholder): the range of each
+/// value (with its quotes) and the token.
+fn placeholder_targets(machine: &StateMachine<'_, '_>, scope: ScopeId) -> Vec<(TextRange, String)> {
     let text_of = |node: &Node<'_>| match &node.value {
-        Value::String(s) | Value::Placeholder(s) => Some(s.to_string()),
+        Value::String(s) | Value::Placeholder(s) if placeholder_key(s).is_some() => {
+            Some((node.range, s.to_string()))
+        }
         _ => None,
     };
-    let scope = machine.scope(at.scope);
-    let targets = scope
+    let scope = machine.scope(scope);
+    scope
         .start_at
         .and_then(|m| text_of(&m.value))
         .into_iter()
@@ -492,19 +631,52 @@ fn placeholder_reaching(
             members
                 .filter_map(|m| text_of(&m.value))
                 .collect::<Vec<_>>()
-        }));
-    for target in targets {
-        let Some(key) = target.strip_prefix("${").and_then(|t| t.strip_suffix('}')) else {
-            continue;
-        };
-        if substitutions.iter().any(|subs| {
-            subs.get(key)
-                .is_some_and(|v| v.as_deref() == Some(&at.name))
-        }) {
-            return Some(target);
-        }
+        }))
+        .collect()
+}
+
+/// The `${Name}` transition target at `offset` (a plain YAML placeholder is no state
+/// name to [`name_at`]).
+fn placeholder_target_at(machine: &StateMachine<'_, '_>, offset: u32) -> Option<NameRef> {
+    machine.scopes.iter().find_map(|scope| {
+        placeholder_targets(machine, scope.id)
+            .into_iter()
+            .find(|(range, _)| range.touches(offset))
+            .map(|(range, name)| NameRef {
+                scope: scope.id,
+                name,
+                range,
+                kind: RefKind::Transition,
+            })
+    })
+}
+
+/// Every `${Name}` transition target in the scope of `at` (as [`placeholder_reaching`]
+/// finds them) whose value in one of `substitutions` is the state's name: the range of
+/// the value (with its quotes) and the token, in document order.
+fn placeholders_reaching(
+    machine: &StateMachine<'_, '_>,
+    at: &NameRef,
+    substitutions: &[crate::embed::template::Substitutions],
+) -> Vec<(TextRange, String)> {
+    if substitutions.is_empty() {
+        return Vec::new();
     }
-    None
+    let mut out: Vec<(TextRange, String)> = placeholder_targets(machine, at.scope)
+        .into_iter()
+        .filter(|(_, target)| {
+            placeholder_key(target).is_some_and(|key| {
+                substitutions.iter().any(|subs| {
+                    subs.get(key)
+                        .is_some_and(|v| v.as_deref() == Some(&at.name))
+                })
+            })
+        })
+        .collect();
+    out.sort_by_key(|(r, _)| (r.start, r.end));
+    // A YAML alias copies its anchor's range: one place in the text.
+    out.dedup_by_key(|(r, _)| *r);
+    out
 }
 
 /// Why the state at `offset` cannot be renamed in this document (a `${Name}` of its
@@ -1004,6 +1176,12 @@ mod tests {
         );
         let a = text.find(r#"\"A\":{"#).unwrap() as u32 + 2;
         assert_eq!(rename(text, SourceKind::Json, a, "Start").unwrap().len(), 2);
+        let found: Vec<&str> = references(text, SourceKind::Json, at, true)
+            .iter()
+            .map(|r| &text[r.as_usize()])
+            .collect();
+        // The filled-in text names the state where the placeholder is written.
+        assert_eq!(found, [r#"\"${Go}\""#, r#"\"B\""#]);
     }
 
     /// In a file a template references, the template's substitutions decide.
@@ -1032,6 +1210,152 @@ mod tests {
         );
         assert_eq!(
             rename_blocked_by_substitutions(text, SourceKind::Json, at, &[]),
+            None
+        );
+    }
+
+    /// A state reached through a `${Name}` transition is used there: its references
+    /// and highlights hold the token, wherever the transition is (`StartAt`, `Next`, a
+    /// Choice `Default`, a catcher's `Next`), and the token leads to the same ones.
+    #[test]
+    fn placeholders_are_uses_of_the_state_they_reach() {
+        let yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        First: Check\n        Then: Finish\n        Other: Finish\n        Oops: Finish\n      Definition:\n        StartAt: ${First}\n        States:\n          Check:\n            Type: Choice\n            Choices:\n              - Variable: $.ok\n                BooleanEquals: true\n                Next: \"${Then}\"\n            Default: ${Other}\n          Work:\n            Type: Task\n            Resource: arn:aws:states:::lambda:invoke\n            Catch:\n              - ErrorEquals: [States.ALL]\n                Next: ${Oops}\n            End: true\n          Finish:\n            Type: Succeed\n";
+        let texts = |found: Vec<TextRange>| -> Vec<&str> {
+            found.iter().map(|r| &yaml[r.as_usize()]).collect()
+        };
+        let finish = yaml.find("Finish:\n            Type").unwrap() as u32 + 1;
+        assert_eq!(
+            texts(references(yaml, SourceKind::Yaml, finish, true)),
+            ["\"${Then}\"", "${Other}", "${Oops}", "Finish"]
+        );
+        assert_eq!(
+            texts(references(yaml, SourceKind::Yaml, finish, false)),
+            ["\"${Then}\"", "${Other}", "${Oops}"]
+        );
+        let check = yaml.find("Check:\n").unwrap() as u32 + 1;
+        assert_eq!(
+            highlights(yaml, SourceKind::Yaml, check),
+            vec![
+                (
+                    TextRange::from_usize(
+                        yaml.find("${First}").unwrap(),
+                        yaml.find("${First}").unwrap() + 8
+                    ),
+                    false
+                ),
+                (TextRange::new(check - 1, check + 4), true),
+            ]
+        );
+        // From the token: the state it reaches.
+        let token = yaml.find("${Other}").unwrap() as u32 + 3;
+        assert_eq!(
+            texts(references(yaml, SourceKind::Yaml, token, true)),
+            ["\"${Then}\"", "${Other}", "${Oops}", "Finish"]
+        );
+        // The state is not spelled alike everywhere: no linked editing.
+        assert_eq!(linked_editing(yaml, SourceKind::Yaml, finish), None);
+        // A state no placeholder reaches keeps its own.
+        let work = yaml.find("Work:\n").unwrap() as u32 + 1;
+        assert_eq!(
+            texts(references(yaml, SourceKind::Yaml, work, true)),
+            ["Work"]
+        );
+    }
+
+    /// In a definition file, the substitutions of the templates that name it decide.
+    #[test]
+    fn a_referenced_file_counts_the_placeholders_its_templates_fill() {
+        let text = r#"{"StartAt": "Go", "States": {"Go": {"Type": "Pass", "Next": "${NextStep}"}, "Finish": {"Type": "Succeed"}}}"#;
+        let finish = text.find("\"Finish\"").unwrap() as u32 + 2;
+        let subs: crate::embed::template::Substitutions =
+            [("NextStep".to_string(), Some("Finish".to_string()))].into();
+        let token = text.find("\"${NextStep}\"").unwrap() as u32;
+        let key = text.find("\"Finish\"").unwrap() as u32;
+        assert_eq!(
+            highlights_through(text, SourceKind::Json, finish, std::slice::from_ref(&subs)),
+            vec![
+                (TextRange::new(token, token + 13), false),
+                (TextRange::new(key, key + 8), true),
+            ]
+        );
+        assert_eq!(
+            references_through(
+                text,
+                SourceKind::Json,
+                token + 3,
+                false,
+                std::slice::from_ref(&subs)
+            ),
+            vec![TextRange::new(token, token + 13)]
+        );
+        // Without its template, the file cannot tell.
+        assert_eq!(
+            references(text, SourceKind::Json, finish, true),
+            vec![TextRange::new(key, key + 8)]
+        );
+        // Typing a new name in the key alone would cut the way through the placeholder.
+        let go = text.find("\"Go\": {").unwrap() as u32 + 2;
+        assert_eq!(
+            linked_editing_through(text, SourceKind::Json, go, std::slice::from_ref(&subs))
+                .map(|r| r.len()),
+            Some(2)
+        );
+        let with_next = text.replace(
+            r#""Type": "Succeed""#,
+            r#""Type": "Pass", "Next": "Finish""#,
+        );
+        let finish_key = with_next.find("\"Finish\": {").unwrap() as u32 + 2;
+        assert!(linked_editing(&with_next, SourceKind::Json, finish_key).is_some());
+        assert_eq!(
+            linked_editing_through(
+                &with_next,
+                SourceKind::Json,
+                finish_key,
+                std::slice::from_ref(&subs)
+            ),
+            None
+        );
+        // A value that is no state of the scope (an intrinsic, a typo) reaches nothing.
+        let unknown: crate::embed::template::Substitutions =
+            [("NextStep".to_string(), None)].into();
+        assert_eq!(
+            references_through(text, SourceKind::Json, token + 3, true, &[unknown]),
+            vec![TextRange::new(token, token + 13)]
+        );
+    }
+
+    /// A template's entry for a `${Name}` of a file it names, by state machine.
+    #[test]
+    fn a_template_gives_the_entry_of_a_file_placeholder() {
+        let file = r#"{"Comment": "${!Literal} ${ }", "StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${Then}"}}}"#;
+        let at = file.find("${Then}").unwrap();
+        assert_eq!(
+            placeholder_name_at(file, at as u32 + 6),
+            Some((TextRange::from_usize(at, at + 7), "Then".to_string()))
+        );
+        assert_eq!(
+            placeholder_name_at(file, file.find("${!").unwrap() as u32 + 3),
+            None
+        );
+        assert_eq!(
+            placeholder_name_at(file, file.find("${ }").unwrap() as u32 + 2),
+            None
+        );
+        let template = "Resources:\n  One:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: a.asl.json\n      DefinitionSubstitutions:\n        Then: B\n  Two:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: a.asl.json\n      DefinitionSubstitutions:\n        Then: !Ref Next  # from a parameter\n";
+        let (key, written) = substitution_entry(template, SourceKind::Yaml, "Two", "Then").unwrap();
+        assert_eq!(key.start as usize, template.rfind("Then:").unwrap());
+        assert_eq!(&template[key.as_usize()], "Then");
+        assert_eq!(written, "Then: !Ref Next");
+        assert_eq!(
+            substitution_entry(template, SourceKind::Yaml, "One", "Then").map(|(_, w)| w),
+            Some("Then: B".to_string())
+        );
+        assert_eq!(
+            substitution_entry(template, SourceKind::Yaml, "One", "Else"),
+            None
+        );
+        assert_eq!(
+            substitution_entry(template, SourceKind::Yaml, "Three", "Then"),
             None
         );
     }

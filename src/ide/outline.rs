@@ -32,7 +32,8 @@ pub struct Symbol {
 
 /// The states of the top level, each with its nested scopes and their states. In a
 /// template: one symbol per state machine definition (named by its resource), holding
-/// its states.
+/// its states; one whose definition is a local file (`DefinitionUri`) names the file in
+/// its detail and holds nothing (its states are in that file).
 pub fn document_symbols(text: &str, kind: SourceKind) -> Vec<Symbol> {
     if super::may_be_template(text)
         && let Some(symbols) = template_symbols(text, kind)
@@ -48,6 +49,7 @@ fn template_symbols(text: &str, kind: SourceKind) -> Option<Vec<Symbol>> {
     let definitions = template::find(doc.root.as_ref()?)?;
     let mut out = Vec::new();
     for d in &definitions {
+        let mut detail = d.property.key.to_string();
         let children = match d.body {
             Body::Inline(node) => StateMachine::build(node)
                 .map(|m| scope_symbols(&m, 0, 0))
@@ -63,11 +65,15 @@ fn template_symbols(text: &str, kind: SourceKind) -> Option<Vec<Symbol>> {
                 }
                 Err(_) => Vec::new(),
             },
+            Body::File { ref uri, .. } => {
+                detail = format!("{detail}: {uri}");
+                Vec::new()
+            }
             _ => continue,
         };
         out.push(Symbol {
             name: d.name.clone(),
-            detail: Some(d.property.key.to_string()),
+            detail: Some(detail),
             kind: SymbolKind::Definition,
             range: d.property.range(),
             selection: d.property.key_range,
@@ -303,6 +309,32 @@ mod tests {
         assert_eq!(symbols[1].children[0].children[0].name, "I");
         assert!(text[symbols[1].range.as_usize()].starts_with("\"M\": {"));
         assert!(text[symbols[1].range.as_usize()].ends_with("}}}}"));
+    }
+
+    /// A state machine whose definition is another file is in the outline, naming the
+    /// file; one stored in S3 is not.
+    #[test]
+    fn a_definition_in_another_file_is_named_in_the_outline() {
+        let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Inline:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Succeed}\n  FromFile:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n  Stored:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: s3://bucket/flow.asl.json\n";
+        let symbols = document_symbols(text, SourceKind::Yaml);
+        let shown: Vec<(&str, Option<&str>, usize)> = symbols
+            .iter()
+            .map(|s| (s.name.as_str(), s.detail.as_deref(), s.children.len()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("Inline", Some("Definition"), 1),
+                ("FromFile", Some("DefinitionUri: sm/flow.asl.json"), 0),
+            ]
+        );
+        let file = &symbols[1];
+        assert_eq!(file.kind, SymbolKind::Definition);
+        assert_eq!(
+            &text[file.range.as_usize()],
+            "DefinitionUri: sm/flow.asl.json"
+        );
+        assert_eq!(&text[file.selection.as_usize()], "DefinitionUri");
     }
 
     #[test]

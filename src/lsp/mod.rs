@@ -275,6 +275,41 @@ impl Backend {
         Some((view, item.uri.clone(), offset))
     }
 
+    /// The `DefinitionSubstitutions` of the templates that name the file at `uri`
+    /// (`DefinitionUri`): a `${Name}` there reaches the state their value names.
+    fn substitutions_for(&self, uri: &Uri) -> Vec<crate::embed::template::Substitutions> {
+        uri.to_file_path()
+            .map(|path| self.workspace.references_to(&path))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.substitutions)
+            .collect()
+    }
+
+    /// The templates that fill the `${Name}` tokens of the file at `uri` from their
+    /// `DefinitionSubstitutions` (SAM, CloudFormation; `DefinitionUri`), each with the
+    /// state machine that names the file and its text when it is open.
+    fn filling_templates(&self, uri: &Uri) -> Vec<FillingTemplate> {
+        let Some(path) = uri.to_file_path() else {
+            return Vec::new();
+        };
+        let mut out: Vec<FillingTemplate> = Vec::new();
+        for (template, reference) in self.workspace.templates_naming(&path) {
+            let seen = out
+                .iter()
+                .any(|t| t.uri == template && t.machine == reference.name);
+            if reference.filling != crate::embed::Filling::Substitutions || seen {
+                continue;
+            }
+            out.push(FillingTemplate {
+                open: self.docs.get(&template),
+                uri: template,
+                machine: reference.name,
+            });
+        }
+        out
+    }
+
     fn schedule(&self, uri: Uri) {
         let _ = self.queue.send(uri);
     }
@@ -376,6 +411,66 @@ fn relint_paths(
             let _ = queue.send(uri);
         }
     }
+}
+
+/// A template that fills a definition file's `${Name}` tokens ([`Backend::filling_templates`]).
+struct FillingTemplate {
+    uri: Uri,
+    /// The template as the editor has it, when it is open.
+    open: Option<Document>,
+    /// The state machine (logical id) that names the file.
+    machine: String,
+}
+
+/// One `DefinitionSubstitutions` entry that gives a file's `${Name}` its value.
+struct SubstitutionEntry {
+    uri: Uri,
+    /// The template, as open or as saved.
+    template: Document,
+    key: crate::syntax::TextRange,
+    written: String,
+}
+
+/// Where `templates` give `${name}` its value: each entry, in their order. A template
+/// that is not open is read as saved.
+fn substitution_entries(templates: &[FillingTemplate], name: &str) -> Vec<SubstitutionEntry> {
+    templates
+        .iter()
+        .filter_map(|t| {
+            let template = match &t.open {
+                Some(doc) => doc.clone(),
+                None => {
+                    let path = t.uri.to_file_path()?;
+                    let text = crate::files::read_to_string(&path).ok()?;
+                    Document::new(&t.uri, "", 0, text)
+                }
+            };
+            let (key, written) =
+                ide::substitution_entry(&template.text, template.kind, &t.machine, name)?;
+            Some(SubstitutionEntry {
+                uri: t.uri.clone(),
+                template,
+                key,
+                written,
+            })
+        })
+        .collect()
+}
+
+/// The path of the file at `uri` as a hover names it: from the workspace folder when it
+/// is in it, else the file's name.
+fn shown_path(uri: &Uri, root: Option<&std::path::Path>) -> String {
+    let Some(path) = uri.to_file_path() else {
+        return uri.as_str().to_string();
+    };
+    let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.to_path_buf());
+    let root = root.and_then(|r| std::fs::canonicalize(r).ok());
+    let shown = root
+        .as_deref()
+        .and_then(|r| real.strip_prefix(r).ok())
+        .or_else(|| real.file_name().map(std::path::Path::new))
+        .unwrap_or(&real);
+    shown.to_string_lossy().replace('\\', "/")
 }
 
 /// Template names a watcher reports ([`crate::files::is_template_name`]): a template
@@ -757,11 +852,25 @@ impl LanguageServer for Backend {
             .await;
         let (setup, _) = self.workspace.lint_setup(&uri);
         let markdown = self.markdown[HOVER].load(Ordering::Relaxed);
+        let templates = self.filling_templates(&uri);
+        let root = self.workspace.root();
         self.run(&uri, move || {
             let diagnostics = published.unwrap_or_else(|| Arc::new(setup.lint(&whole)));
             let offset = whole.offset(p.position);
             let doc = whole.view_at(offset)?;
-            let h = ide::hover(&doc.text, doc.kind, offset, &diagnostics)?;
+            // A `${Name}` of a file that templates name: what they give it.
+            let given: Vec<ide::GivenValue> = match ide::placeholder_name_at(&doc.text, offset) {
+                Some((_, name)) if !templates.is_empty() => substitution_entries(&templates, &name)
+                    .into_iter()
+                    .map(|e| ide::GivenValue {
+                        name: name.clone(),
+                        template: shown_path(&e.uri, root.as_deref()),
+                        written: e.written,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let h = ide::hover_given(&doc.text, doc.kind, offset, &diagnostics, &given)?;
             Some(Hover {
                 contents: HoverContents::Markup(convert::markup(h.markdown, markdown)),
                 range: Some(doc.range(h.range)),
@@ -812,6 +921,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let uri = p.text_document.uri;
+        let templates = self.filling_templates(&uri);
         self.run(&uri.clone(), move || {
             let location = |r| Location {
                 uri: uri.clone(),
@@ -823,6 +933,23 @@ impl LanguageServer for Backend {
             // A `${Name}` of a template: where the template gives its value.
             if let Some(target) = ide::placeholder_definition(&doc.text, doc.kind, offset) {
                 return Some(GotoDefinitionResponse::Scalar(location(target)));
+            }
+            // A `${Name}` of a file that templates name: where they give its value.
+            if !templates.is_empty()
+                && let Some((_, name)) = ide::placeholder_name_at(&doc.text, offset)
+            {
+                let mut found: Vec<Location> = substitution_entries(&templates, &name)
+                    .into_iter()
+                    .map(|e| Location {
+                        range: e.template.range(e.key),
+                        uri: e.uri,
+                    })
+                    .collect();
+                match found.len() {
+                    0 => {}
+                    1 => return found.pop().map(GotoDefinitionResponse::Scalar),
+                    _ => return Some(GotoDefinitionResponse::Array(found)),
+                }
             }
             // A variable: its Assign key(s).
             let vars = ide::variable_definitions(&doc.text, doc.kind, offset);
@@ -844,8 +971,10 @@ impl LanguageServer for Backend {
         };
         let include = params.context.include_declaration;
         let uri = p.text_document.uri;
+        let substitutions = self.substitutions_for(&uri);
         self.run(&uri.clone(), move || {
-            let found = ide::references(&doc.text, doc.kind, offset, include);
+            let found =
+                ide::references_through(&doc.text, doc.kind, offset, include, &substitutions);
             Some(
                 found
                     .into_iter()
@@ -917,8 +1046,9 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&p) else {
             return Ok(None);
         };
+        let substitutions = self.substitutions_for(&p.text_document.uri);
         self.run(&p.text_document.uri, move || {
-            let found = ide::highlights(&doc.text, doc.kind, offset);
+            let found = ide::highlights_through(&doc.text, doc.kind, offset, &substitutions);
             Some(
                 found
                     .into_iter()
@@ -1098,15 +1228,7 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&params) else {
             return Ok(None);
         };
-        let substitutions: Vec<_> = params
-            .text_document
-            .uri
-            .to_file_path()
-            .map(|path| self.workspace.references_to(&path))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| r.substitutions)
-            .collect();
+        let substitutions = self.substitutions_for(&params.text_document.uri);
         let result = self
             .run(&params.text_document.uri, move || {
                 let (range, name) = ide::prepare_rename(&doc.text, doc.kind, offset)?;
@@ -1145,8 +1267,9 @@ impl LanguageServer for Backend {
         let Some((doc, offset)) = self.at(&p) else {
             return Ok(None);
         };
+        let substitutions = self.substitutions_for(&p.text_document.uri);
         self.run(&p.text_document.uri, move || {
-            let ranges = ide::linked_editing(&doc.text, doc.kind, offset)?;
+            let ranges = ide::linked_editing_through(&doc.text, doc.kind, offset, &substitutions)?;
             // What the name may become while typed in every place at once: a character
             // that would end its string or scalar there (a `"`, a `:` in plain YAML)
             // ends the linked editing instead of breaking the document.

@@ -294,6 +294,28 @@ impl Workspace {
         out
     }
 
+    /// The templates that name the file at `path`, each with the reference it makes
+    /// (one per state machine), in the order of their URIs.
+    pub fn templates_naming(&self, path: &Path) -> Vec<(Uri, Reference)> {
+        let all = lock(&self.referenced);
+        if all.is_empty() {
+            return Vec::new();
+        }
+        let Ok(key) = std::fs::canonicalize(path) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(Uri, Reference)> = all
+            .iter()
+            .flat_map(|(t, refs)| {
+                refs.iter()
+                    .filter(|(p, _)| *p == key)
+                    .map(|(_, r)| (t.clone(), r.clone()))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        out
+    }
+
     /// The (first) workspace folder, when the client named one.
     pub fn root(&self) -> Option<PathBuf> {
         lock(&self.folders).first().cloned()
