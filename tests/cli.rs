@@ -549,6 +549,66 @@ fn fix_on_standard_input_prints_the_fixed_document() {
     assert_eq!(code(&o), 2);
 }
 
+/// `--fix` on a template piped in prints the template and writes no file: not even
+/// the definition file it names, whose fixes are left counted as fixable.
+#[test]
+fn fixing_a_template_on_stdin_writes_no_file_it_names() {
+    let dir = TempDir::new();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  SM:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n";
+    dir.write("template.yaml", template);
+    let definition = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Finsh"}, "Finish": {"Type": "Succeed"}}}"#;
+    let file = dir.write("sm.asl.json", definition);
+    for args in [
+        &[
+            "check",
+            "--unsafe-fixes",
+            "--stdin-filename",
+            "template.yaml",
+        ][..],
+        &["check", "--unsafe-fixes", "-"][..],
+    ] {
+        let mut child = bin()
+            .current_dir(dir.path())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(template.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(stdout(&o), template, "{args:?}");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            definition,
+            "{args:?}"
+        );
+        assert_eq!(code(&o), 1, "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("ASL201") && stderr(&o).contains("1 fixable with"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // Named on the command line, the file is fixed.
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["check", "--unsafe-fixes", "template.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains(r#""Next": "Finish""#)
+    );
+}
+
 #[test]
 fn stdin_filename_reads_standard_input_alone() {
     // As in ruff: `--stdin-filename` without `-` reads standard input, not the folder;

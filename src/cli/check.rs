@@ -457,6 +457,10 @@ impl Job<'_> {
     /// share is reported once.
     fn check_all(&self, inputs: &[Input]) -> Vec<Result<Checked, String>> {
         let deferred = |input: &Input| matches!(input, Input::File(p) if is_asl_name(p));
+        // A template piped in is fixed on standard output only: the files it names are
+        // linted, and never written (an editor or `git show REV:template.yaml` feeds a
+        // buffer precisely so that nothing on disk changes).
+        let from_stdin = inputs.iter().any(|i| matches!(i, Input::Stdin));
         let first: Vec<(usize, Result<Checked, String>)> = inputs
             .par_iter()
             .enumerate()
@@ -566,7 +570,7 @@ impl Job<'_> {
                         Some(i) => (i, 0),
                         None => (groups[*g].0, 1 + g),
                     };
-                    (key, self.check_referenced(r))
+                    (key, self.check_referenced(r, !from_stdin))
                 }
             })
             .collect();
@@ -609,8 +613,8 @@ impl Job<'_> {
 
     /// Lints a referenced file with each reference's substitutions, under the settings
     /// of the asl-lint.toml found from the file itself; fixes are checked against every
-    /// reference too.
-    fn check_referenced(&self, r: &Referenced) -> Result<Checked, String> {
+    /// reference too, and applied when `fixable` (else only counted).
+    fn check_referenced(&self, r: &Referenced, fixable: bool) -> Result<Checked, String> {
         let config = self
             .resolver
             .for_path(&r.path)
@@ -627,7 +631,7 @@ impl Job<'_> {
             config.apply_severity(&mut d);
             d
         };
-        self.finish(r.shown.clone(), Some(&r.path), linted, &relint)
+        self.finish(r.shown.clone(), Some(&r.path), linted, fixable, &relint)
     }
 
     /// Lints one file (`path` is `None` for standard input) and, when asked, fixes it.
@@ -656,16 +660,17 @@ impl Job<'_> {
             config.apply_severity(&mut d);
             d
         };
-        self.finish(shown, path, linted, &relint)
+        self.finish(shown, path, linted, true, &relint)
     }
 
-    /// Fixes a linted file when asked (`relint` lints a fixed text again) and makes its
-    /// report.
+    /// Fixes a linted file when asked and `fixable` (`relint` lints a fixed text again)
+    /// and makes its report.
     fn finish(
         &self,
         shown: String,
         path: Option<&Path>,
         mut linted: crate::lint::LintedFile,
+        fixable: bool,
         relint: &dyn Fn(&str) -> Vec<crate::diagnostics::Diagnostic>,
     ) -> Result<Checked, String> {
         let args = self.args;
@@ -674,7 +679,9 @@ impl Job<'_> {
         let mut applied = 0;
         let mut diff = String::new();
         let mut write_error = None;
-        if (args.fix || args.unsafe_fixes || args.diff) && linted.text_is_exact {
+        if (args.fix || args.unsafe_fixes) && !args.diff && !fixable {
+            // Not applied: the findings stay, counted as fixable.
+        } else if (args.fix || args.unsafe_fixes || args.diff) && linted.text_is_exact {
             let diagnostics = std::mem::take(&mut linted.diagnostics);
             let before = diagnostics.len();
             let outcome = fix::fix_text(
