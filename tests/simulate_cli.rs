@@ -820,6 +820,27 @@ fn template_errors_point_into_the_referenced_file() {
     );
 }
 
+/// An alias in a template's definition that the reader refused to expand (past an
+/// alias bomb elsewhere in the template) is refused, not run as `null`.
+#[test]
+fn a_template_alias_left_unexpanded_is_refused() {
+    let dir = TempDir::new("template-alias");
+    let mut text =
+        String::from("Transform: AWS::Serverless-2016-10-31\nGlobals:\n  x0: &x0 [a, a]\n");
+    for i in 1..40 {
+        text.push_str(&format!("  x{i}: &x{i} [*x{}, *x{}]\n", i - 1, i - 1));
+    }
+    text.push_str("Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Result: *x1, End: true}\n");
+    let template = dir.file("template.yaml", &text);
+    let (code, out, err) = run(&[&template], "");
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("ASL001 alias `*x")
+            && err.ends_with("error: the definition has errors; fix them before simulating\n"),
+        "{err}"
+    );
+}
+
 /// A CloudFormation intrinsic in a definition file is refused with ASL811 (it reached
 /// the run as a Task with an empty resource); inline in a SAM template it is resolved,
 /// and the run calls what it names.

@@ -765,11 +765,24 @@ pub fn deployed_errors(
             // the template gives it.)
             let express_only =
                 workflow == WorkflowType::Standard && deployed.workflow == WorkflowType::Express;
+            // Past an alias the reader refused to expand (an alias bomb), every later
+            // alias reads as nothing: one in the definition would run as `null`.
+            let definition = template_text
+                .get(deployed.range.start as usize..deployed.range.end as usize)
+                .unwrap_or("");
+            let refused_alias = |d: &Diagnostic| {
+                d.code == "ASL001"
+                    && d.message.starts_with("alias `")
+                    && d.message.contains("is not expanded")
+                    && d.range.start < deployed.range.end
+                    && definition.contains('*')
+            };
             let d = d
                 .into_iter()
                 .filter(|d| {
                     (deployed.range.start <= d.range.start && d.range.end <= deployed.range.end)
                         || opens(template_text, d, deployed.range)
+                        || refused_alias(d)
                 })
                 .filter(|d| !(express_only && d.code == "ASL407"))
                 .collect();
