@@ -523,7 +523,7 @@ fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
 }
 
 /// The configuration file that governs files in `dir`: the first `asl-lint.toml` or
-/// `.asl-lint.toml` found in `dir` or a parent.
+/// `.asl-lint.toml` found in `dir` or a parent (a file or anything else by that name).
 pub fn find_file(dir: &Path) -> Option<PathBuf> {
     let start = if dir.as_os_str().is_empty() {
         PathBuf::from(".")
@@ -533,8 +533,11 @@ pub fn find_file(dir: &Path) -> Option<PathBuf> {
     let absolute = std::fs::canonicalize(&start).unwrap_or(start);
     for d in absolute.ancestors() {
         for name in FILE_NAMES {
+            // Whatever is there, even a dangling link, a folder or a FIFO: reading it
+            // then fails with a message naming it, where skipping it silently linted
+            // with the defaults (a shared config linked from elsewhere, moved away).
             let p = d.join(name);
-            if p.is_file() {
+            if std::fs::symlink_metadata(&p).is_ok() {
                 return Some(p);
             }
         }

@@ -120,6 +120,31 @@ fn unknown_keys_and_codes_are_errors_with_positions() {
     assert_eq!(e.line, Some((2, 1)));
 }
 
+/// A dangling link or a folder by the config's name is an error naming it, not a
+/// config silently skipped.
+#[cfg(unix)]
+#[test]
+fn a_config_name_that_is_no_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("moved/asl-lint.toml"),
+        dir.path().join("asl-lint.toml"),
+    )
+    .unwrap();
+    let r = Resolver::new(None).unwrap();
+    let e = r.for_path(&dir.path().join("x.asl.json")).unwrap_err();
+    assert!(e.path.ends_with("asl-lint.toml"), "{e:?}");
+    assert!(e.message.starts_with("cannot read: "), "{}", e.message);
+    let sub = dir.path().join("sub");
+    std::fs::create_dir_all(sub.join(".asl-lint.toml")).unwrap();
+    let e = Resolver::new(None)
+        .unwrap()
+        .for_path(&sub.join("y.asl.json"))
+        .unwrap_err();
+    assert!(e.path.ends_with("sub/.asl-lint.toml"), "{e:?}");
+    assert_eq!(e.message, "cannot read: is a directory");
+}
+
 #[test]
 fn found_by_walking_up() {
     let dir = tempfile::tempdir().unwrap();
