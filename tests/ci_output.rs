@@ -712,7 +712,8 @@ fn definition_uri_files_are_linted_as_the_template_deploys_them() {
         // The template says EXPRESS.
         ("ASL407".to_string(), 7, 76, 7, 93),
         // `ChargeArn` (an intrinsic) and `Delay` are known; `Region` is not given.
-        ("ASL801".to_string(), 9, 38, 9, 47),
+        // `${Region}` is not among the substitutions: nothing fills it.
+        ("ASL806".to_string(), 9, 38, 9, 47),
     ];
     // The same report whether the walk finds both files, or both, or only the template,
     // are named: the referenced file is linted once, with the substitutions.
@@ -752,7 +753,7 @@ fn definition_uri_files_are_linted_as_the_template_deploys_them() {
             "error file=tests/fixtures/ci/sam-uri/statemachine/orders.asl.json,line=6,col=60,endLine=6,endColumn=69,title=ASL201 (unknown-next-state)",
             "notice file=tests/fixtures/ci/sam-uri/statemachine/orders.asl.json,line=7,col=5,endLine=7,endColumn=14,title=ASL704 (lambda-without-retry)",
             "error file=tests/fixtures/ci/sam-uri/statemachine/orders.asl.json,line=7,col=76,endLine=7,endColumn=93,title=ASL407 (express-unsupported-pattern)",
-            "notice file=tests/fixtures/ci/sam-uri/statemachine/orders.asl.json,line=9,col=38,endLine=9,endColumn=47,title=ASL801 (unresolved-placeholder)",
+            "error file=tests/fixtures/ci/sam-uri/statemachine/orders.asl.json,line=9,col=38,endLine=9,endColumn=47,title=ASL806 (unfilled-placeholder)",
         ]
     );
     let o = run(&["check", "--format", "sarif", SAM_URI]);
@@ -777,7 +778,7 @@ fn definition_uri_files_are_linted_as_the_template_deploys_them() {
             ("ASL201".to_string(), ORDERS.to_string(), 6, 60),
             ("ASL704".to_string(), ORDERS.to_string(), 7, 5),
             ("ASL407".to_string(), ORDERS.to_string(), 7, 76),
-            ("ASL801".to_string(), ORDERS.to_string(), 9, 38),
+            ("ASL806".to_string(), ORDERS.to_string(), 9, 38),
         ]
     );
     // The full format shows the placeholder line of the referenced file.
@@ -842,7 +843,7 @@ fn excluded_referenced_files_are_not_linted() {
         .iter()
         .map(|i| i["code"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(codes, vec!["ASL201", "ASL704", "ASL407", "ASL801"]);
+    assert_eq!(codes, vec!["ASL201", "ASL704", "ASL407", "ASL806"]);
 }
 
 /// A referenced file that is not UTF-8 is reported (ASL004) as the same file alone is.

@@ -609,6 +609,56 @@ fn fixing_a_template_on_stdin_writes_no_file_it_names() {
     );
 }
 
+/// A `${Name}` that the template's DefinitionSubstitutions do not give is never filled
+/// (ASL806, with the name meant); a map the template computes may give it (ASL801).
+#[test]
+fn a_name_no_substitution_gives_is_an_error() {
+    let dir = TempDir::new();
+    dir.write(
+        "sm.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${WorkArN}", "End": true}}}"#,
+    );
+    let template = |subs: &str| {
+        format!(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  SM:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions: {subs}\n"
+        )
+    };
+    dir.write(
+        "template.yaml",
+        template("{WorkArn: arn:aws:lambda:us-east-1:123456789012:function:w}"),
+    );
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "template.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1);
+    let items: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["code"], "ASL806");
+    assert_eq!(items[0]["path"], "sm.asl.json");
+    assert_eq!(
+        items[0]["message"],
+        "`${WorkArN}` is not in the DefinitionSubstitutions of \"SM\": nothing fills it, and Step Functions gets the text as written"
+    );
+    assert_eq!(items[0]["help"], "did you mean `${WorkArn}`?");
+    dir.write(
+        "template.yaml",
+        template("!If [Prod, {WorkArn: a}, {WorkArn: b}]"),
+    );
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["check", "--format", "concise", "template.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("ASL801 [info] `${WorkArN}` is not resolved here"),
+        "{}",
+        stdout(&o)
+    );
+}
+
 #[test]
 fn stdin_filename_reads_standard_input_alone() {
     // As in ruff: `--stdin-filename` without `-` reads standard input, not the folder;

@@ -90,10 +90,13 @@ fn reads_yaml_1_1(root: Option<&Node<'_>>) -> bool {
 /// How the tool that deploys a referenced definition file fills its `${...}` tokens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Filling {
-    /// `DefinitionSubstitutions` (SAM, CloudFormation): a name the template does not
-    /// give is left for later, unresolved (ASL801).
+    /// `DefinitionSubstitutions` (SAM, CloudFormation), a map of names written out (or
+    /// none): a name it does not give reaches AWS as written (ASL806).
     #[default]
     Substitutions,
+    /// `DefinitionSubstitutions` that the template computes (`!If`, a `Ref`): a name
+    /// it is not known to give may be one, a value known at deploy time (ASL801).
+    SubstitutionsComputed,
     /// A Terraform template (`templatefile`, a `template_file` data source): every name
     /// must be a variable, or Terraform refuses to render it (ASL806).
     TerraformTemplate,
@@ -181,6 +184,7 @@ fn lint_definition_with(
         subs,
         workflow,
         Filling::Substitutions,
+        None,
     );
     // Without substitutions, a Terraform heredoc or `jsonencode` definition.
     let origin = match subs {
@@ -286,6 +290,7 @@ fn intrinsics_in_definition(
 }
 
 /// [`lint_definition_with`] before the file's suppression directives are applied.
+#[allow(clippy::too_many_arguments)]
 fn lint_definition_unsuppressed(
     text: &str,
     document: &Document<'_>,
@@ -294,6 +299,7 @@ fn lint_definition_unsuppressed(
     subs: Option<&Substitutions>,
     workflow: WorkflowType,
     filling: Filling,
+    owner: Option<&str>,
 ) -> Vec<Diagnostic> {
     let none = Substitutions::new();
     // Without any `${` token there is nothing to resolve or report (ASL801).
@@ -347,7 +353,7 @@ fn lint_definition_unsuppressed(
         && let Some(subs) = subs
         && placeholders
     {
-        unresolved_in_tree(text, root, subs, env, options, filling, &mut out);
+        unresolved_in_tree(text, root, subs, env, options, filling, owner, &mut out);
     }
     out
 }
@@ -419,8 +425,11 @@ pub fn lint_referenced(
     // does not fill in is ASL806.
     let leaves_names = matches!(
         reference.filling,
-        Filling::Substitutions | Filling::Serverless
+        Filling::Substitutions | Filling::SubstitutionsComputed | Filling::Serverless
     );
+    // Where the template's map gives every name it fills, one it does not give is
+    // never filled (ASL806).
+    let owner = (reference.filling == Filling::Substitutions).then_some(reference.name.as_str());
     let mut out = if splices.is_empty() {
         let mut out = lint_definition_unsuppressed(
             text,
@@ -430,6 +439,7 @@ pub fn lint_referenced(
             leaves_names.then_some(&subs),
             reference.workflow,
             reference.filling,
+            owner,
         );
         // (Given the values, it says itself where they come to too much.)
         if let Some(at) = too_large
@@ -467,7 +477,16 @@ pub fn lint_referenced(
         if let Some(root) = document.root.as_ref()
             && leaves_names
         {
-            unresolved_in_tree(text, root, &subs, env, options, reference.filling, &mut out);
+            unresolved_in_tree(
+                text,
+                root,
+                &subs,
+                env,
+                options,
+                reference.filling,
+                owner,
+                &mut out,
+            );
         }
         out
     };
@@ -487,7 +506,7 @@ pub fn lint_referenced(
     // makes: CloudFormation resolves its intrinsics.
     let origin = match reference.filling {
         Filling::Serverless => None,
-        Filling::Substitutions => Some(Unprocessed::File),
+        Filling::Substitutions | Filling::SubstitutionsComputed => Some(Unprocessed::File),
         Filling::TerraformTemplate | Filling::TerraformTemplateComputedVars | Filling::Verbatim => {
             Some(Unprocessed::TerraformFile)
         }
@@ -1325,7 +1344,13 @@ pub fn lint_template_with_references(
                 }
                 drop_fixes_in(&mut found, &substituted);
                 out.extend(found);
-                unresolved_in_tree(text, node, &subs, env, options, filling, &mut out);
+                // A template's own map (or none) gives every name it fills.
+                let listed = def
+                    .substitution_node
+                    .is_none_or(|n| n.as_object().is_some());
+                let owner =
+                    (filling == Filling::Substitutions && listed).then_some(def.name.as_str());
+                unresolved_in_tree(text, node, &subs, env, options, filling, owner, &mut out);
                 directives.extend(suppress::from_comment_fields(text, node, &|r| r));
             }
             Body::Text(node) => {
@@ -1493,7 +1518,16 @@ pub fn lint_template_with_references(
                             path,
                             substitutions: def.substitutions.clone(),
                             workflow: def.workflow,
-                            filling,
+                            // A map the template computes may give any name.
+                            filling: match def.substitution_node {
+                                Some(n)
+                                    if filling == Filling::Substitutions
+                                        && n.as_object().is_none() =>
+                                {
+                                    Filling::SubstitutionsComputed
+                                }
+                                _ => filling,
+                            },
                             yaml_1_1,
                         }),
                         Err(d) if enabled(d.code) => out.push(*d),
@@ -2298,7 +2332,11 @@ fn drop_fixes_in(out: &mut [Diagnostic], substituted: &[TextRange]) {
 }
 
 /// Reports (ASL801) each distinct unresolved placeholder of a tree once, at its first
-/// occurrence, with the exact position of the token.
+/// occurrence, with the exact position of the token. With an `owner`, the state machine
+/// of a template whose `DefinitionSubstitutions` (written out, or none) give every name
+/// filled, a name they do not give is never filled: ASL806, an error (a pseudo
+/// parameter such as `${AWS::Region}` stays ASL801).
+#[allow(clippy::too_many_arguments)]
 fn unresolved_in_tree(
     text: &str,
     root: &Node<'_>,
@@ -2306,9 +2344,12 @@ fn unresolved_in_tree(
     env: &Environment,
     options: &LintOptions,
     filling: Filling,
+    owner: Option<&str>,
     out: &mut Vec<Diagnostic>,
 ) {
-    if env.placeholders != PlaceholderMode::Unknown || !options.is_enabled(rule_meta("ASL801")) {
+    let info = options.is_enabled(rule_meta("ASL801"));
+    let error = owner.is_some() && options.is_enabled(rule_meta("ASL806"));
+    if env.placeholders != PlaceholderMode::Unknown || !(info || error) {
         return;
     }
     let mut seen = HashSet::new();
@@ -2351,10 +2392,43 @@ fn unresolved_in_tree(
         }
     }
     for (range, token) in found {
-        if seen.insert(token.clone()) {
-            out.push(unresolved(&range, &token, filling));
+        if !seen.insert(token.clone()) {
+            continue;
+        }
+        let name = token.trim_start_matches("${").trim_end_matches('}').trim();
+        match owner {
+            Some(owner) if !name.starts_with("AWS::") && error => {
+                out.push(unfilled_substitution(range, &token, name, owner, subs));
+            }
+            Some(_) if !name.starts_with("AWS::") => {}
+            _ if info => out.push(unresolved(&range, &token, filling)),
+            _ => {}
         }
     }
+}
+
+/// ASL806 for a `${Name}` that the `DefinitionSubstitutions` of `owner` do not give.
+fn unfilled_substitution(
+    range: TextRange,
+    token: &str,
+    name: &str,
+    owner: &str,
+    subs: &Substitutions,
+) -> Diagnostic {
+    let mut d = report(
+        "ASL806",
+        range,
+        format!(
+            "`{token}` is not in the DefinitionSubstitutions of \"{owner}\": nothing fills it, and Step Functions gets the text as written"
+        ),
+    );
+    d.help = Some(
+        match rules::did_you_mean(name, subs.keys().map(String::as_str)) {
+            Some(meant) => format!("did you mean `${{{meant}}}`?"),
+            None => format!("give `{name}` a value in the DefinitionSubstitutions of \"{owner}\""),
+        },
+    );
+    d
 }
 
 #[cfg(test)]

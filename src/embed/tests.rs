@@ -198,7 +198,7 @@ fn yaml_inline_definition_with_intrinsics_and_comment_suppressions() {
     assert_eq!(
         lint_yaml(text),
         vec![
-            triple("ASL801", "info", "${NextState}"),
+            triple("ASL806", "error", "${NextState}"),
             // Nothing about Orphan: with an unresolved Next, reachability is not judged,
             // so the ASL205 directive has nothing to suppress in this file; the second
             // directive suppresses nothing either.
@@ -363,29 +363,34 @@ fn referenced_json_file_with_substitutions() {
     );
     // `Then` is spliced: the unknown target is reported at its placeholder; `Delay`
     // becomes a number (no type error); `WorkerArn` is computed (no ASL801); `Other` is
-    // not given (ASL801). "Done" is unreachable, at its own position in the file.
+    // not given, and nothing fills it (ASL806). "Done" is unreachable, at its own
+    // position in the file.
     assert_eq!(
         lint_ref(text, SourceKind::Json, &r),
         vec![
             at("ASL201", "5:60", "\"${Then}\""),
             at("ASL205", "6:5", "\"Done\""),
-            at("ASL801", "6:45", "${Other}"),
+            at("ASL806", "6:45", "${Other}"),
         ]
     );
-    // Without substitutions, every placeholder is unresolved and nothing is an error.
-    let none = reference(&[], WorkflowType::Standard);
-    let codes: Vec<String> = lint_ref(text, SourceKind::Json, &none)
-        .into_iter()
-        .map(|d| format!("{} {}", d.0, d.2))
-        .collect();
+    // A template without DefinitionSubstitutions fills none of them (ASL806, an
+    // error); one whose map it computes may fill any (ASL801, unknown values).
+    let codes = |filling: Filling| -> Vec<String> {
+        let mut r = reference(&[], WorkflowType::Standard);
+        r.filling = filling;
+        lint_ref(text, SourceKind::Json, &r)
+            .into_iter()
+            .map(|d| format!("{} {}", d.0, d.2))
+            .collect()
+    };
+    let tokens = ["${WorkerArn}", "${Delay}", "${Then}", "${Other}"];
     assert_eq!(
-        codes,
-        vec![
-            "ASL801 ${WorkerArn}",
-            "ASL801 ${Delay}",
-            "ASL801 ${Then}",
-            "ASL801 ${Other}"
-        ]
+        codes(Filling::Substitutions),
+        tokens.map(|t| format!("ASL806 {t}"))
+    );
+    assert_eq!(
+        codes(Filling::SubstitutionsComputed),
+        tokens.map(|t| format!("ASL801 {t}"))
     );
 }
 
@@ -570,8 +575,9 @@ fn templates_find_existing_referenced_files_with_their_type() {
 #[test]
 fn inline_definitions_treat_computed_substitutions_as_known() {
     // In an inline Definition and in a DefinitionString, a DefinitionSubstitutions key
-    // whose value is an intrinsic is not unresolved; a name that is not given stays
-    // ASL801. A literal value is substituted: `"${Delay}"` becomes the string "3", which
+    // whose value is an intrinsic is not unresolved; a name that is not given is never
+    // filled in an inline Definition (ASL806), and stays ASL801 in a DefinitionString
+    // (whose text may be an `Fn::Sub`'s). A literal value is substituted: `"${Delay}"` becomes the string "3", which
     // is what AWS sees too (a string where Seconds needs a number).
     let text = r#"{"Resources": {"F": {"Type": "AWS::Lambda::Function"}, "M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
   "DefinitionSubstitutions": {"Fn": {"Fn::GetAtt": ["F", "Arn"]}, "Delay": 3},
@@ -590,8 +596,8 @@ fn inline_definitions_treat_computed_substitutions_as_known() {
                 "\"${Delay}\"".to_string()
             ),
             (
-                "ASL801".to_string(),
-                "info".to_string(),
+                "ASL806".to_string(),
+                "error".to_string(),
                 "${Missing}".to_string()
             ),
             (
@@ -727,12 +733,17 @@ fn terraform_tokens_left_unfilled() {
             Some("read the file with `templatefile(path, { ... })` to fill in its `${...}` tokens")
         )
     );
-    // The same file deployed with DefinitionSubstitutions: names left for later.
+    // The same file deployed with DefinitionSubstitutions that give none of its names:
+    // nothing fills them either (ASL806); with a map the template computes, any may be
+    // given, a value for later (ASL801).
     r.filling = Filling::Substitutions;
+    let found = lint_ref(text, SourceKind::Json, &r);
+    assert!(found.iter().all(|d| d.0 == "ASL806"), "{found:?}");
+    r.filling = Filling::SubstitutionsComputed;
+    let found = lint_ref(text, SourceKind::Json, &r);
     assert!(
-        lint_ref(text, SourceKind::Json, &r)
-            .iter()
-            .all(|d| d.0 == "ASL801")
+        !found.is_empty() && found.iter().all(|d| d.0 == "ASL801"),
+        "{found:?}"
     );
 }
 
@@ -1520,11 +1531,21 @@ fn a_long_form_sub_is_left_to_cloudformation_and_pseudo_parameters_explained_out
                 "${AWS::Region}".to_string(),
                 "CloudFormation fills `${AWS::Region}` only inside an `Fn::Sub` (`!Sub`): elsewhere, pass it in DefinitionSubstitutions under a name of your own (`Region: !Ref AWS::Region`)".to_string()
             ),
-            (
-                "${Stage}".to_string(),
-                "give it a value in DefinitionSubstitutions, or under [placeholders.values] in asl-lint.toml".to_string()
-            ),
         ]
+    );
+    // Outside an `Fn::Sub`, with no DefinitionSubstitutions, nothing fills `${Stage}`.
+    let unfilled: Vec<(String, Option<String>)> =
+        crate::lint::lint_text(text, SourceKind::Yaml, &LintOptions::default())
+            .into_iter()
+            .filter(|d| d.code == "ASL806")
+            .map(|d| (d.message, d.help))
+            .collect();
+    assert_eq!(
+        unfilled,
+        [(
+            "`${Stage}` is not in the DefinitionSubstitutions of \"M\": nothing fills it, and Step Functions gets the text as written".to_string(),
+            Some("give `Stage` a value in the DefinitionSubstitutions of \"M\"".to_string())
+        )]
     );
 }
 

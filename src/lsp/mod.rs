@@ -298,7 +298,11 @@ impl Backend {
             let seen = out
                 .iter()
                 .any(|t| t.uri == template && t.machine == reference.name);
-            if reference.filling != crate::embed::Filling::Substitutions || seen {
+            let substitutions = matches!(
+                reference.filling,
+                crate::embed::Filling::Substitutions | crate::embed::Filling::SubstitutionsComputed
+            );
+            if !substitutions || seen {
                 continue;
             }
             out.push(FillingTemplate {

@@ -2,10 +2,15 @@ use crate::rules::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `${...}` token in a definition file that Terraform deploys and will
-    /// not fill in: in a file read by `templatefile` (or a `template_file` data
-    /// source), a name that is not a template variable; in a file read by `file`, every
-    /// token. In detail:
+    /// Reports a `${...}` token in a definition that the tool deploying it will not fill
+    /// in: a name that a SAM or CloudFormation template's `DefinitionSubstitutions` do
+    /// not give, a name that is not a variable of a Terraform template, any token of a
+    /// file Terraform reads with `file`. In detail:
+    /// - in a SAM or CloudFormation template's inline `Definition`, or in the file its
+    ///   `DefinitionUri` (`DefinitionS3Location`) names, a `${Name}` that its
+    ///   `DefinitionSubstitutions` map does not give (or every one, without a map), with
+    ///   the name meant when one is close; a map the template computes (`!If`) may give
+    ///   any name, and a pseudo parameter (`${AWS::Region}`) is left to ASL801;
     /// - in a file read by `templatefile(path, vars)` (or a `template_file` data
     ///   source), a name that is not one of the template variables;
     /// - in a file read by `file(path)`, every token: `file` gives the text as written.
@@ -17,6 +22,9 @@ declare_rule! {
     /// are read).
     ///
     /// ## Why is this bad?
+    /// `DefinitionSubstitutions` replace the names they list and nothing else: the
+    /// definition reaches Step Functions with the text `${Name}`, a `Resource` that is
+    /// no ARN (refused at deploy time) or a parameter sent as is at run time.
     /// `templatefile` requires every name a template reads to be among its variables:
     /// `terraform plan` fails with "vars map does not contain key". A definition read
     /// with `file` reaches AWS with `${Name}` in it: a `Resource` that is not an ARN is

@@ -5,7 +5,9 @@ declare_rule! {
     /// Points out a `${Name}` placeholder whose value asl-lint does not know: one filled
     /// in at deploy time by SAM or CloudFormation (`DefinitionSubstitutions`, `Fn::Sub`),
     /// CDK or Terraform, that the template gives no literal value for. Each name is
-    /// reported once per definition, at its first use.
+    /// reported once per definition, at its first use. A name that a template's
+    /// `DefinitionSubstitutions` map does not give at all is ASL806 instead: nothing
+    /// fills it.
     ///
     /// In a Serverless Framework file, a variable (`${sls:stage}`, `${env:NAME}`) is
     /// resolved by the framework at deploy time; one may hold others
