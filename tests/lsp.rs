@@ -356,6 +356,31 @@ fn a_malformed_message_is_left_out_and_the_server_stays() {
 }
 
 #[test]
+fn reading_starts_again_after_a_frame_with_a_wrong_or_no_length() {
+    // The tail of a bad frame was glued to the next message's header, and so on for
+    // every message after it: the server never answered again.
+    let mut c = Client::start();
+    let body = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+    let n = body.len();
+    let frames = [
+        format!("Content-Length: {}\r\n\r\n{body}", n - 10),
+        format!("Content-Length: {}\r\n\r\n{body}", n + 10),
+        format!("Content-Length: abc\r\n\r\n{body}"),
+        format!("Content-Length: -5\r\n\r\n{body}"),
+        format!("Content-Length: 18446744073709551616\r\n\r\n{body}"),
+        format!("Content-Length: 99999999999\r\n\r\n{body}"),
+        format!("Content-Type: application/json\r\n\r\n{body}"),
+        format!("Content-Length: {n}\r\nContent-Length: 9\r\n\r\n{body}"),
+    ];
+    for bad in frames {
+        c.stdin.write_all(bad.as_bytes()).unwrap();
+        let answer = c.request("workspace/symbol", json!({"query": ""}));
+        assert!(answer.get("error").is_none(), "after {bad:?}: {answer}");
+    }
+    c.shutdown();
+}
+
+#[test]
 fn other_json_and_yaml_files_get_no_findings_unless_they_hold_a_state_machine() {
     // A client may attach the server to every JSON and YAML file.
     let mut c = Client::start();

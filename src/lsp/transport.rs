@@ -10,7 +10,8 @@
 //! leniently, lone surrogates become U+FFFD, a batch is handed on one message at a
 //! time, and what is still no JSON-RPC 2.0 message is left out, with a line on stderr
 //! (which editors show in the server's log), and unanswered: the relay cannot write to
-//! the client.
+//! the client. After a frame whose `Content-Length` is wrong or missing, reading
+//! starts again at the next `Content-Length` header ([`Frames`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -61,6 +62,9 @@ impl Announced {
 /// The largest message body passed on (a 512 MiB document is no editor's).
 const MAX_BODY: usize = crate::files::MAX_BYTES as usize;
 
+/// The header that starts a message, as the reader looks for it (in lower case).
+const LENGTH_HEADER: &[u8] = b"content-length:";
+
 /// Copies messages from `input` (the client) to `output` (the framework) until the
 /// client closes its end, then closes `output`.
 /// Notes in `announced` the versions the client sends.
@@ -69,12 +73,17 @@ pub async fn relay(
     mut output: impl AsyncWrite + Unpin,
     announced: &Announced,
 ) {
-    let mut reader = BufReader::new(input);
-    while let Some(body) = next_body(&mut reader).await {
+    let mut frames = Frames::new(input);
+    while let Some(body) = frames.next_body().await {
         let messages = match clean(&body, announced) {
             Ok(messages) => messages,
-            Err(why) => {
+            Err(Rejected { why, unframed }) => {
                 eprintln!("asl-lint server: ignored a message from the client: {why}");
+                if unframed {
+                    // Most likely a wrong Content-Length: the next message may have
+                    // been read as part of this one.
+                    frames.read_again_from_header(body);
+                }
                 continue;
             }
         };
@@ -93,66 +102,264 @@ pub async fn relay(
     let _ = output.shutdown().await;
 }
 
-/// The body of the next message, `None` at the end of the input. A header block
-/// without a usable `Content-Length` is skipped; so is a body over [`MAX_BODY`].
-async fn next_body(reader: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Vec<u8>> {
-    loop {
-        let mut length: Option<usize> = None;
-        let mut any_header = false;
+/// The client's input cut into message bodies, by their headers.
+///
+/// A frame with a bad header (none, or no `Content-Length`, an unreadable, oversized
+/// or ambiguous one) is left out, and so is everything after it up to the next line
+/// that holds a `Content-Length` header, where reading starts again, even in the
+/// middle of the line: a body shorter than its Content-Length said ends glued to the
+/// next message's header. A body longer than said swallows the start of the next
+/// message; [`Frames::read_again_from_header`] reads such a body again from the first
+/// `Content-Length` in it.
+struct Frames<R> {
+    input: BufReader<R>,
+    /// Bytes already read to be read again, before `input`, from `again_at` on.
+    again: Vec<u8>,
+    again_at: usize,
+    /// Bytes skipped since the last frame, not yet reported.
+    skipped: usize,
+    /// The last frame was reported bad: what follows it up to the next header is
+    /// part of that fault, not reported again.
+    quiet: bool,
+}
+
+/// What a header block says.
+enum Header {
+    Length(usize),
+    Bad(String),
+}
+
+impl<R: AsyncRead + Unpin> Frames<R> {
+    fn new(input: R) -> Frames<R> {
+        Frames {
+            input: BufReader::new(input),
+            again: Vec::new(),
+            again_at: 0,
+            skipped: 0,
+            quiet: false,
+        }
+    }
+
+    /// The body of the next message, `None` at the end of the input (or when it
+    /// fails).
+    async fn next_body(&mut self) -> Option<Vec<u8>> {
+        loop {
+            let header = self.next_header().await?;
+            let length = match header {
+                Header::Length(length) => length,
+                Header::Bad(why) => {
+                    eprintln!("asl-lint server: ignored a message from the client: {why}");
+                    self.quiet = true;
+                    continue;
+                }
+            };
+            // Grown as the bytes come, not allocated up front for what the header says.
+            let mut body = Vec::with_capacity(length.min(1 << 16));
+            self.read_body(length, &mut body).await?;
+            if body.len() < length {
+                // The input ended inside the body: what it holds may still be messages
+                // (after a Content-Length that said too much).
+                eprintln!(
+                    "asl-lint server: ignored a message from the client: it ends after {} of its {length} bytes",
+                    body.len()
+                );
+                self.quiet = true;
+                if !self.read_again_from_header(body) {
+                    return None;
+                }
+                continue;
+            }
+            self.quiet = false;
+            return Some(body);
+        }
+    }
+
+    /// Reads `body` again from the first `Content-Length` header in it (or from the
+    /// start of one it ends with, cut short), as if it had not been read. Returns
+    /// whether there was one.
+    fn read_again_from_header(&mut self, body: Vec<u8>) -> bool {
+        let from = find_length_header(&body).or_else(|| {
+            (1..LENGTH_HEADER.len().min(body.len() + 1))
+                .rev()
+                .find(|&n| body[body.len() - n..].eq_ignore_ascii_case(&LENGTH_HEADER[..n]))
+                .map(|n| body.len() - n)
+        });
+        // What is skipped up to the next header belongs to this frame's fault.
+        self.quiet = true;
+        let Some(from) = from else {
+            return false;
+        };
+        let mut again = body;
+        again.drain(..from);
+        again.extend_from_slice(&self.again[self.again_at..]);
+        self.again = again;
+        self.again_at = 0;
+        true
+    }
+
+    /// The next header block, up to its blank line; `None` at the end of the input.
+    async fn next_header(&mut self) -> Option<Header> {
+        let mut length: Option<Result<usize, String>> = None;
+        // The bytes of the header lines read so far (none: no header yet).
+        let mut block = 0;
         let mut line = Vec::new();
         loop {
             line.clear();
-            if reader.read_until(b'\n', &mut line).await.ok()? == 0 {
+            let read = self.read_line(&mut line).await?;
+            if read == 0 {
+                self.skipped += block;
+                self.report_skipped();
                 return None;
             }
-            let text = String::from_utf8_lossy(&line);
-            let text = text.trim_end_matches(['\r', '\n']);
+            let mut text: &[u8] = &line;
+            while let [rest @ .., b'\n' | b'\r'] = text {
+                text = rest;
+            }
+            if let Some(at) = find_length_header(text).filter(|&at| at > 0) {
+                // A header glued to what precedes it: a new message starts here.
+                self.skipped += block + at;
+                text = &text[at..];
+                length = None;
+                block = 0;
+            }
             if text.is_empty() {
-                if any_header {
+                if block > 0 {
                     break;
                 }
                 continue; // blank lines between messages
             }
-            any_header = true;
-            if let Some((name, value)) = text.split_once(':')
-                && name.trim().eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().ok();
+            let Some((name, value)) = header_line(text) else {
+                // No header: the rest of a bad frame, or bytes that are no message.
+                self.skipped += block + text.len();
+                length = None;
+                block = 0;
+                continue;
+            };
+            if block == 0 {
+                self.report_skipped();
             }
+            block += text.len();
+            if !name.eq_ignore_ascii_case("content-length") {
+                continue;
+            }
+            let this = match value.parse::<usize>() {
+                Ok(n) if n <= MAX_BODY => Ok(n),
+                Ok(n) => Err(format!("a Content-Length of {n} bytes, over the limit")),
+                Err(_) => Err(format!("a Content-Length that is no length: {value:?}")),
+            };
+            length = Some(match (length, this) {
+                (None, this) => this,
+                (Some(Ok(a)), Ok(b)) if a == b => Ok(a),
+                (Some(Err(why)), _) | (_, Err(why)) => Err(why),
+                (Some(Ok(a)), Ok(b)) => Err(format!("two Content-Length headers, {a} and {b}")),
+            });
         }
-        let Some(length) = length else {
-            eprintln!("asl-lint server: ignored a message without a Content-Length header");
-            continue;
-        };
-        if length > MAX_BODY {
-            eprintln!("asl-lint server: ignored a message of {length} bytes");
-            let mut skip = reader.take(length as u64);
-            tokio::io::copy(&mut skip, &mut tokio::io::sink())
-                .await
-                .ok()?;
-            continue;
+        Some(match length {
+            Some(Ok(length)) => Header::Length(length),
+            Some(Err(why)) => Header::Bad(why),
+            None => Header::Bad("a header without Content-Length".into()),
+        })
+    }
+
+    /// Reports the bytes skipped since the last frame, unless they belong to a
+    /// frame reported already.
+    fn report_skipped(&mut self) {
+        if self.skipped > 0 && !self.quiet {
+            eprintln!(
+                "asl-lint server: ignored {} bytes from the client that were no message",
+                self.skipped
+            );
         }
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body).await.ok()?;
-        return Some(body);
+        self.skipped = 0;
+    }
+
+    /// Appends the next line, its `\n` included, to `line`; the number of bytes
+    /// appended, 0 at the end of the input.
+    async fn read_line(&mut self, line: &mut Vec<u8>) -> Option<usize> {
+        let again = &self.again[self.again_at..];
+        if !again.is_empty() {
+            if let Some(end) = again.iter().position(|&b| b == b'\n') {
+                line.extend_from_slice(&again[..=end]);
+                self.again_at += end + 1;
+                return Some(end + 1);
+            }
+            line.extend_from_slice(again);
+            let n = again.len();
+            self.again.clear();
+            self.again_at = 0;
+            return Some(n + self.input.read_until(b'\n', line).await.ok()?);
+        }
+        self.input.read_until(b'\n', line).await.ok()
+    }
+
+    /// Appends up to `length` bytes to `body`: fewer only at the end of the input.
+    async fn read_body(&mut self, length: usize, body: &mut Vec<u8>) -> Option<()> {
+        let again = &self.again[self.again_at..];
+        let from_again = again.len().min(length);
+        body.extend_from_slice(&again[..from_again]);
+        self.again_at += from_again;
+        if self.again_at == self.again.len() {
+            self.again.clear();
+            self.again_at = 0;
+        }
+        let rest = (length - from_again) as u64;
+        (&mut self.input)
+            .take(rest)
+            .read_to_end(body)
+            .await
+            .ok()
+            .map(drop)
+    }
+}
+
+/// Where the first `Content-Length:` is in `bytes`, in any case.
+fn find_length_header(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(LENGTH_HEADER.len())
+        .position(|w| w.eq_ignore_ascii_case(LENGTH_HEADER))
+}
+
+/// The name and value of a header line (`Name: value`), if it is one.
+fn header_line(text: &[u8]) -> Option<(&str, &str)> {
+    let text = std::str::from_utf8(text).ok()?;
+    let (name, value) = text.split_once(':')?;
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    (!name.is_empty() && name.bytes().all(token)).then(|| (name, value.trim()))
+}
+
+/// Why a body gave no message.
+struct Rejected {
+    why: String,
+    /// The body is not JSON: most likely its frame was cut wrong.
+    unframed: bool,
+}
+
+impl From<String> for Rejected {
+    fn from(why: String) -> Rejected {
+        Rejected {
+            why,
+            unframed: false,
+        }
     }
 }
 
 /// The JSON-RPC 2.0 messages of one body, re-serialized, or why there are none.
-fn clean(body: &[u8], announced: &Announced) -> Result<Vec<Vec<u8>>, String> {
+fn clean(body: &[u8], announced: &Announced) -> Result<Vec<Vec<u8>>, Rejected> {
     let text = String::from_utf8_lossy(body);
     let fixed = without_lone_surrogates(&text);
     // The body as it came, when nothing in it had to be repaired (the usual case).
     let intact = matches!(text, std::borrow::Cow::Borrowed(_))
         && matches!(fixed, std::borrow::Cow::Borrowed(_));
-    let value: serde_json::Value =
-        serde_json::from_str(&fixed).map_err(|e| format!("not JSON ({e})"))?;
+    let value: serde_json::Value = serde_json::from_str(&fixed).map_err(|e| Rejected {
+        why: format!("not JSON ({e})"),
+        unframed: true,
+    })?;
     let items = match value {
         serde_json::Value::Array(items) if !items.is_empty() => items,
-        serde_json::Value::Array(_) => return Err("an empty batch".into()),
+        serde_json::Value::Array(_) => return Err(String::from("an empty batch").into()),
         one => {
             if let Some(why) = json_rpc_problem(&one) {
-                return Err(why);
+                return Err(why.into());
             }
             announced.note(&one);
             return Ok(vec![if intact {
@@ -282,6 +489,88 @@ mod tests {
         ]
         .concat();
         assert_eq!(relayed(input.as_bytes()), expected);
+    }
+
+    fn frame(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    const GOOD: &str = r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#;
+    const OTHER: &str = r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#;
+    const BODY: &str = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+
+    #[test]
+    fn reading_starts_again_after_a_frame_with_a_wrong_length() {
+        let n = BODY.len();
+        for length in [
+            n - 10,
+            n - 1,
+            n + 1,
+            n + 3,
+            n + 10,
+            n + 30,
+            n + GOOD.len() + 5,
+        ] {
+            let input = format!(
+                "Content-Length: {length}\r\n\r\n{BODY}{}{}",
+                frame(GOOD),
+                frame(OTHER)
+            );
+            assert_eq!(
+                relayed(input.as_bytes()),
+                frame(GOOD) + &frame(OTHER),
+                "length {length}"
+            );
+        }
+    }
+
+    #[test]
+    fn reading_starts_again_after_a_bad_header() {
+        for header in [
+            "Content-Length: abc\r\n",
+            "Content-Length: -5\r\n",
+            "Content-Length: 18446744073709551616\r\n",
+            "Content-Length: 99999999999\r\n",
+            "Content-Type: application/json\r\n",
+            "Content-Length: 40\r\nContent-Length: 41\r\n",
+            "Content-Length: 10\r\ngarbage\r\n",
+        ] {
+            let input = format!("{header}\r\n{BODY}{}{}", frame(GOOD), frame(OTHER));
+            assert_eq!(
+                relayed(input.as_bytes()),
+                frame(GOOD) + &frame(OTHER),
+                "{header:?}"
+            );
+            // The body of the bad frame on lines of its own.
+            let pretty = "{\n  \"jsonrpc\": \"2.0\",\n  \"method\": \"x\"\n}\n\n";
+            let input = format!("{header}\r\n{pretty}{}", frame(GOOD));
+            assert_eq!(relayed(input.as_bytes()), frame(GOOD), "{header:?}");
+        }
+        // The same header twice with one length is no fault.
+        let n = BODY.len();
+        let input = format!("Content-Length: {n}\r\ncontent-length: {n}\r\n\r\n{BODY}");
+        assert_eq!(relayed(input.as_bytes()), frame(BODY));
+    }
+
+    #[test]
+    fn bytes_that_are_no_message_are_skipped() {
+        let input = format!("hello\r\n\r\n{{}}\n{}junk{}", frame(GOOD), frame(OTHER));
+        assert_eq!(relayed(input.as_bytes()), frame(GOOD) + &frame(OTHER));
+    }
+
+    #[test]
+    fn the_input_may_end_anywhere() {
+        let cut = |input: &str| {
+            for end in 0..input.len() {
+                relayed(&input.as_bytes()[..end]);
+            }
+        };
+        cut(&(frame(GOOD) + &frame(OTHER)));
+        cut(&format!("Content-Length: 70\r\n\r\n{BODY}{}", frame(GOOD)));
+        // A length that says too much, with the input ending inside the body: the
+        // messages read as part of it are still read.
+        let input = format!("Content-Length: 500\r\n\r\n{BODY}{}", frame(GOOD));
+        assert_eq!(relayed(input.as_bytes()), frame(GOOD));
     }
 
     #[test]
