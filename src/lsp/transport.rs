@@ -11,13 +11,49 @@
 //! time, and what is still no JSON-RPC 2.0 message is left out, with a line on stderr
 //! (which editors show in the server's log), and unanswered: the relay cannot write to
 //! the client. After a frame whose `Content-Length` is wrong or missing, reading
-//! starts again at the next `Content-Length` header ([`Frames`]).
+//! starts again at the next `Content-Length` header ([`Frames`]). A document
+//! notification whose params the framework would drop without a word is handed on
+//! as a [`DROPPED`] notification instead, so that the server warns the client.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::ls_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, Uri,
+};
+
+/// The notification the relay hands on in place of a document notification the
+/// framework would drop without a word: [`Dropped`] tells the server to warn the client.
+pub const DROPPED: &str = "asl-lint/dropped";
+
+/// The params of a [`DROPPED`] notification.
+#[derive(Debug, serde::Serialize, Deserialize)]
+pub struct Dropped {
+    /// The method of the message left out.
+    pub method: String,
+    /// The document it named, if it named one.
+    pub uri: Option<String>,
+    /// Why it was left out.
+    pub why: String,
+}
+
+impl Dropped {
+    /// The notification that stands for `message`, left out for `why`.
+    fn notification(message: &serde_json::Value, why: String) -> Vec<u8> {
+        let dropped = Dropped {
+            method: message["method"].as_str().unwrap_or_default().to_string(),
+            uri: message["params"]["textDocument"]["uri"]
+                .as_str()
+                .map(str::to_string),
+            why,
+        };
+        let notification =
+            serde_json::json!({"jsonrpc": "2.0", "method": DROPPED, "params": dropped});
+        notification.to_string().into_bytes()
+    }
+}
 
 /// The version of each open document in the latest `didOpen` or `didChange` the relay
 /// passed on. The framework handles one message at a time, in order, so while a
@@ -34,14 +70,26 @@ impl Announced {
     }
 
     /// Notes the version a message opens or changes a document at, or that it closes
-    /// one.
-    fn note(&self, message: &serde_json::Value) {
+    /// one; or, for such a message that the framework would drop for its params (a
+    /// `"character"` of -1, a `"text"` of null), why, and notes nothing: no request
+    /// waits for a change that is never applied.
+    fn note(&self, message: &serde_json::Value) -> Result<(), String> {
         let Some(method) = message.get("method").and_then(|m| m.as_str()) else {
-            return;
+            return Ok(());
         };
-        let document = &message["params"]["textDocument"];
+        let params = message.get("params").unwrap_or(&serde_json::Value::Null);
+        let unfit = match method {
+            "textDocument/didOpen" => DidOpenTextDocumentParams::deserialize(params).err(),
+            "textDocument/didChange" => DidChangeTextDocumentParams::deserialize(params).err(),
+            "textDocument/didClose" => DidCloseTextDocumentParams::deserialize(params).err(),
+            _ => return Ok(()),
+        };
+        if let Some(e) = unfit {
+            return Err(format!("{method} with params that do not fit ({e})"));
+        }
+        let document = &params["textDocument"];
         let Some(uri) = document["uri"].as_str().and_then(|u| u.parse::<Uri>().ok()) else {
-            return;
+            return Ok(());
         };
         match (method, document["version"].as_i64()) {
             ("textDocument/didOpen" | "textDocument/didChange", Some(version)) => {
@@ -52,6 +100,7 @@ impl Announced {
             }
             _ => {}
         }
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uri, i64>> {
@@ -361,7 +410,10 @@ fn clean(body: &[u8], announced: &Announced) -> Result<Vec<Vec<u8>>, Rejected> {
             if let Some(why) = json_rpc_problem(&one) {
                 return Err(why.into());
             }
-            announced.note(&one);
+            if let Err(why) = announced.note(&one) {
+                eprintln!("asl-lint server: ignored a message from the client: {why}");
+                return Ok(vec![Dropped::notification(&one, why)]);
+            }
             return Ok(vec![if intact {
                 body.to_vec()
             } else {
@@ -372,10 +424,13 @@ fn clean(body: &[u8], announced: &Announced) -> Result<Vec<Vec<u8>>, Rejected> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match json_rpc_problem(&item) {
-            None => {
-                announced.note(&item);
-                out.push(serde_json::to_vec(&item).map_err(|e| e.to_string())?);
-            }
+            None => match announced.note(&item) {
+                Ok(()) => out.push(serde_json::to_vec(&item).map_err(|e| e.to_string())?),
+                Err(why) => {
+                    eprintln!("asl-lint server: ignored a message from the client: {why}");
+                    out.push(Dropped::notification(&item, why));
+                }
+            },
             Some(why) => eprintln!("asl-lint server: ignored a message from the client: {why}"),
         }
     }
@@ -576,23 +631,24 @@ mod tests {
     #[test]
     fn the_versions_sent_are_noted_until_the_document_closes() {
         let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        let doc = |uri: &str, version: i32| {
-            format!(r#"{{"textDocument":{{"uri":"{uri}","version":{version},"text":""}}}}"#)
+        let open = |uri: &str, version: i32| {
+            frame(&format!(
+                r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"{uri}","languageId":"json","version":{version},"text":""}}}}}}"#
+            ))
         };
+        let change = |uri: &str, version: i32, character: i32| {
+            format!(
+                r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{uri}","version":{version}}},"contentChanges":[{{"range":{{"start":{{"line":0,"character":{character}}},"end":{{"line":0,"character":0}}}},"text":"x"}}]}}}}"#
+            )
+        };
+        let hover = r#"{"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///b.json"},"position":{"line":0,"character":0}}}"#;
         let input = [
-            frame(&format!(
-                r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{}}}"#,
-                doc("file:///a.json", 1)
-            )),
-            frame(&format!(
-                r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{}}}"#,
-                doc("file:///b.json", 4)
-            )),
-            frame(&format!(
-                r#"[{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{}}},{{"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{}}}]"#,
-                doc("file:///a.json", 2),
-                doc("file:///b.json", 9)
-            )),
+            open("file:///a.json", 1),
+            open("file:///b.json", 4),
+            frame(&format!("[{},{hover}]", change("file:///a.json", 2, 0))),
+            // A change the framework cannot read: its version is not noted.
+            frame(&change("file:///a.json", 3, -1)),
+            frame(&change("file:///b.json", 9, 0)),
             frame(r#"{"jsonrpc":"2.0","method":"textDocument/didClose","params":{"textDocument":{"uri":"file:///b.json"}}}"#),
         ]
         .concat();
@@ -600,10 +656,22 @@ mod tests {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        runtime.block_on(relay(input.as_bytes(), &mut Vec::new(), &announced));
+        let mut out = Vec::new();
+        runtime.block_on(relay(input.as_bytes(), &mut out, &announced));
         let uri = |u: &str| u.parse::<Uri>().unwrap();
         assert_eq!(announced.version(&uri("file:///a.json")), Some(2));
         assert_eq!(announced.version(&uri("file:///b.json")), None);
+        // In its place, the server is told.
+        let out = String::from_utf8(out).unwrap();
+        let dropped = out
+            .split("Content-Length: ")
+            .find(|m| m.contains(DROPPED))
+            .expect("a dropped notification");
+        let dropped: serde_json::Value =
+            serde_json::from_str(&dropped[dropped.find('{').unwrap()..]).unwrap();
+        assert_eq!(dropped["params"]["method"], "textDocument/didChange");
+        assert_eq!(dropped["params"]["uri"], "file:///a.json");
+        assert!(!out.contains("\"character\":-1"));
     }
 
     #[test]
