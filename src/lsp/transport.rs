@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use serde::Deserialize;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tower_lsp_server::ls_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, Uri,
 };
@@ -204,7 +204,16 @@ impl<R: AsyncRead + Unpin> Frames<R> {
             };
             // Grown as the bytes come, not allocated up front for what the header says.
             let mut body = Vec::with_capacity(length.min(1 << 16));
-            self.read_body(length, &mut body).await?;
+            let cut = self.read_body(length, &mut body).await?;
+            if cut {
+                // Another message starts inside the body: the length said too much.
+                eprintln!(
+                    "asl-lint server: ignored a message from the client: the next one starts after {} of its {length} bytes",
+                    body.len()
+                );
+                self.quiet = true;
+                continue;
+            }
             if body.len() < length {
                 // The input ended inside the body: what it holds may still be messages
                 // (after a Content-Length that said too much).
@@ -341,8 +350,13 @@ impl<R: AsyncRead + Unpin> Frames<R> {
         self.input.read_until(b'\n', line).await.ok()
     }
 
-    /// Appends up to `length` bytes to `body`: fewer only at the end of the input.
-    async fn read_body(&mut self, length: usize, body: &mut Vec<u8>) -> Option<()> {
+    /// Appends up to `length` bytes to `body`: fewer at the end of the input, or when
+    /// the bytes read hold a whole header block (`Content-Length: 12` and a blank
+    /// line), which no JSON body can: then another message starts there, the body
+    /// ends before it, it is read again, and the answer is true. Without that, a
+    /// Content-Length that says more than the client sends before it waits for an
+    /// answer would keep both waiting.
+    async fn read_body(&mut self, length: usize, body: &mut Vec<u8>) -> Option<bool> {
         let again = &self.again[self.again_at..];
         let from_again = again.len().min(length);
         body.extend_from_slice(&again[..from_again]);
@@ -351,14 +365,90 @@ impl<R: AsyncRead + Unpin> Frames<R> {
             self.again.clear();
             self.again_at = 0;
         }
-        let rest = (length - from_again) as u64;
-        (&mut self.input)
-            .take(rest)
-            .read_to_end(body)
-            .await
-            .ok()
-            .map(drop)
+        // Where a header block may still start in `body`.
+        let mut scanned = 0;
+        loop {
+            if let Some(at) = header_block_in(body, &mut scanned) {
+                let next = body.split_off(at);
+                let mut again = next;
+                again.extend_from_slice(&self.again[self.again_at..]);
+                self.again = again;
+                self.again_at = 0;
+                return Some(true);
+            }
+            if body.len() >= length {
+                return Some(false);
+            }
+            let buffered = self.input.fill_buf().await.ok()?;
+            if buffered.is_empty() {
+                return Some(false); // the end of the input
+            }
+            let n = buffered.len().min(length - body.len());
+            body.extend_from_slice(&buffered[..n]);
+            self.input.consume(n);
+        }
     }
+}
+
+/// Where the first whole header block (`Content-Length: 12` then a blank line) in
+/// `bytes` starts, looking from `*from` on; moves `*from` past what cannot start one
+/// however `bytes` goes on.
+fn header_block_in(bytes: &[u8], from: &mut usize) -> Option<usize> {
+    while *from < bytes.len() {
+        let at = *from;
+        if bytes[at].eq_ignore_ascii_case(&b'c') {
+            match header_block_at(&bytes[at..]) {
+                Some(true) => return Some(at),
+                None => return None, // it may be one: wait for more
+                Some(false) => {}
+            }
+        }
+        *from += 1;
+    }
+    None
+}
+
+/// Whether `bytes` starts with a whole header block of one `Content-Length`; `None`
+/// when it starts with a part of one.
+fn header_block_at(bytes: &[u8]) -> Option<bool> {
+    let head = &bytes[..LENGTH_HEADER.len().min(bytes.len())];
+    if !head.eq_ignore_ascii_case(&LENGTH_HEADER[..head.len()]) {
+        return Some(false);
+    }
+    let mut i = head.len();
+    let blanks = |mut i: usize| {
+        while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    if i < LENGTH_HEADER.len() {
+        return None;
+    }
+    i = blanks(i);
+    let digits = i;
+    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    if i == bytes.len() {
+        return None;
+    }
+    if i == digits {
+        return Some(false);
+    }
+    i = blanks(i);
+    // Two line ends, each `\r\n` or `\n`.
+    for _ in 0..2 {
+        if bytes.get(i) == Some(&b'\r') {
+            i += 1;
+        }
+        match bytes.get(i) {
+            None => return None,
+            Some(b'\n') => i += 1,
+            Some(_) => return Some(false),
+        }
+    }
+    Some(true)
 }
 
 /// Where the first `Content-Length:` is in `bytes`, in any case.
@@ -504,6 +594,7 @@ fn without_lone_surrogates(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::AsyncReadExt;
 
     fn relayed(input: &[u8]) -> String {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -577,6 +668,52 @@ mod tests {
                 "length {length}"
             );
         }
+    }
+
+    #[test]
+    fn a_length_that_says_too_much_does_not_wait_for_bytes_that_never_come() {
+        // The client sends a request after the bad frame and waits for its answer.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (mut client, server_in) = tokio::io::duplex(1 << 16);
+            let (server_out, mut framework) = tokio::io::duplex(1 << 16);
+            let announced = Announced::default();
+            let input = format!("Content-Length: 5000\r\n\r\n{BODY}{}", frame(GOOD));
+            client.write_all(input.as_bytes()).await.unwrap();
+            let expected = frame(GOOD);
+            let mut got = vec![0; expected.len()];
+            let relaying = relay(server_in, server_out, &announced);
+            let reading = async {
+                let read = framework.read_exact(&mut got);
+                tokio::time::timeout(std::time::Duration::from_secs(5), read).await
+            };
+            tokio::select! {
+                _ = relaying => panic!("the relay ended"),
+                read = reading => assert!(read.is_ok(), "no message passed on"),
+            }
+            assert_eq!(String::from_utf8(got).unwrap(), expected);
+            drop(client);
+        });
+    }
+
+    #[test]
+    fn header_blocks_are_found_in_a_body() {
+        let find = |bytes: &str| header_block_in(bytes.as_bytes(), &mut 0);
+        assert_eq!(find("{}Content-Length: 5\r\n\r\n{}"), Some(2));
+        assert_eq!(find("xcontent-length:5\n\n"), Some(1));
+        assert_eq!(find("{}Content-Length: 5\r\n"), None);
+        assert_eq!(
+            find("{}Content-Length: 5\r\nContent-Length: 5\r\n\r\n"),
+            Some(21)
+        );
+        assert_eq!(find("{\"a\":\"Content-Length: 5\"}\n\n"), None);
+        assert_eq!(find("Content-Length: \r\n\r\n"), None);
+        let mut from = 0;
+        assert_eq!(header_block_in(b"{}{}Content-Len", &mut from), None);
+        assert_eq!(from, 4, "the start of a header is looked at again");
     }
 
     #[test]
