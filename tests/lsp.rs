@@ -356,6 +356,83 @@ fn a_malformed_message_is_left_out_and_the_server_stays() {
 }
 
 #[test]
+fn reading_starts_again_after_a_frame_with_a_wrong_or_no_length() {
+    // The tail of a bad frame was glued to the next message's header, and so on for
+    // every message after it: the server never answered again.
+    let mut c = Client::start();
+    let body = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+    let n = body.len();
+    let frames = [
+        format!("Content-Length: {}\r\n\r\n{body}", n - 10),
+        format!("Content-Length: {}\r\n\r\n{body}", n + 10),
+        // More than the client sends before it waits for the answer.
+        format!("Content-Length: 5000\r\n\r\n{body}"),
+        format!("Content-Length: abc\r\n\r\n{body}"),
+        format!("Content-Length: -5\r\n\r\n{body}"),
+        format!("Content-Length: 18446744073709551616\r\n\r\n{body}"),
+        format!("Content-Length: 99999999999\r\n\r\n{body}"),
+        format!("Content-Type: application/json\r\n\r\n{body}"),
+        format!("Content-Length: {n}\r\nContent-Length: 9\r\n\r\n{body}"),
+    ];
+    for bad in frames {
+        c.stdin.write_all(bad.as_bytes()).unwrap();
+        let answer = c.request("workspace/symbol", json!({"query": ""}));
+        assert!(answer.get("error").is_none(), "after {bad:?}: {answer}");
+    }
+    c.shutdown();
+}
+
+#[test]
+fn a_change_that_cannot_be_read_leaves_the_document_as_it_was() {
+    // The change was dropped, but the document stayed marked as having one on its
+    // way: every request on it was answered ContentModified until the next edit.
+    let mut c = Client::start();
+    let uri = "file:///tmp/unreadable-change.asl.json";
+    let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}\n";
+    c.open(uri, "asl", text);
+    assert_eq!(c.diagnostics(uri, 1), Vec::<Value>::new());
+    let hover = |c: &mut Client| c.call("textDocument/hover", doc_pos(uri, pos(0, 44)));
+    let before = hover(&mut c);
+    assert!(before.is_object(), "{before}");
+    let bad_changes = [
+        json!([{"range": {"start": {"line": 0, "character": -1}, "end": pos(0, 0)}, "text": "Z"}]),
+        json!([{"range": range(0, 0, 0, 0), "text": null}]),
+        json!([{"range": "x", "text": "Z"}]),
+    ];
+    for (i, changes) in bad_changes.into_iter().enumerate() {
+        c.change(uri, 2 + i as i64, changes);
+        assert_eq!(hover(&mut c), before);
+        let symbols = c.call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        assert_eq!(symbols[0]["name"], "A", "{symbols}");
+        let formatted = c.request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        );
+        assert!(formatted.get("error").is_none(), "{formatted}");
+    }
+    // The client is told, once for each change left out.
+    let warnings: Vec<Value> = c
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "window/logMessage" && n["params"]["type"] == 2)
+        .cloned()
+        .collect();
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    let message = warnings[0]["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("textDocument/didChange") && message.contains(uri),
+        "{message}"
+    );
+    // The next change applies to the text last read.
+    c.change(uri, 9, json!([{"range": range(0, 13, 0, 14), "text": "B"}]));
+    assert_eq!(codes(&c.diagnostics(uri, 9)), ["ASL202"]);
+    c.shutdown();
+}
+
+#[test]
 fn other_json_and_yaml_files_get_no_findings_unless_they_hold_a_state_machine() {
     // A client may attach the server to every JSON and YAML file.
     let mut c = Client::start();

@@ -72,7 +72,9 @@ pub fn run_stdio() -> ExitCode {
     runtime.block_on(async {
         let announced = Arc::new(transport::Announced::default());
         let seen = announced.clone();
-        let (service, socket) = LspService::new(move |client| Backend::new(client, seen));
+        let (service, socket) = LspService::build(move |client| Backend::new(client, seen))
+            .custom_method(transport::DROPPED, Backend::dropped)
+            .finish();
         // The client's messages reach the framework through a check (see transport).
         let (to_framework, from_relay) = tokio::io::duplex(1 << 16);
         tokio::spawn(async move {
@@ -220,6 +222,21 @@ impl Backend {
             (Some(sent), Some(applied)) => sent != i64::from(applied),
             _ => false,
         }
+    }
+
+    /// A document notification the relay left out (see [`transport::DROPPED`]): the
+    /// editor is told, as the document may now read differently here than there.
+    async fn dropped(&self, dropped: transport::Dropped) {
+        let transport::Dropped { method, uri, why } = dropped;
+        let consequence = match (method.as_str(), &uri) {
+            ("textDocument/didChange", Some(uri)) => format!(
+                "; {uri} is answered for as it was before that change, which may now differ from the editor's text until the document is closed and opened again"
+            ),
+            ("textDocument/didOpen", Some(uri)) => format!("; {uri} is not open here"),
+            _ => String::new(),
+        };
+        let message = format!("asl-lint left out a {method} it could not read: {why}{consequence}");
+        self.client.log_message(MessageType::WARNING, message).await;
     }
 
     /// Runs `analysis`, a request's work on the document `uri`, off the message loop,
