@@ -2238,3 +2238,31 @@ fn substitutions_that_come_to_too_much_are_not_run() {
         )
     );
 }
+
+/// A definition is read as its file name says, as `check` reads it, and JSON that
+/// starts with a comment is still JSON: the errors are the ones `check` gives.
+#[test]
+fn the_file_name_and_leading_comments_choose_the_reader() {
+    let dir = TempDir::new("reader");
+    let blank = dir.file("blank.asl.yaml", "  \n\n");
+    let (code, _, err) = run(&[&blank], "");
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with(&format!(
+            "{blank}:1:1: ASL001 the document is empty: expected a YAML mapping\n"
+        )),
+        "{err}"
+    );
+    let commented = dir.file(
+        "flow.txt",
+        "// my flow\n{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}\n",
+    );
+    let (code, _, err) = run(&[&commented], "");
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with(&format!(
+            "{commented}:1:1: ASL003 comments are not allowed in JSON\n"
+        )),
+        "{err}"
+    );
+}

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use serde_json::Value;
 
 pub use super::trace::{run_overlay, text_report};
-use super::{MachineType, MockConfig, SimulationError, SimulationOptions, Status, simulate};
+use super::{MachineType, MockConfig, SimulationError, SimulationOptions, Status};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -620,7 +620,8 @@ pub fn run_to_strings(
                 Err((SimulationError::Definition(errs), shown))
             }
         }
-        None => simulate(&text, &opts).map_err(|e| (e, args.definition.display().to_string())),
+        None => super::simulate_as(&text, kind, &opts)
+            .map_err(|e| (e, args.definition.display().to_string())),
     };
     // A mock for a state the definition does not have is a typo or a stale config:
     // say so, since the state it was meant for then fails (or is never reached).

@@ -588,9 +588,17 @@ pub fn lint_errors(text: &str, kind: SourceKind, machine_type: MachineType) -> V
         .collect()
 }
 
-/// Runs a definition (JSON or YAML text).
+/// Runs a definition (JSON or YAML text, told apart by its content).
 pub fn simulate(definition: &str, opts: &SimulationOptions) -> Result<Execution, SimulationError> {
-    let kind = syntax::detect_kind(None, definition);
+    simulate_as(definition, syntax::detect_kind(None, definition), opts)
+}
+
+/// Runs a definition read as `kind` (chosen from its file name as `check` does).
+pub fn simulate_as(
+    definition: &str,
+    kind: SourceKind,
+    opts: &SimulationOptions,
+) -> Result<Execution, SimulationError> {
     let errs = lint_errors(definition, kind, opts.machine_type);
     if !errs.is_empty() {
         return Err(SimulationError::Definition(errs));

@@ -38,15 +38,34 @@ pub fn detect_kind(path: Option<&str>, text: &str) -> SourceKind {
             return SourceKind::Yaml;
         }
     }
-    match text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
+    match after_json_comments(text.trim_start_matches('\u{feff}'))
         .as_bytes()
         .first()
     {
         Some(b'{') | Some(b'[') => SourceKind::Json,
         None => SourceKind::Json,
         _ => SourceKind::Yaml,
+    }
+}
+
+/// `text` past its leading whitespace and `//` or `/* */` comments: JSON with comments
+/// (JSON5, or a slip reported as ASL003) is still JSON. YAML has neither form.
+fn after_json_comments(text: &str) -> &str {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after
+                .find('\n')
+                .map_or("", |i| &after[i + 1..])
+                .trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after
+                .find("*/")
+                .map_or("", |i| &after[i + 2..])
+                .trim_start();
+        } else {
+            return rest;
+        }
     }
 }
 
@@ -346,5 +365,13 @@ mod tests {
         assert_eq!(detect_kind(Some("a.asl.json"), "x: 1"), SourceKind::Json);
         assert_eq!(detect_kind(None, "  {\"a\":1}"), SourceKind::Json);
         assert_eq!(detect_kind(None, "StartAt: A"), SourceKind::Yaml);
+        // Comments before JSON (JSON5, or ASL003's slip) do not make it YAML.
+        assert_eq!(detect_kind(None, "// flow\n{\"a\": 1}"), SourceKind::Json);
+        assert_eq!(
+            detect_kind(None, "\u{feff}/* a\n b */ // c\n ["),
+            SourceKind::Json
+        );
+        assert_eq!(detect_kind(None, "# flow\nStartAt: A"), SourceKind::Yaml);
+        assert_eq!(detect_kind(None, "// only a comment"), SourceKind::Json);
     }
 }
