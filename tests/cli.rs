@@ -659,6 +659,30 @@ fn a_name_no_substitution_gives_is_an_error() {
     );
 }
 
+/// A template whose DefinitionUri names the template itself holds no definition
+/// there: ASL802, where it passed silently.
+#[test]
+fn a_template_naming_itself_as_its_definition_file() {
+    let dir = TempDir::new();
+    dir.write(
+        "template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Self:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: ./template.yaml\n",
+    );
+    for named in [".", "template.yaml"] {
+        let o = bin()
+            .current_dir(dir.path())
+            .args(["check", "--format", "concise", named])
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 1, "{named}");
+        assert_eq!(
+            stdout(&o),
+            "template.yaml:6:22: ASL802 [error] DefinitionUri of \"Self\" names `./template.yaml`, which is this file itself, not a state machine definition\nFound 1 error in 1 file.\n",
+            "{named}"
+        );
+    }
+}
+
 #[test]
 fn stdin_filename_reads_standard_input_alone() {
     // As in ruff: `--stdin-filename` without `-` reads standard input, not the folder;

@@ -458,6 +458,7 @@ impl Config {
                     .unwrap_or_else(|| PathBuf::from(".")),
             ),
             workflow: self.workflow,
+            file: Some(file.to_path_buf()),
         };
         (
             LintOptions {

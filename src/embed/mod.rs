@@ -51,6 +51,9 @@ pub struct Environment {
     /// The workflow type of a standalone definition (asl-lint.toml `workflow-type`). A
     /// template's definitions have the type the template gives them.
     pub workflow: Option<WorkflowType>,
+    /// The file being linted, where it has a path: a template that names itself as a
+    /// definition file is reported (ASL802).
+    pub file: Option<PathBuf>,
 }
 
 /// A local file that a template's definition names (SAM `DefinitionUri`, or a
@@ -1512,7 +1515,7 @@ pub fn lint_template_with_references(
             Body::File { uri, node } => {
                 if let Some(dir) = &env.base_dir {
                     let subject = format!("{} of \"{}\"", def.property.key, def.name);
-                    match named_file(dir, uri, node.range, &subject, "template's") {
+                    match named_file(dir, uri, node.range, &subject, "template's", env) {
                         Ok(path) => references.push(Reference {
                             name: def.name.clone(),
                             path,
@@ -1942,7 +1945,7 @@ pub fn lint_terraform(
                     continue;
                 };
                 let subject = format!("the definition of \"{}\"", machine.name);
-                match named_file(dir, &path, range, &subject, "module's") {
+                match named_file(dir, &path, range, &subject, "module's", env) {
                     Ok(path) => references.push(Reference {
                         name: machine.name,
                         path,
@@ -2098,16 +2101,31 @@ fn shown_path(path: &std::path::Path) -> PathBuf {
 
 /// The file at `written` (relative to the template's folder `dir`) that `subject`
 /// names as a definition: its path when it exists (`dir/./sm.asl.json` written as
-/// `dir/sm.asl.json`, as people write it), else ASL802 at `range` with a did-you-mean.
+/// `dir/sm.asl.json`, as people write it), else ASL802 at `range` with a did-you-mean,
+/// or when it is the file being linted (`env.file`) itself.
 fn named_file(
     dir: &std::path::Path,
     written: &str,
     range: TextRange,
     subject: &str,
     folder: &str,
+    env: &Environment,
 ) -> Result<PathBuf, Box<Diagnostic>> {
     let path = dir.join(written);
     if path.is_file() {
+        let same = |a: &std::path::Path, b: &std::path::Path| matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y);
+        if env.file.as_deref().is_some_and(|f| same(f, &path)) {
+            let mut d = report(
+                "ASL802",
+                range,
+                format!(
+                    "{subject} names `{written}`, which is this file itself, not a state machine definition"
+                ),
+            );
+            d.help =
+                Some("name the file that holds the definition (`StartAt` and `States`)".into());
+            return Err(Box::new(d));
+        }
         if !crate::files::in_project(dir, &path) {
             let mut d = report(
                 "ASL803",

@@ -6,7 +6,9 @@ declare_rule! {
     /// as a local path for `aws cloudformation package`, the path of a Terraform
     /// `templatefile`/`file` call that gives a state machine's `definition`, or a
     /// Serverless Framework `definition: ${file(path)}`) that names a file that does
-    /// not exist, relative to the template's folder. S3 locations are not checked.
+    /// not exist, relative to the template's folder. S3 locations are not checked. A
+    /// path that names the template itself (a slip of `DefinitionUri: template.yaml`)
+    /// is reported too: the file holds no definition.
     ///
     /// ## Why is this bad?
     /// `sam build`, `sam deploy`, `aws cloudformation package`, `terraform plan` and
