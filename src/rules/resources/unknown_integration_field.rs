@@ -10,7 +10,10 @@ declare_rule! {
     /// settled: Lambda `invoke`, SQS `sendMessage`, SNS `publish`, EventBridge
     /// `putEvents`, Step Functions `startExecution`, the DynamoDB item actions and ECS
     /// `runTask` (at every depth). A name close to a field gets a did-you-mean
-    /// (`Paylod` → `Payload`, `TableNmae` → `TableName`). Below the top level of an ECS
+    /// (`Paylod` → `Payload`, `TableNmae` → `TableName`); so does one close to a field
+    /// of the settled objects inside a request: ECS `NetworkConfiguration`,
+    /// `AwsvpcConfiguration`, `Overrides` and its `ContainerOverrides`, EventBridge
+    /// `Entries`, SQS and SNS `MessageAttributes` values. Below the top level of an ECS
     /// `runTask` request, every field written in the camel case of the ECS API
     /// reference (`awsvpcConfiguration`) is reported: Step Functions takes them in
     /// Pascal case.
@@ -217,6 +220,148 @@ const ECS_NAMES: &[&str] = &[
     "ManagedEBSVolume",
 ];
 
+/// Objects inside requests whose fields are settled: (action, path from the request,
+/// fields). In a path, `*` is each item of an array, `?` each value of an object
+/// (a message attribute of any name).
+const NESTED: &[(&str, &[&str], &[&str])] = &[
+    (
+        "ecs:runTask",
+        &["NetworkConfiguration"],
+        &["AwsvpcConfiguration"],
+    ),
+    (
+        "ecs:runTask",
+        &["NetworkConfiguration", "AwsvpcConfiguration"],
+        &["AssignPublicIp", "SecurityGroups", "Subnets"],
+    ),
+    (
+        "ecs:runTask",
+        &["Overrides"],
+        &[
+            "ContainerOverrides",
+            "Cpu",
+            "EphemeralStorage",
+            "ExecutionRoleArn",
+            "InferenceAcceleratorOverrides",
+            "Memory",
+            "TaskRoleArn",
+        ],
+    ),
+    (
+        "ecs:runTask",
+        &["Overrides", "ContainerOverrides", "*"],
+        &[
+            "Command",
+            "Cpu",
+            "Environment",
+            "EnvironmentFiles",
+            "Memory",
+            "MemoryReservation",
+            "Name",
+            "ResourceRequirements",
+        ],
+    ),
+    (
+        "events:putEvents",
+        &["Entries", "*"],
+        &[
+            "Detail",
+            "DetailType",
+            "EventBusName",
+            "Resources",
+            "Source",
+            "Time",
+            "TraceHeader",
+        ],
+    ),
+    (
+        "sqs:sendMessage",
+        &["MessageAttributes", "?"],
+        &[
+            "BinaryListValues",
+            "BinaryValue",
+            "DataType",
+            "StringListValues",
+            "StringValue",
+        ],
+    ),
+    (
+        "sns:publish",
+        &["MessageAttributes", "?"],
+        &["BinaryValue", "DataType", "StringValue"],
+    ),
+];
+
+/// Reports a misspelt field (one close to a field of [`NESTED`]) in the objects of a
+/// request whose fields are settled. Only near misses: a field the table does not
+/// list may be one the API has gained. Keys in camel case of an ECS request are left
+/// to [`camel_case_ecs_fields`].
+fn misspelt_nested_fields(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    state: &str,
+    action: &str,
+    payload: &str,
+    request: &[Member<'_>],
+) {
+    for (_, path, fields) in NESTED.iter().filter(|(a, _, _)| *a == action) {
+        // The objects at `path`, with the path as written for the message.
+        let mut objects: Vec<&[Member<'_>]> = vec![request];
+        for step in path.iter() {
+            let mut next = Vec::new();
+            for members in objects {
+                match *step {
+                    "?" => next.extend(members.iter().filter_map(|m| m.value.as_object())),
+                    // Arrays are opened at the name before: their items are here.
+                    "*" => next.push(members),
+                    name => {
+                        for m in members.iter().filter(|m| m.key == name) {
+                            match &m.value.value {
+                                Value::Object(inner) => next.push(&inner[..]),
+                                Value::Array(items) => {
+                                    next.extend(items.iter().filter_map(|i| i.as_object()))
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            }
+            objects = next;
+        }
+        let shown = path
+            .iter()
+            .filter(|s| !matches!(**s, "*" | "?"))
+            .copied()
+            .collect::<Vec<_>>()
+            .join(".");
+        for members in objects {
+            for m in members {
+                let name = m.key.strip_suffix(".$").unwrap_or(&m.key);
+                let camel =
+                    action == "ecs:runTask" && name.starts_with(|c: char| c.is_ascii_lowercase());
+                if fields.contains(&name) || name.contains("${") || camel {
+                    continue;
+                }
+                let Some(meant) = did_you_mean(name, fields.iter().copied()) else {
+                    continue;
+                };
+                let d = sink.report(
+                    m.key_range,
+                    format!("{action} takes no field \"{name}\" in {shown} of the {payload} of \"{state}\""),
+                );
+                d.help = Some(format!("did you mean \"{meant}\"?"));
+                let taken = members
+                    .iter()
+                    .any(|o| o.key.strip_suffix(".$").unwrap_or(&o.key) == meant);
+                if !taken {
+                    d.fixes.extend(rename_key(ctx.source, m, name, meant));
+                }
+            }
+        }
+    }
+}
+
 /// Reports the keys of an `ecs:runTask` request below its top level that start with a
 /// lower-case letter: Step Functions takes the ECS API's fields in Pascal case
 /// (`AwsvpcConfiguration`), and refuses the camel case of the ECS API reference ("The
@@ -276,6 +421,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if action == "ecs:runTask" {
             camel_case_ecs_fields(ctx, sink, state.name, payload, request);
         }
+        misspelt_nested_fields(ctx, sink, state.name, action, payload, request);
         let Some(index) = FIELDS.iter().position(|(a, _)| *a == action) else {
             continue;
         };
@@ -490,5 +636,46 @@ mod tests {
         assert!(fixed.contains(r#""Cluster": "c""#), "{fixed}");
         let fixed = found[1].2.as_deref().unwrap_or_default();
         assert!(fixed.contains(r#""AwsvpcConfiguration": {"#), "{fixed}");
+    }
+
+    /// A near miss in the settled objects inside a request; names far from every field
+    /// (which the API may have gained) and camel case (reported above) are left.
+    #[test]
+    fn misspelt_fields_inside_a_request() {
+        let text = r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "t",
+              "NetworkConfiguration": {"AwsvpcConfiguration": {"Subnets": ["s"], "AssignPublicIP": "ENABLED", "NewField": 1}},
+              "Overrides": {"ContainerOverrides": [{"Name": "app", "Enviroment": []}, {"Name": "side", "command": ["x"]}]}}, "Next": "B"},
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents", "Parameters": {"Entries": [{"Source": "s", "Detailtype": "d", "Detail": {}}]}, "Next": "C"},
+            "C": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m",
+              "MessageAttributes": {"kind": {"DataType": "String", "Stringvalue": "k"}}}, "End": true}}}"#;
+        let found = located_fixes(text, SourceKind::Json, "ASL417");
+        assert_eq!(
+            at_and_message(&found),
+            [
+                (
+                    "\"AssignPublicIP\"",
+                    "ecs:runTask takes no field \"AssignPublicIP\" in NetworkConfiguration.AwsvpcConfiguration of the Parameters of \"A\""
+                ),
+                (
+                    "\"Enviroment\"",
+                    "ecs:runTask takes no field \"Enviroment\" in Overrides.ContainerOverrides of the Parameters of \"A\""
+                ),
+                (
+                    "\"command\"",
+                    "ecs:runTask takes the ECS API's fields in Pascal case: \"command\" in the Parameters of \"A\" is not one"
+                ),
+                (
+                    "\"Detailtype\"",
+                    "events:putEvents takes no field \"Detailtype\" in Entries of the Parameters of \"B\""
+                ),
+                (
+                    "\"Stringvalue\"",
+                    "sqs:sendMessage takes no field \"Stringvalue\" in MessageAttributes of the Parameters of \"C\""
+                ),
+            ]
+        );
+        let fixed = found[0].2.as_deref().unwrap_or_default();
+        assert!(fixed.contains(r#""AssignPublicIp": "ENABLED""#), "{fixed}");
     }
 }
