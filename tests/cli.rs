@@ -642,21 +642,24 @@ fn a_name_no_substitution_gives_is_an_error() {
         "`${WorkArN}` is not in the DefinitionSubstitutions of \"SM\": nothing fills it, and Step Functions gets the text as written"
     );
     assert_eq!(items[0]["help"], "did you mean `${WorkArn}`?");
-    dir.write(
-        "template.yaml",
-        template("!If [Prod, {WorkArn: a}, {WorkArn: b}]"),
-    );
-    let o = bin()
-        .current_dir(dir.path())
-        .args(["check", "--format", "concise", "template.yaml"])
-        .output()
-        .unwrap();
-    assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert!(
-        stdout(&o).contains("ASL801 [info] `${WorkArN}` is not resolved here"),
-        "{}",
-        stdout(&o)
-    );
+    // A map the template computes, in the short form or the long one.
+    for computed in [
+        "!If [Prod, {WorkArn: a}, {WorkArn: b}]",
+        "{\"Fn::If\": [Prod, {WorkArn: a}, {WorkArn: b}]}",
+    ] {
+        dir.write("template.yaml", template(computed));
+        let o = bin()
+            .current_dir(dir.path())
+            .args(["check", "--format", "concise", "template.yaml"])
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{computed}: {}", stdout(&o));
+        assert!(
+            stdout(&o).contains("ASL801 [info] `${WorkArN}` is not resolved here"),
+            "{computed}: {}",
+            stdout(&o)
+        );
+    }
 }
 
 /// A template whose DefinitionUri names the template itself holds no definition

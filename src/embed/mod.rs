@@ -1348,9 +1348,7 @@ pub fn lint_template_with_references(
                 drop_fixes_in(&mut found, &substituted);
                 out.extend(found);
                 // A template's own map (or none) gives every name it fills.
-                let listed = def
-                    .substitution_node
-                    .is_none_or(|n| n.as_object().is_some());
+                let listed = def.substitution_node.is_none_or(is_written_map);
                 let owner =
                     (filling == Filling::Substitutions && listed).then_some(def.name.as_str());
                 unresolved_in_tree(text, node, &subs, env, options, filling, owner, &mut out);
@@ -1524,8 +1522,7 @@ pub fn lint_template_with_references(
                             // A map the template computes may give any name.
                             filling: match def.substitution_node {
                                 Some(n)
-                                    if filling == Filling::Substitutions
-                                        && n.as_object().is_none() =>
+                                    if filling == Filling::Substitutions && !is_written_map(n) =>
                                 {
                                     Filling::SubstitutionsComputed
                                 }
@@ -2423,6 +2420,12 @@ fn unresolved_in_tree(
             _ => {}
         }
     }
+}
+
+/// True for a `DefinitionSubstitutions` map written out, name by name: not one an
+/// intrinsic computes (`!If`, or in JSON `{"Fn::If": ...}`, `{"Ref": ...}`).
+fn is_written_map(node: &Node<'_>) -> bool {
+    node.as_object().is_some() && !node.is_unknown()
 }
 
 /// ASL806 for a `${Name}` that the `DefinitionSubstitutions` of `owner` do not give.
