@@ -562,12 +562,25 @@ pub(crate) fn next_state<'m, 'a, 's>(
     machine.scope(state.id.scope).state(name)
 }
 
-/// The JSONPath of plain field names from `$`: `$` for none, else `$.a.b`.
+/// The JSONPath of field names from `$`: `$` for none, else `$.a.b`, with a name that
+/// dot notation cannot spell in brackets (`$.a['my key']`, `$.a['x.y']`).
 pub(crate) fn path_of(names: &[&str]) -> String {
-    std::iter::once("$")
-        .chain(names.iter().copied())
-        .collect::<Vec<_>>()
-        .join(".")
+    let mut out = String::from("$");
+    for name in names {
+        let dotted = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if dotted {
+            out.push('.');
+            out.push_str(name);
+        } else {
+            out.push_str("['");
+            out.push_str(&name.replace('\\', "\\\\").replace('\'', "\\'"));
+            out.push_str("']");
+        }
+    }
+    out
 }
 
 /// The states that get `state`'s output as their input: the state its `Next` names

@@ -128,7 +128,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                             let field = rest.first()?;
                             wrapped_read(field).then(|| {
                                 let fixed = [at.as_slice(), &["Payload"], &rest].concat();
-                                (range, path.to_string(), format!("$.{}", fixed.join(".")))
+                                (
+                                    range,
+                                    path.to_string(),
+                                    crate::rules::paths::path_of(&fixed),
+                                )
                             })
                         })
                 }

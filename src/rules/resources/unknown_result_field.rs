@@ -89,6 +89,21 @@ mod tests {
 
     const LAMBDA: &str = r#""Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}"#;
 
+    /// A fix keeps the names that dot notation cannot spell in brackets.
+    #[test]
+    fn fixes_keep_bracketed_names() {
+        let text = format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{{LAMBDA}, "ResultSelector": {{"v.$": "$['payload']['my key']", "w.$": "$['payload']['a.b'][0]"}}, "End": true}}}}}}"#
+        );
+        let found = located_fixes(&text, SourceKind::Json, "ASL416");
+        assert_eq!(found.len(), 2, "{found:?}");
+        let fixed = found[0].2.as_deref().unwrap_or_default();
+        assert!(fixed.contains(r#""v.$": "$.Payload['my key']""#), "{fixed}");
+        // A path that goes on past its names is rewritten only where it is written in
+        // dot notation: this one is left as it is.
+        assert_eq!(found[1].2, None);
+    }
+
     #[test]
     fn result_selector_receivers_and_jsonata() {
         let text = format!(
