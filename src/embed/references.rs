@@ -123,24 +123,56 @@ pub fn intrinsics(root: &Node<'_>) -> Vec<Intrinsic> {
     let mut out = Vec::new();
     let mut stack = vec![(root, 0usize)];
     while let Some((node, depth)) = stack.pop() {
+        // Only CloudFormation's own functions: a custom tag (`!Custom`) or a key that
+        // merely looks like one (`{"Ref": "refs/heads/main"}`, `{"Fn::Bogus": 1}`) is
+        // data.
         let found = match &node.value {
             Value::Tagged(t)
-                if t.tag.len() > 1 && !t.tag.starts_with("!!") && !t.tag.starts_with("!<") =>
+                if t.tag
+                    .strip_prefix('!')
+                    .is_some_and(|f| FUNCTIONS.contains(&f)) =>
             {
                 Some((t.tag.to_string(), t.tag_range, &t.node))
             }
             Value::Object(members) if members.len() == 1 => {
                 let m = &members[0];
-                let is_ref = m.key == "Ref" && m.value.as_str().is_some();
-                (is_ref || m.key.starts_with("Fn::"))
-                    .then(|| (m.key.to_string(), node.range, &m.value))
+                let is_ref = m.key == "Ref"
+                    && m.value.as_str().is_some_and(|target| {
+                        target.starts_with("AWS::")
+                            || !target.is_empty()
+                                && target.bytes().all(|b| b.is_ascii_alphanumeric())
+                    });
+                let is_function = m
+                    .key
+                    .strip_prefix("Fn::")
+                    .is_some_and(|f| FUNCTIONS.contains(&f));
+                (is_ref || is_function).then(|| (m.key.to_string(), node.range, &m.value))
             }
             _ => None,
         };
         if let Some((name, range, argument)) = found {
             // The way down is looked for only for what is found: most definitions
             // hold none, and a large one is walked without keeping paths.
-            let (state, field) = locate(&path_to(root, node));
+            let path = path_to(root, node);
+            // A CloudFormation template carried as data (the `TemplateBody` of a
+            // createStack request, `Resources` and `Outputs` in a Pass state's Result):
+            // its intrinsics are CloudFormation's to resolve when it is deployed.
+            let keys: Vec<&str> = path
+                .iter()
+                .filter_map(|s| match s {
+                    Step::Key(k) => Some(*k),
+                    _ => None,
+                })
+                .collect();
+            let carried = keys.contains(&"TemplateBody")
+                || keys.windows(3).any(|w| {
+                    (w[0] == "Resources" && w[2] == "Properties")
+                        || (w[0] == "Outputs" && w[2] == "Value")
+                });
+            if carried {
+                continue;
+            }
+            let (state, field) = locate(&path);
             out.push(Intrinsic {
                 placeholder: placeholder_for(&name, argument),
                 name,

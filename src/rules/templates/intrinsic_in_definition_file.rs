@@ -9,7 +9,11 @@ declare_rule! {
     /// `DefinitionS3Location` or Terraform's `templatefile`/`file` names, or in a
     /// Terraform heredoc or `jsonencode` definition; and a one-key object written inside
     /// the text of a template's `DefinitionString`, which CloudFormation passes on as it
-    /// is. YAML's own tags (`!!str`) are not functions.
+    /// is. Only CloudFormation's own functions count: YAML's own tags (`!!str`), custom
+    /// tags (`!Custom`), `{"Ref": ...}` naming no logical id (`refs/heads/main`) and
+    /// `Fn::` names CloudFormation does not have are data, as is a CloudFormation
+    /// template built as data (under `TemplateBody`, or in its `Resources` and
+    /// `Outputs`) for a createStack request.
     ///
     /// In a CloudFormation or SAM template's own `Definition`, in the functions that build
     /// a `DefinitionString` (`Fn::Sub`, `Fn::Join`), and in a Serverless Framework file,
@@ -116,6 +120,27 @@ mod tests {
                 r#"give the value in the template's DefinitionSubstitutions (`Queue: {"Ref": "Queue"}`) and write `${Queue}` here"#
             )
         );
+    }
+
+    /// What only looks like an intrinsic is data: a custom tag, a `Ref` to no logical
+    /// id, a function CloudFormation does not have, and a CloudFormation template
+    /// built as data for createStack.
+    #[test]
+    fn lookalikes_and_templates_carried_as_data() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {
+  "a": {"Ref": 5}, "b": {"Ref": "refs/heads/main"}, "c": {"Fn::Bogus": 1},
+  "d": {"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Ref": "Name"}}}},
+        "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["B", "Arn"]}}}},
+  "e": {"TemplateBody": {"X": {"Fn::Sub": "x"}}},
+  "f": [{"Ref": "AWS::Region"}]}, "End": true}}}"#;
+        assert_eq!(
+            found(text, SourceKind::Json),
+            [
+                r#"{"Ref": "AWS::Region"}: `Ref` in the Result of state "A" is not resolved in a definition file: Step Functions gets it as written, not the value it stands for"#
+            ]
+        );
+        let yaml = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result:\n      a: !Custom Thing\n      b: !mytag x\n    End: true\n";
+        assert_eq!(found(yaml, SourceKind::Yaml), Vec::<String>::new());
     }
 
     /// A YAML tag is reported at the tag; what a function holds is not looked into;
