@@ -2266,3 +2266,28 @@ fn the_file_name_and_leading_comments_choose_the_reader() {
         "{err}"
     );
 }
+
+/// A file that a Serverless Framework `${file(...)}` reads becomes part of the template
+/// the framework makes: its intrinsics are CloudFormation's, so the run goes ahead as
+/// `check` passes it.
+#[test]
+fn a_serverless_file_definition_with_intrinsics_runs() {
+    let dir = TempDir::new("serverless-file");
+    dir.file(
+        "sm.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": {"Ref": "MyQueue"}, "MessageBody": "x"}, "End": true}}}"#,
+    );
+    let template = dir.file(
+        "serverless.yml",
+        "service: s\nprovider: {name: aws}\nstepFunctions:\n  stateMachines:\n    fromfile:\n      definition: ${file(./sm.asl.json)}\n",
+    );
+    let (code, out, err) = run(
+        &[&template, "--mock", r#"A={"Return":{"MessageId":"m"}}"#],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.ends_with("SUCCEEDED after 1 transition; output: {\"MessageId\":\"m\"}\n"),
+        "{out}"
+    );
+}

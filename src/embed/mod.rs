@@ -938,7 +938,16 @@ pub fn deployed_definition_in(
                 path,
                 substitutions: subs.clone(),
                 workflow: def.workflow,
-                filling: Filling::Substitutions,
+                // As `check` reads the file (see `lint_template`): the Serverless
+                // Framework's `${file(...)}` puts it into the template it makes, and a map
+                // the template computes may give any name.
+                filling: if template::is_serverless(root) {
+                    Filling::Serverless
+                } else if def.substitution_node.is_some_and(|n| !is_written_map(n)) {
+                    Filling::SubstitutionsComputed
+                } else {
+                    Filling::Substitutions
+                },
                 yaml_1_1: reads_yaml_1_1(Some(root)),
             }),
             file,
