@@ -385,9 +385,9 @@ struct Parser<'a> {
 
 fn describe(c: char) -> String {
     match c {
-        ' ' => "a space".to_string(),
-        '\t' => "a tab".to_string(),
-        '\n' => "a line break".to_string(),
+        ' ' => "space".to_string(),
+        '\t' => "tab".to_string(),
+        '\n' => "line break".to_string(),
         c => format!("`{c}`"),
     }
 }
@@ -1954,7 +1954,7 @@ mod tests {
         assert_eq!(e.span, r(3, 4));
         assert!(
             e.message
-                .starts_with("unexpected a space at offset 3 in a member name"),
+                .starts_with("unexpected space at offset 3 in a member name"),
             "{}",
             e.message
         );
