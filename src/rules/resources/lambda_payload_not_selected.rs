@@ -1,6 +1,8 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::paths::{jsonata_input_reads, reads_under, receivers, result_location};
+use crate::rules::paths::{
+    jsonata_input_reads, leading_reads_under, path_of, receivers, result_location,
+};
 use crate::rules::resources::{integration_resource, reader_fix, result_reads};
 use crate::rules::{LintContext, Sink, declare_rule};
 
@@ -122,19 +124,26 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     let Some(at) = result_location(state) else {
                         continue;
                     };
-                    reads_under(target, &at)
-                        .into_iter()
-                        .find_map(|(range, path, rest)| {
+                    // Reads that index or wildcard (`$.r.items[0]`) and IsPresent tests
+                    // name the field as surely.
+                    leading_reads_under(target, &at).into_iter().find_map(
+                        |(range, path, rest, whole)| {
                             let field = rest.first()?;
-                            wrapped_read(field).then(|| {
-                                let fixed = [at.as_slice(), &["Payload"], &rest].concat();
-                                (
-                                    range,
-                                    path.to_string(),
-                                    crate::rules::paths::path_of(&fixed),
-                                )
-                            })
-                        })
+                            if !wrapped_read(field) {
+                                return None;
+                            }
+                            let fixed = if whole {
+                                path_of(&[at.as_slice(), &["Payload"], &rest].concat())
+                            } else {
+                                // The names up to the result as written, then the rest.
+                                let head = path_of(&at);
+                                let tail = path.strip_prefix(head.as_str())?;
+                                tail.starts_with(['.', '['])
+                                    .then(|| format!("{head}.Payload{tail}"))?
+                            };
+                            Some((range, path.to_string(), fixed))
+                        },
+                    )
                 }
                 (QueryLanguage::JsonAta, QueryLanguage::JsonAta) => {
                     // With JSONPath's ResultPath/ResultSelector/OutputPath left on it, the
@@ -219,6 +228,19 @@ mod tests {
             run("", pass),
             [
                 "\"$.student.name\": \"Next\" reads \"$.student.name\", but \"Check email\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"$.Payload.student.name\""
+            ]
+        );
+    }
+
+    /// A read that indexes, and an IsPresent test (always false when wrapped), name
+    /// the field as surely; the path is rewritten where it is written.
+    #[test]
+    fn indexed_reads_and_is_present_tests() {
+        let choice = r#"{"Type": "Choice", "Choices": [{"Variable": "$.emailCheck['items'][0]", "IsPresent": true, "Next": "Next"}], "Default": "Next"}"#;
+        assert_eq!(
+            run(r#", "ResultPath": "$.emailCheck""#, choice),
+            [
+                "\"$.emailCheck['items'][0]\": \"Next\" reads \"$.emailCheck['items'][0]\", but \"Check email\" leaves the lambda:invoke response wrapped: the function's output is in Payload, at \"$.emailCheck.Payload['items'][0]\""
             ]
         );
     }
