@@ -44,8 +44,8 @@ declare_rule! {
     }
 }
 
-/// True when the state has a catcher for every error a task raises.
-fn catches_all(machine: &StateMachine<'_, '_>, id: StateId) -> bool {
+/// True when a catcher of the state names one of `errors`.
+fn catches(machine: &StateMachine<'_, '_>, id: StateId, errors: &[&str]) -> bool {
     machine.state(id).catchers.iter().any(|c| {
         c.node
             .get("ErrorEquals")
@@ -53,9 +53,14 @@ fn catches_all(machine: &StateMachine<'_, '_>, id: StateId) -> bool {
             .is_some_and(|names| {
                 names
                     .iter()
-                    .any(|n| matches!(n.as_str(), Some("States.ALL" | "States.TaskFailed")))
+                    .any(|n| n.as_str().is_some_and(|name| errors.contains(&name)))
             })
     })
+}
+
+/// True when the state has a catcher for every error a task raises.
+fn catches_all(machine: &StateMachine<'_, '_>, id: StateId) -> bool {
+    catches(machine, id, &["States.ALL", "States.TaskFailed"])
 }
 
 /// True when the Distributed Map `map` tolerates failed children (a
@@ -72,17 +77,7 @@ fn handles_child_failure(machine: &StateMachine<'_, '_>, map: StateId) -> bool {
     .iter()
     .filter_map(|f| state.field(f))
     .any(|m| m.value.as_f64() != Some(0.0));
-    tolerates
-        || state.catchers.iter().any(|c| {
-            c.node
-                .get("ErrorEquals")
-                .and_then(|n| n.as_array())
-                .is_some_and(|names| {
-                    names
-                        .iter()
-                        .any(|n| n.as_str() == Some("States.ExceedToleratedFailureThreshold"))
-                })
-        })
+    tolerates || catches(machine, map, &["States.ExceedToleratedFailureThreshold"])
 }
 
 /// Per scope, per state: whether every way on from it (not through a catcher) ends in
