@@ -340,17 +340,23 @@ impl Execution {
             let _ = serde::Serialize::serialize(&ExecutionJson(self), &mut ser);
             String::from_utf8(text).unwrap_or_default()
         };
-        std::thread::scope(|scope| {
-            match std::thread::Builder::new()
-                .name("asl-simulate-json".into())
-                .stack_size(RUN_STACK)
-                .spawn_scoped(scope, write)
-            {
-                Ok(handle) => handle.join().unwrap_or_default(),
-                Err(_) => write(),
-            }
-        })
+        on_large_stack("asl-simulate-json", write).unwrap_or_default()
     }
+}
+
+/// `f` on a thread with a [`RUN_STACK`] stack (or on this one when no thread can be
+/// made); `None` when it panicked.
+fn on_large_stack<T: Send>(name: &str, f: impl FnOnce() -> T + Send + Copy) -> Option<T> {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name(name.into())
+            .stack_size(RUN_STACK)
+            .spawn_scoped(scope, f)
+        {
+            Ok(handle) => handle.join().ok(),
+            Err(_) => Some(f()),
+        }
+    })
 }
 
 /// How many levels of the `--format json` report are indented; deeper values are
@@ -622,19 +628,10 @@ pub fn simulate_value(
 ) -> Result<Execution, SimulationError> {
     // The run gets a thread with a large stack: nested Map/Parallel scopes and JSONata
     // evaluation recurse (bounded by the definition and JSONata's depth limit).
-    std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .name("asl-simulate".into())
-            .stack_size(RUN_STACK)
-            .spawn_scoped(scope, || run_on_this_thread(definition, opts))
-        {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(SimulationError::Definition(vec![
-                    "internal error: the simulation panicked".into(),
-                ]))
-            }),
-            Err(_) => run_on_this_thread(definition, opts),
-        }
+    on_large_stack("asl-simulate", || run_on_this_thread(definition, opts)).unwrap_or_else(|| {
+        Err(SimulationError::Definition(vec![
+            "internal error: the simulation panicked".into(),
+        ]))
     })
 }
 
