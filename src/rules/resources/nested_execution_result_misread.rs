@@ -26,7 +26,8 @@ declare_rule! {
     ///   (`.sync:2` gives it as JSON).
     ///
     /// A Task that gives the child its task token is left alone: the child may end it
-    /// with `SendTaskSuccess` and any output.
+    /// with `SendTaskSuccess` and any output. A near miss of a field the result has
+    /// (`$.output`, `$.ExecutionARN`) is ASL416's, which names the field meant.
     ///
     /// The reads judged are those of the Task's own `ResultSelector`, of the states
     /// that get the Task's output as it comes (no `ResultSelector` or `OutputPath`), as
@@ -80,6 +81,17 @@ use crate::model::results::{EXECUTION_DESCRIBED as DESCRIBED, EXECUTION_STARTED 
 /// `pattern`, whose `Output` is at `output`; `None` when the field is there.
 fn problem(pattern: Pattern, names: &[&str], output: &str) -> Option<String> {
     let first = *names.first()?;
+    // A near miss of a field the result has (`$.output`, `$.ExecutionARN`) is ASL416's,
+    // which names the field meant.
+    let fields = match pattern {
+        Pattern::RequestResponse => STARTED,
+        _ => DESCRIBED,
+    };
+    if !fields.contains(&first)
+        && crate::rules::did_you_mean(first, fields.iter().copied()).is_some()
+    {
+        return None;
+    }
     Some(match pattern {
         Pattern::RequestResponse if !STARTED.contains(&first) => format!(
             "startExecution without .sync returns when the child execution starts, with {{ExecutionArn, StartDate}} only: there is no \"{first}\""
@@ -255,6 +267,29 @@ mod tests {
             run("startExecution.sync:2", "$.child.ok"),
             [
                 "\"$.child.ok\": \"Check\" reads \"$.child.ok\", but the result of startExecution.sync:2 describes the child execution: its output is in $.child.Output"
+            ]
+        );
+    }
+
+    /// A near miss of a field the result has is ASL416's, which names the field meant:
+    /// one finding, not two on the same read.
+    #[test]
+    fn near_misses_are_left_to_asl416() {
+        assert_eq!(
+            run("startExecution.sync", "$.child.output"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            run("startExecution.sync:2", "$.child.ExecutionARN"),
+            Vec::<String>::new()
+        );
+        let text = r#"{"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync", "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}, "ResultPath": "$.child", "Next": "Check"},
+            "Check": {"Type": "Choice", "Choices": [{"Variable": "$.child.output", "IsPresent": true, "Next": "Done"}], "Default": "Done"},
+            "Done": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            located_messages(text, "ASL416"),
+            [
+                "\"$.child.output\": \"Check\" reads \"$.child.output\", but the states:startExecution.sync result has no field \"output\": did you mean \"Output\"?"
             ]
         );
     }
