@@ -213,11 +213,26 @@ fn placeholder_at(text: &str, offset: u32) -> Option<TextRange> {
     let at = (offset as usize).min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    // The `${` before the cursor on its line, with no `}` between, and its `}`.
-    let open = text[line_start..at].rfind("${").map(|i| line_start + i)?;
-    if text[open..at].contains('}') {
-        return None;
-    }
+    // The `${` before the cursor on its line, with no `}` between, and its `}`; or the
+    // token under the cursor's `$` or `{`, or just after the quote under it.
+    let before = text[line_start..at]
+        .rfind("${")
+        .map(|i| line_start + i)
+        .filter(|&open| !text[open..at].contains('}'));
+    let open = match before {
+        Some(open) => open,
+        None => {
+            let rest = &text[at..line_end];
+            let quotes = rest.len() - rest.trim_start_matches(['"', '\'']).len();
+            if rest[quotes.min(1)..].starts_with("${") {
+                at + quotes.min(1)
+            } else if rest.starts_with('{') && text[..at].ends_with('$') {
+                at - 1
+            } else {
+                return None;
+            }
+        }
+    };
     let close = text[open..line_end].find('}').map(|i| open + i)?;
     (close >= at).then(|| TextRange::from_usize(open, close + 1))
 }
@@ -1332,6 +1347,26 @@ mod tests {
         assert_eq!(
             placeholder_name_at(file, at as u32 + 6),
             Some((TextRange::from_usize(at, at + 7), "Then".to_string()))
+        );
+        // From the quote before it to its `}`: where an editor puts the cursor on a
+        // double click or at the start of the value.
+        for offset in [at - 1, at, at + 1, at + 2] {
+            assert_eq!(
+                placeholder_name_at(file, offset as u32),
+                Some((TextRange::from_usize(at, at + 7), "Then".to_string())),
+                "{offset}"
+            );
+        }
+        assert_eq!(placeholder_name_at(file, at as u32 + 7), None);
+        // Of two tokens side by side, the one under the cursor.
+        let two = "\"${A}${Bee}\"";
+        assert_eq!(
+            placeholder_name_at(two, 4).map(|t| t.1),
+            Some("A".to_string())
+        );
+        assert_eq!(
+            placeholder_name_at(two, 5).map(|t| t.1),
+            Some("Bee".to_string())
         );
         assert_eq!(
             placeholder_name_at(file, file.find("${!").unwrap() as u32 + 3),
