@@ -716,12 +716,14 @@ fn definition_uri_files_are_linted_as_the_template_deploys_them() {
         ("ASL806".to_string(), 9, 38, 9, 47),
     ];
     // The same report whether the walk finds both files, or both, or only the template,
-    // are named: the referenced file is linted once, with the substitutions.
+    // or only the file are named: the referenced file is linted once, with the
+    // substitutions (alone, as the template of its project deploys it).
     for args in [
         vec![SAM_URI],
         vec![ORDERS, template],
         vec![template, ORDERS],
         vec![template],
+        vec![ORDERS],
     ] {
         let mut all = vec!["check", "--format", "json"];
         all.extend(args.iter().copied());
@@ -731,17 +733,6 @@ fn definition_uri_files_are_linted_as_the_template_deploys_them() {
         assert_eq!(positions(&items), expected, "{args:?}");
         assert!(items.iter().all(|i| i["path"] == ORDERS), "{items:?}");
     }
-    // Alone, the file is a plain definition: its placeholders are unknown values.
-    let o = run(&["check", "--format", "json", ORDERS]);
-    assert_eq!(o.status.code(), Some(0));
-    let codes: Vec<String> = json_items(&o)
-        .iter()
-        .map(|i| i["code"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(
-        codes,
-        vec!["ASL801", "ASL801", "ASL801", "ASL704", "ASL801"]
-    );
 
     // github and sarif name the referenced file, with the same positions.
     let o = run(&["check", "--format", "github", SAM_URI]);
@@ -1332,4 +1323,89 @@ fn fixable_counts_leave_out_fixes_that_cannot_be_applied() {
     assert!(out.ends_with("1 fixable with `--unsafe-fixes`.\n"), "{out}");
     let o = run_in(dir.path(), &["check", "latin1.asl.json"]);
     assert!(!stdout(&o).contains("fixable"), "{}", stdout(&o));
+}
+
+/// A definition file named on its own (as a pre-commit hook names the files that
+/// changed) is linted as the template of its Git project that names it deploys it: a SAM
+/// template's substitutions and workflow type, a Serverless file's resolved
+/// CloudFormation functions, Terraform's `templatefile` variables. A template that
+/// asl-lint.toml excludes, or outside the project, does not count.
+#[test]
+fn a_definition_file_alone_is_linted_as_its_project_deploys_it() {
+    let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Type: EXPRESS\n      DefinitionUri: statemachine/flow.asl.json\n      DefinitionSubstitutions:\n        WorkOnCaseArn: !GetAtt Work.Arn\n";
+    let flow = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${WorkOnCaseARN}", "End": true}}}
+"#;
+    let sls = "service: x\nprovider:\n  name: aws\nplugins:\n  - serverless-step-functions\nstepFunctions:\n  stateMachines:\n    flow:\n      definition: ${file(./sf.asl.json)}\n";
+    let sf = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": {"Fn::GetAtt": ["Work", "Arn"]}, "End": true}}}
+"#;
+    let tf = "resource \"aws_sfn_state_machine\" \"m\" {\n  name = \"m\"\n  role_arn = \"arn:aws:iam::123456789012:role/r\"\n  definition = templatefile(\"${path.module}/tf.asl.json\", { fn_arn = \"arn:aws:lambda:us-east-1:123456789012:function:f\" })\n}\n";
+    let tf_def = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${fn_ar}", "End": true}}}
+"#;
+    let dir = temp_project(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("template.yaml", sam),
+        ("statemachine/flow.asl.json", flow),
+        ("sls/serverless.yml", sls),
+        ("sls/sf.asl.json", sf),
+        ("infra/main.tf", tf),
+        ("infra/tf.asl.json", tf_def),
+        ("lone/lone.asl.json", sf),
+    ]);
+    let codes = |args: &[&str]| -> Vec<(String, String)> {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend(args);
+        let o = run_in(dir.path(), &all);
+        json_items(&o)
+            .iter()
+            .map(|i| {
+                let path = i["path"].as_str().unwrap().to_string();
+                (path, i["code"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    // `${WorkOnCaseARN}`: a misspelt substitution (an info "only known at deploy time"
+    // without the template).
+    assert_eq!(
+        codes(&["statemachine/flow.asl.json"]),
+        [("statemachine/flow.asl.json".into(), "ASL806".into())]
+    );
+    // Run from a folder of the project, with a path that goes through it.
+    let o = run_in(
+        &dir.path().join("statemachine"),
+        &["check", "--format", "concise", "flow.asl.json"],
+    );
+    assert!(stdout(&o).starts_with("flow.asl.json:1:64: ASL806 [error] `${WorkOnCaseARN}` is not in the DefinitionSubstitutions of \"Flow\""), "{}", stdout(&o));
+    // Serverless resolves `Fn::GetAtt` in what `${file(...)}` reads; a file no template
+    // names gets ASL811.
+    assert_eq!(
+        codes(&["sls/sf.asl.json", "lone/lone.asl.json"]),
+        [("lone/lone.asl.json".into(), "ASL811".into())]
+    );
+    // Terraform's variables: `fn_ar` is not among them.
+    assert_eq!(
+        codes(&["infra/tf.asl.json"]),
+        [("infra/tf.asl.json".into(), "ASL806".into())]
+    );
+    // Several files of one project, in the order given, each once.
+    assert_eq!(
+        codes(&[
+            "infra/tf.asl.json",
+            "statemachine/flow.asl.json",
+            "sls/sf.asl.json"
+        ]),
+        [
+            ("infra/tf.asl.json".into(), "ASL806".into()),
+            ("statemachine/flow.asl.json".into(), "ASL806".into())
+        ]
+    );
+    // A template asl-lint.toml excludes is not the file's deployer.
+    std::fs::write(
+        dir.path().join("asl-lint.toml"),
+        "exclude = [\"template.yaml\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        codes(&["statemachine/flow.asl.json"]),
+        [("statemachine/flow.asl.json".into(), "ASL801".into())]
+    );
 }

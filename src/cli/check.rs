@@ -435,6 +435,31 @@ fn shown_path(path: &Path) -> String {
         .map_or(shown.clone(), str::to_string)
 }
 
+/// Adds `reference` (to the file whose canonical path is `key`, made by input `i`) to
+/// the group of that file, which it starts when it is the first.
+fn add_reference(
+    groups: &mut Vec<(usize, Referenced)>,
+    by_key: &mut std::collections::HashMap<PathBuf, usize>,
+    i: usize,
+    key: PathBuf,
+    reference: &Reference,
+) {
+    let g = *by_key.entry(key).or_insert_with(|| {
+        groups.push((
+            i,
+            Referenced {
+                shown: shown_path(&reference.path),
+                path: reference.path.clone(),
+                references: Vec::new(),
+            },
+        ));
+        groups.len() - 1
+    });
+    if !groups[g].1.references.contains(reference) {
+        groups[g].1.references.push(reference.clone());
+    }
+}
+
 /// A file that templates reference, with every reference to it.
 struct Referenced {
     /// The path shown for it: as named on the command line or found by the walk, or as
@@ -509,22 +534,10 @@ impl Job<'_> {
                 {
                     continue;
                 }
-                let g = *by_key.entry(key).or_insert_with(|| {
-                    groups.push((
-                        *i,
-                        Referenced {
-                            shown: shown_path(&reference.path),
-                            path: reference.path.clone(),
-                            references: Vec::new(),
-                        },
-                    ));
-                    groups.len() - 1
-                });
-                if !groups[g].1.references.contains(reference) {
-                    groups[g].1.references.push(reference.clone());
-                }
+                add_reference(&mut groups, &mut by_key, *i, key, reference);
             }
         }
+        self.find_owners(inputs, &first, &mut groups, &mut by_key);
         // Inputs that are referenced files: the referenced report takes their place.
         let mut taken = vec![false; inputs.len()];
         let mut placed: Vec<Option<usize>> = vec![None; groups.len()];
@@ -582,6 +595,75 @@ impl Job<'_> {
             .collect();
         all.sort_by_key(|(k, _)| *k);
         all.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Adds to `groups` the references that templates of the project make to the
+    /// `*.asl.*` inputs no input template references, so that a definition file named on
+    /// its own (as a pre-commit hook names the files that changed) is linted as
+    /// `asl-lint check .` lints it: with its template's `DefinitionSubstitutions` (or
+    /// Terraform variables) and workflow type, and, when a Serverless file's
+    /// `${file(...)}` reads it, with its CloudFormation functions taken as resolved.
+    /// The project is the Git work tree around the file (else its folder), walked as
+    /// the language server walks a workspace; templates that asl-lint.toml excludes and
+    /// templates that do not hold the file's name are not read.
+    fn find_owners(
+        &self,
+        inputs: &[Input],
+        first: &[(usize, Result<Checked, String>)],
+        groups: &mut Vec<(usize, Referenced)>,
+        by_key: &mut std::collections::HashMap<PathBuf, usize>,
+    ) {
+        // Each orphan by project, with its canonical path.
+        let mut projects: Vec<(PathBuf, Vec<(usize, PathBuf)>)> = Vec::new();
+        for (i, input) in inputs.iter().enumerate() {
+            let Input::File(path) = input else { continue };
+            if !is_asl_name(path) {
+                continue;
+            }
+            let Ok(key) = std::fs::canonicalize(path) else {
+                continue;
+            };
+            if by_key.contains_key(&key) {
+                continue;
+            }
+            let top = crate::files::project_top(key.parent().unwrap_or(Path::new("/")));
+            match projects.iter_mut().find(|(t, _)| *t == top) {
+                Some((_, orphans)) => orphans.push((i, key)),
+                None => projects.push((top, vec![(i, key)])),
+            }
+        }
+        // Templates linted as inputs already gave their references.
+        let linted: std::collections::HashSet<PathBuf> = first
+            .iter()
+            .filter_map(|(i, _)| match &inputs[*i] {
+                Input::File(p) => std::fs::canonicalize(p).ok(),
+                Input::Stdin => None,
+            })
+            .collect();
+        for (top, orphans) in projects {
+            let names: Vec<&str> = orphans
+                .iter()
+                .filter_map(|(_, key)| key.file_name()?.to_str())
+                .collect();
+            for (template, references) in crate::embed::owners::scan_naming(&top, &names) {
+                let excluded = self
+                    .resolver
+                    .for_path(&template)
+                    .is_ok_and(|c| c.is_excluded(&template));
+                let known = std::fs::canonicalize(&template).is_ok_and(|t| linted.contains(&t));
+                if excluded || known {
+                    continue;
+                }
+                for reference in &references {
+                    let Ok(key) = std::fs::canonicalize(&reference.path) else {
+                        continue;
+                    };
+                    if let Some((i, _)) = orphans.iter().find(|(_, k)| *k == key) {
+                        add_reference(groups, by_key, *i, key, reference);
+                    }
+                }
+            }
+        }
     }
 
     fn check_input(&self, input: &Input) -> Result<Checked, String> {

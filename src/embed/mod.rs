@@ -8,6 +8,7 @@
 //! what is not into unknown values ([`crate::syntax::Value::Placeholder`]), and lints
 //! the result. Suppression comments apply to the outer file.
 
+pub mod owners;
 pub mod references;
 pub mod sourcemap;
 pub mod template;

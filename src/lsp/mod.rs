@@ -32,7 +32,7 @@
 mod convert;
 mod documents;
 mod settings;
-mod templates;
+use crate::embed::owners as templates;
 mod transport;
 
 use std::future::Future;

@@ -226,7 +226,7 @@ impl Workspace {
         // any more needs no walk up its folders.)
         let passed_over = !references.is_empty()
             && match (&own, self.root()) {
-                (Some(path), Some(root)) => super::templates::passes_over(&root, path),
+                (Some(path), Some(root)) => crate::embed::owners::passes_over(&root, path),
                 _ => false,
             };
         let references = if passed_over { &[][..] } else { references };

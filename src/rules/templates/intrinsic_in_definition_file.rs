@@ -17,8 +17,9 @@ declare_rule! {
     ///
     /// In a CloudFormation or SAM template's own `Definition`, in the functions that build
     /// a `DefinitionString` (`Fn::Sub`, `Fn::Join`), and in a Serverless Framework file,
-    /// including a file its `${file(...)}` reads, CloudFormation resolves them: nothing
-    /// is reported there.
+    /// including a file its `${file(...)}` reads (also named on its own, in the Git
+    /// project of the Serverless file), CloudFormation resolves them: nothing is
+    /// reported there.
     ///
     /// ## Why is this bad?
     /// Only a template's inline definition is resolved. SAM turns the intrinsics of an

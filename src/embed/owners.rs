@@ -1,6 +1,7 @@
-//! The templates of the workspace folder and the definition files they name, so that
-//! a definition file opened on its own is linted as `asl-lint check .` lints it: with
-//! its template's substitutions and workflow type.
+//! The templates that deploy definition files, found in the project around them, so
+//! that a definition file opened in an editor, or named on its own on the command line
+//! (a pre-commit hook passes only the files that changed), is linted as
+//! `asl-lint check .` lints it: with its template's substitutions and workflow type.
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,12 @@ const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
 /// `node_modules`, `target` and what Git ignores skipped, no symbolic links to
 /// folders), within bounds.
 pub fn scan(root: &Path) -> Vec<(PathBuf, Vec<Reference>)> {
+    scan_naming(root, &[])
+}
+
+/// [`scan`] restricted to the templates whose text holds one of `names` (file names of
+/// definitions, say), the others left unread by the linter; no `names`: every template.
+pub fn scan_naming(root: &Path, names: &[&str]) -> Vec<(PathBuf, Vec<Reference>)> {
     let mut templates = Vec::new();
     let mut seen = 0;
     let mut ignores = crate::files::GitIgnores::at(root);
@@ -28,7 +35,7 @@ pub fn scan(root: &Path) -> Vec<(PathBuf, Vec<Reference>)> {
     templates
         .into_iter()
         .filter_map(|path| {
-            let references = references_of(&path);
+            let references = references_naming(&path, names);
             (!references.is_empty()).then_some((path, references))
         })
         .collect()
@@ -68,6 +75,12 @@ pub fn passes_over(root: &Path, path: &Path) -> bool {
 /// The references the template at `path` makes, as saved on disk (none when it cannot
 /// be read or names no file).
 pub fn references_of(path: &Path) -> Vec<Reference> {
+    references_naming(path, &[])
+}
+
+/// [`references_of`], none when the template's text holds none of `names` (and
+/// `names` is not empty).
+fn references_naming(path: &Path, names: &[&str]) -> Vec<Reference> {
     let too_big = std::fs::metadata(path).map_or(true, |m| m.len() > MAX_TEMPLATE_BYTES);
     if too_big {
         return Vec::new();
@@ -75,6 +88,10 @@ pub fn references_of(path: &Path) -> Vec<Reference> {
     let Ok(bytes) = crate::files::read(path) else {
         return Vec::new();
     };
+    let finder = |name: &&str| memchr::memmem::find(&bytes, name.as_bytes()).is_some();
+    if !names.is_empty() && !names.iter().any(finder) {
+        return Vec::new();
+    }
     // Only the references are wanted: one cheap rule keeps the lint short.
     let options = LintOptions {
         select: vec!["ASL802".to_string()],
