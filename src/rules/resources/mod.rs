@@ -5,6 +5,7 @@ pub mod invalid_integration_parameter;
 pub mod invalid_item_reader_resource;
 pub mod invalid_lambda_arn;
 pub mod invalid_resource_arn;
+pub mod function_arn_payload_read;
 pub mod lambda_payload_not_selected;
 pub mod missing_integration_parameter;
 pub mod missing_task_token;
@@ -556,6 +557,49 @@ impl ResultRead<'_> {
     }
 }
 
+impl ResultRead<'_> {
+    /// An unsafe fix that reads past the field instead (`$.Payload.valid` becomes
+    /// `$.valid`, `$states.result.Payload` becomes `$states.result`).
+    pub fn fix_without(&self, source: &str) -> Option<crate::diagnostics::Fix> {
+        match &self.rewrite {
+            Rewrite::Path {
+                path,
+                before,
+                after,
+            } => {
+                let whole = crate::rules::paths::path_of(&[&before[..], &after[..]].concat());
+                reader_fix(source, self.range, path, &whole)
+            }
+            Rewrite::Prefix { path, before } => {
+                let rest = path.strip_prefix(&crate::rules::paths::path_of(
+                    &[&before[..], &[self.field]].concat(),
+                ))?;
+                if !(rest.starts_with('.') || rest.starts_with('[')) {
+                    return None;
+                }
+                let start = crate::rules::paths::path_of(before);
+                reader_fix(source, self.range, path, &format!("{start}{rest}"))
+            }
+            Rewrite::Name => {
+                let start = self.range.start as usize;
+                if source.get(self.range.as_usize()) != Some(self.field)
+                    || start == 0
+                    || source.as_bytes()[start - 1] != b'.'
+                {
+                    return None;
+                }
+                let range = TextRange::new(self.range.start - 1, self.range.end);
+                Some(crate::diagnostics::Fix::replace(
+                    format!("Read past \"{}\"", self.field),
+                    crate::diagnostics::Applicability::Unsafe,
+                    range,
+                    "",
+                ))
+            }
+        }
+    }
+}
+
 /// The reads of the first field under the result of the Task `state` (see
 /// [`ResultRead`]).
 pub(crate) fn result_reads<'a>(
@@ -605,6 +649,41 @@ pub(crate) fn result_reads<'a>(
                                 path,
                                 before: Vec::new(),
                             },
+                        },
+                    });
+                }
+                return out;
+            }
+            // The Task's own OutputPath picks from the result where ResultPath put it.
+            if let Some(output) = state.field("OutputPath")
+                && let Some(path) = output.value.as_str().filter(|p| *p != "$")
+            {
+                let at = match state.field("ResultPath") {
+                    None => Some(Vec::new()),
+                    Some(m) => m.value.as_str().and_then(plain_names),
+                };
+                let names = match plain_names(path) {
+                    Some(names) => Some((names, true)),
+                    None => leading_names(path).map(|names| (names, false)),
+                };
+                if let (Some(at), Some((names, whole))) = (at, names)
+                    && names.len() > at.len()
+                    && names[..at.len()] == at[..]
+                {
+                    let field = names[at.len()];
+                    let after = names[at.len() + 1..].to_vec();
+                    out.push(ResultRead {
+                        range: output.value.range,
+                        who: format!("the OutputPath of \"{}\"", state.name),
+                        shown: path.to_string(),
+                        field,
+                        rewrite: match whole {
+                            true => Rewrite::Path {
+                                path,
+                                before: at,
+                                after,
+                            },
+                            false => Rewrite::Prefix { path, before: at },
                         },
                     });
                 }
