@@ -10,10 +10,12 @@ declare_rule! {
     /// a function ARN) without a retrier for the transient Lambda service errors that
     /// AWS recommends retrying: `Lambda.ServiceException`, `Lambda.AWSLambdaException`
     /// and `Lambda.SdkClientException` (the developer guide's best practice and CDK's
-    /// default retrier). The finding also names `Lambda.TooManyRequestsException`
+    /// default retrier). The help also names `Lambda.TooManyRequestsException`
     /// (throttling, which the console's default retrier adds) when it is not retried
     /// either, but a retrier lacking only that one is not reported. A retrier for
-    /// `States.ALL` or `States.TaskFailed` covers them all.
+    /// `States.ALL` or `States.TaskFailed` covers them all, and so does a catcher for
+    /// them (or for `States.ALL` or `States.TaskFailed`): AWS's advice is to retry these
+    /// errors or to catch them.
     ///
     /// ## Why is this bad?
     /// These errors come from the Lambda service, not from the function: throttling, a
@@ -95,7 +97,28 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             .collect();
         // Throttling alone is not reported: AWS's own best-practice retrier leaves it
         // out.
-        if missing.iter().all(|e| *e == THROTTLING) {
+        let required: Vec<&str> = missing
+            .iter()
+            .copied()
+            .filter(|e| *e != THROTTLING)
+            .collect();
+        if required.is_empty() {
+            continue;
+        }
+        // AWS's advice is to retry these errors or to catch them: a catcher that
+        // takes them all handles them.
+        let caught: Vec<&str> = state
+            .catchers
+            .iter()
+            .filter_map(|c| c.error_equals.and_then(|m| m.value.as_array()))
+            .flatten()
+            .filter_map(|n| n.as_str())
+            .collect();
+        if caught
+            .iter()
+            .any(|e| *e == "States.ALL" || *e == "States.TaskFailed")
+            || required.iter().all(|e| caught.contains(e))
+        {
             continue;
         }
         let retry = state.field("Retry");
@@ -103,15 +126,21 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let d = sink.report(
             at,
             format!(
-                "Task state \"{}\" invokes Lambda but does not retry its transient errors {}",
+                "Task state \"{}\" invokes Lambda but neither retries nor catches the transient Lambda service errors {}",
                 state.name,
-                missing.join(", ")
+                required.join(", ")
             ),
         );
-        d.help = Some(format!(
-            "add a retrier for {} with a backoff",
-            crate::rules::and_list(&missing)
-        ));
+        d.help = Some(match missing.contains(&THROTTLING) {
+            true => format!(
+                "add a retrier for {} with a backoff, and for {THROTTLING} (throttling) too",
+                crate::rules::and_list(&required)
+            ),
+            false => format!(
+                "add a retrier for {} with a backoff",
+                crate::rules::and_list(&required)
+            ),
+        });
         if !ctx.fixes {
             continue;
         }
@@ -212,12 +241,42 @@ mod tests {
         let text = with(r#""Lambda.ServiceException", "Lambda.AWSLambdaException""#);
         let d = lint_text(&text, SourceKind::Json, &options);
         assert_eq!(d.len(), 1);
-        assert!(
-            d[0].message
-                .ends_with("Lambda.SdkClientException, Lambda.TooManyRequestsException"),
-            "{}",
-            d[0].message
+        assert_eq!(
+            d[0].message,
+            "Task state \"A\" invokes Lambda but neither retries nor catches the transient Lambda service errors Lambda.SdkClientException"
         );
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some(
+                "add a retrier for Lambda.SdkClientException with a backoff, and for Lambda.TooManyRequestsException (throttling) too"
+            )
+        );
+    }
+
+    /// AWS's advice is to retry the transient errors or to catch them: a catcher that
+    /// takes them all handles them.
+    #[test]
+    fn a_catcher_of_the_errors_handles_them() {
+        let with = |catch: &str| {
+            format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "f"}}, "Catch": [{{"ErrorEquals": [{catch}], "Next": "B"}}], "End": true}}, "B": {{"Type": "Fail"}}}}}}"#
+            )
+        };
+        let options = LintOptions {
+            select: vec!["ASL704".into()],
+            ..Default::default()
+        };
+        let codes = |catch: &str| lint_text(&with(catch), SourceKind::Json, &options).len();
+        assert_eq!(codes(r#""States.ALL""#), 0);
+        assert_eq!(codes(r#""States.TaskFailed""#), 0);
+        assert_eq!(
+            codes(
+                r#""Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException""#
+            ),
+            0
+        );
+        assert_eq!(codes(r#""Lambda.ServiceException""#), 1);
+        assert_eq!(codes(r#""Lambda.Unknown""#), 1);
     }
 
     #[test]
