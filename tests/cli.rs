@@ -1781,7 +1781,7 @@ fn files_outside_the_project_are_not_read() {
         let o = run(&["check", "--format", "concise", "--fix", s(template)]);
         let out = stdout(&o);
         assert!(
-            out.contains("ASL803 [warning]")
+            out.contains("ASL803 [info]")
                 && out.contains("outside the project: asl-lint does not read it"),
             "{out}"
         );

@@ -1029,7 +1029,7 @@ fn a_definition_string_that_is_not_json_text_is_an_error() {
             triple("ASL808", "error", "S"),
             triple("ASL808", "error", "StartAt: A"),
             triple("ASL808", "error", "[1]"),
-            triple("ASL803", "warning", "!If [Prod, \"{}\", \"{}\"]"),
+            triple("ASL803", "info", "!If [Prod, \"{}\", \"{}\"]"),
         ]
     );
 }
@@ -1127,7 +1127,7 @@ fn a_definition_string_given_whole_at_deploy_time_is_not_read() {
     let text = "Parameters:\n  Def: {Type: String}\nResources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub \"${Def}\"\n";
     assert_eq!(
         lint_yaml(text),
-        vec![triple("ASL803", "warning", "!Sub \"${Def}\"")]
+        vec![triple("ASL803", "info", "!Sub \"${Def}\"")]
     );
 }
 

@@ -18,7 +18,8 @@ declare_rule! {
     ///   the effect of having no retrier. (A `MaxAttempts` of 0 before a `States.ALL`
     ///   retrier is how errors are kept from being retried; that is not reported. Nor
     ///   is it on a Lambda task when it names the transient Lambda errors: that is how
-    ///   a task that must not be retried (a payment, say) opts out of ASL704.)
+    ///   a task that must not be retried (a payment, say) opts out of ASL704. Nor is a
+    ///   lone `States.ALL` retrier with `"MaxAttempts": 0`: the written "never retry".)
     ///
     /// ## Why is this bad?
     /// The retry policy that runs is not the one written, and a reader tunes numbers
@@ -63,6 +64,17 @@ fn declines_lambda_retries(state: &crate::model::State<'_, '_>, retrier: &Node<'
             TRANSIENT_LAMBDA_ERRORS.contains(&e) || e == "States.ALL" || e == "States.TaskFailed"
         });
     named && crate::rules::practice::resource(state).is_some_and(invokes_lambda)
+}
+
+/// Whether the retrier's `ErrorEquals` holds `States.ALL`: alone, with
+/// `"MaxAttempts": 0`, the written "never retry this task".
+fn names_all(retrier: &Node<'_>) -> bool {
+    retrier
+        .get("ErrorEquals")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .any(|e| e.as_str() == Some("States.ALL"))
 }
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
@@ -116,6 +128,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             if attempts == 0.0
                 && i + 1 == entries.len()
                 && !declines_lambda_retries(state, retrier)
+                && !(entries.len() == 1 && names_all(retrier))
                 && let Some(m) = retrier.member("MaxAttempts")
             {
                 let d = sink.report(
@@ -182,11 +195,21 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(
-            run(r#"[{"ErrorEquals": ["States.ALL"], "MaxAttempts": 0}]"#),
+            run(r#"[{"ErrorEquals": ["E"], "MaxAttempts": 0}]"#),
             [
                 "\"MaxAttempts\": Retry[0] of \"A\" retries nothing and is the last retrier: it changes nothing"
             ]
         );
+        assert_eq!(
+            run(
+                r#"[{"ErrorEquals": ["E"], "MaxAttempts": 2}, {"ErrorEquals": ["States.ALL"], "MaxAttempts": 0}]"#
+            ),
+            [
+                "\"MaxAttempts\": Retry[1] of \"A\" retries nothing and is the last retrier: it changes nothing"
+            ]
+        );
+        // Alone, `States.ALL` with no attempts is the written "never retry this task".
+        assert!(run(r#"[{"ErrorEquals": ["States.ALL"], "MaxAttempts": 0}]"#).is_empty());
     }
 
     /// On a Lambda task, a last `MaxAttempts: 0` retrier of the Lambda errors is the

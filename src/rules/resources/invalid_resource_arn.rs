@@ -91,15 +91,22 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 sink.report(
                     crate::syntax::TextRange::new(at, end.max(at + 1)),
                     format!(
-                        "the Resource of \"{}\" is a {} ARN: a Task runs a Lambda function, an activity or a service integration",
+                        "the Resource of \"{}\" is an ARN of service \"{}\": a Task runs a Lambda function, an activity or a service integration",
                         state.name, arn.service
                     ),
                 )
-                .help = Some(format!(
-                    "call {s} through an integration, e.g. arn:{p}:states:::aws-sdk:{s}:<apiAction>, and give the resource in Parameters",
-                    s = arn.service,
-                    p = arn.partition
-                ));
+                .help = Some(
+                    match crate::rules::resources::unknown_aws_sdk_service::sdk_name(arn.service) {
+                        Some(s) => format!(
+                            "call {s} through an integration, e.g. arn:{p}:states:::aws-sdk:{s}:<apiAction>, and give the resource in Parameters",
+                            p = arn.partition
+                        ),
+                        None => format!(
+                            "\"{}\" is not a service that Step Functions integrates with: a Task calls AWS services through arn:{}:states:::<service>:<action> integrations",
+                            arn.service, arn.partition
+                        ),
+                    },
+                );
             }
             Some(arn)
                 if arn.service == "states" && matches!(arn.resource, "activity" | "activity:") =>
@@ -182,6 +189,36 @@ mod tests {
             .collect()
     }
 
+    /// The help shows the AWS SDK integration only for a service that has one.
+    #[test]
+    fn the_help_names_an_integration_that_exists() {
+        let help = |resource: &str| {
+            let text = format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{resource}", "End": true}}}}}}"#
+            );
+            let opts = LintOptions {
+                select: vec!["ASL401".into()],
+                ..Default::default()
+            };
+            lint_text(&text, SourceKind::Json, &opts)[0]
+                .help
+                .clone()
+                .unwrap()
+        };
+        assert_eq!(
+            help("arn:aws:sqs:us-east-1:123456789012:my-queue"),
+            "call sqs through an integration, e.g. arn:aws:states:::aws-sdk:sqs:<apiAction>, and give the resource in Parameters"
+        );
+        assert_eq!(
+            help("arn:aws:events:us-east-1:123456789012:event-bus/default"),
+            "call eventbridge through an integration, e.g. arn:aws:states:::aws-sdk:eventbridge:<apiAction>, and give the resource in Parameters"
+        );
+        assert_eq!(
+            help("arn:aws:rpcmessage:local::function:mime-id"),
+            "\"rpcmessage\" is not a service that Step Functions integrates with: a Task calls AWS services through arn:aws:states:::<service>:<action> integrations"
+        );
+    }
+
     #[test]
     fn not_an_arn_and_partitions() {
         assert_eq!(
@@ -228,7 +265,7 @@ mod tests {
             run("arn:aws:sqs:us-east-1:123456789012:my-queue"),
             vec![(
                 "sqs".to_string(),
-                "the Resource of \"A\" is a sqs ARN: a Task runs a Lambda function, an activity or a service integration"
+                "the Resource of \"A\" is an ARN of service \"sqs\": a Task runs a Lambda function, an activity or a service integration"
                     .to_string()
             )]
         );

@@ -99,6 +99,16 @@ pub(crate) fn is_alphanumeric(name: &str) -> bool {
     name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// The AWS SDK integration's name for the service an ARN names (`sqs`, `events` gives
+/// `eventbridge`), when it is one of the services Step Functions integrates with.
+pub(crate) fn sdk_name(arn_service: &str) -> Option<&'static str> {
+    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == arn_service) {
+        return Some(to);
+    }
+    let at = service_list().binary_search(&arn_service).ok()?;
+    Some(service_list()[at])
+}
+
 /// The SDK's name for a service written as `name`, when asl-lint can tell.
 pub(crate) fn meant(name: &str) -> Option<&'static str> {
     if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == name) {

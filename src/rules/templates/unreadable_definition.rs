@@ -37,7 +37,7 @@ declare_rule! {
     pub static RULE = {
         code: "ASL803",
         name: "unreadable-definition",
-        severity: Warning,
+        severity: Info,
         aws_code: None,
         fix: None,
         check: super::reported_by_reader,
