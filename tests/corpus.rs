@@ -251,7 +251,7 @@ fn known_defects_are_reported() {
             // `"QueryLanguage": "JSONata"` inside States, where a state belongs.
             "extracted/e18435236e1d2ecb.asl.json",
             "ASL103",
-            "state \"QueryLanguage\" must be an object, not string",
+            "\"QueryLanguage\" is a field of the state machine, written inside \"States\" where each member is a state: Step Functions does not read it there",
         ),
     ];
     for (path, code, message) in cases {

@@ -67,9 +67,25 @@ pub(crate) fn jsonpath_states<'m, 'a, 's>(
         .filter(|s| s.query_language == QueryLanguage::JsonPath)
 }
 
+/// Whether a state of type `kind` takes the template field `key`: one it does not
+/// take is refused (ASL110) and never evaluated, so what is inside it is not judged
+/// again. An unknown type takes them all.
+fn takes(kind: Option<crate::model::StateType>, key: &str) -> bool {
+    use crate::model::StateType::*;
+    let Some(kind) = kind else { return true };
+    match key {
+        "Parameters" => matches!(kind, Task | Pass | Map | Parallel),
+        "ResultSelector" => matches!(kind, Task | Map | Parallel),
+        "ItemSelector" => kind == Map,
+        "Credentials" => kind == Task,
+        "Assign" => !matches!(kind, Succeed | Fail),
+        _ => true,
+    }
+}
+
 /// The payload templates of a JSONPath state: (what, node), e.g. ("Parameters", {...}).
 /// The names are only formatted for the indexed ones (`Catch[0].Assign`): three rules
-/// call this for every state.
+/// call this for every state. Fields the state's type does not take are left out.
 pub(crate) fn payload_templates<'a, 's>(
     state: &State<'a, 's>,
 ) -> Vec<(Cow<'static, str>, &'a Node<'s>)> {
@@ -81,7 +97,7 @@ pub(crate) fn payload_templates<'a, 's>(
         "Assign",
         "Credentials",
     ] {
-        if let Some(m) = state.field(key) {
+        if let Some(m) = state.field(key).filter(|_| takes(state.kind, key)) {
             out.push((Cow::Borrowed(key), &m.value));
         }
     }

@@ -28,12 +28,12 @@ declare_rule! {
     /// ```
     ///
     /// A value that is not one whole path or intrinsic function (`"$.wait / 1000"`, an
-    /// expression for the receiver to evaluate) is not reported.
+    /// expression for the receiver to evaluate) is not reported, nor is the value of a
+    /// key that itself names a path (`Path`, `TargetPath`): it asks for the path as
+    /// text (the Cumulus Message Adapter's `ReplaceConfig`, say).
     ///
     /// ## Fix
-    /// Appends `.$` to the key (unsafe: the literal text may have been intended). Not
-    /// offered for a key that itself names a path (`Path`, `TargetPath`), which usually
-    /// asks for the path as text.
+    /// Appends `.$` to the key (unsafe: the literal text may have been intended).
     pub static RULE = {
         code: "ASL304",
         name: "no-dollar",
@@ -88,6 +88,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 if !looks_like_expression(text) || crate::expr::parse_dollar_value(text).is_err() {
                     continue;
                 }
+                // A key that names a path (`Path`, `TargetPath`) asks for one as text: a
+                // receiver's configuration (Cumulus' `ReplaceConfig`), not a mistake.
+                if m.key.ends_with("Path") || m.key.ends_with("path") {
+                    continue;
+                }
                 let d = sink.report(
                     m.key_range,
                     format!(
@@ -128,12 +133,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 // Not when the object has the `.$` key already (a duplicate key).
                 let path_key = format!("{}.$", m.key);
                 let taken = siblings.iter().any(|o| o.key == path_key.as_str());
-                // A key that names a path (`Path`, `TargetPath`) asks for one as text:
-                // a receiver's configuration (Cumulus' ReplaceConfig), not a mistake to
-                // fix blindly.
-                let names_a_path = m.key.ends_with("Path") || m.key.ends_with("path");
                 if let Some(at) = at
-                    && !names_a_path
                     && !reads_sibling
                     && !unassigned
                     && !taken
@@ -174,9 +174,8 @@ mod tests {
         assert!(fixed.contains(r#""a.$": "$.x""#), "{fixed}");
     }
 
-    /// An expression for the receiver (CDK's EvaluateExpression) is not a path: not
-    /// reported. A key naming a path (Cumulus' `ReplaceConfig`) is reported without a
-    /// fix.
+    /// An expression for the receiver (CDK's EvaluateExpression) is not a path, and a
+    /// key naming a path (Cumulus' `ReplaceConfig`) asks for the text: not reported.
     #[test]
     fn receivers_expressions_and_path_keys() {
         let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"expression": "$.waitMilliseconds / 1000", "ReplaceConfig": {"Path": "$.payload", "TargetPath": "$.payload"}, "Cluster": "$.Items[0].cluster"}, "End": true}}}"#;
@@ -185,9 +184,25 @@ mod tests {
             .iter()
             .map(|d| (&text[d.range.as_usize()], d.fixes.len()))
             .collect();
+        assert_eq!(found, [("\"Cluster\"", 1)]);
+    }
+
+    /// A field the state's type does not take is refused (ASL110) and never evaluated:
+    /// what is inside it is not judged again (nor by ASL307).
+    #[test]
+    fn fields_the_state_type_does_not_take_are_left_to_asl110() {
+        let text = r#"{"StartAt": "p", "States": {"p": {"Type": "Pass", "ResultSelector": {"a": "$.foo", "b.$": "$$.z"}, "Parameters": {"c": "$.bar"}, "End": true}}}"#;
+        let opts = LintOptions {
+            select: vec!["ASL110".into(), "ASL304".into(), "ASL307".into()],
+            ..Default::default()
+        };
+        let found: Vec<(&str, &str)> = lint_text(text, SourceKind::Json, &opts)
+            .iter()
+            .map(|d| (d.code, &text[d.range.as_usize()]))
+            .collect();
         assert_eq!(
             found,
-            [("\"Path\"", 0), ("\"TargetPath\"", 0), ("\"Cluster\"", 1)]
+            [("ASL110", "\"ResultSelector\""), ("ASL304", "\"c\"")]
         );
     }
 

@@ -1,11 +1,11 @@
 //! 4xx: Task resources and ARNs.
 pub mod aws_sdk_field_case;
 pub mod express_unsupported_pattern;
+pub mod function_arn_payload_read;
 pub mod invalid_integration_parameter;
 pub mod invalid_item_reader_resource;
 pub mod invalid_lambda_arn;
 pub mod invalid_resource_arn;
-pub mod function_arn_payload_read;
 pub mod lambda_payload_not_selected;
 pub mod missing_integration_parameter;
 pub mod missing_task_token;

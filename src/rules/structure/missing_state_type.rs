@@ -59,18 +59,22 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     for state in machine.all_states() {
         if state.node.as_object().is_none() {
             if !state.node.is_unknown() && !read_badly(ctx, state) {
-                let d = sink.report(
-                    state.node.range,
-                    format!(
+                // `"QueryLanguage": "JSONata"` one level too deep: it is not read there.
+                let message = match TOP_LEVEL_FIELDS.contains(&state.name) {
+                    true => format!(
+                        "\"{}\" is a field of the state machine, written inside \"States\" where each member is a state: Step Functions does not read it there",
+                        state.name
+                    ),
+                    false => format!(
                         "state \"{}\" must be an object, not {}",
                         state.name,
                         state.node.kind_name()
                     ),
-                );
-                // `"QueryLanguage": "JSONata"` one level too deep: it is not read there.
+                };
+                let d = sink.report(state.node.range, message);
                 if TOP_LEVEL_FIELDS.contains(&state.name) {
                     d.help = Some(format!(
-                        "\"{}\" is a field of the state machine, not a state: move it out of \"States\" to the top level",
+                        "move \"{}\" out of \"States\" to the top level",
                         state.name
                     ));
                 }
@@ -115,21 +119,32 @@ mod tests {
     }
 
     /// `"QueryLanguage": "JSONata"` one level too deep (a published sample has it):
-    /// one finding that says where it belongs, no "not reachable", and ASL111's
-    /// findings point at it instead of converting the JSONata fields.
+    /// one finding that says where it belongs, no "not reachable", and none of ASL111
+    /// for the JSONata fields it explains.
     #[test]
     fn a_top_level_field_inside_states() {
-        let text = r#"{"StartAt": "A", "States": {"QueryLanguage": "JSONata", "A": {"Type": "Pass", "Output": "{% $states.input %}", "End": true}}}"#;
+        let text = r#"{"StartAt": "A", "States": {"QueryLanguage": "JSONata", "A": {"Type": "Pass", "Output": "{% $states.input %}", "Next": "B"}, "B": {"Type": "Pass", "Arguments": {"a": 1}, "End": true}}}"#;
         let options = crate::LintOptions::default();
         let found = crate::lint_text(text, crate::syntax::SourceKind::Json, &options);
         let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["ASL103", "ASL111"]);
+        assert_eq!(codes, ["ASL103"]);
+        assert_eq!(
+            found[0].message,
+            "\"QueryLanguage\" is a field of the state machine, written inside \"States\" where each member is a state: Step Functions does not read it there"
+        );
         assert_eq!(
             found[0].help.as_deref(),
-            Some(
-                "\"QueryLanguage\" is a field of the state machine, not a state: move it out of \"States\" to the top level"
-            )
+            Some("move \"QueryLanguage\" out of \"States\" to the top level")
         );
+        // Written there as JSONPath, it explains nothing: the JSONata field is reported,
+        // with where the field belongs in the help, and no conversion.
+        let text = text.replace(
+            "\"QueryLanguage\": \"JSONata\"",
+            "\"QueryLanguage\": \"JSONPath\"",
+        );
+        let found = crate::lint_text(&text, crate::syntax::SourceKind::Json, &options);
+        let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["ASL103", "ASL111", "ASL111"]);
         assert!(
             found[1]
                 .help

@@ -2,6 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Applicability, Edit, Fix};
 use crate::expr::jsonpath;
+use crate::model::QueryLanguage;
 use crate::rules::jsonata::effective_input;
 use crate::rules::{LintContext, Sink, declare_rule, plain_key, report_schema_then};
 use crate::schema::Category;
@@ -93,10 +94,21 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     };
     // `"QueryLanguage": "JSONata"` written inside `States`, where it is not read: the
     // likely cause of every finding here.
-    let misplaced = ctx.machine.is_some_and(|m| {
+    let misplaced = ctx.machine.and_then(|m| {
         m.all_states()
-            .any(|s| s.name == "QueryLanguage" && s.node.as_str().is_some())
+            .find(|s| s.name == "QueryLanguage")
+            .and_then(|s| s.node.as_str())
     });
+    // Written as JSONata there, it explains every JSONata field of the machine: ASL103
+    // reports it, once, rather than one finding per field here.
+    if misplaced == Some("JSONata")
+        && ctx
+            .machine
+            .is_some_and(|m| m.query_language == QueryLanguage::JsonPath)
+    {
+        return;
+    }
+    let misplaced = misplaced.is_some();
     report_schema_then(ctx, sink, Category::WrongQueryLanguage, |d, f| {
         if misplaced {
             d.help = Some(
