@@ -738,6 +738,77 @@ fn a_placeholder_leads_to_its_substitution() {
     c.shutdown();
 }
 
+/// The cursor on the `}` or the closing quote of `"${Name}"` is on the token: definition
+/// and hover answer as they do inside it, in a template's own definition and in a file
+/// that a template names.
+#[test]
+fn a_placeholder_is_found_from_its_closing_brace_and_quote() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/closing/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        QueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/q\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Result: \"${QueueUrl}\", End: true}\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    // `"${QueueUrl}"` spans characters 34 to 47 of line 10: `}` at 45, the quote at 46.
+    for character in [45, 46] {
+        let at = doc_pos(uri, pos(10, character));
+        let def = c.call("textDocument/definition", at.clone());
+        assert_eq!(
+            def,
+            json!({"uri": uri, "range": range(6, 8, 6, 16)}),
+            "{character}"
+        );
+        let hover = c.call("textDocument/hover", at);
+        assert_eq!(
+            hover,
+            json!({
+                "contents": {"kind": "markdown", "value": "`${QueueUrl}` is filled in at deploy time from:\n\n```\nQueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/q\n```"},
+                "range": range(10, 35, 10, 46)
+            }),
+            "{character}"
+        );
+    }
+    // Past the quote: nothing.
+    assert_eq!(
+        c.call("textDocument/definition", doc_pos(uri, pos(10, 47))),
+        Value::Null
+    );
+    c.shutdown();
+
+    let guard = temp_dir("closing-quote");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    c.open(&def_uri, "json", def);
+    c.diagnostics(&def_uri, 1);
+    // `"${NextStep}"` spans characters 35 to 48 of line 3: `}` at 46, the quote at 47.
+    for character in [46, 47] {
+        let at = doc_pos(&def_uri, pos(3, character));
+        let found = c.call("textDocument/definition", at.clone());
+        assert_eq!(
+            found,
+            json!({"uri": template_uri, "range": range(7, 8, 7, 16)}),
+            "{character}"
+        );
+        let hover = c.call("textDocument/hover", at);
+        assert_eq!(
+            hover,
+            json!({
+                "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"},
+                "range": range(3, 36, 3, 47)
+            }),
+            "{character}"
+        );
+    }
+    c.shutdown();
+}
+
 /// A state reached through a `${Name}` transition is not unused: its references and
 /// highlights hold the token, in a template's own definition and in a file a template
 /// names (`DefinitionUri`) with that template's substitutions.

@@ -208,11 +208,17 @@ pub(crate) fn as_written(entry: &str) -> String {
     first.chars().take(200).collect()
 }
 
-/// The `${...}` token around `offset` on its line (the cursor inside it or at its end).
+/// The `${...}` token around `offset` on its line (the cursor inside it or at its end,
+/// or on the quote just before or after it).
 fn placeholder_at(text: &str, offset: u32) -> Option<TextRange> {
     let at = (offset as usize).min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    // On the quote that closes `"${Name}"`: the token that ends just before it, as an
+    // editor puts the cursor there at the end of the value.
+    if text[at..].starts_with(['"', '\'']) && text[..at].ends_with('}') {
+        return placeholder_at(text, offset - 1);
+    }
     // The `${` before the cursor on its line, with no `}` between, and its `}`; or the
     // token under the cursor's `$` or `{`, or just after the quote under it.
     let before = text[line_start..at]
@@ -1357,7 +1363,19 @@ mod tests {
                 "{offset}"
             );
         }
-        assert_eq!(placeholder_name_at(file, at as u32 + 7), None);
+        // On the closing quote too, but not past it.
+        assert_eq!(
+            placeholder_name_at(file, at as u32 + 7),
+            Some((TextRange::from_usize(at, at + 7), "Then".to_string()))
+        );
+        assert_eq!(placeholder_name_at(file, at as u32 + 8), None);
+        let yaml = "Next: '${Then}' # then\n";
+        let quote = yaml.find("' #").unwrap() as u32;
+        assert_eq!(
+            placeholder_name_at(yaml, quote),
+            Some((TextRange::new(7, 14), "Then".to_string()))
+        );
+        assert_eq!(placeholder_name_at(yaml, quote + 1), None);
         // Of two tokens side by side, the one under the cursor.
         let two = "\"${A}${Bee}\"";
         assert_eq!(
@@ -1366,6 +1384,10 @@ mod tests {
         );
         assert_eq!(
             placeholder_name_at(two, 5).map(|t| t.1),
+            Some("Bee".to_string())
+        );
+        assert_eq!(
+            placeholder_name_at(two, 11).map(|t| t.1),
             Some("Bee".to_string())
         );
         assert_eq!(
