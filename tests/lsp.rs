@@ -888,6 +888,81 @@ fn references_of_a_state_hold_the_placeholders_that_reach_it() {
     c.shutdown();
 }
 
+/// From a template's `DefinitionSubstitutions` key, references and highlights list the
+/// key and each `${Name}` the state machine's definition fills in from it: in the
+/// definition written in the template, or in the file it names (`DefinitionUri`).
+#[test]
+fn references_of_a_substitution_key_hold_its_placeholders() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/keys/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Cases:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        WorkOnCaseArn: !GetAtt WorkOnCase.Arn\n      Definition:\n        StartAt: Work\n        States:\n          Work:\n            Type: Task\n            Resource: \"${WorkOnCaseArn}\"\n            Next: Again\n          Again: {Type: Task, Resource: \"${WorkOnCaseArn}\", End: true}\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": pos(6, 12), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs,
+        json!([
+            {"uri": uri, "range": range(6, 8, 6, 21)},
+            {"uri": uri, "range": range(12, 23, 12, 39)},
+            {"uri": uri, "range": range(14, 41, 14, 57)}
+        ])
+    );
+    let marks = c.call("textDocument/documentHighlight", doc_pos(uri, pos(6, 8)));
+    assert_eq!(
+        marks,
+        json!([
+            {"range": range(6, 8, 6, 21), "kind": 3},
+            {"range": range(12, 23, 12, 39), "kind": 2},
+            {"range": range(14, 41, 14, 57), "kind": 2}
+        ])
+    );
+    c.shutdown();
+
+    // The file the state machine is read from, as saved (not open).
+    let guard = temp_dir("substitution-key");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Pass\", \"Comment\": \"then ${NextStep}\", \"End\": true}\n  }\n}\n";
+    std::fs::create_dir_all(dir.join("sm")).unwrap();
+    std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/sm/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": template_uri}, "position": pos(7, 10), "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(
+        refs,
+        json!([
+            {"uri": def_uri, "range": range(3, 36, 3, 47)},
+            {"uri": def_uri, "range": range(4, 48, 4, 59)}
+        ])
+    );
+    // As the editor has it open, edited.
+    let edited = def.replace("then ${NextStep}", "then");
+    c.open(&def_uri, "json", &edited);
+    c.diagnostics(&def_uri, 1);
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": template_uri}, "position": pos(7, 10), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs,
+        json!([
+            {"uri": template_uri, "range": range(7, 8, 7, 16)},
+            {"uri": def_uri, "range": range(3, 36, 3, 47)}
+        ])
+    );
+    c.shutdown();
+}
+
 /// In a definition file that a template names (`DefinitionUri`), a `${Name}` leads to
 /// the template's DefinitionSubstitutions entry, and its hover shows that entry: from
 /// the template as saved in the workspace folder, or as the editor has it open. The

@@ -28,10 +28,11 @@ pub use hints::{InlayHint, inlay_hints};
 pub use hover::{GivenValue, HoverInfo, hover, hover_given};
 pub use lens::{MachineLens, StartState, machine_lenses, start_state_at};
 pub use navigate::{
-    NameRef, RefKind, definition, definition_files, highlights, highlights_through, linked_editing,
-    linked_editing_through, name_at, occurrences, placeholder_definition, placeholder_name_at,
-    prepare_rename, references, references_through, rename, rename_blocked_by_substitutions,
-    rename_refusal, substitution_entry, variable_definitions,
+    NameRef, RefKind, SubstitutionUses, definition, definition_files, highlights,
+    highlights_through, linked_editing, linked_editing_through, name_at, occurrences,
+    placeholder_definition, placeholder_name_at, placeholder_uses, prepare_rename, references,
+    references_through, rename, rename_blocked_by_substitutions, rename_refusal,
+    substitution_entry, substitution_uses, variable_definitions,
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
 pub use signature::{SignatureInfo, signature_help};

@@ -480,6 +480,38 @@ fn substitution_entries(templates: &[FillingTemplate], name: &str) -> Vec<Substi
 
 /// The path of the file at `uri` as a hover names it: from the workspace folder when it
 /// is in it, else the file's name.
+/// The `${name}` tokens of the definition file that the template at `template` names
+/// as `file` (relative to its folder): as the editor has it open, else as saved.
+fn file_placeholder_uses(
+    docs: &Documents,
+    template: &Uri,
+    file: &str,
+    name: &str,
+) -> Vec<Location> {
+    let Some(path) = template
+        .to_file_path()
+        .and_then(|p| p.parent()?.join(file).canonicalize().ok())
+    else {
+        return Vec::new();
+    };
+    let Some(uri) = Uri::from_file_path(&path) else {
+        return Vec::new();
+    };
+    let Some(doc) = docs.get(&uri).or_else(|| {
+        let text = crate::files::read_to_string(&path).ok()?;
+        Some(Document::new(&uri, "", 0, text))
+    }) else {
+        return Vec::new();
+    };
+    ide::placeholder_uses(&doc.text, doc.kind, name)
+        .into_iter()
+        .map(|r| Location {
+            uri: uri.clone(),
+            range: doc.range(r),
+        })
+        .collect()
+}
+
 fn shown_path(uri: &Uri, root: Option<&std::path::Path>) -> String {
     let Some(path) = uri.to_file_path() else {
         return uri.as_str().to_string();
@@ -993,18 +1025,25 @@ impl LanguageServer for Backend {
         let include = params.context.include_declaration;
         let uri = p.text_document.uri;
         let substitutions = self.substitutions_for(&uri);
+        let docs = self.docs.clone();
         self.run(&uri.clone(), move || {
             let found =
                 ide::references_through(&doc.text, doc.kind, offset, include, &substitutions);
-            Some(
-                found
-                    .into_iter()
-                    .map(|r| Location {
-                        uri: uri.clone(),
-                        range: doc.range(r),
-                    })
-                    .collect(),
-            )
+            let mut locations: Vec<Location> = found
+                .into_iter()
+                .map(|r| Location {
+                    uri: uri.clone(),
+                    range: doc.range(r),
+                })
+                .collect();
+            // A template's `DefinitionSubstitutions` key: its uses in the definition file
+            // the state machine is read from, too.
+            if let Some(uses) = ide::substitution_uses(&doc.text, doc.kind, offset)
+                && let Some(file) = uses.file
+            {
+                locations.extend(file_placeholder_uses(&docs, &uri, &file, &uses.name));
+            }
+            Some(locations)
         })
         .await
     }
