@@ -2598,6 +2598,43 @@ States:
 
 /// Semantic tokens decoded from LSP's relative encoding into absolute
 /// `(line, character, length, type, modifiers)`.
+/// In a file that a template names, a `${Name}` transition calls the state the
+/// template's substitution names, as references read it.
+#[test]
+fn call_hierarchy_follows_placeholder_transitions() {
+    let guard = temp_dir("hierarchy-placeholder");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    c.open(&def_uri, "json", def);
+    c.diagnostics(&def_uri, 1);
+    // Prepared from the token: the state it reaches.
+    let items = c.call(
+        "textDocument/prepareCallHierarchy",
+        doc_pos(&def_uri, pos(3, 40)),
+    );
+    assert_eq!(items[0]["name"], "Finish");
+    assert_eq!(items[0]["selectionRange"], range(4, 4, 4, 12));
+    let finish = items[0].clone();
+    let incoming = c.call("callHierarchy/incomingCalls", json!({"item": finish}));
+    assert_eq!(incoming.as_array().unwrap().len(), 1, "{incoming}");
+    assert_eq!(incoming[0]["from"]["name"], "Go");
+    assert_eq!(incoming[0]["fromRanges"], json!([range(3, 35, 3, 48)]));
+    let go = incoming[0]["from"].clone();
+    let outgoing = c.call("callHierarchy/outgoingCalls", json!({"item": go}));
+    assert_eq!(outgoing.as_array().unwrap().len(), 1, "{outgoing}");
+    assert_eq!(outgoing[0]["to"], finish);
+    assert_eq!(outgoing[0]["fromRanges"], json!([range(3, 35, 3, 48)]));
+    c.shutdown();
+}
+
 fn decode_tokens(data: &Value) -> Vec<(u64, u64, u64, u64, u64)> {
     let numbers: Vec<u64> = data
         .as_array()

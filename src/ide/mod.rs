@@ -23,7 +23,10 @@ mod variables;
 pub use complete::{Completion, CompletionKind, completions, plain_insert};
 pub use format::{FormatOptions, edits_within, format_json};
 pub use format_yaml::{format_yaml, range_edits as yaml_range_edits};
-pub use hierarchy::{Call, incoming_calls, outgoing_calls, prepare_call_hierarchy};
+pub use hierarchy::{
+    Call, incoming_calls, incoming_calls_through, outgoing_calls, outgoing_calls_through,
+    prepare_call_hierarchy, prepare_call_hierarchy_through,
+};
 pub use hints::{InlayHint, inlay_hints};
 pub use hover::{GivenValue, HoverInfo, hover, hover_given};
 pub use lens::{MachineLens, StartState, machine_lenses, start_state_at};

@@ -357,18 +357,13 @@ pub fn highlights_through(
         if let Some(at) =
             name_at(machine, offset).or_else(|| placeholder_target_at(machine, offset))
         {
-            // A template's own substitutions, for a definition written in it.
-            let own = machine_name.and_then(|name| template_substitutions(text, kind, name));
-            let substitutions = match &own {
-                Some(own) => std::slice::from_ref(own),
-                None => substitutions,
-            };
-            let at = through_placeholder(machine, at, substitutions);
+            let substitutions = substitutions_here(text, kind, machine_name, substitutions);
+            let at = through_placeholder(machine, at, &substitutions);
             let mut found: Vec<(TextRange, bool)> = occurrences(machine, at.scope, &at.name)
                 .into_iter()
                 .map(|r| (r.range, r.kind == RefKind::Declaration))
                 .chain(
-                    placeholders_reaching(machine, &at, substitutions)
+                    placeholders_reaching(machine, &at, &substitutions)
                         .into_iter()
                         .map(|(range, _)| (range, false)),
                 )
@@ -472,6 +467,21 @@ fn tokens_in(text: &str, node: &Node<'_>, name: &str) -> Vec<TextRange> {
     out
 }
 
+/// The substitutions that fill the `${Name}` tokens of a definition: the template's
+/// own, for its state machine `machine_name` written in it, else `given` (those of the
+/// templates that name the file).
+pub(super) fn substitutions_here<'g>(
+    text: &str,
+    kind: SourceKind,
+    machine_name: Option<&str>,
+    given: &'g [crate::embed::template::Substitutions],
+) -> std::borrow::Cow<'g, [crate::embed::template::Substitutions]> {
+    match machine_name.and_then(|name| template_substitutions(text, kind, name)) {
+        Some(own) => std::borrow::Cow::Owned(vec![own]),
+        None => std::borrow::Cow::Borrowed(given),
+    }
+}
+
 /// The `DefinitionSubstitutions` of the template's state machine `name`.
 fn template_substitutions(
     text: &str,
@@ -488,7 +498,7 @@ fn template_substitutions(
 
 /// The state a `${Name}` transition at `at` reaches, when `substitutions` give its
 /// value and a state of the scope has that name; else `at` itself.
-fn through_placeholder(
+pub(super) fn through_placeholder(
     machine: &StateMachine<'_, '_>,
     at: NameRef,
     substitutions: &[crate::embed::template::Substitutions],
@@ -723,7 +733,10 @@ fn placeholder_reaching(
 /// The `${Name}` transition targets of `scope` (`StartAt`, `Next`, `Default`, a Choice
 /// rule's or a catcher's `Next`; quoted or a plain YAML placeholder): the range of each
 /// value (with its quotes) and the token.
-fn placeholder_targets(machine: &StateMachine<'_, '_>, scope: ScopeId) -> Vec<(TextRange, String)> {
+pub(super) fn placeholder_targets(
+    machine: &StateMachine<'_, '_>,
+    scope: ScopeId,
+) -> Vec<(TextRange, String)> {
     let text_of = |node: &Node<'_>| match &node.value {
         Value::String(s) | Value::Placeholder(s) if placeholder_key(s).is_some() => {
             Some((node.range, s.to_string()))
@@ -751,7 +764,10 @@ fn placeholder_targets(machine: &StateMachine<'_, '_>, scope: ScopeId) -> Vec<(T
 
 /// The `${Name}` transition target at `offset` (a plain YAML placeholder is no state
 /// name to [`name_at`]).
-fn placeholder_target_at(machine: &StateMachine<'_, '_>, offset: u32) -> Option<NameRef> {
+pub(super) fn placeholder_target_at(
+    machine: &StateMachine<'_, '_>,
+    offset: u32,
+) -> Option<NameRef> {
     machine.scopes.iter().find_map(|scope| {
         placeholder_targets(machine, scope.id)
             .into_iter()
@@ -768,7 +784,7 @@ fn placeholder_target_at(machine: &StateMachine<'_, '_>, offset: u32) -> Option<
 /// Every `${Name}` transition target in the scope of `at` (as [`placeholder_reaching`]
 /// finds them) whose value in one of `substitutions` is the state's name: the range of
 /// the value (with its quotes) and the token, in document order.
-fn placeholders_reaching(
+pub(super) fn placeholders_reaching(
     machine: &StateMachine<'_, '_>,
     at: &NameRef,
     substitutions: &[crate::embed::template::Substitutions],

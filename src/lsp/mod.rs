@@ -1228,8 +1228,10 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let uri = p.text_document.uri.clone();
+        let substitutions = self.substitutions_for(&uri);
         self.run(&p.text_document.uri, move || {
-            let found = ide::prepare_call_hierarchy(&doc.text, doc.kind, offset)?;
+            let found =
+                ide::prepare_call_hierarchy_through(&doc.text, doc.kind, offset, &substitutions)?;
             Some(vec![convert::hierarchy_item(&found, &doc, &uri)])
         })
         .await
@@ -1243,8 +1245,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let at = uri.clone();
+        let substitutions = self.substitutions_for(&uri);
         self.run(&at, move || {
-            let found = ide::incoming_calls(&doc.text, doc.kind, offset);
+            let found = ide::incoming_calls_through(&doc.text, doc.kind, offset, &substitutions);
             Some(
                 found
                     .iter()
@@ -1266,8 +1269,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let at = uri.clone();
+        let substitutions = self.substitutions_for(&uri);
         self.run(&at, move || {
-            let found = ide::outgoing_calls(&doc.text, doc.kind, offset);
+            let found = ide::outgoing_calls_through(&doc.text, doc.kind, offset, &substitutions);
             Some(
                 found
                     .iter()
