@@ -3035,6 +3035,57 @@ fn terraform_templatefile_links_and_reports_a_missing_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The outline of a Terraform file lists a state machine whose definition is read from a
+/// file (`templatefile`, `file`), with one entry at the file's path.
+#[test]
+fn terraform_outline_lists_machines_read_from_files() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/asl-lint-tf-outline/main.tf";
+    let text = "resource \"aws_sfn_state_machine\" \"flow\" {\n  definition = templatefile(\"${path.module}/flow.asl.json\", { Name = \"x\" })\n}\nresource \"aws_sfn_state_machine\" \"plain\" {\n  definition = file(\"plain.json\")\n}\n";
+    c.open(uri, "terraform", text);
+    c.diagnostics(uri, 1);
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(
+        symbols,
+        json!([
+            {
+                "name": "aws_sfn_state_machine.flow",
+                "detail": "definition: flow.asl.json",
+                "kind": 5,
+                "range": range(0, 0, 2, 1),
+                "selectionRange": range(0, 33, 0, 39),
+                "children": [{
+                    "name": "flow.asl.json",
+                    "detail": "templatefile",
+                    "kind": 1,
+                    "range": range(1, 28, 1, 58),
+                    "selectionRange": range(1, 29, 1, 57),
+                    "children": []
+                }]
+            },
+            {
+                "name": "aws_sfn_state_machine.plain",
+                "detail": "definition: plain.json",
+                "kind": 5,
+                "range": range(3, 0, 5, 1),
+                "selectionRange": range(3, 33, 3, 40),
+                "children": [{
+                    "name": "plain.json",
+                    "detail": "file",
+                    "kind": 1,
+                    "range": range(4, 20, 4, 32),
+                    "selectionRange": range(4, 21, 4, 31),
+                    "children": []
+                }]
+            }
+        ])
+    );
+    c.shutdown();
+}
+
 /// The graph of a state machine whose definition is another file (SAM `DefinitionUri`,
 /// Terraform `templatefile`) is drawn from that file, with the values the template
 /// gives; every state machine is listed, inline or not.
