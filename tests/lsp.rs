@@ -2097,6 +2097,70 @@ fn an_older_version_is_never_published_after_a_newer_one() {
     c.shutdown();
 }
 
+/// A document linted again without a change to what it reports is not published
+/// again for the same version: opened again as it was, or when a template that names
+/// it changes in a way that leaves its diagnostics as they were.
+#[test]
+fn diagnostics_are_published_once_per_version() {
+    let publishes = |c: &Client, uri: &str, version: i64| {
+        c.notifications
+            .iter()
+            .filter(|n| {
+                n["method"] == "textDocument/publishDiagnostics"
+                    && n["params"]["uri"] == uri
+                    && n["params"]["version"] == version
+            })
+            .count()
+    };
+    let mut c = Client::start();
+    let uri = "file:///tmp/once/versions.asl.json";
+    c.open(uri, "asl", FAULTY);
+    assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL201", "ASL205"]);
+    // Opened again, as it was (no close between): linted again, not published again.
+    c.open(uri, "asl", FAULTY);
+    // Hover waits for the lint of the current version.
+    let _ = c.call("textDocument/hover", doc_pos(uri, pos(3, 40)));
+    c.change(uri, 2, json!([{"range": range(3, 42, 3, 42), "text": "i"}]));
+    assert_eq!(codes(&c.diagnostics(uri, 2)), Vec::<String>::new());
+    assert_eq!(publishes(&c, uri, 1), 0);
+    // Closed and opened again: the client cleared them, so they are published.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    c.open(uri, "asl", FAULTY);
+    assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL201", "ASL205"]);
+    c.shutdown();
+
+    // A template edit that changes what it gives the file, not what the file reports.
+    let guard = temp_dir("once-per-version");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    c.open(&def_uri, "json", def);
+    assert_eq!(c.diagnostics(&def_uri, 1), Vec::<Value>::new());
+    let more = template.replace("NextStep: Finish", "NextStep: Finish\n        Unused: x");
+    c.change(&template_uri, 2, json!([{"text": more}]));
+    c.diagnostics(&template_uri, 2);
+    // The file is linted again with the new substitutions (hover waits for it).
+    let _ = c.call("textDocument/hover", doc_pos(&def_uri, pos(3, 40)));
+    c.change(
+        &def_uri,
+        2,
+        json!([{"range": range(7, 0, 7, 0), "text": "\n"}]),
+    );
+    c.diagnostics(&def_uri, 2);
+    assert_eq!(publishes(&c, &def_uri, 1), 0);
+    c.shutdown();
+}
+
 #[test]
 fn completion_offers_the_variables_in_scope() {
     let mut c = Client::start();

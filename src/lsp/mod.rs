@@ -9,7 +9,8 @@
 //! one analysis task: each change queues the document, the task lints a snapshot as a
 //! rayon job and publishes the result with the snapshot's version, unless the document
 //! changed meanwhile (then the stale result is dropped; the newer version is already
-//! queued), so an older version's diagnostics never follow a newer one's. There is no
+//! queued), so an older version's diagnostics never follow a newer one's, nor the same
+//! ones again for a version linted twice (opened again, a template edit). There is no
 //! debounce: a small file is linted right away. The published diagnostics are kept for
 //! hover and code actions on the same version, which wait for the lint under way rather
 //! than run another.
@@ -647,7 +648,9 @@ async fn analysis_task(
             }
             last_config_error = message;
             relint_paths(&docs, &queue, &changed);
-            if !docs.store_result(&uri, version, Arc::new(found)) {
+            if !docs.store_result(&uri, version, Arc::new(found))
+                || !docs.mark_published(&uri, version, &published)
+            {
                 continue;
             }
             client
