@@ -738,6 +738,77 @@ fn a_placeholder_leads_to_its_substitution() {
     c.shutdown();
 }
 
+/// The cursor on the `}` or the closing quote of `"${Name}"` is on the token: definition
+/// and hover answer as they do inside it, in a template's own definition and in a file
+/// that a template names.
+#[test]
+fn a_placeholder_is_found_from_its_closing_brace_and_quote() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/closing/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        QueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/q\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Result: \"${QueueUrl}\", End: true}\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    // `"${QueueUrl}"` spans characters 34 to 47 of line 10: `}` at 45, the quote at 46.
+    for character in [45, 46] {
+        let at = doc_pos(uri, pos(10, character));
+        let def = c.call("textDocument/definition", at.clone());
+        assert_eq!(
+            def,
+            json!({"uri": uri, "range": range(6, 8, 6, 16)}),
+            "{character}"
+        );
+        let hover = c.call("textDocument/hover", at);
+        assert_eq!(
+            hover,
+            json!({
+                "contents": {"kind": "markdown", "value": "`${QueueUrl}` is filled in at deploy time from:\n\n```\nQueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/q\n```"},
+                "range": range(10, 35, 10, 46)
+            }),
+            "{character}"
+        );
+    }
+    // Past the quote: nothing.
+    assert_eq!(
+        c.call("textDocument/definition", doc_pos(uri, pos(10, 47))),
+        Value::Null
+    );
+    c.shutdown();
+
+    let guard = temp_dir("closing-quote");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    c.open(&def_uri, "json", def);
+    c.diagnostics(&def_uri, 1);
+    // `"${NextStep}"` spans characters 35 to 48 of line 3: `}` at 46, the quote at 47.
+    for character in [46, 47] {
+        let at = doc_pos(&def_uri, pos(3, character));
+        let found = c.call("textDocument/definition", at.clone());
+        assert_eq!(
+            found,
+            json!({"uri": template_uri, "range": range(7, 8, 7, 16)}),
+            "{character}"
+        );
+        let hover = c.call("textDocument/hover", at);
+        assert_eq!(
+            hover,
+            json!({
+                "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"},
+                "range": range(3, 36, 3, 47)
+            }),
+            "{character}"
+        );
+    }
+    c.shutdown();
+}
+
 /// A state reached through a `${Name}` transition is not unused: its references and
 /// highlights hold the token, in a template's own definition and in a file a template
 /// names (`DefinitionUri`) with that template's substitutions.
@@ -814,6 +885,81 @@ fn references_of_a_state_hold_the_placeholders_that_reach_it() {
         doc_pos(&def_uri, pos(4, 7)),
     );
     assert_eq!(linked, Value::Null);
+    c.shutdown();
+}
+
+/// From a template's `DefinitionSubstitutions` key, references and highlights list the
+/// key and each `${Name}` the state machine's definition fills in from it: in the
+/// definition written in the template, or in the file it names (`DefinitionUri`).
+#[test]
+fn references_of_a_substitution_key_hold_its_placeholders() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/keys/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Cases:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        WorkOnCaseArn: !GetAtt WorkOnCase.Arn\n      Definition:\n        StartAt: Work\n        States:\n          Work:\n            Type: Task\n            Resource: \"${WorkOnCaseArn}\"\n            Next: Again\n          Again: {Type: Task, Resource: \"${WorkOnCaseArn}\", End: true}\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": pos(6, 12), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs,
+        json!([
+            {"uri": uri, "range": range(6, 8, 6, 21)},
+            {"uri": uri, "range": range(12, 23, 12, 39)},
+            {"uri": uri, "range": range(14, 41, 14, 57)}
+        ])
+    );
+    let marks = c.call("textDocument/documentHighlight", doc_pos(uri, pos(6, 8)));
+    assert_eq!(
+        marks,
+        json!([
+            {"range": range(6, 8, 6, 21), "kind": 3},
+            {"range": range(12, 23, 12, 39), "kind": 2},
+            {"range": range(14, 41, 14, 57), "kind": 2}
+        ])
+    );
+    c.shutdown();
+
+    // The file the state machine is read from, as saved (not open).
+    let guard = temp_dir("substitution-key");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Pass\", \"Comment\": \"then ${NextStep}\", \"End\": true}\n  }\n}\n";
+    std::fs::create_dir_all(dir.join("sm")).unwrap();
+    std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/sm/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": template_uri}, "position": pos(7, 10), "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(
+        refs,
+        json!([
+            {"uri": def_uri, "range": range(3, 36, 3, 47)},
+            {"uri": def_uri, "range": range(4, 48, 4, 59)}
+        ])
+    );
+    // As the editor has it open, edited.
+    let edited = def.replace("then ${NextStep}", "then");
+    c.open(&def_uri, "json", &edited);
+    c.diagnostics(&def_uri, 1);
+    let refs = c.call(
+        "textDocument/references",
+        json!({"textDocument": {"uri": template_uri}, "position": pos(7, 10), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs,
+        json!([
+            {"uri": template_uri, "range": range(7, 8, 7, 16)},
+            {"uri": def_uri, "range": range(3, 36, 3, 47)}
+        ])
+    );
     c.shutdown();
 }
 
@@ -1951,6 +2097,70 @@ fn an_older_version_is_never_published_after_a_newer_one() {
     c.shutdown();
 }
 
+/// A document linted again without a change to what it reports is not published
+/// again for the same version: opened again as it was, or when a template that names
+/// it changes in a way that leaves its diagnostics as they were.
+#[test]
+fn diagnostics_are_published_once_per_version() {
+    let publishes = |c: &Client, uri: &str, version: i64| {
+        c.notifications
+            .iter()
+            .filter(|n| {
+                n["method"] == "textDocument/publishDiagnostics"
+                    && n["params"]["uri"] == uri
+                    && n["params"]["version"] == version
+            })
+            .count()
+    };
+    let mut c = Client::start();
+    let uri = "file:///tmp/once/versions.asl.json";
+    c.open(uri, "asl", FAULTY);
+    assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL201", "ASL205"]);
+    // Opened again, as it was (no close between): linted again, not published again.
+    c.open(uri, "asl", FAULTY);
+    // Hover waits for the lint of the current version.
+    let _ = c.call("textDocument/hover", doc_pos(uri, pos(3, 40)));
+    c.change(uri, 2, json!([{"range": range(3, 42, 3, 42), "text": "i"}]));
+    assert_eq!(codes(&c.diagnostics(uri, 2)), Vec::<String>::new());
+    assert_eq!(publishes(&c, uri, 1), 0);
+    // Closed and opened again: the client cleared them, so they are published.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    c.open(uri, "asl", FAULTY);
+    assert_eq!(codes(&c.diagnostics(uri, 1)), ["ASL201", "ASL205"]);
+    c.shutdown();
+
+    // A template edit that changes what it gives the file, not what the file reports.
+    let guard = temp_dir("once-per-version");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    c.open(&def_uri, "json", def);
+    assert_eq!(c.diagnostics(&def_uri, 1), Vec::<Value>::new());
+    let more = template.replace("NextStep: Finish", "NextStep: Finish\n        Unused: x");
+    c.change(&template_uri, 2, json!([{"text": more}]));
+    c.diagnostics(&template_uri, 2);
+    // The file is linted again with the new substitutions (hover waits for it).
+    let _ = c.call("textDocument/hover", doc_pos(&def_uri, pos(3, 40)));
+    c.change(
+        &def_uri,
+        2,
+        json!([{"range": range(7, 0, 7, 0), "text": "\n"}]),
+    );
+    c.diagnostics(&def_uri, 2);
+    assert_eq!(publishes(&c, &def_uri, 1), 0);
+    c.shutdown();
+}
+
 #[test]
 fn completion_offers_the_variables_in_scope() {
     let mut c = Client::start();
@@ -2452,6 +2662,43 @@ States:
 
 /// Semantic tokens decoded from LSP's relative encoding into absolute
 /// `(line, character, length, type, modifiers)`.
+/// In a file that a template names, a `${Name}` transition calls the state the
+/// template's substitution names, as references read it.
+#[test]
+fn call_hierarchy_follows_placeholder_transitions() {
+    let guard = temp_dir("hierarchy-placeholder");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def_uri = format!("file://{}/flow.asl.json", dir.display());
+    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", template);
+    c.diagnostics(&template_uri, 1);
+    c.open(&def_uri, "json", def);
+    c.diagnostics(&def_uri, 1);
+    // Prepared from the token: the state it reaches.
+    let items = c.call(
+        "textDocument/prepareCallHierarchy",
+        doc_pos(&def_uri, pos(3, 40)),
+    );
+    assert_eq!(items[0]["name"], "Finish");
+    assert_eq!(items[0]["selectionRange"], range(4, 4, 4, 12));
+    let finish = items[0].clone();
+    let incoming = c.call("callHierarchy/incomingCalls", json!({"item": finish}));
+    assert_eq!(incoming.as_array().unwrap().len(), 1, "{incoming}");
+    assert_eq!(incoming[0]["from"]["name"], "Go");
+    assert_eq!(incoming[0]["fromRanges"], json!([range(3, 35, 3, 48)]));
+    let go = incoming[0]["from"].clone();
+    let outgoing = c.call("callHierarchy/outgoingCalls", json!({"item": go}));
+    assert_eq!(outgoing.as_array().unwrap().len(), 1, "{outgoing}");
+    assert_eq!(outgoing[0]["to"], finish);
+    assert_eq!(outgoing[0]["fromRanges"], json!([range(3, 35, 3, 48)]));
+    c.shutdown();
+}
+
 fn decode_tokens(data: &Value) -> Vec<(u64, u64, u64, u64, u64)> {
     let numbers: Vec<u64> = data
         .as_array()
@@ -2850,6 +3097,57 @@ fn terraform_templatefile_links_and_reports_a_missing_file() {
     );
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The outline of a Terraform file lists a state machine whose definition is read from a
+/// file (`templatefile`, `file`), with one entry at the file's path.
+#[test]
+fn terraform_outline_lists_machines_read_from_files() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/asl-lint-tf-outline/main.tf";
+    let text = "resource \"aws_sfn_state_machine\" \"flow\" {\n  definition = templatefile(\"${path.module}/flow.asl.json\", { Name = \"x\" })\n}\nresource \"aws_sfn_state_machine\" \"plain\" {\n  definition = file(\"plain.json\")\n}\n";
+    c.open(uri, "terraform", text);
+    c.diagnostics(uri, 1);
+    let symbols = c.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(
+        symbols,
+        json!([
+            {
+                "name": "aws_sfn_state_machine.flow",
+                "detail": "definition: flow.asl.json",
+                "kind": 5,
+                "range": range(0, 0, 2, 1),
+                "selectionRange": range(0, 33, 0, 39),
+                "children": [{
+                    "name": "flow.asl.json",
+                    "detail": "templatefile",
+                    "kind": 1,
+                    "range": range(1, 28, 1, 58),
+                    "selectionRange": range(1, 29, 1, 57),
+                    "children": []
+                }]
+            },
+            {
+                "name": "aws_sfn_state_machine.plain",
+                "detail": "definition: plain.json",
+                "kind": 5,
+                "range": range(3, 0, 5, 1),
+                "selectionRange": range(3, 33, 3, 40),
+                "children": [{
+                    "name": "plain.json",
+                    "detail": "file",
+                    "kind": 1,
+                    "range": range(4, 20, 4, 32),
+                    "selectionRange": range(4, 21, 4, 31),
+                    "children": []
+                }]
+            }
+        ])
+    );
+    c.shutdown();
 }
 
 /// The graph of a state machine whose definition is another file (SAM `DefinitionUri`,

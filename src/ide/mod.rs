@@ -23,15 +23,19 @@ mod variables;
 pub use complete::{Completion, CompletionKind, completions, plain_insert};
 pub use format::{FormatOptions, edits_within, format_json};
 pub use format_yaml::{format_yaml, range_edits as yaml_range_edits};
-pub use hierarchy::{Call, incoming_calls, outgoing_calls, prepare_call_hierarchy};
+pub use hierarchy::{
+    Call, incoming_calls, incoming_calls_through, outgoing_calls, outgoing_calls_through,
+    prepare_call_hierarchy, prepare_call_hierarchy_through,
+};
 pub use hints::{InlayHint, inlay_hints};
 pub use hover::{GivenValue, HoverInfo, hover, hover_given};
 pub use lens::{MachineLens, StartState, machine_lenses, start_state_at};
 pub use navigate::{
-    NameRef, RefKind, definition, definition_files, highlights, highlights_through, linked_editing,
-    linked_editing_through, name_at, occurrences, placeholder_definition, placeholder_name_at,
-    prepare_rename, references, references_through, rename, rename_blocked_by_substitutions,
-    rename_refusal, substitution_entry, variable_definitions,
+    NameRef, RefKind, SubstitutionUses, definition, definition_files, highlights,
+    highlights_through, linked_editing, linked_editing_through, name_at, occurrences,
+    placeholder_definition, placeholder_name_at, placeholder_uses, prepare_rename, references,
+    references_through, rename, rename_blocked_by_substitutions, rename_refusal,
+    substitution_entry, substitution_uses, variable_definitions,
 };
 pub use outline::{Symbol, SymbolKind, document_symbols, folding_ranges, selection_ranges};
 pub use signature::{SignatureInfo, signature_help};

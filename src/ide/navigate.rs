@@ -208,11 +208,17 @@ pub(crate) fn as_written(entry: &str) -> String {
     first.chars().take(200).collect()
 }
 
-/// The `${...}` token around `offset` on its line (the cursor inside it or at its end).
+/// The `${...}` token around `offset` on its line (the cursor inside it or at its end,
+/// or on the quote just before or after it).
 fn placeholder_at(text: &str, offset: u32) -> Option<TextRange> {
     let at = (offset as usize).min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    // On the quote that closes `"${Name}"`: the token that ends just before it, as an
+    // editor puts the cursor there at the end of the value.
+    if text[at..].starts_with(['"', '\'']) && text[..at].ends_with('}') {
+        return placeholder_at(text, offset - 1);
+    }
     // The `${` before the cursor on its line, with no `}` between, and its `}`; or the
     // token under the cursor's `$` or `{`, or just after the quote under it.
     let before = text[line_start..at]
@@ -338,22 +344,26 @@ pub fn highlights_through(
             .map(|(r, w)| (e.range(r), w))
             .collect();
     }
+    // A template's `DefinitionSubstitutions` key: it is defined there and used by each
+    // `${Name}` of the definition written in the template.
+    if let Some(uses) = substitution_uses(text, kind, offset) {
+        let mut found: Vec<(TextRange, bool)> = std::iter::once((uses.key, true))
+            .chain(uses.uses.into_iter().map(|r| (r, false)))
+            .collect();
+        found.sort_by_key(|(r, _)| (r.start, r.end));
+        return found;
+    }
     super::with_named_machine_at(text, kind, offset, |machine_name, _, machine| {
         if let Some(at) =
             name_at(machine, offset).or_else(|| placeholder_target_at(machine, offset))
         {
-            // A template's own substitutions, for a definition written in it.
-            let own = machine_name.and_then(|name| template_substitutions(text, kind, name));
-            let substitutions = match &own {
-                Some(own) => std::slice::from_ref(own),
-                None => substitutions,
-            };
-            let at = through_placeholder(machine, at, substitutions);
+            let substitutions = substitutions_here(text, kind, machine_name, substitutions);
+            let at = through_placeholder(machine, at, &substitutions);
             let mut found: Vec<(TextRange, bool)> = occurrences(machine, at.scope, &at.name)
                 .into_iter()
                 .map(|r| (r.range, r.kind == RefKind::Declaration))
                 .chain(
-                    placeholders_reaching(machine, &at, substitutions)
+                    placeholders_reaching(machine, &at, &substitutions)
                         .into_iter()
                         .map(|(range, _)| (range, false)),
                 )
@@ -373,6 +383,105 @@ pub fn highlights_through(
     .unwrap_or_default()
 }
 
+/// A template's `DefinitionSubstitutions` entry and where its name is used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubstitutionUses {
+    /// The entry's name (`Name` of `${Name}`).
+    pub name: String,
+    /// The entry's key.
+    pub key: TextRange,
+    /// Each `${Name}` token of the state machine's definition written in the template
+    /// (`Definition`, `DefinitionString`), in document order.
+    pub uses: Vec<TextRange>,
+    /// The file the definition is read from (`DefinitionUri`, a local
+    /// `DefinitionS3Location`), as written: its tokens are found there
+    /// ([`placeholder_uses`]).
+    pub file: Option<String>,
+}
+
+/// The `DefinitionSubstitutions` key at `offset` in a template, and the `${Name}` tokens
+/// that its state machine's definition fills in from it.
+pub fn substitution_uses(text: &str, kind: SourceKind, offset: u32) -> Option<SubstitutionUses> {
+    if !super::may_be_template(text) {
+        return None;
+    }
+    let doc = crate::syntax::parse(text, kind);
+    let definitions = crate::embed::template::find(doc.root.as_ref()?)?;
+    use crate::embed::template::Body;
+    definitions.iter().find_map(|d| {
+        let entry = d
+            .substitution_node?
+            .as_object()?
+            .iter()
+            .find(|m| m.key_range.touches(offset))?;
+        let (uses, file) = match &d.body {
+            Body::Inline(node) | Body::Text(node) => (tokens_in(text, node, &entry.key), None),
+            Body::File { uri, .. } => (Vec::new(), Some(uri.clone())),
+            _ => (Vec::new(), None),
+        };
+        Some(SubstitutionUses {
+            name: entry.key.to_string(),
+            key: entry.key_range,
+            uses,
+            file,
+        })
+    })
+}
+
+/// Each `${name}` token in the definition file `text`, in document order: the uses of a
+/// `DefinitionSubstitutions` entry of a template that names the file.
+pub fn placeholder_uses(text: &str, kind: SourceKind, name: &str) -> Vec<TextRange> {
+    let doc = crate::syntax::parse(text, kind);
+    doc.root
+        .as_ref()
+        .map(|root| tokens_in(text, root, name))
+        .unwrap_or_default()
+}
+
+/// Each `${name}` token in the string values at or below `node` (as written in
+/// `text`), in document order; not `${!name}`, which is literal text.
+fn tokens_in(text: &str, node: &Node<'_>, name: &str) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    for n in node.descendants(usize::MAX) {
+        if !matches!(n.value, Value::String(_) | Value::Placeholder(_)) {
+            continue;
+        }
+        let Some(written) = text.get(n.range.as_usize()) else {
+            continue;
+        };
+        let mut from = 0;
+        while let Some(open) = written[from..].find("${").map(|i| from + i) {
+            let Some(close) = written[open..].find('}').map(|i| open + i) else {
+                break;
+            };
+            if written[open + 2..close].trim() == name {
+                let start = n.range.start as usize + open;
+                out.push(TextRange::from_usize(start, start + close + 1 - open));
+            }
+            from = close + 1;
+        }
+    }
+    out.sort_by_key(|r| (r.start, r.end));
+    // A YAML alias copies its anchor's ranges: one place in the text.
+    out.dedup();
+    out
+}
+
+/// The substitutions that fill the `${Name}` tokens of a definition: the template's
+/// own, for its state machine `machine_name` written in it, else `given` (those of the
+/// templates that name the file).
+pub(super) fn substitutions_here<'g>(
+    text: &str,
+    kind: SourceKind,
+    machine_name: Option<&str>,
+    given: &'g [crate::embed::template::Substitutions],
+) -> std::borrow::Cow<'g, [crate::embed::template::Substitutions]> {
+    match machine_name.and_then(|name| template_substitutions(text, kind, name)) {
+        Some(own) => std::borrow::Cow::Owned(vec![own]),
+        None => std::borrow::Cow::Borrowed(given),
+    }
+}
+
 /// The `DefinitionSubstitutions` of the template's state machine `name`.
 fn template_substitutions(
     text: &str,
@@ -389,7 +498,7 @@ fn template_substitutions(
 
 /// The state a `${Name}` transition at `at` reaches, when `substitutions` give its
 /// value and a state of the scope has that name; else `at` itself.
-fn through_placeholder(
+pub(super) fn through_placeholder(
     machine: &StateMachine<'_, '_>,
     at: NameRef,
     substitutions: &[crate::embed::template::Substitutions],
@@ -624,7 +733,10 @@ fn placeholder_reaching(
 /// The `${Name}` transition targets of `scope` (`StartAt`, `Next`, `Default`, a Choice
 /// rule's or a catcher's `Next`; quoted or a plain YAML placeholder): the range of each
 /// value (with its quotes) and the token.
-fn placeholder_targets(machine: &StateMachine<'_, '_>, scope: ScopeId) -> Vec<(TextRange, String)> {
+pub(super) fn placeholder_targets(
+    machine: &StateMachine<'_, '_>,
+    scope: ScopeId,
+) -> Vec<(TextRange, String)> {
     let text_of = |node: &Node<'_>| match &node.value {
         Value::String(s) | Value::Placeholder(s) if placeholder_key(s).is_some() => {
             Some((node.range, s.to_string()))
@@ -652,7 +764,10 @@ fn placeholder_targets(machine: &StateMachine<'_, '_>, scope: ScopeId) -> Vec<(T
 
 /// The `${Name}` transition target at `offset` (a plain YAML placeholder is no state
 /// name to [`name_at`]).
-fn placeholder_target_at(machine: &StateMachine<'_, '_>, offset: u32) -> Option<NameRef> {
+pub(super) fn placeholder_target_at(
+    machine: &StateMachine<'_, '_>,
+    offset: u32,
+) -> Option<NameRef> {
     machine.scopes.iter().find_map(|scope| {
         placeholder_targets(machine, scope.id)
             .into_iter()
@@ -669,7 +784,7 @@ fn placeholder_target_at(machine: &StateMachine<'_, '_>, offset: u32) -> Option<
 /// Every `${Name}` transition target in the scope of `at` (as [`placeholder_reaching`]
 /// finds them) whose value in one of `substitutions` is the state's name: the range of
 /// the value (with its quotes) and the token, in document order.
-fn placeholders_reaching(
+pub(super) fn placeholders_reaching(
     machine: &StateMachine<'_, '_>,
     at: &NameRef,
     substitutions: &[crate::embed::template::Substitutions],
@@ -1357,7 +1472,19 @@ mod tests {
                 "{offset}"
             );
         }
-        assert_eq!(placeholder_name_at(file, at as u32 + 7), None);
+        // On the closing quote too, but not past it.
+        assert_eq!(
+            placeholder_name_at(file, at as u32 + 7),
+            Some((TextRange::from_usize(at, at + 7), "Then".to_string()))
+        );
+        assert_eq!(placeholder_name_at(file, at as u32 + 8), None);
+        let yaml = "Next: '${Then}' # then\n";
+        let quote = yaml.find("' #").unwrap() as u32;
+        assert_eq!(
+            placeholder_name_at(yaml, quote),
+            Some((TextRange::new(7, 14), "Then".to_string()))
+        );
+        assert_eq!(placeholder_name_at(yaml, quote + 1), None);
         // Of two tokens side by side, the one under the cursor.
         let two = "\"${A}${Bee}\"";
         assert_eq!(
@@ -1366,6 +1493,10 @@ mod tests {
         );
         assert_eq!(
             placeholder_name_at(two, 5).map(|t| t.1),
+            Some("Bee".to_string())
+        );
+        assert_eq!(
+            placeholder_name_at(two, 11).map(|t| t.1),
             Some("Bee".to_string())
         );
         assert_eq!(
@@ -1392,6 +1523,75 @@ mod tests {
         assert_eq!(
             substitution_entry(template, SourceKind::Yaml, "Three", "Then"),
             None
+        );
+    }
+
+    /// From a `DefinitionSubstitutions` key: the key and each `${Name}` of its state
+    /// machine's definition, not a literal `${!Name}` nor another machine's token.
+    #[test]
+    fn a_substitution_key_leads_to_its_placeholders() {
+        let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Cases:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        WorkOnCaseArn: !GetAtt WorkOnCase.Arn\n        Other: x\n      Definition:\n        StartAt: Work\n        States:\n          Work:\n            Type: Task\n            Resource: ${WorkOnCaseArn}\n            Parameters:\n              FunctionName: \"${WorkOnCaseArn}:$LATEST\"\n              Note: \"${!WorkOnCaseArn}\"\n            End: true\n  Second:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        WorkOnCaseArn: y\n      Definition:\n        StartAt: W\n        States:\n          W: {Type: Task, Resource: \"${WorkOnCaseArn}\", End: true}\n";
+        let key = sam.find("WorkOnCaseArn: !GetAtt").unwrap();
+        let first = sam.find("${WorkOnCaseArn}").unwrap();
+        let second = sam.find("${WorkOnCaseArn}:$LATEST").unwrap();
+        let token = |at: usize| TextRange::from_usize(at, at + 16);
+        let key_range = TextRange::from_usize(key, key + 13);
+        for offset in [key, key + 5, key + 13] {
+            assert_eq!(
+                highlights(sam, SourceKind::Yaml, offset as u32),
+                vec![
+                    (key_range, true),
+                    (token(first), false),
+                    (token(second), false)
+                ],
+                "{offset}"
+            );
+        }
+        assert_eq!(
+            references(sam, SourceKind::Yaml, key as u32 + 3, false),
+            vec![token(first), token(second)]
+        );
+        assert_eq!(
+            references(sam, SourceKind::Yaml, key as u32 + 3, true),
+            vec![key_range, token(first), token(second)]
+        );
+        // The second machine's key: its own token only.
+        let other_key = sam.rfind("WorkOnCaseArn: y").unwrap();
+        let other_use = sam.rfind("${WorkOnCaseArn}").unwrap();
+        assert_eq!(
+            references(sam, SourceKind::Yaml, other_key as u32, true),
+            vec![
+                TextRange::from_usize(other_key, other_key + 13),
+                token(other_use)
+            ]
+        );
+        // An entry no token uses: the key alone.
+        let unused = sam.find("Other: x").unwrap();
+        assert_eq!(
+            highlights(sam, SourceKind::Yaml, unused as u32 + 1),
+            vec![(TextRange::from_usize(unused, unused + 5), true)]
+        );
+        // A template whose definition is a file: the file is named for its uses.
+        let uri = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+        let at = uri.find("NextStep").unwrap();
+        assert_eq!(
+            substitution_uses(uri, SourceKind::Yaml, at as u32 + 2),
+            Some(SubstitutionUses {
+                name: "NextStep".to_string(),
+                key: TextRange::from_usize(at, at + 8),
+                uses: Vec::new(),
+                file: Some("sm/flow.asl.json".to_string()),
+            })
+        );
+        let file = r#"{"Comment": "${NextStep} ${!NextStep}", "StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${ NextStep }"}, "Finish": {"Type": "Succeed"}}}"#;
+        let comment = file.find("${NextStep}").unwrap();
+        let next = file.find("${ NextStep }").unwrap();
+        assert_eq!(
+            placeholder_uses(file, SourceKind::Json, "NextStep"),
+            vec![
+                TextRange::from_usize(comment, comment + 11),
+                TextRange::from_usize(next, next + 13)
+            ]
         );
     }
 }

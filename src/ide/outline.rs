@@ -16,6 +16,8 @@ pub enum SymbolKind {
     Processor,
     /// A state machine definition in a template.
     Definition,
+    /// The local file a state machine definition is read from, where it is named.
+    File,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

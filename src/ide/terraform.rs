@@ -68,10 +68,14 @@ pub fn views(text: &str) -> Vec<String> {
 }
 
 /// The outline: one symbol per state machine whose definition is in the file (a
-/// heredoc or `jsonencode`), named by its resource or module and holding its states.
+/// heredoc or `jsonencode`), named by its resource or module and holding its states;
+/// one whose definition is a local file (`templatefile(...)`, `file(...)`) names the
+/// file in its detail and holds one entry, the file's path where it is written (its
+/// states are in that file), as a template's `DefinitionUri` state machine does.
 pub fn document_symbols(text: &str) -> Vec<Symbol> {
     let mut out = Vec::new();
     for m in terraform::find(text) {
+        let mut detail = "definition".to_string();
         let (children, range) = match &m.definition {
             Source::Heredoc { body } => (
                 super::document_symbols(&masked(text, *body), SourceKind::Json),
@@ -83,14 +87,30 @@ pub fn document_symbols(text: &str) -> Vec<Symbol> {
                     .unwrap_or_default(),
                 root.range,
             ),
-            Source::File { .. }
-            | Source::Quoted { .. }
-            | Source::Directives { .. }
-            | Source::Computed { .. } => continue,
+            Source::File {
+                path,
+                range,
+                rendered,
+                ..
+            } => {
+                detail = format!("{detail}: {path}");
+                let file = Symbol {
+                    name: path.clone(),
+                    detail: Some(if *rendered { "templatefile" } else { "file" }.to_string()),
+                    kind: SymbolKind::File,
+                    range: *range,
+                    selection: super::unquoted(text, *range),
+                    children: Vec::new(),
+                };
+                (vec![file], *range)
+            }
+            Source::Quoted { .. } | Source::Directives { .. } | Source::Computed { .. } => {
+                continue;
+            }
         };
         out.push(Symbol {
             name: m.name,
-            detail: Some("definition".to_string()),
+            detail: Some(detail),
             kind: SymbolKind::Definition,
             // A definition read from a `local` is outside the block: cover both.
             range: m.block.cover(range),
@@ -257,9 +277,43 @@ mod tests {
                     vec!["A", "B"]
                 ),
                 ("aws_sfn_state_machine.encoded", "\"encoded\"", vec!["C"]),
+                (
+                    "aws_sfn_state_machine.file",
+                    "\"file\"",
+                    vec!["sm.asl.json"]
+                ),
             ]
         );
         assert_eq!(at(TF, symbols[1].children[0].selection), "C");
+        // A definition read from a file: the file's path, where it is written.
+        let from_file = &symbols[2];
+        assert_eq!(from_file.detail.as_deref(), Some("definition: sm.asl.json"));
+        assert_eq!(from_file.kind, SymbolKind::Definition);
+        assert_eq!(
+            at(TF, from_file.range),
+            "resource \"aws_sfn_state_machine\" \"file\" {\n  definition = templatefile(\"${path.module}/sm.asl.json\", {})\n}"
+        );
+        let path = &from_file.children[0];
+        assert_eq!(path.kind, SymbolKind::File);
+        assert_eq!(path.detail.as_deref(), Some("templatefile"));
+        assert_eq!(at(TF, path.range), "\"${path.module}/sm.asl.json\"");
+        assert_eq!(at(TF, path.selection), "${path.module}/sm.asl.json");
+        assert!(path.children.is_empty());
+        // `file(...)` alone, in a module.
+        let plain = "module \"flow\" {\n  source = \"./m\"\n}\nresource \"aws_sfn_state_machine\" \"plain\" {\n  definition = file(\"flows/plain.json\")\n}\n";
+        let symbols = document_symbols(plain);
+        assert_eq!(symbols.len(), 1);
+        assert_eq!(symbols[0].name, "aws_sfn_state_machine.plain");
+        assert_eq!(
+            symbols[0].detail.as_deref(),
+            Some("definition: flows/plain.json")
+        );
+        assert_eq!(symbols[0].children[0].name, "flows/plain.json");
+        assert_eq!(symbols[0].children[0].detail.as_deref(), Some("file"));
+        assert_eq!(
+            at(plain, symbols[0].children[0].selection),
+            "flows/plain.json"
+        );
         let files = definition_files(TF);
         assert_eq!(files.len(), 1);
         assert_eq!(at(TF, files[0].0), "${path.module}/sm.asl.json");

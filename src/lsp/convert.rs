@@ -214,6 +214,7 @@ fn symbol_kind(kind: ide::SymbolKind) -> lsp::SymbolKind {
         ide::SymbolKind::State(_) => lsp::SymbolKind::OBJECT,
         ide::SymbolKind::Branch | ide::SymbolKind::Processor => lsp::SymbolKind::MODULE,
         ide::SymbolKind::Definition => lsp::SymbolKind::CLASS,
+        ide::SymbolKind::File => lsp::SymbolKind::FILE,
     }
 }
 

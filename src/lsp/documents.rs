@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{self, Position, TextDocumentContentChangeEvent, Uri};
 
 use crate::diagnostics::Diagnostic;
 use crate::syntax::{self, LineIndex, SourceKind, TextRange, Utf16Position};
@@ -185,6 +185,8 @@ pub struct Documents {
     /// Told when a result is stored or a document moves on or closes: what a request
     /// waiting for a version's diagnostics ([`Documents::wait_result`]) waits on.
     moved: tokio::sync::Notify,
+    /// The diagnostics last published for each open document, with their version.
+    published: Mutex<HashMap<Uri, (i32, Vec<ls_types::Diagnostic>)>>,
 }
 
 impl Documents {
@@ -197,6 +199,11 @@ impl Documents {
     pub fn close(&self, uri: &Uri) {
         self.lock().remove(uri);
         self.results().remove(uri);
+        // Closing clears the client's diagnostics: whatever comes next is new to it.
+        self.published
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(uri);
         self.moved.notify_waiters();
     }
 
@@ -239,6 +246,27 @@ impl Documents {
         }
         self.results().insert(uri.clone(), (version, found));
         self.moved.notify_waiters();
+        true
+    }
+
+    /// Records `diagnostics` as published for `version` of `uri`. False when exactly
+    /// these were published last for that version: a document linted again without
+    /// any change to what it reports (opened again as it was, a template edit that
+    /// leaves it as it reads) is published once per version, not again.
+    pub fn mark_published(
+        &self,
+        uri: &Uri,
+        version: i32,
+        diagnostics: &[ls_types::Diagnostic],
+    ) -> bool {
+        let mut published = self.published.lock().unwrap_or_else(|e| e.into_inner());
+        if published
+            .get(uri)
+            .is_some_and(|(v, d)| *v == version && d.as_slice() == diagnostics)
+        {
+            return false;
+        }
+        published.insert(uri.clone(), (version, diagnostics.to_vec()));
         true
     }
 

@@ -9,7 +9,8 @@
 //! one analysis task: each change queues the document, the task lints a snapshot as a
 //! rayon job and publishes the result with the snapshot's version, unless the document
 //! changed meanwhile (then the stale result is dropped; the newer version is already
-//! queued), so an older version's diagnostics never follow a newer one's. There is no
+//! queued), so an older version's diagnostics never follow a newer one's, nor the same
+//! ones again for a version linted twice (opened again, a template edit). There is no
 //! debounce: a small file is linted right away. The published diagnostics are kept for
 //! hover and code actions on the same version, which wait for the lint under way rather
 //! than run another.
@@ -480,6 +481,38 @@ fn substitution_entries(templates: &[FillingTemplate], name: &str) -> Vec<Substi
 
 /// The path of the file at `uri` as a hover names it: from the workspace folder when it
 /// is in it, else the file's name.
+/// The `${name}` tokens of the definition file that the template at `template` names
+/// as `file` (relative to its folder): as the editor has it open, else as saved.
+fn file_placeholder_uses(
+    docs: &Documents,
+    template: &Uri,
+    file: &str,
+    name: &str,
+) -> Vec<Location> {
+    let Some(path) = template
+        .to_file_path()
+        .and_then(|p| p.parent()?.join(file).canonicalize().ok())
+    else {
+        return Vec::new();
+    };
+    let Some(uri) = Uri::from_file_path(&path) else {
+        return Vec::new();
+    };
+    let Some(doc) = docs.get(&uri).or_else(|| {
+        let text = crate::files::read_to_string(&path).ok()?;
+        Some(Document::new(&uri, "", 0, text))
+    }) else {
+        return Vec::new();
+    };
+    ide::placeholder_uses(&doc.text, doc.kind, name)
+        .into_iter()
+        .map(|r| Location {
+            uri: uri.clone(),
+            range: doc.range(r),
+        })
+        .collect()
+}
+
 fn shown_path(uri: &Uri, root: Option<&std::path::Path>) -> String {
     let Some(path) = uri.to_file_path() else {
         return uri.as_str().to_string();
@@ -615,7 +648,9 @@ async fn analysis_task(
             }
             last_config_error = message;
             relint_paths(&docs, &queue, &changed);
-            if !docs.store_result(&uri, version, Arc::new(found)) {
+            if !docs.store_result(&uri, version, Arc::new(found))
+                || !docs.mark_published(&uri, version, &published)
+            {
                 continue;
             }
             client
@@ -993,18 +1028,25 @@ impl LanguageServer for Backend {
         let include = params.context.include_declaration;
         let uri = p.text_document.uri;
         let substitutions = self.substitutions_for(&uri);
+        let docs = self.docs.clone();
         self.run(&uri.clone(), move || {
             let found =
                 ide::references_through(&doc.text, doc.kind, offset, include, &substitutions);
-            Some(
-                found
-                    .into_iter()
-                    .map(|r| Location {
-                        uri: uri.clone(),
-                        range: doc.range(r),
-                    })
-                    .collect(),
-            )
+            let mut locations: Vec<Location> = found
+                .into_iter()
+                .map(|r| Location {
+                    uri: uri.clone(),
+                    range: doc.range(r),
+                })
+                .collect();
+            // A template's `DefinitionSubstitutions` key: its uses in the definition file
+            // the state machine is read from, too.
+            if let Some(uses) = ide::substitution_uses(&doc.text, doc.kind, offset)
+                && let Some(file) = uses.file
+            {
+                locations.extend(file_placeholder_uses(&docs, &uri, &file, &uses.name));
+            }
+            Some(locations)
         })
         .await
     }
@@ -1189,8 +1231,10 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let uri = p.text_document.uri.clone();
+        let substitutions = self.substitutions_for(&uri);
         self.run(&p.text_document.uri, move || {
-            let found = ide::prepare_call_hierarchy(&doc.text, doc.kind, offset)?;
+            let found =
+                ide::prepare_call_hierarchy_through(&doc.text, doc.kind, offset, &substitutions)?;
             Some(vec![convert::hierarchy_item(&found, &doc, &uri)])
         })
         .await
@@ -1204,8 +1248,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let at = uri.clone();
+        let substitutions = self.substitutions_for(&uri);
         self.run(&at, move || {
-            let found = ide::incoming_calls(&doc.text, doc.kind, offset);
+            let found = ide::incoming_calls_through(&doc.text, doc.kind, offset, &substitutions);
             Some(
                 found
                     .iter()
@@ -1227,8 +1272,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let at = uri.clone();
+        let substitutions = self.substitutions_for(&uri);
         self.run(&at, move || {
-            let found = ide::outgoing_calls(&doc.text, doc.kind, offset);
+            let found = ide::outgoing_calls_through(&doc.text, doc.kind, offset, &substitutions);
             Some(
                 found
                     .iter()
