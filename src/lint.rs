@@ -207,6 +207,7 @@ pub fn lint_bytes(bytes: &[u8], path: Option<&str>, options: &LintOptions) -> Li
                 .map(std::path::Path::to_path_buf)
                 .unwrap_or_default()
         }),
+        file: path.map(std::path::PathBuf::from),
         ..Environment::default()
     };
     lint_bytes_in(bytes, path, options, &env)

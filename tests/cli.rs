@@ -639,7 +639,7 @@ fn a_name_no_substitution_gives_is_an_error() {
     assert_eq!(items[0]["path"], "sm.asl.json");
     assert_eq!(
         items[0]["message"],
-        "`${WorkArN}` is not in the DefinitionSubstitutions of \"SM\": nothing fills it, and Step Functions gets the text as written"
+        "`${WorkArN}` is not in the DefinitionSubstitutions of \"SM\" in template.yaml: nothing fills it, and Step Functions gets the text as written"
     );
     assert_eq!(items[0]["help"], "did you mean `${WorkArn}`?");
     // A map the template computes, in the short form or the long one.

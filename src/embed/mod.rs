@@ -15,7 +15,7 @@ pub mod template;
 pub mod terraform;
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::lint::{LintOptions, lint_document_as};
@@ -76,6 +76,9 @@ pub struct Reference {
     /// package`), where `yes` is a boolean (ASL006); not the Serverless Framework
     /// (js-yaml) nor Terraform.
     pub yaml_1_1: bool,
+    /// The template that makes the reference, where it has a path: a file that several
+    /// templates name is told which one leaves a `${Name}` unfilled (ASL806).
+    pub template: Option<PathBuf>,
 }
 
 /// Drops the YAML 1.1 readings (ASL006) of text that no YAML 1.1 reader reads: a
@@ -433,7 +436,14 @@ pub fn lint_referenced(
     );
     // Where the template's map gives every name it fills, one it does not give is
     // never filled (ASL806).
-    let owner = (reference.filling == Filling::Substitutions).then_some(reference.name.as_str());
+    let owner = (reference.filling == Filling::Substitutions).then(|| {
+        let file = reference.template.as_deref().and_then(Path::file_name);
+        match file {
+            Some(file) => format!("\"{}\" in {}", reference.name, file.to_string_lossy()),
+            None => format!("\"{}\"", reference.name),
+        }
+    });
+    let owner = owner.as_deref();
     let mut out = if splices.is_empty() {
         let mut out = lint_definition_unsuppressed(
             text,
@@ -950,6 +960,7 @@ pub fn deployed_definition_in(
                     Filling::Substitutions
                 },
                 yaml_1_1: reads_yaml_1_1(Some(root)),
+                template: None,
             }),
             file,
             range: def.property.range(),
@@ -1209,6 +1220,7 @@ pub fn deployed_terraform(
             workflow: machine.workflow,
             filling,
             yaml_1_1: false,
+            template: None,
         }),
         file,
         range,
@@ -1359,8 +1371,9 @@ pub fn lint_template_with_references(
                 out.extend(found);
                 // A template's own map (or none) gives every name it fills.
                 let listed = def.substitution_node.is_none_or(is_written_map);
-                let owner =
-                    (filling == Filling::Substitutions && listed).then_some(def.name.as_str());
+                let owner = (filling == Filling::Substitutions && listed)
+                    .then(|| format!("\"{}\"", def.name));
+                let owner = owner.as_deref();
                 unresolved_in_tree(text, node, &subs, env, options, filling, owner, &mut out);
                 directives.extend(suppress::from_comment_fields(text, node, &|r| r));
             }
@@ -1539,6 +1552,7 @@ pub fn lint_template_with_references(
                                 _ => filling,
                             },
                             yaml_1_1,
+                            template: env.file.clone(),
                         }),
                         Err(d) if enabled(d.code) => out.push(*d),
                         Err(_) => {}
@@ -1960,6 +1974,7 @@ pub fn lint_terraform(
                         workflow: machine.workflow,
                         filling: Filling::terraform(rendered, vars_known),
                         yaml_1_1: false,
+                        template: env.file.clone(),
                     }),
                     Err(d) if enabled(d.code) => out.push(*d),
                     Err(_) => {}
@@ -2438,7 +2453,9 @@ fn is_written_map(node: &Node<'_>) -> bool {
     node.as_object().is_some() && !node.is_unknown()
 }
 
-/// ASL806 for a `${Name}` that the `DefinitionSubstitutions` of `owner` do not give.
+/// ASL806 for a `${Name}` that the `DefinitionSubstitutions` of `owner` do not give
+/// (`owner` as shown: `"Flow"`, or `"Flow" in template.yaml` for a file the template
+/// names).
 fn unfilled_substitution(
     range: TextRange,
     token: &str,
@@ -2450,13 +2467,13 @@ fn unfilled_substitution(
         "ASL806",
         range,
         format!(
-            "`{token}` is not in the DefinitionSubstitutions of \"{owner}\": nothing fills it, and Step Functions gets the text as written"
+            "`{token}` is not in the DefinitionSubstitutions of {owner}: nothing fills it, and Step Functions gets the text as written"
         ),
     );
     d.help = Some(
         match rules::did_you_mean(name, subs.keys().map(String::as_str)) {
             Some(meant) => format!("did you mean `${{{meant}}}`?"),
-            None => format!("give `{name}` a value in the DefinitionSubstitutions of \"{owner}\""),
+            None => format!("give `{name}` a value in the DefinitionSubstitutions of {owner}"),
         },
     );
     d

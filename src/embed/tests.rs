@@ -303,6 +303,7 @@ fn reference(subs: &[(&str, Option<&str>)], workflow: WorkflowType) -> Reference
         workflow,
         filling: Filling::Substitutions,
         yaml_1_1: true,
+        template: None,
     }
 }
 
@@ -559,6 +560,7 @@ fn templates_find_existing_referenced_files_with_their_type() {
                 workflow: WorkflowType::Express,
                 filling: Filling::Substitutions,
                 yaml_1_1: true,
+                template: None,
             },
             Reference {
                 name: "B".to_string(),
@@ -567,6 +569,7 @@ fn templates_find_existing_referenced_files_with_their_type() {
                 workflow: WorkflowType::Standard,
                 filling: Filling::Substitutions,
                 yaml_1_1: true,
+                template: None,
             },
         ]
     );

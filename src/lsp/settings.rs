@@ -581,6 +581,7 @@ mod tests {
             workflow: Default::default(),
             filling,
             yaml_1_1: false,
+            template: None,
         };
         let tf = Uri::from_file_path(dir.path().join("main.tf")).unwrap();
         let sam = Uri::from_file_path(dir.path().join("template.yaml")).unwrap();

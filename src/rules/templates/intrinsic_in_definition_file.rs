@@ -246,6 +246,7 @@ mod tests {
             workflow: WorkflowType::Standard,
             filling,
             yaml_1_1: true,
+            template: None,
         };
         lint_referenced(
             text,
