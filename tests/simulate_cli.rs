@@ -318,6 +318,65 @@ fn missing_mock_fails_with_a_clear_error() {
     assert_eq!(err, NO_MOCK);
 }
 
+/// Enrolment: every call without a mock of its own gets `--mock-default`'s response,
+/// an explicit `--mock` wins, and the states it answered for are named on stderr.
+#[test]
+fn mock_default_answers_every_call_without_a_mock() {
+    let dir = TempDir::new("mockdefault");
+    let def = dir.file(
+        "enrol.asl.json",
+        r#"{"StartAt": "Check name", "States": {
+  "Check name": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                 "Parameters": {"FunctionName": "CheckName", "Payload.$": "$"},
+                 "ResultSelector": {"ok.$": "$.Payload.ok"}, "ResultPath": "$.name", "Next": "Check email"},
+  "Check email": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Parameters": {"FunctionName": "CheckEmail", "Payload.$": "$"},
+                  "ResultSelector": {"ok.$": "$.Payload.ok"}, "ResultPath": "$.email", "Next": "Valid?"},
+  "Valid?": {"Type": "Choice", "Choices": [{"And": [
+      {"Variable": "$.name.ok", "BooleanEquals": true},
+      {"Variable": "$.email.ok", "BooleanEquals": true}], "Next": "Enrol"}], "Default": "Cancel"},
+  "Enrol": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+            "Parameters": {"QueueUrl": "q", "MessageBody.$": "$"}, "ResultPath": null, "End": true},
+  "Cancel": {"Type": "Fail", "Error": "Invalid"}}}"#,
+    );
+    let default = r#"{"Return": {"Payload": {"ok": true}, "StatusCode": 200}}"#;
+    let (code, out, err) = run(
+        &[
+            &def,
+            "--format",
+            "json",
+            "--no-history",
+            "--mock-default",
+            default,
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert_eq!(
+        err,
+        "note: --mock-default answered for \"Check name\", \"Check email\", \"Enrol\"\n"
+    );
+    // The email check's own mock wins: the run takes the other branch.
+    let (code, _, err) = run(
+        &[
+            &def,
+            "--mock-default",
+            default,
+            "--mock",
+            r#"Check email={"Return": {"Payload": {"ok": false}}}"#,
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(err, "note: --mock-default answered for \"Check name\"\n");
+    // A default that is no response is refused before the run.
+    let (code, _, err) = run(&[&def, "--mock-default", r#"{"Retrun": 1}"#], "");
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: --mock-default: "), "{err}");
+}
+
 #[test]
 fn item_reader_mock_mistakes_are_setup_errors() {
     let dir = TempDir::new("readermock");

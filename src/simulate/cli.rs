@@ -60,6 +60,12 @@ pub struct SimulateArgs {
     /// response for that state; needs no mock config.
     #[arg(long = "mock", value_name = "STATE=JSON")]
     pub mocks: Vec<String>,
+    /// The response of every Task (and ItemReader) that no other mock covers, as JSON or
+    /// `@FILE` in the form `--mock` takes (`{"Return": {}}`): a quick first run of a
+    /// workflow before each call has a mock of its own. The report marks each state
+    /// that used it.
+    #[arg(long, value_name = "JSON")]
+    pub mock_default: Option<String>,
     /// Start at this top-level state instead of StartAt, with the input given: runs the
     /// end of a workflow without mocking the states before it.
     #[arg(long, value_name = "STATE")]
@@ -354,6 +360,16 @@ pub fn options_from_args(
     for arg in &args.mocks {
         let (state, mock) = inline_mock(arg)?;
         opts.mocks.states.insert(state, mock);
+    }
+    if let Some(value) = &args.mock_default {
+        let value = value.trim_start();
+        let text = match value.strip_prefix('@') {
+            Some(path) => read_text(path.as_ref())
+                .map_err(|e| format!("--mock-default: cannot read {path}: {e}"))?,
+            None => value.to_string(),
+        };
+        let mock = super::StateMock::parse(&text).map_err(|e| format!("--mock-default: {e}"))?;
+        opts.mocks.default = Some(mock);
     }
     Ok(opts)
 }
@@ -727,6 +743,17 @@ pub fn run_to_strings(
                 }
             }
         }
+    }
+    if !exec.defaulted.is_empty() {
+        let _ = writeln!(
+            err,
+            "note: --mock-default answered for {}",
+            exec.defaulted
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     if exec.status == Status::Succeeded {
         0

@@ -384,6 +384,8 @@ pub(crate) struct Runner<'p> {
     dead: Option<Failure>,
     /// The run ended at a mistake of its mocks ([`Runner::setup_failure`]).
     pub mock_problem: bool,
+    /// The states that `--mock-default` answered for, in the order of their first call.
+    pub defaulted: Vec<String>,
     /// Why the simulator itself ended the run, where AWS would not have
     /// ([`super::Execution::stopped_by`]).
     pub stopped_by: Option<super::StopReason>,
@@ -776,6 +778,7 @@ impl<'p> Runner<'p> {
             start_ms,
             dead: None,
             mock_problem: false,
+            defaulted: Vec::new(),
             stopped_by: None,
             jsonata: jsonata::Evaluator::new(start_ms, intrinsic::splitmix(opts.seed ^ 0x15a7a)),
             choice_taken: Cell::new(None),
@@ -2182,11 +2185,11 @@ impl<'p> Runner<'p> {
                 })?;
             }
         }
-        let Some(mock) = self.mocks.states.get(&st.name) else {
+        let Some((mock, defaulted)) = self.mocks.of(&st.name) else {
             return Err(self.setup_failure(Failure::new(
                 "States.Runtime",
                 format!(
-                    "{}The Task state '{}' (resource '{}') {NO_MOCK} Give one with --mock '{}={{\"Return\": ...}}' (or {{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}), or a mock config with --mock-config FILE --state-machine NAME --test-case NAME whose test case maps \"{}\" to a MockedResponses entry.",
+                    "{}The Task state '{}' (resource '{}') {NO_MOCK} Give one with --mock '{}={{\"Return\": ...}}' (or {{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}), one for every call with --mock-default, or a mock config with --mock-config FILE --state-machine NAME --test-case NAME whose test case maps \"{}\" to a MockedResponses entry.",
                     self.prefix(fr),
                     st.name,
                     resource,
@@ -2195,6 +2198,9 @@ impl<'p> Runner<'p> {
                 ),
             )));
         };
+        if defaulted && !self.defaulted.contains(&st.name) {
+            self.defaulted.push(st.name.to_string());
+        }
         let k = self.invocation(&st.name);
         // The failure event of the task (a time-out has its own event type, and no
         // cause on AWS, though its error output has `"Cause": ""`: recorded TaskTimedOut
@@ -2576,7 +2582,7 @@ impl<'p> Runner<'p> {
             Some(x) if x > 0.0 => x as usize,
             _ => usize::MAX,
         };
-        let Some(mock) = self.mocks.states.get(&st.name) else {
+        let Some((mock, defaulted)) = self.mocks.of(&st.name) else {
             let f = self.runtime(
                 fr,
                 format!(
@@ -2586,6 +2592,9 @@ impl<'p> Runner<'p> {
             );
             return Err(self.setup_failure(f));
         };
+        if defaulted && !self.defaulted.contains(&st.name) {
+            self.defaulted.push(st.name.to_string());
+        }
         let k = self.invocation(&st.name);
         Ok(match mock.response(k).cloned() {
             Some(MockResponse::Return(Value::Array(mut items))) => {

@@ -65,11 +65,22 @@ impl StateMock {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Mocks {
     pub states: HashMap<String, StateMock>,
+    /// The responses of a state that `states` does not name (`--mock-default`).
+    pub default: Option<StateMock>,
 }
 
 impl Mocks {
     pub fn new() -> Mocks {
         Mocks::default()
+    }
+
+    /// The responses of `state`: its own, else the default, with whether they are the
+    /// default.
+    pub fn of(&self, state: &str) -> Option<(&StateMock, bool)> {
+        match self.states.get(state) {
+            Some(m) => Some((m, false)),
+            None => self.default.as_ref().map(|m| (m, true)),
+        }
     }
 
     /// Adds a state that always returns `value` (builder style, for tests).
@@ -262,6 +273,7 @@ impl MockConfig {
                 .iter()
                 .map(|(s, r)| (s.clone(), self.responses[r].clone()))
                 .collect(),
+            default: None,
         })
     }
 }

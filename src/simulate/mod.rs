@@ -243,6 +243,9 @@ pub struct Execution {
     /// ItemReader with no mock, a mock with no response for a call, an ItemReader mock
     /// that returns no items array (the failure is `States.Runtime`, its cause says which).
     pub mock_problem: bool,
+    /// The states that `--mock-default` answered for (no mock of their own), in the
+    /// order of their first call.
+    pub defaulted: Vec<String>,
     /// The simulator itself ended the run, where AWS would not have (`None` when the
     /// run ended as it would on AWS).
     pub stopped_by: Option<StopReason>,
@@ -679,6 +682,7 @@ fn run_on_this_thread(
         fail_states: std::mem::take(&mut runner.fail_states),
         transitions: runner.transitions,
         mock_problem: runner.mock_problem,
+        defaulted: std::mem::take(&mut runner.defaulted),
         stopped_by: runner.stopped_by.filter(|_| status != Status::Succeeded),
         deadline: runner.deadline,
     })

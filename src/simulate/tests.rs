@@ -1041,6 +1041,7 @@ fn only_a_callback_task_fails_without_an_error_name() {
               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
         "H": {"Type": "Pass", "End": true}}});
     let nameless = || Mocks {
+        default: None,
         states: [(
             "T".to_string(),
             StateMock::always(MockResponse::Throw {
