@@ -1104,6 +1104,15 @@ Resources:
     );
     let right = json.replace("\"Definition\"", "\"DefinitionString\"");
     assert_eq!(lint_json(&right), vec![]);
+    // Text that holds no definition at all (`'{}'`, as SAM's own error fixture has it):
+    // ASL808 says it, not also ASL100; as a DefinitionString it is ASL100.
+    let empty = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: '{}'\n";
+    let codes = |text: &str| -> Vec<String> { lint_yaml(text).into_iter().map(|t| t.0).collect() };
+    assert_eq!(codes(empty), ["ASL808"]);
+    assert_eq!(
+        codes(&empty.replace("Definition:", "DefinitionString:")),
+        ["ASL100"]
+    );
 }
 
 /// The code and the text at each finding of a Terraform file.
