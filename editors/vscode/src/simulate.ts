@@ -4,7 +4,7 @@
 // (the file itself when it is saved, so that the files a template or Terraform file reads
 // are found beside it; else a copy of its text as it is in the editor) with an input typed
 // in or read from a file, and mocked task results from `aslLint.simulate.mockConfig` (AWS
-// Step Functions Local format). When the file holds several state machines, the one to run
+// Step Functions Local format) and `aslLint.simulate.mockDefault` (for every other Task). When the file holds several state machines, the one to run
 // is picked from the list asl-lint gives. The path taken, each state's input and output and
 // the result go to the "asl-lint simulate" output channel.
 import { execFile } from "child_process";
@@ -74,6 +74,10 @@ export async function simulate(
     if (testCase.trim() !== "") {
       args.push("--test-case", testCase.trim());
     }
+  }
+  const mockDefault = settings.get<string>("mockDefault", "").trim();
+  if (mockDefault) {
+    args.push("--mock-default", mockDefault);
   }
   channel ??= vscode.window.createOutputChannel("asl-lint simulate");
   channel.clear();
