@@ -377,6 +377,47 @@ fn mock_default_answers_every_call_without_a_mock() {
     assert!(err.starts_with("error: --mock-default: "), "{err}");
 }
 
+/// A definition file named alone that a template of its Git project deploys runs as
+/// that template's state machine: `${Then}` filled from its DefinitionSubstitutions.
+/// Named by two templates, it runs as it is, with a note.
+#[test]
+fn a_definition_file_runs_as_its_template_deploys_it() {
+    let dir = TempDir::new("owner");
+    std::fs::create_dir_all(dir.0.join(".git")).unwrap();
+    std::fs::create_dir_all(dir.0.join("statemachine")).unwrap();
+    let def = dir.file(
+        "statemachine/ticket.asl.json",
+        r#"{"StartAt": "Open case", "States": {
+  "Open case": {"Type": "Pass", "Result": {"case": 1}, "Next": "${Then}"},
+  "Assign case": {"Type": "Succeed"}}}"#,
+    );
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Ticket:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/ticket.asl.json\n      DefinitionSubstitutions:\n        Then: Assign case\n";
+    dir.file("template.yaml", template);
+    let (code, out, err) = run(&[&def], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Assign case (Succeed)"), "{out}");
+    assert!(
+        err.starts_with("note: running \"Ticket\" of ")
+            && err.contains("template.yaml, which deploys ")
+            && err.ends_with(
+                "statemachine/ticket.asl.json (its substitutions and workflow type applied)\n"
+            ),
+        "{err}"
+    );
+    // A second template naming it: which one is meant is not known.
+    std::fs::create_dir_all(dir.0.join("other")).unwrap();
+    dir.file(
+        "other/template.yaml",
+        &template
+            .replace("Ticket:", "Other:")
+            .replace("statemachine/", "../statemachine/"),
+    );
+    let (code, _, err) = run(&[&def], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("is deployed by \"Other\" of "), "{err}");
+    assert!(err.contains("running it as it is"), "{err}");
+}
+
 #[test]
 fn item_reader_mock_mistakes_are_setup_errors() {
     let dir = TempDir::new("readermock");

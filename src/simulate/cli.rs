@@ -1,7 +1,7 @@
 //! `asl-lint simulate`: arguments and the command body (the binary wires it in).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::Value;
@@ -522,6 +522,69 @@ fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
     Ok((state.to_string(), mock))
 }
 
+/// A definition file named alone that one template of its project deploys (SAM
+/// `DefinitionUri`, Serverless `${file(...)}`, Terraform `templatefile`/`file`): the
+/// arguments that run that template's state machine instead, as `check` lints such a
+/// file, with its substitutions and workflow type; noted on `err`. `None` to run the
+/// file as it is (no template names it, or several do: also noted).
+fn deploying_template(args: &SimulateArgs, err: &mut String) -> Option<SimulateArgs> {
+    let name = args.definition.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    let asl = [".asl.json", ".asl.yaml", ".asl.yml"];
+    if args.definition_name.is_some() || !asl.iter().any(|e| lower.ends_with(e)) {
+        return None;
+    }
+    let key = std::fs::canonicalize(&args.definition).ok()?;
+    let top = crate::files::project_top(key.parent()?);
+    let mut owners: Vec<(PathBuf, String)> = Vec::new();
+    for (template, references) in crate::embed::owners::scan_naming(&top, &[name]) {
+        for r in references {
+            if std::fs::canonicalize(&r.path).is_ok_and(|p| p == key)
+                && !owners.iter().any(|(t, n)| *t == template && *n == r.name)
+            {
+                owners.push((template.clone(), r.name));
+            }
+        }
+    }
+    // Relative to the current folder where it is under it.
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+    let shown = |t: &Path| {
+        cwd.as_ref()
+            .and_then(|c| t.strip_prefix(c).ok())
+            .unwrap_or(t)
+            .display()
+            .to_string()
+    };
+    match owners.as_slice() {
+        [] => None,
+        [(template, machine)] => {
+            let _ = writeln!(
+                err,
+                "note: running \"{machine}\" of {}, which deploys {} (its substitutions and workflow type applied)",
+                shown(template),
+                args.definition.display()
+            );
+            let mut deployed = args.clone();
+            deployed.definition = template.clone();
+            deployed.definition_name = Some(machine.clone());
+            Some(deployed)
+        }
+        several => {
+            let listed: Vec<String> = several
+                .iter()
+                .map(|(t, m)| format!("\"{m}\" of {}", shown(t)))
+                .collect();
+            let _ = writeln!(
+                err,
+                "note: {} is deployed by {}: running it as it is; simulate the template with --definition to run one",
+                args.definition.display(),
+                listed.join(", ")
+            );
+            None
+        }
+    }
+}
+
 /// Runs the command: prints the result to stdout (errors to stderr) and returns the exit
 /// code: 0 SUCCEEDED, 1 FAILED or TIMED_OUT, 2 bad definition or arguments.
 pub fn run_cli(args: &SimulateArgs) -> ExitCode {
@@ -544,6 +607,8 @@ pub fn run_to_strings(
     out: &mut String,
     err: &mut String,
 ) -> u8 {
+    let deployer = deploying_template(args, err);
+    let args = deployer.as_ref().unwrap_or(args);
     let text = match crate::files::read(&args.definition) {
         Ok(b) => b,
         Err(e) => {
