@@ -72,19 +72,25 @@ pub fn invokes_lambda(resource: &str) -> bool {
     }
 }
 
+/// The error names of the `ErrorEquals` lists given.
+fn error_names<'a>(
+    lists: impl Iterator<Item = Option<&'a crate::syntax::Member<'a>>>,
+) -> Vec<&'a str> {
+    lists
+        .flatten()
+        .filter_map(|m| m.value.as_array())
+        .flatten()
+        .filter_map(|n| n.as_str())
+        .collect()
+}
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in machine.all_states() {
         if state.kind != Some(StateType::Task) || !resource(state).is_some_and(invokes_lambda) {
             continue;
         }
-        let retried: Vec<&str> = state
-            .retriers
-            .iter()
-            .filter_map(|r| r.error_equals.and_then(|m| m.value.as_array()))
-            .flatten()
-            .filter_map(|n| n.as_str())
-            .collect();
+        let retried = error_names(state.retriers.iter().map(|r| r.error_equals));
         if retried
             .iter()
             .any(|e| *e == "States.ALL" || *e == "States.TaskFailed")
@@ -107,13 +113,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         }
         // AWS's advice is to retry these errors or to catch them: a catcher that
         // takes them all handles them.
-        let caught: Vec<&str> = state
-            .catchers
-            .iter()
-            .filter_map(|c| c.error_equals.and_then(|m| m.value.as_array()))
-            .flatten()
-            .filter_map(|n| n.as_str())
-            .collect();
+        let caught = error_names(state.catchers.iter().map(|c| c.error_equals));
         if caught
             .iter()
             .any(|e| *e == "States.ALL" || *e == "States.TaskFailed")

@@ -518,7 +518,32 @@ enum Rewrite<'a> {
     Name,
 }
 
-impl ResultRead<'_> {
+impl<'a> ResultRead<'a> {
+    /// The read `path` at `range` by `who`, whose names are `before`, the field and
+    /// `after` (the whole path when `whole`; else it goes on past them).
+    fn of(
+        range: TextRange,
+        who: String,
+        path: &'a str,
+        (before, field, after): (Vec<&'a str>, &'a str, &[&'a str]),
+        whole: bool,
+    ) -> ResultRead<'a> {
+        ResultRead {
+            range,
+            who,
+            shown: path.to_string(),
+            field,
+            rewrite: match whole {
+                true => Rewrite::Path {
+                    path,
+                    before,
+                    after: after.to_vec(),
+                },
+                false => Rewrite::Prefix { path, before },
+            },
+        }
+    }
+
     /// An unsafe fix that reads `field` instead.
     pub fn fix(&self, source: &str, field: &str) -> Option<crate::diagnostics::Fix> {
         match &self.rewrite {
@@ -634,23 +659,13 @@ pub(crate) fn result_reads<'a>(
                     let Some((&field, after)) = names.split_first() else {
                         continue;
                     };
-                    out.push(ResultRead {
-                        range: m.value.range,
-                        who: format!("the ResultSelector of \"{}\"", state.name),
-                        shown: path.to_string(),
-                        field,
-                        rewrite: match whole {
-                            true => Rewrite::Path {
-                                path,
-                                before: Vec::new(),
-                                after: after.to_vec(),
-                            },
-                            false => Rewrite::Prefix {
-                                path,
-                                before: Vec::new(),
-                            },
-                        },
-                    });
+                    out.push(ResultRead::of(
+                        m.value.range,
+                        format!("the ResultSelector of \"{}\"", state.name),
+                        path,
+                        (Vec::new(), field, after),
+                        whole,
+                    ));
                 }
                 return out;
             }
@@ -670,22 +685,14 @@ pub(crate) fn result_reads<'a>(
                     && names.len() > at.len()
                     && names[..at.len()] == at[..]
                 {
-                    let field = names[at.len()];
-                    let after = names[at.len() + 1..].to_vec();
-                    out.push(ResultRead {
-                        range: output.value.range,
-                        who: format!("the OutputPath of \"{}\"", state.name),
-                        shown: path.to_string(),
-                        field,
-                        rewrite: match whole {
-                            true => Rewrite::Path {
-                                path,
-                                before: at,
-                                after,
-                            },
-                            false => Rewrite::Prefix { path, before: at },
-                        },
-                    });
+                    let (field, after) = (names[at.len()], &names[at.len() + 1..]);
+                    out.push(ResultRead::of(
+                        output.value.range,
+                        format!("the OutputPath of \"{}\"", state.name),
+                        path,
+                        (at, field, after),
+                        whole,
+                    ));
                 }
                 return out;
             }
