@@ -488,6 +488,7 @@ pub static RULES: &[&Rule] = &[
     &jsonata::jsonata_not_evaluated::RULE,
     &jsonata::variable_field_missing::RULE,
     &jsonata::jsonata_always_fails::RULE,
+    &jsonata::jsonpath_in_jsonata::RULE,
     &practice::loop_without_exit::RULE,
     &practice::busy_loop::RULE,
     &practice::choice_without_default::RULE,
