@@ -468,6 +468,7 @@ pub static RULES: &[&Rule] = &[
     &resources::unknown_integration_field::RULE,
     &resources::unknown_aws_sdk_service::RULE,
     &resources::function_arn_payload_read::RULE,
+    &resources::fail_path_misses_result::RULE,
     &errors::states_all_not_last::RULE,
     &errors::unknown_error_name::RULE,
     &errors::unmatchable_error_name::RULE,
