@@ -1,18 +1,25 @@
 use crate::diagnostics::{Applicability, Fix};
-use crate::model::QueryLanguage;
-use crate::rules::paths::{input_reads, jsonata_input_reads};
+use crate::model::{QueryLanguage, State, StateType};
+use crate::rules::paths::{input_reads, jsonata_input_reads, mentions_is_present, receivers_from};
 use crate::rules::{LintContext, Sink, declare_rule};
+use crate::syntax::TextRange;
 use crate::syntax::edit;
 
 declare_rule! {
     /// ## What it does
     /// Reports a catcher that passes on only the error output (no `ResultPath` in
-    /// JSONPath, no `Output` in JSONata) while its `Next` state reads a field of its
-    /// input other than `Error` and `Cause`.
+    /// JSONPath, no `Output` in JSONata) while its `Next` state, or a state that gets
+    /// that output from it unchanged, reads a field of its input other than `Error` and
+    /// `Cause`.
+    ///
+    /// The states that hand their input on unchanged are a Task, Map or Parallel with
+    /// `"ResultPath": null` and no `OutputPath`, a Pass that changes nothing, a Wait, and
+    /// a Choice whose rules do not test whether a field is present; the first of them
+    /// that reads a missing field is named.
     ///
     /// In JSONPath, a catcher passes on only the error output unless its `ResultPath`
-    /// (other than `"$"`) keeps the input; the read that counts is the first path the
-    /// `Next` state evaluates on its input (`InputPath`, a `.$` field of `Parameters` or
+    /// (other than `"$"`) keeps the input; the read that counts is the first path such
+    /// a state evaluates on its input (`InputPath`, a `.$` field of `Parameters` or
     /// `ItemSelector`, the first Choice rule's `Variable`, `ItemsPath`, a Wait's
     /// `SecondsPath`/`TimestampPath`, a Fail's `ErrorPath`/`CausePath`, a Task's
     /// `TimeoutSecondsPath`/`HeartbeatSecondsPath`). In JSONata, a catcher without an
@@ -100,22 +107,32 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let Some(target) = scope.state(name) else {
                 continue;
             };
-            let read = match target.query_language {
-                QueryLanguage::JsonPath => input_reads(target).into_iter().find(|r| foreign(r.1)),
-                QueryLanguage::JsonAta => jsonata_input_reads(target)
-                    .into_iter()
-                    .find(|r| foreign_jsonata(r.1)),
-            };
-            let Some((range, path)) = read else {
+            // The handler, then the states it hands the error output on to unchanged,
+            // nearest first: the first of them that reads a field the error output
+            // lacks fails.
+            let walked = receivers_from(machine, Some(target), is_unguarded);
+            let mut found = None;
+            for (i, s) in walked.iter().enumerate() {
+                if let Some(read) = foreign_read(s) {
+                    found = Some((i, *s, read));
+                    break;
+                }
+            }
+            let Some((index, reader, (range, path))) = found else {
                 continue;
             };
-            let d = sink.report(
-                next.value.range,
+            let message = if reader.id == target.id {
                 format!(
                     "this catcher of \"{}\" passes only the error output (Error and Cause) to \"{}\", which reads \"{path}\" from its input",
                     state.name, target.name
-                ),
-            );
+                )
+            } else {
+                format!(
+                    "this catcher of \"{}\" passes only the error output (Error and Cause) to \"{}\", which hands it on unchanged to \"{}\", which reads \"{path}\" from its input",
+                    state.name, target.name, reader.name
+                )
+            };
+            let d = sink.report(next.value.range, message);
             d.labels.push(crate::diagnostics::Label {
                 range,
                 message: format!("\"{path}\" matches nothing in the error output"),
@@ -125,15 +142,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 continue;
             }
             // With the error moved under `error`, reads of Error and Cause would break.
-            let reads_error = match target.query_language {
-                QueryLanguage::JsonPath => input_reads(target).iter().any(|r| {
-                    crate::rules::paths::first_input_field(r.1)
-                        .is_some_and(|name| ERROR_OUTPUT.contains(&name))
-                }),
-                QueryLanguage::JsonAta => jsonata_input_reads(target)
-                    .iter()
-                    .any(|r| !foreign_jsonata(r.1) && r.1.starts_with("$states.input.")),
-            };
+            let reads_error = walked[..=index].iter().any(|s| reads_error_output(s));
             if !reads_error {
                 d.fixes.extend(keep_input_fix(
                     ctx.source,
@@ -172,6 +181,49 @@ fn keep_input_fix(
     }
     let edit = edit::append_member(source, catcher, key, &serde_json::Value::from(value))?;
     Some(Fix::edit(title, Applicability::Unsafe, edit))
+}
+
+/// The first read of `state` (a handler or a state after it) of a field that the
+/// error output lacks.
+fn foreign_read<'a>(state: &State<'a, '_>) -> Option<(TextRange, &'a str)> {
+    match state.query_language {
+        QueryLanguage::JsonPath => input_reads(state).into_iter().find(|r| foreign(r.1)),
+        QueryLanguage::JsonAta => jsonata_input_reads(state)
+            .into_iter()
+            .find(|r| foreign_jsonata(r.1)),
+    }
+}
+
+/// Whether `state` reads `Error` or `Cause` from its input.
+fn reads_error_output(state: &State<'_, '_>) -> bool {
+    match state.query_language {
+        QueryLanguage::JsonPath => input_reads(state).iter().any(|r| {
+            crate::rules::paths::first_input_field(r.1)
+                .is_some_and(|name| ERROR_OUTPUT.contains(&name))
+        }),
+        QueryLanguage::JsonAta => jsonata_input_reads(state)
+            .iter()
+            .any(|r| !foreign_jsonata(r.1) && r.1.starts_with("$states.input.")),
+    }
+}
+
+/// Whether the walk goes on past `state`, which hands its input on unchanged: not
+/// past a Choice that tests whether a field is there (`IsPresent`, `$exists`), whose
+/// targets may be chosen because the field is missing.
+fn is_unguarded(state: &State<'_, '_>) -> bool {
+    if state.kind != Some(StateType::Choice) {
+        return true;
+    }
+    let Some(rules) = state.field("Choices").and_then(|m| m.value.as_array()) else {
+        return true;
+    };
+    !rules.iter().any(|rule| {
+        mentions_is_present(rule, 0)
+            || rule
+                .get("Condition")
+                .and_then(|c| c.as_str())
+                .is_some_and(|c| c.contains("$exists"))
+    })
 }
 
 /// `path` when it is a `$.name...` (or `$['name']...`) path whose first field is not
@@ -244,6 +296,42 @@ mod tests {
         );
         let error_only = r#"{"Type": "Pass", "Parameters": {"m.$": "States.Format('{}: {}', $.Error, $.Cause)"}, "End": true}"#;
         assert!(run("", error_only).is_empty());
+    }
+
+    #[test]
+    fn states_that_hand_the_error_output_on_are_followed() {
+        let text = r#"{"StartAt": "T", "States": {
+          "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Undo"}], "End": true},
+          "Undo": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "undo", "Payload.$": "$"}, "ResultPath": null, "Next": "Pause"},
+          "Pause": {"Type": "Wait", "Seconds": 1, "Next": "Clean"},
+          "Clean": {"Type": "Pass", "Parameters": {"k.$": "States.Format('TRIP#{}', $.tripId)"}, "End": true}}}"#;
+        assert_eq!(
+            crate::rules::located_messages(text, "ASL506"),
+            [
+                "\"Undo\": this catcher of \"T\" passes only the error output (Error and Cause) to \"Undo\", which hands it on unchanged to \"Clean\", which reads \"$.tripId\" from its input"
+            ]
+        );
+        // A state that changes its output, or a Choice that tests for the field, stops
+        // the walk.
+        for (from, to) in [
+            (r#""ResultPath": null"#, r#""ResultPath": "$.undo""#),
+            (
+                r#""ResultPath": null"#,
+                r#""ResultPath": null, "OutputPath": "$.Cause""#,
+            ),
+            (
+                r#""Type": "Wait", "Seconds": 1"#,
+                r#""Type": "Choice", "Choices": [{"Variable": "$.tripId", "IsPresent": true, "Next": "Clean"}], "Default": "Clean""#,
+            ),
+        ] {
+            let changed = text.replacen(from, to, 1);
+            assert!(
+                crate::rules::located_messages(&changed, "ASL506").is_empty(),
+                "{changed}"
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod jsonata_context_unavailable;
 pub mod jsonata_not_evaluated;
 pub mod jsonata_syntax_error;
 pub mod jsonata_wrong_result_type;
+pub mod jsonpath_in_jsonata;
 pub mod outer_variable_assigned;
 pub mod possibly_unassigned_variable;
 pub mod undefined_variable;

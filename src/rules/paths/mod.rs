@@ -405,7 +405,7 @@ fn first_choice_variable<'a>(state: &State<'a, '_>) -> Option<&'a Node<'a>> {
     None
 }
 
-fn mentions_is_present(node: &Node<'_>, depth: usize) -> bool {
+pub(crate) fn mentions_is_present(node: &Node<'_>, depth: usize) -> bool {
     if depth > 32 || node.get("IsPresent").is_some() {
         return true;
     }
@@ -609,11 +609,23 @@ pub(crate) fn receivers<'m, 'a, 's>(
     machine: &'m StateMachine<'a, 's>,
     state: &State<'a, 's>,
 ) -> Vec<&'m State<'a, 's>> {
-    let scope = machine.scope(state.id.scope);
+    receivers_from(machine, next_state(machine, state), |_| true)
+}
+
+/// As [`receivers`], from the state `first` (a catcher's `Next`, say) on, walking past
+/// a state that hands its input on only when `follow` also accepts it.
+pub(crate) fn receivers_from<'m, 'a, 's>(
+    machine: &'m StateMachine<'a, 's>,
+    first: Option<&'m State<'a, 's>>,
+    follow: impl Fn(&State<'a, 's>) -> bool,
+) -> Vec<&'m State<'a, 's>> {
+    let Some(first) = first else {
+        return Vec::new();
+    };
+    let scope = machine.scope(first.id.scope);
     let mut out: Vec<&'m State<'a, 's>> = Vec::new();
     let mut seen = rustc_hash::FxHashSet::default();
-    let mut queue: std::collections::VecDeque<&'m State<'a, 's>> =
-        next_state(machine, state).into_iter().collect();
+    let mut queue: std::collections::VecDeque<&'m State<'a, 's>> = std::iter::once(first).collect();
     while let Some(s) = queue.pop_front() {
         if out.len() >= RECEIVERS_LIMIT {
             break;
@@ -622,7 +634,7 @@ pub(crate) fn receivers<'m, 'a, 's>(
             continue;
         }
         out.push(s);
-        if passes_input_on(s) {
+        if passes_input_on(s) && follow(s) {
             queue.extend(
                 s.transitions()
                     .iter()

@@ -1,6 +1,7 @@
 //! 4xx: Task resources and ARNs.
 pub mod aws_sdk_field_case;
 pub mod express_unsupported_pattern;
+pub mod fail_path_misses_result;
 pub mod function_arn_payload_read;
 pub mod invalid_integration_parameter;
 pub mod invalid_item_reader_resource;

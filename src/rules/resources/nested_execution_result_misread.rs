@@ -17,7 +17,9 @@ declare_rule! {
     /// output: without `.sync` the result is `{ExecutionArn, StartDate}` only, and with
     /// `.sync` the child's output is under `Output`, as a JSON string (`.sync:2` gives
     /// it as JSON). In detail:
-    /// - without `.sync` the Task returns as soon as the child starts, with
+    /// - without `.sync`, and in the AWS SDK form
+    ///   (`arn:aws:states:::aws-sdk:sfn:startExecution`, which calls the API and cannot
+    ///   wait), the Task returns as soon as the child starts, with
     ///   `{ExecutionArn, StartDate}` only;
     /// - with `.sync` or `.sync:2` the result describes the finished execution
     ///   (`Status`, `Output`, `Input`, `StartDate`, ...), and the child's output is
@@ -78,8 +80,10 @@ declare_rule! {
 use crate::model::results::{EXECUTION_DESCRIBED as DESCRIBED, EXECUTION_STARTED as STARTED};
 
 /// What is wrong with reading `names` under the result of `startExecution` with
-/// `pattern`, whose `Output` is at `output`; `None` when the field is there.
-fn problem(pattern: Pattern, names: &[&str], output: &str) -> Option<String> {
+/// `pattern`, whose `Output` is at `output`; `None` when the field is there. `started`
+/// says what returns when the child starts (the Task without `.sync`, or its AWS SDK
+/// form).
+fn problem(pattern: Pattern, names: &[&str], output: &str, started: &str) -> Option<String> {
     let first = *names.first()?;
     // A near miss of a field the result has (`$.output`, `$.ExecutionARN`) is ASL416's,
     // which names the field meant.
@@ -93,9 +97,9 @@ fn problem(pattern: Pattern, names: &[&str], output: &str) -> Option<String> {
         return None;
     }
     Some(match pattern {
-        Pattern::RequestResponse if !STARTED.contains(&first) => format!(
-            "startExecution without .sync returns when the child execution starts, with {{ExecutionArn, StartDate}} only: there is no \"{first}\""
-        ),
+        Pattern::RequestResponse if !STARTED.contains(&first) => {
+            format!("{started}, with {{ExecutionArn, StartDate}} only: there is no \"{first}\"")
+        }
         Pattern::Sync | Pattern::Sync2 if !DESCRIBED.contains(&first) => format!(
             "the result of startExecution{} describes the child execution: its output is in {output}",
             pattern.suffix()
@@ -115,11 +119,22 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         };
         let (action, pattern) = split_pattern(arn.resource);
-        if action != "states:startExecution" {
+        // The AWS SDK form calls the StartExecution API itself, request-response only:
+        // its result is the `{ExecutionArn, StartDate}` that the API returns.
+        let sdk = action == "aws-sdk:sfn:startExecution";
+        if action != "states:startExecution" && !sdk {
             continue;
         }
         let Some(pattern) = pattern.filter(|p| *p != Pattern::WaitForTaskToken) else {
             continue;
+        };
+        if sdk && pattern != Pattern::RequestResponse {
+            continue;
+        }
+        let started = if sdk {
+            "aws-sdk:sfn:startExecution returns when the child execution starts"
+        } else {
+            "startExecution without .sync returns when the child execution starts"
         };
         // A job task can also be completed with SendTaskSuccess and its task token: a
         // child given the token may send back any output.
@@ -146,6 +161,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 message: "the nested workflow is started here".into(),
             });
             d.help = Some(match pattern {
+                Pattern::RequestResponse if sdk => {
+                    "use arn:aws:states:::states:startExecution.sync:2 instead of the AWS SDK form to wait for the child and get its output as JSON in Output".to_string()
+                }
                 Pattern::RequestResponse => {
                     "use states:startExecution.sync:2 to wait for the child and get its output as JSON in Output".to_string()
                 }
@@ -175,7 +193,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let Ok(tree) = &e.parsed.result else { continue };
                 for chain in states_paths(tree, "result") {
                     let names: Vec<&str> = chain.iter().map(|(n, _)| n.as_str()).collect();
-                    let Some(problem) = problem(pattern, &names, output) else {
+                    let Some(problem) = problem(pattern, &names, output, started) else {
                         continue;
                     };
                     let span = chain[0].1.cover(chain[chain.len() - 1].1);
@@ -196,7 +214,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let Some(names) = plain_names(path).or_else(|| leading_names(path)) else {
                     continue;
                 };
-                if let Some(problem) = problem(pattern, &names, "$.Output") {
+                if let Some(problem) = problem(pattern, &names, "$.Output", started) {
                     let who = format!("the ResultSelector of \"{}\"", state.name);
                     let under_output = names[0] == "Output";
                     report(m.value.range, who, path, problem, "$.Output", under_output);
@@ -218,7 +236,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     Some((
                         range,
                         path,
-                        problem(pattern, &rest, &output)?,
+                        problem(pattern, &rest, &output, started)?,
                         rest[0] == "Output",
                     ))
                 });
@@ -345,6 +363,35 @@ mod tests {
     fn a_child_given_the_token_may_send_any_output() {
         let text = r#"{"QueryLanguage": "JSONata", "StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2", "Arguments": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child", "Input": {"token": "{% $states.context.Task.Token %}"}}, "Assign": {"count": "{% $states.result.resultCount %}"}, "End": true}}}"#;
         assert!(crate::rules::located_messages(text, "ASL414").is_empty());
+    }
+
+    /// The AWS SDK form returns what the StartExecution API returns.
+    #[test]
+    fn the_aws_sdk_form_only_starts_the_child() {
+        let text = |read: &str| {
+            format!(
+                r#"{{"StartAt": "Run", "States": {{"Run": {{"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution", "Parameters": {{"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}}, "ResultSelector": {{"x.$": "{read}"}}, "End": true}}}}}}"#
+            )
+        };
+        assert_eq!(
+            located_messages(&text("$.Output.total"), "ASL414"),
+            [
+                "\"$.Output.total\": the ResultSelector of \"Run\" reads \"$.Output.total\", but aws-sdk:sfn:startExecution returns when the child execution starts, with {ExecutionArn, StartDate} only: there is no \"Output\""
+            ]
+        );
+        assert_eq!(run_sdk("$.child.Status").len(), 1);
+        assert!(located_messages(&text("$.ExecutionArn"), "ASL414").is_empty());
+        assert!(located_messages(&text("$.StartDate"), "ASL414").is_empty());
+        assert!(run_sdk("$.child.ExecutionArn").is_empty());
+    }
+
+    fn run_sdk(read: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"StartAt": "Run", "States": {{"Run": {{"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution", "Parameters": {{"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}}, "ResultPath": "$.child", "Next": "Check"}},
+            "Check": {{"Type": "Choice", "Choices": [{{"Variable": "{read}", "StringEquals": "SUCCEEDED", "Next": "Done"}}], "Default": "Done"}},
+            "Done": {{"Type": "Succeed"}}}}}}"#
+        );
+        located_messages(&text, "ASL414")
     }
 
     #[test]
