@@ -399,18 +399,47 @@ pub fn lint_referenced_text(
     options: &LintOptions,
     env: &Environment,
 ) -> Vec<Diagnostic> {
+    let mut all: Vec<Vec<Diagnostic>> = references
+        .iter()
+        .map(|reference| embed::lint_referenced(text, kind, reference, options, env))
+        .collect();
+    if all.len() == 1 {
+        return all.pop().unwrap_or_default();
+    }
+    // A fix is kept only where every reference offers the same one: an edit that is
+    // right for one state machine (a function ARN substituted) may break another (the
+    // `lambda:invoke` integration substituted in the same place).
+    type At = (&'static str, crate::syntax::TextRange);
+    let offered: Vec<std::collections::HashMap<At, Vec<&Vec<diagnostics::Fix>>>> = all
+        .iter()
+        .map(|list| {
+            let mut by: std::collections::HashMap<At, Vec<&Vec<diagnostics::Fix>>> =
+                std::collections::HashMap::new();
+            for d in list.iter().filter(|d| !d.fixes.is_empty()) {
+                by.entry((d.code, d.range)).or_default().push(&d.fixes);
+            }
+            by
+        })
+        .collect();
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for reference in references {
-        for d in embed::lint_referenced(text, kind, reference, options, env) {
-            if references.len() == 1 || seen.insert((d.code, d.range, d.message.clone())) {
-                out.push(d);
+    for list in &all {
+        for d in list {
+            if !seen.insert((d.code, d.range, d.message.clone())) {
+                continue;
             }
+            let mut d = d.clone();
+            let shared = offered.iter().all(|by| {
+                by.get(&(d.code, d.range))
+                    .is_some_and(|fixes| fixes.iter().any(|f| **f == d.fixes))
+            });
+            if !shared {
+                d.fixes.clear();
+            }
+            out.push(d);
         }
     }
-    if references.len() > 1 {
-        diagnostics::sort(&mut out);
-    }
+    diagnostics::sort(&mut out);
     out
 }
 

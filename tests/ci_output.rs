@@ -1409,3 +1409,62 @@ fn a_definition_file_alone_is_linted_as_its_project_deploys_it() {
         [("statemachine/flow.asl.json".into(), "ASL801".into())]
     );
 }
+
+/// A file that several state machines deploy: a fix is applied only where every one of
+/// them offers it (the function-ARN machine's ASL419 fix would break the `lambda:invoke`
+/// one); and named with one of its templates, the others still judge it.
+#[test]
+fn a_file_several_templates_deploy_is_fixed_and_judged_for_all() {
+    let flow = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "${Res}",
+  "Parameters": {"FunctionName": "foo", "Payload.$": "$", "Note": "${Msg}"}, "OutputPath": "$.Payload",
+  "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}], "End": true}}}
+"#;
+    let sam = |name: &str, uri: &str, subs: &str| {
+        format!(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  {name}:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: {uri}\n      DefinitionSubstitutions:\n{subs}"
+        )
+    };
+    let dir = temp_project(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("sm/flow.asl.json", flow),
+        (
+            "template.yaml",
+            &sam(
+                "ByArn",
+                "sm/flow.asl.json",
+                "        Res: arn:aws:lambda:us-east-1:123456789012:function:foo\n",
+            ),
+        ),
+        (
+            "other/template.yaml",
+            &sam(
+                "ByInvoke",
+                "../sm/flow.asl.json",
+                "        Res: arn:aws:states:::lambda:invoke\n        Msg: hello\n",
+            ),
+        ),
+    ]);
+    let o = run_in(
+        dir.path(),
+        &["check", "--unsafe-fixes", "--diff", "sm/flow.asl.json"],
+    );
+    assert_eq!(stdout(&o), "", "{}", stderr(&o));
+    assert!(stderr(&o).contains("No fixes available."), "{}", stderr(&o));
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend(args);
+        json_items(&run_in(dir.path(), &all))
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // ASL417 (`Note`) from ByInvoke, ASL806 (`${Msg}`) and ASL419 from ByArn, with or
+    // without ByInvoke's template named.
+    let expected = ["ASL417", "ASL806", "ASL419"];
+    assert_eq!(codes(&["sm/flow.asl.json"]), expected);
+    assert_eq!(
+        codes(&["sm/flow.asl.json", "other/template.yaml"]),
+        expected
+    );
+    assert_eq!(codes(&["."]), expected);
+}

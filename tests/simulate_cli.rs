@@ -414,7 +414,10 @@ fn a_definition_file_runs_as_its_template_deploys_it() {
     );
     let (code, _, err) = run(&[&def], "");
     assert_eq!(code, 2);
-    assert!(err.contains("is deployed by \"Other\" of "), "{err}");
+    assert!(
+        err.contains("is deployed by \"Ticket\" of ") && err.contains(", \"Other\" of "),
+        "{err}"
+    );
     assert!(err.contains("running it as it is"), "{err}");
 }
 

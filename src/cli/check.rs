@@ -620,12 +620,11 @@ impl Job<'_> {
             if !is_asl_name(path) {
                 continue;
             }
+            // (Also one that an input template names: the other templates that name it
+            // are its deployers too.)
             let Ok(key) = std::fs::canonicalize(path) else {
                 continue;
             };
-            if by_key.contains_key(&key) {
-                continue;
-            }
             let top = crate::files::project_top(key.parent().unwrap_or(Path::new("/")));
             match projects.iter_mut().find(|(t, _)| *t == top) {
                 Some((_, orphans)) => orphans.push((i, key)),
@@ -645,15 +644,19 @@ impl Job<'_> {
                 .iter()
                 .filter_map(|(_, key)| key.file_name()?.to_str())
                 .collect();
-            for (template, references) in crate::embed::owners::scan_naming(&top, &names) {
-                let excluded = self
-                    .resolver
-                    .for_path(&template)
-                    .is_ok_and(|c| c.is_excluded(&template));
-                let known = std::fs::canonicalize(&template).is_ok_and(|t| linted.contains(&t));
-                if excluded || known {
-                    continue;
-                }
+            let near: Vec<PathBuf> = orphans
+                .iter()
+                .filter_map(|(_, key)| key.parent().map(Path::to_path_buf))
+                .collect();
+            let skip = |template: &Path| {
+                std::fs::canonicalize(template).is_ok_and(|t| linted.contains(&t))
+                    || self
+                        .resolver
+                        .for_path(template)
+                        .is_ok_and(|c| c.is_excluded(template))
+            };
+            let found = crate::embed::owners::scan_naming(&top, &names, &near, &skip);
+            for (_, references) in found {
                 for reference in &references {
                     let Ok(key) = std::fs::canonicalize(&reference.path) else {
                         continue;

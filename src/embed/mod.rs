@@ -437,9 +437,8 @@ pub fn lint_referenced(
     // Where the template's map gives every name it fills, one it does not give is
     // never filled (ASL806).
     let owner = (reference.filling == Filling::Substitutions).then(|| {
-        let file = reference.template.as_deref().and_then(Path::file_name);
-        match file {
-            Some(file) => format!("\"{}\" in {}", reference.name, file.to_string_lossy()),
+        match reference.template.as_deref() {
+            Some(file) => format!("\"{}\" in {}", reference.name, shown_template(file)),
             None => format!("\"{}\"", reference.name),
         }
     });
@@ -2456,6 +2455,20 @@ fn unresolved_in_tree(
 /// intrinsic computes (`!If`, or in JSON `{"Fn::If": ...}`, `{"Ref": ...}`).
 fn is_written_map(node: &Node<'_>) -> bool {
     node.as_object().is_some() && !node.is_unknown()
+}
+
+/// A template's path as a message shows it: relative to the current folder when it is
+/// under it (a path found by searching the project is absolute), else as it is.
+fn shown_template(path: &Path) -> String {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    let shown = match &cwd {
+        Ok(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let shown = shown.display().to_string();
+    shown
+        .strip_prefix("./")
+        .map_or(shown.clone(), str::to_string)
 }
 
 /// ASL806 for a `${Name}` that the `DefinitionSubstitutions` of `owner` do not give

@@ -22,16 +22,43 @@ const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
 /// `node_modules`, `target` and what Git ignores skipped, no symbolic links to
 /// folders), within bounds.
 pub fn scan(root: &Path) -> Vec<(PathBuf, Vec<Reference>)> {
-    scan_naming(root, &[])
+    scan_naming(root, &[], &[], &|_| false)
 }
 
 /// [`scan`] restricted to the templates whose text holds one of `names` (file names of
-/// definitions, say), the others left unread by the linter; no `names`: every template.
-pub fn scan_naming(root: &Path, names: &[&str]) -> Vec<(PathBuf, Vec<Reference>)> {
+/// definitions, say), the others left unread by the linter (no `names`: every
+/// template), and to those `skip` does not refuse. The templates directly in each of
+/// the folders `near` (and in the folders between them and `root`) are looked at
+/// first: a template beside a definition file, or at the top of the project, is found
+/// even when the walk of a huge project stops at its bound.
+pub fn scan_naming(
+    root: &Path,
+    names: &[&str],
+    near: &[PathBuf],
+    skip: &dyn Fn(&Path) -> bool,
+) -> Vec<(PathBuf, Vec<Reference>)> {
     let mut templates = Vec::new();
+    for dir in near {
+        for folder in dir.ancestors() {
+            if !folder.starts_with(root) {
+                break;
+            }
+            let Ok(entries) = std::fs::read_dir(folder) else {
+                continue;
+            };
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| crate::files::is_template_name(p) && p.is_file())
+                .collect();
+            found.sort();
+            templates.extend(found);
+        }
+    }
     let mut seen = 0;
     let mut ignores = crate::files::GitIgnores::at(root);
     walk(root, 0, &mut seen, &mut ignores, &mut templates);
+    let mut once = std::collections::HashSet::new();
+    templates.retain(|t| once.insert(t.clone()) && !skip(t));
     templates
         .into_iter()
         .filter_map(|path| {

@@ -537,7 +537,10 @@ fn deploying_template(args: &SimulateArgs, err: &mut String) -> Option<SimulateA
     let key = std::fs::canonicalize(&args.definition).ok()?;
     let top = crate::files::project_top(key.parent()?);
     let mut owners: Vec<(PathBuf, String)> = Vec::new();
-    for (template, references) in crate::embed::owners::scan_naming(&top, &[name]) {
+    let near = [key.parent()?.to_path_buf()];
+    for (template, references) in
+        crate::embed::owners::scan_naming(&top, &[name], &near, &|_| false)
+    {
         for r in references {
             if std::fs::canonicalize(&r.path).is_ok_and(|p| p == key)
                 && !owners.iter().any(|(t, n)| *t == template && *n == r.name)

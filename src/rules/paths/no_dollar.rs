@@ -90,7 +90,8 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 }
                 // A key that names a path (`Path`, `TargetPath`) asks for one as text: a
                 // receiver's configuration (Cumulus' `ReplaceConfig`), not a mistake.
-                if m.key.ends_with("Path") || m.key.ends_with("path") {
+                // (A `$$` path or an intrinsic call there is still meant to be evaluated.)
+                if (m.key.ends_with("Path") || m.key.ends_with("path")) && text.starts_with("$.") {
                     continue;
                 }
                 let d = sink.report(
@@ -178,13 +179,13 @@ mod tests {
     /// key naming a path (Cumulus' `ReplaceConfig`) asks for the text: not reported.
     #[test]
     fn receivers_expressions_and_path_keys() {
-        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"expression": "$.waitMilliseconds / 1000", "ReplaceConfig": {"Path": "$.payload", "TargetPath": "$.payload"}, "Cluster": "$.Items[0].cluster"}, "End": true}}}"#;
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"expression": "$.waitMilliseconds / 1000", "ReplaceConfig": {"Path": "$.payload", "TargetPath": "$.payload"}, "Cluster": "$.Items[0].cluster", "TokenPath": "$$.Task.Token"}, "End": true}}}"#;
         let d = findings(text);
         let found: Vec<(&str, usize)> = d
             .iter()
             .map(|d| (&text[d.range.as_usize()], d.fixes.len()))
             .collect();
-        assert_eq!(found, [("\"Cluster\"", 1)]);
+        assert_eq!(found, [("\"Cluster\"", 1), ("\"TokenPath\"", 1)]);
     }
 
     /// A field the state's type does not take is refused (ASL110) and never evaluated:

@@ -117,8 +117,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if caught
             .iter()
             .any(|e| *e == "States.ALL" || *e == "States.TaskFailed")
-            || required.iter().all(|e| caught.contains(e))
         {
+            continue;
+        }
+        // Only what is neither retried nor caught.
+        let required: Vec<&str> = required
+            .into_iter()
+            .filter(|e| !caught.contains(e))
+            .collect();
+        if required.is_empty() {
             continue;
         }
         let retry = state.field("Retry");
@@ -276,6 +283,18 @@ mod tests {
             0
         );
         assert_eq!(codes(r#""Lambda.ServiceException""#), 1);
+        // What a catcher takes is not named as neither retried nor caught.
+        let d = lint_text(
+            &with(r#""Lambda.ServiceException""#),
+            SourceKind::Json,
+            &options,
+        );
+        assert!(
+            d[0].message
+                .ends_with("errors Lambda.AWSLambdaException, Lambda.SdkClientException"),
+            "{}",
+            d[0].message
+        );
         assert_eq!(codes(r#""Lambda.Unknown""#), 1);
     }
 

@@ -37,8 +37,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// The read goes past the field: `$.Payload.valid` becomes `$.valid` (unsafe: the
-    /// function may return such a field).
+    /// A read of `Payload` goes past it: `$.Payload.valid` becomes `$.valid` (unsafe:
+    /// the function may return such a field). The other fields get no fix.
     pub static RULE = {
         code: "ASL419",
         name: "function-arn-payload-read",
@@ -85,7 +85,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             d.help = Some(
                 "read the function's own fields, or call it through `arn:aws:states:::lambda:invoke` with `FunctionName` set to this ARN".into(),
             );
-            d.fixes.extend(read.fix_without(ctx.source));
+            // Past `Payload` is the function's output; the other fields have no
+            // counterpart in it.
+            if read.field == "Payload" {
+                d.fixes.extend(read.fix_without(ctx.source));
+            }
         }
     }
 }
@@ -159,13 +163,16 @@ mod tests {
                 ),
             ]
         );
-        let fixed: Vec<&str> = got.iter().map(|(_, _, f)| f.as_deref().unwrap()).collect();
+        assert_eq!(got[2].2, None, "no fix past ExecutedVersion");
+        let fixed: Vec<&str> = got
+            .iter()
+            .map(|(_, _, f)| f.as_deref().unwrap_or("-"))
+            .collect();
         assert!(
             fixed[0].starts_with("tPath\": \"$\", \"Next\""),
             "{fixed:?}"
         );
         assert!(fixed[1].starts_with("\"ok.$\": \"$.ok\", "), "{fixed:?}");
-        assert!(fixed[2].starts_with(" \"v.$\": \"$\"}"), "{fixed:?}");
         assert!(
             fixed[3].starts_with("iable\": \"$.check.valid\""),
             "{fixed:?}"

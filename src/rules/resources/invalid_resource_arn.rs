@@ -213,6 +213,7 @@ mod tests {
             help("arn:aws:events:us-east-1:123456789012:event-bus/default"),
             "call eventbridge through an integration, e.g. arn:aws:states:::aws-sdk:eventbridge:<apiAction>, and give the resource in Parameters"
         );
+        assert!(help("arn:aws:es:us-east-1:123456789012:domain/d").contains("aws-sdk:opensearch:"));
         assert_eq!(
             help("arn:aws:rpcmessage:local::function:mime-id"),
             "\"rpcmessage\" is not a service that Step Functions integrates with: a Task calls AWS services through arn:aws:states:::<service>:<action> integrations"

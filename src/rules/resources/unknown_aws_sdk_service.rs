@@ -102,7 +102,17 @@ pub(crate) fn is_alphanumeric(name: &str) -> bool {
 /// The AWS SDK integration's name for the service an ARN names (`sqs`, `events` gives
 /// `eventbridge`), when it is one of the services Step Functions integrates with.
 pub(crate) fn sdk_name(arn_service: &str) -> Option<&'static str> {
-    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == arn_service) {
+    // ARN service names that differ from the integration's.
+    const ARN_NAMES: &[(&str, &str)] = &[
+        ("execute-api", "apigateway"),
+        ("es", "opensearch"),
+        ("monitoring", "cloudwatch"),
+    ];
+    if let Some((_, to)) = ALIASES
+        .iter()
+        .chain(ARN_NAMES)
+        .find(|(from, _)| *from == arn_service)
+    {
         return Some(to);
     }
     let at = service_list().binary_search(&arn_service).ok()?;
