@@ -546,54 +546,29 @@ impl<'a> ResultRead<'a> {
     }
 
     /// An unsafe fix that reads `field` instead.
-    pub fn fix(&self, source: &str, field: &str) -> Option<crate::diagnostics::Fix> {
-        match &self.rewrite {
-            Rewrite::Path {
-                path,
-                before,
-                after,
-            } => {
-                let whole =
-                    crate::rules::paths::path_of(&[&before[..], &[field], &after[..]].concat());
-                reader_fix(source, self.range, path, &whole)
-            }
-            Rewrite::Prefix { path, before } => {
-                let path_to =
-                    |name: &str| crate::rules::paths::path_of(&[&before[..], &[name]].concat());
-                let rest = path.strip_prefix(&path_to(self.field))?;
-                if !(rest.starts_with('.') || rest.starts_with('[')) {
-                    return None;
-                }
-                reader_fix(
-                    source,
-                    self.range,
-                    path,
-                    &format!("{}{rest}", path_to(field)),
-                )
-            }
-            Rewrite::Name => (source.get(self.range.as_usize()) == Some(self.field)).then(|| {
-                crate::diagnostics::Fix::replace(
-                    format!("Read \"{field}\""),
-                    crate::diagnostics::Applicability::Unsafe,
-                    self.range,
-                    field,
-                )
-            }),
-        }
+    pub fn fix(&self, source: &str, field: &'a str) -> Option<crate::diagnostics::Fix> {
+        self.rewritten(source, Some(field))
     }
-}
 
-impl ResultRead<'_> {
     /// An unsafe fix that reads past the field instead (`$.Payload.valid` becomes
     /// `$.valid`, `$states.result.Payload` becomes `$states.result`).
     pub fn fix_without(&self, source: &str) -> Option<crate::diagnostics::Fix> {
+        self.rewritten(source, None)
+    }
+
+    /// The read with `field` in place of the one read, or without it (`None`).
+    fn rewritten(&self, source: &str, field: Option<&'a str>) -> Option<crate::diagnostics::Fix> {
+        fn joined<'x>(names: &[&'x str], field: Option<&'x str>) -> Vec<&'x str> {
+            names.iter().copied().chain(field).collect()
+        }
+        let with = |names: &[&'a str]| joined(names, field);
         match &self.rewrite {
             Rewrite::Path {
                 path,
                 before,
                 after,
             } => {
-                let whole = crate::rules::paths::path_of(&[&before[..], &after[..]].concat());
+                let whole = crate::rules::paths::path_of(&[&with(before)[..], &after[..]].concat());
                 reader_fix(source, self.range, path, &whole)
             }
             Rewrite::Prefix { path, before } => {
@@ -603,25 +578,30 @@ impl ResultRead<'_> {
                 if !(rest.starts_with('.') || rest.starts_with('[')) {
                     return None;
                 }
-                let start = crate::rules::paths::path_of(before);
+                let start = crate::rules::paths::path_of(&with(before));
                 reader_fix(source, self.range, path, &format!("{start}{rest}"))
             }
-            Rewrite::Name => {
-                let start = self.range.start as usize;
-                if source.get(self.range.as_usize()) != Some(self.field)
-                    || start == 0
-                    || source.as_bytes()[start - 1] != b'.'
-                {
-                    return None;
-                }
-                let range = TextRange::new(self.range.start - 1, self.range.end);
-                Some(crate::diagnostics::Fix::replace(
-                    format!("Read past \"{}\"", self.field),
+            Rewrite::Name if source.get(self.range.as_usize()) != Some(self.field) => None,
+            Rewrite::Name => match field {
+                Some(f) => Some(crate::diagnostics::Fix::replace(
+                    format!("Read \"{f}\""),
                     crate::diagnostics::Applicability::Unsafe,
-                    range,
-                    "",
-                ))
-            }
+                    self.range,
+                    f,
+                )),
+                None => {
+                    let start = self.range.start as usize;
+                    if start == 0 || source.as_bytes()[start - 1] != b'.' {
+                        return None;
+                    }
+                    Some(crate::diagnostics::Fix::replace(
+                        format!("Read past \"{}\"", self.field),
+                        crate::diagnostics::Applicability::Unsafe,
+                        TextRange::new(self.range.start - 1, self.range.end),
+                        "",
+                    ))
+                }
+            },
         }
     }
 }
