@@ -1467,4 +1467,30 @@ fn a_file_several_templates_deploy_is_fixed_and_judged_for_all() {
         expected
     );
     assert_eq!(codes(&["."]), expected);
+    // The file's text piped in under its name (an editor's buffer) is judged the same.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "-",
+            "--stdin-filename",
+            "sm/flow.asl.json",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(flow.as_bytes()).unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    let piped: Vec<String> = json_items(&o)
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(piped, expected);
 }

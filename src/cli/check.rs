@@ -680,7 +680,18 @@ impl Job<'_> {
                 // be: the bytes as they came when nothing was fixed.
                 let original = (args.fix || args.unsafe_fixes) && !args.diff;
                 let original = original.then(|| bytes.clone());
-                let mut checked = self.check(name.to_string(), None, bytes)?;
+                // A definition file's buffer (an editor, `git show REV:file`) is linted as
+                // the templates that name the file on disk deploy it, as the file is.
+                let references = match &args.stdin_filename {
+                    Some(file) if is_asl_name(Path::new(file)) => {
+                        self.stdin_owners(Path::new(file))
+                    }
+                    _ => Vec::new(),
+                };
+                let mut checked = match references.is_empty() {
+                    true => self.check(name.to_string(), None, bytes)?,
+                    false => self.check_buffer_referenced(name, bytes, &references)?,
+                };
                 checked.fixed_stdin = original.map(|bytes| match checked.applied {
                     0 => bytes,
                     _ => checked.report.text.clone().into_bytes(),
@@ -694,6 +705,70 @@ impl Job<'_> {
                 self.check(shown, Some(path), bytes)
             }
         }
+    }
+
+    /// The references that the templates of its project make to the file `file` (named
+    /// by `--stdin-filename`), when it exists: see [`Job::find_owners`].
+    fn stdin_owners(&self, file: &Path) -> Vec<Reference> {
+        let Some(key) = std::fs::canonicalize(file).ok() else {
+            return Vec::new();
+        };
+        let (Some(dir), Some(name)) = (key.parent(), key.file_name().and_then(|n| n.to_str()))
+        else {
+            return Vec::new();
+        };
+        let top = crate::files::project_top(dir);
+        let skip = |template: &Path| {
+            self.resolver
+                .for_path(template)
+                .is_ok_and(|c| c.is_excluded(template))
+        };
+        let near = [dir.to_path_buf()];
+        crate::embed::owners::scan_naming(&top, &[name], &near, &skip)
+            .into_iter()
+            .flat_map(|(_, references)| references)
+            .filter(|r| std::fs::canonicalize(&r.path).is_ok_and(|p| p == key))
+            .collect()
+    }
+
+    /// Lints a buffer (standard input) as the file `references` name, with each
+    /// reference's substitutions ([`Job::check_referenced`] for text not on disk). Bytes
+    /// that are not exact text are linted as any buffer is.
+    fn check_buffer_referenced(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        references: &[Reference],
+    ) -> Result<Checked, String> {
+        let (text, exact) = {
+            let decoded = crate::syntax::decode(&bytes);
+            let exact = decoded.error.is_none() && !decoded.binary;
+            (decoded.text.into_owned(), exact)
+        };
+        if !exact {
+            return self.check(name.to_string(), None, bytes);
+        }
+        let path = Path::new(name);
+        let config = self
+            .resolver
+            .for_path(path)
+            .map_err(|e| format!("config: {e}"))?;
+        let (mut options, env) = config.options_for(path, self.overrides);
+        options.skip_fixes = false;
+        let kind = crate::syntax::detect_kind(Some(name), &text);
+        let relint = |text: &str| {
+            let mut d = lint_referenced_text(text, kind, references, &options, &env);
+            config.apply_severity(&mut d);
+            d
+        };
+        let linted = crate::lint::LintedFile {
+            diagnostics: relint(&text),
+            text,
+            kind,
+            text_is_exact: true,
+            references: Vec::new(),
+        };
+        self.finish(name.to_string(), None, linted, true, &relint)
     }
 
     /// Lints a referenced file with each reference's substitutions, under the settings
