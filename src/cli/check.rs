@@ -640,33 +640,23 @@ impl Job<'_> {
             })
             .collect();
         for (top, orphans) in projects {
-            let names: Vec<&str> = orphans
-                .iter()
-                .filter_map(|(_, key)| key.file_name()?.to_str())
-                .collect();
-            let near: Vec<PathBuf> = orphans
-                .iter()
-                .filter_map(|(_, key)| key.parent().map(Path::to_path_buf))
-                .collect();
             let skip = |template: &Path| {
                 std::fs::canonicalize(template).is_ok_and(|t| linted.contains(&t))
-                    || self
-                        .resolver
-                        .for_path(template)
-                        .is_ok_and(|c| c.is_excluded(template))
+                    || self.excluded(template)
             };
-            let found = crate::embed::owners::scan_naming(&top, &names, &near, &skip);
-            for (_, references) in found {
-                for reference in &references {
-                    let Ok(key) = std::fs::canonicalize(&reference.path) else {
-                        continue;
-                    };
-                    if let Some((i, _)) = orphans.iter().find(|(_, k)| *k == key) {
-                        add_reference(groups, by_key, *i, key, reference);
-                    }
-                }
+            let keys: Vec<PathBuf> = orphans.iter().map(|(_, key)| key.clone()).collect();
+            for (j, _, reference) in crate::embed::owners::references_to(&top, &keys, &skip) {
+                let (i, key) = &orphans[j];
+                add_reference(groups, by_key, *i, key.clone(), &reference);
             }
         }
+    }
+
+    /// Whether asl-lint.toml excludes `path`.
+    fn excluded(&self, path: &Path) -> bool {
+        self.resolver
+            .for_path(path)
+            .is_ok_and(|c| c.is_excluded(path))
     }
 
     fn check_input(&self, input: &Input) -> Result<Checked, String> {
@@ -710,24 +700,14 @@ impl Job<'_> {
     /// The references that the templates of its project make to the file `file` (named
     /// by `--stdin-filename`), when it exists: see [`Job::find_owners`].
     fn stdin_owners(&self, file: &Path) -> Vec<Reference> {
-        let Some(key) = std::fs::canonicalize(file).ok() else {
+        let Ok(key) = std::fs::canonicalize(file) else {
             return Vec::new();
         };
-        let (Some(dir), Some(name)) = (key.parent(), key.file_name().and_then(|n| n.to_str()))
-        else {
-            return Vec::new();
-        };
-        let top = crate::files::project_top(dir);
-        let skip = |template: &Path| {
-            self.resolver
-                .for_path(template)
-                .is_ok_and(|c| c.is_excluded(template))
-        };
-        let near = [dir.to_path_buf()];
-        crate::embed::owners::scan_naming(&top, &[name], &near, &skip)
+        let top = crate::files::project_top(key.parent().unwrap_or(Path::new("/")));
+        let skip = |template: &Path| self.excluded(template);
+        crate::embed::owners::references_to(&top, &[key], &skip)
             .into_iter()
-            .flat_map(|(_, references)| references)
-            .filter(|r| std::fs::canonicalize(&r.path).is_ok_and(|p| p == key))
+            .map(|(_, _, reference)| reference)
             .collect()
     }
 

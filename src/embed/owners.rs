@@ -68,6 +68,36 @@ pub fn scan_naming(
         .collect()
 }
 
+/// The references that the templates under `root` make to the files `files` (canonical
+/// paths under `root`), each with the index of the file it names and the template that
+/// makes it: [`scan_naming`] with the files' names, looking first in their folders.
+pub fn references_to(
+    root: &Path,
+    files: &[PathBuf],
+    skip: &dyn Fn(&Path) -> bool,
+) -> Vec<(usize, PathBuf, Reference)> {
+    let names: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.file_name()?.to_str())
+        .collect();
+    let near: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
+        .collect();
+    let mut out = Vec::new();
+    for (template, references) in scan_naming(root, &names, &near, skip) {
+        for reference in references {
+            let Ok(key) = std::fs::canonicalize(&reference.path) else {
+                continue;
+            };
+            if let Some(i) = files.iter().position(|f| *f == key) {
+                out.push((i, template.clone(), reference));
+            }
+        }
+    }
+    out
+}
+
 /// Whether [`scan`] of `root` passes over the file at `path`: a hidden, `node_modules`
 /// or `target` folder on the way, or what Git ignores. Such a template (the build copy
 /// in `.aws-sam/build/`, CDK's `cdk.out/`) names no file for the editor, opened or not.

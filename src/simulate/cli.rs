@@ -537,16 +537,9 @@ fn deploying_template(args: &SimulateArgs, err: &mut String) -> Option<SimulateA
     let key = std::fs::canonicalize(&args.definition).ok()?;
     let top = crate::files::project_top(key.parent()?);
     let mut owners: Vec<(PathBuf, String)> = Vec::new();
-    let near = [key.parent()?.to_path_buf()];
-    for (template, references) in
-        crate::embed::owners::scan_naming(&top, &[name], &near, &|_| false)
-    {
-        for r in references {
-            if std::fs::canonicalize(&r.path).is_ok_and(|p| p == key)
-                && !owners.iter().any(|(t, n)| *t == template && *n == r.name)
-            {
-                owners.push((template.clone(), r.name));
-            }
+    for (_, template, r) in crate::embed::owners::references_to(&top, &[key], &|_| false) {
+        if !owners.iter().any(|(t, n)| *t == template && *n == r.name) {
+            owners.push((template, r.name));
         }
     }
     // Relative to the current folder where it is under it.
