@@ -90,40 +90,28 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if state.kind != Some(StateType::Task) || !resource(state).is_some_and(invokes_lambda) {
             continue;
         }
+        // A wildcard retrier takes them all; so does a wildcard catcher, as AWS's advice
+        // is to retry these errors or to catch them.
         let retried = error_names(state.retriers.iter().map(|r| r.error_equals));
-        if retried
-            .iter()
-            .any(|e| *e == "States.ALL" || *e == "States.TaskFailed")
-        {
+        let caught = error_names(state.catchers.iter().map(|c| c.error_equals));
+        let wildcard = |names: &[&str]| {
+            names
+                .iter()
+                .any(|e| *e == "States.ALL" || *e == "States.TaskFailed")
+        };
+        if wildcard(&retried) || wildcard(&caught) {
             continue;
         }
         let missing: Vec<&str> = TRANSIENT_LAMBDA_ERRORS
             .into_iter()
             .filter(|e| !retried.contains(e))
             .collect();
-        // Throttling alone is not reported: AWS's own best-practice retrier leaves it
-        // out.
+        // Only what is neither retried nor caught; throttling alone is not reported:
+        // AWS's own best-practice retrier leaves it out.
         let required: Vec<&str> = missing
             .iter()
             .copied()
-            .filter(|e| *e != THROTTLING)
-            .collect();
-        if required.is_empty() {
-            continue;
-        }
-        // AWS's advice is to retry these errors or to catch them: a catcher that
-        // takes them all handles them.
-        let caught = error_names(state.catchers.iter().map(|c| c.error_equals));
-        if caught
-            .iter()
-            .any(|e| *e == "States.ALL" || *e == "States.TaskFailed")
-        {
-            continue;
-        }
-        // Only what is neither retried nor caught.
-        let required: Vec<&str> = required
-            .into_iter()
-            .filter(|e| !caught.contains(e))
+            .filter(|e| *e != THROTTLING && !caught.contains(e))
             .collect();
         if required.is_empty() {
             continue;
