@@ -1471,9 +1471,11 @@ pub fn lint_template_with_references(
                         // (YAML here is ASL808).
                         drop_yaml_1_1_readings(&mut inner_out);
                         // Text that ASL808 refuses as a `Definition` and that holds no
-                        // definition either (`Definition: '{}'`): one finding says it.
+                        // definition either (`Definition: '{}'`, or `''`): one finding says it.
                         if text_as_object {
-                            inner_out.retain(|d| d.code != "ASL100");
+                            let empty = inner.trim().is_empty();
+                            inner_out
+                                .retain(|d| d.code != "ASL100" && !(empty && d.code == "ASL001"));
                         }
                         // A `{"Ref": ...}` written inside the text is not resolved. (A
                         // Serverless Framework file's text is not a template's: left alone.)

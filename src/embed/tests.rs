@@ -1113,6 +1113,13 @@ Resources:
         codes(&empty.replace("Definition:", "DefinitionString:")),
         ["ASL100"]
     );
+    // No text at all: ASL808 alone too; as a DefinitionString it is ASL001.
+    let blank = empty.replace("'{}'", "''");
+    assert_eq!(codes(&blank), ["ASL808"]);
+    assert_eq!(
+        codes(&blank.replace("Definition:", "DefinitionString:")),
+        ["ASL001"]
+    );
 }
 
 /// The code and the text at each finding of a Terraform file.
