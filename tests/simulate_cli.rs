@@ -844,6 +844,37 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
     }
 }
 
+/// A template parameter with a `Default` takes it, as a stack created without
+/// overrides does: through `!Ref`, an `Fn::Sub` and DefinitionSubstitutions; a
+/// parameter without one, and a resource's name, stay as written.
+#[test]
+fn template_parameters_take_their_defaults() {
+    let dir = TempDir::new("parameters");
+    let params = "Parameters:\n  Stage:\n    Type: String\n    Default: dev\n  Retries:\n    Type: Number\n    Default: 3\n  Owner:\n    Type: String\n";
+    let sam = dir.file(
+        "sam.yaml",
+        &format!("Transform: AWS::Serverless-2016-10-31\n{params}Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        S: !Ref Stage\n        N: !Ref Retries\n        O: !Ref Owner\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            Parameters:\n              stage: ${{S}}\n              n: ${{N}}\n              owner: ${{O}}\n              direct: !Ref Stage\n              sub: !Sub \"${{Stage}}-${{Retries}}\"\n            End: true\n"),
+    );
+    let string = dir.file(
+        "string.yaml",
+        &format!("{params}Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub '{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": {{\"stage\": \"${{Stage}}\", \"n\": ${{Retries}}, \"owner\": \"${{Owner}}\", \"table\": \"${{Table}}\"}}, \"End\": true}}}}}}'\n  Table:\n    Type: AWS::DynamoDB::Table\n"),
+    );
+    let output = |template: &str| {
+        let (code, out, err) = run(&[template, "--format", "json"], "{}");
+        assert_eq!((code, err.as_str()), (0, ""), "{template}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["output"].clone()
+    };
+    assert_eq!(
+        output(&sam),
+        serde_json::json!({"stage": "dev", "n": 3, "owner": "${O}", "direct": "dev", "sub": "dev-3"})
+    );
+    assert_eq!(
+        output(&string),
+        serde_json::json!({"stage": "dev", "n": 3, "owner": "${Owner}", "table": "${Table}"})
+    );
+}
+
 /// A Task whose Resource a template fills with its own Lambda function's ARN (SAM's
 /// `FnArn: !GetAtt Fn.Arn`, an inline `!GetAtt`, Terraform's
 /// `aws_lambda_function.f.arn`) calls Lambda: the result is the mock's `Payload`, as

@@ -928,11 +928,13 @@ pub fn deployed_definition_in(
     let mut reasons = Vec::new();
     let functions = template::lambda_functions(root);
     let qualified = template::lambda_aliases(root);
+    let parameters = template::parameter_defaults(root);
     let deploy = pseudo.map(|(region, account)| template::Deploy {
         region,
         account,
         functions: &functions,
         qualified: &qualified,
+        parameters: &parameters,
     });
     for def in defs.iter().filter(|d| d.name == wanted) {
         let mut subs = def.substitutions.clone();
@@ -979,7 +981,7 @@ pub fn deployed_definition_in(
                 let json = serde_json::to_string_pretty(&json).unwrap_or_default();
                 return Ok(Some(deployed(json, None)));
             }
-            Body::Text(node) => match template::flatten_in(text, node, &subs, pseudo) {
+            Body::Text(node) => match template::flatten_in(text, node, &subs, deploy.as_ref()) {
                 Ok(e) => return Ok(Some(deployed(e.text, None))),
                 Err(Unflattened::TooLarge(at)) => return Err(not_built(&wanted, text, None, at)),
                 Err(reason) => reasons.push(format!("its {} is {reason}", def.property.key)),

@@ -408,13 +408,16 @@ pub struct Deploy<'a> {
     pub functions: &'a [String],
     /// Lambda aliases and versions, whose `Ref` is their ARN.
     pub qualified: &'a [String],
+    /// The template's parameters that have a `Default`, with it: a stack created
+    /// without overrides takes those values.
+    pub parameters: &'a [(String, String)],
 }
 
 impl Deploy<'_> {
     /// The value of a pseudo parameter (`AWS::Region`) or of a Lambda function's
     /// `Arn` attribute (`Fn.Arn`), the function named by its logical id.
     fn value(&self, name: &str) -> Option<String> {
-        if let Some(text) = pseudo_parameter(name, self.region, self.account) {
+        if let Some(text) = self.parameter(name) {
             return Some(text);
         }
         let function = name.strip_suffix(".Arn")?;
@@ -427,11 +430,21 @@ impl Deploy<'_> {
     /// The value of `Ref` to a logical id: a pseudo parameter, or the ARN of a Lambda
     /// alias or version (named by its logical id).
     fn reference(&self, id: &str) -> Option<String> {
-        pseudo_parameter(id, self.region, self.account).or_else(|| {
+        self.parameter(id).or_else(|| {
             self.qualified
                 .iter()
                 .any(|q| q == id)
                 .then(|| self.function_arn(id))
+        })
+    }
+
+    /// The value of a pseudo parameter, or the default of a template parameter.
+    fn parameter(&self, name: &str) -> Option<String> {
+        pseudo_parameter(name, self.region, self.account).or_else(|| {
+            self.parameters
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
         })
     }
 
@@ -460,6 +473,18 @@ pub fn resources_of_type(root: &Node<'_>, types: &[&str]) -> Vec<String> {
                 .is_some_and(|t| types.contains(&t))
         })
         .map(|r| r.key.to_string())
+        .collect()
+}
+
+/// The template's parameters that have a scalar `Default`, with it as text.
+pub fn parameter_defaults(root: &Node<'_>) -> Vec<(String, String)> {
+    let parameters = root
+        .get("Parameters")
+        .and_then(Node::as_object)
+        .unwrap_or(&[]);
+    parameters
+        .iter()
+        .filter_map(|p| Some((p.key.to_string(), literal(p.value.get("Default")?)?)))
         .collect()
 }
 
@@ -590,15 +615,16 @@ pub fn flatten_unfilled(
     Ok(out.out)
 }
 
-/// [`flatten`] for a run in `region` and `account` (`Some((region, account))`): the
-/// pseudo parameters of an `Fn::Sub` (`${AWS::Region}`) take their values there.
-pub fn flatten_in(
-    source: &str,
+/// [`flatten`] for a run (`Some(deploy)`): the pseudo parameters of an `Fn::Sub`
+/// (`${AWS::Region}`), the template's parameters with a default, and its functions'
+/// ARNs take their values there.
+pub fn flatten_in<'t>(
+    source: &'t str,
     node: &Node<'_>,
     subs: &Substitutions,
-    pseudo: Option<(&str, &str)>,
+    deploy: Option<&'t Deploy<'t>>,
 ) -> Result<Embedded, Unflattened> {
-    let mut out = Flattener::new(source, pseudo);
+    let mut out = Flattener::new(source, deploy);
     out.value(node, subs, 0)?;
     Ok(out.out)
 }
@@ -623,8 +649,8 @@ pub fn fill_pseudo_substitutions(
 
 struct Flattener<'t> {
     source: &'t str,
-    /// The region and account of a run, which fill an `Fn::Sub`'s pseudo parameters.
-    pseudo: Option<(&'t str, &'t str)>,
+    /// What a run knows, which fills an `Fn::Sub`'s pseudo parameters and the like.
+    deploy: Option<&'t Deploy<'t>>,
     out: Embedded,
     /// How far `in_string` has been computed over `out.text`.
     scan: usize,
@@ -637,14 +663,14 @@ struct Flattener<'t> {
 }
 
 impl<'t> Flattener<'t> {
-    fn new(source: &'t str, pseudo: Option<(&'t str, &'t str)>) -> Self {
+    fn new(source: &'t str, deploy: Option<&'t Deploy<'t>>) -> Self {
         Flattener {
             source,
             out: Embedded::new(),
             scan: 0,
             in_string: false,
             escaped: false,
-            pseudo,
+            deploy,
             fill: true,
             filled: 0,
         }
@@ -692,14 +718,8 @@ impl<'t> Flattener<'t> {
         match arg.as_array() {
             Some([template, vars]) if template.as_str().is_some() => {
                 let mut map = substitution_map(vars);
-                if let Some((region, account)) = self.pseudo {
-                    let deploy = Deploy {
-                        region,
-                        account,
-                        functions: &[],
-                        qualified: &[],
-                    };
-                    fill_pseudo_substitutions(&mut map, Some(vars), &deploy);
+                if let Some(deploy) = self.deploy {
+                    fill_pseudo_substitutions(&mut map, Some(vars), deploy);
                 }
                 for (k, v) in &map {
                     if v.is_none() {
@@ -810,8 +830,10 @@ impl<'t> Flattener<'t> {
                 search = end;
                 continue;
             }
-            let pseudo = match (in_sub, self.pseudo) {
-                (true, Some((region, account))) => pseudo_parameter(name.trim(), region, account),
+            let pseudo = match (in_sub, self.deploy) {
+                (true, Some(deploy)) => deploy
+                    .value(name.trim())
+                    .or_else(|| deploy.reference(name.trim())),
                 _ => None,
             };
             let known = vars
@@ -1006,6 +1028,7 @@ mod tests {
             account: "111122223333",
             functions: &functions,
             qualified: &["Live".to_string()],
+            parameters: &[],
         };
         let mut v = serde_json::json!({
             "alias": {"Ref": "Live"},
@@ -1049,6 +1072,7 @@ mod tests {
             account: "111122223333",
             functions: &[],
             qualified: &[],
+            parameters: &[],
         };
         super::fill_known(&mut v, &deploy);
         assert_eq!(
