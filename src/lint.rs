@@ -421,6 +421,17 @@ pub fn lint_referenced_text(
             by
         })
         .collect();
+    // A finding that only some of the state machines cause says which ones (a Task
+    // that one template fills with a function ARN and another with `lambda:invoke`).
+    type Found<'d> = (&'static str, crate::syntax::TextRange, &'d str);
+    let found: Vec<std::collections::HashSet<Found>> = all
+        .iter()
+        .map(|list| {
+            list.iter()
+                .map(|d| (d.code, d.range, d.message.as_str()))
+                .collect()
+        })
+        .collect();
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for list in &all {
@@ -429,6 +440,21 @@ pub fn lint_referenced_text(
                 continue;
             }
             let mut d = d.clone();
+            let key = (d.code, d.range, d.message.as_str());
+            let causes: Vec<String> = references
+                .iter()
+                .zip(&found)
+                .filter(|(_, f)| f.contains(&key))
+                .map(|(r, _)| r.shown())
+                .collect();
+            if causes.len() < references.len() && !causes.iter().any(|c| d.message.contains(c)) {
+                let verb = if causes.len() == 1 {
+                    "deploys"
+                } else {
+                    "deploy"
+                };
+                d.message = format!("{} (as {} {verb} it)", d.message, causes.join(" and "));
+            }
             let shared = offered.iter().all(|by| {
                 by.get(&(d.code, d.range))
                     .is_some_and(|fixes| fixes.iter().any(|f| **f == d.fixes))

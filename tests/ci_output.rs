@@ -901,8 +901,8 @@ fn referenced_files_shared_and_fixed() {
         stdout(&o),
         "sm/m.asl.json:2:33: ASL201 [error] Next names \"Bx\", which is not a state of the top level\n\
          sm/m.asl.json:3:3: ASL205 [error] state \"B\" is not reachable from StartAt\n\
-         sm/m.asl.json:3:33: ASL201 [error] Next names \"Dne\", which is not a state of the top level\n\
-         sm/m.asl.json:4:3: ASL205 [error] state \"Done\" is not reachable from StartAt\n\
+         sm/m.asl.json:3:33: ASL201 [error] Next names \"Dne\", which is not a state of the top level (as \"B\" in template.yaml deploys it)\n\
+         sm/m.asl.json:4:3: ASL205 [error] state \"Done\" is not reachable from StartAt (as \"B\" in template.yaml deploys it)\n\
          Found 4 errors in 1 file.\n\
          1 fixable with `--unsafe-fixes`.\n"
     );
@@ -914,8 +914,8 @@ fn referenced_files_shared_and_fixed() {
     // `Dne` comes from B's substitutions: not fixable in the file, still reported.
     assert_eq!(
         stdout(&o),
-        "sm/m.asl.json:3:33: ASL201 [error] Next names \"Dne\", which is not a state of the top level\n\
-         sm/m.asl.json:4:3: ASL205 [error] state \"Done\" is not reachable from StartAt\n\
+        "sm/m.asl.json:3:33: ASL201 [error] Next names \"Dne\", which is not a state of the top level (as \"B\" in template.yaml deploys it)\n\
+         sm/m.asl.json:4:3: ASL205 [error] state \"Done\" is not reachable from StartAt (as \"B\" in template.yaml deploys it)\n\
          Found 2 errors in 1 file.\n"
     );
     assert_eq!(
@@ -1467,6 +1467,22 @@ fn a_file_several_templates_deploy_is_fixed_and_judged_for_all() {
         expected
     );
     assert_eq!(codes(&["."]), expected);
+    // What only one of them causes says which one.
+    let messages: Vec<String> = json_items(&run_in(
+        dir.path(),
+        &["check", "--format", "json", "sm/flow.asl.json"],
+    ))
+    .iter()
+    .map(|i| i["message"].as_str().unwrap().to_string())
+    .collect();
+    assert_eq!(
+        messages,
+        [
+            "lambda:invoke takes no field \"Note\" in the Parameters of \"Call\" (as \"ByInvoke\" in other/template.yaml deploys it)",
+            "`${Msg}` is not in the DefinitionSubstitutions of \"ByArn\" in template.yaml: nothing fills it, and Step Functions gets the text as written",
+            "the OutputPath of \"Call\" reads \"$.Payload\", but \"Call\" calls the function by its ARN: its result is the function's output as it is, with no Payload field of a lambda:invoke response (as \"ByArn\" in template.yaml deploys it)",
+        ]
+    );
     // The file's text piped in under its name (an editor's buffer) is judged the same.
     let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
         .current_dir(dir.path())

@@ -81,6 +81,17 @@ pub struct Reference {
     pub template: Option<PathBuf>,
 }
 
+impl Reference {
+    /// The state machine as a message names it: `"Flow" in template.yaml`, or `"Flow"`
+    /// where the template has no path.
+    pub fn shown(&self) -> String {
+        match self.template.as_deref() {
+            Some(file) => format!("\"{}\" in {}", self.name, shown_template(file)),
+            None => format!("\"{}\"", self.name),
+        }
+    }
+}
+
 /// Drops the YAML 1.1 readings (ASL006) of text that no YAML 1.1 reader reads: a
 /// Serverless Framework file (js-yaml), the text of a `DefinitionString`, a file that
 /// Terraform or Serverless names.
@@ -436,12 +447,7 @@ pub fn lint_referenced(
     );
     // Where the template's map gives every name it fills, one it does not give is
     // never filled (ASL806).
-    let owner = (reference.filling == Filling::Substitutions).then(|| {
-        match reference.template.as_deref() {
-            Some(file) => format!("\"{}\" in {}", reference.name, shown_template(file)),
-            None => format!("\"{}\"", reference.name),
-        }
-    });
+    let owner = (reference.filling == Filling::Substitutions).then(|| reference.shown());
     let owner = owner.as_deref();
     let mut out = if splices.is_empty() {
         let mut out = lint_definition_unsuppressed(
