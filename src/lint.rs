@@ -64,10 +64,18 @@ impl LintOptions {
                 || meta.code.len() >= p.len() && meta.code[..p.len()].eq_ignore_ascii_case(p)
                 || meta.name == p
         };
-        (self.select.is_empty() || self.select.iter().any(matches))
+        (self.select.is_empty()
+            || UNREADABLE.contains(&meta.code)
+            || self.select.iter().any(matches))
             && !self.ignore.iter().any(matches)
     }
 }
+
+/// The findings that say a file cannot be read at all (not JSON or YAML, not UTF-8 text,
+/// nested past the limit): reported whatever `select` names, as ruff reports syntax
+/// errors, so that a narrowed selection never passes a file Step Functions refuses
+/// outright. Only `ignore`, naming them, leaves them out.
+const UNREADABLE: [&str; 3] = ["ASL001", "ASL004", "ASL005"];
 
 /// Lints an already-parsed document.
 pub fn lint_document(
