@@ -306,6 +306,19 @@ fn doc_pos(uri: &str, p: Value) -> Value {
     json!({"textDocument": {"uri": uri}, "position": p})
 }
 
+/// The publishDiagnostics for `uri` at `version` received and not yet taken by
+/// [`Client::diagnostics`].
+fn publishes(c: &Client, uri: &str, version: i64) -> usize {
+    c.notifications
+        .iter()
+        .filter(|n| {
+            n["method"] == "textDocument/publishDiagnostics"
+                && n["params"]["uri"] == uri
+                && n["params"]["version"] == version
+        })
+        .count()
+}
+
 fn codes(diags: &[Value]) -> Vec<String> {
     diags
         .iter()
@@ -984,11 +997,8 @@ fn a_file_placeholder_leads_to_its_template() {
         "capabilities": {}
     }));
     c.open(&def_uri, "json", def);
-    // Published before the folder was read: published again after.
-    let mut found = codes(&c.diagnostics(&def_uri, 1));
-    if found.contains(&"ASL801".to_string()) {
-        found = codes(&c.diagnostics(&def_uri, 1));
-    }
+    // Published once the folder was read, with the template's substitutions.
+    let found = codes(&c.diagnostics(&def_uri, 1));
     assert!(!found.contains(&"ASL801".to_string()), "{found:?}");
     let token = doc_pos(&def_uri, pos(3, 40));
     let def = c.call("textDocument/definition", token.clone());
@@ -1689,12 +1699,8 @@ fn a_file_a_template_names_is_linted_with_its_substitutions() {
         "capabilities": {}
     }));
     c.open(&def_uri, "json", def);
-    let mut found = codes(&c.diagnostics(&def_uri, 1));
-    // Published before the folder was read: published again after.
-    if found == ["ASL801"] {
-        found = codes(&c.diagnostics(&def_uri, 1));
-    }
-    assert_eq!(found, Vec::<String>::new());
+    // Published once the folder was read, with the template's substitutions.
+    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), Vec::<String>::new());
     // The template changes on disk while closed (a `git checkout`): the watcher's report
     // has it read again, and the file is linted without the substitution it lost.
     std::fs::write(
@@ -2102,16 +2108,6 @@ fn an_older_version_is_never_published_after_a_newer_one() {
 /// it changes in a way that leaves its diagnostics as they were.
 #[test]
 fn diagnostics_are_published_once_per_version() {
-    let publishes = |c: &Client, uri: &str, version: i64| {
-        c.notifications
-            .iter()
-            .filter(|n| {
-                n["method"] == "textDocument/publishDiagnostics"
-                    && n["params"]["uri"] == uri
-                    && n["params"]["version"] == version
-            })
-            .count()
-    };
     let mut c = Client::start();
     let uri = "file:///tmp/once/versions.asl.json";
     c.open(uri, "asl", FAULTY);
@@ -2157,6 +2153,49 @@ fn diagnostics_are_published_once_per_version() {
         json!([{"range": range(7, 0, 7, 0), "text": "\n"}]),
     );
     c.diagnostics(&def_uri, 2);
+    assert_eq!(publishes(&c, &def_uri, 1), 0);
+    c.shutdown();
+}
+
+/// A definition file opened right after the start, while the workspace folder's
+/// templates are still being read, is published once, already as the template that
+/// deploys it reads it: its `${Name}` filled from the template's substitutions.
+#[test]
+fn a_file_opened_at_the_start_is_published_once_with_its_template() {
+    let guard = temp_dir("opened-at-start");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
+    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    // A big template beside keeps the read going well after the file is opened (its
+    // lint alone takes a moment), so the file's lint ends first.
+    let states: String = (0..20_000)
+        .map(|i| format!("          S{i}: {{Type: Succeed}}\n"))
+        .collect();
+    std::fs::create_dir_all(dir.join("big")).unwrap();
+    std::fs::write(
+        dir.join("big/template.yaml"),
+        format!("Resources:\n  Big:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: S0\n        States:\n{states}"),
+    )
+    .unwrap();
+    let def_uri = format!("file://{}/flow.asl.json", dir.display());
+    let mut c = Client::start_with(json!({
+        "processId": null,
+        "rootUri": format!("file://{}", dir.display()),
+        "capabilities": {}
+    }));
+    c.open(&def_uri, "json", def);
+    // No unknown placeholder (ASL801): the template's view, from the first publish.
+    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), Vec::<String>::new());
+    let token = doc_pos(&def_uri, pos(3, 40));
+    assert_eq!(
+        c.call("textDocument/hover", token.clone())["contents"]["value"],
+        "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"
+    );
+    // Time for a second publish to arrive, then a request answered after it would.
+    std::thread::sleep(Duration::from_millis(500));
+    c.call("textDocument/hover", token);
     assert_eq!(publishes(&c, &def_uri, 1), 0);
     c.shutdown();
 }
