@@ -497,6 +497,33 @@ mod tests {
         assert!(h.markdown.contains("After: Done"), "{}", h.markdown);
     }
 
+    /// An unquoted `${Name}` that ends its line hovers from just after its `}` (where
+    /// the cursor sits at the end of the value) as from inside it: in a template's own
+    /// definition and in a definition file a template names.
+    #[test]
+    fn an_unquoted_placeholder_hovers_from_the_end_of_its_line() {
+        let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        WorkFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:work\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Task\n            Resource: ${WorkFunctionArn}\n            End: true\n";
+        let token = sam.find("${WorkFunctionArn}").unwrap() as u32;
+        let end = token + "${WorkFunctionArn}".len() as u32;
+        let inside = hover(sam, SourceKind::Yaml, token + 3, &[]).unwrap();
+        assert_eq!(inside.range, TextRange::new(token, end));
+        assert_eq!(hover(sam, SourceKind::Yaml, end, &[]), Some(inside));
+        let file = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: ${WorkFunctionArn}\n    End: true\n";
+        let token = file.find("${WorkFunctionArn}").unwrap() as u32;
+        let end = token + "${WorkFunctionArn}".len() as u32;
+        let given = [GivenValue {
+            name: "WorkFunctionArn".to_string(),
+            template: "template.yaml".to_string(),
+            written: "WorkFunctionArn: !GetAtt Work.Arn".to_string(),
+        }];
+        let h = hover_given(file, SourceKind::Yaml, end, &[], &given).unwrap();
+        assert_eq!(h.range, TextRange::new(token, end));
+        assert_eq!(
+            h.markdown,
+            "`${WorkFunctionArn}` is filled in at deploy time from `template.yaml`:\n\n```\nWorkFunctionArn: !GetAtt Work.Arn\n```"
+        );
+    }
+
     /// A definition file's `${Name}` shows what the templates that name it give.
     #[test]
     fn a_file_placeholder_shows_what_its_templates_give() {

@@ -219,6 +219,12 @@ fn placeholder_at(text: &str, offset: u32) -> Option<TextRange> {
     if text[at..].starts_with(['"', '\'']) && text[..at].ends_with('}') {
         return placeholder_at(text, offset - 1);
     }
+    // Just after the `}` of an unquoted `${Name}` that ends its line (YAML's
+    // `Resource: ${FnArn}`): the same place, where an editor puts the cursor at the end
+    // of the value; there is no quote to stand on.
+    if text[..at].ends_with('}') && text[at..line_end].trim().is_empty() {
+        return placeholder_at(text, offset - 1);
+    }
     // The `${` before the cursor on its line, with no `}` between, and its `}`; or the
     // token under the cursor's `$` or `{`, or just after the quote under it.
     let before = text[line_start..at]
@@ -1452,6 +1458,34 @@ mod tests {
             references_through(text, SourceKind::Json, token + 3, true, &[unknown]),
             vec![TextRange::new(token, token + 13)]
         );
+    }
+
+    /// An unquoted `${Name}` at the end of its line (YAML) is found from just after its
+    /// `}`, as a quoted one is from its closing quote; not from further on.
+    #[test]
+    fn an_unquoted_placeholder_is_found_from_the_end_of_its_line() {
+        for text in [
+            "Resource: ${WorkFunctionArn}\nNext: B\n",
+            "Resource: ${WorkFunctionArn}  \r\nNext: B\n",
+            "Resource: ${WorkFunctionArn}",
+        ] {
+            let end = text.find('}').unwrap() as u32 + 1;
+            let found = Some((TextRange::new(10, end), "WorkFunctionArn".to_string()));
+            assert_eq!(placeholder_name_at(text, end - 1), found, "{text:?}");
+            assert_eq!(placeholder_name_at(text, end), found, "{text:?}");
+        }
+        // Past the trailing spaces, on the next line: not on the token.
+        let spaced = "Resource: ${WorkFunctionArn}  \nNext: B\n";
+        let end = spaced.find('}').unwrap() as u32 + 1;
+        assert_eq!(placeholder_name_at(spaced, end + 1), None);
+        let next = spaced.find("Next").unwrap() as u32;
+        assert_eq!(placeholder_name_at(spaced, next), None);
+        // Followed by more on the line: the cursor after `}` is on what follows.
+        let more = "Resource: ${WorkFunctionArn}-v2\n";
+        let end = more.find('}').unwrap() as u32 + 1;
+        assert_eq!(placeholder_name_at(more, end), None);
+        // A brace that closes no token ends no placeholder.
+        assert_eq!(placeholder_name_at("A: {B: c}\n", 9), None);
     }
 
     /// A template's entry for a `${Name}` of a file it names, by state machine.
