@@ -774,7 +774,7 @@ fn a_placeholder_is_found_from_its_closing_brace_and_quote() {
         assert_eq!(
             hover,
             json!({
-                "contents": {"kind": "markdown", "value": "`${QueueUrl}` is filled in at deploy time from:\n\n```\nQueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/q\n```"},
+                "contents": {"kind": "markdown", "value": "`${QueueUrl}` is filled in at deploy time from the `DefinitionSubstitutions` of `M`:\n\n```\nQueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/q\n```"},
                 "range": range(10, 35, 10, 46)
             }),
             "{character}"

@@ -126,16 +126,30 @@ pub fn definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange
 /// parameter or resource (`${Fn.Arn}`: the resource `Fn`). `None` for a `${!Name}`
 /// (literal text) or a name the template does not give.
 pub fn placeholder_definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange> {
-    placeholder_source(text, kind, offset).map(|(_, key, _)| key)
+    placeholder_source(text, kind, offset).map(|s| s.key)
 }
 
-/// The `${Name}` token at `offset`, and [`placeholder_definition`]'s key with the range of
-/// its whole entry (key and value).
+/// Where a template's `${Name}` gets its value ([`placeholder_source`]).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PlaceholderSource {
+    /// The `${Name}` token.
+    pub token: TextRange,
+    /// [`placeholder_definition`]'s key.
+    pub key: TextRange,
+    /// The whole entry (key and value), to show as written; `None` for a parameter or
+    /// resource of the template, whose key is all there is to show.
+    pub entry: Option<TextRange>,
+    /// Where that is, for a hover: the state machine resource whose substitutions or
+    /// `Fn::Sub` give the value, or the template's parameter or resource.
+    pub place: String,
+}
+
+/// The `${Name}` token at `offset` and where [`placeholder_definition`] finds its value.
 pub(crate) fn placeholder_source(
     text: &str,
     kind: SourceKind,
     offset: u32,
-) -> Option<(TextRange, TextRange, TextRange)> {
+) -> Option<PlaceholderSource> {
     if !super::may_be_template(text) {
         return None;
     }
@@ -149,8 +163,15 @@ pub(crate) fn placeholder_source(
         Body::Inline(n) | Body::Text(n) => n.range.touches(offset),
         _ => false,
     })?;
+    let source = |m: &crate::syntax::Member<'_>, place: String| PlaceholderSource {
+        token,
+        key: m.key_range,
+        entry: Some(m.range()),
+        place,
+    };
     if let Some(m) = definition.substitution_node.and_then(|n| n.member(name)) {
-        return Some((token, m.key_range, m.range()));
+        let place = format!("the `DefinitionSubstitutions` of `{}`", definition.name);
+        return Some(source(m, place));
     }
     let Body::Text(node) = definition.body else {
         return None;
@@ -165,13 +186,20 @@ pub(crate) fn placeholder_source(
         .and_then(|a| a.get(1))
         .and_then(|vars| vars.member(name))
     {
-        return Some((token, m.key_range, m.range()));
+        let place = format!("the `Fn::Sub` variables of `{}`", definition.name);
+        return Some(source(m, place));
     }
     let id = name.split_once('.').map_or(name, |(id, _)| id);
-    ["Parameters", "Resources"]
+    [("Parameters", "parameter"), ("Resources", "resource")]
         .iter()
-        .find_map(|section| root.get(section)?.member(id))
-        .map(|m| (token, m.key_range, m.key_range))
+        .find_map(|(section, what)| {
+            let m = root.get(section)?.member(id)?;
+            Some(PlaceholderSource {
+                entry: None,
+                place: format!("the template's {what} `{id}`"),
+                ..source(m, String::new())
+            })
+        })
 }
 
 /// The `${Name}` token at `offset` (the cursor inside it or at its end) and its name;
