@@ -101,6 +101,15 @@ impl Client {
         client
     }
 
+    /// Starts the server with the folder `dir` as its workspace folder (`rootUri`).
+    fn start_in(dir: &std::path::Path) -> Client {
+        Client::start_with(json!({
+            "processId": null,
+            "rootUri": format!("file://{}", dir.display()),
+            "capabilities": {}
+        }))
+    }
+
     fn send(&mut self, msg: Value) {
         let body = serde_json::to_string(&msg).unwrap();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
@@ -789,14 +798,10 @@ fn a_placeholder_is_found_from_its_closing_brace_and_quote() {
 
     let guard = temp_dir("closing-quote");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "flow.asl.json", def);
     let mut c = Client::start();
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     c.open(&def_uri, "json", def);
     c.diagnostics(&def_uri, 1);
@@ -850,19 +855,15 @@ fn references_of_a_state_hold_the_placeholders_that_reach_it() {
     // A definition file and the template beside it that fills its placeholders.
     let guard = temp_dir("placeholder-references");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::write(dir.join("sm.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/sm.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "sm.asl.json", def);
     let mut c = Client::start();
     c.open(&def_uri, "json", def);
     c.diagnostics(&def_uri, 1);
     // Alone, the file cannot tell where `${NextStep}` leads.
     let params = json!({"textDocument": {"uri": def_uri}, "position": pos(4, 6), "context": {"includeDeclaration": false}});
     assert_eq!(c.call("textDocument/references", params.clone()), json!([]));
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     assert_eq!(
         c.call("textDocument/references", params),
@@ -938,14 +939,9 @@ fn references_of_a_substitution_key_hold_its_placeholders() {
     let guard = temp_dir("substitution-key");
     let dir = guard.path().canonicalize().unwrap();
     let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Pass\", \"Comment\": \"then ${NextStep}\", \"End\": true}\n  }\n}\n";
-    std::fs::create_dir_all(dir.join("sm")).unwrap();
-    std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/sm/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let (def_uri, template_uri, template) = deploy(&dir, "sm/flow.asl.json", def);
     let mut c = Client::start();
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     let refs = c.call(
         "textDocument/references",
@@ -984,18 +980,9 @@ fn references_of_a_substitution_key_hold_its_placeholders() {
 fn a_file_placeholder_leads_to_its_template() {
     let guard = temp_dir("file-placeholder");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::create_dir_all(dir.join("sm")).unwrap();
-    std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/sm/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
-    let mut c = Client::start_with(json!({
-        "processId": null,
-        "rootUri": format!("file://{}", dir.display()),
-        "capabilities": {}
-    }));
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "sm/flow.asl.json", def);
+    let mut c = Client::start_in(&dir);
     c.open(&def_uri, "json", def);
     // Published once the folder was read, with the template's substitutions.
     let found = codes(&c.diagnostics(&def_uri, 1));
@@ -1693,11 +1680,7 @@ fn a_file_a_template_names_is_linted_with_its_substitutions() {
 
     // A template in the workspace folder counts without being opened.
     std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let mut c = Client::start_with(json!({
-        "processId": null,
-        "rootUri": format!("file://{}", dir.display()),
-        "capabilities": {}
-    }));
+    let mut c = Client::start_in(&dir);
     c.open(&def_uri, "json", def);
     // Published once the folder was read, with the template's substitutions.
     assert_eq!(codes(&c.diagnostics(&def_uri, 1)), Vec::<String>::new());
@@ -1769,6 +1752,28 @@ fn workspace_symbols_search_the_states_of_open_documents() {
     let all = c.call("workspace/symbol", json!({"query": ""}));
     assert_eq!(all.as_array().unwrap().len(), 5);
     c.shutdown();
+}
+
+/// The definition file of the placeholder cases: `Go` moves on through `${NextStep}`,
+/// which the template that [`deploy`] writes fills with `Finish`.
+const NEXT_STEP: &str = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+
+/// Saves `def` at `path` (relative) in the folder `dir` and, at the top of the folder,
+/// a SAM `template.yaml` that deploys it (`DefinitionUri`) with the substitution
+/// `NextStep: Finish`. Returns the file's URI, the template's URI and its text.
+fn deploy(dir: &std::path::Path, path: &str, def: &str) -> (String, String, String) {
+    let file = dir.join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, def).unwrap();
+    let template = format!(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: {path}\n      DefinitionSubstitutions:\n        NextStep: Finish\n"
+    );
+    std::fs::write(dir.join("template.yaml"), &template).unwrap();
+    (
+        format!("file://{}/{path}", dir.display()),
+        format!("file://{}/template.yaml", dir.display()),
+        template,
+    )
 }
 
 /// A fresh folder under the system temporary folder for one test, removed when the guard drops
@@ -2131,14 +2136,10 @@ fn diagnostics_are_published_once_per_version() {
     // A template edit that changes what it gives the file, not what the file reports.
     let guard = temp_dir("once-per-version");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "flow.asl.json", def);
     let mut c = Client::start();
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     c.open(&def_uri, "json", def);
     assert_eq!(c.diagnostics(&def_uri, 1), Vec::<Value>::new());
@@ -2164,10 +2165,8 @@ fn diagnostics_are_published_once_per_version() {
 fn a_file_opened_at_the_start_is_published_once_with_its_template() {
     let guard = temp_dir("opened-at-start");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
+    let def = NEXT_STEP;
+    let (def_uri, _, _) = deploy(&dir, "flow.asl.json", def);
     // A big template beside keeps the read going well after the file is opened (its
     // lint alone takes a moment), so the file's lint ends first.
     let states: String = (0..20_000)
@@ -2179,12 +2178,7 @@ fn a_file_opened_at_the_start_is_published_once_with_its_template() {
         format!("Resources:\n  Big:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: S0\n        States:\n{states}"),
     )
     .unwrap();
-    let def_uri = format!("file://{}/flow.asl.json", dir.display());
-    let mut c = Client::start_with(json!({
-        "processId": null,
-        "rootUri": format!("file://{}", dir.display()),
-        "capabilities": {}
-    }));
+    let mut c = Client::start_in(&dir);
     c.open(&def_uri, "json", def);
     // No unknown placeholder (ASL801): the template's view, from the first publish.
     assert_eq!(codes(&c.diagnostics(&def_uri, 1)), Vec::<String>::new());
@@ -2699,22 +2693,16 @@ States:
     c.shutdown();
 }
 
-/// Semantic tokens decoded from LSP's relative encoding into absolute
-/// `(line, character, length, type, modifiers)`.
 /// In a file that a template names, a `${Name}` transition calls the state the
 /// template's substitution names, as references read it.
 #[test]
 fn call_hierarchy_follows_placeholder_transitions() {
     let guard = temp_dir("hierarchy-placeholder");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "flow.asl.json", def);
     let mut c = Client::start();
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     c.open(&def_uri, "json", def);
     c.diagnostics(&def_uri, 1);
@@ -2738,6 +2726,8 @@ fn call_hierarchy_follows_placeholder_transitions() {
     c.shutdown();
 }
 
+/// Semantic tokens decoded from LSP's relative encoding into absolute
+/// `(line, character, length, type, modifiers)`.
 fn decode_tokens(data: &Value) -> Vec<(u64, u64, u64, u64, u64)> {
     let numbers: Vec<u64> = data
         .as_array()
