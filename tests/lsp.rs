@@ -827,6 +827,56 @@ fn a_placeholder_is_found_from_its_closing_brace_and_quote() {
     c.shutdown();
 }
 
+/// Just after the `}` of an unquoted `${Name}` that ends its line (YAML), where the
+/// cursor sits at the end of the value: definition and hover answer as on the token,
+/// in a template's own definition and in a file that a template names.
+#[test]
+fn an_unquoted_placeholder_is_found_from_the_end_of_its_line() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/line-end/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        WorkFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:work\n      Definition:\n        StartAt: Work\n        States:\n          Work:\n            Type: Task\n            Resource: ${WorkFunctionArn}\n            End: true\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    // `${WorkFunctionArn}` spans characters 22 to 40 of line 12, the end of the line.
+    let at = doc_pos(uri, pos(12, 40));
+    assert_eq!(
+        c.call("textDocument/definition", at.clone()),
+        json!({"uri": uri, "range": range(6, 8, 6, 23)})
+    );
+    assert_eq!(
+        c.call("textDocument/hover", at),
+        json!({
+            "contents": {"kind": "markdown", "value": "`${WorkFunctionArn}` is filled in at deploy time from the `DefinitionSubstitutions` of `M`:\n\n```\nWorkFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:work\n```"},
+            "range": range(12, 22, 12, 40)
+        })
+    );
+    c.shutdown();
+
+    let guard = temp_dir("line-end");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "StartAt: Go\nStates:\n  Go:\n    Type: Pass\n    Next: ${NextStep}\n  Finish:\n    Type: Succeed\n";
+    let (def_uri, template_uri, template) = deploy(&dir, "flow.asl.yaml", def);
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", &template);
+    c.diagnostics(&template_uri, 1);
+    c.open(&def_uri, "yaml", def);
+    c.diagnostics(&def_uri, 1);
+    // `${NextStep}` spans characters 10 to 21 of line 4, the end of the line.
+    let at = doc_pos(&def_uri, pos(4, 21));
+    assert_eq!(
+        c.call("textDocument/definition", at.clone()),
+        json!({"uri": template_uri, "range": range(7, 8, 7, 16)})
+    );
+    assert_eq!(
+        c.call("textDocument/hover", at),
+        json!({
+            "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"},
+            "range": range(4, 10, 4, 21)
+        })
+    );
+    c.shutdown();
+}
+
 /// A state reached through a `${Name}` transition is not unused: its references and
 /// highlights hold the token, in a template's own definition and in a file a template
 /// names (`DefinitionUri`) with that template's substitutions.
