@@ -101,6 +101,15 @@ impl Client {
         client
     }
 
+    /// Starts the server with the folder `dir` as its workspace folder (`rootUri`).
+    fn start_in(dir: &std::path::Path) -> Client {
+        Client::start_with(json!({
+            "processId": null,
+            "rootUri": format!("file://{}", dir.display()),
+            "capabilities": {}
+        }))
+    }
+
     fn send(&mut self, msg: Value) {
         let body = serde_json::to_string(&msg).unwrap();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
@@ -304,6 +313,19 @@ fn apply(text: &str, edits: &[Value]) -> String {
 
 fn doc_pos(uri: &str, p: Value) -> Value {
     json!({"textDocument": {"uri": uri}, "position": p})
+}
+
+/// The publishDiagnostics for `uri` at `version` received and not yet taken by
+/// [`Client::diagnostics`].
+fn publishes(c: &Client, uri: &str, version: i64) -> usize {
+    c.notifications
+        .iter()
+        .filter(|n| {
+            n["method"] == "textDocument/publishDiagnostics"
+                && n["params"]["uri"] == uri
+                && n["params"]["version"] == version
+        })
+        .count()
 }
 
 fn codes(diags: &[Value]) -> Vec<String> {
@@ -761,7 +783,7 @@ fn a_placeholder_is_found_from_its_closing_brace_and_quote() {
         assert_eq!(
             hover,
             json!({
-                "contents": {"kind": "markdown", "value": "`${QueueUrl}` is filled in at deploy time from:\n\n```\nQueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/q\n```"},
+                "contents": {"kind": "markdown", "value": "`${QueueUrl}` is filled in at deploy time from the `DefinitionSubstitutions` of `M`:\n\n```\nQueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/q\n```"},
                 "range": range(10, 35, 10, 46)
             }),
             "{character}"
@@ -776,14 +798,10 @@ fn a_placeholder_is_found_from_its_closing_brace_and_quote() {
 
     let guard = temp_dir("closing-quote");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "flow.asl.json", def);
     let mut c = Client::start();
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     c.open(&def_uri, "json", def);
     c.diagnostics(&def_uri, 1);
@@ -806,6 +824,56 @@ fn a_placeholder_is_found_from_its_closing_brace_and_quote() {
             "{character}"
         );
     }
+    c.shutdown();
+}
+
+/// Just after the `}` of an unquoted `${Name}` that ends its line (YAML), where the
+/// cursor sits at the end of the value: definition and hover answer as on the token,
+/// in a template's own definition and in a file that a template names.
+#[test]
+fn an_unquoted_placeholder_is_found_from_the_end_of_its_line() {
+    let mut c = Client::start();
+    let uri = "file:///tmp/placeholders/line-end/template.yaml";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        WorkFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:work\n      Definition:\n        StartAt: Work\n        States:\n          Work:\n            Type: Task\n            Resource: ${WorkFunctionArn}\n            End: true\n";
+    c.open(uri, "yaml", text);
+    c.diagnostics(uri, 1);
+    // `${WorkFunctionArn}` spans characters 22 to 40 of line 12, the end of the line.
+    let at = doc_pos(uri, pos(12, 40));
+    assert_eq!(
+        c.call("textDocument/definition", at.clone()),
+        json!({"uri": uri, "range": range(6, 8, 6, 23)})
+    );
+    assert_eq!(
+        c.call("textDocument/hover", at),
+        json!({
+            "contents": {"kind": "markdown", "value": "`${WorkFunctionArn}` is filled in at deploy time from the `DefinitionSubstitutions` of `M`:\n\n```\nWorkFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:work\n```"},
+            "range": range(12, 22, 12, 40)
+        })
+    );
+    c.shutdown();
+
+    let guard = temp_dir("line-end");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = "StartAt: Go\nStates:\n  Go:\n    Type: Pass\n    Next: ${NextStep}\n  Finish:\n    Type: Succeed\n";
+    let (def_uri, template_uri, template) = deploy(&dir, "flow.asl.yaml", def);
+    let mut c = Client::start();
+    c.open(&template_uri, "yaml", &template);
+    c.diagnostics(&template_uri, 1);
+    c.open(&def_uri, "yaml", def);
+    c.diagnostics(&def_uri, 1);
+    // `${NextStep}` spans characters 10 to 21 of line 4, the end of the line.
+    let at = doc_pos(&def_uri, pos(4, 21));
+    assert_eq!(
+        c.call("textDocument/definition", at.clone()),
+        json!({"uri": template_uri, "range": range(7, 8, 7, 16)})
+    );
+    assert_eq!(
+        c.call("textDocument/hover", at),
+        json!({
+            "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"},
+            "range": range(4, 10, 4, 21)
+        })
+    );
     c.shutdown();
 }
 
@@ -837,19 +905,15 @@ fn references_of_a_state_hold_the_placeholders_that_reach_it() {
     // A definition file and the template beside it that fills its placeholders.
     let guard = temp_dir("placeholder-references");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::write(dir.join("sm.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/sm.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "sm.asl.json", def);
     let mut c = Client::start();
     c.open(&def_uri, "json", def);
     c.diagnostics(&def_uri, 1);
     // Alone, the file cannot tell where `${NextStep}` leads.
     let params = json!({"textDocument": {"uri": def_uri}, "position": pos(4, 6), "context": {"includeDeclaration": false}});
     assert_eq!(c.call("textDocument/references", params.clone()), json!([]));
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     assert_eq!(
         c.call("textDocument/references", params),
@@ -925,14 +989,9 @@ fn references_of_a_substitution_key_hold_its_placeholders() {
     let guard = temp_dir("substitution-key");
     let dir = guard.path().canonicalize().unwrap();
     let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Pass\", \"Comment\": \"then ${NextStep}\", \"End\": true}\n  }\n}\n";
-    std::fs::create_dir_all(dir.join("sm")).unwrap();
-    std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/sm/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let (def_uri, template_uri, template) = deploy(&dir, "sm/flow.asl.json", def);
     let mut c = Client::start();
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     let refs = c.call(
         "textDocument/references",
@@ -971,24 +1030,12 @@ fn references_of_a_substitution_key_hold_its_placeholders() {
 fn a_file_placeholder_leads_to_its_template() {
     let guard = temp_dir("file-placeholder");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::create_dir_all(dir.join("sm")).unwrap();
-    std::fs::write(dir.join("sm/flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/sm/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
-    let mut c = Client::start_with(json!({
-        "processId": null,
-        "rootUri": format!("file://{}", dir.display()),
-        "capabilities": {}
-    }));
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "sm/flow.asl.json", def);
+    let mut c = Client::start_in(&dir);
     c.open(&def_uri, "json", def);
-    // Published before the folder was read: published again after.
-    let mut found = codes(&c.diagnostics(&def_uri, 1));
-    if found.contains(&"ASL801".to_string()) {
-        found = codes(&c.diagnostics(&def_uri, 1));
-    }
+    // Published once the folder was read, with the template's substitutions.
+    let found = codes(&c.diagnostics(&def_uri, 1));
     assert!(!found.contains(&"ASL801".to_string()), "{found:?}");
     let token = doc_pos(&def_uri, pos(3, 40));
     let def = c.call("textDocument/definition", token.clone());
@@ -1683,18 +1730,10 @@ fn a_file_a_template_names_is_linted_with_its_substitutions() {
 
     // A template in the workspace folder counts without being opened.
     std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let mut c = Client::start_with(json!({
-        "processId": null,
-        "rootUri": format!("file://{}", dir.display()),
-        "capabilities": {}
-    }));
+    let mut c = Client::start_in(&dir);
     c.open(&def_uri, "json", def);
-    let mut found = codes(&c.diagnostics(&def_uri, 1));
-    // Published before the folder was read: published again after.
-    if found == ["ASL801"] {
-        found = codes(&c.diagnostics(&def_uri, 1));
-    }
-    assert_eq!(found, Vec::<String>::new());
+    // Published once the folder was read, with the template's substitutions.
+    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), Vec::<String>::new());
     // The template changes on disk while closed (a `git checkout`): the watcher's report
     // has it read again, and the file is linted without the substitution it lost.
     std::fs::write(
@@ -1763,6 +1802,28 @@ fn workspace_symbols_search_the_states_of_open_documents() {
     let all = c.call("workspace/symbol", json!({"query": ""}));
     assert_eq!(all.as_array().unwrap().len(), 5);
     c.shutdown();
+}
+
+/// The definition file of the placeholder cases: `Go` moves on through `${NextStep}`,
+/// which the template that [`deploy`] writes fills with `Finish`.
+const NEXT_STEP: &str = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+
+/// Saves `def` at `path` (relative) in the folder `dir` and, at the top of the folder,
+/// a SAM `template.yaml` that deploys it (`DefinitionUri`) with the substitution
+/// `NextStep: Finish`. Returns the file's URI, the template's URI and its text.
+fn deploy(dir: &std::path::Path, path: &str, def: &str) -> (String, String, String) {
+    let file = dir.join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, def).unwrap();
+    let template = format!(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: {path}\n      DefinitionSubstitutions:\n        NextStep: Finish\n"
+    );
+    std::fs::write(dir.join("template.yaml"), &template).unwrap();
+    (
+        format!("file://{}/{path}", dir.display()),
+        format!("file://{}/template.yaml", dir.display()),
+        template,
+    )
 }
 
 /// A fresh folder under the system temporary folder for one test, removed when the guard drops
@@ -2102,16 +2163,6 @@ fn an_older_version_is_never_published_after_a_newer_one() {
 /// it changes in a way that leaves its diagnostics as they were.
 #[test]
 fn diagnostics_are_published_once_per_version() {
-    let publishes = |c: &Client, uri: &str, version: i64| {
-        c.notifications
-            .iter()
-            .filter(|n| {
-                n["method"] == "textDocument/publishDiagnostics"
-                    && n["params"]["uri"] == uri
-                    && n["params"]["version"] == version
-            })
-            .count()
-    };
     let mut c = Client::start();
     let uri = "file:///tmp/once/versions.asl.json";
     c.open(uri, "asl", FAULTY);
@@ -2135,14 +2186,10 @@ fn diagnostics_are_published_once_per_version() {
     // A template edit that changes what it gives the file, not what the file reports.
     let guard = temp_dir("once-per-version");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "flow.asl.json", def);
     let mut c = Client::start();
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     c.open(&def_uri, "json", def);
     assert_eq!(c.diagnostics(&def_uri, 1), Vec::<Value>::new());
@@ -2157,6 +2204,42 @@ fn diagnostics_are_published_once_per_version() {
         json!([{"range": range(7, 0, 7, 0), "text": "\n"}]),
     );
     c.diagnostics(&def_uri, 2);
+    assert_eq!(publishes(&c, &def_uri, 1), 0);
+    c.shutdown();
+}
+
+/// A definition file opened right after the start, while the workspace folder's
+/// templates are still being read, is published once, already as the template that
+/// deploys it reads it: its `${Name}` filled from the template's substitutions.
+#[test]
+fn a_file_opened_at_the_start_is_published_once_with_its_template() {
+    let guard = temp_dir("opened-at-start");
+    let dir = guard.path().canonicalize().unwrap();
+    let def = NEXT_STEP;
+    let (def_uri, _, _) = deploy(&dir, "flow.asl.json", def);
+    // A big template beside keeps the read going well after the file is opened (its
+    // lint alone takes a moment), so the file's lint ends first.
+    let states: String = (0..20_000)
+        .map(|i| format!("          S{i}: {{Type: Succeed}}\n"))
+        .collect();
+    std::fs::create_dir_all(dir.join("big")).unwrap();
+    std::fs::write(
+        dir.join("big/template.yaml"),
+        format!("Resources:\n  Big:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: S0\n        States:\n{states}"),
+    )
+    .unwrap();
+    let mut c = Client::start_in(&dir);
+    c.open(&def_uri, "json", def);
+    // No unknown placeholder (ASL801): the template's view, from the first publish.
+    assert_eq!(codes(&c.diagnostics(&def_uri, 1)), Vec::<String>::new());
+    let token = doc_pos(&def_uri, pos(3, 40));
+    assert_eq!(
+        c.call("textDocument/hover", token.clone())["contents"]["value"],
+        "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"
+    );
+    // Time for a second publish to arrive, then a request answered after it would.
+    std::thread::sleep(Duration::from_millis(500));
+    c.call("textDocument/hover", token);
     assert_eq!(publishes(&c, &def_uri, 1), 0);
     c.shutdown();
 }
@@ -2660,22 +2743,16 @@ States:
     c.shutdown();
 }
 
-/// Semantic tokens decoded from LSP's relative encoding into absolute
-/// `(line, character, length, type, modifiers)`.
 /// In a file that a template names, a `${Name}` transition calls the state the
 /// template's substitution names, as references read it.
 #[test]
 fn call_hierarchy_follows_placeholder_transitions() {
     let guard = temp_dir("hierarchy-placeholder");
     let dir = guard.path().canonicalize().unwrap();
-    let def = "{\n  \"StartAt\": \"Go\",\n  \"States\": {\n    \"Go\": {\"Type\": \"Pass\", \"Next\": \"${NextStep}\"},\n    \"Finish\": {\"Type\": \"Succeed\"}\n  }\n}\n";
-    std::fs::write(dir.join("flow.asl.json"), def).unwrap();
-    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        NextStep: Finish\n";
-    std::fs::write(dir.join("template.yaml"), template).unwrap();
-    let def_uri = format!("file://{}/flow.asl.json", dir.display());
-    let template_uri = format!("file://{}/template.yaml", dir.display());
+    let def = NEXT_STEP;
+    let (def_uri, template_uri, template) = deploy(&dir, "flow.asl.json", def);
     let mut c = Client::start();
-    c.open(&template_uri, "yaml", template);
+    c.open(&template_uri, "yaml", &template);
     c.diagnostics(&template_uri, 1);
     c.open(&def_uri, "json", def);
     c.diagnostics(&def_uri, 1);
@@ -2699,6 +2776,8 @@ fn call_hierarchy_follows_placeholder_transitions() {
     c.shutdown();
 }
 
+/// Semantic tokens decoded from LSP's relative encoding into absolute
+/// `(line, character, length, type, modifiers)`.
 fn decode_tokens(data: &Value) -> Vec<(u64, u64, u64, u64, u64)> {
     let numbers: Vec<u64> = data
         .as_array()

@@ -54,13 +54,20 @@ pub fn hover_given(
 ) -> Option<HoverInfo> {
     // A template's `${Name}`: where its value is given, as written there.
     let placeholder = super::navigate::placeholder_source(text, kind, offset)
-        .map(|(token, _, at)| HoverInfo {
-            range: token,
-            markdown: format!(
-                "`{}` is filled in at deploy time from:\n\n```\n{}\n```",
-                &text[token.as_usize()],
-                super::navigate::as_written(&text[at.as_usize()])
-            ),
+        .map(|source| {
+            let token = &text[source.token.as_usize()];
+            let place = &source.place;
+            HoverInfo {
+                range: source.token,
+                // The entry as written, when there is more to it than its key.
+                markdown: match source.entry {
+                    Some(entry) => format!(
+                        "`{token}` is filled in at deploy time from {place}:\n\n```\n{}\n```",
+                        super::navigate::as_written(&text[entry.as_usize()])
+                    ),
+                    None => format!("`{token}` is filled in at deploy time from {place}."),
+                },
+            }
         })
         .or_else(|| given_hover(text, offset, given));
     let mut info = match in_string_at(text, kind, offset) {
@@ -480,21 +487,72 @@ mod tests {
         assert_eq!(&sam[h.range.as_usize()], "${FnArn}");
         assert_eq!(
             h.markdown,
-            "`${FnArn}` is filled in at deploy time from:\n\n```\nFnArn: !GetAtt Fn.Arn\n```"
+            "`${FnArn}` is filled in at deploy time from the `DefinitionSubstitutions` of `M`:\n\n```\nFnArn: !GetAtt Fn.Arn\n```"
         );
         // A JSON template: the entry, without what follows it on the line.
         let json = r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionSubstitutions": {"Go": "B"}, "Definition": {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${Go}"}, "B": {"Type": "Succeed"}}}}}}}"#;
         let at = json.find("${Go}").unwrap() as u32 + 2;
         let h = hover(json, SourceKind::Json, at, &[]).unwrap();
-        assert!(
-            h.markdown.ends_with("```\n\"Go\": \"B\"\n```"),
-            "{}",
-            h.markdown
+        assert_eq!(
+            h.markdown,
+            "`${Go}` is filled in at deploy time from the `DefinitionSubstitutions` of `M`:\n\n```\n\"Go\": \"B\"\n```"
         );
         // Not "no state named ${After}".
         let at = sam.find("${After}").unwrap() as u32 + 3;
         let h = hover(sam, SourceKind::Yaml, at, &[]).unwrap();
         assert!(h.markdown.contains("After: Done"), "{}", h.markdown);
+    }
+
+    /// A `${Name}` of a `DefinitionString` that an `Fn::Sub` fills: its variable, or the
+    /// template's resource or parameter, named as such.
+    #[test]
+    fn a_definition_string_placeholder_names_where_its_value_is() {
+        let cfn = r#"{"Parameters": {"Stage": {"Type": "String"}}, "Resources": {"Fn": {"Type": "AWS::Lambda::Function"}, "Flow": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": {"Fn::Sub": ["{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"${X}\", \"Next\": \"B\"}, \"B\": {\"Type\": \"Task\", \"Resource\": \"${Fn.Arn}\", \"Comment\": \"${Stage}\", \"End\": true}}}", {"X": "arn:aws:lambda:us-east-1:123456789012:function:x"}]}}}}}"#;
+        let at = |token: &str| cfn.find(token).unwrap() as u32 + 2;
+        let markdown = |token| {
+            hover(cfn, SourceKind::Json, at(token), &[])
+                .unwrap()
+                .markdown
+        };
+        assert_eq!(
+            markdown("${X}"),
+            "`${X}` is filled in at deploy time from the `Fn::Sub` variables of `Flow`:\n\n```\n\"X\": \"arn:aws:lambda:us-east-1:123456789012:function:x\"\n```"
+        );
+        assert_eq!(
+            markdown("${Fn.Arn}"),
+            "`${Fn.Arn}` is filled in at deploy time from the template's resource `Fn`."
+        );
+        assert_eq!(
+            markdown("${Stage}"),
+            "`${Stage}` is filled in at deploy time from the template's parameter `Stage`."
+        );
+    }
+
+    /// An unquoted `${Name}` that ends its line hovers from just after its `}` (where
+    /// the cursor sits at the end of the value) as from inside it: in a template's own
+    /// definition and in a definition file a template names.
+    #[test]
+    fn an_unquoted_placeholder_hovers_from_the_end_of_its_line() {
+        let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        WorkFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:work\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Task\n            Resource: ${WorkFunctionArn}\n            End: true\n";
+        let token = sam.find("${WorkFunctionArn}").unwrap() as u32;
+        let end = token + "${WorkFunctionArn}".len() as u32;
+        let inside = hover(sam, SourceKind::Yaml, token + 3, &[]).unwrap();
+        assert_eq!(inside.range, TextRange::new(token, end));
+        assert_eq!(hover(sam, SourceKind::Yaml, end, &[]), Some(inside));
+        let file = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: ${WorkFunctionArn}\n    End: true\n";
+        let token = file.find("${WorkFunctionArn}").unwrap() as u32;
+        let end = token + "${WorkFunctionArn}".len() as u32;
+        let given = [GivenValue {
+            name: "WorkFunctionArn".to_string(),
+            template: "template.yaml".to_string(),
+            written: "WorkFunctionArn: !GetAtt Work.Arn".to_string(),
+        }];
+        let h = hover_given(file, SourceKind::Yaml, end, &[], &given).unwrap();
+        assert_eq!(h.range, TextRange::new(token, end));
+        assert_eq!(
+            h.markdown,
+            "`${WorkFunctionArn}` is filled in at deploy time from `template.yaml`:\n\n```\nWorkFunctionArn: !GetAtt Work.Arn\n```"
+        );
     }
 
     /// A definition file's `${Name}` shows what the templates that name it give.

@@ -126,16 +126,30 @@ pub fn definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange
 /// parameter or resource (`${Fn.Arn}`: the resource `Fn`). `None` for a `${!Name}`
 /// (literal text) or a name the template does not give.
 pub fn placeholder_definition(text: &str, kind: SourceKind, offset: u32) -> Option<TextRange> {
-    placeholder_source(text, kind, offset).map(|(_, key, _)| key)
+    placeholder_source(text, kind, offset).map(|s| s.key)
 }
 
-/// The `${Name}` token at `offset`, and [`placeholder_definition`]'s key with the range of
-/// its whole entry (key and value).
+/// Where a template's `${Name}` gets its value ([`placeholder_source`]).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PlaceholderSource {
+    /// The `${Name}` token.
+    pub token: TextRange,
+    /// [`placeholder_definition`]'s key.
+    pub key: TextRange,
+    /// The whole entry (key and value), to show as written; `None` for a parameter or
+    /// resource of the template, whose key is all there is to show.
+    pub entry: Option<TextRange>,
+    /// Where that is, for a hover: the state machine resource whose substitutions or
+    /// `Fn::Sub` give the value, or the template's parameter or resource.
+    pub place: String,
+}
+
+/// The `${Name}` token at `offset` and where [`placeholder_definition`] finds its value.
 pub(crate) fn placeholder_source(
     text: &str,
     kind: SourceKind,
     offset: u32,
-) -> Option<(TextRange, TextRange, TextRange)> {
+) -> Option<PlaceholderSource> {
     if !super::may_be_template(text) {
         return None;
     }
@@ -149,8 +163,15 @@ pub(crate) fn placeholder_source(
         Body::Inline(n) | Body::Text(n) => n.range.touches(offset),
         _ => false,
     })?;
+    let source = |m: &crate::syntax::Member<'_>, place: String| PlaceholderSource {
+        token,
+        key: m.key_range,
+        entry: Some(m.range()),
+        place,
+    };
     if let Some(m) = definition.substitution_node.and_then(|n| n.member(name)) {
-        return Some((token, m.key_range, m.range()));
+        let place = format!("the `DefinitionSubstitutions` of `{}`", definition.name);
+        return Some(source(m, place));
     }
     let Body::Text(node) = definition.body else {
         return None;
@@ -165,13 +186,20 @@ pub(crate) fn placeholder_source(
         .and_then(|a| a.get(1))
         .and_then(|vars| vars.member(name))
     {
-        return Some((token, m.key_range, m.range()));
+        let place = format!("the `Fn::Sub` variables of `{}`", definition.name);
+        return Some(source(m, place));
     }
     let id = name.split_once('.').map_or(name, |(id, _)| id);
-    ["Parameters", "Resources"]
+    [("Parameters", "parameter"), ("Resources", "resource")]
         .iter()
-        .find_map(|section| root.get(section)?.member(id))
-        .map(|m| (token, m.key_range, m.key_range))
+        .find_map(|(section, what)| {
+            let m = root.get(section)?.member(id)?;
+            Some(PlaceholderSource {
+                entry: None,
+                place: format!("the template's {what} `{id}`"),
+                ..source(m, String::new())
+            })
+        })
 }
 
 /// The `${Name}` token at `offset` (the cursor inside it or at its end) and its name;
@@ -217,6 +245,12 @@ fn placeholder_at(text: &str, offset: u32) -> Option<TextRange> {
     // On the quote that closes `"${Name}"`: the token that ends just before it, as an
     // editor puts the cursor there at the end of the value.
     if text[at..].starts_with(['"', '\'']) && text[..at].ends_with('}') {
+        return placeholder_at(text, offset - 1);
+    }
+    // Just after the `}` of an unquoted `${Name}` that ends its line (YAML's
+    // `Resource: ${FnArn}`): the same place, where an editor puts the cursor at the end
+    // of the value; there is no quote to stand on.
+    if text[..at].ends_with('}') && text[at..line_end].trim().is_empty() {
         return placeholder_at(text, offset - 1);
     }
     // The `${` before the cursor on its line, with no `}` between, and its `}`; or the
@@ -1452,6 +1486,34 @@ mod tests {
             references_through(text, SourceKind::Json, token + 3, true, &[unknown]),
             vec![TextRange::new(token, token + 13)]
         );
+    }
+
+    /// An unquoted `${Name}` at the end of its line (YAML) is found from just after its
+    /// `}`, as a quoted one is from its closing quote; not from further on.
+    #[test]
+    fn an_unquoted_placeholder_is_found_from_the_end_of_its_line() {
+        for text in [
+            "Resource: ${WorkFunctionArn}\nNext: B\n",
+            "Resource: ${WorkFunctionArn}  \r\nNext: B\n",
+            "Resource: ${WorkFunctionArn}",
+        ] {
+            let end = text.find('}').unwrap() as u32 + 1;
+            let found = Some((TextRange::new(10, end), "WorkFunctionArn".to_string()));
+            assert_eq!(placeholder_name_at(text, end - 1), found, "{text:?}");
+            assert_eq!(placeholder_name_at(text, end), found, "{text:?}");
+        }
+        // Past the trailing spaces, on the next line: not on the token.
+        let spaced = "Resource: ${WorkFunctionArn}  \nNext: B\n";
+        let end = spaced.find('}').unwrap() as u32 + 1;
+        assert_eq!(placeholder_name_at(spaced, end + 1), None);
+        let next = spaced.find("Next").unwrap() as u32;
+        assert_eq!(placeholder_name_at(spaced, next), None);
+        // Followed by more on the line: the cursor after `}` is on what follows.
+        let more = "Resource: ${WorkFunctionArn}-v2\n";
+        let end = more.find('}').unwrap() as u32 + 1;
+        assert_eq!(placeholder_name_at(more, end), None);
+        // A brace that closes no token ends no placeholder.
+        assert_eq!(placeholder_name_at("A: {B: c}\n", 9), None);
     }
 
     /// A template's entry for a `${Name}` of a file it names, by state machine.

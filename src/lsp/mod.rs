@@ -11,9 +11,11 @@
 //! changed meanwhile (then the stale result is dropped; the newer version is already
 //! queued), so an older version's diagnostics never follow a newer one's, nor the same
 //! ones again for a version linted twice (opened again, a template edit). There is no
-//! debounce: a small file is linted right away. The published diagnostics are kept for
-//! hover and code actions on the same version, which wait for the lint under way rather
-//! than run another.
+//! debounce: a small file is linted right away, except that nothing is published before
+//! the first read of the workspace folder's templates has ended (a file one of them
+//! deploys is published once, with its substitutions). The published diagnostics are
+//! kept for hover and code actions on the same version, which wait for the lint under
+//! way rather than run another.
 //!
 //! Requests that analyse a whole document (completion, hover, formatting, symbols,
 //! folding, semantic tokens) do their work off the message loop, one at a time
@@ -187,6 +189,9 @@ pub struct Backend {
     /// The lens commands the client runs itself ([`LENS_COMMANDS`] it named in
     /// `initializationOptions.clientCommands`); no lenses for a client that names none.
     lens_commands: std::sync::Mutex<Vec<(&'static str, &'static str)>>,
+    /// Set once the first read of the workspace folder's templates has ended
+    /// ([`Backend::scan_templates`]); the analysis task publishes nothing before.
+    scanned: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Backend {
@@ -194,12 +199,14 @@ impl Backend {
         let docs = Arc::new(Documents::default());
         let workspace = Arc::new(Workspace::default());
         let (queue, rx) = mpsc::unbounded_channel();
+        let (scanned, scan_ended) = tokio::sync::watch::channel(false);
         tokio::spawn(analysis_task(
             client.clone(),
             docs.clone(),
             workspace.clone(),
             queue.clone(),
             rx,
+            scan_ended,
         ));
         Backend {
             client,
@@ -213,6 +220,7 @@ impl Backend {
             lens_commands: std::sync::Mutex::new(Vec::new()),
             announced,
             worker: Arc::new(tokio::sync::Semaphore::new(1)),
+            scanned: Arc::new(scanned),
         }
     }
 
@@ -344,19 +352,26 @@ impl Backend {
     /// Finds the templates of the workspace folder that name definition files (in the
     /// background), so that such a file is linted with its template's substitutions
     /// even when the template is not open. An open template's own text wins.
+    ///
+    /// The documents opened meanwhile are published once it has ended (see
+    /// [`analysis_task`]), so a file a template deploys is published once, read as the
+    /// template deploys it, not first alone then again.
     fn scan_templates(&self) {
+        let ended = ScanEnded(self.scanned.clone());
         let Some(root) = self.workspace.root() else {
-            return;
+            return; // Nothing to read: `ended` lets the documents through now.
         };
-        self.record_templates(move || templates::scan(&root));
+        self.record_templates(move || templates::scan(&root), Some(ended));
     }
 
     /// In the background: records what each template that `found` reads from disk
     /// names (an open template's own text wins), then lints again the open documents
-    /// whose references changed.
+    /// whose references changed; `ended` is dropped after that (or when `found`
+    /// panics).
     fn record_templates(
         &self,
         found: impl FnOnce() -> Vec<(std::path::PathBuf, Vec<crate::embed::Reference>)> + Send + 'static,
+        ended: Option<ScanEnded>,
     ) {
         let docs = self.docs.clone();
         let workspace = self.workspace.clone();
@@ -374,6 +389,9 @@ impl Backend {
                 }
             }
             relint_paths(&docs, &queue, &changed);
+            // Only now: the documents queued again above are in the queue before the
+            // analysis task looks, and linted once with the others.
+            drop(ended);
         });
     }
 
@@ -401,6 +419,23 @@ impl Backend {
         });
     }
 }
+
+/// Marks the first read of the workspace folder's templates as ended when dropped,
+/// however it ended (a panic included): documents must not wait for it for good.
+struct ScanEnded(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Drop for ScanEnded {
+    fn drop(&mut self) {
+        self.0.send_replace(true);
+    }
+}
+
+/// How long the analysis task holds back the documents opened before the first read
+/// of the workspace folder's templates has ended: the walk is bounded
+/// ([`templates::scan`]) but a slow disk may still make it long, and a document's
+/// findings without its template beat none. (A client that never sends `initialized`
+/// starts no scan: its documents wait this long.)
+const WAIT_FOR_SCAN: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Queues every open document for linting again, its published results forgotten.
 /// How long hover and code actions wait for the diagnostics of the version they are
@@ -598,7 +633,13 @@ async fn analysis_task(
     workspace: Arc<Workspace>,
     queue: mpsc::UnboundedSender<Uri>,
     mut rx: mpsc::UnboundedReceiver<Uri>,
+    mut scan_ended: tokio::sync::watch::Receiver<bool>,
 ) {
+    // A document opened right after the start would otherwise be published alone, then
+    // again once the scan found the template that deploys it (with its substitutions).
+    // Meanwhile the queue keeps what comes in; the documents the scan queues again are
+    // among them, and linted once.
+    let _ = tokio::time::timeout(WAIT_FOR_SCAN, scan_ended.wait_for(|ended| *ended)).await;
     let mut last_config_error: Option<String> = None;
     while let Some(first) = rx.recv().await {
         let mut pending = vec![first];
@@ -854,15 +895,18 @@ impl LanguageServer for Backend {
         if templates.is_empty() {
             return;
         }
-        self.record_templates(move || {
-            templates
-                .into_iter()
-                .map(|path| {
-                    let saved = templates::references_of(&path);
-                    (path, saved)
-                })
-                .collect()
-        });
+        self.record_templates(
+            move || {
+                templates
+                    .into_iter()
+                    .map(|path| {
+                        let saved = templates::references_of(&path);
+                        (path, saved)
+                    })
+                    .collect()
+            },
+            None,
+        );
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
