@@ -449,6 +449,48 @@ fn unknown_select_or_ignore_code_exits_2() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
 
+/// A file that cannot be read at all is reported whatever `select` names (a narrowed
+/// selection in pre-commit passed invalid JSON, a binary file, a file nested too deep);
+/// `ignore` naming the code still leaves it out.
+#[test]
+fn select_never_hides_unreadable_files() {
+    let dir = TempDir::new();
+    let broken = dir.write("broken.asl.json", "{\"StartAt\": \"A\",");
+    let binary = dir.write("bin.asl.json", b"\xff\xfe\x00\x01garbage\x00");
+    let deep = dir.write(
+        "deep.asl.json",
+        format!("{}{}", "[".repeat(300), "]".repeat(300)),
+    );
+    let codes = |args: &[&str]| -> Vec<String> {
+        let items: Vec<Value> = serde_json::from_slice(&run(args).stdout).unwrap();
+        items
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for (file, code) in [(&broken, "ASL001"), (&binary, "ASL004"), (&deep, "ASL005")] {
+        assert_eq!(
+            codes(&["check", "--format", "json", "--select", "ASL7", s(file)]),
+            [code],
+            "{file:?}"
+        );
+        assert_eq!(
+            codes(&[
+                "check",
+                "--format",
+                "json",
+                "--select",
+                "ASL7",
+                "--ignore",
+                code,
+                s(file)
+            ]),
+            Vec::<String>::new(),
+            "{file:?}"
+        );
+    }
+}
+
 #[test]
 fn unknown_option_exits_2() {
     let o = run(&["check", "--no-such-option"]);
