@@ -65,7 +65,9 @@ impl Path {
         } else {
             Root::Input
         };
-        if src.contains("[?") {
+        // A filter, or names listed last (`$['a','b']`, `$.items[*]['id','name']`), which
+        // Jayway gives as one object per match holding those names: the full module.
+        if src.contains("[?") || Self::ends_in_names(src) {
             let full =
                 crate::expr::jsonpath::parse(src).map_err(|e| format!("'{src}': {}", e.message))?;
             return Ok(Path {
@@ -132,6 +134,17 @@ impl Path {
             definite,
             filtered: None,
         })
+    }
+
+    /// Whether the last segment lists several names (`['a','b']`).
+    fn ends_in_names(src: &str) -> bool {
+        let Some(open) = src.trim_end().strip_suffix(']').and_then(|s| s.rfind('[')) else {
+            return false;
+        };
+        matches!(
+            parse_bracket(src.trim_end()[open + 1..src.trim_end().len() - 1].trim()),
+            Ok(Seg::Union(parts)) if parts.iter().all(|p| matches!(p, Seg::Field(_)))
+        )
     }
 
     /// For a definite path: the selected node.
@@ -567,6 +580,24 @@ mod tests {
         assert_eq!(var.root, Root::Var("rows".into()));
         assert_eq!(var.select(&v["jar"]).unwrap(), json!([{"a": 2}]));
         assert!(Path::parse("$.jar[?(@.a >= )]").is_err());
+    }
+
+    #[test]
+    fn names_listed_last_give_objects() {
+        // Jayway reads `['a','b']` as a leaf into one object holding those names.
+        let v = json!({"id": 7, "name": "Ann", "secret": "x",
+            "items": [{"s": "apple", "n": 1, "x": 0}, {"s": "banana", "n": 2}]});
+        let select = |p: &str| Path::parse(p).unwrap().select(&v).unwrap();
+        assert_eq!(select("$['id','name']"), json!({"id": 7, "name": "Ann"}));
+        assert_eq!(select("$['name', 'nope']"), json!({"name": "Ann"}));
+        assert_eq!(
+            select("$.items[*]['s','n']"),
+            json!([{"s": "apple", "n": 1}, {"s": "banana", "n": 2}])
+        );
+        // Indexes listed stay an array of the picked items.
+        assert_eq!(select("$.items[0,1].n"), json!([1, 2]));
+        assert!(!Path::ends_in_names("$.items[0,1]"));
+        assert!(!Path::ends_in_names("$['a']"));
     }
 
     #[test]
