@@ -1363,6 +1363,21 @@ fn input_as_json_text_a_file_or_a_file_url() {
             "error: the --input text is not valid JSON at line 1, column 5: EOF while parsing a value\n"
         )
     );
+    // A number JSON refuses is a number too, not a file that is missing; one JSON
+    // takes runs.
+    let (code, _, err) = run(&[&def, "--input", "1e400"], "");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "error: the --input text is not valid JSON at line 1, column 5: number out of range\n"
+        )
+    );
+    let (code, out, _) = run(&[&def, "--input=-2.5"], "");
+    assert_eq!(
+        (code, last(&out)),
+        (0, "SUCCEEDED after 1 transition; output: -2.5".into())
+    );
 }
 
 #[test]

@@ -113,6 +113,15 @@ pub struct SimulateArgs {
 
 /// `text` without the byte order mark an editor may write at the start of a UTF-8
 /// file (JSON has none, and serde_json stops at it; definitions may start with one).
+/// Text that can only mean a JSON number (`1e400`, `-3`), even one JSON refuses: its
+/// error then says what is wrong with the number, not that no such file exists.
+fn looks_like_number(src: &str) -> bool {
+    let t = src.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && t.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+}
+
 pub(crate) fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
@@ -162,6 +171,7 @@ pub fn options_from_args(
                 .map_err(|e| format!("cannot read the input file {path}: {e}"))?
         } else if !std::path::Path::new(src).exists()
             && (src.trim_start().starts_with(['{', '[', '"'])
+                || looks_like_number(src)
                 || serde_json::from_str::<serde_json::Value>(src).is_ok())
         {
             // JSON text, as `aws stepfunctions start-execution --input '{...}'` takes it
