@@ -111,12 +111,12 @@ fn to_report(
                 Some(j) => Some(j),
                 // A name of no state: the state it was likely meant to be.
                 None if sink.may_suggest() => {
+                    // As ASL201 suggests it: of names equally close, one no path
+                    // reaches is preferred; of several still, which was meant is a guess.
                     let names = (scope.states.iter().enumerate())
                         .filter(|&(j, _)| j != i)
-                        .map(|(_, s)| s.name);
-                    // Of several equally close names, which was meant is a guess.
-                    let closest =
-                        crate::rules::closest_preferring(t.target, names.map(|n| (n, false)));
+                        .map(|(j, s)| (s.name, !reachable[j]));
+                    let closest = crate::rules::closest_preferring(t.target, names);
                     let j = match closest[..] {
                         [name] => scope.state_index(name),
                         // A name cut short (`Cancel` for `Cancelled`) of one state only.
