@@ -1483,6 +1483,16 @@ fn a_file_several_templates_deploy_is_fixed_and_judged_for_all() {
             "the OutputPath of \"Call\" reads \"$.Payload\", but \"Call\" calls the function by its ARN: its result is the function's output as it is, with no Payload field of a lambda:invoke response (as \"ByArn\" in template.yaml deploys it)",
         ]
     );
+    // From a subfolder the messages are the same (templates named from the top of the
+    // repository, as CI reports name files): a job's folder changes no fingerprint.
+    let from_sub: Vec<String> = json_items(&run_in(
+        &dir.path().join("sm"),
+        &["check", "--format", "json", "flow.asl.json"],
+    ))
+    .iter()
+    .map(|i| i["message"].as_str().unwrap().to_string())
+    .collect();
+    assert_eq!(from_sub, messages);
     // The file's text piped in under its name (an editor's buffer) is judged the same.
     let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
         .current_dir(dir.path())

@@ -2467,9 +2467,27 @@ fn is_written_map(node: &Node<'_>) -> bool {
     node.as_object().is_some() && !node.is_unknown()
 }
 
-/// A template's path as a message shows it: relative to the current folder when it is
-/// under it (a path found by searching the project is absolute), else as it is.
+/// A template's path as a message shows it: relative to the top of its Git work tree,
+/// as CI reports give paths (a message must not change with the folder a job runs in:
+/// GitLab's fingerprint of a finding is made from it); outside one, relative to the
+/// current folder when it is under it (a path found by searching is absolute), else as
+/// it is.
 fn shown_template(path: &Path) -> String {
+    let full = crate::files::resolved(path);
+    let top = full
+        .as_deref()
+        .and_then(Path::parent)
+        .map(crate::files::project_top)
+        .filter(|top| top.join(".git").exists());
+    if let (Some(full), Some(top)) = (full.as_deref(), top)
+        && let Ok(relative) = full.strip_prefix(&top)
+    {
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        return parts.join("/");
+    }
     let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
     let shown = match &cwd {
         Ok(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
