@@ -1380,6 +1380,52 @@ fn input_as_json_text_a_file_or_a_file_url() {
     );
 }
 
+/// A JSONata expression that fails is retried with no event of its own in AWS's
+/// history; the trace still tells each retry, where it happened (QA: a Task seemed to
+/// run twice for no reason).
+#[test]
+fn retried_expression_failures_are_told_in_the_trace() {
+    let dir = TempDir::new("quiet-retries");
+    let def = dir.file(
+        "t.asl.json",
+        r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {"Type": "Task",
+  "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f"},
+  "Output": "{% $states.result.ok %}",
+  "Retry": [{"ErrorEquals": ["States.QueryEvaluationError"], "MaxAttempts": 2}], "End": true}}}"#,
+    );
+    let (code, out, _) = run(
+        &[
+            &def,
+            "--mock",
+            r#"T={"0": {"Return": {"no": 1}}, "1": {"Return": {"ok": 2}}}"#,
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}");
+    let cause = "An error occurred while executing the state 'T' (entered at the event id #2). The JSONata expression '$states.result.ok' specified for the field 'Output' returned nothing (undefined).";
+    assert_eq!(
+        out,
+        format!(
+            "T (Task)  input: {{}}\n  call lambda:invoke  parameters: {{\"FunctionName\":\"f\"}}\n  result: {{\"no\":1}}\n  ! States.QueryEvaluationError: {cause}  (retry 1 after 1 s)\n  result: {{\"ok\":2}}\n  -> output: 2\nSUCCEEDED after 1 transition; output: 2\n"
+        )
+    );
+    // Failing every time: both retries, then the end of them.
+    let (code, out, _) = run(&[&def, "--mock", r#"T={"Return": {"no": 1}}"#], "");
+    assert_eq!(code, 1);
+    let told: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("  ! States.QueryEvaluationError: {cause}  ")))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            "(retry 1 after 1 s)",
+            "(retry 2 after 2 s)",
+            "(no retry left after 2)"
+        ]
+    );
+}
+
 #[test]
 fn control_characters_of_an_error_never_reach_the_terminal_raw() {
     let dir = TempDir::new("control");

@@ -397,6 +397,8 @@ pub(crate) struct Runner<'p> {
     pub choices: Vec<(u64, Option<usize>)>,
     /// [`super::Execution::fail_states`].
     pub fail_states: Vec<(u64, Option<String>, Option<String>)>,
+    /// [`super::Execution::quiet_retries`].
+    pub quiet_retries: Vec<super::QuietRetry>,
 }
 
 /// Result of a whole run.
@@ -784,6 +786,7 @@ impl<'p> Runner<'p> {
             choice_taken: Cell::new(None),
             choices: Vec::new(),
             fail_states: Vec::new(),
+            quiet_retries: Vec::new(),
         }
     }
 
@@ -1951,6 +1954,21 @@ impl<'p> Runner<'p> {
                 }
                 counts[i] += 1;
                 fr.retry += 1;
+                // A JSONata expression that failed is retried with no event of its
+                // own in AWS's history: the trace is told of it here.
+                if !f.reported
+                    && f.error.as_deref() == Some("States.QueryEvaluationError")
+                    && self.suppress == 0
+                    && self.opts.history
+                    && let Some(last) = self.events.last()
+                {
+                    self.quiet_retries.push(super::QuietRetry {
+                        after_event: last.id,
+                        error: f.error.clone().unwrap_or_default(),
+                        cause: f.cause.clone().unwrap_or_default(),
+                        delay_ms: (delay * 1000.0) as i64,
+                    });
+                }
                 self.sleep_ms((delay * 1000.0) as i64)?;
                 continue;
             }
@@ -3426,6 +3444,8 @@ impl Runner<'_> {
         if self.suppress == 0 {
             self.fail_states.retain_mut(|(id, _, _)| moved(id));
             self.fail_states.sort_by_key(|f| f.0);
+            self.quiet_retries.retain_mut(|q| moved(&mut q.after_event));
+            self.quiet_retries.sort_by_key(|q| q.after_event);
             self.children.retain_mut(|c| moved(&mut c.map_run));
             self.children_omitted.retain_mut(|o| moved(&mut o.map_run));
         }
@@ -3474,6 +3494,10 @@ impl Runner<'_> {
         self.choices.sort_by_key(|c| c.0);
         self.fail_states.iter_mut().for_each(|f| new(&mut f.0));
         self.fail_states.sort_by_key(|f| f.0);
+        self.quiet_retries
+            .iter_mut()
+            .for_each(|q| new(&mut q.after_event));
+        self.quiet_retries.sort_by_key(|q| q.after_event);
         self.children.iter_mut().for_each(|c| new(&mut c.map_run));
         self.children_omitted
             .iter_mut()

@@ -212,6 +212,17 @@ fn lower_first(s: &str) -> String {
     }
 }
 
+/// A failure retried with no event of its own in the history ([`Execution::quiet_retries`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuietRetry {
+    /// The id of the last event recorded before the retry.
+    pub after_event: u64,
+    pub error: String,
+    pub cause: String,
+    /// How long the retrier waited.
+    pub delay_ms: i64,
+}
+
 /// The result of a run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Execution {
@@ -239,6 +250,11 @@ pub struct Execution {
     /// fails there): for the trace of a Parallel or Map state that a Fail state inside
     /// made fail. Empty without history.
     pub fail_states: Vec<(u64, Option<String>, Option<String>)>,
+    /// The failures retried without an event of their own in the history (a JSONata
+    /// expression of a Task, Map or Parallel state that failed), in the order of the
+    /// event each came after: for the trace, which would otherwise show a state run
+    /// twice with no reason. Empty without history.
+    pub quiet_retries: Vec<QuietRetry>,
     /// The run stopped at a mistake of its mocks, not of the workflow: a Task or an
     /// ItemReader with no mock, a mock with no response for a call, an ItemReader mock
     /// that returns no items array (the failure is `States.Runtime`, its cause says which).
@@ -680,6 +696,7 @@ fn run_on_this_thread(
         children,
         children_omitted: std::mem::take(&mut runner.children_omitted),
         fail_states: std::mem::take(&mut runner.fail_states),
+        quiet_retries: std::mem::take(&mut runner.quiet_retries),
         transitions: runner.transitions,
         mock_problem: runner.mock_problem,
         defaulted: std::mem::take(&mut runner.defaulted),

@@ -168,6 +168,7 @@ struct History<'a> {
     children: &'a [ChildRun],
     children_omitted: &'a [OmittedChildren],
     fail_states: &'a [(u64, Option<String>, Option<String>)],
+    quiet_retries: &'a [super::QuietRetry],
 }
 
 /// Reads the history once: the text trace, and the run for the graph into `run`.
@@ -180,6 +181,7 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
         children: &exec.children,
         children_omitted: &exec.children_omitted,
         fail_states: &exec.fail_states,
+        quiet_retries: &exec.quiet_retries,
     };
     let open = walk_events(&mut s, history, 0, run);
     // A failed run ends in the states still open (a Choice that matched no rule, a
@@ -213,6 +215,9 @@ fn walk_events<'a>(
     let mut retry_told = false;
     let is_container = |o: &Open| o.ty == "Map" || o.ty == "Parallel";
     for (i, e) in history.events.iter().enumerate() {
+        if i > 0 {
+            tell_quiet_retries(s, &history, history.events[i - 1].id, depth, &mut open);
+        }
         let k = e.kind.as_str();
         // A Map or Parallel state started again without a failure event before it (a
         // Fail state inside ended the branch or iteration): tell the retry here.
@@ -456,6 +461,7 @@ fn walk_events<'a>(
                     children: &[],
                     children_omitted: &[],
                     fail_states: &[],
+                    quiet_retries: &[],
                 };
                 for name in walk_events(s, inner, depth + 2, run) {
                     run.visit(name, Visit::Failed);
@@ -503,7 +509,40 @@ fn walk_events<'a>(
             depth = depth.saturating_sub(1);
         }
     }
+    if let Some(last) = history.events.last() {
+        tell_quiet_retries(s, &history, last.id, depth, &mut open);
+    }
     open.iter().map(|o| o.name).collect()
+}
+
+/// The retries made right after event `after`, of failures with no event of their own
+/// ([`super::Execution::quiet_retries`]), as the line of a failed task that is retried.
+fn tell_quiet_retries(
+    s: &mut String,
+    history: &History<'_>,
+    after: u64,
+    depth: usize,
+    open: &mut [Open<'_>],
+) {
+    let at = history
+        .quiet_retries
+        .partition_point(|q| q.after_event < after);
+    for q in history.quiet_retries[at..]
+        .iter()
+        .take_while(|q| q.after_event == after)
+    {
+        let n = open.last_mut().map_or(1, |o| {
+            o.retries += 1;
+            o.retries
+        });
+        let _ = writeln!(
+            s,
+            "{}  ! {}  (retry {n} after {})",
+            "  ".repeat(depth),
+            failure_text((&q.error, &q.cause)),
+            duration(q.delay_ms as i128)
+        );
+    }
 }
 
 /// The status lines of [`walk`].
