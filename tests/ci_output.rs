@@ -1520,3 +1520,60 @@ fn a_file_several_templates_deploy_is_fixed_and_judged_for_all() {
         .collect();
     assert_eq!(piped, expected);
 }
+
+/// A state named by a placeholder (`"${Step}": {...}` with `"StartAt": "${Step}"`) is
+/// named with the substituted value, as its references are: a referenced file (JSON or
+/// YAML) and an inline definition; a key whose value no substitution gives stays as
+/// written.
+#[test]
+fn state_names_written_as_placeholders_are_substituted() {
+    let dir = temp_project(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        (
+            "sm/flow.asl.json",
+            "{\"StartAt\": \"${Step}\", \"States\": {\"${Step}\": {\"Type\": \"Pass\", \"Next\": \"Done\"},\n  \"Done\": {\"Type\": \"Succeed\"}, \"x${Step}\": {\"Type\": \"Succeed\"}, \"${Gone}\": {\"Type\": \"Succeed\"}}}\n",
+        ),
+        (
+            "sm/flow.asl.yaml",
+            "StartAt: ${Step}\nStates:\n  ${Step}:\n    Type: Pass\n    End: true\n",
+        ),
+        (
+            "template.yaml",
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Json:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        Step: ProcessOrder\n  Yaml:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.yaml\n      DefinitionSubstitutions:\n        Step: ProcessOrder\n  Inline:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Step: ProcessOrder\n      Definition:\n        StartAt: ${Step}\n        States:\n          ${Step}:\n            Type: Pass\n            Next: Done\n          Done:\n            Type: Succeed\n",
+        ),
+    ]);
+    let found: Vec<(String, String, String)> =
+        json_items(&run_in(dir.path(), &["check", "--format", "json", "."]))
+            .iter()
+            .map(|i| {
+                (
+                    i["path"].as_str().unwrap().to_string(),
+                    i["code"].as_str().unwrap().to_string(),
+                    i["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+    let item = |path: &str, code: &str, message: &str| {
+        (path.to_string(), code.to_string(), message.to_string())
+    };
+    assert_eq!(
+        found,
+        [
+            item(
+                "sm/flow.asl.json",
+                "ASL205",
+                "state \"xProcessOrder\" is not reachable from StartAt"
+            ),
+            item(
+                "sm/flow.asl.json",
+                "ASL205",
+                "state \"${Gone}\" is not reachable from StartAt"
+            ),
+            item(
+                "sm/flow.asl.json",
+                "ASL806",
+                "`${Gone}` is not in the DefinitionSubstitutions of \"Json\" in template.yaml: nothing fills it, and Step Functions gets the text as written"
+            ),
+        ]
+    );
+}

@@ -650,7 +650,18 @@ fn splices(text: &str, root: &Node<'_>, subs: &Substitutions) -> Vec<(TextRange,
     while let Some(n) = stack.pop() {
         match &n.value {
             Value::Array(items) => stack.extend(items.iter()),
-            Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+            Value::Object(members) => {
+                stack.extend(members.iter().map(|m| &m.value));
+                // A state named by a placeholder (`"${Step}": {...}`, with `"StartAt":
+                // "${Step}"`): the key is filled in as the references to it are.
+                for m in members.iter().filter(|m| has_dollar_brace(&m.key)) {
+                    let key = Node {
+                        range: m.key_range,
+                        value: Value::String(m.key.clone()),
+                    };
+                    splice_string(text, &key, &m.key, subs, &mut out);
+                }
+            }
             Value::Placeholder(token) => {
                 let name = token.trim_start_matches("${").trim_end_matches('}').trim();
                 if let Some(Some(v)) = subs.get(name)
@@ -667,35 +678,44 @@ fn splices(text: &str, root: &Node<'_>, subs: &Substitutions) -> Vec<(TextRange,
                     out.push((n.range, literal));
                 }
             }
-            Value::String(s) if has_dollar_brace(s) => {
-                let Some(scalar) = ScalarMap::new(text, n) else {
-                    continue;
-                };
-                for (range, name) in template::placeholder_tokens(s) {
-                    let Some(Some(v)) = subs.get(name.trim()) else {
-                        continue;
-                    };
-                    let outer = scalar.outer(range.clone());
-                    if text.get(outer.as_usize()) != Some(&s[range.clone()]) {
-                        continue;
-                    }
-                    // A plain scalar cannot start with an indicator.
-                    if scalar.style == Style::Plain
-                        && range.start == 0
-                        && v.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c))
-                    {
-                        continue;
-                    }
-                    if let Some(escaped) = sourcemap::escape(v, scalar.style) {
-                        out.push((outer, escaped));
-                    }
-                }
-            }
+            Value::String(s) if has_dollar_brace(s) => splice_string(text, n, s, subs, &mut out),
             _ => {}
         }
     }
     out.sort_by_key(|(r, _)| r.start);
     out
+}
+
+/// The splices of the known `${Name}` tokens in string `s`, the value (or key) `n`.
+fn splice_string(
+    text: &str,
+    n: &Node<'_>,
+    s: &str,
+    subs: &Substitutions,
+    out: &mut Vec<(TextRange, String)>,
+) {
+    let Some(scalar) = ScalarMap::new(text, n) else {
+        return;
+    };
+    for (range, name) in template::placeholder_tokens(s) {
+        let Some(Some(v)) = subs.get(name.trim()) else {
+            continue;
+        };
+        let outer = scalar.outer(range.clone());
+        if text.get(outer.as_usize()) != Some(&s[range.clone()]) {
+            continue;
+        }
+        // A plain scalar cannot start with an indicator.
+        if scalar.style == Style::Plain
+            && range.start == 0
+            && v.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c))
+        {
+            continue;
+        }
+        if let Some(escaped) = sourcemap::escape(v, scalar.style) {
+            out.push((outer, escaped));
+        }
+    }
 }
 
 /// A value of the wrong type (ASL113) that is a placeholder written in quotes
@@ -2349,10 +2369,30 @@ pub fn resolve_tree(
         }
         match &mut n.value {
             Value::Array(items) => stack.extend(items.iter_mut().map(|i| (i, judged_whole))),
-            Value::Object(members) => stack.extend(members.iter_mut().map(|m| {
-                let whole = judged_whole_key(&m.key);
-                (&mut m.value, whole)
-            })),
+            Value::Object(members) => {
+                // A state named by a placeholder (`${Step}:` with `StartAt: ${Step}`):
+                // the key is filled in as the references to it are.
+                for m in members.iter_mut().filter(|m| has_dollar_brace(&m.key)) {
+                    let mut key = String::with_capacity(m.key.len());
+                    let mut last = 0;
+                    for (range, name) in template::placeholder_tokens(&m.key) {
+                        if let Some(Some(v)) = subs.get(name.trim()) {
+                            key.push_str(&m.key[last..range.start]);
+                            key.push_str(v);
+                            last = range.end;
+                        }
+                    }
+                    if last > 0 {
+                        key.push_str(&m.key[last..]);
+                        m.key = key.into();
+                        substituted.push(m.key_range);
+                    }
+                }
+                stack.extend(members.iter_mut().map(|m| {
+                    let whole = judged_whole_key(&m.key);
+                    (&mut m.value, whole)
+                }));
+            }
             _ => {}
         }
     }
@@ -2416,13 +2456,30 @@ fn unresolved_in_tree(
         let known = |name: &str| subs.contains_key(name);
         match &n.value {
             Value::Array(items) => stack.extend(items.iter().rev()),
-            Value::Object(members) => stack.extend(
-                members
-                    .iter()
-                    .rev()
-                    .filter(|m| m.key != "Fn::Sub")
-                    .map(|m| &m.value),
-            ),
+            Value::Object(members) => {
+                stack.extend(
+                    members
+                        .iter()
+                        .rev()
+                        .filter(|m| m.key != "Fn::Sub")
+                        .map(|m| &m.value),
+                );
+                // A state named by a placeholder (`"${Step}": {...}`).
+                for m in members.iter().filter(|m| has_dollar_brace(&m.key)) {
+                    let key = Node {
+                        range: m.key_range,
+                        value: Value::String(m.key.clone()),
+                    };
+                    let Some(scalar) = ScalarMap::new(text, &key) else {
+                        continue;
+                    };
+                    for (range, name) in template::placeholder_tokens(&m.key) {
+                        if !known(name.trim()) {
+                            found.push((scalar.outer(range.clone()), m.key[range].to_string()));
+                        }
+                    }
+                }
+            }
             Value::Placeholder(token) => {
                 let name = token.trim_start_matches("${").trim_end_matches('}').trim();
                 if !known(name) {
