@@ -101,11 +101,14 @@ pub(crate) fn payload_templates<'a, 's>(
             out.push((Cow::Borrowed(key), &m.value));
         }
     }
-    for (key, name) in [
-        ("ItemReader", "ItemReader.Parameters"),
-        ("ResultWriter", "ResultWriter.Parameters"),
+    // (A Distributed Map's `BatchInput` is a payload template too: its `.$` values are
+    // read from the Map state's input, as deployed definitions use it.)
+    for (key, inner, name) in [
+        ("ItemReader", "Parameters", "ItemReader.Parameters"),
+        ("ResultWriter", "Parameters", "ResultWriter.Parameters"),
+        ("ItemBatcher", "BatchInput", "ItemBatcher.BatchInput"),
     ] {
-        if let Some(p) = state.field(key).and_then(|m| m.value.get("Parameters")) {
+        if let Some(p) = state.field(key).and_then(|m| m.value.get(inner)) {
             out.push((Cow::Borrowed(name), p));
         }
     }
