@@ -1,3 +1,4 @@
+use crate::expr::intrinsic::HASH_ALGORITHMS;
 use crate::expr::jsonata::{BinOp, Kind, Node, bound_names, builtin, evaluation_error};
 use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
 use crate::rules::{LintContext, Sink, declare_rule};
@@ -14,7 +15,9 @@ declare_rule! {
     /// the expression itself runs (not inside a path step, a filter or a sort, whose
     /// context is an item; not in a branch of a condition, or on the right of `and` /
     /// `or`, which run only as the input decides). A part whose call has the wrong
-    /// number of arguments is left to ASL603.
+    /// number of arguments is left to ASL603. A `$hash` algorithm written as text that
+    /// `$hash` does not take (`$hash($states.input.id, 'SHA256')`) is reported too,
+    /// whatever is hashed.
     ///
     /// ## Why is this bad?
     /// Step Functions deploys the definition and then fails the state with
@@ -146,6 +149,9 @@ fn find_failing(
         innermost_failing(node, depth, out);
         return;
     }
+    if let Some(found) = unsupported_hash_algorithm(node, bound) {
+        out.push(found);
+    }
     let mut visit = |n: &Node| find_failing(n, bound, depth + 1, out);
     match &node.kind {
         // Evaluated for each item of the left side, in its context: not visited.
@@ -176,6 +182,41 @@ fn find_failing(
             }
         }
     }
+}
+
+/// `$hash(x, 'SHA256')`: an algorithm written as a literal that `$hash` does not take
+/// fails each time the input gives `x`, whatever it is (the part reads the input, so
+/// it is not evaluated here).
+fn unsupported_hash_algorithm(
+    node: &Node,
+    bound: &std::collections::HashSet<String>,
+) -> Option<(crate::syntax::TextRange, String)> {
+    let Kind::Call { func, args } = &node.kind else {
+        return None;
+    };
+    let (Kind::Var(name), [_, algorithm]) = (&func.kind, args.as_slice()) else {
+        return None;
+    };
+    let Kind::Str(alg) = &algorithm.kind else {
+        return None;
+    };
+    if name != "hash" || bound.contains(name) || HASH_ALGORITHMS.contains(&&**alg) {
+        return None;
+    }
+    let meant = HASH_ALGORITHMS
+        .iter()
+        .find(|a| {
+            a.replace('-', "")
+                .eq_ignore_ascii_case(&alg.replace('-', ""))
+        })
+        .map(|a| format!("; did you mean \"{a}\"?"))
+        .unwrap_or_default();
+    Some((
+        algorithm.span,
+        format!(
+            "$hash does not take the algorithm \"{alg}\": it takes MD5, SHA-1, SHA-256, SHA-384 and SHA-512{meant}"
+        ),
+    ))
 }
 
 /// In a part that reads nothing: the smallest parts whose evaluation fails (in
