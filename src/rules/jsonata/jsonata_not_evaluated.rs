@@ -11,7 +11,9 @@ declare_rule! {
     /// `%}`, a `{%` without its closing `%}` (or the reverse), or a `{% ... %}` written
     /// inside a longer string (`"Case {% $states.input.id %} opened"`); in a JSONPath
     /// state, a whole `{% ... %}` in `Parameters`, `ResultSelector`, `ItemSelector`,
-    /// `Result` or `Assign`, which only JSONata states evaluate. A `{% %}` inside a
+    /// `Result`, `Assign`, `Credentials`, a Distributed Map's `ItemReader`,
+    /// `ResultWriter` or `ItemBatcher`, or a Fail state's `Error` or `Cause`, which only
+    /// JSONata states evaluate. A `{% %}` inside a
     /// longer string counts only when each `{% %}` in it parses as JSONata and one
     /// reads something, so that the tags of another template language, `{% if x %}`,
     /// stay text. The strings checked in JSONata states are the values of the fields
@@ -90,6 +92,12 @@ const PATH_FIELDS: &[&str] = &[
     "ItemSelector",
     "Result",
     "Assign",
+    "Credentials",
+    "ItemReader",
+    "ResultWriter",
+    "ItemBatcher",
+    "Error",
+    "Cause",
 ];
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
