@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a state field whose value looks like a path although the field takes a
     /// literal: `"TimeoutSeconds": "$.timeout"`, `"Seconds": "$.wait"`,
-    /// `"Error": "$.code"`. This is AWS's `NO_PATH` warning.
+    /// `"Error": "$.code"`; and a Choice rule comparing with a path-shaped text
+    /// (`"StringEquals": "$.expected"`) where the `Path` form of the operator was
+    /// meant. This is AWS's `NO_PATH` warning.
     ///
     /// ## Why is this bad?
     /// Only fields whose names end in `Path` evaluate a path. Use `TimeoutSecondsPath`,
@@ -47,43 +49,96 @@ const LITERAL_FIELDS: &[&str] = &[
     "Cause",
 ];
 
+/// The Choice operators that compare with a literal text and have a `Path` form.
+/// (The timestamp operators' literal must be a timestamp: ASL115 reports a path there.)
+const STRING_OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringLessThan",
+    "StringGreaterThan",
+    "StringLessThanEquals",
+    "StringGreaterThanEquals",
+];
+
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonpath_states(machine) {
         for key in LITERAL_FIELDS {
             let Some(m) = state.field(key) else { continue };
-            let Some(text) = m.value.as_str() else {
-                continue;
-            };
-            if !(text == "$"
-                || text.starts_with("$.")
-                || text.starts_with("$$.")
-                || text.starts_with("$["))
-            {
-                continue;
-            }
-            let d = sink.report(
-                m.key_range,
-                format!(
-                    "'{key}' of \"{}\" takes a literal value, so {text:?} is not evaluated as a path",
-                    state.name
-                ),
-            );
-            d.help = Some(format!(
-                "use \"{key}Path\" to read the value from the input"
-            ));
-            let path_key = format!("{key}Path");
-            if state.field(&path_key).is_none()
-                && let Some(name) = plain_key(ctx.source, m.key_range)
-            {
-                d.fixes.push(Fix::replace(
-                    format!("Rename to \"{path_key}\""),
-                    Applicability::Unsafe,
-                    name,
-                    path_key,
-                ));
-            }
+            let has_path_form = state.field(&format!("{key}Path")).is_some();
+            report(ctx, sink, m, has_path_form, || {
+                format!("'{key}' of \"{}\"", state.name)
+            });
         }
+        for rule in &state.choices {
+            comparisons(ctx, sink, rule.node, state.name, 0);
+        }
+    }
+}
+
+/// Reports the string operators of a Choice rule (and of the rules nested in its
+/// `And`, `Or` and `Not`) given a path-shaped text.
+fn comparisons(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    rule: &crate::syntax::Node<'_>,
+    state: &str,
+    depth: usize,
+) {
+    if depth > 32 {
+        return;
+    }
+    for m in rule.as_object().unwrap_or(&[]) {
+        match &*m.key {
+            "And" | "Or" => {
+                for inner in m.value.as_array().unwrap_or(&[]) {
+                    comparisons(ctx, sink, inner, state, depth + 1);
+                }
+            }
+            "Not" => comparisons(ctx, sink, &m.value, state, depth + 1),
+            key if STRING_OPERATORS.contains(&key) => {
+                report(ctx, sink, m, false, || {
+                    format!("'{key}' in a Choice rule of \"{state}\"")
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reports member `m` when its value looks like a path; `place` names it.
+fn report(
+    ctx: &LintContext<'_, '_>,
+    sink: &mut Sink<'_>,
+    m: &crate::syntax::Member<'_>,
+    has_path_form: bool,
+    place: impl FnOnce() -> String,
+) {
+    let Some(text) = m.value.as_str() else {
+        return;
+    };
+    if !(text == "$" || text.starts_with("$.") || text.starts_with("$$.") || text.starts_with("$["))
+    {
+        return;
+    }
+    let key = &*m.key;
+    let d = sink.report(
+        m.key_range,
+        format!(
+            "{} takes a literal value, so {text:?} is not evaluated as a path",
+            place()
+        ),
+    );
+    d.help = Some(format!(
+        "use \"{key}Path\" to read the value from the input"
+    ));
+    let path_key = format!("{key}Path");
+    if !has_path_form && let Some(name) = plain_key(ctx.source, m.key_range) {
+        d.fixes.push(Fix::replace(
+            format!("Rename to \"{path_key}\""),
+            Applicability::Unsafe,
+            name,
+            path_key,
+        ));
     }
 }
 
