@@ -75,6 +75,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         "`${}` in \"{}\" is a JSONata function Step Functions does not provide ({advice}), and no `Assign` sets a variable of that name",
                         r.name, state.name
                     ),
+                    // `$states.input` written in a JSONPath state: no variable can
+                    // have that name (ASL604), the JSONata one exists only there.
+                    (None, None) if r.name == "states" => format!(
+                        "`$states` exists only in JSONata states, and \"{}\" is a JSONPath state: here it would be a variable, which no `Assign` can set (`states` is reserved); `$` is the state's input",
+                        state.name
+                    ),
                     (None, None) => format!(
                         "variable `${}` is read in \"{}\" but no `Assign` sets it",
                         r.name, state.name
