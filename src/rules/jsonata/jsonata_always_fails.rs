@@ -1,3 +1,4 @@
+use crate::diagnostics::{Applicability, Fix};
 use crate::expr::intrinsic::HASH_ALGORITHMS;
 use crate::expr::jsonata::{BinOp, Kind, Node, bound_names, builtin, evaluation_error};
 use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
@@ -38,12 +39,16 @@ declare_rule! {
     ///   "Open case": {"Type": "Pass",
     ///     "Output": {"fee": "{% $states.input.credits * 120 %}"}, "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// A `$hash` algorithm written without its dash or in another case (`'sha256'`)
+    /// becomes the name `$hash` takes (`'SHA-256'`; unsafe).
     pub static RULE = {
         code: "ASL613",
         name: "jsonata-always-fails",
         severity: Error,
         aws_code: None,
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }
@@ -118,8 +123,9 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let mut failing = Vec::new();
             find_failing(tree, &bound, 0, &mut failing);
             for (span, error) in failing {
+                let range = source_range(ctx.source, &e, span);
                 let d = sink.report(
-                    source_range(ctx.source, &e, span),
+                    range,
                     format!(
                         "this JSONata fails whenever \"{}\" evaluates it: {error}",
                         state.name
@@ -129,6 +135,21 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     "Step Functions fails the state with States.QueryEvaluationError here"
                         .to_string(),
                 );
+                // `'SHA256'` → `'SHA-256'`, where the literal is written as it reads.
+                if let Some(meant) = meant_algorithm(tree, span)
+                    && let Some(written) = ctx.source.get(range.as_usize())
+                    && let Some(quote) = written.chars().next().filter(|q| *q == '\'' || *q == '"')
+                    && written.len() > 2
+                    && written.ends_with(quote)
+                    && !written.contains('\\')
+                {
+                    d.fixes.push(Fix::replace(
+                        format!("Replace with {quote}{meant}{quote}"),
+                        Applicability::Unsafe,
+                        range,
+                        format!("{quote}{meant}{quote}"),
+                    ));
+                }
             }
         }
     }
@@ -182,6 +203,26 @@ fn find_failing(
             }
         }
     }
+}
+
+/// The algorithm meant by the `$hash` algorithm literal at `span`, when it is one
+/// written without its dash or in another case (`'sha256'` for `SHA-256`).
+fn meant_algorithm(tree: &Node, span: crate::syntax::TextRange) -> Option<&'static str> {
+    let mut found = None;
+    tree.walk(|n| {
+        if n.span == span
+            && let Kind::Str(alg) = &n.kind
+        {
+            found = HASH_ALGORITHMS
+                .iter()
+                .find(|a| {
+                    a.replace('-', "")
+                        .eq_ignore_ascii_case(&alg.replace('-', ""))
+                })
+                .copied();
+        }
+    });
+    found
 }
 
 /// `$hash(x, 'SHA256')`: an algorithm written as a literal that `$hash` does not take
