@@ -33,6 +33,15 @@ fn json_items(o: &Output) -> Vec<serde_json::Value> {
         .clone()
 }
 
+/// (path, code, message) of each diagnostic.
+fn path_code_messages(items: &[serde_json::Value]) -> Vec<(String, String, String)> {
+    let text = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+    items
+        .iter()
+        .map(|i| (text(&i["path"]), text(&i["code"]), text(&i["message"])))
+        .collect()
+}
+
 /// (code, line, column, end line, end column) of each diagnostic.
 fn positions(items: &[serde_json::Value]) -> Vec<(String, u64, u64, u64, u64)> {
     items
@@ -1060,16 +1069,7 @@ fn serverless_file_definitions_are_linted() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let items = json_items(&o);
-    let found: Vec<(String, String, String)> = items
-        .iter()
-        .map(|i| {
-            (
-                i["path"].as_str().unwrap().to_string(),
-                i["code"].as_str().unwrap().to_string(),
-                i["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let found = path_code_messages(&items);
     let enrol = format!("{dir}/statemachines/enrol.asl.yaml");
     let serverless = format!("{dir}/serverless.yml");
     assert_eq!(
@@ -1542,17 +1542,10 @@ fn state_names_written_as_placeholders_are_substituted() {
             "Transform: AWS::Serverless-2016-10-31\nResources:\n  Json:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        Step: ProcessOrder\n  Yaml:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.yaml\n      DefinitionSubstitutions:\n        Step: ProcessOrder\n  Inline:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Step: ProcessOrder\n      Definition:\n        StartAt: ${Step}\n        States:\n          ${Step}:\n            Type: Pass\n            Next: Done\n          Done:\n            Type: Succeed\n",
         ),
     ]);
-    let found: Vec<(String, String, String)> =
-        json_items(&run_in(dir.path(), &["check", "--format", "json", "."]))
-            .iter()
-            .map(|i| {
-                (
-                    i["path"].as_str().unwrap().to_string(),
-                    i["code"].as_str().unwrap().to_string(),
-                    i["message"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
+    let found = path_code_messages(&json_items(&run_in(
+        dir.path(),
+        &["check", "--format", "json", "."],
+    )));
     let item = |path: &str, code: &str, message: &str| {
         (path.to_string(), code.to_string(), message.to_string())
     };
