@@ -58,7 +58,8 @@ fn machine_hints(machine: &StateMachine<'_, '_>) -> Vec<InlayHint> {
     out
 }
 
-/// `= 1 h 30 min` after a whole number of seconds of at least a minute.
+/// `= 1 h 30 min` after a whole number of seconds of at least a minute (`≈ 1 h` where
+/// the two units shown leave seconds out: 3601).
 fn duration_hint(object: &Node<'_>, key: &str, out: &mut Vec<InlayHint>) {
     let Some(m) = object.member(key) else { return };
     let Some(seconds) = m.value.as_f64() else {
@@ -67,9 +68,10 @@ fn duration_hint(object: &Node<'_>, key: &str, out: &mut Vec<InlayHint>) {
     if seconds < 60.0 || seconds.fract() != 0.0 || seconds > 1e12 {
         return;
     }
+    let (text, exact) = duration(seconds as u64);
     out.push(InlayHint {
         offset: m.value.range.end,
-        label: format!("= {}", duration(seconds as u64)),
+        label: format!("{} {text}", if exact { "=" } else { "≈" }),
         tooltip: format!("{key}: {seconds} seconds"),
     });
 }
@@ -124,11 +126,15 @@ fn short(seconds: f64) -> String {
         let rounded = (seconds * 100.0).round() / 100.0;
         return format!("{rounded} s");
     }
-    duration(seconds as u64)
+    match duration(seconds as u64) {
+        (text, true) => text,
+        (text, false) => format!("≈{text}"),
+    }
 }
 
-/// Seconds as at most two units: `1 h 30 min`, `2 days`, `1 min 30 s`.
-fn duration(seconds: u64) -> String {
+/// Seconds as at most two units: `1 h 30 min`, `2 days`, `1 min 30 s`; and whether
+/// that is exact (not for 3601, shown as `1 h`).
+fn duration(seconds: u64) -> (String, bool) {
     const UNITS: &[(u64, &str, &str)] = &[
         (86_400, "day", "days"),
         (3_600, "h", "h"),
@@ -150,7 +156,7 @@ fn duration(seconds: u64) -> String {
             break;
         }
     }
-    parts.join(" ")
+    (parts.join(" "), rest == 0)
 }
 
 #[cfg(test)]
@@ -172,19 +178,27 @@ mod tests {
 
     #[test]
     fn durations_in_larger_units() {
-        assert_eq!(duration(60), "1 min");
-        assert_eq!(duration(90), "1 min 30 s");
-        assert_eq!(duration(5400), "1 h 30 min");
-        assert_eq!(duration(86_400), "1 day");
-        assert_eq!(duration(86_405), "1 day");
-        assert_eq!(duration(99_999_999), "1157 days 9 h");
-        let text = r#"{"TimeoutSeconds": 3600, "StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 172800, "Next": "Work"},
+        let exact = |s: &str| (s.to_string(), true);
+        let about = |s: &str| (s.to_string(), false);
+        assert_eq!(duration(60), exact("1 min"));
+        assert_eq!(duration(90), exact("1 min 30 s"));
+        assert_eq!(duration(5400), exact("1 h 30 min"));
+        assert_eq!(duration(86_400), exact("1 day"));
+        assert_eq!(duration(86_405), about("1 day"));
+        assert_eq!(duration(3601), about("1 h"));
+        assert_eq!(duration(90_061), about("1 day 1 h"));
+        assert_eq!(duration(99_999_999), about("1157 days 9 h"));
+        assert_eq!(short(3601.0), "≈1 h");
+        assert_eq!(short(7200.0), "2 h");
+        let text = r#"{"TimeoutSeconds": 3600, "StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 172800, "Next": "Again"},
+ "Again": {"Type": "Wait", "Seconds": 86399, "Next": "Work"},
  "Work": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "TimeoutSeconds": 30, "HeartbeatSeconds": 600, "End": true}}}"#;
         hints_after(
             text,
             &[
                 ("\"TimeoutSeconds\": 3600", "= 1 h"),
                 ("\"Seconds\": 172800", "= 2 days"),
+                ("\"Seconds\": 86399", "≈ 23 h 59 min"),
                 ("\"HeartbeatSeconds\": 600", "= 10 min"),
             ],
         );
