@@ -1666,7 +1666,7 @@ fn template_links_to_its_definition_files() {
     )
     .unwrap();
     let dir = dir.canonicalize().unwrap();
-    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/flow.asl.json\n  Gone:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/gone.asl.json\n";
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/flow.asl.json\n  Gone:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/gone.asl.json\n  Folder:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine\n";
     let uri = format!("file://{}/template.yaml", dir.display());
     let mut c = Client::start();
     c.open(&uri, "yaml", text);
@@ -1674,7 +1674,7 @@ fn template_links_to_its_definition_files() {
         "textDocument/documentLink",
         json!({"textDocument": {"uri": uri}}),
     );
-    // The missing file gets no link (ASL802 reports it).
+    // The missing file gets no link (ASL802 reports it), nor the folder (also ASL802).
     assert_eq!(
         links,
         json!([{

@@ -1131,7 +1131,13 @@ impl LanguageServer for Backend {
                 files
                     .into_iter()
                     .filter_map(|(range, path)| {
-                        let target = Uri::from_file_path(folder.join(path).canonicalize().ok()?)?;
+                        let file = folder.join(path).canonicalize().ok()?;
+                        // A folder, a FIFO or a device is no definition (ASL802 says
+                        // so), and opening a FIFO can block the editor.
+                        if !std::fs::metadata(&file).ok()?.is_file() {
+                            return None;
+                        }
+                        let target = Uri::from_file_path(file)?;
                         Some(DocumentLink {
                             range: doc.range(range),
                             target: Some(target),
