@@ -1269,6 +1269,32 @@ mod tests {
         items.iter().map(|c| c.label.as_str()).collect()
     }
 
+    /// A YAML file that is no state machine (a `serverless.yml` without Step
+    /// Functions, a Kubernetes `template.yaml`) is offered no definition fields; a
+    /// definition being typed, with one key or an ASL key among others, still is.
+    #[test]
+    fn files_that_are_no_state_machine_get_no_fields() {
+        for text in [
+            "service: x\nprovider:\n  name: aws\nfunctions:\n  hello:\n    handler: h.main\n|",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n|",
+        ] {
+            let (text, off) = at(text);
+            assert_eq!(
+                labels(&completions(&text, SourceKind::Yaml, off)),
+                Vec::<&str>::new()
+            );
+        }
+        for text in ["Comment: x\n|", "Comment: x\nVersion: '1.0'\n|"] {
+            let (text, off) = at(text);
+            let items = completions(&text, SourceKind::Yaml, off);
+            assert!(
+                labels(&items).contains(&"StartAt"),
+                "{text}: {:?}",
+                labels(&items)
+            );
+        }
+    }
+
     /// Every comparison operator is offered in a Choice rule, and no key the rule has;
     /// a state with `Next` is not offered `End`; numbers start at a value they accept.
     #[test]

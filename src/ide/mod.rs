@@ -721,8 +721,25 @@ pub(crate) fn with_named_machine_at<R>(
         let machine = StateMachine::build(node)?;
         return f(Some(name), node, &machine);
     }
+    if !may_be_definition(root) {
+        return None;
+    }
     let machine = StateMachine::build(root)?;
     f(None, root, &machine)
+}
+
+/// Whether `root` may be a state machine definition, possibly being typed: not a
+/// mapping of two or more keys none of which a definition has (a `serverless.yml`
+/// without Step Functions, a Kubernetes `template.yaml`, which editors may hand to the
+/// server by their names).
+fn may_be_definition(root: &Node<'_>) -> bool {
+    let Some(members) = root.as_object() else {
+        return true;
+    };
+    members.len() < 2
+        || members
+            .iter()
+            .any(|m| catalog::MACHINE_FIELDS.iter().any(|f| f.name == m.key))
 }
 
 /// Whether `offset` is in the inline definition `node` of `property`: within it, or
