@@ -1913,6 +1913,11 @@ mod tests {
         // Below an InputPath, a path reads what it selects.
         let (text, off) = doc("$.|", r#", "InputPath": "$.defaults""#);
         assert_eq!(labels(&completions(&text, SourceKind::Json, off)), ["plan"]);
+        // A plain YAML path being typed is not offered as a field read (`o` of `$.o`).
+        let (text, off) = at(
+            "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: {ok: true}\n    Next: C\n  C:\n    Type: Choice\n    Choices:\n      - Variable: $.o|\n        IsPresent: true\n        Next: D\n    Default: D\n  D:\n    Type: Succeed\n",
+        );
+        assert_eq!(labels(&completions(&text, SourceKind::Yaml, off)), ["ok"]);
 
         let (text, off) = at(
             r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": {"agent": {"name": "n"}}, "Next": "B"}, "B": {"Type": "Pass", "Output": "{% $states.input.agent.| %}", "End": true}}}"#,

@@ -326,7 +326,10 @@ fn reads(state: &State<'_, '_>, editing: u32, origin: &str, out: &mut Vec<KnownF
         .iter()
         .filter(|m| !SKIP.contains(&&*m.key))
         .flat_map(|m| m.value.strings(32));
-    for n in strings.filter(|n| !n.range.contains(editing)) {
+    // Not the value being typed: the cursor may be just after a plain YAML scalar
+    // (`Variable: $.o|`), at the end of its range.
+    let typed = |n: &Node<'_>| n.range.start <= editing && editing <= n.range.end;
+    for n in strings.filter(|n| !typed(n)) {
         let Some(s) = n.as_str() else { continue };
         if jsonata {
             for names in jsonata_input_paths(s) {
