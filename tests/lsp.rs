@@ -818,7 +818,7 @@ fn a_placeholder_is_found_from_its_closing_brace_and_quote() {
         assert_eq!(
             hover,
             json!({
-                "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"},
+                "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from the `DefinitionSubstitutions` of `Flow` in `template.yaml`:\n\n```\nNextStep: Finish\n```"},
                 "range": range(3, 36, 3, 47)
             }),
             "{character}"
@@ -870,7 +870,7 @@ fn an_unquoted_placeholder_is_found_from_the_end_of_its_line() {
     assert_eq!(
         c.call("textDocument/hover", at),
         json!({
-            "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"},
+            "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from the `DefinitionSubstitutions` of `Flow` in `template.yaml`:\n\n```\nNextStep: Finish\n```"},
             "range": range(4, 10, 4, 21)
         })
     );
@@ -1047,7 +1047,7 @@ fn a_file_placeholder_leads_to_its_template() {
     assert_eq!(
         hover,
         json!({
-            "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"},
+            "contents": {"kind": "markdown", "value": "`${NextStep}` is filled in at deploy time from the `DefinitionSubstitutions` of `Flow` in `template.yaml`:\n\n```\nNextStep: Finish\n```"},
             "range": range(3, 36, 3, 47)
         })
     );
@@ -2235,7 +2235,7 @@ fn a_file_opened_at_the_start_is_published_once_with_its_template() {
     let token = doc_pos(&def_uri, pos(3, 40));
     assert_eq!(
         c.call("textDocument/hover", token.clone())["contents"]["value"],
-        "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"
+        "`${NextStep}` is filled in at deploy time from the `DefinitionSubstitutions` of `Flow` in `template.yaml`:\n\n```\nNextStep: Finish\n```"
     );
     // Time for a second publish to arrive, then a request answered after it would.
     std::thread::sleep(Duration::from_millis(500));

@@ -28,6 +28,8 @@ pub struct GivenValue {
     pub name: String,
     /// The template's file name.
     pub template: String,
+    /// The template's state machine that names the file (its logical id).
+    pub machine: String,
     /// The `DefinitionSubstitutions` entry as written there
     /// ([`super::substitution_entry`]).
     pub written: String,
@@ -126,8 +128,9 @@ fn given_hover(text: &str, offset: u32, given: &[GivenValue]) -> Option<HoverInf
         .filter(|g| g.name == name)
         .map(|g| {
             format!(
-                "`{}` is filled in at deploy time from `{}`:\n\n```\n{}\n```",
+                "`{}` is filled in at deploy time from the `DefinitionSubstitutions` of `{}` in `{}`:\n\n```\n{}\n```",
                 &text[token.as_usize()],
+                g.machine,
                 g.template,
                 g.written
             )
@@ -545,13 +548,14 @@ mod tests {
         let given = [GivenValue {
             name: "WorkFunctionArn".to_string(),
             template: "template.yaml".to_string(),
+            machine: "Flow".to_string(),
             written: "WorkFunctionArn: !GetAtt Work.Arn".to_string(),
         }];
         let h = hover_given(file, SourceKind::Yaml, end, &[], &given).unwrap();
         assert_eq!(h.range, TextRange::new(token, end));
         assert_eq!(
             h.markdown,
-            "`${WorkFunctionArn}` is filled in at deploy time from `template.yaml`:\n\n```\nWorkFunctionArn: !GetAtt Work.Arn\n```"
+            "`${WorkFunctionArn}` is filled in at deploy time from the `DefinitionSubstitutions` of `Flow` in `template.yaml`:\n\n```\nWorkFunctionArn: !GetAtt Work.Arn\n```"
         );
     }
 
@@ -563,6 +567,7 @@ mod tests {
         let given = |template: &str, written: &str| GivenValue {
             name: "NextStep".to_string(),
             template: template.to_string(),
+            machine: "Flow".to_string(),
             written: written.to_string(),
         };
         let h = hover_given(
@@ -576,7 +581,7 @@ mod tests {
         assert_eq!(&text[h.range.as_usize()], "${NextStep}");
         assert_eq!(
             h.markdown,
-            "`${NextStep}` is filled in at deploy time from `template.yaml`:\n\n```\nNextStep: Finish\n```"
+            "`${NextStep}` is filled in at deploy time from the `DefinitionSubstitutions` of `Flow` in `template.yaml`:\n\n```\nNextStep: Finish\n```"
         );
         // Two templates name the file: both values.
         let h = hover_given(
@@ -592,7 +597,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             h.markdown,
-            "`${NextStep}` is filled in at deploy time from `a/template.yaml`:\n\n```\nNextStep: Finish\n```\n\n`${NextStep}` is filled in at deploy time from `b/template.json`:\n\n```\n\"NextStep\": \"Go\",\n```"
+            "`${NextStep}` is filled in at deploy time from the `DefinitionSubstitutions` of `Flow` in `a/template.yaml`:\n\n```\nNextStep: Finish\n```\n\n`${NextStep}` is filled in at deploy time from the `DefinitionSubstitutions` of `Flow` in `b/template.json`:\n\n```\n\"NextStep\": \"Go\",\n```"
         );
         // A name no template gives: the hover of the name as before.
         let other = GivenValue {

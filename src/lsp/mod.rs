@@ -484,6 +484,8 @@ struct SubstitutionEntry {
     uri: Uri,
     /// The template, as open or as saved.
     template: Document,
+    /// The state machine whose substitutions these are (its logical id).
+    machine: String,
     key: crate::syntax::TextRange,
     written: String,
 }
@@ -507,6 +509,7 @@ fn substitution_entries(templates: &[FillingTemplate], name: &str) -> Vec<Substi
             Some(SubstitutionEntry {
                 uri: t.uri.clone(),
                 template,
+                machine: t.machine.clone(),
                 key,
                 written,
             })
@@ -965,6 +968,7 @@ impl LanguageServer for Backend {
                     .map(|e| ide::GivenValue {
                         name: name.clone(),
                         template: shown_path(&e.uri, root.as_deref()),
+                        machine: e.machine,
                         written: e.written,
                     })
                     .collect(),
