@@ -1284,7 +1284,12 @@ mod tests {
                 Vec::<&str>::new()
             );
         }
-        for text in ["Comment: x\n|", "Comment: x\nVersion: '1.0'\n|"] {
+        for text in [
+            "Comment: x\n|",
+            "Comment: x\nVersion: '1.0'\n|",
+            // Keys misspelt: still a definition being written.
+            "startAt: A\nstates:\n  A:\n    Type: Pass\n|",
+        ] {
             let (text, off) = at(text);
             let items = completions(&text, SourceKind::Yaml, off);
             assert!(

@@ -728,18 +728,13 @@ pub(crate) fn with_named_machine_at<R>(
     f(None, root, &machine)
 }
 
-/// Whether `root` may be a state machine definition, possibly being typed: not a
-/// mapping of two or more keys none of which a definition has (a `serverless.yml`
-/// without Step Functions, a Kubernetes `template.yaml`, which editors may hand to the
-/// server by their names).
+/// Whether `root` may be a state machine definition, possibly being typed (with its
+/// keys misspelt, `startAt`): not a file of another kind that editors hand to the
+/// server by its name, a `serverless.yml` without Step Functions (`service:`) or a
+/// Kubernetes `template.yaml` (`apiVersion:` and `kind:`).
 fn may_be_definition(root: &Node<'_>) -> bool {
-    let Some(members) = root.as_object() else {
-        return true;
-    };
-    members.len() < 2
-        || members
-            .iter()
-            .any(|m| catalog::MACHINE_FIELDS.iter().any(|f| f.name == m.key))
+    let has = |key: &str| root.get(key).is_some();
+    !(has("service") || has("apiVersion") && has("kind"))
 }
 
 /// Whether `offset` is in the inline definition `node` of `property`: within it, or
