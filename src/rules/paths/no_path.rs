@@ -95,7 +95,15 @@ fn comparisons(
                 }
             }
             "Not" => comparisons(ctx, sink, &m.value, state, depth + 1),
-            key if STRING_OPERATORS.contains(&key) => {
+            // Text compared with is often money or a template (`"$"`, `"$.99"`): only
+            // a reference path with a name first is taken for one.
+            key if STRING_OPERATORS.contains(&key)
+                && m.value.as_str().is_some_and(|t| {
+                    let first = t.strip_prefix("$$.").or_else(|| t.strip_prefix("$."));
+                    first.is_some_and(|f| f.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+                        && path_reads(t)
+                }) =>
+            {
                 report(ctx, sink, m, false, || {
                     format!("'{key}' in a Choice rule of \"{state}\"")
                 });
@@ -103,6 +111,11 @@ fn comparisons(
             _ => {}
         }
     }
+}
+
+/// Whether `text` is a reference path, which a `...Path` field takes.
+fn path_reads(text: &str) -> bool {
+    crate::expr::jsonpath::check(text, crate::expr::jsonpath::PathContext::ReferencePath).is_empty()
 }
 
 /// Reports member `m` when its value looks like a path; `place` names it.
@@ -132,7 +145,11 @@ fn report(
         "use \"{key}Path\" to read the value from the input"
     ));
     let path_key = format!("{key}Path");
-    if !has_path_form && let Some(name) = plain_key(ctx.source, m.key_range) {
+    // (Not to a `Path` field its text would be an error in.)
+    if !has_path_form
+        && path_reads(text)
+        && let Some(name) = plain_key(ctx.source, m.key_range)
+    {
         d.fixes.push(Fix::replace(
             format!("Rename to \"{path_key}\""),
             Applicability::Unsafe,
