@@ -449,6 +449,23 @@ fn unknown_select_or_ignore_code_exits_2() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
 
+/// The unsafe fix of a `$hash` algorithm (ASL613) edits the name inside the literal as
+/// written: a YAML single-quoted string writes its quotes doubled, and the fixed file
+/// still reads (QA: the fix ended the string early, and no fix of the file applied).
+#[test]
+fn hash_algorithm_fix_keeps_the_string_it_is_in() {
+    let dir = TempDir::new();
+    let text = "QueryLanguage: JSONata\nStartAt: P\nStates:\n  P:\n    Type: Pass\n    Output:\n      a: \"{% $hash($states.input.x, 'SHA256') %}\"\n      b: '{% $hash($states.input.x, ''sha256'') %}'\n    End: true\n";
+    let f = dir.write("h.asl.yaml", text);
+    let o = run(&["check", "--unsafe-fixes", s(&f)]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        text.replace("'SHA256'", "'SHA-256'")
+            .replace("''sha256''", "''SHA-256''")
+    );
+}
+
 /// A file that cannot be read at all is reported whatever `select` names (a narrowed
 /// selection in pre-commit passed invalid JSON, a binary file, a file nested too deep);
 /// `ignore` naming the code still leaves it out.

@@ -135,19 +135,19 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     "Step Functions fails the state with States.QueryEvaluationError here"
                         .to_string(),
                 );
-                // `'SHA256'` → `'SHA-256'`, where the literal is written as it reads.
-                if let Some(meant) = meant_algorithm(tree, span)
+                // `'SHA256'` → `'SHA-256'`: the name is replaced inside the literal as
+                // written, whatever quotes and escapes the string it is in needs
+                // (`''SHA256''` in single-quoted YAML, `\"SHA256\"` in JSON).
+                if let Some((alg, meant)) = meant_algorithm(tree, span)
                     && let Some(written) = ctx.source.get(range.as_usize())
-                    && let Some(quote) = written.chars().next().filter(|q| *q == '\'' || *q == '"')
-                    && written.len() > 2
-                    && written.ends_with(quote)
-                    && !written.contains('\\')
+                    && written.matches(alg.as_str()).count() == 1
                 {
+                    let at = range.start + written.find(alg.as_str()).unwrap_or(0) as u32;
                     d.fixes.push(Fix::replace(
-                        format!("Replace with {quote}{meant}{quote}"),
+                        format!("Replace with '{meant}'"),
                         Applicability::Unsafe,
-                        range,
-                        format!("{quote}{meant}{quote}"),
+                        crate::syntax::TextRange::new(at, at + alg.len() as u32),
+                        meant.to_string(),
                     ));
                 }
             }
@@ -205,9 +205,9 @@ fn find_failing(
     }
 }
 
-/// The algorithm meant by the `$hash` algorithm literal at `span`, when it is one
+/// The `$hash` algorithm literal at `span` and the algorithm it meant, when it is one
 /// written without its dash or in another case (`'sha256'` for `SHA-256`).
-fn meant_algorithm(tree: &Node, span: crate::syntax::TextRange) -> Option<&'static str> {
+fn meant_algorithm(tree: &Node, span: crate::syntax::TextRange) -> Option<(String, &'static str)> {
     let mut found = None;
     tree.walk(|n| {
         if n.span == span
@@ -219,7 +219,7 @@ fn meant_algorithm(tree: &Node, span: crate::syntax::TextRange) -> Option<&'stat
                     a.replace('-', "")
                         .eq_ignore_ascii_case(&alg.replace('-', ""))
                 })
-                .copied();
+                .map(|a| (alg.to_string(), *a));
         }
     });
     found
@@ -264,6 +264,11 @@ fn unsupported_hash_algorithm(
 /// `{'a': 1 + 'x', 'b': $sqrt(-1)}`, both operands of the object, not the object).
 fn innermost_failing(node: &Node, depth: usize, out: &mut Vec<(crate::syntax::TextRange, String)>) {
     if depth > MAX_DEPTH || !computes(node) {
+        return;
+    }
+    // (A `$hash` algorithm it does not take: said as for any `$hash`, at the name.)
+    if let Some(found) = unsupported_hash_algorithm(node, &Default::default()) {
+        out.push(found);
         return;
     }
     let Some(e) = evaluation_error(node) else {
