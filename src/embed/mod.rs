@@ -338,10 +338,12 @@ fn lint_definition_unsuppressed(
                 Some(_) => &none,
             };
             let substituted = resolve_tree(&mut resolved, fill, env.placeholders);
+            let mut errors = document.errors.clone();
+            errors.extend(duplicates_made(&resolved, &substituted));
             let doc = Document {
                 kind: document.kind,
                 root: Some(resolved),
-                errors: document.errors.clone(),
+                errors,
                 comments: Vec::new(),
             };
             // Fixes that would edit a substituted value are dropped by their edits, so
@@ -1384,10 +1386,11 @@ pub fn lint_template_with_references(
                 let none = Substitutions::new();
                 let fill = if too_large.is_some() { &none } else { &subs };
                 let substituted = resolve_tree(&mut resolved, fill, env.placeholders);
+                let errors = duplicates_made(&resolved, &substituted);
                 let doc = Document {
                     kind: document.kind,
                     root: Some(resolved),
-                    errors: Vec::new(),
+                    errors,
                     comments: Vec::new(),
                 };
                 let mut found = lint_document_as(text, &doc, options, def.workflow);
@@ -2397,6 +2400,41 @@ pub fn resolve_tree(
         }
     }
     substituted
+}
+
+/// The duplicate keys (ASL002) that substituting state-name keys made (`"${Step}"`
+/// filled with the name of another state), as reading the filled text finds them.
+fn duplicates_made(root: &Node<'_>, substituted: &[TextRange]) -> Vec<crate::syntax::SyntaxError> {
+    let mut out = Vec::new();
+    if substituted.is_empty() {
+        return out;
+    }
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(members) => {
+                stack.extend(members.iter().map(|m| &m.value));
+                for (i, m) in members.iter().enumerate() {
+                    let Some(first) = members[..i].iter().find(|f| f.key == m.key) else {
+                        continue;
+                    };
+                    if substituted.contains(&m.key_range) || substituted.contains(&first.key_range)
+                    {
+                        out.push(crate::syntax::SyntaxError {
+                            range: m.key_range,
+                            kind: crate::syntax::SyntaxErrorKind::DuplicateKey {
+                                first: first.key_range,
+                            },
+                            message: format!("duplicate key \"{}\"", m.key),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Keys whose string value is judged as a whole: state names (`Next`, `Default`,

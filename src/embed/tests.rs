@@ -1914,3 +1914,25 @@ fn many_undefined_references_are_each_reported_and_suggestions_are_bounded() {
     assert_eq!(undefined[0].help.as_deref(), Some("did you mean \"Fn0\"?"));
     assert!(out.iter().all(|d| d.code != "ASL801"), "{out:#?}");
 }
+
+/// A state-name key filled with the name of another state makes a duplicate: ASL002,
+/// as reading the filled text finds it (a referenced file is read so already).
+#[test]
+fn a_key_placeholder_that_duplicates_a_state_is_asl002() {
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Step: A\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            End: true\n          ${Step}:\n            Type: Succeed\n";
+    let found = lint_yaml(text);
+    assert!(
+        found.contains(&(
+            "ASL002".to_string(),
+            "error".to_string(),
+            "${Step}".to_string()
+        )),
+        "{found:?}"
+    );
+    // Another name: no duplicate.
+    assert!(
+        !lint_yaml(&text.replace("Step: A", "Step: B"))
+            .iter()
+            .any(|f| f.0 == "ASL002")
+    );
+}
