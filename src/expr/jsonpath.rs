@@ -1128,19 +1128,32 @@ pub fn evaluate(
         _ => (&path.segments[..], None),
     };
     // Jayway merges a trailing `['a','b']` into one object per match.
-    let (segments, merge) = match segments.split_last() {
+    let (segments, merge, deep) = match segments.split_last() {
         Some((
             Segment {
-                descendant: false,
+                descendant,
                 selector: Selector::Names(names),
                 ..
             },
             rest,
-        )) => (rest, Some(names)),
-        _ => (segments, None),
+        )) => (rest, Some(names), *descendant),
+        _ => (segments, None, false),
     };
     let definite = segments.iter().all(is_single);
-    let value = if definite {
+    let value = if let (true, Some(names)) = (deep, merge) {
+        // `..['a','b']`: one object for each object below that has all the names.
+        let mut starts = Vec::new();
+        collect(&env, root, segments, &mut starts);
+        Value::Array(
+            starts
+                .into_iter()
+                .flat_map(descendants)
+                .filter_map(|v| v.as_object())
+                .filter(|m| names.iter().all(|n| m.contains_key(n)))
+                .map(|m| merged(m, names))
+                .collect(),
+        )
+    } else if definite {
         let node = walk_definite(path, root, segments)?;
         match merge {
             None => node.clone(),
@@ -2223,6 +2236,17 @@ mod tests {
             json!(["a"])
         );
         assert_eq!(eval("$.store..price.sum()", &doc).unwrap(), json!(40));
+        // Names listed after `..`: one object for each object below with all of them.
+        let doc = json!({"a": 1, "b": {"c": 2}, "x": {"a": {"c": 3}, "b": {"c": 4}},
+            "items": [{"n": 1, "a": 10, "b": 11}, {"n": 3, "a": 30}]});
+        assert_eq!(
+            eval("$..['a','b']", &doc).unwrap(),
+            json!([{"a": 1, "b": {"c": 2}}, {"a": {"c": 3}, "b": {"c": 4}}, {"a": 10, "b": 11}])
+        );
+        assert_eq!(
+            eval("$.items..['n','a']", &doc).unwrap(),
+            json!([{"n": 1, "a": 10}, {"n": 3, "a": 30}])
+        );
     }
 
     #[test]
