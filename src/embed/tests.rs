@@ -1936,3 +1936,23 @@ fn a_key_placeholder_that_duplicates_a_state_is_asl002() {
             .any(|f| f.0 == "ASL002")
     );
 }
+
+/// A misspelt `Next` meant for a state named by a placeholder is fixed to the
+/// placeholder, not to the value one deploy gives it.
+#[test]
+fn a_typo_of_a_placeholder_named_state_is_fixed_to_the_placeholder() {
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Step: First\n      Definition:\n        StartAt: Start\n        States:\n          Start:\n            Type: Pass\n            Next: Frist\n          ${Step}:\n            Type: Succeed\n";
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let d = out.iter().find(|d| d.code == "ASL201").unwrap();
+    let edits: Vec<&str> = d.fixes[0]
+        .edits
+        .iter()
+        .map(|e| e.replacement.as_str())
+        .collect();
+    assert_eq!(edits, ["\"${Step}\""]);
+}

@@ -106,14 +106,24 @@ pub(super) fn report_with_suggestion<'d>(
         d.help = Some(format!("did you mean {}?", crate::rules::or_list(&quoted)));
     }
     for s in suggestion {
+        // A state named by a placeholder (`"${Step}"`, filled with the name shown):
+        // the transition names it as it is written, not by the value of one deploy.
+        let written = scope
+            .states
+            .iter()
+            .find(|st| st.name == *s)
+            .and_then(|st| ctx.source.get(st.name_range.as_usize()))
+            .map(|raw| raw.trim_matches(|c| c == '"' || c == '\''))
+            .filter(|raw| raw.contains("${") && raw != s)
+            .unwrap_or(s);
         d.fixes.push(Fix::replace(
-            format!("Replace with \"{s}\""),
+            format!("Replace with \"{written}\""),
             applicability,
             member.value.range,
             string_like(
                 ctx.document.kind,
                 &ctx.source[member.value.range.as_usize()],
-                s,
+                written,
             ),
         ));
     }
