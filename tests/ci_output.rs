@@ -1570,3 +1570,24 @@ fn state_names_written_as_placeholders_are_substituted() {
         ]
     );
 }
+
+/// A misspelt `Next` meant for a state a file names with a placeholder
+/// (`"${Step}"`) gets no fix: the name it has is one deploy's value.
+#[test]
+fn a_typo_of_a_placeholder_named_state_in_a_file_gets_no_fix() {
+    let flow = "{\"StartAt\": \"Start\", \"States\": {\"Start\": {\"Type\": \"Pass\", \"Next\": \"Frist\"},\n  \"${Step}\": {\"Type\": \"Succeed\"}}}\n";
+    let dir = temp_project(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("sm/flow.asl.json", flow),
+        (
+            "template.yaml",
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        Step: First\n",
+        ),
+    ]);
+    let o = run_in(dir.path(), &["check", "--unsafe-fixes", "sm/flow.asl.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("sm/flow.asl.json")).unwrap(),
+        flow
+    );
+}

@@ -495,6 +495,22 @@ pub fn lint_referenced(
             .into_iter()
             .map(|d| map_spliced(d, &spliced.map, text))
             .collect();
+        // A fix that writes the name a state has from a placeholder in its key (a
+        // misspelt `Next` meant for `"${Step}"`) would write one deploy's value: none.
+        if let Some(root) = document.root.as_ref() {
+            let names = key_placeholder_names(root, &subs);
+            if !names.is_empty() {
+                let writes_name = |f: &crate::diagnostics::Fix| {
+                    f.edits.iter().any(|e| {
+                        let written = e.replacement.trim_matches(|c| c == '"' || c == '\'');
+                        names.iter().any(|n| n == written)
+                    })
+                };
+                for d in &mut out {
+                    d.fixes.retain(|f| !writes_name(f));
+                }
+            }
+        }
         if let Some(root) = document.root.as_ref()
             && leaves_names
         {
@@ -2400,6 +2416,38 @@ pub fn resolve_tree(
         }
     }
     substituted
+}
+
+/// The names that keys written with placeholders (`"${Step}"`, `"Step-${Env}"`) get
+/// from `subs`, in the tree below `root`.
+fn key_placeholder_names(root: &Node<'_>, subs: &Substitutions) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(members) => {
+                stack.extend(members.iter().map(|m| &m.value));
+                for m in members.iter().filter(|m| has_dollar_brace(&m.key)) {
+                    let mut name = String::new();
+                    let mut last = 0;
+                    for (range, token) in template::placeholder_tokens(&m.key) {
+                        if let Some(Some(v)) = subs.get(token.trim()) {
+                            name.push_str(&m.key[last..range.start]);
+                            name.push_str(v);
+                            last = range.end;
+                        }
+                    }
+                    if last > 0 {
+                        name.push_str(&m.key[last..]);
+                        out.push(name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The duplicate keys (ASL002) that substituting state-name keys made (`"${Step}"`
