@@ -2392,17 +2392,7 @@ pub fn resolve_tree(
                 // A state named by a placeholder (`${Step}:` with `StartAt: ${Step}`):
                 // the key is filled in as the references to it are.
                 for m in members.iter_mut().filter(|m| has_dollar_brace(&m.key)) {
-                    let mut key = String::with_capacity(m.key.len());
-                    let mut last = 0;
-                    for (range, name) in template::placeholder_tokens(&m.key) {
-                        if let Some(Some(v)) = subs.get(name.trim()) {
-                            key.push_str(&m.key[last..range.start]);
-                            key.push_str(v);
-                            last = range.end;
-                        }
-                    }
-                    if last > 0 {
-                        key.push_str(&m.key[last..]);
+                    if let Some(key) = filled_key(&m.key, subs) {
                         m.key = key.into();
                         substituted.push(m.key_range);
                     }
@@ -2418,6 +2408,20 @@ pub fn resolve_tree(
     substituted
 }
 
+/// `key` with the `${Name}` tokens `subs` give filled in, or `None` when it gives none.
+fn filled_key(key: &str, subs: &Substitutions) -> Option<String> {
+    let mut out = String::with_capacity(key.len());
+    let mut last = 0;
+    for (range, name) in template::placeholder_tokens(key) {
+        if let Some(Some(v)) = subs.get(name.trim()) {
+            out.push_str(&key[last..range.start]);
+            out.push_str(v);
+            last = range.end;
+        }
+    }
+    (last > 0).then(|| out + &key[last..])
+}
+
 /// The names that keys written with placeholders (`"${Step}"`, `"Step-${Env}"`) get
 /// from `subs`, in the tree below `root`.
 fn key_placeholder_names(root: &Node<'_>, subs: &Substitutions) -> Vec<String> {
@@ -2428,21 +2432,12 @@ fn key_placeholder_names(root: &Node<'_>, subs: &Substitutions) -> Vec<String> {
             Value::Array(items) => stack.extend(items.iter()),
             Value::Object(members) => {
                 stack.extend(members.iter().map(|m| &m.value));
-                for m in members.iter().filter(|m| has_dollar_brace(&m.key)) {
-                    let mut name = String::new();
-                    let mut last = 0;
-                    for (range, token) in template::placeholder_tokens(&m.key) {
-                        if let Some(Some(v)) = subs.get(token.trim()) {
-                            name.push_str(&m.key[last..range.start]);
-                            name.push_str(v);
-                            last = range.end;
-                        }
-                    }
-                    if last > 0 {
-                        name.push_str(&m.key[last..]);
-                        out.push(name);
-                    }
-                }
+                out.extend(
+                    members
+                        .iter()
+                        .filter(|m| has_dollar_brace(&m.key))
+                        .filter_map(|m| filled_key(&m.key, subs)),
+                );
             }
             _ => {}
         }
