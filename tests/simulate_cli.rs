@@ -873,6 +873,35 @@ fn template_parameters_take_their_defaults() {
         output(&string),
         serde_json::json!({"stage": "dev", "n": 3, "owner": "${Owner}", "table": "${Table}"})
     );
+    // A state named by a default: the definition it makes is checked as one written
+    // out would be (an empty name; the name of another state).
+    let named = |default: &str| {
+        format!(
+            "Transform: AWS::Serverless-2016-10-31\nParameters:\n  P:\n    Type: String\n    Default: '{default}'\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Step: !Ref P\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            Next: ${{Step}}\n          ${{Step}}:\n            Type: Succeed\n"
+        )
+    };
+    let empty = dir.file("empty.yaml", &named(""));
+    let (code, _, err) = run(&[&empty], "{}");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            format!("{empty}: ASL109 state name is empty (in the definition its parameters' defaults make)\nerror: the definition has errors; fix them before simulating\n").as_str()
+        )
+    );
+    let twice = dir.file("twice.yaml", &named("A"));
+    let (code, _, err) = run(&[&twice], "{}");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            format!("error: {twice}: 18:11: ASL002 duplicate key \"A\" once the substitutions of `M` fill it: a state machine cannot have two states of one name\n").as_str()
+        )
+    );
+    assert_eq!(
+        output(&dir.file("fine.yaml", &named("B"))),
+        serde_json::json!({})
+    );
 }
 
 /// A Task whose Resource a template fills with its own Lambda function's ARN (SAM's

@@ -799,6 +799,9 @@ pub struct Deployed {
     pub range: TextRange,
     /// The reference, for a definition in a referenced file.
     pub reference: Option<Reference>,
+    /// The template's parameters have defaults, which may have filled the text: its
+    /// lint (the template's) did not see those values.
+    pub defaults: bool,
 }
 
 /// The error diagnostics that keep a [`Deployed`] definition from running, as
@@ -1009,6 +1012,7 @@ pub fn deployed_definition_in(
             }),
             file,
             range: def.property.range(),
+            defaults: !parameters.is_empty(),
         };
         match &def.body {
             Body::Inline(node) => {
@@ -1016,7 +1020,16 @@ pub fn deployed_definition_in(
                     return Err(not_built(&wanted, text, None, at));
                 }
                 let mut resolved = (*node).clone();
-                resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
+                let substituted = resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
+                // A state-name key the defaults of parameters fill with another state's
+                // name (the JSON built below would keep one of the two).
+                if let Some(e) = duplicates_made(&resolved, &substituted).first() {
+                    let at = crate::syntax::LineIndex::new(text).line_col(text, e.range.start);
+                    return Err(format!(
+                        "{}:{}: ASL002 {} once the substitutions of `{wanted}` fill it: a state machine cannot have two states of one name",
+                        at.line, at.column, e.message
+                    ));
+                }
                 let mut json = resolved.to_json();
                 // `!Ref AWS::Region`, `!Sub "arn:${AWS::Partition}:..."` in the definition.
                 if let Some(deploy) = &deploy {
@@ -1269,6 +1282,7 @@ pub fn deployed_terraform(
         }),
         file,
         range,
+        defaults: false,
     };
     let pretty =
         |root: &Node<'_>| serde_json::to_string_pretty(&root.to_json()).unwrap_or_default();

@@ -122,6 +122,29 @@ fn looks_like_number(src: &str) -> bool {
         && t.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
 }
 
+/// The errors of a definition that the defaults of its template's parameters filled
+/// in (a state named `''`, or the name of another state), which the template's own
+/// lint did not see: those of its states and transitions, without their positions in
+/// the built text. What a deploy-time value still unknown leaves (`${X}`) is not one.
+fn made_by_defaults(
+    text: &str,
+    kind: crate::syntax::SourceKind,
+    machine: MachineType,
+) -> Vec<String> {
+    const STRUCTURE: &[&str] = &[
+        "ASL002", "ASL108", "ASL109", "ASL201", "ASL202", "ASL205", "ASL206", "ASL207",
+    ];
+    super::lint_errors(text, kind, machine)
+        .into_iter()
+        .filter_map(|e| {
+            let rest = e.split_once(": ").map_or(e.as_str(), |(_, r)| r);
+            let code = rest.split(' ').next().unwrap_or("");
+            (STRUCTURE.contains(&code) && !rest.contains("${"))
+                .then(|| format!("{rest} (in the definition its parameters' defaults make)"))
+        })
+        .collect()
+}
+
 pub(crate) fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
@@ -692,11 +715,14 @@ pub fn run_to_strings(
                 MachineType::Standard => crate::rules::WorkflowType::Standard,
                 MachineType::Express => crate::rules::WorkflowType::Express,
             };
-            let errs =
+            let mut errs =
                 crate::embed::deployed_errors(&text, path, kind, &base_dir, d, workflow, &keep);
+            let inner_kind =
+                crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), &d.text);
+            if errs.is_empty() && d.defaults {
+                errs = made_by_defaults(&d.text, inner_kind, opts.machine_type);
+            }
             if errs.is_empty() {
-                let inner_kind =
-                    crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), &d.text);
                 let doc = crate::syntax::parse(&d.text, inner_kind);
                 match doc.root.as_ref() {
                     Some(root) => super::simulate_value(&root.to_json(), &opts),
