@@ -330,6 +330,28 @@ fn repository_rules(root: &Path) -> Vec<ignore::gitignore::Gitignore> {
     levels
 }
 
+/// The folder that CI services resolve report paths from: `GITHUB_WORKSPACE` (GitHub
+/// Actions), `CI_PROJECT_DIR` (GitLab CI), else the root of the Git work tree around
+/// the current folder. `None` outside any of them.
+pub fn repository_root() -> Option<&'static std::path::Path> {
+    static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let from_env = ["GITHUB_WORKSPACE", "CI_PROJECT_DIR"]
+            .iter()
+            .filter_map(std::env::var_os)
+            .find(|v| !v.is_empty())
+            .map(std::path::PathBuf::from);
+        let root = from_env.or_else(|| {
+            let cwd = std::env::current_dir().ok()?;
+            cwd.ancestors()
+                .find(|dir| dir.join(".git").exists())
+                .map(std::path::Path::to_path_buf)
+        })?;
+        std::fs::canonicalize(root).ok()
+    })
+    .as_deref()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1591,3 +1591,36 @@ fn a_typo_of_a_placeholder_named_state_in_a_file_gets_no_fix() {
         flow
     );
 }
+
+/// On a CI service whose workspace is above the repository (`GITHUB_WORKSPACE`), a
+/// template named in a message is given from the workspace, as the report's paths are.
+#[test]
+fn templates_in_messages_are_named_as_ci_paths_are() {
+    let dir = temp_project(&[
+        ("app/.git/HEAD", "ref: refs/heads/main\n"),
+        (
+            "app/sm/flow.asl.json",
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": \"${Msg}\", \"End\": true}}}\n",
+        ),
+        (
+            "app/template.yaml",
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/flow.asl.json\n      DefinitionSubstitutions:\n        Other: x\n",
+        ),
+    ]);
+    let root = dir.path().canonicalize().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .current_dir(root.join("app/sm"))
+        .env("GITHUB_WORKSPACE", &root)
+        .args(["check", "--format", "github", "flow.asl.json"])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("::error file=app/sm/flow.asl.json,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("is not in the DefinitionSubstitutions of \"Flow\" in app/template.yaml:"),
+        "{out}"
+    );
+}

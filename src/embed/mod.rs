@@ -2619,18 +2619,24 @@ fn is_written_map(node: &Node<'_>) -> bool {
     node.as_object().is_some() && !node.is_unknown()
 }
 
-/// A template's path as a message shows it: relative to the top of its Git work tree,
-/// as CI reports give paths (a message must not change with the folder a job runs in:
+/// A template's path as a message shows it: relative to the folder CI reports give
+/// paths from, or the top of its Git work tree (a message must not change with the folder a job runs in:
 /// GitLab's fingerprint of a finding is made from it); outside one, relative to the
 /// current folder when it is under it (a path found by searching is absolute), else as
 /// it is.
 fn shown_template(path: &Path) -> String {
     let full = crate::files::resolved(path);
-    let top = full
-        .as_deref()
-        .and_then(Path::parent)
-        .map(crate::files::project_top)
-        .filter(|top| top.join(".git").exists());
+    // The folder CI reports give paths from (`GITHUB_WORKSPACE`, `CI_PROJECT_DIR`) when
+    // the template is under it, else the top of the template's own work tree.
+    let top = crate::files::repository_root()
+        .filter(|root| full.as_deref().is_some_and(|f| f.starts_with(root)))
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            full.as_deref()
+                .and_then(Path::parent)
+                .map(crate::files::project_top)
+                .filter(|top| top.join(".git").exists())
+        });
     if let (Some(full), Some(top)) = (full.as_deref(), top)
         && let Ok(relative) = full.strip_prefix(&top)
     {
