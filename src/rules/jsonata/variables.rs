@@ -120,8 +120,11 @@ pub(crate) fn reads(source: &str, state: &State<'_, '_>) -> Vec<Read> {
         }
         QueryLanguage::JsonPath => {
             let mut strings: Vec<&Node<'_>> = Vec::new();
+            // (A `ResultPath` writes: a variable there is ASL301's, not a read.)
             for (m, _) in path_fields(state) {
-                strings.push(&m.value);
+                if m.key != "ResultPath" {
+                    strings.push(&m.value);
+                }
             }
             for (_, template) in payload_templates(state) {
                 for m in template_members(template) {
@@ -634,6 +637,20 @@ mod tests {
         let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"y.$": "\u0024b"}, "End": true}}}"#;
         let d = crate::lint::lint_text(text, crate::syntax::SourceKind::Json, &Default::default());
         assert!(d.iter().any(|d| d.code == "ASL605"), "{d:?}");
+    }
+
+    /// A variable written as a `ResultPath` (state or catcher) is no read: ASL301 alone
+    /// says a ResultPath cannot name one.
+    #[test]
+    fn a_result_path_naming_a_variable_is_no_read() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "ResultPath": "$states", "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$err", "Next": "B"}], "End": true}, "B": {"Type": "Succeed"}}}"#;
+        let d = crate::lint::lint_text(text, crate::syntax::SourceKind::Json, &Default::default());
+        let codes: Vec<&str> = d
+            .iter()
+            .map(|d| d.code)
+            .filter(|c| c.starts_with("ASL3") || c.starts_with("ASL6"))
+            .collect();
+        assert_eq!(codes, ["ASL301", "ASL301"], "{d:?}");
     }
 }
 
