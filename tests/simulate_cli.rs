@@ -1134,7 +1134,7 @@ fn array_result_fixtures_fail_and_pass_as_the_rule_says() {
 
 /// A Terraform file's state machine runs as Terraform deploys it: a heredoc (its `$${`
 /// escape a literal `${`), a `jsonencode` object, a `templatefile` with its variables
-/// filled in and the resource's `type`; one that will not deploy is refused with its
+/// filled in (and `$${` rendered `${`) and the resource's `type`; one that will not deploy is refused with its
 /// errors where they are written.
 #[test]
 fn definitions_inside_terraform_files() {
@@ -1143,7 +1143,7 @@ fn definitions_inside_terraform_files() {
     dir.file(
         "sm/greet.asl.json",
         r#"{"StartAt": "Hello", "States": {
-  "Hello": {"Type": "Pass", "Parameters": {"greeting": "${Greeting}", "wait": ${Seconds}, "name.$": "$$.StateMachine.Name", "id.$": "$$.Execution.Id"}, "End": true}}}"#,
+  "Hello": {"Type": "Pass", "Parameters": {"greeting": "${Greeting}", "wait": ${Seconds}, "name.$": "$$.StateMachine.Name", "id.$": "$$.Execution.Id", "text": "$${literal}"}, "End": true}}}"#,
     );
     dir.file(
         "sm/typo.asl.json",
@@ -1190,7 +1190,7 @@ resource "aws_sfn_state_machine" "typo" {
     v["output"].as_object_mut().unwrap().remove("id");
     assert_eq!(
         v["output"],
-        json!({"greeting": "hi there", "wait": 5, "name": "greet"})
+        json!({"greeting": "hi there", "wait": 5, "name": "greet", "text": "${literal}"})
     );
     let (code, out, _) = run(
         &[

@@ -1350,7 +1350,13 @@ pub fn deployed_terraform(
                     ));
                 }
             }
-            Ok(deployed(spliced, Some(file), *range, vars.clone(), filling))
+            // What `templatefile` renders: `$${` and `%%{` are a literal `${` and `%{`.
+            let text = if *rendered {
+                terraform::unescape_template(&spliced)
+            } else {
+                spliced
+            };
+            Ok(deployed(text, Some(file), *range, vars.clone(), filling))
         }
         terraform::Source::Directives { .. } => Err(format!(
             "the definition of `{}` is written by template directives (`%{{ ... }}`), which asl-lint does not evaluate",
