@@ -51,7 +51,8 @@ pub(crate) struct Read {
     pub builtin: bool,
     /// The read is a JSONata `$exists($name)` test, false for an unset variable, or is
     /// evaluated only when such a test came out true (`$exists($v) ? $v : 0`,
-    /// `$exists($v) and $v > 1`): it cannot fail for an unset variable.
+    /// `$exists($v) and $v > 1`): it cannot fail for an unset variable. Also a JSONPath
+    /// `ResultPath` naming the variable, which writes (ASL301 reports it).
     pub guarded: bool,
     /// An earlier read of the same name in the same expression or path string: the
     /// rules that report reads report the first one only.
@@ -119,26 +120,26 @@ pub(crate) fn reads(source: &str, state: &State<'_, '_>) -> Vec<Read> {
             }
         }
         QueryLanguage::JsonPath => {
-            let mut strings: Vec<&Node<'_>> = Vec::new();
-            // (A `ResultPath` writes: a variable there is ASL301's, not a read.)
+            // Each string, and whether it is a `ResultPath`, which writes: a variable
+            // there is ASL301's mistake, counted as a use of the name (ASL607) but not
+            // as a read of an unset one (ASL605).
+            let mut strings: Vec<(&Node<'_>, bool)> = Vec::new();
             for (m, _) in path_fields(state) {
-                if m.key != "ResultPath" {
-                    strings.push(&m.value);
-                }
+                strings.push((&m.value, m.key == "ResultPath"));
             }
             for (_, template) in payload_templates(state) {
                 for m in template_members(template) {
                     if m.key.ends_with(".$") {
-                        strings.push(&m.value);
+                        strings.push((&m.value, false));
                     }
                 }
             }
             for key in ["ErrorPath", "CausePath"] {
                 if let Some(m) = state.field(key) {
-                    strings.push(&m.value);
+                    strings.push((&m.value, false));
                 }
             }
-            for node in strings {
+            for (node, written) in strings {
                 let Some(text) = node.as_str() else { continue };
                 if !may_name_variable(text) {
                     continue;
@@ -157,7 +158,7 @@ pub(crate) fn reads(source: &str, state: &State<'_, '_>) -> Vec<Read> {
                             name: name.clone(),
                             range: TextRange::new(start, end.max(start + 1)),
                             builtin: false,
-                            guarded: false,
+                            guarded: written,
                             repeat,
                         });
                     }
