@@ -2374,16 +2374,9 @@ pub fn resolve_tree(
                 }
             }
             Value::String(s) if has_dollar_brace(s) => {
-                let mut out = String::with_capacity(s.len());
-                let mut last = 0;
-                for (range, name) in template::placeholder_tokens(s) {
-                    if let Some(Some(v)) = subs.get(name.trim()) {
-                        out.push_str(&s[last..range.start]);
-                        out.push_str(v);
-                        last = range.end;
-                    }
-                }
-                out.push_str(&s[last..]);
+                let filled = filled(s, subs);
+                let any = filled.is_some();
+                let out = filled.unwrap_or_else(|| s.to_string());
                 // A state name or a path is judged whole: with a deploy-time value in
                 // it (`"Next": "Step${Suffix}"`, `"$$.Execution.${Field}"`) it is as
                 // unknown as a placeholder alone.
@@ -2391,7 +2384,7 @@ pub fn resolve_tree(
                     || judged_whole && !template::placeholder_tokens(&out).is_empty();
                 if mode == PlaceholderMode::Unknown && unknown {
                     Some(Value::Placeholder(out.into()))
-                } else if last > 0 {
+                } else if any {
                     Some(Value::String(out.into()))
                 } else {
                     None
@@ -2412,7 +2405,7 @@ pub fn resolve_tree(
                 // A state named by a placeholder (`${Step}:` with `StartAt: ${Step}`):
                 // the key is filled in as the references to it are.
                 for m in members.iter_mut().filter(|m| has_dollar_brace(&m.key)) {
-                    if let Some(key) = filled_key(&m.key, subs) {
+                    if let Some(key) = filled(&m.key, subs) {
                         m.key = key.into();
                         substituted.push(m.key_range);
                     }
@@ -2428,8 +2421,9 @@ pub fn resolve_tree(
     substituted
 }
 
-/// `key` with the `${Name}` tokens `subs` give filled in, or `None` when it gives none.
-fn filled_key(key: &str, subs: &Substitutions) -> Option<String> {
+/// `key` (a key or a string) with the `${Name}` tokens `subs` give filled in, or `None`
+/// when it gives none.
+fn filled(key: &str, subs: &Substitutions) -> Option<String> {
     let mut out = String::with_capacity(key.len());
     let mut last = 0;
     for (range, name) in template::placeholder_tokens(key) {
@@ -2456,7 +2450,7 @@ fn key_placeholder_names(root: &Node<'_>, subs: &Substitutions) -> Vec<String> {
                     members
                         .iter()
                         .filter(|m| has_dollar_brace(&m.key))
-                        .filter_map(|m| filled_key(&m.key, subs)),
+                        .filter_map(|m| filled(&m.key, subs)),
                 );
             }
             _ => {}
