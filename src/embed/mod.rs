@@ -2439,56 +2439,39 @@ fn filled(key: &str, subs: &Substitutions) -> Option<String> {
 /// The names that keys written with placeholders (`"${Step}"`, `"Step-${Env}"`) get
 /// from `subs`, in the tree below `root`.
 fn key_placeholder_names(root: &Node<'_>, subs: &Substitutions) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        match &n.value {
-            Value::Array(items) => stack.extend(items.iter()),
-            Value::Object(members) => {
-                stack.extend(members.iter().map(|m| &m.value));
-                out.extend(
-                    members
-                        .iter()
-                        .filter(|m| has_dollar_brace(&m.key))
-                        .filter_map(|m| filled(&m.key, subs)),
-                );
-            }
-            _ => {}
-        }
-    }
-    out
+    root.descendants(usize::MAX)
+        .into_iter()
+        .flat_map(|n| n.as_object().unwrap_or(&[]))
+        .filter(|m| has_dollar_brace(&m.key))
+        .filter_map(|m| filled(&m.key, subs))
+        .collect()
 }
 
 /// The duplicate keys (ASL002) that substituting state-name keys made (`"${Step}"`
 /// filled with the name of another state), as reading the filled text finds them.
 fn duplicates_made(root: &Node<'_>, substituted: &[TextRange]) -> Vec<crate::syntax::SyntaxError> {
-    let mut out = Vec::new();
     if substituted.is_empty() {
-        return out;
+        return Vec::new();
     }
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        match &n.value {
-            Value::Array(items) => stack.extend(items.iter()),
-            Value::Object(members) => {
-                stack.extend(members.iter().map(|m| &m.value));
-                for (i, m) in members.iter().enumerate() {
-                    let Some(first) = members[..i].iter().find(|f| f.key == m.key) else {
-                        continue;
-                    };
-                    if substituted.contains(&m.key_range) || substituted.contains(&first.key_range)
-                    {
-                        out.push(crate::syntax::SyntaxError {
-                            range: m.key_range,
-                            kind: crate::syntax::SyntaxErrorKind::DuplicateKey {
-                                first: first.key_range,
-                            },
-                            message: format!("duplicate key \"{}\"", m.key),
-                        });
-                    }
-                }
+    let mut out = Vec::new();
+    for members in root
+        .descendants(usize::MAX)
+        .into_iter()
+        .filter_map(Node::as_object)
+    {
+        for (i, m) in members.iter().enumerate() {
+            let Some(first) = members[..i].iter().find(|f| f.key == m.key) else {
+                continue;
+            };
+            if substituted.contains(&m.key_range) || substituted.contains(&first.key_range) {
+                out.push(crate::syntax::SyntaxError {
+                    range: m.key_range,
+                    kind: crate::syntax::SyntaxErrorKind::DuplicateKey {
+                        first: first.key_range,
+                    },
+                    message: format!("duplicate key \"{}\"", m.key),
+                });
             }
-            _ => {}
         }
     }
     out
