@@ -111,8 +111,6 @@ pub struct SimulateArgs {
     pub seed: u64,
 }
 
-/// `text` without the byte order mark an editor may write at the start of a UTF-8
-/// file (JSON has none, and serde_json stops at it; definitions may start with one).
 /// Text that can only mean a JSON number (`1e400`, `-3`), even one JSON refuses: its
 /// error then says what is wrong with the number, not that no such file exists.
 fn looks_like_number(src: &str) -> bool {
@@ -145,6 +143,8 @@ fn made_by_defaults(
         .collect()
 }
 
+/// `text` without the byte order mark an editor may write at the start of a UTF-8
+/// file (JSON has none, and serde_json stops at it; definitions may start with one).
 pub(crate) fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
