@@ -386,6 +386,18 @@ impl Param {
 /// The hash algorithms `States.Hash` accepts.
 pub const HASH_ALGORITHMS: &[&str] = &["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
 
+/// The algorithm of [`HASH_ALGORITHMS`] that `name` was likely meant as: written
+/// without its dash or in another case (`SHA256`, `sha-1`).
+pub fn meant_hash_algorithm(name: &str) -> Option<&'static str> {
+    HASH_ALGORITHMS
+        .iter()
+        .find(|a| {
+            a.replace('-', "")
+                .eq_ignore_ascii_case(&name.replace('-', ""))
+        })
+        .copied()
+}
+
 impl Function {
     /// Minimum and maximum (`None` = unbounded) number of arguments.
     pub fn arity(self) -> (usize, Option<usize>) {
@@ -942,10 +954,7 @@ fn validate_call(call: &Call, depth: usize, errors: &mut Vec<ExprError>) {
                 if let ArgKind::String { value, .. } = &arg.kind
                     && !HASH_ALGORITHMS.contains(&value.as_str())
                 {
-                    let meant = HASH_ALGORITHMS.iter().find(|a| {
-                        a.replace('-', "")
-                            .eq_ignore_ascii_case(&value.replace('-', ""))
-                    });
+                    let meant = meant_hash_algorithm(value);
                     let hint = meant
                         .map(|a| format!("; did you mean '{a}'?"))
                         .unwrap_or_default();

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Applicability, Fix};
-use crate::expr::intrinsic::HASH_ALGORITHMS;
+use crate::expr::intrinsic::{HASH_ALGORITHMS, meant_hash_algorithm};
 use crate::expr::jsonata::{BinOp, Kind, Node, bound_names, builtin, evaluation_error};
 use crate::rules::jsonata::{jsonata_states, source_range, state_expressions};
 use crate::rules::{LintContext, Sink, declare_rule};
@@ -213,13 +213,7 @@ fn meant_algorithm(tree: &Node, span: crate::syntax::TextRange) -> Option<(Strin
         if n.span == span
             && let Kind::Str(alg) = &n.kind
         {
-            found = HASH_ALGORITHMS
-                .iter()
-                .find(|a| {
-                    a.replace('-', "")
-                        .eq_ignore_ascii_case(&alg.replace('-', ""))
-                })
-                .map(|a| (alg.to_string(), *a));
+            found = meant_hash_algorithm(alg).map(|a| (alg.to_string(), a));
         }
     });
     found
@@ -244,12 +238,7 @@ fn unsupported_hash_algorithm(
     if name != "hash" || bound.contains(name) || HASH_ALGORITHMS.contains(&&**alg) {
         return None;
     }
-    let meant = HASH_ALGORITHMS
-        .iter()
-        .find(|a| {
-            a.replace('-', "")
-                .eq_ignore_ascii_case(&alg.replace('-', ""))
-        })
+    let meant = meant_hash_algorithm(alg)
         .map(|a| format!("; did you mean \"{a}\"?"))
         .unwrap_or_default();
     Some((
