@@ -38,7 +38,12 @@ impl ScopeGraph {
         for i in 0..n {
             graph.add_node(i);
         }
+        // A state hidden by a later one of the same name (ASL002) is not in the graph: it
+        // has no edges and does not end the scope.
         for (i, state) in s.states.iter().enumerate() {
+            if s.is_shadowed(i) {
+                continue;
+            }
             for t in state.transitions() {
                 if let Some(j) = s.state_index(t.target) {
                     graph.add_edge(NodeIndex::new(i), NodeIndex::new(j), t.kind);
@@ -61,7 +66,7 @@ impl ScopeGraph {
         let reversed = Reversed(&graph);
         let mut dfs = Dfs::empty(reversed);
         for (i, state) in s.states.iter().enumerate() {
-            if state.is_terminal() && !can_finish[i] {
+            if state.is_terminal() && !can_finish[i] && !s.is_shadowed(i) {
                 dfs.move_to(NodeIndex::new(i));
                 while let Some(nx) = dfs.next(reversed) {
                     can_finish[nx.index()] = true;

@@ -80,7 +80,8 @@ pub struct Scope<'a, 's> {
     /// The `States` member, whatever its value.
     pub states_member: Option<&'a Member<'s>>,
     pub states: Vec<State<'a, 's>>,
-    /// State name to index in `states` (the first state of that name).
+    /// State name to index in `states`: with duplicate keys the last state of that name,
+    /// the one JSON readers (and ASL002) keep.
     index: HashMap<&'a str, usize>,
 }
 
@@ -91,6 +92,11 @@ impl<'a, 's> Scope<'a, 's> {
 
     pub fn state_index(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
+    }
+
+    /// State `i` is hidden by a later state of the same name (a duplicate key: ASL002).
+    pub fn is_shadowed(&self, i: usize) -> bool {
+        self.state_index(self.states[i].name) != Some(i)
     }
 
     /// The `StartAt` value when it is a string.
@@ -177,7 +183,7 @@ impl<'a, 's> StateMachine<'a, 's> {
                 index: i,
             };
             let state = State::build(state_id, member, self.query_language);
-            index.entry(state.name).or_insert(i);
+            index.insert(state.name, i);
             self.names.entry(state.name).or_default().push(state_id);
             states.push(state);
         }

@@ -50,11 +50,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         let report = to_report(machine, scope, &graph.reachable, sink);
         let mut reported = std::collections::HashSet::new();
         for (i, state) in scope.states.iter().enumerate() {
-            // With duplicate keys only the first state of a name is in the graph.
+            // With duplicate keys only the last state of a name is in the graph.
             // A value that is no object is no state (ASL103 says what it is).
             if !report[i]
                 || state.node.as_object().is_none()
-                || scope.state_index(state.name) != Some(i)
+                || scope.is_shadowed(i)
                 || !reported.insert(state.name)
             {
                 continue;
