@@ -8,6 +8,23 @@
 //! - [`rules`]: pure functions from model to [`diagnostics`];
 //! - shells: `cli`, `lsp`, `simulate`.
 
+// Messages to standard error are dropped when it is closed (`asl-lint ... 2>&1 | head`,
+// `| grep -q`): std's `eprintln!` panics there, and a panic is exit 101 instead of the
+// command's own exit code. Defined before the modules so that it is theirs.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod config;
 pub mod diagnostics;

@@ -1976,3 +1976,24 @@ fn terraform_template_variables_from_locals_and_computed_maps() {
         assert_eq!(check(&main), "All checks passed (2 files).\n", "{computed}");
     }
 }
+
+/// Standard error closed by the reader (`asl-lint ... 2>&1 | head -c 100`): the
+/// messages are dropped and the exit code is the command's own, not a panic's 101.
+#[test]
+fn a_closed_standard_error_keeps_the_exit_code() {
+    for args in [
+        &["check", "no-such-file.asl.json"][..],
+        &["rule", "ASL9999"],
+        &["graph", "no-such-file.asl.json"],
+    ] {
+        let mut child = bin()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(2), "{args:?}");
+    }
+}
