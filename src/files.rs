@@ -146,6 +146,17 @@ pub fn resolved(file: &Path) -> Option<std::path::PathBuf> {
     }
 }
 
+/// A canonical path as the user would write it: relative to the current folder where
+/// it is under it.
+pub fn shown_from_cwd(path: &Path) -> String {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+    cwd.as_ref()
+        .and_then(|c| path.strip_prefix(c).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
 /// The folder that bounds what a template in `dir` may make asl-lint read (and print in
 /// a diagnostic, or fix): the top of the Git work tree that holds `dir`, or else
 /// `dir` itself (the current folder is allowed too, see [`in_project`]).

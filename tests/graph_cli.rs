@@ -328,3 +328,43 @@ fn nothing_to_draw_names_the_first_syntax_error() {
         )
     );
 }
+
+/// A definition file that a template deploys is drawn as `check` lints it: with that
+/// template's `DefinitionSubstitutions` (`"Next": "${Then}"` leads to Ship), and a
+/// note on standard error saying which state machine was drawn.
+#[test]
+fn a_file_a_template_deploys_is_drawn_with_its_substitutions() {
+    let file = "tests/fixtures/ci/sam-uri/statemachine/orders.asl.json";
+    let alone = run(&["graph", file, "--format", "mermaid"]);
+    let template = run(&[
+        "graph",
+        "tests/fixtures/ci/sam-uri/template.yaml",
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(alone.status.code(), Some(0));
+    assert_eq!(alone.stdout, template.stdout);
+    assert_eq!(
+        String::from_utf8(alone.stderr).unwrap(),
+        format!(
+            "note: drawing \"Orders\" of tests/fixtures/ci/sam-uri/template.yaml, which deploys {file} (its substitutions applied)\n"
+        )
+    );
+}
+
+/// A definition on its own takes the placeholder values of its asl-lint.toml, as
+/// `check` does: `"Next": "${Then}"` is an edge to Done, not to a missing state.
+#[test]
+fn a_definition_alone_takes_the_values_of_its_config() {
+    let o = run(&[
+        "graph",
+        "tests/fixtures/ci/config-values/step.asl.json",
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8(o.stderr).unwrap(), "");
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("  s0_0 --> s0_1\n"), "{out}");
+    assert!(!out.contains("missing"), "{out}");
+}

@@ -2515,3 +2515,34 @@ fn a_serverless_file_definition_with_intrinsics_runs() {
         "{out}"
     );
 }
+
+/// A definition on its own runs as `check` reads it with its asl-lint.toml: the
+/// placeholder values filled in (`"Next": "${Then}"` goes to Done, `${Status}` is the
+/// Result's text), the workflow type taken when --type gives none.
+#[test]
+fn a_definition_alone_runs_with_the_values_of_its_config() {
+    let dir = TempDir::new("config-values");
+    dir.file(
+        "asl-lint.toml",
+        "workflow-type = \"express\"\n[placeholders]\nvalues = { Then = \"Done\", Status = \"ready\" }\n",
+    );
+    let def = dir.file(
+        "step.asl.json",
+        r#"{"StartAt": "Mark", "States": {"Mark": {"Type": "Pass", "Parameters": {"status": "${Status}", "id.$": "$$.Execution.Id"}, "Next": "${Then}"}, "Done": {"Type": "Succeed"}}}"#,
+    );
+    let (code, out, err) = run(&[&def, "--input", "{}", "--format", "json"], "");
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert_eq!(v["output"]["status"], "ready");
+    // An Express execution's id is an `:express:` ARN.
+    let id = v["output"]["id"].as_str().unwrap();
+    assert!(id.contains(":express:"), "{id}");
+    dir.file("asl-lint.toml", "[placeholders]\nvalues = { Then = [1] }\n");
+    let (code, _, err) = run(&[&def, "--input", "{}"], "");
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: ") && err.contains("asl-lint.toml:2:"),
+        "{err}"
+    );
+}

@@ -20,7 +20,7 @@ pub enum GraphFormat {
     Svg,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct GraphArgs {
     /// A definition, or a template or Terraform file holding definitions.
     pub file: PathBuf,
@@ -45,6 +45,26 @@ pub fn run(args: &GraphArgs) -> ExitCode {
 }
 
 fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
+    // A definition file that one template of its project deploys is drawn as deployed,
+    // with that state machine's substitutions, as `check` lints it (and `simulate`
+    // runs it).
+    if args.definition.is_none()
+        && let [(template, machine)] = crate::embed::owners::deployers_of(&args.file).as_slice()
+    {
+        let deployed = GraphArgs {
+            file: template.clone(),
+            definition: Some(machine.clone()),
+            ..args.clone()
+        };
+        if let Ok(drawn) = render(&deployed) {
+            eprintln!(
+                "note: drawing \"{machine}\" of {}, which deploys {} (its substitutions applied)",
+                crate::files::shown_from_cwd(template),
+                args.file.display()
+            );
+            return Ok(drawn);
+        }
+    }
     let shown = args.file.display().to_string();
     let bytes = crate::files::read(&args.file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let decoded = syntax::decode(&bytes);
@@ -91,6 +111,13 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
         );
         text = deployed.text.into();
         wanted = None;
+    } else {
+        // A definition on its own: asl-lint.toml's placeholder values filled in.
+        let env = crate::config::environment_for(&args.file).map_err(|e| e.to_string())?;
+        if let Some(filled) = crate::embed::filled_with_values(&text, kind, &env, Some(&args.file))?
+        {
+            text = filled.into();
+        }
     }
     let document = syntax::parse(&text, kind);
     let drawn =

@@ -546,6 +546,14 @@ pub fn find_file(dir: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The environment `check` gives the definition file at `path` (its asl-lint.toml's
+/// placeholder values and workflow type), for the commands that read one file
+/// (`graph`, `simulate`).
+pub fn environment_for(path: &Path) -> Result<Environment, ConfigError> {
+    let config = Resolver::new(None)?.for_path(path)?;
+    Ok(config.options_for(path, &Overrides::default()).1)
+}
+
 /// Finds and caches the configuration of each folder. With an explicit `--config`,
 /// that file governs every file.
 pub struct Resolver {

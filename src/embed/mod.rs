@@ -1117,6 +1117,34 @@ fn read_spliced(path: &std::path::Path, subs: &Substitutions) -> Result<String, 
     Ok(Spliced::new(&inner, &splices).text)
 }
 
+/// A definition file's text with the placeholder values of asl-lint.toml
+/// (`[placeholders] values`) filled in, as `check` reads it: `Ok(None)` when there is
+/// nothing to fill (no value, no `${` token, or `mode = "literal"`). The error says where
+/// the values would come to too much.
+pub fn filled_with_values(
+    text: &str,
+    kind: SourceKind,
+    env: &Environment,
+    path: Option<&std::path::Path>,
+) -> Result<Option<String>, String> {
+    if env.values.is_empty()
+        || env.placeholders != PlaceholderMode::Unknown
+        || !may_have_placeholder(text)
+    {
+        return Ok(None);
+    }
+    let doc = syntax::parse(text, kind);
+    let Some(root) = doc.root.as_ref() else {
+        return Ok(None);
+    };
+    let subs = env.substitutions();
+    if let Some(at) = oversubstituted(text, root, &subs) {
+        return Err(past_the_limit_at(text, path, at));
+    }
+    let splices = splices(text, root, &subs);
+    Ok((!splices.is_empty()).then(|| Spliced::new(text, &splices).text))
+}
+
 /// The `${...}` token (its range in `text`) at which the values that `subs` fill into
 /// the tree at `root` come to more than [`MAX_SUBSTITUTED_BYTES`], or `None`. Counted
 /// before anything is filled in, over the tokens that [`resolve_tree`] and [`splices`]

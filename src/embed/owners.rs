@@ -98,6 +98,39 @@ pub fn references_to(
     out
 }
 
+/// The state machines that deploy the definition file at `path` (`*.asl.json`,
+/// `*.asl.yaml`, `*.asl.yml`): each template of its project that names it, with the
+/// state machine's name there, once. Empty for any other file name.
+pub fn deployers_of(path: &Path) -> Vec<(PathBuf, String)> {
+    let Some(lower) = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_ascii_lowercase)
+    else {
+        return Vec::new();
+    };
+    if ![".asl.json", ".asl.yaml", ".asl.yml"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        return Vec::new();
+    }
+    let Some(key) = std::fs::canonicalize(path).ok() else {
+        return Vec::new();
+    };
+    let Some(dir) = key.parent() else {
+        return Vec::new();
+    };
+    let top = crate::files::project_top(dir);
+    let mut owners: Vec<(PathBuf, String)> = Vec::new();
+    for (_, template, r) in references_to(&top, &[key], &|_| false) {
+        if !owners.iter().any(|(t, n)| *t == template && *n == r.name) {
+            owners.push((template, r.name));
+        }
+    }
+    owners
+}
+
 /// Whether [`scan`] of `root` passes over the file at `path`: a hidden, `node_modules`
 /// or `target` folder on the way, or what Git ignores. Such a template (the build copy
 /// in `.aws-sam/build/`, CDK's `cdk.out/`) names no file for the editor, opened or not.

@@ -1,7 +1,7 @@
 //! `asl-lint simulate`: arguments and the command body (the binary wires it in).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::Value;
@@ -561,29 +561,11 @@ fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
 /// file, with its substitutions and workflow type; noted on `err`. `None` to run the
 /// file as it is (no template names it, or several do: also noted).
 fn deploying_template(args: &SimulateArgs, err: &mut String) -> Option<SimulateArgs> {
-    let name = args.definition.file_name()?.to_str()?;
-    let lower = name.to_ascii_lowercase();
-    let asl = [".asl.json", ".asl.yaml", ".asl.yml"];
-    if args.definition_name.is_some() || !asl.iter().any(|e| lower.ends_with(e)) {
+    if args.definition_name.is_some() {
         return None;
     }
-    let key = std::fs::canonicalize(&args.definition).ok()?;
-    let top = crate::files::project_top(key.parent()?);
-    let mut owners: Vec<(PathBuf, String)> = Vec::new();
-    for (_, template, r) in crate::embed::owners::references_to(&top, &[key], &|_| false) {
-        if !owners.iter().any(|(t, n)| *t == template && *n == r.name) {
-            owners.push((template, r.name));
-        }
-    }
-    // Relative to the current folder where it is under it.
-    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
-    let shown = |t: &Path| {
-        cwd.as_ref()
-            .and_then(|c| t.strip_prefix(c).ok())
-            .unwrap_or(t)
-            .display()
-            .to_string()
-    };
+    let owners = crate::embed::owners::deployers_of(&args.definition);
+    let shown = crate::files::shown_from_cwd;
     match owners.as_slice() {
         [] => None,
         [(template, machine)] => {
@@ -690,6 +672,29 @@ pub fn run_to_strings(
             args.definition.display()
         );
         return 2;
+    }
+    // A definition on its own: read with its asl-lint.toml as `check` reads it (the
+    // placeholder values filled in, the workflow type when --type does not give one).
+    let mut text = text;
+    if deployed.is_none() {
+        let filled = crate::config::environment_for(&args.definition)
+            .map_err(|e| e.to_string())
+            .and_then(|env| {
+                if args.workflow_type.is_none()
+                    && env.workflow == Some(crate::rules::WorkflowType::Express)
+                {
+                    opts.machine_type = MachineType::Express;
+                }
+                crate::embed::filled_with_values(&text, kind, &env, Some(&args.definition))
+            });
+        match filled {
+            Ok(Some(filled)) => text = filled.into(),
+            Ok(None) => {}
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return 2;
+            }
+        }
     }
     let result = match &deployed {
         // A template's state machine: its lint errors are reported where they are
