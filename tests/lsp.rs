@@ -3237,6 +3237,11 @@ fn graph_of_a_definition_in_another_file() {
     let guard = temp_dir("graph-files");
     let dir = guard.path().to_path_buf();
     std::fs::write(
+        dir.join("asl-lint.toml"),
+        "[placeholders]\nvalues = { Then = \"Escalate\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
         dir.join("flow.asl.json"),
         r#"{"StartAt": "Open", "States": {"Open": {"Type": "Pass", "Next": "${Then}"}, "Escalate": {"Type": "Succeed"}}}"#,
     )
@@ -3276,6 +3281,35 @@ fn graph_of_a_definition_in_another_file() {
             .unwrap()
             .contains("data-name=\"Escalate\""),
         "{drawn}"
+    );
+    // The file itself, opened: drawn as the template deploys it (`${Then}` is
+    // Escalate), as it is linted; no state drawn unreachable.
+    c.diagnostics(&t_uri, 1);
+    let f_uri = format!("file://{}/flow.asl.json", dir.display());
+    let flow = std::fs::read_to_string(dir.join("flow.asl.json")).unwrap();
+    c.open(&f_uri, "json", &flow);
+    assert_eq!(c.diagnostics(&f_uri, 1), Vec::<Value>::new());
+    let drawn = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [f_uri]}),
+    );
+    let svg = drawn["svg"].as_str().unwrap();
+    assert!(
+        svg.contains("class=\"state succeed\" data-name=\"Escalate\""),
+        "{svg}"
+    );
+    // A definition no template names takes its asl-lint.toml's values.
+    let a_uri = format!("file://{}/alone.asl.json", dir.display());
+    c.open(&a_uri, "json", &flow);
+    assert_eq!(c.diagnostics(&a_uri, 1), Vec::<Value>::new());
+    let drawn = c.call(
+        "workspace/executeCommand",
+        json!({"command": "asl-lint.graph", "arguments": [a_uri]}),
+    );
+    let svg = drawn["svg"].as_str().unwrap();
+    assert!(
+        svg.contains("class=\"state succeed\" data-name=\"Escalate\""),
+        "{svg}"
     );
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);

@@ -1127,21 +1127,32 @@ pub fn filled_with_values(
     env: &Environment,
     path: Option<&std::path::Path>,
 ) -> Result<Option<String>, String> {
-    if env.values.is_empty()
-        || env.placeholders != PlaceholderMode::Unknown
-        || !may_have_placeholder(text)
-    {
+    if env.values.is_empty() || env.placeholders != PlaceholderMode::Unknown {
+        return Ok(None);
+    }
+    filled_in(text, kind, &env.substitutions(), path)
+}
+
+/// A definition's text with the known values of `subs` in place of their `${Name}`
+/// tokens (as a template deploys a file it names): `Ok(None)` when nothing is filled.
+/// The error says where the values would come to too much.
+pub fn filled_in(
+    text: &str,
+    kind: SourceKind,
+    subs: &Substitutions,
+    path: Option<&std::path::Path>,
+) -> Result<Option<String>, String> {
+    if !may_have_placeholder(text) {
         return Ok(None);
     }
     let doc = syntax::parse(text, kind);
     let Some(root) = doc.root.as_ref() else {
         return Ok(None);
     };
-    let subs = env.substitutions();
-    if let Some(at) = oversubstituted(text, root, &subs) {
+    if let Some(at) = oversubstituted(text, root, subs) {
         return Err(past_the_limit_at(text, path, at));
     }
-    let splices = splices(text, root, &subs);
+    let splices = splices(text, root, subs);
     Ok((!splices.is_empty()).then(|| Spliced::new(text, &splices).text))
 }
 

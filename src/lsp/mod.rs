@@ -1690,6 +1690,11 @@ impl LanguageServer for Backend {
         };
         let wanted = params.arguments.get(1).and_then(|d| d.as_str());
         let format = crate::graph::draw::Format::Svg;
+        // A definition file is drawn as `check` lints it: with the substitutions of the
+        // template that deploys it, or its asl-lint.toml's values.
+        let deployed_text = uri
+            .as_ref()
+            .and_then(|uri| self.workspace.lint_setup(uri).0.deployed_text(&doc));
         // A state machine whose definition is another file (SAM `DefinitionUri`,
         // Terraform `templatefile`) is drawn from that file, beside the saved document.
         let dir = uri
@@ -1718,6 +1723,11 @@ impl LanguageServer for Backend {
                     _ => ide::terraform::draw(&doc.text, chosen, format),
                 };
                 return Some((svg, names));
+            }
+            if let Some(text) = &deployed_text {
+                let document = crate::syntax::parse(text, doc.kind);
+                let svg = crate::graph::draw::draw_document(text, &document, None, format);
+                return Some((svg, Vec::new()));
             }
             let document = crate::syntax::parse(&doc.text, doc.kind);
             let inline = crate::graph::draw::definitions(&document);

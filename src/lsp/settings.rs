@@ -507,6 +507,24 @@ pub struct Setup {
 }
 
 impl Setup {
+    /// The document's definition as deployed, to draw it: with the substitutions of the
+    /// templates that name it (when they all give the same), else with its asl-lint.toml's
+    /// placeholder values. `None`: as written (a template, templates that differ,
+    /// nothing to fill).
+    pub fn deployed_text(&self, doc: &Document) -> Option<String> {
+        if doc.terraform || self.template_name {
+            return None;
+        }
+        let filled = match self.referenced_by.as_slice() {
+            [r, rest @ ..] if rest.iter().all(|o| o.substitutions == r.substitutions) => {
+                crate::embed::filled_in(&doc.text, doc.kind, &r.substitutions, None)
+            }
+            [] => crate::embed::filled_with_values(&doc.text, doc.kind, &self.env, None),
+            _ => Ok(None),
+        };
+        filled.ok().flatten()
+    }
+
     /// Lints the document and applies the severity overrides (file first, then editor).
     pub fn lint(&self, doc: &Document) -> Vec<Diagnostic> {
         self.lint_then(doc, |found, _| found)
