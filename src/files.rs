@@ -56,13 +56,33 @@ pub fn read_bounded(source: impl Read) -> io::Result<Vec<u8>> {
     read_at_most(source, MAX_BYTES)
 }
 
-fn read_at_most(source: impl Read, max: u64) -> io::Result<Vec<u8>> {
+fn read_at_most(mut source: impl Read, max: u64) -> io::Result<Vec<u8>> {
+    // Grown by doubling as `read_to_end` grows, but never past `max` bytes (then one
+    // byte more is asked for on its own): an endless stream (`check - < /dev/zero`)
+    // stopped at 512 MiB had grown the buffer to 1 GiB.
     let mut bytes = Vec::new();
-    source.take(max + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Err(too_large());
+    let mut chunk: u64 = 64 * 1024;
+    loop {
+        let want = chunk.min(max - bytes.len() as u64);
+        if want == 0 {
+            break;
+        }
+        bytes.reserve_exact(want as usize);
+        let n = (&mut source).take(want).read_to_end(&mut bytes)? as u64;
+        if n < want {
+            return Ok(bytes);
+        }
+        chunk = bytes.len() as u64;
     }
-    Ok(bytes)
+    let mut probe = [0u8; 1];
+    loop {
+        match source.read(&mut probe) {
+            Ok(0) => return Ok(bytes),
+            Ok(_) => return Err(too_large()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// UTF-8 text of `bytes`, without a copy when they are valid.
@@ -387,6 +407,12 @@ mod tests {
             read_at_most(io::repeat(b'a'), 10).unwrap_err().to_string(),
             "is larger than 512 MiB"
         );
+        // Read in growing chunks: all of a stream longer than the first chunk, and never
+        // a buffer larger than the limit allows.
+        let long: Vec<u8> = (0..200_000u32).map(|i| i as u8).collect();
+        assert_eq!(read_at_most(&long[..], 300_000).unwrap(), long);
+        assert_eq!(read_at_most(&long[..], 200_000).unwrap(), long);
+        assert!(read_at_most(&long[..], 199_999).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
