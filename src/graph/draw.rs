@@ -325,6 +325,20 @@ pub(super) struct Dangling {
     pub from: (ScopeId, usize),
     pub target: String,
     pub label: String,
+    pub kind: EdgeKind,
+    /// The target is a state of another scope (ASL207), not no state at all.
+    pub elsewhere: bool,
+}
+
+impl Dangling {
+    /// What the placeholder says: "no state" or "in another scope".
+    fn what(&self) -> &'static str {
+        if self.elsewhere {
+            "in another scope"
+        } else {
+            "no state"
+        }
+    }
 }
 
 /// Every edge, in scope and state order, and the transitions that lead nowhere.
@@ -372,6 +386,8 @@ fn transitions(machine: &StateMachine<'_, '_>) -> (Vec<Edge>, Vec<Dangling>) {
                         from: (scope.id, i),
                         target: t.target.to_string(),
                         label,
+                        kind,
+                        elsewhere: !machine.states_named(t.target).is_empty(),
                     });
                     continue;
                 };
@@ -537,13 +553,20 @@ fn dot_run(machine: &StateMachine<'_, '_>, graphs: &Graphs, run: Option<&RunOver
     // What `check` reports as a transition to no state, drawn as one.
     for (k, d) in missing.iter().enumerate() {
         out.push_str(&format!(
-            "  missing_{k} [label=\"no state\\n{}\", style=dashed, color=red, fontcolor=red];\n",
+            "  missing_{k} [label=\"{}\\n{}\", style=dashed, color=red, fontcolor=red];\n",
+            d.what(),
             dot_escape(&d.target)
         ));
-        let label = if d.label.is_empty() {
-            " [color=red]".to_string()
+        // A catcher's edge is dotted whatever its target, as the others are.
+        let dotted = if d.kind == EdgeKind::Catch {
+            ", style=dotted"
         } else {
-            format!(" [label=\"{}\", color=red]", dot_escape(&d.label))
+            ""
+        };
+        let label = if d.label.is_empty() {
+            format!(" [color=red{dotted}]")
+        } else {
+            format!(" [label=\"{}\", color=red{dotted}]", dot_escape(&d.label))
         };
         out.push_str(&format!(
             "  {} -> missing_{k}{label};\n",
@@ -639,8 +662,8 @@ fn mermaid_run(
     // Mermaid styles a link by its number, in the order the links are written.
     let mut links = 0usize;
     let mut taken = Vec::new();
-    // Catch edges are red, as in the DOT drawing.
-    let mut catches = Vec::new();
+    // Catch edges, and edges to no state, are red, as in the DOT drawing.
+    let mut red = Vec::new();
     if let Some(start) = graphs.scope(0).start {
         out.push_str("  start((start))\n");
         out.push_str(&format!("  start --> {}\n", node_id(0, start.index())));
@@ -652,7 +675,7 @@ fn mermaid_run(
             taken.push(links.to_string());
         }
         if e.kind == EdgeKind::Catch {
-            catches.push(links.to_string());
+            red.push(links.to_string());
         }
         links += 1;
         let label = mermaid_escape(&e.label);
@@ -670,8 +693,11 @@ fn mermaid_run(
             node_id(e.to.0, e.to.1)
         ));
     }
-    // What `check` reports as a transition to no state, drawn as one.
+    // What `check` reports as a transition to no state, drawn as one (in red, as the
+    // DOT drawing has it).
     for (k, d) in missing.iter().enumerate() {
+        red.push(links.to_string());
+        links += 1;
         let label = mermaid_escape(&d.label);
         let arrow = if label.is_empty() {
             " -.-> ".to_string()
@@ -679,15 +705,16 @@ fn mermaid_run(
             format!(" -. \"{label}\" .-> ")
         };
         out.push_str(&format!(
-            "  missing_{k}[\"no state: {}\"]\n  {}{arrow}missing_{k}\n",
+            "  missing_{k}[\"{}: {}\"]\n  {}{arrow}missing_{k}\n",
+            d.what(),
             mermaid_escape(&d.target),
             node_id(d.from.0, d.from.1)
         ));
     }
-    if !catches.is_empty() {
+    if !red.is_empty() {
         out.push_str(&format!(
             "  linkStyle {} stroke:#c00,color:#c00\n",
-            catches.join(",")
+            red.join(",")
         ));
     }
     out.push_str("  classDef unreachable stroke:#c00,stroke-dasharray:5 5\n");
@@ -746,6 +773,44 @@ mod tests {
         let machine = StateMachine::build(doc.root.as_ref().unwrap()).unwrap();
         let graphs = Graphs::build(&machine);
         how(&machine, &graphs)
+    }
+
+    /// A transition to a state of another scope is not drawn as one to no state; a
+    /// catcher's edge to no state is red in Mermaid and dotted in DOT, as other catch
+    /// edges are.
+    #[test]
+    fn edges_to_no_state_and_to_another_scope() {
+        let text = r#"{"StartAt": "P", "States": {
+            "P": {"Type": "Parallel", "Next": "Done", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Gone"}],
+                  "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Next": "Done"}}}]},
+            "Done": {"Type": "Succeed"}}}"#;
+        let m = drawn(text, mermaid);
+        assert!(
+            m.contains(
+                "  missing_0[\"no state: Gone\"]\n  s0_0 -. \"Catch States.ALL\" .-> missing_0\n"
+            ),
+            "{m}"
+        );
+        assert!(
+            m.contains("  missing_1[\"in another scope: Done\"]\n  s1_0 -.-> missing_1\n"),
+            "{m}"
+        );
+        // Links: start, P -> Done, P -> branch, then the two to no state.
+        assert!(
+            m.contains("  linkStyle 3,4 stroke:#c00,color:#c00\n"),
+            "{m}"
+        );
+        let d = drawn(text, dot);
+        assert!(
+            d.contains(
+                "  s0_0 -> missing_0 [label=\"Catch States.ALL\", color=red, style=dotted];\n"
+            ),
+            "{d}"
+        );
+        assert!(
+            d.contains("  missing_1 [label=\"in another scope\\nDone\", style=dashed, color=red, fontcolor=red];\n"),
+            "{d}"
+        );
     }
 
     /// Names Mermaid would read as markup stay text; DOT gets no control character.
