@@ -22,7 +22,8 @@ pub enum GraphFormat {
 
 #[derive(Clone, Debug, clap::Args)]
 pub struct GraphArgs {
-    /// A definition, or a template or Terraform file holding definitions.
+    /// A definition, or a template or Terraform file holding definitions (`-`: standard
+    /// input).
     pub file: PathBuf,
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
@@ -66,7 +67,15 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
         }
     }
     let shown = args.file.display().to_string();
-    let bytes = crate::files::read(&args.file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    // `-` is standard input, as for `check`.
+    let bytes = if shown == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
+            .map(|_| b)
+            .map_err(|e| format!("standard input: cannot read: {e}"))?
+    } else {
+        crate::files::read(&args.file).map_err(|e| format!("{shown}: cannot read: {e}"))?
+    };
     let decoded = syntax::decode(&bytes);
     // A binary file, or bytes that are not UTF-8: refused as `check` and `simulate`
     // report them, not drawn with U+FFFD in the names.
