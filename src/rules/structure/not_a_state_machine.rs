@@ -59,8 +59,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 }
 
 /// For a JSON or YAML file that is something else (a config, a fixture).
-const EXCLUDE_HELP: &str =
-    "if the file is not a state machine, leave it out with `exclude` in asl-lint.toml";
+const EXCLUDE_HELP: &str = "if the file is not a state machine, leave it out with `exclude` in asl-lint.toml (a file named on the command line needs `--force-exclude` too)";
 
 fn article(kind: &str) -> String {
     match kind.as_bytes().first() {
