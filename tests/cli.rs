@@ -1997,3 +1997,27 @@ fn a_closed_standard_error_keeps_the_exit_code() {
         assert_eq!(status.code(), Some(2), "{args:?}");
     }
 }
+
+/// An empty entry in `--select`/`--ignore` (a trailing comma, `--select ""`) names no
+/// rule and is left out, not refused as an unknown code.
+#[test]
+fn empty_rule_entries_are_left_out() {
+    let o = bin()
+        .args([
+            "check",
+            "examples/order-with-mistakes.asl.json",
+            "--ignore",
+            "ASL2,",
+            "--select",
+            "",
+            "--format",
+            "concise",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert_eq!(String::from_utf8(o.stderr).unwrap(), "");
+    assert!(!out.contains(" ASL2"), "{out}");
+    assert!(out.contains(" ASL1"), "{out}");
+}

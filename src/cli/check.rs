@@ -14,7 +14,7 @@ use crate::files::is_definition_file;
 use crate::fix;
 use crate::lint::{Reference, lint_owned_bytes_in, lint_referenced_file, lint_referenced_text};
 
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files or directories. Directories are searched for `*.asl.json`, `*.asl.yaml`,
     /// `*.asl.yml`, SAM/CloudFormation `template.{yaml,yml,json}`, CDK
@@ -96,6 +96,19 @@ enum Input {
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
+    // An empty entry (`--ignore ASL2,`, a trailing comma; `--select ""`) names no rule:
+    // left out, as an empty `select` means all rules.
+    let blank = |v: &Vec<String>| v.iter().any(|p| p.trim().is_empty());
+    let trimmed;
+    let args = if blank(&args.select) || blank(&args.ignore) {
+        let mut a = args.clone();
+        a.select.retain(|p| !p.trim().is_empty());
+        a.ignore.retain(|p| !p.trim().is_empty());
+        trimmed = a;
+        &trimmed
+    } else {
+        args
+    };
     if args.watch {
         return super::watch::run(args);
     }
