@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::diagnostics::{Applicability, Diagnostic, Edit, apply_edits};
-use crate::syntax::{SourceKind, SyntaxErrorKind};
+use crate::syntax::{SourceKind, SyntaxErrorKind, TextRange};
 
 /// How many lint-and-fix rounds at most (a fix may enable another).
 pub const MAX_PASSES: usize = 10;
@@ -17,6 +17,15 @@ pub fn select_edits(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<Edit>
     select_fixes(diagnostics, unsafe_fixes).0
 }
 
+/// The first fix of `d` that `unsafe_fixes` allows.
+fn chosen(d: &Diagnostic, unsafe_fixes: bool) -> Option<&crate::diagnostics::Fix> {
+    d.fixes.iter().find(|f| match f.applicability {
+        Applicability::Safe => true,
+        Applicability::Unsafe => unsafe_fixes,
+        Applicability::DisplayOnly => false,
+    })
+}
+
 /// [`select_edits`], and how many fixes they are (a rename of a state and of its
 /// references is one fix of several edits).
 fn select_fixes(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (Vec<Edit>, usize) {
@@ -25,14 +34,38 @@ fn select_fixes(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (Vec<Edit>, u
     // taken before it (100,000 fixes took seconds).
     let mut taken: std::collections::BTreeMap<(u32, u32, usize), Edit> = Default::default();
     let mut fixes = 0;
+    // One finding made several times at one place (text that YAML aliases read
+    // again, checked once for each reader) whose fixes edit the same text in different
+    // ways: no fix is right for every reader, so none is applied.
+    type Place<'d> = (&'d str, TextRange, Option<TextRange>);
+    let place = |d: &Diagnostic, fix: &crate::diagnostics::Fix| -> Place<'static> {
+        (d.code, d.range, fix.edits.first().map(|e| e.range))
+    };
+    let mut at: std::collections::HashMap<Place<'_>, &crate::diagnostics::Fix> = Default::default();
+    let mut disputed: std::collections::HashSet<Place<'_>> = Default::default();
     for d in diagnostics {
-        let Some(fix) = d.fixes.iter().find(|f| match f.applicability {
-            Applicability::Safe => true,
-            Applicability::Unsafe => unsafe_fixes,
-            Applicability::DisplayOnly => false,
-        }) else {
+        let Some(fix) = chosen(d, unsafe_fixes) else {
             continue;
         };
+        let key = place(d, fix);
+        match at.entry(key) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(fix);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                if o.get().edits != fix.edits {
+                    disputed.insert(key);
+                }
+            }
+        }
+    }
+    for d in diagnostics {
+        let Some(fix) = chosen(d, unsafe_fixes) else {
+            continue;
+        };
+        if disputed.contains(&place(d, fix)) {
+            continue;
+        }
         let conflict = |e: &Edit, t: &Edit| {
             // Two insertions at one point, or ranges that share a byte, conflict.
             (e.range.start < t.range.end && t.range.start < e.range.end)
@@ -367,6 +400,26 @@ mod tests {
         let all = select_edits(&diags, true);
         let reps: Vec<&str> = all.iter().map(|e| e.replacement.as_str()).collect();
         assert_eq!(reps, vec!["A", "C"]);
+    }
+
+    #[test]
+    fn one_finding_at_one_place_with_fixes_that_disagree_gets_none() {
+        // Two readers of one aliased text, each wanting a different name there.
+        let diags = vec![
+            diag_with(fix(0, 1, "A", Applicability::Safe)),
+            diag_with(fix(0, 1, "B", Applicability::Safe)),
+            diag_with(fix(5, 6, "C", Applicability::Safe)),
+        ];
+        let (edits, fixes) = select_fixes(&diags, false);
+        let reps: Vec<&str> = edits.iter().map(|e| e.replacement.as_str()).collect();
+        assert_eq!((reps, fixes), (vec!["C"], 1));
+        // Readers that agree get the fix once.
+        let diags = vec![
+            diag_with(fix(0, 1, "A", Applicability::Safe)),
+            diag_with(fix(0, 1, "A", Applicability::Safe)),
+        ];
+        let (edits, fixes) = select_fixes(&diags, false);
+        assert_eq!((edits.len(), fixes), (1, 1));
     }
 
     #[test]
