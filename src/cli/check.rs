@@ -351,18 +351,23 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    if fixing && fixed_edits > 0 {
+    // The summary is for people: the machine formats (which `--fix` on standard input
+    // writes to standard error) stay alone on their stream, readable as a whole.
+    let for_people = matches!(args.format, Format::Full | Format::Concise);
+    if fixing && fixed_edits > 0 && for_people {
         eprintln!(
             "Fixed {fixed_edits} problem{} in {fixed_files} file{}.",
             if fixed_edits == 1 { "" } else { "s" },
             if fixed_files == 1 { "" } else { "s" }
         );
     }
-    for path in &capped {
-        eprintln!(
-            "warning: {path}: stopped after {} rounds of fixes with fixes left; run again to apply them.",
-            fix::MAX_PASSES
-        );
+    if for_people {
+        for path in &capped {
+            eprintln!(
+                "warning: {path}: stopped after {} rounds of fixes with fixes left; run again to apply them.",
+                fix::MAX_PASSES
+            );
+        }
     }
     for e in &io_errors {
         eprintln!("error: {e}");
