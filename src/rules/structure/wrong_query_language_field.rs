@@ -508,7 +508,7 @@ fn shaped_output(source: &str, state: &Node<'_>, result: String, fields: [&str; 
         }
     }
     edits.extend(removals.into_iter().map(|range| Edit {
-        range,
+        range: with_spaces_before_line_end(source, range),
         replacement: String::new(),
     }));
     // The removals must not reach into each other or into the new `Output`.
@@ -522,6 +522,22 @@ fn shaped_output(source: &str, state: &Node<'_>, result: String, fields: [&str; 
         applicability: Applicability::Unsafe,
         edits,
     })
+}
+
+/// A removal that reaches the end of a line, grown back over the spaces before it when
+/// something else stays on that line (`..., "OutputPath": "$.r",` ending a wrapped
+/// line), so that no trailing space is left behind.
+fn with_spaces_before_line_end(source: &str, range: TextRange) -> TextRange {
+    let after = &source[range.end as usize..];
+    if !(after.starts_with('\n') || after.starts_with("\r\n")) {
+        return range;
+    }
+    let before = &source[..range.start as usize];
+    let kept = before.trim_end_matches([' ', '\t']);
+    if kept.len() == before.len() || kept.is_empty() || kept.ends_with(['\n', '\r']) {
+        return range;
+    }
+    TextRange::new(kept.len() as u32, range.end)
 }
 
 /// `base` with `value` placed at the path of `names` under it, as JSONPath's
@@ -787,6 +803,16 @@ mod tests {
             .into_iter()
             .map(|mut fixes| (!fixes.is_empty()).then(|| fixes.remove(0).2))
             .collect()
+    }
+
+    #[test]
+    fn fields_removed_at_the_end_of_a_line_leave_no_trailing_space() {
+        let text = "{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"T\", \"States\": {\n  \"T\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", \"Arguments\": {\"QueueUrl\": \"q\", \"MessageBody\": \"m\"},\n        \"ResultSelector\": {\"id.$\": \"$.MessageId\"}, \"ResultPath\": \"$.res\", \"OutputPath\": \"$.res\",\n        \"End\": true}}}";
+        let out = crate::rules::fixed_text(text, SourceKind::Json, "ASL111");
+        assert_eq!(
+            out,
+            "{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"T\", \"States\": {\n  \"T\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", \"Arguments\": {\"QueueUrl\": \"q\", \"MessageBody\": \"m\"},\n        \"Output\": \"{% ($merge([$states.input, {\\\"res\\\": {\\\"id\\\": $states.result.MessageId}}])).res %}\",\n        \"End\": true}}}"
+        );
     }
 
     #[test]
