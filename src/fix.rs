@@ -6,15 +6,28 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::diagnostics::{Applicability, Diagnostic, Edit, apply_edits};
-use crate::syntax::{SourceKind, SyntaxErrorKind};
+use crate::syntax::{SourceKind, SyntaxErrorKind, TextRange};
 
-/// How many lint-and-fix rounds at most (a fix may enable another).
-pub const MAX_PASSES: usize = 10;
+/// How many lint-and-fix rounds at most (a fix may enable another, and a fix that
+/// changes which states are reachable may settle the choice of the next one: a chain
+/// of 1,500 misspelt names took 40 rounds). Only a safety net against fixes that never
+/// settle: fixing stops when no fix applies, and [`Outcome::capped`] says when it
+/// stopped here instead.
+pub const MAX_PASSES: usize = 1000;
 
 /// The edits of the fixes to apply: for each diagnostic its first fix that `unsafe_fixes`
 /// allows, all edits of a fix or none, skipping fixes that overlap one already taken.
 pub fn select_edits(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<Edit> {
     select_fixes(diagnostics, unsafe_fixes).0
+}
+
+/// The first fix of `d` that `unsafe_fixes` allows.
+fn chosen(d: &Diagnostic, unsafe_fixes: bool) -> Option<&crate::diagnostics::Fix> {
+    d.fixes.iter().find(|f| match f.applicability {
+        Applicability::Safe => true,
+        Applicability::Unsafe => unsafe_fixes,
+        Applicability::DisplayOnly => false,
+    })
 }
 
 /// [`select_edits`], and how many fixes they are (a rename of a state and of its
@@ -25,14 +38,38 @@ fn select_fixes(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (Vec<Edit>, u
     // taken before it (100,000 fixes took seconds).
     let mut taken: std::collections::BTreeMap<(u32, u32, usize), Edit> = Default::default();
     let mut fixes = 0;
+    // One finding made several times at one place (text that YAML aliases read
+    // again, checked once for each reader) whose fixes edit the same text in different
+    // ways: no fix is right for every reader, so none is applied.
+    type Place<'d> = (&'d str, TextRange, Option<TextRange>);
+    let place = |d: &Diagnostic, fix: &crate::diagnostics::Fix| -> Place<'static> {
+        (d.code, d.range, fix.edits.first().map(|e| e.range))
+    };
+    let mut at: std::collections::HashMap<Place<'_>, &crate::diagnostics::Fix> = Default::default();
+    let mut disputed: std::collections::HashSet<Place<'_>> = Default::default();
     for d in diagnostics {
-        let Some(fix) = d.fixes.iter().find(|f| match f.applicability {
-            Applicability::Safe => true,
-            Applicability::Unsafe => unsafe_fixes,
-            Applicability::DisplayOnly => false,
-        }) else {
+        let Some(fix) = chosen(d, unsafe_fixes) else {
             continue;
         };
+        let key = place(d, fix);
+        match at.entry(key) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(fix);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                if o.get().edits != fix.edits {
+                    disputed.insert(key);
+                }
+            }
+        }
+    }
+    for d in diagnostics {
+        let Some(fix) = chosen(d, unsafe_fixes) else {
+            continue;
+        };
+        if disputed.contains(&place(d, fix)) {
+            continue;
+        }
         let conflict = |e: &Edit, t: &Edit| {
             // Two insertions at one point, or ranges that share a byte, conflict.
             (e.range.start < t.range.end && t.range.start < e.range.end)
@@ -79,6 +116,8 @@ pub struct Outcome {
     /// Diagnostics of the fixed text.
     pub diagnostics: Vec<Diagnostic>,
     pub passes: Vec<Pass>,
+    /// Fixing stopped at [`MAX_PASSES`] with fixes still to apply.
+    pub capped: bool,
 }
 
 /// Whether `text` reads as `kind` without a syntax error (the accepted extensions and
@@ -176,11 +215,14 @@ pub fn fix_text(
         });
         diags = lint(&current);
     }
+    // Every round but a stopping one adds a pass: all of them ran, and fixes remain.
+    let capped = passes.len() == MAX_PASSES && !select_fixes(&diags, unsafe_fixes).0.is_empty();
     Outcome {
         text: current,
         applied,
         diagnostics: diags,
         passes,
+        capped,
     }
 }
 
@@ -370,6 +412,26 @@ mod tests {
     }
 
     #[test]
+    fn one_finding_at_one_place_with_fixes_that_disagree_gets_none() {
+        // Two readers of one aliased text, each wanting a different name there.
+        let diags = vec![
+            diag_with(fix(0, 1, "A", Applicability::Safe)),
+            diag_with(fix(0, 1, "B", Applicability::Safe)),
+            diag_with(fix(5, 6, "C", Applicability::Safe)),
+        ];
+        let (edits, fixes) = select_fixes(&diags, false);
+        let reps: Vec<&str> = edits.iter().map(|e| e.replacement.as_str()).collect();
+        assert_eq!((reps, fixes), (vec!["C"], 1));
+        // Readers that agree get the fix once.
+        let diags = vec![
+            diag_with(fix(0, 1, "A", Applicability::Safe)),
+            diag_with(fix(0, 1, "A", Applicability::Safe)),
+        ];
+        let (edits, fixes) = select_fixes(&diags, false);
+        assert_eq!((edits.len(), fixes), (1, 1));
+    }
+
+    #[test]
     fn conflicts_are_found_among_many_fixes_taken() {
         // Every kind of conflict, each against a neighbour among many fixes taken.
         let mut diags: Vec<Diagnostic> = (0..100)
@@ -409,6 +471,24 @@ mod tests {
         assert_eq!(out.applied, 2);
         assert_eq!(out.passes.len(), 2);
         assert!(out.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn fixing_stops_at_the_pass_limit_and_says_so() {
+        // Every text gets one more `y`: fixes that never settle.
+        let lint = |t: &str| -> Vec<Diagnostic> {
+            let end = t.len() as u32;
+            vec![diag_with(fix(end, end, "y", Applicability::Safe))]
+        };
+        let out = fix_text("a", None, lint("a"), false, &lint);
+        assert_eq!(
+            (out.text.len(), out.applied, out.passes.len(), out.capped),
+            (MAX_PASSES + 1, MAX_PASSES, MAX_PASSES, true)
+        );
+        // A run that ends by itself is not capped.
+        let lint = replacing_x_by("y");
+        let out = fix_text("axbxc", None, lint("axbxc"), false, &lint);
+        assert!(!out.capped);
     }
 
     #[test]

@@ -578,6 +578,24 @@ fn stdin_is_read_with_dash() {
 }
 
 #[test]
+fn fix_on_standard_input_in_a_machine_format_leaves_the_report_alone() {
+    // The report goes to standard error beside the fixed text: no summary line after it.
+    let text = b"StartAt: A\nStates:\n  A: {Type: pass, Next: Z}\n";
+    for format in ["json", "sarif", "gitlab", "junit", "github"] {
+        let o = run_stdin(&["check", "--fix", "--format", format, "-"], text);
+        assert_eq!(
+            stdout(&o),
+            "StartAt: A\nStates:\n  A: {Type: Pass, Next: Z}\n"
+        );
+        assert!(!stderr(&o).contains("Fixed"), "{format}: {}", stderr(&o));
+        if format == "json" {
+            let items: Vec<Value> = serde_json::from_str(&stderr(&o)).unwrap();
+            assert_eq!(codes(&items), ["ASL201"]);
+        }
+    }
+}
+
+#[test]
 fn fix_on_standard_input_prints_the_fixed_document() {
     let text = br#"{"StartAt": "A", "States": {"A": {"Type": "pass", "End": true}}}"#;
     let o = run_stdin(&["check", "--fix", "--format", "concise", "-"], text);

@@ -261,6 +261,8 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
     let mut files = Vec::with_capacity(reports.len());
     let mut diffs = String::new();
     let (mut fixed_edits, mut fixed_files) = (0usize, 0usize);
+    // Files whose fixing stopped at the pass limit with fixes left.
+    let mut capped: Vec<String> = Vec::new();
     let mut config_error = false;
     let mut fixed_stdin = excluded_stdin;
     for r in reports.drain(..) {
@@ -270,6 +272,9 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
                 if checked.applied > 0 {
                     fixed_edits += checked.applied;
                     fixed_files += 1;
+                }
+                if checked.capped {
+                    capped.push(checked.report.path.clone());
                 }
                 diffs.push_str(&checked.diff);
                 io_errors.extend(checked.write_error);
@@ -359,12 +364,23 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    if fixing && fixed_edits > 0 {
+    // The summary is for people: the machine formats (which `--fix` on standard input
+    // writes to standard error) stay alone on their stream, readable as a whole.
+    let for_people = matches!(args.format, Format::Full | Format::Concise);
+    if fixing && fixed_edits > 0 && for_people {
         eprintln!(
             "Fixed {fixed_edits} problem{} in {fixed_files} file{}.",
             if fixed_edits == 1 { "" } else { "s" },
             if fixed_files == 1 { "" } else { "s" }
         );
+    }
+    if for_people {
+        for path in &capped {
+            eprintln!(
+                "warning: {path}: stopped after {} rounds of fixes with fixes left; run again to apply them.",
+                fix::MAX_PASSES
+            );
+        }
     }
     for e in &io_errors {
         eprintln!("error: {e}");
@@ -420,6 +436,8 @@ struct Job<'a> {
 struct Checked {
     report: FileReport,
     applied: usize,
+    /// Fixing stopped at the pass limit with fixes left (see [`fix::Outcome::capped`]).
+    capped: bool,
     diff: String,
     /// The fixes could not be written (the report is of the file as it is on disk).
     write_error: Option<String>,
@@ -830,6 +848,7 @@ impl Job<'_> {
         let terraform =
             path.is_some_and(|p| crate::embed::terraform::is_terraform_path(&p.to_string_lossy()));
         let mut applied = 0;
+        let mut capped = false;
         let mut diff = String::new();
         let mut write_error = None;
         if (args.fix || args.unsafe_fixes) && !args.diff && !fixable {
@@ -844,6 +863,7 @@ impl Job<'_> {
                 args.unsafe_fixes,
                 relint,
             );
+            capped = outcome.capped;
             // Problems fixed: the findings that went away. Fixes shared by several
             // findings, and findings a fix resolves as a side effect, count as they
             // do for the reader; a fix that traded one finding for another counts once.
@@ -921,6 +941,7 @@ impl Job<'_> {
                 diagnostics: linted.diagnostics,
             },
             applied,
+            capped,
             diff,
             write_error,
             references: linted.references,

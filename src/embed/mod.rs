@@ -345,6 +345,7 @@ fn lint_definition_unsuppressed(
                 root: Some(resolved),
                 errors,
                 comments: Vec::new(),
+                shared: document.shared.clone(),
             };
             // Fixes that would edit a substituted value are dropped by their edits, so
             // they are built in full here even when only their kinds are wanted.
@@ -486,6 +487,7 @@ pub fn lint_referenced(
                     root: Some(root),
                     errors: std::mem::take(&mut inner.errors),
                     comments: Vec::new(),
+                    shared: std::mem::take(&mut inner.shared),
                 };
                 lint_document_as(&spliced.text, &doc, options, reference.workflow)
             }
@@ -1467,6 +1469,7 @@ pub fn lint_template_with_references(
                     root: Some(resolved),
                     errors,
                     comments: Vec::new(),
+                    shared: document.shared.clone(),
                 };
                 let mut found = lint_document_as(text, &doc, options, def.workflow);
                 if !yaml_1_1 {
@@ -1568,6 +1571,7 @@ pub fn lint_template_with_references(
                                     root: Some(resolved),
                                     errors: inner_doc.errors.clone(),
                                     comments: Vec::new(),
+                                    shared: inner_doc.shared.clone(),
                                 };
                                 lint_document_as(inner, &doc, options, def.workflow)
                             }
@@ -2058,6 +2062,7 @@ pub fn lint_terraform(
                     root: Some(root),
                     errors: Vec::new(),
                     comments: Vec::new(),
+                    shared: Vec::new(),
                 };
                 let found =
                     lint_definition_with(text, &document, options, env, None, machine.workflow);

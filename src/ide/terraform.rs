@@ -190,6 +190,7 @@ pub fn draw(
                 root: Some(root.clone()),
                 errors: Vec::new(),
                 comments: Vec::new(),
+                shared: Vec::new(),
             };
             crate::graph::draw::draw_document(text, &document, None, format)
         }

@@ -582,6 +582,13 @@ pub fn run(ctx: &LintContext<'_, '_>, enabled: &dyn Fn(&RuleMeta) -> bool) -> Ve
         // A range widened by a byte (`end.max(start + 1)`) to point at an empty part may
         // end inside a multi-byte character: every range covers whole characters.
         for d in &mut out {
+            // Text that aliases read again is left alone: an edit there would also
+            // change every other place that reads it (another state merging `<<: *base`).
+            d.fixes.retain(|f| {
+                !f.edits
+                    .iter()
+                    .any(|e| touches_shared(&ctx.document.shared, e))
+            });
             d.range = whole_chars(ctx.source, d.range);
             for l in &mut d.labels {
                 l.range = whole_chars(ctx.source, l.range);
@@ -607,6 +614,21 @@ pub fn run(ctx: &LintContext<'_, '_>, enabled: &dyn Fn(&RuleMeta) -> bool) -> Ve
         all.extend(list);
     }
     all
+}
+
+/// Whether `edit` changes or inserts into one of the `shared` ranges (sorted by start;
+/// see [`Document::shared`]), an insertion at either end of one included.
+fn touches_shared(shared: &[TextRange], edit: &crate::diagnostics::Edit) -> bool {
+    let r = edit.range;
+    // The ranges starting at or before the edit's end, of which any may reach it.
+    let upto = shared.partition_point(|s| s.start <= r.end);
+    shared[..upto].iter().any(|s| {
+        if r.is_empty() {
+            s.start <= r.start && r.start <= s.end
+        } else {
+            r.start < s.end && s.start < r.end
+        }
+    })
 }
 
 /// `range` grown to the character boundaries around it, within `source`.
@@ -856,6 +878,18 @@ pub(crate) fn each_fix(
         .collect()
 }
 
+/// For rule tests: `text` after `check --unsafe-fixes --select code` (every round of
+/// fixes of rule `code`, unsafe ones included).
+#[cfg(test)]
+pub(crate) fn fixed_text(text: &str, kind: crate::syntax::SourceKind, code: &str) -> String {
+    let options = crate::LintOptions {
+        select: vec![code.into()],
+        ..Default::default()
+    };
+    let lint = |t: &str| crate::lint_text(t, kind, &options);
+    crate::fix::fix_text(text, Some(kind), lint(text), true, &lint).text
+}
+
 /// For rule tests: each diagnostic of rule `code` on `text` as (the text at its range,
 /// its message, the text with its first fix applied).
 #[cfg(test)]
@@ -905,6 +939,30 @@ pub(crate) fn spelling_fix(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixes_leave_text_that_aliases_read_again_alone() {
+        use crate::syntax::SourceKind::Yaml;
+        // `End` is wrong on the Succeed state A, but B merges the same anchor.
+        let text = "StartAt: B\nStates:\n  B:\n    <<: &base\n      End: true\n      Comment: shared\n    Type: Pass\n  A:\n    <<: *base\n    Type: Succeed\n";
+        assert_eq!(each_fix(text, Yaml, "ASL107"), vec![Vec::new()]);
+        assert_eq!(fixed_text(text, Yaml, "ASL107"), text);
+        // Without the alias the anchor is A's own text: fixed.
+        let own = "StartAt: A\nStates:\n  A:\n    <<: &base\n      End: true\n      Comment: own\n    Type: Succeed\n";
+        assert_eq!(
+            fixed_text(own, Yaml, "ASL107"),
+            "StartAt: A\nStates:\n  A:\n    <<: &base\n      Comment: own\n    Type: Succeed\n"
+        );
+        // A catcher list shared by two scopes, each wanting its own handler there.
+        let text = "StartAt: T\nStates:\n  T:\n    Type: Task\n    Resource: arn:aws:states:::sqs:sendMessage\n    Parameters: {QueueUrl: q, MessageBody: m}\n    Catch: &c\n      - ErrorEquals: [States.ALL]\n        Next: Handler\n    Next: M\n  Handler1: {Type: Fail}\n  M:\n    Type: Map\n    ItemProcessor:\n      StartAt: T2\n      States:\n        T2:\n          Type: Task\n          Resource: arn:aws:states:::sqs:sendMessage\n          Parameters: {QueueUrl: q, MessageBody: m}\n          Catch: *c\n          End: true\n        Handler2: {Type: Fail}\n    End: true\n";
+        assert_eq!(fixed_text(text, Yaml, "ASL204"), text);
+        // The alias itself is the reader's own text: ASL113 writes the value there.
+        let text = "StartAt: W\nStates:\n  W:\n    Type: Wait\n    Comment: &n \"10\"\n    Seconds: *n\n    End: true\n";
+        assert_eq!(
+            fixed_text(text, Yaml, "ASL113"),
+            "StartAt: W\nStates:\n  W:\n    Type: Wait\n    Comment: &n \"10\"\n    Seconds: 10\n    End: true\n"
+        );
+    }
 
     #[test]
     fn codes_are_unique_well_formed_and_in_order() {

@@ -88,6 +88,7 @@ fn parse_closing(text: &str, close: Option<(usize, usize)>) -> Document<'_> {
         root,
         errors: p.errors,
         comments: p.comments,
+        shared: Vec::new(),
     }
 }
 

@@ -117,6 +117,10 @@ pub struct Document<'s> {
     pub root: Option<Node<'s>>,
     pub errors: Vec<SyntaxError>,
     pub comments: Vec<Comment<'s>>,
+    /// YAML: the text of each anchored node that an alias (or merge key) reads again,
+    /// sorted by start. An edit inside one changes every place that reads it, so fixes
+    /// leave these ranges alone (see `rules::run`).
+    pub shared: Vec<TextRange>,
 }
 
 impl<'s> Node<'s> {

@@ -675,6 +675,8 @@ struct Builder<'s, 'l> {
     last_end: usize,
     /// Apply merge keys (see [`merge_keys`]).
     merge: bool,
+    /// The text of anchored nodes that an alias copied (see [`Document::shared`]).
+    shared: Vec<TextRange>,
 }
 
 impl<'s, 'l> Builder<'s, 'l> {
@@ -696,6 +698,7 @@ impl<'s, 'l> Builder<'s, 'l> {
             skip_start: 0,
             documents: 0,
             last_end: 0,
+            shared: Vec::new(),
         }
     }
 
@@ -1190,6 +1193,7 @@ impl<'s> Builder<'s, '_> {
             Some(a) => {
                 self.alias_budget -= a.size;
                 self.alias_text -= a.text;
+                self.shared.push(shared_text(self.text, &a.node));
                 a.node.value.clone()
             }
         };
@@ -1323,13 +1327,32 @@ impl<'s> Builder<'s, '_> {
                 message: "the document is empty: expected a YAML mapping".to_string(),
             });
         }
+        let mut shared = self.shared;
+        shared.sort_by_key(|r| (r.start, r.end));
+        shared.dedup();
         Document {
             kind: SourceKind::Yaml,
             root,
             errors,
             comments: self.comments,
+            shared,
         }
     }
+}
+
+/// The text an edit must not touch to leave an anchored `node` as its aliases read it:
+/// its range, and for a block collection (which ends at its last child) the rest of
+/// that line too, where a member added to it would be inserted.
+fn shared_text(text: &str, node: &Node<'_>) -> TextRange {
+    let range = node.range;
+    let block = matches!(node.value, Value::Object(_) | Value::Array(_))
+        && !text[..range.end as usize].ends_with([']', '}']);
+    if !block {
+        return range;
+    }
+    let rest = &text[range.end as usize..];
+    let line = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    TextRange::new(range.start, range.end + line as u32)
 }
 
 fn tagged<'s>(tag: TagInfo<'s>, node: Node<'s>) -> Node<'s> {

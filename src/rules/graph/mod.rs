@@ -88,7 +88,26 @@ pub(super) fn report_with_suggestion<'d>(
                 let unreached = reachable.is_some_and(|r| r.get(i) == Some(&false));
                 (s.name, unreached)
             });
-        closest_preferring(target, candidates)
+        let mut suggestion = closest_preferring(target, candidates.clone());
+        // A guess that would leave the scope unable to end (the loop A -> B -> A where
+        // "AA" was written) is dropped for the next closest name, if there is one.
+        let mut dropped: Vec<&str> = Vec::new();
+        while let [only] = suggestion[..]
+            && dropped.len() < 3
+            && !ends_after(ctx, scope, from, member, only)
+        {
+            dropped.push(only);
+            suggestion = closest_preferring(
+                target,
+                candidates
+                    .clone()
+                    .filter(|(name, _)| !dropped.contains(name)),
+            );
+        }
+        if !dropped.is_empty() && suggestion.len() != 1 {
+            suggestion.clear();
+        }
+        suggestion
     } else {
         Vec::new()
     };
@@ -129,6 +148,52 @@ pub(super) fn report_with_suggestion<'d>(
     }
     d.fixes.extend(create);
     d
+}
+
+/// Whether the scope can still end once the transition `member` of the state `from`
+/// names `to`: from `StartAt`, some state is reached that ends (Succeed, Fail, `End`)
+/// or that has a transition still to be decided (another missing name, a placeholder).
+/// True when that cannot be told (no graph, no `StartAt`, a transition with no
+/// `from`, as `StartAt` itself).
+fn ends_after(
+    ctx: &LintContext<'_, '_>,
+    scope: &Scope<'_, '_>,
+    from: Option<&str>,
+    member: &Member<'_>,
+    to: &str,
+) -> bool {
+    let (Some(graphs), Some(from)) = (ctx.graphs, from) else {
+        return true;
+    };
+    let graph = graphs.scope(scope.id);
+    let (Some(start), Some(from), Some(to)) =
+        (graph.start, scope.state_index(from), scope.state_index(to))
+    else {
+        return true;
+    };
+    let open = |i: usize| {
+        let state = &scope.states[i];
+        state.is_terminal()
+            || state.transitions().iter().any(|t| {
+                !std::ptr::eq(t.member, member)
+                    && (t.member.value.is_unknown() || scope.state_index(t.target).is_none())
+            })
+    };
+    let mut seen = vec![false; scope.states.len()];
+    let mut stack = vec![start.index()];
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        if open(i) {
+            return true;
+        }
+        stack.extend(graph.successors(i));
+        if i == from {
+            stack.push(to);
+        }
+    }
+    false
 }
 
 /// When no name is close to the one written: the states `what` may name, if there are

@@ -24,7 +24,8 @@ declare_rule! {
     /// one is close (unsafe: a guess). The state whose catcher it is is never
     /// suggested, and of names equally close, a state that nothing reaches yet is
     /// preferred; when several remain, each is offered in the editor and
-    /// `--unsafe-fixes` applies none. In the editor, another quick fix adds a Fail
+    /// `--unsafe-fixes` applies none. A name after which nothing could end gives way to
+    /// the next closest, or to no fix. In the editor, another quick fix adds a Fail
     /// state of that name (`"Error": "Failed"`, `"Cause": "to be written"`), to fill
     /// in (`check --fix` never applies it: it would hide a misspelled name).
     pub static RULE = {

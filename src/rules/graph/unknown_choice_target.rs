@@ -23,6 +23,7 @@ declare_rule! {
     /// one is close (unsafe: a guess). The Choice state itself is never suggested, and
     /// of names equally close, a state that nothing reaches yet is preferred; when
     /// several remain, each is offered in the editor and `--unsafe-fixes` applies none.
+    /// A name after which nothing could end gives way to the next closest, or to no fix.
     /// In the editor, another quick fix adds a Pass state of that name that ends, to
     /// fill in (`check --fix` never applies it: it would hide a misspelled name).
     pub static RULE = {

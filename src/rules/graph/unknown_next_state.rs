@@ -24,7 +24,8 @@ declare_rule! {
     /// (unsafe: a guess). The state that holds the `Next` is never suggested, and of
     /// names equally close, a state that nothing reaches yet is preferred; when several
     /// remain ("Step 1": "Step 2" or "Step 10"), each is offered in the editor and
-    /// `--unsafe-fixes` applies none. In the editor, another quick fix adds a Pass
+    /// `--unsafe-fixes` applies none. A name after which nothing could end (the loop
+    /// `A` -> `B` -> `A` for `"AA"`) gives way to the next closest, or to no fix. In the editor, another quick fix adds a Pass
     /// state of that name that ends, to fill in (`check --fix` never applies it: it
     /// would hide a misspelled name). The rules for `StartAt`, Choice targets and
     /// `Default` (ASL202, ASL203) offer the same, and a catcher's target (ASL204) gets
@@ -86,6 +87,35 @@ mod tests {
 
     /// Of two equally close names, neither is applied by `--unsafe-fixes`: the help
     /// names both, and the editor offers both.
+    #[test]
+    fn a_name_that_would_leave_the_workflow_unable_to_end_is_not_applied() {
+        // "A" would close the loop A -> B -> A: nothing could end.
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "AA"}, "Finish": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            crate::rules::fixed_text(text, SourceKind::Json, "ASL201"),
+            text
+        );
+        // The next closest name, which ends, is chosen instead.
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "Loopedx"}, "Looped": {"Type": "Pass", "Next": "B"}, "Loopedyz": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            crate::rules::fixed_text(text, SourceKind::Json, "ASL201"),
+            text.replace("\"Loopedx\"", "\"Loopedyz\"")
+        );
+        // A loop that leads on to another misspelt name may still end: fixed.
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.x", "BooleanEquals": true, "Next": "AA"}], "Default": "Dome"}, "Done": {"Type": "Succeed"}}}"#;
+        let options = LintOptions {
+            select: vec!["ASL201".into(), "ASL203".into()],
+            ..Default::default()
+        };
+        let lint = |t: &str| lint_text(t, SourceKind::Json, &options);
+        let out = crate::fix::fix_text(text, Some(SourceKind::Json), lint(text), true, &lint);
+        assert_eq!(
+            out.text,
+            text.replace("\"AA\"", "\"A\"")
+                .replace("\"Dome\"", "\"Done\"")
+        );
+    }
+
     #[test]
     fn equally_close_names_are_offered_not_applied() {
         use crate::diagnostics::Applicability;

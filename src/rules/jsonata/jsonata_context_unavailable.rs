@@ -30,12 +30,17 @@ declare_rule! {
     /// ```json
     /// {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "work", "Payload": "{% $states.input %}"}, "Output": "{% $states.result.Payload %}", "End": true}}}
     /// ```
+    ///
+    /// ## Fix
+    /// A bare field name at the top level is read from the state input (`{% phone %}`
+    /// becomes `{% $states.input.phone %}`), and `states` without its `$` becomes
+    /// `$states`. Unsafe: the field may have been meant as a variable (`$phone`).
     pub static RULE = {
         code: "ASL602",
         name: "jsonata-context-unavailable",
         severity: Error,
         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
-        fix: None,
+        fix: Sometimes,
         check: check,
     }
 }

@@ -656,7 +656,7 @@ const RECEIVERS_LIMIT: usize = 64;
 /// empty Pass, and a JSONPath state that discards its result (`"ResultPath": null`,
 /// which keeps the state's original input whatever its `InputPath` or `Parameters`
 /// selected) and has no `OutputPath`.
-fn passes_input_on(s: &State<'_, '_>) -> bool {
+pub(crate) fn passes_input_on(s: &State<'_, '_>) -> bool {
     let untouched = |fields: &[&str]| fields.iter().all(|f| s.field(f).is_none());
     let discards_result = s.query_language == QueryLanguage::JsonPath
         && s.field("ResultPath")

@@ -1,7 +1,7 @@
 use crate::diagnostics::Label;
 use crate::model::{QueryLanguage, StateType};
 use crate::rules::paths::{
-    jsonata_input_reads, leading_reads_under, path_of, receivers, result_location,
+    jsonata_input_reads, leading_reads_under, passes_input_on, path_of, receivers, result_location,
 };
 use crate::rules::resources::{integration_resource, reader_fix, result_reads};
 use crate::rules::{LintContext, Sink, declare_rule};
@@ -55,7 +55,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Rewrites the read to go through `Payload` (`$.emailCheck.Payload.valid`). Unsafe:
+    /// Rewrites the read to go through `Payload` (`$.emailCheck.Payload.valid`), when
+    /// every way into the reading state brings the response (none from a cached result
+    /// or a catcher). Unsafe:
     /// unwrapping the response on the Task, as above, may suit the rest of the workflow
     /// better.
     pub static RULE = {
@@ -174,7 +176,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             let Some((range, read, fixed)) = found else {
                 continue;
             };
-            let fix = reader_fix(ctx.source, range, &read, &fixed);
+            // Rewritten only where every way in brings this response: another state
+            // leading there (a cached result, the execution input) has no Payload.
+            let fix = only_fed_by(machine, target, state)
+                .then(|| reader_fix(ctx.source, range, &read, &fixed))
+                .flatten();
             let d = sink.report(
                 range,
                 format!(
@@ -201,6 +207,54 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     }
 }
 
+/// Whether every way into `target` comes from `task`'s `Next`, directly or through
+/// states that hand their input on (see [`passes_input_on`]): not the scope's start,
+/// nor a catcher, nor another state's output.
+fn only_fed_by(
+    machine: &crate::model::StateMachine<'_, '_>,
+    target: &crate::model::State<'_, '_>,
+    task: &crate::model::State<'_, '_>,
+) -> bool {
+    use crate::model::TransitionKind;
+    let scope = machine.scope(target.id.scope);
+    let start = scope.start_at_name().and_then(|n| scope.state_index(n));
+    // Incoming transitions of each state of the scope.
+    let mut incoming: Vec<Vec<(usize, bool)>> = vec![Vec::new(); scope.states.len()];
+    for (i, s) in scope.states.iter().enumerate() {
+        if scope.is_shadowed(i) {
+            continue;
+        }
+        for t in s.transitions() {
+            if let Some(j) = scope.state_index(t.target) {
+                incoming[j].push((i, matches!(t.kind, TransitionKind::Catch(_))));
+            }
+        }
+    }
+    let mut seen = vec![false; scope.states.len()];
+    let mut stack = vec![target.id.index];
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        if start == Some(i) || incoming[i].is_empty() {
+            return false;
+        }
+        for &(from, catch) in &incoming[i] {
+            if catch {
+                return false;
+            }
+            if from == task.id.index && task.id.scope == target.id.scope {
+                continue;
+            }
+            if !passes_input_on(&scope.states[from]) {
+                return false;
+            }
+            stack.push(from);
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::located_messages;
@@ -213,6 +267,29 @@ mod tests {
     }
 
     const CHOICE: &str = r#"{"Type": "Choice", "Choices": [{"Variable": "$.emailCheck.valid", "BooleanEquals": true, "Next": "Next"}], "Default": "Next"}"#;
+
+    #[test]
+    fn no_rewrite_where_another_way_in_has_no_payload() {
+        // "Use" is reached from the Lambda call and from a cached result.
+        let text = r#"{"StartAt": "C", "States": {
+  "C": {"Type": "Choice", "Choices": [{"Variable": "$.fast", "BooleanEquals": true, "Next": "Cached"}], "Default": "Call"},
+  "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "Next": "Use"},
+  "Cached": {"Type": "Pass", "Result": {"value": 1}, "Next": "Use"},
+  "Use": {"Type": "Choice", "Choices": [{"Variable": "$.value", "NumericEquals": 1, "Next": "Done"}], "Default": "Done"},
+  "Done": {"Type": "Succeed"}}}"#;
+        let fixes = crate::rules::each_fix(text, crate::syntax::SourceKind::Json, "ASL410");
+        assert_eq!(fixes, vec![Vec::new()]);
+        // Through a Wait that hands its input on, from the call alone: rewritten.
+        let text = r#"{"StartAt": "Call", "States": {
+  "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "Next": "W"},
+  "W": {"Type": "Wait", "Seconds": 1, "Next": "Use"},
+  "Use": {"Type": "Choice", "Choices": [{"Variable": "$.value", "NumericEquals": 1, "Next": "Done"}], "Default": "Done"},
+  "Done": {"Type": "Succeed"}}}"#;
+        assert_eq!(
+            crate::rules::fixed_text(text, crate::syntax::SourceKind::Json, "ASL410"),
+            text.replace("\"$.value\"", "\"$.Payload.value\"")
+        );
+    }
 
     #[test]
     fn reads_of_the_function_output_outside_payload() {

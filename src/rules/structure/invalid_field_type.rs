@@ -25,8 +25,11 @@ declare_rule! {
     ///
     /// ## Fix
     /// When the value plainly spells one of the expected type (`"10"` for an integer,
-    /// `"true"` for a boolean, `404` for a string), writes it as that type. Safe: the
-    /// definition is rejected as it is, and the value stays the same.
+    /// `"true"` for a boolean, `404` for a string), writes it as that type; a number
+    /// becomes the string it is written as (`1e2` becomes `"1e2"`). Safe: the definition
+    /// is rejected as it is, and the value stays the same. Unsafe for an error name in
+    /// `ErrorEquals` (`[true]` becomes `["true"]`): no error is named that, so the name
+    /// meant may be another.
     pub static RULE = {
         code: "ASL113",
         name: "invalid-field-type",
@@ -40,6 +43,7 @@ declare_rule! {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     report_schema_then(ctx, sink, Category::WrongType, |d, f| {
         if let Some(value) = &f.suggestion {
+            let value = &as_written(ctx.source, f.range, value);
             d.help = Some(format!("write it as {value}"));
             let title = format!("Write it as {value}");
             // An error name spelt from a number or a boolean (`[true]` -> `["true"]`)
@@ -55,9 +59,44 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     });
 }
 
+/// A number to be written as a string (`suggestion` quoted) is quoted as the source
+/// spells it (`1e2` as `"1e2"`, YAML `0x1F` as `"0x1F"`, every digit of a long error
+/// code): the value read back from the number could lose digits or change its spelling.
+fn as_written(source: &str, range: crate::syntax::TextRange, suggestion: &str) -> String {
+    let text = source.get(range.as_usize()).unwrap_or_default();
+    let number = text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'));
+    if suggestion.starts_with('"') && number {
+        format!("\"{text}\"")
+    } else {
+        suggestion.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::diagnostics::Applicability;
+
+    #[test]
+    fn a_number_becomes_the_string_it_is_written_as() {
+        let text = r#"{"StartAt": "D", "States": {"D": {"Type": "Fail", "Comment": 1e2, "Error": 12345678901234567890123, "Cause": 0.1000000000000000055511151231257827}}}"#;
+        let out = crate::rules::fixed_text(text, crate::syntax::SourceKind::Json, "ASL113");
+        assert_eq!(
+            out,
+            r#"{"StartAt": "D", "States": {"D": {"Type": "Fail", "Comment": "1e2", "Error": "12345678901234567890123", "Cause": "0.1000000000000000055511151231257827"}}}"#
+        );
+        let yaml = "StartAt: D\nStates:\n  D: {Type: Fail, Error: 0x1F, Cause: 1.50}\n";
+        let out = crate::rules::fixed_text(yaml, crate::syntax::SourceKind::Yaml, "ASL113");
+        assert_eq!(
+            out,
+            "StartAt: D\nStates:\n  D: {Type: Fail, Error: \"0x1F\", Cause: \"1.50\"}\n"
+        );
+    }
 
     #[test]
     fn an_error_name_spelt_from_a_boolean_is_an_unsafe_fix() {

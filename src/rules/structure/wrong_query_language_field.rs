@@ -55,10 +55,12 @@ declare_rule! {
     /// - with an `InputPath`, the paths above start from what it selects
     ///   (`"InputPath": "$.order"` makes `$.id` `$states.input.order.id`); once nothing
     ///   else reads through it, `InputPath` itself becomes the `Arguments` of a Task or
-    ///   Parallel, the `Items` of a Map, or the `Output` of a Pass, Choice, Wait or
-    ///   Succeed state (or goes, when `Arguments`, `Items` or `Output` is there); `"$"`
-    ///   is removed. (`.$` keys left in a JSONata state are ASL609's, whose fix reads
-    ///   through the `InputPath` too.)
+    ///   Parallel, the `Items` of a Map, or the `Output` of a Pass, Wait or Succeed
+    ///   state (or goes, when `Arguments`, `Items` or `Output` is there); `"$"` is
+    ///   removed. A Choice state's `InputPath` and `OutputPath` are left to you: its
+    ///   `Output` is used only when `Default` is taken, each rule having its own. (`.$`
+    ///   keys left in a JSONata state are ASL609's, whose fix reads through the
+    ///   `InputPath` too.)
     ///
     /// Paths of names and indexes are converted, and intrinsic functions become the
     /// JSONata functions that compute the same (`States.Format` a `&` concatenation,
@@ -185,6 +187,10 @@ fn members_at<'a, 's>(
     found
 }
 
+fn is_choice(state: &Node<'_>) -> bool {
+    state.get("Type").and_then(Node::as_str) == Some("Choice")
+}
+
 /// A Choice rule written in JSONPath (rather than with a JSONata `Condition`).
 fn has_jsonpath_rules(state: &Node<'_>) -> bool {
     state
@@ -201,15 +207,21 @@ fn has_jsonpath_rules(state: &Node<'_>) -> bool {
 
 /// `InputPath` in JSONata terms, once nothing else of the state reads the effective
 /// input through it: what the effective input was passed to becomes an expression of
-/// the input (a Task's or Parallel's `Arguments`, the `Output` of a Pass, Choice, Wait or
-/// Succeed state, the `Items` of a Map). `None` for a Map with an ItemReader, a state
-/// with `Assign`, or while
+/// the input (a Task's or Parallel's `Arguments`, the `Output` of a Pass, Wait or
+/// Succeed state, the `Items` of a Map). `None` for a Choice, a Map with an ItemReader,
+/// a state with `Assign`, or while
 /// `Parameters`, `*Path` fields or JSONPath Choice rules still read through it (their
 /// own conversions come first and write the selection into their expressions).
 fn input_path_conversion(source: &str, member: &Member<'_>, state: &Node<'_>) -> Option<Fix> {
     let sibling = |key: &str| state.member(key).is_some();
     if member.value.as_str() == Some("$") {
         return crate::rules::remove_field(source, state, member, Applicability::Unsafe);
+    }
+    // A JSONata Choice state's `Output` is its output only when `Default` is taken (a
+    // matching rule gives its own `Output`, or the input): no one field does what
+    // `InputPath` did on every way out.
+    if is_choice(state) {
+        return None;
     }
     if sibling("Parameters")
         || sibling("Assign")
@@ -226,7 +238,7 @@ fn input_path_conversion(source: &str, member: &Member<'_>, state: &Node<'_>) ->
         "Task" | "Parallel" => "Arguments",
         // An `Output` already there was written from the selection (converted
         // `Parameters`, `ResultPath`, `OutputPath`), or in JSONata, which never sees it.
-        "Pass" | "Choice" | "Wait" | "Succeed"
+        "Pass" | "Wait" | "Succeed"
             if sibling("Output") && !sibling("ResultPath") && !sibling("OutputPath") =>
         {
             return crate::rules::remove_field(source, state, member, Applicability::Unsafe);
@@ -254,7 +266,7 @@ fn input_path_conversion(source: &str, member: &Member<'_>, state: &Node<'_>) ->
         {
             "Output"
         }
-        "Choice" | "Wait" | "Succeed" if !sibling("OutputPath") => "Output",
+        "Wait" | "Succeed" if !sibling("OutputPath") => "Output",
         _ => return None,
     };
     Some(Fix {
@@ -355,7 +367,8 @@ fn conversion(
                     let merged = format!("$merge([{STATES_INPUT}, {{{key}: {STATES_RESULT}}}])");
                     edits.push(expression_value(source, &member.value, &merged)?);
                 }
-                ("OutputPath", Some(_)) if has_result || plain_pass => {
+                // On a Choice, as for its `InputPath` (see `input_path_conversion`).
+                ("OutputPath", Some(_)) if has_result || plain_pass && !is_choice(object) => {
                     let root = if has_result { STATES_RESULT } else { &input };
                     edits.push(expression_edit(source, &member.value, root)?);
                 }
@@ -495,7 +508,7 @@ fn shaped_output(source: &str, state: &Node<'_>, result: String, fields: [&str; 
         }
     }
     edits.extend(removals.into_iter().map(|range| Edit {
-        range,
+        range: with_spaces_before_line_end(source, range),
         replacement: String::new(),
     }));
     // The removals must not reach into each other or into the new `Output`.
@@ -509,6 +522,22 @@ fn shaped_output(source: &str, state: &Node<'_>, result: String, fields: [&str; 
         applicability: Applicability::Unsafe,
         edits,
     })
+}
+
+/// A removal that reaches the end of a line, grown back over the spaces before it when
+/// something else stays on that line (`..., "OutputPath": "$.r",` ending a wrapped
+/// line), so that no trailing space is left behind.
+fn with_spaces_before_line_end(source: &str, range: TextRange) -> TextRange {
+    let after = &source[range.end as usize..];
+    if !(after.starts_with('\n') || after.starts_with("\r\n")) {
+        return range;
+    }
+    let before = &source[..range.start as usize];
+    let kept = before.trim_end_matches([' ', '\t']);
+    if kept.len() == before.len() || kept.is_empty() || kept.ends_with(['\n', '\r']) {
+        return range;
+    }
+    TextRange::new(kept.len() as u32, range.end)
 }
 
 /// `base` with `value` placed at the path of `names` under it, as JSONPath's
@@ -774,6 +803,33 @@ mod tests {
             .into_iter()
             .map(|mut fixes| (!fixes.is_empty()).then(|| fixes.remove(0).2))
             .collect()
+    }
+
+    #[test]
+    fn fields_removed_at_the_end_of_a_line_leave_no_trailing_space() {
+        let text = "{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"T\", \"States\": {\n  \"T\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", \"Arguments\": {\"QueueUrl\": \"q\", \"MessageBody\": \"m\"},\n        \"ResultSelector\": {\"id.$\": \"$.MessageId\"}, \"ResultPath\": \"$.res\", \"OutputPath\": \"$.res\",\n        \"End\": true}}}";
+        let out = crate::rules::fixed_text(text, SourceKind::Json, "ASL111");
+        assert_eq!(
+            out,
+            "{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"T\", \"States\": {\n  \"T\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", \"Arguments\": {\"QueueUrl\": \"q\", \"MessageBody\": \"m\"},\n        \"Output\": \"{% ($merge([$states.input, {\\\"res\\\": {\\\"id\\\": $states.result.MessageId}}])).res %}\",\n        \"End\": true}}}"
+        );
+    }
+
+    #[test]
+    fn a_choice_keeps_its_input_path_and_output_path() {
+        // Its `Output` would apply only when Default is taken: no conversion.
+        for field in ["InputPath", "OutputPath"] {
+            let text = format!(
+                r#"{{"QueryLanguage": "JSONata", "StartAt": "C", "States": {{"C": {{"Type": "Choice", "{field}": "$.order", "Choices": [{{"Condition": "{{% $states.input.order.total > 100 %}}", "Next": "Big"}}], "Default": "Small"}}, "Big": {{"Type": "Succeed"}}, "Small": {{"Type": "Succeed"}}}}}}"#
+            );
+            assert_eq!(fixed(&text), vec![None], "{field}");
+            // `"$"` selects the whole input: removed.
+            let whole = text.replace("\"$.order\"", "\"$\"");
+            assert_eq!(
+                fixed(&whole),
+                vec![Some(whole.replace(&format!("\"{field}\": \"$\", "), ""))]
+            );
+        }
     }
 
     #[test]
