@@ -1538,7 +1538,7 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
         r#"{"StateMachines": {"M": {"TestCases": {"seq": {"T": "Flaky"}, "branch": {"B": "Broken"}}}},
             "MockedResponses": {
               "Flaky": {"0-1": {"Throw": {"Error": "X", "Cause": "busy"}}, "2": {"Return": {"Payload": 1}}},
-              "Broken": {"0": {"Throw": {"Error": "X", "Cause": "down"}}}}}"#,
+              "Broken": {"0-1": {"Throw": {"Error": "X", "Cause": "down"}}}}}"#,
     );
     let sequence = dir.file(
         "sequence.asl.json",

@@ -39,6 +39,22 @@ pub(crate) const NO_MOCK: &str = "has no mock.";
 /// In the cause of the failure a mock without a response for an invocation ends a run with.
 pub(crate) const NO_RESPONSE: &str = "has no response for invocation";
 
+/// Why the mock of `state` has no response for invocation `k`: it names the responses
+/// it has and where they were given (a MockedResponses entry, `--mock` or
+/// `--mock-default`), as Step Functions Local fails the execution there.
+fn no_response(state: &str, mock: &super::mock::StateMock, defaulted: bool, k: u64) -> String {
+    let from = match (mock.entry(), defaulted) {
+        (_, true) => "--mock-default".to_string(),
+        (Some(entry), false) => format!("MockedResponses entry \"{entry}\""),
+        (None, false) => "--mock".to_string(),
+    };
+    format!(
+        "The mock of '{state}' {NO_RESPONSE} {k} (counted from 0 over the execution): its {from} has responses for the invocations {} only, and Step Functions Local fails an execution whose mocked state is called without a response defined for that call. Add one for \"{k}\" (or a range such as \"{k}-{}\").",
+        mock.keys(),
+        k + 2
+    )
+}
+
 /// 256 KiB: the payload limit of Step Functions.
 pub(crate) const PAYLOAD_LIMIT: usize = 256 * 1024;
 
@@ -2316,9 +2332,9 @@ impl<'p> Runner<'p> {
             None => Err(self.setup_failure(Failure::new(
                 "States.Runtime",
                 format!(
-                    "{}The mock of '{}' {NO_RESPONSE} {k}.",
+                    "{}{}",
                     self.prefix(fr),
-                    st.name
+                    no_response(&st.name, mock, defaulted, k)
                 ),
             ))),
         }
@@ -2636,7 +2652,7 @@ impl<'p> Runner<'p> {
             // Catch see as any other (a `States.Runtime` excepted, as everywhere).
             Some(MockResponse::Throw { error, cause }) => Err(Failure::thrown(error, cause)),
             None => {
-                let f = self.runtime(fr, format!("The mock of '{}' {NO_RESPONSE} {k}.", st.name));
+                let f = self.runtime(fr, no_response(&st.name, mock, defaulted, k));
                 Err(self.setup_failure(f))
             }
         })

@@ -23,6 +23,8 @@ pub enum MockResponse {
 pub struct StateMock {
     /// Inclusive ranges of invocation numbers, in ascending order.
     ranges: Vec<(u64, u64, MockResponse)>,
+    /// The MockedResponses entry the responses come from (none for `--mock`).
+    entry: Option<String>,
 }
 
 impl StateMock {
@@ -30,7 +32,24 @@ impl StateMock {
     pub fn always(response: MockResponse) -> StateMock {
         StateMock {
             ranges: vec![(0, u64::MAX, response)],
+            entry: None,
         }
+    }
+
+    /// The MockedResponses entry the responses come from, when a mock config gave them.
+    pub fn entry(&self) -> Option<&str> {
+        self.entry.as_deref()
+    }
+
+    /// The invocations that have a response, as their keys would be written
+    /// (`"0", "1-2"`); empty for a response given for every invocation.
+    pub fn keys(&self) -> String {
+        self.ranges
+            .iter()
+            .filter(|(a, b, _)| (*a, *b) != (0, u64::MAX))
+            .map(|(a, b, _)| show_range(*a, *b))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The invocations (`""` for all, `"0"`, `"1-2"`) of the first response that throws
@@ -46,17 +65,13 @@ impl StateMock {
         })
     }
 
-    /// The response for invocation `n`; past the last range the last response repeats.
+    /// The response for invocation `n`: none past the last range, as Step Functions
+    /// Local fails an execution whose mocked Task is called once more than its
+    /// responses say (only a response given for every invocation repeats).
     pub fn response(&self, n: u64) -> Option<&MockResponse> {
         self.ranges
             .iter()
             .find(|(a, b, _)| (*a..=*b).contains(&n))
-            .or_else(|| {
-                self.ranges
-                    .iter()
-                    .filter(|(_, b, _)| *b < n)
-                    .max_by_key(|(_, b, _)| *b)
-            })
             .map(|(_, _, r)| r)
     }
 }
@@ -271,7 +286,11 @@ impl MockConfig {
         Ok(Mocks {
             states: states
                 .iter()
-                .map(|(s, r)| (s.clone(), self.responses[r].clone()))
+                .map(|(s, r)| {
+                    let mut mock = self.responses[r].clone();
+                    mock.entry = Some(r.clone());
+                    (s.clone(), mock)
+                })
                 .collect(),
             default: None,
         })
@@ -294,13 +313,7 @@ fn parse_invocations(entries: &Map<String, Value>, loc: &str) -> Result<StateMoc
     ranges.sort_by_key(|r| r.0);
     // Two responses for one invocation, or none for one between two ranges, is a slip
     // in the numbers: which response was meant cannot be told.
-    let show = |a: u64, b: u64| {
-        if a == b {
-            format!("\"{a}\"")
-        } else {
-            format!("\"{a}-{b}\"")
-        }
-    };
+    let show = show_range;
     for pair in ranges.windows(2) {
         let ((a1, b1, _), (a2, b2, _)) = (&pair[0], &pair[1]);
         if a2 <= b1 {
@@ -325,7 +338,19 @@ fn parse_invocations(entries: &Map<String, Value>, loc: &str) -> Result<StateMoc
             ));
         }
     }
-    Ok(StateMock { ranges })
+    Ok(StateMock {
+        ranges,
+        entry: None,
+    })
+}
+
+/// An invocation key as a mock config writes it, quoted: `"0"`, `"1-2"`.
+fn show_range(a: u64, b: u64) -> String {
+    if a == b {
+        format!("\"{a}\"")
+    } else {
+        format!("\"{a}-{b}\"")
+    }
 }
 
 impl StateMock {
@@ -399,8 +424,10 @@ mod tests {
     const CFG: &str = r#"{"StateMachines": {"M": {"TestCases": {"T": {"S": "R"}}}},
         "MockedResponses": {"R": {"0": {"Return": {"a": 1}}, "1-2": {"Throw": {"Error": "E"}}}}}"#;
 
+    /// Past the last numbered response there is none (Step Functions Local fails the
+    /// execution); a response given for every invocation has no end.
     #[test]
-    fn reads_ranges_and_repeats_the_last() {
+    fn reads_ranges_and_has_none_past_the_last() {
         let m = MockConfig::parse(CFG).unwrap().test_case("M", "T").unwrap();
         let s = &m.states["S"];
         assert_eq!(s.response(0), Some(&MockResponse::Return(json!({"a": 1}))));
@@ -409,7 +436,15 @@ mod tests {
             cause: None,
         };
         assert_eq!(s.response(2), Some(&thrown));
-        assert_eq!(s.response(7), Some(&thrown));
+        assert_eq!(s.response(3), None);
+        assert_eq!(s.entry(), Some("R"));
+        assert_eq!(s.keys(), "\"0\", \"1-2\"");
+        let always = StateMock::parse(r#"{"Return": 1}"#).unwrap();
+        assert_eq!(
+            always.response(u64::MAX),
+            Some(&MockResponse::Return(json!(1)))
+        );
+        assert_eq!((always.entry(), always.keys().as_str()), (None, ""));
     }
 
     #[test]
@@ -446,7 +481,8 @@ mod tests {
             "no response for the invocations \"1-2\", between \"0\" and \"3\": give one"
         );
         let ok = StateMock::parse(r#"{"0-1": {"Return": 1}, "2": {"Return": 2}}"#).unwrap();
-        assert_eq!(ok.response(5), Some(&MockResponse::Return(json!(2))));
+        assert_eq!(ok.response(2), Some(&MockResponse::Return(json!(2))));
+        assert_eq!(ok.response(3), None);
     }
 
     #[test]
