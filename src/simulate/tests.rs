@@ -2778,3 +2778,65 @@ fn a_call_past_the_last_numbered_response_ends_the_run() {
         x.cause
     );
 }
+
+/// An activity task is recorded with Activity events that name the activity by its
+/// ARN (the API's ActivityScheduledEventDetails and the others), not as a service
+/// integration.
+#[test]
+fn an_activity_task_has_activity_events() {
+    let arn = "arn:aws:states:us-east-1:123456789012:activity:act";
+    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": arn,
+        "TimeoutSeconds": 30, "HeartbeatSeconds": 10,
+        "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 1, "IntervalSeconds": 1}],
+        "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Late"}], "End": true},
+        "Late": {"Type": "Pass", "End": true}}});
+    let mut mocks = Mocks::new();
+    mocks.states.insert(
+        "A".into(),
+        StateMock::parse(
+            r#"{"0": {"Throw": {"Error": "Boom", "Cause": "c"}}, "1": {"Return": {"done": true}}}"#,
+        )
+        .unwrap(),
+    );
+    let x = run_with(def.clone(), json!({"in": 1}), mocks);
+    assert_eq!(x.output, Some(json!({"done": true})));
+    let events: Vec<(&str, &Value)> = x
+        .events
+        .iter()
+        .filter(|e| e.kind.starts_with("Activity") || e.kind.starts_with("Task"))
+        .map(|e| (e.kind.as_str(), &e.details))
+        .collect();
+    let scheduled = json!({"resource": arn, "input": "{\"in\":1}",
+        "inputDetails": {"truncated": false}, "timeoutInSeconds": 30, "heartbeatInSeconds": 10});
+    assert_eq!(
+        events,
+        [
+            ("TaskStateEntered", &x.events[1].details),
+            ("ActivityScheduled", &scheduled),
+            ("ActivityStarted", &Value::Null),
+            ("ActivityFailed", &json!({"error": "Boom", "cause": "c"})),
+            ("ActivityScheduled", &scheduled),
+            ("ActivityStarted", &Value::Null),
+            (
+                "ActivitySucceeded",
+                &json!({"output": "{\"done\":true}", "outputDetails": {"truncated": false}})
+            ),
+            ("TaskStateExited", &x.events[x.events.len() - 2].details),
+        ]
+    );
+    let x = run_with(
+        def,
+        json!({}),
+        Mocks::new().throwing("A", "States.Timeout", ""),
+    );
+    let timed_out: Vec<(&str, &Value)> = x
+        .events
+        .iter()
+        .filter(|e| e.kind.ends_with("TimedOut"))
+        .map(|e| (e.kind.as_str(), &e.details))
+        .collect();
+    assert_eq!(
+        timed_out,
+        [("ActivityTimedOut", &json!({"error": "States.Timeout"}))]
+    );
+}
