@@ -154,6 +154,23 @@ fn err_at(what: &str, msg: impl std::fmt::Display) -> String {
     format!("{what}: {msg}")
 }
 
+/// Refuses a key of `obj` (at the JSON location `loc`) that is not among `known`,
+/// naming it with the known key it may have meant: a misspelt key would otherwise be
+/// passed over, and the error that follows would point elsewhere.
+fn known_keys(obj: &Map<String, Value>, known: &[&str], loc: &str) -> Result<(), String> {
+    let Some(key) = obj.keys().find(|k| !known.contains(&k.as_str())) else {
+        return Ok(());
+    };
+    let hint = match crate::rules::did_you_mean(key, known.iter().copied()) {
+        Some(near) => format!(": did you mean \"{near}\"?"),
+        None => String::new(),
+    };
+    Err(err_at(
+        &format!("{loc}/{key}"),
+        format!("unknown key{hint} (the keys here are {})", known.join(", ")),
+    ))
+}
+
 impl MockConfig {
     /// Parses the text of a mock config file. Errors name the line and column (for JSON
     /// syntax) or the JSON location of the bad entry.
@@ -169,6 +186,7 @@ impl MockConfig {
                 "the top level must be an object with StateMachines and MockedResponses".into(),
             );
         };
+        known_keys(root, &["StateMachines", "MockedResponses"], "")?;
         let mut cfg = MockConfig::default();
         if let Some(resps) = root.get("MockedResponses") {
             let Value::Object(resps) = resps else {
@@ -191,6 +209,9 @@ impl MockConfig {
         };
         for (m, body) in machines {
             let loc = format!("/StateMachines/{m}");
+            if let Value::Object(body) = body {
+                known_keys(body, &["TestCases"], &loc)?;
+            }
             let cases = body
                 .get("TestCases")
                 .and_then(Value::as_object)
@@ -367,6 +388,14 @@ impl StateMock {
             Value::Object(o) if o.keys().any(|k| parse_range(k).is_some()) => {
                 parse_invocations(o, "")
             }
+            // A misspelt `Return` or `Throw`.
+            Value::Object(o)
+                if o.keys().any(|k| {
+                    crate::rules::did_you_mean(k, ["Return", "Throw"].into_iter()).is_some()
+                }) =>
+            {
+                parse_response(&v, "").map(StateMock::always)
+            }
             _ => Err(
                 "must be {\"Return\": ...}, {\"Throw\": {\"Error\": ..., \"Cause\": ...}} \
                       or invocation numbers mapped to those ({\"0\": ..., \"1-2\": ...})"
@@ -393,6 +422,10 @@ fn parse_response(v: &Value, loc: &str) -> Result<MockResponse, String> {
     let obj = v
         .as_object()
         .ok_or_else(|| err_at(loc, "must be an object with Return or Throw"))?;
+    known_keys(obj, &["Return", "Throw"], loc)?;
+    if let Some(Value::Object(t)) = obj.get("Throw") {
+        known_keys(t, &["Error", "Cause"], &format!("{loc}/Throw"))?;
+    }
     match (obj.get("Return"), obj.get("Throw")) {
         (Some(r), None) => Ok(MockResponse::Return(r.clone())),
         (None, Some(Value::Object(t))) => {
@@ -483,6 +516,51 @@ mod tests {
         let ok = StateMock::parse(r#"{"0-1": {"Return": 1}, "2": {"Return": 2}}"#).unwrap();
         assert_eq!(ok.response(2), Some(&MockResponse::Return(json!(2))));
         assert_eq!(ok.response(3), None);
+    }
+
+    /// A key the format does not have is named, with where it is and the key it may have
+    /// meant, before anything it left missing is.
+    #[test]
+    fn unknown_keys_are_named() {
+        let singular = r#"{"StateMachines": {"SM": {"TestCases": {"T": {"Call": "R"}}}},
+            "MockedResponse": {"R": {"0": {"Return": 1}}}}"#;
+        assert_eq!(
+            MockConfig::parse(singular).unwrap_err(),
+            "mock config: /MockedResponse: unknown key: did you mean \"MockedResponses\"? (the keys here are StateMachines, MockedResponses)"
+        );
+        let typo = r#"{"StateMachines": {"SM": {"TestCases": {"T": {"Call": "R"}}}},
+            "MockedResponses": {"R": {"0": {"Retrun": 1}}}}"#;
+        assert_eq!(
+            MockConfig::parse(typo).unwrap_err(),
+            "mock config: /MockedResponses/R/0/Retrun: unknown key: did you mean \"Return\"? (the keys here are Return, Throw)"
+        );
+        let machine = r#"{"StateMachines": {"SM": {"TestCase": {}}}, "MockedResponses": {}}"#;
+        assert_eq!(
+            MockConfig::parse(machine).unwrap_err(),
+            "mock config: /StateMachines/SM/TestCase: unknown key: did you mean \"TestCases\"? (the keys here are TestCases)"
+        );
+        assert_eq!(
+            StateMock::parse(r#"{"Throw": {"Error": "E", "Couse": "c"}}"#).unwrap_err(),
+            "/Throw/Couse: unknown key: did you mean \"Cause\"? (the keys here are Error, Cause)"
+        );
+        assert_eq!(
+            StateMock::parse(r#"{"Retrun": 1}"#).unwrap_err(),
+            "/Retrun: unknown key: did you mean \"Return\"? (the keys here are Return, Throw)"
+        );
+        assert_eq!(
+            StateMock::parse(r#"{"0": {"Return": 1}, "x": 2}"#).unwrap_err(),
+            "/x: the key must be an invocation number (\"0\") or an inclusive range (\"1-2\")"
+        );
+        // Nothing near: what --mock takes.
+        assert!(
+            StateMock::parse(r#"{"Comment": 1}"#)
+                .unwrap_err()
+                .starts_with("must be {\"Return\": ...}")
+        );
+        assert_eq!(
+            StateMock::parse(r#"{"Return": 1, "Comment": 1}"#).unwrap_err(),
+            "/Comment: unknown key (the keys here are Return, Throw)"
+        );
     }
 
     #[test]
