@@ -2515,3 +2515,38 @@ fn a_serverless_file_definition_with_intrinsics_runs() {
         "{out}"
     );
 }
+
+/// An activity task's call and result are in the trace, as a service integration's are
+/// (its history has Activity events).
+#[test]
+fn the_trace_tells_an_activity_call() {
+    let dir = TempDir::new("activity");
+    let def = dir.file(
+        "act.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Task",
+            "Resource": "arn:aws:states:us-east-1:123456789012:activity:act",
+            "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 1}], "End": true}}}"#,
+    );
+    let (code, out, err) = run(
+        &[
+            &def,
+            "--input",
+            r#"{"n": 1}"#,
+            "--mock",
+            r#"A={"0": {"Throw": {"Error": "Busy", "Cause": "later"}}, "1": {"Return": {"done": true}}}"#,
+        ],
+        "",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let told: Vec<&str> = out.lines().take(5).collect();
+    assert_eq!(
+        told,
+        [
+            "A (Task)  input: {\"n\":1}",
+            "  call arn:aws:states:us-east-1:123456789012:activity:act  input: {\"n\":1}",
+            "  ! Busy: later  (retry 1 after 1 s)",
+            "  result: {\"done\":true}",
+            "  -> output: {\"done\":true}",
+        ]
+    );
+}

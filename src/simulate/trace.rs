@@ -94,7 +94,7 @@ fn fate(events: &[super::Event], i: usize) -> Fate {
     };
     let after_ms = || millis(next).zip(millis(&events[i])).map(|(b, a)| b - a);
     match next.kind.as_str() {
-        "TaskScheduled" | "LambdaFunctionScheduled" => Fate::Retried {
+        "TaskScheduled" | "LambdaFunctionScheduled" | "ActivityScheduled" => Fate::Retried {
             after_ms: after_ms(),
             container: false,
         },
@@ -321,7 +321,8 @@ fn walk_events<'a>(
                 }
                 None => {}
             }
-        } else if k == "TaskScheduled" || k == "LambdaFunctionScheduled" {
+        } else if k == "TaskScheduled" || k == "LambdaFunctionScheduled" || k == "ActivityScheduled"
+        {
             // A retry that sends the same request again: show it once.
             let request = detail(
                 e,
@@ -352,7 +353,8 @@ fn walk_events<'a>(
             if let Some(o) = open.last_mut() {
                 o.request = request;
             }
-        } else if k == "TaskSucceeded" || k == "LambdaFunctionSucceeded" {
+        } else if k == "TaskSucceeded" || k == "LambdaFunctionSucceeded" || k == "ActivitySucceeded"
+        {
             let _ = writeln!(s, "{pad}  result: {}", shown(e, "output"));
         } else if matches!(
             k,
@@ -360,6 +362,8 @@ fn walk_events<'a>(
                 | "TaskTimedOut"
                 | "LambdaFunctionFailed"
                 | "LambdaFunctionTimedOut"
+                | "ActivityFailed"
+                | "ActivityTimedOut"
                 | "EvaluationFailed"
                 | "MapStateFailed"
                 | "ParallelStateFailed"
