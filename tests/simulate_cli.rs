@@ -2516,6 +2516,70 @@ fn a_serverless_file_definition_with_intrinsics_runs() {
     );
 }
 
+/// A template's state machine picks the mock config's state machine of its name (the
+/// `StateMachineName` it is deployed under, else its logical id) without
+/// `--state-machine`, as Step Functions Local takes the state machine's name.
+#[test]
+fn a_template_picks_the_mock_config_state_machine_of_its_name() {
+    let dir = TempDir::new("mock-by-name");
+    let template = |props: &str| {
+        format!(
+            r#"{{"Resources": {{"MyMachine": {{"Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {{{props}"Definition": {{"StartAt": "Call", "States": {{"Call": {{"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "f"}},
+            "OutputPath": "$.Payload", "End": true}}}}}}}}}}}}}}"#
+        )
+    };
+    let named = dir.file(
+        "named.json",
+        &template(r#""StateMachineName": "LambdaSQS", "#),
+    );
+    let unnamed = dir.file("unnamed.json", &template(""));
+    let mocks = dir.file(
+        "mocks.json",
+        r#"{"StateMachines": {
+            "LambdaSQS": {"TestCases": {"HappyPath": {"Call": "A"}}},
+            "MyMachine": {"TestCases": {"HappyPath": {"Call": "B"}}},
+            "Other": {"TestCases": {"HappyPath": {"Call": "C"}}}},
+          "MockedResponses": {"A": {"0": {"Return": {"Payload": "a"}}},
+            "B": {"0": {"Return": {"Payload": "b"}}}, "C": {"0": {"Return": {"Payload": "c"}}}}}"#,
+    );
+    let output = |args: &[&str]| {
+        let mut argv = args.to_vec();
+        argv.extend([
+            "--mock-config",
+            &mocks,
+            "--test-case",
+            "HappyPath",
+            "--format",
+            "json",
+        ]);
+        let (code, out, err) = run(&argv, "");
+        assert_eq!((code, err.as_str()), (0, ""), "{args:?}");
+        serde_json::from_str::<Value>(&out).unwrap()["output"].clone()
+    };
+    assert_eq!(output(&[&named]), json!("a"));
+    assert_eq!(output(&[&unnamed]), json!("b"));
+    // --state-machine still decides.
+    assert_eq!(output(&[&named, "--state-machine", "Other"]), json!("c"));
+    // A name the config does not have leaves the choice to the user.
+    let other = dir.file(
+        "other.json",
+        r#"{"StateMachines": {"X": {"TestCases": {"T": {"Call": "A"}}}, "Y": {"TestCases": {"T": {"Call": "A"}}}},
+          "MockedResponses": {"A": {"0": {"Return": {"Payload": "a"}}}}}"#,
+    );
+    let (code, _, err) = run(&[&named, "--mock-config", &other], "");
+    assert_eq!(
+        (code, err),
+        (
+            2,
+            format!(
+                "error: {other}: holds several state machines (X, Y): choose one with --state-machine\n"
+            )
+        )
+    );
+}
+
 /// An activity task's call and result are in the trace, as a service integration's are
 /// (its history has Activity events).
 #[test]
