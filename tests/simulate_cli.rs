@@ -354,12 +354,18 @@ fn mock_default_answers_every_call_without_a_mock() {
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["status"], "SUCCEEDED");
+    // The report names them too, as the help says.
+    assert_eq!(
+        v["mockDefault"],
+        json!(["Check name", "Check email", "Enrol"])
+    );
     assert_eq!(
         err,
         "note: --mock-default answered for \"Check name\", \"Check email\", \"Enrol\"\n"
     );
-    // The email check's own mock wins: the run takes the other branch.
-    let (code, _, err) = run(
+    // The email check's own mock wins: the run takes the other branch; the trace marks
+    // the state the default answered for where it is entered.
+    let (code, out, err) = run(
         &[
             &def,
             "--mock-default",
@@ -371,6 +377,29 @@ fn mock_default_answers_every_call_without_a_mock() {
     );
     assert_eq!(code, 1);
     assert_eq!(err, "note: --mock-default answered for \"Check name\"\n");
+    let entered: Vec<&str> = out.lines().filter(|l| l.contains("input: ")).collect();
+    assert_eq!(
+        entered,
+        [
+            "Check name (Task)  [--mock-default]  input: {}",
+            "Check email (Task)  input: {\"name\":{\"ok\":true}}",
+            "Valid? (Choice)  input: {\"name\":{\"ok\":true},\"email\":{\"ok\":false}}",
+            "Cancel (Fail)  input: {\"name\":{\"ok\":true},\"email\":{\"ok\":false}}",
+        ]
+    );
+    // Without it, no mark.
+    let (_, out, _) = run(
+        &[
+            &def,
+            "--format",
+            "json",
+            "--mock",
+            r#"Check name={"Return": {}}"#,
+        ],
+        "",
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.get("mockDefault"), None);
     // A default that is no response is refused before the run.
     let (code, _, err) = run(&[&def, "--mock-default", r#"{"Retrun": 1}"#], "");
     assert_eq!(code, 2);
