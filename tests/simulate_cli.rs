@@ -354,12 +354,18 @@ fn mock_default_answers_every_call_without_a_mock() {
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["status"], "SUCCEEDED");
+    // The report names them too, as the help says.
+    assert_eq!(
+        v["mockDefault"],
+        json!(["Check name", "Check email", "Enrol"])
+    );
     assert_eq!(
         err,
         "note: --mock-default answered for \"Check name\", \"Check email\", \"Enrol\"\n"
     );
-    // The email check's own mock wins: the run takes the other branch.
-    let (code, _, err) = run(
+    // The email check's own mock wins: the run takes the other branch; the trace marks
+    // the state the default answered for where it is entered.
+    let (code, out, err) = run(
         &[
             &def,
             "--mock-default",
@@ -371,6 +377,29 @@ fn mock_default_answers_every_call_without_a_mock() {
     );
     assert_eq!(code, 1);
     assert_eq!(err, "note: --mock-default answered for \"Check name\"\n");
+    let entered: Vec<&str> = out.lines().filter(|l| l.contains("input: ")).collect();
+    assert_eq!(
+        entered,
+        [
+            "Check name (Task)  [--mock-default]  input: {}",
+            "Check email (Task)  input: {\"name\":{\"ok\":true}}",
+            "Valid? (Choice)  input: {\"name\":{\"ok\":true},\"email\":{\"ok\":false}}",
+            "Cancel (Fail)  input: {\"name\":{\"ok\":true},\"email\":{\"ok\":false}}",
+        ]
+    );
+    // Without it, no mark.
+    let (_, out, _) = run(
+        &[
+            &def,
+            "--format",
+            "json",
+            "--mock",
+            r#"Check name={"Return": {}}"#,
+        ],
+        "",
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.get("mockDefault"), None);
     // A default that is no response is refused before the run.
     let (code, _, err) = run(&[&def, "--mock-default", r#"{"Retrun": 1}"#], "");
     assert_eq!(code, 2);
@@ -1538,7 +1567,7 @@ fn the_text_trace_shows_calls_retries_catches_waits_and_variables() {
         r#"{"StateMachines": {"M": {"TestCases": {"seq": {"T": "Flaky"}, "branch": {"B": "Broken"}}}},
             "MockedResponses": {
               "Flaky": {"0-1": {"Throw": {"Error": "X", "Cause": "busy"}}, "2": {"Return": {"Payload": 1}}},
-              "Broken": {"0": {"Throw": {"Error": "X", "Cause": "down"}}}}}"#,
+              "Broken": {"0-1": {"Throw": {"Error": "X", "Cause": "down"}}}}}"#,
     );
     let sequence = dir.file(
         "sequence.asl.json",
@@ -2544,5 +2573,104 @@ fn a_definition_alone_runs_with_the_values_of_its_config() {
     assert!(
         err.starts_with("error: ") && err.contains("asl-lint.toml:2:"),
         "{err}"
+    );
+}
+
+/// A template's state machine picks the mock config's state machine of its name (the
+/// `StateMachineName` it is deployed under, else its logical id) without
+/// `--state-machine`, as Step Functions Local takes the state machine's name.
+#[test]
+fn a_template_picks_the_mock_config_state_machine_of_its_name() {
+    let dir = TempDir::new("mock-by-name");
+    let template = |props: &str| {
+        format!(
+            r#"{{"Resources": {{"MyMachine": {{"Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {{{props}"Definition": {{"StartAt": "Call", "States": {{"Call": {{"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "f"}},
+            "OutputPath": "$.Payload", "End": true}}}}}}}}}}}}}}"#
+        )
+    };
+    let named = dir.file(
+        "named.json",
+        &template(r#""StateMachineName": "LambdaSQS", "#),
+    );
+    let unnamed = dir.file("unnamed.json", &template(""));
+    let mocks = dir.file(
+        "mocks.json",
+        r#"{"StateMachines": {
+            "LambdaSQS": {"TestCases": {"HappyPath": {"Call": "A"}}},
+            "MyMachine": {"TestCases": {"HappyPath": {"Call": "B"}}},
+            "Other": {"TestCases": {"HappyPath": {"Call": "C"}}}},
+          "MockedResponses": {"A": {"0": {"Return": {"Payload": "a"}}},
+            "B": {"0": {"Return": {"Payload": "b"}}}, "C": {"0": {"Return": {"Payload": "c"}}}}}"#,
+    );
+    let output = |args: &[&str]| {
+        let mut argv = args.to_vec();
+        argv.extend([
+            "--mock-config",
+            &mocks,
+            "--test-case",
+            "HappyPath",
+            "--format",
+            "json",
+        ]);
+        let (code, out, err) = run(&argv, "");
+        assert_eq!((code, err.as_str()), (0, ""), "{args:?}");
+        serde_json::from_str::<Value>(&out).unwrap()["output"].clone()
+    };
+    assert_eq!(output(&[&named]), json!("a"));
+    assert_eq!(output(&[&unnamed]), json!("b"));
+    // --state-machine still decides.
+    assert_eq!(output(&[&named, "--state-machine", "Other"]), json!("c"));
+    // A name the config does not have leaves the choice to the user.
+    let other = dir.file(
+        "other.json",
+        r#"{"StateMachines": {"X": {"TestCases": {"T": {"Call": "A"}}}, "Y": {"TestCases": {"T": {"Call": "A"}}}},
+          "MockedResponses": {"A": {"0": {"Return": {"Payload": "a"}}}}}"#,
+    );
+    let (code, _, err) = run(&[&named, "--mock-config", &other], "");
+    assert_eq!(
+        (code, err),
+        (
+            2,
+            format!(
+                "error: {other}: holds several state machines (X, Y): choose one with --state-machine\n"
+            )
+        )
+    );
+}
+
+/// An activity task's call and result are in the trace, as a service integration's are
+/// (its history has Activity events).
+#[test]
+fn the_trace_tells_an_activity_call() {
+    let dir = TempDir::new("activity");
+    let def = dir.file(
+        "act.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Task",
+            "Resource": "arn:aws:states:us-east-1:123456789012:activity:act",
+            "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 1}], "End": true}}}"#,
+    );
+    let (code, out, err) = run(
+        &[
+            &def,
+            "--input",
+            r#"{"n": 1}"#,
+            "--mock",
+            r#"A={"0": {"Throw": {"Error": "Busy", "Cause": "later"}}, "1": {"Return": {"done": true}}}"#,
+        ],
+        "",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let told: Vec<&str> = out.lines().take(5).collect();
+    assert_eq!(
+        told,
+        [
+            "A (Task)  input: {\"n\":1}",
+            "  call arn:aws:states:us-east-1:123456789012:activity:act  input: {\"n\":1}",
+            "  ! Busy: later  (retry 1 after 1 s)",
+            "  result: {\"done\":true}",
+            "  -> output: {\"done\":true}",
+        ]
     );
 }

@@ -790,6 +790,9 @@ pub struct Deployed {
     /// The state machine's name in the template (logical id, or `stateMachines.NAME`;
     /// in a Terraform file its `name`, else the resource's label).
     pub name: String,
+    /// The name the state machine is deployed under, when the template writes it out
+    /// (CloudFormation `StateMachineName`, SAM `Name`, Terraform `name`).
+    pub aws_name: Option<String>,
     /// The definition's text (JSON, or the YAML of a referenced `.asl.yaml` file) with
     /// the known substitutions applied.
     pub text: String,
@@ -903,6 +906,24 @@ pub fn state_machine_names(root: &Node<'_>) -> Option<Vec<String>> {
     Some(names)
 }
 
+/// The name a template's state machine resource `logical_id` is deployed under, when
+/// written as text: `StateMachineName` (CloudFormation) or `Name` (SAM).
+fn deployed_name(root: &Node<'_>, logical_id: &str) -> Option<String> {
+    let resource = root
+        .get("Resources")
+        .and_then(|r| r.get(logical_id))
+        .or_else(|| {
+            root.get("resources")
+                .and_then(|r| r.get("Resources"))
+                .and_then(|r| r.get(logical_id))
+        })?;
+    let props = resource.get("Properties")?;
+    ["StateMachineName", "Name"]
+        .iter()
+        .find_map(|k| props.get(k).and_then(Node::as_str))
+        .map(str::to_string)
+}
+
 /// Takes the definition of state machine `name` (optional when the template has only
 /// one) out of a template, with `DefinitionSubstitutions` applied: an inline
 /// `Definition`, a `DefinitionString`, or the local file a `DefinitionUri` names
@@ -985,6 +1006,7 @@ pub fn deployed_definition_in(
         qualified: &qualified,
         parameters: &parameters,
     });
+    let aws_name = deployed_name(root, &wanted);
     for def in defs.iter().filter(|d| d.name == wanted) {
         let mut subs = def.substitutions.clone();
         if let Some(deploy) = &deploy {
@@ -992,6 +1014,7 @@ pub fn deployed_definition_in(
         }
         let deployed = |text: String, file: Option<PathBuf>| Deployed {
             name: wanted.clone(),
+            aws_name: aws_name.clone(),
             text,
             workflow: def.workflow,
             reference: file.clone().map(|path| Reference {
@@ -1310,6 +1333,7 @@ pub fn deployed_terraform(
                     subs: Substitutions,
                     filling: Filling| Deployed {
         name: machine.aws_name.clone(),
+        aws_name: Some(machine.aws_name.clone()),
         text,
         workflow: machine.workflow,
         reference: file.clone().map(|path| Reference {

@@ -154,6 +154,18 @@ pub fn options_from_args(
     args: &SimulateArgs,
     stdin: &mut dyn std::io::Read,
 ) -> Result<SimulationOptions, String> {
+    options_for(args, stdin, &[])
+}
+
+/// [`options_from_args`] for a state machine known by `names` (a template's: the name
+/// it is deployed under, then its logical id): without `--state-machine`, the mock
+/// config's state machine of the first of those names is the one used, as Step
+/// Functions Local takes the state machine's name.
+fn options_for(
+    args: &SimulateArgs,
+    stdin: &mut dyn std::io::Read,
+    names: &[&str],
+) -> Result<SimulationOptions, String> {
     let mut opts = SimulationOptions {
         account: args.account.clone(),
         region: args.region.clone(),
@@ -323,8 +335,13 @@ pub fn options_from_args(
                     file.display()
                 ));
             }
-            // Either name may be left out when the config has only one to choose from.
-            let (m, t) = cfg.only(args.state_machine.as_deref(), args.test_case.as_deref());
+            // Either name may be left out when the config has only one to choose from,
+            // or (the state machine) when it has one of the run's state machine's names.
+            let named = args.state_machine.as_deref().or_else(|| {
+                let known = cfg.machine_names();
+                names.iter().copied().find(|n| known.contains(n))
+            });
+            let (m, t) = cfg.only(named, args.test_case.as_deref());
             if let Some(m) = &m
                 && !cfg.machine_names().contains(&m.as_str())
             {
@@ -636,13 +653,6 @@ pub fn run_to_strings(
         return 2;
     }
     let text = decoded.text;
-    let mut opts = match options_from_args(args, stdin) {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return 2;
-        }
-    };
     // A template: run the state machine it names, as deployed.
     let kind = crate::syntax::detect_kind(args.definition.to_str(), &text);
     let base_dir = args
@@ -673,6 +683,22 @@ pub fn run_to_strings(
         );
         return 2;
     }
+    let names: Vec<&str> = match &deployed {
+        Some(d) => d
+            .aws_name
+            .iter()
+            .chain([&d.name])
+            .map(String::as_str)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut opts = match options_for(args, stdin, &names) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+    };
     // A definition on its own: read with its asl-lint.toml as `check` reads it (the
     // placeholder values filled in, the workflow type when --type does not give one).
     let mut text = text;

@@ -39,6 +39,22 @@ pub(crate) const NO_MOCK: &str = "has no mock.";
 /// In the cause of the failure a mock without a response for an invocation ends a run with.
 pub(crate) const NO_RESPONSE: &str = "has no response for invocation";
 
+/// Why the mock of `state` has no response for invocation `k`: it names the responses
+/// it has and where they were given (a MockedResponses entry, `--mock` or
+/// `--mock-default`), as Step Functions Local fails the execution there.
+fn no_response(state: &str, mock: &super::mock::StateMock, defaulted: bool, k: u64) -> String {
+    let from = match (mock.entry(), defaulted) {
+        (_, true) => "--mock-default".to_string(),
+        (Some(entry), false) => format!("MockedResponses entry \"{entry}\""),
+        (None, false) => "--mock".to_string(),
+    };
+    format!(
+        "The mock of '{state}' {NO_RESPONSE} {k} (counted from 0 over the execution): its {from} has responses for the invocations {} only, and Step Functions Local fails an execution whose mocked state is called without a response defined for that call. Add one for \"{k}\" (or a range such as \"{k}-{}\").",
+        mock.keys(),
+        k + 2
+    )
+}
+
 /// 256 KiB: the payload limit of Step Functions.
 pub(crate) const PAYLOAD_LIMIT: usize = 256 * 1024;
 
@@ -2142,9 +2158,11 @@ impl<'p> Runner<'p> {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        let legacy_lambda = resource.starts_with("arn:aws:lambda:")
-            || resource.contains(":lambda:") && resource.contains(":function:")
-            || is_terraform_function_arn(&resource);
+        let activity = is_activity_arn(&resource);
+        let legacy_lambda = !activity
+            && (resource.starts_with("arn:aws:lambda:")
+                || resource.contains(":lambda:") && resource.contains(":function:")
+                || is_terraform_function_arn(&resource));
         let region = self.opts.region.clone();
         let (service, rtype) = resource_type(&resource);
         let submitted = resource.contains(".sync") || resource.ends_with(".waitForTaskToken");
@@ -2177,6 +2195,20 @@ impl<'p> Runner<'p> {
                 ("LambdaFunctionScheduled".into(), d)
             })?;
             self.emit(|| ("LambdaFunctionStarted".into(), Value::Null))?;
+        } else if activity {
+            // An activity's events name it by its ARN, with no service (the API's
+            // ActivityScheduledEventDetails); a worker then takes the task.
+            self.emit(|| {
+                let mut d = json!({"resource": resource, "input": to_text(&args), "inputDetails": {"truncated": false}});
+                if let Some(t) = timeout {
+                    d["timeoutInSeconds"] = json!(t);
+                }
+                if let Some(h) = heartbeat {
+                    d["heartbeatInSeconds"] = json!(h);
+                }
+                ("ActivityScheduled".into(), d)
+            })?;
+            self.emit(|| ("ActivityStarted".into(), Value::Null))?;
         } else {
             self.emit(|| {
                 let mut d = json!({"resourceType": service, "resource": rtype, "region": region, "parameters": to_text(&args)});
@@ -2229,7 +2261,7 @@ impl<'p> Runner<'p> {
                 Some("States.Timeout" | "States.HeartbeatTimeout")
             );
             let mut d = Map::new();
-            if !legacy_lambda {
+            if !legacy_lambda && !activity {
                 d.insert("resourceType".into(), Value::String(service.to_string()));
                 d.insert("resource".into(), Value::String(rtype.to_string()));
             }
@@ -2239,11 +2271,13 @@ impl<'p> Runner<'p> {
             if let Some(c) = cause.as_ref().filter(|c| !(timed_out && c.is_empty())) {
                 d.insert("cause".into(), Value::String(c.clone()));
             }
-            let ty = match (legacy_lambda, timed_out) {
-                (true, true) => "LambdaFunctionTimedOut",
-                (true, false) => "LambdaFunctionFailed",
-                (false, true) => "TaskTimedOut",
-                (false, false) => "TaskFailed",
+            let ty = match (legacy_lambda, activity, timed_out) {
+                (true, _, true) => "LambdaFunctionTimedOut",
+                (true, _, false) => "LambdaFunctionFailed",
+                (false, true, true) => "ActivityTimedOut",
+                (false, true, false) => "ActivityFailed",
+                (false, false, true) => "TaskTimedOut",
+                (false, false, false) => "TaskFailed",
             };
             (ty.to_string(), Value::Object(d))
         };
@@ -2266,7 +2300,11 @@ impl<'p> Runner<'p> {
                     // function ARN by its ARN, an integration by its service
                     // (`'lambda'` for lambda:invoke, recorded).
                     let mut f = self.too_large(fr);
-                    let named: &str = if legacy_lambda { &resource } else { &service };
+                    let named: &str = if legacy_lambda || activity {
+                        &resource
+                    } else {
+                        &service
+                    };
                     f.cause = Some(format!(
                         "The state/task '{named}' returned a result with a size exceeding the maximum number of bytes service limit."
                     ));
@@ -2274,9 +2312,14 @@ impl<'p> Runner<'p> {
                     return Err(f);
                 }
                 self.emit(|| {
-                    if legacy_lambda {
+                    if legacy_lambda || activity {
+                        let ty = if activity {
+                            "ActivitySucceeded"
+                        } else {
+                            "LambdaFunctionSucceeded"
+                        };
                         (
-                            "LambdaFunctionSucceeded".into(),
+                            ty.into(),
                             json!({"output": to_text(&v), "outputDetails": {"truncated": false}}),
                         )
                     } else {
@@ -2316,9 +2359,9 @@ impl<'p> Runner<'p> {
             None => Err(self.setup_failure(Failure::new(
                 "States.Runtime",
                 format!(
-                    "{}The mock of '{}' {NO_RESPONSE} {k}.",
+                    "{}{}",
                     self.prefix(fr),
-                    st.name
+                    no_response(&st.name, mock, defaulted, k)
                 ),
             ))),
         }
@@ -2636,7 +2679,7 @@ impl<'p> Runner<'p> {
             // Catch see as any other (a `States.Runtime` excepted, as everywhere).
             Some(MockResponse::Throw { error, cause }) => Err(Failure::thrown(error, cause)),
             None => {
-                let f = self.runtime(fr, format!("The mock of '{}' {NO_RESPONSE} {k}.", st.name));
+                let f = self.runtime(fr, no_response(&st.name, mock, defaulted, k));
                 Err(self.setup_failure(f))
             }
         })
@@ -3615,6 +3658,16 @@ fn operand_bool(o: &Operand) -> bool {
 
 /// The `resourceType` and `resource` of a service-integration ARN
 /// (`arn:aws:states:::sqs:sendMessage.waitForTaskToken` → `sqs`, `sendMessage.waitForTaskToken`).
+/// `arn:PARTITION:states:REGION:ACCOUNT:activity:NAME`: a Task that an activity worker
+/// does, not a service integration.
+fn is_activity_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(7, ':').collect();
+    matches!(
+        parts.as_slice(),
+        ["arn", _, "states", _, _, "activity", name] if !name.is_empty()
+    )
+}
+
 fn resource_type(arn: &str) -> (String, String) {
     let rest = arn.strip_prefix("arn:aws:states:::").unwrap_or(arn);
     let rest = rest.strip_prefix("aws-sdk:").unwrap_or(rest);

@@ -23,6 +23,8 @@ pub enum MockResponse {
 pub struct StateMock {
     /// Inclusive ranges of invocation numbers, in ascending order.
     ranges: Vec<(u64, u64, MockResponse)>,
+    /// The MockedResponses entry the responses come from (none for `--mock`).
+    entry: Option<String>,
 }
 
 impl StateMock {
@@ -30,7 +32,24 @@ impl StateMock {
     pub fn always(response: MockResponse) -> StateMock {
         StateMock {
             ranges: vec![(0, u64::MAX, response)],
+            entry: None,
         }
+    }
+
+    /// The MockedResponses entry the responses come from, when a mock config gave them.
+    pub fn entry(&self) -> Option<&str> {
+        self.entry.as_deref()
+    }
+
+    /// The invocations that have a response, as their keys would be written
+    /// (`"0", "1-2"`); empty for a response given for every invocation.
+    pub fn keys(&self) -> String {
+        self.ranges
+            .iter()
+            .filter(|(a, b, _)| (*a, *b) != (0, u64::MAX))
+            .map(|(a, b, _)| show_range(*a, *b))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The invocations (`""` for all, `"0"`, `"1-2"`) of the first response that throws
@@ -46,17 +65,13 @@ impl StateMock {
         })
     }
 
-    /// The response for invocation `n`; past the last range the last response repeats.
+    /// The response for invocation `n`: none past the last range, as Step Functions
+    /// Local fails an execution whose mocked Task is called once more than its
+    /// responses say (only a response given for every invocation repeats).
     pub fn response(&self, n: u64) -> Option<&MockResponse> {
         self.ranges
             .iter()
             .find(|(a, b, _)| (*a..=*b).contains(&n))
-            .or_else(|| {
-                self.ranges
-                    .iter()
-                    .filter(|(_, b, _)| *b < n)
-                    .max_by_key(|(_, b, _)| *b)
-            })
             .map(|(_, _, r)| r)
     }
 }
@@ -139,6 +154,23 @@ fn err_at(what: &str, msg: impl std::fmt::Display) -> String {
     format!("{what}: {msg}")
 }
 
+/// Refuses a key of `obj` (at the JSON location `loc`) that is not among `known`,
+/// naming it with the known key it may have meant: a misspelt key would otherwise be
+/// passed over, and the error that follows would point elsewhere.
+fn known_keys(obj: &Map<String, Value>, known: &[&str], loc: &str) -> Result<(), String> {
+    let Some(key) = obj.keys().find(|k| !known.contains(&k.as_str())) else {
+        return Ok(());
+    };
+    let hint = match crate::rules::did_you_mean(key, known.iter().copied()) {
+        Some(near) => format!(": did you mean \"{near}\"?"),
+        None => String::new(),
+    };
+    Err(err_at(
+        &format!("{loc}/{key}"),
+        format!("unknown key{hint} (the keys here are {})", known.join(", ")),
+    ))
+}
+
 impl MockConfig {
     /// Parses the text of a mock config file. Errors name the line and column (for JSON
     /// syntax) or the JSON location of the bad entry.
@@ -154,6 +186,7 @@ impl MockConfig {
                 "the top level must be an object with StateMachines and MockedResponses".into(),
             );
         };
+        known_keys(root, &["StateMachines", "MockedResponses"], "")?;
         let mut cfg = MockConfig::default();
         if let Some(resps) = root.get("MockedResponses") {
             let Value::Object(resps) = resps else {
@@ -176,6 +209,9 @@ impl MockConfig {
         };
         for (m, body) in machines {
             let loc = format!("/StateMachines/{m}");
+            if let Value::Object(body) = body {
+                known_keys(body, &["TestCases"], &loc)?;
+            }
             let cases = body
                 .get("TestCases")
                 .and_then(Value::as_object)
@@ -271,7 +307,11 @@ impl MockConfig {
         Ok(Mocks {
             states: states
                 .iter()
-                .map(|(s, r)| (s.clone(), self.responses[r].clone()))
+                .map(|(s, r)| {
+                    let mut mock = self.responses[r].clone();
+                    mock.entry = Some(r.clone());
+                    (s.clone(), mock)
+                })
                 .collect(),
             default: None,
         })
@@ -294,13 +334,7 @@ fn parse_invocations(entries: &Map<String, Value>, loc: &str) -> Result<StateMoc
     ranges.sort_by_key(|r| r.0);
     // Two responses for one invocation, or none for one between two ranges, is a slip
     // in the numbers: which response was meant cannot be told.
-    let show = |a: u64, b: u64| {
-        if a == b {
-            format!("\"{a}\"")
-        } else {
-            format!("\"{a}-{b}\"")
-        }
-    };
+    let show = show_range;
     for pair in ranges.windows(2) {
         let ((a1, b1, _), (a2, b2, _)) = (&pair[0], &pair[1]);
         if a2 <= b1 {
@@ -325,7 +359,19 @@ fn parse_invocations(entries: &Map<String, Value>, loc: &str) -> Result<StateMoc
             ));
         }
     }
-    Ok(StateMock { ranges })
+    Ok(StateMock {
+        ranges,
+        entry: None,
+    })
+}
+
+/// An invocation key as a mock config writes it, quoted: `"0"`, `"1-2"`.
+fn show_range(a: u64, b: u64) -> String {
+    if a == b {
+        format!("\"{a}\"")
+    } else {
+        format!("\"{a}-{b}\"")
+    }
 }
 
 impl StateMock {
@@ -341,6 +387,14 @@ impl StateMock {
             }
             Value::Object(o) if o.keys().any(|k| parse_range(k).is_some()) => {
                 parse_invocations(o, "")
+            }
+            // A misspelt `Return` or `Throw`.
+            Value::Object(o)
+                if o.keys().any(|k| {
+                    crate::rules::did_you_mean(k, ["Return", "Throw"].into_iter()).is_some()
+                }) =>
+            {
+                parse_response(&v, "").map(StateMock::always)
             }
             _ => Err(
                 "must be {\"Return\": ...}, {\"Throw\": {\"Error\": ..., \"Cause\": ...}} \
@@ -368,6 +422,10 @@ fn parse_response(v: &Value, loc: &str) -> Result<MockResponse, String> {
     let obj = v
         .as_object()
         .ok_or_else(|| err_at(loc, "must be an object with Return or Throw"))?;
+    known_keys(obj, &["Return", "Throw"], loc)?;
+    if let Some(Value::Object(t)) = obj.get("Throw") {
+        known_keys(t, &["Error", "Cause"], &format!("{loc}/Throw"))?;
+    }
     match (obj.get("Return"), obj.get("Throw")) {
         (Some(r), None) => Ok(MockResponse::Return(r.clone())),
         (None, Some(Value::Object(t))) => {
@@ -399,8 +457,10 @@ mod tests {
     const CFG: &str = r#"{"StateMachines": {"M": {"TestCases": {"T": {"S": "R"}}}},
         "MockedResponses": {"R": {"0": {"Return": {"a": 1}}, "1-2": {"Throw": {"Error": "E"}}}}}"#;
 
+    /// Past the last numbered response there is none (Step Functions Local fails the
+    /// execution); a response given for every invocation has no end.
     #[test]
-    fn reads_ranges_and_repeats_the_last() {
+    fn reads_ranges_and_has_none_past_the_last() {
         let m = MockConfig::parse(CFG).unwrap().test_case("M", "T").unwrap();
         let s = &m.states["S"];
         assert_eq!(s.response(0), Some(&MockResponse::Return(json!({"a": 1}))));
@@ -409,7 +469,15 @@ mod tests {
             cause: None,
         };
         assert_eq!(s.response(2), Some(&thrown));
-        assert_eq!(s.response(7), Some(&thrown));
+        assert_eq!(s.response(3), None);
+        assert_eq!(s.entry(), Some("R"));
+        assert_eq!(s.keys(), "\"0\", \"1-2\"");
+        let always = StateMock::parse(r#"{"Return": 1}"#).unwrap();
+        assert_eq!(
+            always.response(u64::MAX),
+            Some(&MockResponse::Return(json!(1)))
+        );
+        assert_eq!((always.entry(), always.keys().as_str()), (None, ""));
     }
 
     #[test]
@@ -446,7 +514,53 @@ mod tests {
             "no response for the invocations \"1-2\", between \"0\" and \"3\": give one"
         );
         let ok = StateMock::parse(r#"{"0-1": {"Return": 1}, "2": {"Return": 2}}"#).unwrap();
-        assert_eq!(ok.response(5), Some(&MockResponse::Return(json!(2))));
+        assert_eq!(ok.response(2), Some(&MockResponse::Return(json!(2))));
+        assert_eq!(ok.response(3), None);
+    }
+
+    /// A key the format does not have is named, with where it is and the key it may have
+    /// meant, before anything it left missing is.
+    #[test]
+    fn unknown_keys_are_named() {
+        let singular = r#"{"StateMachines": {"SM": {"TestCases": {"T": {"Call": "R"}}}},
+            "MockedResponse": {"R": {"0": {"Return": 1}}}}"#;
+        assert_eq!(
+            MockConfig::parse(singular).unwrap_err(),
+            "mock config: /MockedResponse: unknown key: did you mean \"MockedResponses\"? (the keys here are StateMachines, MockedResponses)"
+        );
+        let typo = r#"{"StateMachines": {"SM": {"TestCases": {"T": {"Call": "R"}}}},
+            "MockedResponses": {"R": {"0": {"Retrun": 1}}}}"#;
+        assert_eq!(
+            MockConfig::parse(typo).unwrap_err(),
+            "mock config: /MockedResponses/R/0/Retrun: unknown key: did you mean \"Return\"? (the keys here are Return, Throw)"
+        );
+        let machine = r#"{"StateMachines": {"SM": {"TestCase": {}}}, "MockedResponses": {}}"#;
+        assert_eq!(
+            MockConfig::parse(machine).unwrap_err(),
+            "mock config: /StateMachines/SM/TestCase: unknown key: did you mean \"TestCases\"? (the keys here are TestCases)"
+        );
+        assert_eq!(
+            StateMock::parse(r#"{"Throw": {"Error": "E", "Couse": "c"}}"#).unwrap_err(),
+            "/Throw/Couse: unknown key: did you mean \"Cause\"? (the keys here are Error, Cause)"
+        );
+        assert_eq!(
+            StateMock::parse(r#"{"Retrun": 1}"#).unwrap_err(),
+            "/Retrun: unknown key: did you mean \"Return\"? (the keys here are Return, Throw)"
+        );
+        assert_eq!(
+            StateMock::parse(r#"{"0": {"Return": 1}, "x": 2}"#).unwrap_err(),
+            "/x: the key must be an invocation number (\"0\") or an inclusive range (\"1-2\")"
+        );
+        // Nothing near: what --mock takes.
+        assert!(
+            StateMock::parse(r#"{"Comment": 1}"#)
+                .unwrap_err()
+                .starts_with("must be {\"Return\": ...}")
+        );
+        assert_eq!(
+            StateMock::parse(r#"{"Return": 1, "Comment": 1}"#).unwrap_err(),
+            "/Comment: unknown key (the keys here are Return, Throw)"
+        );
     }
 
     #[test]

@@ -476,7 +476,9 @@ impl serde::Serialize for ExecutionJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let x = self.0;
-        let mut m = s.serialize_map(Some(if x.stopped_by.is_some() { 11 } else { 9 }))?;
+        let len =
+            9 + if x.stopped_by.is_some() { 2 } else { 0 } + usize::from(!x.defaulted.is_empty());
+        let mut m = s.serialize_map(Some(len))?;
         m.serialize_entry("status", x.status.as_str())?;
         m.serialize_entry("output", x.output.as_ref().unwrap_or(&Value::Null))?;
         m.serialize_entry("error", &x.error)?;
@@ -486,6 +488,11 @@ impl serde::Serialize for ExecutionJson<'_> {
         if let Some(reason) = x.stopped_by {
             m.serialize_entry("stoppedBy", "asl-lint")?;
             m.serialize_entry("stopReason", reason.as_str())?;
+        }
+        // The states `--mock-default` answered for (their Task calls, a Map's
+        // ItemReader), in the order they first used it.
+        if !x.defaulted.is_empty() {
+            m.serialize_entry("mockDefault", &x.defaulted)?;
         }
         m.serialize_entry("events", &EventsJson(&x.events))?;
         m.serialize_entry("transitions", &x.transitions)?;

@@ -2699,3 +2699,144 @@ fn the_json_report_indents_shallow_values_only() {
     let back: Value = serde_json::from_str(&x.to_json_text()).unwrap();
     assert_eq!(back, x.to_json());
 }
+
+/// A numbered mock answers the invocations it numbers, and no more: a retry, a loop or
+/// a Map item past the last one ends the run as a missing mock does (Step Functions
+/// Local fails the execution), naming the state, the call and the response entry.
+#[test]
+fn a_call_past_the_last_numbered_response_ends_the_run() {
+    let def = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+        "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 3, "IntervalSeconds": 1}],
+        "End": true}}});
+    let cfg = MockConfig::parse(r#"{"StateMachines": {"SM": {"TestCases": {"AllFail": {"Call": "Down"}}}},
+        "MockedResponses": {"Down": {"0": {"Throw": {"Error": "Lambda.ServiceException", "Cause": "down"}}}}}"#)
+        .unwrap();
+    let x = run_with(
+        def.clone(),
+        json!({}),
+        cfg.test_case("SM", "AllFail").unwrap(),
+    );
+    assert_eq!(
+        (
+            x.status,
+            x.error.as_deref(),
+            x.cause.as_deref(),
+            x.mock_problem,
+            x.stopped_by
+        ),
+        (
+            Status::Failed,
+            Some("States.Runtime"),
+            Some(
+                "An error occurred while executing the state 'Call' (entered at the event id #2). The mock of 'Call' has no response for invocation 1 (counted from 0 over the execution): its MockedResponses entry \"Down\" has responses for the invocations \"0\" only, and Step Functions Local fails an execution whose mocked state is called without a response defined for that call. Add one for \"1\" (or a range such as \"1-3\")."
+            ),
+            true,
+            Some(StopReason::Mock)
+        )
+    );
+    let failed = x.events.iter().filter(|e| e.kind == "TaskFailed").count();
+    assert_eq!(failed, 1);
+    // Given on the command line, the mock is named as such; a response for every
+    // invocation has no end.
+    let mut mocks = Mocks::new();
+    mocks.states.insert(
+        "Call".into(),
+        StateMock::parse(r#"{"0-1": {"Throw": {"Error": "E"}}}"#).unwrap(),
+    );
+    let x = run_with(def.clone(), json!({}), mocks);
+    assert_eq!(
+        x.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'Call' (entered at the event id #2). The mock of 'Call' has no response for invocation 2 (counted from 0 over the execution): its --mock has responses for the invocations \"0-1\" only, and Step Functions Local fails an execution whose mocked state is called without a response defined for that call. Add one for \"2\" (or a range such as \"2-4\")."
+        )
+    );
+    let x = run_with(def, json!({}), Mocks::new().throwing("Call", "E", "c"));
+    assert_eq!((x.error.as_deref(), x.mock_problem), (Some("E"), false));
+    // Map items count on: the third item has no response.
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 1,
+        "ItemProcessor": {"StartAt": "Inner", "States": {"Inner": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+            "End": true}}},
+        "End": true}}});
+    let mut mocks = Mocks::new();
+    mocks.states.insert(
+        "Inner".into(),
+        StateMock::parse(r#"{"0-1": {"Return": "mocked"}}"#).unwrap(),
+    );
+    let x = run_with(def, json!([1, 2, 3, 4, 5]), mocks);
+    assert_eq!(
+        (x.status, x.error.as_deref(), x.mock_problem),
+        (Status::Failed, Some("States.Runtime"), true)
+    );
+    assert!(
+        x.cause
+            .as_deref()
+            .unwrap()
+            .contains("The mock of 'Inner' has no response for invocation 2 "),
+        "{:?}",
+        x.cause
+    );
+}
+
+/// An activity task is recorded with Activity events that name the activity by its
+/// ARN (the API's ActivityScheduledEventDetails and the others), not as a service
+/// integration.
+#[test]
+fn an_activity_task_has_activity_events() {
+    let arn = "arn:aws:states:us-east-1:123456789012:activity:act";
+    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": arn,
+        "TimeoutSeconds": 30, "HeartbeatSeconds": 10,
+        "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 1, "IntervalSeconds": 1}],
+        "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Late"}], "End": true},
+        "Late": {"Type": "Pass", "End": true}}});
+    let mut mocks = Mocks::new();
+    mocks.states.insert(
+        "A".into(),
+        StateMock::parse(
+            r#"{"0": {"Throw": {"Error": "Boom", "Cause": "c"}}, "1": {"Return": {"done": true}}}"#,
+        )
+        .unwrap(),
+    );
+    let x = run_with(def.clone(), json!({"in": 1}), mocks);
+    assert_eq!(x.output, Some(json!({"done": true})));
+    let events: Vec<(&str, &Value)> = x
+        .events
+        .iter()
+        .filter(|e| e.kind.starts_with("Activity") || e.kind.starts_with("Task"))
+        .map(|e| (e.kind.as_str(), &e.details))
+        .collect();
+    let scheduled = json!({"resource": arn, "input": "{\"in\":1}",
+        "inputDetails": {"truncated": false}, "timeoutInSeconds": 30, "heartbeatInSeconds": 10});
+    assert_eq!(
+        events,
+        [
+            ("TaskStateEntered", &x.events[1].details),
+            ("ActivityScheduled", &scheduled),
+            ("ActivityStarted", &Value::Null),
+            ("ActivityFailed", &json!({"error": "Boom", "cause": "c"})),
+            ("ActivityScheduled", &scheduled),
+            ("ActivityStarted", &Value::Null),
+            (
+                "ActivitySucceeded",
+                &json!({"output": "{\"done\":true}", "outputDetails": {"truncated": false}})
+            ),
+            ("TaskStateExited", &x.events[x.events.len() - 2].details),
+        ]
+    );
+    let x = run_with(
+        def,
+        json!({}),
+        Mocks::new().throwing("A", "States.Timeout", ""),
+    );
+    let timed_out: Vec<(&str, &Value)> = x
+        .events
+        .iter()
+        .filter(|e| e.kind.ends_with("TimedOut"))
+        .map(|e| (e.kind.as_str(), &e.details))
+        .collect();
+    assert_eq!(
+        timed_out,
+        [("ActivityTimedOut", &json!({"error": "States.Timeout"}))]
+    );
+}

@@ -94,7 +94,7 @@ fn fate(events: &[super::Event], i: usize) -> Fate {
     };
     let after_ms = || millis(next).zip(millis(&events[i])).map(|(b, a)| b - a);
     match next.kind.as_str() {
-        "TaskScheduled" | "LambdaFunctionScheduled" => Fate::Retried {
+        "TaskScheduled" | "LambdaFunctionScheduled" | "ActivityScheduled" => Fate::Retried {
             after_ms: after_ms(),
             container: false,
         },
@@ -169,6 +169,8 @@ struct History<'a> {
     children_omitted: &'a [OmittedChildren],
     fail_states: &'a [(u64, Option<String>, Option<String>)],
     quiet_retries: &'a [super::QuietRetry],
+    /// The states `--mock-default` answered for.
+    defaulted: &'a [String],
 }
 
 /// Reads the history once: the text trace, and the run for the graph into `run`.
@@ -182,6 +184,7 @@ fn walk(exec: &Execution, run: &mut RunOverlay) -> String {
         children_omitted: &exec.children_omitted,
         fail_states: &exec.fail_states,
         quiet_retries: &exec.quiet_retries,
+        defaulted: &exec.defaulted,
     };
     let open = walk_events(&mut s, history, 0, run);
     // A failed run ends in the states still open (a Choice that matched no rule, a
@@ -261,7 +264,13 @@ fn walk_events<'a>(
         let pad = "  ".repeat(depth);
         if let Some(ty) = k.strip_suffix("StateEntered") {
             let name = detail(e, "name");
-            let _ = writeln!(s, "{pad}{name} ({ty})  input: {}", shown(e, "input"));
+            // A state `--mock-default` answered for is marked where it is entered.
+            let mark = if history.defaulted.iter().any(|d| d == name) {
+                "  [--mock-default]"
+            } else {
+                ""
+            };
+            let _ = writeln!(s, "{pad}{name} ({ty}){mark}  input: {}", shown(e, "input"));
             if let Some((from, at, caught)) = left.take()
                 && at == open.len()
             {
@@ -321,7 +330,8 @@ fn walk_events<'a>(
                 }
                 None => {}
             }
-        } else if k == "TaskScheduled" || k == "LambdaFunctionScheduled" {
+        } else if k == "TaskScheduled" || k == "LambdaFunctionScheduled" || k == "ActivityScheduled"
+        {
             // A retry that sends the same request again: show it once.
             let request = detail(
                 e,
@@ -352,7 +362,8 @@ fn walk_events<'a>(
             if let Some(o) = open.last_mut() {
                 o.request = request;
             }
-        } else if k == "TaskSucceeded" || k == "LambdaFunctionSucceeded" {
+        } else if k == "TaskSucceeded" || k == "LambdaFunctionSucceeded" || k == "ActivitySucceeded"
+        {
             let _ = writeln!(s, "{pad}  result: {}", shown(e, "output"));
         } else if matches!(
             k,
@@ -360,6 +371,8 @@ fn walk_events<'a>(
                 | "TaskTimedOut"
                 | "LambdaFunctionFailed"
                 | "LambdaFunctionTimedOut"
+                | "ActivityFailed"
+                | "ActivityTimedOut"
                 | "EvaluationFailed"
                 | "MapStateFailed"
                 | "ParallelStateFailed"
@@ -462,6 +475,7 @@ fn walk_events<'a>(
                     children_omitted: &[],
                     fail_states: &[],
                     quiet_retries: &[],
+                    defaulted: history.defaulted,
                 };
                 for name in walk_events(s, inner, depth + 2, run) {
                     run.visit(name, Visit::Failed);
