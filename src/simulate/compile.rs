@@ -408,7 +408,9 @@ const OPERATORS: [&str; 24] = [
 
 /// `field` is how AWS names a JSONata Condition in a cause: `Choices[1]/Condition`.
 fn compile_cond(v: &Value, jsonata: Option<&str>, errs: &mut Vec<String>, depth: usize) -> Cond {
-    if depth > 64 {
+    // Any nesting a definition can be read with (the readers stop at MAX_DEPTH) runs,
+    // as `check` accepts it: the run's thread has stack enough for it.
+    if depth > crate::syntax::MAX_DEPTH {
         errs.push("Choice rules nest too deeply".into());
         return Cond::And(Vec::new());
     }

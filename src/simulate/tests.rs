@@ -2840,3 +2840,20 @@ fn an_activity_task_has_activity_events() {
         [("ActivityTimedOut", &json!({"error": "States.Timeout"}))]
     );
 }
+
+/// Choice rules nested as deep as a definition can be read (here 200 `Not`s) run, as
+/// `check` accepts them.
+#[test]
+fn deeply_nested_choice_rules_run() {
+    let mut rule = json!({"Variable": "$.n", "NumericEquals": 1});
+    for _ in 0..200 {
+        rule = json!({"Not": rule});
+    }
+    rule["Next"] = json!("Yes");
+    let def = json!({"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [rule], "Default": "No"},
+        "Yes": {"Type": "Succeed"}, "No": {"Type": "Fail", "Error": "No"}}});
+    // 200 negations leave the test as it is: n = 1 matches.
+    let e = run(def, json!({"n": 1}));
+    assert_eq!(e.status, Status::Succeeded);
+}
