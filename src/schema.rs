@@ -454,18 +454,32 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let ql = self.enclosing_state(&loc).map(|s| s.query_language);
-                let allowed = self
+                let members = loc.node.as_object().unwrap_or_default();
+                // Each key to its first member, once: looking each unexpected key up in
+                // the object, and each allowed field too, made an object of 32,000
+                // unknown fields take half a minute.
+                let mut first: HashMap<&str, &Member<'s>> = HashMap::new();
+                for m in members {
+                    first.entry(&*m.key).or_insert(m);
+                }
+                // Only a field this object allows (for its Type and QueryLanguage) and
+                // does not have yet, with the types the schema gives it.
+                let schema_path = error.schema_path();
+                let missing: Vec<(&str, Vec<&str>)> = self
                     .compiled
-                    .allowed_properties(error.schema_path().as_str());
+                    .allowed_properties(schema_path.as_str())
+                    .into_iter()
+                    .filter(|s| !first.contains_key(s))
+                    .map(|s| {
+                        let types = self.compiled.property_types(schema_path.as_str(), s);
+                        (s, types)
+                    })
+                    .collect();
                 for key in unexpected {
                     if state_here.is_some() && (key == "Next" || key == "End") {
                         continue;
                     }
-                    let Some(m) = loc
-                        .node
-                        .as_object()
-                        .and_then(|ms| ms.iter().find(|m| m.key == key.as_str()))
-                    else {
+                    let Some(&m) = first.get(key.as_str()) else {
                         continue;
                     };
                     let other = match ql {
@@ -535,21 +549,12 @@ impl<'m, 'a, 's> Mapper<'m, 'a, 's> {
                         continue;
                     }
                     let what = self.describe_object(loc.node, &loc.steps);
-                    // Only a field this object allows (for its Type and QueryLanguage)
-                    // and does not have yet.
                     let suggestion = crate::rules::did_you_mean(
                         key,
-                        allowed.iter().copied().filter(|s| {
-                            !loc.node
-                                .as_object()
-                                .is_some_and(|ms| ms.iter().any(|m| m.key == *s))
-                                && value_fits(
-                                    &self
-                                        .compiled
-                                        .property_types(error.schema_path().as_str(), s),
-                                    &m.value,
-                                )
-                        }),
+                        missing
+                            .iter()
+                            .filter(|(_, types)| value_fits(types, &m.value))
+                            .map(|(s, _)| *s),
                     );
                     out.push(Finding {
                         category: Category::UnknownField,

@@ -38,9 +38,16 @@ pub fn scan_naming(
     skip: &dyn Fn(&Path) -> bool,
 ) -> Vec<(PathBuf, Vec<Reference>)> {
     let mut templates = Vec::new();
+    // Each folder is listed once, however many of the files are in it (a folder of
+    // 20,000 definitions named on the command line listed itself 20,000 times).
+    let mut listed = std::collections::HashSet::new();
     for dir in near {
         for folder in dir.ancestors() {
             if !folder.starts_with(root) {
+                break;
+            }
+            // (A folder listed before had its own folders above it listed then too.)
+            if !listed.insert(folder) {
                 break;
             }
             let Ok(entries) = std::fs::read_dir(folder) else {
@@ -84,13 +91,18 @@ pub fn references_to(
         .iter()
         .filter_map(|f| f.parent().map(Path::to_path_buf))
         .collect();
+    // (The first of equal paths, as a search from the start would find.)
+    let mut index = std::collections::HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        index.entry(f.as_path()).or_insert(i);
+    }
     let mut out = Vec::new();
     for (template, references) in scan_naming(root, &names, &near, skip) {
         for reference in references {
             let Ok(key) = std::fs::canonicalize(&reference.path) else {
                 continue;
             };
-            if let Some(i) = files.iter().position(|f| *f == key) {
+            if let Some(&i) = index.get(key.as_path()) {
                 out.push((i, template.clone(), reference));
             }
         }
@@ -259,6 +271,35 @@ mod tests {
         assert!(!passes_over(root, &root.join("app/template.yaml")));
         let other = tempfile::tempdir().unwrap();
         assert!(!passes_over(root, &other.path().join("template.yaml")));
+    }
+
+    #[test]
+    fn files_of_one_folder_each_find_the_template_beside_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir_all(root.join("sm")).unwrap();
+        let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#;
+        let mut files = Vec::new();
+        let mut template = String::from("Resources:\n");
+        for i in 0..5 {
+            let file = root.join(format!("sm/f{i}.asl.json"));
+            std::fs::write(&file, def).unwrap();
+            files.push(file);
+            template.push_str(&format!(
+                "  M{i}:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: f{i}.asl.json\n"
+            ));
+        }
+        std::fs::write(root.join("sm/template.yaml"), template).unwrap();
+        let mut found: Vec<(usize, String)> = references_to(&root, &files, &|_| false)
+            .into_iter()
+            .map(|(i, t, r)| {
+                assert_eq!(t, root.join("sm/template.yaml"));
+                (i, r.name)
+            })
+            .collect();
+        found.sort();
+        let expected: Vec<(usize, String)> = (0..5).map(|i| (i, format!("M{i}"))).collect();
+        assert_eq!(found, expected);
     }
 
     #[test]

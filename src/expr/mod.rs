@@ -262,9 +262,110 @@ pub(crate) fn char_distance(a: &[char], b: &[char], rows: &mut DistanceRows) -> 
     prev[b.len()]
 }
 
+/// [`char_distance`] when it is at most `max`, else `None`, in time proportional to
+/// the length times `max` rather than to the product of the lengths: only the cells
+/// within `max` of the table's diagonal can lead to a distance of `max` or less (each
+/// step off it costs an edit), and the rows stop once none of them is within reach.
+/// Two 2,000-character names no longer cost four million cells each.
+pub(crate) fn char_distance_within(
+    a: &[char],
+    b: &[char],
+    max: usize,
+    rows: &mut DistanceRows,
+) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    // Beyond reach: any value above `max` does (and adding one cannot overflow).
+    let far = max + 2;
+    let DistanceRows { before, prev, cur } = rows;
+    before.clear();
+    before.resize(b.len() + 1, far);
+    prev.clear();
+    prev.extend((0..=b.len()).map(|j| j.min(far)));
+    cur.clear();
+    cur.resize(b.len() + 1, far);
+    // The smallest value of the row `prev` holds (row 0 starts at 0).
+    let mut before_min: usize = 0;
+    for (i, &ca) in a.iter().enumerate() {
+        // Row i + 1 of the table: the columns within `max` of its diagonal.
+        let lo = (i + 1).saturating_sub(max).max(1);
+        let hi = (i + 1 + max).min(b.len());
+        cur[lo - 1] = if lo == 1 { (i + 1).min(far) } else { far };
+        let mut row_min = cur[lo - 1];
+        for j in lo - 1..hi {
+            let cb = b[j];
+            let mut d = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            let d = d.min(far);
+            cur[j + 1] = d;
+            row_min = row_min.min(d);
+        }
+        // The next row reads one column further right: out of this row's band.
+        if hi < b.len() {
+            cur[hi + 1] = far;
+        }
+        // Every way to the end goes through this row, or jumps over it from the row
+        // before (a swap, one edit).
+        if row_min > max && before_min.saturating_add(1) > max {
+            return None;
+        }
+        before_min = row_min;
+        std::mem::swap(before, prev);
+        std::mem::swap(prev, cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bounded_distance_agrees_with_the_full_one() {
+        // Every string of up to four letters of `abc`, against every other.
+        let mut words: Vec<Vec<char>> = vec![Vec::new()];
+        let mut last = words.clone();
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|w| {
+                    "abc".chars().map(move |c| {
+                        let mut w = w.clone();
+                        w.push(c);
+                        w
+                    })
+                })
+                .collect();
+            words.extend(last.iter().cloned());
+        }
+        let mut rows = DistanceRows::default();
+        let mut full_rows = DistanceRows::default();
+        for a in &words {
+            for b in &words {
+                let full = char_distance(a, b, &mut full_rows);
+                for max in 0..5 {
+                    assert_eq!(
+                        char_distance_within(a, b, max, &mut rows),
+                        (full <= max).then_some(full),
+                        "{a:?} {b:?} {max}"
+                    );
+                }
+            }
+        }
+        // Long strings: one change near each end.
+        let a: Vec<char> = "n".repeat(3000).chars().collect();
+        let mut b = a.clone();
+        b[1] = 'x';
+        b.push('y');
+        assert_eq!(char_distance_within(&a, &b, 4, &mut rows), Some(2));
+        assert_eq!(char_distance_within(&a, &b, 1, &mut rows), None);
+    }
 
     #[test]
     fn classify_paths_and_intrinsics() {

@@ -775,7 +775,12 @@ pub(crate) fn closest_preferring<'n>(
         }
         buf.clear();
         buf.extend(c.chars().flat_map(char::to_lowercase));
-        let d = crate::expr::char_distance(&target, &buf, &mut rows);
+        // No farther than the closest so far (a tie is kept): a bounded distance, so
+        // that long names cost their length, not its square, per candidate.
+        let bound = best.first().map_or(max, |((d, _, _), _)| (*d).min(max));
+        let Some(d) = crate::expr::char_distance_within(&target, &buf, bound, &mut rows) else {
+            continue;
+        };
         let rank = (d, !preferred, c.len());
         let tier = |r: &(usize, bool, usize)| (r.0, r.1);
         // A name with nothing in common (`m` for `x`: every character changed) is
@@ -804,12 +809,18 @@ pub(crate) fn closest_within<'n>(
     candidates: impl Iterator<Item = &'n str>,
     max: usize,
 ) -> Option<&'n str> {
-    let len = name.chars().count();
+    let name: Vec<char> = name.chars().collect();
+    let mut rows = crate::expr::DistanceRows::default();
+    let mut buf = Vec::new();
     candidates
         // The distance is at least the difference in length.
-        .filter(|c| c.chars().count().abs_diff(len) <= max)
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|&(d, _)| d <= max)
+        .filter(|c| c.chars().count().abs_diff(name.len()) <= max)
+        .filter_map(|c| {
+            buf.clear();
+            buf.extend(c.chars());
+            let d = crate::expr::char_distance_within(&name, &buf, max, &mut rows)?;
+            Some((d, c))
+        })
         .min()
         .map(|(_, c)| c)
 }
@@ -1040,6 +1051,18 @@ mod tests {
         // One-letter names share nothing when they differ: no suggestion.
         assert_eq!(did_you_mean("m", ["x", "y"].into_iter()), None);
         assert_eq!(did_you_mean("x", ["x1", "y"].into_iter()), Some("x1"));
+        // Long names are compared whole: a typo at the end of a 2,000-character name.
+        let long = |i: usize| format!("{}{i:04}", "n".repeat(2000));
+        let states: Vec<String> = (0..50).map(long).collect();
+        let typo = format!("{}x", long(7));
+        assert_eq!(
+            did_you_mean(&typo, states.iter().map(String::as_str)),
+            Some(long(7).as_str())
+        );
+        assert_eq!(
+            closest_within(&typo, states.iter().map(String::as_str), 1),
+            Some(long(7).as_str())
+        );
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("日本", "日本語"), 1);

@@ -21,6 +21,20 @@ pub struct Parser<'s> {
     depth: usize,
 }
 
+/// The error for an expression past [`MAX_NESTING`]: brackets, calls and blocks nested
+/// that deep, or a chain of that many operators or path steps (`1+1+...`, `a.b.c...`),
+/// which is a tree as deep as its length, though it reads flat.
+fn too_deep(range: TextRange) -> JsonataError {
+    JsonataError::new(
+        "U1001",
+        format!(
+            "Expression is too long or nested too deeply: more than {MAX_NESTING} levels of \
+             nesting and chained operators or path steps"
+        ),
+        range,
+    )
+}
+
 fn describe(t: &Tok) -> String {
     match t {
         Tok::Str(s) => s.clone(),
@@ -152,11 +166,7 @@ impl<'s> Parser<'s> {
     pub fn expression(&mut self, rbp: u8) -> Result<Node, JsonataError> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(JsonataError::new(
-                "U1001",
-                format!("Expression is nested too deeply (more than {MAX_NESTING} levels)"),
-                self.tok.range,
-            ));
+            return Err(too_deep(self.tok.range));
         }
         let t = self.advance()?;
         let mut left = self.nud(t)?;
@@ -165,14 +175,12 @@ impl<'s> Parser<'s> {
             if bp <= rbp {
                 break;
             }
-            // Left-nested chains (`1+1+1...`) build deep trees too: count them.
+            // Left-nested chains (`1+1+1...`) build deep trees too, which the later
+            // passes (lowering for the evaluator, the checks) walk recursively: count
+            // them, and say so in the message.
             self.depth += 1;
             if self.depth > MAX_NESTING {
-                return Err(JsonataError::new(
-                    "U1001",
-                    format!("Expression is nested too deeply (more than {MAX_NESTING} levels)"),
-                    self.tok.range,
-                ));
+                return Err(too_deep(self.tok.range));
             }
             self.advance()?;
             left = self.led(op, bp, left)?;
@@ -643,5 +651,26 @@ mod tests {
         assert_eq!(perr(&deep).code, "U1001");
         let ok = "[".repeat(40) + &"]".repeat(40);
         p(&ok);
+    }
+
+    #[test]
+    fn a_long_flat_chain_is_called_long_not_only_nested() {
+        // A chain of operators is a tree as deep as it is long (the later passes walk
+        // it recursively), so it meets the same bound, and the message says so.
+        for long in [vec!["1"; 150].join("+"), format!("$x{}", ".a".repeat(150))] {
+            let e = perr(&long);
+            assert_eq!(e.code, "U1001");
+            assert_eq!(
+                e.message,
+                "Expression is too long or nested too deeply: more than 150 levels of nesting and chained operators or path steps"
+            );
+        }
+        p(&vec!["1"; 100].join("+"));
+        // Parentheses start a chain of their own.
+        p(&format!(
+            "({}) + ({})",
+            vec!["1"; 100].join("+"),
+            vec!["1"; 100].join("+")
+        ));
     }
 }
