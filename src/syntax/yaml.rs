@@ -795,10 +795,16 @@ impl<'s, 'l> Builder<'s, 'l> {
                 }
                 if self.documents > 1 {
                     let range = TextRange::from_usize(start, end.max(start));
+                    // After a `...` document end, a document starts without a `---`.
+                    let written = if self.text.get(start..).is_some_and(|t| t.starts_with("---")) {
+                        "this `---` starts another"
+                    } else {
+                        "the text after the `...` that ends the first is another"
+                    };
                     self.error(
                         range,
                         SyntaxErrorKind::Extension,
-                        "only the first YAML document of a file is analysed; this `---` starts another".to_string(),
+                        format!("only the first YAML document of a file is analysed; {written}"),
                     );
                     return false;
                 }
@@ -2333,6 +2339,12 @@ mod tests {
             "only the first YAML document of a file is analysed; this `---` starts another"
         );
         assert_eq!(ok("a: 1\n...\n").to_json(), json!({"a": 1}));
+        // A document after a `...` end marker starts without a `---`.
+        let doc = parse("a: 1\n...\nb: [\n");
+        assert_eq!(
+            doc.errors[0].message,
+            "only the first YAML document of a file is analysed; the text after the `...` that ends the first is another"
+        );
         // An empty document after the first is no loss: not reported.
         assert_eq!(ok("a: 1\n---\n").to_json(), json!({"a": 1}));
         assert_eq!(ok("a: 1\n--- # end\n\n").to_json(), json!({"a": 1}));
