@@ -1125,21 +1125,10 @@ fn read_spliced(path: &std::path::Path, subs: &Substitutions) -> Result<String, 
     }
     let inner = decoded.text.into_owned();
     let inner_kind = syntax::detect_kind(path.to_str(), &inner);
-    let doc = syntax::parse(&inner, inner_kind);
-    let splices = match doc.root.as_ref() {
-        Some(r) if may_have_placeholder(&inner) => {
-            if let Some(at) = oversubstituted(&inner, r, subs) {
-                return Err(NotSpliced::TooLarge(past_the_limit_at(
-                    &inner,
-                    Some(path),
-                    at,
-                )));
-            }
-            splices(&inner, r, subs)
-        }
-        _ => Vec::new(),
-    };
-    Ok(Spliced::new(&inner, &splices).text)
+    match filled_in(&inner, inner_kind, subs, Some(path)) {
+        Ok(filled) => Ok(filled.unwrap_or(inner)),
+        Err(e) => Err(NotSpliced::TooLarge(e)),
+    }
 }
 
 /// A definition file's text with the placeholder values of asl-lint.toml
