@@ -2186,6 +2186,15 @@ impl<'p> Runner<'p> {
         }
         // The time-outs (the API's TaskScheduled and LambdaFunctionScheduled details; a
         // recorded history has them), however the state gives them.
+        let timed = |mut d: Value| {
+            if let Some(t) = timeout {
+                d["timeoutInSeconds"] = json!(t);
+            }
+            if let Some(h) = heartbeat {
+                d["heartbeatInSeconds"] = json!(h);
+            }
+            d
+        };
         if legacy_lambda {
             self.emit(|| {
                 let mut d = json!({"resource": resource, "input": to_text(&args), "inputDetails": {"truncated": false}});
@@ -2199,26 +2208,14 @@ impl<'p> Runner<'p> {
             // An activity's events name it by its ARN, with no service (the API's
             // ActivityScheduledEventDetails); a worker then takes the task.
             self.emit(|| {
-                let mut d = json!({"resource": resource, "input": to_text(&args), "inputDetails": {"truncated": false}});
-                if let Some(t) = timeout {
-                    d["timeoutInSeconds"] = json!(t);
-                }
-                if let Some(h) = heartbeat {
-                    d["heartbeatInSeconds"] = json!(h);
-                }
-                ("ActivityScheduled".into(), d)
+                let d = json!({"resource": resource, "input": to_text(&args), "inputDetails": {"truncated": false}});
+                ("ActivityScheduled".into(), timed(d))
             })?;
             self.emit(|| ("ActivityStarted".into(), Value::Null))?;
         } else {
             self.emit(|| {
-                let mut d = json!({"resourceType": service, "resource": rtype, "region": region, "parameters": to_text(&args)});
-                if let Some(t) = timeout {
-                    d["timeoutInSeconds"] = json!(t);
-                }
-                if let Some(h) = heartbeat {
-                    d["heartbeatInSeconds"] = json!(h);
-                }
-                ("TaskScheduled".into(), d)
+                let d = json!({"resourceType": service, "resource": rtype, "region": region, "parameters": to_text(&args)});
+                ("TaskScheduled".into(), timed(d))
             })?;
             self.emit(|| {
                 (
