@@ -178,7 +178,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             };
             // Rewritten only where every way in brings this response: another state
             // leading there (a cached result, the execution input) has no Payload.
-            let fix = only_fed_by(machine, target, state)
+            let fix = only_fed_by(ctx.graphs, target, state, machine.scope(target.id.scope))
                 .then(|| reader_fix(ctx.source, range, &read, &fixed))
                 .flatten();
             let d = sink.report(
@@ -209,40 +209,37 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
 
 /// Whether every way into `target` comes from `task`'s `Next`, directly or through
 /// states that hand their input on (see [`passes_input_on`]): not the scope's start,
-/// nor a catcher, nor another state's output.
+/// nor a catcher, nor another state's output. False without the state graph.
 fn only_fed_by(
-    machine: &crate::model::StateMachine<'_, '_>,
+    graphs: Option<&crate::graph::Graphs>,
     target: &crate::model::State<'_, '_>,
     task: &crate::model::State<'_, '_>,
+    scope: &crate::model::Scope<'_, '_>,
 ) -> bool {
     use crate::model::TransitionKind;
-    let scope = machine.scope(target.id.scope);
-    let start = scope.start_at_name().and_then(|n| scope.state_index(n));
-    // Incoming transitions of each state of the scope.
-    let mut incoming: Vec<Vec<(usize, bool)>> = vec![Vec::new(); scope.states.len()];
-    for (i, s) in scope.states.iter().enumerate() {
-        if scope.is_shadowed(i) {
-            continue;
-        }
-        for t in s.transitions() {
-            if let Some(j) = scope.state_index(t.target) {
-                incoming[j].push((i, matches!(t.kind, TransitionKind::Catch(_))));
-            }
-        }
-    }
+    use petgraph::visit::EdgeRef;
+    let Some(graph) = graphs.map(|g| g.scope(target.id.scope)) else {
+        return false;
+    };
     let mut seen = vec![false; scope.states.len()];
     let mut stack = vec![target.id.index];
     while let Some(i) = stack.pop() {
         if std::mem::replace(&mut seen[i], true) {
             continue;
         }
-        if start == Some(i) || incoming[i].is_empty() {
+        let node = petgraph::graph::NodeIndex::new(i);
+        let mut incoming = graph
+            .graph
+            .edges_directed(node, petgraph::Direction::Incoming)
+            .peekable();
+        if graph.start == Some(node) || incoming.peek().is_none() {
             return false;
         }
-        for &(from, catch) in &incoming[i] {
-            if catch {
+        for e in incoming {
+            if matches!(e.weight(), TransitionKind::Catch(_)) {
                 return false;
             }
+            let from = e.source().index();
             if from == task.id.index && task.id.scope == target.id.scope {
                 continue;
             }
