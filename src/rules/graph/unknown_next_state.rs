@@ -85,8 +85,6 @@ mod tests {
         );
     }
 
-    /// Of two equally close names, neither is applied by `--unsafe-fixes`: the help
-    /// names both, and the editor offers both.
     #[test]
     fn a_name_that_would_leave_the_workflow_unable_to_end_is_not_applied() {
         // "A" would close the loop A -> B -> A: nothing could end.
@@ -116,6 +114,8 @@ mod tests {
         );
     }
 
+    /// Of two equally close names, neither is applied by `--unsafe-fixes`: the help
+    /// names both, and the editor offers both.
     #[test]
     fn equally_close_names_are_offered_not_applied() {
         use crate::diagnostics::Applicability;
