@@ -334,7 +334,6 @@ fn parse_invocations(entries: &Map<String, Value>, loc: &str) -> Result<StateMoc
     ranges.sort_by_key(|r| r.0);
     // Two responses for one invocation, or none for one between two ranges, is a slip
     // in the numbers: which response was meant cannot be told.
-    let show = show_range;
     for pair in ranges.windows(2) {
         let ((a1, b1, _), (a2, b2, _)) = (&pair[0], &pair[1]);
         if a2 <= b1 {
@@ -342,19 +341,19 @@ fn parse_invocations(entries: &Map<String, Value>, loc: &str) -> Result<StateMoc
                 loc,
                 format!(
                     "the invocations {} and {} overlap: give each invocation one response",
-                    show(*a1, *b1),
-                    show(*a2, *b2)
+                    show_range(*a1, *b1),
+                    show_range(*a2, *b2)
                 ),
             ));
         }
         if *a2 > b1 + 1 {
-            let missing = show(b1 + 1, a2 - 1);
+            let missing = show_range(b1 + 1, a2 - 1);
             return Err(err_at(
                 loc,
                 format!(
                     "no response for the invocations {missing}, between {} and {}: give one",
-                    show(*a1, *b1),
-                    show(*a2, *b2)
+                    show_range(*a1, *b1),
+                    show_range(*a2, *b2)
                 ),
             ));
         }
