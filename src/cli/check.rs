@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::render::{self, FileReport, Format};
 use super::{EXIT_USAGE, FailOn};
 use crate::config::{Overrides, Resolver};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Applicability, Severity};
 use crate::files::is_definition_file;
 use crate::fix;
 use crate::lint::{Reference, lint_owned_bytes_in, lint_referenced_file, lint_referenced_text};
@@ -893,6 +893,18 @@ impl Job<'_> {
             } else {
                 linted.text = outcome.text;
                 linted.diagnostics = outcome.diagnostics;
+                // Fixes of the kind just applied that are still there could not be
+                // applied (they undo another fix, or would break the text): they are
+                // not offered again, unless fixing stopped at its round limit.
+                if !capped {
+                    for d in &mut linted.diagnostics {
+                        d.fixes.retain(|f| match f.applicability {
+                            Applicability::Safe => false,
+                            Applicability::Unsafe => !args.unsafe_fixes,
+                            Applicability::DisplayOnly => true,
+                        });
+                    }
+                }
             }
         }
         // Text that does not read is not fixed (see `fix::fix_text`): its findings are
