@@ -262,6 +262,28 @@ impl SourceMap {
                 .all(|b| b == b' ')
                 .then_some(content)
         };
+        // Where the character at inner `at` starts, when the folded line break before it
+        // (read as one space, or as one line break for an empty line) is followed by
+        // indentation or further breaks that the reader passed over: only white space
+        // lies between the two characters (YAML folding; a literal block keeps its line
+        // breaks and has `line_start`).
+        let fold_end = |at: usize| -> Option<u32> {
+            if literal.is_some() || at == 0 || at >= self.runs.len as usize {
+                return None;
+            }
+            if self.style_at(at as u32) != style || self.style_at(at as u32 - 1) != style {
+                return None;
+            }
+            let (o, content) = (self.runs.end(at as u32 - 1)?, self.runs.start(at as u32)?);
+            let gap = outer_text.get(o as usize..content as usize)?;
+            let folded = matches!(inner_text.as_bytes()[at - 1], b' ' | b'\n');
+            (folded
+                && !gap.is_empty()
+                && gap
+                    .bytes()
+                    .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')))
+            .then_some(content)
+        };
         let outer = if s == e {
             // An insertion goes right after the previous character of the same piece
             // (after the indentation at the start of a line of a literal block).
@@ -282,14 +304,16 @@ impl SourceMap {
                 let at = s + i;
                 if self.runs.start(at as u32) != self.runs.end(at as u32 - 1)
                     && line_start(at).is_none()
+                    && fold_end(at).is_none()
                 {
                     return None;
                 }
             }
             let outer = self.range(range);
             // An edit that ends at the start of a line ends after its indentation, so
-            // that what follows keeps its column.
-            match line_start(e) {
+            // that what follows keeps its column (in a literal block) or joins the
+            // line the edit starts on (after a folded line break).
+            match line_start(e).or_else(|| fold_end(e)) {
                 Some(end) => TextRange::new(outer.start, end),
                 None => outer,
             }

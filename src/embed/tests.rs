@@ -1681,6 +1681,33 @@ fn fixes_across_lines_of_a_block_scalar_are_offered() {
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
 }
 
+#[test]
+fn fixes_across_a_folded_line_break_join_the_lines() {
+    // `"End": true` on the line after `"Next": "B",` in a folded scalar: removing it
+    // crosses the fold (read as one space) and the next line's indentation. That edit
+    // used to be dropped, so `--unsafe-fixes` removed Next instead and left B
+    // unreachable. The same in a double-quoted scalar folded over two lines.
+    let folded = "Resources:\n  SM:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: >-\n        {\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\",\n        \"End\": true},\n        \"B\": {\"Type\": \"Pass\", \"End\": true}}}\n";
+    let out = fix_yaml(folded);
+    assert_eq!(
+        out.text,
+        folded.replace("\"B\",\n        \"End\": true}", "\"B\"}")
+    );
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let quoted = folded
+        .replace(">-\n        {", "\"{")
+        .replace('"', "\\\"")
+        .replace("\\\"{", "\"{")
+        .replace("}}}\n", "}}}\"\n");
+    let out = fix_yaml(&quoted);
+    assert_ne!(out.text, quoted);
+    assert_eq!(
+        out.text,
+        quoted.replace("\\\"B\\\",\n        \\\"End\\\": true}", "\\\"B\\\"}")
+    );
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+}
+
 /// A 1 MiB value: 17 of them come to more than [`MAX_SUBSTITUTED_BYTES`].
 fn mebibyte() -> String {
     "v".repeat(1 << 20)
