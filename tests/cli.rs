@@ -2039,3 +2039,24 @@ fn empty_rule_entries_are_left_out() {
     assert!(!out.contains(" ASL2"), "{out}");
     assert!(out.contains(" ASL1"), "{out}");
 }
+
+#[test]
+fn fixes_that_cannot_be_written_are_not_offered_again_with_the_flag_given() {
+    use std::os::unix::fs::PermissionsExt;
+    // A read-only file is not fixed (even by a user who could replace it).
+    let dir = TempDir::new();
+    let file = dir.write("a.asl.json", BROKEN);
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = run(&["check", "--unsafe-fixes", "--format", "concise", s(&file)]);
+    assert!(
+        stderr(&o).contains("a.asl.json: cannot write the fixes: permission denied (the file is read-only; not fixed)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), BROKEN);
+    // The finding is listed, but `--unsafe-fixes` (given) is not suggested again.
+    let out = stdout(&o);
+    assert!(out.contains("ASL201"), "{out}");
+    assert!(!out.contains("fixable"), "{out}");
+    assert_eq!(code(&o), 2);
+}

@@ -893,17 +893,18 @@ impl Job<'_> {
             } else {
                 linted.text = outcome.text;
                 linted.diagnostics = outcome.diagnostics;
-                // Fixes of the kind just applied that are still there could not be
-                // applied (they undo another fix, or would break the text): they are
-                // not offered again, unless fixing stopped at its round limit.
-                if !capped {
-                    for d in &mut linted.diagnostics {
-                        d.fixes.retain(|f| match f.applicability {
-                            Applicability::Safe => false,
-                            Applicability::Unsafe => !args.unsafe_fixes,
-                            Applicability::DisplayOnly => true,
-                        });
-                    }
+            }
+            // Fixes of the kind just applied that are still there could not be applied
+            // (they undo another fix, would break the text, or the file cannot be
+            // written, which is said on its own): the summary does not offer them again
+            // with the flag that was given, unless fixing stopped at its round limit.
+            if !args.diff && !capped {
+                for d in &mut linted.diagnostics {
+                    d.fixes.retain(|f| match f.applicability {
+                        Applicability::Safe => false,
+                        Applicability::Unsafe => !args.unsafe_fixes,
+                        Applicability::DisplayOnly => true,
+                    });
                 }
             }
         }
@@ -1014,6 +1015,10 @@ fn statistics(format: Format, files: &[FileReport], errors: &[String]) -> String
 fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        // An error of asl-lint's own (a read-only file it will not replace) says why.
+        std::io::ErrorKind::PermissionDenied if e.get_ref().is_some() => {
+            format!("permission denied ({e})")
+        }
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string(),
     }
