@@ -484,6 +484,24 @@ impl<'s> Parser<'s> {
                 self.pos += 1;
                 return (Cow::Owned(out), TextRange::from_usize(start, self.pos));
             }
+            if (b == b'\n' || b == b'\r') && self.closes_on_next_line(quote) {
+                // A line break typed inside a string that the next line closes (`"Ne` /
+                // `xt": ...`, as an `Fn::Join` on "\n" makes): one error, and the string
+                // goes on, instead of a cascade of errors over the next line.
+                let len = if self.bytes[self.pos..].starts_with(b"\r\n") {
+                    2
+                } else {
+                    1
+                };
+                self.error(
+                    TextRange::from_usize(self.pos, self.pos + len),
+                    SyntaxErrorKind::Invalid,
+                    "a line break inside a JSON string must be written `\\n`".to_string(),
+                );
+                out.push_str(&self.text[self.pos..self.pos + len]);
+                self.pos += len;
+                continue;
+            }
             if b == b'\n' || b == b'\r' {
                 self.error(
                     TextRange::from_usize(start, self.pos),
@@ -512,6 +530,35 @@ impl<'s> Parser<'s> {
             self.pos = find_string_special(self.bytes, self.pos, quote);
             out.push_str(&self.text[run_start..self.pos]);
         }
+    }
+
+    /// At a line break inside a string: whether the next line has the closing quote,
+    /// followed by what follows a string (`:`, `,`, `}`, `]`, or the end of the line).
+    /// A quote followed by anything else opens the next string: the break ended an
+    /// unterminated one.
+    fn closes_on_next_line(&self, quote: u8) -> bool {
+        let mut i = self.pos;
+        if self.bytes[i..].starts_with(b"\r\n") {
+            i += 2;
+        } else {
+            i += 1;
+        }
+        while let Some(&b) = self.bytes.get(i) {
+            match b {
+                b'\n' | b'\r' => return false,
+                b'\\' => i += 2,
+                _ if b == quote => {
+                    let rest = &self.bytes[i + 1..];
+                    let after = rest.iter().find(|&&c| c != b' ' && c != b'\t');
+                    return matches!(
+                        after,
+                        None | Some(b':' | b',' | b'}' | b']' | b'\n' | b'\r')
+                    );
+                }
+                _ => i += 1,
+            }
+        }
+        false
     }
 
     fn escape(&mut self, out: &mut String, quote: u8) {
@@ -1402,6 +1449,46 @@ mod tests {
         let root = parse(text).root.unwrap();
         assert_eq!(root.get("b").unwrap().as_f64(), Some(2.0));
         assert!(root.get("c").is_some());
+    }
+
+    #[test]
+    fn a_line_break_inside_a_string_the_next_line_closes_is_one_error() {
+        // A key split over two lines (an `Fn::Join` on "\n" cutting a definition).
+        let text = "{\"a\": {\"Ne\nxt\": \"B\"}, \"c\": 1}";
+        assert_eq!(
+            errors(text),
+            [(
+                "10..11".to_string(),
+                "a line break inside a JSON string must be written `\\n`".to_string()
+            )]
+        );
+        let root = parse(text).root.unwrap();
+        assert_eq!(
+            root.get("a").unwrap().get("Ne\nxt").unwrap().as_str(),
+            Some("B")
+        );
+        assert_eq!(root.get("c").unwrap().as_f64(), Some(1.0));
+        // A quote on the next line that opens a key: the break ended an unterminated
+        // string, and the next member is read as it is.
+        let text = "{\"a\": \"x,\r\n\"b\": 2}";
+        assert_eq!(
+            errors(text),
+            [
+                (
+                    "6..9".to_string(),
+                    "unterminated string: expected a closing `\"` before the end of the line"
+                        .to_string()
+                ),
+                (
+                    "9..9".to_string(),
+                    "expected `,` between object members".to_string()
+                )
+            ]
+        );
+        assert_eq!(
+            parse(text).root.unwrap().get("b").unwrap().as_f64(),
+            Some(2.0)
+        );
     }
 
     #[test]
