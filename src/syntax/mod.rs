@@ -188,7 +188,44 @@ pub fn string_source_offset(source: &str, node: &Node<'_>, decoded: usize) -> u3
             let mut dec = 0usize;
             let bytes = body.as_bytes();
             while dec < decoded && src < bytes.len() {
-                if bytes[src] == b'\\' && quote == Some(b'"') {
+                if matches!(bytes[src], b' ' | b'\t' | b'\r' | b'\n') {
+                    // White space: where it holds a line break (a YAML quoted scalar
+                    // over several lines), it is folded: one break reads as a space,
+                    // more as one line break fewer, and the spaces around go.
+                    let run = bytes[src..]
+                        .iter()
+                        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                        .map_or(bytes.len(), |n| src + n);
+                    let breaks = bytes[src..run].iter().filter(|&&b| b == b'\n').count()
+                        + bytes[src..run]
+                            .windows(2)
+                            .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+                            .count()
+                        + usize::from(bytes[run - 1] == b'\r');
+                    if breaks > 0 {
+                        src = run;
+                        dec += if breaks == 1 { 1 } else { breaks - 1 };
+                        continue;
+                    }
+                    src += 1;
+                    dec += 1;
+                } else if bytes[src] == b'\\'
+                    && quote == Some(b'"')
+                    && matches!(bytes.get(src + 1), Some(b'\n' | b'\r'))
+                {
+                    // An escaped line break: nothing, nor the indentation after it.
+                    src += 1;
+                    while src < bytes.len() && matches!(bytes[src], b' ' | b'\t' | b'\r' | b'\n') {
+                        let newline = bytes[src] == b'\n';
+                        src += 1;
+                        if newline {
+                            break;
+                        }
+                    }
+                    while src < bytes.len() && matches!(bytes[src], b' ' | b'\t') {
+                        src += 1;
+                    }
+                } else if bytes[src] == b'\\' && quote == Some(b'"') {
                     let esc_len = match bytes.get(src + 1) {
                         Some(b'u') => {
                             // A surrogate pair is 12 raw bytes for one 4-byte char.
@@ -357,6 +394,31 @@ mod tests {
         let c = value.find('c').unwrap();
         let off = string_source_offset(text, node, c) as usize;
         assert_eq!(&text[off..off + 1], "c");
+    }
+
+    #[test]
+    fn offsets_inside_multi_line_quoted_yaml_scalars() {
+        // A quoted scalar folds its line breaks (and the spaces around them) into a
+        // space, or into one line break fewer; an escaped line break is nothing. The
+        // carets used to land left by the indentation of the line.
+        for (text, needle) in [
+            ("a: \"{% $x \n    + ) %}\"\n", ")"),
+            ("a: \"{% $x.\\\n    b + ) %}\"\n", ")"),
+            ("a: '{% $x   \n    + ; %}'\n", ";"),
+            ("a: \"one\n\n    two $here é\"\n", "$here"),
+            ("a: \"x\\\"\r\n    \\u00e9 $y\"\n", "$y"),
+        ] {
+            let doc = yaml::parse(text);
+            let node = doc.root.as_ref().unwrap().get("a").unwrap();
+            let value = node.as_str().unwrap();
+            let at = value.find(needle).unwrap();
+            let off = string_source_offset(text, node, at) as usize;
+            assert_eq!(
+                &text[off..off + needle.len()],
+                needle,
+                "{text:?} ({value:?})"
+            );
+        }
     }
 
     #[test]
