@@ -103,3 +103,22 @@ fn layout_names_every_rule_folder() {
         "README.md's layout does not name {missing:?}: {line}"
     );
 }
+
+/// The simulate section lists the rules whose errors do not stop a run, as the code has them.
+#[test]
+fn simulate_names_the_rules_that_do_not_stop_a_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let flat = readme.replace('\n', " ");
+    let (_, after) = flat
+        .split_once("not those of rules that describe a failure at run time, ")
+        .expect("README.md's simulate exit codes name the run-time rules");
+    let listed: Vec<&str> = after
+        .split(':')
+        .next()
+        .unwrap()
+        .split([',', ' '])
+        .filter(|w| w.starts_with("ASL"))
+        .collect();
+    assert_eq!(listed, asl_lint::rules::RUN_TIME_ERRORS);
+}
