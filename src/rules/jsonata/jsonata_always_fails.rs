@@ -9,7 +9,7 @@ declare_rule! {
     /// Reports a part of a JSONata expression that fails every time it is evaluated,
     /// whatever the state's input: a function called with literal arguments it cannot
     /// take (`$number('12 kg')`, `$toMillis('01/09/2025')`, `$substring(1, 'x')`,
-    /// `$parse('{x')`, `$decodeUrl('%')`, `$sqrt(-1)`), or an operator on literals of
+    /// `$parse('{x')`, `$decodeUrl('%')`, `$sqrt(-1)`, `$range(0, 10, 0)`), or an operator on literals of
     /// the wrong type (`1 + 'a'`, `'a' < 1`); `$error` and `$assert`, which fail on
     /// purpose, are let be. The part is found by evaluating it: only parts that read
     /// nothing (no `$states`, no variable, no field of the context) and that run where
@@ -314,12 +314,38 @@ fn closed(node: &Node, bound: &std::collections::HashSet<String>, depth: usize) 
                 return false;
             };
             let Some(b) = builtin(name) else { return false };
+            if name == "range" && !bound.contains(name) {
+                return small_range(args);
+            }
             EVALUATED.contains(&name.as_str())
                 && !bound.contains(name)
                 && args.len() >= b.min_args
                 && b.max_args.is_none_or(|m| args.len() <= m)
                 && all(&mut args.iter())
         }
+        _ => false,
+    }
+}
+
+/// A `$range(start, end, step)` of literal numbers that is cheap to evaluate: a step of
+/// 0 (which fails) or at most 10,000 items (Step Functions' own function; a range of
+/// millions is not built to find out that it succeeds).
+fn small_range(args: &[Node]) -> bool {
+    let number = |n: &Node| match &n.kind {
+        Kind::Num(x) => Some(*x),
+        Kind::Neg(e) => match e.kind {
+            Kind::Num(x) => Some(-x),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(numbers) = args.iter().map(number).collect::<Option<Vec<f64>>>() else {
+        return false;
+    };
+    match numbers[..] {
+        [_, _, 0.0] => true,
+        [start, end] => (end - start).abs() <= 10_000.0,
+        [start, end, step] => ((end - start) / step).abs() <= 10_000.0,
         _ => false,
     }
 }
@@ -361,6 +387,17 @@ mod tests {
         let found = run("{'a': 1 + 'x', 'b': $sqrt(-1), 'c': $toMillis('yesterday')}");
         let parts: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(parts, ["1 + 'x'", "$sqrt(-1)", "$toMillis('yesterday')"]);
+        // Step Functions' $range with a step of 0; a small range that succeeds, and
+        // one of millions, which is not built, are not reported.
+        assert_eq!(
+            run("$range(0, 10, 0)"),
+            [(
+                "$range(0, 10, 0)".to_string(),
+                "this JSONata fails whenever \"A\" evaluates it: D3202: The step of $range must not be 0".to_string()
+            )]
+        );
+        assert_eq!(run("$range(0, 10, 2)"), []);
+        assert_eq!(run("$count($range(-1, 10000000))"), []);
     }
 
     #[test]
