@@ -18,7 +18,10 @@ declare_rule! {
     /// This is information, not a mistake: some failures are meant to end the execution.
     /// State machines without any `Catch` are not reported, nor are states from which
     /// every way on ends in a Fail state (an error handler, a compensation step): the
-    /// execution fails whether they do or not. Switch the rule off with
+    /// execution fails whether they do or not. Nor is a Parallel or Map state with no
+    /// Task inside whose catchers name every error its Fail states raise: nothing else
+    /// there can be caught (a Choice without a match, or a failing path, is
+    /// `States.Runtime`, which no catcher handles). Switch the rule off with
     /// `--ignore ASL505`.
     ///
     /// ## Why is this bad?
@@ -61,6 +64,75 @@ fn catches(machine: &StateMachine<'_, '_>, id: StateId, errors: &[&str]) -> bool
 /// True when the state has a catcher for every error a task raises.
 fn catches_all(machine: &StateMachine<'_, '_>, id: StateId) -> bool {
     catches(machine, id, &["States.ALL", "States.TaskFailed"])
+}
+
+/// The errors a Parallel or Map state can raise when no Task runs inside it: the
+/// errors its Fail states name, and `States.QueryEvaluationError` where a JSONata
+/// state evaluates expressions. Nothing else a Pass, Wait or Choice state does can be
+/// caught: Step Functions reports a Choice without a match, a path or an intrinsic
+/// function that fails as `States.Runtime`, which no catcher handles. `None` when
+/// something inside can raise any error: a Task, a Map that reads or writes items
+/// (`ItemReader`, `ResultWriter`), a Distributed Map, a Fail state whose error is
+/// computed or missing, a state of unknown type.
+fn raised_without_tasks<'a>(
+    machine: &StateMachine<'a, '_>,
+    id: StateId,
+) -> Option<std::collections::BTreeSet<&'a str>> {
+    let mut raised = std::collections::BTreeSet::new();
+    let mut scopes = machine.state(id).children.clone();
+    while let Some(scope) = scopes.pop() {
+        if is_distributed_processor(machine, scope) {
+            return None;
+        }
+        for state in &machine.scope(scope).states {
+            match state.kind? {
+                StateType::Task => return None,
+                StateType::Fail => {
+                    let error = state.field("Error")?.value.as_str()?;
+                    if state.field("ErrorPath").is_some() || error.starts_with("{%") {
+                        return None;
+                    }
+                    raised.insert(error);
+                    continue;
+                }
+                StateType::Map
+                    if state.field("ItemReader").is_some()
+                        || state.field("ResultWriter").is_some() =>
+                {
+                    return None;
+                }
+                StateType::Map | StateType::Parallel => scopes.extend(&state.children),
+                _ => {}
+            }
+            if state.query_language == crate::model::QueryLanguage::JsonAta
+                && has_expression(state.node)
+            {
+                raised.insert("States.QueryEvaluationError");
+            }
+        }
+    }
+    Some(raised)
+}
+
+/// Whether a string under `node` is a JSONata expression (`{% ... %}`), outside the
+/// states of a nested Parallel or Map (their own).
+fn has_expression(node: &crate::syntax::Node<'_>) -> bool {
+    use crate::syntax::Value;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::String(s) if s.trim_start().starts_with("{%") => return true,
+            Value::Object(members) => stack.extend(
+                members
+                    .iter()
+                    .filter(|m| !matches!(&*m.key, "Branches" | "ItemProcessor" | "Iterator"))
+                    .map(|m| &m.value),
+            ),
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// True when the Distributed Map `map` tolerates failed children (a
@@ -127,6 +199,15 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
             .get(state.id.scope)
             .and_then(|scope| scope.get(state.id.index))
             == Some(&true)
+        {
+            continue;
+        }
+        // A Parallel or Map with no Task inside raises only the errors of its Fail
+        // states (the either-or pattern): when its catchers name them all, nothing
+        // else can end the execution there.
+        if matches!(state.kind, Some(StateType::Parallel | StateType::Map))
+            && raised_without_tasks(machine, state.id)
+                .is_some_and(|raised| raised.iter().all(|e| catches(machine, state.id, &[e])))
         {
             continue;
         }
@@ -314,5 +395,59 @@ mod tests {
         );
         // Ten names are listed whole.
         assert_eq!(super::listed(&["A"; 10]), ["A"; 10].join(", "));
+    }
+
+    /// A Parallel with no Task inside (the either-or pattern) raises only its Fail
+    /// states' errors: when its catchers name them all it is not reported. A Fail
+    /// error left out, a Task in a branch, or a JSONata branch (which can raise
+    /// States.QueryEvaluationError) is.
+    #[test]
+    fn a_parallel_without_tasks_raises_only_its_fail_errors() {
+        let text = |extra_branch: &str, ql: &str| {
+            format!(
+                r#"{{{ql}"StartAt": "Race", "States": {{"Race": {{"Type": "Parallel", "Branches": [
+                {{"StartAt": "W1", "States": {{"W1": {{"Type": "Wait", "Seconds": 5, "Next": "Done1"}}, "Done1": {{"Type": "Fail", "Error": "Process1Done"}}}}}},
+                {{"StartAt": "W2", "States": {{"W2": {{"Type": "Wait", "Seconds": 60, "Next": "Late"}}, "Late": {{"Type": "Fail", "Error": "RanOutOfTime"}}}}}}{extra_branch}],
+                "Catch": [{{"ErrorEquals": ["Process1Done"], "Next": "OK"}}, {{"ErrorEquals": ["RanOutOfTime"], "Next": "TooLate"}}], "End": true}},
+                "OK": {{"Type": "Succeed"}}, "TooLate": {{"Type": "Succeed"}}}}}}"#
+            )
+        };
+        let opts = LintOptions {
+            select: vec!["ASL505".into()],
+            ..Default::default()
+        };
+        let found = |text: &str| -> Vec<String> {
+            lint_text(text, SourceKind::Json, &opts)
+                .iter()
+                .map(|d| d.message.clone())
+                .collect()
+        };
+        assert_eq!(found(&text("", "")), Vec::<String>::new());
+        let reported = [
+            "\"Race\" catches only Process1Done, RanOutOfTime: any other failure ends the execution",
+        ];
+        for (extra, ql) in [
+            (
+                r#", {"StartAt": "X", "States": {"X": {"Type": "Fail", "Error": "Other"}}}"#,
+                "",
+            ),
+            (
+                r#", {"StartAt": "X", "States": {"X": {"Type": "Fail", "ErrorPath": "$.e"}}}"#,
+                "",
+            ),
+            (
+                r#", {"StartAt": "X", "States": {"X": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}}"#,
+                "",
+            ),
+            (
+                r#", {"StartAt": "X", "States": {"X": {"Type": "Pass", "Output": "{% $states.input.a %}", "Next": "Y"}, "Y": {"Type": "Fail", "Error": "Process1Done"}}}"#,
+                r#""QueryLanguage": "JSONata", "#,
+            ),
+        ] {
+            let text = text(extra, ql);
+            let mut got = found(&text);
+            got.retain(|m| m.starts_with("\"Race\""));
+            assert_eq!(got, reported, "{extra}{ql}");
+        }
     }
 }

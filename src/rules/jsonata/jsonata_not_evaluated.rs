@@ -102,6 +102,12 @@ const PATH_FIELDS: &[&str] = &[
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
+    let typed: Vec<TextRange> = ctx
+        .schema_findings()
+        .iter()
+        .filter(|f| f.category == crate::schema::Category::WrongType)
+        .map(|f| f.range)
+        .collect();
     for state in jsonata_states(machine) {
         let mut values: Vec<(&Node<'_>, String)> = state
             .members()
@@ -118,6 +124,12 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         for (value, field) in values {
             let place = format!("'{field}' of \"{}\"", state.name);
             for node in value.strings(64) {
+                // A field that takes no text (a Choice rule's `Condition`, `Seconds`)
+                // refuses the string (ASL113, which tells the same cause): one
+                // diagnostic for one mistake.
+                if typed.contains(&node.range) {
+                    continue;
+                }
                 if let Some(s) = node.as_str() {
                     report(ctx.source, node, s, &place, sink);
                 }
@@ -161,6 +173,30 @@ fn report(source: &str, node: &Node<'_>, s: &str, place: &str, sink: &mut Sink<'
     }
     let at = |decoded: usize| string_source_offset(source, node, decoded);
     let trimmed = s.trim();
+    // A YAML `|` or `>` block ends its string with a line break: nothing to see in the
+    // source, the block's header is what to change.
+    if s.starts_with("{%")
+        && s.trim_end_matches('\n').ends_with("%}")
+        && let Some(header) = clipped_block_header(source, node.range)
+    {
+        let block = &source[node.range.start as usize..header as usize];
+        let d = sink.report(
+            node.range,
+            format!(
+                "the YAML `{block}` block of this string in {place} ends it with a line break after `%}}`: Step Functions evaluates only a string that ends with `%}}`, so it is sent as text"
+            ),
+        );
+        d.help = Some(format!(
+            "write `{block}-` to drop the block's final line break"
+        ));
+        d.fixes.push(Fix::replace(
+            format!("Write `{block}-`"),
+            Applicability::Unsafe,
+            TextRange::empty(header),
+            "-",
+        ));
+        return;
+    }
     let (opens, closes) = (trimmed.starts_with("{%"), trimmed.ends_with("%}"));
     let (message, help, fix) = if opens && closes && trimmed.len() >= 4 {
         let lead = s.len() - s.trim_start().len();
@@ -258,6 +294,25 @@ fn report(source: &str, node: &Node<'_>, s: &str, place: &str, sink: &mut Sink<'
             edits,
         });
     }
+}
+
+/// Where the YAML block scalar at `range` (`|`, `>`, `|2`) keeps its final line break,
+/// having no chomping indicator: the offset after its header's indicators, where `-`
+/// goes. `None` for any other value, and for `|-` and `|+`.
+pub(crate) fn clipped_block_header(source: &str, range: TextRange) -> Option<u32> {
+    let b = source.get(range.as_usize())?.as_bytes();
+    if !matches!(b.first(), Some(b'|' | b'>')) {
+        return None;
+    }
+    let mut i = 1;
+    while let Some(c) = b.get(i) {
+        match c {
+            b'-' | b'+' => return None,
+            b'1'..=b'9' => i += 1,
+            _ => break,
+        }
+    }
+    Some(range.start + i as u32)
 }
 
 /// True when `s` is a `{% %}` expression that parses: a fix must not trade text for
@@ -460,5 +515,55 @@ mod tests {
         let text = text.replace("Output: 10 %}", "Output: '10 %}'");
         let fixes = crate::rules::each_fix(&text, crate::syntax::SourceKind::Yaml, "ASL611");
         assert_eq!(fixes[0][0].2, text.replace("'10 %}'", "'{% 10 %}'"));
+    }
+
+    /// A YAML `|` block ends the string with a line break: one diagnostic, which names
+    /// the block and writes `|-`. In a field that takes no text (a Choice rule's
+    /// `Condition`) ASL113 reports the string, with the same help and fix, and ASL611
+    /// does not repeat it.
+    #[test]
+    fn yaml_block_scalars_keep_a_final_line_break() {
+        use crate::lint::{LintOptions, lint_text};
+        let text = "QueryLanguage: JSONata\nStartAt: C\nStates:\n  C:\n    Type: Choice\n    Choices:\n      - Condition: |\n          {% $states.input.n > 5 %}\n        Next: A\n        Output: >\n          {% $states.input.n %}\n    Default: B\n  A:\n    Type: Succeed\n  B:\n    Type: Succeed\n";
+        let opts = LintOptions {
+            select: vec!["ASL113".into(), "ASL611".into()],
+            ..Default::default()
+        };
+        let d = lint_text(text, SourceKind::Yaml, &opts);
+        let found: Vec<(&str, &str, Option<&str>)> = d
+            .iter()
+            .map(|d| (d.code, &text[d.range.as_usize()][..1], d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "ASL113",
+                    "|",
+                    Some(
+                        "the YAML `|` block ends the string with a line break after `%}`, so it is text, not an expression: write `|-` to drop the line break"
+                    )
+                ),
+                (
+                    "ASL611",
+                    ">",
+                    Some("write `>-` to drop the block's final line break")
+                ),
+            ]
+        );
+        assert_eq!(
+            d[1].message,
+            "the YAML `>` block of this string in 'Choices.Output' of \"C\" ends it with a line break after `%}`: Step Functions evaluates only a string that ends with `%}`, so it is sent as text"
+        );
+        for (code, from, to) in [
+            ("ASL113", "Condition: |", "Condition: |-"),
+            ("ASL611", "Output: >", "Output: >-"),
+        ] {
+            let fixes = crate::rules::each_fix(text, SourceKind::Yaml, code);
+            assert_eq!(fixes[0][0].2, text.replace(from, to), "{code}");
+        }
+        // `|-` keeps no line break: nothing to report.
+        let chomped = text.replace(": |", ": |-").replace(": >", ": >-");
+        assert!(lint_text(&chomped, SourceKind::Yaml, &opts).is_empty());
     }
 }

@@ -1,6 +1,7 @@
 use crate::diagnostics::{Applicability, Fix};
 use crate::model::{State, StateType};
 use crate::rules::jsonata::{effective_input, jsonata_states};
+use crate::rules::resources::foreign_path_ranges;
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::{Node, Value};
 
@@ -15,7 +16,9 @@ declare_rule! {
     /// catchers and Choice rules. A string counts when it has no spaces and parses as a
     /// path that begins with a field name, an index or `$$.`: a variable (`$total`), a
     /// lone `$` and prices (`$.99`) are text. The value of a `.$` key is left to ASL609,
-    /// which reports the key.
+    /// which reports the key. So are the paths another service reads from its own
+    /// event, in the request of an AWS SDK call that sets up EventBridge rule targets
+    /// (`eventbridge:putTargets`) or a pipe (`pipes:createPipe`/`updatePipe`).
     ///
     /// ## Why is this bad?
     /// A JSONata state evaluates only strings written as `{% ... %}`; every other
@@ -93,8 +96,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 }
             }
         }
+        // Paths another service reads from its own event are text here too.
+        let foreign = foreign_path_ranges(state);
         for (field, value, root) in data {
             for node in path_strings(value) {
+                if foreign.iter().any(|r| r.contains(node.range.start)) {
+                    continue;
+                }
                 let Some(text) = node.as_str() else { continue };
                 let d = sink.report(
                     node.range,
@@ -263,6 +271,20 @@ mod tests {
                 .as_deref()
                 .unwrap()
                 .contains(r#""orderId": "{% $states.input.order.id %}""#)
+        );
+    }
+
+    /// The paths of an EventBridge rule target are EventBridge's to read: not
+    /// reported, while the same path in another call is.
+    #[test]
+    fn paths_for_eventbridge_are_text() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "U", "States": {"U": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:eventbridge:putTargets", "Arguments": {"Rule": "r", "Targets": [{"Id": "1", "Arn": "arn:aws:sqs:us-east-1:123456789012:q", "InputPath": "$.detail", "InputTransformer": {"InputPathsMap": {"orderId": "$.detail.orderId"}, "InputTemplate": "<orderId>"}}]}, "Next": "P"},
+            "P": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:pipes:updatePipe", "Arguments": {"Name": "p", "TargetParameters": {"SqsQueueParameters": {"MessageGroupId": "$.body.id"}}, "Description": "$.body.id"}, "End": true}}}"#;
+        assert_eq!(
+            located_messages(text, "ASL614"),
+            [
+                "\"$.body.id\": the JSONata state \"P\" does not evaluate JSONPath: its Arguments holds the text \"$.body.id\", not the value at that path"
+            ]
         );
     }
 }

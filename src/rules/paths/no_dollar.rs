@@ -4,6 +4,7 @@ use crate::expr::jsonpath::Root;
 use crate::rules::paths::{
     dollar_paths, jsonpath_states, members_with_siblings, payload_templates,
 };
+use crate::rules::resources::foreign_path_ranges;
 use crate::rules::{LintContext, Sink, declare_rule};
 use crate::syntax::TextRange;
 
@@ -30,7 +31,14 @@ declare_rule! {
     /// A value that is not one whole path or intrinsic function (`"$.wait / 1000"`, an
     /// expression for the receiver to evaluate) is not reported, nor is the value of a
     /// key that itself names a path (`Path`, `TargetPath`): it asks for the path as
-    /// text (the Cumulus Message Adapter's `ReplaceConfig`, say).
+    /// text (the Cumulus Message Adapter's `ReplaceConfig`, say). Nor are the paths
+    /// another service reads from its own event: the request of an AWS SDK call that
+    /// sets up EventBridge rule targets (`eventbridge:putTargets`: `InputPath`,
+    /// `InputTransformer.InputPathsMap`, dynamic path parameters) or a pipe
+    /// (`pipes:createPipe`/`updatePipe`: `TargetParameters`, `EnrichmentParameters`).
+    /// A lone `"$"` is reported only under a key that takes a whole document
+    /// (`Payload`, `Input`, `Message`, `MessageBody`, `Detail`, `Item`, `Body`,
+    /// `RequestBody`, `Data`); elsewhere (`"currency": "$"`) it is text.
     ///
     /// ## Fix
     /// Appends `.$` to the key (unsafe: the literal text may have been intended).
@@ -54,6 +62,25 @@ pub(crate) fn looks_like_expression(s: &str) -> bool {
         || (s.starts_with("States.") && is_intrinsic(s))
 }
 
+/// Keys of service integrations' requests that take a whole JSON document (Lambda's
+/// `Payload`, Step Functions' `Input`, SNS's `Message`, SQS's `MessageBody`,
+/// EventBridge's `Detail`, DynamoDB's `Item`, an HTTP `Body`, Kinesis' `Data`): there
+/// a lone `$` is the state input with `.$` forgotten. Elsewhere it is text.
+fn carries_document(key: &str) -> bool {
+    const KEYS: &[&str] = &[
+        "Payload",
+        "Input",
+        "Message",
+        "MessageBody",
+        "Detail",
+        "Item",
+        "Body",
+        "RequestBody",
+        "Data",
+    ];
+    KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
 /// Whether `text` mentions the variable `$name` (not `$name2`, not `$.name`).
 fn reads_variable(text: &str, name: &str) -> bool {
     let needle = format!("${name}");
@@ -74,6 +101,7 @@ fn variables_read(text: &str) -> impl Iterator<Item = String> {
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     for state in jsonpath_states(machine) {
+        let foreign = foreign_path_ranges(state);
         for (what, template) in payload_templates(state) {
             for (m, siblings) in members_with_siblings(template) {
                 if m.key.ends_with(".$") {
@@ -82,6 +110,17 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let Some(text) = m.value.as_str() else {
                     continue;
                 };
+                // A path another service reads from its own event (an EventBridge
+                // target's `InputPathsMap`, a pipe's dynamic path parameter) is text
+                // for Step Functions.
+                if foreign.iter().any(|r| r.contains(m.value.range.start)) {
+                    continue;
+                }
+                // A lone `$` is a currency sign or a pattern anchor unless the key is
+                // one that carries a whole document.
+                if text == "$" && !carries_document(&m.key) {
+                    continue;
+                }
                 // Only a whole path or intrinsic: `$.wait / 1000` is an expression for
                 // the receiver to read (CDK's EvaluateExpression), not one for Step
                 // Functions.
@@ -245,5 +284,40 @@ mod tests {
         assert_eq!(d.len(), 2);
         assert!(d[0].fixes.is_empty(), "{:?}", d[0].fixes);
         assert_eq!(d[1].fixes.len(), 1, "another object's keys do not count");
+    }
+
+    /// EventBridge reads the paths of a rule target (`InputPath`, `InputPathsMap`,
+    /// dynamic path parameters) and of a pipe's target and enrichment parameters from
+    /// its own event: text for Step Functions, not reported. The same paths in
+    /// another call are.
+    #[test]
+    fn paths_for_eventbridge_are_text() {
+        let text = r#"{"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:pipes:createPipe", "Parameters": {"Name": "p", "Description": "$.x",
+                "TargetParameters": {"SqsQueueParameters": {"MessageGroupId": "$.body.customerId"}},
+                "EnrichmentParameters": {"HttpParameters": {"PathParameterValues": ["$.body.id"]}}}, "Next": "U"},
+            "U": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:eventbridge:putTargets", "Parameters": {"Rule": "r",
+                "Targets": [{"Id": "1", "Arn": "arn:aws:sqs:us-east-1:123456789012:q", "InputPath": "$.detail",
+                  "InputTransformer": {"InputPathsMap": {"orderId": "$.detail.orderId"}, "InputTemplate": "<orderId>"}}]}, "Next": "V"},
+            "V": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageGroupId": "$.body.customerId"}, "End": true}}}"#;
+        let keys: Vec<&str> = findings(text)
+            .iter()
+            .map(|d| &text[d.range.as_usize()])
+            .collect();
+        assert_eq!(keys, ["\"Description\"", "\"MessageGroupId\""]);
+    }
+
+    /// A lone `$` is text (a currency sign) except under a key that takes a whole
+    /// document, where it is the state input with `.$` forgotten.
+    #[test]
+    fn a_lone_dollar_only_where_a_document_goes() {
+        let text = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload": {"currency": "$", "anchor": "$"}}, "Next": "S"},
+            "S": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload": "$"}, "End": true}}}"#;
+        let d = findings(text);
+        let found: Vec<(&str, usize)> = d
+            .iter()
+            .map(|d| (&text[d.range.as_usize()], d.fixes.len()))
+            .collect();
+        assert_eq!(found, [("\"Payload\"", 1)]);
     }
 }

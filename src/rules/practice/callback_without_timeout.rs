@@ -17,7 +17,10 @@ declare_rule! {
     /// limit on an execution. A heartbeat or a timeout turns the lost callback into a
     /// `States.HeartbeatTimeout` or `States.Timeout` error that a `Catch` can handle.
     /// A `TimeoutSeconds` at the top of the state machine also bounds the wait (the
-    /// whole execution fails with `States.Timeout`), so the rule is silent then.
+    /// whole execution fails with `States.Timeout`), so the rule is silent then, as
+    /// it is when that limit is a deploy-time value (`${Timeout}`). (Parallel and Map
+    /// states take no timeout: only the Task's own fields and the top-level one
+    /// bound the wait.)
     ///
     /// ## Example
     /// ```json
@@ -48,9 +51,13 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     let Some(machine) = ctx.machine else { return };
     // The execution's own time limit bounds every wait in it, when it is shorter than
     // the year AWS gives a Standard execution anyway.
+    // A value only known at deploy time (`${Timeout}`, a CloudFormation `!Ref`) was
+    // given on purpose: it counts too.
     if machine.root.get("TimeoutSeconds").is_some_and(|t| {
-        t.as_u64()
-            .is_some_and(|t| t > 0 && t < STANDARD_MAX_SECONDS)
+        t.is_unknown()
+            || t.as_str().is_some_and(|s| s.contains("${"))
+            || t.as_u64()
+                .is_some_and(|t| t > 0 && t < STANDARD_MAX_SECONDS)
     }) {
         return;
     }
@@ -88,5 +95,38 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                     .into(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::located_messages;
+
+    /// A limit on the task or on the whole execution, literal or given at deploy time,
+    /// bounds the wait: not reported. Without one the task is.
+    #[test]
+    fn a_timeout_given_another_way_counts() {
+        let text = |top: &str, fields: &str| {
+            format!(
+                r#"{{{top}"StartAt": "Ask", "States": {{"Ask": {{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {{"QueueUrl": "q", "MessageBody": {{"token.$": "$$.Task.Token"}}}}{fields}, "End": true}}}}}}"#
+            )
+        };
+        for (top, fields) in [
+            ("", r#", "TimeoutSecondsPath": "$.t""#),
+            ("", r#", "HeartbeatSeconds": 600"#),
+            (r#""TimeoutSeconds": 86400, "#, ""),
+            (r#""TimeoutSeconds": "${ApprovalTimeout}", "#, ""),
+        ] {
+            assert!(
+                located_messages(&text(top, fields), "ASL705").is_empty(),
+                "{top}{fields}"
+            );
+        }
+        assert_eq!(
+            located_messages(&text("", ""), "ASL705"),
+            [
+                "\"Ask\": \"Ask\" waits for a task token with no HeartbeatSeconds or TimeoutSeconds: a lost callback keeps it waiting until the execution times out"
+            ]
+        );
     }
 }

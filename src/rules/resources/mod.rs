@@ -402,6 +402,56 @@ pub(crate) fn integration_resource<'a, 's>(
     (arn.service == "states" && !arn.resource.starts_with("activity:")).then_some((node, text, arn))
 }
 
+/// Request fields of AWS SDK calls whose strings another service evaluates as JSONPath
+/// against its own event, not against the state's data: (service, actions, top-level
+/// request fields).
+/// - EventBridge rule targets (`putTargets`): `InputPath`, the values of
+///   `InputTransformer.InputPathsMap`, and the dynamic path parameters of the target
+///   parameters (`SqsParameters.MessageGroupId: "$.detail.id"`), all read from the
+///   matched event (EventBridge user guide, "Transforming input", "Dynamic path
+///   parameters").
+/// - EventBridge Pipes (`createPipe`, `updatePipe`): the dynamic path parameters of the
+///   target and enrichment parameters, read from the pipe's event (EventBridge user
+///   guide, "Amazon EventBridge Pipes targets").
+const FOREIGN_PATH_FIELDS: &[(&str, &[&str], &[&str])] = &[
+    ("eventbridge", &["putTargets"], &["Targets"]),
+    (
+        "pipes",
+        &["createPipe", "updatePipe"],
+        &["TargetParameters", "EnrichmentParameters"],
+    ),
+];
+
+/// The ranges of a Task's request (`Parameters` or `Arguments`) whose strings are
+/// JSONPath for another service (`FOREIGN_PATH_FIELDS`): a `$.detail.id` there is
+/// meant as text for Step Functions.
+pub(crate) fn foreign_path_ranges(state: &State<'_, '_>) -> Vec<TextRange> {
+    let Some((_, _, arn)) = integration_resource(state) else {
+        return Vec::new();
+    };
+    let (action, _) = split_pattern(arn.resource);
+    let Some((service, call)) = action
+        .strip_prefix("aws-sdk:")
+        .and_then(|c| c.split_once(':'))
+    else {
+        return Vec::new();
+    };
+    let Some((_, _, fields)) = FOREIGN_PATH_FIELDS
+        .iter()
+        .find(|(s, calls, _)| *s == service && calls.iter().any(|c| c.eq_ignore_ascii_case(call)))
+    else {
+        return Vec::new();
+    };
+    ["Parameters", "Arguments"]
+        .iter()
+        .filter_map(|key| state.field(key))
+        .filter_map(|m| m.value.as_object())
+        .flatten()
+        .filter(|m| fields.iter().any(|f| f.eq_ignore_ascii_case(&m.key)))
+        .map(|m| m.value.range)
+        .collect()
+}
+
 /// The first string under `node` (in document order) that `wanted` accepts, and
 /// whether some part of `node` is only known at deploy time (a template intrinsic):
 /// where the task token is read in a Task's request.

@@ -12,10 +12,12 @@ declare_rule! {
     /// reported. In detail:
     /// - a name of the AWS CLI, IAM or CloudFormation instead of the SDK's
     ///   (`stepfunctions` or `states` for `sfn`, `logs` for `cloudwatchlogs`, `elbv2`
-    ///   for `elasticloadbalancingv2`, `events` for `eventbridge`);
+    ///   for `elasticloadbalancingv2`, `events` for `eventbridge`, `dms` for
+    ///   `databasemigration`, `cognito-idp` for `cognitoidentityprovider`);
     /// - a name with capitals (`DynamoDB`): the names are lower-case;
     /// - a name a letter or two away from one in the list of services Step Functions
-    ///   integrates with (`dynamodbb`, `secretmanager`).
+    ///   integrates with (`dynamodbb`, `secretmanager`); not a name of three letters
+    ///   or fewer, which is an abbreviation (`dms` is not `drs`).
     ///
     /// A name with a hyphen or other punctuation (`bedrock-runtime`), and a service
     /// AWS has refused (`apigatewaymanagementapi`), are errors of ASL403.
@@ -77,7 +79,15 @@ fn is_service(name: &str) -> bool {
     service_list().binary_search(&name).is_ok()
 }
 
-/// Names of other tools for a service, and the SDK's name for it.
+/// Names of other tools for a service (the AWS CLI's and boto3's, the endpoint
+/// prefix), and the Step Functions AWS SDK integration's name for it, where the two
+/// differ by more than punctuation. Each target is in the developer guide's list of
+/// AWS SDK integrations ("AWS Database Migration Service:
+/// `arn:aws:states:::aws-sdk:databasemigration:[apiAction]`", "Directory Service:
+/// `...:directory:...`", "Amazon ElasticSearch: `...:elasticsearch:...`", "Cognito
+/// User Pools: `...:cognitoidentityprovider:...`", "EventBridge Scheduler:
+/// `...:scheduler:...`", ...). A name is also matched without its punctuation
+/// (`cognito-idp`, `cognitoidp`).
 const ALIASES: &[(&str, &str)] = &[
     ("stepfunctions", "sfn"),
     ("stepfunction", "sfn"),
@@ -86,13 +96,56 @@ const ALIASES: &[(&str, &str)] = &[
     ("elbv2", "elasticloadbalancingv2"),
     ("elb", "elasticloadbalancing"),
     ("events", "eventbridge"),
+    ("dms", "databasemigration"),
+    ("ds", "directory"),
+    // The CLI's `es` calls the Elasticsearch Service API (`describeElasticsearchDomain`).
+    ("es", "elasticsearch"),
+    ("cognito-idp", "cognitoidentityprovider"),
+    ("eventbridge-scheduler", "scheduler"),
+    ("iot-jobs-data", "iotjobsdataplane"),
+    ("ce", "costexplorer"),
+    ("configservice", "config"),
+    ("meteringmarketplace", "marketplacemetering"),
+    ("lex-models", "lexmodelbuilding"),
+    ("lexv2-models", "lexmodelsv2"),
+    ("lexv2-runtime", "lexruntimev2"),
+    ("s3api", "s3"),
+    ("msk", "kafka"),
 ];
+
+/// A name without its punctuation, in lower case: `Cognito-IDP` gives `cognitoidp`.
+fn squashed(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The SDK's name for a name of another tool (`ALIASES`), as written or without its
+/// punctuation.
+fn alias(name: &str) -> Option<&'static str> {
+    let plain = squashed(name);
+    ALIASES
+        .iter()
+        .find(|(from, _)| *from == name || squashed(from) == plain)
+        .map(|(_, to)| *to)
+}
 
 /// Services that have no AWS SDK integration, which AWS refused when asked (ASL403).
 pub(crate) const NOT_INTEGRATED: &[&str] = &[
     // sam-goodwin/functionless#443: "The resource provided ... is not recognized".
     "apigatewaymanagementapi",
+    // IoT Data Plane (`iot-data`, boto3's `iot-data`) is not in the developer guide's
+    // list (IoT Jobs Data is, as `iotjobsdataplane`); users report
+    // `aws-sdk:iotdata:publish` refused with SCHEMA_VALIDATION_FAILED.
+    "iotdata",
+    "iotdataplane",
 ];
+
+/// True when `name`, without its punctuation, names a service AWS has refused.
+pub(crate) fn not_integrated(name: &str) -> bool {
+    NOT_INTEGRATED.contains(&squashed(name).as_str())
+}
 
 /// True for a name of letters and digits only: AWS refuses any other (ASL403).
 pub(crate) fn is_alphanumeric(name: &str) -> bool {
@@ -108,10 +161,13 @@ pub(crate) fn sdk_name(arn_service: &str) -> Option<&'static str> {
         ("es", "opensearch"),
         ("monitoring", "cloudwatch"),
     ];
-    if let Some((_, to)) = ALIASES
+    if let Some((_, to)) = ARN_NAMES.iter().find(|(from, _)| *from == arn_service) {
+        return Some(to);
+    }
+    if let Some(to) = ALIASES
         .iter()
-        .chain(ARN_NAMES)
         .find(|(from, _)| *from == arn_service)
+        .map(|(_, to)| *to)
     {
         return Some(to);
     }
@@ -121,19 +177,21 @@ pub(crate) fn sdk_name(arn_service: &str) -> Option<&'static str> {
 
 /// The SDK's name for a service written as `name`, when asl-lint can tell.
 pub(crate) fn meant(name: &str) -> Option<&'static str> {
-    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == name) {
+    if let Some(to) = alias(name) {
         return Some(to);
     }
     // `DynamoDB`, `bedrock-runtime`, `secrets_manager`.
-    let plain: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    let plain = squashed(name);
     if plain != name
         && let Ok(at) = service_list().binary_search(&plain.as_str())
     {
         return Some(service_list()[at]);
+    }
+    // A name of three letters or fewer is an abbreviation: one letter from another
+    // service's (`dms` and `drs`, `es` and `ebs`) it is a different service, not a
+    // typo.
+    if plain.len() <= 3 || not_integrated(&plain) {
+        return None;
     }
     // Closer than the usual did-you-mean: a name two or three letters from a listed
     // one is as likely a service newer than the list (`signin`, not `signer`).
@@ -160,7 +218,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
         if service.is_empty()
             || is_service(service)
             || !is_alphanumeric(service)
-            || NOT_INTEGRATED.contains(&service)
+            || not_integrated(service)
         {
             continue;
         }
@@ -271,5 +329,40 @@ mod tests {
         ] {
             assert_eq!(super::meant(newer), None, "{newer}");
         }
+    }
+
+    /// The CLI's or boto3's name of a service whose SDK name differs (`dms`,
+    /// `cognito-idp`), with or without its punctuation, gets the SDK's name; a short
+    /// abbreviation a letter from another service's gets no guess (`dms` is not Elastic
+    /// Disaster Recovery's `drs`), and IoT Data Plane, which has no integration, none.
+    #[test]
+    fn other_tools_names_and_short_abbreviations() {
+        for (written, meant) in [
+            ("dms", "databasemigration"),
+            ("ds", "directory"),
+            ("es", "elasticsearch"),
+            ("cognito-idp", "cognitoidentityprovider"),
+            ("cognitoidp", "cognitoidentityprovider"),
+            ("eventbridge-scheduler", "scheduler"),
+            ("iot-jobs-data", "iotjobsdataplane"),
+        ] {
+            assert_eq!(super::meant(written), Some(meant), "{written}");
+        }
+        for none in ["sqx", "abc", "iot-data", "iotdata"] {
+            assert_eq!(super::meant(none), None, "{none}");
+        }
+        // `cognitoidp` (the punctuation hint followed) is reported, not taken for a
+        // newer service.
+        assert_eq!(
+            run("cognitoidp"),
+            ["cognitoidp: \"cognitoidp\" is not the AWS SDK name of a service (in \"A\")"]
+        );
+        // `iotdata` is ASL403's: no integration.
+        assert_eq!(run("iotdata"), Vec::<String>::new());
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:iot-data:publish", "End": true}}}"#;
+        assert_eq!(
+            located_messages(text, "ASL403"),
+            ["iot-data: Step Functions has no AWS SDK integration for \"iot-data\" (in \"A\")"]
+        );
     }
 }

@@ -68,11 +68,11 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                         state.name
                     ),
                 );
-            } else if !sdk::is_alphanumeric(sdk_service)
-                || sdk::NOT_INTEGRATED.contains(&sdk_service)
-            {
+            } else if !sdk::is_alphanumeric(sdk_service) || sdk::not_integrated(sdk_service) {
                 let from = base + svc.len() + 1;
-                let message = if sdk::is_alphanumeric(sdk_service) {
+                // (`iot-data` is refused for its service before its punctuation.)
+                let refused = sdk::not_integrated(sdk_service);
+                let message = if refused {
                     format!(
                         "Step Functions has no AWS SDK integration for \"{sdk_service}\" (in \"{}\")",
                         state.name
@@ -87,9 +87,7 @@ fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
                 let meant = sdk::meant(sdk_service);
                 d.help = Some(match meant {
                     Some(s) => format!("did you mean \"{s}\"?"),
-                    None if sdk::is_alphanumeric(sdk_service) => {
-                        "call it from a Lambda function".into()
-                    }
+                    None if refused => "call it from a Lambda function".into(),
                     None => "write the service's name without punctuation".into(),
                 });
                 d.fixes

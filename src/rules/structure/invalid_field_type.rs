@@ -1,4 +1,5 @@
 use crate::diagnostics::{Applicability, Fix};
+use crate::rules::jsonata::jsonata_not_evaluated::clipped_block_header;
 use crate::rules::{LintContext, Sink, declare_rule, report_schema_then};
 use crate::schema::Category;
 
@@ -29,7 +30,9 @@ declare_rule! {
     /// becomes the string it is written as (`1e2` becomes `"1e2"`). Safe: the definition
     /// is rejected as it is, and the value stays the same. Unsafe for an error name in
     /// `ErrorEquals` (`[true]` becomes `["true"]`): no error is named that, so the name
-    /// meant may be another.
+    /// meant may be another. A `{% %}` expression in a YAML `|` or `>` block, which
+    /// the block's final line break turns into text, gets `|-` (`>-`) instead: safe,
+    /// for the same reason.
     pub static RULE = {
         code: "ASL113",
         name: "invalid-field-type",
@@ -42,6 +45,28 @@ declare_rule! {
 
 fn check(ctx: &LintContext<'_, '_>, sink: &mut Sink<'_>) {
     report_schema_then(ctx, sink, Category::WrongType, |d, f| {
+        // A `{% %}` expression in a YAML `|` or `>` block: the block's final line
+        // break makes it text (the line break is in no value the user can see).
+        if let Some(header) = clipped_block_header(ctx.source, f.range)
+            && ctx.source[header as usize..f.range.end as usize]
+                .split_once('\n')
+                .is_some_and(|(_, body)| {
+                    let body = body.trim();
+                    body.starts_with("{%") && body.ends_with("%}")
+                })
+        {
+            let block = &ctx.source[f.range.start as usize..header as usize];
+            d.help = Some(format!(
+                "the YAML `{block}` block ends the string with a line break after `%}}`, so it is text, not an expression: write `{block}-` to drop the line break"
+            ));
+            d.fixes.push(Fix::replace(
+                format!("Write `{block}-`"),
+                Applicability::Safe,
+                crate::syntax::TextRange::empty(header),
+                "-",
+            ));
+            return;
+        }
         if let Some(value) = &f.suggestion {
             let value = &as_written(ctx.source, f.range, value);
             d.help = Some(format!("write it as {value}"));
