@@ -105,6 +105,86 @@ fn reads_yaml_1_1(root: Option<&Node<'_>>) -> bool {
     root.is_none_or(|r| !template::is_serverless(r))
 }
 
+/// Gives the plain scalars of a YAML definition that CloudFormation and SAM read as
+/// YAML 1.1 the values they deploy: `yes`/`no`/`on`/`off` (any of YAML 1.1's three
+/// cases) the booleans, `010` the number 8, `1:30` the number 90. Rules then judge
+/// the definition that reaches Step Functions (`BooleanEquals: yes` is `true`, and
+/// `StringEquals: no` is the boolean `false`, not text); ASL006 still tells where
+/// the two YAML versions differ. Binary (`0b101`) and underscored (`1_000`) numbers,
+/// which no report shows CloudFormation reading, are left as YAML 1.2 reads them, as
+/// are keys. The ranges of the scalars it gives another value.
+fn read_as_yaml_1_1(text: &str, node: &mut Node<'_>) -> Vec<TextRange> {
+    use crate::syntax::yaml11::{IntForm, Reading, reading};
+    let mut read = Vec::new();
+    let mut stack = vec![(node, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        let scalar = matches!(node.value, Value::String(_) | Value::Number(_));
+        if scalar {
+            let token = text.get(node.range.as_usize()).unwrap_or_default();
+            match reading(token) {
+                Some(Reading::Bool(b)) => node.value = Value::Bool(b),
+                Some(Reading::Int(n, IntForm::Octal | IntForm::Sexagesimal)) => {
+                    node.value = Value::Number(n.into());
+                }
+                _ => continue,
+            }
+            read.push(node.range);
+            continue;
+        }
+        match &mut node.value {
+            Value::Object(members) if depth < 256 => {
+                stack.extend(members.iter_mut().map(|m| (&mut m.value, depth + 1)));
+            }
+            Value::Array(items) if depth < 256 => {
+                stack.extend(items.iter_mut().map(|n| (n, depth + 1)));
+            }
+            Value::Tagged(tagged) if depth < 256 => stack.push((&mut tagged.node, depth + 1)),
+            _ => {}
+        }
+    }
+    read
+}
+
+/// A fix that writes text for a scalar YAML 1.1 reads as a boolean or a number
+/// (`StringEquals: no`, read as `false`) quotes it as written (`"no"`), the text meant,
+/// not as YAML 1.1 reads it (`"false"`). Any other fix over such a scalar is dropped.
+fn quote_yaml_1_1_fixes(text: &str, out: &mut [Diagnostic], read: &[TextRange]) {
+    if read.is_empty() {
+        return;
+    }
+    for d in out.iter_mut() {
+        // What was written for the value, and what is written now, for the words too.
+        let mut rewritten = Vec::new();
+        d.fixes.retain_mut(|fix| {
+            let kept = fix.edits.iter_mut().all(|e| {
+                let Some(&at) = read
+                    .iter()
+                    .find(|r| r.start < e.range.end && e.range.start < r.end)
+                else {
+                    return true;
+                };
+                if e.range != at || !e.replacement.starts_with('"') {
+                    return false;
+                }
+                let token = text.get(at.as_usize()).unwrap_or_default();
+                let quoted = serde_json::Value::String(token.to_string()).to_string();
+                let was = std::mem::replace(&mut e.replacement, quoted.clone());
+                rewritten.push((was, quoted));
+                true
+            });
+            for (was, quoted) in &rewritten {
+                fix.title = fix.title.replace(was.as_str(), quoted);
+            }
+            kept
+        });
+        if let Some(help) = &mut d.help {
+            for (was, quoted) in &rewritten {
+                *help = help.replace(was.as_str(), quoted);
+            }
+        }
+    }
+}
+
 /// How the tool that deploys a referenced definition file fills its `${...}` tokens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Filling {
@@ -414,7 +494,12 @@ pub fn lint_referenced(
     env: &Environment,
 ) -> Vec<Diagnostic> {
     let options = &options.with_fix_edits();
-    let document = syntax::parse(text, kind);
+    let mut document = syntax::parse(text, kind);
+    let yaml_1_1 = reference.yaml_1_1 && kind == SourceKind::Yaml;
+    let read_1_1 = match document.root.as_mut() {
+        Some(root) if yaml_1_1 => read_as_yaml_1_1(text, root),
+        _ => Vec::new(),
+    };
     // A Terraform template whose `%{ for }` / `%{ if }` directives write its JSON or
     // YAML (a state per list item, a comma only between items) is not a definition
     // until Terraform renders it: read as written it is a flood of syntax errors.
@@ -479,6 +564,10 @@ pub fn lint_referenced(
             // spliced (e.g. one a YAML plain scalar cannot hold) is substituted in the
             // tree. The tree is resolved in place (no copy of a large definition).
             Some(mut root) => {
+                if yaml_1_1 {
+                    // (Its fixes are mapped back below, and checked there.)
+                    read_as_yaml_1_1(&spliced.text, &mut root);
+                }
                 if may_have_placeholder(&spliced.text) {
                     resolve_tree(&mut root, &subs, env.placeholders);
                 }
@@ -541,6 +630,7 @@ pub fn lint_referenced(
     if !reference.yaml_1_1 {
         drop_yaml_1_1_readings(&mut out);
     }
+    quote_yaml_1_1_fixes(text, &mut out, &read_1_1);
     // The Serverless Framework puts what `${file(...)}` reads into the template it
     // makes: CloudFormation resolves its intrinsics.
     let origin = match reference.filling {
@@ -1045,6 +1135,9 @@ pub fn deployed_definition_in(
                     return Err(not_built(&wanted, text, None, at));
                 }
                 let mut resolved = (*node).clone();
+                if kind == SourceKind::Yaml && reads_yaml_1_1(Some(root)) {
+                    read_as_yaml_1_1(text, &mut resolved);
+                }
                 let substituted = resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
                 // A state-name key the defaults of parameters fill with another state's
                 // name (the JSON built below would keep one of the two).
@@ -1466,6 +1559,11 @@ pub fn lint_template_with_references(
         match &def.body {
             Body::Inline(node) => {
                 let mut resolved = (*node).clone();
+                let read_1_1 = if yaml_1_1 && document.kind == SourceKind::Yaml {
+                    read_as_yaml_1_1(text, &mut resolved)
+                } else {
+                    Vec::new()
+                };
                 // Values that would come to too much stay unknown (ASL123 says where).
                 let too_large = oversubstituted(text, node, &subs);
                 if let Some(at) = too_large
@@ -1489,6 +1587,7 @@ pub fn lint_template_with_references(
                     drop_yaml_1_1_readings(&mut found);
                 }
                 drop_fixes_in(&mut found, &substituted);
+                quote_yaml_1_1_fixes(text, &mut found, &read_1_1);
                 out.extend(found);
                 // A template's own map (or none) gives every name it fills.
                 let listed = def.substitution_node.is_none_or(is_written_map);

@@ -1983,3 +1983,110 @@ fn a_typo_of_a_placeholder_named_state_is_fixed_to_the_placeholder() {
         .collect();
     assert_eq!(edits, ["\"${Step}\""]);
 }
+
+/// CloudFormation and SAM read a YAML template as YAML 1.1: the definition that
+/// deploys has `true` for `yes`, `false` for `no`, 90 for `1:30` and 8 for `010`, and
+/// rules judge that one (ASL006 still says where the YAML versions differ). A fix that
+/// quotes such a value writes it as it is written. The Serverless Framework reads
+/// YAML 1.2: there `yes` is the text it looks like.
+#[test]
+fn a_cloudformation_yaml_definition_is_read_as_yaml_1_1() {
+    let text = r#"Resources:
+  SM:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: C
+        States:
+          C:
+            Type: Choice
+            Choices:
+              - Variable: $.ok
+                BooleanEquals: yes
+                Next: W
+              - Variable: $.country
+                StringEquals: no
+                Next: Yes
+            Default: W
+          W:
+            Type: Wait
+            Seconds: 1:30
+            Next: Yes
+          Yes:
+            Type: Wait
+            Seconds: 010
+            End: true
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str, &str, Vec<&str>)> = out
+        .iter()
+        .filter(|d| d.code != "ASL006")
+        .map(|d| {
+            (
+                d.code,
+                &text[d.range.as_usize()],
+                d.message.as_str(),
+                d.fixes
+                    .iter()
+                    .flat_map(|f| f.edits.iter().map(|e| e.replacement.as_str()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "ASL113",
+                "no",
+                "'StringEquals' must be a string, not false",
+                vec!["\"no\""]
+            ),
+            (
+                "ASL113",
+                "Yes",
+                "'Next' must be a string, not true",
+                vec!["\"Yes\""]
+            ),
+            (
+                "ASL113",
+                "Yes",
+                "'Next' must be a string, not true",
+                vec!["\"Yes\""]
+            ),
+        ]
+    );
+    let title = &out.iter().find(|d| d.code == "ASL113").unwrap().fixes[0].title;
+    assert_eq!(title, "Write it as \"no\"");
+    // The Serverless Framework (js-yaml) reads YAML 1.2.
+    let serverless = "service: demo\nprovider:\n  name: aws\nstepFunctions:\n  stateMachines:\n    m:\n      definition:\n        StartAt: C\n        States:\n          C:\n            Type: Choice\n            Choices:\n              - Variable: $.ok\n                BooleanEquals: yes\n                Next: D\n            Default: E\n          D:\n            Type: Succeed\n          E:\n            Type: Fail\n";
+    assert_eq!(
+        lint_yaml(serverless),
+        vec![triple("ASL113", "error", "yes")]
+    );
+}
+
+/// A YAML definition file that SAM deploys (`DefinitionUri`) is read as YAML 1.1 too.
+#[test]
+fn a_referenced_yaml_file_is_read_as_yaml_1_1_where_its_tool_does() {
+    let text = "StartAt: C\nStates:\n  C:\n    Type: Choice\n    Choices:\n      - Variable: $.ok\n        BooleanEquals: yes\n        Next: D\n    Default: E\n  D:\n    Type: Succeed\n  E:\n    Type: Fail\n";
+    let r = reference(&[], WorkflowType::Standard);
+    assert_eq!(
+        lint_ref(text, SourceKind::Yaml, &r),
+        vec![at("ASL006", "7:24", "yes")]
+    );
+    let js_yaml = Reference {
+        yaml_1_1: false,
+        filling: Filling::Serverless,
+        ..r
+    };
+    assert_eq!(
+        lint_ref(text, SourceKind::Yaml, &js_yaml),
+        vec![at("ASL113", "7:24", "yes")]
+    );
+}
