@@ -1787,6 +1787,11 @@ pub fn lint_template_with_references(
                     }
                 }
             }
+            // Nothing to read, but said, as for a definition computed at deploy time:
+            // a template whose only definition is in S3 does not pass as checked.
+            Body::Remote if enabled("ASL803") => {
+                out.push(unreadable(def, &def.property.value, "stored in S3"));
+            }
             Body::Remote => {}
             Body::Unsupported {
                 node,

@@ -2090,3 +2090,44 @@ fn a_referenced_yaml_file_is_read_as_yaml_1_1_where_its_tool_does() {
         vec![at("ASL113", "7:24", "yes")]
     );
 }
+
+/// A definition stored in S3 is not read, and `check` says so (as `graph` and
+/// `simulate` do) rather than passing the template as checked.
+#[test]
+fn a_definition_stored_in_s3_is_reported_unread() {
+    let text = r#"Resources:
+  A:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionS3Location: {Bucket: b, Key: k.json}
+  B:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: s3://b/k.json
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str, &str)> = out
+        .iter()
+        .map(|d| (d.code, &text[d.range.as_usize()], d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "ASL803",
+                "{Bucket: b, Key: k.json}",
+                "the DefinitionS3Location of \"A\" is stored in S3, which asl-lint cannot read before deployment; it was not checked"
+            ),
+            (
+                "ASL803",
+                "s3://b/k.json",
+                "the DefinitionUri of \"B\" is stored in S3, which asl-lint cannot read before deployment; it was not checked"
+            ),
+        ]
+    );
+}

@@ -15,7 +15,9 @@ declare_rule! {
     /// outside its project (the Git work tree that holds it; outside one, its folder
     /// and the current one), which asl-lint does not read. Not reading it keeps a
     /// template from making asl-lint print or fix any file on the machine
-    /// (`file("/etc/shadow")`).
+    /// (`file("/etc/shadow")`). A definition stored in S3 (a `DefinitionS3Location`
+    /// with `Bucket` and `Key`, a SAM `DefinitionUri` of `s3://...`) is reported too:
+    /// a template whose definitions are all there would otherwise pass as checked.
     ///
     /// ## Why is this bad?
     /// Nothing in it can be checked before deployment. (A `DefinitionString` that is a
