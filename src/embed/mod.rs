@@ -1553,6 +1553,14 @@ pub fn lint_template_with_references(
     };
     let mut directives = suppress::from_comments(text, &document.comments);
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
+    let parameters: Vec<String> = document
+        .root
+        .as_ref()
+        .and_then(|r| r.get("Parameters"))
+        .and_then(Node::as_object)
+        .map_or(Vec::new(), |ps| {
+            ps.iter().map(|p| p.key.to_string()).collect()
+        });
     for def in definitions {
         let mut subs = env.substitutions();
         subs.extend(def.substitutions.clone());
@@ -1589,6 +1597,10 @@ pub fn lint_template_with_references(
                 drop_fixes_in(&mut found, &substituted);
                 quote_yaml_1_1_fixes(text, &mut found, &read_1_1);
                 out.extend(found);
+                // (The Serverless Framework writes such a value into the JSON unquoted.)
+                if filling != Filling::Serverless && enabled("ASL113") {
+                    text_intrinsics_in_number_fields(text, node, &parameters, &mut out);
+                }
                 // A template's own map (or none) gives every name it fills.
                 let listed = def.substitution_node.is_none_or(is_written_map);
                 let owner = (filling == Filling::Substitutions && listed)
@@ -1838,6 +1850,116 @@ pub fn lint_template_with_references(
     }
     suppress::apply(&mut out, &mut directives, text, options);
     out
+}
+
+/// The number fields of a definition, each with whether it takes any number (`true`)
+/// or an integer: at the top, in a state, in a retrier, an `ItemBatcher` and a
+/// `ReaderConfig`.
+const TOP_NUMBERS: &[(&str, bool)] = &[("TimeoutSeconds", false)];
+const STATE_NUMBERS: &[(&str, bool)] = &[
+    ("Seconds", false),
+    ("TimeoutSeconds", false),
+    ("HeartbeatSeconds", false),
+    ("MaxConcurrency", false),
+    ("ToleratedFailureCount", false),
+    ("ToleratedFailurePercentage", true),
+];
+const RETRY_NUMBERS: &[(&str, bool)] = &[
+    ("IntervalSeconds", false),
+    ("MaxAttempts", false),
+    ("BackoffRate", true),
+    ("MaxDelaySeconds", false),
+];
+const BATCH_NUMBERS: &[(&str, bool)] = &[
+    ("MaxItemsPerBatch", false),
+    ("MaxInputBytesPerBatch", false),
+];
+const READER_NUMBERS: &[(&str, bool)] = &[("MaxItems", false)];
+
+/// ASL113 at an intrinsic that gives a string where the definition takes a number:
+/// `Seconds: !Ref WaitTime`. CloudFormation's `Ref` of a parameter is a string even
+/// when its `Type` is `Number` (as is every `Ref`, `Fn::Sub` and `Fn::Join`), and
+/// Step Functions refuses the definition ("SCHEMA_VALIDATION_FAILED: Expected value
+/// of type Integer"). Elsewhere such an intrinsic is an unknown value of any type.
+fn text_intrinsics_in_number_fields(
+    text: &str,
+    root: &Node<'_>,
+    parameters: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut check = |node: &Node<'_>, fields: &[(&str, bool)]| {
+        for (field, any_number) in fields {
+            let Some(value) = node.get(field) else {
+                continue;
+            };
+            let Some((name, arg)) = template::intrinsic(value) else {
+                continue;
+            };
+            let written = text.get(value.range.as_usize()).unwrap_or_default();
+            let what = match name.as_str() {
+                "Ref" => match arg.as_str() {
+                    Some(p) if parameters.iter().any(|x| x == p) => format!(
+                        "`{written}` gives a string: the Ref of a parameter is its value as text, even when the parameter's Type is Number"
+                    ),
+                    _ => format!("`{written}` gives a string"),
+                },
+                "Sub" | "Join" => format!("`Fn::{name}` makes a string"),
+                _ => continue,
+            };
+            let kind = if *any_number {
+                "a number"
+            } else {
+                "an integer"
+            };
+            let mut d = report(
+                "ASL113",
+                value.range,
+                format!(
+                    "'{field}' must be {kind}, but {what}; Step Functions refuses the definition"
+                ),
+            );
+            d.help = Some(
+                "write the number itself, or give the definition as a `DefinitionString: !Sub` with the `${Name}` unquoted"
+                    .to_string(),
+            );
+            out.push(d);
+        }
+    };
+    check(root, TOP_NUMBERS);
+    let mut scopes = vec![(root, 0usize)];
+    while let Some((scope, depth)) = scopes.pop() {
+        let Some(states) = scope.get("States").and_then(Node::as_object) else {
+            continue;
+        };
+        for state in states {
+            let state = &state.value;
+            check(state, STATE_NUMBERS);
+            for retrier in state.get("Retry").and_then(Node::as_array).unwrap_or(&[]) {
+                check(retrier, RETRY_NUMBERS);
+            }
+            if let Some(batcher) = state.get("ItemBatcher") {
+                check(batcher, BATCH_NUMBERS);
+            }
+            if let Some(config) = state.get("ItemReader").and_then(|r| r.get("ReaderConfig")) {
+                check(config, READER_NUMBERS);
+            }
+            if depth >= 64 {
+                continue;
+            }
+            for branch in state
+                .get("Branches")
+                .and_then(Node::as_array)
+                .unwrap_or(&[])
+            {
+                scopes.push((branch, depth + 1));
+            }
+            for key in ["Iterator", "ItemProcessor"] {
+                if let Some(inner) = state.get(key) {
+                    scopes.push((inner, depth + 1));
+                }
+            }
+        }
+    }
 }
 
 /// ASL002 on a key of a CloudFormation or SAM template outside its state machine

@@ -2131,3 +2131,61 @@ fn a_definition_stored_in_s3_is_reported_unread() {
         ]
     );
 }
+
+/// CloudFormation's `Ref` of a parameter is a string even when its `Type` is
+/// `Number`, so a number field given one is refused by Step Functions
+/// (SCHEMA_VALIDATION_FAILED): ASL113 at the intrinsic, in a Wait, a Task and a
+/// retrier alike. A `Ref` where any value may go (a Task's `Parameters`) is not judged.
+#[test]
+fn a_ref_in_a_number_field_is_a_string() {
+    let text = r#"Parameters:
+  WaitTime: {Type: Number, Default: 10}
+Resources:
+  SM:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: W
+        States:
+          W: {Type: Wait, Seconds: !Ref WaitTime, Next: T}
+          T:
+            Type: Task
+            Resource: arn:aws:states:::sqs:sendMessage
+            Parameters: {QueueUrl: q, MessageBody: !Ref WaitTime}
+            TimeoutSeconds: {Ref: WaitTime}
+            Retry:
+              - ErrorEquals: [States.ALL]
+                MaxAttempts: !Sub "${WaitTime}"
+            End: true
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str, &str)> = out
+        .iter()
+        .map(|d| (d.code, &text[d.range.as_usize()], d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "ASL113",
+                "!Ref WaitTime",
+                "'Seconds' must be an integer, but `!Ref WaitTime` gives a string: the Ref of a parameter is its value as text, even when the parameter's Type is Number; Step Functions refuses the definition"
+            ),
+            (
+                "ASL113",
+                "{Ref: WaitTime}",
+                "'TimeoutSeconds' must be an integer, but `{Ref: WaitTime}` gives a string: the Ref of a parameter is its value as text, even when the parameter's Type is Number; Step Functions refuses the definition"
+            ),
+            (
+                "ASL113",
+                "!Sub \"${WaitTime}\"",
+                "'MaxAttempts' must be an integer, but `Fn::Sub` makes a string; Step Functions refuses the definition"
+            ),
+        ]
+    );
+}
