@@ -21,7 +21,7 @@ use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::lint::{LintOptions, lint_document_as};
 use crate::rules::{self, LintContext, WorkflowType};
 use crate::suppress;
-use crate::syntax::{self, Document, Node, SourceKind, TextRange, Value};
+use crate::syntax::{self, Document, Member, Node, SourceKind, TextRange, Value};
 
 use self::sourcemap::{ScalarMap, SourceMap, SpliceMap, Spliced, Style};
 use self::template::{Body, Definition, MAX_SUBSTITUTED_BYTES, Substitutions, Unflattened};
@@ -1561,10 +1561,24 @@ pub fn lint_template_with_references(
         .map_or(Vec::new(), |ps| {
             ps.iter().map(|p| p.key.to_string()).collect()
         });
-    for def in definitions {
+    // A definition chosen by `Fn::If` is each of its values in turn: CloudFormation
+    // may deploy any of them.
+    let bodies: Vec<(&Definition<'_, '_>, std::borrow::Cow<'_, Body<'_, '_>>)> = definitions
+        .iter()
+        .flat_map(
+            |def| match template::alternatives(def.property, &def.body) {
+                Some(alternatives) => alternatives
+                    .into_iter()
+                    .map(|b| (def, std::borrow::Cow::Owned(b)))
+                    .collect::<Vec<_>>(),
+                None => vec![(def, std::borrow::Cow::Borrowed(&def.body))],
+            },
+        )
+        .collect();
+    for (def, body) in &bodies {
         let mut subs = env.substitutions();
         subs.extend(def.substitutions.clone());
-        match &def.body {
+        match &**body {
             Body::Inline(node) => {
                 let mut resolved = (*node).clone();
                 let read_1_1 = if yaml_1_1 && document.kind == SourceKind::Yaml {
@@ -1590,7 +1604,7 @@ pub fn lint_template_with_references(
                     comments: Vec::new(),
                     shared: document.shared.clone(),
                 };
-                let mut found = lint_document_as(text, &doc, options, def.workflow);
+                let mut found = lint_choosing_states(text, &doc, options, def.workflow);
                 if !yaml_1_1 {
                     drop_yaml_1_1_readings(&mut found);
                 }
@@ -1849,6 +1863,137 @@ pub fn lint_template_with_references(
         yaml_aliases(text, document, &mut out);
     }
     suppress::apply(&mut out, &mut directives, text, options);
+    out
+}
+
+/// The two values of a state chosen by `Fn::If` (`A: !If [Prod, {...}, {...}]`),
+/// each a state written out or `!Ref AWS::NoValue` (`None`: no state of that name).
+/// `None` for anything else.
+fn state_choices<'a, 's>(node: &'a Node<'s>) -> Option<[Option<&'a Node<'s>>; 2]> {
+    let (name, arg) = template::intrinsic(node)?;
+    let [_, a, b] = arg.as_array()? else {
+        return None;
+    };
+    if name != "If" {
+        return None;
+    }
+    let choice = |n: &'a Node<'s>| match template::intrinsic(n) {
+        Some((name, arg)) if name == "Ref" && arg.as_str() == Some("AWS::NoValue") => Some(None),
+        None if n.as_object().is_some() => Some(Some(n)),
+        _ => None,
+    };
+    Some([choice(a)?, choice(b)?])
+}
+
+/// The scopes of states under `scope` (its own, a Parallel's branches, a Map's
+/// processor), for `each` to look at or change; nested at most 64 deep.
+fn for_each_scope(scope: &mut Node<'_>, depth: usize, each: &mut dyn FnMut(&mut Vec<Member<'_>>)) {
+    let Value::Object(members) = &mut scope.value else {
+        return;
+    };
+    let Some(states) = members.iter_mut().rev().find(|m| m.key == "States") else {
+        return;
+    };
+    let Value::Object(states) = &mut states.value.value else {
+        return;
+    };
+    each(states);
+    if depth >= 64 {
+        return;
+    }
+    for state in states.iter_mut() {
+        let Value::Object(fields) = &mut state.value.value else {
+            continue;
+        };
+        for field in fields.iter_mut() {
+            match (&*field.key, &mut field.value.value) {
+                ("Branches", Value::Array(branches)) => {
+                    for b in branches {
+                        for_each_scope(b, depth + 1, each);
+                    }
+                }
+                ("Iterator" | "ItemProcessor", _) => {
+                    for_each_scope(&mut field.value, depth + 1, each)
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Lints a definition whose states may be chosen by `Fn::If`: once with the first
+/// value of each such `Fn::If`, once with the second (a state of `!Ref AWS::NoValue`
+/// left out), as CloudFormation may deploy either. A finding inside an `Fn::If` is
+/// its value's, kept from the run that chose it; one elsewhere is kept where every
+/// run has it (a state that only one choice leads to is not unreachable).
+fn lint_choosing_states(
+    text: &str,
+    doc: &Document<'_>,
+    options: &LintOptions,
+    workflow: WorkflowType,
+) -> Vec<Diagnostic> {
+    let Some(root) = doc.root.as_ref() else {
+        return lint_document_as(text, doc, options, workflow);
+    };
+    let mut chosen: Vec<TextRange> = Vec::new();
+    let mut probe = root.clone();
+    for_each_scope(&mut probe, 0, &mut |states| {
+        chosen.extend(
+            states
+                .iter()
+                .filter(|m| state_choices(&m.value).is_some())
+                .map(|m| m.value.range),
+        );
+    });
+    if chosen.is_empty() {
+        return lint_document_as(text, doc, options, workflow);
+    }
+    let runs: Vec<Vec<Diagnostic>> = (0..2)
+        .map(|k| {
+            let mut root = root.clone();
+            for_each_scope(&mut root, 0, &mut |states| {
+                states.retain_mut(|m| match state_choices(&m.value) {
+                    Some(choices) => match choices[k] {
+                        Some(state) => {
+                            m.value = state.clone();
+                            true
+                        }
+                        None => false,
+                    },
+                    None => true,
+                });
+            });
+            let variant = Document {
+                kind: doc.kind,
+                root: Some(root),
+                errors: doc.errors.clone(),
+                comments: Vec::new(),
+                shared: doc.shared.clone(),
+            };
+            lint_document_as(text, &variant, options, workflow)
+        })
+        .collect();
+    let inside = |d: &Diagnostic| {
+        chosen
+            .iter()
+            .any(|c| c.start <= d.range.start && d.range.end <= c.end)
+    };
+    let same = |a: &Diagnostic, b: &Diagnostic| {
+        a.code == b.code && a.range == b.range && a.message == b.message
+    };
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for run in &runs {
+        for d in run {
+            let kept = if inside(d) {
+                true
+            } else {
+                runs.iter().all(|other| other.iter().any(|o| same(o, d)))
+            };
+            if kept && !out.iter().any(|o| same(o, d)) {
+                out.push(d.clone());
+            }
+        }
+    }
     out
 }
 

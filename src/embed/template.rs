@@ -91,7 +91,7 @@ fn workflow_type(node: Option<&Node<'_>>) -> WorkflowType {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Body<'a, 's> {
     /// A definition written as an object in the template.
     Inline(&'a Node<'s>),
@@ -334,6 +334,49 @@ fn definition_body<'a, 's>(node: &'a Node<'s>, object_allowed: bool) -> Body<'a,
                 },
         },
     }
+}
+
+/// What a definition property chosen by `Fn::If` may deploy: each of its two values
+/// (and of an `Fn::If` among them), as a definition of its own; none for
+/// `!Ref AWS::NoValue`, which leaves the property out. `None` when `body` is not an
+/// `Fn::If` of two values. CloudFormation picks one of the values as written, so
+/// each is read as the property would be.
+pub fn alternatives<'a, 's>(
+    property: &'a Member<'s>,
+    body: &Body<'a, 's>,
+) -> Option<Vec<Body<'a, 's>>> {
+    let Body::Unsupported { node, .. } = body else {
+        return None;
+    };
+    let object_allowed = property.key == "Definition";
+    let mut out = Vec::new();
+    let mut pending = vec![(*node, 0usize)];
+    let mut any = false;
+    while let Some((node, depth)) = pending.pop() {
+        let choices = match intrinsic(node) {
+            Some((name, arg)) if name == "If" && depth < MAX_INTRINSIC_DEPTH => {
+                match arg.as_array() {
+                    Some([_, a, b]) => Some([a, b]),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match choices {
+            Some([a, b]) => {
+                any = true;
+                // (Popped in the order written.)
+                pending.push((b, depth + 1));
+                pending.push((a, depth + 1));
+            }
+            None if depth == 0 => return None,
+            None if intrinsic(node).is_some_and(|(name, arg)| {
+                name == "Ref" && arg.as_str() == Some("AWS::NoValue")
+            }) => {}
+            None => out.push(definition_body(node, object_allowed)),
+        }
+    }
+    any.then_some(out)
 }
 
 /// `object` → `an object`, `` `Fn::If` `` → `` a `Fn::If` ``.

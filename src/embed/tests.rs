@@ -1032,7 +1032,9 @@ fn a_definition_string_that_is_not_json_text_is_an_error() {
             triple("ASL808", "error", "S"),
             triple("ASL808", "error", "StartAt: A"),
             triple("ASL808", "error", "[1]"),
-            triple("ASL803", "info", "!If [Prod, \"{}\", \"{}\"]"),
+            // Each value of the `Fn::If` is read (and holds no definition).
+            triple("ASL100", "error", "{"),
+            triple("ASL100", "error", "{"),
         ]
     );
 }
@@ -2186,6 +2188,48 @@ Resources:
                 "!Sub \"${WaitTime}\"",
                 "'MaxAttempts' must be an integer, but `Fn::Sub` makes a string; Step Functions refuses the definition"
             ),
+        ]
+    );
+}
+
+/// A definition or a state chosen by `Fn::If` is each of its values in turn, as
+/// CloudFormation may deploy either: a mistake in one is reported where it is written.
+/// A state that only one choice leads to is not unreachable, and a value of
+/// `!Ref AWS::NoValue` leaves the state out.
+#[test]
+fn each_value_of_an_fn_if_is_linted() {
+    let text = r#"Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "111111111111"]
+Resources:
+  S:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition: !If
+        - IsProd
+        - StartAt: A
+          States:
+            A: {Type: Pass, Next: NopeProd}
+        - StartAt: A
+          States:
+            A: {Type: Pass, End: true}
+  S2:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A: !If
+            - IsProd
+            - {Type: Pass, Next: B}
+            - {Type: Pass, Next: C}
+          B: {Type: Pass, End: true}
+          C: !If [IsProd, !Ref AWS::NoValue, {Type: Pass, Next: NopeIf}]
+"#;
+    assert_eq!(
+        lint_yaml(text),
+        vec![
+            triple("ASL201", "error", "NopeProd"),
+            triple("ASL201", "error", "NopeIf"),
         ]
     );
 }

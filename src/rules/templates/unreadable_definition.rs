@@ -3,7 +3,7 @@ use crate::rules::declare_rule;
 declare_rule! {
     /// ## What it does
     /// Reports a state machine definition in a template written in a form that can only
-    /// be computed at deploy time: `Fn::If`, `Ref` to a parameter, `Fn::Transform`, a
+    /// be computed at deploy time: `Ref` to a parameter, an `Fn::If` value that is one, `Fn::Transform`, a
     /// Serverless `${file(...)}` variable whose path is computed or that selects a key
     /// (`${file(x.yml):definition}`; one naming a file is read) or stands for a whole
     /// section (`stateMachines: ${file(machines.yml)}`), an `Fn::Join` with a computed
@@ -20,15 +20,17 @@ declare_rule! {
     /// a template whose definitions are all there would otherwise pass as checked.
     ///
     /// ## Why is this bad?
-    /// Nothing in it can be checked before deployment. (A `DefinitionString` that is a
+    /// Nothing in it can be checked before deployment. (Each value of an `Fn::If` that
+    /// is written out is read as a definition of its own. A `DefinitionString` that is a
     /// string, an `Fn::Sub` or an `Fn::Join` of strings and intrinsics is read, and its
     /// JSON errors are reported as `syntax-error` at their place in the template; a
     /// Terraform heredoc or `jsonencode` object is read too.)
     ///
     /// ## Example
     /// ```json
-    /// {"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine",
-    ///   "Properties": {"DefinitionString": {"Fn::If": ["IsProd", "{}", "{}"]}}}}}
+    /// {"Parameters": {"Def": {"Type": "String"}},
+    ///  "Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine",
+    ///   "Properties": {"DefinitionString": {"Ref": "Def"}}}}}
     /// ```
     ///
     /// Use instead:
