@@ -247,7 +247,52 @@ fn serverless_file(value: &str) -> Option<&str> {
 }
 
 fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, 's>>) {
+    cfn_resources_in(resources, &Substitutions::new(), 0, out);
+}
+
+/// Most `Fn::ForEach` loops followed one inside another (CloudFormation allows 5).
+const MAX_FOR_EACH_DEPTH: usize = 5;
+
+/// The resources of `resources`, where `loops` gives the identifiers of the
+/// `Fn::ForEach` loops (AWS::LanguageExtensions) around them: each with the value of
+/// this turn, or `None` where the loop's collection is computed (a `Ref` to a list
+/// parameter). A loop's resources are found once per value of a written list, under
+/// the logical id that value makes (`SM${Name}` is `SMAlpha`), with `${Name}` filled
+/// in their definitions; with a computed list, once, `${Name}` a value known at deploy
+/// time.
+fn cfn_resources_in<'a, 's>(
+    resources: &'a Node<'s>,
+    loops: &Substitutions,
+    depth: usize,
+    out: &mut Vec<Definition<'a, 's>>,
+) {
     let members = resources.as_object().unwrap_or(&[]);
+    for m in members {
+        if !m.key.starts_with("Fn::ForEach::") || depth >= MAX_FOR_EACH_DEPTH {
+            continue;
+        }
+        let Some([id, collection, fragment]) = m.value.as_array() else {
+            continue;
+        };
+        let Some(id) = id.as_str() else { continue };
+        let values: Option<Vec<String>> = collection
+            .as_array()
+            .and_then(|items| items.iter().map(literal).collect());
+        match values {
+            Some(values) => {
+                for v in values {
+                    let mut inner = loops.clone();
+                    inner.insert(id.to_string(), Some(v));
+                    cfn_resources_in(fragment, &inner, depth + 1, out);
+                }
+            }
+            None => {
+                let mut inner = loops.clone();
+                inner.insert(id.to_string(), None);
+                cfn_resources_in(fragment, &inner, depth + 1, out);
+            }
+        }
+    }
     // The index of the last resource of each logical id.
     let last: std::collections::HashMap<&str, usize> = members
         .iter()
@@ -269,11 +314,21 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
             continue;
         };
         let substitution_node = props.get("DefinitionSubstitutions");
-        let substitutions = substitution_node.map(substitution_map).unwrap_or_default();
+        let mut substitutions = loops.clone();
+        substitutions.extend(substitution_node.map(substitution_map).unwrap_or_default());
+        // `SM${Name}` in a loop: the logical id of this turn.
+        let mut name = res.key.to_string();
+        for (id, value) in loops {
+            if let Some(value) = value {
+                name = name
+                    .replace(&format!("${{{id}}}"), value)
+                    .replace(&format!("&{{{id}}}"), &alphanumeric(value));
+            }
+        }
         let workflow = workflow_type(props.get(if sam { "Type" } else { "StateMachineType" }));
         let mut push = |property: &'a Member<'s>, body: Body<'a, 's>| {
             out.push(Definition {
-                name: res.key.to_string(),
+                name: name.clone(),
                 property,
                 body,
                 substitutions: substitutions.clone(),
@@ -311,6 +366,11 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
             }
         }
     }
+}
+
+/// `&{Name}` in `Fn::ForEach`: the value with its non-alphanumeric characters left out.
+fn alphanumeric(value: &str) -> String {
+    value.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
 fn definition_body<'a, 's>(node: &'a Node<'s>, object_allowed: bool) -> Body<'a, 's> {

@@ -2233,3 +2233,53 @@ Resources:
         ]
     );
 }
+
+/// State machines stamped out by `Fn::ForEach` (AWS::LanguageExtensions) are found,
+/// once per value of the loop's list, with the loop's `${Name}` filled in; a list
+/// given by a parameter leaves it a value known at deploy time. A mistake that does
+/// not depend on the loop is reported once, at its place in the template.
+#[test]
+fn state_machines_under_fn_for_each_are_linted() {
+    let text = r#"Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "a,b"}
+Resources:
+  Fn::ForEach::Machines:
+    - Name
+    - [Alpha, Beta]
+    - SM${Name}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Next: "Go${Name}"}
+              GoAlpha: {Type: Pass, Next: NopeFE}
+  Fn::ForEach::Others:
+    - N
+    - !Ref Names
+    - X${N}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Result: "${N}", End: true}
+"#;
+    assert_eq!(
+        lint_yaml(text),
+        vec![
+            triple("ASL201", "error", "\"Go${Name}\""),
+            triple("ASL201", "error", "NopeFE"),
+        ]
+    );
+    let document = crate::syntax::parse(text, SourceKind::Yaml);
+    assert_eq!(
+        state_machine_names(document.root.as_ref().unwrap()),
+        Some(vec![
+            "SMAlpha".to_string(),
+            "SMBeta".to_string(),
+            "X${N}".to_string()
+        ])
+    );
+}
