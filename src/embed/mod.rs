@@ -1615,6 +1615,9 @@ pub fn lint_template_with_references(
                 if filling != Filling::Serverless && enabled("ASL113") {
                     text_intrinsics_in_number_fields(text, node, &parameters, &mut out);
                 }
+                if enabled("ASL803") {
+                    unreadable_states(def, node, &mut out);
+                }
                 // A template's own map (or none) gives every name it fills.
                 let listed = def.substitution_node.is_none_or(is_written_map);
                 let owner = (filling == Filling::Substitutions && listed)
@@ -1919,6 +1922,38 @@ fn for_each_scope(scope: &mut Node<'_>, depth: usize, each: &mut dyn FnMut(&mut 
             }
         }
     }
+}
+
+/// ASL803 at a state given by an intrinsic that asl-lint does not read (a `Ref`, an
+/// `Fn::If` with a value that is not a state written out): that part of the
+/// definition is not checked, and is said so rather than passed over.
+fn unreadable_states(def: &Definition<'_, '_>, node: &Node<'_>, out: &mut Vec<Diagnostic>) {
+    let mut probe = node.clone();
+    let mut found = Vec::new();
+    for_each_scope(&mut probe, 0, &mut |states| {
+        for m in states.iter() {
+            if state_choices(&m.value).is_some() {
+                continue;
+            }
+            let Some((name, _)) = template::intrinsic(&m.value) else {
+                continue;
+            };
+            let what = match name.as_str() {
+                "Ref" => "a `Ref`".to_string(),
+                "If" => "an `Fn::If` with a value that is not a state written out".to_string(),
+                _ => format!("an `Fn::{name}`"),
+            };
+            found.push(report(
+                "ASL803",
+                m.value.range,
+                format!(
+                    "state \"{}\" of \"{}\" is {what}, which asl-lint cannot read before deployment; it was not checked",
+                    m.key, def.name
+                ),
+            ));
+        }
+    });
+    out.extend(found);
 }
 
 /// Lints a definition whose states may be chosen by `Fn::If`: once with the first

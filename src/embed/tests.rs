@@ -2283,3 +2283,40 @@ Resources:
         ])
     );
 }
+
+/// A state given by an intrinsic asl-lint does not read (a `Ref`, an `Fn::If` with
+/// such a value) is said to be not checked, rather than passed over.
+#[test]
+fn a_state_computed_at_deploy_time_is_reported_unread() {
+    let text = r#"Parameters:
+  P: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "111111111111"]
+Resources:
+  S2:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A: !If [IsProd, !Ref P, {Type: Succeed}]
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str, &str)> = out
+        .iter()
+        .map(|d| (d.code, &text[d.range.as_usize()], d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "ASL803",
+            "!If [IsProd, !Ref P, {Type: Succeed}]",
+            "state \"A\" of \"S2\" is an `Fn::If` with a value that is not a state written out, which asl-lint cannot read before deployment; it was not checked"
+        )]
+    );
+}
