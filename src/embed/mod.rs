@@ -2106,6 +2106,8 @@ fn text_intrinsics_in_number_fields(
         }
     };
     check(root, TOP_NUMBERS);
+    let jsonata = |n: &Node<'_>| n.get("QueryLanguage").and_then(Node::as_str) == Some("JSONata");
+    let top_jsonata = jsonata(root);
     let mut scopes = vec![(root, 0usize)];
     while let Some((scope, depth)) = scopes.pop() {
         let Some(states) = scope.get("States").and_then(Node::as_object) else {
@@ -2113,15 +2115,20 @@ fn text_intrinsics_in_number_fields(
         };
         for state in states {
             let state = &state.value;
-            check(state, STATE_NUMBERS);
             for retrier in state.get("Retry").and_then(Node::as_array).unwrap_or(&[]) {
                 check(retrier, RETRY_NUMBERS);
             }
-            if let Some(batcher) = state.get("ItemBatcher") {
-                check(batcher, BATCH_NUMBERS);
-            }
-            if let Some(config) = state.get("ItemReader").and_then(|r| r.get("ReaderConfig")) {
-                check(config, READER_NUMBERS);
+            // A JSONata state takes a `{% ... %}` string in these fields, which a
+            // parameter or an `Fn::Sub` may well give.
+            let query = state.get("QueryLanguage").and_then(Node::as_str);
+            if query != Some("JSONata") && (query.is_some() || !top_jsonata) {
+                check(state, STATE_NUMBERS);
+                if let Some(batcher) = state.get("ItemBatcher") {
+                    check(batcher, BATCH_NUMBERS);
+                }
+                if let Some(config) = state.get("ItemReader").and_then(|r| r.get("ReaderConfig")) {
+                    check(config, READER_NUMBERS);
+                }
             }
             if depth >= 64 {
                 continue;

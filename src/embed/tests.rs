@@ -2190,6 +2190,18 @@ Resources:
             ),
         ]
     );
+    // A JSONata state takes a `{% ... %}` string there, which a `Fn::Sub` may make.
+    let jsonata = r#"Resources:
+  SM:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        QueryLanguage: JSONata
+        StartAt: W
+        States:
+          W: {Type: Wait, Seconds: !Sub "{% $states.input.${AWS::Region} %}", End: true}
+"#;
+    assert_eq!(lint_yaml(jsonata), vec![]);
 }
 
 /// A definition or a state chosen by `Fn::If` is each of its values in turn, as
