@@ -55,6 +55,10 @@ pub struct Environment {
     /// The file being linted, where it has a path: a template that names itself as a
     /// definition file is reported (ASL802).
     pub file: Option<PathBuf>,
+    /// The one state machine of a template to lint (its name as `graph` lists it), for
+    /// the run of that machine: the turns of an `Fn::ForEach` share their text, and
+    /// another turn's findings are not this one's.
+    pub only: Option<String>,
 }
 
 /// A local file that a template's definition names (SAM `DefinitionUri`, or a
@@ -927,6 +931,7 @@ pub fn deployed_errors(
         None => {
             let env = Environment {
                 base_dir: Some(base_dir.to_path_buf()),
+                only: Some(deployed.name.clone()),
                 ..Environment::default()
             };
             let d = if template_path.is_some_and(terraform::is_terraform_path) {
@@ -1565,6 +1570,7 @@ pub fn lint_template_with_references(
     // may deploy any of them.
     let bodies: Vec<(&Definition<'_, '_>, std::borrow::Cow<'_, Body<'_, '_>>)> = definitions
         .iter()
+        .filter(|def| env.only.as_ref().is_none_or(|only| *only == def.name))
         .flat_map(
             |def| match template::alternatives(def.property, &def.body) {
                 Some(alternatives) => alternatives

@@ -2332,3 +2332,43 @@ Resources:
         )]
     );
 }
+
+/// The run of one turn of an `Fn::ForEach` is held up by that turn's errors only:
+/// the turns share their text, and another's mistake is not this one's.
+#[test]
+fn a_run_of_one_fn_for_each_turn_sees_its_own_errors() {
+    let text = r#"Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Machines:
+    - Name
+    - [Alpha, Beta]
+    - SM${Name}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Next: "Go${Name}"}
+              GoAlpha: {Type: Succeed}
+"#;
+    let dir = std::path::Path::new(".");
+    let errors = |name: &str| {
+        let deployed = deployed_definition(text, SourceKind::Yaml, dir, Some(name))
+            .unwrap()
+            .unwrap();
+        deployed_errors(
+            text,
+            None,
+            SourceKind::Yaml,
+            dir,
+            &deployed,
+            WorkflowType::Standard,
+            &|d| d.severity == Severity::Error,
+        )
+    };
+    assert_eq!(errors("SMAlpha"), Vec::<String>::new());
+    assert_eq!(
+        errors("SMBeta"),
+        ["12:37: ASL201 Next names \"GoBeta\", which is not a state of the top level"]
+    );
+}
