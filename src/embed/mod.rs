@@ -1894,6 +1894,38 @@ fn state_choices<'a, 's>(node: &'a Node<'s>) -> Option<[Option<&'a Node<'s>>; 2]
     Some([choice(a)?, choice(b)?])
 }
 
+/// The states of each scope under `scope` (its own, a Parallel's branches, a Map's
+/// processor), nested at most 64 deep: what [`for_each_scope`] changes, to look at.
+fn state_scopes<'a, 's>(scope: &'a Node<'s>) -> Vec<&'a [Member<'s>]> {
+    let mut out = Vec::new();
+    let mut pending = vec![(scope, 0usize)];
+    while let Some((scope, depth)) = pending.pop() {
+        let Some(states) = scope.get("States").and_then(Node::as_object) else {
+            continue;
+        };
+        out.push(states);
+        if depth >= 64 {
+            continue;
+        }
+        for state in states {
+            for b in state
+                .value
+                .get("Branches")
+                .and_then(Node::as_array)
+                .unwrap_or(&[])
+            {
+                pending.push((b, depth + 1));
+            }
+            for key in ["Iterator", "ItemProcessor"] {
+                if let Some(inner) = state.value.get(key) {
+                    pending.push((inner, depth + 1));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The scopes of states under `scope` (its own, a Parallel's branches, a Map's
 /// processor), for `each` to look at or change; nested at most 64 deep.
 fn for_each_scope(scope: &mut Node<'_>, depth: usize, each: &mut dyn FnMut(&mut Vec<Member<'_>>)) {
@@ -1934,10 +1966,8 @@ fn for_each_scope(scope: &mut Node<'_>, depth: usize, each: &mut dyn FnMut(&mut 
 /// `Fn::If` with a value that is not a state written out): that part of the
 /// definition is not checked, and is said so rather than passed over.
 fn unreadable_states(def: &Definition<'_, '_>, node: &Node<'_>, out: &mut Vec<Diagnostic>) {
-    let mut probe = node.clone();
-    let mut found = Vec::new();
-    for_each_scope(&mut probe, 0, &mut |states| {
-        for m in states.iter() {
+    for states in state_scopes(node) {
+        for m in states {
             if state_choices(&m.value).is_some() {
                 continue;
             }
@@ -1949,7 +1979,7 @@ fn unreadable_states(def: &Definition<'_, '_>, node: &Node<'_>, out: &mut Vec<Di
                 "If" => "an `Fn::If` with a value that is not a state written out".to_string(),
                 _ => format!("an `Fn::{name}`"),
             };
-            found.push(report(
+            out.push(report(
                 "ASL803",
                 m.value.range,
                 format!(
@@ -1958,8 +1988,7 @@ fn unreadable_states(def: &Definition<'_, '_>, node: &Node<'_>, out: &mut Vec<Di
                 ),
             ));
         }
-    });
-    out.extend(found);
+    }
 }
 
 /// Lints a definition whose states may be chosen by `Fn::If`: once with the first
@@ -1977,15 +2006,14 @@ fn lint_choosing_states(
         return lint_document_as(text, doc, options, workflow);
     };
     let mut chosen: Vec<TextRange> = Vec::new();
-    let mut probe = root.clone();
-    for_each_scope(&mut probe, 0, &mut |states| {
+    for states in state_scopes(root) {
         chosen.extend(
             states
                 .iter()
                 .filter(|m| state_choices(&m.value).is_some())
                 .map(|m| m.value.range),
         );
-    });
+    }
     if chosen.is_empty() {
         return lint_document_as(text, doc, options, workflow);
     }
