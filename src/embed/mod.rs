@@ -189,6 +189,50 @@ fn quote_yaml_1_1_fixes(text: &str, out: &mut [Diagnostic], read: &[TextRange]) 
     }
 }
 
+/// Fills the `&{Name}` of the `Fn::ForEach` loops around a definition into its
+/// strings and keys, as CloudFormation does: this turn's value without its
+/// non-alphanumeric characters, or where the value is only known at deploy time,
+/// `${Name}`, an unknown value. (`${Name}` itself is a substitution.)
+fn fill_loop_aliases(node: &mut Node<'_>, loops: &Substitutions) {
+    let fill = |s: &str| -> Option<String> {
+        let mut out = s.to_string();
+        for (id, value) in loops {
+            let alias = format!("&{{{id}}}");
+            if out.contains(&alias) {
+                let by = match value {
+                    Some(v) => template::alphanumeric(v),
+                    None => format!("${{{id}}}"),
+                };
+                out = out.replace(&alias, &by);
+            }
+        }
+        (out != s).then_some(out)
+    };
+    let mut stack = vec![(node, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        match &mut node.value {
+            Value::String(s) => {
+                if let Some(filled) = fill(s) {
+                    *s = filled.into();
+                }
+            }
+            Value::Object(members) if depth < 256 => {
+                for m in members.iter_mut() {
+                    if let Some(filled) = fill(&m.key) {
+                        m.key = filled.into();
+                    }
+                    stack.push((&mut m.value, depth + 1));
+                }
+            }
+            Value::Array(items) if depth < 256 => {
+                stack.extend(items.iter_mut().map(|n| (n, depth + 1)));
+            }
+            Value::Tagged(tagged) if depth < 256 => stack.push((&mut tagged.node, depth + 1)),
+            _ => {}
+        }
+    }
+}
+
 /// How the tool that deploys a referenced definition file fills its `${...}` tokens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Filling {
@@ -1143,6 +1187,9 @@ pub fn deployed_definition_in(
                 if kind == SourceKind::Yaml && reads_yaml_1_1(Some(root)) {
                     read_as_yaml_1_1(text, &mut resolved);
                 }
+                if !def.loops.is_empty() {
+                    fill_loop_aliases(&mut resolved, &def.loops);
+                }
                 let substituted = resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
                 // A state-name key the defaults of parameters fill with another state's
                 // name (the JSON built below would keep one of the two).
@@ -1592,6 +1639,9 @@ pub fn lint_template_with_references(
                 } else {
                     Vec::new()
                 };
+                if !def.loops.is_empty() {
+                    fill_loop_aliases(&mut resolved, &def.loops);
+                }
                 // Values that would come to too much stay unknown (ASL123 says where).
                 let too_large = oversubstituted(text, node, &subs);
                 if let Some(at) = too_large

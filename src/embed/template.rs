@@ -81,6 +81,9 @@ pub struct Definition<'a, 's> {
     /// The workflow type the template gives (SAM `Type`, CloudFormation
     /// `StateMachineType`, Serverless `type`); `Standard` when it gives none, as AWS.
     pub workflow: WorkflowType,
+    /// The identifiers of the `Fn::ForEach` loops around the resource, with this turn's
+    /// value (`None`: a value known at deploy time).
+    pub loops: Substitutions,
 }
 
 /// `EXPRESS` (any case) is Express; anything else, or nothing, is Standard.
@@ -184,6 +187,7 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
                 substitutions: Substitutions::new(),
                 substitution_node: None,
                 workflow: WorkflowType::Standard,
+                loops: Substitutions::new(),
             });
         }
     }
@@ -225,6 +229,7 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
                 substitutions: self_variables(root, &property.value),
                 substitution_node: None,
                 workflow: workflow_type(m.value.get("type")),
+                loops: Substitutions::new(),
             });
         }
     }
@@ -334,6 +339,7 @@ fn cfn_resources_in<'a, 's>(
                 substitutions: substitutions.clone(),
                 substitution_node,
                 workflow,
+                loops: loops.clone(),
             })
         };
         if let Some(p) = props.member("Definition") {
@@ -369,7 +375,7 @@ fn cfn_resources_in<'a, 's>(
 }
 
 /// `&{Name}` in `Fn::ForEach`: the value with its non-alphanumeric characters left out.
-fn alphanumeric(value: &str) -> String {
+pub(crate) fn alphanumeric(value: &str) -> String {
     value.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 

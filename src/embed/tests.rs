@@ -2372,3 +2372,50 @@ Resources:
         ["12:37: ASL201 Next names \"GoBeta\", which is not a state of the top level"]
     );
 }
+
+/// `&{Name}` in an `Fn::ForEach` definition is the turn's value without its
+/// non-alphanumeric characters (`Al-pha` gives `Alpha`), or an unknown value where
+/// the list is only known at deploy time.
+#[test]
+fn fn_for_each_ampersand_references_are_filled() {
+    let text = r#"Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "a,b"}
+Resources:
+  Fn::ForEach::Machines:
+    - Name
+    - [Al-pha, Beta]
+    - SM&{Name}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Next: "Go&{Name}"}
+              GoAlpha: {Type: Succeed}
+  Fn::ForEach::Others:
+    - N
+    - !Ref Names
+    - X&{N}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Next: "&{N}"}
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str)> = out.iter().map(|d| (d.code, d.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [(
+            "ASL201",
+            "Next names \"GoBeta\", which is not a state of the top level"
+        )]
+    );
+}
