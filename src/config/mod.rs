@@ -459,6 +459,7 @@ impl Config {
             ),
             workflow: self.workflow,
             file: Some(file.to_path_buf()),
+            only: None,
         };
         (
             LintOptions {

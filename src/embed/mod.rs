@@ -21,7 +21,7 @@ use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::lint::{LintOptions, lint_document_as};
 use crate::rules::{self, LintContext, WorkflowType};
 use crate::suppress;
-use crate::syntax::{self, Document, Node, SourceKind, TextRange, Value};
+use crate::syntax::{self, Document, Member, Node, SourceKind, TextRange, Value};
 
 use self::sourcemap::{ScalarMap, SourceMap, SpliceMap, Spliced, Style};
 use self::template::{Body, Definition, MAX_SUBSTITUTED_BYTES, Substitutions, Unflattened};
@@ -55,6 +55,10 @@ pub struct Environment {
     /// The file being linted, where it has a path: a template that names itself as a
     /// definition file is reported (ASL802).
     pub file: Option<PathBuf>,
+    /// The one state machine of a template to lint (its name as `graph` lists it), for
+    /// the run of that machine: the turns of an `Fn::ForEach` share their text, and
+    /// another turn's findings are not this one's.
+    pub only: Option<String>,
 }
 
 /// A local file that a template's definition names (SAM `DefinitionUri`, or a
@@ -103,6 +107,130 @@ fn drop_yaml_1_1_readings(found: &mut Vec<Diagnostic>) {
 /// CloudFormation or SAM template, not a Serverless Framework file (js-yaml, YAML 1.2).
 fn reads_yaml_1_1(root: Option<&Node<'_>>) -> bool {
     root.is_none_or(|r| !template::is_serverless(r))
+}
+
+/// Gives the plain scalars of a YAML definition that CloudFormation and SAM read as
+/// YAML 1.1 the values they deploy: `yes`/`no`/`on`/`off` (any of YAML 1.1's three
+/// cases) the booleans, `010` the number 8, `1:30` the number 90. Rules then judge
+/// the definition that reaches Step Functions (`BooleanEquals: yes` is `true`, and
+/// `StringEquals: no` is the boolean `false`, not text); ASL006 still tells where
+/// the two YAML versions differ. Binary (`0b101`) and underscored (`1_000`) numbers,
+/// which no report shows CloudFormation reading, are left as YAML 1.2 reads them, as
+/// are keys. The ranges of the scalars it gives another value.
+fn read_as_yaml_1_1(text: &str, node: &mut Node<'_>) -> Vec<TextRange> {
+    use crate::syntax::yaml11::{IntForm, Reading, reading};
+    let mut read = Vec::new();
+    let mut stack = vec![(node, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        let scalar = matches!(node.value, Value::String(_) | Value::Number(_));
+        if scalar {
+            let token = text.get(node.range.as_usize()).unwrap_or_default();
+            match reading(token) {
+                Some(Reading::Bool(b)) => node.value = Value::Bool(b),
+                Some(Reading::Int(n, IntForm::Octal | IntForm::Sexagesimal)) => {
+                    node.value = Value::Number(n.into());
+                }
+                _ => continue,
+            }
+            read.push(node.range);
+            continue;
+        }
+        match &mut node.value {
+            Value::Object(members) if depth < 256 => {
+                stack.extend(members.iter_mut().map(|m| (&mut m.value, depth + 1)));
+            }
+            Value::Array(items) if depth < 256 => {
+                stack.extend(items.iter_mut().map(|n| (n, depth + 1)));
+            }
+            Value::Tagged(tagged) if depth < 256 => stack.push((&mut tagged.node, depth + 1)),
+            _ => {}
+        }
+    }
+    read
+}
+
+/// A fix that writes text for a scalar YAML 1.1 reads as a boolean or a number
+/// (`StringEquals: no`, read as `false`) quotes it as written (`"no"`), the text meant,
+/// not as YAML 1.1 reads it (`"false"`). Any other fix over such a scalar is dropped.
+fn quote_yaml_1_1_fixes(text: &str, out: &mut [Diagnostic], read: &[TextRange]) {
+    if read.is_empty() {
+        return;
+    }
+    for d in out.iter_mut() {
+        // What was written for the value, and what is written now, for the words too.
+        let mut rewritten = Vec::new();
+        d.fixes.retain_mut(|fix| {
+            let kept = fix.edits.iter_mut().all(|e| {
+                let Some(&at) = read
+                    .iter()
+                    .find(|r| r.start < e.range.end && e.range.start < r.end)
+                else {
+                    return true;
+                };
+                if e.range != at || !e.replacement.starts_with('"') {
+                    return false;
+                }
+                let token = text.get(at.as_usize()).unwrap_or_default();
+                let quoted = serde_json::Value::String(token.to_string()).to_string();
+                let was = std::mem::replace(&mut e.replacement, quoted.clone());
+                rewritten.push((was, quoted));
+                true
+            });
+            for (was, quoted) in &rewritten {
+                fix.title = fix.title.replace(was.as_str(), quoted);
+            }
+            kept
+        });
+        if let Some(help) = &mut d.help {
+            for (was, quoted) in &rewritten {
+                *help = help.replace(was.as_str(), quoted);
+            }
+        }
+    }
+}
+
+/// Fills the `&{Name}` of the `Fn::ForEach` loops around a definition into its
+/// strings and keys, as CloudFormation does: this turn's value without its
+/// non-alphanumeric characters, or where the value is only known at deploy time,
+/// `${Name}`, an unknown value. (`${Name}` itself is a substitution.)
+fn fill_loop_aliases(node: &mut Node<'_>, loops: &Substitutions) {
+    let fill = |s: &str| -> Option<String> {
+        let mut out = s.to_string();
+        for (id, value) in loops {
+            let alias = format!("&{{{id}}}");
+            if out.contains(&alias) {
+                let by = match value {
+                    Some(v) => template::alphanumeric(v),
+                    None => format!("${{{id}}}"),
+                };
+                out = out.replace(&alias, &by);
+            }
+        }
+        (out != s).then_some(out)
+    };
+    let mut stack = vec![(node, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        match &mut node.value {
+            Value::String(s) => {
+                if let Some(filled) = fill(s) {
+                    *s = filled.into();
+                }
+            }
+            Value::Object(members) if depth < 256 => {
+                for m in members.iter_mut() {
+                    if let Some(filled) = fill(&m.key) {
+                        m.key = filled.into();
+                    }
+                    stack.push((&mut m.value, depth + 1));
+                }
+            }
+            Value::Array(items) if depth < 256 => {
+                stack.extend(items.iter_mut().map(|n| (n, depth + 1)));
+            }
+            Value::Tagged(tagged) if depth < 256 => stack.push((&mut tagged.node, depth + 1)),
+            _ => {}
+        }
+    }
 }
 
 /// How the tool that deploys a referenced definition file fills its `${...}` tokens.
@@ -414,7 +542,12 @@ pub fn lint_referenced(
     env: &Environment,
 ) -> Vec<Diagnostic> {
     let options = &options.with_fix_edits();
-    let document = syntax::parse(text, kind);
+    let mut document = syntax::parse(text, kind);
+    let yaml_1_1 = reference.yaml_1_1 && kind == SourceKind::Yaml;
+    let read_1_1 = match document.root.as_mut() {
+        Some(root) if yaml_1_1 => read_as_yaml_1_1(text, root),
+        _ => Vec::new(),
+    };
     // A Terraform template whose `%{ for }` / `%{ if }` directives write its JSON or
     // YAML (a state per list item, a comma only between items) is not a definition
     // until Terraform renders it: read as written it is a flood of syntax errors.
@@ -479,6 +612,10 @@ pub fn lint_referenced(
             // spliced (e.g. one a YAML plain scalar cannot hold) is substituted in the
             // tree. The tree is resolved in place (no copy of a large definition).
             Some(mut root) => {
+                if yaml_1_1 {
+                    // (Its fixes are mapped back below, and checked there.)
+                    read_as_yaml_1_1(&spliced.text, &mut root);
+                }
                 if may_have_placeholder(&spliced.text) {
                     resolve_tree(&mut root, &subs, env.placeholders);
                 }
@@ -541,6 +678,7 @@ pub fn lint_referenced(
     if !reference.yaml_1_1 {
         drop_yaml_1_1_readings(&mut out);
     }
+    quote_yaml_1_1_fixes(text, &mut out, &read_1_1);
     // The Serverless Framework puts what `${file(...)}` reads into the template it
     // makes: CloudFormation resolves its intrinsics.
     let origin = match reference.filling {
@@ -837,6 +975,7 @@ pub fn deployed_errors(
         None => {
             let env = Environment {
                 base_dir: Some(base_dir.to_path_buf()),
+                only: Some(deployed.name.clone()),
                 ..Environment::default()
             };
             let d = if template_path.is_some_and(terraform::is_terraform_path) {
@@ -1045,6 +1184,12 @@ pub fn deployed_definition_in(
                     return Err(not_built(&wanted, text, None, at));
                 }
                 let mut resolved = (*node).clone();
+                if kind == SourceKind::Yaml && reads_yaml_1_1(Some(root)) {
+                    read_as_yaml_1_1(text, &mut resolved);
+                }
+                if !def.loops.is_empty() {
+                    fill_loop_aliases(&mut resolved, &def.loops);
+                }
                 let substituted = resolve_tree(&mut resolved, &subs, PlaceholderMode::Unknown);
                 // A state-name key the defaults of parameters fill with another state's
                 // name (the JSON built below would keep one of the two).
@@ -1460,12 +1605,43 @@ pub fn lint_template_with_references(
     };
     let mut directives = suppress::from_comments(text, &document.comments);
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
-    for def in definitions {
+    let parameters: Vec<String> = document
+        .root
+        .as_ref()
+        .and_then(|r| r.get("Parameters"))
+        .and_then(Node::as_object)
+        .map_or(Vec::new(), |ps| {
+            ps.iter().map(|p| p.key.to_string()).collect()
+        });
+    // A definition chosen by `Fn::If` is each of its values in turn: CloudFormation
+    // may deploy any of them.
+    let bodies: Vec<(&Definition<'_, '_>, std::borrow::Cow<'_, Body<'_, '_>>)> = definitions
+        .iter()
+        .filter(|def| env.only.as_ref().is_none_or(|only| *only == def.name))
+        .flat_map(
+            |def| match template::alternatives(def.property, &def.body) {
+                Some(alternatives) => alternatives
+                    .into_iter()
+                    .map(|b| (def, std::borrow::Cow::Owned(b)))
+                    .collect::<Vec<_>>(),
+                None => vec![(def, std::borrow::Cow::Borrowed(&def.body))],
+            },
+        )
+        .collect();
+    for (def, body) in &bodies {
         let mut subs = env.substitutions();
         subs.extend(def.substitutions.clone());
-        match &def.body {
+        match &**body {
             Body::Inline(node) => {
                 let mut resolved = (*node).clone();
+                let read_1_1 = if yaml_1_1 && document.kind == SourceKind::Yaml {
+                    read_as_yaml_1_1(text, &mut resolved)
+                } else {
+                    Vec::new()
+                };
+                if !def.loops.is_empty() {
+                    fill_loop_aliases(&mut resolved, &def.loops);
+                }
                 // Values that would come to too much stay unknown (ASL123 says where).
                 let too_large = oversubstituted(text, node, &subs);
                 if let Some(at) = too_large
@@ -1484,12 +1660,20 @@ pub fn lint_template_with_references(
                     comments: Vec::new(),
                     shared: document.shared.clone(),
                 };
-                let mut found = lint_document_as(text, &doc, options, def.workflow);
+                let mut found = lint_choosing_states(text, &doc, options, def.workflow);
                 if !yaml_1_1 {
                     drop_yaml_1_1_readings(&mut found);
                 }
                 drop_fixes_in(&mut found, &substituted);
+                quote_yaml_1_1_fixes(text, &mut found, &read_1_1);
                 out.extend(found);
+                // (The Serverless Framework writes such a value into the JSON unquoted.)
+                if filling != Filling::Serverless && enabled("ASL113") {
+                    text_intrinsics_in_number_fields(text, node, &parameters, &mut out);
+                }
+                if enabled("ASL803") {
+                    unreadable_states(def, node, &mut out);
+                }
                 // A template's own map (or none) gives every name it fills.
                 let listed = def.substitution_node.is_none_or(is_written_map);
                 let owner = (filling == Filling::Substitutions && listed)
@@ -1688,6 +1872,11 @@ pub fn lint_template_with_references(
                     }
                 }
             }
+            // Nothing to read, but said, as for a definition computed at deploy time:
+            // a template whose only definition is in S3 does not pass as checked.
+            Body::Remote if enabled("ASL803") => {
+                out.push(unreadable(def, &def.property.value, "stored in S3"));
+            }
             Body::Remote => {}
             Body::Unsupported {
                 node,
@@ -1734,6 +1923,314 @@ pub fn lint_template_with_references(
     }
     suppress::apply(&mut out, &mut directives, text, options);
     out
+}
+
+/// The two values of a state chosen by `Fn::If` (`A: !If [Prod, {...}, {...}]`),
+/// each a state written out or `!Ref AWS::NoValue` (`None`: no state of that name).
+/// `None` for anything else.
+fn state_choices<'a, 's>(node: &'a Node<'s>) -> Option<[Option<&'a Node<'s>>; 2]> {
+    let (name, arg) = template::intrinsic(node)?;
+    let [_, a, b] = arg.as_array()? else {
+        return None;
+    };
+    if name != "If" {
+        return None;
+    }
+    let choice = |n: &'a Node<'s>| match template::intrinsic(n) {
+        Some((name, arg)) if name == "Ref" && arg.as_str() == Some("AWS::NoValue") => Some(None),
+        None if n.as_object().is_some() => Some(Some(n)),
+        _ => None,
+    };
+    Some([choice(a)?, choice(b)?])
+}
+
+/// The states of each scope under `scope` (its own, a Parallel's branches, a Map's
+/// processor), nested at most 64 deep: what [`for_each_scope`] changes, to look at.
+fn state_scopes<'a, 's>(scope: &'a Node<'s>) -> Vec<&'a [Member<'s>]> {
+    let mut out = Vec::new();
+    let mut pending = vec![(scope, 0usize)];
+    while let Some((scope, depth)) = pending.pop() {
+        let Some(states) = scope.get("States").and_then(Node::as_object) else {
+            continue;
+        };
+        out.push(states);
+        if depth >= 64 {
+            continue;
+        }
+        for state in states {
+            for b in state
+                .value
+                .get("Branches")
+                .and_then(Node::as_array)
+                .unwrap_or(&[])
+            {
+                pending.push((b, depth + 1));
+            }
+            for key in ["Iterator", "ItemProcessor"] {
+                if let Some(inner) = state.value.get(key) {
+                    pending.push((inner, depth + 1));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The scopes of states under `scope` (its own, a Parallel's branches, a Map's
+/// processor), for `each` to look at or change; nested at most 64 deep.
+fn for_each_scope(scope: &mut Node<'_>, depth: usize, each: &mut dyn FnMut(&mut Vec<Member<'_>>)) {
+    let Value::Object(members) = &mut scope.value else {
+        return;
+    };
+    let Some(states) = members.iter_mut().rev().find(|m| m.key == "States") else {
+        return;
+    };
+    let Value::Object(states) = &mut states.value.value else {
+        return;
+    };
+    each(states);
+    if depth >= 64 {
+        return;
+    }
+    for state in states.iter_mut() {
+        let Value::Object(fields) = &mut state.value.value else {
+            continue;
+        };
+        for field in fields.iter_mut() {
+            match (&*field.key, &mut field.value.value) {
+                ("Branches", Value::Array(branches)) => {
+                    for b in branches {
+                        for_each_scope(b, depth + 1, each);
+                    }
+                }
+                ("Iterator" | "ItemProcessor", _) => {
+                    for_each_scope(&mut field.value, depth + 1, each)
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// ASL803 at a state given by an intrinsic that asl-lint does not read (a `Ref`, an
+/// `Fn::If` with a value that is not a state written out): that part of the
+/// definition is not checked, and is said so rather than passed over.
+fn unreadable_states(def: &Definition<'_, '_>, node: &Node<'_>, out: &mut Vec<Diagnostic>) {
+    for states in state_scopes(node) {
+        for m in states {
+            if state_choices(&m.value).is_some() {
+                continue;
+            }
+            let Some((name, _)) = template::intrinsic(&m.value) else {
+                continue;
+            };
+            let what = match name.as_str() {
+                "Ref" => "a `Ref`".to_string(),
+                "If" => "an `Fn::If` with a value that is not a state written out".to_string(),
+                _ => format!("an `Fn::{name}`"),
+            };
+            out.push(report(
+                "ASL803",
+                m.value.range,
+                format!(
+                    "state \"{}\" of \"{}\" is {what}, which asl-lint cannot read before deployment; it was not checked",
+                    m.key, def.name
+                ),
+            ));
+        }
+    }
+}
+
+/// Lints a definition whose states may be chosen by `Fn::If`: once with the first
+/// value of each such `Fn::If`, once with the second (a state of `!Ref AWS::NoValue`
+/// left out), as CloudFormation may deploy either. A finding inside an `Fn::If` is
+/// its value's, kept from the run that chose it; one elsewhere is kept where every
+/// run has it (a state that only one choice leads to is not unreachable).
+fn lint_choosing_states(
+    text: &str,
+    doc: &Document<'_>,
+    options: &LintOptions,
+    workflow: WorkflowType,
+) -> Vec<Diagnostic> {
+    let Some(root) = doc.root.as_ref() else {
+        return lint_document_as(text, doc, options, workflow);
+    };
+    let mut chosen: Vec<TextRange> = Vec::new();
+    for states in state_scopes(root) {
+        chosen.extend(
+            states
+                .iter()
+                .filter(|m| state_choices(&m.value).is_some())
+                .map(|m| m.value.range),
+        );
+    }
+    if chosen.is_empty() {
+        return lint_document_as(text, doc, options, workflow);
+    }
+    let runs: Vec<Vec<Diagnostic>> = (0..2)
+        .map(|k| {
+            let mut root = root.clone();
+            for_each_scope(&mut root, 0, &mut |states| {
+                states.retain_mut(|m| match state_choices(&m.value) {
+                    Some(choices) => match choices[k] {
+                        Some(state) => {
+                            m.value = state.clone();
+                            true
+                        }
+                        None => false,
+                    },
+                    None => true,
+                });
+            });
+            let variant = Document {
+                kind: doc.kind,
+                root: Some(root),
+                errors: doc.errors.clone(),
+                comments: Vec::new(),
+                shared: doc.shared.clone(),
+            };
+            lint_document_as(text, &variant, options, workflow)
+        })
+        .collect();
+    let inside = |d: &Diagnostic| {
+        chosen
+            .iter()
+            .any(|c| c.start <= d.range.start && d.range.end <= c.end)
+    };
+    let same = |a: &Diagnostic, b: &Diagnostic| {
+        a.code == b.code && a.range == b.range && a.message == b.message
+    };
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for run in &runs {
+        for d in run {
+            let kept = if inside(d) {
+                true
+            } else {
+                runs.iter().all(|other| other.iter().any(|o| same(o, d)))
+            };
+            if kept && !out.iter().any(|o| same(o, d)) {
+                out.push(d.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The number fields of a definition, each with whether it takes any number (`true`)
+/// or an integer: at the top, in a state, in a retrier, an `ItemBatcher` and a
+/// `ReaderConfig`.
+const TOP_NUMBERS: &[(&str, bool)] = &[("TimeoutSeconds", false)];
+const STATE_NUMBERS: &[(&str, bool)] = &[
+    ("Seconds", false),
+    ("TimeoutSeconds", false),
+    ("HeartbeatSeconds", false),
+    ("MaxConcurrency", false),
+    ("ToleratedFailureCount", false),
+    ("ToleratedFailurePercentage", true),
+];
+const RETRY_NUMBERS: &[(&str, bool)] = &[
+    ("IntervalSeconds", false),
+    ("MaxAttempts", false),
+    ("BackoffRate", true),
+    ("MaxDelaySeconds", false),
+];
+const BATCH_NUMBERS: &[(&str, bool)] = &[
+    ("MaxItemsPerBatch", false),
+    ("MaxInputBytesPerBatch", false),
+];
+const READER_NUMBERS: &[(&str, bool)] = &[("MaxItems", false)];
+
+/// ASL113 at an intrinsic that gives a string where the definition takes a number:
+/// `Seconds: !Ref WaitTime`. CloudFormation's `Ref` of a parameter is a string even
+/// when its `Type` is `Number` (as is every `Ref`, `Fn::Sub` and `Fn::Join`), and
+/// Step Functions refuses the definition ("SCHEMA_VALIDATION_FAILED: Expected value
+/// of type Integer"). Elsewhere such an intrinsic is an unknown value of any type.
+fn text_intrinsics_in_number_fields(
+    text: &str,
+    root: &Node<'_>,
+    parameters: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut check = |node: &Node<'_>, fields: &[(&str, bool)]| {
+        for (field, any_number) in fields {
+            let Some(value) = node.get(field) else {
+                continue;
+            };
+            let Some((name, arg)) = template::intrinsic(value) else {
+                continue;
+            };
+            let written = text.get(value.range.as_usize()).unwrap_or_default();
+            let what = match name.as_str() {
+                "Ref" => match arg.as_str() {
+                    Some(p) if parameters.iter().any(|x| x == p) => format!(
+                        "`{written}` gives a string: the Ref of a parameter is its value as text, even when the parameter's Type is Number"
+                    ),
+                    _ => format!("`{written}` gives a string"),
+                },
+                "Sub" | "Join" => format!("`Fn::{name}` makes a string"),
+                _ => continue,
+            };
+            let kind = if *any_number {
+                "a number"
+            } else {
+                "an integer"
+            };
+            let mut d = report(
+                "ASL113",
+                value.range,
+                format!(
+                    "'{field}' must be {kind}, but {what}; Step Functions refuses the definition"
+                ),
+            );
+            d.help = Some(
+                "write the number itself, or give the definition as a `DefinitionString: !Sub` with the `${Name}` unquoted"
+                    .to_string(),
+            );
+            out.push(d);
+        }
+    };
+    check(root, TOP_NUMBERS);
+    let jsonata = |n: &Node<'_>| n.get("QueryLanguage").and_then(Node::as_str) == Some("JSONata");
+    let top_jsonata = jsonata(root);
+    let mut scopes = vec![(root, 0usize)];
+    while let Some((scope, depth)) = scopes.pop() {
+        let Some(states) = scope.get("States").and_then(Node::as_object) else {
+            continue;
+        };
+        for state in states {
+            let state = &state.value;
+            for retrier in state.get("Retry").and_then(Node::as_array).unwrap_or(&[]) {
+                check(retrier, RETRY_NUMBERS);
+            }
+            // A JSONata state takes a `{% ... %}` string in these fields, which a
+            // parameter or an `Fn::Sub` may well give.
+            let query = state.get("QueryLanguage").and_then(Node::as_str);
+            if query != Some("JSONata") && (query.is_some() || !top_jsonata) {
+                check(state, STATE_NUMBERS);
+                if let Some(batcher) = state.get("ItemBatcher") {
+                    check(batcher, BATCH_NUMBERS);
+                }
+                if let Some(config) = state.get("ItemReader").and_then(|r| r.get("ReaderConfig")) {
+                    check(config, READER_NUMBERS);
+                }
+            }
+            if depth >= 64 {
+                continue;
+            }
+            for branch in state
+                .get("Branches")
+                .and_then(Node::as_array)
+                .unwrap_or(&[])
+            {
+                scopes.push((branch, depth + 1));
+            }
+            for key in ["Iterator", "ItemProcessor"] {
+                if let Some(inner) = state.get(key) {
+                    scopes.push((inner, depth + 1));
+                }
+            }
+        }
+    }
 }
 
 /// ASL002 on a key of a CloudFormation or SAM template outside its state machine

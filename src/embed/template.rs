@@ -81,6 +81,9 @@ pub struct Definition<'a, 's> {
     /// The workflow type the template gives (SAM `Type`, CloudFormation
     /// `StateMachineType`, Serverless `type`); `Standard` when it gives none, as AWS.
     pub workflow: WorkflowType,
+    /// The identifiers of the `Fn::ForEach` loops around the resource, with this turn's
+    /// value (`None`: a value known at deploy time).
+    pub loops: Substitutions,
 }
 
 /// `EXPRESS` (any case) is Express; anything else, or nothing, is Standard.
@@ -91,7 +94,7 @@ fn workflow_type(node: Option<&Node<'_>>) -> WorkflowType {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Body<'a, 's> {
     /// A definition written as an object in the template.
     Inline(&'a Node<'s>),
@@ -184,6 +187,7 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
                 substitutions: Substitutions::new(),
                 substitution_node: None,
                 workflow: WorkflowType::Standard,
+                loops: Substitutions::new(),
             });
         }
     }
@@ -225,6 +229,7 @@ pub fn find<'a, 's>(root: &'a Node<'s>) -> Option<Vec<Definition<'a, 's>>> {
                 substitutions: self_variables(root, &property.value),
                 substitution_node: None,
                 workflow: workflow_type(m.value.get("type")),
+                loops: Substitutions::new(),
             });
         }
     }
@@ -247,7 +252,52 @@ fn serverless_file(value: &str) -> Option<&str> {
 }
 
 fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, 's>>) {
+    cfn_resources_in(resources, &Substitutions::new(), 0, out);
+}
+
+/// Most `Fn::ForEach` loops followed one inside another (CloudFormation allows 5).
+const MAX_FOR_EACH_DEPTH: usize = 5;
+
+/// The resources of `resources`, where `loops` gives the identifiers of the
+/// `Fn::ForEach` loops (AWS::LanguageExtensions) around them: each with the value of
+/// this turn, or `None` where the loop's collection is computed (a `Ref` to a list
+/// parameter). A loop's resources are found once per value of a written list, under
+/// the logical id that value makes (`SM${Name}` is `SMAlpha`), with `${Name}` filled
+/// in their definitions; with a computed list, once, `${Name}` a value known at deploy
+/// time.
+fn cfn_resources_in<'a, 's>(
+    resources: &'a Node<'s>,
+    loops: &Substitutions,
+    depth: usize,
+    out: &mut Vec<Definition<'a, 's>>,
+) {
     let members = resources.as_object().unwrap_or(&[]);
+    for m in members {
+        if !m.key.starts_with("Fn::ForEach::") || depth >= MAX_FOR_EACH_DEPTH {
+            continue;
+        }
+        let Some([id, collection, fragment]) = m.value.as_array() else {
+            continue;
+        };
+        let Some(id) = id.as_str() else { continue };
+        let values: Option<Vec<String>> = collection
+            .as_array()
+            .and_then(|items| items.iter().map(literal).collect());
+        match values {
+            Some(values) => {
+                for v in values {
+                    let mut inner = loops.clone();
+                    inner.insert(id.to_string(), Some(v));
+                    cfn_resources_in(fragment, &inner, depth + 1, out);
+                }
+            }
+            None => {
+                let mut inner = loops.clone();
+                inner.insert(id.to_string(), None);
+                cfn_resources_in(fragment, &inner, depth + 1, out);
+            }
+        }
+    }
     // The index of the last resource of each logical id.
     let last: std::collections::HashMap<&str, usize> = members
         .iter()
@@ -269,16 +319,27 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
             continue;
         };
         let substitution_node = props.get("DefinitionSubstitutions");
-        let substitutions = substitution_node.map(substitution_map).unwrap_or_default();
+        let mut substitutions = loops.clone();
+        substitutions.extend(substitution_node.map(substitution_map).unwrap_or_default());
+        // `SM${Name}` in a loop: the logical id of this turn.
+        let mut name = res.key.to_string();
+        for (id, value) in loops {
+            if let Some(value) = value {
+                name = name
+                    .replace(&format!("${{{id}}}"), value)
+                    .replace(&format!("&{{{id}}}"), &alphanumeric(value));
+            }
+        }
         let workflow = workflow_type(props.get(if sam { "Type" } else { "StateMachineType" }));
         let mut push = |property: &'a Member<'s>, body: Body<'a, 's>| {
             out.push(Definition {
-                name: res.key.to_string(),
+                name: name.clone(),
                 property,
                 body,
                 substitutions: substitutions.clone(),
                 substitution_node,
                 workflow,
+                loops: loops.clone(),
             })
         };
         if let Some(p) = props.member("Definition") {
@@ -313,6 +374,11 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
     }
 }
 
+/// `&{Name}` in `Fn::ForEach`: the value with its non-alphanumeric characters left out.
+pub(crate) fn alphanumeric(value: &str) -> String {
+    value.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
 fn definition_body<'a, 's>(node: &'a Node<'s>, object_allowed: bool) -> Body<'a, 's> {
     match &node.value {
         Value::Object(_) if !node.is_unknown() && object_allowed => Body::Inline(node),
@@ -334,6 +400,49 @@ fn definition_body<'a, 's>(node: &'a Node<'s>, object_allowed: bool) -> Body<'a,
                 },
         },
     }
+}
+
+/// What a definition property chosen by `Fn::If` may deploy: each of its two values
+/// (and of an `Fn::If` among them), as a definition of its own; none for
+/// `!Ref AWS::NoValue`, which leaves the property out. `None` when `body` is not an
+/// `Fn::If` of two values. CloudFormation picks one of the values as written, so
+/// each is read as the property would be.
+pub fn alternatives<'a, 's>(
+    property: &'a Member<'s>,
+    body: &Body<'a, 's>,
+) -> Option<Vec<Body<'a, 's>>> {
+    let Body::Unsupported { node, .. } = body else {
+        return None;
+    };
+    let object_allowed = property.key == "Definition";
+    let mut out = Vec::new();
+    let mut pending = vec![(*node, 0usize)];
+    let mut any = false;
+    while let Some((node, depth)) = pending.pop() {
+        let choices = match intrinsic(node) {
+            Some((name, arg)) if name == "If" && depth < MAX_INTRINSIC_DEPTH => {
+                match arg.as_array() {
+                    Some([_, a, b]) => Some([a, b]),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match choices {
+            Some([a, b]) => {
+                any = true;
+                // (Popped in the order written.)
+                pending.push((b, depth + 1));
+                pending.push((a, depth + 1));
+            }
+            None if depth == 0 => return None,
+            None if intrinsic(node).is_some_and(|(name, arg)| {
+                name == "Ref" && arg.as_str() == Some("AWS::NoValue")
+            }) => {}
+            None => out.push(definition_body(node, object_allowed)),
+        }
+    }
+    any.then_some(out)
 }
 
 /// `object` → `an object`, `` `Fn::If` `` → `` a `Fn::If` ``.

@@ -1032,7 +1032,9 @@ fn a_definition_string_that_is_not_json_text_is_an_error() {
             triple("ASL808", "error", "S"),
             triple("ASL808", "error", "StartAt: A"),
             triple("ASL808", "error", "[1]"),
-            triple("ASL803", "info", "!If [Prod, \"{}\", \"{}\"]"),
+            // Each value of the `Fn::If` is read (and holds no definition).
+            triple("ASL100", "error", "{"),
+            triple("ASL100", "error", "{"),
         ]
     );
 }
@@ -1982,4 +1984,438 @@ fn a_typo_of_a_placeholder_named_state_is_fixed_to_the_placeholder() {
         .map(|e| e.replacement.as_str())
         .collect();
     assert_eq!(edits, ["\"${Step}\""]);
+}
+
+/// CloudFormation and SAM read a YAML template as YAML 1.1: the definition that
+/// deploys has `true` for `yes`, `false` for `no`, 90 for `1:30` and 8 for `010`, and
+/// rules judge that one (ASL006 still says where the YAML versions differ). A fix that
+/// quotes such a value writes it as it is written. The Serverless Framework reads
+/// YAML 1.2: there `yes` is the text it looks like.
+#[test]
+fn a_cloudformation_yaml_definition_is_read_as_yaml_1_1() {
+    let text = r#"Resources:
+  SM:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: C
+        States:
+          C:
+            Type: Choice
+            Choices:
+              - Variable: $.ok
+                BooleanEquals: yes
+                Next: W
+              - Variable: $.country
+                StringEquals: no
+                Next: Yes
+            Default: W
+          W:
+            Type: Wait
+            Seconds: 1:30
+            Next: Yes
+          Yes:
+            Type: Wait
+            Seconds: 010
+            End: true
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str, &str, Vec<&str>)> = out
+        .iter()
+        .filter(|d| d.code != "ASL006")
+        .map(|d| {
+            (
+                d.code,
+                &text[d.range.as_usize()],
+                d.message.as_str(),
+                d.fixes
+                    .iter()
+                    .flat_map(|f| f.edits.iter().map(|e| e.replacement.as_str()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "ASL113",
+                "no",
+                "'StringEquals' must be a string, not false",
+                vec!["\"no\""]
+            ),
+            (
+                "ASL113",
+                "Yes",
+                "'Next' must be a string, not true",
+                vec!["\"Yes\""]
+            ),
+            (
+                "ASL113",
+                "Yes",
+                "'Next' must be a string, not true",
+                vec!["\"Yes\""]
+            ),
+        ]
+    );
+    let title = &out.iter().find(|d| d.code == "ASL113").unwrap().fixes[0].title;
+    assert_eq!(title, "Write it as \"no\"");
+    // The Serverless Framework (js-yaml) reads YAML 1.2.
+    let serverless = "service: demo\nprovider:\n  name: aws\nstepFunctions:\n  stateMachines:\n    m:\n      definition:\n        StartAt: C\n        States:\n          C:\n            Type: Choice\n            Choices:\n              - Variable: $.ok\n                BooleanEquals: yes\n                Next: D\n            Default: E\n          D:\n            Type: Succeed\n          E:\n            Type: Fail\n";
+    assert_eq!(
+        lint_yaml(serverless),
+        vec![triple("ASL113", "error", "yes")]
+    );
+}
+
+/// A YAML definition file that SAM deploys (`DefinitionUri`) is read as YAML 1.1 too.
+#[test]
+fn a_referenced_yaml_file_is_read_as_yaml_1_1_where_its_tool_does() {
+    let text = "StartAt: C\nStates:\n  C:\n    Type: Choice\n    Choices:\n      - Variable: $.ok\n        BooleanEquals: yes\n        Next: D\n    Default: E\n  D:\n    Type: Succeed\n  E:\n    Type: Fail\n";
+    let r = reference(&[], WorkflowType::Standard);
+    assert_eq!(
+        lint_ref(text, SourceKind::Yaml, &r),
+        vec![at("ASL006", "7:24", "yes")]
+    );
+    let js_yaml = Reference {
+        yaml_1_1: false,
+        filling: Filling::Serverless,
+        ..r
+    };
+    assert_eq!(
+        lint_ref(text, SourceKind::Yaml, &js_yaml),
+        vec![at("ASL113", "7:24", "yes")]
+    );
+}
+
+/// A definition stored in S3 is not read, and `check` says so (as `graph` and
+/// `simulate` do) rather than passing the template as checked.
+#[test]
+fn a_definition_stored_in_s3_is_reported_unread() {
+    let text = r#"Resources:
+  A:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionS3Location: {Bucket: b, Key: k.json}
+  B:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: s3://b/k.json
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str, &str)> = out
+        .iter()
+        .map(|d| (d.code, &text[d.range.as_usize()], d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "ASL803",
+                "{Bucket: b, Key: k.json}",
+                "the DefinitionS3Location of \"A\" is stored in S3, which asl-lint cannot read before deployment; it was not checked"
+            ),
+            (
+                "ASL803",
+                "s3://b/k.json",
+                "the DefinitionUri of \"B\" is stored in S3, which asl-lint cannot read before deployment; it was not checked"
+            ),
+        ]
+    );
+}
+
+/// CloudFormation's `Ref` of a parameter is a string even when its `Type` is
+/// `Number`, so a number field given one is refused by Step Functions
+/// (SCHEMA_VALIDATION_FAILED): ASL113 at the intrinsic, in a Wait, a Task and a
+/// retrier alike. A `Ref` where any value may go (a Task's `Parameters`) is not judged.
+#[test]
+fn a_ref_in_a_number_field_is_a_string() {
+    let text = r#"Parameters:
+  WaitTime: {Type: Number, Default: 10}
+Resources:
+  SM:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: W
+        States:
+          W: {Type: Wait, Seconds: !Ref WaitTime, Next: T}
+          T:
+            Type: Task
+            Resource: arn:aws:states:::sqs:sendMessage
+            Parameters: {QueueUrl: q, MessageBody: !Ref WaitTime}
+            TimeoutSeconds: {Ref: WaitTime}
+            Retry:
+              - ErrorEquals: [States.ALL]
+                MaxAttempts: !Sub "${WaitTime}"
+            End: true
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str, &str)> = out
+        .iter()
+        .map(|d| (d.code, &text[d.range.as_usize()], d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "ASL113",
+                "!Ref WaitTime",
+                "'Seconds' must be an integer, but `!Ref WaitTime` gives a string: the Ref of a parameter is its value as text, even when the parameter's Type is Number; Step Functions refuses the definition"
+            ),
+            (
+                "ASL113",
+                "{Ref: WaitTime}",
+                "'TimeoutSeconds' must be an integer, but `{Ref: WaitTime}` gives a string: the Ref of a parameter is its value as text, even when the parameter's Type is Number; Step Functions refuses the definition"
+            ),
+            (
+                "ASL113",
+                "!Sub \"${WaitTime}\"",
+                "'MaxAttempts' must be an integer, but `Fn::Sub` makes a string; Step Functions refuses the definition"
+            ),
+        ]
+    );
+    // A JSONata state takes a `{% ... %}` string there, which a `Fn::Sub` may make.
+    let jsonata = r#"Resources:
+  SM:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        QueryLanguage: JSONata
+        StartAt: W
+        States:
+          W: {Type: Wait, Seconds: !Sub "{% $states.input.${AWS::Region} %}", End: true}
+"#;
+    assert_eq!(lint_yaml(jsonata), vec![]);
+}
+
+/// A definition or a state chosen by `Fn::If` is each of its values in turn, as
+/// CloudFormation may deploy either: a mistake in one is reported where it is written.
+/// A state that only one choice leads to is not unreachable, and a value of
+/// `!Ref AWS::NoValue` leaves the state out.
+#[test]
+fn each_value_of_an_fn_if_is_linted() {
+    let text = r#"Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "111111111111"]
+Resources:
+  S:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition: !If
+        - IsProd
+        - StartAt: A
+          States:
+            A: {Type: Pass, Next: NopeProd}
+        - StartAt: A
+          States:
+            A: {Type: Pass, End: true}
+  S2:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A: !If
+            - IsProd
+            - {Type: Pass, Next: B}
+            - {Type: Pass, Next: C}
+          B: {Type: Pass, End: true}
+          C: !If [IsProd, !Ref AWS::NoValue, {Type: Pass, Next: NopeIf}]
+"#;
+    assert_eq!(
+        lint_yaml(text),
+        vec![
+            triple("ASL201", "error", "NopeProd"),
+            triple("ASL201", "error", "NopeIf"),
+        ]
+    );
+}
+
+/// State machines stamped out by `Fn::ForEach` (AWS::LanguageExtensions) are found,
+/// once per value of the loop's list, with the loop's `${Name}` filled in; a list
+/// given by a parameter leaves it a value known at deploy time. A mistake that does
+/// not depend on the loop is reported once, at its place in the template.
+#[test]
+fn state_machines_under_fn_for_each_are_linted() {
+    let text = r#"Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "a,b"}
+Resources:
+  Fn::ForEach::Machines:
+    - Name
+    - [Alpha, Beta]
+    - SM${Name}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Next: "Go${Name}"}
+              GoAlpha: {Type: Pass, Next: NopeFE}
+  Fn::ForEach::Others:
+    - N
+    - !Ref Names
+    - X${N}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Result: "${N}", End: true}
+"#;
+    assert_eq!(
+        lint_yaml(text),
+        vec![
+            triple("ASL201", "error", "\"Go${Name}\""),
+            triple("ASL201", "error", "NopeFE"),
+        ]
+    );
+    let document = crate::syntax::parse(text, SourceKind::Yaml);
+    assert_eq!(
+        state_machine_names(document.root.as_ref().unwrap()),
+        Some(vec![
+            "SMAlpha".to_string(),
+            "SMBeta".to_string(),
+            "X${N}".to_string()
+        ])
+    );
+}
+
+/// A state given by an intrinsic asl-lint does not read (a `Ref`, an `Fn::If` with
+/// such a value) is said to be not checked, rather than passed over.
+#[test]
+fn a_state_computed_at_deploy_time_is_reported_unread() {
+    let text = r#"Parameters:
+  P: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "111111111111"]
+Resources:
+  S2:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A: !If [IsProd, !Ref P, {Type: Succeed}]
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str, &str)> = out
+        .iter()
+        .map(|d| (d.code, &text[d.range.as_usize()], d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "ASL803",
+            "!If [IsProd, !Ref P, {Type: Succeed}]",
+            "state \"A\" of \"S2\" is an `Fn::If` with a value that is not a state written out, which asl-lint cannot read before deployment; it was not checked"
+        )]
+    );
+}
+
+/// The run of one turn of an `Fn::ForEach` is held up by that turn's errors only:
+/// the turns share their text, and another's mistake is not this one's.
+#[test]
+fn a_run_of_one_fn_for_each_turn_sees_its_own_errors() {
+    let text = r#"Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Machines:
+    - Name
+    - [Alpha, Beta]
+    - SM${Name}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Next: "Go${Name}"}
+              GoAlpha: {Type: Succeed}
+"#;
+    let dir = std::path::Path::new(".");
+    let errors = |name: &str| {
+        let deployed = deployed_definition(text, SourceKind::Yaml, dir, Some(name))
+            .unwrap()
+            .unwrap();
+        deployed_errors(
+            text,
+            None,
+            SourceKind::Yaml,
+            dir,
+            &deployed,
+            WorkflowType::Standard,
+            &|d| d.severity == Severity::Error,
+        )
+    };
+    assert_eq!(errors("SMAlpha"), Vec::<String>::new());
+    assert_eq!(
+        errors("SMBeta"),
+        ["12:37: ASL201 Next names \"GoBeta\", which is not a state of the top level"]
+    );
+}
+
+/// `&{Name}` in an `Fn::ForEach` definition is the turn's value without its
+/// non-alphanumeric characters (`Al-pha` gives `Alpha`), or an unknown value where
+/// the list is only known at deploy time.
+#[test]
+fn fn_for_each_ampersand_references_are_filled() {
+    let text = r#"Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "a,b"}
+Resources:
+  Fn::ForEach::Machines:
+    - Name
+    - [Al-pha, Beta]
+    - SM&{Name}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Next: "Go&{Name}"}
+              GoAlpha: {Type: Succeed}
+  Fn::ForEach::Others:
+    - N
+    - !Ref Names
+    - X&{N}:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Next: "&{N}"}
+"#;
+    let out = lint_text_in(
+        text,
+        SourceKind::Yaml,
+        &LintOptions::default(),
+        &Environment::default(),
+    );
+    let found: Vec<(&str, &str)> = out.iter().map(|d| (d.code, d.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [(
+            "ASL201",
+            "Next names \"GoBeta\", which is not a state of the top level"
+        )]
+    );
 }

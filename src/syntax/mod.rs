@@ -8,6 +8,7 @@ mod keys;
 pub mod text;
 pub mod tree;
 pub mod yaml;
+pub mod yaml11;
 
 use std::borrow::Cow;
 

@@ -100,86 +100,15 @@ fn report(
     ));
 }
 
-/// What YAML 1.1 makes of the plain scalar `token` when YAML 1.2 reads it otherwise
-/// (`None`: both agree, or `token` is quoted or not a scalar).
+/// What YAML 1.1 makes of the plain scalar `token` when YAML 1.2 reads it otherwise,
+/// in words (`None`: both agree, or `token` is quoted or not a scalar).
 fn yaml11(token: &str) -> Option<String> {
-    match token {
-        "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some("the boolean true".into()),
-        "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Some("the boolean false".into()),
-        _ => {}
-    }
-    let (sign, digits) = match token.strip_prefix(['-', '+']) {
-        Some(rest) => (&token[..1], rest),
-        None => ("", token),
-    };
-    // YAML 1.2 numbers that YAML 1.1 reads as text: `0o17`; and exponents, which YAML
-    // 1.1 takes only after a dot and with a sign (`1e3`, `1e-3`, `1.5e3` are text).
-    if digits
-        .strip_prefix("0o")
-        .is_some_and(|o| !o.is_empty() && o.bytes().all(|b| matches!(b, b'0'..=b'7')))
-    {
-        return Some("text".into());
-    }
-    if let Some((mantissa, exponent)) = digits.split_once(['e', 'E']) {
-        let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let signed = exponent.starts_with(['-', '+']);
-        let number = all_digits(int)
-            && (frac.is_empty() || all_digits(frac))
-            && all_digits(exponent.trim_start_matches(['-', '+']));
-        let dotted = mantissa.contains('.');
-        if number && !(dotted && signed) {
-            return Some("text".into());
-        }
-    }
-    let value = if let Some(bin) = digits.strip_prefix("0b") {
-        (!bin.is_empty() && bin.bytes().all(|b| matches!(b, b'0' | b'1' | b'_')))
-            .then(|| i64::from_str_radix(&bin.replace('_', ""), 2).ok())??
-    } else if digits.len() > 1
-        && digits.starts_with('0')
-        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
-    {
-        // YAML 1.1 octal; with an 8 or 9 it is no number there (but decimal in 1.2).
-        let octal = digits[1..].replace('_', "");
-        if octal.bytes().any(|b| b > b'7') {
-            return Some("text".into());
-        }
-        let value = i64::from_str_radix(&octal, 8).ok()?;
-        // `07`, `00`: the same number either way.
-        if digits.replace('_', "").parse::<i64>().ok() == Some(value) {
-            return None;
-        }
-        value
-    } else if digits.contains('_')
-        && digits
-            .bytes()
-            .next()
-            .is_some_and(|b| matches!(b, b'1'..=b'9'))
-        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
-    {
-        // `1_000`: a number to YAML 1.1, text to YAML 1.2.
-        digits.replace('_', "").parse::<i64>().ok()?
-    } else if digits.contains(':')
-        // YAML 1.1 sexagesimal numbers start with 1 to 9 (`09:30` is text there too).
-        && digits.bytes().next().is_some_and(|b| matches!(b, b'1'..=b'9'))
-        && digits.split(':').skip(1).all(|p| {
-            !p.is_empty()
-                && p.len() <= 2
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u8>().is_ok_and(|n| n < 60)
-        })
-        && digits
-            .split(':')
-            .next()
-            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        digits.split(':').try_fold(0i64, |acc, p| {
-            Some(acc.checked_mul(60)? + p.parse::<i64>().ok()?)
-        })?
-    } else {
-        return None;
-    };
-    Some(format!("the number {sign}{value}"))
+    use crate::syntax::yaml11::Reading;
+    Some(match crate::syntax::yaml11::reading(token)? {
+        Reading::Bool(b) => format!("the boolean {b}"),
+        Reading::Int(n, _) => format!("the number {n}"),
+        Reading::Text => "text".to_string(),
+    })
 }
 
 #[cfg(test)]

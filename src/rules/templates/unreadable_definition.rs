@@ -3,7 +3,7 @@ use crate::rules::declare_rule;
 declare_rule! {
     /// ## What it does
     /// Reports a state machine definition in a template written in a form that can only
-    /// be computed at deploy time: `Fn::If`, `Ref` to a parameter, `Fn::Transform`, a
+    /// be computed at deploy time: `Ref` to a parameter, an `Fn::If` value that is one, `Fn::Transform`, a
     /// Serverless `${file(...)}` variable whose path is computed or that selects a key
     /// (`${file(x.yml):definition}`; one naming a file is read) or stands for a whole
     /// section (`stateMachines: ${file(machines.yml)}`), an `Fn::Join` with a computed
@@ -15,18 +15,22 @@ declare_rule! {
     /// outside its project (the Git work tree that holds it; outside one, its folder
     /// and the current one), which asl-lint does not read. Not reading it keeps a
     /// template from making asl-lint print or fix any file on the machine
-    /// (`file("/etc/shadow")`).
+    /// (`file("/etc/shadow")`). A definition stored in S3 (a `DefinitionS3Location`
+    /// with `Bucket` and `Key`, a SAM `DefinitionUri` of `s3://...`) is reported too:
+    /// a template whose definitions are all there would otherwise pass as checked.
     ///
     /// ## Why is this bad?
-    /// Nothing in it can be checked before deployment. (A `DefinitionString` that is a
+    /// Nothing in it can be checked before deployment. (Each value of an `Fn::If` that
+    /// is written out is read as a definition of its own. A `DefinitionString` that is a
     /// string, an `Fn::Sub` or an `Fn::Join` of strings and intrinsics is read, and its
     /// JSON errors are reported as `syntax-error` at their place in the template; a
     /// Terraform heredoc or `jsonencode` object is read too.)
     ///
     /// ## Example
     /// ```json
-    /// {"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine",
-    ///   "Properties": {"DefinitionString": {"Fn::If": ["IsProd", "{}", "{}"]}}}}}
+    /// {"Parameters": {"Def": {"Type": "String"}},
+    ///  "Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine",
+    ///   "Properties": {"DefinitionString": {"Ref": "Def"}}}}}
     /// ```
     ///
     /// Use instead:
