@@ -795,7 +795,7 @@ fn a_state_name_filled_in_at_deploy_time_breaks_the_run_clearly() {
 }
 
 /// What CloudFormation fills from the region and account alone is filled with
-/// `--region` and `--account`; a resource's attribute stays as written.
+/// `--region` and `--account`; what only the stack knows gets a stand-in, noted.
 #[test]
 fn pseudo_parameters_of_a_template_take_the_region_and_account() {
     let dir = TempDir::new("pseudo");
@@ -822,7 +822,7 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
         serde_json::json!({"region": "eu-west-1", "topic": "arn:aws:sns:eu-west-1:111122223333:alerts"})
     );
     // In DefinitionSubstitutions (SAM, inline; a referenced file) and in the `Fn::Sub`
-    // of a DefinitionString; a name only the stack knows stays as written.
+    // of a DefinitionString; a name only the stack knows gets a stand-in.
     let file = dir.file(
         "m.asl.json",
         r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"r": "${Region}", "a": "${Arn}"}, "End": true}}}"#,
@@ -862,11 +862,16 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
             ],
             "{}",
         );
-        assert_eq!((code, err.as_str()), (0, ""), "{template}");
+        let note = if template == &string {
+            "note: values that only the deployed stack knows are stand-ins in this run: Ref AWS::StackName = stack\n"
+        } else {
+            ""
+        };
+        assert_eq!((code, err.as_str()), (0, note), "{template}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let mut output = v["output"].clone();
         if template == &string {
-            assert_eq!(output["s"], "${AWS::StackName}");
+            assert_eq!(output["s"], "stack");
             output.as_object_mut().unwrap().remove("s");
         }
         assert_eq!(output, want, "{template}");
@@ -875,7 +880,8 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
 
 /// A template parameter with a `Default` takes it, as a stack created without
 /// overrides does: through `!Ref`, an `Fn::Sub` and DefinitionSubstitutions; a
-/// parameter without one, and a resource's name, stay as written.
+/// parameter without one, and a resource's name, get a stand-in (noted); `--parameter`
+/// gives a parameter's value.
 #[test]
 fn template_parameters_take_their_defaults() {
     let dir = TempDir::new("parameters");
@@ -888,19 +894,39 @@ fn template_parameters_take_their_defaults() {
         "string.yaml",
         &format!("{params}Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub '{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": {{\"stage\": \"${{Stage}}\", \"n\": ${{Retries}}, \"owner\": \"${{Owner}}\", \"table\": \"${{Table}}\"}}, \"End\": true}}}}}}'\n  Table:\n    Type: AWS::DynamoDB::Table\n"),
     );
-    let output = |template: &str| {
-        let (code, out, err) = run(&[template, "--format", "json"], "{}");
-        assert_eq!((code, err.as_str()), (0, ""), "{template}");
+    let with = |template: &str, more: &[&str]| {
+        let mut args = vec![template, "--format", "json"];
+        args.extend(more);
+        let (code, out, err) = run(&args, "{}");
+        assert_eq!(code, 0, "{template}: {err}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        v["output"].clone()
+        (v["output"].clone(), err)
     };
+    let output = |template: &str| with(template, &[]).0;
+    let note = "note: values that only the deployed stack knows are stand-ins in this run: ";
     assert_eq!(
-        output(&sam),
-        serde_json::json!({"stage": "dev", "n": 3, "owner": "${O}", "direct": "dev", "sub": "dev-3"})
+        with(&sam, &[]),
+        (
+            serde_json::json!({"stage": "dev", "n": 3, "owner": "Owner", "direct": "dev", "sub": "dev-3"}),
+            format!("{note}Ref Owner = Owner\n")
+        )
     );
     assert_eq!(
-        output(&string),
-        serde_json::json!({"stage": "dev", "n": 3, "owner": "${Owner}", "table": "${Table}"})
+        with(&string, &[]),
+        (
+            serde_json::json!({"stage": "dev", "n": 3, "owner": "Owner", "table": "Table"}),
+            format!("{note}Ref Owner = Owner, Ref Table = Table\n")
+        )
+    );
+    assert_eq!(
+        with(
+            &sam,
+            &["--parameter", "Owner=alice", "--parameter", "Stage=prod"]
+        ),
+        (
+            serde_json::json!({"stage": "prod", "n": 3, "owner": "alice", "direct": "prod", "sub": "prod-3"}),
+            String::new()
+        )
     );
     // A state named by a default: the definition it makes is checked as one written
     // out would be (an empty name; the name of another state).
@@ -930,6 +956,61 @@ fn template_parameters_take_their_defaults() {
     assert_eq!(
         output(&dir.file("fine.yaml", &named("B"))),
         serde_json::json!({})
+    );
+}
+
+/// CloudFormation evaluates the intrinsic functions of a definition before Step
+/// Functions sees it: a run evaluates those of literal values and gives a resource's
+/// `Ref`/`GetAtt` a stand-in shaped by its type (noted), never the function's object.
+#[test]
+fn template_intrinsics_are_values_in_the_run() {
+    let dir = TempDir::new("intrinsics");
+    let template = dir.file(
+        "template.yaml",
+        "Mappings:\n  M: {us-east-1: {fn: arn:aws:lambda:us-east-1:123456789012:function:f}}\nParameters:\n  L: {Type: CommaDelimitedList, Default: \"a,b\"}\nResources:\n  Q: {Type: AWS::SQS::Queue}\n  S:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Task, Resource: !FindInMap [M, !Ref AWS::Region, fn], Next: B}\n          B: {Type: Task, Resource: !Join [\"\", [\"arn:aws:states:::\", \"sqs:sendMessage\"]], Parameters: {QueueUrl: !Ref Q, MessageBody: !GetAtt Q.Arn}, ResultPath: null, Next: C}\n          C: {Type: Pass, Parameters: {lst: !Ref L, b64: !Base64 hi, q: !Sub \"${Q}\"}, End: true}\n",
+    );
+    let (code, out, err) = run(&[&template, "--mock-default", r#"{"Return":{}}"#], "{}");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("call arn:aws:lambda:us-east-1:123456789012:function:f"),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"call sqs:sendMessage  parameters: {"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/Q","MessageBody":"arn:aws:sqs:us-east-1:123456789012:Q"}"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"-> output: {"lst":["a","b"],"b64":"aGk=","q":"https://sqs.us-east-1.amazonaws.com/123456789012/Q"}"#),
+        "{out}"
+    );
+    assert!(
+        err.starts_with("note: values that only the deployed stack knows are stand-ins in this run: Ref Q = https://sqs.us-east-1.amazonaws.com/123456789012/Q, Fn::GetAtt Q.Arn = arn:aws:sqs:us-east-1:123456789012:Q\n"),
+        "{err}"
+    );
+    // Serverless: a function of the file (`Fn::GetAtt: [hello, Arn]`) is called by its
+    // deployed name; `${aws:region}`, `${aws:accountId}` and `${sls:stage}` are filled.
+    let sls = dir.file(
+        "serverless.yml",
+        "service: demo\nprovider: {name: aws}\nfunctions:\n  hello: {handler: h.hello}\nstepFunctions:\n  stateMachines:\n    first:\n      definition:\n        StartAt: A\n        States:\n          A: {Type: Task, Resource: {Fn::GetAtt: [hello, Arn]}, Next: B}\n          B: {Type: Task, Resource: \"arn:aws:lambda:${aws:region}:${aws:accountId}:function:demo-${sls:stage}-x\", End: true}\n",
+    );
+    let (code, out, err) = run(
+        &[
+            &sls,
+            "--region",
+            "eu-west-1",
+            "--mock-default",
+            r#"{"Return":{}}"#,
+        ],
+        "{}",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("call arn:aws:lambda:eu-west-1:123456789012:function:demo-dev-hello "),
+        "{out}"
+    );
+    assert!(
+        out.contains("call arn:aws:lambda:eu-west-1:123456789012:function:demo-dev-x "),
+        "{out}"
     );
 }
 

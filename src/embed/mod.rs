@@ -11,6 +11,7 @@
 pub mod owners;
 pub mod references;
 pub mod sourcemap;
+pub mod stand_in;
 pub mod template;
 pub mod terraform;
 
@@ -807,6 +808,9 @@ pub struct Deployed {
     /// The template's parameters have defaults, which may have filled the text: its
     /// lint (the template's) did not see those values.
     pub defaults: bool,
+    /// The stand-ins a run put in place of values only the stack knows (`Ref Q =
+    /// https://sqs...`), to be said.
+    pub stand_ins: Vec<String>,
 }
 
 /// The error diagnostics that keep a [`Deployed`] definition from running, as
@@ -935,20 +939,22 @@ pub fn deployed_definition(
     base_dir: &std::path::Path,
     name: Option<&str>,
 ) -> Result<Option<Deployed>, String> {
-    deployed_definition_in(text, kind, base_dir, name, None)
+    deployed_definition_in(text, kind, base_dir, name, None, &[])
 }
 
 /// [`deployed_definition`] for a run in a region and account (`Some((region,
 /// account))`): what CloudFormation fills from them alone is filled, in an inline
 /// definition (`!Ref AWS::Region`), in `DefinitionSubstitutions`
 /// (`Region: !Ref AWS::Region`) and in the `Fn::Sub` of a `DefinitionString`
-/// (`${AWS::Region}`).
+/// (`${AWS::Region}`). `parameters` (`NAME=VALUE` of `simulate --parameter`) take the
+/// place of the template parameters' defaults, as a stack created with those values.
 pub fn deployed_definition_in(
     text: &str,
     kind: SourceKind,
     base_dir: &std::path::Path,
     name: Option<&str>,
     pseudo: Option<(&str, &str)>,
+    parameters: &[(String, String)],
 ) -> Result<Option<Deployed>, String> {
     let document = syntax::parse(text, kind);
     let Some(root) = document.root.as_ref() else {
@@ -996,21 +1002,54 @@ pub fn deployed_definition_in(
         }
     };
     let mut reasons = Vec::new();
-    let functions = template::lambda_functions(root);
+    let serverless = template::is_serverless(root);
+    let (mut functions, function_prefix, stage) = if serverless {
+        template::serverless_functions(root)
+    } else {
+        (Vec::new(), String::new(), String::new())
+    };
+    functions.extend(template::lambda_functions(root));
     let qualified = template::lambda_aliases(root);
-    let parameters = template::parameter_defaults(root);
+    let mut given = template::parameter_defaults(root);
+    for (n, v) in parameters {
+        given.retain(|(g, _)| g != n);
+        given.push((n.clone(), v.clone()));
+    }
+    let lists = template::list_parameters(root);
+    let resources = template::resource_types(root);
+    let mappings = root.get("Mappings").map(Node::to_json);
+    let stand_ins = std::cell::RefCell::new(Vec::new());
     let deploy = pseudo.map(|(region, account)| template::Deploy {
         region,
         account,
         functions: &functions,
         qualified: &qualified,
-        parameters: &parameters,
+        parameters: &given,
+        lists: &lists,
+        resources: &resources,
+        mappings: mappings.as_ref(),
+        function_prefix: &function_prefix,
+        stand_ins: Some(&stand_ins),
     });
+    let parameters = &given;
     let aws_name = deployed_name(root, &wanted);
     for def in defs.iter().filter(|d| d.name == wanted) {
         let mut subs = def.substitutions.clone();
         if let Some(deploy) = &deploy {
             template::fill_pseudo_substitutions(&mut subs, def.substitution_node, deploy);
+            // The Serverless Framework's own variables for the region and account.
+            if serverless {
+                let known = [
+                    ("aws:region", deploy.region),
+                    ("aws:accountId", deploy.account),
+                    ("sls:stage", stage.as_str()),
+                ];
+                for (variable, value) in known {
+                    if subs.get(variable).is_none_or(Option::is_none) {
+                        subs.insert(variable.to_string(), Some(value.to_string()));
+                    }
+                }
+            }
         }
         let deployed = |text: String, file: Option<PathBuf>| Deployed {
             name: wanted.clone(),
@@ -1038,6 +1077,7 @@ pub fn deployed_definition_in(
             file,
             range: def.property.range(),
             defaults: !parameters.is_empty(),
+            stand_ins: stand_ins.borrow().clone(),
         };
         match &def.body {
             Body::Inline(node) => {
@@ -1337,6 +1377,7 @@ pub fn deployed_terraform(
         file,
         range,
         defaults: false,
+        stand_ins: Vec::new(),
     };
     let pretty =
         |root: &Node<'_>| serde_json::to_string_pretty(&root.to_json()).unwrap_or_default();

@@ -35,7 +35,8 @@ pub struct SimulateArgs {
     /// The definition (.asl.json or .asl.yaml), or a CloudFormation/SAM/Serverless
     /// template or Terraform file that holds it (see `--definition`).
     pub definition: PathBuf,
-    /// In a template: the state machine to run (its logical id, or in a Terraform file
+    /// In a template: the state machine to run (its logical id; in a Serverless file
+    /// `stateMachines.NAME` or just NAME; in a Terraform file
     /// `aws_sfn_state_machine.LABEL` or just LABEL; optional when there is only one).
     /// Its DefinitionSubstitutions (`templatefile` variables) are applied, and its
     /// workflow type is used unless `--type` is given.
@@ -84,6 +85,11 @@ pub struct SimulateArgs {
     /// `AWS::Partition` from it).
     #[arg(long, default_value = "us-east-1")]
     pub region: String,
+    /// In a template: the value of a CloudFormation/SAM parameter or a Terraform
+    /// variable, in place of its default (repeatable). What only the stack knows (a
+    /// `Ref`/`GetAtt` of a resource) gets a stand-in, which the run notes.
+    #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = parse_parameter)]
+    pub parameters: Vec<(String, String)>,
     /// Virtual start time (RFC 3339); default now.
     #[arg(long)]
     pub start_time: Option<String>,
@@ -572,6 +578,16 @@ fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
     Ok((state.to_string(), mock))
 }
 
+/// `NAME=VALUE` of `--parameter`.
+fn parse_parameter(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
+}
+
 /// A definition file named alone that one template of its project deploys (SAM
 /// `DefinitionUri`, Serverless `${file(...)}`, Terraform `templatefile`/`file`): the
 /// arguments that run that template's state machine instead, as `check` lints such a
@@ -666,7 +682,7 @@ pub fn run_to_strings(
         crate::embed::deployed_terraform(&text, &base_dir, name).map(Some)
     } else {
         let pseudo = Some((args.region.as_str(), args.account.as_str()));
-        crate::embed::deployed_definition_in(&text, kind, &base_dir, name, pseudo)
+        crate::embed::deployed_definition_in(&text, kind, &base_dir, name, pseudo, &args.parameters)
     };
     let deployed = match deployed {
         Ok(d) => d,
@@ -682,6 +698,15 @@ pub fn run_to_strings(
             args.definition.display()
         );
         return 2;
+    }
+    if let Some(d) = &deployed
+        && !d.stand_ins.is_empty()
+    {
+        let _ = writeln!(
+            err,
+            "note: values that only the deployed stack knows are stand-ins in this run: {}",
+            d.stand_ins.join(", ")
+        );
     }
     let names: Vec<&str> = match &deployed {
         Some(d) => d
