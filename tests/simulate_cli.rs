@@ -959,6 +959,39 @@ fn template_parameters_take_their_defaults() {
     );
 }
 
+/// A Terraform input variable takes its `default` (as a plan without `-var` does), or
+/// the value of `--parameter`: `var.wait` in a `jsonencode` is the number, not the
+/// text "${var.wait}"; `${var.NAME}` in a heredoc is interpolated.
+#[test]
+fn terraform_variables_take_their_defaults_or_the_given_values() {
+    let dir = TempDir::new("tf-vars");
+    let tf = dir.file(
+        "main.tf",
+        "variable \"wait\" {\n  type    = number\n  default = 10\n}\nvariable \"who\" {\n  default = \"world\"\n}\nresource \"aws_sfn_state_machine\" \"w\" {\n  definition = jsonencode({\n    StartAt = \"W\"\n    States = {\n      W = { Type = \"Wait\", Seconds = var.wait, Next = \"P\" }\n      P = { Type = \"Pass\", Result = \"hi ${var.who}\", End = true }\n    }\n  })\n}\nresource \"aws_sfn_state_machine\" \"h\" {\n  definition = <<EOF\n{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": ${var.wait}, \"Next\": \"P\"}, \"P\": {\"Type\": \"Pass\", \"Result\": \"${var.who}\", \"End\": true}}}\nEOF\n}\n",
+    );
+    for (machine, hi) in [("w", "hi "), ("h", "")] {
+        let (code, out, err) = run(&[&tf, "--definition", machine], "{}");
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("waited 10 s"), "{out}");
+        assert!(out.contains(&format!("output: \"{hi}world\"")), "{out}");
+        let (code, out, err) = run(
+            &[
+                &tf,
+                "--definition",
+                machine,
+                "--parameter",
+                "wait=3",
+                "--parameter",
+                "who=you",
+            ],
+            "{}",
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("waited 3 s"), "{out}");
+        assert!(out.contains(&format!("output: \"{hi}you\"")), "{out}");
+    }
+}
+
 /// CloudFormation evaluates the intrinsic functions of a definition before Step
 /// Functions sees it: a run evaluates those of literal values and gives a resource's
 /// `Ref`/`GetAtt` a stand-in shaped by its type (noted), never the function's object.

@@ -1317,6 +1317,19 @@ pub fn deployed_terraform(
     base_dir: &std::path::Path,
     name: Option<&str>,
 ) -> Result<Deployed, String> {
+    deployed_terraform_with(text, base_dir, name, &[])
+}
+
+/// [`deployed_terraform`] with the file's input variables filled (`var.NAME` in a
+/// `jsonencode`, `${var.NAME}` in a heredoc or string): their defaults, or the values
+/// `parameters` give (`simulate --parameter NAME=VALUE`), as `terraform apply -var`.
+pub fn deployed_terraform_with(
+    text: &str,
+    base_dir: &std::path::Path,
+    name: Option<&str>,
+    parameters: &[(String, String)],
+) -> Result<Deployed, String> {
+    let variables = terraform::variable_values(text, parameters);
     let machines = terraform::find(text);
     let listed = || {
         if machines.is_empty() {
@@ -1384,6 +1397,7 @@ pub fn deployed_terraform(
     match &machine.definition {
         terraform::Source::Heredoc { body } => {
             let json = terraform::unescape_template(&text[body.as_usize()]);
+            let json = terraform::interpolate_variables(&json, &variables);
             let document = syntax::parse(&json, SourceKind::Json);
             let shown = document.root.as_ref().map_or(json.clone(), pretty);
             Ok(deployed(
@@ -1396,6 +1410,7 @@ pub fn deployed_terraform(
         }
         terraform::Source::Quoted { node } => {
             let json = node.as_str().unwrap_or_default().to_string();
+            let json = terraform::interpolate_variables(&json, &variables);
             let document = syntax::parse(&json, SourceKind::Json);
             let shown = document.root.as_ref().map_or(json.clone(), pretty);
             Ok(deployed(
@@ -1407,7 +1422,11 @@ pub fn deployed_terraform(
             ))
         }
         terraform::Source::Encoded { root } => Ok(deployed(
-            pretty(root),
+            {
+                let mut json = root.to_json();
+                terraform::fill_variables(&mut json, &variables);
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            },
             None,
             root.range,
             Substitutions::new(),

@@ -222,6 +222,102 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
     out
 }
 
+/// The values of the file's input variables (`variable "NAME" { default = ... }`) as a
+/// plan without `-var` takes them, with `given` (`NAME=VALUE`) in place of the
+/// defaults: a value given for a `number` or `bool` variable (by its `type`, else by its
+/// default) is read as one. A variable without a default, or whose default is not a
+/// literal, has none.
+pub fn variable_values(text: &str, given: &[(String, String)]) -> Vec<(String, serde_json::Value)> {
+    use serde_json::Value as J;
+    let tokens = lex(text);
+    let mut out: Vec<(String, J)> = Vec::new();
+    let mut types: Vec<(String, String)> = Vec::new();
+    for b in blocks(text, &tokens) {
+        let (true, Some(label)) = (b.keyword == "variable", b.labels.first()) else {
+            continue;
+        };
+        let attrs = attributes(text, &tokens[b.body.clone()]);
+        if let Some((_, [t])) = attrs.iter().find(|a| a.0 == "type") {
+            types.push((label.0.clone(), t.text(text).to_string()));
+        }
+        let default = match attrs.iter().find(|a| a.0 == "default").map(|a| a.1) {
+            Some([t]) if t.kind == Kind::STR => string_value(text, t).map(J::String),
+            Some([t]) if t.kind == Kind::Number => serde_json::from_str(t.text(text)).ok(),
+            Some([minus, t]) if *minus == Kind::Punct(b'-') && t.kind == Kind::Number => {
+                serde_json::from_str(&format!("-{}", t.text(text))).ok()
+            }
+            Some([t]) if t.kind == Kind::Ident && matches!(t.text(text), "true" | "false") => {
+                Some(J::Bool(t.text(text) == "true"))
+            }
+            _ => None,
+        };
+        if let Some(v) = default {
+            out.push((label.0.clone(), v));
+        }
+    }
+    for (name, value) in given {
+        let typed = match types
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+        {
+            Some("number" | "bool") => true,
+            Some(_) => false,
+            None => out
+                .iter()
+                .any(|(n, v)| n == name && (v.is_number() || v.is_boolean())),
+        };
+        let value = match serde_json::from_str::<J>(value.trim()) {
+            Ok(v @ (J::Number(_) | J::Bool(_))) if typed => v,
+            _ => J::String(value.clone()),
+        };
+        out.retain(|(n, _)| n != name);
+        out.push((name.clone(), value));
+    }
+    out
+}
+
+/// `text` with each `${var.NAME}` interpolation of a known variable replaced by the
+/// variable's value, as Terraform renders it (a string as it is, a number or boolean
+/// as written).
+pub fn interpolate_variables(text: &str, values: &[(String, serde_json::Value)]) -> String {
+    let mut out = text.to_string();
+    for (name, value) in values {
+        let shown = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        for token in [format!("${{var.{name}}}"), format!("${{ var.{name} }}")] {
+            out = out.replace(&token, &shown);
+        }
+    }
+    out
+}
+
+/// Fills the variables of a `jsonencode` value (as JSON): a string that is one
+/// `${var.NAME}` (a reference, or an interpolation alone) takes the value with its
+/// type, as `jsonencode` encodes it; one with more text has it interpolated.
+pub fn fill_variables(value: &mut serde_json::Value, values: &[(String, serde_json::Value)]) {
+    use serde_json::Value as J;
+    match value {
+        J::String(s) => {
+            let whole = s
+                .strip_prefix("${")
+                .and_then(|r| r.strip_suffix('}'))
+                .and_then(|r| r.trim().strip_prefix("var."))
+                .and_then(|n| values.iter().find(|(v, _)| v == n));
+            if let Some((_, v)) = whole {
+                *value = v.clone();
+            } else if s.contains("${") {
+                *s = interpolate_variables(s, values);
+            }
+        }
+        J::Array(items) => items.iter_mut().for_each(|v| fill_variables(v, values)),
+        J::Object(map) => map.values_mut().for_each(|v| fill_variables(v, values)),
+        _ => {}
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Ident,

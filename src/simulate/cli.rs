@@ -679,7 +679,7 @@ pub fn run_to_strings(
     let name = args.definition_name.as_deref();
     let path = args.definition.to_str();
     let deployed = if path.is_some_and(crate::embed::terraform::is_terraform_path) {
-        crate::embed::deployed_terraform(&text, &base_dir, name).map(Some)
+        crate::embed::deployed_terraform_with(&text, &base_dir, name, &args.parameters).map(Some)
     } else {
         let pseudo = Some((args.region.as_str(), args.account.as_str()));
         crate::embed::deployed_definition_in(&text, kind, &base_dir, name, pseudo, &args.parameters)
