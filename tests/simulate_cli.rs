@@ -941,7 +941,7 @@ fn template_parameters_take_their_defaults() {
         (code, err.as_str()),
         (
             2,
-            format!("{empty}: ASL109 state name is empty (in the definition its parameters' defaults make)\nerror: the definition has errors; fix them before simulating\n").as_str()
+            format!("{empty}:18:11: ASL109 state name is empty (once the parameters' values are filled in; give others with --parameter NAME=VALUE)\nerror: the definition has errors; fix them before simulating\n").as_str()
         )
     );
     let twice = dir.file("twice.yaml", &named("A"));
@@ -957,6 +957,29 @@ fn template_parameters_take_their_defaults() {
         output(&dir.file("fine.yaml", &named("B"))),
         serde_json::json!({})
     );
+    // A transition a parameter chooses: the state its default leaves unreachable is
+    // shown where it is written (in the inline definition, in a DefinitionString), and
+    // --parameter runs the other choice.
+    let chosen = dir.file(
+        "chosen.yaml",
+        "Parameters:\n  Target: {Type: String, Default: B}\nResources:\n  S:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Dyn: !Ref Target\n      DefinitionString: |\n        {\"StartAt\": \"A\", \"States\": {\n          \"A\": {\"Type\": \"Pass\", \"Next\": \"${Dyn}\"},\n          \"B\": {\"Type\": \"Pass\", \"End\": true},\n          \"C\": {\"Type\": \"Pass\", \"End\": true}}}\n  T:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Next: !Ref Target}\n          B: {Type: Pass, End: true}\n          C: {Type: Pass, End: true}\n",
+    );
+    for (machine, at) in [("S", "13:11"), ("T", "22:11")] {
+        let (code, _, err) = run(&[&chosen, "--definition", machine], "{}");
+        assert_eq!(
+            (code, err.as_str()),
+            (
+                2,
+                format!("{chosen}:{at}: ASL205 state \"C\" is not reachable from StartAt (once the parameters' values are filled in; give others with --parameter NAME=VALUE)\nerror: the definition has errors; fix them before simulating\n").as_str()
+            )
+        );
+        let (code, out, err) = run(
+            &[&chosen, "--definition", machine, "--parameter", "Target=C"],
+            "{}",
+        );
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(err.contains("ASL205 state \"B\""), "{err}");
+    }
 }
 
 /// A Terraform input variable takes its `default` (as a plan without `-var` does), or
