@@ -2039,3 +2039,34 @@ fn empty_rule_entries_are_left_out() {
     assert!(!out.contains(" ASL2"), "{out}");
     assert!(out.contains(" ASL1"), "{out}");
 }
+
+/// `${self:...}` in a definition a Serverless file includes with `${file(...)}` is
+/// resolved against that file, as an inline definition's is: a literal of `custom` is
+/// checked (ASL114 at the variable), not reported as known only at deploy time.
+#[test]
+fn serverless_self_variables_in_an_included_file_are_resolved() {
+    let dir = TempDir::new();
+    dir.write(
+        "second.asl.yml",
+        "StartAt: B\nStates:\n  B:\n    Type: Wait\n    Seconds: ${self:custom.waitSeconds}\n    End: true\n",
+    );
+    dir.write(
+        "serverless.yml",
+        "service: demo\nprovider: {name: aws}\ncustom:\n  waitSeconds: -5\nstepFunctions:\n  stateMachines:\n    second:\n      definition: ${file(./second.asl.yml)}\n",
+    );
+    let (code, items) = json_check(&[s(dir.path())]);
+    assert_eq!(code, 1, "{items:?}");
+    assert_eq!(codes(&items), ["ASL114"], "{items:?}");
+    assert!(
+        items[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("second.asl.yml"),
+        "{items:?}"
+    );
+    assert_eq!(
+        (&items[0]["start"]["line"], &items[0]["start"]["column"]),
+        (&Value::from(5), &Value::from(14)),
+        "{items:?}"
+    );
+}

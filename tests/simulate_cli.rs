@@ -2682,6 +2682,29 @@ fn a_serverless_file_definition_with_intrinsics_runs() {
     );
 }
 
+/// The Serverless Framework resolves `${self:...}` in a file it includes with
+/// `${file(...)}` against the file including it: the Wait waits `custom.waitSeconds`,
+/// and the file's `Fn::GetAtt` of a function is that function's ARN.
+#[test]
+fn a_serverless_file_definition_takes_the_self_variables_of_its_template() {
+    let dir = TempDir::new("serverless-self");
+    dir.file(
+        "second.asl.yml",
+        "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource:\n      Fn::GetAtt: [hello, Arn]\n    Next: B\n  B:\n    Type: Wait\n    Seconds: ${self:custom.waitSeconds}\n    End: true\n",
+    );
+    let template = dir.file(
+        "serverless.yml",
+        "service: demo\nprovider: {name: aws}\ncustom:\n  waitSeconds: 5\nfunctions:\n  hello: {handler: h.hello}\nstepFunctions:\n  stateMachines:\n    second:\n      definition: ${file(./second.asl.yml)}\n",
+    );
+    let (code, out, err) = run(&[&template, "--mock-default", r#"{"Return":{}}"#], "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("call arn:aws:lambda:us-east-1:123456789012:function:demo-dev-hello "),
+        "{out}"
+    );
+    assert!(out.contains("waited 5 s"), "{out}");
+}
+
 /// A definition on its own runs as `check` reads it with its asl-lint.toml: the
 /// placeholder values filled in (`"Next": "${Then}"` goes to Done, `${Status}` is the
 /// Result's text), the workflow type taken when --type gives none.

@@ -1051,6 +1051,9 @@ pub fn deployed_definition_in(
                 }
             }
         }
+        if let Body::File { uri, .. } = &def.body {
+            subs.extend(file_substitutions(Some(root), def, &base_dir.join(uri)));
+        }
         let deployed = |text: String, file: Option<PathBuf>| Deployed {
             name: wanted.clone(),
             aws_name: aws_name.clone(),
@@ -1117,7 +1120,20 @@ pub fn deployed_definition_in(
                     ));
                 }
                 match read_spliced(&path, &subs) {
-                    Ok(spliced) => return Ok(Some(deployed(spliced, Some(path)))),
+                    Ok(spliced) => {
+                        // The file's intrinsics (`Fn::GetAtt: [hello, Arn]`) take their
+                        // values for a run, as an inline definition's do.
+                        let kind = syntax::detect_kind(path.to_str(), &spliced);
+                        let filled = deploy.as_ref().and_then(|deploy| {
+                            let root = syntax::parse(&spliced, kind).root?;
+                            let written = root.to_json();
+                            let mut json = written.clone();
+                            template::fill_known(&mut json, deploy);
+                            (json != written)
+                                .then(|| serde_json::to_string_pretty(&json).unwrap_or_default())
+                        });
+                        return Ok(Some(deployed(filled.unwrap_or(spliced), Some(path))));
+                    }
                     Err(NotSpliced::TooLarge(e)) => return Err(not_built_text(&wanted, &e)),
                     Err(NotSpliced::Unreadable(e)) => {
                         return Err(format!(
@@ -1137,6 +1153,23 @@ pub fn deployed_definition_in(
         "the definition of `{wanted}` cannot be read before deployment: {}",
         reasons.join("; ")
     ))
+}
+
+/// The substitutions of a definition file that `def` names: its own, and in a
+/// Serverless Framework file the `${self:...}` variables of the file, which the
+/// framework resolves against the file including it.
+fn file_substitutions(
+    root: Option<&Node<'_>>,
+    def: &Definition<'_, '_>,
+    path: &std::path::Path,
+) -> Substitutions {
+    let mut subs = def.substitutions.clone();
+    if let Some(root) = root.filter(|r| template::is_serverless(r)) {
+        for (name, value) in template::serverless_file_variables(root, path) {
+            subs.entry(name).or_insert(value);
+        }
+    }
+    subs
 }
 
 /// Why [`read_spliced`] gives no text.
@@ -1728,8 +1761,8 @@ pub fn lint_template_with_references(
                     match named_file(dir, uri, node.range, &subject, "template's", env) {
                         Ok(path) => references.push(Reference {
                             name: def.name.clone(),
+                            substitutions: file_substitutions(document.root.as_ref(), def, &path),
                             path,
-                            substitutions: def.substitutions.clone(),
                             workflow: def.workflow,
                             // A map the template computes may give any name.
                             filling: match def.substitution_node {

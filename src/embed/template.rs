@@ -1220,6 +1220,21 @@ fn self_variables(root: &Node<'_>, node: &Node<'_>) -> Substitutions {
     subs
 }
 
+/// The `${self:path}` variables of a definition file that a Serverless Framework file
+/// (`root`) includes with `${file(...)}`: the framework resolves the variables of a
+/// file it loads against the file that loads it, as those of an inline definition.
+pub fn serverless_file_variables(root: &Node<'_>, path: &std::path::Path) -> Substitutions {
+    let Ok(text) = crate::files::read_to_string(path) else {
+        return Substitutions::new();
+    };
+    let kind = crate::syntax::detect_kind(path.to_str(), &text);
+    let document = crate::syntax::parse(&text, kind);
+    document
+        .root
+        .as_ref()
+        .map_or_else(Substitutions::new, |file| self_variables(root, file))
+}
+
 /// A string value of a Serverless variable as a substitution: unknown when its text
 /// spells a number, a boolean or null, which a placeholder standing alone would read
 /// as that value where the framework keeps the string (`"10"` for `Seconds`).
