@@ -2070,3 +2070,44 @@ fn serverless_self_variables_in_an_included_file_are_resolved() {
         "{items:?}"
     );
 }
+
+/// Terraform's JSON syntax (`*.tf.json`, what CDKTF writes) and OpenTofu's `*.tofu`
+/// hold `aws_sfn_state_machine` resources as `.tf` files do: their definitions are
+/// linted (named or walked), with no "not a state machine" error for the file itself.
+#[test]
+fn terraform_json_and_opentofu_files_are_linted() {
+    let dir = TempDir::new();
+    dir.write(
+        "x.tf.json",
+        "{\"resource\": {\"aws_sfn_state_machine\": {\"j\": {\"name\": \"j\",\n  \"definition\": \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Pass\\\", \\\"Next\\\": \\\"NopeJ\\\"}}}\"}}},\n \"variable\": {\"x\": {}}}\n",
+    );
+    dir.write(
+        "main.tofu",
+        "resource \"aws_sfn_state_machine\" \"t\" {\n  definition = jsonencode({\n    StartAt = \"A\"\n    States = { A = { Type = \"Pass\", Next = \"NopeT\" } }\n  })\n}\n",
+    );
+    let (code, items) = json_check(&[s(dir.path())]);
+    assert_eq!(code, 1, "{items:?}");
+    let found: Vec<(String, &str, u64, u64)> = items
+        .iter()
+        .map(|i| {
+            (
+                Path::new(i["path"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                i["code"].as_str().unwrap(),
+                i["start"]["line"].as_u64().unwrap(),
+                i["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("main.tofu".to_string(), "ASL201", 4, 44),
+            ("x.tf.json".to_string(), "ASL201", 2, 90),
+        ],
+        "{items:?}"
+    );
+}

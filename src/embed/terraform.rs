@@ -152,13 +152,23 @@ pub fn unrendered_directive(text: &str, parses: bool) -> Option<TextRange> {
     if parses { None } else { first_directive(text) }
 }
 
-/// Whether a path names a Terraform configuration file.
+/// Whether a path names a Terraform configuration file: `.tf`, OpenTofu's `.tofu` (both
+/// HCL), or the JSON syntax `.tf.json` (what CDKTF writes).
 pub fn is_terraform_path(path: &str) -> bool {
-    path.to_ascii_lowercase().ends_with(".tf")
+    let path = path.to_ascii_lowercase();
+    path.ends_with(".tf") || path.ends_with(".tofu") || path.ends_with(".tf.json")
 }
 
-/// The state machines of a Terraform file, in order.
+/// The state machines of a Terraform file, in order. A file whose text starts with `{`
+/// is in the JSON syntax (HCL never does).
 pub fn find(text: &str) -> Vec<Machine<'_>> {
+    if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
+        return find_json(text);
+    }
     let tokens = lex(text);
     let blocks = blocks(text, &tokens);
     let mut out = Vec::new();
@@ -316,6 +326,70 @@ pub fn fill_variables(value: &mut serde_json::Value, values: &[(String, serde_js
         J::Object(map) => map.values_mut().for_each(|v| fill_variables(v, values)),
         _ => {}
     }
+}
+
+/// The state machines of a file in Terraform's JSON syntax (`*.tf.json`):
+/// `{"resource": {"aws_sfn_state_machine": {"NAME": {"definition": "..."}}}}` (each level
+/// may also be a list of such objects). A `definition` is a string, an HCL template
+/// read as a quoted string is; one that is a single `${...}` is Terraform's to compute.
+fn find_json(text: &str) -> Vec<Machine<'_>> {
+    let document = crate::syntax::parse(text, SourceKind::Json);
+    let Some(root) = document.root else {
+        return Vec::new();
+    };
+    // An object, or each object of a list of them.
+    fn objects<'a, 't>(node: &'a Node<'t>) -> Vec<&'a Member<'t>> {
+        match &node.value {
+            Value::Object(members) => members.iter().collect(),
+            Value::Array(items) => items.iter().flat_map(objects).collect(),
+            _ => Vec::new(),
+        }
+    }
+    let mut out = Vec::new();
+    let resources: Vec<&Member<'_>> = objects(&root)
+        .into_iter()
+        .filter(|m| m.key == "resource")
+        .flat_map(|m| objects(&m.value))
+        .filter(|m| m.key == STATE_MACHINE)
+        .flat_map(|m| objects(&m.value))
+        .collect();
+    for resource in resources {
+        let attributes = objects(&resource.value);
+        let attribute = |name: &str| attributes.iter().find(|a| a.key == name).map(|a| &a.value);
+        let Some(definition) = attribute("definition") else {
+            continue;
+        };
+        let definition = match definition.as_str() {
+            Some(s) if super::template::is_whole_placeholder(s.trim()) => Source::Computed {
+                range: definition.range,
+                what: format!("`{}`", s.trim()),
+            },
+            Some(_) => Source::Quoted {
+                node: definition.clone(),
+            },
+            None => Source::Computed {
+                range: definition.range,
+                what: format!("a JSON {}", definition.kind_name()),
+            },
+        };
+        let workflow = match attribute("type").and_then(Node::as_str) {
+            Some(t) if t.trim().eq_ignore_ascii_case("express") => WorkflowType::Express,
+            _ => WorkflowType::Standard,
+        };
+        let aws_name = attribute("name")
+            .and_then(Node::as_str)
+            .filter(|n| !n.contains("${"))
+            .map_or_else(|| resource.key.to_string(), str::to_string);
+        out.push(Machine {
+            name: format!("{STATE_MACHINE}.{}", resource.key),
+            aws_name,
+            workflow,
+            definition,
+            block: resource.range(),
+            label: resource.key_range,
+        });
+    }
+    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
