@@ -1052,7 +1052,9 @@ pub fn deployed_definition_in(
             }
         }
         if let Body::File { uri, .. } = &def.body {
-            subs.extend(file_substitutions(Some(root), def, &base_dir.join(uri)));
+            for (name, value) in file_substitutions(Some(root), def, &base_dir.join(uri)) {
+                subs.entry(name).or_insert(value);
+            }
         }
         let deployed = |text: String, file: Option<PathBuf>| Deployed {
             name: wanted.clone(),
