@@ -242,6 +242,31 @@ pub fn variable_values(text: &str, given: &[(String, String)]) -> Vec<(String, s
     let tokens = lex(text);
     let mut out: Vec<(String, J)> = Vec::new();
     let mut types: Vec<(String, String)> = Vec::new();
+    // The JSON syntax: {"variable": {"NAME": {"type": "number", "default": 10}}}.
+    if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
+        let json = crate::syntax::parse(text, SourceKind::Json)
+            .root
+            .map(|r| r.to_json());
+        let declared = json
+            .as_ref()
+            .and_then(|j| j.get("variable"))
+            .and_then(J::as_object);
+        for (name, v) in declared.into_iter().flatten() {
+            if let Some(t) = v.get("type").and_then(J::as_str) {
+                types.push((name.clone(), t.to_string()));
+            }
+            match v.get("default") {
+                Some(d @ (J::String(_) | J::Number(_) | J::Bool(_))) => {
+                    out.push((name.clone(), d.clone()));
+                }
+                _ => {}
+            }
+        }
+    }
     for b in blocks(text, &tokens) {
         let (true, Some(label)) = (b.keyword == "variable", b.labels.first()) else {
             continue;
@@ -2040,5 +2065,34 @@ resource "aws_sfn_state_machine" "m" {
             matches!(found[0].definition, Source::Heredoc { body } if at(text, body) == "{"),
             "{found:?}"
         );
+    }
+
+    /// A variable's default as Terraform types it, and a given value read by the
+    /// variable's type, in HCL and in the JSON syntax.
+    #[test]
+    fn variable_values_take_defaults_and_given_values() {
+        use serde_json::json;
+        let hcl = "variable \"n\" {\n  type = number\n  default = -2\n}\nvariable \"s\" {\n  default = \"x\"\n}\nvariable \"b\" {\n  type = bool\n}\nvariable \"none\" {}\n";
+        let given = [
+            ("b".to_string(), "true".to_string()),
+            ("s".to_string(), "10".to_string()),
+        ];
+        assert_eq!(
+            variable_values(hcl, &given),
+            [
+                ("n".to_string(), json!(-2)),
+                ("b".to_string(), json!(true)),
+                ("s".to_string(), json!("10")),
+            ]
+        );
+        let json_syntax =
+            r#"{"variable": {"n": {"type": "number", "default": 4}, "s": {"default": "x"}}}"#;
+        assert_eq!(
+            variable_values(json_syntax, &[("n".to_string(), "7".to_string())]),
+            [("s".to_string(), json!("x")), ("n".to_string(), json!(7))]
+        );
+        let mut v = json!({"a": "${var.n}", "b": "n=${var.n}", "c": "${var.other}"});
+        fill_variables(&mut v, &[("n".to_string(), json!(3))]);
+        assert_eq!(v, json!({"a": 3, "b": "n=3", "c": "${var.other}"}));
     }
 }
