@@ -259,11 +259,8 @@ pub fn variable_values(text: &str, given: &[(String, String)]) -> Vec<(String, s
             if let Some(t) = v.get("type").and_then(J::as_str) {
                 types.push((name.clone(), t.to_string()));
             }
-            match v.get("default") {
-                Some(d @ (J::String(_) | J::Number(_) | J::Bool(_))) => {
-                    out.push((name.clone(), d.clone()));
-                }
-                _ => {}
+            if let Some(d @ (J::String(_) | J::Number(_) | J::Bool(_))) = v.get("default") {
+                out.push((name.clone(), d.clone()));
             }
         }
     }
