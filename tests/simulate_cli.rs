@@ -1013,6 +1013,25 @@ fn terraform_variables_take_their_defaults_or_the_given_values() {
         assert!(out.contains("waited 3 s"), "{out}");
         assert!(out.contains(&format!("output: \"{hi}you\"")), "{out}");
     }
+    // A `templatefile` variable given an input variable: its value fills the file.
+    dir.file(
+        "sm.json",
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": ${wait}, "End": true}}}"#,
+    );
+    let file = dir.file(
+        "file.tf",
+        "variable \"wait\" {\n  type    = number\n  default = 6\n}\nresource \"aws_sfn_state_machine\" \"f\" {\n  definition = templatefile(\"${path.module}/sm.json\", { wait = var.wait })\n}\n",
+    );
+    for (more, waited) in [
+        (&[][..], "waited 6 s"),
+        (&["--parameter", "wait=1"][..], "waited 1 s"),
+    ] {
+        let mut args = vec![file.as_str()];
+        args.extend(more);
+        let (code, out, err) = run(&args, "{}");
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(waited), "{out}");
+    }
 }
 
 /// CloudFormation evaluates the intrinsic functions of a definition before Step

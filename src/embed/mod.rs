@@ -1481,6 +1481,20 @@ pub fn deployed_terraform_with(
                     machine.name
                 ));
             }
+            // `templatefile("sm.json", { wait = var.wait })`: the variable's value.
+            let mut vars = vars.clone();
+            for (name, variable) in terraform::variable_arguments(text, *range) {
+                if vars.get(&name).is_some_and(Option::is_none)
+                    && let Some((_, value)) = variables.iter().find(|(v, _)| *v == variable)
+                {
+                    let shown = match value {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    vars.insert(name, Some(shown));
+                }
+            }
+            let vars = &vars;
             let spliced = read_spliced(&file, vars).map_err(|e| match e {
                 NotSpliced::TooLarge(e) => not_built_text(&machine.name, &e),
                 NotSpliced::Unreadable(e) => format!(

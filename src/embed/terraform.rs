@@ -309,6 +309,50 @@ pub fn variable_values(text: &str, given: &[(String, String)]) -> Vec<(String, s
     out
 }
 
+/// The `NAME = var.VARIABLE` members of the `templatefile` map that follows the path
+/// string at `path` (`templatefile("sm.json", { wait = var.wait })`): which template
+/// variables take an input variable's value, as (NAME, VARIABLE).
+pub fn variable_arguments(text: &str, path: TextRange) -> Vec<(String, String)> {
+    let rest = text.get(path.end as usize..).unwrap_or("");
+    // Up to the `)` that closes the call.
+    let mut depth = 0i32;
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| {
+            match c {
+                '(' | '{' | '[' => depth += 1,
+                ')' | '}' | ']' => depth -= 1,
+                _ => {}
+            }
+            depth < 0
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    let tokens = lex(&rest[..end]);
+    let part = &rest[..end];
+    tokens
+        .windows(5)
+        .filter_map(|w| match w {
+            [name, eq, var, dot, variable]
+                if (name.kind == Kind::Ident || name.kind == Kind::STR)
+                    && *eq == Kind::Punct(b'=')
+                    && var.kind == Kind::Ident
+                    && var.text(part) == "var"
+                    && *dot == Kind::Punct(b'.')
+                    && variable.kind == Kind::Ident =>
+            {
+                let key = match name.kind {
+                    Kind::Ident => name.text(part).to_string(),
+                    _ => string_value(part, name)?,
+                };
+                // Not `var.x.y` or `var.x[0]`, whose value is a part of the variable.
+                let after = part.get(variable.end..).unwrap_or("");
+                (!after.starts_with(['.', '['])).then(|| (key, variable.text(part).to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// `text` with each `${var.NAME}` interpolation of a known variable replaced by the
 /// variable's value, as Terraform renders it (a string as it is, a number or boolean
 /// as written).
