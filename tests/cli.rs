@@ -2111,3 +2111,17 @@ fn terraform_json_and_opentofu_files_are_linted() {
         "{items:?}"
     );
 }
+
+/// In `*.tf.json` a string's interpolation escapes its quotes as JSON does
+/// (`"${file(\"sm.json\")}"`): no HCL "never closed" error; the definition Terraform
+/// computes is noted as not checked.
+#[test]
+fn terraform_json_interpolations_are_not_hcl_syntax_errors() {
+    let dir = TempDir::new();
+    let file = dir.write(
+        "main.tf.json",
+        "{\"resource\": {\"aws_sfn_state_machine\": {\"j\": {\n  \"definition\": \"${file(\\\"sm.json\\\")}\"}}}}\n",
+    );
+    let (code, items) = json_check(&[s(&file)]);
+    assert_eq!((code, codes(&items)), (0, vec!["ASL803"]), "{items:?}");
+}

@@ -2086,7 +2086,18 @@ pub fn lint_terraform(
     let options = &options.with_fix_edits();
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
     let mut out = Vec::new();
-    if let Some(at) = terraform::unclosed_string(text)
+    if terraform::is_json_syntax(text) {
+        // `*.tf.json`: JSON's own syntax errors, not HCL's.
+        if enabled("ASL001") {
+            let document = syntax::parse(text, SourceKind::Json);
+            out.extend(
+                document
+                    .errors
+                    .iter()
+                    .map(|e| report("ASL001", e.range, e.message.clone())),
+            );
+        }
+    } else if let Some(at) = terraform::unclosed_string(text)
         && enabled("ASL001")
     {
         out.push(report(

@@ -159,14 +159,17 @@ pub fn is_terraform_path(path: &str) -> bool {
     path.ends_with(".tf") || path.ends_with(".tofu") || path.ends_with(".tf.json")
 }
 
-/// The state machines of a Terraform file, in order. A file whose text starts with `{`
-/// is in the JSON syntax (HCL never does).
-pub fn find(text: &str) -> Vec<Machine<'_>> {
-    if text
-        .trim_start_matches('\u{feff}')
+/// Whether a Terraform file's text is in the JSON syntax (`*.tf.json`): it starts with
+/// `{`, which HCL never does.
+pub fn is_json_syntax(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
         .trim_start()
         .starts_with('{')
-    {
+}
+
+/// The state machines of a Terraform file, in order.
+pub fn find(text: &str) -> Vec<Machine<'_>> {
+    if is_json_syntax(text) {
         return find_json(text);
     }
     let tokens = lex(text);
@@ -243,11 +246,7 @@ pub fn variable_values(text: &str, given: &[(String, String)]) -> Vec<(String, s
     let mut out: Vec<(String, J)> = Vec::new();
     let mut types: Vec<(String, String)> = Vec::new();
     // The JSON syntax: {"variable": {"NAME": {"type": "number", "default": 10}}}.
-    if text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('{')
-    {
+    if is_json_syntax(text) {
         let json = crate::syntax::parse(text, SourceKind::Json)
             .root
             .map(|r| r.to_json());
