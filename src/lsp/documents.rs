@@ -174,7 +174,7 @@ pub fn is_terraform(uri: &Uri, language_id: &str) -> bool {
             .as_str()
             .to_ascii_lowercase()
             .ends_with(".tf.json"),
-        "asl" | "asl-yaml" | "json" | "jsonc" | "yaml" => false,
+        "asl" | "asl-yaml" | "yaml" => false,
         _ => crate::embed::terraform::is_terraform_path(uri.path().as_str()),
     }
 }
