@@ -100,7 +100,7 @@ fn too_large() -> io::Error {
 /// True for names the directory walk lints: definitions (`*.asl.json`, `*.asl.yaml`,
 /// `*.asl.yml`) and the templates that usually hold them (SAM/CloudFormation
 /// `template.{yaml,yml,json}`, CDK `*.template.json`, `serverless.{yml,yaml}`, and
-/// Terraform `*.tf`).
+/// Terraform `*.tf`, `*.tf.json` and OpenTofu `*.tofu`).
 pub fn is_definition_file(path: &Path) -> bool {
     // A name that is not UTF-8 (`bad\xff.asl.json`) still ends as it ends.
     let name = path

@@ -2060,3 +2060,89 @@ fn fixes_that_cannot_be_written_are_not_offered_again_with_the_flag_given() {
     assert!(!out.contains("fixable"), "{out}");
     assert_eq!(code(&o), 2);
 }
+
+/// `${self:...}` in a definition a Serverless file includes with `${file(...)}` is
+/// resolved against that file, as an inline definition's is: a literal of `custom` is
+/// checked (ASL114 at the variable), not reported as known only at deploy time.
+#[test]
+fn serverless_self_variables_in_an_included_file_are_resolved() {
+    let dir = TempDir::new();
+    dir.write(
+        "second.asl.yml",
+        "StartAt: B\nStates:\n  B:\n    Type: Wait\n    Seconds: ${self:custom.waitSeconds}\n    End: true\n",
+    );
+    dir.write(
+        "serverless.yml",
+        "service: demo\nprovider: {name: aws}\ncustom:\n  waitSeconds: -5\nstepFunctions:\n  stateMachines:\n    second:\n      definition: ${file(./second.asl.yml)}\n",
+    );
+    let (code, items) = json_check(&[s(dir.path())]);
+    assert_eq!(code, 1, "{items:?}");
+    assert_eq!(codes(&items), ["ASL114"], "{items:?}");
+    assert!(
+        items[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("second.asl.yml"),
+        "{items:?}"
+    );
+    assert_eq!(
+        (&items[0]["start"]["line"], &items[0]["start"]["column"]),
+        (&Value::from(5), &Value::from(14)),
+        "{items:?}"
+    );
+}
+
+/// Terraform's JSON syntax (`*.tf.json`, what CDKTF writes) and OpenTofu's `*.tofu`
+/// hold `aws_sfn_state_machine` resources as `.tf` files do: their definitions are
+/// linted (named or walked), with no "not a state machine" error for the file itself.
+#[test]
+fn terraform_json_and_opentofu_files_are_linted() {
+    let dir = TempDir::new();
+    dir.write(
+        "x.tf.json",
+        "{\"resource\": {\"aws_sfn_state_machine\": {\"j\": {\"name\": \"j\",\n  \"definition\": \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Pass\\\", \\\"Next\\\": \\\"NopeJ\\\"}}}\"}}},\n \"variable\": {\"x\": {}}}\n",
+    );
+    dir.write(
+        "main.tofu",
+        "resource \"aws_sfn_state_machine\" \"t\" {\n  definition = jsonencode({\n    StartAt = \"A\"\n    States = { A = { Type = \"Pass\", Next = \"NopeT\" } }\n  })\n}\n",
+    );
+    let (code, items) = json_check(&[s(dir.path())]);
+    assert_eq!(code, 1, "{items:?}");
+    let found: Vec<(String, &str, u64, u64)> = items
+        .iter()
+        .map(|i| {
+            (
+                Path::new(i["path"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                i["code"].as_str().unwrap(),
+                i["start"]["line"].as_u64().unwrap(),
+                i["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("main.tofu".to_string(), "ASL201", 4, 44),
+            ("x.tf.json".to_string(), "ASL201", 2, 90),
+        ],
+        "{items:?}"
+    );
+}
+
+/// In `*.tf.json` a string's interpolation escapes its quotes as JSON does
+/// (`"${file(\"sm.json\")}"`): no HCL "never closed" error; the definition Terraform
+/// computes is noted as not checked.
+#[test]
+fn terraform_json_interpolations_are_not_hcl_syntax_errors() {
+    let dir = TempDir::new();
+    let file = dir.write(
+        "main.tf.json",
+        "{\"resource\": {\"aws_sfn_state_machine\": {\"j\": {\n  \"definition\": \"${file(\\\"sm.json\\\")}\"}}}}\n",
+    );
+    let (code, items) = json_check(&[s(&file)]);
+    assert_eq!((code, codes(&items)), (0, vec!["ASL803"]), "{items:?}");
+}

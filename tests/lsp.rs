@@ -1881,7 +1881,7 @@ fn settings_and_configuration_files_shape_the_diagnostics() {
             {"globPattern": "**/template.{yaml,yml,json}"},
             {"globPattern": "**/*.template.json"},
             {"globPattern": "**/serverless.{yml,yaml}"},
-            {"globPattern": "**/*.tf"}
+            {"globPattern": "**/*.{tf,tofu,tf.json}"}
         ])
     );
 

@@ -795,7 +795,7 @@ fn a_state_name_filled_in_at_deploy_time_breaks_the_run_clearly() {
 }
 
 /// What CloudFormation fills from the region and account alone is filled with
-/// `--region` and `--account`; a resource's attribute stays as written.
+/// `--region` and `--account`; what only the stack knows gets a stand-in, noted.
 #[test]
 fn pseudo_parameters_of_a_template_take_the_region_and_account() {
     let dir = TempDir::new("pseudo");
@@ -822,7 +822,7 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
         serde_json::json!({"region": "eu-west-1", "topic": "arn:aws:sns:eu-west-1:111122223333:alerts"})
     );
     // In DefinitionSubstitutions (SAM, inline; a referenced file) and in the `Fn::Sub`
-    // of a DefinitionString; a name only the stack knows stays as written.
+    // of a DefinitionString; a name only the stack knows gets a stand-in.
     let file = dir.file(
         "m.asl.json",
         r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"r": "${Region}", "a": "${Arn}"}, "End": true}}}"#,
@@ -862,11 +862,16 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
             ],
             "{}",
         );
-        assert_eq!((code, err.as_str()), (0, ""), "{template}");
+        let note = if template == &string {
+            "note: values that only the deployed stack knows are stand-ins in this run: Ref AWS::StackName = stack\n"
+        } else {
+            ""
+        };
+        assert_eq!((code, err.as_str()), (0, note), "{template}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let mut output = v["output"].clone();
         if template == &string {
-            assert_eq!(output["s"], "${AWS::StackName}");
+            assert_eq!(output["s"], "stack");
             output.as_object_mut().unwrap().remove("s");
         }
         assert_eq!(output, want, "{template}");
@@ -875,7 +880,8 @@ fn pseudo_parameters_of_a_template_take_the_region_and_account() {
 
 /// A template parameter with a `Default` takes it, as a stack created without
 /// overrides does: through `!Ref`, an `Fn::Sub` and DefinitionSubstitutions; a
-/// parameter without one, and a resource's name, stay as written.
+/// parameter without one, and a resource's name, get a stand-in (noted); `--parameter`
+/// gives a parameter's value.
 #[test]
 fn template_parameters_take_their_defaults() {
     let dir = TempDir::new("parameters");
@@ -888,19 +894,39 @@ fn template_parameters_take_their_defaults() {
         "string.yaml",
         &format!("{params}Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub '{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": {{\"stage\": \"${{Stage}}\", \"n\": ${{Retries}}, \"owner\": \"${{Owner}}\", \"table\": \"${{Table}}\"}}, \"End\": true}}}}}}'\n  Table:\n    Type: AWS::DynamoDB::Table\n"),
     );
-    let output = |template: &str| {
-        let (code, out, err) = run(&[template, "--format", "json"], "{}");
-        assert_eq!((code, err.as_str()), (0, ""), "{template}");
+    let with = |template: &str, more: &[&str]| {
+        let mut args = vec![template, "--format", "json"];
+        args.extend(more);
+        let (code, out, err) = run(&args, "{}");
+        assert_eq!(code, 0, "{template}: {err}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        v["output"].clone()
+        (v["output"].clone(), err)
     };
+    let output = |template: &str| with(template, &[]).0;
+    let note = "note: values that only the deployed stack knows are stand-ins in this run: ";
     assert_eq!(
-        output(&sam),
-        serde_json::json!({"stage": "dev", "n": 3, "owner": "${O}", "direct": "dev", "sub": "dev-3"})
+        with(&sam, &[]),
+        (
+            serde_json::json!({"stage": "dev", "n": 3, "owner": "Owner", "direct": "dev", "sub": "dev-3"}),
+            format!("{note}Ref Owner = Owner\n")
+        )
     );
     assert_eq!(
-        output(&string),
-        serde_json::json!({"stage": "dev", "n": 3, "owner": "${Owner}", "table": "${Table}"})
+        with(&string, &[]),
+        (
+            serde_json::json!({"stage": "dev", "n": 3, "owner": "Owner", "table": "Table"}),
+            format!("{note}Ref Owner = Owner, Ref Table = Table\n")
+        )
+    );
+    assert_eq!(
+        with(
+            &sam,
+            &["--parameter", "Owner=alice", "--parameter", "Stage=prod"]
+        ),
+        (
+            serde_json::json!({"stage": "prod", "n": 3, "owner": "alice", "direct": "prod", "sub": "prod-3"}),
+            String::new()
+        )
     );
     // A state named by a default: the definition it makes is checked as one written
     // out would be (an empty name; the name of another state).
@@ -915,7 +941,7 @@ fn template_parameters_take_their_defaults() {
         (code, err.as_str()),
         (
             2,
-            format!("{empty}: ASL109 state name is empty (in the definition its parameters' defaults make)\nerror: the definition has errors; fix them before simulating\n").as_str()
+            format!("{empty}:18:11: ASL109 state name is empty (once the parameters' values are filled in; give others with --parameter NAME=VALUE)\nerror: the definition has errors; fix them before simulating\n").as_str()
         )
     );
     let twice = dir.file("twice.yaml", &named("A"));
@@ -930,6 +956,136 @@ fn template_parameters_take_their_defaults() {
     assert_eq!(
         output(&dir.file("fine.yaml", &named("B"))),
         serde_json::json!({})
+    );
+    // A transition a parameter chooses: the state its default leaves unreachable is
+    // shown where it is written (in the inline definition, in a DefinitionString), and
+    // --parameter runs the other choice.
+    let chosen = dir.file(
+        "chosen.yaml",
+        "Parameters:\n  Target: {Type: String, Default: B}\nResources:\n  S:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Dyn: !Ref Target\n      DefinitionString: |\n        {\"StartAt\": \"A\", \"States\": {\n          \"A\": {\"Type\": \"Pass\", \"Next\": \"${Dyn}\"},\n          \"B\": {\"Type\": \"Pass\", \"End\": true},\n          \"C\": {\"Type\": \"Pass\", \"End\": true}}}\n  T:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Next: !Ref Target}\n          B: {Type: Pass, End: true}\n          C: {Type: Pass, End: true}\n",
+    );
+    for (machine, at) in [("S", "13:11"), ("T", "22:11")] {
+        let (code, _, err) = run(&[&chosen, "--definition", machine], "{}");
+        assert_eq!(
+            (code, err.as_str()),
+            (
+                2,
+                format!("{chosen}:{at}: ASL205 state \"C\" is not reachable from StartAt (once the parameters' values are filled in; give others with --parameter NAME=VALUE)\nerror: the definition has errors; fix them before simulating\n").as_str()
+            )
+        );
+        let (code, out, err) = run(
+            &[&chosen, "--definition", machine, "--parameter", "Target=C"],
+            "{}",
+        );
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(err.contains("ASL205 state \"B\""), "{err}");
+    }
+}
+
+/// A Terraform input variable takes its `default` (as a plan without `-var` does), or
+/// the value of `--parameter`: `var.wait` in a `jsonencode` is the number, not the
+/// text "${var.wait}"; `${var.NAME}` in a heredoc is interpolated.
+#[test]
+fn terraform_variables_take_their_defaults_or_the_given_values() {
+    let dir = TempDir::new("tf-vars");
+    let tf = dir.file(
+        "main.tf",
+        "variable \"wait\" {\n  type    = number\n  default = 10\n}\nvariable \"who\" {\n  default = \"world\"\n}\nresource \"aws_sfn_state_machine\" \"w\" {\n  definition = jsonencode({\n    StartAt = \"W\"\n    States = {\n      W = { Type = \"Wait\", Seconds = var.wait, Next = \"P\" }\n      P = { Type = \"Pass\", Result = \"hi ${var.who}\", End = true }\n    }\n  })\n}\nresource \"aws_sfn_state_machine\" \"h\" {\n  definition = <<EOF\n{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": ${var.wait}, \"Next\": \"P\"}, \"P\": {\"Type\": \"Pass\", \"Result\": \"${var.who}\", \"End\": true}}}\nEOF\n}\n",
+    );
+    for (machine, hi) in [("w", "hi "), ("h", "")] {
+        let (code, out, err) = run(&[&tf, "--definition", machine], "{}");
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("waited 10 s"), "{out}");
+        assert!(out.contains(&format!("output: \"{hi}world\"")), "{out}");
+        let (code, out, err) = run(
+            &[
+                &tf,
+                "--definition",
+                machine,
+                "--parameter",
+                "wait=3",
+                "--parameter",
+                "who=you",
+            ],
+            "{}",
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("waited 3 s"), "{out}");
+        assert!(out.contains(&format!("output: \"{hi}you\"")), "{out}");
+    }
+    // A `templatefile` variable given an input variable: its value fills the file.
+    dir.file(
+        "sm.json",
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": ${wait}, "End": true}}}"#,
+    );
+    let file = dir.file(
+        "file.tf",
+        "variable \"wait\" {\n  type    = number\n  default = 6\n}\nresource \"aws_sfn_state_machine\" \"f\" {\n  definition = templatefile(\"${path.module}/sm.json\", { wait = var.wait })\n}\n",
+    );
+    for (more, waited) in [
+        (&[][..], "waited 6 s"),
+        (&["--parameter", "wait=1"][..], "waited 1 s"),
+    ] {
+        let mut args = vec![file.as_str()];
+        args.extend(more);
+        let (code, out, err) = run(&args, "{}");
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(waited), "{out}");
+    }
+}
+
+/// CloudFormation evaluates the intrinsic functions of a definition before Step
+/// Functions sees it: a run evaluates those of literal values and gives a resource's
+/// `Ref`/`GetAtt` a stand-in shaped by its type (noted), never the function's object.
+#[test]
+fn template_intrinsics_are_values_in_the_run() {
+    let dir = TempDir::new("intrinsics");
+    let template = dir.file(
+        "template.yaml",
+        "Mappings:\n  M: {us-east-1: {fn: arn:aws:lambda:us-east-1:123456789012:function:f}}\nParameters:\n  L: {Type: CommaDelimitedList, Default: \"a,b\"}\nResources:\n  Q: {Type: AWS::SQS::Queue}\n  S:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Task, Resource: !FindInMap [M, !Ref AWS::Region, fn], Next: B}\n          B: {Type: Task, Resource: !Join [\"\", [\"arn:aws:states:::\", \"sqs:sendMessage\"]], Parameters: {QueueUrl: !Ref Q, MessageBody: !GetAtt Q.Arn}, ResultPath: null, Next: C}\n          C: {Type: Pass, Parameters: {lst: !Ref L, b64: !Base64 hi, q: !Sub \"${Q}\"}, End: true}\n",
+    );
+    let (code, out, err) = run(&[&template, "--mock-default", r#"{"Return":{}}"#], "{}");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("call arn:aws:lambda:us-east-1:123456789012:function:f"),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"call sqs:sendMessage  parameters: {"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/Q","MessageBody":"arn:aws:sqs:us-east-1:123456789012:Q"}"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"-> output: {"lst":["a","b"],"b64":"aGk=","q":"https://sqs.us-east-1.amazonaws.com/123456789012/Q"}"#),
+        "{out}"
+    );
+    assert!(
+        err.starts_with("note: values that only the deployed stack knows are stand-ins in this run: Ref Q = https://sqs.us-east-1.amazonaws.com/123456789012/Q, Fn::GetAtt Q.Arn = arn:aws:sqs:us-east-1:123456789012:Q\n"),
+        "{err}"
+    );
+    // Serverless: a function of the file (`Fn::GetAtt: [hello, Arn]`) is called by its
+    // deployed name; `${aws:region}`, `${aws:accountId}` and `${sls:stage}` are filled.
+    let sls = dir.file(
+        "serverless.yml",
+        "service: demo\nprovider: {name: aws}\nfunctions:\n  hello: {handler: h.hello}\nstepFunctions:\n  stateMachines:\n    first:\n      definition:\n        StartAt: A\n        States:\n          A: {Type: Task, Resource: {Fn::GetAtt: [hello, Arn]}, Next: B}\n          B: {Type: Task, Resource: \"arn:aws:lambda:${aws:region}:${aws:accountId}:function:demo-${sls:stage}-x\", End: true}\n",
+    );
+    let (code, out, err) = run(
+        &[
+            &sls,
+            "--region",
+            "eu-west-1",
+            "--mock-default",
+            r#"{"Return":{}}"#,
+        ],
+        "{}",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("call arn:aws:lambda:eu-west-1:123456789012:function:demo-dev-hello "),
+        "{out}"
+    );
+    assert!(
+        out.contains("call arn:aws:lambda:eu-west-1:123456789012:function:demo-dev-x "),
+        "{out}"
     );
 }
 
@@ -2543,6 +2699,29 @@ fn a_serverless_file_definition_with_intrinsics_runs() {
         out.ends_with("SUCCEEDED after 1 transition; output: {\"MessageId\":\"m\"}\n"),
         "{out}"
     );
+}
+
+/// The Serverless Framework resolves `${self:...}` in a file it includes with
+/// `${file(...)}` against the file including it: the Wait waits `custom.waitSeconds`,
+/// and the file's `Fn::GetAtt` of a function is that function's ARN.
+#[test]
+fn a_serverless_file_definition_takes_the_self_variables_of_its_template() {
+    let dir = TempDir::new("serverless-self");
+    dir.file(
+        "second.asl.yml",
+        "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource:\n      Fn::GetAtt: [hello, Arn]\n    Next: B\n  B:\n    Type: Wait\n    Seconds: ${self:custom.waitSeconds}\n    End: true\n",
+    );
+    let template = dir.file(
+        "serverless.yml",
+        "service: demo\nprovider: {name: aws}\ncustom:\n  waitSeconds: 5\nfunctions:\n  hello: {handler: h.hello}\nstepFunctions:\n  stateMachines:\n    second:\n      definition: ${file(./second.asl.yml)}\n",
+    );
+    let (code, out, err) = run(&[&template, "--mock-default", r#"{"Return":{}}"#], "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("call arn:aws:lambda:us-east-1:123456789012:function:demo-dev-hello "),
+        "{out}"
+    );
+    assert!(out.contains("waited 5 s"), "{out}");
 }
 
 /// A definition on its own runs as `check` reads it with its asl-lint.toml: the

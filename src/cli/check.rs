@@ -18,7 +18,7 @@ use crate::lint::{Reference, lint_owned_bytes_in, lint_referenced_file, lint_ref
 pub struct CheckArgs {
     /// Files or directories. Directories are searched for `*.asl.json`, `*.asl.yaml`,
     /// `*.asl.yml`, SAM/CloudFormation `template.{yaml,yml,json}`, CDK
-    /// `*.template.json`, `serverless.{yml,yaml}`, Terraform `*.tf`, and the `include` globs of
+    /// `*.template.json`, `serverless.{yml,yaml}`, Terraform `*.tf`/`*.tf.json`/`*.tofu`, and the `include` globs of
     /// asl-lint.toml; files named explicitly are linted whatever their extension. `-`
     /// reads standard input.
     #[arg(default_value = ".")]
@@ -396,7 +396,7 @@ pub(super) fn run_once(args: &CheckArgs) -> ExitCode {
         let excluded_by = walk.excluded_by.into_inner();
         if excluded_by.is_empty() {
             eprintln!(
-                "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml, template.yaml, serverless.yml, *.template.json, *.tf)"
+                "error: no state machine definitions found (looked for *.asl.json, *.asl.yaml, *.asl.yml, template.yaml, serverless.yml, *.template.json, *.tf, *.tf.json, *.tofu)"
             );
         } else {
             let configs: Vec<&str> = excluded_by.iter().map(String::as_str).collect();

@@ -110,7 +110,7 @@ fn may_be_read(path: &Path) -> bool {
         .to_ascii_lowercase();
     matches!(
         ext.as_str(),
-        "json" | "json5" | "yaml" | "yml" | "asl" | "tf" | "toml"
+        "json" | "json5" | "yaml" | "yml" | "asl" | "tf" | "tofu" | "toml"
     ) || crate::files::is_definition_file(path)
 }
 

@@ -11,6 +11,7 @@
 pub mod owners;
 pub mod references;
 pub mod sourcemap;
+pub mod stand_in;
 pub mod template;
 pub mod terraform;
 
@@ -945,6 +946,9 @@ pub struct Deployed {
     /// The template's parameters have defaults, which may have filled the text: its
     /// lint (the template's) did not see those values.
     pub defaults: bool,
+    /// The stand-ins a run put in place of values only the stack knows (`Ref Q =
+    /// https://sqs...`), to be said.
+    pub stand_ins: Vec<String>,
 }
 
 /// The error diagnostics that keep a [`Deployed`] definition from running, as
@@ -1074,20 +1078,22 @@ pub fn deployed_definition(
     base_dir: &std::path::Path,
     name: Option<&str>,
 ) -> Result<Option<Deployed>, String> {
-    deployed_definition_in(text, kind, base_dir, name, None)
+    deployed_definition_in(text, kind, base_dir, name, None, &[])
 }
 
 /// [`deployed_definition`] for a run in a region and account (`Some((region,
 /// account))`): what CloudFormation fills from them alone is filled, in an inline
 /// definition (`!Ref AWS::Region`), in `DefinitionSubstitutions`
 /// (`Region: !Ref AWS::Region`) and in the `Fn::Sub` of a `DefinitionString`
-/// (`${AWS::Region}`).
+/// (`${AWS::Region}`). `parameters` (`NAME=VALUE` of `simulate --parameter`) take the
+/// place of the template parameters' defaults, as a stack created with those values.
 pub fn deployed_definition_in(
     text: &str,
     kind: SourceKind,
     base_dir: &std::path::Path,
     name: Option<&str>,
     pseudo: Option<(&str, &str)>,
+    parameters: &[(String, String)],
 ) -> Result<Option<Deployed>, String> {
     let document = syntax::parse(text, kind);
     let Some(root) = document.root.as_ref() else {
@@ -1135,21 +1141,59 @@ pub fn deployed_definition_in(
         }
     };
     let mut reasons = Vec::new();
-    let functions = template::lambda_functions(root);
+    let serverless = template::is_serverless(root);
+    let (mut functions, function_prefix, stage) = if serverless {
+        template::serverless_functions(root)
+    } else {
+        (Vec::new(), String::new(), String::new())
+    };
+    functions.extend(template::lambda_functions(root));
     let qualified = template::lambda_aliases(root);
-    let parameters = template::parameter_defaults(root);
+    let mut given = template::parameter_defaults(root);
+    for (n, v) in parameters {
+        given.retain(|(g, _)| g != n);
+        given.push((n.clone(), v.clone()));
+    }
+    let lists = template::list_parameters(root);
+    let resources = template::resource_types(root);
+    let mappings = root.get("Mappings").map(Node::to_json);
+    let stand_ins = std::cell::RefCell::new(Vec::new());
     let deploy = pseudo.map(|(region, account)| template::Deploy {
         region,
         account,
         functions: &functions,
         qualified: &qualified,
-        parameters: &parameters,
+        parameters: &given,
+        lists: &lists,
+        resources: &resources,
+        mappings: mappings.as_ref(),
+        function_prefix: &function_prefix,
+        stand_ins: Some(&stand_ins),
     });
+    let parameters = &given;
     let aws_name = deployed_name(root, &wanted);
     for def in defs.iter().filter(|d| d.name == wanted) {
         let mut subs = def.substitutions.clone();
         if let Some(deploy) = &deploy {
             template::fill_pseudo_substitutions(&mut subs, def.substitution_node, deploy);
+            // The Serverless Framework's own variables for the region and account.
+            if serverless {
+                let known = [
+                    ("aws:region", deploy.region),
+                    ("aws:accountId", deploy.account),
+                    ("sls:stage", stage.as_str()),
+                ];
+                for (variable, value) in known {
+                    if subs.get(variable).is_none_or(Option::is_none) {
+                        subs.insert(variable.to_string(), Some(value.to_string()));
+                    }
+                }
+            }
+        }
+        if let Body::File { uri, .. } = &def.body {
+            for (name, value) in file_substitutions(Some(root), def, &base_dir.join(uri)) {
+                subs.entry(name).or_insert(value);
+            }
         }
         let deployed = |text: String, file: Option<PathBuf>| Deployed {
             name: wanted.clone(),
@@ -1177,6 +1221,7 @@ pub fn deployed_definition_in(
             file,
             range: def.property.range(),
             defaults: !parameters.is_empty(),
+            stand_ins: stand_ins.borrow().clone(),
         };
         match &def.body {
             Body::Inline(node) => {
@@ -1222,7 +1267,20 @@ pub fn deployed_definition_in(
                     ));
                 }
                 match read_spliced(&path, &subs) {
-                    Ok(spliced) => return Ok(Some(deployed(spliced, Some(path)))),
+                    Ok(spliced) => {
+                        // The file's intrinsics (`Fn::GetAtt: [hello, Arn]`) take their
+                        // values for a run, as an inline definition's do.
+                        let kind = syntax::detect_kind(path.to_str(), &spliced);
+                        let filled = deploy.as_ref().and_then(|deploy| {
+                            let root = syntax::parse(&spliced, kind).root?;
+                            let written = root.to_json();
+                            let mut json = written.clone();
+                            template::fill_known(&mut json, deploy);
+                            (json != written)
+                                .then(|| serde_json::to_string_pretty(&json).unwrap_or_default())
+                        });
+                        return Ok(Some(deployed(filled.unwrap_or(spliced), Some(path))));
+                    }
                     Err(NotSpliced::TooLarge(e)) => return Err(not_built_text(&wanted, &e)),
                     Err(NotSpliced::Unreadable(e)) => {
                         return Err(format!(
@@ -1242,6 +1300,23 @@ pub fn deployed_definition_in(
         "the definition of `{wanted}` cannot be read before deployment: {}",
         reasons.join("; ")
     ))
+}
+
+/// The substitutions of a definition file that `def` names: its own, and in a
+/// Serverless Framework file the `${self:...}` variables of the file, which the
+/// framework resolves against the file including it.
+fn file_substitutions(
+    root: Option<&Node<'_>>,
+    def: &Definition<'_, '_>,
+    path: &std::path::Path,
+) -> Substitutions {
+    let mut subs = def.substitutions.clone();
+    if let Some(root) = root.filter(|r| template::is_serverless(r)) {
+        for (name, value) in template::serverless_file_variables(root, path) {
+            subs.entry(name).or_insert(value);
+        }
+    }
+    subs
 }
 
 /// Why [`read_spliced`] gives no text.
@@ -1422,6 +1497,19 @@ pub fn deployed_terraform(
     base_dir: &std::path::Path,
     name: Option<&str>,
 ) -> Result<Deployed, String> {
+    deployed_terraform_with(text, base_dir, name, &[])
+}
+
+/// [`deployed_terraform`] with the file's input variables filled (`var.NAME` in a
+/// `jsonencode`, `${var.NAME}` in a heredoc or string): their defaults, or the values
+/// `parameters` give (`simulate --parameter NAME=VALUE`), as `terraform apply -var`.
+pub fn deployed_terraform_with(
+    text: &str,
+    base_dir: &std::path::Path,
+    name: Option<&str>,
+    parameters: &[(String, String)],
+) -> Result<Deployed, String> {
+    let variables = terraform::variable_values(text, parameters);
     let machines = terraform::find(text);
     let listed = || {
         if machines.is_empty() {
@@ -1482,12 +1570,14 @@ pub fn deployed_terraform(
         file,
         range,
         defaults: false,
+        stand_ins: Vec::new(),
     };
     let pretty =
         |root: &Node<'_>| serde_json::to_string_pretty(&root.to_json()).unwrap_or_default();
     match &machine.definition {
         terraform::Source::Heredoc { body } => {
             let json = terraform::unescape_template(&text[body.as_usize()]);
+            let json = terraform::interpolate_variables(&json, &variables);
             let document = syntax::parse(&json, SourceKind::Json);
             let shown = document.root.as_ref().map_or(json.clone(), pretty);
             Ok(deployed(
@@ -1500,6 +1590,7 @@ pub fn deployed_terraform(
         }
         terraform::Source::Quoted { node } => {
             let json = node.as_str().unwrap_or_default().to_string();
+            let json = terraform::interpolate_variables(&json, &variables);
             let document = syntax::parse(&json, SourceKind::Json);
             let shown = document.root.as_ref().map_or(json.clone(), pretty);
             Ok(deployed(
@@ -1511,7 +1602,11 @@ pub fn deployed_terraform(
             ))
         }
         terraform::Source::Encoded { root } => Ok(deployed(
-            pretty(root),
+            {
+                let mut json = root.to_json();
+                terraform::fill_variables(&mut json, &variables);
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            },
             None,
             root.range,
             Substitutions::new(),
@@ -1531,6 +1626,20 @@ pub fn deployed_terraform(
                     machine.name
                 ));
             }
+            // `templatefile("sm.json", { wait = var.wait })`: the variable's value.
+            let mut vars = vars.clone();
+            for (name, variable) in terraform::variable_arguments(text, *range) {
+                if vars.get(&name).is_some_and(Option::is_none)
+                    && let Some((_, value)) = variables.iter().find(|(v, _)| *v == variable)
+                {
+                    let shown = match value {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    vars.insert(name, Some(shown));
+                }
+            }
+            let vars = &vars;
             let spliced = read_spliced(&file, vars).map_err(|e| match e {
                 NotSpliced::TooLarge(e) => not_built_text(&machine.name, &e),
                 NotSpliced::Unreadable(e) => format!(
@@ -1852,8 +1961,8 @@ pub fn lint_template_with_references(
                     match named_file(dir, uri, node.range, &subject, "template's", env) {
                         Ok(path) => references.push(Reference {
                             name: def.name.clone(),
+                            substitutions: file_substitutions(document.root.as_ref(), def, &path),
                             path,
-                            substitutions: def.substitutions.clone(),
                             workflow: def.workflow,
                             // A map the template computes may give any name.
                             filling: match def.substitution_node {
@@ -2474,7 +2583,18 @@ pub fn lint_terraform(
     let options = &options.with_fix_edits();
     let enabled = |code: &str| options.is_enabled(rule_meta(code));
     let mut out = Vec::new();
-    if let Some(at) = terraform::unclosed_string(text)
+    if terraform::is_json_syntax(text) {
+        // `*.tf.json`: JSON's own syntax errors, not HCL's.
+        if enabled("ASL001") {
+            let document = syntax::parse(text, SourceKind::Json);
+            out.extend(
+                document
+                    .errors
+                    .iter()
+                    .map(|e| report("ASL001", e.range, e.message.clone())),
+            );
+        }
+    } else if let Some(at) = terraform::unclosed_string(text)
         && enabled("ASL001")
     {
         out.push(report(

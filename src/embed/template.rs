@@ -520,6 +520,37 @@ pub struct Deploy<'a> {
     /// The template's parameters that have a `Default`, with it: a stack created
     /// without overrides takes those values.
     pub parameters: &'a [(String, String)],
+    /// The parameters whose `Ref` is a list (`CommaDelimitedList`, `List<...>`).
+    pub lists: &'a [String],
+    /// Every resource of the template, logical id and type: a `Ref` or `Fn::GetAtt` of
+    /// one gets a stand-in shaped by its type ([`super::stand_in::shaped`]).
+    pub resources: &'a [(String, String)],
+    /// The template's `Mappings`, for `Fn::FindInMap`.
+    pub mappings: Option<&'a serde_json::Value>,
+    /// What a Lambda function's name starts with: the Serverless Framework names the
+    /// function `hello` of service `demo` at stage `dev` `demo-dev-hello`.
+    pub function_prefix: &'a str,
+    /// The stand-ins given so far (`Ref Q = https://...`), for the run to say which
+    /// values are not the stack's; `None`: not noted.
+    pub stand_ins: Option<&'a std::cell::RefCell<Vec<String>>>,
+}
+
+impl<'a> Deploy<'a> {
+    /// What a run in `region` of `account` knows with nothing from the template.
+    pub fn bare(region: &'a str, account: &'a str) -> Self {
+        Deploy {
+            region,
+            account,
+            functions: &[],
+            qualified: &[],
+            parameters: &[],
+            lists: &[],
+            resources: &[],
+            mappings: None,
+            function_prefix: "",
+            stand_ins: None,
+        }
+    }
 }
 
 impl Deploy<'_> {
@@ -536,15 +567,103 @@ impl Deploy<'_> {
             .then(|| self.function_arn(function))
     }
 
-    /// The value of `Ref` to a logical id: a pseudo parameter, or the ARN of a Lambda
-    /// alias or version (named by its logical id).
-    fn reference(&self, id: &str) -> Option<String> {
-        self.parameter(id).or_else(|| {
-            self.qualified
-                .iter()
-                .any(|q| q == id)
-                .then(|| self.function_arn(id))
-        })
+    /// What a `${Name}` of an `Fn::Sub` gives: a parameter, a pseudo parameter, a
+    /// function's ARN, else a stand-in for the `Ref` (or, for `Res.Attr`, the
+    /// `Fn::GetAtt`) of a resource.
+    fn sub_value(&self, name: &str) -> String {
+        if let Some(text) = self.value(name) {
+            return text;
+        }
+        match name.split_once('.') {
+            Some((id, attribute)) => self.attribute(id, attribute),
+            None => match self.reference(name) {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            },
+        }
+    }
+
+    /// The value of `Ref` to a logical id: a pseudo parameter, a parameter's default (a
+    /// list for a list parameter), the ARN of a Lambda alias or version, else a
+    /// stand-in for the resource (its logical id when it is not one of the template).
+    fn reference(&self, id: &str) -> serde_json::Value {
+        use serde_json::Value as J;
+        if let Some(text) = self.parameter(id) {
+            if self.lists.iter().any(|l| l == id) {
+                return J::Array(
+                    text.split(',')
+                        .map(|s| J::String(s.trim().to_string()))
+                        .collect(),
+                );
+            }
+            return J::String(text);
+        }
+        if self.qualified.iter().any(|q| q == id) {
+            return J::String(self.function_arn(id));
+        }
+        let stand_in = match id {
+            "AWS::StackName" => "stack".to_string(),
+            "AWS::StackId" => format!(
+                "arn:{}:cloudformation:{}:{}:stack/stack/00000000-0000-0000-0000-000000000000",
+                self.partition(),
+                self.region,
+                self.account
+            ),
+            _ => match self.resources.iter().find(|(r, _)| r == id) {
+                Some((_, ty)) => super::stand_in::shaped(ty, id, None, self.place()),
+                None => id.to_string(),
+            },
+        };
+        self.note(&format!("Ref {id}"), &stand_in);
+        J::String(stand_in)
+    }
+
+    /// The value of `Fn::GetAtt` of `attribute` of the resource `id`: a function's ARN,
+    /// else a stand-in.
+    fn attribute(&self, id: &str, attribute: &str) -> String {
+        if let Some(text) = self.value(&format!("{id}.{attribute}")) {
+            return text;
+        }
+        let ty = self
+            .resources
+            .iter()
+            .find(|(r, _)| r == id)
+            .map_or("", |(_, ty)| ty.as_str());
+        let stand_in = super::stand_in::shaped(ty, id, Some(attribute), self.place());
+        self.note(&format!("Fn::GetAtt {id}.{attribute}"), &stand_in);
+        stand_in
+    }
+
+    fn note(&self, what: &str, value: &str) {
+        if let Some(notes) = self.stand_ins {
+            let line = format!("{what} = {value}");
+            let mut notes = notes.borrow_mut();
+            if !notes.contains(&line) {
+                notes.push(line);
+            }
+        }
+    }
+
+    /// Region, account, partition and URL suffix, for [`super::stand_in::shaped`].
+    fn place(&self) -> (&str, &str, &'static str, &'static str) {
+        let partition = self.partition();
+        let suffix = if partition == "aws-cn" {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        (self.region, self.account, partition, suffix)
+    }
+
+    fn partition(&self) -> &'static str {
+        match pseudo_parameter("AWS::Partition", self.region, self.account).as_deref() {
+            Some("aws-cn") => "aws-cn",
+            Some("aws-us-gov") => "aws-us-gov",
+            Some("aws-iso-b") => "aws-iso-b",
+            Some("aws-iso") => "aws-iso",
+            Some("aws-eusc") => "aws-eusc",
+            _ => "aws",
+        }
     }
 
     /// The value of a pseudo parameter, or the default of a template parameter.
@@ -558,11 +677,16 @@ impl Deploy<'_> {
     }
 
     fn function_arn(&self, name: &str) -> String {
-        let partition = pseudo_parameter("AWS::Partition", self.region, self.account)
-            .unwrap_or_else(|| "aws".into());
         format!(
-            "arn:{partition}:lambda:{}:{}:function:{name}",
-            self.region, self.account
+            "arn:{}:lambda:{}:{}:function:{}{name}",
+            self.partition(),
+            self.region,
+            self.account,
+            if self.functions.iter().any(|f| f == name) {
+                self.function_prefix
+            } else {
+                ""
+            }
         )
     }
 }
@@ -583,6 +707,69 @@ pub fn resources_of_type(root: &Node<'_>, types: &[&str]) -> Vec<String> {
         })
         .map(|r| r.key.to_string())
         .collect()
+}
+
+/// Every resource of a template (and of a Serverless file's `resources`), logical id
+/// and type.
+pub fn resource_types(root: &Node<'_>) -> Vec<(String, String)> {
+    let sections = [
+        root.get("Resources"),
+        root.get("resources").and_then(|r| r.get("Resources")),
+    ];
+    sections
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r.as_object().unwrap_or(&[]))
+        .filter_map(|r| {
+            Some((
+                r.key.to_string(),
+                r.value.get("Type")?.as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The template's parameters whose `Ref` is a list: `CommaDelimitedList` and
+/// `List<...>` types.
+pub fn list_parameters(root: &Node<'_>) -> Vec<String> {
+    let parameters = root
+        .get("Parameters")
+        .and_then(Node::as_object)
+        .unwrap_or(&[]);
+    parameters
+        .iter()
+        .filter(|p| {
+            p.value
+                .get("Type")
+                .and_then(Node::as_str)
+                .is_some_and(|t| t == "CommaDelimitedList" || t.starts_with("List<"))
+        })
+        .map(|p| p.key.to_string())
+        .collect()
+}
+
+/// A Serverless Framework file's functions (the keys of `functions`), and what their
+/// deployed names start with: `service-stage-` (the stage `provider.stage`, else `dev`,
+/// the framework's default), and that stage.
+pub fn serverless_functions(root: &Node<'_>) -> (Vec<String>, String, String) {
+    let names = root
+        .get("functions")
+        .and_then(Node::as_object)
+        .unwrap_or(&[])
+        .iter()
+        .map(|f| f.key.to_string())
+        .collect();
+    let service = root
+        .get("service")
+        .and_then(Node::as_str)
+        .unwrap_or("service");
+    let stage = root
+        .get("provider")
+        .and_then(|p| p.get("stage"))
+        .and_then(Node::as_str)
+        .filter(|s| !s.contains("${"))
+        .unwrap_or("dev");
+    (names, format!("{service}-{stage}-"), stage.to_string())
 }
 
 /// The template's parameters that have a scalar `Default`, with it as text.
@@ -611,55 +798,101 @@ pub fn lambda_aliases(root: &Node<'_>) -> Vec<String> {
 }
 
 /// Fills, in a template's definition as JSON, what CloudFormation would with what a
-/// run knows ([`Deploy`]): `{"Ref": "AWS::Region"}`, an `Fn::Sub` whose every `${...}`
-/// is a pseudo parameter (`${!Name}` becoming `${Name}`), and the ARN of each of the
-/// template's Lambda functions (`!GetAtt Fn.Arn`, `${Fn.Arn}` in an `Fn::Sub`) and of
-/// its aliases and versions (`!Ref`): a run then calls the function as Lambda, its
-/// mock's `Payload` being the result. Other intrinsics (resources, parameters) stay as
-/// they are written.
+/// run knows ([`Deploy`]): pseudo parameters (`{"Ref": "AWS::Region"}`), parameters'
+/// defaults, the ARN of each of the template's Lambda functions (`!GetAtt Fn.Arn`,
+/// `${Fn.Arn}` in an `Fn::Sub`) and of its aliases and versions (`!Ref`): a run then
+/// calls the function as Lambda, its mock's `Payload` being the result. The functions
+/// of literal values (`Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap`,
+/// `Fn::Base64`, ...) are evaluated, innermost first; a `Ref` or `Fn::GetAtt` of
+/// another resource gets a stand-in ([`super::stand_in`]), which the run notes: the
+/// execution never sees an intrinsic function, only its value. What cannot be
+/// evaluated (`Fn::If`, `Fn::Cidr`) stays as it is written.
 pub fn fill_known(value: &mut serde_json::Value, deploy: &Deploy<'_>) {
     use serde_json::Value as J;
-    let filled = match &*value {
-        J::Object(map) if map.len() == 1 => match map.iter().next() {
-            Some((k, J::String(name))) if k == "Ref" => deploy.reference(name),
-            Some((k, J::String(text))) if k == "Fn::Sub" => sub_known(text, deploy),
-            Some((k, J::String(attribute))) if k == "Fn::GetAtt" => deploy.value(attribute),
-            Some((k, J::Array(parts))) if k == "Fn::GetAtt" => match parts.as_slice() {
-                [J::String(id), J::String(attribute)] => deploy.value(&format!("{id}.{attribute}")),
-                _ => None,
-            },
-            _ => None,
-        },
-        _ => None,
-    };
-    if let Some(text) = filled {
-        *value = J::String(text);
-        return;
-    }
     match value {
         J::Object(map) => map.values_mut().for_each(|v| fill_known(v, deploy)),
         J::Array(items) => items.iter_mut().for_each(|v| fill_known(v, deploy)),
         _ => {}
     }
+    let filled = match &*value {
+        J::Object(map) if map.len() == 1 => match map.iter().next() {
+            Some((k, J::String(name))) if k == "Ref" => Some(deploy.reference(name)),
+            Some((k, J::String(text))) if k == "Fn::Sub" => {
+                Some(J::String(sub_known(text, None, deploy)))
+            }
+            Some((k, J::Array(a))) if k == "Fn::Sub" => match a.as_slice() {
+                [J::String(text), J::Object(vars)] => {
+                    Some(J::String(sub_known(text, Some(vars), deploy)))
+                }
+                _ => None,
+            },
+            Some((k, J::String(attribute))) if k == "Fn::GetAtt" => attribute
+                .split_once('.')
+                .map(|(id, attribute)| J::String(deploy.attribute(id, attribute))),
+            Some((k, J::Array(parts))) if k == "Fn::GetAtt" => match parts.as_slice() {
+                [J::String(id), J::String(attribute)] => {
+                    Some(J::String(deploy.attribute(id, attribute)))
+                }
+                _ => None,
+            },
+            Some((k, J::String(region))) if k == "Fn::GetAZs" => {
+                let region = if region.is_empty() {
+                    deploy.region
+                } else {
+                    region
+                };
+                let zones: Vec<J> = ["a", "b", "c"]
+                    .iter()
+                    .map(|z| J::String(format!("{region}{z}")))
+                    .collect();
+                deploy.note(
+                    &format!("Fn::GetAZs {region}"),
+                    &J::Array(zones.clone()).to_string(),
+                );
+                Some(J::Array(zones))
+            }
+            Some((k, J::String(export))) if k == "Fn::ImportValue" => {
+                deploy.note(&format!("Fn::ImportValue {export}"), export);
+                Some(J::String(export.clone()))
+            }
+            Some((k, arg)) => super::stand_in::evaluate(k, arg, deploy.mappings),
+            None => None,
+        },
+        _ => None,
+    };
+    if let Some(v) = filled {
+        *value = v;
+    }
 }
 
-/// An `Fn::Sub` string with its pseudo parameters (and known function ARNs) filled,
-/// when it names nothing else.
-fn sub_known(text: &str, deploy: &Deploy<'_>) -> Option<String> {
+/// An `Fn::Sub` string with its `${...}` filled: from `vars` (its variable map, when
+/// the value is a string), else as [`Deploy::sub_value`] gives them; `${!Name}` is the
+/// literal `${Name}`.
+fn sub_known(
+    text: &str,
+    vars: Option<&serde_json::Map<String, serde_json::Value>>,
+    deploy: &Deploy<'_>,
+) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find("${") {
         out.push_str(&rest[..at]);
-        let close = rest[at..].find('}')? + at;
+        let Some(close) = rest[at..].find('}').map(|c| c + at) else {
+            break;
+        };
         let name = &rest[at + 2..close];
         match name.strip_prefix('!') {
             Some(literal) => out.push_str(&format!("${{{literal}}}")),
-            None => out.push_str(&deploy.value(name.trim())?),
+            None => match vars.and_then(|v| v.get(name.trim())) {
+                Some(serde_json::Value::String(s)) => out.push_str(s),
+                Some(other) => out.push_str(&other.to_string()),
+                None => out.push_str(&deploy.sub_value(name.trim())),
+            },
         }
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
-    Some(out)
+    out
 }
 
 /// `DefinitionSubstitutions` (or an `Fn::Sub` variable map): literal values are known,
@@ -875,7 +1108,18 @@ impl<'t> Flattener<'t> {
                         }
                     }
                 }
-                Some((name, arg)) => self.synthetic(&intrinsic_token(&name, arg), part.range),
+                // For a run, a `Ref`, `Fn::GetAtt`, ... takes its value (or a stand-in).
+                Some((name, arg)) => match self.deploy.and_then(|d| {
+                    let mut value = part.to_json();
+                    fill_known(&mut value, d);
+                    value.as_str().map(str::to_string)
+                }) {
+                    Some(value) => {
+                        let value = self.escaped_value(&value);
+                        self.synthetic(&value, part.range);
+                    }
+                    None => self.synthetic(&intrinsic_token(&name, arg), part.range),
+                },
                 None => match &part.value {
                     Value::Number(n) => self.synthetic(&n.to_string(), part.range),
                     Value::Bool(b) => self.synthetic(&b.to_string(), part.range),
@@ -939,18 +1183,17 @@ impl<'t> Flattener<'t> {
                 search = end;
                 continue;
             }
-            let pseudo = match (in_sub, self.deploy) {
-                (true, Some(deploy)) => deploy
-                    .value(name.trim())
-                    .or_else(|| deploy.reference(name.trim())),
-                _ => None,
-            };
             let known = vars
                 .and_then(|v| v.get(name.trim()))
                 .or_else(|| subs.get(name.trim()))
                 .and_then(Option::as_deref)
-                .filter(|_| self.fill);
-            if let Some(value) = known.or(pseudo.as_deref()) {
+                .filter(|_| self.fill)
+                .map(str::to_string);
+            let known = match (known, in_sub, self.deploy) {
+                (None, true, Some(deploy)) => Some(deploy.sub_value(name.trim())),
+                (known, ..) => known,
+            };
+            if let Some(value) = known.as_deref() {
                 let range = scalar.outer(start..end);
                 self.take(value.len(), range)?;
                 self.push(&scalar, done..start);
@@ -1086,6 +1329,21 @@ fn self_variables(root: &Node<'_>, node: &Node<'_>) -> Substitutions {
     subs
 }
 
+/// The `${self:path}` variables of a definition file that a Serverless Framework file
+/// (`root`) includes with `${file(...)}`: the framework resolves the variables of a
+/// file it loads against the file that loads it, as those of an inline definition.
+pub fn serverless_file_variables(root: &Node<'_>, path: &std::path::Path) -> Substitutions {
+    let Ok(text) = crate::files::read_to_string(path) else {
+        return Substitutions::new();
+    };
+    let kind = crate::syntax::detect_kind(path.to_str(), &text);
+    let document = crate::syntax::parse(&text, kind);
+    document
+        .root
+        .as_ref()
+        .map_or_else(Substitutions::new, |file| self_variables(root, file))
+}
+
 /// A string value of a Serverless variable as a substitution: unknown when its text
 /// spells a number, a boolean or null, which a placeholder standing alone would read
 /// as that value where the framework keeps the string (`"10"` for `Seconds`).
@@ -1132,12 +1390,11 @@ mod tests {
     #[test]
     fn function_arns_are_filled_for_a_run() {
         let functions = ["Worker".to_string()];
+        let qualified = ["Live".to_string()];
         let deploy = super::Deploy {
-            region: "us-gov-west-1",
-            account: "111122223333",
             functions: &functions,
-            qualified: &["Live".to_string()],
-            parameters: &[],
+            qualified: &qualified,
+            ..super::Deploy::bare("us-gov-west-1", "111122223333")
         };
         let mut v = serde_json::json!({
             "alias": {"Ref": "Live"},
@@ -1156,18 +1413,18 @@ mod tests {
             serde_json::json!({
                 "alias": "arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:Live",
                 "region": "us-gov-west-1",
-                "other ref": {"Ref": "Queue"},
+                "other ref": "Queue",
                 "list": arn,
                 "dotted": arn,
                 "sub": format!("{arn}:live"),
-                "name": {"Fn::GetAtt": ["Worker", "FunctionName"]},
-                "other": {"Fn::GetAtt": ["Queue", "Arn"]}
+                "name": "Worker-FunctionName",
+                "other": "arn:aws-us-gov:aws:us-gov-west-1:111122223333:Queue"
             })
         );
     }
 
     #[test]
-    fn pseudo_parameters_are_filled_and_nothing_else() {
+    fn pseudo_parameters_are_filled_and_the_rest_gets_stand_ins() {
         let mut v = serde_json::json!({
             "region": {"Ref": "AWS::Region"},
             "arn": {"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:t-${!Literal}"},
@@ -1176,12 +1433,12 @@ mod tests {
             "mixed": {"Fn::Sub": "${Stage}-${AWS::Region}"},
             "list": [{"Ref": "AWS::URLSuffix"}]
         });
+        let notes = std::cell::RefCell::new(Vec::new());
+        let resources = [("Fn".to_string(), "AWS::SQS::Queue".to_string())];
         let deploy = super::Deploy {
-            region: "cn-north-1",
-            account: "111122223333",
-            functions: &[],
-            qualified: &[],
-            parameters: &[],
+            resources: &resources,
+            stand_ins: Some(&notes),
+            ..super::Deploy::bare("cn-north-1", "111122223333")
         };
         super::fill_known(&mut v, &deploy);
         assert_eq!(
@@ -1189,10 +1446,52 @@ mod tests {
             serde_json::json!({
                 "region": "cn-north-1",
                 "arn": "arn:aws-cn:sns:cn-north-1:111122223333:t-${Literal}",
-                "fn": {"Fn::GetAtt": ["Fn", "Arn"]},
-                "param": {"Ref": "Stage"},
-                "mixed": {"Fn::Sub": "${Stage}-${AWS::Region}"},
+                "fn": "arn:aws-cn:sqs:cn-north-1:111122223333:Fn",
+                "param": "Stage",
+                "mixed": "Stage-cn-north-1",
                 "list": ["amazonaws.com.cn"]
+            })
+        );
+        assert_eq!(
+            notes.into_inner(),
+            [
+                "Fn::GetAtt Fn.Arn = arn:aws-cn:sqs:cn-north-1:111122223333:Fn",
+                "Ref Stage = Stage"
+            ]
+        );
+    }
+
+    /// F4 of the templates QA: the execution's data holds values, never an intrinsic
+    /// function: literal functions are evaluated, a list parameter is a list.
+    #[test]
+    fn literal_functions_and_parameters_are_evaluated() {
+        let mappings = serde_json::json!({"M": {"us-east-1": {"fn": "arn:f"}}});
+        let parameters = [("L".to_string(), "a,b".to_string())];
+        let lists = ["L".to_string()];
+        let deploy = super::Deploy {
+            parameters: &parameters,
+            lists: &lists,
+            mappings: Some(&mappings),
+            ..super::Deploy::bare("us-east-1", "1")
+        };
+        let mut v = serde_json::json!({
+            "map": {"Fn::FindInMap": ["M", {"Ref": "AWS::Region"}, "fn"]},
+            "join": {"Fn::Join": ["", ["arn:aws:states:::", "sqs:sendMessage"]]},
+            "az": {"Fn::Select": [0, {"Fn::GetAZs": ""}]},
+            "list": {"Ref": "L"},
+            "sub": {"Fn::Sub": ["${A}-${L}", {"A": {"Ref": "AWS::AccountId"}}]},
+            "cidr": {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}
+        });
+        super::fill_known(&mut v, &deploy);
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "map": "arn:f",
+                "join": "arn:aws:states:::sqs:sendMessage",
+                "az": "us-east-1a",
+                "list": ["a", "b"],
+                "sub": "1-a,b",
+                "cidr": {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}
             })
         );
     }

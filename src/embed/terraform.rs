@@ -152,13 +152,26 @@ pub fn unrendered_directive(text: &str, parses: bool) -> Option<TextRange> {
     if parses { None } else { first_directive(text) }
 }
 
-/// Whether a path names a Terraform configuration file.
+/// Whether a path names a Terraform configuration file: `.tf`, OpenTofu's `.tofu` (both
+/// HCL), or the JSON syntax `.tf.json` (what CDKTF writes).
 pub fn is_terraform_path(path: &str) -> bool {
-    path.to_ascii_lowercase().ends_with(".tf")
+    let path = path.to_ascii_lowercase();
+    path.ends_with(".tf") || path.ends_with(".tofu") || path.ends_with(".tf.json")
+}
+
+/// Whether a Terraform file's text is in the JSON syntax (`*.tf.json`): it starts with
+/// `{`, which HCL never does.
+pub fn is_json_syntax(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
 }
 
 /// The state machines of a Terraform file, in order.
 pub fn find(text: &str) -> Vec<Machine<'_>> {
+    if is_json_syntax(text) {
+        return find_json(text);
+    }
     let tokens = lex(text);
     let blocks = blocks(text, &tokens);
     let mut out = Vec::new();
@@ -217,6 +230,228 @@ pub fn find(text: &str) -> Vec<Machine<'_>> {
             definition,
             block: b.range,
             label: b.labels.last().map_or(b.keyword_range, |l| l.1),
+        });
+    }
+    out
+}
+
+/// The values of the file's input variables (`variable "NAME" { default = ... }`) as a
+/// plan without `-var` takes them, with `given` (`NAME=VALUE`) in place of the
+/// defaults: a value given for a `number` or `bool` variable (by its `type`, else by its
+/// default) is read as one. A variable without a default, or whose default is not a
+/// literal, has none.
+pub fn variable_values(text: &str, given: &[(String, String)]) -> Vec<(String, serde_json::Value)> {
+    use serde_json::Value as J;
+    let tokens = lex(text);
+    let mut out: Vec<(String, J)> = Vec::new();
+    let mut types: Vec<(String, String)> = Vec::new();
+    // The JSON syntax: {"variable": {"NAME": {"type": "number", "default": 10}}}.
+    if is_json_syntax(text) {
+        let json = crate::syntax::parse(text, SourceKind::Json)
+            .root
+            .map(|r| r.to_json());
+        let declared = json
+            .as_ref()
+            .and_then(|j| j.get("variable"))
+            .and_then(J::as_object);
+        for (name, v) in declared.into_iter().flatten() {
+            if let Some(t) = v.get("type").and_then(J::as_str) {
+                types.push((name.clone(), t.to_string()));
+            }
+            if let Some(d @ (J::String(_) | J::Number(_) | J::Bool(_))) = v.get("default") {
+                out.push((name.clone(), d.clone()));
+            }
+        }
+    }
+    for b in blocks(text, &tokens) {
+        let (true, Some(label)) = (b.keyword == "variable", b.labels.first()) else {
+            continue;
+        };
+        let attrs = attributes(text, &tokens[b.body.clone()]);
+        if let Some((_, [t])) = attrs.iter().find(|a| a.0 == "type") {
+            types.push((label.0.clone(), t.text(text).to_string()));
+        }
+        let default = match attrs.iter().find(|a| a.0 == "default").map(|a| a.1) {
+            Some([t]) if t.kind == Kind::STR => string_value(text, t).map(J::String),
+            Some([t]) if t.kind == Kind::Number => serde_json::from_str(t.text(text)).ok(),
+            Some([minus, t]) if *minus == Kind::Punct(b'-') && t.kind == Kind::Number => {
+                serde_json::from_str(&format!("-{}", t.text(text))).ok()
+            }
+            Some([t]) if t.kind == Kind::Ident && matches!(t.text(text), "true" | "false") => {
+                Some(J::Bool(t.text(text) == "true"))
+            }
+            _ => None,
+        };
+        if let Some(v) = default {
+            out.push((label.0.clone(), v));
+        }
+    }
+    for (name, value) in given {
+        let typed = match types
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+        {
+            Some("number" | "bool") => true,
+            Some(_) => false,
+            None => out
+                .iter()
+                .any(|(n, v)| n == name && (v.is_number() || v.is_boolean())),
+        };
+        let value = match serde_json::from_str::<J>(value.trim()) {
+            Ok(v @ (J::Number(_) | J::Bool(_))) if typed => v,
+            _ => J::String(value.clone()),
+        };
+        out.retain(|(n, _)| n != name);
+        out.push((name.clone(), value));
+    }
+    out
+}
+
+/// The `NAME = var.VARIABLE` members of the `templatefile` map that follows the path
+/// string at `path` (`templatefile("sm.json", { wait = var.wait })`): which template
+/// variables take an input variable's value, as (NAME, VARIABLE).
+pub fn variable_arguments(text: &str, path: TextRange) -> Vec<(String, String)> {
+    let rest = text.get(path.end as usize..).unwrap_or("");
+    // Up to the `)` that closes the call.
+    let mut depth = 0i32;
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| {
+            match c {
+                '(' | '{' | '[' => depth += 1,
+                ')' | '}' | ']' => depth -= 1,
+                _ => {}
+            }
+            depth < 0
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    let tokens = lex(&rest[..end]);
+    let part = &rest[..end];
+    tokens
+        .windows(5)
+        .filter_map(|w| match w {
+            [name, eq, var, dot, variable]
+                if (name.kind == Kind::Ident || name.kind == Kind::STR)
+                    && *eq == Kind::Punct(b'=')
+                    && var.kind == Kind::Ident
+                    && var.text(part) == "var"
+                    && *dot == Kind::Punct(b'.')
+                    && variable.kind == Kind::Ident =>
+            {
+                let key = match name.kind {
+                    Kind::Ident => name.text(part).to_string(),
+                    _ => string_value(part, name)?,
+                };
+                // Not `var.x.y` or `var.x[0]`, whose value is a part of the variable.
+                let after = part.get(variable.end..).unwrap_or("");
+                (!after.starts_with(['.', '['])).then(|| (key, variable.text(part).to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `text` with each `${var.NAME}` interpolation of a known variable replaced by the
+/// variable's value, as Terraform renders it (a string as it is, a number or boolean
+/// as written).
+pub fn interpolate_variables(text: &str, values: &[(String, serde_json::Value)]) -> String {
+    let mut out = text.to_string();
+    for (name, value) in values {
+        let shown = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        for token in [format!("${{var.{name}}}"), format!("${{ var.{name} }}")] {
+            out = out.replace(&token, &shown);
+        }
+    }
+    out
+}
+
+/// Fills the variables of a `jsonencode` value (as JSON): a string that is one
+/// `${var.NAME}` (a reference, or an interpolation alone) takes the value with its
+/// type, as `jsonencode` encodes it; one with more text has it interpolated.
+pub fn fill_variables(value: &mut serde_json::Value, values: &[(String, serde_json::Value)]) {
+    use serde_json::Value as J;
+    match value {
+        J::String(s) => {
+            let whole = s
+                .strip_prefix("${")
+                .and_then(|r| r.strip_suffix('}'))
+                .and_then(|r| r.trim().strip_prefix("var."))
+                .and_then(|n| values.iter().find(|(v, _)| v == n));
+            if let Some((_, v)) = whole {
+                *value = v.clone();
+            } else if s.contains("${") {
+                *s = interpolate_variables(s, values);
+            }
+        }
+        J::Array(items) => items.iter_mut().for_each(|v| fill_variables(v, values)),
+        J::Object(map) => map.values_mut().for_each(|v| fill_variables(v, values)),
+        _ => {}
+    }
+}
+
+/// The state machines of a file in Terraform's JSON syntax (`*.tf.json`):
+/// `{"resource": {"aws_sfn_state_machine": {"NAME": {"definition": "..."}}}}` (each level
+/// may also be a list of such objects). A `definition` is a string, an HCL template
+/// read as a quoted string is; one that is a single `${...}` is Terraform's to compute.
+fn find_json(text: &str) -> Vec<Machine<'_>> {
+    let document = crate::syntax::parse(text, SourceKind::Json);
+    let Some(root) = document.root else {
+        return Vec::new();
+    };
+    // An object, or each object of a list of them.
+    fn objects<'a, 't>(node: &'a Node<'t>) -> Vec<&'a Member<'t>> {
+        match &node.value {
+            Value::Object(members) => members.iter().collect(),
+            Value::Array(items) => items.iter().flat_map(objects).collect(),
+            _ => Vec::new(),
+        }
+    }
+    let mut out = Vec::new();
+    let resources: Vec<&Member<'_>> = objects(&root)
+        .into_iter()
+        .filter(|m| m.key == "resource")
+        .flat_map(|m| objects(&m.value))
+        .filter(|m| m.key == STATE_MACHINE)
+        .flat_map(|m| objects(&m.value))
+        .collect();
+    for resource in resources {
+        let attributes = objects(&resource.value);
+        let attribute = |name: &str| attributes.iter().find(|a| a.key == name).map(|a| &a.value);
+        let Some(definition) = attribute("definition") else {
+            continue;
+        };
+        let definition = match definition.as_str() {
+            Some(s) if super::template::is_whole_placeholder(s.trim()) => Source::Computed {
+                range: definition.range,
+                what: format!("`{}`", s.trim()),
+            },
+            Some(_) => Source::Quoted {
+                node: definition.clone(),
+            },
+            None => Source::Computed {
+                range: definition.range,
+                what: format!("a JSON {}", definition.kind_name()),
+            },
+        };
+        let workflow = match attribute("type").and_then(Node::as_str) {
+            Some(t) if t.trim().eq_ignore_ascii_case("express") => WorkflowType::Express,
+            _ => WorkflowType::Standard,
+        };
+        let aws_name = attribute("name")
+            .and_then(Node::as_str)
+            .filter(|n| !n.contains("${"))
+            .map_or_else(|| resource.key.to_string(), str::to_string);
+        out.push(Machine {
+            name: format!("{STATE_MACHINE}.{}", resource.key),
+            aws_name,
+            workflow,
+            definition,
+            block: resource.range(),
+            label: resource.key_range,
         });
     }
     out
@@ -1870,5 +2105,34 @@ resource "aws_sfn_state_machine" "m" {
             matches!(found[0].definition, Source::Heredoc { body } if at(text, body) == "{"),
             "{found:?}"
         );
+    }
+
+    /// A variable's default as Terraform types it, and a given value read by the
+    /// variable's type, in HCL and in the JSON syntax.
+    #[test]
+    fn variable_values_take_defaults_and_given_values() {
+        use serde_json::json;
+        let hcl = "variable \"n\" {\n  type = number\n  default = -2\n}\nvariable \"s\" {\n  default = \"x\"\n}\nvariable \"b\" {\n  type = bool\n}\nvariable \"none\" {}\n";
+        let given = [
+            ("b".to_string(), "true".to_string()),
+            ("s".to_string(), "10".to_string()),
+        ];
+        assert_eq!(
+            variable_values(hcl, &given),
+            [
+                ("n".to_string(), json!(-2)),
+                ("b".to_string(), json!(true)),
+                ("s".to_string(), json!("10")),
+            ]
+        );
+        let json_syntax =
+            r#"{"variable": {"n": {"type": "number", "default": 4}, "s": {"default": "x"}}}"#;
+        assert_eq!(
+            variable_values(json_syntax, &[("n".to_string(), "7".to_string())]),
+            [("s".to_string(), json!("x")), ("n".to_string(), json!(7))]
+        );
+        let mut v = json!({"a": "${var.n}", "b": "n=${var.n}", "c": "${var.other}"});
+        fill_variables(&mut v, &[("n".to_string(), json!(3))]);
+        assert_eq!(v, json!({"a": 3, "b": "n=3", "c": "${var.other}"}));
     }
 }

@@ -165,11 +165,16 @@ pub fn kind_for(uri: &Uri, language_id: &str, text: &str) -> SourceKind {
 
 /// A Terraform file: the language id says so, or (for any other id but the JSON and
 /// YAML ones, e.g. `plaintext` where no Terraform extension is installed) the name ends
-/// in `.tf`.
+/// in `.tf` or `.tofu`; a JSON document named `*.tf.json` is in Terraform's JSON syntax.
 pub fn is_terraform(uri: &Uri, language_id: &str) -> bool {
     match language_id {
-        "terraform" | "hcl" => true,
-        "asl" | "asl-yaml" | "json" | "jsonc" | "yaml" => false,
+        "terraform" | "hcl" | "opentofu" => true,
+        "json" | "jsonc" => uri
+            .path()
+            .as_str()
+            .to_ascii_lowercase()
+            .ends_with(".tf.json"),
+        "asl" | "asl-yaml" | "yaml" => false,
         _ => crate::embed::terraform::is_terraform_path(uri.path().as_str()),
     }
 }
@@ -431,5 +436,10 @@ mod tests {
         assert_eq!(doc.kind, SourceKind::Json);
         let asl = Uri::from_str("file:///p/main.tf.asl.yaml").unwrap();
         assert!(!is_terraform(&asl, ""));
+        // Terraform's JSON syntax, which editors open as JSON; OpenTofu's files.
+        let json = Uri::from_str("file:///p/cdk.tf.json").unwrap();
+        assert!(is_terraform(&json, "json"));
+        let tofu = Uri::from_str("file:///p/main.tofu").unwrap();
+        assert!(is_terraform(&tofu, "plaintext"));
     }
 }

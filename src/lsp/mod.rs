@@ -572,7 +572,7 @@ const TEMPLATE_GLOBS: [&str; 4] = [
     "**/template.{yaml,yml,json}",
     "**/*.template.json",
     "**/serverless.{yml,yaml}",
-    "**/*.tf",
+    "**/*.{tf,tofu,tf.json}",
 ];
 
 /// The registration of watchers for the configuration files (`asl-lint.toml`, ...) and

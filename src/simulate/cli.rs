@@ -35,7 +35,8 @@ pub struct SimulateArgs {
     /// The definition (.asl.json or .asl.yaml), or a CloudFormation/SAM/Serverless
     /// template or Terraform file that holds it (see `--definition`).
     pub definition: PathBuf,
-    /// In a template: the state machine to run (its logical id, or in a Terraform file
+    /// In a template: the state machine to run (its logical id; in a Serverless file
+    /// `stateMachines.NAME` or just NAME; in a Terraform file
     /// `aws_sfn_state_machine.LABEL` or just LABEL; optional when there is only one).
     /// Its DefinitionSubstitutions (`templatefile` variables) are applied, and its
     /// workflow type is used unless `--type` is given.
@@ -84,6 +85,11 @@ pub struct SimulateArgs {
     /// `AWS::Partition` from it).
     #[arg(long, default_value = "us-east-1")]
     pub region: String,
+    /// In a template: the value of a CloudFormation/SAM parameter or a Terraform
+    /// variable, in place of its default (repeatable). What only the stack knows (a
+    /// `Ref`/`GetAtt` of a resource) gets a stand-in, which the run notes.
+    #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = parse_parameter)]
+    pub parameters: Vec<(String, String)>,
     /// Virtual start time (RFC 3339); default now.
     #[arg(long)]
     pub start_time: Option<String>,
@@ -122,25 +128,131 @@ fn looks_like_number(src: &str) -> bool {
 
 /// The errors of a definition that the defaults of its template's parameters filled
 /// in (a state named `''`, or the name of another state), which the template's own
-/// lint did not see: those of its states and transitions, without their positions in
-/// the built text. What a deploy-time value still unknown leaves (`${X}`) is not one.
+/// lint did not see: those of its states and transitions, at the same place in the
+/// definition as written (the template, or the file it names) where there is one. What
+/// a deploy-time value still unknown leaves (`${X}`) is not one.
 fn made_by_defaults(
-    text: &str,
+    deployed: &crate::embed::Deployed,
     kind: crate::syntax::SourceKind,
     machine: MachineType,
+    template: &str,
+    template_kind: crate::syntax::SourceKind,
 ) -> Vec<String> {
     const STRUCTURE: &[&str] = &[
         "ASL002", "ASL108", "ASL109", "ASL201", "ASL202", "ASL205", "ASL206", "ASL207",
     ];
+    let text = &deployed.text;
+    let index = crate::syntax::LineIndex::new(text);
+    let built = crate::syntax::parse(text, kind);
+    // Where the definition is written: the file it names, else the template.
+    let source = match &deployed.file {
+        Some(file) => crate::files::read_to_string(file).unwrap_or_default(),
+        None => template.to_string(),
+    };
+    let source_kind = match &deployed.file {
+        Some(file) => crate::syntax::detect_kind(file.to_str(), &source),
+        None => template_kind,
+    };
+    let written = crate::syntax::parse(&source, source_kind);
+    let written_root = match (&deployed.file, written.root.as_ref()) {
+        (Some(_), root) => root,
+        (None, Some(root)) => definition_at(root, deployed.range),
+        (None, None) => None,
+    };
     super::lint_errors(text, kind, machine)
         .into_iter()
         .filter_map(|e| {
-            let rest = e.split_once(": ").map_or(e.as_str(), |(_, r)| r);
+            let (at, rest) = e.split_once(": ").unwrap_or(("", e.as_str()));
             let code = rest.split(' ').next().unwrap_or("");
-            (STRUCTURE.contains(&code) && !rest.contains("${"))
-                .then(|| format!("{rest} (in the definition its parameters' defaults make)"))
+            if !STRUCTURE.contains(&code) || rest.contains("${") {
+                return None;
+            }
+            // The same place in the definition as written, found by its path.
+            let position = at
+                .split_once(':')
+                .and_then(|(l, c)| Some((l.parse().ok()?, c.parse().ok()?)))
+                .and_then(|(line, column)| {
+                    let offset = index
+                        .offset_of_line_col(text, crate::syntax::LineCol { line, column });
+                    let built_root = built.root.as_ref()?;
+                    let path = built_root.find_at(offset);
+                    let written_root = written_root?;
+                    let range = match crate::embed::sourcemap::ScalarMap::new(&source, written_root)
+                    {
+                        // A definition written as a string (`DefinitionString: |`): the
+                        // place in its JSON, then in the template.
+                        Some(scalar) if written_root.as_str().is_some() => {
+                            let inner = crate::syntax::parse(scalar.decoded, kind);
+                            let at = same_place(inner.root.as_ref()?, built_root, &path)?;
+                            scalar.outer(at.as_usize())
+                        }
+                        _ => same_place(written_root, built_root, &path)?,
+                    };
+                    let lc =
+                        crate::syntax::LineIndex::new(&source).line_col(&source, range.start);
+                    Some(format!("{}:{}: ", lc.line, lc.column))
+                })
+                .unwrap_or_default();
+            Some(format!(
+                "{position}{rest} (once the parameters' values are filled in; give others with --parameter NAME=VALUE)"
+            ))
         })
         .collect()
+}
+
+/// The value of the template property at `range` (the definition's).
+fn definition_at<'a, 's>(
+    node: &'a crate::syntax::Node<'s>,
+    range: crate::syntax::TextRange,
+) -> Option<&'a crate::syntax::Node<'s>> {
+    use crate::syntax::Value;
+    match &node.value {
+        Value::Object(members) => members.iter().find_map(|m| {
+            if m.range() == range {
+                Some(&m.value)
+            } else {
+                definition_at(&m.value, range)
+            }
+        }),
+        Value::Array(items) => items.iter().find_map(|i| definition_at(i, range)),
+        Value::Tagged(t) => definition_at(&t.node, range),
+        _ => None,
+    }
+}
+
+/// The range in `root` that `path` (found in `built`, a copy of it with values filled
+/// in) leads to: a key's, else the value's. A member is found by its key, else (a key
+/// a substitution wrote) by its place among the object's members.
+fn same_place(
+    root: &crate::syntax::Node<'_>,
+    built: &crate::syntax::Node<'_>,
+    path: &[crate::syntax::PathStep<'_, '_>],
+) -> Option<crate::syntax::TextRange> {
+    use crate::syntax::PathStep;
+    let mut node = root;
+    let mut copy = built;
+    for step in path {
+        let (PathStep::Key(m) | PathStep::Member(m)) = step else {
+            let PathStep::Index(i, next) = step else {
+                unreachable!()
+            };
+            node = node.as_array().and_then(|a| a.get(*i))?;
+            copy = next;
+            continue;
+        };
+        let place = copy
+            .as_object()
+            .and_then(|ms| ms.iter().position(|x| std::ptr::eq(x, *m)));
+        let written = node
+            .member(&m.key)
+            .or_else(|| node.as_object().and_then(|ms| ms.get(place?)))?;
+        if let PathStep::Key(_) = step {
+            return Some(written.key_range);
+        }
+        node = &written.value;
+        copy = &m.value;
+    }
+    Some(node.range)
 }
 
 /// `text` without the byte order mark an editor may write at the start of a UTF-8
@@ -572,6 +684,16 @@ fn inline_mock(arg: &str) -> Result<(String, super::StateMock), String> {
     Ok((state.to_string(), mock))
 }
 
+/// `NAME=VALUE` of `--parameter`.
+fn parse_parameter(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
+}
+
 /// A definition file named alone that one template of its project deploys (SAM
 /// `DefinitionUri`, Serverless `${file(...)}`, Terraform `templatefile`/`file`): the
 /// arguments that run that template's state machine instead, as `check` lints such a
@@ -663,10 +785,10 @@ pub fn run_to_strings(
     let name = args.definition_name.as_deref();
     let path = args.definition.to_str();
     let deployed = if path.is_some_and(crate::embed::terraform::is_terraform_path) {
-        crate::embed::deployed_terraform(&text, &base_dir, name).map(Some)
+        crate::embed::deployed_terraform_with(&text, &base_dir, name, &args.parameters).map(Some)
     } else {
         let pseudo = Some((args.region.as_str(), args.account.as_str()));
-        crate::embed::deployed_definition_in(&text, kind, &base_dir, name, pseudo)
+        crate::embed::deployed_definition_in(&text, kind, &base_dir, name, pseudo, &args.parameters)
     };
     let deployed = match deployed {
         Ok(d) => d,
@@ -682,6 +804,15 @@ pub fn run_to_strings(
             args.definition.display()
         );
         return 2;
+    }
+    if let Some(d) = &deployed
+        && !d.stand_ins.is_empty()
+    {
+        let _ = writeln!(
+            err,
+            "note: values that only the deployed stack knows are stand-ins in this run: {}",
+            d.stand_ins.join(", ")
+        );
     }
     let names: Vec<&str> = match &deployed {
         Some(d) => d
@@ -751,7 +882,7 @@ pub fn run_to_strings(
             let inner_kind =
                 crate::syntax::detect_kind(d.file.as_ref().and_then(|f| f.to_str()), &d.text);
             if errs.is_empty() && d.defaults {
-                errs = made_by_defaults(&d.text, inner_kind, opts.machine_type);
+                errs = made_by_defaults(d, inner_kind, opts.machine_type, &text, kind);
             }
             if errs.is_empty() {
                 let doc = crate::syntax::parse(&d.text, inner_kind);
