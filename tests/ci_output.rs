@@ -571,15 +571,19 @@ fn text_with_a_syntax_error_is_not_fixed() {
 }
 
 /// The same inside a template: a definition string that does not read (a raw line
-/// break in a JSON string) gets no fixes, though the template around it reads; the
-/// recovered tree would have the fixes quote `y", "Next"` as keys.
+/// break in a JSON string) gets no fixes, though the template around it reads.
 #[test]
 fn a_definition_string_with_a_syntax_error_is_not_fixed() {
     let text = "Resources:\n  SM:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: |\n        {\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": \"x\n        y\", \"Next\": \"B\"},\n         \"B\": {\"Type\": \"Succeed\"}}}\n";
     let dir = temp_project(&[("template.yaml", text)]);
     let o = run_in(dir.path(), &["check", "template.yaml", "--unsafe-fixes"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("ASL003"), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .contains("error[ASL001]: a line break inside a JSON string must be written `\\n`"),
+        "{}",
+        stdout(&o)
+    );
     assert!(!stderr(&o).contains("Fixed"), "{}", stderr(&o));
     assert_eq!(
         std::fs::read_to_string(dir.path().join("template.yaml")).unwrap(),
