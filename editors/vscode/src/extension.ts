@@ -24,9 +24,11 @@ const baseSelector = [
   // Terraform: the state machines of `aws_sfn_state_machine` resources and step-functions
   // modules. By language where a Terraform extension gives one, by name where none is
   // installed (the file is then plain text).
+  // OpenTofu's *.tofu files are HCL too; *.tf.json is Terraform's JSON syntax.
   { scheme: "file", language: "terraform" },
   { scheme: "untitled", language: "terraform" },
-  { scheme: "file", pattern: "**/*.tf" },
+  { scheme: "file", language: "opentofu" },
+  { scheme: "file", pattern: "**/*.{tf,tofu,tf.json}" },
 ];
 
 // Templates holding state machine definitions (`aslLint.templates`), in whatever

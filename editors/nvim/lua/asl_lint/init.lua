@@ -1,5 +1,5 @@
 -- asl-lint for Neovim: starts `asl-lint server` for Amazon States Language files
--- (*.asl.json, *.asl.yaml, *.asl.yml), templates and Terraform files (*.tf) and attaches
+-- (*.asl.json, *.asl.yaml, *.asl.yml), templates and Terraform files (*.tf, *.tofu, *.tf.json) and attaches
 -- it to their buffers.
 --
 --   require('asl_lint').setup{}                        -- defaults
@@ -21,7 +21,7 @@ local defaults = {
     '*.template.yml', '*.template.json', 'serverless.yml', 'serverless.yaml' },
   -- Terraform files whose aws_sfn_state_machine resources and step-functions modules
   -- are checked ({} to leave Terraform alone).
-  terraform = { '*.tf' },
+  terraform = { '*.tf', '*.tofu', '*.tf.json' },
   -- Passed through to the LSP client.
   on_attach = nil,
   capabilities = nil,
@@ -43,8 +43,11 @@ M.config = vim.deepcopy(defaults)
 -- The client started through vim.lsp.start_client on Neovim 0.7.
 local client_id = nil
 
+-- HCL: Terraform's *.tf and OpenTofu's *.tofu (a *.tf.json file stays JSON to the
+-- editor; the server knows it by its name).
 local function is_terraform(name)
-  return name:lower():match('%.tf$') ~= nil
+  local lower = name:lower()
+  return lower:match('%.tf$') ~= nil or lower:match('%.tofu$') ~= nil
 end
 
 local function language_id(bufnr)
