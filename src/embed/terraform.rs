@@ -1204,17 +1204,21 @@ fn source<'t>(
             "`{}`",
             text.get(range.as_usize()).unwrap_or("").trim()
         )),
-        [Kind::Str { .. }] => match raw_string_value(text, &expr[0]) {
-            Some(decoded) => match first_directive(expr[0].text(text)) {
-                Some(at) if !parses(&decoded) => Source::Directives {
-                    at: moved(at, expr[0].start as u32),
+        // The quotes of HCL strings inside an interpolation (`${aws_lambda_function.f["x"].arn}`)
+        // are not the JSON's: masked as in a heredoc, so that they do not end its string.
+        [Kind::Str { .. }] => {
+            match raw_string_value(&masked_heredoc(text, expr[0].range()), &expr[0]) {
+                Some(decoded) => match first_directive(expr[0].text(text)) {
+                    Some(at) if !parses(&decoded) => Source::Directives {
+                        at: moved(at, expr[0].start as u32),
+                    },
+                    _ => Source::Quoted {
+                        node: Node::new(expr[0].range(), Value::String(decoded.into())),
+                    },
                 },
-                _ => Source::Quoted {
-                    node: Node::new(expr[0].range(), Value::String(decoded.into())),
-                },
-            },
-            None => computed("a quoted string Terraform cannot read"),
-        },
+                None => computed("a quoted string Terraform cannot read"),
+            }
+        }
         _ => computed("an expression"),
     }
 }
@@ -1602,6 +1606,20 @@ mod tests {
                 .any(|c| c.starts_with("ASL0") || *c == "ASL401"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn quotes_inside_an_interpolation_of_a_quoted_definition_are_not_the_jsons() {
+        // The HCL `"x"` inside `${...}` used to end the JSON string: ASL401 "placeholder
+        // not closed", then syntax errors at `x`.
+        let text = "resource \"aws_sfn_state_machine\" \"q\" {\n  definition = \"{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": {\\\"A\\\": {\\\"Type\\\": \\\"Task\\\", \\\"Resource\\\": \\\"${aws_lambda_function.f[\"x\"].arn}\\\", \\\"Nxt\\\": 1, \\\"End\\\": true}}}\"\n}\n";
+        let (found, _) = crate::lint::lint_terraform_text(
+            text,
+            &crate::lint::LintOptions::default(),
+            &crate::lint::Environment::default(),
+        );
+        let found: Vec<(&str, &str)> = found.iter().map(|d| (d.code, at(text, d.range))).collect();
+        assert_eq!(found, [("ASL110", "\\\"Nxt\\\"")]);
     }
 
     #[test]
