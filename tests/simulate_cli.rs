@@ -450,6 +450,24 @@ fn a_definition_file_runs_as_its_template_deploys_it() {
     assert!(err.contains("running it as it is"), "{err}");
 }
 
+/// A YAML file that SAM deploys runs as SAM reads it, YAML 1.1: `BooleanEquals: yes` is
+/// true (as `check` judges it), not the text "yes" that matched nothing.
+#[test]
+fn a_yaml_file_sam_deploys_runs_with_its_yaml_1_1_values() {
+    let dir = TempDir::new("yaml11");
+    let def = dir.file(
+        "sm.asl.yaml",
+        "StartAt: C\nStates:\n  C:\n    Type: Choice\n    Choices:\n      - Variable: $.ok\n        BooleanEquals: yes\n        Next: Y\n    Default: N\n  Y: {Type: Succeed}\n  N: {Type: Fail, Error: Unmatched}\n",
+    );
+    dir.file(
+        "template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.yaml\n",
+    );
+    let (code, out, err) = run(&[&def, "--input", r#"{"ok": true}"#], "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Y (Succeed)"), "{out}");
+}
+
 #[test]
 fn item_reader_mock_mistakes_are_setup_errors() {
     let dir = TempDir::new("readermock");

@@ -118,7 +118,7 @@ fn reads_yaml_1_1(root: Option<&Node<'_>>) -> bool {
 /// the two YAML versions differ. Binary (`0b101`) and underscored (`1_000`) numbers,
 /// which no report shows CloudFormation reading, are left as YAML 1.2 reads them, as
 /// are keys. The ranges of the scalars it gives another value.
-fn read_as_yaml_1_1(text: &str, node: &mut Node<'_>) -> Vec<TextRange> {
+pub(crate) fn read_as_yaml_1_1(text: &str, node: &mut Node<'_>) -> Vec<TextRange> {
     use crate::syntax::yaml11::{IntForm, Reading, reading};
     let mut read = Vec::new();
     let mut stack = vec![(node, 0usize)];

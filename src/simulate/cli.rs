@@ -885,7 +885,15 @@ pub fn run_to_strings(
                 errs = made_by_defaults(d, inner_kind, opts.machine_type, &text, kind);
             }
             if errs.is_empty() {
-                let doc = crate::syntax::parse(&d.text, inner_kind);
+                let mut doc = crate::syntax::parse(&d.text, inner_kind);
+                // A YAML file that SAM or `aws cloudformation package` deploys is read as
+                // YAML 1.1, as `check` reads it: `BooleanEquals: yes` is true.
+                if inner_kind == crate::syntax::SourceKind::Yaml
+                    && d.reference.as_ref().is_some_and(|r| r.yaml_1_1)
+                    && let Some(root) = doc.root.as_mut()
+                {
+                    crate::embed::read_as_yaml_1_1(&d.text, root);
+                }
                 match doc.root.as_ref() {
                     Some(root) => super::simulate_value(&root.to_json(), &opts),
                     None => super::simulate(&d.text, &opts),
