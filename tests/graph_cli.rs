@@ -368,3 +368,27 @@ fn a_definition_alone_takes_the_values_of_its_config() {
     assert!(out.contains("  s0_0 --> s0_1\n"), "{out}");
     assert!(!out.contains("missing"), "{out}");
 }
+
+/// A transition a template parameter gives (`Next: !Ref Target`) is drawn to the state
+/// of the parameter's default, as the simulator runs it, with a note; it was no edge,
+/// and both B and C were drawn unreachable.
+#[test]
+fn a_transition_a_parameter_gives_is_drawn_with_its_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("template.yaml");
+    std::fs::write(
+        &template,
+        "Parameters:\n  Target: {Type: String, Default: B}\nResources:\n  T:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Next: !Ref Target}\n          B: {Type: Pass, End: true}\n          C: {Type: Pass, End: true}\n",
+    )
+    .unwrap();
+    let o = run(&["graph", template.to_str().unwrap(), "--format", "mermaid"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("  s0_0 --> s0_1\n"), "{out}");
+    assert!(!out.contains("s0_0 --> s0_2"), "{out}");
+    assert!(
+        String::from_utf8(o.stderr)
+            .unwrap()
+            .ends_with(": drawn with the template parameters' default values (a transition a parameter gives may go elsewhere once deployed)\n")
+    );
+}

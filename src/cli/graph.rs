@@ -99,7 +99,10 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
     let deployed = if crate::embed::terraform::is_terraform_path(&shown) {
         crate::embed::deployed_terraform(&text, dir, wanted).map(Some)
     } else {
-        crate::embed::deployed_definition(&text, kind, dir, wanted)
+        // As the simulator reads it: the parameters' defaults and the pseudo parameters
+        // filled in, so that a transition a parameter gives (`Next: !Ref Target`) is drawn.
+        let pseudo = Some(("us-east-1", "123456789012"));
+        crate::embed::deployed_definition_in(&text, kind, dir, wanted, pseudo, &[])
     };
     let mut unclosed = None;
     if let Some(deployed) = deployed.map_err(|e| format!("{shown}: {e}"))? {
@@ -112,6 +115,11 @@ fn render(args: &GraphArgs) -> Result<Vec<u8>, String> {
                     let lc = index.line_col(&text, range.start);
                     format!("{shown}:{}:{}: {message}", lc.line, lc.column)
                 },
+            );
+        }
+        if deployed.defaults {
+            eprintln!(
+                "note: {shown}: drawn with the template parameters' default values (a transition a parameter gives may go elsewhere once deployed)"
             );
         }
         kind = syntax::detect_kind(
