@@ -258,6 +258,9 @@ fn cfn_resources<'a, 's>(resources: &'a Node<'s>, out: &mut Vec<Definition<'a, '
 /// Most `Fn::ForEach` loops followed one inside another (CloudFormation allows 5).
 const MAX_FOR_EACH_DEPTH: usize = 5;
 
+/// Most resources in a CloudFormation template.
+const MAX_RESOURCES: usize = 500;
+
 /// The resources of `resources`, where `loops` gives the identifiers of the
 /// `Fn::ForEach` loops (AWS::LanguageExtensions) around them: each with the value of
 /// this turn, or `None` where the loop's collection is computed (a `Ref` to a list
@@ -286,6 +289,13 @@ fn cfn_resources_in<'a, 's>(
         match values {
             Some(values) => {
                 for v in values {
+                    // CloudFormation takes at most 500 resources a template, loops'
+                    // resources counted after they are stamped out: turns past that many
+                    // state machines never deploy (and nested loops of long lists would
+                    // be hundreds of thousands).
+                    if out.len() >= MAX_RESOURCES {
+                        break;
+                    }
                     let mut inner = loops.clone();
                     inner.insert(id.to_string(), Some(v));
                     cfn_resources_in(fragment, &inner, depth + 1, out);
