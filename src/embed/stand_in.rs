@@ -104,7 +104,9 @@ pub fn evaluate(name: &str, arg: &J, mappings: Option<&J>) -> Option<J> {
                 .and_then(|m| m.get(&keys[2]));
             found.or(default).cloned()
         }
-        ("Fn::Base64", J::String(text)) => Some(J::String(base64(text.as_bytes()))),
+        ("Fn::Base64", J::String(text)) => Some(J::String(crate::expr::digest::base64_encode(
+            text.as_bytes(),
+        ))),
         ("Fn::Length", J::Array(items)) => Some(J::from(items.len())),
         ("Fn::ToJsonString", v) if !has_intrinsic(v) => Some(J::String(v.to_string())),
         _ => None,
@@ -134,28 +136,6 @@ pub fn has_intrinsic(v: &J) -> bool {
         J::Array(items) => items.iter().any(has_intrinsic),
         _ => false,
     }
-}
-
-/// Standard base64 with padding, as `Fn::Base64` encodes.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
