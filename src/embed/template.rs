@@ -703,19 +703,22 @@ impl Deploy<'_> {
 
 /// The logical ids of the template's resources of these types.
 pub fn resources_of_type(root: &Node<'_>, types: &[&str]) -> Vec<String> {
-    let resources = root
-        .get("Resources")
-        .and_then(Node::as_object)
-        .unwrap_or(&[]);
-    resources
+    keys_of_type(root, "Resources", |t| types.contains(&t))
+}
+
+/// The names in the top-level `section` (`Resources`, `Parameters`) whose `Type` is one
+/// that `wanted` takes.
+fn keys_of_type(root: &Node<'_>, section: &str, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+    let members = root.get(section).and_then(Node::as_object).unwrap_or(&[]);
+    members
         .iter()
-        .filter(|r| {
-            r.value
+        .filter(|m| {
+            m.value
                 .get("Type")
                 .and_then(Node::as_str)
-                .is_some_and(|t| types.contains(&t))
+                .is_some_and(&wanted)
         })
-        .map(|r| r.key.to_string())
+        .map(|m| m.key.to_string())
         .collect()
 }
 
@@ -742,20 +745,9 @@ pub fn resource_types(root: &Node<'_>) -> Vec<(String, String)> {
 /// The template's parameters whose `Ref` is a list: `CommaDelimitedList` and
 /// `List<...>` types.
 pub fn list_parameters(root: &Node<'_>) -> Vec<String> {
-    let parameters = root
-        .get("Parameters")
-        .and_then(Node::as_object)
-        .unwrap_or(&[]);
-    parameters
-        .iter()
-        .filter(|p| {
-            p.value
-                .get("Type")
-                .and_then(Node::as_str)
-                .is_some_and(|t| t == "CommaDelimitedList" || t.starts_with("List<"))
-        })
-        .map(|p| p.key.to_string())
-        .collect()
+    keys_of_type(root, "Parameters", |t| {
+        t == "CommaDelimitedList" || t.starts_with("List<")
+    })
 }
 
 /// A Serverless Framework file's functions (the keys of `functions`), and what their
