@@ -208,8 +208,11 @@ pub fn string_source_offset(source: &str, node: &Node<'_>, decoded: usize) -> u3
                         dec += if breaks == 1 { 1 } else { breaks - 1 };
                         continue;
                     }
-                    src += 1;
-                    dec += 1;
+                    // Spaces on one line are themselves: the whole run at once (a step
+                    // a space would scan a long run again and again), up to `decoded`.
+                    let step = (run - src).min(decoded - dec);
+                    src += step;
+                    dec += step;
                 } else if bytes[src] == b'\\'
                     && quote == Some(b'"')
                     && matches!(bytes.get(src + 1), Some(b'\n' | b'\r'))
